@@ -19,9 +19,8 @@ fn leak(s: &str) -> &'static str {
 }
 
 /// What the emitter puts in `FIELD_SPECS`, built from the snapshot: wire name, type,
-/// relation, required, groups, string selection keys; reified group fields left out. And
-/// writability, which the emitter does not write yet (`FieldSpec::writable`; without it
-/// `verify` cannot see a field made read-only, and says nothing rather than guess).
+/// relation, required, writable when it is, groups, string selection keys; reified group
+/// fields left out.
 fn spec(name: &str, model: &codegen::schema::Model) -> ModelSpec {
     let fields: Vec<FieldSpec> = model
         .fields
@@ -52,8 +51,8 @@ fn spec(name: &str, model: &codegen::schema::Model) -> ModelSpec {
             if !groups.is_empty() {
                 s = s.groups(Box::leak(groups.into_boxed_slice()));
             }
-            if let Some(writable) = f.facts().writable {
-                s = s.writable(writable);
+            if f.facts().writable == Some(true) {
+                s = s.writable(true);
             }
             s.selection(Box::leak(keys.into_boxed_slice()))
         })

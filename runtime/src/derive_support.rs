@@ -1,4 +1,5 @@
-//! What `#[derive(Model)]` expands to calls into: not a public API.
+//! What `#[derive(Model)]` expands to calls into (and, in `generated_support.rs`, what
+//! codegen's generated bindings call): not a public API.
 //!
 //! The derive emits a small map visitor per struct and routes every field
 //! through the generic traits here, so the per-field generated code is one
@@ -31,6 +32,11 @@ use crate::odoo::wire::{self, AnyModel, Binary, Many2One, Reference, Selection, 
 
 pub use serde;
 pub use serde_json;
+
+// What codegen's generated bindings call, next to what the derive calls: one hidden module.
+#[path = "generated_support.rs"]
+mod generated_support;
+pub use generated_support::*;
 
 /// A Rust type a derived model's field can have, and how it decodes Odoo's value.
 #[diagnostic::on_unimplemented(

@@ -59,7 +59,7 @@ pub use odoo::domain::Domain;
 pub use odoo::model::{CreateValues, Model, UpdateValues};
 pub use odoo::projection::{Projection, Ref};
 pub use odoo::verify::{DriftReport, FieldSpec, Mismatch, MismatchKind, ModelSpec};
-pub use odoo::wire::{AnyModel, Many2One, X2Many};
+pub use odoo::wire::{AnyModel, Computed, Many2One, X2Many};
 pub use odoo::{Context, OdooClient};
 pub use secret::{Secret, SecretKind, SecretString};
 

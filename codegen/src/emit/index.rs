@@ -30,7 +30,7 @@ fn gen_rel(plan: &SchemaPlan<'_>, settings: &Settings) -> TokenStream {
                 pub type #ty = super::#module::#ty;
                 #[cfg(not(feature = #f))]
                 #allow
-                pub type #ty = #rt::odoo::wire::AnyModel;
+                pub type #ty = #rt::AnyModel;
             },
             None => quote! {
                 #allow
@@ -204,6 +204,8 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
     }
     let unit = |i: usize| {
         let m = &plan.models[i];
+        let mut splices = Vec::new();
+        let items = model_items(plan, m, settings, &mut splices);
         Unit {
             module: m.module.clone(),
             feature: m.feature.clone(),
@@ -214,7 +216,8 @@ pub fn files(plan: &SchemaPlan<'_>, settings: &Settings) -> Result<Vec<OutputFil
                 Some(d) => format!("{}: {}", code(m.name), docs::escape_line(d)),
                 None => code(m.name),
             },
-            items: model_items(plan, m, settings),
+            items,
+            splices,
             label: m.name.to_owned(),
         }
     };

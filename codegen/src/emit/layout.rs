@@ -34,6 +34,9 @@ pub struct Unit {
     /// The one-line doc of its declaration in `mod.rs`.
     pub decl_doc: String,
     pub items: TokenStream,
+    /// Hand-formatted texts for the splice placeholders in `items`, in order (see
+    /// [`super::splice`]).
+    pub splices: Vec<String>,
     /// Names the unit in errors (the model's source name).
     pub label: String,
 }
@@ -115,9 +118,11 @@ pub fn files(
                 #( #support )*
                 #( #modules )*
             };
+            let splices: Vec<String> = units.iter().flat_map(|u| u.splices.clone()).collect();
+            let contents = format(head, tokens, "(all models)")?;
             Ok(vec![OutputFile {
                 path: name.into(),
-                contents: format(head, tokens, "(all models)")?,
+                contents: super::splice::apply(contents, &splices, "(all models)")?,
             }])
         }
         Layout::Tree => {
@@ -254,6 +259,7 @@ fn tree_unit(head: &str, u: &Unit) -> Result<OutputFile> {
     let allow = u.allow(true);
     let items = &u.items;
     let contents = format(head, quote! { #doc #allow #items }, &u.label)?;
+    let contents = super::splice::apply(contents, &u.splices, &u.label)?;
     Ok(OutputFile {
         path: format!("{}.rs", u.module.text).into(),
         contents,

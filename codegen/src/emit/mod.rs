@@ -12,6 +12,7 @@ pub mod layout;
 pub mod mixins;
 pub mod model;
 pub mod plan;
+pub mod splice;
 
 use std::path::PathBuf;
 

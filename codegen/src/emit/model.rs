@@ -1,6 +1,8 @@
-//! One model's items: the record struct, its `Model` impl, create and update
-//! values, typed field handles and selection enums. Each `gen_*` returns
-//! one `TokenStream`; the shared logic is generic code in the runtime.
+//! One model's items: the record struct, its `Model` impl, one values type for
+//! create and update, typed field handles and selection enums. Each `gen_*` returns
+//! one `TokenStream`; the shared logic is generic code in the runtime, and what is
+//! said once per field (a setter, a handle, a selection value) is one line of a
+//! runtime macro's list (see [`super::splice`]).
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -11,12 +13,16 @@ use crate::typemap::odoo::RustType;
 use super::Settings;
 use super::docs::{self, code};
 use super::plan::{FieldPlan, ModelPlan, SchemaPlan};
+use super::splice::{self, doc_text, name_text, type_text};
 
 /// Where an item sits, for relative paths: the model module or its `fields` module.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Depth {
     Model,
     Fields,
+    /// Inside `impl<K> XValues<K>`, where a model type or selection enum named `K` would be
+    /// shadowed by the type parameter: local items are named through `self::`.
+    Values,
 }
 
 struct Ctx<'p, 'a> {
@@ -28,7 +34,7 @@ struct Ctx<'p, 'a> {
 impl Ctx<'_, '_> {
     fn sup(&self, depth: Depth) -> TokenStream {
         match depth {
-            Depth::Model => quote!(super),
+            Depth::Model | Depth::Values => quote!(super),
             Depth::Fields => quote!(super::super),
         }
     }
@@ -44,7 +50,7 @@ impl Ctx<'_, '_> {
                 let ty = t.ty.ident();
                 quote!(#sup::rel::#ty)
             }
-            None => quote!(#rt::odoo::wire::AnyModel),
+            None => quote!(#rt::AnyModel),
         }
     }
 
@@ -53,6 +59,7 @@ impl Ctx<'_, '_> {
         match depth {
             Depth::Model => quote!(#ty),
             Depth::Fields => quote!(super::#ty),
+            Depth::Values => quote!(self::#ty),
         }
     }
 
@@ -65,6 +72,7 @@ impl Ctx<'_, '_> {
         match depth {
             Depth::Model => quote!(#e),
             Depth::Fields => quote!(super::#e),
+            Depth::Values => quote!(self::#e),
         }
     }
 
@@ -81,11 +89,11 @@ impl Ctx<'_, '_> {
             RustType::Selection(_) => self.enum_type(f, depth),
             RustType::Many2One { target } => {
                 let t = self.target(target, depth);
-                quote!(#rt::odoo::wire::Many2One<#t>)
+                quote!(#rt::Many2One<#t>)
             }
             RustType::X2Many { target } => {
                 let t = self.target(target, depth);
-                quote!(#rt::odoo::wire::X2Many<#t>)
+                quote!(#rt::X2Many<#t>)
             }
             RustType::Binary => quote!(#rt::odoo::wire::Binary),
             RustType::Reference => quote!(#rt::odoo::wire::Reference),
@@ -94,8 +102,14 @@ impl Ctx<'_, '_> {
     }
 }
 
-/// The items of one model module, and its module docs.
-pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings) -> TokenStream {
+/// The items of one model module. Texts for its splice placeholders are pushed to `splices`,
+/// in the order the placeholders appear (see [`splice`]).
+pub fn model_items(
+    plan: &SchemaPlan<'_>,
+    m: &ModelPlan<'_>,
+    settings: &Settings,
+    splices: &mut Vec<String>,
+) -> TokenStream {
     let cx = Ctx {
         plan,
         m,
@@ -103,11 +117,6 @@ pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings
     };
     let record = gen_struct(&cx);
     let has_id = m.has_model_impl();
-    let impl_model = if has_id {
-        gen_impl_model(&cx)
-    } else {
-        quote!()
-    };
     let methods = super::business::gen_methods(m, &cx.rt);
     if m.fields.is_empty() {
         // An abstract or service model (fields_get describes nothing): only
@@ -117,20 +126,24 @@ pub fn model_items(plan: &SchemaPlan<'_>, m: &ModelPlan<'_>, settings: &Settings
             #methods
         };
     }
-    let create = gen_values(&cx, true, has_id);
-    let update = gen_values(&cx, false, has_id);
-    let fields = gen_fields_module(&cx);
-    let enums = m
+    let impl_model = if has_id {
+        gen_impl_model(&cx, splices)
+    } else {
+        quote!()
+    };
+    let values = gen_values(&cx, has_id, splices);
+    let fields = gen_fields_module(&cx, splices);
+    let enums: Vec<TokenStream> = m
         .fields
         .iter()
         .filter(|f| matches!(f.ty, RustType::Selection(_)))
-        .map(|f| gen_selection_enum(&cx, f));
+        .map(|f| gen_selection_enum(&cx, f, splices))
+        .collect();
     quote! {
         #record
         #impl_model
         #methods
-        #create
-        #update
+        #values
         #fields
         #( #enums )*
     }
@@ -330,7 +343,7 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
             value
         };
         if f.on_demand() {
-            quote! { #doc pub #name: #rt::odoo::wire::Computed<#value>, }
+            quote! { #doc pub #name: #rt::Computed<#value>, }
         } else {
             quote! { #doc pub #name: #value, }
         }
@@ -341,7 +354,24 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
     // generic over the deserializer, so it is compiled once, here.
     let mut decoded: Vec<&FieldPlan<'_>> = m.fields.iter().filter(|f| f.in_record()).collect();
     decoded.sort_by(|a, b| a.wire.cmp(b.wire));
-    let wires = decoded.iter().map(|f| f.wire);
+    // A model's decoder list is its default fields and its computed ones (`Model::FIELDS`
+    // and `Model::COMPUTED`), merged at compile time: each name is written once.
+    let decoder_fields = if m.has_model_impl() {
+        if decoded.iter().any(|f| f.on_demand()) {
+            let n = proc_macro2::Literal::usize_unsuffixed(decoded.len());
+            quote! {
+                &#rt::__private::merge_sorted::<#n>(
+                    <Self as #rt::Model>::FIELDS,
+                    <Self as #rt::Model>::COMPUTED,
+                )
+            }
+        } else {
+            quote!(<Self as #rt::Model>::FIELDS)
+        }
+    } else {
+        let wires = decoded.iter().map(|f| f.wire);
+        quote!(&[ #( #wires ),* ])
+    };
     let read = |f: &FieldPlan<'_>| {
         let method = match (f.ty.nullable() && f.wire != "id", f.on_demand()) {
             (true, false) => quote!(nullable),
@@ -394,20 +424,20 @@ fn gen_struct(cx: &Ctx<'_, '_>) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #ty {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #rt::odoo::wire::deserialize_record(d)
+                #rt::__private::deserialize_record(d)
             }
         }
 
-        impl #rt::odoo::wire::FromRecord for #ty {
-            const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
-            fn from_record(r: &mut #rt::odoo::wire::Record<'_>) -> Result<Self, #rt::odoo::wire::Fail> {
+        impl #rt::__private::FromRecord for #ty {
+            const FIELDS: &'static [&'static str] = #decoder_fields;
+            fn from_record(r: &mut #rt::__private::Record<'_>) -> Result<Self, #rt::__private::Fail> {
                 #body
             }
         }
     }
 }
 
-fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
+fn gen_impl_model(cx: &Ctx<'_, '_>, splices: &mut Vec<String>) -> TokenStream {
     let rt = &cx.rt;
     let ty = cx.m.ty.ident();
     let model = cx.m.name;
@@ -430,13 +460,24 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
             .filter(read_by_default)
             .filter(|f| matches!(f.ty, RustType::Many2One { .. }))
             .map(|f| f.wire);
-    let specs = cx.m.fields.iter().filter_map(|f| gen_field_spec(cx, f));
+    // One spec a line: as a chain of builder calls prettyplease would give each call a line.
+    let specs: String =
+        cx.m.fields
+            .iter()
+            .filter_map(|f| gen_field_spec(cx, f))
+            .map(|spec| format!("    {spec},\n"))
+            .collect();
+    splices.push(format!(
+        "const FIELD_SPECS: &'static [{}::FieldSpec] = &[\n{specs}];",
+        type_text(rt)
+    ));
+    let field_specs = splice::placeholder();
     quote! {
         impl #rt::Model for #ty {
             const MODEL: &'static str = #model;
             const FIELDS: &'static [&'static str] = &[ #( #wires ),* ];
             #computed
-            const FIELD_SPECS: &'static [#rt::odoo::verify::FieldSpec] = &[ #( #specs ),* ];
+            #field_specs
             fn id(&self) -> i64 {
                 self.id
             }
@@ -453,18 +494,30 @@ fn gen_impl_model(cx: &Ctx<'_, '_>) -> TokenStream {
 /// What a drift check compares of one field (`client.verify::<M>()`): plain data, one const
 /// expression. Reified group fields are left out (they exist in fields_get only, and only up
 /// to Odoo 18).
-fn gen_field_spec(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> Option<TokenStream> {
+fn gen_field_spec(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> Option<String> {
     if f.field.reified {
         return None;
     }
-    let rt = &cx.rt;
-    let (wire, ttype) = (f.wire, &f.field.ttype);
-    let mut spec = quote!(#rt::odoo::verify::FieldSpec::new(#wire, #ttype));
+    let lit = |s: &str| proc_macro2::Literal::string(s).to_string();
+    let list = |items: &[&str]| {
+        let items: Vec<String> = items.iter().map(|s| lit(s)).collect();
+        format!("&[{}]", items.join(", "))
+    };
+    let mut spec = format!(
+        "{}::FieldSpec::new({}, {})",
+        type_text(&cx.rt),
+        lit(f.wire),
+        lit(&f.field.ttype)
+    );
     if let Some(r) = &f.field.relation {
-        spec = quote!(#spec.relation(#r));
+        spec.push_str(&format!(".relation({})", lit(r)));
     }
     if f.field.required {
-        spec = quote!(#spec.required());
+        spec.push_str(".required()");
+    }
+    // Only a writable field can become "no longer writable"; the others need not say.
+    if f.field.facts().writable == Some(true) {
+        spec.push_str(".writable(true)");
     }
     let groups: Vec<&str> = f
         .field
@@ -475,73 +528,95 @@ fn gen_field_spec(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> Option<TokenStream> {
         .filter(|g| !g.is_empty())
         .collect();
     if !groups.is_empty() {
-        spec = quote!(#spec.groups(&[ #( #groups ),* ]));
+        spec.push_str(&format!(".groups({})", list(&groups)));
     }
     let keys = f.selection_keys();
     if let Some(shared) = cx.plan.shared_keys.get(&keys) {
-        let shared = Ident::new(shared, Span::call_site());
-        spec = quote!(#spec.selection(super::verify::#shared));
+        spec.push_str(&format!(".selection(super::verify::{shared})"));
     } else if !keys.is_empty() {
-        spec = quote!(#spec.selection(&[ #( #keys ),* ]));
+        spec.push_str(&format!(".selection({})", list(&keys)));
     }
     Some(spec)
 }
 
-/// The parameter type and the value expression of a setter for this field.
-fn setter_parts(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> (TokenStream, TokenStream) {
+/// The parameter type of a setter for this field, as the create constructor takes it.
+fn setter_param(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> TokenStream {
     let rt = &cx.rt;
-    let v = f.name.ident();
-    match &f.ty {
-        RustType::String | RustType::SelectionString => {
-            (quote!(impl Into<String>), quote!(#v.into()))
-        }
-        RustType::Many2One { .. } => (quote!(i64), quote!(#v)),
-        RustType::X2Many { target } => {
-            let t = cx.target(target, Depth::Model);
-            (
-                quote!(impl IntoIterator<Item = #rt::odoo::wire::Command<#t>>),
-                quote!(#v.into_iter().collect::<Vec<_>>()),
-            )
-        }
-        RustType::Binary => (
-            quote!(impl Into<#rt::odoo::wire::Binary>),
-            quote!(#v.into()),
-        ),
-        _ => (cx.value_type(f, Depth::Model), quote!(#v)),
+    match setter_kind(cx, f) {
+        (SetterKind::Into, ty) => quote!(impl Into<#ty>),
+        (SetterKind::Value, ty) => ty,
+        (SetterKind::Commands, t) => quote!(impl IntoIterator<Item = #rt::odoo::wire::Command<#t>>),
     }
 }
 
-fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
+/// How a setter takes its value (the `how` of `__private::setters!`).
+#[derive(Clone, Copy)]
+enum SetterKind {
+    Into,
+    Value,
+    Commands,
+}
+
+fn setter_kind(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> (SetterKind, TokenStream) {
+    let rt = &cx.rt;
+    match &f.ty {
+        RustType::String | RustType::SelectionString => (SetterKind::Into, quote!(String)),
+        RustType::Many2One { .. } => (SetterKind::Value, quote!(i64)),
+        RustType::X2Many { target } => (SetterKind::Commands, cx.target(target, Depth::Values)),
+        RustType::Binary => (SetterKind::Into, quote!(#rt::odoo::wire::Binary)),
+        _ => (SetterKind::Value, cx.value_type(f, Depth::Values)),
+    }
+}
+
+/// `__private::setters! { .. }`, one entry a writable field (empty when none is).
+fn gen_setters(cx: &Ctx<'_, '_>) -> String {
+    let mut body = String::new();
+    for f in cx.m.fields.iter().filter(|f| f.writable) {
+        doc_text(
+            &[format!(
+                "Set {} ({}).",
+                code(f.wire),
+                docs::escape_line(&f.field.string)
+            )],
+            &mut body,
+            "    ",
+        );
+        let (kind, ty) = setter_kind(cx, f);
+        let how = match kind {
+            SetterKind::Into => "into",
+            SetterKind::Value => "value",
+            SetterKind::Commands => "commands",
+        };
+        body.push_str(&format!(
+            "    {}: {how} {};\n",
+            name_text(&f.setter, f.wire),
+            type_text(&ty)
+        ));
+    }
+    if body.is_empty() {
+        return body;
+    }
+    format!("{}::__private::setters! {{\n{body}}}", type_text(&cx.rt))
+}
+
+/// One values type for create and update, `XValues<K>`, with the setters written once;
+/// `XCreate` and `XUpdate` are its two kinds (type aliases), each with its own constructor.
+fn gen_values(cx: &Ctx<'_, '_>, has_id: bool, splices: &mut Vec<String>) -> TokenStream {
     let m = cx.m;
     let rt = &cx.rt;
-    let own = m.ty.ident();
-    let ty = Ident::new(
-        if create { &m.create_ty } else { &m.update_ty },
-        Span::call_site(),
-    );
-    let setters = m.fields.iter().filter(|f| f.writable).map(|f| {
-        let setter = f.setter.ident();
-        let wire = f.wire;
-        let (param, value) = setter_parts(cx, f);
-        let arg = f.name.ident();
-        let doc = docs::outer(&[format!(
-            "Set {} ({}).",
-            code(f.wire),
-            docs::escape_line(&f.field.string)
-        )]);
-        quote! {
-            #doc
-            #[inline]
-            pub fn #setter(mut self, #arg: #param) -> Self {
-                self.values.set(#wire, #value);
-                self
-            }
-        }
+    let own = cx.own_type(Depth::Values);
+    let ty = Ident::new(&m.values_ty, Span::call_site());
+    let create_ty = Ident::new(&m.create_ty, Span::call_site());
+    let update_ty = Ident::new(&m.update_ty, Span::call_site());
+    let setters = gen_setters(cx);
+    let setters = (!setters.is_empty()).then(|| {
+        splices.push(setters);
+        splice::placeholder()
     });
-    let args: Vec<&FieldPlan<'_>> = m.fields.iter().filter(|f| create && f.create_arg).collect();
+    let args: Vec<&FieldPlan<'_>> = m.fields.iter().filter(|f| f.create_arg).collect();
     let params = args.iter().map(|f| {
         let name = f.name.ident();
-        let (param, _) = setter_parts(cx, f);
+        let param = setter_param(cx, f);
         quote!(#name: #param)
     });
     // The constructor chains the setters instead of binding a local: a local
@@ -551,75 +626,106 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
         let arg = f.name.ident();
         quote!(.#setter(#arg))
     });
-    let (doc, new_doc) = if create {
-        let required: Vec<String> = args.iter().map(|f| code(f.wire)).collect();
-        (
-            format!(
-                "Values for creating a {} record: the constructor takes the required fields, setters add the rest.",
-                code(m.name)
-            ),
-            if required.is_empty() {
-                "No field is required (those with server defaults or computed values are left out)."
-                    .to_owned()
-            } else {
-                format!(
-                    "Takes the required fields: {} (readonly, computed and x2many fields are left out).",
-                    required.join(", ")
-                )
-            },
-        )
+    let required: Vec<String> = args.iter().map(|f| code(f.wire)).collect();
+    let doc = docs::outer(&[format!(
+        "Values for creating ([`{create_ty}`]) or updating ([`{update_ty}`]) {} records: \
+         only the fields set here are sent.",
+        code(m.name)
+    )]);
+    let create_doc = docs::outer(&[format!(
+        "Values for creating a {} record: the constructor takes the required fields, setters add the rest.",
+        code(m.name)
+    )]);
+    let update_doc = docs::outer(&[format!(
+        "Values for updating {} records: only the fields set here are written.",
+        code(m.name)
+    )]);
+    let new_doc = docs::outer(&[if required.is_empty() {
+        "No field is required (those with server defaults or computed values are left out)."
+            .to_owned()
     } else {
-        (
-            format!(
-                "Values for updating {} records: only the fields set here are written.",
-                code(m.name)
-            ),
-            "No field set yet.".to_owned(),
+        format!(
+            "Takes the required fields: {} (readonly, computed and x2many fields are left out).",
+            required.join(", ")
         )
-    };
-    let doc = docs::outer(&[doc]);
-    let new_doc = docs::outer(&[new_doc]);
+    }]);
+    let empty =
+        quote!(#ty { values: #rt::odoo::wire::Values::new(), kind: ::core::marker::PhantomData });
     let many_args = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let default = if args.is_empty() {
-        quote!(#[derive(Default)])
-    } else {
-        quote!()
-    };
-    let trait_impl = if has_id {
-        let tr = if create {
-            quote!(CreateValues)
-        } else {
-            quote!(UpdateValues)
-        };
+    // Without required fields, create values have a `Default` too (as update values do).
+    let create_new = if args.is_empty() {
         quote! {
-            impl #rt::#tr for #ty {
-                type Model = #own;
+            impl #create_ty {
+                #new_doc
+                pub fn new() -> Self {
+                    Self::default()
+                }
+            }
+
+            impl Default for #create_ty {
+                fn default() -> Self {
+                    #empty
+                }
             }
         }
     } else {
-        quote!()
+        quote! {
+            impl #create_ty {
+                #new_doc
+                #many_args
+                pub fn new( #( #params ),* ) -> Self {
+                    #empty #( #sets )*
+                }
+            }
+        }
     };
+    let trait_impls = has_id.then(|| {
+        quote! {
+            impl #rt::CreateValues for #create_ty {
+                type Model = #own;
+            }
+
+            impl #rt::UpdateValues for #update_ty {
+                type Model = #own;
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone)]
-        #default
-        pub struct #ty {
+        pub struct #ty<K> {
             values: #rt::odoo::wire::Values,
+            kind: ::core::marker::PhantomData<K>,
         }
 
-        impl ::serde::Serialize for #ty {
+        #create_doc
+        pub type #create_ty = #ty<#rt::odoo::model::ForCreate>;
+
+        #update_doc
+        pub type #update_ty = #ty<#rt::odoo::model::ForUpdate>;
+
+        impl<K> ::serde::Serialize for #ty<K> {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 ::serde::Serialize::serialize(&self.values, s)
             }
         }
 
-        impl #ty {
-            #new_doc
-            #many_args
-            pub fn new( #( #params ),* ) -> Self {
-                #ty { values: #rt::odoo::wire::Values::new() } #( #sets )*
-            }
+        #create_new
 
+        impl #update_ty {
+            /// No field set yet.
+            pub fn new() -> Self {
+                Self::default()
+            }
+        }
+
+        impl Default for #update_ty {
+            fn default() -> Self {
+                #empty
+            }
+        }
+
+        impl<K> #ty<K> {
             /// Write `false` to a field: empty it.
             pub fn clear(mut self, field: impl #rt::odoo::fields::FieldHandle<Model = #own>) -> Self {
                 self.values.clear(field.name());
@@ -631,71 +737,71 @@ fn gen_values(cx: &Ctx<'_, '_>, create: bool, has_id: bool) -> TokenStream {
                 &self.values
             }
 
-            #( #setters )*
+            #setters
         }
 
-        #trait_impl
+        #trait_impls
     }
 }
 
-fn gen_fields_module(cx: &Ctx<'_, '_>) -> TokenStream {
+fn gen_fields_module(cx: &Ctx<'_, '_>, splices: &mut Vec<String>) -> TokenStream {
     let rt = &cx.rt;
     let own = cx.own_type(Depth::Fields);
-    let handles = cx.m.fields.iter().filter(|f| f.has_handle()).map(|f| {
-        let name = f.name.ident();
-        let wire = f.wire;
+    let mut body = format!("    {};\n", type_text(&own));
+    for f in cx.m.fields.iter().filter(|f| f.has_handle()) {
         let (kind, params) = match &f.ty {
-            RustType::String | RustType::SelectionString => ("CharField", quote!(<#own>)),
-            RustType::Integer => ("NumField", quote!(<#own, i64>)),
-            RustType::Float => ("NumField", quote!(<#own, f64>)),
-            RustType::Bool => ("BoolField", quote!(<#own>)),
-            RustType::Date => ("DateField", quote!(<#own, ::chrono::NaiveDate>)),
-            RustType::DateTime => (
-                "DateField",
-                quote!(<#own, ::chrono::DateTime<::chrono::Utc>>),
-            ),
-            RustType::Selection(_) => {
-                let e = cx.enum_type(f, Depth::Fields);
-                ("SelectionField", quote!(<#own, #e>))
-            }
+            RustType::String | RustType::SelectionString => ("CharField", None),
+            RustType::Integer => ("NumField", Some(quote!(i64))),
+            RustType::Float => ("NumField", Some(quote!(f64))),
+            RustType::Bool => ("BoolField", None),
+            RustType::Date => ("DateField", Some(quote!(::chrono::NaiveDate))),
+            RustType::DateTime => ("DateField", Some(quote!(::chrono::DateTime<::chrono::Utc>))),
+            RustType::Selection(_) => ("SelectionField", Some(cx.enum_type(f, Depth::Fields))),
             RustType::Many2One { target } => {
-                let t = cx.target(target, Depth::Fields);
-                ("Many2OneField", quote!(<#own, #t>))
+                ("Many2OneField", Some(cx.target(target, Depth::Fields)))
             }
-            RustType::X2Many { target } => {
-                let t = cx.target(target, Depth::Fields);
-                ("X2ManyField", quote!(<#own, #t>))
-            }
-            RustType::Binary => ("BinaryField", quote!(<#own>)),
+            RustType::X2Many { target } => ("X2ManyField", Some(cx.target(target, Depth::Fields))),
+            RustType::Binary => ("BinaryField", None),
             RustType::Reference | RustType::Many2OneReference | RustType::Json => {
-                ("AnyField", quote!(<#own>))
+                ("AnyField", None)
             }
         };
-        let kind = Ident::new(kind, Span::call_site());
-        let doc = docs::outer(&[format!(
-            "{} ({}, {}).",
-            docs::escape_line(&f.field.string),
-            code(f.wire),
-            code(&f.field.ttype)
-        )]);
-        quote! {
-            #doc
-            #[inline]
-            pub const fn #name() -> #rt::odoo::fields::#kind #params {
-                #rt::odoo::fields::#kind::new(#wire)
-            }
-        }
-    });
+        doc_text(
+            &[format!(
+                "{} ({}, {}).",
+                docs::escape_line(&f.field.string),
+                code(f.wire),
+                code(&f.field.ttype)
+            )],
+            &mut body,
+            "    ",
+        );
+        let params = params
+            .map(|p| format!("<{}>", type_text(&p)))
+            .unwrap_or_default();
+        body.push_str(&format!(
+            "    {}: {kind}{params};\n",
+            name_text(&f.name, f.wire)
+        ));
+    }
+    splices.push(format!(
+        "{}::__private::field_handles! {{\n{body}}}",
+        type_text(rt)
+    ));
+    let handles = splice::placeholder();
     quote! {
         /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
         pub mod fields {
-            #( #handles )*
+            #handles
         }
     }
 }
 
-fn gen_selection_enum(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> TokenStream {
-    let rt = &cx.rt;
+fn gen_selection_enum(
+    cx: &Ctx<'_, '_>,
+    f: &FieldPlan<'_>,
+    splices: &mut Vec<String>,
+) -> TokenStream {
     let RustType::Selection(values) = &f.ty else {
         return quote!();
     };
@@ -704,61 +810,37 @@ fn gen_selection_enum(cx: &Ctx<'_, '_>, f: &FieldPlan<'_>) -> TokenStream {
         .as_ref()
         .expect("selection fields have an enum")
         .ident();
-    let doc = docs::outer(&[
-        format!(
-            "Values of {} ({}) on {}.",
-            code(f.wire),
-            docs::escape_line(&f.field.string),
-            code(cx.m.name)
-        ),
-        String::new(),
-        "`Unknown` keeps a value this binding does not know (the server may add values).".into(),
-    ]);
-    let variants: Vec<Ident> = f.variants.iter().map(|v| v.ident()).collect();
-    let wires: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
-    let variant_docs = values.iter().map(|(v, label)| {
+    let mut text = format!("{}::__private::selection! {{\n", type_text(&cx.rt));
+    doc_text(
+        &[
+            format!(
+                "Values of {} ({}) on {}.",
+                code(f.wire),
+                docs::escape_line(&f.field.string),
+                code(cx.m.name)
+            ),
+            String::new(),
+            "`Unknown` keeps a value this binding does not know (the server may add values)."
+                .into(),
+        ],
+        &mut text,
+        "    ",
+    );
+    text.push_str(&format!("    pub enum {e} {{\n"));
+    for ((v, label), variant) in values.iter().zip(&f.variants) {
         let label = if label.trim().is_empty() {
             code(v)
         } else {
             format!("{} ({})", docs::escape_line(label), code(v))
         };
-        docs::outer(&[label])
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #e {
-            #( #variant_docs #variants, )*
-            /// A value not known when this binding was generated.
-            Unknown(String),
-        }
-
-        impl #rt::odoo::wire::Selection for #e {
-            const VALUES: &'static [&'static str] = &[ #( #wires ),* ];
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    #( #wires => #e::#variants, )*
-                    other => #e::Unknown(other.to_owned()),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    #( #e::#variants => #wires, )*
-                    #e::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #e {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #rt::odoo::wire::deserialize_selection(d)
-            }
-        }
-
-        impl ::serde::Serialize for #e {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                #rt::odoo::wire::serialize_selection(self, s)
-            }
-        }
+        doc_text(&[label], &mut text, "        ");
+        text.push_str(&format!(
+            "        {} = {},\n",
+            variant.ident(),
+            proc_macro2::Literal::string(v)
+        ));
     }
+    text.push_str("    }\n}");
+    splices.push(text);
+    splice::placeholder()
 }

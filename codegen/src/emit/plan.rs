@@ -80,6 +80,8 @@ pub struct ModelPlan<'a> {
     pub ty: Name,
     pub create_ty: String,
     pub update_ty: String,
+    /// The one values type behind both (`ResPartnerValues<K>`).
+    pub values_ty: String,
     /// False when another model's record struct already has that name in
     /// the prelude (e.g. a model `x.create` next to a model `x`).
     pub prelude_create: bool,
@@ -304,6 +306,7 @@ impl<'a> SchemaPlan<'a> {
             let base = ty.text.trim_end_matches('_');
             let create_ty = format!("{base}Create");
             let update_ty = format!("{base}Update");
+            let values_ty = format!("{base}Values");
             let fields = plan_fields(schema, name, model, &ty, settings)?;
             let methods = plan_methods(name, model)?;
             let verbatim_names = module.verbatim
@@ -327,6 +330,7 @@ impl<'a> SchemaPlan<'a> {
                 ty,
                 create_ty,
                 update_ty,
+                values_ty,
                 fields,
                 feature: settings.features.then(|| model.module.clone()),
                 verbatim_names,
@@ -505,6 +509,7 @@ fn plan_fields<'a>(
         ty.text.clone(),
         format!("{base}Create"),
         format!("{base}Update"),
+        format!("{base}Values"),
     ]);
     let reserved_refs: Vec<&str> = reserved.iter().map(String::as_str).collect();
     let enum_names = naming::unique(

@@ -25,15 +25,15 @@ pub struct AccountAccount {
     /// Define in which journals this account can be used. If empty, can be used in all journals.
     ///
     /// `many2many`, to `account.journal`.
-    pub allowed_journal_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
+    pub allowed_journal_ids: ::runtime::X2Many<super::rel::AccountJournal>,
     /// Code
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
-    pub code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub code: ::runtime::Computed<Option<String>>,
     /// Code Mapping
     ///
     /// `one2many`, to `account.code.mapping` (inverse `account_id`).
-    pub code_mapping_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountCodeMapping>,
+    pub code_mapping_ids: ::runtime::X2Many<super::rel::AccountCodeMapping>,
     /// Code Store
     ///
     /// `char`, company-dependent.
@@ -41,17 +41,17 @@ pub struct AccountAccount {
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
-    pub company_currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Company Fiscal Country Code
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_fiscal_country_code())`.
-    pub company_fiscal_country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub company_fiscal_country_code: ::runtime::Computed<Option<String>>,
     /// Companies
     ///
     /// `many2many`, to `res.company`, required.
-    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -59,17 +59,17 @@ pub struct AccountAccount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Account Currency
     ///
     /// Forces all journal items in this account to have a specific currency (i.e. bank journals). If no currency is set, entries can use any currency.
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Current Balance
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_balance())`.
-    pub current_balance: ::runtime::odoo::wire::Computed<f64>,
+    pub current_balance: ::runtime::Computed<f64>,
     /// Deprecated
     ///
     /// `boolean`.
@@ -77,7 +77,7 @@ pub struct AccountAccount {
     /// Display Mapping Tab
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_mapping_tab())`.
-    pub display_mapping_tab: ::runtime::odoo::wire::Computed<bool>,
+    pub display_mapping_tab: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -87,13 +87,13 @@ pub struct AccountAccount {
     /// Account prefixes can determine account groups.
     ///
     /// `many2one`, to `account.group`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::group_id())`.
-    pub group_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountGroup>>,
+    pub group_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountGroup>>,
     >,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -103,70 +103,70 @@ pub struct AccountAccount {
     /// Used in reports to know if we should consider journal items from the beginning of time instead of from the fiscal year only. Account types that should be reset to zero at each new fiscal year (like expenses, revenue..) should not have this option set.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::include_initial_balance())`.
-    pub include_initial_balance: ::runtime::odoo::wire::Computed<bool>,
+    pub include_initial_balance: ::runtime::Computed<bool>,
     /// Internal Group
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::internal_group())`.
     ///
     /// Values: `equity` (Equity), `asset` (Asset), `liability` (Liability), `income` (Income), `expense` (Expense), `off` (Off Balance).
-    pub internal_group: ::runtime::odoo::wire::Computed<Option<InternalGroup>>,
+    pub internal_group: ::runtime::Computed<Option<InternalGroup>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Account Name
     ///
@@ -186,25 +186,25 @@ pub struct AccountAccount {
     /// Opening Balance
     ///
     /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_balance())`.
-    pub opening_balance: ::runtime::odoo::wire::Computed<f64>,
+    pub opening_balance: ::runtime::Computed<f64>,
     /// Opening Credit
     ///
     /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_credit())`.
-    pub opening_credit: ::runtime::odoo::wire::Computed<f64>,
+    pub opening_credit: ::runtime::Computed<f64>,
     /// Opening Debit
     ///
     /// `monetary`, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_debit())`.
-    pub opening_debit: ::runtime::odoo::wire::Computed<f64>,
+    pub opening_debit: ::runtime::Computed<f64>,
     /// Display code
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::placeholder_code())`.
-    pub placeholder_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub placeholder_code: ::runtime::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Allow Reconciliation
     ///
     /// Check this box if this account allows invoices & payments matching of journal items.
@@ -214,33 +214,33 @@ pub struct AccountAccount {
     /// Related Taxes Amount
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::related_taxes_amount())`.
-    pub related_taxes_amount: ::runtime::odoo::wire::Computed<i64>,
+    pub related_taxes_amount: ::runtime::Computed<i64>,
     /// Root
     ///
     /// `many2one`, to `account.root`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
-    pub root_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountRoot>>,
+    pub root_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountRoot>>,
     >,
     /// Tags
     ///
     /// Optional tags you may want to assign for custom reporting
     ///
     /// `many2many`, to `account.account.tag`, computed.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
+    pub tag_ids: ::runtime::X2Many<super::rel::AccountAccountTag>,
     /// Default Taxes
     ///
     /// `many2many`, to `account.tax`.
-    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub tax_ids: ::runtime::X2Many<super::rel::AccountTax>,
     /// Used
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::used())`.
-    pub used: ::runtime::odoo::wire::Computed<bool>,
+    pub used: ::runtime::Computed<bool>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -248,66 +248,20 @@ pub struct AccountAccount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAccount {
-    const FIELDS: &'static [&'static str] = &[
-        "account_type",
-        "allowed_journal_ids",
-        "code",
-        "code_mapping_ids",
-        "code_store",
-        "company_currency_id",
-        "company_fiscal_country_code",
-        "company_ids",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "current_balance",
-        "deprecated",
-        "display_mapping_tab",
-        "display_name",
-        "group_id",
-        "has_message",
-        "id",
-        "include_initial_balance",
-        "internal_group",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "non_trade",
-        "note",
-        "opening_balance",
-        "opening_credit",
-        "opening_debit",
-        "placeholder_code",
-        "rating_ids",
-        "reconcile",
-        "related_taxes_amount",
-        "root_id",
-        "tag_ids",
-        "tax_ids",
-        "used",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAccount {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        47,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAccount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -417,78 +371,54 @@ impl ::runtime::Model for AccountAccount {
         "root_id",
         "used",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_type", "selection")
-            .required()
-            .selection(super::verify::KEYS_8AA1F27F),
-        ::runtime::odoo::verify::FieldSpec::new("allowed_journal_ids", "many2many")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("code_mapping_ids", "one2many")
-            .relation("account.code.mapping"),
-        ::runtime::odoo::verify::FieldSpec::new("code_store", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_fiscal_country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_ids", "many2many")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("current_balance", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("deprecated", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_mapping_tab", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
-            .relation("account.group"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("include_initial_balance", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("internal_group", "selection")
-            .selection(&["equity", "asset", "liability", "income", "expense", "off"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("non_trade", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("note", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("opening_balance", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("opening_credit", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("opening_debit", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("placeholder_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("reconcile", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("related_taxes_amount", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("root_id", "many2one")
-            .relation("account.root"),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("account.account.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("used", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_type", "selection").required().writable(true).selection(super::verify::KEYS_8AA1F27F),
+        ::runtime::FieldSpec::new("allowed_journal_ids", "many2many").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("code", "char").writable(true),
+        ::runtime::FieldSpec::new("code_mapping_ids", "one2many").relation("account.code.mapping").writable(true),
+        ::runtime::FieldSpec::new("code_store", "char").writable(true),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_fiscal_country_code", "char"),
+        ::runtime::FieldSpec::new("company_ids", "many2many").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("current_balance", "float"),
+        ::runtime::FieldSpec::new("deprecated", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_mapping_tab", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("group_id", "many2one").relation("account.group"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("include_initial_balance", "boolean"),
+        ::runtime::FieldSpec::new("internal_group", "selection").selection(&["equity", "asset", "liability", "income", "expense", "off"]),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("non_trade", "boolean").writable(true),
+        ::runtime::FieldSpec::new("note", "text").writable(true),
+        ::runtime::FieldSpec::new("opening_balance", "monetary").writable(true),
+        ::runtime::FieldSpec::new("opening_credit", "monetary").writable(true),
+        ::runtime::FieldSpec::new("opening_debit", "monetary").writable(true),
+        ::runtime::FieldSpec::new("placeholder_code", "char"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("reconcile", "boolean").writable(true),
+        ::runtime::FieldSpec::new("related_taxes_amount", "integer"),
+        ::runtime::FieldSpec::new("root_id", "many2one").relation("account.root"),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("account.account.tag").writable(true),
+        ::runtime::FieldSpec::new("tax_ids", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("used", "boolean"),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -685,12 +615,17 @@ impl super::mixins::BaseModel for AccountAccount {
 }
 impl super::mixins::MailActivityMixin for AccountAccount {}
 impl super::mixins::MailThread for AccountAccount {}
-/// Values for creating a `account.account` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAccountCreate`]) or updating ([`AccountAccountUpdate`]) `account.account` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAccountCreate {
+pub struct AccountAccountValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAccountCreate {
+/// Values for creating a `account.account` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAccountCreate = AccountAccountValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `account.account` records: only the fields set here are written.
+pub type AccountAccountUpdate = AccountAccountValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountAccountValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -698,254 +633,32 @@ impl ::serde::Serialize for AccountAccountCreate {
 impl AccountAccountCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountAccountCreate {
+        AccountAccountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAccount>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_type` (Type).
-    #[inline]
-    pub fn account_type(mut self, account_type: AccountType) -> Self {
-        self.values.set("account_type", account_type);
-        self
-    }
-    /// Set `allowed_journal_ids` (Allowed Journals).
-    #[inline]
-    pub fn allowed_journal_ids(
-        mut self,
-        allowed_journal_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "allowed_journal_ids",
-                allowed_journal_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `code_mapping_ids` (Code Mapping).
-    #[inline]
-    pub fn code_mapping_ids(
-        mut self,
-        code_mapping_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountCodeMapping>,
-        >,
-    ) -> Self {
-        self.values
-            .set("code_mapping_ids", code_mapping_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code_store` (Code Store).
-    #[inline]
-    pub fn code_store(mut self, code_store: impl Into<String>) -> Self {
-        self.values.set("code_store", code_store.into());
-        self
-    }
-    /// Set `company_ids` (Companies).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `currency_id` (Account Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `deprecated` (Deprecated).
-    #[inline]
-    pub fn deprecated(mut self, deprecated: bool) -> Self {
-        self.values.set("deprecated", deprecated);
-        self
-    }
-    /// Set `display_mapping_tab` (Display Mapping Tab).
-    #[inline]
-    pub fn display_mapping_tab(mut self, display_mapping_tab: bool) -> Self {
-        self.values.set("display_mapping_tab", display_mapping_tab);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Account Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `non_trade` (Non Trade).
-    #[inline]
-    pub fn non_trade(mut self, non_trade: bool) -> Self {
-        self.values.set("non_trade", non_trade);
-        self
-    }
-    /// Set `note` (Internal Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `opening_balance` (Opening Balance).
-    #[inline]
-    pub fn opening_balance(mut self, opening_balance: f64) -> Self {
-        self.values.set("opening_balance", opening_balance);
-        self
-    }
-    /// Set `opening_credit` (Opening Credit).
-    #[inline]
-    pub fn opening_credit(mut self, opening_credit: f64) -> Self {
-        self.values.set("opening_credit", opening_credit);
-        self
-    }
-    /// Set `opening_debit` (Opening Debit).
-    #[inline]
-    pub fn opening_debit(mut self, opening_debit: f64) -> Self {
-        self.values.set("opening_debit", opening_debit);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reconcile` (Allow Reconciliation).
-    #[inline]
-    pub fn reconcile(mut self, reconcile: bool) -> Self {
-        self.values.set("reconcile", reconcile);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_ids` (Default Taxes).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAccountCreate {
-    type Model = AccountAccount;
-}
-/// Values for updating `account.account` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAccountUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAccountUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAccountUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAccountUpdate {
+    fn default() -> Self {
+        AccountAccountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAccountValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountAccount>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -954,746 +667,220 @@ impl AccountAccountUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_type` (Type).
-    #[inline]
-    pub fn account_type(mut self, account_type: AccountType) -> Self {
-        self.values.set("account_type", account_type);
-        self
-    }
-    /// Set `allowed_journal_ids` (Allowed Journals).
-    #[inline]
-    pub fn allowed_journal_ids(
-        mut self,
-        allowed_journal_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "allowed_journal_ids",
-                allowed_journal_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `code_mapping_ids` (Code Mapping).
-    #[inline]
-    pub fn code_mapping_ids(
-        mut self,
-        code_mapping_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountCodeMapping>,
-        >,
-    ) -> Self {
-        self.values
-            .set("code_mapping_ids", code_mapping_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code_store` (Code Store).
-    #[inline]
-    pub fn code_store(mut self, code_store: impl Into<String>) -> Self {
-        self.values.set("code_store", code_store.into());
-        self
-    }
-    /// Set `company_ids` (Companies).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `currency_id` (Account Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `deprecated` (Deprecated).
-    #[inline]
-    pub fn deprecated(mut self, deprecated: bool) -> Self {
-        self.values.set("deprecated", deprecated);
-        self
-    }
-    /// Set `display_mapping_tab` (Display Mapping Tab).
-    #[inline]
-    pub fn display_mapping_tab(mut self, display_mapping_tab: bool) -> Self {
-        self.values.set("display_mapping_tab", display_mapping_tab);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Account Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `non_trade` (Non Trade).
-    #[inline]
-    pub fn non_trade(mut self, non_trade: bool) -> Self {
-        self.values.set("non_trade", non_trade);
-        self
-    }
-    /// Set `note` (Internal Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `opening_balance` (Opening Balance).
-    #[inline]
-    pub fn opening_balance(mut self, opening_balance: f64) -> Self {
-        self.values.set("opening_balance", opening_balance);
-        self
-    }
-    /// Set `opening_credit` (Opening Credit).
-    #[inline]
-    pub fn opening_credit(mut self, opening_credit: f64) -> Self {
-        self.values.set("opening_credit", opening_credit);
-        self
-    }
-    /// Set `opening_debit` (Opening Debit).
-    #[inline]
-    pub fn opening_debit(mut self, opening_debit: f64) -> Self {
-        self.values.set("opening_debit", opening_debit);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reconcile` (Allow Reconciliation).
-    #[inline]
-    pub fn reconcile(mut self, reconcile: bool) -> Self {
-        self.values.set("reconcile", reconcile);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_ids` (Default Taxes).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_type` (Type).
+        account_type: value self::AccountType;
+        /// Set `allowed_journal_ids` (Allowed Journals).
+        allowed_journal_ids: commands super::rel::AccountJournal;
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `code_mapping_ids` (Code Mapping).
+        code_mapping_ids: commands super::rel::AccountCodeMapping;
+        /// Set `code_store` (Code Store).
+        code_store: into String;
+        /// Set `company_ids` (Companies).
+        company_ids: commands super::rel::ResCompany;
+        /// Set `currency_id` (Account Currency).
+        currency_id: value i64;
+        /// Set `deprecated` (Deprecated).
+        deprecated: value bool;
+        /// Set `display_mapping_tab` (Display Mapping Tab).
+        display_mapping_tab: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Account Name).
+        name: into String;
+        /// Set `non_trade` (Non Trade).
+        non_trade: value bool;
+        /// Set `note` (Internal Notes).
+        note: into String;
+        /// Set `opening_balance` (Opening Balance).
+        opening_balance: value f64;
+        /// Set `opening_credit` (Opening Credit).
+        opening_credit: value f64;
+        /// Set `opening_debit` (Opening Debit).
+        opening_debit: value f64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `reconcile` (Allow Reconciliation).
+        reconcile: value bool;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::AccountAccountTag;
+        /// Set `tax_ids` (Default Taxes).
+        tax_ids: commands super::rel::AccountTax;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for AccountAccountCreate {
+    type Model = self::AccountAccount;
+}
 impl ::runtime::UpdateValues for AccountAccountUpdate {
-    type Model = AccountAccount;
+    type Model = self::AccountAccount;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Type (`account_type`, `selection`).
-    #[inline]
-    pub const fn account_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAccount,
-        super::AccountType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("account_type")
-    }
-    /// Allowed Journals (`allowed_journal_ids`, `many2many`).
-    #[inline]
-    pub const fn allowed_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("allowed_journal_ids")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::AccountAccount> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Code Mapping (`code_mapping_ids`, `one2many`).
-    #[inline]
-    pub const fn code_mapping_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::AccountCodeMapping,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("code_mapping_ids")
-    }
-    /// Code Store (`code_store`, `char`).
-    #[inline]
-    pub const fn code_store() -> ::runtime::odoo::fields::CharField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("code_store")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccount,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company Fiscal Country Code (`company_fiscal_country_code`, `char`).
-    #[inline]
-    pub const fn company_fiscal_country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_fiscal_country_code")
-    }
-    /// Companies (`company_ids`, `many2many`).
-    #[inline]
-    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("company_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Account Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccount,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Current Balance (`current_balance`, `float`).
-    #[inline]
-    pub const fn current_balance() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccount,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("current_balance")
-    }
-    /// Deprecated (`deprecated`, `boolean`).
-    #[inline]
-    pub const fn deprecated() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("deprecated")
-    }
-    /// Display Mapping Tab (`display_mapping_tab`, `boolean`).
-    #[inline]
-    pub const fn display_mapping_tab() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_mapping_tab")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccount,
-        super::super::rel::AccountGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_id")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountAccount, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Bring Accounts Balance Forward (`include_initial_balance`, `boolean`).
-    #[inline]
-    pub const fn include_initial_balance() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("include_initial_balance")
-    }
-    /// Internal Group (`internal_group`, `selection`).
-    #[inline]
-    pub const fn internal_group() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAccount,
-        super::InternalGroup,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("internal_group")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Account Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountAccount> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Non Trade (`non_trade`, `boolean`).
-    #[inline]
-    pub const fn non_trade() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("non_trade")
-    }
-    /// Internal Notes (`note`, `text`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<super::AccountAccount> {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Opening Balance (`opening_balance`, `monetary`).
-    #[inline]
-    pub const fn opening_balance() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccount,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opening_balance")
-    }
-    /// Opening Credit (`opening_credit`, `monetary`).
-    #[inline]
-    pub const fn opening_credit() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccount,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opening_credit")
-    }
-    /// Opening Debit (`opening_debit`, `monetary`).
-    #[inline]
-    pub const fn opening_debit() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccount,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opening_debit")
-    }
-    /// Display code (`placeholder_code`, `char`).
-    #[inline]
-    pub const fn placeholder_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("placeholder_code")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Allow Reconciliation (`reconcile`, `boolean`).
-    #[inline]
-    pub const fn reconcile() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("reconcile")
-    }
-    /// Related Taxes Amount (`related_taxes_amount`, `integer`).
-    #[inline]
-    pub const fn related_taxes_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("related_taxes_amount")
-    }
-    /// Root (`root_id`, `many2one`).
-    #[inline]
-    pub const fn root_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccount,
-        super::super::rel::AccountRoot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("root_id")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::AccountAccountTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Default Taxes (`tax_ids`, `many2many`).
-    #[inline]
-    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
-    }
-    /// Used (`used`, `boolean`).
-    #[inline]
-    pub const fn used() -> ::runtime::odoo::fields::BoolField<super::AccountAccount> {
-        ::runtime::odoo::fields::BoolField::new("used")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAccount,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAccount;
+        /// Type (`account_type`, `selection`).
+        account_type: SelectionField<super::AccountType>;
+        /// Allowed Journals (`allowed_journal_ids`, `many2many`).
+        allowed_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Code Mapping (`code_mapping_ids`, `one2many`).
+        code_mapping_ids: X2ManyField<super::super::rel::AccountCodeMapping>;
+        /// Code Store (`code_store`, `char`).
+        code_store: CharField;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company Fiscal Country Code (`company_fiscal_country_code`, `char`).
+        company_fiscal_country_code: CharField;
+        /// Companies (`company_ids`, `many2many`).
+        company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Account Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Current Balance (`current_balance`, `float`).
+        current_balance: NumField<f64>;
+        /// Deprecated (`deprecated`, `boolean`).
+        deprecated: BoolField;
+        /// Display Mapping Tab (`display_mapping_tab`, `boolean`).
+        display_mapping_tab: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::AccountGroup>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Bring Accounts Balance Forward (`include_initial_balance`, `boolean`).
+        include_initial_balance: BoolField;
+        /// Internal Group (`internal_group`, `selection`).
+        internal_group: SelectionField<super::InternalGroup>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Account Name (`name`, `char`).
+        name: CharField;
+        /// Non Trade (`non_trade`, `boolean`).
+        non_trade: BoolField;
+        /// Internal Notes (`note`, `text`).
+        note: CharField;
+        /// Opening Balance (`opening_balance`, `monetary`).
+        opening_balance: NumField<f64>;
+        /// Opening Credit (`opening_credit`, `monetary`).
+        opening_credit: NumField<f64>;
+        /// Opening Debit (`opening_debit`, `monetary`).
+        opening_debit: NumField<f64>;
+        /// Display code (`placeholder_code`, `char`).
+        placeholder_code: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Allow Reconciliation (`reconcile`, `boolean`).
+        reconcile: BoolField;
+        /// Related Taxes Amount (`related_taxes_amount`, `integer`).
+        related_taxes_amount: NumField<i64>;
+        /// Root (`root_id`, `many2one`).
+        root_id: Many2OneField<super::super::rel::AccountRoot>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::AccountAccountTag>;
+        /// Default Taxes (`tax_ids`, `many2many`).
+        tax_ids: X2ManyField<super::super::rel::AccountTax>;
+        /// Used (`used`, `boolean`).
+        used: BoolField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `account_type` (Type) on `account.account`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountType {
-    /// Receivable (`asset_receivable`)
-    AssetReceivable,
-    /// Bank and Cash (`asset_cash`)
-    AssetCash,
-    /// Current Assets (`asset_current`)
-    AssetCurrent,
-    /// Non-current Assets (`asset_non_current`)
-    AssetNonCurrent,
-    /// Prepayments (`asset_prepayments`)
-    AssetPrepayments,
-    /// Fixed Assets (`asset_fixed`)
-    AssetFixed,
-    /// Payable (`liability_payable`)
-    LiabilityPayable,
-    /// Credit Card (`liability_credit_card`)
-    LiabilityCreditCard,
-    /// Current Liabilities (`liability_current`)
-    LiabilityCurrent,
-    /// Non-current Liabilities (`liability_non_current`)
-    LiabilityNonCurrent,
-    /// Equity (`equity`)
-    Equity,
-    /// Current Year Earnings (`equity_unaffected`)
-    EquityUnaffected,
-    /// Income (`income`)
-    Income,
-    /// Other Income (`income_other`)
-    IncomeOther,
-    /// Expenses (`expense`)
-    Expense,
-    /// Depreciation (`expense_depreciation`)
-    ExpenseDepreciation,
-    /// Cost of Revenue (`expense_direct_cost`)
-    ExpenseDirectCost,
-    /// Off-Balance Sheet (`off_balance`)
-    OffBalance,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AccountType {
-    const VALUES: &'static [&'static str] = &[
-        "asset_receivable",
-        "asset_cash",
-        "asset_current",
-        "asset_non_current",
-        "asset_prepayments",
-        "asset_fixed",
-        "liability_payable",
-        "liability_credit_card",
-        "liability_current",
-        "liability_non_current",
-        "equity",
-        "equity_unaffected",
-        "income",
-        "income_other",
-        "expense",
-        "expense_depreciation",
-        "expense_direct_cost",
-        "off_balance",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "asset_receivable" => AccountType::AssetReceivable,
-            "asset_cash" => AccountType::AssetCash,
-            "asset_current" => AccountType::AssetCurrent,
-            "asset_non_current" => AccountType::AssetNonCurrent,
-            "asset_prepayments" => AccountType::AssetPrepayments,
-            "asset_fixed" => AccountType::AssetFixed,
-            "liability_payable" => AccountType::LiabilityPayable,
-            "liability_credit_card" => AccountType::LiabilityCreditCard,
-            "liability_current" => AccountType::LiabilityCurrent,
-            "liability_non_current" => AccountType::LiabilityNonCurrent,
-            "equity" => AccountType::Equity,
-            "equity_unaffected" => AccountType::EquityUnaffected,
-            "income" => AccountType::Income,
-            "income_other" => AccountType::IncomeOther,
-            "expense" => AccountType::Expense,
-            "expense_depreciation" => AccountType::ExpenseDepreciation,
-            "expense_direct_cost" => AccountType::ExpenseDirectCost,
-            "off_balance" => AccountType::OffBalance,
-            other => AccountType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AccountType::AssetReceivable => "asset_receivable",
-            AccountType::AssetCash => "asset_cash",
-            AccountType::AssetCurrent => "asset_current",
-            AccountType::AssetNonCurrent => "asset_non_current",
-            AccountType::AssetPrepayments => "asset_prepayments",
-            AccountType::AssetFixed => "asset_fixed",
-            AccountType::LiabilityPayable => "liability_payable",
-            AccountType::LiabilityCreditCard => "liability_credit_card",
-            AccountType::LiabilityCurrent => "liability_current",
-            AccountType::LiabilityNonCurrent => "liability_non_current",
-            AccountType::Equity => "equity",
-            AccountType::EquityUnaffected => "equity_unaffected",
-            AccountType::Income => "income",
-            AccountType::IncomeOther => "income_other",
-            AccountType::Expense => "expense",
-            AccountType::ExpenseDepreciation => "expense_depreciation",
-            AccountType::ExpenseDirectCost => "expense_direct_cost",
-            AccountType::OffBalance => "off_balance",
-            AccountType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `account_type` (Type) on `account.account`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AccountType {
+        /// Receivable (`asset_receivable`)
+        AssetReceivable = "asset_receivable",
+        /// Bank and Cash (`asset_cash`)
+        AssetCash = "asset_cash",
+        /// Current Assets (`asset_current`)
+        AssetCurrent = "asset_current",
+        /// Non-current Assets (`asset_non_current`)
+        AssetNonCurrent = "asset_non_current",
+        /// Prepayments (`asset_prepayments`)
+        AssetPrepayments = "asset_prepayments",
+        /// Fixed Assets (`asset_fixed`)
+        AssetFixed = "asset_fixed",
+        /// Payable (`liability_payable`)
+        LiabilityPayable = "liability_payable",
+        /// Credit Card (`liability_credit_card`)
+        LiabilityCreditCard = "liability_credit_card",
+        /// Current Liabilities (`liability_current`)
+        LiabilityCurrent = "liability_current",
+        /// Non-current Liabilities (`liability_non_current`)
+        LiabilityNonCurrent = "liability_non_current",
+        /// Equity (`equity`)
+        Equity = "equity",
+        /// Current Year Earnings (`equity_unaffected`)
+        EquityUnaffected = "equity_unaffected",
+        /// Income (`income`)
+        Income = "income",
+        /// Other Income (`income_other`)
+        IncomeOther = "income_other",
+        /// Expenses (`expense`)
+        Expense = "expense",
+        /// Depreciation (`expense_depreciation`)
+        ExpenseDepreciation = "expense_depreciation",
+        /// Cost of Revenue (`expense_direct_cost`)
+        ExpenseDirectCost = "expense_direct_cost",
+        /// Off-Balance Sheet (`off_balance`)
+        OffBalance = "off_balance",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AccountType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `internal_group` (Internal Group) on `account.account`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InternalGroup {
-    /// Equity (`equity`)
-    Equity,
-    /// Asset (`asset`)
-    Asset,
-    /// Liability (`liability`)
-    Liability,
-    /// Income (`income`)
-    Income,
-    /// Expense (`expense`)
-    Expense,
-    /// Off Balance (`off`)
-    Off,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InternalGroup {
-    const VALUES: &'static [&'static str] = &[
-        "equity",
-        "asset",
-        "liability",
-        "income",
-        "expense",
-        "off",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "equity" => InternalGroup::Equity,
-            "asset" => InternalGroup::Asset,
-            "liability" => InternalGroup::Liability,
-            "income" => InternalGroup::Income,
-            "expense" => InternalGroup::Expense,
-            "off" => InternalGroup::Off,
-            other => InternalGroup::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InternalGroup::Equity => "equity",
-            InternalGroup::Asset => "asset",
-            InternalGroup::Liability => "liability",
-            InternalGroup::Income => "income",
-            InternalGroup::Expense => "expense",
-            InternalGroup::Off => "off",
-            InternalGroup::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InternalGroup {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InternalGroup {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `internal_group` (Internal Group) on `account.account`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InternalGroup {
+        /// Equity (`equity`)
+        Equity = "equity",
+        /// Asset (`asset`)
+        Asset = "asset",
+        /// Liability (`liability`)
+        Liability = "liability",
+        /// Income (`income`)
+        Income = "income",
+        /// Expense (`expense`)
+        Expense = "expense",
+        /// Off Balance (`off`)
+        Off = "off",
     }
 }

@@ -33,7 +33,7 @@ pub struct AccountAccountTag {
     /// Country for which this tag is available, when applied on taxes.
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -41,7 +41,7 @@ pub struct AccountAccountTag {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -67,31 +67,18 @@ pub struct AccountAccountTag {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAccountTag {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAccountTag {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "applicability",
-        "color",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "tax_negate",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAccountTag {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAccountTag::default();
         while let Some(i) = r.next()? {
             match i {
@@ -129,24 +116,19 @@ impl ::runtime::Model for AccountAccountTag {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("applicability", "selection")
-            .required()
-            .selection(&["accounts", "taxes", "products"]),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("tax_negate", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("applicability", "selection").required().writable(true).selection(&["accounts", "taxes", "products"]),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("tax_negate", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -162,99 +144,55 @@ impl ::runtime::odoo::projection::Projection for AccountAccountTag {
 impl super::mixins::BaseModel for AccountAccountTag {
     type Update = AccountAccountTagUpdate;
 }
-/// Values for creating a `account.account.tag` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAccountTagCreate`]) or updating ([`AccountAccountTagUpdate`]) `account.account.tag` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAccountTagCreate {
+pub struct AccountAccountTagValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAccountTagCreate {
+/// Values for creating a `account.account.tag` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAccountTagCreate = AccountAccountTagValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.account.tag` records: only the fields set here are written.
+pub type AccountAccountTagUpdate = AccountAccountTagValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAccountTagValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAccountTagCreate {
     /// Takes the required fields: `applicability`, `name` (readonly, computed and x2many fields are left out).
-    pub fn new(applicability: Applicability, name: impl Into<String>) -> Self {
-        AccountAccountTagCreate {
+    pub fn new(applicability: self::Applicability, name: impl Into<String>) -> Self {
+        AccountAccountTagValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .applicability(applicability)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAccountTag>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `applicability` (Applicability).
-    #[inline]
-    pub fn applicability(mut self, applicability: Applicability) -> Self {
-        self.values.set("applicability", applicability);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (Tag Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `tax_negate` (Negate Tax Balance).
-    #[inline]
-    pub fn tax_negate(mut self, tax_negate: bool) -> Self {
-        self.values.set("tax_negate", tax_negate);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAccountTagCreate {
-    type Model = AccountAccountTag;
-}
-/// Values for updating `account.account.tag` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAccountTagUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAccountTagUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAccountTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAccountTagUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAccountTagUpdate {
+    fn default() -> Self {
+        AccountAccountTagValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAccountTagValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAccountTag>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountAccountTag>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -263,179 +201,67 @@ impl AccountAccountTagUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `applicability` (Applicability).
-    #[inline]
-    pub fn applicability(mut self, applicability: Applicability) -> Self {
-        self.values.set("applicability", applicability);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (Tag Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `tax_negate` (Negate Tax Balance).
-    #[inline]
-    pub fn tax_negate(mut self, tax_negate: bool) -> Self {
-        self.values.set("tax_negate", tax_negate);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `applicability` (Applicability).
+        applicability: value self::Applicability;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `name` (Tag Name).
+        name: into String;
+        /// Set `tax_negate` (Negate Tax Balance).
+        tax_negate: value bool;
     }
 }
+impl ::runtime::CreateValues for AccountAccountTagCreate {
+    type Model = self::AccountAccountTag;
+}
 impl ::runtime::UpdateValues for AccountAccountTagUpdate {
-    type Model = AccountAccountTag;
+    type Model = self::AccountAccountTag;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccountTag,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Applicability (`applicability`, `selection`).
-    #[inline]
-    pub const fn applicability() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAccountTag,
-        super::Applicability,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("applicability")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccountTag,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccountTag,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAccountTag,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccountTag,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAccountTag,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccountTag,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Tag Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountAccountTag> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Negate Tax Balance (`tax_negate`, `boolean`).
-    #[inline]
-    pub const fn tax_negate() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccountTag,
-    > {
-        ::runtime::odoo::fields::BoolField::new("tax_negate")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAccountTag,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccountTag,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAccountTag;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Applicability (`applicability`, `selection`).
+        applicability: SelectionField<super::Applicability>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Tag Name (`name`, `char`).
+        name: CharField;
+        /// Negate Tax Balance (`tax_negate`, `boolean`).
+        tax_negate: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `applicability` (Applicability) on `account.account.tag`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Applicability {
-    /// Accounts (`accounts`)
-    Accounts,
-    /// Taxes (`taxes`)
-    Taxes,
-    /// Products (`products`)
-    Products,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Applicability {
-    const VALUES: &'static [&'static str] = &["accounts", "taxes", "products"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "accounts" => Applicability::Accounts,
-            "taxes" => Applicability::Taxes,
-            "products" => Applicability::Products,
-            other => Applicability::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Applicability::Accounts => "accounts",
-            Applicability::Taxes => "taxes",
-            Applicability::Products => "products",
-            Applicability::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Applicability {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Applicability {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `applicability` (Applicability) on `account.account.tag`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Applicability {
+        /// Accounts (`accounts`)
+        Accounts = "accounts",
+        /// Taxes (`taxes`)
+        Taxes = "taxes",
+        /// Products (`products`)
+        Products = "products",
     }
 }

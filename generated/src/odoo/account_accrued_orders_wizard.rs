@@ -15,7 +15,7 @@ pub struct AccountAccruedOrdersWizard {
     /// Accrual Account
     ///
     /// `many2one`, to `account.account`, required.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Amount
     ///
     /// Specify an arbitrary value that will be accrued on a         default account for the entire order, regardless of the products on the different lines.
@@ -25,7 +25,7 @@ pub struct AccountAccruedOrdersWizard {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,13 +33,13 @@ pub struct AccountAccruedOrdersWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Company Currency
     ///
     /// Utility field to express amount currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, required.
@@ -47,7 +47,7 @@ pub struct AccountAccruedOrdersWizard {
     /// Display Amount
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_amount())`.
-    pub display_amount: ::runtime::odoo::wire::Computed<bool>,
+    pub display_amount: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -59,11 +59,11 @@ pub struct AccountAccruedOrdersWizard {
     /// Journal
     ///
     /// `many2one`, to `account.journal`, required, computed.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Preview Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_data())`.
-    pub preview_data: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub preview_data: ::runtime::Computed<Option<String>>,
     /// Reversal Date
     ///
     /// `date`, required, computed.
@@ -75,34 +75,20 @@ pub struct AccountAccruedOrdersWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAccruedOrdersWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAccruedOrdersWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "amount",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "display_amount",
-        "display_name",
-        "id",
-        "journal_id",
-        "preview_data",
-        "reversal_date",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAccruedOrdersWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAccruedOrdersWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,30 +131,22 @@ impl ::runtime::Model for AccountAccruedOrdersWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["display_amount", "preview_data"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.account")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_amount", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("preview_data", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("reversal_date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.account").required().writable(true),
+        ::runtime::FieldSpec::new("amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("display_amount", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").required().writable(true),
+        ::runtime::FieldSpec::new("preview_data", "text"),
+        ::runtime::FieldSpec::new("reversal_date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -184,12 +162,21 @@ impl ::runtime::odoo::projection::Projection for AccountAccruedOrdersWizard {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `account.accrued.orders.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAccruedOrdersWizardCreate`]) or updating ([`AccountAccruedOrdersWizardUpdate`]) `account.accrued.orders.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAccruedOrdersWizardCreate {
+pub struct AccountAccruedOrdersWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAccruedOrdersWizardCreate {
+/// Values for creating a `account.accrued.orders.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAccruedOrdersWizardCreate = AccountAccruedOrdersWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.accrued.orders.wizard` records: only the fields set here are written.
+pub type AccountAccruedOrdersWizardUpdate = AccountAccruedOrdersWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAccruedOrdersWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -197,89 +184,34 @@ impl ::serde::Serialize for AccountAccruedOrdersWizardCreate {
 impl AccountAccruedOrdersWizardCreate {
     /// Takes the required fields: `account_id`, `date` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, date: ::chrono::NaiveDate) -> Self {
-        AccountAccruedOrdersWizardCreate {
+        AccountAccruedOrdersWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_id(account_id)
             .date(date)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAccruedOrdersWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Accrual Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `reversal_date` (Reversal Date).
-    #[inline]
-    pub fn reversal_date(mut self, reversal_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("reversal_date", reversal_date);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAccruedOrdersWizardCreate {
-    type Model = AccountAccruedOrdersWizard;
-}
-/// Values for updating `account.accrued.orders.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAccruedOrdersWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAccruedOrdersWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAccruedOrdersWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAccruedOrdersWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAccruedOrdersWizardUpdate {
+    fn default() -> Self {
+        AccountAccruedOrdersWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAccruedOrdersWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAccruedOrdersWizard,
+            Model = self::AccountAccruedOrdersWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -289,163 +221,60 @@ impl AccountAccruedOrdersWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Accrual Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `reversal_date` (Reversal Date).
-    #[inline]
-    pub fn reversal_date(mut self, reversal_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("reversal_date", reversal_date);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Accrual Account).
+        account_id: value i64;
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `reversal_date` (Reversal Date).
+        reversal_date: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for AccountAccruedOrdersWizardCreate {
+    type Model = self::AccountAccruedOrdersWizard;
+}
 impl ::runtime::UpdateValues for AccountAccruedOrdersWizardUpdate {
-    type Model = AccountAccruedOrdersWizard;
+    type Model = self::AccountAccruedOrdersWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Accrual Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccruedOrdersWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAccruedOrdersWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Company Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAccruedOrdersWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Amount (`display_amount`, `boolean`).
-    #[inline]
-    pub const fn display_amount() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAccruedOrdersWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_amount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAccruedOrdersWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAccruedOrdersWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Preview Data (`preview_data`, `text`).
-    #[inline]
-    pub const fn preview_data() -> ::runtime::odoo::fields::CharField<
-        super::AccountAccruedOrdersWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("preview_data")
-    }
-    /// Reversal Date (`reversal_date`, `date`).
-    #[inline]
-    pub const fn reversal_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAccruedOrdersWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("reversal_date")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAccruedOrdersWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAccruedOrdersWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAccruedOrdersWizard;
+        /// Accrual Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Company Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Amount (`display_amount`, `boolean`).
+        display_amount: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Preview Data (`preview_data`, `text`).
+        preview_data: CharField;
+        /// Reversal Date (`reversal_date`, `date`).
+        reversal_date: DateField<::chrono::NaiveDate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

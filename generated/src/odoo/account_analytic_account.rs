@@ -21,15 +21,15 @@ pub struct AccountAnalyticAccount {
     /// Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::balance())`.
-    pub balance: ::runtime::odoo::wire::Computed<f64>,
+    pub balance: ::runtime::Computed<f64>,
     /// BoM Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
-    pub bom_count: ::runtime::odoo::wire::Computed<i64>,
+    pub bom_count: ::runtime::Computed<i64>,
     /// Bom
     ///
     /// `many2many`, to `mrp.bom`.
-    pub bom_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub bom_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Reference
     ///
     /// `char`.
@@ -41,7 +41,7 @@ pub struct AccountAnalyticAccount {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -49,11 +49,11 @@ pub struct AccountAnalyticAccount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -61,7 +61,7 @@ pub struct AccountAnalyticAccount {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -69,68 +69,68 @@ pub struct AccountAnalyticAccount {
     /// Invoice Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_count())`.
-    pub invoice_count: ::runtime::odoo::wire::Computed<i64>,
+    pub invoice_count: ::runtime::Computed<i64>,
     /// Analytic Lines
     ///
     /// `one2many`, to `account.analytic.line` (inverse `auto_account_id`).
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::AccountAnalyticLine>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Analytic Account
     ///
@@ -139,63 +139,59 @@ pub struct AccountAnalyticAccount {
     /// Customer
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Plan
     ///
     /// `many2one`, to `account.analytic.plan`, required.
-    pub plan_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>,
-    >,
+    pub plan_id: Option<::runtime::Many2One<super::rel::AccountAnalyticPlan>>,
     /// Manufacturing Orders Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
-    pub production_count: ::runtime::odoo::wire::Computed<i64>,
+    pub production_count: ::runtime::Computed<i64>,
     /// Production
     ///
     /// `many2many`, to `mrp.production`.
-    pub production_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub production_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Project Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_count())`.
-    pub project_count: ::runtime::odoo::wire::Computed<i64>,
+    pub project_count: ::runtime::Computed<i64>,
     /// Projects
     ///
     /// `one2many`, to `project.project` (inverse `account_id`).
-    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::X2Many<super::rel::ProjectProject>,
     /// Purchase Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
-    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Root Plan
     ///
     /// `many2one`, to `account.analytic.plan`, readonly, related `plan_id.root_id`.
-    pub root_plan_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>,
-    >,
+    pub root_plan_id: Option<::runtime::Many2One<super::rel::AccountAnalyticPlan>>,
     /// Vendor Bill Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::vendor_bill_count())`.
-    pub vendor_bill_count: ::runtime::odoo::wire::Computed<i64>,
+    pub vendor_bill_count: ::runtime::Computed<i64>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Workcenter
     ///
     /// `many2many`, to `mrp.workcenter`.
-    pub workcenter_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub workcenter_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Work Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::workorder_count())`.
-    pub workorder_count: ::runtime::odoo::wire::Computed<i64>,
+    pub workorder_count: ::runtime::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -203,60 +199,20 @@ pub struct AccountAnalyticAccount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAnalyticAccount {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "balance",
-        "bom_count",
-        "bom_ids",
-        "code",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "has_message",
-        "id",
-        "invoice_count",
-        "line_ids",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "partner_id",
-        "plan_id",
-        "production_count",
-        "production_ids",
-        "project_count",
-        "project_ids",
-        "purchase_order_count",
-        "rating_ids",
-        "root_plan_id",
-        "vendor_bill_count",
-        "website_message_ids",
-        "workcenter_ids",
-        "workorder_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAnalyticAccount {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        41,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAnalyticAccount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -354,70 +310,48 @@ impl ::runtime::Model for AccountAnalyticAccount {
         "vendor_bill_count",
         "workorder_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("balance", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("bom_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("bom_ids", "many2many")
-            .relation("mrp.bom"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
-            .relation("account.analytic.line"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_id", "many2one")
-            .relation("account.analytic.plan")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("production_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("production_ids", "many2many")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("project_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("project_ids", "one2many")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("root_plan_id", "many2one")
-            .relation("account.analytic.plan"),
-        ::runtime::odoo::verify::FieldSpec::new("vendor_bill_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("workcenter_ids", "many2many")
-            .relation("mrp.workcenter"),
-        ::runtime::odoo::verify::FieldSpec::new("workorder_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("balance", "monetary"),
+        ::runtime::FieldSpec::new("bom_count", "integer"),
+        ::runtime::FieldSpec::new("bom_ids", "many2many").relation("mrp.bom").writable(true),
+        ::runtime::FieldSpec::new("code", "char").writable(true),
+        ::runtime::FieldSpec::new("color", "integer"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::FieldSpec::new("line_ids", "one2many").relation("account.analytic.line").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("plan_id", "many2one").relation("account.analytic.plan").required().writable(true),
+        ::runtime::FieldSpec::new("production_count", "integer"),
+        ::runtime::FieldSpec::new("production_ids", "many2many").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("project_count", "integer"),
+        ::runtime::FieldSpec::new("project_ids", "one2many").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("root_plan_id", "many2one").relation("account.analytic.plan"),
+        ::runtime::FieldSpec::new("vendor_bill_count", "integer"),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("workcenter_ids", "many2many").relation("mrp.workcenter").writable(true),
+        ::runtime::FieldSpec::new("workorder_count", "integer"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -560,12 +494,21 @@ impl super::mixins::BaseModel for AccountAnalyticAccount {
     type Update = AccountAnalyticAccountUpdate;
 }
 impl super::mixins::MailThread for AccountAnalyticAccount {}
-/// Values for creating a `account.analytic.account` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAnalyticAccountCreate`]) or updating ([`AccountAnalyticAccountUpdate`]) `account.analytic.account` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAnalyticAccountCreate {
+pub struct AccountAnalyticAccountValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAnalyticAccountCreate {
+/// Values for creating a `account.analytic.account` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAnalyticAccountCreate = AccountAnalyticAccountValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.analytic.account` records: only the fields set here are written.
+pub type AccountAnalyticAccountUpdate = AccountAnalyticAccountValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAnalyticAccountValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -573,210 +516,35 @@ impl ::serde::Serialize for AccountAnalyticAccountCreate {
 impl AccountAnalyticAccountCreate {
     /// Takes the required fields: `name`, `plan_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, plan_id: i64) -> Self {
-        AccountAnalyticAccountCreate {
+        AccountAnalyticAccountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .plan_id(plan_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticAccount>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bom_ids` (Bom).
-    #[inline]
-    pub fn bom_ids(
-        mut self,
-        bom_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Reference).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `line_ids` (Analytic Lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Analytic Account).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `plan_id` (Plan).
-    #[inline]
-    pub fn plan_id(mut self, plan_id: i64) -> Self {
-        self.values.set("plan_id", plan_id);
-        self
-    }
-    /// Set `production_ids` (Production).
-    #[inline]
-    pub fn production_ids(
-        mut self,
-        production_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("production_ids", production_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `workcenter_ids` (Workcenter).
-    #[inline]
-    pub fn workcenter_ids(
-        mut self,
-        workcenter_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("workcenter_ids", workcenter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAnalyticAccountCreate {
-    type Model = AccountAnalyticAccount;
-}
-/// Values for updating `account.analytic.account` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAnalyticAccountUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAnalyticAccountUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAnalyticAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAnalyticAccountUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAnalyticAccountUpdate {
+    fn default() -> Self {
+        AccountAnalyticAccountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAnalyticAccountValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountAnalyticAccount,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -785,489 +553,132 @@ impl AccountAnalyticAccountUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bom_ids` (Bom).
-    #[inline]
-    pub fn bom_ids(
-        mut self,
-        bom_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Reference).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `line_ids` (Analytic Lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Analytic Account).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `plan_id` (Plan).
-    #[inline]
-    pub fn plan_id(mut self, plan_id: i64) -> Self {
-        self.values.set("plan_id", plan_id);
-        self
-    }
-    /// Set `production_ids` (Production).
-    #[inline]
-    pub fn production_ids(
-        mut self,
-        production_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("production_ids", production_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `workcenter_ids` (Workcenter).
-    #[inline]
-    pub fn workcenter_ids(
-        mut self,
-        workcenter_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("workcenter_ids", workcenter_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `bom_ids` (Bom).
+        bom_ids: commands ::runtime::AnyModel;
+        /// Set `code` (Reference).
+        code: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `line_ids` (Analytic Lines).
+        line_ids: commands super::rel::AccountAnalyticLine;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Analytic Account).
+        name: into String;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `plan_id` (Plan).
+        plan_id: value i64;
+        /// Set `production_ids` (Production).
+        production_ids: commands ::runtime::AnyModel;
+        /// Set `project_ids` (Projects).
+        project_ids: commands super::rel::ProjectProject;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `workcenter_ids` (Workcenter).
+        workcenter_ids: commands ::runtime::AnyModel;
     }
 }
+impl ::runtime::CreateValues for AccountAnalyticAccountCreate {
+    type Model = self::AccountAnalyticAccount;
+}
 impl ::runtime::UpdateValues for AccountAnalyticAccountUpdate {
-    type Model = AccountAnalyticAccount;
+    type Model = self::AccountAnalyticAccount;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Balance (`balance`, `monetary`).
-    #[inline]
-    pub const fn balance() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("balance")
-    }
-    /// BoM Count (`bom_count`, `integer`).
-    #[inline]
-    pub const fn bom_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("bom_count")
-    }
-    /// Bom (`bom_ids`, `many2many`).
-    #[inline]
-    pub const fn bom_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("bom_ids")
-    }
-    /// Reference (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoice Count (`invoice_count`, `integer`).
-    #[inline]
-    pub const fn invoice_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("invoice_count")
-    }
-    /// Analytic Lines (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::AccountAnalyticLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Analytic Account (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Plan (`plan_id`, `many2one`).
-    #[inline]
-    pub const fn plan_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("plan_id")
-    }
-    /// Manufacturing Orders Count (`production_count`, `integer`).
-    #[inline]
-    pub const fn production_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("production_count")
-    }
-    /// Production (`production_ids`, `many2many`).
-    #[inline]
-    pub const fn production_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("production_ids")
-    }
-    /// Project Count (`project_count`, `integer`).
-    #[inline]
-    pub const fn project_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("project_count")
-    }
-    /// Projects (`project_ids`, `one2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("project_ids")
-    }
-    /// Purchase Order Count (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchase_order_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Root Plan (`root_plan_id`, `many2one`).
-    #[inline]
-    pub const fn root_plan_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("root_plan_id")
-    }
-    /// Vendor Bill Count (`vendor_bill_count`, `integer`).
-    #[inline]
-    pub const fn vendor_bill_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("vendor_bill_count")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Workcenter (`workcenter_ids`, `many2many`).
-    #[inline]
-    pub const fn workcenter_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticAccount,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("workcenter_ids")
-    }
-    /// Work Order Count (`workorder_count`, `integer`).
-    #[inline]
-    pub const fn workorder_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("workorder_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAnalyticAccount;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Balance (`balance`, `monetary`).
+        balance: NumField<f64>;
+        /// BoM Count (`bom_count`, `integer`).
+        bom_count: NumField<i64>;
+        /// Bom (`bom_ids`, `many2many`).
+        bom_ids: X2ManyField<::runtime::AnyModel>;
+        /// Reference (`code`, `char`).
+        code: CharField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoice Count (`invoice_count`, `integer`).
+        invoice_count: NumField<i64>;
+        /// Analytic Lines (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountAnalyticLine>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Analytic Account (`name`, `char`).
+        name: CharField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Plan (`plan_id`, `many2one`).
+        plan_id: Many2OneField<super::super::rel::AccountAnalyticPlan>;
+        /// Manufacturing Orders Count (`production_count`, `integer`).
+        production_count: NumField<i64>;
+        /// Production (`production_ids`, `many2many`).
+        production_ids: X2ManyField<::runtime::AnyModel>;
+        /// Project Count (`project_count`, `integer`).
+        project_count: NumField<i64>;
+        /// Projects (`project_ids`, `one2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Purchase Order Count (`purchase_order_count`, `integer`).
+        purchase_order_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Root Plan (`root_plan_id`, `many2one`).
+        root_plan_id: Many2OneField<super::super::rel::AccountAnalyticPlan>;
+        /// Vendor Bill Count (`vendor_bill_count`, `integer`).
+        vendor_bill_count: NumField<i64>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Workcenter (`workcenter_ids`, `many2many`).
+        workcenter_ids: X2ManyField<::runtime::AnyModel>;
+        /// Work Order Count (`workorder_count`, `integer`).
+        workorder_count: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,9 +19,7 @@ pub struct AccountAnalyticApplicability {
     /// Analytic Plan
     ///
     /// `many2one`, to `account.analytic.plan`.
-    pub analytic_plan_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>,
-    >,
+    pub analytic_plan_id: Option<::runtime::Many2One<super::rel::AccountAnalyticPlan>>,
     /// Applicability
     ///
     /// `selection`, required.
@@ -37,7 +35,7 @@ pub struct AccountAnalyticApplicability {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,13 +43,13 @@ pub struct AccountAnalyticApplicability {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Account Prefix
     ///
     /// Defines if the field account prefix should be displayed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_account_prefix())`.
-    pub display_account_prefix: ::runtime::odoo::wire::Computed<bool>,
+    pub display_account_prefix: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -63,9 +61,7 @@ pub struct AccountAnalyticApplicability {
     /// Product Category
     ///
     /// `many2one`, to `product.category`.
-    pub product_categ_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
-    >,
+    pub product_categ_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -73,32 +69,20 @@ pub struct AccountAnalyticApplicability {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticApplicability {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAnalyticApplicability {
-    const FIELDS: &'static [&'static str] = &[
-        "account_prefix",
-        "analytic_plan_id",
-        "applicability",
-        "business_domain",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_account_prefix",
-        "display_name",
-        "id",
-        "product_categ_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAnalyticApplicability {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAnalyticApplicability::default();
         while let Some(i) = r.next()? {
             match i {
@@ -138,39 +122,20 @@ impl ::runtime::Model for AccountAnalyticApplicability {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["display_account_prefix"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_prefix", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_plan_id", "many2one")
-            .relation("account.analytic.plan"),
-        ::runtime::odoo::verify::FieldSpec::new("applicability", "selection")
-            .required()
-            .selection(&["optional", "mandatory", "unavailable"]),
-        ::runtime::odoo::verify::FieldSpec::new("business_domain", "selection")
-            .required()
-            .selection(
-                &[
-                    "general",
-                    "invoice",
-                    "bill",
-                    "purchase_order",
-                    "manufacturing_order",
-                    "stock_picking",
-                    "sale_order",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_account_prefix", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_categ_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_prefix", "char").writable(true),
+        ::runtime::FieldSpec::new("analytic_plan_id", "many2one").relation("account.analytic.plan").writable(true),
+        ::runtime::FieldSpec::new("applicability", "selection").required().writable(true).selection(&["optional", "mandatory", "unavailable"]),
+        ::runtime::FieldSpec::new("business_domain", "selection").required().writable(true).selection(&["general", "invoice", "bill", "purchase_order", "manufacturing_order", "stock_picking", "sale_order"]),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_account_prefix", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("product_categ_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -185,102 +150,59 @@ impl ::runtime::odoo::projection::Projection for AccountAnalyticApplicability {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `account.analytic.applicability` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAnalyticApplicabilityCreate`]) or updating ([`AccountAnalyticApplicabilityUpdate`]) `account.analytic.applicability` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAnalyticApplicabilityCreate {
+pub struct AccountAnalyticApplicabilityValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAnalyticApplicabilityCreate {
+/// Values for creating a `account.analytic.applicability` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAnalyticApplicabilityCreate = AccountAnalyticApplicabilityValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.analytic.applicability` records: only the fields set here are written.
+pub type AccountAnalyticApplicabilityUpdate = AccountAnalyticApplicabilityValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAnalyticApplicabilityValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAnalyticApplicabilityCreate {
     /// Takes the required fields: `applicability`, `business_domain` (readonly, computed and x2many fields are left out).
-    pub fn new(applicability: Applicability, business_domain: BusinessDomain) -> Self {
-        AccountAnalyticApplicabilityCreate {
+    pub fn new(
+        applicability: self::Applicability,
+        business_domain: self::BusinessDomain,
+    ) -> Self {
+        AccountAnalyticApplicabilityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .applicability(applicability)
             .business_domain(business_domain)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAnalyticApplicability,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_prefix` (Financial Accounts Prefix).
-    #[inline]
-    pub fn account_prefix(mut self, account_prefix: impl Into<String>) -> Self {
-        self.values.set("account_prefix", account_prefix.into());
-        self
-    }
-    /// Set `analytic_plan_id` (Analytic Plan).
-    #[inline]
-    pub fn analytic_plan_id(mut self, analytic_plan_id: i64) -> Self {
-        self.values.set("analytic_plan_id", analytic_plan_id);
-        self
-    }
-    /// Set `applicability` (Applicability).
-    #[inline]
-    pub fn applicability(mut self, applicability: Applicability) -> Self {
-        self.values.set("applicability", applicability);
-        self
-    }
-    /// Set `business_domain` (Domain).
-    #[inline]
-    pub fn business_domain(mut self, business_domain: BusinessDomain) -> Self {
-        self.values.set("business_domain", business_domain);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `product_categ_id` (Product Category).
-    #[inline]
-    pub fn product_categ_id(mut self, product_categ_id: i64) -> Self {
-        self.values.set("product_categ_id", product_categ_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAnalyticApplicabilityCreate {
-    type Model = AccountAnalyticApplicability;
-}
-/// Values for updating `account.analytic.applicability` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAnalyticApplicabilityUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAnalyticApplicabilityUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAnalyticApplicabilityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAnalyticApplicabilityUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAnalyticApplicabilityUpdate {
+    fn default() -> Self {
+        AccountAnalyticApplicabilityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAnalyticApplicabilityValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAnalyticApplicability,
+            Model = self::AccountAnalyticApplicability,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -290,257 +212,90 @@ impl AccountAnalyticApplicabilityUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_prefix` (Financial Accounts Prefix).
-    #[inline]
-    pub fn account_prefix(mut self, account_prefix: impl Into<String>) -> Self {
-        self.values.set("account_prefix", account_prefix.into());
-        self
-    }
-    /// Set `analytic_plan_id` (Analytic Plan).
-    #[inline]
-    pub fn analytic_plan_id(mut self, analytic_plan_id: i64) -> Self {
-        self.values.set("analytic_plan_id", analytic_plan_id);
-        self
-    }
-    /// Set `applicability` (Applicability).
-    #[inline]
-    pub fn applicability(mut self, applicability: Applicability) -> Self {
-        self.values.set("applicability", applicability);
-        self
-    }
-    /// Set `business_domain` (Domain).
-    #[inline]
-    pub fn business_domain(mut self, business_domain: BusinessDomain) -> Self {
-        self.values.set("business_domain", business_domain);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `product_categ_id` (Product Category).
-    #[inline]
-    pub fn product_categ_id(mut self, product_categ_id: i64) -> Self {
-        self.values.set("product_categ_id", product_categ_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_prefix` (Financial Accounts Prefix).
+        account_prefix: into String;
+        /// Set `analytic_plan_id` (Analytic Plan).
+        analytic_plan_id: value i64;
+        /// Set `applicability` (Applicability).
+        applicability: value self::Applicability;
+        /// Set `business_domain` (Domain).
+        business_domain: value self::BusinessDomain;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `product_categ_id` (Product Category).
+        product_categ_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountAnalyticApplicabilityCreate {
+    type Model = self::AccountAnalyticApplicability;
+}
 impl ::runtime::UpdateValues for AccountAnalyticApplicabilityUpdate {
-    type Model = AccountAnalyticApplicability;
+    type Model = self::AccountAnalyticApplicability;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Financial Accounts Prefix (`account_prefix`, `char`).
-    #[inline]
-    pub const fn account_prefix() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticApplicability,
-    > {
-        ::runtime::odoo::fields::CharField::new("account_prefix")
-    }
-    /// Analytic Plan (`analytic_plan_id`, `many2one`).
-    #[inline]
-    pub const fn analytic_plan_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticApplicability,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("analytic_plan_id")
-    }
-    /// Applicability (`applicability`, `selection`).
-    #[inline]
-    pub const fn applicability() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAnalyticApplicability,
-        super::Applicability,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("applicability")
-    }
-    /// Domain (`business_domain`, `selection`).
-    #[inline]
-    pub const fn business_domain() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAnalyticApplicability,
-        super::BusinessDomain,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("business_domain")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticApplicability,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticApplicability,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticApplicability,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Account Prefix (`display_account_prefix`, `boolean`).
-    #[inline]
-    pub const fn display_account_prefix() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAnalyticApplicability,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_account_prefix")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticApplicability,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticApplicability,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Product Category (`product_categ_id`, `many2one`).
-    #[inline]
-    pub const fn product_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticApplicability,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_categ_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticApplicability,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticApplicability,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAnalyticApplicability;
+        /// Financial Accounts Prefix (`account_prefix`, `char`).
+        account_prefix: CharField;
+        /// Analytic Plan (`analytic_plan_id`, `many2one`).
+        analytic_plan_id: Many2OneField<super::super::rel::AccountAnalyticPlan>;
+        /// Applicability (`applicability`, `selection`).
+        applicability: SelectionField<super::Applicability>;
+        /// Domain (`business_domain`, `selection`).
+        business_domain: SelectionField<super::BusinessDomain>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Account Prefix (`display_account_prefix`, `boolean`).
+        display_account_prefix: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Product Category (`product_categ_id`, `many2one`).
+        product_categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `applicability` (Applicability) on `account.analytic.applicability`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Applicability {
-    /// Optional (`optional`)
-    Optional,
-    /// Mandatory (`mandatory`)
-    Mandatory,
-    /// Unavailable (`unavailable`)
-    Unavailable,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Applicability {
-    const VALUES: &'static [&'static str] = &["optional", "mandatory", "unavailable"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "optional" => Applicability::Optional,
-            "mandatory" => Applicability::Mandatory,
-            "unavailable" => Applicability::Unavailable,
-            other => Applicability::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Applicability::Optional => "optional",
-            Applicability::Mandatory => "mandatory",
-            Applicability::Unavailable => "unavailable",
-            Applicability::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `applicability` (Applicability) on `account.analytic.applicability`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Applicability {
+        /// Optional (`optional`)
+        Optional = "optional",
+        /// Mandatory (`mandatory`)
+        Mandatory = "mandatory",
+        /// Unavailable (`unavailable`)
+        Unavailable = "unavailable",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Applicability {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Applicability {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `business_domain` (Domain) on `account.analytic.applicability`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BusinessDomain {
-    /// Miscellaneous (`general`)
-    General,
-    /// Invoice (`invoice`)
-    Invoice,
-    /// Vendor Bill (`bill`)
-    Bill,
-    /// Purchase Order (`purchase_order`)
-    PurchaseOrder,
-    /// Manufacturing Order (`manufacturing_order`)
-    ManufacturingOrder,
-    /// Stock Picking (`stock_picking`)
-    StockPicking,
-    /// Sale Order (`sale_order`)
-    SaleOrder,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for BusinessDomain {
-    const VALUES: &'static [&'static str] = &[
-        "general",
-        "invoice",
-        "bill",
-        "purchase_order",
-        "manufacturing_order",
-        "stock_picking",
-        "sale_order",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "general" => BusinessDomain::General,
-            "invoice" => BusinessDomain::Invoice,
-            "bill" => BusinessDomain::Bill,
-            "purchase_order" => BusinessDomain::PurchaseOrder,
-            "manufacturing_order" => BusinessDomain::ManufacturingOrder,
-            "stock_picking" => BusinessDomain::StockPicking,
-            "sale_order" => BusinessDomain::SaleOrder,
-            other => BusinessDomain::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BusinessDomain::General => "general",
-            BusinessDomain::Invoice => "invoice",
-            BusinessDomain::Bill => "bill",
-            BusinessDomain::PurchaseOrder => "purchase_order",
-            BusinessDomain::ManufacturingOrder => "manufacturing_order",
-            BusinessDomain::StockPicking => "stock_picking",
-            BusinessDomain::SaleOrder => "sale_order",
-            BusinessDomain::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BusinessDomain {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for BusinessDomain {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `business_domain` (Domain) on `account.analytic.applicability`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BusinessDomain {
+        /// Miscellaneous (`general`)
+        General = "general",
+        /// Invoice (`invoice`)
+        Invoice = "invoice",
+        /// Vendor Bill (`bill`)
+        Bill = "bill",
+        /// Purchase Order (`purchase_order`)
+        PurchaseOrder = "purchase_order",
+        /// Manufacturing Order (`manufacturing_order`)
+        ManufacturingOrder = "manufacturing_order",
+        /// Stock Picking (`stock_picking`)
+        StockPicking = "stock_picking",
+        /// Sale Order (`sale_order`)
+        SaleOrder = "sale_order",
     }
 }

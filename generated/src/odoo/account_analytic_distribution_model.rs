@@ -25,13 +25,13 @@ pub struct AccountAnalyticDistributionModel {
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::Computed<i64>,
     /// Company
     ///
     /// Select a company for which the analytic distribution will be used (e.g. create new customer invoice or Sales order if we select this company, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -39,7 +39,7 @@ pub struct AccountAnalyticDistributionModel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,8 +47,8 @@ pub struct AccountAnalyticDistributionModel {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// ID
     ///
@@ -59,33 +59,29 @@ pub struct AccountAnalyticDistributionModel {
     /// Select a partner category for which the analytic distribution will be used (e.g. create new customer invoice or Sales order if we select this partner, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `res.partner.category`.
-    pub partner_category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerCategory>,
-    >,
+    pub partner_category_id: Option<::runtime::Many2One<super::rel::ResPartnerCategory>>,
     /// Partner
     ///
     /// Select a partner for which the analytic distribution will be used (e.g. create new customer invoice or Sales order if we select this partner, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Prefix Placeholder
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::prefix_placeholder())`.
-    pub prefix_placeholder: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub prefix_placeholder: ::runtime::Computed<Option<String>>,
     /// Product Category
     ///
     /// Select a product category which will use analytic account specified in analytic default (e.g. create new customer invoice or Sales order if we select this product, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `product.category`.
-    pub product_categ_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
-    >,
+    pub product_categ_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Product
     ///
     /// Select a product for which the analytic distribution will be used (e.g. create new customer invoice or Sales order if we select this product, it will automatically take this as an analytic account)
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Sequence
     ///
     /// `integer`.
@@ -97,36 +93,20 @@ pub struct AccountAnalyticDistributionModel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticDistributionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAnalyticDistributionModel {
-    const FIELDS: &'static [&'static str] = &[
-        "account_prefix",
-        "analytic_distribution",
-        "analytic_precision",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "distribution_analytic_account_ids",
-        "id",
-        "partner_category_id",
-        "partner_id",
-        "prefix_placeholder",
-        "product_categ_id",
-        "product_id",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAnalyticDistributionModel {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAnalyticDistributionModel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -176,35 +156,24 @@ impl ::runtime::Model for AccountAnalyticDistributionModel {
         "distribution_analytic_account_ids",
         "prefix_placeholder",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_prefix", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "distribution_analytic_account_ids",
-                "many2many",
-            )
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_category_id", "many2one")
-            .relation("res.partner.category"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("prefix_placeholder", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("product_categ_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_prefix", "char").writable(true),
+        ::runtime::FieldSpec::new("analytic_distribution", "json").writable(true),
+        ::runtime::FieldSpec::new("analytic_precision", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("distribution_analytic_account_ids", "many2many").relation("account.analytic.account"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_category_id", "many2one").relation("res.partner.category").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("prefix_placeholder", "char"),
+        ::runtime::FieldSpec::new("product_categ_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -224,13 +193,21 @@ impl ::runtime::odoo::projection::Projection for AccountAnalyticDistributionMode
 impl super::mixins::BaseModel for AccountAnalyticDistributionModel {
     type Update = AccountAnalyticDistributionModelUpdate;
 }
-/// Values for creating a `account.analytic.distribution.model` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAnalyticDistributionModelCreate`]) or updating ([`AccountAnalyticDistributionModelUpdate`]) `account.analytic.distribution.model` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAnalyticDistributionModelCreate {
+pub struct AccountAnalyticDistributionModelValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAnalyticDistributionModelCreate {
+/// Values for creating a `account.analytic.distribution.model` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAnalyticDistributionModelCreate = AccountAnalyticDistributionModelValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.analytic.distribution.model` records: only the fields set here are written.
+pub type AccountAnalyticDistributionModelUpdate = AccountAnalyticDistributionModelValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAnalyticDistributionModelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -238,108 +215,37 @@ impl ::serde::Serialize for AccountAnalyticDistributionModelCreate {
 impl AccountAnalyticDistributionModelCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountAnalyticDistributionModelCreate {
+        Self::default()
+    }
+}
+impl Default for AccountAnalyticDistributionModelCreate {
+    fn default() -> Self {
+        AccountAnalyticDistributionModelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAnalyticDistributionModel,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_prefix` (Accounts Prefix).
-    #[inline]
-    pub fn account_prefix(mut self, account_prefix: impl Into<String>) -> Self {
-        self.values.set("account_prefix", account_prefix.into());
-        self
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `partner_category_id` (Partner Category).
-    #[inline]
-    pub fn partner_category_id(mut self, partner_category_id: i64) -> Self {
-        self.values.set("partner_category_id", partner_category_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `product_categ_id` (Product Category).
-    #[inline]
-    pub fn product_categ_id(mut self, product_categ_id: i64) -> Self {
-        self.values.set("product_categ_id", product_categ_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAnalyticDistributionModelCreate {
-    type Model = AccountAnalyticDistributionModel;
-}
-/// Values for updating `account.analytic.distribution.model` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAnalyticDistributionModelUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAnalyticDistributionModelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAnalyticDistributionModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAnalyticDistributionModelUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAnalyticDistributionModelUpdate {
+    fn default() -> Self {
+        AccountAnalyticDistributionModelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAnalyticDistributionModelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAnalyticDistributionModel,
+            Model = self::AccountAnalyticDistributionModel,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -349,199 +255,70 @@ impl AccountAnalyticDistributionModelUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_prefix` (Accounts Prefix).
-    #[inline]
-    pub fn account_prefix(mut self, account_prefix: impl Into<String>) -> Self {
-        self.values.set("account_prefix", account_prefix.into());
-        self
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `partner_category_id` (Partner Category).
-    #[inline]
-    pub fn partner_category_id(mut self, partner_category_id: i64) -> Self {
-        self.values.set("partner_category_id", partner_category_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `product_categ_id` (Product Category).
-    #[inline]
-    pub fn product_categ_id(mut self, product_categ_id: i64) -> Self {
-        self.values.set("product_categ_id", product_categ_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_prefix` (Accounts Prefix).
+        account_prefix: into String;
+        /// Set `analytic_distribution` (Analytic Distribution).
+        analytic_distribution: value ::serde_json::Value;
+        /// Set `analytic_precision` (Analytic Precision).
+        analytic_precision: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `partner_category_id` (Partner Category).
+        partner_category_id: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `product_categ_id` (Product Category).
+        product_categ_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountAnalyticDistributionModelCreate {
+    type Model = self::AccountAnalyticDistributionModel;
+}
 impl ::runtime::UpdateValues for AccountAnalyticDistributionModelUpdate {
-    type Model = AccountAnalyticDistributionModel;
+    type Model = self::AccountAnalyticDistributionModel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Accounts Prefix (`account_prefix`, `char`).
-    #[inline]
-    pub const fn account_prefix() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticDistributionModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("account_prefix")
-    }
-    /// Analytic Distribution (`analytic_distribution`, `json`).
-    #[inline]
-    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
-        super::AccountAnalyticDistributionModel,
-    > {
-        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
-    }
-    /// Analytic Precision (`analytic_precision`, `integer`).
-    #[inline]
-    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticDistributionModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("analytic_precision")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticDistributionModel,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticDistributionModel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticDistributionModel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticDistributionModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
-    #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticDistributionModel,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticDistributionModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Partner Category (`partner_category_id`, `many2one`).
-    #[inline]
-    pub const fn partner_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticDistributionModel,
-        super::super::rel::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_category_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticDistributionModel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Prefix Placeholder (`prefix_placeholder`, `char`).
-    #[inline]
-    pub const fn prefix_placeholder() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticDistributionModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("prefix_placeholder")
-    }
-    /// Product Category (`product_categ_id`, `many2one`).
-    #[inline]
-    pub const fn product_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticDistributionModel,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_categ_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticDistributionModel,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticDistributionModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticDistributionModel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticDistributionModel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAnalyticDistributionModel;
+        /// Accounts Prefix (`account_prefix`, `char`).
+        account_prefix: CharField;
+        /// Analytic Distribution (`analytic_distribution`, `json`).
+        analytic_distribution: AnyField;
+        /// Analytic Precision (`analytic_precision`, `integer`).
+        analytic_precision: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
+        distribution_analytic_account_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partner Category (`partner_category_id`, `many2one`).
+        partner_category_id: Many2OneField<super::super::rel::ResPartnerCategory>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Prefix Placeholder (`prefix_placeholder`, `char`).
+        prefix_placeholder: CharField;
+        /// Product Category (`product_categ_id`, `many2one`).
+        product_categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

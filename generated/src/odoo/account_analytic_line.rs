@@ -15,9 +15,7 @@ pub struct AccountAnalyticLine {
     /// Project Account
     ///
     /// `many2one`, to `account.analytic.account`.
-    pub account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
-    >,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
     /// Amount
     ///
     /// `monetary`, required, currency in `currency_id`.
@@ -25,8 +23,8 @@ pub struct AccountAnalyticLine {
     /// Analytic Account
     ///
     /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
-    pub auto_account_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>>,
+    pub auto_account_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
     /// Category
     ///
@@ -41,7 +39,7 @@ pub struct AccountAnalyticLine {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -49,11 +47,11 @@ pub struct AccountAnalyticLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, required.
@@ -65,9 +63,7 @@ pub struct AccountAnalyticLine {
     /// Financial Account
     ///
     /// `many2one`, to `account.account`, computed.
-    pub general_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub general_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -75,13 +71,11 @@ pub struct AccountAnalyticLine {
     /// Financial Journal
     ///
     /// `many2one`, to `account.journal`, readonly, related `move_line_id.journal_id`.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Journal Item
     ///
     /// `many2one`, to `account.move.line`, readonly.
-    pub move_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
-    >,
+    pub move_line_id: Option<::runtime::Many2One<super::rel::AccountMoveLine>>,
     /// Description
     ///
     /// `char`, required.
@@ -89,23 +83,21 @@ pub struct AccountAnalyticLine {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// UoM Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_uom_id.category_id`, not stored.
-    pub product_uom_category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::UomCategory>,
-    >,
+    pub product_uom_category_id: Option<::runtime::Many2One<super::rel::UomCategory>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`.
-    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Ref.
     ///
     /// `char`.
@@ -113,7 +105,7 @@ pub struct AccountAnalyticLine {
     /// Sales Order Item
     ///
     /// `many2one`, to `sale.order.line`.
-    pub so_line: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub so_line: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Quantity
     ///
     /// `float`.
@@ -121,7 +113,7 @@ pub struct AccountAnalyticLine {
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -129,59 +121,28 @@ pub struct AccountAnalyticLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Departments
     ///
     /// `many2one`, to `account.analytic.account`.
-    pub x_plan2_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
-    >,
+    pub x_plan2_id: Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
     /// Internal
     ///
     /// `many2one`, to `account.analytic.account`.
-    pub x_plan3_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
-    >,
+    pub x_plan3_id: Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAnalyticLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "amount",
-        "auto_account_id",
-        "category",
-        "code",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "display_name",
-        "general_account_id",
-        "id",
-        "journal_id",
-        "move_line_id",
-        "name",
-        "partner_id",
-        "product_id",
-        "product_uom_category_id",
-        "product_uom_id",
-        "ref",
-        "so_line",
-        "unit_amount",
-        "user_id",
-        "write_date",
-        "write_uid",
-        "x_plan2_id",
-        "x_plan3_id",
-    ];
+impl ::runtime::__private::FromRecord for AccountAnalyticLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        28,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAnalyticLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -251,54 +212,35 @@ impl ::runtime::Model for AccountAnalyticLine {
         "x_plan3_id",
     ];
     const COMPUTED: &'static [&'static str] = &["auto_account_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary").required(),
-        ::runtime::odoo::verify::FieldSpec::new("auto_account_id", "many2one")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("category", "selection")
-            .selection(&["other", "invoice", "vendor_bill", "manufacturing_order"]),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("general_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("move_line_id", "many2one")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("so_line", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("unit_amount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("x_plan2_id", "many2one")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("x_plan3_id", "many2one")
-            .relation("account.analytic.account"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.analytic.account").writable(true),
+        ::runtime::FieldSpec::new("amount", "monetary").required().writable(true),
+        ::runtime::FieldSpec::new("auto_account_id", "many2one").relation("account.analytic.account").writable(true),
+        ::runtime::FieldSpec::new("category", "selection").writable(true).selection(&["other", "invoice", "vendor_bill", "manufacturing_order"]),
+        ::runtime::FieldSpec::new("code", "char").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("general_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal"),
+        ::runtime::FieldSpec::new("move_line_id", "many2one").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("ref", "char").writable(true),
+        ::runtime::FieldSpec::new("so_line", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("unit_amount", "float").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("x_plan2_id", "many2one").relation("account.analytic.account").writable(true),
+        ::runtime::FieldSpec::new("x_plan3_id", "many2one").relation("account.analytic.account").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -347,12 +289,21 @@ impl AccountAnalyticLine {
 impl super::mixins::BaseModel for AccountAnalyticLine {
     type Update = AccountAnalyticLineUpdate;
 }
-/// Values for creating a `account.analytic.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAnalyticLineCreate`]) or updating ([`AccountAnalyticLineUpdate`]) `account.analytic.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAnalyticLineCreate {
+pub struct AccountAnalyticLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAnalyticLineCreate {
+/// Values for creating a `account.analytic.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAnalyticLineCreate = AccountAnalyticLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.analytic.line` records: only the fields set here are written.
+pub type AccountAnalyticLineUpdate = AccountAnalyticLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAnalyticLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -360,165 +311,36 @@ impl ::serde::Serialize for AccountAnalyticLineCreate {
 impl AccountAnalyticLineCreate {
     /// Takes the required fields: `amount`, `date`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(amount: f64, date: ::chrono::NaiveDate, name: impl Into<String>) -> Self {
-        AccountAnalyticLineCreate {
+        AccountAnalyticLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .amount(amount)
             .date(date)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Project Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `auto_account_id` (Analytic Account).
-    #[inline]
-    pub fn auto_account_id(mut self, auto_account_id: i64) -> Self {
-        self.values.set("auto_account_id", auto_account_id);
-        self
-    }
-    /// Set `category` (Category).
-    #[inline]
-    pub fn category(mut self, category: Category) -> Self {
-        self.values.set("category", category);
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `general_account_id` (Financial Account).
-    #[inline]
-    pub fn general_account_id(mut self, general_account_id: i64) -> Self {
-        self.values.set("general_account_id", general_account_id);
-        self
-    }
-    /// Set `move_line_id` (Journal Item).
-    #[inline]
-    pub fn move_line_id(mut self, move_line_id: i64) -> Self {
-        self.values.set("move_line_id", move_line_id);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `ref` (Ref.).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `so_line` (Sales Order Item).
-    #[inline]
-    pub fn so_line(mut self, so_line: i64) -> Self {
-        self.values.set("so_line", so_line);
-        self
-    }
-    /// Set `unit_amount` (Quantity).
-    #[inline]
-    pub fn unit_amount(mut self, unit_amount: f64) -> Self {
-        self.values.set("unit_amount", unit_amount);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `x_plan2_id` (Departments).
-    #[inline]
-    pub fn x_plan2_id(mut self, x_plan2_id: i64) -> Self {
-        self.values.set("x_plan2_id", x_plan2_id);
-        self
-    }
-    /// Set `x_plan3_id` (Internal).
-    #[inline]
-    pub fn x_plan3_id(mut self, x_plan3_id: i64) -> Self {
-        self.values.set("x_plan3_id", x_plan3_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAnalyticLineCreate {
-    type Model = AccountAnalyticLine;
-}
-/// Values for updating `account.analytic.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAnalyticLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAnalyticLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountAnalyticLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAnalyticLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAnalyticLineUpdate {
+    fn default() -> Self {
+        AccountAnalyticLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAnalyticLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountAnalyticLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -527,396 +349,127 @@ impl AccountAnalyticLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Project Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `auto_account_id` (Analytic Account).
-    #[inline]
-    pub fn auto_account_id(mut self, auto_account_id: i64) -> Self {
-        self.values.set("auto_account_id", auto_account_id);
-        self
-    }
-    /// Set `category` (Category).
-    #[inline]
-    pub fn category(mut self, category: Category) -> Self {
-        self.values.set("category", category);
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `general_account_id` (Financial Account).
-    #[inline]
-    pub fn general_account_id(mut self, general_account_id: i64) -> Self {
-        self.values.set("general_account_id", general_account_id);
-        self
-    }
-    /// Set `move_line_id` (Journal Item).
-    #[inline]
-    pub fn move_line_id(mut self, move_line_id: i64) -> Self {
-        self.values.set("move_line_id", move_line_id);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `ref` (Ref.).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `so_line` (Sales Order Item).
-    #[inline]
-    pub fn so_line(mut self, so_line: i64) -> Self {
-        self.values.set("so_line", so_line);
-        self
-    }
-    /// Set `unit_amount` (Quantity).
-    #[inline]
-    pub fn unit_amount(mut self, unit_amount: f64) -> Self {
-        self.values.set("unit_amount", unit_amount);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `x_plan2_id` (Departments).
-    #[inline]
-    pub fn x_plan2_id(mut self, x_plan2_id: i64) -> Self {
-        self.values.set("x_plan2_id", x_plan2_id);
-        self
-    }
-    /// Set `x_plan3_id` (Internal).
-    #[inline]
-    pub fn x_plan3_id(mut self, x_plan3_id: i64) -> Self {
-        self.values.set("x_plan3_id", x_plan3_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Project Account).
+        account_id: value i64;
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `auto_account_id` (Analytic Account).
+        auto_account_id: value i64;
+        /// Set `category` (Category).
+        category: value self::Category;
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `general_account_id` (Financial Account).
+        general_account_id: value i64;
+        /// Set `move_line_id` (Journal Item).
+        move_line_id: value i64;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_id` (Unit of Measure).
+        product_uom_id: value i64;
+        /// Set `ref` (Ref.).
+        r#ref = "ref": into String;
+        /// Set `so_line` (Sales Order Item).
+        so_line: value i64;
+        /// Set `unit_amount` (Quantity).
+        unit_amount: value f64;
+        /// Set `user_id` (User).
+        user_id: value i64;
+        /// Set `x_plan2_id` (Departments).
+        x_plan2_id: value i64;
+        /// Set `x_plan3_id` (Internal).
+        x_plan3_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountAnalyticLineCreate {
+    type Model = self::AccountAnalyticLine;
+}
 impl ::runtime::UpdateValues for AccountAnalyticLineUpdate {
-    type Model = AccountAnalyticLine;
+    type Model = self::AccountAnalyticLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Project Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Analytic Account (`auto_account_id`, `many2one`).
-    #[inline]
-    pub const fn auto_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("auto_account_id")
-    }
-    /// Category (`category`, `selection`).
-    #[inline]
-    pub const fn category() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAnalyticLine,
-        super::Category,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("category")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Financial Account (`general_account_id`, `many2one`).
-    #[inline]
-    pub const fn general_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("general_account_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Financial Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Journal Item (`move_line_id`, `many2one`).
-    #[inline]
-    pub const fn move_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("move_line_id")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// UoM Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Ref. (`ref`, `char`).
-    #[inline]
-    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("ref")
-    }
-    /// Sales Order Item (`so_line`, `many2one`).
-    #[inline]
-    pub const fn so_line() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("so_line")
-    }
-    /// Quantity (`unit_amount`, `float`).
-    #[inline]
-    pub const fn unit_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("unit_amount")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Departments (`x_plan2_id`, `many2one`).
-    #[inline]
-    pub const fn x_plan2_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("x_plan2_id")
-    }
-    /// Internal (`x_plan3_id`, `many2one`).
-    #[inline]
-    pub const fn x_plan3_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticLine,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("x_plan3_id")
+    ::runtime::__private::field_handles! {
+        super::AccountAnalyticLine;
+        /// Project Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Analytic Account (`auto_account_id`, `many2one`).
+        auto_account_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
+        /// Category (`category`, `selection`).
+        category: SelectionField<super::Category>;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Financial Account (`general_account_id`, `many2one`).
+        general_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Financial Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Journal Item (`move_line_id`, `many2one`).
+        move_line_id: Many2OneField<super::super::rel::AccountMoveLine>;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// UoM Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Ref. (`ref`, `char`).
+        r#ref = "ref": CharField;
+        /// Sales Order Item (`so_line`, `many2one`).
+        so_line: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Quantity (`unit_amount`, `float`).
+        unit_amount: NumField<f64>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Departments (`x_plan2_id`, `many2one`).
+        x_plan2_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
+        /// Internal (`x_plan3_id`, `many2one`).
+        x_plan3_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
     }
 }
-/// Values of `category` (Category) on `account.analytic.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// Other (`other`)
-    Other,
-    /// Customer Invoice (`invoice`)
-    Invoice,
-    /// Vendor Bill (`vendor_bill`)
-    VendorBill,
-    /// Manufacturing Order (`manufacturing_order`)
-    ManufacturingOrder,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Category {
-    const VALUES: &'static [&'static str] = &[
-        "other",
-        "invoice",
-        "vendor_bill",
-        "manufacturing_order",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "other" => Category::Other,
-            "invoice" => Category::Invoice,
-            "vendor_bill" => Category::VendorBill,
-            "manufacturing_order" => Category::ManufacturingOrder,
-            other => Category::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Category::Other => "other",
-            Category::Invoice => "invoice",
-            Category::VendorBill => "vendor_bill",
-            Category::ManufacturingOrder => "manufacturing_order",
-            Category::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Category {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Category {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `category` (Category) on `account.analytic.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Category {
+        /// Other (`other`)
+        Other = "other",
+        /// Customer Invoice (`invoice`)
+        Invoice = "invoice",
+        /// Vendor Bill (`vendor_bill`)
+        VendorBill = "vendor_bill",
+        /// Manufacturing Order (`manufacturing_order`)
+        ManufacturingOrder = "manufacturing_order",
     }
 }

@@ -13,29 +13,27 @@ pub struct AccountAnalyticPlan {
     /// Analytic Accounts Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_count())`.
-    pub account_count: ::runtime::odoo::wire::Computed<i64>,
+    pub account_count: ::runtime::Computed<i64>,
     /// Accounts
     ///
     /// `one2many`, to `account.analytic.account` (inverse `plan_id`).
-    pub account_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub account_ids: ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     /// All Analytic Accounts Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::all_account_count())`.
-    pub all_account_count: ::runtime::odoo::wire::Computed<i64>,
+    pub all_account_count: ::runtime::Computed<i64>,
     /// Applicability
     ///
     /// `one2many`, to `account.analytic.applicability` (inverse `analytic_plan_id`).
-    pub applicability_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountAnalyticApplicability,
-    >,
+    pub applicability_ids: ::runtime::X2Many<super::rel::AccountAnalyticApplicability>,
     /// Children Plans Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::children_count())`.
-    pub children_count: ::runtime::odoo::wire::Computed<i64>,
+    pub children_count: ::runtime::Computed<i64>,
     /// Childrens
     ///
     /// `one2many`, to `account.analytic.plan` (inverse `parent_id`).
-    pub children_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticPlan>,
+    pub children_ids: ::runtime::X2Many<super::rel::AccountAnalyticPlan>,
     /// Color
     ///
     /// `integer`.
@@ -51,7 +49,7 @@ pub struct AccountAnalyticPlan {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Default Applicability
     ///
     /// `selection`, company-dependent.
@@ -77,9 +75,7 @@ pub struct AccountAnalyticPlan {
     /// Parent
     ///
     /// `many2one`, to `account.analytic.plan`.
-    pub parent_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>,
-    >,
+    pub parent_id: Option<::runtime::Many2One<super::rel::AccountAnalyticPlan>>,
     /// Parent Path
     ///
     /// `char`.
@@ -87,8 +83,8 @@ pub struct AccountAnalyticPlan {
     /// Root
     ///
     /// `many2one`, to `account.analytic.plan`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
-    pub root_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticPlan>>,
+    pub root_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAnalyticPlan>>,
     >,
     /// Sequence
     ///
@@ -101,40 +97,20 @@ pub struct AccountAnalyticPlan {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAnalyticPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAnalyticPlan {
-    const FIELDS: &'static [&'static str] = &[
-        "account_count",
-        "account_ids",
-        "all_account_count",
-        "applicability_ids",
-        "children_count",
-        "children_ids",
-        "color",
-        "complete_name",
-        "create_date",
-        "create_uid",
-        "default_applicability",
-        "description",
-        "display_name",
-        "id",
-        "name",
-        "parent_id",
-        "parent_path",
-        "root_id",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAnalyticPlan {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAnalyticPlan::default();
         while let Some(i) = r.next()? {
             match i {
@@ -192,36 +168,28 @@ impl ::runtime::Model for AccountAnalyticPlan {
         "children_count",
         "root_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("account_ids", "one2many")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("all_account_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("applicability_ids", "one2many")
-            .relation("account.analytic.applicability"),
-        ::runtime::odoo::verify::FieldSpec::new("children_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("children_ids", "one2many")
-            .relation("account.analytic.plan"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("default_applicability", "selection")
-            .selection(&["optional", "mandatory", "unavailable"]),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("account.analytic.plan"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("root_id", "many2one")
-            .relation("account.analytic.plan"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_count", "integer"),
+        ::runtime::FieldSpec::new("account_ids", "one2many").relation("account.analytic.account").writable(true),
+        ::runtime::FieldSpec::new("all_account_count", "integer"),
+        ::runtime::FieldSpec::new("applicability_ids", "one2many").relation("account.analytic.applicability").writable(true),
+        ::runtime::FieldSpec::new("children_count", "integer"),
+        ::runtime::FieldSpec::new("children_ids", "one2many").relation("account.analytic.plan").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("complete_name", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("default_applicability", "selection").writable(true).selection(&["optional", "mandatory", "unavailable"]),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("account.analytic.plan").writable(true),
+        ::runtime::FieldSpec::new("parent_path", "char").writable(true),
+        ::runtime::FieldSpec::new("root_id", "many2one").relation("account.analytic.plan"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -234,12 +202,21 @@ impl ::runtime::odoo::projection::Projection for AccountAnalyticPlan {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `account.analytic.plan` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAnalyticPlanCreate`]) or updating ([`AccountAnalyticPlanUpdate`]) `account.analytic.plan` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAnalyticPlanCreate {
+pub struct AccountAnalyticPlanValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAnalyticPlanCreate {
+/// Values for creating a `account.analytic.plan` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAnalyticPlanCreate = AccountAnalyticPlanValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.analytic.plan` records: only the fields set here are written.
+pub type AccountAnalyticPlanUpdate = AccountAnalyticPlanValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAnalyticPlanValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -247,130 +224,34 @@ impl ::serde::Serialize for AccountAnalyticPlanCreate {
 impl AccountAnalyticPlanCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountAnalyticPlanCreate {
+        AccountAnalyticPlanValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticPlan>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_ids` (Accounts).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticAccount>,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `applicability_ids` (Applicability).
-    #[inline]
-    pub fn applicability_ids(
-        mut self,
-        applicability_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::AccountAnalyticApplicability,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set("applicability_ids", applicability_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `children_ids` (Childrens).
-    #[inline]
-    pub fn children_ids(
-        mut self,
-        children_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticPlan>,
-        >,
-    ) -> Self {
-        self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `default_applicability` (Default Applicability).
-    #[inline]
-    pub fn default_applicability(
-        mut self,
-        default_applicability: DefaultApplicability,
-    ) -> Self {
-        self.values.set("default_applicability", default_applicability);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAnalyticPlanCreate {
-    type Model = AccountAnalyticPlan;
-}
-/// Values for updating `account.analytic.plan` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAnalyticPlanUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAnalyticPlanUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAnalyticPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAnalyticPlanUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAnalyticPlanUpdate {
+    fn default() -> Self {
+        AccountAnalyticPlanValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAnalyticPlanValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountAnalyticPlan>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountAnalyticPlan,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -379,297 +260,93 @@ impl AccountAnalyticPlanUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_ids` (Accounts).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticAccount>,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `applicability_ids` (Applicability).
-    #[inline]
-    pub fn applicability_ids(
-        mut self,
-        applicability_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::AccountAnalyticApplicability,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set("applicability_ids", applicability_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `children_ids` (Childrens).
-    #[inline]
-    pub fn children_ids(
-        mut self,
-        children_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticPlan>,
-        >,
-    ) -> Self {
-        self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `default_applicability` (Default Applicability).
-    #[inline]
-    pub fn default_applicability(
-        mut self,
-        default_applicability: DefaultApplicability,
-    ) -> Self {
-        self.values.set("default_applicability", default_applicability);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_ids` (Accounts).
+        account_ids: commands super::rel::AccountAnalyticAccount;
+        /// Set `applicability_ids` (Applicability).
+        applicability_ids: commands super::rel::AccountAnalyticApplicability;
+        /// Set `children_ids` (Childrens).
+        children_ids: commands super::rel::AccountAnalyticPlan;
+        /// Set `color` (Color).
+        color: value i64;
+        /// Set `default_applicability` (Default Applicability).
+        default_applicability: value self::DefaultApplicability;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_id` (Parent).
+        parent_id: value i64;
+        /// Set `parent_path` (Parent Path).
+        parent_path: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountAnalyticPlanCreate {
+    type Model = self::AccountAnalyticPlan;
+}
 impl ::runtime::UpdateValues for AccountAnalyticPlanUpdate {
-    type Model = AccountAnalyticPlan;
+    type Model = self::AccountAnalyticPlan;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Analytic Accounts Count (`account_count`, `integer`).
-    #[inline]
-    pub const fn account_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticPlan,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("account_count")
-    }
-    /// Accounts (`account_ids`, `one2many`).
-    #[inline]
-    pub const fn account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticPlan,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("account_ids")
-    }
-    /// All Analytic Accounts Count (`all_account_count`, `integer`).
-    #[inline]
-    pub const fn all_account_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticPlan,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("all_account_count")
-    }
-    /// Applicability (`applicability_ids`, `one2many`).
-    #[inline]
-    pub const fn applicability_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticPlan,
-        super::super::rel::AccountAnalyticApplicability,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("applicability_ids")
-    }
-    /// Children Plans Count (`children_count`, `integer`).
-    #[inline]
-    pub const fn children_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticPlan,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("children_count")
-    }
-    /// Childrens (`children_ids`, `one2many`).
-    #[inline]
-    pub const fn children_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAnalyticPlan,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("children_ids")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticPlan,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Complete Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::CharField::new("complete_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticPlan,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticPlan,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Default Applicability (`default_applicability`, `selection`).
-    #[inline]
-    pub const fn default_applicability() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAnalyticPlan,
-        super::DefaultApplicability,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("default_applicability")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticPlan,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticPlan,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
-        super::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::CharField::new("parent_path")
-    }
-    /// Root (`root_id`, `many2one`).
-    #[inline]
-    pub const fn root_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticPlan,
-        super::super::rel::AccountAnalyticPlan,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("root_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountAnalyticPlan,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAnalyticPlan,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAnalyticPlan,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAnalyticPlan;
+        /// Analytic Accounts Count (`account_count`, `integer`).
+        account_count: NumField<i64>;
+        /// Accounts (`account_ids`, `one2many`).
+        account_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// All Analytic Accounts Count (`all_account_count`, `integer`).
+        all_account_count: NumField<i64>;
+        /// Applicability (`applicability_ids`, `one2many`).
+        applicability_ids: X2ManyField<super::super::rel::AccountAnalyticApplicability>;
+        /// Children Plans Count (`children_count`, `integer`).
+        children_count: NumField<i64>;
+        /// Childrens (`children_ids`, `one2many`).
+        children_ids: X2ManyField<super::super::rel::AccountAnalyticPlan>;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Complete Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default Applicability (`default_applicability`, `selection`).
+        default_applicability: SelectionField<super::DefaultApplicability>;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::AccountAnalyticPlan>;
+        /// Parent Path (`parent_path`, `char`).
+        parent_path: CharField;
+        /// Root (`root_id`, `many2one`).
+        root_id: Many2OneField<super::super::rel::AccountAnalyticPlan>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `default_applicability` (Default Applicability) on `account.analytic.plan`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultApplicability {
-    /// Optional (`optional`)
-    Optional,
-    /// Mandatory (`mandatory`)
-    Mandatory,
-    /// Unavailable (`unavailable`)
-    Unavailable,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DefaultApplicability {
-    const VALUES: &'static [&'static str] = &["optional", "mandatory", "unavailable"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "optional" => DefaultApplicability::Optional,
-            "mandatory" => DefaultApplicability::Mandatory,
-            "unavailable" => DefaultApplicability::Unavailable,
-            other => DefaultApplicability::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DefaultApplicability::Optional => "optional",
-            DefaultApplicability::Mandatory => "mandatory",
-            DefaultApplicability::Unavailable => "unavailable",
-            DefaultApplicability::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefaultApplicability {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DefaultApplicability {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `default_applicability` (Default Applicability) on `account.analytic.plan`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DefaultApplicability {
+        /// Optional (`optional`)
+        Optional = "optional",
+        /// Mandatory (`mandatory`)
+        Mandatory = "mandatory",
+        /// Unavailable (`unavailable`)
+        Unavailable = "unavailable",
     }
 }

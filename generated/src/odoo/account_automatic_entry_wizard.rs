@@ -27,13 +27,11 @@ pub struct AccountAutomaticEntryWizard {
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub company_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -41,7 +39,7 @@ pub struct AccountAutomaticEntryWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `date`, required.
@@ -51,13 +49,11 @@ pub struct AccountAutomaticEntryWizard {
     /// Account to transfer to.
     ///
     /// `many2one`, to `account.account`.
-    pub destination_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub destination_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Currency Conversion Helper
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_currency_helper())`.
-    pub display_currency_helper: ::runtime::odoo::wire::Computed<bool>,
+    pub display_currency_helper: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -65,8 +61,8 @@ pub struct AccountAutomaticEntryWizard {
     /// Expense Accrual Account
     ///
     /// `many2one`, to `account.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::expense_accrual_account())`.
-    pub expense_accrual_account: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub expense_accrual_account: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAccount>>,
     >,
     /// ID
     ///
@@ -77,21 +73,21 @@ pub struct AccountAutomaticEntryWizard {
     /// Journal where to create the entry.
     ///
     /// `many2one`, to `account.journal`, required, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_id())`.
-    pub journal_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountJournal>>,
     >,
     /// Lock Date Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lock_date_message())`.
-    pub lock_date_message: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub lock_date_message: ::runtime::Computed<Option<String>>,
     /// Move Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_data())`.
-    pub move_data: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub move_data: ::runtime::Computed<Option<String>>,
     /// Move Line
     ///
     /// `many2many`, to `account.move.line`.
-    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
+    pub move_line_ids: ::runtime::X2Many<super::rel::AccountMoveLine>,
     /// Percentage
     ///
     /// Percentage of each line to execute the action on.
@@ -101,12 +97,12 @@ pub struct AccountAutomaticEntryWizard {
     /// Preview Move Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_move_data())`.
-    pub preview_move_data: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub preview_move_data: ::runtime::Computed<Option<String>>,
     /// Revenue Accrual Account
     ///
     /// `many2one`, to `account.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::revenue_accrual_account())`.
-    pub revenue_accrual_account: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub revenue_accrual_account: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAccount>>,
     >,
     /// Total Amount
     ///
@@ -121,41 +117,20 @@ pub struct AccountAutomaticEntryWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAutomaticEntryWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAutomaticEntryWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "account_type",
-        "action",
-        "company_currency_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date",
-        "destination_account_id",
-        "display_currency_helper",
-        "display_name",
-        "expense_accrual_account",
-        "id",
-        "journal_id",
-        "lock_date_message",
-        "move_data",
-        "move_line_ids",
-        "percentage",
-        "preview_move_data",
-        "revenue_accrual_account",
-        "total_amount",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAutomaticEntryWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        22,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAutomaticEntryWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -215,43 +190,29 @@ impl ::runtime::Model for AccountAutomaticEntryWizard {
         "preview_move_data",
         "revenue_accrual_account",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_type", "selection")
-            .selection(&["income", "expense"]),
-        ::runtime::odoo::verify::FieldSpec::new("action", "selection")
-            .required()
-            .selection(&["change_period", "change_account"]),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("destination_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("display_currency_helper", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("expense_accrual_account", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("lock_date_message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("move_data", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "many2many")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("percentage", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("preview_move_data", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("revenue_accrual_account", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("total_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_type", "selection").selection(&["income", "expense"]),
+        ::runtime::FieldSpec::new("action", "selection").required().writable(true).selection(&["change_period", "change_account"]),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("destination_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("display_currency_helper", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("expense_accrual_account", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").required().writable(true),
+        ::runtime::FieldSpec::new("lock_date_message", "char"),
+        ::runtime::FieldSpec::new("move_data", "text"),
+        ::runtime::FieldSpec::new("move_line_ids", "many2many").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("percentage", "float").writable(true),
+        ::runtime::FieldSpec::new("preview_move_data", "text"),
+        ::runtime::FieldSpec::new("revenue_accrual_account", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("total_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -266,131 +227,56 @@ impl ::runtime::odoo::projection::Projection for AccountAutomaticEntryWizard {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `account.automatic.entry.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAutomaticEntryWizardCreate`]) or updating ([`AccountAutomaticEntryWizardUpdate`]) `account.automatic.entry.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountAutomaticEntryWizardCreate {
+pub struct AccountAutomaticEntryWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAutomaticEntryWizardCreate {
+/// Values for creating a `account.automatic.entry.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAutomaticEntryWizardCreate = AccountAutomaticEntryWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.automatic.entry.wizard` records: only the fields set here are written.
+pub type AccountAutomaticEntryWizardUpdate = AccountAutomaticEntryWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAutomaticEntryWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAutomaticEntryWizardCreate {
     /// Takes the required fields: `action`, `date` (readonly, computed and x2many fields are left out).
-    pub fn new(action: Action, date: ::chrono::NaiveDate) -> Self {
-        AccountAutomaticEntryWizardCreate {
+    pub fn new(action: self::Action, date: ::chrono::NaiveDate) -> Self {
+        AccountAutomaticEntryWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .action(action)
             .date(date)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAutomaticEntryWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `action` (Action).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `destination_account_id` (To).
-    #[inline]
-    pub fn destination_account_id(mut self, destination_account_id: i64) -> Self {
-        self.values.set("destination_account_id", destination_account_id);
-        self
-    }
-    /// Set `expense_accrual_account` (Expense Accrual Account).
-    #[inline]
-    pub fn expense_accrual_account(mut self, expense_accrual_account: i64) -> Self {
-        self.values.set("expense_accrual_account", expense_accrual_account);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `percentage` (Percentage).
-    #[inline]
-    pub fn percentage(mut self, percentage: f64) -> Self {
-        self.values.set("percentage", percentage);
-        self
-    }
-    /// Set `revenue_accrual_account` (Revenue Accrual Account).
-    #[inline]
-    pub fn revenue_accrual_account(mut self, revenue_accrual_account: i64) -> Self {
-        self.values.set("revenue_accrual_account", revenue_accrual_account);
-        self
-    }
-    /// Set `total_amount` (Total Amount).
-    #[inline]
-    pub fn total_amount(mut self, total_amount: f64) -> Self {
-        self.values.set("total_amount", total_amount);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAutomaticEntryWizardCreate {
-    type Model = AccountAutomaticEntryWizard;
-}
-/// Values for updating `account.automatic.entry.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAutomaticEntryWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAutomaticEntryWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAutomaticEntryWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAutomaticEntryWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAutomaticEntryWizardUpdate {
+    fn default() -> Self {
+        AccountAutomaticEntryWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAutomaticEntryWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAutomaticEntryWizard,
+            Model = self::AccountAutomaticEntryWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -400,324 +286,104 @@ impl AccountAutomaticEntryWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `action` (Action).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `destination_account_id` (To).
-    #[inline]
-    pub fn destination_account_id(mut self, destination_account_id: i64) -> Self {
-        self.values.set("destination_account_id", destination_account_id);
-        self
-    }
-    /// Set `expense_accrual_account` (Expense Accrual Account).
-    #[inline]
-    pub fn expense_accrual_account(mut self, expense_accrual_account: i64) -> Self {
-        self.values.set("expense_accrual_account", expense_accrual_account);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `percentage` (Percentage).
-    #[inline]
-    pub fn percentage(mut self, percentage: f64) -> Self {
-        self.values.set("percentage", percentage);
-        self
-    }
-    /// Set `revenue_accrual_account` (Revenue Accrual Account).
-    #[inline]
-    pub fn revenue_accrual_account(mut self, revenue_accrual_account: i64) -> Self {
-        self.values.set("revenue_accrual_account", revenue_accrual_account);
-        self
-    }
-    /// Set `total_amount` (Total Amount).
-    #[inline]
-    pub fn total_amount(mut self, total_amount: f64) -> Self {
-        self.values.set("total_amount", total_amount);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action` (Action).
+        action: value self::Action;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `destination_account_id` (To).
+        destination_account_id: value i64;
+        /// Set `expense_accrual_account` (Expense Accrual Account).
+        expense_accrual_account: value i64;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `move_line_ids` (Move Line).
+        move_line_ids: commands super::rel::AccountMoveLine;
+        /// Set `percentage` (Percentage).
+        percentage: value f64;
+        /// Set `revenue_accrual_account` (Revenue Accrual Account).
+        revenue_accrual_account: value i64;
+        /// Set `total_amount` (Total Amount).
+        total_amount: value f64;
     }
 }
+impl ::runtime::CreateValues for AccountAutomaticEntryWizardCreate {
+    type Model = self::AccountAutomaticEntryWizard;
+}
 impl ::runtime::UpdateValues for AccountAutomaticEntryWizardUpdate {
-    type Model = AccountAutomaticEntryWizard;
+    type Model = self::AccountAutomaticEntryWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Type (`account_type`, `selection`).
-    #[inline]
-    pub const fn account_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAutomaticEntryWizard,
-        super::AccountType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("account_type")
-    }
-    /// Action (`action`, `selection`).
-    #[inline]
-    pub const fn action() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountAutomaticEntryWizard,
-        super::Action,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("action")
-    }
-    /// Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAutomaticEntryWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAutomaticEntryWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// To (`destination_account_id`, `many2one`).
-    #[inline]
-    pub const fn destination_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("destination_account_id")
-    }
-    /// Currency Conversion Helper (`display_currency_helper`, `boolean`).
-    #[inline]
-    pub const fn display_currency_helper() -> ::runtime::odoo::fields::BoolField<
-        super::AccountAutomaticEntryWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_currency_helper")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAutomaticEntryWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Expense Accrual Account (`expense_accrual_account`, `many2one`).
-    #[inline]
-    pub const fn expense_accrual_account() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("expense_accrual_account")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAutomaticEntryWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Lock Date Message (`lock_date_message`, `char`).
-    #[inline]
-    pub const fn lock_date_message() -> ::runtime::odoo::fields::CharField<
-        super::AccountAutomaticEntryWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("lock_date_message")
-    }
-    /// Move Data (`move_data`, `text`).
-    #[inline]
-    pub const fn move_data() -> ::runtime::odoo::fields::CharField<
-        super::AccountAutomaticEntryWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("move_data")
-    }
-    /// Move Line (`move_line_ids`, `many2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Percentage (`percentage`, `float`).
-    #[inline]
-    pub const fn percentage() -> ::runtime::odoo::fields::NumField<
-        super::AccountAutomaticEntryWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("percentage")
-    }
-    /// Preview Move Data (`preview_move_data`, `text`).
-    #[inline]
-    pub const fn preview_move_data() -> ::runtime::odoo::fields::CharField<
-        super::AccountAutomaticEntryWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("preview_move_data")
-    }
-    /// Revenue Accrual Account (`revenue_accrual_account`, `many2one`).
-    #[inline]
-    pub const fn revenue_accrual_account() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("revenue_accrual_account")
-    }
-    /// Total Amount (`total_amount`, `monetary`).
-    #[inline]
-    pub const fn total_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountAutomaticEntryWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("total_amount")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAutomaticEntryWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutomaticEntryWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAutomaticEntryWizard;
+        /// Account Type (`account_type`, `selection`).
+        account_type: SelectionField<super::AccountType>;
+        /// Action (`action`, `selection`).
+        action: SelectionField<super::Action>;
+        /// Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// To (`destination_account_id`, `many2one`).
+        destination_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Currency Conversion Helper (`display_currency_helper`, `boolean`).
+        display_currency_helper: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Expense Accrual Account (`expense_accrual_account`, `many2one`).
+        expense_accrual_account: Many2OneField<super::super::rel::AccountAccount>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Lock Date Message (`lock_date_message`, `char`).
+        lock_date_message: CharField;
+        /// Move Data (`move_data`, `text`).
+        move_data: CharField;
+        /// Move Line (`move_line_ids`, `many2many`).
+        move_line_ids: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Percentage (`percentage`, `float`).
+        percentage: NumField<f64>;
+        /// Preview Move Data (`preview_move_data`, `text`).
+        preview_move_data: CharField;
+        /// Revenue Accrual Account (`revenue_accrual_account`, `many2one`).
+        revenue_accrual_account: Many2OneField<super::super::rel::AccountAccount>;
+        /// Total Amount (`total_amount`, `monetary`).
+        total_amount: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `account_type` (Account Type) on `account.automatic.entry.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountType {
-    /// Revenue (`income`)
-    Income,
-    /// Expense (`expense`)
-    Expense,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AccountType {
-    const VALUES: &'static [&'static str] = &["income", "expense"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "income" => AccountType::Income,
-            "expense" => AccountType::Expense,
-            other => AccountType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AccountType::Income => "income",
-            AccountType::Expense => "expense",
-            AccountType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `account_type` (Account Type) on `account.automatic.entry.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AccountType {
+        /// Revenue (`income`)
+        Income = "income",
+        /// Expense (`expense`)
+        Expense = "expense",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AccountType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `action` (Action) on `account.automatic.entry.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Change Period (`change_period`)
-    ChangePeriod,
-    /// Change Account (`change_account`)
-    ChangeAccount,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Action {
-    const VALUES: &'static [&'static str] = &["change_period", "change_account"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "change_period" => Action::ChangePeriod,
-            "change_account" => Action::ChangeAccount,
-            other => Action::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Action::ChangePeriod => "change_period",
-            Action::ChangeAccount => "change_account",
-            Action::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Action {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Action {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `action` (Action) on `account.automatic.entry.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Action {
+        /// Change Period (`change_period`)
+        ChangePeriod = "change_period",
+        /// Change Account (`change_account`)
+        ChangeAccount = "change_account",
     }
 }

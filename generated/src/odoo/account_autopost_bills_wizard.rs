@@ -21,7 +21,7 @@ pub struct AccountAutopostBillsWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,7 +37,7 @@ pub struct AccountAutopostBillsWizard {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Name
     ///
     /// `char`, readonly, related `partner_id.name`, not stored.
@@ -49,28 +49,18 @@ pub struct AccountAutopostBillsWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountAutopostBillsWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountAutopostBillsWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "nb_unmodified_bills",
-        "partner_id",
-        "partner_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountAutopostBillsWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountAutopostBillsWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,19 +92,16 @@ impl ::runtime::Model for AccountAutopostBillsWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("nb_unmodified_bills", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("nb_unmodified_bills", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("partner_name", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -184,13 +171,21 @@ impl AccountAutopostBillsWizard {
 impl super::mixins::BaseModel for AccountAutopostBillsWizard {
     type Update = AccountAutopostBillsWizardUpdate;
 }
-/// Values for creating a `account.autopost.bills.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountAutopostBillsWizardCreate`]) or updating ([`AccountAutopostBillsWizardUpdate`]) `account.autopost.bills.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAutopostBillsWizardCreate {
+pub struct AccountAutopostBillsWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountAutopostBillsWizardCreate {
+/// Values for creating a `account.autopost.bills.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountAutopostBillsWizardCreate = AccountAutopostBillsWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.autopost.bills.wizard` records: only the fields set here are written.
+pub type AccountAutopostBillsWizardUpdate = AccountAutopostBillsWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountAutopostBillsWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -198,63 +193,37 @@ impl ::serde::Serialize for AccountAutopostBillsWizardCreate {
 impl AccountAutopostBillsWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountAutopostBillsWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AccountAutopostBillsWizardCreate {
+    fn default() -> Self {
+        AccountAutopostBillsWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAutopostBillsWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `nb_unmodified_bills` (Number of bills previously unmodified from this partner).
-    #[inline]
-    pub fn nb_unmodified_bills(mut self, nb_unmodified_bills: i64) -> Self {
-        self.values.set("nb_unmodified_bills", nb_unmodified_bills);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountAutopostBillsWizardCreate {
-    type Model = AccountAutopostBillsWizard;
-}
-/// Values for updating `account.autopost.bills.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountAutopostBillsWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountAutopostBillsWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountAutopostBillsWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountAutopostBillsWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountAutopostBillsWizardUpdate {
+    fn default() -> Self {
+        AccountAutopostBillsWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountAutopostBillsWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountAutopostBillsWizard,
+            Model = self::AccountAutopostBillsWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -264,92 +233,40 @@ impl AccountAutopostBillsWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `nb_unmodified_bills` (Number of bills previously unmodified from this partner).
-    #[inline]
-    pub fn nb_unmodified_bills(mut self, nb_unmodified_bills: i64) -> Self {
-        self.values.set("nb_unmodified_bills", nb_unmodified_bills);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `nb_unmodified_bills` (Number of bills previously unmodified from this partner).
+        nb_unmodified_bills: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountAutopostBillsWizardCreate {
+    type Model = self::AccountAutopostBillsWizard;
+}
 impl ::runtime::UpdateValues for AccountAutopostBillsWizardUpdate {
-    type Model = AccountAutopostBillsWizard;
+    type Model = self::AccountAutopostBillsWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAutopostBillsWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutopostBillsWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAutopostBillsWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountAutopostBillsWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Number of bills previously unmodified from this partner (`nb_unmodified_bills`, `integer`).
-    #[inline]
-    pub const fn nb_unmodified_bills() -> ::runtime::odoo::fields::NumField<
-        super::AccountAutopostBillsWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("nb_unmodified_bills")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutopostBillsWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Name (`partner_name`, `char`).
-    #[inline]
-    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountAutopostBillsWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountAutopostBillsWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountAutopostBillsWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountAutopostBillsWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Number of bills previously unmodified from this partner (`nb_unmodified_bills`, `integer`).
+        nb_unmodified_bills: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Name (`partner_name`, `char`).
+        partner_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

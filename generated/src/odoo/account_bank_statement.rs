@@ -15,7 +15,7 @@ pub struct AccountBankStatement {
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Computed Balance
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -33,7 +33,7 @@ pub struct AccountBankStatement {
     /// Company related to this journal
     ///
     /// `many2one`, to `res.company`, readonly, related `journal_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -41,12 +41,12 @@ pub struct AccountBankStatement {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Date
     ///
@@ -71,15 +71,15 @@ pub struct AccountBankStatement {
     /// Is Valid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_valid())`.
-    pub is_valid: ::runtime::odoo::wire::Computed<bool>,
+    pub is_valid: ::runtime::Computed<bool>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, readonly, computed.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Statement lines
     ///
     /// `one2many`, to `account.bank.statement.line` (inverse `statement_id`), required.
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountBankStatementLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::AccountBankStatementLine>,
     /// Reference
     ///
     /// `char`, computed.
@@ -87,7 +87,7 @@ pub struct AccountBankStatement {
     /// Problem Description
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::problem_description())`.
-    pub problem_description: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub problem_description: ::runtime::Computed<Option<String>>,
     /// External Reference
     ///
     /// `char`.
@@ -99,40 +99,20 @@ pub struct AccountBankStatement {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountBankStatement {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountBankStatement {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment_ids",
-        "balance_end",
-        "balance_end_real",
-        "balance_start",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "display_name",
-        "first_line_index",
-        "id",
-        "is_complete",
-        "is_valid",
-        "journal_id",
-        "line_ids",
-        "name",
-        "problem_description",
-        "reference",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountBankStatement {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountBankStatement::default();
         while let Some(i) = r.next()? {
             match i {
@@ -190,36 +170,28 @@ impl ::runtime::Model for AccountBankStatement {
         "is_valid",
         "problem_description",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("balance_end", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("balance_end_real", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("balance_start", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("first_line_index", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_complete", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_valid", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
-            .relation("account.bank.statement.line")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("problem_description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attachment_ids", "many2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("balance_end", "monetary"),
+        ::runtime::FieldSpec::new("balance_end_real", "monetary").writable(true),
+        ::runtime::FieldSpec::new("balance_start", "monetary").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date", "date"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("first_line_index", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_complete", "boolean"),
+        ::runtime::FieldSpec::new("is_valid", "boolean"),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal"),
+        ::runtime::FieldSpec::new("line_ids", "one2many").relation("account.bank.statement.line").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("problem_description", "text"),
+        ::runtime::FieldSpec::new("reference", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -236,13 +208,21 @@ impl ::runtime::odoo::projection::Projection for AccountBankStatement {
 impl super::mixins::BaseModel for AccountBankStatement {
     type Update = AccountBankStatementUpdate;
 }
-/// Values for creating a `account.bank.statement` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountBankStatementCreate`]) or updating ([`AccountBankStatementUpdate`]) `account.bank.statement` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountBankStatementCreate {
+pub struct AccountBankStatementValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountBankStatementCreate {
+/// Values for creating a `account.bank.statement` record: the constructor takes the required fields, setters add the rest.
+pub type AccountBankStatementCreate = AccountBankStatementValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.bank.statement` records: only the fields set here are written.
+pub type AccountBankStatementUpdate = AccountBankStatementValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountBankStatementValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -250,95 +230,38 @@ impl ::serde::Serialize for AccountBankStatementCreate {
 impl AccountBankStatementCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountBankStatementCreate {
+        Self::default()
+    }
+}
+impl Default for AccountBankStatementCreate {
+    fn default() -> Self {
+        AccountBankStatementValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountBankStatement>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `balance_end_real` (Ending Balance).
-    #[inline]
-    pub fn balance_end_real(mut self, balance_end_real: f64) -> Self {
-        self.values.set("balance_end_real", balance_end_real);
-        self
-    }
-    /// Set `balance_start` (Starting Balance).
-    #[inline]
-    pub fn balance_start(mut self, balance_start: f64) -> Self {
-        self.values.set("balance_start", balance_start);
-        self
-    }
-    /// Set `line_ids` (Statement lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountBankStatementLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reference` (External Reference).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountBankStatementCreate {
-    type Model = AccountBankStatement;
-}
-/// Values for updating `account.bank.statement` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountBankStatementUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountBankStatementUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountBankStatementUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountBankStatementUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountBankStatementUpdate {
+    fn default() -> Self {
+        AccountBankStatementValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountBankStatementValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountBankStatement>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountBankStatement,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -347,218 +270,72 @@ impl AccountBankStatementUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `balance_end_real` (Ending Balance).
-    #[inline]
-    pub fn balance_end_real(mut self, balance_end_real: f64) -> Self {
-        self.values.set("balance_end_real", balance_end_real);
-        self
-    }
-    /// Set `balance_start` (Starting Balance).
-    #[inline]
-    pub fn balance_start(mut self, balance_start: f64) -> Self {
-        self.values.set("balance_start", balance_start);
-        self
-    }
-    /// Set `line_ids` (Statement lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountBankStatementLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reference` (External Reference).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `balance_end_real` (Ending Balance).
+        balance_end_real: value f64;
+        /// Set `balance_start` (Starting Balance).
+        balance_start: value f64;
+        /// Set `line_ids` (Statement lines).
+        line_ids: commands super::rel::AccountBankStatementLine;
+        /// Set `name` (Reference).
+        name: into String;
+        /// Set `reference` (External Reference).
+        reference: into String;
     }
 }
+impl ::runtime::CreateValues for AccountBankStatementCreate {
+    type Model = self::AccountBankStatement;
+}
 impl ::runtime::UpdateValues for AccountBankStatementUpdate {
-    type Model = AccountBankStatement;
+    type Model = self::AccountBankStatement;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatement,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Computed Balance (`balance_end`, `monetary`).
-    #[inline]
-    pub const fn balance_end() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatement,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("balance_end")
-    }
-    /// Ending Balance (`balance_end_real`, `monetary`).
-    #[inline]
-    pub const fn balance_end_real() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatement,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("balance_end_real")
-    }
-    /// Starting Balance (`balance_start`, `monetary`).
-    #[inline]
-    pub const fn balance_start() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatement,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("balance_start")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatement,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatement,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// First Line Index (`first_line_index`, `char`).
-    #[inline]
-    pub const fn first_line_index() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::CharField::new("first_line_index")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatement,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Complete (`is_complete`, `boolean`).
-    #[inline]
-    pub const fn is_complete() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_complete")
-    }
-    /// Is Valid (`is_valid`, `boolean`).
-    #[inline]
-    pub const fn is_valid() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_valid")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Statement lines (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatement,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Problem Description (`problem_description`, `text`).
-    #[inline]
-    pub const fn problem_description() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::CharField::new("problem_description")
-    }
-    /// External Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatement,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatement,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountBankStatement;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Computed Balance (`balance_end`, `monetary`).
+        balance_end: NumField<f64>;
+        /// Ending Balance (`balance_end_real`, `monetary`).
+        balance_end_real: NumField<f64>;
+        /// Starting Balance (`balance_start`, `monetary`).
+        balance_start: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// First Line Index (`first_line_index`, `char`).
+        first_line_index: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Complete (`is_complete`, `boolean`).
+        is_complete: BoolField;
+        /// Is Valid (`is_valid`, `boolean`).
+        is_valid: BoolField;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Statement lines (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountBankStatementLine>;
+        /// Reference (`name`, `char`).
+        name: CharField;
+        /// Problem Description (`problem_description`, `text`).
+        problem_description: CharField;
+        /// External Reference (`reference`, `char`).
+        reference: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -17,11 +17,11 @@ pub struct AccountBankStatementLine {
     /// Abnormal Amount Warning
     ///
     /// `text`, readonly, related `move_id.abnormal_amount_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_amount_warning())`.
-    pub abnormal_amount_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub abnormal_amount_warning: ::runtime::Computed<Option<String>>,
     /// Abnormal Date Warning
     ///
     /// `text`, readonly, related `move_id.abnormal_date_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_date_warning())`.
-    pub abnormal_date_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub abnormal_date_warning: ::runtime::Computed<Option<String>>,
     /// Security Token
     ///
     /// `char`, related `move_id.access_token`, not stored.
@@ -31,11 +31,11 @@ pub struct AccountBankStatementLine {
     /// Customer Portal URL
     ///
     /// `char`, readonly, related `move_id.access_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, related `move_id.access_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::Computed<Option<String>>,
     /// Bank Account Number
     ///
     /// `char`.
@@ -45,17 +45,15 @@ pub struct AccountBankStatementLine {
     /// `many2one`, to `calendar.event`, readonly, related `move_id.activity_calendar_event_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, related `move_id.activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -63,7 +61,7 @@ pub struct AccountBankStatementLine {
     /// `selection`, readonly, related `move_id.activity_exception_decoration`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -71,13 +69,13 @@ pub struct AccountBankStatementLine {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, related `move_id.activity_exception_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity`, related `move_id.activity_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -90,34 +88,34 @@ pub struct AccountBankStatementLine {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `move_id.activity_summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `move_id.activity_type_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `move_id.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, related `move_id.activity_user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Always Tax Exigible
     ///
@@ -136,7 +134,7 @@ pub struct AccountBankStatementLine {
     /// Amount paid
     ///
     /// `monetary`, readonly, related `move_id.amount_paid`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_paid())`.
-    pub amount_paid: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_paid: ::runtime::Computed<f64>,
     /// Residual Amount
     ///
     /// `float`, readonly, computed.
@@ -168,7 +166,7 @@ pub struct AccountBankStatementLine {
     /// Amount total in words
     ///
     /// `char`, readonly, related `move_id.amount_total_words`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_total_words())`.
-    pub amount_total_words: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub amount_total_words: ::runtime::Computed<Option<String>>,
     /// Untaxed Amount
     ///
     /// `monetary`, readonly, related `move_id.amount_untaxed`, not stored, currency in `currency_id`.
@@ -184,16 +182,16 @@ pub struct AccountBankStatementLine {
     /// Attachments
     ///
     /// `one2many`, to `ir.attachment`, related `move_id.attachment_ids`, not stored.
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Audit Trail Messages
     ///
     /// `one2many`, to `mail.message`, related `move_id.audit_trail_message_ids`, not stored.
-    pub audit_trail_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub audit_trail_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Authorized Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly, related `move_id.authorized_transaction_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_transaction_ids())`.
-    pub authorized_transaction_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
+    pub authorized_transaction_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::PaymentTransaction>,
     >,
     /// Auto-post
     ///
@@ -206,9 +204,7 @@ pub struct AccountBankStatementLine {
     /// First recurring entry
     ///
     /// `many2one`, to `account.move`, readonly, related `move_id.auto_post_origin_id`, not stored.
-    pub auto_post_origin_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
-    >,
+    pub auto_post_origin_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Auto-post until
     ///
     /// This recurring move will be posted up to and including this date.
@@ -220,15 +216,15 @@ pub struct AccountBankStatementLine {
     /// Technical field to get the domain on the bank
     ///
     /// `many2one`, to `res.partner`, readonly, related `move_id.bank_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_partner_id())`.
-    pub bank_partner_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub bank_partner_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `many2one`, to `utm.campaign`, related `move_id.campaign_id`, not stored.
-    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::Many2One<super::rel::UtmCampaign>>,
     /// Checked
     ///
     /// If this checkbox is not ticked, it means that the user was not sure of all the related information at the time of the creation of the move and that the move needs to be checked again.
@@ -238,19 +234,17 @@ pub struct AccountBankStatementLine {
     /// Commercial Entity
     ///
     /// `many2one`, to `res.partner`, readonly, related `move_id.commercial_partner_id`, not stored.
-    pub commercial_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub commercial_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `move_id.company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency_id())`.
-    pub company_currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, related `move_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -258,16 +252,14 @@ pub struct AccountBankStatementLine {
     /// `selection`, readonly, related `move_id.company_price_include`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_price_include())`.
     ///
     /// Values: `tax_included` (Tax Included), `tax_excluded` (Tax Excluded).
-    pub company_price_include: ::runtime::odoo::wire::Computed<
-        Option<CompanyPriceInclude>,
-    >,
+    pub company_price_include: ::runtime::Computed<Option<CompanyPriceInclude>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -275,11 +267,11 @@ pub struct AccountBankStatementLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Journal Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, required, related `move_id.date`, not stored.
@@ -293,11 +285,11 @@ pub struct AccountBankStatementLine {
     /// Multiplicator depending on the document type, to convert a price into a balance
     ///
     /// `integer`, readonly, related `move_id.direction_sign`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::direction_sign())`.
-    pub direction_sign: ::runtime::odoo::wire::Computed<i64>,
+    pub direction_sign: ::runtime::Computed<i64>,
     /// Display Inactive Currency Warning
     ///
     /// `boolean`, readonly, related `move_id.display_inactive_currency_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_inactive_currency_warning())`.
-    pub display_inactive_currency_warning: ::runtime::odoo::wire::Computed<bool>,
+    pub display_inactive_currency_warning: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -305,12 +297,12 @@ pub struct AccountBankStatementLine {
     /// Display QR-code
     ///
     /// `boolean`, readonly, related `move_id.display_qr_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_qr_code())`.
-    pub display_qr_code: ::runtime::odoo::wire::Computed<bool>,
+    pub display_qr_code: ::runtime::Computed<bool>,
     /// Duplicated Ref
     ///
     /// `many2many`, to `account.move`, readonly, related `move_id.duplicated_ref_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_ref_ids())`.
-    pub duplicated_ref_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub duplicated_ref_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountMove>,
     >,
     /// Fiscal Position
     ///
@@ -318,32 +310,30 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.fiscal.position`, related `move_id.fiscal_position_id`, not stored.
     pub fiscal_position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Foreign Currency
     ///
     /// The optional other currency if it is a multi-currency entry.
     ///
     /// `many2one`, to `res.currency`.
-    pub foreign_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub foreign_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Has Message
     ///
     /// `boolean`, readonly, related `move_id.has_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Has Reconciled Entries
     ///
     /// `boolean`, readonly, related `move_id.has_reconciled_entries`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_reconciled_entries())`.
-    pub has_reconciled_entries: ::runtime::odoo::wire::Computed<bool>,
+    pub has_reconciled_entries: ::runtime::Computed<bool>,
     /// Hide Post Button
     ///
     /// `boolean`, readonly, related `move_id.hide_post_button`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_post_button())`.
-    pub hide_post_button: ::runtime::odoo::wire::Computed<bool>,
+    pub hide_post_button: ::runtime::Computed<bool>,
     /// Highest Name
     ///
     /// `char`, readonly, related `move_id.highest_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::highest_name())`.
-    pub highest_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub highest_name: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -366,7 +356,7 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.cash.rounding`, related `move_id.invoice_cash_rounding_id`, not stored.
     pub invoice_cash_rounding_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountCashRounding>,
+        ::runtime::Many2One<super::rel::AccountCashRounding>,
     >,
     /// Currency Rate
     ///
@@ -385,25 +375,23 @@ pub struct AccountBankStatementLine {
     /// Invoice Filter Type Domain
     ///
     /// `char`, readonly, related `move_id.invoice_filter_type_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_filter_type_domain())`.
-    pub invoice_filter_type_domain: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub invoice_filter_type_domain: ::runtime::Computed<Option<String>>,
     /// Invoice Has Outstanding
     ///
     /// `boolean`, readonly, related `move_id.invoice_has_outstanding`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_has_outstanding())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub invoice_has_outstanding: ::runtime::odoo::wire::Computed<bool>,
+    pub invoice_has_outstanding: ::runtime::Computed<bool>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`, related `move_id.invoice_incoterm_id`, not stored.
-    pub invoice_incoterm_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>,
-    >,
+    pub invoice_incoterm_id: Option<::runtime::Many2One<super::rel::AccountIncoterms>>,
     /// Invoice lines
     ///
     /// `one2many`, to `account.move.line`, related `move_id.invoice_line_ids`, not stored.
-    pub invoice_line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
+    pub invoice_line_ids: ::runtime::X2Many<super::rel::AccountMoveLine>,
     /// Origin
     ///
     /// The document(s) that generated the invoice.
@@ -418,13 +406,13 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.payment.term`, related `move_id.invoice_payment_term_id`, not stored.
     pub invoice_payment_term_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// PDF Attachment
     ///
     /// `many2one`, to `ir.attachment`, readonly, related `move_id.invoice_pdf_report_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_pdf_report_id())`.
-    pub invoice_pdf_report_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
+    pub invoice_pdf_report_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::IrAttachment>>,
     >,
     /// Source Email
     ///
@@ -433,21 +421,21 @@ pub struct AccountBankStatementLine {
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, related `move_id.invoice_user_id`, not stored.
-    pub invoice_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub invoice_user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Vendor Bill
     ///
     /// Auto-complete from a past bill.
     ///
     /// `many2one`, to `account.move`, related `move_id.invoice_vendor_bill_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_vendor_bill_id())`.
-    pub invoice_vendor_bill_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub invoice_vendor_bill_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountMove>>,
     >,
     /// Is Being Sent
     ///
     /// Is the move being sent asynchronously
     ///
     /// `boolean`, readonly, related `move_id.is_being_sent`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_being_sent())`.
-    pub is_being_sent: ::runtime::odoo::wire::Computed<bool>,
+    pub is_being_sent: ::runtime::Computed<bool>,
     /// Is Manually Modified
     ///
     /// `boolean`, related `move_id.is_manually_modified`, not stored.
@@ -461,7 +449,7 @@ pub struct AccountBankStatementLine {
     /// Is Purchase Matched
     ///
     /// `boolean`, readonly, related `move_id.is_purchase_matched`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_purchase_matched())`.
-    pub is_purchase_matched: ::runtime::odoo::wire::Computed<bool>,
+    pub is_purchase_matched: ::runtime::Computed<bool>,
     /// Is Reconciled
     ///
     /// `boolean`, readonly, computed.
@@ -473,17 +461,17 @@ pub struct AccountBankStatementLine {
     /// Ledger
     ///
     /// `many2one`, to `account.journal.group`, related `move_id.journal_group_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_group_id())`.
-    pub journal_group_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournalGroup>>,
+    pub journal_group_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountJournalGroup>>,
     >,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, required, related `move_id.journal_id`.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Journal Items
     ///
     /// `one2many`, to `account.move.line`, related `move_id.line_ids`, not stored.
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::AccountMoveLine>,
     /// Made Sequence Gap
     ///
     /// `boolean`, readonly, related `move_id.made_sequence_gap`, not stored.
@@ -491,87 +479,87 @@ pub struct AccountBankStatementLine {
     /// Matched Payments
     ///
     /// `many2many`, to `account.payment`, related `move_id.matched_payment_ids`, not stored.
-    pub matched_payment_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountPayment>,
+    pub matched_payment_ids: ::runtime::X2Many<super::rel::AccountPayment>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `many2one`, to `utm.medium`, related `move_id.medium_id`, not stored.
-    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, related `move_id.message_attachment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers`, related `move_id.message_follower_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, related `move_id.message_has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, related `move_id.message_has_error_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, related `move_id.message_has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message`, related `move_id.message_ids`, not stored.
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, related `move_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`, related `move_id.message_main_attachment_id`, not stored.
     pub message_main_attachment_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
+        ::runtime::Many2One<super::rel::IrAttachment>,
     >,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, related `move_id.message_needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, related `move_id.message_needaction_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, related `move_id.message_partner_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, required, readonly.
-    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Sent
     ///
     /// `selection`, readonly, related `move_id.move_sent_values`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_sent_values())`.
     ///
     /// Values: `sent` (Sent), `not_sent` (Not Sent).
-    pub move_sent_values: ::runtime::odoo::wire::Computed<Option<MoveSentValues>>,
+    pub move_sent_values: ::runtime::Computed<Option<MoveSentValues>>,
     /// Type
     ///
     /// `selection`, required, readonly, related `move_id.move_type`, not stored.
@@ -583,9 +571,7 @@ pub struct AccountBankStatementLine {
     /// `date`, readonly, related `move_id.my_activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Number
     ///
     /// `char`, related `move_id.name`, not stored.
@@ -597,43 +583,39 @@ pub struct AccountBankStatementLine {
     /// Need Cancel Request
     ///
     /// `boolean`, readonly, related `move_id.need_cancel_request`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_cancel_request())`.
-    pub need_cancel_request: ::runtime::odoo::wire::Computed<bool>,
+    pub need_cancel_request: ::runtime::Computed<bool>,
     /// Needed Terms Dirty
     ///
     /// `boolean`, readonly, related `move_id.needed_terms_dirty`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needed_terms_dirty())`.
-    pub needed_terms_dirty: ::runtime::odoo::wire::Computed<bool>,
+    pub needed_terms_dirty: ::runtime::Computed<bool>,
     /// Next Payment Date
     ///
     /// `date`, readonly, related `move_id.next_payment_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_payment_date())`.
-    pub next_payment_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub next_payment_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Payment
     ///
     /// `many2one`, to `account.payment`, related `move_id.origin_payment_id`, not stored.
-    pub origin_payment_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPayment>,
-    >,
+    pub origin_payment_id: Option<::runtime::Many2One<super::rel::AccountPayment>>,
     /// Recipient Bank
     ///
     /// Bank Account Number to which the invoice will be paid. A Company bank account if this is a Customer Invoice or Vendor Credit Note, otherwise a Partner bank account number.
     ///
     /// `many2one`, to `res.partner.bank`, related `move_id.partner_bank_id`, not stored.
-    pub partner_bank_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
-    >,
+    pub partner_bank_id: Option<::runtime::Many2One<super::rel::ResPartnerBank>>,
     /// Partner Credit
     ///
     /// `monetary`, readonly, related `move_id.partner_credit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit())`.
-    pub partner_credit: ::runtime::odoo::wire::Computed<f64>,
+    pub partner_credit: ::runtime::Computed<f64>,
     /// Partner Credit Warning
     ///
     /// `text`, readonly, related `move_id.partner_credit_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub partner_credit_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub partner_credit_warning: ::runtime::Computed<Option<String>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Partner Name
     ///
     /// `char`.
@@ -643,17 +625,15 @@ pub struct AccountBankStatementLine {
     /// The delivery address will be used in the computation of the fiscal position.
     ///
     /// `many2one`, to `res.partner`, related `move_id.partner_shipping_id`, not stored.
-    pub partner_shipping_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub partner_shipping_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Payment Count
     ///
     /// `integer`, readonly, related `move_id.payment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_count())`.
-    pub payment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub payment_count: ::runtime::Computed<i64>,
     /// Auto-generated Payments
     ///
     /// `many2many`, to `account.payment`.
-    pub payment_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountPayment>,
+    pub payment_ids: ::runtime::X2Many<super::rel::AccountPayment>,
     /// Label
     ///
     /// `char`.
@@ -678,31 +658,31 @@ pub struct AccountBankStatementLine {
     ///
     /// `many2one`, to `account.payment.method.line`, related `move_id.preferred_payment_method_line_id`, not stored.
     pub preferred_payment_method_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Purchase Order
     ///
     /// Auto-complete from a past purchase order.
     ///
     /// `many2one`, to `purchase.order`, related `move_id.purchase_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_id())`.
-    pub purchase_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub purchase_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::PurchaseOrder>>,
     >,
     /// Purchase Order Count
     ///
     /// `integer`, readonly, related `move_id.purchase_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
-    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::Computed<i64>,
     /// Purchase Order Name
     ///
     /// `char`, readonly, related `move_id.purchase_order_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_name())`.
-    pub purchase_order_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub purchase_order_name: ::runtime::Computed<Option<String>>,
     /// Auto-complete
     ///
     /// Auto-complete from a past bill / purchase order.
     ///
     /// `many2one`, to `purchase.bill.union`, related `move_id.purchase_vendor_bill_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_vendor_bill_id())`.
-    pub purchase_vendor_bill_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseBillUnion>>,
+    pub purchase_vendor_bill_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::PurchaseBillUnion>>,
     >,
     /// Payment QR-code
     ///
@@ -713,7 +693,7 @@ pub struct AccountBankStatementLine {
     /// Quick Edit Mode
     ///
     /// `boolean`, readonly, related `move_id.quick_edit_mode`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quick_edit_mode())`.
-    pub quick_edit_mode: ::runtime::odoo::wire::Computed<bool>,
+    pub quick_edit_mode: ::runtime::Computed<bool>,
     /// Total (Tax inc.)
     ///
     /// Use this field to encode the total amount of the invoice.
@@ -724,15 +704,13 @@ pub struct AccountBankStatementLine {
     /// Quick Encoding Vals
     ///
     /// `json`, readonly, related `move_id.quick_encoding_vals`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quick_encoding_vals())`.
-    pub quick_encoding_vals: ::runtime::odoo::wire::Computed<
-        Option<::serde_json::Value>,
-    >,
+    pub quick_encoding_vals: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating`, related `move_id.rating_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Reference
     ///
     /// `char`, related `move_id.ref`, not stored.
@@ -742,25 +720,23 @@ pub struct AccountBankStatementLine {
     /// If ticked, when an entry is posted, we retroactively hash all moves in the sequence from the entry back to the last hashed entry. The hash can also be performed on demand by the Secure Entries wizard.
     ///
     /// `boolean`, readonly, related `move_id.restrict_mode_hash_table`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::restrict_mode_hash_table())`.
-    pub restrict_mode_hash_table: ::runtime::odoo::wire::Computed<bool>,
+    pub restrict_mode_hash_table: ::runtime::Computed<bool>,
     /// Reversal Move
     ///
     /// `one2many`, to `account.move`, related `move_id.reversal_move_ids`, not stored.
-    pub reversal_move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub reversal_move_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Reversal of
     ///
     /// `many2one`, to `account.move`, readonly, related `move_id.reversed_entry_id`, not stored.
-    pub reversed_entry_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
-    >,
+    pub reversed_entry_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Running Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::running_balance())`.
-    pub running_balance: ::runtime::odoo::wire::Computed<f64>,
+    pub running_balance: ::runtime::Computed<f64>,
     /// Sale Order Count
     ///
     /// `integer`, readonly, related `move_id.sale_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
-    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::Computed<i64>,
     /// Inalterability No Gap Sequence #
     ///
     /// `integer`, readonly, related `move_id.secure_sequence_number`, not stored.
@@ -770,7 +746,7 @@ pub struct AccountBankStatementLine {
     /// The entry is secured with an inalterable hash.
     ///
     /// `boolean`, readonly, related `move_id.secured`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::secured())`.
-    pub secured: ::runtime::odoo::wire::Computed<bool>,
+    pub secured: ::runtime::Computed<bool>,
     /// Sending Data
     ///
     /// `json`, related `move_id.sending_data`, not stored.
@@ -790,33 +766,33 @@ pub struct AccountBankStatementLine {
     /// Show Delivery Date
     ///
     /// `boolean`, readonly, related `move_id.show_delivery_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_delivery_date())`.
-    pub show_delivery_date: ::runtime::odoo::wire::Computed<bool>,
+    pub show_delivery_date: ::runtime::Computed<bool>,
     /// Show Discount Details
     ///
     /// `boolean`, readonly, related `move_id.show_discount_details`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_discount_details())`.
-    pub show_discount_details: ::runtime::odoo::wire::Computed<bool>,
+    pub show_discount_details: ::runtime::Computed<bool>,
     /// Show Name Warning
     ///
     /// `boolean`, related `move_id.show_name_warning`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_name_warning())`.
-    pub show_name_warning: ::runtime::odoo::wire::Computed<bool>,
+    pub show_name_warning: ::runtime::Computed<bool>,
     /// Show Payment Term Details
     ///
     /// `boolean`, readonly, related `move_id.show_payment_term_details`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_payment_term_details())`.
-    pub show_payment_term_details: ::runtime::odoo::wire::Computed<bool>,
+    pub show_payment_term_details: ::runtime::Computed<bool>,
     /// Show Reset To Draft Button
     ///
     /// `boolean`, readonly, related `move_id.show_reset_to_draft_button`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_reset_to_draft_button())`.
-    pub show_reset_to_draft_button: ::runtime::odoo::wire::Computed<bool>,
+    pub show_reset_to_draft_button: ::runtime::Computed<bool>,
     /// Has Fiscal Position Changed
     ///
     /// `boolean`, related `move_id.show_update_fpos`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_fpos())`.
-    pub show_update_fpos: ::runtime::odoo::wire::Computed<bool>,
+    pub show_update_fpos: ::runtime::Computed<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `many2one`, to `utm.source`, related `move_id.source_id`, not stored.
-    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::Many2One<super::rel::UtmSource>>,
     /// Status
     ///
     /// `selection`, required, readonly, related `move_id.state`, not stored.
@@ -834,21 +810,17 @@ pub struct AccountBankStatementLine {
     /// Statement
     ///
     /// `many2one`, to `account.bank.statement`.
-    pub statement_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountBankStatement>,
-    >,
+    pub statement_id: Option<::runtime::Many2One<super::rel::AccountBankStatement>>,
     /// Statement Line
     ///
     /// `many2one`, to `account.bank.statement.line`, related `move_id.statement_line_id`, not stored.
     pub statement_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountBankStatementLine>,
+        ::runtime::Many2One<super::rel::AccountBankStatementLine>,
     >,
     /// Statements
     ///
     /// `one2many`, to `account.bank.statement.line`, related `move_id.statement_line_ids`, not stored.
-    pub statement_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountBankStatementLine,
-    >,
+    pub statement_line_ids: ::runtime::X2Many<super::rel::AccountBankStatementLine>,
     /// Statement Name
     ///
     /// `char`, readonly, related `statement_id.name`, not stored.
@@ -856,35 +828,33 @@ pub struct AccountBankStatementLine {
     /// Is Valid
     ///
     /// `boolean`, readonly, related `statement_id.is_valid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::statement_valid())`.
-    pub statement_valid: ::runtime::odoo::wire::Computed<bool>,
+    pub statement_valid: ::runtime::Computed<bool>,
     /// Status In Payment
     ///
     /// `selection`, readonly, related `move_id.status_in_payment`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::status_in_payment())`.
     ///
     /// Values: `not_paid` (Not Paid), `in_payment` (In Payment), `paid` (Paid), `partial` (Partially Paid), `reversed` (Reversed), `blocked` (Blocked), `invoicing_legacy` (Invoicing App Legacy), `draft` (Draft), `cancel` (Cancelled).
-    pub status_in_payment: ::runtime::odoo::wire::Computed<Option<StatusInPayment>>,
+    pub status_in_payment: ::runtime::Computed<Option<StatusInPayment>>,
     /// Stock Move
     ///
     /// `many2one`, to `stock.move`, related `move_id.stock_move_id`, not stored.
-    pub stock_move_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockMove>>,
+    pub stock_move_id: Option<::runtime::Many2One<super::rel::StockMove>>,
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer`, related `move_id.stock_valuation_layer_ids`, not stored.
-    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::StockValuationLayer,
-    >,
+    pub stock_valuation_layer_ids: ::runtime::X2Many<super::rel::StockValuationLayer>,
     /// Suitable Journal
     ///
     /// `many2many`, to `account.journal`, readonly, related `move_id.suitable_journal_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_journal_ids())`.
-    pub suitable_journal_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
+    pub suitable_journal_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountJournal>,
     >,
     /// Tax calculation rounding method
     ///
     /// `selection`, readonly, related `move_id.tax_calculation_rounding_method`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_calculation_rounding_method())`.
     ///
     /// Values: `round_per_line` (Round per Line), `round_globally` (Round Globally).
-    pub tax_calculation_rounding_method: ::runtime::odoo::wire::Computed<
+    pub tax_calculation_rounding_method: ::runtime::Computed<
         Option<TaxCalculationRoundingMethod>,
     >,
     /// Cash Basis Entries
@@ -892,49 +862,47 @@ pub struct AccountBankStatementLine {
     /// The cash basis entries created from the taxes on this entry, when reconciling its lines.
     ///
     /// `one2many`, to `account.move`, related `move_id.tax_cash_basis_created_move_ids`, not stored.
-    pub tax_cash_basis_created_move_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountMove,
-    >,
+    pub tax_cash_basis_created_move_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Cash Basis Origin
     ///
     /// The journal entry from which this tax cash basis journal entry has been created.
     ///
     /// `many2one`, to `account.move`, readonly, related `move_id.tax_cash_basis_origin_move_id`, not stored.
     pub tax_cash_basis_origin_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
+        ::runtime::Many2One<super::rel::AccountMove>,
     >,
     /// Tax Cash Basis Entry of
     ///
     /// `many2one`, to `account.partial.reconcile`, related `move_id.tax_cash_basis_rec_id`, not stored.
     pub tax_cash_basis_rec_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPartialReconcile>,
+        ::runtime::Many2One<super::rel::AccountPartialReconcile>,
     >,
     /// Tax Country Code
     ///
     /// `char`, readonly, related `move_id.tax_country_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_code())`.
-    pub tax_country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub tax_country_code: ::runtime::Computed<Option<String>>,
     /// Tax Country
     ///
     /// `many2one`, to `res.country`, readonly, related `move_id.tax_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
-    pub tax_country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub tax_country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Tax Lock Date Message
     ///
     /// `char`, readonly, related `move_id.tax_lock_date_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_lock_date_message())`.
-    pub tax_lock_date_message: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub tax_lock_date_message: ::runtime::Computed<Option<String>>,
     /// Taxes Legal Notes
     ///
     /// `html`, readonly, related `move_id.taxes_legal_notes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::taxes_legal_notes())`.
-    pub taxes_legal_notes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub taxes_legal_notes: ::runtime::Computed<Option<String>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, related `move_id.team_id`, not stored.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Transaction Count
     ///
     /// `integer`, readonly, related `move_id.transaction_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::transaction_count())`.
-    pub transaction_count: ::runtime::odoo::wire::Computed<i64>,
+    pub transaction_count: ::runtime::Computed<i64>,
     /// Transaction Details
     ///
     /// `json`, readonly.
@@ -942,7 +910,7 @@ pub struct AccountBankStatementLine {
     /// Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly, related `move_id.transaction_ids`, not stored.
-    pub transaction_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
+    pub transaction_ids: ::runtime::X2Many<super::rel::PaymentTransaction>,
     /// Transaction Type
     ///
     /// `char`.
@@ -950,37 +918,33 @@ pub struct AccountBankStatementLine {
     /// Type Name
     ///
     /// `char`, readonly, related `move_id.type_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::type_name())`.
-    pub type_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub type_name: ::runtime::Computed<Option<String>>,
     /// Attachment
     ///
     /// `many2one`, to `ir.attachment`, readonly, related `move_id.ubl_cii_xml_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ubl_cii_xml_id())`.
-    pub ubl_cii_xml_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
+    pub ubl_cii_xml_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::IrAttachment>>,
     >,
     /// User
     ///
     /// `many2one`, to `res.users`, readonly, related `move_id.user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_id())`.
-    pub user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
-    >,
+    pub user_id: ::runtime::Computed<Option<::runtime::Many2One<super::rel::ResUsers>>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message`, related `move_id.website_message_ids`, not stored.
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Manufacturing Orders Count
     ///
     /// `integer`, readonly, related `move_id.wip_production_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wip_production_count())`.
-    pub wip_production_count: ::runtime::odoo::wire::Computed<i64>,
+    pub wip_production_count: ::runtime::Computed<i64>,
     /// Relevant WIP MOs
     ///
     /// The MOs that this WIP entry was based on. Expected to be set at time of WIP entry creation.
     ///
     /// `many2many`, to `mrp.production`, related `move_id.wip_production_ids`, not stored.
-    pub wip_production_ids: ::runtime::odoo::wire::X2Many<
-        ::runtime::odoo::wire::AnyModel,
-    >,
+    pub wip_production_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -988,206 +952,20 @@ pub struct AccountBankStatementLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountBankStatementLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountBankStatementLine {
-    const FIELDS: &'static [&'static str] = &[
-        "abnormal_amount_warning",
-        "abnormal_date_warning",
-        "access_token",
-        "access_url",
-        "access_warning",
-        "account_number",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "always_tax_exigible",
-        "amount",
-        "amount_currency",
-        "amount_paid",
-        "amount_residual",
-        "amount_residual_signed",
-        "amount_tax",
-        "amount_tax_signed",
-        "amount_total",
-        "amount_total_in_currency_signed",
-        "amount_total_signed",
-        "amount_total_words",
-        "amount_untaxed",
-        "amount_untaxed_in_currency_signed",
-        "amount_untaxed_signed",
-        "attachment_ids",
-        "audit_trail_message_ids",
-        "authorized_transaction_ids",
-        "auto_post",
-        "auto_post_origin_id",
-        "auto_post_until",
-        "bank_partner_id",
-        "campaign_id",
-        "checked",
-        "commercial_partner_id",
-        "company_currency_id",
-        "company_id",
-        "company_price_include",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "delivery_date",
-        "direction_sign",
-        "display_inactive_currency_warning",
-        "display_name",
-        "display_qr_code",
-        "duplicated_ref_ids",
-        "fiscal_position_id",
-        "foreign_currency_id",
-        "has_message",
-        "has_reconciled_entries",
-        "hide_post_button",
-        "highest_name",
-        "id",
-        "inalterable_hash",
-        "incoterm_location",
-        "internal_index",
-        "invoice_cash_rounding_id",
-        "invoice_currency_rate",
-        "invoice_date",
-        "invoice_date_due",
-        "invoice_filter_type_domain",
-        "invoice_has_outstanding",
-        "invoice_incoterm_id",
-        "invoice_line_ids",
-        "invoice_origin",
-        "invoice_partner_display_name",
-        "invoice_payment_term_id",
-        "invoice_pdf_report_id",
-        "invoice_source_email",
-        "invoice_user_id",
-        "invoice_vendor_bill_id",
-        "is_being_sent",
-        "is_manually_modified",
-        "is_move_sent",
-        "is_purchase_matched",
-        "is_reconciled",
-        "is_storno",
-        "journal_group_id",
-        "journal_id",
-        "line_ids",
-        "made_sequence_gap",
-        "matched_payment_ids",
-        "medium_id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "move_id",
-        "move_sent_values",
-        "move_type",
-        "my_activity_date_deadline",
-        "name",
-        "narration",
-        "need_cancel_request",
-        "needed_terms_dirty",
-        "next_payment_date",
-        "origin_payment_id",
-        "partner_bank_id",
-        "partner_credit",
-        "partner_credit_warning",
-        "partner_id",
-        "partner_name",
-        "partner_shipping_id",
-        "payment_count",
-        "payment_ids",
-        "payment_ref",
-        "payment_reference",
-        "payment_state",
-        "posted_before",
-        "preferred_payment_method_line_id",
-        "purchase_id",
-        "purchase_order_count",
-        "purchase_order_name",
-        "purchase_vendor_bill_id",
-        "qr_code_method",
-        "quick_edit_mode",
-        "quick_edit_total_amount",
-        "quick_encoding_vals",
-        "rating_ids",
-        "ref",
-        "restrict_mode_hash_table",
-        "reversal_move_ids",
-        "reversed_entry_id",
-        "running_balance",
-        "sale_order_count",
-        "secure_sequence_number",
-        "secured",
-        "sending_data",
-        "sequence",
-        "sequence_number",
-        "sequence_prefix",
-        "show_delivery_date",
-        "show_discount_details",
-        "show_name_warning",
-        "show_payment_term_details",
-        "show_reset_to_draft_button",
-        "show_update_fpos",
-        "source_id",
-        "state",
-        "statement_balance_end_real",
-        "statement_complete",
-        "statement_id",
-        "statement_line_id",
-        "statement_line_ids",
-        "statement_name",
-        "statement_valid",
-        "status_in_payment",
-        "stock_move_id",
-        "stock_valuation_layer_ids",
-        "suitable_journal_ids",
-        "tax_calculation_rounding_method",
-        "tax_cash_basis_created_move_ids",
-        "tax_cash_basis_origin_move_id",
-        "tax_cash_basis_rec_id",
-        "tax_country_code",
-        "tax_country_id",
-        "tax_lock_date_message",
-        "taxes_legal_notes",
-        "team_id",
-        "transaction_count",
-        "transaction_details",
-        "transaction_ids",
-        "transaction_type",
-        "type_name",
-        "ubl_cii_xml_id",
-        "user_id",
-        "website_message_ids",
-        "wip_production_count",
-        "wip_production_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountBankStatementLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        187,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountBankStatementLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1577,370 +1355,201 @@ impl ::runtime::Model for AccountBankStatementLine {
         "user_id",
         "wip_production_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("abnormal_amount_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("abnormal_date_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("account_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("always_tax_exigible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_currency", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_paid", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_residual", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_residual_signed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_tax", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_tax_signed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "amount_total_in_currency_signed",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("amount_total_signed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_total_words", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_untaxed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "amount_untaxed_in_currency_signed",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("amount_untaxed_signed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "one2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("audit_trail_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "authorized_transaction_ids",
-                "many2many",
-            )
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_post", "selection")
-            .required()
-            .selection(&["no", "at_date", "monthly", "quarterly", "yearly"]),
-        ::runtime::odoo::verify::FieldSpec::new("auto_post_origin_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_post_until", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("campaign_id", "many2one")
-            .relation("utm.campaign"),
-        ::runtime::odoo::verify::FieldSpec::new("checked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
-            .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("delivery_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("direction_sign", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_inactive_currency_warning",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_qr_code", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("duplicated_ref_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new("foreign_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_reconciled_entries", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hide_post_button", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("highest_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("inalterable_hash", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("incoterm_location", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("internal_index", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_cash_rounding_id", "many2one")
-            .relation("account.cash.rounding"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_currency_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_date_due", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_filter_type_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_has_outstanding", "boolean")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_incoterm_id", "many2one")
-            .relation("account.incoterms"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_line_ids", "one2many")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_origin", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "invoice_outstanding_credits_debits_widget",
-                "binary",
-            )
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_partner_display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_payment_term_id", "many2one")
-            .relation("account.payment.term"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_payments_widget", "binary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_pdf_report_file", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_pdf_report_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_source_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_vendor_bill_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("is_being_sent", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_manually_modified", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_move_sent", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_purchase_matched", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_reconciled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_storno", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_group_id", "many2one")
-            .relation("account.journal.group"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("made_sequence_gap", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("matched_payment_ids", "many2many")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("medium_id", "many2one")
-            .relation("utm.medium"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_main_attachment_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
-            .relation("account.move")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("move_sent_values", "selection")
-            .selection(&["sent", "not_sent"]),
-        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
-            .required()
-            .selection(
-                &[
-                    "entry",
-                    "out_invoice",
-                    "out_refund",
-                    "in_invoice",
-                    "in_refund",
-                    "out_receipt",
-                    "in_receipt",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("narration", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("need_cancel_request", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("needed_terms", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("needed_terms_dirty", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("next_payment_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("origin_payment_id", "many2one")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_bank_id", "many2one")
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_credit", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_credit_warning", "text")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_shipping_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_ids", "many2many")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_ref", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_state", "selection")
-            .selection(
-                &[
-                    "not_paid",
-                    "in_payment",
-                    "paid",
-                    "partial",
-                    "reversed",
-                    "blocked",
-                    "invoicing_legacy",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("payment_term_details", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("posted_before", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "preferred_payment_method_line_id",
-                "many2one",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_id", "many2one")
-            .relation("purchase.order"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_vendor_bill_id", "many2one")
-            .relation("purchase.bill.union"),
-        ::runtime::odoo::verify::FieldSpec::new("qr_code_method", "selection"),
-        ::runtime::odoo::verify::FieldSpec::new("quick_edit_mode", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("quick_edit_total_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("quick_encoding_vals", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("reversal_move_ids", "one2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("reversed_entry_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("running_balance", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("secure_sequence_number", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("secured", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sending_data", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence_number", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence_prefix", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("show_delivery_date", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_discount_details", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_name_warning", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_payment_term_details", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_reset_to_draft_button", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_update_fpos", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("source_id", "many2one")
-            .relation("utm.source"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["draft", "posted", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "statement_balance_end_real",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("statement_complete", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("statement_id", "many2one")
-            .relation("account.bank.statement"),
-        ::runtime::odoo::verify::FieldSpec::new("statement_line_id", "many2one")
-            .relation("account.bank.statement.line"),
-        ::runtime::odoo::verify::FieldSpec::new("statement_line_ids", "one2many")
-            .relation("account.bank.statement.line"),
-        ::runtime::odoo::verify::FieldSpec::new("statement_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("statement_valid", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("status_in_payment", "selection")
-            .selection(
-                &[
-                    "not_paid",
-                    "in_payment",
-                    "paid",
-                    "partial",
-                    "reversed",
-                    "blocked",
-                    "invoicing_legacy",
-                    "draft",
-                    "cancel",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("stock_move_id", "many2one")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
-            .relation("stock.valuation.layer"),
-        ::runtime::odoo::verify::FieldSpec::new("suitable_journal_ids", "many2many")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_calculation_rounding_method",
-                "selection",
-            )
-            .selection(&["round_per_line", "round_globally"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_cash_basis_created_move_ids",
-                "one2many",
-            )
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_cash_basis_origin_move_id",
-                "many2one",
-            )
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_cash_basis_rec_id", "many2one")
-            .relation("account.partial.reconcile"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_lock_date_message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_totals", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("taxes_legal_notes", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("transaction_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("transaction_details", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("transaction_ids", "many2many")
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("transaction_type", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("type_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("ubl_cii_xml_file", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("ubl_cii_xml_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("wip_production_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("wip_production_ids", "many2many")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("abnormal_amount_warning", "text"),
+        ::runtime::FieldSpec::new("abnormal_date_warning", "text"),
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("access_url", "char"),
+        ::runtime::FieldSpec::new("access_warning", "text"),
+        ::runtime::FieldSpec::new("account_number", "char").writable(true),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("always_tax_exigible", "boolean").writable(true),
+        ::runtime::FieldSpec::new("amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("amount_currency", "monetary").writable(true),
+        ::runtime::FieldSpec::new("amount_paid", "monetary"),
+        ::runtime::FieldSpec::new("amount_residual", "float"),
+        ::runtime::FieldSpec::new("amount_residual_signed", "monetary"),
+        ::runtime::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::FieldSpec::new("amount_tax_signed", "monetary"),
+        ::runtime::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::FieldSpec::new("amount_total_in_currency_signed", "monetary"),
+        ::runtime::FieldSpec::new("amount_total_signed", "monetary"),
+        ::runtime::FieldSpec::new("amount_total_words", "char"),
+        ::runtime::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::FieldSpec::new("amount_untaxed_in_currency_signed", "monetary"),
+        ::runtime::FieldSpec::new("amount_untaxed_signed", "monetary"),
+        ::runtime::FieldSpec::new("attachment_ids", "one2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("audit_trail_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("authorized_transaction_ids", "many2many").relation("payment.transaction"),
+        ::runtime::FieldSpec::new("auto_post", "selection").required().writable(true).selection(&["no", "at_date", "monthly", "quarterly", "yearly"]),
+        ::runtime::FieldSpec::new("auto_post_origin_id", "many2one").relation("account.move"),
+        ::runtime::FieldSpec::new("auto_post_until", "date").writable(true),
+        ::runtime::FieldSpec::new("bank_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("campaign_id", "many2one").relation("utm.campaign").writable(true),
+        ::runtime::FieldSpec::new("checked", "boolean").writable(true),
+        ::runtime::FieldSpec::new("commercial_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("company_price_include", "selection").selection(&["tax_included", "tax_excluded"]),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("delivery_date", "date"),
+        ::runtime::FieldSpec::new("direction_sign", "integer"),
+        ::runtime::FieldSpec::new("display_inactive_currency_warning", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_qr_code", "boolean"),
+        ::runtime::FieldSpec::new("duplicated_ref_ids", "many2many").relation("account.move"),
+        ::runtime::FieldSpec::new("fiscal_position_id", "many2one").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("foreign_currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("has_reconciled_entries", "boolean"),
+        ::runtime::FieldSpec::new("hide_post_button", "boolean"),
+        ::runtime::FieldSpec::new("highest_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inalterable_hash", "char"),
+        ::runtime::FieldSpec::new("incoterm_location", "char").writable(true),
+        ::runtime::FieldSpec::new("internal_index", "char"),
+        ::runtime::FieldSpec::new("invoice_cash_rounding_id", "many2one").relation("account.cash.rounding").writable(true),
+        ::runtime::FieldSpec::new("invoice_currency_rate", "float"),
+        ::runtime::FieldSpec::new("invoice_date", "date").writable(true),
+        ::runtime::FieldSpec::new("invoice_date_due", "date").writable(true),
+        ::runtime::FieldSpec::new("invoice_filter_type_domain", "char"),
+        ::runtime::FieldSpec::new("invoice_has_outstanding", "boolean").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("invoice_incoterm_id", "many2one").relation("account.incoterms").writable(true),
+        ::runtime::FieldSpec::new("invoice_line_ids", "one2many").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("invoice_origin", "char"),
+        ::runtime::FieldSpec::new("invoice_outstanding_credits_debits_widget", "binary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("invoice_partner_display_name", "char"),
+        ::runtime::FieldSpec::new("invoice_payment_term_id", "many2one").relation("account.payment.term").writable(true),
+        ::runtime::FieldSpec::new("invoice_payments_widget", "binary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("invoice_pdf_report_file", "binary").writable(true),
+        ::runtime::FieldSpec::new("invoice_pdf_report_id", "many2one").relation("ir.attachment"),
+        ::runtime::FieldSpec::new("invoice_source_email", "char").writable(true),
+        ::runtime::FieldSpec::new("invoice_user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("invoice_vendor_bill_id", "many2one").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("is_being_sent", "boolean"),
+        ::runtime::FieldSpec::new("is_manually_modified", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_move_sent", "boolean"),
+        ::runtime::FieldSpec::new("is_purchase_matched", "boolean"),
+        ::runtime::FieldSpec::new("is_reconciled", "boolean"),
+        ::runtime::FieldSpec::new("is_storno", "boolean").writable(true),
+        ::runtime::FieldSpec::new("journal_group_id", "many2one").relation("account.journal.group").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").required().writable(true),
+        ::runtime::FieldSpec::new("line_ids", "one2many").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("made_sequence_gap", "boolean"),
+        ::runtime::FieldSpec::new("matched_payment_ids", "many2many").relation("account.payment").writable(true),
+        ::runtime::FieldSpec::new("medium_id", "many2one").relation("utm.medium").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_main_attachment_id", "many2one").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("move_id", "many2one").relation("account.move").required().writable(true),
+        ::runtime::FieldSpec::new("move_sent_values", "selection").selection(&["sent", "not_sent"]),
+        ::runtime::FieldSpec::new("move_type", "selection").required().selection(&["entry", "out_invoice", "out_refund", "in_invoice", "in_refund", "out_receipt", "in_receipt"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("narration", "html").writable(true),
+        ::runtime::FieldSpec::new("need_cancel_request", "boolean"),
+        ::runtime::FieldSpec::new("needed_terms", "binary"),
+        ::runtime::FieldSpec::new("needed_terms_dirty", "boolean"),
+        ::runtime::FieldSpec::new("next_payment_date", "date"),
+        ::runtime::FieldSpec::new("origin_payment_id", "many2one").relation("account.payment").writable(true),
+        ::runtime::FieldSpec::new("partner_bank_id", "many2one").relation("res.partner.bank").writable(true),
+        ::runtime::FieldSpec::new("partner_credit", "monetary"),
+        ::runtime::FieldSpec::new("partner_credit_warning", "text").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("partner_name", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_shipping_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("payment_count", "integer"),
+        ::runtime::FieldSpec::new("payment_ids", "many2many").relation("account.payment").writable(true),
+        ::runtime::FieldSpec::new("payment_ref", "char").writable(true),
+        ::runtime::FieldSpec::new("payment_reference", "char").writable(true),
+        ::runtime::FieldSpec::new("payment_state", "selection").selection(&["not_paid", "in_payment", "paid", "partial", "reversed", "blocked", "invoicing_legacy"]),
+        ::runtime::FieldSpec::new("payment_term_details", "binary"),
+        ::runtime::FieldSpec::new("posted_before", "boolean").writable(true),
+        ::runtime::FieldSpec::new("preferred_payment_method_line_id", "many2one").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("purchase_id", "many2one").relation("purchase.order").writable(true),
+        ::runtime::FieldSpec::new("purchase_order_count", "integer"),
+        ::runtime::FieldSpec::new("purchase_order_name", "char"),
+        ::runtime::FieldSpec::new("purchase_vendor_bill_id", "many2one").relation("purchase.bill.union").writable(true),
+        ::runtime::FieldSpec::new("qr_code_method", "selection").writable(true),
+        ::runtime::FieldSpec::new("quick_edit_mode", "boolean"),
+        ::runtime::FieldSpec::new("quick_edit_total_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("quick_encoding_vals", "json"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("ref", "char").writable(true),
+        ::runtime::FieldSpec::new("restrict_mode_hash_table", "boolean"),
+        ::runtime::FieldSpec::new("reversal_move_ids", "one2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("reversed_entry_id", "many2one").relation("account.move"),
+        ::runtime::FieldSpec::new("running_balance", "monetary"),
+        ::runtime::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::FieldSpec::new("secure_sequence_number", "integer"),
+        ::runtime::FieldSpec::new("secured", "boolean"),
+        ::runtime::FieldSpec::new("sending_data", "json").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("sequence_number", "integer"),
+        ::runtime::FieldSpec::new("sequence_prefix", "char"),
+        ::runtime::FieldSpec::new("show_delivery_date", "boolean"),
+        ::runtime::FieldSpec::new("show_discount_details", "boolean"),
+        ::runtime::FieldSpec::new("show_name_warning", "boolean").writable(true),
+        ::runtime::FieldSpec::new("show_payment_term_details", "boolean"),
+        ::runtime::FieldSpec::new("show_reset_to_draft_button", "boolean"),
+        ::runtime::FieldSpec::new("show_update_fpos", "boolean").writable(true),
+        ::runtime::FieldSpec::new("source_id", "many2one").relation("utm.source").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").required().selection(&["draft", "posted", "cancel"]),
+        ::runtime::FieldSpec::new("statement_balance_end_real", "monetary"),
+        ::runtime::FieldSpec::new("statement_complete", "boolean"),
+        ::runtime::FieldSpec::new("statement_id", "many2one").relation("account.bank.statement").writable(true),
+        ::runtime::FieldSpec::new("statement_line_id", "many2one").relation("account.bank.statement.line").writable(true),
+        ::runtime::FieldSpec::new("statement_line_ids", "one2many").relation("account.bank.statement.line").writable(true),
+        ::runtime::FieldSpec::new("statement_name", "char"),
+        ::runtime::FieldSpec::new("statement_valid", "boolean"),
+        ::runtime::FieldSpec::new("status_in_payment", "selection").selection(&["not_paid", "in_payment", "paid", "partial", "reversed", "blocked", "invoicing_legacy", "draft", "cancel"]),
+        ::runtime::FieldSpec::new("stock_move_id", "many2one").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("stock_valuation_layer_ids", "one2many").relation("stock.valuation.layer").writable(true),
+        ::runtime::FieldSpec::new("suitable_journal_ids", "many2many").relation("account.journal"),
+        ::runtime::FieldSpec::new("tax_calculation_rounding_method", "selection").selection(&["round_per_line", "round_globally"]),
+        ::runtime::FieldSpec::new("tax_cash_basis_created_move_ids", "one2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("tax_cash_basis_origin_move_id", "many2one").relation("account.move"),
+        ::runtime::FieldSpec::new("tax_cash_basis_rec_id", "many2one").relation("account.partial.reconcile").writable(true),
+        ::runtime::FieldSpec::new("tax_country_code", "char"),
+        ::runtime::FieldSpec::new("tax_country_id", "many2one").relation("res.country"),
+        ::runtime::FieldSpec::new("tax_lock_date_message", "char"),
+        ::runtime::FieldSpec::new("tax_totals", "binary").writable(true),
+        ::runtime::FieldSpec::new("taxes_legal_notes", "html"),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("transaction_count", "integer"),
+        ::runtime::FieldSpec::new("transaction_details", "json").writable(true),
+        ::runtime::FieldSpec::new("transaction_ids", "many2many").relation("payment.transaction"),
+        ::runtime::FieldSpec::new("transaction_type", "char").writable(true),
+        ::runtime::FieldSpec::new("type_name", "char"),
+        ::runtime::FieldSpec::new("ubl_cii_xml_file", "binary").writable(true),
+        ::runtime::FieldSpec::new("ubl_cii_xml_id", "many2one").relation("ir.attachment"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("wip_production_count", "integer"),
+        ::runtime::FieldSpec::new("wip_production_ids", "many2many").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -2009,13 +1618,21 @@ impl AccountBankStatementLine {
 impl super::mixins::BaseModel for AccountBankStatementLine {
     type Update = AccountBankStatementLineUpdate;
 }
-/// Values for creating a `account.bank.statement.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountBankStatementLineCreate`]) or updating ([`AccountBankStatementLineUpdate`]) `account.bank.statement.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountBankStatementLineCreate {
+pub struct AccountBankStatementLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountBankStatementLineCreate {
+/// Values for creating a `account.bank.statement.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountBankStatementLineCreate = AccountBankStatementLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.bank.statement.line` records: only the fields set here are written.
+pub type AccountBankStatementLineUpdate = AccountBankStatementLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountBankStatementLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -2023,671 +1640,37 @@ impl ::serde::Serialize for AccountBankStatementLineCreate {
 impl AccountBankStatementLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountBankStatementLineCreate {
+        Self::default()
+    }
+}
+impl Default for AccountBankStatementLineCreate {
+    fn default() -> Self {
+        AccountBankStatementLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountBankStatementLine,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `account_number` (Bank Account Number).
-    #[inline]
-    pub fn account_number(mut self, account_number: impl Into<String>) -> Self {
-        self.values.set("account_number", account_number.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `always_tax_exigible` (Always Tax Exigible).
-    #[inline]
-    pub fn always_tax_exigible(mut self, always_tax_exigible: bool) -> Self {
-        self.values.set("always_tax_exigible", always_tax_exigible);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `amount_currency` (Amount in Currency).
-    #[inline]
-    pub fn amount_currency(mut self, amount_currency: f64) -> Self {
-        self.values.set("amount_currency", amount_currency);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `audit_trail_message_ids` (Audit Trail Messages).
-    #[inline]
-    pub fn audit_trail_message_ids(
-        mut self,
-        audit_trail_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "audit_trail_message_ids",
-                audit_trail_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `auto_post` (Auto-post).
-    #[inline]
-    pub fn auto_post(mut self, auto_post: AutoPost) -> Self {
-        self.values.set("auto_post", auto_post);
-        self
-    }
-    /// Set `auto_post_until` (Auto-post until).
-    #[inline]
-    pub fn auto_post_until(mut self, auto_post_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("auto_post_until", auto_post_until);
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `checked` (Checked).
-    #[inline]
-    pub fn checked(mut self, checked: bool) -> Self {
-        self.values.set("checked", checked);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `foreign_currency_id` (Foreign Currency).
-    #[inline]
-    pub fn foreign_currency_id(mut self, foreign_currency_id: i64) -> Self {
-        self.values.set("foreign_currency_id", foreign_currency_id);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `invoice_cash_rounding_id` (Cash Rounding Method).
-    #[inline]
-    pub fn invoice_cash_rounding_id(mut self, invoice_cash_rounding_id: i64) -> Self {
-        self.values.set("invoice_cash_rounding_id", invoice_cash_rounding_id);
-        self
-    }
-    /// Set `invoice_date` (Invoice/Bill Date).
-    #[inline]
-    pub fn invoice_date(mut self, invoice_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date", invoice_date);
-        self
-    }
-    /// Set `invoice_date_due` (Due Date).
-    #[inline]
-    pub fn invoice_date_due(mut self, invoice_date_due: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date_due", invoice_date_due);
-        self
-    }
-    /// Set `invoice_incoterm_id` (Incoterm).
-    #[inline]
-    pub fn invoice_incoterm_id(mut self, invoice_incoterm_id: i64) -> Self {
-        self.values.set("invoice_incoterm_id", invoice_incoterm_id);
-        self
-    }
-    /// Set `invoice_line_ids` (Invoice lines).
-    #[inline]
-    pub fn invoice_line_ids(
-        mut self,
-        invoice_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("invoice_line_ids", invoice_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoice_payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn invoice_payment_term_id(mut self, invoice_payment_term_id: i64) -> Self {
-        self.values.set("invoice_payment_term_id", invoice_payment_term_id);
-        self
-    }
-    /// Set `invoice_pdf_report_file` (PDF File).
-    #[inline]
-    pub fn invoice_pdf_report_file(
-        mut self,
-        invoice_pdf_report_file: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("invoice_pdf_report_file", invoice_pdf_report_file.into());
-        self
-    }
-    /// Set `invoice_source_email` (Source Email).
-    #[inline]
-    pub fn invoice_source_email(
-        mut self,
-        invoice_source_email: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_source_email", invoice_source_email.into());
-        self
-    }
-    /// Set `invoice_user_id` (Salesperson).
-    #[inline]
-    pub fn invoice_user_id(mut self, invoice_user_id: i64) -> Self {
-        self.values.set("invoice_user_id", invoice_user_id);
-        self
-    }
-    /// Set `invoice_vendor_bill_id` (Vendor Bill).
-    #[inline]
-    pub fn invoice_vendor_bill_id(mut self, invoice_vendor_bill_id: i64) -> Self {
-        self.values.set("invoice_vendor_bill_id", invoice_vendor_bill_id);
-        self
-    }
-    /// Set `is_manually_modified` (Is Manually Modified).
-    #[inline]
-    pub fn is_manually_modified(mut self, is_manually_modified: bool) -> Self {
-        self.values.set("is_manually_modified", is_manually_modified);
-        self
-    }
-    /// Set `is_storno` (Is Storno).
-    #[inline]
-    pub fn is_storno(mut self, is_storno: bool) -> Self {
-        self.values.set("is_storno", is_storno);
-        self
-    }
-    /// Set `journal_group_id` (Ledger).
-    #[inline]
-    pub fn journal_group_id(mut self, journal_group_id: i64) -> Self {
-        self.values.set("journal_group_id", journal_group_id);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `line_ids` (Journal Items).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `matched_payment_ids` (Matched Payments).
-    #[inline]
-    pub fn matched_payment_ids(
-        mut self,
-        matched_payment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPayment>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "matched_payment_ids",
-                matched_payment_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `name` (Number).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `narration` (Terms and Conditions).
-    #[inline]
-    pub fn narration(mut self, narration: impl Into<String>) -> Self {
-        self.values.set("narration", narration.into());
-        self
-    }
-    /// Set `origin_payment_id` (Payment).
-    #[inline]
-    pub fn origin_payment_id(mut self, origin_payment_id: i64) -> Self {
-        self.values.set("origin_payment_id", origin_payment_id);
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_name` (Partner Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `partner_shipping_id` (Delivery Address).
-    #[inline]
-    pub fn partner_shipping_id(mut self, partner_shipping_id: i64) -> Self {
-        self.values.set("partner_shipping_id", partner_shipping_id);
-        self
-    }
-    /// Set `payment_ids` (Auto-generated Payments).
-    #[inline]
-    pub fn payment_ids(
-        mut self,
-        payment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPayment>,
-        >,
-    ) -> Self {
-        self.values.set("payment_ids", payment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `payment_ref` (Label).
-    #[inline]
-    pub fn payment_ref(mut self, payment_ref: impl Into<String>) -> Self {
-        self.values.set("payment_ref", payment_ref.into());
-        self
-    }
-    /// Set `payment_reference` (Payment Reference).
-    #[inline]
-    pub fn payment_reference(mut self, payment_reference: impl Into<String>) -> Self {
-        self.values.set("payment_reference", payment_reference.into());
-        self
-    }
-    /// Set `posted_before` (Posted Before).
-    #[inline]
-    pub fn posted_before(mut self, posted_before: bool) -> Self {
-        self.values.set("posted_before", posted_before);
-        self
-    }
-    /// Set `preferred_payment_method_line_id` (Preferred Payment Method Line).
-    #[inline]
-    pub fn preferred_payment_method_line_id(
-        mut self,
-        preferred_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set("preferred_payment_method_line_id", preferred_payment_method_line_id);
-        self
-    }
-    /// Set `purchase_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_id(mut self, purchase_id: i64) -> Self {
-        self.values.set("purchase_id", purchase_id);
-        self
-    }
-    /// Set `purchase_vendor_bill_id` (Auto-complete).
-    #[inline]
-    pub fn purchase_vendor_bill_id(mut self, purchase_vendor_bill_id: i64) -> Self {
-        self.values.set("purchase_vendor_bill_id", purchase_vendor_bill_id);
-        self
-    }
-    /// Set `qr_code_method` (Payment QR-code).
-    #[inline]
-    pub fn qr_code_method(mut self, qr_code_method: impl Into<String>) -> Self {
-        self.values.set("qr_code_method", qr_code_method.into());
-        self
-    }
-    /// Set `quick_edit_total_amount` (Total (Tax inc.)).
-    #[inline]
-    pub fn quick_edit_total_amount(mut self, quick_edit_total_amount: f64) -> Self {
-        self.values.set("quick_edit_total_amount", quick_edit_total_amount);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `reversal_move_ids` (Reversal Move).
-    #[inline]
-    pub fn reversal_move_ids(
-        mut self,
-        reversal_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("reversal_move_ids", reversal_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sending_data` (Sending Data).
-    #[inline]
-    pub fn sending_data(mut self, sending_data: ::serde_json::Value) -> Self {
-        self.values.set("sending_data", sending_data);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `show_name_warning` (Show Name Warning).
-    #[inline]
-    pub fn show_name_warning(mut self, show_name_warning: bool) -> Self {
-        self.values.set("show_name_warning", show_name_warning);
-        self
-    }
-    /// Set `show_update_fpos` (Has Fiscal Position Changed).
-    #[inline]
-    pub fn show_update_fpos(mut self, show_update_fpos: bool) -> Self {
-        self.values.set("show_update_fpos", show_update_fpos);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `statement_id` (Statement).
-    #[inline]
-    pub fn statement_id(mut self, statement_id: i64) -> Self {
-        self.values.set("statement_id", statement_id);
-        self
-    }
-    /// Set `statement_line_id` (Statement Line).
-    #[inline]
-    pub fn statement_line_id(mut self, statement_line_id: i64) -> Self {
-        self.values.set("statement_line_id", statement_line_id);
-        self
-    }
-    /// Set `statement_line_ids` (Statements).
-    #[inline]
-    pub fn statement_line_ids(
-        mut self,
-        statement_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountBankStatementLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "statement_line_ids",
-                statement_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `stock_move_id` (Stock Move).
-    #[inline]
-    pub fn stock_move_id(mut self, stock_move_id: i64) -> Self {
-        self.values.set("stock_move_id", stock_move_id);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_cash_basis_created_move_ids` (Cash Basis Entries).
-    #[inline]
-    pub fn tax_cash_basis_created_move_ids(
-        mut self,
-        tax_cash_basis_created_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "tax_cash_basis_created_move_ids",
-                tax_cash_basis_created_move_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_cash_basis_rec_id` (Tax Cash Basis Entry of).
-    #[inline]
-    pub fn tax_cash_basis_rec_id(mut self, tax_cash_basis_rec_id: i64) -> Self {
-        self.values.set("tax_cash_basis_rec_id", tax_cash_basis_rec_id);
-        self
-    }
-    /// Set `tax_totals` (Invoice Totals).
-    #[inline]
-    pub fn tax_totals(
-        mut self,
-        tax_totals: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("tax_totals", tax_totals.into());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `transaction_details` (Transaction Details).
-    #[inline]
-    pub fn transaction_details(
-        mut self,
-        transaction_details: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("transaction_details", transaction_details);
-        self
-    }
-    /// Set `transaction_type` (Transaction Type).
-    #[inline]
-    pub fn transaction_type(mut self, transaction_type: impl Into<String>) -> Self {
-        self.values.set("transaction_type", transaction_type.into());
-        self
-    }
-    /// Set `ubl_cii_xml_file` (UBL/CII File).
-    #[inline]
-    pub fn ubl_cii_xml_file(
-        mut self,
-        ubl_cii_xml_file: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("ubl_cii_xml_file", ubl_cii_xml_file.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `wip_production_ids` (Relevant WIP MOs).
-    #[inline]
-    pub fn wip_production_ids(
-        mut self,
-        wip_production_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "wip_production_ids",
-                wip_production_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountBankStatementLineCreate {
-    type Model = AccountBankStatementLine;
-}
-/// Values for updating `account.bank.statement.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountBankStatementLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountBankStatementLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountBankStatementLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountBankStatementLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountBankStatementLineUpdate {
+    fn default() -> Self {
+        AccountBankStatementLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountBankStatementLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountBankStatementLine,
+            Model = self::AccountBankStatementLine,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -2697,2615 +1680,718 @@ impl AccountBankStatementLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `account_number` (Bank Account Number).
-    #[inline]
-    pub fn account_number(mut self, account_number: impl Into<String>) -> Self {
-        self.values.set("account_number", account_number.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `always_tax_exigible` (Always Tax Exigible).
-    #[inline]
-    pub fn always_tax_exigible(mut self, always_tax_exigible: bool) -> Self {
-        self.values.set("always_tax_exigible", always_tax_exigible);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `amount_currency` (Amount in Currency).
-    #[inline]
-    pub fn amount_currency(mut self, amount_currency: f64) -> Self {
-        self.values.set("amount_currency", amount_currency);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `audit_trail_message_ids` (Audit Trail Messages).
-    #[inline]
-    pub fn audit_trail_message_ids(
-        mut self,
-        audit_trail_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "audit_trail_message_ids",
-                audit_trail_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `auto_post` (Auto-post).
-    #[inline]
-    pub fn auto_post(mut self, auto_post: AutoPost) -> Self {
-        self.values.set("auto_post", auto_post);
-        self
-    }
-    /// Set `auto_post_until` (Auto-post until).
-    #[inline]
-    pub fn auto_post_until(mut self, auto_post_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("auto_post_until", auto_post_until);
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `checked` (Checked).
-    #[inline]
-    pub fn checked(mut self, checked: bool) -> Self {
-        self.values.set("checked", checked);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `foreign_currency_id` (Foreign Currency).
-    #[inline]
-    pub fn foreign_currency_id(mut self, foreign_currency_id: i64) -> Self {
-        self.values.set("foreign_currency_id", foreign_currency_id);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `invoice_cash_rounding_id` (Cash Rounding Method).
-    #[inline]
-    pub fn invoice_cash_rounding_id(mut self, invoice_cash_rounding_id: i64) -> Self {
-        self.values.set("invoice_cash_rounding_id", invoice_cash_rounding_id);
-        self
-    }
-    /// Set `invoice_date` (Invoice/Bill Date).
-    #[inline]
-    pub fn invoice_date(mut self, invoice_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date", invoice_date);
-        self
-    }
-    /// Set `invoice_date_due` (Due Date).
-    #[inline]
-    pub fn invoice_date_due(mut self, invoice_date_due: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date_due", invoice_date_due);
-        self
-    }
-    /// Set `invoice_incoterm_id` (Incoterm).
-    #[inline]
-    pub fn invoice_incoterm_id(mut self, invoice_incoterm_id: i64) -> Self {
-        self.values.set("invoice_incoterm_id", invoice_incoterm_id);
-        self
-    }
-    /// Set `invoice_line_ids` (Invoice lines).
-    #[inline]
-    pub fn invoice_line_ids(
-        mut self,
-        invoice_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("invoice_line_ids", invoice_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoice_payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn invoice_payment_term_id(mut self, invoice_payment_term_id: i64) -> Self {
-        self.values.set("invoice_payment_term_id", invoice_payment_term_id);
-        self
-    }
-    /// Set `invoice_pdf_report_file` (PDF File).
-    #[inline]
-    pub fn invoice_pdf_report_file(
-        mut self,
-        invoice_pdf_report_file: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("invoice_pdf_report_file", invoice_pdf_report_file.into());
-        self
-    }
-    /// Set `invoice_source_email` (Source Email).
-    #[inline]
-    pub fn invoice_source_email(
-        mut self,
-        invoice_source_email: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_source_email", invoice_source_email.into());
-        self
-    }
-    /// Set `invoice_user_id` (Salesperson).
-    #[inline]
-    pub fn invoice_user_id(mut self, invoice_user_id: i64) -> Self {
-        self.values.set("invoice_user_id", invoice_user_id);
-        self
-    }
-    /// Set `invoice_vendor_bill_id` (Vendor Bill).
-    #[inline]
-    pub fn invoice_vendor_bill_id(mut self, invoice_vendor_bill_id: i64) -> Self {
-        self.values.set("invoice_vendor_bill_id", invoice_vendor_bill_id);
-        self
-    }
-    /// Set `is_manually_modified` (Is Manually Modified).
-    #[inline]
-    pub fn is_manually_modified(mut self, is_manually_modified: bool) -> Self {
-        self.values.set("is_manually_modified", is_manually_modified);
-        self
-    }
-    /// Set `is_storno` (Is Storno).
-    #[inline]
-    pub fn is_storno(mut self, is_storno: bool) -> Self {
-        self.values.set("is_storno", is_storno);
-        self
-    }
-    /// Set `journal_group_id` (Ledger).
-    #[inline]
-    pub fn journal_group_id(mut self, journal_group_id: i64) -> Self {
-        self.values.set("journal_group_id", journal_group_id);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `line_ids` (Journal Items).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `matched_payment_ids` (Matched Payments).
-    #[inline]
-    pub fn matched_payment_ids(
-        mut self,
-        matched_payment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPayment>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "matched_payment_ids",
-                matched_payment_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `name` (Number).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `narration` (Terms and Conditions).
-    #[inline]
-    pub fn narration(mut self, narration: impl Into<String>) -> Self {
-        self.values.set("narration", narration.into());
-        self
-    }
-    /// Set `origin_payment_id` (Payment).
-    #[inline]
-    pub fn origin_payment_id(mut self, origin_payment_id: i64) -> Self {
-        self.values.set("origin_payment_id", origin_payment_id);
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_name` (Partner Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `partner_shipping_id` (Delivery Address).
-    #[inline]
-    pub fn partner_shipping_id(mut self, partner_shipping_id: i64) -> Self {
-        self.values.set("partner_shipping_id", partner_shipping_id);
-        self
-    }
-    /// Set `payment_ids` (Auto-generated Payments).
-    #[inline]
-    pub fn payment_ids(
-        mut self,
-        payment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPayment>,
-        >,
-    ) -> Self {
-        self.values.set("payment_ids", payment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `payment_ref` (Label).
-    #[inline]
-    pub fn payment_ref(mut self, payment_ref: impl Into<String>) -> Self {
-        self.values.set("payment_ref", payment_ref.into());
-        self
-    }
-    /// Set `payment_reference` (Payment Reference).
-    #[inline]
-    pub fn payment_reference(mut self, payment_reference: impl Into<String>) -> Self {
-        self.values.set("payment_reference", payment_reference.into());
-        self
-    }
-    /// Set `posted_before` (Posted Before).
-    #[inline]
-    pub fn posted_before(mut self, posted_before: bool) -> Self {
-        self.values.set("posted_before", posted_before);
-        self
-    }
-    /// Set `preferred_payment_method_line_id` (Preferred Payment Method Line).
-    #[inline]
-    pub fn preferred_payment_method_line_id(
-        mut self,
-        preferred_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set("preferred_payment_method_line_id", preferred_payment_method_line_id);
-        self
-    }
-    /// Set `purchase_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_id(mut self, purchase_id: i64) -> Self {
-        self.values.set("purchase_id", purchase_id);
-        self
-    }
-    /// Set `purchase_vendor_bill_id` (Auto-complete).
-    #[inline]
-    pub fn purchase_vendor_bill_id(mut self, purchase_vendor_bill_id: i64) -> Self {
-        self.values.set("purchase_vendor_bill_id", purchase_vendor_bill_id);
-        self
-    }
-    /// Set `qr_code_method` (Payment QR-code).
-    #[inline]
-    pub fn qr_code_method(mut self, qr_code_method: impl Into<String>) -> Self {
-        self.values.set("qr_code_method", qr_code_method.into());
-        self
-    }
-    /// Set `quick_edit_total_amount` (Total (Tax inc.)).
-    #[inline]
-    pub fn quick_edit_total_amount(mut self, quick_edit_total_amount: f64) -> Self {
-        self.values.set("quick_edit_total_amount", quick_edit_total_amount);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `reversal_move_ids` (Reversal Move).
-    #[inline]
-    pub fn reversal_move_ids(
-        mut self,
-        reversal_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("reversal_move_ids", reversal_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sending_data` (Sending Data).
-    #[inline]
-    pub fn sending_data(mut self, sending_data: ::serde_json::Value) -> Self {
-        self.values.set("sending_data", sending_data);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `show_name_warning` (Show Name Warning).
-    #[inline]
-    pub fn show_name_warning(mut self, show_name_warning: bool) -> Self {
-        self.values.set("show_name_warning", show_name_warning);
-        self
-    }
-    /// Set `show_update_fpos` (Has Fiscal Position Changed).
-    #[inline]
-    pub fn show_update_fpos(mut self, show_update_fpos: bool) -> Self {
-        self.values.set("show_update_fpos", show_update_fpos);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `statement_id` (Statement).
-    #[inline]
-    pub fn statement_id(mut self, statement_id: i64) -> Self {
-        self.values.set("statement_id", statement_id);
-        self
-    }
-    /// Set `statement_line_id` (Statement Line).
-    #[inline]
-    pub fn statement_line_id(mut self, statement_line_id: i64) -> Self {
-        self.values.set("statement_line_id", statement_line_id);
-        self
-    }
-    /// Set `statement_line_ids` (Statements).
-    #[inline]
-    pub fn statement_line_ids(
-        mut self,
-        statement_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountBankStatementLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "statement_line_ids",
-                statement_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `stock_move_id` (Stock Move).
-    #[inline]
-    pub fn stock_move_id(mut self, stock_move_id: i64) -> Self {
-        self.values.set("stock_move_id", stock_move_id);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_cash_basis_created_move_ids` (Cash Basis Entries).
-    #[inline]
-    pub fn tax_cash_basis_created_move_ids(
-        mut self,
-        tax_cash_basis_created_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "tax_cash_basis_created_move_ids",
-                tax_cash_basis_created_move_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_cash_basis_rec_id` (Tax Cash Basis Entry of).
-    #[inline]
-    pub fn tax_cash_basis_rec_id(mut self, tax_cash_basis_rec_id: i64) -> Self {
-        self.values.set("tax_cash_basis_rec_id", tax_cash_basis_rec_id);
-        self
-    }
-    /// Set `tax_totals` (Invoice Totals).
-    #[inline]
-    pub fn tax_totals(
-        mut self,
-        tax_totals: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("tax_totals", tax_totals.into());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `transaction_details` (Transaction Details).
-    #[inline]
-    pub fn transaction_details(
-        mut self,
-        transaction_details: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("transaction_details", transaction_details);
-        self
-    }
-    /// Set `transaction_type` (Transaction Type).
-    #[inline]
-    pub fn transaction_type(mut self, transaction_type: impl Into<String>) -> Self {
-        self.values.set("transaction_type", transaction_type.into());
-        self
-    }
-    /// Set `ubl_cii_xml_file` (UBL/CII File).
-    #[inline]
-    pub fn ubl_cii_xml_file(
-        mut self,
-        ubl_cii_xml_file: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("ubl_cii_xml_file", ubl_cii_xml_file.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `wip_production_ids` (Relevant WIP MOs).
-    #[inline]
-    pub fn wip_production_ids(
-        mut self,
-        wip_production_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "wip_production_ids",
-                wip_production_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `account_number` (Bank Account Number).
+        account_number: into String;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `always_tax_exigible` (Always Tax Exigible).
+        always_tax_exigible: value bool;
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `amount_currency` (Amount in Currency).
+        amount_currency: value f64;
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `audit_trail_message_ids` (Audit Trail Messages).
+        audit_trail_message_ids: commands super::rel::MailMessage;
+        /// Set `auto_post` (Auto-post).
+        auto_post: value self::AutoPost;
+        /// Set `auto_post_until` (Auto-post until).
+        auto_post_until: value ::chrono::NaiveDate;
+        /// Set `campaign_id` (Campaign).
+        campaign_id: value i64;
+        /// Set `checked` (Checked).
+        checked: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `fiscal_position_id` (Fiscal Position).
+        fiscal_position_id: value i64;
+        /// Set `foreign_currency_id` (Foreign Currency).
+        foreign_currency_id: value i64;
+        /// Set `incoterm_location` (Incoterm Location).
+        incoterm_location: into String;
+        /// Set `invoice_cash_rounding_id` (Cash Rounding Method).
+        invoice_cash_rounding_id: value i64;
+        /// Set `invoice_date` (Invoice/Bill Date).
+        invoice_date: value ::chrono::NaiveDate;
+        /// Set `invoice_date_due` (Due Date).
+        invoice_date_due: value ::chrono::NaiveDate;
+        /// Set `invoice_incoterm_id` (Incoterm).
+        invoice_incoterm_id: value i64;
+        /// Set `invoice_line_ids` (Invoice lines).
+        invoice_line_ids: commands super::rel::AccountMoveLine;
+        /// Set `invoice_payment_term_id` (Payment Terms).
+        invoice_payment_term_id: value i64;
+        /// Set `invoice_pdf_report_file` (PDF File).
+        invoice_pdf_report_file: into ::runtime::odoo::wire::Binary;
+        /// Set `invoice_source_email` (Source Email).
+        invoice_source_email: into String;
+        /// Set `invoice_user_id` (Salesperson).
+        invoice_user_id: value i64;
+        /// Set `invoice_vendor_bill_id` (Vendor Bill).
+        invoice_vendor_bill_id: value i64;
+        /// Set `is_manually_modified` (Is Manually Modified).
+        is_manually_modified: value bool;
+        /// Set `is_storno` (Is Storno).
+        is_storno: value bool;
+        /// Set `journal_group_id` (Ledger).
+        journal_group_id: value i64;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `line_ids` (Journal Items).
+        line_ids: commands super::rel::AccountMoveLine;
+        /// Set `matched_payment_ids` (Matched Payments).
+        matched_payment_ids: commands super::rel::AccountPayment;
+        /// Set `medium_id` (Medium).
+        medium_id: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_main_attachment_id` (Main Attachment).
+        message_main_attachment_id: value i64;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `move_id` (Journal Entry).
+        move_id: value i64;
+        /// Set `name` (Number).
+        name: into String;
+        /// Set `narration` (Terms and Conditions).
+        narration: into String;
+        /// Set `origin_payment_id` (Payment).
+        origin_payment_id: value i64;
+        /// Set `partner_bank_id` (Recipient Bank).
+        partner_bank_id: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `partner_name` (Partner Name).
+        partner_name: into String;
+        /// Set `partner_shipping_id` (Delivery Address).
+        partner_shipping_id: value i64;
+        /// Set `payment_ids` (Auto-generated Payments).
+        payment_ids: commands super::rel::AccountPayment;
+        /// Set `payment_ref` (Label).
+        payment_ref: into String;
+        /// Set `payment_reference` (Payment Reference).
+        payment_reference: into String;
+        /// Set `posted_before` (Posted Before).
+        posted_before: value bool;
+        /// Set `preferred_payment_method_line_id` (Preferred Payment Method Line).
+        preferred_payment_method_line_id: value i64;
+        /// Set `purchase_id` (Purchase Order).
+        purchase_id: value i64;
+        /// Set `purchase_vendor_bill_id` (Auto-complete).
+        purchase_vendor_bill_id: value i64;
+        /// Set `qr_code_method` (Payment QR-code).
+        qr_code_method: into String;
+        /// Set `quick_edit_total_amount` (Total (Tax inc.)).
+        quick_edit_total_amount: value f64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `ref` (Reference).
+        r#ref = "ref": into String;
+        /// Set `reversal_move_ids` (Reversal Move).
+        reversal_move_ids: commands super::rel::AccountMove;
+        /// Set `sending_data` (Sending Data).
+        sending_data: value ::serde_json::Value;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `show_name_warning` (Show Name Warning).
+        show_name_warning: value bool;
+        /// Set `show_update_fpos` (Has Fiscal Position Changed).
+        show_update_fpos: value bool;
+        /// Set `source_id` (Source).
+        source_id: value i64;
+        /// Set `statement_id` (Statement).
+        statement_id: value i64;
+        /// Set `statement_line_id` (Statement Line).
+        statement_line_id: value i64;
+        /// Set `statement_line_ids` (Statements).
+        statement_line_ids: commands super::rel::AccountBankStatementLine;
+        /// Set `stock_move_id` (Stock Move).
+        stock_move_id: value i64;
+        /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
+        stock_valuation_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `tax_cash_basis_created_move_ids` (Cash Basis Entries).
+        tax_cash_basis_created_move_ids: commands super::rel::AccountMove;
+        /// Set `tax_cash_basis_rec_id` (Tax Cash Basis Entry of).
+        tax_cash_basis_rec_id: value i64;
+        /// Set `tax_totals` (Invoice Totals).
+        tax_totals: into ::runtime::odoo::wire::Binary;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `transaction_details` (Transaction Details).
+        transaction_details: value ::serde_json::Value;
+        /// Set `transaction_type` (Transaction Type).
+        transaction_type: into String;
+        /// Set `ubl_cii_xml_file` (UBL/CII File).
+        ubl_cii_xml_file: into ::runtime::odoo::wire::Binary;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `wip_production_ids` (Relevant WIP MOs).
+        wip_production_ids: commands ::runtime::AnyModel;
     }
 }
+impl ::runtime::CreateValues for AccountBankStatementLineCreate {
+    type Model = self::AccountBankStatementLine;
+}
 impl ::runtime::UpdateValues for AccountBankStatementLineUpdate {
-    type Model = AccountBankStatementLine;
+    type Model = self::AccountBankStatementLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Abnormal Amount Warning (`abnormal_amount_warning`, `text`).
-    #[inline]
-    pub const fn abnormal_amount_warning() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("abnormal_amount_warning")
-    }
-    /// Abnormal Date Warning (`abnormal_date_warning`, `text`).
-    #[inline]
-    pub const fn abnormal_date_warning() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("abnormal_date_warning")
-    }
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_warning")
-    }
-    /// Bank Account Number (`account_number`, `char`).
-    #[inline]
-    pub const fn account_number() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("account_number")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Always Tax Exigible (`always_tax_exigible`, `boolean`).
-    #[inline]
-    pub const fn always_tax_exigible() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("always_tax_exigible")
-    }
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Amount in Currency (`amount_currency`, `monetary`).
-    #[inline]
-    pub const fn amount_currency() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_currency")
-    }
-    /// Amount paid (`amount_paid`, `monetary`).
-    #[inline]
-    pub const fn amount_paid() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_paid")
-    }
-    /// Residual Amount (`amount_residual`, `float`).
-    #[inline]
-    pub const fn amount_residual() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_residual")
-    }
-    /// Amount Due Signed (`amount_residual_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_residual_signed() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_residual_signed")
-    }
-    /// Tax (`amount_tax`, `monetary`).
-    #[inline]
-    pub const fn amount_tax() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_tax")
-    }
-    /// Tax Signed (`amount_tax_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_tax_signed() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_tax_signed")
-    }
-    /// Total (`amount_total`, `monetary`).
-    #[inline]
-    pub const fn amount_total() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_total")
-    }
-    /// Total in Currency Signed (`amount_total_in_currency_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_total_in_currency_signed() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_total_in_currency_signed")
-    }
-    /// Total Signed (`amount_total_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_total_signed() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_total_signed")
-    }
-    /// Amount total in words (`amount_total_words`, `char`).
-    #[inline]
-    pub const fn amount_total_words() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("amount_total_words")
-    }
-    /// Untaxed Amount (`amount_untaxed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_untaxed")
-    }
-    /// Untaxed Amount Signed Currency (`amount_untaxed_in_currency_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed_in_currency_signed() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_untaxed_in_currency_signed")
-    }
-    /// Untaxed Amount Signed (`amount_untaxed_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed_signed() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_untaxed_signed")
-    }
-    /// Attachments (`attachment_ids`, `one2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Audit Trail Messages (`audit_trail_message_ids`, `one2many`).
-    #[inline]
-    pub const fn audit_trail_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("audit_trail_message_ids")
-    }
-    /// Authorized Transactions (`authorized_transaction_ids`, `many2many`).
-    #[inline]
-    pub const fn authorized_transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("authorized_transaction_ids")
-    }
-    /// Auto-post (`auto_post`, `selection`).
-    #[inline]
-    pub const fn auto_post() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::AutoPost,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("auto_post")
-    }
-    /// First recurring entry (`auto_post_origin_id`, `many2one`).
-    #[inline]
-    pub const fn auto_post_origin_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("auto_post_origin_id")
-    }
-    /// Auto-post until (`auto_post_until`, `date`).
-    #[inline]
-    pub const fn auto_post_until() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("auto_post_until")
-    }
-    /// Bank Partner (`bank_partner_id`, `many2one`).
-    #[inline]
-    pub const fn bank_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("bank_partner_id")
-    }
-    /// Campaign (`campaign_id`, `many2one`).
-    #[inline]
-    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::UtmCampaign,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
-    }
-    /// Checked (`checked`, `boolean`).
-    #[inline]
-    pub const fn checked() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("checked")
-    }
-    /// Commercial Entity (`commercial_partner_id`, `many2one`).
-    #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Default Sales Price Include (`company_price_include`, `selection`).
-    #[inline]
-    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::CompanyPriceInclude,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("company_price_include")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Journal Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Delivery Date (`delivery_date`, `date`).
-    #[inline]
-    pub const fn delivery_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("delivery_date")
-    }
-    /// Direction Sign (`direction_sign`, `integer`).
-    #[inline]
-    pub const fn direction_sign() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("direction_sign")
-    }
-    /// Display Inactive Currency Warning (`display_inactive_currency_warning`, `boolean`).
-    #[inline]
-    pub const fn display_inactive_currency_warning() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_inactive_currency_warning")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display QR-code (`display_qr_code`, `boolean`).
-    #[inline]
-    pub const fn display_qr_code() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_qr_code")
-    }
-    /// Duplicated Ref (`duplicated_ref_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicated_ref_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("duplicated_ref_ids")
-    }
-    /// Fiscal Position (`fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
-    }
-    /// Foreign Currency (`foreign_currency_id`, `many2one`).
-    #[inline]
-    pub const fn foreign_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("foreign_currency_id")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Has Reconciled Entries (`has_reconciled_entries`, `boolean`).
-    #[inline]
-    pub const fn has_reconciled_entries() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_reconciled_entries")
-    }
-    /// Hide Post Button (`hide_post_button`, `boolean`).
-    #[inline]
-    pub const fn hide_post_button() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hide_post_button")
-    }
-    /// Highest Name (`highest_name`, `char`).
-    #[inline]
-    pub const fn highest_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("highest_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inalterability Hash (`inalterable_hash`, `char`).
-    #[inline]
-    pub const fn inalterable_hash() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("inalterable_hash")
-    }
-    /// Incoterm Location (`incoterm_location`, `char`).
-    #[inline]
-    pub const fn incoterm_location() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("incoterm_location")
-    }
-    /// Internal Reference (`internal_index`, `char`).
-    #[inline]
-    pub const fn internal_index() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("internal_index")
-    }
-    /// Cash Rounding Method (`invoice_cash_rounding_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_cash_rounding_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountCashRounding,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_cash_rounding_id")
-    }
-    /// Currency Rate (`invoice_currency_rate`, `float`).
-    #[inline]
-    pub const fn invoice_currency_rate() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("invoice_currency_rate")
-    }
-    /// Invoice/Bill Date (`invoice_date`, `date`).
-    #[inline]
-    pub const fn invoice_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("invoice_date")
-    }
-    /// Due Date (`invoice_date_due`, `date`).
-    #[inline]
-    pub const fn invoice_date_due() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("invoice_date_due")
-    }
-    /// Invoice Filter Type Domain (`invoice_filter_type_domain`, `char`).
-    #[inline]
-    pub const fn invoice_filter_type_domain() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_filter_type_domain")
-    }
-    /// Invoice Has Outstanding (`invoice_has_outstanding`, `boolean`).
-    #[inline]
-    pub const fn invoice_has_outstanding() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("invoice_has_outstanding")
-    }
-    /// Incoterm (`invoice_incoterm_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_incoterm_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountIncoterms,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_incoterm_id")
-    }
-    /// Invoice lines (`invoice_line_ids`, `one2many`).
-    #[inline]
-    pub const fn invoice_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_line_ids")
-    }
-    /// Origin (`invoice_origin`, `char`).
-    #[inline]
-    pub const fn invoice_origin() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_origin")
-    }
-    /// Invoice Outstanding Credits Debits Widget (`invoice_outstanding_credits_debits_widget`, `binary`).
-    #[inline]
-    pub const fn invoice_outstanding_credits_debits_widget() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new(
-            "invoice_outstanding_credits_debits_widget",
-        )
-    }
-    /// Invoice Partner Display Name (`invoice_partner_display_name`, `char`).
-    #[inline]
-    pub const fn invoice_partner_display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_partner_display_name")
-    }
-    /// Payment Terms (`invoice_payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_payment_term_id")
-    }
-    /// Invoice Payments Widget (`invoice_payments_widget`, `binary`).
-    #[inline]
-    pub const fn invoice_payments_widget() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("invoice_payments_widget")
-    }
-    /// PDF File (`invoice_pdf_report_file`, `binary`).
-    #[inline]
-    pub const fn invoice_pdf_report_file() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("invoice_pdf_report_file")
-    }
-    /// PDF Attachment (`invoice_pdf_report_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_pdf_report_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_pdf_report_id")
-    }
-    /// Source Email (`invoice_source_email`, `char`).
-    #[inline]
-    pub const fn invoice_source_email() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_source_email")
-    }
-    /// Salesperson (`invoice_user_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_user_id")
-    }
-    /// Vendor Bill (`invoice_vendor_bill_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_vendor_bill_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_vendor_bill_id")
-    }
-    /// Is Being Sent (`is_being_sent`, `boolean`).
-    #[inline]
-    pub const fn is_being_sent() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_being_sent")
-    }
-    /// Is Manually Modified (`is_manually_modified`, `boolean`).
-    #[inline]
-    pub const fn is_manually_modified() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_manually_modified")
-    }
-    /// Is Move Sent (`is_move_sent`, `boolean`).
-    #[inline]
-    pub const fn is_move_sent() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_move_sent")
-    }
-    /// Is Purchase Matched (`is_purchase_matched`, `boolean`).
-    #[inline]
-    pub const fn is_purchase_matched() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_purchase_matched")
-    }
-    /// Is Reconciled (`is_reconciled`, `boolean`).
-    #[inline]
-    pub const fn is_reconciled() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_reconciled")
-    }
-    /// Is Storno (`is_storno`, `boolean`).
-    #[inline]
-    pub const fn is_storno() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_storno")
-    }
-    /// Ledger (`journal_group_id`, `many2one`).
-    #[inline]
-    pub const fn journal_group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountJournalGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_group_id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Journal Items (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Made Sequence Gap (`made_sequence_gap`, `boolean`).
-    #[inline]
-    pub const fn made_sequence_gap() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("made_sequence_gap")
-    }
-    /// Matched Payments (`matched_payment_ids`, `many2many`).
-    #[inline]
-    pub const fn matched_payment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("matched_payment_ids")
-    }
-    /// Medium (`medium_id`, `many2one`).
-    #[inline]
-    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::UtmMedium,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("medium_id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Main Attachment (`message_main_attachment_id`, `many2one`).
-    #[inline]
-    pub const fn message_main_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_main_attachment_id")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Journal Entry (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("move_id")
-    }
-    /// Sent (`move_sent_values`, `selection`).
-    #[inline]
-    pub const fn move_sent_values() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::MoveSentValues,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("move_sent_values")
-    }
-    /// Type (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::MoveType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("move_type")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Number (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Terms and Conditions (`narration`, `html`).
-    #[inline]
-    pub const fn narration() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("narration")
-    }
-    /// Need Cancel Request (`need_cancel_request`, `boolean`).
-    #[inline]
-    pub const fn need_cancel_request() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("need_cancel_request")
-    }
-    /// Needed Terms (`needed_terms`, `binary`).
-    #[inline]
-    pub const fn needed_terms() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("needed_terms")
-    }
-    /// Needed Terms Dirty (`needed_terms_dirty`, `boolean`).
-    #[inline]
-    pub const fn needed_terms_dirty() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("needed_terms_dirty")
-    }
-    /// Next Payment Date (`next_payment_date`, `date`).
-    #[inline]
-    pub const fn next_payment_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("next_payment_date")
-    }
-    /// Payment (`origin_payment_id`, `many2one`).
-    #[inline]
-    pub const fn origin_payment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("origin_payment_id")
-    }
-    /// Recipient Bank (`partner_bank_id`, `many2one`).
-    #[inline]
-    pub const fn partner_bank_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_bank_id")
-    }
-    /// Partner Credit (`partner_credit`, `monetary`).
-    #[inline]
-    pub const fn partner_credit() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_credit")
-    }
-    /// Partner Credit Warning (`partner_credit_warning`, `text`).
-    #[inline]
-    pub const fn partner_credit_warning() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_credit_warning")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Partner Name (`partner_name`, `char`).
-    #[inline]
-    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_name")
-    }
-    /// Delivery Address (`partner_shipping_id`, `many2one`).
-    #[inline]
-    pub const fn partner_shipping_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_shipping_id")
-    }
-    /// Payment Count (`payment_count`, `integer`).
-    #[inline]
-    pub const fn payment_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("payment_count")
-    }
-    /// Auto-generated Payments (`payment_ids`, `many2many`).
-    #[inline]
-    pub const fn payment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("payment_ids")
-    }
-    /// Label (`payment_ref`, `char`).
-    #[inline]
-    pub const fn payment_ref() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_ref")
-    }
-    /// Payment Reference (`payment_reference`, `char`).
-    #[inline]
-    pub const fn payment_reference() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_reference")
-    }
-    /// Payment Status (`payment_state`, `selection`).
-    #[inline]
-    pub const fn payment_state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::PaymentState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_state")
-    }
-    /// Payment Term Details (`payment_term_details`, `binary`).
-    #[inline]
-    pub const fn payment_term_details() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("payment_term_details")
-    }
-    /// Posted Before (`posted_before`, `boolean`).
-    #[inline]
-    pub const fn posted_before() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("posted_before")
-    }
-    /// Preferred Payment Method Line (`preferred_payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn preferred_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("preferred_payment_method_line_id")
-    }
-    /// Purchase Order (`purchase_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_id")
-    }
-    /// Purchase Order Count (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchase_order_count")
-    }
-    /// Purchase Order Name (`purchase_order_name`, `char`).
-    #[inline]
-    pub const fn purchase_order_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("purchase_order_name")
-    }
-    /// Auto-complete (`purchase_vendor_bill_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_vendor_bill_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::PurchaseBillUnion,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_vendor_bill_id")
-    }
-    /// Payment QR-code (`qr_code_method`, `selection`).
-    #[inline]
-    pub const fn qr_code_method() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("qr_code_method")
-    }
-    /// Quick Edit Mode (`quick_edit_mode`, `boolean`).
-    #[inline]
-    pub const fn quick_edit_mode() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("quick_edit_mode")
-    }
-    /// Total (Tax inc.) (`quick_edit_total_amount`, `monetary`).
-    #[inline]
-    pub const fn quick_edit_total_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quick_edit_total_amount")
-    }
-    /// Quick Encoding Vals (`quick_encoding_vals`, `json`).
-    #[inline]
-    pub const fn quick_encoding_vals() -> ::runtime::odoo::fields::AnyField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::AnyField::new("quick_encoding_vals")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Reference (`ref`, `char`).
-    #[inline]
-    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("ref")
-    }
-    /// Secure Posted Entries with Hash (`restrict_mode_hash_table`, `boolean`).
-    #[inline]
-    pub const fn restrict_mode_hash_table() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("restrict_mode_hash_table")
-    }
-    /// Reversal Move (`reversal_move_ids`, `one2many`).
-    #[inline]
-    pub const fn reversal_move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("reversal_move_ids")
-    }
-    /// Reversal of (`reversed_entry_id`, `many2one`).
-    #[inline]
-    pub const fn reversed_entry_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("reversed_entry_id")
-    }
-    /// Running Balance (`running_balance`, `monetary`).
-    #[inline]
-    pub const fn running_balance() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("running_balance")
-    }
-    /// Sale Order Count (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_count")
-    }
-    /// Inalterability No Gap Sequence # (`secure_sequence_number`, `integer`).
-    #[inline]
-    pub const fn secure_sequence_number() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("secure_sequence_number")
-    }
-    /// Secured (`secured`, `boolean`).
-    #[inline]
-    pub const fn secured() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("secured")
-    }
-    /// Sending Data (`sending_data`, `json`).
-    #[inline]
-    pub const fn sending_data() -> ::runtime::odoo::fields::AnyField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::AnyField::new("sending_data")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Sequence Number (`sequence_number`, `integer`).
-    #[inline]
-    pub const fn sequence_number() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence_number")
-    }
-    /// Sequence Prefix (`sequence_prefix`, `char`).
-    #[inline]
-    pub const fn sequence_prefix() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("sequence_prefix")
-    }
-    /// Show Delivery Date (`show_delivery_date`, `boolean`).
-    #[inline]
-    pub const fn show_delivery_date() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_delivery_date")
-    }
-    /// Show Discount Details (`show_discount_details`, `boolean`).
-    #[inline]
-    pub const fn show_discount_details() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_discount_details")
-    }
-    /// Show Name Warning (`show_name_warning`, `boolean`).
-    #[inline]
-    pub const fn show_name_warning() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_name_warning")
-    }
-    /// Show Payment Term Details (`show_payment_term_details`, `boolean`).
-    #[inline]
-    pub const fn show_payment_term_details() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_payment_term_details")
-    }
-    /// Show Reset To Draft Button (`show_reset_to_draft_button`, `boolean`).
-    #[inline]
-    pub const fn show_reset_to_draft_button() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_reset_to_draft_button")
-    }
-    /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
-    #[inline]
-    pub const fn show_update_fpos() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_update_fpos")
-    }
-    /// Source (`source_id`, `many2one`).
-    #[inline]
-    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::UtmSource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Ending Balance (`statement_balance_end_real`, `monetary`).
-    #[inline]
-    pub const fn statement_balance_end_real() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("statement_balance_end_real")
-    }
-    /// Is Complete (`statement_complete`, `boolean`).
-    #[inline]
-    pub const fn statement_complete() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("statement_complete")
-    }
-    /// Statement (`statement_id`, `many2one`).
-    #[inline]
-    pub const fn statement_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("statement_id")
-    }
-    /// Statement Line (`statement_line_id`, `many2one`).
-    #[inline]
-    pub const fn statement_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("statement_line_id")
-    }
-    /// Statements (`statement_line_ids`, `one2many`).
-    #[inline]
-    pub const fn statement_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("statement_line_ids")
-    }
-    /// Statement Name (`statement_name`, `char`).
-    #[inline]
-    pub const fn statement_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("statement_name")
-    }
-    /// Is Valid (`statement_valid`, `boolean`).
-    #[inline]
-    pub const fn statement_valid() -> ::runtime::odoo::fields::BoolField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("statement_valid")
-    }
-    /// Status In Payment (`status_in_payment`, `selection`).
-    #[inline]
-    pub const fn status_in_payment() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::StatusInPayment,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("status_in_payment")
-    }
-    /// Stock Move (`stock_move_id`, `many2one`).
-    #[inline]
-    pub const fn stock_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stock_move_id")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Suitable Journal (`suitable_journal_ids`, `many2many`).
-    #[inline]
-    pub const fn suitable_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("suitable_journal_ids")
-    }
-    /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountBankStatementLine,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Cash Basis Entries (`tax_cash_basis_created_move_ids`, `one2many`).
-    #[inline]
-    pub const fn tax_cash_basis_created_move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tax_cash_basis_created_move_ids")
-    }
-    /// Cash Basis Origin (`tax_cash_basis_origin_move_id`, `many2one`).
-    #[inline]
-    pub const fn tax_cash_basis_origin_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_cash_basis_origin_move_id")
-    }
-    /// Tax Cash Basis Entry of (`tax_cash_basis_rec_id`, `many2one`).
-    #[inline]
-    pub const fn tax_cash_basis_rec_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::AccountPartialReconcile,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_cash_basis_rec_id")
-    }
-    /// Tax Country Code (`tax_country_code`, `char`).
-    #[inline]
-    pub const fn tax_country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("tax_country_code")
-    }
-    /// Tax Country (`tax_country_id`, `many2one`).
-    #[inline]
-    pub const fn tax_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_country_id")
-    }
-    /// Tax Lock Date Message (`tax_lock_date_message`, `char`).
-    #[inline]
-    pub const fn tax_lock_date_message() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("tax_lock_date_message")
-    }
-    /// Invoice Totals (`tax_totals`, `binary`).
-    #[inline]
-    pub const fn tax_totals() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("tax_totals")
-    }
-    /// Taxes Legal Notes (`taxes_legal_notes`, `html`).
-    #[inline]
-    pub const fn taxes_legal_notes() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("taxes_legal_notes")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Transaction Count (`transaction_count`, `integer`).
-    #[inline]
-    pub const fn transaction_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("transaction_count")
-    }
-    /// Transaction Details (`transaction_details`, `json`).
-    #[inline]
-    pub const fn transaction_details() -> ::runtime::odoo::fields::AnyField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::AnyField::new("transaction_details")
-    }
-    /// Transactions (`transaction_ids`, `many2many`).
-    #[inline]
-    pub const fn transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("transaction_ids")
-    }
-    /// Transaction Type (`transaction_type`, `char`).
-    #[inline]
-    pub const fn transaction_type() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("transaction_type")
-    }
-    /// Type Name (`type_name`, `char`).
-    #[inline]
-    pub const fn type_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("type_name")
-    }
-    /// UBL/CII File (`ubl_cii_xml_file`, `binary`).
-    #[inline]
-    pub const fn ubl_cii_xml_file() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("ubl_cii_xml_file")
-    }
-    /// Attachment (`ubl_cii_xml_id`, `many2one`).
-    #[inline]
-    pub const fn ubl_cii_xml_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("ubl_cii_xml_id")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Manufacturing Orders Count (`wip_production_count`, `integer`).
-    #[inline]
-    pub const fn wip_production_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountBankStatementLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("wip_production_count")
-    }
-    /// Relevant WIP MOs (`wip_production_ids`, `many2many`).
-    #[inline]
-    pub const fn wip_production_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountBankStatementLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("wip_production_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountBankStatementLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountBankStatementLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountBankStatementLine;
+        /// Abnormal Amount Warning (`abnormal_amount_warning`, `text`).
+        abnormal_amount_warning: CharField;
+        /// Abnormal Date Warning (`abnormal_date_warning`, `text`).
+        abnormal_date_warning: CharField;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Bank Account Number (`account_number`, `char`).
+        account_number: CharField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Always Tax Exigible (`always_tax_exigible`, `boolean`).
+        always_tax_exigible: BoolField;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Amount in Currency (`amount_currency`, `monetary`).
+        amount_currency: NumField<f64>;
+        /// Amount paid (`amount_paid`, `monetary`).
+        amount_paid: NumField<f64>;
+        /// Residual Amount (`amount_residual`, `float`).
+        amount_residual: NumField<f64>;
+        /// Amount Due Signed (`amount_residual_signed`, `monetary`).
+        amount_residual_signed: NumField<f64>;
+        /// Tax (`amount_tax`, `monetary`).
+        amount_tax: NumField<f64>;
+        /// Tax Signed (`amount_tax_signed`, `monetary`).
+        amount_tax_signed: NumField<f64>;
+        /// Total (`amount_total`, `monetary`).
+        amount_total: NumField<f64>;
+        /// Total in Currency Signed (`amount_total_in_currency_signed`, `monetary`).
+        amount_total_in_currency_signed: NumField<f64>;
+        /// Total Signed (`amount_total_signed`, `monetary`).
+        amount_total_signed: NumField<f64>;
+        /// Amount total in words (`amount_total_words`, `char`).
+        amount_total_words: CharField;
+        /// Untaxed Amount (`amount_untaxed`, `monetary`).
+        amount_untaxed: NumField<f64>;
+        /// Untaxed Amount Signed Currency (`amount_untaxed_in_currency_signed`, `monetary`).
+        amount_untaxed_in_currency_signed: NumField<f64>;
+        /// Untaxed Amount Signed (`amount_untaxed_signed`, `monetary`).
+        amount_untaxed_signed: NumField<f64>;
+        /// Attachments (`attachment_ids`, `one2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Audit Trail Messages (`audit_trail_message_ids`, `one2many`).
+        audit_trail_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Authorized Transactions (`authorized_transaction_ids`, `many2many`).
+        authorized_transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Auto-post (`auto_post`, `selection`).
+        auto_post: SelectionField<super::AutoPost>;
+        /// First recurring entry (`auto_post_origin_id`, `many2one`).
+        auto_post_origin_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Auto-post until (`auto_post_until`, `date`).
+        auto_post_until: DateField<::chrono::NaiveDate>;
+        /// Bank Partner (`bank_partner_id`, `many2one`).
+        bank_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Campaign (`campaign_id`, `many2one`).
+        campaign_id: Many2OneField<super::super::rel::UtmCampaign>;
+        /// Checked (`checked`, `boolean`).
+        checked: BoolField;
+        /// Commercial Entity (`commercial_partner_id`, `many2one`).
+        commercial_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Default Sales Price Include (`company_price_include`, `selection`).
+        company_price_include: SelectionField<super::CompanyPriceInclude>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Journal Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Delivery Date (`delivery_date`, `date`).
+        delivery_date: DateField<::chrono::NaiveDate>;
+        /// Direction Sign (`direction_sign`, `integer`).
+        direction_sign: NumField<i64>;
+        /// Display Inactive Currency Warning (`display_inactive_currency_warning`, `boolean`).
+        display_inactive_currency_warning: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display QR-code (`display_qr_code`, `boolean`).
+        display_qr_code: BoolField;
+        /// Duplicated Ref (`duplicated_ref_ids`, `many2many`).
+        duplicated_ref_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Fiscal Position (`fiscal_position_id`, `many2one`).
+        fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Foreign Currency (`foreign_currency_id`, `many2one`).
+        foreign_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Has Reconciled Entries (`has_reconciled_entries`, `boolean`).
+        has_reconciled_entries: BoolField;
+        /// Hide Post Button (`hide_post_button`, `boolean`).
+        hide_post_button: BoolField;
+        /// Highest Name (`highest_name`, `char`).
+        highest_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inalterability Hash (`inalterable_hash`, `char`).
+        inalterable_hash: CharField;
+        /// Incoterm Location (`incoterm_location`, `char`).
+        incoterm_location: CharField;
+        /// Internal Reference (`internal_index`, `char`).
+        internal_index: CharField;
+        /// Cash Rounding Method (`invoice_cash_rounding_id`, `many2one`).
+        invoice_cash_rounding_id: Many2OneField<super::super::rel::AccountCashRounding>;
+        /// Currency Rate (`invoice_currency_rate`, `float`).
+        invoice_currency_rate: NumField<f64>;
+        /// Invoice/Bill Date (`invoice_date`, `date`).
+        invoice_date: DateField<::chrono::NaiveDate>;
+        /// Due Date (`invoice_date_due`, `date`).
+        invoice_date_due: DateField<::chrono::NaiveDate>;
+        /// Invoice Filter Type Domain (`invoice_filter_type_domain`, `char`).
+        invoice_filter_type_domain: CharField;
+        /// Invoice Has Outstanding (`invoice_has_outstanding`, `boolean`).
+        invoice_has_outstanding: BoolField;
+        /// Incoterm (`invoice_incoterm_id`, `many2one`).
+        invoice_incoterm_id: Many2OneField<super::super::rel::AccountIncoterms>;
+        /// Invoice lines (`invoice_line_ids`, `one2many`).
+        invoice_line_ids: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Origin (`invoice_origin`, `char`).
+        invoice_origin: CharField;
+        /// Invoice Outstanding Credits Debits Widget (`invoice_outstanding_credits_debits_widget`, `binary`).
+        invoice_outstanding_credits_debits_widget: BinaryField;
+        /// Invoice Partner Display Name (`invoice_partner_display_name`, `char`).
+        invoice_partner_display_name: CharField;
+        /// Payment Terms (`invoice_payment_term_id`, `many2one`).
+        invoice_payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Invoice Payments Widget (`invoice_payments_widget`, `binary`).
+        invoice_payments_widget: BinaryField;
+        /// PDF File (`invoice_pdf_report_file`, `binary`).
+        invoice_pdf_report_file: BinaryField;
+        /// PDF Attachment (`invoice_pdf_report_id`, `many2one`).
+        invoice_pdf_report_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Source Email (`invoice_source_email`, `char`).
+        invoice_source_email: CharField;
+        /// Salesperson (`invoice_user_id`, `many2one`).
+        invoice_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Vendor Bill (`invoice_vendor_bill_id`, `many2one`).
+        invoice_vendor_bill_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Is Being Sent (`is_being_sent`, `boolean`).
+        is_being_sent: BoolField;
+        /// Is Manually Modified (`is_manually_modified`, `boolean`).
+        is_manually_modified: BoolField;
+        /// Is Move Sent (`is_move_sent`, `boolean`).
+        is_move_sent: BoolField;
+        /// Is Purchase Matched (`is_purchase_matched`, `boolean`).
+        is_purchase_matched: BoolField;
+        /// Is Reconciled (`is_reconciled`, `boolean`).
+        is_reconciled: BoolField;
+        /// Is Storno (`is_storno`, `boolean`).
+        is_storno: BoolField;
+        /// Ledger (`journal_group_id`, `many2one`).
+        journal_group_id: Many2OneField<super::super::rel::AccountJournalGroup>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Journal Items (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Made Sequence Gap (`made_sequence_gap`, `boolean`).
+        made_sequence_gap: BoolField;
+        /// Matched Payments (`matched_payment_ids`, `many2many`).
+        matched_payment_ids: X2ManyField<super::super::rel::AccountPayment>;
+        /// Medium (`medium_id`, `many2one`).
+        medium_id: Many2OneField<super::super::rel::UtmMedium>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Main Attachment (`message_main_attachment_id`, `many2one`).
+        message_main_attachment_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Journal Entry (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Sent (`move_sent_values`, `selection`).
+        move_sent_values: SelectionField<super::MoveSentValues>;
+        /// Type (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Number (`name`, `char`).
+        name: CharField;
+        /// Terms and Conditions (`narration`, `html`).
+        narration: CharField;
+        /// Need Cancel Request (`need_cancel_request`, `boolean`).
+        need_cancel_request: BoolField;
+        /// Needed Terms (`needed_terms`, `binary`).
+        needed_terms: BinaryField;
+        /// Needed Terms Dirty (`needed_terms_dirty`, `boolean`).
+        needed_terms_dirty: BoolField;
+        /// Next Payment Date (`next_payment_date`, `date`).
+        next_payment_date: DateField<::chrono::NaiveDate>;
+        /// Payment (`origin_payment_id`, `many2one`).
+        origin_payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// Recipient Bank (`partner_bank_id`, `many2one`).
+        partner_bank_id: Many2OneField<super::super::rel::ResPartnerBank>;
+        /// Partner Credit (`partner_credit`, `monetary`).
+        partner_credit: NumField<f64>;
+        /// Partner Credit Warning (`partner_credit_warning`, `text`).
+        partner_credit_warning: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner Name (`partner_name`, `char`).
+        partner_name: CharField;
+        /// Delivery Address (`partner_shipping_id`, `many2one`).
+        partner_shipping_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Payment Count (`payment_count`, `integer`).
+        payment_count: NumField<i64>;
+        /// Auto-generated Payments (`payment_ids`, `many2many`).
+        payment_ids: X2ManyField<super::super::rel::AccountPayment>;
+        /// Label (`payment_ref`, `char`).
+        payment_ref: CharField;
+        /// Payment Reference (`payment_reference`, `char`).
+        payment_reference: CharField;
+        /// Payment Status (`payment_state`, `selection`).
+        payment_state: SelectionField<super::PaymentState>;
+        /// Payment Term Details (`payment_term_details`, `binary`).
+        payment_term_details: BinaryField;
+        /// Posted Before (`posted_before`, `boolean`).
+        posted_before: BoolField;
+        /// Preferred Payment Method Line (`preferred_payment_method_line_id`, `many2one`).
+        preferred_payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Purchase Order (`purchase_id`, `many2one`).
+        purchase_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Purchase Order Count (`purchase_order_count`, `integer`).
+        purchase_order_count: NumField<i64>;
+        /// Purchase Order Name (`purchase_order_name`, `char`).
+        purchase_order_name: CharField;
+        /// Auto-complete (`purchase_vendor_bill_id`, `many2one`).
+        purchase_vendor_bill_id: Many2OneField<super::super::rel::PurchaseBillUnion>;
+        /// Payment QR-code (`qr_code_method`, `selection`).
+        qr_code_method: CharField;
+        /// Quick Edit Mode (`quick_edit_mode`, `boolean`).
+        quick_edit_mode: BoolField;
+        /// Total (Tax inc.) (`quick_edit_total_amount`, `monetary`).
+        quick_edit_total_amount: NumField<f64>;
+        /// Quick Encoding Vals (`quick_encoding_vals`, `json`).
+        quick_encoding_vals: AnyField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Reference (`ref`, `char`).
+        r#ref = "ref": CharField;
+        /// Secure Posted Entries with Hash (`restrict_mode_hash_table`, `boolean`).
+        restrict_mode_hash_table: BoolField;
+        /// Reversal Move (`reversal_move_ids`, `one2many`).
+        reversal_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Reversal of (`reversed_entry_id`, `many2one`).
+        reversed_entry_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Running Balance (`running_balance`, `monetary`).
+        running_balance: NumField<f64>;
+        /// Sale Order Count (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Inalterability No Gap Sequence # (`secure_sequence_number`, `integer`).
+        secure_sequence_number: NumField<i64>;
+        /// Secured (`secured`, `boolean`).
+        secured: BoolField;
+        /// Sending Data (`sending_data`, `json`).
+        sending_data: AnyField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Sequence Number (`sequence_number`, `integer`).
+        sequence_number: NumField<i64>;
+        /// Sequence Prefix (`sequence_prefix`, `char`).
+        sequence_prefix: CharField;
+        /// Show Delivery Date (`show_delivery_date`, `boolean`).
+        show_delivery_date: BoolField;
+        /// Show Discount Details (`show_discount_details`, `boolean`).
+        show_discount_details: BoolField;
+        /// Show Name Warning (`show_name_warning`, `boolean`).
+        show_name_warning: BoolField;
+        /// Show Payment Term Details (`show_payment_term_details`, `boolean`).
+        show_payment_term_details: BoolField;
+        /// Show Reset To Draft Button (`show_reset_to_draft_button`, `boolean`).
+        show_reset_to_draft_button: BoolField;
+        /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
+        show_update_fpos: BoolField;
+        /// Source (`source_id`, `many2one`).
+        source_id: Many2OneField<super::super::rel::UtmSource>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Ending Balance (`statement_balance_end_real`, `monetary`).
+        statement_balance_end_real: NumField<f64>;
+        /// Is Complete (`statement_complete`, `boolean`).
+        statement_complete: BoolField;
+        /// Statement (`statement_id`, `many2one`).
+        statement_id: Many2OneField<super::super::rel::AccountBankStatement>;
+        /// Statement Line (`statement_line_id`, `many2one`).
+        statement_line_id: Many2OneField<super::super::rel::AccountBankStatementLine>;
+        /// Statements (`statement_line_ids`, `one2many`).
+        statement_line_ids: X2ManyField<super::super::rel::AccountBankStatementLine>;
+        /// Statement Name (`statement_name`, `char`).
+        statement_name: CharField;
+        /// Is Valid (`statement_valid`, `boolean`).
+        statement_valid: BoolField;
+        /// Status In Payment (`status_in_payment`, `selection`).
+        status_in_payment: SelectionField<super::StatusInPayment>;
+        /// Stock Move (`stock_move_id`, `many2one`).
+        stock_move_id: Many2OneField<super::super::rel::StockMove>;
+        /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+        stock_valuation_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Suitable Journal (`suitable_journal_ids`, `many2many`).
+        suitable_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Cash Basis Entries (`tax_cash_basis_created_move_ids`, `one2many`).
+        tax_cash_basis_created_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Cash Basis Origin (`tax_cash_basis_origin_move_id`, `many2one`).
+        tax_cash_basis_origin_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Tax Cash Basis Entry of (`tax_cash_basis_rec_id`, `many2one`).
+        tax_cash_basis_rec_id: Many2OneField<super::super::rel::AccountPartialReconcile>;
+        /// Tax Country Code (`tax_country_code`, `char`).
+        tax_country_code: CharField;
+        /// Tax Country (`tax_country_id`, `many2one`).
+        tax_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Tax Lock Date Message (`tax_lock_date_message`, `char`).
+        tax_lock_date_message: CharField;
+        /// Invoice Totals (`tax_totals`, `binary`).
+        tax_totals: BinaryField;
+        /// Taxes Legal Notes (`taxes_legal_notes`, `html`).
+        taxes_legal_notes: CharField;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Transaction Count (`transaction_count`, `integer`).
+        transaction_count: NumField<i64>;
+        /// Transaction Details (`transaction_details`, `json`).
+        transaction_details: AnyField;
+        /// Transactions (`transaction_ids`, `many2many`).
+        transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Transaction Type (`transaction_type`, `char`).
+        transaction_type: CharField;
+        /// Type Name (`type_name`, `char`).
+        type_name: CharField;
+        /// UBL/CII File (`ubl_cii_xml_file`, `binary`).
+        ubl_cii_xml_file: BinaryField;
+        /// Attachment (`ubl_cii_xml_id`, `many2one`).
+        ubl_cii_xml_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Manufacturing Orders Count (`wip_production_count`, `integer`).
+        wip_production_count: NumField<i64>;
+        /// Relevant WIP MOs (`wip_production_ids`, `many2many`).
+        wip_production_ids: X2ManyField<::runtime::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `auto_post` (Auto-post) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AutoPost {
+        /// No (`no`)
+        No = "no",
+        /// At Date (`at_date`)
+        AtDate = "at_date",
+        /// Monthly (`monthly`)
+        Monthly = "monthly",
+        /// Quarterly (`quarterly`)
+        Quarterly = "quarterly",
+        /// Yearly (`yearly`)
+        Yearly = "yearly",
     }
 }
-/// Values of `activity_state` (Activity State) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `company_price_include` (Default Sales Price Include) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `move_sent_values` (Sent) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveSentValues {
+        /// Sent (`sent`)
+        Sent = "sent",
+        /// Not Sent (`not_sent`)
+        NotSent = "not_sent",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `move_type` (Type) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// Journal Entry (`entry`)
+        Entry = "entry",
+        /// Customer Invoice (`out_invoice`)
+        OutInvoice = "out_invoice",
+        /// Customer Credit Note (`out_refund`)
+        OutRefund = "out_refund",
+        /// Vendor Bill (`in_invoice`)
+        InInvoice = "in_invoice",
+        /// Vendor Credit Note (`in_refund`)
+        InRefund = "in_refund",
+        /// Sales Receipt (`out_receipt`)
+        OutReceipt = "out_receipt",
+        /// Purchase Receipt (`in_receipt`)
+        InReceipt = "in_receipt",
     }
 }
-/// Values of `auto_post` (Auto-post) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoPost {
-    /// No (`no`)
-    No,
-    /// At Date (`at_date`)
-    AtDate,
-    /// Monthly (`monthly`)
-    Monthly,
-    /// Quarterly (`quarterly`)
-    Quarterly,
-    /// Yearly (`yearly`)
-    Yearly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AutoPost {
-    const VALUES: &'static [&'static str] = &[
-        "no",
-        "at_date",
-        "monthly",
-        "quarterly",
-        "yearly",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no" => AutoPost::No,
-            "at_date" => AutoPost::AtDate,
-            "monthly" => AutoPost::Monthly,
-            "quarterly" => AutoPost::Quarterly,
-            "yearly" => AutoPost::Yearly,
-            other => AutoPost::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AutoPost::No => "no",
-            AutoPost::AtDate => "at_date",
-            AutoPost::Monthly => "monthly",
-            AutoPost::Quarterly => "quarterly",
-            AutoPost::Yearly => "yearly",
-            AutoPost::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `payment_state` (Payment Status) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentState {
+        /// Not Paid (`not_paid`)
+        NotPaid = "not_paid",
+        /// In Payment (`in_payment`)
+        InPayment = "in_payment",
+        /// Paid (`paid`)
+        Paid = "paid",
+        /// Partially Paid (`partial`)
+        Partial = "partial",
+        /// Reversed (`reversed`)
+        Reversed = "reversed",
+        /// Blocked (`blocked`)
+        Blocked = "blocked",
+        /// Invoicing App Legacy (`invoicing_legacy`)
+        InvoicingLegacy = "invoicing_legacy",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AutoPost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Posted (`posted`)
+        Posted = "posted",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl ::serde::Serialize for AutoPost {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `status_in_payment` (Status In Payment) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum StatusInPayment {
+        /// Not Paid (`not_paid`)
+        NotPaid = "not_paid",
+        /// In Payment (`in_payment`)
+        InPayment = "in_payment",
+        /// Paid (`paid`)
+        Paid = "paid",
+        /// Partially Paid (`partial`)
+        Partial = "partial",
+        /// Reversed (`reversed`)
+        Reversed = "reversed",
+        /// Blocked (`blocked`)
+        Blocked = "blocked",
+        /// Invoicing App Legacy (`invoicing_legacy`)
+        InvoicingLegacy = "invoicing_legacy",
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-/// Values of `company_price_include` (Default Sales Price Include) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => CompanyPriceInclude::TaxIncluded,
-            "tax_excluded" => CompanyPriceInclude::TaxExcluded,
-            other => CompanyPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyPriceInclude::TaxIncluded => "tax_included",
-            CompanyPriceInclude::TaxExcluded => "tax_excluded",
-            CompanyPriceInclude::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CompanyPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `move_sent_values` (Sent) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveSentValues {
-    /// Sent (`sent`)
-    Sent,
-    /// Not Sent (`not_sent`)
-    NotSent,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MoveSentValues {
-    const VALUES: &'static [&'static str] = &["sent", "not_sent"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sent" => MoveSentValues::Sent,
-            "not_sent" => MoveSentValues::NotSent,
-            other => MoveSentValues::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveSentValues::Sent => "sent",
-            MoveSentValues::NotSent => "not_sent",
-            MoveSentValues::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoveSentValues {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveSentValues {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `move_type` (Type) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// Journal Entry (`entry`)
-    Entry,
-    /// Customer Invoice (`out_invoice`)
-    OutInvoice,
-    /// Customer Credit Note (`out_refund`)
-    OutRefund,
-    /// Vendor Bill (`in_invoice`)
-    InInvoice,
-    /// Vendor Credit Note (`in_refund`)
-    InRefund,
-    /// Sales Receipt (`out_receipt`)
-    OutReceipt,
-    /// Purchase Receipt (`in_receipt`)
-    InReceipt,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &[
-        "entry",
-        "out_invoice",
-        "out_refund",
-        "in_invoice",
-        "in_refund",
-        "out_receipt",
-        "in_receipt",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entry" => MoveType::Entry,
-            "out_invoice" => MoveType::OutInvoice,
-            "out_refund" => MoveType::OutRefund,
-            "in_invoice" => MoveType::InInvoice,
-            "in_refund" => MoveType::InRefund,
-            "out_receipt" => MoveType::OutReceipt,
-            "in_receipt" => MoveType::InReceipt,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::Entry => "entry",
-            MoveType::OutInvoice => "out_invoice",
-            MoveType::OutRefund => "out_refund",
-            MoveType::InInvoice => "in_invoice",
-            MoveType::InRefund => "in_refund",
-            MoveType::OutReceipt => "out_receipt",
-            MoveType::InReceipt => "in_receipt",
-            MoveType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_state` (Payment Status) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentState {
-    /// Not Paid (`not_paid`)
-    NotPaid,
-    /// In Payment (`in_payment`)
-    InPayment,
-    /// Paid (`paid`)
-    Paid,
-    /// Partially Paid (`partial`)
-    Partial,
-    /// Reversed (`reversed`)
-    Reversed,
-    /// Blocked (`blocked`)
-    Blocked,
-    /// Invoicing App Legacy (`invoicing_legacy`)
-    InvoicingLegacy,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentState {
-    const VALUES: &'static [&'static str] = &[
-        "not_paid",
-        "in_payment",
-        "paid",
-        "partial",
-        "reversed",
-        "blocked",
-        "invoicing_legacy",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => PaymentState::NotPaid,
-            "in_payment" => PaymentState::InPayment,
-            "paid" => PaymentState::Paid,
-            "partial" => PaymentState::Partial,
-            "reversed" => PaymentState::Reversed,
-            "blocked" => PaymentState::Blocked,
-            "invoicing_legacy" => PaymentState::InvoicingLegacy,
-            other => PaymentState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentState::NotPaid => "not_paid",
-            PaymentState::InPayment => "in_payment",
-            PaymentState::Paid => "paid",
-            PaymentState::Partial => "partial",
-            PaymentState::Reversed => "reversed",
-            PaymentState::Blocked => "blocked",
-            PaymentState::InvoicingLegacy => "invoicing_legacy",
-            PaymentState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Posted (`posted`)
-    Posted,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "posted", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "posted" => State::Posted,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Posted => "posted",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `status_in_payment` (Status In Payment) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StatusInPayment {
-    /// Not Paid (`not_paid`)
-    NotPaid,
-    /// In Payment (`in_payment`)
-    InPayment,
-    /// Paid (`paid`)
-    Paid,
-    /// Partially Paid (`partial`)
-    Partial,
-    /// Reversed (`reversed`)
-    Reversed,
-    /// Blocked (`blocked`)
-    Blocked,
-    /// Invoicing App Legacy (`invoicing_legacy`)
-    InvoicingLegacy,
-    /// Draft (`draft`)
-    Draft,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for StatusInPayment {
-    const VALUES: &'static [&'static str] = &[
-        "not_paid",
-        "in_payment",
-        "paid",
-        "partial",
-        "reversed",
-        "blocked",
-        "invoicing_legacy",
-        "draft",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => StatusInPayment::NotPaid,
-            "in_payment" => StatusInPayment::InPayment,
-            "paid" => StatusInPayment::Paid,
-            "partial" => StatusInPayment::Partial,
-            "reversed" => StatusInPayment::Reversed,
-            "blocked" => StatusInPayment::Blocked,
-            "invoicing_legacy" => StatusInPayment::InvoicingLegacy,
-            "draft" => StatusInPayment::Draft,
-            "cancel" => StatusInPayment::Cancel,
-            other => StatusInPayment::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            StatusInPayment::NotPaid => "not_paid",
-            StatusInPayment::InPayment => "in_payment",
-            StatusInPayment::Paid => "paid",
-            StatusInPayment::Partial => "partial",
-            StatusInPayment::Reversed => "reversed",
-            StatusInPayment::Blocked => "blocked",
-            StatusInPayment::InvoicingLegacy => "invoicing_legacy",
-            StatusInPayment::Draft => "draft",
-            StatusInPayment::Cancel => "cancel",
-            StatusInPayment::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StatusInPayment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for StatusInPayment {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `account.bank.statement.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `account.bank.statement.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }

@@ -19,7 +19,7 @@ pub struct AccountCashRounding {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,9 +31,7 @@ pub struct AccountCashRounding {
     /// Loss Account
     ///
     /// `many2one`, to `account.account`, company-dependent.
-    pub loss_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub loss_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Name
     ///
     /// `char`, required.
@@ -41,9 +39,7 @@ pub struct AccountCashRounding {
     /// Profit Account
     ///
     /// `many2one`, to `account.account`, company-dependent.
-    pub profit_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub profit_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Rounding Precision
     ///
     /// Represent the non-zero value smallest coinage (for example, 0.05).
@@ -73,31 +69,18 @@ pub struct AccountCashRounding {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountCashRounding {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountCashRounding {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "loss_account_id",
-        "name",
-        "profit_account_id",
-        "rounding",
-        "rounding_method",
-        "strategy",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountCashRounding {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountCashRounding::default();
         while let Some(i) = r.next()? {
             match i {
@@ -135,27 +118,19 @@ impl ::runtime::Model for AccountCashRounding {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("loss_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("profit_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("rounding", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("rounding_method", "selection")
-            .required()
-            .selection(&["UP", "DOWN", "HALF-UP"]),
-        ::runtime::odoo::verify::FieldSpec::new("strategy", "selection")
-            .required()
-            .selection(&["biggest_tax", "add_invoice_line"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("loss_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("profit_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("rounding", "float").required().writable(true),
+        ::runtime::FieldSpec::new("rounding_method", "selection").required().writable(true).selection(&["UP", "DOWN", "HALF-UP"]),
+        ::runtime::FieldSpec::new("strategy", "selection").required().writable(true).selection(&["biggest_tax", "add_invoice_line"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -245,12 +220,21 @@ impl AccountCashRounding {
 impl super::mixins::BaseModel for AccountCashRounding {
     type Update = AccountCashRoundingUpdate;
 }
-/// Values for creating a `account.cash.rounding` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountCashRoundingCreate`]) or updating ([`AccountCashRoundingUpdate`]) `account.cash.rounding` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountCashRoundingCreate {
+pub struct AccountCashRoundingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountCashRoundingCreate {
+/// Values for creating a `account.cash.rounding` record: the constructor takes the required fields, setters add the rest.
+pub type AccountCashRoundingCreate = AccountCashRoundingValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.cash.rounding` records: only the fields set here are written.
+pub type AccountCashRoundingUpdate = AccountCashRoundingValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountCashRoundingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -260,91 +244,40 @@ impl AccountCashRoundingCreate {
     pub fn new(
         name: impl Into<String>,
         rounding: f64,
-        rounding_method: RoundingMethod,
-        strategy: Strategy,
+        rounding_method: self::RoundingMethod,
+        strategy: self::Strategy,
     ) -> Self {
-        AccountCashRoundingCreate {
+        AccountCashRoundingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .rounding(rounding)
             .rounding_method(rounding_method)
             .strategy(strategy)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountCashRounding>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `loss_account_id` (Loss Account).
-    #[inline]
-    pub fn loss_account_id(mut self, loss_account_id: i64) -> Self {
-        self.values.set("loss_account_id", loss_account_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `profit_account_id` (Profit Account).
-    #[inline]
-    pub fn profit_account_id(mut self, profit_account_id: i64) -> Self {
-        self.values.set("profit_account_id", profit_account_id);
-        self
-    }
-    /// Set `rounding` (Rounding Precision).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `rounding_method` (Rounding Method).
-    #[inline]
-    pub fn rounding_method(mut self, rounding_method: RoundingMethod) -> Self {
-        self.values.set("rounding_method", rounding_method);
-        self
-    }
-    /// Set `strategy` (Rounding Strategy).
-    #[inline]
-    pub fn strategy(mut self, strategy: Strategy) -> Self {
-        self.values.set("strategy", strategy);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountCashRoundingCreate {
-    type Model = AccountCashRounding;
-}
-/// Values for updating `account.cash.rounding` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountCashRoundingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountCashRoundingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountCashRoundingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountCashRoundingUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountCashRoundingUpdate {
+    fn default() -> Self {
+        AccountCashRoundingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountCashRoundingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountCashRounding>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountCashRounding,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -353,222 +286,78 @@ impl AccountCashRoundingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `loss_account_id` (Loss Account).
-    #[inline]
-    pub fn loss_account_id(mut self, loss_account_id: i64) -> Self {
-        self.values.set("loss_account_id", loss_account_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `profit_account_id` (Profit Account).
-    #[inline]
-    pub fn profit_account_id(mut self, profit_account_id: i64) -> Self {
-        self.values.set("profit_account_id", profit_account_id);
-        self
-    }
-    /// Set `rounding` (Rounding Precision).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `rounding_method` (Rounding Method).
-    #[inline]
-    pub fn rounding_method(mut self, rounding_method: RoundingMethod) -> Self {
-        self.values.set("rounding_method", rounding_method);
-        self
-    }
-    /// Set `strategy` (Rounding Strategy).
-    #[inline]
-    pub fn strategy(mut self, strategy: Strategy) -> Self {
-        self.values.set("strategy", strategy);
-        self
+    ::runtime::__private::setters! {
+        /// Set `loss_account_id` (Loss Account).
+        loss_account_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `profit_account_id` (Profit Account).
+        profit_account_id: value i64;
+        /// Set `rounding` (Rounding Precision).
+        rounding: value f64;
+        /// Set `rounding_method` (Rounding Method).
+        rounding_method: value self::RoundingMethod;
+        /// Set `strategy` (Rounding Strategy).
+        strategy: value self::Strategy;
     }
 }
+impl ::runtime::CreateValues for AccountCashRoundingCreate {
+    type Model = self::AccountCashRounding;
+}
 impl ::runtime::UpdateValues for AccountCashRoundingUpdate {
-    type Model = AccountCashRounding;
+    type Model = self::AccountCashRounding;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountCashRounding,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountCashRounding,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountCashRounding,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountCashRounding,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Loss Account (`loss_account_id`, `many2one`).
-    #[inline]
-    pub const fn loss_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountCashRounding,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("loss_account_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountCashRounding,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Profit Account (`profit_account_id`, `many2one`).
-    #[inline]
-    pub const fn profit_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountCashRounding,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("profit_account_id")
-    }
-    /// Rounding Precision (`rounding`, `float`).
-    #[inline]
-    pub const fn rounding() -> ::runtime::odoo::fields::NumField<
-        super::AccountCashRounding,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rounding")
-    }
-    /// Rounding Method (`rounding_method`, `selection`).
-    #[inline]
-    pub const fn rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountCashRounding,
-        super::RoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rounding_method")
-    }
-    /// Rounding Strategy (`strategy`, `selection`).
-    #[inline]
-    pub const fn strategy() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountCashRounding,
-        super::Strategy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("strategy")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountCashRounding,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountCashRounding,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountCashRounding;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Loss Account (`loss_account_id`, `many2one`).
+        loss_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Profit Account (`profit_account_id`, `many2one`).
+        profit_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Rounding Precision (`rounding`, `float`).
+        rounding: NumField<f64>;
+        /// Rounding Method (`rounding_method`, `selection`).
+        rounding_method: SelectionField<super::RoundingMethod>;
+        /// Rounding Strategy (`strategy`, `selection`).
+        strategy: SelectionField<super::Strategy>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `rounding_method` (Rounding Method) on `account.cash.rounding`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoundingMethod {
-    /// UP (`UP`)
-    Up,
-    /// DOWN (`DOWN`)
-    Down,
-    /// HALF-UP (`HALF-UP`)
-    HalfUp,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RoundingMethod {
-    const VALUES: &'static [&'static str] = &["UP", "DOWN", "HALF-UP"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UP" => RoundingMethod::Up,
-            "DOWN" => RoundingMethod::Down,
-            "HALF-UP" => RoundingMethod::HalfUp,
-            other => RoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RoundingMethod::Up => "UP",
-            RoundingMethod::Down => "DOWN",
-            RoundingMethod::HalfUp => "HALF-UP",
-            RoundingMethod::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `rounding_method` (Rounding Method) on `account.cash.rounding`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RoundingMethod {
+        /// UP (`UP`)
+        Up = "UP",
+        /// DOWN (`DOWN`)
+        Down = "DOWN",
+        /// HALF-UP (`HALF-UP`)
+        HalfUp = "HALF-UP",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for RoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `strategy` (Rounding Strategy) on `account.cash.rounding`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Strategy {
-    /// Modify tax amount (`biggest_tax`)
-    BiggestTax,
-    /// Add a rounding line (`add_invoice_line`)
-    AddInvoiceLine,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Strategy {
-    const VALUES: &'static [&'static str] = &["biggest_tax", "add_invoice_line"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "biggest_tax" => Strategy::BiggestTax,
-            "add_invoice_line" => Strategy::AddInvoiceLine,
-            other => Strategy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Strategy::BiggestTax => "biggest_tax",
-            Strategy::AddInvoiceLine => "add_invoice_line",
-            Strategy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Strategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Strategy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `strategy` (Rounding Strategy) on `account.cash.rounding`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Strategy {
+        /// Modify tax amount (`biggest_tax`)
+        BiggestTax = "biggest_tax",
+        /// Add a rounding line (`add_invoice_line`)
+        AddInvoiceLine = "add_invoice_line",
     }
 }

@@ -15,18 +15,18 @@ pub struct AccountCodeMapping {
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_id())`.
-    pub account_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAccount>>,
     >,
     /// Code
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::code())`.
-    pub code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub code: ::runtime::Computed<Option<String>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCompany>>,
     >,
     /// Display Name
     ///
@@ -39,20 +39,16 @@ pub struct AccountCodeMapping {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountCodeMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountCodeMapping {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "code",
-        "company_id",
-        "display_name",
-        "id",
-    ];
+impl ::runtime::__private::FromRecord for AccountCodeMapping {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        5,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountCodeMapping::default();
         while let Some(i) = r.next()? {
             match i {
@@ -71,14 +67,12 @@ impl ::runtime::Model for AccountCodeMapping {
     const MODEL: &'static str = "account.code.mapping";
     const FIELDS: &'static [&'static str] = &["display_name", "id"];
     const COMPUTED: &'static [&'static str] = &["account_id", "code", "company_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.account"),
+        ::runtime::FieldSpec::new("code", "char").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -90,13 +84,21 @@ impl ::runtime::odoo::projection::Projection for AccountCodeMapping {
 impl super::mixins::BaseModel for AccountCodeMapping {
     type Update = AccountCodeMappingUpdate;
 }
-/// Values for creating a `account.code.mapping` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountCodeMappingCreate`]) or updating ([`AccountCodeMappingUpdate`]) `account.code.mapping` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountCodeMappingCreate {
+pub struct AccountCodeMappingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountCodeMappingCreate {
+/// Values for creating a `account.code.mapping` record: the constructor takes the required fields, setters add the rest.
+pub type AccountCodeMappingCreate = AccountCodeMappingValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.code.mapping` records: only the fields set here are written.
+pub type AccountCodeMappingUpdate = AccountCodeMappingValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountCodeMappingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -104,60 +106,38 @@ impl ::serde::Serialize for AccountCodeMappingCreate {
 impl AccountCodeMappingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountCodeMappingCreate {
+        Self::default()
+    }
+}
+impl Default for AccountCodeMappingCreate {
+    fn default() -> Self {
+        AccountCodeMappingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountCodeMapping>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountCodeMappingCreate {
-    type Model = AccountCodeMapping;
-}
-/// Values for updating `account.code.mapping` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountCodeMappingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountCodeMappingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountCodeMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountCodeMappingUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountCodeMappingUpdate {
+    fn default() -> Self {
+        AccountCodeMappingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountCodeMappingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountCodeMapping>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountCodeMapping,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -166,60 +146,32 @@ impl AccountCodeMappingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountCodeMappingCreate {
+    type Model = self::AccountCodeMapping;
+}
 impl ::runtime::UpdateValues for AccountCodeMappingUpdate {
-    type Model = AccountCodeMapping;
+    type Model = self::AccountCodeMapping;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountCodeMapping,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<
-        super::AccountCodeMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountCodeMapping,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountCodeMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountCodeMapping,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
+    ::runtime::__private::field_handles! {
+        super::AccountCodeMapping;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
     }
 }

@@ -17,7 +17,7 @@ pub struct AccountFinancialYearOp {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct AccountFinancialYearOp {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -57,7 +57,7 @@ pub struct AccountFinancialYearOp {
     /// Opening Move Posted
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opening_move_posted())`.
-    pub opening_move_posted: ::runtime::odoo::wire::Computed<bool>,
+    pub opening_move_posted: ::runtime::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,30 +65,20 @@ pub struct AccountFinancialYearOp {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFinancialYearOp {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountFinancialYearOp {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "fiscalyear_last_day",
-        "fiscalyear_last_month",
-        "id",
-        "opening_date",
-        "opening_move_posted",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountFinancialYearOp {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        11,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountFinancialYearOp::default();
         while let Some(i) = r.next()? {
             match i {
@@ -124,25 +114,18 @@ impl ::runtime::Model for AccountFinancialYearOp {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["opening_move_posted"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_last_day", "integer")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_last_month", "selection")
-            .required()
-            .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("opening_date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("opening_move_posted", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fiscalyear_last_day", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("fiscalyear_last_month", "selection").required().writable(true).selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("opening_date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("opening_move_posted", "boolean"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -178,13 +161,21 @@ impl AccountFinancialYearOp {
 impl super::mixins::BaseModel for AccountFinancialYearOp {
     type Update = AccountFinancialYearOpUpdate;
 }
-/// Values for creating a `account.financial.year.op` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountFinancialYearOpCreate`]) or updating ([`AccountFinancialYearOpUpdate`]) `account.financial.year.op` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFinancialYearOpCreate {
+pub struct AccountFinancialYearOpValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountFinancialYearOpCreate {
+/// Values for creating a `account.financial.year.op` record: the constructor takes the required fields, setters add the rest.
+pub type AccountFinancialYearOpCreate = AccountFinancialYearOpValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.financial.year.op` records: only the fields set here are written.
+pub type AccountFinancialYearOpUpdate = AccountFinancialYearOpValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountFinancialYearOpValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -192,75 +183,38 @@ impl ::serde::Serialize for AccountFinancialYearOpCreate {
 impl AccountFinancialYearOpCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountFinancialYearOpCreate {
+        Self::default()
+    }
+}
+impl Default for AccountFinancialYearOpCreate {
+    fn default() -> Self {
+        AccountFinancialYearOpValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFinancialYearOp>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
-    #[inline]
-    pub fn fiscalyear_last_day(mut self, fiscalyear_last_day: i64) -> Self {
-        self.values.set("fiscalyear_last_day", fiscalyear_last_day);
-        self
-    }
-    /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
-    #[inline]
-    pub fn fiscalyear_last_month(
-        mut self,
-        fiscalyear_last_month: FiscalyearLastMonth,
-    ) -> Self {
-        self.values.set("fiscalyear_last_month", fiscalyear_last_month);
-        self
-    }
-    /// Set `opening_date` (Opening Date).
-    #[inline]
-    pub fn opening_date(mut self, opening_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("opening_date", opening_date);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountFinancialYearOpCreate {
-    type Model = AccountFinancialYearOp;
-}
-/// Values for updating `account.financial.year.op` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFinancialYearOpUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountFinancialYearOpUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountFinancialYearOpUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountFinancialYearOpUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountFinancialYearOpUpdate {
+    fn default() -> Self {
+        AccountFinancialYearOpValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountFinancialYearOpValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFinancialYearOp>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountFinancialYearOp,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -269,215 +223,79 @@ impl AccountFinancialYearOpUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
-    #[inline]
-    pub fn fiscalyear_last_day(mut self, fiscalyear_last_day: i64) -> Self {
-        self.values.set("fiscalyear_last_day", fiscalyear_last_day);
-        self
-    }
-    /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
-    #[inline]
-    pub fn fiscalyear_last_month(
-        mut self,
-        fiscalyear_last_month: FiscalyearLastMonth,
-    ) -> Self {
-        self.values.set("fiscalyear_last_month", fiscalyear_last_month);
-        self
-    }
-    /// Set `opening_date` (Opening Date).
-    #[inline]
-    pub fn opening_date(mut self, opening_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("opening_date", opening_date);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
+        fiscalyear_last_day: value i64;
+        /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
+        fiscalyear_last_month: value self::FiscalyearLastMonth;
+        /// Set `opening_date` (Opening Date).
+        opening_date: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for AccountFinancialYearOpCreate {
+    type Model = self::AccountFinancialYearOp;
+}
 impl ::runtime::UpdateValues for AccountFinancialYearOpUpdate {
-    type Model = AccountFinancialYearOp;
+    type Model = self::AccountFinancialYearOp;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFinancialYearOp,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFinancialYearOp,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFinancialYearOp,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountFinancialYearOp,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Fiscalyear Last Day (`fiscalyear_last_day`, `integer`).
-    #[inline]
-    pub const fn fiscalyear_last_day() -> ::runtime::odoo::fields::NumField<
-        super::AccountFinancialYearOp,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("fiscalyear_last_day")
-    }
-    /// Fiscalyear Last Month (`fiscalyear_last_month`, `selection`).
-    #[inline]
-    pub const fn fiscalyear_last_month() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountFinancialYearOp,
-        super::FiscalyearLastMonth,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("fiscalyear_last_month")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountFinancialYearOp,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Opening Date (`opening_date`, `date`).
-    #[inline]
-    pub const fn opening_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFinancialYearOp,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("opening_date")
-    }
-    /// Opening Move Posted (`opening_move_posted`, `boolean`).
-    #[inline]
-    pub const fn opening_move_posted() -> ::runtime::odoo::fields::BoolField<
-        super::AccountFinancialYearOp,
-    > {
-        ::runtime::odoo::fields::BoolField::new("opening_move_posted")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFinancialYearOp,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFinancialYearOp,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountFinancialYearOp;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fiscalyear Last Day (`fiscalyear_last_day`, `integer`).
+        fiscalyear_last_day: NumField<i64>;
+        /// Fiscalyear Last Month (`fiscalyear_last_month`, `selection`).
+        fiscalyear_last_month: SelectionField<super::FiscalyearLastMonth>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Opening Date (`opening_date`, `date`).
+        opening_date: DateField<::chrono::NaiveDate>;
+        /// Opening Move Posted (`opening_move_posted`, `boolean`).
+        opening_move_posted: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `fiscalyear_last_month` (Fiscalyear Last Month) on `account.financial.year.op`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FiscalyearLastMonth {
-    /// January (`1`)
-    V1,
-    /// February (`2`)
-    V2,
-    /// March (`3`)
-    V3,
-    /// April (`4`)
-    V4,
-    /// May (`5`)
-    V5,
-    /// June (`6`)
-    V6,
-    /// July (`7`)
-    V7,
-    /// August (`8`)
-    V8,
-    /// September (`9`)
-    V9,
-    /// October (`10`)
-    V10,
-    /// November (`11`)
-    V11,
-    /// December (`12`)
-    V12,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FiscalyearLastMonth {
-    const VALUES: &'static [&'static str] = &[
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9",
-        "10",
-        "11",
-        "12",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => FiscalyearLastMonth::V1,
-            "2" => FiscalyearLastMonth::V2,
-            "3" => FiscalyearLastMonth::V3,
-            "4" => FiscalyearLastMonth::V4,
-            "5" => FiscalyearLastMonth::V5,
-            "6" => FiscalyearLastMonth::V6,
-            "7" => FiscalyearLastMonth::V7,
-            "8" => FiscalyearLastMonth::V8,
-            "9" => FiscalyearLastMonth::V9,
-            "10" => FiscalyearLastMonth::V10,
-            "11" => FiscalyearLastMonth::V11,
-            "12" => FiscalyearLastMonth::V12,
-            other => FiscalyearLastMonth::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FiscalyearLastMonth::V1 => "1",
-            FiscalyearLastMonth::V2 => "2",
-            FiscalyearLastMonth::V3 => "3",
-            FiscalyearLastMonth::V4 => "4",
-            FiscalyearLastMonth::V5 => "5",
-            FiscalyearLastMonth::V6 => "6",
-            FiscalyearLastMonth::V7 => "7",
-            FiscalyearLastMonth::V8 => "8",
-            FiscalyearLastMonth::V9 => "9",
-            FiscalyearLastMonth::V10 => "10",
-            FiscalyearLastMonth::V11 => "11",
-            FiscalyearLastMonth::V12 => "12",
-            FiscalyearLastMonth::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FiscalyearLastMonth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FiscalyearLastMonth {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `fiscalyear_last_month` (Fiscalyear Last Month) on `account.financial.year.op`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FiscalyearLastMonth {
+        /// January (`1`)
+        V1 = "1",
+        /// February (`2`)
+        V2 = "2",
+        /// March (`3`)
+        V3 = "3",
+        /// April (`4`)
+        V4 = "4",
+        /// May (`5`)
+        V5 = "5",
+        /// June (`6`)
+        V6 = "6",
+        /// July (`7`)
+        V7 = "7",
+        /// August (`8`)
+        V8 = "8",
+        /// September (`9`)
+        V9 = "9",
+        /// October (`10`)
+        V10 = "10",
+        /// November (`11`)
+        V11 = "11",
+        /// December (`12`)
+        V12 = "12",
     }
 }

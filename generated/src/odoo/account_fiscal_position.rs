@@ -17,9 +17,7 @@ pub struct AccountFiscalPosition {
     /// Account Mapping
     ///
     /// `one2many`, to `account.fiscal.position.account` (inverse `position_id`).
-    pub account_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountFiscalPositionAccount,
-    >,
+    pub account_ids: ::runtime::X2Many<super::rel::AccountFiscalPositionAccount>,
     /// Active
     ///
     /// By unchecking the active field, you may hide a fiscal position without deleting it.
@@ -37,27 +35,23 @@ pub struct AccountFiscalPosition {
     /// The country to use the tax reports from for this company
     ///
     /// `many2one`, to `res.country`, readonly, related `company_id.account_fiscal_country_id`, not stored.
-    pub company_country_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
-    >,
+    pub company_country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country Group
     ///
     /// Apply only if delivery country matches the group.
     ///
     /// `many2one`, to `res.country.group`.
-    pub country_group_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountryGroup>,
-    >,
+    pub country_group_id: Option<::runtime::Many2One<super::rel::ResCountryGroup>>,
     /// Country
     ///
     /// Apply only if delivery country matches.
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -65,7 +59,7 @@ pub struct AccountFiscalPosition {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -76,7 +70,7 @@ pub struct AccountFiscalPosition {
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::Computed<Option<String>>,
     /// Foreign Tax ID
     ///
     /// The tax ID of your company in the region mapped by this fiscal position.
@@ -88,9 +82,7 @@ pub struct AccountFiscalPosition {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::foreign_vat_header_mode())`.
     ///
     /// Values: `templates_found` (Templates Found), `no_template` (No Template).
-    pub foreign_vat_header_mode: ::runtime::odoo::wire::Computed<
-        Option<ForeignVatHeaderMode>,
-    >,
+    pub foreign_vat_header_mode: ::runtime::Computed<Option<ForeignVatHeaderMode>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -112,15 +104,15 @@ pub struct AccountFiscalPosition {
     /// Federal States
     ///
     /// `many2many`, to `res.country.state`.
-    pub state_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountryState>,
+    pub state_ids: ::runtime::X2Many<super::rel::ResCountryState>,
     /// States Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::states_count())`.
-    pub states_count: ::runtime::odoo::wire::Computed<i64>,
+    pub states_count: ::runtime::Computed<i64>,
     /// Tax Mapping
     ///
     /// `one2many`, to `account.fiscal.position.tax` (inverse `position_id`).
-    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountFiscalPositionTax>,
+    pub tax_ids: ::runtime::X2Many<super::rel::AccountFiscalPositionTax>,
     /// VAT required
     ///
     /// Apply only if partner has a VAT number.
@@ -134,7 +126,7 @@ pub struct AccountFiscalPosition {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip Range From
     ///
     /// `char`.
@@ -146,40 +138,16 @@ pub struct AccountFiscalPosition {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFiscalPosition {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountFiscalPosition {
-    const FIELDS: &'static [&'static str] = &[
-        "account_ids",
-        "active",
-        "auto_apply",
-        "company_country_id",
-        "company_id",
-        "country_group_id",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "fiscal_country_codes",
-        "foreign_vat",
-        "foreign_vat_header_mode",
-        "id",
-        "name",
-        "note",
-        "sequence",
-        "state_ids",
-        "states_count",
-        "tax_ids",
-        "vat_required",
-        "write_date",
-        "write_uid",
-        "zip_from",
-        "zip_to",
-    ];
+impl ::runtime::__private::FromRecord for AccountFiscalPosition {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        25,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountFiscalPosition::default();
         while let Some(i) = r.next()? {
             match i {
@@ -245,45 +213,34 @@ impl ::runtime::Model for AccountFiscalPosition {
         "foreign_vat_header_mode",
         "states_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_ids", "one2many")
-            .relation("account.fiscal.position.account"),
-        ::runtime::odoo::verify::FieldSpec::new("account_map", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_apply", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_group_id", "many2one")
-            .relation("res.country.group"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("foreign_vat", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("foreign_vat_header_mode", "selection")
-            .selection(&["templates_found", "no_template"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("state_ids", "many2many")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("states_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "one2many")
-            .relation("account.fiscal.position.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_map", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("vat_required", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip_from", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("zip_to", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_ids", "one2many").relation("account.fiscal.position.account").writable(true),
+        ::runtime::FieldSpec::new("account_map", "binary"),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_apply", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_country_id", "many2one").relation("res.country"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("country_group_id", "many2one").relation("res.country.group").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::FieldSpec::new("foreign_vat", "char").writable(true),
+        ::runtime::FieldSpec::new("foreign_vat_header_mode", "selection").selection(&["templates_found", "no_template"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("state_ids", "many2many").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("states_count", "integer"),
+        ::runtime::FieldSpec::new("tax_ids", "one2many").relation("account.fiscal.position.tax").writable(true),
+        ::runtime::FieldSpec::new("tax_map", "binary"),
+        ::runtime::FieldSpec::new("vat_required", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip_from", "char").writable(true),
+        ::runtime::FieldSpec::new("zip_to", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -381,12 +338,21 @@ impl AccountFiscalPosition {
 impl super::mixins::BaseModel for AccountFiscalPosition {
     type Update = AccountFiscalPositionUpdate;
 }
-/// Values for creating a `account.fiscal.position` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountFiscalPositionCreate`]) or updating ([`AccountFiscalPositionUpdate`]) `account.fiscal.position` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountFiscalPositionCreate {
+pub struct AccountFiscalPositionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountFiscalPositionCreate {
+/// Values for creating a `account.fiscal.position` record: the constructor takes the required fields, setters add the rest.
+pub type AccountFiscalPositionCreate = AccountFiscalPositionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.fiscal.position` records: only the fields set here are written.
+pub type AccountFiscalPositionUpdate = AccountFiscalPositionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountFiscalPositionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -394,156 +360,34 @@ impl ::serde::Serialize for AccountFiscalPositionCreate {
 impl AccountFiscalPositionCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountFiscalPositionCreate {
+        AccountFiscalPositionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFiscalPosition>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_ids` (Account Mapping).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::AccountFiscalPositionAccount,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `auto_apply` (Detect Automatically).
-    #[inline]
-    pub fn auto_apply(mut self, auto_apply: bool) -> Self {
-        self.values.set("auto_apply", auto_apply);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_group_id` (Country Group).
-    #[inline]
-    pub fn country_group_id(mut self, country_group_id: i64) -> Self {
-        self.values.set("country_group_id", country_group_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `foreign_vat` (Foreign Tax ID).
-    #[inline]
-    pub fn foreign_vat(mut self, foreign_vat: impl Into<String>) -> Self {
-        self.values.set("foreign_vat", foreign_vat.into());
-        self
-    }
-    /// Set `name` (Fiscal Position).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `state_ids` (Federal States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_ids` (Tax Mapping).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountFiscalPositionTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat_required` (VAT required).
-    #[inline]
-    pub fn vat_required(mut self, vat_required: bool) -> Self {
-        self.values.set("vat_required", vat_required);
-        self
-    }
-    /// Set `zip_from` (Zip Range From).
-    #[inline]
-    pub fn zip_from(mut self, zip_from: impl Into<String>) -> Self {
-        self.values.set("zip_from", zip_from.into());
-        self
-    }
-    /// Set `zip_to` (Zip Range To).
-    #[inline]
-    pub fn zip_to(mut self, zip_to: impl Into<String>) -> Self {
-        self.values.set("zip_to", zip_to.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountFiscalPositionCreate {
-    type Model = AccountFiscalPosition;
-}
-/// Values for updating `account.fiscal.position` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFiscalPositionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountFiscalPositionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountFiscalPositionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountFiscalPositionUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountFiscalPositionUpdate {
+    fn default() -> Self {
+        AccountFiscalPositionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountFiscalPositionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFiscalPosition>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountFiscalPosition,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -552,360 +396,113 @@ impl AccountFiscalPositionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_ids` (Account Mapping).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::AccountFiscalPositionAccount,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `auto_apply` (Detect Automatically).
-    #[inline]
-    pub fn auto_apply(mut self, auto_apply: bool) -> Self {
-        self.values.set("auto_apply", auto_apply);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_group_id` (Country Group).
-    #[inline]
-    pub fn country_group_id(mut self, country_group_id: i64) -> Self {
-        self.values.set("country_group_id", country_group_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `foreign_vat` (Foreign Tax ID).
-    #[inline]
-    pub fn foreign_vat(mut self, foreign_vat: impl Into<String>) -> Self {
-        self.values.set("foreign_vat", foreign_vat.into());
-        self
-    }
-    /// Set `name` (Fiscal Position).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `state_ids` (Federal States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_ids` (Tax Mapping).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountFiscalPositionTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat_required` (VAT required).
-    #[inline]
-    pub fn vat_required(mut self, vat_required: bool) -> Self {
-        self.values.set("vat_required", vat_required);
-        self
-    }
-    /// Set `zip_from` (Zip Range From).
-    #[inline]
-    pub fn zip_from(mut self, zip_from: impl Into<String>) -> Self {
-        self.values.set("zip_from", zip_from.into());
-        self
-    }
-    /// Set `zip_to` (Zip Range To).
-    #[inline]
-    pub fn zip_to(mut self, zip_to: impl Into<String>) -> Self {
-        self.values.set("zip_to", zip_to.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_ids` (Account Mapping).
+        account_ids: commands super::rel::AccountFiscalPositionAccount;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `auto_apply` (Detect Automatically).
+        auto_apply: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_group_id` (Country Group).
+        country_group_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `foreign_vat` (Foreign Tax ID).
+        foreign_vat: into String;
+        /// Set `name` (Fiscal Position).
+        name: into String;
+        /// Set `note` (Notes).
+        note: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `state_ids` (Federal States).
+        state_ids: commands super::rel::ResCountryState;
+        /// Set `tax_ids` (Tax Mapping).
+        tax_ids: commands super::rel::AccountFiscalPositionTax;
+        /// Set `vat_required` (VAT required).
+        vat_required: value bool;
+        /// Set `zip_from` (Zip Range From).
+        zip_from: into String;
+        /// Set `zip_to` (Zip Range To).
+        zip_to: into String;
     }
 }
+impl ::runtime::CreateValues for AccountFiscalPositionCreate {
+    type Model = self::AccountFiscalPosition;
+}
 impl ::runtime::UpdateValues for AccountFiscalPositionUpdate {
-    type Model = AccountFiscalPosition;
+    type Model = self::AccountFiscalPosition;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Mapping (`account_ids`, `one2many`).
-    #[inline]
-    pub const fn account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountFiscalPosition,
-        super::super::rel::AccountFiscalPositionAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("account_ids")
-    }
-    /// Account Map (`account_map`, `binary`).
-    #[inline]
-    pub const fn account_map() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("account_map")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Detect Automatically (`auto_apply`, `boolean`).
-    #[inline]
-    pub const fn auto_apply() -> ::runtime::odoo::fields::BoolField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_apply")
-    }
-    /// Company Country (`company_country_id`, `many2one`).
-    #[inline]
-    pub const fn company_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_country_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country Group (`country_group_id`, `many2one`).
-    #[inline]
-    pub const fn country_group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCountryGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_group_id")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFiscalPosition,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Company Fiscal Country Code (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
-    }
-    /// Foreign Tax ID (`foreign_vat`, `char`).
-    #[inline]
-    pub const fn foreign_vat() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::CharField::new("foreign_vat")
-    }
-    /// Foreign Vat Header Mode (`foreign_vat_header_mode`, `selection`).
-    #[inline]
-    pub const fn foreign_vat_header_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountFiscalPosition,
-        super::ForeignVatHeaderMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("foreign_vat_header_mode")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountFiscalPosition,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Fiscal Position (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Notes (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountFiscalPosition,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Federal States (`state_ids`, `many2many`).
-    #[inline]
-    pub const fn state_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("state_ids")
-    }
-    /// States Count (`states_count`, `integer`).
-    #[inline]
-    pub const fn states_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountFiscalPosition,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("states_count")
-    }
-    /// Tax Mapping (`tax_ids`, `one2many`).
-    #[inline]
-    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountFiscalPosition,
-        super::super::rel::AccountFiscalPositionTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
-    }
-    /// Tax Map (`tax_map`, `binary`).
-    #[inline]
-    pub const fn tax_map() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("tax_map")
-    }
-    /// VAT required (`vat_required`, `boolean`).
-    #[inline]
-    pub const fn vat_required() -> ::runtime::odoo::fields::BoolField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::BoolField::new("vat_required")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFiscalPosition,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPosition,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip Range From (`zip_from`, `char`).
-    #[inline]
-    pub const fn zip_from() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::CharField::new("zip_from")
-    }
-    /// Zip Range To (`zip_to`, `char`).
-    #[inline]
-    pub const fn zip_to() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::CharField::new("zip_to")
+    ::runtime::__private::field_handles! {
+        super::AccountFiscalPosition;
+        /// Account Mapping (`account_ids`, `one2many`).
+        account_ids: X2ManyField<super::super::rel::AccountFiscalPositionAccount>;
+        /// Account Map (`account_map`, `binary`).
+        account_map: BinaryField;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Detect Automatically (`auto_apply`, `boolean`).
+        auto_apply: BoolField;
+        /// Company Country (`company_country_id`, `many2one`).
+        company_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Group (`country_group_id`, `many2one`).
+        country_group_id: Many2OneField<super::super::rel::ResCountryGroup>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Company Fiscal Country Code (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// Foreign Tax ID (`foreign_vat`, `char`).
+        foreign_vat: CharField;
+        /// Foreign Vat Header Mode (`foreign_vat_header_mode`, `selection`).
+        foreign_vat_header_mode: SelectionField<super::ForeignVatHeaderMode>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Fiscal Position (`name`, `char`).
+        name: CharField;
+        /// Notes (`note`, `html`).
+        note: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Federal States (`state_ids`, `many2many`).
+        state_ids: X2ManyField<super::super::rel::ResCountryState>;
+        /// States Count (`states_count`, `integer`).
+        states_count: NumField<i64>;
+        /// Tax Mapping (`tax_ids`, `one2many`).
+        tax_ids: X2ManyField<super::super::rel::AccountFiscalPositionTax>;
+        /// Tax Map (`tax_map`, `binary`).
+        tax_map: BinaryField;
+        /// VAT required (`vat_required`, `boolean`).
+        vat_required: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip Range From (`zip_from`, `char`).
+        zip_from: CharField;
+        /// Zip Range To (`zip_to`, `char`).
+        zip_to: CharField;
     }
 }
-/// Values of `foreign_vat_header_mode` (Foreign Vat Header Mode) on `account.fiscal.position`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ForeignVatHeaderMode {
-    /// Templates Found (`templates_found`)
-    TemplatesFound,
-    /// No Template (`no_template`)
-    NoTemplate,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ForeignVatHeaderMode {
-    const VALUES: &'static [&'static str] = &["templates_found", "no_template"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "templates_found" => ForeignVatHeaderMode::TemplatesFound,
-            "no_template" => ForeignVatHeaderMode::NoTemplate,
-            other => ForeignVatHeaderMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ForeignVatHeaderMode::TemplatesFound => "templates_found",
-            ForeignVatHeaderMode::NoTemplate => "no_template",
-            ForeignVatHeaderMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ForeignVatHeaderMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ForeignVatHeaderMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `foreign_vat_header_mode` (Foreign Vat Header Mode) on `account.fiscal.position`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ForeignVatHeaderMode {
+        /// Templates Found (`templates_found`)
+        TemplatesFound = "templates_found",
+        /// No Template (`no_template`)
+        NoTemplate = "no_template",
     }
 }

@@ -15,19 +15,15 @@ pub struct AccountFiscalPositionAccount {
     /// Account to Use Instead
     ///
     /// `many2one`, to `account.account`, required.
-    pub account_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub account_dest_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Account on Product
     ///
     /// `many2one`, to `account.account`, required.
-    pub account_src_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub account_src_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `position_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +31,7 @@ pub struct AccountFiscalPositionAccount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,9 +43,7 @@ pub struct AccountFiscalPositionAccount {
     /// Fiscal Position
     ///
     /// `many2one`, to `account.fiscal.position`, required.
-    pub position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
-    >,
+    pub position_id: Option<::runtime::Many2One<super::rel::AccountFiscalPosition>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -57,29 +51,18 @@ pub struct AccountFiscalPositionAccount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFiscalPositionAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountFiscalPositionAccount {
-    const FIELDS: &'static [&'static str] = &[
-        "account_dest_id",
-        "account_src_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "position_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountFiscalPositionAccount {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountFiscalPositionAccount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -113,26 +96,17 @@ impl ::runtime::Model for AccountFiscalPositionAccount {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_dest_id", "many2one")
-            .relation("account.account")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("account_src_id", "many2one")
-            .relation("account.account")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("position_id", "many2one")
-            .relation("account.fiscal.position")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_dest_id", "many2one").relation("account.account").required().writable(true),
+        ::runtime::FieldSpec::new("account_src_id", "many2one").relation("account.account").required().writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("position_id", "many2one").relation("account.fiscal.position").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -151,12 +125,21 @@ impl ::runtime::odoo::projection::Projection for AccountFiscalPositionAccount {
 impl super::mixins::BaseModel for AccountFiscalPositionAccount {
     type Update = AccountFiscalPositionAccountUpdate;
 }
-/// Values for creating a `account.fiscal.position.account` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountFiscalPositionAccountCreate`]) or updating ([`AccountFiscalPositionAccountUpdate`]) `account.fiscal.position.account` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountFiscalPositionAccountCreate {
+pub struct AccountFiscalPositionAccountValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountFiscalPositionAccountCreate {
+/// Values for creating a `account.fiscal.position.account` record: the constructor takes the required fields, setters add the rest.
+pub type AccountFiscalPositionAccountCreate = AccountFiscalPositionAccountValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.fiscal.position.account` records: only the fields set here are written.
+pub type AccountFiscalPositionAccountUpdate = AccountFiscalPositionAccountValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountFiscalPositionAccountValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -164,72 +147,35 @@ impl ::serde::Serialize for AccountFiscalPositionAccountCreate {
 impl AccountFiscalPositionAccountCreate {
     /// Takes the required fields: `account_dest_id`, `account_src_id`, `position_id` (readonly, computed and x2many fields are left out).
     pub fn new(account_dest_id: i64, account_src_id: i64, position_id: i64) -> Self {
-        AccountFiscalPositionAccountCreate {
+        AccountFiscalPositionAccountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_dest_id(account_dest_id)
             .account_src_id(account_src_id)
             .position_id(position_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountFiscalPositionAccount,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_dest_id` (Account to Use Instead).
-    #[inline]
-    pub fn account_dest_id(mut self, account_dest_id: i64) -> Self {
-        self.values.set("account_dest_id", account_dest_id);
-        self
-    }
-    /// Set `account_src_id` (Account on Product).
-    #[inline]
-    pub fn account_src_id(mut self, account_src_id: i64) -> Self {
-        self.values.set("account_src_id", account_src_id);
-        self
-    }
-    /// Set `position_id` (Fiscal Position).
-    #[inline]
-    pub fn position_id(mut self, position_id: i64) -> Self {
-        self.values.set("position_id", position_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountFiscalPositionAccountCreate {
-    type Model = AccountFiscalPositionAccount;
-}
-/// Values for updating `account.fiscal.position.account` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFiscalPositionAccountUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountFiscalPositionAccountUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountFiscalPositionAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountFiscalPositionAccountUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountFiscalPositionAccountUpdate {
+    fn default() -> Self {
+        AccountFiscalPositionAccountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountFiscalPositionAccountValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountFiscalPositionAccount,
+            Model = self::AccountFiscalPositionAccount,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -239,107 +185,44 @@ impl AccountFiscalPositionAccountUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_dest_id` (Account to Use Instead).
-    #[inline]
-    pub fn account_dest_id(mut self, account_dest_id: i64) -> Self {
-        self.values.set("account_dest_id", account_dest_id);
-        self
-    }
-    /// Set `account_src_id` (Account on Product).
-    #[inline]
-    pub fn account_src_id(mut self, account_src_id: i64) -> Self {
-        self.values.set("account_src_id", account_src_id);
-        self
-    }
-    /// Set `position_id` (Fiscal Position).
-    #[inline]
-    pub fn position_id(mut self, position_id: i64) -> Self {
-        self.values.set("position_id", position_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_dest_id` (Account to Use Instead).
+        account_dest_id: value i64;
+        /// Set `account_src_id` (Account on Product).
+        account_src_id: value i64;
+        /// Set `position_id` (Fiscal Position).
+        position_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountFiscalPositionAccountCreate {
+    type Model = self::AccountFiscalPositionAccount;
+}
 impl ::runtime::UpdateValues for AccountFiscalPositionAccountUpdate {
-    type Model = AccountFiscalPositionAccount;
+    type Model = self::AccountFiscalPositionAccount;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account to Use Instead (`account_dest_id`, `many2one`).
-    #[inline]
-    pub const fn account_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionAccount,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_dest_id")
-    }
-    /// Account on Product (`account_src_id`, `many2one`).
-    #[inline]
-    pub const fn account_src_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionAccount,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_src_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionAccount,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFiscalPositionAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPositionAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountFiscalPositionAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Fiscal Position (`position_id`, `many2one`).
-    #[inline]
-    pub const fn position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionAccount,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("position_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFiscalPositionAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountFiscalPositionAccount;
+        /// Account to Use Instead (`account_dest_id`, `many2one`).
+        account_dest_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Account on Product (`account_src_id`, `many2one`).
+        account_src_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Fiscal Position (`position_id`, `many2one`).
+        position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -13,7 +13,7 @@ pub struct AccountFiscalPositionTax {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `position_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct AccountFiscalPositionTax {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,9 +33,7 @@ pub struct AccountFiscalPositionTax {
     /// Fiscal Position
     ///
     /// `many2one`, to `account.fiscal.position`, required.
-    pub position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
-    >,
+    pub position_id: Option<::runtime::Many2One<super::rel::AccountFiscalPosition>>,
     /// Active
     ///
     /// Set active to false to hide the tax without removing it.
@@ -45,11 +43,11 @@ pub struct AccountFiscalPositionTax {
     /// Tax to Apply
     ///
     /// `many2one`, to `account.tax`.
-    pub tax_dest_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub tax_dest_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// Tax on Product
     ///
     /// `many2one`, to `account.tax`, required.
-    pub tax_src_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub tax_src_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -57,30 +55,18 @@ pub struct AccountFiscalPositionTax {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFiscalPositionTax {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountFiscalPositionTax {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "position_id",
-        "tax_dest_active",
-        "tax_dest_id",
-        "tax_src_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountFiscalPositionTax {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountFiscalPositionTax::default();
         while let Some(i) = r.next()? {
             match i {
@@ -116,26 +102,18 @@ impl ::runtime::Model for AccountFiscalPositionTax {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("position_id", "many2one")
-            .relation("account.fiscal.position")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("tax_dest_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_dest_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_src_id", "many2one")
-            .relation("account.tax")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("position_id", "many2one").relation("account.fiscal.position").required().writable(true),
+        ::runtime::FieldSpec::new("tax_dest_active", "boolean"),
+        ::runtime::FieldSpec::new("tax_dest_id", "many2one").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("tax_src_id", "many2one").relation("account.tax").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -151,12 +129,21 @@ impl ::runtime::odoo::projection::Projection for AccountFiscalPositionTax {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `account.fiscal.position.tax` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountFiscalPositionTaxCreate`]) or updating ([`AccountFiscalPositionTaxUpdate`]) `account.fiscal.position.tax` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountFiscalPositionTaxCreate {
+pub struct AccountFiscalPositionTaxValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountFiscalPositionTaxCreate {
+/// Values for creating a `account.fiscal.position.tax` record: the constructor takes the required fields, setters add the rest.
+pub type AccountFiscalPositionTaxCreate = AccountFiscalPositionTaxValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.fiscal.position.tax` records: only the fields set here are written.
+pub type AccountFiscalPositionTaxUpdate = AccountFiscalPositionTaxValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountFiscalPositionTaxValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -164,71 +151,34 @@ impl ::serde::Serialize for AccountFiscalPositionTaxCreate {
 impl AccountFiscalPositionTaxCreate {
     /// Takes the required fields: `position_id`, `tax_src_id` (readonly, computed and x2many fields are left out).
     pub fn new(position_id: i64, tax_src_id: i64) -> Self {
-        AccountFiscalPositionTaxCreate {
+        AccountFiscalPositionTaxValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .position_id(position_id)
             .tax_src_id(tax_src_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountFiscalPositionTax,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `position_id` (Fiscal Position).
-    #[inline]
-    pub fn position_id(mut self, position_id: i64) -> Self {
-        self.values.set("position_id", position_id);
-        self
-    }
-    /// Set `tax_dest_id` (Tax to Apply).
-    #[inline]
-    pub fn tax_dest_id(mut self, tax_dest_id: i64) -> Self {
-        self.values.set("tax_dest_id", tax_dest_id);
-        self
-    }
-    /// Set `tax_src_id` (Tax on Product).
-    #[inline]
-    pub fn tax_src_id(mut self, tax_src_id: i64) -> Self {
-        self.values.set("tax_src_id", tax_src_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountFiscalPositionTaxCreate {
-    type Model = AccountFiscalPositionTax;
-}
-/// Values for updating `account.fiscal.position.tax` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFiscalPositionTaxUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountFiscalPositionTaxUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountFiscalPositionTaxUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountFiscalPositionTaxUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountFiscalPositionTaxUpdate {
+    fn default() -> Self {
+        AccountFiscalPositionTaxValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountFiscalPositionTaxValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountFiscalPositionTax,
+            Model = self::AccountFiscalPositionTax,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -238,114 +188,46 @@ impl AccountFiscalPositionTaxUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `position_id` (Fiscal Position).
-    #[inline]
-    pub fn position_id(mut self, position_id: i64) -> Self {
-        self.values.set("position_id", position_id);
-        self
-    }
-    /// Set `tax_dest_id` (Tax to Apply).
-    #[inline]
-    pub fn tax_dest_id(mut self, tax_dest_id: i64) -> Self {
-        self.values.set("tax_dest_id", tax_dest_id);
-        self
-    }
-    /// Set `tax_src_id` (Tax on Product).
-    #[inline]
-    pub fn tax_src_id(mut self, tax_src_id: i64) -> Self {
-        self.values.set("tax_src_id", tax_src_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `position_id` (Fiscal Position).
+        position_id: value i64;
+        /// Set `tax_dest_id` (Tax to Apply).
+        tax_dest_id: value i64;
+        /// Set `tax_src_id` (Tax on Product).
+        tax_src_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountFiscalPositionTaxCreate {
+    type Model = self::AccountFiscalPositionTax;
+}
 impl ::runtime::UpdateValues for AccountFiscalPositionTaxUpdate {
-    type Model = AccountFiscalPositionTax;
+    type Model = self::AccountFiscalPositionTax;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionTax,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFiscalPositionTax,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionTax,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountFiscalPositionTax,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountFiscalPositionTax,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Fiscal Position (`position_id`, `many2one`).
-    #[inline]
-    pub const fn position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionTax,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("position_id")
-    }
-    /// Active (`tax_dest_active`, `boolean`).
-    #[inline]
-    pub const fn tax_dest_active() -> ::runtime::odoo::fields::BoolField<
-        super::AccountFiscalPositionTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("tax_dest_active")
-    }
-    /// Tax to Apply (`tax_dest_id`, `many2one`).
-    #[inline]
-    pub const fn tax_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionTax,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_dest_id")
-    }
-    /// Tax on Product (`tax_src_id`, `many2one`).
-    #[inline]
-    pub const fn tax_src_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionTax,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_src_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFiscalPositionTax,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFiscalPositionTax,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountFiscalPositionTax;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Fiscal Position (`position_id`, `many2one`).
+        position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Active (`tax_dest_active`, `boolean`).
+        tax_dest_active: BoolField;
+        /// Tax to Apply (`tax_dest_id`, `many2one`).
+        tax_dest_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Tax on Product (`tax_src_id`, `many2one`).
+        tax_src_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

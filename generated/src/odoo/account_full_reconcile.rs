@@ -19,7 +19,7 @@ pub struct AccountFullReconcile {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -27,9 +27,7 @@ pub struct AccountFullReconcile {
     /// Exchange Move
     ///
     /// `many2one`, to `account.move`.
-    pub exchange_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
-    >,
+    pub exchange_move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -37,13 +35,11 @@ pub struct AccountFullReconcile {
     /// Reconciliation Parts
     ///
     /// `one2many`, to `account.partial.reconcile` (inverse `full_reconcile_id`).
-    pub partial_reconcile_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountPartialReconcile,
-    >,
+    pub partial_reconcile_ids: ::runtime::X2Many<super::rel::AccountPartialReconcile>,
     /// Matched Journal Items
     ///
     /// `one2many`, to `account.move.line` (inverse `full_reconcile_id`).
-    pub reconciled_line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
+    pub reconciled_line_ids: ::runtime::X2Many<super::rel::AccountMoveLine>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,28 +47,18 @@ pub struct AccountFullReconcile {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountFullReconcile {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountFullReconcile {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "exchange_move_id",
-        "id",
-        "partial_reconcile_ids",
-        "reconciled_line_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountFullReconcile {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountFullReconcile::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,21 +90,16 @@ impl ::runtime::Model for AccountFullReconcile {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("exchange_move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partial_reconcile_ids", "one2many")
-            .relation("account.partial.reconcile"),
-        ::runtime::odoo::verify::FieldSpec::new("reconciled_line_ids", "one2many")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("exchange_move_id", "many2one").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("partial_reconcile_ids", "one2many").relation("account.partial.reconcile").writable(true),
+        ::runtime::FieldSpec::new("reconciled_line_ids", "one2many").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -134,13 +115,21 @@ impl ::runtime::odoo::projection::Projection for AccountFullReconcile {
 impl super::mixins::BaseModel for AccountFullReconcile {
     type Update = AccountFullReconcileUpdate;
 }
-/// Values for creating a `account.full.reconcile` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountFullReconcileCreate`]) or updating ([`AccountFullReconcileUpdate`]) `account.full.reconcile` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFullReconcileCreate {
+pub struct AccountFullReconcileValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountFullReconcileCreate {
+/// Values for creating a `account.full.reconcile` record: the constructor takes the required fields, setters add the rest.
+pub type AccountFullReconcileCreate = AccountFullReconcileValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.full.reconcile` records: only the fields set here are written.
+pub type AccountFullReconcileUpdate = AccountFullReconcileValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountFullReconcileValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -148,84 +137,38 @@ impl ::serde::Serialize for AccountFullReconcileCreate {
 impl AccountFullReconcileCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountFullReconcileCreate {
+        Self::default()
+    }
+}
+impl Default for AccountFullReconcileCreate {
+    fn default() -> Self {
+        AccountFullReconcileValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFullReconcile>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `exchange_move_id` (Exchange Move).
-    #[inline]
-    pub fn exchange_move_id(mut self, exchange_move_id: i64) -> Self {
-        self.values.set("exchange_move_id", exchange_move_id);
-        self
-    }
-    /// Set `partial_reconcile_ids` (Reconciliation Parts).
-    #[inline]
-    pub fn partial_reconcile_ids(
-        mut self,
-        partial_reconcile_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "partial_reconcile_ids",
-                partial_reconcile_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `reconciled_line_ids` (Matched Journal Items).
-    #[inline]
-    pub fn reconciled_line_ids(
-        mut self,
-        reconciled_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "reconciled_line_ids",
-                reconciled_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountFullReconcileCreate {
-    type Model = AccountFullReconcile;
-}
-/// Values for updating `account.full.reconcile` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountFullReconcileUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountFullReconcileUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountFullReconcileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountFullReconcileUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountFullReconcileUpdate {
+    fn default() -> Self {
+        AccountFullReconcileValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountFullReconcileValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountFullReconcile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountFullReconcile,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -234,117 +177,42 @@ impl AccountFullReconcileUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `exchange_move_id` (Exchange Move).
-    #[inline]
-    pub fn exchange_move_id(mut self, exchange_move_id: i64) -> Self {
-        self.values.set("exchange_move_id", exchange_move_id);
-        self
-    }
-    /// Set `partial_reconcile_ids` (Reconciliation Parts).
-    #[inline]
-    pub fn partial_reconcile_ids(
-        mut self,
-        partial_reconcile_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "partial_reconcile_ids",
-                partial_reconcile_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `reconciled_line_ids` (Matched Journal Items).
-    #[inline]
-    pub fn reconciled_line_ids(
-        mut self,
-        reconciled_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "reconciled_line_ids",
-                reconciled_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `exchange_move_id` (Exchange Move).
+        exchange_move_id: value i64;
+        /// Set `partial_reconcile_ids` (Reconciliation Parts).
+        partial_reconcile_ids: commands super::rel::AccountPartialReconcile;
+        /// Set `reconciled_line_ids` (Matched Journal Items).
+        reconciled_line_ids: commands super::rel::AccountMoveLine;
     }
 }
+impl ::runtime::CreateValues for AccountFullReconcileCreate {
+    type Model = self::AccountFullReconcile;
+}
 impl ::runtime::UpdateValues for AccountFullReconcileUpdate {
-    type Model = AccountFullReconcile;
+    type Model = self::AccountFullReconcile;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFullReconcile,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFullReconcile,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountFullReconcile,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Exchange Move (`exchange_move_id`, `many2one`).
-    #[inline]
-    pub const fn exchange_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFullReconcile,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("exchange_move_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountFullReconcile,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Reconciliation Parts (`partial_reconcile_ids`, `one2many`).
-    #[inline]
-    pub const fn partial_reconcile_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountFullReconcile,
-        super::super::rel::AccountPartialReconcile,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partial_reconcile_ids")
-    }
-    /// Matched Journal Items (`reconciled_line_ids`, `one2many`).
-    #[inline]
-    pub const fn reconciled_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountFullReconcile,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("reconciled_line_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountFullReconcile,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountFullReconcile,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountFullReconcile;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Exchange Move (`exchange_move_id`, `many2one`).
+        exchange_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Reconciliation Parts (`partial_reconcile_ids`, `one2many`).
+        partial_reconcile_ids: X2ManyField<super::super::rel::AccountPartialReconcile>;
+        /// Matched Journal Items (`reconciled_line_ids`, `one2many`).
+        reconciled_line_ids: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

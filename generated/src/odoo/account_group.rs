@@ -23,7 +23,7 @@ pub struct AccountGroup {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,7 +31,7 @@ pub struct AccountGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct AccountGroup {
     /// Parent
     ///
     /// `many2one`, to `account.group`, readonly.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountGroup>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::AccountGroup>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,30 +55,18 @@ pub struct AccountGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountGroup {
-    const FIELDS: &'static [&'static str] = &[
-        "code_prefix_end",
-        "code_prefix_start",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "parent_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountGroup {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,23 +102,18 @@ impl ::runtime::Model for AccountGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("code_prefix_end", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("code_prefix_start", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("account.group"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("code_prefix_end", "char").writable(true),
+        ::runtime::FieldSpec::new("code_prefix_start", "char").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("account.group").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -147,12 +130,17 @@ impl ::runtime::odoo::projection::Projection for AccountGroup {
 impl super::mixins::BaseModel for AccountGroup {
     type Update = AccountGroupUpdate;
 }
-/// Values for creating a `account.group` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountGroupCreate`]) or updating ([`AccountGroupUpdate`]) `account.group` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountGroupCreate {
+pub struct AccountGroupValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountGroupCreate {
+/// Values for creating a `account.group` record: the constructor takes the required fields, setters add the rest.
+pub type AccountGroupCreate = AccountGroupValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `account.group` records: only the fields set here are written.
+pub type AccountGroupUpdate = AccountGroupValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountGroupValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -160,79 +148,32 @@ impl ::serde::Serialize for AccountGroupCreate {
 impl AccountGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountGroupCreate {
+        AccountGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountGroup>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `code_prefix_end` (Code Prefix End).
-    #[inline]
-    pub fn code_prefix_end(mut self, code_prefix_end: impl Into<String>) -> Self {
-        self.values.set("code_prefix_end", code_prefix_end.into());
-        self
-    }
-    /// Set `code_prefix_start` (Code Prefix Start).
-    #[inline]
-    pub fn code_prefix_start(mut self, code_prefix_start: impl Into<String>) -> Self {
-        self.values.set("code_prefix_start", code_prefix_start.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountGroupCreate {
-    type Model = AccountGroup;
-}
-/// Values for updating `account.group` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountGroupUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountGroupUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountGroupUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountGroupUpdate {
+    fn default() -> Self {
+        AccountGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountGroupValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -241,119 +182,50 @@ impl AccountGroupUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `code_prefix_end` (Code Prefix End).
-    #[inline]
-    pub fn code_prefix_end(mut self, code_prefix_end: impl Into<String>) -> Self {
-        self.values.set("code_prefix_end", code_prefix_end.into());
-        self
-    }
-    /// Set `code_prefix_start` (Code Prefix Start).
-    #[inline]
-    pub fn code_prefix_start(mut self, code_prefix_start: impl Into<String>) -> Self {
-        self.values.set("code_prefix_start", code_prefix_start.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `code_prefix_end` (Code Prefix End).
+        code_prefix_end: into String;
+        /// Set `code_prefix_start` (Code Prefix Start).
+        code_prefix_start: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_id` (Parent).
+        parent_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountGroupCreate {
+    type Model = self::AccountGroup;
+}
 impl ::runtime::UpdateValues for AccountGroupUpdate {
-    type Model = AccountGroup;
+    type Model = self::AccountGroup;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Code Prefix End (`code_prefix_end`, `char`).
-    #[inline]
-    pub const fn code_prefix_end() -> ::runtime::odoo::fields::CharField<
-        super::AccountGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("code_prefix_end")
-    }
-    /// Code Prefix Start (`code_prefix_start`, `char`).
-    #[inline]
-    pub const fn code_prefix_start() -> ::runtime::odoo::fields::CharField<
-        super::AccountGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("code_prefix_start")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountGroup,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountGroup, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountGroup> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountGroup,
-        super::super::rel::AccountGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountGroup;
+        /// Code Prefix End (`code_prefix_end`, `char`).
+        code_prefix_end: CharField;
+        /// Code Prefix Start (`code_prefix_start`, `char`).
+        code_prefix_start: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::AccountGroup>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -31,7 +31,7 @@ pub struct AccountIncoterms {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -53,28 +53,18 @@ pub struct AccountIncoterms {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountIncoterms {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountIncoterms {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountIncoterms {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountIncoterms::default();
         while let Some(i) = r.next()? {
             match i {
@@ -106,18 +96,16 @@ impl ::runtime::Model for AccountIncoterms {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -132,12 +120,21 @@ impl ::runtime::odoo::projection::Projection for AccountIncoterms {
 impl super::mixins::BaseModel for AccountIncoterms {
     type Update = AccountIncotermsUpdate;
 }
-/// Values for creating a `account.incoterms` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountIncotermsCreate`]) or updating ([`AccountIncotermsUpdate`]) `account.incoterms` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountIncotermsCreate {
+pub struct AccountIncotermsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountIncotermsCreate {
+/// Values for creating a `account.incoterms` record: the constructor takes the required fields, setters add the rest.
+pub type AccountIncotermsCreate = AccountIncotermsValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.incoterms` records: only the fields set here are written.
+pub type AccountIncotermsUpdate = AccountIncotermsValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountIncotermsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -145,68 +142,33 @@ impl ::serde::Serialize for AccountIncotermsCreate {
 impl AccountIncotermsCreate {
     /// Takes the required fields: `code`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        AccountIncotermsCreate {
+        AccountIncotermsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountIncoterms>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountIncotermsCreate {
-    type Model = AccountIncoterms;
-}
-/// Values for updating `account.incoterms` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountIncotermsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountIncotermsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountIncotermsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountIncotermsUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountIncotermsUpdate {
+    fn default() -> Self {
+        AccountIncotermsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountIncotermsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountIncoterms>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountIncoterms>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -215,92 +177,42 @@ impl AccountIncotermsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for AccountIncotermsCreate {
+    type Model = self::AccountIncoterms;
+}
 impl ::runtime::UpdateValues for AccountIncotermsUpdate {
-    type Model = AccountIncoterms;
+    type Model = self::AccountIncoterms;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::AccountIncoterms,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::AccountIncoterms> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountIncoterms,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountIncoterms,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountIncoterms,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountIncoterms,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountIncoterms> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountIncoterms,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountIncoterms,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountIncoterms;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

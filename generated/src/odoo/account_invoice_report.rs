@@ -15,31 +15,27 @@ pub struct AccountInvoiceReport {
     /// Revenue/Expense Account
     ///
     /// `many2one`, to `account.account`, readonly.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Main Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub commercial_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub commercial_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub company_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub company_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -48,7 +44,7 @@ pub struct AccountInvoiceReport {
     ///
     /// `many2one`, to `account.fiscal.position`, readonly.
     pub fiscal_position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// ID
     ///
@@ -69,15 +65,15 @@ pub struct AccountInvoiceReport {
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub invoice_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub invoice_user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, readonly.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Move
     ///
     /// `many2one`, to `account.move`, readonly.
-    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Move Type
     ///
     /// `selection`, readonly.
@@ -87,7 +83,7 @@ pub struct AccountInvoiceReport {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Payment Status
     ///
     /// `selection`, readonly.
@@ -117,17 +113,15 @@ pub struct AccountInvoiceReport {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly.
-    pub product_categ_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
-    >,
+    pub product_categ_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, readonly.
-    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Product Quantity
     ///
     /// `float`, readonly.
@@ -141,48 +135,18 @@ pub struct AccountInvoiceReport {
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountInvoiceReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountInvoiceReport {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "commercial_partner_id",
-        "company_currency_id",
-        "company_id",
-        "country_id",
-        "currency_id",
-        "display_name",
-        "fiscal_position_id",
-        "id",
-        "inventory_value",
-        "invoice_date",
-        "invoice_date_due",
-        "invoice_user_id",
-        "journal_id",
-        "move_id",
-        "move_type",
-        "partner_id",
-        "payment_state",
-        "price_average",
-        "price_margin",
-        "price_subtotal",
-        "price_subtotal_currency",
-        "price_total",
-        "product_categ_id",
-        "product_id",
-        "product_uom_id",
-        "quantity",
-        "state",
-        "team_id",
-    ];
+impl ::runtime::__private::FromRecord for AccountInvoiceReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountInvoiceReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -254,64 +218,36 @@ impl ::runtime::Model for AccountInvoiceReport {
         "state",
         "team_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_value", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_date_due", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
-            .selection(&["out_invoice", "in_invoice", "out_refund", "in_refund"]),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_state", "selection")
-            .selection(
-                &[
-                    "not_paid",
-                    "in_payment",
-                    "paid",
-                    "partial",
-                    "reversed",
-                    "blocked",
-                    "invoicing_legacy",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("price_average", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_margin", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_subtotal_currency", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_total", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_categ_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "posted", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("commercial_partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fiscal_position_id", "many2one").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inventory_value", "float").writable(true),
+        ::runtime::FieldSpec::new("invoice_date", "date").writable(true),
+        ::runtime::FieldSpec::new("invoice_date_due", "date").writable(true),
+        ::runtime::FieldSpec::new("invoice_user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("move_id", "many2one").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("move_type", "selection").writable(true).selection(&["out_invoice", "in_invoice", "out_refund", "in_refund"]),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("payment_state", "selection").writable(true).selection(&["not_paid", "in_payment", "paid", "partial", "reversed", "blocked", "invoicing_legacy"]),
+        ::runtime::FieldSpec::new("price_average", "float").writable(true),
+        ::runtime::FieldSpec::new("price_margin", "float").writable(true),
+        ::runtime::FieldSpec::new("price_subtotal", "float").writable(true),
+        ::runtime::FieldSpec::new("price_subtotal_currency", "float").writable(true),
+        ::runtime::FieldSpec::new("price_total", "float").writable(true),
+        ::runtime::FieldSpec::new("product_categ_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["draft", "posted", "cancel"]),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -339,13 +275,21 @@ impl ::runtime::odoo::projection::Projection for AccountInvoiceReport {
 impl super::mixins::BaseModel for AccountInvoiceReport {
     type Update = AccountInvoiceReportUpdate;
 }
-/// Values for creating a `account.invoice.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountInvoiceReportCreate`]) or updating ([`AccountInvoiceReportUpdate`]) `account.invoice.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountInvoiceReportCreate {
+pub struct AccountInvoiceReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountInvoiceReportCreate {
+/// Values for creating a `account.invoice.report` record: the constructor takes the required fields, setters add the rest.
+pub type AccountInvoiceReportCreate = AccountInvoiceReportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.invoice.report` records: only the fields set here are written.
+pub type AccountInvoiceReportUpdate = AccountInvoiceReportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountInvoiceReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -353,210 +297,38 @@ impl ::serde::Serialize for AccountInvoiceReportCreate {
 impl AccountInvoiceReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountInvoiceReportCreate {
+        Self::default()
+    }
+}
+impl Default for AccountInvoiceReportCreate {
+    fn default() -> Self {
+        AccountInvoiceReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountInvoiceReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Revenue/Expense Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `commercial_partner_id` (Main Partner).
-    #[inline]
-    pub fn commercial_partner_id(mut self, commercial_partner_id: i64) -> Self {
-        self.values.set("commercial_partner_id", commercial_partner_id);
-        self
-    }
-    /// Set `company_currency_id` (Company Currency).
-    #[inline]
-    pub fn company_currency_id(mut self, company_currency_id: i64) -> Self {
-        self.values.set("company_currency_id", company_currency_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `inventory_value` (Inventory Value).
-    #[inline]
-    pub fn inventory_value(mut self, inventory_value: f64) -> Self {
-        self.values.set("inventory_value", inventory_value);
-        self
-    }
-    /// Set `invoice_date` (Invoice Date).
-    #[inline]
-    pub fn invoice_date(mut self, invoice_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date", invoice_date);
-        self
-    }
-    /// Set `invoice_date_due` (Due Date).
-    #[inline]
-    pub fn invoice_date_due(mut self, invoice_date_due: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date_due", invoice_date_due);
-        self
-    }
-    /// Set `invoice_user_id` (Salesperson).
-    #[inline]
-    pub fn invoice_user_id(mut self, invoice_user_id: i64) -> Self {
-        self.values.set("invoice_user_id", invoice_user_id);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `move_id` (Move).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `move_type` (Move Type).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_state` (Payment Status).
-    #[inline]
-    pub fn payment_state(mut self, payment_state: PaymentState) -> Self {
-        self.values.set("payment_state", payment_state);
-        self
-    }
-    /// Set `price_average` (Average Price).
-    #[inline]
-    pub fn price_average(mut self, price_average: f64) -> Self {
-        self.values.set("price_average", price_average);
-        self
-    }
-    /// Set `price_margin` (Margin).
-    #[inline]
-    pub fn price_margin(mut self, price_margin: f64) -> Self {
-        self.values.set("price_margin", price_margin);
-        self
-    }
-    /// Set `price_subtotal` (Untaxed Amount).
-    #[inline]
-    pub fn price_subtotal(mut self, price_subtotal: f64) -> Self {
-        self.values.set("price_subtotal", price_subtotal);
-        self
-    }
-    /// Set `price_subtotal_currency` (Untaxed Amount in Currency).
-    #[inline]
-    pub fn price_subtotal_currency(mut self, price_subtotal_currency: f64) -> Self {
-        self.values.set("price_subtotal_currency", price_subtotal_currency);
-        self
-    }
-    /// Set `price_total` (Total in Currency).
-    #[inline]
-    pub fn price_total(mut self, price_total: f64) -> Self {
-        self.values.set("price_total", price_total);
-        self
-    }
-    /// Set `product_categ_id` (Product Category).
-    #[inline]
-    pub fn product_categ_id(mut self, product_categ_id: i64) -> Self {
-        self.values.set("product_categ_id", product_categ_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `quantity` (Product Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `state` (Invoice Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountInvoiceReportCreate {
-    type Model = AccountInvoiceReport;
-}
-/// Values for updating `account.invoice.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountInvoiceReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountInvoiceReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountInvoiceReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountInvoiceReportUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountInvoiceReportUpdate {
+    fn default() -> Self {
+        AccountInvoiceReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountInvoiceReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountInvoiceReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountInvoiceReport,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -565,565 +337,179 @@ impl AccountInvoiceReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Revenue/Expense Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `commercial_partner_id` (Main Partner).
-    #[inline]
-    pub fn commercial_partner_id(mut self, commercial_partner_id: i64) -> Self {
-        self.values.set("commercial_partner_id", commercial_partner_id);
-        self
-    }
-    /// Set `company_currency_id` (Company Currency).
-    #[inline]
-    pub fn company_currency_id(mut self, company_currency_id: i64) -> Self {
-        self.values.set("company_currency_id", company_currency_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `inventory_value` (Inventory Value).
-    #[inline]
-    pub fn inventory_value(mut self, inventory_value: f64) -> Self {
-        self.values.set("inventory_value", inventory_value);
-        self
-    }
-    /// Set `invoice_date` (Invoice Date).
-    #[inline]
-    pub fn invoice_date(mut self, invoice_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date", invoice_date);
-        self
-    }
-    /// Set `invoice_date_due` (Due Date).
-    #[inline]
-    pub fn invoice_date_due(mut self, invoice_date_due: ::chrono::NaiveDate) -> Self {
-        self.values.set("invoice_date_due", invoice_date_due);
-        self
-    }
-    /// Set `invoice_user_id` (Salesperson).
-    #[inline]
-    pub fn invoice_user_id(mut self, invoice_user_id: i64) -> Self {
-        self.values.set("invoice_user_id", invoice_user_id);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `move_id` (Move).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `move_type` (Move Type).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_state` (Payment Status).
-    #[inline]
-    pub fn payment_state(mut self, payment_state: PaymentState) -> Self {
-        self.values.set("payment_state", payment_state);
-        self
-    }
-    /// Set `price_average` (Average Price).
-    #[inline]
-    pub fn price_average(mut self, price_average: f64) -> Self {
-        self.values.set("price_average", price_average);
-        self
-    }
-    /// Set `price_margin` (Margin).
-    #[inline]
-    pub fn price_margin(mut self, price_margin: f64) -> Self {
-        self.values.set("price_margin", price_margin);
-        self
-    }
-    /// Set `price_subtotal` (Untaxed Amount).
-    #[inline]
-    pub fn price_subtotal(mut self, price_subtotal: f64) -> Self {
-        self.values.set("price_subtotal", price_subtotal);
-        self
-    }
-    /// Set `price_subtotal_currency` (Untaxed Amount in Currency).
-    #[inline]
-    pub fn price_subtotal_currency(mut self, price_subtotal_currency: f64) -> Self {
-        self.values.set("price_subtotal_currency", price_subtotal_currency);
-        self
-    }
-    /// Set `price_total` (Total in Currency).
-    #[inline]
-    pub fn price_total(mut self, price_total: f64) -> Self {
-        self.values.set("price_total", price_total);
-        self
-    }
-    /// Set `product_categ_id` (Product Category).
-    #[inline]
-    pub fn product_categ_id(mut self, product_categ_id: i64) -> Self {
-        self.values.set("product_categ_id", product_categ_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `quantity` (Product Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `state` (Invoice Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Revenue/Expense Account).
+        account_id: value i64;
+        /// Set `commercial_partner_id` (Main Partner).
+        commercial_partner_id: value i64;
+        /// Set `company_currency_id` (Company Currency).
+        company_currency_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `fiscal_position_id` (Fiscal Position).
+        fiscal_position_id: value i64;
+        /// Set `inventory_value` (Inventory Value).
+        inventory_value: value f64;
+        /// Set `invoice_date` (Invoice Date).
+        invoice_date: value ::chrono::NaiveDate;
+        /// Set `invoice_date_due` (Due Date).
+        invoice_date_due: value ::chrono::NaiveDate;
+        /// Set `invoice_user_id` (Salesperson).
+        invoice_user_id: value i64;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `move_id` (Move).
+        move_id: value i64;
+        /// Set `move_type` (Move Type).
+        move_type: value self::MoveType;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `payment_state` (Payment Status).
+        payment_state: value self::PaymentState;
+        /// Set `price_average` (Average Price).
+        price_average: value f64;
+        /// Set `price_margin` (Margin).
+        price_margin: value f64;
+        /// Set `price_subtotal` (Untaxed Amount).
+        price_subtotal: value f64;
+        /// Set `price_subtotal_currency` (Untaxed Amount in Currency).
+        price_subtotal_currency: value f64;
+        /// Set `price_total` (Total in Currency).
+        price_total: value f64;
+        /// Set `product_categ_id` (Product Category).
+        product_categ_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_id` (Unit of Measure).
+        product_uom_id: value i64;
+        /// Set `quantity` (Product Quantity).
+        quantity: value f64;
+        /// Set `state` (Invoice Status).
+        state: value self::State;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountInvoiceReportCreate {
+    type Model = self::AccountInvoiceReport;
+}
 impl ::runtime::UpdateValues for AccountInvoiceReportUpdate {
-    type Model = AccountInvoiceReport;
+    type Model = self::AccountInvoiceReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Revenue/Expense Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Main Partner (`commercial_partner_id`, `many2one`).
-    #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountInvoiceReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Fiscal Position (`fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountInvoiceReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inventory Value (`inventory_value`, `float`).
-    #[inline]
-    pub const fn inventory_value() -> ::runtime::odoo::fields::NumField<
-        super::AccountInvoiceReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("inventory_value")
-    }
-    /// Invoice Date (`invoice_date`, `date`).
-    #[inline]
-    pub const fn invoice_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountInvoiceReport,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("invoice_date")
-    }
-    /// Due Date (`invoice_date_due`, `date`).
-    #[inline]
-    pub const fn invoice_date_due() -> ::runtime::odoo::fields::DateField<
-        super::AccountInvoiceReport,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("invoice_date_due")
-    }
-    /// Salesperson (`invoice_user_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_user_id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Move (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("move_id")
-    }
-    /// Move Type (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountInvoiceReport,
-        super::MoveType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("move_type")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Payment Status (`payment_state`, `selection`).
-    #[inline]
-    pub const fn payment_state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountInvoiceReport,
-        super::PaymentState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_state")
-    }
-    /// Average Price (`price_average`, `float`).
-    #[inline]
-    pub const fn price_average() -> ::runtime::odoo::fields::NumField<
-        super::AccountInvoiceReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_average")
-    }
-    /// Margin (`price_margin`, `float`).
-    #[inline]
-    pub const fn price_margin() -> ::runtime::odoo::fields::NumField<
-        super::AccountInvoiceReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_margin")
-    }
-    /// Untaxed Amount (`price_subtotal`, `float`).
-    #[inline]
-    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
-        super::AccountInvoiceReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_subtotal")
-    }
-    /// Untaxed Amount in Currency (`price_subtotal_currency`, `float`).
-    #[inline]
-    pub const fn price_subtotal_currency() -> ::runtime::odoo::fields::NumField<
-        super::AccountInvoiceReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_subtotal_currency")
-    }
-    /// Total in Currency (`price_total`, `float`).
-    #[inline]
-    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
-        super::AccountInvoiceReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_total")
-    }
-    /// Product Category (`product_categ_id`, `many2one`).
-    #[inline]
-    pub const fn product_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_categ_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Product Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::AccountInvoiceReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Invoice Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountInvoiceReport,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountInvoiceReport,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
+    ::runtime::__private::field_handles! {
+        super::AccountInvoiceReport;
+        /// Revenue/Expense Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Main Partner (`commercial_partner_id`, `many2one`).
+        commercial_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fiscal Position (`fiscal_position_id`, `many2one`).
+        fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inventory Value (`inventory_value`, `float`).
+        inventory_value: NumField<f64>;
+        /// Invoice Date (`invoice_date`, `date`).
+        invoice_date: DateField<::chrono::NaiveDate>;
+        /// Due Date (`invoice_date_due`, `date`).
+        invoice_date_due: DateField<::chrono::NaiveDate>;
+        /// Salesperson (`invoice_user_id`, `many2one`).
+        invoice_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Move (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Move Type (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Payment Status (`payment_state`, `selection`).
+        payment_state: SelectionField<super::PaymentState>;
+        /// Average Price (`price_average`, `float`).
+        price_average: NumField<f64>;
+        /// Margin (`price_margin`, `float`).
+        price_margin: NumField<f64>;
+        /// Untaxed Amount (`price_subtotal`, `float`).
+        price_subtotal: NumField<f64>;
+        /// Untaxed Amount in Currency (`price_subtotal_currency`, `float`).
+        price_subtotal_currency: NumField<f64>;
+        /// Total in Currency (`price_total`, `float`).
+        price_total: NumField<f64>;
+        /// Product Category (`product_categ_id`, `many2one`).
+        product_categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Product Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Invoice Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
     }
 }
-/// Values of `move_type` (Move Type) on `account.invoice.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// Customer Invoice (`out_invoice`)
-    OutInvoice,
-    /// Vendor Bill (`in_invoice`)
-    InInvoice,
-    /// Customer Credit Note (`out_refund`)
-    OutRefund,
-    /// Vendor Credit Note (`in_refund`)
-    InRefund,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &[
-        "out_invoice",
-        "in_invoice",
-        "out_refund",
-        "in_refund",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "out_invoice" => MoveType::OutInvoice,
-            "in_invoice" => MoveType::InInvoice,
-            "out_refund" => MoveType::OutRefund,
-            "in_refund" => MoveType::InRefund,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::OutInvoice => "out_invoice",
-            MoveType::InInvoice => "in_invoice",
-            MoveType::OutRefund => "out_refund",
-            MoveType::InRefund => "in_refund",
-            MoveType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `move_type` (Move Type) on `account.invoice.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// Customer Invoice (`out_invoice`)
+        OutInvoice = "out_invoice",
+        /// Vendor Bill (`in_invoice`)
+        InInvoice = "in_invoice",
+        /// Customer Credit Note (`out_refund`)
+        OutRefund = "out_refund",
+        /// Vendor Credit Note (`in_refund`)
+        InRefund = "in_refund",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `payment_state` (Payment Status) on `account.invoice.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentState {
+        /// Not Paid (`not_paid`)
+        NotPaid = "not_paid",
+        /// In Payment (`in_payment`)
+        InPayment = "in_payment",
+        /// Paid (`paid`)
+        Paid = "paid",
+        /// Partially Paid (`partial`)
+        Partial = "partial",
+        /// Reversed (`reversed`)
+        Reversed = "reversed",
+        /// Blocked (`blocked`)
+        Blocked = "blocked",
+        /// Invoicing App Legacy (`invoicing_legacy`)
+        InvoicingLegacy = "invoicing_legacy",
     }
 }
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_state` (Payment Status) on `account.invoice.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentState {
-    /// Not Paid (`not_paid`)
-    NotPaid,
-    /// In Payment (`in_payment`)
-    InPayment,
-    /// Paid (`paid`)
-    Paid,
-    /// Partially Paid (`partial`)
-    Partial,
-    /// Reversed (`reversed`)
-    Reversed,
-    /// Blocked (`blocked`)
-    Blocked,
-    /// Invoicing App Legacy (`invoicing_legacy`)
-    InvoicingLegacy,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentState {
-    const VALUES: &'static [&'static str] = &[
-        "not_paid",
-        "in_payment",
-        "paid",
-        "partial",
-        "reversed",
-        "blocked",
-        "invoicing_legacy",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_paid" => PaymentState::NotPaid,
-            "in_payment" => PaymentState::InPayment,
-            "paid" => PaymentState::Paid,
-            "partial" => PaymentState::Partial,
-            "reversed" => PaymentState::Reversed,
-            "blocked" => PaymentState::Blocked,
-            "invoicing_legacy" => PaymentState::InvoicingLegacy,
-            other => PaymentState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentState::NotPaid => "not_paid",
-            PaymentState::InPayment => "in_payment",
-            PaymentState::Paid => "paid",
-            PaymentState::Partial => "partial",
-            PaymentState::Reversed => "reversed",
-            PaymentState::Blocked => "blocked",
-            PaymentState::InvoicingLegacy => "invoicing_legacy",
-            PaymentState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Invoice Status) on `account.invoice.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Open (`posted`)
-    Posted,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "posted", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "posted" => State::Posted,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Posted => "posted",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Invoice Status) on `account.invoice.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Open (`posted`)
+        Posted = "posted",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

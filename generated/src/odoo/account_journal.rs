@@ -21,19 +21,19 @@ pub struct AccountJournal {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::Computed<Option<String>>,
     /// Allowed accounts
     ///
     /// `many2many`, to `account.account`.
-    pub account_control_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccount>,
+    pub account_control_ids: ::runtime::X2Many<super::rel::AccountAccount>,
     /// Accounting Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accounting_date())`.
-    pub accounting_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub accounting_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Active
     ///
     /// Set active to false to hide the Journal without removing it.
@@ -45,17 +45,15 @@ pub struct AccountJournal {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -63,7 +61,7 @@ pub struct AccountJournal {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -71,13 +69,13 @@ pub struct AccountJournal {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -90,34 +88,34 @@ pub struct AccountJournal {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Default Values
     ///
@@ -130,17 +128,15 @@ pub struct AccountJournal {
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
     /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
-    pub alias_domain: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub alias_domain: ::runtime::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Email Alias
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
-    pub alias_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub alias_email: ::runtime::Computed<Option<String>>,
     /// Alias
     ///
     /// Send one separate email for each invoice.
@@ -150,7 +146,7 @@ pub struct AccountJournal {
     /// Only PDF and XML files will be interpreted by Odoo
     ///
     /// `many2one`, to `mail.alias`.
-    pub alias_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailAlias>>,
+    pub alias_id: Option<::runtime::Many2One<super::rel::MailAlias>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -164,8 +160,8 @@ pub struct AccountJournal {
     /// Available Payment Method
     ///
     /// `many2many`, to `account.payment.method`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_ids())`.
-    pub available_payment_method_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentMethod>,
+    pub available_payment_method_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountPaymentMethod>,
     >,
     /// Account Number
     ///
@@ -174,13 +170,11 @@ pub struct AccountJournal {
     /// Bank Account
     ///
     /// `many2one`, to `res.partner.bank`.
-    pub bank_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
-    >,
+    pub bank_account_id: Option<::runtime::Many2One<super::rel::ResPartnerBank>>,
     /// Bank
     ///
     /// `many2one`, to `res.bank`, related `bank_account_id.bank_id`, not stored.
-    pub bank_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResBank>>,
+    pub bank_id: Option<::runtime::Many2One<super::rel::ResBank>>,
     /// Bank Feeds
     ///
     /// Defines how the bank statements will be registered
@@ -204,20 +198,18 @@ pub struct AccountJournal {
     /// Company related to this journal
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Account Holder
     ///
     /// `many2one`, to `res.partner`, readonly, related `company_id.partner_id`, not stored.
-    pub company_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub company_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -225,31 +217,29 @@ pub struct AccountJournal {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// The currency used to enter statement
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Current Statement Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_statement_balance())`.
-    pub current_statement_balance: ::runtime::odoo::wire::Computed<f64>,
+    pub current_statement_balance: ::runtime::Computed<f64>,
     /// Default Account
     ///
     /// `many2one`, to `account.account`.
-    pub default_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub default_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Default Account Type
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_account_type())`.
-    pub default_account_type: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub default_account_type: ::runtime::Computed<Option<String>>,
     /// Display Alias Fields
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_alias_fields())`.
-    pub display_alias_fields: ::runtime::odoo::wire::Computed<bool>,
+    pub display_alias_fields: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -257,31 +247,31 @@ pub struct AccountJournal {
     /// Entries Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::entries_count())`.
-    pub entries_count: ::runtime::odoo::wire::Computed<i64>,
+    pub entries_count: ::runtime::Computed<i64>,
     /// Has Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_entries())`.
-    pub has_entries: ::runtime::odoo::wire::Computed<bool>,
+    pub has_entries: ::runtime::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Has Posted Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_posted_entries())`.
-    pub has_posted_entries: ::runtime::odoo::wire::Computed<bool>,
+    pub has_posted_entries: ::runtime::Computed<bool>,
     /// Has Sequence Holes
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sequence_holes())`.
-    pub has_sequence_holes: ::runtime::odoo::wire::Computed<bool>,
+    pub has_sequence_holes: ::runtime::Computed<bool>,
     /// Has Statement Lines
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_statement_lines())`.
-    pub has_statement_lines: ::runtime::odoo::wire::Computed<bool>,
+    pub has_statement_lines: ::runtime::Computed<bool>,
     /// Unhashed Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_unhashed_entries())`.
-    pub has_unhashed_entries: ::runtime::odoo::wire::Computed<bool>,
+    pub has_unhashed_entries: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -294,7 +284,7 @@ pub struct AccountJournal {
     /// SEPA Direct Debit: Get paid in the SEPA zone thanks to a mandate your partner will have granted to you. Module account_sepa is necessary.
     ///
     /// `one2many`, to `account.payment.method.line` (inverse `journal_id`), computed.
-    pub inbound_payment_method_line_ids: ::runtime::odoo::wire::X2Many<
+    pub inbound_payment_method_line_ids: ::runtime::X2Many<
         super::rel::AccountPaymentMethodLine,
     >,
     /// Communication Standard
@@ -316,101 +306,95 @@ pub struct AccountJournal {
     /// Ledger Group
     ///
     /// `many2many`, to `account.journal.group`.
-    pub journal_group_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountJournalGroup,
-    >,
+    pub journal_group_ids: ::runtime::X2Many<super::rel::AccountJournalGroup>,
     /// Json Activity Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_activity_data())`.
-    pub json_activity_data: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub json_activity_data: ::runtime::Computed<Option<String>>,
     /// Kanban Dashboard
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard())`.
-    pub kanban_dashboard: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub kanban_dashboard: ::runtime::Computed<Option<String>>,
     /// Kanban Dashboard Graph
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard_graph())`.
-    pub kanban_dashboard_graph: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub kanban_dashboard_graph: ::runtime::Computed<Option<String>>,
     /// Last Statement
     ///
     /// `many2one`, to `account.bank.statement`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_statement_id())`.
-    pub last_statement_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountBankStatement>>,
+    pub last_statement_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountBankStatement>>,
     >,
     /// Loss Account
     ///
     /// Used to register a loss when the ending balance of a cash register differs from what the system computes
     ///
     /// `many2one`, to `account.account`.
-    pub loss_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub loss_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Journal Name
     ///
     /// `char`, required.
@@ -422,7 +406,7 @@ pub struct AccountJournal {
     /// SEPA Credit Transfer: Pay in the SEPA zone by submitting a SEPA Credit Transfer file to your bank. Module account_sepa is necessary.
     ///
     /// `one2many`, to `account.payment.method.line` (inverse `journal_id`), computed.
-    pub outbound_payment_method_line_ids: ::runtime::odoo::wire::X2Many<
+    pub outbound_payment_method_line_ids: ::runtime::X2Many<
         super::rel::AccountPaymentMethodLine,
     >,
     /// Dedicated Payment Sequence
@@ -436,15 +420,13 @@ pub struct AccountJournal {
     /// Used to register a profit when the ending balance of a cash register differs from what the system computes
     ///
     /// `many2one`, to `account.account`.
-    pub profit_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub profit_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Dedicated Credit Note Sequence
     ///
     /// Check this box if you don't want to share the same sequence for invoices and credit notes made from this journal
@@ -460,7 +442,7 @@ pub struct AccountJournal {
     /// Selected Payment Method Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selected_payment_method_codes())`.
-    pub selected_payment_method_codes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub selected_payment_method_codes: ::runtime::Computed<Option<String>>,
     /// Sequence
     ///
     /// Used to order Journals in the dashboard view
@@ -487,9 +469,7 @@ pub struct AccountJournal {
     /// Bank statements transactions will be posted on the suspense account until the final reconciliation allowing finding the right account.
     ///
     /// `many2one`, to `account.account`, computed.
-    pub suspense_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub suspense_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Type
     ///
     /// Select 'Sale' for customer invoices journals.
@@ -506,7 +486,7 @@ pub struct AccountJournal {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -514,104 +494,20 @@ pub struct AccountJournal {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountJournal {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountJournal {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "access_url",
-        "access_warning",
-        "account_control_ids",
-        "accounting_date",
-        "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "alias_defaults",
-        "alias_domain",
-        "alias_domain_id",
-        "alias_email",
-        "alias_id",
-        "alias_name",
-        "autocheck_on_post",
-        "available_payment_method_ids",
-        "bank_acc_number",
-        "bank_account_id",
-        "bank_id",
-        "bank_statements_source",
-        "code",
-        "color",
-        "company_id",
-        "company_partner_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "current_statement_balance",
-        "default_account_id",
-        "default_account_type",
-        "display_alias_fields",
-        "display_name",
-        "entries_count",
-        "has_entries",
-        "has_message",
-        "has_posted_entries",
-        "has_sequence_holes",
-        "has_statement_lines",
-        "has_unhashed_entries",
-        "id",
-        "inbound_payment_method_line_ids",
-        "invoice_reference_model",
-        "invoice_reference_type",
-        "journal_group_ids",
-        "json_activity_data",
-        "kanban_dashboard",
-        "kanban_dashboard_graph",
-        "last_statement_id",
-        "loss_account_id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "my_activity_date_deadline",
-        "name",
-        "outbound_payment_method_line_ids",
-        "payment_sequence",
-        "profit_account_id",
-        "rating_ids",
-        "refund_sequence",
-        "restrict_mode_hash_table",
-        "selected_payment_method_codes",
-        "sequence",
-        "sequence_override_regex",
-        "show_on_dashboard",
-        "suspense_account_id",
-        "type",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountJournal {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        85,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountJournal::default();
         while let Some(i) = r.next()? {
             match i {
@@ -797,154 +693,92 @@ impl ::runtime::Model for AccountJournal {
         "my_activity_date_deadline",
         "selected_payment_method_codes",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("account_control_ids", "many2many")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("accounting_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("alias_defaults", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_id", "many2one")
-            .relation("mail.alias"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("autocheck_on_post", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "available_payment_method_ids",
-                "many2many",
-            )
-            .relation("account.payment.method"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_acc_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_account_id", "many2one")
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_id", "many2one")
-            .relation("res.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_statements_source", "selection")
-            .selection(&["undefined"]),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("current_statement_balance", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("default_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("default_account_type", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_alias_fields", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("entries_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("has_entries", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_posted_entries", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_sequence_holes", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_statement_lines", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_unhashed_entries", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "inbound_payment_method_line_ids",
-                "one2many",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_reference_model", "selection")
-            .required()
-            .selection(&["odoo", "euro"]),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_reference_type", "selection")
-            .required()
-            .selection(&["none", "partner", "invoice"]),
-        ::runtime::odoo::verify::FieldSpec::new("journal_group_ids", "many2many")
-            .relation("account.journal.group"),
-        ::runtime::odoo::verify::FieldSpec::new("json_activity_data", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("kanban_dashboard", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("kanban_dashboard_graph", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("last_statement_id", "many2one")
-            .relation("account.bank.statement"),
-        ::runtime::odoo::verify::FieldSpec::new("loss_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "outbound_payment_method_line_ids",
-                "one2many",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_sequence", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("profit_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("refund_sequence", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("restrict_mode_hash_table", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("selected_payment_method_codes", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence_override_regex", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("show_on_dashboard", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("suspense_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .required()
-            .selection(&["sale", "purchase", "cash", "bank", "credit", "general"]),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("access_url", "char"),
+        ::runtime::FieldSpec::new("access_warning", "text"),
+        ::runtime::FieldSpec::new("account_control_ids", "many2many").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("accounting_date", "date"),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("alias_defaults", "text"),
+        ::runtime::FieldSpec::new("alias_domain", "char"),
+        ::runtime::FieldSpec::new("alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("alias_email", "char"),
+        ::runtime::FieldSpec::new("alias_id", "many2one").relation("mail.alias").writable(true),
+        ::runtime::FieldSpec::new("alias_name", "char").writable(true),
+        ::runtime::FieldSpec::new("autocheck_on_post", "boolean").writable(true),
+        ::runtime::FieldSpec::new("available_payment_method_ids", "many2many").relation("account.payment.method"),
+        ::runtime::FieldSpec::new("bank_acc_number", "char").writable(true),
+        ::runtime::FieldSpec::new("bank_account_id", "many2one").relation("res.partner.bank").writable(true),
+        ::runtime::FieldSpec::new("bank_id", "many2one").relation("res.bank").writable(true),
+        ::runtime::FieldSpec::new("bank_statements_source", "selection").writable(true).selection(&["undefined"]),
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("company_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("current_statement_balance", "monetary"),
+        ::runtime::FieldSpec::new("default_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("default_account_type", "char"),
+        ::runtime::FieldSpec::new("display_alias_fields", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("entries_count", "integer"),
+        ::runtime::FieldSpec::new("has_entries", "boolean"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("has_posted_entries", "boolean"),
+        ::runtime::FieldSpec::new("has_sequence_holes", "boolean"),
+        ::runtime::FieldSpec::new("has_statement_lines", "boolean"),
+        ::runtime::FieldSpec::new("has_unhashed_entries", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inbound_payment_method_line_ids", "one2many").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("invoice_reference_model", "selection").required().writable(true).selection(&["odoo", "euro"]),
+        ::runtime::FieldSpec::new("invoice_reference_type", "selection").required().writable(true).selection(&["none", "partner", "invoice"]),
+        ::runtime::FieldSpec::new("journal_group_ids", "many2many").relation("account.journal.group").writable(true),
+        ::runtime::FieldSpec::new("json_activity_data", "text"),
+        ::runtime::FieldSpec::new("kanban_dashboard", "text"),
+        ::runtime::FieldSpec::new("kanban_dashboard_graph", "text"),
+        ::runtime::FieldSpec::new("last_statement_id", "many2one").relation("account.bank.statement"),
+        ::runtime::FieldSpec::new("loss_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("outbound_payment_method_line_ids", "one2many").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("payment_sequence", "boolean").writable(true),
+        ::runtime::FieldSpec::new("profit_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("refund_sequence", "boolean").writable(true),
+        ::runtime::FieldSpec::new("restrict_mode_hash_table", "boolean").writable(true),
+        ::runtime::FieldSpec::new("selected_payment_method_codes", "char"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("sequence_override_regex", "text").writable(true),
+        ::runtime::FieldSpec::new("show_on_dashboard", "boolean").writable(true),
+        ::runtime::FieldSpec::new("suspense_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("type", "selection").required().writable(true).selection(&["sale", "purchase", "cash", "bank", "credit", "general"]),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1357,12 +1191,17 @@ impl super::mixins::BaseModel for AccountJournal {
 impl super::mixins::MailActivityMixin for AccountJournal {}
 impl super::mixins::MailThread for AccountJournal {}
 impl super::mixins::PortalMixin for AccountJournal {}
-/// Values for creating a `account.journal` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountJournalCreate`]) or updating ([`AccountJournalUpdate`]) `account.journal` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountJournalCreate {
+pub struct AccountJournalValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountJournalCreate {
+/// Values for creating a `account.journal` record: the constructor takes the required fields, setters add the rest.
+pub type AccountJournalCreate = AccountJournalValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `account.journal` records: only the fields set here are written.
+pub type AccountJournalUpdate = AccountJournalValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountJournalValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1370,384 +1209,40 @@ impl ::serde::Serialize for AccountJournalCreate {
 impl AccountJournalCreate {
     /// Takes the required fields: `invoice_reference_model`, `invoice_reference_type`, `name`, `type` (readonly, computed and x2many fields are left out).
     pub fn new(
-        invoice_reference_model: InvoiceReferenceModel,
-        invoice_reference_type: InvoiceReferenceType,
+        invoice_reference_model: self::InvoiceReferenceModel,
+        invoice_reference_type: self::InvoiceReferenceType,
         name: impl Into<String>,
-        r#type: Type,
+        r#type: self::Type,
     ) -> Self {
-        AccountJournalCreate {
+        AccountJournalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .invoice_reference_model(invoice_reference_model)
             .invoice_reference_type(invoice_reference_type)
             .name(name)
             .r#type(r#type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountJournal>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `account_control_ids` (Allowed accounts).
-    #[inline]
-    pub fn account_control_ids(
-        mut self,
-        account_control_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccount>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "account_control_ids",
-                account_control_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_id` (Alias).
-    #[inline]
-    pub fn alias_id(mut self, alias_id: i64) -> Self {
-        self.values.set("alias_id", alias_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-    /// Set `autocheck_on_post` (Auto-Check on Post).
-    #[inline]
-    pub fn autocheck_on_post(mut self, autocheck_on_post: bool) -> Self {
-        self.values.set("autocheck_on_post", autocheck_on_post);
-        self
-    }
-    /// Set `bank_acc_number` (Account Number).
-    #[inline]
-    pub fn bank_acc_number(mut self, bank_acc_number: impl Into<String>) -> Self {
-        self.values.set("bank_acc_number", bank_acc_number.into());
-        self
-    }
-    /// Set `bank_account_id` (Bank Account).
-    #[inline]
-    pub fn bank_account_id(mut self, bank_account_id: i64) -> Self {
-        self.values.set("bank_account_id", bank_account_id);
-        self
-    }
-    /// Set `bank_id` (Bank).
-    #[inline]
-    pub fn bank_id(mut self, bank_id: i64) -> Self {
-        self.values.set("bank_id", bank_id);
-        self
-    }
-    /// Set `bank_statements_source` (Bank Feeds).
-    #[inline]
-    pub fn bank_statements_source(
-        mut self,
-        bank_statements_source: BankStatementsSource,
-    ) -> Self {
-        self.values.set("bank_statements_source", bank_statements_source);
-        self
-    }
-    /// Set `code` (Short Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `default_account_id` (Default Account).
-    #[inline]
-    pub fn default_account_id(mut self, default_account_id: i64) -> Self {
-        self.values.set("default_account_id", default_account_id);
-        self
-    }
-    /// Set `inbound_payment_method_line_ids` (Inbound Payment Methods).
-    #[inline]
-    pub fn inbound_payment_method_line_ids(
-        mut self,
-        inbound_payment_method_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentMethodLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "inbound_payment_method_line_ids",
-                inbound_payment_method_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `invoice_reference_model` (Communication Standard).
-    #[inline]
-    pub fn invoice_reference_model(
-        mut self,
-        invoice_reference_model: InvoiceReferenceModel,
-    ) -> Self {
-        self.values.set("invoice_reference_model", invoice_reference_model);
-        self
-    }
-    /// Set `invoice_reference_type` (Communication Type).
-    #[inline]
-    pub fn invoice_reference_type(
-        mut self,
-        invoice_reference_type: InvoiceReferenceType,
-    ) -> Self {
-        self.values.set("invoice_reference_type", invoice_reference_type);
-        self
-    }
-    /// Set `journal_group_ids` (Ledger Group).
-    #[inline]
-    pub fn journal_group_ids(
-        mut self,
-        journal_group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournalGroup>,
-        >,
-    ) -> Self {
-        self.values
-            .set("journal_group_ids", journal_group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `loss_account_id` (Loss Account).
-    #[inline]
-    pub fn loss_account_id(mut self, loss_account_id: i64) -> Self {
-        self.values.set("loss_account_id", loss_account_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Journal Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `outbound_payment_method_line_ids` (Outbound Payment Methods).
-    #[inline]
-    pub fn outbound_payment_method_line_ids(
-        mut self,
-        outbound_payment_method_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentMethodLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "outbound_payment_method_line_ids",
-                outbound_payment_method_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `payment_sequence` (Dedicated Payment Sequence).
-    #[inline]
-    pub fn payment_sequence(mut self, payment_sequence: bool) -> Self {
-        self.values.set("payment_sequence", payment_sequence);
-        self
-    }
-    /// Set `profit_account_id` (Profit Account).
-    #[inline]
-    pub fn profit_account_id(mut self, profit_account_id: i64) -> Self {
-        self.values.set("profit_account_id", profit_account_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `refund_sequence` (Dedicated Credit Note Sequence).
-    #[inline]
-    pub fn refund_sequence(mut self, refund_sequence: bool) -> Self {
-        self.values.set("refund_sequence", refund_sequence);
-        self
-    }
-    /// Set `restrict_mode_hash_table` (Secure Posted Entries with Hash).
-    #[inline]
-    pub fn restrict_mode_hash_table(mut self, restrict_mode_hash_table: bool) -> Self {
-        self.values.set("restrict_mode_hash_table", restrict_mode_hash_table);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sequence_override_regex` (Sequence Override Regex).
-    #[inline]
-    pub fn sequence_override_regex(
-        mut self,
-        sequence_override_regex: impl Into<String>,
-    ) -> Self {
-        self.values.set("sequence_override_regex", sequence_override_regex.into());
-        self
-    }
-    /// Set `show_on_dashboard` (Show journal on dashboard).
-    #[inline]
-    pub fn show_on_dashboard(mut self, show_on_dashboard: bool) -> Self {
-        self.values.set("show_on_dashboard", show_on_dashboard);
-        self
-    }
-    /// Set `suspense_account_id` (Suspense Account).
-    #[inline]
-    pub fn suspense_account_id(mut self, suspense_account_id: i64) -> Self {
-        self.values.set("suspense_account_id", suspense_account_id);
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountJournalCreate {
-    type Model = AccountJournal;
-}
-/// Values for updating `account.journal` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountJournalUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountJournalUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountJournalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountJournalUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountJournalUpdate {
+    fn default() -> Self {
+        AccountJournalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountJournalValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountJournal>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountJournal>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1756,1231 +1251,344 @@ impl AccountJournalUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `account_control_ids` (Allowed accounts).
-    #[inline]
-    pub fn account_control_ids(
-        mut self,
-        account_control_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccount>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "account_control_ids",
-                account_control_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_id` (Alias).
-    #[inline]
-    pub fn alias_id(mut self, alias_id: i64) -> Self {
-        self.values.set("alias_id", alias_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-    /// Set `autocheck_on_post` (Auto-Check on Post).
-    #[inline]
-    pub fn autocheck_on_post(mut self, autocheck_on_post: bool) -> Self {
-        self.values.set("autocheck_on_post", autocheck_on_post);
-        self
-    }
-    /// Set `bank_acc_number` (Account Number).
-    #[inline]
-    pub fn bank_acc_number(mut self, bank_acc_number: impl Into<String>) -> Self {
-        self.values.set("bank_acc_number", bank_acc_number.into());
-        self
-    }
-    /// Set `bank_account_id` (Bank Account).
-    #[inline]
-    pub fn bank_account_id(mut self, bank_account_id: i64) -> Self {
-        self.values.set("bank_account_id", bank_account_id);
-        self
-    }
-    /// Set `bank_id` (Bank).
-    #[inline]
-    pub fn bank_id(mut self, bank_id: i64) -> Self {
-        self.values.set("bank_id", bank_id);
-        self
-    }
-    /// Set `bank_statements_source` (Bank Feeds).
-    #[inline]
-    pub fn bank_statements_source(
-        mut self,
-        bank_statements_source: BankStatementsSource,
-    ) -> Self {
-        self.values.set("bank_statements_source", bank_statements_source);
-        self
-    }
-    /// Set `code` (Short Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `default_account_id` (Default Account).
-    #[inline]
-    pub fn default_account_id(mut self, default_account_id: i64) -> Self {
-        self.values.set("default_account_id", default_account_id);
-        self
-    }
-    /// Set `inbound_payment_method_line_ids` (Inbound Payment Methods).
-    #[inline]
-    pub fn inbound_payment_method_line_ids(
-        mut self,
-        inbound_payment_method_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentMethodLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "inbound_payment_method_line_ids",
-                inbound_payment_method_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `invoice_reference_model` (Communication Standard).
-    #[inline]
-    pub fn invoice_reference_model(
-        mut self,
-        invoice_reference_model: InvoiceReferenceModel,
-    ) -> Self {
-        self.values.set("invoice_reference_model", invoice_reference_model);
-        self
-    }
-    /// Set `invoice_reference_type` (Communication Type).
-    #[inline]
-    pub fn invoice_reference_type(
-        mut self,
-        invoice_reference_type: InvoiceReferenceType,
-    ) -> Self {
-        self.values.set("invoice_reference_type", invoice_reference_type);
-        self
-    }
-    /// Set `journal_group_ids` (Ledger Group).
-    #[inline]
-    pub fn journal_group_ids(
-        mut self,
-        journal_group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournalGroup>,
-        >,
-    ) -> Self {
-        self.values
-            .set("journal_group_ids", journal_group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `loss_account_id` (Loss Account).
-    #[inline]
-    pub fn loss_account_id(mut self, loss_account_id: i64) -> Self {
-        self.values.set("loss_account_id", loss_account_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Journal Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `outbound_payment_method_line_ids` (Outbound Payment Methods).
-    #[inline]
-    pub fn outbound_payment_method_line_ids(
-        mut self,
-        outbound_payment_method_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentMethodLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "outbound_payment_method_line_ids",
-                outbound_payment_method_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `payment_sequence` (Dedicated Payment Sequence).
-    #[inline]
-    pub fn payment_sequence(mut self, payment_sequence: bool) -> Self {
-        self.values.set("payment_sequence", payment_sequence);
-        self
-    }
-    /// Set `profit_account_id` (Profit Account).
-    #[inline]
-    pub fn profit_account_id(mut self, profit_account_id: i64) -> Self {
-        self.values.set("profit_account_id", profit_account_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `refund_sequence` (Dedicated Credit Note Sequence).
-    #[inline]
-    pub fn refund_sequence(mut self, refund_sequence: bool) -> Self {
-        self.values.set("refund_sequence", refund_sequence);
-        self
-    }
-    /// Set `restrict_mode_hash_table` (Secure Posted Entries with Hash).
-    #[inline]
-    pub fn restrict_mode_hash_table(mut self, restrict_mode_hash_table: bool) -> Self {
-        self.values.set("restrict_mode_hash_table", restrict_mode_hash_table);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sequence_override_regex` (Sequence Override Regex).
-    #[inline]
-    pub fn sequence_override_regex(
-        mut self,
-        sequence_override_regex: impl Into<String>,
-    ) -> Self {
-        self.values.set("sequence_override_regex", sequence_override_regex.into());
-        self
-    }
-    /// Set `show_on_dashboard` (Show journal on dashboard).
-    #[inline]
-    pub fn show_on_dashboard(mut self, show_on_dashboard: bool) -> Self {
-        self.values.set("show_on_dashboard", show_on_dashboard);
-        self
-    }
-    /// Set `suspense_account_id` (Suspense Account).
-    #[inline]
-    pub fn suspense_account_id(mut self, suspense_account_id: i64) -> Self {
-        self.values.set("suspense_account_id", suspense_account_id);
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `account_control_ids` (Allowed accounts).
+        account_control_ids: commands super::rel::AccountAccount;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `alias_domain_id` (Alias Domain).
+        alias_domain_id: value i64;
+        /// Set `alias_id` (Alias).
+        alias_id: value i64;
+        /// Set `alias_name` (Alias Name).
+        alias_name: into String;
+        /// Set `autocheck_on_post` (Auto-Check on Post).
+        autocheck_on_post: value bool;
+        /// Set `bank_acc_number` (Account Number).
+        bank_acc_number: into String;
+        /// Set `bank_account_id` (Bank Account).
+        bank_account_id: value i64;
+        /// Set `bank_id` (Bank).
+        bank_id: value i64;
+        /// Set `bank_statements_source` (Bank Feeds).
+        bank_statements_source: value self::BankStatementsSource;
+        /// Set `code` (Short Code).
+        code: into String;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `default_account_id` (Default Account).
+        default_account_id: value i64;
+        /// Set `inbound_payment_method_line_ids` (Inbound Payment Methods).
+        inbound_payment_method_line_ids: commands super::rel::AccountPaymentMethodLine;
+        /// Set `invoice_reference_model` (Communication Standard).
+        invoice_reference_model: value self::InvoiceReferenceModel;
+        /// Set `invoice_reference_type` (Communication Type).
+        invoice_reference_type: value self::InvoiceReferenceType;
+        /// Set `journal_group_ids` (Ledger Group).
+        journal_group_ids: commands super::rel::AccountJournalGroup;
+        /// Set `loss_account_id` (Loss Account).
+        loss_account_id: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Journal Name).
+        name: into String;
+        /// Set `outbound_payment_method_line_ids` (Outbound Payment Methods).
+        outbound_payment_method_line_ids: commands super::rel::AccountPaymentMethodLine;
+        /// Set `payment_sequence` (Dedicated Payment Sequence).
+        payment_sequence: value bool;
+        /// Set `profit_account_id` (Profit Account).
+        profit_account_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `refund_sequence` (Dedicated Credit Note Sequence).
+        refund_sequence: value bool;
+        /// Set `restrict_mode_hash_table` (Secure Posted Entries with Hash).
+        restrict_mode_hash_table: value bool;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `sequence_override_regex` (Sequence Override Regex).
+        sequence_override_regex: into String;
+        /// Set `show_on_dashboard` (Show journal on dashboard).
+        show_on_dashboard: value bool;
+        /// Set `suspense_account_id` (Suspense Account).
+        suspense_account_id: value i64;
+        /// Set `type` (Type).
+        r#type = "type": value self::Type;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for AccountJournalCreate {
+    type Model = self::AccountJournal;
+}
 impl ::runtime::UpdateValues for AccountJournalUpdate {
-    type Model = AccountJournal;
+    type Model = self::AccountJournal;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_warning")
-    }
-    /// Allowed accounts (`account_control_ids`, `many2many`).
-    #[inline]
-    pub const fn account_control_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("account_control_ids")
-    }
-    /// Accounting Date (`accounting_date`, `date`).
-    #[inline]
-    pub const fn accounting_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountJournal,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("accounting_date")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::AccountJournal> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::AccountJournal,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountJournal,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountJournal,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Default Values (`alias_defaults`, `text`).
-    #[inline]
-    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_defaults")
-    }
-    /// Alias Domain Name (`alias_domain`, `char`).
-    #[inline]
-    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_domain")
-    }
-    /// Alias Domain (`alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
-    }
-    /// Email Alias (`alias_email`, `char`).
-    #[inline]
-    pub const fn alias_email() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_email")
-    }
-    /// Alias (`alias_id`, `many2one`).
-    #[inline]
-    pub const fn alias_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::MailAlias,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_id")
-    }
-    /// Alias Name (`alias_name`, `char`).
-    #[inline]
-    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_name")
-    }
-    /// Auto-Check on Post (`autocheck_on_post`, `boolean`).
-    #[inline]
-    pub const fn autocheck_on_post() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("autocheck_on_post")
-    }
-    /// Available Payment Method (`available_payment_method_ids`, `many2many`).
-    #[inline]
-    pub const fn available_payment_method_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::AccountPaymentMethod,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_payment_method_ids")
-    }
-    /// Account Number (`bank_acc_number`, `char`).
-    #[inline]
-    pub const fn bank_acc_number() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("bank_acc_number")
-    }
-    /// Bank Account (`bank_account_id`, `many2one`).
-    #[inline]
-    pub const fn bank_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("bank_account_id")
-    }
-    /// Bank (`bank_id`, `many2one`).
-    #[inline]
-    pub const fn bank_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::ResBank,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("bank_id")
-    }
-    /// Bank Feeds (`bank_statements_source`, `selection`).
-    #[inline]
-    pub const fn bank_statements_source() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountJournal,
-        super::BankStatementsSource,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("bank_statements_source")
-    }
-    /// Short Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::AccountJournal> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::AccountJournal,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Account Holder (`company_partner_id`, `many2one`).
-    #[inline]
-    pub const fn company_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_partner_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountJournal,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Current Statement Balance (`current_statement_balance`, `monetary`).
-    #[inline]
-    pub const fn current_statement_balance() -> ::runtime::odoo::fields::NumField<
-        super::AccountJournal,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("current_statement_balance")
-    }
-    /// Default Account (`default_account_id`, `many2one`).
-    #[inline]
-    pub const fn default_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("default_account_id")
-    }
-    /// Default Account Type (`default_account_type`, `char`).
-    #[inline]
-    pub const fn default_account_type() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("default_account_type")
-    }
-    /// Display Alias Fields (`display_alias_fields`, `boolean`).
-    #[inline]
-    pub const fn display_alias_fields() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_alias_fields")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Entries Count (`entries_count`, `integer`).
-    #[inline]
-    pub const fn entries_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountJournal,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("entries_count")
-    }
-    /// Has Entries (`has_entries`, `boolean`).
-    #[inline]
-    pub const fn has_entries() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_entries")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Has Posted Entries (`has_posted_entries`, `boolean`).
-    #[inline]
-    pub const fn has_posted_entries() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_posted_entries")
-    }
-    /// Has Sequence Holes (`has_sequence_holes`, `boolean`).
-    #[inline]
-    pub const fn has_sequence_holes() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_sequence_holes")
-    }
-    /// Has Statement Lines (`has_statement_lines`, `boolean`).
-    #[inline]
-    pub const fn has_statement_lines() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_statement_lines")
-    }
-    /// Unhashed Entries (`has_unhashed_entries`, `boolean`).
-    #[inline]
-    pub const fn has_unhashed_entries() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_unhashed_entries")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountJournal, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inbound Payment Methods (`inbound_payment_method_line_ids`, `one2many`).
-    #[inline]
-    pub const fn inbound_payment_method_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("inbound_payment_method_line_ids")
-    }
-    /// Communication Standard (`invoice_reference_model`, `selection`).
-    #[inline]
-    pub const fn invoice_reference_model() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountJournal,
-        super::InvoiceReferenceModel,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_reference_model")
-    }
-    /// Communication Type (`invoice_reference_type`, `selection`).
-    #[inline]
-    pub const fn invoice_reference_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountJournal,
-        super::InvoiceReferenceType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_reference_type")
-    }
-    /// Ledger Group (`journal_group_ids`, `many2many`).
-    #[inline]
-    pub const fn journal_group_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::AccountJournalGroup,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("journal_group_ids")
-    }
-    /// Json Activity Data (`json_activity_data`, `text`).
-    #[inline]
-    pub const fn json_activity_data() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("json_activity_data")
-    }
-    /// Kanban Dashboard (`kanban_dashboard`, `text`).
-    #[inline]
-    pub const fn kanban_dashboard() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("kanban_dashboard")
-    }
-    /// Kanban Dashboard Graph (`kanban_dashboard_graph`, `text`).
-    #[inline]
-    pub const fn kanban_dashboard_graph() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("kanban_dashboard_graph")
-    }
-    /// Last Statement (`last_statement_id`, `many2one`).
-    #[inline]
-    pub const fn last_statement_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("last_statement_id")
-    }
-    /// Loss Account (`loss_account_id`, `many2one`).
-    #[inline]
-    pub const fn loss_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("loss_account_id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountJournal,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountJournal,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountJournal,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::AccountJournal,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Journal Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountJournal> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Outbound Payment Methods (`outbound_payment_method_line_ids`, `one2many`).
-    #[inline]
-    pub const fn outbound_payment_method_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("outbound_payment_method_line_ids")
-    }
-    /// Dedicated Payment Sequence (`payment_sequence`, `boolean`).
-    #[inline]
-    pub const fn payment_sequence() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("payment_sequence")
-    }
-    /// Profit Account (`profit_account_id`, `many2one`).
-    #[inline]
-    pub const fn profit_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("profit_account_id")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Dedicated Credit Note Sequence (`refund_sequence`, `boolean`).
-    #[inline]
-    pub const fn refund_sequence() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("refund_sequence")
-    }
-    /// Secure Posted Entries with Hash (`restrict_mode_hash_table`, `boolean`).
-    #[inline]
-    pub const fn restrict_mode_hash_table() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("restrict_mode_hash_table")
-    }
-    /// Selected Payment Method Codes (`selected_payment_method_codes`, `char`).
-    #[inline]
-    pub const fn selected_payment_method_codes() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("selected_payment_method_codes")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountJournal,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Sequence Override Regex (`sequence_override_regex`, `text`).
-    #[inline]
-    pub const fn sequence_override_regex() -> ::runtime::odoo::fields::CharField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::CharField::new("sequence_override_regex")
-    }
-    /// Show journal on dashboard (`show_on_dashboard`, `boolean`).
-    #[inline]
-    pub const fn show_on_dashboard() -> ::runtime::odoo::fields::BoolField<
-        super::AccountJournal,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_on_dashboard")
-    }
-    /// Suspense Account (`suspense_account_id`, `many2one`).
-    #[inline]
-    pub const fn suspense_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("suspense_account_id")
-    }
-    /// Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountJournal,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountJournal,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountJournal,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountJournal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountJournal;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Allowed accounts (`account_control_ids`, `many2many`).
+        account_control_ids: X2ManyField<super::super::rel::AccountAccount>;
+        /// Accounting Date (`accounting_date`, `date`).
+        accounting_date: DateField<::chrono::NaiveDate>;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Default Values (`alias_defaults`, `text`).
+        alias_defaults: CharField;
+        /// Alias Domain Name (`alias_domain`, `char`).
+        alias_domain: CharField;
+        /// Alias Domain (`alias_domain_id`, `many2one`).
+        alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Email Alias (`alias_email`, `char`).
+        alias_email: CharField;
+        /// Alias (`alias_id`, `many2one`).
+        alias_id: Many2OneField<super::super::rel::MailAlias>;
+        /// Alias Name (`alias_name`, `char`).
+        alias_name: CharField;
+        /// Auto-Check on Post (`autocheck_on_post`, `boolean`).
+        autocheck_on_post: BoolField;
+        /// Available Payment Method (`available_payment_method_ids`, `many2many`).
+        available_payment_method_ids: X2ManyField<super::super::rel::AccountPaymentMethod>;
+        /// Account Number (`bank_acc_number`, `char`).
+        bank_acc_number: CharField;
+        /// Bank Account (`bank_account_id`, `many2one`).
+        bank_account_id: Many2OneField<super::super::rel::ResPartnerBank>;
+        /// Bank (`bank_id`, `many2one`).
+        bank_id: Many2OneField<super::super::rel::ResBank>;
+        /// Bank Feeds (`bank_statements_source`, `selection`).
+        bank_statements_source: SelectionField<super::BankStatementsSource>;
+        /// Short Code (`code`, `char`).
+        code: CharField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Account Holder (`company_partner_id`, `many2one`).
+        company_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Current Statement Balance (`current_statement_balance`, `monetary`).
+        current_statement_balance: NumField<f64>;
+        /// Default Account (`default_account_id`, `many2one`).
+        default_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Default Account Type (`default_account_type`, `char`).
+        default_account_type: CharField;
+        /// Display Alias Fields (`display_alias_fields`, `boolean`).
+        display_alias_fields: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Entries Count (`entries_count`, `integer`).
+        entries_count: NumField<i64>;
+        /// Has Entries (`has_entries`, `boolean`).
+        has_entries: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Has Posted Entries (`has_posted_entries`, `boolean`).
+        has_posted_entries: BoolField;
+        /// Has Sequence Holes (`has_sequence_holes`, `boolean`).
+        has_sequence_holes: BoolField;
+        /// Has Statement Lines (`has_statement_lines`, `boolean`).
+        has_statement_lines: BoolField;
+        /// Unhashed Entries (`has_unhashed_entries`, `boolean`).
+        has_unhashed_entries: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inbound Payment Methods (`inbound_payment_method_line_ids`, `one2many`).
+        inbound_payment_method_line_ids: X2ManyField<super::super::rel::AccountPaymentMethodLine>;
+        /// Communication Standard (`invoice_reference_model`, `selection`).
+        invoice_reference_model: SelectionField<super::InvoiceReferenceModel>;
+        /// Communication Type (`invoice_reference_type`, `selection`).
+        invoice_reference_type: SelectionField<super::InvoiceReferenceType>;
+        /// Ledger Group (`journal_group_ids`, `many2many`).
+        journal_group_ids: X2ManyField<super::super::rel::AccountJournalGroup>;
+        /// Json Activity Data (`json_activity_data`, `text`).
+        json_activity_data: CharField;
+        /// Kanban Dashboard (`kanban_dashboard`, `text`).
+        kanban_dashboard: CharField;
+        /// Kanban Dashboard Graph (`kanban_dashboard_graph`, `text`).
+        kanban_dashboard_graph: CharField;
+        /// Last Statement (`last_statement_id`, `many2one`).
+        last_statement_id: Many2OneField<super::super::rel::AccountBankStatement>;
+        /// Loss Account (`loss_account_id`, `many2one`).
+        loss_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Journal Name (`name`, `char`).
+        name: CharField;
+        /// Outbound Payment Methods (`outbound_payment_method_line_ids`, `one2many`).
+        outbound_payment_method_line_ids: X2ManyField<super::super::rel::AccountPaymentMethodLine>;
+        /// Dedicated Payment Sequence (`payment_sequence`, `boolean`).
+        payment_sequence: BoolField;
+        /// Profit Account (`profit_account_id`, `many2one`).
+        profit_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Dedicated Credit Note Sequence (`refund_sequence`, `boolean`).
+        refund_sequence: BoolField;
+        /// Secure Posted Entries with Hash (`restrict_mode_hash_table`, `boolean`).
+        restrict_mode_hash_table: BoolField;
+        /// Selected Payment Method Codes (`selected_payment_method_codes`, `char`).
+        selected_payment_method_codes: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Sequence Override Regex (`sequence_override_regex`, `text`).
+        sequence_override_regex: CharField;
+        /// Show journal on dashboard (`show_on_dashboard`, `boolean`).
+        show_on_dashboard: BoolField;
+        /// Suspense Account (`suspense_account_id`, `many2one`).
+        suspense_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.journal`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.journal`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `account.journal`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `bank_statements_source` (Bank Feeds) on `account.journal`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BankStatementsSource {
+        /// Undefined Yet (`undefined`)
+        Undefined = "undefined",
     }
 }
-/// Values of `activity_state` (Activity State) on `account.journal`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `invoice_reference_model` (Communication Standard) on `account.journal`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceReferenceModel {
+        /// Odoo (`odoo`)
+        Odoo = "odoo",
+        /// European (`euro`)
+        Euro = "euro",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `invoice_reference_type` (Communication Type) on `account.journal`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceReferenceType {
+        /// Open (`none`)
+        None = "none",
+        /// Based on Customer (`partner`)
+        Partner = "partner",
+        /// Based on Invoice (`invoice`)
+        Invoice = "invoice",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `bank_statements_source` (Bank Feeds) on `account.journal`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BankStatementsSource {
-    /// Undefined Yet (`undefined`)
-    Undefined,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for BankStatementsSource {
-    const VALUES: &'static [&'static str] = &["undefined"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "undefined" => BankStatementsSource::Undefined,
-            other => BankStatementsSource::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BankStatementsSource::Undefined => "undefined",
-            BankStatementsSource::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BankStatementsSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for BankStatementsSource {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_reference_model` (Communication Standard) on `account.journal`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceReferenceModel {
-    /// Odoo (`odoo`)
-    Odoo,
-    /// European (`euro`)
-    Euro,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceReferenceModel {
-    const VALUES: &'static [&'static str] = &["odoo", "euro"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "odoo" => InvoiceReferenceModel::Odoo,
-            "euro" => InvoiceReferenceModel::Euro,
-            other => InvoiceReferenceModel::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceReferenceModel::Odoo => "odoo",
-            InvoiceReferenceModel::Euro => "euro",
-            InvoiceReferenceModel::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceReferenceModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceReferenceModel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_reference_type` (Communication Type) on `account.journal`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceReferenceType {
-    /// Open (`none`)
-    None,
-    /// Based on Customer (`partner`)
-    Partner,
-    /// Based on Invoice (`invoice`)
-    Invoice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceReferenceType {
-    const VALUES: &'static [&'static str] = &["none", "partner", "invoice"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => InvoiceReferenceType::None,
-            "partner" => InvoiceReferenceType::Partner,
-            "invoice" => InvoiceReferenceType::Invoice,
-            other => InvoiceReferenceType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceReferenceType::None => "none",
-            InvoiceReferenceType::Partner => "partner",
-            InvoiceReferenceType::Invoice => "invoice",
-            InvoiceReferenceType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceReferenceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceReferenceType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Type) on `account.journal`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Sales (`sale`)
-    Sale,
-    /// Purchase (`purchase`)
-    Purchase,
-    /// Cash (`cash`)
-    Cash,
-    /// Bank (`bank`)
-    Bank,
-    /// Credit Card (`credit`)
-    Credit,
-    /// Miscellaneous (`general`)
-    General,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &[
-        "sale",
-        "purchase",
-        "cash",
-        "bank",
-        "credit",
-        "general",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sale" => Type::Sale,
-            "purchase" => Type::Purchase,
-            "cash" => Type::Cash,
-            "bank" => Type::Bank,
-            "credit" => Type::Credit,
-            "general" => Type::General,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Sale => "sale",
-            Type::Purchase => "purchase",
-            Type::Cash => "cash",
-            Type::Bank => "bank",
-            Type::Credit => "credit",
-            Type::General => "general",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Type) on `account.journal`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Sales (`sale`)
+        Sale = "sale",
+        /// Purchase (`purchase`)
+        Purchase = "purchase",
+        /// Cash (`cash`)
+        Cash = "cash",
+        /// Bank (`bank`)
+        Bank = "bank",
+        /// Credit Card (`credit`)
+        Credit = "credit",
+        /// Miscellaneous (`general`)
+        General = "general",
     }
 }

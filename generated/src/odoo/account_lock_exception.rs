@@ -19,7 +19,7 @@ pub struct AccountLockException {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Original Lock Date
     ///
     /// Technical field giving the date the company lock date at the time the exception was created.
@@ -33,7 +33,7 @@ pub struct AccountLockException {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,9 +47,7 @@ pub struct AccountLockException {
     /// The date the Global Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscalyear_lock_date())`.
-    pub fiscalyear_lock_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub fiscalyear_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -73,7 +71,7 @@ pub struct AccountLockException {
     /// The date the Purchase Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_lock_date())`.
-    pub purchase_lock_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub purchase_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Reason
     ///
     /// `char`.
@@ -83,23 +81,23 @@ pub struct AccountLockException {
     /// The date the Sale Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_lock_date())`.
-    pub sale_lock_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub sale_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `active` (Active), `revoked` (Revoked), `expired` (Expired).
-    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
+    pub state: ::runtime::Computed<Option<State>>,
     /// Tax Return Lock Date
     ///
     /// The date the Tax Lock Date is set to by this exception. If the lock date is not changed it is set to the maximal date.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_lock_date())`.
-    pub tax_lock_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub tax_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -107,38 +105,20 @@ pub struct AccountLockException {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountLockException {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountLockException {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "company_lock_date",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "end_datetime",
-        "fiscalyear_lock_date",
-        "id",
-        "lock_date",
-        "lock_date_field",
-        "purchase_lock_date",
-        "reason",
-        "sale_lock_date",
-        "state",
-        "tax_lock_date",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountLockException {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        19,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountLockException::default();
         while let Some(i) = r.next()? {
             match i {
@@ -192,41 +172,26 @@ impl ::runtime::Model for AccountLockException {
         "state",
         "tax_lock_date",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("end_datetime", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("lock_date_field", "selection")
-            .required()
-            .selection(
-                &[
-                    "fiscalyear_lock_date",
-                    "tax_lock_date",
-                    "sale_lock_date",
-                    "purchase_lock_date",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("reason", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["active", "revoked", "expired"]),
-        ::runtime::odoo::verify::FieldSpec::new("tax_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("company_lock_date", "date").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("end_datetime", "datetime").writable(true),
+        ::runtime::FieldSpec::new("fiscalyear_lock_date", "date"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lock_date", "date").writable(true),
+        ::runtime::FieldSpec::new("lock_date_field", "selection").required().writable(true).selection(&["fiscalyear_lock_date", "tax_lock_date", "sale_lock_date", "purchase_lock_date"]),
+        ::runtime::FieldSpec::new("purchase_lock_date", "date"),
+        ::runtime::FieldSpec::new("reason", "char").writable(true),
+        ::runtime::FieldSpec::new("sale_lock_date", "date"),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["active", "revoked", "expired"]),
+        ::runtime::FieldSpec::new("tax_lock_date", "date"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -280,113 +245,56 @@ impl AccountLockException {
 impl super::mixins::BaseModel for AccountLockException {
     type Update = AccountLockExceptionUpdate;
 }
-/// Values for creating a `account.lock_exception` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountLockExceptionCreate`]) or updating ([`AccountLockExceptionUpdate`]) `account.lock_exception` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountLockExceptionCreate {
+pub struct AccountLockExceptionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountLockExceptionCreate {
+/// Values for creating a `account.lock_exception` record: the constructor takes the required fields, setters add the rest.
+pub type AccountLockExceptionCreate = AccountLockExceptionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.lock_exception` records: only the fields set here are written.
+pub type AccountLockExceptionUpdate = AccountLockExceptionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountLockExceptionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountLockExceptionCreate {
     /// Takes the required fields: `lock_date_field` (readonly, computed and x2many fields are left out).
-    pub fn new(lock_date_field: LockDateField) -> Self {
-        AccountLockExceptionCreate {
+    pub fn new(lock_date_field: self::LockDateField) -> Self {
+        AccountLockExceptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .lock_date_field(lock_date_field)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountLockException>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_lock_date` (Original Lock Date).
-    #[inline]
-    pub fn company_lock_date(mut self, company_lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("company_lock_date", company_lock_date);
-        self
-    }
-    /// Set `end_datetime` (End Date).
-    #[inline]
-    pub fn end_datetime(
-        mut self,
-        end_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("end_datetime", end_datetime);
-        self
-    }
-    /// Set `lock_date` (Changed Lock Date).
-    #[inline]
-    pub fn lock_date(mut self, lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("lock_date", lock_date);
-        self
-    }
-    /// Set `lock_date_field` (Lock Date Field).
-    #[inline]
-    pub fn lock_date_field(mut self, lock_date_field: LockDateField) -> Self {
-        self.values.set("lock_date_field", lock_date_field);
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountLockExceptionCreate {
-    type Model = AccountLockException;
-}
-/// Values for updating `account.lock_exception` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountLockExceptionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountLockExceptionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountLockExceptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountLockExceptionUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountLockExceptionUpdate {
+    fn default() -> Self {
+        AccountLockExceptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountLockExceptionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountLockException>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountLockException,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -395,305 +303,100 @@ impl AccountLockExceptionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_lock_date` (Original Lock Date).
-    #[inline]
-    pub fn company_lock_date(mut self, company_lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("company_lock_date", company_lock_date);
-        self
-    }
-    /// Set `end_datetime` (End Date).
-    #[inline]
-    pub fn end_datetime(
-        mut self,
-        end_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("end_datetime", end_datetime);
-        self
-    }
-    /// Set `lock_date` (Changed Lock Date).
-    #[inline]
-    pub fn lock_date(mut self, lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("lock_date", lock_date);
-        self
-    }
-    /// Set `lock_date_field` (Lock Date Field).
-    #[inline]
-    pub fn lock_date_field(mut self, lock_date_field: LockDateField) -> Self {
-        self.values.set("lock_date_field", lock_date_field);
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `company_lock_date` (Original Lock Date).
+        company_lock_date: value ::chrono::NaiveDate;
+        /// Set `end_datetime` (End Date).
+        end_datetime: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `lock_date` (Changed Lock Date).
+        lock_date: value ::chrono::NaiveDate;
+        /// Set `lock_date_field` (Lock Date Field).
+        lock_date_field: value self::LockDateField;
+        /// Set `reason` (Reason).
+        reason: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountLockExceptionCreate {
+    type Model = self::AccountLockException;
+}
 impl ::runtime::UpdateValues for AccountLockExceptionUpdate {
-    type Model = AccountLockException;
+    type Model = self::AccountLockException;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::AccountLockException,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountLockException,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Original Lock Date (`company_lock_date`, `date`).
-    #[inline]
-    pub const fn company_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("company_lock_date")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountLockException,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountLockException,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// End Date (`end_datetime`, `datetime`).
-    #[inline]
-    pub const fn end_datetime() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("end_datetime")
-    }
-    /// Global Lock Date (`fiscalyear_lock_date`, `date`).
-    #[inline]
-    pub const fn fiscalyear_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("fiscalyear_lock_date")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountLockException,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Changed Lock Date (`lock_date`, `date`).
-    #[inline]
-    pub const fn lock_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("lock_date")
-    }
-    /// Lock Date Field (`lock_date_field`, `selection`).
-    #[inline]
-    pub const fn lock_date_field() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountLockException,
-        super::LockDateField,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lock_date_field")
-    }
-    /// Purchase Lock Date (`purchase_lock_date`, `date`).
-    #[inline]
-    pub const fn purchase_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("purchase_lock_date")
-    }
-    /// Reason (`reason`, `char`).
-    #[inline]
-    pub const fn reason() -> ::runtime::odoo::fields::CharField<
-        super::AccountLockException,
-    > {
-        ::runtime::odoo::fields::CharField::new("reason")
-    }
-    /// Sales Lock Date (`sale_lock_date`, `date`).
-    #[inline]
-    pub const fn sale_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("sale_lock_date")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountLockException,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Tax Return Lock Date (`tax_lock_date`, `date`).
-    #[inline]
-    pub const fn tax_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("tax_lock_date")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountLockException,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountLockException,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountLockException,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountLockException;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Original Lock Date (`company_lock_date`, `date`).
+        company_lock_date: DateField<::chrono::NaiveDate>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// End Date (`end_datetime`, `datetime`).
+        end_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Global Lock Date (`fiscalyear_lock_date`, `date`).
+        fiscalyear_lock_date: DateField<::chrono::NaiveDate>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Changed Lock Date (`lock_date`, `date`).
+        lock_date: DateField<::chrono::NaiveDate>;
+        /// Lock Date Field (`lock_date_field`, `selection`).
+        lock_date_field: SelectionField<super::LockDateField>;
+        /// Purchase Lock Date (`purchase_lock_date`, `date`).
+        purchase_lock_date: DateField<::chrono::NaiveDate>;
+        /// Reason (`reason`, `char`).
+        reason: CharField;
+        /// Sales Lock Date (`sale_lock_date`, `date`).
+        sale_lock_date: DateField<::chrono::NaiveDate>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Tax Return Lock Date (`tax_lock_date`, `date`).
+        tax_lock_date: DateField<::chrono::NaiveDate>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `lock_date_field` (Lock Date Field) on `account.lock_exception`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LockDateField {
-    /// Global Lock Date (`fiscalyear_lock_date`)
-    FiscalyearLockDate,
-    /// Tax Return Lock Date (`tax_lock_date`)
-    TaxLockDate,
-    /// Sales Lock Date (`sale_lock_date`)
-    SaleLockDate,
-    /// Purchase Lock Date (`purchase_lock_date`)
-    PurchaseLockDate,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LockDateField {
-    const VALUES: &'static [&'static str] = &[
-        "fiscalyear_lock_date",
-        "tax_lock_date",
-        "sale_lock_date",
-        "purchase_lock_date",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fiscalyear_lock_date" => LockDateField::FiscalyearLockDate,
-            "tax_lock_date" => LockDateField::TaxLockDate,
-            "sale_lock_date" => LockDateField::SaleLockDate,
-            "purchase_lock_date" => LockDateField::PurchaseLockDate,
-            other => LockDateField::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LockDateField::FiscalyearLockDate => "fiscalyear_lock_date",
-            LockDateField::TaxLockDate => "tax_lock_date",
-            LockDateField::SaleLockDate => "sale_lock_date",
-            LockDateField::PurchaseLockDate => "purchase_lock_date",
-            LockDateField::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `lock_date_field` (Lock Date Field) on `account.lock_exception`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LockDateField {
+        /// Global Lock Date (`fiscalyear_lock_date`)
+        FiscalyearLockDate = "fiscalyear_lock_date",
+        /// Tax Return Lock Date (`tax_lock_date`)
+        TaxLockDate = "tax_lock_date",
+        /// Sales Lock Date (`sale_lock_date`)
+        SaleLockDate = "sale_lock_date",
+        /// Purchase Lock Date (`purchase_lock_date`)
+        PurchaseLockDate = "purchase_lock_date",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LockDateField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LockDateField {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `account.lock_exception`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Active (`active`)
-    Active,
-    /// Revoked (`revoked`)
-    Revoked,
-    /// Expired (`expired`)
-    Expired,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["active", "revoked", "expired"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "active" => State::Active,
-            "revoked" => State::Revoked,
-            "expired" => State::Expired,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Active => "active",
-            State::Revoked => "revoked",
-            State::Expired => "expired",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `account.lock_exception`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Active (`active`)
+        Active = "active",
+        /// Revoked (`revoked`)
+        Revoked = "revoked",
+        /// Expired (`expired`)
+        Expired = "expired",
     }
 }

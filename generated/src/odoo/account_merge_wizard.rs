@@ -17,7 +17,7 @@ pub struct AccountMergeWizard {
     /// Account
     ///
     /// `many2many`, to `account.account`.
-    pub account_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccount>,
+    pub account_ids: ::runtime::X2Many<super::rel::AccountAccount>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,11 +25,11 @@ pub struct AccountMergeWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Disable Merge Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::disable_merge_button())`.
-    pub disable_merge_button: ::runtime::odoo::wire::Computed<bool>,
+    pub disable_merge_button: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,9 +47,7 @@ pub struct AccountMergeWizard {
     /// Wizard Line
     ///
     /// `one2many`, to `account.merge.wizard.line` (inverse `wizard_id`), computed.
-    pub wizard_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountMergeWizardLine,
-    >,
+    pub wizard_line_ids: ::runtime::X2Many<super::rel::AccountMergeWizardLine>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -57,29 +55,20 @@ pub struct AccountMergeWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMergeWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountMergeWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "account_ids",
-        "create_date",
-        "create_uid",
-        "disable_merge_button",
-        "display_name",
-        "id",
-        "is_group_by_name",
-        "wizard_line_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMergeWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMergeWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -113,21 +102,17 @@ impl ::runtime::Model for AccountMergeWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["disable_merge_button"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_ids", "many2many")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("disable_merge_button", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_group_by_name", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("wizard_line_ids", "one2many")
-            .relation("account.merge.wizard.line"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_ids", "many2many").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("disable_merge_button", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_group_by_name", "boolean").writable(true),
+        ::runtime::FieldSpec::new("wizard_line_ids", "one2many").relation("account.merge.wizard.line").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -162,13 +147,21 @@ impl AccountMergeWizard {
 impl super::mixins::BaseModel for AccountMergeWizard {
     type Update = AccountMergeWizardUpdate;
 }
-/// Values for creating a `account.merge.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMergeWizardCreate`]) or updating ([`AccountMergeWizardUpdate`]) `account.merge.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMergeWizardCreate {
+pub struct AccountMergeWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMergeWizardCreate {
+/// Values for creating a `account.merge.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMergeWizardCreate = AccountMergeWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.merge.wizard` records: only the fields set here are written.
+pub type AccountMergeWizardUpdate = AccountMergeWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMergeWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -176,77 +169,38 @@ impl ::serde::Serialize for AccountMergeWizardCreate {
 impl AccountMergeWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountMergeWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AccountMergeWizardCreate {
+    fn default() -> Self {
+        AccountMergeWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMergeWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_ids` (Account).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccount>,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_group_by_name` (Group by name?).
-    #[inline]
-    pub fn is_group_by_name(mut self, is_group_by_name: bool) -> Self {
-        self.values.set("is_group_by_name", is_group_by_name);
-        self
-    }
-    /// Set `wizard_line_ids` (Wizard Line).
-    #[inline]
-    pub fn wizard_line_ids(
-        mut self,
-        wizard_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMergeWizardLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("wizard_line_ids", wizard_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMergeWizardCreate {
-    type Model = AccountMergeWizard;
-}
-/// Values for updating `account.merge.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMergeWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountMergeWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMergeWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMergeWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMergeWizardUpdate {
+    fn default() -> Self {
+        AccountMergeWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMergeWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMergeWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountMergeWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -255,116 +209,44 @@ impl AccountMergeWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_ids` (Account).
-    #[inline]
-    pub fn account_ids(
-        mut self,
-        account_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccount>,
-        >,
-    ) -> Self {
-        self.values.set("account_ids", account_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_group_by_name` (Group by name?).
-    #[inline]
-    pub fn is_group_by_name(mut self, is_group_by_name: bool) -> Self {
-        self.values.set("is_group_by_name", is_group_by_name);
-        self
-    }
-    /// Set `wizard_line_ids` (Wizard Line).
-    #[inline]
-    pub fn wizard_line_ids(
-        mut self,
-        wizard_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMergeWizardLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("wizard_line_ids", wizard_line_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_ids` (Account).
+        account_ids: commands super::rel::AccountAccount;
+        /// Set `is_group_by_name` (Group by name?).
+        is_group_by_name: value bool;
+        /// Set `wizard_line_ids` (Wizard Line).
+        wizard_line_ids: commands super::rel::AccountMergeWizardLine;
     }
 }
+impl ::runtime::CreateValues for AccountMergeWizardCreate {
+    type Model = self::AccountMergeWizard;
+}
 impl ::runtime::UpdateValues for AccountMergeWizardUpdate {
-    type Model = AccountMergeWizard;
+    type Model = self::AccountMergeWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_ids`, `many2many`).
-    #[inline]
-    pub const fn account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMergeWizard,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("account_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMergeWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMergeWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Disable Merge Button (`disable_merge_button`, `boolean`).
-    #[inline]
-    pub const fn disable_merge_button() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMergeWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("disable_merge_button")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountMergeWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountMergeWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Group by name? (`is_group_by_name`, `boolean`).
-    #[inline]
-    pub const fn is_group_by_name() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMergeWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_group_by_name")
-    }
-    /// Wizard Line (`wizard_line_ids`, `one2many`).
-    #[inline]
-    pub const fn wizard_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMergeWizard,
-        super::super::rel::AccountMergeWizardLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("wizard_line_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMergeWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMergeWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMergeWizard;
+        /// Account (`account_ids`, `many2many`).
+        account_ids: X2ManyField<super::super::rel::AccountAccount>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Disable Merge Button (`disable_merge_button`, `boolean`).
+        disable_merge_button: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Group by name? (`is_group_by_name`, `boolean`).
+        is_group_by_name: BoolField;
+        /// Wizard Line (`wizard_line_ids`, `one2many`).
+        wizard_line_ids: X2ManyField<super::super::rel::AccountMergeWizardLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

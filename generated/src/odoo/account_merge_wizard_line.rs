@@ -17,15 +17,15 @@ pub struct AccountMergeWizardLine {
     /// Account Has Hashed Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_has_hashed_entries())`.
-    pub account_has_hashed_entries: ::runtime::odoo::wire::Computed<bool>,
+    pub account_has_hashed_entries: ::runtime::Computed<bool>,
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Companies
     ///
     /// `many2many`, to `res.company`, readonly, related `account_id.company_ids`, not stored.
-    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct AccountMergeWizardLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -57,7 +57,7 @@ pub struct AccountMergeWizardLine {
     /// Contains either the section name or error message, depending on the line type.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::info())`.
-    pub info: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub info: ::runtime::Computed<Option<String>>,
     /// Is Selected
     ///
     /// `boolean`.
@@ -69,9 +69,7 @@ pub struct AccountMergeWizardLine {
     /// Wizard
     ///
     /// `many2one`, to `account.merge.wizard`, required.
-    pub wizard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMergeWizard>,
-    >,
+    pub wizard_id: Option<::runtime::Many2One<super::rel::AccountMergeWizard>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,34 +77,20 @@ pub struct AccountMergeWizardLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMergeWizardLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountMergeWizardLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_has_hashed_entries",
-        "account_id",
-        "company_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "display_type",
-        "grouping_key",
-        "id",
-        "info",
-        "is_selected",
-        "sequence",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMergeWizardLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMergeWizardLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -149,30 +133,22 @@ impl ::runtime::Model for AccountMergeWizardLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["account_has_hashed_entries", "info"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_has_hashed_entries", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("company_ids", "many2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .required()
-            .selection(&["line_section", "account"]),
-        ::runtime::odoo::verify::FieldSpec::new("grouping_key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("info", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("is_selected", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
-            .relation("account.merge.wizard")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_has_hashed_entries", "boolean"),
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("company_ids", "many2many").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").required().writable(true).selection(&["line_section", "account"]),
+        ::runtime::FieldSpec::new("grouping_key", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("info", "char"),
+        ::runtime::FieldSpec::new("is_selected", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("wizard_id", "many2one").relation("account.merge.wizard").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -189,99 +165,57 @@ impl ::runtime::odoo::projection::Projection for AccountMergeWizardLine {
 impl super::mixins::BaseModel for AccountMergeWizardLine {
     type Update = AccountMergeWizardLineUpdate;
 }
-/// Values for creating a `account.merge.wizard.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMergeWizardLineCreate`]) or updating ([`AccountMergeWizardLineUpdate`]) `account.merge.wizard.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountMergeWizardLineCreate {
+pub struct AccountMergeWizardLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMergeWizardLineCreate {
+/// Values for creating a `account.merge.wizard.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMergeWizardLineCreate = AccountMergeWizardLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.merge.wizard.line` records: only the fields set here are written.
+pub type AccountMergeWizardLineUpdate = AccountMergeWizardLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMergeWizardLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMergeWizardLineCreate {
     /// Takes the required fields: `display_type`, `wizard_id` (readonly, computed and x2many fields are left out).
-    pub fn new(display_type: DisplayType, wizard_id: i64) -> Self {
-        AccountMergeWizardLineCreate {
+    pub fn new(display_type: self::DisplayType, wizard_id: i64) -> Self {
+        AccountMergeWizardLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .display_type(display_type)
             .wizard_id(wizard_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMergeWizardLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `grouping_key` (Grouping Key).
-    #[inline]
-    pub fn grouping_key(mut self, grouping_key: impl Into<String>) -> Self {
-        self.values.set("grouping_key", grouping_key.into());
-        self
-    }
-    /// Set `is_selected` (Is Selected).
-    #[inline]
-    pub fn is_selected(mut self, is_selected: bool) -> Self {
-        self.values.set("is_selected", is_selected);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMergeWizardLineCreate {
-    type Model = AccountMergeWizardLine;
-}
-/// Values for updating `account.merge.wizard.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMergeWizardLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountMergeWizardLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMergeWizardLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMergeWizardLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMergeWizardLineUpdate {
+    fn default() -> Self {
+        AccountMergeWizardLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMergeWizardLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMergeWizardLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountMergeWizardLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -290,200 +224,71 @@ impl AccountMergeWizardLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `grouping_key` (Grouping Key).
-    #[inline]
-    pub fn grouping_key(mut self, grouping_key: impl Into<String>) -> Self {
-        self.values.set("grouping_key", grouping_key.into());
-        self
-    }
-    /// Set `is_selected` (Is Selected).
-    #[inline]
-    pub fn is_selected(mut self, is_selected: bool) -> Self {
-        self.values.set("is_selected", is_selected);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `grouping_key` (Grouping Key).
+        grouping_key: into String;
+        /// Set `is_selected` (Is Selected).
+        is_selected: value bool;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountMergeWizardLineCreate {
+    type Model = self::AccountMergeWizardLine;
+}
 impl ::runtime::UpdateValues for AccountMergeWizardLineUpdate {
-    type Model = AccountMergeWizardLine;
+    type Model = self::AccountMergeWizardLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Has Hashed Entries (`account_has_hashed_entries`, `boolean`).
-    #[inline]
-    pub const fn account_has_hashed_entries() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("account_has_hashed_entries")
-    }
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMergeWizardLine,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Companies (`company_ids`, `many2many`).
-    #[inline]
-    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMergeWizardLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("company_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMergeWizardLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMergeWizardLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountMergeWizardLine,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// Grouping Key (`grouping_key`, `char`).
-    #[inline]
-    pub const fn grouping_key() -> ::runtime::odoo::fields::CharField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("grouping_key")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountMergeWizardLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Info (`info`, `char`).
-    #[inline]
-    pub const fn info() -> ::runtime::odoo::fields::CharField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("info")
-    }
-    /// Is Selected (`is_selected`, `boolean`).
-    #[inline]
-    pub const fn is_selected() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMergeWizardLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_selected")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountMergeWizardLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMergeWizardLine,
-        super::super::rel::AccountMergeWizard,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMergeWizardLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMergeWizardLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMergeWizardLine;
+        /// Account Has Hashed Entries (`account_has_hashed_entries`, `boolean`).
+        account_has_hashed_entries: BoolField;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Companies (`company_ids`, `many2many`).
+        company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Grouping Key (`grouping_key`, `char`).
+        grouping_key: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Info (`info`, `char`).
+        info: CharField;
+        /// Is Selected (`is_selected`, `boolean`).
+        is_selected: BoolField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::AccountMergeWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `account.merge.wizard.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Section (`line_section`)
-    LineSection,
-    /// Account (`account`)
-    Account,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &["line_section", "account"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "line_section" => DisplayType::LineSection,
-            "account" => DisplayType::Account,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::LineSection => "line_section",
-            DisplayType::Account => "account",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `account.merge.wizard.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Section (`line_section`)
+        LineSection = "line_section",
+        /// Account (`account`)
+        Account = "account",
     }
 }

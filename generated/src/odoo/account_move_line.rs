@@ -17,20 +17,18 @@ pub struct AccountMoveLine {
     /// Account
     ///
     /// `many2one`, to `account.account`.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Internal Group
     ///
     /// `selection`, readonly, related `account_id.internal_group`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_internal_group())`.
     ///
     /// Values: `equity` (Equity), `asset` (Asset), `liability` (Liability), `income` (Income), `expense` (Expense), `off` (Off Balance).
-    pub account_internal_group: ::runtime::odoo::wire::Computed<
-        Option<AccountInternalGroup>,
-    >,
+    pub account_internal_group: ::runtime::Computed<Option<AccountInternalGroup>>,
     /// Account Root
     ///
     /// `many2one`, to `account.root`, readonly, related `account_id.root_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_root_id())`.
-    pub account_root_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountRoot>>,
+    pub account_root_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountRoot>>,
     >,
     /// Internal Type
     ///
@@ -65,13 +63,11 @@ pub struct AccountMoveLine {
     /// Analytic lines
     ///
     /// `one2many`, to `account.analytic.line` (inverse `move_line_id`).
-    pub analytic_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountAnalyticLine,
-    >,
+    pub analytic_line_ids: ::runtime::X2Many<super::rel::AccountAnalyticLine>,
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::Computed<i64>,
     /// Balance
     ///
     /// `monetary`, computed, currency in `company_currency_id`.
@@ -79,19 +75,15 @@ pub struct AccountMoveLine {
     /// Cogs Origin
     ///
     /// `many2one`, to `account.move.line`.
-    pub cogs_origin_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
-    >,
+    pub cogs_origin_id: Option<::runtime::Many2One<super::rel::AccountMoveLine>>,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `move_id.company_currency_id`.
-    pub company_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub company_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `move_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -99,7 +91,7 @@ pub struct AccountMoveLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Credit
     ///
     /// `monetary`, computed, currency in `company_currency_id`.
@@ -109,17 +101,17 @@ pub struct AccountMoveLine {
     /// Cumulated balance depending on the domain and the order chosen in the view.
     ///
     /// `monetary`, readonly, currency in `company_currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cumulated_balance())`.
-    pub cumulated_balance: ::runtime::odoo::wire::Computed<f64>,
+    pub cumulated_balance: ::runtime::Computed<f64>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, computed.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Currency Rate
     ///
     /// Currency rate from company currency to document currency.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_rate())`.
-    pub currency_rate: ::runtime::odoo::wire::Computed<f64>,
+    pub currency_rate: ::runtime::Computed<f64>,
     /// Date
     ///
     /// `date`, readonly, related `move_id.date`.
@@ -141,7 +133,7 @@ pub struct AccountMoveLine {
     /// Discount Allocation Dirty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::discount_allocation_dirty())`.
-    pub discount_allocation_dirty: ::runtime::odoo::wire::Computed<bool>,
+    pub discount_allocation_dirty: ::runtime::Computed<bool>,
     /// Discount amount in Currency
     ///
     /// `monetary`, currency in `currency_id`.
@@ -169,23 +161,21 @@ pub struct AccountMoveLine {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Epd Dirty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::epd_dirty())`.
-    pub epd_dirty: ::runtime::odoo::wire::Computed<bool>,
+    pub epd_dirty: ::runtime::Computed<bool>,
     /// Matching
     ///
     /// `many2one`, to `account.full.reconcile`, readonly.
-    pub full_reconcile_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFullReconcile>,
-    >,
+    pub full_reconcile_id: Option<::runtime::Many2One<super::rel::AccountFullReconcile>>,
     /// Originator Group of Taxes
     ///
     /// `many2one`, to `account.tax`.
-    pub group_tax_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub group_tax_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -211,11 +201,11 @@ pub struct AccountMoveLine {
     /// Is Refund
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_refund())`.
-    pub is_refund: ::runtime::odoo::wire::Computed<bool>,
+    pub is_refund: ::runtime::Computed<bool>,
     /// Is Same Currency
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_same_currency())`.
-    pub is_same_currency: ::runtime::odoo::wire::Computed<bool>,
+    pub is_same_currency: ::runtime::Computed<bool>,
     /// Company Storno Accounting
     ///
     /// Utility field to express whether the journal item is subject to storno accounting
@@ -225,29 +215,25 @@ pub struct AccountMoveLine {
     /// Ledger
     ///
     /// `many2one`, to `account.journal.group`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_group_id())`.
-    pub journal_group_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournalGroup>>,
+    pub journal_group_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountJournalGroup>>,
     >,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, readonly, related `move_id.journal_id`.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Matched Credits
     ///
     /// Credit journal items that are matched with this journal item.
     ///
     /// `one2many`, to `account.partial.reconcile` (inverse `debit_move_id`), readonly.
-    pub matched_credit_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountPartialReconcile,
-    >,
+    pub matched_credit_ids: ::runtime::X2Many<super::rel::AccountPartialReconcile>,
     /// Matched Debits
     ///
     /// Debit journal items that are matched with this journal item.
     ///
     /// `one2many`, to `account.partial.reconcile` (inverse `credit_move_id`), readonly.
-    pub matched_debit_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountPartialReconcile,
-    >,
+    pub matched_debit_ids: ::runtime::X2Many<super::rel::AccountPartialReconcile>,
     /// Matching #
     ///
     /// Matching number for this line, 'P' if it is only partially reconcile, or the name of the full reconcile if it exists.
@@ -257,7 +243,7 @@ pub struct AccountMoveLine {
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, required, readonly.
-    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Number
     ///
     /// `char`, readonly, related `move_id.name`.
@@ -275,7 +261,7 @@ pub struct AccountMoveLine {
     /// Need Vehicle
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_vehicle())`.
-    pub need_vehicle: ::runtime::odoo::wire::Computed<bool>,
+    pub need_vehicle: ::runtime::Computed<bool>,
     /// Status
     ///
     /// `selection`, readonly, related `move_id.state`.
@@ -285,17 +271,17 @@ pub struct AccountMoveLine {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Next Payment Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_date())`.
-    pub payment_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub payment_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Originator Payment
     ///
     /// The payment that created this entry
     ///
     /// `many2one`, to `account.payment`, readonly, related `move_id.origin_payment_id`.
-    pub payment_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountPayment>>,
+    pub payment_id: Option<::runtime::Many2One<super::rel::AccountPayment>>,
     /// Subtotal
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -311,37 +297,33 @@ pub struct AccountMoveLine {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly, related `product_id.product_tmpl_id.categ_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_category_id())`.
-    pub product_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
+    pub product_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductCategory>>,
     >,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, computed.
-    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Purchase Order Line
     ///
     /// `many2one`, to `purchase.order.line`.
-    pub purchase_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrderLine>,
-    >,
+    pub purchase_line_id: Option<::runtime::Many2One<super::rel::PurchaseOrderLine>>,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`, readonly, related `purchase_line_id.order_id`, not stored.
-    pub purchase_order_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>,
-    >,
+    pub purchase_order_id: Option<::runtime::Many2One<super::rel::PurchaseOrder>>,
     /// Quantity
     ///
     /// The optional quantity expressed by this line, eg: number of product sold. The quantity is not a legal requirement but is very useful for some reports.
@@ -352,7 +334,7 @@ pub struct AccountMoveLine {
     ///
     /// `many2one`, to `account.reconcile.model`, readonly.
     pub reconcile_model_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReconcileModel>,
+        ::runtime::Many2One<super::rel::AccountReconcileModel>,
     >,
     /// Reconciled
     ///
@@ -365,7 +347,7 @@ pub struct AccountMoveLine {
     /// Sales Order Lines
     ///
     /// `many2many`, to `sale.order.line`, readonly.
-    pub sale_line_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrderLine>,
+    pub sale_line_ids: ::runtime::X2Many<super::rel::SaleOrderLine>,
     /// Sequence
     ///
     /// `integer`, computed.
@@ -375,23 +357,19 @@ pub struct AccountMoveLine {
     /// The bank statement used for bank reconciliation
     ///
     /// `many2one`, to `account.bank.statement`, readonly, related `statement_line_id.statement_id`.
-    pub statement_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountBankStatement>,
-    >,
+    pub statement_id: Option<::runtime::Many2One<super::rel::AccountBankStatement>>,
     /// Originator Statement Line
     ///
     /// The statement line that created this entry
     ///
     /// `many2one`, to `account.bank.statement.line`, readonly, related `move_id.statement_line_id`.
     pub statement_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountBankStatementLine>,
+        ::runtime::Many2One<super::rel::AccountBankStatementLine>,
     >,
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer` (inverse `account_move_line_id`).
-    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::StockValuationLayer,
-    >,
+    pub stock_valuation_layer_ids: ::runtime::X2Many<super::rel::StockValuationLayer>,
     /// Base Amount
     ///
     /// `monetary`, readonly, currency in `company_currency_id`.
@@ -405,33 +383,31 @@ pub struct AccountMoveLine {
     /// Originator tax group
     ///
     /// `many2one`, to `account.tax.group`, readonly, related `tax_line_id.tax_group_id`.
-    pub tax_group_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountTaxGroup>,
-    >,
+    pub tax_group_id: Option<::runtime::Many2One<super::rel::AccountTaxGroup>>,
     /// Taxes
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub tax_ids: ::runtime::X2Many<super::rel::AccountTax>,
     /// Originator Tax
     ///
     /// Indicates that this journal item is a tax line
     ///
     /// `many2one`, to `account.tax`, readonly, related `tax_repartition_line_id.tax_id`.
-    pub tax_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub tax_line_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// Originator Tax Distribution Line
     ///
     /// Tax distribution line that caused the creation of this move line, if any
     ///
     /// `many2one`, to `account.tax.repartition.line`, readonly.
     pub tax_repartition_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountTaxRepartitionLine>,
+        ::runtime::Many2One<super::rel::AccountTaxRepartitionLine>,
     >,
     /// Tags
     ///
     /// Tags assigned to this line by the tax creating it, if any. It determines its impact on financial reports.
     ///
     /// `many2many`, to `account.account.tag`.
-    pub tax_tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
+    pub tax_tag_ids: ::runtime::X2Many<super::rel::AccountAccountTag>,
     /// Invert Tags
     ///
     /// `boolean`, computed.
@@ -439,15 +415,11 @@ pub struct AccountMoveLine {
     /// Vehicle
     ///
     /// `many2one`, to `fleet.vehicle`.
-    pub vehicle_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub vehicle_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Vehicle Log Service
     ///
     /// `one2many`, to `fleet.vehicle.log.services` (inverse `account_move_line_id`).
-    pub vehicle_log_service_ids: ::runtime::odoo::wire::X2Many<
-        ::runtime::odoo::wire::AnyModel,
-    >,
+    pub vehicle_log_service_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -455,105 +427,20 @@ pub struct AccountMoveLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountMoveLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "account_internal_group",
-        "account_root_id",
-        "account_type",
-        "amount_currency",
-        "amount_residual",
-        "amount_residual_currency",
-        "analytic_distribution",
-        "analytic_line_ids",
-        "analytic_precision",
-        "balance",
-        "cogs_origin_id",
-        "company_currency_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "credit",
-        "cumulated_balance",
-        "currency_id",
-        "currency_rate",
-        "date",
-        "date_maturity",
-        "debit",
-        "discount",
-        "discount_allocation_dirty",
-        "discount_amount_currency",
-        "discount_balance",
-        "discount_date",
-        "display_name",
-        "display_type",
-        "distribution_analytic_account_ids",
-        "epd_dirty",
-        "full_reconcile_id",
-        "group_tax_id",
-        "id",
-        "invoice_date",
-        "is_account_reconcile",
-        "is_downpayment",
-        "is_imported",
-        "is_refund",
-        "is_same_currency",
-        "is_storno",
-        "journal_group_id",
-        "journal_id",
-        "matched_credit_ids",
-        "matched_debit_ids",
-        "matching_number",
-        "move_id",
-        "move_name",
-        "move_type",
-        "name",
-        "need_vehicle",
-        "parent_state",
-        "partner_id",
-        "payment_date",
-        "payment_id",
-        "price_subtotal",
-        "price_total",
-        "price_unit",
-        "product_category_id",
-        "product_id",
-        "product_uom_category_id",
-        "product_uom_id",
-        "purchase_line_id",
-        "purchase_order_id",
-        "quantity",
-        "reconcile_model_id",
-        "reconciled",
-        "ref",
-        "sale_line_ids",
-        "sequence",
-        "statement_id",
-        "statement_line_id",
-        "stock_valuation_layer_ids",
-        "tax_base_amount",
-        "tax_calculation_rounding_method",
-        "tax_group_id",
-        "tax_ids",
-        "tax_line_id",
-        "tax_repartition_line_id",
-        "tax_tag_ids",
-        "tax_tag_invert",
-        "vehicle_id",
-        "vehicle_log_service_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMoveLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        86,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMoveLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -741,172 +628,98 @@ impl ::runtime::Model for AccountMoveLine {
         "product_category_id",
         "product_uom_category_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("account_internal_group", "selection")
-            .selection(&["equity", "asset", "liability", "income", "expense", "off"]),
-        ::runtime::odoo::verify::FieldSpec::new("account_root_id", "many2one")
-            .relation("account.root"),
-        ::runtime::odoo::verify::FieldSpec::new("account_type", "selection")
-            .selection(super::verify::KEYS_8AA1F27F),
-        ::runtime::odoo::verify::FieldSpec::new("amount_currency", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_residual", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_residual_currency", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_line_ids", "one2many")
-            .relation("account.analytic.line"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("balance", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("cogs_origin_id", "many2one")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("credit", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("cumulated_balance", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("currency_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("date_maturity", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("debit", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_allocation_dirty", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_allocation_key", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_allocation_needed", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_amount_currency", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_balance", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .required()
-            .selection(
-                &[
-                    "product",
-                    "cogs",
-                    "tax",
-                    "discount",
-                    "rounding",
-                    "payment_term",
-                    "line_section",
-                    "line_note",
-                    "epd",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "distribution_analytic_account_ids",
-                "many2many",
-            )
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("epd_dirty", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("epd_key", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("epd_needed", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("full_reconcile_id", "many2one")
-            .relation("account.full.reconcile"),
-        ::runtime::odoo::verify::FieldSpec::new("group_tax_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("is_account_reconcile", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_downpayment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_imported", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_refund", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_same_currency", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_storno", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_group_id", "many2one")
-            .relation("account.journal.group"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("matched_credit_ids", "one2many")
-            .relation("account.partial.reconcile"),
-        ::runtime::odoo::verify::FieldSpec::new("matched_debit_ids", "one2many")
-            .relation("account.partial.reconcile"),
-        ::runtime::odoo::verify::FieldSpec::new("matching_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
-            .relation("account.move")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("move_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
-            .selection(
-                &[
-                    "entry",
-                    "out_invoice",
-                    "out_refund",
-                    "in_invoice",
-                    "in_refund",
-                    "out_receipt",
-                    "in_receipt",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("need_vehicle", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_state", "selection")
-            .selection(&["draft", "posted", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_id", "many2one")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_category_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_id", "many2one")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_id", "many2one")
-            .relation("purchase.order"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reconcile_model_id", "many2one")
-            .relation("account.reconcile.model"),
-        ::runtime::odoo::verify::FieldSpec::new("reconciled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_ids", "many2many")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("statement_id", "many2one")
-            .relation("account.bank.statement"),
-        ::runtime::odoo::verify::FieldSpec::new("statement_line_id", "many2one")
-            .relation("account.bank.statement.line"),
-        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
-            .relation("stock.valuation.layer"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_base_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_calculation_rounding_method",
-                "selection",
-            )
-            .selection(&["round_per_line", "round_globally"]),
-        ::runtime::odoo::verify::FieldSpec::new("tax_group_id", "many2one")
-            .relation("account.tax.group"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_line_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_repartition_line_id", "many2one")
-            .relation("account.tax.repartition.line"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_tag_ids", "many2many")
-            .relation("account.account.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_tag_invert", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("term_key", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("vehicle_id", "many2one")
-            .relation("fleet.vehicle"),
-        ::runtime::odoo::verify::FieldSpec::new("vehicle_log_service_ids", "one2many")
-            .relation("fleet.vehicle.log.services"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_internal_group", "selection").selection(&["equity", "asset", "liability", "income", "expense", "off"]),
+        ::runtime::FieldSpec::new("account_root_id", "many2one").relation("account.root"),
+        ::runtime::FieldSpec::new("account_type", "selection").selection(super::verify::KEYS_8AA1F27F),
+        ::runtime::FieldSpec::new("amount_currency", "monetary").writable(true),
+        ::runtime::FieldSpec::new("amount_residual", "monetary"),
+        ::runtime::FieldSpec::new("amount_residual_currency", "monetary"),
+        ::runtime::FieldSpec::new("analytic_distribution", "json").writable(true),
+        ::runtime::FieldSpec::new("analytic_line_ids", "one2many").relation("account.analytic.line").writable(true),
+        ::runtime::FieldSpec::new("analytic_precision", "integer").writable(true),
+        ::runtime::FieldSpec::new("balance", "monetary").writable(true),
+        ::runtime::FieldSpec::new("cogs_origin_id", "many2one").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("credit", "monetary").writable(true),
+        ::runtime::FieldSpec::new("cumulated_balance", "monetary"),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required().writable(true),
+        ::runtime::FieldSpec::new("currency_rate", "float"),
+        ::runtime::FieldSpec::new("date", "date"),
+        ::runtime::FieldSpec::new("date_maturity", "date").writable(true),
+        ::runtime::FieldSpec::new("debit", "monetary").writable(true),
+        ::runtime::FieldSpec::new("discount", "float").writable(true),
+        ::runtime::FieldSpec::new("discount_allocation_dirty", "boolean"),
+        ::runtime::FieldSpec::new("discount_allocation_key", "binary"),
+        ::runtime::FieldSpec::new("discount_allocation_needed", "binary"),
+        ::runtime::FieldSpec::new("discount_amount_currency", "monetary").writable(true),
+        ::runtime::FieldSpec::new("discount_balance", "monetary").writable(true),
+        ::runtime::FieldSpec::new("discount_date", "date").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").required().writable(true).selection(&["product", "cogs", "tax", "discount", "rounding", "payment_term", "line_section", "line_note", "epd"]),
+        ::runtime::FieldSpec::new("distribution_analytic_account_ids", "many2many").relation("account.analytic.account"),
+        ::runtime::FieldSpec::new("epd_dirty", "boolean"),
+        ::runtime::FieldSpec::new("epd_key", "binary"),
+        ::runtime::FieldSpec::new("epd_needed", "binary"),
+        ::runtime::FieldSpec::new("full_reconcile_id", "many2one").relation("account.full.reconcile").writable(true),
+        ::runtime::FieldSpec::new("group_tax_id", "many2one").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoice_date", "date"),
+        ::runtime::FieldSpec::new("is_account_reconcile", "boolean"),
+        ::runtime::FieldSpec::new("is_downpayment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_imported", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_refund", "boolean"),
+        ::runtime::FieldSpec::new("is_same_currency", "boolean"),
+        ::runtime::FieldSpec::new("is_storno", "boolean"),
+        ::runtime::FieldSpec::new("journal_group_id", "many2one").relation("account.journal.group").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal"),
+        ::runtime::FieldSpec::new("matched_credit_ids", "one2many").relation("account.partial.reconcile").writable(true),
+        ::runtime::FieldSpec::new("matched_debit_ids", "one2many").relation("account.partial.reconcile").writable(true),
+        ::runtime::FieldSpec::new("matching_number", "char").writable(true),
+        ::runtime::FieldSpec::new("move_id", "many2one").relation("account.move").required().writable(true),
+        ::runtime::FieldSpec::new("move_name", "char"),
+        ::runtime::FieldSpec::new("move_type", "selection").selection(&["entry", "out_invoice", "out_refund", "in_invoice", "in_refund", "out_receipt", "in_receipt"]),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("need_vehicle", "boolean"),
+        ::runtime::FieldSpec::new("parent_state", "selection").selection(&["draft", "posted", "cancel"]),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("payment_date", "date"),
+        ::runtime::FieldSpec::new("payment_id", "many2one").relation("account.payment"),
+        ::runtime::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::FieldSpec::new("price_total", "monetary"),
+        ::runtime::FieldSpec::new("price_unit", "float").writable(true),
+        ::runtime::FieldSpec::new("product_category_id", "many2one").relation("product.category"),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("purchase_line_id", "many2one").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("purchase_order_id", "many2one").relation("purchase.order"),
+        ::runtime::FieldSpec::new("quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("reconcile_model_id", "many2one").relation("account.reconcile.model").writable(true),
+        ::runtime::FieldSpec::new("reconciled", "boolean"),
+        ::runtime::FieldSpec::new("ref", "char"),
+        ::runtime::FieldSpec::new("sale_line_ids", "many2many").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("statement_id", "many2one").relation("account.bank.statement"),
+        ::runtime::FieldSpec::new("statement_line_id", "many2one").relation("account.bank.statement.line"),
+        ::runtime::FieldSpec::new("stock_valuation_layer_ids", "one2many").relation("stock.valuation.layer").writable(true),
+        ::runtime::FieldSpec::new("tax_base_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("tax_calculation_rounding_method", "selection").selection(&["round_per_line", "round_globally"]),
+        ::runtime::FieldSpec::new("tax_group_id", "many2one").relation("account.tax.group"),
+        ::runtime::FieldSpec::new("tax_ids", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("tax_line_id", "many2one").relation("account.tax"),
+        ::runtime::FieldSpec::new("tax_repartition_line_id", "many2one").relation("account.tax.repartition.line").writable(true),
+        ::runtime::FieldSpec::new("tax_tag_ids", "many2many").relation("account.account.tag").writable(true),
+        ::runtime::FieldSpec::new("tax_tag_invert", "boolean").writable(true),
+        ::runtime::FieldSpec::new("term_key", "binary"),
+        ::runtime::FieldSpec::new("vehicle_id", "many2one").relation("fleet.vehicle").writable(true),
+        ::runtime::FieldSpec::new("vehicle_log_service_ids", "one2many").relation("fleet.vehicle.log.services").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1177,13 +990,21 @@ impl AccountMoveLine {
 impl super::mixins::BaseModel for AccountMoveLine {
     type Update = AccountMoveLineUpdate;
 }
-/// Values for creating a `account.move.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMoveLineCreate`]) or updating ([`AccountMoveLineUpdate`]) `account.move.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMoveLineCreate {
+pub struct AccountMoveLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMoveLineCreate {
+/// Values for creating a `account.move.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMoveLineCreate = AccountMoveLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.move.line` records: only the fields set here are written.
+pub type AccountMoveLineUpdate = AccountMoveLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMoveLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1191,363 +1012,36 @@ impl ::serde::Serialize for AccountMoveLineCreate {
 impl AccountMoveLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountMoveLineCreate {
+        Self::default()
+    }
+}
+impl Default for AccountMoveLineCreate {
+    fn default() -> Self {
+        AccountMoveLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount_currency` (Amount in Currency).
-    #[inline]
-    pub fn amount_currency(mut self, amount_currency: f64) -> Self {
-        self.values.set("amount_currency", amount_currency);
-        self
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_line_ids` (Analytic lines).
-    #[inline]
-    pub fn analytic_line_ids(
-        mut self,
-        analytic_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("analytic_line_ids", analytic_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `balance` (Balance).
-    #[inline]
-    pub fn balance(mut self, balance: f64) -> Self {
-        self.values.set("balance", balance);
-        self
-    }
-    /// Set `cogs_origin_id` (Cogs Origin).
-    #[inline]
-    pub fn cogs_origin_id(mut self, cogs_origin_id: i64) -> Self {
-        self.values.set("cogs_origin_id", cogs_origin_id);
-        self
-    }
-    /// Set `credit` (Credit).
-    #[inline]
-    pub fn credit(mut self, credit: f64) -> Self {
-        self.values.set("credit", credit);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_maturity` (Due Date).
-    #[inline]
-    pub fn date_maturity(mut self, date_maturity: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_maturity", date_maturity);
-        self
-    }
-    /// Set `debit` (Debit).
-    #[inline]
-    pub fn debit(mut self, debit: f64) -> Self {
-        self.values.set("debit", debit);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `discount_amount_currency` (Discount amount in Currency).
-    #[inline]
-    pub fn discount_amount_currency(mut self, discount_amount_currency: f64) -> Self {
-        self.values.set("discount_amount_currency", discount_amount_currency);
-        self
-    }
-    /// Set `discount_balance` (Discount Balance).
-    #[inline]
-    pub fn discount_balance(mut self, discount_balance: f64) -> Self {
-        self.values.set("discount_balance", discount_balance);
-        self
-    }
-    /// Set `discount_date` (Discount Date).
-    #[inline]
-    pub fn discount_date(mut self, discount_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("discount_date", discount_date);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `full_reconcile_id` (Matching).
-    #[inline]
-    pub fn full_reconcile_id(mut self, full_reconcile_id: i64) -> Self {
-        self.values.set("full_reconcile_id", full_reconcile_id);
-        self
-    }
-    /// Set `group_tax_id` (Originator Group of Taxes).
-    #[inline]
-    pub fn group_tax_id(mut self, group_tax_id: i64) -> Self {
-        self.values.set("group_tax_id", group_tax_id);
-        self
-    }
-    /// Set `is_downpayment` (Is Downpayment).
-    #[inline]
-    pub fn is_downpayment(mut self, is_downpayment: bool) -> Self {
-        self.values.set("is_downpayment", is_downpayment);
-        self
-    }
-    /// Set `is_imported` (Is Imported).
-    #[inline]
-    pub fn is_imported(mut self, is_imported: bool) -> Self {
-        self.values.set("is_imported", is_imported);
-        self
-    }
-    /// Set `journal_group_id` (Ledger).
-    #[inline]
-    pub fn journal_group_id(mut self, journal_group_id: i64) -> Self {
-        self.values.set("journal_group_id", journal_group_id);
-        self
-    }
-    /// Set `matched_credit_ids` (Matched Credits).
-    #[inline]
-    pub fn matched_credit_ids(
-        mut self,
-        matched_credit_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "matched_credit_ids",
-                matched_credit_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `matched_debit_ids` (Matched Debits).
-    #[inline]
-    pub fn matched_debit_ids(
-        mut self,
-        matched_debit_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
-        >,
-    ) -> Self {
-        self.values
-            .set("matched_debit_ids", matched_debit_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `matching_number` (Matching #).
-    #[inline]
-    pub fn matching_number(mut self, matching_number: impl Into<String>) -> Self {
-        self.values.set("matching_number", matching_number.into());
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `name` (Label).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `purchase_line_id` (Purchase Order Line).
-    #[inline]
-    pub fn purchase_line_id(mut self, purchase_line_id: i64) -> Self {
-        self.values.set("purchase_line_id", purchase_line_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `reconcile_model_id` (Reconciliation Model).
-    #[inline]
-    pub fn reconcile_model_id(mut self, reconcile_model_id: i64) -> Self {
-        self.values.set("reconcile_model_id", reconcile_model_id);
-        self
-    }
-    /// Set `sale_line_ids` (Sales Order Lines).
-    #[inline]
-    pub fn sale_line_ids(
-        mut self,
-        sale_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
-        >,
-    ) -> Self {
-        self.values.set("sale_line_ids", sale_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_base_amount` (Base Amount).
-    #[inline]
-    pub fn tax_base_amount(mut self, tax_base_amount: f64) -> Self {
-        self.values.set("tax_base_amount", tax_base_amount);
-        self
-    }
-    /// Set `tax_ids` (Taxes).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_repartition_line_id` (Originator Tax Distribution Line).
-    #[inline]
-    pub fn tax_repartition_line_id(mut self, tax_repartition_line_id: i64) -> Self {
-        self.values.set("tax_repartition_line_id", tax_repartition_line_id);
-        self
-    }
-    /// Set `tax_tag_ids` (Tags).
-    #[inline]
-    pub fn tax_tag_ids(
-        mut self,
-        tax_tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values.set("tax_tag_ids", tax_tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_tag_invert` (Invert Tags).
-    #[inline]
-    pub fn tax_tag_invert(mut self, tax_tag_invert: bool) -> Self {
-        self.values.set("tax_tag_invert", tax_tag_invert);
-        self
-    }
-    /// Set `vehicle_id` (Vehicle).
-    #[inline]
-    pub fn vehicle_id(mut self, vehicle_id: i64) -> Self {
-        self.values.set("vehicle_id", vehicle_id);
-        self
-    }
-    /// Set `vehicle_log_service_ids` (Vehicle Log Service).
-    #[inline]
-    pub fn vehicle_log_service_ids(
-        mut self,
-        vehicle_log_service_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "vehicle_log_service_ids",
-                vehicle_log_service_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMoveLineCreate {
-    type Model = AccountMoveLine;
-}
-/// Values for updating `account.move.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMoveLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountMoveLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMoveLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMoveLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMoveLineUpdate {
+    fn default() -> Self {
+        AccountMoveLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMoveLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountMoveLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1556,1434 +1050,418 @@ impl AccountMoveLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount_currency` (Amount in Currency).
-    #[inline]
-    pub fn amount_currency(mut self, amount_currency: f64) -> Self {
-        self.values.set("amount_currency", amount_currency);
-        self
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_line_ids` (Analytic lines).
-    #[inline]
-    pub fn analytic_line_ids(
-        mut self,
-        analytic_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("analytic_line_ids", analytic_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `balance` (Balance).
-    #[inline]
-    pub fn balance(mut self, balance: f64) -> Self {
-        self.values.set("balance", balance);
-        self
-    }
-    /// Set `cogs_origin_id` (Cogs Origin).
-    #[inline]
-    pub fn cogs_origin_id(mut self, cogs_origin_id: i64) -> Self {
-        self.values.set("cogs_origin_id", cogs_origin_id);
-        self
-    }
-    /// Set `credit` (Credit).
-    #[inline]
-    pub fn credit(mut self, credit: f64) -> Self {
-        self.values.set("credit", credit);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_maturity` (Due Date).
-    #[inline]
-    pub fn date_maturity(mut self, date_maturity: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_maturity", date_maturity);
-        self
-    }
-    /// Set `debit` (Debit).
-    #[inline]
-    pub fn debit(mut self, debit: f64) -> Self {
-        self.values.set("debit", debit);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `discount_amount_currency` (Discount amount in Currency).
-    #[inline]
-    pub fn discount_amount_currency(mut self, discount_amount_currency: f64) -> Self {
-        self.values.set("discount_amount_currency", discount_amount_currency);
-        self
-    }
-    /// Set `discount_balance` (Discount Balance).
-    #[inline]
-    pub fn discount_balance(mut self, discount_balance: f64) -> Self {
-        self.values.set("discount_balance", discount_balance);
-        self
-    }
-    /// Set `discount_date` (Discount Date).
-    #[inline]
-    pub fn discount_date(mut self, discount_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("discount_date", discount_date);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `full_reconcile_id` (Matching).
-    #[inline]
-    pub fn full_reconcile_id(mut self, full_reconcile_id: i64) -> Self {
-        self.values.set("full_reconcile_id", full_reconcile_id);
-        self
-    }
-    /// Set `group_tax_id` (Originator Group of Taxes).
-    #[inline]
-    pub fn group_tax_id(mut self, group_tax_id: i64) -> Self {
-        self.values.set("group_tax_id", group_tax_id);
-        self
-    }
-    /// Set `is_downpayment` (Is Downpayment).
-    #[inline]
-    pub fn is_downpayment(mut self, is_downpayment: bool) -> Self {
-        self.values.set("is_downpayment", is_downpayment);
-        self
-    }
-    /// Set `is_imported` (Is Imported).
-    #[inline]
-    pub fn is_imported(mut self, is_imported: bool) -> Self {
-        self.values.set("is_imported", is_imported);
-        self
-    }
-    /// Set `journal_group_id` (Ledger).
-    #[inline]
-    pub fn journal_group_id(mut self, journal_group_id: i64) -> Self {
-        self.values.set("journal_group_id", journal_group_id);
-        self
-    }
-    /// Set `matched_credit_ids` (Matched Credits).
-    #[inline]
-    pub fn matched_credit_ids(
-        mut self,
-        matched_credit_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "matched_credit_ids",
-                matched_credit_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `matched_debit_ids` (Matched Debits).
-    #[inline]
-    pub fn matched_debit_ids(
-        mut self,
-        matched_debit_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPartialReconcile>,
-        >,
-    ) -> Self {
-        self.values
-            .set("matched_debit_ids", matched_debit_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `matching_number` (Matching #).
-    #[inline]
-    pub fn matching_number(mut self, matching_number: impl Into<String>) -> Self {
-        self.values.set("matching_number", matching_number.into());
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `name` (Label).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `purchase_line_id` (Purchase Order Line).
-    #[inline]
-    pub fn purchase_line_id(mut self, purchase_line_id: i64) -> Self {
-        self.values.set("purchase_line_id", purchase_line_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `reconcile_model_id` (Reconciliation Model).
-    #[inline]
-    pub fn reconcile_model_id(mut self, reconcile_model_id: i64) -> Self {
-        self.values.set("reconcile_model_id", reconcile_model_id);
-        self
-    }
-    /// Set `sale_line_ids` (Sales Order Lines).
-    #[inline]
-    pub fn sale_line_ids(
-        mut self,
-        sale_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
-        >,
-    ) -> Self {
-        self.values.set("sale_line_ids", sale_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tax_base_amount` (Base Amount).
-    #[inline]
-    pub fn tax_base_amount(mut self, tax_base_amount: f64) -> Self {
-        self.values.set("tax_base_amount", tax_base_amount);
-        self
-    }
-    /// Set `tax_ids` (Taxes).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_repartition_line_id` (Originator Tax Distribution Line).
-    #[inline]
-    pub fn tax_repartition_line_id(mut self, tax_repartition_line_id: i64) -> Self {
-        self.values.set("tax_repartition_line_id", tax_repartition_line_id);
-        self
-    }
-    /// Set `tax_tag_ids` (Tags).
-    #[inline]
-    pub fn tax_tag_ids(
-        mut self,
-        tax_tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values.set("tax_tag_ids", tax_tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_tag_invert` (Invert Tags).
-    #[inline]
-    pub fn tax_tag_invert(mut self, tax_tag_invert: bool) -> Self {
-        self.values.set("tax_tag_invert", tax_tag_invert);
-        self
-    }
-    /// Set `vehicle_id` (Vehicle).
-    #[inline]
-    pub fn vehicle_id(mut self, vehicle_id: i64) -> Self {
-        self.values.set("vehicle_id", vehicle_id);
-        self
-    }
-    /// Set `vehicle_log_service_ids` (Vehicle Log Service).
-    #[inline]
-    pub fn vehicle_log_service_ids(
-        mut self,
-        vehicle_log_service_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "vehicle_log_service_ids",
-                vehicle_log_service_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `amount_currency` (Amount in Currency).
+        amount_currency: value f64;
+        /// Set `analytic_distribution` (Analytic Distribution).
+        analytic_distribution: value ::serde_json::Value;
+        /// Set `analytic_line_ids` (Analytic lines).
+        analytic_line_ids: commands super::rel::AccountAnalyticLine;
+        /// Set `analytic_precision` (Analytic Precision).
+        analytic_precision: value i64;
+        /// Set `balance` (Balance).
+        balance: value f64;
+        /// Set `cogs_origin_id` (Cogs Origin).
+        cogs_origin_id: value i64;
+        /// Set `credit` (Credit).
+        credit: value f64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date_maturity` (Due Date).
+        date_maturity: value ::chrono::NaiveDate;
+        /// Set `debit` (Debit).
+        debit: value f64;
+        /// Set `discount` (Discount (%)).
+        discount: value f64;
+        /// Set `discount_amount_currency` (Discount amount in Currency).
+        discount_amount_currency: value f64;
+        /// Set `discount_balance` (Discount Balance).
+        discount_balance: value f64;
+        /// Set `discount_date` (Discount Date).
+        discount_date: value ::chrono::NaiveDate;
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `full_reconcile_id` (Matching).
+        full_reconcile_id: value i64;
+        /// Set `group_tax_id` (Originator Group of Taxes).
+        group_tax_id: value i64;
+        /// Set `is_downpayment` (Is Downpayment).
+        is_downpayment: value bool;
+        /// Set `is_imported` (Is Imported).
+        is_imported: value bool;
+        /// Set `journal_group_id` (Ledger).
+        journal_group_id: value i64;
+        /// Set `matched_credit_ids` (Matched Credits).
+        matched_credit_ids: commands super::rel::AccountPartialReconcile;
+        /// Set `matched_debit_ids` (Matched Debits).
+        matched_debit_ids: commands super::rel::AccountPartialReconcile;
+        /// Set `matching_number` (Matching #).
+        matching_number: into String;
+        /// Set `move_id` (Journal Entry).
+        move_id: value i64;
+        /// Set `name` (Label).
+        name: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `price_unit` (Unit Price).
+        price_unit: value f64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_id` (Unit of Measure).
+        product_uom_id: value i64;
+        /// Set `purchase_line_id` (Purchase Order Line).
+        purchase_line_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `reconcile_model_id` (Reconciliation Model).
+        reconcile_model_id: value i64;
+        /// Set `sale_line_ids` (Sales Order Lines).
+        sale_line_ids: commands super::rel::SaleOrderLine;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
+        stock_valuation_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `tax_base_amount` (Base Amount).
+        tax_base_amount: value f64;
+        /// Set `tax_ids` (Taxes).
+        tax_ids: commands super::rel::AccountTax;
+        /// Set `tax_repartition_line_id` (Originator Tax Distribution Line).
+        tax_repartition_line_id: value i64;
+        /// Set `tax_tag_ids` (Tags).
+        tax_tag_ids: commands super::rel::AccountAccountTag;
+        /// Set `tax_tag_invert` (Invert Tags).
+        tax_tag_invert: value bool;
+        /// Set `vehicle_id` (Vehicle).
+        vehicle_id: value i64;
+        /// Set `vehicle_log_service_ids` (Vehicle Log Service).
+        vehicle_log_service_ids: commands ::runtime::AnyModel;
     }
 }
+impl ::runtime::CreateValues for AccountMoveLineCreate {
+    type Model = self::AccountMoveLine;
+}
 impl ::runtime::UpdateValues for AccountMoveLineUpdate {
-    type Model = AccountMoveLine;
+    type Model = self::AccountMoveLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Internal Group (`account_internal_group`, `selection`).
-    #[inline]
-    pub const fn account_internal_group() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountMoveLine,
-        super::AccountInternalGroup,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("account_internal_group")
-    }
-    /// Account Root (`account_root_id`, `many2one`).
-    #[inline]
-    pub const fn account_root_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountRoot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_root_id")
-    }
-    /// Internal Type (`account_type`, `selection`).
-    #[inline]
-    pub const fn account_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountMoveLine,
-        super::AccountType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("account_type")
-    }
-    /// Amount in Currency (`amount_currency`, `monetary`).
-    #[inline]
-    pub const fn amount_currency() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_currency")
-    }
-    /// Residual Amount (`amount_residual`, `monetary`).
-    #[inline]
-    pub const fn amount_residual() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_residual")
-    }
-    /// Residual Amount in Currency (`amount_residual_currency`, `monetary`).
-    #[inline]
-    pub const fn amount_residual_currency() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_residual_currency")
-    }
-    /// Analytic Distribution (`analytic_distribution`, `json`).
-    #[inline]
-    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
-    }
-    /// Analytic lines (`analytic_line_ids`, `one2many`).
-    #[inline]
-    pub const fn analytic_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::AccountAnalyticLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("analytic_line_ids")
-    }
-    /// Analytic Precision (`analytic_precision`, `integer`).
-    #[inline]
-    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("analytic_precision")
-    }
-    /// Balance (`balance`, `monetary`).
-    #[inline]
-    pub const fn balance() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("balance")
-    }
-    /// Cogs Origin (`cogs_origin_id`, `many2one`).
-    #[inline]
-    pub const fn cogs_origin_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("cogs_origin_id")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Credit (`credit`, `monetary`).
-    #[inline]
-    pub const fn credit() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("credit")
-    }
-    /// Cumulated Balance (`cumulated_balance`, `monetary`).
-    #[inline]
-    pub const fn cumulated_balance() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("cumulated_balance")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Currency Rate (`currency_rate`, `float`).
-    #[inline]
-    pub const fn currency_rate() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("currency_rate")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Due Date (`date_maturity`, `date`).
-    #[inline]
-    pub const fn date_maturity() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_maturity")
-    }
-    /// Debit (`debit`, `monetary`).
-    #[inline]
-    pub const fn debit() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("debit")
-    }
-    /// Discount (%) (`discount`, `float`).
-    #[inline]
-    pub const fn discount() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount")
-    }
-    /// Discount Allocation Dirty (`discount_allocation_dirty`, `boolean`).
-    #[inline]
-    pub const fn discount_allocation_dirty() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("discount_allocation_dirty")
-    }
-    /// Discount Allocation Key (`discount_allocation_key`, `binary`).
-    #[inline]
-    pub const fn discount_allocation_key() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("discount_allocation_key")
-    }
-    /// Discount Allocation Needed (`discount_allocation_needed`, `binary`).
-    #[inline]
-    pub const fn discount_allocation_needed() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("discount_allocation_needed")
-    }
-    /// Discount amount in Currency (`discount_amount_currency`, `monetary`).
-    #[inline]
-    pub const fn discount_amount_currency() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount_amount_currency")
-    }
-    /// Discount Balance (`discount_balance`, `monetary`).
-    #[inline]
-    pub const fn discount_balance() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount_balance")
-    }
-    /// Discount Date (`discount_date`, `date`).
-    #[inline]
-    pub const fn discount_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("discount_date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountMoveLine,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
-    #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
-    }
-    /// Epd Dirty (`epd_dirty`, `boolean`).
-    #[inline]
-    pub const fn epd_dirty() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("epd_dirty")
-    }
-    /// Epd Key (`epd_key`, `binary`).
-    #[inline]
-    pub const fn epd_key() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("epd_key")
-    }
-    /// Epd Needed (`epd_needed`, `binary`).
-    #[inline]
-    pub const fn epd_needed() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("epd_needed")
-    }
-    /// Matching (`full_reconcile_id`, `many2one`).
-    #[inline]
-    pub const fn full_reconcile_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountFullReconcile,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("full_reconcile_id")
-    }
-    /// Originator Group of Taxes (`group_tax_id`, `many2one`).
-    #[inline]
-    pub const fn group_tax_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_tax_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountMoveLine, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoice/Bill Date (`invoice_date`, `date`).
-    #[inline]
-    pub const fn invoice_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("invoice_date")
-    }
-    /// Account Reconcile (`is_account_reconcile`, `boolean`).
-    #[inline]
-    pub const fn is_account_reconcile() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_account_reconcile")
-    }
-    /// Is Downpayment (`is_downpayment`, `boolean`).
-    #[inline]
-    pub const fn is_downpayment() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_downpayment")
-    }
-    /// Is Imported (`is_imported`, `boolean`).
-    #[inline]
-    pub const fn is_imported() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_imported")
-    }
-    /// Is Refund (`is_refund`, `boolean`).
-    #[inline]
-    pub const fn is_refund() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_refund")
-    }
-    /// Is Same Currency (`is_same_currency`, `boolean`).
-    #[inline]
-    pub const fn is_same_currency() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_same_currency")
-    }
-    /// Company Storno Accounting (`is_storno`, `boolean`).
-    #[inline]
-    pub const fn is_storno() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_storno")
-    }
-    /// Ledger (`journal_group_id`, `many2one`).
-    #[inline]
-    pub const fn journal_group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountJournalGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_group_id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Matched Credits (`matched_credit_ids`, `one2many`).
-    #[inline]
-    pub const fn matched_credit_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::AccountPartialReconcile,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("matched_credit_ids")
-    }
-    /// Matched Debits (`matched_debit_ids`, `one2many`).
-    #[inline]
-    pub const fn matched_debit_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::AccountPartialReconcile,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("matched_debit_ids")
-    }
-    /// Matching # (`matching_number`, `char`).
-    #[inline]
-    pub const fn matching_number() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("matching_number")
-    }
-    /// Journal Entry (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("move_id")
-    }
-    /// Number (`move_name`, `char`).
-    #[inline]
-    pub const fn move_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("move_name")
-    }
-    /// Type (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountMoveLine,
-        super::MoveType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("move_type")
-    }
-    /// Label (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountMoveLine> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Need Vehicle (`need_vehicle`, `boolean`).
-    #[inline]
-    pub const fn need_vehicle() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("need_vehicle")
-    }
-    /// Status (`parent_state`, `selection`).
-    #[inline]
-    pub const fn parent_state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountMoveLine,
-        super::ParentState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("parent_state")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Next Payment Date (`payment_date`, `date`).
-    #[inline]
-    pub const fn payment_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("payment_date")
-    }
-    /// Originator Payment (`payment_id`, `many2one`).
-    #[inline]
-    pub const fn payment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_id")
-    }
-    /// Subtotal (`price_subtotal`, `monetary`).
-    #[inline]
-    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_subtotal")
-    }
-    /// Total (`price_total`, `monetary`).
-    #[inline]
-    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_total")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_unit")
-    }
-    /// Product Category (`product_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_category_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Purchase Order Line (`purchase_line_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_line_id")
-    }
-    /// Purchase Order (`purchase_order_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_order_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Reconciliation Model (`reconcile_model_id`, `many2one`).
-    #[inline]
-    pub const fn reconcile_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("reconcile_model_id")
-    }
-    /// Reconciled (`reconciled`, `boolean`).
-    #[inline]
-    pub const fn reconciled() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("reconciled")
-    }
-    /// Reference (`ref`, `char`).
-    #[inline]
-    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<super::AccountMoveLine> {
-        ::runtime::odoo::fields::CharField::new("ref")
-    }
-    /// Sales Order Lines (`sale_line_ids`, `many2many`).
-    #[inline]
-    pub const fn sale_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_line_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Statement (`statement_id`, `many2one`).
-    #[inline]
-    pub const fn statement_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountBankStatement,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("statement_id")
-    }
-    /// Originator Statement Line (`statement_line_id`, `many2one`).
-    #[inline]
-    pub const fn statement_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("statement_line_id")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Base Amount (`tax_base_amount`, `monetary`).
-    #[inline]
-    pub const fn tax_base_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("tax_base_amount")
-    }
-    /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountMoveLine,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Originator tax group (`tax_group_id`, `many2one`).
-    #[inline]
-    pub const fn tax_group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountTaxGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_group_id")
-    }
-    /// Taxes (`tax_ids`, `many2many`).
-    #[inline]
-    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
-    }
-    /// Originator Tax (`tax_line_id`, `many2one`).
-    #[inline]
-    pub const fn tax_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_line_id")
-    }
-    /// Originator Tax Distribution Line (`tax_repartition_line_id`, `many2one`).
-    #[inline]
-    pub const fn tax_repartition_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::AccountTaxRepartitionLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_repartition_line_id")
-    }
-    /// Tags (`tax_tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tax_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        super::super::rel::AccountAccountTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tax_tag_ids")
-    }
-    /// Invert Tags (`tax_tag_invert`, `boolean`).
-    #[inline]
-    pub const fn tax_tag_invert() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("tax_tag_invert")
-    }
-    /// Term Key (`term_key`, `binary`).
-    #[inline]
-    pub const fn term_key() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("term_key")
-    }
-    /// Vehicle (`vehicle_id`, `many2one`).
-    #[inline]
-    pub const fn vehicle_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("vehicle_id")
-    }
-    /// Vehicle Log Service (`vehicle_log_service_ids`, `one2many`).
-    #[inline]
-    pub const fn vehicle_log_service_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("vehicle_log_service_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMoveLine;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Internal Group (`account_internal_group`, `selection`).
+        account_internal_group: SelectionField<super::AccountInternalGroup>;
+        /// Account Root (`account_root_id`, `many2one`).
+        account_root_id: Many2OneField<super::super::rel::AccountRoot>;
+        /// Internal Type (`account_type`, `selection`).
+        account_type: SelectionField<super::AccountType>;
+        /// Amount in Currency (`amount_currency`, `monetary`).
+        amount_currency: NumField<f64>;
+        /// Residual Amount (`amount_residual`, `monetary`).
+        amount_residual: NumField<f64>;
+        /// Residual Amount in Currency (`amount_residual_currency`, `monetary`).
+        amount_residual_currency: NumField<f64>;
+        /// Analytic Distribution (`analytic_distribution`, `json`).
+        analytic_distribution: AnyField;
+        /// Analytic lines (`analytic_line_ids`, `one2many`).
+        analytic_line_ids: X2ManyField<super::super::rel::AccountAnalyticLine>;
+        /// Analytic Precision (`analytic_precision`, `integer`).
+        analytic_precision: NumField<i64>;
+        /// Balance (`balance`, `monetary`).
+        balance: NumField<f64>;
+        /// Cogs Origin (`cogs_origin_id`, `many2one`).
+        cogs_origin_id: Many2OneField<super::super::rel::AccountMoveLine>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Credit (`credit`, `monetary`).
+        credit: NumField<f64>;
+        /// Cumulated Balance (`cumulated_balance`, `monetary`).
+        cumulated_balance: NumField<f64>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Currency Rate (`currency_rate`, `float`).
+        currency_rate: NumField<f64>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Due Date (`date_maturity`, `date`).
+        date_maturity: DateField<::chrono::NaiveDate>;
+        /// Debit (`debit`, `monetary`).
+        debit: NumField<f64>;
+        /// Discount (%) (`discount`, `float`).
+        discount: NumField<f64>;
+        /// Discount Allocation Dirty (`discount_allocation_dirty`, `boolean`).
+        discount_allocation_dirty: BoolField;
+        /// Discount Allocation Key (`discount_allocation_key`, `binary`).
+        discount_allocation_key: BinaryField;
+        /// Discount Allocation Needed (`discount_allocation_needed`, `binary`).
+        discount_allocation_needed: BinaryField;
+        /// Discount amount in Currency (`discount_amount_currency`, `monetary`).
+        discount_amount_currency: NumField<f64>;
+        /// Discount Balance (`discount_balance`, `monetary`).
+        discount_balance: NumField<f64>;
+        /// Discount Date (`discount_date`, `date`).
+        discount_date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
+        distribution_analytic_account_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// Epd Dirty (`epd_dirty`, `boolean`).
+        epd_dirty: BoolField;
+        /// Epd Key (`epd_key`, `binary`).
+        epd_key: BinaryField;
+        /// Epd Needed (`epd_needed`, `binary`).
+        epd_needed: BinaryField;
+        /// Matching (`full_reconcile_id`, `many2one`).
+        full_reconcile_id: Many2OneField<super::super::rel::AccountFullReconcile>;
+        /// Originator Group of Taxes (`group_tax_id`, `many2one`).
+        group_tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoice/Bill Date (`invoice_date`, `date`).
+        invoice_date: DateField<::chrono::NaiveDate>;
+        /// Account Reconcile (`is_account_reconcile`, `boolean`).
+        is_account_reconcile: BoolField;
+        /// Is Downpayment (`is_downpayment`, `boolean`).
+        is_downpayment: BoolField;
+        /// Is Imported (`is_imported`, `boolean`).
+        is_imported: BoolField;
+        /// Is Refund (`is_refund`, `boolean`).
+        is_refund: BoolField;
+        /// Is Same Currency (`is_same_currency`, `boolean`).
+        is_same_currency: BoolField;
+        /// Company Storno Accounting (`is_storno`, `boolean`).
+        is_storno: BoolField;
+        /// Ledger (`journal_group_id`, `many2one`).
+        journal_group_id: Many2OneField<super::super::rel::AccountJournalGroup>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Matched Credits (`matched_credit_ids`, `one2many`).
+        matched_credit_ids: X2ManyField<super::super::rel::AccountPartialReconcile>;
+        /// Matched Debits (`matched_debit_ids`, `one2many`).
+        matched_debit_ids: X2ManyField<super::super::rel::AccountPartialReconcile>;
+        /// Matching # (`matching_number`, `char`).
+        matching_number: CharField;
+        /// Journal Entry (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Number (`move_name`, `char`).
+        move_name: CharField;
+        /// Type (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// Label (`name`, `char`).
+        name: CharField;
+        /// Need Vehicle (`need_vehicle`, `boolean`).
+        need_vehicle: BoolField;
+        /// Status (`parent_state`, `selection`).
+        parent_state: SelectionField<super::ParentState>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Next Payment Date (`payment_date`, `date`).
+        payment_date: DateField<::chrono::NaiveDate>;
+        /// Originator Payment (`payment_id`, `many2one`).
+        payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// Subtotal (`price_subtotal`, `monetary`).
+        price_subtotal: NumField<f64>;
+        /// Total (`price_total`, `monetary`).
+        price_total: NumField<f64>;
+        /// Unit Price (`price_unit`, `float`).
+        price_unit: NumField<f64>;
+        /// Product Category (`product_category_id`, `many2one`).
+        product_category_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Purchase Order Line (`purchase_line_id`, `many2one`).
+        purchase_line_id: Many2OneField<super::super::rel::PurchaseOrderLine>;
+        /// Purchase Order (`purchase_order_id`, `many2one`).
+        purchase_order_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Reconciliation Model (`reconcile_model_id`, `many2one`).
+        reconcile_model_id: Many2OneField<super::super::rel::AccountReconcileModel>;
+        /// Reconciled (`reconciled`, `boolean`).
+        reconciled: BoolField;
+        /// Reference (`ref`, `char`).
+        r#ref = "ref": CharField;
+        /// Sales Order Lines (`sale_line_ids`, `many2many`).
+        sale_line_ids: X2ManyField<super::super::rel::SaleOrderLine>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Statement (`statement_id`, `many2one`).
+        statement_id: Many2OneField<super::super::rel::AccountBankStatement>;
+        /// Originator Statement Line (`statement_line_id`, `many2one`).
+        statement_line_id: Many2OneField<super::super::rel::AccountBankStatementLine>;
+        /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+        stock_valuation_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Base Amount (`tax_base_amount`, `monetary`).
+        tax_base_amount: NumField<f64>;
+        /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Originator tax group (`tax_group_id`, `many2one`).
+        tax_group_id: Many2OneField<super::super::rel::AccountTaxGroup>;
+        /// Taxes (`tax_ids`, `many2many`).
+        tax_ids: X2ManyField<super::super::rel::AccountTax>;
+        /// Originator Tax (`tax_line_id`, `many2one`).
+        tax_line_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Originator Tax Distribution Line (`tax_repartition_line_id`, `many2one`).
+        tax_repartition_line_id: Many2OneField<super::super::rel::AccountTaxRepartitionLine>;
+        /// Tags (`tax_tag_ids`, `many2many`).
+        tax_tag_ids: X2ManyField<super::super::rel::AccountAccountTag>;
+        /// Invert Tags (`tax_tag_invert`, `boolean`).
+        tax_tag_invert: BoolField;
+        /// Term Key (`term_key`, `binary`).
+        term_key: BinaryField;
+        /// Vehicle (`vehicle_id`, `many2one`).
+        vehicle_id: Many2OneField<::runtime::AnyModel>;
+        /// Vehicle Log Service (`vehicle_log_service_ids`, `one2many`).
+        vehicle_log_service_ids: X2ManyField<::runtime::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `account_internal_group` (Internal Group) on `account.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountInternalGroup {
-    /// Equity (`equity`)
-    Equity,
-    /// Asset (`asset`)
-    Asset,
-    /// Liability (`liability`)
-    Liability,
-    /// Income (`income`)
-    Income,
-    /// Expense (`expense`)
-    Expense,
-    /// Off Balance (`off`)
-    Off,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AccountInternalGroup {
-    const VALUES: &'static [&'static str] = &[
-        "equity",
-        "asset",
-        "liability",
-        "income",
-        "expense",
-        "off",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "equity" => AccountInternalGroup::Equity,
-            "asset" => AccountInternalGroup::Asset,
-            "liability" => AccountInternalGroup::Liability,
-            "income" => AccountInternalGroup::Income,
-            "expense" => AccountInternalGroup::Expense,
-            "off" => AccountInternalGroup::Off,
-            other => AccountInternalGroup::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AccountInternalGroup::Equity => "equity",
-            AccountInternalGroup::Asset => "asset",
-            AccountInternalGroup::Liability => "liability",
-            AccountInternalGroup::Income => "income",
-            AccountInternalGroup::Expense => "expense",
-            AccountInternalGroup::Off => "off",
-            AccountInternalGroup::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `account_internal_group` (Internal Group) on `account.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AccountInternalGroup {
+        /// Equity (`equity`)
+        Equity = "equity",
+        /// Asset (`asset`)
+        Asset = "asset",
+        /// Liability (`liability`)
+        Liability = "liability",
+        /// Income (`income`)
+        Income = "income",
+        /// Expense (`expense`)
+        Expense = "expense",
+        /// Off Balance (`off`)
+        Off = "off",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AccountInternalGroup {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `account_type` (Internal Type) on `account.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AccountType {
+        /// Receivable (`asset_receivable`)
+        AssetReceivable = "asset_receivable",
+        /// Bank and Cash (`asset_cash`)
+        AssetCash = "asset_cash",
+        /// Current Assets (`asset_current`)
+        AssetCurrent = "asset_current",
+        /// Non-current Assets (`asset_non_current`)
+        AssetNonCurrent = "asset_non_current",
+        /// Prepayments (`asset_prepayments`)
+        AssetPrepayments = "asset_prepayments",
+        /// Fixed Assets (`asset_fixed`)
+        AssetFixed = "asset_fixed",
+        /// Payable (`liability_payable`)
+        LiabilityPayable = "liability_payable",
+        /// Credit Card (`liability_credit_card`)
+        LiabilityCreditCard = "liability_credit_card",
+        /// Current Liabilities (`liability_current`)
+        LiabilityCurrent = "liability_current",
+        /// Non-current Liabilities (`liability_non_current`)
+        LiabilityNonCurrent = "liability_non_current",
+        /// Equity (`equity`)
+        Equity = "equity",
+        /// Current Year Earnings (`equity_unaffected`)
+        EquityUnaffected = "equity_unaffected",
+        /// Income (`income`)
+        Income = "income",
+        /// Other Income (`income_other`)
+        IncomeOther = "income_other",
+        /// Expenses (`expense`)
+        Expense = "expense",
+        /// Depreciation (`expense_depreciation`)
+        ExpenseDepreciation = "expense_depreciation",
+        /// Cost of Revenue (`expense_direct_cost`)
+        ExpenseDirectCost = "expense_direct_cost",
+        /// Off-Balance Sheet (`off_balance`)
+        OffBalance = "off_balance",
     }
 }
-impl ::serde::Serialize for AccountInternalGroup {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `account.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Product (`product`)
+        Product = "product",
+        /// Cost of Goods Sold (`cogs`)
+        Cogs = "cogs",
+        /// Tax (`tax`)
+        Tax = "tax",
+        /// Discount (`discount`)
+        Discount = "discount",
+        /// Rounding (`rounding`)
+        Rounding = "rounding",
+        /// Payment Term (`payment_term`)
+        PaymentTerm = "payment_term",
+        /// Section (`line_section`)
+        LineSection = "line_section",
+        /// Note (`line_note`)
+        LineNote = "line_note",
+        /// Early Payment Discount (`epd`)
+        Epd = "epd",
     }
 }
-/// Values of `account_type` (Internal Type) on `account.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountType {
-    /// Receivable (`asset_receivable`)
-    AssetReceivable,
-    /// Bank and Cash (`asset_cash`)
-    AssetCash,
-    /// Current Assets (`asset_current`)
-    AssetCurrent,
-    /// Non-current Assets (`asset_non_current`)
-    AssetNonCurrent,
-    /// Prepayments (`asset_prepayments`)
-    AssetPrepayments,
-    /// Fixed Assets (`asset_fixed`)
-    AssetFixed,
-    /// Payable (`liability_payable`)
-    LiabilityPayable,
-    /// Credit Card (`liability_credit_card`)
-    LiabilityCreditCard,
-    /// Current Liabilities (`liability_current`)
-    LiabilityCurrent,
-    /// Non-current Liabilities (`liability_non_current`)
-    LiabilityNonCurrent,
-    /// Equity (`equity`)
-    Equity,
-    /// Current Year Earnings (`equity_unaffected`)
-    EquityUnaffected,
-    /// Income (`income`)
-    Income,
-    /// Other Income (`income_other`)
-    IncomeOther,
-    /// Expenses (`expense`)
-    Expense,
-    /// Depreciation (`expense_depreciation`)
-    ExpenseDepreciation,
-    /// Cost of Revenue (`expense_direct_cost`)
-    ExpenseDirectCost,
-    /// Off-Balance Sheet (`off_balance`)
-    OffBalance,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AccountType {
-    const VALUES: &'static [&'static str] = &[
-        "asset_receivable",
-        "asset_cash",
-        "asset_current",
-        "asset_non_current",
-        "asset_prepayments",
-        "asset_fixed",
-        "liability_payable",
-        "liability_credit_card",
-        "liability_current",
-        "liability_non_current",
-        "equity",
-        "equity_unaffected",
-        "income",
-        "income_other",
-        "expense",
-        "expense_depreciation",
-        "expense_direct_cost",
-        "off_balance",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "asset_receivable" => AccountType::AssetReceivable,
-            "asset_cash" => AccountType::AssetCash,
-            "asset_current" => AccountType::AssetCurrent,
-            "asset_non_current" => AccountType::AssetNonCurrent,
-            "asset_prepayments" => AccountType::AssetPrepayments,
-            "asset_fixed" => AccountType::AssetFixed,
-            "liability_payable" => AccountType::LiabilityPayable,
-            "liability_credit_card" => AccountType::LiabilityCreditCard,
-            "liability_current" => AccountType::LiabilityCurrent,
-            "liability_non_current" => AccountType::LiabilityNonCurrent,
-            "equity" => AccountType::Equity,
-            "equity_unaffected" => AccountType::EquityUnaffected,
-            "income" => AccountType::Income,
-            "income_other" => AccountType::IncomeOther,
-            "expense" => AccountType::Expense,
-            "expense_depreciation" => AccountType::ExpenseDepreciation,
-            "expense_direct_cost" => AccountType::ExpenseDirectCost,
-            "off_balance" => AccountType::OffBalance,
-            other => AccountType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AccountType::AssetReceivable => "asset_receivable",
-            AccountType::AssetCash => "asset_cash",
-            AccountType::AssetCurrent => "asset_current",
-            AccountType::AssetNonCurrent => "asset_non_current",
-            AccountType::AssetPrepayments => "asset_prepayments",
-            AccountType::AssetFixed => "asset_fixed",
-            AccountType::LiabilityPayable => "liability_payable",
-            AccountType::LiabilityCreditCard => "liability_credit_card",
-            AccountType::LiabilityCurrent => "liability_current",
-            AccountType::LiabilityNonCurrent => "liability_non_current",
-            AccountType::Equity => "equity",
-            AccountType::EquityUnaffected => "equity_unaffected",
-            AccountType::Income => "income",
-            AccountType::IncomeOther => "income_other",
-            AccountType::Expense => "expense",
-            AccountType::ExpenseDepreciation => "expense_depreciation",
-            AccountType::ExpenseDirectCost => "expense_direct_cost",
-            AccountType::OffBalance => "off_balance",
-            AccountType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `move_type` (Type) on `account.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// Journal Entry (`entry`)
+        Entry = "entry",
+        /// Customer Invoice (`out_invoice`)
+        OutInvoice = "out_invoice",
+        /// Customer Credit Note (`out_refund`)
+        OutRefund = "out_refund",
+        /// Vendor Bill (`in_invoice`)
+        InInvoice = "in_invoice",
+        /// Vendor Credit Note (`in_refund`)
+        InRefund = "in_refund",
+        /// Sales Receipt (`out_receipt`)
+        OutReceipt = "out_receipt",
+        /// Purchase Receipt (`in_receipt`)
+        InReceipt = "in_receipt",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `parent_state` (Status) on `account.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ParentState {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Posted (`posted`)
+        Posted = "posted",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl ::serde::Serialize for AccountType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `display_type` (Display Type) on `account.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Product (`product`)
-    Product,
-    /// Cost of Goods Sold (`cogs`)
-    Cogs,
-    /// Tax (`tax`)
-    Tax,
-    /// Discount (`discount`)
-    Discount,
-    /// Rounding (`rounding`)
-    Rounding,
-    /// Payment Term (`payment_term`)
-    PaymentTerm,
-    /// Section (`line_section`)
-    LineSection,
-    /// Note (`line_note`)
-    LineNote,
-    /// Early Payment Discount (`epd`)
-    Epd,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &[
-        "product",
-        "cogs",
-        "tax",
-        "discount",
-        "rounding",
-        "payment_term",
-        "line_section",
-        "line_note",
-        "epd",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "product" => DisplayType::Product,
-            "cogs" => DisplayType::Cogs,
-            "tax" => DisplayType::Tax,
-            "discount" => DisplayType::Discount,
-            "rounding" => DisplayType::Rounding,
-            "payment_term" => DisplayType::PaymentTerm,
-            "line_section" => DisplayType::LineSection,
-            "line_note" => DisplayType::LineNote,
-            "epd" => DisplayType::Epd,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::Product => "product",
-            DisplayType::Cogs => "cogs",
-            DisplayType::Tax => "tax",
-            DisplayType::Discount => "discount",
-            DisplayType::Rounding => "rounding",
-            DisplayType::PaymentTerm => "payment_term",
-            DisplayType::LineSection => "line_section",
-            DisplayType::LineNote => "line_note",
-            DisplayType::Epd => "epd",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `move_type` (Type) on `account.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// Journal Entry (`entry`)
-    Entry,
-    /// Customer Invoice (`out_invoice`)
-    OutInvoice,
-    /// Customer Credit Note (`out_refund`)
-    OutRefund,
-    /// Vendor Bill (`in_invoice`)
-    InInvoice,
-    /// Vendor Credit Note (`in_refund`)
-    InRefund,
-    /// Sales Receipt (`out_receipt`)
-    OutReceipt,
-    /// Purchase Receipt (`in_receipt`)
-    InReceipt,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &[
-        "entry",
-        "out_invoice",
-        "out_refund",
-        "in_invoice",
-        "in_refund",
-        "out_receipt",
-        "in_receipt",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "entry" => MoveType::Entry,
-            "out_invoice" => MoveType::OutInvoice,
-            "out_refund" => MoveType::OutRefund,
-            "in_invoice" => MoveType::InInvoice,
-            "in_refund" => MoveType::InRefund,
-            "out_receipt" => MoveType::OutReceipt,
-            "in_receipt" => MoveType::InReceipt,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::Entry => "entry",
-            MoveType::OutInvoice => "out_invoice",
-            MoveType::OutRefund => "out_refund",
-            MoveType::InInvoice => "in_invoice",
-            MoveType::InRefund => "in_refund",
-            MoveType::OutReceipt => "out_receipt",
-            MoveType::InReceipt => "in_receipt",
-            MoveType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `parent_state` (Status) on `account.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParentState {
-    /// Draft (`draft`)
-    Draft,
-    /// Posted (`posted`)
-    Posted,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ParentState {
-    const VALUES: &'static [&'static str] = &["draft", "posted", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => ParentState::Draft,
-            "posted" => ParentState::Posted,
-            "cancel" => ParentState::Cancel,
-            other => ParentState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ParentState::Draft => "draft",
-            ParentState::Posted => "posted",
-            ParentState::Cancel => "cancel",
-            ParentState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ParentState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ParentState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `account.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `account.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }

@@ -17,20 +17,20 @@ pub struct AccountMoveReversal {
     /// Available Journal
     ///
     /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
-    pub available_journal_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
+    pub available_journal_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountJournal>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -38,12 +38,12 @@ pub struct AccountMoveReversal {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Reversal date
     ///
@@ -62,19 +62,19 @@ pub struct AccountMoveReversal {
     /// If empty, uses the journal of the journal entry to be reversed.
     ///
     /// `many2one`, to `account.journal`, required, computed.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Move
     ///
     /// `many2many`, to `account.move`, computed.
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Move Type
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_type())`.
-    pub move_type: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub move_type: ::runtime::Computed<Option<String>>,
     /// New Move
     ///
     /// `many2many`, to `account.move`.
-    pub new_move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub new_move_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Reason displayed on Credit Note
     ///
     /// `char`.
@@ -82,7 +82,7 @@ pub struct AccountMoveReversal {
     /// Residual
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::residual())`.
-    pub residual: ::runtime::odoo::wire::Computed<f64>,
+    pub residual: ::runtime::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -90,36 +90,20 @@ pub struct AccountMoveReversal {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveReversal {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountMoveReversal {
-    const FIELDS: &'static [&'static str] = &[
-        "available_journal_ids",
-        "company_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "display_name",
-        "id",
-        "journal_id",
-        "move_ids",
-        "move_type",
-        "new_move_ids",
-        "reason",
-        "residual",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMoveReversal {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMoveReversal::default();
         while let Some(i) = r.next()? {
             match i {
@@ -169,34 +153,24 @@ impl ::runtime::Model for AccountMoveReversal {
         "move_type",
         "residual",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("available_journal_ids", "many2many")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_type", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("new_move_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("reason", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("residual", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("available_journal_ids", "many2many").relation("account.journal"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date", "date").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").required().writable(true),
+        ::runtime::FieldSpec::new("move_ids", "many2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("move_type", "char"),
+        ::runtime::FieldSpec::new("new_move_ids", "many2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("reason", "char").writable(true),
+        ::runtime::FieldSpec::new("residual", "monetary"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -276,13 +250,21 @@ impl AccountMoveReversal {
 impl super::mixins::BaseModel for AccountMoveReversal {
     type Update = AccountMoveReversalUpdate;
 }
-/// Values for creating a `account.move.reversal` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMoveReversalCreate`]) or updating ([`AccountMoveReversalUpdate`]) `account.move.reversal` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMoveReversalCreate {
+pub struct AccountMoveReversalValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMoveReversalCreate {
+/// Values for creating a `account.move.reversal` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMoveReversalCreate = AccountMoveReversalValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.move.reversal` records: only the fields set here are written.
+pub type AccountMoveReversalUpdate = AccountMoveReversalValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMoveReversalValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -290,94 +272,38 @@ impl ::serde::Serialize for AccountMoveReversalCreate {
 impl AccountMoveReversalCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountMoveReversalCreate {
+        Self::default()
+    }
+}
+impl Default for AccountMoveReversalCreate {
+    fn default() -> Self {
+        AccountMoveReversalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveReversal>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Reversal date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `new_move_ids` (New Move).
-    #[inline]
-    pub fn new_move_ids(
-        mut self,
-        new_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("new_move_ids", new_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reason` (Reason displayed on Credit Note).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMoveReversalCreate {
-    type Model = AccountMoveReversal;
-}
-/// Values for updating `account.move.reversal` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMoveReversalUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountMoveReversalUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMoveReversalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMoveReversalUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMoveReversalUpdate {
+    fn default() -> Self {
+        AccountMoveReversalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMoveReversalValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveReversal>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountMoveReversal,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -386,188 +312,64 @@ impl AccountMoveReversalUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Reversal date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `new_move_ids` (New Move).
-    #[inline]
-    pub fn new_move_ids(
-        mut self,
-        new_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("new_move_ids", new_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reason` (Reason displayed on Credit Note).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Reversal date).
+        date: value ::chrono::NaiveDate;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::AccountMove;
+        /// Set `new_move_ids` (New Move).
+        new_move_ids: commands super::rel::AccountMove;
+        /// Set `reason` (Reason displayed on Credit Note).
+        reason: into String;
     }
 }
+impl ::runtime::CreateValues for AccountMoveReversalCreate {
+    type Model = self::AccountMoveReversal;
+}
 impl ::runtime::UpdateValues for AccountMoveReversalUpdate {
-    type Model = AccountMoveReversal;
+    type Model = self::AccountMoveReversal;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Available Journal (`available_journal_ids`, `many2many`).
-    #[inline]
-    pub const fn available_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveReversal,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_journal_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveReversal,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveReversal,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveReversal,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveReversal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveReversal,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Reversal date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveReversal,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveReversal,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveReversal,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveReversal,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Move (`move_ids`, `many2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveReversal,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Move Type (`move_type`, `char`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveReversal,
-    > {
-        ::runtime::odoo::fields::CharField::new("move_type")
-    }
-    /// New Move (`new_move_ids`, `many2many`).
-    #[inline]
-    pub const fn new_move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveReversal,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("new_move_ids")
-    }
-    /// Reason displayed on Credit Note (`reason`, `char`).
-    #[inline]
-    pub const fn reason() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveReversal,
-    > {
-        ::runtime::odoo::fields::CharField::new("reason")
-    }
-    /// Residual (`residual`, `monetary`).
-    #[inline]
-    pub const fn residual() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveReversal,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("residual")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveReversal,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveReversal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMoveReversal;
+        /// Available Journal (`available_journal_ids`, `many2many`).
+        available_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Reversal date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Move (`move_ids`, `many2many`).
+        move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Move Type (`move_type`, `char`).
+        move_type: CharField;
+        /// New Move (`new_move_ids`, `many2many`).
+        new_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Reason displayed on Credit Note (`reason`, `char`).
+        reason: CharField;
+        /// Residual (`residual`, `monetary`).
+        residual: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

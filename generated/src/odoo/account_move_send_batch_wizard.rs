@@ -17,7 +17,7 @@ pub struct AccountMoveSendBatchWizard {
     /// Alerts
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alerts())`.
-    pub alerts: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub alerts: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct AccountMoveSendBatchWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,15 +37,15 @@ pub struct AccountMoveSendBatchWizard {
     /// Move
     ///
     /// `many2many`, to `account.move`, required.
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Send By Post Stamps
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::send_by_post_stamps())`.
-    pub send_by_post_stamps: ::runtime::odoo::wire::Computed<i64>,
+    pub send_by_post_stamps: ::runtime::Computed<i64>,
     /// Summary Data
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::summary_data())`.
-    pub summary_data: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub summary_data: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -53,29 +53,20 @@ pub struct AccountMoveSendBatchWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveSendBatchWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountMoveSendBatchWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "alerts",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "move_ids",
-        "send_by_post_stamps",
-        "summary_data",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMoveSendBatchWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMoveSendBatchWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,21 +102,17 @@ impl ::runtime::Model for AccountMoveSendBatchWizard {
         "send_by_post_stamps",
         "summary_data",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("alerts", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
-            .relation("account.move")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("send_by_post_stamps", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("summary_data", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("alerts", "json"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("move_ids", "many2many").relation("account.move").required().writable(true),
+        ::runtime::FieldSpec::new("send_by_post_stamps", "integer"),
+        ::runtime::FieldSpec::new("summary_data", "json"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -172,13 +159,21 @@ impl AccountMoveSendBatchWizard {
 impl super::mixins::BaseModel for AccountMoveSendBatchWizard {
     type Update = AccountMoveSendBatchWizardUpdate;
 }
-/// Values for creating a `account.move.send.batch.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMoveSendBatchWizardCreate`]) or updating ([`AccountMoveSendBatchWizardUpdate`]) `account.move.send.batch.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMoveSendBatchWizardCreate {
+pub struct AccountMoveSendBatchWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMoveSendBatchWizardCreate {
+/// Values for creating a `account.move.send.batch.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMoveSendBatchWizardCreate = AccountMoveSendBatchWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.move.send.batch.wizard` records: only the fields set here are written.
+pub type AccountMoveSendBatchWizardUpdate = AccountMoveSendBatchWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMoveSendBatchWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -186,62 +181,37 @@ impl ::serde::Serialize for AccountMoveSendBatchWizardCreate {
 impl AccountMoveSendBatchWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountMoveSendBatchWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AccountMoveSendBatchWizardCreate {
+    fn default() -> Self {
+        AccountMoveSendBatchWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountMoveSendBatchWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMoveSendBatchWizardCreate {
-    type Model = AccountMoveSendBatchWizard;
-}
-/// Values for updating `account.move.send.batch.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMoveSendBatchWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountMoveSendBatchWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMoveSendBatchWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMoveSendBatchWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMoveSendBatchWizardUpdate {
+    fn default() -> Self {
+        AccountMoveSendBatchWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMoveSendBatchWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountMoveSendBatchWizard,
+            Model = self::AccountMoveSendBatchWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -251,98 +221,40 @@ impl AccountMoveSendBatchWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::AccountMove;
     }
 }
+impl ::runtime::CreateValues for AccountMoveSendBatchWizardCreate {
+    type Model = self::AccountMoveSendBatchWizard;
+}
 impl ::runtime::UpdateValues for AccountMoveSendBatchWizardUpdate {
-    type Model = AccountMoveSendBatchWizard;
+    type Model = self::AccountMoveSendBatchWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Alerts (`alerts`, `json`).
-    #[inline]
-    pub const fn alerts() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveSendBatchWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("alerts")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveSendBatchWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveSendBatchWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveSendBatchWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveSendBatchWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Move (`move_ids`, `many2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveSendBatchWizard,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Send By Post Stamps (`send_by_post_stamps`, `integer`).
-    #[inline]
-    pub const fn send_by_post_stamps() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveSendBatchWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("send_by_post_stamps")
-    }
-    /// Summary Data (`summary_data`, `json`).
-    #[inline]
-    pub const fn summary_data() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveSendBatchWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("summary_data")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveSendBatchWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveSendBatchWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMoveSendBatchWizard;
+        /// Alerts (`alerts`, `json`).
+        alerts: AnyField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Move (`move_ids`, `many2many`).
+        move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Send By Post Stamps (`send_by_post_stamps`, `integer`).
+        send_by_post_stamps: NumField<i64>;
+        /// Summary Data (`summary_data`, `json`).
+        summary_data: AnyField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

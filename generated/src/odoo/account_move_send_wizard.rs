@@ -17,11 +17,11 @@ pub struct AccountMoveSendWizard {
     /// Alerts
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alerts())`.
-    pub alerts: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub alerts: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `move_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +29,7 @@ pub struct AccountMoveSendWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,7 +37,7 @@ pub struct AccountMoveSendWizard {
     /// Display Pdf Report
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_pdf_report_id())`.
-    pub display_pdf_report_id: ::runtime::odoo::wire::Computed<bool>,
+    pub display_pdf_report_id: ::runtime::Computed<bool>,
     /// Extra Edi Checkboxes
     ///
     /// `json`, computed.
@@ -45,7 +45,7 @@ pub struct AccountMoveSendWizard {
     /// Extra Edis
     ///
     /// `json`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::extra_edis())`.
-    pub extra_edis: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub extra_edis: ::runtime::Computed<Option<::serde_json::Value>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -55,11 +55,11 @@ pub struct AccountMoveSendWizard {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: ::runtime::odoo::wire::Computed<Option<InvoiceEdiFormat>>,
+    pub invoice_edi_format: ::runtime::Computed<Option<InvoiceEdiFormat>>,
     /// Is Download Only
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_download_only())`.
-    pub is_download_only: ::runtime::odoo::wire::Computed<bool>,
+    pub is_download_only: ::runtime::Computed<bool>,
     /// Mail Attachments Widget
     ///
     /// `json`, computed.
@@ -71,11 +71,11 @@ pub struct AccountMoveSendWizard {
     /// Mail Lang
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_lang())`.
-    pub mail_lang: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub mail_lang: ::runtime::Computed<Option<String>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, computed.
-    pub mail_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub mail_partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Subject
     ///
     /// `char`, computed.
@@ -83,19 +83,15 @@ pub struct AccountMoveSendWizard {
     /// Email template
     ///
     /// `many2one`, to `mail.template`, computed.
-    pub mail_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub mail_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Move
     ///
     /// `many2one`, to `account.move`, required.
-    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Invoice template
     ///
     /// `many2one`, to `ir.actions.report`, computed.
-    pub pdf_report_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsReport>,
-    >,
+    pub pdf_report_id: Option<::runtime::Many2One<super::rel::IrActionsReport>>,
     /// Sending Method Checkboxes
     ///
     /// `json`, computed.
@@ -103,7 +99,7 @@ pub struct AccountMoveSendWizard {
     /// Sending Methods
     ///
     /// `json`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sending_methods())`.
-    pub sending_methods: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub sending_methods: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -111,42 +107,20 @@ pub struct AccountMoveSendWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountMoveSendWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountMoveSendWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "alerts",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "display_pdf_report_id",
-        "extra_edi_checkboxes",
-        "extra_edis",
-        "id",
-        "invoice_edi_format",
-        "is_download_only",
-        "mail_attachments_widget",
-        "mail_body",
-        "mail_lang",
-        "mail_partner_ids",
-        "mail_subject",
-        "mail_template_id",
-        "move_id",
-        "pdf_report_id",
-        "sending_method_checkboxes",
-        "sending_methods",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountMoveSendWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        23,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountMoveSendWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -208,41 +182,30 @@ impl ::runtime::Model for AccountMoveSendWizard {
         "mail_lang",
         "sending_methods",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("alerts", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_pdf_report_id", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("extra_edi_checkboxes", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("extra_edis", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format", "selection")
-            .selection(
-                &["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("is_download_only", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_attachments_widget", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_body", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_lang", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_subject", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
-            .relation("account.move")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("pdf_report_id", "many2one")
-            .relation("ir.actions.report"),
-        ::runtime::odoo::verify::FieldSpec::new("sending_method_checkboxes", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("sending_methods", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("alerts", "json"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_pdf_report_id", "boolean"),
+        ::runtime::FieldSpec::new("extra_edi_checkboxes", "json").writable(true),
+        ::runtime::FieldSpec::new("extra_edis", "json").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoice_edi_format", "selection").selection(&["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"]),
+        ::runtime::FieldSpec::new("is_download_only", "boolean"),
+        ::runtime::FieldSpec::new("mail_attachments_widget", "json").writable(true),
+        ::runtime::FieldSpec::new("mail_body", "html").writable(true),
+        ::runtime::FieldSpec::new("mail_lang", "char"),
+        ::runtime::FieldSpec::new("mail_partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("mail_subject", "char").writable(true),
+        ::runtime::FieldSpec::new("mail_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("move_id", "many2one").relation("account.move").required().writable(true),
+        ::runtime::FieldSpec::new("pdf_report_id", "many2one").relation("ir.actions.report").writable(true),
+        ::runtime::FieldSpec::new("sending_method_checkboxes", "json").writable(true),
+        ::runtime::FieldSpec::new("sending_methods", "json").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -341,12 +304,21 @@ impl AccountMoveSendWizard {
 impl super::mixins::BaseModel for AccountMoveSendWizard {
     type Update = AccountMoveSendWizardUpdate;
 }
-/// Values for creating a `account.move.send.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountMoveSendWizardCreate`]) or updating ([`AccountMoveSendWizardUpdate`]) `account.move.send.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountMoveSendWizardCreate {
+pub struct AccountMoveSendWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountMoveSendWizardCreate {
+/// Values for creating a `account.move.send.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountMoveSendWizardCreate = AccountMoveSendWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.move.send.wizard` records: only the fields set here are written.
+pub type AccountMoveSendWizardUpdate = AccountMoveSendWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountMoveSendWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -354,130 +326,34 @@ impl ::serde::Serialize for AccountMoveSendWizardCreate {
 impl AccountMoveSendWizardCreate {
     /// Takes the required fields: `move_id` (readonly, computed and x2many fields are left out).
     pub fn new(move_id: i64) -> Self {
-        AccountMoveSendWizardCreate {
+        AccountMoveSendWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .move_id(move_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveSendWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
-    #[inline]
-    pub fn extra_edi_checkboxes(
-        mut self,
-        extra_edi_checkboxes: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("extra_edi_checkboxes", extra_edi_checkboxes);
-        self
-    }
-    /// Set `extra_edis` (Extra Edis).
-    #[inline]
-    pub fn extra_edis(mut self, extra_edis: ::serde_json::Value) -> Self {
-        self.values.set("extra_edis", extra_edis);
-        self
-    }
-    /// Set `mail_attachments_widget` (Mail Attachments Widget).
-    #[inline]
-    pub fn mail_attachments_widget(
-        mut self,
-        mail_attachments_widget: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("mail_attachments_widget", mail_attachments_widget);
-        self
-    }
-    /// Set `mail_body` (Contents).
-    #[inline]
-    pub fn mail_body(mut self, mail_body: impl Into<String>) -> Self {
-        self.values.set("mail_body", mail_body.into());
-        self
-    }
-    /// Set `mail_partner_ids` (Recipients).
-    #[inline]
-    pub fn mail_partner_ids(
-        mut self,
-        mail_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_partner_ids", mail_partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_subject` (Subject).
-    #[inline]
-    pub fn mail_subject(mut self, mail_subject: impl Into<String>) -> Self {
-        self.values.set("mail_subject", mail_subject.into());
-        self
-    }
-    /// Set `mail_template_id` (Email template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `move_id` (Move).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `pdf_report_id` (Invoice template).
-    #[inline]
-    pub fn pdf_report_id(mut self, pdf_report_id: i64) -> Self {
-        self.values.set("pdf_report_id", pdf_report_id);
-        self
-    }
-    /// Set `sending_method_checkboxes` (Sending Method Checkboxes).
-    #[inline]
-    pub fn sending_method_checkboxes(
-        mut self,
-        sending_method_checkboxes: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("sending_method_checkboxes", sending_method_checkboxes);
-        self
-    }
-    /// Set `sending_methods` (Sending Methods).
-    #[inline]
-    pub fn sending_methods(mut self, sending_methods: ::serde_json::Value) -> Self {
-        self.values.set("sending_methods", sending_methods);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountMoveSendWizardCreate {
-    type Model = AccountMoveSendWizard;
-}
-/// Values for updating `account.move.send.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountMoveSendWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountMoveSendWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountMoveSendWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountMoveSendWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountMoveSendWizardUpdate {
+    fn default() -> Self {
+        AccountMoveSendWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountMoveSendWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountMoveSendWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountMoveSendWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -486,325 +362,105 @@ impl AccountMoveSendWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
-    #[inline]
-    pub fn extra_edi_checkboxes(
-        mut self,
-        extra_edi_checkboxes: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("extra_edi_checkboxes", extra_edi_checkboxes);
-        self
-    }
-    /// Set `extra_edis` (Extra Edis).
-    #[inline]
-    pub fn extra_edis(mut self, extra_edis: ::serde_json::Value) -> Self {
-        self.values.set("extra_edis", extra_edis);
-        self
-    }
-    /// Set `mail_attachments_widget` (Mail Attachments Widget).
-    #[inline]
-    pub fn mail_attachments_widget(
-        mut self,
-        mail_attachments_widget: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("mail_attachments_widget", mail_attachments_widget);
-        self
-    }
-    /// Set `mail_body` (Contents).
-    #[inline]
-    pub fn mail_body(mut self, mail_body: impl Into<String>) -> Self {
-        self.values.set("mail_body", mail_body.into());
-        self
-    }
-    /// Set `mail_partner_ids` (Recipients).
-    #[inline]
-    pub fn mail_partner_ids(
-        mut self,
-        mail_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_partner_ids", mail_partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_subject` (Subject).
-    #[inline]
-    pub fn mail_subject(mut self, mail_subject: impl Into<String>) -> Self {
-        self.values.set("mail_subject", mail_subject.into());
-        self
-    }
-    /// Set `mail_template_id` (Email template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `move_id` (Move).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `pdf_report_id` (Invoice template).
-    #[inline]
-    pub fn pdf_report_id(mut self, pdf_report_id: i64) -> Self {
-        self.values.set("pdf_report_id", pdf_report_id);
-        self
-    }
-    /// Set `sending_method_checkboxes` (Sending Method Checkboxes).
-    #[inline]
-    pub fn sending_method_checkboxes(
-        mut self,
-        sending_method_checkboxes: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("sending_method_checkboxes", sending_method_checkboxes);
-        self
-    }
-    /// Set `sending_methods` (Sending Methods).
-    #[inline]
-    pub fn sending_methods(mut self, sending_methods: ::serde_json::Value) -> Self {
-        self.values.set("sending_methods", sending_methods);
-        self
+    ::runtime::__private::setters! {
+        /// Set `extra_edi_checkboxes` (Extra Edi Checkboxes).
+        extra_edi_checkboxes: value ::serde_json::Value;
+        /// Set `extra_edis` (Extra Edis).
+        extra_edis: value ::serde_json::Value;
+        /// Set `mail_attachments_widget` (Mail Attachments Widget).
+        mail_attachments_widget: value ::serde_json::Value;
+        /// Set `mail_body` (Contents).
+        mail_body: into String;
+        /// Set `mail_partner_ids` (Recipients).
+        mail_partner_ids: commands super::rel::ResPartner;
+        /// Set `mail_subject` (Subject).
+        mail_subject: into String;
+        /// Set `mail_template_id` (Email template).
+        mail_template_id: value i64;
+        /// Set `move_id` (Move).
+        move_id: value i64;
+        /// Set `pdf_report_id` (Invoice template).
+        pdf_report_id: value i64;
+        /// Set `sending_method_checkboxes` (Sending Method Checkboxes).
+        sending_method_checkboxes: value ::serde_json::Value;
+        /// Set `sending_methods` (Sending Methods).
+        sending_methods: value ::serde_json::Value;
     }
 }
+impl ::runtime::CreateValues for AccountMoveSendWizardCreate {
+    type Model = self::AccountMoveSendWizard;
+}
 impl ::runtime::UpdateValues for AccountMoveSendWizardUpdate {
-    type Model = AccountMoveSendWizard;
+    type Model = self::AccountMoveSendWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Alerts (`alerts`, `json`).
-    #[inline]
-    pub const fn alerts() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("alerts")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveSendWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Pdf Report (`display_pdf_report_id`, `boolean`).
-    #[inline]
-    pub const fn display_pdf_report_id() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_pdf_report_id")
-    }
-    /// Extra Edi Checkboxes (`extra_edi_checkboxes`, `json`).
-    #[inline]
-    pub const fn extra_edi_checkboxes() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("extra_edi_checkboxes")
-    }
-    /// Extra Edis (`extra_edis`, `json`).
-    #[inline]
-    pub const fn extra_edis() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("extra_edis")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountMoveSendWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoice Edi Format (`invoice_edi_format`, `selection`).
-    #[inline]
-    pub const fn invoice_edi_format() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountMoveSendWizard,
-        super::InvoiceEdiFormat,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_edi_format")
-    }
-    /// Is Download Only (`is_download_only`, `boolean`).
-    #[inline]
-    pub const fn is_download_only() -> ::runtime::odoo::fields::BoolField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_download_only")
-    }
-    /// Mail Attachments Widget (`mail_attachments_widget`, `json`).
-    #[inline]
-    pub const fn mail_attachments_widget() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("mail_attachments_widget")
-    }
-    /// Contents (`mail_body`, `html`).
-    #[inline]
-    pub const fn mail_body() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("mail_body")
-    }
-    /// Mail Lang (`mail_lang`, `char`).
-    #[inline]
-    pub const fn mail_lang() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("mail_lang")
-    }
-    /// Recipients (`mail_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn mail_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountMoveSendWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("mail_partner_ids")
-    }
-    /// Subject (`mail_subject`, `char`).
-    #[inline]
-    pub const fn mail_subject() -> ::runtime::odoo::fields::CharField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("mail_subject")
-    }
-    /// Email template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Move (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("move_id")
-    }
-    /// Invoice template (`pdf_report_id`, `many2one`).
-    #[inline]
-    pub const fn pdf_report_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pdf_report_id")
-    }
-    /// Sending Method Checkboxes (`sending_method_checkboxes`, `json`).
-    #[inline]
-    pub const fn sending_method_checkboxes() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("sending_method_checkboxes")
-    }
-    /// Sending Methods (`sending_methods`, `json`).
-    #[inline]
-    pub const fn sending_methods() -> ::runtime::odoo::fields::AnyField<
-        super::AccountMoveSendWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("sending_methods")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountMoveSendWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountMoveSendWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountMoveSendWizard;
+        /// Alerts (`alerts`, `json`).
+        alerts: AnyField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Pdf Report (`display_pdf_report_id`, `boolean`).
+        display_pdf_report_id: BoolField;
+        /// Extra Edi Checkboxes (`extra_edi_checkboxes`, `json`).
+        extra_edi_checkboxes: AnyField;
+        /// Extra Edis (`extra_edis`, `json`).
+        extra_edis: AnyField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoice Edi Format (`invoice_edi_format`, `selection`).
+        invoice_edi_format: SelectionField<super::InvoiceEdiFormat>;
+        /// Is Download Only (`is_download_only`, `boolean`).
+        is_download_only: BoolField;
+        /// Mail Attachments Widget (`mail_attachments_widget`, `json`).
+        mail_attachments_widget: AnyField;
+        /// Contents (`mail_body`, `html`).
+        mail_body: CharField;
+        /// Mail Lang (`mail_lang`, `char`).
+        mail_lang: CharField;
+        /// Recipients (`mail_partner_ids`, `many2many`).
+        mail_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Subject (`mail_subject`, `char`).
+        mail_subject: CharField;
+        /// Email template (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Move (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Invoice template (`pdf_report_id`, `many2one`).
+        pdf_report_id: Many2OneField<super::super::rel::IrActionsReport>;
+        /// Sending Method Checkboxes (`sending_method_checkboxes`, `json`).
+        sending_method_checkboxes: AnyField;
+        /// Sending Methods (`sending_methods`, `json`).
+        sending_methods: AnyField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `invoice_edi_format` (Invoice Edi Format) on `account.move.send.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceEdiFormat {
-    /// Factur-X (CII) (`facturx`)
-    Facturx,
-    /// BIS Billing 3.0 (`ubl_bis3`)
-    UblBis3,
-    /// XRechnung CIUS (`xrechnung`)
-    Xrechnung,
-    /// NLCIUS (`nlcius`)
-    Nlcius,
-    /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
-    UblANz,
-    /// BIS Billing 3.0 SG (`ubl_sg`)
-    UblSg,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceEdiFormat {
-    const VALUES: &'static [&'static str] = &[
-        "facturx",
-        "ubl_bis3",
-        "xrechnung",
-        "nlcius",
-        "ubl_a_nz",
-        "ubl_sg",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "facturx" => InvoiceEdiFormat::Facturx,
-            "ubl_bis3" => InvoiceEdiFormat::UblBis3,
-            "xrechnung" => InvoiceEdiFormat::Xrechnung,
-            "nlcius" => InvoiceEdiFormat::Nlcius,
-            "ubl_a_nz" => InvoiceEdiFormat::UblANz,
-            "ubl_sg" => InvoiceEdiFormat::UblSg,
-            other => InvoiceEdiFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceEdiFormat::Facturx => "facturx",
-            InvoiceEdiFormat::UblBis3 => "ubl_bis3",
-            InvoiceEdiFormat::Xrechnung => "xrechnung",
-            InvoiceEdiFormat::Nlcius => "nlcius",
-            InvoiceEdiFormat::UblANz => "ubl_a_nz",
-            InvoiceEdiFormat::UblSg => "ubl_sg",
-            InvoiceEdiFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceEdiFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceEdiFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `invoice_edi_format` (Invoice Edi Format) on `account.move.send.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceEdiFormat {
+        /// Factur-X (CII) (`facturx`)
+        Facturx = "facturx",
+        /// BIS Billing 3.0 (`ubl_bis3`)
+        UblBis3 = "ubl_bis3",
+        /// XRechnung CIUS (`xrechnung`)
+        Xrechnung = "xrechnung",
+        /// NLCIUS (`nlcius`)
+        Nlcius = "nlcius",
+        /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
+        UblANz = "ubl_a_nz",
+        /// BIS Billing 3.0 SG (`ubl_sg`)
+        UblSg = "ubl_sg",
     }
 }

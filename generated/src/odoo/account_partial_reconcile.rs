@@ -23,13 +23,11 @@ pub struct AccountPartialReconcile {
     /// Utility field to express amount currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub company_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -37,7 +35,7 @@ pub struct AccountPartialReconcile {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Credit Amount Currency
     ///
     /// Always positive amount concerned by this matching expressed in the credit line foreign currency.
@@ -47,15 +45,11 @@ pub struct AccountPartialReconcile {
     /// Currency of the credit journal item.
     ///
     /// `many2one`, to `res.currency`, readonly, related `credit_move_id.currency_id`.
-    pub credit_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub credit_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Credit Move
     ///
     /// `many2one`, to `account.move.line`, required.
-    pub credit_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
-    >,
+    pub credit_move_id: Option<::runtime::Many2One<super::rel::AccountMoveLine>>,
     /// Debit Amount Currency
     ///
     /// Always positive amount concerned by this matching expressed in the debit line foreign currency.
@@ -65,15 +59,11 @@ pub struct AccountPartialReconcile {
     /// Currency of the debit journal item.
     ///
     /// `many2one`, to `res.currency`, readonly, related `debit_move_id.currency_id`.
-    pub debit_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub debit_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Debit Move
     ///
     /// `many2one`, to `account.move.line`, required.
-    pub debit_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
-    >,
+    pub debit_move_id: Option<::runtime::Many2One<super::rel::AccountMoveLine>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -81,15 +71,11 @@ pub struct AccountPartialReconcile {
     /// Exchange Move
     ///
     /// `many2one`, to `account.move`.
-    pub exchange_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
-    >,
+    pub exchange_move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Full Reconcile
     ///
     /// `many2one`, to `account.full.reconcile`.
-    pub full_reconcile_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFullReconcile>,
-    >,
+    pub full_reconcile_id: Option<::runtime::Many2One<super::rel::AccountFullReconcile>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -105,37 +91,18 @@ pub struct AccountPartialReconcile {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPartialReconcile {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountPartialReconcile {
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "company_currency_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "credit_amount_currency",
-        "credit_currency_id",
-        "credit_move_id",
-        "debit_amount_currency",
-        "debit_currency_id",
-        "debit_move_id",
-        "display_name",
-        "exchange_move_id",
-        "full_reconcile_id",
-        "id",
-        "max_date",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountPartialReconcile {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPartialReconcile::default();
         while let Some(i) = r.next()? {
             match i {
@@ -185,37 +152,25 @@ impl ::runtime::Model for AccountPartialReconcile {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("credit_amount_currency", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("credit_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("credit_move_id", "many2one")
-            .relation("account.move.line")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("debit_amount_currency", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("debit_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("debit_move_id", "many2one")
-            .relation("account.move.line")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("exchange_move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("full_reconcile_id", "many2one")
-            .relation("account.full.reconcile"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("max_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("credit_amount_currency", "monetary").writable(true),
+        ::runtime::FieldSpec::new("credit_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("credit_move_id", "many2one").relation("account.move.line").required().writable(true),
+        ::runtime::FieldSpec::new("debit_amount_currency", "monetary").writable(true),
+        ::runtime::FieldSpec::new("debit_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("debit_move_id", "many2one").relation("account.move.line").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("exchange_move_id", "many2one").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("full_reconcile_id", "many2one").relation("account.full.reconcile").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("max_date", "date"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -238,12 +193,21 @@ impl ::runtime::odoo::projection::Projection for AccountPartialReconcile {
 impl super::mixins::BaseModel for AccountPartialReconcile {
     type Update = AccountPartialReconcileUpdate;
 }
-/// Values for creating a `account.partial.reconcile` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPartialReconcileCreate`]) or updating ([`AccountPartialReconcileUpdate`]) `account.partial.reconcile` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPartialReconcileCreate {
+pub struct AccountPartialReconcileValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPartialReconcileCreate {
+/// Values for creating a `account.partial.reconcile` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPartialReconcileCreate = AccountPartialReconcileValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.partial.reconcile` records: only the fields set here are written.
+pub type AccountPartialReconcileUpdate = AccountPartialReconcileValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountPartialReconcileValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -251,98 +215,35 @@ impl ::serde::Serialize for AccountPartialReconcileCreate {
 impl AccountPartialReconcileCreate {
     /// Takes the required fields: `credit_move_id`, `debit_move_id` (readonly, computed and x2many fields are left out).
     pub fn new(credit_move_id: i64, debit_move_id: i64) -> Self {
-        AccountPartialReconcileCreate {
+        AccountPartialReconcileValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .credit_move_id(credit_move_id)
             .debit_move_id(debit_move_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPartialReconcile>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `credit_amount_currency` (Credit Amount Currency).
-    #[inline]
-    pub fn credit_amount_currency(mut self, credit_amount_currency: f64) -> Self {
-        self.values.set("credit_amount_currency", credit_amount_currency);
-        self
-    }
-    /// Set `credit_move_id` (Credit Move).
-    #[inline]
-    pub fn credit_move_id(mut self, credit_move_id: i64) -> Self {
-        self.values.set("credit_move_id", credit_move_id);
-        self
-    }
-    /// Set `debit_amount_currency` (Debit Amount Currency).
-    #[inline]
-    pub fn debit_amount_currency(mut self, debit_amount_currency: f64) -> Self {
-        self.values.set("debit_amount_currency", debit_amount_currency);
-        self
-    }
-    /// Set `debit_move_id` (Debit Move).
-    #[inline]
-    pub fn debit_move_id(mut self, debit_move_id: i64) -> Self {
-        self.values.set("debit_move_id", debit_move_id);
-        self
-    }
-    /// Set `exchange_move_id` (Exchange Move).
-    #[inline]
-    pub fn exchange_move_id(mut self, exchange_move_id: i64) -> Self {
-        self.values.set("exchange_move_id", exchange_move_id);
-        self
-    }
-    /// Set `full_reconcile_id` (Full Reconcile).
-    #[inline]
-    pub fn full_reconcile_id(mut self, full_reconcile_id: i64) -> Self {
-        self.values.set("full_reconcile_id", full_reconcile_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPartialReconcileCreate {
-    type Model = AccountPartialReconcile;
-}
-/// Values for updating `account.partial.reconcile` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPartialReconcileUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountPartialReconcileUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountPartialReconcileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPartialReconcileUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPartialReconcileUpdate {
+    fn default() -> Self {
+        AccountPartialReconcileValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPartialReconcileValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPartialReconcile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountPartialReconcile,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -351,201 +252,70 @@ impl AccountPartialReconcileUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `credit_amount_currency` (Credit Amount Currency).
-    #[inline]
-    pub fn credit_amount_currency(mut self, credit_amount_currency: f64) -> Self {
-        self.values.set("credit_amount_currency", credit_amount_currency);
-        self
-    }
-    /// Set `credit_move_id` (Credit Move).
-    #[inline]
-    pub fn credit_move_id(mut self, credit_move_id: i64) -> Self {
-        self.values.set("credit_move_id", credit_move_id);
-        self
-    }
-    /// Set `debit_amount_currency` (Debit Amount Currency).
-    #[inline]
-    pub fn debit_amount_currency(mut self, debit_amount_currency: f64) -> Self {
-        self.values.set("debit_amount_currency", debit_amount_currency);
-        self
-    }
-    /// Set `debit_move_id` (Debit Move).
-    #[inline]
-    pub fn debit_move_id(mut self, debit_move_id: i64) -> Self {
-        self.values.set("debit_move_id", debit_move_id);
-        self
-    }
-    /// Set `exchange_move_id` (Exchange Move).
-    #[inline]
-    pub fn exchange_move_id(mut self, exchange_move_id: i64) -> Self {
-        self.values.set("exchange_move_id", exchange_move_id);
-        self
-    }
-    /// Set `full_reconcile_id` (Full Reconcile).
-    #[inline]
-    pub fn full_reconcile_id(mut self, full_reconcile_id: i64) -> Self {
-        self.values.set("full_reconcile_id", full_reconcile_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `credit_amount_currency` (Credit Amount Currency).
+        credit_amount_currency: value f64;
+        /// Set `credit_move_id` (Credit Move).
+        credit_move_id: value i64;
+        /// Set `debit_amount_currency` (Debit Amount Currency).
+        debit_amount_currency: value f64;
+        /// Set `debit_move_id` (Debit Move).
+        debit_move_id: value i64;
+        /// Set `exchange_move_id` (Exchange Move).
+        exchange_move_id: value i64;
+        /// Set `full_reconcile_id` (Full Reconcile).
+        full_reconcile_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountPartialReconcileCreate {
+    type Model = self::AccountPartialReconcile;
+}
 impl ::runtime::UpdateValues for AccountPartialReconcileUpdate {
-    type Model = AccountPartialReconcile;
+    type Model = self::AccountPartialReconcile;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPartialReconcile,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPartialReconcile,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Credit Amount Currency (`credit_amount_currency`, `monetary`).
-    #[inline]
-    pub const fn credit_amount_currency() -> ::runtime::odoo::fields::NumField<
-        super::AccountPartialReconcile,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("credit_amount_currency")
-    }
-    /// Currency of the credit journal item. (`credit_currency_id`, `many2one`).
-    #[inline]
-    pub const fn credit_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("credit_currency_id")
-    }
-    /// Credit Move (`credit_move_id`, `many2one`).
-    #[inline]
-    pub const fn credit_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("credit_move_id")
-    }
-    /// Debit Amount Currency (`debit_amount_currency`, `monetary`).
-    #[inline]
-    pub const fn debit_amount_currency() -> ::runtime::odoo::fields::NumField<
-        super::AccountPartialReconcile,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("debit_amount_currency")
-    }
-    /// Currency of the debit journal item. (`debit_currency_id`, `many2one`).
-    #[inline]
-    pub const fn debit_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("debit_currency_id")
-    }
-    /// Debit Move (`debit_move_id`, `many2one`).
-    #[inline]
-    pub const fn debit_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("debit_move_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPartialReconcile,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Exchange Move (`exchange_move_id`, `many2one`).
-    #[inline]
-    pub const fn exchange_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("exchange_move_id")
-    }
-    /// Full Reconcile (`full_reconcile_id`, `many2one`).
-    #[inline]
-    pub const fn full_reconcile_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::AccountFullReconcile,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("full_reconcile_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountPartialReconcile,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Max Date of Matched Lines (`max_date`, `date`).
-    #[inline]
-    pub const fn max_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPartialReconcile,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("max_date")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPartialReconcile,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPartialReconcile,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountPartialReconcile;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Credit Amount Currency (`credit_amount_currency`, `monetary`).
+        credit_amount_currency: NumField<f64>;
+        /// Currency of the credit journal item. (`credit_currency_id`, `many2one`).
+        credit_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Credit Move (`credit_move_id`, `many2one`).
+        credit_move_id: Many2OneField<super::super::rel::AccountMoveLine>;
+        /// Debit Amount Currency (`debit_amount_currency`, `monetary`).
+        debit_amount_currency: NumField<f64>;
+        /// Currency of the debit journal item. (`debit_currency_id`, `many2one`).
+        debit_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Debit Move (`debit_move_id`, `many2one`).
+        debit_move_id: Many2OneField<super::super::rel::AccountMoveLine>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Exchange Move (`exchange_move_id`, `many2one`).
+        exchange_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Full Reconcile (`full_reconcile_id`, `many2one`).
+        full_reconcile_id: Many2OneField<super::super::rel::AccountFullReconcile>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Max Date of Matched Lines (`max_date`, `date`).
+        max_date: DateField<::chrono::NaiveDate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

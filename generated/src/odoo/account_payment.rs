@@ -17,17 +17,15 @@ pub struct AccountPayment {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -35,7 +33,7 @@ pub struct AccountPayment {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -43,13 +41,13 @@ pub struct AccountPayment {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -62,34 +60,34 @@ pub struct AccountPayment {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Amount
     ///
@@ -98,7 +96,7 @@ pub struct AccountPayment {
     /// Amount Available For Refund
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_available_for_refund())`.
-    pub amount_available_for_refund: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_available_for_refund: ::runtime::Computed<f64>,
     /// Amount Company Currency Signed
     ///
     /// `monetary`, readonly, computed, currency in `company_currency_id`.
@@ -108,46 +106,44 @@ pub struct AccountPayment {
     /// Negative value of amount field if payment_type is outbound
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_signed())`.
-    pub amount_signed: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_signed: ::runtime::Computed<f64>,
     /// Attachments
     ///
     /// `one2many`, to `ir.attachment` (inverse `res_id`).
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Available Journal
     ///
     /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
-    pub available_journal_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
+    pub available_journal_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountJournal>,
     >,
     /// Available Partner Bank
     ///
     /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_partner_bank_ids())`.
-    pub available_partner_bank_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
+    pub available_partner_bank_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartnerBank>,
     >,
     /// Available Payment Method Line
     ///
     /// `many2many`, to `account.payment.method.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_line_ids())`.
-    pub available_payment_method_line_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentMethodLine>,
+    pub available_payment_method_line_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountPaymentMethodLine>,
     >,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub company_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -155,13 +151,13 @@ pub struct AccountPayment {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// The payment's currency.
     ///
     /// `many2one`, to `res.currency`, computed.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, required.
@@ -169,9 +165,7 @@ pub struct AccountPayment {
     /// Destination Account
     ///
     /// `many2one`, to `account.account`, computed.
-    pub destination_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub destination_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -179,13 +173,13 @@ pub struct AccountPayment {
     /// Duplicate Payment
     ///
     /// `many2many`, to `account.payment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_payment_ids())`.
-    pub duplicate_payment_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountPayment>,
+    pub duplicate_payment_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountPayment>,
     >,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -193,7 +187,7 @@ pub struct AccountPayment {
     /// Invoices
     ///
     /// `many2many`, to `account.move`.
-    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Is Matched With a Bank Statement
     ///
     /// `boolean`, readonly, computed.
@@ -209,7 +203,7 @@ pub struct AccountPayment {
     /// Journal
     ///
     /// `many2one`, to `account.journal`, required, computed.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Memo
     ///
     /// `char`.
@@ -219,77 +213,75 @@ pub struct AccountPayment {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`.
     pub message_main_attachment_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
+        ::runtime::Many2One<super::rel::IrAttachment>,
     >,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`.
-    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Number
     ///
     /// `char`, readonly, computed.
@@ -297,31 +289,27 @@ pub struct AccountPayment {
     /// Need Cancel Request
     ///
     /// `boolean`, readonly, related `move_id.need_cancel_request`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::need_cancel_request())`.
-    pub need_cancel_request: ::runtime::odoo::wire::Computed<bool>,
+    pub need_cancel_request: ::runtime::Computed<bool>,
     /// Outstanding Account
     ///
     /// `many2one`, to `account.account`, readonly, computed.
-    pub outstanding_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub outstanding_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Paired Internal Transfer Payment
     ///
     /// When an internal transfer is posted, a paired payment is created. They are cross referenced through this field
     ///
     /// `many2one`, to `account.payment`.
     pub paired_internal_transfer_payment_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPayment>,
+        ::runtime::Many2One<super::rel::AccountPayment>,
     >,
     /// Recipient Bank Account
     ///
     /// `many2one`, to `res.partner.bank`, computed.
-    pub partner_bank_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
-    >,
+    pub partner_bank_id: Option<::runtime::Many2One<super::rel::ResPartnerBank>>,
     /// Customer/Vendor
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Partner Type
     ///
     /// `selection`, required.
@@ -331,13 +319,11 @@ pub struct AccountPayment {
     /// Code
     ///
     /// `char`, readonly, related `payment_method_line_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_method_code())`.
-    pub payment_method_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub payment_method_code: ::runtime::Computed<Option<String>>,
     /// Method
     ///
     /// `many2one`, to `account.payment.method`, readonly, related `payment_method_line_id.payment_method_id`.
-    pub payment_method_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethod>,
-    >,
+    pub payment_method_id: Option<::runtime::Many2One<super::rel::AccountPaymentMethod>>,
     /// Payment Method
     ///
     /// Manual: Pay or Get paid by any method outside of Odoo.
@@ -349,12 +335,12 @@ pub struct AccountPayment {
     ///
     /// `many2one`, to `account.payment.method.line`, computed.
     pub payment_method_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Payment Receipt Title
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_receipt_title())`.
-    pub payment_receipt_title: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub payment_receipt_title: ::runtime::Computed<Option<String>>,
     /// Payment Reference
     ///
     /// Reference of the document used to issue this payment. Eg. check number, file name, etc.
@@ -366,14 +352,12 @@ pub struct AccountPayment {
     /// Note that only tokens from providers allowing to capture the amount are available.
     ///
     /// `many2one`, to `payment.token`.
-    pub payment_token_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentToken>,
-    >,
+    pub payment_token_id: Option<::runtime::Many2One<super::rel::PaymentToken>>,
     /// Payment Transaction
     ///
     /// `many2one`, to `payment.transaction`, readonly.
     pub payment_transaction_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentTransaction>,
+        ::runtime::Many2One<super::rel::PaymentTransaction>,
     >,
     /// Payment Type
     ///
@@ -384,77 +368,73 @@ pub struct AccountPayment {
     /// QR Code URL
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qr_code())`.
-    pub qr_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub qr_code: ::runtime::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Reconciled Bills
     ///
     /// Invoices whose journal items have been reconciled with these payments.
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_bill_ids())`.
-    pub reconciled_bill_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub reconciled_bill_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountMove>,
     >,
     /// \# Reconciled Bills
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_bills_count())`.
-    pub reconciled_bills_count: ::runtime::odoo::wire::Computed<i64>,
+    pub reconciled_bills_count: ::runtime::Computed<i64>,
     /// Reconciled Invoices
     ///
     /// Invoices whose journal items have been reconciled with these payments.
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoice_ids())`.
-    pub reconciled_invoice_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub reconciled_invoice_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountMove>,
     >,
     /// \# Reconciled Invoices
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoices_count())`.
-    pub reconciled_invoices_count: ::runtime::odoo::wire::Computed<i64>,
+    pub reconciled_invoices_count: ::runtime::Computed<i64>,
     /// Reconciled Invoices Type
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_invoices_type())`.
     ///
     /// Values: `credit_note` (Credit Note), `invoice` (Invoice).
-    pub reconciled_invoices_type: ::runtime::odoo::wire::Computed<
-        Option<ReconciledInvoicesType>,
-    >,
+    pub reconciled_invoices_type: ::runtime::Computed<Option<ReconciledInvoicesType>>,
     /// Reconciled Statement Lines
     ///
     /// Statements lines matched to this payment
     ///
     /// `many2many`, to `account.bank.statement.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_statement_line_ids())`.
-    pub reconciled_statement_line_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountBankStatementLine>,
+    pub reconciled_statement_line_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountBankStatementLine>,
     >,
     /// \# Reconciled Statement Lines
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reconciled_statement_lines_count())`.
-    pub reconciled_statement_lines_count: ::runtime::odoo::wire::Computed<i64>,
+    pub reconciled_statement_lines_count: ::runtime::Computed<i64>,
     /// Refunds Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunds_count())`.
-    pub refunds_count: ::runtime::odoo::wire::Computed<i64>,
+    pub refunds_count: ::runtime::Computed<i64>,
     /// Require Partner Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::require_partner_bank_account())`.
-    pub require_partner_bank_account: ::runtime::odoo::wire::Computed<bool>,
+    pub require_partner_bank_account: ::runtime::Computed<bool>,
     /// Show Partner Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_partner_bank_account())`.
-    pub show_partner_bank_account: ::runtime::odoo::wire::Computed<bool>,
+    pub show_partner_bank_account: ::runtime::Computed<bool>,
     /// Source Payment
     ///
     /// The source payment of related refund payments
     ///
     /// `many2one`, to `account.payment`, readonly, related `payment_transaction_id.source_transaction_id.payment_id`.
-    pub source_payment_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPayment>,
-    >,
+    pub source_payment_id: Option<::runtime::Many2One<super::rel::AccountPayment>>,
     /// State
     ///
     /// `selection`, required, computed.
@@ -464,19 +444,19 @@ pub struct AccountPayment {
     /// Suitable Payment Token
     ///
     /// `many2many`, to `payment.token`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_payment_token_ids())`.
-    pub suitable_payment_token_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::PaymentToken>,
+    pub suitable_payment_token_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::PaymentToken>,
     >,
     /// Use Electronic Payment Method
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_electronic_payment_method())`.
-    pub use_electronic_payment_method: ::runtime::odoo::wire::Computed<bool>,
+    pub use_electronic_payment_method: ::runtime::Computed<bool>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -484,102 +464,20 @@ pub struct AccountPayment {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountPayment {
-    const FIELDS: &'static [&'static str] = &[
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "amount",
-        "amount_available_for_refund",
-        "amount_company_currency_signed",
-        "amount_signed",
-        "attachment_ids",
-        "available_journal_ids",
-        "available_partner_bank_ids",
-        "available_payment_method_line_ids",
-        "company_currency_id",
-        "company_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "destination_account_id",
-        "display_name",
-        "duplicate_payment_ids",
-        "has_message",
-        "id",
-        "invoice_ids",
-        "is_matched",
-        "is_reconciled",
-        "is_sent",
-        "journal_id",
-        "memo",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "move_id",
-        "my_activity_date_deadline",
-        "name",
-        "need_cancel_request",
-        "outstanding_account_id",
-        "paired_internal_transfer_payment_id",
-        "partner_bank_id",
-        "partner_id",
-        "partner_type",
-        "payment_method_code",
-        "payment_method_id",
-        "payment_method_line_id",
-        "payment_receipt_title",
-        "payment_reference",
-        "payment_token_id",
-        "payment_transaction_id",
-        "payment_type",
-        "qr_code",
-        "rating_ids",
-        "reconciled_bill_ids",
-        "reconciled_bills_count",
-        "reconciled_invoice_ids",
-        "reconciled_invoices_count",
-        "reconciled_invoices_type",
-        "reconciled_statement_line_ids",
-        "reconciled_statement_lines_count",
-        "refunds_count",
-        "require_partner_bank_account",
-        "show_partner_bank_account",
-        "source_payment_id",
-        "state",
-        "suitable_payment_token_ids",
-        "use_electronic_payment_method",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountPayment {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        83,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPayment::default();
         while let Some(i) = r.next()? {
             match i {
@@ -761,183 +659,90 @@ impl ::runtime::Model for AccountPayment {
         "suitable_payment_token_ids",
         "use_electronic_payment_method",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "amount_available_for_refund",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "amount_company_currency_signed",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("amount_signed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "one2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("available_journal_ids", "many2many")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "available_partner_bank_ids",
-                "many2many",
-            )
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "available_payment_method_line_ids",
-                "many2many",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("destination_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duplicate_payment_ids", "many2many")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("is_matched", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_reconciled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_sent", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("memo", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_main_attachment_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("need_cancel_request", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("outstanding_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "paired_internal_transfer_payment_id",
-                "many2one",
-            )
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_bank_id", "many2one")
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_type", "selection")
-            .required()
-            .selection(&["customer", "supplier"]),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_id", "many2one")
-            .relation("account.payment.method"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_line_id", "many2one")
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_receipt_title", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_token_id", "many2one")
-            .relation("payment.token"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_transaction_id", "many2one")
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_type", "selection")
-            .required()
-            .selection(&["outbound", "inbound"]),
-        ::runtime::odoo::verify::FieldSpec::new("qr_code", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("reconciled_bill_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("reconciled_bills_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("reconciled_invoice_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("reconciled_invoices_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("reconciled_invoices_type", "selection")
-            .selection(&["credit_note", "invoice"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "reconciled_statement_line_ids",
-                "many2many",
-            )
-            .relation("account.bank.statement.line"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "reconciled_statement_lines_count",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("refunds_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "require_partner_bank_account",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("show_partner_bank_account", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("source_payment_id", "many2one")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["draft", "in_process", "paid", "canceled", "rejected"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "suitable_payment_token_ids",
-                "many2many",
-            )
-            .relation("payment.token"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "use_electronic_payment_method",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("amount_available_for_refund", "monetary"),
+        ::runtime::FieldSpec::new("amount_company_currency_signed", "monetary"),
+        ::runtime::FieldSpec::new("amount_signed", "monetary"),
+        ::runtime::FieldSpec::new("attachment_ids", "one2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("available_journal_ids", "many2many").relation("account.journal"),
+        ::runtime::FieldSpec::new("available_partner_bank_ids", "many2many").relation("res.partner.bank"),
+        ::runtime::FieldSpec::new("available_payment_method_line_ids", "many2many").relation("account.payment.method.line"),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("destination_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duplicate_payment_ids", "many2many").relation("account.payment"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoice_ids", "many2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("is_matched", "boolean"),
+        ::runtime::FieldSpec::new("is_reconciled", "boolean"),
+        ::runtime::FieldSpec::new("is_sent", "boolean").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").required().writable(true),
+        ::runtime::FieldSpec::new("memo", "char").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_main_attachment_id", "many2one").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("move_id", "many2one").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("need_cancel_request", "boolean"),
+        ::runtime::FieldSpec::new("outstanding_account_id", "many2one").relation("account.account"),
+        ::runtime::FieldSpec::new("paired_internal_transfer_payment_id", "many2one").relation("account.payment").writable(true),
+        ::runtime::FieldSpec::new("partner_bank_id", "many2one").relation("res.partner.bank").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("partner_type", "selection").required().writable(true).selection(&["customer", "supplier"]),
+        ::runtime::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::FieldSpec::new("payment_method_id", "many2one").relation("account.payment.method"),
+        ::runtime::FieldSpec::new("payment_method_line_id", "many2one").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("payment_receipt_title", "char"),
+        ::runtime::FieldSpec::new("payment_reference", "char").writable(true),
+        ::runtime::FieldSpec::new("payment_token_id", "many2one").relation("payment.token").writable(true),
+        ::runtime::FieldSpec::new("payment_transaction_id", "many2one").relation("payment.transaction").writable(true),
+        ::runtime::FieldSpec::new("payment_type", "selection").required().writable(true).selection(&["outbound", "inbound"]),
+        ::runtime::FieldSpec::new("qr_code", "html"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("reconciled_bill_ids", "many2many").relation("account.move"),
+        ::runtime::FieldSpec::new("reconciled_bills_count", "integer"),
+        ::runtime::FieldSpec::new("reconciled_invoice_ids", "many2many").relation("account.move"),
+        ::runtime::FieldSpec::new("reconciled_invoices_count", "integer"),
+        ::runtime::FieldSpec::new("reconciled_invoices_type", "selection").selection(&["credit_note", "invoice"]),
+        ::runtime::FieldSpec::new("reconciled_statement_line_ids", "many2many").relation("account.bank.statement.line"),
+        ::runtime::FieldSpec::new("reconciled_statement_lines_count", "integer"),
+        ::runtime::FieldSpec::new("refunds_count", "integer"),
+        ::runtime::FieldSpec::new("require_partner_bank_account", "boolean"),
+        ::runtime::FieldSpec::new("show_partner_bank_account", "boolean"),
+        ::runtime::FieldSpec::new("source_payment_id", "many2one").relation("account.payment"),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["draft", "in_process", "paid", "canceled", "rejected"]),
+        ::runtime::FieldSpec::new("suitable_payment_token_ids", "many2many").relation("payment.token"),
+        ::runtime::FieldSpec::new("use_electronic_payment_method", "boolean"),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1232,12 +1037,17 @@ impl super::mixins::BaseModel for AccountPayment {
 }
 impl super::mixins::MailActivityMixin for AccountPayment {}
 impl super::mixins::MailThread for AccountPayment {}
-/// Values for creating a `account.payment` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPaymentCreate`]) or updating ([`AccountPaymentUpdate`]) `account.payment` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPaymentCreate {
+pub struct AccountPaymentValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPaymentCreate {
+/// Values for creating a `account.payment` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPaymentCreate = AccountPaymentValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `account.payment` records: only the fields set here are written.
+pub type AccountPaymentUpdate = AccountPaymentValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountPaymentValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1246,297 +1056,37 @@ impl AccountPaymentCreate {
     /// Takes the required fields: `date`, `partner_type`, `payment_type` (readonly, computed and x2many fields are left out).
     pub fn new(
         date: ::chrono::NaiveDate,
-        partner_type: PartnerType,
-        payment_type: PaymentType,
+        partner_type: self::PartnerType,
+        payment_type: self::PaymentType,
     ) -> Self {
-        AccountPaymentCreate {
+        AccountPaymentValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date(date)
             .partner_type(partner_type)
             .payment_type(payment_type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPayment>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `destination_account_id` (Destination Account).
-    #[inline]
-    pub fn destination_account_id(mut self, destination_account_id: i64) -> Self {
-        self.values.set("destination_account_id", destination_account_id);
-        self
-    }
-    /// Set `invoice_ids` (Invoices).
-    #[inline]
-    pub fn invoice_ids(
-        mut self,
-        invoice_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_sent` (Is Sent).
-    #[inline]
-    pub fn is_sent(mut self, is_sent: bool) -> Self {
-        self.values.set("is_sent", is_sent);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `memo` (Memo).
-    #[inline]
-    pub fn memo(mut self, memo: impl Into<String>) -> Self {
-        self.values.set("memo", memo.into());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `paired_internal_transfer_payment_id` (Paired Internal Transfer Payment).
-    #[inline]
-    pub fn paired_internal_transfer_payment_id(
-        mut self,
-        paired_internal_transfer_payment_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "paired_internal_transfer_payment_id",
-                paired_internal_transfer_payment_id,
-            );
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank Account).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `partner_id` (Customer/Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_type` (Partner Type).
-    #[inline]
-    pub fn partner_type(mut self, partner_type: PartnerType) -> Self {
-        self.values.set("partner_type", partner_type);
-        self
-    }
-    /// Set `payment_method_line_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_line_id(mut self, payment_method_line_id: i64) -> Self {
-        self.values.set("payment_method_line_id", payment_method_line_id);
-        self
-    }
-    /// Set `payment_reference` (Payment Reference).
-    #[inline]
-    pub fn payment_reference(mut self, payment_reference: impl Into<String>) -> Self {
-        self.values.set("payment_reference", payment_reference.into());
-        self
-    }
-    /// Set `payment_token_id` (Saved Payment Token).
-    #[inline]
-    pub fn payment_token_id(mut self, payment_token_id: i64) -> Self {
-        self.values.set("payment_token_id", payment_token_id);
-        self
-    }
-    /// Set `payment_transaction_id` (Payment Transaction).
-    #[inline]
-    pub fn payment_transaction_id(mut self, payment_transaction_id: i64) -> Self {
-        self.values.set("payment_transaction_id", payment_transaction_id);
-        self
-    }
-    /// Set `payment_type` (Payment Type).
-    #[inline]
-    pub fn payment_type(mut self, payment_type: PaymentType) -> Self {
-        self.values.set("payment_type", payment_type);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPaymentCreate {
-    type Model = AccountPayment;
-}
-/// Values for updating `account.payment` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPaymentUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountPaymentUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountPaymentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPaymentUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPaymentUpdate {
+    fn default() -> Self {
+        AccountPaymentValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPaymentValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPayment>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountPayment>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1545,1141 +1095,318 @@ impl AccountPaymentUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `destination_account_id` (Destination Account).
-    #[inline]
-    pub fn destination_account_id(mut self, destination_account_id: i64) -> Self {
-        self.values.set("destination_account_id", destination_account_id);
-        self
-    }
-    /// Set `invoice_ids` (Invoices).
-    #[inline]
-    pub fn invoice_ids(
-        mut self,
-        invoice_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_sent` (Is Sent).
-    #[inline]
-    pub fn is_sent(mut self, is_sent: bool) -> Self {
-        self.values.set("is_sent", is_sent);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `memo` (Memo).
-    #[inline]
-    pub fn memo(mut self, memo: impl Into<String>) -> Self {
-        self.values.set("memo", memo.into());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_id` (Journal Entry).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `paired_internal_transfer_payment_id` (Paired Internal Transfer Payment).
-    #[inline]
-    pub fn paired_internal_transfer_payment_id(
-        mut self,
-        paired_internal_transfer_payment_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "paired_internal_transfer_payment_id",
-                paired_internal_transfer_payment_id,
-            );
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank Account).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `partner_id` (Customer/Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_type` (Partner Type).
-    #[inline]
-    pub fn partner_type(mut self, partner_type: PartnerType) -> Self {
-        self.values.set("partner_type", partner_type);
-        self
-    }
-    /// Set `payment_method_line_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_line_id(mut self, payment_method_line_id: i64) -> Self {
-        self.values.set("payment_method_line_id", payment_method_line_id);
-        self
-    }
-    /// Set `payment_reference` (Payment Reference).
-    #[inline]
-    pub fn payment_reference(mut self, payment_reference: impl Into<String>) -> Self {
-        self.values.set("payment_reference", payment_reference.into());
-        self
-    }
-    /// Set `payment_token_id` (Saved Payment Token).
-    #[inline]
-    pub fn payment_token_id(mut self, payment_token_id: i64) -> Self {
-        self.values.set("payment_token_id", payment_token_id);
-        self
-    }
-    /// Set `payment_transaction_id` (Payment Transaction).
-    #[inline]
-    pub fn payment_transaction_id(mut self, payment_transaction_id: i64) -> Self {
-        self.values.set("payment_transaction_id", payment_transaction_id);
-        self
-    }
-    /// Set `payment_type` (Payment Type).
-    #[inline]
-    pub fn payment_type(mut self, payment_type: PaymentType) -> Self {
-        self.values.set("payment_type", payment_type);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `destination_account_id` (Destination Account).
+        destination_account_id: value i64;
+        /// Set `invoice_ids` (Invoices).
+        invoice_ids: commands super::rel::AccountMove;
+        /// Set `is_sent` (Is Sent).
+        is_sent: value bool;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `memo` (Memo).
+        memo: into String;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_main_attachment_id` (Main Attachment).
+        message_main_attachment_id: value i64;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `move_id` (Journal Entry).
+        move_id: value i64;
+        /// Set `paired_internal_transfer_payment_id` (Paired Internal Transfer Payment).
+        paired_internal_transfer_payment_id: value i64;
+        /// Set `partner_bank_id` (Recipient Bank Account).
+        partner_bank_id: value i64;
+        /// Set `partner_id` (Customer/Vendor).
+        partner_id: value i64;
+        /// Set `partner_type` (Partner Type).
+        partner_type: value self::PartnerType;
+        /// Set `payment_method_line_id` (Payment Method).
+        payment_method_line_id: value i64;
+        /// Set `payment_reference` (Payment Reference).
+        payment_reference: into String;
+        /// Set `payment_token_id` (Saved Payment Token).
+        payment_token_id: value i64;
+        /// Set `payment_transaction_id` (Payment Transaction).
+        payment_transaction_id: value i64;
+        /// Set `payment_type` (Payment Type).
+        payment_type: value self::PaymentType;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for AccountPaymentCreate {
+    type Model = self::AccountPayment;
+}
 impl ::runtime::UpdateValues for AccountPaymentUpdate {
-    type Model = AccountPayment;
+    type Model = self::AccountPayment;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::AccountPayment,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPayment,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPayment,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Amount Available For Refund (`amount_available_for_refund`, `monetary`).
-    #[inline]
-    pub const fn amount_available_for_refund() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_available_for_refund")
-    }
-    /// Amount Company Currency Signed (`amount_company_currency_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_company_currency_signed() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_company_currency_signed")
-    }
-    /// Amount Signed (`amount_signed`, `monetary`).
-    #[inline]
-    pub const fn amount_signed() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_signed")
-    }
-    /// Attachments (`attachment_ids`, `one2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Available Journal (`available_journal_ids`, `many2many`).
-    #[inline]
-    pub const fn available_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_journal_ids")
-    }
-    /// Available Partner Bank (`available_partner_bank_ids`, `many2many`).
-    #[inline]
-    pub const fn available_partner_bank_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_partner_bank_ids")
-    }
-    /// Available Payment Method Line (`available_payment_method_line_ids`, `many2many`).
-    #[inline]
-    pub const fn available_payment_method_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_payment_method_line_ids")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPayment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPayment,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Destination Account (`destination_account_id`, `many2one`).
-    #[inline]
-    pub const fn destination_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("destination_account_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Duplicate Payment (`duplicate_payment_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicate_payment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("duplicate_payment_ids")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountPayment, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoices (`invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Is Matched With a Bank Statement (`is_matched`, `boolean`).
-    #[inline]
-    pub const fn is_matched() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_matched")
-    }
-    /// Is Reconciled (`is_reconciled`, `boolean`).
-    #[inline]
-    pub const fn is_reconciled() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_reconciled")
-    }
-    /// Is Sent (`is_sent`, `boolean`).
-    #[inline]
-    pub const fn is_sent() -> ::runtime::odoo::fields::BoolField<super::AccountPayment> {
-        ::runtime::odoo::fields::BoolField::new("is_sent")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Memo (`memo`, `char`).
-    #[inline]
-    pub const fn memo() -> ::runtime::odoo::fields::CharField<super::AccountPayment> {
-        ::runtime::odoo::fields::CharField::new("memo")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Main Attachment (`message_main_attachment_id`, `many2one`).
-    #[inline]
-    pub const fn message_main_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_main_attachment_id")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Journal Entry (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("move_id")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::AccountPayment,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Number (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountPayment> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Need Cancel Request (`need_cancel_request`, `boolean`).
-    #[inline]
-    pub const fn need_cancel_request() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("need_cancel_request")
-    }
-    /// Outstanding Account (`outstanding_account_id`, `many2one`).
-    #[inline]
-    pub const fn outstanding_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("outstanding_account_id")
-    }
-    /// Paired Internal Transfer Payment (`paired_internal_transfer_payment_id`, `many2one`).
-    #[inline]
-    pub const fn paired_internal_transfer_payment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "paired_internal_transfer_payment_id",
-        )
-    }
-    /// Recipient Bank Account (`partner_bank_id`, `many2one`).
-    #[inline]
-    pub const fn partner_bank_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_bank_id")
-    }
-    /// Customer/Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Partner Type (`partner_type`, `selection`).
-    #[inline]
-    pub const fn partner_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPayment,
-        super::PartnerType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("partner_type")
-    }
-    /// Code (`payment_method_code`, `char`).
-    #[inline]
-    pub const fn payment_method_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_method_code")
-    }
-    /// Method (`payment_method_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountPaymentMethod,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_method_id")
-    }
-    /// Payment Method (`payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_method_line_id")
-    }
-    /// Payment Receipt Title (`payment_receipt_title`, `char`).
-    #[inline]
-    pub const fn payment_receipt_title() -> ::runtime::odoo::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_receipt_title")
-    }
-    /// Payment Reference (`payment_reference`, `char`).
-    #[inline]
-    pub const fn payment_reference() -> ::runtime::odoo::fields::CharField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_reference")
-    }
-    /// Saved Payment Token (`payment_token_id`, `many2one`).
-    #[inline]
-    pub const fn payment_token_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_token_id")
-    }
-    /// Payment Transaction (`payment_transaction_id`, `many2one`).
-    #[inline]
-    pub const fn payment_transaction_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_transaction_id")
-    }
-    /// Payment Type (`payment_type`, `selection`).
-    #[inline]
-    pub const fn payment_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPayment,
-        super::PaymentType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_type")
-    }
-    /// QR Code URL (`qr_code`, `html`).
-    #[inline]
-    pub const fn qr_code() -> ::runtime::odoo::fields::CharField<super::AccountPayment> {
-        ::runtime::odoo::fields::CharField::new("qr_code")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Reconciled Bills (`reconciled_bill_ids`, `many2many`).
-    #[inline]
-    pub const fn reconciled_bill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("reconciled_bill_ids")
-    }
-    /// \# Reconciled Bills (`reconciled_bills_count`, `integer`).
-    #[inline]
-    pub const fn reconciled_bills_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reconciled_bills_count")
-    }
-    /// Reconciled Invoices (`reconciled_invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn reconciled_invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("reconciled_invoice_ids")
-    }
-    /// \# Reconciled Invoices (`reconciled_invoices_count`, `integer`).
-    #[inline]
-    pub const fn reconciled_invoices_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reconciled_invoices_count")
-    }
-    /// Reconciled Invoices Type (`reconciled_invoices_type`, `selection`).
-    #[inline]
-    pub const fn reconciled_invoices_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPayment,
-        super::ReconciledInvoicesType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("reconciled_invoices_type")
-    }
-    /// Reconciled Statement Lines (`reconciled_statement_line_ids`, `many2many`).
-    #[inline]
-    pub const fn reconciled_statement_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("reconciled_statement_line_ids")
-    }
-    /// \# Reconciled Statement Lines (`reconciled_statement_lines_count`, `integer`).
-    #[inline]
-    pub const fn reconciled_statement_lines_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reconciled_statement_lines_count")
-    }
-    /// Refunds Count (`refunds_count`, `integer`).
-    #[inline]
-    pub const fn refunds_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountPayment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("refunds_count")
-    }
-    /// Require Partner Bank Account (`require_partner_bank_account`, `boolean`).
-    #[inline]
-    pub const fn require_partner_bank_account() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("require_partner_bank_account")
-    }
-    /// Show Partner Bank Account (`show_partner_bank_account`, `boolean`).
-    #[inline]
-    pub const fn show_partner_bank_account() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_partner_bank_account")
-    }
-    /// Source Payment (`source_payment_id`, `many2one`).
-    #[inline]
-    pub const fn source_payment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_payment_id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPayment,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Suitable Payment Token (`suitable_payment_token_ids`, `many2many`).
-    #[inline]
-    pub const fn suitable_payment_token_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("suitable_payment_token_ids")
-    }
-    /// Use Electronic Payment Method (`use_electronic_payment_method`, `boolean`).
-    #[inline]
-    pub const fn use_electronic_payment_method() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPayment,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_electronic_payment_method")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPayment,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPayment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPayment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountPayment;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Amount Available For Refund (`amount_available_for_refund`, `monetary`).
+        amount_available_for_refund: NumField<f64>;
+        /// Amount Company Currency Signed (`amount_company_currency_signed`, `monetary`).
+        amount_company_currency_signed: NumField<f64>;
+        /// Amount Signed (`amount_signed`, `monetary`).
+        amount_signed: NumField<f64>;
+        /// Attachments (`attachment_ids`, `one2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Available Journal (`available_journal_ids`, `many2many`).
+        available_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Available Partner Bank (`available_partner_bank_ids`, `many2many`).
+        available_partner_bank_ids: X2ManyField<super::super::rel::ResPartnerBank>;
+        /// Available Payment Method Line (`available_payment_method_line_ids`, `many2many`).
+        available_payment_method_line_ids: X2ManyField<super::super::rel::AccountPaymentMethodLine>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Destination Account (`destination_account_id`, `many2one`).
+        destination_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Duplicate Payment (`duplicate_payment_ids`, `many2many`).
+        duplicate_payment_ids: X2ManyField<super::super::rel::AccountPayment>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoices (`invoice_ids`, `many2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Is Matched With a Bank Statement (`is_matched`, `boolean`).
+        is_matched: BoolField;
+        /// Is Reconciled (`is_reconciled`, `boolean`).
+        is_reconciled: BoolField;
+        /// Is Sent (`is_sent`, `boolean`).
+        is_sent: BoolField;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Memo (`memo`, `char`).
+        memo: CharField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Main Attachment (`message_main_attachment_id`, `many2one`).
+        message_main_attachment_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Journal Entry (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Number (`name`, `char`).
+        name: CharField;
+        /// Need Cancel Request (`need_cancel_request`, `boolean`).
+        need_cancel_request: BoolField;
+        /// Outstanding Account (`outstanding_account_id`, `many2one`).
+        outstanding_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Paired Internal Transfer Payment (`paired_internal_transfer_payment_id`, `many2one`).
+        paired_internal_transfer_payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// Recipient Bank Account (`partner_bank_id`, `many2one`).
+        partner_bank_id: Many2OneField<super::super::rel::ResPartnerBank>;
+        /// Customer/Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner Type (`partner_type`, `selection`).
+        partner_type: SelectionField<super::PartnerType>;
+        /// Code (`payment_method_code`, `char`).
+        payment_method_code: CharField;
+        /// Method (`payment_method_id`, `many2one`).
+        payment_method_id: Many2OneField<super::super::rel::AccountPaymentMethod>;
+        /// Payment Method (`payment_method_line_id`, `many2one`).
+        payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Payment Receipt Title (`payment_receipt_title`, `char`).
+        payment_receipt_title: CharField;
+        /// Payment Reference (`payment_reference`, `char`).
+        payment_reference: CharField;
+        /// Saved Payment Token (`payment_token_id`, `many2one`).
+        payment_token_id: Many2OneField<super::super::rel::PaymentToken>;
+        /// Payment Transaction (`payment_transaction_id`, `many2one`).
+        payment_transaction_id: Many2OneField<super::super::rel::PaymentTransaction>;
+        /// Payment Type (`payment_type`, `selection`).
+        payment_type: SelectionField<super::PaymentType>;
+        /// QR Code URL (`qr_code`, `html`).
+        qr_code: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Reconciled Bills (`reconciled_bill_ids`, `many2many`).
+        reconciled_bill_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// \# Reconciled Bills (`reconciled_bills_count`, `integer`).
+        reconciled_bills_count: NumField<i64>;
+        /// Reconciled Invoices (`reconciled_invoice_ids`, `many2many`).
+        reconciled_invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// \# Reconciled Invoices (`reconciled_invoices_count`, `integer`).
+        reconciled_invoices_count: NumField<i64>;
+        /// Reconciled Invoices Type (`reconciled_invoices_type`, `selection`).
+        reconciled_invoices_type: SelectionField<super::ReconciledInvoicesType>;
+        /// Reconciled Statement Lines (`reconciled_statement_line_ids`, `many2many`).
+        reconciled_statement_line_ids: X2ManyField<super::super::rel::AccountBankStatementLine>;
+        /// \# Reconciled Statement Lines (`reconciled_statement_lines_count`, `integer`).
+        reconciled_statement_lines_count: NumField<i64>;
+        /// Refunds Count (`refunds_count`, `integer`).
+        refunds_count: NumField<i64>;
+        /// Require Partner Bank Account (`require_partner_bank_account`, `boolean`).
+        require_partner_bank_account: BoolField;
+        /// Show Partner Bank Account (`show_partner_bank_account`, `boolean`).
+        show_partner_bank_account: BoolField;
+        /// Source Payment (`source_payment_id`, `many2one`).
+        source_payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Suitable Payment Token (`suitable_payment_token_ids`, `many2many`).
+        suitable_payment_token_ids: X2ManyField<super::super::rel::PaymentToken>;
+        /// Use Electronic Payment Method (`use_electronic_payment_method`, `boolean`).
+        use_electronic_payment_method: BoolField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `partner_type` (Partner Type) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PartnerType {
+        /// Customer (`customer`)
+        Customer = "customer",
+        /// Vendor (`supplier`)
+        Supplier = "supplier",
     }
 }
-/// Values of `activity_state` (Activity State) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `payment_type` (Payment Type) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentType {
+        /// Send (`outbound`)
+        Outbound = "outbound",
+        /// Receive (`inbound`)
+        Inbound = "inbound",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `reconciled_invoices_type` (Reconciled Invoices Type) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ReconciledInvoicesType {
+        /// Credit Note (`credit_note`)
+        CreditNote = "credit_note",
+        /// Invoice (`invoice`)
+        Invoice = "invoice",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `partner_type` (Partner Type) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PartnerType {
-    /// Customer (`customer`)
-    Customer,
-    /// Vendor (`supplier`)
-    Supplier,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PartnerType {
-    const VALUES: &'static [&'static str] = &["customer", "supplier"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => PartnerType::Customer,
-            "supplier" => PartnerType::Supplier,
-            other => PartnerType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PartnerType::Customer => "customer",
-            PartnerType::Supplier => "supplier",
-            PartnerType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PartnerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_type` (Payment Type) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentType {
-    /// Send (`outbound`)
-    Outbound,
-    /// Receive (`inbound`)
-    Inbound,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentType {
-    const VALUES: &'static [&'static str] = &["outbound", "inbound"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "outbound" => PaymentType::Outbound,
-            "inbound" => PaymentType::Inbound,
-            other => PaymentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentType::Outbound => "outbound",
-            PaymentType::Inbound => "inbound",
-            PaymentType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `reconciled_invoices_type` (Reconciled Invoices Type) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReconciledInvoicesType {
-    /// Credit Note (`credit_note`)
-    CreditNote,
-    /// Invoice (`invoice`)
-    Invoice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ReconciledInvoicesType {
-    const VALUES: &'static [&'static str] = &["credit_note", "invoice"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credit_note" => ReconciledInvoicesType::CreditNote,
-            "invoice" => ReconciledInvoicesType::Invoice,
-            other => ReconciledInvoicesType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ReconciledInvoicesType::CreditNote => "credit_note",
-            ReconciledInvoicesType::Invoice => "invoice",
-            ReconciledInvoicesType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReconciledInvoicesType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ReconciledInvoicesType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `account.payment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// In Process (`in_process`)
-    InProcess,
-    /// Paid (`paid`)
-    Paid,
-    /// Canceled (`canceled`)
-    Canceled,
-    /// Rejected (`rejected`)
-    Rejected,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "in_process",
-        "paid",
-        "canceled",
-        "rejected",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "in_process" => State::InProcess,
-            "paid" => State::Paid,
-            "canceled" => State::Canceled,
-            "rejected" => State::Rejected,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::InProcess => "in_process",
-            State::Paid => "paid",
-            State::Canceled => "canceled",
-            State::Rejected => "rejected",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `account.payment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// In Process (`in_process`)
+        InProcess = "in_process",
+        /// Paid (`paid`)
+        Paid = "paid",
+        /// Canceled (`canceled`)
+        Canceled = "canceled",
+        /// Rejected (`rejected`)
+        Rejected = "rejected",
     }
 }

@@ -23,7 +23,7 @@ pub struct AccountPaymentMethod {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,28 +49,18 @@ pub struct AccountPaymentMethod {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountPaymentMethod {
-    const FIELDS: &'static [&'static str] = &[
-        "code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "payment_type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountPaymentMethod {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPaymentMethod::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,20 +92,16 @@ impl ::runtime::Model for AccountPaymentMethod {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("payment_type", "selection")
-            .required()
-            .selection(&["inbound", "outbound"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("payment_type", "selection").required().writable(true).selection(&["inbound", "outbound"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -130,12 +116,21 @@ impl ::runtime::odoo::projection::Projection for AccountPaymentMethod {
 impl super::mixins::BaseModel for AccountPaymentMethod {
     type Update = AccountPaymentMethodUpdate;
 }
-/// Values for creating a `account.payment.method` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPaymentMethodCreate`]) or updating ([`AccountPaymentMethodUpdate`]) `account.payment.method` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPaymentMethodCreate {
+pub struct AccountPaymentMethodValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPaymentMethodCreate {
+/// Values for creating a `account.payment.method` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPaymentMethodCreate = AccountPaymentMethodValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.payment.method` records: only the fields set here are written.
+pub type AccountPaymentMethodUpdate = AccountPaymentMethodValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountPaymentMethodValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -145,71 +140,38 @@ impl AccountPaymentMethodCreate {
     pub fn new(
         code: impl Into<String>,
         name: impl Into<String>,
-        payment_type: PaymentType,
+        payment_type: self::PaymentType,
     ) -> Self {
-        AccountPaymentMethodCreate {
+        AccountPaymentMethodValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .name(name)
             .payment_type(payment_type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentMethod>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `payment_type` (Payment Type).
-    #[inline]
-    pub fn payment_type(mut self, payment_type: PaymentType) -> Self {
-        self.values.set("payment_type", payment_type);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPaymentMethodCreate {
-    type Model = AccountPaymentMethod;
-}
-/// Values for updating `account.payment.method` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPaymentMethodUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountPaymentMethodUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountPaymentMethodUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPaymentMethodUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPaymentMethodUpdate {
+    fn default() -> Self {
+        AccountPaymentMethodValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPaymentMethodValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentMethod>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountPaymentMethod,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -218,136 +180,53 @@ impl AccountPaymentMethodUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `payment_type` (Payment Type).
-    #[inline]
-    pub fn payment_type(mut self, payment_type: PaymentType) -> Self {
-        self.values.set("payment_type", payment_type);
-        self
+    ::runtime::__private::setters! {
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `payment_type` (Payment Type).
+        payment_type: value self::PaymentType;
     }
 }
+impl ::runtime::CreateValues for AccountPaymentMethodCreate {
+    type Model = self::AccountPaymentMethod;
+}
 impl ::runtime::UpdateValues for AccountPaymentMethodUpdate {
-    type Model = AccountPaymentMethod;
+    type Model = self::AccountPaymentMethod;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentMethod,
-    > {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentMethod,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethod,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentMethod,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentMethod,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentMethod,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Payment Type (`payment_type`, `selection`).
-    #[inline]
-    pub const fn payment_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentMethod,
-        super::PaymentType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentMethod,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethod,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountPaymentMethod;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Payment Type (`payment_type`, `selection`).
+        payment_type: SelectionField<super::PaymentType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `payment_type` (Payment Type) on `account.payment.method`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentType {
-    /// Inbound (`inbound`)
-    Inbound,
-    /// Outbound (`outbound`)
-    Outbound,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentType {
-    const VALUES: &'static [&'static str] = &["inbound", "outbound"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inbound" => PaymentType::Inbound,
-            "outbound" => PaymentType::Outbound,
-            other => PaymentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentType::Inbound => "inbound",
-            PaymentType::Outbound => "outbound",
-            PaymentType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `payment_type` (Payment Type) on `account.payment.method`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentType {
+        /// Inbound (`inbound`)
+        Inbound = "inbound",
+        /// Outbound (`outbound`)
+        Outbound = "outbound",
     }
 }

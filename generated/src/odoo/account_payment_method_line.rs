@@ -15,8 +15,8 @@ pub struct AccountPaymentMethodLine {
     /// Available Payment Method
     ///
     /// `many2many`, to `account.payment.method`, readonly, related `journal_id.available_payment_method_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_ids())`.
-    pub available_payment_method_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentMethod>,
+    pub available_payment_method_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountPaymentMethod>,
     >,
     /// Code
     ///
@@ -27,7 +27,7 @@ pub struct AccountPaymentMethodLine {
     /// Company related to this journal
     ///
     /// `many2one`, to `res.company`, readonly, related `journal_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct AccountPaymentMethodLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct AccountPaymentMethodLine {
     /// Journal
     ///
     /// `many2one`, to `account.journal`.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Name
     ///
     /// `char`, computed.
@@ -55,21 +55,15 @@ pub struct AccountPaymentMethodLine {
     /// Payment Account
     ///
     /// `many2one`, to `account.account`.
-    pub payment_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub payment_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Payment Method
     ///
     /// `many2one`, to `account.payment.method`, required.
-    pub payment_method_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethod>,
-    >,
+    pub payment_method_id: Option<::runtime::Many2One<super::rel::AccountPaymentMethod>>,
     /// Payment Provider
     ///
     /// `many2one`, to `payment.provider`, computed.
-    pub payment_provider_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentProvider>,
-    >,
+    pub payment_provider_id: Option<::runtime::Many2One<super::rel::PaymentProvider>>,
     /// State
     ///
     /// In test mode, a fake payment is processed through a test payment interface.
@@ -96,36 +90,20 @@ pub struct AccountPaymentMethodLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentMethodLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountPaymentMethodLine {
-    const FIELDS: &'static [&'static str] = &[
-        "available_payment_method_ids",
-        "code",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "journal_id",
-        "name",
-        "payment_account_id",
-        "payment_method_id",
-        "payment_provider_id",
-        "payment_provider_state",
-        "payment_type",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountPaymentMethodLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPaymentMethodLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -173,38 +151,24 @@ impl ::runtime::Model for AccountPaymentMethodLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["available_payment_method_ids"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-                "available_payment_method_ids",
-                "many2many",
-            )
-            .relation("account.payment.method"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_id", "many2one")
-            .relation("account.payment.method")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("payment_provider_id", "many2one")
-            .relation("payment.provider"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_provider_state", "selection")
-            .selection(&["disabled", "enabled", "test"]),
-        ::runtime::odoo::verify::FieldSpec::new("payment_type", "selection")
-            .selection(&["inbound", "outbound"]),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("available_payment_method_ids", "many2many").relation("account.payment.method"),
+        ::runtime::FieldSpec::new("code", "char"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("payment_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("payment_method_id", "many2one").relation("account.payment.method").required().writable(true),
+        ::runtime::FieldSpec::new("payment_provider_id", "many2one").relation("payment.provider").writable(true),
+        ::runtime::FieldSpec::new("payment_provider_state", "selection").selection(&["disabled", "enabled", "test"]),
+        ::runtime::FieldSpec::new("payment_type", "selection").selection(&["inbound", "outbound"]),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -244,12 +208,21 @@ impl AccountPaymentMethodLine {
 impl super::mixins::BaseModel for AccountPaymentMethodLine {
     type Update = AccountPaymentMethodLineUpdate;
 }
-/// Values for creating a `account.payment.method.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPaymentMethodLineCreate`]) or updating ([`AccountPaymentMethodLineUpdate`]) `account.payment.method.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPaymentMethodLineCreate {
+pub struct AccountPaymentMethodLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPaymentMethodLineCreate {
+/// Values for creating a `account.payment.method.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPaymentMethodLineCreate = AccountPaymentMethodLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.payment.method.line` records: only the fields set here are written.
+pub type AccountPaymentMethodLineUpdate = AccountPaymentMethodLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountPaymentMethodLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -257,88 +230,33 @@ impl ::serde::Serialize for AccountPaymentMethodLineCreate {
 impl AccountPaymentMethodLineCreate {
     /// Takes the required fields: `payment_method_id` (readonly, computed and x2many fields are left out).
     pub fn new(payment_method_id: i64) -> Self {
-        AccountPaymentMethodLineCreate {
+        AccountPaymentMethodLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .payment_method_id(payment_method_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountPaymentMethodLine,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `payment_account_id` (Payment Account).
-    #[inline]
-    pub fn payment_account_id(mut self, payment_account_id: i64) -> Self {
-        self.values.set("payment_account_id", payment_account_id);
-        self
-    }
-    /// Set `payment_method_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_id(mut self, payment_method_id: i64) -> Self {
-        self.values.set("payment_method_id", payment_method_id);
-        self
-    }
-    /// Set `payment_provider_id` (Payment Provider).
-    #[inline]
-    pub fn payment_provider_id(mut self, payment_provider_id: i64) -> Self {
-        self.values.set("payment_provider_id", payment_provider_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPaymentMethodLineCreate {
-    type Model = AccountPaymentMethodLine;
-}
-/// Values for updating `account.payment.method.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPaymentMethodLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountPaymentMethodLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountPaymentMethodLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPaymentMethodLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPaymentMethodLineUpdate {
+    fn default() -> Self {
+        AccountPaymentMethodLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPaymentMethodLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountPaymentMethodLine,
+            Model = self::AccountPaymentMethodLine,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -348,261 +266,88 @@ impl AccountPaymentMethodLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `payment_account_id` (Payment Account).
-    #[inline]
-    pub fn payment_account_id(mut self, payment_account_id: i64) -> Self {
-        self.values.set("payment_account_id", payment_account_id);
-        self
-    }
-    /// Set `payment_method_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_id(mut self, payment_method_id: i64) -> Self {
-        self.values.set("payment_method_id", payment_method_id);
-        self
-    }
-    /// Set `payment_provider_id` (Payment Provider).
-    #[inline]
-    pub fn payment_provider_id(mut self, payment_provider_id: i64) -> Self {
-        self.values.set("payment_provider_id", payment_provider_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `payment_account_id` (Payment Account).
+        payment_account_id: value i64;
+        /// Set `payment_method_id` (Payment Method).
+        payment_method_id: value i64;
+        /// Set `payment_provider_id` (Payment Provider).
+        payment_provider_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountPaymentMethodLineCreate {
+    type Model = self::AccountPaymentMethodLine;
+}
 impl ::runtime::UpdateValues for AccountPaymentMethodLineUpdate {
-    type Model = AccountPaymentMethodLine;
+    type Model = self::AccountPaymentMethodLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Available Payment Method (`available_payment_method_ids`, `many2many`).
-    #[inline]
-    pub const fn available_payment_method_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentMethodLine,
-        super::super::rel::AccountPaymentMethod,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_payment_method_ids")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethodLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentMethodLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethodLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentMethodLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethodLine,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Payment Account (`payment_account_id`, `many2one`).
-    #[inline]
-    pub const fn payment_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethodLine,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_account_id")
-    }
-    /// Payment Method (`payment_method_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethodLine,
-        super::super::rel::AccountPaymentMethod,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_method_id")
-    }
-    /// Payment Provider (`payment_provider_id`, `many2one`).
-    #[inline]
-    pub const fn payment_provider_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethodLine,
-        super::super::rel::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_provider_id")
-    }
-    /// State (`payment_provider_state`, `selection`).
-    #[inline]
-    pub const fn payment_provider_state() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentMethodLine,
-        super::PaymentProviderState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_provider_state")
-    }
-    /// Payment Type (`payment_type`, `selection`).
-    #[inline]
-    pub const fn payment_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentMethodLine,
-        super::PaymentType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_type")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentMethodLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentMethodLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentMethodLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountPaymentMethodLine;
+        /// Available Payment Method (`available_payment_method_ids`, `many2many`).
+        available_payment_method_ids: X2ManyField<super::super::rel::AccountPaymentMethod>;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Payment Account (`payment_account_id`, `many2one`).
+        payment_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Payment Method (`payment_method_id`, `many2one`).
+        payment_method_id: Many2OneField<super::super::rel::AccountPaymentMethod>;
+        /// Payment Provider (`payment_provider_id`, `many2one`).
+        payment_provider_id: Many2OneField<super::super::rel::PaymentProvider>;
+        /// State (`payment_provider_state`, `selection`).
+        payment_provider_state: SelectionField<super::PaymentProviderState>;
+        /// Payment Type (`payment_type`, `selection`).
+        payment_type: SelectionField<super::PaymentType>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `payment_provider_state` (State) on `account.payment.method.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentProviderState {
-    /// Disabled (`disabled`)
-    Disabled,
-    /// Enabled (`enabled`)
-    Enabled,
-    /// Test Mode (`test`)
-    Test,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentProviderState {
-    const VALUES: &'static [&'static str] = &["disabled", "enabled", "test"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disabled" => PaymentProviderState::Disabled,
-            "enabled" => PaymentProviderState::Enabled,
-            "test" => PaymentProviderState::Test,
-            other => PaymentProviderState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentProviderState::Disabled => "disabled",
-            PaymentProviderState::Enabled => "enabled",
-            PaymentProviderState::Test => "test",
-            PaymentProviderState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `payment_provider_state` (State) on `account.payment.method.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentProviderState {
+        /// Disabled (`disabled`)
+        Disabled = "disabled",
+        /// Enabled (`enabled`)
+        Enabled = "enabled",
+        /// Test Mode (`test`)
+        Test = "test",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PaymentProviderState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentProviderState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_type` (Payment Type) on `account.payment.method.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentType {
-    /// Inbound (`inbound`)
-    Inbound,
-    /// Outbound (`outbound`)
-    Outbound,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentType {
-    const VALUES: &'static [&'static str] = &["inbound", "outbound"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inbound" => PaymentType::Inbound,
-            "outbound" => PaymentType::Outbound,
-            other => PaymentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentType::Inbound => "inbound",
-            PaymentType::Outbound => "outbound",
-            PaymentType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `payment_type` (Payment Type) on `account.payment.method.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentType {
+        /// Inbound (`inbound`)
+        Inbound = "inbound",
+        /// Outbound (`outbound`)
+        Outbound = "outbound",
     }
 }

@@ -19,7 +19,7 @@ pub struct AccountPaymentRegister {
     /// Actionable Errors
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::actionable_errors())`.
-    pub actionable_errors: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub actionable_errors: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Amount
     ///
     /// `monetary`, computed, currency in `currency_id`.
@@ -27,20 +27,20 @@ pub struct AccountPaymentRegister {
     /// Available Journal
     ///
     /// `many2many`, to `account.journal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_journal_ids())`.
-    pub available_journal_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
+    pub available_journal_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountJournal>,
     >,
     /// Available Partner Bank
     ///
     /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_partner_bank_ids())`.
-    pub available_partner_bank_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
+    pub available_partner_bank_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartnerBank>,
     >,
     /// Available Payment Method Line
     ///
     /// `many2many`, to `account.payment.method.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_payment_method_line_ids())`.
-    pub available_payment_method_line_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentMethodLine>,
+    pub available_payment_method_line_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountPaymentMethodLine>,
     >,
     /// Can Edit Wizard
     ///
@@ -57,20 +57,18 @@ pub struct AccountPaymentRegister {
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub company_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -78,13 +76,13 @@ pub struct AccountPaymentRegister {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// The payment's currency.
     ///
     /// `many2one`, to `res.currency`, computed.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Custom User Amount
     ///
     /// `monetary`, currency in `currency_id`.
@@ -92,9 +90,7 @@ pub struct AccountPaymentRegister {
     /// Custom User Currency
     ///
     /// `many2one`, to `res.currency`.
-    pub custom_user_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub custom_user_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -102,13 +98,13 @@ pub struct AccountPaymentRegister {
     /// Duplicate Payment
     ///
     /// `many2many`, to `account.payment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_payment_ids())`.
-    pub duplicate_payment_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountPayment>,
+    pub duplicate_payment_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountPayment>,
     >,
     /// Early Payment Discount Mode
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::early_payment_discount_mode())`.
-    pub early_payment_discount_mode: ::runtime::odoo::wire::Computed<bool>,
+    pub early_payment_discount_mode: ::runtime::Computed<bool>,
     /// Group Payments
     ///
     /// Only one payment will be created by partner (bank), instead of one per bill.
@@ -118,7 +114,7 @@ pub struct AccountPaymentRegister {
     /// Hide Writeoff Section
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_writeoff_section())`.
-    pub hide_writeoff_section: ::runtime::odoo::wire::Computed<bool>,
+    pub hide_writeoff_section: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -132,39 +128,37 @@ pub struct AccountPaymentRegister {
     /// Installments Switch Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installments_switch_amount())`.
-    pub installments_switch_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub installments_switch_amount: ::runtime::Computed<f64>,
     /// Installments Switch Html
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installments_switch_html())`.
-    pub installments_switch_html: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub installments_switch_html: ::runtime::Computed<Option<String>>,
     /// Is Register Payment On Draft
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_register_payment_on_draft())`.
-    pub is_register_payment_on_draft: ::runtime::odoo::wire::Computed<bool>,
+    pub is_register_payment_on_draft: ::runtime::Computed<bool>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`, computed.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Journal items
     ///
     /// `many2many`, to `account.move.line`, readonly.
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::AccountMoveLine>,
     /// Missing Account Partners
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::missing_account_partners())`.
-    pub missing_account_partners: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub missing_account_partners: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Recipient Bank Account
     ///
     /// `many2one`, to `res.partner.bank`, computed.
-    pub partner_bank_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
-    >,
+    pub partner_bank_id: Option<::runtime::Many2One<super::rel::ResPartnerBank>>,
     /// Customer/Vendor
     ///
     /// `many2one`, to `res.partner`, readonly, computed.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Partner Type
     ///
     /// `selection`, readonly, computed.
@@ -178,7 +172,7 @@ pub struct AccountPaymentRegister {
     /// Payment Difference
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_difference())`.
-    pub payment_difference: ::runtime::odoo::wire::Computed<f64>,
+    pub payment_difference: ::runtime::Computed<f64>,
     /// Payment Difference Handling
     ///
     /// `selection`, computed.
@@ -188,7 +182,7 @@ pub struct AccountPaymentRegister {
     /// Code
     ///
     /// `char`, readonly, related `payment_method_line_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_method_code())`.
-    pub payment_method_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub payment_method_code: ::runtime::Computed<Option<String>>,
     /// Payment Method
     ///
     /// Manual: Pay or Get paid by any method outside of Odoo.
@@ -200,16 +194,14 @@ pub struct AccountPaymentRegister {
     ///
     /// `many2one`, to `account.payment.method.line`, computed.
     pub payment_method_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Saved payment token
     ///
     /// Note that tokens from providers set to only authorize transactions (instead of capturing the amount) are not available.
     ///
     /// `many2one`, to `payment.token`.
-    pub payment_token_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentToken>,
-    >,
+    pub payment_token_id: Option<::runtime::Many2One<super::rel::PaymentToken>>,
     /// Payment Type
     ///
     /// `selection`, readonly, computed.
@@ -219,19 +211,19 @@ pub struct AccountPaymentRegister {
     /// QR Code URL
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qr_code())`.
-    pub qr_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub qr_code: ::runtime::Computed<Option<String>>,
     /// Require Partner Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::require_partner_bank_account())`.
-    pub require_partner_bank_account: ::runtime::odoo::wire::Computed<bool>,
+    pub require_partner_bank_account: ::runtime::Computed<bool>,
     /// Show Partner Bank Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_partner_bank_account())`.
-    pub show_partner_bank_account: ::runtime::odoo::wire::Computed<bool>,
+    pub show_partner_bank_account: ::runtime::Computed<bool>,
     /// Show Payment Difference
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_payment_difference())`.
-    pub show_payment_difference: ::runtime::odoo::wire::Computed<bool>,
+    pub show_payment_difference: ::runtime::Computed<bool>,
     /// Amount to Pay (company currency)
     ///
     /// `monetary`, readonly, computed, currency in `company_currency_id`.
@@ -243,33 +235,31 @@ pub struct AccountPaymentRegister {
     /// Source Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed.
-    pub source_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub source_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Suitable Payment Token
     ///
     /// `many2many`, to `payment.token`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::suitable_payment_token_ids())`.
-    pub suitable_payment_token_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::PaymentToken>,
+    pub suitable_payment_token_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::PaymentToken>,
     >,
     /// Total Payments Amount
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_payments_amount())`.
-    pub total_payments_amount: ::runtime::odoo::wire::Computed<i64>,
+    pub total_payments_amount: ::runtime::Computed<i64>,
     /// Untrusted Bank
     ///
     /// `many2many`, to `res.partner.bank`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::untrusted_bank_ids())`.
-    pub untrusted_bank_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
+    pub untrusted_bank_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartnerBank>,
     >,
     /// Untrusted Payments Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::untrusted_payments_count())`.
-    pub untrusted_payments_count: ::runtime::odoo::wire::Computed<i64>,
+    pub untrusted_payments_count: ::runtime::Computed<i64>,
     /// Use Electronic Payment Method
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_electronic_payment_method())`.
-    pub use_electronic_payment_method: ::runtime::odoo::wire::Computed<bool>,
+    pub use_electronic_payment_method: ::runtime::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -277,17 +267,15 @@ pub struct AccountPaymentRegister {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Difference Account
     ///
     /// `many2one`, to `account.account`.
-    pub writeoff_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub writeoff_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Writeoff Is Exchange Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::writeoff_is_exchange_account())`.
-    pub writeoff_is_exchange_account: ::runtime::odoo::wire::Computed<bool>,
+    pub writeoff_is_exchange_account: ::runtime::Computed<bool>,
     /// Journal Item Label
     ///
     /// Change label of the counterpart that will hold the payment difference
@@ -297,71 +285,16 @@ pub struct AccountPaymentRegister {
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentRegister {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountPaymentRegister {
-    const FIELDS: &'static [&'static str] = &[
-        "actionable_errors",
-        "amount",
-        "available_journal_ids",
-        "available_partner_bank_ids",
-        "available_payment_method_line_ids",
-        "can_edit_wizard",
-        "can_group_payments",
-        "communication",
-        "company_currency_id",
-        "company_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "custom_user_amount",
-        "custom_user_currency_id",
-        "display_name",
-        "duplicate_payment_ids",
-        "early_payment_discount_mode",
-        "group_payment",
-        "hide_writeoff_section",
-        "id",
-        "installments_mode",
-        "installments_switch_amount",
-        "installments_switch_html",
-        "is_register_payment_on_draft",
-        "journal_id",
-        "line_ids",
-        "missing_account_partners",
-        "partner_bank_id",
-        "partner_id",
-        "partner_type",
-        "payment_date",
-        "payment_difference",
-        "payment_difference_handling",
-        "payment_method_code",
-        "payment_method_line_id",
-        "payment_token_id",
-        "payment_type",
-        "qr_code",
-        "require_partner_bank_account",
-        "show_partner_bank_account",
-        "show_payment_difference",
-        "source_amount",
-        "source_amount_currency",
-        "source_currency_id",
-        "suitable_payment_token_ids",
-        "total_payments_amount",
-        "untrusted_bank_ids",
-        "untrusted_payments_count",
-        "use_electronic_payment_method",
-        "write_date",
-        "write_uid",
-        "writeoff_account_id",
-        "writeoff_is_exchange_account",
-        "writeoff_label",
-    ];
+impl ::runtime::__private::FromRecord for AccountPaymentRegister {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        56,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPaymentRegister::default();
         while let Some(i) = r.next()? {
             match i {
@@ -489,119 +422,64 @@ impl ::runtime::Model for AccountPaymentRegister {
         "use_electronic_payment_method",
         "writeoff_is_exchange_account",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("actionable_errors", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("available_journal_ids", "many2many")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "available_partner_bank_ids",
-                "many2many",
-            )
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "available_payment_method_line_ids",
-                "many2many",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("batches", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("can_edit_wizard", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("can_group_payments", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("communication", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("custom_user_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("custom_user_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duplicate_payment_ids", "many2many")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "early_payment_discount_mode",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_payment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hide_writeoff_section", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("installments_mode", "selection")
-            .selection(&["next", "overdue", "before_date", "full"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "installments_switch_amount",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("installments_switch_html", "html"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "is_register_payment_on_draft",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "many2many")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("missing_account_partners", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_bank_id", "many2one")
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_type", "selection")
-            .selection(&["customer", "supplier"]),
-        ::runtime::odoo::verify::FieldSpec::new("payment_date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("payment_difference", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "payment_difference_handling",
-                "selection",
-            )
-            .selection(&["open", "reconcile"]),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_line_id", "many2one")
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_token_id", "many2one")
-            .relation("payment.token"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_type", "selection")
-            .selection(&["outbound", "inbound"]),
-        ::runtime::odoo::verify::FieldSpec::new("qr_code", "html"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "require_partner_bank_account",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("show_partner_bank_account", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_payment_difference", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("source_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("source_amount_currency", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("source_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "suitable_payment_token_ids",
-                "many2many",
-            )
-            .relation("payment.token"),
-        ::runtime::odoo::verify::FieldSpec::new("total_payments_amount", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("untrusted_bank_ids", "many2many")
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("untrusted_payments_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "use_electronic_payment_method",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("writeoff_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "writeoff_is_exchange_account",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("writeoff_label", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("actionable_errors", "json"),
+        ::runtime::FieldSpec::new("amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("available_journal_ids", "many2many").relation("account.journal"),
+        ::runtime::FieldSpec::new("available_partner_bank_ids", "many2many").relation("res.partner.bank"),
+        ::runtime::FieldSpec::new("available_payment_method_line_ids", "many2many").relation("account.payment.method.line"),
+        ::runtime::FieldSpec::new("batches", "binary"),
+        ::runtime::FieldSpec::new("can_edit_wizard", "boolean"),
+        ::runtime::FieldSpec::new("can_group_payments", "boolean"),
+        ::runtime::FieldSpec::new("communication", "char").writable(true),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("custom_user_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("custom_user_currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duplicate_payment_ids", "many2many").relation("account.payment"),
+        ::runtime::FieldSpec::new("early_payment_discount_mode", "boolean"),
+        ::runtime::FieldSpec::new("group_payment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hide_writeoff_section", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("installments_mode", "selection").writable(true).selection(&["next", "overdue", "before_date", "full"]),
+        ::runtime::FieldSpec::new("installments_switch_amount", "monetary"),
+        ::runtime::FieldSpec::new("installments_switch_html", "html"),
+        ::runtime::FieldSpec::new("is_register_payment_on_draft", "boolean"),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("line_ids", "many2many").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("missing_account_partners", "many2many").relation("res.partner"),
+        ::runtime::FieldSpec::new("partner_bank_id", "many2one").relation("res.partner.bank").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("partner_type", "selection").selection(&["customer", "supplier"]),
+        ::runtime::FieldSpec::new("payment_date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("payment_difference", "monetary"),
+        ::runtime::FieldSpec::new("payment_difference_handling", "selection").writable(true).selection(&["open", "reconcile"]),
+        ::runtime::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::FieldSpec::new("payment_method_line_id", "many2one").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("payment_token_id", "many2one").relation("payment.token").writable(true),
+        ::runtime::FieldSpec::new("payment_type", "selection").selection(&["outbound", "inbound"]),
+        ::runtime::FieldSpec::new("qr_code", "html"),
+        ::runtime::FieldSpec::new("require_partner_bank_account", "boolean"),
+        ::runtime::FieldSpec::new("show_partner_bank_account", "boolean"),
+        ::runtime::FieldSpec::new("show_payment_difference", "boolean"),
+        ::runtime::FieldSpec::new("source_amount", "monetary"),
+        ::runtime::FieldSpec::new("source_amount_currency", "monetary"),
+        ::runtime::FieldSpec::new("source_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("suitable_payment_token_ids", "many2many").relation("payment.token"),
+        ::runtime::FieldSpec::new("total_payments_amount", "integer"),
+        ::runtime::FieldSpec::new("untrusted_bank_ids", "many2many").relation("res.partner.bank"),
+        ::runtime::FieldSpec::new("untrusted_payments_count", "integer"),
+        ::runtime::FieldSpec::new("use_electronic_payment_method", "boolean"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("writeoff_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("writeoff_is_exchange_account", "boolean"),
+        ::runtime::FieldSpec::new("writeoff_label", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -681,12 +559,21 @@ impl AccountPaymentRegister {
 impl super::mixins::BaseModel for AccountPaymentRegister {
     type Update = AccountPaymentRegisterUpdate;
 }
-/// Values for creating a `account.payment.register` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPaymentRegisterCreate`]) or updating ([`AccountPaymentRegisterUpdate`]) `account.payment.register` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPaymentRegisterCreate {
+pub struct AccountPaymentRegisterValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPaymentRegisterCreate {
+/// Values for creating a `account.payment.register` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPaymentRegisterCreate = AccountPaymentRegisterValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.payment.register` records: only the fields set here are written.
+pub type AccountPaymentRegisterUpdate = AccountPaymentRegisterValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountPaymentRegisterValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -694,153 +581,34 @@ impl ::serde::Serialize for AccountPaymentRegisterCreate {
 impl AccountPaymentRegisterCreate {
     /// Takes the required fields: `payment_date` (readonly, computed and x2many fields are left out).
     pub fn new(payment_date: ::chrono::NaiveDate) -> Self {
-        AccountPaymentRegisterCreate {
+        AccountPaymentRegisterValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .payment_date(payment_date)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentRegister>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `communication` (Memo).
-    #[inline]
-    pub fn communication(mut self, communication: impl Into<String>) -> Self {
-        self.values.set("communication", communication.into());
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `custom_user_amount` (Custom User Amount).
-    #[inline]
-    pub fn custom_user_amount(mut self, custom_user_amount: f64) -> Self {
-        self.values.set("custom_user_amount", custom_user_amount);
-        self
-    }
-    /// Set `custom_user_currency_id` (Custom User Currency).
-    #[inline]
-    pub fn custom_user_currency_id(mut self, custom_user_currency_id: i64) -> Self {
-        self.values.set("custom_user_currency_id", custom_user_currency_id);
-        self
-    }
-    /// Set `group_payment` (Group Payments).
-    #[inline]
-    pub fn group_payment(mut self, group_payment: bool) -> Self {
-        self.values.set("group_payment", group_payment);
-        self
-    }
-    /// Set `installments_mode` (Installments Mode).
-    #[inline]
-    pub fn installments_mode(mut self, installments_mode: InstallmentsMode) -> Self {
-        self.values.set("installments_mode", installments_mode);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `line_ids` (Journal items).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank Account).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `payment_date` (Payment Date).
-    #[inline]
-    pub fn payment_date(mut self, payment_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("payment_date", payment_date);
-        self
-    }
-    /// Set `payment_difference_handling` (Payment Difference Handling).
-    #[inline]
-    pub fn payment_difference_handling(
-        mut self,
-        payment_difference_handling: PaymentDifferenceHandling,
-    ) -> Self {
-        self.values.set("payment_difference_handling", payment_difference_handling);
-        self
-    }
-    /// Set `payment_method_line_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_line_id(mut self, payment_method_line_id: i64) -> Self {
-        self.values.set("payment_method_line_id", payment_method_line_id);
-        self
-    }
-    /// Set `payment_token_id` (Saved payment token).
-    #[inline]
-    pub fn payment_token_id(mut self, payment_token_id: i64) -> Self {
-        self.values.set("payment_token_id", payment_token_id);
-        self
-    }
-    /// Set `writeoff_account_id` (Difference Account).
-    #[inline]
-    pub fn writeoff_account_id(mut self, writeoff_account_id: i64) -> Self {
-        self.values.set("writeoff_account_id", writeoff_account_id);
-        self
-    }
-    /// Set `writeoff_label` (Journal Item Label).
-    #[inline]
-    pub fn writeoff_label(mut self, writeoff_label: impl Into<String>) -> Self {
-        self.values.set("writeoff_label", writeoff_label.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPaymentRegisterCreate {
-    type Model = AccountPaymentRegister;
-}
-/// Values for updating `account.payment.register` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPaymentRegisterUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountPaymentRegisterUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountPaymentRegisterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPaymentRegisterUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPaymentRegisterUpdate {
+    fn default() -> Self {
+        AccountPaymentRegisterValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPaymentRegisterValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentRegister>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountPaymentRegister,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -849,714 +617,212 @@ impl AccountPaymentRegisterUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `communication` (Memo).
-    #[inline]
-    pub fn communication(mut self, communication: impl Into<String>) -> Self {
-        self.values.set("communication", communication.into());
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `custom_user_amount` (Custom User Amount).
-    #[inline]
-    pub fn custom_user_amount(mut self, custom_user_amount: f64) -> Self {
-        self.values.set("custom_user_amount", custom_user_amount);
-        self
-    }
-    /// Set `custom_user_currency_id` (Custom User Currency).
-    #[inline]
-    pub fn custom_user_currency_id(mut self, custom_user_currency_id: i64) -> Self {
-        self.values.set("custom_user_currency_id", custom_user_currency_id);
-        self
-    }
-    /// Set `group_payment` (Group Payments).
-    #[inline]
-    pub fn group_payment(mut self, group_payment: bool) -> Self {
-        self.values.set("group_payment", group_payment);
-        self
-    }
-    /// Set `installments_mode` (Installments Mode).
-    #[inline]
-    pub fn installments_mode(mut self, installments_mode: InstallmentsMode) -> Self {
-        self.values.set("installments_mode", installments_mode);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `line_ids` (Journal items).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_bank_id` (Recipient Bank Account).
-    #[inline]
-    pub fn partner_bank_id(mut self, partner_bank_id: i64) -> Self {
-        self.values.set("partner_bank_id", partner_bank_id);
-        self
-    }
-    /// Set `payment_date` (Payment Date).
-    #[inline]
-    pub fn payment_date(mut self, payment_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("payment_date", payment_date);
-        self
-    }
-    /// Set `payment_difference_handling` (Payment Difference Handling).
-    #[inline]
-    pub fn payment_difference_handling(
-        mut self,
-        payment_difference_handling: PaymentDifferenceHandling,
-    ) -> Self {
-        self.values.set("payment_difference_handling", payment_difference_handling);
-        self
-    }
-    /// Set `payment_method_line_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_line_id(mut self, payment_method_line_id: i64) -> Self {
-        self.values.set("payment_method_line_id", payment_method_line_id);
-        self
-    }
-    /// Set `payment_token_id` (Saved payment token).
-    #[inline]
-    pub fn payment_token_id(mut self, payment_token_id: i64) -> Self {
-        self.values.set("payment_token_id", payment_token_id);
-        self
-    }
-    /// Set `writeoff_account_id` (Difference Account).
-    #[inline]
-    pub fn writeoff_account_id(mut self, writeoff_account_id: i64) -> Self {
-        self.values.set("writeoff_account_id", writeoff_account_id);
-        self
-    }
-    /// Set `writeoff_label` (Journal Item Label).
-    #[inline]
-    pub fn writeoff_label(mut self, writeoff_label: impl Into<String>) -> Self {
-        self.values.set("writeoff_label", writeoff_label.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `communication` (Memo).
+        communication: into String;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `custom_user_amount` (Custom User Amount).
+        custom_user_amount: value f64;
+        /// Set `custom_user_currency_id` (Custom User Currency).
+        custom_user_currency_id: value i64;
+        /// Set `group_payment` (Group Payments).
+        group_payment: value bool;
+        /// Set `installments_mode` (Installments Mode).
+        installments_mode: value self::InstallmentsMode;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `line_ids` (Journal items).
+        line_ids: commands super::rel::AccountMoveLine;
+        /// Set `partner_bank_id` (Recipient Bank Account).
+        partner_bank_id: value i64;
+        /// Set `payment_date` (Payment Date).
+        payment_date: value ::chrono::NaiveDate;
+        /// Set `payment_difference_handling` (Payment Difference Handling).
+        payment_difference_handling: value self::PaymentDifferenceHandling;
+        /// Set `payment_method_line_id` (Payment Method).
+        payment_method_line_id: value i64;
+        /// Set `payment_token_id` (Saved payment token).
+        payment_token_id: value i64;
+        /// Set `writeoff_account_id` (Difference Account).
+        writeoff_account_id: value i64;
+        /// Set `writeoff_label` (Journal Item Label).
+        writeoff_label: into String;
     }
 }
+impl ::runtime::CreateValues for AccountPaymentRegisterCreate {
+    type Model = self::AccountPaymentRegister;
+}
 impl ::runtime::UpdateValues for AccountPaymentRegisterUpdate {
-    type Model = AccountPaymentRegister;
+    type Model = self::AccountPaymentRegister;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Actionable Errors (`actionable_errors`, `json`).
-    #[inline]
-    pub const fn actionable_errors() -> ::runtime::odoo::fields::AnyField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::AnyField::new("actionable_errors")
-    }
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Available Journal (`available_journal_ids`, `many2many`).
-    #[inline]
-    pub const fn available_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentRegister,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_journal_ids")
-    }
-    /// Available Partner Bank (`available_partner_bank_ids`, `many2many`).
-    #[inline]
-    pub const fn available_partner_bank_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_partner_bank_ids")
-    }
-    /// Available Payment Method Line (`available_payment_method_line_ids`, `many2many`).
-    #[inline]
-    pub const fn available_payment_method_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentRegister,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_payment_method_line_ids")
-    }
-    /// Batches (`batches`, `binary`).
-    #[inline]
-    pub const fn batches() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("batches")
-    }
-    /// Can Edit Wizard (`can_edit_wizard`, `boolean`).
-    #[inline]
-    pub const fn can_edit_wizard() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_edit_wizard")
-    }
-    /// Can Group Payments (`can_group_payments`, `boolean`).
-    #[inline]
-    pub const fn can_group_payments() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_group_payments")
-    }
-    /// Memo (`communication`, `char`).
-    #[inline]
-    pub const fn communication() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::CharField::new("communication")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentRegister,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Custom User Amount (`custom_user_amount`, `monetary`).
-    #[inline]
-    pub const fn custom_user_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("custom_user_amount")
-    }
-    /// Custom User Currency (`custom_user_currency_id`, `many2one`).
-    #[inline]
-    pub const fn custom_user_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("custom_user_currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Duplicate Payment (`duplicate_payment_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicate_payment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentRegister,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("duplicate_payment_ids")
-    }
-    /// Early Payment Discount Mode (`early_payment_discount_mode`, `boolean`).
-    #[inline]
-    pub const fn early_payment_discount_mode() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("early_payment_discount_mode")
-    }
-    /// Group Payments (`group_payment`, `boolean`).
-    #[inline]
-    pub const fn group_payment() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_payment")
-    }
-    /// Hide Writeoff Section (`hide_writeoff_section`, `boolean`).
-    #[inline]
-    pub const fn hide_writeoff_section() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hide_writeoff_section")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Installments Mode (`installments_mode`, `selection`).
-    #[inline]
-    pub const fn installments_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentRegister,
-        super::InstallmentsMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("installments_mode")
-    }
-    /// Installments Switch Amount (`installments_switch_amount`, `monetary`).
-    #[inline]
-    pub const fn installments_switch_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("installments_switch_amount")
-    }
-    /// Installments Switch Html (`installments_switch_html`, `html`).
-    #[inline]
-    pub const fn installments_switch_html() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::CharField::new("installments_switch_html")
-    }
-    /// Is Register Payment On Draft (`is_register_payment_on_draft`, `boolean`).
-    #[inline]
-    pub const fn is_register_payment_on_draft() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_register_payment_on_draft")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Journal items (`line_ids`, `many2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentRegister,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Missing Account Partners (`missing_account_partners`, `many2many`).
-    #[inline]
-    pub const fn missing_account_partners() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("missing_account_partners")
-    }
-    /// Recipient Bank Account (`partner_bank_id`, `many2one`).
-    #[inline]
-    pub const fn partner_bank_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_bank_id")
-    }
-    /// Customer/Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Partner Type (`partner_type`, `selection`).
-    #[inline]
-    pub const fn partner_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentRegister,
-        super::PartnerType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("partner_type")
-    }
-    /// Payment Date (`payment_date`, `date`).
-    #[inline]
-    pub const fn payment_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentRegister,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("payment_date")
-    }
-    /// Payment Difference (`payment_difference`, `monetary`).
-    #[inline]
-    pub const fn payment_difference() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("payment_difference")
-    }
-    /// Payment Difference Handling (`payment_difference_handling`, `selection`).
-    #[inline]
-    pub const fn payment_difference_handling() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentRegister,
-        super::PaymentDifferenceHandling,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_difference_handling")
-    }
-    /// Code (`payment_method_code`, `char`).
-    #[inline]
-    pub const fn payment_method_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_method_code")
-    }
-    /// Payment Method (`payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_method_line_id")
-    }
-    /// Saved payment token (`payment_token_id`, `many2one`).
-    #[inline]
-    pub const fn payment_token_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_token_id")
-    }
-    /// Payment Type (`payment_type`, `selection`).
-    #[inline]
-    pub const fn payment_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentRegister,
-        super::PaymentType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_type")
-    }
-    /// QR Code URL (`qr_code`, `html`).
-    #[inline]
-    pub const fn qr_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::CharField::new("qr_code")
-    }
-    /// Require Partner Bank Account (`require_partner_bank_account`, `boolean`).
-    #[inline]
-    pub const fn require_partner_bank_account() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("require_partner_bank_account")
-    }
-    /// Show Partner Bank Account (`show_partner_bank_account`, `boolean`).
-    #[inline]
-    pub const fn show_partner_bank_account() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_partner_bank_account")
-    }
-    /// Show Payment Difference (`show_payment_difference`, `boolean`).
-    #[inline]
-    pub const fn show_payment_difference() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_payment_difference")
-    }
-    /// Amount to Pay (company currency) (`source_amount`, `monetary`).
-    #[inline]
-    pub const fn source_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("source_amount")
-    }
-    /// Amount to Pay (foreign currency) (`source_amount_currency`, `monetary`).
-    #[inline]
-    pub const fn source_amount_currency() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("source_amount_currency")
-    }
-    /// Source Currency (`source_currency_id`, `many2one`).
-    #[inline]
-    pub const fn source_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_currency_id")
-    }
-    /// Suitable Payment Token (`suitable_payment_token_ids`, `many2many`).
-    #[inline]
-    pub const fn suitable_payment_token_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentRegister,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("suitable_payment_token_ids")
-    }
-    /// Total Payments Amount (`total_payments_amount`, `integer`).
-    #[inline]
-    pub const fn total_payments_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("total_payments_amount")
-    }
-    /// Untrusted Bank (`untrusted_bank_ids`, `many2many`).
-    #[inline]
-    pub const fn untrusted_bank_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("untrusted_bank_ids")
-    }
-    /// Untrusted Payments Count (`untrusted_payments_count`, `integer`).
-    #[inline]
-    pub const fn untrusted_payments_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentRegister,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("untrusted_payments_count")
-    }
-    /// Use Electronic Payment Method (`use_electronic_payment_method`, `boolean`).
-    #[inline]
-    pub const fn use_electronic_payment_method() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_electronic_payment_method")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentRegister,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Difference Account (`writeoff_account_id`, `many2one`).
-    #[inline]
-    pub const fn writeoff_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentRegister,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("writeoff_account_id")
-    }
-    /// Writeoff Is Exchange Account (`writeoff_is_exchange_account`, `boolean`).
-    #[inline]
-    pub const fn writeoff_is_exchange_account() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::BoolField::new("writeoff_is_exchange_account")
-    }
-    /// Journal Item Label (`writeoff_label`, `char`).
-    #[inline]
-    pub const fn writeoff_label() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentRegister,
-    > {
-        ::runtime::odoo::fields::CharField::new("writeoff_label")
+    ::runtime::__private::field_handles! {
+        super::AccountPaymentRegister;
+        /// Actionable Errors (`actionable_errors`, `json`).
+        actionable_errors: AnyField;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Available Journal (`available_journal_ids`, `many2many`).
+        available_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Available Partner Bank (`available_partner_bank_ids`, `many2many`).
+        available_partner_bank_ids: X2ManyField<super::super::rel::ResPartnerBank>;
+        /// Available Payment Method Line (`available_payment_method_line_ids`, `many2many`).
+        available_payment_method_line_ids: X2ManyField<super::super::rel::AccountPaymentMethodLine>;
+        /// Batches (`batches`, `binary`).
+        batches: BinaryField;
+        /// Can Edit Wizard (`can_edit_wizard`, `boolean`).
+        can_edit_wizard: BoolField;
+        /// Can Group Payments (`can_group_payments`, `boolean`).
+        can_group_payments: BoolField;
+        /// Memo (`communication`, `char`).
+        communication: CharField;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Custom User Amount (`custom_user_amount`, `monetary`).
+        custom_user_amount: NumField<f64>;
+        /// Custom User Currency (`custom_user_currency_id`, `many2one`).
+        custom_user_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Duplicate Payment (`duplicate_payment_ids`, `many2many`).
+        duplicate_payment_ids: X2ManyField<super::super::rel::AccountPayment>;
+        /// Early Payment Discount Mode (`early_payment_discount_mode`, `boolean`).
+        early_payment_discount_mode: BoolField;
+        /// Group Payments (`group_payment`, `boolean`).
+        group_payment: BoolField;
+        /// Hide Writeoff Section (`hide_writeoff_section`, `boolean`).
+        hide_writeoff_section: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Installments Mode (`installments_mode`, `selection`).
+        installments_mode: SelectionField<super::InstallmentsMode>;
+        /// Installments Switch Amount (`installments_switch_amount`, `monetary`).
+        installments_switch_amount: NumField<f64>;
+        /// Installments Switch Html (`installments_switch_html`, `html`).
+        installments_switch_html: CharField;
+        /// Is Register Payment On Draft (`is_register_payment_on_draft`, `boolean`).
+        is_register_payment_on_draft: BoolField;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Journal items (`line_ids`, `many2many`).
+        line_ids: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Missing Account Partners (`missing_account_partners`, `many2many`).
+        missing_account_partners: X2ManyField<super::super::rel::ResPartner>;
+        /// Recipient Bank Account (`partner_bank_id`, `many2one`).
+        partner_bank_id: Many2OneField<super::super::rel::ResPartnerBank>;
+        /// Customer/Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner Type (`partner_type`, `selection`).
+        partner_type: SelectionField<super::PartnerType>;
+        /// Payment Date (`payment_date`, `date`).
+        payment_date: DateField<::chrono::NaiveDate>;
+        /// Payment Difference (`payment_difference`, `monetary`).
+        payment_difference: NumField<f64>;
+        /// Payment Difference Handling (`payment_difference_handling`, `selection`).
+        payment_difference_handling: SelectionField<super::PaymentDifferenceHandling>;
+        /// Code (`payment_method_code`, `char`).
+        payment_method_code: CharField;
+        /// Payment Method (`payment_method_line_id`, `many2one`).
+        payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Saved payment token (`payment_token_id`, `many2one`).
+        payment_token_id: Many2OneField<super::super::rel::PaymentToken>;
+        /// Payment Type (`payment_type`, `selection`).
+        payment_type: SelectionField<super::PaymentType>;
+        /// QR Code URL (`qr_code`, `html`).
+        qr_code: CharField;
+        /// Require Partner Bank Account (`require_partner_bank_account`, `boolean`).
+        require_partner_bank_account: BoolField;
+        /// Show Partner Bank Account (`show_partner_bank_account`, `boolean`).
+        show_partner_bank_account: BoolField;
+        /// Show Payment Difference (`show_payment_difference`, `boolean`).
+        show_payment_difference: BoolField;
+        /// Amount to Pay (company currency) (`source_amount`, `monetary`).
+        source_amount: NumField<f64>;
+        /// Amount to Pay (foreign currency) (`source_amount_currency`, `monetary`).
+        source_amount_currency: NumField<f64>;
+        /// Source Currency (`source_currency_id`, `many2one`).
+        source_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Suitable Payment Token (`suitable_payment_token_ids`, `many2many`).
+        suitable_payment_token_ids: X2ManyField<super::super::rel::PaymentToken>;
+        /// Total Payments Amount (`total_payments_amount`, `integer`).
+        total_payments_amount: NumField<i64>;
+        /// Untrusted Bank (`untrusted_bank_ids`, `many2many`).
+        untrusted_bank_ids: X2ManyField<super::super::rel::ResPartnerBank>;
+        /// Untrusted Payments Count (`untrusted_payments_count`, `integer`).
+        untrusted_payments_count: NumField<i64>;
+        /// Use Electronic Payment Method (`use_electronic_payment_method`, `boolean`).
+        use_electronic_payment_method: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Difference Account (`writeoff_account_id`, `many2one`).
+        writeoff_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Writeoff Is Exchange Account (`writeoff_is_exchange_account`, `boolean`).
+        writeoff_is_exchange_account: BoolField;
+        /// Journal Item Label (`writeoff_label`, `char`).
+        writeoff_label: CharField;
     }
 }
-/// Values of `installments_mode` (Installments Mode) on `account.payment.register`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstallmentsMode {
-    /// Next Installment (`next`)
-    Next,
-    /// Overdue Amount (`overdue`)
-    Overdue,
-    /// Before Next Payment Date (`before_date`)
-    BeforeDate,
-    /// Full Amount (`full`)
-    Full,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InstallmentsMode {
-    const VALUES: &'static [&'static str] = &["next", "overdue", "before_date", "full"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "next" => InstallmentsMode::Next,
-            "overdue" => InstallmentsMode::Overdue,
-            "before_date" => InstallmentsMode::BeforeDate,
-            "full" => InstallmentsMode::Full,
-            other => InstallmentsMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InstallmentsMode::Next => "next",
-            InstallmentsMode::Overdue => "overdue",
-            InstallmentsMode::BeforeDate => "before_date",
-            InstallmentsMode::Full => "full",
-            InstallmentsMode::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `installments_mode` (Installments Mode) on `account.payment.register`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InstallmentsMode {
+        /// Next Installment (`next`)
+        Next = "next",
+        /// Overdue Amount (`overdue`)
+        Overdue = "overdue",
+        /// Before Next Payment Date (`before_date`)
+        BeforeDate = "before_date",
+        /// Full Amount (`full`)
+        Full = "full",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for InstallmentsMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `partner_type` (Partner Type) on `account.payment.register`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PartnerType {
+        /// Customer (`customer`)
+        Customer = "customer",
+        /// Vendor (`supplier`)
+        Supplier = "supplier",
     }
 }
-impl ::serde::Serialize for InstallmentsMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `payment_difference_handling` (Payment Difference Handling) on `account.payment.register`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentDifferenceHandling {
+        /// Keep open (`open`)
+        Open = "open",
+        /// Mark as fully paid (`reconcile`)
+        Reconcile = "reconcile",
     }
 }
-/// Values of `partner_type` (Partner Type) on `account.payment.register`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PartnerType {
-    /// Customer (`customer`)
-    Customer,
-    /// Vendor (`supplier`)
-    Supplier,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PartnerType {
-    const VALUES: &'static [&'static str] = &["customer", "supplier"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "customer" => PartnerType::Customer,
-            "supplier" => PartnerType::Supplier,
-            other => PartnerType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PartnerType::Customer => "customer",
-            PartnerType::Supplier => "supplier",
-            PartnerType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PartnerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_difference_handling` (Payment Difference Handling) on `account.payment.register`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentDifferenceHandling {
-    /// Keep open (`open`)
-    Open,
-    /// Mark as fully paid (`reconcile`)
-    Reconcile,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentDifferenceHandling {
-    const VALUES: &'static [&'static str] = &["open", "reconcile"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => PaymentDifferenceHandling::Open,
-            "reconcile" => PaymentDifferenceHandling::Reconcile,
-            other => PaymentDifferenceHandling::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentDifferenceHandling::Open => "open",
-            PaymentDifferenceHandling::Reconcile => "reconcile",
-            PaymentDifferenceHandling::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentDifferenceHandling {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentDifferenceHandling {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_type` (Payment Type) on `account.payment.register`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentType {
-    /// Send Money (`outbound`)
-    Outbound,
-    /// Receive Money (`inbound`)
-    Inbound,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentType {
-    const VALUES: &'static [&'static str] = &["outbound", "inbound"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "outbound" => PaymentType::Outbound,
-            "inbound" => PaymentType::Inbound,
-            other => PaymentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentType::Outbound => "outbound",
-            PaymentType::Inbound => "inbound",
-            PaymentType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `payment_type` (Payment Type) on `account.payment.register`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentType {
+        /// Send Money (`outbound`)
+        Outbound = "outbound",
+        /// Receive Money (`inbound`)
+        Inbound = "inbound",
     }
 }

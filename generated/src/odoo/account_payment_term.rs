@@ -21,7 +21,7 @@ pub struct AccountPaymentTerm {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,12 +29,12 @@ pub struct AccountPaymentTerm {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Discount Days
     ///
@@ -69,27 +69,27 @@ pub struct AccountPaymentTerm {
     /// Example Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_amount())`.
-    pub example_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub example_amount: ::runtime::Computed<f64>,
     /// Date example
     ///
     /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_date())`.
-    pub example_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub example_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Example Invalid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_invalid())`.
-    pub example_invalid: ::runtime::odoo::wire::Computed<bool>,
+    pub example_invalid: ::runtime::Computed<bool>,
     /// Example Preview
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_preview())`.
-    pub example_preview: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub example_preview: ::runtime::Computed<Option<String>>,
     /// Example Preview Discount
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::example_preview_discount())`.
-    pub example_preview_discount: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub example_preview_discount: ::runtime::Computed<Option<String>>,
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -97,7 +97,7 @@ pub struct AccountPaymentTerm {
     /// Terms
     ///
     /// `one2many`, to `account.payment.term.line` (inverse `payment_id`).
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountPaymentTermLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::AccountPaymentTermLine>,
     /// Payment Terms
     ///
     /// `char`, required.
@@ -117,43 +117,20 @@ pub struct AccountPaymentTerm {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentTerm {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountPaymentTerm {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "discount_days",
-        "discount_percentage",
-        "display_name",
-        "display_on_invoice",
-        "early_discount",
-        "early_pay_discount_computation",
-        "example_amount",
-        "example_date",
-        "example_invalid",
-        "example_preview",
-        "example_preview_discount",
-        "fiscal_country_codes",
-        "id",
-        "line_ids",
-        "name",
-        "note",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountPaymentTerm {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        24,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPaymentTerm::default();
         while let Some(i) = r.next()? {
             match i {
@@ -217,40 +194,31 @@ impl ::runtime::Model for AccountPaymentTerm {
         "example_preview_discount",
         "fiscal_country_codes",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_days", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_percentage", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_on_invoice", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("early_discount", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "early_pay_discount_computation",
-                "selection",
-            )
-            .selection(&["included", "excluded", "mixed"]),
-        ::runtime::odoo::verify::FieldSpec::new("example_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("example_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("example_invalid", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("example_preview", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("example_preview_discount", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
-            .relation("account.payment.term.line"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("discount_days", "integer").writable(true),
+        ::runtime::FieldSpec::new("discount_percentage", "float").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_on_invoice", "boolean").writable(true),
+        ::runtime::FieldSpec::new("early_discount", "boolean").writable(true),
+        ::runtime::FieldSpec::new("early_pay_discount_computation", "selection").writable(true).selection(&["included", "excluded", "mixed"]),
+        ::runtime::FieldSpec::new("example_amount", "monetary"),
+        ::runtime::FieldSpec::new("example_date", "date").writable(true),
+        ::runtime::FieldSpec::new("example_invalid", "boolean"),
+        ::runtime::FieldSpec::new("example_preview", "html"),
+        ::runtime::FieldSpec::new("example_preview_discount", "html"),
+        ::runtime::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("line_ids", "one2many").relation("account.payment.term.line").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -266,12 +234,21 @@ impl ::runtime::odoo::projection::Projection for AccountPaymentTerm {
 impl super::mixins::BaseModel for AccountPaymentTerm {
     type Update = AccountPaymentTermUpdate;
 }
-/// Values for creating a `account.payment.term` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPaymentTermCreate`]) or updating ([`AccountPaymentTermUpdate`]) `account.payment.term` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPaymentTermCreate {
+pub struct AccountPaymentTermValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPaymentTermCreate {
+/// Values for creating a `account.payment.term` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPaymentTermCreate = AccountPaymentTermValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.payment.term` records: only the fields set here are written.
+pub type AccountPaymentTermUpdate = AccountPaymentTermValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountPaymentTermValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -279,131 +256,35 @@ impl ::serde::Serialize for AccountPaymentTermCreate {
 impl AccountPaymentTermCreate {
     /// Takes the required fields: `name`, `sequence` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, sequence: i64) -> Self {
-        AccountPaymentTermCreate {
+        AccountPaymentTermValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .sequence(sequence)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentTerm>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `discount_days` (Discount Days).
-    #[inline]
-    pub fn discount_days(mut self, discount_days: i64) -> Self {
-        self.values.set("discount_days", discount_days);
-        self
-    }
-    /// Set `discount_percentage` (Discount %).
-    #[inline]
-    pub fn discount_percentage(mut self, discount_percentage: f64) -> Self {
-        self.values.set("discount_percentage", discount_percentage);
-        self
-    }
-    /// Set `display_on_invoice` (Show installment dates).
-    #[inline]
-    pub fn display_on_invoice(mut self, display_on_invoice: bool) -> Self {
-        self.values.set("display_on_invoice", display_on_invoice);
-        self
-    }
-    /// Set `early_discount` (Early Discount).
-    #[inline]
-    pub fn early_discount(mut self, early_discount: bool) -> Self {
-        self.values.set("early_discount", early_discount);
-        self
-    }
-    /// Set `early_pay_discount_computation` (Cash Discount Tax Reduction).
-    #[inline]
-    pub fn early_pay_discount_computation(
-        mut self,
-        early_pay_discount_computation: EarlyPayDiscountComputation,
-    ) -> Self {
-        self.values
-            .set("early_pay_discount_computation", early_pay_discount_computation);
-        self
-    }
-    /// Set `example_date` (Date example).
-    #[inline]
-    pub fn example_date(mut self, example_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("example_date", example_date);
-        self
-    }
-    /// Set `line_ids` (Terms).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentTermLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Payment Terms).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Description on the Invoice).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPaymentTermCreate {
-    type Model = AccountPaymentTerm;
-}
-/// Values for updating `account.payment.term` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPaymentTermUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountPaymentTermUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountPaymentTermUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPaymentTermUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPaymentTermUpdate {
+    fn default() -> Self {
+        AccountPaymentTermValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPaymentTermValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentTerm>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountPaymentTerm,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -412,316 +293,103 @@ impl AccountPaymentTermUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `discount_days` (Discount Days).
-    #[inline]
-    pub fn discount_days(mut self, discount_days: i64) -> Self {
-        self.values.set("discount_days", discount_days);
-        self
-    }
-    /// Set `discount_percentage` (Discount %).
-    #[inline]
-    pub fn discount_percentage(mut self, discount_percentage: f64) -> Self {
-        self.values.set("discount_percentage", discount_percentage);
-        self
-    }
-    /// Set `display_on_invoice` (Show installment dates).
-    #[inline]
-    pub fn display_on_invoice(mut self, display_on_invoice: bool) -> Self {
-        self.values.set("display_on_invoice", display_on_invoice);
-        self
-    }
-    /// Set `early_discount` (Early Discount).
-    #[inline]
-    pub fn early_discount(mut self, early_discount: bool) -> Self {
-        self.values.set("early_discount", early_discount);
-        self
-    }
-    /// Set `early_pay_discount_computation` (Cash Discount Tax Reduction).
-    #[inline]
-    pub fn early_pay_discount_computation(
-        mut self,
-        early_pay_discount_computation: EarlyPayDiscountComputation,
-    ) -> Self {
-        self.values
-            .set("early_pay_discount_computation", early_pay_discount_computation);
-        self
-    }
-    /// Set `example_date` (Date example).
-    #[inline]
-    pub fn example_date(mut self, example_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("example_date", example_date);
-        self
-    }
-    /// Set `line_ids` (Terms).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountPaymentTermLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Payment Terms).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Description on the Invoice).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `discount_days` (Discount Days).
+        discount_days: value i64;
+        /// Set `discount_percentage` (Discount %).
+        discount_percentage: value f64;
+        /// Set `display_on_invoice` (Show installment dates).
+        display_on_invoice: value bool;
+        /// Set `early_discount` (Early Discount).
+        early_discount: value bool;
+        /// Set `early_pay_discount_computation` (Cash Discount Tax Reduction).
+        early_pay_discount_computation: value self::EarlyPayDiscountComputation;
+        /// Set `example_date` (Date example).
+        example_date: value ::chrono::NaiveDate;
+        /// Set `line_ids` (Terms).
+        line_ids: commands super::rel::AccountPaymentTermLine;
+        /// Set `name` (Payment Terms).
+        name: into String;
+        /// Set `note` (Description on the Invoice).
+        note: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountPaymentTermCreate {
+    type Model = self::AccountPaymentTerm;
+}
 impl ::runtime::UpdateValues for AccountPaymentTermUpdate {
-    type Model = AccountPaymentTerm;
+    type Model = self::AccountPaymentTerm;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentTerm,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentTerm,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentTerm,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentTerm,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Discount Days (`discount_days`, `integer`).
-    #[inline]
-    pub const fn discount_days() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentTerm,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount_days")
-    }
-    /// Discount % (`discount_percentage`, `float`).
-    #[inline]
-    pub const fn discount_percentage() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentTerm,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount_percentage")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Show installment dates (`display_on_invoice`, `boolean`).
-    #[inline]
-    pub const fn display_on_invoice() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_on_invoice")
-    }
-    /// Early Discount (`early_discount`, `boolean`).
-    #[inline]
-    pub const fn early_discount() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::BoolField::new("early_discount")
-    }
-    /// Cash Discount Tax Reduction (`early_pay_discount_computation`, `selection`).
-    #[inline]
-    pub const fn early_pay_discount_computation() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentTerm,
-        super::EarlyPayDiscountComputation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("early_pay_discount_computation")
-    }
-    /// Example Amount (`example_amount`, `monetary`).
-    #[inline]
-    pub const fn example_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentTerm,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("example_amount")
-    }
-    /// Date example (`example_date`, `date`).
-    #[inline]
-    pub const fn example_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentTerm,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("example_date")
-    }
-    /// Example Invalid (`example_invalid`, `boolean`).
-    #[inline]
-    pub const fn example_invalid() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::BoolField::new("example_invalid")
-    }
-    /// Example Preview (`example_preview`, `html`).
-    #[inline]
-    pub const fn example_preview() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::CharField::new("example_preview")
-    }
-    /// Example Preview Discount (`example_preview_discount`, `html`).
-    #[inline]
-    pub const fn example_preview_discount() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::CharField::new("example_preview_discount")
-    }
-    /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentTerm,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Terms (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountPaymentTerm,
-        super::super::rel::AccountPaymentTermLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Payment Terms (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Description on the Invoice (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentTerm,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentTerm,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentTerm,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountPaymentTerm;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Discount Days (`discount_days`, `integer`).
+        discount_days: NumField<i64>;
+        /// Discount % (`discount_percentage`, `float`).
+        discount_percentage: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Show installment dates (`display_on_invoice`, `boolean`).
+        display_on_invoice: BoolField;
+        /// Early Discount (`early_discount`, `boolean`).
+        early_discount: BoolField;
+        /// Cash Discount Tax Reduction (`early_pay_discount_computation`, `selection`).
+        early_pay_discount_computation: SelectionField<super::EarlyPayDiscountComputation>;
+        /// Example Amount (`example_amount`, `monetary`).
+        example_amount: NumField<f64>;
+        /// Date example (`example_date`, `date`).
+        example_date: DateField<::chrono::NaiveDate>;
+        /// Example Invalid (`example_invalid`, `boolean`).
+        example_invalid: BoolField;
+        /// Example Preview (`example_preview`, `html`).
+        example_preview: CharField;
+        /// Example Preview Discount (`example_preview_discount`, `html`).
+        example_preview_discount: CharField;
+        /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Terms (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountPaymentTermLine>;
+        /// Payment Terms (`name`, `char`).
+        name: CharField;
+        /// Description on the Invoice (`note`, `html`).
+        note: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `early_pay_discount_computation` (Cash Discount Tax Reduction) on `account.payment.term`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EarlyPayDiscountComputation {
-    /// On early payment (`included`)
-    Included,
-    /// Never (`excluded`)
-    Excluded,
-    /// Always (upon invoice) (`mixed`)
-    Mixed,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for EarlyPayDiscountComputation {
-    const VALUES: &'static [&'static str] = &["included", "excluded", "mixed"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "included" => EarlyPayDiscountComputation::Included,
-            "excluded" => EarlyPayDiscountComputation::Excluded,
-            "mixed" => EarlyPayDiscountComputation::Mixed,
-            other => EarlyPayDiscountComputation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EarlyPayDiscountComputation::Included => "included",
-            EarlyPayDiscountComputation::Excluded => "excluded",
-            EarlyPayDiscountComputation::Mixed => "mixed",
-            EarlyPayDiscountComputation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EarlyPayDiscountComputation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for EarlyPayDiscountComputation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `early_pay_discount_computation` (Cash Discount Tax Reduction) on `account.payment.term`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EarlyPayDiscountComputation {
+        /// On early payment (`included`)
+        Included = "included",
+        /// Never (`excluded`)
+        Excluded = "excluded",
+        /// Always (upon invoice) (`mixed`)
+        Mixed = "mixed",
     }
 }

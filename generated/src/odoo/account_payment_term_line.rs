@@ -19,7 +19,7 @@ pub struct AccountPaymentTermLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Days on the next month
     ///
     /// `char`.
@@ -33,7 +33,7 @@ pub struct AccountPaymentTermLine {
     /// Display Days Next Month
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_days_next_month())`.
-    pub display_days_next_month: ::runtime::odoo::wire::Computed<bool>,
+    pub display_days_next_month: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -49,9 +49,7 @@ pub struct AccountPaymentTermLine {
     /// Payment Terms
     ///
     /// `many2one`, to `account.payment.term`, required.
-    pub payment_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
-    >,
+    pub payment_id: Option<::runtime::Many2One<super::rel::AccountPaymentTerm>>,
     /// Value
     ///
     /// Select here the kind of valuation related to this payment terms line.
@@ -73,32 +71,20 @@ pub struct AccountPaymentTermLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountPaymentTermLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountPaymentTermLine {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "days_next_month",
-        "delay_type",
-        "display_days_next_month",
-        "display_name",
-        "id",
-        "nb_days",
-        "payment_id",
-        "value",
-        "value_amount",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountPaymentTermLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountPaymentTermLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -138,35 +124,20 @@ impl ::runtime::Model for AccountPaymentTermLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["display_days_next_month"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("days_next_month", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_type", "selection")
-            .required()
-            .selection(
-                &[
-                    "days_after",
-                    "days_after_end_of_month",
-                    "days_after_end_of_next_month",
-                    "days_end_of_month_on_the",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("display_days_next_month", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("nb_days", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_id", "many2one")
-            .relation("account.payment.term")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("value", "selection")
-            .required()
-            .selection(&["percent", "fixed"]),
-        ::runtime::odoo::verify::FieldSpec::new("value_amount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("days_next_month", "char").writable(true),
+        ::runtime::FieldSpec::new("delay_type", "selection").required().writable(true).selection(&["days_after", "days_after_end_of_month", "days_after_end_of_next_month", "days_end_of_month_on_the"]),
+        ::runtime::FieldSpec::new("display_days_next_month", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("nb_days", "integer").writable(true),
+        ::runtime::FieldSpec::new("payment_id", "many2one").relation("account.payment.term").required().writable(true),
+        ::runtime::FieldSpec::new("value", "selection").required().writable(true).selection(&["percent", "fixed"]),
+        ::runtime::FieldSpec::new("value_amount", "float").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -182,100 +153,62 @@ impl ::runtime::odoo::projection::Projection for AccountPaymentTermLine {
 impl super::mixins::BaseModel for AccountPaymentTermLine {
     type Update = AccountPaymentTermLineUpdate;
 }
-/// Values for creating a `account.payment.term.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountPaymentTermLineCreate`]) or updating ([`AccountPaymentTermLineUpdate`]) `account.payment.term.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountPaymentTermLineCreate {
+pub struct AccountPaymentTermLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountPaymentTermLineCreate {
+/// Values for creating a `account.payment.term.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountPaymentTermLineCreate = AccountPaymentTermLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.payment.term.line` records: only the fields set here are written.
+pub type AccountPaymentTermLineUpdate = AccountPaymentTermLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountPaymentTermLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountPaymentTermLineCreate {
     /// Takes the required fields: `delay_type`, `payment_id`, `value` (readonly, computed and x2many fields are left out).
-    pub fn new(delay_type: DelayType, payment_id: i64, value: Value) -> Self {
-        AccountPaymentTermLineCreate {
+    pub fn new(
+        delay_type: self::DelayType,
+        payment_id: i64,
+        value: self::Value,
+    ) -> Self {
+        AccountPaymentTermLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .delay_type(delay_type)
             .payment_id(payment_id)
             .value(value)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentTermLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `days_next_month` (Days on the next month).
-    #[inline]
-    pub fn days_next_month(mut self, days_next_month: impl Into<String>) -> Self {
-        self.values.set("days_next_month", days_next_month.into());
-        self
-    }
-    /// Set `delay_type` (Delay Type).
-    #[inline]
-    pub fn delay_type(mut self, delay_type: DelayType) -> Self {
-        self.values.set("delay_type", delay_type);
-        self
-    }
-    /// Set `nb_days` (Days).
-    #[inline]
-    pub fn nb_days(mut self, nb_days: i64) -> Self {
-        self.values.set("nb_days", nb_days);
-        self
-    }
-    /// Set `payment_id` (Payment Terms).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: Value) -> Self {
-        self.values.set("value", value);
-        self
-    }
-    /// Set `value_amount` (Due).
-    #[inline]
-    pub fn value_amount(mut self, value_amount: f64) -> Self {
-        self.values.set("value_amount", value_amount);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountPaymentTermLineCreate {
-    type Model = AccountPaymentTermLine;
-}
-/// Values for updating `account.payment.term.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountPaymentTermLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountPaymentTermLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountPaymentTermLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountPaymentTermLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountPaymentTermLineUpdate {
+    fn default() -> Self {
+        AccountPaymentTermLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountPaymentTermLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountPaymentTermLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountPaymentTermLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -284,238 +217,82 @@ impl AccountPaymentTermLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `days_next_month` (Days on the next month).
-    #[inline]
-    pub fn days_next_month(mut self, days_next_month: impl Into<String>) -> Self {
-        self.values.set("days_next_month", days_next_month.into());
-        self
-    }
-    /// Set `delay_type` (Delay Type).
-    #[inline]
-    pub fn delay_type(mut self, delay_type: DelayType) -> Self {
-        self.values.set("delay_type", delay_type);
-        self
-    }
-    /// Set `nb_days` (Days).
-    #[inline]
-    pub fn nb_days(mut self, nb_days: i64) -> Self {
-        self.values.set("nb_days", nb_days);
-        self
-    }
-    /// Set `payment_id` (Payment Terms).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: Value) -> Self {
-        self.values.set("value", value);
-        self
-    }
-    /// Set `value_amount` (Due).
-    #[inline]
-    pub fn value_amount(mut self, value_amount: f64) -> Self {
-        self.values.set("value_amount", value_amount);
-        self
+    ::runtime::__private::setters! {
+        /// Set `days_next_month` (Days on the next month).
+        days_next_month: into String;
+        /// Set `delay_type` (Delay Type).
+        delay_type: value self::DelayType;
+        /// Set `nb_days` (Days).
+        nb_days: value i64;
+        /// Set `payment_id` (Payment Terms).
+        payment_id: value i64;
+        /// Set `value` (Value).
+        value: value self::Value;
+        /// Set `value_amount` (Due).
+        value_amount: value f64;
     }
 }
+impl ::runtime::CreateValues for AccountPaymentTermLineCreate {
+    type Model = self::AccountPaymentTermLine;
+}
 impl ::runtime::UpdateValues for AccountPaymentTermLineUpdate {
-    type Model = AccountPaymentTermLine;
+    type Model = self::AccountPaymentTermLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentTermLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentTermLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Days on the next month (`days_next_month`, `char`).
-    #[inline]
-    pub const fn days_next_month() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentTermLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("days_next_month")
-    }
-    /// Delay Type (`delay_type`, `selection`).
-    #[inline]
-    pub const fn delay_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentTermLine,
-        super::DelayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("delay_type")
-    }
-    /// Display Days Next Month (`display_days_next_month`, `boolean`).
-    #[inline]
-    pub const fn display_days_next_month() -> ::runtime::odoo::fields::BoolField<
-        super::AccountPaymentTermLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_days_next_month")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountPaymentTermLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentTermLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Days (`nb_days`, `integer`).
-    #[inline]
-    pub const fn nb_days() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentTermLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("nb_days")
-    }
-    /// Payment Terms (`payment_id`, `many2one`).
-    #[inline]
-    pub const fn payment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentTermLine,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_id")
-    }
-    /// Value (`value`, `selection`).
-    #[inline]
-    pub const fn value() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountPaymentTermLine,
-        super::Value,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("value")
-    }
-    /// Due (`value_amount`, `float`).
-    #[inline]
-    pub const fn value_amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountPaymentTermLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("value_amount")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountPaymentTermLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountPaymentTermLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountPaymentTermLine;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Days on the next month (`days_next_month`, `char`).
+        days_next_month: CharField;
+        /// Delay Type (`delay_type`, `selection`).
+        delay_type: SelectionField<super::DelayType>;
+        /// Display Days Next Month (`display_days_next_month`, `boolean`).
+        display_days_next_month: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Days (`nb_days`, `integer`).
+        nb_days: NumField<i64>;
+        /// Payment Terms (`payment_id`, `many2one`).
+        payment_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Value (`value`, `selection`).
+        value: SelectionField<super::Value>;
+        /// Due (`value_amount`, `float`).
+        value_amount: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `delay_type` (Delay Type) on `account.payment.term.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DelayType {
-    /// Days after invoice date (`days_after`)
-    DaysAfter,
-    /// Days after end of month (`days_after_end_of_month`)
-    DaysAfterEndOfMonth,
-    /// Days after end of next month (`days_after_end_of_next_month`)
-    DaysAfterEndOfNextMonth,
-    /// Days end of month on the (`days_end_of_month_on_the`)
-    DaysEndOfMonthOnThe,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DelayType {
-    const VALUES: &'static [&'static str] = &[
-        "days_after",
-        "days_after_end_of_month",
-        "days_after_end_of_next_month",
-        "days_end_of_month_on_the",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "days_after" => DelayType::DaysAfter,
-            "days_after_end_of_month" => DelayType::DaysAfterEndOfMonth,
-            "days_after_end_of_next_month" => DelayType::DaysAfterEndOfNextMonth,
-            "days_end_of_month_on_the" => DelayType::DaysEndOfMonthOnThe,
-            other => DelayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DelayType::DaysAfter => "days_after",
-            DelayType::DaysAfterEndOfMonth => "days_after_end_of_month",
-            DelayType::DaysAfterEndOfNextMonth => "days_after_end_of_next_month",
-            DelayType::DaysEndOfMonthOnThe => "days_end_of_month_on_the",
-            DelayType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `delay_type` (Delay Type) on `account.payment.term.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DelayType {
+        /// Days after invoice date (`days_after`)
+        DaysAfter = "days_after",
+        /// Days after end of month (`days_after_end_of_month`)
+        DaysAfterEndOfMonth = "days_after_end_of_month",
+        /// Days after end of next month (`days_after_end_of_next_month`)
+        DaysAfterEndOfNextMonth = "days_after_end_of_next_month",
+        /// Days end of month on the (`days_end_of_month_on_the`)
+        DaysEndOfMonthOnThe = "days_end_of_month_on_the",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DelayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DelayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `value` (Value) on `account.payment.term.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Value {
-    /// Percent (`percent`)
-    Percent,
-    /// Fixed (`fixed`)
-    Fixed,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Value {
-    const VALUES: &'static [&'static str] = &["percent", "fixed"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "percent" => Value::Percent,
-            "fixed" => Value::Fixed,
-            other => Value::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Value::Percent => "percent",
-            Value::Fixed => "fixed",
-            Value::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Value {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Value {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `value` (Value) on `account.payment.term.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Value {
+        /// Percent (`percent`)
+        Percent = "percent",
+        /// Fixed (`fixed`)
+        Fixed = "fixed",
     }
 }

@@ -31,7 +31,7 @@ pub struct AccountReconcileModel {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Counterpart Type
     ///
     /// `selection`.
@@ -45,7 +45,7 @@ pub struct AccountReconcileModel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Decimal Separator
     ///
     /// Every character that is nor a digit nor this separator will be removed from the matching string
@@ -59,7 +59,7 @@ pub struct AccountReconcileModel {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -67,7 +67,7 @@ pub struct AccountReconcileModel {
     /// Line
     ///
     /// `one2many`, to `account.reconcile.model.line` (inverse `model_id`).
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReconcileModelLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::AccountReconcileModelLine>,
     /// Amount Condition
     ///
     /// The reconciliation model will only be applied when the amount being lower than, greater than or between specified amount(s).
@@ -89,7 +89,7 @@ pub struct AccountReconcileModel {
     /// The reconciliation model will only be available from the selected journals.
     ///
     /// `many2many`, to `account.journal`.
-    pub match_journal_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
+    pub match_journal_ids: ::runtime::X2Many<super::rel::AccountJournal>,
     /// Label
     ///
     /// The reconciliation model will only be applied when the label:
@@ -142,15 +142,13 @@ pub struct AccountReconcileModel {
     /// The reconciliation model will only be applied to the selected customer/vendor categories.
     ///
     /// `many2many`, to `res.partner.category`.
-    pub match_partner_category_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ResPartnerCategory,
-    >,
+    pub match_partner_category_ids: ::runtime::X2Many<super::rel::ResPartnerCategory>,
     /// Matching partners
     ///
     /// The reconciliation model will only be applied to the selected customers/vendors.
     ///
     /// `many2many`, to `res.partner`.
-    pub match_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub match_partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Same Currency
     ///
     /// Restrict to propositions having the same currency as the statement line.
@@ -201,58 +199,58 @@ pub struct AccountReconcileModel {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -261,7 +259,7 @@ pub struct AccountReconcileModel {
     /// Number of entries related to this model
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_entries())`.
-    pub number_entries: ::runtime::odoo::wire::Computed<i64>,
+    pub number_entries: ::runtime::Computed<i64>,
     /// Partner Mapping Lines
     ///
     /// The mapping uses regular expressions.
@@ -270,7 +268,7 @@ pub struct AccountReconcileModel {
     /// e.g: .*N°48748 abc123.*
     ///
     /// `one2many`, to `account.reconcile.model.partner.mapping` (inverse `model_id`).
-    pub partner_mapping_line_ids: ::runtime::odoo::wire::X2Many<
+    pub partner_mapping_line_ids: ::runtime::X2Many<
         super::rel::AccountReconcileModelPartnerMapping,
     >,
     /// Search Months Limit
@@ -298,7 +296,7 @@ pub struct AccountReconcileModel {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Type
     ///
     /// `selection`, required.
@@ -312,7 +310,7 @@ pub struct AccountReconcileModel {
     /// Show Decimal Separator
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_decimal_separator())`.
-    pub show_decimal_separator: ::runtime::odoo::wire::Computed<bool>,
+    pub show_decimal_separator: ::runtime::Computed<bool>,
     /// To Check
     ///
     /// This matching rule is used when the user is not certain of all the information of the counterpart.
@@ -324,7 +322,7 @@ pub struct AccountReconcileModel {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -332,74 +330,20 @@ pub struct AccountReconcileModel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReconcileModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountReconcileModel {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "allow_payment_tolerance",
-        "auto_reconcile",
-        "company_id",
-        "counterpart_type",
-        "create_date",
-        "create_uid",
-        "decimal_separator",
-        "display_name",
-        "has_message",
-        "id",
-        "line_ids",
-        "match_amount",
-        "match_amount_max",
-        "match_amount_min",
-        "match_journal_ids",
-        "match_label",
-        "match_label_param",
-        "match_nature",
-        "match_note",
-        "match_note_param",
-        "match_partner",
-        "match_partner_category_ids",
-        "match_partner_ids",
-        "match_same_currency",
-        "match_text_location_label",
-        "match_text_location_note",
-        "match_text_location_reference",
-        "match_transaction_type",
-        "match_transaction_type_param",
-        "matching_order",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "number_entries",
-        "partner_mapping_line_ids",
-        "past_months_limit",
-        "payment_tolerance_param",
-        "payment_tolerance_type",
-        "rating_ids",
-        "rule_type",
-        "sequence",
-        "show_decimal_separator",
-        "to_check",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReconcileModel {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        55,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReconcileModel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -525,99 +469,62 @@ impl ::runtime::Model for AccountReconcileModel {
         "number_entries",
         "show_decimal_separator",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_payment_tolerance", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_reconcile", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("counterpart_type", "selection")
-            .selection(&["general", "sale", "purchase"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("decimal_separator", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
-            .relation("account.reconcile.model.line"),
-        ::runtime::odoo::verify::FieldSpec::new("match_amount", "selection")
-            .selection(&["lower", "greater", "between"]),
-        ::runtime::odoo::verify::FieldSpec::new("match_amount_max", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("match_amount_min", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("match_journal_ids", "many2many")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("match_label", "selection")
-            .selection(&["contains", "not_contains", "match_regex"]),
-        ::runtime::odoo::verify::FieldSpec::new("match_label_param", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("match_nature", "selection")
-            .required()
-            .selection(&["amount_received", "amount_paid", "both"]),
-        ::runtime::odoo::verify::FieldSpec::new("match_note", "selection")
-            .selection(&["contains", "not_contains", "match_regex"]),
-        ::runtime::odoo::verify::FieldSpec::new("match_note_param", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("match_partner", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "match_partner_category_ids",
-                "many2many",
-            )
-            .relation("res.partner.category"),
-        ::runtime::odoo::verify::FieldSpec::new("match_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("match_same_currency", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("match_text_location_label", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("match_text_location_note", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "match_text_location_reference",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("match_transaction_type", "selection")
-            .selection(&["contains", "not_contains", "match_regex"]),
-        ::runtime::odoo::verify::FieldSpec::new("match_transaction_type_param", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("matching_order", "selection")
-            .required()
-            .selection(&["old_first", "new_first"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("number_entries", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_mapping_line_ids", "one2many")
-            .relation("account.reconcile.model.partner.mapping"),
-        ::runtime::odoo::verify::FieldSpec::new("past_months_limit", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_tolerance_param", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_tolerance_type", "selection")
-            .required()
-            .selection(&["percentage", "fixed_amount"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rule_type", "selection")
-            .required()
-            .selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("show_decimal_separator", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("to_check", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("allow_payment_tolerance", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_reconcile", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("counterpart_type", "selection").writable(true).selection(&["general", "sale", "purchase"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("decimal_separator", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("line_ids", "one2many").relation("account.reconcile.model.line").writable(true),
+        ::runtime::FieldSpec::new("match_amount", "selection").writable(true).selection(&["lower", "greater", "between"]),
+        ::runtime::FieldSpec::new("match_amount_max", "float").writable(true),
+        ::runtime::FieldSpec::new("match_amount_min", "float").writable(true),
+        ::runtime::FieldSpec::new("match_journal_ids", "many2many").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("match_label", "selection").writable(true).selection(&["contains", "not_contains", "match_regex"]),
+        ::runtime::FieldSpec::new("match_label_param", "char").writable(true),
+        ::runtime::FieldSpec::new("match_nature", "selection").required().writable(true).selection(&["amount_received", "amount_paid", "both"]),
+        ::runtime::FieldSpec::new("match_note", "selection").writable(true).selection(&["contains", "not_contains", "match_regex"]),
+        ::runtime::FieldSpec::new("match_note_param", "char").writable(true),
+        ::runtime::FieldSpec::new("match_partner", "boolean").writable(true),
+        ::runtime::FieldSpec::new("match_partner_category_ids", "many2many").relation("res.partner.category").writable(true),
+        ::runtime::FieldSpec::new("match_partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("match_same_currency", "boolean").writable(true),
+        ::runtime::FieldSpec::new("match_text_location_label", "boolean").writable(true),
+        ::runtime::FieldSpec::new("match_text_location_note", "boolean").writable(true),
+        ::runtime::FieldSpec::new("match_text_location_reference", "boolean").writable(true),
+        ::runtime::FieldSpec::new("match_transaction_type", "selection").writable(true).selection(&["contains", "not_contains", "match_regex"]),
+        ::runtime::FieldSpec::new("match_transaction_type_param", "char").writable(true),
+        ::runtime::FieldSpec::new("matching_order", "selection").required().writable(true).selection(&["old_first", "new_first"]),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("number_entries", "integer"),
+        ::runtime::FieldSpec::new("partner_mapping_line_ids", "one2many").relation("account.reconcile.model.partner.mapping").writable(true),
+        ::runtime::FieldSpec::new("past_months_limit", "integer").writable(true),
+        ::runtime::FieldSpec::new("payment_tolerance_param", "float").writable(true),
+        ::runtime::FieldSpec::new("payment_tolerance_type", "selection").required().writable(true).selection(&["percentage", "fixed_amount"]),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rule_type", "selection").required().writable(true).selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),
+        ::runtime::FieldSpec::new("sequence", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("show_decimal_separator", "boolean"),
+        ::runtime::FieldSpec::new("to_check", "boolean").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -688,12 +595,21 @@ impl super::mixins::BaseModel for AccountReconcileModel {
     type Update = AccountReconcileModelUpdate;
 }
 impl super::mixins::MailThread for AccountReconcileModel {}
-/// Values for creating a `account.reconcile.model` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReconcileModelCreate`]) or updating ([`AccountReconcileModelUpdate`]) `account.reconcile.model` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReconcileModelCreate {
+pub struct AccountReconcileModelValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReconcileModelCreate {
+/// Values for creating a `account.reconcile.model` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReconcileModelCreate = AccountReconcileModelValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.reconcile.model` records: only the fields set here are written.
+pub type AccountReconcileModelUpdate = AccountReconcileModelValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReconcileModelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -701,15 +617,16 @@ impl ::serde::Serialize for AccountReconcileModelCreate {
 impl AccountReconcileModelCreate {
     /// Takes the required fields: `match_nature`, `matching_order`, `name`, `payment_tolerance_type`, `rule_type`, `sequence` (readonly, computed and x2many fields are left out).
     pub fn new(
-        match_nature: MatchNature,
-        matching_order: MatchingOrder,
+        match_nature: self::MatchNature,
+        matching_order: self::MatchingOrder,
         name: impl Into<String>,
-        payment_tolerance_type: PaymentToleranceType,
-        rule_type: RuleType,
+        payment_tolerance_type: self::PaymentToleranceType,
+        rule_type: self::RuleType,
         sequence: i64,
     ) -> Self {
-        AccountReconcileModelCreate {
+        AccountReconcileModelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .match_nature(match_nature)
             .matching_order(matching_order)
@@ -718,365 +635,28 @@ impl AccountReconcileModelCreate {
             .rule_type(rule_type)
             .sequence(sequence)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReconcileModel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `allow_payment_tolerance` (Payment Tolerance).
-    #[inline]
-    pub fn allow_payment_tolerance(mut self, allow_payment_tolerance: bool) -> Self {
-        self.values.set("allow_payment_tolerance", allow_payment_tolerance);
-        self
-    }
-    /// Set `auto_reconcile` (Auto-validate).
-    #[inline]
-    pub fn auto_reconcile(mut self, auto_reconcile: bool) -> Self {
-        self.values.set("auto_reconcile", auto_reconcile);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `counterpart_type` (Counterpart Type).
-    #[inline]
-    pub fn counterpart_type(mut self, counterpart_type: CounterpartType) -> Self {
-        self.values.set("counterpart_type", counterpart_type);
-        self
-    }
-    /// Set `decimal_separator` (Decimal Separator).
-    #[inline]
-    pub fn decimal_separator(mut self, decimal_separator: impl Into<String>) -> Self {
-        self.values.set("decimal_separator", decimal_separator.into());
-        self
-    }
-    /// Set `line_ids` (Line).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReconcileModelLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `match_amount` (Amount Condition).
-    #[inline]
-    pub fn match_amount(mut self, match_amount: MatchAmount) -> Self {
-        self.values.set("match_amount", match_amount);
-        self
-    }
-    /// Set `match_amount_max` (Amount Max Parameter).
-    #[inline]
-    pub fn match_amount_max(mut self, match_amount_max: f64) -> Self {
-        self.values.set("match_amount_max", match_amount_max);
-        self
-    }
-    /// Set `match_amount_min` (Amount Min Parameter).
-    #[inline]
-    pub fn match_amount_min(mut self, match_amount_min: f64) -> Self {
-        self.values.set("match_amount_min", match_amount_min);
-        self
-    }
-    /// Set `match_journal_ids` (Journals Availability).
-    #[inline]
-    pub fn match_journal_ids(
-        mut self,
-        match_journal_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
-        >,
-    ) -> Self {
-        self.values
-            .set("match_journal_ids", match_journal_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `match_label` (Label).
-    #[inline]
-    pub fn match_label(mut self, match_label: MatchLabel) -> Self {
-        self.values.set("match_label", match_label);
-        self
-    }
-    /// Set `match_label_param` (Label Parameter).
-    #[inline]
-    pub fn match_label_param(mut self, match_label_param: impl Into<String>) -> Self {
-        self.values.set("match_label_param", match_label_param.into());
-        self
-    }
-    /// Set `match_nature` (Amount Type).
-    #[inline]
-    pub fn match_nature(mut self, match_nature: MatchNature) -> Self {
-        self.values.set("match_nature", match_nature);
-        self
-    }
-    /// Set `match_note` (Note).
-    #[inline]
-    pub fn match_note(mut self, match_note: MatchNote) -> Self {
-        self.values.set("match_note", match_note);
-        self
-    }
-    /// Set `match_note_param` (Note Parameter).
-    #[inline]
-    pub fn match_note_param(mut self, match_note_param: impl Into<String>) -> Self {
-        self.values.set("match_note_param", match_note_param.into());
-        self
-    }
-    /// Set `match_partner` (Partner is Set).
-    #[inline]
-    pub fn match_partner(mut self, match_partner: bool) -> Self {
-        self.values.set("match_partner", match_partner);
-        self
-    }
-    /// Set `match_partner_category_ids` (Matching categories).
-    #[inline]
-    pub fn match_partner_category_ids(
-        mut self,
-        match_partner_category_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "match_partner_category_ids",
-                match_partner_category_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `match_partner_ids` (Matching partners).
-    #[inline]
-    pub fn match_partner_ids(
-        mut self,
-        match_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set("match_partner_ids", match_partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `match_same_currency` (Same Currency).
-    #[inline]
-    pub fn match_same_currency(mut self, match_same_currency: bool) -> Self {
-        self.values.set("match_same_currency", match_same_currency);
-        self
-    }
-    /// Set `match_text_location_label` (Match Text Location Label).
-    #[inline]
-    pub fn match_text_location_label(mut self, match_text_location_label: bool) -> Self {
-        self.values.set("match_text_location_label", match_text_location_label);
-        self
-    }
-    /// Set `match_text_location_note` (Match Text Location Note).
-    #[inline]
-    pub fn match_text_location_note(mut self, match_text_location_note: bool) -> Self {
-        self.values.set("match_text_location_note", match_text_location_note);
-        self
-    }
-    /// Set `match_text_location_reference` (Match Text Location Reference).
-    #[inline]
-    pub fn match_text_location_reference(
-        mut self,
-        match_text_location_reference: bool,
-    ) -> Self {
-        self.values.set("match_text_location_reference", match_text_location_reference);
-        self
-    }
-    /// Set `match_transaction_type` (Transaction Type).
-    #[inline]
-    pub fn match_transaction_type(
-        mut self,
-        match_transaction_type: MatchTransactionType,
-    ) -> Self {
-        self.values.set("match_transaction_type", match_transaction_type);
-        self
-    }
-    /// Set `match_transaction_type_param` (Transaction Type Parameter).
-    #[inline]
-    pub fn match_transaction_type_param(
-        mut self,
-        match_transaction_type_param: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("match_transaction_type_param", match_transaction_type_param.into());
-        self
-    }
-    /// Set `matching_order` (Matching Order).
-    #[inline]
-    pub fn matching_order(mut self, matching_order: MatchingOrder) -> Self {
-        self.values.set("matching_order", matching_order);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_mapping_line_ids` (Partner Mapping Lines).
-    #[inline]
-    pub fn partner_mapping_line_ids(
-        mut self,
-        partner_mapping_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::AccountReconcileModelPartnerMapping,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "partner_mapping_line_ids",
-                partner_mapping_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `past_months_limit` (Search Months Limit).
-    #[inline]
-    pub fn past_months_limit(mut self, past_months_limit: i64) -> Self {
-        self.values.set("past_months_limit", past_months_limit);
-        self
-    }
-    /// Set `payment_tolerance_param` (Gap).
-    #[inline]
-    pub fn payment_tolerance_param(mut self, payment_tolerance_param: f64) -> Self {
-        self.values.set("payment_tolerance_param", payment_tolerance_param);
-        self
-    }
-    /// Set `payment_tolerance_type` (Payment Tolerance Type).
-    #[inline]
-    pub fn payment_tolerance_type(
-        mut self,
-        payment_tolerance_type: PaymentToleranceType,
-    ) -> Self {
-        self.values.set("payment_tolerance_type", payment_tolerance_type);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rule_type` (Type).
-    #[inline]
-    pub fn rule_type(mut self, rule_type: RuleType) -> Self {
-        self.values.set("rule_type", rule_type);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `to_check` (To Check).
-    #[inline]
-    pub fn to_check(mut self, to_check: bool) -> Self {
-        self.values.set("to_check", to_check);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReconcileModelCreate {
-    type Model = AccountReconcileModel;
-}
-/// Values for updating `account.reconcile.model` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReconcileModelUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountReconcileModelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountReconcileModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReconcileModelUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReconcileModelUpdate {
+    fn default() -> Self {
+        AccountReconcileModelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReconcileModelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReconcileModel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountReconcileModel,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1085,1133 +665,319 @@ impl AccountReconcileModelUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `allow_payment_tolerance` (Payment Tolerance).
-    #[inline]
-    pub fn allow_payment_tolerance(mut self, allow_payment_tolerance: bool) -> Self {
-        self.values.set("allow_payment_tolerance", allow_payment_tolerance);
-        self
-    }
-    /// Set `auto_reconcile` (Auto-validate).
-    #[inline]
-    pub fn auto_reconcile(mut self, auto_reconcile: bool) -> Self {
-        self.values.set("auto_reconcile", auto_reconcile);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `counterpart_type` (Counterpart Type).
-    #[inline]
-    pub fn counterpart_type(mut self, counterpart_type: CounterpartType) -> Self {
-        self.values.set("counterpart_type", counterpart_type);
-        self
-    }
-    /// Set `decimal_separator` (Decimal Separator).
-    #[inline]
-    pub fn decimal_separator(mut self, decimal_separator: impl Into<String>) -> Self {
-        self.values.set("decimal_separator", decimal_separator.into());
-        self
-    }
-    /// Set `line_ids` (Line).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReconcileModelLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `match_amount` (Amount Condition).
-    #[inline]
-    pub fn match_amount(mut self, match_amount: MatchAmount) -> Self {
-        self.values.set("match_amount", match_amount);
-        self
-    }
-    /// Set `match_amount_max` (Amount Max Parameter).
-    #[inline]
-    pub fn match_amount_max(mut self, match_amount_max: f64) -> Self {
-        self.values.set("match_amount_max", match_amount_max);
-        self
-    }
-    /// Set `match_amount_min` (Amount Min Parameter).
-    #[inline]
-    pub fn match_amount_min(mut self, match_amount_min: f64) -> Self {
-        self.values.set("match_amount_min", match_amount_min);
-        self
-    }
-    /// Set `match_journal_ids` (Journals Availability).
-    #[inline]
-    pub fn match_journal_ids(
-        mut self,
-        match_journal_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
-        >,
-    ) -> Self {
-        self.values
-            .set("match_journal_ids", match_journal_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `match_label` (Label).
-    #[inline]
-    pub fn match_label(mut self, match_label: MatchLabel) -> Self {
-        self.values.set("match_label", match_label);
-        self
-    }
-    /// Set `match_label_param` (Label Parameter).
-    #[inline]
-    pub fn match_label_param(mut self, match_label_param: impl Into<String>) -> Self {
-        self.values.set("match_label_param", match_label_param.into());
-        self
-    }
-    /// Set `match_nature` (Amount Type).
-    #[inline]
-    pub fn match_nature(mut self, match_nature: MatchNature) -> Self {
-        self.values.set("match_nature", match_nature);
-        self
-    }
-    /// Set `match_note` (Note).
-    #[inline]
-    pub fn match_note(mut self, match_note: MatchNote) -> Self {
-        self.values.set("match_note", match_note);
-        self
-    }
-    /// Set `match_note_param` (Note Parameter).
-    #[inline]
-    pub fn match_note_param(mut self, match_note_param: impl Into<String>) -> Self {
-        self.values.set("match_note_param", match_note_param.into());
-        self
-    }
-    /// Set `match_partner` (Partner is Set).
-    #[inline]
-    pub fn match_partner(mut self, match_partner: bool) -> Self {
-        self.values.set("match_partner", match_partner);
-        self
-    }
-    /// Set `match_partner_category_ids` (Matching categories).
-    #[inline]
-    pub fn match_partner_category_ids(
-        mut self,
-        match_partner_category_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "match_partner_category_ids",
-                match_partner_category_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `match_partner_ids` (Matching partners).
-    #[inline]
-    pub fn match_partner_ids(
-        mut self,
-        match_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set("match_partner_ids", match_partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `match_same_currency` (Same Currency).
-    #[inline]
-    pub fn match_same_currency(mut self, match_same_currency: bool) -> Self {
-        self.values.set("match_same_currency", match_same_currency);
-        self
-    }
-    /// Set `match_text_location_label` (Match Text Location Label).
-    #[inline]
-    pub fn match_text_location_label(mut self, match_text_location_label: bool) -> Self {
-        self.values.set("match_text_location_label", match_text_location_label);
-        self
-    }
-    /// Set `match_text_location_note` (Match Text Location Note).
-    #[inline]
-    pub fn match_text_location_note(mut self, match_text_location_note: bool) -> Self {
-        self.values.set("match_text_location_note", match_text_location_note);
-        self
-    }
-    /// Set `match_text_location_reference` (Match Text Location Reference).
-    #[inline]
-    pub fn match_text_location_reference(
-        mut self,
-        match_text_location_reference: bool,
-    ) -> Self {
-        self.values.set("match_text_location_reference", match_text_location_reference);
-        self
-    }
-    /// Set `match_transaction_type` (Transaction Type).
-    #[inline]
-    pub fn match_transaction_type(
-        mut self,
-        match_transaction_type: MatchTransactionType,
-    ) -> Self {
-        self.values.set("match_transaction_type", match_transaction_type);
-        self
-    }
-    /// Set `match_transaction_type_param` (Transaction Type Parameter).
-    #[inline]
-    pub fn match_transaction_type_param(
-        mut self,
-        match_transaction_type_param: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("match_transaction_type_param", match_transaction_type_param.into());
-        self
-    }
-    /// Set `matching_order` (Matching Order).
-    #[inline]
-    pub fn matching_order(mut self, matching_order: MatchingOrder) -> Self {
-        self.values.set("matching_order", matching_order);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_mapping_line_ids` (Partner Mapping Lines).
-    #[inline]
-    pub fn partner_mapping_line_ids(
-        mut self,
-        partner_mapping_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::AccountReconcileModelPartnerMapping,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "partner_mapping_line_ids",
-                partner_mapping_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `past_months_limit` (Search Months Limit).
-    #[inline]
-    pub fn past_months_limit(mut self, past_months_limit: i64) -> Self {
-        self.values.set("past_months_limit", past_months_limit);
-        self
-    }
-    /// Set `payment_tolerance_param` (Gap).
-    #[inline]
-    pub fn payment_tolerance_param(mut self, payment_tolerance_param: f64) -> Self {
-        self.values.set("payment_tolerance_param", payment_tolerance_param);
-        self
-    }
-    /// Set `payment_tolerance_type` (Payment Tolerance Type).
-    #[inline]
-    pub fn payment_tolerance_type(
-        mut self,
-        payment_tolerance_type: PaymentToleranceType,
-    ) -> Self {
-        self.values.set("payment_tolerance_type", payment_tolerance_type);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rule_type` (Type).
-    #[inline]
-    pub fn rule_type(mut self, rule_type: RuleType) -> Self {
-        self.values.set("rule_type", rule_type);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `to_check` (To Check).
-    #[inline]
-    pub fn to_check(mut self, to_check: bool) -> Self {
-        self.values.set("to_check", to_check);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `allow_payment_tolerance` (Payment Tolerance).
+        allow_payment_tolerance: value bool;
+        /// Set `auto_reconcile` (Auto-validate).
+        auto_reconcile: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `counterpart_type` (Counterpart Type).
+        counterpart_type: value self::CounterpartType;
+        /// Set `decimal_separator` (Decimal Separator).
+        decimal_separator: into String;
+        /// Set `line_ids` (Line).
+        line_ids: commands super::rel::AccountReconcileModelLine;
+        /// Set `match_amount` (Amount Condition).
+        match_amount: value self::MatchAmount;
+        /// Set `match_amount_max` (Amount Max Parameter).
+        match_amount_max: value f64;
+        /// Set `match_amount_min` (Amount Min Parameter).
+        match_amount_min: value f64;
+        /// Set `match_journal_ids` (Journals Availability).
+        match_journal_ids: commands super::rel::AccountJournal;
+        /// Set `match_label` (Label).
+        match_label: value self::MatchLabel;
+        /// Set `match_label_param` (Label Parameter).
+        match_label_param: into String;
+        /// Set `match_nature` (Amount Type).
+        match_nature: value self::MatchNature;
+        /// Set `match_note` (Note).
+        match_note: value self::MatchNote;
+        /// Set `match_note_param` (Note Parameter).
+        match_note_param: into String;
+        /// Set `match_partner` (Partner is Set).
+        match_partner: value bool;
+        /// Set `match_partner_category_ids` (Matching categories).
+        match_partner_category_ids: commands super::rel::ResPartnerCategory;
+        /// Set `match_partner_ids` (Matching partners).
+        match_partner_ids: commands super::rel::ResPartner;
+        /// Set `match_same_currency` (Same Currency).
+        match_same_currency: value bool;
+        /// Set `match_text_location_label` (Match Text Location Label).
+        match_text_location_label: value bool;
+        /// Set `match_text_location_note` (Match Text Location Note).
+        match_text_location_note: value bool;
+        /// Set `match_text_location_reference` (Match Text Location Reference).
+        match_text_location_reference: value bool;
+        /// Set `match_transaction_type` (Transaction Type).
+        match_transaction_type: value self::MatchTransactionType;
+        /// Set `match_transaction_type_param` (Transaction Type Parameter).
+        match_transaction_type_param: into String;
+        /// Set `matching_order` (Matching Order).
+        matching_order: value self::MatchingOrder;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `partner_mapping_line_ids` (Partner Mapping Lines).
+        partner_mapping_line_ids: commands super::rel::AccountReconcileModelPartnerMapping;
+        /// Set `past_months_limit` (Search Months Limit).
+        past_months_limit: value i64;
+        /// Set `payment_tolerance_param` (Gap).
+        payment_tolerance_param: value f64;
+        /// Set `payment_tolerance_type` (Payment Tolerance Type).
+        payment_tolerance_type: value self::PaymentToleranceType;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `rule_type` (Type).
+        rule_type: value self::RuleType;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `to_check` (To Check).
+        to_check: value bool;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for AccountReconcileModelCreate {
+    type Model = self::AccountReconcileModel;
+}
 impl ::runtime::UpdateValues for AccountReconcileModelUpdate {
-    type Model = AccountReconcileModel;
+    type Model = self::AccountReconcileModel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Payment Tolerance (`allow_payment_tolerance`, `boolean`).
-    #[inline]
-    pub const fn allow_payment_tolerance() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_payment_tolerance")
-    }
-    /// Auto-validate (`auto_reconcile`, `boolean`).
-    #[inline]
-    pub const fn auto_reconcile() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_reconcile")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModel,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Counterpart Type (`counterpart_type`, `selection`).
-    #[inline]
-    pub const fn counterpart_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::CounterpartType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("counterpart_type")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReconcileModel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Decimal Separator (`decimal_separator`, `char`).
-    #[inline]
-    pub const fn decimal_separator() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("decimal_separator")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Line (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::AccountReconcileModelLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Amount Condition (`match_amount`, `selection`).
-    #[inline]
-    pub const fn match_amount() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::MatchAmount,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("match_amount")
-    }
-    /// Amount Max Parameter (`match_amount_max`, `float`).
-    #[inline]
-    pub const fn match_amount_max() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("match_amount_max")
-    }
-    /// Amount Min Parameter (`match_amount_min`, `float`).
-    #[inline]
-    pub const fn match_amount_min() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("match_amount_min")
-    }
-    /// Journals Availability (`match_journal_ids`, `many2many`).
-    #[inline]
-    pub const fn match_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("match_journal_ids")
-    }
-    /// Label (`match_label`, `selection`).
-    #[inline]
-    pub const fn match_label() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::MatchLabel,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("match_label")
-    }
-    /// Label Parameter (`match_label_param`, `char`).
-    #[inline]
-    pub const fn match_label_param() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("match_label_param")
-    }
-    /// Amount Type (`match_nature`, `selection`).
-    #[inline]
-    pub const fn match_nature() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::MatchNature,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("match_nature")
-    }
-    /// Note (`match_note`, `selection`).
-    #[inline]
-    pub const fn match_note() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::MatchNote,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("match_note")
-    }
-    /// Note Parameter (`match_note_param`, `char`).
-    #[inline]
-    pub const fn match_note_param() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("match_note_param")
-    }
-    /// Partner is Set (`match_partner`, `boolean`).
-    #[inline]
-    pub const fn match_partner() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("match_partner")
-    }
-    /// Matching categories (`match_partner_category_ids`, `many2many`).
-    #[inline]
-    pub const fn match_partner_category_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("match_partner_category_ids")
-    }
-    /// Matching partners (`match_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn match_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("match_partner_ids")
-    }
-    /// Same Currency (`match_same_currency`, `boolean`).
-    #[inline]
-    pub const fn match_same_currency() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("match_same_currency")
-    }
-    /// Match Text Location Label (`match_text_location_label`, `boolean`).
-    #[inline]
-    pub const fn match_text_location_label() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("match_text_location_label")
-    }
-    /// Match Text Location Note (`match_text_location_note`, `boolean`).
-    #[inline]
-    pub const fn match_text_location_note() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("match_text_location_note")
-    }
-    /// Match Text Location Reference (`match_text_location_reference`, `boolean`).
-    #[inline]
-    pub const fn match_text_location_reference() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("match_text_location_reference")
-    }
-    /// Transaction Type (`match_transaction_type`, `selection`).
-    #[inline]
-    pub const fn match_transaction_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::MatchTransactionType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("match_transaction_type")
-    }
-    /// Transaction Type Parameter (`match_transaction_type_param`, `char`).
-    #[inline]
-    pub const fn match_transaction_type_param() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("match_transaction_type_param")
-    }
-    /// Matching Order (`matching_order`, `selection`).
-    #[inline]
-    pub const fn matching_order() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::MatchingOrder,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("matching_order")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Number of entries related to this model (`number_entries`, `integer`).
-    #[inline]
-    pub const fn number_entries() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_entries")
-    }
-    /// Partner Mapping Lines (`partner_mapping_line_ids`, `one2many`).
-    #[inline]
-    pub const fn partner_mapping_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::AccountReconcileModelPartnerMapping,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_mapping_line_ids")
-    }
-    /// Search Months Limit (`past_months_limit`, `integer`).
-    #[inline]
-    pub const fn past_months_limit() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("past_months_limit")
-    }
-    /// Gap (`payment_tolerance_param`, `float`).
-    #[inline]
-    pub const fn payment_tolerance_param() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("payment_tolerance_param")
-    }
-    /// Payment Tolerance Type (`payment_tolerance_type`, `selection`).
-    #[inline]
-    pub const fn payment_tolerance_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::PaymentToleranceType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_tolerance_type")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Type (`rule_type`, `selection`).
-    #[inline]
-    pub const fn rule_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModel,
-        super::RuleType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rule_type")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Show Decimal Separator (`show_decimal_separator`, `boolean`).
-    #[inline]
-    pub const fn show_decimal_separator() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_decimal_separator")
-    }
-    /// To Check (`to_check`, `boolean`).
-    #[inline]
-    pub const fn to_check() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("to_check")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModel,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReconcileModel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReconcileModel;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Payment Tolerance (`allow_payment_tolerance`, `boolean`).
+        allow_payment_tolerance: BoolField;
+        /// Auto-validate (`auto_reconcile`, `boolean`).
+        auto_reconcile: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Counterpart Type (`counterpart_type`, `selection`).
+        counterpart_type: SelectionField<super::CounterpartType>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Decimal Separator (`decimal_separator`, `char`).
+        decimal_separator: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Line (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountReconcileModelLine>;
+        /// Amount Condition (`match_amount`, `selection`).
+        match_amount: SelectionField<super::MatchAmount>;
+        /// Amount Max Parameter (`match_amount_max`, `float`).
+        match_amount_max: NumField<f64>;
+        /// Amount Min Parameter (`match_amount_min`, `float`).
+        match_amount_min: NumField<f64>;
+        /// Journals Availability (`match_journal_ids`, `many2many`).
+        match_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Label (`match_label`, `selection`).
+        match_label: SelectionField<super::MatchLabel>;
+        /// Label Parameter (`match_label_param`, `char`).
+        match_label_param: CharField;
+        /// Amount Type (`match_nature`, `selection`).
+        match_nature: SelectionField<super::MatchNature>;
+        /// Note (`match_note`, `selection`).
+        match_note: SelectionField<super::MatchNote>;
+        /// Note Parameter (`match_note_param`, `char`).
+        match_note_param: CharField;
+        /// Partner is Set (`match_partner`, `boolean`).
+        match_partner: BoolField;
+        /// Matching categories (`match_partner_category_ids`, `many2many`).
+        match_partner_category_ids: X2ManyField<super::super::rel::ResPartnerCategory>;
+        /// Matching partners (`match_partner_ids`, `many2many`).
+        match_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Same Currency (`match_same_currency`, `boolean`).
+        match_same_currency: BoolField;
+        /// Match Text Location Label (`match_text_location_label`, `boolean`).
+        match_text_location_label: BoolField;
+        /// Match Text Location Note (`match_text_location_note`, `boolean`).
+        match_text_location_note: BoolField;
+        /// Match Text Location Reference (`match_text_location_reference`, `boolean`).
+        match_text_location_reference: BoolField;
+        /// Transaction Type (`match_transaction_type`, `selection`).
+        match_transaction_type: SelectionField<super::MatchTransactionType>;
+        /// Transaction Type Parameter (`match_transaction_type_param`, `char`).
+        match_transaction_type_param: CharField;
+        /// Matching Order (`matching_order`, `selection`).
+        matching_order: SelectionField<super::MatchingOrder>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Number of entries related to this model (`number_entries`, `integer`).
+        number_entries: NumField<i64>;
+        /// Partner Mapping Lines (`partner_mapping_line_ids`, `one2many`).
+        partner_mapping_line_ids: X2ManyField<super::super::rel::AccountReconcileModelPartnerMapping>;
+        /// Search Months Limit (`past_months_limit`, `integer`).
+        past_months_limit: NumField<i64>;
+        /// Gap (`payment_tolerance_param`, `float`).
+        payment_tolerance_param: NumField<f64>;
+        /// Payment Tolerance Type (`payment_tolerance_type`, `selection`).
+        payment_tolerance_type: SelectionField<super::PaymentToleranceType>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Type (`rule_type`, `selection`).
+        rule_type: SelectionField<super::RuleType>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Show Decimal Separator (`show_decimal_separator`, `boolean`).
+        show_decimal_separator: BoolField;
+        /// To Check (`to_check`, `boolean`).
+        to_check: BoolField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `counterpart_type` (Counterpart Type) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CounterpartType {
-    /// Journal Entry (`general`)
-    General,
-    /// Customer Invoices (`sale`)
-    Sale,
-    /// Vendor Bills (`purchase`)
-    Purchase,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CounterpartType {
-    const VALUES: &'static [&'static str] = &["general", "sale", "purchase"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "general" => CounterpartType::General,
-            "sale" => CounterpartType::Sale,
-            "purchase" => CounterpartType::Purchase,
-            other => CounterpartType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CounterpartType::General => "general",
-            CounterpartType::Sale => "sale",
-            CounterpartType::Purchase => "purchase",
-            CounterpartType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `counterpart_type` (Counterpart Type) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CounterpartType {
+        /// Journal Entry (`general`)
+        General = "general",
+        /// Customer Invoices (`sale`)
+        Sale = "sale",
+        /// Vendor Bills (`purchase`)
+        Purchase = "purchase",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CounterpartType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `match_amount` (Amount Condition) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MatchAmount {
+        /// Is Lower Than (`lower`)
+        Lower = "lower",
+        /// Is Greater Than (`greater`)
+        Greater = "greater",
+        /// Is Between (`between`)
+        Between = "between",
     }
 }
-impl ::serde::Serialize for CounterpartType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `match_label` (Label) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MatchLabel {
+        /// Contains (`contains`)
+        Contains = "contains",
+        /// Not Contains (`not_contains`)
+        NotContains = "not_contains",
+        /// Match Regex (`match_regex`)
+        MatchRegex = "match_regex",
     }
 }
-/// Values of `match_amount` (Amount Condition) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MatchAmount {
-    /// Is Lower Than (`lower`)
-    Lower,
-    /// Is Greater Than (`greater`)
-    Greater,
-    /// Is Between (`between`)
-    Between,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MatchAmount {
-    const VALUES: &'static [&'static str] = &["lower", "greater", "between"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lower" => MatchAmount::Lower,
-            "greater" => MatchAmount::Greater,
-            "between" => MatchAmount::Between,
-            other => MatchAmount::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MatchAmount::Lower => "lower",
-            MatchAmount::Greater => "greater",
-            MatchAmount::Between => "between",
-            MatchAmount::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `match_nature` (Amount Type) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MatchNature {
+        /// Received (`amount_received`)
+        AmountReceived = "amount_received",
+        /// Paid (`amount_paid`)
+        AmountPaid = "amount_paid",
+        /// Paid/Received (`both`)
+        Both = "both",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MatchAmount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `match_note` (Note) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MatchNote {
+        /// Contains (`contains`)
+        Contains = "contains",
+        /// Not Contains (`not_contains`)
+        NotContains = "not_contains",
+        /// Match Regex (`match_regex`)
+        MatchRegex = "match_regex",
     }
 }
-impl ::serde::Serialize for MatchAmount {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `match_transaction_type` (Transaction Type) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MatchTransactionType {
+        /// Contains (`contains`)
+        Contains = "contains",
+        /// Not Contains (`not_contains`)
+        NotContains = "not_contains",
+        /// Match Regex (`match_regex`)
+        MatchRegex = "match_regex",
     }
 }
-/// Values of `match_label` (Label) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MatchLabel {
-    /// Contains (`contains`)
-    Contains,
-    /// Not Contains (`not_contains`)
-    NotContains,
-    /// Match Regex (`match_regex`)
-    MatchRegex,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MatchLabel {
-    const VALUES: &'static [&'static str] = &["contains", "not_contains", "match_regex"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "contains" => MatchLabel::Contains,
-            "not_contains" => MatchLabel::NotContains,
-            "match_regex" => MatchLabel::MatchRegex,
-            other => MatchLabel::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MatchLabel::Contains => "contains",
-            MatchLabel::NotContains => "not_contains",
-            MatchLabel::MatchRegex => "match_regex",
-            MatchLabel::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `matching_order` (Matching Order) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MatchingOrder {
+        /// Oldest first (`old_first`)
+        OldFirst = "old_first",
+        /// Newest first (`new_first`)
+        NewFirst = "new_first",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MatchLabel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `payment_tolerance_type` (Payment Tolerance Type) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentToleranceType {
+        /// in percentage (`percentage`)
+        Percentage = "percentage",
+        /// in amount (`fixed_amount`)
+        FixedAmount = "fixed_amount",
     }
 }
-impl ::serde::Serialize for MatchLabel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `match_nature` (Amount Type) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MatchNature {
-    /// Received (`amount_received`)
-    AmountReceived,
-    /// Paid (`amount_paid`)
-    AmountPaid,
-    /// Paid/Received (`both`)
-    Both,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MatchNature {
-    const VALUES: &'static [&'static str] = &["amount_received", "amount_paid", "both"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "amount_received" => MatchNature::AmountReceived,
-            "amount_paid" => MatchNature::AmountPaid,
-            "both" => MatchNature::Both,
-            other => MatchNature::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MatchNature::AmountReceived => "amount_received",
-            MatchNature::AmountPaid => "amount_paid",
-            MatchNature::Both => "both",
-            MatchNature::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MatchNature {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MatchNature {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `match_note` (Note) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MatchNote {
-    /// Contains (`contains`)
-    Contains,
-    /// Not Contains (`not_contains`)
-    NotContains,
-    /// Match Regex (`match_regex`)
-    MatchRegex,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MatchNote {
-    const VALUES: &'static [&'static str] = &["contains", "not_contains", "match_regex"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "contains" => MatchNote::Contains,
-            "not_contains" => MatchNote::NotContains,
-            "match_regex" => MatchNote::MatchRegex,
-            other => MatchNote::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MatchNote::Contains => "contains",
-            MatchNote::NotContains => "not_contains",
-            MatchNote::MatchRegex => "match_regex",
-            MatchNote::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MatchNote {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MatchNote {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `match_transaction_type` (Transaction Type) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MatchTransactionType {
-    /// Contains (`contains`)
-    Contains,
-    /// Not Contains (`not_contains`)
-    NotContains,
-    /// Match Regex (`match_regex`)
-    MatchRegex,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MatchTransactionType {
-    const VALUES: &'static [&'static str] = &["contains", "not_contains", "match_regex"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "contains" => MatchTransactionType::Contains,
-            "not_contains" => MatchTransactionType::NotContains,
-            "match_regex" => MatchTransactionType::MatchRegex,
-            other => MatchTransactionType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MatchTransactionType::Contains => "contains",
-            MatchTransactionType::NotContains => "not_contains",
-            MatchTransactionType::MatchRegex => "match_regex",
-            MatchTransactionType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MatchTransactionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MatchTransactionType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `matching_order` (Matching Order) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MatchingOrder {
-    /// Oldest first (`old_first`)
-    OldFirst,
-    /// Newest first (`new_first`)
-    NewFirst,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MatchingOrder {
-    const VALUES: &'static [&'static str] = &["old_first", "new_first"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "old_first" => MatchingOrder::OldFirst,
-            "new_first" => MatchingOrder::NewFirst,
-            other => MatchingOrder::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MatchingOrder::OldFirst => "old_first",
-            MatchingOrder::NewFirst => "new_first",
-            MatchingOrder::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MatchingOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MatchingOrder {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_tolerance_type` (Payment Tolerance Type) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentToleranceType {
-    /// in percentage (`percentage`)
-    Percentage,
-    /// in amount (`fixed_amount`)
-    FixedAmount,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentToleranceType {
-    const VALUES: &'static [&'static str] = &["percentage", "fixed_amount"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "percentage" => PaymentToleranceType::Percentage,
-            "fixed_amount" => PaymentToleranceType::FixedAmount,
-            other => PaymentToleranceType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentToleranceType::Percentage => "percentage",
-            PaymentToleranceType::FixedAmount => "fixed_amount",
-            PaymentToleranceType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentToleranceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentToleranceType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rule_type` (Type) on `account.reconcile.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleType {
-    /// Button to generate counterpart entry (`writeoff_button`)
-    WriteoffButton,
-    /// Rule to suggest counterpart entry (`writeoff_suggestion`)
-    WriteoffSuggestion,
-    /// Rule to match invoices/bills (`invoice_matching`)
-    InvoiceMatching,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RuleType {
-    const VALUES: &'static [&'static str] = &[
-        "writeoff_button",
-        "writeoff_suggestion",
-        "invoice_matching",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "writeoff_button" => RuleType::WriteoffButton,
-            "writeoff_suggestion" => RuleType::WriteoffSuggestion,
-            "invoice_matching" => RuleType::InvoiceMatching,
-            other => RuleType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RuleType::WriteoffButton => "writeoff_button",
-            RuleType::WriteoffSuggestion => "writeoff_suggestion",
-            RuleType::InvoiceMatching => "invoice_matching",
-            RuleType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RuleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RuleType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `rule_type` (Type) on `account.reconcile.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RuleType {
+        /// Button to generate counterpart entry (`writeoff_button`)
+        WriteoffButton = "writeoff_button",
+        /// Rule to suggest counterpart entry (`writeoff_suggestion`)
+        WriteoffSuggestion = "writeoff_suggestion",
+        /// Rule to match invoices/bills (`invoice_matching`)
+        InvoiceMatching = "invoice_matching",
     }
 }

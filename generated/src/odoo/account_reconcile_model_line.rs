@@ -15,7 +15,7 @@ pub struct AccountReconcileModelLine {
     /// Account
     ///
     /// `many2one`, to `account.account`.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Payment Tolerance
     ///
     /// Difference accepted in case of underpayment.
@@ -51,11 +51,11 @@ pub struct AccountReconcileModelLine {
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::Computed<i64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `model_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -63,7 +63,7 @@ pub struct AccountReconcileModelLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -71,8 +71,8 @@ pub struct AccountReconcileModelLine {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Tax Included in Price
     ///
@@ -87,7 +87,7 @@ pub struct AccountReconcileModelLine {
     /// Journal
     ///
     /// `many2one`, to `account.journal`, computed.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Journal Item Label
     ///
     /// `char`.
@@ -95,9 +95,7 @@ pub struct AccountReconcileModelLine {
     /// Model
     ///
     /// `many2one`, to `account.reconcile.model`, readonly.
-    pub model_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReconcileModel>,
-    >,
+    pub model_id: Option<::runtime::Many2One<super::rel::AccountReconcileModel>>,
     /// Gap
     ///
     /// The sum of total residual amount propositions matches the statement line amount under this amount/percentage.
@@ -117,11 +115,11 @@ pub struct AccountReconcileModelLine {
     /// Show Force Tax Included
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_force_tax_included())`.
-    pub show_force_tax_included: ::runtime::odoo::wire::Computed<bool>,
+    pub show_force_tax_included: ::runtime::Computed<bool>,
     /// Taxes
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub tax_ids: ::runtime::X2Many<super::rel::AccountTax>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -129,43 +127,20 @@ pub struct AccountReconcileModelLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReconcileModelLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountReconcileModelLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "allow_payment_tolerance",
-        "amount",
-        "amount_string",
-        "amount_type",
-        "analytic_distribution",
-        "analytic_precision",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "distribution_analytic_account_ids",
-        "force_tax_included",
-        "id",
-        "journal_id",
-        "label",
-        "model_id",
-        "payment_tolerance_param",
-        "rule_type",
-        "sequence",
-        "show_force_tax_included",
-        "tax_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReconcileModelLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        24,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReconcileModelLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -229,45 +204,31 @@ impl ::runtime::Model for AccountReconcileModelLine {
         "distribution_analytic_account_ids",
         "show_force_tax_included",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_payment_tolerance", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("amount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_string", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("amount_type", "selection")
-            .required()
-            .selection(&["fixed", "percentage", "percentage_st_line", "regex"]),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "distribution_analytic_account_ids",
-                "many2many",
-            )
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("force_tax_included", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("label", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("account.reconcile.model"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_tolerance_param", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("rule_type", "selection")
-            .selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("show_force_tax_included", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("allow_payment_tolerance", "boolean"),
+        ::runtime::FieldSpec::new("amount", "float"),
+        ::runtime::FieldSpec::new("amount_string", "char").required().writable(true),
+        ::runtime::FieldSpec::new("amount_type", "selection").required().writable(true).selection(&["fixed", "percentage", "percentage_st_line", "regex"]),
+        ::runtime::FieldSpec::new("analytic_distribution", "json").writable(true),
+        ::runtime::FieldSpec::new("analytic_precision", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("distribution_analytic_account_ids", "many2many").relation("account.analytic.account"),
+        ::runtime::FieldSpec::new("force_tax_included", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("label", "char").writable(true),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("account.reconcile.model").writable(true),
+        ::runtime::FieldSpec::new("payment_tolerance_param", "float"),
+        ::runtime::FieldSpec::new("rule_type", "selection").selection(&["writeoff_button", "writeoff_suggestion", "invoice_matching"]),
+        ::runtime::FieldSpec::new("sequence", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("show_force_tax_included", "boolean"),
+        ::runtime::FieldSpec::new("tax_ids", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -286,12 +247,21 @@ impl ::runtime::odoo::projection::Projection for AccountReconcileModelLine {
 impl super::mixins::BaseModel for AccountReconcileModelLine {
     type Update = AccountReconcileModelLineUpdate;
 }
-/// Values for creating a `account.reconcile.model.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReconcileModelLineCreate`]) or updating ([`AccountReconcileModelLineUpdate`]) `account.reconcile.model.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReconcileModelLineCreate {
+pub struct AccountReconcileModelLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReconcileModelLineCreate {
+/// Values for creating a `account.reconcile.model.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReconcileModelLineCreate = AccountReconcileModelLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.reconcile.model.line` records: only the fields set here are written.
+pub type AccountReconcileModelLineUpdate = AccountReconcileModelLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReconcileModelLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -299,127 +269,34 @@ impl ::serde::Serialize for AccountReconcileModelLineCreate {
 impl AccountReconcileModelLineCreate {
     /// Takes the required fields: `amount_string`, `sequence` (readonly, computed and x2many fields are left out).
     pub fn new(amount_string: impl Into<String>, sequence: i64) -> Self {
-        AccountReconcileModelLineCreate {
+        AccountReconcileModelLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .amount_string(amount_string)
             .sequence(sequence)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountReconcileModelLine,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount_string` (Amount).
-    #[inline]
-    pub fn amount_string(mut self, amount_string: impl Into<String>) -> Self {
-        self.values.set("amount_string", amount_string.into());
-        self
-    }
-    /// Set `amount_type` (Amount Type).
-    #[inline]
-    pub fn amount_type(mut self, amount_type: AmountType) -> Self {
-        self.values.set("amount_type", amount_type);
-        self
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `force_tax_included` (Tax Included in Price).
-    #[inline]
-    pub fn force_tax_included(mut self, force_tax_included: bool) -> Self {
-        self.values.set("force_tax_included", force_tax_included);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `label` (Journal Item Label).
-    #[inline]
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.values.set("label", label.into());
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_ids` (Taxes).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReconcileModelLineCreate {
-    type Model = AccountReconcileModelLine;
-}
-/// Values for updating `account.reconcile.model.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReconcileModelLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountReconcileModelLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountReconcileModelLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReconcileModelLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReconcileModelLineUpdate {
+    fn default() -> Self {
+        AccountReconcileModelLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReconcileModelLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountReconcileModelLine,
+            Model = self::AccountReconcileModelLine,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -429,368 +306,116 @@ impl AccountReconcileModelLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `amount_string` (Amount).
-    #[inline]
-    pub fn amount_string(mut self, amount_string: impl Into<String>) -> Self {
-        self.values.set("amount_string", amount_string.into());
-        self
-    }
-    /// Set `amount_type` (Amount Type).
-    #[inline]
-    pub fn amount_type(mut self, amount_type: AmountType) -> Self {
-        self.values.set("amount_type", amount_type);
-        self
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `force_tax_included` (Tax Included in Price).
-    #[inline]
-    pub fn force_tax_included(mut self, force_tax_included: bool) -> Self {
-        self.values.set("force_tax_included", force_tax_included);
-        self
-    }
-    /// Set `journal_id` (Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `label` (Journal Item Label).
-    #[inline]
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.values.set("label", label.into());
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_ids` (Taxes).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `amount_string` (Amount).
+        amount_string: into String;
+        /// Set `amount_type` (Amount Type).
+        amount_type: value self::AmountType;
+        /// Set `analytic_distribution` (Analytic Distribution).
+        analytic_distribution: value ::serde_json::Value;
+        /// Set `analytic_precision` (Analytic Precision).
+        analytic_precision: value i64;
+        /// Set `force_tax_included` (Tax Included in Price).
+        force_tax_included: value bool;
+        /// Set `journal_id` (Journal).
+        journal_id: value i64;
+        /// Set `label` (Journal Item Label).
+        label: into String;
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tax_ids` (Taxes).
+        tax_ids: commands super::rel::AccountTax;
     }
 }
+impl ::runtime::CreateValues for AccountReconcileModelLineCreate {
+    type Model = self::AccountReconcileModelLine;
+}
 impl ::runtime::UpdateValues for AccountReconcileModelLineUpdate {
-    type Model = AccountReconcileModelLine;
+    type Model = self::AccountReconcileModelLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelLine,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Payment Tolerance (`allow_payment_tolerance`, `boolean`).
-    #[inline]
-    pub const fn allow_payment_tolerance() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModelLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_payment_tolerance")
-    }
-    /// Float Amount (`amount`, `float`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModelLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Amount (`amount_string`, `char`).
-    #[inline]
-    pub const fn amount_string() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModelLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("amount_string")
-    }
-    /// Amount Type (`amount_type`, `selection`).
-    #[inline]
-    pub const fn amount_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModelLine,
-        super::AmountType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("amount_type")
-    }
-    /// Analytic Distribution (`analytic_distribution`, `json`).
-    #[inline]
-    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
-        super::AccountReconcileModelLine,
-    > {
-        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
-    }
-    /// Analytic Precision (`analytic_precision`, `integer`).
-    #[inline]
-    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModelLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("analytic_precision")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReconcileModelLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModelLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
-    #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModelLine,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
-    }
-    /// Tax Included in Price (`force_tax_included`, `boolean`).
-    #[inline]
-    pub const fn force_tax_included() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModelLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("force_tax_included")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModelLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelLine,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Journal Item Label (`label`, `char`).
-    #[inline]
-    pub const fn label() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModelLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("label")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelLine,
-        super::super::rel::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Gap (`payment_tolerance_param`, `float`).
-    #[inline]
-    pub const fn payment_tolerance_param() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModelLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("payment_tolerance_param")
-    }
-    /// Type (`rule_type`, `selection`).
-    #[inline]
-    pub const fn rule_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReconcileModelLine,
-        super::RuleType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rule_type")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModelLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Show Force Tax Included (`show_force_tax_included`, `boolean`).
-    #[inline]
-    pub const fn show_force_tax_included() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReconcileModelLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_force_tax_included")
-    }
-    /// Taxes (`tax_ids`, `many2many`).
-    #[inline]
-    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReconcileModelLine,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReconcileModelLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReconcileModelLine;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Payment Tolerance (`allow_payment_tolerance`, `boolean`).
+        allow_payment_tolerance: BoolField;
+        /// Float Amount (`amount`, `float`).
+        amount: NumField<f64>;
+        /// Amount (`amount_string`, `char`).
+        amount_string: CharField;
+        /// Amount Type (`amount_type`, `selection`).
+        amount_type: SelectionField<super::AmountType>;
+        /// Analytic Distribution (`analytic_distribution`, `json`).
+        analytic_distribution: AnyField;
+        /// Analytic Precision (`analytic_precision`, `integer`).
+        analytic_precision: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
+        distribution_analytic_account_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// Tax Included in Price (`force_tax_included`, `boolean`).
+        force_tax_included: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Journal Item Label (`label`, `char`).
+        label: CharField;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::AccountReconcileModel>;
+        /// Gap (`payment_tolerance_param`, `float`).
+        payment_tolerance_param: NumField<f64>;
+        /// Type (`rule_type`, `selection`).
+        rule_type: SelectionField<super::RuleType>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Show Force Tax Included (`show_force_tax_included`, `boolean`).
+        show_force_tax_included: BoolField;
+        /// Taxes (`tax_ids`, `many2many`).
+        tax_ids: X2ManyField<super::super::rel::AccountTax>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `amount_type` (Amount Type) on `account.reconcile.model.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AmountType {
-    /// Fixed (`fixed`)
-    Fixed,
-    /// Percentage of balance (`percentage`)
-    Percentage,
-    /// Percentage of statement line (`percentage_st_line`)
-    PercentageStLine,
-    /// From label (`regex`)
-    Regex,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AmountType {
-    const VALUES: &'static [&'static str] = &[
-        "fixed",
-        "percentage",
-        "percentage_st_line",
-        "regex",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "fixed" => AmountType::Fixed,
-            "percentage" => AmountType::Percentage,
-            "percentage_st_line" => AmountType::PercentageStLine,
-            "regex" => AmountType::Regex,
-            other => AmountType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AmountType::Fixed => "fixed",
-            AmountType::Percentage => "percentage",
-            AmountType::PercentageStLine => "percentage_st_line",
-            AmountType::Regex => "regex",
-            AmountType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `amount_type` (Amount Type) on `account.reconcile.model.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AmountType {
+        /// Fixed (`fixed`)
+        Fixed = "fixed",
+        /// Percentage of balance (`percentage`)
+        Percentage = "percentage",
+        /// Percentage of statement line (`percentage_st_line`)
+        PercentageStLine = "percentage_st_line",
+        /// From label (`regex`)
+        Regex = "regex",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AmountType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rule_type` (Type) on `account.reconcile.model.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleType {
-    /// Button to generate counterpart entry (`writeoff_button`)
-    WriteoffButton,
-    /// Rule to suggest counterpart entry (`writeoff_suggestion`)
-    WriteoffSuggestion,
-    /// Rule to match invoices/bills (`invoice_matching`)
-    InvoiceMatching,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RuleType {
-    const VALUES: &'static [&'static str] = &[
-        "writeoff_button",
-        "writeoff_suggestion",
-        "invoice_matching",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "writeoff_button" => RuleType::WriteoffButton,
-            "writeoff_suggestion" => RuleType::WriteoffSuggestion,
-            "invoice_matching" => RuleType::InvoiceMatching,
-            other => RuleType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RuleType::WriteoffButton => "writeoff_button",
-            RuleType::WriteoffSuggestion => "writeoff_suggestion",
-            RuleType::InvoiceMatching => "invoice_matching",
-            RuleType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RuleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RuleType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `rule_type` (Type) on `account.reconcile.model.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RuleType {
+        /// Button to generate counterpart entry (`writeoff_button`)
+        WriteoffButton = "writeoff_button",
+        /// Rule to suggest counterpart entry (`writeoff_suggestion`)
+        WriteoffSuggestion = "writeoff_suggestion",
+        /// Rule to match invoices/bills (`invoice_matching`)
+        InvoiceMatching = "invoice_matching",
     }
 }

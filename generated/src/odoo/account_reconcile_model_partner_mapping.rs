@@ -13,7 +13,7 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `model_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,9 +33,7 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Model
     ///
     /// `many2one`, to `account.reconcile.model`, required, readonly.
-    pub model_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReconcileModel>,
-    >,
+    pub model_id: Option<::runtime::Many2One<super::rel::AccountReconcileModel>>,
     /// Find Text in Notes
     ///
     /// `char`.
@@ -43,7 +41,7 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Find Text in Label
     ///
     /// `char`.
@@ -55,30 +53,18 @@ pub struct AccountReconcileModelPartnerMapping {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReconcileModelPartnerMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountReconcileModelPartnerMapping {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "model_id",
-        "narration_regex",
-        "partner_id",
-        "payment_ref_regex",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReconcileModelPartnerMapping {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReconcileModelPartnerMapping::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,25 +100,18 @@ impl ::runtime::Model for AccountReconcileModelPartnerMapping {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("account.reconcile.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("narration_regex", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("payment_ref_regex", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("account.reconcile.model").required().writable(true),
+        ::runtime::FieldSpec::new("narration_regex", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("payment_ref_regex", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -147,12 +126,21 @@ impl ::runtime::odoo::projection::Projection for AccountReconcileModelPartnerMap
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `account.reconcile.model.partner.mapping` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReconcileModelPartnerMappingCreate`]) or updating ([`AccountReconcileModelPartnerMappingUpdate`]) `account.reconcile.model.partner.mapping` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReconcileModelPartnerMappingCreate {
+pub struct AccountReconcileModelPartnerMappingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReconcileModelPartnerMappingCreate {
+/// Values for creating a `account.reconcile.model.partner.mapping` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReconcileModelPartnerMappingCreate = AccountReconcileModelPartnerMappingValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.reconcile.model.partner.mapping` records: only the fields set here are written.
+pub type AccountReconcileModelPartnerMappingUpdate = AccountReconcileModelPartnerMappingValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReconcileModelPartnerMappingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -160,76 +148,33 @@ impl ::serde::Serialize for AccountReconcileModelPartnerMappingCreate {
 impl AccountReconcileModelPartnerMappingCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
-        AccountReconcileModelPartnerMappingCreate {
+        AccountReconcileModelPartnerMappingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountReconcileModelPartnerMapping,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `narration_regex` (Find Text in Notes).
-    #[inline]
-    pub fn narration_regex(mut self, narration_regex: impl Into<String>) -> Self {
-        self.values.set("narration_regex", narration_regex.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_ref_regex` (Find Text in Label).
-    #[inline]
-    pub fn payment_ref_regex(mut self, payment_ref_regex: impl Into<String>) -> Self {
-        self.values.set("payment_ref_regex", payment_ref_regex.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReconcileModelPartnerMappingCreate {
-    type Model = AccountReconcileModelPartnerMapping;
-}
-/// Values for updating `account.reconcile.model.partner.mapping` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReconcileModelPartnerMappingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountReconcileModelPartnerMappingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountReconcileModelPartnerMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReconcileModelPartnerMappingUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReconcileModelPartnerMappingUpdate {
+    fn default() -> Self {
+        AccountReconcileModelPartnerMappingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReconcileModelPartnerMappingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountReconcileModelPartnerMapping,
+            Model = self::AccountReconcileModelPartnerMapping,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -239,119 +184,48 @@ impl AccountReconcileModelPartnerMappingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `narration_regex` (Find Text in Notes).
-    #[inline]
-    pub fn narration_regex(mut self, narration_regex: impl Into<String>) -> Self {
-        self.values.set("narration_regex", narration_regex.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_ref_regex` (Find Text in Label).
-    #[inline]
-    pub fn payment_ref_regex(mut self, payment_ref_regex: impl Into<String>) -> Self {
-        self.values.set("payment_ref_regex", payment_ref_regex.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `narration_regex` (Find Text in Notes).
+        narration_regex: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `payment_ref_regex` (Find Text in Label).
+        payment_ref_regex: into String;
     }
 }
+impl ::runtime::CreateValues for AccountReconcileModelPartnerMappingCreate {
+    type Model = self::AccountReconcileModelPartnerMapping;
+}
 impl ::runtime::UpdateValues for AccountReconcileModelPartnerMappingUpdate {
-    type Model = AccountReconcileModelPartnerMapping;
+    type Model = self::AccountReconcileModelPartnerMapping;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReconcileModelPartnerMapping,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModelPartnerMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountReconcileModelPartnerMapping,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::AccountReconcileModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Find Text in Notes (`narration_regex`, `char`).
-    #[inline]
-    pub const fn narration_regex() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModelPartnerMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("narration_regex")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Find Text in Label (`payment_ref_regex`, `char`).
-    #[inline]
-    pub const fn payment_ref_regex() -> ::runtime::odoo::fields::CharField<
-        super::AccountReconcileModelPartnerMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_ref_regex")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReconcileModelPartnerMapping,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReconcileModelPartnerMapping,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReconcileModelPartnerMapping;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::AccountReconcileModel>;
+        /// Find Text in Notes (`narration_regex`, `char`).
+        narration_regex: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Find Text in Label (`payment_ref_regex`, `char`).
+        payment_ref_regex: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -31,11 +31,11 @@ pub struct AccountReport {
     /// Columns
     ///
     /// `one2many`, to `account.report.column` (inverse `report_id`).
-    pub column_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReportColumn>,
+    pub column_ids: ::runtime::X2Many<super::rel::AccountReportColumn>,
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -43,7 +43,7 @@ pub struct AccountReport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency Translation
     ///
     /// `selection`, computed.
@@ -147,7 +147,7 @@ pub struct AccountReport {
     /// Lines
     ///
     /// `one2many`, to `account.report.line` (inverse `report_id`).
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReportLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::AccountReportLine>,
     /// Load More Limit
     ///
     /// `integer`.
@@ -169,9 +169,7 @@ pub struct AccountReport {
     /// The report this report is a variant of.
     ///
     /// `many2one`, to `account.report`.
-    pub root_report_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReport>,
-    >,
+    pub root_report_id: Option<::runtime::Many2One<super::rel::AccountReport>>,
     /// Search Bar
     ///
     /// `boolean`.
@@ -179,13 +177,11 @@ pub struct AccountReport {
     /// Section Of
     ///
     /// `many2many`, to `account.report`.
-    pub section_main_report_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountReport,
-    >,
+    pub section_main_report_ids: ::runtime::X2Many<super::rel::AccountReport>,
     /// Sections
     ///
     /// `many2many`, to `account.report`.
-    pub section_report_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReport>,
+    pub section_report_ids: ::runtime::X2Many<super::rel::AccountReport>,
     /// Sequence
     ///
     /// `integer`.
@@ -199,7 +195,7 @@ pub struct AccountReport {
     /// Variants
     ///
     /// `one2many`, to `account.report` (inverse `root_report_id`).
-    pub variant_report_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReport>,
+    pub variant_report_ids: ::runtime::X2Many<super::rel::AccountReport>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -207,61 +203,18 @@ pub struct AccountReport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountReport {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "availability_condition",
-        "chart_template",
-        "column_ids",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "currency_translation",
-        "default_opening_date_filter",
-        "display_name",
-        "filter_account_type",
-        "filter_aml_ir_filters",
-        "filter_analytic",
-        "filter_budgets",
-        "filter_date_range",
-        "filter_fiscal_position",
-        "filter_growth_comparison",
-        "filter_hide_0_lines",
-        "filter_hierarchy",
-        "filter_journals",
-        "filter_multi_company",
-        "filter_partner",
-        "filter_period_comparison",
-        "filter_show_draft",
-        "filter_unfold_all",
-        "filter_unreconciled",
-        "id",
-        "integer_rounding",
-        "line_ids",
-        "load_more_limit",
-        "name",
-        "only_tax_exigible",
-        "prefix_groups_threshold",
-        "root_report_id",
-        "search_bar",
-        "section_main_report_ids",
-        "section_report_ids",
-        "sequence",
-        "use_sections",
-        "variant_report_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -359,82 +312,49 @@ impl ::runtime::Model for AccountReport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("availability_condition", "selection")
-            .selection(&["country", "coa", "always"]),
-        ::runtime::odoo::verify::FieldSpec::new("chart_template", "selection")
-            .selection(super::verify::KEYS_7F6B9B7E),
-        ::runtime::odoo::verify::FieldSpec::new("column_ids", "one2many")
-            .relation("account.report.column"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_translation", "selection")
-            .selection(&["current", "cta"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "default_opening_date_filter",
-                "selection",
-            )
-            .selection(
-                &[
-                    "this_year",
-                    "this_quarter",
-                    "this_month",
-                    "today",
-                    "previous_month",
-                    "previous_quarter",
-                    "previous_year",
-                    "this_tax_period",
-                    "previous_tax_period",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_account_type", "selection")
-            .selection(&["both", "payable", "receivable", "disabled"]),
-        ::runtime::odoo::verify::FieldSpec::new("filter_aml_ir_filters", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_analytic", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_budgets", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_date_range", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_fiscal_position", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_growth_comparison", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_hide_0_lines", "selection")
-            .selection(&["by_default", "optional", "never"]),
-        ::runtime::odoo::verify::FieldSpec::new("filter_hierarchy", "selection")
-            .selection(&["by_default", "optional", "never"]),
-        ::runtime::odoo::verify::FieldSpec::new("filter_journals", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_multi_company", "selection")
-            .selection(&["disabled", "selector", "tax_units"]),
-        ::runtime::odoo::verify::FieldSpec::new("filter_partner", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_period_comparison", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_show_draft", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_unfold_all", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_unreconciled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("integer_rounding", "selection")
-            .selection(&["HALF-UP", "UP", "DOWN"]),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
-            .relation("account.report.line"),
-        ::runtime::odoo::verify::FieldSpec::new("load_more_limit", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("only_tax_exigible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("prefix_groups_threshold", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("root_report_id", "many2one")
-            .relation("account.report"),
-        ::runtime::odoo::verify::FieldSpec::new("search_bar", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("section_main_report_ids", "many2many")
-            .relation("account.report"),
-        ::runtime::odoo::verify::FieldSpec::new("section_report_ids", "many2many")
-            .relation("account.report"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("use_sections", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("variant_report_ids", "one2many")
-            .relation("account.report"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("availability_condition", "selection").writable(true).selection(&["country", "coa", "always"]),
+        ::runtime::FieldSpec::new("chart_template", "selection").writable(true).selection(super::verify::KEYS_7F6B9B7E),
+        ::runtime::FieldSpec::new("column_ids", "one2many").relation("account.report.column").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_translation", "selection").writable(true).selection(&["current", "cta"]),
+        ::runtime::FieldSpec::new("default_opening_date_filter", "selection").writable(true).selection(&["this_year", "this_quarter", "this_month", "today", "previous_month", "previous_quarter", "previous_year", "this_tax_period", "previous_tax_period"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("filter_account_type", "selection").writable(true).selection(&["both", "payable", "receivable", "disabled"]),
+        ::runtime::FieldSpec::new("filter_aml_ir_filters", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_analytic", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_budgets", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_date_range", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_fiscal_position", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_growth_comparison", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_hide_0_lines", "selection").writable(true).selection(&["by_default", "optional", "never"]),
+        ::runtime::FieldSpec::new("filter_hierarchy", "selection").writable(true).selection(&["by_default", "optional", "never"]),
+        ::runtime::FieldSpec::new("filter_journals", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_multi_company", "selection").writable(true).selection(&["disabled", "selector", "tax_units"]),
+        ::runtime::FieldSpec::new("filter_partner", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_period_comparison", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_show_draft", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_unfold_all", "boolean").writable(true),
+        ::runtime::FieldSpec::new("filter_unreconciled", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("integer_rounding", "selection").writable(true).selection(&["HALF-UP", "UP", "DOWN"]),
+        ::runtime::FieldSpec::new("line_ids", "one2many").relation("account.report.line").writable(true),
+        ::runtime::FieldSpec::new("load_more_limit", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("only_tax_exigible", "boolean").writable(true),
+        ::runtime::FieldSpec::new("prefix_groups_threshold", "integer").writable(true),
+        ::runtime::FieldSpec::new("root_report_id", "many2one").relation("account.report").writable(true),
+        ::runtime::FieldSpec::new("search_bar", "boolean").writable(true),
+        ::runtime::FieldSpec::new("section_main_report_ids", "many2many").relation("account.report").writable(true),
+        ::runtime::FieldSpec::new("section_report_ids", "many2many").relation("account.report").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("use_sections", "boolean").writable(true),
+        ::runtime::FieldSpec::new("variant_report_ids", "one2many").relation("account.report").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -451,12 +371,17 @@ impl ::runtime::odoo::projection::Projection for AccountReport {
 impl super::mixins::BaseModel for AccountReport {
     type Update = AccountReportUpdate;
 }
-/// Values for creating a `account.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReportCreate`]) or updating ([`AccountReportUpdate`]) `account.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReportCreate {
+pub struct AccountReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReportCreate {
+/// Values for creating a `account.report` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReportCreate = AccountReportValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `account.report` records: only the fields set here are written.
+pub type AccountReportUpdate = AccountReportValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -464,317 +389,32 @@ impl ::serde::Serialize for AccountReportCreate {
 impl AccountReportCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountReportCreate {
+        AccountReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `availability_condition` (Availability).
-    #[inline]
-    pub fn availability_condition(
-        mut self,
-        availability_condition: AvailabilityCondition,
-    ) -> Self {
-        self.values.set("availability_condition", availability_condition);
-        self
-    }
-    /// Set `chart_template` (Chart of Accounts).
-    #[inline]
-    pub fn chart_template(mut self, chart_template: impl Into<String>) -> Self {
-        self.values.set("chart_template", chart_template.into());
-        self
-    }
-    /// Set `column_ids` (Columns).
-    #[inline]
-    pub fn column_ids(
-        mut self,
-        column_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportColumn>,
-        >,
-    ) -> Self {
-        self.values.set("column_ids", column_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `currency_translation` (Currency Translation).
-    #[inline]
-    pub fn currency_translation(
-        mut self,
-        currency_translation: CurrencyTranslation,
-    ) -> Self {
-        self.values.set("currency_translation", currency_translation);
-        self
-    }
-    /// Set `default_opening_date_filter` (Default Opening).
-    #[inline]
-    pub fn default_opening_date_filter(
-        mut self,
-        default_opening_date_filter: DefaultOpeningDateFilter,
-    ) -> Self {
-        self.values.set("default_opening_date_filter", default_opening_date_filter);
-        self
-    }
-    /// Set `filter_account_type` (Account Types).
-    #[inline]
-    pub fn filter_account_type(
-        mut self,
-        filter_account_type: FilterAccountType,
-    ) -> Self {
-        self.values.set("filter_account_type", filter_account_type);
-        self
-    }
-    /// Set `filter_aml_ir_filters` (Favorite Filters).
-    #[inline]
-    pub fn filter_aml_ir_filters(mut self, filter_aml_ir_filters: bool) -> Self {
-        self.values.set("filter_aml_ir_filters", filter_aml_ir_filters);
-        self
-    }
-    /// Set `filter_analytic` (Analytic Filter).
-    #[inline]
-    pub fn filter_analytic(mut self, filter_analytic: bool) -> Self {
-        self.values.set("filter_analytic", filter_analytic);
-        self
-    }
-    /// Set `filter_budgets` (Budgets).
-    #[inline]
-    pub fn filter_budgets(mut self, filter_budgets: bool) -> Self {
-        self.values.set("filter_budgets", filter_budgets);
-        self
-    }
-    /// Set `filter_date_range` (Date Range).
-    #[inline]
-    pub fn filter_date_range(mut self, filter_date_range: bool) -> Self {
-        self.values.set("filter_date_range", filter_date_range);
-        self
-    }
-    /// Set `filter_fiscal_position` (Filter Multivat).
-    #[inline]
-    pub fn filter_fiscal_position(mut self, filter_fiscal_position: bool) -> Self {
-        self.values.set("filter_fiscal_position", filter_fiscal_position);
-        self
-    }
-    /// Set `filter_growth_comparison` (Growth Comparison).
-    #[inline]
-    pub fn filter_growth_comparison(mut self, filter_growth_comparison: bool) -> Self {
-        self.values.set("filter_growth_comparison", filter_growth_comparison);
-        self
-    }
-    /// Set `filter_hide_0_lines` (Hide lines at 0).
-    #[inline]
-    pub fn filter_hide_0_lines(mut self, filter_hide_0_lines: FilterHide0Lines) -> Self {
-        self.values.set("filter_hide_0_lines", filter_hide_0_lines);
-        self
-    }
-    /// Set `filter_hierarchy` (Account Groups).
-    #[inline]
-    pub fn filter_hierarchy(mut self, filter_hierarchy: FilterHierarchy) -> Self {
-        self.values.set("filter_hierarchy", filter_hierarchy);
-        self
-    }
-    /// Set `filter_journals` (Journals).
-    #[inline]
-    pub fn filter_journals(mut self, filter_journals: bool) -> Self {
-        self.values.set("filter_journals", filter_journals);
-        self
-    }
-    /// Set `filter_multi_company` (Multi-Company).
-    #[inline]
-    pub fn filter_multi_company(
-        mut self,
-        filter_multi_company: FilterMultiCompany,
-    ) -> Self {
-        self.values.set("filter_multi_company", filter_multi_company);
-        self
-    }
-    /// Set `filter_partner` (Partners).
-    #[inline]
-    pub fn filter_partner(mut self, filter_partner: bool) -> Self {
-        self.values.set("filter_partner", filter_partner);
-        self
-    }
-    /// Set `filter_period_comparison` (Period Comparison).
-    #[inline]
-    pub fn filter_period_comparison(mut self, filter_period_comparison: bool) -> Self {
-        self.values.set("filter_period_comparison", filter_period_comparison);
-        self
-    }
-    /// Set `filter_show_draft` (Draft Entries).
-    #[inline]
-    pub fn filter_show_draft(mut self, filter_show_draft: bool) -> Self {
-        self.values.set("filter_show_draft", filter_show_draft);
-        self
-    }
-    /// Set `filter_unfold_all` (Unfold All).
-    #[inline]
-    pub fn filter_unfold_all(mut self, filter_unfold_all: bool) -> Self {
-        self.values.set("filter_unfold_all", filter_unfold_all);
-        self
-    }
-    /// Set `filter_unreconciled` (Unreconciled Entries).
-    #[inline]
-    pub fn filter_unreconciled(mut self, filter_unreconciled: bool) -> Self {
-        self.values.set("filter_unreconciled", filter_unreconciled);
-        self
-    }
-    /// Set `integer_rounding` (Integer Rounding).
-    #[inline]
-    pub fn integer_rounding(mut self, integer_rounding: IntegerRounding) -> Self {
-        self.values.set("integer_rounding", integer_rounding);
-        self
-    }
-    /// Set `line_ids` (Lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `load_more_limit` (Load More Limit).
-    #[inline]
-    pub fn load_more_limit(mut self, load_more_limit: i64) -> Self {
-        self.values.set("load_more_limit", load_more_limit);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `only_tax_exigible` (Only Tax Exigible Lines).
-    #[inline]
-    pub fn only_tax_exigible(mut self, only_tax_exigible: bool) -> Self {
-        self.values.set("only_tax_exigible", only_tax_exigible);
-        self
-    }
-    /// Set `prefix_groups_threshold` (Prefix Groups Threshold).
-    #[inline]
-    pub fn prefix_groups_threshold(mut self, prefix_groups_threshold: i64) -> Self {
-        self.values.set("prefix_groups_threshold", prefix_groups_threshold);
-        self
-    }
-    /// Set `root_report_id` (Root Report).
-    #[inline]
-    pub fn root_report_id(mut self, root_report_id: i64) -> Self {
-        self.values.set("root_report_id", root_report_id);
-        self
-    }
-    /// Set `search_bar` (Search Bar).
-    #[inline]
-    pub fn search_bar(mut self, search_bar: bool) -> Self {
-        self.values.set("search_bar", search_bar);
-        self
-    }
-    /// Set `section_main_report_ids` (Section Of).
-    #[inline]
-    pub fn section_main_report_ids(
-        mut self,
-        section_main_report_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "section_main_report_ids",
-                section_main_report_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `section_report_ids` (Sections).
-    #[inline]
-    pub fn section_report_ids(
-        mut self,
-        section_report_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "section_report_ids",
-                section_report_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `use_sections` (Composite Report).
-    #[inline]
-    pub fn use_sections(mut self, use_sections: bool) -> Self {
-        self.values.set("use_sections", use_sections);
-        self
-    }
-    /// Set `variant_report_ids` (Variants).
-    #[inline]
-    pub fn variant_report_ids(
-        mut self,
-        variant_report_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "variant_report_ids",
-                variant_report_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReportCreate {
-    type Model = AccountReport;
-}
-/// Values for updating `account.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReportUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReportUpdate {
+    fn default() -> Self {
+        AccountReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -783,971 +423,290 @@ impl AccountReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `availability_condition` (Availability).
-    #[inline]
-    pub fn availability_condition(
-        mut self,
-        availability_condition: AvailabilityCondition,
-    ) -> Self {
-        self.values.set("availability_condition", availability_condition);
-        self
-    }
-    /// Set `chart_template` (Chart of Accounts).
-    #[inline]
-    pub fn chart_template(mut self, chart_template: impl Into<String>) -> Self {
-        self.values.set("chart_template", chart_template.into());
-        self
-    }
-    /// Set `column_ids` (Columns).
-    #[inline]
-    pub fn column_ids(
-        mut self,
-        column_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportColumn>,
-        >,
-    ) -> Self {
-        self.values.set("column_ids", column_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `currency_translation` (Currency Translation).
-    #[inline]
-    pub fn currency_translation(
-        mut self,
-        currency_translation: CurrencyTranslation,
-    ) -> Self {
-        self.values.set("currency_translation", currency_translation);
-        self
-    }
-    /// Set `default_opening_date_filter` (Default Opening).
-    #[inline]
-    pub fn default_opening_date_filter(
-        mut self,
-        default_opening_date_filter: DefaultOpeningDateFilter,
-    ) -> Self {
-        self.values.set("default_opening_date_filter", default_opening_date_filter);
-        self
-    }
-    /// Set `filter_account_type` (Account Types).
-    #[inline]
-    pub fn filter_account_type(
-        mut self,
-        filter_account_type: FilterAccountType,
-    ) -> Self {
-        self.values.set("filter_account_type", filter_account_type);
-        self
-    }
-    /// Set `filter_aml_ir_filters` (Favorite Filters).
-    #[inline]
-    pub fn filter_aml_ir_filters(mut self, filter_aml_ir_filters: bool) -> Self {
-        self.values.set("filter_aml_ir_filters", filter_aml_ir_filters);
-        self
-    }
-    /// Set `filter_analytic` (Analytic Filter).
-    #[inline]
-    pub fn filter_analytic(mut self, filter_analytic: bool) -> Self {
-        self.values.set("filter_analytic", filter_analytic);
-        self
-    }
-    /// Set `filter_budgets` (Budgets).
-    #[inline]
-    pub fn filter_budgets(mut self, filter_budgets: bool) -> Self {
-        self.values.set("filter_budgets", filter_budgets);
-        self
-    }
-    /// Set `filter_date_range` (Date Range).
-    #[inline]
-    pub fn filter_date_range(mut self, filter_date_range: bool) -> Self {
-        self.values.set("filter_date_range", filter_date_range);
-        self
-    }
-    /// Set `filter_fiscal_position` (Filter Multivat).
-    #[inline]
-    pub fn filter_fiscal_position(mut self, filter_fiscal_position: bool) -> Self {
-        self.values.set("filter_fiscal_position", filter_fiscal_position);
-        self
-    }
-    /// Set `filter_growth_comparison` (Growth Comparison).
-    #[inline]
-    pub fn filter_growth_comparison(mut self, filter_growth_comparison: bool) -> Self {
-        self.values.set("filter_growth_comparison", filter_growth_comparison);
-        self
-    }
-    /// Set `filter_hide_0_lines` (Hide lines at 0).
-    #[inline]
-    pub fn filter_hide_0_lines(mut self, filter_hide_0_lines: FilterHide0Lines) -> Self {
-        self.values.set("filter_hide_0_lines", filter_hide_0_lines);
-        self
-    }
-    /// Set `filter_hierarchy` (Account Groups).
-    #[inline]
-    pub fn filter_hierarchy(mut self, filter_hierarchy: FilterHierarchy) -> Self {
-        self.values.set("filter_hierarchy", filter_hierarchy);
-        self
-    }
-    /// Set `filter_journals` (Journals).
-    #[inline]
-    pub fn filter_journals(mut self, filter_journals: bool) -> Self {
-        self.values.set("filter_journals", filter_journals);
-        self
-    }
-    /// Set `filter_multi_company` (Multi-Company).
-    #[inline]
-    pub fn filter_multi_company(
-        mut self,
-        filter_multi_company: FilterMultiCompany,
-    ) -> Self {
-        self.values.set("filter_multi_company", filter_multi_company);
-        self
-    }
-    /// Set `filter_partner` (Partners).
-    #[inline]
-    pub fn filter_partner(mut self, filter_partner: bool) -> Self {
-        self.values.set("filter_partner", filter_partner);
-        self
-    }
-    /// Set `filter_period_comparison` (Period Comparison).
-    #[inline]
-    pub fn filter_period_comparison(mut self, filter_period_comparison: bool) -> Self {
-        self.values.set("filter_period_comparison", filter_period_comparison);
-        self
-    }
-    /// Set `filter_show_draft` (Draft Entries).
-    #[inline]
-    pub fn filter_show_draft(mut self, filter_show_draft: bool) -> Self {
-        self.values.set("filter_show_draft", filter_show_draft);
-        self
-    }
-    /// Set `filter_unfold_all` (Unfold All).
-    #[inline]
-    pub fn filter_unfold_all(mut self, filter_unfold_all: bool) -> Self {
-        self.values.set("filter_unfold_all", filter_unfold_all);
-        self
-    }
-    /// Set `filter_unreconciled` (Unreconciled Entries).
-    #[inline]
-    pub fn filter_unreconciled(mut self, filter_unreconciled: bool) -> Self {
-        self.values.set("filter_unreconciled", filter_unreconciled);
-        self
-    }
-    /// Set `integer_rounding` (Integer Rounding).
-    #[inline]
-    pub fn integer_rounding(mut self, integer_rounding: IntegerRounding) -> Self {
-        self.values.set("integer_rounding", integer_rounding);
-        self
-    }
-    /// Set `line_ids` (Lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `load_more_limit` (Load More Limit).
-    #[inline]
-    pub fn load_more_limit(mut self, load_more_limit: i64) -> Self {
-        self.values.set("load_more_limit", load_more_limit);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `only_tax_exigible` (Only Tax Exigible Lines).
-    #[inline]
-    pub fn only_tax_exigible(mut self, only_tax_exigible: bool) -> Self {
-        self.values.set("only_tax_exigible", only_tax_exigible);
-        self
-    }
-    /// Set `prefix_groups_threshold` (Prefix Groups Threshold).
-    #[inline]
-    pub fn prefix_groups_threshold(mut self, prefix_groups_threshold: i64) -> Self {
-        self.values.set("prefix_groups_threshold", prefix_groups_threshold);
-        self
-    }
-    /// Set `root_report_id` (Root Report).
-    #[inline]
-    pub fn root_report_id(mut self, root_report_id: i64) -> Self {
-        self.values.set("root_report_id", root_report_id);
-        self
-    }
-    /// Set `search_bar` (Search Bar).
-    #[inline]
-    pub fn search_bar(mut self, search_bar: bool) -> Self {
-        self.values.set("search_bar", search_bar);
-        self
-    }
-    /// Set `section_main_report_ids` (Section Of).
-    #[inline]
-    pub fn section_main_report_ids(
-        mut self,
-        section_main_report_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "section_main_report_ids",
-                section_main_report_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `section_report_ids` (Sections).
-    #[inline]
-    pub fn section_report_ids(
-        mut self,
-        section_report_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "section_report_ids",
-                section_report_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `use_sections` (Composite Report).
-    #[inline]
-    pub fn use_sections(mut self, use_sections: bool) -> Self {
-        self.values.set("use_sections", use_sections);
-        self
-    }
-    /// Set `variant_report_ids` (Variants).
-    #[inline]
-    pub fn variant_report_ids(
-        mut self,
-        variant_report_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "variant_report_ids",
-                variant_report_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `availability_condition` (Availability).
+        availability_condition: value self::AvailabilityCondition;
+        /// Set `chart_template` (Chart of Accounts).
+        chart_template: into String;
+        /// Set `column_ids` (Columns).
+        column_ids: commands super::rel::AccountReportColumn;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `currency_translation` (Currency Translation).
+        currency_translation: value self::CurrencyTranslation;
+        /// Set `default_opening_date_filter` (Default Opening).
+        default_opening_date_filter: value self::DefaultOpeningDateFilter;
+        /// Set `filter_account_type` (Account Types).
+        filter_account_type: value self::FilterAccountType;
+        /// Set `filter_aml_ir_filters` (Favorite Filters).
+        filter_aml_ir_filters: value bool;
+        /// Set `filter_analytic` (Analytic Filter).
+        filter_analytic: value bool;
+        /// Set `filter_budgets` (Budgets).
+        filter_budgets: value bool;
+        /// Set `filter_date_range` (Date Range).
+        filter_date_range: value bool;
+        /// Set `filter_fiscal_position` (Filter Multivat).
+        filter_fiscal_position: value bool;
+        /// Set `filter_growth_comparison` (Growth Comparison).
+        filter_growth_comparison: value bool;
+        /// Set `filter_hide_0_lines` (Hide lines at 0).
+        filter_hide_0_lines: value self::FilterHide0Lines;
+        /// Set `filter_hierarchy` (Account Groups).
+        filter_hierarchy: value self::FilterHierarchy;
+        /// Set `filter_journals` (Journals).
+        filter_journals: value bool;
+        /// Set `filter_multi_company` (Multi-Company).
+        filter_multi_company: value self::FilterMultiCompany;
+        /// Set `filter_partner` (Partners).
+        filter_partner: value bool;
+        /// Set `filter_period_comparison` (Period Comparison).
+        filter_period_comparison: value bool;
+        /// Set `filter_show_draft` (Draft Entries).
+        filter_show_draft: value bool;
+        /// Set `filter_unfold_all` (Unfold All).
+        filter_unfold_all: value bool;
+        /// Set `filter_unreconciled` (Unreconciled Entries).
+        filter_unreconciled: value bool;
+        /// Set `integer_rounding` (Integer Rounding).
+        integer_rounding: value self::IntegerRounding;
+        /// Set `line_ids` (Lines).
+        line_ids: commands super::rel::AccountReportLine;
+        /// Set `load_more_limit` (Load More Limit).
+        load_more_limit: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `only_tax_exigible` (Only Tax Exigible Lines).
+        only_tax_exigible: value bool;
+        /// Set `prefix_groups_threshold` (Prefix Groups Threshold).
+        prefix_groups_threshold: value i64;
+        /// Set `root_report_id` (Root Report).
+        root_report_id: value i64;
+        /// Set `search_bar` (Search Bar).
+        search_bar: value bool;
+        /// Set `section_main_report_ids` (Section Of).
+        section_main_report_ids: commands super::rel::AccountReport;
+        /// Set `section_report_ids` (Sections).
+        section_report_ids: commands super::rel::AccountReport;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `use_sections` (Composite Report).
+        use_sections: value bool;
+        /// Set `variant_report_ids` (Variants).
+        variant_report_ids: commands super::rel::AccountReport;
     }
 }
+impl ::runtime::CreateValues for AccountReportCreate {
+    type Model = self::AccountReport;
+}
 impl ::runtime::UpdateValues for AccountReportUpdate {
-    type Model = AccountReport;
+    type Model = self::AccountReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::AccountReport> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Availability (`availability_condition`, `selection`).
-    #[inline]
-    pub const fn availability_condition() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReport,
-        super::AvailabilityCondition,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("availability_condition")
-    }
-    /// Chart of Accounts (`chart_template`, `selection`).
-    #[inline]
-    pub const fn chart_template() -> ::runtime::odoo::fields::CharField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("chart_template")
-    }
-    /// Columns (`column_ids`, `one2many`).
-    #[inline]
-    pub const fn column_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReport,
-        super::super::rel::AccountReportColumn,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("column_ids")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReport,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency Translation (`currency_translation`, `selection`).
-    #[inline]
-    pub const fn currency_translation() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReport,
-        super::CurrencyTranslation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("currency_translation")
-    }
-    /// Default Opening (`default_opening_date_filter`, `selection`).
-    #[inline]
-    pub const fn default_opening_date_filter() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReport,
-        super::DefaultOpeningDateFilter,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("default_opening_date_filter")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Account Types (`filter_account_type`, `selection`).
-    #[inline]
-    pub const fn filter_account_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReport,
-        super::FilterAccountType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("filter_account_type")
-    }
-    /// Favorite Filters (`filter_aml_ir_filters`, `boolean`).
-    #[inline]
-    pub const fn filter_aml_ir_filters() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_aml_ir_filters")
-    }
-    /// Analytic Filter (`filter_analytic`, `boolean`).
-    #[inline]
-    pub const fn filter_analytic() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_analytic")
-    }
-    /// Budgets (`filter_budgets`, `boolean`).
-    #[inline]
-    pub const fn filter_budgets() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_budgets")
-    }
-    /// Date Range (`filter_date_range`, `boolean`).
-    #[inline]
-    pub const fn filter_date_range() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_date_range")
-    }
-    /// Filter Multivat (`filter_fiscal_position`, `boolean`).
-    #[inline]
-    pub const fn filter_fiscal_position() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_fiscal_position")
-    }
-    /// Growth Comparison (`filter_growth_comparison`, `boolean`).
-    #[inline]
-    pub const fn filter_growth_comparison() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_growth_comparison")
-    }
-    /// Hide lines at 0 (`filter_hide_0_lines`, `selection`).
-    #[inline]
-    pub const fn filter_hide_0_lines() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReport,
-        super::FilterHide0Lines,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("filter_hide_0_lines")
-    }
-    /// Account Groups (`filter_hierarchy`, `selection`).
-    #[inline]
-    pub const fn filter_hierarchy() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReport,
-        super::FilterHierarchy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("filter_hierarchy")
-    }
-    /// Journals (`filter_journals`, `boolean`).
-    #[inline]
-    pub const fn filter_journals() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_journals")
-    }
-    /// Multi-Company (`filter_multi_company`, `selection`).
-    #[inline]
-    pub const fn filter_multi_company() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReport,
-        super::FilterMultiCompany,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("filter_multi_company")
-    }
-    /// Partners (`filter_partner`, `boolean`).
-    #[inline]
-    pub const fn filter_partner() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_partner")
-    }
-    /// Period Comparison (`filter_period_comparison`, `boolean`).
-    #[inline]
-    pub const fn filter_period_comparison() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_period_comparison")
-    }
-    /// Draft Entries (`filter_show_draft`, `boolean`).
-    #[inline]
-    pub const fn filter_show_draft() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_show_draft")
-    }
-    /// Unfold All (`filter_unfold_all`, `boolean`).
-    #[inline]
-    pub const fn filter_unfold_all() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_unfold_all")
-    }
-    /// Unreconciled Entries (`filter_unreconciled`, `boolean`).
-    #[inline]
-    pub const fn filter_unreconciled() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_unreconciled")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountReport, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Integer Rounding (`integer_rounding`, `selection`).
-    #[inline]
-    pub const fn integer_rounding() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReport,
-        super::IntegerRounding,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("integer_rounding")
-    }
-    /// Lines (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReport,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Load More Limit (`load_more_limit`, `integer`).
-    #[inline]
-    pub const fn load_more_limit() -> ::runtime::odoo::fields::NumField<
-        super::AccountReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("load_more_limit")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountReport> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Only Tax Exigible Lines (`only_tax_exigible`, `boolean`).
-    #[inline]
-    pub const fn only_tax_exigible() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("only_tax_exigible")
-    }
-    /// Prefix Groups Threshold (`prefix_groups_threshold`, `integer`).
-    #[inline]
-    pub const fn prefix_groups_threshold() -> ::runtime::odoo::fields::NumField<
-        super::AccountReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("prefix_groups_threshold")
-    }
-    /// Root Report (`root_report_id`, `many2one`).
-    #[inline]
-    pub const fn root_report_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReport,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("root_report_id")
-    }
-    /// Search Bar (`search_bar`, `boolean`).
-    #[inline]
-    pub const fn search_bar() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("search_bar")
-    }
-    /// Section Of (`section_main_report_ids`, `many2many`).
-    #[inline]
-    pub const fn section_main_report_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReport,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("section_main_report_ids")
-    }
-    /// Sections (`section_report_ids`, `many2many`).
-    #[inline]
-    pub const fn section_report_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReport,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("section_report_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Composite Report (`use_sections`, `boolean`).
-    #[inline]
-    pub const fn use_sections() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_sections")
-    }
-    /// Variants (`variant_report_ids`, `one2many`).
-    #[inline]
-    pub const fn variant_report_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReport,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("variant_report_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReport;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Availability (`availability_condition`, `selection`).
+        availability_condition: SelectionField<super::AvailabilityCondition>;
+        /// Chart of Accounts (`chart_template`, `selection`).
+        chart_template: CharField;
+        /// Columns (`column_ids`, `one2many`).
+        column_ids: X2ManyField<super::super::rel::AccountReportColumn>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency Translation (`currency_translation`, `selection`).
+        currency_translation: SelectionField<super::CurrencyTranslation>;
+        /// Default Opening (`default_opening_date_filter`, `selection`).
+        default_opening_date_filter: SelectionField<super::DefaultOpeningDateFilter>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Account Types (`filter_account_type`, `selection`).
+        filter_account_type: SelectionField<super::FilterAccountType>;
+        /// Favorite Filters (`filter_aml_ir_filters`, `boolean`).
+        filter_aml_ir_filters: BoolField;
+        /// Analytic Filter (`filter_analytic`, `boolean`).
+        filter_analytic: BoolField;
+        /// Budgets (`filter_budgets`, `boolean`).
+        filter_budgets: BoolField;
+        /// Date Range (`filter_date_range`, `boolean`).
+        filter_date_range: BoolField;
+        /// Filter Multivat (`filter_fiscal_position`, `boolean`).
+        filter_fiscal_position: BoolField;
+        /// Growth Comparison (`filter_growth_comparison`, `boolean`).
+        filter_growth_comparison: BoolField;
+        /// Hide lines at 0 (`filter_hide_0_lines`, `selection`).
+        filter_hide_0_lines: SelectionField<super::FilterHide0Lines>;
+        /// Account Groups (`filter_hierarchy`, `selection`).
+        filter_hierarchy: SelectionField<super::FilterHierarchy>;
+        /// Journals (`filter_journals`, `boolean`).
+        filter_journals: BoolField;
+        /// Multi-Company (`filter_multi_company`, `selection`).
+        filter_multi_company: SelectionField<super::FilterMultiCompany>;
+        /// Partners (`filter_partner`, `boolean`).
+        filter_partner: BoolField;
+        /// Period Comparison (`filter_period_comparison`, `boolean`).
+        filter_period_comparison: BoolField;
+        /// Draft Entries (`filter_show_draft`, `boolean`).
+        filter_show_draft: BoolField;
+        /// Unfold All (`filter_unfold_all`, `boolean`).
+        filter_unfold_all: BoolField;
+        /// Unreconciled Entries (`filter_unreconciled`, `boolean`).
+        filter_unreconciled: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Integer Rounding (`integer_rounding`, `selection`).
+        integer_rounding: SelectionField<super::IntegerRounding>;
+        /// Lines (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::AccountReportLine>;
+        /// Load More Limit (`load_more_limit`, `integer`).
+        load_more_limit: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Only Tax Exigible Lines (`only_tax_exigible`, `boolean`).
+        only_tax_exigible: BoolField;
+        /// Prefix Groups Threshold (`prefix_groups_threshold`, `integer`).
+        prefix_groups_threshold: NumField<i64>;
+        /// Root Report (`root_report_id`, `many2one`).
+        root_report_id: Many2OneField<super::super::rel::AccountReport>;
+        /// Search Bar (`search_bar`, `boolean`).
+        search_bar: BoolField;
+        /// Section Of (`section_main_report_ids`, `many2many`).
+        section_main_report_ids: X2ManyField<super::super::rel::AccountReport>;
+        /// Sections (`section_report_ids`, `many2many`).
+        section_report_ids: X2ManyField<super::super::rel::AccountReport>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Composite Report (`use_sections`, `boolean`).
+        use_sections: BoolField;
+        /// Variants (`variant_report_ids`, `one2many`).
+        variant_report_ids: X2ManyField<super::super::rel::AccountReport>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `availability_condition` (Availability) on `account.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AvailabilityCondition {
-    /// Country Matches (`country`)
-    Country,
-    /// Chart of Accounts Matches (`coa`)
-    Coa,
-    /// Always (`always`)
-    Always,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AvailabilityCondition {
-    const VALUES: &'static [&'static str] = &["country", "coa", "always"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "country" => AvailabilityCondition::Country,
-            "coa" => AvailabilityCondition::Coa,
-            "always" => AvailabilityCondition::Always,
-            other => AvailabilityCondition::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AvailabilityCondition::Country => "country",
-            AvailabilityCondition::Coa => "coa",
-            AvailabilityCondition::Always => "always",
-            AvailabilityCondition::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `availability_condition` (Availability) on `account.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AvailabilityCondition {
+        /// Country Matches (`country`)
+        Country = "country",
+        /// Chart of Accounts Matches (`coa`)
+        Coa = "coa",
+        /// Always (`always`)
+        Always = "always",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AvailabilityCondition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `currency_translation` (Currency Translation) on `account.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CurrencyTranslation {
+        /// Use the most recent rate at the date of the report (`current`)
+        Current = "current",
+        /// Use CTA (`cta`)
+        Cta = "cta",
     }
 }
-impl ::serde::Serialize for AvailabilityCondition {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `default_opening_date_filter` (Default Opening) on `account.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DefaultOpeningDateFilter {
+        /// This Year (`this_year`)
+        ThisYear = "this_year",
+        /// This Quarter (`this_quarter`)
+        ThisQuarter = "this_quarter",
+        /// This Month (`this_month`)
+        ThisMonth = "this_month",
+        /// Today (`today`)
+        Today = "today",
+        /// Last Month (`previous_month`)
+        PreviousMonth = "previous_month",
+        /// Last Quarter (`previous_quarter`)
+        PreviousQuarter = "previous_quarter",
+        /// Last Year (`previous_year`)
+        PreviousYear = "previous_year",
+        /// This Tax Period (`this_tax_period`)
+        ThisTaxPeriod = "this_tax_period",
+        /// Last Tax Period (`previous_tax_period`)
+        PreviousTaxPeriod = "previous_tax_period",
     }
 }
-/// Values of `currency_translation` (Currency Translation) on `account.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CurrencyTranslation {
-    /// Use the most recent rate at the date of the report (`current`)
-    Current,
-    /// Use CTA (`cta`)
-    Cta,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CurrencyTranslation {
-    const VALUES: &'static [&'static str] = &["current", "cta"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "current" => CurrencyTranslation::Current,
-            "cta" => CurrencyTranslation::Cta,
-            other => CurrencyTranslation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CurrencyTranslation::Current => "current",
-            CurrencyTranslation::Cta => "cta",
-            CurrencyTranslation::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `filter_account_type` (Account Types) on `account.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FilterAccountType {
+        /// Payable and receivable (`both`)
+        Both = "both",
+        /// Payable (`payable`)
+        Payable = "payable",
+        /// Receivable (`receivable`)
+        Receivable = "receivable",
+        /// Disabled (`disabled`)
+        Disabled = "disabled",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CurrencyTranslation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `filter_hide_0_lines` (Hide lines at 0) on `account.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FilterHide0Lines {
+        /// Enabled by Default (`by_default`)
+        ByDefault = "by_default",
+        /// Optional (`optional`)
+        Optional = "optional",
+        /// Never (`never`)
+        Never = "never",
     }
 }
-impl ::serde::Serialize for CurrencyTranslation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `filter_hierarchy` (Account Groups) on `account.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FilterHierarchy {
+        /// Enabled by Default (`by_default`)
+        ByDefault = "by_default",
+        /// Optional (`optional`)
+        Optional = "optional",
+        /// Never (`never`)
+        Never = "never",
     }
 }
-/// Values of `default_opening_date_filter` (Default Opening) on `account.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultOpeningDateFilter {
-    /// This Year (`this_year`)
-    ThisYear,
-    /// This Quarter (`this_quarter`)
-    ThisQuarter,
-    /// This Month (`this_month`)
-    ThisMonth,
-    /// Today (`today`)
-    Today,
-    /// Last Month (`previous_month`)
-    PreviousMonth,
-    /// Last Quarter (`previous_quarter`)
-    PreviousQuarter,
-    /// Last Year (`previous_year`)
-    PreviousYear,
-    /// This Tax Period (`this_tax_period`)
-    ThisTaxPeriod,
-    /// Last Tax Period (`previous_tax_period`)
-    PreviousTaxPeriod,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DefaultOpeningDateFilter {
-    const VALUES: &'static [&'static str] = &[
-        "this_year",
-        "this_quarter",
-        "this_month",
-        "today",
-        "previous_month",
-        "previous_quarter",
-        "previous_year",
-        "this_tax_period",
-        "previous_tax_period",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "this_year" => DefaultOpeningDateFilter::ThisYear,
-            "this_quarter" => DefaultOpeningDateFilter::ThisQuarter,
-            "this_month" => DefaultOpeningDateFilter::ThisMonth,
-            "today" => DefaultOpeningDateFilter::Today,
-            "previous_month" => DefaultOpeningDateFilter::PreviousMonth,
-            "previous_quarter" => DefaultOpeningDateFilter::PreviousQuarter,
-            "previous_year" => DefaultOpeningDateFilter::PreviousYear,
-            "this_tax_period" => DefaultOpeningDateFilter::ThisTaxPeriod,
-            "previous_tax_period" => DefaultOpeningDateFilter::PreviousTaxPeriod,
-            other => DefaultOpeningDateFilter::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DefaultOpeningDateFilter::ThisYear => "this_year",
-            DefaultOpeningDateFilter::ThisQuarter => "this_quarter",
-            DefaultOpeningDateFilter::ThisMonth => "this_month",
-            DefaultOpeningDateFilter::Today => "today",
-            DefaultOpeningDateFilter::PreviousMonth => "previous_month",
-            DefaultOpeningDateFilter::PreviousQuarter => "previous_quarter",
-            DefaultOpeningDateFilter::PreviousYear => "previous_year",
-            DefaultOpeningDateFilter::ThisTaxPeriod => "this_tax_period",
-            DefaultOpeningDateFilter::PreviousTaxPeriod => "previous_tax_period",
-            DefaultOpeningDateFilter::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `filter_multi_company` (Multi-Company) on `account.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FilterMultiCompany {
+        /// Disabled (`disabled`)
+        Disabled = "disabled",
+        /// Use Company Selector (`selector`)
+        Selector = "selector",
+        /// Use Tax Units (`tax_units`)
+        TaxUnits = "tax_units",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DefaultOpeningDateFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DefaultOpeningDateFilter {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `filter_account_type` (Account Types) on `account.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterAccountType {
-    /// Payable and receivable (`both`)
-    Both,
-    /// Payable (`payable`)
-    Payable,
-    /// Receivable (`receivable`)
-    Receivable,
-    /// Disabled (`disabled`)
-    Disabled,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FilterAccountType {
-    const VALUES: &'static [&'static str] = &[
-        "both",
-        "payable",
-        "receivable",
-        "disabled",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "both" => FilterAccountType::Both,
-            "payable" => FilterAccountType::Payable,
-            "receivable" => FilterAccountType::Receivable,
-            "disabled" => FilterAccountType::Disabled,
-            other => FilterAccountType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FilterAccountType::Both => "both",
-            FilterAccountType::Payable => "payable",
-            FilterAccountType::Receivable => "receivable",
-            FilterAccountType::Disabled => "disabled",
-            FilterAccountType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FilterAccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FilterAccountType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `filter_hide_0_lines` (Hide lines at 0) on `account.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterHide0Lines {
-    /// Enabled by Default (`by_default`)
-    ByDefault,
-    /// Optional (`optional`)
-    Optional,
-    /// Never (`never`)
-    Never,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FilterHide0Lines {
-    const VALUES: &'static [&'static str] = &["by_default", "optional", "never"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "by_default" => FilterHide0Lines::ByDefault,
-            "optional" => FilterHide0Lines::Optional,
-            "never" => FilterHide0Lines::Never,
-            other => FilterHide0Lines::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FilterHide0Lines::ByDefault => "by_default",
-            FilterHide0Lines::Optional => "optional",
-            FilterHide0Lines::Never => "never",
-            FilterHide0Lines::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FilterHide0Lines {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FilterHide0Lines {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `filter_hierarchy` (Account Groups) on `account.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterHierarchy {
-    /// Enabled by Default (`by_default`)
-    ByDefault,
-    /// Optional (`optional`)
-    Optional,
-    /// Never (`never`)
-    Never,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FilterHierarchy {
-    const VALUES: &'static [&'static str] = &["by_default", "optional", "never"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "by_default" => FilterHierarchy::ByDefault,
-            "optional" => FilterHierarchy::Optional,
-            "never" => FilterHierarchy::Never,
-            other => FilterHierarchy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FilterHierarchy::ByDefault => "by_default",
-            FilterHierarchy::Optional => "optional",
-            FilterHierarchy::Never => "never",
-            FilterHierarchy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FilterHierarchy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FilterHierarchy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `filter_multi_company` (Multi-Company) on `account.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterMultiCompany {
-    /// Disabled (`disabled`)
-    Disabled,
-    /// Use Company Selector (`selector`)
-    Selector,
-    /// Use Tax Units (`tax_units`)
-    TaxUnits,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FilterMultiCompany {
-    const VALUES: &'static [&'static str] = &["disabled", "selector", "tax_units"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disabled" => FilterMultiCompany::Disabled,
-            "selector" => FilterMultiCompany::Selector,
-            "tax_units" => FilterMultiCompany::TaxUnits,
-            other => FilterMultiCompany::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FilterMultiCompany::Disabled => "disabled",
-            FilterMultiCompany::Selector => "selector",
-            FilterMultiCompany::TaxUnits => "tax_units",
-            FilterMultiCompany::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FilterMultiCompany {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FilterMultiCompany {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `integer_rounding` (Integer Rounding) on `account.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IntegerRounding {
-    /// Half-up (away from 0) (`HALF-UP`)
-    HalfUp,
-    /// Up (`UP`)
-    Up,
-    /// Down (`DOWN`)
-    Down,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for IntegerRounding {
-    const VALUES: &'static [&'static str] = &["HALF-UP", "UP", "DOWN"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "HALF-UP" => IntegerRounding::HalfUp,
-            "UP" => IntegerRounding::Up,
-            "DOWN" => IntegerRounding::Down,
-            other => IntegerRounding::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            IntegerRounding::HalfUp => "HALF-UP",
-            IntegerRounding::Up => "UP",
-            IntegerRounding::Down => "DOWN",
-            IntegerRounding::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IntegerRounding {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for IntegerRounding {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `integer_rounding` (Integer Rounding) on `account.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum IntegerRounding {
+        /// Half-up (away from 0) (`HALF-UP`)
+        HalfUp = "HALF-UP",
+        /// Up (`UP`)
+        Up = "UP",
+        /// Down (`DOWN`)
+        Down = "DOWN",
     }
 }

@@ -25,12 +25,12 @@ pub struct AccountReportColumn {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Custom Audit Action
     ///
     /// `many2one`, to `ir.actions.act_window`.
     pub custom_audit_action_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
+        ::runtime::Many2One<super::rel::IrActionsActWindow>,
     >,
     /// Display Name
     ///
@@ -57,7 +57,7 @@ pub struct AccountReportColumn {
     /// Report
     ///
     /// `many2one`, to `account.report`.
-    pub report_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountReport>>,
+    pub report_id: Option<::runtime::Many2One<super::rel::AccountReport>>,
     /// Sequence
     ///
     /// `integer`.
@@ -73,33 +73,18 @@ pub struct AccountReportColumn {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountReportColumn {
-    const FIELDS: &'static [&'static str] = &[
-        "blank_if_zero",
-        "create_date",
-        "create_uid",
-        "custom_audit_action_id",
-        "display_name",
-        "expression_label",
-        "figure_type",
-        "id",
-        "name",
-        "report_id",
-        "sequence",
-        "sortable",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReportColumn {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReportColumn::default();
         while let Some(i) = r.next()? {
             match i {
@@ -141,38 +126,21 @@ impl ::runtime::Model for AccountReportColumn {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("blank_if_zero", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("custom_audit_action_id", "many2one")
-            .relation("ir.actions.act_window"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("expression_label", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("figure_type", "selection")
-            .required()
-            .selection(
-                &[
-                    "monetary",
-                    "percentage",
-                    "integer",
-                    "float",
-                    "date",
-                    "datetime",
-                    "boolean",
-                    "string",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("report_id", "many2one")
-            .relation("account.report"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sortable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("blank_if_zero", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("custom_audit_action_id", "many2one").relation("ir.actions.act_window").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("expression_label", "char").required().writable(true),
+        ::runtime::FieldSpec::new("figure_type", "selection").required().writable(true).selection(&["monetary", "percentage", "integer", "float", "date", "datetime", "boolean", "string"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("report_id", "many2one").relation("account.report").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("sortable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -189,12 +157,21 @@ impl ::runtime::odoo::projection::Projection for AccountReportColumn {
 impl super::mixins::BaseModel for AccountReportColumn {
     type Update = AccountReportColumnUpdate;
 }
-/// Values for creating a `account.report.column` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReportColumnCreate`]) or updating ([`AccountReportColumnUpdate`]) `account.report.column` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReportColumnCreate {
+pub struct AccountReportColumnValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReportColumnCreate {
+/// Values for creating a `account.report.column` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReportColumnCreate = AccountReportColumnValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.report.column` records: only the fields set here are written.
+pub type AccountReportColumnUpdate = AccountReportColumnValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReportColumnValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -203,102 +180,39 @@ impl AccountReportColumnCreate {
     /// Takes the required fields: `expression_label`, `figure_type`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(
         expression_label: impl Into<String>,
-        figure_type: FigureType,
+        figure_type: self::FigureType,
         name: impl Into<String>,
     ) -> Self {
-        AccountReportColumnCreate {
+        AccountReportColumnValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .expression_label(expression_label)
             .figure_type(figure_type)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportColumn>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `blank_if_zero` (Blank if Zero).
-    #[inline]
-    pub fn blank_if_zero(mut self, blank_if_zero: bool) -> Self {
-        self.values.set("blank_if_zero", blank_if_zero);
-        self
-    }
-    /// Set `custom_audit_action_id` (Custom Audit Action).
-    #[inline]
-    pub fn custom_audit_action_id(mut self, custom_audit_action_id: i64) -> Self {
-        self.values.set("custom_audit_action_id", custom_audit_action_id);
-        self
-    }
-    /// Set `expression_label` (Expression Label).
-    #[inline]
-    pub fn expression_label(mut self, expression_label: impl Into<String>) -> Self {
-        self.values.set("expression_label", expression_label.into());
-        self
-    }
-    /// Set `figure_type` (Figure Type).
-    #[inline]
-    pub fn figure_type(mut self, figure_type: FigureType) -> Self {
-        self.values.set("figure_type", figure_type);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `report_id` (Report).
-    #[inline]
-    pub fn report_id(mut self, report_id: i64) -> Self {
-        self.values.set("report_id", report_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sortable` (Sortable).
-    #[inline]
-    pub fn sortable(mut self, sortable: bool) -> Self {
-        self.values.set("sortable", sortable);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReportColumnCreate {
-    type Model = AccountReportColumn;
-}
-/// Values for updating `account.report.column` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReportColumnUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountReportColumnUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountReportColumnUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReportColumnUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReportColumnUpdate {
+    fn default() -> Self {
+        AccountReportColumnValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReportColumnValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportColumn>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountReportColumn,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -307,237 +221,85 @@ impl AccountReportColumnUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `blank_if_zero` (Blank if Zero).
-    #[inline]
-    pub fn blank_if_zero(mut self, blank_if_zero: bool) -> Self {
-        self.values.set("blank_if_zero", blank_if_zero);
-        self
-    }
-    /// Set `custom_audit_action_id` (Custom Audit Action).
-    #[inline]
-    pub fn custom_audit_action_id(mut self, custom_audit_action_id: i64) -> Self {
-        self.values.set("custom_audit_action_id", custom_audit_action_id);
-        self
-    }
-    /// Set `expression_label` (Expression Label).
-    #[inline]
-    pub fn expression_label(mut self, expression_label: impl Into<String>) -> Self {
-        self.values.set("expression_label", expression_label.into());
-        self
-    }
-    /// Set `figure_type` (Figure Type).
-    #[inline]
-    pub fn figure_type(mut self, figure_type: FigureType) -> Self {
-        self.values.set("figure_type", figure_type);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `report_id` (Report).
-    #[inline]
-    pub fn report_id(mut self, report_id: i64) -> Self {
-        self.values.set("report_id", report_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sortable` (Sortable).
-    #[inline]
-    pub fn sortable(mut self, sortable: bool) -> Self {
-        self.values.set("sortable", sortable);
-        self
+    ::runtime::__private::setters! {
+        /// Set `blank_if_zero` (Blank if Zero).
+        blank_if_zero: value bool;
+        /// Set `custom_audit_action_id` (Custom Audit Action).
+        custom_audit_action_id: value i64;
+        /// Set `expression_label` (Expression Label).
+        expression_label: into String;
+        /// Set `figure_type` (Figure Type).
+        figure_type: value self::FigureType;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `report_id` (Report).
+        report_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `sortable` (Sortable).
+        sortable: value bool;
     }
 }
+impl ::runtime::CreateValues for AccountReportColumnCreate {
+    type Model = self::AccountReportColumn;
+}
 impl ::runtime::UpdateValues for AccountReportColumnUpdate {
-    type Model = AccountReportColumn;
+    type Model = self::AccountReportColumn;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Blank if Zero (`blank_if_zero`, `boolean`).
-    #[inline]
-    pub const fn blank_if_zero() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReportColumn,
-    > {
-        ::runtime::odoo::fields::BoolField::new("blank_if_zero")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportColumn,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportColumn,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Custom Audit Action (`custom_audit_action_id`, `many2one`).
-    #[inline]
-    pub const fn custom_audit_action_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportColumn,
-        super::super::rel::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("custom_audit_action_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportColumn,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Expression Label (`expression_label`, `char`).
-    #[inline]
-    pub const fn expression_label() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportColumn,
-    > {
-        ::runtime::odoo::fields::CharField::new("expression_label")
-    }
-    /// Figure Type (`figure_type`, `selection`).
-    #[inline]
-    pub const fn figure_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReportColumn,
-        super::FigureType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("figure_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountReportColumn,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportColumn,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Report (`report_id`, `many2one`).
-    #[inline]
-    pub const fn report_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportColumn,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("report_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountReportColumn,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Sortable (`sortable`, `boolean`).
-    #[inline]
-    pub const fn sortable() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReportColumn,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sortable")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportColumn,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportColumn,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReportColumn;
+        /// Blank if Zero (`blank_if_zero`, `boolean`).
+        blank_if_zero: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Custom Audit Action (`custom_audit_action_id`, `many2one`).
+        custom_audit_action_id: Many2OneField<super::super::rel::IrActionsActWindow>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Expression Label (`expression_label`, `char`).
+        expression_label: CharField;
+        /// Figure Type (`figure_type`, `selection`).
+        figure_type: SelectionField<super::FigureType>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Report (`report_id`, `many2one`).
+        report_id: Many2OneField<super::super::rel::AccountReport>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Sortable (`sortable`, `boolean`).
+        sortable: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `figure_type` (Figure Type) on `account.report.column`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FigureType {
-    /// Monetary (`monetary`)
-    Monetary,
-    /// Percentage (`percentage`)
-    Percentage,
-    /// Integer (`integer`)
-    Integer,
-    /// Float (`float`)
-    Float,
-    /// Date (`date`)
-    Date,
-    /// Datetime (`datetime`)
-    Datetime,
-    /// Boolean (`boolean`)
-    Boolean,
-    /// String (`string`)
-    String,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FigureType {
-    const VALUES: &'static [&'static str] = &[
-        "monetary",
-        "percentage",
-        "integer",
-        "float",
-        "date",
-        "datetime",
-        "boolean",
-        "string",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "monetary" => FigureType::Monetary,
-            "percentage" => FigureType::Percentage,
-            "integer" => FigureType::Integer,
-            "float" => FigureType::Float,
-            "date" => FigureType::Date,
-            "datetime" => FigureType::Datetime,
-            "boolean" => FigureType::Boolean,
-            "string" => FigureType::String,
-            other => FigureType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FigureType::Monetary => "monetary",
-            FigureType::Percentage => "percentage",
-            FigureType::Integer => "integer",
-            FigureType::Float => "float",
-            FigureType::Date => "date",
-            FigureType::Datetime => "datetime",
-            FigureType::Boolean => "boolean",
-            FigureType::String => "string",
-            FigureType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FigureType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FigureType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `figure_type` (Figure Type) on `account.report.column`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FigureType {
+        /// Monetary (`monetary`)
+        Monetary = "monetary",
+        /// Percentage (`percentage`)
+        Percentage = "percentage",
+        /// Integer (`integer`)
+        Integer = "integer",
+        /// Float (`float`)
+        Float = "float",
+        /// Date (`date`)
+        Date = "date",
+        /// Datetime (`datetime`)
+        Datetime = "datetime",
+        /// Boolean (`boolean`)
+        Boolean = "boolean",
+        /// String (`string`)
+        String = "string",
     }
 }

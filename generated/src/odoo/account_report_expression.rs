@@ -35,7 +35,7 @@ pub struct AccountReportExpression {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date Scope
     ///
     /// `selection`, required.
@@ -77,9 +77,7 @@ pub struct AccountReportExpression {
     /// Report Line
     ///
     /// `many2one`, to `account.report.line`, required.
-    pub report_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReportLine>,
-    >,
+    pub report_line_id: Option<::runtime::Many2One<super::rel::AccountReportLine>>,
     /// Report Line Name
     ///
     /// `char`, readonly, related `report_line_id.name`, not stored.
@@ -95,37 +93,18 @@ pub struct AccountReportExpression {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportExpression {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountReportExpression {
-    const FIELDS: &'static [&'static str] = &[
-        "auditable",
-        "blank_if_zero",
-        "carryover_target",
-        "create_date",
-        "create_uid",
-        "date_scope",
-        "display_name",
-        "engine",
-        "figure_type",
-        "formula",
-        "green_on_positive",
-        "id",
-        "label",
-        "report_line_id",
-        "report_line_name",
-        "subformula",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReportExpression {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReportExpression::default();
         while let Some(i) = r.next()? {
             match i {
@@ -175,63 +154,25 @@ impl ::runtime::Model for AccountReportExpression {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("auditable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("blank_if_zero", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("carryover_target", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_scope", "selection")
-            .required()
-            .selection(
-                &[
-                    "from_beginning",
-                    "from_fiscalyear",
-                    "to_beginning_of_fiscalyear",
-                    "to_beginning_of_period",
-                    "strict_range",
-                    "previous_tax_period",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("engine", "selection")
-            .required()
-            .selection(
-                &[
-                    "domain",
-                    "tax_tags",
-                    "aggregation",
-                    "account_codes",
-                    "external",
-                    "custom",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("figure_type", "selection")
-            .selection(
-                &[
-                    "monetary",
-                    "percentage",
-                    "integer",
-                    "float",
-                    "date",
-                    "datetime",
-                    "boolean",
-                    "string",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("formula", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("green_on_positive", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("label", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("report_line_id", "many2one")
-            .relation("account.report.line")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("report_line_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("subformula", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("auditable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("blank_if_zero", "boolean").writable(true),
+        ::runtime::FieldSpec::new("carryover_target", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_scope", "selection").required().writable(true).selection(&["from_beginning", "from_fiscalyear", "to_beginning_of_fiscalyear", "to_beginning_of_period", "strict_range", "previous_tax_period"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("engine", "selection").required().writable(true).selection(&["domain", "tax_tags", "aggregation", "account_codes", "external", "custom"]),
+        ::runtime::FieldSpec::new("figure_type", "selection").writable(true).selection(&["monetary", "percentage", "integer", "float", "date", "datetime", "boolean", "string"]),
+        ::runtime::FieldSpec::new("formula", "char").required().writable(true),
+        ::runtime::FieldSpec::new("green_on_positive", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("label", "char").required().writable(true),
+        ::runtime::FieldSpec::new("report_line_id", "many2one").relation("account.report.line").required().writable(true),
+        ::runtime::FieldSpec::new("report_line_name", "char"),
+        ::runtime::FieldSpec::new("subformula", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -247,12 +188,21 @@ impl ::runtime::odoo::projection::Projection for AccountReportExpression {
 impl super::mixins::BaseModel for AccountReportExpression {
     type Update = AccountReportExpressionUpdate;
 }
-/// Values for creating a `account.report.expression` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReportExpressionCreate`]) or updating ([`AccountReportExpressionUpdate`]) `account.report.expression` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReportExpressionCreate {
+pub struct AccountReportExpressionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReportExpressionCreate {
+/// Values for creating a `account.report.expression` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReportExpressionCreate = AccountReportExpressionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.report.expression` records: only the fields set here are written.
+pub type AccountReportExpressionUpdate = AccountReportExpressionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReportExpressionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -260,14 +210,15 @@ impl ::serde::Serialize for AccountReportExpressionCreate {
 impl AccountReportExpressionCreate {
     /// Takes the required fields: `date_scope`, `engine`, `formula`, `label`, `report_line_id` (readonly, computed and x2many fields are left out).
     pub fn new(
-        date_scope: DateScope,
-        engine: Engine,
+        date_scope: self::DateScope,
+        engine: self::Engine,
         formula: impl Into<String>,
         label: impl Into<String>,
         report_line_id: i64,
     ) -> Self {
-        AccountReportExpressionCreate {
+        AccountReportExpressionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date_scope(date_scope)
             .engine(engine)
@@ -275,110 +226,28 @@ impl AccountReportExpressionCreate {
             .label(label)
             .report_line_id(report_line_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportExpression>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `auditable` (Auditable).
-    #[inline]
-    pub fn auditable(mut self, auditable: bool) -> Self {
-        self.values.set("auditable", auditable);
-        self
-    }
-    /// Set `blank_if_zero` (Blank if Zero).
-    #[inline]
-    pub fn blank_if_zero(mut self, blank_if_zero: bool) -> Self {
-        self.values.set("blank_if_zero", blank_if_zero);
-        self
-    }
-    /// Set `carryover_target` (Carry Over To).
-    #[inline]
-    pub fn carryover_target(mut self, carryover_target: impl Into<String>) -> Self {
-        self.values.set("carryover_target", carryover_target.into());
-        self
-    }
-    /// Set `date_scope` (Date Scope).
-    #[inline]
-    pub fn date_scope(mut self, date_scope: DateScope) -> Self {
-        self.values.set("date_scope", date_scope);
-        self
-    }
-    /// Set `engine` (Computation Engine).
-    #[inline]
-    pub fn engine(mut self, engine: Engine) -> Self {
-        self.values.set("engine", engine);
-        self
-    }
-    /// Set `figure_type` (Figure Type).
-    #[inline]
-    pub fn figure_type(mut self, figure_type: FigureType) -> Self {
-        self.values.set("figure_type", figure_type);
-        self
-    }
-    /// Set `formula` (Formula).
-    #[inline]
-    pub fn formula(mut self, formula: impl Into<String>) -> Self {
-        self.values.set("formula", formula.into());
-        self
-    }
-    /// Set `green_on_positive` (Is Growth Good when Positive).
-    #[inline]
-    pub fn green_on_positive(mut self, green_on_positive: bool) -> Self {
-        self.values.set("green_on_positive", green_on_positive);
-        self
-    }
-    /// Set `label` (Label).
-    #[inline]
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.values.set("label", label.into());
-        self
-    }
-    /// Set `report_line_id` (Report Line).
-    #[inline]
-    pub fn report_line_id(mut self, report_line_id: i64) -> Self {
-        self.values.set("report_line_id", report_line_id);
-        self
-    }
-    /// Set `subformula` (Subformula).
-    #[inline]
-    pub fn subformula(mut self, subformula: impl Into<String>) -> Self {
-        self.values.set("subformula", subformula.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReportExpressionCreate {
-    type Model = AccountReportExpression;
-}
-/// Values for updating `account.report.expression` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReportExpressionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountReportExpressionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountReportExpressionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReportExpressionUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReportExpressionUpdate {
+    fn default() -> Self {
+        AccountReportExpressionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReportExpressionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportExpression>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountReportExpression,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -387,407 +256,137 @@ impl AccountReportExpressionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `auditable` (Auditable).
-    #[inline]
-    pub fn auditable(mut self, auditable: bool) -> Self {
-        self.values.set("auditable", auditable);
-        self
-    }
-    /// Set `blank_if_zero` (Blank if Zero).
-    #[inline]
-    pub fn blank_if_zero(mut self, blank_if_zero: bool) -> Self {
-        self.values.set("blank_if_zero", blank_if_zero);
-        self
-    }
-    /// Set `carryover_target` (Carry Over To).
-    #[inline]
-    pub fn carryover_target(mut self, carryover_target: impl Into<String>) -> Self {
-        self.values.set("carryover_target", carryover_target.into());
-        self
-    }
-    /// Set `date_scope` (Date Scope).
-    #[inline]
-    pub fn date_scope(mut self, date_scope: DateScope) -> Self {
-        self.values.set("date_scope", date_scope);
-        self
-    }
-    /// Set `engine` (Computation Engine).
-    #[inline]
-    pub fn engine(mut self, engine: Engine) -> Self {
-        self.values.set("engine", engine);
-        self
-    }
-    /// Set `figure_type` (Figure Type).
-    #[inline]
-    pub fn figure_type(mut self, figure_type: FigureType) -> Self {
-        self.values.set("figure_type", figure_type);
-        self
-    }
-    /// Set `formula` (Formula).
-    #[inline]
-    pub fn formula(mut self, formula: impl Into<String>) -> Self {
-        self.values.set("formula", formula.into());
-        self
-    }
-    /// Set `green_on_positive` (Is Growth Good when Positive).
-    #[inline]
-    pub fn green_on_positive(mut self, green_on_positive: bool) -> Self {
-        self.values.set("green_on_positive", green_on_positive);
-        self
-    }
-    /// Set `label` (Label).
-    #[inline]
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.values.set("label", label.into());
-        self
-    }
-    /// Set `report_line_id` (Report Line).
-    #[inline]
-    pub fn report_line_id(mut self, report_line_id: i64) -> Self {
-        self.values.set("report_line_id", report_line_id);
-        self
-    }
-    /// Set `subformula` (Subformula).
-    #[inline]
-    pub fn subformula(mut self, subformula: impl Into<String>) -> Self {
-        self.values.set("subformula", subformula.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `auditable` (Auditable).
+        auditable: value bool;
+        /// Set `blank_if_zero` (Blank if Zero).
+        blank_if_zero: value bool;
+        /// Set `carryover_target` (Carry Over To).
+        carryover_target: into String;
+        /// Set `date_scope` (Date Scope).
+        date_scope: value self::DateScope;
+        /// Set `engine` (Computation Engine).
+        engine: value self::Engine;
+        /// Set `figure_type` (Figure Type).
+        figure_type: value self::FigureType;
+        /// Set `formula` (Formula).
+        formula: into String;
+        /// Set `green_on_positive` (Is Growth Good when Positive).
+        green_on_positive: value bool;
+        /// Set `label` (Label).
+        label: into String;
+        /// Set `report_line_id` (Report Line).
+        report_line_id: value i64;
+        /// Set `subformula` (Subformula).
+        subformula: into String;
     }
 }
+impl ::runtime::CreateValues for AccountReportExpressionCreate {
+    type Model = self::AccountReportExpression;
+}
 impl ::runtime::UpdateValues for AccountReportExpressionUpdate {
-    type Model = AccountReportExpression;
+    type Model = self::AccountReportExpression;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Auditable (`auditable`, `boolean`).
-    #[inline]
-    pub const fn auditable() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auditable")
-    }
-    /// Blank if Zero (`blank_if_zero`, `boolean`).
-    #[inline]
-    pub const fn blank_if_zero() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::BoolField::new("blank_if_zero")
-    }
-    /// Carry Over To (`carryover_target`, `char`).
-    #[inline]
-    pub const fn carryover_target() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::CharField::new("carryover_target")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportExpression,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExpression,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date Scope (`date_scope`, `selection`).
-    #[inline]
-    pub const fn date_scope() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReportExpression,
-        super::DateScope,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("date_scope")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Computation Engine (`engine`, `selection`).
-    #[inline]
-    pub const fn engine() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReportExpression,
-        super::Engine,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("engine")
-    }
-    /// Figure Type (`figure_type`, `selection`).
-    #[inline]
-    pub const fn figure_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReportExpression,
-        super::FigureType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("figure_type")
-    }
-    /// Formula (`formula`, `char`).
-    #[inline]
-    pub const fn formula() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::CharField::new("formula")
-    }
-    /// Is Growth Good when Positive (`green_on_positive`, `boolean`).
-    #[inline]
-    pub const fn green_on_positive() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::BoolField::new("green_on_positive")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountReportExpression,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Label (`label`, `char`).
-    #[inline]
-    pub const fn label() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::CharField::new("label")
-    }
-    /// Report Line (`report_line_id`, `many2one`).
-    #[inline]
-    pub const fn report_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExpression,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("report_line_id")
-    }
-    /// Report Line Name (`report_line_name`, `char`).
-    #[inline]
-    pub const fn report_line_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::CharField::new("report_line_name")
-    }
-    /// Subformula (`subformula`, `char`).
-    #[inline]
-    pub const fn subformula() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::CharField::new("subformula")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportExpression,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExpression,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReportExpression;
+        /// Auditable (`auditable`, `boolean`).
+        auditable: BoolField;
+        /// Blank if Zero (`blank_if_zero`, `boolean`).
+        blank_if_zero: BoolField;
+        /// Carry Over To (`carryover_target`, `char`).
+        carryover_target: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date Scope (`date_scope`, `selection`).
+        date_scope: SelectionField<super::DateScope>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Computation Engine (`engine`, `selection`).
+        engine: SelectionField<super::Engine>;
+        /// Figure Type (`figure_type`, `selection`).
+        figure_type: SelectionField<super::FigureType>;
+        /// Formula (`formula`, `char`).
+        formula: CharField;
+        /// Is Growth Good when Positive (`green_on_positive`, `boolean`).
+        green_on_positive: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Label (`label`, `char`).
+        label: CharField;
+        /// Report Line (`report_line_id`, `many2one`).
+        report_line_id: Many2OneField<super::super::rel::AccountReportLine>;
+        /// Report Line Name (`report_line_name`, `char`).
+        report_line_name: CharField;
+        /// Subformula (`subformula`, `char`).
+        subformula: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `date_scope` (Date Scope) on `account.report.expression`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DateScope {
-    /// From the very start (`from_beginning`)
-    FromBeginning,
-    /// From the start of the fiscal year (`from_fiscalyear`)
-    FromFiscalyear,
-    /// At the beginning of the fiscal year (`to_beginning_of_fiscalyear`)
-    ToBeginningOfFiscalyear,
-    /// At the beginning of the period (`to_beginning_of_period`)
-    ToBeginningOfPeriod,
-    /// Strictly on the given dates (`strict_range`)
-    StrictRange,
-    /// From previous tax period (`previous_tax_period`)
-    PreviousTaxPeriod,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DateScope {
-    const VALUES: &'static [&'static str] = &[
-        "from_beginning",
-        "from_fiscalyear",
-        "to_beginning_of_fiscalyear",
-        "to_beginning_of_period",
-        "strict_range",
-        "previous_tax_period",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "from_beginning" => DateScope::FromBeginning,
-            "from_fiscalyear" => DateScope::FromFiscalyear,
-            "to_beginning_of_fiscalyear" => DateScope::ToBeginningOfFiscalyear,
-            "to_beginning_of_period" => DateScope::ToBeginningOfPeriod,
-            "strict_range" => DateScope::StrictRange,
-            "previous_tax_period" => DateScope::PreviousTaxPeriod,
-            other => DateScope::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DateScope::FromBeginning => "from_beginning",
-            DateScope::FromFiscalyear => "from_fiscalyear",
-            DateScope::ToBeginningOfFiscalyear => "to_beginning_of_fiscalyear",
-            DateScope::ToBeginningOfPeriod => "to_beginning_of_period",
-            DateScope::StrictRange => "strict_range",
-            DateScope::PreviousTaxPeriod => "previous_tax_period",
-            DateScope::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `date_scope` (Date Scope) on `account.report.expression`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DateScope {
+        /// From the very start (`from_beginning`)
+        FromBeginning = "from_beginning",
+        /// From the start of the fiscal year (`from_fiscalyear`)
+        FromFiscalyear = "from_fiscalyear",
+        /// At the beginning of the fiscal year (`to_beginning_of_fiscalyear`)
+        ToBeginningOfFiscalyear = "to_beginning_of_fiscalyear",
+        /// At the beginning of the period (`to_beginning_of_period`)
+        ToBeginningOfPeriod = "to_beginning_of_period",
+        /// Strictly on the given dates (`strict_range`)
+        StrictRange = "strict_range",
+        /// From previous tax period (`previous_tax_period`)
+        PreviousTaxPeriod = "previous_tax_period",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DateScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `engine` (Computation Engine) on `account.report.expression`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Engine {
+        /// Odoo Domain (`domain`)
+        Domain = "domain",
+        /// Tax Tags (`tax_tags`)
+        TaxTags = "tax_tags",
+        /// Aggregate Other Formulas (`aggregation`)
+        Aggregation = "aggregation",
+        /// Prefix of Account Codes (`account_codes`)
+        AccountCodes = "account_codes",
+        /// External Value (`external`)
+        External = "external",
+        /// Custom Python Function (`custom`)
+        Custom = "custom",
     }
 }
-impl ::serde::Serialize for DateScope {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `engine` (Computation Engine) on `account.report.expression`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Engine {
-    /// Odoo Domain (`domain`)
-    Domain,
-    /// Tax Tags (`tax_tags`)
-    TaxTags,
-    /// Aggregate Other Formulas (`aggregation`)
-    Aggregation,
-    /// Prefix of Account Codes (`account_codes`)
-    AccountCodes,
-    /// External Value (`external`)
-    External,
-    /// Custom Python Function (`custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Engine {
-    const VALUES: &'static [&'static str] = &[
-        "domain",
-        "tax_tags",
-        "aggregation",
-        "account_codes",
-        "external",
-        "custom",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "domain" => Engine::Domain,
-            "tax_tags" => Engine::TaxTags,
-            "aggregation" => Engine::Aggregation,
-            "account_codes" => Engine::AccountCodes,
-            "external" => Engine::External,
-            "custom" => Engine::Custom,
-            other => Engine::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Engine::Domain => "domain",
-            Engine::TaxTags => "tax_tags",
-            Engine::Aggregation => "aggregation",
-            Engine::AccountCodes => "account_codes",
-            Engine::External => "external",
-            Engine::Custom => "custom",
-            Engine::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Engine {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Engine {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `figure_type` (Figure Type) on `account.report.expression`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FigureType {
-    /// Monetary (`monetary`)
-    Monetary,
-    /// Percentage (`percentage`)
-    Percentage,
-    /// Integer (`integer`)
-    Integer,
-    /// Float (`float`)
-    Float,
-    /// Date (`date`)
-    Date,
-    /// Datetime (`datetime`)
-    Datetime,
-    /// Boolean (`boolean`)
-    Boolean,
-    /// String (`string`)
-    String,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FigureType {
-    const VALUES: &'static [&'static str] = &[
-        "monetary",
-        "percentage",
-        "integer",
-        "float",
-        "date",
-        "datetime",
-        "boolean",
-        "string",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "monetary" => FigureType::Monetary,
-            "percentage" => FigureType::Percentage,
-            "integer" => FigureType::Integer,
-            "float" => FigureType::Float,
-            "date" => FigureType::Date,
-            "datetime" => FigureType::Datetime,
-            "boolean" => FigureType::Boolean,
-            "string" => FigureType::String,
-            other => FigureType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FigureType::Monetary => "monetary",
-            FigureType::Percentage => "percentage",
-            FigureType::Integer => "integer",
-            FigureType::Float => "float",
-            FigureType::Date => "date",
-            FigureType::Datetime => "datetime",
-            FigureType::Boolean => "boolean",
-            FigureType::String => "string",
-            FigureType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FigureType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FigureType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `figure_type` (Figure Type) on `account.report.expression`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FigureType {
+        /// Monetary (`monetary`)
+        Monetary = "monetary",
+        /// Percentage (`percentage`)
+        Percentage = "percentage",
+        /// Integer (`integer`)
+        Integer = "integer",
+        /// Float (`float`)
+        Float = "float",
+        /// Date (`date`)
+        Date = "date",
+        /// Datetime (`datetime`)
+        Datetime = "datetime",
+        /// Boolean (`boolean`)
+        Boolean = "boolean",
+        /// String (`string`)
+        String = "string",
     }
 }

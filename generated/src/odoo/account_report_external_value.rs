@@ -20,12 +20,12 @@ pub struct AccountReportExternalValue {
     ///
     /// `many2one`, to `account.report.line`.
     pub carryover_origin_report_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReportLine>,
+        ::runtime::Many2One<super::rel::AccountReportLine>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct AccountReportExternalValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `date`, required.
@@ -48,7 +48,7 @@ pub struct AccountReportExternalValue {
     ///
     /// `many2one`, to `account.fiscal.position`.
     pub foreign_vat_fiscal_position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// ID
     ///
@@ -61,14 +61,14 @@ pub struct AccountReportExternalValue {
     /// Country
     ///
     /// `many2one`, to `res.country`, readonly, related `target_report_line_id.report_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::report_country_id())`.
-    pub report_country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub report_country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Target Expression
     ///
     /// `many2one`, to `account.report.expression`, required.
     pub target_report_expression_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReportExpression>,
+        ::runtime::Many2One<super::rel::AccountReportExpression>,
     >,
     /// Target Expression Label
     ///
@@ -78,7 +78,7 @@ pub struct AccountReportExternalValue {
     ///
     /// `many2one`, to `account.report.line`, readonly, related `target_report_expression_id.report_line_id`, not stored.
     pub target_report_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReportLine>,
+        ::runtime::Many2One<super::rel::AccountReportLine>,
     >,
     /// Text Value
     ///
@@ -95,37 +95,20 @@ pub struct AccountReportExternalValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportExternalValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountReportExternalValue {
-    const FIELDS: &'static [&'static str] = &[
-        "carryover_origin_expression_label",
-        "carryover_origin_report_line_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date",
-        "display_name",
-        "foreign_vat_fiscal_position_id",
-        "id",
-        "name",
-        "report_country_id",
-        "target_report_expression_id",
-        "target_report_expression_label",
-        "target_report_line_id",
-        "text_value",
-        "value",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReportExternalValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReportExternalValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -175,50 +158,25 @@ impl ::runtime::Model for AccountReportExternalValue {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["report_country_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-            "carryover_origin_expression_label",
-            "char",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "carryover_origin_report_line_id",
-                "many2one",
-            )
-            .relation("account.report.line"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "foreign_vat_fiscal_position_id",
-                "many2one",
-            )
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("report_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "target_report_expression_id",
-                "many2one",
-            )
-            .relation("account.report.expression")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "target_report_expression_label",
-            "char",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("target_report_line_id", "many2one")
-            .relation("account.report.line"),
-        ::runtime::odoo::verify::FieldSpec::new("text_value", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("value", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("carryover_origin_expression_label", "char").writable(true),
+        ::runtime::FieldSpec::new("carryover_origin_report_line_id", "many2one").relation("account.report.line").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("foreign_vat_fiscal_position_id", "many2one").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("report_country_id", "many2one").relation("res.country"),
+        ::runtime::FieldSpec::new("target_report_expression_id", "many2one").relation("account.report.expression").required().writable(true),
+        ::runtime::FieldSpec::new("target_report_expression_label", "char"),
+        ::runtime::FieldSpec::new("target_report_line_id", "many2one").relation("account.report.line"),
+        ::runtime::FieldSpec::new("text_value", "char").writable(true),
+        ::runtime::FieldSpec::new("value", "float").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -244,12 +202,21 @@ impl ::runtime::odoo::projection::Projection for AccountReportExternalValue {
 impl super::mixins::BaseModel for AccountReportExternalValue {
     type Update = AccountReportExternalValueUpdate;
 }
-/// Values for creating a `account.report.external.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReportExternalValueCreate`]) or updating ([`AccountReportExternalValueUpdate`]) `account.report.external.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReportExternalValueCreate {
+pub struct AccountReportExternalValueValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReportExternalValueCreate {
+/// Values for creating a `account.report.external.value` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReportExternalValueCreate = AccountReportExternalValueValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.report.external.value` records: only the fields set here are written.
+pub type AccountReportExternalValueUpdate = AccountReportExternalValueValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReportExternalValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -261,126 +228,35 @@ impl AccountReportExternalValueCreate {
         name: impl Into<String>,
         target_report_expression_id: i64,
     ) -> Self {
-        AccountReportExternalValueCreate {
+        AccountReportExternalValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date(date)
             .name(name)
             .target_report_expression_id(target_report_expression_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountReportExternalValue,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `carryover_origin_expression_label` (Origin Expression Label).
-    #[inline]
-    pub fn carryover_origin_expression_label(
-        mut self,
-        carryover_origin_expression_label: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "carryover_origin_expression_label",
-                carryover_origin_expression_label.into(),
-            );
-        self
-    }
-    /// Set `carryover_origin_report_line_id` (Origin Line).
-    #[inline]
-    pub fn carryover_origin_report_line_id(
-        mut self,
-        carryover_origin_report_line_id: i64,
-    ) -> Self {
-        self.values
-            .set("carryover_origin_report_line_id", carryover_origin_report_line_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `foreign_vat_fiscal_position_id` (Fiscal position).
-    #[inline]
-    pub fn foreign_vat_fiscal_position_id(
-        mut self,
-        foreign_vat_fiscal_position_id: i64,
-    ) -> Self {
-        self.values
-            .set("foreign_vat_fiscal_position_id", foreign_vat_fiscal_position_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `target_report_expression_id` (Target Expression).
-    #[inline]
-    pub fn target_report_expression_id(
-        mut self,
-        target_report_expression_id: i64,
-    ) -> Self {
-        self.values.set("target_report_expression_id", target_report_expression_id);
-        self
-    }
-    /// Set `text_value` (Text Value).
-    #[inline]
-    pub fn text_value(mut self, text_value: impl Into<String>) -> Self {
-        self.values.set("text_value", text_value.into());
-        self
-    }
-    /// Set `value` (Numeric Value).
-    #[inline]
-    pub fn value(mut self, value: f64) -> Self {
-        self.values.set("value", value);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReportExternalValueCreate {
-    type Model = AccountReportExternalValue;
-}
-/// Values for updating `account.report.external.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReportExternalValueUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountReportExternalValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountReportExternalValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReportExternalValueUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReportExternalValueUpdate {
+    fn default() -> Self {
+        AccountReportExternalValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReportExternalValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountReportExternalValue,
+            Model = self::AccountReportExternalValue,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -390,221 +266,72 @@ impl AccountReportExternalValueUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `carryover_origin_expression_label` (Origin Expression Label).
-    #[inline]
-    pub fn carryover_origin_expression_label(
-        mut self,
-        carryover_origin_expression_label: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "carryover_origin_expression_label",
-                carryover_origin_expression_label.into(),
-            );
-        self
-    }
-    /// Set `carryover_origin_report_line_id` (Origin Line).
-    #[inline]
-    pub fn carryover_origin_report_line_id(
-        mut self,
-        carryover_origin_report_line_id: i64,
-    ) -> Self {
-        self.values
-            .set("carryover_origin_report_line_id", carryover_origin_report_line_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `foreign_vat_fiscal_position_id` (Fiscal position).
-    #[inline]
-    pub fn foreign_vat_fiscal_position_id(
-        mut self,
-        foreign_vat_fiscal_position_id: i64,
-    ) -> Self {
-        self.values
-            .set("foreign_vat_fiscal_position_id", foreign_vat_fiscal_position_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `target_report_expression_id` (Target Expression).
-    #[inline]
-    pub fn target_report_expression_id(
-        mut self,
-        target_report_expression_id: i64,
-    ) -> Self {
-        self.values.set("target_report_expression_id", target_report_expression_id);
-        self
-    }
-    /// Set `text_value` (Text Value).
-    #[inline]
-    pub fn text_value(mut self, text_value: impl Into<String>) -> Self {
-        self.values.set("text_value", text_value.into());
-        self
-    }
-    /// Set `value` (Numeric Value).
-    #[inline]
-    pub fn value(mut self, value: f64) -> Self {
-        self.values.set("value", value);
-        self
+    ::runtime::__private::setters! {
+        /// Set `carryover_origin_expression_label` (Origin Expression Label).
+        carryover_origin_expression_label: into String;
+        /// Set `carryover_origin_report_line_id` (Origin Line).
+        carryover_origin_report_line_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `foreign_vat_fiscal_position_id` (Fiscal position).
+        foreign_vat_fiscal_position_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `target_report_expression_id` (Target Expression).
+        target_report_expression_id: value i64;
+        /// Set `text_value` (Text Value).
+        text_value: into String;
+        /// Set `value` (Numeric Value).
+        value: value f64;
     }
 }
+impl ::runtime::CreateValues for AccountReportExternalValueCreate {
+    type Model = self::AccountReportExternalValue;
+}
 impl ::runtime::UpdateValues for AccountReportExternalValueUpdate {
-    type Model = AccountReportExternalValue;
+    type Model = self::AccountReportExternalValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Origin Expression Label (`carryover_origin_expression_label`, `char`).
-    #[inline]
-    pub const fn carryover_origin_expression_label() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("carryover_origin_expression_label")
-    }
-    /// Origin Line (`carryover_origin_report_line_id`, `many2one`).
-    #[inline]
-    pub const fn carryover_origin_report_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("carryover_origin_report_line_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportExternalValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportExternalValue,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Fiscal position (`foreign_vat_fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn foreign_vat_fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("foreign_vat_fiscal_position_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountReportExternalValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Country (`report_country_id`, `many2one`).
-    #[inline]
-    pub const fn report_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("report_country_id")
-    }
-    /// Target Expression (`target_report_expression_id`, `many2one`).
-    #[inline]
-    pub const fn target_report_expression_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("target_report_expression_id")
-    }
-    /// Target Expression Label (`target_report_expression_label`, `char`).
-    #[inline]
-    pub const fn target_report_expression_label() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("target_report_expression_label")
-    }
-    /// Target Line (`target_report_line_id`, `many2one`).
-    #[inline]
-    pub const fn target_report_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("target_report_line_id")
-    }
-    /// Text Value (`text_value`, `char`).
-    #[inline]
-    pub const fn text_value() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportExternalValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("text_value")
-    }
-    /// Numeric Value (`value`, `float`).
-    #[inline]
-    pub const fn value() -> ::runtime::odoo::fields::NumField<
-        super::AccountReportExternalValue,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("value")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportExternalValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportExternalValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReportExternalValue;
+        /// Origin Expression Label (`carryover_origin_expression_label`, `char`).
+        carryover_origin_expression_label: CharField;
+        /// Origin Line (`carryover_origin_report_line_id`, `many2one`).
+        carryover_origin_report_line_id: Many2OneField<super::super::rel::AccountReportLine>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fiscal position (`foreign_vat_fiscal_position_id`, `many2one`).
+        foreign_vat_fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Country (`report_country_id`, `many2one`).
+        report_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Target Expression (`target_report_expression_id`, `many2one`).
+        target_report_expression_id: Many2OneField<super::super::rel::AccountReportExpression>;
+        /// Target Expression Label (`target_report_expression_label`, `char`).
+        target_report_expression_label: CharField;
+        /// Target Line (`target_report_line_id`, `many2one`).
+        target_report_line_id: Many2OneField<super::super::rel::AccountReportLine>;
+        /// Text Value (`text_value`, `char`).
+        text_value: CharField;
+        /// Numeric Value (`value`, `float`).
+        value: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

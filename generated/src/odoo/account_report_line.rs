@@ -17,23 +17,23 @@ pub struct AccountReportLine {
     /// Internal field to shorten expression_ids creation for the account_codes engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_codes_formula())`.
-    pub account_codes_formula: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub account_codes_formula: ::runtime::Computed<Option<String>>,
     /// Action
     ///
     /// Setting this field will turn the line into a link, executing the action when clicked.
     ///
     /// `many2one`, to `ir.actions.actions`.
-    pub action_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrActionsActions>>,
+    pub action_id: Option<::runtime::Many2One<super::rel::IrActionsActions>>,
     /// Aggregation Formula Shortcut
     ///
     /// Internal field to shorten expression_ids creation for the aggregation engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::aggregation_formula())`.
-    pub aggregation_formula: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub aggregation_formula: ::runtime::Computed<Option<String>>,
     /// Child Lines
     ///
     /// `one2many`, to `account.report.line` (inverse `parent_id`).
-    pub children_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountReportLine>,
+    pub children_ids: ::runtime::X2Many<super::rel::AccountReportLine>,
     /// Code
     ///
     /// Unique identifier for this line.
@@ -47,7 +47,7 @@ pub struct AccountReportLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -57,19 +57,17 @@ pub struct AccountReportLine {
     /// Internal field to shorten expression_ids creation for the domain engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::domain_formula())`.
-    pub domain_formula: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub domain_formula: ::runtime::Computed<Option<String>>,
     /// Expressions
     ///
     /// `one2many`, to `account.report.expression` (inverse `report_line_id`).
-    pub expression_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountReportExpression,
-    >,
+    pub expression_ids: ::runtime::X2Many<super::rel::AccountReportExpression>,
     /// External Formula Shortcut
     ///
     /// Internal field to shorten expression_ids creation for the external engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::external_formula())`.
-    pub external_formula: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub external_formula: ::runtime::Computed<Option<String>>,
     /// Foldable
     ///
     /// By default, we always unfold the lines that can be. If this is checked, the line won't be unfolded by default, and a folding button will be displayed.
@@ -109,9 +107,7 @@ pub struct AccountReportLine {
     /// Parent Line
     ///
     /// `many2one`, to `account.report.line`.
-    pub parent_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountReportLine>,
-    >,
+    pub parent_id: Option<::runtime::Many2One<super::rel::AccountReportLine>>,
     /// Print On New Page
     ///
     /// When checked this line and everything after it will be printed on a new page.
@@ -121,7 +117,7 @@ pub struct AccountReportLine {
     /// Parent Report
     ///
     /// `many2one`, to `account.report`, required, computed.
-    pub report_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountReport>>,
+    pub report_id: Option<::runtime::Many2One<super::rel::AccountReport>>,
     /// Sequence
     ///
     /// `integer`.
@@ -131,7 +127,7 @@ pub struct AccountReportLine {
     /// Internal field to shorten expression_ids creation for the tax_tags engine
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_tags_formula())`.
-    pub tax_tags_formula: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub tax_tags_formula: ::runtime::Computed<Option<String>>,
     /// User Group By
     ///
     /// Comma-separated list of fields from account.move.line (Journal Item). When set, this line will generate sublines grouped by those keys.
@@ -145,45 +141,20 @@ pub struct AccountReportLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountReportLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountReportLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_codes_formula",
-        "action_id",
-        "aggregation_formula",
-        "children_ids",
-        "code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain_formula",
-        "expression_ids",
-        "external_formula",
-        "foldable",
-        "groupby",
-        "hide_if_zero",
-        "hierarchy_level",
-        "horizontal_split_side",
-        "id",
-        "name",
-        "parent_id",
-        "print_on_new_page",
-        "report_id",
-        "sequence",
-        "tax_tags_formula",
-        "user_groupby",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountReportLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        26,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountReportLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -251,42 +222,33 @@ impl ::runtime::Model for AccountReportLine {
         "external_formula",
         "tax_tags_formula",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_codes_formula", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("action_id", "many2one")
-            .relation("ir.actions.actions"),
-        ::runtime::odoo::verify::FieldSpec::new("aggregation_formula", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("children_ids", "one2many")
-            .relation("account.report.line"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("domain_formula", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("expression_ids", "one2many")
-            .relation("account.report.expression"),
-        ::runtime::odoo::verify::FieldSpec::new("external_formula", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("foldable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("groupby", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("hide_if_zero", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hierarchy_level", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("horizontal_split_side", "selection")
-            .selection(&["left", "right"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("account.report.line"),
-        ::runtime::odoo::verify::FieldSpec::new("print_on_new_page", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("report_id", "many2one")
-            .relation("account.report")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_tags_formula", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_groupby", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_codes_formula", "char").writable(true),
+        ::runtime::FieldSpec::new("action_id", "many2one").relation("ir.actions.actions").writable(true),
+        ::runtime::FieldSpec::new("aggregation_formula", "char").writable(true),
+        ::runtime::FieldSpec::new("children_ids", "one2many").relation("account.report.line").writable(true),
+        ::runtime::FieldSpec::new("code", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("domain_formula", "char").writable(true),
+        ::runtime::FieldSpec::new("expression_ids", "one2many").relation("account.report.expression").writable(true),
+        ::runtime::FieldSpec::new("external_formula", "char").writable(true),
+        ::runtime::FieldSpec::new("foldable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("groupby", "char").writable(true),
+        ::runtime::FieldSpec::new("hide_if_zero", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hierarchy_level", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("horizontal_split_side", "selection").writable(true).selection(&["left", "right"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("account.report.line").writable(true),
+        ::runtime::FieldSpec::new("print_on_new_page", "boolean").writable(true),
+        ::runtime::FieldSpec::new("report_id", "many2one").relation("account.report").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("tax_tags_formula", "char").writable(true),
+        ::runtime::FieldSpec::new("user_groupby", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -304,12 +266,21 @@ impl ::runtime::odoo::projection::Projection for AccountReportLine {
 impl super::mixins::BaseModel for AccountReportLine {
     type Update = AccountReportLineUpdate;
 }
-/// Values for creating a `account.report.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountReportLineCreate`]) or updating ([`AccountReportLineUpdate`]) `account.report.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountReportLineCreate {
+pub struct AccountReportLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountReportLineCreate {
+/// Values for creating a `account.report.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountReportLineCreate = AccountReportLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.report.line` records: only the fields set here are written.
+pub type AccountReportLineUpdate = AccountReportLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountReportLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -317,189 +288,32 @@ impl ::serde::Serialize for AccountReportLineCreate {
 impl AccountReportLineCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountReportLineCreate {
+        AccountReportLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_codes_formula` (Account Codes Formula Shortcut).
-    #[inline]
-    pub fn account_codes_formula(
-        mut self,
-        account_codes_formula: impl Into<String>,
-    ) -> Self {
-        self.values.set("account_codes_formula", account_codes_formula.into());
-        self
-    }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `aggregation_formula` (Aggregation Formula Shortcut).
-    #[inline]
-    pub fn aggregation_formula(
-        mut self,
-        aggregation_formula: impl Into<String>,
-    ) -> Self {
-        self.values.set("aggregation_formula", aggregation_formula.into());
-        self
-    }
-    /// Set `children_ids` (Child Lines).
-    #[inline]
-    pub fn children_ids(
-        mut self,
-        children_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportLine>,
-        >,
-    ) -> Self {
-        self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `domain_formula` (Domain Formula Shortcut).
-    #[inline]
-    pub fn domain_formula(mut self, domain_formula: impl Into<String>) -> Self {
-        self.values.set("domain_formula", domain_formula.into());
-        self
-    }
-    /// Set `expression_ids` (Expressions).
-    #[inline]
-    pub fn expression_ids(
-        mut self,
-        expression_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportExpression>,
-        >,
-    ) -> Self {
-        self.values
-            .set("expression_ids", expression_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `external_formula` (External Formula Shortcut).
-    #[inline]
-    pub fn external_formula(mut self, external_formula: impl Into<String>) -> Self {
-        self.values.set("external_formula", external_formula.into());
-        self
-    }
-    /// Set `foldable` (Foldable).
-    #[inline]
-    pub fn foldable(mut self, foldable: bool) -> Self {
-        self.values.set("foldable", foldable);
-        self
-    }
-    /// Set `groupby` (Group By).
-    #[inline]
-    pub fn groupby(mut self, groupby: impl Into<String>) -> Self {
-        self.values.set("groupby", groupby.into());
-        self
-    }
-    /// Set `hide_if_zero` (Hide if Zero).
-    #[inline]
-    pub fn hide_if_zero(mut self, hide_if_zero: bool) -> Self {
-        self.values.set("hide_if_zero", hide_if_zero);
-        self
-    }
-    /// Set `hierarchy_level` (Level).
-    #[inline]
-    pub fn hierarchy_level(mut self, hierarchy_level: i64) -> Self {
-        self.values.set("hierarchy_level", hierarchy_level);
-        self
-    }
-    /// Set `horizontal_split_side` (Horizontal Split Side).
-    #[inline]
-    pub fn horizontal_split_side(
-        mut self,
-        horizontal_split_side: HorizontalSplitSide,
-    ) -> Self {
-        self.values.set("horizontal_split_side", horizontal_split_side);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Line).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `print_on_new_page` (Print On New Page).
-    #[inline]
-    pub fn print_on_new_page(mut self, print_on_new_page: bool) -> Self {
-        self.values.set("print_on_new_page", print_on_new_page);
-        self
-    }
-    /// Set `report_id` (Parent Report).
-    #[inline]
-    pub fn report_id(mut self, report_id: i64) -> Self {
-        self.values.set("report_id", report_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_tags_formula` (Tax Tags Formula Shortcut).
-    #[inline]
-    pub fn tax_tags_formula(mut self, tax_tags_formula: impl Into<String>) -> Self {
-        self.values.set("tax_tags_formula", tax_tags_formula.into());
-        self
-    }
-    /// Set `user_groupby` (User Group By).
-    #[inline]
-    pub fn user_groupby(mut self, user_groupby: impl Into<String>) -> Self {
-        self.values.set("user_groupby", user_groupby.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountReportLineCreate {
-    type Model = AccountReportLine;
-}
-/// Values for updating `account.report.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountReportLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountReportLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountReportLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountReportLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountReportLineUpdate {
+    fn default() -> Self {
+        AccountReportLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountReportLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountReportLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountReportLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -508,380 +322,121 @@ impl AccountReportLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_codes_formula` (Account Codes Formula Shortcut).
-    #[inline]
-    pub fn account_codes_formula(
-        mut self,
-        account_codes_formula: impl Into<String>,
-    ) -> Self {
-        self.values.set("account_codes_formula", account_codes_formula.into());
-        self
-    }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `aggregation_formula` (Aggregation Formula Shortcut).
-    #[inline]
-    pub fn aggregation_formula(
-        mut self,
-        aggregation_formula: impl Into<String>,
-    ) -> Self {
-        self.values.set("aggregation_formula", aggregation_formula.into());
-        self
-    }
-    /// Set `children_ids` (Child Lines).
-    #[inline]
-    pub fn children_ids(
-        mut self,
-        children_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportLine>,
-        >,
-    ) -> Self {
-        self.values.set("children_ids", children_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `domain_formula` (Domain Formula Shortcut).
-    #[inline]
-    pub fn domain_formula(mut self, domain_formula: impl Into<String>) -> Self {
-        self.values.set("domain_formula", domain_formula.into());
-        self
-    }
-    /// Set `expression_ids` (Expressions).
-    #[inline]
-    pub fn expression_ids(
-        mut self,
-        expression_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountReportExpression>,
-        >,
-    ) -> Self {
-        self.values
-            .set("expression_ids", expression_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `external_formula` (External Formula Shortcut).
-    #[inline]
-    pub fn external_formula(mut self, external_formula: impl Into<String>) -> Self {
-        self.values.set("external_formula", external_formula.into());
-        self
-    }
-    /// Set `foldable` (Foldable).
-    #[inline]
-    pub fn foldable(mut self, foldable: bool) -> Self {
-        self.values.set("foldable", foldable);
-        self
-    }
-    /// Set `groupby` (Group By).
-    #[inline]
-    pub fn groupby(mut self, groupby: impl Into<String>) -> Self {
-        self.values.set("groupby", groupby.into());
-        self
-    }
-    /// Set `hide_if_zero` (Hide if Zero).
-    #[inline]
-    pub fn hide_if_zero(mut self, hide_if_zero: bool) -> Self {
-        self.values.set("hide_if_zero", hide_if_zero);
-        self
-    }
-    /// Set `hierarchy_level` (Level).
-    #[inline]
-    pub fn hierarchy_level(mut self, hierarchy_level: i64) -> Self {
-        self.values.set("hierarchy_level", hierarchy_level);
-        self
-    }
-    /// Set `horizontal_split_side` (Horizontal Split Side).
-    #[inline]
-    pub fn horizontal_split_side(
-        mut self,
-        horizontal_split_side: HorizontalSplitSide,
-    ) -> Self {
-        self.values.set("horizontal_split_side", horizontal_split_side);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Line).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `print_on_new_page` (Print On New Page).
-    #[inline]
-    pub fn print_on_new_page(mut self, print_on_new_page: bool) -> Self {
-        self.values.set("print_on_new_page", print_on_new_page);
-        self
-    }
-    /// Set `report_id` (Parent Report).
-    #[inline]
-    pub fn report_id(mut self, report_id: i64) -> Self {
-        self.values.set("report_id", report_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_tags_formula` (Tax Tags Formula Shortcut).
-    #[inline]
-    pub fn tax_tags_formula(mut self, tax_tags_formula: impl Into<String>) -> Self {
-        self.values.set("tax_tags_formula", tax_tags_formula.into());
-        self
-    }
-    /// Set `user_groupby` (User Group By).
-    #[inline]
-    pub fn user_groupby(mut self, user_groupby: impl Into<String>) -> Self {
-        self.values.set("user_groupby", user_groupby.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_codes_formula` (Account Codes Formula Shortcut).
+        account_codes_formula: into String;
+        /// Set `action_id` (Action).
+        action_id: value i64;
+        /// Set `aggregation_formula` (Aggregation Formula Shortcut).
+        aggregation_formula: into String;
+        /// Set `children_ids` (Child Lines).
+        children_ids: commands super::rel::AccountReportLine;
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `domain_formula` (Domain Formula Shortcut).
+        domain_formula: into String;
+        /// Set `expression_ids` (Expressions).
+        expression_ids: commands super::rel::AccountReportExpression;
+        /// Set `external_formula` (External Formula Shortcut).
+        external_formula: into String;
+        /// Set `foldable` (Foldable).
+        foldable: value bool;
+        /// Set `groupby` (Group By).
+        groupby: into String;
+        /// Set `hide_if_zero` (Hide if Zero).
+        hide_if_zero: value bool;
+        /// Set `hierarchy_level` (Level).
+        hierarchy_level: value i64;
+        /// Set `horizontal_split_side` (Horizontal Split Side).
+        horizontal_split_side: value self::HorizontalSplitSide;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_id` (Parent Line).
+        parent_id: value i64;
+        /// Set `print_on_new_page` (Print On New Page).
+        print_on_new_page: value bool;
+        /// Set `report_id` (Parent Report).
+        report_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tax_tags_formula` (Tax Tags Formula Shortcut).
+        tax_tags_formula: into String;
+        /// Set `user_groupby` (User Group By).
+        user_groupby: into String;
     }
 }
+impl ::runtime::CreateValues for AccountReportLineCreate {
+    type Model = self::AccountReportLine;
+}
 impl ::runtime::UpdateValues for AccountReportLineUpdate {
-    type Model = AccountReportLine;
+    type Model = self::AccountReportLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Codes Formula Shortcut (`account_codes_formula`, `char`).
-    #[inline]
-    pub const fn account_codes_formula() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("account_codes_formula")
-    }
-    /// Action (`action_id`, `many2one`).
-    #[inline]
-    pub const fn action_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::IrActionsActions,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("action_id")
-    }
-    /// Aggregation Formula Shortcut (`aggregation_formula`, `char`).
-    #[inline]
-    pub const fn aggregation_formula() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("aggregation_formula")
-    }
-    /// Child Lines (`children_ids`, `one2many`).
-    #[inline]
-    pub const fn children_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReportLine,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("children_ids")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::AccountReportLine> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Domain Formula Shortcut (`domain_formula`, `char`).
-    #[inline]
-    pub const fn domain_formula() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("domain_formula")
-    }
-    /// Expressions (`expression_ids`, `one2many`).
-    #[inline]
-    pub const fn expression_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountReportLine,
-        super::super::rel::AccountReportExpression,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("expression_ids")
-    }
-    /// External Formula Shortcut (`external_formula`, `char`).
-    #[inline]
-    pub const fn external_formula() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("external_formula")
-    }
-    /// Foldable (`foldable`, `boolean`).
-    #[inline]
-    pub const fn foldable() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("foldable")
-    }
-    /// Group By (`groupby`, `char`).
-    #[inline]
-    pub const fn groupby() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("groupby")
-    }
-    /// Hide if Zero (`hide_if_zero`, `boolean`).
-    #[inline]
-    pub const fn hide_if_zero() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hide_if_zero")
-    }
-    /// Level (`hierarchy_level`, `integer`).
-    #[inline]
-    pub const fn hierarchy_level() -> ::runtime::odoo::fields::NumField<
-        super::AccountReportLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("hierarchy_level")
-    }
-    /// Horizontal Split Side (`horizontal_split_side`, `selection`).
-    #[inline]
-    pub const fn horizontal_split_side() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountReportLine,
-        super::HorizontalSplitSide,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("horizontal_split_side")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountReportLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountReportLine> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent Line (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Print On New Page (`print_on_new_page`, `boolean`).
-    #[inline]
-    pub const fn print_on_new_page() -> ::runtime::odoo::fields::BoolField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("print_on_new_page")
-    }
-    /// Parent Report (`report_id`, `many2one`).
-    #[inline]
-    pub const fn report_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::AccountReport,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("report_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountReportLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Tax Tags Formula Shortcut (`tax_tags_formula`, `char`).
-    #[inline]
-    pub const fn tax_tags_formula() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("tax_tags_formula")
-    }
-    /// User Group By (`user_groupby`, `char`).
-    #[inline]
-    pub const fn user_groupby() -> ::runtime::odoo::fields::CharField<
-        super::AccountReportLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("user_groupby")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountReportLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountReportLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountReportLine;
+        /// Account Codes Formula Shortcut (`account_codes_formula`, `char`).
+        account_codes_formula: CharField;
+        /// Action (`action_id`, `many2one`).
+        action_id: Many2OneField<super::super::rel::IrActionsActions>;
+        /// Aggregation Formula Shortcut (`aggregation_formula`, `char`).
+        aggregation_formula: CharField;
+        /// Child Lines (`children_ids`, `one2many`).
+        children_ids: X2ManyField<super::super::rel::AccountReportLine>;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain Formula Shortcut (`domain_formula`, `char`).
+        domain_formula: CharField;
+        /// Expressions (`expression_ids`, `one2many`).
+        expression_ids: X2ManyField<super::super::rel::AccountReportExpression>;
+        /// External Formula Shortcut (`external_formula`, `char`).
+        external_formula: CharField;
+        /// Foldable (`foldable`, `boolean`).
+        foldable: BoolField;
+        /// Group By (`groupby`, `char`).
+        groupby: CharField;
+        /// Hide if Zero (`hide_if_zero`, `boolean`).
+        hide_if_zero: BoolField;
+        /// Level (`hierarchy_level`, `integer`).
+        hierarchy_level: NumField<i64>;
+        /// Horizontal Split Side (`horizontal_split_side`, `selection`).
+        horizontal_split_side: SelectionField<super::HorizontalSplitSide>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent Line (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::AccountReportLine>;
+        /// Print On New Page (`print_on_new_page`, `boolean`).
+        print_on_new_page: BoolField;
+        /// Parent Report (`report_id`, `many2one`).
+        report_id: Many2OneField<super::super::rel::AccountReport>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tax Tags Formula Shortcut (`tax_tags_formula`, `char`).
+        tax_tags_formula: CharField;
+        /// User Group By (`user_groupby`, `char`).
+        user_groupby: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `horizontal_split_side` (Horizontal Split Side) on `account.report.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HorizontalSplitSide {
-    /// Left (`left`)
-    Left,
-    /// Right (`right`)
-    Right,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HorizontalSplitSide {
-    const VALUES: &'static [&'static str] = &["left", "right"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "left" => HorizontalSplitSide::Left,
-            "right" => HorizontalSplitSide::Right,
-            other => HorizontalSplitSide::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HorizontalSplitSide::Left => "left",
-            HorizontalSplitSide::Right => "right",
-            HorizontalSplitSide::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HorizontalSplitSide {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HorizontalSplitSide {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `horizontal_split_side` (Horizontal Split Side) on `account.report.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HorizontalSplitSide {
+        /// Left (`left`)
+        Left = "left",
+        /// Right (`right`)
+        Right = "right",
     }
 }

@@ -21,7 +21,7 @@ pub struct AccountResequenceWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -49,11 +49,11 @@ pub struct AccountResequenceWizard {
     /// Move
     ///
     /// `many2many`, to `account.move`.
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// New Values
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_values())`.
-    pub new_values: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub new_values: ::runtime::Computed<Option<String>>,
     /// Ordering
     ///
     /// `selection`, required.
@@ -63,11 +63,11 @@ pub struct AccountResequenceWizard {
     /// Preview Moves
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_moves())`.
-    pub preview_moves: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub preview_moves: ::runtime::Computed<Option<String>>,
     /// Sequence Number Reset
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sequence_number_reset())`.
-    pub sequence_number_reset: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub sequence_number_reset: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,33 +75,20 @@ pub struct AccountResequenceWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountResequenceWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountResequenceWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "end_date",
-        "first_date",
-        "first_name",
-        "id",
-        "move_ids",
-        "new_values",
-        "ordering",
-        "preview_moves",
-        "sequence_number_reset",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountResequenceWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountResequenceWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,26 +132,21 @@ impl ::runtime::Model for AccountResequenceWizard {
         "preview_moves",
         "sequence_number_reset",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("end_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("first_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("first_name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("new_values", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("ordering", "selection")
-            .required()
-            .selection(&["keep", "date"]),
-        ::runtime::odoo::verify::FieldSpec::new("preview_moves", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence_number_reset", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("end_date", "date").writable(true),
+        ::runtime::FieldSpec::new("first_date", "date").writable(true),
+        ::runtime::FieldSpec::new("first_name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("move_ids", "many2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("new_values", "text"),
+        ::runtime::FieldSpec::new("ordering", "selection").required().writable(true).selection(&["keep", "date"]),
+        ::runtime::FieldSpec::new("preview_moves", "text"),
+        ::runtime::FieldSpec::new("sequence_number_reset", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -199,97 +181,56 @@ impl AccountResequenceWizard {
 impl super::mixins::BaseModel for AccountResequenceWizard {
     type Update = AccountResequenceWizardUpdate;
 }
-/// Values for creating a `account.resequence.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountResequenceWizardCreate`]) or updating ([`AccountResequenceWizardUpdate`]) `account.resequence.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountResequenceWizardCreate {
+pub struct AccountResequenceWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountResequenceWizardCreate {
+/// Values for creating a `account.resequence.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountResequenceWizardCreate = AccountResequenceWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.resequence.wizard` records: only the fields set here are written.
+pub type AccountResequenceWizardUpdate = AccountResequenceWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountResequenceWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountResequenceWizardCreate {
     /// Takes the required fields: `ordering` (readonly, computed and x2many fields are left out).
-    pub fn new(ordering: Ordering) -> Self {
-        AccountResequenceWizardCreate {
+    pub fn new(ordering: self::Ordering) -> Self {
+        AccountResequenceWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .ordering(ordering)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountResequenceWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `end_date` (End Date).
-    #[inline]
-    pub fn end_date(mut self, end_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("end_date", end_date);
-        self
-    }
-    /// Set `first_date` (First Date).
-    #[inline]
-    pub fn first_date(mut self, first_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("first_date", first_date);
-        self
-    }
-    /// Set `first_name` (First New Sequence).
-    #[inline]
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.values.set("first_name", first_name.into());
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `ordering` (Ordering).
-    #[inline]
-    pub fn ordering(mut self, ordering: Ordering) -> Self {
-        self.values.set("ordering", ordering);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountResequenceWizardCreate {
-    type Model = AccountResequenceWizard;
-}
-/// Values for updating `account.resequence.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountResequenceWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountResequenceWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountResequenceWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountResequenceWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountResequenceWizardUpdate {
+    fn default() -> Self {
+        AccountResequenceWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountResequenceWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountResequenceWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AccountResequenceWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -298,191 +239,67 @@ impl AccountResequenceWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `end_date` (End Date).
-    #[inline]
-    pub fn end_date(mut self, end_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("end_date", end_date);
-        self
-    }
-    /// Set `first_date` (First Date).
-    #[inline]
-    pub fn first_date(mut self, first_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("first_date", first_date);
-        self
-    }
-    /// Set `first_name` (First New Sequence).
-    #[inline]
-    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
-        self.values.set("first_name", first_name.into());
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `ordering` (Ordering).
-    #[inline]
-    pub fn ordering(mut self, ordering: Ordering) -> Self {
-        self.values.set("ordering", ordering);
-        self
+    ::runtime::__private::setters! {
+        /// Set `end_date` (End Date).
+        end_date: value ::chrono::NaiveDate;
+        /// Set `first_date` (First Date).
+        first_date: value ::chrono::NaiveDate;
+        /// Set `first_name` (First New Sequence).
+        first_name: into String;
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::AccountMove;
+        /// Set `ordering` (Ordering).
+        ordering: value self::Ordering;
     }
 }
+impl ::runtime::CreateValues for AccountResequenceWizardCreate {
+    type Model = self::AccountResequenceWizard;
+}
 impl ::runtime::UpdateValues for AccountResequenceWizardUpdate {
-    type Model = AccountResequenceWizard;
+    type Model = self::AccountResequenceWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountResequenceWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountResequenceWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountResequenceWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// End Date (`end_date`, `date`).
-    #[inline]
-    pub const fn end_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountResequenceWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("end_date")
-    }
-    /// First Date (`first_date`, `date`).
-    #[inline]
-    pub const fn first_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountResequenceWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("first_date")
-    }
-    /// First New Sequence (`first_name`, `char`).
-    #[inline]
-    pub const fn first_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountResequenceWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("first_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountResequenceWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Move (`move_ids`, `many2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountResequenceWizard,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// New Values (`new_values`, `text`).
-    #[inline]
-    pub const fn new_values() -> ::runtime::odoo::fields::CharField<
-        super::AccountResequenceWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("new_values")
-    }
-    /// Ordering (`ordering`, `selection`).
-    #[inline]
-    pub const fn ordering() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountResequenceWizard,
-        super::Ordering,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("ordering")
-    }
-    /// Preview Moves (`preview_moves`, `text`).
-    #[inline]
-    pub const fn preview_moves() -> ::runtime::odoo::fields::CharField<
-        super::AccountResequenceWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("preview_moves")
-    }
-    /// Sequence Number Reset (`sequence_number_reset`, `char`).
-    #[inline]
-    pub const fn sequence_number_reset() -> ::runtime::odoo::fields::CharField<
-        super::AccountResequenceWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("sequence_number_reset")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountResequenceWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountResequenceWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountResequenceWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// End Date (`end_date`, `date`).
+        end_date: DateField<::chrono::NaiveDate>;
+        /// First Date (`first_date`, `date`).
+        first_date: DateField<::chrono::NaiveDate>;
+        /// First New Sequence (`first_name`, `char`).
+        first_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Move (`move_ids`, `many2many`).
+        move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// New Values (`new_values`, `text`).
+        new_values: CharField;
+        /// Ordering (`ordering`, `selection`).
+        ordering: SelectionField<super::Ordering>;
+        /// Preview Moves (`preview_moves`, `text`).
+        preview_moves: CharField;
+        /// Sequence Number Reset (`sequence_number_reset`, `char`).
+        sequence_number_reset: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `ordering` (Ordering) on `account.resequence.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Ordering {
-    /// Keep current order (`keep`)
-    Keep,
-    /// Reorder by accounting date (`date`)
-    Date,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Ordering {
-    const VALUES: &'static [&'static str] = &["keep", "date"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "keep" => Ordering::Keep,
-            "date" => Ordering::Date,
-            other => Ordering::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Ordering::Keep => "keep",
-            Ordering::Date => "date",
-            Ordering::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Ordering {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Ordering {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `ordering` (Ordering) on `account.resequence.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Ordering {
+        /// Keep current order (`keep`)
+        Keep = "keep",
+        /// Reorder by accounting date (`date`)
+        Date = "date",
     }
 }

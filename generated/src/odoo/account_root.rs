@@ -23,24 +23,26 @@ pub struct AccountRoot {
     /// Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
-    pub name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub name: ::runtime::Computed<Option<String>>,
     /// Parent
     ///
     /// `many2one`, to `account.root`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_id())`.
-    pub parent_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountRoot>>,
+    pub parent_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountRoot>>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountRoot {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountRoot {
-    const FIELDS: &'static [&'static str] = &["display_name", "id", "name", "parent_id"];
+impl ::runtime::__private::FromRecord for AccountRoot {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        4,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountRoot::default();
         while let Some(i) = r.next()? {
             match i {
@@ -58,12 +60,11 @@ impl ::runtime::Model for AccountRoot {
     const MODEL: &'static str = "account.root";
     const FIELDS: &'static [&'static str] = &["display_name", "id"];
     const COMPUTED: &'static [&'static str] = &["name", "parent_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("account.root"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("account.root"),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -75,13 +76,17 @@ impl ::runtime::odoo::projection::Projection for AccountRoot {
 impl super::mixins::BaseModel for AccountRoot {
     type Update = AccountRootUpdate;
 }
-/// Values for creating a `account.root` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountRootCreate`]) or updating ([`AccountRootUpdate`]) `account.root` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountRootCreate {
+pub struct AccountRootValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountRootCreate {
+/// Values for creating a `account.root` record: the constructor takes the required fields, setters add the rest.
+pub type AccountRootCreate = AccountRootValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `account.root` records: only the fields set here are written.
+pub type AccountRootUpdate = AccountRootValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountRootValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -89,14 +94,36 @@ impl ::serde::Serialize for AccountRootCreate {
 impl AccountRootCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountRootCreate {
+        Self::default()
+    }
+}
+impl Default for AccountRootCreate {
+    fn default() -> Self {
+        AccountRootValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl AccountRootUpdate {
+    /// No field set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl Default for AccountRootUpdate {
+    fn default() -> Self {
+        AccountRootValues {
+            values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
+        }
+    }
+}
+impl<K> AccountRootValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountRoot>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountRoot>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -107,67 +134,22 @@ impl AccountRootCreate {
     }
 }
 impl ::runtime::CreateValues for AccountRootCreate {
-    type Model = AccountRoot;
-}
-/// Values for updating `account.root` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountRootUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountRootUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
-}
-impl AccountRootUpdate {
-    /// No field set yet.
-    pub fn new() -> Self {
-        AccountRootUpdate {
-            values: ::runtime::odoo::wire::Values::new(),
-        }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountRoot>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
+    type Model = self::AccountRoot;
 }
 impl ::runtime::UpdateValues for AccountRootUpdate {
-    type Model = AccountRoot;
+    type Model = self::AccountRoot;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountRoot,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountRoot, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountRoot> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountRoot,
-        super::super::rel::AccountRoot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
+    ::runtime::__private::field_handles! {
+        super::AccountRoot;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::AccountRoot>;
     }
 }

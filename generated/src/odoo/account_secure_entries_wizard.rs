@@ -17,20 +17,18 @@ pub struct AccountSecureEntriesWizard {
     /// Chains To Hash With Gaps
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::chains_to_hash_with_gaps())`.
-    pub chains_to_hash_with_gaps: ::runtime::odoo::wire::Computed<
-        Option<::serde_json::Value>,
-    >,
+    pub chains_to_hash_with_gaps: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -38,7 +36,7 @@ pub struct AccountSecureEntriesWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -58,35 +56,35 @@ pub struct AccountSecureEntriesWizard {
     /// Highest Date such that all posted journal entries prior to (including) the date are secured. Only journal entries after the hard lock date are considered.
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::max_hash_date())`.
-    pub max_hash_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub max_hash_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Move To Hash
     ///
     /// All moves that will be hashed
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_to_hash_ids())`.
-    pub move_to_hash_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub move_to_hash_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountMove>,
     >,
     /// Not Hashable Unlocked Move
     ///
     /// All unhashable moves before the selected date that are not protected by the Hard Lock Date
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::not_hashable_unlocked_move_ids())`.
-    pub not_hashable_unlocked_move_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub not_hashable_unlocked_move_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountMove>,
     >,
     /// Unreconciled Bank Statement Line
     ///
     /// All unreconciled bank statement lines before the selected date.
     ///
     /// `many2many`, to `account.bank.statement.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unreconciled_bank_statement_line_ids())`.
-    pub unreconciled_bank_statement_line_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountBankStatementLine>,
+    pub unreconciled_bank_statement_line_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountBankStatementLine>,
     >,
     /// Warnings
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warnings())`.
-    pub warnings: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub warnings: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -94,34 +92,20 @@ pub struct AccountSecureEntriesWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountSecureEntriesWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountSecureEntriesWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "chains_to_hash_with_gaps",
-        "company_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "hash_date",
-        "id",
-        "max_hash_date",
-        "move_to_hash_ids",
-        "not_hashable_unlocked_move_ids",
-        "unreconciled_bank_statement_line_ids",
-        "warnings",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountSecureEntriesWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountSecureEntriesWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -167,35 +151,22 @@ impl ::runtime::Model for AccountSecureEntriesWizard {
         "unreconciled_bank_statement_line_ids",
         "warnings",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("chains_to_hash_with_gaps", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("hash_date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("max_hash_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("move_to_hash_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "not_hashable_unlocked_move_ids",
-                "many2many",
-            )
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "unreconciled_bank_statement_line_ids",
-                "many2many",
-            )
-            .relation("account.bank.statement.line"),
-        ::runtime::odoo::verify::FieldSpec::new("warnings", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("chains_to_hash_with_gaps", "json"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("hash_date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("max_hash_date", "date"),
+        ::runtime::FieldSpec::new("move_to_hash_ids", "many2many").relation("account.move"),
+        ::runtime::FieldSpec::new("not_hashable_unlocked_move_ids", "many2many").relation("account.move"),
+        ::runtime::FieldSpec::new("unreconciled_bank_statement_line_ids", "many2many").relation("account.bank.statement.line"),
+        ::runtime::FieldSpec::new("warnings", "json"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -272,13 +243,21 @@ impl AccountSecureEntriesWizard {
 impl super::mixins::BaseModel for AccountSecureEntriesWizard {
     type Update = AccountSecureEntriesWizardUpdate;
 }
-/// Values for creating a `account.secure.entries.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountSecureEntriesWizardCreate`]) or updating ([`AccountSecureEntriesWizardUpdate`]) `account.secure.entries.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountSecureEntriesWizardCreate {
+pub struct AccountSecureEntriesWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountSecureEntriesWizardCreate {
+/// Values for creating a `account.secure.entries.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AccountSecureEntriesWizardCreate = AccountSecureEntriesWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.secure.entries.wizard` records: only the fields set here are written.
+pub type AccountSecureEntriesWizardUpdate = AccountSecureEntriesWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountSecureEntriesWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -286,63 +265,37 @@ impl ::serde::Serialize for AccountSecureEntriesWizardCreate {
 impl AccountSecureEntriesWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AccountSecureEntriesWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AccountSecureEntriesWizardCreate {
+    fn default() -> Self {
+        AccountSecureEntriesWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountSecureEntriesWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `hash_date` (Hash All Entries).
-    #[inline]
-    pub fn hash_date(mut self, hash_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("hash_date", hash_date);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountSecureEntriesWizardCreate {
-    type Model = AccountSecureEntriesWizard;
-}
-/// Values for updating `account.secure.entries.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountSecureEntriesWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountSecureEntriesWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountSecureEntriesWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountSecureEntriesWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountSecureEntriesWizardUpdate {
+    fn default() -> Self {
+        AccountSecureEntriesWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountSecureEntriesWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountSecureEntriesWizard,
+            Model = self::AccountSecureEntriesWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -352,138 +305,52 @@ impl AccountSecureEntriesWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `hash_date` (Hash All Entries).
-    #[inline]
-    pub fn hash_date(mut self, hash_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("hash_date", hash_date);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `hash_date` (Hash All Entries).
+        hash_date: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for AccountSecureEntriesWizardCreate {
+    type Model = self::AccountSecureEntriesWizard;
+}
 impl ::runtime::UpdateValues for AccountSecureEntriesWizardUpdate {
-    type Model = AccountSecureEntriesWizard;
+    type Model = self::AccountSecureEntriesWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Chains To Hash With Gaps (`chains_to_hash_with_gaps`, `json`).
-    #[inline]
-    pub const fn chains_to_hash_with_gaps() -> ::runtime::odoo::fields::AnyField<
-        super::AccountSecureEntriesWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("chains_to_hash_with_gaps")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountSecureEntriesWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountSecureEntriesWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountSecureEntriesWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Hash All Entries (`hash_date`, `date`).
-    #[inline]
-    pub const fn hash_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountSecureEntriesWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("hash_date")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountSecureEntriesWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Max Hash Date (`max_hash_date`, `date`).
-    #[inline]
-    pub const fn max_hash_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountSecureEntriesWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("max_hash_date")
-    }
-    /// Move To Hash (`move_to_hash_ids`, `many2many`).
-    #[inline]
-    pub const fn move_to_hash_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_to_hash_ids")
-    }
-    /// Not Hashable Unlocked Move (`not_hashable_unlocked_move_ids`, `many2many`).
-    #[inline]
-    pub const fn not_hashable_unlocked_move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("not_hashable_unlocked_move_ids")
-    }
-    /// Unreconciled Bank Statement Line (`unreconciled_bank_statement_line_ids`, `many2many`).
-    #[inline]
-    pub const fn unreconciled_bank_statement_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::AccountBankStatementLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("unreconciled_bank_statement_line_ids")
-    }
-    /// Warnings (`warnings`, `json`).
-    #[inline]
-    pub const fn warnings() -> ::runtime::odoo::fields::AnyField<
-        super::AccountSecureEntriesWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("warnings")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountSecureEntriesWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountSecureEntriesWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountSecureEntriesWizard;
+        /// Chains To Hash With Gaps (`chains_to_hash_with_gaps`, `json`).
+        chains_to_hash_with_gaps: AnyField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Hash All Entries (`hash_date`, `date`).
+        hash_date: DateField<::chrono::NaiveDate>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Max Hash Date (`max_hash_date`, `date`).
+        max_hash_date: DateField<::chrono::NaiveDate>;
+        /// Move To Hash (`move_to_hash_ids`, `many2many`).
+        move_to_hash_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Not Hashable Unlocked Move (`not_hashable_unlocked_move_ids`, `many2many`).
+        not_hashable_unlocked_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Unreconciled Bank Statement Line (`unreconciled_bank_statement_line_ids`, `many2many`).
+        unreconciled_bank_statement_line_ids: X2ManyField<super::super::rel::AccountBankStatementLine>;
+        /// Warnings (`warnings`, `json`).
+        warnings: AnyField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

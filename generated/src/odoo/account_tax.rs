@@ -49,16 +49,16 @@ pub struct AccountTax {
     ///
     /// `many2one`, to `account.account`.
     pub cash_basis_transition_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Children Taxes
     ///
     /// `many2many`, to `account.tax`.
-    pub children_tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub children_tax_ids: ::runtime::X2Many<super::rel::AccountTax>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -79,7 +79,7 @@ pub struct AccountTax {
     /// The country for which this tax is applicable.
     ///
     /// `many2one`, to `res.country`, required, computed.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -87,7 +87,7 @@ pub struct AccountTax {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `html`.
@@ -99,11 +99,11 @@ pub struct AccountTax {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Has Negative Factor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_negative_factor())`.
-    pub has_negative_factor: ::runtime::odoo::wire::Computed<bool>,
+    pub has_negative_factor: ::runtime::Computed<bool>,
     /// Hide Use Cash Basis Option
     ///
     /// `boolean`, readonly, related `company_id.tax_exigibility`, not stored.
@@ -133,7 +133,7 @@ pub struct AccountTax {
     /// Distribution when the tax is used on an invoice
     ///
     /// `one2many`, to `account.tax.repartition.line` (inverse `tax_id`), computed.
-    pub invoice_repartition_line_ids: ::runtime::odoo::wire::X2Many<
+    pub invoice_repartition_line_ids: ::runtime::X2Many<
         super::rel::AccountTaxRepartitionLine,
     >,
     /// Base Affected by Previous Taxes
@@ -145,64 +145,64 @@ pub struct AccountTax {
     /// Tax used
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_used())`.
-    pub is_used: ::runtime::odoo::wire::Computed<bool>,
+    pub is_used: ::runtime::Computed<bool>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Tax Name
     ///
@@ -213,13 +213,13 @@ pub struct AccountTax {
     /// This dummy field lets us use another search method on the field 'name'.This allows more freedom on how to search the 'name' compared to 'filter_domain'.See '_search_name' and '_parse_name_search' for why this is not possible with 'filter_domain'.
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name_searchable())`.
-    pub name_searchable: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub name_searchable: ::runtime::Computed<Option<String>>,
     /// Price Include
     ///
     /// Determines whether the price you use on the product and invoices includes this tax.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_include())`.
-    pub price_include: ::runtime::odoo::wire::Computed<bool>,
+    pub price_include: ::runtime::Computed<bool>,
     /// Included in Price
     ///
     /// Overrides the Company's default on whether the price you use on the product and invoices includes this tax.
@@ -233,25 +233,23 @@ pub struct AccountTax {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Distribution for Refund Invoices
     ///
     /// Distribution when the tax is used on a refund
     ///
     /// `one2many`, to `account.tax.repartition.line` (inverse `tax_id`), computed.
-    pub refund_repartition_line_ids: ::runtime::odoo::wire::X2Many<
+    pub refund_repartition_line_ids: ::runtime::X2Many<
         super::rel::AccountTaxRepartitionLine,
     >,
     /// Distribution
     ///
     /// `one2many`, to `account.tax.repartition.line` (inverse `tax_id`).
-    pub repartition_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountTaxRepartitionLine,
-    >,
+    pub repartition_line_ids: ::runtime::X2Many<super::rel::AccountTaxRepartitionLine>,
     /// Repartition Lines
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repartition_lines_str())`.
-    pub repartition_lines_str: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub repartition_lines_str: ::runtime::Computed<Option<String>>,
     /// Sequence
     ///
     /// The sequence field is used to define order in which the tax lines are applied.
@@ -270,9 +268,7 @@ pub struct AccountTax {
     /// Tax Group
     ///
     /// `many2one`, to `account.tax.group`, required, computed.
-    pub tax_group_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountTaxGroup>,
-    >,
+    pub tax_group_id: Option<::runtime::Many2One<super::rel::AccountTaxGroup>>,
     /// Tax Scope
     ///
     /// Restrict the use of taxes to a type of product.
@@ -294,7 +290,7 @@ pub struct AccountTax {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -302,69 +298,20 @@ pub struct AccountTax {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTax {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountTax {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "amount",
-        "amount_type",
-        "analytic",
-        "cash_basis_transition_account_id",
-        "children_tax_ids",
-        "company_id",
-        "company_price_include",
-        "country_code",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "has_message",
-        "has_negative_factor",
-        "hide_tax_exigibility",
-        "id",
-        "include_base_amount",
-        "invoice_label",
-        "invoice_legal_notes",
-        "invoice_repartition_line_ids",
-        "is_base_affected",
-        "is_used",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "name_searchable",
-        "price_include",
-        "price_include_override",
-        "rating_ids",
-        "refund_repartition_line_ids",
-        "repartition_line_ids",
-        "repartition_lines_str",
-        "sequence",
-        "tax_exigibility",
-        "tax_group_id",
-        "tax_scope",
-        "type_tax_use",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountTax {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        50,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountTax::default();
         while let Some(i) = r.next()? {
             match i {
@@ -480,96 +427,57 @@ impl ::runtime::Model for AccountTax {
         "price_include",
         "repartition_lines_str",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("amount", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("amount_type", "selection")
-            .required()
-            .selection(&["group", "fixed", "percent", "division"]),
-        ::runtime::odoo::verify::FieldSpec::new("analytic", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "cash_basis_transition_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("children_tax_ids", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
-            .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_negative_factor", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hide_tax_exigibility", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("include_base_amount", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_label", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_legal_notes", "html"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "invoice_repartition_line_ids",
-                "one2many",
-            )
-            .relation("account.tax.repartition.line"),
-        ::runtime::odoo::verify::FieldSpec::new("is_base_affected", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_used", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("name_searchable", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("price_include", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("price_include_override", "selection")
-            .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "refund_repartition_line_ids",
-                "one2many",
-            )
-            .relation("account.tax.repartition.line"),
-        ::runtime::odoo::verify::FieldSpec::new("repartition_line_ids", "one2many")
-            .relation("account.tax.repartition.line"),
-        ::runtime::odoo::verify::FieldSpec::new("repartition_lines_str", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("tax_exigibility", "selection")
-            .selection(&["on_invoice", "on_payment"]),
-        ::runtime::odoo::verify::FieldSpec::new("tax_group_id", "many2one")
-            .relation("account.tax.group")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("tax_scope", "selection")
-            .selection(&["service", "consu"]),
-        ::runtime::odoo::verify::FieldSpec::new("type_tax_use", "selection")
-            .required()
-            .selection(&["sale", "purchase", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("amount", "float").required().writable(true),
+        ::runtime::FieldSpec::new("amount_type", "selection").required().writable(true).selection(&["group", "fixed", "percent", "division"]),
+        ::runtime::FieldSpec::new("analytic", "boolean").writable(true),
+        ::runtime::FieldSpec::new("cash_basis_transition_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("children_tax_ids", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("company_price_include", "selection").selection(&["tax_included", "tax_excluded"]),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("description", "html").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("has_negative_factor", "boolean"),
+        ::runtime::FieldSpec::new("hide_tax_exigibility", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("include_base_amount", "boolean").writable(true),
+        ::runtime::FieldSpec::new("invoice_label", "char").writable(true),
+        ::runtime::FieldSpec::new("invoice_legal_notes", "html").writable(true),
+        ::runtime::FieldSpec::new("invoice_repartition_line_ids", "one2many").relation("account.tax.repartition.line").writable(true),
+        ::runtime::FieldSpec::new("is_base_affected", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_used", "boolean"),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("name_searchable", "char").writable(true),
+        ::runtime::FieldSpec::new("price_include", "boolean"),
+        ::runtime::FieldSpec::new("price_include_override", "selection").writable(true).selection(&["tax_included", "tax_excluded"]),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("refund_repartition_line_ids", "one2many").relation("account.tax.repartition.line").writable(true),
+        ::runtime::FieldSpec::new("repartition_line_ids", "one2many").relation("account.tax.repartition.line").writable(true),
+        ::runtime::FieldSpec::new("repartition_lines_str", "char"),
+        ::runtime::FieldSpec::new("sequence", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("tax_exigibility", "selection").writable(true).selection(&["on_invoice", "on_payment"]),
+        ::runtime::FieldSpec::new("tax_group_id", "many2one").relation("account.tax.group").required().writable(true),
+        ::runtime::FieldSpec::new("tax_scope", "selection").writable(true).selection(&["service", "consu"]),
+        ::runtime::FieldSpec::new("type_tax_use", "selection").required().writable(true).selection(&["sale", "purchase", "none"]),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -751,12 +659,17 @@ impl super::mixins::BaseModel for AccountTax {
     type Update = AccountTaxUpdate;
 }
 impl super::mixins::MailThread for AccountTax {}
-/// Values for creating a `account.tax` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountTaxCreate`]) or updating ([`AccountTaxUpdate`]) `account.tax` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountTaxCreate {
+pub struct AccountTaxValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountTaxCreate {
+/// Values for creating a `account.tax` record: the constructor takes the required fields, setters add the rest.
+pub type AccountTaxCreate = AccountTaxValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `account.tax` records: only the fields set here are written.
+pub type AccountTaxUpdate = AccountTaxValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AccountTaxValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -765,13 +678,14 @@ impl AccountTaxCreate {
     /// Takes the required fields: `amount`, `amount_type`, `name`, `sequence`, `type_tax_use` (readonly, computed and x2many fields are left out).
     pub fn new(
         amount: f64,
-        amount_type: AmountType,
+        amount_type: self::AmountType,
         name: impl Into<String>,
         sequence: i64,
-        type_tax_use: TypeTaxUse,
+        type_tax_use: self::TypeTaxUse,
     ) -> Self {
-        AccountTaxCreate {
+        AccountTaxValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .amount(amount)
             .amount_type(amount_type)
@@ -779,298 +693,26 @@ impl AccountTaxCreate {
             .sequence(sequence)
             .type_tax_use(type_tax_use)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountTax>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `amount_type` (Tax Computation).
-    #[inline]
-    pub fn amount_type(mut self, amount_type: AmountType) -> Self {
-        self.values.set("amount_type", amount_type);
-        self
-    }
-    /// Set `analytic` (Include in Analytic Cost).
-    #[inline]
-    pub fn analytic(mut self, analytic: bool) -> Self {
-        self.values.set("analytic", analytic);
-        self
-    }
-    /// Set `cash_basis_transition_account_id` (Cash Basis Transition Account).
-    #[inline]
-    pub fn cash_basis_transition_account_id(
-        mut self,
-        cash_basis_transition_account_id: i64,
-    ) -> Self {
-        self.values
-            .set("cash_basis_transition_account_id", cash_basis_transition_account_id);
-        self
-    }
-    /// Set `children_tax_ids` (Children Taxes).
-    #[inline]
-    pub fn children_tax_ids(
-        mut self,
-        children_tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values
-            .set("children_tax_ids", children_tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `include_base_amount` (Affect Base of Subsequent Taxes).
-    #[inline]
-    pub fn include_base_amount(mut self, include_base_amount: bool) -> Self {
-        self.values.set("include_base_amount", include_base_amount);
-        self
-    }
-    /// Set `invoice_label` (Label on Invoices).
-    #[inline]
-    pub fn invoice_label(mut self, invoice_label: impl Into<String>) -> Self {
-        self.values.set("invoice_label", invoice_label.into());
-        self
-    }
-    /// Set `invoice_legal_notes` (Legal Notes).
-    #[inline]
-    pub fn invoice_legal_notes(
-        mut self,
-        invoice_legal_notes: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_legal_notes", invoice_legal_notes.into());
-        self
-    }
-    /// Set `invoice_repartition_line_ids` (Distribution for Invoices).
-    #[inline]
-    pub fn invoice_repartition_line_ids(
-        mut self,
-        invoice_repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "invoice_repartition_line_ids",
-                invoice_repartition_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `is_base_affected` (Base Affected by Previous Taxes).
-    #[inline]
-    pub fn is_base_affected(mut self, is_base_affected: bool) -> Self {
-        self.values.set("is_base_affected", is_base_affected);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Tax Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `name_searchable` (Name Searchable).
-    #[inline]
-    pub fn name_searchable(mut self, name_searchable: impl Into<String>) -> Self {
-        self.values.set("name_searchable", name_searchable.into());
-        self
-    }
-    /// Set `price_include_override` (Included in Price).
-    #[inline]
-    pub fn price_include_override(
-        mut self,
-        price_include_override: PriceIncludeOverride,
-    ) -> Self {
-        self.values.set("price_include_override", price_include_override);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `refund_repartition_line_ids` (Distribution for Refund Invoices).
-    #[inline]
-    pub fn refund_repartition_line_ids(
-        mut self,
-        refund_repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "refund_repartition_line_ids",
-                refund_repartition_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `repartition_line_ids` (Distribution).
-    #[inline]
-    pub fn repartition_line_ids(
-        mut self,
-        repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "repartition_line_ids",
-                repartition_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_exigibility` (Tax Exigibility).
-    #[inline]
-    pub fn tax_exigibility(mut self, tax_exigibility: TaxExigibility) -> Self {
-        self.values.set("tax_exigibility", tax_exigibility);
-        self
-    }
-    /// Set `tax_group_id` (Tax Group).
-    #[inline]
-    pub fn tax_group_id(mut self, tax_group_id: i64) -> Self {
-        self.values.set("tax_group_id", tax_group_id);
-        self
-    }
-    /// Set `tax_scope` (Tax Scope).
-    #[inline]
-    pub fn tax_scope(mut self, tax_scope: TaxScope) -> Self {
-        self.values.set("tax_scope", tax_scope);
-        self
-    }
-    /// Set `type_tax_use` (Tax Type).
-    #[inline]
-    pub fn type_tax_use(mut self, type_tax_use: TypeTaxUse) -> Self {
-        self.values.set("type_tax_use", type_tax_use);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountTaxCreate {
-    type Model = AccountTax;
-}
-/// Values for updating `account.tax` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountTaxUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountTaxUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountTaxUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountTaxUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountTaxUpdate {
+    fn default() -> Self {
+        AccountTaxValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountTaxValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountTax>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountTax>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1079,871 +721,248 @@ impl AccountTaxUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `amount_type` (Tax Computation).
-    #[inline]
-    pub fn amount_type(mut self, amount_type: AmountType) -> Self {
-        self.values.set("amount_type", amount_type);
-        self
-    }
-    /// Set `analytic` (Include in Analytic Cost).
-    #[inline]
-    pub fn analytic(mut self, analytic: bool) -> Self {
-        self.values.set("analytic", analytic);
-        self
-    }
-    /// Set `cash_basis_transition_account_id` (Cash Basis Transition Account).
-    #[inline]
-    pub fn cash_basis_transition_account_id(
-        mut self,
-        cash_basis_transition_account_id: i64,
-    ) -> Self {
-        self.values
-            .set("cash_basis_transition_account_id", cash_basis_transition_account_id);
-        self
-    }
-    /// Set `children_tax_ids` (Children Taxes).
-    #[inline]
-    pub fn children_tax_ids(
-        mut self,
-        children_tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values
-            .set("children_tax_ids", children_tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `include_base_amount` (Affect Base of Subsequent Taxes).
-    #[inline]
-    pub fn include_base_amount(mut self, include_base_amount: bool) -> Self {
-        self.values.set("include_base_amount", include_base_amount);
-        self
-    }
-    /// Set `invoice_label` (Label on Invoices).
-    #[inline]
-    pub fn invoice_label(mut self, invoice_label: impl Into<String>) -> Self {
-        self.values.set("invoice_label", invoice_label.into());
-        self
-    }
-    /// Set `invoice_legal_notes` (Legal Notes).
-    #[inline]
-    pub fn invoice_legal_notes(
-        mut self,
-        invoice_legal_notes: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_legal_notes", invoice_legal_notes.into());
-        self
-    }
-    /// Set `invoice_repartition_line_ids` (Distribution for Invoices).
-    #[inline]
-    pub fn invoice_repartition_line_ids(
-        mut self,
-        invoice_repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "invoice_repartition_line_ids",
-                invoice_repartition_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `is_base_affected` (Base Affected by Previous Taxes).
-    #[inline]
-    pub fn is_base_affected(mut self, is_base_affected: bool) -> Self {
-        self.values.set("is_base_affected", is_base_affected);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Tax Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `name_searchable` (Name Searchable).
-    #[inline]
-    pub fn name_searchable(mut self, name_searchable: impl Into<String>) -> Self {
-        self.values.set("name_searchable", name_searchable.into());
-        self
-    }
-    /// Set `price_include_override` (Included in Price).
-    #[inline]
-    pub fn price_include_override(
-        mut self,
-        price_include_override: PriceIncludeOverride,
-    ) -> Self {
-        self.values.set("price_include_override", price_include_override);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `refund_repartition_line_ids` (Distribution for Refund Invoices).
-    #[inline]
-    pub fn refund_repartition_line_ids(
-        mut self,
-        refund_repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "refund_repartition_line_ids",
-                refund_repartition_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `repartition_line_ids` (Distribution).
-    #[inline]
-    pub fn repartition_line_ids(
-        mut self,
-        repartition_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTaxRepartitionLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "repartition_line_ids",
-                repartition_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_exigibility` (Tax Exigibility).
-    #[inline]
-    pub fn tax_exigibility(mut self, tax_exigibility: TaxExigibility) -> Self {
-        self.values.set("tax_exigibility", tax_exigibility);
-        self
-    }
-    /// Set `tax_group_id` (Tax Group).
-    #[inline]
-    pub fn tax_group_id(mut self, tax_group_id: i64) -> Self {
-        self.values.set("tax_group_id", tax_group_id);
-        self
-    }
-    /// Set `tax_scope` (Tax Scope).
-    #[inline]
-    pub fn tax_scope(mut self, tax_scope: TaxScope) -> Self {
-        self.values.set("tax_scope", tax_scope);
-        self
-    }
-    /// Set `type_tax_use` (Tax Type).
-    #[inline]
-    pub fn type_tax_use(mut self, type_tax_use: TypeTaxUse) -> Self {
-        self.values.set("type_tax_use", type_tax_use);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `amount_type` (Tax Computation).
+        amount_type: value self::AmountType;
+        /// Set `analytic` (Include in Analytic Cost).
+        analytic: value bool;
+        /// Set `cash_basis_transition_account_id` (Cash Basis Transition Account).
+        cash_basis_transition_account_id: value i64;
+        /// Set `children_tax_ids` (Children Taxes).
+        children_tax_ids: commands super::rel::AccountTax;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `include_base_amount` (Affect Base of Subsequent Taxes).
+        include_base_amount: value bool;
+        /// Set `invoice_label` (Label on Invoices).
+        invoice_label: into String;
+        /// Set `invoice_legal_notes` (Legal Notes).
+        invoice_legal_notes: into String;
+        /// Set `invoice_repartition_line_ids` (Distribution for Invoices).
+        invoice_repartition_line_ids: commands super::rel::AccountTaxRepartitionLine;
+        /// Set `is_base_affected` (Base Affected by Previous Taxes).
+        is_base_affected: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Tax Name).
+        name: into String;
+        /// Set `name_searchable` (Name Searchable).
+        name_searchable: into String;
+        /// Set `price_include_override` (Included in Price).
+        price_include_override: value self::PriceIncludeOverride;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `refund_repartition_line_ids` (Distribution for Refund Invoices).
+        refund_repartition_line_ids: commands super::rel::AccountTaxRepartitionLine;
+        /// Set `repartition_line_ids` (Distribution).
+        repartition_line_ids: commands super::rel::AccountTaxRepartitionLine;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tax_exigibility` (Tax Exigibility).
+        tax_exigibility: value self::TaxExigibility;
+        /// Set `tax_group_id` (Tax Group).
+        tax_group_id: value i64;
+        /// Set `tax_scope` (Tax Scope).
+        tax_scope: value self::TaxScope;
+        /// Set `type_tax_use` (Tax Type).
+        type_tax_use: value self::TypeTaxUse;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for AccountTaxCreate {
+    type Model = self::AccountTax;
+}
 impl ::runtime::UpdateValues for AccountTaxUpdate {
-    type Model = AccountTax;
+    type Model = self::AccountTax;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::AccountTax> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Amount (`amount`, `float`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<super::AccountTax, f64> {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Tax Computation (`amount_type`, `selection`).
-    #[inline]
-    pub const fn amount_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountTax,
-        super::AmountType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("amount_type")
-    }
-    /// Include in Analytic Cost (`analytic`, `boolean`).
-    #[inline]
-    pub const fn analytic() -> ::runtime::odoo::fields::BoolField<super::AccountTax> {
-        ::runtime::odoo::fields::BoolField::new("analytic")
-    }
-    /// Cash Basis Transition Account (`cash_basis_transition_account_id`, `many2one`).
-    #[inline]
-    pub const fn cash_basis_transition_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTax,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("cash_basis_transition_account_id")
-    }
-    /// Children Taxes (`children_tax_ids`, `many2many`).
-    #[inline]
-    pub const fn children_tax_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("children_tax_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTax,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Default Sales Price Include (`company_price_include`, `selection`).
-    #[inline]
-    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountTax,
-        super::CompanyPriceInclude,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("company_price_include")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTax,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountTax,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTax,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Description (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<super::AccountTax> {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::AccountTax> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Has Negative Factor (`has_negative_factor`, `boolean`).
-    #[inline]
-    pub const fn has_negative_factor() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_negative_factor")
-    }
-    /// Hide Use Cash Basis Option (`hide_tax_exigibility`, `boolean`).
-    #[inline]
-    pub const fn hide_tax_exigibility() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hide_tax_exigibility")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountTax, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Affect Base of Subsequent Taxes (`include_base_amount`, `boolean`).
-    #[inline]
-    pub const fn include_base_amount() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("include_base_amount")
-    }
-    /// Label on Invoices (`invoice_label`, `char`).
-    #[inline]
-    pub const fn invoice_label() -> ::runtime::odoo::fields::CharField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_label")
-    }
-    /// Legal Notes (`invoice_legal_notes`, `html`).
-    #[inline]
-    pub const fn invoice_legal_notes() -> ::runtime::odoo::fields::CharField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_legal_notes")
-    }
-    /// Distribution for Invoices (`invoice_repartition_line_ids`, `one2many`).
-    #[inline]
-    pub const fn invoice_repartition_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::AccountTaxRepartitionLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_repartition_line_ids")
-    }
-    /// Base Affected by Previous Taxes (`is_base_affected`, `boolean`).
-    #[inline]
-    pub const fn is_base_affected() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_base_affected")
-    }
-    /// Tax used (`is_used`, `boolean`).
-    #[inline]
-    pub const fn is_used() -> ::runtime::odoo::fields::BoolField<super::AccountTax> {
-        ::runtime::odoo::fields::BoolField::new("is_used")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::AccountTax,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountTax,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::AccountTax,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Tax Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountTax> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Name Searchable (`name_searchable`, `char`).
-    #[inline]
-    pub const fn name_searchable() -> ::runtime::odoo::fields::CharField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::CharField::new("name_searchable")
-    }
-    /// Price Include (`price_include`, `boolean`).
-    #[inline]
-    pub const fn price_include() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::BoolField::new("price_include")
-    }
-    /// Included in Price (`price_include_override`, `selection`).
-    #[inline]
-    pub const fn price_include_override() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountTax,
-        super::PriceIncludeOverride,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("price_include_override")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Distribution for Refund Invoices (`refund_repartition_line_ids`, `one2many`).
-    #[inline]
-    pub const fn refund_repartition_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::AccountTaxRepartitionLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("refund_repartition_line_ids")
-    }
-    /// Distribution (`repartition_line_ids`, `one2many`).
-    #[inline]
-    pub const fn repartition_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::AccountTaxRepartitionLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("repartition_line_ids")
-    }
-    /// Repartition Lines (`repartition_lines_str`, `char`).
-    #[inline]
-    pub const fn repartition_lines_str() -> ::runtime::odoo::fields::CharField<
-        super::AccountTax,
-    > {
-        ::runtime::odoo::fields::CharField::new("repartition_lines_str")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountTax,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Tax Exigibility (`tax_exigibility`, `selection`).
-    #[inline]
-    pub const fn tax_exigibility() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountTax,
-        super::TaxExigibility,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_exigibility")
-    }
-    /// Tax Group (`tax_group_id`, `many2one`).
-    #[inline]
-    pub const fn tax_group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTax,
-        super::super::rel::AccountTaxGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_group_id")
-    }
-    /// Tax Scope (`tax_scope`, `selection`).
-    #[inline]
-    pub const fn tax_scope() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountTax,
-        super::TaxScope,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_scope")
-    }
-    /// Tax Type (`type_tax_use`, `selection`).
-    #[inline]
-    pub const fn type_tax_use() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountTax,
-        super::TypeTaxUse,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type_tax_use")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTax,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountTax,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTax,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountTax;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Amount (`amount`, `float`).
+        amount: NumField<f64>;
+        /// Tax Computation (`amount_type`, `selection`).
+        amount_type: SelectionField<super::AmountType>;
+        /// Include in Analytic Cost (`analytic`, `boolean`).
+        analytic: BoolField;
+        /// Cash Basis Transition Account (`cash_basis_transition_account_id`, `many2one`).
+        cash_basis_transition_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Children Taxes (`children_tax_ids`, `many2many`).
+        children_tax_ids: X2ManyField<super::super::rel::AccountTax>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Default Sales Price Include (`company_price_include`, `selection`).
+        company_price_include: SelectionField<super::CompanyPriceInclude>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Description (`description`, `html`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Has Negative Factor (`has_negative_factor`, `boolean`).
+        has_negative_factor: BoolField;
+        /// Hide Use Cash Basis Option (`hide_tax_exigibility`, `boolean`).
+        hide_tax_exigibility: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Affect Base of Subsequent Taxes (`include_base_amount`, `boolean`).
+        include_base_amount: BoolField;
+        /// Label on Invoices (`invoice_label`, `char`).
+        invoice_label: CharField;
+        /// Legal Notes (`invoice_legal_notes`, `html`).
+        invoice_legal_notes: CharField;
+        /// Distribution for Invoices (`invoice_repartition_line_ids`, `one2many`).
+        invoice_repartition_line_ids: X2ManyField<super::super::rel::AccountTaxRepartitionLine>;
+        /// Base Affected by Previous Taxes (`is_base_affected`, `boolean`).
+        is_base_affected: BoolField;
+        /// Tax used (`is_used`, `boolean`).
+        is_used: BoolField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Tax Name (`name`, `char`).
+        name: CharField;
+        /// Name Searchable (`name_searchable`, `char`).
+        name_searchable: CharField;
+        /// Price Include (`price_include`, `boolean`).
+        price_include: BoolField;
+        /// Included in Price (`price_include_override`, `selection`).
+        price_include_override: SelectionField<super::PriceIncludeOverride>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Distribution for Refund Invoices (`refund_repartition_line_ids`, `one2many`).
+        refund_repartition_line_ids: X2ManyField<super::super::rel::AccountTaxRepartitionLine>;
+        /// Distribution (`repartition_line_ids`, `one2many`).
+        repartition_line_ids: X2ManyField<super::super::rel::AccountTaxRepartitionLine>;
+        /// Repartition Lines (`repartition_lines_str`, `char`).
+        repartition_lines_str: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tax Exigibility (`tax_exigibility`, `selection`).
+        tax_exigibility: SelectionField<super::TaxExigibility>;
+        /// Tax Group (`tax_group_id`, `many2one`).
+        tax_group_id: Many2OneField<super::super::rel::AccountTaxGroup>;
+        /// Tax Scope (`tax_scope`, `selection`).
+        tax_scope: SelectionField<super::TaxScope>;
+        /// Tax Type (`type_tax_use`, `selection`).
+        type_tax_use: SelectionField<super::TypeTaxUse>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `amount_type` (Tax Computation) on `account.tax`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AmountType {
-    /// Group of Taxes (`group`)
-    Group,
-    /// Fixed (`fixed`)
-    Fixed,
-    /// Percentage (`percent`)
-    Percent,
-    /// Percentage Tax Included (`division`)
-    Division,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AmountType {
-    const VALUES: &'static [&'static str] = &["group", "fixed", "percent", "division"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "group" => AmountType::Group,
-            "fixed" => AmountType::Fixed,
-            "percent" => AmountType::Percent,
-            "division" => AmountType::Division,
-            other => AmountType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AmountType::Group => "group",
-            AmountType::Fixed => "fixed",
-            AmountType::Percent => "percent",
-            AmountType::Division => "division",
-            AmountType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `amount_type` (Tax Computation) on `account.tax`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AmountType {
+        /// Group of Taxes (`group`)
+        Group = "group",
+        /// Fixed (`fixed`)
+        Fixed = "fixed",
+        /// Percentage (`percent`)
+        Percent = "percent",
+        /// Percentage Tax Included (`division`)
+        Division = "division",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AmountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `company_price_include` (Default Sales Price Include) on `account.tax`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-impl ::serde::Serialize for AmountType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `price_include_override` (Included in Price) on `account.tax`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PriceIncludeOverride {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-/// Values of `company_price_include` (Default Sales Price Include) on `account.tax`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => CompanyPriceInclude::TaxIncluded,
-            "tax_excluded" => CompanyPriceInclude::TaxExcluded,
-            other => CompanyPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyPriceInclude::TaxIncluded => "tax_included",
-            CompanyPriceInclude::TaxExcluded => "tax_excluded",
-            CompanyPriceInclude::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `tax_exigibility` (Tax Exigibility) on `account.tax`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxExigibility {
+        /// Based on Invoice (`on_invoice`)
+        OnInvoice = "on_invoice",
+        /// Based on Payment (`on_payment`)
+        OnPayment = "on_payment",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `tax_scope` (Tax Scope) on `account.tax`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxScope {
+        /// Services (`service`)
+        Service = "service",
+        /// Goods (`consu`)
+        Consu = "consu",
     }
 }
-impl ::serde::Serialize for CompanyPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `price_include_override` (Included in Price) on `account.tax`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PriceIncludeOverride {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PriceIncludeOverride {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => PriceIncludeOverride::TaxIncluded,
-            "tax_excluded" => PriceIncludeOverride::TaxExcluded,
-            other => PriceIncludeOverride::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PriceIncludeOverride::TaxIncluded => "tax_included",
-            PriceIncludeOverride::TaxExcluded => "tax_excluded",
-            PriceIncludeOverride::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PriceIncludeOverride {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PriceIncludeOverride {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_exigibility` (Tax Exigibility) on `account.tax`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxExigibility {
-    /// Based on Invoice (`on_invoice`)
-    OnInvoice,
-    /// Based on Payment (`on_payment`)
-    OnPayment,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxExigibility {
-    const VALUES: &'static [&'static str] = &["on_invoice", "on_payment"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on_invoice" => TaxExigibility::OnInvoice,
-            "on_payment" => TaxExigibility::OnPayment,
-            other => TaxExigibility::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxExigibility::OnInvoice => "on_invoice",
-            TaxExigibility::OnPayment => "on_payment",
-            TaxExigibility::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxExigibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxExigibility {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_scope` (Tax Scope) on `account.tax`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxScope {
-    /// Services (`service`)
-    Service,
-    /// Goods (`consu`)
-    Consu,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxScope {
-    const VALUES: &'static [&'static str] = &["service", "consu"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "service" => TaxScope::Service,
-            "consu" => TaxScope::Consu,
-            other => TaxScope::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxScope::Service => "service",
-            TaxScope::Consu => "consu",
-            TaxScope::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxScope {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type_tax_use` (Tax Type) on `account.tax`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TypeTaxUse {
-    /// Sales (`sale`)
-    Sale,
-    /// Purchases (`purchase`)
-    Purchase,
-    /// None (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TypeTaxUse {
-    const VALUES: &'static [&'static str] = &["sale", "purchase", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sale" => TypeTaxUse::Sale,
-            "purchase" => TypeTaxUse::Purchase,
-            "none" => TypeTaxUse::None,
-            other => TypeTaxUse::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TypeTaxUse::Sale => "sale",
-            TypeTaxUse::Purchase => "purchase",
-            TypeTaxUse::None => "none",
-            TypeTaxUse::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TypeTaxUse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TypeTaxUse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type_tax_use` (Tax Type) on `account.tax`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TypeTaxUse {
+        /// Sales (`sale`)
+        Sale = "sale",
+        /// Purchases (`purchase`)
+        Purchase = "purchase",
+        /// None (`none`)
+        None = "none",
     }
 }

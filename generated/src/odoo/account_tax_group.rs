@@ -18,12 +18,12 @@ pub struct AccountTaxGroup {
     ///
     /// `many2one`, to `account.account`.
     pub advance_tax_payment_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
@@ -36,7 +36,7 @@ pub struct AccountTaxGroup {
     /// The country for which this tax group is applicable.
     ///
     /// `many2one`, to `res.country`, computed.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -44,7 +44,7 @@ pub struct AccountTaxGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -76,16 +76,14 @@ pub struct AccountTaxGroup {
     /// Tax current account used as a counterpart to the Tax Closing Entry when in favor of the authorities.
     ///
     /// `many2one`, to `account.account`.
-    pub tax_payable_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub tax_payable_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Tax Receivable Account
     ///
     /// Tax current account used as a counterpart to the Tax Closing Entry when in favor of the company.
     ///
     /// `many2one`, to `account.account`.
     pub tax_receivable_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Last Updated on
     ///
@@ -94,35 +92,18 @@ pub struct AccountTaxGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTaxGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountTaxGroup {
-    const FIELDS: &'static [&'static str] = &[
-        "advance_tax_payment_account_id",
-        "company_id",
-        "country_code",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "pos_receipt_label",
-        "preceding_subtotal",
-        "sequence",
-        "tax_payable_account_id",
-        "tax_receivable_account_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountTaxGroup {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountTaxGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,34 +149,23 @@ impl ::runtime::Model for AccountTaxGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-                "advance_tax_payment_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("pos_receipt_label", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("preceding_subtotal", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_payable_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_receivable_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("advance_tax_payment_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("pos_receipt_label", "char").writable(true),
+        ::runtime::FieldSpec::new("preceding_subtotal", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("tax_payable_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("tax_receivable_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -217,12 +187,21 @@ impl ::runtime::odoo::projection::Projection for AccountTaxGroup {
 impl super::mixins::BaseModel for AccountTaxGroup {
     type Update = AccountTaxGroupUpdate;
 }
-/// Values for creating a `account.tax.group` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountTaxGroupCreate`]) or updating ([`AccountTaxGroupUpdate`]) `account.tax.group` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountTaxGroupCreate {
+pub struct AccountTaxGroupValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountTaxGroupCreate {
+/// Values for creating a `account.tax.group` record: the constructor takes the required fields, setters add the rest.
+pub type AccountTaxGroupCreate = AccountTaxGroupValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.tax.group` records: only the fields set here are written.
+pub type AccountTaxGroupUpdate = AccountTaxGroupValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountTaxGroupValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -230,107 +209,32 @@ impl ::serde::Serialize for AccountTaxGroupCreate {
 impl AccountTaxGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        AccountTaxGroupCreate {
+        AccountTaxGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountTaxGroup>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `advance_tax_payment_account_id` (Tax Advance Account).
-    #[inline]
-    pub fn advance_tax_payment_account_id(
-        mut self,
-        advance_tax_payment_account_id: i64,
-    ) -> Self {
-        self.values
-            .set("advance_tax_payment_account_id", advance_tax_payment_account_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pos_receipt_label` (PoS receipt label).
-    #[inline]
-    pub fn pos_receipt_label(mut self, pos_receipt_label: impl Into<String>) -> Self {
-        self.values.set("pos_receipt_label", pos_receipt_label.into());
-        self
-    }
-    /// Set `preceding_subtotal` (Preceding Subtotal).
-    #[inline]
-    pub fn preceding_subtotal(mut self, preceding_subtotal: impl Into<String>) -> Self {
-        self.values.set("preceding_subtotal", preceding_subtotal.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_payable_account_id` (Tax Payable Account).
-    #[inline]
-    pub fn tax_payable_account_id(mut self, tax_payable_account_id: i64) -> Self {
-        self.values.set("tax_payable_account_id", tax_payable_account_id);
-        self
-    }
-    /// Set `tax_receivable_account_id` (Tax Receivable Account).
-    #[inline]
-    pub fn tax_receivable_account_id(mut self, tax_receivable_account_id: i64) -> Self {
-        self.values.set("tax_receivable_account_id", tax_receivable_account_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountTaxGroupCreate {
-    type Model = AccountTaxGroup;
-}
-/// Values for updating `account.tax.group` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountTaxGroupUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountTaxGroupUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AccountTaxGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountTaxGroupUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountTaxGroupUpdate {
+    fn default() -> Self {
+        AccountTaxGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountTaxGroupValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AccountTaxGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AccountTaxGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -339,186 +243,68 @@ impl AccountTaxGroupUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `advance_tax_payment_account_id` (Tax Advance Account).
-    #[inline]
-    pub fn advance_tax_payment_account_id(
-        mut self,
-        advance_tax_payment_account_id: i64,
-    ) -> Self {
-        self.values
-            .set("advance_tax_payment_account_id", advance_tax_payment_account_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pos_receipt_label` (PoS receipt label).
-    #[inline]
-    pub fn pos_receipt_label(mut self, pos_receipt_label: impl Into<String>) -> Self {
-        self.values.set("pos_receipt_label", pos_receipt_label.into());
-        self
-    }
-    /// Set `preceding_subtotal` (Preceding Subtotal).
-    #[inline]
-    pub fn preceding_subtotal(mut self, preceding_subtotal: impl Into<String>) -> Self {
-        self.values.set("preceding_subtotal", preceding_subtotal.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tax_payable_account_id` (Tax Payable Account).
-    #[inline]
-    pub fn tax_payable_account_id(mut self, tax_payable_account_id: i64) -> Self {
-        self.values.set("tax_payable_account_id", tax_payable_account_id);
-        self
-    }
-    /// Set `tax_receivable_account_id` (Tax Receivable Account).
-    #[inline]
-    pub fn tax_receivable_account_id(mut self, tax_receivable_account_id: i64) -> Self {
-        self.values.set("tax_receivable_account_id", tax_receivable_account_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `advance_tax_payment_account_id` (Tax Advance Account).
+        advance_tax_payment_account_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `pos_receipt_label` (PoS receipt label).
+        pos_receipt_label: into String;
+        /// Set `preceding_subtotal` (Preceding Subtotal).
+        preceding_subtotal: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tax_payable_account_id` (Tax Payable Account).
+        tax_payable_account_id: value i64;
+        /// Set `tax_receivable_account_id` (Tax Receivable Account).
+        tax_receivable_account_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AccountTaxGroupCreate {
+    type Model = self::AccountTaxGroup;
+}
 impl ::runtime::UpdateValues for AccountTaxGroupUpdate {
-    type Model = AccountTaxGroup;
+    type Model = self::AccountTaxGroup;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Tax Advance Account (`advance_tax_payment_account_id`, `many2one`).
-    #[inline]
-    pub const fn advance_tax_payment_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("advance_tax_payment_account_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::AccountTaxGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountTaxGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountTaxGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AccountTaxGroup, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AccountTaxGroup> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// PoS receipt label (`pos_receipt_label`, `char`).
-    #[inline]
-    pub const fn pos_receipt_label() -> ::runtime::odoo::fields::CharField<
-        super::AccountTaxGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("pos_receipt_label")
-    }
-    /// Preceding Subtotal (`preceding_subtotal`, `char`).
-    #[inline]
-    pub const fn preceding_subtotal() -> ::runtime::odoo::fields::CharField<
-        super::AccountTaxGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("preceding_subtotal")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountTaxGroup,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Tax Payable Account (`tax_payable_account_id`, `many2one`).
-    #[inline]
-    pub const fn tax_payable_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_payable_account_id")
-    }
-    /// Tax Receivable Account (`tax_receivable_account_id`, `many2one`).
-    #[inline]
-    pub const fn tax_receivable_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_receivable_account_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountTaxGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountTaxGroup;
+        /// Tax Advance Account (`advance_tax_payment_account_id`, `many2one`).
+        advance_tax_payment_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// PoS receipt label (`pos_receipt_label`, `char`).
+        pos_receipt_label: CharField;
+        /// Preceding Subtotal (`preceding_subtotal`, `char`).
+        preceding_subtotal: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tax Payable Account (`tax_payable_account_id`, `many2one`).
+        tax_payable_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Tax Receivable Account (`tax_receivable_account_id`, `many2one`).
+        tax_receivable_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,13 +19,13 @@ pub struct AccountTaxRepartitionLine {
     /// Account on which to post the tax amount
     ///
     /// `many2one`, to `account.account`.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Company
     ///
     /// The company this distribution line belongs to.
     ///
     /// `many2one`, to `res.company`, readonly, related `tax_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct AccountTaxRepartitionLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -49,7 +49,7 @@ pub struct AccountTaxRepartitionLine {
     /// Factor to apply on the account move lines generated from this distribution line
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::factor())`.
-    pub factor: ::runtime::odoo::wire::Computed<f64>,
+    pub factor: ::runtime::Computed<f64>,
     /// %
     ///
     /// Factor to apply on the account move lines generated from this distribution line, in percents
@@ -77,11 +77,11 @@ pub struct AccountTaxRepartitionLine {
     /// Tax Grids
     ///
     /// `many2many`, to `account.account.tag`, computed.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
+    pub tag_ids: ::runtime::X2Many<super::rel::AccountAccountTag>,
     /// Tax
     ///
     /// `many2one`, to `account.tax`.
-    pub tax_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub tax_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// Tax Closing Entry
     ///
     /// `boolean`, computed.
@@ -93,35 +93,20 @@ pub struct AccountTaxRepartitionLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AccountTaxRepartitionLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AccountTaxRepartitionLine {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "document_type",
-        "factor",
-        "factor_percent",
-        "id",
-        "repartition_type",
-        "sequence",
-        "tag_ids",
-        "tax_id",
-        "use_in_tax_closing",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AccountTaxRepartitionLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AccountTaxRepartitionLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -167,34 +152,24 @@ impl ::runtime::Model for AccountTaxRepartitionLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["factor"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("document_type", "selection")
-            .required()
-            .selection(&["invoice", "refund"]),
-        ::runtime::odoo::verify::FieldSpec::new("factor", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("factor_percent", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("repartition_type", "selection")
-            .required()
-            .selection(&["base", "tax"]),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("account.account.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids_domain", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("use_in_tax_closing", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("document_type", "selection").required().writable(true).selection(&["invoice", "refund"]),
+        ::runtime::FieldSpec::new("factor", "float"),
+        ::runtime::FieldSpec::new("factor_percent", "float").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("repartition_type", "selection").required().writable(true).selection(&["base", "tax"]),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("account.account.tag").writable(true),
+        ::runtime::FieldSpec::new("tag_ids_domain", "binary"),
+        ::runtime::FieldSpec::new("tax_id", "many2one").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("use_in_tax_closing", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -212,12 +187,21 @@ impl ::runtime::odoo::projection::Projection for AccountTaxRepartitionLine {
 impl super::mixins::BaseModel for AccountTaxRepartitionLine {
     type Update = AccountTaxRepartitionLineUpdate;
 }
-/// Values for creating a `account.tax.repartition.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AccountTaxRepartitionLineCreate`]) or updating ([`AccountTaxRepartitionLineUpdate`]) `account.tax.repartition.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct AccountTaxRepartitionLineCreate {
+pub struct AccountTaxRepartitionLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AccountTaxRepartitionLineCreate {
+/// Values for creating a `account.tax.repartition.line` record: the constructor takes the required fields, setters add the rest.
+pub type AccountTaxRepartitionLineCreate = AccountTaxRepartitionLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `account.tax.repartition.line` records: only the fields set here are written.
+pub type AccountTaxRepartitionLineUpdate = AccountTaxRepartitionLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AccountTaxRepartitionLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -225,111 +209,39 @@ impl ::serde::Serialize for AccountTaxRepartitionLineCreate {
 impl AccountTaxRepartitionLineCreate {
     /// Takes the required fields: `document_type`, `factor_percent`, `repartition_type` (readonly, computed and x2many fields are left out).
     pub fn new(
-        document_type: DocumentType,
+        document_type: self::DocumentType,
         factor_percent: f64,
-        repartition_type: RepartitionType,
+        repartition_type: self::RepartitionType,
     ) -> Self {
-        AccountTaxRepartitionLineCreate {
+        AccountTaxRepartitionLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .document_type(document_type)
             .factor_percent(factor_percent)
             .repartition_type(repartition_type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountTaxRepartitionLine,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `document_type` (Related to).
-    #[inline]
-    pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.values.set("document_type", document_type);
-        self
-    }
-    /// Set `factor_percent` (%).
-    #[inline]
-    pub fn factor_percent(mut self, factor_percent: f64) -> Self {
-        self.values.set("factor_percent", factor_percent);
-        self
-    }
-    /// Set `repartition_type` (Based On).
-    #[inline]
-    pub fn repartition_type(mut self, repartition_type: RepartitionType) -> Self {
-        self.values.set("repartition_type", repartition_type);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tag_ids` (Tax Grids).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_id` (Tax).
-    #[inline]
-    pub fn tax_id(mut self, tax_id: i64) -> Self {
-        self.values.set("tax_id", tax_id);
-        self
-    }
-    /// Set `use_in_tax_closing` (Tax Closing Entry).
-    #[inline]
-    pub fn use_in_tax_closing(mut self, use_in_tax_closing: bool) -> Self {
-        self.values.set("use_in_tax_closing", use_in_tax_closing);
-        self
-    }
-}
-impl ::runtime::CreateValues for AccountTaxRepartitionLineCreate {
-    type Model = AccountTaxRepartitionLine;
-}
-/// Values for updating `account.tax.repartition.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AccountTaxRepartitionLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AccountTaxRepartitionLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl AccountTaxRepartitionLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AccountTaxRepartitionLineUpdate {
+        Self::default()
+    }
+}
+impl Default for AccountTaxRepartitionLineUpdate {
+    fn default() -> Self {
+        AccountTaxRepartitionLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AccountTaxRepartitionLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = AccountTaxRepartitionLine,
+            Model = self::AccountTaxRepartitionLine,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -339,274 +251,90 @@ impl AccountTaxRepartitionLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `document_type` (Related to).
-    #[inline]
-    pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.values.set("document_type", document_type);
-        self
-    }
-    /// Set `factor_percent` (%).
-    #[inline]
-    pub fn factor_percent(mut self, factor_percent: f64) -> Self {
-        self.values.set("factor_percent", factor_percent);
-        self
-    }
-    /// Set `repartition_type` (Based On).
-    #[inline]
-    pub fn repartition_type(mut self, repartition_type: RepartitionType) -> Self {
-        self.values.set("repartition_type", repartition_type);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tag_ids` (Tax Grids).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tax_id` (Tax).
-    #[inline]
-    pub fn tax_id(mut self, tax_id: i64) -> Self {
-        self.values.set("tax_id", tax_id);
-        self
-    }
-    /// Set `use_in_tax_closing` (Tax Closing Entry).
-    #[inline]
-    pub fn use_in_tax_closing(mut self, use_in_tax_closing: bool) -> Self {
-        self.values.set("use_in_tax_closing", use_in_tax_closing);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `document_type` (Related to).
+        document_type: value self::DocumentType;
+        /// Set `factor_percent` (%).
+        factor_percent: value f64;
+        /// Set `repartition_type` (Based On).
+        repartition_type: value self::RepartitionType;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tag_ids` (Tax Grids).
+        tag_ids: commands super::rel::AccountAccountTag;
+        /// Set `tax_id` (Tax).
+        tax_id: value i64;
+        /// Set `use_in_tax_closing` (Tax Closing Entry).
+        use_in_tax_closing: value bool;
     }
 }
+impl ::runtime::CreateValues for AccountTaxRepartitionLineCreate {
+    type Model = self::AccountTaxRepartitionLine;
+}
 impl ::runtime::UpdateValues for AccountTaxRepartitionLineUpdate {
-    type Model = AccountTaxRepartitionLine;
+    type Model = self::AccountTaxRepartitionLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountTaxRepartitionLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AccountTaxRepartitionLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Related to (`document_type`, `selection`).
-    #[inline]
-    pub const fn document_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountTaxRepartitionLine,
-        super::DocumentType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("document_type")
-    }
-    /// Factor Ratio (`factor`, `float`).
-    #[inline]
-    pub const fn factor() -> ::runtime::odoo::fields::NumField<
-        super::AccountTaxRepartitionLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("factor")
-    }
-    /// % (`factor_percent`, `float`).
-    #[inline]
-    pub const fn factor_percent() -> ::runtime::odoo::fields::NumField<
-        super::AccountTaxRepartitionLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("factor_percent")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::AccountTaxRepartitionLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Based On (`repartition_type`, `selection`).
-    #[inline]
-    pub const fn repartition_type() -> ::runtime::odoo::fields::SelectionField<
-        super::AccountTaxRepartitionLine,
-        super::RepartitionType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("repartition_type")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::AccountTaxRepartitionLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Tax Grids (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::AccountAccountTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// tag domain (`tag_ids_domain`, `binary`).
-    #[inline]
-    pub const fn tag_ids_domain() -> ::runtime::odoo::fields::BinaryField<
-        super::AccountTaxRepartitionLine,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("tag_ids_domain")
-    }
-    /// Tax (`tax_id`, `many2one`).
-    #[inline]
-    pub const fn tax_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_id")
-    }
-    /// Tax Closing Entry (`use_in_tax_closing`, `boolean`).
-    #[inline]
-    pub const fn use_in_tax_closing() -> ::runtime::odoo::fields::BoolField<
-        super::AccountTaxRepartitionLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_in_tax_closing")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AccountTaxRepartitionLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AccountTaxRepartitionLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AccountTaxRepartitionLine;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Related to (`document_type`, `selection`).
+        document_type: SelectionField<super::DocumentType>;
+        /// Factor Ratio (`factor`, `float`).
+        factor: NumField<f64>;
+        /// % (`factor_percent`, `float`).
+        factor_percent: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Based On (`repartition_type`, `selection`).
+        repartition_type: SelectionField<super::RepartitionType>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tax Grids (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::AccountAccountTag>;
+        /// tag domain (`tag_ids_domain`, `binary`).
+        tag_ids_domain: BinaryField;
+        /// Tax (`tax_id`, `many2one`).
+        tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Tax Closing Entry (`use_in_tax_closing`, `boolean`).
+        use_in_tax_closing: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `document_type` (Related to) on `account.tax.repartition.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentType {
-    /// Invoice (`invoice`)
-    Invoice,
-    /// Refund (`refund`)
-    Refund,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DocumentType {
-    const VALUES: &'static [&'static str] = &["invoice", "refund"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "invoice" => DocumentType::Invoice,
-            "refund" => DocumentType::Refund,
-            other => DocumentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DocumentType::Invoice => "invoice",
-            DocumentType::Refund => "refund",
-            DocumentType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `document_type` (Related to) on `account.tax.repartition.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DocumentType {
+        /// Invoice (`invoice`)
+        Invoice = "invoice",
+        /// Refund (`refund`)
+        Refund = "refund",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DocumentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DocumentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `repartition_type` (Based On) on `account.tax.repartition.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RepartitionType {
-    /// Base (`base`)
-    Base,
-    /// of tax (`tax`)
-    Tax,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RepartitionType {
-    const VALUES: &'static [&'static str] = &["base", "tax"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "base" => RepartitionType::Base,
-            "tax" => RepartitionType::Tax,
-            other => RepartitionType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RepartitionType::Base => "base",
-            RepartitionType::Tax => "tax",
-            RepartitionType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepartitionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RepartitionType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `repartition_type` (Based On) on `account.tax.repartition.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RepartitionType {
+        /// Base (`base`)
+        Base = "base",
+        /// of tax (`tax`)
+        Tax = "tax",
     }
 }

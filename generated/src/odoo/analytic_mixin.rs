@@ -17,28 +17,28 @@ pub struct AnalyticMixin {
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::Computed<i64>,
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AnalyticMixin {
+impl ::runtime::__private::FromRecord for AnalyticMixin {
     const FIELDS: &'static [&'static str] = &[
         "analytic_distribution",
         "analytic_precision",
         "distribution_analytic_account_ids",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AnalyticMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -51,13 +51,17 @@ impl ::runtime::odoo::wire::FromRecord for AnalyticMixin {
         Ok(record)
     }
 }
-/// Values for creating a `analytic.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AnalyticMixinCreate`]) or updating ([`AnalyticMixinUpdate`]) `analytic.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AnalyticMixinCreate {
+pub struct AnalyticMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AnalyticMixinCreate {
+/// Values for creating a `analytic.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type AnalyticMixinCreate = AnalyticMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `analytic.mixin` records: only the fields set here are written.
+pub type AnalyticMixinUpdate = AnalyticMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AnalyticMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -65,60 +69,36 @@ impl ::serde::Serialize for AnalyticMixinCreate {
 impl AnalyticMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AnalyticMixinCreate {
+        Self::default()
+    }
+}
+impl Default for AnalyticMixinCreate {
+    fn default() -> Self {
+        AnalyticMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AnalyticMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-}
-/// Values for updating `analytic.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AnalyticMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AnalyticMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AnalyticMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AnalyticMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for AnalyticMixinUpdate {
+    fn default() -> Self {
+        AnalyticMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AnalyticMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AnalyticMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AnalyticMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -127,45 +107,22 @@ impl AnalyticMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
+    ::runtime::__private::setters! {
+        /// Set `analytic_distribution` (Analytic Distribution).
+        analytic_distribution: value ::serde_json::Value;
+        /// Set `analytic_precision` (Analytic Precision).
+        analytic_precision: value i64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Analytic Distribution (`analytic_distribution`, `json`).
-    #[inline]
-    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
-        super::AnalyticMixin,
-    > {
-        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
-    }
-    /// Analytic Precision (`analytic_precision`, `integer`).
-    #[inline]
-    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
-        super::AnalyticMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("analytic_precision")
-    }
-    /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
-    #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::AnalyticMixin,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
+    ::runtime::__private::field_handles! {
+        super::AnalyticMixin;
+        /// Analytic Distribution (`analytic_distribution`, `json`).
+        analytic_distribution: AnyField;
+        /// Analytic Precision (`analytic_precision`, `integer`).
+        analytic_precision: NumField<i64>;
+        /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
+        distribution_analytic_account_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
     }
 }

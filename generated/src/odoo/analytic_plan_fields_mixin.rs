@@ -13,26 +13,24 @@ pub struct AnalyticPlanFieldsMixin {
     /// Project Account
     ///
     /// `many2one`, to `account.analytic.account`.
-    pub account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
-    >,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
     /// Analytic Account
     ///
     /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
-    pub auto_account_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>>,
+    pub auto_account_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
 }
 impl<'de> ::serde::Deserialize<'de> for AnalyticPlanFieldsMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AnalyticPlanFieldsMixin {
+impl ::runtime::__private::FromRecord for AnalyticPlanFieldsMixin {
     const FIELDS: &'static [&'static str] = &["account_id", "auto_account_id"];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AnalyticPlanFieldsMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -44,13 +42,21 @@ impl ::runtime::odoo::wire::FromRecord for AnalyticPlanFieldsMixin {
         Ok(record)
     }
 }
-/// Values for creating a `analytic.plan.fields.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AnalyticPlanFieldsMixinCreate`]) or updating ([`AnalyticPlanFieldsMixinUpdate`]) `analytic.plan.fields.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AnalyticPlanFieldsMixinCreate {
+pub struct AnalyticPlanFieldsMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AnalyticPlanFieldsMixinCreate {
+/// Values for creating a `analytic.plan.fields.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type AnalyticPlanFieldsMixinCreate = AnalyticPlanFieldsMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `analytic.plan.fields.mixin` records: only the fields set here are written.
+pub type AnalyticPlanFieldsMixinUpdate = AnalyticPlanFieldsMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for AnalyticPlanFieldsMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -58,57 +64,38 @@ impl ::serde::Serialize for AnalyticPlanFieldsMixinCreate {
 impl AnalyticPlanFieldsMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AnalyticPlanFieldsMixinCreate {
+        Self::default()
+    }
+}
+impl Default for AnalyticPlanFieldsMixinCreate {
+    fn default() -> Self {
+        AnalyticPlanFieldsMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AnalyticPlanFieldsMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Project Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `auto_account_id` (Analytic Account).
-    #[inline]
-    pub fn auto_account_id(mut self, auto_account_id: i64) -> Self {
-        self.values.set("auto_account_id", auto_account_id);
-        self
-    }
-}
-/// Values for updating `analytic.plan.fields.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AnalyticPlanFieldsMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AnalyticPlanFieldsMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AnalyticPlanFieldsMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AnalyticPlanFieldsMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for AnalyticPlanFieldsMixinUpdate {
+    fn default() -> Self {
+        AnalyticPlanFieldsMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AnalyticPlanFieldsMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AnalyticPlanFieldsMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::AnalyticPlanFieldsMixin,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -117,35 +104,20 @@ impl AnalyticPlanFieldsMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Project Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `auto_account_id` (Analytic Account).
-    #[inline]
-    pub fn auto_account_id(mut self, auto_account_id: i64) -> Self {
-        self.values.set("auto_account_id", auto_account_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Project Account).
+        account_id: value i64;
+        /// Set `auto_account_id` (Analytic Account).
+        auto_account_id: value i64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Project Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AnalyticPlanFieldsMixin,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Analytic Account (`auto_account_id`, `many2one`).
-    #[inline]
-    pub const fn auto_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AnalyticPlanFieldsMixin,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("auto_account_id")
+    ::runtime::__private::field_handles! {
+        super::AnalyticPlanFieldsMixin;
+        /// Project Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
+        /// Analytic Account (`auto_account_id`, `many2one`).
+        auto_account_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
     }
 }

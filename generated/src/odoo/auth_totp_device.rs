@@ -39,26 +39,18 @@ pub struct AuthTotpDevice {
     /// User
     ///
     /// `many2one`, to `res.users`, required, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AuthTotpDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AuthTotpDevice {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "display_name",
-        "expiration_date",
-        "id",
-        "name",
-        "scope",
-        "user_id",
-    ];
+impl ::runtime::__private::FromRecord for AuthTotpDevice {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AuthTotpDevice::default();
         while let Some(i) = r.next()? {
             match i {
@@ -86,16 +78,14 @@ impl ::runtime::Model for AuthTotpDevice {
         "scope",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("expiration_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("scope", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("expiration_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("scope", "char").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -129,13 +119,17 @@ impl AuthTotpDevice {
 impl super::mixins::BaseModel for AuthTotpDevice {
     type Update = AuthTotpDeviceUpdate;
 }
-/// Values for creating a `auth_totp.device` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AuthTotpDeviceCreate`]) or updating ([`AuthTotpDeviceUpdate`]) `auth_totp.device` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AuthTotpDeviceCreate {
+pub struct AuthTotpDeviceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AuthTotpDeviceCreate {
+/// Values for creating a `auth_totp.device` record: the constructor takes the required fields, setters add the rest.
+pub type AuthTotpDeviceCreate = AuthTotpDeviceValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `auth_totp.device` records: only the fields set here are written.
+pub type AuthTotpDeviceUpdate = AuthTotpDeviceValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AuthTotpDeviceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -143,75 +137,36 @@ impl ::serde::Serialize for AuthTotpDeviceCreate {
 impl AuthTotpDeviceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AuthTotpDeviceCreate {
+        Self::default()
+    }
+}
+impl Default for AuthTotpDeviceCreate {
+    fn default() -> Self {
+        AuthTotpDeviceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AuthTotpDevice>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `expiration_date` (Expiration Date).
-    #[inline]
-    pub fn expiration_date(
-        mut self,
-        expiration_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `scope` (Scope).
-    #[inline]
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.values.set("scope", scope.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AuthTotpDeviceCreate {
-    type Model = AuthTotpDevice;
-}
-/// Values for updating `auth_totp.device` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AuthTotpDeviceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AuthTotpDeviceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AuthTotpDeviceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AuthTotpDeviceUpdate {
+        Self::default()
+    }
+}
+impl Default for AuthTotpDeviceUpdate {
+    fn default() -> Self {
+        AuthTotpDeviceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AuthTotpDeviceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AuthTotpDevice>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AuthTotpDevice>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,83 +175,40 @@ impl AuthTotpDeviceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `expiration_date` (Expiration Date).
-    #[inline]
-    pub fn expiration_date(
-        mut self,
-        expiration_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `scope` (Scope).
-    #[inline]
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.values.set("scope", scope.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `expiration_date` (Expiration Date).
+        expiration_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `scope` (Scope).
+        scope: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AuthTotpDeviceCreate {
+    type Model = self::AuthTotpDevice;
+}
 impl ::runtime::UpdateValues for AuthTotpDeviceUpdate {
-    type Model = AuthTotpDevice;
+    type Model = self::AuthTotpDevice;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Creation Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AuthTotpDevice,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AuthTotpDevice,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Expiration Date (`expiration_date`, `datetime`).
-    #[inline]
-    pub const fn expiration_date() -> ::runtime::odoo::fields::DateField<
-        super::AuthTotpDevice,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("expiration_date")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AuthTotpDevice, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::AuthTotpDevice> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Scope (`scope`, `char`).
-    #[inline]
-    pub const fn scope() -> ::runtime::odoo::fields::CharField<super::AuthTotpDevice> {
-        ::runtime::odoo::fields::CharField::new("scope")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AuthTotpDevice,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
+    ::runtime::__private::field_handles! {
+        super::AuthTotpDevice;
+        /// Creation Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Expiration Date (`expiration_date`, `datetime`).
+        expiration_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Scope (`scope`, `char`).
+        scope: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -27,7 +27,7 @@ pub struct AuthTotpWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,7 +47,7 @@ pub struct AuthTotpWizard {
     /// User
     ///
     /// `many2one`, to `res.users`, required, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,29 +55,18 @@ pub struct AuthTotpWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for AuthTotpWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AuthTotpWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "secret",
-        "url",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for AuthTotpWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = AuthTotpWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,22 +100,18 @@ impl ::runtime::Model for AuthTotpWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("qrcode", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("secret", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("code", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("qrcode", "binary"),
+        ::runtime::FieldSpec::new("secret", "char").required().writable(true),
+        ::runtime::FieldSpec::new("url", "char"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -162,13 +147,17 @@ impl AuthTotpWizard {
 impl super::mixins::BaseModel for AuthTotpWizard {
     type Update = AuthTotpWizardUpdate;
 }
-/// Values for creating a `auth_totp.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AuthTotpWizardCreate`]) or updating ([`AuthTotpWizardUpdate`]) `auth_totp.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AuthTotpWizardCreate {
+pub struct AuthTotpWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AuthTotpWizardCreate {
+/// Values for creating a `auth_totp.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type AuthTotpWizardCreate = AuthTotpWizardValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `auth_totp.wizard` records: only the fields set here are written.
+pub type AuthTotpWizardUpdate = AuthTotpWizardValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AuthTotpWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -176,66 +165,36 @@ impl ::serde::Serialize for AuthTotpWizardCreate {
 impl AuthTotpWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AuthTotpWizardCreate {
+        Self::default()
+    }
+}
+impl Default for AuthTotpWizardCreate {
+    fn default() -> Self {
+        AuthTotpWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AuthTotpWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `code` (Verification Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `secret` (Secret).
-    #[inline]
-    pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.values.set("secret", secret.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for AuthTotpWizardCreate {
-    type Model = AuthTotpWizard;
-}
-/// Values for updating `auth_totp.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AuthTotpWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AuthTotpWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AuthTotpWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AuthTotpWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for AuthTotpWizardUpdate {
+    fn default() -> Self {
+        AuthTotpWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AuthTotpWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AuthTotpWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AuthTotpWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -244,102 +203,46 @@ impl AuthTotpWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `code` (Verification Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `secret` (Secret).
-    #[inline]
-    pub fn secret(mut self, secret: impl Into<String>) -> Self {
-        self.values.set("secret", secret.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `code` (Verification Code).
+        code: into String;
+        /// Set `secret` (Secret).
+        secret: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for AuthTotpWizardCreate {
+    type Model = self::AuthTotpWizard;
+}
 impl ::runtime::UpdateValues for AuthTotpWizardUpdate {
-    type Model = AuthTotpWizard;
+    type Model = self::AuthTotpWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Verification Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::AuthTotpWizard> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::AuthTotpWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AuthTotpWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::AuthTotpWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::AuthTotpWizard, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Qrcode (`qrcode`, `binary`).
-    #[inline]
-    pub const fn qrcode() -> ::runtime::odoo::fields::BinaryField<
-        super::AuthTotpWizard,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("qrcode")
-    }
-    /// Secret (`secret`, `char`).
-    #[inline]
-    pub const fn secret() -> ::runtime::odoo::fields::CharField<super::AuthTotpWizard> {
-        ::runtime::odoo::fields::CharField::new("secret")
-    }
-    /// Url (`url`, `char`).
-    #[inline]
-    pub const fn url() -> ::runtime::odoo::fields::CharField<super::AuthTotpWizard> {
-        ::runtime::odoo::fields::CharField::new("url")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::AuthTotpWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::AuthTotpWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::AuthTotpWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::AuthTotpWizard;
+        /// Verification Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Qrcode (`qrcode`, `binary`).
+        qrcode: BinaryField;
+        /// Secret (`secret`, `char`).
+        secret: CharField;
+        /// Url (`url`, `char`).
+        url: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

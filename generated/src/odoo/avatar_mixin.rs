@@ -14,25 +14,29 @@
 pub struct AvatarMixin {}
 impl<'de> ::serde::Deserialize<'de> for AvatarMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for AvatarMixin {
+impl ::runtime::__private::FromRecord for AvatarMixin {
     const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         while r.next()?.is_some() {}
         Ok(AvatarMixin::default())
     }
 }
-/// Values for creating a `avatar.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`AvatarMixinCreate`]) or updating ([`AvatarMixinUpdate`]) `avatar.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AvatarMixinCreate {
+pub struct AvatarMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for AvatarMixinCreate {
+/// Values for creating a `avatar.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type AvatarMixinCreate = AvatarMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `avatar.mixin` records: only the fields set here are written.
+pub type AvatarMixinUpdate = AvatarMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for AvatarMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -40,54 +44,36 @@ impl ::serde::Serialize for AvatarMixinCreate {
 impl AvatarMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        AvatarMixinCreate {
+        Self::default()
+    }
+}
+impl Default for AvatarMixinCreate {
+    fn default() -> Self {
+        AvatarMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AvatarMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-}
-/// Values for updating `avatar.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct AvatarMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for AvatarMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl AvatarMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        AvatarMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for AvatarMixinUpdate {
+    fn default() -> Self {
+        AvatarMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> AvatarMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = AvatarMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::AvatarMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -96,86 +82,34 @@ impl AvatarMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::odoo::wire::Binary;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Avatar 1024 (`avatar_1024`, `binary`).
-    #[inline]
-    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar (`avatar_1920`, `binary`).
-    #[inline]
-    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
-    }
-    /// Avatar 256 (`avatar_256`, `binary`).
-    #[inline]
-    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_256")
-    }
-    /// Avatar 512 (`avatar_512`, `binary`).
-    #[inline]
-    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_512")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<
-        super::AvatarMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_512")
+    ::runtime::__private::field_handles! {
+        super::AvatarMixin;
+        /// Avatar 1024 (`avatar_1024`, `binary`).
+        avatar_1024: BinaryField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar (`avatar_1920`, `binary`).
+        avatar_1920: BinaryField;
+        /// Avatar 256 (`avatar_256`, `binary`).
+        avatar_256: BinaryField;
+        /// Avatar 512 (`avatar_512`, `binary`).
+        avatar_512: BinaryField;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
     }
 }

@@ -19,7 +19,7 @@ pub struct BarcodeNomenclature {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,7 +51,7 @@ pub struct BarcodeNomenclature {
     /// The list of barcode rules
     ///
     /// `one2many`, to `barcode.rule` (inverse `barcode_nomenclature_id`).
-    pub rule_ids: ::runtime::odoo::wire::X2Many<super::rel::BarcodeRule>,
+    pub rule_ids: ::runtime::X2Many<super::rel::BarcodeRule>,
     /// UPC/EAN Conversion
     ///
     /// UPC Codes can be converted to EAN by prefixing them with a zero. This setting determines if a UPC/EAN barcode should be automatically converted in one way or another when trying to match a rule with the other encoding.
@@ -67,30 +67,18 @@ pub struct BarcodeNomenclature {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BarcodeNomenclature {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BarcodeNomenclature {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "gs1_separator_fnc1",
-        "id",
-        "is_gs1_nomenclature",
-        "name",
-        "rule_ids",
-        "upc_ean_conv",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BarcodeNomenclature {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BarcodeNomenclature::default();
         while let Some(i) = r.next()? {
             match i {
@@ -126,23 +114,18 @@ impl ::runtime::Model for BarcodeNomenclature {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("gs1_separator_fnc1", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_gs1_nomenclature", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("rule_ids", "one2many")
-            .relation("barcode.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("upc_ean_conv", "selection")
-            .required()
-            .selection(&["none", "ean2upc", "upc2ean", "always"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("gs1_separator_fnc1", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_gs1_nomenclature", "boolean").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("rule_ids", "one2many").relation("barcode.rule").writable(true),
+        ::runtime::FieldSpec::new("upc_ean_conv", "selection").required().writable(true).selection(&["none", "ean2upc", "upc2ean", "always"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -358,98 +341,57 @@ impl BarcodeNomenclature {
 impl super::mixins::BaseModel for BarcodeNomenclature {
     type Update = BarcodeNomenclatureUpdate;
 }
-/// Values for creating a `barcode.nomenclature` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BarcodeNomenclatureCreate`]) or updating ([`BarcodeNomenclatureUpdate`]) `barcode.nomenclature` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct BarcodeNomenclatureCreate {
+pub struct BarcodeNomenclatureValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BarcodeNomenclatureCreate {
+/// Values for creating a `barcode.nomenclature` record: the constructor takes the required fields, setters add the rest.
+pub type BarcodeNomenclatureCreate = BarcodeNomenclatureValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `barcode.nomenclature` records: only the fields set here are written.
+pub type BarcodeNomenclatureUpdate = BarcodeNomenclatureValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BarcodeNomenclatureValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BarcodeNomenclatureCreate {
     /// Takes the required fields: `name`, `upc_ean_conv` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, upc_ean_conv: UpcEanConv) -> Self {
-        BarcodeNomenclatureCreate {
+    pub fn new(name: impl Into<String>, upc_ean_conv: self::UpcEanConv) -> Self {
+        BarcodeNomenclatureValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .upc_ean_conv(upc_ean_conv)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BarcodeNomenclature>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `gs1_separator_fnc1` (FNC1 Separator).
-    #[inline]
-    pub fn gs1_separator_fnc1(mut self, gs1_separator_fnc1: impl Into<String>) -> Self {
-        self.values.set("gs1_separator_fnc1", gs1_separator_fnc1.into());
-        self
-    }
-    /// Set `is_gs1_nomenclature` (Is GS1 Nomenclature).
-    #[inline]
-    pub fn is_gs1_nomenclature(mut self, is_gs1_nomenclature: bool) -> Self {
-        self.values.set("is_gs1_nomenclature", is_gs1_nomenclature);
-        self
-    }
-    /// Set `name` (Barcode Nomenclature).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rule_ids` (Rules).
-    #[inline]
-    pub fn rule_ids(
-        mut self,
-        rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::BarcodeRule>,
-        >,
-    ) -> Self {
-        self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `upc_ean_conv` (UPC/EAN Conversion).
-    #[inline]
-    pub fn upc_ean_conv(mut self, upc_ean_conv: UpcEanConv) -> Self {
-        self.values.set("upc_ean_conv", upc_ean_conv);
-        self
-    }
-}
-impl ::runtime::CreateValues for BarcodeNomenclatureCreate {
-    type Model = BarcodeNomenclature;
-}
-/// Values for updating `barcode.nomenclature` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BarcodeNomenclatureUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BarcodeNomenclatureUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BarcodeNomenclatureUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BarcodeNomenclatureUpdate {
+        Self::default()
+    }
+}
+impl Default for BarcodeNomenclatureUpdate {
+    fn default() -> Self {
+        BarcodeNomenclatureValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BarcodeNomenclatureValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BarcodeNomenclature>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::BarcodeNomenclature,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -458,176 +400,65 @@ impl BarcodeNomenclatureUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `gs1_separator_fnc1` (FNC1 Separator).
-    #[inline]
-    pub fn gs1_separator_fnc1(mut self, gs1_separator_fnc1: impl Into<String>) -> Self {
-        self.values.set("gs1_separator_fnc1", gs1_separator_fnc1.into());
-        self
-    }
-    /// Set `is_gs1_nomenclature` (Is GS1 Nomenclature).
-    #[inline]
-    pub fn is_gs1_nomenclature(mut self, is_gs1_nomenclature: bool) -> Self {
-        self.values.set("is_gs1_nomenclature", is_gs1_nomenclature);
-        self
-    }
-    /// Set `name` (Barcode Nomenclature).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rule_ids` (Rules).
-    #[inline]
-    pub fn rule_ids(
-        mut self,
-        rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::BarcodeRule>,
-        >,
-    ) -> Self {
-        self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `upc_ean_conv` (UPC/EAN Conversion).
-    #[inline]
-    pub fn upc_ean_conv(mut self, upc_ean_conv: UpcEanConv) -> Self {
-        self.values.set("upc_ean_conv", upc_ean_conv);
-        self
+    ::runtime::__private::setters! {
+        /// Set `gs1_separator_fnc1` (FNC1 Separator).
+        gs1_separator_fnc1: into String;
+        /// Set `is_gs1_nomenclature` (Is GS1 Nomenclature).
+        is_gs1_nomenclature: value bool;
+        /// Set `name` (Barcode Nomenclature).
+        name: into String;
+        /// Set `rule_ids` (Rules).
+        rule_ids: commands super::rel::BarcodeRule;
+        /// Set `upc_ean_conv` (UPC/EAN Conversion).
+        upc_ean_conv: value self::UpcEanConv;
     }
 }
+impl ::runtime::CreateValues for BarcodeNomenclatureCreate {
+    type Model = self::BarcodeNomenclature;
+}
 impl ::runtime::UpdateValues for BarcodeNomenclatureUpdate {
-    type Model = BarcodeNomenclature;
+    type Model = self::BarcodeNomenclature;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BarcodeNomenclature,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BarcodeNomenclature,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BarcodeNomenclature,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// FNC1 Separator (`gs1_separator_fnc1`, `char`).
-    #[inline]
-    pub const fn gs1_separator_fnc1() -> ::runtime::odoo::fields::CharField<
-        super::BarcodeNomenclature,
-    > {
-        ::runtime::odoo::fields::CharField::new("gs1_separator_fnc1")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BarcodeNomenclature,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is GS1 Nomenclature (`is_gs1_nomenclature`, `boolean`).
-    #[inline]
-    pub const fn is_gs1_nomenclature() -> ::runtime::odoo::fields::BoolField<
-        super::BarcodeNomenclature,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_gs1_nomenclature")
-    }
-    /// Barcode Nomenclature (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::BarcodeNomenclature,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Rules (`rule_ids`, `one2many`).
-    #[inline]
-    pub const fn rule_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::BarcodeNomenclature,
-        super::super::rel::BarcodeRule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rule_ids")
-    }
-    /// UPC/EAN Conversion (`upc_ean_conv`, `selection`).
-    #[inline]
-    pub const fn upc_ean_conv() -> ::runtime::odoo::fields::SelectionField<
-        super::BarcodeNomenclature,
-        super::UpcEanConv,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("upc_ean_conv")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BarcodeNomenclature,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BarcodeNomenclature,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BarcodeNomenclature;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// FNC1 Separator (`gs1_separator_fnc1`, `char`).
+        gs1_separator_fnc1: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is GS1 Nomenclature (`is_gs1_nomenclature`, `boolean`).
+        is_gs1_nomenclature: BoolField;
+        /// Barcode Nomenclature (`name`, `char`).
+        name: CharField;
+        /// Rules (`rule_ids`, `one2many`).
+        rule_ids: X2ManyField<super::super::rel::BarcodeRule>;
+        /// UPC/EAN Conversion (`upc_ean_conv`, `selection`).
+        upc_ean_conv: SelectionField<super::UpcEanConv>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `upc_ean_conv` (UPC/EAN Conversion) on `barcode.nomenclature`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpcEanConv {
-    /// Never (`none`)
-    None,
-    /// EAN-13 to UPC-A (`ean2upc`)
-    Ean2upc,
-    /// UPC-A to EAN-13 (`upc2ean`)
-    Upc2ean,
-    /// Always (`always`)
-    Always,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for UpcEanConv {
-    const VALUES: &'static [&'static str] = &["none", "ean2upc", "upc2ean", "always"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => UpcEanConv::None,
-            "ean2upc" => UpcEanConv::Ean2upc,
-            "upc2ean" => UpcEanConv::Upc2ean,
-            "always" => UpcEanConv::Always,
-            other => UpcEanConv::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            UpcEanConv::None => "none",
-            UpcEanConv::Ean2upc => "ean2upc",
-            UpcEanConv::Upc2ean => "upc2ean",
-            UpcEanConv::Always => "always",
-            UpcEanConv::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpcEanConv {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for UpcEanConv {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `upc_ean_conv` (UPC/EAN Conversion) on `barcode.nomenclature`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum UpcEanConv {
+        /// Never (`none`)
+        None = "none",
+        /// EAN-13 to UPC-A (`ean2upc`)
+        Ean2upc = "ean2upc",
+        /// UPC-A to EAN-13 (`upc2ean`)
+        Upc2ean = "upc2ean",
+        /// Always (`always`)
+        Always = "always",
     }
 }

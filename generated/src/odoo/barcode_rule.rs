@@ -21,12 +21,12 @@ pub struct BarcodeRule {
     /// Associated Uom
     ///
     /// `many2one`, to `uom.uom`.
-    pub associated_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub associated_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Barcode Nomenclature
     ///
     /// `many2one`, to `barcode.nomenclature`.
     pub barcode_nomenclature_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::BarcodeNomenclature>,
+        ::runtime::Many2One<super::rel::BarcodeNomenclature>,
     >,
     /// Created on
     ///
@@ -35,7 +35,7 @@ pub struct BarcodeRule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -103,36 +103,18 @@ pub struct BarcodeRule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BarcodeRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BarcodeRule {
-    const FIELDS: &'static [&'static str] = &[
-        "alias",
-        "associated_uom_id",
-        "barcode_nomenclature_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "encoding",
-        "gs1_content_type",
-        "gs1_decimal_usage",
-        "id",
-        "is_gs1_nomenclature",
-        "name",
-        "pattern",
-        "sequence",
-        "type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BarcodeRule {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BarcodeRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -180,48 +162,24 @@ impl ::runtime::Model for BarcodeRule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("alias", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("associated_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("barcode_nomenclature_id", "many2one")
-            .relation("barcode.nomenclature"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("encoding", "selection")
-            .required()
-            .selection(&["any", "ean13", "ean8", "upca", "gs1-128"]),
-        ::runtime::odoo::verify::FieldSpec::new("gs1_content_type", "selection")
-            .selection(&["date", "measure", "identifier", "alpha"]),
-        ::runtime::odoo::verify::FieldSpec::new("gs1_decimal_usage", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_gs1_nomenclature", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("pattern", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .required()
-            .selection(
-                &[
-                    "alias",
-                    "product",
-                    "quantity",
-                    "weight",
-                    "location",
-                    "location_dest",
-                    "lot",
-                    "package",
-                    "use_date",
-                    "expiration_date",
-                    "package_type",
-                    "pack_date",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("alias", "char").required().writable(true),
+        ::runtime::FieldSpec::new("associated_uom_id", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("barcode_nomenclature_id", "many2one").relation("barcode.nomenclature").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("encoding", "selection").required().writable(true).selection(&["any", "ean13", "ean8", "upca", "gs1-128"]),
+        ::runtime::FieldSpec::new("gs1_content_type", "selection").writable(true).selection(&["date", "measure", "identifier", "alpha"]),
+        ::runtime::FieldSpec::new("gs1_decimal_usage", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_gs1_nomenclature", "boolean"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("pattern", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("type", "selection").required().writable(true).selection(&["alias", "product", "quantity", "weight", "location", "location_dest", "lot", "package", "use_date", "expiration_date", "package_type", "pack_date"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -238,12 +196,17 @@ impl ::runtime::odoo::projection::Projection for BarcodeRule {
 impl super::mixins::BaseModel for BarcodeRule {
     type Update = BarcodeRuleUpdate;
 }
-/// Values for creating a `barcode.rule` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BarcodeRuleCreate`]) or updating ([`BarcodeRuleUpdate`]) `barcode.rule` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct BarcodeRuleCreate {
+pub struct BarcodeRuleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BarcodeRuleCreate {
+/// Values for creating a `barcode.rule` record: the constructor takes the required fields, setters add the rest.
+pub type BarcodeRuleCreate = BarcodeRuleValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `barcode.rule` records: only the fields set here are written.
+pub type BarcodeRuleUpdate = BarcodeRuleValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for BarcodeRuleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -252,13 +215,14 @@ impl BarcodeRuleCreate {
     /// Takes the required fields: `alias`, `encoding`, `name`, `pattern`, `type` (readonly, computed and x2many fields are left out).
     pub fn new(
         alias: impl Into<String>,
-        encoding: Encoding,
+        encoding: self::Encoding,
         name: impl Into<String>,
         pattern: impl Into<String>,
-        r#type: Type,
+        r#type: self::Type,
     ) -> Self {
-        BarcodeRuleCreate {
+        BarcodeRuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .alias(alias)
             .encoding(encoding)
@@ -266,104 +230,26 @@ impl BarcodeRuleCreate {
             .pattern(pattern)
             .r#type(r#type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BarcodeRule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `alias` (Alias).
-    #[inline]
-    pub fn alias(mut self, alias: impl Into<String>) -> Self {
-        self.values.set("alias", alias.into());
-        self
-    }
-    /// Set `associated_uom_id` (Associated Uom).
-    #[inline]
-    pub fn associated_uom_id(mut self, associated_uom_id: i64) -> Self {
-        self.values.set("associated_uom_id", associated_uom_id);
-        self
-    }
-    /// Set `barcode_nomenclature_id` (Barcode Nomenclature).
-    #[inline]
-    pub fn barcode_nomenclature_id(mut self, barcode_nomenclature_id: i64) -> Self {
-        self.values.set("barcode_nomenclature_id", barcode_nomenclature_id);
-        self
-    }
-    /// Set `encoding` (Encoding).
-    #[inline]
-    pub fn encoding(mut self, encoding: Encoding) -> Self {
-        self.values.set("encoding", encoding);
-        self
-    }
-    /// Set `gs1_content_type` (GS1 Content Type).
-    #[inline]
-    pub fn gs1_content_type(mut self, gs1_content_type: Gs1ContentType) -> Self {
-        self.values.set("gs1_content_type", gs1_content_type);
-        self
-    }
-    /// Set `gs1_decimal_usage` (Decimal).
-    #[inline]
-    pub fn gs1_decimal_usage(mut self, gs1_decimal_usage: bool) -> Self {
-        self.values.set("gs1_decimal_usage", gs1_decimal_usage);
-        self
-    }
-    /// Set `name` (Rule Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pattern` (Barcode Pattern).
-    #[inline]
-    pub fn pattern(mut self, pattern: impl Into<String>) -> Self {
-        self.values.set("pattern", pattern.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-}
-impl ::runtime::CreateValues for BarcodeRuleCreate {
-    type Model = BarcodeRule;
-}
-/// Values for updating `barcode.rule` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BarcodeRuleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BarcodeRuleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl BarcodeRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BarcodeRuleUpdate {
+        Self::default()
+    }
+}
+impl Default for BarcodeRuleUpdate {
+    fn default() -> Self {
+        BarcodeRuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BarcodeRuleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BarcodeRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BarcodeRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -372,381 +258,135 @@ impl BarcodeRuleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `alias` (Alias).
-    #[inline]
-    pub fn alias(mut self, alias: impl Into<String>) -> Self {
-        self.values.set("alias", alias.into());
-        self
-    }
-    /// Set `associated_uom_id` (Associated Uom).
-    #[inline]
-    pub fn associated_uom_id(mut self, associated_uom_id: i64) -> Self {
-        self.values.set("associated_uom_id", associated_uom_id);
-        self
-    }
-    /// Set `barcode_nomenclature_id` (Barcode Nomenclature).
-    #[inline]
-    pub fn barcode_nomenclature_id(mut self, barcode_nomenclature_id: i64) -> Self {
-        self.values.set("barcode_nomenclature_id", barcode_nomenclature_id);
-        self
-    }
-    /// Set `encoding` (Encoding).
-    #[inline]
-    pub fn encoding(mut self, encoding: Encoding) -> Self {
-        self.values.set("encoding", encoding);
-        self
-    }
-    /// Set `gs1_content_type` (GS1 Content Type).
-    #[inline]
-    pub fn gs1_content_type(mut self, gs1_content_type: Gs1ContentType) -> Self {
-        self.values.set("gs1_content_type", gs1_content_type);
-        self
-    }
-    /// Set `gs1_decimal_usage` (Decimal).
-    #[inline]
-    pub fn gs1_decimal_usage(mut self, gs1_decimal_usage: bool) -> Self {
-        self.values.set("gs1_decimal_usage", gs1_decimal_usage);
-        self
-    }
-    /// Set `name` (Rule Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pattern` (Barcode Pattern).
-    #[inline]
-    pub fn pattern(mut self, pattern: impl Into<String>) -> Self {
-        self.values.set("pattern", pattern.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
+    ::runtime::__private::setters! {
+        /// Set `alias` (Alias).
+        alias: into String;
+        /// Set `associated_uom_id` (Associated Uom).
+        associated_uom_id: value i64;
+        /// Set `barcode_nomenclature_id` (Barcode Nomenclature).
+        barcode_nomenclature_id: value i64;
+        /// Set `encoding` (Encoding).
+        encoding: value self::Encoding;
+        /// Set `gs1_content_type` (GS1 Content Type).
+        gs1_content_type: value self::Gs1ContentType;
+        /// Set `gs1_decimal_usage` (Decimal).
+        gs1_decimal_usage: value bool;
+        /// Set `name` (Rule Name).
+        name: into String;
+        /// Set `pattern` (Barcode Pattern).
+        pattern: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `type` (Type).
+        r#type = "type": value self::Type;
     }
 }
+impl ::runtime::CreateValues for BarcodeRuleCreate {
+    type Model = self::BarcodeRule;
+}
 impl ::runtime::UpdateValues for BarcodeRuleUpdate {
-    type Model = BarcodeRule;
+    type Model = self::BarcodeRule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Alias (`alias`, `char`).
-    #[inline]
-    pub const fn alias() -> ::runtime::odoo::fields::CharField<super::BarcodeRule> {
-        ::runtime::odoo::fields::CharField::new("alias")
-    }
-    /// Associated Uom (`associated_uom_id`, `many2one`).
-    #[inline]
-    pub const fn associated_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BarcodeRule,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("associated_uom_id")
-    }
-    /// Barcode Nomenclature (`barcode_nomenclature_id`, `many2one`).
-    #[inline]
-    pub const fn barcode_nomenclature_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BarcodeRule,
-        super::super::rel::BarcodeNomenclature,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("barcode_nomenclature_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BarcodeRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BarcodeRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BarcodeRule,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Encoding (`encoding`, `selection`).
-    #[inline]
-    pub const fn encoding() -> ::runtime::odoo::fields::SelectionField<
-        super::BarcodeRule,
-        super::Encoding,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("encoding")
-    }
-    /// GS1 Content Type (`gs1_content_type`, `selection`).
-    #[inline]
-    pub const fn gs1_content_type() -> ::runtime::odoo::fields::SelectionField<
-        super::BarcodeRule,
-        super::Gs1ContentType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("gs1_content_type")
-    }
-    /// Decimal (`gs1_decimal_usage`, `boolean`).
-    #[inline]
-    pub const fn gs1_decimal_usage() -> ::runtime::odoo::fields::BoolField<
-        super::BarcodeRule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("gs1_decimal_usage")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::BarcodeRule, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is GS1 Nomenclature (`is_gs1_nomenclature`, `boolean`).
-    #[inline]
-    pub const fn is_gs1_nomenclature() -> ::runtime::odoo::fields::BoolField<
-        super::BarcodeRule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_gs1_nomenclature")
-    }
-    /// Rule Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::BarcodeRule> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Barcode Pattern (`pattern`, `char`).
-    #[inline]
-    pub const fn pattern() -> ::runtime::odoo::fields::CharField<super::BarcodeRule> {
-        ::runtime::odoo::fields::CharField::new("pattern")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::BarcodeRule,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::BarcodeRule,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BarcodeRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BarcodeRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BarcodeRule;
+        /// Alias (`alias`, `char`).
+        alias: CharField;
+        /// Associated Uom (`associated_uom_id`, `many2one`).
+        associated_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Barcode Nomenclature (`barcode_nomenclature_id`, `many2one`).
+        barcode_nomenclature_id: Many2OneField<super::super::rel::BarcodeNomenclature>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Encoding (`encoding`, `selection`).
+        encoding: SelectionField<super::Encoding>;
+        /// GS1 Content Type (`gs1_content_type`, `selection`).
+        gs1_content_type: SelectionField<super::Gs1ContentType>;
+        /// Decimal (`gs1_decimal_usage`, `boolean`).
+        gs1_decimal_usage: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is GS1 Nomenclature (`is_gs1_nomenclature`, `boolean`).
+        is_gs1_nomenclature: BoolField;
+        /// Rule Name (`name`, `char`).
+        name: CharField;
+        /// Barcode Pattern (`pattern`, `char`).
+        pattern: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `encoding` (Encoding) on `barcode.rule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// Any (`any`)
-    Any,
-    /// EAN-13 (`ean13`)
-    Ean13,
-    /// EAN-8 (`ean8`)
-    Ean8,
-    /// UPC-A (`upca`)
-    Upca,
-    /// GS1-128 (`gs1-128`)
-    Gs1128,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Encoding {
-    const VALUES: &'static [&'static str] = &["any", "ean13", "ean8", "upca", "gs1-128"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "any" => Encoding::Any,
-            "ean13" => Encoding::Ean13,
-            "ean8" => Encoding::Ean8,
-            "upca" => Encoding::Upca,
-            "gs1-128" => Encoding::Gs1128,
-            other => Encoding::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Encoding::Any => "any",
-            Encoding::Ean13 => "ean13",
-            Encoding::Ean8 => "ean8",
-            Encoding::Upca => "upca",
-            Encoding::Gs1128 => "gs1-128",
-            Encoding::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `encoding` (Encoding) on `barcode.rule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Encoding {
+        /// Any (`any`)
+        Any = "any",
+        /// EAN-13 (`ean13`)
+        Ean13 = "ean13",
+        /// EAN-8 (`ean8`)
+        Ean8 = "ean8",
+        /// UPC-A (`upca`)
+        Upca = "upca",
+        /// GS1-128 (`gs1-128`)
+        Gs1128 = "gs1-128",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Encoding {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `gs1_content_type` (GS1 Content Type) on `barcode.rule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Gs1ContentType {
+        /// Date (`date`)
+        Date = "date",
+        /// Measure (`measure`)
+        Measure = "measure",
+        /// Numeric Identifier (`identifier`)
+        Identifier = "identifier",
+        /// Alpha-Numeric Name (`alpha`)
+        Alpha = "alpha",
     }
 }
-impl ::serde::Serialize for Encoding {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `gs1_content_type` (GS1 Content Type) on `barcode.rule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Gs1ContentType {
-    /// Date (`date`)
-    Date,
-    /// Measure (`measure`)
-    Measure,
-    /// Numeric Identifier (`identifier`)
-    Identifier,
-    /// Alpha-Numeric Name (`alpha`)
-    Alpha,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Gs1ContentType {
-    const VALUES: &'static [&'static str] = &["date", "measure", "identifier", "alpha"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "date" => Gs1ContentType::Date,
-            "measure" => Gs1ContentType::Measure,
-            "identifier" => Gs1ContentType::Identifier,
-            "alpha" => Gs1ContentType::Alpha,
-            other => Gs1ContentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Gs1ContentType::Date => "date",
-            Gs1ContentType::Measure => "measure",
-            Gs1ContentType::Identifier => "identifier",
-            Gs1ContentType::Alpha => "alpha",
-            Gs1ContentType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Gs1ContentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Gs1ContentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Type) on `barcode.rule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Alias (`alias`)
-    Alias,
-    /// Unit Product (`product`)
-    Product,
-    /// Quantity (`quantity`)
-    Quantity,
-    /// Weighted Product (`weight`)
-    Weight,
-    /// Location (`location`)
-    Location,
-    /// Destination location (`location_dest`)
-    LocationDest,
-    /// Lot (`lot`)
-    Lot,
-    /// Package (`package`)
-    Package,
-    /// Best before Date (`use_date`)
-    UseDate,
-    /// Expiration Date (`expiration_date`)
-    ExpirationDate,
-    /// Package Type (`package_type`)
-    PackageType,
-    /// Pack Date (`pack_date`)
-    PackDate,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &[
-        "alias",
-        "product",
-        "quantity",
-        "weight",
-        "location",
-        "location_dest",
-        "lot",
-        "package",
-        "use_date",
-        "expiration_date",
-        "package_type",
-        "pack_date",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "alias" => Type::Alias,
-            "product" => Type::Product,
-            "quantity" => Type::Quantity,
-            "weight" => Type::Weight,
-            "location" => Type::Location,
-            "location_dest" => Type::LocationDest,
-            "lot" => Type::Lot,
-            "package" => Type::Package,
-            "use_date" => Type::UseDate,
-            "expiration_date" => Type::ExpirationDate,
-            "package_type" => Type::PackageType,
-            "pack_date" => Type::PackDate,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Alias => "alias",
-            Type::Product => "product",
-            Type::Quantity => "quantity",
-            Type::Weight => "weight",
-            Type::Location => "location",
-            Type::LocationDest => "location_dest",
-            Type::Lot => "lot",
-            Type::Package => "package",
-            Type::UseDate => "use_date",
-            Type::ExpirationDate => "expiration_date",
-            Type::PackageType => "package_type",
-            Type::PackDate => "pack_date",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Type) on `barcode.rule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Alias (`alias`)
+        Alias = "alias",
+        /// Unit Product (`product`)
+        Product = "product",
+        /// Quantity (`quantity`)
+        Quantity = "quantity",
+        /// Weighted Product (`weight`)
+        Weight = "weight",
+        /// Location (`location`)
+        Location = "location",
+        /// Destination location (`location_dest`)
+        LocationDest = "location_dest",
+        /// Lot (`lot`)
+        Lot = "lot",
+        /// Package (`package`)
+        Package = "package",
+        /// Best before Date (`use_date`)
+        UseDate = "use_date",
+        /// Expiration Date (`expiration_date`)
+        ExpirationDate = "expiration_date",
+        /// Package Type (`package_type`)
+        PackageType = "package_type",
+        /// Pack Date (`pack_date`)
+        PackDate = "pack_date",
     }
 }

@@ -15,18 +15,18 @@ pub struct BarcodesBarcodeEventsMixin {
     /// Value of the last barcode scanned.
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode_scanned())`.
-    pub barcode_scanned: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub barcode_scanned: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BarcodesBarcodeEventsMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BarcodesBarcodeEventsMixin {
+impl ::runtime::__private::FromRecord for BarcodesBarcodeEventsMixin {
     const FIELDS: &'static [&'static str] = &["_barcode_scanned"];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BarcodesBarcodeEventsMixin::default();
         while r.next()?.is_some() {
             record.barcode_scanned = r.computed_nullable()?;
@@ -34,13 +34,21 @@ impl ::runtime::odoo::wire::FromRecord for BarcodesBarcodeEventsMixin {
         Ok(record)
     }
 }
-/// Values for creating a `barcodes.barcode_events_mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BarcodesBarcodeEventsMixinCreate`]) or updating ([`BarcodesBarcodeEventsMixinUpdate`]) `barcodes.barcode_events_mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BarcodesBarcodeEventsMixinCreate {
+pub struct BarcodesBarcodeEventsMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BarcodesBarcodeEventsMixinCreate {
+/// Values for creating a `barcodes.barcode_events_mixin` record: the constructor takes the required fields, setters add the rest.
+pub type BarcodesBarcodeEventsMixinCreate = BarcodesBarcodeEventsMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `barcodes.barcode_events_mixin` records: only the fields set here are written.
+pub type BarcodesBarcodeEventsMixinUpdate = BarcodesBarcodeEventsMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BarcodesBarcodeEventsMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -48,54 +56,37 @@ impl ::serde::Serialize for BarcodesBarcodeEventsMixinCreate {
 impl BarcodesBarcodeEventsMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BarcodesBarcodeEventsMixinCreate {
+        Self::default()
+    }
+}
+impl Default for BarcodesBarcodeEventsMixinCreate {
+    fn default() -> Self {
+        BarcodesBarcodeEventsMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = BarcodesBarcodeEventsMixin,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `_barcode_scanned` (Barcode Scanned).
-    #[inline]
-    pub fn barcode_scanned(mut self, barcode_scanned: impl Into<String>) -> Self {
-        self.values.set("_barcode_scanned", barcode_scanned.into());
-        self
-    }
-}
-/// Values for updating `barcodes.barcode_events_mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BarcodesBarcodeEventsMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BarcodesBarcodeEventsMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BarcodesBarcodeEventsMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BarcodesBarcodeEventsMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for BarcodesBarcodeEventsMixinUpdate {
+    fn default() -> Self {
+        BarcodesBarcodeEventsMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BarcodesBarcodeEventsMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = BarcodesBarcodeEventsMixin,
+            Model = self::BarcodesBarcodeEventsMixin,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -105,20 +96,16 @@ impl BarcodesBarcodeEventsMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `_barcode_scanned` (Barcode Scanned).
-    #[inline]
-    pub fn barcode_scanned(mut self, barcode_scanned: impl Into<String>) -> Self {
-        self.values.set("_barcode_scanned", barcode_scanned.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `_barcode_scanned` (Barcode Scanned).
+        barcode_scanned = "_barcode_scanned": into String;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Barcode Scanned (`_barcode_scanned`, `char`).
-    #[inline]
-    pub const fn barcode_scanned() -> ::runtime::odoo::fields::CharField<
-        super::BarcodesBarcodeEventsMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("_barcode_scanned")
+    ::runtime::__private::field_handles! {
+        super::BarcodesBarcodeEventsMixin;
+        /// Barcode Scanned (`_barcode_scanned`, `char`).
+        barcode_scanned = "_barcode_scanned": CharField;
     }
 }

@@ -19,7 +19,7 @@ pub struct BaseDocumentLayout {
     /// Account Number
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_number())`.
-    pub account_number: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub account_number: ::runtime::Computed<Option<String>>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
@@ -29,12 +29,12 @@ pub struct BaseDocumentLayout {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_id())`.
-    pub country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Created on
     ///
@@ -43,11 +43,11 @@ pub struct BaseDocumentLayout {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Custom Colors
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::custom_colors())`.
-    pub custom_colors: ::runtime::odoo::wire::Computed<bool>,
+    pub custom_colors: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -59,9 +59,7 @@ pub struct BaseDocumentLayout {
     /// Document Template
     ///
     /// `many2one`, to `ir.ui.view`, related `company_id.external_report_layout_id`, not stored.
-    pub external_report_layout_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
-    >,
+    pub external_report_layout_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Font
     ///
     /// `selection`, related `company_id.font`, not stored.
@@ -79,7 +77,7 @@ pub struct BaseDocumentLayout {
     /// Is Company Details Empty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_company_details_empty())`.
-    pub is_company_details_empty: ::runtime::odoo::wire::Computed<bool>,
+    pub is_company_details_empty: ::runtime::Computed<bool>,
     /// Layout Background
     ///
     /// `selection`, related `company_id.layout_background`, not stored.
@@ -89,11 +87,11 @@ pub struct BaseDocumentLayout {
     /// Logo Primary Color
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::logo_primary_color())`.
-    pub logo_primary_color: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub logo_primary_color: ::runtime::Computed<Option<String>>,
     /// Logo Secondary Color
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::logo_secondary_color())`.
-    pub logo_secondary_color: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub logo_secondary_color: ::runtime::Computed<Option<String>>,
     /// Company Name
     ///
     /// `char`, readonly, related `company_id.name`, not stored.
@@ -101,13 +99,11 @@ pub struct BaseDocumentLayout {
     /// Paper format
     ///
     /// `many2one`, to `report.paperformat`, related `company_id.paperformat_id`, not stored.
-    pub paperformat_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ReportPaperformat>,
-    >,
+    pub paperformat_id: Option<::runtime::Many2One<super::rel::ReportPaperformat>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `company_id.partner_id`, not stored.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Phone
     ///
     /// `char`, readonly, related `company_id.phone`, not stored.
@@ -115,7 +111,7 @@ pub struct BaseDocumentLayout {
     /// Preview
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
-    pub preview: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub preview: ::runtime::Computed<Option<String>>,
     /// Primary Color
     ///
     /// `char`, related `company_id.primary_color`, not stored.
@@ -139,9 +135,7 @@ pub struct BaseDocumentLayout {
     /// Report Layout
     ///
     /// `many2one`, to `report.layout`.
-    pub report_layout_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ReportLayout>,
-    >,
+    pub report_layout_id: Option<::runtime::Many2One<super::rel::ReportLayout>>,
     /// Secondary Color
     ///
     /// `char`, related `company_id.secondary_color`, not stored.
@@ -151,11 +145,11 @@ pub struct BaseDocumentLayout {
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
     ///
     /// `char`, related `company_id.vat`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::vat())`.
-    pub vat: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub vat: ::runtime::Computed<Option<String>>,
     /// Website Link
     ///
     /// `char`, readonly, related `company_id.website`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::website())`.
-    pub website: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub website: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -163,51 +157,20 @@ pub struct BaseDocumentLayout {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseDocumentLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseDocumentLayout {
-    const FIELDS: &'static [&'static str] = &[
-        "account_number",
-        "company_details",
-        "company_id",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "custom_colors",
-        "display_name",
-        "email",
-        "external_report_layout_id",
-        "font",
-        "from_invoice",
-        "id",
-        "is_company_details_empty",
-        "layout_background",
-        "logo_primary_color",
-        "logo_secondary_color",
-        "name",
-        "paperformat_id",
-        "partner_id",
-        "phone",
-        "preview",
-        "primary_color",
-        "qr_code",
-        "report_footer",
-        "report_header",
-        "report_layout_id",
-        "secondary_color",
-        "vat",
-        "website",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseDocumentLayout {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        32,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseDocumentLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -287,64 +250,42 @@ impl ::runtime::Model for BaseDocumentLayout {
         "vat",
         "website",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_details", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("custom_colors", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("external_report_layout_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("font", "selection")
-            .selection(
-                &[
-                    "Lato",
-                    "Roboto",
-                    "Open_Sans",
-                    "Montserrat",
-                    "Oswald",
-                    "Raleway",
-                    "Tajawal",
-                    "Fira_Mono",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("from_invoice", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_company_details_empty", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("layout_background", "selection")
-            .selection(&["Blank", "Demo logo", "Custom"]),
-        ::runtime::odoo::verify::FieldSpec::new("layout_background_image", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("logo", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("logo_primary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("logo_secondary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("paperformat_id", "many2one")
-            .relation("report.paperformat"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("preview", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("preview_logo", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("primary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("qr_code", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("report_footer", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("report_header", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("report_layout_id", "many2one")
-            .relation("report.layout"),
-        ::runtime::odoo::verify::FieldSpec::new("secondary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("vat", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_number", "char").writable(true),
+        ::runtime::FieldSpec::new("company_details", "html").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("custom_colors", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char"),
+        ::runtime::FieldSpec::new("external_report_layout_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("font", "selection").writable(true).selection(&["Lato", "Roboto", "Open_Sans", "Montserrat", "Oswald", "Raleway", "Tajawal", "Fira_Mono"]),
+        ::runtime::FieldSpec::new("from_invoice", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_company_details_empty", "boolean"),
+        ::runtime::FieldSpec::new("layout_background", "selection").writable(true).selection(&["Blank", "Demo logo", "Custom"]),
+        ::runtime::FieldSpec::new("layout_background_image", "binary").writable(true),
+        ::runtime::FieldSpec::new("logo", "binary").writable(true),
+        ::runtime::FieldSpec::new("logo_primary_color", "char"),
+        ::runtime::FieldSpec::new("logo_secondary_color", "char"),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("paperformat_id", "many2one").relation("report.paperformat").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("phone", "char"),
+        ::runtime::FieldSpec::new("preview", "html"),
+        ::runtime::FieldSpec::new("preview_logo", "binary"),
+        ::runtime::FieldSpec::new("primary_color", "char").writable(true),
+        ::runtime::FieldSpec::new("qr_code", "boolean").writable(true),
+        ::runtime::FieldSpec::new("report_footer", "html").writable(true),
+        ::runtime::FieldSpec::new("report_header", "html").writable(true),
+        ::runtime::FieldSpec::new("report_layout_id", "many2one").relation("report.layout").writable(true),
+        ::runtime::FieldSpec::new("secondary_color", "char").writable(true),
+        ::runtime::FieldSpec::new("vat", "char").writable(true),
+        ::runtime::FieldSpec::new("website", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -421,13 +362,21 @@ impl BaseDocumentLayout {
 impl super::mixins::BaseModel for BaseDocumentLayout {
     type Update = BaseDocumentLayoutUpdate;
 }
-/// Values for creating a `base.document.layout` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseDocumentLayoutCreate`]) or updating ([`BaseDocumentLayoutUpdate`]) `base.document.layout` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseDocumentLayoutCreate {
+pub struct BaseDocumentLayoutValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseDocumentLayoutCreate {
+/// Values for creating a `base.document.layout` record: the constructor takes the required fields, setters add the rest.
+pub type BaseDocumentLayoutCreate = BaseDocumentLayoutValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.document.layout` records: only the fields set here are written.
+pub type BaseDocumentLayoutUpdate = BaseDocumentLayoutValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseDocumentLayoutValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -435,159 +384,38 @@ impl ::serde::Serialize for BaseDocumentLayoutCreate {
 impl BaseDocumentLayoutCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseDocumentLayoutCreate {
+        Self::default()
+    }
+}
+impl Default for BaseDocumentLayoutCreate {
+    fn default() -> Self {
+        BaseDocumentLayoutValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseDocumentLayout>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_number` (Account Number).
-    #[inline]
-    pub fn account_number(mut self, account_number: impl Into<String>) -> Self {
-        self.values.set("account_number", account_number.into());
-        self
-    }
-    /// Set `company_details` (Company Details).
-    #[inline]
-    pub fn company_details(mut self, company_details: impl Into<String>) -> Self {
-        self.values.set("company_details", company_details.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `custom_colors` (Custom Colors).
-    #[inline]
-    pub fn custom_colors(mut self, custom_colors: bool) -> Self {
-        self.values.set("custom_colors", custom_colors);
-        self
-    }
-    /// Set `external_report_layout_id` (Document Template).
-    #[inline]
-    pub fn external_report_layout_id(mut self, external_report_layout_id: i64) -> Self {
-        self.values.set("external_report_layout_id", external_report_layout_id);
-        self
-    }
-    /// Set `font` (Font).
-    #[inline]
-    pub fn font(mut self, font: Font) -> Self {
-        self.values.set("font", font);
-        self
-    }
-    /// Set `from_invoice` (From Invoice).
-    #[inline]
-    pub fn from_invoice(mut self, from_invoice: bool) -> Self {
-        self.values.set("from_invoice", from_invoice);
-        self
-    }
-    /// Set `layout_background` (Layout Background).
-    #[inline]
-    pub fn layout_background(mut self, layout_background: LayoutBackground) -> Self {
-        self.values.set("layout_background", layout_background);
-        self
-    }
-    /// Set `layout_background_image` (Background Image).
-    #[inline]
-    pub fn layout_background_image(
-        mut self,
-        layout_background_image: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("layout_background_image", layout_background_image.into());
-        self
-    }
-    /// Set `logo` (Company Logo).
-    #[inline]
-    pub fn logo(mut self, logo: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("logo", logo.into());
-        self
-    }
-    /// Set `paperformat_id` (Paper format).
-    #[inline]
-    pub fn paperformat_id(mut self, paperformat_id: i64) -> Self {
-        self.values.set("paperformat_id", paperformat_id);
-        self
-    }
-    /// Set `primary_color` (Primary Color).
-    #[inline]
-    pub fn primary_color(mut self, primary_color: impl Into<String>) -> Self {
-        self.values.set("primary_color", primary_color.into());
-        self
-    }
-    /// Set `qr_code` (Display QR-code on invoices).
-    #[inline]
-    pub fn qr_code(mut self, qr_code: bool) -> Self {
-        self.values.set("qr_code", qr_code);
-        self
-    }
-    /// Set `report_footer` (Report Footer).
-    #[inline]
-    pub fn report_footer(mut self, report_footer: impl Into<String>) -> Self {
-        self.values.set("report_footer", report_footer.into());
-        self
-    }
-    /// Set `report_header` (Company Tagline).
-    #[inline]
-    pub fn report_header(mut self, report_header: impl Into<String>) -> Self {
-        self.values.set("report_header", report_header.into());
-        self
-    }
-    /// Set `report_layout_id` (Report Layout).
-    #[inline]
-    pub fn report_layout_id(mut self, report_layout_id: i64) -> Self {
-        self.values.set("report_layout_id", report_layout_id);
-        self
-    }
-    /// Set `secondary_color` (Secondary Color).
-    #[inline]
-    pub fn secondary_color(mut self, secondary_color: impl Into<String>) -> Self {
-        self.values.set("secondary_color", secondary_color.into());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseDocumentLayoutCreate {
-    type Model = BaseDocumentLayout;
-}
-/// Values for updating `base.document.layout` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseDocumentLayoutUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseDocumentLayoutUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseDocumentLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseDocumentLayoutUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseDocumentLayoutUpdate {
+    fn default() -> Self {
+        BaseDocumentLayoutValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseDocumentLayoutValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseDocumentLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::BaseDocumentLayout,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -596,492 +424,160 @@ impl BaseDocumentLayoutUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_number` (Account Number).
-    #[inline]
-    pub fn account_number(mut self, account_number: impl Into<String>) -> Self {
-        self.values.set("account_number", account_number.into());
-        self
-    }
-    /// Set `company_details` (Company Details).
-    #[inline]
-    pub fn company_details(mut self, company_details: impl Into<String>) -> Self {
-        self.values.set("company_details", company_details.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `custom_colors` (Custom Colors).
-    #[inline]
-    pub fn custom_colors(mut self, custom_colors: bool) -> Self {
-        self.values.set("custom_colors", custom_colors);
-        self
-    }
-    /// Set `external_report_layout_id` (Document Template).
-    #[inline]
-    pub fn external_report_layout_id(mut self, external_report_layout_id: i64) -> Self {
-        self.values.set("external_report_layout_id", external_report_layout_id);
-        self
-    }
-    /// Set `font` (Font).
-    #[inline]
-    pub fn font(mut self, font: Font) -> Self {
-        self.values.set("font", font);
-        self
-    }
-    /// Set `from_invoice` (From Invoice).
-    #[inline]
-    pub fn from_invoice(mut self, from_invoice: bool) -> Self {
-        self.values.set("from_invoice", from_invoice);
-        self
-    }
-    /// Set `layout_background` (Layout Background).
-    #[inline]
-    pub fn layout_background(mut self, layout_background: LayoutBackground) -> Self {
-        self.values.set("layout_background", layout_background);
-        self
-    }
-    /// Set `layout_background_image` (Background Image).
-    #[inline]
-    pub fn layout_background_image(
-        mut self,
-        layout_background_image: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("layout_background_image", layout_background_image.into());
-        self
-    }
-    /// Set `logo` (Company Logo).
-    #[inline]
-    pub fn logo(mut self, logo: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("logo", logo.into());
-        self
-    }
-    /// Set `paperformat_id` (Paper format).
-    #[inline]
-    pub fn paperformat_id(mut self, paperformat_id: i64) -> Self {
-        self.values.set("paperformat_id", paperformat_id);
-        self
-    }
-    /// Set `primary_color` (Primary Color).
-    #[inline]
-    pub fn primary_color(mut self, primary_color: impl Into<String>) -> Self {
-        self.values.set("primary_color", primary_color.into());
-        self
-    }
-    /// Set `qr_code` (Display QR-code on invoices).
-    #[inline]
-    pub fn qr_code(mut self, qr_code: bool) -> Self {
-        self.values.set("qr_code", qr_code);
-        self
-    }
-    /// Set `report_footer` (Report Footer).
-    #[inline]
-    pub fn report_footer(mut self, report_footer: impl Into<String>) -> Self {
-        self.values.set("report_footer", report_footer.into());
-        self
-    }
-    /// Set `report_header` (Company Tagline).
-    #[inline]
-    pub fn report_header(mut self, report_header: impl Into<String>) -> Self {
-        self.values.set("report_header", report_header.into());
-        self
-    }
-    /// Set `report_layout_id` (Report Layout).
-    #[inline]
-    pub fn report_layout_id(mut self, report_layout_id: i64) -> Self {
-        self.values.set("report_layout_id", report_layout_id);
-        self
-    }
-    /// Set `secondary_color` (Secondary Color).
-    #[inline]
-    pub fn secondary_color(mut self, secondary_color: impl Into<String>) -> Self {
-        self.values.set("secondary_color", secondary_color.into());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_number` (Account Number).
+        account_number: into String;
+        /// Set `company_details` (Company Details).
+        company_details: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `custom_colors` (Custom Colors).
+        custom_colors: value bool;
+        /// Set `external_report_layout_id` (Document Template).
+        external_report_layout_id: value i64;
+        /// Set `font` (Font).
+        font: value self::Font;
+        /// Set `from_invoice` (From Invoice).
+        from_invoice: value bool;
+        /// Set `layout_background` (Layout Background).
+        layout_background: value self::LayoutBackground;
+        /// Set `layout_background_image` (Background Image).
+        layout_background_image: into ::runtime::odoo::wire::Binary;
+        /// Set `logo` (Company Logo).
+        logo: into ::runtime::odoo::wire::Binary;
+        /// Set `paperformat_id` (Paper format).
+        paperformat_id: value i64;
+        /// Set `primary_color` (Primary Color).
+        primary_color: into String;
+        /// Set `qr_code` (Display QR-code on invoices).
+        qr_code: value bool;
+        /// Set `report_footer` (Report Footer).
+        report_footer: into String;
+        /// Set `report_header` (Company Tagline).
+        report_header: into String;
+        /// Set `report_layout_id` (Report Layout).
+        report_layout_id: value i64;
+        /// Set `secondary_color` (Secondary Color).
+        secondary_color: into String;
+        /// Set `vat` (Tax ID).
+        vat: into String;
     }
 }
+impl ::runtime::CreateValues for BaseDocumentLayoutCreate {
+    type Model = self::BaseDocumentLayout;
+}
 impl ::runtime::UpdateValues for BaseDocumentLayoutUpdate {
-    type Model = BaseDocumentLayout;
+    type Model = self::BaseDocumentLayout;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Number (`account_number`, `char`).
-    #[inline]
-    pub const fn account_number() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("account_number")
-    }
-    /// Company Details (`company_details`, `html`).
-    #[inline]
-    pub const fn company_details() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_details")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseDocumentLayout,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseDocumentLayout,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseDocumentLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseDocumentLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Custom Colors (`custom_colors`, `boolean`).
-    #[inline]
-    pub const fn custom_colors() -> ::runtime::odoo::fields::BoolField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::BoolField::new("custom_colors")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Document Template (`external_report_layout_id`, `many2one`).
-    #[inline]
-    pub const fn external_report_layout_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseDocumentLayout,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("external_report_layout_id")
-    }
-    /// Font (`font`, `selection`).
-    #[inline]
-    pub const fn font() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseDocumentLayout,
-        super::Font,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("font")
-    }
-    /// From Invoice (`from_invoice`, `boolean`).
-    #[inline]
-    pub const fn from_invoice() -> ::runtime::odoo::fields::BoolField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::BoolField::new("from_invoice")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseDocumentLayout,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Company Details Empty (`is_company_details_empty`, `boolean`).
-    #[inline]
-    pub const fn is_company_details_empty() -> ::runtime::odoo::fields::BoolField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_company_details_empty")
-    }
-    /// Layout Background (`layout_background`, `selection`).
-    #[inline]
-    pub const fn layout_background() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseDocumentLayout,
-        super::LayoutBackground,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("layout_background")
-    }
-    /// Background Image (`layout_background_image`, `binary`).
-    #[inline]
-    pub const fn layout_background_image() -> ::runtime::odoo::fields::BinaryField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("layout_background_image")
-    }
-    /// Company Logo (`logo`, `binary`).
-    #[inline]
-    pub const fn logo() -> ::runtime::odoo::fields::BinaryField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("logo")
-    }
-    /// Logo Primary Color (`logo_primary_color`, `char`).
-    #[inline]
-    pub const fn logo_primary_color() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("logo_primary_color")
-    }
-    /// Logo Secondary Color (`logo_secondary_color`, `char`).
-    #[inline]
-    pub const fn logo_secondary_color() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("logo_secondary_color")
-    }
-    /// Company Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Paper format (`paperformat_id`, `many2one`).
-    #[inline]
-    pub const fn paperformat_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseDocumentLayout,
-        super::super::rel::ReportPaperformat,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("paperformat_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseDocumentLayout,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Preview (`preview`, `html`).
-    #[inline]
-    pub const fn preview() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("preview")
-    }
-    /// Preview logo (`preview_logo`, `binary`).
-    #[inline]
-    pub const fn preview_logo() -> ::runtime::odoo::fields::BinaryField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("preview_logo")
-    }
-    /// Primary Color (`primary_color`, `char`).
-    #[inline]
-    pub const fn primary_color() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("primary_color")
-    }
-    /// Display QR-code on invoices (`qr_code`, `boolean`).
-    #[inline]
-    pub const fn qr_code() -> ::runtime::odoo::fields::BoolField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::BoolField::new("qr_code")
-    }
-    /// Report Footer (`report_footer`, `html`).
-    #[inline]
-    pub const fn report_footer() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("report_footer")
-    }
-    /// Company Tagline (`report_header`, `html`).
-    #[inline]
-    pub const fn report_header() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("report_header")
-    }
-    /// Report Layout (`report_layout_id`, `many2one`).
-    #[inline]
-    pub const fn report_layout_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseDocumentLayout,
-        super::super::rel::ReportLayout,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("report_layout_id")
-    }
-    /// Secondary Color (`secondary_color`, `char`).
-    #[inline]
-    pub const fn secondary_color() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("secondary_color")
-    }
-    /// Tax ID (`vat`, `char`).
-    #[inline]
-    pub const fn vat() -> ::runtime::odoo::fields::CharField<super::BaseDocumentLayout> {
-        ::runtime::odoo::fields::CharField::new("vat")
-    }
-    /// Website Link (`website`, `char`).
-    #[inline]
-    pub const fn website() -> ::runtime::odoo::fields::CharField<
-        super::BaseDocumentLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("website")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseDocumentLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseDocumentLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseDocumentLayout;
+        /// Account Number (`account_number`, `char`).
+        account_number: CharField;
+        /// Company Details (`company_details`, `html`).
+        company_details: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Custom Colors (`custom_colors`, `boolean`).
+        custom_colors: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Document Template (`external_report_layout_id`, `many2one`).
+        external_report_layout_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Font (`font`, `selection`).
+        font: SelectionField<super::Font>;
+        /// From Invoice (`from_invoice`, `boolean`).
+        from_invoice: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Company Details Empty (`is_company_details_empty`, `boolean`).
+        is_company_details_empty: BoolField;
+        /// Layout Background (`layout_background`, `selection`).
+        layout_background: SelectionField<super::LayoutBackground>;
+        /// Background Image (`layout_background_image`, `binary`).
+        layout_background_image: BinaryField;
+        /// Company Logo (`logo`, `binary`).
+        logo: BinaryField;
+        /// Logo Primary Color (`logo_primary_color`, `char`).
+        logo_primary_color: CharField;
+        /// Logo Secondary Color (`logo_secondary_color`, `char`).
+        logo_secondary_color: CharField;
+        /// Company Name (`name`, `char`).
+        name: CharField;
+        /// Paper format (`paperformat_id`, `many2one`).
+        paperformat_id: Many2OneField<super::super::rel::ReportPaperformat>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Preview (`preview`, `html`).
+        preview: CharField;
+        /// Preview logo (`preview_logo`, `binary`).
+        preview_logo: BinaryField;
+        /// Primary Color (`primary_color`, `char`).
+        primary_color: CharField;
+        /// Display QR-code on invoices (`qr_code`, `boolean`).
+        qr_code: BoolField;
+        /// Report Footer (`report_footer`, `html`).
+        report_footer: CharField;
+        /// Company Tagline (`report_header`, `html`).
+        report_header: CharField;
+        /// Report Layout (`report_layout_id`, `many2one`).
+        report_layout_id: Many2OneField<super::super::rel::ReportLayout>;
+        /// Secondary Color (`secondary_color`, `char`).
+        secondary_color: CharField;
+        /// Tax ID (`vat`, `char`).
+        vat: CharField;
+        /// Website Link (`website`, `char`).
+        website: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `font` (Font) on `base.document.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Font {
-    /// Lato (`Lato`)
-    Lato,
-    /// Roboto (`Roboto`)
-    Roboto,
-    /// Open Sans (`Open_Sans`)
-    OpenSans,
-    /// Montserrat (`Montserrat`)
-    Montserrat,
-    /// Oswald (`Oswald`)
-    Oswald,
-    /// Raleway (`Raleway`)
-    Raleway,
-    /// Tajawal (`Tajawal`)
-    Tajawal,
-    /// Fira Mono (`Fira_Mono`)
-    FiraMono,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Font {
-    const VALUES: &'static [&'static str] = &[
-        "Lato",
-        "Roboto",
-        "Open_Sans",
-        "Montserrat",
-        "Oswald",
-        "Raleway",
-        "Tajawal",
-        "Fira_Mono",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Lato" => Font::Lato,
-            "Roboto" => Font::Roboto,
-            "Open_Sans" => Font::OpenSans,
-            "Montserrat" => Font::Montserrat,
-            "Oswald" => Font::Oswald,
-            "Raleway" => Font::Raleway,
-            "Tajawal" => Font::Tajawal,
-            "Fira_Mono" => Font::FiraMono,
-            other => Font::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Font::Lato => "Lato",
-            Font::Roboto => "Roboto",
-            Font::OpenSans => "Open_Sans",
-            Font::Montserrat => "Montserrat",
-            Font::Oswald => "Oswald",
-            Font::Raleway => "Raleway",
-            Font::Tajawal => "Tajawal",
-            Font::FiraMono => "Fira_Mono",
-            Font::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `font` (Font) on `base.document.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Font {
+        /// Lato (`Lato`)
+        Lato = "Lato",
+        /// Roboto (`Roboto`)
+        Roboto = "Roboto",
+        /// Open Sans (`Open_Sans`)
+        OpenSans = "Open_Sans",
+        /// Montserrat (`Montserrat`)
+        Montserrat = "Montserrat",
+        /// Oswald (`Oswald`)
+        Oswald = "Oswald",
+        /// Raleway (`Raleway`)
+        Raleway = "Raleway",
+        /// Tajawal (`Tajawal`)
+        Tajawal = "Tajawal",
+        /// Fira Mono (`Fira_Mono`)
+        FiraMono = "Fira_Mono",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Font {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Font {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `layout_background` (Layout Background) on `base.document.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LayoutBackground {
-    /// Blank (`Blank`)
-    Blank,
-    /// Demo logo (`Demo logo`)
-    DemoLogo,
-    /// Custom (`Custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LayoutBackground {
-    const VALUES: &'static [&'static str] = &["Blank", "Demo logo", "Custom"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Blank" => LayoutBackground::Blank,
-            "Demo logo" => LayoutBackground::DemoLogo,
-            "Custom" => LayoutBackground::Custom,
-            other => LayoutBackground::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LayoutBackground::Blank => "Blank",
-            LayoutBackground::DemoLogo => "Demo logo",
-            LayoutBackground::Custom => "Custom",
-            LayoutBackground::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LayoutBackground {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LayoutBackground {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `layout_background` (Layout Background) on `base.document.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LayoutBackground {
+        /// Blank (`Blank`)
+        Blank = "Blank",
+        /// Demo logo (`Demo logo`)
+        DemoLogo = "Demo logo",
+        /// Custom (`Custom`)
+        Custom = "Custom",
     }
 }

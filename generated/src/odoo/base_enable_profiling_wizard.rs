@@ -21,7 +21,7 @@ pub struct BaseEnableProfilingWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,27 +47,18 @@ pub struct BaseEnableProfilingWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseEnableProfilingWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseEnableProfilingWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "duration",
-        "expiration",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseEnableProfilingWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseEnableProfilingWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,18 +88,15 @@ impl ::runtime::Model for BaseEnableProfilingWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duration", "selection")
-            .selection(&["minutes_5", "hours_1", "days_1", "months_1"]),
-        ::runtime::odoo::verify::FieldSpec::new("expiration", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duration", "selection").writable(true).selection(&["minutes_5", "hours_1", "days_1", "months_1"]),
+        ::runtime::FieldSpec::new("expiration", "datetime").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,13 +131,21 @@ impl BaseEnableProfilingWizard {
 impl super::mixins::BaseModel for BaseEnableProfilingWizard {
     type Update = BaseEnableProfilingWizardUpdate;
 }
-/// Values for creating a `base.enable.profiling.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseEnableProfilingWizardCreate`]) or updating ([`BaseEnableProfilingWizardUpdate`]) `base.enable.profiling.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseEnableProfilingWizardCreate {
+pub struct BaseEnableProfilingWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseEnableProfilingWizardCreate {
+/// Values for creating a `base.enable.profiling.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type BaseEnableProfilingWizardCreate = BaseEnableProfilingWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.enable.profiling.wizard` records: only the fields set here are written.
+pub type BaseEnableProfilingWizardUpdate = BaseEnableProfilingWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseEnableProfilingWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -157,63 +153,37 @@ impl ::serde::Serialize for BaseEnableProfilingWizardCreate {
 impl BaseEnableProfilingWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseEnableProfilingWizardCreate {
+        Self::default()
+    }
+}
+impl Default for BaseEnableProfilingWizardCreate {
+    fn default() -> Self {
+        BaseEnableProfilingWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = BaseEnableProfilingWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `duration` (Enable profiling for).
-    #[inline]
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `expiration` (Enable profiling until).
-    #[inline]
-    pub fn expiration(mut self, expiration: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("expiration", expiration);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseEnableProfilingWizardCreate {
-    type Model = BaseEnableProfilingWizard;
-}
-/// Values for updating `base.enable.profiling.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseEnableProfilingWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseEnableProfilingWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseEnableProfilingWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseEnableProfilingWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseEnableProfilingWizardUpdate {
+    fn default() -> Self {
+        BaseEnableProfilingWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseEnableProfilingWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = BaseEnableProfilingWizard,
+            Model = self::BaseEnableProfilingWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -223,137 +193,53 @@ impl BaseEnableProfilingWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `duration` (Enable profiling for).
-    #[inline]
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `expiration` (Enable profiling until).
-    #[inline]
-    pub fn expiration(mut self, expiration: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("expiration", expiration);
-        self
+    ::runtime::__private::setters! {
+        /// Set `duration` (Enable profiling for).
+        duration: value self::Duration;
+        /// Set `expiration` (Enable profiling until).
+        expiration: value ::chrono::DateTime<::chrono::Utc>;
     }
 }
+impl ::runtime::CreateValues for BaseEnableProfilingWizardCreate {
+    type Model = self::BaseEnableProfilingWizard;
+}
 impl ::runtime::UpdateValues for BaseEnableProfilingWizardUpdate {
-    type Model = BaseEnableProfilingWizard;
+    type Model = self::BaseEnableProfilingWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseEnableProfilingWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseEnableProfilingWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseEnableProfilingWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Enable profiling for (`duration`, `selection`).
-    #[inline]
-    pub const fn duration() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseEnableProfilingWizard,
-        super::Duration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("duration")
-    }
-    /// Enable profiling until (`expiration`, `datetime`).
-    #[inline]
-    pub const fn expiration() -> ::runtime::odoo::fields::DateField<
-        super::BaseEnableProfilingWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("expiration")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseEnableProfilingWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseEnableProfilingWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseEnableProfilingWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseEnableProfilingWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Enable profiling for (`duration`, `selection`).
+        duration: SelectionField<super::Duration>;
+        /// Enable profiling until (`expiration`, `datetime`).
+        expiration: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `duration` (Enable profiling for) on `base.enable.profiling.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Duration {
-    /// 5 Minutes (`minutes_5`)
-    Minutes5,
-    /// 1 Hour (`hours_1`)
-    Hours1,
-    /// 1 Day (`days_1`)
-    Days1,
-    /// 1 Month (`months_1`)
-    Months1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Duration {
-    const VALUES: &'static [&'static str] = &[
-        "minutes_5",
-        "hours_1",
-        "days_1",
-        "months_1",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "minutes_5" => Duration::Minutes5,
-            "hours_1" => Duration::Hours1,
-            "days_1" => Duration::Days1,
-            "months_1" => Duration::Months1,
-            other => Duration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Duration::Minutes5 => "minutes_5",
-            Duration::Hours1 => "hours_1",
-            Duration::Days1 => "days_1",
-            Duration::Months1 => "months_1",
-            Duration::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Duration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Duration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `duration` (Enable profiling for) on `base.enable.profiling.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Duration {
+        /// 5 Minutes (`minutes_5`)
+        Minutes5 = "minutes_5",
+        /// 1 Hour (`hours_1`)
+        Hours1 = "hours_1",
+        /// 1 Day (`days_1`)
+        Days1 = "days_1",
+        /// 1 Month (`months_1`)
+        Months1 = "months_1",
     }
 }

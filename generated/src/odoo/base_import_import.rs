@@ -23,7 +23,7 @@ pub struct BaseImportImport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -51,28 +51,18 @@ pub struct BaseImportImport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseImportImport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseImportImport {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "file_name",
-        "file_type",
-        "id",
-        "res_model",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseImportImport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseImportImport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,19 +94,17 @@ impl ::runtime::Model for BaseImportImport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("file", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("file_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("file_type", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("file", "binary").writable(true),
+        ::runtime::FieldSpec::new("file_name", "char").writable(true),
+        ::runtime::FieldSpec::new("file_type", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -269,13 +257,21 @@ impl BaseImportImport {
 impl super::mixins::BaseModel for BaseImportImport {
     type Update = BaseImportImportUpdate;
 }
-/// Values for creating a `base_import.import` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseImportImportCreate`]) or updating ([`BaseImportImportUpdate`]) `base_import.import` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseImportImportCreate {
+pub struct BaseImportImportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseImportImportCreate {
+/// Values for creating a `base_import.import` record: the constructor takes the required fields, setters add the rest.
+pub type BaseImportImportCreate = BaseImportImportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base_import.import` records: only the fields set here are written.
+pub type BaseImportImportUpdate = BaseImportImportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseImportImportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -283,72 +279,36 @@ impl ::serde::Serialize for BaseImportImportCreate {
 impl BaseImportImportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseImportImportCreate {
+        Self::default()
+    }
+}
+impl Default for BaseImportImportCreate {
+    fn default() -> Self {
+        BaseImportImportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportImport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `file` (File).
-    #[inline]
-    pub fn file(mut self, file: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("file", file.into());
-        self
-    }
-    /// Set `file_name` (File Name).
-    #[inline]
-    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
-        self.values.set("file_name", file_name.into());
-        self
-    }
-    /// Set `file_type` (File Type).
-    #[inline]
-    pub fn file_type(mut self, file_type: impl Into<String>) -> Self {
-        self.values.set("file_type", file_type.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseImportImportCreate {
-    type Model = BaseImportImport;
-}
-/// Values for updating `base_import.import` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseImportImportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseImportImportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseImportImportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseImportImportUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseImportImportUpdate {
+    fn default() -> Self {
+        BaseImportImportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseImportImportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportImport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BaseImportImport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -357,109 +317,46 @@ impl BaseImportImportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `file` (File).
-    #[inline]
-    pub fn file(mut self, file: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("file", file.into());
-        self
-    }
-    /// Set `file_name` (File Name).
-    #[inline]
-    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
-        self.values.set("file_name", file_name.into());
-        self
-    }
-    /// Set `file_type` (File Type).
-    #[inline]
-    pub fn file_type(mut self, file_type: impl Into<String>) -> Self {
-        self.values.set("file_type", file_type.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `file` (File).
+        file: into ::runtime::odoo::wire::Binary;
+        /// Set `file_name` (File Name).
+        file_name: into String;
+        /// Set `file_type` (File Type).
+        file_type: into String;
+        /// Set `res_model` (Model).
+        res_model: into String;
     }
 }
+impl ::runtime::CreateValues for BaseImportImportCreate {
+    type Model = self::BaseImportImport;
+}
 impl ::runtime::UpdateValues for BaseImportImportUpdate {
-    type Model = BaseImportImport;
+    type Model = self::BaseImportImport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseImportImport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseImportImport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportImport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// File (`file`, `binary`).
-    #[inline]
-    pub const fn file() -> ::runtime::odoo::fields::BinaryField<
-        super::BaseImportImport,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("file")
-    }
-    /// File Name (`file_name`, `char`).
-    #[inline]
-    pub const fn file_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportImport,
-    > {
-        ::runtime::odoo::fields::CharField::new("file_name")
-    }
-    /// File Type (`file_type`, `char`).
-    #[inline]
-    pub const fn file_type() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportImport,
-    > {
-        ::runtime::odoo::fields::CharField::new("file_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseImportImport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportImport,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseImportImport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseImportImport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseImportImport;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// File (`file`, `binary`).
+        file: BinaryField;
+        /// File Name (`file_name`, `char`).
+        file_name: CharField;
+        /// File Type (`file_type`, `char`).
+        file_type: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

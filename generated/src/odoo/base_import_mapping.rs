@@ -23,7 +23,7 @@ pub struct BaseImportMapping {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,28 +47,18 @@ pub struct BaseImportMapping {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseImportMapping {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseImportMapping {
-    const FIELDS: &'static [&'static str] = &[
-        "column_name",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "field_name",
-        "id",
-        "res_model",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseImportMapping {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseImportMapping::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,18 +90,16 @@ impl ::runtime::Model for BaseImportMapping {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("column_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("field_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("column_name", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("field_name", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -126,13 +114,21 @@ impl ::runtime::odoo::projection::Projection for BaseImportMapping {
 impl super::mixins::BaseModel for BaseImportMapping {
     type Update = BaseImportMappingUpdate;
 }
-/// Values for creating a `base_import.mapping` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseImportMappingCreate`]) or updating ([`BaseImportMappingUpdate`]) `base_import.mapping` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseImportMappingCreate {
+pub struct BaseImportMappingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseImportMappingCreate {
+/// Values for creating a `base_import.mapping` record: the constructor takes the required fields, setters add the rest.
+pub type BaseImportMappingCreate = BaseImportMappingValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base_import.mapping` records: only the fields set here are written.
+pub type BaseImportMappingUpdate = BaseImportMappingValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseImportMappingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -140,66 +136,36 @@ impl ::serde::Serialize for BaseImportMappingCreate {
 impl BaseImportMappingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseImportMappingCreate {
+        Self::default()
+    }
+}
+impl Default for BaseImportMappingCreate {
+    fn default() -> Self {
+        BaseImportMappingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportMapping>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `column_name` (Column Name).
-    #[inline]
-    pub fn column_name(mut self, column_name: impl Into<String>) -> Self {
-        self.values.set("column_name", column_name.into());
-        self
-    }
-    /// Set `field_name` (Field Name).
-    #[inline]
-    pub fn field_name(mut self, field_name: impl Into<String>) -> Self {
-        self.values.set("field_name", field_name.into());
-        self
-    }
-    /// Set `res_model` (Res Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseImportMappingCreate {
-    type Model = BaseImportMapping;
-}
-/// Values for updating `base_import.mapping` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseImportMappingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseImportMappingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseImportMappingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseImportMappingUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseImportMappingUpdate {
+    fn default() -> Self {
+        BaseImportMappingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseImportMappingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportMapping>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BaseImportMapping>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -208,96 +174,42 @@ impl BaseImportMappingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `column_name` (Column Name).
-    #[inline]
-    pub fn column_name(mut self, column_name: impl Into<String>) -> Self {
-        self.values.set("column_name", column_name.into());
-        self
-    }
-    /// Set `field_name` (Field Name).
-    #[inline]
-    pub fn field_name(mut self, field_name: impl Into<String>) -> Self {
-        self.values.set("field_name", field_name.into());
-        self
-    }
-    /// Set `res_model` (Res Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `column_name` (Column Name).
+        column_name: into String;
+        /// Set `field_name` (Field Name).
+        field_name: into String;
+        /// Set `res_model` (Res Model).
+        res_model: into String;
     }
 }
+impl ::runtime::CreateValues for BaseImportMappingCreate {
+    type Model = self::BaseImportMapping;
+}
 impl ::runtime::UpdateValues for BaseImportMappingUpdate {
-    type Model = BaseImportMapping;
+    type Model = self::BaseImportMapping;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Column Name (`column_name`, `char`).
-    #[inline]
-    pub const fn column_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("column_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseImportMapping,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseImportMapping,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Field Name (`field_name`, `char`).
-    #[inline]
-    pub const fn field_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("field_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseImportMapping,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Res Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportMapping,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseImportMapping,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseImportMapping,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseImportMapping;
+        /// Column Name (`column_name`, `char`).
+        column_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Field Name (`field_name`, `char`).
+        field_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Res Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -23,7 +23,7 @@ pub struct BaseImportModule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -63,30 +63,18 @@ pub struct BaseImportModule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseImportModule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseImportModule {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "force",
-        "id",
-        "import_message",
-        "modules_dependencies",
-        "state",
-        "with_demo",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseImportModule {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseImportModule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -122,22 +110,19 @@ impl ::runtime::Model for BaseImportModule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("force", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("import_message", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("module_file", "binary").required(),
-        ::runtime::odoo::verify::FieldSpec::new("modules_dependencies", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["init", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("with_demo", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("force", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("import_message", "text").writable(true),
+        ::runtime::FieldSpec::new("module_file", "binary").required().writable(true),
+        ::runtime::FieldSpec::new("modules_dependencies", "text").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["init", "done"]),
+        ::runtime::FieldSpec::new("with_demo", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -206,12 +191,21 @@ impl BaseImportModule {
 impl super::mixins::BaseModel for BaseImportModule {
     type Update = BaseImportModuleUpdate;
 }
-/// Values for creating a `base.import.module` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseImportModuleCreate`]) or updating ([`BaseImportModuleUpdate`]) `base.import.module` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct BaseImportModuleCreate {
+pub struct BaseImportModuleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseImportModuleCreate {
+/// Values for creating a `base.import.module` record: the constructor takes the required fields, setters add the rest.
+pub type BaseImportModuleCreate = BaseImportModuleValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.import.module` records: only the fields set here are written.
+pub type BaseImportModuleUpdate = BaseImportModuleValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseImportModuleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -219,91 +213,32 @@ impl ::serde::Serialize for BaseImportModuleCreate {
 impl BaseImportModuleCreate {
     /// Takes the required fields: `module_file` (readonly, computed and x2many fields are left out).
     pub fn new(module_file: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        BaseImportModuleCreate {
+        BaseImportModuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .module_file(module_file)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportModule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `force` (Force init).
-    #[inline]
-    pub fn force(mut self, force: bool) -> Self {
-        self.values.set("force", force);
-        self
-    }
-    /// Set `import_message` (Import Message).
-    #[inline]
-    pub fn import_message(mut self, import_message: impl Into<String>) -> Self {
-        self.values.set("import_message", import_message.into());
-        self
-    }
-    /// Set `module_file` (Module .ZIP file).
-    #[inline]
-    pub fn module_file(
-        mut self,
-        module_file: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("module_file", module_file.into());
-        self
-    }
-    /// Set `modules_dependencies` (Modules Dependencies).
-    #[inline]
-    pub fn modules_dependencies(
-        mut self,
-        modules_dependencies: impl Into<String>,
-    ) -> Self {
-        self.values.set("modules_dependencies", modules_dependencies.into());
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `with_demo` (Import demo data of module).
-    #[inline]
-    pub fn with_demo(mut self, with_demo: bool) -> Self {
-        self.values.set("with_demo", with_demo);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseImportModuleCreate {
-    type Model = BaseImportModule;
-}
-/// Values for updating `base.import.module` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseImportModuleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseImportModuleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseImportModuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseImportModuleUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseImportModuleUpdate {
+    fn default() -> Self {
+        BaseImportModuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseImportModuleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseImportModule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BaseImportModule>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -312,179 +247,65 @@ impl BaseImportModuleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `force` (Force init).
-    #[inline]
-    pub fn force(mut self, force: bool) -> Self {
-        self.values.set("force", force);
-        self
-    }
-    /// Set `import_message` (Import Message).
-    #[inline]
-    pub fn import_message(mut self, import_message: impl Into<String>) -> Self {
-        self.values.set("import_message", import_message.into());
-        self
-    }
-    /// Set `module_file` (Module .ZIP file).
-    #[inline]
-    pub fn module_file(
-        mut self,
-        module_file: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("module_file", module_file.into());
-        self
-    }
-    /// Set `modules_dependencies` (Modules Dependencies).
-    #[inline]
-    pub fn modules_dependencies(
-        mut self,
-        modules_dependencies: impl Into<String>,
-    ) -> Self {
-        self.values.set("modules_dependencies", modules_dependencies.into());
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `with_demo` (Import demo data of module).
-    #[inline]
-    pub fn with_demo(mut self, with_demo: bool) -> Self {
-        self.values.set("with_demo", with_demo);
-        self
+    ::runtime::__private::setters! {
+        /// Set `force` (Force init).
+        force: value bool;
+        /// Set `import_message` (Import Message).
+        import_message: into String;
+        /// Set `module_file` (Module .ZIP file).
+        module_file: into ::runtime::odoo::wire::Binary;
+        /// Set `modules_dependencies` (Modules Dependencies).
+        modules_dependencies: into String;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `with_demo` (Import demo data of module).
+        with_demo: value bool;
     }
 }
+impl ::runtime::CreateValues for BaseImportModuleCreate {
+    type Model = self::BaseImportModule;
+}
 impl ::runtime::UpdateValues for BaseImportModuleUpdate {
-    type Model = BaseImportModule;
+    type Model = self::BaseImportModule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseImportModule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseImportModule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Force init (`force`, `boolean`).
-    #[inline]
-    pub const fn force() -> ::runtime::odoo::fields::BoolField<super::BaseImportModule> {
-        ::runtime::odoo::fields::BoolField::new("force")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseImportModule,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Import Message (`import_message`, `text`).
-    #[inline]
-    pub const fn import_message() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("import_message")
-    }
-    /// Module .ZIP file (`module_file`, `binary`).
-    #[inline]
-    pub const fn module_file() -> ::runtime::odoo::fields::BinaryField<
-        super::BaseImportModule,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("module_file")
-    }
-    /// Modules Dependencies (`modules_dependencies`, `text`).
-    #[inline]
-    pub const fn modules_dependencies() -> ::runtime::odoo::fields::CharField<
-        super::BaseImportModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("modules_dependencies")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseImportModule,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Import demo data of module (`with_demo`, `boolean`).
-    #[inline]
-    pub const fn with_demo() -> ::runtime::odoo::fields::BoolField<
-        super::BaseImportModule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("with_demo")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseImportModule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseImportModule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseImportModule;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Force init (`force`, `boolean`).
+        force: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Import Message (`import_message`, `text`).
+        import_message: CharField;
+        /// Module .ZIP file (`module_file`, `binary`).
+        module_file: BinaryField;
+        /// Modules Dependencies (`modules_dependencies`, `text`).
+        modules_dependencies: CharField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Import demo data of module (`with_demo`, `boolean`).
+        with_demo: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (Status) on `base.import.module`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// init (`init`)
-    Init,
-    /// done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["init", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "init" => State::Init,
-            "done" => State::Done,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Init => "init",
-            State::Done => "done",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `base.import.module`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// init (`init`)
+        Init = "init",
+        /// done (`done`)
+        Done = "done",
     }
 }

@@ -23,7 +23,7 @@ pub struct BaseLanguageExport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -57,7 +57,7 @@ pub struct BaseLanguageExport {
     /// Model to Export
     ///
     /// `many2one`, to `ir.model`.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Model Name
     ///
     /// `char`, readonly, related `model_id.model`, not stored.
@@ -65,7 +65,7 @@ pub struct BaseLanguageExport {
     /// Apps To Export
     ///
     /// `many2many`, to `ir.module.module`, computed.
-    pub modules: ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
+    pub modules: ::runtime::X2Many<super::rel::IrModuleModule>,
     /// File Name
     ///
     /// `char`, readonly.
@@ -83,34 +83,18 @@ pub struct BaseLanguageExport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseLanguageExport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseLanguageExport {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain",
-        "export_type",
-        "format",
-        "id",
-        "lang",
-        "model_id",
-        "model_name",
-        "modules",
-        "name",
-        "state",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseLanguageExport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseLanguageExport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -154,34 +138,23 @@ impl ::runtime::Model for BaseLanguageExport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("data", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("export_type", "selection")
-            .required()
-            .selection(&["module", "model"]),
-        ::runtime::odoo::verify::FieldSpec::new("format", "selection")
-            .required()
-            .selection(&["csv", "po", "tgz"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
-            .required()
-            .selection(&["__new__", "en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("model_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("modules", "many2many")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["choose", "get"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("data", "binary").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("domain", "char").writable(true),
+        ::runtime::FieldSpec::new("export_type", "selection").required().writable(true).selection(&["module", "model"]),
+        ::runtime::FieldSpec::new("format", "selection").required().writable(true).selection(&["csv", "po", "tgz"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lang", "selection").required().writable(true).selection(&["__new__", "en_US"]),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("model_name", "char"),
+        ::runtime::FieldSpec::new("modules", "many2many").relation("ir.module.module").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["choose", "get"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -217,123 +190,62 @@ impl BaseLanguageExport {
 impl super::mixins::BaseModel for BaseLanguageExport {
     type Update = BaseLanguageExportUpdate;
 }
-/// Values for creating a `base.language.export` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseLanguageExportCreate`]) or updating ([`BaseLanguageExportUpdate`]) `base.language.export` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct BaseLanguageExportCreate {
+pub struct BaseLanguageExportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseLanguageExportCreate {
+/// Values for creating a `base.language.export` record: the constructor takes the required fields, setters add the rest.
+pub type BaseLanguageExportCreate = BaseLanguageExportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.language.export` records: only the fields set here are written.
+pub type BaseLanguageExportUpdate = BaseLanguageExportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseLanguageExportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseLanguageExportCreate {
     /// Takes the required fields: `export_type`, `format`, `lang` (readonly, computed and x2many fields are left out).
-    pub fn new(export_type: ExportType, format: Format, lang: Lang) -> Self {
-        BaseLanguageExportCreate {
+    pub fn new(
+        export_type: self::ExportType,
+        format: self::Format,
+        lang: self::Lang,
+    ) -> Self {
+        BaseLanguageExportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .export_type(export_type)
             .format(format)
             .lang(lang)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageExport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `data` (File).
-    #[inline]
-    pub fn data(mut self, data: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("data", data.into());
-        self
-    }
-    /// Set `domain` (Model Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `export_type` (Export Type).
-    #[inline]
-    pub fn export_type(mut self, export_type: ExportType) -> Self {
-        self.values.set("export_type", export_type);
-        self
-    }
-    /// Set `format` (File Format).
-    #[inline]
-    pub fn format(mut self, format: Format) -> Self {
-        self.values.set("format", format);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `model_id` (Model to Export).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `modules` (Apps To Export).
-    #[inline]
-    pub fn modules(
-        mut self,
-        modules: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModule>,
-        >,
-    ) -> Self {
-        self.values.set("modules", modules.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (File Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseLanguageExportCreate {
-    type Model = BaseLanguageExport;
-}
-/// Values for updating `base.language.export` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseLanguageExportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseLanguageExportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl BaseLanguageExportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseLanguageExportUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseLanguageExportUpdate {
+    fn default() -> Self {
+        BaseLanguageExportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseLanguageExportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageExport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::BaseLanguageExport,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -342,352 +254,114 @@ impl BaseLanguageExportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `data` (File).
-    #[inline]
-    pub fn data(mut self, data: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("data", data.into());
-        self
-    }
-    /// Set `domain` (Model Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `export_type` (Export Type).
-    #[inline]
-    pub fn export_type(mut self, export_type: ExportType) -> Self {
-        self.values.set("export_type", export_type);
-        self
-    }
-    /// Set `format` (File Format).
-    #[inline]
-    pub fn format(mut self, format: Format) -> Self {
-        self.values.set("format", format);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `model_id` (Model to Export).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `modules` (Apps To Export).
-    #[inline]
-    pub fn modules(
-        mut self,
-        modules: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModule>,
-        >,
-    ) -> Self {
-        self.values.set("modules", modules.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (File Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
+    ::runtime::__private::setters! {
+        /// Set `data` (File).
+        data: into ::runtime::odoo::wire::Binary;
+        /// Set `domain` (Model Domain).
+        domain: into String;
+        /// Set `export_type` (Export Type).
+        export_type: value self::ExportType;
+        /// Set `format` (File Format).
+        format: value self::Format;
+        /// Set `lang` (Language).
+        lang: value self::Lang;
+        /// Set `model_id` (Model to Export).
+        model_id: value i64;
+        /// Set `modules` (Apps To Export).
+        modules: commands super::rel::IrModuleModule;
+        /// Set `name` (File Name).
+        name: into String;
+        /// Set `state` (State).
+        state: value self::State;
     }
 }
+impl ::runtime::CreateValues for BaseLanguageExportCreate {
+    type Model = self::BaseLanguageExport;
+}
 impl ::runtime::UpdateValues for BaseLanguageExportUpdate {
-    type Model = BaseLanguageExport;
+    type Model = self::BaseLanguageExport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseLanguageExport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseLanguageExport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// File (`data`, `binary`).
-    #[inline]
-    pub const fn data() -> ::runtime::odoo::fields::BinaryField<
-        super::BaseLanguageExport,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("data")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageExport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Model Domain (`domain`, `char`).
-    #[inline]
-    pub const fn domain() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageExport,
-    > {
-        ::runtime::odoo::fields::CharField::new("domain")
-    }
-    /// Export Type (`export_type`, `selection`).
-    #[inline]
-    pub const fn export_type() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseLanguageExport,
-        super::ExportType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("export_type")
-    }
-    /// File Format (`format`, `selection`).
-    #[inline]
-    pub const fn format() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseLanguageExport,
-        super::Format,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("format")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseLanguageExport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Language (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseLanguageExport,
-        super::Lang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lang")
-    }
-    /// Model to Export (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseLanguageExport,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Model Name (`model_name`, `char`).
-    #[inline]
-    pub const fn model_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageExport,
-    > {
-        ::runtime::odoo::fields::CharField::new("model_name")
-    }
-    /// Apps To Export (`modules`, `many2many`).
-    #[inline]
-    pub const fn modules() -> ::runtime::odoo::fields::X2ManyField<
-        super::BaseLanguageExport,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("modules")
-    }
-    /// File Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageExport,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseLanguageExport,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseLanguageExport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseLanguageExport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseLanguageExport;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// File (`data`, `binary`).
+        data: BinaryField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Model Domain (`domain`, `char`).
+        domain: CharField;
+        /// Export Type (`export_type`, `selection`).
+        export_type: SelectionField<super::ExportType>;
+        /// File Format (`format`, `selection`).
+        format: SelectionField<super::Format>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Language (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// Model to Export (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Model Name (`model_name`, `char`).
+        model_name: CharField;
+        /// Apps To Export (`modules`, `many2many`).
+        modules: X2ManyField<super::super::rel::IrModuleModule>;
+        /// File Name (`name`, `char`).
+        name: CharField;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `export_type` (Export Type) on `base.language.export`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExportType {
-    /// Module (`module`)
-    Module,
-    /// Model (`model`)
-    Model,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ExportType {
-    const VALUES: &'static [&'static str] = &["module", "model"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "module" => ExportType::Module,
-            "model" => ExportType::Model,
-            other => ExportType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ExportType::Module => "module",
-            ExportType::Model => "model",
-            ExportType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `export_type` (Export Type) on `base.language.export`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ExportType {
+        /// Module (`module`)
+        Module = "module",
+        /// Model (`model`)
+        Model = "model",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ExportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `format` (File Format) on `base.language.export`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Format {
+        /// CSV File (`csv`)
+        Csv = "csv",
+        /// PO File (`po`)
+        Po = "po",
+        /// TGZ Archive (`tgz`)
+        Tgz = "tgz",
     }
 }
-impl ::serde::Serialize for ExportType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lang` (Language) on `base.language.export`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// New Language (Empty translation template) (`__new__`)
+        New = "__new__",
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }
-/// Values of `format` (File Format) on `base.language.export`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// CSV File (`csv`)
-    Csv,
-    /// PO File (`po`)
-    Po,
-    /// TGZ Archive (`tgz`)
-    Tgz,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Format {
-    const VALUES: &'static [&'static str] = &["csv", "po", "tgz"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "csv" => Format::Csv,
-            "po" => Format::Po,
-            "tgz" => Format::Tgz,
-            other => Format::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Format::Csv => "csv",
-            Format::Po => "po",
-            Format::Tgz => "tgz",
-            Format::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Format {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Format {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `lang` (Language) on `base.language.export`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// New Language (Empty translation template) (`__new__`)
-    New,
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["__new__", "en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "__new__" => Lang::New,
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::New => "__new__",
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `base.language.export`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// choose (`choose`)
-    Choose,
-    /// get (`get`)
-    Get,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["choose", "get"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "choose" => State::Choose,
-            "get" => State::Get,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Choose => "choose",
-            State::Get => "get",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `base.language.export`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// choose (`choose`)
+        Choose = "choose",
+        /// get (`get`)
+        Get = "get",
     }
 }

@@ -29,7 +29,7 @@ pub struct BaseLanguageImport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -59,29 +59,18 @@ pub struct BaseLanguageImport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseLanguageImport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseLanguageImport {
-    const FIELDS: &'static [&'static str] = &[
-        "code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "filename",
-        "id",
-        "name",
-        "overwrite",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseLanguageImport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseLanguageImport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -115,20 +104,18 @@ impl ::runtime::Model for BaseLanguageImport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("data", "binary").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("filename", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("overwrite", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("data", "binary").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("filename", "char").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("overwrite", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -163,12 +150,21 @@ impl BaseLanguageImport {
 impl super::mixins::BaseModel for BaseLanguageImport {
     type Update = BaseLanguageImportUpdate;
 }
-/// Values for creating a `base.language.import` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseLanguageImportCreate`]) or updating ([`BaseLanguageImportUpdate`]) `base.language.import` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct BaseLanguageImportCreate {
+pub struct BaseLanguageImportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseLanguageImportCreate {
+/// Values for creating a `base.language.import` record: the constructor takes the required fields, setters add the rest.
+pub type BaseLanguageImportCreate = BaseLanguageImportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.language.import` records: only the fields set here are written.
+pub type BaseLanguageImportUpdate = BaseLanguageImportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseLanguageImportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -181,82 +177,37 @@ impl BaseLanguageImportCreate {
         filename: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        BaseLanguageImportCreate {
+        BaseLanguageImportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .data(data)
             .filename(filename)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageImport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `code` (ISO Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `data` (File).
-    #[inline]
-    pub fn data(mut self, data: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("data", data.into());
-        self
-    }
-    /// Set `filename` (File Name).
-    #[inline]
-    pub fn filename(mut self, filename: impl Into<String>) -> Self {
-        self.values.set("filename", filename.into());
-        self
-    }
-    /// Set `name` (Language Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `overwrite` (Overwrite Existing Terms).
-    #[inline]
-    pub fn overwrite(mut self, overwrite: bool) -> Self {
-        self.values.set("overwrite", overwrite);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseLanguageImportCreate {
-    type Model = BaseLanguageImport;
-}
-/// Values for updating `base.language.import` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseLanguageImportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseLanguageImportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl BaseLanguageImportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseLanguageImportUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseLanguageImportUpdate {
+    fn default() -> Self {
+        BaseLanguageImportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseLanguageImportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageImport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::BaseLanguageImport,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -265,122 +216,50 @@ impl BaseLanguageImportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `code` (ISO Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `data` (File).
-    #[inline]
-    pub fn data(mut self, data: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("data", data.into());
-        self
-    }
-    /// Set `filename` (File Name).
-    #[inline]
-    pub fn filename(mut self, filename: impl Into<String>) -> Self {
-        self.values.set("filename", filename.into());
-        self
-    }
-    /// Set `name` (Language Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `overwrite` (Overwrite Existing Terms).
-    #[inline]
-    pub fn overwrite(mut self, overwrite: bool) -> Self {
-        self.values.set("overwrite", overwrite);
-        self
+    ::runtime::__private::setters! {
+        /// Set `code` (ISO Code).
+        code: into String;
+        /// Set `data` (File).
+        data: into ::runtime::odoo::wire::Binary;
+        /// Set `filename` (File Name).
+        filename: into String;
+        /// Set `name` (Language Name).
+        name: into String;
+        /// Set `overwrite` (Overwrite Existing Terms).
+        overwrite: value bool;
     }
 }
+impl ::runtime::CreateValues for BaseLanguageImportCreate {
+    type Model = self::BaseLanguageImport;
+}
 impl ::runtime::UpdateValues for BaseLanguageImportUpdate {
-    type Model = BaseLanguageImport;
+    type Model = self::BaseLanguageImport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// ISO Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageImport,
-    > {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseLanguageImport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseLanguageImport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// File (`data`, `binary`).
-    #[inline]
-    pub const fn data() -> ::runtime::odoo::fields::BinaryField<
-        super::BaseLanguageImport,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("data")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageImport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// File Name (`filename`, `char`).
-    #[inline]
-    pub const fn filename() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageImport,
-    > {
-        ::runtime::odoo::fields::CharField::new("filename")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseLanguageImport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Language Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageImport,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Overwrite Existing Terms (`overwrite`, `boolean`).
-    #[inline]
-    pub const fn overwrite() -> ::runtime::odoo::fields::BoolField<
-        super::BaseLanguageImport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("overwrite")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseLanguageImport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseLanguageImport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseLanguageImport;
+        /// ISO Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// File (`data`, `binary`).
+        data: BinaryField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// File Name (`filename`, `char`).
+        filename: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Language Name (`name`, `char`).
+        name: CharField;
+        /// Overwrite Existing Terms (`overwrite`, `boolean`).
+        overwrite: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct BaseLanguageInstall {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -31,8 +31,8 @@ pub struct BaseLanguageInstall {
     /// Used when the user only selects one language and is given the option to switch to it
     ///
     /// `many2one`, to `res.lang`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::first_lang_id())`.
-    pub first_lang_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResLang>>,
+    pub first_lang_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResLang>>,
     >,
     /// ID
     ///
@@ -41,7 +41,7 @@ pub struct BaseLanguageInstall {
     /// Languages
     ///
     /// `many2many`, to `res.lang`, required.
-    pub lang_ids: ::runtime::odoo::wire::X2Many<super::rel::ResLang>,
+    pub lang_ids: ::runtime::X2Many<super::rel::ResLang>,
     /// Overwrite Existing Terms
     ///
     /// If you check this box, your customized translations will be overwritten and replaced by the official ones.
@@ -55,28 +55,20 @@ pub struct BaseLanguageInstall {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseLanguageInstall {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseLanguageInstall {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "first_lang_id",
-        "id",
-        "lang_ids",
-        "overwrite",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseLanguageInstall {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseLanguageInstall::default();
         while let Some(i) = r.next()? {
             match i {
@@ -108,21 +100,16 @@ impl ::runtime::Model for BaseLanguageInstall {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["first_lang_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("first_lang_id", "many2one")
-            .relation("res.lang"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lang_ids", "many2many")
-            .relation("res.lang")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("overwrite", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("first_lang_id", "many2one").relation("res.lang"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lang_ids", "many2many").relation("res.lang").required().writable(true),
+        ::runtime::FieldSpec::new("overwrite", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -191,13 +178,21 @@ impl BaseLanguageInstall {
 impl super::mixins::BaseModel for BaseLanguageInstall {
     type Update = BaseLanguageInstallUpdate;
 }
-/// Values for creating a `base.language.install` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseLanguageInstallCreate`]) or updating ([`BaseLanguageInstallUpdate`]) `base.language.install` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseLanguageInstallCreate {
+pub struct BaseLanguageInstallValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseLanguageInstallCreate {
+/// Values for creating a `base.language.install` record: the constructor takes the required fields, setters add the rest.
+pub type BaseLanguageInstallCreate = BaseLanguageInstallValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.language.install` records: only the fields set here are written.
+pub type BaseLanguageInstallUpdate = BaseLanguageInstallValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseLanguageInstallValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -205,65 +200,38 @@ impl ::serde::Serialize for BaseLanguageInstallCreate {
 impl BaseLanguageInstallCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseLanguageInstallCreate {
+        Self::default()
+    }
+}
+impl Default for BaseLanguageInstallCreate {
+    fn default() -> Self {
+        BaseLanguageInstallValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageInstall>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `lang_ids` (Languages).
-    #[inline]
-    pub fn lang_ids(
-        mut self,
-        lang_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResLang>,
-        >,
-    ) -> Self {
-        self.values.set("lang_ids", lang_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `overwrite` (Overwrite Existing Terms).
-    #[inline]
-    pub fn overwrite(mut self, overwrite: bool) -> Self {
-        self.values.set("overwrite", overwrite);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseLanguageInstallCreate {
-    type Model = BaseLanguageInstall;
-}
-/// Values for updating `base.language.install` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseLanguageInstallUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseLanguageInstallUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseLanguageInstallUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseLanguageInstallUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseLanguageInstallUpdate {
+    fn default() -> Self {
+        BaseLanguageInstallValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseLanguageInstallValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseLanguageInstall>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::BaseLanguageInstall,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -272,97 +240,40 @@ impl BaseLanguageInstallUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `lang_ids` (Languages).
-    #[inline]
-    pub fn lang_ids(
-        mut self,
-        lang_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResLang>,
-        >,
-    ) -> Self {
-        self.values.set("lang_ids", lang_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `overwrite` (Overwrite Existing Terms).
-    #[inline]
-    pub fn overwrite(mut self, overwrite: bool) -> Self {
-        self.values.set("overwrite", overwrite);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lang_ids` (Languages).
+        lang_ids: commands super::rel::ResLang;
+        /// Set `overwrite` (Overwrite Existing Terms).
+        overwrite: value bool;
     }
 }
+impl ::runtime::CreateValues for BaseLanguageInstallCreate {
+    type Model = self::BaseLanguageInstall;
+}
 impl ::runtime::UpdateValues for BaseLanguageInstallUpdate {
-    type Model = BaseLanguageInstall;
+    type Model = self::BaseLanguageInstall;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseLanguageInstall,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseLanguageInstall,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseLanguageInstall,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// First Lang (`first_lang_id`, `many2one`).
-    #[inline]
-    pub const fn first_lang_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseLanguageInstall,
-        super::super::rel::ResLang,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("first_lang_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseLanguageInstall,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Languages (`lang_ids`, `many2many`).
-    #[inline]
-    pub const fn lang_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::BaseLanguageInstall,
-        super::super::rel::ResLang,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("lang_ids")
-    }
-    /// Overwrite Existing Terms (`overwrite`, `boolean`).
-    #[inline]
-    pub const fn overwrite() -> ::runtime::odoo::fields::BoolField<
-        super::BaseLanguageInstall,
-    > {
-        ::runtime::odoo::fields::BoolField::new("overwrite")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseLanguageInstall,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseLanguageInstall,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseLanguageInstall;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// First Lang (`first_lang_id`, `many2one`).
+        first_lang_id: Many2OneField<super::super::rel::ResLang>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Languages (`lang_ids`, `many2many`).
+        lang_ids: X2ManyField<super::super::rel::ResLang>;
+        /// Overwrite Existing Terms (`overwrite`, `boolean`).
+        overwrite: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct BaseModuleInstallReview {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,17 +33,15 @@ pub struct BaseModuleInstallReview {
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required, readonly.
-    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     /// Depending Apps
     ///
     /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::module_ids())`.
-    pub module_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
-    >,
+    pub module_ids: ::runtime::Computed<::runtime::X2Many<super::rel::IrModuleModule>>,
     /// Modules Description
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules_description())`.
-    pub modules_description: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub modules_description: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,28 +49,20 @@ pub struct BaseModuleInstallReview {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleInstallReview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseModuleInstallReview {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "module_id",
-        "module_ids",
-        "modules_description",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseModuleInstallReview {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseModuleInstallReview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -103,21 +93,16 @@ impl ::runtime::Model for BaseModuleInstallReview {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["module_ids", "modules_description"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
-            .relation("ir.module.module")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("module_ids", "many2many")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("modules_description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("module_id", "many2one").relation("ir.module.module").required().writable(true),
+        ::runtime::FieldSpec::new("module_ids", "many2many").relation("ir.module.module"),
+        ::runtime::FieldSpec::new("modules_description", "html"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -153,13 +138,21 @@ impl BaseModuleInstallReview {
 impl super::mixins::BaseModel for BaseModuleInstallReview {
     type Update = BaseModuleInstallReviewUpdate;
 }
-/// Values for creating a `base.module.install.review` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseModuleInstallReviewCreate`]) or updating ([`BaseModuleInstallReviewUpdate`]) `base.module.install.review` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleInstallReviewCreate {
+pub struct BaseModuleInstallReviewValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseModuleInstallReviewCreate {
+/// Values for creating a `base.module.install.review` record: the constructor takes the required fields, setters add the rest.
+pub type BaseModuleInstallReviewCreate = BaseModuleInstallReviewValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.module.install.review` records: only the fields set here are written.
+pub type BaseModuleInstallReviewUpdate = BaseModuleInstallReviewValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseModuleInstallReviewValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -167,54 +160,38 @@ impl ::serde::Serialize for BaseModuleInstallReviewCreate {
 impl BaseModuleInstallReviewCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseModuleInstallReviewCreate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleInstallReviewCreate {
+    fn default() -> Self {
+        BaseModuleInstallReviewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleInstallReview>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseModuleInstallReviewCreate {
-    type Model = BaseModuleInstallReview;
-}
-/// Values for updating `base.module.install.review` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleInstallReviewUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseModuleInstallReviewUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseModuleInstallReviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseModuleInstallReviewUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleInstallReviewUpdate {
+    fn default() -> Self {
+        BaseModuleInstallReviewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseModuleInstallReviewValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleInstallReview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::BaseModuleInstallReview,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -223,86 +200,38 @@ impl BaseModuleInstallReviewUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `module_id` (Module).
+        module_id: value i64;
     }
 }
+impl ::runtime::CreateValues for BaseModuleInstallReviewCreate {
+    type Model = self::BaseModuleInstallReview;
+}
 impl ::runtime::UpdateValues for BaseModuleInstallReviewUpdate {
-    type Model = BaseModuleInstallReview;
+    type Model = self::BaseModuleInstallReview;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseModuleInstallReview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleInstallReview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseModuleInstallReview,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseModuleInstallReview,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleInstallReview,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("module_id")
-    }
-    /// Depending Apps (`module_ids`, `many2many`).
-    #[inline]
-    pub const fn module_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::BaseModuleInstallReview,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("module_ids")
-    }
-    /// Modules Description (`modules_description`, `html`).
-    #[inline]
-    pub const fn modules_description() -> ::runtime::odoo::fields::CharField<
-        super::BaseModuleInstallReview,
-    > {
-        ::runtime::odoo::fields::CharField::new("modules_description")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseModuleInstallReview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleInstallReview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseModuleInstallReview;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Depending Apps (`module_ids`, `many2many`).
+        module_ids: X2ManyField<super::super::rel::IrModuleModule>;
+        /// Modules Description (`modules_description`, `html`).
+        modules_description: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct BaseModuleUninstall {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,19 +33,15 @@ pub struct BaseModuleUninstall {
     /// Impacted data models
     ///
     /// `many2many`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_ids())`.
-    pub model_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrModel>,
-    >,
+    pub model_ids: ::runtime::Computed<::runtime::X2Many<super::rel::IrModel>>,
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required, readonly.
-    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     /// Impacted modules
     ///
     /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::module_ids())`.
-    pub module_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
-    >,
+    pub module_ids: ::runtime::Computed<::runtime::X2Many<super::rel::IrModuleModule>>,
     /// Show All
     ///
     /// `boolean`.
@@ -57,29 +53,20 @@ pub struct BaseModuleUninstall {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleUninstall {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseModuleUninstall {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "model_ids",
-        "module_id",
-        "module_ids",
-        "show_all",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseModuleUninstall {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseModuleUninstall::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,23 +99,17 @@ impl ::runtime::Model for BaseModuleUninstall {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["model_ids", "module_ids"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("model_ids", "many2many")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
-            .relation("ir.module.module")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("module_ids", "many2many")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("show_all", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("model_ids", "many2many").relation("ir.model"),
+        ::runtime::FieldSpec::new("module_id", "many2one").relation("ir.module.module").required().writable(true),
+        ::runtime::FieldSpec::new("module_ids", "many2many").relation("ir.module.module"),
+        ::runtime::FieldSpec::new("show_all", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -164,13 +145,21 @@ impl BaseModuleUninstall {
 impl super::mixins::BaseModel for BaseModuleUninstall {
     type Update = BaseModuleUninstallUpdate;
 }
-/// Values for creating a `base.module.uninstall` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseModuleUninstallCreate`]) or updating ([`BaseModuleUninstallUpdate`]) `base.module.uninstall` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUninstallCreate {
+pub struct BaseModuleUninstallValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseModuleUninstallCreate {
+/// Values for creating a `base.module.uninstall` record: the constructor takes the required fields, setters add the rest.
+pub type BaseModuleUninstallCreate = BaseModuleUninstallValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.module.uninstall` records: only the fields set here are written.
+pub type BaseModuleUninstallUpdate = BaseModuleUninstallValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseModuleUninstallValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -178,60 +167,38 @@ impl ::serde::Serialize for BaseModuleUninstallCreate {
 impl BaseModuleUninstallCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseModuleUninstallCreate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUninstallCreate {
+    fn default() -> Self {
+        BaseModuleUninstallValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleUninstall>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `show_all` (Show All).
-    #[inline]
-    pub fn show_all(mut self, show_all: bool) -> Self {
-        self.values.set("show_all", show_all);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseModuleUninstallCreate {
-    type Model = BaseModuleUninstall;
-}
-/// Values for updating `base.module.uninstall` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUninstallUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseModuleUninstallUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseModuleUninstallUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseModuleUninstallUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUninstallUpdate {
+    fn default() -> Self {
+        BaseModuleUninstallValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseModuleUninstallValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleUninstall>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::BaseModuleUninstall,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -240,100 +207,42 @@ impl BaseModuleUninstallUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `show_all` (Show All).
-    #[inline]
-    pub fn show_all(mut self, show_all: bool) -> Self {
-        self.values.set("show_all", show_all);
-        self
+    ::runtime::__private::setters! {
+        /// Set `module_id` (Module).
+        module_id: value i64;
+        /// Set `show_all` (Show All).
+        show_all: value bool;
     }
 }
+impl ::runtime::CreateValues for BaseModuleUninstallCreate {
+    type Model = self::BaseModuleUninstall;
+}
 impl ::runtime::UpdateValues for BaseModuleUninstallUpdate {
-    type Model = BaseModuleUninstall;
+    type Model = self::BaseModuleUninstall;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseModuleUninstall,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleUninstall,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseModuleUninstall,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseModuleUninstall,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Impacted data models (`model_ids`, `many2many`).
-    #[inline]
-    pub const fn model_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::BaseModuleUninstall,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("model_ids")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleUninstall,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("module_id")
-    }
-    /// Impacted modules (`module_ids`, `many2many`).
-    #[inline]
-    pub const fn module_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::BaseModuleUninstall,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("module_ids")
-    }
-    /// Show All (`show_all`, `boolean`).
-    #[inline]
-    pub const fn show_all() -> ::runtime::odoo::fields::BoolField<
-        super::BaseModuleUninstall,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_all")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseModuleUninstall,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleUninstall,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseModuleUninstall;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Impacted data models (`model_ids`, `many2many`).
+        model_ids: X2ManyField<super::super::rel::IrModel>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Impacted modules (`module_ids`, `many2many`).
+        module_ids: X2ManyField<super::super::rel::IrModuleModule>;
+        /// Show All (`show_all`, `boolean`).
+        show_all: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

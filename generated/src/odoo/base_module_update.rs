@@ -25,7 +25,7 @@ pub struct BaseModuleUpdate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -51,28 +51,18 @@ pub struct BaseModuleUpdate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseModuleUpdate {
-    const FIELDS: &'static [&'static str] = &[
-        "added",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "state",
-        "updated",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseModuleUpdate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseModuleUpdate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,19 +94,16 @@ impl ::runtime::Model for BaseModuleUpdate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("added", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["init", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("updated", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("added", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["init", "done"]),
+        ::runtime::FieldSpec::new("updated", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -168,13 +155,21 @@ impl BaseModuleUpdate {
 impl super::mixins::BaseModel for BaseModuleUpdate {
     type Update = BaseModuleUpdateUpdate;
 }
-/// Values for creating a `base.module.update` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseModuleUpdateCreate`]) or updating ([`BaseModuleUpdateUpdate`]) `base.module.update` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUpdateCreate {
+pub struct BaseModuleUpdateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseModuleUpdateCreate {
+/// Values for creating a `base.module.update` record: the constructor takes the required fields, setters add the rest.
+pub type BaseModuleUpdateCreate = BaseModuleUpdateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.module.update` records: only the fields set here are written.
+pub type BaseModuleUpdateUpdate = BaseModuleUpdateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseModuleUpdateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -182,66 +177,36 @@ impl ::serde::Serialize for BaseModuleUpdateCreate {
 impl BaseModuleUpdateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseModuleUpdateCreate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUpdateCreate {
+    fn default() -> Self {
+        BaseModuleUpdateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleUpdate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `added` (Number of modules added).
-    #[inline]
-    pub fn added(mut self, added: i64) -> Self {
-        self.values.set("added", added);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `updated` (Number of modules updated).
-    #[inline]
-    pub fn updated(mut self, updated: i64) -> Self {
-        self.values.set("updated", updated);
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseModuleUpdateCreate {
-    type Model = BaseModuleUpdate;
-}
-/// Values for updating `base.module.update` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUpdateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseModuleUpdateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseModuleUpdateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseModuleUpdateUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUpdateUpdate {
+    fn default() -> Self {
+        BaseModuleUpdateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseModuleUpdateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleUpdate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BaseModuleUpdate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -250,138 +215,53 @@ impl BaseModuleUpdateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `added` (Number of modules added).
-    #[inline]
-    pub fn added(mut self, added: i64) -> Self {
-        self.values.set("added", added);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `updated` (Number of modules updated).
-    #[inline]
-    pub fn updated(mut self, updated: i64) -> Self {
-        self.values.set("updated", updated);
-        self
+    ::runtime::__private::setters! {
+        /// Set `added` (Number of modules added).
+        added: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `updated` (Number of modules updated).
+        updated: value i64;
     }
 }
+impl ::runtime::CreateValues for BaseModuleUpdateCreate {
+    type Model = self::BaseModuleUpdate;
+}
 impl ::runtime::UpdateValues for BaseModuleUpdateUpdate {
-    type Model = BaseModuleUpdate;
+    type Model = self::BaseModuleUpdate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Number of modules added (`added`, `integer`).
-    #[inline]
-    pub const fn added() -> ::runtime::odoo::fields::NumField<
-        super::BaseModuleUpdate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("added")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseModuleUpdate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleUpdate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseModuleUpdate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseModuleUpdate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::BaseModuleUpdate,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Number of modules updated (`updated`, `integer`).
-    #[inline]
-    pub const fn updated() -> ::runtime::odoo::fields::NumField<
-        super::BaseModuleUpdate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("updated")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseModuleUpdate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleUpdate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseModuleUpdate;
+        /// Number of modules added (`added`, `integer`).
+        added: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Number of modules updated (`updated`, `integer`).
+        updated: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (Status) on `base.module.update`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// init (`init`)
-    Init,
-    /// done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["init", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "init" => State::Init,
-            "done" => State::Done,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Init => "init",
-            State::Done => "done",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `base.module.update`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// init (`init`)
+        Init = "init",
+        /// done (`done`)
+        Done = "done",
     }
 }

@@ -21,7 +21,7 @@ pub struct BaseModuleUpgrade {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -41,26 +41,18 @@ pub struct BaseModuleUpgrade {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BaseModuleUpgrade {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BaseModuleUpgrade {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "module_info",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BaseModuleUpgrade {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BaseModuleUpgrade::default();
         while let Some(i) = r.next()? {
             match i {
@@ -88,16 +80,14 @@ impl ::runtime::Model for BaseModuleUpgrade {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("module_info", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("module_info", "text").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -182,13 +172,21 @@ impl BaseModuleUpgrade {
 impl super::mixins::BaseModel for BaseModuleUpgrade {
     type Update = BaseModuleUpgradeUpdate;
 }
-/// Values for creating a `base.module.upgrade` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BaseModuleUpgradeCreate`]) or updating ([`BaseModuleUpgradeUpdate`]) `base.module.upgrade` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUpgradeCreate {
+pub struct BaseModuleUpgradeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BaseModuleUpgradeCreate {
+/// Values for creating a `base.module.upgrade` record: the constructor takes the required fields, setters add the rest.
+pub type BaseModuleUpgradeCreate = BaseModuleUpgradeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.module.upgrade` records: only the fields set here are written.
+pub type BaseModuleUpgradeUpdate = BaseModuleUpgradeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BaseModuleUpgradeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -196,54 +194,36 @@ impl ::serde::Serialize for BaseModuleUpgradeCreate {
 impl BaseModuleUpgradeCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BaseModuleUpgradeCreate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUpgradeCreate {
+    fn default() -> Self {
+        BaseModuleUpgradeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleUpgrade>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `module_info` (Apps to Update).
-    #[inline]
-    pub fn module_info(mut self, module_info: impl Into<String>) -> Self {
-        self.values.set("module_info", module_info.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for BaseModuleUpgradeCreate {
-    type Model = BaseModuleUpgrade;
-}
-/// Values for updating `base.module.upgrade` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BaseModuleUpgradeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BaseModuleUpgradeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BaseModuleUpgradeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BaseModuleUpgradeUpdate {
+        Self::default()
+    }
+}
+impl Default for BaseModuleUpgradeUpdate {
+    fn default() -> Self {
+        BaseModuleUpgradeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BaseModuleUpgradeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BaseModuleUpgrade>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BaseModuleUpgrade>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -252,70 +232,34 @@ impl BaseModuleUpgradeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `module_info` (Apps to Update).
-    #[inline]
-    pub fn module_info(mut self, module_info: impl Into<String>) -> Self {
-        self.values.set("module_info", module_info.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `module_info` (Apps to Update).
+        module_info: into String;
     }
 }
+impl ::runtime::CreateValues for BaseModuleUpgradeCreate {
+    type Model = self::BaseModuleUpgrade;
+}
 impl ::runtime::UpdateValues for BaseModuleUpgradeUpdate {
-    type Model = BaseModuleUpgrade;
+    type Model = self::BaseModuleUpgrade;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseModuleUpgrade,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleUpgrade,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BaseModuleUpgrade,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BaseModuleUpgrade,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Apps to Update (`module_info`, `text`).
-    #[inline]
-    pub const fn module_info() -> ::runtime::odoo::fields::CharField<
-        super::BaseModuleUpgrade,
-    > {
-        ::runtime::odoo::fields::CharField::new("module_info")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BaseModuleUpgrade,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BaseModuleUpgrade,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BaseModuleUpgrade;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Apps to Update (`module_info`, `text`).
+        module_info: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,13 +21,11 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Current Line
     ///
     /// `many2one`, to `base.partner.merge.line`.
-    pub current_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::BasePartnerMergeLine>,
-    >,
+    pub current_line_id: Option<::runtime::Many2One<super::rel::BasePartnerMergeLine>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -35,7 +33,7 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Destination Contact
     ///
     /// `many2one`, to `res.partner`.
-    pub dst_partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub dst_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// A user associated to the contact
     ///
     /// `boolean`.
@@ -71,7 +69,7 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Lines
     ///
     /// `one2many`, to `base.partner.merge.line` (inverse `wizard_id`).
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::BasePartnerMergeLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::BasePartnerMergeLine>,
     /// Maximum of Group of Contacts
     ///
     /// `integer`.
@@ -83,7 +81,7 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Contacts
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// State
     ///
     /// `selection`, required, readonly.
@@ -97,39 +95,18 @@ pub struct BasePartnerMergeAutomaticWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BasePartnerMergeAutomaticWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BasePartnerMergeAutomaticWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "current_line_id",
-        "display_name",
-        "dst_partner_id",
-        "exclude_contact",
-        "exclude_journal_item",
-        "group_by_email",
-        "group_by_is_company",
-        "group_by_name",
-        "group_by_parent_id",
-        "group_by_vat",
-        "id",
-        "line_ids",
-        "maximum_group",
-        "number_group",
-        "partner_ids",
-        "state",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BasePartnerMergeAutomaticWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BasePartnerMergeAutomaticWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -183,35 +160,27 @@ impl ::runtime::Model for BasePartnerMergeAutomaticWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("current_line_id", "many2one")
-            .relation("base.partner.merge.line"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("dst_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("exclude_contact", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("exclude_journal_item", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_by_email", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_by_is_company", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_by_name", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_by_parent_id", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_by_vat", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
-            .relation("base.partner.merge.line"),
-        ::runtime::odoo::verify::FieldSpec::new("maximum_group", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("number_group", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["option", "selection", "finished"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("current_line_id", "many2one").relation("base.partner.merge.line").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("dst_partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("exclude_contact", "boolean").writable(true),
+        ::runtime::FieldSpec::new("exclude_journal_item", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_by_email", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_by_is_company", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_by_name", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_by_parent_id", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_by_vat", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("line_ids", "one2many").relation("base.partner.merge.line").writable(true),
+        ::runtime::FieldSpec::new("maximum_group", "integer").writable(true),
+        ::runtime::FieldSpec::new("number_group", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["option", "selection", "finished"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -336,13 +305,21 @@ impl BasePartnerMergeAutomaticWizard {
 impl super::mixins::BaseModel for BasePartnerMergeAutomaticWizard {
     type Update = BasePartnerMergeAutomaticWizardUpdate;
 }
-/// Values for creating a `base.partner.merge.automatic.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BasePartnerMergeAutomaticWizardCreate`]) or updating ([`BasePartnerMergeAutomaticWizardUpdate`]) `base.partner.merge.automatic.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BasePartnerMergeAutomaticWizardCreate {
+pub struct BasePartnerMergeAutomaticWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BasePartnerMergeAutomaticWizardCreate {
+/// Values for creating a `base.partner.merge.automatic.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type BasePartnerMergeAutomaticWizardCreate = BasePartnerMergeAutomaticWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.partner.merge.automatic.wizard` records: only the fields set here are written.
+pub type BasePartnerMergeAutomaticWizardUpdate = BasePartnerMergeAutomaticWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BasePartnerMergeAutomaticWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -350,145 +327,37 @@ impl ::serde::Serialize for BasePartnerMergeAutomaticWizardCreate {
 impl BasePartnerMergeAutomaticWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BasePartnerMergeAutomaticWizardCreate {
+        Self::default()
+    }
+}
+impl Default for BasePartnerMergeAutomaticWizardCreate {
+    fn default() -> Self {
+        BasePartnerMergeAutomaticWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = BasePartnerMergeAutomaticWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `current_line_id` (Current Line).
-    #[inline]
-    pub fn current_line_id(mut self, current_line_id: i64) -> Self {
-        self.values.set("current_line_id", current_line_id);
-        self
-    }
-    /// Set `dst_partner_id` (Destination Contact).
-    #[inline]
-    pub fn dst_partner_id(mut self, dst_partner_id: i64) -> Self {
-        self.values.set("dst_partner_id", dst_partner_id);
-        self
-    }
-    /// Set `exclude_contact` (A user associated to the contact).
-    #[inline]
-    pub fn exclude_contact(mut self, exclude_contact: bool) -> Self {
-        self.values.set("exclude_contact", exclude_contact);
-        self
-    }
-    /// Set `exclude_journal_item` (Journal Items associated to the contact).
-    #[inline]
-    pub fn exclude_journal_item(mut self, exclude_journal_item: bool) -> Self {
-        self.values.set("exclude_journal_item", exclude_journal_item);
-        self
-    }
-    /// Set `group_by_email` (Email).
-    #[inline]
-    pub fn group_by_email(mut self, group_by_email: bool) -> Self {
-        self.values.set("group_by_email", group_by_email);
-        self
-    }
-    /// Set `group_by_is_company` (Is Company).
-    #[inline]
-    pub fn group_by_is_company(mut self, group_by_is_company: bool) -> Self {
-        self.values.set("group_by_is_company", group_by_is_company);
-        self
-    }
-    /// Set `group_by_name` (Name).
-    #[inline]
-    pub fn group_by_name(mut self, group_by_name: bool) -> Self {
-        self.values.set("group_by_name", group_by_name);
-        self
-    }
-    /// Set `group_by_parent_id` (Parent Company).
-    #[inline]
-    pub fn group_by_parent_id(mut self, group_by_parent_id: bool) -> Self {
-        self.values.set("group_by_parent_id", group_by_parent_id);
-        self
-    }
-    /// Set `group_by_vat` (VAT).
-    #[inline]
-    pub fn group_by_vat(mut self, group_by_vat: bool) -> Self {
-        self.values.set("group_by_vat", group_by_vat);
-        self
-    }
-    /// Set `line_ids` (Lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::BasePartnerMergeLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `maximum_group` (Maximum of Group of Contacts).
-    #[inline]
-    pub fn maximum_group(mut self, maximum_group: i64) -> Self {
-        self.values.set("maximum_group", maximum_group);
-        self
-    }
-    /// Set `number_group` (Group of Contacts).
-    #[inline]
-    pub fn number_group(mut self, number_group: i64) -> Self {
-        self.values.set("number_group", number_group);
-        self
-    }
-    /// Set `partner_ids` (Contacts).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-}
-impl ::runtime::CreateValues for BasePartnerMergeAutomaticWizardCreate {
-    type Model = BasePartnerMergeAutomaticWizard;
-}
-/// Values for updating `base.partner.merge.automatic.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BasePartnerMergeAutomaticWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BasePartnerMergeAutomaticWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BasePartnerMergeAutomaticWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BasePartnerMergeAutomaticWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for BasePartnerMergeAutomaticWizardUpdate {
+    fn default() -> Self {
+        BasePartnerMergeAutomaticWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BasePartnerMergeAutomaticWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = BasePartnerMergeAutomaticWizard,
+            Model = self::BasePartnerMergeAutomaticWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -498,299 +367,99 @@ impl BasePartnerMergeAutomaticWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `current_line_id` (Current Line).
-    #[inline]
-    pub fn current_line_id(mut self, current_line_id: i64) -> Self {
-        self.values.set("current_line_id", current_line_id);
-        self
-    }
-    /// Set `dst_partner_id` (Destination Contact).
-    #[inline]
-    pub fn dst_partner_id(mut self, dst_partner_id: i64) -> Self {
-        self.values.set("dst_partner_id", dst_partner_id);
-        self
-    }
-    /// Set `exclude_contact` (A user associated to the contact).
-    #[inline]
-    pub fn exclude_contact(mut self, exclude_contact: bool) -> Self {
-        self.values.set("exclude_contact", exclude_contact);
-        self
-    }
-    /// Set `exclude_journal_item` (Journal Items associated to the contact).
-    #[inline]
-    pub fn exclude_journal_item(mut self, exclude_journal_item: bool) -> Self {
-        self.values.set("exclude_journal_item", exclude_journal_item);
-        self
-    }
-    /// Set `group_by_email` (Email).
-    #[inline]
-    pub fn group_by_email(mut self, group_by_email: bool) -> Self {
-        self.values.set("group_by_email", group_by_email);
-        self
-    }
-    /// Set `group_by_is_company` (Is Company).
-    #[inline]
-    pub fn group_by_is_company(mut self, group_by_is_company: bool) -> Self {
-        self.values.set("group_by_is_company", group_by_is_company);
-        self
-    }
-    /// Set `group_by_name` (Name).
-    #[inline]
-    pub fn group_by_name(mut self, group_by_name: bool) -> Self {
-        self.values.set("group_by_name", group_by_name);
-        self
-    }
-    /// Set `group_by_parent_id` (Parent Company).
-    #[inline]
-    pub fn group_by_parent_id(mut self, group_by_parent_id: bool) -> Self {
-        self.values.set("group_by_parent_id", group_by_parent_id);
-        self
-    }
-    /// Set `group_by_vat` (VAT).
-    #[inline]
-    pub fn group_by_vat(mut self, group_by_vat: bool) -> Self {
-        self.values.set("group_by_vat", group_by_vat);
-        self
-    }
-    /// Set `line_ids` (Lines).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::BasePartnerMergeLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `maximum_group` (Maximum of Group of Contacts).
-    #[inline]
-    pub fn maximum_group(mut self, maximum_group: i64) -> Self {
-        self.values.set("maximum_group", maximum_group);
-        self
-    }
-    /// Set `number_group` (Group of Contacts).
-    #[inline]
-    pub fn number_group(mut self, number_group: i64) -> Self {
-        self.values.set("number_group", number_group);
-        self
-    }
-    /// Set `partner_ids` (Contacts).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
+    ::runtime::__private::setters! {
+        /// Set `current_line_id` (Current Line).
+        current_line_id: value i64;
+        /// Set `dst_partner_id` (Destination Contact).
+        dst_partner_id: value i64;
+        /// Set `exclude_contact` (A user associated to the contact).
+        exclude_contact: value bool;
+        /// Set `exclude_journal_item` (Journal Items associated to the contact).
+        exclude_journal_item: value bool;
+        /// Set `group_by_email` (Email).
+        group_by_email: value bool;
+        /// Set `group_by_is_company` (Is Company).
+        group_by_is_company: value bool;
+        /// Set `group_by_name` (Name).
+        group_by_name: value bool;
+        /// Set `group_by_parent_id` (Parent Company).
+        group_by_parent_id: value bool;
+        /// Set `group_by_vat` (VAT).
+        group_by_vat: value bool;
+        /// Set `line_ids` (Lines).
+        line_ids: commands super::rel::BasePartnerMergeLine;
+        /// Set `maximum_group` (Maximum of Group of Contacts).
+        maximum_group: value i64;
+        /// Set `number_group` (Group of Contacts).
+        number_group: value i64;
+        /// Set `partner_ids` (Contacts).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `state` (State).
+        state: value self::State;
     }
 }
+impl ::runtime::CreateValues for BasePartnerMergeAutomaticWizardCreate {
+    type Model = self::BasePartnerMergeAutomaticWizard;
+}
 impl ::runtime::UpdateValues for BasePartnerMergeAutomaticWizardUpdate {
-    type Model = BasePartnerMergeAutomaticWizard;
+    type Model = self::BasePartnerMergeAutomaticWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BasePartnerMergeAutomaticWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BasePartnerMergeAutomaticWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Current Line (`current_line_id`, `many2one`).
-    #[inline]
-    pub const fn current_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BasePartnerMergeAutomaticWizard,
-        super::super::rel::BasePartnerMergeLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("current_line_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Destination Contact (`dst_partner_id`, `many2one`).
-    #[inline]
-    pub const fn dst_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BasePartnerMergeAutomaticWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("dst_partner_id")
-    }
-    /// A user associated to the contact (`exclude_contact`, `boolean`).
-    #[inline]
-    pub const fn exclude_contact() -> ::runtime::odoo::fields::BoolField<
-        super::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("exclude_contact")
-    }
-    /// Journal Items associated to the contact (`exclude_journal_item`, `boolean`).
-    #[inline]
-    pub const fn exclude_journal_item() -> ::runtime::odoo::fields::BoolField<
-        super::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("exclude_journal_item")
-    }
-    /// Email (`group_by_email`, `boolean`).
-    #[inline]
-    pub const fn group_by_email() -> ::runtime::odoo::fields::BoolField<
-        super::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_by_email")
-    }
-    /// Is Company (`group_by_is_company`, `boolean`).
-    #[inline]
-    pub const fn group_by_is_company() -> ::runtime::odoo::fields::BoolField<
-        super::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_by_is_company")
-    }
-    /// Name (`group_by_name`, `boolean`).
-    #[inline]
-    pub const fn group_by_name() -> ::runtime::odoo::fields::BoolField<
-        super::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_by_name")
-    }
-    /// Parent Company (`group_by_parent_id`, `boolean`).
-    #[inline]
-    pub const fn group_by_parent_id() -> ::runtime::odoo::fields::BoolField<
-        super::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_by_parent_id")
-    }
-    /// VAT (`group_by_vat`, `boolean`).
-    #[inline]
-    pub const fn group_by_vat() -> ::runtime::odoo::fields::BoolField<
-        super::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_by_vat")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BasePartnerMergeAutomaticWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Lines (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::BasePartnerMergeAutomaticWizard,
-        super::super::rel::BasePartnerMergeLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Maximum of Group of Contacts (`maximum_group`, `integer`).
-    #[inline]
-    pub const fn maximum_group() -> ::runtime::odoo::fields::NumField<
-        super::BasePartnerMergeAutomaticWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("maximum_group")
-    }
-    /// Group of Contacts (`number_group`, `integer`).
-    #[inline]
-    pub const fn number_group() -> ::runtime::odoo::fields::NumField<
-        super::BasePartnerMergeAutomaticWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_group")
-    }
-    /// Contacts (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::BasePartnerMergeAutomaticWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::BasePartnerMergeAutomaticWizard,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BasePartnerMergeAutomaticWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BasePartnerMergeAutomaticWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BasePartnerMergeAutomaticWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Current Line (`current_line_id`, `many2one`).
+        current_line_id: Many2OneField<super::super::rel::BasePartnerMergeLine>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Destination Contact (`dst_partner_id`, `many2one`).
+        dst_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// A user associated to the contact (`exclude_contact`, `boolean`).
+        exclude_contact: BoolField;
+        /// Journal Items associated to the contact (`exclude_journal_item`, `boolean`).
+        exclude_journal_item: BoolField;
+        /// Email (`group_by_email`, `boolean`).
+        group_by_email: BoolField;
+        /// Is Company (`group_by_is_company`, `boolean`).
+        group_by_is_company: BoolField;
+        /// Name (`group_by_name`, `boolean`).
+        group_by_name: BoolField;
+        /// Parent Company (`group_by_parent_id`, `boolean`).
+        group_by_parent_id: BoolField;
+        /// VAT (`group_by_vat`, `boolean`).
+        group_by_vat: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lines (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::BasePartnerMergeLine>;
+        /// Maximum of Group of Contacts (`maximum_group`, `integer`).
+        maximum_group: NumField<i64>;
+        /// Group of Contacts (`number_group`, `integer`).
+        number_group: NumField<i64>;
+        /// Contacts (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (State) on `base.partner.merge.automatic.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Option (`option`)
-    Option,
-    /// Selection (`selection`)
-    Selection,
-    /// Finished (`finished`)
-    Finished,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["option", "selection", "finished"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "option" => State::Option,
-            "selection" => State::Selection,
-            "finished" => State::Finished,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Option => "option",
-            State::Selection => "selection",
-            State::Finished => "finished",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `base.partner.merge.automatic.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Option (`option`)
+        Option = "option",
+        /// Selection (`selection`)
+        Selection = "selection",
+        /// Finished (`finished`)
+        Finished = "finished",
     }
 }

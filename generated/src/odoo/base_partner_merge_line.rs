@@ -25,7 +25,7 @@ pub struct BasePartnerMergeLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -42,7 +42,7 @@ pub struct BasePartnerMergeLine {
     ///
     /// `many2one`, to `base.partner.merge.automatic.wizard`.
     pub wizard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::BasePartnerMergeAutomaticWizard>,
+        ::runtime::Many2One<super::rel::BasePartnerMergeAutomaticWizard>,
     >,
     /// Last Updated on
     ///
@@ -51,28 +51,18 @@ pub struct BasePartnerMergeLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BasePartnerMergeLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BasePartnerMergeLine {
-    const FIELDS: &'static [&'static str] = &[
-        "aggr_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "min_id",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BasePartnerMergeLine {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BasePartnerMergeLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,19 +94,16 @@ impl ::runtime::Model for BasePartnerMergeLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("aggr_ids", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("min_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
-            .relation("base.partner.merge.automatic.wizard"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("aggr_ids", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("min_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("wizard_id", "many2one").relation("base.partner.merge.automatic.wizard").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -132,12 +119,21 @@ impl ::runtime::odoo::projection::Projection for BasePartnerMergeLine {
 impl super::mixins::BaseModel for BasePartnerMergeLine {
     type Update = BasePartnerMergeLineUpdate;
 }
-/// Values for creating a `base.partner.merge.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BasePartnerMergeLineCreate`]) or updating ([`BasePartnerMergeLineUpdate`]) `base.partner.merge.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct BasePartnerMergeLineCreate {
+pub struct BasePartnerMergeLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BasePartnerMergeLineCreate {
+/// Values for creating a `base.partner.merge.line` record: the constructor takes the required fields, setters add the rest.
+pub type BasePartnerMergeLineCreate = BasePartnerMergeLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `base.partner.merge.line` records: only the fields set here are written.
+pub type BasePartnerMergeLineUpdate = BasePartnerMergeLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for BasePartnerMergeLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -145,67 +141,34 @@ impl ::serde::Serialize for BasePartnerMergeLineCreate {
 impl BasePartnerMergeLineCreate {
     /// Takes the required fields: `aggr_ids` (readonly, computed and x2many fields are left out).
     pub fn new(aggr_ids: impl Into<String>) -> Self {
-        BasePartnerMergeLineCreate {
+        BasePartnerMergeLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .aggr_ids(aggr_ids)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BasePartnerMergeLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `aggr_ids` (Ids).
-    #[inline]
-    pub fn aggr_ids(mut self, aggr_ids: impl Into<String>) -> Self {
-        self.values.set("aggr_ids", aggr_ids.into());
-        self
-    }
-    /// Set `min_id` (MinID).
-    #[inline]
-    pub fn min_id(mut self, min_id: i64) -> Self {
-        self.values.set("min_id", min_id);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for BasePartnerMergeLineCreate {
-    type Model = BasePartnerMergeLine;
-}
-/// Values for updating `base.partner.merge.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BasePartnerMergeLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BasePartnerMergeLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BasePartnerMergeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BasePartnerMergeLineUpdate {
+        Self::default()
+    }
+}
+impl Default for BasePartnerMergeLineUpdate {
+    fn default() -> Self {
+        BasePartnerMergeLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BasePartnerMergeLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BasePartnerMergeLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::BasePartnerMergeLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -214,98 +177,42 @@ impl BasePartnerMergeLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `aggr_ids` (Ids).
-    #[inline]
-    pub fn aggr_ids(mut self, aggr_ids: impl Into<String>) -> Self {
-        self.values.set("aggr_ids", aggr_ids.into());
-        self
-    }
-    /// Set `min_id` (MinID).
-    #[inline]
-    pub fn min_id(mut self, min_id: i64) -> Self {
-        self.values.set("min_id", min_id);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `aggr_ids` (Ids).
+        aggr_ids: into String;
+        /// Set `min_id` (MinID).
+        min_id: value i64;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for BasePartnerMergeLineCreate {
+    type Model = self::BasePartnerMergeLine;
+}
 impl ::runtime::UpdateValues for BasePartnerMergeLineUpdate {
-    type Model = BasePartnerMergeLine;
+    type Model = self::BasePartnerMergeLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Ids (`aggr_ids`, `char`).
-    #[inline]
-    pub const fn aggr_ids() -> ::runtime::odoo::fields::CharField<
-        super::BasePartnerMergeLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("aggr_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BasePartnerMergeLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BasePartnerMergeLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BasePartnerMergeLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::BasePartnerMergeLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// MinID (`min_id`, `integer`).
-    #[inline]
-    pub const fn min_id() -> ::runtime::odoo::fields::NumField<
-        super::BasePartnerMergeLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("min_id")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BasePartnerMergeLine,
-        super::super::rel::BasePartnerMergeAutomaticWizard,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BasePartnerMergeLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BasePartnerMergeLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BasePartnerMergeLine;
+        /// Ids (`aggr_ids`, `char`).
+        aggr_ids: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// MinID (`min_id`, `integer`).
+        min_id: NumField<i64>;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::BasePartnerMergeAutomaticWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

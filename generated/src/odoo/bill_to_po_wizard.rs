@@ -21,7 +21,7 @@ pub struct BillToPoWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,13 +33,11 @@ pub struct BillToPoWizard {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`.
-    pub purchase_order_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>,
-    >,
+    pub purchase_order_id: Option<::runtime::Many2One<super::rel::PurchaseOrder>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,27 +45,18 @@ pub struct BillToPoWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BillToPoWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BillToPoWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_id",
-        "purchase_order_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BillToPoWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BillToPoWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,19 +86,15 @@ impl ::runtime::Model for BillToPoWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_id", "many2one")
-            .relation("purchase.order"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("purchase_order_id", "many2one").relation("purchase.order").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -163,13 +148,17 @@ impl BillToPoWizard {
 impl super::mixins::BaseModel for BillToPoWizard {
     type Update = BillToPoWizardUpdate;
 }
-/// Values for creating a `bill.to.po.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BillToPoWizardCreate`]) or updating ([`BillToPoWizardUpdate`]) `bill.to.po.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BillToPoWizardCreate {
+pub struct BillToPoWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BillToPoWizardCreate {
+/// Values for creating a `bill.to.po.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type BillToPoWizardCreate = BillToPoWizardValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `bill.to.po.wizard` records: only the fields set here are written.
+pub type BillToPoWizardUpdate = BillToPoWizardValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for BillToPoWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -177,60 +166,36 @@ impl ::serde::Serialize for BillToPoWizardCreate {
 impl BillToPoWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BillToPoWizardCreate {
+        Self::default()
+    }
+}
+impl Default for BillToPoWizardCreate {
+    fn default() -> Self {
+        BillToPoWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BillToPoWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_order_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_order_id(mut self, purchase_order_id: i64) -> Self {
-        self.values.set("purchase_order_id", purchase_order_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for BillToPoWizardCreate {
-    type Model = BillToPoWizard;
-}
-/// Values for updating `bill.to.po.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BillToPoWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BillToPoWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BillToPoWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BillToPoWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for BillToPoWizardUpdate {
+    fn default() -> Self {
+        BillToPoWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BillToPoWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BillToPoWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BillToPoWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -239,82 +204,38 @@ impl BillToPoWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_order_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_order_id(mut self, purchase_order_id: i64) -> Self {
-        self.values.set("purchase_order_id", purchase_order_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `purchase_order_id` (Purchase Order).
+        purchase_order_id: value i64;
     }
 }
+impl ::runtime::CreateValues for BillToPoWizardCreate {
+    type Model = self::BillToPoWizard;
+}
 impl ::runtime::UpdateValues for BillToPoWizardUpdate {
-    type Model = BillToPoWizard;
+    type Model = self::BillToPoWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BillToPoWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BillToPoWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BillToPoWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::BillToPoWizard, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BillToPoWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Purchase Order (`purchase_order_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BillToPoWizard,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_order_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BillToPoWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BillToPoWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BillToPoWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Purchase Order (`purchase_order_id`, `many2one`).
+        purchase_order_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct BusBus {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -41,27 +41,18 @@ pub struct BusBus {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BusBus {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BusBus {
-    const FIELDS: &'static [&'static str] = &[
-        "channel",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for BusBus {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BusBus::default();
         while let Some(i) = r.next()? {
             match i {
@@ -91,17 +82,15 @@ impl ::runtime::Model for BusBus {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("channel", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("channel", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -113,13 +102,17 @@ impl ::runtime::odoo::projection::Projection for BusBus {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `bus.bus` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BusBusCreate`]) or updating ([`BusBusUpdate`]) `bus.bus` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BusBusCreate {
+pub struct BusBusValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BusBusCreate {
+/// Values for creating a `bus.bus` record: the constructor takes the required fields, setters add the rest.
+pub type BusBusCreate = BusBusValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `bus.bus` records: only the fields set here are written.
+pub type BusBusUpdate = BusBusValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for BusBusValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -127,60 +120,36 @@ impl ::serde::Serialize for BusBusCreate {
 impl BusBusCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BusBusCreate {
+        Self::default()
+    }
+}
+impl Default for BusBusCreate {
+    fn default() -> Self {
+        BusBusValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BusBus>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `channel` (Channel).
-    #[inline]
-    pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.values.set("channel", channel.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for BusBusCreate {
-    type Model = BusBus;
-}
-/// Values for updating `bus.bus` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BusBusUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BusBusUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BusBusUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BusBusUpdate {
+        Self::default()
+    }
+}
+impl Default for BusBusUpdate {
+    fn default() -> Self {
+        BusBusValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BusBusValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BusBus>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BusBus>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -189,74 +158,38 @@ impl BusBusUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `channel` (Channel).
-    #[inline]
-    pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.values.set("channel", channel.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `channel` (Channel).
+        channel: into String;
+        /// Set `message` (Message).
+        message: into String;
     }
 }
+impl ::runtime::CreateValues for BusBusCreate {
+    type Model = self::BusBus;
+}
 impl ::runtime::UpdateValues for BusBusUpdate {
-    type Model = BusBus;
+    type Model = self::BusBus;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Channel (`channel`, `char`).
-    #[inline]
-    pub const fn channel() -> ::runtime::odoo::fields::CharField<super::BusBus> {
-        ::runtime::odoo::fields::CharField::new("channel")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::BusBus,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BusBus,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::BusBus> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::BusBus, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`message`, `char`).
-    #[inline]
-    pub const fn message() -> ::runtime::odoo::fields::CharField<super::BusBus> {
-        ::runtime::odoo::fields::CharField::new("message")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::BusBus,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::BusBus,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::BusBus;
+        /// Channel (`channel`, `char`).
+        channel: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message`, `char`).
+        message: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

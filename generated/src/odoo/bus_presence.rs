@@ -17,7 +17,7 @@ pub struct BusPresence {
     /// Guest
     ///
     /// `many2one`, to `mail.guest`.
-    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
+    pub guest_id: Option<::runtime::Many2One<super::rel::MailGuest>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -39,26 +39,18 @@ pub struct BusPresence {
     /// Users
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for BusPresence {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for BusPresence {
-    const FIELDS: &'static [&'static str] = &[
-        "display_name",
-        "guest_id",
-        "id",
-        "last_poll",
-        "last_presence",
-        "status",
-        "user_id",
-    ];
+impl ::runtime::__private::FromRecord for BusPresence {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = BusPresence::default();
         while let Some(i) = r.next()? {
             match i {
@@ -86,17 +78,14 @@ impl ::runtime::Model for BusPresence {
         "status",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
-            .relation("mail.guest"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("last_poll", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("last_presence", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("status", "selection")
-            .selection(&["online", "away", "offline"]),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("guest_id", "many2one").relation("mail.guest").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("last_poll", "datetime").writable(true),
+        ::runtime::FieldSpec::new("last_presence", "datetime").writable(true),
+        ::runtime::FieldSpec::new("status", "selection").writable(true).selection(&["online", "away", "offline"]),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -108,13 +97,17 @@ impl ::runtime::odoo::projection::Projection for BusPresence {
         ::runtime::odoo::projection::Relation::display_name("user_id"),
     ];
 }
-/// Values for creating a `bus.presence` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`BusPresenceCreate`]) or updating ([`BusPresenceUpdate`]) `bus.presence` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BusPresenceCreate {
+pub struct BusPresenceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for BusPresenceCreate {
+/// Values for creating a `bus.presence` record: the constructor takes the required fields, setters add the rest.
+pub type BusPresenceCreate = BusPresenceValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `bus.presence` records: only the fields set here are written.
+pub type BusPresenceUpdate = BusPresenceValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for BusPresenceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -122,81 +115,36 @@ impl ::serde::Serialize for BusPresenceCreate {
 impl BusPresenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        BusPresenceCreate {
+        Self::default()
+    }
+}
+impl Default for BusPresenceCreate {
+    fn default() -> Self {
+        BusPresenceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BusPresence>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `guest_id` (Guest).
-    #[inline]
-    pub fn guest_id(mut self, guest_id: i64) -> Self {
-        self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `last_poll` (Last Poll).
-    #[inline]
-    pub fn last_poll(mut self, last_poll: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("last_poll", last_poll);
-        self
-    }
-    /// Set `last_presence` (Last Presence).
-    #[inline]
-    pub fn last_presence(
-        mut self,
-        last_presence: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_presence", last_presence);
-        self
-    }
-    /// Set `status` (IM Status).
-    #[inline]
-    pub fn status(mut self, status: Status) -> Self {
-        self.values.set("status", status);
-        self
-    }
-    /// Set `user_id` (Users).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for BusPresenceCreate {
-    type Model = BusPresence;
-}
-/// Values for updating `bus.presence` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct BusPresenceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for BusPresenceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl BusPresenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        BusPresenceUpdate {
+        Self::default()
+    }
+}
+impl Default for BusPresenceUpdate {
+    fn default() -> Self {
+        BusPresenceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> BusPresenceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = BusPresence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::BusPresence>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -205,138 +153,55 @@ impl BusPresenceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `guest_id` (Guest).
-    #[inline]
-    pub fn guest_id(mut self, guest_id: i64) -> Self {
-        self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `last_poll` (Last Poll).
-    #[inline]
-    pub fn last_poll(mut self, last_poll: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("last_poll", last_poll);
-        self
-    }
-    /// Set `last_presence` (Last Presence).
-    #[inline]
-    pub fn last_presence(
-        mut self,
-        last_presence: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_presence", last_presence);
-        self
-    }
-    /// Set `status` (IM Status).
-    #[inline]
-    pub fn status(mut self, status: Status) -> Self {
-        self.values.set("status", status);
-        self
-    }
-    /// Set `user_id` (Users).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `guest_id` (Guest).
+        guest_id: value i64;
+        /// Set `last_poll` (Last Poll).
+        last_poll: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `last_presence` (Last Presence).
+        last_presence: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `status` (IM Status).
+        status: value self::Status;
+        /// Set `user_id` (Users).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for BusPresenceCreate {
+    type Model = self::BusPresence;
+}
 impl ::runtime::UpdateValues for BusPresenceUpdate {
-    type Model = BusPresence;
+    type Model = self::BusPresence;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::BusPresence,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Guest (`guest_id`, `many2one`).
-    #[inline]
-    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BusPresence,
-        super::super::rel::MailGuest,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("guest_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::BusPresence, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Last Poll (`last_poll`, `datetime`).
-    #[inline]
-    pub const fn last_poll() -> ::runtime::odoo::fields::DateField<
-        super::BusPresence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_poll")
-    }
-    /// Last Presence (`last_presence`, `datetime`).
-    #[inline]
-    pub const fn last_presence() -> ::runtime::odoo::fields::DateField<
-        super::BusPresence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_presence")
-    }
-    /// IM Status (`status`, `selection`).
-    #[inline]
-    pub const fn status() -> ::runtime::odoo::fields::SelectionField<
-        super::BusPresence,
-        super::Status,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("status")
-    }
-    /// Users (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::BusPresence,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
+    ::runtime::__private::field_handles! {
+        super::BusPresence;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Guest (`guest_id`, `many2one`).
+        guest_id: Many2OneField<super::super::rel::MailGuest>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Poll (`last_poll`, `datetime`).
+        last_poll: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Presence (`last_presence`, `datetime`).
+        last_presence: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// IM Status (`status`, `selection`).
+        status: SelectionField<super::Status>;
+        /// Users (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `status` (IM Status) on `bus.presence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// Online (`online`)
-    Online,
-    /// Away (`away`)
-    Away,
-    /// Offline (`offline`)
-    Offline,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Status {
-    const VALUES: &'static [&'static str] = &["online", "away", "offline"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "online" => Status::Online,
-            "away" => Status::Away,
-            "offline" => Status::Offline,
-            other => Status::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Status::Online => "online",
-            Status::Away => "away",
-            Status::Offline => "offline",
-            Status::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `status` (IM Status) on `bus.presence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Status {
+        /// Online (`online`)
+        Online = "online",
+        /// Away (`away`)
+        Away = "away",
+        /// Offline (`offline`)
+        Offline = "offline",
     }
 }

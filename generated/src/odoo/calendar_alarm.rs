@@ -31,7 +31,7 @@ pub struct CalendarAlarm {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -59,9 +59,7 @@ pub struct CalendarAlarm {
     /// Template used to render mail reminder content.
     ///
     /// `many2one`, to `mail.template`, computed.
-    pub mail_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub mail_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Name
     ///
     /// `char`, required.
@@ -75,9 +73,7 @@ pub struct CalendarAlarm {
     /// Template used to render SMS reminder content.
     ///
     /// `many2one`, to `sms.template`, computed.
-    pub sms_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
-    >,
+    pub sms_template_id: Option<::runtime::Many2One<super::rel::SmsTemplate>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -85,34 +81,18 @@ pub struct CalendarAlarm {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarAlarm {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CalendarAlarm {
-    const FIELDS: &'static [&'static str] = &[
-        "alarm_type",
-        "body",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "duration",
-        "duration_minutes",
-        "id",
-        "interval",
-        "mail_template_id",
-        "name",
-        "sms_notify_responsible",
-        "sms_template_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarAlarm {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarAlarm::default();
         while let Some(i) = r.next()? {
             match i {
@@ -156,30 +136,22 @@ impl ::runtime::Model for CalendarAlarm {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("alarm_type", "selection")
-            .required()
-            .selection(&["notification", "email", "sms"]),
-        ::runtime::odoo::verify::FieldSpec::new("body", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duration", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("duration_minutes", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("interval", "selection")
-            .required()
-            .selection(&["minutes", "hours", "days"]),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sms_notify_responsible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
-            .relation("sms.template"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("alarm_type", "selection").required().writable(true).selection(&["notification", "email", "sms"]),
+        ::runtime::FieldSpec::new("body", "text").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duration", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("duration_minutes", "integer"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("interval", "selection").required().writable(true).selection(&["minutes", "hours", "days"]),
+        ::runtime::FieldSpec::new("mail_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sms_notify_responsible", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sms_template_id", "many2one").relation("sms.template").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -196,12 +168,17 @@ impl ::runtime::odoo::projection::Projection for CalendarAlarm {
 impl super::mixins::BaseModel for CalendarAlarm {
     type Update = CalendarAlarmUpdate;
 }
-/// Values for creating a `calendar.alarm` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarAlarmCreate`]) or updating ([`CalendarAlarmUpdate`]) `calendar.alarm` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CalendarAlarmCreate {
+pub struct CalendarAlarmValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarAlarmCreate {
+/// Values for creating a `calendar.alarm` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarAlarmCreate = CalendarAlarmValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `calendar.alarm` records: only the fields set here are written.
+pub type CalendarAlarmUpdate = CalendarAlarmValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for CalendarAlarmValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -209,105 +186,40 @@ impl ::serde::Serialize for CalendarAlarmCreate {
 impl CalendarAlarmCreate {
     /// Takes the required fields: `alarm_type`, `duration`, `interval`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(
-        alarm_type: AlarmType,
+        alarm_type: self::AlarmType,
         duration: i64,
-        interval: Interval,
+        interval: self::Interval,
         name: impl Into<String>,
     ) -> Self {
-        CalendarAlarmCreate {
+        CalendarAlarmValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .alarm_type(alarm_type)
             .duration(duration)
             .interval(interval)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarAlarm>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `alarm_type` (Type).
-    #[inline]
-    pub fn alarm_type(mut self, alarm_type: AlarmType) -> Self {
-        self.values.set("alarm_type", alarm_type);
-        self
-    }
-    /// Set `body` (Additional Message).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `duration` (Remind Before).
-    #[inline]
-    pub fn duration(mut self, duration: i64) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `interval` (Unit).
-    #[inline]
-    pub fn interval(mut self, interval: Interval) -> Self {
-        self.values.set("interval", interval);
-        self
-    }
-    /// Set `mail_template_id` (Email Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sms_notify_responsible` (Notify Responsible).
-    #[inline]
-    pub fn sms_notify_responsible(mut self, sms_notify_responsible: bool) -> Self {
-        self.values.set("sms_notify_responsible", sms_notify_responsible);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarAlarmCreate {
-    type Model = CalendarAlarm;
-}
-/// Values for updating `calendar.alarm` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarAlarmUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CalendarAlarmUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl CalendarAlarmUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarAlarmUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarAlarmUpdate {
+    fn default() -> Self {
+        CalendarAlarmValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarAlarmValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarAlarm>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CalendarAlarm>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -316,253 +228,90 @@ impl CalendarAlarmUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `alarm_type` (Type).
-    #[inline]
-    pub fn alarm_type(mut self, alarm_type: AlarmType) -> Self {
-        self.values.set("alarm_type", alarm_type);
-        self
-    }
-    /// Set `body` (Additional Message).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `duration` (Remind Before).
-    #[inline]
-    pub fn duration(mut self, duration: i64) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `interval` (Unit).
-    #[inline]
-    pub fn interval(mut self, interval: Interval) -> Self {
-        self.values.set("interval", interval);
-        self
-    }
-    /// Set `mail_template_id` (Email Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sms_notify_responsible` (Notify Responsible).
-    #[inline]
-    pub fn sms_notify_responsible(mut self, sms_notify_responsible: bool) -> Self {
-        self.values.set("sms_notify_responsible", sms_notify_responsible);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `alarm_type` (Type).
+        alarm_type: value self::AlarmType;
+        /// Set `body` (Additional Message).
+        body: into String;
+        /// Set `duration` (Remind Before).
+        duration: value i64;
+        /// Set `interval` (Unit).
+        interval: value self::Interval;
+        /// Set `mail_template_id` (Email Template).
+        mail_template_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sms_notify_responsible` (Notify Responsible).
+        sms_notify_responsible: value bool;
+        /// Set `sms_template_id` (SMS Template).
+        sms_template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CalendarAlarmCreate {
+    type Model = self::CalendarAlarm;
+}
 impl ::runtime::UpdateValues for CalendarAlarmUpdate {
-    type Model = CalendarAlarm;
+    type Model = self::CalendarAlarm;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Type (`alarm_type`, `selection`).
-    #[inline]
-    pub const fn alarm_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarAlarm,
-        super::AlarmType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("alarm_type")
-    }
-    /// Additional Message (`body`, `text`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::CalendarAlarm> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarAlarm,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAlarm,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarAlarm,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Remind Before (`duration`, `integer`).
-    #[inline]
-    pub const fn duration() -> ::runtime::odoo::fields::NumField<
-        super::CalendarAlarm,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("duration")
-    }
-    /// Duration in minutes (`duration_minutes`, `integer`).
-    #[inline]
-    pub const fn duration_minutes() -> ::runtime::odoo::fields::NumField<
-        super::CalendarAlarm,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("duration_minutes")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CalendarAlarm, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Unit (`interval`, `selection`).
-    #[inline]
-    pub const fn interval() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarAlarm,
-        super::Interval,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("interval")
-    }
-    /// Email Template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAlarm,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CalendarAlarm> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Notify Responsible (`sms_notify_responsible`, `boolean`).
-    #[inline]
-    pub const fn sms_notify_responsible() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarAlarm,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sms_notify_responsible")
-    }
-    /// SMS Template (`sms_template_id`, `many2one`).
-    #[inline]
-    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAlarm,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarAlarm,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAlarm,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarAlarm;
+        /// Type (`alarm_type`, `selection`).
+        alarm_type: SelectionField<super::AlarmType>;
+        /// Additional Message (`body`, `text`).
+        body: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Remind Before (`duration`, `integer`).
+        duration: NumField<i64>;
+        /// Duration in minutes (`duration_minutes`, `integer`).
+        duration_minutes: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Unit (`interval`, `selection`).
+        interval: SelectionField<super::Interval>;
+        /// Email Template (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Notify Responsible (`sms_notify_responsible`, `boolean`).
+        sms_notify_responsible: BoolField;
+        /// SMS Template (`sms_template_id`, `many2one`).
+        sms_template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `alarm_type` (Type) on `calendar.alarm`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AlarmType {
-    /// Notification (`notification`)
-    Notification,
-    /// Email (`email`)
-    Email,
-    /// SMS Text Message (`sms`)
-    Sms,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AlarmType {
-    const VALUES: &'static [&'static str] = &["notification", "email", "sms"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "notification" => AlarmType::Notification,
-            "email" => AlarmType::Email,
-            "sms" => AlarmType::Sms,
-            other => AlarmType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AlarmType::Notification => "notification",
-            AlarmType::Email => "email",
-            AlarmType::Sms => "sms",
-            AlarmType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `alarm_type` (Type) on `calendar.alarm`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AlarmType {
+        /// Notification (`notification`)
+        Notification = "notification",
+        /// Email (`email`)
+        Email = "email",
+        /// SMS Text Message (`sms`)
+        Sms = "sms",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AlarmType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AlarmType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `interval` (Unit) on `calendar.alarm`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Interval {
-    /// Minutes (`minutes`)
-    Minutes,
-    /// Hours (`hours`)
-    Hours,
-    /// Days (`days`)
-    Days,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Interval {
-    const VALUES: &'static [&'static str] = &["minutes", "hours", "days"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "minutes" => Interval::Minutes,
-            "hours" => Interval::Hours,
-            "days" => Interval::Days,
-            other => Interval::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Interval::Minutes => "minutes",
-            Interval::Hours => "hours",
-            Interval::Days => "days",
-            Interval::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Interval {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Interval {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `interval` (Unit) on `calendar.alarm`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Interval {
+        /// Minutes (`minutes`)
+        Minutes = "minutes",
+        /// Hours (`hours`)
+        Hours = "hours",
+        /// Days (`days`)
+        Days = "days",
     }
 }

@@ -33,7 +33,7 @@ pub struct CalendarAttendee {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -45,7 +45,7 @@ pub struct CalendarAttendee {
     /// Meeting linked
     ///
     /// `many2one`, to `calendar.event`, required.
-    pub event_id: Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub event_id: Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -57,11 +57,11 @@ pub struct CalendarAttendee {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_tz())`.
     ///
     /// Values: `Africa/Abidjan` (Africa/Abidjan), `Africa/Accra` (Africa/Accra), `Africa/Addis_Ababa` (Africa/Addis_Ababa), `Africa/Algiers` (Africa/Algiers), `Africa/Asmara` (Africa/Asmara), `Africa/Asmera` (Africa/Asmera), `Africa/Bamako` (Africa/Bamako), `Africa/Bangui` (Africa/Bangui), `Africa/Banjul` (Africa/Banjul), `Africa/Bissau` (Africa/Bissau), `Africa/Blantyre` (Africa/Blantyre), `Africa/Brazzaville` (Africa/Brazzaville), and 585 more.
-    pub mail_tz: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub mail_tz: ::runtime::Computed<Option<String>>,
     /// Attendee
     ///
     /// `many2one`, to `res.partner`, required, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Phone
     ///
     /// `char`, readonly, related `partner_id.phone`, not stored.
@@ -69,9 +69,7 @@ pub struct CalendarAttendee {
     /// Recurrence Rule
     ///
     /// `many2one`, to `calendar.recurrence`, readonly, related `event_id.recurrence_id`, not stored.
-    pub recurrence_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CalendarRecurrence>,
-    >,
+    pub recurrence_id: Option<::runtime::Many2One<super::rel::CalendarRecurrence>>,
     /// Status
     ///
     /// `selection`.
@@ -85,35 +83,20 @@ pub struct CalendarAttendee {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarAttendee {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CalendarAttendee {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "availability",
-        "common_name",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email",
-        "event_id",
-        "id",
-        "mail_tz",
-        "partner_id",
-        "phone",
-        "recurrence_id",
-        "state",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarAttendee {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarAttendee::default();
         while let Some(i) = r.next()? {
             match i {
@@ -159,33 +142,23 @@ impl ::runtime::Model for CalendarAttendee {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["mail_tz"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("availability", "selection")
-            .selection(&["free", "busy"]),
-        ::runtime::odoo::verify::FieldSpec::new("common_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("event_id", "many2one")
-            .relation("calendar.event")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_tz", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("recurrence_id", "many2one")
-            .relation("calendar.recurrence"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["needsAction", "tentative", "declined", "accepted"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("availability", "selection").writable(true).selection(&["free", "busy"]),
+        ::runtime::FieldSpec::new("common_name", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char"),
+        ::runtime::FieldSpec::new("event_id", "many2one").relation("calendar.event").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_tz", "selection").selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("phone", "char"),
+        ::runtime::FieldSpec::new("recurrence_id", "many2one").relation("calendar.recurrence"),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["needsAction", "tentative", "declined", "accepted"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -257,12 +230,21 @@ impl CalendarAttendee {
 impl super::mixins::BaseModel for CalendarAttendee {
     type Update = CalendarAttendeeUpdate;
 }
-/// Values for creating a `calendar.attendee` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarAttendeeCreate`]) or updating ([`CalendarAttendeeUpdate`]) `calendar.attendee` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CalendarAttendeeCreate {
+pub struct CalendarAttendeeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarAttendeeCreate {
+/// Values for creating a `calendar.attendee` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarAttendeeCreate = CalendarAttendeeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `calendar.attendee` records: only the fields set here are written.
+pub type CalendarAttendeeUpdate = CalendarAttendeeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CalendarAttendeeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -270,79 +252,32 @@ impl ::serde::Serialize for CalendarAttendeeCreate {
 impl CalendarAttendeeCreate {
     /// Takes the required fields: `event_id` (readonly, computed and x2many fields are left out).
     pub fn new(event_id: i64) -> Self {
-        CalendarAttendeeCreate {
+        CalendarAttendeeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .event_id(event_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarAttendee>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Invitation Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `availability` (Available/Busy).
-    #[inline]
-    pub fn availability(mut self, availability: Availability) -> Self {
-        self.values.set("availability", availability);
-        self
-    }
-    /// Set `event_id` (Meeting linked).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `partner_id` (Attendee).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarAttendeeCreate {
-    type Model = CalendarAttendee;
-}
-/// Values for updating `calendar.attendee` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarAttendeeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CalendarAttendeeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CalendarAttendeeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarAttendeeUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarAttendeeUpdate {
+    fn default() -> Self {
+        CalendarAttendeeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarAttendeeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarAttendee>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CalendarAttendee>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -351,249 +286,86 @@ impl CalendarAttendeeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Invitation Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `availability` (Available/Busy).
-    #[inline]
-    pub fn availability(mut self, availability: Availability) -> Self {
-        self.values.set("availability", availability);
-        self
-    }
-    /// Set `event_id` (Meeting linked).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `partner_id` (Attendee).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Invitation Token).
+        access_token: into String;
+        /// Set `availability` (Available/Busy).
+        availability: value self::Availability;
+        /// Set `event_id` (Meeting linked).
+        event_id: value i64;
+        /// Set `partner_id` (Attendee).
+        partner_id: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
     }
 }
+impl ::runtime::CreateValues for CalendarAttendeeCreate {
+    type Model = self::CalendarAttendee;
+}
 impl ::runtime::UpdateValues for CalendarAttendeeUpdate {
-    type Model = CalendarAttendee;
+    type Model = self::CalendarAttendee;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Invitation Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::CalendarAttendee,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Available/Busy (`availability`, `selection`).
-    #[inline]
-    pub const fn availability() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarAttendee,
-        super::Availability,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("availability")
-    }
-    /// Common name (`common_name`, `char`).
-    #[inline]
-    pub const fn common_name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarAttendee,
-    > {
-        ::runtime::odoo::fields::CharField::new("common_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarAttendee,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAttendee,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarAttendee,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::CalendarAttendee> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Meeting linked (`event_id`, `many2one`).
-    #[inline]
-    pub const fn event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAttendee,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("event_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CalendarAttendee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Mail Tz (`mail_tz`, `selection`).
-    #[inline]
-    pub const fn mail_tz() -> ::runtime::odoo::fields::CharField<
-        super::CalendarAttendee,
-    > {
-        ::runtime::odoo::fields::CharField::new("mail_tz")
-    }
-    /// Attendee (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAttendee,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::CalendarAttendee> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Recurrence Rule (`recurrence_id`, `many2one`).
-    #[inline]
-    pub const fn recurrence_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAttendee,
-        super::super::rel::CalendarRecurrence,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("recurrence_id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarAttendee,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarAttendee,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarAttendee,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarAttendee;
+        /// Invitation Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Available/Busy (`availability`, `selection`).
+        availability: SelectionField<super::Availability>;
+        /// Common name (`common_name`, `char`).
+        common_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Meeting linked (`event_id`, `many2one`).
+        event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Mail Tz (`mail_tz`, `selection`).
+        mail_tz: CharField;
+        /// Attendee (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Recurrence Rule (`recurrence_id`, `many2one`).
+        recurrence_id: Many2OneField<super::super::rel::CalendarRecurrence>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `availability` (Available/Busy) on `calendar.attendee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Availability {
-    /// Available (`free`)
-    Free,
-    /// Busy (`busy`)
-    Busy,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Availability {
-    const VALUES: &'static [&'static str] = &["free", "busy"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "free" => Availability::Free,
-            "busy" => Availability::Busy,
-            other => Availability::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Availability::Free => "free",
-            Availability::Busy => "busy",
-            Availability::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `availability` (Available/Busy) on `calendar.attendee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Availability {
+        /// Available (`free`)
+        Free = "free",
+        /// Busy (`busy`)
+        Busy = "busy",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Availability {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Availability {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `calendar.attendee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Needs Action (`needsAction`)
-    NeedsAction,
-    /// Maybe (`tentative`)
-    Tentative,
-    /// No (`declined`)
-    Declined,
-    /// Yes (`accepted`)
-    Accepted,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "needsAction",
-        "tentative",
-        "declined",
-        "accepted",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "needsAction" => State::NeedsAction,
-            "tentative" => State::Tentative,
-            "declined" => State::Declined,
-            "accepted" => State::Accepted,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::NeedsAction => "needsAction",
-            State::Tentative => "tentative",
-            State::Declined => "declined",
-            State::Accepted => "accepted",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `calendar.attendee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Needs Action (`needsAction`)
+        NeedsAction = "needsAction",
+        /// Maybe (`tentative`)
+        Tentative = "tentative",
+        /// No (`declined`)
+        Declined = "declined",
+        /// Yes (`accepted`)
+        Accepted = "accepted",
     }
 }

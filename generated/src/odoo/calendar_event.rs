@@ -15,7 +15,7 @@ pub struct CalendarEvent {
     /// Accepted Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accepted_count())`.
-    pub accepted_count: ::runtime::odoo::wire::Computed<i64>,
+    pub accepted_count: ::runtime::Computed<i64>,
     /// Invitation Token
     ///
     /// `char`.
@@ -29,13 +29,13 @@ pub struct CalendarEvent {
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `calendar_event_id`).
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Reminders
     ///
     /// Notifications sent to all attendees to remind of the meeting.
     ///
     /// `many2many`, to `calendar.alarm`.
-    pub alarm_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarAlarm>,
+    pub alarm_ids: ::runtime::X2Many<super::rel::CalendarAlarm>,
     /// All Day
     ///
     /// `boolean`.
@@ -43,31 +43,31 @@ pub struct CalendarEvent {
     /// Participant
     ///
     /// `one2many`, to `calendar.attendee` (inverse `event_id`).
-    pub attendee_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarAttendee>,
+    pub attendee_ids: ::runtime::X2Many<super::rel::CalendarAttendee>,
     /// Attendees Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attendees_count())`.
-    pub attendees_count: ::runtime::odoo::wire::Computed<i64>,
+    pub attendees_count: ::runtime::Computed<i64>,
     /// Awaiting Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::awaiting_count())`.
-    pub awaiting_count: ::runtime::odoo::wire::Computed<i64>,
+    pub awaiting_count: ::runtime::Computed<i64>,
     /// By day
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::byday())`.
     ///
     /// Values: `1` (First), `2` (Second), `3` (Third), `4` (Fourth), `-1` (Last).
-    pub byday: ::runtime::odoo::wire::Computed<Option<Byday>>,
+    pub byday: ::runtime::Computed<Option<Byday>>,
     /// Tags
     ///
     /// `many2many`, to `calendar.event.type`.
-    pub categ_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEventType>,
+    pub categ_ids: ::runtime::X2Many<super::rel::CalendarEventType>,
     /// Number of Repetitions
     ///
     /// Repeat x times
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
-    pub count: ::runtime::odoo::wire::Computed<i64>,
+    pub count: ::runtime::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -75,27 +75,27 @@ pub struct CalendarEvent {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Current Attendee
     ///
     /// `many2one`, to `calendar.attendee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_attendee())`.
-    pub current_attendee: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarAttendee>>,
+    pub current_attendee: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarAttendee>>,
     >,
     /// Attending?
     ///
     /// `selection`, related `current_attendee.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_status())`.
     ///
     /// Values: `needsAction` (Needs Action), `tentative` (Maybe), `declined` (No), `accepted` (Yes).
-    pub current_status: ::runtime::odoo::wire::Computed<Option<CurrentStatus>>,
+    pub current_status: ::runtime::Computed<Option<CurrentStatus>>,
     /// Date of month
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::day())`.
-    pub day: ::runtime::odoo::wire::Computed<i64>,
+    pub day: ::runtime::Computed<i64>,
     /// Declined Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::declined_count())`.
-    pub declined_count: ::runtime::odoo::wire::Computed<i64>,
+    pub declined_count: ::runtime::Computed<i64>,
     /// Description
     ///
     /// `html`.
@@ -103,7 +103,7 @@ pub struct CalendarEvent {
     /// Display Description
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_description())`.
-    pub display_description: ::runtime::odoo::wire::Computed<bool>,
+    pub display_description: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -111,7 +111,7 @@ pub struct CalendarEvent {
     /// Event Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_time())`.
-    pub display_time: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub display_time: ::runtime::Computed<Option<String>>,
     /// Duration
     ///
     /// `float`, computed.
@@ -121,13 +121,13 @@ pub struct CalendarEvent {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::end_type())`.
     ///
     /// Values: `count` (Number of repetitions), `end_date` (End date), `forever` (Forever).
-    pub end_type: ::runtime::odoo::wire::Computed<Option<EndType>>,
+    pub end_type: ::runtime::Computed<Option<EndType>>,
     /// Timezone
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_tz())`.
     ///
     /// Values: `Africa/Abidjan` (Africa/Abidjan), `Africa/Accra` (Africa/Accra), `Africa/Addis_Ababa` (Africa/Addis_Ababa), `Africa/Algiers` (Africa/Algiers), `Africa/Asmara` (Africa/Asmara), `Africa/Asmera` (Africa/Asmera), `Africa/Bamako` (Africa/Bamako), `Africa/Bangui` (Africa/Bangui), `Africa/Banjul` (Africa/Banjul), `Africa/Bissau` (Africa/Bissau), `Africa/Blantyre` (Africa/Blantyre), `Africa/Brazzaville` (Africa/Brazzaville), and 585 more.
-    pub event_tz: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub event_tz: ::runtime::Computed<Option<String>>,
     /// Follow Recurrence
     ///
     /// `boolean`.
@@ -135,11 +135,11 @@ pub struct CalendarEvent {
     /// Fri
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fri())`.
-    pub fri: ::runtime::odoo::wire::Computed<bool>,
+    pub fri: ::runtime::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -149,24 +149,24 @@ pub struct CalendarEvent {
     /// Repeat every (Days/Week/Month/Year)
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::interval())`.
-    pub interval: ::runtime::odoo::wire::Computed<i64>,
+    pub interval: ::runtime::Computed<i64>,
     /// Invalid Email Partner
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invalid_email_partner_ids())`.
-    pub invalid_email_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub invalid_email_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Is the Event Highlighted
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_highlighted())`.
-    pub is_highlighted: ::runtime::odoo::wire::Computed<bool>,
+    pub is_highlighted: ::runtime::Computed<bool>,
     /// Is the Organizer Alone
     ///
     /// Check if the organizer is alone in the event, i.e. if the organizer is the only one that hasn't declined
     /// the event (only if the organizer is not the only attendee)
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_organizer_alone())`.
-    pub is_organizer_alone: ::runtime::odoo::wire::Computed<bool>,
+    pub is_organizer_alone: ::runtime::Computed<bool>,
     /// Location
     ///
     /// `char`.
@@ -176,69 +176,69 @@ pub struct CalendarEvent {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Mon
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mon())`.
-    pub mon: ::runtime::odoo::wire::Computed<bool>,
+    pub mon: ::runtime::Computed<bool>,
     /// Option
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::month_by())`.
     ///
     /// Values: `date` (Date of month), `day` (Day of month).
-    pub month_by: ::runtime::odoo::wire::Computed<Option<MonthBy>>,
+    pub month_by: ::runtime::Computed<Option<MonthBy>>,
     /// Meeting Subject
     ///
     /// `char`, required.
@@ -246,17 +246,17 @@ pub struct CalendarEvent {
     /// Opportunity
     ///
     /// `many2one`, to `crm.lead`.
-    pub opportunity_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
+    pub opportunity_id: Option<::runtime::Many2One<super::rel::CrmLead>>,
     /// Scheduled by
     ///
     /// Partner-related data of the user
     ///
     /// `many2one`, to `res.partner`, readonly, related `user_id.partner_id`, not stored.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Attendees
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Privacy
     ///
     /// People to whom this event will be visible.
@@ -270,13 +270,11 @@ pub struct CalendarEvent {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Recurrence Rule
     ///
     /// `many2one`, to `calendar.recurrence`.
-    pub recurrence_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CalendarRecurrence>,
-    >,
+    pub recurrence_id: Option<::runtime::Many2One<super::rel::CalendarRecurrence>>,
     /// Recurrence Update
     ///
     /// Choose what to do with other events in the recurrence. Updating All Events is not allowed when dates or time is modified
@@ -284,7 +282,7 @@ pub struct CalendarEvent {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recurrence_update())`.
     ///
     /// Values: `self_only` (This event), `future_events` (This and following events), `all_events` (All events).
-    pub recurrence_update: ::runtime::odoo::wire::Computed<Option<RecurrenceUpdate>>,
+    pub recurrence_update: ::runtime::Computed<Option<RecurrenceUpdate>>,
     /// Recurrent
     ///
     /// `boolean`.
@@ -300,7 +298,7 @@ pub struct CalendarEvent {
     /// Document Model
     ///
     /// `many2one`, to `ir.model`.
-    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Model Description
     ///
     /// `char`, readonly, related `res_model_id.name`, not stored.
@@ -308,7 +306,7 @@ pub struct CalendarEvent {
     /// Recurrent Rule
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule())`.
-    pub rrule: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub rrule: ::runtime::Computed<Option<String>>,
     /// Recurrence
     ///
     /// Let the event automatically repeat at that interval
@@ -316,7 +314,7 @@ pub struct CalendarEvent {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule_type())`.
     ///
     /// Values: `daily` (Days), `weekly` (Weeks), `monthly` (Months), `yearly` (Years).
-    pub rrule_type: ::runtime::odoo::wire::Computed<Option<RruleType>>,
+    pub rrule_type: ::runtime::Computed<Option<RruleType>>,
     /// Repeat
     ///
     /// Let the event automatically repeat at that interval
@@ -324,15 +322,15 @@ pub struct CalendarEvent {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rrule_type_ui())`.
     ///
     /// Values: `daily` (Daily), `weekly` (Weekly), `monthly` (Monthly), `yearly` (Yearly), `custom` (Custom).
-    pub rrule_type_ui: ::runtime::odoo::wire::Computed<Option<RruleTypeUi>>,
+    pub rrule_type_ui: ::runtime::Computed<Option<RruleTypeUi>>,
     /// Sat
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sat())`.
-    pub sat: ::runtime::odoo::wire::Computed<bool>,
+    pub sat: ::runtime::Computed<bool>,
     /// Should Show Status
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::should_show_status())`.
-    pub should_show_status: ::runtime::odoo::wire::Computed<bool>,
+    pub should_show_status: ::runtime::Computed<bool>,
     /// Show as
     ///
     /// If the time is shown as 'busy', this event will be visible to other people with either the full         information or simply 'busy' written depending on its privacy. Use this option to let other people know         that you are unavailable during that period of time.
@@ -365,43 +363,41 @@ pub struct CalendarEvent {
     /// Sun
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sun())`.
-    pub sun: ::runtime::odoo::wire::Computed<bool>,
+    pub sun: ::runtime::Computed<bool>,
     /// Tentative Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tentative_count())`.
-    pub tentative_count: ::runtime::odoo::wire::Computed<i64>,
+    pub tentative_count: ::runtime::Computed<i64>,
     /// Thu
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::thu())`.
-    pub thu: ::runtime::odoo::wire::Computed<bool>,
+    pub thu: ::runtime::Computed<bool>,
     /// Tue
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tue())`.
-    pub tue: ::runtime::odoo::wire::Computed<bool>,
+    pub tue: ::runtime::Computed<bool>,
     /// Unavailable Partner
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unavailable_partner_ids())`.
-    pub unavailable_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub unavailable_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Until
     ///
     /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::until())`.
-    pub until: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub until: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// User Can Edit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_can_edit())`.
-    pub user_can_edit: ::runtime::odoo::wire::Computed<bool>,
+    pub user_can_edit: ::runtime::Computed<bool>,
     /// Organizer
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Discuss Channel
     ///
     /// `many2one`, to `discuss.channel`.
-    pub videocall_channel_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::DiscussChannel>,
-    >,
+    pub videocall_channel_id: Option<::runtime::Many2One<super::rel::DiscussChannel>>,
     /// Meeting URL
     ///
     /// `char`, readonly, computed.
@@ -411,23 +407,23 @@ pub struct CalendarEvent {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::videocall_source())`.
     ///
     /// Values: `discuss` (Discuss), `custom` (Custom).
-    pub videocall_source: ::runtime::odoo::wire::Computed<Option<VideocallSource>>,
+    pub videocall_source: ::runtime::Computed<Option<VideocallSource>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Wed
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wed())`.
-    pub wed: ::runtime::odoo::wire::Computed<bool>,
+    pub wed: ::runtime::Computed<bool>,
     /// Weekday
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weekday())`.
     ///
     /// Values: `MON` (Monday), `TUE` (Tuesday), `WED` (Wednesday), `THU` (Thursday), `FRI` (Friday), `SAT` (Saturday), `SUN` (Sunday).
-    pub weekday: ::runtime::odoo::wire::Computed<Option<Weekday>>,
+    pub weekday: ::runtime::Computed<Option<Weekday>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -435,104 +431,20 @@ pub struct CalendarEvent {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CalendarEvent {
-    const FIELDS: &'static [&'static str] = &[
-        "accepted_count",
-        "access_token",
-        "active",
-        "activity_ids",
-        "alarm_ids",
-        "allday",
-        "attendee_ids",
-        "attendees_count",
-        "awaiting_count",
-        "byday",
-        "categ_ids",
-        "count",
-        "create_date",
-        "create_uid",
-        "current_attendee",
-        "current_status",
-        "day",
-        "declined_count",
-        "description",
-        "display_description",
-        "display_name",
-        "display_time",
-        "duration",
-        "end_type",
-        "event_tz",
-        "follow_recurrence",
-        "fri",
-        "has_message",
-        "id",
-        "interval",
-        "invalid_email_partner_ids",
-        "is_highlighted",
-        "is_organizer_alone",
-        "location",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mon",
-        "month_by",
-        "name",
-        "opportunity_id",
-        "partner_id",
-        "partner_ids",
-        "privacy",
-        "rating_ids",
-        "recurrence_id",
-        "recurrence_update",
-        "recurrency",
-        "res_id",
-        "res_model",
-        "res_model_id",
-        "res_model_name",
-        "rrule",
-        "rrule_type",
-        "rrule_type_ui",
-        "sat",
-        "should_show_status",
-        "show_as",
-        "start",
-        "start_date",
-        "stop",
-        "stop_date",
-        "sun",
-        "tentative_count",
-        "thu",
-        "tue",
-        "unavailable_partner_ids",
-        "until",
-        "user_can_edit",
-        "user_id",
-        "videocall_channel_id",
-        "videocall_location",
-        "videocall_source",
-        "website_message_ids",
-        "wed",
-        "weekday",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarEvent {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        85,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarEvent::default();
         while let Some(i) = r.next()? {
             match i {
@@ -718,130 +630,92 @@ impl ::runtime::Model for CalendarEvent {
         "wed",
         "weekday",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("accepted_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity"),
-        ::runtime::odoo::verify::FieldSpec::new("alarm_ids", "many2many")
-            .relation("calendar.alarm"),
-        ::runtime::odoo::verify::FieldSpec::new("allday", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("attendee_ids", "one2many")
-            .relation("calendar.attendee"),
-        ::runtime::odoo::verify::FieldSpec::new("attendees_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("awaiting_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("byday", "selection")
-            .selection(&["1", "2", "3", "4", "-1"]),
-        ::runtime::odoo::verify::FieldSpec::new("categ_ids", "many2many")
-            .relation("calendar.event.type"),
-        ::runtime::odoo::verify::FieldSpec::new("count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("current_attendee", "many2one")
-            .relation("calendar.attendee"),
-        ::runtime::odoo::verify::FieldSpec::new("current_status", "selection")
-            .selection(&["needsAction", "tentative", "declined", "accepted"]),
-        ::runtime::odoo::verify::FieldSpec::new("day", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("declined_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("display_description", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_time", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duration", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("end_type", "selection")
-            .selection(&["count", "end_date", "forever"]),
-        ::runtime::odoo::verify::FieldSpec::new("event_tz", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("follow_recurrence", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("fri", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("interval", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invalid_email_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("is_highlighted", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_organizer_alone", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("location", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mon", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("month_by", "selection")
-            .selection(&["date", "day"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("opportunity_id", "many2one")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("privacy", "selection")
-            .selection(&["public", "private", "confidential"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("recurrence_id", "many2one")
-            .relation("calendar.recurrence"),
-        ::runtime::odoo::verify::FieldSpec::new("recurrence_update", "selection")
-            .selection(&["self_only", "future_events", "all_events"]),
-        ::runtime::odoo::verify::FieldSpec::new("recurrency", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rrule", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rrule_type", "selection")
-            .selection(&["daily", "weekly", "monthly", "yearly"]),
-        ::runtime::odoo::verify::FieldSpec::new("rrule_type_ui", "selection")
-            .selection(&["daily", "weekly", "monthly", "yearly", "custom"]),
-        ::runtime::odoo::verify::FieldSpec::new("sat", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("should_show_status", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_as", "selection")
-            .required()
-            .selection(&["free", "busy"]),
-        ::runtime::odoo::verify::FieldSpec::new("start", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("start_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("stop", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("stop_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("sun", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("tentative_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("thu", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("tue", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("unavailable_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("until", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("user_can_edit", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("videocall_channel_id", "many2one")
-            .relation("discuss.channel"),
-        ::runtime::odoo::verify::FieldSpec::new("videocall_location", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("videocall_source", "selection")
-            .selection(&["discuss", "custom"]),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("wed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("weekday", "selection")
-            .selection(&["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("accepted_count", "integer"),
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true),
+        ::runtime::FieldSpec::new("alarm_ids", "many2many").relation("calendar.alarm").writable(true),
+        ::runtime::FieldSpec::new("allday", "boolean").writable(true),
+        ::runtime::FieldSpec::new("attendee_ids", "one2many").relation("calendar.attendee").writable(true),
+        ::runtime::FieldSpec::new("attendees_count", "integer"),
+        ::runtime::FieldSpec::new("awaiting_count", "integer"),
+        ::runtime::FieldSpec::new("byday", "selection").writable(true).selection(&["1", "2", "3", "4", "-1"]),
+        ::runtime::FieldSpec::new("categ_ids", "many2many").relation("calendar.event.type").writable(true),
+        ::runtime::FieldSpec::new("count", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("current_attendee", "many2one").relation("calendar.attendee"),
+        ::runtime::FieldSpec::new("current_status", "selection").writable(true).selection(&["needsAction", "tentative", "declined", "accepted"]),
+        ::runtime::FieldSpec::new("day", "integer").writable(true),
+        ::runtime::FieldSpec::new("declined_count", "integer"),
+        ::runtime::FieldSpec::new("description", "html").writable(true),
+        ::runtime::FieldSpec::new("display_description", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_time", "char"),
+        ::runtime::FieldSpec::new("duration", "float").writable(true),
+        ::runtime::FieldSpec::new("end_type", "selection").writable(true).selection(&["count", "end_date", "forever"]),
+        ::runtime::FieldSpec::new("event_tz", "selection").writable(true).selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("follow_recurrence", "boolean").writable(true),
+        ::runtime::FieldSpec::new("fri", "boolean").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("interval", "integer").writable(true),
+        ::runtime::FieldSpec::new("invalid_email_partner_ids", "many2many").relation("res.partner"),
+        ::runtime::FieldSpec::new("is_highlighted", "boolean"),
+        ::runtime::FieldSpec::new("is_organizer_alone", "boolean"),
+        ::runtime::FieldSpec::new("location", "char").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mon", "boolean").writable(true),
+        ::runtime::FieldSpec::new("month_by", "selection").writable(true).selection(&["date", "day"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("opportunity_id", "many2one").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("privacy", "selection").writable(true).selection(&["public", "private", "confidential"]),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("recurrence_id", "many2one").relation("calendar.recurrence").writable(true),
+        ::runtime::FieldSpec::new("recurrence_update", "selection").writable(true).selection(&["self_only", "future_events", "all_events"]),
+        ::runtime::FieldSpec::new("recurrency", "boolean").writable(true),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char"),
+        ::runtime::FieldSpec::new("res_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("res_model_name", "char"),
+        ::runtime::FieldSpec::new("rrule", "char").writable(true),
+        ::runtime::FieldSpec::new("rrule_type", "selection").writable(true).selection(&["daily", "weekly", "monthly", "yearly"]),
+        ::runtime::FieldSpec::new("rrule_type_ui", "selection").writable(true).selection(&["daily", "weekly", "monthly", "yearly", "custom"]),
+        ::runtime::FieldSpec::new("sat", "boolean").writable(true),
+        ::runtime::FieldSpec::new("should_show_status", "boolean"),
+        ::runtime::FieldSpec::new("show_as", "selection").required().writable(true).selection(&["free", "busy"]),
+        ::runtime::FieldSpec::new("start", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("start_date", "date").writable(true),
+        ::runtime::FieldSpec::new("stop", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("stop_date", "date").writable(true),
+        ::runtime::FieldSpec::new("sun", "boolean").writable(true),
+        ::runtime::FieldSpec::new("tentative_count", "integer"),
+        ::runtime::FieldSpec::new("thu", "boolean").writable(true),
+        ::runtime::FieldSpec::new("tue", "boolean").writable(true),
+        ::runtime::FieldSpec::new("unavailable_partner_ids", "many2many").relation("res.partner"),
+        ::runtime::FieldSpec::new("until", "date").writable(true),
+        ::runtime::FieldSpec::new("user_can_edit", "boolean"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("videocall_channel_id", "many2one").relation("discuss.channel").writable(true),
+        ::runtime::FieldSpec::new("videocall_location", "char"),
+        ::runtime::FieldSpec::new("videocall_source", "selection").selection(&["discuss", "custom"]),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("wed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("weekday", "selection").writable(true).selection(&["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1229,12 +1103,17 @@ impl super::mixins::BaseModel for CalendarEvent {
     type Update = CalendarEventUpdate;
 }
 impl super::mixins::MailThread for CalendarEvent {}
-/// Values for creating a `calendar.event` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarEventCreate`]) or updating ([`CalendarEventUpdate`]) `calendar.event` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CalendarEventCreate {
+pub struct CalendarEventValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarEventCreate {
+/// Values for creating a `calendar.event` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarEventCreate = CalendarEventValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `calendar.event` records: only the fields set here are written.
+pub type CalendarEventUpdate = CalendarEventValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for CalendarEventValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1243,428 +1122,37 @@ impl CalendarEventCreate {
     /// Takes the required fields: `name`, `show_as`, `start` (readonly, computed and x2many fields are left out).
     pub fn new(
         name: impl Into<String>,
-        show_as: ShowAs,
+        show_as: self::ShowAs,
         start: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        CalendarEventCreate {
+        CalendarEventValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .show_as(show_as)
             .start(start)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarEvent>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Invitation Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `alarm_ids` (Reminders).
-    #[inline]
-    pub fn alarm_ids(
-        mut self,
-        alarm_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarAlarm>,
-        >,
-    ) -> Self {
-        self.values.set("alarm_ids", alarm_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `allday` (All Day).
-    #[inline]
-    pub fn allday(mut self, allday: bool) -> Self {
-        self.values.set("allday", allday);
-        self
-    }
-    /// Set `attendee_ids` (Participant).
-    #[inline]
-    pub fn attendee_ids(
-        mut self,
-        attendee_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarAttendee>,
-        >,
-    ) -> Self {
-        self.values.set("attendee_ids", attendee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `byday` (By day).
-    #[inline]
-    pub fn byday(mut self, byday: Byday) -> Self {
-        self.values.set("byday", byday);
-        self
-    }
-    /// Set `categ_ids` (Tags).
-    #[inline]
-    pub fn categ_ids(
-        mut self,
-        categ_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEventType>,
-        >,
-    ) -> Self {
-        self.values.set("categ_ids", categ_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `count` (Number of Repetitions).
-    #[inline]
-    pub fn count(mut self, count: i64) -> Self {
-        self.values.set("count", count);
-        self
-    }
-    /// Set `current_status` (Attending?).
-    #[inline]
-    pub fn current_status(mut self, current_status: CurrentStatus) -> Self {
-        self.values.set("current_status", current_status);
-        self
-    }
-    /// Set `day` (Date of month).
-    #[inline]
-    pub fn day(mut self, day: i64) -> Self {
-        self.values.set("day", day);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `duration` (Duration).
-    #[inline]
-    pub fn duration(mut self, duration: f64) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `end_type` (Recurrence Termination).
-    #[inline]
-    pub fn end_type(mut self, end_type: EndType) -> Self {
-        self.values.set("end_type", end_type);
-        self
-    }
-    /// Set `event_tz` (Timezone).
-    #[inline]
-    pub fn event_tz(mut self, event_tz: impl Into<String>) -> Self {
-        self.values.set("event_tz", event_tz.into());
-        self
-    }
-    /// Set `follow_recurrence` (Follow Recurrence).
-    #[inline]
-    pub fn follow_recurrence(mut self, follow_recurrence: bool) -> Self {
-        self.values.set("follow_recurrence", follow_recurrence);
-        self
-    }
-    /// Set `fri` (Fri).
-    #[inline]
-    pub fn fri(mut self, fri: bool) -> Self {
-        self.values.set("fri", fri);
-        self
-    }
-    /// Set `interval` (Repeat On).
-    #[inline]
-    pub fn interval(mut self, interval: i64) -> Self {
-        self.values.set("interval", interval);
-        self
-    }
-    /// Set `location` (Location).
-    #[inline]
-    pub fn location(mut self, location: impl Into<String>) -> Self {
-        self.values.set("location", location.into());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mon` (Mon).
-    #[inline]
-    pub fn mon(mut self, mon: bool) -> Self {
-        self.values.set("mon", mon);
-        self
-    }
-    /// Set `month_by` (Option).
-    #[inline]
-    pub fn month_by(mut self, month_by: MonthBy) -> Self {
-        self.values.set("month_by", month_by);
-        self
-    }
-    /// Set `name` (Meeting Subject).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `opportunity_id` (Opportunity).
-    #[inline]
-    pub fn opportunity_id(mut self, opportunity_id: i64) -> Self {
-        self.values.set("opportunity_id", opportunity_id);
-        self
-    }
-    /// Set `partner_ids` (Attendees).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `privacy` (Privacy).
-    #[inline]
-    pub fn privacy(mut self, privacy: Privacy) -> Self {
-        self.values.set("privacy", privacy);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recurrence_id` (Recurrence Rule).
-    #[inline]
-    pub fn recurrence_id(mut self, recurrence_id: i64) -> Self {
-        self.values.set("recurrence_id", recurrence_id);
-        self
-    }
-    /// Set `recurrence_update` (Recurrence Update).
-    #[inline]
-    pub fn recurrence_update(mut self, recurrence_update: RecurrenceUpdate) -> Self {
-        self.values.set("recurrence_update", recurrence_update);
-        self
-    }
-    /// Set `recurrency` (Recurrent).
-    #[inline]
-    pub fn recurrency(mut self, recurrency: bool) -> Self {
-        self.values.set("recurrency", recurrency);
-        self
-    }
-    /// Set `res_id` (Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `rrule` (Recurrent Rule).
-    #[inline]
-    pub fn rrule(mut self, rrule: impl Into<String>) -> Self {
-        self.values.set("rrule", rrule.into());
-        self
-    }
-    /// Set `rrule_type` (Recurrence).
-    #[inline]
-    pub fn rrule_type(mut self, rrule_type: RruleType) -> Self {
-        self.values.set("rrule_type", rrule_type);
-        self
-    }
-    /// Set `rrule_type_ui` (Repeat).
-    #[inline]
-    pub fn rrule_type_ui(mut self, rrule_type_ui: RruleTypeUi) -> Self {
-        self.values.set("rrule_type_ui", rrule_type_ui);
-        self
-    }
-    /// Set `sat` (Sat).
-    #[inline]
-    pub fn sat(mut self, sat: bool) -> Self {
-        self.values.set("sat", sat);
-        self
-    }
-    /// Set `show_as` (Show as).
-    #[inline]
-    pub fn show_as(mut self, show_as: ShowAs) -> Self {
-        self.values.set("show_as", show_as);
-        self
-    }
-    /// Set `start` (Start).
-    #[inline]
-    pub fn start(mut self, start: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("start", start);
-        self
-    }
-    /// Set `start_date` (Start Date).
-    #[inline]
-    pub fn start_date(mut self, start_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("start_date", start_date);
-        self
-    }
-    /// Set `stop` (Stop).
-    #[inline]
-    pub fn stop(mut self, stop: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("stop", stop);
-        self
-    }
-    /// Set `stop_date` (End Date).
-    #[inline]
-    pub fn stop_date(mut self, stop_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("stop_date", stop_date);
-        self
-    }
-    /// Set `sun` (Sun).
-    #[inline]
-    pub fn sun(mut self, sun: bool) -> Self {
-        self.values.set("sun", sun);
-        self
-    }
-    /// Set `thu` (Thu).
-    #[inline]
-    pub fn thu(mut self, thu: bool) -> Self {
-        self.values.set("thu", thu);
-        self
-    }
-    /// Set `tue` (Tue).
-    #[inline]
-    pub fn tue(mut self, tue: bool) -> Self {
-        self.values.set("tue", tue);
-        self
-    }
-    /// Set `until` (Until).
-    #[inline]
-    pub fn until(mut self, until: ::chrono::NaiveDate) -> Self {
-        self.values.set("until", until);
-        self
-    }
-    /// Set `user_id` (Organizer).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `videocall_channel_id` (Discuss Channel).
-    #[inline]
-    pub fn videocall_channel_id(mut self, videocall_channel_id: i64) -> Self {
-        self.values.set("videocall_channel_id", videocall_channel_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `wed` (Wed).
-    #[inline]
-    pub fn wed(mut self, wed: bool) -> Self {
-        self.values.set("wed", wed);
-        self
-    }
-    /// Set `weekday` (Weekday).
-    #[inline]
-    pub fn weekday(mut self, weekday: Weekday) -> Self {
-        self.values.set("weekday", weekday);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarEventCreate {
-    type Model = CalendarEvent;
-}
-/// Values for updating `calendar.event` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarEventUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CalendarEventUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl CalendarEventUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarEventUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarEventUpdate {
+    fn default() -> Self {
+        CalendarEventValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarEventValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarEvent>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CalendarEvent>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1673,1521 +1161,449 @@ impl CalendarEventUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Invitation Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `alarm_ids` (Reminders).
-    #[inline]
-    pub fn alarm_ids(
-        mut self,
-        alarm_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarAlarm>,
-        >,
-    ) -> Self {
-        self.values.set("alarm_ids", alarm_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `allday` (All Day).
-    #[inline]
-    pub fn allday(mut self, allday: bool) -> Self {
-        self.values.set("allday", allday);
-        self
-    }
-    /// Set `attendee_ids` (Participant).
-    #[inline]
-    pub fn attendee_ids(
-        mut self,
-        attendee_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarAttendee>,
-        >,
-    ) -> Self {
-        self.values.set("attendee_ids", attendee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `byday` (By day).
-    #[inline]
-    pub fn byday(mut self, byday: Byday) -> Self {
-        self.values.set("byday", byday);
-        self
-    }
-    /// Set `categ_ids` (Tags).
-    #[inline]
-    pub fn categ_ids(
-        mut self,
-        categ_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEventType>,
-        >,
-    ) -> Self {
-        self.values.set("categ_ids", categ_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `count` (Number of Repetitions).
-    #[inline]
-    pub fn count(mut self, count: i64) -> Self {
-        self.values.set("count", count);
-        self
-    }
-    /// Set `current_status` (Attending?).
-    #[inline]
-    pub fn current_status(mut self, current_status: CurrentStatus) -> Self {
-        self.values.set("current_status", current_status);
-        self
-    }
-    /// Set `day` (Date of month).
-    #[inline]
-    pub fn day(mut self, day: i64) -> Self {
-        self.values.set("day", day);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `duration` (Duration).
-    #[inline]
-    pub fn duration(mut self, duration: f64) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `end_type` (Recurrence Termination).
-    #[inline]
-    pub fn end_type(mut self, end_type: EndType) -> Self {
-        self.values.set("end_type", end_type);
-        self
-    }
-    /// Set `event_tz` (Timezone).
-    #[inline]
-    pub fn event_tz(mut self, event_tz: impl Into<String>) -> Self {
-        self.values.set("event_tz", event_tz.into());
-        self
-    }
-    /// Set `follow_recurrence` (Follow Recurrence).
-    #[inline]
-    pub fn follow_recurrence(mut self, follow_recurrence: bool) -> Self {
-        self.values.set("follow_recurrence", follow_recurrence);
-        self
-    }
-    /// Set `fri` (Fri).
-    #[inline]
-    pub fn fri(mut self, fri: bool) -> Self {
-        self.values.set("fri", fri);
-        self
-    }
-    /// Set `interval` (Repeat On).
-    #[inline]
-    pub fn interval(mut self, interval: i64) -> Self {
-        self.values.set("interval", interval);
-        self
-    }
-    /// Set `location` (Location).
-    #[inline]
-    pub fn location(mut self, location: impl Into<String>) -> Self {
-        self.values.set("location", location.into());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mon` (Mon).
-    #[inline]
-    pub fn mon(mut self, mon: bool) -> Self {
-        self.values.set("mon", mon);
-        self
-    }
-    /// Set `month_by` (Option).
-    #[inline]
-    pub fn month_by(mut self, month_by: MonthBy) -> Self {
-        self.values.set("month_by", month_by);
-        self
-    }
-    /// Set `name` (Meeting Subject).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `opportunity_id` (Opportunity).
-    #[inline]
-    pub fn opportunity_id(mut self, opportunity_id: i64) -> Self {
-        self.values.set("opportunity_id", opportunity_id);
-        self
-    }
-    /// Set `partner_ids` (Attendees).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `privacy` (Privacy).
-    #[inline]
-    pub fn privacy(mut self, privacy: Privacy) -> Self {
-        self.values.set("privacy", privacy);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recurrence_id` (Recurrence Rule).
-    #[inline]
-    pub fn recurrence_id(mut self, recurrence_id: i64) -> Self {
-        self.values.set("recurrence_id", recurrence_id);
-        self
-    }
-    /// Set `recurrence_update` (Recurrence Update).
-    #[inline]
-    pub fn recurrence_update(mut self, recurrence_update: RecurrenceUpdate) -> Self {
-        self.values.set("recurrence_update", recurrence_update);
-        self
-    }
-    /// Set `recurrency` (Recurrent).
-    #[inline]
-    pub fn recurrency(mut self, recurrency: bool) -> Self {
-        self.values.set("recurrency", recurrency);
-        self
-    }
-    /// Set `res_id` (Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `rrule` (Recurrent Rule).
-    #[inline]
-    pub fn rrule(mut self, rrule: impl Into<String>) -> Self {
-        self.values.set("rrule", rrule.into());
-        self
-    }
-    /// Set `rrule_type` (Recurrence).
-    #[inline]
-    pub fn rrule_type(mut self, rrule_type: RruleType) -> Self {
-        self.values.set("rrule_type", rrule_type);
-        self
-    }
-    /// Set `rrule_type_ui` (Repeat).
-    #[inline]
-    pub fn rrule_type_ui(mut self, rrule_type_ui: RruleTypeUi) -> Self {
-        self.values.set("rrule_type_ui", rrule_type_ui);
-        self
-    }
-    /// Set `sat` (Sat).
-    #[inline]
-    pub fn sat(mut self, sat: bool) -> Self {
-        self.values.set("sat", sat);
-        self
-    }
-    /// Set `show_as` (Show as).
-    #[inline]
-    pub fn show_as(mut self, show_as: ShowAs) -> Self {
-        self.values.set("show_as", show_as);
-        self
-    }
-    /// Set `start` (Start).
-    #[inline]
-    pub fn start(mut self, start: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("start", start);
-        self
-    }
-    /// Set `start_date` (Start Date).
-    #[inline]
-    pub fn start_date(mut self, start_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("start_date", start_date);
-        self
-    }
-    /// Set `stop` (Stop).
-    #[inline]
-    pub fn stop(mut self, stop: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("stop", stop);
-        self
-    }
-    /// Set `stop_date` (End Date).
-    #[inline]
-    pub fn stop_date(mut self, stop_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("stop_date", stop_date);
-        self
-    }
-    /// Set `sun` (Sun).
-    #[inline]
-    pub fn sun(mut self, sun: bool) -> Self {
-        self.values.set("sun", sun);
-        self
-    }
-    /// Set `thu` (Thu).
-    #[inline]
-    pub fn thu(mut self, thu: bool) -> Self {
-        self.values.set("thu", thu);
-        self
-    }
-    /// Set `tue` (Tue).
-    #[inline]
-    pub fn tue(mut self, tue: bool) -> Self {
-        self.values.set("tue", tue);
-        self
-    }
-    /// Set `until` (Until).
-    #[inline]
-    pub fn until(mut self, until: ::chrono::NaiveDate) -> Self {
-        self.values.set("until", until);
-        self
-    }
-    /// Set `user_id` (Organizer).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `videocall_channel_id` (Discuss Channel).
-    #[inline]
-    pub fn videocall_channel_id(mut self, videocall_channel_id: i64) -> Self {
-        self.values.set("videocall_channel_id", videocall_channel_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `wed` (Wed).
-    #[inline]
-    pub fn wed(mut self, wed: bool) -> Self {
-        self.values.set("wed", wed);
-        self
-    }
-    /// Set `weekday` (Weekday).
-    #[inline]
-    pub fn weekday(mut self, weekday: Weekday) -> Self {
-        self.values.set("weekday", weekday);
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Invitation Token).
+        access_token: into String;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `alarm_ids` (Reminders).
+        alarm_ids: commands super::rel::CalendarAlarm;
+        /// Set `allday` (All Day).
+        allday: value bool;
+        /// Set `attendee_ids` (Participant).
+        attendee_ids: commands super::rel::CalendarAttendee;
+        /// Set `byday` (By day).
+        byday: value self::Byday;
+        /// Set `categ_ids` (Tags).
+        categ_ids: commands super::rel::CalendarEventType;
+        /// Set `count` (Number of Repetitions).
+        count: value i64;
+        /// Set `current_status` (Attending?).
+        current_status: value self::CurrentStatus;
+        /// Set `day` (Date of month).
+        day: value i64;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `duration` (Duration).
+        duration: value f64;
+        /// Set `end_type` (Recurrence Termination).
+        end_type: value self::EndType;
+        /// Set `event_tz` (Timezone).
+        event_tz: into String;
+        /// Set `follow_recurrence` (Follow Recurrence).
+        follow_recurrence: value bool;
+        /// Set `fri` (Fri).
+        fri: value bool;
+        /// Set `interval` (Repeat On).
+        interval: value i64;
+        /// Set `location` (Location).
+        location: into String;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `mon` (Mon).
+        mon: value bool;
+        /// Set `month_by` (Option).
+        month_by: value self::MonthBy;
+        /// Set `name` (Meeting Subject).
+        name: into String;
+        /// Set `opportunity_id` (Opportunity).
+        opportunity_id: value i64;
+        /// Set `partner_ids` (Attendees).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `privacy` (Privacy).
+        privacy: value self::Privacy;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `recurrence_id` (Recurrence Rule).
+        recurrence_id: value i64;
+        /// Set `recurrence_update` (Recurrence Update).
+        recurrence_update: value self::RecurrenceUpdate;
+        /// Set `recurrency` (Recurrent).
+        recurrency: value bool;
+        /// Set `res_id` (Document ID).
+        res_id: value i64;
+        /// Set `res_model_id` (Document Model).
+        res_model_id: value i64;
+        /// Set `rrule` (Recurrent Rule).
+        rrule: into String;
+        /// Set `rrule_type` (Recurrence).
+        rrule_type: value self::RruleType;
+        /// Set `rrule_type_ui` (Repeat).
+        rrule_type_ui: value self::RruleTypeUi;
+        /// Set `sat` (Sat).
+        sat: value bool;
+        /// Set `show_as` (Show as).
+        show_as: value self::ShowAs;
+        /// Set `start` (Start).
+        start: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `start_date` (Start Date).
+        start_date: value ::chrono::NaiveDate;
+        /// Set `stop` (Stop).
+        stop: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `stop_date` (End Date).
+        stop_date: value ::chrono::NaiveDate;
+        /// Set `sun` (Sun).
+        sun: value bool;
+        /// Set `thu` (Thu).
+        thu: value bool;
+        /// Set `tue` (Tue).
+        tue: value bool;
+        /// Set `until` (Until).
+        until: value ::chrono::NaiveDate;
+        /// Set `user_id` (Organizer).
+        user_id: value i64;
+        /// Set `videocall_channel_id` (Discuss Channel).
+        videocall_channel_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `wed` (Wed).
+        wed: value bool;
+        /// Set `weekday` (Weekday).
+        weekday: value self::Weekday;
     }
 }
+impl ::runtime::CreateValues for CalendarEventCreate {
+    type Model = self::CalendarEvent;
+}
 impl ::runtime::UpdateValues for CalendarEventUpdate {
-    type Model = CalendarEvent;
+    type Model = self::CalendarEvent;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Accepted Count (`accepted_count`, `integer`).
-    #[inline]
-    pub const fn accepted_count() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("accepted_count")
-    }
-    /// Invitation Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Reminders (`alarm_ids`, `many2many`).
-    #[inline]
-    pub const fn alarm_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::CalendarAlarm,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("alarm_ids")
-    }
-    /// All Day (`allday`, `boolean`).
-    #[inline]
-    pub const fn allday() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("allday")
-    }
-    /// Participant (`attendee_ids`, `one2many`).
-    #[inline]
-    pub const fn attendee_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::CalendarAttendee,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attendee_ids")
-    }
-    /// Attendees Count (`attendees_count`, `integer`).
-    #[inline]
-    pub const fn attendees_count() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("attendees_count")
-    }
-    /// Awaiting Count (`awaiting_count`, `integer`).
-    #[inline]
-    pub const fn awaiting_count() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("awaiting_count")
-    }
-    /// By day (`byday`, `selection`).
-    #[inline]
-    pub const fn byday() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::Byday,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("byday")
-    }
-    /// Tags (`categ_ids`, `many2many`).
-    #[inline]
-    pub const fn categ_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::CalendarEventType,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("categ_ids")
-    }
-    /// Number of Repetitions (`count`, `integer`).
-    #[inline]
-    pub const fn count() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarEvent,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Current Attendee (`current_attendee`, `many2one`).
-    #[inline]
-    pub const fn current_attendee() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::CalendarAttendee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("current_attendee")
-    }
-    /// Attending? (`current_status`, `selection`).
-    #[inline]
-    pub const fn current_status() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::CurrentStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("current_status")
-    }
-    /// Date of month (`day`, `integer`).
-    #[inline]
-    pub const fn day() -> ::runtime::odoo::fields::NumField<super::CalendarEvent, i64> {
-        ::runtime::odoo::fields::NumField::new("day")
-    }
-    /// Declined Count (`declined_count`, `integer`).
-    #[inline]
-    pub const fn declined_count() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("declined_count")
-    }
-    /// Description (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Description (`display_description`, `boolean`).
-    #[inline]
-    pub const fn display_description() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Event Time (`display_time`, `char`).
-    #[inline]
-    pub const fn display_time() -> ::runtime::odoo::fields::CharField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_time")
-    }
-    /// Duration (`duration`, `float`).
-    #[inline]
-    pub const fn duration() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("duration")
-    }
-    /// Recurrence Termination (`end_type`, `selection`).
-    #[inline]
-    pub const fn end_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::EndType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("end_type")
-    }
-    /// Timezone (`event_tz`, `selection`).
-    #[inline]
-    pub const fn event_tz() -> ::runtime::odoo::fields::CharField<super::CalendarEvent> {
-        ::runtime::odoo::fields::CharField::new("event_tz")
-    }
-    /// Follow Recurrence (`follow_recurrence`, `boolean`).
-    #[inline]
-    pub const fn follow_recurrence() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("follow_recurrence")
-    }
-    /// Fri (`fri`, `boolean`).
-    #[inline]
-    pub const fn fri() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("fri")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CalendarEvent, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Repeat On (`interval`, `integer`).
-    #[inline]
-    pub const fn interval() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("interval")
-    }
-    /// Invalid Email Partner (`invalid_email_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn invalid_email_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invalid_email_partner_ids")
-    }
-    /// Is the Event Highlighted (`is_highlighted`, `boolean`).
-    #[inline]
-    pub const fn is_highlighted() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_highlighted")
-    }
-    /// Is the Organizer Alone (`is_organizer_alone`, `boolean`).
-    #[inline]
-    pub const fn is_organizer_alone() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_organizer_alone")
-    }
-    /// Location (`location`, `char`).
-    #[inline]
-    pub const fn location() -> ::runtime::odoo::fields::CharField<super::CalendarEvent> {
-        ::runtime::odoo::fields::CharField::new("location")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Mon (`mon`, `boolean`).
-    #[inline]
-    pub const fn mon() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("mon")
-    }
-    /// Option (`month_by`, `selection`).
-    #[inline]
-    pub const fn month_by() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::MonthBy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("month_by")
-    }
-    /// Meeting Subject (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CalendarEvent> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Opportunity (`opportunity_id`, `many2one`).
-    #[inline]
-    pub const fn opportunity_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("opportunity_id")
-    }
-    /// Scheduled by (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Attendees (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Privacy (`privacy`, `selection`).
-    #[inline]
-    pub const fn privacy() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::Privacy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("privacy")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Recurrence Rule (`recurrence_id`, `many2one`).
-    #[inline]
-    pub const fn recurrence_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::CalendarRecurrence,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("recurrence_id")
-    }
-    /// Recurrence Update (`recurrence_update`, `selection`).
-    #[inline]
-    pub const fn recurrence_update() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::RecurrenceUpdate,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("recurrence_update")
-    }
-    /// Recurrent (`recurrency`, `boolean`).
-    #[inline]
-    pub const fn recurrency() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("recurrency")
-    }
-    /// Document ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::CalendarEvent> {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Document Model Name (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Document Model (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
-    }
-    /// Model Description (`res_model_name`, `char`).
-    #[inline]
-    pub const fn res_model_name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model_name")
-    }
-    /// Recurrent Rule (`rrule`, `char`).
-    #[inline]
-    pub const fn rrule() -> ::runtime::odoo::fields::CharField<super::CalendarEvent> {
-        ::runtime::odoo::fields::CharField::new("rrule")
-    }
-    /// Recurrence (`rrule_type`, `selection`).
-    #[inline]
-    pub const fn rrule_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::RruleType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rrule_type")
-    }
-    /// Repeat (`rrule_type_ui`, `selection`).
-    #[inline]
-    pub const fn rrule_type_ui() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::RruleTypeUi,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rrule_type_ui")
-    }
-    /// Sat (`sat`, `boolean`).
-    #[inline]
-    pub const fn sat() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("sat")
-    }
-    /// Should Show Status (`should_show_status`, `boolean`).
-    #[inline]
-    pub const fn should_show_status() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("should_show_status")
-    }
-    /// Show as (`show_as`, `selection`).
-    #[inline]
-    pub const fn show_as() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::ShowAs,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("show_as")
-    }
-    /// Start (`start`, `datetime`).
-    #[inline]
-    pub const fn start() -> ::runtime::odoo::fields::DateField<
-        super::CalendarEvent,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("start")
-    }
-    /// Start Date (`start_date`, `date`).
-    #[inline]
-    pub const fn start_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarEvent,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("start_date")
-    }
-    /// Stop (`stop`, `datetime`).
-    #[inline]
-    pub const fn stop() -> ::runtime::odoo::fields::DateField<
-        super::CalendarEvent,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("stop")
-    }
-    /// End Date (`stop_date`, `date`).
-    #[inline]
-    pub const fn stop_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarEvent,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("stop_date")
-    }
-    /// Sun (`sun`, `boolean`).
-    #[inline]
-    pub const fn sun() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("sun")
-    }
-    /// Tentative Count (`tentative_count`, `integer`).
-    #[inline]
-    pub const fn tentative_count() -> ::runtime::odoo::fields::NumField<
-        super::CalendarEvent,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("tentative_count")
-    }
-    /// Thu (`thu`, `boolean`).
-    #[inline]
-    pub const fn thu() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("thu")
-    }
-    /// Tue (`tue`, `boolean`).
-    #[inline]
-    pub const fn tue() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("tue")
-    }
-    /// Unavailable Partner (`unavailable_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn unavailable_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("unavailable_partner_ids")
-    }
-    /// Until (`until`, `date`).
-    #[inline]
-    pub const fn until() -> ::runtime::odoo::fields::DateField<
-        super::CalendarEvent,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("until")
-    }
-    /// User Can Edit (`user_can_edit`, `boolean`).
-    #[inline]
-    pub const fn user_can_edit() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::BoolField::new("user_can_edit")
-    }
-    /// Organizer (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Discuss Channel (`videocall_channel_id`, `many2one`).
-    #[inline]
-    pub const fn videocall_channel_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("videocall_channel_id")
-    }
-    /// Meeting URL (`videocall_location`, `char`).
-    #[inline]
-    pub const fn videocall_location() -> ::runtime::odoo::fields::CharField<
-        super::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::CharField::new("videocall_location")
-    }
-    /// Videocall Source (`videocall_source`, `selection`).
-    #[inline]
-    pub const fn videocall_source() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::VideocallSource,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("videocall_source")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarEvent,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Wed (`wed`, `boolean`).
-    #[inline]
-    pub const fn wed() -> ::runtime::odoo::fields::BoolField<super::CalendarEvent> {
-        ::runtime::odoo::fields::BoolField::new("wed")
-    }
-    /// Weekday (`weekday`, `selection`).
-    #[inline]
-    pub const fn weekday() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarEvent,
-        super::Weekday,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("weekday")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarEvent,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarEvent,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarEvent;
+        /// Accepted Count (`accepted_count`, `integer`).
+        accepted_count: NumField<i64>;
+        /// Invitation Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Reminders (`alarm_ids`, `many2many`).
+        alarm_ids: X2ManyField<super::super::rel::CalendarAlarm>;
+        /// All Day (`allday`, `boolean`).
+        allday: BoolField;
+        /// Participant (`attendee_ids`, `one2many`).
+        attendee_ids: X2ManyField<super::super::rel::CalendarAttendee>;
+        /// Attendees Count (`attendees_count`, `integer`).
+        attendees_count: NumField<i64>;
+        /// Awaiting Count (`awaiting_count`, `integer`).
+        awaiting_count: NumField<i64>;
+        /// By day (`byday`, `selection`).
+        byday: SelectionField<super::Byday>;
+        /// Tags (`categ_ids`, `many2many`).
+        categ_ids: X2ManyField<super::super::rel::CalendarEventType>;
+        /// Number of Repetitions (`count`, `integer`).
+        count: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Current Attendee (`current_attendee`, `many2one`).
+        current_attendee: Many2OneField<super::super::rel::CalendarAttendee>;
+        /// Attending? (`current_status`, `selection`).
+        current_status: SelectionField<super::CurrentStatus>;
+        /// Date of month (`day`, `integer`).
+        day: NumField<i64>;
+        /// Declined Count (`declined_count`, `integer`).
+        declined_count: NumField<i64>;
+        /// Description (`description`, `html`).
+        description: CharField;
+        /// Display Description (`display_description`, `boolean`).
+        display_description: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Event Time (`display_time`, `char`).
+        display_time: CharField;
+        /// Duration (`duration`, `float`).
+        duration: NumField<f64>;
+        /// Recurrence Termination (`end_type`, `selection`).
+        end_type: SelectionField<super::EndType>;
+        /// Timezone (`event_tz`, `selection`).
+        event_tz: CharField;
+        /// Follow Recurrence (`follow_recurrence`, `boolean`).
+        follow_recurrence: BoolField;
+        /// Fri (`fri`, `boolean`).
+        fri: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Repeat On (`interval`, `integer`).
+        interval: NumField<i64>;
+        /// Invalid Email Partner (`invalid_email_partner_ids`, `many2many`).
+        invalid_email_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Is the Event Highlighted (`is_highlighted`, `boolean`).
+        is_highlighted: BoolField;
+        /// Is the Organizer Alone (`is_organizer_alone`, `boolean`).
+        is_organizer_alone: BoolField;
+        /// Location (`location`, `char`).
+        location: CharField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Mon (`mon`, `boolean`).
+        mon: BoolField;
+        /// Option (`month_by`, `selection`).
+        month_by: SelectionField<super::MonthBy>;
+        /// Meeting Subject (`name`, `char`).
+        name: CharField;
+        /// Opportunity (`opportunity_id`, `many2one`).
+        opportunity_id: Many2OneField<super::super::rel::CrmLead>;
+        /// Scheduled by (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Attendees (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Privacy (`privacy`, `selection`).
+        privacy: SelectionField<super::Privacy>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Recurrence Rule (`recurrence_id`, `many2one`).
+        recurrence_id: Many2OneField<super::super::rel::CalendarRecurrence>;
+        /// Recurrence Update (`recurrence_update`, `selection`).
+        recurrence_update: SelectionField<super::RecurrenceUpdate>;
+        /// Recurrent (`recurrency`, `boolean`).
+        recurrency: BoolField;
+        /// Document ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Document Model Name (`res_model`, `char`).
+        res_model: CharField;
+        /// Document Model (`res_model_id`, `many2one`).
+        res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Model Description (`res_model_name`, `char`).
+        res_model_name: CharField;
+        /// Recurrent Rule (`rrule`, `char`).
+        rrule: CharField;
+        /// Recurrence (`rrule_type`, `selection`).
+        rrule_type: SelectionField<super::RruleType>;
+        /// Repeat (`rrule_type_ui`, `selection`).
+        rrule_type_ui: SelectionField<super::RruleTypeUi>;
+        /// Sat (`sat`, `boolean`).
+        sat: BoolField;
+        /// Should Show Status (`should_show_status`, `boolean`).
+        should_show_status: BoolField;
+        /// Show as (`show_as`, `selection`).
+        show_as: SelectionField<super::ShowAs>;
+        /// Start (`start`, `datetime`).
+        start: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Start Date (`start_date`, `date`).
+        start_date: DateField<::chrono::NaiveDate>;
+        /// Stop (`stop`, `datetime`).
+        stop: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// End Date (`stop_date`, `date`).
+        stop_date: DateField<::chrono::NaiveDate>;
+        /// Sun (`sun`, `boolean`).
+        sun: BoolField;
+        /// Tentative Count (`tentative_count`, `integer`).
+        tentative_count: NumField<i64>;
+        /// Thu (`thu`, `boolean`).
+        thu: BoolField;
+        /// Tue (`tue`, `boolean`).
+        tue: BoolField;
+        /// Unavailable Partner (`unavailable_partner_ids`, `many2many`).
+        unavailable_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Until (`until`, `date`).
+        until: DateField<::chrono::NaiveDate>;
+        /// User Can Edit (`user_can_edit`, `boolean`).
+        user_can_edit: BoolField;
+        /// Organizer (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Discuss Channel (`videocall_channel_id`, `many2one`).
+        videocall_channel_id: Many2OneField<super::super::rel::DiscussChannel>;
+        /// Meeting URL (`videocall_location`, `char`).
+        videocall_location: CharField;
+        /// Videocall Source (`videocall_source`, `selection`).
+        videocall_source: SelectionField<super::VideocallSource>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Wed (`wed`, `boolean`).
+        wed: BoolField;
+        /// Weekday (`weekday`, `selection`).
+        weekday: SelectionField<super::Weekday>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `byday` (By day) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Byday {
-    /// First (`1`)
-    V1,
-    /// Second (`2`)
-    V2,
-    /// Third (`3`)
-    V3,
-    /// Fourth (`4`)
-    V4,
-    /// Last (`-1`)
-    Dash1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Byday {
-    const VALUES: &'static [&'static str] = &["1", "2", "3", "4", "-1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Byday::V1,
-            "2" => Byday::V2,
-            "3" => Byday::V3,
-            "4" => Byday::V4,
-            "-1" => Byday::Dash1,
-            other => Byday::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Byday::V1 => "1",
-            Byday::V2 => "2",
-            Byday::V3 => "3",
-            Byday::V4 => "4",
-            Byday::Dash1 => "-1",
-            Byday::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `byday` (By day) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Byday {
+        /// First (`1`)
+        V1 = "1",
+        /// Second (`2`)
+        V2 = "2",
+        /// Third (`3`)
+        V3 = "3",
+        /// Fourth (`4`)
+        V4 = "4",
+        /// Last (`-1`)
+        Dash1 = "-1",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Byday {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `current_status` (Attending?) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CurrentStatus {
+        /// Needs Action (`needsAction`)
+        NeedsAction = "needsAction",
+        /// Maybe (`tentative`)
+        Tentative = "tentative",
+        /// No (`declined`)
+        Declined = "declined",
+        /// Yes (`accepted`)
+        Accepted = "accepted",
     }
 }
-impl ::serde::Serialize for Byday {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `end_type` (Recurrence Termination) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EndType {
+        /// Number of repetitions (`count`)
+        Count = "count",
+        /// End date (`end_date`)
+        EndDate = "end_date",
+        /// Forever (`forever`)
+        Forever = "forever",
     }
 }
-/// Values of `current_status` (Attending?) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CurrentStatus {
-    /// Needs Action (`needsAction`)
-    NeedsAction,
-    /// Maybe (`tentative`)
-    Tentative,
-    /// No (`declined`)
-    Declined,
-    /// Yes (`accepted`)
-    Accepted,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CurrentStatus {
-    const VALUES: &'static [&'static str] = &[
-        "needsAction",
-        "tentative",
-        "declined",
-        "accepted",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "needsAction" => CurrentStatus::NeedsAction,
-            "tentative" => CurrentStatus::Tentative,
-            "declined" => CurrentStatus::Declined,
-            "accepted" => CurrentStatus::Accepted,
-            other => CurrentStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CurrentStatus::NeedsAction => "needsAction",
-            CurrentStatus::Tentative => "tentative",
-            CurrentStatus::Declined => "declined",
-            CurrentStatus::Accepted => "accepted",
-            CurrentStatus::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `month_by` (Option) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MonthBy {
+        /// Date of month (`date`)
+        Date = "date",
+        /// Day of month (`day`)
+        Day = "day",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CurrentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `privacy` (Privacy) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Privacy {
+        /// Public (`public`)
+        Public = "public",
+        /// Private (`private`)
+        Private = "private",
+        /// Only internal users (`confidential`)
+        Confidential = "confidential",
     }
 }
-impl ::serde::Serialize for CurrentStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `recurrence_update` (Recurrence Update) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RecurrenceUpdate {
+        /// This event (`self_only`)
+        SelfOnly = "self_only",
+        /// This and following events (`future_events`)
+        FutureEvents = "future_events",
+        /// All events (`all_events`)
+        AllEvents = "all_events",
     }
 }
-/// Values of `end_type` (Recurrence Termination) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndType {
-    /// Number of repetitions (`count`)
-    Count,
-    /// End date (`end_date`)
-    EndDate,
-    /// Forever (`forever`)
-    Forever,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for EndType {
-    const VALUES: &'static [&'static str] = &["count", "end_date", "forever"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "count" => EndType::Count,
-            "end_date" => EndType::EndDate,
-            "forever" => EndType::Forever,
-            other => EndType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EndType::Count => "count",
-            EndType::EndDate => "end_date",
-            EndType::Forever => "forever",
-            EndType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `rrule_type` (Recurrence) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RruleType {
+        /// Days (`daily`)
+        Daily = "daily",
+        /// Weeks (`weekly`)
+        Weekly = "weekly",
+        /// Months (`monthly`)
+        Monthly = "monthly",
+        /// Years (`yearly`)
+        Yearly = "yearly",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for EndType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `rrule_type_ui` (Repeat) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RruleTypeUi {
+        /// Daily (`daily`)
+        Daily = "daily",
+        /// Weekly (`weekly`)
+        Weekly = "weekly",
+        /// Monthly (`monthly`)
+        Monthly = "monthly",
+        /// Yearly (`yearly`)
+        Yearly = "yearly",
+        /// Custom (`custom`)
+        Custom = "custom",
     }
 }
-impl ::serde::Serialize for EndType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `show_as` (Show as) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ShowAs {
+        /// Available (`free`)
+        Free = "free",
+        /// Busy (`busy`)
+        Busy = "busy",
     }
 }
-/// Values of `month_by` (Option) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MonthBy {
-    /// Date of month (`date`)
-    Date,
-    /// Day of month (`day`)
-    Day,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MonthBy {
-    const VALUES: &'static [&'static str] = &["date", "day"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "date" => MonthBy::Date,
-            "day" => MonthBy::Day,
-            other => MonthBy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MonthBy::Date => "date",
-            MonthBy::Day => "day",
-            MonthBy::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `videocall_source` (Videocall Source) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum VideocallSource {
+        /// Discuss (`discuss`)
+        Discuss = "discuss",
+        /// Custom (`custom`)
+        Custom = "custom",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MonthBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MonthBy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `privacy` (Privacy) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Privacy {
-    /// Public (`public`)
-    Public,
-    /// Private (`private`)
-    Private,
-    /// Only internal users (`confidential`)
-    Confidential,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Privacy {
-    const VALUES: &'static [&'static str] = &["public", "private", "confidential"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "public" => Privacy::Public,
-            "private" => Privacy::Private,
-            "confidential" => Privacy::Confidential,
-            other => Privacy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Privacy::Public => "public",
-            Privacy::Private => "private",
-            Privacy::Confidential => "confidential",
-            Privacy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Privacy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Privacy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `recurrence_update` (Recurrence Update) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecurrenceUpdate {
-    /// This event (`self_only`)
-    SelfOnly,
-    /// This and following events (`future_events`)
-    FutureEvents,
-    /// All events (`all_events`)
-    AllEvents,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RecurrenceUpdate {
-    const VALUES: &'static [&'static str] = &[
-        "self_only",
-        "future_events",
-        "all_events",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "self_only" => RecurrenceUpdate::SelfOnly,
-            "future_events" => RecurrenceUpdate::FutureEvents,
-            "all_events" => RecurrenceUpdate::AllEvents,
-            other => RecurrenceUpdate::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RecurrenceUpdate::SelfOnly => "self_only",
-            RecurrenceUpdate::FutureEvents => "future_events",
-            RecurrenceUpdate::AllEvents => "all_events",
-            RecurrenceUpdate::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecurrenceUpdate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RecurrenceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rrule_type` (Recurrence) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RruleType {
-    /// Days (`daily`)
-    Daily,
-    /// Weeks (`weekly`)
-    Weekly,
-    /// Months (`monthly`)
-    Monthly,
-    /// Years (`yearly`)
-    Yearly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RruleType {
-    const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly", "yearly"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "daily" => RruleType::Daily,
-            "weekly" => RruleType::Weekly,
-            "monthly" => RruleType::Monthly,
-            "yearly" => RruleType::Yearly,
-            other => RruleType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RruleType::Daily => "daily",
-            RruleType::Weekly => "weekly",
-            RruleType::Monthly => "monthly",
-            RruleType::Yearly => "yearly",
-            RruleType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RruleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RruleType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rrule_type_ui` (Repeat) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RruleTypeUi {
-    /// Daily (`daily`)
-    Daily,
-    /// Weekly (`weekly`)
-    Weekly,
-    /// Monthly (`monthly`)
-    Monthly,
-    /// Yearly (`yearly`)
-    Yearly,
-    /// Custom (`custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RruleTypeUi {
-    const VALUES: &'static [&'static str] = &[
-        "daily",
-        "weekly",
-        "monthly",
-        "yearly",
-        "custom",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "daily" => RruleTypeUi::Daily,
-            "weekly" => RruleTypeUi::Weekly,
-            "monthly" => RruleTypeUi::Monthly,
-            "yearly" => RruleTypeUi::Yearly,
-            "custom" => RruleTypeUi::Custom,
-            other => RruleTypeUi::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RruleTypeUi::Daily => "daily",
-            RruleTypeUi::Weekly => "weekly",
-            RruleTypeUi::Monthly => "monthly",
-            RruleTypeUi::Yearly => "yearly",
-            RruleTypeUi::Custom => "custom",
-            RruleTypeUi::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RruleTypeUi {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RruleTypeUi {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `show_as` (Show as) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ShowAs {
-    /// Available (`free`)
-    Free,
-    /// Busy (`busy`)
-    Busy,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ShowAs {
-    const VALUES: &'static [&'static str] = &["free", "busy"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "free" => ShowAs::Free,
-            "busy" => ShowAs::Busy,
-            other => ShowAs::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ShowAs::Free => "free",
-            ShowAs::Busy => "busy",
-            ShowAs::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ShowAs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ShowAs {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `videocall_source` (Videocall Source) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideocallSource {
-    /// Discuss (`discuss`)
-    Discuss,
-    /// Custom (`custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for VideocallSource {
-    const VALUES: &'static [&'static str] = &["discuss", "custom"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "discuss" => VideocallSource::Discuss,
-            "custom" => VideocallSource::Custom,
-            other => VideocallSource::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            VideocallSource::Discuss => "discuss",
-            VideocallSource::Custom => "custom",
-            VideocallSource::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for VideocallSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for VideocallSource {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `weekday` (Weekday) on `calendar.event`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Weekday {
-    /// Monday (`MON`)
-    Mon,
-    /// Tuesday (`TUE`)
-    Tue,
-    /// Wednesday (`WED`)
-    Wed,
-    /// Thursday (`THU`)
-    Thu,
-    /// Friday (`FRI`)
-    Fri,
-    /// Saturday (`SAT`)
-    Sat,
-    /// Sunday (`SUN`)
-    Sun,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Weekday {
-    const VALUES: &'static [&'static str] = &[
-        "MON",
-        "TUE",
-        "WED",
-        "THU",
-        "FRI",
-        "SAT",
-        "SUN",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MON" => Weekday::Mon,
-            "TUE" => Weekday::Tue,
-            "WED" => Weekday::Wed,
-            "THU" => Weekday::Thu,
-            "FRI" => Weekday::Fri,
-            "SAT" => Weekday::Sat,
-            "SUN" => Weekday::Sun,
-            other => Weekday::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Weekday::Mon => "MON",
-            Weekday::Tue => "TUE",
-            Weekday::Wed => "WED",
-            Weekday::Thu => "THU",
-            Weekday::Fri => "FRI",
-            Weekday::Sat => "SAT",
-            Weekday::Sun => "SUN",
-            Weekday::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Weekday {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Weekday {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `weekday` (Weekday) on `calendar.event`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Weekday {
+        /// Monday (`MON`)
+        Mon = "MON",
+        /// Tuesday (`TUE`)
+        Tue = "TUE",
+        /// Wednesday (`WED`)
+        Wed = "WED",
+        /// Thursday (`THU`)
+        Thu = "THU",
+        /// Friday (`FRI`)
+        Fri = "FRI",
+        /// Saturday (`SAT`)
+        Sat = "SAT",
+        /// Sunday (`SUN`)
+        Sun = "SUN",
     }
 }

@@ -21,7 +21,7 @@ pub struct CalendarPopoverDeleteWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Delete
     ///
     /// `selection`.
@@ -39,7 +39,7 @@ pub struct CalendarPopoverDeleteWizard {
     /// Calendar Event
     ///
     /// `many2one`, to `calendar.event`.
-    pub record: Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub record: Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,27 +47,18 @@ pub struct CalendarPopoverDeleteWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarPopoverDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CalendarPopoverDeleteWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "delete",
-        "display_name",
-        "id",
-        "record",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarPopoverDeleteWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarPopoverDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,19 +88,15 @@ impl ::runtime::Model for CalendarPopoverDeleteWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("delete", "selection")
-            .selection(&["one", "next", "all"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("record", "many2one")
-            .relation("calendar.event"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("delete", "selection").writable(true).selection(&["one", "next", "all"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("record", "many2one").relation("calendar.event").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -183,13 +170,21 @@ impl CalendarPopoverDeleteWizard {
 impl super::mixins::BaseModel for CalendarPopoverDeleteWizard {
     type Update = CalendarPopoverDeleteWizardUpdate;
 }
-/// Values for creating a `calendar.popover.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarPopoverDeleteWizardCreate`]) or updating ([`CalendarPopoverDeleteWizardUpdate`]) `calendar.popover.delete.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarPopoverDeleteWizardCreate {
+pub struct CalendarPopoverDeleteWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarPopoverDeleteWizardCreate {
+/// Values for creating a `calendar.popover.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarPopoverDeleteWizardCreate = CalendarPopoverDeleteWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `calendar.popover.delete.wizard` records: only the fields set here are written.
+pub type CalendarPopoverDeleteWizardUpdate = CalendarPopoverDeleteWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CalendarPopoverDeleteWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -197,63 +192,37 @@ impl ::serde::Serialize for CalendarPopoverDeleteWizardCreate {
 impl CalendarPopoverDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CalendarPopoverDeleteWizardCreate {
+        Self::default()
+    }
+}
+impl Default for CalendarPopoverDeleteWizardCreate {
+    fn default() -> Self {
+        CalendarPopoverDeleteWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = CalendarPopoverDeleteWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `delete` (Delete).
-    #[inline]
-    pub fn delete(mut self, delete: Delete) -> Self {
-        self.values.set("delete", delete);
-        self
-    }
-    /// Set `record` (Calendar Event).
-    #[inline]
-    pub fn record(mut self, record: i64) -> Self {
-        self.values.set("record", record);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarPopoverDeleteWizardCreate {
-    type Model = CalendarPopoverDeleteWizard;
-}
-/// Values for updating `calendar.popover.delete.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarPopoverDeleteWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CalendarPopoverDeleteWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CalendarPopoverDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarPopoverDeleteWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarPopoverDeleteWizardUpdate {
+    fn default() -> Self {
+        CalendarPopoverDeleteWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarPopoverDeleteWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = CalendarPopoverDeleteWizard,
+            Model = self::CalendarPopoverDeleteWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -263,128 +232,51 @@ impl CalendarPopoverDeleteWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `delete` (Delete).
-    #[inline]
-    pub fn delete(mut self, delete: Delete) -> Self {
-        self.values.set("delete", delete);
-        self
-    }
-    /// Set `record` (Calendar Event).
-    #[inline]
-    pub fn record(mut self, record: i64) -> Self {
-        self.values.set("record", record);
-        self
+    ::runtime::__private::setters! {
+        /// Set `delete` (Delete).
+        delete: value self::Delete;
+        /// Set `record` (Calendar Event).
+        record: value i64;
     }
 }
+impl ::runtime::CreateValues for CalendarPopoverDeleteWizardCreate {
+    type Model = self::CalendarPopoverDeleteWizard;
+}
 impl ::runtime::UpdateValues for CalendarPopoverDeleteWizardUpdate {
-    type Model = CalendarPopoverDeleteWizard;
+    type Model = self::CalendarPopoverDeleteWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarPopoverDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarPopoverDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Delete (`delete`, `selection`).
-    #[inline]
-    pub const fn delete() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarPopoverDeleteWizard,
-        super::Delete,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("delete")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarPopoverDeleteWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CalendarPopoverDeleteWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Calendar Event (`record`, `many2one`).
-    #[inline]
-    pub const fn record() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarPopoverDeleteWizard,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("record")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarPopoverDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarPopoverDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarPopoverDeleteWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Delete (`delete`, `selection`).
+        delete: SelectionField<super::Delete>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Calendar Event (`record`, `many2one`).
+        record: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `delete` (Delete) on `calendar.popover.delete.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Delete {
-    /// Delete this event (`one`)
-    One,
-    /// Delete this and following events (`next`)
-    Next,
-    /// Delete all the events (`all`)
-    All,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Delete {
-    const VALUES: &'static [&'static str] = &["one", "next", "all"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "one" => Delete::One,
-            "next" => Delete::Next,
-            "all" => Delete::All,
-            other => Delete::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Delete::One => "one",
-            Delete::Next => "next",
-            Delete::All => "all",
-            Delete::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Delete {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Delete {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `delete` (Delete) on `calendar.popover.delete.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Delete {
+        /// Delete this event (`one`)
+        One = "one",
+        /// Delete this and following events (`next`)
+        Next = "next",
+        /// Delete all the events (`all`)
+        All = "all",
     }
 }

@@ -33,7 +33,7 @@ pub struct CalendarProviderConfig {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -67,32 +67,18 @@ pub struct CalendarProviderConfig {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarProviderConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CalendarProviderConfig {
-    const FIELDS: &'static [&'static str] = &[
-        "cal_client_id",
-        "cal_client_secret",
-        "cal_sync_paused",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "external_calendar_provider",
-        "id",
-        "microsoft_outlook_client_identifier",
-        "microsoft_outlook_client_secret",
-        "microsoft_outlook_sync_paused",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarProviderConfig {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarProviderConfig::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,35 +118,20 @@ impl ::runtime::Model for CalendarProviderConfig {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("cal_client_id", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("cal_client_secret", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("cal_sync_paused", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "external_calendar_provider",
-                "selection",
-            )
-            .selection(&["google", "microsoft"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "microsoft_outlook_client_identifier",
-            "char",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "microsoft_outlook_client_secret",
-            "char",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "microsoft_outlook_sync_paused",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("cal_client_id", "char").writable(true),
+        ::runtime::FieldSpec::new("cal_client_secret", "char").writable(true),
+        ::runtime::FieldSpec::new("cal_sync_paused", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("external_calendar_provider", "selection").writable(true).selection(&["google", "microsoft"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("microsoft_outlook_client_identifier", "char").writable(true),
+        ::runtime::FieldSpec::new("microsoft_outlook_client_secret", "char").writable(true),
+        ::runtime::FieldSpec::new("microsoft_outlook_sync_paused", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -195,13 +166,21 @@ impl CalendarProviderConfig {
 impl super::mixins::BaseModel for CalendarProviderConfig {
     type Update = CalendarProviderConfigUpdate;
 }
-/// Values for creating a `calendar.provider.config` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarProviderConfigCreate`]) or updating ([`CalendarProviderConfigUpdate`]) `calendar.provider.config` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarProviderConfigCreate {
+pub struct CalendarProviderConfigValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarProviderConfigCreate {
+/// Values for creating a `calendar.provider.config` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarProviderConfigCreate = CalendarProviderConfigValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `calendar.provider.config` records: only the fields set here are written.
+pub type CalendarProviderConfigUpdate = CalendarProviderConfigValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CalendarProviderConfigValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -209,110 +188,38 @@ impl ::serde::Serialize for CalendarProviderConfigCreate {
 impl CalendarProviderConfigCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CalendarProviderConfigCreate {
+        Self::default()
+    }
+}
+impl Default for CalendarProviderConfigCreate {
+    fn default() -> Self {
+        CalendarProviderConfigValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarProviderConfig>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `cal_client_id` (Google Client_id).
-    #[inline]
-    pub fn cal_client_id(mut self, cal_client_id: impl Into<String>) -> Self {
-        self.values.set("cal_client_id", cal_client_id.into());
-        self
-    }
-    /// Set `cal_client_secret` (Google Client_key).
-    #[inline]
-    pub fn cal_client_secret(mut self, cal_client_secret: impl Into<String>) -> Self {
-        self.values.set("cal_client_secret", cal_client_secret.into());
-        self
-    }
-    /// Set `cal_sync_paused` (Google Synchronization Paused).
-    #[inline]
-    pub fn cal_sync_paused(mut self, cal_sync_paused: bool) -> Self {
-        self.values.set("cal_sync_paused", cal_sync_paused);
-        self
-    }
-    /// Set `external_calendar_provider` (Choose an external calendar to configure).
-    #[inline]
-    pub fn external_calendar_provider(
-        mut self,
-        external_calendar_provider: ExternalCalendarProvider,
-    ) -> Self {
-        self.values.set("external_calendar_provider", external_calendar_provider);
-        self
-    }
-    /// Set `microsoft_outlook_client_identifier` (Outlook Client Id).
-    #[inline]
-    pub fn microsoft_outlook_client_identifier(
-        mut self,
-        microsoft_outlook_client_identifier: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "microsoft_outlook_client_identifier",
-                microsoft_outlook_client_identifier.into(),
-            );
-        self
-    }
-    /// Set `microsoft_outlook_client_secret` (Outlook Client Secret).
-    #[inline]
-    pub fn microsoft_outlook_client_secret(
-        mut self,
-        microsoft_outlook_client_secret: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "microsoft_outlook_client_secret",
-                microsoft_outlook_client_secret.into(),
-            );
-        self
-    }
-    /// Set `microsoft_outlook_sync_paused` (Outlook Synchronization Paused).
-    #[inline]
-    pub fn microsoft_outlook_sync_paused(
-        mut self,
-        microsoft_outlook_sync_paused: bool,
-    ) -> Self {
-        self.values.set("microsoft_outlook_sync_paused", microsoft_outlook_sync_paused);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarProviderConfigCreate {
-    type Model = CalendarProviderConfig;
-}
-/// Values for updating `calendar.provider.config` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarProviderConfigUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CalendarProviderConfigUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CalendarProviderConfigUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarProviderConfigUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarProviderConfigUpdate {
+    fn default() -> Self {
+        CalendarProviderConfigValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarProviderConfigValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarProviderConfig>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::CalendarProviderConfig,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -321,208 +228,69 @@ impl CalendarProviderConfigUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `cal_client_id` (Google Client_id).
-    #[inline]
-    pub fn cal_client_id(mut self, cal_client_id: impl Into<String>) -> Self {
-        self.values.set("cal_client_id", cal_client_id.into());
-        self
-    }
-    /// Set `cal_client_secret` (Google Client_key).
-    #[inline]
-    pub fn cal_client_secret(mut self, cal_client_secret: impl Into<String>) -> Self {
-        self.values.set("cal_client_secret", cal_client_secret.into());
-        self
-    }
-    /// Set `cal_sync_paused` (Google Synchronization Paused).
-    #[inline]
-    pub fn cal_sync_paused(mut self, cal_sync_paused: bool) -> Self {
-        self.values.set("cal_sync_paused", cal_sync_paused);
-        self
-    }
-    /// Set `external_calendar_provider` (Choose an external calendar to configure).
-    #[inline]
-    pub fn external_calendar_provider(
-        mut self,
-        external_calendar_provider: ExternalCalendarProvider,
-    ) -> Self {
-        self.values.set("external_calendar_provider", external_calendar_provider);
-        self
-    }
-    /// Set `microsoft_outlook_client_identifier` (Outlook Client Id).
-    #[inline]
-    pub fn microsoft_outlook_client_identifier(
-        mut self,
-        microsoft_outlook_client_identifier: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "microsoft_outlook_client_identifier",
-                microsoft_outlook_client_identifier.into(),
-            );
-        self
-    }
-    /// Set `microsoft_outlook_client_secret` (Outlook Client Secret).
-    #[inline]
-    pub fn microsoft_outlook_client_secret(
-        mut self,
-        microsoft_outlook_client_secret: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "microsoft_outlook_client_secret",
-                microsoft_outlook_client_secret.into(),
-            );
-        self
-    }
-    /// Set `microsoft_outlook_sync_paused` (Outlook Synchronization Paused).
-    #[inline]
-    pub fn microsoft_outlook_sync_paused(
-        mut self,
-        microsoft_outlook_sync_paused: bool,
-    ) -> Self {
-        self.values.set("microsoft_outlook_sync_paused", microsoft_outlook_sync_paused);
-        self
+    ::runtime::__private::setters! {
+        /// Set `cal_client_id` (Google Client_id).
+        cal_client_id: into String;
+        /// Set `cal_client_secret` (Google Client_key).
+        cal_client_secret: into String;
+        /// Set `cal_sync_paused` (Google Synchronization Paused).
+        cal_sync_paused: value bool;
+        /// Set `external_calendar_provider` (Choose an external calendar to configure).
+        external_calendar_provider: value self::ExternalCalendarProvider;
+        /// Set `microsoft_outlook_client_identifier` (Outlook Client Id).
+        microsoft_outlook_client_identifier: into String;
+        /// Set `microsoft_outlook_client_secret` (Outlook Client Secret).
+        microsoft_outlook_client_secret: into String;
+        /// Set `microsoft_outlook_sync_paused` (Outlook Synchronization Paused).
+        microsoft_outlook_sync_paused: value bool;
     }
 }
+impl ::runtime::CreateValues for CalendarProviderConfigCreate {
+    type Model = self::CalendarProviderConfig;
+}
 impl ::runtime::UpdateValues for CalendarProviderConfigUpdate {
-    type Model = CalendarProviderConfig;
+    type Model = self::CalendarProviderConfig;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Google Client_id (`cal_client_id`, `char`).
-    #[inline]
-    pub const fn cal_client_id() -> ::runtime::odoo::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::odoo::fields::CharField::new("cal_client_id")
-    }
-    /// Google Client_key (`cal_client_secret`, `char`).
-    #[inline]
-    pub const fn cal_client_secret() -> ::runtime::odoo::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::odoo::fields::CharField::new("cal_client_secret")
-    }
-    /// Google Synchronization Paused (`cal_sync_paused`, `boolean`).
-    #[inline]
-    pub const fn cal_sync_paused() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::odoo::fields::BoolField::new("cal_sync_paused")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarProviderConfig,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarProviderConfig,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Choose an external calendar to configure (`external_calendar_provider`, `selection`).
-    #[inline]
-    pub const fn external_calendar_provider() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarProviderConfig,
-        super::ExternalCalendarProvider,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("external_calendar_provider")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CalendarProviderConfig,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Outlook Client Id (`microsoft_outlook_client_identifier`, `char`).
-    #[inline]
-    pub const fn microsoft_outlook_client_identifier() -> ::runtime::odoo::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::odoo::fields::CharField::new("microsoft_outlook_client_identifier")
-    }
-    /// Outlook Client Secret (`microsoft_outlook_client_secret`, `char`).
-    #[inline]
-    pub const fn microsoft_outlook_client_secret() -> ::runtime::odoo::fields::CharField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::odoo::fields::CharField::new("microsoft_outlook_client_secret")
-    }
-    /// Outlook Synchronization Paused (`microsoft_outlook_sync_paused`, `boolean`).
-    #[inline]
-    pub const fn microsoft_outlook_sync_paused() -> ::runtime::odoo::fields::BoolField<
-        super::CalendarProviderConfig,
-    > {
-        ::runtime::odoo::fields::BoolField::new("microsoft_outlook_sync_paused")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarProviderConfig,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarProviderConfig,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarProviderConfig;
+        /// Google Client_id (`cal_client_id`, `char`).
+        cal_client_id: CharField;
+        /// Google Client_key (`cal_client_secret`, `char`).
+        cal_client_secret: CharField;
+        /// Google Synchronization Paused (`cal_sync_paused`, `boolean`).
+        cal_sync_paused: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Choose an external calendar to configure (`external_calendar_provider`, `selection`).
+        external_calendar_provider: SelectionField<super::ExternalCalendarProvider>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Outlook Client Id (`microsoft_outlook_client_identifier`, `char`).
+        microsoft_outlook_client_identifier: CharField;
+        /// Outlook Client Secret (`microsoft_outlook_client_secret`, `char`).
+        microsoft_outlook_client_secret: CharField;
+        /// Outlook Synchronization Paused (`microsoft_outlook_sync_paused`, `boolean`).
+        microsoft_outlook_sync_paused: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `external_calendar_provider` (Choose an external calendar to configure) on `calendar.provider.config`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExternalCalendarProvider {
-    /// Google (`google`)
-    Google,
-    /// Outlook (`microsoft`)
-    Microsoft,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ExternalCalendarProvider {
-    const VALUES: &'static [&'static str] = &["google", "microsoft"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "google" => ExternalCalendarProvider::Google,
-            "microsoft" => ExternalCalendarProvider::Microsoft,
-            other => ExternalCalendarProvider::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ExternalCalendarProvider::Google => "google",
-            ExternalCalendarProvider::Microsoft => "microsoft",
-            ExternalCalendarProvider::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExternalCalendarProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ExternalCalendarProvider {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `external_calendar_provider` (Choose an external calendar to configure) on `calendar.provider.config`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ExternalCalendarProvider {
+        /// Google (`google`)
+        Google = "google",
+        /// Outlook (`microsoft`)
+        Microsoft = "microsoft",
     }
 }

@@ -15,9 +15,7 @@ pub struct CalendarRecurrence {
     /// Base Event
     ///
     /// `many2one`, to `calendar.event`.
-    pub base_event_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>,
-    >,
+    pub base_event_id: Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     /// By day
     ///
     /// `selection`.
@@ -27,7 +25,7 @@ pub struct CalendarRecurrence {
     /// Calendar Event
     ///
     /// `one2many`, to `calendar.event` (inverse `recurrence_id`).
-    pub calendar_event_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEvent>,
+    pub calendar_event_ids: ::runtime::X2Many<super::rel::CalendarEvent>,
     /// Count
     ///
     /// `integer`.
@@ -39,7 +37,7 @@ pub struct CalendarRecurrence {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Day
     ///
     /// `integer`.
@@ -51,9 +49,7 @@ pub struct CalendarRecurrence {
     /// Dtstart
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dtstart())`.
-    pub dtstart: ::runtime::odoo::wire::Computed<
-        Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub dtstart: ::runtime::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// End Type
     ///
     /// `selection`.
@@ -117,7 +113,7 @@ pub struct CalendarRecurrence {
     /// Trigger
     ///
     /// `many2one`, to `ir.cron.trigger`.
-    pub trigger_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrCronTrigger>>,
+    pub trigger_id: Option<::runtime::Many2One<super::rel::IrCronTrigger>>,
     /// Tue
     ///
     /// `boolean`.
@@ -143,48 +139,20 @@ pub struct CalendarRecurrence {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CalendarRecurrence {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CalendarRecurrence {
-    const FIELDS: &'static [&'static str] = &[
-        "base_event_id",
-        "byday",
-        "calendar_event_ids",
-        "count",
-        "create_date",
-        "create_uid",
-        "day",
-        "display_name",
-        "dtstart",
-        "end_type",
-        "event_tz",
-        "fri",
-        "id",
-        "interval",
-        "mon",
-        "month_by",
-        "name",
-        "rrule",
-        "rrule_type",
-        "sat",
-        "sun",
-        "thu",
-        "trigger_id",
-        "tue",
-        "until",
-        "wed",
-        "weekday",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CalendarRecurrence {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        29,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CalendarRecurrence::default();
         while let Some(i) = r.next()? {
             match i {
@@ -256,47 +224,36 @@ impl ::runtime::Model for CalendarRecurrence {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["dtstart"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("base_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::odoo::verify::FieldSpec::new("byday", "selection")
-            .selection(&["1", "2", "3", "4", "-1"]),
-        ::runtime::odoo::verify::FieldSpec::new("calendar_event_ids", "one2many")
-            .relation("calendar.event"),
-        ::runtime::odoo::verify::FieldSpec::new("count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("day", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("dtstart", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("end_type", "selection")
-            .selection(&["count", "end_date", "forever"]),
-        ::runtime::odoo::verify::FieldSpec::new("event_tz", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("fri", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("interval", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mon", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("month_by", "selection")
-            .selection(&["date", "day"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rrule", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rrule_type", "selection")
-            .selection(&["daily", "weekly", "monthly", "yearly"]),
-        ::runtime::odoo::verify::FieldSpec::new("sat", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sun", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("thu", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("trigger_id", "many2one")
-            .relation("ir.cron.trigger"),
-        ::runtime::odoo::verify::FieldSpec::new("tue", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("until", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("wed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("weekday", "selection")
-            .selection(&["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("base_event_id", "many2one").relation("calendar.event").writable(true),
+        ::runtime::FieldSpec::new("byday", "selection").writable(true).selection(&["1", "2", "3", "4", "-1"]),
+        ::runtime::FieldSpec::new("calendar_event_ids", "one2many").relation("calendar.event").writable(true),
+        ::runtime::FieldSpec::new("count", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("day", "integer").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("dtstart", "datetime"),
+        ::runtime::FieldSpec::new("end_type", "selection").writable(true).selection(&["count", "end_date", "forever"]),
+        ::runtime::FieldSpec::new("event_tz", "selection").writable(true).selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("fri", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("interval", "integer").writable(true),
+        ::runtime::FieldSpec::new("mon", "boolean").writable(true),
+        ::runtime::FieldSpec::new("month_by", "selection").writable(true).selection(&["date", "day"]),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("rrule", "char").writable(true),
+        ::runtime::FieldSpec::new("rrule_type", "selection").writable(true).selection(&["daily", "weekly", "monthly", "yearly"]),
+        ::runtime::FieldSpec::new("sat", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sun", "boolean").writable(true),
+        ::runtime::FieldSpec::new("thu", "boolean").writable(true),
+        ::runtime::FieldSpec::new("trigger_id", "many2one").relation("ir.cron.trigger").writable(true),
+        ::runtime::FieldSpec::new("tue", "boolean").writable(true),
+        ::runtime::FieldSpec::new("until", "date").writable(true),
+        ::runtime::FieldSpec::new("wed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("weekday", "selection").writable(true).selection(&["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -333,13 +290,21 @@ impl CalendarRecurrence {
 impl super::mixins::BaseModel for CalendarRecurrence {
     type Update = CalendarRecurrenceUpdate;
 }
-/// Values for creating a `calendar.recurrence` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CalendarRecurrenceCreate`]) or updating ([`CalendarRecurrenceUpdate`]) `calendar.recurrence` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarRecurrenceCreate {
+pub struct CalendarRecurrenceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CalendarRecurrenceCreate {
+/// Values for creating a `calendar.recurrence` record: the constructor takes the required fields, setters add the rest.
+pub type CalendarRecurrenceCreate = CalendarRecurrenceValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `calendar.recurrence` records: only the fields set here are written.
+pub type CalendarRecurrenceUpdate = CalendarRecurrenceValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CalendarRecurrenceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -347,183 +312,38 @@ impl ::serde::Serialize for CalendarRecurrenceCreate {
 impl CalendarRecurrenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CalendarRecurrenceCreate {
+        Self::default()
+    }
+}
+impl Default for CalendarRecurrenceCreate {
+    fn default() -> Self {
+        CalendarRecurrenceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarRecurrence>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `base_event_id` (Base Event).
-    #[inline]
-    pub fn base_event_id(mut self, base_event_id: i64) -> Self {
-        self.values.set("base_event_id", base_event_id);
-        self
-    }
-    /// Set `byday` (By day).
-    #[inline]
-    pub fn byday(mut self, byday: Byday) -> Self {
-        self.values.set("byday", byday);
-        self
-    }
-    /// Set `calendar_event_ids` (Calendar Event).
-    #[inline]
-    pub fn calendar_event_ids(
-        mut self,
-        calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "calendar_event_ids",
-                calendar_event_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `count` (Count).
-    #[inline]
-    pub fn count(mut self, count: i64) -> Self {
-        self.values.set("count", count);
-        self
-    }
-    /// Set `day` (Day).
-    #[inline]
-    pub fn day(mut self, day: i64) -> Self {
-        self.values.set("day", day);
-        self
-    }
-    /// Set `end_type` (End Type).
-    #[inline]
-    pub fn end_type(mut self, end_type: EndType) -> Self {
-        self.values.set("end_type", end_type);
-        self
-    }
-    /// Set `event_tz` (Timezone).
-    #[inline]
-    pub fn event_tz(mut self, event_tz: impl Into<String>) -> Self {
-        self.values.set("event_tz", event_tz.into());
-        self
-    }
-    /// Set `fri` (Fri).
-    #[inline]
-    pub fn fri(mut self, fri: bool) -> Self {
-        self.values.set("fri", fri);
-        self
-    }
-    /// Set `interval` (Interval).
-    #[inline]
-    pub fn interval(mut self, interval: i64) -> Self {
-        self.values.set("interval", interval);
-        self
-    }
-    /// Set `mon` (Mon).
-    #[inline]
-    pub fn mon(mut self, mon: bool) -> Self {
-        self.values.set("mon", mon);
-        self
-    }
-    /// Set `month_by` (Month By).
-    #[inline]
-    pub fn month_by(mut self, month_by: MonthBy) -> Self {
-        self.values.set("month_by", month_by);
-        self
-    }
-    /// Set `rrule` (Rrule).
-    #[inline]
-    pub fn rrule(mut self, rrule: impl Into<String>) -> Self {
-        self.values.set("rrule", rrule.into());
-        self
-    }
-    /// Set `rrule_type` (Rrule Type).
-    #[inline]
-    pub fn rrule_type(mut self, rrule_type: RruleType) -> Self {
-        self.values.set("rrule_type", rrule_type);
-        self
-    }
-    /// Set `sat` (Sat).
-    #[inline]
-    pub fn sat(mut self, sat: bool) -> Self {
-        self.values.set("sat", sat);
-        self
-    }
-    /// Set `sun` (Sun).
-    #[inline]
-    pub fn sun(mut self, sun: bool) -> Self {
-        self.values.set("sun", sun);
-        self
-    }
-    /// Set `thu` (Thu).
-    #[inline]
-    pub fn thu(mut self, thu: bool) -> Self {
-        self.values.set("thu", thu);
-        self
-    }
-    /// Set `trigger_id` (Trigger).
-    #[inline]
-    pub fn trigger_id(mut self, trigger_id: i64) -> Self {
-        self.values.set("trigger_id", trigger_id);
-        self
-    }
-    /// Set `tue` (Tue).
-    #[inline]
-    pub fn tue(mut self, tue: bool) -> Self {
-        self.values.set("tue", tue);
-        self
-    }
-    /// Set `until` (Repeat Until).
-    #[inline]
-    pub fn until(mut self, until: ::chrono::NaiveDate) -> Self {
-        self.values.set("until", until);
-        self
-    }
-    /// Set `wed` (Wed).
-    #[inline]
-    pub fn wed(mut self, wed: bool) -> Self {
-        self.values.set("wed", wed);
-        self
-    }
-    /// Set `weekday` (Weekday).
-    #[inline]
-    pub fn weekday(mut self, weekday: Weekday) -> Self {
-        self.values.set("weekday", weekday);
-        self
-    }
-}
-impl ::runtime::CreateValues for CalendarRecurrenceCreate {
-    type Model = CalendarRecurrence;
-}
-/// Values for updating `calendar.recurrence` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CalendarRecurrenceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CalendarRecurrenceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CalendarRecurrenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CalendarRecurrenceUpdate {
+        Self::default()
+    }
+}
+impl Default for CalendarRecurrenceUpdate {
+    fn default() -> Self {
+        CalendarRecurrenceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CalendarRecurrenceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CalendarRecurrence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::CalendarRecurrence,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -532,599 +352,195 @@ impl CalendarRecurrenceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `base_event_id` (Base Event).
-    #[inline]
-    pub fn base_event_id(mut self, base_event_id: i64) -> Self {
-        self.values.set("base_event_id", base_event_id);
-        self
-    }
-    /// Set `byday` (By day).
-    #[inline]
-    pub fn byday(mut self, byday: Byday) -> Self {
-        self.values.set("byday", byday);
-        self
-    }
-    /// Set `calendar_event_ids` (Calendar Event).
-    #[inline]
-    pub fn calendar_event_ids(
-        mut self,
-        calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "calendar_event_ids",
-                calendar_event_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `count` (Count).
-    #[inline]
-    pub fn count(mut self, count: i64) -> Self {
-        self.values.set("count", count);
-        self
-    }
-    /// Set `day` (Day).
-    #[inline]
-    pub fn day(mut self, day: i64) -> Self {
-        self.values.set("day", day);
-        self
-    }
-    /// Set `end_type` (End Type).
-    #[inline]
-    pub fn end_type(mut self, end_type: EndType) -> Self {
-        self.values.set("end_type", end_type);
-        self
-    }
-    /// Set `event_tz` (Timezone).
-    #[inline]
-    pub fn event_tz(mut self, event_tz: impl Into<String>) -> Self {
-        self.values.set("event_tz", event_tz.into());
-        self
-    }
-    /// Set `fri` (Fri).
-    #[inline]
-    pub fn fri(mut self, fri: bool) -> Self {
-        self.values.set("fri", fri);
-        self
-    }
-    /// Set `interval` (Interval).
-    #[inline]
-    pub fn interval(mut self, interval: i64) -> Self {
-        self.values.set("interval", interval);
-        self
-    }
-    /// Set `mon` (Mon).
-    #[inline]
-    pub fn mon(mut self, mon: bool) -> Self {
-        self.values.set("mon", mon);
-        self
-    }
-    /// Set `month_by` (Month By).
-    #[inline]
-    pub fn month_by(mut self, month_by: MonthBy) -> Self {
-        self.values.set("month_by", month_by);
-        self
-    }
-    /// Set `rrule` (Rrule).
-    #[inline]
-    pub fn rrule(mut self, rrule: impl Into<String>) -> Self {
-        self.values.set("rrule", rrule.into());
-        self
-    }
-    /// Set `rrule_type` (Rrule Type).
-    #[inline]
-    pub fn rrule_type(mut self, rrule_type: RruleType) -> Self {
-        self.values.set("rrule_type", rrule_type);
-        self
-    }
-    /// Set `sat` (Sat).
-    #[inline]
-    pub fn sat(mut self, sat: bool) -> Self {
-        self.values.set("sat", sat);
-        self
-    }
-    /// Set `sun` (Sun).
-    #[inline]
-    pub fn sun(mut self, sun: bool) -> Self {
-        self.values.set("sun", sun);
-        self
-    }
-    /// Set `thu` (Thu).
-    #[inline]
-    pub fn thu(mut self, thu: bool) -> Self {
-        self.values.set("thu", thu);
-        self
-    }
-    /// Set `trigger_id` (Trigger).
-    #[inline]
-    pub fn trigger_id(mut self, trigger_id: i64) -> Self {
-        self.values.set("trigger_id", trigger_id);
-        self
-    }
-    /// Set `tue` (Tue).
-    #[inline]
-    pub fn tue(mut self, tue: bool) -> Self {
-        self.values.set("tue", tue);
-        self
-    }
-    /// Set `until` (Repeat Until).
-    #[inline]
-    pub fn until(mut self, until: ::chrono::NaiveDate) -> Self {
-        self.values.set("until", until);
-        self
-    }
-    /// Set `wed` (Wed).
-    #[inline]
-    pub fn wed(mut self, wed: bool) -> Self {
-        self.values.set("wed", wed);
-        self
-    }
-    /// Set `weekday` (Weekday).
-    #[inline]
-    pub fn weekday(mut self, weekday: Weekday) -> Self {
-        self.values.set("weekday", weekday);
-        self
+    ::runtime::__private::setters! {
+        /// Set `base_event_id` (Base Event).
+        base_event_id: value i64;
+        /// Set `byday` (By day).
+        byday: value self::Byday;
+        /// Set `calendar_event_ids` (Calendar Event).
+        calendar_event_ids: commands super::rel::CalendarEvent;
+        /// Set `count` (Count).
+        count: value i64;
+        /// Set `day` (Day).
+        day: value i64;
+        /// Set `end_type` (End Type).
+        end_type: value self::EndType;
+        /// Set `event_tz` (Timezone).
+        event_tz: into String;
+        /// Set `fri` (Fri).
+        fri: value bool;
+        /// Set `interval` (Interval).
+        interval: value i64;
+        /// Set `mon` (Mon).
+        mon: value bool;
+        /// Set `month_by` (Month By).
+        month_by: value self::MonthBy;
+        /// Set `rrule` (Rrule).
+        rrule: into String;
+        /// Set `rrule_type` (Rrule Type).
+        rrule_type: value self::RruleType;
+        /// Set `sat` (Sat).
+        sat: value bool;
+        /// Set `sun` (Sun).
+        sun: value bool;
+        /// Set `thu` (Thu).
+        thu: value bool;
+        /// Set `trigger_id` (Trigger).
+        trigger_id: value i64;
+        /// Set `tue` (Tue).
+        tue: value bool;
+        /// Set `until` (Repeat Until).
+        until: value ::chrono::NaiveDate;
+        /// Set `wed` (Wed).
+        wed: value bool;
+        /// Set `weekday` (Weekday).
+        weekday: value self::Weekday;
     }
 }
+impl ::runtime::CreateValues for CalendarRecurrenceCreate {
+    type Model = self::CalendarRecurrence;
+}
 impl ::runtime::UpdateValues for CalendarRecurrenceUpdate {
-    type Model = CalendarRecurrence;
+    type Model = self::CalendarRecurrence;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Base Event (`base_event_id`, `many2one`).
-    #[inline]
-    pub const fn base_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarRecurrence,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("base_event_id")
-    }
-    /// By day (`byday`, `selection`).
-    #[inline]
-    pub const fn byday() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::Byday,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("byday")
-    }
-    /// Calendar Event (`calendar_event_ids`, `one2many`).
-    #[inline]
-    pub const fn calendar_event_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CalendarRecurrence,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("calendar_event_ids")
-    }
-    /// Count (`count`, `integer`).
-    #[inline]
-    pub const fn count() -> ::runtime::odoo::fields::NumField<
-        super::CalendarRecurrence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarRecurrence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarRecurrence,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Day (`day`, `integer`).
-    #[inline]
-    pub const fn day() -> ::runtime::odoo::fields::NumField<
-        super::CalendarRecurrence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("day")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarRecurrence,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Dtstart (`dtstart`, `datetime`).
-    #[inline]
-    pub const fn dtstart() -> ::runtime::odoo::fields::DateField<
-        super::CalendarRecurrence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("dtstart")
-    }
-    /// End Type (`end_type`, `selection`).
-    #[inline]
-    pub const fn end_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::EndType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("end_type")
-    }
-    /// Timezone (`event_tz`, `selection`).
-    #[inline]
-    pub const fn event_tz() -> ::runtime::odoo::fields::CharField<
-        super::CalendarRecurrence,
-    > {
-        ::runtime::odoo::fields::CharField::new("event_tz")
-    }
-    /// Fri (`fri`, `boolean`).
-    #[inline]
-    pub const fn fri() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::odoo::fields::BoolField::new("fri")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CalendarRecurrence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Interval (`interval`, `integer`).
-    #[inline]
-    pub const fn interval() -> ::runtime::odoo::fields::NumField<
-        super::CalendarRecurrence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("interval")
-    }
-    /// Mon (`mon`, `boolean`).
-    #[inline]
-    pub const fn mon() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::odoo::fields::BoolField::new("mon")
-    }
-    /// Month By (`month_by`, `selection`).
-    #[inline]
-    pub const fn month_by() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::MonthBy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("month_by")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::CalendarRecurrence,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Rrule (`rrule`, `char`).
-    #[inline]
-    pub const fn rrule() -> ::runtime::odoo::fields::CharField<
-        super::CalendarRecurrence,
-    > {
-        ::runtime::odoo::fields::CharField::new("rrule")
-    }
-    /// Rrule Type (`rrule_type`, `selection`).
-    #[inline]
-    pub const fn rrule_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::RruleType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rrule_type")
-    }
-    /// Sat (`sat`, `boolean`).
-    #[inline]
-    pub const fn sat() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::odoo::fields::BoolField::new("sat")
-    }
-    /// Sun (`sun`, `boolean`).
-    #[inline]
-    pub const fn sun() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::odoo::fields::BoolField::new("sun")
-    }
-    /// Thu (`thu`, `boolean`).
-    #[inline]
-    pub const fn thu() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::odoo::fields::BoolField::new("thu")
-    }
-    /// Trigger (`trigger_id`, `many2one`).
-    #[inline]
-    pub const fn trigger_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarRecurrence,
-        super::super::rel::IrCronTrigger,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("trigger_id")
-    }
-    /// Tue (`tue`, `boolean`).
-    #[inline]
-    pub const fn tue() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::odoo::fields::BoolField::new("tue")
-    }
-    /// Repeat Until (`until`, `date`).
-    #[inline]
-    pub const fn until() -> ::runtime::odoo::fields::DateField<
-        super::CalendarRecurrence,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("until")
-    }
-    /// Wed (`wed`, `boolean`).
-    #[inline]
-    pub const fn wed() -> ::runtime::odoo::fields::BoolField<super::CalendarRecurrence> {
-        ::runtime::odoo::fields::BoolField::new("wed")
-    }
-    /// Weekday (`weekday`, `selection`).
-    #[inline]
-    pub const fn weekday() -> ::runtime::odoo::fields::SelectionField<
-        super::CalendarRecurrence,
-        super::Weekday,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("weekday")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CalendarRecurrence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CalendarRecurrence,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CalendarRecurrence;
+        /// Base Event (`base_event_id`, `many2one`).
+        base_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// By day (`byday`, `selection`).
+        byday: SelectionField<super::Byday>;
+        /// Calendar Event (`calendar_event_ids`, `one2many`).
+        calendar_event_ids: X2ManyField<super::super::rel::CalendarEvent>;
+        /// Count (`count`, `integer`).
+        count: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Day (`day`, `integer`).
+        day: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Dtstart (`dtstart`, `datetime`).
+        dtstart: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// End Type (`end_type`, `selection`).
+        end_type: SelectionField<super::EndType>;
+        /// Timezone (`event_tz`, `selection`).
+        event_tz: CharField;
+        /// Fri (`fri`, `boolean`).
+        fri: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Interval (`interval`, `integer`).
+        interval: NumField<i64>;
+        /// Mon (`mon`, `boolean`).
+        mon: BoolField;
+        /// Month By (`month_by`, `selection`).
+        month_by: SelectionField<super::MonthBy>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Rrule (`rrule`, `char`).
+        rrule: CharField;
+        /// Rrule Type (`rrule_type`, `selection`).
+        rrule_type: SelectionField<super::RruleType>;
+        /// Sat (`sat`, `boolean`).
+        sat: BoolField;
+        /// Sun (`sun`, `boolean`).
+        sun: BoolField;
+        /// Thu (`thu`, `boolean`).
+        thu: BoolField;
+        /// Trigger (`trigger_id`, `many2one`).
+        trigger_id: Many2OneField<super::super::rel::IrCronTrigger>;
+        /// Tue (`tue`, `boolean`).
+        tue: BoolField;
+        /// Repeat Until (`until`, `date`).
+        until: DateField<::chrono::NaiveDate>;
+        /// Wed (`wed`, `boolean`).
+        wed: BoolField;
+        /// Weekday (`weekday`, `selection`).
+        weekday: SelectionField<super::Weekday>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `byday` (By day) on `calendar.recurrence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Byday {
-    /// First (`1`)
-    V1,
-    /// Second (`2`)
-    V2,
-    /// Third (`3`)
-    V3,
-    /// Fourth (`4`)
-    V4,
-    /// Last (`-1`)
-    Dash1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Byday {
-    const VALUES: &'static [&'static str] = &["1", "2", "3", "4", "-1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Byday::V1,
-            "2" => Byday::V2,
-            "3" => Byday::V3,
-            "4" => Byday::V4,
-            "-1" => Byday::Dash1,
-            other => Byday::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Byday::V1 => "1",
-            Byday::V2 => "2",
-            Byday::V3 => "3",
-            Byday::V4 => "4",
-            Byday::Dash1 => "-1",
-            Byday::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `byday` (By day) on `calendar.recurrence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Byday {
+        /// First (`1`)
+        V1 = "1",
+        /// Second (`2`)
+        V2 = "2",
+        /// Third (`3`)
+        V3 = "3",
+        /// Fourth (`4`)
+        V4 = "4",
+        /// Last (`-1`)
+        Dash1 = "-1",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Byday {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `end_type` (End Type) on `calendar.recurrence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EndType {
+        /// Number of repetitions (`count`)
+        Count = "count",
+        /// End date (`end_date`)
+        EndDate = "end_date",
+        /// Forever (`forever`)
+        Forever = "forever",
     }
 }
-impl ::serde::Serialize for Byday {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `month_by` (Month By) on `calendar.recurrence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MonthBy {
+        /// Date of month (`date`)
+        Date = "date",
+        /// Day of month (`day`)
+        Day = "day",
     }
 }
-/// Values of `end_type` (End Type) on `calendar.recurrence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndType {
-    /// Number of repetitions (`count`)
-    Count,
-    /// End date (`end_date`)
-    EndDate,
-    /// Forever (`forever`)
-    Forever,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for EndType {
-    const VALUES: &'static [&'static str] = &["count", "end_date", "forever"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "count" => EndType::Count,
-            "end_date" => EndType::EndDate,
-            "forever" => EndType::Forever,
-            other => EndType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EndType::Count => "count",
-            EndType::EndDate => "end_date",
-            EndType::Forever => "forever",
-            EndType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `rrule_type` (Rrule Type) on `calendar.recurrence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RruleType {
+        /// Days (`daily`)
+        Daily = "daily",
+        /// Weeks (`weekly`)
+        Weekly = "weekly",
+        /// Months (`monthly`)
+        Monthly = "monthly",
+        /// Years (`yearly`)
+        Yearly = "yearly",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for EndType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for EndType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `month_by` (Month By) on `calendar.recurrence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MonthBy {
-    /// Date of month (`date`)
-    Date,
-    /// Day of month (`day`)
-    Day,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MonthBy {
-    const VALUES: &'static [&'static str] = &["date", "day"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "date" => MonthBy::Date,
-            "day" => MonthBy::Day,
-            other => MonthBy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MonthBy::Date => "date",
-            MonthBy::Day => "day",
-            MonthBy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MonthBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MonthBy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rrule_type` (Rrule Type) on `calendar.recurrence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RruleType {
-    /// Days (`daily`)
-    Daily,
-    /// Weeks (`weekly`)
-    Weekly,
-    /// Months (`monthly`)
-    Monthly,
-    /// Years (`yearly`)
-    Yearly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RruleType {
-    const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly", "yearly"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "daily" => RruleType::Daily,
-            "weekly" => RruleType::Weekly,
-            "monthly" => RruleType::Monthly,
-            "yearly" => RruleType::Yearly,
-            other => RruleType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RruleType::Daily => "daily",
-            RruleType::Weekly => "weekly",
-            RruleType::Monthly => "monthly",
-            RruleType::Yearly => "yearly",
-            RruleType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RruleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RruleType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `weekday` (Weekday) on `calendar.recurrence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Weekday {
-    /// Monday (`MON`)
-    Mon,
-    /// Tuesday (`TUE`)
-    Tue,
-    /// Wednesday (`WED`)
-    Wed,
-    /// Thursday (`THU`)
-    Thu,
-    /// Friday (`FRI`)
-    Fri,
-    /// Saturday (`SAT`)
-    Sat,
-    /// Sunday (`SUN`)
-    Sun,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Weekday {
-    const VALUES: &'static [&'static str] = &[
-        "MON",
-        "TUE",
-        "WED",
-        "THU",
-        "FRI",
-        "SAT",
-        "SUN",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MON" => Weekday::Mon,
-            "TUE" => Weekday::Tue,
-            "WED" => Weekday::Wed,
-            "THU" => Weekday::Thu,
-            "FRI" => Weekday::Fri,
-            "SAT" => Weekday::Sat,
-            "SUN" => Weekday::Sun,
-            other => Weekday::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Weekday::Mon => "MON",
-            Weekday::Tue => "TUE",
-            Weekday::Wed => "WED",
-            Weekday::Thu => "THU",
-            Weekday::Fri => "FRI",
-            Weekday::Sat => "SAT",
-            Weekday::Sun => "SUN",
-            Weekday::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Weekday {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Weekday {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `weekday` (Weekday) on `calendar.recurrence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Weekday {
+        /// Monday (`MON`)
+        Mon = "MON",
+        /// Tuesday (`TUE`)
+        Tue = "TUE",
+        /// Wednesday (`WED`)
+        Wed = "WED",
+        /// Thursday (`THU`)
+        Thu = "THU",
+        /// Friday (`FRI`)
+        Fri = "FRI",
+        /// Saturday (`SAT`)
+        Sat = "SAT",
+        /// Sunday (`SUN`)
+        Sun = "SUN",
     }
 }

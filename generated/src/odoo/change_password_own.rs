@@ -25,7 +25,7 @@ pub struct ChangePasswordOwn {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,27 +45,18 @@ pub struct ChangePasswordOwn {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ChangePasswordOwn {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ChangePasswordOwn {
-    const FIELDS: &'static [&'static str] = &[
-        "confirm_password",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "new_password",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ChangePasswordOwn {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ChangePasswordOwn::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,17 +86,15 @@ impl ::runtime::Model for ChangePasswordOwn {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("confirm_password", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("new_password", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("confirm_password", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("new_password", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -140,13 +129,21 @@ impl ChangePasswordOwn {
 impl super::mixins::BaseModel for ChangePasswordOwn {
     type Update = ChangePasswordOwnUpdate;
 }
-/// Values for creating a `change.password.own` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ChangePasswordOwnCreate`]) or updating ([`ChangePasswordOwnUpdate`]) `change.password.own` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ChangePasswordOwnCreate {
+pub struct ChangePasswordOwnValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ChangePasswordOwnCreate {
+/// Values for creating a `change.password.own` record: the constructor takes the required fields, setters add the rest.
+pub type ChangePasswordOwnCreate = ChangePasswordOwnValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `change.password.own` records: only the fields set here are written.
+pub type ChangePasswordOwnUpdate = ChangePasswordOwnValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ChangePasswordOwnValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -154,60 +151,36 @@ impl ::serde::Serialize for ChangePasswordOwnCreate {
 impl ChangePasswordOwnCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ChangePasswordOwnCreate {
+        Self::default()
+    }
+}
+impl Default for ChangePasswordOwnCreate {
+    fn default() -> Self {
+        ChangePasswordOwnValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangePasswordOwn>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `confirm_password` (New Password (Confirmation)).
-    #[inline]
-    pub fn confirm_password(mut self, confirm_password: impl Into<String>) -> Self {
-        self.values.set("confirm_password", confirm_password.into());
-        self
-    }
-    /// Set `new_password` (New Password).
-    #[inline]
-    pub fn new_password(mut self, new_password: impl Into<String>) -> Self {
-        self.values.set("new_password", new_password.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ChangePasswordOwnCreate {
-    type Model = ChangePasswordOwn;
-}
-/// Values for updating `change.password.own` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ChangePasswordOwnUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ChangePasswordOwnUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ChangePasswordOwnUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ChangePasswordOwnUpdate {
+        Self::default()
+    }
+}
+impl Default for ChangePasswordOwnUpdate {
+    fn default() -> Self {
+        ChangePasswordOwnValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ChangePasswordOwnValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangePasswordOwn>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ChangePasswordOwn>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -216,83 +189,38 @@ impl ChangePasswordOwnUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `confirm_password` (New Password (Confirmation)).
-    #[inline]
-    pub fn confirm_password(mut self, confirm_password: impl Into<String>) -> Self {
-        self.values.set("confirm_password", confirm_password.into());
-        self
-    }
-    /// Set `new_password` (New Password).
-    #[inline]
-    pub fn new_password(mut self, new_password: impl Into<String>) -> Self {
-        self.values.set("new_password", new_password.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `confirm_password` (New Password (Confirmation)).
+        confirm_password: into String;
+        /// Set `new_password` (New Password).
+        new_password: into String;
     }
 }
+impl ::runtime::CreateValues for ChangePasswordOwnCreate {
+    type Model = self::ChangePasswordOwn;
+}
 impl ::runtime::UpdateValues for ChangePasswordOwnUpdate {
-    type Model = ChangePasswordOwn;
+    type Model = self::ChangePasswordOwn;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// New Password (Confirmation) (`confirm_password`, `char`).
-    #[inline]
-    pub const fn confirm_password() -> ::runtime::odoo::fields::CharField<
-        super::ChangePasswordOwn,
-    > {
-        ::runtime::odoo::fields::CharField::new("confirm_password")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ChangePasswordOwn,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangePasswordOwn,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ChangePasswordOwn,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ChangePasswordOwn,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// New Password (`new_password`, `char`).
-    #[inline]
-    pub const fn new_password() -> ::runtime::odoo::fields::CharField<
-        super::ChangePasswordOwn,
-    > {
-        ::runtime::odoo::fields::CharField::new("new_password")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ChangePasswordOwn,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangePasswordOwn,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ChangePasswordOwn;
+        /// New Password (Confirmation) (`confirm_password`, `char`).
+        confirm_password: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// New Password (`new_password`, `char`).
+        new_password: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

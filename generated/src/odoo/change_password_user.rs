@@ -21,7 +21,7 @@ pub struct ChangePasswordUser {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,7 +37,7 @@ pub struct ChangePasswordUser {
     /// User
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// User Login
     ///
     /// `char`, readonly.
@@ -45,9 +45,7 @@ pub struct ChangePasswordUser {
     /// Wizard
     ///
     /// `many2one`, to `change.password.wizard`, required.
-    pub wizard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ChangePasswordWizard>,
-    >,
+    pub wizard_id: Option<::runtime::Many2One<super::rel::ChangePasswordWizard>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,29 +53,18 @@ pub struct ChangePasswordUser {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ChangePasswordUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ChangePasswordUser {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "new_passwd",
-        "user_id",
-        "user_login",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ChangePasswordUser {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ChangePasswordUser::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,23 +98,17 @@ impl ::runtime::Model for ChangePasswordUser {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("new_passwd", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_login", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
-            .relation("change.password.wizard")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("new_passwd", "char").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("user_login", "char").writable(true),
+        ::runtime::FieldSpec::new("wizard_id", "many2one").relation("change.password.wizard").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -164,12 +145,21 @@ impl ChangePasswordUser {
 impl super::mixins::BaseModel for ChangePasswordUser {
     type Update = ChangePasswordUserUpdate;
 }
-/// Values for creating a `change.password.user` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ChangePasswordUserCreate`]) or updating ([`ChangePasswordUserUpdate`]) `change.password.user` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ChangePasswordUserCreate {
+pub struct ChangePasswordUserValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ChangePasswordUserCreate {
+/// Values for creating a `change.password.user` record: the constructor takes the required fields, setters add the rest.
+pub type ChangePasswordUserCreate = ChangePasswordUserValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `change.password.user` records: only the fields set here are written.
+pub type ChangePasswordUserUpdate = ChangePasswordUserValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ChangePasswordUserValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -177,74 +167,35 @@ impl ::serde::Serialize for ChangePasswordUserCreate {
 impl ChangePasswordUserCreate {
     /// Takes the required fields: `user_id`, `wizard_id` (readonly, computed and x2many fields are left out).
     pub fn new(user_id: i64, wizard_id: i64) -> Self {
-        ChangePasswordUserCreate {
+        ChangePasswordUserValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .user_id(user_id)
             .wizard_id(wizard_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangePasswordUser>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `new_passwd` (New Password).
-    #[inline]
-    pub fn new_passwd(mut self, new_passwd: impl Into<String>) -> Self {
-        self.values.set("new_passwd", new_passwd.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `user_login` (User Login).
-    #[inline]
-    pub fn user_login(mut self, user_login: impl Into<String>) -> Self {
-        self.values.set("user_login", user_login.into());
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ChangePasswordUserCreate {
-    type Model = ChangePasswordUser;
-}
-/// Values for updating `change.password.user` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ChangePasswordUserUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ChangePasswordUserUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ChangePasswordUserUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ChangePasswordUserUpdate {
+        Self::default()
+    }
+}
+impl Default for ChangePasswordUserUpdate {
+    fn default() -> Self {
+        ChangePasswordUserValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ChangePasswordUserValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangePasswordUser>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ChangePasswordUser,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -253,111 +204,46 @@ impl ChangePasswordUserUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `new_passwd` (New Password).
-    #[inline]
-    pub fn new_passwd(mut self, new_passwd: impl Into<String>) -> Self {
-        self.values.set("new_passwd", new_passwd.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `user_login` (User Login).
-    #[inline]
-    pub fn user_login(mut self, user_login: impl Into<String>) -> Self {
-        self.values.set("user_login", user_login.into());
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `new_passwd` (New Password).
+        new_passwd: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
+        /// Set `user_login` (User Login).
+        user_login: into String;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ChangePasswordUserCreate {
+    type Model = self::ChangePasswordUser;
+}
 impl ::runtime::UpdateValues for ChangePasswordUserUpdate {
-    type Model = ChangePasswordUser;
+    type Model = self::ChangePasswordUser;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ChangePasswordUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangePasswordUser,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ChangePasswordUser,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ChangePasswordUser,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// New Password (`new_passwd`, `char`).
-    #[inline]
-    pub const fn new_passwd() -> ::runtime::odoo::fields::CharField<
-        super::ChangePasswordUser,
-    > {
-        ::runtime::odoo::fields::CharField::new("new_passwd")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangePasswordUser,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// User Login (`user_login`, `char`).
-    #[inline]
-    pub const fn user_login() -> ::runtime::odoo::fields::CharField<
-        super::ChangePasswordUser,
-    > {
-        ::runtime::odoo::fields::CharField::new("user_login")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangePasswordUser,
-        super::super::rel::ChangePasswordWizard,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ChangePasswordUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangePasswordUser,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ChangePasswordUser;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// New Password (`new_passwd`, `char`).
+        new_passwd: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// User Login (`user_login`, `char`).
+        user_login: CharField;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::ChangePasswordWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

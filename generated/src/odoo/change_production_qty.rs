@@ -21,7 +21,7 @@ pub struct ChangeProductionQty {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,7 @@ pub struct ChangeProductionQty {
     /// Manufacturing Order
     ///
     /// `many2one`, to `mrp.production`, required.
-    pub mo_id: Option<::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>>,
+    pub mo_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Quantity To Produce
     ///
     /// `float`, required, digits (16, 2).
@@ -45,27 +45,18 @@ pub struct ChangeProductionQty {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ChangeProductionQty {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ChangeProductionQty {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mo_id",
-        "product_qty",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ChangeProductionQty {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ChangeProductionQty::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,19 +86,15 @@ impl ::runtime::Model for ChangeProductionQty {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mo_id", "many2one")
-            .relation("mrp.production")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_qty", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mo_id", "many2one").relation("mrp.production").required().writable(true),
+        ::runtime::FieldSpec::new("product_qty", "float").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,12 +130,21 @@ impl ChangeProductionQty {
 impl super::mixins::BaseModel for ChangeProductionQty {
     type Update = ChangeProductionQtyUpdate;
 }
-/// Values for creating a `change.production.qty` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ChangeProductionQtyCreate`]) or updating ([`ChangeProductionQtyUpdate`]) `change.production.qty` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ChangeProductionQtyCreate {
+pub struct ChangeProductionQtyValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ChangeProductionQtyCreate {
+/// Values for creating a `change.production.qty` record: the constructor takes the required fields, setters add the rest.
+pub type ChangeProductionQtyCreate = ChangeProductionQtyValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `change.production.qty` records: only the fields set here are written.
+pub type ChangeProductionQtyUpdate = ChangeProductionQtyValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ChangeProductionQtyValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,62 +152,35 @@ impl ::serde::Serialize for ChangeProductionQtyCreate {
 impl ChangeProductionQtyCreate {
     /// Takes the required fields: `mo_id`, `product_qty` (readonly, computed and x2many fields are left out).
     pub fn new(mo_id: i64, product_qty: f64) -> Self {
-        ChangeProductionQtyCreate {
+        ChangeProductionQtyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mo_id(mo_id)
             .product_qty(product_qty)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangeProductionQty>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `mo_id` (Manufacturing Order).
-    #[inline]
-    pub fn mo_id(mut self, mo_id: i64) -> Self {
-        self.values.set("mo_id", mo_id);
-        self
-    }
-    /// Set `product_qty` (Quantity To Produce).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-}
-impl ::runtime::CreateValues for ChangeProductionQtyCreate {
-    type Model = ChangeProductionQty;
-}
-/// Values for updating `change.production.qty` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ChangeProductionQtyUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ChangeProductionQtyUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ChangeProductionQtyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ChangeProductionQtyUpdate {
+        Self::default()
+    }
+}
+impl Default for ChangeProductionQtyUpdate {
+    fn default() -> Self {
+        ChangeProductionQtyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ChangeProductionQtyValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ChangeProductionQty>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ChangeProductionQty,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,85 +189,38 @@ impl ChangeProductionQtyUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `mo_id` (Manufacturing Order).
-    #[inline]
-    pub fn mo_id(mut self, mo_id: i64) -> Self {
-        self.values.set("mo_id", mo_id);
-        self
-    }
-    /// Set `product_qty` (Quantity To Produce).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
+    ::runtime::__private::setters! {
+        /// Set `mo_id` (Manufacturing Order).
+        mo_id: value i64;
+        /// Set `product_qty` (Quantity To Produce).
+        product_qty: value f64;
     }
 }
+impl ::runtime::CreateValues for ChangeProductionQtyCreate {
+    type Model = self::ChangeProductionQty;
+}
 impl ::runtime::UpdateValues for ChangeProductionQtyUpdate {
-    type Model = ChangeProductionQty;
+    type Model = self::ChangeProductionQty;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ChangeProductionQty,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangeProductionQty,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ChangeProductionQty,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ChangeProductionQty,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Manufacturing Order (`mo_id`, `many2one`).
-    #[inline]
-    pub const fn mo_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangeProductionQty,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mo_id")
-    }
-    /// Quantity To Produce (`product_qty`, `float`).
-    #[inline]
-    pub const fn product_qty() -> ::runtime::odoo::fields::NumField<
-        super::ChangeProductionQty,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_qty")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ChangeProductionQty,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ChangeProductionQty,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ChangeProductionQty;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Manufacturing Order (`mo_id`, `many2one`).
+        mo_id: Many2OneField<::runtime::AnyModel>;
+        /// Quantity To Produce (`product_qty`, `float`).
+        product_qty: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct ConfirmStockSms {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,7 @@ pub struct ConfirmStockSms {
     /// Pick
     ///
     /// `many2many`, to `stock.picking`.
-    pub pick_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
+    pub pick_ids: ::runtime::X2Many<super::rel::StockPicking>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -41,26 +41,18 @@ pub struct ConfirmStockSms {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ConfirmStockSms {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ConfirmStockSms {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "pick_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ConfirmStockSms {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ConfirmStockSms::default();
         while let Some(i) = r.next()? {
             match i {
@@ -88,17 +80,14 @@ impl ::runtime::Model for ConfirmStockSms {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("pick_ids", "many2many")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("pick_ids", "many2many").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -150,13 +139,21 @@ impl ConfirmStockSms {
 impl super::mixins::BaseModel for ConfirmStockSms {
     type Update = ConfirmStockSmsUpdate;
 }
-/// Values for creating a `confirm.stock.sms` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ConfirmStockSmsCreate`]) or updating ([`ConfirmStockSmsUpdate`]) `confirm.stock.sms` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ConfirmStockSmsCreate {
+pub struct ConfirmStockSmsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ConfirmStockSmsCreate {
+/// Values for creating a `confirm.stock.sms` record: the constructor takes the required fields, setters add the rest.
+pub type ConfirmStockSmsCreate = ConfirmStockSmsValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `confirm.stock.sms` records: only the fields set here are written.
+pub type ConfirmStockSmsUpdate = ConfirmStockSmsValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ConfirmStockSmsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -164,59 +161,36 @@ impl ::serde::Serialize for ConfirmStockSmsCreate {
 impl ConfirmStockSmsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ConfirmStockSmsCreate {
+        Self::default()
+    }
+}
+impl Default for ConfirmStockSmsCreate {
+    fn default() -> Self {
+        ConfirmStockSmsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ConfirmStockSms>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `pick_ids` (Pick).
-    #[inline]
-    pub fn pick_ids(
-        mut self,
-        pick_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ConfirmStockSmsCreate {
-    type Model = ConfirmStockSms;
-}
-/// Values for updating `confirm.stock.sms` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ConfirmStockSmsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ConfirmStockSmsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ConfirmStockSmsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ConfirmStockSmsUpdate {
+        Self::default()
+    }
+}
+impl Default for ConfirmStockSmsUpdate {
+    fn default() -> Self {
+        ConfirmStockSmsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ConfirmStockSmsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ConfirmStockSms>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ConfirmStockSms>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -225,73 +199,34 @@ impl ConfirmStockSmsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `pick_ids` (Pick).
-    #[inline]
-    pub fn pick_ids(
-        mut self,
-        pick_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `pick_ids` (Pick).
+        pick_ids: commands super::rel::StockPicking;
     }
 }
+impl ::runtime::CreateValues for ConfirmStockSmsCreate {
+    type Model = self::ConfirmStockSms;
+}
 impl ::runtime::UpdateValues for ConfirmStockSmsUpdate {
-    type Model = ConfirmStockSms;
+    type Model = self::ConfirmStockSms;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ConfirmStockSms,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ConfirmStockSms,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ConfirmStockSms,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ConfirmStockSms, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Pick (`pick_ids`, `many2many`).
-    #[inline]
-    pub const fn pick_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ConfirmStockSms,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("pick_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ConfirmStockSms,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ConfirmStockSms,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ConfirmStockSms;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Pick (`pick_ids`, `many2many`).
+        pick_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

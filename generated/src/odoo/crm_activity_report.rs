@@ -19,7 +19,7 @@ pub struct CrmActivityReport {
     /// Assigned To
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Activity Description
     ///
     /// `html`, readonly.
@@ -27,11 +27,11 @@ pub struct CrmActivityReport {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, readonly.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Completion Date
     ///
     /// `datetime`, readonly.
@@ -63,7 +63,7 @@ pub struct CrmActivityReport {
     /// Opportunity
     ///
     /// `many2one`, to `crm.lead`, readonly.
-    pub lead_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
+    pub lead_id: Option<::runtime::Many2One<super::rel::CrmLead>>,
     /// Type
     ///
     /// Type is used to separate Leads and Opportunities
@@ -75,70 +75,44 @@ pub struct CrmActivityReport {
     /// Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, readonly.
-    pub mail_activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
-    >,
+    pub mail_activity_type_id: Option<::runtime::Many2One<super::rel::MailActivityType>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Stage
     ///
     /// `many2one`, to `crm.stage`, readonly.
-    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmStage>>,
+    pub stage_id: Option<::runtime::Many2One<super::rel::CrmStage>>,
     /// Subtype
     ///
     /// `many2one`, to `mail.message.subtype`, readonly.
-    pub subtype_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
-    >,
+    pub subtype_id: Option<::runtime::Many2One<super::rel::MailMessageSubtype>>,
     /// Tags
     ///
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `many2many`, to `crm.tag`, readonly, related `lead_id.tag_ids`, not stored.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTag>,
+    pub tag_ids: ::runtime::X2Many<super::rel::CrmTag>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, readonly.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmActivityReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmActivityReport {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "author_id",
-        "body",
-        "company_id",
-        "country_id",
-        "date",
-        "date_closed",
-        "date_conversion",
-        "date_deadline",
-        "display_name",
-        "id",
-        "lead_create_date",
-        "lead_id",
-        "lead_type",
-        "mail_activity_type_id",
-        "partner_id",
-        "stage_id",
-        "subtype_id",
-        "tag_ids",
-        "team_id",
-        "user_id",
-    ];
+impl ::runtime::__private::FromRecord for CrmActivityReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmActivityReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -194,40 +168,28 @@ impl ::runtime::Model for CrmActivityReport {
         "team_id",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_closed", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_conversion", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_id", "many2one")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_type", "selection")
-            .selection(&["lead", "opportunity"]),
-        ::runtime::odoo::verify::FieldSpec::new("mail_activity_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
-            .relation("crm.stage"),
-        ::runtime::odoo::verify::FieldSpec::new("subtype_id", "many2one")
-            .relation("mail.message.subtype"),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("crm.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("author_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("body", "html").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_closed", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_conversion", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "date").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lead_create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("lead_id", "many2one").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("lead_type", "selection").writable(true).selection(&["lead", "opportunity"]),
+        ::runtime::FieldSpec::new("mail_activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("stage_id", "many2one").relation("crm.stage").writable(true),
+        ::runtime::FieldSpec::new("subtype_id", "many2one").relation("mail.message.subtype").writable(true),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("crm.tag"),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -250,13 +212,21 @@ impl ::runtime::odoo::projection::Projection for CrmActivityReport {
 impl super::mixins::BaseModel for CrmActivityReport {
     type Update = CrmActivityReportUpdate;
 }
-/// Values for creating a `crm.activity.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmActivityReportCreate`]) or updating ([`CrmActivityReportUpdate`]) `crm.activity.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmActivityReportCreate {
+pub struct CrmActivityReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmActivityReportCreate {
+/// Values for creating a `crm.activity.report` record: the constructor takes the required fields, setters add the rest.
+pub type CrmActivityReportCreate = CrmActivityReportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.activity.report` records: only the fields set here are written.
+pub type CrmActivityReportUpdate = CrmActivityReportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmActivityReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -264,165 +234,36 @@ impl ::serde::Serialize for CrmActivityReportCreate {
 impl CrmActivityReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmActivityReportCreate {
+        Self::default()
+    }
+}
+impl Default for CrmActivityReportCreate {
+    fn default() -> Self {
+        CrmActivityReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmActivityReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `author_id` (Assigned To).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Activity Description).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date` (Completion Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_closed` (Closed Date).
-    #[inline]
-    pub fn date_closed(
-        mut self,
-        date_closed: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_closed", date_closed);
-        self
-    }
-    /// Set `date_conversion` (Conversion Date).
-    #[inline]
-    pub fn date_conversion(
-        mut self,
-        date_conversion: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_conversion", date_conversion);
-        self
-    }
-    /// Set `date_deadline` (Expected Closing).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `lead_create_date` (Creation Date).
-    #[inline]
-    pub fn lead_create_date(
-        mut self,
-        lead_create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("lead_create_date", lead_create_date);
-        self
-    }
-    /// Set `lead_id` (Opportunity).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `lead_type` (Type).
-    #[inline]
-    pub fn lead_type(mut self, lead_type: LeadType) -> Self {
-        self.values.set("lead_type", lead_type);
-        self
-    }
-    /// Set `mail_activity_type_id` (Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmActivityReportCreate {
-    type Model = CrmActivityReport;
-}
-/// Values for updating `crm.activity.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmActivityReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmActivityReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmActivityReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmActivityReportUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmActivityReportUpdate {
+    fn default() -> Self {
+        CrmActivityReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmActivityReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmActivityReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CrmActivityReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -431,329 +272,107 @@ impl CrmActivityReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `author_id` (Assigned To).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Activity Description).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date` (Completion Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_closed` (Closed Date).
-    #[inline]
-    pub fn date_closed(
-        mut self,
-        date_closed: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_closed", date_closed);
-        self
-    }
-    /// Set `date_conversion` (Conversion Date).
-    #[inline]
-    pub fn date_conversion(
-        mut self,
-        date_conversion: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_conversion", date_conversion);
-        self
-    }
-    /// Set `date_deadline` (Expected Closing).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `lead_create_date` (Creation Date).
-    #[inline]
-    pub fn lead_create_date(
-        mut self,
-        lead_create_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("lead_create_date", lead_create_date);
-        self
-    }
-    /// Set `lead_id` (Opportunity).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `lead_type` (Type).
-    #[inline]
-    pub fn lead_type(mut self, lead_type: LeadType) -> Self {
-        self.values.set("lead_type", lead_type);
-        self
-    }
-    /// Set `mail_activity_type_id` (Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `author_id` (Assigned To).
+        author_id: value i64;
+        /// Set `body` (Activity Description).
+        body: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `date` (Completion Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_closed` (Closed Date).
+        date_closed: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_conversion` (Conversion Date).
+        date_conversion: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Expected Closing).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `lead_create_date` (Creation Date).
+        lead_create_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `lead_id` (Opportunity).
+        lead_id: value i64;
+        /// Set `lead_type` (Type).
+        lead_type: value self::LeadType;
+        /// Set `mail_activity_type_id` (Activity Type).
+        mail_activity_type_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `subtype_id` (Subtype).
+        subtype_id: value i64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmActivityReportCreate {
+    type Model = self::CrmActivityReport;
+}
 impl ::runtime::UpdateValues for CrmActivityReportUpdate {
-    type Model = CrmActivityReport;
+    type Model = self::CrmActivityReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::CrmActivityReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Assigned To (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_id")
-    }
-    /// Activity Description (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::CrmActivityReport> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Completion Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Closed Date (`date_closed`, `datetime`).
-    #[inline]
-    pub const fn date_closed() -> ::runtime::odoo::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_closed")
-    }
-    /// Conversion Date (`date_conversion`, `datetime`).
-    #[inline]
-    pub const fn date_conversion() -> ::runtime::odoo::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_conversion")
-    }
-    /// Expected Closing (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmActivityReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmActivityReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Creation Date (`lead_create_date`, `datetime`).
-    #[inline]
-    pub const fn lead_create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmActivityReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("lead_create_date")
-    }
-    /// Opportunity (`lead_id`, `many2one`).
-    #[inline]
-    pub const fn lead_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lead_id")
-    }
-    /// Type (`lead_type`, `selection`).
-    #[inline]
-    pub const fn lead_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmActivityReport,
-        super::LeadType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lead_type")
-    }
-    /// Activity Type (`mail_activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_activity_type_id")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::CrmStage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stage_id")
-    }
-    /// Subtype (`subtype_id`, `many2one`).
-    #[inline]
-    pub const fn subtype_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("subtype_id")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmActivityReport,
-        super::super::rel::CrmTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmActivityReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
+    ::runtime::__private::field_handles! {
+        super::CrmActivityReport;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Assigned To (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Activity Description (`body`, `html`).
+        body: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Completion Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Closed Date (`date_closed`, `datetime`).
+        date_closed: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Conversion Date (`date_conversion`, `datetime`).
+        date_conversion: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Expected Closing (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Creation Date (`lead_create_date`, `datetime`).
+        lead_create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Opportunity (`lead_id`, `many2one`).
+        lead_id: Many2OneField<super::super::rel::CrmLead>;
+        /// Type (`lead_type`, `selection`).
+        lead_type: SelectionField<super::LeadType>;
+        /// Activity Type (`mail_activity_type_id`, `many2one`).
+        mail_activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::CrmStage>;
+        /// Subtype (`subtype_id`, `many2one`).
+        subtype_id: Many2OneField<super::super::rel::MailMessageSubtype>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::CrmTag>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `lead_type` (Type) on `crm.activity.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LeadType {
-    /// Lead (`lead`)
-    Lead,
-    /// Opportunity (`opportunity`)
-    Opportunity,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LeadType {
-    const VALUES: &'static [&'static str] = &["lead", "opportunity"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => LeadType::Lead,
-            "opportunity" => LeadType::Opportunity,
-            other => LeadType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LeadType::Lead => "lead",
-            LeadType::Opportunity => "opportunity",
-            LeadType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LeadType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LeadType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lead_type` (Type) on `crm.activity.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LeadType {
+        /// Lead (`lead`)
+        Lead = "lead",
+        /// Opportunity (`opportunity`)
+        Opportunity = "opportunity",
     }
 }

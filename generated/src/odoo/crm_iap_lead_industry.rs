@@ -23,7 +23,7 @@ pub struct CrmIapLeadIndustry {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,29 +51,18 @@ pub struct CrmIapLeadIndustry {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmIapLeadIndustry {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmIapLeadIndustry {
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "reveal_ids",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmIapLeadIndustry {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmIapLeadIndustry::default();
         while let Some(i) = r.next()? {
             match i {
@@ -107,19 +96,17 @@ impl ::runtime::Model for CrmIapLeadIndustry {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("reveal_ids", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("reveal_ids", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -134,12 +121,21 @@ impl ::runtime::odoo::projection::Projection for CrmIapLeadIndustry {
 impl super::mixins::BaseModel for CrmIapLeadIndustry {
     type Update = CrmIapLeadIndustryUpdate;
 }
-/// Values for creating a `crm.iap.lead.industry` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmIapLeadIndustryCreate`]) or updating ([`CrmIapLeadIndustryUpdate`]) `crm.iap.lead.industry` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmIapLeadIndustryCreate {
+pub struct CrmIapLeadIndustryValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmIapLeadIndustryCreate {
+/// Values for creating a `crm.iap.lead.industry` record: the constructor takes the required fields, setters add the rest.
+pub type CrmIapLeadIndustryCreate = CrmIapLeadIndustryValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.iap.lead.industry` records: only the fields set here are written.
+pub type CrmIapLeadIndustryUpdate = CrmIapLeadIndustryValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmIapLeadIndustryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -147,74 +143,35 @@ impl ::serde::Serialize for CrmIapLeadIndustryCreate {
 impl CrmIapLeadIndustryCreate {
     /// Takes the required fields: `name`, `reveal_ids` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, reveal_ids: impl Into<String>) -> Self {
-        CrmIapLeadIndustryCreate {
+        CrmIapLeadIndustryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .reveal_ids(reveal_ids)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadIndustry>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Industry).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reveal_ids` (Reveal).
-    #[inline]
-    pub fn reveal_ids(mut self, reveal_ids: impl Into<String>) -> Self {
-        self.values.set("reveal_ids", reveal_ids.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmIapLeadIndustryCreate {
-    type Model = CrmIapLeadIndustry;
-}
-/// Values for updating `crm.iap.lead.industry` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmIapLeadIndustryUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmIapLeadIndustryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmIapLeadIndustryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmIapLeadIndustryUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmIapLeadIndustryUpdate {
+    fn default() -> Self {
+        CrmIapLeadIndustryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmIapLeadIndustryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadIndustry>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::CrmIapLeadIndustry,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -223,111 +180,46 @@ impl CrmIapLeadIndustryUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Industry).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reveal_ids` (Reveal).
-    #[inline]
-    pub fn reveal_ids(mut self, reveal_ids: impl Into<String>) -> Self {
-        self.values.set("reveal_ids", reveal_ids.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `name` (Industry).
+        name: into String;
+        /// Set `reveal_ids` (Reveal).
+        reveal_ids: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmIapLeadIndustryCreate {
+    type Model = self::CrmIapLeadIndustry;
+}
 impl ::runtime::UpdateValues for CrmIapLeadIndustryUpdate {
-    type Model = CrmIapLeadIndustry;
+    type Model = self::CrmIapLeadIndustry;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadIndustry,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmIapLeadIndustry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadIndustry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadIndustry,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadIndustry,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Industry (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadIndustry,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Reveal (`reveal_ids`, `char`).
-    #[inline]
-    pub const fn reveal_ids() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadIndustry,
-    > {
-        ::runtime::odoo::fields::CharField::new("reveal_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadIndustry,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmIapLeadIndustry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadIndustry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmIapLeadIndustry;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Industry (`name`, `char`).
+        name: CharField;
+        /// Reveal (`reveal_ids`, `char`).
+        reveal_ids: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,8 +15,8 @@ pub struct CrmIapLeadMiningRequest {
     /// Available State
     ///
     /// `one2many`, to `res.country.state`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_state_ids())`.
-    pub available_state_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResCountryState>,
+    pub available_state_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResCountryState>,
     >,
     /// Company Size Max
     ///
@@ -39,7 +39,7 @@ pub struct CrmIapLeadMiningRequest {
     /// Countries
     ///
     /// `many2many`, to `res.country`.
-    pub country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
+    pub country_ids: ::runtime::X2Many<super::rel::ResCountry>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -47,7 +47,7 @@ pub struct CrmIapLeadMiningRequest {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -69,23 +69,23 @@ pub struct CrmIapLeadMiningRequest {
     /// Industries
     ///
     /// `many2many`, to `crm.iap.lead.industry`.
-    pub industry_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmIapLeadIndustry>,
+    pub industry_ids: ::runtime::X2Many<super::rel::CrmIapLeadIndustry>,
     /// Lead Contacts Credits
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_contacts_credits())`.
-    pub lead_contacts_credits: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub lead_contacts_credits: ::runtime::Computed<Option<String>>,
     /// Number of Generated Leads
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_count())`.
-    pub lead_count: ::runtime::odoo::wire::Computed<i64>,
+    pub lead_count: ::runtime::Computed<i64>,
     /// Lead Credits
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_credits())`.
-    pub lead_credits: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub lead_credits: ::runtime::Computed<Option<String>>,
     /// Generated Lead / Opportunity
     ///
     /// `one2many`, to `crm.lead` (inverse `lead_mining_request_id`).
-    pub lead_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
+    pub lead_ids: ::runtime::X2Many<super::rel::CrmLead>,
     /// Number of Leads
     ///
     /// `integer`, required.
@@ -93,7 +93,7 @@ pub struct CrmIapLeadMiningRequest {
     /// Lead Total Credits
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_total_credits())`.
-    pub lead_total_credits: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub lead_total_credits: ::runtime::Computed<Option<String>>,
     /// Type
     ///
     /// `selection`, required.
@@ -107,13 +107,11 @@ pub struct CrmIapLeadMiningRequest {
     /// Preferred Role
     ///
     /// `many2one`, to `crm.iap.lead.role`.
-    pub preferred_role_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CrmIapLeadRole>,
-    >,
+    pub preferred_role_id: Option<::runtime::Many2One<super::rel::CrmIapLeadRole>>,
     /// Other Roles
     ///
     /// `many2many`, to `crm.iap.lead.role`.
-    pub role_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmIapLeadRole>,
+    pub role_ids: ::runtime::X2Many<super::rel::CrmIapLeadRole>,
     /// Target
     ///
     /// `selection`, required.
@@ -123,9 +121,7 @@ pub struct CrmIapLeadMiningRequest {
     /// Seniority
     ///
     /// `many2one`, to `crm.iap.lead.seniority`.
-    pub seniority_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CrmIapLeadSeniority>,
-    >,
+    pub seniority_id: Option<::runtime::Many2One<super::rel::CrmIapLeadSeniority>>,
     /// Status
     ///
     /// `selection`, required.
@@ -135,19 +131,19 @@ pub struct CrmIapLeadMiningRequest {
     /// States
     ///
     /// `many2many`, to `res.country.state`.
-    pub state_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountryState>,
+    pub state_ids: ::runtime::X2Many<super::rel::ResCountryState>,
     /// Tags
     ///
     /// `many2many`, to `crm.tag`.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTag>,
+    pub tag_ids: ::runtime::X2Many<super::rel::CrmTag>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -155,51 +151,20 @@ pub struct CrmIapLeadMiningRequest {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmIapLeadMiningRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmIapLeadMiningRequest {
-    const FIELDS: &'static [&'static str] = &[
-        "available_state_ids",
-        "company_size_max",
-        "company_size_min",
-        "contact_filter_type",
-        "contact_number",
-        "country_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "error_type",
-        "filter_on_size",
-        "id",
-        "industry_ids",
-        "lead_contacts_credits",
-        "lead_count",
-        "lead_credits",
-        "lead_ids",
-        "lead_number",
-        "lead_total_credits",
-        "lead_type",
-        "name",
-        "preferred_role_id",
-        "role_ids",
-        "search_type",
-        "seniority_id",
-        "state",
-        "state_ids",
-        "tag_ids",
-        "team_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmIapLeadMiningRequest {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        32,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmIapLeadMiningRequest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -279,60 +244,39 @@ impl ::runtime::Model for CrmIapLeadMiningRequest {
         "lead_credits",
         "lead_total_credits",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("available_state_ids", "one2many")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("company_size_max", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_size_min", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("contact_filter_type", "selection")
-            .selection(&["role", "seniority"]),
-        ::runtime::odoo::verify::FieldSpec::new("contact_number", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("country_ids", "many2many")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("error_type", "selection")
-            .selection(&["credits", "no_result"]),
-        ::runtime::odoo::verify::FieldSpec::new("filter_on_size", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("industry_ids", "many2many")
-            .relation("crm.iap.lead.industry"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_contacts_credits", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_credits", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_ids", "one2many")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_number", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("lead_total_credits", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_type", "selection")
-            .required()
-            .selection(&["lead", "opportunity"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("preferred_role_id", "many2one")
-            .relation("crm.iap.lead.role"),
-        ::runtime::odoo::verify::FieldSpec::new("role_ids", "many2many")
-            .relation("crm.iap.lead.role"),
-        ::runtime::odoo::verify::FieldSpec::new("search_type", "selection")
-            .required()
-            .selection(&["companies", "people"]),
-        ::runtime::odoo::verify::FieldSpec::new("seniority_id", "many2one")
-            .relation("crm.iap.lead.seniority"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["draft", "error", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("state_ids", "many2many")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("crm.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("available_state_ids", "one2many").relation("res.country.state"),
+        ::runtime::FieldSpec::new("company_size_max", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_size_min", "integer").writable(true),
+        ::runtime::FieldSpec::new("contact_filter_type", "selection").writable(true).selection(&["role", "seniority"]),
+        ::runtime::FieldSpec::new("contact_number", "integer").writable(true),
+        ::runtime::FieldSpec::new("country_ids", "many2many").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("error_type", "selection").writable(true).selection(&["credits", "no_result"]),
+        ::runtime::FieldSpec::new("filter_on_size", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("industry_ids", "many2many").relation("crm.iap.lead.industry").writable(true),
+        ::runtime::FieldSpec::new("lead_contacts_credits", "char"),
+        ::runtime::FieldSpec::new("lead_count", "integer"),
+        ::runtime::FieldSpec::new("lead_credits", "char"),
+        ::runtime::FieldSpec::new("lead_ids", "one2many").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("lead_number", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("lead_total_credits", "char"),
+        ::runtime::FieldSpec::new("lead_type", "selection").required().writable(true).selection(&["lead", "opportunity"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("preferred_role_id", "many2one").relation("crm.iap.lead.role").writable(true),
+        ::runtime::FieldSpec::new("role_ids", "many2many").relation("crm.iap.lead.role").writable(true),
+        ::runtime::FieldSpec::new("search_type", "selection").required().writable(true).selection(&["companies", "people"]),
+        ::runtime::FieldSpec::new("seniority_id", "many2one").relation("crm.iap.lead.seniority").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["draft", "error", "done"]),
+        ::runtime::FieldSpec::new("state_ids", "many2many").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("crm.tag").writable(true),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -439,12 +383,21 @@ impl CrmIapLeadMiningRequest {
 impl super::mixins::BaseModel for CrmIapLeadMiningRequest {
     type Update = CrmIapLeadMiningRequestUpdate;
 }
-/// Values for creating a `crm.iap.lead.mining.request` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmIapLeadMiningRequestCreate`]) or updating ([`CrmIapLeadMiningRequestUpdate`]) `crm.iap.lead.mining.request` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmIapLeadMiningRequestCreate {
+pub struct CrmIapLeadMiningRequestValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmIapLeadMiningRequestCreate {
+/// Values for creating a `crm.iap.lead.mining.request` record: the constructor takes the required fields, setters add the rest.
+pub type CrmIapLeadMiningRequestCreate = CrmIapLeadMiningRequestValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.iap.lead.mining.request` records: only the fields set here are written.
+pub type CrmIapLeadMiningRequestUpdate = CrmIapLeadMiningRequestValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmIapLeadMiningRequestValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -453,215 +406,41 @@ impl CrmIapLeadMiningRequestCreate {
     /// Takes the required fields: `lead_number`, `lead_type`, `search_type`, `state` (readonly, computed and x2many fields are left out).
     pub fn new(
         lead_number: i64,
-        lead_type: LeadType,
-        search_type: SearchType,
-        state: State,
+        lead_type: self::LeadType,
+        search_type: self::SearchType,
+        state: self::State,
     ) -> Self {
-        CrmIapLeadMiningRequestCreate {
+        CrmIapLeadMiningRequestValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .lead_number(lead_number)
             .lead_type(lead_type)
             .search_type(search_type)
             .state(state)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadMiningRequest>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_size_max` (Company Size Max).
-    #[inline]
-    pub fn company_size_max(mut self, company_size_max: i64) -> Self {
-        self.values.set("company_size_max", company_size_max);
-        self
-    }
-    /// Set `company_size_min` (Size).
-    #[inline]
-    pub fn company_size_min(mut self, company_size_min: i64) -> Self {
-        self.values.set("company_size_min", company_size_min);
-        self
-    }
-    /// Set `contact_filter_type` (Filter on).
-    #[inline]
-    pub fn contact_filter_type(
-        mut self,
-        contact_filter_type: ContactFilterType,
-    ) -> Self {
-        self.values.set("contact_filter_type", contact_filter_type);
-        self
-    }
-    /// Set `contact_number` (Number of Contacts).
-    #[inline]
-    pub fn contact_number(mut self, contact_number: i64) -> Self {
-        self.values.set("contact_number", contact_number);
-        self
-    }
-    /// Set `country_ids` (Countries).
-    #[inline]
-    pub fn country_ids(
-        mut self,
-        country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `error_type` (Error Type).
-    #[inline]
-    pub fn error_type(mut self, error_type: ErrorType) -> Self {
-        self.values.set("error_type", error_type);
-        self
-    }
-    /// Set `filter_on_size` (Filter on Size).
-    #[inline]
-    pub fn filter_on_size(mut self, filter_on_size: bool) -> Self {
-        self.values.set("filter_on_size", filter_on_size);
-        self
-    }
-    /// Set `industry_ids` (Industries).
-    #[inline]
-    pub fn industry_ids(
-        mut self,
-        industry_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmIapLeadIndustry>,
-        >,
-    ) -> Self {
-        self.values.set("industry_ids", industry_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `lead_ids` (Generated Lead / Opportunity).
-    #[inline]
-    pub fn lead_ids(
-        mut self,
-        lead_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `lead_number` (Number of Leads).
-    #[inline]
-    pub fn lead_number(mut self, lead_number: i64) -> Self {
-        self.values.set("lead_number", lead_number);
-        self
-    }
-    /// Set `lead_type` (Type).
-    #[inline]
-    pub fn lead_type(mut self, lead_type: LeadType) -> Self {
-        self.values.set("lead_type", lead_type);
-        self
-    }
-    /// Set `name` (Request Number).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `preferred_role_id` (Preferred Role).
-    #[inline]
-    pub fn preferred_role_id(mut self, preferred_role_id: i64) -> Self {
-        self.values.set("preferred_role_id", preferred_role_id);
-        self
-    }
-    /// Set `role_ids` (Other Roles).
-    #[inline]
-    pub fn role_ids(
-        mut self,
-        role_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmIapLeadRole>,
-        >,
-    ) -> Self {
-        self.values.set("role_ids", role_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `search_type` (Target).
-    #[inline]
-    pub fn search_type(mut self, search_type: SearchType) -> Self {
-        self.values.set("search_type", search_type);
-        self
-    }
-    /// Set `seniority_id` (Seniority).
-    #[inline]
-    pub fn seniority_id(mut self, seniority_id: i64) -> Self {
-        self.values.set("seniority_id", seniority_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `state_ids` (States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmIapLeadMiningRequestCreate {
-    type Model = CrmIapLeadMiningRequest;
-}
-/// Values for updating `crm.iap.lead.mining.request` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmIapLeadMiningRequestUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmIapLeadMiningRequestUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl CrmIapLeadMiningRequestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmIapLeadMiningRequestUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmIapLeadMiningRequestUpdate {
+    fn default() -> Self {
+        CrmIapLeadMiningRequestValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmIapLeadMiningRequestValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadMiningRequest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::CrmIapLeadMiningRequest,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -670,618 +449,181 @@ impl CrmIapLeadMiningRequestUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_size_max` (Company Size Max).
-    #[inline]
-    pub fn company_size_max(mut self, company_size_max: i64) -> Self {
-        self.values.set("company_size_max", company_size_max);
-        self
-    }
-    /// Set `company_size_min` (Size).
-    #[inline]
-    pub fn company_size_min(mut self, company_size_min: i64) -> Self {
-        self.values.set("company_size_min", company_size_min);
-        self
-    }
-    /// Set `contact_filter_type` (Filter on).
-    #[inline]
-    pub fn contact_filter_type(
-        mut self,
-        contact_filter_type: ContactFilterType,
-    ) -> Self {
-        self.values.set("contact_filter_type", contact_filter_type);
-        self
-    }
-    /// Set `contact_number` (Number of Contacts).
-    #[inline]
-    pub fn contact_number(mut self, contact_number: i64) -> Self {
-        self.values.set("contact_number", contact_number);
-        self
-    }
-    /// Set `country_ids` (Countries).
-    #[inline]
-    pub fn country_ids(
-        mut self,
-        country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `error_type` (Error Type).
-    #[inline]
-    pub fn error_type(mut self, error_type: ErrorType) -> Self {
-        self.values.set("error_type", error_type);
-        self
-    }
-    /// Set `filter_on_size` (Filter on Size).
-    #[inline]
-    pub fn filter_on_size(mut self, filter_on_size: bool) -> Self {
-        self.values.set("filter_on_size", filter_on_size);
-        self
-    }
-    /// Set `industry_ids` (Industries).
-    #[inline]
-    pub fn industry_ids(
-        mut self,
-        industry_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmIapLeadIndustry>,
-        >,
-    ) -> Self {
-        self.values.set("industry_ids", industry_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `lead_ids` (Generated Lead / Opportunity).
-    #[inline]
-    pub fn lead_ids(
-        mut self,
-        lead_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `lead_number` (Number of Leads).
-    #[inline]
-    pub fn lead_number(mut self, lead_number: i64) -> Self {
-        self.values.set("lead_number", lead_number);
-        self
-    }
-    /// Set `lead_type` (Type).
-    #[inline]
-    pub fn lead_type(mut self, lead_type: LeadType) -> Self {
-        self.values.set("lead_type", lead_type);
-        self
-    }
-    /// Set `name` (Request Number).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `preferred_role_id` (Preferred Role).
-    #[inline]
-    pub fn preferred_role_id(mut self, preferred_role_id: i64) -> Self {
-        self.values.set("preferred_role_id", preferred_role_id);
-        self
-    }
-    /// Set `role_ids` (Other Roles).
-    #[inline]
-    pub fn role_ids(
-        mut self,
-        role_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmIapLeadRole>,
-        >,
-    ) -> Self {
-        self.values.set("role_ids", role_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `search_type` (Target).
-    #[inline]
-    pub fn search_type(mut self, search_type: SearchType) -> Self {
-        self.values.set("search_type", search_type);
-        self
-    }
-    /// Set `seniority_id` (Seniority).
-    #[inline]
-    pub fn seniority_id(mut self, seniority_id: i64) -> Self {
-        self.values.set("seniority_id", seniority_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `state_ids` (States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_size_max` (Company Size Max).
+        company_size_max: value i64;
+        /// Set `company_size_min` (Size).
+        company_size_min: value i64;
+        /// Set `contact_filter_type` (Filter on).
+        contact_filter_type: value self::ContactFilterType;
+        /// Set `contact_number` (Number of Contacts).
+        contact_number: value i64;
+        /// Set `country_ids` (Countries).
+        country_ids: commands super::rel::ResCountry;
+        /// Set `error_type` (Error Type).
+        error_type: value self::ErrorType;
+        /// Set `filter_on_size` (Filter on Size).
+        filter_on_size: value bool;
+        /// Set `industry_ids` (Industries).
+        industry_ids: commands super::rel::CrmIapLeadIndustry;
+        /// Set `lead_ids` (Generated Lead / Opportunity).
+        lead_ids: commands super::rel::CrmLead;
+        /// Set `lead_number` (Number of Leads).
+        lead_number: value i64;
+        /// Set `lead_type` (Type).
+        lead_type: value self::LeadType;
+        /// Set `name` (Request Number).
+        name: into String;
+        /// Set `preferred_role_id` (Preferred Role).
+        preferred_role_id: value i64;
+        /// Set `role_ids` (Other Roles).
+        role_ids: commands super::rel::CrmIapLeadRole;
+        /// Set `search_type` (Target).
+        search_type: value self::SearchType;
+        /// Set `seniority_id` (Seniority).
+        seniority_id: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `state_ids` (States).
+        state_ids: commands super::rel::ResCountryState;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::CrmTag;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmIapLeadMiningRequestCreate {
+    type Model = self::CrmIapLeadMiningRequest;
+}
 impl ::runtime::UpdateValues for CrmIapLeadMiningRequestUpdate {
-    type Model = CrmIapLeadMiningRequest;
+    type Model = self::CrmIapLeadMiningRequest;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Available State (`available_state_ids`, `one2many`).
-    #[inline]
-    pub const fn available_state_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_state_ids")
-    }
-    /// Company Size Max (`company_size_max`, `integer`).
-    #[inline]
-    pub const fn company_size_max() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadMiningRequest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("company_size_max")
-    }
-    /// Size (`company_size_min`, `integer`).
-    #[inline]
-    pub const fn company_size_min() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadMiningRequest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("company_size_min")
-    }
-    /// Filter on (`contact_filter_type`, `selection`).
-    #[inline]
-    pub const fn contact_filter_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmIapLeadMiningRequest,
-        super::ContactFilterType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("contact_filter_type")
-    }
-    /// Number of Contacts (`contact_number`, `integer`).
-    #[inline]
-    pub const fn contact_number() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadMiningRequest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("contact_number")
-    }
-    /// Countries (`country_ids`, `many2many`).
-    #[inline]
-    pub const fn country_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("country_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmIapLeadMiningRequest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadMiningRequest,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Error Type (`error_type`, `selection`).
-    #[inline]
-    pub const fn error_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmIapLeadMiningRequest,
-        super::ErrorType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("error_type")
-    }
-    /// Filter on Size (`filter_on_size`, `boolean`).
-    #[inline]
-    pub const fn filter_on_size() -> ::runtime::odoo::fields::BoolField<
-        super::CrmIapLeadMiningRequest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_on_size")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadMiningRequest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Industries (`industry_ids`, `many2many`).
-    #[inline]
-    pub const fn industry_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::CrmIapLeadIndustry,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("industry_ids")
-    }
-    /// Lead Contacts Credits (`lead_contacts_credits`, `char`).
-    #[inline]
-    pub const fn lead_contacts_credits() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadMiningRequest,
-    > {
-        ::runtime::odoo::fields::CharField::new("lead_contacts_credits")
-    }
-    /// Number of Generated Leads (`lead_count`, `integer`).
-    #[inline]
-    pub const fn lead_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadMiningRequest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lead_count")
-    }
-    /// Lead Credits (`lead_credits`, `char`).
-    #[inline]
-    pub const fn lead_credits() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadMiningRequest,
-    > {
-        ::runtime::odoo::fields::CharField::new("lead_credits")
-    }
-    /// Generated Lead / Opportunity (`lead_ids`, `one2many`).
-    #[inline]
-    pub const fn lead_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("lead_ids")
-    }
-    /// Number of Leads (`lead_number`, `integer`).
-    #[inline]
-    pub const fn lead_number() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadMiningRequest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lead_number")
-    }
-    /// Lead Total Credits (`lead_total_credits`, `char`).
-    #[inline]
-    pub const fn lead_total_credits() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadMiningRequest,
-    > {
-        ::runtime::odoo::fields::CharField::new("lead_total_credits")
-    }
-    /// Type (`lead_type`, `selection`).
-    #[inline]
-    pub const fn lead_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmIapLeadMiningRequest,
-        super::LeadType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lead_type")
-    }
-    /// Request Number (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadMiningRequest,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Preferred Role (`preferred_role_id`, `many2one`).
-    #[inline]
-    pub const fn preferred_role_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::CrmIapLeadRole,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("preferred_role_id")
-    }
-    /// Other Roles (`role_ids`, `many2many`).
-    #[inline]
-    pub const fn role_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::CrmIapLeadRole,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("role_ids")
-    }
-    /// Target (`search_type`, `selection`).
-    #[inline]
-    pub const fn search_type() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmIapLeadMiningRequest,
-        super::SearchType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("search_type")
-    }
-    /// Seniority (`seniority_id`, `many2one`).
-    #[inline]
-    pub const fn seniority_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::CrmIapLeadSeniority,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("seniority_id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmIapLeadMiningRequest,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// States (`state_ids`, `many2many`).
-    #[inline]
-    pub const fn state_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("state_ids")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::CrmTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmIapLeadMiningRequest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadMiningRequest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmIapLeadMiningRequest;
+        /// Available State (`available_state_ids`, `one2many`).
+        available_state_ids: X2ManyField<super::super::rel::ResCountryState>;
+        /// Company Size Max (`company_size_max`, `integer`).
+        company_size_max: NumField<i64>;
+        /// Size (`company_size_min`, `integer`).
+        company_size_min: NumField<i64>;
+        /// Filter on (`contact_filter_type`, `selection`).
+        contact_filter_type: SelectionField<super::ContactFilterType>;
+        /// Number of Contacts (`contact_number`, `integer`).
+        contact_number: NumField<i64>;
+        /// Countries (`country_ids`, `many2many`).
+        country_ids: X2ManyField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Error Type (`error_type`, `selection`).
+        error_type: SelectionField<super::ErrorType>;
+        /// Filter on Size (`filter_on_size`, `boolean`).
+        filter_on_size: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Industries (`industry_ids`, `many2many`).
+        industry_ids: X2ManyField<super::super::rel::CrmIapLeadIndustry>;
+        /// Lead Contacts Credits (`lead_contacts_credits`, `char`).
+        lead_contacts_credits: CharField;
+        /// Number of Generated Leads (`lead_count`, `integer`).
+        lead_count: NumField<i64>;
+        /// Lead Credits (`lead_credits`, `char`).
+        lead_credits: CharField;
+        /// Generated Lead / Opportunity (`lead_ids`, `one2many`).
+        lead_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Number of Leads (`lead_number`, `integer`).
+        lead_number: NumField<i64>;
+        /// Lead Total Credits (`lead_total_credits`, `char`).
+        lead_total_credits: CharField;
+        /// Type (`lead_type`, `selection`).
+        lead_type: SelectionField<super::LeadType>;
+        /// Request Number (`name`, `char`).
+        name: CharField;
+        /// Preferred Role (`preferred_role_id`, `many2one`).
+        preferred_role_id: Many2OneField<super::super::rel::CrmIapLeadRole>;
+        /// Other Roles (`role_ids`, `many2many`).
+        role_ids: X2ManyField<super::super::rel::CrmIapLeadRole>;
+        /// Target (`search_type`, `selection`).
+        search_type: SelectionField<super::SearchType>;
+        /// Seniority (`seniority_id`, `many2one`).
+        seniority_id: Many2OneField<super::super::rel::CrmIapLeadSeniority>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// States (`state_ids`, `many2many`).
+        state_ids: X2ManyField<super::super::rel::ResCountryState>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::CrmTag>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `contact_filter_type` (Filter on) on `crm.iap.lead.mining.request`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactFilterType {
-    /// Role (`role`)
-    Role,
-    /// Seniority (`seniority`)
-    Seniority,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ContactFilterType {
-    const VALUES: &'static [&'static str] = &["role", "seniority"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "role" => ContactFilterType::Role,
-            "seniority" => ContactFilterType::Seniority,
-            other => ContactFilterType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ContactFilterType::Role => "role",
-            ContactFilterType::Seniority => "seniority",
-            ContactFilterType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `contact_filter_type` (Filter on) on `crm.iap.lead.mining.request`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ContactFilterType {
+        /// Role (`role`)
+        Role = "role",
+        /// Seniority (`seniority`)
+        Seniority = "seniority",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ContactFilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `error_type` (Error Type) on `crm.iap.lead.mining.request`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ErrorType {
+        /// Insufficient Credits (`credits`)
+        Credits = "credits",
+        /// No Result (`no_result`)
+        NoResult = "no_result",
     }
 }
-impl ::serde::Serialize for ContactFilterType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lead_type` (Type) on `crm.iap.lead.mining.request`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LeadType {
+        /// Leads (`lead`)
+        Lead = "lead",
+        /// Opportunities (`opportunity`)
+        Opportunity = "opportunity",
     }
 }
-/// Values of `error_type` (Error Type) on `crm.iap.lead.mining.request`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ErrorType {
-    /// Insufficient Credits (`credits`)
-    Credits,
-    /// No Result (`no_result`)
-    NoResult,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ErrorType {
-    const VALUES: &'static [&'static str] = &["credits", "no_result"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "credits" => ErrorType::Credits,
-            "no_result" => ErrorType::NoResult,
-            other => ErrorType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ErrorType::Credits => "credits",
-            ErrorType::NoResult => "no_result",
-            ErrorType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `search_type` (Target) on `crm.iap.lead.mining.request`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SearchType {
+        /// Companies (`companies`)
+        Companies = "companies",
+        /// Companies and their Contacts (`people`)
+        People = "people",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ErrorType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `lead_type` (Type) on `crm.iap.lead.mining.request`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LeadType {
-    /// Leads (`lead`)
-    Lead,
-    /// Opportunities (`opportunity`)
-    Opportunity,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LeadType {
-    const VALUES: &'static [&'static str] = &["lead", "opportunity"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => LeadType::Lead,
-            "opportunity" => LeadType::Opportunity,
-            other => LeadType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LeadType::Lead => "lead",
-            LeadType::Opportunity => "opportunity",
-            LeadType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LeadType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LeadType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `search_type` (Target) on `crm.iap.lead.mining.request`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SearchType {
-    /// Companies (`companies`)
-    Companies,
-    /// Companies and their Contacts (`people`)
-    People,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SearchType {
-    const VALUES: &'static [&'static str] = &["companies", "people"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "companies" => SearchType::Companies,
-            "people" => SearchType::People,
-            other => SearchType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SearchType::Companies => "companies",
-            SearchType::People => "people",
-            SearchType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SearchType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SearchType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `crm.iap.lead.mining.request`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Error (`error`)
-    Error,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "error", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "error" => State::Error,
-            "done" => State::Done,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Error => "error",
-            State::Done => "done",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `crm.iap.lead.mining.request`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Error (`error`)
+        Error = "error",
+        /// Done (`done`)
+        Done = "done",
     }
 }

@@ -23,7 +23,7 @@ pub struct CrmIapLeadRole {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,28 +47,18 @@ pub struct CrmIapLeadRole {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmIapLeadRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmIapLeadRole {
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "reveal_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmIapLeadRole {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmIapLeadRole::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,18 +90,16 @@ impl ::runtime::Model for CrmIapLeadRole {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("reveal_id", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("reveal_id", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -126,12 +114,17 @@ impl ::runtime::odoo::projection::Projection for CrmIapLeadRole {
 impl super::mixins::BaseModel for CrmIapLeadRole {
     type Update = CrmIapLeadRoleUpdate;
 }
-/// Values for creating a `crm.iap.lead.role` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmIapLeadRoleCreate`]) or updating ([`CrmIapLeadRoleUpdate`]) `crm.iap.lead.role` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmIapLeadRoleCreate {
+pub struct CrmIapLeadRoleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmIapLeadRoleCreate {
+/// Values for creating a `crm.iap.lead.role` record: the constructor takes the required fields, setters add the rest.
+pub type CrmIapLeadRoleCreate = CrmIapLeadRoleValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `crm.iap.lead.role` records: only the fields set here are written.
+pub type CrmIapLeadRoleUpdate = CrmIapLeadRoleValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmIapLeadRoleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -139,68 +132,33 @@ impl ::serde::Serialize for CrmIapLeadRoleCreate {
 impl CrmIapLeadRoleCreate {
     /// Takes the required fields: `name`, `reveal_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, reveal_id: impl Into<String>) -> Self {
-        CrmIapLeadRoleCreate {
+        CrmIapLeadRoleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .reveal_id(reveal_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadRole>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Role Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reveal_id` (Reveal).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmIapLeadRoleCreate {
-    type Model = CrmIapLeadRole;
-}
-/// Values for updating `crm.iap.lead.role` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmIapLeadRoleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmIapLeadRoleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmIapLeadRoleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmIapLeadRoleUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmIapLeadRoleUpdate {
+    fn default() -> Self {
+        CrmIapLeadRoleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmIapLeadRoleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadRole>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CrmIapLeadRole>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -209,92 +167,42 @@ impl CrmIapLeadRoleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Role Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reveal_id` (Reveal).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `name` (Role Name).
+        name: into String;
+        /// Set `reveal_id` (Reveal).
+        reveal_id: into String;
     }
 }
+impl ::runtime::CreateValues for CrmIapLeadRoleCreate {
+    type Model = self::CrmIapLeadRole;
+}
 impl ::runtime::UpdateValues for CrmIapLeadRoleUpdate {
-    type Model = CrmIapLeadRole;
+    type Model = self::CrmIapLeadRole;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadRole,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmIapLeadRole,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadRole,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadRole,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmIapLeadRole, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Role Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmIapLeadRole> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Reveal (`reveal_id`, `char`).
-    #[inline]
-    pub const fn reveal_id() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadRole,
-    > {
-        ::runtime::odoo::fields::CharField::new("reveal_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmIapLeadRole,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadRole,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmIapLeadRole;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Role Name (`name`, `char`).
+        name: CharField;
+        /// Reveal (`reveal_id`, `char`).
+        reveal_id: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

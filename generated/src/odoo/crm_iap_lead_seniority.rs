@@ -19,7 +19,7 @@ pub struct CrmIapLeadSeniority {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,27 +43,18 @@ pub struct CrmIapLeadSeniority {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmIapLeadSeniority {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmIapLeadSeniority {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "reveal_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmIapLeadSeniority {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmIapLeadSeniority::default();
         while let Some(i) = r.next()? {
             match i {
@@ -93,17 +84,15 @@ impl ::runtime::Model for CrmIapLeadSeniority {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("reveal_id", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("reveal_id", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -118,12 +107,21 @@ impl ::runtime::odoo::projection::Projection for CrmIapLeadSeniority {
 impl super::mixins::BaseModel for CrmIapLeadSeniority {
     type Update = CrmIapLeadSeniorityUpdate;
 }
-/// Values for creating a `crm.iap.lead.seniority` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmIapLeadSeniorityCreate`]) or updating ([`CrmIapLeadSeniorityUpdate`]) `crm.iap.lead.seniority` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmIapLeadSeniorityCreate {
+pub struct CrmIapLeadSeniorityValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmIapLeadSeniorityCreate {
+/// Values for creating a `crm.iap.lead.seniority` record: the constructor takes the required fields, setters add the rest.
+pub type CrmIapLeadSeniorityCreate = CrmIapLeadSeniorityValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.iap.lead.seniority` records: only the fields set here are written.
+pub type CrmIapLeadSeniorityUpdate = CrmIapLeadSeniorityValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmIapLeadSeniorityValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -131,62 +129,35 @@ impl ::serde::Serialize for CrmIapLeadSeniorityCreate {
 impl CrmIapLeadSeniorityCreate {
     /// Takes the required fields: `name`, `reveal_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, reveal_id: impl Into<String>) -> Self {
-        CrmIapLeadSeniorityCreate {
+        CrmIapLeadSeniorityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .reveal_id(reveal_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadSeniority>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reveal_id` (Reveal).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmIapLeadSeniorityCreate {
-    type Model = CrmIapLeadSeniority;
-}
-/// Values for updating `crm.iap.lead.seniority` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmIapLeadSeniorityUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmIapLeadSeniorityUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmIapLeadSeniorityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmIapLeadSeniorityUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmIapLeadSeniorityUpdate {
+    fn default() -> Self {
+        CrmIapLeadSeniorityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmIapLeadSeniorityValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmIapLeadSeniority>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::CrmIapLeadSeniority,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -195,83 +166,38 @@ impl CrmIapLeadSeniorityUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reveal_id` (Reveal).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `reveal_id` (Reveal).
+        reveal_id: into String;
     }
 }
+impl ::runtime::CreateValues for CrmIapLeadSeniorityCreate {
+    type Model = self::CrmIapLeadSeniority;
+}
 impl ::runtime::UpdateValues for CrmIapLeadSeniorityUpdate {
-    type Model = CrmIapLeadSeniority;
+    type Model = self::CrmIapLeadSeniority;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmIapLeadSeniority,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadSeniority,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadSeniority,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmIapLeadSeniority,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadSeniority,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Reveal (`reveal_id`, `char`).
-    #[inline]
-    pub const fn reveal_id() -> ::runtime::odoo::fields::CharField<
-        super::CrmIapLeadSeniority,
-    > {
-        ::runtime::odoo::fields::CharField::new("reveal_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmIapLeadSeniority,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmIapLeadSeniority,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmIapLeadSeniority;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Reveal (`reveal_id`, `char`).
+        reveal_id: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

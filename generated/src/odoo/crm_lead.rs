@@ -21,17 +21,15 @@ pub struct CrmLead {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -39,7 +37,7 @@ pub struct CrmLead {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -47,13 +45,13 @@ pub struct CrmLead {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -66,34 +64,34 @@ pub struct CrmLead {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Automated Probability
     ///
@@ -102,13 +100,13 @@ pub struct CrmLead {
     /// Meetings
     ///
     /// `one2many`, to `calendar.event` (inverse `opportunity_id`).
-    pub calendar_event_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEvent>,
+    pub calendar_event_ids: ::runtime::X2Many<super::rel::CalendarEvent>,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `many2one`, to `utm.campaign`.
-    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::Many2One<super::rel::UtmCampaign>>,
     /// City
     ///
     /// `char`, computed.
@@ -120,13 +118,13 @@ pub struct CrmLead {
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_currency())`.
-    pub company_currency: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub company_currency: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Contact Name
     ///
     /// `char`, computed.
@@ -134,7 +132,7 @@ pub struct CrmLead {
     /// Country
     ///
     /// `many2one`, to `res.country`, computed.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -142,7 +140,7 @@ pub struct CrmLead {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Action
     ///
     /// `datetime`, readonly.
@@ -188,19 +186,17 @@ pub struct CrmLead {
     /// Potential Duplicate Lead Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_lead_count())`.
-    pub duplicate_lead_count: ::runtime::odoo::wire::Computed<i64>,
+    pub duplicate_lead_count: ::runtime::Computed<i64>,
     /// Potential Duplicate Lead
     ///
     /// `many2many`, to `crm.lead`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicate_lead_ids())`.
-    pub duplicate_lead_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
-    >,
+    pub duplicate_lead_ids: ::runtime::Computed<::runtime::X2Many<super::rel::CrmLead>>,
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
-    pub duration_tracking: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub duration_tracking: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Email cc
     ///
     /// `char`.
@@ -230,17 +226,13 @@ pub struct CrmLead {
     /// Event triggering the rule that created this lead
     ///
     /// `many2one`, to `event.event`.
-    pub event_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub event_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Registration Rule
     ///
     /// Rule that created this lead
     ///
     /// `many2one`, to `event.lead.rule`.
-    pub event_lead_rule_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub event_lead_rule_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Expected Revenue
     ///
     /// `monetary`, currency in `company_currency`.
@@ -252,7 +244,7 @@ pub struct CrmLead {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Enrichment done
     ///
     /// Whether IAP service for lead enrichment based on email has been performed on this lead.
@@ -266,7 +258,7 @@ pub struct CrmLead {
     /// Is automated probability?
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_automated_probability())`.
-    pub is_automated_probability: ::runtime::odoo::wire::Computed<bool>,
+    pub is_automated_probability: ::runtime::Computed<bool>,
     /// Blacklist
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
@@ -274,15 +266,15 @@ pub struct CrmLead {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub is_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub is_blacklisted: ::runtime::Computed<bool>,
     /// Is Partner Visible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_partner_visible())`.
-    pub is_partner_visible: ::runtime::odoo::wire::Computed<bool>,
+    pub is_partner_visible: ::runtime::Computed<bool>,
     /// Lang Active Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lang_active_count())`.
-    pub lang_active_count: ::runtime::odoo::wire::Computed<i64>,
+    pub lang_active_count: ::runtime::Computed<i64>,
     /// Locale Code
     ///
     /// This field is used to set/get locales for user
@@ -292,12 +284,12 @@ pub struct CrmLead {
     /// Language
     ///
     /// `many2one`, to `res.lang`, computed.
-    pub lang_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResLang>>,
+    pub lang_id: Option<::runtime::Many2One<super::rel::ResLang>>,
     /// Lead Mining Request
     ///
     /// `many2one`, to `crm.iap.lead.mining.request`.
     pub lead_mining_request_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CrmIapLeadMiningRequest>,
+        ::runtime::Many2One<super::rel::CrmIapLeadMiningRequest>,
     >,
     /// Properties
     ///
@@ -306,31 +298,27 @@ pub struct CrmLead {
     /// Lost Reason
     ///
     /// `many2one`, to `crm.lost.reason`.
-    pub lost_reason_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CrmLostReason>,
-    >,
+    pub lost_reason_id: Option<::runtime::Many2One<super::rel::CrmLostReason>>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `many2one`, to `utm.medium`.
-    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::Many2One<super::rel::UtmMedium>>,
     /// Meeting Display Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_display_date())`.
-    pub meeting_display_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub meeting_display_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Meeting Display Label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_display_label())`.
-    pub meeting_display_label: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub meeting_display_label: ::runtime::Computed<Option<String>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -342,52 +330,52 @@ pub struct CrmLead {
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
@@ -400,15 +388,13 @@ pub struct CrmLead {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub mobile_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub mobile_blacklisted: ::runtime::Computed<bool>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Opportunity
     ///
     /// `char`, required, computed.
@@ -416,17 +402,17 @@ pub struct CrmLead {
     /// Orders
     ///
     /// `one2many`, to `sale.order` (inverse `opportunity_id`).
-    pub order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
+    pub order_ids: ::runtime::X2Many<super::rel::SaleOrder>,
     /// Partner Email will Update
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_email_update())`.
-    pub partner_email_update: ::runtime::odoo::wire::Computed<bool>,
+    pub partner_email_update: ::runtime::Computed<bool>,
     /// Customer
     ///
     /// Linked partner (optional). Usually created when converting the lead. You can find a partner by its Name, TIN, Email or Internal Reference.
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Partner is blacklisted
     ///
     /// If the email address is on the blacklist, the contact won't receive mass mailing anymore, from any list
@@ -434,7 +420,7 @@ pub struct CrmLead {
     /// `boolean`, readonly, related `partner_id.is_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_is_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub partner_is_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub partner_is_blacklisted: ::runtime::Computed<bool>,
     /// Company Name
     ///
     /// The name of the future partner company that will be created while converting the lead into opportunity
@@ -444,7 +430,7 @@ pub struct CrmLead {
     /// Partner Phone will Update
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_phone_update())`.
-    pub partner_phone_update: ::runtime::odoo::wire::Computed<bool>,
+    pub partner_phone_update: ::runtime::Computed<bool>,
     /// Phone
     ///
     /// `char`, computed.
@@ -456,11 +442,11 @@ pub struct CrmLead {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub phone_blacklisted: ::runtime::Computed<bool>,
     /// Phone/Mobile
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
-    pub phone_mobile_search: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub phone_mobile_search: ::runtime::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -474,7 +460,7 @@ pub struct CrmLead {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_sanitized_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub phone_sanitized_blacklisted: ::runtime::Computed<bool>,
     /// Phone Quality
     ///
     /// `selection`, readonly, computed.
@@ -498,19 +484,17 @@ pub struct CrmLead {
     /// Number of Quotations
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotation_count())`.
-    pub quotation_count: ::runtime::odoo::wire::Computed<i64>,
+    pub quotation_count: ::runtime::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Recurring Plan
     ///
     /// `many2one`, to `crm.recurring.plan`.
-    pub recurring_plan: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CrmRecurringPlan>,
-    >,
+    pub recurring_plan: Option<::runtime::Many2One<super::rel::CrmRecurringPlan>>,
     /// Recurring Revenues
     ///
     /// `monetary`, currency in `company_currency`.
@@ -538,7 +522,7 @@ pub struct CrmLead {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::registration_count())`.
     ///
     /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
-    pub registration_count: ::runtime::odoo::wire::Computed<i64>,
+    pub registration_count: ::runtime::Computed<i64>,
     /// Source Registrations
     ///
     /// Registrations triggering the rule that created this lead
@@ -546,7 +530,7 @@ pub struct CrmLead {
     /// `many2many`, to `event.registration`.
     ///
     /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
-    pub registration_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub registration_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Reveal ID
     ///
     /// `char`.
@@ -556,29 +540,29 @@ pub struct CrmLead {
     /// Untaxed Total of Confirmed Orders
     ///
     /// `monetary`, readonly, currency in `company_currency`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_amount_total())`.
-    pub sale_amount_total: ::runtime::odoo::wire::Computed<f64>,
+    pub sale_amount_total: ::runtime::Computed<f64>,
     /// Number of Sale Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
-    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::Computed<i64>,
     /// Allow manual enrich
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_enrich_button())`.
-    pub show_enrich_button: ::runtime::odoo::wire::Computed<bool>,
+    pub show_enrich_button: ::runtime::Computed<bool>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `many2one`, to `utm.source`.
-    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::Many2One<super::rel::UtmSource>>,
     /// Stage
     ///
     /// `many2one`, to `crm.stage`, computed.
-    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmStage>>,
+    pub stage_id: Option<::runtime::Many2One<super::rel::CrmStage>>,
     /// State
     ///
     /// `many2one`, to `res.country.state`, computed.
-    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Street
     ///
     /// `char`, computed.
@@ -592,15 +576,15 @@ pub struct CrmLead {
     /// Classify and analyze your lead/opportunity categories like: Training, Service
     ///
     /// `many2many`, to `crm.tag`.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTag>,
+    pub tag_ids: ::runtime::X2Many<super::rel::CrmTag>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Title
     ///
     /// `many2one`, to `res.partner.title`, computed.
-    pub title: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartnerTitle>>,
+    pub title: Option<::runtime::Many2One<super::rel::ResPartnerTitle>>,
     /// Type
     ///
     /// `selection`, required.
@@ -612,13 +596,11 @@ pub struct CrmLead {
     /// UX: Limit to lead company or all if no company
     ///
     /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_company_ids())`.
-    pub user_company_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
-    >,
+    pub user_company_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ResCompany>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Website
     ///
     /// Website of the contact
@@ -630,7 +612,7 @@ pub struct CrmLead {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -638,7 +620,7 @@ pub struct CrmLead {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`, computed.
@@ -646,134 +628,16 @@ pub struct CrmLead {
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLead {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmLead {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "automated_probability",
-        "calendar_event_ids",
-        "campaign_id",
-        "city",
-        "color",
-        "company_currency",
-        "company_id",
-        "contact_name",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "date_automation_last",
-        "date_closed",
-        "date_conversion",
-        "date_deadline",
-        "date_last_stage_update",
-        "date_open",
-        "day_close",
-        "day_open",
-        "description",
-        "display_name",
-        "duplicate_lead_count",
-        "duplicate_lead_ids",
-        "duration_tracking",
-        "email_cc",
-        "email_domain_criterion",
-        "email_from",
-        "email_normalized",
-        "email_state",
-        "event_id",
-        "event_lead_rule_id",
-        "expected_revenue",
-        "function",
-        "has_message",
-        "iap_enrich_done",
-        "id",
-        "is_automated_probability",
-        "is_blacklisted",
-        "is_partner_visible",
-        "lang_active_count",
-        "lang_code",
-        "lang_id",
-        "lead_mining_request_id",
-        "lead_properties",
-        "lost_reason_id",
-        "medium_id",
-        "meeting_display_date",
-        "meeting_display_label",
-        "message_attachment_count",
-        "message_bounce",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mobile",
-        "mobile_blacklisted",
-        "my_activity_date_deadline",
-        "name",
-        "order_ids",
-        "partner_email_update",
-        "partner_id",
-        "partner_is_blacklisted",
-        "partner_name",
-        "partner_phone_update",
-        "phone",
-        "phone_blacklisted",
-        "phone_mobile_search",
-        "phone_sanitized",
-        "phone_sanitized_blacklisted",
-        "phone_state",
-        "priority",
-        "probability",
-        "prorated_revenue",
-        "quotation_count",
-        "rating_ids",
-        "recurring_plan",
-        "recurring_revenue",
-        "recurring_revenue_monthly",
-        "recurring_revenue_monthly_prorated",
-        "recurring_revenue_prorated",
-        "referred",
-        "registration_count",
-        "registration_ids",
-        "reveal_id",
-        "sale_amount_total",
-        "sale_order_count",
-        "show_enrich_button",
-        "source_id",
-        "stage_id",
-        "state_id",
-        "street",
-        "street2",
-        "tag_ids",
-        "team_id",
-        "title",
-        "type",
-        "user_company_ids",
-        "user_id",
-        "website",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for CrmLead {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        119,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLead::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1027,196 +891,126 @@ impl ::runtime::Model for CrmLead {
         "show_enrich_button",
         "user_company_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("automated_probability", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("calendar_event_ids", "one2many")
-            .relation("calendar.event"),
-        ::runtime::odoo::verify::FieldSpec::new("campaign_id", "many2one")
-            .relation("utm.campaign"),
-        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("contact_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_automation_last", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_closed", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_conversion", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("date_last_stage_update", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_open", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("day_close", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("day_open", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duplicate_lead_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("duplicate_lead_ids", "many2many")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("duration_tracking", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_domain_criterion", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_normalized", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_state", "selection")
-            .selection(&["correct", "incorrect"]),
-        ::runtime::odoo::verify::FieldSpec::new("event_id", "many2one")
-            .relation("event.event"),
-        ::runtime::odoo::verify::FieldSpec::new("event_lead_rule_id", "many2one")
-            .relation("event.lead.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("expected_revenue", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("function", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("iap_enrich_done", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_automated_probability", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_partner_visible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("lang_active_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lang_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("lang_id", "many2one")
-            .relation("res.lang"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_mining_request_id", "many2one")
-            .relation("crm.iap.lead.mining.request"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_properties", "properties"),
-        ::runtime::odoo::verify::FieldSpec::new("lost_reason_id", "many2one")
-            .relation("crm.lost.reason"),
-        ::runtime::odoo::verify::FieldSpec::new("medium_id", "many2one")
-            .relation("utm.medium"),
-        ::runtime::odoo::verify::FieldSpec::new("meeting_display_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("meeting_display_label", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_bounce", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mobile_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("order_ids", "one2many")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_email_update", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_is_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_phone_update", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("phone_mobile_search", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("phone_state", "selection")
-            .selection(&["correct", "incorrect"]),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
-            .selection(&["0", "1", "2", "3"]),
-        ::runtime::odoo::verify::FieldSpec::new("probability", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("prorated_revenue", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("quotation_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("recurring_plan", "many2one")
-            .relation("crm.recurring.plan"),
-        ::runtime::odoo::verify::FieldSpec::new("recurring_revenue", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("recurring_revenue_monthly", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "recurring_revenue_monthly_prorated",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "recurring_revenue_prorated",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("referred", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("registration_count", "integer")
-            .groups(&["event.group_event_registration_desk"]),
-        ::runtime::odoo::verify::FieldSpec::new("registration_ids", "many2many")
-            .relation("event.registration")
-            .groups(&["event.group_event_registration_desk"]),
-        ::runtime::odoo::verify::FieldSpec::new("reveal_id", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_amount_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("show_enrich_button", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("source_id", "many2one")
-            .relation("utm.source"),
-        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
-            .relation("crm.stage"),
-        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("crm.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("title", "many2one")
-            .relation("res.partner.title"),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .required()
-            .selection(&["lead", "opportunity"]),
-        ::runtime::odoo::verify::FieldSpec::new("user_company_ids", "many2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("automated_probability", "float"),
+        ::runtime::FieldSpec::new("calendar_event_ids", "one2many").relation("calendar.event").writable(true),
+        ::runtime::FieldSpec::new("campaign_id", "many2one").relation("utm.campaign").writable(true),
+        ::runtime::FieldSpec::new("city", "char").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_currency", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("contact_name", "char").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_automation_last", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_closed", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_conversion", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "date").writable(true),
+        ::runtime::FieldSpec::new("date_last_stage_update", "datetime"),
+        ::runtime::FieldSpec::new("date_open", "datetime"),
+        ::runtime::FieldSpec::new("day_close", "float"),
+        ::runtime::FieldSpec::new("day_open", "float"),
+        ::runtime::FieldSpec::new("description", "html").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duplicate_lead_count", "integer"),
+        ::runtime::FieldSpec::new("duplicate_lead_ids", "many2many").relation("crm.lead"),
+        ::runtime::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::FieldSpec::new("email_cc", "char").writable(true),
+        ::runtime::FieldSpec::new("email_domain_criterion", "char"),
+        ::runtime::FieldSpec::new("email_from", "char").writable(true),
+        ::runtime::FieldSpec::new("email_normalized", "char"),
+        ::runtime::FieldSpec::new("email_state", "selection").selection(&["correct", "incorrect"]),
+        ::runtime::FieldSpec::new("event_id", "many2one").relation("event.event").writable(true),
+        ::runtime::FieldSpec::new("event_lead_rule_id", "many2one").relation("event.lead.rule").writable(true),
+        ::runtime::FieldSpec::new("expected_revenue", "monetary").writable(true),
+        ::runtime::FieldSpec::new("function", "char").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("iap_enrich_done", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_automated_probability", "boolean"),
+        ::runtime::FieldSpec::new("is_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("is_partner_visible", "boolean"),
+        ::runtime::FieldSpec::new("lang_active_count", "integer"),
+        ::runtime::FieldSpec::new("lang_code", "char"),
+        ::runtime::FieldSpec::new("lang_id", "many2one").relation("res.lang").writable(true),
+        ::runtime::FieldSpec::new("lead_mining_request_id", "many2one").relation("crm.iap.lead.mining.request").writable(true),
+        ::runtime::FieldSpec::new("lead_properties", "properties").writable(true),
+        ::runtime::FieldSpec::new("lost_reason_id", "many2one").relation("crm.lost.reason").writable(true),
+        ::runtime::FieldSpec::new("medium_id", "many2one").relation("utm.medium").writable(true),
+        ::runtime::FieldSpec::new("meeting_display_date", "date"),
+        ::runtime::FieldSpec::new("meeting_display_label", "char"),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_bounce", "integer").writable(true),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mobile", "char").writable(true),
+        ::runtime::FieldSpec::new("mobile_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("order_ids", "one2many").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("partner_email_update", "boolean"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("partner_is_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("partner_name", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_phone_update", "boolean"),
+        ::runtime::FieldSpec::new("phone", "char").writable(true),
+        ::runtime::FieldSpec::new("phone_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("phone_mobile_search", "char").writable(true),
+        ::runtime::FieldSpec::new("phone_sanitized", "char"),
+        ::runtime::FieldSpec::new("phone_sanitized_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("phone_state", "selection").selection(&["correct", "incorrect"]),
+        ::runtime::FieldSpec::new("priority", "selection").writable(true).selection(&["0", "1", "2", "3"]),
+        ::runtime::FieldSpec::new("probability", "float").writable(true),
+        ::runtime::FieldSpec::new("prorated_revenue", "monetary"),
+        ::runtime::FieldSpec::new("quotation_count", "integer"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("recurring_plan", "many2one").relation("crm.recurring.plan").writable(true),
+        ::runtime::FieldSpec::new("recurring_revenue", "monetary").writable(true),
+        ::runtime::FieldSpec::new("recurring_revenue_monthly", "monetary"),
+        ::runtime::FieldSpec::new("recurring_revenue_monthly_prorated", "monetary"),
+        ::runtime::FieldSpec::new("recurring_revenue_prorated", "monetary"),
+        ::runtime::FieldSpec::new("referred", "char").writable(true),
+        ::runtime::FieldSpec::new("registration_count", "integer").groups(&["event.group_event_registration_desk"]),
+        ::runtime::FieldSpec::new("registration_ids", "many2many").relation("event.registration").writable(true).groups(&["event.group_event_registration_desk"]),
+        ::runtime::FieldSpec::new("reveal_id", "char").writable(true),
+        ::runtime::FieldSpec::new("sale_amount_total", "monetary"),
+        ::runtime::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::FieldSpec::new("show_enrich_button", "boolean"),
+        ::runtime::FieldSpec::new("source_id", "many2one").relation("utm.source").writable(true),
+        ::runtime::FieldSpec::new("stage_id", "many2one").relation("crm.stage").writable(true),
+        ::runtime::FieldSpec::new("state_id", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("street", "char").writable(true),
+        ::runtime::FieldSpec::new("street2", "char").writable(true),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("crm.tag").writable(true),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("title", "many2one").relation("res.partner.title").writable(true),
+        ::runtime::FieldSpec::new("type", "selection").required().writable(true).selection(&["lead", "opportunity"]),
+        ::runtime::FieldSpec::new("user_company_ids", "many2many").relation("res.company"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("website", "char").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1639,501 +1433,50 @@ impl super::mixins::MailThread for CrmLead {}
 impl super::mixins::MailThreadBlacklist for CrmLead {}
 impl super::mixins::MailThreadPhone for CrmLead {}
 impl super::mixins::UtmMixin for CrmLead {}
-/// Values for creating a `crm.lead` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadCreate`]) or updating ([`CrmLeadUpdate`]) `crm.lead` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmLeadCreate {
+pub struct CrmLeadValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadCreate {
+/// Values for creating a `crm.lead` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadCreate = CrmLeadValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `crm.lead` records: only the fields set here are written.
+pub type CrmLeadUpdate = CrmLeadValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmLeadValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadCreate {
     /// Takes the required fields: `type` (readonly, computed and x2many fields are left out).
-    pub fn new(r#type: Type) -> Self {
-        CrmLeadCreate {
+    pub fn new(r#type: self::Type) -> Self {
+        CrmLeadValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .r#type(r#type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLead>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `calendar_event_ids` (Meetings).
-    #[inline]
-    pub fn calendar_event_ids(
-        mut self,
-        calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "calendar_event_ids",
-                calendar_event_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `contact_name` (Contact Name).
-    #[inline]
-    pub fn contact_name(mut self, contact_name: impl Into<String>) -> Self {
-        self.values.set("contact_name", contact_name.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date_automation_last` (Last Action).
-    #[inline]
-    pub fn date_automation_last(
-        mut self,
-        date_automation_last: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_automation_last", date_automation_last);
-        self
-    }
-    /// Set `date_closed` (Closed Date).
-    #[inline]
-    pub fn date_closed(
-        mut self,
-        date_closed: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_closed", date_closed);
-        self
-    }
-    /// Set `date_conversion` (Conversion Date).
-    #[inline]
-    pub fn date_conversion(
-        mut self,
-        date_conversion: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_conversion", date_conversion);
-        self
-    }
-    /// Set `date_deadline` (Expected Closing).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `description` (Notes).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `email_cc` (Email cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (Email).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `event_id` (Source Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_lead_rule_id` (Registration Rule).
-    #[inline]
-    pub fn event_lead_rule_id(mut self, event_lead_rule_id: i64) -> Self {
-        self.values.set("event_lead_rule_id", event_lead_rule_id);
-        self
-    }
-    /// Set `expected_revenue` (Expected Revenue).
-    #[inline]
-    pub fn expected_revenue(mut self, expected_revenue: f64) -> Self {
-        self.values.set("expected_revenue", expected_revenue);
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `iap_enrich_done` (Enrichment done).
-    #[inline]
-    pub fn iap_enrich_done(mut self, iap_enrich_done: bool) -> Self {
-        self.values.set("iap_enrich_done", iap_enrich_done);
-        self
-    }
-    /// Set `lang_id` (Language).
-    #[inline]
-    pub fn lang_id(mut self, lang_id: i64) -> Self {
-        self.values.set("lang_id", lang_id);
-        self
-    }
-    /// Set `lead_mining_request_id` (Lead Mining Request).
-    #[inline]
-    pub fn lead_mining_request_id(mut self, lead_mining_request_id: i64) -> Self {
-        self.values.set("lead_mining_request_id", lead_mining_request_id);
-        self
-    }
-    /// Set `lead_properties` (Properties).
-    #[inline]
-    pub fn lead_properties(mut self, lead_properties: ::serde_json::Value) -> Self {
-        self.values.set("lead_properties", lead_properties);
-        self
-    }
-    /// Set `lost_reason_id` (Lost Reason).
-    #[inline]
-    pub fn lost_reason_id(mut self, lost_reason_id: i64) -> Self {
-        self.values.set("lost_reason_id", lost_reason_id);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Opportunity).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_ids` (Orders).
-    #[inline]
-    pub fn order_ids(
-        mut self,
-        order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values.set("order_ids", order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_name` (Company Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `probability` (Probability).
-    #[inline]
-    pub fn probability(mut self, probability: f64) -> Self {
-        self.values.set("probability", probability);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recurring_plan` (Recurring Plan).
-    #[inline]
-    pub fn recurring_plan(mut self, recurring_plan: i64) -> Self {
-        self.values.set("recurring_plan", recurring_plan);
-        self
-    }
-    /// Set `recurring_revenue` (Recurring Revenues).
-    #[inline]
-    pub fn recurring_revenue(mut self, recurring_revenue: f64) -> Self {
-        self.values.set("recurring_revenue", recurring_revenue);
-        self
-    }
-    /// Set `referred` (Referred By).
-    #[inline]
-    pub fn referred(mut self, referred: impl Into<String>) -> Self {
-        self.values.set("referred", referred.into());
-        self
-    }
-    /// Set `registration_ids` (Source Registrations).
-    #[inline]
-    pub fn registration_ids(
-        mut self,
-        registration_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("registration_ids", registration_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reveal_id` (Reveal ID).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website` (Website).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadCreate {
-    type Model = CrmLead;
-}
-/// Values for updating `crm.lead` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadUpdate {
+    fn default() -> Self {
+        CrmLeadValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLead>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CrmLead>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2142,1546 +1485,448 @@ impl CrmLeadUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `calendar_event_ids` (Meetings).
-    #[inline]
-    pub fn calendar_event_ids(
-        mut self,
-        calendar_event_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "calendar_event_ids",
-                calendar_event_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `contact_name` (Contact Name).
-    #[inline]
-    pub fn contact_name(mut self, contact_name: impl Into<String>) -> Self {
-        self.values.set("contact_name", contact_name.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date_automation_last` (Last Action).
-    #[inline]
-    pub fn date_automation_last(
-        mut self,
-        date_automation_last: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_automation_last", date_automation_last);
-        self
-    }
-    /// Set `date_closed` (Closed Date).
-    #[inline]
-    pub fn date_closed(
-        mut self,
-        date_closed: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_closed", date_closed);
-        self
-    }
-    /// Set `date_conversion` (Conversion Date).
-    #[inline]
-    pub fn date_conversion(
-        mut self,
-        date_conversion: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_conversion", date_conversion);
-        self
-    }
-    /// Set `date_deadline` (Expected Closing).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `description` (Notes).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `email_cc` (Email cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (Email).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `event_id` (Source Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_lead_rule_id` (Registration Rule).
-    #[inline]
-    pub fn event_lead_rule_id(mut self, event_lead_rule_id: i64) -> Self {
-        self.values.set("event_lead_rule_id", event_lead_rule_id);
-        self
-    }
-    /// Set `expected_revenue` (Expected Revenue).
-    #[inline]
-    pub fn expected_revenue(mut self, expected_revenue: f64) -> Self {
-        self.values.set("expected_revenue", expected_revenue);
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `iap_enrich_done` (Enrichment done).
-    #[inline]
-    pub fn iap_enrich_done(mut self, iap_enrich_done: bool) -> Self {
-        self.values.set("iap_enrich_done", iap_enrich_done);
-        self
-    }
-    /// Set `lang_id` (Language).
-    #[inline]
-    pub fn lang_id(mut self, lang_id: i64) -> Self {
-        self.values.set("lang_id", lang_id);
-        self
-    }
-    /// Set `lead_mining_request_id` (Lead Mining Request).
-    #[inline]
-    pub fn lead_mining_request_id(mut self, lead_mining_request_id: i64) -> Self {
-        self.values.set("lead_mining_request_id", lead_mining_request_id);
-        self
-    }
-    /// Set `lead_properties` (Properties).
-    #[inline]
-    pub fn lead_properties(mut self, lead_properties: ::serde_json::Value) -> Self {
-        self.values.set("lead_properties", lead_properties);
-        self
-    }
-    /// Set `lost_reason_id` (Lost Reason).
-    #[inline]
-    pub fn lost_reason_id(mut self, lost_reason_id: i64) -> Self {
-        self.values.set("lost_reason_id", lost_reason_id);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Opportunity).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_ids` (Orders).
-    #[inline]
-    pub fn order_ids(
-        mut self,
-        order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values.set("order_ids", order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_name` (Company Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `probability` (Probability).
-    #[inline]
-    pub fn probability(mut self, probability: f64) -> Self {
-        self.values.set("probability", probability);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recurring_plan` (Recurring Plan).
-    #[inline]
-    pub fn recurring_plan(mut self, recurring_plan: i64) -> Self {
-        self.values.set("recurring_plan", recurring_plan);
-        self
-    }
-    /// Set `recurring_revenue` (Recurring Revenues).
-    #[inline]
-    pub fn recurring_revenue(mut self, recurring_revenue: f64) -> Self {
-        self.values.set("recurring_revenue", recurring_revenue);
-        self
-    }
-    /// Set `referred` (Referred By).
-    #[inline]
-    pub fn referred(mut self, referred: impl Into<String>) -> Self {
-        self.values.set("referred", referred.into());
-        self
-    }
-    /// Set `registration_ids` (Source Registrations).
-    #[inline]
-    pub fn registration_ids(
-        mut self,
-        registration_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("registration_ids", registration_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reveal_id` (Reveal ID).
-    #[inline]
-    pub fn reveal_id(mut self, reveal_id: impl Into<String>) -> Self {
-        self.values.set("reveal_id", reveal_id.into());
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website` (Website).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `calendar_event_ids` (Meetings).
+        calendar_event_ids: commands super::rel::CalendarEvent;
+        /// Set `campaign_id` (Campaign).
+        campaign_id: value i64;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `contact_name` (Contact Name).
+        contact_name: into String;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `date_automation_last` (Last Action).
+        date_automation_last: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_closed` (Closed Date).
+        date_closed: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_conversion` (Conversion Date).
+        date_conversion: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Expected Closing).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `description` (Notes).
+        description: into String;
+        /// Set `email_cc` (Email cc).
+        email_cc: into String;
+        /// Set `email_from` (Email).
+        email_from: into String;
+        /// Set `event_id` (Source Event).
+        event_id: value i64;
+        /// Set `event_lead_rule_id` (Registration Rule).
+        event_lead_rule_id: value i64;
+        /// Set `expected_revenue` (Expected Revenue).
+        expected_revenue: value f64;
+        /// Set `function` (Job Position).
+        function: into String;
+        /// Set `iap_enrich_done` (Enrichment done).
+        iap_enrich_done: value bool;
+        /// Set `lang_id` (Language).
+        lang_id: value i64;
+        /// Set `lead_mining_request_id` (Lead Mining Request).
+        lead_mining_request_id: value i64;
+        /// Set `lead_properties` (Properties).
+        lead_properties: value ::serde_json::Value;
+        /// Set `lost_reason_id` (Lost Reason).
+        lost_reason_id: value i64;
+        /// Set `medium_id` (Medium).
+        medium_id: value i64;
+        /// Set `message_bounce` (Bounce).
+        message_bounce: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `mobile` (Mobile).
+        mobile: into String;
+        /// Set `name` (Opportunity).
+        name: into String;
+        /// Set `order_ids` (Orders).
+        order_ids: commands super::rel::SaleOrder;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `partner_name` (Company Name).
+        partner_name: into String;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `phone_mobile_search` (Phone/Mobile).
+        phone_mobile_search: into String;
+        /// Set `priority` (Priority).
+        priority: value self::Priority;
+        /// Set `probability` (Probability).
+        probability: value f64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `recurring_plan` (Recurring Plan).
+        recurring_plan: value i64;
+        /// Set `recurring_revenue` (Recurring Revenues).
+        recurring_revenue: value f64;
+        /// Set `referred` (Referred By).
+        referred: into String;
+        /// Set `registration_ids` (Source Registrations).
+        registration_ids: commands ::runtime::AnyModel;
+        /// Set `reveal_id` (Reveal ID).
+        reveal_id: into String;
+        /// Set `source_id` (Source).
+        source_id: value i64;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `state_id` (State).
+        state_id: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::CrmTag;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `title` (Title).
+        title: value i64;
+        /// Set `type` (Type).
+        r#type = "type": value self::Type;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
+        /// Set `website` (Website).
+        website: into String;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for CrmLeadCreate {
+    type Model = self::CrmLead;
+}
 impl ::runtime::UpdateValues for CrmLeadUpdate {
-    type Model = CrmLead;
+    type Model = self::CrmLead;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::CrmLead> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmLead,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmLead,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Automated Probability (`automated_probability`, `float`).
-    #[inline]
-    pub const fn automated_probability() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("automated_probability")
-    }
-    /// Meetings (`calendar_event_ids`, `one2many`).
-    #[inline]
-    pub const fn calendar_event_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("calendar_event_ids")
-    }
-    /// Campaign (`campaign_id`, `many2one`).
-    #[inline]
-    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::UtmCampaign,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("city")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::CrmLead, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Currency (`company_currency`, `many2one`).
-    #[inline]
-    pub const fn company_currency() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Contact Name (`contact_name`, `char`).
-    #[inline]
-    pub const fn contact_name() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("contact_name")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Last Action (`date_automation_last`, `datetime`).
-    #[inline]
-    pub const fn date_automation_last() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_automation_last")
-    }
-    /// Closed Date (`date_closed`, `datetime`).
-    #[inline]
-    pub const fn date_closed() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_closed")
-    }
-    /// Conversion Date (`date_conversion`, `datetime`).
-    #[inline]
-    pub const fn date_conversion() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_conversion")
-    }
-    /// Expected Closing (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Last Stage Update (`date_last_stage_update`, `datetime`).
-    #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_last_stage_update")
-    }
-    /// Assignment Date (`date_open`, `datetime`).
-    #[inline]
-    pub const fn date_open() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_open")
-    }
-    /// Days to Close (`day_close`, `float`).
-    #[inline]
-    pub const fn day_close() -> ::runtime::odoo::fields::NumField<super::CrmLead, f64> {
-        ::runtime::odoo::fields::NumField::new("day_close")
-    }
-    /// Days to Assign (`day_open`, `float`).
-    #[inline]
-    pub const fn day_open() -> ::runtime::odoo::fields::NumField<super::CrmLead, f64> {
-        ::runtime::odoo::fields::NumField::new("day_open")
-    }
-    /// Notes (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Potential Duplicate Lead Count (`duplicate_lead_count`, `integer`).
-    #[inline]
-    pub const fn duplicate_lead_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("duplicate_lead_count")
-    }
-    /// Potential Duplicate Lead (`duplicate_lead_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicate_lead_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("duplicate_lead_ids")
-    }
-    /// Status time (`duration_tracking`, `json`).
-    #[inline]
-    pub const fn duration_tracking() -> ::runtime::odoo::fields::AnyField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::AnyField::new("duration_tracking")
-    }
-    /// Email cc (`email_cc`, `char`).
-    #[inline]
-    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("email_cc")
-    }
-    /// Email Domain Criterion (`email_domain_criterion`, `char`).
-    #[inline]
-    pub const fn email_domain_criterion() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_domain_criterion")
-    }
-    /// Email (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("email_from")
-    }
-    /// Normalized Email (`email_normalized`, `char`).
-    #[inline]
-    pub const fn email_normalized() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_normalized")
-    }
-    /// Email Quality (`email_state`, `selection`).
-    #[inline]
-    pub const fn email_state() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmLead,
-        super::EmailState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("email_state")
-    }
-    /// Source Event (`event_id`, `many2one`).
-    #[inline]
-    pub const fn event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("event_id")
-    }
-    /// Registration Rule (`event_lead_rule_id`, `many2one`).
-    #[inline]
-    pub const fn event_lead_rule_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("event_lead_rule_id")
-    }
-    /// Expected Revenue (`expected_revenue`, `monetary`).
-    #[inline]
-    pub const fn expected_revenue() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("expected_revenue")
-    }
-    /// Job Position (`function`, `char`).
-    #[inline]
-    pub const fn function() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("function")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::CrmLead> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Enrichment done (`iap_enrich_done`, `boolean`).
-    #[inline]
-    pub const fn iap_enrich_done() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("iap_enrich_done")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmLead, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is automated probability? (`is_automated_probability`, `boolean`).
-    #[inline]
-    pub const fn is_automated_probability() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_automated_probability")
-    }
-    /// Blacklist (`is_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn is_blacklisted() -> ::runtime::odoo::fields::BoolField<super::CrmLead> {
-        ::runtime::odoo::fields::BoolField::new("is_blacklisted")
-    }
-    /// Is Partner Visible (`is_partner_visible`, `boolean`).
-    #[inline]
-    pub const fn is_partner_visible() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_partner_visible")
-    }
-    /// Lang Active Count (`lang_active_count`, `integer`).
-    #[inline]
-    pub const fn lang_active_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lang_active_count")
-    }
-    /// Locale Code (`lang_code`, `char`).
-    #[inline]
-    pub const fn lang_code() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("lang_code")
-    }
-    /// Language (`lang_id`, `many2one`).
-    #[inline]
-    pub const fn lang_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResLang,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lang_id")
-    }
-    /// Lead Mining Request (`lead_mining_request_id`, `many2one`).
-    #[inline]
-    pub const fn lead_mining_request_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmIapLeadMiningRequest,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lead_mining_request_id")
-    }
-    /// Properties (`lead_properties`, `properties`).
-    #[inline]
-    pub const fn lead_properties() -> ::runtime::odoo::fields::AnyField<super::CrmLead> {
-        ::runtime::odoo::fields::AnyField::new("lead_properties")
-    }
-    /// Lost Reason (`lost_reason_id`, `many2one`).
-    #[inline]
-    pub const fn lost_reason_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmLostReason,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lost_reason_id")
-    }
-    /// Medium (`medium_id`, `many2one`).
-    #[inline]
-    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::UtmMedium,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("medium_id")
-    }
-    /// Meeting Display Date (`meeting_display_date`, `date`).
-    #[inline]
-    pub const fn meeting_display_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("meeting_display_date")
-    }
-    /// Meeting Display Label (`meeting_display_label`, `char`).
-    #[inline]
-    pub const fn meeting_display_label() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::CharField::new("meeting_display_label")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Bounce (`message_bounce`, `integer`).
-    #[inline]
-    pub const fn message_bounce() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_bounce")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Mobile (`mobile`, `char`).
-    #[inline]
-    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("mobile")
-    }
-    /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn mobile_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mobile_blacklisted")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Opportunity (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Orders (`order_ids`, `one2many`).
-    #[inline]
-    pub const fn order_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("order_ids")
-    }
-    /// Partner Email will Update (`partner_email_update`, `boolean`).
-    #[inline]
-    pub const fn partner_email_update() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("partner_email_update")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Partner is blacklisted (`partner_is_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn partner_is_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("partner_is_blacklisted")
-    }
-    /// Company Name (`partner_name`, `char`).
-    #[inline]
-    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("partner_name")
-    }
-    /// Partner Phone will Update (`partner_phone_update`, `boolean`).
-    #[inline]
-    pub const fn partner_phone_update() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("partner_phone_update")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("phone_blacklisted")
-    }
-    /// Phone/Mobile (`phone_mobile_search`, `char`).
-    #[inline]
-    pub const fn phone_mobile_search() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone_mobile_search")
-    }
-    /// Sanitized Number (`phone_sanitized`, `char`).
-    #[inline]
-    pub const fn phone_sanitized() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone_sanitized")
-    }
-    /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_sanitized_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("phone_sanitized_blacklisted")
-    }
-    /// Phone Quality (`phone_state`, `selection`).
-    #[inline]
-    pub const fn phone_state() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmLead,
-        super::PhoneState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("phone_state")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmLead,
-        super::Priority,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("priority")
-    }
-    /// Probability (`probability`, `float`).
-    #[inline]
-    pub const fn probability() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("probability")
-    }
-    /// Prorated Revenue (`prorated_revenue`, `monetary`).
-    #[inline]
-    pub const fn prorated_revenue() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("prorated_revenue")
-    }
-    /// Number of Quotations (`quotation_count`, `integer`).
-    #[inline]
-    pub const fn quotation_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quotation_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Recurring Plan (`recurring_plan`, `many2one`).
-    #[inline]
-    pub const fn recurring_plan() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmRecurringPlan,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("recurring_plan")
-    }
-    /// Recurring Revenues (`recurring_revenue`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("recurring_revenue")
-    }
-    /// Expected MRR (`recurring_revenue_monthly`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_monthly() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("recurring_revenue_monthly")
-    }
-    /// Prorated MRR (`recurring_revenue_monthly_prorated`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_monthly_prorated() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("recurring_revenue_monthly_prorated")
-    }
-    /// Prorated Recurring Revenues (`recurring_revenue_prorated`, `monetary`).
-    #[inline]
-    pub const fn recurring_revenue_prorated() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("recurring_revenue_prorated")
-    }
-    /// Referred By (`referred`, `char`).
-    #[inline]
-    pub const fn referred() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("referred")
-    }
-    /// \# Registrations (`registration_count`, `integer`).
-    #[inline]
-    pub const fn registration_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("registration_count")
-    }
-    /// Source Registrations (`registration_ids`, `many2many`).
-    #[inline]
-    pub const fn registration_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("registration_ids")
-    }
-    /// Reveal ID (`reveal_id`, `char`).
-    #[inline]
-    pub const fn reveal_id() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("reveal_id")
-    }
-    /// Sum of Orders (`sale_amount_total`, `monetary`).
-    #[inline]
-    pub const fn sale_amount_total() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_amount_total")
-    }
-    /// Number of Sale Orders (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_count")
-    }
-    /// Allow manual enrich (`show_enrich_button`, `boolean`).
-    #[inline]
-    pub const fn show_enrich_button() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_enrich_button")
-    }
-    /// Source (`source_id`, `many2one`).
-    #[inline]
-    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::UtmSource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_id")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmStage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stage_id")
-    }
-    /// State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("state_id")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("street2")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::CrmTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Title (`title`, `many2one`).
-    #[inline]
-    pub const fn title() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResPartnerTitle,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("title")
-    }
-    /// Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmLead,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// User Company (`user_company_ids`, `many2many`).
-    #[inline]
-    pub const fn user_company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_company_ids")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Website (`website`, `char`).
-    #[inline]
-    pub const fn website() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("website")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::CrmLead> {
-        ::runtime::odoo::fields::CharField::new("zip")
+    ::runtime::__private::field_handles! {
+        super::CrmLead;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Automated Probability (`automated_probability`, `float`).
+        automated_probability: NumField<f64>;
+        /// Meetings (`calendar_event_ids`, `one2many`).
+        calendar_event_ids: X2ManyField<super::super::rel::CalendarEvent>;
+        /// Campaign (`campaign_id`, `many2one`).
+        campaign_id: Many2OneField<super::super::rel::UtmCampaign>;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Currency (`company_currency`, `many2one`).
+        company_currency: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Contact Name (`contact_name`, `char`).
+        contact_name: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Action (`date_automation_last`, `datetime`).
+        date_automation_last: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Closed Date (`date_closed`, `datetime`).
+        date_closed: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Conversion Date (`date_conversion`, `datetime`).
+        date_conversion: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Expected Closing (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Last Stage Update (`date_last_stage_update`, `datetime`).
+        date_last_stage_update: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Assignment Date (`date_open`, `datetime`).
+        date_open: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Days to Close (`day_close`, `float`).
+        day_close: NumField<f64>;
+        /// Days to Assign (`day_open`, `float`).
+        day_open: NumField<f64>;
+        /// Notes (`description`, `html`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Potential Duplicate Lead Count (`duplicate_lead_count`, `integer`).
+        duplicate_lead_count: NumField<i64>;
+        /// Potential Duplicate Lead (`duplicate_lead_ids`, `many2many`).
+        duplicate_lead_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Status time (`duration_tracking`, `json`).
+        duration_tracking: AnyField;
+        /// Email cc (`email_cc`, `char`).
+        email_cc: CharField;
+        /// Email Domain Criterion (`email_domain_criterion`, `char`).
+        email_domain_criterion: CharField;
+        /// Email (`email_from`, `char`).
+        email_from: CharField;
+        /// Normalized Email (`email_normalized`, `char`).
+        email_normalized: CharField;
+        /// Email Quality (`email_state`, `selection`).
+        email_state: SelectionField<super::EmailState>;
+        /// Source Event (`event_id`, `many2one`).
+        event_id: Many2OneField<::runtime::AnyModel>;
+        /// Registration Rule (`event_lead_rule_id`, `many2one`).
+        event_lead_rule_id: Many2OneField<::runtime::AnyModel>;
+        /// Expected Revenue (`expected_revenue`, `monetary`).
+        expected_revenue: NumField<f64>;
+        /// Job Position (`function`, `char`).
+        function: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Enrichment done (`iap_enrich_done`, `boolean`).
+        iap_enrich_done: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is automated probability? (`is_automated_probability`, `boolean`).
+        is_automated_probability: BoolField;
+        /// Blacklist (`is_blacklisted`, `boolean`).
+        is_blacklisted: BoolField;
+        /// Is Partner Visible (`is_partner_visible`, `boolean`).
+        is_partner_visible: BoolField;
+        /// Lang Active Count (`lang_active_count`, `integer`).
+        lang_active_count: NumField<i64>;
+        /// Locale Code (`lang_code`, `char`).
+        lang_code: CharField;
+        /// Language (`lang_id`, `many2one`).
+        lang_id: Many2OneField<super::super::rel::ResLang>;
+        /// Lead Mining Request (`lead_mining_request_id`, `many2one`).
+        lead_mining_request_id: Many2OneField<super::super::rel::CrmIapLeadMiningRequest>;
+        /// Properties (`lead_properties`, `properties`).
+        lead_properties: AnyField;
+        /// Lost Reason (`lost_reason_id`, `many2one`).
+        lost_reason_id: Many2OneField<super::super::rel::CrmLostReason>;
+        /// Medium (`medium_id`, `many2one`).
+        medium_id: Many2OneField<super::super::rel::UtmMedium>;
+        /// Meeting Display Date (`meeting_display_date`, `date`).
+        meeting_display_date: DateField<::chrono::NaiveDate>;
+        /// Meeting Display Label (`meeting_display_label`, `char`).
+        meeting_display_label: CharField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Bounce (`message_bounce`, `integer`).
+        message_bounce: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Mobile (`mobile`, `char`).
+        mobile: CharField;
+        /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
+        mobile_blacklisted: BoolField;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Opportunity (`name`, `char`).
+        name: CharField;
+        /// Orders (`order_ids`, `one2many`).
+        order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// Partner Email will Update (`partner_email_update`, `boolean`).
+        partner_email_update: BoolField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner is blacklisted (`partner_is_blacklisted`, `boolean`).
+        partner_is_blacklisted: BoolField;
+        /// Company Name (`partner_name`, `char`).
+        partner_name: CharField;
+        /// Partner Phone will Update (`partner_phone_update`, `boolean`).
+        partner_phone_update: BoolField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
+        phone_blacklisted: BoolField;
+        /// Phone/Mobile (`phone_mobile_search`, `char`).
+        phone_mobile_search: CharField;
+        /// Sanitized Number (`phone_sanitized`, `char`).
+        phone_sanitized: CharField;
+        /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
+        phone_sanitized_blacklisted: BoolField;
+        /// Phone Quality (`phone_state`, `selection`).
+        phone_state: SelectionField<super::PhoneState>;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Probability (`probability`, `float`).
+        probability: NumField<f64>;
+        /// Prorated Revenue (`prorated_revenue`, `monetary`).
+        prorated_revenue: NumField<f64>;
+        /// Number of Quotations (`quotation_count`, `integer`).
+        quotation_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Recurring Plan (`recurring_plan`, `many2one`).
+        recurring_plan: Many2OneField<super::super::rel::CrmRecurringPlan>;
+        /// Recurring Revenues (`recurring_revenue`, `monetary`).
+        recurring_revenue: NumField<f64>;
+        /// Expected MRR (`recurring_revenue_monthly`, `monetary`).
+        recurring_revenue_monthly: NumField<f64>;
+        /// Prorated MRR (`recurring_revenue_monthly_prorated`, `monetary`).
+        recurring_revenue_monthly_prorated: NumField<f64>;
+        /// Prorated Recurring Revenues (`recurring_revenue_prorated`, `monetary`).
+        recurring_revenue_prorated: NumField<f64>;
+        /// Referred By (`referred`, `char`).
+        referred: CharField;
+        /// \# Registrations (`registration_count`, `integer`).
+        registration_count: NumField<i64>;
+        /// Source Registrations (`registration_ids`, `many2many`).
+        registration_ids: X2ManyField<::runtime::AnyModel>;
+        /// Reveal ID (`reveal_id`, `char`).
+        reveal_id: CharField;
+        /// Sum of Orders (`sale_amount_total`, `monetary`).
+        sale_amount_total: NumField<f64>;
+        /// Number of Sale Orders (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Allow manual enrich (`show_enrich_button`, `boolean`).
+        show_enrich_button: BoolField;
+        /// Source (`source_id`, `many2one`).
+        source_id: Many2OneField<super::super::rel::UtmSource>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::CrmStage>;
+        /// State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::CrmTag>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Title (`title`, `many2one`).
+        title: Many2OneField<super::super::rel::ResPartnerTitle>;
+        /// Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// User Company (`user_company_ids`, `many2many`).
+        user_company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Website (`website`, `char`).
+        website: CharField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `email_state` (Email Quality) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EmailState {
+        /// Correct (`correct`)
+        Correct = "correct",
+        /// Incorrect (`incorrect`)
+        Incorrect = "incorrect",
     }
 }
-/// Values of `activity_state` (Activity State) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `phone_state` (Phone Quality) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PhoneState {
+        /// Correct (`correct`)
+        Correct = "correct",
+        /// Incorrect (`incorrect`)
+        Incorrect = "incorrect",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Low (`0`)
+        V0 = "0",
+        /// Medium (`1`)
+        V1 = "1",
+        /// High (`2`)
+        V2 = "2",
+        /// Very High (`3`)
+        V3 = "3",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `email_state` (Email Quality) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EmailState {
-    /// Correct (`correct`)
-    Correct,
-    /// Incorrect (`incorrect`)
-    Incorrect,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for EmailState {
-    const VALUES: &'static [&'static str] = &["correct", "incorrect"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "correct" => EmailState::Correct,
-            "incorrect" => EmailState::Incorrect,
-            other => EmailState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EmailState::Correct => "correct",
-            EmailState::Incorrect => "incorrect",
-            EmailState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for EmailState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `phone_state` (Phone Quality) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PhoneState {
-    /// Correct (`correct`)
-    Correct,
-    /// Incorrect (`incorrect`)
-    Incorrect,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PhoneState {
-    const VALUES: &'static [&'static str] = &["correct", "incorrect"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "correct" => PhoneState::Correct,
-            "incorrect" => PhoneState::Incorrect,
-            other => PhoneState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PhoneState::Correct => "correct",
-            PhoneState::Incorrect => "incorrect",
-            PhoneState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PhoneState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PhoneState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `priority` (Priority) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Low (`0`)
-    V0,
-    /// Medium (`1`)
-    V1,
-    /// High (`2`)
-    V2,
-    /// Very High (`3`)
-    V3,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1", "2", "3"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            "2" => Priority::V2,
-            "3" => Priority::V3,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::V2 => "2",
-            Priority::V3 => "3",
-            Priority::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Type) on `crm.lead`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Lead (`lead`)
-    Lead,
-    /// Opportunity (`opportunity`)
-    Opportunity,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["lead", "opportunity"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lead" => Type::Lead,
-            "opportunity" => Type::Opportunity,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Lead => "lead",
-            Type::Opportunity => "opportunity",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Type) on `crm.lead`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Lead (`lead`)
+        Lead = "lead",
+        /// Opportunity (`opportunity`)
+        Opportunity = "opportunity",
     }
 }

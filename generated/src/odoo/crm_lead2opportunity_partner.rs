@@ -27,7 +27,7 @@ pub struct CrmLead2opportunityPartner {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,7 +35,7 @@ pub struct CrmLead2opportunityPartner {
     /// Opportunities
     ///
     /// `many2many`, to `crm.lead`, computed.
-    pub duplicated_lead_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
+    pub duplicated_lead_ids: ::runtime::X2Many<super::rel::CrmLead>,
     /// Force assignment
     ///
     /// If checked, forces salesman to be updated on updated opportunities even if already set.
@@ -49,7 +49,7 @@ pub struct CrmLead2opportunityPartner {
     /// Associated Lead
     ///
     /// `many2one`, to `crm.lead`, required.
-    pub lead_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
+    pub lead_id: Option<::runtime::Many2One<super::rel::CrmLead>>,
     /// Conversion Action
     ///
     /// `selection`, computed.
@@ -59,15 +59,15 @@ pub struct CrmLead2opportunityPartner {
     /// Customer
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, computed.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,33 +75,18 @@ pub struct CrmLead2opportunityPartner {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLead2opportunityPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmLead2opportunityPartner {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "duplicated_lead_ids",
-        "force_assignment",
-        "id",
-        "lead_id",
-        "name",
-        "partner_id",
-        "team_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLead2opportunityPartner {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLead2opportunityPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -143,31 +128,21 @@ impl ::runtime::Model for CrmLead2opportunityPartner {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("action", "selection")
-            .selection(&["create", "exist", "nothing"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duplicated_lead_ids", "many2many")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("force_assignment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_id", "many2one")
-            .relation("crm.lead")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "selection")
-            .selection(&["convert", "merge"]),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("action", "selection").writable(true).selection(&["create", "exist", "nothing"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duplicated_lead_ids", "many2many").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("force_assignment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lead_id", "many2one").relation("crm.lead").required().writable(true),
+        ::runtime::FieldSpec::new("name", "selection").writable(true).selection(&["convert", "merge"]),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -206,12 +181,21 @@ impl CrmLead2opportunityPartner {
 impl super::mixins::BaseModel for CrmLead2opportunityPartner {
     type Update = CrmLead2opportunityPartnerUpdate;
 }
-/// Values for creating a `crm.lead2opportunity.partner` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLead2opportunityPartnerCreate`]) or updating ([`CrmLead2opportunityPartnerUpdate`]) `crm.lead2opportunity.partner` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmLead2opportunityPartnerCreate {
+pub struct CrmLead2opportunityPartnerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLead2opportunityPartnerCreate {
+/// Values for creating a `crm.lead2opportunity.partner` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLead2opportunityPartnerCreate = CrmLead2opportunityPartnerValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.lead2opportunity.partner` records: only the fields set here are written.
+pub type CrmLead2opportunityPartnerUpdate = CrmLead2opportunityPartnerValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmLead2opportunityPartnerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -219,109 +203,33 @@ impl ::serde::Serialize for CrmLead2opportunityPartnerCreate {
 impl CrmLead2opportunityPartnerCreate {
     /// Takes the required fields: `lead_id` (readonly, computed and x2many fields are left out).
     pub fn new(lead_id: i64) -> Self {
-        CrmLead2opportunityPartnerCreate {
+        CrmLead2opportunityPartnerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .lead_id(lead_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = CrmLead2opportunityPartner,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `action` (Related Customer).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `duplicated_lead_ids` (Opportunities).
-    #[inline]
-    pub fn duplicated_lead_ids(
-        mut self,
-        duplicated_lead_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "duplicated_lead_ids",
-                duplicated_lead_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `force_assignment` (Force assignment).
-    #[inline]
-    pub fn force_assignment(mut self, force_assignment: bool) -> Self {
-        self.values.set("force_assignment", force_assignment);
-        self
-    }
-    /// Set `lead_id` (Associated Lead).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `name` (Conversion Action).
-    #[inline]
-    pub fn name(mut self, name: Name) -> Self {
-        self.values.set("name", name);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLead2opportunityPartnerCreate {
-    type Model = CrmLead2opportunityPartner;
-}
-/// Values for updating `crm.lead2opportunity.partner` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLead2opportunityPartnerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmLead2opportunityPartnerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLead2opportunityPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLead2opportunityPartnerUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLead2opportunityPartnerUpdate {
+    fn default() -> Self {
+        CrmLead2opportunityPartnerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLead2opportunityPartnerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = CrmLead2opportunityPartner,
+            Model = self::CrmLead2opportunityPartner,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -331,259 +239,86 @@ impl CrmLead2opportunityPartnerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `action` (Related Customer).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `duplicated_lead_ids` (Opportunities).
-    #[inline]
-    pub fn duplicated_lead_ids(
-        mut self,
-        duplicated_lead_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "duplicated_lead_ids",
-                duplicated_lead_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `force_assignment` (Force assignment).
-    #[inline]
-    pub fn force_assignment(mut self, force_assignment: bool) -> Self {
-        self.values.set("force_assignment", force_assignment);
-        self
-    }
-    /// Set `lead_id` (Associated Lead).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `name` (Conversion Action).
-    #[inline]
-    pub fn name(mut self, name: Name) -> Self {
-        self.values.set("name", name);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action` (Related Customer).
+        action: value self::Action;
+        /// Set `duplicated_lead_ids` (Opportunities).
+        duplicated_lead_ids: commands super::rel::CrmLead;
+        /// Set `force_assignment` (Force assignment).
+        force_assignment: value bool;
+        /// Set `lead_id` (Associated Lead).
+        lead_id: value i64;
+        /// Set `name` (Conversion Action).
+        name: value self::Name;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmLead2opportunityPartnerCreate {
+    type Model = self::CrmLead2opportunityPartner;
+}
 impl ::runtime::UpdateValues for CrmLead2opportunityPartnerUpdate {
-    type Model = CrmLead2opportunityPartner;
+    type Model = self::CrmLead2opportunityPartner;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Related Customer (`action`, `selection`).
-    #[inline]
-    pub const fn action() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmLead2opportunityPartner,
-        super::Action,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("action")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead2opportunityPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmLead2opportunityPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Opportunities (`duplicated_lead_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicated_lead_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("duplicated_lead_ids")
-    }
-    /// Force assignment (`force_assignment`, `boolean`).
-    #[inline]
-    pub const fn force_assignment() -> ::runtime::odoo::fields::BoolField<
-        super::CrmLead2opportunityPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("force_assignment")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmLead2opportunityPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Associated Lead (`lead_id`, `many2one`).
-    #[inline]
-    pub const fn lead_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lead_id")
-    }
-    /// Conversion Action (`name`, `selection`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmLead2opportunityPartner,
-        super::Name,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("name")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLead2opportunityPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLead2opportunityPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLead2opportunityPartner;
+        /// Related Customer (`action`, `selection`).
+        action: SelectionField<super::Action>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Opportunities (`duplicated_lead_ids`, `many2many`).
+        duplicated_lead_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Force assignment (`force_assignment`, `boolean`).
+        force_assignment: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Associated Lead (`lead_id`, `many2one`).
+        lead_id: Many2OneField<super::super::rel::CrmLead>;
+        /// Conversion Action (`name`, `selection`).
+        name: SelectionField<super::Name>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `action` (Related Customer) on `crm.lead2opportunity.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Create a new customer (`create`)
-    Create,
-    /// Link to an existing customer (`exist`)
-    Exist,
-    /// Do not link to a customer (`nothing`)
-    Nothing,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Action {
-    const VALUES: &'static [&'static str] = &["create", "exist", "nothing"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "create" => Action::Create,
-            "exist" => Action::Exist,
-            "nothing" => Action::Nothing,
-            other => Action::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Action::Create => "create",
-            Action::Exist => "exist",
-            Action::Nothing => "nothing",
-            Action::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `action` (Related Customer) on `crm.lead2opportunity.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Action {
+        /// Create a new customer (`create`)
+        Create = "create",
+        /// Link to an existing customer (`exist`)
+        Exist = "exist",
+        /// Do not link to a customer (`nothing`)
+        Nothing = "nothing",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Action {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Action {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `name` (Conversion Action) on `crm.lead2opportunity.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// Convert to opportunity (`convert`)
-    Convert,
-    /// Merge with existing opportunities (`merge`)
-    Merge,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Name {
-    const VALUES: &'static [&'static str] = &["convert", "merge"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "convert" => Name::Convert,
-            "merge" => Name::Merge,
-            other => Name::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Name::Convert => "convert",
-            Name::Merge => "merge",
-            Name::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Name {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Name {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `name` (Conversion Action) on `crm.lead2opportunity.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Name {
+        /// Convert to opportunity (`convert`)
+        Convert = "convert",
+        /// Merge with existing opportunities (`merge`)
+        Merge = "merge",
     }
 }

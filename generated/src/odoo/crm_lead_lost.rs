@@ -21,7 +21,7 @@ pub struct CrmLeadLost {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,7 @@ pub struct CrmLeadLost {
     /// Leads
     ///
     /// `many2many`, to `crm.lead`.
-    pub lead_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
+    pub lead_ids: ::runtime::X2Many<super::rel::CrmLead>,
     /// Closing Note
     ///
     /// `html`.
@@ -41,9 +41,7 @@ pub struct CrmLeadLost {
     /// Lost Reason
     ///
     /// `many2one`, to `crm.lost.reason`.
-    pub lost_reason_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CrmLostReason>,
-    >,
+    pub lost_reason_id: Option<::runtime::Many2One<super::rel::CrmLostReason>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,28 +49,18 @@ pub struct CrmLeadLost {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadLost {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmLeadLost {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lead_ids",
-        "lost_feedback",
-        "lost_reason_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLeadLost {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLeadLost::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,20 +92,16 @@ impl ::runtime::Model for CrmLeadLost {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_ids", "many2many")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("lost_feedback", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("lost_reason_id", "many2one")
-            .relation("crm.lost.reason"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lead_ids", "many2many").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("lost_feedback", "html").writable(true),
+        ::runtime::FieldSpec::new("lost_reason_id", "many2one").relation("crm.lost.reason").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -153,13 +137,17 @@ impl CrmLeadLost {
 impl super::mixins::BaseModel for CrmLeadLost {
     type Update = CrmLeadLostUpdate;
 }
-/// Values for creating a `crm.lead.lost` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadLostCreate`]) or updating ([`CrmLeadLostUpdate`]) `crm.lead.lost` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadLostCreate {
+pub struct CrmLeadLostValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadLostCreate {
+/// Values for creating a `crm.lead.lost` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadLostCreate = CrmLeadLostValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `crm.lead.lost` records: only the fields set here are written.
+pub type CrmLeadLostUpdate = CrmLeadLostValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmLeadLostValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -167,71 +155,36 @@ impl ::serde::Serialize for CrmLeadLostCreate {
 impl CrmLeadLostCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmLeadLostCreate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadLostCreate {
+    fn default() -> Self {
+        CrmLeadLostValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadLost>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `lead_ids` (Leads).
-    #[inline]
-    pub fn lead_ids(
-        mut self,
-        lead_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `lost_feedback` (Closing Note).
-    #[inline]
-    pub fn lost_feedback(mut self, lost_feedback: impl Into<String>) -> Self {
-        self.values.set("lost_feedback", lost_feedback.into());
-        self
-    }
-    /// Set `lost_reason_id` (Lost Reason).
-    #[inline]
-    pub fn lost_reason_id(mut self, lost_reason_id: i64) -> Self {
-        self.values.set("lost_reason_id", lost_reason_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadLostCreate {
-    type Model = CrmLeadLost;
-}
-/// Values for updating `crm.lead.lost` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadLostUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadLostUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadLostUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadLostUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadLostUpdate {
+    fn default() -> Self {
+        CrmLeadLostValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadLostValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadLost>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CrmLeadLost>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -240,100 +193,42 @@ impl CrmLeadLostUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `lead_ids` (Leads).
-    #[inline]
-    pub fn lead_ids(
-        mut self,
-        lead_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values.set("lead_ids", lead_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `lost_feedback` (Closing Note).
-    #[inline]
-    pub fn lost_feedback(mut self, lost_feedback: impl Into<String>) -> Self {
-        self.values.set("lost_feedback", lost_feedback.into());
-        self
-    }
-    /// Set `lost_reason_id` (Lost Reason).
-    #[inline]
-    pub fn lost_reason_id(mut self, lost_reason_id: i64) -> Self {
-        self.values.set("lost_reason_id", lost_reason_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lead_ids` (Leads).
+        lead_ids: commands super::rel::CrmLead;
+        /// Set `lost_feedback` (Closing Note).
+        lost_feedback: into String;
+        /// Set `lost_reason_id` (Lost Reason).
+        lost_reason_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmLeadLostCreate {
+    type Model = self::CrmLeadLost;
+}
 impl ::runtime::UpdateValues for CrmLeadLostUpdate {
-    type Model = CrmLeadLost;
+    type Model = self::CrmLeadLost;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadLost,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadLost,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmLeadLost,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmLeadLost, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Leads (`lead_ids`, `many2many`).
-    #[inline]
-    pub const fn lead_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLeadLost,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("lead_ids")
-    }
-    /// Closing Note (`lost_feedback`, `html`).
-    #[inline]
-    pub const fn lost_feedback() -> ::runtime::odoo::fields::CharField<
-        super::CrmLeadLost,
-    > {
-        ::runtime::odoo::fields::CharField::new("lost_feedback")
-    }
-    /// Lost Reason (`lost_reason_id`, `many2one`).
-    #[inline]
-    pub const fn lost_reason_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadLost,
-        super::super::rel::CrmLostReason,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lost_reason_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadLost,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadLost,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLeadLost;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Leads (`lead_ids`, `many2many`).
+        lead_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Closing Note (`lost_feedback`, `html`).
+        lost_feedback: CharField;
+        /// Lost Reason (`lost_reason_id`, `many2one`).
+        lost_reason_id: Many2OneField<super::super::rel::CrmLostReason>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

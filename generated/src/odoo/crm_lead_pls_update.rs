@@ -21,7 +21,7 @@ pub struct CrmLeadPlsUpdate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,9 +33,7 @@ pub struct CrmLeadPlsUpdate {
     /// Pls Fields
     ///
     /// `many2many`, to `crm.lead.scoring.frequency.field`.
-    pub pls_fields: ::runtime::odoo::wire::X2Many<
-        super::rel::CrmLeadScoringFrequencyField,
-    >,
+    pub pls_fields: ::runtime::X2Many<super::rel::CrmLeadScoringFrequencyField>,
     /// Pls Start Date
     ///
     /// `date`, required.
@@ -47,27 +45,18 @@ pub struct CrmLeadPlsUpdate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadPlsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmLeadPlsUpdate {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "pls_fields",
-        "pls_start_date",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLeadPlsUpdate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLeadPlsUpdate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,18 +86,15 @@ impl ::runtime::Model for CrmLeadPlsUpdate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("pls_fields", "many2many")
-            .relation("crm.lead.scoring.frequency.field"),
-        ::runtime::odoo::verify::FieldSpec::new("pls_start_date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("pls_fields", "many2many").relation("crm.lead.scoring.frequency.field").writable(true),
+        ::runtime::FieldSpec::new("pls_start_date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,12 +129,21 @@ impl CrmLeadPlsUpdate {
 impl super::mixins::BaseModel for CrmLeadPlsUpdate {
     type Update = CrmLeadPlsUpdateUpdate;
 }
-/// Values for creating a `crm.lead.pls.update` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadPlsUpdateCreate`]) or updating ([`CrmLeadPlsUpdateUpdate`]) `crm.lead.pls.update` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmLeadPlsUpdateCreate {
+pub struct CrmLeadPlsUpdateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadPlsUpdateCreate {
+/// Values for creating a `crm.lead.pls.update` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadPlsUpdateCreate = CrmLeadPlsUpdateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.lead.pls.update` records: only the fields set here are written.
+pub type CrmLeadPlsUpdateUpdate = CrmLeadPlsUpdateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmLeadPlsUpdateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,68 +151,32 @@ impl ::serde::Serialize for CrmLeadPlsUpdateCreate {
 impl CrmLeadPlsUpdateCreate {
     /// Takes the required fields: `pls_start_date` (readonly, computed and x2many fields are left out).
     pub fn new(pls_start_date: ::chrono::NaiveDate) -> Self {
-        CrmLeadPlsUpdateCreate {
+        CrmLeadPlsUpdateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .pls_start_date(pls_start_date)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadPlsUpdate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `pls_fields` (Pls Fields).
-    #[inline]
-    pub fn pls_fields(
-        mut self,
-        pls_fields: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::CrmLeadScoringFrequencyField,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("pls_fields", pls_fields.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `pls_start_date` (Pls Start Date).
-    #[inline]
-    pub fn pls_start_date(mut self, pls_start_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("pls_start_date", pls_start_date);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadPlsUpdateCreate {
-    type Model = CrmLeadPlsUpdate;
-}
-/// Values for updating `crm.lead.pls.update` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadPlsUpdateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadPlsUpdateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadPlsUpdateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadPlsUpdateUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadPlsUpdateUpdate {
+    fn default() -> Self {
+        CrmLeadPlsUpdateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadPlsUpdateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadPlsUpdate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CrmLeadPlsUpdate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -226,92 +185,38 @@ impl CrmLeadPlsUpdateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `pls_fields` (Pls Fields).
-    #[inline]
-    pub fn pls_fields(
-        mut self,
-        pls_fields: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::CrmLeadScoringFrequencyField,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("pls_fields", pls_fields.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `pls_start_date` (Pls Start Date).
-    #[inline]
-    pub fn pls_start_date(mut self, pls_start_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("pls_start_date", pls_start_date);
-        self
+    ::runtime::__private::setters! {
+        /// Set `pls_fields` (Pls Fields).
+        pls_fields: commands super::rel::CrmLeadScoringFrequencyField;
+        /// Set `pls_start_date` (Pls Start Date).
+        pls_start_date: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for CrmLeadPlsUpdateCreate {
+    type Model = self::CrmLeadPlsUpdate;
+}
 impl ::runtime::UpdateValues for CrmLeadPlsUpdateUpdate {
-    type Model = CrmLeadPlsUpdate;
+    type Model = self::CrmLeadPlsUpdate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadPlsUpdate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadPlsUpdate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmLeadPlsUpdate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmLeadPlsUpdate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Pls Fields (`pls_fields`, `many2many`).
-    #[inline]
-    pub const fn pls_fields() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmLeadPlsUpdate,
-        super::super::rel::CrmLeadScoringFrequencyField,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("pls_fields")
-    }
-    /// Pls Start Date (`pls_start_date`, `date`).
-    #[inline]
-    pub const fn pls_start_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadPlsUpdate,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("pls_start_date")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadPlsUpdate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadPlsUpdate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLeadPlsUpdate;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Pls Fields (`pls_fields`, `many2many`).
+        pls_fields: X2ManyField<super::super::rel::CrmLeadScoringFrequencyField>;
+        /// Pls Start Date (`pls_start_date`, `date`).
+        pls_start_date: DateField<::chrono::NaiveDate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct CrmLeadScoringFrequency {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -35,7 +35,7 @@ pub struct CrmLeadScoringFrequency {
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Value
     ///
     /// `char`.
@@ -55,30 +55,18 @@ pub struct CrmLeadScoringFrequency {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadScoringFrequency {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmLeadScoringFrequency {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lost_count",
-        "team_id",
-        "value",
-        "variable",
-        "won_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLeadScoringFrequency {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLeadScoringFrequency::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,21 +102,18 @@ impl ::runtime::Model for CrmLeadScoringFrequency {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lost_count", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("value", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("variable", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("won_count", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lost_count", "float").writable(true),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("value", "char").writable(true),
+        ::runtime::FieldSpec::new("variable", "char").writable(true),
+        ::runtime::FieldSpec::new("won_count", "float").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -144,13 +129,21 @@ impl ::runtime::odoo::projection::Projection for CrmLeadScoringFrequency {
 impl super::mixins::BaseModel for CrmLeadScoringFrequency {
     type Update = CrmLeadScoringFrequencyUpdate;
 }
-/// Values for creating a `crm.lead.scoring.frequency` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadScoringFrequencyCreate`]) or updating ([`CrmLeadScoringFrequencyUpdate`]) `crm.lead.scoring.frequency` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadScoringFrequencyCreate {
+pub struct CrmLeadScoringFrequencyValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadScoringFrequencyCreate {
+/// Values for creating a `crm.lead.scoring.frequency` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadScoringFrequencyCreate = CrmLeadScoringFrequencyValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.lead.scoring.frequency` records: only the fields set here are written.
+pub type CrmLeadScoringFrequencyUpdate = CrmLeadScoringFrequencyValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmLeadScoringFrequencyValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -158,78 +151,38 @@ impl ::serde::Serialize for CrmLeadScoringFrequencyCreate {
 impl CrmLeadScoringFrequencyCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmLeadScoringFrequencyCreate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadScoringFrequencyCreate {
+    fn default() -> Self {
+        CrmLeadScoringFrequencyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadScoringFrequency>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `lost_count` (Lost Count).
-    #[inline]
-    pub fn lost_count(mut self, lost_count: f64) -> Self {
-        self.values.set("lost_count", lost_count);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-    /// Set `variable` (Variable).
-    #[inline]
-    pub fn variable(mut self, variable: impl Into<String>) -> Self {
-        self.values.set("variable", variable.into());
-        self
-    }
-    /// Set `won_count` (Won Count).
-    #[inline]
-    pub fn won_count(mut self, won_count: f64) -> Self {
-        self.values.set("won_count", won_count);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadScoringFrequencyCreate {
-    type Model = CrmLeadScoringFrequency;
-}
-/// Values for updating `crm.lead.scoring.frequency` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadScoringFrequencyUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadScoringFrequencyUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadScoringFrequencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadScoringFrequencyUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadScoringFrequencyUpdate {
+    fn default() -> Self {
+        CrmLeadScoringFrequencyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadScoringFrequencyValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmLeadScoringFrequency>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::CrmLeadScoringFrequency,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -238,125 +191,50 @@ impl CrmLeadScoringFrequencyUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `lost_count` (Lost Count).
-    #[inline]
-    pub fn lost_count(mut self, lost_count: f64) -> Self {
-        self.values.set("lost_count", lost_count);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-    /// Set `variable` (Variable).
-    #[inline]
-    pub fn variable(mut self, variable: impl Into<String>) -> Self {
-        self.values.set("variable", variable.into());
-        self
-    }
-    /// Set `won_count` (Won Count).
-    #[inline]
-    pub fn won_count(mut self, won_count: f64) -> Self {
-        self.values.set("won_count", won_count);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lost_count` (Lost Count).
+        lost_count: value f64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `value` (Value).
+        value: into String;
+        /// Set `variable` (Variable).
+        variable: into String;
+        /// Set `won_count` (Won Count).
+        won_count: value f64;
     }
 }
+impl ::runtime::CreateValues for CrmLeadScoringFrequencyCreate {
+    type Model = self::CrmLeadScoringFrequency;
+}
 impl ::runtime::UpdateValues for CrmLeadScoringFrequencyUpdate {
-    type Model = CrmLeadScoringFrequency;
+    type Model = self::CrmLeadScoringFrequency;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadScoringFrequency,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadScoringFrequency,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmLeadScoringFrequency,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmLeadScoringFrequency,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Lost Count (`lost_count`, `float`).
-    #[inline]
-    pub const fn lost_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmLeadScoringFrequency,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lost_count")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadScoringFrequency,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Value (`value`, `char`).
-    #[inline]
-    pub const fn value() -> ::runtime::odoo::fields::CharField<
-        super::CrmLeadScoringFrequency,
-    > {
-        ::runtime::odoo::fields::CharField::new("value")
-    }
-    /// Variable (`variable`, `char`).
-    #[inline]
-    pub const fn variable() -> ::runtime::odoo::fields::CharField<
-        super::CrmLeadScoringFrequency,
-    > {
-        ::runtime::odoo::fields::CharField::new("variable")
-    }
-    /// Won Count (`won_count`, `float`).
-    #[inline]
-    pub const fn won_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmLeadScoringFrequency,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("won_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadScoringFrequency,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadScoringFrequency,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLeadScoringFrequency;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lost Count (`lost_count`, `float`).
+        lost_count: NumField<f64>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Value (`value`, `char`).
+        value: CharField;
+        /// Variable (`variable`, `char`).
+        variable: CharField;
+        /// Won Count (`won_count`, `float`).
+        won_count: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct CrmLeadScoringFrequencyField {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct CrmLeadScoringFrequencyField {
     /// Field
     ///
     /// `many2one`, to `ir.model.fields`, required.
-    pub field_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModelFields>>,
+    pub field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -43,27 +43,18 @@ pub struct CrmLeadScoringFrequencyField {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmLeadScoringFrequencyField {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmLeadScoringFrequencyField {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "field_id",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmLeadScoringFrequencyField {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmLeadScoringFrequencyField::default();
         while let Some(i) = r.next()? {
             match i {
@@ -93,19 +84,15 @@ impl ::runtime::Model for CrmLeadScoringFrequencyField {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("field_id", "many2one")
-            .relation("ir.model.fields")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("field_id", "many2one").relation("ir.model.fields").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -121,12 +108,21 @@ impl ::runtime::odoo::projection::Projection for CrmLeadScoringFrequencyField {
 impl super::mixins::BaseModel for CrmLeadScoringFrequencyField {
     type Update = CrmLeadScoringFrequencyFieldUpdate;
 }
-/// Values for creating a `crm.lead.scoring.frequency.field` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmLeadScoringFrequencyFieldCreate`]) or updating ([`CrmLeadScoringFrequencyFieldUpdate`]) `crm.lead.scoring.frequency.field` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmLeadScoringFrequencyFieldCreate {
+pub struct CrmLeadScoringFrequencyFieldValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmLeadScoringFrequencyFieldCreate {
+/// Values for creating a `crm.lead.scoring.frequency.field` record: the constructor takes the required fields, setters add the rest.
+pub type CrmLeadScoringFrequencyFieldCreate = CrmLeadScoringFrequencyFieldValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.lead.scoring.frequency.field` records: only the fields set here are written.
+pub type CrmLeadScoringFrequencyFieldUpdate = CrmLeadScoringFrequencyFieldValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmLeadScoringFrequencyFieldValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -134,58 +130,33 @@ impl ::serde::Serialize for CrmLeadScoringFrequencyFieldCreate {
 impl CrmLeadScoringFrequencyFieldCreate {
     /// Takes the required fields: `field_id` (readonly, computed and x2many fields are left out).
     pub fn new(field_id: i64) -> Self {
-        CrmLeadScoringFrequencyFieldCreate {
+        CrmLeadScoringFrequencyFieldValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .field_id(field_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = CrmLeadScoringFrequencyField,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `field_id` (Field).
-    #[inline]
-    pub fn field_id(mut self, field_id: i64) -> Self {
-        self.values.set("field_id", field_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmLeadScoringFrequencyFieldCreate {
-    type Model = CrmLeadScoringFrequencyField;
-}
-/// Values for updating `crm.lead.scoring.frequency.field` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmLeadScoringFrequencyFieldUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmLeadScoringFrequencyFieldUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmLeadScoringFrequencyFieldUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmLeadScoringFrequencyFieldUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmLeadScoringFrequencyFieldUpdate {
+    fn default() -> Self {
+        CrmLeadScoringFrequencyFieldValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmLeadScoringFrequencyFieldValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = CrmLeadScoringFrequencyField,
+            Model = self::CrmLeadScoringFrequencyField,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -195,78 +166,36 @@ impl CrmLeadScoringFrequencyFieldUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `field_id` (Field).
-    #[inline]
-    pub fn field_id(mut self, field_id: i64) -> Self {
-        self.values.set("field_id", field_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `field_id` (Field).
+        field_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmLeadScoringFrequencyFieldCreate {
+    type Model = self::CrmLeadScoringFrequencyField;
+}
 impl ::runtime::UpdateValues for CrmLeadScoringFrequencyFieldUpdate {
-    type Model = CrmLeadScoringFrequencyField;
+    type Model = self::CrmLeadScoringFrequencyField;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadScoringFrequencyField,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadScoringFrequencyField,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmLeadScoringFrequencyField,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Field (`field_id`, `many2one`).
-    #[inline]
-    pub const fn field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadScoringFrequencyField,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("field_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmLeadScoringFrequencyField,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Field Label (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::CrmLeadScoringFrequencyField,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmLeadScoringFrequencyField,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmLeadScoringFrequencyField,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmLeadScoringFrequencyField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Field (`field_id`, `many2one`).
+        field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Field Label (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct CrmMergeOpportunity {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,15 +33,15 @@ pub struct CrmMergeOpportunity {
     /// Leads/Opportunities
     ///
     /// `many2many`, to `crm.lead`.
-    pub opportunity_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
+    pub opportunity_ids: ::runtime::X2Many<super::rel::CrmLead>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -49,28 +49,18 @@ pub struct CrmMergeOpportunity {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmMergeOpportunity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmMergeOpportunity {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "opportunity_ids",
-        "team_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmMergeOpportunity {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmMergeOpportunity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,21 +92,16 @@ impl ::runtime::Model for CrmMergeOpportunity {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("opportunity_ids", "many2many")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("opportunity_ids", "many2many").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -153,13 +138,21 @@ impl CrmMergeOpportunity {
 impl super::mixins::BaseModel for CrmMergeOpportunity {
     type Update = CrmMergeOpportunityUpdate;
 }
-/// Values for creating a `crm.merge.opportunity` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmMergeOpportunityCreate`]) or updating ([`CrmMergeOpportunityUpdate`]) `crm.merge.opportunity` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmMergeOpportunityCreate {
+pub struct CrmMergeOpportunityValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmMergeOpportunityCreate {
+/// Values for creating a `crm.merge.opportunity` record: the constructor takes the required fields, setters add the rest.
+pub type CrmMergeOpportunityCreate = CrmMergeOpportunityValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.merge.opportunity` records: only the fields set here are written.
+pub type CrmMergeOpportunityUpdate = CrmMergeOpportunityValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmMergeOpportunityValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -167,72 +160,38 @@ impl ::serde::Serialize for CrmMergeOpportunityCreate {
 impl CrmMergeOpportunityCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        CrmMergeOpportunityCreate {
+        Self::default()
+    }
+}
+impl Default for CrmMergeOpportunityCreate {
+    fn default() -> Self {
+        CrmMergeOpportunityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmMergeOpportunity>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `opportunity_ids` (Leads/Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmMergeOpportunityCreate {
-    type Model = CrmMergeOpportunity;
-}
-/// Values for updating `crm.merge.opportunity` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmMergeOpportunityUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmMergeOpportunityUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmMergeOpportunityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmMergeOpportunityUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmMergeOpportunityUpdate {
+    fn default() -> Self {
+        CrmMergeOpportunityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmMergeOpportunityValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmMergeOpportunity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::CrmMergeOpportunity,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -241,105 +200,42 @@ impl CrmMergeOpportunityUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `opportunity_ids` (Leads/Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `opportunity_ids` (Leads/Opportunities).
+        opportunity_ids: commands super::rel::CrmLead;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmMergeOpportunityCreate {
+    type Model = self::CrmMergeOpportunity;
+}
 impl ::runtime::UpdateValues for CrmMergeOpportunityUpdate {
-    type Model = CrmMergeOpportunity;
+    type Model = self::CrmMergeOpportunity;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmMergeOpportunity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmMergeOpportunity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmMergeOpportunity,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmMergeOpportunity,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Leads/Opportunities (`opportunity_ids`, `many2many`).
-    #[inline]
-    pub const fn opportunity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmMergeOpportunity,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("opportunity_ids")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmMergeOpportunity,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmMergeOpportunity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmMergeOpportunity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmMergeOpportunity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmMergeOpportunity;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Leads/Opportunities (`opportunity_ids`, `many2many`).
+        opportunity_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

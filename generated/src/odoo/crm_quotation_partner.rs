@@ -27,7 +27,7 @@ pub struct CrmQuotationPartner {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,11 +39,11 @@ pub struct CrmQuotationPartner {
     /// Associated Lead
     ///
     /// `many2one`, to `crm.lead`, required.
-    pub lead_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
+    pub lead_id: Option<::runtime::Many2One<super::rel::CrmLead>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,28 +51,18 @@ pub struct CrmQuotationPartner {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmQuotationPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmQuotationPartner {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lead_id",
-        "partner_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmQuotationPartner {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmQuotationPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,23 +94,16 @@ impl ::runtime::Model for CrmQuotationPartner {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("action", "selection")
-            .required()
-            .selection(&["create", "exist", "nothing"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_id", "many2one")
-            .relation("crm.lead")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("action", "selection").required().writable(true).selection(&["create", "exist", "nothing"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lead_id", "many2one").relation("crm.lead").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -157,81 +140,57 @@ impl CrmQuotationPartner {
 impl super::mixins::BaseModel for CrmQuotationPartner {
     type Update = CrmQuotationPartnerUpdate;
 }
-/// Values for creating a `crm.quotation.partner` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmQuotationPartnerCreate`]) or updating ([`CrmQuotationPartnerUpdate`]) `crm.quotation.partner` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmQuotationPartnerCreate {
+pub struct CrmQuotationPartnerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmQuotationPartnerCreate {
+/// Values for creating a `crm.quotation.partner` record: the constructor takes the required fields, setters add the rest.
+pub type CrmQuotationPartnerCreate = CrmQuotationPartnerValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `crm.quotation.partner` records: only the fields set here are written.
+pub type CrmQuotationPartnerUpdate = CrmQuotationPartnerValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for CrmQuotationPartnerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmQuotationPartnerCreate {
     /// Takes the required fields: `action`, `lead_id` (readonly, computed and x2many fields are left out).
-    pub fn new(action: Action, lead_id: i64) -> Self {
-        CrmQuotationPartnerCreate {
+    pub fn new(action: self::Action, lead_id: i64) -> Self {
+        CrmQuotationPartnerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .action(action)
             .lead_id(lead_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmQuotationPartner>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `action` (Quotation Customer).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `lead_id` (Associated Lead).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmQuotationPartnerCreate {
-    type Model = CrmQuotationPartner;
-}
-/// Values for updating `crm.quotation.partner` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmQuotationPartnerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmQuotationPartnerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmQuotationPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmQuotationPartnerUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmQuotationPartnerUpdate {
+    fn default() -> Self {
+        CrmQuotationPartnerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmQuotationPartnerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmQuotationPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::CrmQuotationPartner,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -240,142 +199,55 @@ impl CrmQuotationPartnerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `action` (Quotation Customer).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `lead_id` (Associated Lead).
-    #[inline]
-    pub fn lead_id(mut self, lead_id: i64) -> Self {
-        self.values.set("lead_id", lead_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action` (Quotation Customer).
+        action: value self::Action;
+        /// Set `lead_id` (Associated Lead).
+        lead_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmQuotationPartnerCreate {
+    type Model = self::CrmQuotationPartner;
+}
 impl ::runtime::UpdateValues for CrmQuotationPartnerUpdate {
-    type Model = CrmQuotationPartner;
+    type Model = self::CrmQuotationPartner;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Quotation Customer (`action`, `selection`).
-    #[inline]
-    pub const fn action() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmQuotationPartner,
-        super::Action,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("action")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmQuotationPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmQuotationPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmQuotationPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::CrmQuotationPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Associated Lead (`lead_id`, `many2one`).
-    #[inline]
-    pub const fn lead_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmQuotationPartner,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lead_id")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmQuotationPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmQuotationPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmQuotationPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmQuotationPartner;
+        /// Quotation Customer (`action`, `selection`).
+        action: SelectionField<super::Action>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Associated Lead (`lead_id`, `many2one`).
+        lead_id: Many2OneField<super::super::rel::CrmLead>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `action` (Quotation Customer) on `crm.quotation.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Create a new customer (`create`)
-    Create,
-    /// Link to an existing customer (`exist`)
-    Exist,
-    /// Do not link to a customer (`nothing`)
-    Nothing,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Action {
-    const VALUES: &'static [&'static str] = &["create", "exist", "nothing"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "create" => Action::Create,
-            "exist" => Action::Exist,
-            "nothing" => Action::Nothing,
-            other => Action::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Action::Create => "create",
-            Action::Exist => "exist",
-            Action::Nothing => "nothing",
-            Action::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Action {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Action {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `action` (Quotation Customer) on `crm.quotation.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Action {
+        /// Create a new customer (`create`)
+        Create = "create",
+        /// Link to an existing customer (`exist`)
+        Exist = "exist",
+        /// Do not link to a customer (`nothing`)
+        Nothing = "nothing",
     }
 }

@@ -19,7 +19,7 @@ pub struct CrmStage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -57,13 +57,13 @@ pub struct CrmStage {
     /// team_count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::team_count())`.
-    pub team_count: ::runtime::odoo::wire::Computed<i64>,
+    pub team_count: ::runtime::Computed<i64>,
     /// Sales Team
     ///
     /// Specific team that uses this stage. Other teams will not be able to see or use this stage.
     ///
     /// `many2one`, to `crm.team`.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -71,32 +71,20 @@ pub struct CrmStage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmStage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmStage {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "fold",
-        "id",
-        "is_won",
-        "name",
-        "requirements",
-        "sequence",
-        "team_count",
-        "team_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmStage {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmStage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,23 +124,20 @@ impl ::runtime::Model for CrmStage {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["team_count"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fold", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_won", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("requirements", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("team_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fold", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_won", "boolean").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("requirements", "text").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("team_count", "integer"),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -168,12 +153,17 @@ impl ::runtime::odoo::projection::Projection for CrmStage {
 impl super::mixins::BaseModel for CrmStage {
     type Update = CrmStageUpdate;
 }
-/// Values for creating a `crm.stage` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmStageCreate`]) or updating ([`CrmStageUpdate`]) `crm.stage` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmStageCreate {
+pub struct CrmStageValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmStageCreate {
+/// Values for creating a `crm.stage` record: the constructor takes the required fields, setters add the rest.
+pub type CrmStageCreate = CrmStageValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `crm.stage` records: only the fields set here are written.
+pub type CrmStageUpdate = CrmStageValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmStageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -181,85 +171,32 @@ impl ::serde::Serialize for CrmStageCreate {
 impl CrmStageCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        CrmStageCreate {
+        CrmStageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmStage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `fold` (Folded in Pipeline).
-    #[inline]
-    pub fn fold(mut self, fold: bool) -> Self {
-        self.values.set("fold", fold);
-        self
-    }
-    /// Set `is_won` (Is Won Stage?).
-    #[inline]
-    pub fn is_won(mut self, is_won: bool) -> Self {
-        self.values.set("is_won", is_won);
-        self
-    }
-    /// Set `name` (Stage Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `requirements` (Requirements).
-    #[inline]
-    pub fn requirements(mut self, requirements: impl Into<String>) -> Self {
-        self.values.set("requirements", requirements.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmStageCreate {
-    type Model = CrmStage;
-}
-/// Values for updating `crm.stage` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmStageUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmStageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmStageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmStageUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmStageUpdate {
+    fn default() -> Self {
+        CrmStageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmStageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmStage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CrmStage>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -268,129 +205,56 @@ impl CrmStageUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `fold` (Folded in Pipeline).
-    #[inline]
-    pub fn fold(mut self, fold: bool) -> Self {
-        self.values.set("fold", fold);
-        self
-    }
-    /// Set `is_won` (Is Won Stage?).
-    #[inline]
-    pub fn is_won(mut self, is_won: bool) -> Self {
-        self.values.set("is_won", is_won);
-        self
-    }
-    /// Set `name` (Stage Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `requirements` (Requirements).
-    #[inline]
-    pub fn requirements(mut self, requirements: impl Into<String>) -> Self {
-        self.values.set("requirements", requirements.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `fold` (Folded in Pipeline).
+        fold: value bool;
+        /// Set `is_won` (Is Won Stage?).
+        is_won: value bool;
+        /// Set `name` (Stage Name).
+        name: into String;
+        /// Set `requirements` (Requirements).
+        requirements: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
     }
 }
+impl ::runtime::CreateValues for CrmStageCreate {
+    type Model = self::CrmStage;
+}
 impl ::runtime::UpdateValues for CrmStageUpdate {
-    type Model = CrmStage;
+    type Model = self::CrmStage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmStage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmStage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::CrmStage> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Folded in Pipeline (`fold`, `boolean`).
-    #[inline]
-    pub const fn fold() -> ::runtime::odoo::fields::BoolField<super::CrmStage> {
-        ::runtime::odoo::fields::BoolField::new("fold")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmStage, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Won Stage? (`is_won`, `boolean`).
-    #[inline]
-    pub const fn is_won() -> ::runtime::odoo::fields::BoolField<super::CrmStage> {
-        ::runtime::odoo::fields::BoolField::new("is_won")
-    }
-    /// Stage Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmStage> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Requirements (`requirements`, `text`).
-    #[inline]
-    pub const fn requirements() -> ::runtime::odoo::fields::CharField<super::CrmStage> {
-        ::runtime::odoo::fields::CharField::new("requirements")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::CrmStage, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// team_count (`team_count`, `integer`).
-    #[inline]
-    pub const fn team_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmStage,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("team_count")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmStage,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmStage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmStage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmStage;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Folded in Pipeline (`fold`, `boolean`).
+        fold: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Won Stage? (`is_won`, `boolean`).
+        is_won: BoolField;
+        /// Stage Name (`name`, `char`).
+        name: CharField;
+        /// Requirements (`requirements`, `text`).
+        requirements: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// team_count (`team_count`, `integer`).
+        team_count: NumField<i64>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -46,17 +46,15 @@ pub struct CrmTeam {
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
     /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
-    pub alias_domain: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub alias_domain: ::runtime::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Email Alias
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
-    pub alias_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub alias_email: ::runtime::Computed<Option<String>>,
     /// Record Thread ID
     ///
     /// Optional ID of a thread (record) to which all incoming messages will be attached, even if they did not reply to it. If set, this will disable the creation of new records completely.
@@ -72,7 +70,7 @@ pub struct CrmTeam {
     /// The email address associated with this channel. New emails received will automatically create new leads assigned to the channel.
     ///
     /// `many2one`, to `mail.alias`, required.
-    pub alias_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailAlias>>,
+    pub alias_id: Option<::runtime::Many2One<super::rel::MailAlias>>,
     /// Local-part based incoming detection
     ///
     /// `boolean`, related `alias_id.alias_incoming_local`, not stored.
@@ -82,7 +80,7 @@ pub struct CrmTeam {
     /// The model (Odoo Document Kind) to which this alias corresponds. Any incoming email that does not reply to an existing record will cause the creation of a new record of this model (e.g. a Project Task)
     ///
     /// `many2one`, to `ir.model`, required, related `alias_id.alias_model_id`, not stored.
-    pub alias_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub alias_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -94,9 +92,7 @@ pub struct CrmTeam {
     /// Parent model holding the alias. The model holding the alias reference is not necessarily the model given by alias_model_id (example: project (parent_model) and task (model))
     ///
     /// `many2one`, to `ir.model`, related `alias_id.alias_parent_model_id`, not stored.
-    pub alias_parent_model_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
-    >,
+    pub alias_parent_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Parent Record Thread ID
     ///
     /// ID of the parent record holding the alias (example: project holding the task creation alias)
@@ -114,7 +110,7 @@ pub struct CrmTeam {
     /// Auto Assignment
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_auto_enabled())`.
-    pub assignment_auto_enabled: ::runtime::odoo::wire::Computed<bool>,
+    pub assignment_auto_enabled: ::runtime::Computed<bool>,
     /// Assignment Domain
     ///
     /// Additional filter domain when fetching unassigned leads to allocate to the team.
@@ -124,13 +120,13 @@ pub struct CrmTeam {
     /// Lead Assign
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_enabled())`.
-    pub assignment_enabled: ::runtime::odoo::wire::Computed<bool>,
+    pub assignment_enabled: ::runtime::Computed<bool>,
     /// Lead Average Capacity
     ///
     /// Monthly average leads capacity for all salesmen belonging to the team
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_max())`.
-    pub assignment_max: ::runtime::odoo::wire::Computed<i64>,
+    pub assignment_max: ::runtime::Computed<i64>,
     /// Skip auto assignment
     ///
     /// `boolean`.
@@ -144,7 +140,7 @@ pub struct CrmTeam {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -152,31 +148,29 @@ pub struct CrmTeam {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Sales Team Members (incl. inactive)
     ///
     /// `one2many`, to `crm.team.member` (inverse `crm_team_id`).
-    pub crm_team_member_all_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::CrmTeamMember,
-    >,
+    pub crm_team_member_all_ids: ::runtime::X2Many<super::rel::CrmTeamMember>,
     /// Sales Team Members
     ///
     /// Add members to automatically assign their documents to this sales team.
     ///
     /// `one2many`, to `crm.team.member` (inverse `crm_team_id`).
-    pub crm_team_member_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTeamMember>,
+    pub crm_team_member_ids: ::runtime::X2Many<super::rel::CrmTeamMember>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Dashboard Button
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dashboard_button_name())`.
-    pub dashboard_button_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub dashboard_button_name: ::runtime::Computed<Option<String>>,
     /// Dashboard Graph Data
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dashboard_graph_data())`.
-    pub dashboard_graph_data: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub dashboard_graph_data: ::runtime::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -184,11 +178,11 @@ pub struct CrmTeam {
     /// Favorite Members
     ///
     /// `many2many`, to `res.users`.
-    pub favorite_user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub favorite_user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -198,7 +192,7 @@ pub struct CrmTeam {
     /// Invoice revenue for the current month. This is the amount the sales channel has invoiced this month. It is used to compute the progression ratio of the current and target revenue on the kanban view.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoiced())`.
-    pub invoiced: ::runtime::odoo::wire::Computed<f64>,
+    pub invoiced: ::runtime::Computed<f64>,
     /// Invoicing Target
     ///
     /// Revenue Target for the current month (untaxed total of paid invoices).
@@ -210,25 +204,25 @@ pub struct CrmTeam {
     /// Favorite teams to display them in the dashboard and access them easily.
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
-    pub is_favorite: ::runtime::odoo::wire::Computed<bool>,
+    pub is_favorite: ::runtime::Computed<bool>,
     /// Multiple Memberships Allowed
     ///
     /// If True, users may belong to several sales teams. Otherwise membership is limited to a single sales team.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_membership_multi())`.
-    pub is_membership_multi: ::runtime::odoo::wire::Computed<bool>,
+    pub is_membership_multi: ::runtime::Computed<bool>,
     /// \# Leads/Opps assigned this month
     ///
     /// Number of leads and opportunities assigned this last month.
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_all_assigned_month_count())`.
-    pub lead_all_assigned_month_count: ::runtime::odoo::wire::Computed<i64>,
+    pub lead_all_assigned_month_count: ::runtime::Computed<i64>,
     /// Exceed monthly lead assignement
     ///
     /// True if the monthly lead assignment count is greater than the maximum assignment limit, false otherwise.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_all_assigned_month_exceeded())`.
-    pub lead_all_assigned_month_exceeded: ::runtime::odoo::wire::Computed<bool>,
+    pub lead_all_assigned_month_exceeded: ::runtime::Computed<bool>,
     /// Lead Properties
     ///
     /// `properties_definition`.
@@ -236,84 +230,82 @@ pub struct CrmTeam {
     /// \# Unassigned Leads
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_unassigned_count())`.
-    pub lead_unassigned_count: ::runtime::odoo::wire::Computed<i64>,
+    pub lead_unassigned_count: ::runtime::Computed<i64>,
     /// Member Company
     ///
     /// UX: Limit to team company or all if no company
     ///
     /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_company_ids())`.
-    pub member_company_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub member_company_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResCompany>,
     >,
     /// Salespersons
     ///
     /// Users assigned to this team.
     ///
     /// `many2many`, to `res.users`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_ids())`.
-    pub member_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
-    >,
+    pub member_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ResUsers>>,
     /// Membership Issue Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_warning())`.
-    pub member_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub member_warning: ::runtime::Computed<Option<String>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Sales Team
     ///
@@ -322,41 +314,41 @@ pub struct CrmTeam {
     /// Opportunities Revenues
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_amount())`.
-    pub opportunities_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub opportunities_amount: ::runtime::Computed<f64>,
     /// \# Opportunities
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_count())`.
-    pub opportunities_count: ::runtime::odoo::wire::Computed<i64>,
+    pub opportunities_count: ::runtime::Computed<i64>,
     /// Overdue Opportunities Revenues
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_overdue_amount())`.
-    pub opportunities_overdue_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub opportunities_overdue_amount: ::runtime::Computed<f64>,
     /// \# Overdue Opportunities
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunities_overdue_count())`.
-    pub opportunities_overdue_count: ::runtime::odoo::wire::Computed<i64>,
+    pub opportunities_overdue_count: ::runtime::Computed<i64>,
     /// Amount of quotations to invoice
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotations_amount())`.
-    pub quotations_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub quotations_amount: ::runtime::Computed<f64>,
     /// Number of quotations to invoice
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotations_count())`.
-    pub quotations_count: ::runtime::odoo::wire::Computed<i64>,
+    pub quotations_count: ::runtime::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// \# Sale Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
-    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::Computed<i64>,
     /// Number of sales to invoice
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sales_to_invoice_count())`.
-    pub sales_to_invoice_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sales_to_invoice_count: ::runtime::Computed<i64>,
     /// Sequence
     ///
     /// `integer`.
@@ -376,13 +368,13 @@ pub struct CrmTeam {
     /// Team Leader
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -390,91 +382,20 @@ pub struct CrmTeam {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmTeam {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmTeam {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "alias_bounced_content",
-        "alias_contact",
-        "alias_defaults",
-        "alias_domain",
-        "alias_domain_id",
-        "alias_email",
-        "alias_force_thread_id",
-        "alias_full_name",
-        "alias_id",
-        "alias_incoming_local",
-        "alias_model_id",
-        "alias_name",
-        "alias_parent_model_id",
-        "alias_parent_thread_id",
-        "alias_status",
-        "assignment_auto_enabled",
-        "assignment_domain",
-        "assignment_enabled",
-        "assignment_max",
-        "assignment_optout",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "crm_team_member_all_ids",
-        "crm_team_member_ids",
-        "currency_id",
-        "dashboard_button_name",
-        "dashboard_graph_data",
-        "display_name",
-        "favorite_user_ids",
-        "has_message",
-        "id",
-        "invoiced",
-        "invoiced_target",
-        "is_favorite",
-        "is_membership_multi",
-        "lead_all_assigned_month_count",
-        "lead_all_assigned_month_exceeded",
-        "lead_properties_definition",
-        "lead_unassigned_count",
-        "member_company_ids",
-        "member_ids",
-        "member_warning",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "opportunities_amount",
-        "opportunities_count",
-        "opportunities_overdue_amount",
-        "opportunities_overdue_count",
-        "quotations_amount",
-        "quotations_count",
-        "rating_ids",
-        "sale_order_count",
-        "sales_to_invoice_count",
-        "sequence",
-        "use_leads",
-        "use_opportunities",
-        "user_id",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmTeam {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        72,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmTeam::default();
         while let Some(i) = r.next()? {
             match i {
@@ -634,122 +555,79 @@ impl ::runtime::Model for CrmTeam {
         "sale_order_count",
         "sales_to_invoice_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_bounced_content", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_contact", "selection")
-            .required()
-            .selection(&["everyone", "partners", "followers", "employees"]),
-        ::runtime::odoo::verify::FieldSpec::new("alias_defaults", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_force_thread_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_full_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_id", "many2one")
-            .relation("mail.alias")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("alias_incoming_local", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("alias_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_parent_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_status", "selection")
-            .selection(&["not_tested", "valid", "invalid"]),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_auto_enabled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_enabled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_max", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_optout", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("crm_team_member_all_ids", "one2many")
-            .relation("crm.team.member"),
-        ::runtime::odoo::verify::FieldSpec::new("crm_team_member_ids", "one2many")
-            .relation("crm.team.member"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("dashboard_button_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("dashboard_graph_data", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("favorite_user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoiced", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("invoiced_target", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_membership_multi", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "lead_all_assigned_month_count",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "lead_all_assigned_month_exceeded",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "lead_properties_definition",
-            "properties_definition",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("lead_unassigned_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("member_company_ids", "many2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("member_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("member_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("opportunities_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("opportunities_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "opportunities_overdue_amount",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "opportunities_overdue_count",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("quotations_amount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("quotations_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sales_to_invoice_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("use_leads", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_opportunities", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("alias_bounced_content", "html").writable(true),
+        ::runtime::FieldSpec::new("alias_contact", "selection").required().writable(true).selection(&["everyone", "partners", "followers", "employees"]),
+        ::runtime::FieldSpec::new("alias_defaults", "text").required(),
+        ::runtime::FieldSpec::new("alias_domain", "char"),
+        ::runtime::FieldSpec::new("alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("alias_email", "char"),
+        ::runtime::FieldSpec::new("alias_force_thread_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::FieldSpec::new("alias_id", "many2one").relation("mail.alias").required().writable(true),
+        ::runtime::FieldSpec::new("alias_incoming_local", "boolean").writable(true),
+        ::runtime::FieldSpec::new("alias_model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("alias_name", "char").writable(true),
+        ::runtime::FieldSpec::new("alias_parent_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("alias_parent_thread_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("alias_status", "selection").selection(&["not_tested", "valid", "invalid"]),
+        ::runtime::FieldSpec::new("assignment_auto_enabled", "boolean"),
+        ::runtime::FieldSpec::new("assignment_domain", "char").writable(true),
+        ::runtime::FieldSpec::new("assignment_enabled", "boolean"),
+        ::runtime::FieldSpec::new("assignment_max", "integer"),
+        ::runtime::FieldSpec::new("assignment_optout", "boolean").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("crm_team_member_all_ids", "one2many").relation("crm.team.member").writable(true),
+        ::runtime::FieldSpec::new("crm_team_member_ids", "one2many").relation("crm.team.member").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("dashboard_button_name", "char"),
+        ::runtime::FieldSpec::new("dashboard_graph_data", "text"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("favorite_user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoiced", "float"),
+        ::runtime::FieldSpec::new("invoiced_target", "float").writable(true),
+        ::runtime::FieldSpec::new("is_favorite", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_membership_multi", "boolean"),
+        ::runtime::FieldSpec::new("lead_all_assigned_month_count", "integer"),
+        ::runtime::FieldSpec::new("lead_all_assigned_month_exceeded", "boolean"),
+        ::runtime::FieldSpec::new("lead_properties_definition", "properties_definition").writable(true),
+        ::runtime::FieldSpec::new("lead_unassigned_count", "integer"),
+        ::runtime::FieldSpec::new("member_company_ids", "many2many").relation("res.company"),
+        ::runtime::FieldSpec::new("member_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("member_warning", "text"),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("opportunities_amount", "monetary"),
+        ::runtime::FieldSpec::new("opportunities_count", "integer"),
+        ::runtime::FieldSpec::new("opportunities_overdue_amount", "monetary"),
+        ::runtime::FieldSpec::new("opportunities_overdue_count", "integer"),
+        ::runtime::FieldSpec::new("quotations_amount", "float"),
+        ::runtime::FieldSpec::new("quotations_count", "integer"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("sale_order_count", "integer"),
+        ::runtime::FieldSpec::new("sales_to_invoice_count", "integer"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("use_leads", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_opportunities", "boolean").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -902,12 +780,17 @@ impl super::mixins::BaseModel for CrmTeam {
     type Update = CrmTeamUpdate;
 }
 impl super::mixins::MailThread for CrmTeam {}
-/// Values for creating a `crm.team` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmTeamCreate`]) or updating ([`CrmTeamUpdate`]) `crm.team` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmTeamCreate {
+pub struct CrmTeamValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmTeamCreate {
+/// Values for creating a `crm.team` record: the constructor takes the required fields, setters add the rest.
+pub type CrmTeamCreate = CrmTeamValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `crm.team` records: only the fields set here are written.
+pub type CrmTeamUpdate = CrmTeamValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmTeamValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -915,314 +798,33 @@ impl ::serde::Serialize for CrmTeamCreate {
 impl CrmTeamCreate {
     /// Takes the required fields: `alias_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(alias_id: i64, name: impl Into<String>) -> Self {
-        CrmTeamCreate {
+        CrmTeamValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .alias_id(alias_id)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmTeam>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `alias_bounced_content` (Custom Bounced Message).
-    #[inline]
-    pub fn alias_bounced_content(
-        mut self,
-        alias_bounced_content: impl Into<String>,
-    ) -> Self {
-        self.values.set("alias_bounced_content", alias_bounced_content.into());
-        self
-    }
-    /// Set `alias_contact` (Alias Contact Security).
-    #[inline]
-    pub fn alias_contact(mut self, alias_contact: AliasContact) -> Self {
-        self.values.set("alias_contact", alias_contact);
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_force_thread_id` (Record Thread ID).
-    #[inline]
-    pub fn alias_force_thread_id(mut self, alias_force_thread_id: i64) -> Self {
-        self.values.set("alias_force_thread_id", alias_force_thread_id);
-        self
-    }
-    /// Set `alias_id` (Alias).
-    #[inline]
-    pub fn alias_id(mut self, alias_id: i64) -> Self {
-        self.values.set("alias_id", alias_id);
-        self
-    }
-    /// Set `alias_incoming_local` (Local-part based incoming detection).
-    #[inline]
-    pub fn alias_incoming_local(mut self, alias_incoming_local: bool) -> Self {
-        self.values.set("alias_incoming_local", alias_incoming_local);
-        self
-    }
-    /// Set `alias_model_id` (Aliased Model).
-    #[inline]
-    pub fn alias_model_id(mut self, alias_model_id: i64) -> Self {
-        self.values.set("alias_model_id", alias_model_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-    /// Set `alias_parent_model_id` (Parent Model).
-    #[inline]
-    pub fn alias_parent_model_id(mut self, alias_parent_model_id: i64) -> Self {
-        self.values.set("alias_parent_model_id", alias_parent_model_id);
-        self
-    }
-    /// Set `alias_parent_thread_id` (Parent Record Thread ID).
-    #[inline]
-    pub fn alias_parent_thread_id(mut self, alias_parent_thread_id: i64) -> Self {
-        self.values.set("alias_parent_thread_id", alias_parent_thread_id);
-        self
-    }
-    /// Set `assignment_domain` (Assignment Domain).
-    #[inline]
-    pub fn assignment_domain(mut self, assignment_domain: impl Into<String>) -> Self {
-        self.values.set("assignment_domain", assignment_domain.into());
-        self
-    }
-    /// Set `assignment_optout` (Skip auto assignment).
-    #[inline]
-    pub fn assignment_optout(mut self, assignment_optout: bool) -> Self {
-        self.values.set("assignment_optout", assignment_optout);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `crm_team_member_all_ids` (Sales Team Members (incl. inactive)).
-    #[inline]
-    pub fn crm_team_member_all_ids(
-        mut self,
-        crm_team_member_all_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "crm_team_member_all_ids",
-                crm_team_member_all_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `crm_team_member_ids` (Sales Team Members).
-    #[inline]
-    pub fn crm_team_member_ids(
-        mut self,
-        crm_team_member_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "crm_team_member_ids",
-                crm_team_member_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `favorite_user_ids` (Favorite Members).
-    #[inline]
-    pub fn favorite_user_ids(
-        mut self,
-        favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("favorite_user_ids", favorite_user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoiced_target` (Invoicing Target).
-    #[inline]
-    pub fn invoiced_target(mut self, invoiced_target: f64) -> Self {
-        self.values.set("invoiced_target", invoiced_target);
-        self
-    }
-    /// Set `is_favorite` (Show on dashboard).
-    #[inline]
-    pub fn is_favorite(mut self, is_favorite: bool) -> Self {
-        self.values.set("is_favorite", is_favorite);
-        self
-    }
-    /// Set `lead_properties_definition` (Lead Properties).
-    #[inline]
-    pub fn lead_properties_definition(
-        mut self,
-        lead_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("lead_properties_definition", lead_properties_definition);
-        self
-    }
-    /// Set `member_ids` (Salespersons).
-    #[inline]
-    pub fn member_ids(
-        mut self,
-        member_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("member_ids", member_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Sales Team).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `use_leads` (Leads).
-    #[inline]
-    pub fn use_leads(mut self, use_leads: bool) -> Self {
-        self.values.set("use_leads", use_leads);
-        self
-    }
-    /// Set `use_opportunities` (Pipeline).
-    #[inline]
-    pub fn use_opportunities(mut self, use_opportunities: bool) -> Self {
-        self.values.set("use_opportunities", use_opportunities);
-        self
-    }
-    /// Set `user_id` (Team Leader).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmTeamCreate {
-    type Model = CrmTeam;
-}
-/// Values for updating `crm.team` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmTeamUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmTeamUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmTeamUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmTeamUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmTeamUpdate {
+    fn default() -> Self {
+        CrmTeamValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmTeamValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmTeam>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CrmTeam>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1231,883 +833,254 @@ impl CrmTeamUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `alias_bounced_content` (Custom Bounced Message).
-    #[inline]
-    pub fn alias_bounced_content(
-        mut self,
-        alias_bounced_content: impl Into<String>,
-    ) -> Self {
-        self.values.set("alias_bounced_content", alias_bounced_content.into());
-        self
-    }
-    /// Set `alias_contact` (Alias Contact Security).
-    #[inline]
-    pub fn alias_contact(mut self, alias_contact: AliasContact) -> Self {
-        self.values.set("alias_contact", alias_contact);
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_force_thread_id` (Record Thread ID).
-    #[inline]
-    pub fn alias_force_thread_id(mut self, alias_force_thread_id: i64) -> Self {
-        self.values.set("alias_force_thread_id", alias_force_thread_id);
-        self
-    }
-    /// Set `alias_id` (Alias).
-    #[inline]
-    pub fn alias_id(mut self, alias_id: i64) -> Self {
-        self.values.set("alias_id", alias_id);
-        self
-    }
-    /// Set `alias_incoming_local` (Local-part based incoming detection).
-    #[inline]
-    pub fn alias_incoming_local(mut self, alias_incoming_local: bool) -> Self {
-        self.values.set("alias_incoming_local", alias_incoming_local);
-        self
-    }
-    /// Set `alias_model_id` (Aliased Model).
-    #[inline]
-    pub fn alias_model_id(mut self, alias_model_id: i64) -> Self {
-        self.values.set("alias_model_id", alias_model_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-    /// Set `alias_parent_model_id` (Parent Model).
-    #[inline]
-    pub fn alias_parent_model_id(mut self, alias_parent_model_id: i64) -> Self {
-        self.values.set("alias_parent_model_id", alias_parent_model_id);
-        self
-    }
-    /// Set `alias_parent_thread_id` (Parent Record Thread ID).
-    #[inline]
-    pub fn alias_parent_thread_id(mut self, alias_parent_thread_id: i64) -> Self {
-        self.values.set("alias_parent_thread_id", alias_parent_thread_id);
-        self
-    }
-    /// Set `assignment_domain` (Assignment Domain).
-    #[inline]
-    pub fn assignment_domain(mut self, assignment_domain: impl Into<String>) -> Self {
-        self.values.set("assignment_domain", assignment_domain.into());
-        self
-    }
-    /// Set `assignment_optout` (Skip auto assignment).
-    #[inline]
-    pub fn assignment_optout(mut self, assignment_optout: bool) -> Self {
-        self.values.set("assignment_optout", assignment_optout);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `crm_team_member_all_ids` (Sales Team Members (incl. inactive)).
-    #[inline]
-    pub fn crm_team_member_all_ids(
-        mut self,
-        crm_team_member_all_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "crm_team_member_all_ids",
-                crm_team_member_all_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `crm_team_member_ids` (Sales Team Members).
-    #[inline]
-    pub fn crm_team_member_ids(
-        mut self,
-        crm_team_member_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "crm_team_member_ids",
-                crm_team_member_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `favorite_user_ids` (Favorite Members).
-    #[inline]
-    pub fn favorite_user_ids(
-        mut self,
-        favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("favorite_user_ids", favorite_user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoiced_target` (Invoicing Target).
-    #[inline]
-    pub fn invoiced_target(mut self, invoiced_target: f64) -> Self {
-        self.values.set("invoiced_target", invoiced_target);
-        self
-    }
-    /// Set `is_favorite` (Show on dashboard).
-    #[inline]
-    pub fn is_favorite(mut self, is_favorite: bool) -> Self {
-        self.values.set("is_favorite", is_favorite);
-        self
-    }
-    /// Set `lead_properties_definition` (Lead Properties).
-    #[inline]
-    pub fn lead_properties_definition(
-        mut self,
-        lead_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("lead_properties_definition", lead_properties_definition);
-        self
-    }
-    /// Set `member_ids` (Salespersons).
-    #[inline]
-    pub fn member_ids(
-        mut self,
-        member_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("member_ids", member_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Sales Team).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `use_leads` (Leads).
-    #[inline]
-    pub fn use_leads(mut self, use_leads: bool) -> Self {
-        self.values.set("use_leads", use_leads);
-        self
-    }
-    /// Set `use_opportunities` (Pipeline).
-    #[inline]
-    pub fn use_opportunities(mut self, use_opportunities: bool) -> Self {
-        self.values.set("use_opportunities", use_opportunities);
-        self
-    }
-    /// Set `user_id` (Team Leader).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `alias_bounced_content` (Custom Bounced Message).
+        alias_bounced_content: into String;
+        /// Set `alias_contact` (Alias Contact Security).
+        alias_contact: value self::AliasContact;
+        /// Set `alias_domain_id` (Alias Domain).
+        alias_domain_id: value i64;
+        /// Set `alias_force_thread_id` (Record Thread ID).
+        alias_force_thread_id: value i64;
+        /// Set `alias_id` (Alias).
+        alias_id: value i64;
+        /// Set `alias_incoming_local` (Local-part based incoming detection).
+        alias_incoming_local: value bool;
+        /// Set `alias_model_id` (Aliased Model).
+        alias_model_id: value i64;
+        /// Set `alias_name` (Alias Name).
+        alias_name: into String;
+        /// Set `alias_parent_model_id` (Parent Model).
+        alias_parent_model_id: value i64;
+        /// Set `alias_parent_thread_id` (Parent Record Thread ID).
+        alias_parent_thread_id: value i64;
+        /// Set `assignment_domain` (Assignment Domain).
+        assignment_domain: into String;
+        /// Set `assignment_optout` (Skip auto assignment).
+        assignment_optout: value bool;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `crm_team_member_all_ids` (Sales Team Members (incl. inactive)).
+        crm_team_member_all_ids: commands super::rel::CrmTeamMember;
+        /// Set `crm_team_member_ids` (Sales Team Members).
+        crm_team_member_ids: commands super::rel::CrmTeamMember;
+        /// Set `favorite_user_ids` (Favorite Members).
+        favorite_user_ids: commands super::rel::ResUsers;
+        /// Set `invoiced_target` (Invoicing Target).
+        invoiced_target: value f64;
+        /// Set `is_favorite` (Show on dashboard).
+        is_favorite: value bool;
+        /// Set `lead_properties_definition` (Lead Properties).
+        lead_properties_definition: value ::serde_json::Value;
+        /// Set `member_ids` (Salespersons).
+        member_ids: commands super::rel::ResUsers;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Sales Team).
+        name: into String;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `use_leads` (Leads).
+        use_leads: value bool;
+        /// Set `use_opportunities` (Pipeline).
+        use_opportunities: value bool;
+        /// Set `user_id` (Team Leader).
+        user_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for CrmTeamCreate {
+    type Model = self::CrmTeam;
+}
 impl ::runtime::UpdateValues for CrmTeamUpdate {
-    type Model = CrmTeam;
+    type Model = self::CrmTeam;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::CrmTeam> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Custom Bounced Message (`alias_bounced_content`, `html`).
-    #[inline]
-    pub const fn alias_bounced_content() -> ::runtime::odoo::fields::CharField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_bounced_content")
-    }
-    /// Alias Contact Security (`alias_contact`, `selection`).
-    #[inline]
-    pub const fn alias_contact() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmTeam,
-        super::AliasContact,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("alias_contact")
-    }
-    /// Default Values (`alias_defaults`, `text`).
-    #[inline]
-    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
-        ::runtime::odoo::fields::CharField::new("alias_defaults")
-    }
-    /// Alias Domain Name (`alias_domain`, `char`).
-    #[inline]
-    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
-        ::runtime::odoo::fields::CharField::new("alias_domain")
-    }
-    /// Alias Domain (`alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
-    }
-    /// Email Alias (`alias_email`, `char`).
-    #[inline]
-    pub const fn alias_email() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
-        ::runtime::odoo::fields::CharField::new("alias_email")
-    }
-    /// Record Thread ID (`alias_force_thread_id`, `integer`).
-    #[inline]
-    pub const fn alias_force_thread_id() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("alias_force_thread_id")
-    }
-    /// Alias Email (`alias_full_name`, `char`).
-    #[inline]
-    pub const fn alias_full_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_full_name")
-    }
-    /// Alias (`alias_id`, `many2one`).
-    #[inline]
-    pub const fn alias_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::MailAlias,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_id")
-    }
-    /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
-    #[inline]
-    pub const fn alias_incoming_local() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("alias_incoming_local")
-    }
-    /// Aliased Model (`alias_model_id`, `many2one`).
-    #[inline]
-    pub const fn alias_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_model_id")
-    }
-    /// Alias Name (`alias_name`, `char`).
-    #[inline]
-    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
-        ::runtime::odoo::fields::CharField::new("alias_name")
-    }
-    /// Parent Model (`alias_parent_model_id`, `many2one`).
-    #[inline]
-    pub const fn alias_parent_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_parent_model_id")
-    }
-    /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
-    #[inline]
-    pub const fn alias_parent_thread_id() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("alias_parent_thread_id")
-    }
-    /// Alias Status (`alias_status`, `selection`).
-    #[inline]
-    pub const fn alias_status() -> ::runtime::odoo::fields::SelectionField<
-        super::CrmTeam,
-        super::AliasStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("alias_status")
-    }
-    /// Auto Assignment (`assignment_auto_enabled`, `boolean`).
-    #[inline]
-    pub const fn assignment_auto_enabled() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("assignment_auto_enabled")
-    }
-    /// Assignment Domain (`assignment_domain`, `char`).
-    #[inline]
-    pub const fn assignment_domain() -> ::runtime::odoo::fields::CharField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::CharField::new("assignment_domain")
-    }
-    /// Lead Assign (`assignment_enabled`, `boolean`).
-    #[inline]
-    pub const fn assignment_enabled() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("assignment_enabled")
-    }
-    /// Lead Average Capacity (`assignment_max`, `integer`).
-    #[inline]
-    pub const fn assignment_max() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("assignment_max")
-    }
-    /// Skip auto assignment (`assignment_optout`, `boolean`).
-    #[inline]
-    pub const fn assignment_optout() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("assignment_optout")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmTeam,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Sales Team Members (incl. inactive) (`crm_team_member_all_ids`, `one2many`).
-    #[inline]
-    pub const fn crm_team_member_all_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("crm_team_member_all_ids")
-    }
-    /// Sales Team Members (`crm_team_member_ids`, `one2many`).
-    #[inline]
-    pub const fn crm_team_member_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("crm_team_member_ids")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Dashboard Button (`dashboard_button_name`, `char`).
-    #[inline]
-    pub const fn dashboard_button_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::CharField::new("dashboard_button_name")
-    }
-    /// Dashboard Graph Data (`dashboard_graph_data`, `text`).
-    #[inline]
-    pub const fn dashboard_graph_data() -> ::runtime::odoo::fields::CharField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::CharField::new("dashboard_graph_data")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Favorite Members (`favorite_user_ids`, `many2many`).
-    #[inline]
-    pub const fn favorite_user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("favorite_user_ids")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::CrmTeam> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoiced This Month (`invoiced`, `float`).
-    #[inline]
-    pub const fn invoiced() -> ::runtime::odoo::fields::NumField<super::CrmTeam, f64> {
-        ::runtime::odoo::fields::NumField::new("invoiced")
-    }
-    /// Invoicing Target (`invoiced_target`, `float`).
-    #[inline]
-    pub const fn invoiced_target() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("invoiced_target")
-    }
-    /// Show on dashboard (`is_favorite`, `boolean`).
-    #[inline]
-    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<super::CrmTeam> {
-        ::runtime::odoo::fields::BoolField::new("is_favorite")
-    }
-    /// Multiple Memberships Allowed (`is_membership_multi`, `boolean`).
-    #[inline]
-    pub const fn is_membership_multi() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_membership_multi")
-    }
-    /// \# Leads/Opps assigned this month (`lead_all_assigned_month_count`, `integer`).
-    #[inline]
-    pub const fn lead_all_assigned_month_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lead_all_assigned_month_count")
-    }
-    /// Exceed monthly lead assignement (`lead_all_assigned_month_exceeded`, `boolean`).
-    #[inline]
-    pub const fn lead_all_assigned_month_exceeded() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("lead_all_assigned_month_exceeded")
-    }
-    /// Lead Properties (`lead_properties_definition`, `properties_definition`).
-    #[inline]
-    pub const fn lead_properties_definition() -> ::runtime::odoo::fields::AnyField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::AnyField::new("lead_properties_definition")
-    }
-    /// \# Unassigned Leads (`lead_unassigned_count`, `integer`).
-    #[inline]
-    pub const fn lead_unassigned_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lead_unassigned_count")
-    }
-    /// Member Company (`member_company_ids`, `many2many`).
-    #[inline]
-    pub const fn member_company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("member_company_ids")
-    }
-    /// Salespersons (`member_ids`, `many2many`).
-    #[inline]
-    pub const fn member_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("member_ids")
-    }
-    /// Membership Issue Warning (`member_warning`, `text`).
-    #[inline]
-    pub const fn member_warning() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
-        ::runtime::odoo::fields::CharField::new("member_warning")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Sales Team (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmTeam> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Opportunities Revenues (`opportunities_amount`, `monetary`).
-    #[inline]
-    pub const fn opportunities_amount() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opportunities_amount")
-    }
-    /// \# Opportunities (`opportunities_count`, `integer`).
-    #[inline]
-    pub const fn opportunities_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opportunities_count")
-    }
-    /// Overdue Opportunities Revenues (`opportunities_overdue_amount`, `monetary`).
-    #[inline]
-    pub const fn opportunities_overdue_amount() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opportunities_overdue_amount")
-    }
-    /// \# Overdue Opportunities (`opportunities_overdue_count`, `integer`).
-    #[inline]
-    pub const fn opportunities_overdue_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opportunities_overdue_count")
-    }
-    /// Amount of quotations to invoice (`quotations_amount`, `float`).
-    #[inline]
-    pub const fn quotations_amount() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quotations_amount")
-    }
-    /// Number of quotations to invoice (`quotations_count`, `integer`).
-    #[inline]
-    pub const fn quotations_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quotations_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// \# Sale Orders (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_count")
-    }
-    /// Number of sales to invoice (`sales_to_invoice_count`, `integer`).
-    #[inline]
-    pub const fn sales_to_invoice_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeam,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sales_to_invoice_count")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::CrmTeam, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Leads (`use_leads`, `boolean`).
-    #[inline]
-    pub const fn use_leads() -> ::runtime::odoo::fields::BoolField<super::CrmTeam> {
-        ::runtime::odoo::fields::BoolField::new("use_leads")
-    }
-    /// Pipeline (`use_opportunities`, `boolean`).
-    #[inline]
-    pub const fn use_opportunities() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeam,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_opportunities")
-    }
-    /// Team Leader (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeam,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmTeam,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeam,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmTeam;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Custom Bounced Message (`alias_bounced_content`, `html`).
+        alias_bounced_content: CharField;
+        /// Alias Contact Security (`alias_contact`, `selection`).
+        alias_contact: SelectionField<super::AliasContact>;
+        /// Default Values (`alias_defaults`, `text`).
+        alias_defaults: CharField;
+        /// Alias Domain Name (`alias_domain`, `char`).
+        alias_domain: CharField;
+        /// Alias Domain (`alias_domain_id`, `many2one`).
+        alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Email Alias (`alias_email`, `char`).
+        alias_email: CharField;
+        /// Record Thread ID (`alias_force_thread_id`, `integer`).
+        alias_force_thread_id: NumField<i64>;
+        /// Alias Email (`alias_full_name`, `char`).
+        alias_full_name: CharField;
+        /// Alias (`alias_id`, `many2one`).
+        alias_id: Many2OneField<super::super::rel::MailAlias>;
+        /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
+        alias_incoming_local: BoolField;
+        /// Aliased Model (`alias_model_id`, `many2one`).
+        alias_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Alias Name (`alias_name`, `char`).
+        alias_name: CharField;
+        /// Parent Model (`alias_parent_model_id`, `many2one`).
+        alias_parent_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
+        alias_parent_thread_id: NumField<i64>;
+        /// Alias Status (`alias_status`, `selection`).
+        alias_status: SelectionField<super::AliasStatus>;
+        /// Auto Assignment (`assignment_auto_enabled`, `boolean`).
+        assignment_auto_enabled: BoolField;
+        /// Assignment Domain (`assignment_domain`, `char`).
+        assignment_domain: CharField;
+        /// Lead Assign (`assignment_enabled`, `boolean`).
+        assignment_enabled: BoolField;
+        /// Lead Average Capacity (`assignment_max`, `integer`).
+        assignment_max: NumField<i64>;
+        /// Skip auto assignment (`assignment_optout`, `boolean`).
+        assignment_optout: BoolField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Sales Team Members (incl. inactive) (`crm_team_member_all_ids`, `one2many`).
+        crm_team_member_all_ids: X2ManyField<super::super::rel::CrmTeamMember>;
+        /// Sales Team Members (`crm_team_member_ids`, `one2many`).
+        crm_team_member_ids: X2ManyField<super::super::rel::CrmTeamMember>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Dashboard Button (`dashboard_button_name`, `char`).
+        dashboard_button_name: CharField;
+        /// Dashboard Graph Data (`dashboard_graph_data`, `text`).
+        dashboard_graph_data: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Favorite Members (`favorite_user_ids`, `many2many`).
+        favorite_user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoiced This Month (`invoiced`, `float`).
+        invoiced: NumField<f64>;
+        /// Invoicing Target (`invoiced_target`, `float`).
+        invoiced_target: NumField<f64>;
+        /// Show on dashboard (`is_favorite`, `boolean`).
+        is_favorite: BoolField;
+        /// Multiple Memberships Allowed (`is_membership_multi`, `boolean`).
+        is_membership_multi: BoolField;
+        /// \# Leads/Opps assigned this month (`lead_all_assigned_month_count`, `integer`).
+        lead_all_assigned_month_count: NumField<i64>;
+        /// Exceed monthly lead assignement (`lead_all_assigned_month_exceeded`, `boolean`).
+        lead_all_assigned_month_exceeded: BoolField;
+        /// Lead Properties (`lead_properties_definition`, `properties_definition`).
+        lead_properties_definition: AnyField;
+        /// \# Unassigned Leads (`lead_unassigned_count`, `integer`).
+        lead_unassigned_count: NumField<i64>;
+        /// Member Company (`member_company_ids`, `many2many`).
+        member_company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Salespersons (`member_ids`, `many2many`).
+        member_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Membership Issue Warning (`member_warning`, `text`).
+        member_warning: CharField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Sales Team (`name`, `char`).
+        name: CharField;
+        /// Opportunities Revenues (`opportunities_amount`, `monetary`).
+        opportunities_amount: NumField<f64>;
+        /// \# Opportunities (`opportunities_count`, `integer`).
+        opportunities_count: NumField<i64>;
+        /// Overdue Opportunities Revenues (`opportunities_overdue_amount`, `monetary`).
+        opportunities_overdue_amount: NumField<f64>;
+        /// \# Overdue Opportunities (`opportunities_overdue_count`, `integer`).
+        opportunities_overdue_count: NumField<i64>;
+        /// Amount of quotations to invoice (`quotations_amount`, `float`).
+        quotations_amount: NumField<f64>;
+        /// Number of quotations to invoice (`quotations_count`, `integer`).
+        quotations_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// \# Sale Orders (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Number of sales to invoice (`sales_to_invoice_count`, `integer`).
+        sales_to_invoice_count: NumField<i64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Leads (`use_leads`, `boolean`).
+        use_leads: BoolField;
+        /// Pipeline (`use_opportunities`, `boolean`).
+        use_opportunities: BoolField;
+        /// Team Leader (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `alias_contact` (Alias Contact Security) on `crm.team`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AliasContact {
-    /// Everyone (`everyone`)
-    Everyone,
-    /// Authenticated Partners (`partners`)
-    Partners,
-    /// Followers only (`followers`)
-    Followers,
-    /// Authenticated Employees (`employees`)
-    Employees,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AliasContact {
-    const VALUES: &'static [&'static str] = &[
-        "everyone",
-        "partners",
-        "followers",
-        "employees",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "everyone" => AliasContact::Everyone,
-            "partners" => AliasContact::Partners,
-            "followers" => AliasContact::Followers,
-            "employees" => AliasContact::Employees,
-            other => AliasContact::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AliasContact::Everyone => "everyone",
-            AliasContact::Partners => "partners",
-            AliasContact::Followers => "followers",
-            AliasContact::Employees => "employees",
-            AliasContact::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `alias_contact` (Alias Contact Security) on `crm.team`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AliasContact {
+        /// Everyone (`everyone`)
+        Everyone = "everyone",
+        /// Authenticated Partners (`partners`)
+        Partners = "partners",
+        /// Followers only (`followers`)
+        Followers = "followers",
+        /// Authenticated Employees (`employees`)
+        Employees = "employees",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AliasContact {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AliasContact {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `alias_status` (Alias Status) on `crm.team`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AliasStatus {
-    /// Not Tested (`not_tested`)
-    NotTested,
-    /// Valid (`valid`)
-    Valid,
-    /// Invalid (`invalid`)
-    Invalid,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AliasStatus {
-    const VALUES: &'static [&'static str] = &["not_tested", "valid", "invalid"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_tested" => AliasStatus::NotTested,
-            "valid" => AliasStatus::Valid,
-            "invalid" => AliasStatus::Invalid,
-            other => AliasStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AliasStatus::NotTested => "not_tested",
-            AliasStatus::Valid => "valid",
-            AliasStatus::Invalid => "invalid",
-            AliasStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AliasStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AliasStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `alias_status` (Alias Status) on `crm.team`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AliasStatus {
+        /// Not Tested (`not_tested`)
+        NotTested = "not_tested",
+        /// Valid (`valid`)
+        Valid = "valid",
+        /// Invalid (`invalid`)
+        Invalid = "invalid",
     }
 }

@@ -25,7 +25,7 @@ pub struct CrmTeamMember {
     /// Lead Assign
     ///
     /// `boolean`, readonly, related `crm_team_id.assignment_enabled`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::assignment_enabled())`.
-    pub assignment_enabled: ::runtime::odoo::wire::Computed<bool>,
+    pub assignment_enabled: ::runtime::Computed<bool>,
     /// Average Leads Capacity (on 30 days)
     ///
     /// `integer`.
@@ -39,7 +39,7 @@ pub struct CrmTeamMember {
     /// The default company for this user.
     ///
     /// `many2one`, to `res.company`, readonly, related `user_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -47,11 +47,11 @@ pub struct CrmTeamMember {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, required.
-    pub crm_team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub crm_team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -59,11 +59,11 @@ pub struct CrmTeamMember {
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email: ::runtime::Computed<Option<String>>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -73,85 +73,85 @@ pub struct CrmTeamMember {
     /// If True, users may belong to several sales teams. Otherwise membership is limited to a single sales team.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_membership_multi())`.
-    pub is_membership_multi: ::runtime::odoo::wire::Computed<bool>,
+    pub is_membership_multi: ::runtime::Computed<bool>,
     /// Leads (last 24h)
     ///
     /// Lead assigned to this member this last day (lost one excluded)
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_day_count())`.
-    pub lead_day_count: ::runtime::odoo::wire::Computed<i64>,
+    pub lead_day_count: ::runtime::Computed<i64>,
     /// Leads (30 days)
     ///
     /// Lead assigned to this member those last 30 days
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_month_count())`.
-    pub lead_month_count: ::runtime::odoo::wire::Computed<i64>,
+    pub lead_month_count: ::runtime::Computed<i64>,
     /// Member Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_warning())`.
-    pub member_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub member_warning: ::runtime::Computed<Option<String>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
     /// `char`, readonly, related `user_id.mobile`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile())`.
-    pub mobile: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub mobile: ::runtime::Computed<Option<String>>,
     /// Name
     ///
     /// `char`, related `user_id.display_name`, not stored.
@@ -159,39 +159,35 @@ pub struct CrmTeamMember {
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub phone: ::runtime::Computed<Option<String>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// User Company
     ///
     /// UX: Limit to team company or all if no company
     ///
     /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_company_ids())`.
-    pub user_company_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
-    >,
+    pub user_company_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ResCompany>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// User In Teams
     ///
     /// UX: Give users not to add in the currently chosen team to avoid duplicates
     ///
     /// `many2many`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_in_teams_ids())`.
-    pub user_in_teams_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
-    >,
+    pub user_in_teams_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ResUsers>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -199,56 +195,20 @@ pub struct CrmTeamMember {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for CrmTeamMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for CrmTeamMember {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "assignment_domain",
-        "assignment_enabled",
-        "assignment_max",
-        "assignment_optout",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "crm_team_id",
-        "display_name",
-        "email",
-        "has_message",
-        "id",
-        "is_membership_multi",
-        "lead_day_count",
-        "lead_month_count",
-        "member_warning",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mobile",
-        "name",
-        "phone",
-        "rating_ids",
-        "user_company_ids",
-        "user_id",
-        "user_in_teams_ids",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for CrmTeamMember {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        37,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = CrmTeamMember::default();
         while let Some(i) = r.next()? {
             match i {
@@ -338,64 +298,46 @@ impl ::runtime::Model for CrmTeamMember {
         "user_company_ids",
         "user_in_teams_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_enabled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_max", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("assignment_optout", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("crm_team_id", "many2one")
-            .relation("crm.team")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("is_membership_multi", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_day_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_month_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("member_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("user_company_ids", "many2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_in_teams_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("assignment_domain", "char").writable(true),
+        ::runtime::FieldSpec::new("assignment_enabled", "boolean"),
+        ::runtime::FieldSpec::new("assignment_max", "integer").writable(true),
+        ::runtime::FieldSpec::new("assignment_optout", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("crm_team_id", "many2one").relation("crm.team").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image_128", "binary"),
+        ::runtime::FieldSpec::new("image_1920", "binary"),
+        ::runtime::FieldSpec::new("is_membership_multi", "boolean"),
+        ::runtime::FieldSpec::new("lead_day_count", "integer"),
+        ::runtime::FieldSpec::new("lead_month_count", "integer"),
+        ::runtime::FieldSpec::new("member_warning", "text"),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mobile", "char"),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("phone", "char"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("user_company_ids", "many2many").relation("res.company"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("user_in_teams_ids", "many2many").relation("res.users"),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -414,12 +356,17 @@ impl super::mixins::BaseModel for CrmTeamMember {
     type Update = CrmTeamMemberUpdate;
 }
 impl super::mixins::MailThread for CrmTeamMember {}
-/// Values for creating a `crm.team.member` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`CrmTeamMemberCreate`]) or updating ([`CrmTeamMemberUpdate`]) `crm.team.member` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct CrmTeamMemberCreate {
+pub struct CrmTeamMemberValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for CrmTeamMemberCreate {
+/// Values for creating a `crm.team.member` record: the constructor takes the required fields, setters add the rest.
+pub type CrmTeamMemberCreate = CrmTeamMemberValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `crm.team.member` records: only the fields set here are written.
+pub type CrmTeamMemberUpdate = CrmTeamMemberValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for CrmTeamMemberValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -427,159 +374,33 @@ impl ::serde::Serialize for CrmTeamMemberCreate {
 impl CrmTeamMemberCreate {
     /// Takes the required fields: `crm_team_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(crm_team_id: i64, user_id: i64) -> Self {
-        CrmTeamMemberCreate {
+        CrmTeamMemberValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .crm_team_id(crm_team_id)
             .user_id(user_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmTeamMember>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `assignment_domain` (Assignment Domain).
-    #[inline]
-    pub fn assignment_domain(mut self, assignment_domain: impl Into<String>) -> Self {
-        self.values.set("assignment_domain", assignment_domain.into());
-        self
-    }
-    /// Set `assignment_max` (Average Leads Capacity (on 30 days)).
-    #[inline]
-    pub fn assignment_max(mut self, assignment_max: i64) -> Self {
-        self.values.set("assignment_max", assignment_max);
-        self
-    }
-    /// Set `assignment_optout` (Skip auto assignment).
-    #[inline]
-    pub fn assignment_optout(mut self, assignment_optout: bool) -> Self {
-        self.values.set("assignment_optout", assignment_optout);
-        self
-    }
-    /// Set `crm_team_id` (Sales Team).
-    #[inline]
-    pub fn crm_team_id(mut self, crm_team_id: i64) -> Self {
-        self.values.set("crm_team_id", crm_team_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for CrmTeamMemberCreate {
-    type Model = CrmTeamMember;
-}
-/// Values for updating `crm.team.member` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct CrmTeamMemberUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for CrmTeamMemberUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl CrmTeamMemberUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        CrmTeamMemberUpdate {
+        Self::default()
+    }
+}
+impl Default for CrmTeamMemberUpdate {
+    fn default() -> Self {
+        CrmTeamMemberValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> CrmTeamMemberValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = CrmTeamMember>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::CrmTeamMember>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -588,400 +409,120 @@ impl CrmTeamMemberUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `assignment_domain` (Assignment Domain).
-    #[inline]
-    pub fn assignment_domain(mut self, assignment_domain: impl Into<String>) -> Self {
-        self.values.set("assignment_domain", assignment_domain.into());
-        self
-    }
-    /// Set `assignment_max` (Average Leads Capacity (on 30 days)).
-    #[inline]
-    pub fn assignment_max(mut self, assignment_max: i64) -> Self {
-        self.values.set("assignment_max", assignment_max);
-        self
-    }
-    /// Set `assignment_optout` (Skip auto assignment).
-    #[inline]
-    pub fn assignment_optout(mut self, assignment_optout: bool) -> Self {
-        self.values.set("assignment_optout", assignment_optout);
-        self
-    }
-    /// Set `crm_team_id` (Sales Team).
-    #[inline]
-    pub fn crm_team_id(mut self, crm_team_id: i64) -> Self {
-        self.values.set("crm_team_id", crm_team_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `assignment_domain` (Assignment Domain).
+        assignment_domain: into String;
+        /// Set `assignment_max` (Average Leads Capacity (on 30 days)).
+        assignment_max: value i64;
+        /// Set `assignment_optout` (Skip auto assignment).
+        assignment_optout: value bool;
+        /// Set `crm_team_id` (Sales Team).
+        crm_team_id: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for CrmTeamMemberCreate {
+    type Model = self::CrmTeamMember;
+}
 impl ::runtime::UpdateValues for CrmTeamMemberUpdate {
-    type Model = CrmTeamMember;
+    type Model = self::CrmTeamMember;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::CrmTeamMember> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Assignment Domain (`assignment_domain`, `char`).
-    #[inline]
-    pub const fn assignment_domain() -> ::runtime::odoo::fields::CharField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::CharField::new("assignment_domain")
-    }
-    /// Lead Assign (`assignment_enabled`, `boolean`).
-    #[inline]
-    pub const fn assignment_enabled() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("assignment_enabled")
-    }
-    /// Average Leads Capacity (on 30 days) (`assignment_max`, `integer`).
-    #[inline]
-    pub const fn assignment_max() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeamMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("assignment_max")
-    }
-    /// Skip auto assignment (`assignment_optout`, `boolean`).
-    #[inline]
-    pub const fn assignment_optout() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("assignment_optout")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeamMember,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmTeamMember,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeamMember,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Sales Team (`crm_team_id`, `many2one`).
-    #[inline]
-    pub const fn crm_team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeamMember,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("crm_team_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::CrmTeamMember> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::CrmTeamMember, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image (128) (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Multiple Memberships Allowed (`is_membership_multi`, `boolean`).
-    #[inline]
-    pub const fn is_membership_multi() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_membership_multi")
-    }
-    /// Leads (last 24h) (`lead_day_count`, `integer`).
-    #[inline]
-    pub const fn lead_day_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeamMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lead_day_count")
-    }
-    /// Leads (30 days) (`lead_month_count`, `integer`).
-    #[inline]
-    pub const fn lead_month_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeamMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lead_month_count")
-    }
-    /// Member Warning (`member_warning`, `text`).
-    #[inline]
-    pub const fn member_warning() -> ::runtime::odoo::fields::CharField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::CharField::new("member_warning")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeamMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeamMember,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeamMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeamMember,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::CrmTeamMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeamMember,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Mobile (`mobile`, `char`).
-    #[inline]
-    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::CrmTeamMember> {
-        ::runtime::odoo::fields::CharField::new("mobile")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::CrmTeamMember> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::CrmTeamMember> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeamMember,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// User Company (`user_company_ids`, `many2many`).
-    #[inline]
-    pub const fn user_company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeamMember,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_company_ids")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeamMember,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// User In Teams (`user_in_teams_ids`, `many2many`).
-    #[inline]
-    pub const fn user_in_teams_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeamMember,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_in_teams_ids")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::CrmTeamMember,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::CrmTeamMember,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::CrmTeamMember,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::CrmTeamMember;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Assignment Domain (`assignment_domain`, `char`).
+        assignment_domain: CharField;
+        /// Lead Assign (`assignment_enabled`, `boolean`).
+        assignment_enabled: BoolField;
+        /// Average Leads Capacity (on 30 days) (`assignment_max`, `integer`).
+        assignment_max: NumField<i64>;
+        /// Skip auto assignment (`assignment_optout`, `boolean`).
+        assignment_optout: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Sales Team (`crm_team_id`, `many2one`).
+        crm_team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image (128) (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Multiple Memberships Allowed (`is_membership_multi`, `boolean`).
+        is_membership_multi: BoolField;
+        /// Leads (last 24h) (`lead_day_count`, `integer`).
+        lead_day_count: NumField<i64>;
+        /// Leads (30 days) (`lead_month_count`, `integer`).
+        lead_month_count: NumField<i64>;
+        /// Member Warning (`member_warning`, `text`).
+        member_warning: CharField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Mobile (`mobile`, `char`).
+        mobile: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// User Company (`user_company_ids`, `many2many`).
+        user_company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// User In Teams (`user_in_teams_ids`, `many2many`).
+        user_in_teams_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct DecimalPrecision {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Digits
     ///
     /// `integer`, required.
@@ -43,27 +43,18 @@ pub struct DecimalPrecision {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DecimalPrecision {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for DecimalPrecision {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "digits",
-        "display_name",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DecimalPrecision {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DecimalPrecision::default();
         while let Some(i) = r.next()? {
             match i {
@@ -93,17 +84,15 @@ impl ::runtime::Model for DecimalPrecision {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("digits", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("digits", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -138,12 +127,21 @@ impl DecimalPrecision {
 impl super::mixins::BaseModel for DecimalPrecision {
     type Update = DecimalPrecisionUpdate;
 }
-/// Values for creating a `decimal.precision` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DecimalPrecisionCreate`]) or updating ([`DecimalPrecisionUpdate`]) `decimal.precision` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DecimalPrecisionCreate {
+pub struct DecimalPrecisionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DecimalPrecisionCreate {
+/// Values for creating a `decimal.precision` record: the constructor takes the required fields, setters add the rest.
+pub type DecimalPrecisionCreate = DecimalPrecisionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `decimal.precision` records: only the fields set here are written.
+pub type DecimalPrecisionUpdate = DecimalPrecisionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for DecimalPrecisionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -151,62 +149,33 @@ impl ::serde::Serialize for DecimalPrecisionCreate {
 impl DecimalPrecisionCreate {
     /// Takes the required fields: `digits`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(digits: i64, name: impl Into<String>) -> Self {
-        DecimalPrecisionCreate {
+        DecimalPrecisionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .digits(digits)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DecimalPrecision>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `digits` (Digits).
-    #[inline]
-    pub fn digits(mut self, digits: i64) -> Self {
-        self.values.set("digits", digits);
-        self
-    }
-    /// Set `name` (Usage).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for DecimalPrecisionCreate {
-    type Model = DecimalPrecision;
-}
-/// Values for updating `decimal.precision` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DecimalPrecisionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for DecimalPrecisionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DecimalPrecisionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DecimalPrecisionUpdate {
+        Self::default()
+    }
+}
+impl Default for DecimalPrecisionUpdate {
+    fn default() -> Self {
+        DecimalPrecisionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DecimalPrecisionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DecimalPrecision>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::DecimalPrecision>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -215,82 +184,38 @@ impl DecimalPrecisionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `digits` (Digits).
-    #[inline]
-    pub fn digits(mut self, digits: i64) -> Self {
-        self.values.set("digits", digits);
-        self
-    }
-    /// Set `name` (Usage).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `digits` (Digits).
+        digits: value i64;
+        /// Set `name` (Usage).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for DecimalPrecisionCreate {
+    type Model = self::DecimalPrecision;
+}
 impl ::runtime::UpdateValues for DecimalPrecisionUpdate {
-    type Model = DecimalPrecision;
+    type Model = self::DecimalPrecision;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::DecimalPrecision,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DecimalPrecision,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Digits (`digits`, `integer`).
-    #[inline]
-    pub const fn digits() -> ::runtime::odoo::fields::NumField<
-        super::DecimalPrecision,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("digits")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::DecimalPrecision,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::DecimalPrecision,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Usage (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::DecimalPrecision> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::DecimalPrecision,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DecimalPrecision,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DecimalPrecision;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Digits (`digits`, `integer`).
+        digits: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Usage (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

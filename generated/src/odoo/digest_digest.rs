@@ -15,11 +15,11 @@ pub struct DigestDigest {
     /// Available Fields
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_fields())`.
-    pub available_fields: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub available_fields: ::runtime::Computed<Option<String>>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,11 +27,11 @@ pub struct DigestDigest {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,7 +43,7 @@ pub struct DigestDigest {
     /// Is user subscribed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subscribed())`.
-    pub is_subscribed: ::runtime::odoo::wire::Computed<bool>,
+    pub is_subscribed: ::runtime::Computed<bool>,
     /// Revenue
     ///
     /// `boolean`.
@@ -51,7 +51,7 @@ pub struct DigestDigest {
     /// Kpi Account Total Revenue Value
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_account_total_revenue_value())`.
-    pub kpi_account_total_revenue_value: ::runtime::odoo::wire::Computed<f64>,
+    pub kpi_account_total_revenue_value: ::runtime::Computed<f64>,
     /// All Sales
     ///
     /// `boolean`.
@@ -59,7 +59,7 @@ pub struct DigestDigest {
     /// Kpi All Sale Total Value
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_all_sale_total_value())`.
-    pub kpi_all_sale_total_value: ::runtime::odoo::wire::Computed<f64>,
+    pub kpi_all_sale_total_value: ::runtime::Computed<f64>,
     /// New Leads
     ///
     /// `boolean`.
@@ -67,7 +67,7 @@ pub struct DigestDigest {
     /// Kpi Crm Lead Created Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_crm_lead_created_value())`.
-    pub kpi_crm_lead_created_value: ::runtime::odoo::wire::Computed<i64>,
+    pub kpi_crm_lead_created_value: ::runtime::Computed<i64>,
     /// Opportunities Won
     ///
     /// `boolean`.
@@ -75,7 +75,7 @@ pub struct DigestDigest {
     /// Kpi Crm Opportunities Won Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_crm_opportunities_won_value())`.
-    pub kpi_crm_opportunities_won_value: ::runtime::odoo::wire::Computed<i64>,
+    pub kpi_crm_opportunities_won_value: ::runtime::Computed<i64>,
     /// Messages Sent
     ///
     /// `boolean`.
@@ -83,7 +83,7 @@ pub struct DigestDigest {
     /// Kpi Mail Message Total Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_mail_message_total_value())`.
-    pub kpi_mail_message_total_value: ::runtime::odoo::wire::Computed<i64>,
+    pub kpi_mail_message_total_value: ::runtime::Computed<i64>,
     /// Open Tasks
     ///
     /// `boolean`.
@@ -91,7 +91,7 @@ pub struct DigestDigest {
     /// Kpi Project Task Opened Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_project_task_opened_value())`.
-    pub kpi_project_task_opened_value: ::runtime::odoo::wire::Computed<i64>,
+    pub kpi_project_task_opened_value: ::runtime::Computed<i64>,
     /// Connected Users
     ///
     /// `boolean`.
@@ -99,7 +99,7 @@ pub struct DigestDigest {
     /// Kpi Res Users Connected Value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kpi_res_users_connected_value())`.
-    pub kpi_res_users_connected_value: ::runtime::odoo::wire::Computed<i64>,
+    pub kpi_res_users_connected_value: ::runtime::Computed<i64>,
     /// Name
     ///
     /// `char`, required.
@@ -123,7 +123,7 @@ pub struct DigestDigest {
     /// Recipients
     ///
     /// `many2many`, to `res.users`.
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -131,48 +131,20 @@ pub struct DigestDigest {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DigestDigest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for DigestDigest {
-    const FIELDS: &'static [&'static str] = &[
-        "available_fields",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "id",
-        "is_subscribed",
-        "kpi_account_total_revenue",
-        "kpi_account_total_revenue_value",
-        "kpi_all_sale_total",
-        "kpi_all_sale_total_value",
-        "kpi_crm_lead_created",
-        "kpi_crm_lead_created_value",
-        "kpi_crm_opportunities_won",
-        "kpi_crm_opportunities_won_value",
-        "kpi_mail_message_total",
-        "kpi_mail_message_total_value",
-        "kpi_project_task_opened",
-        "kpi_project_task_opened_value",
-        "kpi_res_users_connected",
-        "kpi_res_users_connected_value",
-        "name",
-        "next_run_date",
-        "periodicity",
-        "state",
-        "user_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DigestDigest {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        29,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DigestDigest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -246,59 +218,36 @@ impl ::runtime::Model for DigestDigest {
         "kpi_project_task_opened_value",
         "kpi_res_users_connected_value",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("available_fields", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_subscribed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_account_total_revenue", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "kpi_account_total_revenue_value",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_all_sale_total", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_all_sale_total_value", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_crm_lead_created", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_crm_lead_created_value", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_crm_opportunities_won", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "kpi_crm_opportunities_won_value",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_mail_message_total", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "kpi_mail_message_total_value",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_project_task_opened", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "kpi_project_task_opened_value",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("kpi_res_users_connected", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "kpi_res_users_connected_value",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("next_run_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("periodicity", "selection")
-            .required()
-            .selection(&["daily", "weekly", "monthly", "quarterly"]),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["activated", "deactivated"]),
-        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("available_fields", "char"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_subscribed", "boolean"),
+        ::runtime::FieldSpec::new("kpi_account_total_revenue", "boolean").writable(true),
+        ::runtime::FieldSpec::new("kpi_account_total_revenue_value", "monetary"),
+        ::runtime::FieldSpec::new("kpi_all_sale_total", "boolean").writable(true),
+        ::runtime::FieldSpec::new("kpi_all_sale_total_value", "monetary"),
+        ::runtime::FieldSpec::new("kpi_crm_lead_created", "boolean").writable(true),
+        ::runtime::FieldSpec::new("kpi_crm_lead_created_value", "integer"),
+        ::runtime::FieldSpec::new("kpi_crm_opportunities_won", "boolean").writable(true),
+        ::runtime::FieldSpec::new("kpi_crm_opportunities_won_value", "integer"),
+        ::runtime::FieldSpec::new("kpi_mail_message_total", "boolean").writable(true),
+        ::runtime::FieldSpec::new("kpi_mail_message_total_value", "integer"),
+        ::runtime::FieldSpec::new("kpi_project_task_opened", "boolean").writable(true),
+        ::runtime::FieldSpec::new("kpi_project_task_opened_value", "integer"),
+        ::runtime::FieldSpec::new("kpi_res_users_connected", "boolean").writable(true),
+        ::runtime::FieldSpec::new("kpi_res_users_connected_value", "integer"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("next_run_date", "date").writable(true),
+        ::runtime::FieldSpec::new("periodicity", "selection").required().writable(true).selection(&["daily", "weekly", "monthly", "quarterly"]),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["activated", "deactivated"]),
+        ::runtime::FieldSpec::new("user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -444,152 +393,51 @@ impl DigestDigest {
 impl super::mixins::BaseModel for DigestDigest {
     type Update = DigestDigestUpdate;
 }
-/// Values for creating a `digest.digest` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DigestDigestCreate`]) or updating ([`DigestDigestUpdate`]) `digest.digest` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DigestDigestCreate {
+pub struct DigestDigestValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DigestDigestCreate {
+/// Values for creating a `digest.digest` record: the constructor takes the required fields, setters add the rest.
+pub type DigestDigestCreate = DigestDigestValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `digest.digest` records: only the fields set here are written.
+pub type DigestDigestUpdate = DigestDigestValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for DigestDigestValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DigestDigestCreate {
     /// Takes the required fields: `name`, `periodicity` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, periodicity: Periodicity) -> Self {
-        DigestDigestCreate {
+    pub fn new(name: impl Into<String>, periodicity: self::Periodicity) -> Self {
+        DigestDigestValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .periodicity(periodicity)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DigestDigest>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `kpi_account_total_revenue` (Revenue).
-    #[inline]
-    pub fn kpi_account_total_revenue(mut self, kpi_account_total_revenue: bool) -> Self {
-        self.values.set("kpi_account_total_revenue", kpi_account_total_revenue);
-        self
-    }
-    /// Set `kpi_all_sale_total` (All Sales).
-    #[inline]
-    pub fn kpi_all_sale_total(mut self, kpi_all_sale_total: bool) -> Self {
-        self.values.set("kpi_all_sale_total", kpi_all_sale_total);
-        self
-    }
-    /// Set `kpi_crm_lead_created` (New Leads).
-    #[inline]
-    pub fn kpi_crm_lead_created(mut self, kpi_crm_lead_created: bool) -> Self {
-        self.values.set("kpi_crm_lead_created", kpi_crm_lead_created);
-        self
-    }
-    /// Set `kpi_crm_opportunities_won` (Opportunities Won).
-    #[inline]
-    pub fn kpi_crm_opportunities_won(mut self, kpi_crm_opportunities_won: bool) -> Self {
-        self.values.set("kpi_crm_opportunities_won", kpi_crm_opportunities_won);
-        self
-    }
-    /// Set `kpi_mail_message_total` (Messages Sent).
-    #[inline]
-    pub fn kpi_mail_message_total(mut self, kpi_mail_message_total: bool) -> Self {
-        self.values.set("kpi_mail_message_total", kpi_mail_message_total);
-        self
-    }
-    /// Set `kpi_project_task_opened` (Open Tasks).
-    #[inline]
-    pub fn kpi_project_task_opened(mut self, kpi_project_task_opened: bool) -> Self {
-        self.values.set("kpi_project_task_opened", kpi_project_task_opened);
-        self
-    }
-    /// Set `kpi_res_users_connected` (Connected Users).
-    #[inline]
-    pub fn kpi_res_users_connected(mut self, kpi_res_users_connected: bool) -> Self {
-        self.values.set("kpi_res_users_connected", kpi_res_users_connected);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `next_run_date` (Next Mailing Date).
-    #[inline]
-    pub fn next_run_date(mut self, next_run_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("next_run_date", next_run_date);
-        self
-    }
-    /// Set `periodicity` (Periodicity).
-    #[inline]
-    pub fn periodicity(mut self, periodicity: Periodicity) -> Self {
-        self.values.set("periodicity", periodicity);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_ids` (Recipients).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for DigestDigestCreate {
-    type Model = DigestDigest;
-}
-/// Values for updating `digest.digest` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DigestDigestUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for DigestDigestUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DigestDigestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DigestDigestUpdate {
+        Self::default()
+    }
+}
+impl Default for DigestDigestUpdate {
+    fn default() -> Self {
+        DigestDigestValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DigestDigestValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DigestDigest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::DigestDigest>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -598,401 +446,130 @@ impl DigestDigestUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `kpi_account_total_revenue` (Revenue).
-    #[inline]
-    pub fn kpi_account_total_revenue(mut self, kpi_account_total_revenue: bool) -> Self {
-        self.values.set("kpi_account_total_revenue", kpi_account_total_revenue);
-        self
-    }
-    /// Set `kpi_all_sale_total` (All Sales).
-    #[inline]
-    pub fn kpi_all_sale_total(mut self, kpi_all_sale_total: bool) -> Self {
-        self.values.set("kpi_all_sale_total", kpi_all_sale_total);
-        self
-    }
-    /// Set `kpi_crm_lead_created` (New Leads).
-    #[inline]
-    pub fn kpi_crm_lead_created(mut self, kpi_crm_lead_created: bool) -> Self {
-        self.values.set("kpi_crm_lead_created", kpi_crm_lead_created);
-        self
-    }
-    /// Set `kpi_crm_opportunities_won` (Opportunities Won).
-    #[inline]
-    pub fn kpi_crm_opportunities_won(mut self, kpi_crm_opportunities_won: bool) -> Self {
-        self.values.set("kpi_crm_opportunities_won", kpi_crm_opportunities_won);
-        self
-    }
-    /// Set `kpi_mail_message_total` (Messages Sent).
-    #[inline]
-    pub fn kpi_mail_message_total(mut self, kpi_mail_message_total: bool) -> Self {
-        self.values.set("kpi_mail_message_total", kpi_mail_message_total);
-        self
-    }
-    /// Set `kpi_project_task_opened` (Open Tasks).
-    #[inline]
-    pub fn kpi_project_task_opened(mut self, kpi_project_task_opened: bool) -> Self {
-        self.values.set("kpi_project_task_opened", kpi_project_task_opened);
-        self
-    }
-    /// Set `kpi_res_users_connected` (Connected Users).
-    #[inline]
-    pub fn kpi_res_users_connected(mut self, kpi_res_users_connected: bool) -> Self {
-        self.values.set("kpi_res_users_connected", kpi_res_users_connected);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `next_run_date` (Next Mailing Date).
-    #[inline]
-    pub fn next_run_date(mut self, next_run_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("next_run_date", next_run_date);
-        self
-    }
-    /// Set `periodicity` (Periodicity).
-    #[inline]
-    pub fn periodicity(mut self, periodicity: Periodicity) -> Self {
-        self.values.set("periodicity", periodicity);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_ids` (Recipients).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `kpi_account_total_revenue` (Revenue).
+        kpi_account_total_revenue: value bool;
+        /// Set `kpi_all_sale_total` (All Sales).
+        kpi_all_sale_total: value bool;
+        /// Set `kpi_crm_lead_created` (New Leads).
+        kpi_crm_lead_created: value bool;
+        /// Set `kpi_crm_opportunities_won` (Opportunities Won).
+        kpi_crm_opportunities_won: value bool;
+        /// Set `kpi_mail_message_total` (Messages Sent).
+        kpi_mail_message_total: value bool;
+        /// Set `kpi_project_task_opened` (Open Tasks).
+        kpi_project_task_opened: value bool;
+        /// Set `kpi_res_users_connected` (Connected Users).
+        kpi_res_users_connected: value bool;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `next_run_date` (Next Mailing Date).
+        next_run_date: value ::chrono::NaiveDate;
+        /// Set `periodicity` (Periodicity).
+        periodicity: value self::Periodicity;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `user_ids` (Recipients).
+        user_ids: commands super::rel::ResUsers;
     }
 }
+impl ::runtime::CreateValues for DigestDigestCreate {
+    type Model = self::DigestDigest;
+}
 impl ::runtime::UpdateValues for DigestDigestUpdate {
-    type Model = DigestDigest;
+    type Model = self::DigestDigest;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Available Fields (`available_fields`, `char`).
-    #[inline]
-    pub const fn available_fields() -> ::runtime::odoo::fields::CharField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::CharField::new("available_fields")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DigestDigest,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::DigestDigest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DigestDigest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DigestDigest,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::DigestDigest, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is user subscribed (`is_subscribed`, `boolean`).
-    #[inline]
-    pub const fn is_subscribed() -> ::runtime::odoo::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_subscribed")
-    }
-    /// Revenue (`kpi_account_total_revenue`, `boolean`).
-    #[inline]
-    pub const fn kpi_account_total_revenue() -> ::runtime::odoo::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("kpi_account_total_revenue")
-    }
-    /// Kpi Account Total Revenue Value (`kpi_account_total_revenue_value`, `monetary`).
-    #[inline]
-    pub const fn kpi_account_total_revenue_value() -> ::runtime::odoo::fields::NumField<
-        super::DigestDigest,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("kpi_account_total_revenue_value")
-    }
-    /// All Sales (`kpi_all_sale_total`, `boolean`).
-    #[inline]
-    pub const fn kpi_all_sale_total() -> ::runtime::odoo::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("kpi_all_sale_total")
-    }
-    /// Kpi All Sale Total Value (`kpi_all_sale_total_value`, `monetary`).
-    #[inline]
-    pub const fn kpi_all_sale_total_value() -> ::runtime::odoo::fields::NumField<
-        super::DigestDigest,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("kpi_all_sale_total_value")
-    }
-    /// New Leads (`kpi_crm_lead_created`, `boolean`).
-    #[inline]
-    pub const fn kpi_crm_lead_created() -> ::runtime::odoo::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("kpi_crm_lead_created")
-    }
-    /// Kpi Crm Lead Created Value (`kpi_crm_lead_created_value`, `integer`).
-    #[inline]
-    pub const fn kpi_crm_lead_created_value() -> ::runtime::odoo::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("kpi_crm_lead_created_value")
-    }
-    /// Opportunities Won (`kpi_crm_opportunities_won`, `boolean`).
-    #[inline]
-    pub const fn kpi_crm_opportunities_won() -> ::runtime::odoo::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("kpi_crm_opportunities_won")
-    }
-    /// Kpi Crm Opportunities Won Value (`kpi_crm_opportunities_won_value`, `integer`).
-    #[inline]
-    pub const fn kpi_crm_opportunities_won_value() -> ::runtime::odoo::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("kpi_crm_opportunities_won_value")
-    }
-    /// Messages Sent (`kpi_mail_message_total`, `boolean`).
-    #[inline]
-    pub const fn kpi_mail_message_total() -> ::runtime::odoo::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("kpi_mail_message_total")
-    }
-    /// Kpi Mail Message Total Value (`kpi_mail_message_total_value`, `integer`).
-    #[inline]
-    pub const fn kpi_mail_message_total_value() -> ::runtime::odoo::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("kpi_mail_message_total_value")
-    }
-    /// Open Tasks (`kpi_project_task_opened`, `boolean`).
-    #[inline]
-    pub const fn kpi_project_task_opened() -> ::runtime::odoo::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("kpi_project_task_opened")
-    }
-    /// Kpi Project Task Opened Value (`kpi_project_task_opened_value`, `integer`).
-    #[inline]
-    pub const fn kpi_project_task_opened_value() -> ::runtime::odoo::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("kpi_project_task_opened_value")
-    }
-    /// Connected Users (`kpi_res_users_connected`, `boolean`).
-    #[inline]
-    pub const fn kpi_res_users_connected() -> ::runtime::odoo::fields::BoolField<
-        super::DigestDigest,
-    > {
-        ::runtime::odoo::fields::BoolField::new("kpi_res_users_connected")
-    }
-    /// Kpi Res Users Connected Value (`kpi_res_users_connected_value`, `integer`).
-    #[inline]
-    pub const fn kpi_res_users_connected_value() -> ::runtime::odoo::fields::NumField<
-        super::DigestDigest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("kpi_res_users_connected_value")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::DigestDigest> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Next Mailing Date (`next_run_date`, `date`).
-    #[inline]
-    pub const fn next_run_date() -> ::runtime::odoo::fields::DateField<
-        super::DigestDigest,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("next_run_date")
-    }
-    /// Periodicity (`periodicity`, `selection`).
-    #[inline]
-    pub const fn periodicity() -> ::runtime::odoo::fields::SelectionField<
-        super::DigestDigest,
-        super::Periodicity,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("periodicity")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::DigestDigest,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Recipients (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DigestDigest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::DigestDigest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DigestDigest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DigestDigest;
+        /// Available Fields (`available_fields`, `char`).
+        available_fields: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is user subscribed (`is_subscribed`, `boolean`).
+        is_subscribed: BoolField;
+        /// Revenue (`kpi_account_total_revenue`, `boolean`).
+        kpi_account_total_revenue: BoolField;
+        /// Kpi Account Total Revenue Value (`kpi_account_total_revenue_value`, `monetary`).
+        kpi_account_total_revenue_value: NumField<f64>;
+        /// All Sales (`kpi_all_sale_total`, `boolean`).
+        kpi_all_sale_total: BoolField;
+        /// Kpi All Sale Total Value (`kpi_all_sale_total_value`, `monetary`).
+        kpi_all_sale_total_value: NumField<f64>;
+        /// New Leads (`kpi_crm_lead_created`, `boolean`).
+        kpi_crm_lead_created: BoolField;
+        /// Kpi Crm Lead Created Value (`kpi_crm_lead_created_value`, `integer`).
+        kpi_crm_lead_created_value: NumField<i64>;
+        /// Opportunities Won (`kpi_crm_opportunities_won`, `boolean`).
+        kpi_crm_opportunities_won: BoolField;
+        /// Kpi Crm Opportunities Won Value (`kpi_crm_opportunities_won_value`, `integer`).
+        kpi_crm_opportunities_won_value: NumField<i64>;
+        /// Messages Sent (`kpi_mail_message_total`, `boolean`).
+        kpi_mail_message_total: BoolField;
+        /// Kpi Mail Message Total Value (`kpi_mail_message_total_value`, `integer`).
+        kpi_mail_message_total_value: NumField<i64>;
+        /// Open Tasks (`kpi_project_task_opened`, `boolean`).
+        kpi_project_task_opened: BoolField;
+        /// Kpi Project Task Opened Value (`kpi_project_task_opened_value`, `integer`).
+        kpi_project_task_opened_value: NumField<i64>;
+        /// Connected Users (`kpi_res_users_connected`, `boolean`).
+        kpi_res_users_connected: BoolField;
+        /// Kpi Res Users Connected Value (`kpi_res_users_connected_value`, `integer`).
+        kpi_res_users_connected_value: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Next Mailing Date (`next_run_date`, `date`).
+        next_run_date: DateField<::chrono::NaiveDate>;
+        /// Periodicity (`periodicity`, `selection`).
+        periodicity: SelectionField<super::Periodicity>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Recipients (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `periodicity` (Periodicity) on `digest.digest`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Periodicity {
-    /// Daily (`daily`)
-    Daily,
-    /// Weekly (`weekly`)
-    Weekly,
-    /// Monthly (`monthly`)
-    Monthly,
-    /// Quarterly (`quarterly`)
-    Quarterly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Periodicity {
-    const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly", "quarterly"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "daily" => Periodicity::Daily,
-            "weekly" => Periodicity::Weekly,
-            "monthly" => Periodicity::Monthly,
-            "quarterly" => Periodicity::Quarterly,
-            other => Periodicity::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Periodicity::Daily => "daily",
-            Periodicity::Weekly => "weekly",
-            Periodicity::Monthly => "monthly",
-            Periodicity::Quarterly => "quarterly",
-            Periodicity::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `periodicity` (Periodicity) on `digest.digest`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Periodicity {
+        /// Daily (`daily`)
+        Daily = "daily",
+        /// Weekly (`weekly`)
+        Weekly = "weekly",
+        /// Monthly (`monthly`)
+        Monthly = "monthly",
+        /// Quarterly (`quarterly`)
+        Quarterly = "quarterly",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Periodicity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Periodicity {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `digest.digest`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Activated (`activated`)
-    Activated,
-    /// Deactivated (`deactivated`)
-    Deactivated,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["activated", "deactivated"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "activated" => State::Activated,
-            "deactivated" => State::Deactivated,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Activated => "activated",
-            State::Deactivated => "deactivated",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `digest.digest`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Activated (`activated`)
+        Activated = "activated",
+        /// Deactivated (`deactivated`)
+        Deactivated = "deactivated",
     }
 }

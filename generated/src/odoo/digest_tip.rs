@@ -19,7 +19,7 @@ pub struct DigestTip {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct DigestTip {
     /// Authorized Group
     ///
     /// `many2one`, to `res.groups`.
-    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResGroups>>,
+    pub group_id: Option<::runtime::Many2One<super::rel::ResGroups>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,7 +51,7 @@ pub struct DigestTip {
     /// Users having already received this tip
     ///
     /// `many2many`, to `res.users`.
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,30 +59,18 @@ pub struct DigestTip {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DigestTip {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for DigestTip {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "group_id",
-        "id",
-        "name",
-        "sequence",
-        "tip_description",
-        "user_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DigestTip {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DigestTip::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,22 +106,18 @@ impl ::runtime::Model for DigestTip {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tip_description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("group_id", "many2one").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("tip_description", "html").writable(true),
+        ::runtime::FieldSpec::new("user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -149,13 +133,17 @@ impl ::runtime::odoo::projection::Projection for DigestTip {
 impl super::mixins::BaseModel for DigestTip {
     type Update = DigestTipUpdate;
 }
-/// Values for creating a `digest.tip` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DigestTipCreate`]) or updating ([`DigestTipUpdate`]) `digest.tip` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DigestTipCreate {
+pub struct DigestTipValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DigestTipCreate {
+/// Values for creating a `digest.tip` record: the constructor takes the required fields, setters add the rest.
+pub type DigestTipCreate = DigestTipValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `digest.tip` records: only the fields set here are written.
+pub type DigestTipUpdate = DigestTipValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for DigestTipValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -163,83 +151,36 @@ impl ::serde::Serialize for DigestTipCreate {
 impl DigestTipCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        DigestTipCreate {
+        Self::default()
+    }
+}
+impl Default for DigestTipCreate {
+    fn default() -> Self {
+        DigestTipValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DigestTip>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `group_id` (Authorized Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tip_description` (Tip description).
-    #[inline]
-    pub fn tip_description(mut self, tip_description: impl Into<String>) -> Self {
-        self.values.set("tip_description", tip_description.into());
-        self
-    }
-    /// Set `user_ids` (Recipients).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for DigestTipCreate {
-    type Model = DigestTip;
-}
-/// Values for updating `digest.tip` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DigestTipUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for DigestTipUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DigestTipUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DigestTipUpdate {
+        Self::default()
+    }
+}
+impl Default for DigestTipUpdate {
+    fn default() -> Self {
+        DigestTipValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DigestTipValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DigestTip>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::DigestTip>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -248,120 +189,50 @@ impl DigestTipUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `group_id` (Authorized Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tip_description` (Tip description).
-    #[inline]
-    pub fn tip_description(mut self, tip_description: impl Into<String>) -> Self {
-        self.values.set("tip_description", tip_description.into());
-        self
-    }
-    /// Set `user_ids` (Recipients).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `group_id` (Authorized Group).
+        group_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tip_description` (Tip description).
+        tip_description: into String;
+        /// Set `user_ids` (Recipients).
+        user_ids: commands super::rel::ResUsers;
     }
 }
+impl ::runtime::CreateValues for DigestTipCreate {
+    type Model = self::DigestTip;
+}
 impl ::runtime::UpdateValues for DigestTipUpdate {
-    type Model = DigestTip;
+    type Model = self::DigestTip;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::DigestTip,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DigestTip,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::DigestTip> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Authorized Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DigestTip,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::DigestTip, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::DigestTip> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::DigestTip, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Tip description (`tip_description`, `html`).
-    #[inline]
-    pub const fn tip_description() -> ::runtime::odoo::fields::CharField<
-        super::DigestTip,
-    > {
-        ::runtime::odoo::fields::CharField::new("tip_description")
-    }
-    /// Recipients (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DigestTip,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::DigestTip,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DigestTip,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DigestTip;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Authorized Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tip description (`tip_description`, `html`).
+        tip_description: CharField;
+        /// Recipients (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -27,18 +27,16 @@ pub struct DiscussChannel {
     /// Avatar Cache Key
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::avatar_cache_key())`.
-    pub avatar_cache_key: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub avatar_cache_key: ::runtime::Computed<Option<String>>,
     /// Members
     ///
     /// `one2many`, to `discuss.channel.member` (inverse `channel_id`).
-    pub channel_member_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::DiscussChannelMember,
-    >,
+    pub channel_member_ids: ::runtime::X2Many<super::rel::DiscussChannelMember>,
     /// Partners
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::channel_partner_ids())`.
-    pub channel_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub channel_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Channel Type
     ///
@@ -55,7 +53,7 @@ pub struct DiscussChannel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Default Display Mode
     ///
     /// Determines how the channel will be displayed by default when opening it from its invitation link. No value means display text (no voice/video).
@@ -77,23 +75,21 @@ pub struct DiscussChannel {
     /// The message the channel was created from.
     ///
     /// `many2one`, to `mail.message`, readonly.
-    pub from_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub from_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Auto Subscription
     ///
     /// Members of those groups will automatically added as followers. Note that they will be able to manage their subscription manually if necessary.
     ///
     /// `many2many`, to `res.groups`.
-    pub group_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub group_ids: ::runtime::X2Many<super::rel::ResGroups>,
     /// Authorized Group
     ///
     /// `many2one`, to `res.groups`, computed.
-    pub group_public_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResGroups>>,
+    pub group_public_id: Option<::runtime::Many2One<super::rel::ResGroups>>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -101,15 +97,15 @@ pub struct DiscussChannel {
     /// Invitation URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invitation_url())`.
-    pub invitation_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub invitation_url: ::runtime::Computed<Option<String>>,
     /// Is Editable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_editable())`.
-    pub is_editable: ::runtime::odoo::wire::Computed<bool>,
+    pub is_editable: ::runtime::Computed<bool>,
     /// Is Member
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_member())`.
-    pub is_member: ::runtime::odoo::wire::Computed<bool>,
+    pub is_member: ::runtime::Computed<bool>,
     /// Last Interest
     ///
     /// Contains the date and time of the last interesting event that happened in this channel. This updates itself when new message posted.
@@ -119,64 +115,64 @@ pub struct DiscussChannel {
     /// Member Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_count())`.
-    pub member_count: ::runtime::odoo::wire::Computed<i64>,
+    pub member_count: ::runtime::Computed<i64>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -187,27 +183,23 @@ pub struct DiscussChannel {
     /// Parent channel
     ///
     /// `many2one`, to `discuss.channel`, readonly.
-    pub parent_channel_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::DiscussChannel>,
-    >,
+    pub parent_channel_id: Option<::runtime::Many2One<super::rel::DiscussChannel>>,
     /// Pinned Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`), computed.
-    pub pinned_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub pinned_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Rtc Session
     ///
     /// `one2many`, to `discuss.channel.rtc.session` (inverse `channel_id`).
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub rtc_session_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::DiscussChannelRtcSession,
-    >,
+    pub rtc_session_ids: ::runtime::X2Many<super::rel::DiscussChannelRtcSession>,
     /// Sfu Channel Uuid
     ///
     /// `char`.
@@ -223,15 +215,13 @@ pub struct DiscussChannel {
     /// Sub Channels
     ///
     /// `one2many`, to `discuss.channel` (inverse `parent_channel_id`), readonly.
-    pub sub_channel_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussChannel>,
+    pub sub_channel_ids: ::runtime::X2Many<super::rel::DiscussChannel>,
     /// HR Departments
     ///
     /// Automatically subscribe members of those departments to the channel.
     ///
     /// `many2many`, to `hr.department`.
-    pub subscription_department_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::HrDepartment,
-    >,
+    pub subscription_department_ids: ::runtime::X2Many<super::rel::HrDepartment>,
     /// UUID
     ///
     /// `char`.
@@ -241,7 +231,7 @@ pub struct DiscussChannel {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -249,63 +239,20 @@ pub struct DiscussChannel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussChannel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for DiscussChannel {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "allow_public_upload",
-        "avatar_cache_key",
-        "channel_member_ids",
-        "channel_partner_ids",
-        "channel_type",
-        "create_date",
-        "create_uid",
-        "default_display_mode",
-        "description",
-        "display_name",
-        "from_message_id",
-        "group_ids",
-        "group_public_id",
-        "has_message",
-        "id",
-        "invitation_url",
-        "is_editable",
-        "is_member",
-        "last_interest_dt",
-        "member_count",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "parent_channel_id",
-        "pinned_message_ids",
-        "rating_ids",
-        "rtc_session_ids",
-        "sfu_channel_uuid",
-        "sfu_server_url",
-        "sub_channel_ids",
-        "subscription_department_ids",
-        "uuid",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DiscussChannel {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        44,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DiscussChannel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -409,83 +356,53 @@ impl ::runtime::Model for DiscussChannel {
         "message_needaction_counter",
         "message_partner_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_public_upload", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_cache_key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("channel_member_ids", "one2many")
-            .relation("discuss.channel.member"),
-        ::runtime::odoo::verify::FieldSpec::new("channel_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("channel_type", "selection")
-            .required()
-            .selection(&["chat", "channel", "group"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("default_display_mode", "selection")
-            .selection(&["video_full_screen"]),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("from_message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("group_ids", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("group_public_id", "many2one")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("invitation_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("is_editable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_member", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("last_interest_dt", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("member_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_channel_id", "many2one")
-            .relation("discuss.channel"),
-        ::runtime::odoo::verify::FieldSpec::new("pinned_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rtc_session_ids", "one2many")
-            .relation("discuss.channel.rtc.session")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("sfu_channel_uuid", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("sfu_server_url", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("sub_channel_ids", "one2many")
-            .relation("discuss.channel"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "subscription_department_ids",
-                "many2many",
-            )
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("uuid", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("allow_public_upload", "boolean").writable(true),
+        ::runtime::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::FieldSpec::new("avatar_cache_key", "char"),
+        ::runtime::FieldSpec::new("channel_member_ids", "one2many").relation("discuss.channel.member").writable(true),
+        ::runtime::FieldSpec::new("channel_partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("channel_type", "selection").required().writable(true).selection(&["chat", "channel", "group"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("default_display_mode", "selection").writable(true).selection(&["video_full_screen"]),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("from_message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("group_ids", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("group_public_id", "many2one").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image_128", "binary").writable(true),
+        ::runtime::FieldSpec::new("invitation_url", "char"),
+        ::runtime::FieldSpec::new("is_editable", "boolean"),
+        ::runtime::FieldSpec::new("is_member", "boolean"),
+        ::runtime::FieldSpec::new("last_interest_dt", "datetime").writable(true),
+        ::runtime::FieldSpec::new("member_count", "integer"),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_channel_id", "many2one").relation("discuss.channel").writable(true),
+        ::runtime::FieldSpec::new("pinned_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rtc_session_ids", "one2many").relation("discuss.channel.rtc.session").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("sfu_channel_uuid", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("sfu_server_url", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("sub_channel_ids", "one2many").relation("discuss.channel").writable(true),
+        ::runtime::FieldSpec::new("subscription_department_ids", "many2many").relation("hr.department").writable(true),
+        ::runtime::FieldSpec::new("uuid", "char").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -807,12 +724,17 @@ impl super::mixins::BaseModel for DiscussChannel {
     type Update = DiscussChannelUpdate;
 }
 impl super::mixins::MailThread for DiscussChannel {}
-/// Values for creating a `discuss.channel` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DiscussChannelCreate`]) or updating ([`DiscussChannelUpdate`]) `discuss.channel` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DiscussChannelCreate {
+pub struct DiscussChannelValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DiscussChannelCreate {
+/// Values for creating a `discuss.channel` record: the constructor takes the required fields, setters add the rest.
+pub type DiscussChannelCreate = DiscussChannelValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `discuss.channel` records: only the fields set here are written.
+pub type DiscussChannelUpdate = DiscussChannelValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for DiscussChannelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -820,304 +742,32 @@ impl ::serde::Serialize for DiscussChannelCreate {
 impl DiscussChannelCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        DiscussChannelCreate {
+        DiscussChannelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussChannel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `allow_public_upload` (Allow Public Upload).
-    #[inline]
-    pub fn allow_public_upload(mut self, allow_public_upload: bool) -> Self {
-        self.values.set("allow_public_upload", allow_public_upload);
-        self
-    }
-    /// Set `channel_member_ids` (Members).
-    #[inline]
-    pub fn channel_member_ids(
-        mut self,
-        channel_member_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelMember>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "channel_member_ids",
-                channel_member_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `channel_partner_ids` (Partners).
-    #[inline]
-    pub fn channel_partner_ids(
-        mut self,
-        channel_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "channel_partner_ids",
-                channel_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `channel_type` (Channel Type).
-    #[inline]
-    pub fn channel_type(mut self, channel_type: ChannelType) -> Self {
-        self.values.set("channel_type", channel_type);
-        self
-    }
-    /// Set `default_display_mode` (Default Display Mode).
-    #[inline]
-    pub fn default_display_mode(
-        mut self,
-        default_display_mode: DefaultDisplayMode,
-    ) -> Self {
-        self.values.set("default_display_mode", default_display_mode);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `from_message_id` (From Message).
-    #[inline]
-    pub fn from_message_id(mut self, from_message_id: i64) -> Self {
-        self.values.set("from_message_id", from_message_id);
-        self
-    }
-    /// Set `group_ids` (Auto Subscription).
-    #[inline]
-    pub fn group_ids(
-        mut self,
-        group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `group_public_id` (Authorized Group).
-    #[inline]
-    pub fn group_public_id(mut self, group_public_id: i64) -> Self {
-        self.values.set("group_public_id", group_public_id);
-        self
-    }
-    /// Set `image_128` (Image).
-    #[inline]
-    pub fn image_128(
-        mut self,
-        image_128: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_128", image_128.into());
-        self
-    }
-    /// Set `last_interest_dt` (Last Interest).
-    #[inline]
-    pub fn last_interest_dt(
-        mut self,
-        last_interest_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_interest_dt", last_interest_dt);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_channel_id` (Parent Channel).
-    #[inline]
-    pub fn parent_channel_id(mut self, parent_channel_id: i64) -> Self {
-        self.values.set("parent_channel_id", parent_channel_id);
-        self
-    }
-    /// Set `pinned_message_ids` (Pinned Messages).
-    #[inline]
-    pub fn pinned_message_ids(
-        mut self,
-        pinned_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "pinned_message_ids",
-                pinned_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rtc_session_ids` (Rtc Session).
-    #[inline]
-    pub fn rtc_session_ids(
-        mut self,
-        rtc_session_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelRtcSession>,
-        >,
-    ) -> Self {
-        self.values
-            .set("rtc_session_ids", rtc_session_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sfu_channel_uuid` (Sfu Channel Uuid).
-    #[inline]
-    pub fn sfu_channel_uuid(mut self, sfu_channel_uuid: impl Into<String>) -> Self {
-        self.values.set("sfu_channel_uuid", sfu_channel_uuid.into());
-        self
-    }
-    /// Set `sfu_server_url` (Sfu Server Url).
-    #[inline]
-    pub fn sfu_server_url(mut self, sfu_server_url: impl Into<String>) -> Self {
-        self.values.set("sfu_server_url", sfu_server_url.into());
-        self
-    }
-    /// Set `sub_channel_ids` (Sub Channels).
-    #[inline]
-    pub fn sub_channel_ids(
-        mut self,
-        sub_channel_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sub_channel_ids", sub_channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `subscription_department_ids` (HR Departments).
-    #[inline]
-    pub fn subscription_department_ids(
-        mut self,
-        subscription_department_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrDepartment>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "subscription_department_ids",
-                subscription_department_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `uuid` (UUID).
-    #[inline]
-    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.values.set("uuid", uuid.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for DiscussChannelCreate {
-    type Model = DiscussChannel;
-}
-/// Values for updating `discuss.channel` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DiscussChannelUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for DiscussChannelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DiscussChannelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DiscussChannelUpdate {
+        Self::default()
+    }
+}
+impl Default for DiscussChannelUpdate {
+    fn default() -> Self {
+        DiscussChannelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DiscussChannelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussChannel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::DiscussChannel>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1126,683 +776,184 @@ impl DiscussChannelUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `allow_public_upload` (Allow Public Upload).
-    #[inline]
-    pub fn allow_public_upload(mut self, allow_public_upload: bool) -> Self {
-        self.values.set("allow_public_upload", allow_public_upload);
-        self
-    }
-    /// Set `channel_member_ids` (Members).
-    #[inline]
-    pub fn channel_member_ids(
-        mut self,
-        channel_member_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelMember>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "channel_member_ids",
-                channel_member_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `channel_partner_ids` (Partners).
-    #[inline]
-    pub fn channel_partner_ids(
-        mut self,
-        channel_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "channel_partner_ids",
-                channel_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `channel_type` (Channel Type).
-    #[inline]
-    pub fn channel_type(mut self, channel_type: ChannelType) -> Self {
-        self.values.set("channel_type", channel_type);
-        self
-    }
-    /// Set `default_display_mode` (Default Display Mode).
-    #[inline]
-    pub fn default_display_mode(
-        mut self,
-        default_display_mode: DefaultDisplayMode,
-    ) -> Self {
-        self.values.set("default_display_mode", default_display_mode);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `from_message_id` (From Message).
-    #[inline]
-    pub fn from_message_id(mut self, from_message_id: i64) -> Self {
-        self.values.set("from_message_id", from_message_id);
-        self
-    }
-    /// Set `group_ids` (Auto Subscription).
-    #[inline]
-    pub fn group_ids(
-        mut self,
-        group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `group_public_id` (Authorized Group).
-    #[inline]
-    pub fn group_public_id(mut self, group_public_id: i64) -> Self {
-        self.values.set("group_public_id", group_public_id);
-        self
-    }
-    /// Set `image_128` (Image).
-    #[inline]
-    pub fn image_128(
-        mut self,
-        image_128: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_128", image_128.into());
-        self
-    }
-    /// Set `last_interest_dt` (Last Interest).
-    #[inline]
-    pub fn last_interest_dt(
-        mut self,
-        last_interest_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_interest_dt", last_interest_dt);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_channel_id` (Parent Channel).
-    #[inline]
-    pub fn parent_channel_id(mut self, parent_channel_id: i64) -> Self {
-        self.values.set("parent_channel_id", parent_channel_id);
-        self
-    }
-    /// Set `pinned_message_ids` (Pinned Messages).
-    #[inline]
-    pub fn pinned_message_ids(
-        mut self,
-        pinned_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "pinned_message_ids",
-                pinned_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rtc_session_ids` (Rtc Session).
-    #[inline]
-    pub fn rtc_session_ids(
-        mut self,
-        rtc_session_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelRtcSession>,
-        >,
-    ) -> Self {
-        self.values
-            .set("rtc_session_ids", rtc_session_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sfu_channel_uuid` (Sfu Channel Uuid).
-    #[inline]
-    pub fn sfu_channel_uuid(mut self, sfu_channel_uuid: impl Into<String>) -> Self {
-        self.values.set("sfu_channel_uuid", sfu_channel_uuid.into());
-        self
-    }
-    /// Set `sfu_server_url` (Sfu Server Url).
-    #[inline]
-    pub fn sfu_server_url(mut self, sfu_server_url: impl Into<String>) -> Self {
-        self.values.set("sfu_server_url", sfu_server_url.into());
-        self
-    }
-    /// Set `sub_channel_ids` (Sub Channels).
-    #[inline]
-    pub fn sub_channel_ids(
-        mut self,
-        sub_channel_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sub_channel_ids", sub_channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `subscription_department_ids` (HR Departments).
-    #[inline]
-    pub fn subscription_department_ids(
-        mut self,
-        subscription_department_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrDepartment>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "subscription_department_ids",
-                subscription_department_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `uuid` (UUID).
-    #[inline]
-    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.values.set("uuid", uuid.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `allow_public_upload` (Allow Public Upload).
+        allow_public_upload: value bool;
+        /// Set `channel_member_ids` (Members).
+        channel_member_ids: commands super::rel::DiscussChannelMember;
+        /// Set `channel_partner_ids` (Partners).
+        channel_partner_ids: commands super::rel::ResPartner;
+        /// Set `channel_type` (Channel Type).
+        channel_type: value self::ChannelType;
+        /// Set `default_display_mode` (Default Display Mode).
+        default_display_mode: value self::DefaultDisplayMode;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `from_message_id` (From Message).
+        from_message_id: value i64;
+        /// Set `group_ids` (Auto Subscription).
+        group_ids: commands super::rel::ResGroups;
+        /// Set `group_public_id` (Authorized Group).
+        group_public_id: value i64;
+        /// Set `image_128` (Image).
+        image_128: into ::runtime::odoo::wire::Binary;
+        /// Set `last_interest_dt` (Last Interest).
+        last_interest_dt: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_channel_id` (Parent Channel).
+        parent_channel_id: value i64;
+        /// Set `pinned_message_ids` (Pinned Messages).
+        pinned_message_ids: commands super::rel::MailMessage;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `rtc_session_ids` (Rtc Session).
+        rtc_session_ids: commands super::rel::DiscussChannelRtcSession;
+        /// Set `sfu_channel_uuid` (Sfu Channel Uuid).
+        sfu_channel_uuid: into String;
+        /// Set `sfu_server_url` (Sfu Server Url).
+        sfu_server_url: into String;
+        /// Set `sub_channel_ids` (Sub Channels).
+        sub_channel_ids: commands super::rel::DiscussChannel;
+        /// Set `subscription_department_ids` (HR Departments).
+        subscription_department_ids: commands super::rel::HrDepartment;
+        /// Set `uuid` (UUID).
+        uuid: into String;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for DiscussChannelCreate {
+    type Model = self::DiscussChannel;
+}
 impl ::runtime::UpdateValues for DiscussChannelUpdate {
-    type Model = DiscussChannel;
+    type Model = self::DiscussChannel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::DiscussChannel> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Allow Public Upload (`allow_public_upload`, `boolean`).
-    #[inline]
-    pub const fn allow_public_upload() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_public_upload")
-    }
-    /// Avatar (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar Cache Key (`avatar_cache_key`, `char`).
-    #[inline]
-    pub const fn avatar_cache_key() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::CharField::new("avatar_cache_key")
-    }
-    /// Members (`channel_member_ids`, `one2many`).
-    #[inline]
-    pub const fn channel_member_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::DiscussChannelMember,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("channel_member_ids")
-    }
-    /// Partners (`channel_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn channel_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("channel_partner_ids")
-    }
-    /// Channel Type (`channel_type`, `selection`).
-    #[inline]
-    pub const fn channel_type() -> ::runtime::odoo::fields::SelectionField<
-        super::DiscussChannel,
-        super::ChannelType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("channel_type")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Default Display Mode (`default_display_mode`, `selection`).
-    #[inline]
-    pub const fn default_display_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::DiscussChannel,
-        super::DefaultDisplayMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("default_display_mode")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// From Message (`from_message_id`, `many2one`).
-    #[inline]
-    pub const fn from_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannel,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("from_message_id")
-    }
-    /// Auto Subscription (`group_ids`, `many2many`).
-    #[inline]
-    pub const fn group_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("group_ids")
-    }
-    /// Authorized Group (`group_public_id`, `many2one`).
-    #[inline]
-    pub const fn group_public_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannel,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_public_id")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::DiscussChannel, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Invitation URL (`invitation_url`, `char`).
-    #[inline]
-    pub const fn invitation_url() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::CharField::new("invitation_url")
-    }
-    /// Is Editable (`is_editable`, `boolean`).
-    #[inline]
-    pub const fn is_editable() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_editable")
-    }
-    /// Is Member (`is_member`, `boolean`).
-    #[inline]
-    pub const fn is_member() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_member")
-    }
-    /// Last Interest (`last_interest_dt`, `datetime`).
-    #[inline]
-    pub const fn last_interest_dt() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_interest_dt")
-    }
-    /// Member Count (`member_count`, `integer`).
-    #[inline]
-    pub const fn member_count() -> ::runtime::odoo::fields::NumField<
-        super::DiscussChannel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("member_count")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::DiscussChannel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::DiscussChannel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::DiscussChannel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::DiscussChannel> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent Channel (`parent_channel_id`, `many2one`).
-    #[inline]
-    pub const fn parent_channel_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannel,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_channel_id")
-    }
-    /// Pinned Messages (`pinned_message_ids`, `one2many`).
-    #[inline]
-    pub const fn pinned_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("pinned_message_ids")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Rtc Session (`rtc_session_ids`, `one2many`).
-    #[inline]
-    pub const fn rtc_session_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::DiscussChannelRtcSession,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rtc_session_ids")
-    }
-    /// Sfu Channel Uuid (`sfu_channel_uuid`, `char`).
-    #[inline]
-    pub const fn sfu_channel_uuid() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::CharField::new("sfu_channel_uuid")
-    }
-    /// Sfu Server Url (`sfu_server_url`, `char`).
-    #[inline]
-    pub const fn sfu_server_url() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::CharField::new("sfu_server_url")
-    }
-    /// Sub Channels (`sub_channel_ids`, `one2many`).
-    #[inline]
-    pub const fn sub_channel_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sub_channel_ids")
-    }
-    /// HR Departments (`subscription_department_ids`, `many2many`).
-    #[inline]
-    pub const fn subscription_department_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("subscription_department_ids")
-    }
-    /// UUID (`uuid`, `char`).
-    #[inline]
-    pub const fn uuid() -> ::runtime::odoo::fields::CharField<super::DiscussChannel> {
-        ::runtime::odoo::fields::CharField::new("uuid")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannel,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DiscussChannel;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Allow Public Upload (`allow_public_upload`, `boolean`).
+        allow_public_upload: BoolField;
+        /// Avatar (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar Cache Key (`avatar_cache_key`, `char`).
+        avatar_cache_key: CharField;
+        /// Members (`channel_member_ids`, `one2many`).
+        channel_member_ids: X2ManyField<super::super::rel::DiscussChannelMember>;
+        /// Partners (`channel_partner_ids`, `many2many`).
+        channel_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Channel Type (`channel_type`, `selection`).
+        channel_type: SelectionField<super::ChannelType>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default Display Mode (`default_display_mode`, `selection`).
+        default_display_mode: SelectionField<super::DefaultDisplayMode>;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// From Message (`from_message_id`, `many2one`).
+        from_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Auto Subscription (`group_ids`, `many2many`).
+        group_ids: X2ManyField<super::super::rel::ResGroups>;
+        /// Authorized Group (`group_public_id`, `many2one`).
+        group_public_id: Many2OneField<super::super::rel::ResGroups>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Invitation URL (`invitation_url`, `char`).
+        invitation_url: CharField;
+        /// Is Editable (`is_editable`, `boolean`).
+        is_editable: BoolField;
+        /// Is Member (`is_member`, `boolean`).
+        is_member: BoolField;
+        /// Last Interest (`last_interest_dt`, `datetime`).
+        last_interest_dt: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Member Count (`member_count`, `integer`).
+        member_count: NumField<i64>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent Channel (`parent_channel_id`, `many2one`).
+        parent_channel_id: Many2OneField<super::super::rel::DiscussChannel>;
+        /// Pinned Messages (`pinned_message_ids`, `one2many`).
+        pinned_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Rtc Session (`rtc_session_ids`, `one2many`).
+        rtc_session_ids: X2ManyField<super::super::rel::DiscussChannelRtcSession>;
+        /// Sfu Channel Uuid (`sfu_channel_uuid`, `char`).
+        sfu_channel_uuid: CharField;
+        /// Sfu Server Url (`sfu_server_url`, `char`).
+        sfu_server_url: CharField;
+        /// Sub Channels (`sub_channel_ids`, `one2many`).
+        sub_channel_ids: X2ManyField<super::super::rel::DiscussChannel>;
+        /// HR Departments (`subscription_department_ids`, `many2many`).
+        subscription_department_ids: X2ManyField<super::super::rel::HrDepartment>;
+        /// UUID (`uuid`, `char`).
+        uuid: CharField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `channel_type` (Channel Type) on `discuss.channel`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChannelType {
-    /// Chat (`chat`)
-    Chat,
-    /// Channel (`channel`)
-    Channel,
-    /// Group (`group`)
-    Group,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ChannelType {
-    const VALUES: &'static [&'static str] = &["chat", "channel", "group"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "chat" => ChannelType::Chat,
-            "channel" => ChannelType::Channel,
-            "group" => ChannelType::Group,
-            other => ChannelType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ChannelType::Chat => "chat",
-            ChannelType::Channel => "channel",
-            ChannelType::Group => "group",
-            ChannelType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `channel_type` (Channel Type) on `discuss.channel`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ChannelType {
+        /// Chat (`chat`)
+        Chat = "chat",
+        /// Channel (`channel`)
+        Channel = "channel",
+        /// Group (`group`)
+        Group = "group",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ChannelType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ChannelType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `default_display_mode` (Default Display Mode) on `discuss.channel`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultDisplayMode {
-    /// Full screen video (`video_full_screen`)
-    VideoFullScreen,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DefaultDisplayMode {
-    const VALUES: &'static [&'static str] = &["video_full_screen"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "video_full_screen" => DefaultDisplayMode::VideoFullScreen,
-            other => DefaultDisplayMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DefaultDisplayMode::VideoFullScreen => "video_full_screen",
-            DefaultDisplayMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefaultDisplayMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DefaultDisplayMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `default_display_mode` (Default Display Mode) on `discuss.channel`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DefaultDisplayMode {
+        /// Full screen video (`video_full_screen`)
+        VideoFullScreen = "video_full_screen",
     }
 }

@@ -15,7 +15,7 @@ pub struct DiscussChannelMember {
     /// Channel
     ///
     /// `many2one`, to `discuss.channel`, required.
-    pub channel_id: Option<::runtime::odoo::wire::Many2One<super::rel::DiscussChannel>>,
+    pub channel_id: Option<::runtime::Many2One<super::rel::DiscussChannel>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct DiscussChannelMember {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Custom channel name
     ///
     /// `char`.
@@ -43,9 +43,7 @@ pub struct DiscussChannelMember {
     /// Last Fetched
     ///
     /// `many2one`, to `mail.message`.
-    pub fetched_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub fetched_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Conversation Fold State
     ///
     /// `selection`.
@@ -55,7 +53,7 @@ pub struct DiscussChannelMember {
     /// Guest
     ///
     /// `many2one`, to `mail.guest`.
-    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
+    pub guest_id: Option<::runtime::Many2One<super::rel::MailGuest>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -63,11 +61,11 @@ pub struct DiscussChannelMember {
     /// Is pinned on the interface
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_pinned())`.
-    pub is_pinned: ::runtime::odoo::wire::Computed<bool>,
+    pub is_pinned: ::runtime::Computed<bool>,
     /// Is Self
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_self())`.
-    pub is_self: ::runtime::odoo::wire::Computed<bool>,
+    pub is_self: ::runtime::Computed<bool>,
     /// Last Interest
     ///
     /// Contains the date and time of the last interesting event that happened in this channel for this user. This includes: creating, joining, pinning
@@ -81,7 +79,7 @@ pub struct DiscussChannelMember {
     /// Unread Messages Counter
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_unread_counter())`.
-    pub message_unread_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_unread_counter: ::runtime::Computed<i64>,
     /// Mute notifications until
     ///
     /// If set, the member will not receive notifications from the channel until this date.
@@ -97,25 +95,21 @@ pub struct DiscussChannelMember {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Ringing session
     ///
     /// `many2one`, to `discuss.channel.rtc.session`.
     pub rtc_inviting_session_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::DiscussChannelRtcSession>,
+        ::runtime::Many2One<super::rel::DiscussChannelRtcSession>,
     >,
     /// RTC Sessions
     ///
     /// `one2many`, to `discuss.channel.rtc.session` (inverse `channel_member_id`).
-    pub rtc_session_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::DiscussChannelRtcSession,
-    >,
+    pub rtc_session_ids: ::runtime::X2Many<super::rel::DiscussChannelRtcSession>,
     /// Last Seen
     ///
     /// `many2one`, to `mail.message`.
-    pub seen_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub seen_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Unpin date
     ///
     /// Contains the date and time when the channel was unpinned by the user.
@@ -129,43 +123,20 @@ pub struct DiscussChannelMember {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussChannelMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for DiscussChannelMember {
-    const FIELDS: &'static [&'static str] = &[
-        "channel_id",
-        "create_date",
-        "create_uid",
-        "custom_channel_name",
-        "custom_notifications",
-        "display_name",
-        "fetched_message_id",
-        "fold_state",
-        "guest_id",
-        "id",
-        "is_pinned",
-        "is_self",
-        "last_interest_dt",
-        "last_seen_dt",
-        "message_unread_counter",
-        "mute_until_dt",
-        "new_message_separator",
-        "partner_id",
-        "rtc_inviting_session_id",
-        "rtc_session_ids",
-        "seen_message_id",
-        "unpin_dt",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DiscussChannelMember {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        24,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DiscussChannelMember::default();
         while let Some(i) = r.next()? {
             match i {
@@ -229,44 +200,31 @@ impl ::runtime::Model for DiscussChannelMember {
         "is_self",
         "message_unread_counter",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("channel_id", "many2one")
-            .relation("discuss.channel")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("custom_channel_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("custom_notifications", "selection")
-            .selection(&["all", "mentions", "no_notif"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fetched_message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("fold_state", "selection")
-            .selection(&["open", "folded", "closed"]),
-        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
-            .relation("mail.guest"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_pinned", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_self", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("last_interest_dt", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("last_seen_dt", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("message_unread_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mute_until_dt", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("new_message_separator", "integer")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("rtc_inviting_session_id", "many2one")
-            .relation("discuss.channel.rtc.session"),
-        ::runtime::odoo::verify::FieldSpec::new("rtc_session_ids", "one2many")
-            .relation("discuss.channel.rtc.session"),
-        ::runtime::odoo::verify::FieldSpec::new("seen_message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("unpin_dt", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("channel_id", "many2one").relation("discuss.channel").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("custom_channel_name", "char").writable(true),
+        ::runtime::FieldSpec::new("custom_notifications", "selection").writable(true).selection(&["all", "mentions", "no_notif"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fetched_message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("fold_state", "selection").writable(true).selection(&["open", "folded", "closed"]),
+        ::runtime::FieldSpec::new("guest_id", "many2one").relation("mail.guest").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_pinned", "boolean"),
+        ::runtime::FieldSpec::new("is_self", "boolean"),
+        ::runtime::FieldSpec::new("last_interest_dt", "datetime").writable(true),
+        ::runtime::FieldSpec::new("last_seen_dt", "datetime").writable(true),
+        ::runtime::FieldSpec::new("message_unread_counter", "integer"),
+        ::runtime::FieldSpec::new("mute_until_dt", "datetime").writable(true),
+        ::runtime::FieldSpec::new("new_message_separator", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("rtc_inviting_session_id", "many2one").relation("discuss.channel.rtc.session").writable(true),
+        ::runtime::FieldSpec::new("rtc_session_ids", "one2many").relation("discuss.channel.rtc.session").writable(true),
+        ::runtime::FieldSpec::new("seen_message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("unpin_dt", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -287,12 +245,21 @@ impl ::runtime::odoo::projection::Projection for DiscussChannelMember {
 impl super::mixins::BaseModel for DiscussChannelMember {
     type Update = DiscussChannelMemberUpdate;
 }
-/// Values for creating a `discuss.channel.member` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DiscussChannelMemberCreate`]) or updating ([`DiscussChannelMemberUpdate`]) `discuss.channel.member` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DiscussChannelMemberCreate {
+pub struct DiscussChannelMemberValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DiscussChannelMemberCreate {
+/// Values for creating a `discuss.channel.member` record: the constructor takes the required fields, setters add the rest.
+pub type DiscussChannelMemberCreate = DiscussChannelMemberValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `discuss.channel.member` records: only the fields set here are written.
+pub type DiscussChannelMemberUpdate = DiscussChannelMemberValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for DiscussChannelMemberValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -300,161 +267,35 @@ impl ::serde::Serialize for DiscussChannelMemberCreate {
 impl DiscussChannelMemberCreate {
     /// Takes the required fields: `channel_id`, `new_message_separator` (readonly, computed and x2many fields are left out).
     pub fn new(channel_id: i64, new_message_separator: i64) -> Self {
-        DiscussChannelMemberCreate {
+        DiscussChannelMemberValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .channel_id(channel_id)
             .new_message_separator(new_message_separator)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussChannelMember>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `channel_id` (Channel).
-    #[inline]
-    pub fn channel_id(mut self, channel_id: i64) -> Self {
-        self.values.set("channel_id", channel_id);
-        self
-    }
-    /// Set `custom_channel_name` (Custom channel name).
-    #[inline]
-    pub fn custom_channel_name(
-        mut self,
-        custom_channel_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("custom_channel_name", custom_channel_name.into());
-        self
-    }
-    /// Set `custom_notifications` (Customized Notifications).
-    #[inline]
-    pub fn custom_notifications(
-        mut self,
-        custom_notifications: CustomNotifications,
-    ) -> Self {
-        self.values.set("custom_notifications", custom_notifications);
-        self
-    }
-    /// Set `fetched_message_id` (Last Fetched).
-    #[inline]
-    pub fn fetched_message_id(mut self, fetched_message_id: i64) -> Self {
-        self.values.set("fetched_message_id", fetched_message_id);
-        self
-    }
-    /// Set `fold_state` (Conversation Fold State).
-    #[inline]
-    pub fn fold_state(mut self, fold_state: FoldState) -> Self {
-        self.values.set("fold_state", fold_state);
-        self
-    }
-    /// Set `guest_id` (Guest).
-    #[inline]
-    pub fn guest_id(mut self, guest_id: i64) -> Self {
-        self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `last_interest_dt` (Last Interest).
-    #[inline]
-    pub fn last_interest_dt(
-        mut self,
-        last_interest_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_interest_dt", last_interest_dt);
-        self
-    }
-    /// Set `last_seen_dt` (Last seen date).
-    #[inline]
-    pub fn last_seen_dt(
-        mut self,
-        last_seen_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_seen_dt", last_seen_dt);
-        self
-    }
-    /// Set `mute_until_dt` (Mute notifications until).
-    #[inline]
-    pub fn mute_until_dt(
-        mut self,
-        mute_until_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("mute_until_dt", mute_until_dt);
-        self
-    }
-    /// Set `new_message_separator` (New Message Separator).
-    #[inline]
-    pub fn new_message_separator(mut self, new_message_separator: i64) -> Self {
-        self.values.set("new_message_separator", new_message_separator);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `rtc_inviting_session_id` (Ringing session).
-    #[inline]
-    pub fn rtc_inviting_session_id(mut self, rtc_inviting_session_id: i64) -> Self {
-        self.values.set("rtc_inviting_session_id", rtc_inviting_session_id);
-        self
-    }
-    /// Set `rtc_session_ids` (RTC Sessions).
-    #[inline]
-    pub fn rtc_session_ids(
-        mut self,
-        rtc_session_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelRtcSession>,
-        >,
-    ) -> Self {
-        self.values
-            .set("rtc_session_ids", rtc_session_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `seen_message_id` (Last Seen).
-    #[inline]
-    pub fn seen_message_id(mut self, seen_message_id: i64) -> Self {
-        self.values.set("seen_message_id", seen_message_id);
-        self
-    }
-    /// Set `unpin_dt` (Unpin date).
-    #[inline]
-    pub fn unpin_dt(mut self, unpin_dt: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("unpin_dt", unpin_dt);
-        self
-    }
-}
-impl ::runtime::CreateValues for DiscussChannelMemberCreate {
-    type Model = DiscussChannelMember;
-}
-/// Values for updating `discuss.channel.member` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DiscussChannelMemberUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for DiscussChannelMemberUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DiscussChannelMemberUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DiscussChannelMemberUpdate {
+        Self::default()
+    }
+}
+impl Default for DiscussChannelMemberUpdate {
+    fn default() -> Self {
+        DiscussChannelMemberValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DiscussChannelMemberValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussChannelMember>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::DiscussChannelMember,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -463,395 +304,122 @@ impl DiscussChannelMemberUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `channel_id` (Channel).
-    #[inline]
-    pub fn channel_id(mut self, channel_id: i64) -> Self {
-        self.values.set("channel_id", channel_id);
-        self
-    }
-    /// Set `custom_channel_name` (Custom channel name).
-    #[inline]
-    pub fn custom_channel_name(
-        mut self,
-        custom_channel_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("custom_channel_name", custom_channel_name.into());
-        self
-    }
-    /// Set `custom_notifications` (Customized Notifications).
-    #[inline]
-    pub fn custom_notifications(
-        mut self,
-        custom_notifications: CustomNotifications,
-    ) -> Self {
-        self.values.set("custom_notifications", custom_notifications);
-        self
-    }
-    /// Set `fetched_message_id` (Last Fetched).
-    #[inline]
-    pub fn fetched_message_id(mut self, fetched_message_id: i64) -> Self {
-        self.values.set("fetched_message_id", fetched_message_id);
-        self
-    }
-    /// Set `fold_state` (Conversation Fold State).
-    #[inline]
-    pub fn fold_state(mut self, fold_state: FoldState) -> Self {
-        self.values.set("fold_state", fold_state);
-        self
-    }
-    /// Set `guest_id` (Guest).
-    #[inline]
-    pub fn guest_id(mut self, guest_id: i64) -> Self {
-        self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `last_interest_dt` (Last Interest).
-    #[inline]
-    pub fn last_interest_dt(
-        mut self,
-        last_interest_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_interest_dt", last_interest_dt);
-        self
-    }
-    /// Set `last_seen_dt` (Last seen date).
-    #[inline]
-    pub fn last_seen_dt(
-        mut self,
-        last_seen_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_seen_dt", last_seen_dt);
-        self
-    }
-    /// Set `mute_until_dt` (Mute notifications until).
-    #[inline]
-    pub fn mute_until_dt(
-        mut self,
-        mute_until_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("mute_until_dt", mute_until_dt);
-        self
-    }
-    /// Set `new_message_separator` (New Message Separator).
-    #[inline]
-    pub fn new_message_separator(mut self, new_message_separator: i64) -> Self {
-        self.values.set("new_message_separator", new_message_separator);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `rtc_inviting_session_id` (Ringing session).
-    #[inline]
-    pub fn rtc_inviting_session_id(mut self, rtc_inviting_session_id: i64) -> Self {
-        self.values.set("rtc_inviting_session_id", rtc_inviting_session_id);
-        self
-    }
-    /// Set `rtc_session_ids` (RTC Sessions).
-    #[inline]
-    pub fn rtc_session_ids(
-        mut self,
-        rtc_session_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannelRtcSession>,
-        >,
-    ) -> Self {
-        self.values
-            .set("rtc_session_ids", rtc_session_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `seen_message_id` (Last Seen).
-    #[inline]
-    pub fn seen_message_id(mut self, seen_message_id: i64) -> Self {
-        self.values.set("seen_message_id", seen_message_id);
-        self
-    }
-    /// Set `unpin_dt` (Unpin date).
-    #[inline]
-    pub fn unpin_dt(mut self, unpin_dt: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("unpin_dt", unpin_dt);
-        self
+    ::runtime::__private::setters! {
+        /// Set `channel_id` (Channel).
+        channel_id: value i64;
+        /// Set `custom_channel_name` (Custom channel name).
+        custom_channel_name: into String;
+        /// Set `custom_notifications` (Customized Notifications).
+        custom_notifications: value self::CustomNotifications;
+        /// Set `fetched_message_id` (Last Fetched).
+        fetched_message_id: value i64;
+        /// Set `fold_state` (Conversation Fold State).
+        fold_state: value self::FoldState;
+        /// Set `guest_id` (Guest).
+        guest_id: value i64;
+        /// Set `last_interest_dt` (Last Interest).
+        last_interest_dt: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `last_seen_dt` (Last seen date).
+        last_seen_dt: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `mute_until_dt` (Mute notifications until).
+        mute_until_dt: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `new_message_separator` (New Message Separator).
+        new_message_separator: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `rtc_inviting_session_id` (Ringing session).
+        rtc_inviting_session_id: value i64;
+        /// Set `rtc_session_ids` (RTC Sessions).
+        rtc_session_ids: commands super::rel::DiscussChannelRtcSession;
+        /// Set `seen_message_id` (Last Seen).
+        seen_message_id: value i64;
+        /// Set `unpin_dt` (Unpin date).
+        unpin_dt: value ::chrono::DateTime<::chrono::Utc>;
     }
 }
+impl ::runtime::CreateValues for DiscussChannelMemberCreate {
+    type Model = self::DiscussChannelMember;
+}
 impl ::runtime::UpdateValues for DiscussChannelMemberUpdate {
-    type Model = DiscussChannelMember;
+    type Model = self::DiscussChannelMember;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Channel (`channel_id`, `many2one`).
-    #[inline]
-    pub const fn channel_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelMember,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("channel_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannelMember,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelMember,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Custom channel name (`custom_channel_name`, `char`).
-    #[inline]
-    pub const fn custom_channel_name() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannelMember,
-    > {
-        ::runtime::odoo::fields::CharField::new("custom_channel_name")
-    }
-    /// Customized Notifications (`custom_notifications`, `selection`).
-    #[inline]
-    pub const fn custom_notifications() -> ::runtime::odoo::fields::SelectionField<
-        super::DiscussChannelMember,
-        super::CustomNotifications,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("custom_notifications")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannelMember,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Last Fetched (`fetched_message_id`, `many2one`).
-    #[inline]
-    pub const fn fetched_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelMember,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("fetched_message_id")
-    }
-    /// Conversation Fold State (`fold_state`, `selection`).
-    #[inline]
-    pub const fn fold_state() -> ::runtime::odoo::fields::SelectionField<
-        super::DiscussChannelMember,
-        super::FoldState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("fold_state")
-    }
-    /// Guest (`guest_id`, `many2one`).
-    #[inline]
-    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelMember,
-        super::super::rel::MailGuest,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("guest_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::DiscussChannelMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is pinned on the interface (`is_pinned`, `boolean`).
-    #[inline]
-    pub const fn is_pinned() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannelMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_pinned")
-    }
-    /// Is Self (`is_self`, `boolean`).
-    #[inline]
-    pub const fn is_self() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannelMember,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_self")
-    }
-    /// Last Interest (`last_interest_dt`, `datetime`).
-    #[inline]
-    pub const fn last_interest_dt() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannelMember,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_interest_dt")
-    }
-    /// Last seen date (`last_seen_dt`, `datetime`).
-    #[inline]
-    pub const fn last_seen_dt() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannelMember,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_seen_dt")
-    }
-    /// Unread Messages Counter (`message_unread_counter`, `integer`).
-    #[inline]
-    pub const fn message_unread_counter() -> ::runtime::odoo::fields::NumField<
-        super::DiscussChannelMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_unread_counter")
-    }
-    /// Mute notifications until (`mute_until_dt`, `datetime`).
-    #[inline]
-    pub const fn mute_until_dt() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannelMember,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("mute_until_dt")
-    }
-    /// New Message Separator (`new_message_separator`, `integer`).
-    #[inline]
-    pub const fn new_message_separator() -> ::runtime::odoo::fields::NumField<
-        super::DiscussChannelMember,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("new_message_separator")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelMember,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Ringing session (`rtc_inviting_session_id`, `many2one`).
-    #[inline]
-    pub const fn rtc_inviting_session_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelMember,
-        super::super::rel::DiscussChannelRtcSession,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("rtc_inviting_session_id")
-    }
-    /// RTC Sessions (`rtc_session_ids`, `one2many`).
-    #[inline]
-    pub const fn rtc_session_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::DiscussChannelMember,
-        super::super::rel::DiscussChannelRtcSession,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rtc_session_ids")
-    }
-    /// Last Seen (`seen_message_id`, `many2one`).
-    #[inline]
-    pub const fn seen_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelMember,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("seen_message_id")
-    }
-    /// Unpin date (`unpin_dt`, `datetime`).
-    #[inline]
-    pub const fn unpin_dt() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannelMember,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("unpin_dt")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannelMember,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelMember,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DiscussChannelMember;
+        /// Channel (`channel_id`, `many2one`).
+        channel_id: Many2OneField<super::super::rel::DiscussChannel>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Custom channel name (`custom_channel_name`, `char`).
+        custom_channel_name: CharField;
+        /// Customized Notifications (`custom_notifications`, `selection`).
+        custom_notifications: SelectionField<super::CustomNotifications>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Last Fetched (`fetched_message_id`, `many2one`).
+        fetched_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Conversation Fold State (`fold_state`, `selection`).
+        fold_state: SelectionField<super::FoldState>;
+        /// Guest (`guest_id`, `many2one`).
+        guest_id: Many2OneField<super::super::rel::MailGuest>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is pinned on the interface (`is_pinned`, `boolean`).
+        is_pinned: BoolField;
+        /// Is Self (`is_self`, `boolean`).
+        is_self: BoolField;
+        /// Last Interest (`last_interest_dt`, `datetime`).
+        last_interest_dt: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last seen date (`last_seen_dt`, `datetime`).
+        last_seen_dt: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Unread Messages Counter (`message_unread_counter`, `integer`).
+        message_unread_counter: NumField<i64>;
+        /// Mute notifications until (`mute_until_dt`, `datetime`).
+        mute_until_dt: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// New Message Separator (`new_message_separator`, `integer`).
+        new_message_separator: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Ringing session (`rtc_inviting_session_id`, `many2one`).
+        rtc_inviting_session_id: Many2OneField<super::super::rel::DiscussChannelRtcSession>;
+        /// RTC Sessions (`rtc_session_ids`, `one2many`).
+        rtc_session_ids: X2ManyField<super::super::rel::DiscussChannelRtcSession>;
+        /// Last Seen (`seen_message_id`, `many2one`).
+        seen_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Unpin date (`unpin_dt`, `datetime`).
+        unpin_dt: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `custom_notifications` (Customized Notifications) on `discuss.channel.member`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CustomNotifications {
-    /// All Messages (`all`)
-    All,
-    /// Mentions Only (`mentions`)
-    Mentions,
-    /// Nothing (`no_notif`)
-    NoNotif,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CustomNotifications {
-    const VALUES: &'static [&'static str] = &["all", "mentions", "no_notif"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => CustomNotifications::All,
-            "mentions" => CustomNotifications::Mentions,
-            "no_notif" => CustomNotifications::NoNotif,
-            other => CustomNotifications::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CustomNotifications::All => "all",
-            CustomNotifications::Mentions => "mentions",
-            CustomNotifications::NoNotif => "no_notif",
-            CustomNotifications::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `custom_notifications` (Customized Notifications) on `discuss.channel.member`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CustomNotifications {
+        /// All Messages (`all`)
+        All = "all",
+        /// Mentions Only (`mentions`)
+        Mentions = "mentions",
+        /// Nothing (`no_notif`)
+        NoNotif = "no_notif",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CustomNotifications {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CustomNotifications {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `fold_state` (Conversation Fold State) on `discuss.channel.member`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FoldState {
-    /// Open (`open`)
-    Open,
-    /// Folded (`folded`)
-    Folded,
-    /// Closed (`closed`)
-    Closed,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FoldState {
-    const VALUES: &'static [&'static str] = &["open", "folded", "closed"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "open" => FoldState::Open,
-            "folded" => FoldState::Folded,
-            "closed" => FoldState::Closed,
-            other => FoldState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FoldState::Open => "open",
-            FoldState::Folded => "folded",
-            FoldState::Closed => "closed",
-            FoldState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FoldState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FoldState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `fold_state` (Conversation Fold State) on `discuss.channel.member`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FoldState {
+        /// Open (`open`)
+        Open = "open",
+        /// Folded (`folded`)
+        Folded = "folded",
+        /// Closed (`closed`)
+        Closed = "closed",
     }
 }

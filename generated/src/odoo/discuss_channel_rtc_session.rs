@@ -15,13 +15,11 @@ pub struct DiscussChannelRtcSession {
     /// Channel
     ///
     /// `many2one`, to `discuss.channel`, readonly, related `channel_member_id.channel_id`.
-    pub channel_id: Option<::runtime::odoo::wire::Many2One<super::rel::DiscussChannel>>,
+    pub channel_id: Option<::runtime::Many2One<super::rel::DiscussChannel>>,
     /// Channel Member
     ///
     /// `many2one`, to `discuss.channel.member`, required.
-    pub channel_member_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::DiscussChannelMember>,
-    >,
+    pub channel_member_id: Option<::runtime::Many2One<super::rel::DiscussChannelMember>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +27,7 @@ pub struct DiscussChannelRtcSession {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -37,7 +35,7 @@ pub struct DiscussChannelRtcSession {
     /// Guest
     ///
     /// `many2one`, to `mail.guest`, readonly, related `channel_member_id.guest_id`, not stored.
-    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
+    pub guest_id: Option<::runtime::Many2One<super::rel::MailGuest>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -61,7 +59,7 @@ pub struct DiscussChannelRtcSession {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `channel_member_id.partner_id`, not stored.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Last Updated On
     ///
     /// `datetime`.
@@ -69,33 +67,18 @@ pub struct DiscussChannelRtcSession {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussChannelRtcSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for DiscussChannelRtcSession {
-    const FIELDS: &'static [&'static str] = &[
-        "channel_id",
-        "channel_member_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "guest_id",
-        "id",
-        "is_camera_on",
-        "is_deaf",
-        "is_muted",
-        "is_screen_sharing_on",
-        "partner_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DiscussChannelRtcSession {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DiscussChannelRtcSession::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,28 +120,21 @@ impl ::runtime::Model for DiscussChannelRtcSession {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("channel_id", "many2one")
-            .relation("discuss.channel"),
-        ::runtime::odoo::verify::FieldSpec::new("channel_member_id", "many2one")
-            .relation("discuss.channel.member")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
-            .relation("mail.guest"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_camera_on", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_deaf", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_muted", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_screen_sharing_on", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("channel_id", "many2one").relation("discuss.channel"),
+        ::runtime::FieldSpec::new("channel_member_id", "many2one").relation("discuss.channel.member").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("guest_id", "many2one").relation("mail.guest"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_camera_on", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_deaf", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_muted", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_screen_sharing_on", "boolean").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -197,12 +173,21 @@ impl DiscussChannelRtcSession {
 impl super::mixins::BaseModel for DiscussChannelRtcSession {
     type Update = DiscussChannelRtcSessionUpdate;
 }
-/// Values for creating a `discuss.channel.rtc.session` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DiscussChannelRtcSessionCreate`]) or updating ([`DiscussChannelRtcSessionUpdate`]) `discuss.channel.rtc.session` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DiscussChannelRtcSessionCreate {
+pub struct DiscussChannelRtcSessionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DiscussChannelRtcSessionCreate {
+/// Values for creating a `discuss.channel.rtc.session` record: the constructor takes the required fields, setters add the rest.
+pub type DiscussChannelRtcSessionCreate = DiscussChannelRtcSessionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `discuss.channel.rtc.session` records: only the fields set here are written.
+pub type DiscussChannelRtcSessionUpdate = DiscussChannelRtcSessionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for DiscussChannelRtcSessionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -210,82 +195,33 @@ impl ::serde::Serialize for DiscussChannelRtcSessionCreate {
 impl DiscussChannelRtcSessionCreate {
     /// Takes the required fields: `channel_member_id` (readonly, computed and x2many fields are left out).
     pub fn new(channel_member_id: i64) -> Self {
-        DiscussChannelRtcSessionCreate {
+        DiscussChannelRtcSessionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .channel_member_id(channel_member_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = DiscussChannelRtcSession,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `channel_member_id` (Channel Member).
-    #[inline]
-    pub fn channel_member_id(mut self, channel_member_id: i64) -> Self {
-        self.values.set("channel_member_id", channel_member_id);
-        self
-    }
-    /// Set `is_camera_on` (Is sending user video).
-    #[inline]
-    pub fn is_camera_on(mut self, is_camera_on: bool) -> Self {
-        self.values.set("is_camera_on", is_camera_on);
-        self
-    }
-    /// Set `is_deaf` (Has disabled incoming sound).
-    #[inline]
-    pub fn is_deaf(mut self, is_deaf: bool) -> Self {
-        self.values.set("is_deaf", is_deaf);
-        self
-    }
-    /// Set `is_muted` (Is microphone muted).
-    #[inline]
-    pub fn is_muted(mut self, is_muted: bool) -> Self {
-        self.values.set("is_muted", is_muted);
-        self
-    }
-    /// Set `is_screen_sharing_on` (Is sharing the screen).
-    #[inline]
-    pub fn is_screen_sharing_on(mut self, is_screen_sharing_on: bool) -> Self {
-        self.values.set("is_screen_sharing_on", is_screen_sharing_on);
-        self
-    }
-}
-impl ::runtime::CreateValues for DiscussChannelRtcSessionCreate {
-    type Model = DiscussChannelRtcSession;
-}
-/// Values for updating `discuss.channel.rtc.session` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DiscussChannelRtcSessionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for DiscussChannelRtcSessionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DiscussChannelRtcSessionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DiscussChannelRtcSessionUpdate {
+        Self::default()
+    }
+}
+impl Default for DiscussChannelRtcSessionUpdate {
+    fn default() -> Self {
+        DiscussChannelRtcSessionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DiscussChannelRtcSessionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = DiscussChannelRtcSession,
+            Model = self::DiscussChannelRtcSession,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -295,147 +231,56 @@ impl DiscussChannelRtcSessionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `channel_member_id` (Channel Member).
-    #[inline]
-    pub fn channel_member_id(mut self, channel_member_id: i64) -> Self {
-        self.values.set("channel_member_id", channel_member_id);
-        self
-    }
-    /// Set `is_camera_on` (Is sending user video).
-    #[inline]
-    pub fn is_camera_on(mut self, is_camera_on: bool) -> Self {
-        self.values.set("is_camera_on", is_camera_on);
-        self
-    }
-    /// Set `is_deaf` (Has disabled incoming sound).
-    #[inline]
-    pub fn is_deaf(mut self, is_deaf: bool) -> Self {
-        self.values.set("is_deaf", is_deaf);
-        self
-    }
-    /// Set `is_muted` (Is microphone muted).
-    #[inline]
-    pub fn is_muted(mut self, is_muted: bool) -> Self {
-        self.values.set("is_muted", is_muted);
-        self
-    }
-    /// Set `is_screen_sharing_on` (Is sharing the screen).
-    #[inline]
-    pub fn is_screen_sharing_on(mut self, is_screen_sharing_on: bool) -> Self {
-        self.values.set("is_screen_sharing_on", is_screen_sharing_on);
-        self
+    ::runtime::__private::setters! {
+        /// Set `channel_member_id` (Channel Member).
+        channel_member_id: value i64;
+        /// Set `is_camera_on` (Is sending user video).
+        is_camera_on: value bool;
+        /// Set `is_deaf` (Has disabled incoming sound).
+        is_deaf: value bool;
+        /// Set `is_muted` (Is microphone muted).
+        is_muted: value bool;
+        /// Set `is_screen_sharing_on` (Is sharing the screen).
+        is_screen_sharing_on: value bool;
     }
 }
+impl ::runtime::CreateValues for DiscussChannelRtcSessionCreate {
+    type Model = self::DiscussChannelRtcSession;
+}
 impl ::runtime::UpdateValues for DiscussChannelRtcSessionUpdate {
-    type Model = DiscussChannelRtcSession;
+    type Model = self::DiscussChannelRtcSession;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Channel (`channel_id`, `many2one`).
-    #[inline]
-    pub const fn channel_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelRtcSession,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("channel_id")
-    }
-    /// Channel Member (`channel_member_id`, `many2one`).
-    #[inline]
-    pub const fn channel_member_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelRtcSession,
-        super::super::rel::DiscussChannelMember,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("channel_member_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannelRtcSession,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelRtcSession,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::DiscussChannelRtcSession,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Guest (`guest_id`, `many2one`).
-    #[inline]
-    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelRtcSession,
-        super::super::rel::MailGuest,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("guest_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::DiscussChannelRtcSession,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is sending user video (`is_camera_on`, `boolean`).
-    #[inline]
-    pub const fn is_camera_on() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannelRtcSession,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_camera_on")
-    }
-    /// Has disabled incoming sound (`is_deaf`, `boolean`).
-    #[inline]
-    pub const fn is_deaf() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannelRtcSession,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_deaf")
-    }
-    /// Is microphone muted (`is_muted`, `boolean`).
-    #[inline]
-    pub const fn is_muted() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannelRtcSession,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_muted")
-    }
-    /// Is sharing the screen (`is_screen_sharing_on`, `boolean`).
-    #[inline]
-    pub const fn is_screen_sharing_on() -> ::runtime::odoo::fields::BoolField<
-        super::DiscussChannelRtcSession,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_screen_sharing_on")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelRtcSession,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Last Updated On (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussChannelRtcSession,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussChannelRtcSession,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DiscussChannelRtcSession;
+        /// Channel (`channel_id`, `many2one`).
+        channel_id: Many2OneField<super::super::rel::DiscussChannel>;
+        /// Channel Member (`channel_member_id`, `many2one`).
+        channel_member_id: Many2OneField<super::super::rel::DiscussChannelMember>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Guest (`guest_id`, `many2one`).
+        guest_id: Many2OneField<super::super::rel::MailGuest>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is sending user video (`is_camera_on`, `boolean`).
+        is_camera_on: BoolField;
+        /// Has disabled incoming sound (`is_deaf`, `boolean`).
+        is_deaf: BoolField;
+        /// Is microphone muted (`is_muted`, `boolean`).
+        is_muted: BoolField;
+        /// Is sharing the screen (`is_screen_sharing_on`, `boolean`).
+        is_screen_sharing_on: BoolField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Last Updated On (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

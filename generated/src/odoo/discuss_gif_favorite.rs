@@ -19,7 +19,7 @@ pub struct DiscussGifFavorite {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,26 +39,18 @@ pub struct DiscussGifFavorite {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussGifFavorite {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for DiscussGifFavorite {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "tenor_gif_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DiscussGifFavorite {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DiscussGifFavorite::default();
         while let Some(i) = r.next()? {
             match i {
@@ -86,16 +78,14 @@ impl ::runtime::Model for DiscussGifFavorite {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tenor_gif_id", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("tenor_gif_id", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -110,12 +100,21 @@ impl ::runtime::odoo::projection::Projection for DiscussGifFavorite {
 impl super::mixins::BaseModel for DiscussGifFavorite {
     type Update = DiscussGifFavoriteUpdate;
 }
-/// Values for creating a `discuss.gif.favorite` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DiscussGifFavoriteCreate`]) or updating ([`DiscussGifFavoriteUpdate`]) `discuss.gif.favorite` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct DiscussGifFavoriteCreate {
+pub struct DiscussGifFavoriteValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DiscussGifFavoriteCreate {
+/// Values for creating a `discuss.gif.favorite` record: the constructor takes the required fields, setters add the rest.
+pub type DiscussGifFavoriteCreate = DiscussGifFavoriteValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `discuss.gif.favorite` records: only the fields set here are written.
+pub type DiscussGifFavoriteUpdate = DiscussGifFavoriteValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for DiscussGifFavoriteValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -123,55 +122,34 @@ impl ::serde::Serialize for DiscussGifFavoriteCreate {
 impl DiscussGifFavoriteCreate {
     /// Takes the required fields: `tenor_gif_id` (readonly, computed and x2many fields are left out).
     pub fn new(tenor_gif_id: impl Into<String>) -> Self {
-        DiscussGifFavoriteCreate {
+        DiscussGifFavoriteValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .tenor_gif_id(tenor_gif_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussGifFavorite>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `tenor_gif_id` (GIF id from Tenor).
-    #[inline]
-    pub fn tenor_gif_id(mut self, tenor_gif_id: impl Into<String>) -> Self {
-        self.values.set("tenor_gif_id", tenor_gif_id.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for DiscussGifFavoriteCreate {
-    type Model = DiscussGifFavorite;
-}
-/// Values for updating `discuss.gif.favorite` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DiscussGifFavoriteUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for DiscussGifFavoriteUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DiscussGifFavoriteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DiscussGifFavoriteUpdate {
+        Self::default()
+    }
+}
+impl Default for DiscussGifFavoriteUpdate {
+    fn default() -> Self {
+        DiscussGifFavoriteValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DiscussGifFavoriteValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussGifFavorite>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::DiscussGifFavorite,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -180,70 +158,34 @@ impl DiscussGifFavoriteUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `tenor_gif_id` (GIF id from Tenor).
-    #[inline]
-    pub fn tenor_gif_id(mut self, tenor_gif_id: impl Into<String>) -> Self {
-        self.values.set("tenor_gif_id", tenor_gif_id.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `tenor_gif_id` (GIF id from Tenor).
+        tenor_gif_id: into String;
     }
 }
+impl ::runtime::CreateValues for DiscussGifFavoriteCreate {
+    type Model = self::DiscussGifFavorite;
+}
 impl ::runtime::UpdateValues for DiscussGifFavoriteUpdate {
-    type Model = DiscussGifFavorite;
+    type Model = self::DiscussGifFavorite;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussGifFavorite,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussGifFavorite,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::DiscussGifFavorite,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::DiscussGifFavorite,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// GIF id from Tenor (`tenor_gif_id`, `char`).
-    #[inline]
-    pub const fn tenor_gif_id() -> ::runtime::odoo::fields::CharField<
-        super::DiscussGifFavorite,
-    > {
-        ::runtime::odoo::fields::CharField::new("tenor_gif_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussGifFavorite,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussGifFavorite,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DiscussGifFavorite;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// GIF id from Tenor (`tenor_gif_id`, `char`).
+        tenor_gif_id: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,7 +15,7 @@ pub struct DiscussVoiceMetadata {
     /// Attachment
     ///
     /// `many2one`, to `ir.attachment`.
-    pub attachment_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
+    pub attachment_id: Option<::runtime::Many2One<super::rel::IrAttachment>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct DiscussVoiceMetadata {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,26 +39,18 @@ pub struct DiscussVoiceMetadata {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for DiscussVoiceMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for DiscussVoiceMetadata {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for DiscussVoiceMetadata {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = DiscussVoiceMetadata::default();
         while let Some(i) = r.next()? {
             match i {
@@ -86,17 +78,14 @@ impl ::runtime::Model for DiscussVoiceMetadata {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attachment_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attachment_id", "many2one").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -112,13 +101,21 @@ impl ::runtime::odoo::projection::Projection for DiscussVoiceMetadata {
 impl super::mixins::BaseModel for DiscussVoiceMetadata {
     type Update = DiscussVoiceMetadataUpdate;
 }
-/// Values for creating a `discuss.voice.metadata` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`DiscussVoiceMetadataCreate`]) or updating ([`DiscussVoiceMetadataUpdate`]) `discuss.voice.metadata` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DiscussVoiceMetadataCreate {
+pub struct DiscussVoiceMetadataValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for DiscussVoiceMetadataCreate {
+/// Values for creating a `discuss.voice.metadata` record: the constructor takes the required fields, setters add the rest.
+pub type DiscussVoiceMetadataCreate = DiscussVoiceMetadataValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `discuss.voice.metadata` records: only the fields set here are written.
+pub type DiscussVoiceMetadataUpdate = DiscussVoiceMetadataValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for DiscussVoiceMetadataValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -126,54 +123,38 @@ impl ::serde::Serialize for DiscussVoiceMetadataCreate {
 impl DiscussVoiceMetadataCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        DiscussVoiceMetadataCreate {
+        Self::default()
+    }
+}
+impl Default for DiscussVoiceMetadataCreate {
+    fn default() -> Self {
+        DiscussVoiceMetadataValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussVoiceMetadata>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attachment_id` (Attachment).
-    #[inline]
-    pub fn attachment_id(mut self, attachment_id: i64) -> Self {
-        self.values.set("attachment_id", attachment_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for DiscussVoiceMetadataCreate {
-    type Model = DiscussVoiceMetadata;
-}
-/// Values for updating `discuss.voice.metadata` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct DiscussVoiceMetadataUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for DiscussVoiceMetadataUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl DiscussVoiceMetadataUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        DiscussVoiceMetadataUpdate {
+        Self::default()
+    }
+}
+impl Default for DiscussVoiceMetadataUpdate {
+    fn default() -> Self {
+        DiscussVoiceMetadataValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> DiscussVoiceMetadataValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = DiscussVoiceMetadata>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::DiscussVoiceMetadata,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -182,71 +163,34 @@ impl DiscussVoiceMetadataUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attachment_id` (Attachment).
-    #[inline]
-    pub fn attachment_id(mut self, attachment_id: i64) -> Self {
-        self.values.set("attachment_id", attachment_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment_id` (Attachment).
+        attachment_id: value i64;
     }
 }
+impl ::runtime::CreateValues for DiscussVoiceMetadataCreate {
+    type Model = self::DiscussVoiceMetadata;
+}
 impl ::runtime::UpdateValues for DiscussVoiceMetadataUpdate {
-    type Model = DiscussVoiceMetadata;
+    type Model = self::DiscussVoiceMetadata;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attachment (`attachment_id`, `many2one`).
-    #[inline]
-    pub const fn attachment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussVoiceMetadata,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("attachment_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussVoiceMetadata,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussVoiceMetadata,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::DiscussVoiceMetadata,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::DiscussVoiceMetadata,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::DiscussVoiceMetadata,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::DiscussVoiceMetadata,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::DiscussVoiceMetadata;
+        /// Attachment (`attachment_id`, `many2one`).
+        attachment_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

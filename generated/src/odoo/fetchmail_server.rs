@@ -33,7 +33,7 @@ pub struct FetchmailServer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Fetch Date
     ///
     /// `datetime`, readonly.
@@ -73,7 +73,7 @@ pub struct FetchmailServer {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub google_gmail_uri: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub google_gmail_uri: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -87,7 +87,7 @@ pub struct FetchmailServer {
     /// Messages
     ///
     /// `one2many`, to `mail.mail` (inverse `fetchmail_server_id`), readonly.
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMail>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMail>,
     /// Name
     ///
     /// `char`, required.
@@ -97,7 +97,7 @@ pub struct FetchmailServer {
     /// Process each incoming mail as part of a conversation corresponding to this document type. This will create new documents for new conversations, or attach follow-up emails to the existing conversations (documents).
     ///
     /// `many2one`, to `ir.model`.
-    pub object_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub object_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Keep Original
     ///
     /// Whether a full original copy of each email should be kept for reference and attached to each processed message. This will usually double the size of your message database.
@@ -137,7 +137,7 @@ pub struct FetchmailServer {
     /// Server Type Info
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::server_type_info())`.
-    pub server_type_info: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub server_type_info: ::runtime::Computed<Option<String>>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -155,48 +155,20 @@ pub struct FetchmailServer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for FetchmailServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for FetchmailServer {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attach",
-        "configuration",
-        "create_date",
-        "create_uid",
-        "date",
-        "display_name",
-        "google_gmail_access_token",
-        "google_gmail_access_token_expiration",
-        "google_gmail_authorization_code",
-        "google_gmail_refresh_token",
-        "google_gmail_uri",
-        "id",
-        "is_ssl",
-        "message_ids",
-        "name",
-        "object_id",
-        "original",
-        "password",
-        "port",
-        "priority",
-        "script",
-        "server",
-        "server_type",
-        "server_type_info",
-        "state",
-        "user",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for FetchmailServer {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        29,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = FetchmailServer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -267,54 +239,36 @@ impl ::runtime::Model for FetchmailServer {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["google_gmail_uri", "server_type_info"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("attach", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("configuration", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("google_gmail_access_token", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "google_gmail_access_token_expiration",
-                "integer",
-            )
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "google_gmail_authorization_code",
-                "char",
-            )
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("google_gmail_refresh_token", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("google_gmail_uri", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_ssl", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.mail"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("object_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("original", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("password", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("port", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("script", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("server", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("server_type", "selection")
-            .required()
-            .selection(&["imap", "pop", "local", "gmail"]),
-        ::runtime::odoo::verify::FieldSpec::new("server_type_info", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("user", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("attach", "boolean").writable(true),
+        ::runtime::FieldSpec::new("configuration", "text").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("google_gmail_access_token", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("google_gmail_access_token_expiration", "integer").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("google_gmail_authorization_code", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("google_gmail_refresh_token", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("google_gmail_uri", "char").groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_ssl", "boolean").writable(true),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.mail").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("object_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("original", "boolean").writable(true),
+        ::runtime::FieldSpec::new("password", "char").writable(true),
+        ::runtime::FieldSpec::new("port", "integer").writable(true),
+        ::runtime::FieldSpec::new("priority", "integer").writable(true),
+        ::runtime::FieldSpec::new("script", "char").writable(true),
+        ::runtime::FieldSpec::new("server", "char").writable(true),
+        ::runtime::FieldSpec::new("server_type", "selection").required().writable(true).selection(&["imap", "pop", "local", "gmail"]),
+        ::runtime::FieldSpec::new("server_type_info", "text"),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["draft", "done"]),
+        ::runtime::FieldSpec::new("user", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -402,214 +356,55 @@ impl super::mixins::BaseModel for FetchmailServer {
     type Update = FetchmailServerUpdate;
 }
 impl super::mixins::GoogleGmailMixin for FetchmailServer {}
-/// Values for creating a `fetchmail.server` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`FetchmailServerCreate`]) or updating ([`FetchmailServerUpdate`]) `fetchmail.server` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct FetchmailServerCreate {
+pub struct FetchmailServerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for FetchmailServerCreate {
+/// Values for creating a `fetchmail.server` record: the constructor takes the required fields, setters add the rest.
+pub type FetchmailServerCreate = FetchmailServerValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `fetchmail.server` records: only the fields set here are written.
+pub type FetchmailServerUpdate = FetchmailServerValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for FetchmailServerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl FetchmailServerCreate {
     /// Takes the required fields: `name`, `server_type` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, server_type: ServerType) -> Self {
-        FetchmailServerCreate {
+    pub fn new(name: impl Into<String>, server_type: self::ServerType) -> Self {
+        FetchmailServerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .server_type(server_type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = FetchmailServer>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attach` (Keep Attachments).
-    #[inline]
-    pub fn attach(mut self, attach: bool) -> Self {
-        self.values.set("attach", attach);
-        self
-    }
-    /// Set `configuration` (Configuration).
-    #[inline]
-    pub fn configuration(mut self, configuration: impl Into<String>) -> Self {
-        self.values.set("configuration", configuration.into());
-        self
-    }
-    /// Set `date` (Last Fetch Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `google_gmail_access_token` (Access Token).
-    #[inline]
-    pub fn google_gmail_access_token(
-        mut self,
-        google_gmail_access_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_access_token", google_gmail_access_token.into());
-        self
-    }
-    /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
-    #[inline]
-    pub fn google_gmail_access_token_expiration(
-        mut self,
-        google_gmail_access_token_expiration: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_access_token_expiration",
-                google_gmail_access_token_expiration,
-            );
-        self
-    }
-    /// Set `google_gmail_authorization_code` (Authorization Code).
-    #[inline]
-    pub fn google_gmail_authorization_code(
-        mut self,
-        google_gmail_authorization_code: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_authorization_code",
-                google_gmail_authorization_code.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_refresh_token` (Refresh Token).
-    #[inline]
-    pub fn google_gmail_refresh_token(
-        mut self,
-        google_gmail_refresh_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-    /// Set `is_ssl` (SSL/TLS).
-    #[inline]
-    pub fn is_ssl(mut self, is_ssl: bool) -> Self {
-        self.values.set("is_ssl", is_ssl);
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `object_id` (Create a New Record).
-    #[inline]
-    pub fn object_id(mut self, object_id: i64) -> Self {
-        self.values.set("object_id", object_id);
-        self
-    }
-    /// Set `original` (Keep Original).
-    #[inline]
-    pub fn original(mut self, original: bool) -> Self {
-        self.values.set("original", original);
-        self
-    }
-    /// Set `password` (Password).
-    #[inline]
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.values.set("password", password.into());
-        self
-    }
-    /// Set `port` (Port).
-    #[inline]
-    pub fn port(mut self, port: i64) -> Self {
-        self.values.set("port", port);
-        self
-    }
-    /// Set `priority` (Server Priority).
-    #[inline]
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `script` (Script).
-    #[inline]
-    pub fn script(mut self, script: impl Into<String>) -> Self {
-        self.values.set("script", script.into());
-        self
-    }
-    /// Set `server` (Server Name).
-    #[inline]
-    pub fn server(mut self, server: impl Into<String>) -> Self {
-        self.values.set("server", server.into());
-        self
-    }
-    /// Set `server_type` (Server Type).
-    #[inline]
-    pub fn server_type(mut self, server_type: ServerType) -> Self {
-        self.values.set("server_type", server_type);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user` (Username).
-    #[inline]
-    pub fn user(mut self, user: impl Into<String>) -> Self {
-        self.values.set("user", user.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for FetchmailServerCreate {
-    type Model = FetchmailServer;
-}
-/// Values for updating `fetchmail.server` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct FetchmailServerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for FetchmailServerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl FetchmailServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        FetchmailServerUpdate {
+        Self::default()
+    }
+}
+impl Default for FetchmailServerUpdate {
+    fn default() -> Self {
+        FetchmailServerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> FetchmailServerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = FetchmailServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::FetchmailServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -618,446 +413,144 @@ impl FetchmailServerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attach` (Keep Attachments).
-    #[inline]
-    pub fn attach(mut self, attach: bool) -> Self {
-        self.values.set("attach", attach);
-        self
-    }
-    /// Set `configuration` (Configuration).
-    #[inline]
-    pub fn configuration(mut self, configuration: impl Into<String>) -> Self {
-        self.values.set("configuration", configuration.into());
-        self
-    }
-    /// Set `date` (Last Fetch Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `google_gmail_access_token` (Access Token).
-    #[inline]
-    pub fn google_gmail_access_token(
-        mut self,
-        google_gmail_access_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_access_token", google_gmail_access_token.into());
-        self
-    }
-    /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
-    #[inline]
-    pub fn google_gmail_access_token_expiration(
-        mut self,
-        google_gmail_access_token_expiration: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_access_token_expiration",
-                google_gmail_access_token_expiration,
-            );
-        self
-    }
-    /// Set `google_gmail_authorization_code` (Authorization Code).
-    #[inline]
-    pub fn google_gmail_authorization_code(
-        mut self,
-        google_gmail_authorization_code: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_authorization_code",
-                google_gmail_authorization_code.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_refresh_token` (Refresh Token).
-    #[inline]
-    pub fn google_gmail_refresh_token(
-        mut self,
-        google_gmail_refresh_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-    /// Set `is_ssl` (SSL/TLS).
-    #[inline]
-    pub fn is_ssl(mut self, is_ssl: bool) -> Self {
-        self.values.set("is_ssl", is_ssl);
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `object_id` (Create a New Record).
-    #[inline]
-    pub fn object_id(mut self, object_id: i64) -> Self {
-        self.values.set("object_id", object_id);
-        self
-    }
-    /// Set `original` (Keep Original).
-    #[inline]
-    pub fn original(mut self, original: bool) -> Self {
-        self.values.set("original", original);
-        self
-    }
-    /// Set `password` (Password).
-    #[inline]
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.values.set("password", password.into());
-        self
-    }
-    /// Set `port` (Port).
-    #[inline]
-    pub fn port(mut self, port: i64) -> Self {
-        self.values.set("port", port);
-        self
-    }
-    /// Set `priority` (Server Priority).
-    #[inline]
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `script` (Script).
-    #[inline]
-    pub fn script(mut self, script: impl Into<String>) -> Self {
-        self.values.set("script", script.into());
-        self
-    }
-    /// Set `server` (Server Name).
-    #[inline]
-    pub fn server(mut self, server: impl Into<String>) -> Self {
-        self.values.set("server", server.into());
-        self
-    }
-    /// Set `server_type` (Server Type).
-    #[inline]
-    pub fn server_type(mut self, server_type: ServerType) -> Self {
-        self.values.set("server_type", server_type);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user` (Username).
-    #[inline]
-    pub fn user(mut self, user: impl Into<String>) -> Self {
-        self.values.set("user", user.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attach` (Keep Attachments).
+        attach: value bool;
+        /// Set `configuration` (Configuration).
+        configuration: into String;
+        /// Set `date` (Last Fetch Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `google_gmail_access_token` (Access Token).
+        google_gmail_access_token: into String;
+        /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
+        google_gmail_access_token_expiration: value i64;
+        /// Set `google_gmail_authorization_code` (Authorization Code).
+        google_gmail_authorization_code: into String;
+        /// Set `google_gmail_refresh_token` (Refresh Token).
+        google_gmail_refresh_token: into String;
+        /// Set `is_ssl` (SSL/TLS).
+        is_ssl: value bool;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMail;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `object_id` (Create a New Record).
+        object_id: value i64;
+        /// Set `original` (Keep Original).
+        original: value bool;
+        /// Set `password` (Password).
+        password: into String;
+        /// Set `port` (Port).
+        port: value i64;
+        /// Set `priority` (Server Priority).
+        priority: value i64;
+        /// Set `script` (Script).
+        script: into String;
+        /// Set `server` (Server Name).
+        server: into String;
+        /// Set `server_type` (Server Type).
+        server_type: value self::ServerType;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `user` (Username).
+        user: into String;
     }
 }
+impl ::runtime::CreateValues for FetchmailServerCreate {
+    type Model = self::FetchmailServer;
+}
 impl ::runtime::UpdateValues for FetchmailServerUpdate {
-    type Model = FetchmailServer;
+    type Model = self::FetchmailServer;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::FetchmailServer> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Keep Attachments (`attach`, `boolean`).
-    #[inline]
-    pub const fn attach() -> ::runtime::odoo::fields::BoolField<super::FetchmailServer> {
-        ::runtime::odoo::fields::BoolField::new("attach")
-    }
-    /// Configuration (`configuration`, `text`).
-    #[inline]
-    pub const fn configuration() -> ::runtime::odoo::fields::CharField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("configuration")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::FetchmailServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::FetchmailServer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Last Fetch Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::FetchmailServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Access Token (`google_gmail_access_token`, `char`).
-    #[inline]
-    pub const fn google_gmail_access_token() -> ::runtime::odoo::fields::CharField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_access_token")
-    }
-    /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
-    #[inline]
-    pub const fn google_gmail_access_token_expiration() -> ::runtime::odoo::fields::NumField<
-        super::FetchmailServer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("google_gmail_access_token_expiration")
-    }
-    /// Authorization Code (`google_gmail_authorization_code`, `char`).
-    #[inline]
-    pub const fn google_gmail_authorization_code() -> ::runtime::odoo::fields::CharField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_authorization_code")
-    }
-    /// Refresh Token (`google_gmail_refresh_token`, `char`).
-    #[inline]
-    pub const fn google_gmail_refresh_token() -> ::runtime::odoo::fields::CharField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_refresh_token")
-    }
-    /// URI (`google_gmail_uri`, `char`).
-    #[inline]
-    pub const fn google_gmail_uri() -> ::runtime::odoo::fields::CharField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_uri")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::FetchmailServer, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// SSL/TLS (`is_ssl`, `boolean`).
-    #[inline]
-    pub const fn is_ssl() -> ::runtime::odoo::fields::BoolField<super::FetchmailServer> {
-        ::runtime::odoo::fields::BoolField::new("is_ssl")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::FetchmailServer,
-        super::super::rel::MailMail,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::FetchmailServer> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Create a New Record (`object_id`, `many2one`).
-    #[inline]
-    pub const fn object_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::FetchmailServer,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("object_id")
-    }
-    /// Keep Original (`original`, `boolean`).
-    #[inline]
-    pub const fn original() -> ::runtime::odoo::fields::BoolField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::BoolField::new("original")
-    }
-    /// Password (`password`, `char`).
-    #[inline]
-    pub const fn password() -> ::runtime::odoo::fields::CharField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("password")
-    }
-    /// Port (`port`, `integer`).
-    #[inline]
-    pub const fn port() -> ::runtime::odoo::fields::NumField<
-        super::FetchmailServer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("port")
-    }
-    /// Server Priority (`priority`, `integer`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::NumField<
-        super::FetchmailServer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("priority")
-    }
-    /// Script (`script`, `char`).
-    #[inline]
-    pub const fn script() -> ::runtime::odoo::fields::CharField<super::FetchmailServer> {
-        ::runtime::odoo::fields::CharField::new("script")
-    }
-    /// Server Name (`server`, `char`).
-    #[inline]
-    pub const fn server() -> ::runtime::odoo::fields::CharField<super::FetchmailServer> {
-        ::runtime::odoo::fields::CharField::new("server")
-    }
-    /// Server Type (`server_type`, `selection`).
-    #[inline]
-    pub const fn server_type() -> ::runtime::odoo::fields::SelectionField<
-        super::FetchmailServer,
-        super::ServerType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("server_type")
-    }
-    /// Server Type Info (`server_type_info`, `text`).
-    #[inline]
-    pub const fn server_type_info() -> ::runtime::odoo::fields::CharField<
-        super::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("server_type_info")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::FetchmailServer,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Username (`user`, `char`).
-    #[inline]
-    pub const fn user() -> ::runtime::odoo::fields::CharField<super::FetchmailServer> {
-        ::runtime::odoo::fields::CharField::new("user")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::FetchmailServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::FetchmailServer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::FetchmailServer;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Keep Attachments (`attach`, `boolean`).
+        attach: BoolField;
+        /// Configuration (`configuration`, `text`).
+        configuration: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Fetch Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Access Token (`google_gmail_access_token`, `char`).
+        google_gmail_access_token: CharField;
+        /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
+        google_gmail_access_token_expiration: NumField<i64>;
+        /// Authorization Code (`google_gmail_authorization_code`, `char`).
+        google_gmail_authorization_code: CharField;
+        /// Refresh Token (`google_gmail_refresh_token`, `char`).
+        google_gmail_refresh_token: CharField;
+        /// URI (`google_gmail_uri`, `char`).
+        google_gmail_uri: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// SSL/TLS (`is_ssl`, `boolean`).
+        is_ssl: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMail>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Create a New Record (`object_id`, `many2one`).
+        object_id: Many2OneField<super::super::rel::IrModel>;
+        /// Keep Original (`original`, `boolean`).
+        original: BoolField;
+        /// Password (`password`, `char`).
+        password: CharField;
+        /// Port (`port`, `integer`).
+        port: NumField<i64>;
+        /// Server Priority (`priority`, `integer`).
+        priority: NumField<i64>;
+        /// Script (`script`, `char`).
+        script: CharField;
+        /// Server Name (`server`, `char`).
+        server: CharField;
+        /// Server Type (`server_type`, `selection`).
+        server_type: SelectionField<super::ServerType>;
+        /// Server Type Info (`server_type_info`, `text`).
+        server_type_info: CharField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Username (`user`, `char`).
+        user: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `server_type` (Server Type) on `fetchmail.server`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServerType {
-    /// IMAP Server (`imap`)
-    Imap,
-    /// POP Server (`pop`)
-    Pop,
-    /// Local Server (`local`)
-    Local,
-    /// Gmail OAuth Authentication (`gmail`)
-    Gmail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ServerType {
-    const VALUES: &'static [&'static str] = &["imap", "pop", "local", "gmail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "imap" => ServerType::Imap,
-            "pop" => ServerType::Pop,
-            "local" => ServerType::Local,
-            "gmail" => ServerType::Gmail,
-            other => ServerType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ServerType::Imap => "imap",
-            ServerType::Pop => "pop",
-            ServerType::Local => "local",
-            ServerType::Gmail => "gmail",
-            ServerType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `server_type` (Server Type) on `fetchmail.server`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ServerType {
+        /// IMAP Server (`imap`)
+        Imap = "imap",
+        /// POP Server (`pop`)
+        Pop = "pop",
+        /// Local Server (`local`)
+        Local = "local",
+        /// Gmail OAuth Authentication (`gmail`)
+        Gmail = "gmail",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ServerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ServerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `fetchmail.server`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Not Confirmed (`draft`)
-    Draft,
-    /// Confirmed (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "done" => State::Done,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Done => "done",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `fetchmail.server`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Not Confirmed (`draft`)
+        Draft = "draft",
+        /// Confirmed (`done`)
+        Done = "done",
     }
 }

@@ -41,14 +41,14 @@ pub struct GoogleGmailMixin {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub google_gmail_uri: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub google_gmail_uri: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for GoogleGmailMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for GoogleGmailMixin {
+impl ::runtime::__private::FromRecord for GoogleGmailMixin {
     const FIELDS: &'static [&'static str] = &[
         "google_gmail_access_token",
         "google_gmail_access_token_expiration",
@@ -57,8 +57,8 @@ impl ::runtime::odoo::wire::FromRecord for GoogleGmailMixin {
         "google_gmail_uri",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = GoogleGmailMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -73,13 +73,21 @@ impl ::runtime::odoo::wire::FromRecord for GoogleGmailMixin {
         Ok(record)
     }
 }
-/// Values for creating a `google.gmail.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`GoogleGmailMixinCreate`]) or updating ([`GoogleGmailMixinUpdate`]) `google.gmail.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct GoogleGmailMixinCreate {
+pub struct GoogleGmailMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for GoogleGmailMixinCreate {
+/// Values for creating a `google.gmail.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type GoogleGmailMixinCreate = GoogleGmailMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `google.gmail.mixin` records: only the fields set here are written.
+pub type GoogleGmailMixinUpdate = GoogleGmailMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for GoogleGmailMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -87,89 +95,36 @@ impl ::serde::Serialize for GoogleGmailMixinCreate {
 impl GoogleGmailMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        GoogleGmailMixinCreate {
+        Self::default()
+    }
+}
+impl Default for GoogleGmailMixinCreate {
+    fn default() -> Self {
+        GoogleGmailMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = GoogleGmailMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `google_gmail_access_token` (Access Token).
-    #[inline]
-    pub fn google_gmail_access_token(
-        mut self,
-        google_gmail_access_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_access_token", google_gmail_access_token.into());
-        self
-    }
-    /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
-    #[inline]
-    pub fn google_gmail_access_token_expiration(
-        mut self,
-        google_gmail_access_token_expiration: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_access_token_expiration",
-                google_gmail_access_token_expiration,
-            );
-        self
-    }
-    /// Set `google_gmail_authorization_code` (Authorization Code).
-    #[inline]
-    pub fn google_gmail_authorization_code(
-        mut self,
-        google_gmail_authorization_code: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_authorization_code",
-                google_gmail_authorization_code.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_refresh_token` (Refresh Token).
-    #[inline]
-    pub fn google_gmail_refresh_token(
-        mut self,
-        google_gmail_refresh_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-}
-/// Values for updating `google.gmail.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct GoogleGmailMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for GoogleGmailMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl GoogleGmailMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        GoogleGmailMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for GoogleGmailMixinUpdate {
+    fn default() -> Self {
+        GoogleGmailMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> GoogleGmailMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = GoogleGmailMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::GoogleGmailMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -178,87 +133,30 @@ impl GoogleGmailMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `google_gmail_access_token` (Access Token).
-    #[inline]
-    pub fn google_gmail_access_token(
-        mut self,
-        google_gmail_access_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_access_token", google_gmail_access_token.into());
-        self
-    }
-    /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
-    #[inline]
-    pub fn google_gmail_access_token_expiration(
-        mut self,
-        google_gmail_access_token_expiration: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_access_token_expiration",
-                google_gmail_access_token_expiration,
-            );
-        self
-    }
-    /// Set `google_gmail_authorization_code` (Authorization Code).
-    #[inline]
-    pub fn google_gmail_authorization_code(
-        mut self,
-        google_gmail_authorization_code: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_authorization_code",
-                google_gmail_authorization_code.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_refresh_token` (Refresh Token).
-    #[inline]
-    pub fn google_gmail_refresh_token(
-        mut self,
-        google_gmail_refresh_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `google_gmail_access_token` (Access Token).
+        google_gmail_access_token: into String;
+        /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
+        google_gmail_access_token_expiration: value i64;
+        /// Set `google_gmail_authorization_code` (Authorization Code).
+        google_gmail_authorization_code: into String;
+        /// Set `google_gmail_refresh_token` (Refresh Token).
+        google_gmail_refresh_token: into String;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access Token (`google_gmail_access_token`, `char`).
-    #[inline]
-    pub const fn google_gmail_access_token() -> ::runtime::odoo::fields::CharField<
-        super::GoogleGmailMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_access_token")
-    }
-    /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
-    #[inline]
-    pub const fn google_gmail_access_token_expiration() -> ::runtime::odoo::fields::NumField<
-        super::GoogleGmailMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("google_gmail_access_token_expiration")
-    }
-    /// Authorization Code (`google_gmail_authorization_code`, `char`).
-    #[inline]
-    pub const fn google_gmail_authorization_code() -> ::runtime::odoo::fields::CharField<
-        super::GoogleGmailMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_authorization_code")
-    }
-    /// Refresh Token (`google_gmail_refresh_token`, `char`).
-    #[inline]
-    pub const fn google_gmail_refresh_token() -> ::runtime::odoo::fields::CharField<
-        super::GoogleGmailMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_refresh_token")
-    }
-    /// URI (`google_gmail_uri`, `char`).
-    #[inline]
-    pub const fn google_gmail_uri() -> ::runtime::odoo::fields::CharField<
-        super::GoogleGmailMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_uri")
+    ::runtime::__private::field_handles! {
+        super::GoogleGmailMixin;
+        /// Access Token (`google_gmail_access_token`, `char`).
+        google_gmail_access_token: CharField;
+        /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
+        google_gmail_access_token_expiration: NumField<i64>;
+        /// Authorization Code (`google_gmail_authorization_code`, `char`).
+        google_gmail_authorization_code: CharField;
+        /// Refresh Token (`google_gmail_refresh_token`, `char`).
+        google_gmail_refresh_token: CharField;
+        /// URI (`google_gmail_uri`, `char`).
+        google_gmail_uri: CharField;
     }
 }

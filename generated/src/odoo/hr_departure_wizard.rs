@@ -21,7 +21,7 @@ pub struct HrDepartureWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Departure Date
     ///
     /// `date`, required.
@@ -33,9 +33,7 @@ pub struct HrDepartureWizard {
     /// Departure Reason
     ///
     /// `many2one`, to `hr.departure.reason`, required.
-    pub departure_reason_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::HrDepartureReason>,
-    >,
+    pub departure_reason_id: Option<::runtime::Many2One<super::rel::HrDepartureReason>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -43,7 +41,7 @@ pub struct HrDepartureWizard {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, required.
-    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -59,30 +57,18 @@ pub struct HrDepartureWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrDepartureWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrDepartureWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "departure_date",
-        "departure_description",
-        "departure_reason_id",
-        "display_name",
-        "employee_id",
-        "id",
-        "release_campany_car",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrDepartureWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrDepartureWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,24 +104,18 @@ impl ::runtime::Model for HrDepartureWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("departure_date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("departure_description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("departure_reason_id", "many2one")
-            .relation("hr.departure.reason")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
-            .relation("hr.employee")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("release_campany_car", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("departure_date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("departure_description", "html").writable(true),
+        ::runtime::FieldSpec::new("departure_reason_id", "many2one").relation("hr.departure.reason").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("employee_id", "many2one").relation("hr.employee").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("release_campany_car", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -172,12 +152,21 @@ impl HrDepartureWizard {
 impl super::mixins::BaseModel for HrDepartureWizard {
     type Update = HrDepartureWizardUpdate;
 }
-/// Values for creating a `hr.departure.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrDepartureWizardCreate`]) or updating ([`HrDepartureWizardUpdate`]) `hr.departure.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrDepartureWizardCreate {
+pub struct HrDepartureWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrDepartureWizardCreate {
+/// Values for creating a `hr.departure.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type HrDepartureWizardCreate = HrDepartureWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `hr.departure.wizard` records: only the fields set here are written.
+pub type HrDepartureWizardUpdate = HrDepartureWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrDepartureWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -189,84 +178,34 @@ impl HrDepartureWizardCreate {
         departure_reason_id: i64,
         employee_id: i64,
     ) -> Self {
-        HrDepartureWizardCreate {
+        HrDepartureWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .departure_date(departure_date)
             .departure_reason_id(departure_reason_id)
             .employee_id(employee_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrDepartureWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `departure_date` (Departure Date).
-    #[inline]
-    pub fn departure_date(mut self, departure_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("departure_date", departure_date);
-        self
-    }
-    /// Set `departure_description` (Additional Information).
-    #[inline]
-    pub fn departure_description(
-        mut self,
-        departure_description: impl Into<String>,
-    ) -> Self {
-        self.values.set("departure_description", departure_description.into());
-        self
-    }
-    /// Set `departure_reason_id` (Departure Reason).
-    #[inline]
-    pub fn departure_reason_id(mut self, departure_reason_id: i64) -> Self {
-        self.values.set("departure_reason_id", departure_reason_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `release_campany_car` (Release Company Car).
-    #[inline]
-    pub fn release_campany_car(mut self, release_campany_car: bool) -> Self {
-        self.values.set("release_campany_car", release_campany_car);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrDepartureWizardCreate {
-    type Model = HrDepartureWizard;
-}
-/// Values for updating `hr.departure.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrDepartureWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrDepartureWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl HrDepartureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrDepartureWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for HrDepartureWizardUpdate {
+    fn default() -> Self {
+        HrDepartureWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrDepartureWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrDepartureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrDepartureWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -275,128 +214,50 @@ impl HrDepartureWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `departure_date` (Departure Date).
-    #[inline]
-    pub fn departure_date(mut self, departure_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("departure_date", departure_date);
-        self
-    }
-    /// Set `departure_description` (Additional Information).
-    #[inline]
-    pub fn departure_description(
-        mut self,
-        departure_description: impl Into<String>,
-    ) -> Self {
-        self.values.set("departure_description", departure_description.into());
-        self
-    }
-    /// Set `departure_reason_id` (Departure Reason).
-    #[inline]
-    pub fn departure_reason_id(mut self, departure_reason_id: i64) -> Self {
-        self.values.set("departure_reason_id", departure_reason_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `release_campany_car` (Release Company Car).
-    #[inline]
-    pub fn release_campany_car(mut self, release_campany_car: bool) -> Self {
-        self.values.set("release_campany_car", release_campany_car);
-        self
+    ::runtime::__private::setters! {
+        /// Set `departure_date` (Departure Date).
+        departure_date: value ::chrono::NaiveDate;
+        /// Set `departure_description` (Additional Information).
+        departure_description: into String;
+        /// Set `departure_reason_id` (Departure Reason).
+        departure_reason_id: value i64;
+        /// Set `employee_id` (Employee).
+        employee_id: value i64;
+        /// Set `release_campany_car` (Release Company Car).
+        release_campany_car: value bool;
     }
 }
+impl ::runtime::CreateValues for HrDepartureWizardCreate {
+    type Model = self::HrDepartureWizard;
+}
 impl ::runtime::UpdateValues for HrDepartureWizardUpdate {
-    type Model = HrDepartureWizard;
+    type Model = self::HrDepartureWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrDepartureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrDepartureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Departure Date (`departure_date`, `date`).
-    #[inline]
-    pub const fn departure_date() -> ::runtime::odoo::fields::DateField<
-        super::HrDepartureWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("departure_date")
-    }
-    /// Additional Information (`departure_description`, `html`).
-    #[inline]
-    pub const fn departure_description() -> ::runtime::odoo::fields::CharField<
-        super::HrDepartureWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("departure_description")
-    }
-    /// Departure Reason (`departure_reason_id`, `many2one`).
-    #[inline]
-    pub const fn departure_reason_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrDepartureWizard,
-        super::super::rel::HrDepartureReason,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("departure_reason_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrDepartureWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrDepartureWizard,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::HrDepartureWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Release Company Car (`release_campany_car`, `boolean`).
-    #[inline]
-    pub const fn release_campany_car() -> ::runtime::odoo::fields::BoolField<
-        super::HrDepartureWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("release_campany_car")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrDepartureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrDepartureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrDepartureWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Departure Date (`departure_date`, `date`).
+        departure_date: DateField<::chrono::NaiveDate>;
+        /// Additional Information (`departure_description`, `html`).
+        departure_description: CharField;
+        /// Departure Reason (`departure_reason_id`, `many2one`).
+        departure_reason_id: Many2OneField<super::super::rel::HrDepartureReason>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Release Company Car (`release_campany_car`, `boolean`).
+        release_campany_car: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

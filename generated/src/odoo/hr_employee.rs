@@ -25,17 +25,15 @@ pub struct HrEmployee {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -45,7 +43,7 @@ pub struct HrEmployee {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -55,13 +53,13 @@ pub struct HrEmployee {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -74,13 +72,13 @@ pub struct HrEmployee {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
@@ -88,22 +86,22 @@ pub struct HrEmployee {
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Additional Note
     ///
@@ -114,7 +112,7 @@ pub struct HrEmployee {
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Bank Account
     ///
     /// Employee bank account to pay salaries
@@ -122,9 +120,7 @@ pub struct HrEmployee {
     /// `many2one`, to `res.partner.bank`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub bank_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>,
-    >,
+    pub bank_account_id: Option<::runtime::Many2One<super::rel::ResPartnerBank>>,
     /// Badge ID
     ///
     /// ID used for employee identification.
@@ -144,13 +140,13 @@ pub struct HrEmployee {
     /// `one2many`, to `fleet.vehicle` (inverse `driver_employee_id`).
     ///
     /// Readable by: Fleet / Administrator, Employees / Officer: Manage all employees (`fleet.fleet_group_manager,hr.group_hr_user`); other users read it as empty.
-    pub car_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub car_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Tags
     ///
     /// `many2many`, to `hr.employee.category`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub category_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeCategory>,
+    pub category_ids: ::runtime::X2Many<super::rel::HrEmployeeCategory>,
     /// Certificate Level
     ///
     /// `selection`.
@@ -162,15 +158,15 @@ pub struct HrEmployee {
     /// Indirect Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
-    pub child_all_count: ::runtime::odoo::wire::Computed<i64>,
+    pub child_all_count: ::runtime::Computed<i64>,
     /// Direct Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
-    pub child_count: ::runtime::odoo::wire::Computed<i64>,
+    pub child_count: ::runtime::Computed<i64>,
     /// Direct subordinates
     ///
     /// `one2many`, to `hr.employee` (inverse `parent_id`).
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
+    pub child_ids: ::runtime::X2Many<super::rel::HrEmployee>,
     /// Number of Dependent Children
     ///
     /// `integer`.
@@ -183,7 +179,7 @@ pub struct HrEmployee {
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `many2one`, to `hr.employee`, computed.
-    pub coach_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub coach_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// Color Index
     ///
     /// `integer`.
@@ -196,33 +192,31 @@ pub struct HrEmployee {
     /// `char`, readonly, related `company_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_code())`.
     ///
     /// Readable by: Administration / Settings, Employees / Officer: Manage all employees (`base.group_system,hr.group_hr_user`); other users read it as empty.
-    pub company_country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub company_country_code: ::runtime::Computed<Option<String>>,
     /// Company Country
     ///
     /// `many2one`, to `res.country`, readonly, related `company_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_id())`.
     ///
     /// Readable by: Administration / Settings, Employees / Officer: Manage all employees (`base.group_system,hr.group_hr_user`); other users read it as empty.
-    pub company_country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub company_country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, related `resource_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Nationality (Country)
     ///
     /// `many2one`, to `res.country`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Country of Birth
     ///
     /// `many2one`, to `res.country`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub country_of_birth: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
-    >,
+    pub country_of_birth: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -230,13 +224,13 @@ pub struct HrEmployee {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Department Color
     ///
     /// `integer`, readonly, related `department_id.color`, not stored.
@@ -244,7 +238,7 @@ pub struct HrEmployee {
     /// Department
     ///
     /// `many2one`, to `hr.department`.
-    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::Many2One<super::rel::HrDepartment>>,
     /// Departure Date
     ///
     /// `date`.
@@ -262,9 +256,7 @@ pub struct HrEmployee {
     /// `many2one`, to `hr.departure.reason`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub departure_reason_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::HrDepartureReason>,
-    >,
+    pub departure_reason_id: Option<::runtime::Many2One<super::rel::HrDepartureReason>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -286,7 +278,7 @@ pub struct HrEmployee {
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email: ::runtime::Computed<Option<String>>,
     /// Contact Name
     ///
     /// `char`.
@@ -304,7 +296,7 @@ pub struct HrEmployee {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
     ///
     /// Readable by: Fleet / Administrator (`fleet.fleet_group_manager`); other users read it as empty.
-    pub employee_cars_count: ::runtime::odoo::wire::Computed<i64>,
+    pub employee_cars_count: ::runtime::Computed<i64>,
     /// Properties
     ///
     /// `properties`, computed.
@@ -314,7 +306,7 @@ pub struct HrEmployee {
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill` (inverse `employee_id`), computed.
-    pub employee_skill_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub employee_skill_ids: ::runtime::X2Many<super::rel::HrEmployeeSkill>,
     /// Employee Type
     ///
     /// Categorize your Employees by type. This field also has an impact on contracts. Only Employees, Students and Trainee will have contract history.
@@ -338,19 +330,19 @@ pub struct HrEmployee {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Hr Icon Display
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: ::runtime::odoo::wire::Computed<Option<HrIconDisplay>>,
+    pub hr_icon_display: ::runtime::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: ::runtime::odoo::wire::Computed<Option<HrPresenceState>>,
+    pub hr_presence_state: ::runtime::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -364,7 +356,7 @@ pub struct HrEmployee {
     /// IM Status
     ///
     /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -376,11 +368,11 @@ pub struct HrEmployee {
     /// Is Subordinate
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subordinate())`.
-    pub is_subordinate: ::runtime::odoo::wire::Computed<bool>,
+    pub is_subordinate: ::runtime::Computed<bool>,
     /// Job Position
     ///
     /// `many2one`, to `hr.job`.
-    pub job_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrJob>>,
+    pub job_id: Option<::runtime::Many2One<super::rel::HrJob>>,
     /// Job Title
     ///
     /// `char`, computed.
@@ -402,17 +394,17 @@ pub struct HrEmployee {
     /// Last Activity
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
-    pub last_activity: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_activity: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
-    pub last_activity_time: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub last_activity_time: ::runtime::Computed<Option<String>>,
     /// License Plate
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::license_plate())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub license_plate: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub license_plate: ::runtime::Computed<Option<String>>,
     /// Marital Status
     ///
     /// `selection`, required.
@@ -426,19 +418,19 @@ pub struct HrEmployee {
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
-    pub member_of_department: ::runtime::odoo::wire::Computed<bool>,
+    pub member_of_department: ::runtime::Computed<bool>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
@@ -446,7 +438,7 @@ pub struct HrEmployee {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
@@ -454,32 +446,32 @@ pub struct HrEmployee {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Main Attachment
     ///
     /// `many2one`, to `ir.attachment`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     pub message_main_attachment_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
+        ::runtime::Many2One<super::rel::IrAttachment>,
     >,
     /// Action Needed
     ///
@@ -488,7 +480,7 @@ pub struct HrEmployee {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
@@ -496,14 +488,14 @@ pub struct HrEmployee {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Work Mobile
     ///
@@ -520,9 +512,7 @@ pub struct HrEmployee {
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Employee Name
     ///
     /// `char`, related `resource_id.name`.
@@ -530,7 +520,7 @@ pub struct HrEmployee {
     /// Newly Hired
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
-    pub newly_hired: ::runtime::odoo::wire::Computed<bool>,
+    pub newly_hired: ::runtime::Computed<bool>,
     /// Notes
     ///
     /// `text`.
@@ -540,7 +530,7 @@ pub struct HrEmployee {
     /// Manager
     ///
     /// `many2one`, to `hr.employee`, computed.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// Passport No
     ///
     /// `char`.
@@ -556,7 +546,7 @@ pub struct HrEmployee {
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub phone: ::runtime::Computed<Option<String>>,
     /// PIN
     ///
     /// PIN used to Check In/Out in the Kiosk Mode of the Attendance application (if enabled in Configuration) and to change the cashier in the Point of Sale application.
@@ -590,9 +580,7 @@ pub struct HrEmployee {
     /// `many2one`, to `res.country`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_country_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
-    >,
+    pub private_country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Private Email
     ///
     /// `char`.
@@ -610,9 +598,7 @@ pub struct HrEmployee {
     /// `many2one`, to `res.country.state`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_state_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountryState>,
-    >,
+    pub private_state_id: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Private Street
     ///
     /// `char`.
@@ -636,31 +622,27 @@ pub struct HrEmployee {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Related Partners Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::related_partners_count())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub related_partners_count: ::runtime::odoo::wire::Computed<i64>,
+    pub related_partners_count: ::runtime::Computed<i64>,
     /// Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`, related `resource_id.calendar_id`.
-    pub resource_calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub resource_calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Resource
     ///
     /// `many2one`, to `resource.resource`, required.
-    pub resource_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
-    >,
+    pub resource_id: Option<::runtime::Many2One<super::rel::ResourceResource>>,
     /// Resume lines
     ///
     /// `one2many`, to `hr.resume.line` (inverse `employee_id`).
-    pub resume_line_ids: ::runtime::odoo::wire::X2Many<super::rel::HrResumeLine>,
+    pub resume_line_ids: ::runtime::X2Many<super::rel::HrResumeLine>,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
@@ -670,7 +652,7 @@ pub struct HrEmployee {
     /// Show Hr Icon Display
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
-    pub show_hr_icon_display: ::runtime::odoo::wire::Computed<bool>,
+    pub show_hr_icon_display: ::runtime::Computed<bool>,
     /// SIN No
     ///
     /// Social Insurance Number
@@ -684,7 +666,7 @@ pub struct HrEmployee {
     /// `many2many`, to `hr.skill`, readonly, computed.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub skill_ids: ::runtime::odoo::wire::X2Many<super::rel::HrSkill>,
+    pub skill_ids: ::runtime::X2Many<super::rel::HrSkill>,
     /// Spouse Birthdate
     ///
     /// `date`.
@@ -722,9 +704,7 @@ pub struct HrEmployee {
     /// Direct and indirect subordinates
     ///
     /// `one2many`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subordinate_ids())`.
-    pub subordinate_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
-    >,
+    pub subordinate_ids: ::runtime::Computed<::runtime::X2Many<super::rel::HrEmployee>>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the employee will work.
@@ -736,13 +716,13 @@ pub struct HrEmployee {
     /// User
     ///
     /// `many2one`, to `res.users`, related `resource_id.user_id`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// User's partner
     ///
     /// Partner-related data of the user
     ///
     /// `many2one`, to `res.partner`, readonly, related `user_id.partner_id`, not stored.
-    pub user_partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub user_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Visa Expiration Date
     ///
     /// `date`.
@@ -760,11 +740,11 @@ pub struct HrEmployee {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Work Contact
     ///
     /// `many2one`, to `res.partner`.
-    pub work_contact_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub work_contact_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Work Email
     ///
     /// `char`, computed.
@@ -772,19 +752,17 @@ pub struct HrEmployee {
     /// Work Location
     ///
     /// `many2one`, to `hr.work.location`.
-    pub work_location_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::HrWorkLocation>,
-    >,
+    pub work_location_id: Option<::runtime::Many2One<super::rel::HrWorkLocation>>,
     /// Work Location Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
-    pub work_location_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_location_name: ::runtime::Computed<Option<String>>,
     /// Work Location Type
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: ::runtime::odoo::wire::Computed<Option<WorkLocationType>>,
+    pub work_location_type: ::runtime::Computed<Option<WorkLocationType>>,
     /// Work Permit Expiration Date
     ///
     /// `date`.
@@ -796,7 +774,7 @@ pub struct HrEmployee {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_permit_name())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub work_permit_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_permit_name: ::runtime::Computed<Option<String>>,
     /// Work Permit Scheduled Activity
     ///
     /// `boolean`.
@@ -814,150 +792,20 @@ pub struct HrEmployee {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployee {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrEmployee {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "additional_note",
-        "address_id",
-        "bank_account_id",
-        "barcode",
-        "birthday",
-        "car_ids",
-        "category_ids",
-        "certificate",
-        "child_all_count",
-        "child_count",
-        "child_ids",
-        "children",
-        "coach_id",
-        "color",
-        "company_country_code",
-        "company_country_id",
-        "company_id",
-        "country_id",
-        "country_of_birth",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "department_color",
-        "department_id",
-        "departure_date",
-        "departure_description",
-        "departure_reason_id",
-        "display_name",
-        "distance_home_work",
-        "distance_home_work_unit",
-        "email",
-        "emergency_contact",
-        "emergency_phone",
-        "employee_cars_count",
-        "employee_properties",
-        "employee_skill_ids",
-        "employee_type",
-        "gender",
-        "has_message",
-        "hr_icon_display",
-        "hr_presence_state",
-        "id",
-        "identification_id",
-        "im_status",
-        "is_flexible",
-        "is_fully_flexible",
-        "is_subordinate",
-        "job_id",
-        "job_title",
-        "km_home_work",
-        "lang",
-        "last_activity",
-        "last_activity_time",
-        "license_plate",
-        "marital",
-        "member_of_department",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_main_attachment_id",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mobile_phone",
-        "mobility_card",
-        "my_activity_date_deadline",
-        "name",
-        "newly_hired",
-        "notes",
-        "parent_id",
-        "passport_id",
-        "permit_no",
-        "phone",
-        "pin",
-        "place_of_birth",
-        "private_car_plate",
-        "private_city",
-        "private_country_id",
-        "private_email",
-        "private_phone",
-        "private_state_id",
-        "private_street",
-        "private_street2",
-        "private_zip",
-        "rating_ids",
-        "related_partners_count",
-        "resource_calendar_id",
-        "resource_id",
-        "resume_line_ids",
-        "share",
-        "show_hr_icon_display",
-        "sinid",
-        "skill_ids",
-        "spouse_birthdate",
-        "spouse_complete_name",
-        "ssnid",
-        "study_field",
-        "study_school",
-        "subordinate_ids",
-        "tz",
-        "user_id",
-        "user_partner_id",
-        "visa_expire",
-        "visa_no",
-        "website_message_ids",
-        "work_contact_id",
-        "work_email",
-        "work_location_id",
-        "work_location_name",
-        "work_location_type",
-        "work_permit_expiration_date",
-        "work_permit_name",
-        "work_permit_scheduled_activity",
-        "work_phone",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployee {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        131,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployee::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1235,305 +1083,151 @@ impl ::runtime::Model for HrEmployee {
         "work_location_type",
         "work_permit_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .groups(&["hr.group_hr_user"])
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("additional_note", "text")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("address_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_account_id", "many2one")
-            .relation("res.partner.bank")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("barcode", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("birthday", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("car_ids", "one2many")
-            .relation("fleet.vehicle")
-            .groups(&["fleet.fleet_group_manager", "hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("category_ids", "many2many")
-            .relation("hr.employee.category")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("certificate", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["graduate", "bachelor", "master", "doctor", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("child_all_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("child_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("children", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("coach_id", "many2one")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_country_code", "char")
-            .groups(&["base.group_system", "hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("company_country_id", "many2one")
-            .relation("res.country")
-            .groups(&["base.group_system", "hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("country_of_birth", "many2one")
-            .relation("res.country")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("department_color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("departure_date", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("departure_description", "html")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("departure_reason_id", "many2one")
-            .relation("hr.departure.reason")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("distance_home_work", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("distance_home_work_unit", "selection")
-            .required()
-            .groups(&["hr.group_hr_user"])
-            .selection(&["kilometers", "miles"]),
-        ::runtime::odoo::verify::FieldSpec::new("driving_license", "binary")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("emergency_contact", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("emergency_phone", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("employee_cars_count", "integer")
-            .groups(&["fleet.fleet_group_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new("employee_properties", "properties")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("employee_skill_ids", "one2many")
-            .relation("hr.employee.skill"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_type", "selection")
-            .required()
-            .groups(&["hr.group_hr_user"])
-            .selection(
-                &["employee", "worker", "student", "trainee", "contractor", "freelance"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("gender", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["male", "female", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("has_work_permit", "binary")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("hr_icon_display", "selection")
-            .selection(
-                &[
-                    "presence_present",
-                    "presence_out_of_working_hour",
-                    "presence_absent",
-                    "presence_archive",
-                    "presence_undetermined",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_state", "selection")
-            .selection(&["present", "absent", "archive", "out_of_working_hour"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("id_card", "binary")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("identification_id", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("is_flexible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_fully_flexible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_subordinate", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("job_id", "many2one").relation("hr.job"),
-        ::runtime::odoo::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("km_home_work", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("last_activity", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("last_activity_time", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("license_plate", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("marital", "selection")
-            .required()
-            .groups(&["hr.group_hr_user"])
-            .selection(&["single", "married", "cohabitant", "widower", "divorced"]),
-        ::runtime::odoo::verify::FieldSpec::new("member_of_department", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_main_attachment_id", "many2one")
-            .relation("ir.attachment")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mobility_card", "char")
-            .groups(&["fleet.fleet_group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("newly_hired", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("notes", "text")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("passport_id", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("permit_no", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("pin", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("place_of_birth", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_car_plate", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_city", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_country_id", "many2one")
-            .relation("res.country")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_email", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_phone", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_state_id", "many2one")
-            .relation("res.country.state")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_street", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_street2", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_zip", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("related_partners_count", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_id", "many2one")
-            .relation("resource.resource")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("resume_line_ids", "one2many")
-            .relation("hr.resume.line"),
-        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sinid", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("skill_ids", "many2many")
-            .relation("hr.skill")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("spouse_birthdate", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("spouse_complete_name", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("ssnid", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("study_field", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("study_school", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("subordinate_ids", "one2many")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("user_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("visa_expire", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("visa_no", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("work_contact_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("work_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_id", "many2one")
-            .relation("hr.work.location"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_type", "selection")
-            .selection(&["home", "office", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("work_permit_expiration_date", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("work_permit_name", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "work_permit_scheduled_activity",
-                "boolean",
-            )
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("work_phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").groups(&["hr.group_hr_user"]).selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["hr.group_hr_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("additional_note", "text").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("address_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::FieldSpec::new("bank_account_id", "many2one").relation("res.partner.bank").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("barcode", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("birthday", "date").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("car_ids", "one2many").relation("fleet.vehicle").writable(true).groups(&["fleet.fleet_group_manager", "hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("category_ids", "many2many").relation("hr.employee.category").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("certificate", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["graduate", "bachelor", "master", "doctor", "other"]),
+        ::runtime::FieldSpec::new("child_all_count", "integer"),
+        ::runtime::FieldSpec::new("child_count", "integer"),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("children", "integer").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("coach_id", "many2one").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_country_code", "char").groups(&["base.group_system", "hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("company_country_id", "many2one").relation("res.country").groups(&["base.group_system", "hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("country_of_birth", "many2one").relation("res.country").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("department_color", "integer"),
+        ::runtime::FieldSpec::new("department_id", "many2one").relation("hr.department").writable(true),
+        ::runtime::FieldSpec::new("departure_date", "date").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("departure_description", "html").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("departure_reason_id", "many2one").relation("hr.departure.reason").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("distance_home_work", "integer").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("distance_home_work_unit", "selection").required().writable(true).groups(&["hr.group_hr_user"]).selection(&["kilometers", "miles"]),
+        ::runtime::FieldSpec::new("driving_license", "binary").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("email", "char"),
+        ::runtime::FieldSpec::new("emergency_contact", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("emergency_phone", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("employee_cars_count", "integer").groups(&["fleet.fleet_group_manager"]),
+        ::runtime::FieldSpec::new("employee_properties", "properties").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("employee_skill_ids", "one2many").relation("hr.employee.skill").writable(true),
+        ::runtime::FieldSpec::new("employee_type", "selection").required().writable(true).groups(&["hr.group_hr_user"]).selection(&["employee", "worker", "student", "trainee", "contractor", "freelance"]),
+        ::runtime::FieldSpec::new("gender", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["male", "female", "other"]),
+        ::runtime::FieldSpec::new("has_message", "boolean").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("has_work_permit", "binary").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("hr_icon_display", "selection").selection(&["presence_present", "presence_out_of_working_hour", "presence_absent", "presence_archive", "presence_undetermined"]),
+        ::runtime::FieldSpec::new("hr_presence_state", "selection").selection(&["present", "absent", "archive", "out_of_working_hour"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("id_card", "binary").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("identification_id", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("im_status", "char"),
+        ::runtime::FieldSpec::new("image_1024", "binary"),
+        ::runtime::FieldSpec::new("image_128", "binary"),
+        ::runtime::FieldSpec::new("image_1920", "binary").writable(true),
+        ::runtime::FieldSpec::new("image_256", "binary"),
+        ::runtime::FieldSpec::new("image_512", "binary"),
+        ::runtime::FieldSpec::new("is_flexible", "boolean"),
+        ::runtime::FieldSpec::new("is_fully_flexible", "boolean"),
+        ::runtime::FieldSpec::new("is_subordinate", "boolean"),
+        ::runtime::FieldSpec::new("job_id", "many2one").relation("hr.job").writable(true),
+        ::runtime::FieldSpec::new("job_title", "char").writable(true),
+        ::runtime::FieldSpec::new("km_home_work", "integer").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("lang", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["en_US"]),
+        ::runtime::FieldSpec::new("last_activity", "date"),
+        ::runtime::FieldSpec::new("last_activity_time", "char"),
+        ::runtime::FieldSpec::new("license_plate", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("marital", "selection").required().writable(true).groups(&["hr.group_hr_user"]).selection(&["single", "married", "cohabitant", "widower", "divorced"]),
+        ::runtime::FieldSpec::new("member_of_department", "boolean"),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_main_attachment_id", "many2one").relation("ir.attachment").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_needaction", "boolean").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("mobile_phone", "char").writable(true),
+        ::runtime::FieldSpec::new("mobility_card", "char").writable(true).groups(&["fleet.fleet_group_user"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("newly_hired", "boolean"),
+        ::runtime::FieldSpec::new("notes", "text").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("passport_id", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("permit_no", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("phone", "char"),
+        ::runtime::FieldSpec::new("pin", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("place_of_birth", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_car_plate", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_city", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_country_id", "many2one").relation("res.country").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_email", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_phone", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_state_id", "many2one").relation("res.country.state").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_street", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_street2", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_zip", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("related_partners_count", "integer").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("resource_calendar_id", "many2one").relation("resource.calendar").writable(true),
+        ::runtime::FieldSpec::new("resource_id", "many2one").relation("resource.resource").required().writable(true),
+        ::runtime::FieldSpec::new("resume_line_ids", "one2many").relation("hr.resume.line").writable(true),
+        ::runtime::FieldSpec::new("share", "boolean"),
+        ::runtime::FieldSpec::new("show_hr_icon_display", "boolean"),
+        ::runtime::FieldSpec::new("sinid", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("skill_ids", "many2many").relation("hr.skill").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("spouse_birthdate", "date").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("spouse_complete_name", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("ssnid", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("study_field", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("study_school", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("subordinate_ids", "one2many").relation("hr.employee"),
+        ::runtime::FieldSpec::new("tz", "selection").writable(true).selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("user_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("visa_expire", "date").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("visa_no", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("work_contact_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("work_email", "char").writable(true),
+        ::runtime::FieldSpec::new("work_location_id", "many2one").relation("hr.work.location").writable(true),
+        ::runtime::FieldSpec::new("work_location_name", "char"),
+        ::runtime::FieldSpec::new("work_location_type", "selection").selection(&["home", "office", "other"]),
+        ::runtime::FieldSpec::new("work_permit_expiration_date", "date").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("work_permit_name", "char").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("work_permit_scheduled_activity", "boolean").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("work_phone", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1933,12 +1627,17 @@ impl super::mixins::BaseModel for HrEmployee {
 }
 impl super::mixins::MailActivityMixin for HrEmployee {}
 impl super::mixins::MailThread for HrEmployee {}
-/// Values for creating a `hr.employee` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeCreate`]) or updating ([`HrEmployeeUpdate`]) `hr.employee` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrEmployeeCreate {
+pub struct HrEmployeeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeCreate {
+/// Values for creating a `hr.employee` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeCreate = HrEmployeeValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `hr.employee` records: only the fields set here are written.
+pub type HrEmployeeUpdate = HrEmployeeValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrEmployeeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1946,664 +1645,40 @@ impl ::serde::Serialize for HrEmployeeCreate {
 impl HrEmployeeCreate {
     /// Takes the required fields: `distance_home_work_unit`, `employee_type`, `marital`, `resource_id` (readonly, computed and x2many fields are left out).
     pub fn new(
-        distance_home_work_unit: DistanceHomeWorkUnit,
-        employee_type: EmployeeType,
-        marital: Marital,
+        distance_home_work_unit: self::DistanceHomeWorkUnit,
+        employee_type: self::EmployeeType,
+        marital: self::Marital,
         resource_id: i64,
     ) -> Self {
-        HrEmployeeCreate {
+        HrEmployeeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .distance_home_work_unit(distance_home_work_unit)
             .employee_type(employee_type)
             .marital(marital)
             .resource_id(resource_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployee>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `additional_note` (Additional Note).
-    #[inline]
-    pub fn additional_note(mut self, additional_note: impl Into<String>) -> Self {
-        self.values.set("additional_note", additional_note.into());
-        self
-    }
-    /// Set `address_id` (Work Address).
-    #[inline]
-    pub fn address_id(mut self, address_id: i64) -> Self {
-        self.values.set("address_id", address_id);
-        self
-    }
-    /// Set `bank_account_id` (Bank Account).
-    #[inline]
-    pub fn bank_account_id(mut self, bank_account_id: i64) -> Self {
-        self.values.set("bank_account_id", bank_account_id);
-        self
-    }
-    /// Set `barcode` (Badge ID).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `birthday` (Date of Birth).
-    #[inline]
-    pub fn birthday(mut self, birthday: ::chrono::NaiveDate) -> Self {
-        self.values.set("birthday", birthday);
-        self
-    }
-    /// Set `car_ids` (Vehicles (private)).
-    #[inline]
-    pub fn car_ids(
-        mut self,
-        car_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("car_ids", car_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `category_ids` (Tags).
-    #[inline]
-    pub fn category_ids(
-        mut self,
-        category_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_ids", category_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `certificate` (Certificate Level).
-    #[inline]
-    pub fn certificate(mut self, certificate: Certificate) -> Self {
-        self.values.set("certificate", certificate);
-        self
-    }
-    /// Set `child_ids` (Direct subordinates).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `children` (Number of Dependent Children).
-    #[inline]
-    pub fn children(mut self, children: i64) -> Self {
-        self.values.set("children", children);
-        self
-    }
-    /// Set `coach_id` (Coach).
-    #[inline]
-    pub fn coach_id(mut self, coach_id: i64) -> Self {
-        self.values.set("coach_id", coach_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Nationality (Country)).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `country_of_birth` (Country of Birth).
-    #[inline]
-    pub fn country_of_birth(mut self, country_of_birth: i64) -> Self {
-        self.values.set("country_of_birth", country_of_birth);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `departure_date` (Departure Date).
-    #[inline]
-    pub fn departure_date(mut self, departure_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("departure_date", departure_date);
-        self
-    }
-    /// Set `departure_description` (Additional Information).
-    #[inline]
-    pub fn departure_description(
-        mut self,
-        departure_description: impl Into<String>,
-    ) -> Self {
-        self.values.set("departure_description", departure_description.into());
-        self
-    }
-    /// Set `departure_reason_id` (Departure Reason).
-    #[inline]
-    pub fn departure_reason_id(mut self, departure_reason_id: i64) -> Self {
-        self.values.set("departure_reason_id", departure_reason_id);
-        self
-    }
-    /// Set `distance_home_work` (Home-Work Distance).
-    #[inline]
-    pub fn distance_home_work(mut self, distance_home_work: i64) -> Self {
-        self.values.set("distance_home_work", distance_home_work);
-        self
-    }
-    /// Set `distance_home_work_unit` (Home-Work Distance unit).
-    #[inline]
-    pub fn distance_home_work_unit(
-        mut self,
-        distance_home_work_unit: DistanceHomeWorkUnit,
-    ) -> Self {
-        self.values.set("distance_home_work_unit", distance_home_work_unit);
-        self
-    }
-    /// Set `driving_license` (Driving License).
-    #[inline]
-    pub fn driving_license(
-        mut self,
-        driving_license: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("driving_license", driving_license.into());
-        self
-    }
-    /// Set `emergency_contact` (Contact Name).
-    #[inline]
-    pub fn emergency_contact(mut self, emergency_contact: impl Into<String>) -> Self {
-        self.values.set("emergency_contact", emergency_contact.into());
-        self
-    }
-    /// Set `emergency_phone` (Contact Phone).
-    #[inline]
-    pub fn emergency_phone(mut self, emergency_phone: impl Into<String>) -> Self {
-        self.values.set("emergency_phone", emergency_phone.into());
-        self
-    }
-    /// Set `employee_properties` (Properties).
-    #[inline]
-    pub fn employee_properties(
-        mut self,
-        employee_properties: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("employee_properties", employee_properties);
-        self
-    }
-    /// Set `employee_skill_ids` (Skills).
-    #[inline]
-    pub fn employee_skill_ids(
-        mut self,
-        employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "employee_skill_ids",
-                employee_skill_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `employee_type` (Employee Type).
-    #[inline]
-    pub fn employee_type(mut self, employee_type: EmployeeType) -> Self {
-        self.values.set("employee_type", employee_type);
-        self
-    }
-    /// Set `gender` (Gender).
-    #[inline]
-    pub fn gender(mut self, gender: Gender) -> Self {
-        self.values.set("gender", gender);
-        self
-    }
-    /// Set `has_work_permit` (Work Permit).
-    #[inline]
-    pub fn has_work_permit(
-        mut self,
-        has_work_permit: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("has_work_permit", has_work_permit.into());
-        self
-    }
-    /// Set `id_card` (ID Card Copy).
-    #[inline]
-    pub fn id_card(mut self, id_card: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("id_card", id_card.into());
-        self
-    }
-    /// Set `identification_id` (Identification No).
-    #[inline]
-    pub fn identification_id(mut self, identification_id: impl Into<String>) -> Self {
-        self.values.set("identification_id", identification_id.into());
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `job_id` (Job Position).
-    #[inline]
-    pub fn job_id(mut self, job_id: i64) -> Self {
-        self.values.set("job_id", job_id);
-        self
-    }
-    /// Set `job_title` (Job Title).
-    #[inline]
-    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
-        self.values.set("job_title", job_title.into());
-        self
-    }
-    /// Set `km_home_work` (Home-Work Distance in Km).
-    #[inline]
-    pub fn km_home_work(mut self, km_home_work: i64) -> Self {
-        self.values.set("km_home_work", km_home_work);
-        self
-    }
-    /// Set `lang` (Lang).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `marital` (Marital Status).
-    #[inline]
-    pub fn marital(mut self, marital: Marital) -> Self {
-        self.values.set("marital", marital);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile_phone` (Work Mobile).
-    #[inline]
-    pub fn mobile_phone(mut self, mobile_phone: impl Into<String>) -> Self {
-        self.values.set("mobile_phone", mobile_phone.into());
-        self
-    }
-    /// Set `mobility_card` (Mobility Card).
-    #[inline]
-    pub fn mobility_card(mut self, mobility_card: impl Into<String>) -> Self {
-        self.values.set("mobility_card", mobility_card.into());
-        self
-    }
-    /// Set `name` (Employee Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `notes` (Notes).
-    #[inline]
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.values.set("notes", notes.into());
-        self
-    }
-    /// Set `parent_id` (Manager).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `passport_id` (Passport No).
-    #[inline]
-    pub fn passport_id(mut self, passport_id: impl Into<String>) -> Self {
-        self.values.set("passport_id", passport_id.into());
-        self
-    }
-    /// Set `permit_no` (Work Permit No).
-    #[inline]
-    pub fn permit_no(mut self, permit_no: impl Into<String>) -> Self {
-        self.values.set("permit_no", permit_no.into());
-        self
-    }
-    /// Set `pin` (PIN).
-    #[inline]
-    pub fn pin(mut self, pin: impl Into<String>) -> Self {
-        self.values.set("pin", pin.into());
-        self
-    }
-    /// Set `place_of_birth` (Place of Birth).
-    #[inline]
-    pub fn place_of_birth(mut self, place_of_birth: impl Into<String>) -> Self {
-        self.values.set("place_of_birth", place_of_birth.into());
-        self
-    }
-    /// Set `private_car_plate` (Private Car Plate).
-    #[inline]
-    pub fn private_car_plate(mut self, private_car_plate: impl Into<String>) -> Self {
-        self.values.set("private_car_plate", private_car_plate.into());
-        self
-    }
-    /// Set `private_city` (Private City).
-    #[inline]
-    pub fn private_city(mut self, private_city: impl Into<String>) -> Self {
-        self.values.set("private_city", private_city.into());
-        self
-    }
-    /// Set `private_country_id` (Private Country).
-    #[inline]
-    pub fn private_country_id(mut self, private_country_id: i64) -> Self {
-        self.values.set("private_country_id", private_country_id);
-        self
-    }
-    /// Set `private_email` (Private Email).
-    #[inline]
-    pub fn private_email(mut self, private_email: impl Into<String>) -> Self {
-        self.values.set("private_email", private_email.into());
-        self
-    }
-    /// Set `private_phone` (Private Phone).
-    #[inline]
-    pub fn private_phone(mut self, private_phone: impl Into<String>) -> Self {
-        self.values.set("private_phone", private_phone.into());
-        self
-    }
-    /// Set `private_state_id` (Private State).
-    #[inline]
-    pub fn private_state_id(mut self, private_state_id: i64) -> Self {
-        self.values.set("private_state_id", private_state_id);
-        self
-    }
-    /// Set `private_street` (Private Street).
-    #[inline]
-    pub fn private_street(mut self, private_street: impl Into<String>) -> Self {
-        self.values.set("private_street", private_street.into());
-        self
-    }
-    /// Set `private_street2` (Private Street2).
-    #[inline]
-    pub fn private_street2(mut self, private_street2: impl Into<String>) -> Self {
-        self.values.set("private_street2", private_street2.into());
-        self
-    }
-    /// Set `private_zip` (Private Zip).
-    #[inline]
-    pub fn private_zip(mut self, private_zip: impl Into<String>) -> Self {
-        self.values.set("private_zip", private_zip.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `resource_calendar_id` (Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `resume_line_ids` (Resume lines).
-    #[inline]
-    pub fn resume_line_ids(
-        mut self,
-        resume_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resume_line_ids", resume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sinid` (SIN No).
-    #[inline]
-    pub fn sinid(mut self, sinid: impl Into<String>) -> Self {
-        self.values.set("sinid", sinid.into());
-        self
-    }
-    /// Set `spouse_birthdate` (Spouse Birthdate).
-    #[inline]
-    pub fn spouse_birthdate(mut self, spouse_birthdate: ::chrono::NaiveDate) -> Self {
-        self.values.set("spouse_birthdate", spouse_birthdate);
-        self
-    }
-    /// Set `spouse_complete_name` (Spouse Complete Name).
-    #[inline]
-    pub fn spouse_complete_name(
-        mut self,
-        spouse_complete_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("spouse_complete_name", spouse_complete_name.into());
-        self
-    }
-    /// Set `ssnid` (SSN No).
-    #[inline]
-    pub fn ssnid(mut self, ssnid: impl Into<String>) -> Self {
-        self.values.set("ssnid", ssnid.into());
-        self
-    }
-    /// Set `study_field` (Field of Study).
-    #[inline]
-    pub fn study_field(mut self, study_field: impl Into<String>) -> Self {
-        self.values.set("study_field", study_field.into());
-        self
-    }
-    /// Set `study_school` (School).
-    #[inline]
-    pub fn study_school(mut self, study_school: impl Into<String>) -> Self {
-        self.values.set("study_school", study_school.into());
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `visa_expire` (Visa Expiration Date).
-    #[inline]
-    pub fn visa_expire(mut self, visa_expire: ::chrono::NaiveDate) -> Self {
-        self.values.set("visa_expire", visa_expire);
-        self
-    }
-    /// Set `visa_no` (Visa No).
-    #[inline]
-    pub fn visa_no(mut self, visa_no: impl Into<String>) -> Self {
-        self.values.set("visa_no", visa_no.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_email` (Work Email).
-    #[inline]
-    pub fn work_email(mut self, work_email: impl Into<String>) -> Self {
-        self.values.set("work_email", work_email.into());
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
-    }
-    /// Set `work_permit_expiration_date` (Work Permit Expiration Date).
-    #[inline]
-    pub fn work_permit_expiration_date(
-        mut self,
-        work_permit_expiration_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("work_permit_expiration_date", work_permit_expiration_date);
-        self
-    }
-    /// Set `work_permit_scheduled_activity` (Work Permit Scheduled Activity).
-    #[inline]
-    pub fn work_permit_scheduled_activity(
-        mut self,
-        work_permit_scheduled_activity: bool,
-    ) -> Self {
-        self.values
-            .set("work_permit_scheduled_activity", work_permit_scheduled_activity);
-        self
-    }
-    /// Set `work_phone` (Work Phone).
-    #[inline]
-    pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
-        self.values.set("work_phone", work_phone.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeeCreate {
-    type Model = HrEmployee;
-}
-/// Values for updating `hr.employee` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl HrEmployeeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeUpdate {
+    fn default() -> Self {
+        HrEmployeeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployee>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrEmployee>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2612,2165 +1687,629 @@ impl HrEmployeeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `additional_note` (Additional Note).
-    #[inline]
-    pub fn additional_note(mut self, additional_note: impl Into<String>) -> Self {
-        self.values.set("additional_note", additional_note.into());
-        self
-    }
-    /// Set `address_id` (Work Address).
-    #[inline]
-    pub fn address_id(mut self, address_id: i64) -> Self {
-        self.values.set("address_id", address_id);
-        self
-    }
-    /// Set `bank_account_id` (Bank Account).
-    #[inline]
-    pub fn bank_account_id(mut self, bank_account_id: i64) -> Self {
-        self.values.set("bank_account_id", bank_account_id);
-        self
-    }
-    /// Set `barcode` (Badge ID).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `birthday` (Date of Birth).
-    #[inline]
-    pub fn birthday(mut self, birthday: ::chrono::NaiveDate) -> Self {
-        self.values.set("birthday", birthday);
-        self
-    }
-    /// Set `car_ids` (Vehicles (private)).
-    #[inline]
-    pub fn car_ids(
-        mut self,
-        car_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("car_ids", car_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `category_ids` (Tags).
-    #[inline]
-    pub fn category_ids(
-        mut self,
-        category_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_ids", category_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `certificate` (Certificate Level).
-    #[inline]
-    pub fn certificate(mut self, certificate: Certificate) -> Self {
-        self.values.set("certificate", certificate);
-        self
-    }
-    /// Set `child_ids` (Direct subordinates).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `children` (Number of Dependent Children).
-    #[inline]
-    pub fn children(mut self, children: i64) -> Self {
-        self.values.set("children", children);
-        self
-    }
-    /// Set `coach_id` (Coach).
-    #[inline]
-    pub fn coach_id(mut self, coach_id: i64) -> Self {
-        self.values.set("coach_id", coach_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Nationality (Country)).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `country_of_birth` (Country of Birth).
-    #[inline]
-    pub fn country_of_birth(mut self, country_of_birth: i64) -> Self {
-        self.values.set("country_of_birth", country_of_birth);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `departure_date` (Departure Date).
-    #[inline]
-    pub fn departure_date(mut self, departure_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("departure_date", departure_date);
-        self
-    }
-    /// Set `departure_description` (Additional Information).
-    #[inline]
-    pub fn departure_description(
-        mut self,
-        departure_description: impl Into<String>,
-    ) -> Self {
-        self.values.set("departure_description", departure_description.into());
-        self
-    }
-    /// Set `departure_reason_id` (Departure Reason).
-    #[inline]
-    pub fn departure_reason_id(mut self, departure_reason_id: i64) -> Self {
-        self.values.set("departure_reason_id", departure_reason_id);
-        self
-    }
-    /// Set `distance_home_work` (Home-Work Distance).
-    #[inline]
-    pub fn distance_home_work(mut self, distance_home_work: i64) -> Self {
-        self.values.set("distance_home_work", distance_home_work);
-        self
-    }
-    /// Set `distance_home_work_unit` (Home-Work Distance unit).
-    #[inline]
-    pub fn distance_home_work_unit(
-        mut self,
-        distance_home_work_unit: DistanceHomeWorkUnit,
-    ) -> Self {
-        self.values.set("distance_home_work_unit", distance_home_work_unit);
-        self
-    }
-    /// Set `driving_license` (Driving License).
-    #[inline]
-    pub fn driving_license(
-        mut self,
-        driving_license: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("driving_license", driving_license.into());
-        self
-    }
-    /// Set `emergency_contact` (Contact Name).
-    #[inline]
-    pub fn emergency_contact(mut self, emergency_contact: impl Into<String>) -> Self {
-        self.values.set("emergency_contact", emergency_contact.into());
-        self
-    }
-    /// Set `emergency_phone` (Contact Phone).
-    #[inline]
-    pub fn emergency_phone(mut self, emergency_phone: impl Into<String>) -> Self {
-        self.values.set("emergency_phone", emergency_phone.into());
-        self
-    }
-    /// Set `employee_properties` (Properties).
-    #[inline]
-    pub fn employee_properties(
-        mut self,
-        employee_properties: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("employee_properties", employee_properties);
-        self
-    }
-    /// Set `employee_skill_ids` (Skills).
-    #[inline]
-    pub fn employee_skill_ids(
-        mut self,
-        employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "employee_skill_ids",
-                employee_skill_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `employee_type` (Employee Type).
-    #[inline]
-    pub fn employee_type(mut self, employee_type: EmployeeType) -> Self {
-        self.values.set("employee_type", employee_type);
-        self
-    }
-    /// Set `gender` (Gender).
-    #[inline]
-    pub fn gender(mut self, gender: Gender) -> Self {
-        self.values.set("gender", gender);
-        self
-    }
-    /// Set `has_work_permit` (Work Permit).
-    #[inline]
-    pub fn has_work_permit(
-        mut self,
-        has_work_permit: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("has_work_permit", has_work_permit.into());
-        self
-    }
-    /// Set `id_card` (ID Card Copy).
-    #[inline]
-    pub fn id_card(mut self, id_card: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("id_card", id_card.into());
-        self
-    }
-    /// Set `identification_id` (Identification No).
-    #[inline]
-    pub fn identification_id(mut self, identification_id: impl Into<String>) -> Self {
-        self.values.set("identification_id", identification_id.into());
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `job_id` (Job Position).
-    #[inline]
-    pub fn job_id(mut self, job_id: i64) -> Self {
-        self.values.set("job_id", job_id);
-        self
-    }
-    /// Set `job_title` (Job Title).
-    #[inline]
-    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
-        self.values.set("job_title", job_title.into());
-        self
-    }
-    /// Set `km_home_work` (Home-Work Distance in Km).
-    #[inline]
-    pub fn km_home_work(mut self, km_home_work: i64) -> Self {
-        self.values.set("km_home_work", km_home_work);
-        self
-    }
-    /// Set `lang` (Lang).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `marital` (Marital Status).
-    #[inline]
-    pub fn marital(mut self, marital: Marital) -> Self {
-        self.values.set("marital", marital);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_main_attachment_id` (Main Attachment).
-    #[inline]
-    pub fn message_main_attachment_id(
-        mut self,
-        message_main_attachment_id: i64,
-    ) -> Self {
-        self.values.set("message_main_attachment_id", message_main_attachment_id);
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile_phone` (Work Mobile).
-    #[inline]
-    pub fn mobile_phone(mut self, mobile_phone: impl Into<String>) -> Self {
-        self.values.set("mobile_phone", mobile_phone.into());
-        self
-    }
-    /// Set `mobility_card` (Mobility Card).
-    #[inline]
-    pub fn mobility_card(mut self, mobility_card: impl Into<String>) -> Self {
-        self.values.set("mobility_card", mobility_card.into());
-        self
-    }
-    /// Set `name` (Employee Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `notes` (Notes).
-    #[inline]
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.values.set("notes", notes.into());
-        self
-    }
-    /// Set `parent_id` (Manager).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `passport_id` (Passport No).
-    #[inline]
-    pub fn passport_id(mut self, passport_id: impl Into<String>) -> Self {
-        self.values.set("passport_id", passport_id.into());
-        self
-    }
-    /// Set `permit_no` (Work Permit No).
-    #[inline]
-    pub fn permit_no(mut self, permit_no: impl Into<String>) -> Self {
-        self.values.set("permit_no", permit_no.into());
-        self
-    }
-    /// Set `pin` (PIN).
-    #[inline]
-    pub fn pin(mut self, pin: impl Into<String>) -> Self {
-        self.values.set("pin", pin.into());
-        self
-    }
-    /// Set `place_of_birth` (Place of Birth).
-    #[inline]
-    pub fn place_of_birth(mut self, place_of_birth: impl Into<String>) -> Self {
-        self.values.set("place_of_birth", place_of_birth.into());
-        self
-    }
-    /// Set `private_car_plate` (Private Car Plate).
-    #[inline]
-    pub fn private_car_plate(mut self, private_car_plate: impl Into<String>) -> Self {
-        self.values.set("private_car_plate", private_car_plate.into());
-        self
-    }
-    /// Set `private_city` (Private City).
-    #[inline]
-    pub fn private_city(mut self, private_city: impl Into<String>) -> Self {
-        self.values.set("private_city", private_city.into());
-        self
-    }
-    /// Set `private_country_id` (Private Country).
-    #[inline]
-    pub fn private_country_id(mut self, private_country_id: i64) -> Self {
-        self.values.set("private_country_id", private_country_id);
-        self
-    }
-    /// Set `private_email` (Private Email).
-    #[inline]
-    pub fn private_email(mut self, private_email: impl Into<String>) -> Self {
-        self.values.set("private_email", private_email.into());
-        self
-    }
-    /// Set `private_phone` (Private Phone).
-    #[inline]
-    pub fn private_phone(mut self, private_phone: impl Into<String>) -> Self {
-        self.values.set("private_phone", private_phone.into());
-        self
-    }
-    /// Set `private_state_id` (Private State).
-    #[inline]
-    pub fn private_state_id(mut self, private_state_id: i64) -> Self {
-        self.values.set("private_state_id", private_state_id);
-        self
-    }
-    /// Set `private_street` (Private Street).
-    #[inline]
-    pub fn private_street(mut self, private_street: impl Into<String>) -> Self {
-        self.values.set("private_street", private_street.into());
-        self
-    }
-    /// Set `private_street2` (Private Street2).
-    #[inline]
-    pub fn private_street2(mut self, private_street2: impl Into<String>) -> Self {
-        self.values.set("private_street2", private_street2.into());
-        self
-    }
-    /// Set `private_zip` (Private Zip).
-    #[inline]
-    pub fn private_zip(mut self, private_zip: impl Into<String>) -> Self {
-        self.values.set("private_zip", private_zip.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `resource_calendar_id` (Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `resume_line_ids` (Resume lines).
-    #[inline]
-    pub fn resume_line_ids(
-        mut self,
-        resume_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resume_line_ids", resume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sinid` (SIN No).
-    #[inline]
-    pub fn sinid(mut self, sinid: impl Into<String>) -> Self {
-        self.values.set("sinid", sinid.into());
-        self
-    }
-    /// Set `spouse_birthdate` (Spouse Birthdate).
-    #[inline]
-    pub fn spouse_birthdate(mut self, spouse_birthdate: ::chrono::NaiveDate) -> Self {
-        self.values.set("spouse_birthdate", spouse_birthdate);
-        self
-    }
-    /// Set `spouse_complete_name` (Spouse Complete Name).
-    #[inline]
-    pub fn spouse_complete_name(
-        mut self,
-        spouse_complete_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("spouse_complete_name", spouse_complete_name.into());
-        self
-    }
-    /// Set `ssnid` (SSN No).
-    #[inline]
-    pub fn ssnid(mut self, ssnid: impl Into<String>) -> Self {
-        self.values.set("ssnid", ssnid.into());
-        self
-    }
-    /// Set `study_field` (Field of Study).
-    #[inline]
-    pub fn study_field(mut self, study_field: impl Into<String>) -> Self {
-        self.values.set("study_field", study_field.into());
-        self
-    }
-    /// Set `study_school` (School).
-    #[inline]
-    pub fn study_school(mut self, study_school: impl Into<String>) -> Self {
-        self.values.set("study_school", study_school.into());
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `visa_expire` (Visa Expiration Date).
-    #[inline]
-    pub fn visa_expire(mut self, visa_expire: ::chrono::NaiveDate) -> Self {
-        self.values.set("visa_expire", visa_expire);
-        self
-    }
-    /// Set `visa_no` (Visa No).
-    #[inline]
-    pub fn visa_no(mut self, visa_no: impl Into<String>) -> Self {
-        self.values.set("visa_no", visa_no.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_email` (Work Email).
-    #[inline]
-    pub fn work_email(mut self, work_email: impl Into<String>) -> Self {
-        self.values.set("work_email", work_email.into());
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
-    }
-    /// Set `work_permit_expiration_date` (Work Permit Expiration Date).
-    #[inline]
-    pub fn work_permit_expiration_date(
-        mut self,
-        work_permit_expiration_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("work_permit_expiration_date", work_permit_expiration_date);
-        self
-    }
-    /// Set `work_permit_scheduled_activity` (Work Permit Scheduled Activity).
-    #[inline]
-    pub fn work_permit_scheduled_activity(
-        mut self,
-        work_permit_scheduled_activity: bool,
-    ) -> Self {
-        self.values
-            .set("work_permit_scheduled_activity", work_permit_scheduled_activity);
-        self
-    }
-    /// Set `work_phone` (Work Phone).
-    #[inline]
-    pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
-        self.values.set("work_phone", work_phone.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `additional_note` (Additional Note).
+        additional_note: into String;
+        /// Set `address_id` (Work Address).
+        address_id: value i64;
+        /// Set `bank_account_id` (Bank Account).
+        bank_account_id: value i64;
+        /// Set `barcode` (Badge ID).
+        barcode: into String;
+        /// Set `birthday` (Date of Birth).
+        birthday: value ::chrono::NaiveDate;
+        /// Set `car_ids` (Vehicles (private)).
+        car_ids: commands ::runtime::AnyModel;
+        /// Set `category_ids` (Tags).
+        category_ids: commands super::rel::HrEmployeeCategory;
+        /// Set `certificate` (Certificate Level).
+        certificate: value self::Certificate;
+        /// Set `child_ids` (Direct subordinates).
+        child_ids: commands super::rel::HrEmployee;
+        /// Set `children` (Number of Dependent Children).
+        children: value i64;
+        /// Set `coach_id` (Coach).
+        coach_id: value i64;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Nationality (Country)).
+        country_id: value i64;
+        /// Set `country_of_birth` (Country of Birth).
+        country_of_birth: value i64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `departure_date` (Departure Date).
+        departure_date: value ::chrono::NaiveDate;
+        /// Set `departure_description` (Additional Information).
+        departure_description: into String;
+        /// Set `departure_reason_id` (Departure Reason).
+        departure_reason_id: value i64;
+        /// Set `distance_home_work` (Home-Work Distance).
+        distance_home_work: value i64;
+        /// Set `distance_home_work_unit` (Home-Work Distance unit).
+        distance_home_work_unit: value self::DistanceHomeWorkUnit;
+        /// Set `driving_license` (Driving License).
+        driving_license: into ::runtime::odoo::wire::Binary;
+        /// Set `emergency_contact` (Contact Name).
+        emergency_contact: into String;
+        /// Set `emergency_phone` (Contact Phone).
+        emergency_phone: into String;
+        /// Set `employee_properties` (Properties).
+        employee_properties: value ::serde_json::Value;
+        /// Set `employee_skill_ids` (Skills).
+        employee_skill_ids: commands super::rel::HrEmployeeSkill;
+        /// Set `employee_type` (Employee Type).
+        employee_type: value self::EmployeeType;
+        /// Set `gender` (Gender).
+        gender: value self::Gender;
+        /// Set `has_work_permit` (Work Permit).
+        has_work_permit: into ::runtime::odoo::wire::Binary;
+        /// Set `id_card` (ID Card Copy).
+        id_card: into ::runtime::odoo::wire::Binary;
+        /// Set `identification_id` (Identification No).
+        identification_id: into String;
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::odoo::wire::Binary;
+        /// Set `job_id` (Job Position).
+        job_id: value i64;
+        /// Set `job_title` (Job Title).
+        job_title: into String;
+        /// Set `km_home_work` (Home-Work Distance in Km).
+        km_home_work: value i64;
+        /// Set `lang` (Lang).
+        lang: value self::Lang;
+        /// Set `marital` (Marital Status).
+        marital: value self::Marital;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_main_attachment_id` (Main Attachment).
+        message_main_attachment_id: value i64;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `mobile_phone` (Work Mobile).
+        mobile_phone: into String;
+        /// Set `mobility_card` (Mobility Card).
+        mobility_card: into String;
+        /// Set `name` (Employee Name).
+        name: into String;
+        /// Set `notes` (Notes).
+        notes: into String;
+        /// Set `parent_id` (Manager).
+        parent_id: value i64;
+        /// Set `passport_id` (Passport No).
+        passport_id: into String;
+        /// Set `permit_no` (Work Permit No).
+        permit_no: into String;
+        /// Set `pin` (PIN).
+        pin: into String;
+        /// Set `place_of_birth` (Place of Birth).
+        place_of_birth: into String;
+        /// Set `private_car_plate` (Private Car Plate).
+        private_car_plate: into String;
+        /// Set `private_city` (Private City).
+        private_city: into String;
+        /// Set `private_country_id` (Private Country).
+        private_country_id: value i64;
+        /// Set `private_email` (Private Email).
+        private_email: into String;
+        /// Set `private_phone` (Private Phone).
+        private_phone: into String;
+        /// Set `private_state_id` (Private State).
+        private_state_id: value i64;
+        /// Set `private_street` (Private Street).
+        private_street: into String;
+        /// Set `private_street2` (Private Street2).
+        private_street2: into String;
+        /// Set `private_zip` (Private Zip).
+        private_zip: into String;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `resource_calendar_id` (Working Hours).
+        resource_calendar_id: value i64;
+        /// Set `resource_id` (Resource).
+        resource_id: value i64;
+        /// Set `resume_line_ids` (Resume lines).
+        resume_line_ids: commands super::rel::HrResumeLine;
+        /// Set `sinid` (SIN No).
+        sinid: into String;
+        /// Set `spouse_birthdate` (Spouse Birthdate).
+        spouse_birthdate: value ::chrono::NaiveDate;
+        /// Set `spouse_complete_name` (Spouse Complete Name).
+        spouse_complete_name: into String;
+        /// Set `ssnid` (SSN No).
+        ssnid: into String;
+        /// Set `study_field` (Field of Study).
+        study_field: into String;
+        /// Set `study_school` (School).
+        study_school: into String;
+        /// Set `tz` (Timezone).
+        tz: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
+        /// Set `visa_expire` (Visa Expiration Date).
+        visa_expire: value ::chrono::NaiveDate;
+        /// Set `visa_no` (Visa No).
+        visa_no: into String;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `work_contact_id` (Work Contact).
+        work_contact_id: value i64;
+        /// Set `work_email` (Work Email).
+        work_email: into String;
+        /// Set `work_location_id` (Work Location).
+        work_location_id: value i64;
+        /// Set `work_permit_expiration_date` (Work Permit Expiration Date).
+        work_permit_expiration_date: value ::chrono::NaiveDate;
+        /// Set `work_permit_scheduled_activity` (Work Permit Scheduled Activity).
+        work_permit_scheduled_activity: value bool;
+        /// Set `work_phone` (Work Phone).
+        work_phone: into String;
     }
 }
+impl ::runtime::CreateValues for HrEmployeeCreate {
+    type Model = self::HrEmployee;
+}
 impl ::runtime::UpdateValues for HrEmployeeUpdate {
-    type Model = HrEmployee;
+    type Model = self::HrEmployee;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Additional Note (`additional_note`, `text`).
-    #[inline]
-    pub const fn additional_note() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("additional_note")
-    }
-    /// Work Address (`address_id`, `many2one`).
-    #[inline]
-    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("address_id")
-    }
-    /// Avatar 1024 (`avatar_1024`, `binary`).
-    #[inline]
-    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar (`avatar_1920`, `binary`).
-    #[inline]
-    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
-    }
-    /// Avatar 256 (`avatar_256`, `binary`).
-    #[inline]
-    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_256")
-    }
-    /// Avatar 512 (`avatar_512`, `binary`).
-    #[inline]
-    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_512")
-    }
-    /// Bank Account (`bank_account_id`, `many2one`).
-    #[inline]
-    pub const fn bank_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("bank_account_id")
-    }
-    /// Badge ID (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("barcode")
-    }
-    /// Date of Birth (`birthday`, `date`).
-    #[inline]
-    pub const fn birthday() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("birthday")
-    }
-    /// Vehicles (private) (`car_ids`, `one2many`).
-    #[inline]
-    pub const fn car_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("car_ids")
-    }
-    /// Tags (`category_ids`, `many2many`).
-    #[inline]
-    pub const fn category_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::HrEmployeeCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("category_ids")
-    }
-    /// Certificate Level (`certificate`, `selection`).
-    #[inline]
-    pub const fn certificate() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::Certificate,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("certificate")
-    }
-    /// Indirect Subordinates Count (`child_all_count`, `integer`).
-    #[inline]
-    pub const fn child_all_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("child_all_count")
-    }
-    /// Direct Subordinates Count (`child_count`, `integer`).
-    #[inline]
-    pub const fn child_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("child_count")
-    }
-    /// Direct subordinates (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Number of Dependent Children (`children`, `integer`).
-    #[inline]
-    pub const fn children() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("children")
-    }
-    /// Coach (`coach_id`, `many2one`).
-    #[inline]
-    pub const fn coach_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("coach_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::HrEmployee, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Country Code (`company_country_code`, `char`).
-    #[inline]
-    pub const fn company_country_code() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_country_code")
-    }
-    /// Company Country (`company_country_id`, `many2one`).
-    #[inline]
-    pub const fn company_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_country_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Nationality (Country) (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Country of Birth (`country_of_birth`, `many2one`).
-    #[inline]
-    pub const fn country_of_birth() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_of_birth")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Department Color (`department_color`, `integer`).
-    #[inline]
-    pub const fn department_color() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("department_color")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// Departure Date (`departure_date`, `date`).
-    #[inline]
-    pub const fn departure_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("departure_date")
-    }
-    /// Additional Information (`departure_description`, `html`).
-    #[inline]
-    pub const fn departure_description() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("departure_description")
-    }
-    /// Departure Reason (`departure_reason_id`, `many2one`).
-    #[inline]
-    pub const fn departure_reason_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::HrDepartureReason,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("departure_reason_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Home-Work Distance (`distance_home_work`, `integer`).
-    #[inline]
-    pub const fn distance_home_work() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("distance_home_work")
-    }
-    /// Home-Work Distance unit (`distance_home_work_unit`, `selection`).
-    #[inline]
-    pub const fn distance_home_work_unit() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::DistanceHomeWorkUnit,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("distance_home_work_unit")
-    }
-    /// Driving License (`driving_license`, `binary`).
-    #[inline]
-    pub const fn driving_license() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("driving_license")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Contact Name (`emergency_contact`, `char`).
-    #[inline]
-    pub const fn emergency_contact() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("emergency_contact")
-    }
-    /// Contact Phone (`emergency_phone`, `char`).
-    #[inline]
-    pub const fn emergency_phone() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("emergency_phone")
-    }
-    /// Cars (`employee_cars_count`, `integer`).
-    #[inline]
-    pub const fn employee_cars_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("employee_cars_count")
-    }
-    /// Properties (`employee_properties`, `properties`).
-    #[inline]
-    pub const fn employee_properties() -> ::runtime::odoo::fields::AnyField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::AnyField::new("employee_properties")
-    }
-    /// Skills (`employee_skill_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::HrEmployeeSkill,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("employee_skill_ids")
-    }
-    /// Employee Type (`employee_type`, `selection`).
-    #[inline]
-    pub const fn employee_type() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::EmployeeType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("employee_type")
-    }
-    /// Gender (`gender`, `selection`).
-    #[inline]
-    pub const fn gender() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::Gender,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("gender")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Work Permit (`has_work_permit`, `binary`).
-    #[inline]
-    pub const fn has_work_permit() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("has_work_permit")
-    }
-    /// Hr Icon Display (`hr_icon_display`, `selection`).
-    #[inline]
-    pub const fn hr_icon_display() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::HrIconDisplay,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("hr_icon_display")
-    }
-    /// Hr Presence State (`hr_presence_state`, `selection`).
-    #[inline]
-    pub const fn hr_presence_state() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::HrPresenceState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("hr_presence_state")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrEmployee, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// ID Card Copy (`id_card`, `binary`).
-    #[inline]
-    pub const fn id_card() -> ::runtime::odoo::fields::BinaryField<super::HrEmployee> {
-        ::runtime::odoo::fields::BinaryField::new("id_card")
-    }
-    /// Identification No (`identification_id`, `char`).
-    #[inline]
-    pub const fn identification_id() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("identification_id")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("im_status")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::HrEmployee> {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::HrEmployee> {
-        ::runtime::odoo::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::HrEmployee> {
-        ::runtime::odoo::fields::BinaryField::new("image_512")
-    }
-    /// Is Flexible (`is_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_flexible() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
-        ::runtime::odoo::fields::BoolField::new("is_flexible")
-    }
-    /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_fully_flexible() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_fully_flexible")
-    }
-    /// Is Subordinate (`is_subordinate`, `boolean`).
-    #[inline]
-    pub const fn is_subordinate() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_subordinate")
-    }
-    /// Job Position (`job_id`, `many2one`).
-    #[inline]
-    pub const fn job_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::HrJob,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("job_id")
-    }
-    /// Job Title (`job_title`, `char`).
-    #[inline]
-    pub const fn job_title() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("job_title")
-    }
-    /// Home-Work Distance in Km (`km_home_work`, `integer`).
-    #[inline]
-    pub const fn km_home_work() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("km_home_work")
-    }
-    /// Lang (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::Lang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lang")
-    }
-    /// Last Activity (`last_activity`, `date`).
-    #[inline]
-    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_activity")
-    }
-    /// Last Activity Time (`last_activity_time`, `char`).
-    #[inline]
-    pub const fn last_activity_time() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("last_activity_time")
-    }
-    /// License Plate (`license_plate`, `char`).
-    #[inline]
-    pub const fn license_plate() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("license_plate")
-    }
-    /// Marital Status (`marital`, `selection`).
-    #[inline]
-    pub const fn marital() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::Marital,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("marital")
-    }
-    /// Member of department (`member_of_department`, `boolean`).
-    #[inline]
-    pub const fn member_of_department() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("member_of_department")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Main Attachment (`message_main_attachment_id`, `many2one`).
-    #[inline]
-    pub const fn message_main_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_main_attachment_id")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Work Mobile (`mobile_phone`, `char`).
-    #[inline]
-    pub const fn mobile_phone() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("mobile_phone")
-    }
-    /// Mobility Card (`mobility_card`, `char`).
-    #[inline]
-    pub const fn mobility_card() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("mobility_card")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Employee Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Newly Hired (`newly_hired`, `boolean`).
-    #[inline]
-    pub const fn newly_hired() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
-        ::runtime::odoo::fields::BoolField::new("newly_hired")
-    }
-    /// Notes (`notes`, `text`).
-    #[inline]
-    pub const fn notes() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("notes")
-    }
-    /// Manager (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Passport No (`passport_id`, `char`).
-    #[inline]
-    pub const fn passport_id() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("passport_id")
-    }
-    /// Work Permit No (`permit_no`, `char`).
-    #[inline]
-    pub const fn permit_no() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("permit_no")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// PIN (`pin`, `char`).
-    #[inline]
-    pub const fn pin() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("pin")
-    }
-    /// Place of Birth (`place_of_birth`, `char`).
-    #[inline]
-    pub const fn place_of_birth() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("place_of_birth")
-    }
-    /// Private Car Plate (`private_car_plate`, `char`).
-    #[inline]
-    pub const fn private_car_plate() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("private_car_plate")
-    }
-    /// Private City (`private_city`, `char`).
-    #[inline]
-    pub const fn private_city() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("private_city")
-    }
-    /// Private Country (`private_country_id`, `many2one`).
-    #[inline]
-    pub const fn private_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("private_country_id")
-    }
-    /// Private Email (`private_email`, `char`).
-    #[inline]
-    pub const fn private_email() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("private_email")
-    }
-    /// Private Phone (`private_phone`, `char`).
-    #[inline]
-    pub const fn private_phone() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("private_phone")
-    }
-    /// Private State (`private_state_id`, `many2one`).
-    #[inline]
-    pub const fn private_state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("private_state_id")
-    }
-    /// Private Street (`private_street`, `char`).
-    #[inline]
-    pub const fn private_street() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("private_street")
-    }
-    /// Private Street2 (`private_street2`, `char`).
-    #[inline]
-    pub const fn private_street2() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("private_street2")
-    }
-    /// Private Zip (`private_zip`, `char`).
-    #[inline]
-    pub const fn private_zip() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("private_zip")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Related Partners Count (`related_partners_count`, `integer`).
-    #[inline]
-    pub const fn related_partners_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployee,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("related_partners_count")
-    }
-    /// Working Hours (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Resource (`resource_id`, `many2one`).
-    #[inline]
-    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_id")
-    }
-    /// Resume lines (`resume_line_ids`, `one2many`).
-    #[inline]
-    pub const fn resume_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::HrResumeLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("resume_line_ids")
-    }
-    /// Share User (`share`, `boolean`).
-    #[inline]
-    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::HrEmployee> {
-        ::runtime::odoo::fields::BoolField::new("share")
-    }
-    /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
-    #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_hr_icon_display")
-    }
-    /// SIN No (`sinid`, `char`).
-    #[inline]
-    pub const fn sinid() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("sinid")
-    }
-    /// Skill (`skill_ids`, `many2many`).
-    #[inline]
-    pub const fn skill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("skill_ids")
-    }
-    /// Spouse Birthdate (`spouse_birthdate`, `date`).
-    #[inline]
-    pub const fn spouse_birthdate() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("spouse_birthdate")
-    }
-    /// Spouse Complete Name (`spouse_complete_name`, `char`).
-    #[inline]
-    pub const fn spouse_complete_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("spouse_complete_name")
-    }
-    /// SSN No (`ssnid`, `char`).
-    #[inline]
-    pub const fn ssnid() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("ssnid")
-    }
-    /// Field of Study (`study_field`, `char`).
-    #[inline]
-    pub const fn study_field() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("study_field")
-    }
-    /// School (`study_school`, `char`).
-    #[inline]
-    pub const fn study_school() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("study_school")
-    }
-    /// Subordinates (`subordinate_ids`, `one2many`).
-    #[inline]
-    pub const fn subordinate_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("subordinate_ids")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("tz")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// User's partner (`user_partner_id`, `many2one`).
-    #[inline]
-    pub const fn user_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_partner_id")
-    }
-    /// Visa Expiration Date (`visa_expire`, `date`).
-    #[inline]
-    pub const fn visa_expire() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("visa_expire")
-    }
-    /// Visa No (`visa_no`, `char`).
-    #[inline]
-    pub const fn visa_no() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("visa_no")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployee,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Work Contact (`work_contact_id`, `many2one`).
-    #[inline]
-    pub const fn work_contact_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("work_contact_id")
-    }
-    /// Work Email (`work_email`, `char`).
-    #[inline]
-    pub const fn work_email() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("work_email")
-    }
-    /// Work Location (`work_location_id`, `many2one`).
-    #[inline]
-    pub const fn work_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::HrWorkLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("work_location_id")
-    }
-    /// Work Location Name (`work_location_name`, `char`).
-    #[inline]
-    pub const fn work_location_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_location_name")
-    }
-    /// Work Location Type (`work_location_type`, `selection`).
-    #[inline]
-    pub const fn work_location_type() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployee,
-        super::WorkLocationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("work_location_type")
-    }
-    /// Work Permit Expiration Date (`work_permit_expiration_date`, `date`).
-    #[inline]
-    pub const fn work_permit_expiration_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("work_permit_expiration_date")
-    }
-    /// work_permit_name (`work_permit_name`, `char`).
-    #[inline]
-    pub const fn work_permit_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_permit_name")
-    }
-    /// Work Permit Scheduled Activity (`work_permit_scheduled_activity`, `boolean`).
-    #[inline]
-    pub const fn work_permit_scheduled_activity() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployee,
-    > {
-        ::runtime::odoo::fields::BoolField::new("work_permit_scheduled_activity")
-    }
-    /// Work Phone (`work_phone`, `char`).
-    #[inline]
-    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<super::HrEmployee> {
-        ::runtime::odoo::fields::CharField::new("work_phone")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployee,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployee,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrEmployee;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Additional Note (`additional_note`, `text`).
+        additional_note: CharField;
+        /// Work Address (`address_id`, `many2one`).
+        address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Avatar 1024 (`avatar_1024`, `binary`).
+        avatar_1024: BinaryField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar (`avatar_1920`, `binary`).
+        avatar_1920: BinaryField;
+        /// Avatar 256 (`avatar_256`, `binary`).
+        avatar_256: BinaryField;
+        /// Avatar 512 (`avatar_512`, `binary`).
+        avatar_512: BinaryField;
+        /// Bank Account (`bank_account_id`, `many2one`).
+        bank_account_id: Many2OneField<super::super::rel::ResPartnerBank>;
+        /// Badge ID (`barcode`, `char`).
+        barcode: CharField;
+        /// Date of Birth (`birthday`, `date`).
+        birthday: DateField<::chrono::NaiveDate>;
+        /// Vehicles (private) (`car_ids`, `one2many`).
+        car_ids: X2ManyField<::runtime::AnyModel>;
+        /// Tags (`category_ids`, `many2many`).
+        category_ids: X2ManyField<super::super::rel::HrEmployeeCategory>;
+        /// Certificate Level (`certificate`, `selection`).
+        certificate: SelectionField<super::Certificate>;
+        /// Indirect Subordinates Count (`child_all_count`, `integer`).
+        child_all_count: NumField<i64>;
+        /// Direct Subordinates Count (`child_count`, `integer`).
+        child_count: NumField<i64>;
+        /// Direct subordinates (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// Number of Dependent Children (`children`, `integer`).
+        children: NumField<i64>;
+        /// Coach (`coach_id`, `many2one`).
+        coach_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Country Code (`company_country_code`, `char`).
+        company_country_code: CharField;
+        /// Company Country (`company_country_id`, `many2one`).
+        company_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Nationality (Country) (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Country of Birth (`country_of_birth`, `many2one`).
+        country_of_birth: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Department Color (`department_color`, `integer`).
+        department_color: NumField<i64>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Departure Date (`departure_date`, `date`).
+        departure_date: DateField<::chrono::NaiveDate>;
+        /// Additional Information (`departure_description`, `html`).
+        departure_description: CharField;
+        /// Departure Reason (`departure_reason_id`, `many2one`).
+        departure_reason_id: Many2OneField<super::super::rel::HrDepartureReason>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Home-Work Distance (`distance_home_work`, `integer`).
+        distance_home_work: NumField<i64>;
+        /// Home-Work Distance unit (`distance_home_work_unit`, `selection`).
+        distance_home_work_unit: SelectionField<super::DistanceHomeWorkUnit>;
+        /// Driving License (`driving_license`, `binary`).
+        driving_license: BinaryField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Contact Name (`emergency_contact`, `char`).
+        emergency_contact: CharField;
+        /// Contact Phone (`emergency_phone`, `char`).
+        emergency_phone: CharField;
+        /// Cars (`employee_cars_count`, `integer`).
+        employee_cars_count: NumField<i64>;
+        /// Properties (`employee_properties`, `properties`).
+        employee_properties: AnyField;
+        /// Skills (`employee_skill_ids`, `one2many`).
+        employee_skill_ids: X2ManyField<super::super::rel::HrEmployeeSkill>;
+        /// Employee Type (`employee_type`, `selection`).
+        employee_type: SelectionField<super::EmployeeType>;
+        /// Gender (`gender`, `selection`).
+        gender: SelectionField<super::Gender>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Work Permit (`has_work_permit`, `binary`).
+        has_work_permit: BinaryField;
+        /// Hr Icon Display (`hr_icon_display`, `selection`).
+        hr_icon_display: SelectionField<super::HrIconDisplay>;
+        /// Hr Presence State (`hr_presence_state`, `selection`).
+        hr_presence_state: SelectionField<super::HrPresenceState>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// ID Card Copy (`id_card`, `binary`).
+        id_card: BinaryField;
+        /// Identification No (`identification_id`, `char`).
+        identification_id: CharField;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
+        /// Is Flexible (`is_flexible`, `boolean`).
+        is_flexible: BoolField;
+        /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
+        is_fully_flexible: BoolField;
+        /// Is Subordinate (`is_subordinate`, `boolean`).
+        is_subordinate: BoolField;
+        /// Job Position (`job_id`, `many2one`).
+        job_id: Many2OneField<super::super::rel::HrJob>;
+        /// Job Title (`job_title`, `char`).
+        job_title: CharField;
+        /// Home-Work Distance in Km (`km_home_work`, `integer`).
+        km_home_work: NumField<i64>;
+        /// Lang (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// Last Activity (`last_activity`, `date`).
+        last_activity: DateField<::chrono::NaiveDate>;
+        /// Last Activity Time (`last_activity_time`, `char`).
+        last_activity_time: CharField;
+        /// License Plate (`license_plate`, `char`).
+        license_plate: CharField;
+        /// Marital Status (`marital`, `selection`).
+        marital: SelectionField<super::Marital>;
+        /// Member of department (`member_of_department`, `boolean`).
+        member_of_department: BoolField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Main Attachment (`message_main_attachment_id`, `many2one`).
+        message_main_attachment_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Work Mobile (`mobile_phone`, `char`).
+        mobile_phone: CharField;
+        /// Mobility Card (`mobility_card`, `char`).
+        mobility_card: CharField;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Employee Name (`name`, `char`).
+        name: CharField;
+        /// Newly Hired (`newly_hired`, `boolean`).
+        newly_hired: BoolField;
+        /// Notes (`notes`, `text`).
+        notes: CharField;
+        /// Manager (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Passport No (`passport_id`, `char`).
+        passport_id: CharField;
+        /// Work Permit No (`permit_no`, `char`).
+        permit_no: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// PIN (`pin`, `char`).
+        pin: CharField;
+        /// Place of Birth (`place_of_birth`, `char`).
+        place_of_birth: CharField;
+        /// Private Car Plate (`private_car_plate`, `char`).
+        private_car_plate: CharField;
+        /// Private City (`private_city`, `char`).
+        private_city: CharField;
+        /// Private Country (`private_country_id`, `many2one`).
+        private_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Private Email (`private_email`, `char`).
+        private_email: CharField;
+        /// Private Phone (`private_phone`, `char`).
+        private_phone: CharField;
+        /// Private State (`private_state_id`, `many2one`).
+        private_state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Private Street (`private_street`, `char`).
+        private_street: CharField;
+        /// Private Street2 (`private_street2`, `char`).
+        private_street2: CharField;
+        /// Private Zip (`private_zip`, `char`).
+        private_zip: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Related Partners Count (`related_partners_count`, `integer`).
+        related_partners_count: NumField<i64>;
+        /// Working Hours (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Resource (`resource_id`, `many2one`).
+        resource_id: Many2OneField<super::super::rel::ResourceResource>;
+        /// Resume lines (`resume_line_ids`, `one2many`).
+        resume_line_ids: X2ManyField<super::super::rel::HrResumeLine>;
+        /// Share User (`share`, `boolean`).
+        share: BoolField;
+        /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
+        show_hr_icon_display: BoolField;
+        /// SIN No (`sinid`, `char`).
+        sinid: CharField;
+        /// Skill (`skill_ids`, `many2many`).
+        skill_ids: X2ManyField<super::super::rel::HrSkill>;
+        /// Spouse Birthdate (`spouse_birthdate`, `date`).
+        spouse_birthdate: DateField<::chrono::NaiveDate>;
+        /// Spouse Complete Name (`spouse_complete_name`, `char`).
+        spouse_complete_name: CharField;
+        /// SSN No (`ssnid`, `char`).
+        ssnid: CharField;
+        /// Field of Study (`study_field`, `char`).
+        study_field: CharField;
+        /// School (`study_school`, `char`).
+        study_school: CharField;
+        /// Subordinates (`subordinate_ids`, `one2many`).
+        subordinate_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// User's partner (`user_partner_id`, `many2one`).
+        user_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Visa Expiration Date (`visa_expire`, `date`).
+        visa_expire: DateField<::chrono::NaiveDate>;
+        /// Visa No (`visa_no`, `char`).
+        visa_no: CharField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Work Contact (`work_contact_id`, `many2one`).
+        work_contact_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Work Email (`work_email`, `char`).
+        work_email: CharField;
+        /// Work Location (`work_location_id`, `many2one`).
+        work_location_id: Many2OneField<super::super::rel::HrWorkLocation>;
+        /// Work Location Name (`work_location_name`, `char`).
+        work_location_name: CharField;
+        /// Work Location Type (`work_location_type`, `selection`).
+        work_location_type: SelectionField<super::WorkLocationType>;
+        /// Work Permit Expiration Date (`work_permit_expiration_date`, `date`).
+        work_permit_expiration_date: DateField<::chrono::NaiveDate>;
+        /// work_permit_name (`work_permit_name`, `char`).
+        work_permit_name: CharField;
+        /// Work Permit Scheduled Activity (`work_permit_scheduled_activity`, `boolean`).
+        work_permit_scheduled_activity: BoolField;
+        /// Work Phone (`work_phone`, `char`).
+        work_phone: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `certificate` (Certificate Level) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Certificate {
+        /// Graduate (`graduate`)
+        Graduate = "graduate",
+        /// Bachelor (`bachelor`)
+        Bachelor = "bachelor",
+        /// Master (`master`)
+        Master = "master",
+        /// Doctor (`doctor`)
+        Doctor = "doctor",
+        /// Other (`other`)
+        Other = "other",
     }
 }
-/// Values of `activity_state` (Activity State) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `distance_home_work_unit` (Home-Work Distance unit) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DistanceHomeWorkUnit {
+        /// km (`kilometers`)
+        Kilometers = "kilometers",
+        /// mi (`miles`)
+        Miles = "miles",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `employee_type` (Employee Type) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EmployeeType {
+        /// Employee (`employee`)
+        Employee = "employee",
+        /// Worker (`worker`)
+        Worker = "worker",
+        /// Student (`student`)
+        Student = "student",
+        /// Trainee (`trainee`)
+        Trainee = "trainee",
+        /// Contractor (`contractor`)
+        Contractor = "contractor",
+        /// Freelancer (`freelance`)
+        Freelance = "freelance",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `gender` (Gender) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Gender {
+        /// Male (`male`)
+        Male = "male",
+        /// Female (`female`)
+        Female = "female",
+        /// Other (`other`)
+        Other = "other",
     }
 }
-/// Values of `certificate` (Certificate Level) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Certificate {
-    /// Graduate (`graduate`)
-    Graduate,
-    /// Bachelor (`bachelor`)
-    Bachelor,
-    /// Master (`master`)
-    Master,
-    /// Doctor (`doctor`)
-    Doctor,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Certificate {
-    const VALUES: &'static [&'static str] = &[
-        "graduate",
-        "bachelor",
-        "master",
-        "doctor",
-        "other",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "graduate" => Certificate::Graduate,
-            "bachelor" => Certificate::Bachelor,
-            "master" => Certificate::Master,
-            "doctor" => Certificate::Doctor,
-            "other" => Certificate::Other,
-            other => Certificate::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Certificate::Graduate => "graduate",
-            Certificate::Bachelor => "bachelor",
-            Certificate::Master => "master",
-            Certificate::Doctor => "doctor",
-            Certificate::Other => "other",
-            Certificate::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrIconDisplay {
+        /// Present (`presence_present`)
+        PresencePresent = "presence_present",
+        /// Out of Working hours (`presence_out_of_working_hour`)
+        PresenceOutOfWorkingHour = "presence_out_of_working_hour",
+        /// Absent (`presence_absent`)
+        PresenceAbsent = "presence_absent",
+        /// Archived (`presence_archive`)
+        PresenceArchive = "presence_archive",
+        /// Undetermined (`presence_undetermined`)
+        PresenceUndetermined = "presence_undetermined",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Certificate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `hr_presence_state` (Hr Presence State) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrPresenceState {
+        /// Present (`present`)
+        Present = "present",
+        /// Absent (`absent`)
+        Absent = "absent",
+        /// Archived (`archive`)
+        Archive = "archive",
+        /// Out of Working hours (`out_of_working_hour`)
+        OutOfWorkingHour = "out_of_working_hour",
     }
 }
-impl ::serde::Serialize for Certificate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lang` (Lang) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }
-/// Values of `distance_home_work_unit` (Home-Work Distance unit) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DistanceHomeWorkUnit {
-    /// km (`kilometers`)
-    Kilometers,
-    /// mi (`miles`)
-    Miles,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DistanceHomeWorkUnit {
-    const VALUES: &'static [&'static str] = &["kilometers", "miles"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "kilometers" => DistanceHomeWorkUnit::Kilometers,
-            "miles" => DistanceHomeWorkUnit::Miles,
-            other => DistanceHomeWorkUnit::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DistanceHomeWorkUnit::Kilometers => "kilometers",
-            DistanceHomeWorkUnit::Miles => "miles",
-            DistanceHomeWorkUnit::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `marital` (Marital Status) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Marital {
+        /// Single (`single`)
+        Single = "single",
+        /// Married (`married`)
+        Married = "married",
+        /// Legal Cohabitant (`cohabitant`)
+        Cohabitant = "cohabitant",
+        /// Widower (`widower`)
+        Widower = "widower",
+        /// Divorced (`divorced`)
+        Divorced = "divorced",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DistanceHomeWorkUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DistanceHomeWorkUnit {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `employee_type` (Employee Type) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EmployeeType {
-    /// Employee (`employee`)
-    Employee,
-    /// Worker (`worker`)
-    Worker,
-    /// Student (`student`)
-    Student,
-    /// Trainee (`trainee`)
-    Trainee,
-    /// Contractor (`contractor`)
-    Contractor,
-    /// Freelancer (`freelance`)
-    Freelance,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for EmployeeType {
-    const VALUES: &'static [&'static str] = &[
-        "employee",
-        "worker",
-        "student",
-        "trainee",
-        "contractor",
-        "freelance",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "employee" => EmployeeType::Employee,
-            "worker" => EmployeeType::Worker,
-            "student" => EmployeeType::Student,
-            "trainee" => EmployeeType::Trainee,
-            "contractor" => EmployeeType::Contractor,
-            "freelance" => EmployeeType::Freelance,
-            other => EmployeeType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EmployeeType::Employee => "employee",
-            EmployeeType::Worker => "worker",
-            EmployeeType::Student => "student",
-            EmployeeType::Trainee => "trainee",
-            EmployeeType::Contractor => "contractor",
-            EmployeeType::Freelance => "freelance",
-            EmployeeType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmployeeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for EmployeeType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `gender` (Gender) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Gender {
-    /// Male (`male`)
-    Male,
-    /// Female (`female`)
-    Female,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Gender {
-    const VALUES: &'static [&'static str] = &["male", "female", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "male" => Gender::Male,
-            "female" => Gender::Female,
-            "other" => Gender::Other,
-            other => Gender::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Gender::Male => "male",
-            Gender::Female => "female",
-            Gender::Other => "other",
-            Gender::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Gender {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Gender {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrIconDisplay {
-    /// Present (`presence_present`)
-    PresencePresent,
-    /// Out of Working hours (`presence_out_of_working_hour`)
-    PresenceOutOfWorkingHour,
-    /// Absent (`presence_absent`)
-    PresenceAbsent,
-    /// Archived (`presence_archive`)
-    PresenceArchive,
-    /// Undetermined (`presence_undetermined`)
-    PresenceUndetermined,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HrIconDisplay {
-    const VALUES: &'static [&'static str] = &[
-        "presence_present",
-        "presence_out_of_working_hour",
-        "presence_absent",
-        "presence_archive",
-        "presence_undetermined",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "presence_present" => HrIconDisplay::PresencePresent,
-            "presence_out_of_working_hour" => HrIconDisplay::PresenceOutOfWorkingHour,
-            "presence_absent" => HrIconDisplay::PresenceAbsent,
-            "presence_archive" => HrIconDisplay::PresenceArchive,
-            "presence_undetermined" => HrIconDisplay::PresenceUndetermined,
-            other => HrIconDisplay::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrIconDisplay::PresencePresent => "presence_present",
-            HrIconDisplay::PresenceOutOfWorkingHour => "presence_out_of_working_hour",
-            HrIconDisplay::PresenceAbsent => "presence_absent",
-            HrIconDisplay::PresenceArchive => "presence_archive",
-            HrIconDisplay::PresenceUndetermined => "presence_undetermined",
-            HrIconDisplay::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HrIconDisplay {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `hr_presence_state` (Hr Presence State) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrPresenceState {
-    /// Present (`present`)
-    Present,
-    /// Absent (`absent`)
-    Absent,
-    /// Archived (`archive`)
-    Archive,
-    /// Out of Working hours (`out_of_working_hour`)
-    OutOfWorkingHour,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HrPresenceState {
-    const VALUES: &'static [&'static str] = &[
-        "present",
-        "absent",
-        "archive",
-        "out_of_working_hour",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "present" => HrPresenceState::Present,
-            "absent" => HrPresenceState::Absent,
-            "archive" => HrPresenceState::Archive,
-            "out_of_working_hour" => HrPresenceState::OutOfWorkingHour,
-            other => HrPresenceState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrPresenceState::Present => "present",
-            HrPresenceState::Absent => "absent",
-            HrPresenceState::Archive => "archive",
-            HrPresenceState::OutOfWorkingHour => "out_of_working_hour",
-            HrPresenceState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HrPresenceState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `lang` (Lang) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `marital` (Marital Status) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Marital {
-    /// Single (`single`)
-    Single,
-    /// Married (`married`)
-    Married,
-    /// Legal Cohabitant (`cohabitant`)
-    Cohabitant,
-    /// Widower (`widower`)
-    Widower,
-    /// Divorced (`divorced`)
-    Divorced,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Marital {
-    const VALUES: &'static [&'static str] = &[
-        "single",
-        "married",
-        "cohabitant",
-        "widower",
-        "divorced",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "single" => Marital::Single,
-            "married" => Marital::Married,
-            "cohabitant" => Marital::Cohabitant,
-            "widower" => Marital::Widower,
-            "divorced" => Marital::Divorced,
-            other => Marital::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Marital::Single => "single",
-            Marital::Married => "married",
-            Marital::Cohabitant => "cohabitant",
-            Marital::Widower => "widower",
-            Marital::Divorced => "divorced",
-            Marital::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Marital {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Marital {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `work_location_type` (Work Location Type) on `hr.employee`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkLocationType {
-    /// Home (`home`)
-    Home,
-    /// Office (`office`)
-    Office,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for WorkLocationType {
-    const VALUES: &'static [&'static str] = &["home", "office", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "home" => WorkLocationType::Home,
-            "office" => WorkLocationType::Office,
-            "other" => WorkLocationType::Other,
-            other => WorkLocationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            WorkLocationType::Home => "home",
-            WorkLocationType::Office => "office",
-            WorkLocationType::Other => "other",
-            WorkLocationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for WorkLocationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `work_location_type` (Work Location Type) on `hr.employee`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum WorkLocationType {
+        /// Home (`home`)
+        Home = "home",
+        /// Office (`office`)
+        Office = "office",
+        /// Other (`other`)
+        Other = "other",
     }
 }

@@ -17,22 +17,22 @@ pub struct HrEmployeeBase {
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Indirect Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
-    pub child_all_count: ::runtime::odoo::wire::Computed<i64>,
+    pub child_all_count: ::runtime::Computed<i64>,
     /// Direct Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
-    pub child_count: ::runtime::odoo::wire::Computed<i64>,
+    pub child_count: ::runtime::Computed<i64>,
     /// Coach
     ///
     /// Select the "Employee" who is the coach of this employee.
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `many2one`, to `hr.employee`, computed.
-    pub coach_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub coach_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// Color Index
     ///
     /// `integer`.
@@ -40,7 +40,7 @@ pub struct HrEmployeeBase {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Department Color
     ///
     /// `integer`, readonly, related `department_id.color`, not stored.
@@ -48,27 +48,27 @@ pub struct HrEmployeeBase {
     /// Department
     ///
     /// `many2one`, to `hr.department`.
-    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::Many2One<super::rel::HrDepartment>>,
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email: ::runtime::Computed<Option<String>>,
     /// Hr Icon Display
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: ::runtime::odoo::wire::Computed<Option<HrIconDisplay>>,
+    pub hr_icon_display: ::runtime::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: ::runtime::odoo::wire::Computed<Option<HrPresenceState>>,
+    pub hr_presence_state: ::runtime::Computed<Option<HrPresenceState>>,
     /// IM Status
     ///
     /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -80,7 +80,7 @@ pub struct HrEmployeeBase {
     /// Job Position
     ///
     /// `many2one`, to `hr.job`.
-    pub job_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrJob>>,
+    pub job_id: Option<::runtime::Many2One<super::rel::HrJob>>,
     /// Job Title
     ///
     /// `char`, computed.
@@ -88,17 +88,17 @@ pub struct HrEmployeeBase {
     /// Last Activity
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
-    pub last_activity: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_activity: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
-    pub last_activity_time: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub last_activity_time: ::runtime::Computed<Option<String>>,
     /// Member of department
     ///
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
-    pub member_of_department: ::runtime::odoo::wire::Computed<bool>,
+    pub member_of_department: ::runtime::Computed<bool>,
     /// Work Mobile
     ///
     /// `char`, computed.
@@ -110,27 +110,23 @@ pub struct HrEmployeeBase {
     /// Newly Hired
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
-    pub newly_hired: ::runtime::odoo::wire::Computed<bool>,
+    pub newly_hired: ::runtime::Computed<bool>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee`, computed.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub phone: ::runtime::Computed<Option<String>>,
     /// Resource Calendar
     ///
     /// `many2one`, to `resource.calendar`.
-    pub resource_calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub resource_calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Resource
     ///
     /// `many2one`, to `resource.resource`.
-    pub resource_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
-    >,
+    pub resource_id: Option<::runtime::Many2One<super::rel::ResourceResource>>,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
@@ -140,7 +136,7 @@ pub struct HrEmployeeBase {
     /// Show Hr Icon Display
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
-    pub show_hr_icon_display: ::runtime::odoo::wire::Computed<bool>,
+    pub show_hr_icon_display: ::runtime::Computed<bool>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the employee will work.
@@ -152,11 +148,11 @@ pub struct HrEmployeeBase {
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Work Contact
     ///
     /// `many2one`, to `res.partner`.
-    pub work_contact_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub work_contact_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Work Email
     ///
     /// `char`, computed.
@@ -164,19 +160,17 @@ pub struct HrEmployeeBase {
     /// Work Location
     ///
     /// `many2one`, to `hr.work.location`.
-    pub work_location_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::HrWorkLocation>,
-    >,
+    pub work_location_id: Option<::runtime::Many2One<super::rel::HrWorkLocation>>,
     /// Work Location Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
-    pub work_location_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_location_name: ::runtime::Computed<Option<String>>,
     /// Work Location Type
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: ::runtime::odoo::wire::Computed<Option<WorkLocationType>>,
+    pub work_location_type: ::runtime::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
     /// `char`, computed.
@@ -184,10 +178,10 @@ pub struct HrEmployeeBase {
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrEmployeeBase {
+impl ::runtime::__private::FromRecord for HrEmployeeBase {
     const FIELDS: &'static [&'static str] = &[
         "active",
         "address_id",
@@ -228,8 +222,8 @@ impl ::runtime::odoo::wire::FromRecord for HrEmployeeBase {
         "work_phone",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeeBase::default();
         while let Some(i) = r.next()? {
             match i {
@@ -276,13 +270,17 @@ impl ::runtime::odoo::wire::FromRecord for HrEmployeeBase {
         Ok(record)
     }
 }
-/// Values for creating a `hr.employee.base` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeBaseCreate`]) or updating ([`HrEmployeeBaseUpdate`]) `hr.employee.base` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeBaseCreate {
+pub struct HrEmployeeBaseValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeBaseCreate {
+/// Values for creating a `hr.employee.base` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeBaseCreate = HrEmployeeBaseValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `hr.employee.base` records: only the fields set here are written.
+pub type HrEmployeeBaseUpdate = HrEmployeeBaseValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrEmployeeBaseValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -290,159 +288,36 @@ impl ::serde::Serialize for HrEmployeeBaseCreate {
 impl HrEmployeeBaseCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        HrEmployeeBaseCreate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeBaseCreate {
+    fn default() -> Self {
+        HrEmployeeBaseValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeBase>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `address_id` (Work Address).
-    #[inline]
-    pub fn address_id(mut self, address_id: i64) -> Self {
-        self.values.set("address_id", address_id);
-        self
-    }
-    /// Set `coach_id` (Coach).
-    #[inline]
-    pub fn coach_id(mut self, coach_id: i64) -> Self {
-        self.values.set("coach_id", coach_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `job_id` (Job Position).
-    #[inline]
-    pub fn job_id(mut self, job_id: i64) -> Self {
-        self.values.set("job_id", job_id);
-        self
-    }
-    /// Set `job_title` (Job Title).
-    #[inline]
-    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
-        self.values.set("job_title", job_title.into());
-        self
-    }
-    /// Set `mobile_phone` (Work Mobile).
-    #[inline]
-    pub fn mobile_phone(mut self, mobile_phone: impl Into<String>) -> Self {
-        self.values.set("mobile_phone", mobile_phone.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Manager).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `resource_calendar_id` (Resource Calendar).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_email` (Work Email).
-    #[inline]
-    pub fn work_email(mut self, work_email: impl Into<String>) -> Self {
-        self.values.set("work_email", work_email.into());
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
-    }
-    /// Set `work_phone` (Work Phone).
-    #[inline]
-    pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
-        self.values.set("work_phone", work_phone.into());
-        self
-    }
-}
-/// Values for updating `hr.employee.base` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeBaseUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeBaseUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrEmployeeBaseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeBaseUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeBaseUpdate {
+    fn default() -> Self {
+        HrEmployeeBaseValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeBaseValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeBase>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrEmployeeBase>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -451,539 +326,169 @@ impl HrEmployeeBaseUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `address_id` (Work Address).
-    #[inline]
-    pub fn address_id(mut self, address_id: i64) -> Self {
-        self.values.set("address_id", address_id);
-        self
-    }
-    /// Set `coach_id` (Coach).
-    #[inline]
-    pub fn coach_id(mut self, coach_id: i64) -> Self {
-        self.values.set("coach_id", coach_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `job_id` (Job Position).
-    #[inline]
-    pub fn job_id(mut self, job_id: i64) -> Self {
-        self.values.set("job_id", job_id);
-        self
-    }
-    /// Set `job_title` (Job Title).
-    #[inline]
-    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
-        self.values.set("job_title", job_title.into());
-        self
-    }
-    /// Set `mobile_phone` (Work Mobile).
-    #[inline]
-    pub fn mobile_phone(mut self, mobile_phone: impl Into<String>) -> Self {
-        self.values.set("mobile_phone", mobile_phone.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Manager).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `resource_calendar_id` (Resource Calendar).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_email` (Work Email).
-    #[inline]
-    pub fn work_email(mut self, work_email: impl Into<String>) -> Self {
-        self.values.set("work_email", work_email.into());
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
-    }
-    /// Set `work_phone` (Work Phone).
-    #[inline]
-    pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
-        self.values.set("work_phone", work_phone.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `address_id` (Work Address).
+        address_id: value i64;
+        /// Set `coach_id` (Coach).
+        coach_id: value i64;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `job_id` (Job Position).
+        job_id: value i64;
+        /// Set `job_title` (Job Title).
+        job_title: into String;
+        /// Set `mobile_phone` (Work Mobile).
+        mobile_phone: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_id` (Manager).
+        parent_id: value i64;
+        /// Set `resource_calendar_id` (Resource Calendar).
+        resource_calendar_id: value i64;
+        /// Set `resource_id` (Resource).
+        resource_id: value i64;
+        /// Set `tz` (Timezone).
+        tz: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
+        /// Set `work_contact_id` (Work Contact).
+        work_contact_id: value i64;
+        /// Set `work_email` (Work Email).
+        work_email: into String;
+        /// Set `work_location_id` (Work Location).
+        work_location_id: value i64;
+        /// Set `work_phone` (Work Phone).
+        work_phone: into String;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::HrEmployeeBase> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Work Address (`address_id`, `many2one`).
-    #[inline]
-    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("address_id")
-    }
-    /// Indirect Subordinates Count (`child_all_count`, `integer`).
-    #[inline]
-    pub const fn child_all_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeBase,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("child_all_count")
-    }
-    /// Direct Subordinates Count (`child_count`, `integer`).
-    #[inline]
-    pub const fn child_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeBase,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("child_count")
-    }
-    /// Coach (`coach_id`, `many2one`).
-    #[inline]
-    pub const fn coach_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("coach_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeBase,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Department Color (`department_color`, `integer`).
-    #[inline]
-    pub const fn department_color() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeBase,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("department_color")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Hr Icon Display (`hr_icon_display`, `selection`).
-    #[inline]
-    pub const fn hr_icon_display() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployeeBase,
-        super::HrIconDisplay,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("hr_icon_display")
-    }
-    /// Hr Presence State (`hr_presence_state`, `selection`).
-    #[inline]
-    pub const fn hr_presence_state() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployeeBase,
-        super::HrPresenceState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("hr_presence_state")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::CharField::new("im_status")
-    }
-    /// Is Flexible (`is_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_flexible() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_flexible")
-    }
-    /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_fully_flexible() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_fully_flexible")
-    }
-    /// Job Position (`job_id`, `many2one`).
-    #[inline]
-    pub const fn job_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::HrJob,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("job_id")
-    }
-    /// Job Title (`job_title`, `char`).
-    #[inline]
-    pub const fn job_title() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::CharField::new("job_title")
-    }
-    /// Last Activity (`last_activity`, `date`).
-    #[inline]
-    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeeBase,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_activity")
-    }
-    /// Last Activity Time (`last_activity_time`, `char`).
-    #[inline]
-    pub const fn last_activity_time() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::CharField::new("last_activity_time")
-    }
-    /// Member of department (`member_of_department`, `boolean`).
-    #[inline]
-    pub const fn member_of_department() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::BoolField::new("member_of_department")
-    }
-    /// Work Mobile (`mobile_phone`, `char`).
-    #[inline]
-    pub const fn mobile_phone() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::CharField::new("mobile_phone")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Newly Hired (`newly_hired`, `boolean`).
-    #[inline]
-    pub const fn newly_hired() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::BoolField::new("newly_hired")
-    }
-    /// Manager (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Resource Calendar (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Resource (`resource_id`, `many2one`).
-    #[inline]
-    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_id")
-    }
-    /// Share User (`share`, `boolean`).
-    #[inline]
-    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::HrEmployeeBase> {
-        ::runtime::odoo::fields::BoolField::new("share")
-    }
-    /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
-    #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_hr_icon_display")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::HrEmployeeBase> {
-        ::runtime::odoo::fields::CharField::new("tz")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Work Contact (`work_contact_id`, `many2one`).
-    #[inline]
-    pub const fn work_contact_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("work_contact_id")
-    }
-    /// Work Email (`work_email`, `char`).
-    #[inline]
-    pub const fn work_email() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_email")
-    }
-    /// Work Location (`work_location_id`, `many2one`).
-    #[inline]
-    pub const fn work_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeBase,
-        super::super::rel::HrWorkLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("work_location_id")
-    }
-    /// Work Location Name (`work_location_name`, `char`).
-    #[inline]
-    pub const fn work_location_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_location_name")
-    }
-    /// Work Location Type (`work_location_type`, `selection`).
-    #[inline]
-    pub const fn work_location_type() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployeeBase,
-        super::WorkLocationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("work_location_type")
-    }
-    /// Work Phone (`work_phone`, `char`).
-    #[inline]
-    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeBase,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_phone")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeeBase;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Work Address (`address_id`, `many2one`).
+        address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Indirect Subordinates Count (`child_all_count`, `integer`).
+        child_all_count: NumField<i64>;
+        /// Direct Subordinates Count (`child_count`, `integer`).
+        child_count: NumField<i64>;
+        /// Coach (`coach_id`, `many2one`).
+        coach_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Department Color (`department_color`, `integer`).
+        department_color: NumField<i64>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Hr Icon Display (`hr_icon_display`, `selection`).
+        hr_icon_display: SelectionField<super::HrIconDisplay>;
+        /// Hr Presence State (`hr_presence_state`, `selection`).
+        hr_presence_state: SelectionField<super::HrPresenceState>;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Is Flexible (`is_flexible`, `boolean`).
+        is_flexible: BoolField;
+        /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
+        is_fully_flexible: BoolField;
+        /// Job Position (`job_id`, `many2one`).
+        job_id: Many2OneField<super::super::rel::HrJob>;
+        /// Job Title (`job_title`, `char`).
+        job_title: CharField;
+        /// Last Activity (`last_activity`, `date`).
+        last_activity: DateField<::chrono::NaiveDate>;
+        /// Last Activity Time (`last_activity_time`, `char`).
+        last_activity_time: CharField;
+        /// Member of department (`member_of_department`, `boolean`).
+        member_of_department: BoolField;
+        /// Work Mobile (`mobile_phone`, `char`).
+        mobile_phone: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Newly Hired (`newly_hired`, `boolean`).
+        newly_hired: BoolField;
+        /// Manager (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Resource Calendar (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Resource (`resource_id`, `many2one`).
+        resource_id: Many2OneField<super::super::rel::ResourceResource>;
+        /// Share User (`share`, `boolean`).
+        share: BoolField;
+        /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
+        show_hr_icon_display: BoolField;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Work Contact (`work_contact_id`, `many2one`).
+        work_contact_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Work Email (`work_email`, `char`).
+        work_email: CharField;
+        /// Work Location (`work_location_id`, `many2one`).
+        work_location_id: Many2OneField<super::super::rel::HrWorkLocation>;
+        /// Work Location Name (`work_location_name`, `char`).
+        work_location_name: CharField;
+        /// Work Location Type (`work_location_type`, `selection`).
+        work_location_type: SelectionField<super::WorkLocationType>;
+        /// Work Phone (`work_phone`, `char`).
+        work_phone: CharField;
     }
 }
-/// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee.base`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrIconDisplay {
-    /// Present (`presence_present`)
-    PresencePresent,
-    /// Out of Working hours (`presence_out_of_working_hour`)
-    PresenceOutOfWorkingHour,
-    /// Absent (`presence_absent`)
-    PresenceAbsent,
-    /// Archived (`presence_archive`)
-    PresenceArchive,
-    /// Undetermined (`presence_undetermined`)
-    PresenceUndetermined,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HrIconDisplay {
-    const VALUES: &'static [&'static str] = &[
-        "presence_present",
-        "presence_out_of_working_hour",
-        "presence_absent",
-        "presence_archive",
-        "presence_undetermined",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "presence_present" => HrIconDisplay::PresencePresent,
-            "presence_out_of_working_hour" => HrIconDisplay::PresenceOutOfWorkingHour,
-            "presence_absent" => HrIconDisplay::PresenceAbsent,
-            "presence_archive" => HrIconDisplay::PresenceArchive,
-            "presence_undetermined" => HrIconDisplay::PresenceUndetermined,
-            other => HrIconDisplay::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrIconDisplay::PresencePresent => "presence_present",
-            HrIconDisplay::PresenceOutOfWorkingHour => "presence_out_of_working_hour",
-            HrIconDisplay::PresenceAbsent => "presence_absent",
-            HrIconDisplay::PresenceArchive => "presence_archive",
-            HrIconDisplay::PresenceUndetermined => "presence_undetermined",
-            HrIconDisplay::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee.base`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrIconDisplay {
+        /// Present (`presence_present`)
+        PresencePresent = "presence_present",
+        /// Out of Working hours (`presence_out_of_working_hour`)
+        PresenceOutOfWorkingHour = "presence_out_of_working_hour",
+        /// Absent (`presence_absent`)
+        PresenceAbsent = "presence_absent",
+        /// Archived (`presence_archive`)
+        PresenceArchive = "presence_archive",
+        /// Undetermined (`presence_undetermined`)
+        PresenceUndetermined = "presence_undetermined",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `hr_presence_state` (Hr Presence State) on `hr.employee.base`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrPresenceState {
+        /// Present (`present`)
+        Present = "present",
+        /// Absent (`absent`)
+        Absent = "absent",
+        /// Archived (`archive`)
+        Archive = "archive",
+        /// Out of Working hours (`out_of_working_hour`)
+        OutOfWorkingHour = "out_of_working_hour",
     }
 }
-impl ::serde::Serialize for HrIconDisplay {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `hr_presence_state` (Hr Presence State) on `hr.employee.base`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrPresenceState {
-    /// Present (`present`)
-    Present,
-    /// Absent (`absent`)
-    Absent,
-    /// Archived (`archive`)
-    Archive,
-    /// Out of Working hours (`out_of_working_hour`)
-    OutOfWorkingHour,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HrPresenceState {
-    const VALUES: &'static [&'static str] = &[
-        "present",
-        "absent",
-        "archive",
-        "out_of_working_hour",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "present" => HrPresenceState::Present,
-            "absent" => HrPresenceState::Absent,
-            "archive" => HrPresenceState::Archive,
-            "out_of_working_hour" => HrPresenceState::OutOfWorkingHour,
-            other => HrPresenceState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrPresenceState::Present => "present",
-            HrPresenceState::Absent => "absent",
-            HrPresenceState::Archive => "archive",
-            HrPresenceState::OutOfWorkingHour => "out_of_working_hour",
-            HrPresenceState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HrPresenceState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `work_location_type` (Work Location Type) on `hr.employee.base`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkLocationType {
-    /// Home (`home`)
-    Home,
-    /// Office (`office`)
-    Office,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for WorkLocationType {
-    const VALUES: &'static [&'static str] = &["home", "office", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "home" => WorkLocationType::Home,
-            "office" => WorkLocationType::Office,
-            "other" => WorkLocationType::Other,
-            other => WorkLocationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            WorkLocationType::Home => "home",
-            WorkLocationType::Office => "office",
-            WorkLocationType::Other => "other",
-            WorkLocationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for WorkLocationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `work_location_type` (Work Location Type) on `hr.employee.base`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum WorkLocationType {
+        /// Home (`home`)
+        Home = "home",
+        /// Office (`office`)
+        Office = "office",
+        /// Other (`other`)
+        Other = "other",
     }
 }

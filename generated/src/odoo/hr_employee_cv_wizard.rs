@@ -17,11 +17,11 @@ pub struct HrEmployeeCvWizard {
     /// Can Show Others
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_show_others())`.
-    pub can_show_others: ::runtime::odoo::wire::Computed<bool>,
+    pub can_show_others: ::runtime::Computed<bool>,
     /// Can Show Skills
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_show_skills())`.
-    pub can_show_skills: ::runtime::odoo::wire::Computed<bool>,
+    pub can_show_skills: ::runtime::Computed<bool>,
     /// Primary Color
     ///
     /// `char`, required.
@@ -37,7 +37,7 @@ pub struct HrEmployeeCvWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,7 +45,7 @@ pub struct HrEmployeeCvWizard {
     /// Employee
     ///
     /// `many2many`, to `hr.employee`.
-    pub employee_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_ids: ::runtime::X2Many<super::rel::HrEmployee>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -69,33 +69,20 @@ pub struct HrEmployeeCvWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeCvWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrEmployeeCvWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "can_show_others",
-        "can_show_skills",
-        "color_primary",
-        "color_secondary",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "employee_ids",
-        "id",
-        "show_contact",
-        "show_others",
-        "show_skills",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeeCvWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeeCvWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,24 +123,21 @@ impl ::runtime::Model for HrEmployeeCvWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["can_show_others", "can_show_skills"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("can_show_others", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("can_show_skills", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("color_primary", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("color_secondary", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_ids", "many2many")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("show_contact", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_others", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_skills", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("can_show_others", "boolean"),
+        ::runtime::FieldSpec::new("can_show_skills", "boolean"),
+        ::runtime::FieldSpec::new("color_primary", "char").required().writable(true),
+        ::runtime::FieldSpec::new("color_secondary", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("employee_ids", "many2many").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("show_contact", "boolean").writable(true),
+        ::runtime::FieldSpec::new("show_others", "boolean").writable(true),
+        ::runtime::FieldSpec::new("show_skills", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -188,12 +172,21 @@ impl HrEmployeeCvWizard {
 impl super::mixins::BaseModel for HrEmployeeCvWizard {
     type Update = HrEmployeeCvWizardUpdate;
 }
-/// Values for creating a `hr.employee.cv.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeCvWizardCreate`]) or updating ([`HrEmployeeCvWizardUpdate`]) `hr.employee.cv.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrEmployeeCvWizardCreate {
+pub struct HrEmployeeCvWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeCvWizardCreate {
+/// Values for creating a `hr.employee.cv.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeCvWizardCreate = HrEmployeeCvWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `hr.employee.cv.wizard` records: only the fields set here are written.
+pub type HrEmployeeCvWizardUpdate = HrEmployeeCvWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrEmployeeCvWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -204,91 +197,35 @@ impl HrEmployeeCvWizardCreate {
         color_primary: impl Into<String>,
         color_secondary: impl Into<String>,
     ) -> Self {
-        HrEmployeeCvWizardCreate {
+        HrEmployeeCvWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .color_primary(color_primary)
             .color_secondary(color_secondary)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeCvWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `color_primary` (Primary Color).
-    #[inline]
-    pub fn color_primary(mut self, color_primary: impl Into<String>) -> Self {
-        self.values.set("color_primary", color_primary.into());
-        self
-    }
-    /// Set `color_secondary` (Secondary Color).
-    #[inline]
-    pub fn color_secondary(mut self, color_secondary: impl Into<String>) -> Self {
-        self.values.set("color_secondary", color_secondary.into());
-        self
-    }
-    /// Set `employee_ids` (Employee).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `show_contact` (Contact Information).
-    #[inline]
-    pub fn show_contact(mut self, show_contact: bool) -> Self {
-        self.values.set("show_contact", show_contact);
-        self
-    }
-    /// Set `show_others` (Others).
-    #[inline]
-    pub fn show_others(mut self, show_others: bool) -> Self {
-        self.values.set("show_others", show_others);
-        self
-    }
-    /// Set `show_skills` (Skills).
-    #[inline]
-    pub fn show_skills(mut self, show_skills: bool) -> Self {
-        self.values.set("show_skills", show_skills);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeeCvWizardCreate {
-    type Model = HrEmployeeCvWizard;
-}
-/// Values for updating `hr.employee.cv.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeCvWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeCvWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrEmployeeCvWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeCvWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeCvWizardUpdate {
+    fn default() -> Self {
+        HrEmployeeCvWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeCvWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeCvWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::HrEmployeeCvWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -297,155 +234,58 @@ impl HrEmployeeCvWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `color_primary` (Primary Color).
-    #[inline]
-    pub fn color_primary(mut self, color_primary: impl Into<String>) -> Self {
-        self.values.set("color_primary", color_primary.into());
-        self
-    }
-    /// Set `color_secondary` (Secondary Color).
-    #[inline]
-    pub fn color_secondary(mut self, color_secondary: impl Into<String>) -> Self {
-        self.values.set("color_secondary", color_secondary.into());
-        self
-    }
-    /// Set `employee_ids` (Employee).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `show_contact` (Contact Information).
-    #[inline]
-    pub fn show_contact(mut self, show_contact: bool) -> Self {
-        self.values.set("show_contact", show_contact);
-        self
-    }
-    /// Set `show_others` (Others).
-    #[inline]
-    pub fn show_others(mut self, show_others: bool) -> Self {
-        self.values.set("show_others", show_others);
-        self
-    }
-    /// Set `show_skills` (Skills).
-    #[inline]
-    pub fn show_skills(mut self, show_skills: bool) -> Self {
-        self.values.set("show_skills", show_skills);
-        self
+    ::runtime::__private::setters! {
+        /// Set `color_primary` (Primary Color).
+        color_primary: into String;
+        /// Set `color_secondary` (Secondary Color).
+        color_secondary: into String;
+        /// Set `employee_ids` (Employee).
+        employee_ids: commands super::rel::HrEmployee;
+        /// Set `show_contact` (Contact Information).
+        show_contact: value bool;
+        /// Set `show_others` (Others).
+        show_others: value bool;
+        /// Set `show_skills` (Skills).
+        show_skills: value bool;
     }
 }
+impl ::runtime::CreateValues for HrEmployeeCvWizardCreate {
+    type Model = self::HrEmployeeCvWizard;
+}
 impl ::runtime::UpdateValues for HrEmployeeCvWizardUpdate {
-    type Model = HrEmployeeCvWizard;
+    type Model = self::HrEmployeeCvWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Can Show Others (`can_show_others`, `boolean`).
-    #[inline]
-    pub const fn can_show_others() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_show_others")
-    }
-    /// Can Show Skills (`can_show_skills`, `boolean`).
-    #[inline]
-    pub const fn can_show_skills() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_show_skills")
-    }
-    /// Primary Color (`color_primary`, `char`).
-    #[inline]
-    pub const fn color_primary() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("color_primary")
-    }
-    /// Secondary Color (`color_secondary`, `char`).
-    #[inline]
-    pub const fn color_secondary() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("color_secondary")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeeCvWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeCvWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_ids`, `many2many`).
-    #[inline]
-    pub const fn employee_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployeeCvWizard,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("employee_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeCvWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Contact Information (`show_contact`, `boolean`).
-    #[inline]
-    pub const fn show_contact() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_contact")
-    }
-    /// Others (`show_others`, `boolean`).
-    #[inline]
-    pub const fn show_others() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_others")
-    }
-    /// Skills (`show_skills`, `boolean`).
-    #[inline]
-    pub const fn show_skills() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeCvWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_skills")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeeCvWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeCvWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeeCvWizard;
+        /// Can Show Others (`can_show_others`, `boolean`).
+        can_show_others: BoolField;
+        /// Can Show Skills (`can_show_skills`, `boolean`).
+        can_show_skills: BoolField;
+        /// Primary Color (`color_primary`, `char`).
+        color_primary: CharField;
+        /// Secondary Color (`color_secondary`, `char`).
+        color_secondary: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employee (`employee_ids`, `many2many`).
+        employee_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Contact Information (`show_contact`, `boolean`).
+        show_contact: BoolField;
+        /// Others (`show_others`, `boolean`).
+        show_others: BoolField;
+        /// Skills (`show_skills`, `boolean`).
+        show_skills: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

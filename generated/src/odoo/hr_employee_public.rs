@@ -21,26 +21,26 @@ pub struct HrEmployeePublic {
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, readonly, computed.
-    pub address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Indirect Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_all_count())`.
-    pub child_all_count: ::runtime::odoo::wire::Computed<i64>,
+    pub child_all_count: ::runtime::Computed<i64>,
     /// Direct Subordinates Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_count())`.
-    pub child_count: ::runtime::odoo::wire::Computed<i64>,
+    pub child_count: ::runtime::Computed<i64>,
     /// Direct subordinates
     ///
     /// `one2many`, to `hr.employee.public` (inverse `parent_id`), readonly.
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployeePublic>,
+    pub child_ids: ::runtime::X2Many<super::rel::HrEmployeePublic>,
     /// Coach
     ///
     /// Select the "Employee" who is the coach of this employee.
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `many2one`, to `hr.employee.public`, readonly, computed.
-    pub coach_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployeePublic>>,
+    pub coach_id: Option<::runtime::Many2One<super::rel::HrEmployeePublic>>,
     /// Color Index
     ///
     /// `integer`, readonly.
@@ -48,7 +48,7 @@ pub struct HrEmployeePublic {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Create Date
     ///
     /// `datetime`, readonly.
@@ -56,7 +56,7 @@ pub struct HrEmployeePublic {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Department Color
     ///
     /// `integer`, readonly, related `department_id.color`, not stored.
@@ -64,7 +64,7 @@ pub struct HrEmployeePublic {
     /// Department
     ///
     /// `many2one`, to `hr.department`, readonly.
-    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::Many2One<super::rel::HrDepartment>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -72,29 +72,29 @@ pub struct HrEmployeePublic {
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email: ::runtime::Computed<Option<String>>,
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_id())`.
-    pub employee_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrEmployee>>,
     >,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill` (inverse `employee_id`), computed.
-    pub employee_skill_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub employee_skill_ids: ::runtime::X2Many<super::rel::HrEmployeeSkill>,
     /// Hr Icon Display
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: ::runtime::odoo::wire::Computed<Option<HrIconDisplay>>,
+    pub hr_icon_display: ::runtime::Computed<Option<HrIconDisplay>>,
     /// Hr Presence State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: ::runtime::odoo::wire::Computed<Option<HrPresenceState>>,
+    pub hr_presence_state: ::runtime::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -102,7 +102,7 @@ pub struct HrEmployeePublic {
     /// IM Status
     ///
     /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::Computed<Option<String>>,
     /// Is Flexible
     ///
     /// `boolean`, readonly, computed.
@@ -114,15 +114,15 @@ pub struct HrEmployeePublic {
     /// Is Manager
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_manager())`.
-    pub is_manager: ::runtime::odoo::wire::Computed<bool>,
+    pub is_manager: ::runtime::Computed<bool>,
     /// Is Subordinate
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_subordinate())`.
-    pub is_subordinate: ::runtime::odoo::wire::Computed<bool>,
+    pub is_subordinate: ::runtime::Computed<bool>,
     /// Job Position
     ///
     /// `many2one`, to `hr.job`, readonly.
-    pub job_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrJob>>,
+    pub job_id: Option<::runtime::Many2One<super::rel::HrJob>>,
     /// Job Title
     ///
     /// `char`, readonly, computed.
@@ -130,17 +130,17 @@ pub struct HrEmployeePublic {
     /// Last Activity
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
-    pub last_activity: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_activity: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
-    pub last_activity_time: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub last_activity_time: ::runtime::Computed<Option<String>>,
     /// Member of department
     ///
     /// Whether the employee is a member of the active user's department or one of it's child department.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::member_of_department())`.
-    pub member_of_department: ::runtime::odoo::wire::Computed<bool>,
+    pub member_of_department: ::runtime::Computed<bool>,
     /// Work Mobile
     ///
     /// `char`, readonly, computed.
@@ -156,31 +156,27 @@ pub struct HrEmployeePublic {
     /// Newly Hired
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::newly_hired())`.
-    pub newly_hired: ::runtime::odoo::wire::Computed<bool>,
+    pub newly_hired: ::runtime::Computed<bool>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee.public`, readonly, computed.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployeePublic>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::HrEmployeePublic>>,
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub phone: ::runtime::Computed<Option<String>>,
     /// Resource Calendar
     ///
     /// `many2one`, to `resource.calendar`.
-    pub resource_calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub resource_calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Resource
     ///
     /// `many2one`, to `resource.resource`, readonly.
-    pub resource_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
-    >,
+    pub resource_id: Option<::runtime::Many2One<super::rel::ResourceResource>>,
     /// Resume lines
     ///
     /// `one2many`, to `hr.resume.line` (inverse `employee_id`).
-    pub resume_line_ids: ::runtime::odoo::wire::X2Many<super::rel::HrResumeLine>,
+    pub resume_line_ids: ::runtime::X2Many<super::rel::HrResumeLine>,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
@@ -190,14 +186,14 @@ pub struct HrEmployeePublic {
     /// Show Hr Icon Display
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
-    pub show_hr_icon_display: ::runtime::odoo::wire::Computed<bool>,
+    pub show_hr_icon_display: ::runtime::Computed<bool>,
     /// Subordinates
     ///
     /// Direct and indirect subordinates
     ///
     /// `one2many`, to `hr.employee.public`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subordinate_ids())`.
-    pub subordinate_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeePublic>,
+    pub subordinate_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::HrEmployeePublic>,
     >,
     /// Timezone
     ///
@@ -210,17 +206,17 @@ pub struct HrEmployeePublic {
     /// User
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// User's partner
     ///
     /// Partner-related data of the user
     ///
     /// `many2one`, to `res.partner`, readonly, related `user_id.partner_id`, not stored.
-    pub user_partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub user_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Work Contact
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub work_contact_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub work_contact_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Work Email
     ///
     /// `char`, readonly, computed.
@@ -228,19 +224,17 @@ pub struct HrEmployeePublic {
     /// Work Location
     ///
     /// `many2one`, to `hr.work.location`, readonly.
-    pub work_location_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::HrWorkLocation>,
-    >,
+    pub work_location_id: Option<::runtime::Many2One<super::rel::HrWorkLocation>>,
     /// Work Location Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
-    pub work_location_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_location_name: ::runtime::Computed<Option<String>>,
     /// Work Location Type
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: ::runtime::odoo::wire::Computed<Option<WorkLocationType>>,
+    pub work_location_type: ::runtime::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
     /// `char`, readonly, computed.
@@ -252,71 +246,20 @@ pub struct HrEmployeePublic {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeePublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrEmployeePublic {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "address_id",
-        "child_all_count",
-        "child_count",
-        "child_ids",
-        "coach_id",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "department_color",
-        "department_id",
-        "display_name",
-        "email",
-        "employee_id",
-        "employee_skill_ids",
-        "hr_icon_display",
-        "hr_presence_state",
-        "id",
-        "im_status",
-        "is_flexible",
-        "is_fully_flexible",
-        "is_manager",
-        "is_subordinate",
-        "job_id",
-        "job_title",
-        "last_activity",
-        "last_activity_time",
-        "member_of_department",
-        "mobile_phone",
-        "mobility_card",
-        "name",
-        "newly_hired",
-        "parent_id",
-        "phone",
-        "resource_calendar_id",
-        "resource_id",
-        "resume_line_ids",
-        "share",
-        "show_hr_icon_display",
-        "subordinate_ids",
-        "tz",
-        "user_id",
-        "user_partner_id",
-        "work_contact_id",
-        "work_email",
-        "work_location_id",
-        "work_location_name",
-        "work_location_type",
-        "work_phone",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeePublic {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        52,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeePublic::default();
         while let Some(i) = r.next()? {
             match i {
@@ -436,99 +379,69 @@ impl ::runtime::Model for HrEmployeePublic {
         "work_location_name",
         "work_location_type",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("address_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("child_all_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("child_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("hr.employee.public"),
-        ::runtime::odoo::verify::FieldSpec::new("coach_id", "many2one")
-            .relation("hr.employee.public"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("department_color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_skill_ids", "one2many")
-            .relation("hr.employee.skill"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_icon_display", "selection")
-            .selection(
-                &[
-                    "presence_present",
-                    "presence_out_of_working_hour",
-                    "presence_absent",
-                    "presence_archive",
-                    "presence_undetermined",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_state", "selection")
-            .selection(&["present", "absent", "archive", "out_of_working_hour"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("is_flexible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_fully_flexible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_manager", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_subordinate", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("job_id", "many2one").relation("hr.job"),
-        ::runtime::odoo::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("last_activity", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("last_activity_time", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("member_of_department", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mobility_card", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("newly_hired", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("hr.employee.public"),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_id", "many2one")
-            .relation("resource.resource"),
-        ::runtime::odoo::verify::FieldSpec::new("resume_line_ids", "one2many")
-            .relation("hr.resume.line"),
-        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("subordinate_ids", "one2many")
-            .relation("hr.employee.public"),
-        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("user_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("work_contact_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("work_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_id", "many2one")
-            .relation("hr.work.location"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_type", "selection")
-            .selection(&["home", "office", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("work_phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("address_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::FieldSpec::new("child_all_count", "integer"),
+        ::runtime::FieldSpec::new("child_count", "integer"),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("hr.employee.public").writable(true),
+        ::runtime::FieldSpec::new("coach_id", "many2one").relation("hr.employee.public"),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("department_color", "integer"),
+        ::runtime::FieldSpec::new("department_id", "many2one").relation("hr.department").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char"),
+        ::runtime::FieldSpec::new("employee_id", "many2one").relation("hr.employee"),
+        ::runtime::FieldSpec::new("employee_skill_ids", "one2many").relation("hr.employee.skill").writable(true),
+        ::runtime::FieldSpec::new("hr_icon_display", "selection").selection(&["presence_present", "presence_out_of_working_hour", "presence_absent", "presence_archive", "presence_undetermined"]),
+        ::runtime::FieldSpec::new("hr_presence_state", "selection").selection(&["present", "absent", "archive", "out_of_working_hour"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("im_status", "char"),
+        ::runtime::FieldSpec::new("image_1024", "binary"),
+        ::runtime::FieldSpec::new("image_128", "binary"),
+        ::runtime::FieldSpec::new("image_1920", "binary"),
+        ::runtime::FieldSpec::new("image_256", "binary"),
+        ::runtime::FieldSpec::new("image_512", "binary"),
+        ::runtime::FieldSpec::new("is_flexible", "boolean"),
+        ::runtime::FieldSpec::new("is_fully_flexible", "boolean"),
+        ::runtime::FieldSpec::new("is_manager", "boolean"),
+        ::runtime::FieldSpec::new("is_subordinate", "boolean"),
+        ::runtime::FieldSpec::new("job_id", "many2one").relation("hr.job").writable(true),
+        ::runtime::FieldSpec::new("job_title", "char"),
+        ::runtime::FieldSpec::new("last_activity", "date"),
+        ::runtime::FieldSpec::new("last_activity_time", "char"),
+        ::runtime::FieldSpec::new("member_of_department", "boolean"),
+        ::runtime::FieldSpec::new("mobile_phone", "char"),
+        ::runtime::FieldSpec::new("mobility_card", "char").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("newly_hired", "boolean"),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("hr.employee.public"),
+        ::runtime::FieldSpec::new("phone", "char"),
+        ::runtime::FieldSpec::new("resource_calendar_id", "many2one").relation("resource.calendar").writable(true),
+        ::runtime::FieldSpec::new("resource_id", "many2one").relation("resource.resource").writable(true),
+        ::runtime::FieldSpec::new("resume_line_ids", "one2many").relation("hr.resume.line").writable(true),
+        ::runtime::FieldSpec::new("share", "boolean"),
+        ::runtime::FieldSpec::new("show_hr_icon_display", "boolean"),
+        ::runtime::FieldSpec::new("subordinate_ids", "one2many").relation("hr.employee.public"),
+        ::runtime::FieldSpec::new("tz", "selection").selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("user_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("work_contact_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("work_email", "char"),
+        ::runtime::FieldSpec::new("work_location_id", "many2one").relation("hr.work.location").writable(true),
+        ::runtime::FieldSpec::new("work_location_name", "char"),
+        ::runtime::FieldSpec::new("work_location_type", "selection").selection(&["home", "office", "other"]),
+        ::runtime::FieldSpec::new("work_phone", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -582,13 +495,21 @@ impl HrEmployeePublic {
 impl super::mixins::BaseModel for HrEmployeePublic {
     type Update = HrEmployeePublicUpdate;
 }
-/// Values for creating a `hr.employee.public` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeePublicCreate`]) or updating ([`HrEmployeePublicUpdate`]) `hr.employee.public` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeePublicCreate {
+pub struct HrEmployeePublicValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeePublicCreate {
+/// Values for creating a `hr.employee.public` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeePublicCreate = HrEmployeePublicValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `hr.employee.public` records: only the fields set here are written.
+pub type HrEmployeePublicUpdate = HrEmployeePublicValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrEmployeePublicValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -596,158 +517,36 @@ impl ::serde::Serialize for HrEmployeePublicCreate {
 impl HrEmployeePublicCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        HrEmployeePublicCreate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeePublicCreate {
+    fn default() -> Self {
+        HrEmployeePublicValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeePublic>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `child_ids` (Direct subordinates).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeePublic>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_skill_ids` (Skills).
-    #[inline]
-    pub fn employee_skill_ids(
-        mut self,
-        employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "employee_skill_ids",
-                employee_skill_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `job_id` (Job Position).
-    #[inline]
-    pub fn job_id(mut self, job_id: i64) -> Self {
-        self.values.set("job_id", job_id);
-        self
-    }
-    /// Set `mobility_card` (Mobility Card).
-    #[inline]
-    pub fn mobility_card(mut self, mobility_card: impl Into<String>) -> Self {
-        self.values.set("mobility_card", mobility_card.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_calendar_id` (Resource Calendar).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `resume_line_ids` (Resume lines).
-    #[inline]
-    pub fn resume_line_ids(
-        mut self,
-        resume_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resume_line_ids", resume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeePublicCreate {
-    type Model = HrEmployeePublic;
-}
-/// Values for updating `hr.employee.public` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeePublicUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeePublicUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrEmployeePublicUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeePublicUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeePublicUpdate {
+    fn default() -> Self {
+        HrEmployeePublicValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeePublicValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeePublic>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrEmployeePublic>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -756,726 +555,217 @@ impl HrEmployeePublicUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `child_ids` (Direct subordinates).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeePublic>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_skill_ids` (Skills).
-    #[inline]
-    pub fn employee_skill_ids(
-        mut self,
-        employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "employee_skill_ids",
-                employee_skill_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `job_id` (Job Position).
-    #[inline]
-    pub fn job_id(mut self, job_id: i64) -> Self {
-        self.values.set("job_id", job_id);
-        self
-    }
-    /// Set `mobility_card` (Mobility Card).
-    #[inline]
-    pub fn mobility_card(mut self, mobility_card: impl Into<String>) -> Self {
-        self.values.set("mobility_card", mobility_card.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_calendar_id` (Resource Calendar).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `resume_line_ids` (Resume lines).
-    #[inline]
-    pub fn resume_line_ids(
-        mut self,
-        resume_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resume_line_ids", resume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `child_ids` (Direct subordinates).
+        child_ids: commands super::rel::HrEmployeePublic;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `employee_skill_ids` (Skills).
+        employee_skill_ids: commands super::rel::HrEmployeeSkill;
+        /// Set `job_id` (Job Position).
+        job_id: value i64;
+        /// Set `mobility_card` (Mobility Card).
+        mobility_card: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `resource_calendar_id` (Resource Calendar).
+        resource_calendar_id: value i64;
+        /// Set `resource_id` (Resource).
+        resource_id: value i64;
+        /// Set `resume_line_ids` (Resume lines).
+        resume_line_ids: commands super::rel::HrResumeLine;
+        /// Set `user_id` (User).
+        user_id: value i64;
+        /// Set `work_contact_id` (Work Contact).
+        work_contact_id: value i64;
+        /// Set `work_location_id` (Work Location).
+        work_location_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrEmployeePublicCreate {
+    type Model = self::HrEmployeePublic;
+}
 impl ::runtime::UpdateValues for HrEmployeePublicUpdate {
-    type Model = HrEmployeePublic;
+    type Model = self::HrEmployeePublic;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Work Address (`address_id`, `many2one`).
-    #[inline]
-    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("address_id")
-    }
-    /// Avatar 1024 (`avatar_1024`, `binary`).
-    #[inline]
-    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar (`avatar_1920`, `binary`).
-    #[inline]
-    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
-    }
-    /// Avatar 256 (`avatar_256`, `binary`).
-    #[inline]
-    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_256")
-    }
-    /// Avatar 512 (`avatar_512`, `binary`).
-    #[inline]
-    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_512")
-    }
-    /// Indirect Subordinates Count (`child_all_count`, `integer`).
-    #[inline]
-    pub const fn child_all_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeePublic,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("child_all_count")
-    }
-    /// Direct Subordinates Count (`child_count`, `integer`).
-    #[inline]
-    pub const fn child_count() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeePublic,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("child_count")
-    }
-    /// Direct subordinates (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Coach (`coach_id`, `many2one`).
-    #[inline]
-    pub const fn coach_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("coach_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeePublic,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeePublic,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Department Color (`department_color`, `integer`).
-    #[inline]
-    pub const fn department_color() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeePublic,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("department_color")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_id")
-    }
-    /// Skills (`employee_skill_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeeSkill,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("employee_skill_ids")
-    }
-    /// Hr Icon Display (`hr_icon_display`, `selection`).
-    #[inline]
-    pub const fn hr_icon_display() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::HrIconDisplay,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("hr_icon_display")
-    }
-    /// Hr Presence State (`hr_presence_state`, `selection`).
-    #[inline]
-    pub const fn hr_presence_state() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::HrPresenceState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("hr_presence_state")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeePublic,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("im_status")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_512")
-    }
-    /// Is Flexible (`is_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_flexible() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_flexible")
-    }
-    /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
-    #[inline]
-    pub const fn is_fully_flexible() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_fully_flexible")
-    }
-    /// Is Manager (`is_manager`, `boolean`).
-    #[inline]
-    pub const fn is_manager() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_manager")
-    }
-    /// Is Subordinate (`is_subordinate`, `boolean`).
-    #[inline]
-    pub const fn is_subordinate() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_subordinate")
-    }
-    /// Job Position (`job_id`, `many2one`).
-    #[inline]
-    pub const fn job_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrJob,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("job_id")
-    }
-    /// Job Title (`job_title`, `char`).
-    #[inline]
-    pub const fn job_title() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("job_title")
-    }
-    /// Last Activity (`last_activity`, `date`).
-    #[inline]
-    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeePublic,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_activity")
-    }
-    /// Last Activity Time (`last_activity_time`, `char`).
-    #[inline]
-    pub const fn last_activity_time() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("last_activity_time")
-    }
-    /// Member of department (`member_of_department`, `boolean`).
-    #[inline]
-    pub const fn member_of_department() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BoolField::new("member_of_department")
-    }
-    /// Work Mobile (`mobile_phone`, `char`).
-    #[inline]
-    pub const fn mobile_phone() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("mobile_phone")
-    }
-    /// Mobility Card (`mobility_card`, `char`).
-    #[inline]
-    pub const fn mobility_card() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("mobility_card")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Newly Hired (`newly_hired`, `boolean`).
-    #[inline]
-    pub const fn newly_hired() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BoolField::new("newly_hired")
-    }
-    /// Manager (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Resource Calendar (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Resource (`resource_id`, `many2one`).
-    #[inline]
-    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_id")
-    }
-    /// Resume lines (`resume_line_ids`, `one2many`).
-    #[inline]
-    pub const fn resume_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrResumeLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("resume_line_ids")
-    }
-    /// Share User (`share`, `boolean`).
-    #[inline]
-    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::HrEmployeePublic> {
-        ::runtime::odoo::fields::BoolField::new("share")
-    }
-    /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
-    #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_hr_icon_display")
-    }
-    /// Subordinates (`subordinate_ids`, `one2many`).
-    #[inline]
-    pub const fn subordinate_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrEmployeePublic,
-        super::super::rel::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("subordinate_ids")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::HrEmployeePublic> {
-        ::runtime::odoo::fields::CharField::new("tz")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// User's partner (`user_partner_id`, `many2one`).
-    #[inline]
-    pub const fn user_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_partner_id")
-    }
-    /// Work Contact (`work_contact_id`, `many2one`).
-    #[inline]
-    pub const fn work_contact_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("work_contact_id")
-    }
-    /// Work Email (`work_email`, `char`).
-    #[inline]
-    pub const fn work_email() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_email")
-    }
-    /// Work Location (`work_location_id`, `many2one`).
-    #[inline]
-    pub const fn work_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::HrWorkLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("work_location_id")
-    }
-    /// Work Location Name (`work_location_name`, `char`).
-    #[inline]
-    pub const fn work_location_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_location_name")
-    }
-    /// Work Location Type (`work_location_type`, `selection`).
-    #[inline]
-    pub const fn work_location_type() -> ::runtime::odoo::fields::SelectionField<
-        super::HrEmployeePublic,
-        super::WorkLocationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("work_location_type")
-    }
-    /// Work Phone (`work_phone`, `char`).
-    #[inline]
-    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeePublic,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_phone")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeePublic,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeePublic,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeePublic;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Work Address (`address_id`, `many2one`).
+        address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Avatar 1024 (`avatar_1024`, `binary`).
+        avatar_1024: BinaryField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar (`avatar_1920`, `binary`).
+        avatar_1920: BinaryField;
+        /// Avatar 256 (`avatar_256`, `binary`).
+        avatar_256: BinaryField;
+        /// Avatar 512 (`avatar_512`, `binary`).
+        avatar_512: BinaryField;
+        /// Indirect Subordinates Count (`child_all_count`, `integer`).
+        child_all_count: NumField<i64>;
+        /// Direct Subordinates Count (`child_count`, `integer`).
+        child_count: NumField<i64>;
+        /// Direct subordinates (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::HrEmployeePublic>;
+        /// Coach (`coach_id`, `many2one`).
+        coach_id: Many2OneField<super::super::rel::HrEmployeePublic>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Department Color (`department_color`, `integer`).
+        department_color: NumField<i64>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Skills (`employee_skill_ids`, `one2many`).
+        employee_skill_ids: X2ManyField<super::super::rel::HrEmployeeSkill>;
+        /// Hr Icon Display (`hr_icon_display`, `selection`).
+        hr_icon_display: SelectionField<super::HrIconDisplay>;
+        /// Hr Presence State (`hr_presence_state`, `selection`).
+        hr_presence_state: SelectionField<super::HrPresenceState>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
+        /// Is Flexible (`is_flexible`, `boolean`).
+        is_flexible: BoolField;
+        /// Is Fully Flexible (`is_fully_flexible`, `boolean`).
+        is_fully_flexible: BoolField;
+        /// Is Manager (`is_manager`, `boolean`).
+        is_manager: BoolField;
+        /// Is Subordinate (`is_subordinate`, `boolean`).
+        is_subordinate: BoolField;
+        /// Job Position (`job_id`, `many2one`).
+        job_id: Many2OneField<super::super::rel::HrJob>;
+        /// Job Title (`job_title`, `char`).
+        job_title: CharField;
+        /// Last Activity (`last_activity`, `date`).
+        last_activity: DateField<::chrono::NaiveDate>;
+        /// Last Activity Time (`last_activity_time`, `char`).
+        last_activity_time: CharField;
+        /// Member of department (`member_of_department`, `boolean`).
+        member_of_department: BoolField;
+        /// Work Mobile (`mobile_phone`, `char`).
+        mobile_phone: CharField;
+        /// Mobility Card (`mobility_card`, `char`).
+        mobility_card: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Newly Hired (`newly_hired`, `boolean`).
+        newly_hired: BoolField;
+        /// Manager (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::HrEmployeePublic>;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Resource Calendar (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Resource (`resource_id`, `many2one`).
+        resource_id: Many2OneField<super::super::rel::ResourceResource>;
+        /// Resume lines (`resume_line_ids`, `one2many`).
+        resume_line_ids: X2ManyField<super::super::rel::HrResumeLine>;
+        /// Share User (`share`, `boolean`).
+        share: BoolField;
+        /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
+        show_hr_icon_display: BoolField;
+        /// Subordinates (`subordinate_ids`, `one2many`).
+        subordinate_ids: X2ManyField<super::super::rel::HrEmployeePublic>;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// User's partner (`user_partner_id`, `many2one`).
+        user_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Work Contact (`work_contact_id`, `many2one`).
+        work_contact_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Work Email (`work_email`, `char`).
+        work_email: CharField;
+        /// Work Location (`work_location_id`, `many2one`).
+        work_location_id: Many2OneField<super::super::rel::HrWorkLocation>;
+        /// Work Location Name (`work_location_name`, `char`).
+        work_location_name: CharField;
+        /// Work Location Type (`work_location_type`, `selection`).
+        work_location_type: SelectionField<super::WorkLocationType>;
+        /// Work Phone (`work_phone`, `char`).
+        work_phone: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee.public`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrIconDisplay {
-    /// Present (`presence_present`)
-    PresencePresent,
-    /// Out of Working hours (`presence_out_of_working_hour`)
-    PresenceOutOfWorkingHour,
-    /// Absent (`presence_absent`)
-    PresenceAbsent,
-    /// Archived (`presence_archive`)
-    PresenceArchive,
-    /// Undetermined (`presence_undetermined`)
-    PresenceUndetermined,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HrIconDisplay {
-    const VALUES: &'static [&'static str] = &[
-        "presence_present",
-        "presence_out_of_working_hour",
-        "presence_absent",
-        "presence_archive",
-        "presence_undetermined",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "presence_present" => HrIconDisplay::PresencePresent,
-            "presence_out_of_working_hour" => HrIconDisplay::PresenceOutOfWorkingHour,
-            "presence_absent" => HrIconDisplay::PresenceAbsent,
-            "presence_archive" => HrIconDisplay::PresenceArchive,
-            "presence_undetermined" => HrIconDisplay::PresenceUndetermined,
-            other => HrIconDisplay::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrIconDisplay::PresencePresent => "presence_present",
-            HrIconDisplay::PresenceOutOfWorkingHour => "presence_out_of_working_hour",
-            HrIconDisplay::PresenceAbsent => "presence_absent",
-            HrIconDisplay::PresenceArchive => "presence_archive",
-            HrIconDisplay::PresenceUndetermined => "presence_undetermined",
-            HrIconDisplay::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `hr_icon_display` (Hr Icon Display) on `hr.employee.public`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrIconDisplay {
+        /// Present (`presence_present`)
+        PresencePresent = "presence_present",
+        /// Out of Working hours (`presence_out_of_working_hour`)
+        PresenceOutOfWorkingHour = "presence_out_of_working_hour",
+        /// Absent (`presence_absent`)
+        PresenceAbsent = "presence_absent",
+        /// Archived (`presence_archive`)
+        PresenceArchive = "presence_archive",
+        /// Undetermined (`presence_undetermined`)
+        PresenceUndetermined = "presence_undetermined",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `hr_presence_state` (Hr Presence State) on `hr.employee.public`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrPresenceState {
+        /// Present (`present`)
+        Present = "present",
+        /// Absent (`absent`)
+        Absent = "absent",
+        /// Archived (`archive`)
+        Archive = "archive",
+        /// Out of Working hours (`out_of_working_hour`)
+        OutOfWorkingHour = "out_of_working_hour",
     }
 }
-impl ::serde::Serialize for HrIconDisplay {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `hr_presence_state` (Hr Presence State) on `hr.employee.public`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrPresenceState {
-    /// Present (`present`)
-    Present,
-    /// Absent (`absent`)
-    Absent,
-    /// Archived (`archive`)
-    Archive,
-    /// Out of Working hours (`out_of_working_hour`)
-    OutOfWorkingHour,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HrPresenceState {
-    const VALUES: &'static [&'static str] = &[
-        "present",
-        "absent",
-        "archive",
-        "out_of_working_hour",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "present" => HrPresenceState::Present,
-            "absent" => HrPresenceState::Absent,
-            "archive" => HrPresenceState::Archive,
-            "out_of_working_hour" => HrPresenceState::OutOfWorkingHour,
-            other => HrPresenceState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrPresenceState::Present => "present",
-            HrPresenceState::Absent => "absent",
-            HrPresenceState::Archive => "archive",
-            HrPresenceState::OutOfWorkingHour => "out_of_working_hour",
-            HrPresenceState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HrPresenceState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `work_location_type` (Work Location Type) on `hr.employee.public`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkLocationType {
-    /// Home (`home`)
-    Home,
-    /// Office (`office`)
-    Office,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for WorkLocationType {
-    const VALUES: &'static [&'static str] = &["home", "office", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "home" => WorkLocationType::Home,
-            "office" => WorkLocationType::Office,
-            "other" => WorkLocationType::Other,
-            other => WorkLocationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            WorkLocationType::Home => "home",
-            WorkLocationType::Office => "office",
-            WorkLocationType::Other => "other",
-            WorkLocationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for WorkLocationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `work_location_type` (Work Location Type) on `hr.employee.public`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum WorkLocationType {
+        /// Home (`home`)
+        Home = "home",
+        /// Office (`office`)
+        Office = "office",
+        /// Other (`other`)
+        Other = "other",
     }
 }

@@ -23,7 +23,7 @@ pub struct HrEmployeeSkill {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,7 +31,7 @@ pub struct HrEmployeeSkill {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, required.
-    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -45,17 +45,15 @@ pub struct HrEmployeeSkill {
     /// Skill
     ///
     /// `many2one`, to `hr.skill`, required, computed.
-    pub skill_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkill>>,
+    pub skill_id: Option<::runtime::Many2One<super::rel::HrSkill>>,
     /// Skill Level
     ///
     /// `many2one`, to `hr.skill.level`, required, computed.
-    pub skill_level_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::HrSkillLevel>,
-    >,
+    pub skill_level_id: Option<::runtime::Many2One<super::rel::HrSkillLevel>>,
     /// Skill Type
     ///
     /// `many2one`, to `hr.skill.type`, required.
-    pub skill_type_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkillType>>,
+    pub skill_type_id: Option<::runtime::Many2One<super::rel::HrSkillType>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,31 +61,18 @@ pub struct HrEmployeeSkill {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkill {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrEmployeeSkill {
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "employee_id",
-        "id",
-        "level_progress",
-        "skill_id",
-        "skill_level_id",
-        "skill_type_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeeSkill {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeeSkill::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,29 +110,19 @@ impl ::runtime::Model for HrEmployeeSkill {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
-            .relation("hr.employee")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("level_progress", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("skill_id", "many2one")
-            .relation("hr.skill")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("skill_level_id", "many2one")
-            .relation("hr.skill.level")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("skill_type_id", "many2one")
-            .relation("hr.skill.type")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("color", "integer"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("employee_id", "many2one").relation("hr.employee").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("level_progress", "integer"),
+        ::runtime::FieldSpec::new("skill_id", "many2one").relation("hr.skill").required().writable(true),
+        ::runtime::FieldSpec::new("skill_level_id", "many2one").relation("hr.skill.level").required().writable(true),
+        ::runtime::FieldSpec::new("skill_type_id", "many2one").relation("hr.skill.type").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -220,12 +195,21 @@ impl HrEmployeeSkill {
 impl super::mixins::BaseModel for HrEmployeeSkill {
     type Update = HrEmployeeSkillUpdate;
 }
-/// Values for creating a `hr.employee.skill` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeSkillCreate`]) or updating ([`HrEmployeeSkillUpdate`]) `hr.employee.skill` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrEmployeeSkillCreate {
+pub struct HrEmployeeSkillValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeSkillCreate {
+/// Values for creating a `hr.employee.skill` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeSkillCreate = HrEmployeeSkillValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `hr.employee.skill` records: only the fields set here are written.
+pub type HrEmployeeSkillUpdate = HrEmployeeSkillValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrEmployeeSkillValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -233,74 +217,33 @@ impl ::serde::Serialize for HrEmployeeSkillCreate {
 impl HrEmployeeSkillCreate {
     /// Takes the required fields: `employee_id`, `skill_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(employee_id: i64, skill_type_id: i64) -> Self {
-        HrEmployeeSkillCreate {
+        HrEmployeeSkillValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .employee_id(employee_id)
             .skill_type_id(skill_type_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkill>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level_id` (Skill Level).
-    #[inline]
-    pub fn skill_level_id(mut self, skill_level_id: i64) -> Self {
-        self.values.set("skill_level_id", skill_level_id);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeeSkillCreate {
-    type Model = HrEmployeeSkill;
-}
-/// Values for updating `hr.employee.skill` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeSkillUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeSkillUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrEmployeeSkillUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeSkillUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeSkillUpdate {
+    fn default() -> Self {
+        HrEmployeeSkillValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeSkillValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkill>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrEmployeeSkill>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -309,126 +252,50 @@ impl HrEmployeeSkillUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level_id` (Skill Level).
-    #[inline]
-    pub fn skill_level_id(mut self, skill_level_id: i64) -> Self {
-        self.values.set("skill_level_id", skill_level_id);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `employee_id` (Employee).
+        employee_id: value i64;
+        /// Set `skill_id` (Skill).
+        skill_id: value i64;
+        /// Set `skill_level_id` (Skill Level).
+        skill_level_id: value i64;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrEmployeeSkillCreate {
+    type Model = self::HrEmployeeSkill;
+}
 impl ::runtime::UpdateValues for HrEmployeeSkillUpdate {
-    type Model = HrEmployeeSkill;
+    type Model = self::HrEmployeeSkill;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeSkill,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeeSkill,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeSkill,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrEmployeeSkill, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Progress (`level_progress`, `integer`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeSkill,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("level_progress")
-    }
-    /// Skill (`skill_id`, `many2one`).
-    #[inline]
-    pub const fn skill_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_id")
-    }
-    /// Skill Level (`skill_level_id`, `many2one`).
-    #[inline]
-    pub const fn skill_level_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::HrSkillLevel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_level_id")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeeSkill,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkill,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeeSkill;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Progress (`level_progress`, `integer`).
+        level_progress: NumField<i64>;
+        /// Skill (`skill_id`, `many2one`).
+        skill_id: Many2OneField<super::super::rel::HrSkill>;
+        /// Skill Level (`skill_level_id`, `many2one`).
+        skill_level_id: Many2OneField<super::super::rel::HrSkillLevel>;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

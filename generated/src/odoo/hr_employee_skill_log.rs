@@ -17,7 +17,7 @@ pub struct HrEmployeeSkillLog {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `date`.
@@ -25,7 +25,7 @@ pub struct HrEmployeeSkillLog {
     /// Department
     ///
     /// `many2one`, to `hr.department`.
-    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::Many2One<super::rel::HrDepartment>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct HrEmployeeSkillLog {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, required.
-    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,17 +47,15 @@ pub struct HrEmployeeSkillLog {
     /// Skill
     ///
     /// `many2one`, to `hr.skill`, required.
-    pub skill_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkill>>,
+    pub skill_id: Option<::runtime::Many2One<super::rel::HrSkill>>,
     /// Skill Level
     ///
     /// `many2one`, to `hr.skill.level`, required.
-    pub skill_level_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::HrSkillLevel>,
-    >,
+    pub skill_level_id: Option<::runtime::Many2One<super::rel::HrSkillLevel>>,
     /// Skill Type
     ///
     /// `many2one`, to `hr.skill.type`, required.
-    pub skill_type_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkillType>>,
+    pub skill_type_id: Option<::runtime::Many2One<super::rel::HrSkillType>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,32 +63,18 @@ pub struct HrEmployeeSkillLog {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkillLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrEmployeeSkillLog {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "date",
-        "department_id",
-        "display_name",
-        "employee_id",
-        "id",
-        "level_progress",
-        "skill_id",
-        "skill_level_id",
-        "skill_type_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeeSkillLog {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeeSkillLog::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,31 +114,20 @@ impl ::runtime::Model for HrEmployeeSkillLog {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
-            .relation("hr.employee")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("level_progress", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("skill_id", "many2one")
-            .relation("hr.skill")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("skill_level_id", "many2one")
-            .relation("hr.skill.level")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("skill_type_id", "many2one")
-            .relation("hr.skill.type")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "date").writable(true),
+        ::runtime::FieldSpec::new("department_id", "many2one").relation("hr.department").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("employee_id", "many2one").relation("hr.employee").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("level_progress", "integer"),
+        ::runtime::FieldSpec::new("skill_id", "many2one").relation("hr.skill").required().writable(true),
+        ::runtime::FieldSpec::new("skill_level_id", "many2one").relation("hr.skill.level").required().writable(true),
+        ::runtime::FieldSpec::new("skill_type_id", "many2one").relation("hr.skill.type").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -171,12 +144,21 @@ impl ::runtime::odoo::projection::Projection for HrEmployeeSkillLog {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `hr.employee.skill.log` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeSkillLogCreate`]) or updating ([`HrEmployeeSkillLogUpdate`]) `hr.employee.skill.log` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrEmployeeSkillLogCreate {
+pub struct HrEmployeeSkillLogValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeSkillLogCreate {
+/// Values for creating a `hr.employee.skill.log` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeSkillLogCreate = HrEmployeeSkillLogValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `hr.employee.skill.log` records: only the fields set here are written.
+pub type HrEmployeeSkillLogUpdate = HrEmployeeSkillLogValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrEmployeeSkillLogValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -189,88 +171,37 @@ impl HrEmployeeSkillLogCreate {
         skill_level_id: i64,
         skill_type_id: i64,
     ) -> Self {
-        HrEmployeeSkillLogCreate {
+        HrEmployeeSkillLogValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .employee_id(employee_id)
             .skill_id(skill_id)
             .skill_level_id(skill_level_id)
             .skill_type_id(skill_type_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkillLog>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level_id` (Skill Level).
-    #[inline]
-    pub fn skill_level_id(mut self, skill_level_id: i64) -> Self {
-        self.values.set("skill_level_id", skill_level_id);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeeSkillLogCreate {
-    type Model = HrEmployeeSkillLog;
-}
-/// Values for updating `hr.employee.skill.log` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeSkillLogUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeSkillLogUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl HrEmployeeSkillLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeSkillLogUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeSkillLogUpdate {
+    fn default() -> Self {
+        HrEmployeeSkillLogValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeSkillLogValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkillLog>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::HrEmployeeSkillLog,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -279,149 +210,56 @@ impl HrEmployeeSkillLogUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level_id` (Skill Level).
-    #[inline]
-    pub fn skill_level_id(mut self, skill_level_id: i64) -> Self {
-        self.values.set("skill_level_id", skill_level_id);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `employee_id` (Employee).
+        employee_id: value i64;
+        /// Set `skill_id` (Skill).
+        skill_id: value i64;
+        /// Set `skill_level_id` (Skill Level).
+        skill_level_id: value i64;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrEmployeeSkillLogCreate {
+    type Model = self::HrEmployeeSkillLog;
+}
 impl ::runtime::UpdateValues for HrEmployeeSkillLogUpdate {
-    type Model = HrEmployeeSkillLog;
+    type Model = self::HrEmployeeSkillLog;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeeSkillLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeeSkillLog,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeSkillLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeSkillLog,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Progress (`level_progress`, `integer`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeSkillLog,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("level_progress")
-    }
-    /// Skill (`skill_id`, `many2one`).
-    #[inline]
-    pub const fn skill_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_id")
-    }
-    /// Skill Level (`skill_level_id`, `many2one`).
-    #[inline]
-    pub const fn skill_level_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrSkillLevel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_level_id")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrEmployeeSkillLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeeSkillLog;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Progress (`level_progress`, `integer`).
+        level_progress: NumField<i64>;
+        /// Skill (`skill_id`, `many2one`).
+        skill_id: Many2OneField<super::super::rel::HrSkill>;
+        /// Skill Level (`skill_level_id`, `many2one`).
+        skill_level_id: Many2OneField<super::super::rel::HrSkillLevel>;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

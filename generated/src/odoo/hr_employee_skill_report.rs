@@ -21,11 +21,11 @@ pub struct HrEmployeeSkillReport {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Department
     ///
     /// `many2one`, to `hr.department`, readonly.
-    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::Many2One<super::rel::HrDepartment>>,
     /// Employee Name
     ///
     /// `char`, readonly, related `employee_id.name`, not stored.
@@ -33,11 +33,11 @@ pub struct HrEmployeeSkillReport {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, readonly.
-    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// Has Department Manager Access
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_department_manager_access())`.
-    pub has_department_manager_access: ::runtime::odoo::wire::Computed<bool>,
+    pub has_department_manager_access: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -49,7 +49,7 @@ pub struct HrEmployeeSkillReport {
     /// Skill
     ///
     /// `many2one`, to `hr.skill`, readonly.
-    pub skill_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkill>>,
+    pub skill_id: Option<::runtime::Many2One<super::rel::HrSkill>>,
     /// Skill Level
     ///
     /// `char`, readonly.
@@ -57,30 +57,20 @@ pub struct HrEmployeeSkillReport {
     /// Skill Type
     ///
     /// `many2one`, to `hr.skill.type`, readonly.
-    pub skill_type_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkillType>>,
+    pub skill_type_id: Option<::runtime::Many2One<super::rel::HrSkillType>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrEmployeeSkillReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrEmployeeSkillReport {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "department_id",
-        "display_name",
-        "employee_id",
-        "has_department_manager_access",
-        "id",
-        "level_progress",
-        "skill_id",
-        "skill_level",
-        "skill_type_id",
-    ];
+impl ::runtime::__private::FromRecord for HrEmployeeSkillReport {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        11,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrEmployeeSkillReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -116,26 +106,18 @@ impl ::runtime::Model for HrEmployeeSkillReport {
         "skill_type_id",
     ];
     const COMPUTED: &'static [&'static str] = &["has_department_manager_access"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "has_department_manager_access",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("level_progress", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("skill_id", "many2one")
-            .relation("hr.skill"),
-        ::runtime::odoo::verify::FieldSpec::new("skill_level", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("skill_type_id", "many2one")
-            .relation("hr.skill.type"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("department_id", "many2one").relation("hr.department").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("employee_id", "many2one").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("has_department_manager_access", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("level_progress", "float").writable(true),
+        ::runtime::FieldSpec::new("skill_id", "many2one").relation("hr.skill").writable(true),
+        ::runtime::FieldSpec::new("skill_level", "char").writable(true),
+        ::runtime::FieldSpec::new("skill_type_id", "many2one").relation("hr.skill.type").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -153,13 +135,21 @@ impl ::runtime::odoo::projection::Projection for HrEmployeeSkillReport {
 impl super::mixins::BaseModel for HrEmployeeSkillReport {
     type Update = HrEmployeeSkillReportUpdate;
 }
-/// Values for creating a `hr.employee.skill.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrEmployeeSkillReportCreate`]) or updating ([`HrEmployeeSkillReportUpdate`]) `hr.employee.skill.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeSkillReportCreate {
+pub struct HrEmployeeSkillReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrEmployeeSkillReportCreate {
+/// Values for creating a `hr.employee.skill.report` record: the constructor takes the required fields, setters add the rest.
+pub type HrEmployeeSkillReportCreate = HrEmployeeSkillReportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `hr.employee.skill.report` records: only the fields set here are written.
+pub type HrEmployeeSkillReportUpdate = HrEmployeeSkillReportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrEmployeeSkillReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -167,90 +157,38 @@ impl ::serde::Serialize for HrEmployeeSkillReportCreate {
 impl HrEmployeeSkillReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        HrEmployeeSkillReportCreate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeSkillReportCreate {
+    fn default() -> Self {
+        HrEmployeeSkillReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkillReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `level_progress` (Level Progress).
-    #[inline]
-    pub fn level_progress(mut self, level_progress: f64) -> Self {
-        self.values.set("level_progress", level_progress);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level` (Skill Level).
-    #[inline]
-    pub fn skill_level(mut self, skill_level: impl Into<String>) -> Self {
-        self.values.set("skill_level", skill_level.into());
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrEmployeeSkillReportCreate {
-    type Model = HrEmployeeSkillReport;
-}
-/// Values for updating `hr.employee.skill.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrEmployeeSkillReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrEmployeeSkillReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrEmployeeSkillReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrEmployeeSkillReportUpdate {
+        Self::default()
+    }
+}
+impl Default for HrEmployeeSkillReportUpdate {
+    fn default() -> Self {
+        HrEmployeeSkillReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrEmployeeSkillReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrEmployeeSkillReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::HrEmployeeSkillReport,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -259,136 +197,54 @@ impl HrEmployeeSkillReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `level_progress` (Level Progress).
-    #[inline]
-    pub fn level_progress(mut self, level_progress: f64) -> Self {
-        self.values.set("level_progress", level_progress);
-        self
-    }
-    /// Set `skill_id` (Skill).
-    #[inline]
-    pub fn skill_id(mut self, skill_id: i64) -> Self {
-        self.values.set("skill_id", skill_id);
-        self
-    }
-    /// Set `skill_level` (Skill Level).
-    #[inline]
-    pub fn skill_level(mut self, skill_level: impl Into<String>) -> Self {
-        self.values.set("skill_level", skill_level.into());
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `employee_id` (Employee).
+        employee_id: value i64;
+        /// Set `level_progress` (Level Progress).
+        level_progress: value f64;
+        /// Set `skill_id` (Skill).
+        skill_id: value i64;
+        /// Set `skill_level` (Skill Level).
+        skill_level: into String;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrEmployeeSkillReportCreate {
+    type Model = self::HrEmployeeSkillReport;
+}
 impl ::runtime::UpdateValues for HrEmployeeSkillReportUpdate {
-    type Model = HrEmployeeSkillReport;
+    type Model = self::HrEmployeeSkillReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeSkillReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// Employee Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeSkillReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_id")
-    }
-    /// Has Department Manager Access (`has_department_manager_access`, `boolean`).
-    #[inline]
-    pub const fn has_department_manager_access() -> ::runtime::odoo::fields::BoolField<
-        super::HrEmployeeSkillReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_department_manager_access")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeSkillReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Level Progress (`level_progress`, `float`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::odoo::fields::NumField<
-        super::HrEmployeeSkillReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("level_progress")
-    }
-    /// Skill (`skill_id`, `many2one`).
-    #[inline]
-    pub const fn skill_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_id")
-    }
-    /// Skill Level (`skill_level`, `char`).
-    #[inline]
-    pub const fn skill_level() -> ::runtime::odoo::fields::CharField<
-        super::HrEmployeeSkillReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("skill_level")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrEmployeeSkillReport,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_type_id")
+    ::runtime::__private::field_handles! {
+        super::HrEmployeeSkillReport;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Employee Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Has Department Manager Access (`has_department_manager_access`, `boolean`).
+        has_department_manager_access: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Level Progress (`level_progress`, `float`).
+        level_progress: NumField<f64>;
+        /// Skill (`skill_id`, `many2one`).
+        skill_id: Many2OneField<super::super::rel::HrSkill>;
+        /// Skill Level (`skill_level`, `char`).
+        skill_level: CharField;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
     }
 }

@@ -13,25 +13,25 @@ pub struct HrManagerDepartmentReport {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, readonly.
-    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// Has Department Manager Access
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_department_manager_access())`.
-    pub has_department_manager_access: ::runtime::odoo::wire::Computed<bool>,
+    pub has_department_manager_access: ::runtime::Computed<bool>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrManagerDepartmentReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrManagerDepartmentReport {
+impl ::runtime::__private::FromRecord for HrManagerDepartmentReport {
     const FIELDS: &'static [&'static str] = &[
         "employee_id",
         "has_department_manager_access",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrManagerDepartmentReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -43,13 +43,21 @@ impl ::runtime::odoo::wire::FromRecord for HrManagerDepartmentReport {
         Ok(record)
     }
 }
-/// Values for creating a `hr.manager.department.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrManagerDepartmentReportCreate`]) or updating ([`HrManagerDepartmentReportUpdate`]) `hr.manager.department.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrManagerDepartmentReportCreate {
+pub struct HrManagerDepartmentReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrManagerDepartmentReportCreate {
+/// Values for creating a `hr.manager.department.report` record: the constructor takes the required fields, setters add the rest.
+pub type HrManagerDepartmentReportCreate = HrManagerDepartmentReportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `hr.manager.department.report` records: only the fields set here are written.
+pub type HrManagerDepartmentReportUpdate = HrManagerDepartmentReportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HrManagerDepartmentReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -57,54 +65,37 @@ impl ::serde::Serialize for HrManagerDepartmentReportCreate {
 impl HrManagerDepartmentReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        HrManagerDepartmentReportCreate {
+        Self::default()
+    }
+}
+impl Default for HrManagerDepartmentReportCreate {
+    fn default() -> Self {
+        HrManagerDepartmentReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = HrManagerDepartmentReport,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-}
-/// Values for updating `hr.manager.department.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrManagerDepartmentReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrManagerDepartmentReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrManagerDepartmentReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrManagerDepartmentReportUpdate {
+        Self::default()
+    }
+}
+impl Default for HrManagerDepartmentReportUpdate {
+    fn default() -> Self {
+        HrManagerDepartmentReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrManagerDepartmentReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = HrManagerDepartmentReport,
+            Model = self::HrManagerDepartmentReport,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -114,28 +105,18 @@ impl HrManagerDepartmentReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `employee_id` (Employee).
+        employee_id: value i64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrManagerDepartmentReport,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_id")
-    }
-    /// Has Department Manager Access (`has_department_manager_access`, `boolean`).
-    #[inline]
-    pub const fn has_department_manager_access() -> ::runtime::odoo::fields::BoolField<
-        super::HrManagerDepartmentReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_department_manager_access")
+    ::runtime::__private::field_handles! {
+        super::HrManagerDepartmentReport;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Has Department Manager Access (`has_department_manager_access`, `boolean`).
+        has_department_manager_access: BoolField;
     }
 }

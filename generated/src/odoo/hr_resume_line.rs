@@ -19,7 +19,7 @@ pub struct HrResumeLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date End
     ///
     /// `date`.
@@ -45,7 +45,7 @@ pub struct HrResumeLine {
     /// Employee
     ///
     /// `many2one`, to `hr.employee`, required.
-    pub employee_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: Option<::runtime::Many2One<super::rel::HrEmployee>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -53,9 +53,7 @@ pub struct HrResumeLine {
     /// Type
     ///
     /// `many2one`, to `hr.resume.line.type`.
-    pub line_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::HrResumeLineType>,
-    >,
+    pub line_type_id: Option<::runtime::Many2One<super::rel::HrResumeLineType>>,
     /// Name
     ///
     /// `char`, required.
@@ -67,32 +65,18 @@ pub struct HrResumeLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrResumeLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrResumeLine {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "date_end",
-        "date_start",
-        "description",
-        "display_name",
-        "display_type",
-        "employee_id",
-        "id",
-        "line_type_id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrResumeLine {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrResumeLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,26 +116,20 @@ impl ::runtime::Model for HrResumeLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_end", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("date_start", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .selection(&["classic"]),
-        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
-            .relation("hr.employee")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("line_type_id", "many2one")
-            .relation("hr.resume.line.type"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_end", "date").writable(true),
+        ::runtime::FieldSpec::new("date_start", "date").required().writable(true),
+        ::runtime::FieldSpec::new("description", "html").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").writable(true).selection(&["classic"]),
+        ::runtime::FieldSpec::new("employee_id", "many2one").relation("hr.employee").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("line_type_id", "many2one").relation("hr.resume.line.type").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -168,12 +146,17 @@ impl ::runtime::odoo::projection::Projection for HrResumeLine {
 impl super::mixins::BaseModel for HrResumeLine {
     type Update = HrResumeLineUpdate;
 }
-/// Values for creating a `hr.resume.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrResumeLineCreate`]) or updating ([`HrResumeLineUpdate`]) `hr.resume.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrResumeLineCreate {
+pub struct HrResumeLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrResumeLineCreate {
+/// Values for creating a `hr.resume.line` record: the constructor takes the required fields, setters add the rest.
+pub type HrResumeLineCreate = HrResumeLineValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `hr.resume.line` records: only the fields set here are written.
+pub type HrResumeLineUpdate = HrResumeLineValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrResumeLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -185,93 +168,34 @@ impl HrResumeLineCreate {
         employee_id: i64,
         name: impl Into<String>,
     ) -> Self {
-        HrResumeLineCreate {
+        HrResumeLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date_start(date_start)
             .employee_id(employee_id)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrResumeLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `date_end` (Date End).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_start` (Date Start).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `line_type_id` (Type).
-    #[inline]
-    pub fn line_type_id(mut self, line_type_id: i64) -> Self {
-        self.values.set("line_type_id", line_type_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for HrResumeLineCreate {
-    type Model = HrResumeLine;
-}
-/// Values for updating `hr.resume.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrResumeLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrResumeLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl HrResumeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrResumeLineUpdate {
+        Self::default()
+    }
+}
+impl Default for HrResumeLineUpdate {
+    fn default() -> Self {
+        HrResumeLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrResumeLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrResumeLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrResumeLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -280,183 +204,67 @@ impl HrResumeLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `date_end` (Date End).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_start` (Date Start).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(mut self, employee_id: i64) -> Self {
-        self.values.set("employee_id", employee_id);
-        self
-    }
-    /// Set `line_type_id` (Type).
-    #[inline]
-    pub fn line_type_id(mut self, line_type_id: i64) -> Self {
-        self.values.set("line_type_id", line_type_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `date_end` (Date End).
+        date_end: value ::chrono::NaiveDate;
+        /// Set `date_start` (Date Start).
+        date_start: value ::chrono::NaiveDate;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `employee_id` (Employee).
+        employee_id: value i64;
+        /// Set `line_type_id` (Type).
+        line_type_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for HrResumeLineCreate {
+    type Model = self::HrResumeLine;
+}
 impl ::runtime::UpdateValues for HrResumeLineUpdate {
-    type Model = HrResumeLine;
+    type Model = self::HrResumeLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrResumeLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrResumeLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date End (`date_end`, `date`).
-    #[inline]
-    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
-        super::HrResumeLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_end")
-    }
-    /// Date Start (`date_start`, `date`).
-    #[inline]
-    pub const fn date_start() -> ::runtime::odoo::fields::DateField<
-        super::HrResumeLine,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_start")
-    }
-    /// Description (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::HrResumeLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrResumeLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::HrResumeLine,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// Employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrResumeLine,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrResumeLine, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Type (`line_type_id`, `many2one`).
-    #[inline]
-    pub const fn line_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrResumeLine,
-        super::super::rel::HrResumeLineType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("line_type_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrResumeLine> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrResumeLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrResumeLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrResumeLine;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date End (`date_end`, `date`).
+        date_end: DateField<::chrono::NaiveDate>;
+        /// Date Start (`date_start`, `date`).
+        date_start: DateField<::chrono::NaiveDate>;
+        /// Description (`description`, `html`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Type (`line_type_id`, `many2one`).
+        line_type_id: Many2OneField<super::super::rel::HrResumeLineType>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `hr.resume.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Classic (`classic`)
-    Classic,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &["classic"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "classic" => DisplayType::Classic,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::Classic => "classic",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `hr.resume.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Classic (`classic`)
+        Classic = "classic",
     }
 }

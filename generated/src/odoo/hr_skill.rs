@@ -23,7 +23,7 @@ pub struct HrSkill {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,7 +43,7 @@ pub struct HrSkill {
     /// Skill Type
     ///
     /// `many2one`, to `hr.skill.type`, required.
-    pub skill_type_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkillType>>,
+    pub skill_type_id: Option<::runtime::Many2One<super::rel::HrSkillType>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,29 +51,18 @@ pub struct HrSkill {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrSkill {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrSkill {
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "sequence",
-        "skill_type_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrSkill {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrSkill::default();
         while let Some(i) = r.next()? {
             match i {
@@ -107,21 +96,17 @@ impl ::runtime::Model for HrSkill {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("skill_type_id", "many2one")
-            .relation("hr.skill.type")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("color", "integer"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("skill_type_id", "many2one").relation("hr.skill.type").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -137,12 +122,17 @@ impl ::runtime::odoo::projection::Projection for HrSkill {
 impl super::mixins::BaseModel for HrSkill {
     type Update = HrSkillUpdate;
 }
-/// Values for creating a `hr.skill` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrSkillCreate`]) or updating ([`HrSkillUpdate`]) `hr.skill` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrSkillCreate {
+pub struct HrSkillValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrSkillCreate {
+/// Values for creating a `hr.skill` record: the constructor takes the required fields, setters add the rest.
+pub type HrSkillCreate = HrSkillValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `hr.skill` records: only the fields set here are written.
+pub type HrSkillUpdate = HrSkillValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrSkillValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -150,68 +140,33 @@ impl ::serde::Serialize for HrSkillCreate {
 impl HrSkillCreate {
     /// Takes the required fields: `name`, `skill_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, skill_type_id: i64) -> Self {
-        HrSkillCreate {
+        HrSkillValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .skill_type_id(skill_type_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrSkill>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrSkillCreate {
-    type Model = HrSkill;
-}
-/// Values for updating `hr.skill` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrSkillUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrSkillUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrSkillUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrSkillUpdate {
+        Self::default()
+    }
+}
+impl Default for HrSkillUpdate {
+    fn default() -> Self {
+        HrSkillValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrSkillValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrSkill>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrSkill>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,93 +175,44 @@ impl HrSkillUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrSkillCreate {
+    type Model = self::HrSkill;
+}
 impl ::runtime::UpdateValues for HrSkillUpdate {
-    type Model = HrSkill;
+    type Model = self::HrSkill;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::HrSkill, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrSkill,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrSkill,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::HrSkill> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrSkill, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrSkill> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::HrSkill, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrSkill,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrSkill,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrSkill,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrSkill;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct HrSkillLevel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Default Level
     ///
     /// If checked, this level will be the default one selected when choosing this skill.
@@ -47,7 +47,7 @@ pub struct HrSkillLevel {
     /// Skill Type
     ///
     /// `many2one`, to `hr.skill.type`.
-    pub skill_type_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrSkillType>>,
+    pub skill_type_id: Option<::runtime::Many2One<super::rel::HrSkillType>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,29 +55,18 @@ pub struct HrSkillLevel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrSkillLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrSkillLevel {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "default_level",
-        "display_name",
-        "id",
-        "level_progress",
-        "name",
-        "skill_type_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrSkillLevel {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrSkillLevel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,20 +100,17 @@ impl ::runtime::Model for HrSkillLevel {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("default_level", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("level_progress", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("skill_type_id", "many2one")
-            .relation("hr.skill.type"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("default_level", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("level_progress", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("skill_type_id", "many2one").relation("hr.skill.type").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -140,12 +126,17 @@ impl ::runtime::odoo::projection::Projection for HrSkillLevel {
 impl super::mixins::BaseModel for HrSkillLevel {
     type Update = HrSkillLevelUpdate;
 }
-/// Values for creating a `hr.skill.level` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrSkillLevelCreate`]) or updating ([`HrSkillLevelUpdate`]) `hr.skill.level` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrSkillLevelCreate {
+pub struct HrSkillLevelValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrSkillLevelCreate {
+/// Values for creating a `hr.skill.level` record: the constructor takes the required fields, setters add the rest.
+pub type HrSkillLevelCreate = HrSkillLevelValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `hr.skill.level` records: only the fields set here are written.
+pub type HrSkillLevelUpdate = HrSkillLevelValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrSkillLevelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -153,73 +144,32 @@ impl ::serde::Serialize for HrSkillLevelCreate {
 impl HrSkillLevelCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        HrSkillLevelCreate {
+        HrSkillLevelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrSkillLevel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `default_level` (Default Level).
-    #[inline]
-    pub fn default_level(mut self, default_level: bool) -> Self {
-        self.values.set("default_level", default_level);
-        self
-    }
-    /// Set `level_progress` (Progress).
-    #[inline]
-    pub fn level_progress(mut self, level_progress: i64) -> Self {
-        self.values.set("level_progress", level_progress);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for HrSkillLevelCreate {
-    type Model = HrSkillLevel;
-}
-/// Values for updating `hr.skill.level` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrSkillLevelUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrSkillLevelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrSkillLevelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrSkillLevelUpdate {
+        Self::default()
+    }
+}
+impl Default for HrSkillLevelUpdate {
+    fn default() -> Self {
+        HrSkillLevelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrSkillLevelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrSkillLevel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrSkillLevel>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -228,106 +178,46 @@ impl HrSkillLevelUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `default_level` (Default Level).
-    #[inline]
-    pub fn default_level(mut self, default_level: bool) -> Self {
-        self.values.set("default_level", default_level);
-        self
-    }
-    /// Set `level_progress` (Progress).
-    #[inline]
-    pub fn level_progress(mut self, level_progress: i64) -> Self {
-        self.values.set("level_progress", level_progress);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `skill_type_id` (Skill Type).
-    #[inline]
-    pub fn skill_type_id(mut self, skill_type_id: i64) -> Self {
-        self.values.set("skill_type_id", skill_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `default_level` (Default Level).
+        default_level: value bool;
+        /// Set `level_progress` (Progress).
+        level_progress: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `skill_type_id` (Skill Type).
+        skill_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for HrSkillLevelCreate {
+    type Model = self::HrSkillLevel;
+}
 impl ::runtime::UpdateValues for HrSkillLevelUpdate {
-    type Model = HrSkillLevel;
+    type Model = self::HrSkillLevel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrSkillLevel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrSkillLevel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Default Level (`default_level`, `boolean`).
-    #[inline]
-    pub const fn default_level() -> ::runtime::odoo::fields::BoolField<
-        super::HrSkillLevel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("default_level")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrSkillLevel,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrSkillLevel, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Progress (`level_progress`, `integer`).
-    #[inline]
-    pub const fn level_progress() -> ::runtime::odoo::fields::NumField<
-        super::HrSkillLevel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("level_progress")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrSkillLevel> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Skill Type (`skill_type_id`, `many2one`).
-    #[inline]
-    pub const fn skill_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrSkillLevel,
-        super::super::rel::HrSkillType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("skill_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrSkillLevel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrSkillLevel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrSkillLevel;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default Level (`default_level`, `boolean`).
+        default_level: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Progress (`level_progress`, `integer`).
+        level_progress: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Skill Type (`skill_type_id`, `many2one`).
+        skill_type_id: Many2OneField<super::super::rel::HrSkillType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -27,7 +27,7 @@ pub struct HrSkillType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,11 +43,11 @@ pub struct HrSkillType {
     /// Skills
     ///
     /// `one2many`, to `hr.skill` (inverse `skill_type_id`).
-    pub skill_ids: ::runtime::odoo::wire::X2Many<super::rel::HrSkill>,
+    pub skill_ids: ::runtime::X2Many<super::rel::HrSkill>,
     /// Levels
     ///
     /// `one2many`, to `hr.skill.level` (inverse `skill_type_id`).
-    pub skill_level_ids: ::runtime::odoo::wire::X2Many<super::rel::HrSkillLevel>,
+    pub skill_level_ids: ::runtime::X2Many<super::rel::HrSkillLevel>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,30 +55,18 @@ pub struct HrSkillType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrSkillType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrSkillType {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "skill_ids",
-        "skill_level_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrSkillType {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrSkillType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,22 +102,18 @@ impl ::runtime::Model for HrSkillType {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("skill_ids", "one2many")
-            .relation("hr.skill"),
-        ::runtime::odoo::verify::FieldSpec::new("skill_level_ids", "one2many")
-            .relation("hr.skill.level"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("skill_ids", "one2many").relation("hr.skill").writable(true),
+        ::runtime::FieldSpec::new("skill_level_ids", "one2many").relation("hr.skill.level").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -144,12 +128,17 @@ impl ::runtime::odoo::projection::Projection for HrSkillType {
 impl super::mixins::BaseModel for HrSkillType {
     type Update = HrSkillTypeUpdate;
 }
-/// Values for creating a `hr.skill.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrSkillTypeCreate`]) or updating ([`HrSkillTypeUpdate`]) `hr.skill.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrSkillTypeCreate {
+pub struct HrSkillTypeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrSkillTypeCreate {
+/// Values for creating a `hr.skill.type` record: the constructor takes the required fields, setters add the rest.
+pub type HrSkillTypeCreate = HrSkillTypeValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `hr.skill.type` records: only the fields set here are written.
+pub type HrSkillTypeUpdate = HrSkillTypeValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrSkillTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -157,90 +146,32 @@ impl ::serde::Serialize for HrSkillTypeCreate {
 impl HrSkillTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        HrSkillTypeCreate {
+        HrSkillTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrSkillType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `skill_ids` (Skills).
-    #[inline]
-    pub fn skill_ids(
-        mut self,
-        skill_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrSkill>,
-        >,
-    ) -> Self {
-        self.values.set("skill_ids", skill_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `skill_level_ids` (Levels).
-    #[inline]
-    pub fn skill_level_ids(
-        mut self,
-        skill_level_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrSkillLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("skill_level_ids", skill_level_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for HrSkillTypeCreate {
-    type Model = HrSkillType;
-}
-/// Values for updating `hr.skill.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrSkillTypeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrSkillTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HrSkillTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrSkillTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for HrSkillTypeUpdate {
+    fn default() -> Self {
+        HrSkillTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrSkillTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrSkillType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrSkillType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -249,126 +180,50 @@ impl HrSkillTypeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `skill_ids` (Skills).
-    #[inline]
-    pub fn skill_ids(
-        mut self,
-        skill_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrSkill>,
-        >,
-    ) -> Self {
-        self.values.set("skill_ids", skill_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `skill_level_ids` (Levels).
-    #[inline]
-    pub fn skill_level_ids(
-        mut self,
-        skill_level_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrSkillLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("skill_level_ids", skill_level_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `color` (Color).
+        color: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `skill_ids` (Skills).
+        skill_ids: commands super::rel::HrSkill;
+        /// Set `skill_level_ids` (Levels).
+        skill_level_ids: commands super::rel::HrSkillLevel;
     }
 }
+impl ::runtime::CreateValues for HrSkillTypeCreate {
+    type Model = self::HrSkillType;
+}
 impl ::runtime::UpdateValues for HrSkillTypeUpdate {
-    type Model = HrSkillType;
+    type Model = self::HrSkillType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::HrSkillType> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::HrSkillType, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrSkillType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrSkillType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrSkillType,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrSkillType, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrSkillType> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Skills (`skill_ids`, `one2many`).
-    #[inline]
-    pub const fn skill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrSkillType,
-        super::super::rel::HrSkill,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("skill_ids")
-    }
-    /// Levels (`skill_level_ids`, `one2many`).
-    #[inline]
-    pub const fn skill_level_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::HrSkillType,
-        super::super::rel::HrSkillLevel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("skill_level_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrSkillType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrSkillType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrSkillType;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Skills (`skill_ids`, `one2many`).
+        skill_ids: X2ManyField<super::super::rel::HrSkill>;
+        /// Levels (`skill_level_ids`, `one2many`).
+        skill_level_ids: X2ManyField<super::super::rel::HrSkillLevel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,11 +19,11 @@ pub struct HrWorkLocation {
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, required.
-    pub address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,7 +31,7 @@ pub struct HrWorkLocation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -61,31 +61,18 @@ pub struct HrWorkLocation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HrWorkLocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HrWorkLocation {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "address_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "location_number",
-        "location_type",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for HrWorkLocation {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HrWorkLocation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -123,27 +110,19 @@ impl ::runtime::Model for HrWorkLocation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("address_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("location_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("location_type", "selection")
-            .required()
-            .selection(&["home", "office", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("address_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("location_number", "char").writable(true),
+        ::runtime::FieldSpec::new("location_type", "selection").required().writable(true).selection(&["home", "office", "other"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -160,12 +139,17 @@ impl ::runtime::odoo::projection::Projection for HrWorkLocation {
 impl super::mixins::BaseModel for HrWorkLocation {
     type Update = HrWorkLocationUpdate;
 }
-/// Values for creating a `hr.work.location` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HrWorkLocationCreate`]) or updating ([`HrWorkLocationUpdate`]) `hr.work.location` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct HrWorkLocationCreate {
+pub struct HrWorkLocationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HrWorkLocationCreate {
+/// Values for creating a `hr.work.location` record: the constructor takes the required fields, setters add the rest.
+pub type HrWorkLocationCreate = HrWorkLocationValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `hr.work.location` records: only the fields set here are written.
+pub type HrWorkLocationUpdate = HrWorkLocationValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for HrWorkLocationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -174,90 +158,37 @@ impl HrWorkLocationCreate {
     /// Takes the required fields: `address_id`, `location_type`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(
         address_id: i64,
-        location_type: LocationType,
+        location_type: self::LocationType,
         name: impl Into<String>,
     ) -> Self {
-        HrWorkLocationCreate {
+        HrWorkLocationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .address_id(address_id)
             .location_type(location_type)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrWorkLocation>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `address_id` (Work Address).
-    #[inline]
-    pub fn address_id(mut self, address_id: i64) -> Self {
-        self.values.set("address_id", address_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `location_number` (Location Number).
-    #[inline]
-    pub fn location_number(mut self, location_number: impl Into<String>) -> Self {
-        self.values.set("location_number", location_number.into());
-        self
-    }
-    /// Set `location_type` (Cover Image).
-    #[inline]
-    pub fn location_type(mut self, location_type: LocationType) -> Self {
-        self.values.set("location_type", location_type);
-        self
-    }
-    /// Set `name` (Work Location).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for HrWorkLocationCreate {
-    type Model = HrWorkLocation;
-}
-/// Values for updating `hr.work.location` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HrWorkLocationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HrWorkLocationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl HrWorkLocationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HrWorkLocationUpdate {
+        Self::default()
+    }
+}
+impl Default for HrWorkLocationUpdate {
+    fn default() -> Self {
+        HrWorkLocationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HrWorkLocationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HrWorkLocation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::HrWorkLocation>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -266,174 +197,67 @@ impl HrWorkLocationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `address_id` (Work Address).
-    #[inline]
-    pub fn address_id(mut self, address_id: i64) -> Self {
-        self.values.set("address_id", address_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `location_number` (Location Number).
-    #[inline]
-    pub fn location_number(mut self, location_number: impl Into<String>) -> Self {
-        self.values.set("location_number", location_number.into());
-        self
-    }
-    /// Set `location_type` (Cover Image).
-    #[inline]
-    pub fn location_type(mut self, location_type: LocationType) -> Self {
-        self.values.set("location_type", location_type);
-        self
-    }
-    /// Set `name` (Work Location).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `address_id` (Work Address).
+        address_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `location_number` (Location Number).
+        location_number: into String;
+        /// Set `location_type` (Cover Image).
+        location_type: value self::LocationType;
+        /// Set `name` (Work Location).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for HrWorkLocationCreate {
+    type Model = self::HrWorkLocation;
+}
 impl ::runtime::UpdateValues for HrWorkLocationUpdate {
-    type Model = HrWorkLocation;
+    type Model = self::HrWorkLocation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::HrWorkLocation> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Work Address (`address_id`, `many2one`).
-    #[inline]
-    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrWorkLocation,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("address_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrWorkLocation,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::HrWorkLocation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrWorkLocation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::HrWorkLocation,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::HrWorkLocation, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Location Number (`location_number`, `char`).
-    #[inline]
-    pub const fn location_number() -> ::runtime::odoo::fields::CharField<
-        super::HrWorkLocation,
-    > {
-        ::runtime::odoo::fields::CharField::new("location_number")
-    }
-    /// Cover Image (`location_type`, `selection`).
-    #[inline]
-    pub const fn location_type() -> ::runtime::odoo::fields::SelectionField<
-        super::HrWorkLocation,
-        super::LocationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("location_type")
-    }
-    /// Work Location (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::HrWorkLocation> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::HrWorkLocation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::HrWorkLocation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::HrWorkLocation;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Work Address (`address_id`, `many2one`).
+        address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Location Number (`location_number`, `char`).
+        location_number: CharField;
+        /// Cover Image (`location_type`, `selection`).
+        location_type: SelectionField<super::LocationType>;
+        /// Work Location (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `location_type` (Cover Image) on `hr.work.location`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocationType {
-    /// Home (`home`)
-    Home,
-    /// Office (`office`)
-    Office,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LocationType {
-    const VALUES: &'static [&'static str] = &["home", "office", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "home" => LocationType::Home,
-            "office" => LocationType::Office,
-            "other" => LocationType::Other,
-            other => LocationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LocationType::Home => "home",
-            LocationType::Office => "office",
-            LocationType::Other => "other",
-            LocationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LocationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LocationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `location_type` (Cover Image) on `hr.work.location`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LocationType {
+        /// Home (`home`)
+        Home = "home",
+        /// Office (`office`)
+        Office = "office",
+        /// Other (`other`)
+        Other = "other",
     }
 }

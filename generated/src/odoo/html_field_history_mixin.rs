@@ -17,23 +17,21 @@ pub struct HtmlFieldHistoryMixin {
     /// History metadata
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::html_field_history_metadata())`.
-    pub html_field_history_metadata: ::runtime::odoo::wire::Computed<
-        Option<::serde_json::Value>,
-    >,
+    pub html_field_history_metadata: ::runtime::Computed<Option<::serde_json::Value>>,
 }
 impl<'de> ::serde::Deserialize<'de> for HtmlFieldHistoryMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for HtmlFieldHistoryMixin {
+impl ::runtime::__private::FromRecord for HtmlFieldHistoryMixin {
     const FIELDS: &'static [&'static str] = &[
         "html_field_history",
         "html_field_history_metadata",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = HtmlFieldHistoryMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -45,13 +43,21 @@ impl ::runtime::odoo::wire::FromRecord for HtmlFieldHistoryMixin {
         Ok(record)
     }
 }
-/// Values for creating a `html.field.history.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`HtmlFieldHistoryMixinCreate`]) or updating ([`HtmlFieldHistoryMixinUpdate`]) `html.field.history.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HtmlFieldHistoryMixinCreate {
+pub struct HtmlFieldHistoryMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for HtmlFieldHistoryMixinCreate {
+/// Values for creating a `html.field.history.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type HtmlFieldHistoryMixinCreate = HtmlFieldHistoryMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `html.field.history.mixin` records: only the fields set here are written.
+pub type HtmlFieldHistoryMixinUpdate = HtmlFieldHistoryMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for HtmlFieldHistoryMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -59,54 +65,38 @@ impl ::serde::Serialize for HtmlFieldHistoryMixinCreate {
 impl HtmlFieldHistoryMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        HtmlFieldHistoryMixinCreate {
+        Self::default()
+    }
+}
+impl Default for HtmlFieldHistoryMixinCreate {
+    fn default() -> Self {
+        HtmlFieldHistoryMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HtmlFieldHistoryMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `html_field_history` (History data).
-    #[inline]
-    pub fn html_field_history(
-        mut self,
-        html_field_history: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("html_field_history", html_field_history);
-        self
-    }
-}
-/// Values for updating `html.field.history.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct HtmlFieldHistoryMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for HtmlFieldHistoryMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl HtmlFieldHistoryMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        HtmlFieldHistoryMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for HtmlFieldHistoryMixinUpdate {
+    fn default() -> Self {
+        HtmlFieldHistoryMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> HtmlFieldHistoryMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = HtmlFieldHistoryMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::HtmlFieldHistoryMixin,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -115,30 +105,18 @@ impl HtmlFieldHistoryMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `html_field_history` (History data).
-    #[inline]
-    pub fn html_field_history(
-        mut self,
-        html_field_history: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("html_field_history", html_field_history);
-        self
+    ::runtime::__private::setters! {
+        /// Set `html_field_history` (History data).
+        html_field_history: value ::serde_json::Value;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// History data (`html_field_history`, `json`).
-    #[inline]
-    pub const fn html_field_history() -> ::runtime::odoo::fields::AnyField<
-        super::HtmlFieldHistoryMixin,
-    > {
-        ::runtime::odoo::fields::AnyField::new("html_field_history")
-    }
-    /// History metadata (`html_field_history_metadata`, `json`).
-    #[inline]
-    pub const fn html_field_history_metadata() -> ::runtime::odoo::fields::AnyField<
-        super::HtmlFieldHistoryMixin,
-    > {
-        ::runtime::odoo::fields::AnyField::new("html_field_history_metadata")
+    ::runtime::__private::field_handles! {
+        super::HtmlFieldHistoryMixin;
+        /// History data (`html_field_history`, `json`).
+        html_field_history: AnyField;
+        /// History metadata (`html_field_history_metadata`, `json`).
+        html_field_history_metadata: AnyField;
     }
 }

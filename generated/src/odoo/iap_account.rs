@@ -25,7 +25,7 @@ pub struct IapAccount {
     /// Company
     ///
     /// `many2many`, to `res.company`.
-    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct IapAccount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `char`, readonly, related `service_id.description`, not stored.
@@ -45,7 +45,7 @@ pub struct IapAccount {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -55,58 +55,58 @@ pub struct IapAccount {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -117,7 +117,7 @@ pub struct IapAccount {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Sender Name
     ///
     /// This is the name that will be displayed as the sender of the SMS.
@@ -127,7 +127,7 @@ pub struct IapAccount {
     /// Service
     ///
     /// `many2one`, to `iap.service`, required.
-    pub service_id: Option<::runtime::odoo::wire::Many2One<super::rel::IapService>>,
+    pub service_id: Option<::runtime::Many2One<super::rel::IapService>>,
     /// Service Locked
     ///
     /// `boolean`.
@@ -149,13 +149,13 @@ pub struct IapAccount {
     /// Email Alert Recipients
     ///
     /// `many2many`, to `res.users`.
-    pub warning_user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub warning_user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -163,50 +163,20 @@ pub struct IapAccount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IapAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IapAccount {
-    const FIELDS: &'static [&'static str] = &[
-        "account_token",
-        "balance",
-        "company_ids",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "has_message",
-        "id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "rating_ids",
-        "sender_name",
-        "service_id",
-        "service_locked",
-        "service_name",
-        "state",
-        "warning_threshold",
-        "warning_user_ids",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IapAccount {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        31,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IapAccount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -284,54 +254,38 @@ impl ::runtime::Model for IapAccount {
         "message_needaction_counter",
         "message_partner_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("balance", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_ids", "many2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("sender_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("service_id", "many2one")
-            .relation("iap.service")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("service_locked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("service_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["banned", "registered", "unregistered"]),
-        ::runtime::odoo::verify::FieldSpec::new("warning_threshold", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("warning_user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_token", "char").writable(true),
+        ::runtime::FieldSpec::new("balance", "char").writable(true),
+        ::runtime::FieldSpec::new("company_ids", "many2many").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("description", "char"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("sender_name", "char").writable(true),
+        ::runtime::FieldSpec::new("service_id", "many2one").relation("iap.service").required().writable(true),
+        ::runtime::FieldSpec::new("service_locked", "boolean").writable(true),
+        ::runtime::FieldSpec::new("service_name", "char"),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["banned", "registered", "unregistered"]),
+        ::runtime::FieldSpec::new("warning_threshold", "float").writable(true),
+        ::runtime::FieldSpec::new("warning_user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -513,12 +467,17 @@ impl super::mixins::BaseModel for IapAccount {
     type Update = IapAccountUpdate;
 }
 impl super::mixins::MailThread for IapAccount {}
-/// Values for creating a `iap.account` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IapAccountCreate`]) or updating ([`IapAccountUpdate`]) `iap.account` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IapAccountCreate {
+pub struct IapAccountValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IapAccountCreate {
+/// Values for creating a `iap.account` record: the constructor takes the required fields, setters add the rest.
+pub type IapAccountCreate = IapAccountValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `iap.account` records: only the fields set here are written.
+pub type IapAccountUpdate = IapAccountValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IapAccountValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -526,187 +485,32 @@ impl ::serde::Serialize for IapAccountCreate {
 impl IapAccountCreate {
     /// Takes the required fields: `service_id` (readonly, computed and x2many fields are left out).
     pub fn new(service_id: i64) -> Self {
-        IapAccountCreate {
+        IapAccountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .service_id(service_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IapAccount>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_token` (Account Token).
-    #[inline]
-    pub fn account_token(mut self, account_token: impl Into<String>) -> Self {
-        self.values.set("account_token", account_token.into());
-        self
-    }
-    /// Set `balance` (Balance).
-    #[inline]
-    pub fn balance(mut self, balance: impl Into<String>) -> Self {
-        self.values.set("balance", balance.into());
-        self
-    }
-    /// Set `company_ids` (Company).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sender_name` (Sender Name).
-    #[inline]
-    pub fn sender_name(mut self, sender_name: impl Into<String>) -> Self {
-        self.values.set("sender_name", sender_name.into());
-        self
-    }
-    /// Set `service_id` (Service).
-    #[inline]
-    pub fn service_id(mut self, service_id: i64) -> Self {
-        self.values.set("service_id", service_id);
-        self
-    }
-    /// Set `service_locked` (Service Locked).
-    #[inline]
-    pub fn service_locked(mut self, service_locked: bool) -> Self {
-        self.values.set("service_locked", service_locked);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `warning_threshold` (Email Alert Threshold).
-    #[inline]
-    pub fn warning_threshold(mut self, warning_threshold: f64) -> Self {
-        self.values.set("warning_threshold", warning_threshold);
-        self
-    }
-    /// Set `warning_user_ids` (Email Alert Recipients).
-    #[inline]
-    pub fn warning_user_ids(
-        mut self,
-        warning_user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("warning_user_ids", warning_user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for IapAccountCreate {
-    type Model = IapAccount;
-}
-/// Values for updating `iap.account` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IapAccountUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IapAccountUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IapAccountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IapAccountUpdate {
+        Self::default()
+    }
+}
+impl Default for IapAccountUpdate {
+    fn default() -> Self {
+        IapAccountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IapAccountValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IapAccount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IapAccount>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -715,413 +519,123 @@ impl IapAccountUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_token` (Account Token).
-    #[inline]
-    pub fn account_token(mut self, account_token: impl Into<String>) -> Self {
-        self.values.set("account_token", account_token.into());
-        self
-    }
-    /// Set `balance` (Balance).
-    #[inline]
-    pub fn balance(mut self, balance: impl Into<String>) -> Self {
-        self.values.set("balance", balance.into());
-        self
-    }
-    /// Set `company_ids` (Company).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sender_name` (Sender Name).
-    #[inline]
-    pub fn sender_name(mut self, sender_name: impl Into<String>) -> Self {
-        self.values.set("sender_name", sender_name.into());
-        self
-    }
-    /// Set `service_id` (Service).
-    #[inline]
-    pub fn service_id(mut self, service_id: i64) -> Self {
-        self.values.set("service_id", service_id);
-        self
-    }
-    /// Set `service_locked` (Service Locked).
-    #[inline]
-    pub fn service_locked(mut self, service_locked: bool) -> Self {
-        self.values.set("service_locked", service_locked);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `warning_threshold` (Email Alert Threshold).
-    #[inline]
-    pub fn warning_threshold(mut self, warning_threshold: f64) -> Self {
-        self.values.set("warning_threshold", warning_threshold);
-        self
-    }
-    /// Set `warning_user_ids` (Email Alert Recipients).
-    #[inline]
-    pub fn warning_user_ids(
-        mut self,
-        warning_user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("warning_user_ids", warning_user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_token` (Account Token).
+        account_token: into String;
+        /// Set `balance` (Balance).
+        balance: into String;
+        /// Set `company_ids` (Company).
+        company_ids: commands super::rel::ResCompany;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `sender_name` (Sender Name).
+        sender_name: into String;
+        /// Set `service_id` (Service).
+        service_id: value i64;
+        /// Set `service_locked` (Service Locked).
+        service_locked: value bool;
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `warning_threshold` (Email Alert Threshold).
+        warning_threshold: value f64;
+        /// Set `warning_user_ids` (Email Alert Recipients).
+        warning_user_ids: commands super::rel::ResUsers;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for IapAccountCreate {
+    type Model = self::IapAccount;
+}
 impl ::runtime::UpdateValues for IapAccountUpdate {
-    type Model = IapAccount;
+    type Model = self::IapAccount;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Token (`account_token`, `char`).
-    #[inline]
-    pub const fn account_token() -> ::runtime::odoo::fields::CharField<
-        super::IapAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("account_token")
-    }
-    /// Balance (`balance`, `char`).
-    #[inline]
-    pub const fn balance() -> ::runtime::odoo::fields::CharField<super::IapAccount> {
-        ::runtime::odoo::fields::CharField::new("balance")
-    }
-    /// Company (`company_ids`, `many2many`).
-    #[inline]
-    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IapAccount,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("company_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IapAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IapAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Description (`description`, `char`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<super::IapAccount> {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IapAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::IapAccount> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IapAccount, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::IapAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IapAccount,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::IapAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::IapAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::IapAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IapAccount,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::IapAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::IapAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::IapAccount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IapAccount,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IapAccount> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IapAccount,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Sender Name (`sender_name`, `char`).
-    #[inline]
-    pub const fn sender_name() -> ::runtime::odoo::fields::CharField<super::IapAccount> {
-        ::runtime::odoo::fields::CharField::new("sender_name")
-    }
-    /// Service (`service_id`, `many2one`).
-    #[inline]
-    pub const fn service_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IapAccount,
-        super::super::rel::IapService,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("service_id")
-    }
-    /// Service Locked (`service_locked`, `boolean`).
-    #[inline]
-    pub const fn service_locked() -> ::runtime::odoo::fields::BoolField<
-        super::IapAccount,
-    > {
-        ::runtime::odoo::fields::BoolField::new("service_locked")
-    }
-    /// Technical Name (`service_name`, `char`).
-    #[inline]
-    pub const fn service_name() -> ::runtime::odoo::fields::CharField<
-        super::IapAccount,
-    > {
-        ::runtime::odoo::fields::CharField::new("service_name")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::IapAccount,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Email Alert Threshold (`warning_threshold`, `float`).
-    #[inline]
-    pub const fn warning_threshold() -> ::runtime::odoo::fields::NumField<
-        super::IapAccount,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("warning_threshold")
-    }
-    /// Email Alert Recipients (`warning_user_ids`, `many2many`).
-    #[inline]
-    pub const fn warning_user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IapAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("warning_user_ids")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IapAccount,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IapAccount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IapAccount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IapAccount;
+        /// Account Token (`account_token`, `char`).
+        account_token: CharField;
+        /// Balance (`balance`, `char`).
+        balance: CharField;
+        /// Company (`company_ids`, `many2many`).
+        company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Description (`description`, `char`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Sender Name (`sender_name`, `char`).
+        sender_name: CharField;
+        /// Service (`service_id`, `many2one`).
+        service_id: Many2OneField<super::super::rel::IapService>;
+        /// Service Locked (`service_locked`, `boolean`).
+        service_locked: BoolField;
+        /// Technical Name (`service_name`, `char`).
+        service_name: CharField;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Email Alert Threshold (`warning_threshold`, `float`).
+        warning_threshold: NumField<f64>;
+        /// Email Alert Recipients (`warning_user_ids`, `many2many`).
+        warning_user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (State) on `iap.account`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Banned (`banned`)
-    Banned,
-    /// Registered (`registered`)
-    Registered,
-    /// Unregistered (`unregistered`)
-    Unregistered,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["banned", "registered", "unregistered"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "banned" => State::Banned,
-            "registered" => State::Registered,
-            "unregistered" => State::Unregistered,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Banned => "banned",
-            State::Registered => "registered",
-            State::Unregistered => "unregistered",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `iap.account`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Banned (`banned`)
+        Banned = "banned",
+        /// Registered (`registered`)
+        Registered = "registered",
+        /// Unregistered (`unregistered`)
+        Unregistered = "unregistered",
     }
 }

@@ -19,7 +19,7 @@ pub struct IapService {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `char`, required.
@@ -55,30 +55,18 @@ pub struct IapService {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IapService {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IapService {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "id",
-        "integer_balance",
-        "name",
-        "technical_name",
-        "unit_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IapService {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IapService::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,20 +102,18 @@ impl ::runtime::Model for IapService {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("integer_balance", "boolean").required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("technical_name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("unit_name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("description", "char").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("integer_balance", "boolean").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("technical_name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("unit_name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -142,12 +128,17 @@ impl ::runtime::odoo::projection::Projection for IapService {
 impl super::mixins::BaseModel for IapService {
     type Update = IapServiceUpdate;
 }
-/// Values for creating a `iap.service` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IapServiceCreate`]) or updating ([`IapServiceUpdate`]) `iap.service` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IapServiceCreate {
+pub struct IapServiceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IapServiceCreate {
+/// Values for creating a `iap.service` record: the constructor takes the required fields, setters add the rest.
+pub type IapServiceCreate = IapServiceValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `iap.service` records: only the fields set here are written.
+pub type IapServiceUpdate = IapServiceValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IapServiceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -160,82 +151,35 @@ impl IapServiceCreate {
         name: impl Into<String>,
         unit_name: impl Into<String>,
     ) -> Self {
-        IapServiceCreate {
+        IapServiceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .description(description)
             .integer_balance(integer_balance)
             .name(name)
             .unit_name(unit_name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IapService>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `integer_balance` (Integer Balance).
-    #[inline]
-    pub fn integer_balance(mut self, integer_balance: bool) -> Self {
-        self.values.set("integer_balance", integer_balance);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `technical_name` (Technical Name).
-    #[inline]
-    pub fn technical_name(mut self, technical_name: impl Into<String>) -> Self {
-        self.values.set("technical_name", technical_name.into());
-        self
-    }
-    /// Set `unit_name` (Unit Name).
-    #[inline]
-    pub fn unit_name(mut self, unit_name: impl Into<String>) -> Self {
-        self.values.set("unit_name", unit_name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IapServiceCreate {
-    type Model = IapService;
-}
-/// Values for updating `iap.service` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IapServiceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IapServiceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IapServiceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IapServiceUpdate {
+        Self::default()
+    }
+}
+impl Default for IapServiceUpdate {
+    fn default() -> Self {
+        IapServiceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IapServiceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IapService>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IapService>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -244,113 +188,50 @@ impl IapServiceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `integer_balance` (Integer Balance).
-    #[inline]
-    pub fn integer_balance(mut self, integer_balance: bool) -> Self {
-        self.values.set("integer_balance", integer_balance);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `technical_name` (Technical Name).
-    #[inline]
-    pub fn technical_name(mut self, technical_name: impl Into<String>) -> Self {
-        self.values.set("technical_name", technical_name.into());
-        self
-    }
-    /// Set `unit_name` (Unit Name).
-    #[inline]
-    pub fn unit_name(mut self, unit_name: impl Into<String>) -> Self {
-        self.values.set("unit_name", unit_name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `integer_balance` (Integer Balance).
+        integer_balance: value bool;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `technical_name` (Technical Name).
+        technical_name: into String;
+        /// Set `unit_name` (Unit Name).
+        unit_name: into String;
     }
 }
+impl ::runtime::CreateValues for IapServiceCreate {
+    type Model = self::IapService;
+}
 impl ::runtime::UpdateValues for IapServiceUpdate {
-    type Model = IapService;
+    type Model = self::IapService;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IapService,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IapService,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Description (`description`, `char`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<super::IapService> {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IapService,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IapService, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Integer Balance (`integer_balance`, `boolean`).
-    #[inline]
-    pub const fn integer_balance() -> ::runtime::odoo::fields::BoolField<
-        super::IapService,
-    > {
-        ::runtime::odoo::fields::BoolField::new("integer_balance")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IapService> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Technical Name (`technical_name`, `char`).
-    #[inline]
-    pub const fn technical_name() -> ::runtime::odoo::fields::CharField<
-        super::IapService,
-    > {
-        ::runtime::odoo::fields::CharField::new("technical_name")
-    }
-    /// Unit Name (`unit_name`, `char`).
-    #[inline]
-    pub const fn unit_name() -> ::runtime::odoo::fields::CharField<super::IapService> {
-        ::runtime::odoo::fields::CharField::new("unit_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IapService,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IapService,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IapService;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Description (`description`, `char`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Integer Balance (`integer_balance`, `boolean`).
+        integer_balance: BoolField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Technical Name (`technical_name`, `char`).
+        technical_name: CharField;
+        /// Unit Name (`unit_name`, `char`).
+        unit_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

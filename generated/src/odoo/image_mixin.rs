@@ -14,25 +14,29 @@
 pub struct ImageMixin {}
 impl<'de> ::serde::Deserialize<'de> for ImageMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ImageMixin {
+impl ::runtime::__private::FromRecord for ImageMixin {
     const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         while r.next()?.is_some() {}
         Ok(ImageMixin::default())
     }
 }
-/// Values for creating a `image.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ImageMixinCreate`]) or updating ([`ImageMixinUpdate`]) `image.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ImageMixinCreate {
+pub struct ImageMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ImageMixinCreate {
+/// Values for creating a `image.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type ImageMixinCreate = ImageMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `image.mixin` records: only the fields set here are written.
+pub type ImageMixinUpdate = ImageMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ImageMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -40,54 +44,36 @@ impl ::serde::Serialize for ImageMixinCreate {
 impl ImageMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ImageMixinCreate {
+        Self::default()
+    }
+}
+impl Default for ImageMixinCreate {
+    fn default() -> Self {
+        ImageMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ImageMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-}
-/// Values for updating `image.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ImageMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ImageMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ImageMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ImageMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for ImageMixinUpdate {
+    fn default() -> Self {
+        ImageMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ImageMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ImageMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ImageMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -96,45 +82,24 @@ impl ImageMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::odoo::wire::Binary;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::ImageMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::ImageMixin> {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::ImageMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::ImageMixin> {
-        ::runtime::odoo::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::ImageMixin> {
-        ::runtime::odoo::fields::BinaryField::new("image_512")
+    ::runtime::__private::field_handles! {
+        super::ImageMixin;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
     }
 }

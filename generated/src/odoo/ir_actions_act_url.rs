@@ -17,7 +17,7 @@ pub struct IrActionsActUrl {
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`.
-    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required.
@@ -35,7 +35,7 @@ pub struct IrActionsActUrl {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -79,39 +79,24 @@ pub struct IrActionsActUrl {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActUrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrActionsActUrl {
-    const FIELDS: &'static [&'static str] = &[
-        "binding_model_id",
-        "binding_type",
-        "binding_view_types",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "help",
-        "id",
-        "name",
-        "path",
-        "target",
-        "type",
-        "url",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrActionsActUrl {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrActionsActUrl::default();
         while let Some(i) = r.next()? {
             match i {
@@ -157,30 +142,23 @@ impl ::runtime::Model for IrActionsActUrl {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["xml_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
-            .required()
-            .selection(&["action", "report"]),
-        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("target", "selection")
-            .required()
-            .selection(&["new", "self", "download"]),
-        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("url", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("binding_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("binding_type", "selection").required().writable(true).selection(&["action", "report"]),
+        ::runtime::FieldSpec::new("binding_view_types", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("help", "html").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("path", "char").writable(true),
+        ::runtime::FieldSpec::new("target", "selection").required().writable(true).selection(&["new", "self", "download"]),
+        ::runtime::FieldSpec::new("type", "char").required().writable(true),
+        ::runtime::FieldSpec::new("url", "text").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -197,12 +175,21 @@ impl super::mixins::BaseModel for IrActionsActUrl {
     type Update = IrActionsActUrlUpdate;
 }
 impl super::mixins::IrActionsActions for IrActionsActUrl {}
-/// Values for creating a `ir.actions.act_url` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrActionsActUrlCreate`]) or updating ([`IrActionsActUrlUpdate`]) `ir.actions.act_url` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrActionsActUrlCreate {
+pub struct IrActionsActUrlValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrActionsActUrlCreate {
+/// Values for creating a `ir.actions.act_url` record: the constructor takes the required fields, setters add the rest.
+pub type IrActionsActUrlCreate = IrActionsActUrlValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.actions.act_url` records: only the fields set here are written.
+pub type IrActionsActUrlUpdate = IrActionsActUrlValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrActionsActUrlValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -210,14 +197,15 @@ impl ::serde::Serialize for IrActionsActUrlCreate {
 impl IrActionsActUrlCreate {
     /// Takes the required fields: `binding_type`, `name`, `target`, `type`, `url` (readonly, computed and x2many fields are left out).
     pub fn new(
-        binding_type: BindingType,
+        binding_type: self::BindingType,
         name: impl Into<String>,
-        target: Target,
+        target: self::Target,
         r#type: impl Into<String>,
         url: impl Into<String>,
     ) -> Self {
-        IrActionsActUrlCreate {
+        IrActionsActUrlValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .binding_type(binding_type)
             .name(name)
@@ -225,98 +213,26 @@ impl IrActionsActUrlCreate {
             .r#type(r#type)
             .url(url)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActUrl>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `target` (Action Target).
-    #[inline]
-    pub fn target(mut self, target: Target) -> Self {
-        self.values.set("target", target);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-    /// Set `url` (Action URL).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrActionsActUrlCreate {
-    type Model = IrActionsActUrl;
-}
-/// Values for updating `ir.actions.act_url` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrActionsActUrlUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrActionsActUrlUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrActionsActUrlUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrActionsActUrlUpdate {
+        Self::default()
+    }
+}
+impl Default for IrActionsActUrlUpdate {
+    fn default() -> Self {
+        IrActionsActUrlValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrActionsActUrlValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActUrl>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrActionsActUrl>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -325,251 +241,92 @@ impl IrActionsActUrlUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `target` (Action Target).
-    #[inline]
-    pub fn target(mut self, target: Target) -> Self {
-        self.values.set("target", target);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-    /// Set `url` (Action URL).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `binding_model_id` (Binding Model).
+        binding_model_id: value i64;
+        /// Set `binding_type` (Binding Type).
+        binding_type: value self::BindingType;
+        /// Set `binding_view_types` (Binding View Types).
+        binding_view_types: into String;
+        /// Set `help` (Action Description).
+        help: into String;
+        /// Set `name` (Action Name).
+        name: into String;
+        /// Set `path` (Path to show in the URL).
+        path: into String;
+        /// Set `target` (Action Target).
+        target: value self::Target;
+        /// Set `type` (Action Type).
+        r#type = "type": into String;
+        /// Set `url` (Action URL).
+        url: into String;
     }
 }
+impl ::runtime::CreateValues for IrActionsActUrlCreate {
+    type Model = self::IrActionsActUrl;
+}
 impl ::runtime::UpdateValues for IrActionsActUrlUpdate {
-    type Model = IrActionsActUrl;
+    type Model = self::IrActionsActUrl;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Binding Model (`binding_model_id`, `many2one`).
-    #[inline]
-    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActUrl,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
-    }
-    /// Binding Type (`binding_type`, `selection`).
-    #[inline]
-    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsActUrl,
-        super::BindingType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("binding_type")
-    }
-    /// Binding View Types (`binding_view_types`, `char`).
-    #[inline]
-    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActUrl,
-    > {
-        ::runtime::odoo::fields::CharField::new("binding_view_types")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsActUrl,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActUrl,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActUrl,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Action Description (`help`, `html`).
-    #[inline]
-    pub const fn help() -> ::runtime::odoo::fields::CharField<super::IrActionsActUrl> {
-        ::runtime::odoo::fields::CharField::new("help")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrActionsActUrl, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Action Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrActionsActUrl> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Path to show in the URL (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrActionsActUrl> {
-        ::runtime::odoo::fields::CharField::new("path")
-    }
-    /// Action Target (`target`, `selection`).
-    #[inline]
-    pub const fn target() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsActUrl,
-        super::Target,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("target")
-    }
-    /// Action Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::CharField<super::IrActionsActUrl> {
-        ::runtime::odoo::fields::CharField::new("type")
-    }
-    /// Action URL (`url`, `text`).
-    #[inline]
-    pub const fn url() -> ::runtime::odoo::fields::CharField<super::IrActionsActUrl> {
-        ::runtime::odoo::fields::CharField::new("url")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsActUrl,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActUrl,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<super::IrActionsActUrl> {
-        ::runtime::odoo::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrActionsActUrl;
+        /// Binding Model (`binding_model_id`, `many2one`).
+        binding_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Binding Type (`binding_type`, `selection`).
+        binding_type: SelectionField<super::BindingType>;
+        /// Binding View Types (`binding_view_types`, `char`).
+        binding_view_types: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Action Description (`help`, `html`).
+        help: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Action Name (`name`, `char`).
+        name: CharField;
+        /// Path to show in the URL (`path`, `char`).
+        path: CharField;
+        /// Action Target (`target`, `selection`).
+        target: SelectionField<super::Target>;
+        /// Action Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Action URL (`url`, `text`).
+        url: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }
-/// Values of `binding_type` (Binding Type) on `ir.actions.act_url`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BindingType {
-    /// Action (`action`)
-    Action,
-    /// Report (`report`)
-    Report,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for BindingType {
-    const VALUES: &'static [&'static str] = &["action", "report"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "action" => BindingType::Action,
-            "report" => BindingType::Report,
-            other => BindingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BindingType::Action => "action",
-            BindingType::Report => "report",
-            BindingType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `binding_type` (Binding Type) on `ir.actions.act_url`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BindingType {
+        /// Action (`action`)
+        Action = "action",
+        /// Report (`report`)
+        Report = "report",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for BindingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `target` (Action Target) on `ir.actions.act_url`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// New Window (`new`)
-    New,
-    /// This Window (`self`)
-    Self_,
-    /// Download (`download`)
-    Download,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Target {
-    const VALUES: &'static [&'static str] = &["new", "self", "download"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "new" => Target::New,
-            "self" => Target::Self_,
-            "download" => Target::Download,
-            other => Target::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Target::New => "new",
-            Target::Self_ => "self",
-            Target::Download => "download",
-            Target::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Target {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Target {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `target` (Action Target) on `ir.actions.act_url`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Target {
+        /// New Window (`new`)
+        New = "new",
+        /// This Window (`self`)
+        Self_ = "self",
+        /// Download (`download`)
+        Download = "download",
     }
 }

@@ -19,7 +19,7 @@ pub struct IrActionsActWindow {
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`.
-    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required.
@@ -43,7 +43,7 @@ pub struct IrActionsActWindow {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -57,8 +57,8 @@ pub struct IrActionsActWindow {
     /// Embedded Action
     ///
     /// `one2many`, to `ir.embedded.actions`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::embedded_action_ids())`.
-    pub embedded_action_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrEmbeddedActions>,
+    pub embedded_action_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::IrEmbeddedActions>,
     >,
     /// Filter
     ///
@@ -67,7 +67,7 @@ pub struct IrActionsActWindow {
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::X2Many<super::rel::ResGroups>,
     /// Action Description
     ///
     /// Optional help text for the users with a description of the target view, such as its usage and purpose.
@@ -113,7 +113,7 @@ pub struct IrActionsActWindow {
     /// Search View Ref.
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub search_view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub search_view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Target Window
     ///
     /// `selection`.
@@ -133,11 +133,11 @@ pub struct IrActionsActWindow {
     /// View Ref.
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// No of Views
     ///
     /// `one2many`, to `ir.actions.act_window.view` (inverse `act_window_id`).
-    pub view_ids: ::runtime::odoo::wire::X2Many<super::rel::IrActionsActWindowView>,
+    pub view_ids: ::runtime::X2Many<super::rel::IrActionsActWindowView>,
     /// View Mode
     ///
     /// Comma-separated list of allowed view modes, such as 'form', 'list', 'calendar', etc. (Default: list,form)
@@ -151,52 +151,24 @@ pub struct IrActionsActWindow {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActWindow {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrActionsActWindow {
-    const FIELDS: &'static [&'static str] = &[
-        "binding_model_id",
-        "binding_type",
-        "binding_view_types",
-        "context",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain",
-        "embedded_action_ids",
-        "filter",
-        "groups_id",
-        "help",
-        "id",
-        "limit",
-        "mobile_view_mode",
-        "name",
-        "path",
-        "res_id",
-        "res_model",
-        "search_view_id",
-        "target",
-        "type",
-        "usage",
-        "view_id",
-        "view_ids",
-        "view_mode",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrActionsActWindow {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        29,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrActionsActWindow::default();
         while let Some(i) = r.next()? {
             match i {
@@ -267,48 +239,37 @@ impl ::runtime::Model for IrActionsActWindow {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["embedded_action_ids", "xml_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
-            .required()
-            .selection(&["action", "report"]),
-        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("context", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("embedded_action_ids", "one2many")
-            .relation("ir.embedded.actions"),
-        ::runtime::odoo::verify::FieldSpec::new("filter", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("limit", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mobile_view_mode", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("search_view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("target", "selection")
-            .selection(&["current", "new", "inline", "fullscreen", "main"]),
-        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("usage", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("view_ids", "one2many")
-            .relation("ir.actions.act_window.view"),
-        ::runtime::odoo::verify::FieldSpec::new("view_mode", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("views", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("binding_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("binding_type", "selection").required().writable(true).selection(&["action", "report"]),
+        ::runtime::FieldSpec::new("binding_view_types", "char").writable(true),
+        ::runtime::FieldSpec::new("context", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("domain", "char").writable(true),
+        ::runtime::FieldSpec::new("embedded_action_ids", "one2many").relation("ir.embedded.actions"),
+        ::runtime::FieldSpec::new("filter", "boolean").writable(true),
+        ::runtime::FieldSpec::new("groups_id", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("help", "html").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("limit", "integer").writable(true),
+        ::runtime::FieldSpec::new("mobile_view_mode", "char").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("path", "char").writable(true),
+        ::runtime::FieldSpec::new("res_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("search_view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("target", "selection").writable(true).selection(&["current", "new", "inline", "fullscreen", "main"]),
+        ::runtime::FieldSpec::new("type", "char").required().writable(true),
+        ::runtime::FieldSpec::new("usage", "char").writable(true),
+        ::runtime::FieldSpec::new("view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("view_ids", "one2many").relation("ir.actions.act_window.view").writable(true),
+        ::runtime::FieldSpec::new("view_mode", "char").required().writable(true),
+        ::runtime::FieldSpec::new("views", "binary"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -327,12 +288,21 @@ impl super::mixins::BaseModel for IrActionsActWindow {
     type Update = IrActionsActWindowUpdate;
 }
 impl super::mixins::IrActionsActions for IrActionsActWindow {}
-/// Values for creating a `ir.actions.act_window` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrActionsActWindowCreate`]) or updating ([`IrActionsActWindowUpdate`]) `ir.actions.act_window` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrActionsActWindowCreate {
+pub struct IrActionsActWindowValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrActionsActWindowCreate {
+/// Values for creating a `ir.actions.act_window` record: the constructor takes the required fields, setters add the rest.
+pub type IrActionsActWindowCreate = IrActionsActWindowValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.actions.act_window` records: only the fields set here are written.
+pub type IrActionsActWindowUpdate = IrActionsActWindowValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrActionsActWindowValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -340,15 +310,16 @@ impl ::serde::Serialize for IrActionsActWindowCreate {
 impl IrActionsActWindowCreate {
     /// Takes the required fields: `binding_type`, `context`, `name`, `res_model`, `type`, `view_mode` (readonly, computed and x2many fields are left out).
     pub fn new(
-        binding_type: BindingType,
+        binding_type: self::BindingType,
         context: impl Into<String>,
         name: impl Into<String>,
         res_model: impl Into<String>,
         r#type: impl Into<String>,
         view_mode: impl Into<String>,
     ) -> Self {
-        IrActionsActWindowCreate {
+        IrActionsActWindowValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .binding_type(binding_type)
             .context(context)
@@ -357,180 +328,28 @@ impl IrActionsActWindowCreate {
             .r#type(r#type)
             .view_mode(view_mode)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindow>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `context` (Context Value).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `domain` (Domain Value).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `filter` (Filter).
-    #[inline]
-    pub fn filter(mut self, filter: bool) -> Self {
-        self.values.set("filter", filter);
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `limit` (Limit).
-    #[inline]
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.values.set("limit", limit);
-        self
-    }
-    /// Set `mobile_view_mode` (Mobile View Mode).
-    #[inline]
-    pub fn mobile_view_mode(mut self, mobile_view_mode: impl Into<String>) -> Self {
-        self.values.set("mobile_view_mode", mobile_view_mode.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `res_id` (Record ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Destination Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `search_view_id` (Search View Ref.).
-    #[inline]
-    pub fn search_view_id(mut self, search_view_id: i64) -> Self {
-        self.values.set("search_view_id", search_view_id);
-        self
-    }
-    /// Set `target` (Target Window).
-    #[inline]
-    pub fn target(mut self, target: Target) -> Self {
-        self.values.set("target", target);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-    /// Set `usage` (Action Usage).
-    #[inline]
-    pub fn usage(mut self, usage: impl Into<String>) -> Self {
-        self.values.set("usage", usage.into());
-        self
-    }
-    /// Set `view_id` (View Ref.).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
-    }
-    /// Set `view_ids` (No of Views).
-    #[inline]
-    pub fn view_ids(
-        mut self,
-        view_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsActWindowView>,
-        >,
-    ) -> Self {
-        self.values.set("view_ids", view_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `view_mode` (View Mode).
-    #[inline]
-    pub fn view_mode(mut self, view_mode: impl Into<String>) -> Self {
-        self.values.set("view_mode", view_mode.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrActionsActWindowCreate {
-    type Model = IrActionsActWindow;
-}
-/// Values for updating `ir.actions.act_window` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrActionsActWindowUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrActionsActWindowUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrActionsActWindowUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrActionsActWindowUpdate {
+        Self::default()
+    }
+}
+impl Default for IrActionsActWindowUpdate {
+    fn default() -> Self {
+        IrActionsActWindowValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrActionsActWindowValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindow>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::IrActionsActWindow,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -539,467 +358,148 @@ impl IrActionsActWindowUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `context` (Context Value).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `domain` (Domain Value).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `filter` (Filter).
-    #[inline]
-    pub fn filter(mut self, filter: bool) -> Self {
-        self.values.set("filter", filter);
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `limit` (Limit).
-    #[inline]
-    pub fn limit(mut self, limit: i64) -> Self {
-        self.values.set("limit", limit);
-        self
-    }
-    /// Set `mobile_view_mode` (Mobile View Mode).
-    #[inline]
-    pub fn mobile_view_mode(mut self, mobile_view_mode: impl Into<String>) -> Self {
-        self.values.set("mobile_view_mode", mobile_view_mode.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `res_id` (Record ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Destination Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `search_view_id` (Search View Ref.).
-    #[inline]
-    pub fn search_view_id(mut self, search_view_id: i64) -> Self {
-        self.values.set("search_view_id", search_view_id);
-        self
-    }
-    /// Set `target` (Target Window).
-    #[inline]
-    pub fn target(mut self, target: Target) -> Self {
-        self.values.set("target", target);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-    /// Set `usage` (Action Usage).
-    #[inline]
-    pub fn usage(mut self, usage: impl Into<String>) -> Self {
-        self.values.set("usage", usage.into());
-        self
-    }
-    /// Set `view_id` (View Ref.).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
-    }
-    /// Set `view_ids` (No of Views).
-    #[inline]
-    pub fn view_ids(
-        mut self,
-        view_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsActWindowView>,
-        >,
-    ) -> Self {
-        self.values.set("view_ids", view_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `view_mode` (View Mode).
-    #[inline]
-    pub fn view_mode(mut self, view_mode: impl Into<String>) -> Self {
-        self.values.set("view_mode", view_mode.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `binding_model_id` (Binding Model).
+        binding_model_id: value i64;
+        /// Set `binding_type` (Binding Type).
+        binding_type: value self::BindingType;
+        /// Set `binding_view_types` (Binding View Types).
+        binding_view_types: into String;
+        /// Set `context` (Context Value).
+        context: into String;
+        /// Set `domain` (Domain Value).
+        domain: into String;
+        /// Set `filter` (Filter).
+        filter: value bool;
+        /// Set `groups_id` (Groups).
+        groups_id: commands super::rel::ResGroups;
+        /// Set `help` (Action Description).
+        help: into String;
+        /// Set `limit` (Limit).
+        limit: value i64;
+        /// Set `mobile_view_mode` (Mobile View Mode).
+        mobile_view_mode: into String;
+        /// Set `name` (Action Name).
+        name: into String;
+        /// Set `path` (Path to show in the URL).
+        path: into String;
+        /// Set `res_id` (Record ID).
+        res_id: value i64;
+        /// Set `res_model` (Destination Model).
+        res_model: into String;
+        /// Set `search_view_id` (Search View Ref.).
+        search_view_id: value i64;
+        /// Set `target` (Target Window).
+        target: value self::Target;
+        /// Set `type` (Action Type).
+        r#type = "type": into String;
+        /// Set `usage` (Action Usage).
+        usage: into String;
+        /// Set `view_id` (View Ref.).
+        view_id: value i64;
+        /// Set `view_ids` (No of Views).
+        view_ids: commands super::rel::IrActionsActWindowView;
+        /// Set `view_mode` (View Mode).
+        view_mode: into String;
     }
 }
+impl ::runtime::CreateValues for IrActionsActWindowCreate {
+    type Model = self::IrActionsActWindow;
+}
 impl ::runtime::UpdateValues for IrActionsActWindowUpdate {
-    type Model = IrActionsActWindow;
+    type Model = self::IrActionsActWindow;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Binding Model (`binding_model_id`, `many2one`).
-    #[inline]
-    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
-    }
-    /// Binding Type (`binding_type`, `selection`).
-    #[inline]
-    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsActWindow,
-        super::BindingType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("binding_type")
-    }
-    /// Binding View Types (`binding_view_types`, `char`).
-    #[inline]
-    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("binding_view_types")
-    }
-    /// Context Value (`context`, `char`).
-    #[inline]
-    pub const fn context() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("context")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsActWindow,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Domain Value (`domain`, `char`).
-    #[inline]
-    pub const fn domain() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("domain")
-    }
-    /// Embedded Action (`embedded_action_ids`, `one2many`).
-    #[inline]
-    pub const fn embedded_action_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrActionsActWindow,
-        super::super::rel::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("embedded_action_ids")
-    }
-    /// Filter (`filter`, `boolean`).
-    #[inline]
-    pub const fn filter() -> ::runtime::odoo::fields::BoolField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter")
-    }
-    /// Groups (`groups_id`, `many2many`).
-    #[inline]
-    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrActionsActWindow,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups_id")
-    }
-    /// Action Description (`help`, `html`).
-    #[inline]
-    pub const fn help() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("help")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrActionsActWindow,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Limit (`limit`, `integer`).
-    #[inline]
-    pub const fn limit() -> ::runtime::odoo::fields::NumField<
-        super::IrActionsActWindow,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("limit")
-    }
-    /// Mobile View Mode (`mobile_view_mode`, `char`).
-    #[inline]
-    pub const fn mobile_view_mode() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("mobile_view_mode")
-    }
-    /// Action Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Path to show in the URL (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("path")
-    }
-    /// Record ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
-        super::IrActionsActWindow,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("res_id")
-    }
-    /// Destination Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Search View Ref. (`search_view_id`, `many2one`).
-    #[inline]
-    pub const fn search_view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("search_view_id")
-    }
-    /// Target Window (`target`, `selection`).
-    #[inline]
-    pub const fn target() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsActWindow,
-        super::Target,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("target")
-    }
-    /// Action Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("type")
-    }
-    /// Action Usage (`usage`, `char`).
-    #[inline]
-    pub const fn usage() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("usage")
-    }
-    /// View Ref. (`view_id`, `many2one`).
-    #[inline]
-    pub const fn view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("view_id")
-    }
-    /// No of Views (`view_ids`, `one2many`).
-    #[inline]
-    pub const fn view_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrActionsActWindow,
-        super::super::rel::IrActionsActWindowView,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("view_ids")
-    }
-    /// View Mode (`view_mode`, `char`).
-    #[inline]
-    pub const fn view_mode() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("view_mode")
-    }
-    /// Views (`views`, `binary`).
-    #[inline]
-    pub const fn views() -> ::runtime::odoo::fields::BinaryField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("views")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsActWindow,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindow,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrActionsActWindow;
+        /// Binding Model (`binding_model_id`, `many2one`).
+        binding_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Binding Type (`binding_type`, `selection`).
+        binding_type: SelectionField<super::BindingType>;
+        /// Binding View Types (`binding_view_types`, `char`).
+        binding_view_types: CharField;
+        /// Context Value (`context`, `char`).
+        context: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain Value (`domain`, `char`).
+        domain: CharField;
+        /// Embedded Action (`embedded_action_ids`, `one2many`).
+        embedded_action_ids: X2ManyField<super::super::rel::IrEmbeddedActions>;
+        /// Filter (`filter`, `boolean`).
+        filter: BoolField;
+        /// Groups (`groups_id`, `many2many`).
+        groups_id: X2ManyField<super::super::rel::ResGroups>;
+        /// Action Description (`help`, `html`).
+        help: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Limit (`limit`, `integer`).
+        limit: NumField<i64>;
+        /// Mobile View Mode (`mobile_view_mode`, `char`).
+        mobile_view_mode: CharField;
+        /// Action Name (`name`, `char`).
+        name: CharField;
+        /// Path to show in the URL (`path`, `char`).
+        path: CharField;
+        /// Record ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Destination Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Search View Ref. (`search_view_id`, `many2one`).
+        search_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Target Window (`target`, `selection`).
+        target: SelectionField<super::Target>;
+        /// Action Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Action Usage (`usage`, `char`).
+        usage: CharField;
+        /// View Ref. (`view_id`, `many2one`).
+        view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// No of Views (`view_ids`, `one2many`).
+        view_ids: X2ManyField<super::super::rel::IrActionsActWindowView>;
+        /// View Mode (`view_mode`, `char`).
+        view_mode: CharField;
+        /// Views (`views`, `binary`).
+        views: BinaryField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }
-/// Values of `binding_type` (Binding Type) on `ir.actions.act_window`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BindingType {
-    /// Action (`action`)
-    Action,
-    /// Report (`report`)
-    Report,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for BindingType {
-    const VALUES: &'static [&'static str] = &["action", "report"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "action" => BindingType::Action,
-            "report" => BindingType::Report,
-            other => BindingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BindingType::Action => "action",
-            BindingType::Report => "report",
-            BindingType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `binding_type` (Binding Type) on `ir.actions.act_window`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BindingType {
+        /// Action (`action`)
+        Action = "action",
+        /// Report (`report`)
+        Report = "report",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for BindingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `target` (Target Window) on `ir.actions.act_window`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// Current Window (`current`)
-    Current,
-    /// New Window (`new`)
-    New,
-    /// Inline Edit (`inline`)
-    Inline,
-    /// Full Screen (`fullscreen`)
-    Fullscreen,
-    /// Main action of Current Window (`main`)
-    Main,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Target {
-    const VALUES: &'static [&'static str] = &[
-        "current",
-        "new",
-        "inline",
-        "fullscreen",
-        "main",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "current" => Target::Current,
-            "new" => Target::New,
-            "inline" => Target::Inline,
-            "fullscreen" => Target::Fullscreen,
-            "main" => Target::Main,
-            other => Target::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Target::Current => "current",
-            Target::New => "new",
-            Target::Inline => "inline",
-            Target::Fullscreen => "fullscreen",
-            Target::Main => "main",
-            Target::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Target {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Target {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `target` (Target Window) on `ir.actions.act_window`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Target {
+        /// Current Window (`current`)
+        Current = "current",
+        /// New Window (`new`)
+        New = "new",
+        /// Inline Edit (`inline`)
+        Inline = "inline",
+        /// Full Screen (`fullscreen`)
+        Fullscreen = "fullscreen",
+        /// Main action of Current Window (`main`)
+        Main = "main",
     }
 }

@@ -15,9 +15,7 @@ pub struct IrActionsActWindowView {
     /// Action
     ///
     /// `many2one`, to `ir.actions.act_window`.
-    pub act_window_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
-    >,
+    pub act_window_id: Option<::runtime::Many2One<super::rel::IrActionsActWindow>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +23,7 @@ pub struct IrActionsActWindowView {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +45,7 @@ pub struct IrActionsActWindowView {
     /// View
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// View Type
     ///
     /// `selection`, required.
@@ -61,30 +59,18 @@ pub struct IrActionsActWindowView {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsActWindowView {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrActionsActWindowView {
-    const FIELDS: &'static [&'static str] = &[
-        "act_window_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "multi",
-        "sequence",
-        "view_id",
-        "view_mode",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrActionsActWindowView {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrActionsActWindowView::default();
         while let Some(i) = r.next()? {
             match i {
@@ -120,35 +106,18 @@ impl ::runtime::Model for IrActionsActWindowView {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("act_window_id", "many2one")
-            .relation("ir.actions.act_window"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("multi", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("view_mode", "selection")
-            .required()
-            .selection(
-                &[
-                    "list",
-                    "form",
-                    "graph",
-                    "pivot",
-                    "calendar",
-                    "kanban",
-                    "hierarchy",
-                    "activity",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("act_window_id", "many2one").relation("ir.actions.act_window").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("multi", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("view_mode", "selection").required().writable(true).selection(&["list", "form", "graph", "pivot", "calendar", "kanban", "hierarchy", "activity"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -165,92 +134,56 @@ impl ::runtime::odoo::projection::Projection for IrActionsActWindowView {
 impl super::mixins::BaseModel for IrActionsActWindowView {
     type Update = IrActionsActWindowViewUpdate;
 }
-/// Values for creating a `ir.actions.act_window.view` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrActionsActWindowViewCreate`]) or updating ([`IrActionsActWindowViewUpdate`]) `ir.actions.act_window.view` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrActionsActWindowViewCreate {
+pub struct IrActionsActWindowViewValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrActionsActWindowViewCreate {
+/// Values for creating a `ir.actions.act_window.view` record: the constructor takes the required fields, setters add the rest.
+pub type IrActionsActWindowViewCreate = IrActionsActWindowViewValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.actions.act_window.view` records: only the fields set here are written.
+pub type IrActionsActWindowViewUpdate = IrActionsActWindowViewValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrActionsActWindowViewValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrActionsActWindowViewCreate {
     /// Takes the required fields: `view_mode` (readonly, computed and x2many fields are left out).
-    pub fn new(view_mode: ViewMode) -> Self {
-        IrActionsActWindowViewCreate {
+    pub fn new(view_mode: self::ViewMode) -> Self {
+        IrActionsActWindowViewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .view_mode(view_mode)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindowView>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `act_window_id` (Action).
-    #[inline]
-    pub fn act_window_id(mut self, act_window_id: i64) -> Self {
-        self.values.set("act_window_id", act_window_id);
-        self
-    }
-    /// Set `multi` (On Multiple Doc.).
-    #[inline]
-    pub fn multi(mut self, multi: bool) -> Self {
-        self.values.set("multi", multi);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `view_id` (View).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
-    }
-    /// Set `view_mode` (View Type).
-    #[inline]
-    pub fn view_mode(mut self, view_mode: ViewMode) -> Self {
-        self.values.set("view_mode", view_mode);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrActionsActWindowViewCreate {
-    type Model = IrActionsActWindowView;
-}
-/// Values for updating `ir.actions.act_window.view` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrActionsActWindowViewUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrActionsActWindowViewUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrActionsActWindowViewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrActionsActWindowViewUpdate {
+        Self::default()
+    }
+}
+impl Default for IrActionsActWindowViewUpdate {
+    fn default() -> Self {
+        IrActionsActWindowViewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrActionsActWindowViewValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsActWindowView>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::IrActionsActWindowView,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -259,198 +192,73 @@ impl IrActionsActWindowViewUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `act_window_id` (Action).
-    #[inline]
-    pub fn act_window_id(mut self, act_window_id: i64) -> Self {
-        self.values.set("act_window_id", act_window_id);
-        self
-    }
-    /// Set `multi` (On Multiple Doc.).
-    #[inline]
-    pub fn multi(mut self, multi: bool) -> Self {
-        self.values.set("multi", multi);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `view_id` (View).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
-    }
-    /// Set `view_mode` (View Type).
-    #[inline]
-    pub fn view_mode(mut self, view_mode: ViewMode) -> Self {
-        self.values.set("view_mode", view_mode);
-        self
+    ::runtime::__private::setters! {
+        /// Set `act_window_id` (Action).
+        act_window_id: value i64;
+        /// Set `multi` (On Multiple Doc.).
+        multi: value bool;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `view_id` (View).
+        view_id: value i64;
+        /// Set `view_mode` (View Type).
+        view_mode: value self::ViewMode;
     }
 }
+impl ::runtime::CreateValues for IrActionsActWindowViewCreate {
+    type Model = self::IrActionsActWindowView;
+}
 impl ::runtime::UpdateValues for IrActionsActWindowViewUpdate {
-    type Model = IrActionsActWindowView;
+    type Model = self::IrActionsActWindowView;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Action (`act_window_id`, `many2one`).
-    #[inline]
-    pub const fn act_window_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindowView,
-        super::super::rel::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("act_window_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsActWindowView,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindowView,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsActWindowView,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrActionsActWindowView,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// On Multiple Doc. (`multi`, `boolean`).
-    #[inline]
-    pub const fn multi() -> ::runtime::odoo::fields::BoolField<
-        super::IrActionsActWindowView,
-    > {
-        ::runtime::odoo::fields::BoolField::new("multi")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::IrActionsActWindowView,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// View (`view_id`, `many2one`).
-    #[inline]
-    pub const fn view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindowView,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("view_id")
-    }
-    /// View Type (`view_mode`, `selection`).
-    #[inline]
-    pub const fn view_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsActWindowView,
-        super::ViewMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("view_mode")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsActWindowView,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsActWindowView,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrActionsActWindowView;
+        /// Action (`act_window_id`, `many2one`).
+        act_window_id: Many2OneField<super::super::rel::IrActionsActWindow>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// On Multiple Doc. (`multi`, `boolean`).
+        multi: BoolField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// View (`view_id`, `many2one`).
+        view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// View Type (`view_mode`, `selection`).
+        view_mode: SelectionField<super::ViewMode>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `view_mode` (View Type) on `ir.actions.act_window.view`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ViewMode {
-    /// List (`list`)
-    List,
-    /// Form (`form`)
-    Form,
-    /// Graph (`graph`)
-    Graph,
-    /// Pivot (`pivot`)
-    Pivot,
-    /// Calendar (`calendar`)
-    Calendar,
-    /// Kanban (`kanban`)
-    Kanban,
-    /// Hierarchy (`hierarchy`)
-    Hierarchy,
-    /// Activity (`activity`)
-    Activity,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ViewMode {
-    const VALUES: &'static [&'static str] = &[
-        "list",
-        "form",
-        "graph",
-        "pivot",
-        "calendar",
-        "kanban",
-        "hierarchy",
-        "activity",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => ViewMode::List,
-            "form" => ViewMode::Form,
-            "graph" => ViewMode::Graph,
-            "pivot" => ViewMode::Pivot,
-            "calendar" => ViewMode::Calendar,
-            "kanban" => ViewMode::Kanban,
-            "hierarchy" => ViewMode::Hierarchy,
-            "activity" => ViewMode::Activity,
-            other => ViewMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ViewMode::List => "list",
-            ViewMode::Form => "form",
-            ViewMode::Graph => "graph",
-            ViewMode::Pivot => "pivot",
-            ViewMode::Calendar => "calendar",
-            ViewMode::Kanban => "kanban",
-            ViewMode::Hierarchy => "hierarchy",
-            ViewMode::Activity => "activity",
-            ViewMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ViewMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `view_mode` (View Type) on `ir.actions.act_window.view`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ViewMode {
+        /// List (`list`)
+        List = "list",
+        /// Form (`form`)
+        Form = "form",
+        /// Graph (`graph`)
+        Graph = "graph",
+        /// Pivot (`pivot`)
+        Pivot = "pivot",
+        /// Calendar (`calendar`)
+        Calendar = "calendar",
+        /// Kanban (`kanban`)
+        Kanban = "kanban",
+        /// Hierarchy (`hierarchy`)
+        Hierarchy = "hierarchy",
+        /// Activity (`activity`)
+        Activity = "activity",
     }
 }

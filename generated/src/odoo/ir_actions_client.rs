@@ -19,7 +19,7 @@ pub struct IrActionsClient {
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`.
-    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required.
@@ -43,7 +43,7 @@ pub struct IrActionsClient {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -95,41 +95,24 @@ pub struct IrActionsClient {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsClient {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrActionsClient {
-    const FIELDS: &'static [&'static str] = &[
-        "binding_model_id",
-        "binding_type",
-        "binding_view_types",
-        "context",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "help",
-        "id",
-        "name",
-        "path",
-        "res_model",
-        "tag",
-        "target",
-        "type",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrActionsClient {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrActionsClient::default();
         while let Some(i) = r.next()? {
             match i {
@@ -179,33 +162,27 @@ impl ::runtime::Model for IrActionsClient {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["xml_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
-            .required()
-            .selection(&["action", "report"]),
-        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("context", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("params", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("params_store", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("tag", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("target", "selection")
-            .selection(&["current", "new", "fullscreen", "main"]),
-        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("binding_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("binding_type", "selection").required().writable(true).selection(&["action", "report"]),
+        ::runtime::FieldSpec::new("binding_view_types", "char").writable(true),
+        ::runtime::FieldSpec::new("context", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("help", "html").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("params", "binary").writable(true),
+        ::runtime::FieldSpec::new("params_store", "binary").writable(true),
+        ::runtime::FieldSpec::new("path", "char").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").writable(true),
+        ::runtime::FieldSpec::new("tag", "char").required().writable(true),
+        ::runtime::FieldSpec::new("target", "selection").writable(true).selection(&["current", "new", "fullscreen", "main"]),
+        ::runtime::FieldSpec::new("type", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -222,12 +199,21 @@ impl super::mixins::BaseModel for IrActionsClient {
     type Update = IrActionsClientUpdate;
 }
 impl super::mixins::IrActionsActions for IrActionsClient {}
-/// Values for creating a `ir.actions.client` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrActionsClientCreate`]) or updating ([`IrActionsClientUpdate`]) `ir.actions.client` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrActionsClientCreate {
+pub struct IrActionsClientValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrActionsClientCreate {
+/// Values for creating a `ir.actions.client` record: the constructor takes the required fields, setters add the rest.
+pub type IrActionsClientCreate = IrActionsClientValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.actions.client` records: only the fields set here are written.
+pub type IrActionsClientUpdate = IrActionsClientValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrActionsClientValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -235,14 +221,15 @@ impl ::serde::Serialize for IrActionsClientCreate {
 impl IrActionsClientCreate {
     /// Takes the required fields: `binding_type`, `context`, `name`, `tag`, `type` (readonly, computed and x2many fields are left out).
     pub fn new(
-        binding_type: BindingType,
+        binding_type: self::BindingType,
         context: impl Into<String>,
         name: impl Into<String>,
         tag: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        IrActionsClientCreate {
+        IrActionsClientValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .binding_type(binding_type)
             .context(context)
@@ -250,125 +237,26 @@ impl IrActionsClientCreate {
             .tag(tag)
             .r#type(r#type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsClient>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `context` (Context Value).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `params` (Supplementary arguments).
-    #[inline]
-    pub fn params(mut self, params: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("params", params.into());
-        self
-    }
-    /// Set `params_store` (Params storage).
-    #[inline]
-    pub fn params_store(
-        mut self,
-        params_store: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("params_store", params_store.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `res_model` (Destination Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `tag` (Client action tag).
-    #[inline]
-    pub fn tag(mut self, tag: impl Into<String>) -> Self {
-        self.values.set("tag", tag.into());
-        self
-    }
-    /// Set `target` (Target Window).
-    #[inline]
-    pub fn target(mut self, target: Target) -> Self {
-        self.values.set("target", target);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrActionsClientCreate {
-    type Model = IrActionsClient;
-}
-/// Values for updating `ir.actions.client` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrActionsClientUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrActionsClientUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrActionsClientUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrActionsClientUpdate {
+        Self::default()
+    }
+}
+impl Default for IrActionsClientUpdate {
+    fn default() -> Self {
+        IrActionsClientValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrActionsClientValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsClient>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrActionsClient>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -377,310 +265,110 @@ impl IrActionsClientUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `context` (Context Value).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `params` (Supplementary arguments).
-    #[inline]
-    pub fn params(mut self, params: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("params", params.into());
-        self
-    }
-    /// Set `params_store` (Params storage).
-    #[inline]
-    pub fn params_store(
-        mut self,
-        params_store: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("params_store", params_store.into());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `res_model` (Destination Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `tag` (Client action tag).
-    #[inline]
-    pub fn tag(mut self, tag: impl Into<String>) -> Self {
-        self.values.set("tag", tag.into());
-        self
-    }
-    /// Set `target` (Target Window).
-    #[inline]
-    pub fn target(mut self, target: Target) -> Self {
-        self.values.set("target", target);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `binding_model_id` (Binding Model).
+        binding_model_id: value i64;
+        /// Set `binding_type` (Binding Type).
+        binding_type: value self::BindingType;
+        /// Set `binding_view_types` (Binding View Types).
+        binding_view_types: into String;
+        /// Set `context` (Context Value).
+        context: into String;
+        /// Set `help` (Action Description).
+        help: into String;
+        /// Set `name` (Action Name).
+        name: into String;
+        /// Set `params` (Supplementary arguments).
+        params: into ::runtime::odoo::wire::Binary;
+        /// Set `params_store` (Params storage).
+        params_store: into ::runtime::odoo::wire::Binary;
+        /// Set `path` (Path to show in the URL).
+        path: into String;
+        /// Set `res_model` (Destination Model).
+        res_model: into String;
+        /// Set `tag` (Client action tag).
+        tag: into String;
+        /// Set `target` (Target Window).
+        target: value self::Target;
+        /// Set `type` (Action Type).
+        r#type = "type": into String;
     }
 }
+impl ::runtime::CreateValues for IrActionsClientCreate {
+    type Model = self::IrActionsClient;
+}
 impl ::runtime::UpdateValues for IrActionsClientUpdate {
-    type Model = IrActionsClient;
+    type Model = self::IrActionsClient;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Binding Model (`binding_model_id`, `many2one`).
-    #[inline]
-    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsClient,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
-    }
-    /// Binding Type (`binding_type`, `selection`).
-    #[inline]
-    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsClient,
-        super::BindingType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("binding_type")
-    }
-    /// Binding View Types (`binding_view_types`, `char`).
-    #[inline]
-    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsClient,
-    > {
-        ::runtime::odoo::fields::CharField::new("binding_view_types")
-    }
-    /// Context Value (`context`, `char`).
-    #[inline]
-    pub const fn context() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsClient,
-    > {
-        ::runtime::odoo::fields::CharField::new("context")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsClient,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsClient,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsClient,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Action Description (`help`, `html`).
-    #[inline]
-    pub const fn help() -> ::runtime::odoo::fields::CharField<super::IrActionsClient> {
-        ::runtime::odoo::fields::CharField::new("help")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrActionsClient, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Action Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrActionsClient> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Supplementary arguments (`params`, `binary`).
-    #[inline]
-    pub const fn params() -> ::runtime::odoo::fields::BinaryField<
-        super::IrActionsClient,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("params")
-    }
-    /// Params storage (`params_store`, `binary`).
-    #[inline]
-    pub const fn params_store() -> ::runtime::odoo::fields::BinaryField<
-        super::IrActionsClient,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("params_store")
-    }
-    /// Path to show in the URL (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrActionsClient> {
-        ::runtime::odoo::fields::CharField::new("path")
-    }
-    /// Destination Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsClient,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Client action tag (`tag`, `char`).
-    #[inline]
-    pub const fn tag() -> ::runtime::odoo::fields::CharField<super::IrActionsClient> {
-        ::runtime::odoo::fields::CharField::new("tag")
-    }
-    /// Target Window (`target`, `selection`).
-    #[inline]
-    pub const fn target() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsClient,
-        super::Target,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("target")
-    }
-    /// Action Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::CharField<super::IrActionsClient> {
-        ::runtime::odoo::fields::CharField::new("type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsClient,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsClient,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<super::IrActionsClient> {
-        ::runtime::odoo::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrActionsClient;
+        /// Binding Model (`binding_model_id`, `many2one`).
+        binding_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Binding Type (`binding_type`, `selection`).
+        binding_type: SelectionField<super::BindingType>;
+        /// Binding View Types (`binding_view_types`, `char`).
+        binding_view_types: CharField;
+        /// Context Value (`context`, `char`).
+        context: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Action Description (`help`, `html`).
+        help: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Action Name (`name`, `char`).
+        name: CharField;
+        /// Supplementary arguments (`params`, `binary`).
+        params: BinaryField;
+        /// Params storage (`params_store`, `binary`).
+        params_store: BinaryField;
+        /// Path to show in the URL (`path`, `char`).
+        path: CharField;
+        /// Destination Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Client action tag (`tag`, `char`).
+        tag: CharField;
+        /// Target Window (`target`, `selection`).
+        target: SelectionField<super::Target>;
+        /// Action Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }
-/// Values of `binding_type` (Binding Type) on `ir.actions.client`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BindingType {
-    /// Action (`action`)
-    Action,
-    /// Report (`report`)
-    Report,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for BindingType {
-    const VALUES: &'static [&'static str] = &["action", "report"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "action" => BindingType::Action,
-            "report" => BindingType::Report,
-            other => BindingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BindingType::Action => "action",
-            BindingType::Report => "report",
-            BindingType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `binding_type` (Binding Type) on `ir.actions.client`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BindingType {
+        /// Action (`action`)
+        Action = "action",
+        /// Report (`report`)
+        Report = "report",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for BindingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `target` (Target Window) on `ir.actions.client`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// Current Window (`current`)
-    Current,
-    /// New Window (`new`)
-    New,
-    /// Full Screen (`fullscreen`)
-    Fullscreen,
-    /// Main action of Current Window (`main`)
-    Main,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Target {
-    const VALUES: &'static [&'static str] = &["current", "new", "fullscreen", "main"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "current" => Target::Current,
-            "new" => Target::New,
-            "fullscreen" => Target::Fullscreen,
-            "main" => Target::Main,
-            other => Target::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Target::Current => "current",
-            Target::New => "new",
-            Target::Fullscreen => "fullscreen",
-            Target::Main => "main",
-            Target::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Target {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Target {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `target` (Target Window) on `ir.actions.client`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Target {
+        /// Current Window (`current`)
+        Current = "current",
+        /// New Window (`new`)
+        New = "new",
+        /// Full Screen (`fullscreen`)
+        Fullscreen = "fullscreen",
+        /// Main action of Current Window (`main`)
+        Main = "main",
     }
 }

@@ -29,7 +29,7 @@ pub struct IrActionsReport {
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`.
-    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required.
@@ -47,7 +47,7 @@ pub struct IrActionsReport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -61,7 +61,7 @@ pub struct IrActionsReport {
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::X2Many<super::rel::ResGroups>,
     /// Action Description
     ///
     /// Optional help text for the users with a description of the target view, such as its usage and purpose.
@@ -83,9 +83,7 @@ pub struct IrActionsReport {
     /// Model
     ///
     /// `many2one`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_id())`.
-    pub model_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
-    >,
+    pub model_id: ::runtime::Computed<Option<::runtime::Many2One<super::rel::IrModel>>>,
     /// On Multiple Doc.
     ///
     /// If set to true, the action will not be displayed on the right toolbar of a form view.
@@ -99,9 +97,7 @@ pub struct IrActionsReport {
     /// Paper Format
     ///
     /// `many2one`, to `report.paperformat`.
-    pub paperformat_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ReportPaperformat>,
-    >,
+    pub paperformat_id: Option<::runtime::Many2One<super::rel::ReportPaperformat>>,
     /// Path to show in the URL
     ///
     /// `char`.
@@ -141,50 +137,24 @@ pub struct IrActionsReport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrActionsReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrActionsReport {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment",
-        "attachment_use",
-        "binding_model_id",
-        "binding_type",
-        "binding_view_types",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain",
-        "groups_id",
-        "help",
-        "id",
-        "is_invoice_report",
-        "model",
-        "model_id",
-        "multi",
-        "name",
-        "paperformat_id",
-        "path",
-        "print_report_name",
-        "report_file",
-        "report_name",
-        "report_type",
-        "type",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrActionsReport {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        27,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrActionsReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -251,44 +221,34 @@ impl ::runtime::Model for IrActionsReport {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["model_id", "xml_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attachment", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_use", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
-            .required()
-            .selection(&["action", "report"]),
-        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_invoice_report", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("multi", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("paperformat_id", "many2one")
-            .relation("report.paperformat"),
-        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("print_report_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("report_file", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("report_name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("report_type", "selection")
-            .required()
-            .selection(&["qweb-html", "qweb-pdf", "qweb-text"]),
-        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attachment", "char").writable(true),
+        ::runtime::FieldSpec::new("attachment_use", "boolean").writable(true),
+        ::runtime::FieldSpec::new("binding_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("binding_type", "selection").required().writable(true).selection(&["action", "report"]),
+        ::runtime::FieldSpec::new("binding_view_types", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("domain", "char").writable(true),
+        ::runtime::FieldSpec::new("groups_id", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("help", "html").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_invoice_report", "boolean").writable(true),
+        ::runtime::FieldSpec::new("model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model"),
+        ::runtime::FieldSpec::new("multi", "boolean").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("paperformat_id", "many2one").relation("report.paperformat").writable(true),
+        ::runtime::FieldSpec::new("path", "char").writable(true),
+        ::runtime::FieldSpec::new("print_report_name", "char").writable(true),
+        ::runtime::FieldSpec::new("report_file", "char").writable(true),
+        ::runtime::FieldSpec::new("report_name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("report_type", "selection").required().writable(true).selection(&["qweb-html", "qweb-pdf", "qweb-text"]),
+        ::runtime::FieldSpec::new("type", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -551,12 +511,21 @@ impl super::mixins::BaseModel for IrActionsReport {
     type Update = IrActionsReportUpdate;
 }
 impl super::mixins::IrActionsActions for IrActionsReport {}
-/// Values for creating a `ir.actions.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrActionsReportCreate`]) or updating ([`IrActionsReportUpdate`]) `ir.actions.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrActionsReportCreate {
+pub struct IrActionsReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrActionsReportCreate {
+/// Values for creating a `ir.actions.report` record: the constructor takes the required fields, setters add the rest.
+pub type IrActionsReportCreate = IrActionsReportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.actions.report` records: only the fields set here are written.
+pub type IrActionsReportUpdate = IrActionsReportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrActionsReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -564,15 +533,16 @@ impl ::serde::Serialize for IrActionsReportCreate {
 impl IrActionsReportCreate {
     /// Takes the required fields: `binding_type`, `model`, `name`, `report_name`, `report_type`, `type` (readonly, computed and x2many fields are left out).
     pub fn new(
-        binding_type: BindingType,
+        binding_type: self::BindingType,
         model: impl Into<String>,
         name: impl Into<String>,
         report_name: impl Into<String>,
-        report_type: ReportType,
+        report_type: self::ReportType,
         r#type: impl Into<String>,
     ) -> Self {
-        IrActionsReportCreate {
+        IrActionsReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .binding_type(binding_type)
             .model(model)
@@ -581,163 +551,26 @@ impl IrActionsReportCreate {
             .report_type(report_type)
             .r#type(r#type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attachment` (Save as Attachment Prefix).
-    #[inline]
-    pub fn attachment(mut self, attachment: impl Into<String>) -> Self {
-        self.values.set("attachment", attachment.into());
-        self
-    }
-    /// Set `attachment_use` (Reload from Attachment).
-    #[inline]
-    pub fn attachment_use(mut self, attachment_use: bool) -> Self {
-        self.values.set("attachment_use", attachment_use);
-        self
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `domain` (Filter domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `is_invoice_report` (Invoice report).
-    #[inline]
-    pub fn is_invoice_report(mut self, is_invoice_report: bool) -> Self {
-        self.values.set("is_invoice_report", is_invoice_report);
-        self
-    }
-    /// Set `model` (Model Name).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `multi` (On Multiple Doc.).
-    #[inline]
-    pub fn multi(mut self, multi: bool) -> Self {
-        self.values.set("multi", multi);
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `paperformat_id` (Paper Format).
-    #[inline]
-    pub fn paperformat_id(mut self, paperformat_id: i64) -> Self {
-        self.values.set("paperformat_id", paperformat_id);
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `print_report_name` (Printed Report Name).
-    #[inline]
-    pub fn print_report_name(mut self, print_report_name: impl Into<String>) -> Self {
-        self.values.set("print_report_name", print_report_name.into());
-        self
-    }
-    /// Set `report_file` (Report File).
-    #[inline]
-    pub fn report_file(mut self, report_file: impl Into<String>) -> Self {
-        self.values.set("report_file", report_file.into());
-        self
-    }
-    /// Set `report_name` (Template Name).
-    #[inline]
-    pub fn report_name(mut self, report_name: impl Into<String>) -> Self {
-        self.values.set("report_name", report_name.into());
-        self
-    }
-    /// Set `report_type` (Report Type).
-    #[inline]
-    pub fn report_type(mut self, report_type: ReportType) -> Self {
-        self.values.set("report_type", report_type);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrActionsReportCreate {
-    type Model = IrActionsReport;
-}
-/// Values for updating `ir.actions.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrActionsReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrActionsReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrActionsReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrActionsReportUpdate {
+        Self::default()
+    }
+}
+impl Default for IrActionsReportUpdate {
+    fn default() -> Self {
+        IrActionsReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrActionsReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrActionsReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrActionsReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -746,392 +579,134 @@ impl IrActionsReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attachment` (Save as Attachment Prefix).
-    #[inline]
-    pub fn attachment(mut self, attachment: impl Into<String>) -> Self {
-        self.values.set("attachment", attachment.into());
-        self
-    }
-    /// Set `attachment_use` (Reload from Attachment).
-    #[inline]
-    pub fn attachment_use(mut self, attachment_use: bool) -> Self {
-        self.values.set("attachment_use", attachment_use);
-        self
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `domain` (Filter domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `is_invoice_report` (Invoice report).
-    #[inline]
-    pub fn is_invoice_report(mut self, is_invoice_report: bool) -> Self {
-        self.values.set("is_invoice_report", is_invoice_report);
-        self
-    }
-    /// Set `model` (Model Name).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `multi` (On Multiple Doc.).
-    #[inline]
-    pub fn multi(mut self, multi: bool) -> Self {
-        self.values.set("multi", multi);
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `paperformat_id` (Paper Format).
-    #[inline]
-    pub fn paperformat_id(mut self, paperformat_id: i64) -> Self {
-        self.values.set("paperformat_id", paperformat_id);
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `print_report_name` (Printed Report Name).
-    #[inline]
-    pub fn print_report_name(mut self, print_report_name: impl Into<String>) -> Self {
-        self.values.set("print_report_name", print_report_name.into());
-        self
-    }
-    /// Set `report_file` (Report File).
-    #[inline]
-    pub fn report_file(mut self, report_file: impl Into<String>) -> Self {
-        self.values.set("report_file", report_file.into());
-        self
-    }
-    /// Set `report_name` (Template Name).
-    #[inline]
-    pub fn report_name(mut self, report_name: impl Into<String>) -> Self {
-        self.values.set("report_name", report_name.into());
-        self
-    }
-    /// Set `report_type` (Report Type).
-    #[inline]
-    pub fn report_type(mut self, report_type: ReportType) -> Self {
-        self.values.set("report_type", report_type);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment` (Save as Attachment Prefix).
+        attachment: into String;
+        /// Set `attachment_use` (Reload from Attachment).
+        attachment_use: value bool;
+        /// Set `binding_model_id` (Binding Model).
+        binding_model_id: value i64;
+        /// Set `binding_type` (Binding Type).
+        binding_type: value self::BindingType;
+        /// Set `binding_view_types` (Binding View Types).
+        binding_view_types: into String;
+        /// Set `domain` (Filter domain).
+        domain: into String;
+        /// Set `groups_id` (Groups).
+        groups_id: commands super::rel::ResGroups;
+        /// Set `help` (Action Description).
+        help: into String;
+        /// Set `is_invoice_report` (Invoice report).
+        is_invoice_report: value bool;
+        /// Set `model` (Model Name).
+        model: into String;
+        /// Set `multi` (On Multiple Doc.).
+        multi: value bool;
+        /// Set `name` (Action Name).
+        name: into String;
+        /// Set `paperformat_id` (Paper Format).
+        paperformat_id: value i64;
+        /// Set `path` (Path to show in the URL).
+        path: into String;
+        /// Set `print_report_name` (Printed Report Name).
+        print_report_name: into String;
+        /// Set `report_file` (Report File).
+        report_file: into String;
+        /// Set `report_name` (Template Name).
+        report_name: into String;
+        /// Set `report_type` (Report Type).
+        report_type: value self::ReportType;
+        /// Set `type` (Action Type).
+        r#type = "type": into String;
     }
 }
+impl ::runtime::CreateValues for IrActionsReportCreate {
+    type Model = self::IrActionsReport;
+}
 impl ::runtime::UpdateValues for IrActionsReportUpdate {
-    type Model = IrActionsReport;
+    type Model = self::IrActionsReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Save as Attachment Prefix (`attachment`, `char`).
-    #[inline]
-    pub const fn attachment() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("attachment")
-    }
-    /// Reload from Attachment (`attachment_use`, `boolean`).
-    #[inline]
-    pub const fn attachment_use() -> ::runtime::odoo::fields::BoolField<
-        super::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("attachment_use")
-    }
-    /// Binding Model (`binding_model_id`, `many2one`).
-    #[inline]
-    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsReport,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
-    }
-    /// Binding Type (`binding_type`, `selection`).
-    #[inline]
-    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsReport,
-        super::BindingType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("binding_type")
-    }
-    /// Binding View Types (`binding_view_types`, `char`).
-    #[inline]
-    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("binding_view_types")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Filter domain (`domain`, `char`).
-    #[inline]
-    pub const fn domain() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
-        ::runtime::odoo::fields::CharField::new("domain")
-    }
-    /// Groups (`groups_id`, `many2many`).
-    #[inline]
-    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrActionsReport,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups_id")
-    }
-    /// Action Description (`help`, `html`).
-    #[inline]
-    pub const fn help() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
-        ::runtime::odoo::fields::CharField::new("help")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrActionsReport, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoice report (`is_invoice_report`, `boolean`).
-    #[inline]
-    pub const fn is_invoice_report() -> ::runtime::odoo::fields::BoolField<
-        super::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_invoice_report")
-    }
-    /// Model Name (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsReport,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// On Multiple Doc. (`multi`, `boolean`).
-    #[inline]
-    pub const fn multi() -> ::runtime::odoo::fields::BoolField<super::IrActionsReport> {
-        ::runtime::odoo::fields::BoolField::new("multi")
-    }
-    /// Action Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Paper Format (`paperformat_id`, `many2one`).
-    #[inline]
-    pub const fn paperformat_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsReport,
-        super::super::rel::ReportPaperformat,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("paperformat_id")
-    }
-    /// Path to show in the URL (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
-        ::runtime::odoo::fields::CharField::new("path")
-    }
-    /// Printed Report Name (`print_report_name`, `char`).
-    #[inline]
-    pub const fn print_report_name() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("print_report_name")
-    }
-    /// Report File (`report_file`, `char`).
-    #[inline]
-    pub const fn report_file() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("report_file")
-    }
-    /// Template Name (`report_name`, `char`).
-    #[inline]
-    pub const fn report_name() -> ::runtime::odoo::fields::CharField<
-        super::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("report_name")
-    }
-    /// Report Type (`report_type`, `selection`).
-    #[inline]
-    pub const fn report_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrActionsReport,
-        super::ReportType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("report_type")
-    }
-    /// Action Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
-        ::runtime::odoo::fields::CharField::new("type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrActionsReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrActionsReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<super::IrActionsReport> {
-        ::runtime::odoo::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrActionsReport;
+        /// Save as Attachment Prefix (`attachment`, `char`).
+        attachment: CharField;
+        /// Reload from Attachment (`attachment_use`, `boolean`).
+        attachment_use: BoolField;
+        /// Binding Model (`binding_model_id`, `many2one`).
+        binding_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Binding Type (`binding_type`, `selection`).
+        binding_type: SelectionField<super::BindingType>;
+        /// Binding View Types (`binding_view_types`, `char`).
+        binding_view_types: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Filter domain (`domain`, `char`).
+        domain: CharField;
+        /// Groups (`groups_id`, `many2many`).
+        groups_id: X2ManyField<super::super::rel::ResGroups>;
+        /// Action Description (`help`, `html`).
+        help: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoice report (`is_invoice_report`, `boolean`).
+        is_invoice_report: BoolField;
+        /// Model Name (`model`, `char`).
+        model: CharField;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// On Multiple Doc. (`multi`, `boolean`).
+        multi: BoolField;
+        /// Action Name (`name`, `char`).
+        name: CharField;
+        /// Paper Format (`paperformat_id`, `many2one`).
+        paperformat_id: Many2OneField<super::super::rel::ReportPaperformat>;
+        /// Path to show in the URL (`path`, `char`).
+        path: CharField;
+        /// Printed Report Name (`print_report_name`, `char`).
+        print_report_name: CharField;
+        /// Report File (`report_file`, `char`).
+        report_file: CharField;
+        /// Template Name (`report_name`, `char`).
+        report_name: CharField;
+        /// Report Type (`report_type`, `selection`).
+        report_type: SelectionField<super::ReportType>;
+        /// Action Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }
-/// Values of `binding_type` (Binding Type) on `ir.actions.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BindingType {
-    /// Action (`action`)
-    Action,
-    /// Report (`report`)
-    Report,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for BindingType {
-    const VALUES: &'static [&'static str] = &["action", "report"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "action" => BindingType::Action,
-            "report" => BindingType::Report,
-            other => BindingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BindingType::Action => "action",
-            BindingType::Report => "report",
-            BindingType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `binding_type` (Binding Type) on `ir.actions.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BindingType {
+        /// Action (`action`)
+        Action = "action",
+        /// Report (`report`)
+        Report = "report",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for BindingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `report_type` (Report Type) on `ir.actions.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReportType {
-    /// HTML (`qweb-html`)
-    QwebHtml,
-    /// PDF (`qweb-pdf`)
-    QwebPdf,
-    /// Text (`qweb-text`)
-    QwebText,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ReportType {
-    const VALUES: &'static [&'static str] = &["qweb-html", "qweb-pdf", "qweb-text"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "qweb-html" => ReportType::QwebHtml,
-            "qweb-pdf" => ReportType::QwebPdf,
-            "qweb-text" => ReportType::QwebText,
-            other => ReportType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ReportType::QwebHtml => "qweb-html",
-            ReportType::QwebPdf => "qweb-pdf",
-            ReportType::QwebText => "qweb-text",
-            ReportType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ReportType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `report_type` (Report Type) on `ir.actions.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ReportType {
+        /// HTML (`qweb-html`)
+        QwebHtml = "qweb-html",
+        /// PDF (`qweb-pdf`)
+        QwebPdf = "qweb-pdf",
+        /// Text (`qweb-text`)
+        QwebText = "qweb-text",
     }
 }

@@ -27,7 +27,7 @@ pub struct IrAsset {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Directive
     ///
     /// `selection`.
@@ -65,32 +65,18 @@ pub struct IrAsset {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrAsset {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrAsset {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "bundle",
-        "create_date",
-        "create_uid",
-        "directive",
-        "display_name",
-        "id",
-        "name",
-        "path",
-        "sequence",
-        "target",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrAsset {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrAsset::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,25 +116,20 @@ impl ::runtime::Model for IrAsset {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("bundle", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("directive", "selection")
-            .selection(
-                &["append", "prepend", "after", "before", "remove", "replace", "include"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("path", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("target", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("bundle", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("directive", "selection").writable(true).selection(&["append", "prepend", "after", "before", "remove", "replace", "include"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("path", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("target", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -163,12 +144,17 @@ impl ::runtime::odoo::projection::Projection for IrAsset {
 impl super::mixins::BaseModel for IrAsset {
     type Update = IrAssetUpdate;
 }
-/// Values for creating a `ir.asset` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrAssetCreate`]) or updating ([`IrAssetUpdate`]) `ir.asset` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrAssetCreate {
+pub struct IrAssetValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrAssetCreate {
+/// Values for creating a `ir.asset` record: the constructor takes the required fields, setters add the rest.
+pub type IrAssetCreate = IrAssetValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.asset` records: only the fields set here are written.
+pub type IrAssetUpdate = IrAssetValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrAssetValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -181,94 +167,35 @@ impl IrAssetCreate {
         path: impl Into<String>,
         sequence: i64,
     ) -> Self {
-        IrAssetCreate {
+        IrAssetValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .bundle(bundle)
             .name(name)
             .path(path)
             .sequence(sequence)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrAsset>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bundle` (Bundle name).
-    #[inline]
-    pub fn bundle(mut self, bundle: impl Into<String>) -> Self {
-        self.values.set("bundle", bundle.into());
-        self
-    }
-    /// Set `directive` (Directive).
-    #[inline]
-    pub fn directive(mut self, directive: Directive) -> Self {
-        self.values.set("directive", directive);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path (or glob pattern)).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `target` (Target).
-    #[inline]
-    pub fn target(mut self, target: impl Into<String>) -> Self {
-        self.values.set("target", target.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrAssetCreate {
-    type Model = IrAsset;
-}
-/// Values for updating `ir.asset` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrAssetUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrAssetUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrAssetUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrAssetUpdate {
+        Self::default()
+    }
+}
+impl Default for IrAssetUpdate {
+    fn default() -> Self {
+        IrAssetValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrAssetValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrAsset>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrAsset>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -277,199 +204,79 @@ impl IrAssetUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bundle` (Bundle name).
-    #[inline]
-    pub fn bundle(mut self, bundle: impl Into<String>) -> Self {
-        self.values.set("bundle", bundle.into());
-        self
-    }
-    /// Set `directive` (Directive).
-    #[inline]
-    pub fn directive(mut self, directive: Directive) -> Self {
-        self.values.set("directive", directive);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path (or glob pattern)).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `target` (Target).
-    #[inline]
-    pub fn target(mut self, target: impl Into<String>) -> Self {
-        self.values.set("target", target.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (active).
+        active: value bool;
+        /// Set `bundle` (Bundle name).
+        bundle: into String;
+        /// Set `directive` (Directive).
+        directive: value self::Directive;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `path` (Path (or glob pattern)).
+        path: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `target` (Target).
+        target: into String;
     }
 }
+impl ::runtime::CreateValues for IrAssetCreate {
+    type Model = self::IrAsset;
+}
 impl ::runtime::UpdateValues for IrAssetUpdate {
-    type Model = IrAsset;
+    type Model = self::IrAsset;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrAsset> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Bundle name (`bundle`, `char`).
-    #[inline]
-    pub const fn bundle() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
-        ::runtime::odoo::fields::CharField::new("bundle")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrAsset,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrAsset,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Directive (`directive`, `selection`).
-    #[inline]
-    pub const fn directive() -> ::runtime::odoo::fields::SelectionField<
-        super::IrAsset,
-        super::Directive,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("directive")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrAsset, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Path (or glob pattern) (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
-        ::runtime::odoo::fields::CharField::new("path")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::IrAsset, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Target (`target`, `char`).
-    #[inline]
-    pub const fn target() -> ::runtime::odoo::fields::CharField<super::IrAsset> {
-        ::runtime::odoo::fields::CharField::new("target")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrAsset,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrAsset,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrAsset;
+        /// active (`active`, `boolean`).
+        active: BoolField;
+        /// Bundle name (`bundle`, `char`).
+        bundle: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Directive (`directive`, `selection`).
+        directive: SelectionField<super::Directive>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Path (or glob pattern) (`path`, `char`).
+        path: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Target (`target`, `char`).
+        target: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `directive` (Directive) on `ir.asset`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Directive {
-    /// Append (`append`)
-    Append,
-    /// Prepend (`prepend`)
-    Prepend,
-    /// After (`after`)
-    After,
-    /// Before (`before`)
-    Before,
-    /// Remove (`remove`)
-    Remove,
-    /// Replace (`replace`)
-    Replace,
-    /// Include (`include`)
-    Include,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Directive {
-    const VALUES: &'static [&'static str] = &[
-        "append",
-        "prepend",
-        "after",
-        "before",
-        "remove",
-        "replace",
-        "include",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "append" => Directive::Append,
-            "prepend" => Directive::Prepend,
-            "after" => Directive::After,
-            "before" => Directive::Before,
-            "remove" => Directive::Remove,
-            "replace" => Directive::Replace,
-            "include" => Directive::Include,
-            other => Directive::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Directive::Append => "append",
-            Directive::Prepend => "prepend",
-            Directive::After => "after",
-            Directive::Before => "before",
-            Directive::Remove => "remove",
-            Directive::Replace => "replace",
-            Directive::Include => "include",
-            Directive::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Directive {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Directive {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `directive` (Directive) on `ir.asset`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Directive {
+        /// Append (`append`)
+        Append = "append",
+        /// Prepend (`prepend`)
+        Prepend = "prepend",
+        /// After (`after`)
+        After = "after",
+        /// Before (`before`)
+        Before = "before",
+        /// Remove (`remove`)
+        Remove = "remove",
+        /// Replace (`replace`)
+        Replace = "replace",
+        /// Include (`include`)
+        Include = "include",
     }
 }

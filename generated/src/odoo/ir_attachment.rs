@@ -27,7 +27,7 @@ pub struct IrAttachment {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct IrAttachment {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `text`.
@@ -55,15 +55,15 @@ pub struct IrAttachment {
     /// Image Height
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_height())`.
-    pub image_height: ::runtime::odoo::wire::Computed<i64>,
+    pub image_height: ::runtime::Computed<i64>,
     /// Image Src
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_src())`.
-    pub image_src: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub image_src: ::runtime::Computed<Option<String>>,
     /// Image Width
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_width())`.
-    pub image_width: ::runtime::odoo::wire::Computed<i64>,
+    pub image_width: ::runtime::Computed<i64>,
     /// Indexed Content
     ///
     /// `text`, readonly.
@@ -71,7 +71,7 @@ pub struct IrAttachment {
     /// Attachment URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::local_url())`.
-    pub local_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub local_url: ::runtime::Computed<Option<String>>,
     /// Mime Type
     ///
     /// `char`, readonly.
@@ -83,7 +83,7 @@ pub struct IrAttachment {
     /// Original (unoptimized, unresized) attachment
     ///
     /// `many2one`, to `ir.attachment`.
-    pub original_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
+    pub original_id: Option<::runtime::Many2One<super::rel::IrAttachment>>,
     /// Is public document
     ///
     /// `boolean`.
@@ -103,7 +103,7 @@ pub struct IrAttachment {
     /// Resource Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_name())`.
-    pub res_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub res_name: ::runtime::Computed<Option<String>>,
     /// Stored Filename
     ///
     /// `char`.
@@ -123,7 +123,7 @@ pub struct IrAttachment {
     /// Voice
     ///
     /// `one2many`, to `discuss.voice.metadata` (inverse `attachment_id`).
-    pub voice_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussVoiceMetadata>,
+    pub voice_ids: ::runtime::X2Many<super::rel::DiscussVoiceMetadata>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -131,47 +131,20 @@ pub struct IrAttachment {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrAttachment {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "checksum",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "file_size",
-        "id",
-        "image_height",
-        "image_src",
-        "image_width",
-        "index_content",
-        "local_url",
-        "mimetype",
-        "name",
-        "original_id",
-        "public",
-        "res_field",
-        "res_id",
-        "res_model",
-        "res_name",
-        "store_fname",
-        "type",
-        "url",
-        "voice_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrAttachment {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        28,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrAttachment::default();
         while let Some(i) = r.next()? {
             match i {
@@ -243,46 +216,38 @@ impl ::runtime::Model for IrAttachment {
         "local_url",
         "res_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("checksum", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("datas", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("db_datas", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("file_size", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_height", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_src", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("image_width", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("index_content", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("local_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mimetype", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("original_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("public", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("raw", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("res_field", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("store_fname", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .required()
-            .selection(&["url", "binary"]),
-        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("voice_ids", "one2many")
-            .relation("discuss.voice.metadata"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("checksum", "char").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("datas", "binary").writable(true),
+        ::runtime::FieldSpec::new("db_datas", "binary").writable(true),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("file_size", "integer").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image_height", "integer"),
+        ::runtime::FieldSpec::new("image_src", "char"),
+        ::runtime::FieldSpec::new("image_width", "integer"),
+        ::runtime::FieldSpec::new("index_content", "text").writable(true),
+        ::runtime::FieldSpec::new("local_url", "char"),
+        ::runtime::FieldSpec::new("mimetype", "char").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("original_id", "many2one").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("public", "boolean").writable(true),
+        ::runtime::FieldSpec::new("raw", "binary").writable(true),
+        ::runtime::FieldSpec::new("res_field", "char").writable(true),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").writable(true),
+        ::runtime::FieldSpec::new("res_name", "char"),
+        ::runtime::FieldSpec::new("store_fname", "char").writable(true),
+        ::runtime::FieldSpec::new("type", "selection").required().writable(true).selection(&["url", "binary"]),
+        ::runtime::FieldSpec::new("url", "char").writable(true),
+        ::runtime::FieldSpec::new("voice_ids", "one2many").relation("discuss.voice.metadata").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -465,191 +430,51 @@ impl IrAttachment {
 impl super::mixins::BaseModel for IrAttachment {
     type Update = IrAttachmentUpdate;
 }
-/// Values for creating a `ir.attachment` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrAttachmentCreate`]) or updating ([`IrAttachmentUpdate`]) `ir.attachment` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrAttachmentCreate {
+pub struct IrAttachmentValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrAttachmentCreate {
+/// Values for creating a `ir.attachment` record: the constructor takes the required fields, setters add the rest.
+pub type IrAttachmentCreate = IrAttachmentValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.attachment` records: only the fields set here are written.
+pub type IrAttachmentUpdate = IrAttachmentValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrAttachmentValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrAttachmentCreate {
     /// Takes the required fields: `name`, `type` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, r#type: Type) -> Self {
-        IrAttachmentCreate {
+    pub fn new(name: impl Into<String>, r#type: self::Type) -> Self {
+        IrAttachmentValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .r#type(r#type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrAttachment>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `checksum` (Checksum/SHA1).
-    #[inline]
-    pub fn checksum(mut self, checksum: impl Into<String>) -> Self {
-        self.values.set("checksum", checksum.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `datas` (File Content (base64)).
-    #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("datas", datas.into());
-        self
-    }
-    /// Set `db_datas` (Database Data).
-    #[inline]
-    pub fn db_datas(
-        mut self,
-        db_datas: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("db_datas", db_datas.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `file_size` (File Size).
-    #[inline]
-    pub fn file_size(mut self, file_size: i64) -> Self {
-        self.values.set("file_size", file_size);
-        self
-    }
-    /// Set `index_content` (Indexed Content).
-    #[inline]
-    pub fn index_content(mut self, index_content: impl Into<String>) -> Self {
-        self.values.set("index_content", index_content.into());
-        self
-    }
-    /// Set `mimetype` (Mime Type).
-    #[inline]
-    pub fn mimetype(mut self, mimetype: impl Into<String>) -> Self {
-        self.values.set("mimetype", mimetype.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `original_id` (Original (unoptimized, unresized) attachment).
-    #[inline]
-    pub fn original_id(mut self, original_id: i64) -> Self {
-        self.values.set("original_id", original_id);
-        self
-    }
-    /// Set `public` (Is public document).
-    #[inline]
-    pub fn public(mut self, public: bool) -> Self {
-        self.values.set("public", public);
-        self
-    }
-    /// Set `raw` (File Content (raw)).
-    #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("raw", raw.into());
-        self
-    }
-    /// Set `res_field` (Resource Field).
-    #[inline]
-    pub fn res_field(mut self, res_field: impl Into<String>) -> Self {
-        self.values.set("res_field", res_field.into());
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Resource Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `store_fname` (Stored Filename).
-    #[inline]
-    pub fn store_fname(mut self, store_fname: impl Into<String>) -> Self {
-        self.values.set("store_fname", store_fname.into());
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `url` (Url).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `voice_ids` (Voice).
-    #[inline]
-    pub fn voice_ids(
-        mut self,
-        voice_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
-        >,
-    ) -> Self {
-        self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrAttachmentCreate {
-    type Model = IrAttachment;
-}
-/// Values for updating `ir.attachment` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrAttachmentUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrAttachmentUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrAttachmentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrAttachmentUpdate {
+        Self::default()
+    }
+}
+impl Default for IrAttachmentUpdate {
+    fn default() -> Self {
+        IrAttachmentValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrAttachmentValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrAttachment>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrAttachment>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -658,377 +483,131 @@ impl IrAttachmentUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `checksum` (Checksum/SHA1).
-    #[inline]
-    pub fn checksum(mut self, checksum: impl Into<String>) -> Self {
-        self.values.set("checksum", checksum.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `datas` (File Content (base64)).
-    #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("datas", datas.into());
-        self
-    }
-    /// Set `db_datas` (Database Data).
-    #[inline]
-    pub fn db_datas(
-        mut self,
-        db_datas: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("db_datas", db_datas.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `file_size` (File Size).
-    #[inline]
-    pub fn file_size(mut self, file_size: i64) -> Self {
-        self.values.set("file_size", file_size);
-        self
-    }
-    /// Set `index_content` (Indexed Content).
-    #[inline]
-    pub fn index_content(mut self, index_content: impl Into<String>) -> Self {
-        self.values.set("index_content", index_content.into());
-        self
-    }
-    /// Set `mimetype` (Mime Type).
-    #[inline]
-    pub fn mimetype(mut self, mimetype: impl Into<String>) -> Self {
-        self.values.set("mimetype", mimetype.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `original_id` (Original (unoptimized, unresized) attachment).
-    #[inline]
-    pub fn original_id(mut self, original_id: i64) -> Self {
-        self.values.set("original_id", original_id);
-        self
-    }
-    /// Set `public` (Is public document).
-    #[inline]
-    pub fn public(mut self, public: bool) -> Self {
-        self.values.set("public", public);
-        self
-    }
-    /// Set `raw` (File Content (raw)).
-    #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("raw", raw.into());
-        self
-    }
-    /// Set `res_field` (Resource Field).
-    #[inline]
-    pub fn res_field(mut self, res_field: impl Into<String>) -> Self {
-        self.values.set("res_field", res_field.into());
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Resource Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `store_fname` (Stored Filename).
-    #[inline]
-    pub fn store_fname(mut self, store_fname: impl Into<String>) -> Self {
-        self.values.set("store_fname", store_fname.into());
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `url` (Url).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `voice_ids` (Voice).
-    #[inline]
-    pub fn voice_ids(
-        mut self,
-        voice_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
-        >,
-    ) -> Self {
-        self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Access Token).
+        access_token: into String;
+        /// Set `checksum` (Checksum/SHA1).
+        checksum: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `datas` (File Content (base64)).
+        datas: into ::runtime::odoo::wire::Binary;
+        /// Set `db_datas` (Database Data).
+        db_datas: into ::runtime::odoo::wire::Binary;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `file_size` (File Size).
+        file_size: value i64;
+        /// Set `index_content` (Indexed Content).
+        index_content: into String;
+        /// Set `mimetype` (Mime Type).
+        mimetype: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `original_id` (Original (unoptimized, unresized) attachment).
+        original_id: value i64;
+        /// Set `public` (Is public document).
+        public: value bool;
+        /// Set `raw` (File Content (raw)).
+        raw: into ::runtime::odoo::wire::Binary;
+        /// Set `res_field` (Resource Field).
+        res_field: into String;
+        /// Set `res_id` (Resource ID).
+        res_id: value i64;
+        /// Set `res_model` (Resource Model).
+        res_model: into String;
+        /// Set `store_fname` (Stored Filename).
+        store_fname: into String;
+        /// Set `type` (Type).
+        r#type = "type": value self::Type;
+        /// Set `url` (Url).
+        url: into String;
+        /// Set `voice_ids` (Voice).
+        voice_ids: commands super::rel::DiscussVoiceMetadata;
     }
 }
+impl ::runtime::CreateValues for IrAttachmentCreate {
+    type Model = self::IrAttachment;
+}
 impl ::runtime::UpdateValues for IrAttachmentUpdate {
-    type Model = IrAttachment;
+    type Model = self::IrAttachment;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::IrAttachment,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Checksum/SHA1 (`checksum`, `char`).
-    #[inline]
-    pub const fn checksum() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("checksum")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrAttachment,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrAttachment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrAttachment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// File Content (base64) (`datas`, `binary`).
-    #[inline]
-    pub const fn datas() -> ::runtime::odoo::fields::BinaryField<super::IrAttachment> {
-        ::runtime::odoo::fields::BinaryField::new("datas")
-    }
-    /// Database Data (`db_datas`, `binary`).
-    #[inline]
-    pub const fn db_datas() -> ::runtime::odoo::fields::BinaryField<
-        super::IrAttachment,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("db_datas")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::IrAttachment,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrAttachment,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// File Size (`file_size`, `integer`).
-    #[inline]
-    pub const fn file_size() -> ::runtime::odoo::fields::NumField<
-        super::IrAttachment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("file_size")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrAttachment, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image Height (`image_height`, `integer`).
-    #[inline]
-    pub const fn image_height() -> ::runtime::odoo::fields::NumField<
-        super::IrAttachment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("image_height")
-    }
-    /// Image Src (`image_src`, `char`).
-    #[inline]
-    pub const fn image_src() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("image_src")
-    }
-    /// Image Width (`image_width`, `integer`).
-    #[inline]
-    pub const fn image_width() -> ::runtime::odoo::fields::NumField<
-        super::IrAttachment,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("image_width")
-    }
-    /// Indexed Content (`index_content`, `text`).
-    #[inline]
-    pub const fn index_content() -> ::runtime::odoo::fields::CharField<
-        super::IrAttachment,
-    > {
-        ::runtime::odoo::fields::CharField::new("index_content")
-    }
-    /// Attachment URL (`local_url`, `char`).
-    #[inline]
-    pub const fn local_url() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("local_url")
-    }
-    /// Mime Type (`mimetype`, `char`).
-    #[inline]
-    pub const fn mimetype() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("mimetype")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
-    #[inline]
-    pub const fn original_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrAttachment,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("original_id")
-    }
-    /// Is public document (`public`, `boolean`).
-    #[inline]
-    pub const fn public() -> ::runtime::odoo::fields::BoolField<super::IrAttachment> {
-        ::runtime::odoo::fields::BoolField::new("public")
-    }
-    /// File Content (raw) (`raw`, `binary`).
-    #[inline]
-    pub const fn raw() -> ::runtime::odoo::fields::BinaryField<super::IrAttachment> {
-        ::runtime::odoo::fields::BinaryField::new("raw")
-    }
-    /// Resource Field (`res_field`, `char`).
-    #[inline]
-    pub const fn res_field() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("res_field")
-    }
-    /// Resource ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::IrAttachment> {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Resource Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Resource Name (`res_name`, `char`).
-    #[inline]
-    pub const fn res_name() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("res_name")
-    }
-    /// Stored Filename (`store_fname`, `char`).
-    #[inline]
-    pub const fn store_fname() -> ::runtime::odoo::fields::CharField<
-        super::IrAttachment,
-    > {
-        ::runtime::odoo::fields::CharField::new("store_fname")
-    }
-    /// Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrAttachment,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Url (`url`, `char`).
-    #[inline]
-    pub const fn url() -> ::runtime::odoo::fields::CharField<super::IrAttachment> {
-        ::runtime::odoo::fields::CharField::new("url")
-    }
-    /// Voice (`voice_ids`, `one2many`).
-    #[inline]
-    pub const fn voice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrAttachment,
-        super::super::rel::DiscussVoiceMetadata,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("voice_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrAttachment,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrAttachment,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrAttachment;
+        /// Access Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Checksum/SHA1 (`checksum`, `char`).
+        checksum: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// File Content (base64) (`datas`, `binary`).
+        datas: BinaryField;
+        /// Database Data (`db_datas`, `binary`).
+        db_datas: BinaryField;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// File Size (`file_size`, `integer`).
+        file_size: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image Height (`image_height`, `integer`).
+        image_height: NumField<i64>;
+        /// Image Src (`image_src`, `char`).
+        image_src: CharField;
+        /// Image Width (`image_width`, `integer`).
+        image_width: NumField<i64>;
+        /// Indexed Content (`index_content`, `text`).
+        index_content: CharField;
+        /// Attachment URL (`local_url`, `char`).
+        local_url: CharField;
+        /// Mime Type (`mimetype`, `char`).
+        mimetype: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
+        original_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Is public document (`public`, `boolean`).
+        public: BoolField;
+        /// File Content (raw) (`raw`, `binary`).
+        raw: BinaryField;
+        /// Resource Field (`res_field`, `char`).
+        res_field: CharField;
+        /// Resource ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Resource Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Resource Name (`res_name`, `char`).
+        res_name: CharField;
+        /// Stored Filename (`store_fname`, `char`).
+        store_fname: CharField;
+        /// Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Url (`url`, `char`).
+        url: CharField;
+        /// Voice (`voice_ids`, `one2many`).
+        voice_ids: X2ManyField<super::super::rel::DiscussVoiceMetadata>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `type` (Type) on `ir.attachment`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// URL (`url`)
-    Url,
-    /// File (`binary`)
-    Binary,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["url", "binary"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "url" => Type::Url,
-            "binary" => Type::Binary,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Url => "url",
-            Type::Binary => "binary",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Type) on `ir.attachment`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// URL (`url`)
+        Url = "url",
+        /// File (`binary`)
+        Binary = "binary",
     }
 }

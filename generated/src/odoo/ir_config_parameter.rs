@@ -19,7 +19,7 @@ pub struct IrConfigParameter {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,27 +43,18 @@ pub struct IrConfigParameter {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrConfigParameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrConfigParameter {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "key",
-        "value",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrConfigParameter {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrConfigParameter::default();
         while let Some(i) = r.next()? {
             match i {
@@ -93,17 +84,15 @@ impl ::runtime::Model for IrConfigParameter {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("key", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("value", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("key", "char").required().writable(true),
+        ::runtime::FieldSpec::new("value", "text").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -188,12 +177,21 @@ impl IrConfigParameter {
 impl super::mixins::BaseModel for IrConfigParameter {
     type Update = IrConfigParameterUpdate;
 }
-/// Values for creating a `ir.config_parameter` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrConfigParameterCreate`]) or updating ([`IrConfigParameterUpdate`]) `ir.config_parameter` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrConfigParameterCreate {
+pub struct IrConfigParameterValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrConfigParameterCreate {
+/// Values for creating a `ir.config_parameter` record: the constructor takes the required fields, setters add the rest.
+pub type IrConfigParameterCreate = IrConfigParameterValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.config_parameter` records: only the fields set here are written.
+pub type IrConfigParameterUpdate = IrConfigParameterValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrConfigParameterValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -201,62 +199,33 @@ impl ::serde::Serialize for IrConfigParameterCreate {
 impl IrConfigParameterCreate {
     /// Takes the required fields: `key`, `value` (readonly, computed and x2many fields are left out).
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        IrConfigParameterCreate {
+        IrConfigParameterValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .key(key)
             .value(value)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrConfigParameter>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `key` (Key).
-    #[inline]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.values.set("key", key.into());
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrConfigParameterCreate {
-    type Model = IrConfigParameter;
-}
-/// Values for updating `ir.config_parameter` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrConfigParameterUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrConfigParameterUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrConfigParameterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrConfigParameterUpdate {
+        Self::default()
+    }
+}
+impl Default for IrConfigParameterUpdate {
+    fn default() -> Self {
+        IrConfigParameterValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrConfigParameterValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrConfigParameter>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrConfigParameter>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -265,81 +234,38 @@ impl IrConfigParameterUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `key` (Key).
-    #[inline]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.values.set("key", key.into());
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `key` (Key).
+        key: into String;
+        /// Set `value` (Value).
+        value: into String;
     }
 }
+impl ::runtime::CreateValues for IrConfigParameterCreate {
+    type Model = self::IrConfigParameter;
+}
 impl ::runtime::UpdateValues for IrConfigParameterUpdate {
-    type Model = IrConfigParameter;
+    type Model = self::IrConfigParameter;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrConfigParameter,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrConfigParameter,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrConfigParameter,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrConfigParameter,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Key (`key`, `char`).
-    #[inline]
-    pub const fn key() -> ::runtime::odoo::fields::CharField<super::IrConfigParameter> {
-        ::runtime::odoo::fields::CharField::new("key")
-    }
-    /// Value (`value`, `text`).
-    #[inline]
-    pub const fn value() -> ::runtime::odoo::fields::CharField<
-        super::IrConfigParameter,
-    > {
-        ::runtime::odoo::fields::CharField::new("value")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrConfigParameter,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrConfigParameter,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrConfigParameter;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Key (`key`, `char`).
+        key: CharField;
+        /// Value (`value`, `text`).
+        value: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

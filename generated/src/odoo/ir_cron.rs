@@ -37,9 +37,7 @@ pub struct IrCron {
     /// Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `ir_actions_server_id.activity_type_id`, not stored.
-    pub activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
-    >,
+    pub activity_type_id: Option<::runtime::Many2One<super::rel::MailActivityType>>,
     /// User Field
     ///
     /// `char`, related `ir_actions_server_id.activity_user_field_name`, not stored.
@@ -47,7 +45,7 @@ pub struct IrCron {
     /// Responsible
     ///
     /// `many2one`, to `res.users`, related `ir_actions_server_id.activity_user_id`, not stored.
-    pub activity_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// User Type
     ///
     /// Use 'Specific User' to always assign the same user on the next activity. Use 'Dynamic User' to specify the field name of the user to choose on the record.
@@ -59,15 +57,13 @@ pub struct IrCron {
     /// Available Models
     ///
     /// `many2many`, to `ir.model`, readonly, related `ir_actions_server_id.available_model_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_model_ids())`.
-    pub available_model_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrModel>,
-    >,
+    pub available_model_ids: ::runtime::Computed<::runtime::X2Many<super::rel::IrModel>>,
     /// Binding Model
     ///
     /// Setting a value makes this action available in the sidebar for the given model.
     ///
     /// `many2one`, to `ir.model`, related `ir_actions_server_id.binding_model_id`, not stored.
-    pub binding_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub binding_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Binding Type
     ///
     /// `selection`, required, related `ir_actions_server_id.binding_type`, not stored.
@@ -83,7 +79,7 @@ pub struct IrCron {
     /// Child server actions that will be executed. Note that the last return returned action value will be used as global return value.
     ///
     /// `many2many`, to `ir.actions.server`, related `ir_actions_server_id.child_ids`, not stored.
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::IrActionsServer>,
+    pub child_ids: ::runtime::X2Many<super::rel::IrActionsServer>,
     /// Python Code
     ///
     /// Write Python code that the action will execute. Some variables are available for use; help about python expression is given in the help tab.
@@ -99,7 +95,7 @@ pub struct IrCron {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Name
     ///
     /// `char`, readonly, computed.
@@ -109,11 +105,11 @@ pub struct IrCron {
     /// Specify which kind of record should be created. Set this field only to specify a different model than the base model.
     ///
     /// `many2one`, to `ir.model`, related `ir_actions_server_id.crud_model_id`, not stored.
-    pub crud_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub crud_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Target Model Name
     ///
     /// `char`, readonly, related `ir_actions_server_id.crud_model_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::crud_model_name())`.
-    pub crud_model_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub crud_model_name: ::runtime::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -141,7 +137,7 @@ pub struct IrCron {
     /// Groups that can execute the server action. Leave empty to allow everybody.
     ///
     /// `many2many`, to `res.groups`, related `ir_actions_server_id.groups_id`, not stored.
-    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::X2Many<super::rel::ResGroups>,
     /// Action Description
     ///
     /// Optional help text for the users with a description of the target view, such as its usage and purpose.
@@ -167,9 +163,7 @@ pub struct IrCron {
     /// Server action
     ///
     /// `many2one`, to `ir.actions.server`, required.
-    pub ir_actions_server_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsServer>,
-    >,
+    pub ir_actions_server_id: Option<::runtime::Many2One<super::rel::IrActionsServer>>,
     /// Last Execution Date
     ///
     /// Previous time the cron ran successfully, provided to the job through the context on the \`lastcall\` key
@@ -181,9 +175,7 @@ pub struct IrCron {
     /// Specify a field used to link the newly created record on the record used by the server action.
     ///
     /// `many2one`, to `ir.model.fields`, related `ir_actions_server_id.link_field_id`, not stored.
-    pub link_field_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
-    >,
+    pub link_field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// Subscribe Recipients
     ///
     /// `boolean`, related `ir_actions_server_id.mail_post_autofollow`, not stored.
@@ -199,7 +191,7 @@ pub struct IrCron {
     /// Model on which the server action runs.
     ///
     /// `many2one`, to `ir.model`, required, related `ir_actions_server_id.model_id`, not stored.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Model Name
     ///
     /// `char`, readonly, related `ir_actions_server_id.model_name`, not stored.
@@ -217,7 +209,7 @@ pub struct IrCron {
     /// Partner
     ///
     /// `many2many`, to `res.partner`, related `ir_actions_server_id.partner_ids`, not stored.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Path to show in the URL
     ///
     /// `char`, related `ir_actions_server_id.path`, not stored.
@@ -237,9 +229,7 @@ pub struct IrCron {
     /// Custom Value
     ///
     /// `many2one`, to `ir.model.fields.selection`, related `ir_actions_server_id.selection_value`, not stored.
-    pub selection_value: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModelFieldsSelection>,
-    >,
+    pub selection_value: Option<::runtime::Many2One<super::rel::IrModelFieldsSelection>>,
     /// Sequence
     ///
     /// When dealing with multiple actions, the execution order is based on the sequence. Low number means high priority.
@@ -255,9 +245,7 @@ pub struct IrCron {
     /// SMS Template
     ///
     /// `many2one`, to `sms.template`, related `ir_actions_server_id.sms_template_id`, not stored.
-    pub sms_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
-    >,
+    pub sms_template_id: Option<::runtime::Many2One<super::rel::SmsTemplate>>,
     /// Type
     ///
     /// Type of server action. The following values are available:
@@ -277,7 +265,7 @@ pub struct IrCron {
     /// Email Template
     ///
     /// `many2one`, to `mail.template`, related `ir_actions_server_id.template_id`, not stored.
-    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailTemplate>>,
+    pub template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Action Type
     ///
     /// `char`, required, related `ir_actions_server_id.type`, not stored.
@@ -291,15 +279,13 @@ pub struct IrCron {
     /// Field to Update
     ///
     /// `many2one`, to `ir.model.fields`, related `ir_actions_server_id.update_field_id`, not stored.
-    pub update_field_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
-    >,
+    pub update_field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// Field Type
     ///
     /// `selection`, readonly, related `ir_actions_server_id.update_field_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::update_field_type())`.
     ///
     /// Values: `binary` (binary), `boolean` (boolean), `char` (char), `date` (date), `datetime` (datetime), `float` (float), `html` (html), `integer` (integer), `json` (json), `many2many` (many2many), `many2one` (many2one), `many2one_reference` (many2one_reference), and 7 more.
-    pub update_field_type: ::runtime::odoo::wire::Computed<Option<UpdateFieldType>>,
+    pub update_field_type: ::runtime::Computed<Option<UpdateFieldType>>,
     /// Many2many Operations
     ///
     /// `selection`, related `ir_actions_server_id.update_m2m_operation`, not stored.
@@ -315,9 +301,7 @@ pub struct IrCron {
     /// Update Related Model
     ///
     /// `many2one`, to `ir.model`, readonly, related `ir_actions_server_id.update_related_model_id`, not stored.
-    pub update_related_model_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
-    >,
+    pub update_related_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Usage
     ///
     /// `selection`, required, related `ir_actions_server_id.usage`, not stored.
@@ -327,7 +311,7 @@ pub struct IrCron {
     /// Scheduler User
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Value
     ///
     /// For Python expressions, this field may hold a Python expression that can use the same values as for the code field on the server action,e.g. \`env.user.name\` to set the current user's name as the value or \`record.id\` to set the ID of the record on which the action is run.
@@ -341,17 +325,17 @@ pub struct IrCron {
     /// `selection`, readonly, related `ir_actions_server_id.value_field_to_show`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value_field_to_show())`.
     ///
     /// Values: `value` (value), `resource_ref` (reference), `update_boolean_value` (update_boolean_value), `selection_value` (selection_value).
-    pub value_field_to_show: ::runtime::odoo::wire::Computed<Option<ValueFieldToShow>>,
+    pub value_field_to_show: ::runtime::Computed<Option<ValueFieldToShow>>,
     /// Webhook Fields
     ///
     /// Fields to send in the POST request. The id and model of the record are always sent as '_id' and '_model'. The name of the action that triggered the webhook is always sent as '_name'.
     ///
     /// `many2many`, to `ir.model.fields`, related `ir_actions_server_id.webhook_field_ids`, not stored.
-    pub webhook_field_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModelFields>,
+    pub webhook_field_ids: ::runtime::X2Many<super::rel::IrModelFields>,
     /// Sample Payload
     ///
     /// `text`, readonly, related `ir_actions_server_id.webhook_sample_payload`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::webhook_sample_payload())`.
-    pub webhook_sample_payload: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub webhook_sample_payload: ::runtime::Computed<Option<String>>,
     /// Webhook URL
     ///
     /// URL to send the POST request to.
@@ -365,88 +349,24 @@ pub struct IrCron {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, related `ir_actions_server_id.xml_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrCron {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrCron {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "activity_date_deadline_range",
-        "activity_date_deadline_range_type",
-        "activity_note",
-        "activity_summary",
-        "activity_type_id",
-        "activity_user_field_name",
-        "activity_user_id",
-        "activity_user_type",
-        "available_model_ids",
-        "binding_model_id",
-        "binding_type",
-        "binding_view_types",
-        "child_ids",
-        "code",
-        "create_date",
-        "create_uid",
-        "cron_name",
-        "crud_model_id",
-        "crud_model_name",
-        "display_name",
-        "evaluation_type",
-        "failure_count",
-        "first_failure_date",
-        "groups_id",
-        "help",
-        "id",
-        "interval_number",
-        "interval_type",
-        "ir_actions_server_id",
-        "lastcall",
-        "link_field_id",
-        "mail_post_autofollow",
-        "mail_post_method",
-        "model_id",
-        "model_name",
-        "name",
-        "nextcall",
-        "partner_ids",
-        "path",
-        "priority",
-        "resource_ref",
-        "selection_value",
-        "sequence",
-        "sms_method",
-        "sms_template_id",
-        "state",
-        "template_id",
-        "type",
-        "update_boolean_value",
-        "update_field_id",
-        "update_field_type",
-        "update_m2m_operation",
-        "update_path",
-        "update_related_model_id",
-        "usage",
-        "user_id",
-        "value",
-        "value_field_to_show",
-        "webhook_field_ids",
-        "webhook_sample_payload",
-        "webhook_url",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrCron {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        65,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrCron::default();
         while let Some(i) = r.next()? {
             match i {
@@ -592,135 +512,72 @@ impl ::runtime::Model for IrCron {
         "webhook_sample_payload",
         "xml_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "activity_date_deadline_range",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_date_deadline_range_type",
-                "selection",
-            )
-            .selection(&["days", "weeks", "months"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_field_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_type", "selection")
-            .selection(&["specific", "generic"]),
-        ::runtime::odoo::verify::FieldSpec::new("available_model_ids", "many2many")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("binding_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("binding_type", "selection")
-            .required()
-            .selection(&["action", "report"]),
-        ::runtime::odoo::verify::FieldSpec::new("binding_view_types", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "many2many")
-            .relation("ir.actions.server"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "text")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("cron_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("crud_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("crud_model_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("evaluation_type", "selection")
-            .selection(&["value", "equation"]),
-        ::runtime::odoo::verify::FieldSpec::new("failure_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("first_failure_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("help", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("interval_number", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("interval_type", "selection")
-            .required()
-            .selection(&["minutes", "hours", "days", "weeks", "months"]),
-        ::runtime::odoo::verify::FieldSpec::new("ir_actions_server_id", "many2one")
-            .relation("ir.actions.server")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("lastcall", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("link_field_id", "many2one")
-            .relation("ir.model.fields"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_post_autofollow", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_post_method", "selection")
-            .selection(&["email", "comment", "note"]),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("model_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("nextcall", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
-            .selection(super::verify::KEYS_31892618),
-        ::runtime::odoo::verify::FieldSpec::new("selection_value", "many2one")
-            .relation("ir.model.fields.selection"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_method", "selection")
-            .selection(&["sms", "comment", "note"]),
-        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
-            .relation("sms.template"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(
-                &[
-                    "object_write",
-                    "next_activity",
-                    "mail_post",
-                    "sms",
-                    "followers",
-                    "remove_followers",
-                    "object_create",
-                    "code",
-                    "webhook",
-                    "multi",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("update_boolean_value", "selection")
-            .selection(&["true", "false"]),
-        ::runtime::odoo::verify::FieldSpec::new("update_field_id", "many2one")
-            .relation("ir.model.fields"),
-        ::runtime::odoo::verify::FieldSpec::new("update_field_type", "selection")
-            .selection(super::verify::KEYS_73804B64),
-        ::runtime::odoo::verify::FieldSpec::new("update_m2m_operation", "selection")
-            .selection(&["add", "remove", "set", "clear"]),
-        ::runtime::odoo::verify::FieldSpec::new("update_path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("update_related_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("usage", "selection")
-            .required()
-            .selection(&["ir_actions_server", "ir_cron"]),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("value", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("value_field_to_show", "selection")
-            .selection(
-                &["value", "resource_ref", "update_boolean_value", "selection_value"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("webhook_field_ids", "many2many")
-            .relation("ir.model.fields"),
-        ::runtime::odoo::verify::FieldSpec::new("webhook_sample_payload", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("webhook_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_date_deadline_range", "integer").writable(true),
+        ::runtime::FieldSpec::new("activity_date_deadline_range_type", "selection").writable(true).selection(&["days", "weeks", "months"]),
+        ::runtime::FieldSpec::new("activity_note", "html").writable(true),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("activity_user_field_name", "char").writable(true),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("activity_user_type", "selection").writable(true).selection(&["specific", "generic"]),
+        ::runtime::FieldSpec::new("available_model_ids", "many2many").relation("ir.model"),
+        ::runtime::FieldSpec::new("binding_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("binding_type", "selection").required().writable(true).selection(&["action", "report"]),
+        ::runtime::FieldSpec::new("binding_view_types", "char").writable(true),
+        ::runtime::FieldSpec::new("child_ids", "many2many").relation("ir.actions.server").writable(true),
+        ::runtime::FieldSpec::new("code", "text").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("cron_name", "char"),
+        ::runtime::FieldSpec::new("crud_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("crud_model_name", "char"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("evaluation_type", "selection").writable(true).selection(&["value", "equation"]),
+        ::runtime::FieldSpec::new("failure_count", "integer").writable(true),
+        ::runtime::FieldSpec::new("first_failure_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("groups_id", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("help", "html").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("interval_number", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("interval_type", "selection").required().writable(true).selection(&["minutes", "hours", "days", "weeks", "months"]),
+        ::runtime::FieldSpec::new("ir_actions_server_id", "many2one").relation("ir.actions.server").required().writable(true),
+        ::runtime::FieldSpec::new("lastcall", "datetime").writable(true),
+        ::runtime::FieldSpec::new("link_field_id", "many2one").relation("ir.model.fields").writable(true),
+        ::runtime::FieldSpec::new("mail_post_autofollow", "boolean").writable(true),
+        ::runtime::FieldSpec::new("mail_post_method", "selection").writable(true).selection(&["email", "comment", "note"]),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("model_name", "char"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("nextcall", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("path", "char").writable(true),
+        ::runtime::FieldSpec::new("priority", "integer").writable(true),
+        ::runtime::FieldSpec::new("resource_ref", "reference").writable(true).selection(super::verify::KEYS_31892618),
+        ::runtime::FieldSpec::new("selection_value", "many2one").relation("ir.model.fields.selection").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("sms_method", "selection").writable(true).selection(&["sms", "comment", "note"]),
+        ::runtime::FieldSpec::new("sms_template_id", "many2one").relation("sms.template").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["object_write", "next_activity", "mail_post", "sms", "followers", "remove_followers", "object_create", "code", "webhook", "multi"]),
+        ::runtime::FieldSpec::new("template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("type", "char").required().writable(true),
+        ::runtime::FieldSpec::new("update_boolean_value", "selection").writable(true).selection(&["true", "false"]),
+        ::runtime::FieldSpec::new("update_field_id", "many2one").relation("ir.model.fields").writable(true),
+        ::runtime::FieldSpec::new("update_field_type", "selection").selection(super::verify::KEYS_73804B64),
+        ::runtime::FieldSpec::new("update_m2m_operation", "selection").writable(true).selection(&["add", "remove", "set", "clear"]),
+        ::runtime::FieldSpec::new("update_path", "char").writable(true),
+        ::runtime::FieldSpec::new("update_related_model_id", "many2one").relation("ir.model"),
+        ::runtime::FieldSpec::new("usage", "selection").required().writable(true).selection(&["ir_actions_server", "ir_cron"]),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("value", "text").writable(true),
+        ::runtime::FieldSpec::new("value_field_to_show", "selection").selection(&["value", "resource_ref", "update_boolean_value", "selection_value"]),
+        ::runtime::FieldSpec::new("webhook_field_ids", "many2many").relation("ir.model.fields").writable(true),
+        ::runtime::FieldSpec::new("webhook_sample_payload", "text"),
+        ::runtime::FieldSpec::new("webhook_url", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -830,12 +687,17 @@ impl super::mixins::BaseModel for IrCron {
 }
 impl super::mixins::MailActivityMixin for IrCron {}
 impl super::mixins::MailThread for IrCron {}
-/// Values for creating a `ir.cron` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrCronCreate`]) or updating ([`IrCronUpdate`]) `ir.cron` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrCronCreate {
+pub struct IrCronValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrCronCreate {
+/// Values for creating a `ir.cron` record: the constructor takes the required fields, setters add the rest.
+pub type IrCronCreate = IrCronValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.cron` records: only the fields set here are written.
+pub type IrCronUpdate = IrCronValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrCronValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -844,13 +706,14 @@ impl IrCronCreate {
     /// Takes the required fields: `interval_number`, `interval_type`, `ir_actions_server_id`, `nextcall`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(
         interval_number: i64,
-        interval_type: IntervalType,
+        interval_type: self::IntervalType,
         ir_actions_server_id: i64,
         nextcall: ::chrono::DateTime<::chrono::Utc>,
         user_id: i64,
     ) -> Self {
-        IrCronCreate {
+        IrCronValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .interval_number(interval_number)
             .interval_type(interval_type)
@@ -858,387 +721,26 @@ impl IrCronCreate {
             .nextcall(nextcall)
             .user_id(user_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrCron>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_date_deadline_range` (Due Date In).
-    #[inline]
-    pub fn activity_date_deadline_range(
-        mut self,
-        activity_date_deadline_range: i64,
-    ) -> Self {
-        self.values.set("activity_date_deadline_range", activity_date_deadline_range);
-        self
-    }
-    /// Set `activity_date_deadline_range_type` (Due type).
-    #[inline]
-    pub fn activity_date_deadline_range_type(
-        mut self,
-        activity_date_deadline_range_type: ActivityDateDeadlineRangeType,
-    ) -> Self {
-        self.values
-            .set("activity_date_deadline_range_type", activity_date_deadline_range_type);
-        self
-    }
-    /// Set `activity_note` (Note).
-    #[inline]
-    pub fn activity_note(mut self, activity_note: impl Into<String>) -> Self {
-        self.values.set("activity_note", activity_note.into());
-        self
-    }
-    /// Set `activity_summary` (Title).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `activity_user_field_name` (User Field).
-    #[inline]
-    pub fn activity_user_field_name(
-        mut self,
-        activity_user_field_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("activity_user_field_name", activity_user_field_name.into());
-        self
-    }
-    /// Set `activity_user_id` (Responsible).
-    #[inline]
-    pub fn activity_user_id(mut self, activity_user_id: i64) -> Self {
-        self.values.set("activity_user_id", activity_user_id);
-        self
-    }
-    /// Set `activity_user_type` (User Type).
-    #[inline]
-    pub fn activity_user_type(mut self, activity_user_type: ActivityUserType) -> Self {
-        self.values.set("activity_user_type", activity_user_type);
-        self
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `child_ids` (Child Actions).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsServer>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Python Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `crud_model_id` (Record to Create).
-    #[inline]
-    pub fn crud_model_id(mut self, crud_model_id: i64) -> Self {
-        self.values.set("crud_model_id", crud_model_id);
-        self
-    }
-    /// Set `evaluation_type` (Value Type).
-    #[inline]
-    pub fn evaluation_type(mut self, evaluation_type: EvaluationType) -> Self {
-        self.values.set("evaluation_type", evaluation_type);
-        self
-    }
-    /// Set `failure_count` (Failure Count).
-    #[inline]
-    pub fn failure_count(mut self, failure_count: i64) -> Self {
-        self.values.set("failure_count", failure_count);
-        self
-    }
-    /// Set `first_failure_date` (First Failure Date).
-    #[inline]
-    pub fn first_failure_date(
-        mut self,
-        first_failure_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("first_failure_date", first_failure_date);
-        self
-    }
-    /// Set `groups_id` (Allowed Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `interval_number` (Interval Number).
-    #[inline]
-    pub fn interval_number(mut self, interval_number: i64) -> Self {
-        self.values.set("interval_number", interval_number);
-        self
-    }
-    /// Set `interval_type` (Interval Unit).
-    #[inline]
-    pub fn interval_type(mut self, interval_type: IntervalType) -> Self {
-        self.values.set("interval_type", interval_type);
-        self
-    }
-    /// Set `ir_actions_server_id` (Server action).
-    #[inline]
-    pub fn ir_actions_server_id(mut self, ir_actions_server_id: i64) -> Self {
-        self.values.set("ir_actions_server_id", ir_actions_server_id);
-        self
-    }
-    /// Set `lastcall` (Last Execution Date).
-    #[inline]
-    pub fn lastcall(mut self, lastcall: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("lastcall", lastcall);
-        self
-    }
-    /// Set `link_field_id` (Link Field).
-    #[inline]
-    pub fn link_field_id(mut self, link_field_id: i64) -> Self {
-        self.values.set("link_field_id", link_field_id);
-        self
-    }
-    /// Set `mail_post_autofollow` (Subscribe Recipients).
-    #[inline]
-    pub fn mail_post_autofollow(mut self, mail_post_autofollow: bool) -> Self {
-        self.values.set("mail_post_autofollow", mail_post_autofollow);
-        self
-    }
-    /// Set `mail_post_method` (Send Email As).
-    #[inline]
-    pub fn mail_post_method(mut self, mail_post_method: MailPostMethod) -> Self {
-        self.values.set("mail_post_method", mail_post_method);
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `nextcall` (Next Execution Date).
-    #[inline]
-    pub fn nextcall(mut self, nextcall: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("nextcall", nextcall);
-        self
-    }
-    /// Set `partner_ids` (Partner).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(
-        mut self,
-        resource_ref: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-    /// Set `selection_value` (Custom Value).
-    #[inline]
-    pub fn selection_value(mut self, selection_value: i64) -> Self {
-        self.values.set("selection_value", selection_value);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sms_method` (Send SMS As).
-    #[inline]
-    pub fn sms_method(mut self, sms_method: SmsMethod) -> Self {
-        self.values.set("sms_method", sms_method);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
-    }
-    /// Set `state` (Type).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `template_id` (Email Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-    /// Set `update_boolean_value` (Boolean Value).
-    #[inline]
-    pub fn update_boolean_value(
-        mut self,
-        update_boolean_value: UpdateBooleanValue,
-    ) -> Self {
-        self.values.set("update_boolean_value", update_boolean_value);
-        self
-    }
-    /// Set `update_field_id` (Field to Update).
-    #[inline]
-    pub fn update_field_id(mut self, update_field_id: i64) -> Self {
-        self.values.set("update_field_id", update_field_id);
-        self
-    }
-    /// Set `update_m2m_operation` (Many2many Operations).
-    #[inline]
-    pub fn update_m2m_operation(
-        mut self,
-        update_m2m_operation: UpdateM2mOperation,
-    ) -> Self {
-        self.values.set("update_m2m_operation", update_m2m_operation);
-        self
-    }
-    /// Set `update_path` (Field to Update Path).
-    #[inline]
-    pub fn update_path(mut self, update_path: impl Into<String>) -> Self {
-        self.values.set("update_path", update_path.into());
-        self
-    }
-    /// Set `usage` (Usage).
-    #[inline]
-    pub fn usage(mut self, usage: Usage) -> Self {
-        self.values.set("usage", usage);
-        self
-    }
-    /// Set `user_id` (Scheduler User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-    /// Set `webhook_field_ids` (Webhook Fields).
-    #[inline]
-    pub fn webhook_field_ids(
-        mut self,
-        webhook_field_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFields>,
-        >,
-    ) -> Self {
-        self.values
-            .set("webhook_field_ids", webhook_field_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `webhook_url` (Webhook URL).
-    #[inline]
-    pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
-        self.values.set("webhook_url", webhook_url.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrCronCreate {
-    type Model = IrCron;
-}
-/// Values for updating `ir.cron` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrCronUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrCronUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrCronUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrCronUpdate {
+        Self::default()
+    }
+}
+impl Default for IrCronUpdate {
+    fn default() -> Self {
+        IrCronValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrCronValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrCron>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrCron>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1247,1500 +749,461 @@ impl IrCronUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_date_deadline_range` (Due Date In).
-    #[inline]
-    pub fn activity_date_deadline_range(
-        mut self,
-        activity_date_deadline_range: i64,
-    ) -> Self {
-        self.values.set("activity_date_deadline_range", activity_date_deadline_range);
-        self
-    }
-    /// Set `activity_date_deadline_range_type` (Due type).
-    #[inline]
-    pub fn activity_date_deadline_range_type(
-        mut self,
-        activity_date_deadline_range_type: ActivityDateDeadlineRangeType,
-    ) -> Self {
-        self.values
-            .set("activity_date_deadline_range_type", activity_date_deadline_range_type);
-        self
-    }
-    /// Set `activity_note` (Note).
-    #[inline]
-    pub fn activity_note(mut self, activity_note: impl Into<String>) -> Self {
-        self.values.set("activity_note", activity_note.into());
-        self
-    }
-    /// Set `activity_summary` (Title).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `activity_user_field_name` (User Field).
-    #[inline]
-    pub fn activity_user_field_name(
-        mut self,
-        activity_user_field_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("activity_user_field_name", activity_user_field_name.into());
-        self
-    }
-    /// Set `activity_user_id` (Responsible).
-    #[inline]
-    pub fn activity_user_id(mut self, activity_user_id: i64) -> Self {
-        self.values.set("activity_user_id", activity_user_id);
-        self
-    }
-    /// Set `activity_user_type` (User Type).
-    #[inline]
-    pub fn activity_user_type(mut self, activity_user_type: ActivityUserType) -> Self {
-        self.values.set("activity_user_type", activity_user_type);
-        self
-    }
-    /// Set `binding_model_id` (Binding Model).
-    #[inline]
-    pub fn binding_model_id(mut self, binding_model_id: i64) -> Self {
-        self.values.set("binding_model_id", binding_model_id);
-        self
-    }
-    /// Set `binding_type` (Binding Type).
-    #[inline]
-    pub fn binding_type(mut self, binding_type: BindingType) -> Self {
-        self.values.set("binding_type", binding_type);
-        self
-    }
-    /// Set `binding_view_types` (Binding View Types).
-    #[inline]
-    pub fn binding_view_types(mut self, binding_view_types: impl Into<String>) -> Self {
-        self.values.set("binding_view_types", binding_view_types.into());
-        self
-    }
-    /// Set `child_ids` (Child Actions).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsServer>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Python Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `crud_model_id` (Record to Create).
-    #[inline]
-    pub fn crud_model_id(mut self, crud_model_id: i64) -> Self {
-        self.values.set("crud_model_id", crud_model_id);
-        self
-    }
-    /// Set `evaluation_type` (Value Type).
-    #[inline]
-    pub fn evaluation_type(mut self, evaluation_type: EvaluationType) -> Self {
-        self.values.set("evaluation_type", evaluation_type);
-        self
-    }
-    /// Set `failure_count` (Failure Count).
-    #[inline]
-    pub fn failure_count(mut self, failure_count: i64) -> Self {
-        self.values.set("failure_count", failure_count);
-        self
-    }
-    /// Set `first_failure_date` (First Failure Date).
-    #[inline]
-    pub fn first_failure_date(
-        mut self,
-        first_failure_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("first_failure_date", first_failure_date);
-        self
-    }
-    /// Set `groups_id` (Allowed Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Action Description).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `interval_number` (Interval Number).
-    #[inline]
-    pub fn interval_number(mut self, interval_number: i64) -> Self {
-        self.values.set("interval_number", interval_number);
-        self
-    }
-    /// Set `interval_type` (Interval Unit).
-    #[inline]
-    pub fn interval_type(mut self, interval_type: IntervalType) -> Self {
-        self.values.set("interval_type", interval_type);
-        self
-    }
-    /// Set `ir_actions_server_id` (Server action).
-    #[inline]
-    pub fn ir_actions_server_id(mut self, ir_actions_server_id: i64) -> Self {
-        self.values.set("ir_actions_server_id", ir_actions_server_id);
-        self
-    }
-    /// Set `lastcall` (Last Execution Date).
-    #[inline]
-    pub fn lastcall(mut self, lastcall: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("lastcall", lastcall);
-        self
-    }
-    /// Set `link_field_id` (Link Field).
-    #[inline]
-    pub fn link_field_id(mut self, link_field_id: i64) -> Self {
-        self.values.set("link_field_id", link_field_id);
-        self
-    }
-    /// Set `mail_post_autofollow` (Subscribe Recipients).
-    #[inline]
-    pub fn mail_post_autofollow(mut self, mail_post_autofollow: bool) -> Self {
-        self.values.set("mail_post_autofollow", mail_post_autofollow);
-        self
-    }
-    /// Set `mail_post_method` (Send Email As).
-    #[inline]
-    pub fn mail_post_method(mut self, mail_post_method: MailPostMethod) -> Self {
-        self.values.set("mail_post_method", mail_post_method);
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Action Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `nextcall` (Next Execution Date).
-    #[inline]
-    pub fn nextcall(mut self, nextcall: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("nextcall", nextcall);
-        self
-    }
-    /// Set `partner_ids` (Partner).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `path` (Path to show in the URL).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(
-        mut self,
-        resource_ref: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-    /// Set `selection_value` (Custom Value).
-    #[inline]
-    pub fn selection_value(mut self, selection_value: i64) -> Self {
-        self.values.set("selection_value", selection_value);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sms_method` (Send SMS As).
-    #[inline]
-    pub fn sms_method(mut self, sms_method: SmsMethod) -> Self {
-        self.values.set("sms_method", sms_method);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
-    }
-    /// Set `state` (Type).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `template_id` (Email Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-    /// Set `type` (Action Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-    /// Set `update_boolean_value` (Boolean Value).
-    #[inline]
-    pub fn update_boolean_value(
-        mut self,
-        update_boolean_value: UpdateBooleanValue,
-    ) -> Self {
-        self.values.set("update_boolean_value", update_boolean_value);
-        self
-    }
-    /// Set `update_field_id` (Field to Update).
-    #[inline]
-    pub fn update_field_id(mut self, update_field_id: i64) -> Self {
-        self.values.set("update_field_id", update_field_id);
-        self
-    }
-    /// Set `update_m2m_operation` (Many2many Operations).
-    #[inline]
-    pub fn update_m2m_operation(
-        mut self,
-        update_m2m_operation: UpdateM2mOperation,
-    ) -> Self {
-        self.values.set("update_m2m_operation", update_m2m_operation);
-        self
-    }
-    /// Set `update_path` (Field to Update Path).
-    #[inline]
-    pub fn update_path(mut self, update_path: impl Into<String>) -> Self {
-        self.values.set("update_path", update_path.into());
-        self
-    }
-    /// Set `usage` (Usage).
-    #[inline]
-    pub fn usage(mut self, usage: Usage) -> Self {
-        self.values.set("usage", usage);
-        self
-    }
-    /// Set `user_id` (Scheduler User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-    /// Set `webhook_field_ids` (Webhook Fields).
-    #[inline]
-    pub fn webhook_field_ids(
-        mut self,
-        webhook_field_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFields>,
-        >,
-    ) -> Self {
-        self.values
-            .set("webhook_field_ids", webhook_field_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `webhook_url` (Webhook URL).
-    #[inline]
-    pub fn webhook_url(mut self, webhook_url: impl Into<String>) -> Self {
-        self.values.set("webhook_url", webhook_url.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_date_deadline_range` (Due Date In).
+        activity_date_deadline_range: value i64;
+        /// Set `activity_date_deadline_range_type` (Due type).
+        activity_date_deadline_range_type: value self::ActivityDateDeadlineRangeType;
+        /// Set `activity_note` (Note).
+        activity_note: into String;
+        /// Set `activity_summary` (Title).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Activity Type).
+        activity_type_id: value i64;
+        /// Set `activity_user_field_name` (User Field).
+        activity_user_field_name: into String;
+        /// Set `activity_user_id` (Responsible).
+        activity_user_id: value i64;
+        /// Set `activity_user_type` (User Type).
+        activity_user_type: value self::ActivityUserType;
+        /// Set `binding_model_id` (Binding Model).
+        binding_model_id: value i64;
+        /// Set `binding_type` (Binding Type).
+        binding_type: value self::BindingType;
+        /// Set `binding_view_types` (Binding View Types).
+        binding_view_types: into String;
+        /// Set `child_ids` (Child Actions).
+        child_ids: commands super::rel::IrActionsServer;
+        /// Set `code` (Python Code).
+        code: into String;
+        /// Set `crud_model_id` (Record to Create).
+        crud_model_id: value i64;
+        /// Set `evaluation_type` (Value Type).
+        evaluation_type: value self::EvaluationType;
+        /// Set `failure_count` (Failure Count).
+        failure_count: value i64;
+        /// Set `first_failure_date` (First Failure Date).
+        first_failure_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `groups_id` (Allowed Groups).
+        groups_id: commands super::rel::ResGroups;
+        /// Set `help` (Action Description).
+        help: into String;
+        /// Set `interval_number` (Interval Number).
+        interval_number: value i64;
+        /// Set `interval_type` (Interval Unit).
+        interval_type: value self::IntervalType;
+        /// Set `ir_actions_server_id` (Server action).
+        ir_actions_server_id: value i64;
+        /// Set `lastcall` (Last Execution Date).
+        lastcall: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `link_field_id` (Link Field).
+        link_field_id: value i64;
+        /// Set `mail_post_autofollow` (Subscribe Recipients).
+        mail_post_autofollow: value bool;
+        /// Set `mail_post_method` (Send Email As).
+        mail_post_method: value self::MailPostMethod;
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `name` (Action Name).
+        name: into String;
+        /// Set `nextcall` (Next Execution Date).
+        nextcall: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `partner_ids` (Partner).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `path` (Path to show in the URL).
+        path: into String;
+        /// Set `priority` (Priority).
+        priority: value i64;
+        /// Set `resource_ref` (Record).
+        resource_ref: value ::runtime::odoo::wire::Reference;
+        /// Set `selection_value` (Custom Value).
+        selection_value: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `sms_method` (Send SMS As).
+        sms_method: value self::SmsMethod;
+        /// Set `sms_template_id` (SMS Template).
+        sms_template_id: value i64;
+        /// Set `state` (Type).
+        state: value self::State;
+        /// Set `template_id` (Email Template).
+        template_id: value i64;
+        /// Set `type` (Action Type).
+        r#type = "type": into String;
+        /// Set `update_boolean_value` (Boolean Value).
+        update_boolean_value: value self::UpdateBooleanValue;
+        /// Set `update_field_id` (Field to Update).
+        update_field_id: value i64;
+        /// Set `update_m2m_operation` (Many2many Operations).
+        update_m2m_operation: value self::UpdateM2mOperation;
+        /// Set `update_path` (Field to Update Path).
+        update_path: into String;
+        /// Set `usage` (Usage).
+        usage: value self::Usage;
+        /// Set `user_id` (Scheduler User).
+        user_id: value i64;
+        /// Set `value` (Value).
+        value: into String;
+        /// Set `webhook_field_ids` (Webhook Fields).
+        webhook_field_ids: commands super::rel::IrModelFields;
+        /// Set `webhook_url` (Webhook URL).
+        webhook_url: into String;
     }
 }
+impl ::runtime::CreateValues for IrCronCreate {
+    type Model = self::IrCron;
+}
 impl ::runtime::UpdateValues for IrCronUpdate {
-    type Model = IrCron;
+    type Model = self::IrCron;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrCron> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Due Date In (`activity_date_deadline_range`, `integer`).
-    #[inline]
-    pub const fn activity_date_deadline_range() -> ::runtime::odoo::fields::NumField<
-        super::IrCron,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("activity_date_deadline_range")
-    }
-    /// Due type (`activity_date_deadline_range_type`, `selection`).
-    #[inline]
-    pub const fn activity_date_deadline_range_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::ActivityDateDeadlineRangeType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_date_deadline_range_type")
-    }
-    /// Note (`activity_note`, `html`).
-    #[inline]
-    pub const fn activity_note() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("activity_note")
-    }
-    /// Title (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::IrCron,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// User Field (`activity_user_field_name`, `char`).
-    #[inline]
-    pub const fn activity_user_field_name() -> ::runtime::odoo::fields::CharField<
-        super::IrCron,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_user_field_name")
-    }
-    /// Responsible (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// User Type (`activity_user_type`, `selection`).
-    #[inline]
-    pub const fn activity_user_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::ActivityUserType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_user_type")
-    }
-    /// Available Models (`available_model_ids`, `many2many`).
-    #[inline]
-    pub const fn available_model_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrCron,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_model_ids")
-    }
-    /// Binding Model (`binding_model_id`, `many2one`).
-    #[inline]
-    pub const fn binding_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("binding_model_id")
-    }
-    /// Binding Type (`binding_type`, `selection`).
-    #[inline]
-    pub const fn binding_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::BindingType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("binding_type")
-    }
-    /// Binding View Types (`binding_view_types`, `char`).
-    #[inline]
-    pub const fn binding_view_types() -> ::runtime::odoo::fields::CharField<
-        super::IrCron,
-    > {
-        ::runtime::odoo::fields::CharField::new("binding_view_types")
-    }
-    /// Child Actions (`child_ids`, `many2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrCron,
-        super::super::rel::IrActionsServer,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Python Code (`code`, `text`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrCron,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Name (`cron_name`, `char`).
-    #[inline]
-    pub const fn cron_name() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("cron_name")
-    }
-    /// Record to Create (`crud_model_id`, `many2one`).
-    #[inline]
-    pub const fn crud_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("crud_model_id")
-    }
-    /// Target Model Name (`crud_model_name`, `char`).
-    #[inline]
-    pub const fn crud_model_name() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("crud_model_name")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Value Type (`evaluation_type`, `selection`).
-    #[inline]
-    pub const fn evaluation_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::EvaluationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("evaluation_type")
-    }
-    /// Failure Count (`failure_count`, `integer`).
-    #[inline]
-    pub const fn failure_count() -> ::runtime::odoo::fields::NumField<
-        super::IrCron,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("failure_count")
-    }
-    /// First Failure Date (`first_failure_date`, `datetime`).
-    #[inline]
-    pub const fn first_failure_date() -> ::runtime::odoo::fields::DateField<
-        super::IrCron,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("first_failure_date")
-    }
-    /// Allowed Groups (`groups_id`, `many2many`).
-    #[inline]
-    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrCron,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups_id")
-    }
-    /// Action Description (`help`, `html`).
-    #[inline]
-    pub const fn help() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("help")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrCron, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Interval Number (`interval_number`, `integer`).
-    #[inline]
-    pub const fn interval_number() -> ::runtime::odoo::fields::NumField<
-        super::IrCron,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("interval_number")
-    }
-    /// Interval Unit (`interval_type`, `selection`).
-    #[inline]
-    pub const fn interval_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::IntervalType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("interval_type")
-    }
-    /// Server action (`ir_actions_server_id`, `many2one`).
-    #[inline]
-    pub const fn ir_actions_server_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::IrActionsServer,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("ir_actions_server_id")
-    }
-    /// Last Execution Date (`lastcall`, `datetime`).
-    #[inline]
-    pub const fn lastcall() -> ::runtime::odoo::fields::DateField<
-        super::IrCron,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("lastcall")
-    }
-    /// Link Field (`link_field_id`, `many2one`).
-    #[inline]
-    pub const fn link_field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("link_field_id")
-    }
-    /// Subscribe Recipients (`mail_post_autofollow`, `boolean`).
-    #[inline]
-    pub const fn mail_post_autofollow() -> ::runtime::odoo::fields::BoolField<
-        super::IrCron,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mail_post_autofollow")
-    }
-    /// Send Email As (`mail_post_method`, `selection`).
-    #[inline]
-    pub const fn mail_post_method() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::MailPostMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("mail_post_method")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Model Name (`model_name`, `char`).
-    #[inline]
-    pub const fn model_name() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("model_name")
-    }
-    /// Action Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Next Execution Date (`nextcall`, `datetime`).
-    #[inline]
-    pub const fn nextcall() -> ::runtime::odoo::fields::DateField<
-        super::IrCron,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("nextcall")
-    }
-    /// Partner (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrCron,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Path to show in the URL (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("path")
-    }
-    /// Priority (`priority`, `integer`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::NumField<super::IrCron, i64> {
-        ::runtime::odoo::fields::NumField::new("priority")
-    }
-    /// Record (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<super::IrCron> {
-        ::runtime::odoo::fields::AnyField::new("resource_ref")
-    }
-    /// Custom Value (`selection_value`, `many2one`).
-    #[inline]
-    pub const fn selection_value() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::IrModelFieldsSelection,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("selection_value")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::IrCron, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Send SMS As (`sms_method`, `selection`).
-    #[inline]
-    pub const fn sms_method() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::SmsMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("sms_method")
-    }
-    /// SMS Template (`sms_template_id`, `many2one`).
-    #[inline]
-    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
-    }
-    /// Type (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Email Template (`template_id`, `many2one`).
-    #[inline]
-    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("template_id")
-    }
-    /// Action Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("type")
-    }
-    /// Boolean Value (`update_boolean_value`, `selection`).
-    #[inline]
-    pub const fn update_boolean_value() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::UpdateBooleanValue,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("update_boolean_value")
-    }
-    /// Field to Update (`update_field_id`, `many2one`).
-    #[inline]
-    pub const fn update_field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("update_field_id")
-    }
-    /// Field Type (`update_field_type`, `selection`).
-    #[inline]
-    pub const fn update_field_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::UpdateFieldType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("update_field_type")
-    }
-    /// Many2many Operations (`update_m2m_operation`, `selection`).
-    #[inline]
-    pub const fn update_m2m_operation() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::UpdateM2mOperation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("update_m2m_operation")
-    }
-    /// Field to Update Path (`update_path`, `char`).
-    #[inline]
-    pub const fn update_path() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("update_path")
-    }
-    /// Update Related Model (`update_related_model_id`, `many2one`).
-    #[inline]
-    pub const fn update_related_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("update_related_model_id")
-    }
-    /// Usage (`usage`, `selection`).
-    #[inline]
-    pub const fn usage() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::Usage,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("usage")
-    }
-    /// Scheduler User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Value (`value`, `text`).
-    #[inline]
-    pub const fn value() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("value")
-    }
-    /// Value Field To Show (`value_field_to_show`, `selection`).
-    #[inline]
-    pub const fn value_field_to_show() -> ::runtime::odoo::fields::SelectionField<
-        super::IrCron,
-        super::ValueFieldToShow,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("value_field_to_show")
-    }
-    /// Webhook Fields (`webhook_field_ids`, `many2many`).
-    #[inline]
-    pub const fn webhook_field_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrCron,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("webhook_field_ids")
-    }
-    /// Sample Payload (`webhook_sample_payload`, `text`).
-    #[inline]
-    pub const fn webhook_sample_payload() -> ::runtime::odoo::fields::CharField<
-        super::IrCron,
-    > {
-        ::runtime::odoo::fields::CharField::new("webhook_sample_payload")
-    }
-    /// Webhook URL (`webhook_url`, `char`).
-    #[inline]
-    pub const fn webhook_url() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("webhook_url")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrCron,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCron,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<super::IrCron> {
-        ::runtime::odoo::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrCron;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Due Date In (`activity_date_deadline_range`, `integer`).
+        activity_date_deadline_range: NumField<i64>;
+        /// Due type (`activity_date_deadline_range_type`, `selection`).
+        activity_date_deadline_range_type: SelectionField<super::ActivityDateDeadlineRangeType>;
+        /// Note (`activity_note`, `html`).
+        activity_note: CharField;
+        /// Title (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// User Field (`activity_user_field_name`, `char`).
+        activity_user_field_name: CharField;
+        /// Responsible (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// User Type (`activity_user_type`, `selection`).
+        activity_user_type: SelectionField<super::ActivityUserType>;
+        /// Available Models (`available_model_ids`, `many2many`).
+        available_model_ids: X2ManyField<super::super::rel::IrModel>;
+        /// Binding Model (`binding_model_id`, `many2one`).
+        binding_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Binding Type (`binding_type`, `selection`).
+        binding_type: SelectionField<super::BindingType>;
+        /// Binding View Types (`binding_view_types`, `char`).
+        binding_view_types: CharField;
+        /// Child Actions (`child_ids`, `many2many`).
+        child_ids: X2ManyField<super::super::rel::IrActionsServer>;
+        /// Python Code (`code`, `text`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Name (`cron_name`, `char`).
+        cron_name: CharField;
+        /// Record to Create (`crud_model_id`, `many2one`).
+        crud_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Target Model Name (`crud_model_name`, `char`).
+        crud_model_name: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Value Type (`evaluation_type`, `selection`).
+        evaluation_type: SelectionField<super::EvaluationType>;
+        /// Failure Count (`failure_count`, `integer`).
+        failure_count: NumField<i64>;
+        /// First Failure Date (`first_failure_date`, `datetime`).
+        first_failure_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Allowed Groups (`groups_id`, `many2many`).
+        groups_id: X2ManyField<super::super::rel::ResGroups>;
+        /// Action Description (`help`, `html`).
+        help: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Interval Number (`interval_number`, `integer`).
+        interval_number: NumField<i64>;
+        /// Interval Unit (`interval_type`, `selection`).
+        interval_type: SelectionField<super::IntervalType>;
+        /// Server action (`ir_actions_server_id`, `many2one`).
+        ir_actions_server_id: Many2OneField<super::super::rel::IrActionsServer>;
+        /// Last Execution Date (`lastcall`, `datetime`).
+        lastcall: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Link Field (`link_field_id`, `many2one`).
+        link_field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// Subscribe Recipients (`mail_post_autofollow`, `boolean`).
+        mail_post_autofollow: BoolField;
+        /// Send Email As (`mail_post_method`, `selection`).
+        mail_post_method: SelectionField<super::MailPostMethod>;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Model Name (`model_name`, `char`).
+        model_name: CharField;
+        /// Action Name (`name`, `char`).
+        name: CharField;
+        /// Next Execution Date (`nextcall`, `datetime`).
+        nextcall: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Partner (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Path to show in the URL (`path`, `char`).
+        path: CharField;
+        /// Priority (`priority`, `integer`).
+        priority: NumField<i64>;
+        /// Record (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Custom Value (`selection_value`, `many2one`).
+        selection_value: Many2OneField<super::super::rel::IrModelFieldsSelection>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Send SMS As (`sms_method`, `selection`).
+        sms_method: SelectionField<super::SmsMethod>;
+        /// SMS Template (`sms_template_id`, `many2one`).
+        sms_template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Type (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Email Template (`template_id`, `many2one`).
+        template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Action Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Boolean Value (`update_boolean_value`, `selection`).
+        update_boolean_value: SelectionField<super::UpdateBooleanValue>;
+        /// Field to Update (`update_field_id`, `many2one`).
+        update_field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// Field Type (`update_field_type`, `selection`).
+        update_field_type: SelectionField<super::UpdateFieldType>;
+        /// Many2many Operations (`update_m2m_operation`, `selection`).
+        update_m2m_operation: SelectionField<super::UpdateM2mOperation>;
+        /// Field to Update Path (`update_path`, `char`).
+        update_path: CharField;
+        /// Update Related Model (`update_related_model_id`, `many2one`).
+        update_related_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Usage (`usage`, `selection`).
+        usage: SelectionField<super::Usage>;
+        /// Scheduler User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Value (`value`, `text`).
+        value: CharField;
+        /// Value Field To Show (`value_field_to_show`, `selection`).
+        value_field_to_show: SelectionField<super::ValueFieldToShow>;
+        /// Webhook Fields (`webhook_field_ids`, `many2many`).
+        webhook_field_ids: X2ManyField<super::super::rel::IrModelFields>;
+        /// Sample Payload (`webhook_sample_payload`, `text`).
+        webhook_sample_payload: CharField;
+        /// Webhook URL (`webhook_url`, `char`).
+        webhook_url: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }
-/// Values of `activity_date_deadline_range_type` (Due type) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityDateDeadlineRangeType {
-    /// Days (`days`)
-    Days,
-    /// Weeks (`weeks`)
-    Weeks,
-    /// Months (`months`)
-    Months,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityDateDeadlineRangeType {
-    const VALUES: &'static [&'static str] = &["days", "weeks", "months"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "days" => ActivityDateDeadlineRangeType::Days,
-            "weeks" => ActivityDateDeadlineRangeType::Weeks,
-            "months" => ActivityDateDeadlineRangeType::Months,
-            other => ActivityDateDeadlineRangeType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityDateDeadlineRangeType::Days => "days",
-            ActivityDateDeadlineRangeType::Weeks => "weeks",
-            ActivityDateDeadlineRangeType::Months => "months",
-            ActivityDateDeadlineRangeType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_date_deadline_range_type` (Due type) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityDateDeadlineRangeType {
+        /// Days (`days`)
+        Days = "days",
+        /// Weeks (`weeks`)
+        Weeks = "weeks",
+        /// Months (`months`)
+        Months = "months",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityDateDeadlineRangeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_user_type` (User Type) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityUserType {
+        /// Specific User (`specific`)
+        Specific = "specific",
+        /// Dynamic User (based on record) (`generic`)
+        Generic = "generic",
     }
 }
-impl ::serde::Serialize for ActivityDateDeadlineRangeType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `binding_type` (Binding Type) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum BindingType {
+        /// Action (`action`)
+        Action = "action",
+        /// Report (`report`)
+        Report = "report",
     }
 }
-/// Values of `activity_user_type` (User Type) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityUserType {
-    /// Specific User (`specific`)
-    Specific,
-    /// Dynamic User (based on record) (`generic`)
-    Generic,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityUserType {
-    const VALUES: &'static [&'static str] = &["specific", "generic"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "specific" => ActivityUserType::Specific,
-            "generic" => ActivityUserType::Generic,
-            other => ActivityUserType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityUserType::Specific => "specific",
-            ActivityUserType::Generic => "generic",
-            ActivityUserType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `evaluation_type` (Value Type) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EvaluationType {
+        /// Update (`value`)
+        Value = "value",
+        /// Compute (`equation`)
+        Equation = "equation",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityUserType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `interval_type` (Interval Unit) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum IntervalType {
+        /// Minutes (`minutes`)
+        Minutes = "minutes",
+        /// Hours (`hours`)
+        Hours = "hours",
+        /// Days (`days`)
+        Days = "days",
+        /// Weeks (`weeks`)
+        Weeks = "weeks",
+        /// Months (`months`)
+        Months = "months",
     }
 }
-impl ::serde::Serialize for ActivityUserType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `mail_post_method` (Send Email As) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MailPostMethod {
+        /// Email (`email`)
+        Email = "email",
+        /// Message (`comment`)
+        Comment = "comment",
+        /// Note (`note`)
+        Note = "note",
     }
 }
-/// Values of `binding_type` (Binding Type) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BindingType {
-    /// Action (`action`)
-    Action,
-    /// Report (`report`)
-    Report,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for BindingType {
-    const VALUES: &'static [&'static str] = &["action", "report"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "action" => BindingType::Action,
-            "report" => BindingType::Report,
-            other => BindingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            BindingType::Action => "action",
-            BindingType::Report => "report",
-            BindingType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `sms_method` (Send SMS As) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SmsMethod {
+        /// SMS (without note) (`sms`)
+        Sms = "sms",
+        /// SMS (with note) (`comment`)
+        Comment = "comment",
+        /// Note only (`note`)
+        Note = "note",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for BindingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `state` (Type) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Update Record (`object_write`)
+        ObjectWrite = "object_write",
+        /// Create Activity (`next_activity`)
+        NextActivity = "next_activity",
+        /// Send Email (`mail_post`)
+        MailPost = "mail_post",
+        /// Send SMS (`sms`)
+        Sms = "sms",
+        /// Add Followers (`followers`)
+        Followers = "followers",
+        /// Remove Followers (`remove_followers`)
+        RemoveFollowers = "remove_followers",
+        /// Create Record (`object_create`)
+        ObjectCreate = "object_create",
+        /// Execute Code (`code`)
+        Code = "code",
+        /// Send Webhook Notification (`webhook`)
+        Webhook = "webhook",
+        /// Execute Existing Actions (`multi`)
+        Multi = "multi",
     }
 }
-impl ::serde::Serialize for BindingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `update_boolean_value` (Boolean Value) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum UpdateBooleanValue {
+        /// Yes (True) (`true`)
+        True = "true",
+        /// No (False) (`false`)
+        False = "false",
     }
 }
-/// Values of `evaluation_type` (Value Type) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluationType {
-    /// Update (`value`)
-    Value,
-    /// Compute (`equation`)
-    Equation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for EvaluationType {
-    const VALUES: &'static [&'static str] = &["value", "equation"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "value" => EvaluationType::Value,
-            "equation" => EvaluationType::Equation,
-            other => EvaluationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EvaluationType::Value => "value",
-            EvaluationType::Equation => "equation",
-            EvaluationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EvaluationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for EvaluationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `interval_type` (Interval Unit) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IntervalType {
-    /// Minutes (`minutes`)
-    Minutes,
-    /// Hours (`hours`)
-    Hours,
-    /// Days (`days`)
-    Days,
-    /// Weeks (`weeks`)
-    Weeks,
-    /// Months (`months`)
-    Months,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for IntervalType {
-    const VALUES: &'static [&'static str] = &[
-        "minutes",
-        "hours",
-        "days",
-        "weeks",
-        "months",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "minutes" => IntervalType::Minutes,
-            "hours" => IntervalType::Hours,
-            "days" => IntervalType::Days,
-            "weeks" => IntervalType::Weeks,
-            "months" => IntervalType::Months,
-            other => IntervalType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            IntervalType::Minutes => "minutes",
-            IntervalType::Hours => "hours",
-            IntervalType::Days => "days",
-            IntervalType::Weeks => "weeks",
-            IntervalType::Months => "months",
-            IntervalType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `update_field_type` (Field Type) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum UpdateFieldType {
+        /// binary (`binary`)
+        Binary = "binary",
+        /// boolean (`boolean`)
+        Boolean = "boolean",
+        /// char (`char`)
+        Char = "char",
+        /// date (`date`)
+        Date = "date",
+        /// datetime (`datetime`)
+        Datetime = "datetime",
+        /// float (`float`)
+        Float = "float",
+        /// html (`html`)
+        Html = "html",
+        /// integer (`integer`)
+        Integer = "integer",
+        /// json (`json`)
+        Json = "json",
+        /// many2many (`many2many`)
+        Many2many = "many2many",
+        /// many2one (`many2one`)
+        Many2one = "many2one",
+        /// many2one_reference (`many2one_reference`)
+        Many2oneReference = "many2one_reference",
+        /// monetary (`monetary`)
+        Monetary = "monetary",
+        /// one2many (`one2many`)
+        One2many = "one2many",
+        /// properties (`properties`)
+        Properties = "properties",
+        /// properties_definition (`properties_definition`)
+        PropertiesDefinition = "properties_definition",
+        /// reference (`reference`)
+        Reference = "reference",
+        /// selection (`selection`)
+        Selection = "selection",
+        /// text (`text`)
+        Text = "text",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for IntervalType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `update_m2m_operation` (Many2many Operations) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum UpdateM2mOperation {
+        /// Adding (`add`)
+        Add = "add",
+        /// Removing (`remove`)
+        Remove = "remove",
+        /// Setting it to (`set`)
+        Set = "set",
+        /// Clearing it (`clear`)
+        Clear = "clear",
     }
 }
-impl ::serde::Serialize for IntervalType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `usage` (Usage) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Usage {
+        /// Server Action (`ir_actions_server`)
+        IrActionsServer = "ir_actions_server",
+        /// Scheduled Action (`ir_cron`)
+        IrCron = "ir_cron",
     }
 }
-/// Values of `mail_post_method` (Send Email As) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MailPostMethod {
-    /// Email (`email`)
-    Email,
-    /// Message (`comment`)
-    Comment,
-    /// Note (`note`)
-    Note,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MailPostMethod {
-    const VALUES: &'static [&'static str] = &["email", "comment", "note"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "email" => MailPostMethod::Email,
-            "comment" => MailPostMethod::Comment,
-            "note" => MailPostMethod::Note,
-            other => MailPostMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MailPostMethod::Email => "email",
-            MailPostMethod::Comment => "comment",
-            MailPostMethod::Note => "note",
-            MailPostMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MailPostMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MailPostMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `sms_method` (Send SMS As) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SmsMethod {
-    /// SMS (without note) (`sms`)
-    Sms,
-    /// SMS (with note) (`comment`)
-    Comment,
-    /// Note only (`note`)
-    Note,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SmsMethod {
-    const VALUES: &'static [&'static str] = &["sms", "comment", "note"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sms" => SmsMethod::Sms,
-            "comment" => SmsMethod::Comment,
-            "note" => SmsMethod::Note,
-            other => SmsMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SmsMethod::Sms => "sms",
-            SmsMethod::Comment => "comment",
-            SmsMethod::Note => "note",
-            SmsMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SmsMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SmsMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Type) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Update Record (`object_write`)
-    ObjectWrite,
-    /// Create Activity (`next_activity`)
-    NextActivity,
-    /// Send Email (`mail_post`)
-    MailPost,
-    /// Send SMS (`sms`)
-    Sms,
-    /// Add Followers (`followers`)
-    Followers,
-    /// Remove Followers (`remove_followers`)
-    RemoveFollowers,
-    /// Create Record (`object_create`)
-    ObjectCreate,
-    /// Execute Code (`code`)
-    Code,
-    /// Send Webhook Notification (`webhook`)
-    Webhook,
-    /// Execute Existing Actions (`multi`)
-    Multi,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "object_write",
-        "next_activity",
-        "mail_post",
-        "sms",
-        "followers",
-        "remove_followers",
-        "object_create",
-        "code",
-        "webhook",
-        "multi",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "object_write" => State::ObjectWrite,
-            "next_activity" => State::NextActivity,
-            "mail_post" => State::MailPost,
-            "sms" => State::Sms,
-            "followers" => State::Followers,
-            "remove_followers" => State::RemoveFollowers,
-            "object_create" => State::ObjectCreate,
-            "code" => State::Code,
-            "webhook" => State::Webhook,
-            "multi" => State::Multi,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::ObjectWrite => "object_write",
-            State::NextActivity => "next_activity",
-            State::MailPost => "mail_post",
-            State::Sms => "sms",
-            State::Followers => "followers",
-            State::RemoveFollowers => "remove_followers",
-            State::ObjectCreate => "object_create",
-            State::Code => "code",
-            State::Webhook => "webhook",
-            State::Multi => "multi",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `update_boolean_value` (Boolean Value) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateBooleanValue {
-    /// Yes (True) (`true`)
-    True,
-    /// No (False) (`false`)
-    False,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for UpdateBooleanValue {
-    const VALUES: &'static [&'static str] = &["true", "false"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "true" => UpdateBooleanValue::True,
-            "false" => UpdateBooleanValue::False,
-            other => UpdateBooleanValue::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            UpdateBooleanValue::True => "true",
-            UpdateBooleanValue::False => "false",
-            UpdateBooleanValue::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateBooleanValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for UpdateBooleanValue {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `update_field_type` (Field Type) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateFieldType {
-    /// binary (`binary`)
-    Binary,
-    /// boolean (`boolean`)
-    Boolean,
-    /// char (`char`)
-    Char,
-    /// date (`date`)
-    Date,
-    /// datetime (`datetime`)
-    Datetime,
-    /// float (`float`)
-    Float,
-    /// html (`html`)
-    Html,
-    /// integer (`integer`)
-    Integer,
-    /// json (`json`)
-    Json,
-    /// many2many (`many2many`)
-    Many2many,
-    /// many2one (`many2one`)
-    Many2one,
-    /// many2one_reference (`many2one_reference`)
-    Many2oneReference,
-    /// monetary (`monetary`)
-    Monetary,
-    /// one2many (`one2many`)
-    One2many,
-    /// properties (`properties`)
-    Properties,
-    /// properties_definition (`properties_definition`)
-    PropertiesDefinition,
-    /// reference (`reference`)
-    Reference,
-    /// selection (`selection`)
-    Selection,
-    /// text (`text`)
-    Text,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for UpdateFieldType {
-    const VALUES: &'static [&'static str] = &[
-        "binary",
-        "boolean",
-        "char",
-        "date",
-        "datetime",
-        "float",
-        "html",
-        "integer",
-        "json",
-        "many2many",
-        "many2one",
-        "many2one_reference",
-        "monetary",
-        "one2many",
-        "properties",
-        "properties_definition",
-        "reference",
-        "selection",
-        "text",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "binary" => UpdateFieldType::Binary,
-            "boolean" => UpdateFieldType::Boolean,
-            "char" => UpdateFieldType::Char,
-            "date" => UpdateFieldType::Date,
-            "datetime" => UpdateFieldType::Datetime,
-            "float" => UpdateFieldType::Float,
-            "html" => UpdateFieldType::Html,
-            "integer" => UpdateFieldType::Integer,
-            "json" => UpdateFieldType::Json,
-            "many2many" => UpdateFieldType::Many2many,
-            "many2one" => UpdateFieldType::Many2one,
-            "many2one_reference" => UpdateFieldType::Many2oneReference,
-            "monetary" => UpdateFieldType::Monetary,
-            "one2many" => UpdateFieldType::One2many,
-            "properties" => UpdateFieldType::Properties,
-            "properties_definition" => UpdateFieldType::PropertiesDefinition,
-            "reference" => UpdateFieldType::Reference,
-            "selection" => UpdateFieldType::Selection,
-            "text" => UpdateFieldType::Text,
-            other => UpdateFieldType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            UpdateFieldType::Binary => "binary",
-            UpdateFieldType::Boolean => "boolean",
-            UpdateFieldType::Char => "char",
-            UpdateFieldType::Date => "date",
-            UpdateFieldType::Datetime => "datetime",
-            UpdateFieldType::Float => "float",
-            UpdateFieldType::Html => "html",
-            UpdateFieldType::Integer => "integer",
-            UpdateFieldType::Json => "json",
-            UpdateFieldType::Many2many => "many2many",
-            UpdateFieldType::Many2one => "many2one",
-            UpdateFieldType::Many2oneReference => "many2one_reference",
-            UpdateFieldType::Monetary => "monetary",
-            UpdateFieldType::One2many => "one2many",
-            UpdateFieldType::Properties => "properties",
-            UpdateFieldType::PropertiesDefinition => "properties_definition",
-            UpdateFieldType::Reference => "reference",
-            UpdateFieldType::Selection => "selection",
-            UpdateFieldType::Text => "text",
-            UpdateFieldType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateFieldType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for UpdateFieldType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `update_m2m_operation` (Many2many Operations) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateM2mOperation {
-    /// Adding (`add`)
-    Add,
-    /// Removing (`remove`)
-    Remove,
-    /// Setting it to (`set`)
-    Set,
-    /// Clearing it (`clear`)
-    Clear,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for UpdateM2mOperation {
-    const VALUES: &'static [&'static str] = &["add", "remove", "set", "clear"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "add" => UpdateM2mOperation::Add,
-            "remove" => UpdateM2mOperation::Remove,
-            "set" => UpdateM2mOperation::Set,
-            "clear" => UpdateM2mOperation::Clear,
-            other => UpdateM2mOperation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            UpdateM2mOperation::Add => "add",
-            UpdateM2mOperation::Remove => "remove",
-            UpdateM2mOperation::Set => "set",
-            UpdateM2mOperation::Clear => "clear",
-            UpdateM2mOperation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateM2mOperation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for UpdateM2mOperation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `usage` (Usage) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Usage {
-    /// Server Action (`ir_actions_server`)
-    IrActionsServer,
-    /// Scheduled Action (`ir_cron`)
-    IrCron,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Usage {
-    const VALUES: &'static [&'static str] = &["ir_actions_server", "ir_cron"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ir_actions_server" => Usage::IrActionsServer,
-            "ir_cron" => Usage::IrCron,
-            other => Usage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Usage::IrActionsServer => "ir_actions_server",
-            Usage::IrCron => "ir_cron",
-            Usage::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Usage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Usage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `value_field_to_show` (Value Field To Show) on `ir.cron`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValueFieldToShow {
-    /// value (`value`)
-    Value,
-    /// reference (`resource_ref`)
-    ResourceRef,
-    /// update_boolean_value (`update_boolean_value`)
-    UpdateBooleanValue,
-    /// selection_value (`selection_value`)
-    SelectionValue,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ValueFieldToShow {
-    const VALUES: &'static [&'static str] = &[
-        "value",
-        "resource_ref",
-        "update_boolean_value",
-        "selection_value",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "value" => ValueFieldToShow::Value,
-            "resource_ref" => ValueFieldToShow::ResourceRef,
-            "update_boolean_value" => ValueFieldToShow::UpdateBooleanValue,
-            "selection_value" => ValueFieldToShow::SelectionValue,
-            other => ValueFieldToShow::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ValueFieldToShow::Value => "value",
-            ValueFieldToShow::ResourceRef => "resource_ref",
-            ValueFieldToShow::UpdateBooleanValue => "update_boolean_value",
-            ValueFieldToShow::SelectionValue => "selection_value",
-            ValueFieldToShow::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ValueFieldToShow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ValueFieldToShow {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `value_field_to_show` (Value Field To Show) on `ir.cron`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ValueFieldToShow {
+        /// value (`value`)
+        Value = "value",
+        /// reference (`resource_ref`)
+        ResourceRef = "resource_ref",
+        /// update_boolean_value (`update_boolean_value`)
+        UpdateBooleanValue = "update_boolean_value",
+        /// selection_value (`selection_value`)
+        SelectionValue = "selection_value",
     }
 }

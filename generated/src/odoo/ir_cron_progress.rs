@@ -19,11 +19,11 @@ pub struct IrCronProgress {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Cron
     ///
     /// `many2one`, to `ir.cron`, required.
-    pub cron_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrCron>>,
+    pub cron_id: Option<::runtime::Many2One<super::rel::IrCron>>,
     /// Deactivate
     ///
     /// `boolean`.
@@ -55,30 +55,18 @@ pub struct IrCronProgress {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrCronProgress {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrCronProgress {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "cron_id",
-        "deactivate",
-        "display_name",
-        "done",
-        "id",
-        "remaining",
-        "timed_out_counter",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrCronProgress {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrCronProgress::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,22 +102,18 @@ impl ::runtime::Model for IrCronProgress {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("cron_id", "many2one")
-            .relation("ir.cron")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("deactivate", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("done", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("remaining", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("timed_out_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("cron_id", "many2one").relation("ir.cron").required().writable(true),
+        ::runtime::FieldSpec::new("deactivate", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("done", "integer").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("remaining", "integer").writable(true),
+        ::runtime::FieldSpec::new("timed_out_counter", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -145,12 +129,17 @@ impl ::runtime::odoo::projection::Projection for IrCronProgress {
 impl super::mixins::BaseModel for IrCronProgress {
     type Update = IrCronProgressUpdate;
 }
-/// Values for creating a `ir.cron.progress` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrCronProgressCreate`]) or updating ([`IrCronProgressUpdate`]) `ir.cron.progress` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrCronProgressCreate {
+pub struct IrCronProgressValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrCronProgressCreate {
+/// Values for creating a `ir.cron.progress` record: the constructor takes the required fields, setters add the rest.
+pub type IrCronProgressCreate = IrCronProgressValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.cron.progress` records: only the fields set here are written.
+pub type IrCronProgressUpdate = IrCronProgressValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrCronProgressValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -158,79 +147,32 @@ impl ::serde::Serialize for IrCronProgressCreate {
 impl IrCronProgressCreate {
     /// Takes the required fields: `cron_id` (readonly, computed and x2many fields are left out).
     pub fn new(cron_id: i64) -> Self {
-        IrCronProgressCreate {
+        IrCronProgressValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .cron_id(cron_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrCronProgress>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `cron_id` (Cron).
-    #[inline]
-    pub fn cron_id(mut self, cron_id: i64) -> Self {
-        self.values.set("cron_id", cron_id);
-        self
-    }
-    /// Set `deactivate` (Deactivate).
-    #[inline]
-    pub fn deactivate(mut self, deactivate: bool) -> Self {
-        self.values.set("deactivate", deactivate);
-        self
-    }
-    /// Set `done` (Done).
-    #[inline]
-    pub fn done(mut self, done: i64) -> Self {
-        self.values.set("done", done);
-        self
-    }
-    /// Set `remaining` (Remaining).
-    #[inline]
-    pub fn remaining(mut self, remaining: i64) -> Self {
-        self.values.set("remaining", remaining);
-        self
-    }
-    /// Set `timed_out_counter` (Timed Out Counter).
-    #[inline]
-    pub fn timed_out_counter(mut self, timed_out_counter: i64) -> Self {
-        self.values.set("timed_out_counter", timed_out_counter);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrCronProgressCreate {
-    type Model = IrCronProgress;
-}
-/// Values for updating `ir.cron.progress` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrCronProgressUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrCronProgressUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrCronProgressUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrCronProgressUpdate {
+        Self::default()
+    }
+}
+impl Default for IrCronProgressUpdate {
+    fn default() -> Self {
+        IrCronProgressValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrCronProgressValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrCronProgress>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrCronProgress>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -239,123 +181,50 @@ impl IrCronProgressUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `cron_id` (Cron).
-    #[inline]
-    pub fn cron_id(mut self, cron_id: i64) -> Self {
-        self.values.set("cron_id", cron_id);
-        self
-    }
-    /// Set `deactivate` (Deactivate).
-    #[inline]
-    pub fn deactivate(mut self, deactivate: bool) -> Self {
-        self.values.set("deactivate", deactivate);
-        self
-    }
-    /// Set `done` (Done).
-    #[inline]
-    pub fn done(mut self, done: i64) -> Self {
-        self.values.set("done", done);
-        self
-    }
-    /// Set `remaining` (Remaining).
-    #[inline]
-    pub fn remaining(mut self, remaining: i64) -> Self {
-        self.values.set("remaining", remaining);
-        self
-    }
-    /// Set `timed_out_counter` (Timed Out Counter).
-    #[inline]
-    pub fn timed_out_counter(mut self, timed_out_counter: i64) -> Self {
-        self.values.set("timed_out_counter", timed_out_counter);
-        self
+    ::runtime::__private::setters! {
+        /// Set `cron_id` (Cron).
+        cron_id: value i64;
+        /// Set `deactivate` (Deactivate).
+        deactivate: value bool;
+        /// Set `done` (Done).
+        done: value i64;
+        /// Set `remaining` (Remaining).
+        remaining: value i64;
+        /// Set `timed_out_counter` (Timed Out Counter).
+        timed_out_counter: value i64;
     }
 }
+impl ::runtime::CreateValues for IrCronProgressCreate {
+    type Model = self::IrCronProgress;
+}
 impl ::runtime::UpdateValues for IrCronProgressUpdate {
-    type Model = IrCronProgress;
+    type Model = self::IrCronProgress;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrCronProgress,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCronProgress,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Cron (`cron_id`, `many2one`).
-    #[inline]
-    pub const fn cron_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCronProgress,
-        super::super::rel::IrCron,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("cron_id")
-    }
-    /// Deactivate (`deactivate`, `boolean`).
-    #[inline]
-    pub const fn deactivate() -> ::runtime::odoo::fields::BoolField<
-        super::IrCronProgress,
-    > {
-        ::runtime::odoo::fields::BoolField::new("deactivate")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrCronProgress,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Done (`done`, `integer`).
-    #[inline]
-    pub const fn done() -> ::runtime::odoo::fields::NumField<
-        super::IrCronProgress,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("done")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrCronProgress, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Remaining (`remaining`, `integer`).
-    #[inline]
-    pub const fn remaining() -> ::runtime::odoo::fields::NumField<
-        super::IrCronProgress,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("remaining")
-    }
-    /// Timed Out Counter (`timed_out_counter`, `integer`).
-    #[inline]
-    pub const fn timed_out_counter() -> ::runtime::odoo::fields::NumField<
-        super::IrCronProgress,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("timed_out_counter")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrCronProgress,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCronProgress,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrCronProgress;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Cron (`cron_id`, `many2one`).
+        cron_id: Many2OneField<super::super::rel::IrCron>;
+        /// Deactivate (`deactivate`, `boolean`).
+        deactivate: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Done (`done`, `integer`).
+        done: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Remaining (`remaining`, `integer`).
+        remaining: NumField<i64>;
+        /// Timed Out Counter (`timed_out_counter`, `integer`).
+        timed_out_counter: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -23,11 +23,11 @@ pub struct IrCronTrigger {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Cron
     ///
     /// `many2one`, to `ir.cron`.
-    pub cron_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrCron>>,
+    pub cron_id: Option<::runtime::Many2One<super::rel::IrCron>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,27 +43,18 @@ pub struct IrCronTrigger {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrCronTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrCronTrigger {
-    const FIELDS: &'static [&'static str] = &[
-        "call_at",
-        "create_date",
-        "create_uid",
-        "cron_id",
-        "display_name",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrCronTrigger {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrCronTrigger::default();
         while let Some(i) = r.next()? {
             match i {
@@ -93,18 +84,15 @@ impl ::runtime::Model for IrCronTrigger {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("call_at", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("cron_id", "many2one")
-            .relation("ir.cron"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("call_at", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("cron_id", "many2one").relation("ir.cron").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -120,13 +108,17 @@ impl ::runtime::odoo::projection::Projection for IrCronTrigger {
 impl super::mixins::BaseModel for IrCronTrigger {
     type Update = IrCronTriggerUpdate;
 }
-/// Values for creating a `ir.cron.trigger` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrCronTriggerCreate`]) or updating ([`IrCronTriggerUpdate`]) `ir.cron.trigger` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrCronTriggerCreate {
+pub struct IrCronTriggerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrCronTriggerCreate {
+/// Values for creating a `ir.cron.trigger` record: the constructor takes the required fields, setters add the rest.
+pub type IrCronTriggerCreate = IrCronTriggerValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.cron.trigger` records: only the fields set here are written.
+pub type IrCronTriggerUpdate = IrCronTriggerValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrCronTriggerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -134,60 +126,36 @@ impl ::serde::Serialize for IrCronTriggerCreate {
 impl IrCronTriggerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrCronTriggerCreate {
+        Self::default()
+    }
+}
+impl Default for IrCronTriggerCreate {
+    fn default() -> Self {
+        IrCronTriggerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrCronTrigger>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `call_at` (Call At).
-    #[inline]
-    pub fn call_at(mut self, call_at: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("call_at", call_at);
-        self
-    }
-    /// Set `cron_id` (Cron).
-    #[inline]
-    pub fn cron_id(mut self, cron_id: i64) -> Self {
-        self.values.set("cron_id", cron_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrCronTriggerCreate {
-    type Model = IrCronTrigger;
-}
-/// Values for updating `ir.cron.trigger` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrCronTriggerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrCronTriggerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrCronTriggerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrCronTriggerUpdate {
+        Self::default()
+    }
+}
+impl Default for IrCronTriggerUpdate {
+    fn default() -> Self {
+        IrCronTriggerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrCronTriggerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrCronTrigger>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrCronTrigger>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -196,82 +164,38 @@ impl IrCronTriggerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `call_at` (Call At).
-    #[inline]
-    pub fn call_at(mut self, call_at: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("call_at", call_at);
-        self
-    }
-    /// Set `cron_id` (Cron).
-    #[inline]
-    pub fn cron_id(mut self, cron_id: i64) -> Self {
-        self.values.set("cron_id", cron_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `call_at` (Call At).
+        call_at: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `cron_id` (Cron).
+        cron_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrCronTriggerCreate {
+    type Model = self::IrCronTrigger;
+}
 impl ::runtime::UpdateValues for IrCronTriggerUpdate {
-    type Model = IrCronTrigger;
+    type Model = self::IrCronTrigger;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Call At (`call_at`, `datetime`).
-    #[inline]
-    pub const fn call_at() -> ::runtime::odoo::fields::DateField<
-        super::IrCronTrigger,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("call_at")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrCronTrigger,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCronTrigger,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Cron (`cron_id`, `many2one`).
-    #[inline]
-    pub const fn cron_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCronTrigger,
-        super::super::rel::IrCron,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("cron_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrCronTrigger,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrCronTrigger, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrCronTrigger,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrCronTrigger,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrCronTrigger;
+        /// Call At (`call_at`, `datetime`).
+        call_at: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Cron (`cron_id`, `many2one`).
+        cron_id: Many2OneField<super::super::rel::IrCron>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

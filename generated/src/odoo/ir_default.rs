@@ -17,7 +17,7 @@ pub struct IrDefault {
     /// If set, action binding only applies for this company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Condition
     ///
     /// If set, applies the default upon condition.
@@ -31,7 +31,7 @@ pub struct IrDefault {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,7 +39,7 @@ pub struct IrDefault {
     /// Field
     ///
     /// `many2one`, to `ir.model.fields`, required.
-    pub field_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModelFields>>,
+    pub field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -53,7 +53,7 @@ pub struct IrDefault {
     /// If set, action binding only applies for this user.
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -61,30 +61,18 @@ pub struct IrDefault {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrDefault {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrDefault {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "condition",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "field_id",
-        "id",
-        "json_value",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrDefault {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrDefault::default();
         while let Some(i) = r.next()? {
             match i {
@@ -120,24 +108,18 @@ impl ::runtime::Model for IrDefault {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("condition", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("field_id", "many2one")
-            .relation("ir.model.fields")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("json_value", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("condition", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("field_id", "many2one").relation("ir.model.fields").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("json_value", "char").required().writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -232,12 +214,17 @@ impl IrDefault {
 impl super::mixins::BaseModel for IrDefault {
     type Update = IrDefaultUpdate;
 }
-/// Values for creating a `ir.default` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrDefaultCreate`]) or updating ([`IrDefaultUpdate`]) `ir.default` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrDefaultCreate {
+pub struct IrDefaultValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrDefaultCreate {
+/// Values for creating a `ir.default` record: the constructor takes the required fields, setters add the rest.
+pub type IrDefaultCreate = IrDefaultValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.default` records: only the fields set here are written.
+pub type IrDefaultUpdate = IrDefaultValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrDefaultValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -245,80 +232,33 @@ impl ::serde::Serialize for IrDefaultCreate {
 impl IrDefaultCreate {
     /// Takes the required fields: `field_id`, `json_value` (readonly, computed and x2many fields are left out).
     pub fn new(field_id: i64, json_value: impl Into<String>) -> Self {
-        IrDefaultCreate {
+        IrDefaultValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .field_id(field_id)
             .json_value(json_value)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrDefault>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `condition` (Condition).
-    #[inline]
-    pub fn condition(mut self, condition: impl Into<String>) -> Self {
-        self.values.set("condition", condition.into());
-        self
-    }
-    /// Set `field_id` (Field).
-    #[inline]
-    pub fn field_id(mut self, field_id: i64) -> Self {
-        self.values.set("field_id", field_id);
-        self
-    }
-    /// Set `json_value` (Default Value (JSON format)).
-    #[inline]
-    pub fn json_value(mut self, json_value: impl Into<String>) -> Self {
-        self.values.set("json_value", json_value.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrDefaultCreate {
-    type Model = IrDefault;
-}
-/// Values for updating `ir.default` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDefaultUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrDefaultUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrDefaultUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrDefaultUpdate {
+        Self::default()
+    }
+}
+impl Default for IrDefaultUpdate {
+    fn default() -> Self {
+        IrDefaultValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrDefaultValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrDefault>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrDefault>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -327,116 +267,50 @@ impl IrDefaultUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `condition` (Condition).
-    #[inline]
-    pub fn condition(mut self, condition: impl Into<String>) -> Self {
-        self.values.set("condition", condition.into());
-        self
-    }
-    /// Set `field_id` (Field).
-    #[inline]
-    pub fn field_id(mut self, field_id: i64) -> Self {
-        self.values.set("field_id", field_id);
-        self
-    }
-    /// Set `json_value` (Default Value (JSON format)).
-    #[inline]
-    pub fn json_value(mut self, json_value: impl Into<String>) -> Self {
-        self.values.set("json_value", json_value.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `condition` (Condition).
+        condition: into String;
+        /// Set `field_id` (Field).
+        field_id: value i64;
+        /// Set `json_value` (Default Value (JSON format)).
+        json_value: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrDefaultCreate {
+    type Model = self::IrDefault;
+}
 impl ::runtime::UpdateValues for IrDefaultUpdate {
-    type Model = IrDefault;
+    type Model = self::IrDefault;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDefault,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Condition (`condition`, `char`).
-    #[inline]
-    pub const fn condition() -> ::runtime::odoo::fields::CharField<super::IrDefault> {
-        ::runtime::odoo::fields::CharField::new("condition")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrDefault,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDefault,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrDefault> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Field (`field_id`, `many2one`).
-    #[inline]
-    pub const fn field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDefault,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("field_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrDefault, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Default Value (JSON format) (`json_value`, `char`).
-    #[inline]
-    pub const fn json_value() -> ::runtime::odoo::fields::CharField<super::IrDefault> {
-        ::runtime::odoo::fields::CharField::new("json_value")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDefault,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrDefault,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDefault,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrDefault;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Condition (`condition`, `char`).
+        condition: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Field (`field_id`, `many2one`).
+        field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Default Value (JSON format) (`json_value`, `char`).
+        json_value: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

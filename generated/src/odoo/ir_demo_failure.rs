@@ -21,7 +21,7 @@ pub struct IrDemoFailure {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,13 +37,11 @@ pub struct IrDemoFailure {
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required.
-    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     /// Wizard
     ///
     /// `many2one`, to `ir.demo_failure.wizard`.
-    pub wizard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrDemoFailureWizard>,
-    >,
+    pub wizard_id: Option<::runtime::Many2One<super::rel::IrDemoFailureWizard>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,28 +49,18 @@ pub struct IrDemoFailure {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrDemoFailure {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrDemoFailure {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "error",
-        "id",
-        "module_id",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrDemoFailure {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrDemoFailure::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,21 +92,16 @@ impl ::runtime::Model for IrDemoFailure {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("error", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
-            .relation("ir.module.module")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
-            .relation("ir.demo_failure.wizard"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("error", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("module_id", "many2one").relation("ir.module.module").required().writable(true),
+        ::runtime::FieldSpec::new("wizard_id", "many2one").relation("ir.demo_failure.wizard").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -135,12 +118,17 @@ impl ::runtime::odoo::projection::Projection for IrDemoFailure {
 impl super::mixins::BaseModel for IrDemoFailure {
     type Update = IrDemoFailureUpdate;
 }
-/// Values for creating a `ir.demo_failure` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrDemoFailureCreate`]) or updating ([`IrDemoFailureUpdate`]) `ir.demo_failure` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrDemoFailureCreate {
+pub struct IrDemoFailureValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrDemoFailureCreate {
+/// Values for creating a `ir.demo_failure` record: the constructor takes the required fields, setters add the rest.
+pub type IrDemoFailureCreate = IrDemoFailureValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.demo_failure` records: only the fields set here are written.
+pub type IrDemoFailureUpdate = IrDemoFailureValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrDemoFailureValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -148,67 +136,32 @@ impl ::serde::Serialize for IrDemoFailureCreate {
 impl IrDemoFailureCreate {
     /// Takes the required fields: `module_id` (readonly, computed and x2many fields are left out).
     pub fn new(module_id: i64) -> Self {
-        IrDemoFailureCreate {
+        IrDemoFailureValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .module_id(module_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrDemoFailure>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `error` (Error).
-    #[inline]
-    pub fn error(mut self, error: impl Into<String>) -> Self {
-        self.values.set("error", error.into());
-        self
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrDemoFailureCreate {
-    type Model = IrDemoFailure;
-}
-/// Values for updating `ir.demo_failure` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDemoFailureUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrDemoFailureUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrDemoFailureUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrDemoFailureUpdate {
+        Self::default()
+    }
+}
+impl Default for IrDemoFailureUpdate {
+    fn default() -> Self {
+        IrDemoFailureValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrDemoFailureValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrDemoFailure>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrDemoFailure>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -217,93 +170,42 @@ impl IrDemoFailureUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `error` (Error).
-    #[inline]
-    pub fn error(mut self, error: impl Into<String>) -> Self {
-        self.values.set("error", error.into());
-        self
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `error` (Error).
+        error: into String;
+        /// Set `module_id` (Module).
+        module_id: value i64;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrDemoFailureCreate {
+    type Model = self::IrDemoFailure;
+}
 impl ::runtime::UpdateValues for IrDemoFailureUpdate {
-    type Model = IrDemoFailure;
+    type Model = self::IrDemoFailure;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrDemoFailure,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDemoFailure,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrDemoFailure,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Error (`error`, `char`).
-    #[inline]
-    pub const fn error() -> ::runtime::odoo::fields::CharField<super::IrDemoFailure> {
-        ::runtime::odoo::fields::CharField::new("error")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrDemoFailure, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDemoFailure,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("module_id")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDemoFailure,
-        super::super::rel::IrDemoFailureWizard,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrDemoFailure,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDemoFailure,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrDemoFailure;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Error (`error`, `char`).
+        error: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::IrDemoFailureWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct IrDemoFailureWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,11 +29,11 @@ pub struct IrDemoFailureWizard {
     /// Demo Installation Failures
     ///
     /// `one2many`, to `ir.demo_failure` (inverse `wizard_id`), readonly.
-    pub failure_ids: ::runtime::odoo::wire::X2Many<super::rel::IrDemoFailure>,
+    pub failure_ids: ::runtime::X2Many<super::rel::IrDemoFailure>,
     /// Failures Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::failures_count())`.
-    pub failures_count: ::runtime::odoo::wire::Computed<i64>,
+    pub failures_count: ::runtime::Computed<i64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -45,27 +45,20 @@ pub struct IrDemoFailureWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrDemoFailureWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrDemoFailureWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "failure_ids",
-        "failures_count",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrDemoFailureWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        8,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrDemoFailureWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,18 +88,15 @@ impl ::runtime::Model for IrDemoFailureWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["failures_count"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("failure_ids", "one2many")
-            .relation("ir.demo_failure"),
-        ::runtime::odoo::verify::FieldSpec::new("failures_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("failure_ids", "one2many").relation("ir.demo_failure").writable(true),
+        ::runtime::FieldSpec::new("failures_count", "integer"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -141,13 +131,21 @@ impl IrDemoFailureWizard {
 impl super::mixins::BaseModel for IrDemoFailureWizard {
     type Update = IrDemoFailureWizardUpdate;
 }
-/// Values for creating a `ir.demo_failure.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrDemoFailureWizardCreate`]) or updating ([`IrDemoFailureWizardUpdate`]) `ir.demo_failure.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDemoFailureWizardCreate {
+pub struct IrDemoFailureWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrDemoFailureWizardCreate {
+/// Values for creating a `ir.demo_failure.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type IrDemoFailureWizardCreate = IrDemoFailureWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.demo_failure.wizard` records: only the fields set here are written.
+pub type IrDemoFailureWizardUpdate = IrDemoFailureWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrDemoFailureWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -155,59 +153,38 @@ impl ::serde::Serialize for IrDemoFailureWizardCreate {
 impl IrDemoFailureWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrDemoFailureWizardCreate {
+        Self::default()
+    }
+}
+impl Default for IrDemoFailureWizardCreate {
+    fn default() -> Self {
+        IrDemoFailureWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrDemoFailureWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `failure_ids` (Demo Installation Failures).
-    #[inline]
-    pub fn failure_ids(
-        mut self,
-        failure_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrDemoFailure>,
-        >,
-    ) -> Self {
-        self.values.set("failure_ids", failure_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrDemoFailureWizardCreate {
-    type Model = IrDemoFailureWizard;
-}
-/// Values for updating `ir.demo_failure.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrDemoFailureWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrDemoFailureWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrDemoFailureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrDemoFailureWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for IrDemoFailureWizardUpdate {
+    fn default() -> Self {
+        IrDemoFailureWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrDemoFailureWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrDemoFailureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::IrDemoFailureWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -216,84 +193,36 @@ impl IrDemoFailureWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `failure_ids` (Demo Installation Failures).
-    #[inline]
-    pub fn failure_ids(
-        mut self,
-        failure_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrDemoFailure>,
-        >,
-    ) -> Self {
-        self.values.set("failure_ids", failure_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `failure_ids` (Demo Installation Failures).
+        failure_ids: commands super::rel::IrDemoFailure;
     }
 }
+impl ::runtime::CreateValues for IrDemoFailureWizardCreate {
+    type Model = self::IrDemoFailureWizard;
+}
 impl ::runtime::UpdateValues for IrDemoFailureWizardUpdate {
-    type Model = IrDemoFailureWizard;
+    type Model = self::IrDemoFailureWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrDemoFailureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDemoFailureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrDemoFailureWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Demo Installation Failures (`failure_ids`, `one2many`).
-    #[inline]
-    pub const fn failure_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrDemoFailureWizard,
-        super::super::rel::IrDemoFailure,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("failure_ids")
-    }
-    /// Failures Count (`failures_count`, `integer`).
-    #[inline]
-    pub const fn failures_count() -> ::runtime::odoo::fields::NumField<
-        super::IrDemoFailureWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("failures_count")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrDemoFailureWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrDemoFailureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrDemoFailureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrDemoFailureWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Demo Installation Failures (`failure_ids`, `one2many`).
+        failure_ids: X2ManyField<super::super::rel::IrDemoFailure>;
+        /// Failures Count (`failures_count`, `integer`).
+        failures_count: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,7 +15,7 @@ pub struct IrEmbeddedActions {
     /// Action
     ///
     /// `many2one`, to `ir.actions.actions`.
-    pub action_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrActionsActions>>,
+    pub action_id: Option<::runtime::Many2One<super::rel::IrActionsActions>>,
     /// Context
     ///
     /// Context dictionary as Python expression, empty by default (Default: {})
@@ -29,7 +29,7 @@ pub struct IrEmbeddedActions {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Default View
     ///
     /// Default view (if none, default view of the action is taken)
@@ -51,13 +51,13 @@ pub struct IrEmbeddedActions {
     /// Default filter of the embedded action (if none, no filters)
     ///
     /// `one2many`, to `ir.filters` (inverse `embedded_action_id`).
-    pub filter_ids: ::runtime::odoo::wire::X2Many<super::rel::IrFilters>,
+    pub filter_ids: ::runtime::X2Many<super::rel::IrFilters>,
     /// Groups
     ///
     /// Groups that can execute the embedded action. Leave empty to allow everybody.
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups_ids: ::runtime::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -65,13 +65,13 @@ pub struct IrEmbeddedActions {
     /// Is Deletable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deletable())`.
-    pub is_deletable: ::runtime::odoo::wire::Computed<bool>,
+    pub is_deletable: ::runtime::Computed<bool>,
     /// Embedded visibility
     ///
     /// Computed field to check if the record should be visible according to the domain
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_visible())`.
-    pub is_visible: ::runtime::odoo::wire::Computed<bool>,
+    pub is_visible: ::runtime::Computed<bool>,
     /// Name
     ///
     /// `char`.
@@ -79,9 +79,7 @@ pub struct IrEmbeddedActions {
     /// Parent Action
     ///
     /// `many2one`, to `ir.actions.act_window`, required.
-    pub parent_action_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
-    >,
+    pub parent_action_id: Option<::runtime::Many2One<super::rel::IrActionsActWindow>>,
     /// Active Parent Id
     ///
     /// `integer`.
@@ -105,7 +103,7 @@ pub struct IrEmbeddedActions {
     /// User specific embedded action. If empty, shared embedded action
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -113,40 +111,20 @@ pub struct IrEmbeddedActions {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrEmbeddedActions {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrEmbeddedActions {
-    const FIELDS: &'static [&'static str] = &[
-        "action_id",
-        "context",
-        "create_date",
-        "create_uid",
-        "default_view_mode",
-        "display_name",
-        "domain",
-        "filter_ids",
-        "groups_ids",
-        "id",
-        "is_deletable",
-        "is_visible",
-        "name",
-        "parent_action_id",
-        "parent_res_id",
-        "parent_res_model",
-        "python_method",
-        "sequence",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrEmbeddedActions {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrEmbeddedActions::default();
         while let Some(i) = r.next()? {
             match i {
@@ -201,36 +179,28 @@ impl ::runtime::Model for IrEmbeddedActions {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_deletable", "is_visible"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("action_id", "many2one")
-            .relation("ir.actions.actions"),
-        ::runtime::odoo::verify::FieldSpec::new("context", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("default_view_mode", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("filter_ids", "one2many")
-            .relation("ir.filters"),
-        ::runtime::odoo::verify::FieldSpec::new("groups_ids", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_deletable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_visible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_action_id", "many2one")
-            .relation("ir.actions.act_window")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_res_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_res_model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("python_method", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("action_id", "many2one").relation("ir.actions.actions").writable(true),
+        ::runtime::FieldSpec::new("context", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("default_view_mode", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("domain", "char").writable(true),
+        ::runtime::FieldSpec::new("filter_ids", "one2many").relation("ir.filters").writable(true),
+        ::runtime::FieldSpec::new("groups_ids", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_deletable", "boolean"),
+        ::runtime::FieldSpec::new("is_visible", "boolean"),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("parent_action_id", "many2one").relation("ir.actions.act_window").required().writable(true),
+        ::runtime::FieldSpec::new("parent_res_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("parent_res_model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("python_method", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -248,12 +218,21 @@ impl ::runtime::odoo::projection::Projection for IrEmbeddedActions {
 impl super::mixins::BaseModel for IrEmbeddedActions {
     type Update = IrEmbeddedActionsUpdate;
 }
-/// Values for creating a `ir.embedded.actions` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrEmbeddedActionsCreate`]) or updating ([`IrEmbeddedActionsUpdate`]) `ir.embedded.actions` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrEmbeddedActionsCreate {
+pub struct IrEmbeddedActionsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrEmbeddedActionsCreate {
+/// Values for creating a `ir.embedded.actions` record: the constructor takes the required fields, setters add the rest.
+pub type IrEmbeddedActionsCreate = IrEmbeddedActionsValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.embedded.actions` records: only the fields set here are written.
+pub type IrEmbeddedActionsUpdate = IrEmbeddedActionsValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrEmbeddedActionsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -261,138 +240,33 @@ impl ::serde::Serialize for IrEmbeddedActionsCreate {
 impl IrEmbeddedActionsCreate {
     /// Takes the required fields: `parent_action_id`, `parent_res_model` (readonly, computed and x2many fields are left out).
     pub fn new(parent_action_id: i64, parent_res_model: impl Into<String>) -> Self {
-        IrEmbeddedActionsCreate {
+        IrEmbeddedActionsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .parent_action_id(parent_action_id)
             .parent_res_model(parent_res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrEmbeddedActions>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `context` (Context).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `default_view_mode` (Default View).
-    #[inline]
-    pub fn default_view_mode(mut self, default_view_mode: impl Into<String>) -> Self {
-        self.values.set("default_view_mode", default_view_mode.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `filter_ids` (Filter).
-    #[inline]
-    pub fn filter_ids(
-        mut self,
-        filter_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrFilters>,
-        >,
-    ) -> Self {
-        self.values.set("filter_ids", filter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `groups_ids` (Groups).
-    #[inline]
-    pub fn groups_ids(
-        mut self,
-        groups_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_ids", groups_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_action_id` (Parent Action).
-    #[inline]
-    pub fn parent_action_id(mut self, parent_action_id: i64) -> Self {
-        self.values.set("parent_action_id", parent_action_id);
-        self
-    }
-    /// Set `parent_res_id` (Active Parent Id).
-    #[inline]
-    pub fn parent_res_id(mut self, parent_res_id: i64) -> Self {
-        self.values.set("parent_res_id", parent_res_id);
-        self
-    }
-    /// Set `parent_res_model` (Active Parent Model).
-    #[inline]
-    pub fn parent_res_model(mut self, parent_res_model: impl Into<String>) -> Self {
-        self.values.set("parent_res_model", parent_res_model.into());
-        self
-    }
-    /// Set `python_method` (Python Method).
-    #[inline]
-    pub fn python_method(mut self, python_method: impl Into<String>) -> Self {
-        self.values.set("python_method", python_method.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrEmbeddedActionsCreate {
-    type Model = IrEmbeddedActions;
-}
-/// Values for updating `ir.embedded.actions` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrEmbeddedActionsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrEmbeddedActionsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrEmbeddedActionsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrEmbeddedActionsUpdate {
+        Self::default()
+    }
+}
+impl Default for IrEmbeddedActionsUpdate {
+    fn default() -> Self {
+        IrEmbeddedActionsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrEmbeddedActionsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrEmbeddedActions>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrEmbeddedActions>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -401,255 +275,86 @@ impl IrEmbeddedActionsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `context` (Context).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `default_view_mode` (Default View).
-    #[inline]
-    pub fn default_view_mode(mut self, default_view_mode: impl Into<String>) -> Self {
-        self.values.set("default_view_mode", default_view_mode.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `filter_ids` (Filter).
-    #[inline]
-    pub fn filter_ids(
-        mut self,
-        filter_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrFilters>,
-        >,
-    ) -> Self {
-        self.values.set("filter_ids", filter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `groups_ids` (Groups).
-    #[inline]
-    pub fn groups_ids(
-        mut self,
-        groups_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_ids", groups_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_action_id` (Parent Action).
-    #[inline]
-    pub fn parent_action_id(mut self, parent_action_id: i64) -> Self {
-        self.values.set("parent_action_id", parent_action_id);
-        self
-    }
-    /// Set `parent_res_id` (Active Parent Id).
-    #[inline]
-    pub fn parent_res_id(mut self, parent_res_id: i64) -> Self {
-        self.values.set("parent_res_id", parent_res_id);
-        self
-    }
-    /// Set `parent_res_model` (Active Parent Model).
-    #[inline]
-    pub fn parent_res_model(mut self, parent_res_model: impl Into<String>) -> Self {
-        self.values.set("parent_res_model", parent_res_model.into());
-        self
-    }
-    /// Set `python_method` (Python Method).
-    #[inline]
-    pub fn python_method(mut self, python_method: impl Into<String>) -> Self {
-        self.values.set("python_method", python_method.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action_id` (Action).
+        action_id: value i64;
+        /// Set `context` (Context).
+        context: into String;
+        /// Set `default_view_mode` (Default View).
+        default_view_mode: into String;
+        /// Set `domain` (Domain).
+        domain: into String;
+        /// Set `filter_ids` (Filter).
+        filter_ids: commands super::rel::IrFilters;
+        /// Set `groups_ids` (Groups).
+        groups_ids: commands super::rel::ResGroups;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_action_id` (Parent Action).
+        parent_action_id: value i64;
+        /// Set `parent_res_id` (Active Parent Id).
+        parent_res_id: value i64;
+        /// Set `parent_res_model` (Active Parent Model).
+        parent_res_model: into String;
+        /// Set `python_method` (Python Method).
+        python_method: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrEmbeddedActionsCreate {
+    type Model = self::IrEmbeddedActions;
+}
 impl ::runtime::UpdateValues for IrEmbeddedActionsUpdate {
-    type Model = IrEmbeddedActions;
+    type Model = self::IrEmbeddedActions;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Action (`action_id`, `many2one`).
-    #[inline]
-    pub const fn action_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::IrActionsActions,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("action_id")
-    }
-    /// Context (`context`, `char`).
-    #[inline]
-    pub const fn context() -> ::runtime::odoo::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::CharField::new("context")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrEmbeddedActions,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Default View (`default_view_mode`, `char`).
-    #[inline]
-    pub const fn default_view_mode() -> ::runtime::odoo::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::CharField::new("default_view_mode")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Domain (`domain`, `char`).
-    #[inline]
-    pub const fn domain() -> ::runtime::odoo::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::CharField::new("domain")
-    }
-    /// Filter (`filter_ids`, `one2many`).
-    #[inline]
-    pub const fn filter_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrEmbeddedActions,
-        super::super::rel::IrFilters,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("filter_ids")
-    }
-    /// Groups (`groups_ids`, `many2many`).
-    #[inline]
-    pub const fn groups_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrEmbeddedActions,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrEmbeddedActions,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Deletable (`is_deletable`, `boolean`).
-    #[inline]
-    pub const fn is_deletable() -> ::runtime::odoo::fields::BoolField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_deletable")
-    }
-    /// Embedded visibility (`is_visible`, `boolean`).
-    #[inline]
-    pub const fn is_visible() -> ::runtime::odoo::fields::BoolField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_visible")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrEmbeddedActions> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent Action (`parent_action_id`, `many2one`).
-    #[inline]
-    pub const fn parent_action_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_action_id")
-    }
-    /// Active Parent Id (`parent_res_id`, `integer`).
-    #[inline]
-    pub const fn parent_res_id() -> ::runtime::odoo::fields::NumField<
-        super::IrEmbeddedActions,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("parent_res_id")
-    }
-    /// Active Parent Model (`parent_res_model`, `char`).
-    #[inline]
-    pub const fn parent_res_model() -> ::runtime::odoo::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::CharField::new("parent_res_model")
-    }
-    /// Python Method (`python_method`, `char`).
-    #[inline]
-    pub const fn python_method() -> ::runtime::odoo::fields::CharField<
-        super::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::CharField::new("python_method")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::IrEmbeddedActions,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrEmbeddedActions,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrEmbeddedActions,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrEmbeddedActions;
+        /// Action (`action_id`, `many2one`).
+        action_id: Many2OneField<super::super::rel::IrActionsActions>;
+        /// Context (`context`, `char`).
+        context: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default View (`default_view_mode`, `char`).
+        default_view_mode: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain (`domain`, `char`).
+        domain: CharField;
+        /// Filter (`filter_ids`, `one2many`).
+        filter_ids: X2ManyField<super::super::rel::IrFilters>;
+        /// Groups (`groups_ids`, `many2many`).
+        groups_ids: X2ManyField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Deletable (`is_deletable`, `boolean`).
+        is_deletable: BoolField;
+        /// Embedded visibility (`is_visible`, `boolean`).
+        is_visible: BoolField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent Action (`parent_action_id`, `many2one`).
+        parent_action_id: Many2OneField<super::super::rel::IrActionsActWindow>;
+        /// Active Parent Id (`parent_res_id`, `integer`).
+        parent_res_id: NumField<i64>;
+        /// Active Parent Model (`parent_res_model`, `char`).
+        parent_res_model: CharField;
+        /// Python Method (`python_method`, `char`).
+        python_method: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct IrExports {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct IrExports {
     /// Export ID
     ///
     /// `one2many`, to `ir.exports.line` (inverse `export_id`).
-    pub export_fields: ::runtime::odoo::wire::X2Many<super::rel::IrExportsLine>,
+    pub export_fields: ::runtime::X2Many<super::rel::IrExportsLine>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,28 +47,18 @@ pub struct IrExports {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrExports {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrExports {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "export_fields",
-        "id",
-        "name",
-        "resource",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrExports {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrExports::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,19 +90,16 @@ impl ::runtime::Model for IrExports {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("export_fields", "one2many")
-            .relation("ir.exports.line"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("resource", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("export_fields", "one2many").relation("ir.exports.line").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("resource", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -127,13 +114,17 @@ impl ::runtime::odoo::projection::Projection for IrExports {
 impl super::mixins::BaseModel for IrExports {
     type Update = IrExportsUpdate;
 }
-/// Values for creating a `ir.exports` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrExportsCreate`]) or updating ([`IrExportsUpdate`]) `ir.exports` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrExportsCreate {
+pub struct IrExportsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrExportsCreate {
+/// Values for creating a `ir.exports` record: the constructor takes the required fields, setters add the rest.
+pub type IrExportsCreate = IrExportsValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.exports` records: only the fields set here are written.
+pub type IrExportsUpdate = IrExportsValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrExportsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -141,71 +132,36 @@ impl ::serde::Serialize for IrExportsCreate {
 impl IrExportsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrExportsCreate {
+        Self::default()
+    }
+}
+impl Default for IrExportsCreate {
+    fn default() -> Self {
+        IrExportsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrExports>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `export_fields` (Export ID).
-    #[inline]
-    pub fn export_fields(
-        mut self,
-        export_fields: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrExportsLine>,
-        >,
-    ) -> Self {
-        self.values.set("export_fields", export_fields.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Export Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource` (Resource).
-    #[inline]
-    pub fn resource(mut self, resource: impl Into<String>) -> Self {
-        self.values.set("resource", resource.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrExportsCreate {
-    type Model = IrExports;
-}
-/// Values for updating `ir.exports` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrExportsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrExportsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrExportsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrExportsUpdate {
+        Self::default()
+    }
+}
+impl Default for IrExportsUpdate {
+    fn default() -> Self {
+        IrExportsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrExportsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrExports>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrExports>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -214,93 +170,42 @@ impl IrExportsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `export_fields` (Export ID).
-    #[inline]
-    pub fn export_fields(
-        mut self,
-        export_fields: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrExportsLine>,
-        >,
-    ) -> Self {
-        self.values.set("export_fields", export_fields.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Export Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource` (Resource).
-    #[inline]
-    pub fn resource(mut self, resource: impl Into<String>) -> Self {
-        self.values.set("resource", resource.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `export_fields` (Export ID).
+        export_fields: commands super::rel::IrExportsLine;
+        /// Set `name` (Export Name).
+        name: into String;
+        /// Set `resource` (Resource).
+        resource: into String;
     }
 }
+impl ::runtime::CreateValues for IrExportsCreate {
+    type Model = self::IrExports;
+}
 impl ::runtime::UpdateValues for IrExportsUpdate {
-    type Model = IrExports;
+    type Model = self::IrExports;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrExports,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrExports,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrExports> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Export ID (`export_fields`, `one2many`).
-    #[inline]
-    pub const fn export_fields() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrExports,
-        super::super::rel::IrExportsLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("export_fields")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrExports, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Export Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrExports> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Resource (`resource`, `char`).
-    #[inline]
-    pub const fn resource() -> ::runtime::odoo::fields::CharField<super::IrExports> {
-        ::runtime::odoo::fields::CharField::new("resource")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrExports,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrExports,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrExports;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Export ID (`export_fields`, `one2many`).
+        export_fields: X2ManyField<super::super::rel::IrExportsLine>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Export Name (`name`, `char`).
+        name: CharField;
+        /// Resource (`resource`, `char`).
+        resource: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

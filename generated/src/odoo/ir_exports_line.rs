@@ -19,7 +19,7 @@ pub struct IrExportsLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct IrExportsLine {
     /// Export
     ///
     /// `many2one`, to `ir.exports`.
-    pub export_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrExports>>,
+    pub export_id: Option<::runtime::Many2One<super::rel::IrExports>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -43,27 +43,18 @@ pub struct IrExportsLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrExportsLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrExportsLine {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "export_id",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrExportsLine {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrExportsLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -93,18 +84,15 @@ impl ::runtime::Model for IrExportsLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("export_id", "many2one")
-            .relation("ir.exports"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("export_id", "many2one").relation("ir.exports").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -120,13 +108,17 @@ impl ::runtime::odoo::projection::Projection for IrExportsLine {
 impl super::mixins::BaseModel for IrExportsLine {
     type Update = IrExportsLineUpdate;
 }
-/// Values for creating a `ir.exports.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrExportsLineCreate`]) or updating ([`IrExportsLineUpdate`]) `ir.exports.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrExportsLineCreate {
+pub struct IrExportsLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrExportsLineCreate {
+/// Values for creating a `ir.exports.line` record: the constructor takes the required fields, setters add the rest.
+pub type IrExportsLineCreate = IrExportsLineValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.exports.line` records: only the fields set here are written.
+pub type IrExportsLineUpdate = IrExportsLineValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrExportsLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -134,60 +126,36 @@ impl ::serde::Serialize for IrExportsLineCreate {
 impl IrExportsLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrExportsLineCreate {
+        Self::default()
+    }
+}
+impl Default for IrExportsLineCreate {
+    fn default() -> Self {
+        IrExportsLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrExportsLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `export_id` (Export).
-    #[inline]
-    pub fn export_id(mut self, export_id: i64) -> Self {
-        self.values.set("export_id", export_id);
-        self
-    }
-    /// Set `name` (Field Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrExportsLineCreate {
-    type Model = IrExportsLine;
-}
-/// Values for updating `ir.exports.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrExportsLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrExportsLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrExportsLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrExportsLineUpdate {
+        Self::default()
+    }
+}
+impl Default for IrExportsLineUpdate {
+    fn default() -> Self {
+        IrExportsLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrExportsLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrExportsLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrExportsLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -196,79 +164,38 @@ impl IrExportsLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `export_id` (Export).
-    #[inline]
-    pub fn export_id(mut self, export_id: i64) -> Self {
-        self.values.set("export_id", export_id);
-        self
-    }
-    /// Set `name` (Field Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `export_id` (Export).
+        export_id: value i64;
+        /// Set `name` (Field Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for IrExportsLineCreate {
+    type Model = self::IrExportsLine;
+}
 impl ::runtime::UpdateValues for IrExportsLineUpdate {
-    type Model = IrExportsLine;
+    type Model = self::IrExportsLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrExportsLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrExportsLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrExportsLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Export (`export_id`, `many2one`).
-    #[inline]
-    pub const fn export_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrExportsLine,
-        super::super::rel::IrExports,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("export_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrExportsLine, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Field Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrExportsLine> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrExportsLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrExportsLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrExportsLine;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Export (`export_id`, `many2one`).
+        export_id: Many2OneField<super::super::rel::IrExports>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Field Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -17,7 +17,7 @@ pub struct IrFilters {
     /// The menu action this filter applies to. When left empty the filter applies to all menus for this model.
     ///
     /// `many2one`, to `ir.actions.actions`.
-    pub action_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrActionsActions>>,
+    pub action_id: Option<::runtime::Many2One<super::rel::IrActionsActions>>,
     /// Active
     ///
     /// `boolean`.
@@ -33,7 +33,7 @@ pub struct IrFilters {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,9 +47,7 @@ pub struct IrFilters {
     /// The embedded action this filter is applied to
     ///
     /// `many2one`, to `ir.embedded.actions`.
-    pub embedded_action_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrEmbeddedActions>,
-    >,
+    pub embedded_action_id: Option<::runtime::Many2One<super::rel::IrEmbeddedActions>>,
     /// Embedded Parent Res
     ///
     /// id of the record the filter should be applied to. Only used in combination with embedded actions
@@ -83,7 +81,7 @@ pub struct IrFilters {
     /// The user this filter is private to. When left empty the filter is public and available to all users.
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -91,36 +89,18 @@ pub struct IrFilters {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrFilters {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrFilters {
-    const FIELDS: &'static [&'static str] = &[
-        "action_id",
-        "active",
-        "context",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain",
-        "embedded_action_id",
-        "embedded_parent_res_id",
-        "id",
-        "is_default",
-        "model_id",
-        "name",
-        "sort",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrFilters {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrFilters::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,600 +148,24 @@ impl ::runtime::Model for IrFilters {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("action_id", "many2one")
-            .relation("ir.actions.actions"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("context", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("domain", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("embedded_action_id", "many2one")
-            .relation("ir.embedded.actions"),
-        ::runtime::odoo::verify::FieldSpec::new("embedded_parent_res_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_default", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "selection")
-            .required()
-            .selection(
-                &[
-                    "auth_totp.wizard",
-                    "account.edi.xml.ubl_a_nz",
-                    "res.users.apikeys.description",
-                    "res.groups",
-                    "account.account",
-                    "account.cash.rounding",
-                    "account.chart.template",
-                    "account.group",
-                    "account.journal.group",
-                    "account.lock_exception",
-                    "account.move.reversal",
-                    "account.move.send",
-                    "account.move.send.batch.wizard",
-                    "account.move.send.wizard",
-                    "account.account.tag",
-                    "account.root",
-                    "account.merge.wizard",
-                    "account.merge.wizard.line",
-                    "mrp.account.wip.accounting.line",
-                    "report.account.report_invoice_with_payments",
-                    "report.account.report_invoice",
-                    "account.report",
-                    "account.report.column",
-                    "account.report.expression",
-                    "account.report.external.value",
-                    "account.report.line",
-                    "account.fiscal.position.account",
-                    "account.accrued.orders.wizard",
-                    "ir.actions.act_url",
-                    "ir.actions.act_window",
-                    "ir.actions.act_window_close",
-                    "ir.actions.act_window.view",
-                    "ir.actions.actions",
-                    "mail.activity",
-                    "mail.activity.mixin",
-                    "mail.activity.plan",
-                    "mail.activity.type",
-                    "mail.activity.plan.template",
-                    "mail.activity.schedule",
-                    "mrp.workcenter.tag",
-                    "format.address.mixin",
-                    "account.analytic.account",
-                    "account.analytic.distribution.model",
-                    "account.analytic.line",
-                    "analytic.mixin",
-                    "analytic.plan.fields.mixin",
-                    "account.analytic.applicability",
-                    "account.analytic.plan",
-                    "ir.module.category",
-                    "ir.asset",
-                    "web_editor.assets",
-                    "ir.attachment",
-                    "product.attribute.value",
-                    "auth_totp.device",
-                    "ir.autovacuum",
-                    "sequence.mixin",
-                    "account.autopost.bills.wizard",
-                    "avatar.mixin",
-                    "account.edi.xml.ubl_de",
-                    "report.mrp.report_bom_structure",
-                    "stock.backorder.confirmation",
-                    "stock.backorder.confirmation.line",
-                    "mrp.production.backorder.line",
-                    "res.bank",
-                    "res.partner.bank",
-                    "account.bank.statement",
-                    "account.bank.statement.line",
-                    "account.setup.bank.manual.config",
-                    "barcodes.barcode_events_mixin",
-                    "barcode.nomenclature",
-                    "barcode.rule",
-                    "base",
-                    "base_import.import",
-                    "base_import.mapping",
-                    "hr.employee.base",
-                    "mrp.bom",
-                    "mrp.bom.line",
-                    "bill.to.po.wizard",
-                    "fleet.vehicle.model.brand",
-                    "project.task.burndown.chart.report",
-                    "mrp.bom.byproduct",
-                    "crm.activity.report",
-                    "crm.iap.lead.industry",
-                    "crm.iap.lead.mining.request",
-                    "crm.recurring.plan",
-                    "crm.stage",
-                    "crm.tag",
-                    "calendar.attendee",
-                    "calendar.event",
-                    "calendar.filters",
-                    "calendar.popover.delete.wizard",
-                    "calendar.provider.config",
-                    "utm.stage",
-                    "bus.listener.mixin",
-                    "sale.mass.cancel.orders",
-                    "mail.canned.response",
-                    "fleet.vehicle.model.category",
-                    "change.password.wizard",
-                    "stock.change.product.qty",
-                    "change.production.qty",
-                    "discuss.channel.member",
-                    "lot.label.layout",
-                    "product.label.layout",
-                    "picking.label.type",
-                    "ir.actions.client",
-                    "project.collaborator",
-                    "account.edi.common",
-                    "sale.edi.common",
-                    "bus.bus",
-                    "res.company",
-                    "base.document.layout",
-                    "res.config",
-                    "res.config.settings",
-                    "ir.actions.todo",
-                    "confirm.stock.sms",
-                    "stock.inventory.conflict",
-                    "res.partner",
-                    "hr.contract.type",
-                    "crm.lead2opportunity.partner.mass",
-                    "crm.lead2opportunity.partner",
-                    "spreadsheet.dashboard.share",
-                    "res.country",
-                    "res.country.group",
-                    "format.vat.label.mixin",
-                    "res.country.state",
-                    "account.automatic.entry.wizard",
-                    "wizard.ir.model.menu.create",
-                    "mail.activity.todo.create",
-                    "crm.quotation.partner",
-                    "res.currency",
-                    "res.currency.rate",
-                    "ir.ui.view.custom",
-                    "stock.lot.report",
-                    "decimal.precision",
-                    "ir.default",
-                    "ir.demo",
-                    "ir.demo_failure.wizard",
-                    "ir.demo_failure",
-                    "hr.department",
-                    "hr.departure.reason",
-                    "hr.departure.wizard",
-                    "res.device.log",
-                    "res.device",
-                    "digest.digest",
-                    "digest.tip",
-                    "sale.order.discount",
-                    "discuss.channel",
-                    "mail.followers",
-                    "fleet.vehicle.assignation.log",
-                    "account.edi.xml.ubl_efff",
-                    "registration.editor",
-                    "registration.editor.line",
-                    "mail.alias",
-                    "mail.alias.mixin",
-                    "mail.alias.mixin.optional",
-                    "mail.thread.cc",
-                    "mail.alias.domain",
-                    "mail.template.preview",
-                    "mail.template",
-                    "mail.thread",
-                    "mail.compose.message",
-                    "mail.resend.message",
-                    "ir.embedded.actions",
-                    "hr.employee",
-                    "hr.employee.category",
-                    "report.hr_skills.report_employee_cv",
-                    "hr.employee.skill.report",
-                    "base.enable.profiling.wizard",
-                    "event.event",
-                    "calendar.alarm",
-                    "calendar.alarm_manager",
-                    "event.mail",
-                    "event.event.configurator",
-                    "event.lead.request",
-                    "event.lead.rule",
-                    "calendar.event.type",
-                    "event.question",
-                    "event.question.answer",
-                    "calendar.recurrence",
-                    "event.registration",
-                    "event.registration.answer",
-                    "event.sale.report",
-                    "event.stage",
-                    "event.tag",
-                    "event.tag.category",
-                    "event.type",
-                    "event.type.ticket",
-                    "event.event.ticket",
-                    "ir.exports",
-                    "ir.exports.line",
-                    "account.edi.xml.cii",
-                    "html.field.history.mixin",
-                    "ir.model.fields",
-                    "ir.fields.converter",
-                    "ir.model.fields.selection",
-                    "crm.lead.scoring.frequency.field",
-                    "ir.binary",
-                    "ir.filters",
-                    "account.fiscal.position",
-                    "fleet.vehicle.cost.report",
-                    "fleet.service.type",
-                    "sale.pdf.form.field",
-                    "snailmail.letter.format.error",
-                    "account.full.reconcile",
-                    "payment.link.wizard",
-                    "crm.lead.lost",
-                    "report.account.report_hash_integrity",
-                    "google.gmail.mixin",
-                    "portal.wizard",
-                    "spreadsheet.dashboard.group",
-                    "mail.guest",
-                    "ir.http",
-                    "crm.iap.lead.helpers",
-                    "hr.manager.department.report",
-                    "iap.account",
-                    "iap.enrich.api",
-                    "iap.autocomplete.api",
-                    "iap.service",
-                    "mail.ice.server",
-                    "image.mixin",
-                    "base.import.module",
-                    "fetchmail.server",
-                    "account.incoterms",
-                    "res.partner.industry",
-                    "base.language.install",
-                    "stock.inventory.adjustment.name",
-                    "stock.inventory.warning",
-                    "stock.location",
-                    "stock.route",
-                    "mail.wizard.invite",
-                    "account.invoice.report",
-                    "hr.job",
-                    "account.journal",
-                    "account.move",
-                    "account.move.line",
-                    "base.language.export",
-                    "base.language.import",
-                    "res.lang",
-                    "crm.lead.scoring.frequency",
-                    "crm.lead",
-                    "mrp.consumption.warning.line",
-                    "sms.tracker",
-                    "ir.logging",
-                    "report.stock.label_lot_template_view",
-                    "stock.lot",
-                    "report.mrp.report_mo_overview",
-                    "mrp.workcenter.productivity.loss.type",
-                    "mail.blacklist",
-                    "mail.thread.blacklist",
-                    "mail.bot",
-                    "mail.composer.mixin",
-                    "mail.gateway.allowed",
-                    "mail.thread.main.attachment",
-                    "discuss.channel.rtc.session",
-                    "mail.render.mixin",
-                    "event.type.mail",
-                    "ir.mail_server",
-                    "mail.template.reset",
-                    "mail.tracking.value",
-                    "mrp.production",
-                    "account.code.mapping",
-                    "ir.ui.menu",
-                    "crm.merge.opportunity",
-                    "base.partner.merge.line",
-                    "base.partner.merge.automatic.wizard",
-                    "mail.message",
-                    "mail.notification",
-                    "mail.message.reaction",
-                    "mail.message.translation",
-                    "mail.message.subtype",
-                    "discuss.voice.metadata",
-                    "stock.warehouse.orderpoint",
-                    "mail.tracking.duration.mixin",
-                    "ir.model.access",
-                    "ir.model.constraint",
-                    "ir.model.data",
-                    "ir.model.inherit",
-                    "fleet.vehicle.model",
-                    "ir.model",
-                    "ir.module.module",
-                    "base.module.install.request",
-                    "base.module.install.review",
-                    "report.base.report_irmodulereference",
-                    "base.module.uninstall",
-                    "ir.module.module.dependency",
-                    "ir.module.module.exclusion",
-                    "fleet.vehicle.odometer",
-                    "onboarding.onboarding",
-                    "onboarding.progress.step",
-                    "onboarding.progress",
-                    "onboarding.onboarding.step",
-                    "account.financial.year.op",
-                    "crm.lost.reason",
-                    "mail.mail",
-                    "sms.sms",
-                    "stock.quant.package",
-                    "report.paperformat",
-                    "account.partial.reconcile",
-                    "res.partner.autocomplete.sync",
-                    "res.partner.category",
-                    "res.partner.title",
-                    "account.reconcile.model.partner.mapping",
-                    "mail.resend.partner",
-                    "res.users.identitycheck",
-                    "account.payment.register",
-                    "payment.capture.wizard",
-                    "payment.method",
-                    "account.payment.method.line",
-                    "account.payment.method",
-                    "payment.provider",
-                    "payment.refund.wizard",
-                    "account.payment.term",
-                    "account.payment.term.line",
-                    "payment.token",
-                    "payment.transaction",
-                    "payment.provider.onboarding.wizard",
-                    "account.payment",
-                    "crm.iap.lead.role",
-                    "crm.iap.lead.seniority",
-                    "project.task.stage.personal",
-                    "phone.blacklist",
-                    "mail.thread.phone",
-                    "stock.picking.type",
-                    "portal.mixin",
-                    "portal.share",
-                    "portal.wizard.user",
-                    "account.reconcile.model",
-                    "product.pricelist",
-                    "report.product.report_pricelist",
-                    "product.pricelist.item",
-                    "hr.employee.cv.wizard",
-                    "privacy.log",
-                    "privacy.lookup.wizard",
-                    "privacy.lookup.wizard.line",
-                    "procurement.group",
-                    "mrp.batch.produce",
-                    "product.template",
-                    "product.attribute",
-                    "product.attribute.custom.value",
-                    "product.catalog.mixin",
-                    "product.category",
-                    "product.combo",
-                    "product.combo.item",
-                    "product.document",
-                    "report.product.report_producttemplatelabel_dymo",
-                    "report.stock.label_product_product_view",
-                    "report.product.report_producttemplatelabel2x7",
-                    "report.product.report_producttemplatelabel4x12",
-                    "report.product.report_producttemplatelabel4x12noprice",
-                    "report.product.report_producttemplatelabel4x7",
-                    "stock.move.line",
-                    "product.packaging",
-                    "product.replenish",
-                    "stock.replenish.mixin",
-                    "product.tag",
-                    "product.template.attribute.exclusion",
-                    "product.template.attribute.line",
-                    "product.template.attribute.value",
-                    "uom.uom",
-                    "uom.category",
-                    "product.product",
-                    "ir.profile",
-                    "ir.cron.progress",
-                    "project.project",
-                    "project.milestone",
-                    "project.share.wizard",
-                    "project.share.collaborator.wizard",
-                    "project.project.stage",
-                    "project.project.stage.delete.wizard",
-                    "project.tags",
-                    "project.task.type.delete.wizard",
-                    "project.update",
-                    "hr.employee.public",
-                    "publisher_warranty.contract",
-                    "purchase.bill.line.match",
-                    "purchase.order",
-                    "purchase.order.line",
-                    "purchase.report",
-                    "purchase.bill.union",
-                    "mail.push.device",
-                    "mail.push",
-                    "stock.putaway.rule",
-                    "ir.qweb.field.time",
-                    "stock.quant",
-                    "sale.order.template",
-                    "sale.order.template.line",
-                    "sale.order.template.option",
-                    "quotation.document",
-                    "ir.qweb",
-                    "ir.qweb.field",
-                    "ir.qweb.field.barcode",
-                    "ir.qweb.field.contact",
-                    "ir.qweb.field.date",
-                    "ir.qweb.field.datetime",
-                    "ir.qweb.field.duration",
-                    "ir.qweb.field.float",
-                    "ir.qweb.field.float_time",
-                    "ir.qweb.field.html",
-                    "ir.qweb.field.image_url",
-                    "ir.qweb.field.image",
-                    "ir.qweb.field.integer",
-                    "ir.qweb.field.many2one",
-                    "ir.qweb.field.monetary",
-                    "ir.qweb.field.relative",
-                    "ir.qweb.field.selection",
-                    "ir.qweb.field.text",
-                    "ir.qweb.field.qweb",
-                    "ir.qweb.field.many2many",
-                    "rating.rating",
-                    "rating.mixin",
-                    "rating.parent.mixin",
-                    "ir.rule",
-                    "event.mail.registration",
-                    "ir.model.relation",
-                    "account.resequence.wizard",
-                    "product.removal",
-                    "mail.blacklist.remove",
-                    "phone.blacklist.remove",
-                    "ir.actions.report",
-                    "report.layout",
-                    "sms.resend.recipient",
-                    "reset.view.arch.wizard",
-                    "resource.mixin",
-                    "resource.calendar.leaves",
-                    "resource.calendar",
-                    "resource.resource",
-                    "hr.resume.line",
-                    "stock.return.picking",
-                    "stock.return.picking.line",
-                    "account.reconcile.model.line",
-                    "account.edi.xml.ubl_sg",
-                    "account.edi.xml.ubl_nl",
-                    "sms.account.phone",
-                    "sms.account.sender",
-                    "sms.account.code",
-                    "sms.resend",
-                    "sms.template.preview",
-                    "sms.template.reset",
-                    "sms.template",
-                    "sale.order.option",
-                    "sale.payment.provider.onboarding.wizard",
-                    "sale.advance.payment.inv",
-                    "sale.report",
-                    "sale.order",
-                    "sale.order.cancel",
-                    "sale.order.line",
-                    "crm.team",
-                    "crm.team.member",
-                    "discuss.gif.favorite",
-                    "ir.cron",
-                    "mail.scheduled.message",
-                    "mail.message.schedule",
-                    "stock.scrap",
-                    "stock.scrap.reason.tag",
-                    "account.secure.entries.wizard",
-                    "sms.composer",
-                    "fleet.vehicle.send.mail",
-                    "ir.sequence",
-                    "ir.sequence.date_range",
-                    "ir.actions.server",
-                    "fleet.vehicle.log.services",
-                    "res.users.apikeys.show",
-                    "hr.skill",
-                    "hr.skill.level",
-                    "hr.skill.type",
-                    "hr.employee.skill",
-                    "hr.employee.skill.log",
-                    "snailmail.letter",
-                    "stock.orderpoint.snooze",
-                    "mrp.production.split.line",
-                    "spreadsheet.dashboard",
-                    "spreadsheet.mixin",
-                    "stock.move",
-                    "stock.package.destination",
-                    "stock.package_level",
-                    "stock.quantity.history",
-                    "stock.quant.relocate",
-                    "report.stock.quantity",
-                    "report.stock.report_reception",
-                    "stock.forecasted_product_product",
-                    "stock.forecasted_product_template",
-                    "stock.request.count",
-                    "stock.rule",
-                    "stock.rules.report",
-                    "stock.track.confirmation",
-                    "stock.track.line",
-                    "stock.valuation.layer",
-                    "stock.package.type",
-                    "report.stock.report_stock_rule",
-                    "stock.replenishment.info",
-                    "stock.replenishment.option",
-                    "stock.storage.category",
-                    "stock.storage.category.capacity",
-                    "mail.link.preview",
-                    "product.supplierinfo",
-                    "ir.config_parameter",
-                    "project.task",
-                    "project.task.recurrence",
-                    "project.task.type",
-                    "report.project.task.user",
-                    "account.tax",
-                    "account.tax.group",
-                    "account.fiscal.position.tax",
-                    "account.tax.repartition.line",
-                    "template.reset.mixin",
-                    "web_tour.tour.step",
-                    "web_tour.tour",
-                    "stock.traceability.report",
-                    "stock.picking",
-                    "ir.cron.trigger",
-                    "hr.resume.line.type",
-                    "account.edi.xml.ubl_20",
-                    "account.edi.xml.ubl_21",
-                    "purchase.edi.xml.ubl_bis3",
-                    "account.edi.xml.ubl_bis3",
-                    "sale.edi.xml.ubl_bis3",
-                    "utm.campaign",
-                    "utm.medium",
-                    "utm.mixin",
-                    "utm.source",
-                    "utm.source.mixin",
-                    "utm.tag",
-                    "mrp.unbuild",
-                    "_unknown",
-                    "base.module.update",
-                    "snailmail.letter.missing.required.fields",
-                    "update.product.attribute.value",
-                    "crm.lead.pls.update",
-                    "base.module.upgrade",
-                    "res.users",
-                    "bus.presence",
-                    "res.users.settings",
-                    "res.users.settings.volumes",
-                    "change.password.user",
-                    "change.password.own",
-                    "res.users.apikeys",
-                    "res.users.deletion",
-                    "res.users.log",
-                    "validate.account.move",
-                    "fleet.vehicle",
-                    "fleet.vehicle.log.contract",
-                    "fleet.vehicle.state",
-                    "fleet.vehicle.tag",
-                    "vendor.delay.report",
-                    "ir.ui.view",
-                    "stock.warehouse",
-                    "stock.warn.insufficient.qty",
-                    "stock.warn.insufficient.qty.scrap",
-                    "stock.warn.insufficient.qty.unbuild",
-                    "web_editor.converter.test.sub",
-                    "web_editor.converter.test",
-                    "mrp.consumption.warning",
-                    "stock.valuation.layer.revaluation",
-                    "mrp.production.split.multi",
-                    "mrp.production.split",
-                    "mrp.production.backorder",
-                    "mrp.account.wip.accounting",
-                    "mrp.workcenter",
-                    "mrp.workcenter.capacity",
-                    "mrp.routing.workcenter",
-                    "resource.calendar.attendance",
-                    "hr.work.location",
-                    "mrp.workorder",
-                    "mrp.workcenter.productivity",
-                    "mrp.workcenter.productivity.loss",
-                    "ir.websocket",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sort", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("action_id", "many2one").relation("ir.actions.actions").writable(true),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("context", "text").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("domain", "text").required().writable(true),
+        ::runtime::FieldSpec::new("embedded_action_id", "many2one").relation("ir.embedded.actions").writable(true),
+        ::runtime::FieldSpec::new("embedded_parent_res_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_default", "boolean").writable(true),
+        ::runtime::FieldSpec::new("model_id", "selection").required().writable(true).selection(&["auth_totp.wizard", "account.edi.xml.ubl_a_nz", "res.users.apikeys.description", "res.groups", "account.account", "account.cash.rounding", "account.chart.template", "account.group", "account.journal.group", "account.lock_exception", "account.move.reversal", "account.move.send", "account.move.send.batch.wizard", "account.move.send.wizard", "account.account.tag", "account.root", "account.merge.wizard", "account.merge.wizard.line", "mrp.account.wip.accounting.line", "report.account.report_invoice_with_payments", "report.account.report_invoice", "account.report", "account.report.column", "account.report.expression", "account.report.external.value", "account.report.line", "account.fiscal.position.account", "account.accrued.orders.wizard", "ir.actions.act_url", "ir.actions.act_window", "ir.actions.act_window_close", "ir.actions.act_window.view", "ir.actions.actions", "mail.activity", "mail.activity.mixin", "mail.activity.plan", "mail.activity.type", "mail.activity.plan.template", "mail.activity.schedule", "mrp.workcenter.tag", "format.address.mixin", "account.analytic.account", "account.analytic.distribution.model", "account.analytic.line", "analytic.mixin", "analytic.plan.fields.mixin", "account.analytic.applicability", "account.analytic.plan", "ir.module.category", "ir.asset", "web_editor.assets", "ir.attachment", "product.attribute.value", "auth_totp.device", "ir.autovacuum", "sequence.mixin", "account.autopost.bills.wizard", "avatar.mixin", "account.edi.xml.ubl_de", "report.mrp.report_bom_structure", "stock.backorder.confirmation", "stock.backorder.confirmation.line", "mrp.production.backorder.line", "res.bank", "res.partner.bank", "account.bank.statement", "account.bank.statement.line", "account.setup.bank.manual.config", "barcodes.barcode_events_mixin", "barcode.nomenclature", "barcode.rule", "base", "base_import.import", "base_import.mapping", "hr.employee.base", "mrp.bom", "mrp.bom.line", "bill.to.po.wizard", "fleet.vehicle.model.brand", "project.task.burndown.chart.report", "mrp.bom.byproduct", "crm.activity.report", "crm.iap.lead.industry", "crm.iap.lead.mining.request", "crm.recurring.plan", "crm.stage", "crm.tag", "calendar.attendee", "calendar.event", "calendar.filters", "calendar.popover.delete.wizard", "calendar.provider.config", "utm.stage", "bus.listener.mixin", "sale.mass.cancel.orders", "mail.canned.response", "fleet.vehicle.model.category", "change.password.wizard", "stock.change.product.qty", "change.production.qty", "discuss.channel.member", "lot.label.layout", "product.label.layout", "picking.label.type", "ir.actions.client", "project.collaborator", "account.edi.common", "sale.edi.common", "bus.bus", "res.company", "base.document.layout", "res.config", "res.config.settings", "ir.actions.todo", "confirm.stock.sms", "stock.inventory.conflict", "res.partner", "hr.contract.type", "crm.lead2opportunity.partner.mass", "crm.lead2opportunity.partner", "spreadsheet.dashboard.share", "res.country", "res.country.group", "format.vat.label.mixin", "res.country.state", "account.automatic.entry.wizard", "wizard.ir.model.menu.create", "mail.activity.todo.create", "crm.quotation.partner", "res.currency", "res.currency.rate", "ir.ui.view.custom", "stock.lot.report", "decimal.precision", "ir.default", "ir.demo", "ir.demo_failure.wizard", "ir.demo_failure", "hr.department", "hr.departure.reason", "hr.departure.wizard", "res.device.log", "res.device", "digest.digest", "digest.tip", "sale.order.discount", "discuss.channel", "mail.followers", "fleet.vehicle.assignation.log", "account.edi.xml.ubl_efff", "registration.editor", "registration.editor.line", "mail.alias", "mail.alias.mixin", "mail.alias.mixin.optional", "mail.thread.cc", "mail.alias.domain", "mail.template.preview", "mail.template", "mail.thread", "mail.compose.message", "mail.resend.message", "ir.embedded.actions", "hr.employee", "hr.employee.category", "report.hr_skills.report_employee_cv", "hr.employee.skill.report", "base.enable.profiling.wizard", "event.event", "calendar.alarm", "calendar.alarm_manager", "event.mail", "event.event.configurator", "event.lead.request", "event.lead.rule", "calendar.event.type", "event.question", "event.question.answer", "calendar.recurrence", "event.registration", "event.registration.answer", "event.sale.report", "event.stage", "event.tag", "event.tag.category", "event.type", "event.type.ticket", "event.event.ticket", "ir.exports", "ir.exports.line", "account.edi.xml.cii", "html.field.history.mixin", "ir.model.fields", "ir.fields.converter", "ir.model.fields.selection", "crm.lead.scoring.frequency.field", "ir.binary", "ir.filters", "account.fiscal.position", "fleet.vehicle.cost.report", "fleet.service.type", "sale.pdf.form.field", "snailmail.letter.format.error", "account.full.reconcile", "payment.link.wizard", "crm.lead.lost", "report.account.report_hash_integrity", "google.gmail.mixin", "portal.wizard", "spreadsheet.dashboard.group", "mail.guest", "ir.http", "crm.iap.lead.helpers", "hr.manager.department.report", "iap.account", "iap.enrich.api", "iap.autocomplete.api", "iap.service", "mail.ice.server", "image.mixin", "base.import.module", "fetchmail.server", "account.incoterms", "res.partner.industry", "base.language.install", "stock.inventory.adjustment.name", "stock.inventory.warning", "stock.location", "stock.route", "mail.wizard.invite", "account.invoice.report", "hr.job", "account.journal", "account.move", "account.move.line", "base.language.export", "base.language.import", "res.lang", "crm.lead.scoring.frequency", "crm.lead", "mrp.consumption.warning.line", "sms.tracker", "ir.logging", "report.stock.label_lot_template_view", "stock.lot", "report.mrp.report_mo_overview", "mrp.workcenter.productivity.loss.type", "mail.blacklist", "mail.thread.blacklist", "mail.bot", "mail.composer.mixin", "mail.gateway.allowed", "mail.thread.main.attachment", "discuss.channel.rtc.session", "mail.render.mixin", "event.type.mail", "ir.mail_server", "mail.template.reset", "mail.tracking.value", "mrp.production", "account.code.mapping", "ir.ui.menu", "crm.merge.opportunity", "base.partner.merge.line", "base.partner.merge.automatic.wizard", "mail.message", "mail.notification", "mail.message.reaction", "mail.message.translation", "mail.message.subtype", "discuss.voice.metadata", "stock.warehouse.orderpoint", "mail.tracking.duration.mixin", "ir.model.access", "ir.model.constraint", "ir.model.data", "ir.model.inherit", "fleet.vehicle.model", "ir.model", "ir.module.module", "base.module.install.request", "base.module.install.review", "report.base.report_irmodulereference", "base.module.uninstall", "ir.module.module.dependency", "ir.module.module.exclusion", "fleet.vehicle.odometer", "onboarding.onboarding", "onboarding.progress.step", "onboarding.progress", "onboarding.onboarding.step", "account.financial.year.op", "crm.lost.reason", "mail.mail", "sms.sms", "stock.quant.package", "report.paperformat", "account.partial.reconcile", "res.partner.autocomplete.sync", "res.partner.category", "res.partner.title", "account.reconcile.model.partner.mapping", "mail.resend.partner", "res.users.identitycheck", "account.payment.register", "payment.capture.wizard", "payment.method", "account.payment.method.line", "account.payment.method", "payment.provider", "payment.refund.wizard", "account.payment.term", "account.payment.term.line", "payment.token", "payment.transaction", "payment.provider.onboarding.wizard", "account.payment", "crm.iap.lead.role", "crm.iap.lead.seniority", "project.task.stage.personal", "phone.blacklist", "mail.thread.phone", "stock.picking.type", "portal.mixin", "portal.share", "portal.wizard.user", "account.reconcile.model", "product.pricelist", "report.product.report_pricelist", "product.pricelist.item", "hr.employee.cv.wizard", "privacy.log", "privacy.lookup.wizard", "privacy.lookup.wizard.line", "procurement.group", "mrp.batch.produce", "product.template", "product.attribute", "product.attribute.custom.value", "product.catalog.mixin", "product.category", "product.combo", "product.combo.item", "product.document", "report.product.report_producttemplatelabel_dymo", "report.stock.label_product_product_view", "report.product.report_producttemplatelabel2x7", "report.product.report_producttemplatelabel4x12", "report.product.report_producttemplatelabel4x12noprice", "report.product.report_producttemplatelabel4x7", "stock.move.line", "product.packaging", "product.replenish", "stock.replenish.mixin", "product.tag", "product.template.attribute.exclusion", "product.template.attribute.line", "product.template.attribute.value", "uom.uom", "uom.category", "product.product", "ir.profile", "ir.cron.progress", "project.project", "project.milestone", "project.share.wizard", "project.share.collaborator.wizard", "project.project.stage", "project.project.stage.delete.wizard", "project.tags", "project.task.type.delete.wizard", "project.update", "hr.employee.public", "publisher_warranty.contract", "purchase.bill.line.match", "purchase.order", "purchase.order.line", "purchase.report", "purchase.bill.union", "mail.push.device", "mail.push", "stock.putaway.rule", "ir.qweb.field.time", "stock.quant", "sale.order.template", "sale.order.template.line", "sale.order.template.option", "quotation.document", "ir.qweb", "ir.qweb.field", "ir.qweb.field.barcode", "ir.qweb.field.contact", "ir.qweb.field.date", "ir.qweb.field.datetime", "ir.qweb.field.duration", "ir.qweb.field.float", "ir.qweb.field.float_time", "ir.qweb.field.html", "ir.qweb.field.image_url", "ir.qweb.field.image", "ir.qweb.field.integer", "ir.qweb.field.many2one", "ir.qweb.field.monetary", "ir.qweb.field.relative", "ir.qweb.field.selection", "ir.qweb.field.text", "ir.qweb.field.qweb", "ir.qweb.field.many2many", "rating.rating", "rating.mixin", "rating.parent.mixin", "ir.rule", "event.mail.registration", "ir.model.relation", "account.resequence.wizard", "product.removal", "mail.blacklist.remove", "phone.blacklist.remove", "ir.actions.report", "report.layout", "sms.resend.recipient", "reset.view.arch.wizard", "resource.mixin", "resource.calendar.leaves", "resource.calendar", "resource.resource", "hr.resume.line", "stock.return.picking", "stock.return.picking.line", "account.reconcile.model.line", "account.edi.xml.ubl_sg", "account.edi.xml.ubl_nl", "sms.account.phone", "sms.account.sender", "sms.account.code", "sms.resend", "sms.template.preview", "sms.template.reset", "sms.template", "sale.order.option", "sale.payment.provider.onboarding.wizard", "sale.advance.payment.inv", "sale.report", "sale.order", "sale.order.cancel", "sale.order.line", "crm.team", "crm.team.member", "discuss.gif.favorite", "ir.cron", "mail.scheduled.message", "mail.message.schedule", "stock.scrap", "stock.scrap.reason.tag", "account.secure.entries.wizard", "sms.composer", "fleet.vehicle.send.mail", "ir.sequence", "ir.sequence.date_range", "ir.actions.server", "fleet.vehicle.log.services", "res.users.apikeys.show", "hr.skill", "hr.skill.level", "hr.skill.type", "hr.employee.skill", "hr.employee.skill.log", "snailmail.letter", "stock.orderpoint.snooze", "mrp.production.split.line", "spreadsheet.dashboard", "spreadsheet.mixin", "stock.move", "stock.package.destination", "stock.package_level", "stock.quantity.history", "stock.quant.relocate", "report.stock.quantity", "report.stock.report_reception", "stock.forecasted_product_product", "stock.forecasted_product_template", "stock.request.count", "stock.rule", "stock.rules.report", "stock.track.confirmation", "stock.track.line", "stock.valuation.layer", "stock.package.type", "report.stock.report_stock_rule", "stock.replenishment.info", "stock.replenishment.option", "stock.storage.category", "stock.storage.category.capacity", "mail.link.preview", "product.supplierinfo", "ir.config_parameter", "project.task", "project.task.recurrence", "project.task.type", "report.project.task.user", "account.tax", "account.tax.group", "account.fiscal.position.tax", "account.tax.repartition.line", "template.reset.mixin", "web_tour.tour.step", "web_tour.tour", "stock.traceability.report", "stock.picking", "ir.cron.trigger", "hr.resume.line.type", "account.edi.xml.ubl_20", "account.edi.xml.ubl_21", "purchase.edi.xml.ubl_bis3", "account.edi.xml.ubl_bis3", "sale.edi.xml.ubl_bis3", "utm.campaign", "utm.medium", "utm.mixin", "utm.source", "utm.source.mixin", "utm.tag", "mrp.unbuild", "_unknown", "base.module.update", "snailmail.letter.missing.required.fields", "update.product.attribute.value", "crm.lead.pls.update", "base.module.upgrade", "res.users", "bus.presence", "res.users.settings", "res.users.settings.volumes", "change.password.user", "change.password.own", "res.users.apikeys", "res.users.deletion", "res.users.log", "validate.account.move", "fleet.vehicle", "fleet.vehicle.log.contract", "fleet.vehicle.state", "fleet.vehicle.tag", "vendor.delay.report", "ir.ui.view", "stock.warehouse", "stock.warn.insufficient.qty", "stock.warn.insufficient.qty.scrap", "stock.warn.insufficient.qty.unbuild", "web_editor.converter.test.sub", "web_editor.converter.test", "mrp.consumption.warning", "stock.valuation.layer.revaluation", "mrp.production.split.multi", "mrp.production.split", "mrp.production.backorder", "mrp.account.wip.accounting", "mrp.workcenter", "mrp.workcenter.capacity", "mrp.routing.workcenter", "resource.calendar.attendance", "hr.work.location", "mrp.workorder", "mrp.workcenter.productivity", "mrp.workcenter.productivity.loss", "ir.websocket"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sort", "char").required().writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -831,12 +235,17 @@ impl IrFilters {
 impl super::mixins::BaseModel for IrFilters {
     type Update = IrFiltersUpdate;
 }
-/// Values for creating a `ir.filters` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrFiltersCreate`]) or updating ([`IrFiltersUpdate`]) `ir.filters` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrFiltersCreate {
+pub struct IrFiltersValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrFiltersCreate {
+/// Values for creating a `ir.filters` record: the constructor takes the required fields, setters add the rest.
+pub type IrFiltersCreate = IrFiltersValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.filters` records: only the fields set here are written.
+pub type IrFiltersUpdate = IrFiltersValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrFiltersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -850,8 +259,9 @@ impl IrFiltersCreate {
         name: impl Into<String>,
         sort: impl Into<String>,
     ) -> Self {
-        IrFiltersCreate {
+        IrFiltersValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .context(context)
             .domain(domain)
@@ -859,110 +269,26 @@ impl IrFiltersCreate {
             .name(name)
             .sort(sort)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrFilters>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `context` (Context).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `embedded_action_id` (Embedded Action).
-    #[inline]
-    pub fn embedded_action_id(mut self, embedded_action_id: i64) -> Self {
-        self.values.set("embedded_action_id", embedded_action_id);
-        self
-    }
-    /// Set `embedded_parent_res_id` (Embedded Parent Res).
-    #[inline]
-    pub fn embedded_parent_res_id(mut self, embedded_parent_res_id: i64) -> Self {
-        self.values.set("embedded_parent_res_id", embedded_parent_res_id);
-        self
-    }
-    /// Set `is_default` (Default Filter).
-    #[inline]
-    pub fn is_default(mut self, is_default: bool) -> Self {
-        self.values.set("is_default", is_default);
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.values.set("model_id", model_id.into());
-        self
-    }
-    /// Set `name` (Filter Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sort` (Sort).
-    #[inline]
-    pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.values.set("sort", sort.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrFiltersCreate {
-    type Model = IrFilters;
-}
-/// Values for updating `ir.filters` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrFiltersUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrFiltersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrFiltersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrFiltersUpdate {
+        Self::default()
+    }
+}
+impl Default for IrFiltersUpdate {
+    fn default() -> Self {
+        IrFiltersValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrFiltersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrFilters>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrFilters>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -971,185 +297,74 @@ impl IrFiltersUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `action_id` (Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `context` (Context).
-    #[inline]
-    pub fn context(mut self, context: impl Into<String>) -> Self {
-        self.values.set("context", context.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `embedded_action_id` (Embedded Action).
-    #[inline]
-    pub fn embedded_action_id(mut self, embedded_action_id: i64) -> Self {
-        self.values.set("embedded_action_id", embedded_action_id);
-        self
-    }
-    /// Set `embedded_parent_res_id` (Embedded Parent Res).
-    #[inline]
-    pub fn embedded_parent_res_id(mut self, embedded_parent_res_id: i64) -> Self {
-        self.values.set("embedded_parent_res_id", embedded_parent_res_id);
-        self
-    }
-    /// Set `is_default` (Default Filter).
-    #[inline]
-    pub fn is_default(mut self, is_default: bool) -> Self {
-        self.values.set("is_default", is_default);
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: impl Into<String>) -> Self {
-        self.values.set("model_id", model_id.into());
-        self
-    }
-    /// Set `name` (Filter Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sort` (Sort).
-    #[inline]
-    pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.values.set("sort", sort.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action_id` (Action).
+        action_id: value i64;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `context` (Context).
+        context: into String;
+        /// Set `domain` (Domain).
+        domain: into String;
+        /// Set `embedded_action_id` (Embedded Action).
+        embedded_action_id: value i64;
+        /// Set `embedded_parent_res_id` (Embedded Parent Res).
+        embedded_parent_res_id: value i64;
+        /// Set `is_default` (Default Filter).
+        is_default: value bool;
+        /// Set `model_id` (Model).
+        model_id: into String;
+        /// Set `name` (Filter Name).
+        name: into String;
+        /// Set `sort` (Sort).
+        sort: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrFiltersCreate {
+    type Model = self::IrFilters;
+}
 impl ::runtime::UpdateValues for IrFiltersUpdate {
-    type Model = IrFilters;
+    type Model = self::IrFilters;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Action (`action_id`, `many2one`).
-    #[inline]
-    pub const fn action_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::IrActionsActions,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("action_id")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrFilters> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Context (`context`, `text`).
-    #[inline]
-    pub const fn context() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
-        ::runtime::odoo::fields::CharField::new("context")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrFilters,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Domain (`domain`, `text`).
-    #[inline]
-    pub const fn domain() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
-        ::runtime::odoo::fields::CharField::new("domain")
-    }
-    /// Embedded Action (`embedded_action_id`, `many2one`).
-    #[inline]
-    pub const fn embedded_action_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::IrEmbeddedActions,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("embedded_action_id")
-    }
-    /// Embedded Parent Res (`embedded_parent_res_id`, `integer`).
-    #[inline]
-    pub const fn embedded_parent_res_id() -> ::runtime::odoo::fields::NumField<
-        super::IrFilters,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("embedded_parent_res_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrFilters, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Default Filter (`is_default`, `boolean`).
-    #[inline]
-    pub const fn is_default() -> ::runtime::odoo::fields::BoolField<super::IrFilters> {
-        ::runtime::odoo::fields::BoolField::new("is_default")
-    }
-    /// Model (`model_id`, `selection`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
-        ::runtime::odoo::fields::CharField::new("model_id")
-    }
-    /// Filter Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sort (`sort`, `char`).
-    #[inline]
-    pub const fn sort() -> ::runtime::odoo::fields::CharField<super::IrFilters> {
-        ::runtime::odoo::fields::CharField::new("sort")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrFilters,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrFilters,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrFilters;
+        /// Action (`action_id`, `many2one`).
+        action_id: Many2OneField<super::super::rel::IrActionsActions>;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Context (`context`, `text`).
+        context: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain (`domain`, `text`).
+        domain: CharField;
+        /// Embedded Action (`embedded_action_id`, `many2one`).
+        embedded_action_id: Many2OneField<super::super::rel::IrEmbeddedActions>;
+        /// Embedded Parent Res (`embedded_parent_res_id`, `integer`).
+        embedded_parent_res_id: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Default Filter (`is_default`, `boolean`).
+        is_default: BoolField;
+        /// Model (`model_id`, `selection`).
+        model_id: CharField;
+        /// Filter Name (`name`, `char`).
+        name: CharField;
+        /// Sort (`sort`, `char`).
+        sort: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

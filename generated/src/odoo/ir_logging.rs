@@ -73,29 +73,14 @@ pub struct IrLogging {
 }
 impl<'de> ::serde::Deserialize<'de> for IrLogging {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrLogging {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "dbname",
-        "display_name",
-        "func",
-        "id",
-        "level",
-        "line",
-        "message",
-        "name",
-        "path",
-        "type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrLogging {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrLogging::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,23 +122,21 @@ impl ::runtime::Model for IrLogging {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("dbname", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("func", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("level", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("line", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("message", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("path", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .required()
-            .selection(&["client", "server"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "integer"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "integer").writable(true),
+        ::runtime::FieldSpec::new("dbname", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("func", "char").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("level", "char").writable(true),
+        ::runtime::FieldSpec::new("line", "char").required().writable(true),
+        ::runtime::FieldSpec::new("message", "text").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("path", "char").required().writable(true),
+        ::runtime::FieldSpec::new("type", "selection").required().writable(true).selection(&["client", "server"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "integer").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -165,12 +148,17 @@ impl ::runtime::odoo::projection::Projection for IrLogging {
 impl super::mixins::BaseModel for IrLogging {
     type Update = IrLoggingUpdate;
 }
-/// Values for creating a `ir.logging` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrLoggingCreate`]) or updating ([`IrLoggingUpdate`]) `ir.logging` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrLoggingCreate {
+pub struct IrLoggingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrLoggingCreate {
+/// Values for creating a `ir.logging` record: the constructor takes the required fields, setters add the rest.
+pub type IrLoggingCreate = IrLoggingValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.logging` records: only the fields set here are written.
+pub type IrLoggingUpdate = IrLoggingValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrLoggingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -183,10 +171,11 @@ impl IrLoggingCreate {
         message: impl Into<String>,
         name: impl Into<String>,
         path: impl Into<String>,
-        r#type: Type,
+        r#type: self::Type,
     ) -> Self {
-        IrLoggingCreate {
+        IrLoggingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .func(func)
             .line(line)
@@ -195,92 +184,26 @@ impl IrLoggingCreate {
             .path(path)
             .r#type(r#type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrLogging>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `dbname` (Database Name).
-    #[inline]
-    pub fn dbname(mut self, dbname: impl Into<String>) -> Self {
-        self.values.set("dbname", dbname.into());
-        self
-    }
-    /// Set `func` (Function).
-    #[inline]
-    pub fn func(mut self, func: impl Into<String>) -> Self {
-        self.values.set("func", func.into());
-        self
-    }
-    /// Set `level` (Level).
-    #[inline]
-    pub fn level(mut self, level: impl Into<String>) -> Self {
-        self.values.set("level", level.into());
-        self
-    }
-    /// Set `line` (Line).
-    #[inline]
-    pub fn line(mut self, line: impl Into<String>) -> Self {
-        self.values.set("line", line.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrLoggingCreate {
-    type Model = IrLogging;
-}
-/// Values for updating `ir.logging` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrLoggingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrLoggingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrLoggingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrLoggingUpdate {
+        Self::default()
+    }
+}
+impl Default for IrLoggingUpdate {
+    fn default() -> Self {
+        IrLoggingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrLoggingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrLogging>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrLogging>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -289,182 +212,73 @@ impl IrLoggingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `dbname` (Database Name).
-    #[inline]
-    pub fn dbname(mut self, dbname: impl Into<String>) -> Self {
-        self.values.set("dbname", dbname.into());
-        self
-    }
-    /// Set `func` (Function).
-    #[inline]
-    pub fn func(mut self, func: impl Into<String>) -> Self {
-        self.values.set("func", func.into());
-        self
-    }
-    /// Set `level` (Level).
-    #[inline]
-    pub fn level(mut self, level: impl Into<String>) -> Self {
-        self.values.set("level", level.into());
-        self
-    }
-    /// Set `line` (Line).
-    #[inline]
-    pub fn line(mut self, line: impl Into<String>) -> Self {
-        self.values.set("line", line.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
+    ::runtime::__private::setters! {
+        /// Set `dbname` (Database Name).
+        dbname: into String;
+        /// Set `func` (Function).
+        func: into String;
+        /// Set `level` (Level).
+        level: into String;
+        /// Set `line` (Line).
+        line: into String;
+        /// Set `message` (Message).
+        message: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `path` (Path).
+        path: into String;
+        /// Set `type` (Type).
+        r#type = "type": value self::Type;
     }
 }
+impl ::runtime::CreateValues for IrLoggingCreate {
+    type Model = self::IrLogging;
+}
 impl ::runtime::UpdateValues for IrLoggingUpdate {
-    type Model = IrLogging;
+    type Model = self::IrLogging;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrLogging,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `integer`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::NumField<
-        super::IrLogging,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("create_uid")
-    }
-    /// Database Name (`dbname`, `char`).
-    #[inline]
-    pub const fn dbname() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
-        ::runtime::odoo::fields::CharField::new("dbname")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Function (`func`, `char`).
-    #[inline]
-    pub const fn func() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
-        ::runtime::odoo::fields::CharField::new("func")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrLogging, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Level (`level`, `char`).
-    #[inline]
-    pub const fn level() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
-        ::runtime::odoo::fields::CharField::new("level")
-    }
-    /// Line (`line`, `char`).
-    #[inline]
-    pub const fn line() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
-        ::runtime::odoo::fields::CharField::new("line")
-    }
-    /// Message (`message`, `text`).
-    #[inline]
-    pub const fn message() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
-        ::runtime::odoo::fields::CharField::new("message")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Path (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::odoo::fields::CharField<super::IrLogging> {
-        ::runtime::odoo::fields::CharField::new("path")
-    }
-    /// Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrLogging,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrLogging,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `integer`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::NumField<
-        super::IrLogging,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrLogging;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `integer`).
+        create_uid: NumField<i64>;
+        /// Database Name (`dbname`, `char`).
+        dbname: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Function (`func`, `char`).
+        func: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Level (`level`, `char`).
+        level: CharField;
+        /// Line (`line`, `char`).
+        line: CharField;
+        /// Message (`message`, `text`).
+        message: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Path (`path`, `char`).
+        path: CharField;
+        /// Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `integer`).
+        write_uid: NumField<i64>;
     }
 }
-/// Values of `type` (Type) on `ir.logging`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Client (`client`)
-    Client,
-    /// Server (`server`)
-    Server,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["client", "server"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "client" => Type::Client,
-            "server" => Type::Server,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Client => "client",
-            Type::Server => "server",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Type) on `ir.logging`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Client (`client`)
+        Client = "client",
+        /// Server (`server`)
+        Server = "server",
     }
 }

@@ -25,7 +25,7 @@ pub struct IrMailServer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -68,7 +68,7 @@ pub struct IrMailServer {
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::google_gmail_uri())`.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub google_gmail_uri: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub google_gmail_uri: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -76,7 +76,7 @@ pub struct IrMailServer {
     /// Mail template using this mail server
     ///
     /// `one2many`, to `mail.template` (inverse `mail_server_id`), readonly.
-    pub mail_template_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTemplate>,
+    pub mail_template_ids: ::runtime::X2Many<super::rel::MailTemplate>,
     /// Max Email Size
     ///
     /// `float`.
@@ -100,7 +100,7 @@ pub struct IrMailServer {
     /// Authentication Info
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::smtp_authentication_info())`.
-    pub smtp_authentication_info: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub smtp_authentication_info: ::runtime::Computed<Option<String>>,
     /// Debugging
     ///
     /// If enabled, the full output of SMTP sessions will be written to the server log at DEBUG level (this is very verbose and may include confidential info!)
@@ -153,44 +153,20 @@ pub struct IrMailServer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrMailServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrMailServer {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "from_filter",
-        "google_gmail_access_token",
-        "google_gmail_access_token_expiration",
-        "google_gmail_authorization_code",
-        "google_gmail_refresh_token",
-        "google_gmail_uri",
-        "id",
-        "mail_template_ids",
-        "max_email_size",
-        "name",
-        "sequence",
-        "smtp_authentication",
-        "smtp_authentication_info",
-        "smtp_debug",
-        "smtp_encryption",
-        "smtp_host",
-        "smtp_pass",
-        "smtp_port",
-        "smtp_user",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrMailServer {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        25,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrMailServer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -256,56 +232,34 @@ impl ::runtime::Model for IrMailServer {
         "google_gmail_uri",
         "smtp_authentication_info",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("from_filter", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("google_gmail_access_token", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "google_gmail_access_token_expiration",
-                "integer",
-            )
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "google_gmail_authorization_code",
-                "char",
-            )
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("google_gmail_refresh_token", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("google_gmail_uri", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_ids", "one2many")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("max_email_size", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_authentication", "selection")
-            .required()
-            .selection(&["login", "certificate", "cli", "gmail"]),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_authentication_info", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_debug", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_encryption", "selection")
-            .required()
-            .selection(&["none", "starttls", "ssl"]),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_host", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_pass", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_port", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_ssl_certificate", "binary")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_ssl_private_key", "binary")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("smtp_user", "char")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("from_filter", "char").writable(true),
+        ::runtime::FieldSpec::new("google_gmail_access_token", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("google_gmail_access_token_expiration", "integer").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("google_gmail_authorization_code", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("google_gmail_refresh_token", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("google_gmail_uri", "char").groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_template_ids", "one2many").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("max_email_size", "float").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("smtp_authentication", "selection").required().writable(true).selection(&["login", "certificate", "cli", "gmail"]),
+        ::runtime::FieldSpec::new("smtp_authentication_info", "text"),
+        ::runtime::FieldSpec::new("smtp_debug", "boolean").writable(true),
+        ::runtime::FieldSpec::new("smtp_encryption", "selection").required().writable(true).selection(&["none", "starttls", "ssl"]),
+        ::runtime::FieldSpec::new("smtp_host", "char").writable(true),
+        ::runtime::FieldSpec::new("smtp_pass", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("smtp_port", "integer").writable(true),
+        ::runtime::FieldSpec::new("smtp_ssl_certificate", "binary").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("smtp_ssl_private_key", "binary").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("smtp_user", "char").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -433,12 +387,17 @@ impl super::mixins::BaseModel for IrMailServer {
     type Update = IrMailServerUpdate;
 }
 impl super::mixins::GoogleGmailMixin for IrMailServer {}
-/// Values for creating a `ir.mail_server` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrMailServerCreate`]) or updating ([`IrMailServerUpdate`]) `ir.mail_server` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrMailServerCreate {
+pub struct IrMailServerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrMailServerCreate {
+/// Values for creating a `ir.mail_server` record: the constructor takes the required fields, setters add the rest.
+pub type IrMailServerCreate = IrMailServerValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.mail_server` records: only the fields set here are written.
+pub type IrMailServerUpdate = IrMailServerValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrMailServerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -447,203 +406,37 @@ impl IrMailServerCreate {
     /// Takes the required fields: `name`, `smtp_authentication`, `smtp_encryption` (readonly, computed and x2many fields are left out).
     pub fn new(
         name: impl Into<String>,
-        smtp_authentication: SmtpAuthentication,
-        smtp_encryption: SmtpEncryption,
+        smtp_authentication: self::SmtpAuthentication,
+        smtp_encryption: self::SmtpEncryption,
     ) -> Self {
-        IrMailServerCreate {
+        IrMailServerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .smtp_authentication(smtp_authentication)
             .smtp_encryption(smtp_encryption)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrMailServer>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `from_filter` (FROM Filtering).
-    #[inline]
-    pub fn from_filter(mut self, from_filter: impl Into<String>) -> Self {
-        self.values.set("from_filter", from_filter.into());
-        self
-    }
-    /// Set `google_gmail_access_token` (Access Token).
-    #[inline]
-    pub fn google_gmail_access_token(
-        mut self,
-        google_gmail_access_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_access_token", google_gmail_access_token.into());
-        self
-    }
-    /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
-    #[inline]
-    pub fn google_gmail_access_token_expiration(
-        mut self,
-        google_gmail_access_token_expiration: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_access_token_expiration",
-                google_gmail_access_token_expiration,
-            );
-        self
-    }
-    /// Set `google_gmail_authorization_code` (Authorization Code).
-    #[inline]
-    pub fn google_gmail_authorization_code(
-        mut self,
-        google_gmail_authorization_code: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_authorization_code",
-                google_gmail_authorization_code.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_refresh_token` (Refresh Token).
-    #[inline]
-    pub fn google_gmail_refresh_token(
-        mut self,
-        google_gmail_refresh_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-    /// Set `mail_template_ids` (Mail template using this mail server).
-    #[inline]
-    pub fn mail_template_ids(
-        mut self,
-        mail_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_template_ids", mail_template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `max_email_size` (Max Email Size).
-    #[inline]
-    pub fn max_email_size(mut self, max_email_size: f64) -> Self {
-        self.values.set("max_email_size", max_email_size);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Priority).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `smtp_authentication` (Authenticate with).
-    #[inline]
-    pub fn smtp_authentication(
-        mut self,
-        smtp_authentication: SmtpAuthentication,
-    ) -> Self {
-        self.values.set("smtp_authentication", smtp_authentication);
-        self
-    }
-    /// Set `smtp_debug` (Debugging).
-    #[inline]
-    pub fn smtp_debug(mut self, smtp_debug: bool) -> Self {
-        self.values.set("smtp_debug", smtp_debug);
-        self
-    }
-    /// Set `smtp_encryption` (Connection Encryption).
-    #[inline]
-    pub fn smtp_encryption(mut self, smtp_encryption: SmtpEncryption) -> Self {
-        self.values.set("smtp_encryption", smtp_encryption);
-        self
-    }
-    /// Set `smtp_host` (SMTP Server).
-    #[inline]
-    pub fn smtp_host(mut self, smtp_host: impl Into<String>) -> Self {
-        self.values.set("smtp_host", smtp_host.into());
-        self
-    }
-    /// Set `smtp_pass` (Password).
-    #[inline]
-    pub fn smtp_pass(mut self, smtp_pass: impl Into<String>) -> Self {
-        self.values.set("smtp_pass", smtp_pass.into());
-        self
-    }
-    /// Set `smtp_port` (SMTP Port).
-    #[inline]
-    pub fn smtp_port(mut self, smtp_port: i64) -> Self {
-        self.values.set("smtp_port", smtp_port);
-        self
-    }
-    /// Set `smtp_ssl_certificate` (SSL Certificate).
-    #[inline]
-    pub fn smtp_ssl_certificate(
-        mut self,
-        smtp_ssl_certificate: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("smtp_ssl_certificate", smtp_ssl_certificate.into());
-        self
-    }
-    /// Set `smtp_ssl_private_key` (SSL Private Key).
-    #[inline]
-    pub fn smtp_ssl_private_key(
-        mut self,
-        smtp_ssl_private_key: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("smtp_ssl_private_key", smtp_ssl_private_key.into());
-        self
-    }
-    /// Set `smtp_user` (Username).
-    #[inline]
-    pub fn smtp_user(mut self, smtp_user: impl Into<String>) -> Self {
-        self.values.set("smtp_user", smtp_user.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrMailServerCreate {
-    type Model = IrMailServer;
-}
-/// Values for updating `ir.mail_server` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrMailServerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrMailServerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrMailServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrMailServerUpdate {
+        Self::default()
+    }
+}
+impl Default for IrMailServerUpdate {
+    fn default() -> Self {
+        IrMailServerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrMailServerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrMailServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrMailServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -652,437 +445,138 @@ impl IrMailServerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `from_filter` (FROM Filtering).
-    #[inline]
-    pub fn from_filter(mut self, from_filter: impl Into<String>) -> Self {
-        self.values.set("from_filter", from_filter.into());
-        self
-    }
-    /// Set `google_gmail_access_token` (Access Token).
-    #[inline]
-    pub fn google_gmail_access_token(
-        mut self,
-        google_gmail_access_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_access_token", google_gmail_access_token.into());
-        self
-    }
-    /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
-    #[inline]
-    pub fn google_gmail_access_token_expiration(
-        mut self,
-        google_gmail_access_token_expiration: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_access_token_expiration",
-                google_gmail_access_token_expiration,
-            );
-        self
-    }
-    /// Set `google_gmail_authorization_code` (Authorization Code).
-    #[inline]
-    pub fn google_gmail_authorization_code(
-        mut self,
-        google_gmail_authorization_code: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_authorization_code",
-                google_gmail_authorization_code.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_refresh_token` (Refresh Token).
-    #[inline]
-    pub fn google_gmail_refresh_token(
-        mut self,
-        google_gmail_refresh_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_refresh_token", google_gmail_refresh_token.into());
-        self
-    }
-    /// Set `mail_template_ids` (Mail template using this mail server).
-    #[inline]
-    pub fn mail_template_ids(
-        mut self,
-        mail_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_template_ids", mail_template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `max_email_size` (Max Email Size).
-    #[inline]
-    pub fn max_email_size(mut self, max_email_size: f64) -> Self {
-        self.values.set("max_email_size", max_email_size);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Priority).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `smtp_authentication` (Authenticate with).
-    #[inline]
-    pub fn smtp_authentication(
-        mut self,
-        smtp_authentication: SmtpAuthentication,
-    ) -> Self {
-        self.values.set("smtp_authentication", smtp_authentication);
-        self
-    }
-    /// Set `smtp_debug` (Debugging).
-    #[inline]
-    pub fn smtp_debug(mut self, smtp_debug: bool) -> Self {
-        self.values.set("smtp_debug", smtp_debug);
-        self
-    }
-    /// Set `smtp_encryption` (Connection Encryption).
-    #[inline]
-    pub fn smtp_encryption(mut self, smtp_encryption: SmtpEncryption) -> Self {
-        self.values.set("smtp_encryption", smtp_encryption);
-        self
-    }
-    /// Set `smtp_host` (SMTP Server).
-    #[inline]
-    pub fn smtp_host(mut self, smtp_host: impl Into<String>) -> Self {
-        self.values.set("smtp_host", smtp_host.into());
-        self
-    }
-    /// Set `smtp_pass` (Password).
-    #[inline]
-    pub fn smtp_pass(mut self, smtp_pass: impl Into<String>) -> Self {
-        self.values.set("smtp_pass", smtp_pass.into());
-        self
-    }
-    /// Set `smtp_port` (SMTP Port).
-    #[inline]
-    pub fn smtp_port(mut self, smtp_port: i64) -> Self {
-        self.values.set("smtp_port", smtp_port);
-        self
-    }
-    /// Set `smtp_ssl_certificate` (SSL Certificate).
-    #[inline]
-    pub fn smtp_ssl_certificate(
-        mut self,
-        smtp_ssl_certificate: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("smtp_ssl_certificate", smtp_ssl_certificate.into());
-        self
-    }
-    /// Set `smtp_ssl_private_key` (SSL Private Key).
-    #[inline]
-    pub fn smtp_ssl_private_key(
-        mut self,
-        smtp_ssl_private_key: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("smtp_ssl_private_key", smtp_ssl_private_key.into());
-        self
-    }
-    /// Set `smtp_user` (Username).
-    #[inline]
-    pub fn smtp_user(mut self, smtp_user: impl Into<String>) -> Self {
-        self.values.set("smtp_user", smtp_user.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `from_filter` (FROM Filtering).
+        from_filter: into String;
+        /// Set `google_gmail_access_token` (Access Token).
+        google_gmail_access_token: into String;
+        /// Set `google_gmail_access_token_expiration` (Access Token Expiration Timestamp).
+        google_gmail_access_token_expiration: value i64;
+        /// Set `google_gmail_authorization_code` (Authorization Code).
+        google_gmail_authorization_code: into String;
+        /// Set `google_gmail_refresh_token` (Refresh Token).
+        google_gmail_refresh_token: into String;
+        /// Set `mail_template_ids` (Mail template using this mail server).
+        mail_template_ids: commands super::rel::MailTemplate;
+        /// Set `max_email_size` (Max Email Size).
+        max_email_size: value f64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Priority).
+        sequence: value i64;
+        /// Set `smtp_authentication` (Authenticate with).
+        smtp_authentication: value self::SmtpAuthentication;
+        /// Set `smtp_debug` (Debugging).
+        smtp_debug: value bool;
+        /// Set `smtp_encryption` (Connection Encryption).
+        smtp_encryption: value self::SmtpEncryption;
+        /// Set `smtp_host` (SMTP Server).
+        smtp_host: into String;
+        /// Set `smtp_pass` (Password).
+        smtp_pass: into String;
+        /// Set `smtp_port` (SMTP Port).
+        smtp_port: value i64;
+        /// Set `smtp_ssl_certificate` (SSL Certificate).
+        smtp_ssl_certificate: into ::runtime::odoo::wire::Binary;
+        /// Set `smtp_ssl_private_key` (SSL Private Key).
+        smtp_ssl_private_key: into ::runtime::odoo::wire::Binary;
+        /// Set `smtp_user` (Username).
+        smtp_user: into String;
     }
 }
+impl ::runtime::CreateValues for IrMailServerCreate {
+    type Model = self::IrMailServer;
+}
 impl ::runtime::UpdateValues for IrMailServerUpdate {
-    type Model = IrMailServer;
+    type Model = self::IrMailServer;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrMailServer> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrMailServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrMailServer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// FROM Filtering (`from_filter`, `char`).
-    #[inline]
-    pub const fn from_filter() -> ::runtime::odoo::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("from_filter")
-    }
-    /// Access Token (`google_gmail_access_token`, `char`).
-    #[inline]
-    pub const fn google_gmail_access_token() -> ::runtime::odoo::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_access_token")
-    }
-    /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
-    #[inline]
-    pub const fn google_gmail_access_token_expiration() -> ::runtime::odoo::fields::NumField<
-        super::IrMailServer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("google_gmail_access_token_expiration")
-    }
-    /// Authorization Code (`google_gmail_authorization_code`, `char`).
-    #[inline]
-    pub const fn google_gmail_authorization_code() -> ::runtime::odoo::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_authorization_code")
-    }
-    /// Refresh Token (`google_gmail_refresh_token`, `char`).
-    #[inline]
-    pub const fn google_gmail_refresh_token() -> ::runtime::odoo::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_refresh_token")
-    }
-    /// URI (`google_gmail_uri`, `char`).
-    #[inline]
-    pub const fn google_gmail_uri() -> ::runtime::odoo::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_uri")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrMailServer, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Mail template using this mail server (`mail_template_ids`, `one2many`).
-    #[inline]
-    pub const fn mail_template_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrMailServer,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("mail_template_ids")
-    }
-    /// Max Email Size (`max_email_size`, `float`).
-    #[inline]
-    pub const fn max_email_size() -> ::runtime::odoo::fields::NumField<
-        super::IrMailServer,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("max_email_size")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrMailServer> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Priority (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::IrMailServer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Authenticate with (`smtp_authentication`, `selection`).
-    #[inline]
-    pub const fn smtp_authentication() -> ::runtime::odoo::fields::SelectionField<
-        super::IrMailServer,
-        super::SmtpAuthentication,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("smtp_authentication")
-    }
-    /// Authentication Info (`smtp_authentication_info`, `text`).
-    #[inline]
-    pub const fn smtp_authentication_info() -> ::runtime::odoo::fields::CharField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("smtp_authentication_info")
-    }
-    /// Debugging (`smtp_debug`, `boolean`).
-    #[inline]
-    pub const fn smtp_debug() -> ::runtime::odoo::fields::BoolField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::BoolField::new("smtp_debug")
-    }
-    /// Connection Encryption (`smtp_encryption`, `selection`).
-    #[inline]
-    pub const fn smtp_encryption() -> ::runtime::odoo::fields::SelectionField<
-        super::IrMailServer,
-        super::SmtpEncryption,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("smtp_encryption")
-    }
-    /// SMTP Server (`smtp_host`, `char`).
-    #[inline]
-    pub const fn smtp_host() -> ::runtime::odoo::fields::CharField<super::IrMailServer> {
-        ::runtime::odoo::fields::CharField::new("smtp_host")
-    }
-    /// Password (`smtp_pass`, `char`).
-    #[inline]
-    pub const fn smtp_pass() -> ::runtime::odoo::fields::CharField<super::IrMailServer> {
-        ::runtime::odoo::fields::CharField::new("smtp_pass")
-    }
-    /// SMTP Port (`smtp_port`, `integer`).
-    #[inline]
-    pub const fn smtp_port() -> ::runtime::odoo::fields::NumField<
-        super::IrMailServer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("smtp_port")
-    }
-    /// SSL Certificate (`smtp_ssl_certificate`, `binary`).
-    #[inline]
-    pub const fn smtp_ssl_certificate() -> ::runtime::odoo::fields::BinaryField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("smtp_ssl_certificate")
-    }
-    /// SSL Private Key (`smtp_ssl_private_key`, `binary`).
-    #[inline]
-    pub const fn smtp_ssl_private_key() -> ::runtime::odoo::fields::BinaryField<
-        super::IrMailServer,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("smtp_ssl_private_key")
-    }
-    /// Username (`smtp_user`, `char`).
-    #[inline]
-    pub const fn smtp_user() -> ::runtime::odoo::fields::CharField<super::IrMailServer> {
-        ::runtime::odoo::fields::CharField::new("smtp_user")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrMailServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrMailServer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrMailServer;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// FROM Filtering (`from_filter`, `char`).
+        from_filter: CharField;
+        /// Access Token (`google_gmail_access_token`, `char`).
+        google_gmail_access_token: CharField;
+        /// Access Token Expiration Timestamp (`google_gmail_access_token_expiration`, `integer`).
+        google_gmail_access_token_expiration: NumField<i64>;
+        /// Authorization Code (`google_gmail_authorization_code`, `char`).
+        google_gmail_authorization_code: CharField;
+        /// Refresh Token (`google_gmail_refresh_token`, `char`).
+        google_gmail_refresh_token: CharField;
+        /// URI (`google_gmail_uri`, `char`).
+        google_gmail_uri: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Mail template using this mail server (`mail_template_ids`, `one2many`).
+        mail_template_ids: X2ManyField<super::super::rel::MailTemplate>;
+        /// Max Email Size (`max_email_size`, `float`).
+        max_email_size: NumField<f64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Priority (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Authenticate with (`smtp_authentication`, `selection`).
+        smtp_authentication: SelectionField<super::SmtpAuthentication>;
+        /// Authentication Info (`smtp_authentication_info`, `text`).
+        smtp_authentication_info: CharField;
+        /// Debugging (`smtp_debug`, `boolean`).
+        smtp_debug: BoolField;
+        /// Connection Encryption (`smtp_encryption`, `selection`).
+        smtp_encryption: SelectionField<super::SmtpEncryption>;
+        /// SMTP Server (`smtp_host`, `char`).
+        smtp_host: CharField;
+        /// Password (`smtp_pass`, `char`).
+        smtp_pass: CharField;
+        /// SMTP Port (`smtp_port`, `integer`).
+        smtp_port: NumField<i64>;
+        /// SSL Certificate (`smtp_ssl_certificate`, `binary`).
+        smtp_ssl_certificate: BinaryField;
+        /// SSL Private Key (`smtp_ssl_private_key`, `binary`).
+        smtp_ssl_private_key: BinaryField;
+        /// Username (`smtp_user`, `char`).
+        smtp_user: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `smtp_authentication` (Authenticate with) on `ir.mail_server`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SmtpAuthentication {
-    /// Username (`login`)
-    Login,
-    /// SSL Certificate (`certificate`)
-    Certificate,
-    /// Command Line Interface (`cli`)
-    Cli,
-    /// Gmail OAuth Authentication (`gmail`)
-    Gmail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SmtpAuthentication {
-    const VALUES: &'static [&'static str] = &["login", "certificate", "cli", "gmail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "login" => SmtpAuthentication::Login,
-            "certificate" => SmtpAuthentication::Certificate,
-            "cli" => SmtpAuthentication::Cli,
-            "gmail" => SmtpAuthentication::Gmail,
-            other => SmtpAuthentication::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SmtpAuthentication::Login => "login",
-            SmtpAuthentication::Certificate => "certificate",
-            SmtpAuthentication::Cli => "cli",
-            SmtpAuthentication::Gmail => "gmail",
-            SmtpAuthentication::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `smtp_authentication` (Authenticate with) on `ir.mail_server`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SmtpAuthentication {
+        /// Username (`login`)
+        Login = "login",
+        /// SSL Certificate (`certificate`)
+        Certificate = "certificate",
+        /// Command Line Interface (`cli`)
+        Cli = "cli",
+        /// Gmail OAuth Authentication (`gmail`)
+        Gmail = "gmail",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SmtpAuthentication {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SmtpAuthentication {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `smtp_encryption` (Connection Encryption) on `ir.mail_server`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SmtpEncryption {
-    /// None (`none`)
-    None,
-    /// TLS (STARTTLS) (`starttls`)
-    Starttls,
-    /// SSL/TLS (`ssl`)
-    Ssl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SmtpEncryption {
-    const VALUES: &'static [&'static str] = &["none", "starttls", "ssl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => SmtpEncryption::None,
-            "starttls" => SmtpEncryption::Starttls,
-            "ssl" => SmtpEncryption::Ssl,
-            other => SmtpEncryption::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SmtpEncryption::None => "none",
-            SmtpEncryption::Starttls => "starttls",
-            SmtpEncryption::Ssl => "ssl",
-            SmtpEncryption::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SmtpEncryption {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SmtpEncryption {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `smtp_encryption` (Connection Encryption) on `ir.mail_server`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SmtpEncryption {
+        /// None (`none`)
+        None = "none",
+        /// TLS (STARTTLS) (`starttls`)
+        Starttls = "starttls",
+        /// SSL/TLS (`ssl`)
+        Ssl = "ssl",
     }
 }

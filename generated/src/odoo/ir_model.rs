@@ -15,13 +15,13 @@ pub struct IrModel {
     /// Access
     ///
     /// `one2many`, to `ir.model.access` (inverse `model_id`).
-    pub access_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModelAccess>,
+    pub access_ids: ::runtime::X2Many<super::rel::IrModelAccess>,
     /// Count (Incl. Archived)
     ///
     /// Total number of records in this model
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
-    pub count: ::runtime::odoo::wire::Computed<i64>,
+    pub count: ::runtime::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +29,7 @@ pub struct IrModel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -37,7 +37,7 @@ pub struct IrModel {
     /// Fields
     ///
     /// `one2many`, to `ir.model.fields` (inverse `model_id`), required.
-    pub field_id: ::runtime::odoo::wire::X2Many<super::rel::IrModelFields>,
+    pub field_id: ::runtime::X2Many<super::rel::IrModelFields>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,9 +51,7 @@ pub struct IrModel {
     /// The list of models that extends the current model.
     ///
     /// `many2many`, to `ir.model`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inherited_model_ids())`.
-    pub inherited_model_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrModel>,
-    >,
+    pub inherited_model_ids: ::runtime::Computed<::runtime::X2Many<super::rel::IrModel>>,
     /// Has Mail Activity
     ///
     /// `boolean`.
@@ -71,7 +69,7 @@ pub struct IrModel {
     /// Whether this model supports messages and notifications through SMS
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_thread_sms())`.
-    pub is_mail_thread_sms: ::runtime::odoo::wire::Computed<bool>,
+    pub is_mail_thread_sms: ::runtime::Computed<bool>,
     /// Model
     ///
     /// `char`, required.
@@ -81,7 +79,7 @@ pub struct IrModel {
     /// List of modules in which the object is defined or inherited
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules())`.
-    pub modules: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub modules: ::runtime::Computed<Option<String>>,
     /// Model Description
     ///
     /// `char`, required.
@@ -95,7 +93,7 @@ pub struct IrModel {
     /// Record Rules
     ///
     /// `one2many`, to `ir.rule` (inverse `model_id`).
-    pub rule_ids: ::runtime::odoo::wire::X2Many<super::rel::IrRule>,
+    pub rule_ids: ::runtime::X2Many<super::rel::IrRule>,
     /// Type
     ///
     /// `selection`, readonly.
@@ -109,9 +107,7 @@ pub struct IrModel {
     /// Views
     ///
     /// `one2many`, to `ir.ui.view`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::view_ids())`.
-    pub view_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrUiView>,
-    >,
+    pub view_ids: ::runtime::Computed<::runtime::X2Many<super::rel::IrUiView>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -119,42 +115,20 @@ pub struct IrModel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModel {
-    const FIELDS: &'static [&'static str] = &[
-        "access_ids",
-        "count",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "field_id",
-        "id",
-        "info",
-        "inherited_model_ids",
-        "is_mail_activity",
-        "is_mail_blacklist",
-        "is_mail_thread",
-        "is_mail_thread_sms",
-        "model",
-        "modules",
-        "name",
-        "order",
-        "rule_ids",
-        "state",
-        "transient",
-        "view_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModel {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        23,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -216,39 +190,30 @@ impl ::runtime::Model for IrModel {
         "modules",
         "view_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_ids", "one2many")
-            .relation("ir.model.access"),
-        ::runtime::odoo::verify::FieldSpec::new("count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("field_id", "one2many")
-            .relation("ir.model.fields")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("info", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("inherited_model_ids", "many2many")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("is_mail_activity", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_mail_blacklist", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_mail_thread", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_mail_thread_sms", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("modules", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("order", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("rule_ids", "one2many")
-            .relation("ir.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["manual", "base"]),
-        ::runtime::odoo::verify::FieldSpec::new("transient", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("view_ids", "one2many")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_ids", "one2many").relation("ir.model.access").writable(true),
+        ::runtime::FieldSpec::new("count", "integer"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("field_id", "one2many").relation("ir.model.fields").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("info", "text").writable(true),
+        ::runtime::FieldSpec::new("inherited_model_ids", "many2many").relation("ir.model"),
+        ::runtime::FieldSpec::new("is_mail_activity", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_mail_blacklist", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_mail_thread", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_mail_thread_sms", "boolean"),
+        ::runtime::FieldSpec::new("model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("modules", "char"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("order", "char").required().writable(true),
+        ::runtime::FieldSpec::new("rule_ids", "one2many").relation("ir.rule").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["manual", "base"]),
+        ::runtime::FieldSpec::new("transient", "boolean").writable(true),
+        ::runtime::FieldSpec::new("view_ids", "one2many").relation("ir.ui.view"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -317,12 +282,17 @@ impl IrModel {
 impl super::mixins::BaseModel for IrModel {
     type Update = IrModelUpdate;
 }
-/// Values for creating a `ir.model` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelCreate`]) or updating ([`IrModelUpdate`]) `ir.model` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelCreate {
+pub struct IrModelValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelCreate {
+/// Values for creating a `ir.model` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelCreate = IrModelValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.model` records: only the fields set here are written.
+pub type IrModelUpdate = IrModelValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -334,138 +304,34 @@ impl IrModelCreate {
         name: impl Into<String>,
         order: impl Into<String>,
     ) -> Self {
-        IrModelCreate {
+        IrModelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model(model)
             .name(name)
             .order(order)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_ids` (Access).
-    #[inline]
-    pub fn access_ids(
-        mut self,
-        access_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelAccess>,
-        >,
-    ) -> Self {
-        self.values.set("access_ids", access_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `field_id` (Fields).
-    #[inline]
-    pub fn field_id(
-        mut self,
-        field_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFields>,
-        >,
-    ) -> Self {
-        self.values.set("field_id", field_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `info` (Information).
-    #[inline]
-    pub fn info(mut self, info: impl Into<String>) -> Self {
-        self.values.set("info", info.into());
-        self
-    }
-    /// Set `is_mail_activity` (Has Mail Activity).
-    #[inline]
-    pub fn is_mail_activity(mut self, is_mail_activity: bool) -> Self {
-        self.values.set("is_mail_activity", is_mail_activity);
-        self
-    }
-    /// Set `is_mail_blacklist` (Has Mail Blacklist).
-    #[inline]
-    pub fn is_mail_blacklist(mut self, is_mail_blacklist: bool) -> Self {
-        self.values.set("is_mail_blacklist", is_mail_blacklist);
-        self
-    }
-    /// Set `is_mail_thread` (Has Mail Thread).
-    #[inline]
-    pub fn is_mail_thread(mut self, is_mail_thread: bool) -> Self {
-        self.values.set("is_mail_thread", is_mail_thread);
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `name` (Model Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order` (Order).
-    #[inline]
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.values.set("order", order.into());
-        self
-    }
-    /// Set `rule_ids` (Record Rules).
-    #[inline]
-    pub fn rule_ids(
-        mut self,
-        rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrRule>,
-        >,
-    ) -> Self {
-        self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (Type).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `transient` (Transient Model).
-    #[inline]
-    pub fn transient(mut self, transient: bool) -> Self {
-        self.values.set("transient", transient);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelCreate {
-    type Model = IrModel;
-}
-/// Values for updating `ir.model` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelUpdate {
+    fn default() -> Self {
+        IrModelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModel>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -474,287 +340,99 @@ impl IrModelUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_ids` (Access).
-    #[inline]
-    pub fn access_ids(
-        mut self,
-        access_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelAccess>,
-        >,
-    ) -> Self {
-        self.values.set("access_ids", access_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `field_id` (Fields).
-    #[inline]
-    pub fn field_id(
-        mut self,
-        field_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFields>,
-        >,
-    ) -> Self {
-        self.values.set("field_id", field_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `info` (Information).
-    #[inline]
-    pub fn info(mut self, info: impl Into<String>) -> Self {
-        self.values.set("info", info.into());
-        self
-    }
-    /// Set `is_mail_activity` (Has Mail Activity).
-    #[inline]
-    pub fn is_mail_activity(mut self, is_mail_activity: bool) -> Self {
-        self.values.set("is_mail_activity", is_mail_activity);
-        self
-    }
-    /// Set `is_mail_blacklist` (Has Mail Blacklist).
-    #[inline]
-    pub fn is_mail_blacklist(mut self, is_mail_blacklist: bool) -> Self {
-        self.values.set("is_mail_blacklist", is_mail_blacklist);
-        self
-    }
-    /// Set `is_mail_thread` (Has Mail Thread).
-    #[inline]
-    pub fn is_mail_thread(mut self, is_mail_thread: bool) -> Self {
-        self.values.set("is_mail_thread", is_mail_thread);
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `name` (Model Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order` (Order).
-    #[inline]
-    pub fn order(mut self, order: impl Into<String>) -> Self {
-        self.values.set("order", order.into());
-        self
-    }
-    /// Set `rule_ids` (Record Rules).
-    #[inline]
-    pub fn rule_ids(
-        mut self,
-        rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrRule>,
-        >,
-    ) -> Self {
-        self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (Type).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `transient` (Transient Model).
-    #[inline]
-    pub fn transient(mut self, transient: bool) -> Self {
-        self.values.set("transient", transient);
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_ids` (Access).
+        access_ids: commands super::rel::IrModelAccess;
+        /// Set `field_id` (Fields).
+        field_id: commands super::rel::IrModelFields;
+        /// Set `info` (Information).
+        info: into String;
+        /// Set `is_mail_activity` (Has Mail Activity).
+        is_mail_activity: value bool;
+        /// Set `is_mail_blacklist` (Has Mail Blacklist).
+        is_mail_blacklist: value bool;
+        /// Set `is_mail_thread` (Has Mail Thread).
+        is_mail_thread: value bool;
+        /// Set `model` (Model).
+        model: into String;
+        /// Set `name` (Model Description).
+        name: into String;
+        /// Set `order` (Order).
+        order: into String;
+        /// Set `rule_ids` (Record Rules).
+        rule_ids: commands super::rel::IrRule;
+        /// Set `state` (Type).
+        state: value self::State;
+        /// Set `transient` (Transient Model).
+        transient: value bool;
     }
 }
+impl ::runtime::CreateValues for IrModelCreate {
+    type Model = self::IrModel;
+}
 impl ::runtime::UpdateValues for IrModelUpdate {
-    type Model = IrModel;
+    type Model = self::IrModel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access (`access_ids`, `one2many`).
-    #[inline]
-    pub const fn access_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrModelAccess,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("access_ids")
-    }
-    /// Count (Incl. Archived) (`count`, `integer`).
-    #[inline]
-    pub const fn count() -> ::runtime::odoo::fields::NumField<super::IrModel, i64> {
-        ::runtime::odoo::fields::NumField::new("count")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrModel> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Fields (`field_id`, `one2many`).
-    #[inline]
-    pub const fn field_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("field_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModel, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Information (`info`, `text`).
-    #[inline]
-    pub const fn info() -> ::runtime::odoo::fields::CharField<super::IrModel> {
-        ::runtime::odoo::fields::CharField::new("info")
-    }
-    /// Inherited models (`inherited_model_ids`, `many2many`).
-    #[inline]
-    pub const fn inherited_model_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("inherited_model_ids")
-    }
-    /// Has Mail Activity (`is_mail_activity`, `boolean`).
-    #[inline]
-    pub const fn is_mail_activity() -> ::runtime::odoo::fields::BoolField<
-        super::IrModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_mail_activity")
-    }
-    /// Has Mail Blacklist (`is_mail_blacklist`, `boolean`).
-    #[inline]
-    pub const fn is_mail_blacklist() -> ::runtime::odoo::fields::BoolField<
-        super::IrModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_mail_blacklist")
-    }
-    /// Has Mail Thread (`is_mail_thread`, `boolean`).
-    #[inline]
-    pub const fn is_mail_thread() -> ::runtime::odoo::fields::BoolField<super::IrModel> {
-        ::runtime::odoo::fields::BoolField::new("is_mail_thread")
-    }
-    /// Mail Thread SMS (`is_mail_thread_sms`, `boolean`).
-    #[inline]
-    pub const fn is_mail_thread_sms() -> ::runtime::odoo::fields::BoolField<
-        super::IrModel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_mail_thread_sms")
-    }
-    /// Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrModel> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// In Apps (`modules`, `char`).
-    #[inline]
-    pub const fn modules() -> ::runtime::odoo::fields::CharField<super::IrModel> {
-        ::runtime::odoo::fields::CharField::new("modules")
-    }
-    /// Model Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModel> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Order (`order`, `char`).
-    #[inline]
-    pub const fn order() -> ::runtime::odoo::fields::CharField<super::IrModel> {
-        ::runtime::odoo::fields::CharField::new("order")
-    }
-    /// Record Rules (`rule_ids`, `one2many`).
-    #[inline]
-    pub const fn rule_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrRule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rule_ids")
-    }
-    /// Type (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModel,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Transient Model (`transient`, `boolean`).
-    #[inline]
-    pub const fn transient() -> ::runtime::odoo::fields::BoolField<super::IrModel> {
-        ::runtime::odoo::fields::BoolField::new("transient")
-    }
-    /// Views (`view_ids`, `one2many`).
-    #[inline]
-    pub const fn view_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModel,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("view_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModel;
+        /// Access (`access_ids`, `one2many`).
+        access_ids: X2ManyField<super::super::rel::IrModelAccess>;
+        /// Count (Incl. Archived) (`count`, `integer`).
+        count: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fields (`field_id`, `one2many`).
+        field_id: X2ManyField<super::super::rel::IrModelFields>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Information (`info`, `text`).
+        info: CharField;
+        /// Inherited models (`inherited_model_ids`, `many2many`).
+        inherited_model_ids: X2ManyField<super::super::rel::IrModel>;
+        /// Has Mail Activity (`is_mail_activity`, `boolean`).
+        is_mail_activity: BoolField;
+        /// Has Mail Blacklist (`is_mail_blacklist`, `boolean`).
+        is_mail_blacklist: BoolField;
+        /// Has Mail Thread (`is_mail_thread`, `boolean`).
+        is_mail_thread: BoolField;
+        /// Mail Thread SMS (`is_mail_thread_sms`, `boolean`).
+        is_mail_thread_sms: BoolField;
+        /// Model (`model`, `char`).
+        model: CharField;
+        /// In Apps (`modules`, `char`).
+        modules: CharField;
+        /// Model Description (`name`, `char`).
+        name: CharField;
+        /// Order (`order`, `char`).
+        order: CharField;
+        /// Record Rules (`rule_ids`, `one2many`).
+        rule_ids: X2ManyField<super::super::rel::IrRule>;
+        /// Type (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Transient Model (`transient`, `boolean`).
+        transient: BoolField;
+        /// Views (`view_ids`, `one2many`).
+        view_ids: X2ManyField<super::super::rel::IrUiView>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (Type) on `ir.model`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Custom Object (`manual`)
-    Manual,
-    /// Base Object (`base`)
-    Base,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["manual", "base"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => State::Manual,
-            "base" => State::Base,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Manual => "manual",
-            State::Base => "base",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Type) on `ir.model`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Custom Object (`manual`)
+        Manual = "manual",
+        /// Base Object (`base`)
+        Base = "base",
     }
 }

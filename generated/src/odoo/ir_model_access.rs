@@ -25,7 +25,7 @@ pub struct IrModelAccess {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct IrModelAccess {
     /// Group
     ///
     /// `many2one`, to `res.groups`.
-    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResGroups>>,
+    pub group_id: Option<::runtime::Many2One<super::rel::ResGroups>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -41,7 +41,7 @@ pub struct IrModelAccess {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Name
     ///
     /// `char`, required.
@@ -69,33 +69,18 @@ pub struct IrModelAccess {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelAccess {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModelAccess {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "group_id",
-        "id",
-        "model_id",
-        "name",
-        "perm_create",
-        "perm_read",
-        "perm_unlink",
-        "perm_write",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModelAccess {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelAccess::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,26 +122,21 @@ impl ::runtime::Model for IrModelAccess {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("perm_create", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("perm_read", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("perm_unlink", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("perm_write", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("group_id", "many2one").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("perm_create", "boolean").writable(true),
+        ::runtime::FieldSpec::new("perm_read", "boolean").writable(true),
+        ::runtime::FieldSpec::new("perm_unlink", "boolean").writable(true),
+        ::runtime::FieldSpec::new("perm_write", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -244,12 +224,17 @@ impl IrModelAccess {
 impl super::mixins::BaseModel for IrModelAccess {
     type Update = IrModelAccessUpdate;
 }
-/// Values for creating a `ir.model.access` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelAccessCreate`]) or updating ([`IrModelAccessUpdate`]) `ir.model.access` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelAccessCreate {
+pub struct IrModelAccessValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelAccessCreate {
+/// Values for creating a `ir.model.access` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelAccessCreate = IrModelAccessValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.model.access` records: only the fields set here are written.
+pub type IrModelAccessUpdate = IrModelAccessValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModelAccessValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -257,98 +242,33 @@ impl ::serde::Serialize for IrModelAccessCreate {
 impl IrModelAccessCreate {
     /// Takes the required fields: `model_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64, name: impl Into<String>) -> Self {
-        IrModelAccessCreate {
+        IrModelAccessValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model_id(model_id)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelAccess>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `group_id` (Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `perm_create` (Create Access).
-    #[inline]
-    pub fn perm_create(mut self, perm_create: bool) -> Self {
-        self.values.set("perm_create", perm_create);
-        self
-    }
-    /// Set `perm_read` (Read Access).
-    #[inline]
-    pub fn perm_read(mut self, perm_read: bool) -> Self {
-        self.values.set("perm_read", perm_read);
-        self
-    }
-    /// Set `perm_unlink` (Delete Access).
-    #[inline]
-    pub fn perm_unlink(mut self, perm_unlink: bool) -> Self {
-        self.values.set("perm_unlink", perm_unlink);
-        self
-    }
-    /// Set `perm_write` (Write Access).
-    #[inline]
-    pub fn perm_write(mut self, perm_write: bool) -> Self {
-        self.values.set("perm_write", perm_write);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelAccessCreate {
-    type Model = IrModelAccess;
-}
-/// Values for updating `ir.model.access` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelAccessUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModelAccessUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrModelAccessUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelAccessUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelAccessUpdate {
+    fn default() -> Self {
+        IrModelAccessValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelAccessValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelAccess>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModelAccess>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -357,156 +277,62 @@ impl IrModelAccessUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `group_id` (Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `perm_create` (Create Access).
-    #[inline]
-    pub fn perm_create(mut self, perm_create: bool) -> Self {
-        self.values.set("perm_create", perm_create);
-        self
-    }
-    /// Set `perm_read` (Read Access).
-    #[inline]
-    pub fn perm_read(mut self, perm_read: bool) -> Self {
-        self.values.set("perm_read", perm_read);
-        self
-    }
-    /// Set `perm_unlink` (Delete Access).
-    #[inline]
-    pub fn perm_unlink(mut self, perm_unlink: bool) -> Self {
-        self.values.set("perm_unlink", perm_unlink);
-        self
-    }
-    /// Set `perm_write` (Write Access).
-    #[inline]
-    pub fn perm_write(mut self, perm_write: bool) -> Self {
-        self.values.set("perm_write", perm_write);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `group_id` (Group).
+        group_id: value i64;
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `perm_create` (Create Access).
+        perm_create: value bool;
+        /// Set `perm_read` (Read Access).
+        perm_read: value bool;
+        /// Set `perm_unlink` (Delete Access).
+        perm_unlink: value bool;
+        /// Set `perm_write` (Write Access).
+        perm_write: value bool;
     }
 }
+impl ::runtime::CreateValues for IrModelAccessCreate {
+    type Model = self::IrModelAccess;
+}
 impl ::runtime::UpdateValues for IrModelAccessUpdate {
-    type Model = IrModelAccess;
+    type Model = self::IrModelAccess;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrModelAccess> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelAccess,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelAccess,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelAccess,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelAccess,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelAccess, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelAccess,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelAccess> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Create Access (`perm_create`, `boolean`).
-    #[inline]
-    pub const fn perm_create() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelAccess,
-    > {
-        ::runtime::odoo::fields::BoolField::new("perm_create")
-    }
-    /// Read Access (`perm_read`, `boolean`).
-    #[inline]
-    pub const fn perm_read() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelAccess,
-    > {
-        ::runtime::odoo::fields::BoolField::new("perm_read")
-    }
-    /// Delete Access (`perm_unlink`, `boolean`).
-    #[inline]
-    pub const fn perm_unlink() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelAccess,
-    > {
-        ::runtime::odoo::fields::BoolField::new("perm_unlink")
-    }
-    /// Write Access (`perm_write`, `boolean`).
-    #[inline]
-    pub const fn perm_write() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelAccess,
-    > {
-        ::runtime::odoo::fields::BoolField::new("perm_write")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelAccess,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelAccess,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModelAccess;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Create Access (`perm_create`, `boolean`).
+        perm_create: BoolField;
+        /// Read Access (`perm_read`, `boolean`).
+        perm_read: BoolField;
+        /// Delete Access (`perm_unlink`, `boolean`).
+        perm_unlink: BoolField;
+        /// Write Access (`perm_write`, `boolean`).
+        perm_write: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct IrModelConstraint {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Definition
     ///
     /// PostgreSQL constraint definition
@@ -43,11 +43,11 @@ pub struct IrModelConstraint {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required.
-    pub module: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module: Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     /// Constraint
     ///
     /// PostgreSQL constraint or foreign key name.
@@ -67,31 +67,18 @@ pub struct IrModelConstraint {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelConstraint {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModelConstraint {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "definition",
-        "display_name",
-        "id",
-        "message",
-        "model",
-        "module",
-        "name",
-        "type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModelConstraint {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelConstraint::default();
         while let Some(i) = r.next()? {
             match i {
@@ -129,25 +116,19 @@ impl ::runtime::Model for IrModelConstraint {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("definition", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("module", "many2one")
-            .relation("ir.module.module")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("type", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("definition", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message", "char").writable(true),
+        ::runtime::FieldSpec::new("model", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("module", "many2one").relation("ir.module.module").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("type", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -164,12 +145,21 @@ impl ::runtime::odoo::projection::Projection for IrModelConstraint {
 impl super::mixins::BaseModel for IrModelConstraint {
     type Update = IrModelConstraintUpdate;
 }
-/// Values for creating a `ir.model.constraint` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelConstraintCreate`]) or updating ([`IrModelConstraintUpdate`]) `ir.model.constraint` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelConstraintCreate {
+pub struct IrModelConstraintValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelConstraintCreate {
+/// Values for creating a `ir.model.constraint` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelConstraintCreate = IrModelConstraintValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.model.constraint` records: only the fields set here are written.
+pub type IrModelConstraintUpdate = IrModelConstraintValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrModelConstraintValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -182,88 +172,35 @@ impl IrModelConstraintCreate {
         name: impl Into<String>,
         r#type: impl Into<String>,
     ) -> Self {
-        IrModelConstraintCreate {
+        IrModelConstraintValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model(model)
             .module(module)
             .name(name)
             .r#type(r#type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelConstraint>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `definition` (Definition).
-    #[inline]
-    pub fn definition(mut self, definition: impl Into<String>) -> Self {
-        self.values.set("definition", definition.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: i64) -> Self {
-        self.values.set("model", model);
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: i64) -> Self {
-        self.values.set("module", module);
-        self
-    }
-    /// Set `name` (Constraint).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `type` (Constraint Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelConstraintCreate {
-    type Model = IrModelConstraint;
-}
-/// Values for updating `ir.model.constraint` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelConstraintUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModelConstraintUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelConstraintUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelConstraintUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelConstraintUpdate {
+    fn default() -> Self {
+        IrModelConstraintValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelConstraintValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelConstraint>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModelConstraint>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -272,135 +209,54 @@ impl IrModelConstraintUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `definition` (Definition).
-    #[inline]
-    pub fn definition(mut self, definition: impl Into<String>) -> Self {
-        self.values.set("definition", definition.into());
-        self
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: i64) -> Self {
-        self.values.set("model", model);
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: i64) -> Self {
-        self.values.set("module", module);
-        self
-    }
-    /// Set `name` (Constraint).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `type` (Constraint Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
-        self.values.set("type", r#type.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `definition` (Definition).
+        definition: into String;
+        /// Set `message` (Message).
+        message: into String;
+        /// Set `model` (Model).
+        model: value i64;
+        /// Set `module` (Module).
+        module: value i64;
+        /// Set `name` (Constraint).
+        name: into String;
+        /// Set `type` (Constraint Type).
+        r#type = "type": into String;
     }
 }
+impl ::runtime::CreateValues for IrModelConstraintCreate {
+    type Model = self::IrModelConstraint;
+}
 impl ::runtime::UpdateValues for IrModelConstraintUpdate {
-    type Model = IrModelConstraint;
+    type Model = self::IrModelConstraint;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelConstraint,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelConstraint,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Definition (`definition`, `char`).
-    #[inline]
-    pub const fn definition() -> ::runtime::odoo::fields::CharField<
-        super::IrModelConstraint,
-    > {
-        ::runtime::odoo::fields::CharField::new("definition")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelConstraint,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrModelConstraint,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`message`, `char`).
-    #[inline]
-    pub const fn message() -> ::runtime::odoo::fields::CharField<
-        super::IrModelConstraint,
-    > {
-        ::runtime::odoo::fields::CharField::new("message")
-    }
-    /// Model (`model`, `many2one`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelConstraint,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model")
-    }
-    /// Module (`module`, `many2one`).
-    #[inline]
-    pub const fn module() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelConstraint,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("module")
-    }
-    /// Constraint (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelConstraint> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Constraint Type (`type`, `char`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::CharField<
-        super::IrModelConstraint,
-    > {
-        ::runtime::odoo::fields::CharField::new("type")
-    }
-    /// Write Date (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelConstraint,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelConstraint,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModelConstraint;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Definition (`definition`, `char`).
+        definition: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message`, `char`).
+        message: CharField;
+        /// Model (`model`, `many2one`).
+        model: Many2OneField<super::super::rel::IrModel>;
+        /// Module (`module`, `many2one`).
+        module: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Constraint (`name`, `char`).
+        name: CharField;
+        /// Constraint Type (`type`, `char`).
+        r#type = "type": CharField;
+        /// Write Date (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,7 +15,7 @@ pub struct IrModelData {
     /// Complete ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::complete_name())`.
-    pub complete_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub complete_name: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct IrModelData {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -53,7 +53,7 @@ pub struct IrModelData {
     /// Reference
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference())`.
-    pub reference: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub reference: ::runtime::Computed<Option<String>>,
     /// Record ID
     ///
     /// ID of the target record in the database
@@ -67,32 +67,20 @@ pub struct IrModelData {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelData {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModelData {
-    const FIELDS: &'static [&'static str] = &[
-        "complete_name",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "model",
-        "module",
-        "name",
-        "noupdate",
-        "reference",
-        "res_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModelData {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelData::default();
         while let Some(i) = r.next()? {
             match i {
@@ -131,22 +119,20 @@ impl ::runtime::Model for IrModelData {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["complete_name", "reference"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("module", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("noupdate", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("complete_name", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("module", "char").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("noupdate", "boolean").writable(true),
+        ::runtime::FieldSpec::new("reference", "char"),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -209,12 +195,17 @@ impl IrModelData {
 impl super::mixins::BaseModel for IrModelData {
     type Update = IrModelDataUpdate;
 }
-/// Values for creating a `ir.model.data` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelDataCreate`]) or updating ([`IrModelDataUpdate`]) `ir.model.data` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelDataCreate {
+pub struct IrModelDataValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelDataCreate {
+/// Values for creating a `ir.model.data` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelDataCreate = IrModelDataValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.model.data` records: only the fields set here are written.
+pub type IrModelDataUpdate = IrModelDataValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModelDataValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -226,81 +217,34 @@ impl IrModelDataCreate {
         module: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        IrModelDataCreate {
+        IrModelDataValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model(model)
             .module(module)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelData>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `model` (Model Name).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: impl Into<String>) -> Self {
-        self.values.set("module", module.into());
-        self
-    }
-    /// Set `name` (External Identifier).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `noupdate` (Non Updatable).
-    #[inline]
-    pub fn noupdate(mut self, noupdate: bool) -> Self {
-        self.values.set("noupdate", noupdate);
-        self
-    }
-    /// Set `res_id` (Record ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelDataCreate {
-    type Model = IrModelData;
-}
-/// Values for updating `ir.model.data` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelDataUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModelDataUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelDataUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelDataUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelDataUpdate {
+    fn default() -> Self {
+        IrModelDataValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelDataValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelData>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModelData>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -309,121 +253,54 @@ impl IrModelDataUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `model` (Model Name).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: impl Into<String>) -> Self {
-        self.values.set("module", module.into());
-        self
-    }
-    /// Set `name` (External Identifier).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `noupdate` (Non Updatable).
-    #[inline]
-    pub fn noupdate(mut self, noupdate: bool) -> Self {
-        self.values.set("noupdate", noupdate);
-        self
-    }
-    /// Set `res_id` (Record ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `model` (Model Name).
+        model: into String;
+        /// Set `module` (Module).
+        module: into String;
+        /// Set `name` (External Identifier).
+        name: into String;
+        /// Set `noupdate` (Non Updatable).
+        noupdate: value bool;
+        /// Set `res_id` (Record ID).
+        res_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrModelDataCreate {
+    type Model = self::IrModelData;
+}
 impl ::runtime::UpdateValues for IrModelDataUpdate {
-    type Model = IrModelData;
+    type Model = self::IrModelData;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Complete ID (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelData,
-    > {
-        ::runtime::odoo::fields::CharField::new("complete_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelData,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelData,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelData,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelData, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Model Name (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrModelData> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Module (`module`, `char`).
-    #[inline]
-    pub const fn module() -> ::runtime::odoo::fields::CharField<super::IrModelData> {
-        ::runtime::odoo::fields::CharField::new("module")
-    }
-    /// External Identifier (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelData> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Non Updatable (`noupdate`, `boolean`).
-    #[inline]
-    pub const fn noupdate() -> ::runtime::odoo::fields::BoolField<super::IrModelData> {
-        ::runtime::odoo::fields::BoolField::new("noupdate")
-    }
-    /// Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<super::IrModelData> {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Record ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::IrModelData> {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelData,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelData,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModelData;
+        /// Complete ID (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model Name (`model`, `char`).
+        model: CharField;
+        /// Module (`module`, `char`).
+        module: CharField;
+        /// External Identifier (`name`, `char`).
+        name: CharField;
+        /// Non Updatable (`noupdate`, `boolean`).
+        noupdate: BoolField;
+        /// Reference (`reference`, `char`).
+        reference: CharField;
+        /// Record ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -59,7 +59,7 @@ pub struct IrModelFields {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency field
     ///
     /// Name of the Many2one field holding the res.currency
@@ -101,7 +101,7 @@ pub struct IrModelFields {
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups: ::runtime::X2Many<super::rel::ResGroups>,
     /// Field Help
     ///
     /// `text`.
@@ -125,13 +125,13 @@ pub struct IrModelFields {
     /// The model this field belongs to
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// In Apps
     ///
     /// List of modules in which the field is defined
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::modules())`.
-    pub modules: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub modules: ::runtime::Computed<Option<String>>,
     /// Field Name
     ///
     /// `char`, required.
@@ -157,9 +157,7 @@ pub struct IrModelFields {
     /// Related Field
     ///
     /// `many2one`, to `ir.model.fields`, readonly, computed.
-    pub related_field_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
-    >,
+    pub related_field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// Related Model
     ///
     /// For relationship fields, the technical name of the target model
@@ -175,9 +173,7 @@ pub struct IrModelFields {
     /// Relation field
     ///
     /// `many2one`, to `ir.model.fields`, readonly, computed.
-    pub relation_field_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
-    >,
+    pub relation_field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// Relation Table
     ///
     /// Used for custom many2many fields to define a custom relation table name
@@ -219,11 +215,11 @@ pub struct IrModelFields {
     /// Selection Options (Deprecated)
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selection())`.
-    pub selection: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub selection: ::runtime::Computed<Option<String>>,
     /// Selection Options
     ///
     /// `one2many`, to `ir.model.fields.selection` (inverse `field_id`).
-    pub selection_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModelFieldsSelection>,
+    pub selection_ids: ::runtime::X2Many<super::rel::IrModelFieldsSelection>,
     /// Size
     ///
     /// `integer`.
@@ -273,69 +269,20 @@ pub struct IrModelFields {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModelFields {
-    const FIELDS: &'static [&'static str] = &[
-        "column1",
-        "column2",
-        "company_dependent",
-        "complete_name",
-        "compute",
-        "copied",
-        "create_date",
-        "create_uid",
-        "currency_field",
-        "depends",
-        "display_name",
-        "domain",
-        "field_description",
-        "group_expand",
-        "groups",
-        "help",
-        "id",
-        "index",
-        "model",
-        "model_id",
-        "modules",
-        "name",
-        "on_delete",
-        "readonly",
-        "related",
-        "related_field_id",
-        "relation",
-        "relation_field",
-        "relation_field_id",
-        "relation_table",
-        "required",
-        "sanitize",
-        "sanitize_attributes",
-        "sanitize_form",
-        "sanitize_overridable",
-        "sanitize_style",
-        "sanitize_tags",
-        "selectable",
-        "selection",
-        "selection_ids",
-        "size",
-        "state",
-        "store",
-        "strip_classes",
-        "strip_style",
-        "tracking",
-        "translate",
-        "ttype",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModelFields {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        50,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelFields::default();
         while let Some(i) = r.next()? {
             match i {
@@ -448,70 +395,57 @@ impl ::runtime::Model for IrModelFields {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["modules", "selection"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("column1", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("column2", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_dependent", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("compute", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("copied", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_field", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("depends", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("field_description", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("group_expand", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("groups", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("help", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("index", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("modules", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("on_delete", "selection")
-            .selection(&["cascade", "set null", "restrict"]),
-        ::runtime::odoo::verify::FieldSpec::new("readonly", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("related", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("related_field_id", "many2one")
-            .relation("ir.model.fields"),
-        ::runtime::odoo::verify::FieldSpec::new("relation", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("relation_field", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("relation_field_id", "many2one")
-            .relation("ir.model.fields"),
-        ::runtime::odoo::verify::FieldSpec::new("relation_table", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("required", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sanitize", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sanitize_attributes", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sanitize_form", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sanitize_overridable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sanitize_style", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sanitize_tags", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("selectable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("selection", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("selection_ids", "one2many")
-            .relation("ir.model.fields.selection"),
-        ::runtime::odoo::verify::FieldSpec::new("size", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["manual", "base"]),
-        ::runtime::odoo::verify::FieldSpec::new("store", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("strip_classes", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("strip_style", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("tracking", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("translate", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("ttype", "selection")
-            .required()
-            .selection(super::verify::KEYS_73804B64),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("column1", "char").writable(true),
+        ::runtime::FieldSpec::new("column2", "char").writable(true),
+        ::runtime::FieldSpec::new("company_dependent", "boolean").writable(true),
+        ::runtime::FieldSpec::new("complete_name", "char").writable(true),
+        ::runtime::FieldSpec::new("compute", "text").writable(true),
+        ::runtime::FieldSpec::new("copied", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_field", "char").writable(true),
+        ::runtime::FieldSpec::new("depends", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("domain", "char").writable(true),
+        ::runtime::FieldSpec::new("field_description", "char").required().writable(true),
+        ::runtime::FieldSpec::new("group_expand", "boolean").writable(true),
+        ::runtime::FieldSpec::new("groups", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("help", "text").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("index", "boolean").writable(true),
+        ::runtime::FieldSpec::new("model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("modules", "char"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("on_delete", "selection").writable(true).selection(&["cascade", "set null", "restrict"]),
+        ::runtime::FieldSpec::new("readonly", "boolean").writable(true),
+        ::runtime::FieldSpec::new("related", "char").writable(true),
+        ::runtime::FieldSpec::new("related_field_id", "many2one").relation("ir.model.fields"),
+        ::runtime::FieldSpec::new("relation", "char").writable(true),
+        ::runtime::FieldSpec::new("relation_field", "char").writable(true),
+        ::runtime::FieldSpec::new("relation_field_id", "many2one").relation("ir.model.fields"),
+        ::runtime::FieldSpec::new("relation_table", "char").writable(true),
+        ::runtime::FieldSpec::new("required", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sanitize", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sanitize_attributes", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sanitize_form", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sanitize_overridable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sanitize_style", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sanitize_tags", "boolean").writable(true),
+        ::runtime::FieldSpec::new("selectable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("selection", "char").writable(true),
+        ::runtime::FieldSpec::new("selection_ids", "one2many").relation("ir.model.fields.selection").writable(true),
+        ::runtime::FieldSpec::new("size", "integer").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["manual", "base"]),
+        ::runtime::FieldSpec::new("store", "boolean").writable(true),
+        ::runtime::FieldSpec::new("strip_classes", "boolean").writable(true),
+        ::runtime::FieldSpec::new("strip_style", "boolean").writable(true),
+        ::runtime::FieldSpec::new("tracking", "integer").writable(true),
+        ::runtime::FieldSpec::new("translate", "boolean").writable(true),
+        ::runtime::FieldSpec::new("ttype", "selection").required().writable(true).selection(super::verify::KEYS_73804B64),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -598,12 +532,17 @@ impl IrModelFields {
 impl super::mixins::BaseModel for IrModelFields {
     type Update = IrModelFieldsUpdate;
 }
-/// Values for creating a `ir.model.fields` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelFieldsCreate`]) or updating ([`IrModelFieldsUpdate`]) `ir.model.fields` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelFieldsCreate {
+pub struct IrModelFieldsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelFieldsCreate {
+/// Values for creating a `ir.model.fields` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelFieldsCreate = IrModelFieldsValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.model.fields` records: only the fields set here are written.
+pub type IrModelFieldsUpdate = IrModelFieldsValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModelFieldsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -615,10 +554,11 @@ impl IrModelFieldsCreate {
         model: impl Into<String>,
         model_id: i64,
         name: impl Into<String>,
-        ttype: Ttype,
+        ttype: self::Ttype,
     ) -> Self {
-        IrModelFieldsCreate {
+        IrModelFieldsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .field_description(field_description)
             .model(model)
@@ -626,300 +566,26 @@ impl IrModelFieldsCreate {
             .name(name)
             .ttype(ttype)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelFields>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `column1` (Column 1).
-    #[inline]
-    pub fn column1(mut self, column1: impl Into<String>) -> Self {
-        self.values.set("column1", column1.into());
-        self
-    }
-    /// Set `column2` (Column 2).
-    #[inline]
-    pub fn column2(mut self, column2: impl Into<String>) -> Self {
-        self.values.set("column2", column2.into());
-        self
-    }
-    /// Set `company_dependent` (Company Dependent).
-    #[inline]
-    pub fn company_dependent(mut self, company_dependent: bool) -> Self {
-        self.values.set("company_dependent", company_dependent);
-        self
-    }
-    /// Set `complete_name` (Complete Name).
-    #[inline]
-    pub fn complete_name(mut self, complete_name: impl Into<String>) -> Self {
-        self.values.set("complete_name", complete_name.into());
-        self
-    }
-    /// Set `compute` (Compute).
-    #[inline]
-    pub fn compute(mut self, compute: impl Into<String>) -> Self {
-        self.values.set("compute", compute.into());
-        self
-    }
-    /// Set `copied` (Copied).
-    #[inline]
-    pub fn copied(mut self, copied: bool) -> Self {
-        self.values.set("copied", copied);
-        self
-    }
-    /// Set `currency_field` (Currency field).
-    #[inline]
-    pub fn currency_field(mut self, currency_field: impl Into<String>) -> Self {
-        self.values.set("currency_field", currency_field.into());
-        self
-    }
-    /// Set `depends` (Dependencies).
-    #[inline]
-    pub fn depends(mut self, depends: impl Into<String>) -> Self {
-        self.values.set("depends", depends.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `field_description` (Field Label).
-    #[inline]
-    pub fn field_description(mut self, field_description: impl Into<String>) -> Self {
-        self.values.set("field_description", field_description.into());
-        self
-    }
-    /// Set `group_expand` (Expand Groups).
-    #[inline]
-    pub fn group_expand(mut self, group_expand: bool) -> Self {
-        self.values.set("group_expand", group_expand);
-        self
-    }
-    /// Set `groups` (Groups).
-    #[inline]
-    pub fn groups(
-        mut self,
-        groups: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Field Help).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `index` (Indexed).
-    #[inline]
-    pub fn index(mut self, index: bool) -> Self {
-        self.values.set("index", index);
-        self
-    }
-    /// Set `model` (Model Name).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Field Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `on_delete` (On Delete).
-    #[inline]
-    pub fn on_delete(mut self, on_delete: OnDelete) -> Self {
-        self.values.set("on_delete", on_delete);
-        self
-    }
-    /// Set `readonly` (Readonly).
-    #[inline]
-    pub fn readonly(mut self, readonly: bool) -> Self {
-        self.values.set("readonly", readonly);
-        self
-    }
-    /// Set `related` (Related Field Definition).
-    #[inline]
-    pub fn related(mut self, related: impl Into<String>) -> Self {
-        self.values.set("related", related.into());
-        self
-    }
-    /// Set `relation` (Related Model).
-    #[inline]
-    pub fn relation(mut self, relation: impl Into<String>) -> Self {
-        self.values.set("relation", relation.into());
-        self
-    }
-    /// Set `relation_field` (Relation Field).
-    #[inline]
-    pub fn relation_field(mut self, relation_field: impl Into<String>) -> Self {
-        self.values.set("relation_field", relation_field.into());
-        self
-    }
-    /// Set `relation_table` (Relation Table).
-    #[inline]
-    pub fn relation_table(mut self, relation_table: impl Into<String>) -> Self {
-        self.values.set("relation_table", relation_table.into());
-        self
-    }
-    /// Set `required` (Required).
-    #[inline]
-    pub fn required(mut self, required: bool) -> Self {
-        self.values.set("required", required);
-        self
-    }
-    /// Set `sanitize` (Sanitize HTML).
-    #[inline]
-    pub fn sanitize(mut self, sanitize: bool) -> Self {
-        self.values.set("sanitize", sanitize);
-        self
-    }
-    /// Set `sanitize_attributes` (Sanitize HTML Attributes).
-    #[inline]
-    pub fn sanitize_attributes(mut self, sanitize_attributes: bool) -> Self {
-        self.values.set("sanitize_attributes", sanitize_attributes);
-        self
-    }
-    /// Set `sanitize_form` (Sanitize HTML Form).
-    #[inline]
-    pub fn sanitize_form(mut self, sanitize_form: bool) -> Self {
-        self.values.set("sanitize_form", sanitize_form);
-        self
-    }
-    /// Set `sanitize_overridable` (Sanitize HTML overridable).
-    #[inline]
-    pub fn sanitize_overridable(mut self, sanitize_overridable: bool) -> Self {
-        self.values.set("sanitize_overridable", sanitize_overridable);
-        self
-    }
-    /// Set `sanitize_style` (Sanitize HTML Style).
-    #[inline]
-    pub fn sanitize_style(mut self, sanitize_style: bool) -> Self {
-        self.values.set("sanitize_style", sanitize_style);
-        self
-    }
-    /// Set `sanitize_tags` (Sanitize HTML Tags).
-    #[inline]
-    pub fn sanitize_tags(mut self, sanitize_tags: bool) -> Self {
-        self.values.set("sanitize_tags", sanitize_tags);
-        self
-    }
-    /// Set `selectable` (Selectable).
-    #[inline]
-    pub fn selectable(mut self, selectable: bool) -> Self {
-        self.values.set("selectable", selectable);
-        self
-    }
-    /// Set `selection` (Selection Options (Deprecated)).
-    #[inline]
-    pub fn selection(mut self, selection: impl Into<String>) -> Self {
-        self.values.set("selection", selection.into());
-        self
-    }
-    /// Set `selection_ids` (Selection Options).
-    #[inline]
-    pub fn selection_ids(
-        mut self,
-        selection_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFieldsSelection>,
-        >,
-    ) -> Self {
-        self.values.set("selection_ids", selection_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `size` (Size).
-    #[inline]
-    pub fn size(mut self, size: i64) -> Self {
-        self.values.set("size", size);
-        self
-    }
-    /// Set `state` (Type).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `store` (Stored).
-    #[inline]
-    pub fn store(mut self, store: bool) -> Self {
-        self.values.set("store", store);
-        self
-    }
-    /// Set `strip_classes` (Strip Class Attribute).
-    #[inline]
-    pub fn strip_classes(mut self, strip_classes: bool) -> Self {
-        self.values.set("strip_classes", strip_classes);
-        self
-    }
-    /// Set `strip_style` (Strip Style Attribute).
-    #[inline]
-    pub fn strip_style(mut self, strip_style: bool) -> Self {
-        self.values.set("strip_style", strip_style);
-        self
-    }
-    /// Set `tracking` (Enable Ordered Tracking).
-    #[inline]
-    pub fn tracking(mut self, tracking: i64) -> Self {
-        self.values.set("tracking", tracking);
-        self
-    }
-    /// Set `translate` (Translatable).
-    #[inline]
-    pub fn translate(mut self, translate: bool) -> Self {
-        self.values.set("translate", translate);
-        self
-    }
-    /// Set `ttype` (Field Type).
-    #[inline]
-    pub fn ttype(mut self, ttype: Ttype) -> Self {
-        self.values.set("ttype", ttype);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelFieldsCreate {
-    type Model = IrModelFields;
-}
-/// Values for updating `ir.model.fields` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelFieldsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModelFieldsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelFieldsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelFieldsUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelFieldsUpdate {
+    fn default() -> Self {
+        IrModelFieldsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelFieldsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelFields>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModelFields>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -928,800 +594,269 @@ impl IrModelFieldsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `column1` (Column 1).
-    #[inline]
-    pub fn column1(mut self, column1: impl Into<String>) -> Self {
-        self.values.set("column1", column1.into());
-        self
-    }
-    /// Set `column2` (Column 2).
-    #[inline]
-    pub fn column2(mut self, column2: impl Into<String>) -> Self {
-        self.values.set("column2", column2.into());
-        self
-    }
-    /// Set `company_dependent` (Company Dependent).
-    #[inline]
-    pub fn company_dependent(mut self, company_dependent: bool) -> Self {
-        self.values.set("company_dependent", company_dependent);
-        self
-    }
-    /// Set `complete_name` (Complete Name).
-    #[inline]
-    pub fn complete_name(mut self, complete_name: impl Into<String>) -> Self {
-        self.values.set("complete_name", complete_name.into());
-        self
-    }
-    /// Set `compute` (Compute).
-    #[inline]
-    pub fn compute(mut self, compute: impl Into<String>) -> Self {
-        self.values.set("compute", compute.into());
-        self
-    }
-    /// Set `copied` (Copied).
-    #[inline]
-    pub fn copied(mut self, copied: bool) -> Self {
-        self.values.set("copied", copied);
-        self
-    }
-    /// Set `currency_field` (Currency field).
-    #[inline]
-    pub fn currency_field(mut self, currency_field: impl Into<String>) -> Self {
-        self.values.set("currency_field", currency_field.into());
-        self
-    }
-    /// Set `depends` (Dependencies).
-    #[inline]
-    pub fn depends(mut self, depends: impl Into<String>) -> Self {
-        self.values.set("depends", depends.into());
-        self
-    }
-    /// Set `domain` (Domain).
-    #[inline]
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.values.set("domain", domain.into());
-        self
-    }
-    /// Set `field_description` (Field Label).
-    #[inline]
-    pub fn field_description(mut self, field_description: impl Into<String>) -> Self {
-        self.values.set("field_description", field_description.into());
-        self
-    }
-    /// Set `group_expand` (Expand Groups).
-    #[inline]
-    pub fn group_expand(mut self, group_expand: bool) -> Self {
-        self.values.set("group_expand", group_expand);
-        self
-    }
-    /// Set `groups` (Groups).
-    #[inline]
-    pub fn groups(
-        mut self,
-        groups: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `help` (Field Help).
-    #[inline]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.values.set("help", help.into());
-        self
-    }
-    /// Set `index` (Indexed).
-    #[inline]
-    pub fn index(mut self, index: bool) -> Self {
-        self.values.set("index", index);
-        self
-    }
-    /// Set `model` (Model Name).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Field Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `on_delete` (On Delete).
-    #[inline]
-    pub fn on_delete(mut self, on_delete: OnDelete) -> Self {
-        self.values.set("on_delete", on_delete);
-        self
-    }
-    /// Set `readonly` (Readonly).
-    #[inline]
-    pub fn readonly(mut self, readonly: bool) -> Self {
-        self.values.set("readonly", readonly);
-        self
-    }
-    /// Set `related` (Related Field Definition).
-    #[inline]
-    pub fn related(mut self, related: impl Into<String>) -> Self {
-        self.values.set("related", related.into());
-        self
-    }
-    /// Set `relation` (Related Model).
-    #[inline]
-    pub fn relation(mut self, relation: impl Into<String>) -> Self {
-        self.values.set("relation", relation.into());
-        self
-    }
-    /// Set `relation_field` (Relation Field).
-    #[inline]
-    pub fn relation_field(mut self, relation_field: impl Into<String>) -> Self {
-        self.values.set("relation_field", relation_field.into());
-        self
-    }
-    /// Set `relation_table` (Relation Table).
-    #[inline]
-    pub fn relation_table(mut self, relation_table: impl Into<String>) -> Self {
-        self.values.set("relation_table", relation_table.into());
-        self
-    }
-    /// Set `required` (Required).
-    #[inline]
-    pub fn required(mut self, required: bool) -> Self {
-        self.values.set("required", required);
-        self
-    }
-    /// Set `sanitize` (Sanitize HTML).
-    #[inline]
-    pub fn sanitize(mut self, sanitize: bool) -> Self {
-        self.values.set("sanitize", sanitize);
-        self
-    }
-    /// Set `sanitize_attributes` (Sanitize HTML Attributes).
-    #[inline]
-    pub fn sanitize_attributes(mut self, sanitize_attributes: bool) -> Self {
-        self.values.set("sanitize_attributes", sanitize_attributes);
-        self
-    }
-    /// Set `sanitize_form` (Sanitize HTML Form).
-    #[inline]
-    pub fn sanitize_form(mut self, sanitize_form: bool) -> Self {
-        self.values.set("sanitize_form", sanitize_form);
-        self
-    }
-    /// Set `sanitize_overridable` (Sanitize HTML overridable).
-    #[inline]
-    pub fn sanitize_overridable(mut self, sanitize_overridable: bool) -> Self {
-        self.values.set("sanitize_overridable", sanitize_overridable);
-        self
-    }
-    /// Set `sanitize_style` (Sanitize HTML Style).
-    #[inline]
-    pub fn sanitize_style(mut self, sanitize_style: bool) -> Self {
-        self.values.set("sanitize_style", sanitize_style);
-        self
-    }
-    /// Set `sanitize_tags` (Sanitize HTML Tags).
-    #[inline]
-    pub fn sanitize_tags(mut self, sanitize_tags: bool) -> Self {
-        self.values.set("sanitize_tags", sanitize_tags);
-        self
-    }
-    /// Set `selectable` (Selectable).
-    #[inline]
-    pub fn selectable(mut self, selectable: bool) -> Self {
-        self.values.set("selectable", selectable);
-        self
-    }
-    /// Set `selection` (Selection Options (Deprecated)).
-    #[inline]
-    pub fn selection(mut self, selection: impl Into<String>) -> Self {
-        self.values.set("selection", selection.into());
-        self
-    }
-    /// Set `selection_ids` (Selection Options).
-    #[inline]
-    pub fn selection_ids(
-        mut self,
-        selection_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelFieldsSelection>,
-        >,
-    ) -> Self {
-        self.values.set("selection_ids", selection_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `size` (Size).
-    #[inline]
-    pub fn size(mut self, size: i64) -> Self {
-        self.values.set("size", size);
-        self
-    }
-    /// Set `state` (Type).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `store` (Stored).
-    #[inline]
-    pub fn store(mut self, store: bool) -> Self {
-        self.values.set("store", store);
-        self
-    }
-    /// Set `strip_classes` (Strip Class Attribute).
-    #[inline]
-    pub fn strip_classes(mut self, strip_classes: bool) -> Self {
-        self.values.set("strip_classes", strip_classes);
-        self
-    }
-    /// Set `strip_style` (Strip Style Attribute).
-    #[inline]
-    pub fn strip_style(mut self, strip_style: bool) -> Self {
-        self.values.set("strip_style", strip_style);
-        self
-    }
-    /// Set `tracking` (Enable Ordered Tracking).
-    #[inline]
-    pub fn tracking(mut self, tracking: i64) -> Self {
-        self.values.set("tracking", tracking);
-        self
-    }
-    /// Set `translate` (Translatable).
-    #[inline]
-    pub fn translate(mut self, translate: bool) -> Self {
-        self.values.set("translate", translate);
-        self
-    }
-    /// Set `ttype` (Field Type).
-    #[inline]
-    pub fn ttype(mut self, ttype: Ttype) -> Self {
-        self.values.set("ttype", ttype);
-        self
+    ::runtime::__private::setters! {
+        /// Set `column1` (Column 1).
+        column1: into String;
+        /// Set `column2` (Column 2).
+        column2: into String;
+        /// Set `company_dependent` (Company Dependent).
+        company_dependent: value bool;
+        /// Set `complete_name` (Complete Name).
+        complete_name: into String;
+        /// Set `compute` (Compute).
+        compute: into String;
+        /// Set `copied` (Copied).
+        copied: value bool;
+        /// Set `currency_field` (Currency field).
+        currency_field: into String;
+        /// Set `depends` (Dependencies).
+        depends: into String;
+        /// Set `domain` (Domain).
+        domain: into String;
+        /// Set `field_description` (Field Label).
+        field_description: into String;
+        /// Set `group_expand` (Expand Groups).
+        group_expand: value bool;
+        /// Set `groups` (Groups).
+        groups: commands super::rel::ResGroups;
+        /// Set `help` (Field Help).
+        help: into String;
+        /// Set `index` (Indexed).
+        index: value bool;
+        /// Set `model` (Model Name).
+        model: into String;
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `name` (Field Name).
+        name: into String;
+        /// Set `on_delete` (On Delete).
+        on_delete: value self::OnDelete;
+        /// Set `readonly` (Readonly).
+        readonly: value bool;
+        /// Set `related` (Related Field Definition).
+        related: into String;
+        /// Set `relation` (Related Model).
+        relation: into String;
+        /// Set `relation_field` (Relation Field).
+        relation_field: into String;
+        /// Set `relation_table` (Relation Table).
+        relation_table: into String;
+        /// Set `required` (Required).
+        required: value bool;
+        /// Set `sanitize` (Sanitize HTML).
+        sanitize: value bool;
+        /// Set `sanitize_attributes` (Sanitize HTML Attributes).
+        sanitize_attributes: value bool;
+        /// Set `sanitize_form` (Sanitize HTML Form).
+        sanitize_form: value bool;
+        /// Set `sanitize_overridable` (Sanitize HTML overridable).
+        sanitize_overridable: value bool;
+        /// Set `sanitize_style` (Sanitize HTML Style).
+        sanitize_style: value bool;
+        /// Set `sanitize_tags` (Sanitize HTML Tags).
+        sanitize_tags: value bool;
+        /// Set `selectable` (Selectable).
+        selectable: value bool;
+        /// Set `selection` (Selection Options (Deprecated)).
+        selection: into String;
+        /// Set `selection_ids` (Selection Options).
+        selection_ids: commands super::rel::IrModelFieldsSelection;
+        /// Set `size` (Size).
+        size: value i64;
+        /// Set `state` (Type).
+        state: value self::State;
+        /// Set `store` (Stored).
+        store: value bool;
+        /// Set `strip_classes` (Strip Class Attribute).
+        strip_classes: value bool;
+        /// Set `strip_style` (Strip Style Attribute).
+        strip_style: value bool;
+        /// Set `tracking` (Enable Ordered Tracking).
+        tracking: value i64;
+        /// Set `translate` (Translatable).
+        translate: value bool;
+        /// Set `ttype` (Field Type).
+        ttype: value self::Ttype;
     }
 }
+impl ::runtime::CreateValues for IrModelFieldsCreate {
+    type Model = self::IrModelFields;
+}
 impl ::runtime::UpdateValues for IrModelFieldsUpdate {
-    type Model = IrModelFields;
+    type Model = self::IrModelFields;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Column 1 (`column1`, `char`).
-    #[inline]
-    pub const fn column1() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("column1")
-    }
-    /// Column 2 (`column2`, `char`).
-    #[inline]
-    pub const fn column2() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("column2")
-    }
-    /// Company Dependent (`company_dependent`, `boolean`).
-    #[inline]
-    pub const fn company_dependent() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("company_dependent")
-    }
-    /// Complete Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("complete_name")
-    }
-    /// Compute (`compute`, `text`).
-    #[inline]
-    pub const fn compute() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("compute")
-    }
-    /// Copied (`copied`, `boolean`).
-    #[inline]
-    pub const fn copied() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
-        ::runtime::odoo::fields::BoolField::new("copied")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelFields,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelFields,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency field (`currency_field`, `char`).
-    #[inline]
-    pub const fn currency_field() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("currency_field")
-    }
-    /// Dependencies (`depends`, `char`).
-    #[inline]
-    pub const fn depends() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("depends")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Domain (`domain`, `char`).
-    #[inline]
-    pub const fn domain() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("domain")
-    }
-    /// Field Label (`field_description`, `char`).
-    #[inline]
-    pub const fn field_description() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("field_description")
-    }
-    /// Expand Groups (`group_expand`, `boolean`).
-    #[inline]
-    pub const fn group_expand() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_expand")
-    }
-    /// Groups (`groups`, `many2many`).
-    #[inline]
-    pub const fn groups() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModelFields,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups")
-    }
-    /// Field Help (`help`, `text`).
-    #[inline]
-    pub const fn help() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("help")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelFields, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Indexed (`index`, `boolean`).
-    #[inline]
-    pub const fn index() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
-        ::runtime::odoo::fields::BoolField::new("index")
-    }
-    /// Model Name (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelFields,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// In Apps (`modules`, `char`).
-    #[inline]
-    pub const fn modules() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("modules")
-    }
-    /// Field Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// On Delete (`on_delete`, `selection`).
-    #[inline]
-    pub const fn on_delete() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModelFields,
-        super::OnDelete,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("on_delete")
-    }
-    /// Readonly (`readonly`, `boolean`).
-    #[inline]
-    pub const fn readonly() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
-        ::runtime::odoo::fields::BoolField::new("readonly")
-    }
-    /// Related Field Definition (`related`, `char`).
-    #[inline]
-    pub const fn related() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("related")
-    }
-    /// Related Field (`related_field_id`, `many2one`).
-    #[inline]
-    pub const fn related_field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelFields,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("related_field_id")
-    }
-    /// Related Model (`relation`, `char`).
-    #[inline]
-    pub const fn relation() -> ::runtime::odoo::fields::CharField<super::IrModelFields> {
-        ::runtime::odoo::fields::CharField::new("relation")
-    }
-    /// Relation Field (`relation_field`, `char`).
-    #[inline]
-    pub const fn relation_field() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("relation_field")
-    }
-    /// Relation field (`relation_field_id`, `many2one`).
-    #[inline]
-    pub const fn relation_field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelFields,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("relation_field_id")
-    }
-    /// Relation Table (`relation_table`, `char`).
-    #[inline]
-    pub const fn relation_table() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("relation_table")
-    }
-    /// Required (`required`, `boolean`).
-    #[inline]
-    pub const fn required() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
-        ::runtime::odoo::fields::BoolField::new("required")
-    }
-    /// Sanitize HTML (`sanitize`, `boolean`).
-    #[inline]
-    pub const fn sanitize() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
-        ::runtime::odoo::fields::BoolField::new("sanitize")
-    }
-    /// Sanitize HTML Attributes (`sanitize_attributes`, `boolean`).
-    #[inline]
-    pub const fn sanitize_attributes() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sanitize_attributes")
-    }
-    /// Sanitize HTML Form (`sanitize_form`, `boolean`).
-    #[inline]
-    pub const fn sanitize_form() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sanitize_form")
-    }
-    /// Sanitize HTML overridable (`sanitize_overridable`, `boolean`).
-    #[inline]
-    pub const fn sanitize_overridable() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sanitize_overridable")
-    }
-    /// Sanitize HTML Style (`sanitize_style`, `boolean`).
-    #[inline]
-    pub const fn sanitize_style() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sanitize_style")
-    }
-    /// Sanitize HTML Tags (`sanitize_tags`, `boolean`).
-    #[inline]
-    pub const fn sanitize_tags() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sanitize_tags")
-    }
-    /// Selectable (`selectable`, `boolean`).
-    #[inline]
-    pub const fn selectable() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("selectable")
-    }
-    /// Selection Options (Deprecated) (`selection`, `char`).
-    #[inline]
-    pub const fn selection() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("selection")
-    }
-    /// Selection Options (`selection_ids`, `one2many`).
-    #[inline]
-    pub const fn selection_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModelFields,
-        super::super::rel::IrModelFieldsSelection,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("selection_ids")
-    }
-    /// Size (`size`, `integer`).
-    #[inline]
-    pub const fn size() -> ::runtime::odoo::fields::NumField<super::IrModelFields, i64> {
-        ::runtime::odoo::fields::NumField::new("size")
-    }
-    /// Type (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModelFields,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Stored (`store`, `boolean`).
-    #[inline]
-    pub const fn store() -> ::runtime::odoo::fields::BoolField<super::IrModelFields> {
-        ::runtime::odoo::fields::BoolField::new("store")
-    }
-    /// Strip Class Attribute (`strip_classes`, `boolean`).
-    #[inline]
-    pub const fn strip_classes() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("strip_classes")
-    }
-    /// Strip Style Attribute (`strip_style`, `boolean`).
-    #[inline]
-    pub const fn strip_style() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("strip_style")
-    }
-    /// Enable Ordered Tracking (`tracking`, `integer`).
-    #[inline]
-    pub const fn tracking() -> ::runtime::odoo::fields::NumField<
-        super::IrModelFields,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("tracking")
-    }
-    /// Translatable (`translate`, `boolean`).
-    #[inline]
-    pub const fn translate() -> ::runtime::odoo::fields::BoolField<
-        super::IrModelFields,
-    > {
-        ::runtime::odoo::fields::BoolField::new("translate")
-    }
-    /// Field Type (`ttype`, `selection`).
-    #[inline]
-    pub const fn ttype() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModelFields,
-        super::Ttype,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("ttype")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelFields,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelFields,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModelFields;
+        /// Column 1 (`column1`, `char`).
+        column1: CharField;
+        /// Column 2 (`column2`, `char`).
+        column2: CharField;
+        /// Company Dependent (`company_dependent`, `boolean`).
+        company_dependent: BoolField;
+        /// Complete Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Compute (`compute`, `text`).
+        compute: CharField;
+        /// Copied (`copied`, `boolean`).
+        copied: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency field (`currency_field`, `char`).
+        currency_field: CharField;
+        /// Dependencies (`depends`, `char`).
+        depends: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain (`domain`, `char`).
+        domain: CharField;
+        /// Field Label (`field_description`, `char`).
+        field_description: CharField;
+        /// Expand Groups (`group_expand`, `boolean`).
+        group_expand: BoolField;
+        /// Groups (`groups`, `many2many`).
+        groups: X2ManyField<super::super::rel::ResGroups>;
+        /// Field Help (`help`, `text`).
+        help: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Indexed (`index`, `boolean`).
+        index: BoolField;
+        /// Model Name (`model`, `char`).
+        model: CharField;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// In Apps (`modules`, `char`).
+        modules: CharField;
+        /// Field Name (`name`, `char`).
+        name: CharField;
+        /// On Delete (`on_delete`, `selection`).
+        on_delete: SelectionField<super::OnDelete>;
+        /// Readonly (`readonly`, `boolean`).
+        readonly: BoolField;
+        /// Related Field Definition (`related`, `char`).
+        related: CharField;
+        /// Related Field (`related_field_id`, `many2one`).
+        related_field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// Related Model (`relation`, `char`).
+        relation: CharField;
+        /// Relation Field (`relation_field`, `char`).
+        relation_field: CharField;
+        /// Relation field (`relation_field_id`, `many2one`).
+        relation_field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// Relation Table (`relation_table`, `char`).
+        relation_table: CharField;
+        /// Required (`required`, `boolean`).
+        required: BoolField;
+        /// Sanitize HTML (`sanitize`, `boolean`).
+        sanitize: BoolField;
+        /// Sanitize HTML Attributes (`sanitize_attributes`, `boolean`).
+        sanitize_attributes: BoolField;
+        /// Sanitize HTML Form (`sanitize_form`, `boolean`).
+        sanitize_form: BoolField;
+        /// Sanitize HTML overridable (`sanitize_overridable`, `boolean`).
+        sanitize_overridable: BoolField;
+        /// Sanitize HTML Style (`sanitize_style`, `boolean`).
+        sanitize_style: BoolField;
+        /// Sanitize HTML Tags (`sanitize_tags`, `boolean`).
+        sanitize_tags: BoolField;
+        /// Selectable (`selectable`, `boolean`).
+        selectable: BoolField;
+        /// Selection Options (Deprecated) (`selection`, `char`).
+        selection: CharField;
+        /// Selection Options (`selection_ids`, `one2many`).
+        selection_ids: X2ManyField<super::super::rel::IrModelFieldsSelection>;
+        /// Size (`size`, `integer`).
+        size: NumField<i64>;
+        /// Type (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Stored (`store`, `boolean`).
+        store: BoolField;
+        /// Strip Class Attribute (`strip_classes`, `boolean`).
+        strip_classes: BoolField;
+        /// Strip Style Attribute (`strip_style`, `boolean`).
+        strip_style: BoolField;
+        /// Enable Ordered Tracking (`tracking`, `integer`).
+        tracking: NumField<i64>;
+        /// Translatable (`translate`, `boolean`).
+        translate: BoolField;
+        /// Field Type (`ttype`, `selection`).
+        ttype: SelectionField<super::Ttype>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `on_delete` (On Delete) on `ir.model.fields`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnDelete {
-    /// Cascade (`cascade`)
-    Cascade,
-    /// Set NULL (`set null`)
-    SetNull,
-    /// Restrict (`restrict`)
-    Restrict,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for OnDelete {
-    const VALUES: &'static [&'static str] = &["cascade", "set null", "restrict"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "cascade" => OnDelete::Cascade,
-            "set null" => OnDelete::SetNull,
-            "restrict" => OnDelete::Restrict,
-            other => OnDelete::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            OnDelete::Cascade => "cascade",
-            OnDelete::SetNull => "set null",
-            OnDelete::Restrict => "restrict",
-            OnDelete::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `on_delete` (On Delete) on `ir.model.fields`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum OnDelete {
+        /// Cascade (`cascade`)
+        Cascade = "cascade",
+        /// Set NULL (`set null`)
+        SetNull = "set null",
+        /// Restrict (`restrict`)
+        Restrict = "restrict",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OnDelete {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `state` (Type) on `ir.model.fields`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Custom Field (`manual`)
+        Manual = "manual",
+        /// Base Field (`base`)
+        Base = "base",
     }
 }
-impl ::serde::Serialize for OnDelete {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Type) on `ir.model.fields`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Custom Field (`manual`)
-    Manual,
-    /// Base Field (`base`)
-    Base,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["manual", "base"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => State::Manual,
-            "base" => State::Base,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Manual => "manual",
-            State::Base => "base",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `ttype` (Field Type) on `ir.model.fields`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Ttype {
-    /// binary (`binary`)
-    Binary,
-    /// boolean (`boolean`)
-    Boolean,
-    /// char (`char`)
-    Char,
-    /// date (`date`)
-    Date,
-    /// datetime (`datetime`)
-    Datetime,
-    /// float (`float`)
-    Float,
-    /// html (`html`)
-    Html,
-    /// integer (`integer`)
-    Integer,
-    /// json (`json`)
-    Json,
-    /// many2many (`many2many`)
-    Many2many,
-    /// many2one (`many2one`)
-    Many2one,
-    /// many2one_reference (`many2one_reference`)
-    Many2oneReference,
-    /// monetary (`monetary`)
-    Monetary,
-    /// one2many (`one2many`)
-    One2many,
-    /// properties (`properties`)
-    Properties,
-    /// properties_definition (`properties_definition`)
-    PropertiesDefinition,
-    /// reference (`reference`)
-    Reference,
-    /// selection (`selection`)
-    Selection,
-    /// text (`text`)
-    Text,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Ttype {
-    const VALUES: &'static [&'static str] = &[
-        "binary",
-        "boolean",
-        "char",
-        "date",
-        "datetime",
-        "float",
-        "html",
-        "integer",
-        "json",
-        "many2many",
-        "many2one",
-        "many2one_reference",
-        "monetary",
-        "one2many",
-        "properties",
-        "properties_definition",
-        "reference",
-        "selection",
-        "text",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "binary" => Ttype::Binary,
-            "boolean" => Ttype::Boolean,
-            "char" => Ttype::Char,
-            "date" => Ttype::Date,
-            "datetime" => Ttype::Datetime,
-            "float" => Ttype::Float,
-            "html" => Ttype::Html,
-            "integer" => Ttype::Integer,
-            "json" => Ttype::Json,
-            "many2many" => Ttype::Many2many,
-            "many2one" => Ttype::Many2one,
-            "many2one_reference" => Ttype::Many2oneReference,
-            "monetary" => Ttype::Monetary,
-            "one2many" => Ttype::One2many,
-            "properties" => Ttype::Properties,
-            "properties_definition" => Ttype::PropertiesDefinition,
-            "reference" => Ttype::Reference,
-            "selection" => Ttype::Selection,
-            "text" => Ttype::Text,
-            other => Ttype::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Ttype::Binary => "binary",
-            Ttype::Boolean => "boolean",
-            Ttype::Char => "char",
-            Ttype::Date => "date",
-            Ttype::Datetime => "datetime",
-            Ttype::Float => "float",
-            Ttype::Html => "html",
-            Ttype::Integer => "integer",
-            Ttype::Json => "json",
-            Ttype::Many2many => "many2many",
-            Ttype::Many2one => "many2one",
-            Ttype::Many2oneReference => "many2one_reference",
-            Ttype::Monetary => "monetary",
-            Ttype::One2many => "one2many",
-            Ttype::Properties => "properties",
-            Ttype::PropertiesDefinition => "properties_definition",
-            Ttype::Reference => "reference",
-            Ttype::Selection => "selection",
-            Ttype::Text => "text",
-            Ttype::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Ttype {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Ttype {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `ttype` (Field Type) on `ir.model.fields`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Ttype {
+        /// binary (`binary`)
+        Binary = "binary",
+        /// boolean (`boolean`)
+        Boolean = "boolean",
+        /// char (`char`)
+        Char = "char",
+        /// date (`date`)
+        Date = "date",
+        /// datetime (`datetime`)
+        Datetime = "datetime",
+        /// float (`float`)
+        Float = "float",
+        /// html (`html`)
+        Html = "html",
+        /// integer (`integer`)
+        Integer = "integer",
+        /// json (`json`)
+        Json = "json",
+        /// many2many (`many2many`)
+        Many2many = "many2many",
+        /// many2one (`many2one`)
+        Many2one = "many2one",
+        /// many2one_reference (`many2one_reference`)
+        Many2oneReference = "many2one_reference",
+        /// monetary (`monetary`)
+        Monetary = "monetary",
+        /// one2many (`one2many`)
+        One2many = "one2many",
+        /// properties (`properties`)
+        Properties = "properties",
+        /// properties_definition (`properties_definition`)
+        PropertiesDefinition = "properties_definition",
+        /// reference (`reference`)
+        Reference = "reference",
+        /// selection (`selection`)
+        Selection = "selection",
+        /// text (`text`)
+        Text = "text",
     }
 }

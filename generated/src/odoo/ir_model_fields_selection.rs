@@ -19,7 +19,7 @@ pub struct IrModelFieldsSelection {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct IrModelFieldsSelection {
     /// Field
     ///
     /// `many2one`, to `ir.model.fields`, required.
-    pub field_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModelFields>>,
+    pub field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,29 +51,18 @@ pub struct IrModelFieldsSelection {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelFieldsSelection {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModelFieldsSelection {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "field_id",
-        "id",
-        "name",
-        "sequence",
-        "value",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModelFieldsSelection {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelFieldsSelection::default();
         while let Some(i) = r.next()? {
             match i {
@@ -107,21 +96,17 @@ impl ::runtime::Model for IrModelFieldsSelection {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("field_id", "many2one")
-            .relation("ir.model.fields")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("value", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("field_id", "many2one").relation("ir.model.fields").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("value", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -137,12 +122,21 @@ impl ::runtime::odoo::projection::Projection for IrModelFieldsSelection {
 impl super::mixins::BaseModel for IrModelFieldsSelection {
     type Update = IrModelFieldsSelectionUpdate;
 }
-/// Values for creating a `ir.model.fields.selection` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelFieldsSelectionCreate`]) or updating ([`IrModelFieldsSelectionUpdate`]) `ir.model.fields.selection` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelFieldsSelectionCreate {
+pub struct IrModelFieldsSelectionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelFieldsSelectionCreate {
+/// Values for creating a `ir.model.fields.selection` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelFieldsSelectionCreate = IrModelFieldsSelectionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.model.fields.selection` records: only the fields set here are written.
+pub type IrModelFieldsSelectionUpdate = IrModelFieldsSelectionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrModelFieldsSelectionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -154,75 +148,36 @@ impl IrModelFieldsSelectionCreate {
         name: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
-        IrModelFieldsSelectionCreate {
+        IrModelFieldsSelectionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .field_id(field_id)
             .name(name)
             .value(value)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelFieldsSelection>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `field_id` (Field).
-    #[inline]
-    pub fn field_id(mut self, field_id: i64) -> Self {
-        self.values.set("field_id", field_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelFieldsSelectionCreate {
-    type Model = IrModelFieldsSelection;
-}
-/// Values for updating `ir.model.fields.selection` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelFieldsSelectionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModelFieldsSelectionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelFieldsSelectionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelFieldsSelectionUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelFieldsSelectionUpdate {
+    fn default() -> Self {
+        IrModelFieldsSelectionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelFieldsSelectionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelFieldsSelection>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::IrModelFieldsSelection,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -231,111 +186,46 @@ impl IrModelFieldsSelectionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `field_id` (Field).
-    #[inline]
-    pub fn field_id(mut self, field_id: i64) -> Self {
-        self.values.set("field_id", field_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `value` (Value).
-    #[inline]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.values.set("value", value.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `field_id` (Field).
+        field_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `value` (Value).
+        value: into String;
     }
 }
+impl ::runtime::CreateValues for IrModelFieldsSelectionCreate {
+    type Model = self::IrModelFieldsSelection;
+}
 impl ::runtime::UpdateValues for IrModelFieldsSelectionUpdate {
-    type Model = IrModelFieldsSelection;
+    type Model = self::IrModelFieldsSelection;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelFieldsSelection,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelFieldsSelection,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFieldsSelection,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Field (`field_id`, `many2one`).
-    #[inline]
-    pub const fn field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelFieldsSelection,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("field_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrModelFieldsSelection,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFieldsSelection,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::IrModelFieldsSelection,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Value (`value`, `char`).
-    #[inline]
-    pub const fn value() -> ::runtime::odoo::fields::CharField<
-        super::IrModelFieldsSelection,
-    > {
-        ::runtime::odoo::fields::CharField::new("value")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelFieldsSelection,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelFieldsSelection,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModelFieldsSelection;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Field (`field_id`, `many2one`).
+        field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Value (`value`, `char`).
+        value: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,34 +21,26 @@ pub struct IrModelInherit {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Parent Field
     ///
     /// `many2one`, to `ir.model.fields`.
-    pub parent_field_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModelFields>,
-    >,
+    pub parent_field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// Parent
     ///
     /// `many2one`, to `ir.model`, required.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::IrModel>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelInherit {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModelInherit {
-    const FIELDS: &'static [&'static str] = &[
-        "display_name",
-        "id",
-        "model_id",
-        "parent_field_id",
-        "parent_id",
-    ];
+impl ::runtime::__private::FromRecord for IrModelInherit {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelInherit::default();
         while let Some(i) = r.next()? {
             match i {
@@ -72,17 +64,12 @@ impl ::runtime::Model for IrModelInherit {
         "parent_field_id",
         "parent_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_field_id", "many2one")
-            .relation("ir.model.fields"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("ir.model")
-            .required(),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("parent_field_id", "many2one").relation("ir.model.fields").writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("ir.model").required().writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -95,12 +82,17 @@ impl ::runtime::odoo::projection::Projection for IrModelInherit {
         ::runtime::odoo::projection::Relation::display_name("parent_id"),
     ];
 }
-/// Values for creating a `ir.model.inherit` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelInheritCreate`]) or updating ([`IrModelInheritUpdate`]) `ir.model.inherit` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelInheritCreate {
+pub struct IrModelInheritValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelInheritCreate {
+/// Values for creating a `ir.model.inherit` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelInheritCreate = IrModelInheritValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.model.inherit` records: only the fields set here are written.
+pub type IrModelInheritUpdate = IrModelInheritValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModelInheritValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -108,68 +100,33 @@ impl ::serde::Serialize for IrModelInheritCreate {
 impl IrModelInheritCreate {
     /// Takes the required fields: `model_id`, `parent_id` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64, parent_id: i64) -> Self {
-        IrModelInheritCreate {
+        IrModelInheritValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model_id(model_id)
             .parent_id(parent_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelInherit>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `parent_field_id` (Parent Field).
-    #[inline]
-    pub fn parent_field_id(mut self, parent_field_id: i64) -> Self {
-        self.values.set("parent_field_id", parent_field_id);
-        self
-    }
-    /// Set `parent_id` (Parent).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelInheritCreate {
-    type Model = IrModelInherit;
-}
-/// Values for updating `ir.model.inherit` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelInheritUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModelInheritUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrModelInheritUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelInheritUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelInheritUpdate {
+    fn default() -> Self {
+        IrModelInheritValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelInheritValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelInherit>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModelInherit>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -178,64 +135,34 @@ impl IrModelInheritUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `parent_field_id` (Parent Field).
-    #[inline]
-    pub fn parent_field_id(mut self, parent_field_id: i64) -> Self {
-        self.values.set("parent_field_id", parent_field_id);
-        self
-    }
-    /// Set `parent_id` (Parent).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `parent_field_id` (Parent Field).
+        parent_field_id: value i64;
+        /// Set `parent_id` (Parent).
+        parent_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrModelInheritCreate {
+    type Model = self::IrModelInherit;
+}
 impl ::runtime::UpdateValues for IrModelInheritUpdate {
-    type Model = IrModelInherit;
+    type Model = self::IrModelInherit;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelInherit,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelInherit, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelInherit,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Parent Field (`parent_field_id`, `many2one`).
-    #[inline]
-    pub const fn parent_field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelInherit,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_field_id")
-    }
-    /// Parent (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelInherit,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
+    ::runtime::__private::field_handles! {
+        super::IrModelInherit;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Parent Field (`parent_field_id`, `many2one`).
+        parent_field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// Parent (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::IrModel>;
     }
 }

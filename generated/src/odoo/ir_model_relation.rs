@@ -19,7 +19,7 @@ pub struct IrModelRelation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,11 +31,11 @@ pub struct IrModelRelation {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Module
     ///
     /// `many2one`, to `ir.module.module`, required.
-    pub module: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module: Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     /// Relation Name
     ///
     /// PostgreSQL table name implementing a many2many relation.
@@ -49,28 +49,18 @@ pub struct IrModelRelation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModelRelation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModelRelation {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "model",
-        "module",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModelRelation {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModelRelation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,22 +92,16 @@ impl ::runtime::Model for IrModelRelation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("module", "many2one")
-            .relation("ir.module.module")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("model", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("module", "many2one").relation("ir.module.module").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -134,12 +118,21 @@ impl ::runtime::odoo::projection::Projection for IrModelRelation {
 impl super::mixins::BaseModel for IrModelRelation {
     type Update = IrModelRelationUpdate;
 }
-/// Values for creating a `ir.model.relation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModelRelationCreate`]) or updating ([`IrModelRelationUpdate`]) `ir.model.relation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModelRelationCreate {
+pub struct IrModelRelationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModelRelationCreate {
+/// Values for creating a `ir.model.relation` record: the constructor takes the required fields, setters add the rest.
+pub type IrModelRelationCreate = IrModelRelationValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.model.relation` records: only the fields set here are written.
+pub type IrModelRelationUpdate = IrModelRelationValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrModelRelationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -147,69 +140,34 @@ impl ::serde::Serialize for IrModelRelationCreate {
 impl IrModelRelationCreate {
     /// Takes the required fields: `model`, `module`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(model: i64, module: i64, name: impl Into<String>) -> Self {
-        IrModelRelationCreate {
+        IrModelRelationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model(model)
             .module(module)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelRelation>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: i64) -> Self {
-        self.values.set("model", model);
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: i64) -> Self {
-        self.values.set("module", module);
-        self
-    }
-    /// Set `name` (Relation Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModelRelationCreate {
-    type Model = IrModelRelation;
-}
-/// Values for updating `ir.model.relation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModelRelationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModelRelationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrModelRelationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModelRelationUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModelRelationUpdate {
+    fn default() -> Self {
+        IrModelRelationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModelRelationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModelRelation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModelRelation>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -218,93 +176,42 @@ impl IrModelRelationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: i64) -> Self {
-        self.values.set("model", model);
-        self
-    }
-    /// Set `module` (Module).
-    #[inline]
-    pub fn module(mut self, module: i64) -> Self {
-        self.values.set("module", module);
-        self
-    }
-    /// Set `name` (Relation Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `model` (Model).
+        model: value i64;
+        /// Set `module` (Module).
+        module: value i64;
+        /// Set `name` (Relation Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for IrModelRelationCreate {
+    type Model = self::IrModelRelation;
+}
 impl ::runtime::UpdateValues for IrModelRelationUpdate {
-    type Model = IrModelRelation;
+    type Model = self::IrModelRelation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelRelation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelRelation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModelRelation,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModelRelation, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Model (`model`, `many2one`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelRelation,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model")
-    }
-    /// Module (`module`, `many2one`).
-    #[inline]
-    pub const fn module() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelRelation,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("module")
-    }
-    /// Relation Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModelRelation> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Write Date (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModelRelation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModelRelation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModelRelation;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`model`, `many2one`).
+        model: Many2OneField<super::super::rel::IrModel>;
+        /// Module (`module`, `many2one`).
+        module: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Relation Name (`name`, `char`).
+        name: CharField;
+        /// Write Date (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

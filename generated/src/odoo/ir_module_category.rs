@@ -15,7 +15,7 @@ pub struct IrModuleCategory {
     /// Child Applications
     ///
     /// `one2many`, to `ir.module.category` (inverse `parent_id`).
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModuleCategory>,
+    pub child_ids: ::runtime::X2Many<super::rel::IrModuleCategory>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct IrModuleCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `text`.
@@ -43,7 +43,7 @@ pub struct IrModuleCategory {
     /// Modules
     ///
     /// `one2many`, to `ir.module.module` (inverse `category_id`).
-    pub module_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
+    pub module_ids: ::runtime::X2Many<super::rel::IrModuleModule>,
     /// Name
     ///
     /// `char`, required.
@@ -51,7 +51,7 @@ pub struct IrModuleCategory {
     /// Parent Application
     ///
     /// `many2one`, to `ir.module.category`.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleCategory>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::IrModuleCategory>>,
     /// Sequence
     ///
     /// `integer`.
@@ -67,38 +67,24 @@ pub struct IrModuleCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModuleCategory {
-    const FIELDS: &'static [&'static str] = &[
-        "child_ids",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "exclusive",
-        "id",
-        "module_ids",
-        "name",
-        "parent_id",
-        "sequence",
-        "visible",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrModuleCategory {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModuleCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -142,27 +128,22 @@ impl ::runtime::Model for IrModuleCategory {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["xml_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("ir.module.category"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("exclusive", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("module_ids", "one2many")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("ir.module.category"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("visible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("ir.module.category").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("exclusive", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("module_ids", "one2many").relation("ir.module.module").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("ir.module.category").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("visible", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -178,12 +159,21 @@ impl ::runtime::odoo::projection::Projection for IrModuleCategory {
 impl super::mixins::BaseModel for IrModuleCategory {
     type Update = IrModuleCategoryUpdate;
 }
-/// Values for creating a `ir.module.category` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModuleCategoryCreate`]) or updating ([`IrModuleCategoryUpdate`]) `ir.module.category` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrModuleCategoryCreate {
+pub struct IrModuleCategoryValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModuleCategoryCreate {
+/// Values for creating a `ir.module.category` record: the constructor takes the required fields, setters add the rest.
+pub type IrModuleCategoryCreate = IrModuleCategoryValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.module.category` records: only the fields set here are written.
+pub type IrModuleCategoryUpdate = IrModuleCategoryValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrModuleCategoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -191,107 +181,32 @@ impl ::serde::Serialize for IrModuleCategoryCreate {
 impl IrModuleCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        IrModuleCategoryCreate {
+        IrModuleCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleCategory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `child_ids` (Child Applications).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `exclusive` (Exclusive).
-    #[inline]
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.values.set("exclusive", exclusive);
-        self
-    }
-    /// Set `module_ids` (Modules).
-    #[inline]
-    pub fn module_ids(
-        mut self,
-        module_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModule>,
-        >,
-    ) -> Self {
-        self.values.set("module_ids", module_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Application).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `visible` (Visible).
-    #[inline]
-    pub fn visible(mut self, visible: bool) -> Self {
-        self.values.set("visible", visible);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModuleCategoryCreate {
-    type Model = IrModuleCategory;
-}
-/// Values for updating `ir.module.category` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModuleCategoryUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModuleCategoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrModuleCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModuleCategoryUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModuleCategoryUpdate {
+    fn default() -> Self {
+        IrModuleCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModuleCategoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModuleCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -300,180 +215,64 @@ impl IrModuleCategoryUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `child_ids` (Child Applications).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `exclusive` (Exclusive).
-    #[inline]
-    pub fn exclusive(mut self, exclusive: bool) -> Self {
-        self.values.set("exclusive", exclusive);
-        self
-    }
-    /// Set `module_ids` (Modules).
-    #[inline]
-    pub fn module_ids(
-        mut self,
-        module_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModule>,
-        >,
-    ) -> Self {
-        self.values.set("module_ids", module_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Application).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `visible` (Visible).
-    #[inline]
-    pub fn visible(mut self, visible: bool) -> Self {
-        self.values.set("visible", visible);
-        self
+    ::runtime::__private::setters! {
+        /// Set `child_ids` (Child Applications).
+        child_ids: commands super::rel::IrModuleCategory;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `exclusive` (Exclusive).
+        exclusive: value bool;
+        /// Set `module_ids` (Modules).
+        module_ids: commands super::rel::IrModuleModule;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_id` (Parent Application).
+        parent_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `visible` (Visible).
+        visible: value bool;
     }
 }
+impl ::runtime::CreateValues for IrModuleCategoryCreate {
+    type Model = self::IrModuleCategory;
+}
 impl ::runtime::UpdateValues for IrModuleCategoryUpdate {
-    type Model = IrModuleCategory;
+    type Model = self::IrModuleCategory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Child Applications (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModuleCategory,
-        super::super::rel::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModuleCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Exclusive (`exclusive`, `boolean`).
-    #[inline]
-    pub const fn exclusive() -> ::runtime::odoo::fields::BoolField<
-        super::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("exclusive")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrModuleCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Modules (`module_ids`, `one2many`).
-    #[inline]
-    pub const fn module_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModuleCategory,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("module_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModuleCategory> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent Application (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleCategory,
-        super::super::rel::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::IrModuleCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Visible (`visible`, `boolean`).
-    #[inline]
-    pub const fn visible() -> ::runtime::odoo::fields::BoolField<
-        super::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("visible")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModuleCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrModuleCategory;
+        /// Child Applications (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::IrModuleCategory>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Exclusive (`exclusive`, `boolean`).
+        exclusive: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Modules (`module_ids`, `one2many`).
+        module_ids: X2ManyField<super::super::rel::IrModuleModule>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Parent Application (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::IrModuleCategory>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Visible (`visible`, `boolean`).
+        visible: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }

@@ -31,9 +31,7 @@ pub struct IrModuleModule {
     /// Category
     ///
     /// `many2one`, to `ir.module.category`, readonly.
-    pub category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModuleCategory>,
-    >,
+    pub category_id: Option<::runtime::Many2One<super::rel::IrModuleCategory>>,
     /// Contributors
     ///
     /// `text`, readonly.
@@ -41,7 +39,7 @@ pub struct IrModuleModule {
     /// Country
     ///
     /// `many2many`, to `res.country`.
-    pub country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
+    pub country_ids: ::runtime::X2Many<super::rel::ResCountry>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -49,7 +47,7 @@ pub struct IrModuleModule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Demo Data
     ///
     /// `boolean`, readonly.
@@ -57,9 +55,7 @@ pub struct IrModuleModule {
     /// Dependencies
     ///
     /// `one2many`, to `ir.module.module.dependency` (inverse `module_id`), readonly.
-    pub dependencies_id: ::runtime::odoo::wire::X2Many<
-        super::rel::IrModuleModuleDependency,
-    >,
+    pub dependencies_id: ::runtime::X2Many<super::rel::IrModuleModuleDependency>,
     /// Description
     ///
     /// `text`, readonly.
@@ -67,7 +63,7 @@ pub struct IrModuleModule {
     /// Description HTML
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_html())`.
-    pub description_html: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub description_html: ::runtime::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -75,13 +71,11 @@ pub struct IrModuleModule {
     /// Exclusions
     ///
     /// `one2many`, to `ir.module.module.exclusion` (inverse `module_id`), readonly.
-    pub exclusion_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::IrModuleModuleExclusion,
-    >,
+    pub exclusion_ids: ::runtime::X2Many<super::rel::IrModuleModuleExclusion>,
     /// Has Iap
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_iap())`.
-    pub has_iap: ::runtime::odoo::wire::Computed<bool>,
+    pub has_iap: ::runtime::Computed<bool>,
     /// Icon URL
     ///
     /// `char`.
@@ -89,7 +83,7 @@ pub struct IrModuleModule {
     /// Flag
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::icon_flag())`.
-    pub icon_flag: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub icon_flag: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -101,7 +95,7 @@ pub struct IrModuleModule {
     /// Latest Version
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::installed_version())`.
-    pub installed_version: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub installed_version: ::runtime::Computed<Option<String>>,
     /// Installed Version
     ///
     /// `char`, readonly.
@@ -179,57 +173,20 @@ pub struct IrModuleModule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleModule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModuleModule {
-    const FIELDS: &'static [&'static str] = &[
-        "application",
-        "author",
-        "auto_install",
-        "category_id",
-        "contributors",
-        "country_ids",
-        "create_date",
-        "create_uid",
-        "demo",
-        "dependencies_id",
-        "description",
-        "description_html",
-        "display_name",
-        "exclusion_ids",
-        "has_iap",
-        "icon",
-        "icon_flag",
-        "id",
-        "imported",
-        "installed_version",
-        "latest_version",
-        "license",
-        "maintainer",
-        "menus_by_module",
-        "module_type",
-        "name",
-        "published_version",
-        "reports_by_module",
-        "sequence",
-        "shortdesc",
-        "state",
-        "summary",
-        "to_buy",
-        "url",
-        "views_by_module",
-        "website",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModuleModule {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        38,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModuleModule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -321,78 +278,47 @@ impl ::runtime::Model for IrModuleModule {
         "icon_flag",
         "installed_version",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_templates", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("application", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("author", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_install", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
-            .relation("ir.module.category"),
-        ::runtime::odoo::verify::FieldSpec::new("contributors", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("country_ids", "many2many")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("demo", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("dependencies_id", "one2many")
-            .relation("ir.module.module.dependency"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("description_html", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("exclusion_ids", "one2many")
-            .relation("ir.module.module.exclusion"),
-        ::runtime::odoo::verify::FieldSpec::new("has_iap", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("icon_flag", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("icon_image", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("imported", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("installed_version", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("latest_version", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("license", "selection")
-            .selection(
-                &[
-                    "GPL-2",
-                    "GPL-2 or any later version",
-                    "GPL-3",
-                    "GPL-3 or any later version",
-                    "AGPL-3",
-                    "LGPL-3",
-                    "Other OSI approved licence",
-                    "OEEL-1",
-                    "OPL-1",
-                    "Other proprietary",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("maintainer", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("menus_by_module", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("module_type", "selection")
-            .selection(&["official", "industries"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("published_version", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reports_by_module", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("shortdesc", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(
-                &[
-                    "uninstallable",
-                    "uninstalled",
-                    "installed",
-                    "to upgrade",
-                    "to remove",
-                    "to install",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("to_buy", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("views_by_module", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_templates", "binary"),
+        ::runtime::FieldSpec::new("application", "boolean").writable(true),
+        ::runtime::FieldSpec::new("author", "char").writable(true),
+        ::runtime::FieldSpec::new("auto_install", "boolean").writable(true),
+        ::runtime::FieldSpec::new("category_id", "many2one").relation("ir.module.category").writable(true),
+        ::runtime::FieldSpec::new("contributors", "text").writable(true),
+        ::runtime::FieldSpec::new("country_ids", "many2many").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("demo", "boolean").writable(true),
+        ::runtime::FieldSpec::new("dependencies_id", "one2many").relation("ir.module.module.dependency").writable(true),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("description_html", "html"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("exclusion_ids", "one2many").relation("ir.module.module.exclusion").writable(true),
+        ::runtime::FieldSpec::new("has_iap", "boolean"),
+        ::runtime::FieldSpec::new("icon", "char").writable(true),
+        ::runtime::FieldSpec::new("icon_flag", "char"),
+        ::runtime::FieldSpec::new("icon_image", "binary"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("imported", "boolean").writable(true),
+        ::runtime::FieldSpec::new("installed_version", "char"),
+        ::runtime::FieldSpec::new("latest_version", "char").writable(true),
+        ::runtime::FieldSpec::new("license", "selection").writable(true).selection(&["GPL-2", "GPL-2 or any later version", "GPL-3", "GPL-3 or any later version", "AGPL-3", "LGPL-3", "Other OSI approved licence", "OEEL-1", "OPL-1", "Other proprietary"]),
+        ::runtime::FieldSpec::new("maintainer", "char").writable(true),
+        ::runtime::FieldSpec::new("menus_by_module", "text"),
+        ::runtime::FieldSpec::new("module_type", "selection").writable(true).selection(&["official", "industries"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("published_version", "char").writable(true),
+        ::runtime::FieldSpec::new("reports_by_module", "text"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("shortdesc", "char").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["uninstallable", "uninstalled", "installed", "to upgrade", "to remove", "to install"]),
+        ::runtime::FieldSpec::new("summary", "char").writable(true),
+        ::runtime::FieldSpec::new("to_buy", "boolean").writable(true),
+        ::runtime::FieldSpec::new("url", "char").writable(true),
+        ::runtime::FieldSpec::new("views_by_module", "text"),
+        ::runtime::FieldSpec::new("website", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -796,13 +722,17 @@ impl IrModuleModule {
 impl super::mixins::BaseModel for IrModuleModule {
     type Update = IrModuleModuleUpdate;
 }
-/// Values for creating a `ir.module.module` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModuleModuleCreate`]) or updating ([`IrModuleModuleUpdate`]) `ir.module.module` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModuleModuleCreate {
+pub struct IrModuleModuleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModuleModuleCreate {
+/// Values for creating a `ir.module.module` record: the constructor takes the required fields, setters add the rest.
+pub type IrModuleModuleCreate = IrModuleModuleValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.module.module` records: only the fields set here are written.
+pub type IrModuleModuleUpdate = IrModuleModuleValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrModuleModuleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -810,214 +740,36 @@ impl ::serde::Serialize for IrModuleModuleCreate {
 impl IrModuleModuleCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrModuleModuleCreate {
+        Self::default()
+    }
+}
+impl Default for IrModuleModuleCreate {
+    fn default() -> Self {
+        IrModuleModuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleModule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `application` (Application).
-    #[inline]
-    pub fn application(mut self, application: bool) -> Self {
-        self.values.set("application", application);
-        self
-    }
-    /// Set `author` (Author).
-    #[inline]
-    pub fn author(mut self, author: impl Into<String>) -> Self {
-        self.values.set("author", author.into());
-        self
-    }
-    /// Set `auto_install` (Automatic Installation).
-    #[inline]
-    pub fn auto_install(mut self, auto_install: bool) -> Self {
-        self.values.set("auto_install", auto_install);
-        self
-    }
-    /// Set `category_id` (Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `contributors` (Contributors).
-    #[inline]
-    pub fn contributors(mut self, contributors: impl Into<String>) -> Self {
-        self.values.set("contributors", contributors.into());
-        self
-    }
-    /// Set `country_ids` (Country).
-    #[inline]
-    pub fn country_ids(
-        mut self,
-        country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `demo` (Demo Data).
-    #[inline]
-    pub fn demo(mut self, demo: bool) -> Self {
-        self.values.set("demo", demo);
-        self
-    }
-    /// Set `dependencies_id` (Dependencies).
-    #[inline]
-    pub fn dependencies_id(
-        mut self,
-        dependencies_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModuleDependency>,
-        >,
-    ) -> Self {
-        self.values
-            .set("dependencies_id", dependencies_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `exclusion_ids` (Exclusions).
-    #[inline]
-    pub fn exclusion_ids(
-        mut self,
-        exclusion_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModuleExclusion>,
-        >,
-    ) -> Self {
-        self.values.set("exclusion_ids", exclusion_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `icon` (Icon URL).
-    #[inline]
-    pub fn icon(mut self, icon: impl Into<String>) -> Self {
-        self.values.set("icon", icon.into());
-        self
-    }
-    /// Set `imported` (Imported Module).
-    #[inline]
-    pub fn imported(mut self, imported: bool) -> Self {
-        self.values.set("imported", imported);
-        self
-    }
-    /// Set `latest_version` (Installed Version).
-    #[inline]
-    pub fn latest_version(mut self, latest_version: impl Into<String>) -> Self {
-        self.values.set("latest_version", latest_version.into());
-        self
-    }
-    /// Set `license` (License).
-    #[inline]
-    pub fn license(mut self, license: License) -> Self {
-        self.values.set("license", license);
-        self
-    }
-    /// Set `maintainer` (Maintainer).
-    #[inline]
-    pub fn maintainer(mut self, maintainer: impl Into<String>) -> Self {
-        self.values.set("maintainer", maintainer.into());
-        self
-    }
-    /// Set `module_type` (Module Type).
-    #[inline]
-    pub fn module_type(mut self, module_type: ModuleType) -> Self {
-        self.values.set("module_type", module_type);
-        self
-    }
-    /// Set `name` (Technical Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `published_version` (Published Version).
-    #[inline]
-    pub fn published_version(mut self, published_version: impl Into<String>) -> Self {
-        self.values.set("published_version", published_version.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `shortdesc` (Module Name).
-    #[inline]
-    pub fn shortdesc(mut self, shortdesc: impl Into<String>) -> Self {
-        self.values.set("shortdesc", shortdesc.into());
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `to_buy` (Odoo Enterprise Module).
-    #[inline]
-    pub fn to_buy(mut self, to_buy: bool) -> Self {
-        self.values.set("to_buy", to_buy);
-        self
-    }
-    /// Set `url` (URL).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `website` (Website).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModuleModuleCreate {
-    type Model = IrModuleModule;
-}
-/// Values for updating `ir.module.module` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModuleModuleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModuleModuleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrModuleModuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModuleModuleUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModuleModuleUpdate {
+    fn default() -> Self {
+        IrModuleModuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModuleModuleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleModule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrModuleModule>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1026,631 +778,205 @@ impl IrModuleModuleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `application` (Application).
-    #[inline]
-    pub fn application(mut self, application: bool) -> Self {
-        self.values.set("application", application);
-        self
-    }
-    /// Set `author` (Author).
-    #[inline]
-    pub fn author(mut self, author: impl Into<String>) -> Self {
-        self.values.set("author", author.into());
-        self
-    }
-    /// Set `auto_install` (Automatic Installation).
-    #[inline]
-    pub fn auto_install(mut self, auto_install: bool) -> Self {
-        self.values.set("auto_install", auto_install);
-        self
-    }
-    /// Set `category_id` (Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `contributors` (Contributors).
-    #[inline]
-    pub fn contributors(mut self, contributors: impl Into<String>) -> Self {
-        self.values.set("contributors", contributors.into());
-        self
-    }
-    /// Set `country_ids` (Country).
-    #[inline]
-    pub fn country_ids(
-        mut self,
-        country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `demo` (Demo Data).
-    #[inline]
-    pub fn demo(mut self, demo: bool) -> Self {
-        self.values.set("demo", demo);
-        self
-    }
-    /// Set `dependencies_id` (Dependencies).
-    #[inline]
-    pub fn dependencies_id(
-        mut self,
-        dependencies_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModuleDependency>,
-        >,
-    ) -> Self {
-        self.values
-            .set("dependencies_id", dependencies_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `exclusion_ids` (Exclusions).
-    #[inline]
-    pub fn exclusion_ids(
-        mut self,
-        exclusion_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModuleModuleExclusion>,
-        >,
-    ) -> Self {
-        self.values.set("exclusion_ids", exclusion_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `icon` (Icon URL).
-    #[inline]
-    pub fn icon(mut self, icon: impl Into<String>) -> Self {
-        self.values.set("icon", icon.into());
-        self
-    }
-    /// Set `imported` (Imported Module).
-    #[inline]
-    pub fn imported(mut self, imported: bool) -> Self {
-        self.values.set("imported", imported);
-        self
-    }
-    /// Set `latest_version` (Installed Version).
-    #[inline]
-    pub fn latest_version(mut self, latest_version: impl Into<String>) -> Self {
-        self.values.set("latest_version", latest_version.into());
-        self
-    }
-    /// Set `license` (License).
-    #[inline]
-    pub fn license(mut self, license: License) -> Self {
-        self.values.set("license", license);
-        self
-    }
-    /// Set `maintainer` (Maintainer).
-    #[inline]
-    pub fn maintainer(mut self, maintainer: impl Into<String>) -> Self {
-        self.values.set("maintainer", maintainer.into());
-        self
-    }
-    /// Set `module_type` (Module Type).
-    #[inline]
-    pub fn module_type(mut self, module_type: ModuleType) -> Self {
-        self.values.set("module_type", module_type);
-        self
-    }
-    /// Set `name` (Technical Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `published_version` (Published Version).
-    #[inline]
-    pub fn published_version(mut self, published_version: impl Into<String>) -> Self {
-        self.values.set("published_version", published_version.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `shortdesc` (Module Name).
-    #[inline]
-    pub fn shortdesc(mut self, shortdesc: impl Into<String>) -> Self {
-        self.values.set("shortdesc", shortdesc.into());
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `to_buy` (Odoo Enterprise Module).
-    #[inline]
-    pub fn to_buy(mut self, to_buy: bool) -> Self {
-        self.values.set("to_buy", to_buy);
-        self
-    }
-    /// Set `url` (URL).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `website` (Website).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `application` (Application).
+        application: value bool;
+        /// Set `author` (Author).
+        author: into String;
+        /// Set `auto_install` (Automatic Installation).
+        auto_install: value bool;
+        /// Set `category_id` (Category).
+        category_id: value i64;
+        /// Set `contributors` (Contributors).
+        contributors: into String;
+        /// Set `country_ids` (Country).
+        country_ids: commands super::rel::ResCountry;
+        /// Set `demo` (Demo Data).
+        demo: value bool;
+        /// Set `dependencies_id` (Dependencies).
+        dependencies_id: commands super::rel::IrModuleModuleDependency;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `exclusion_ids` (Exclusions).
+        exclusion_ids: commands super::rel::IrModuleModuleExclusion;
+        /// Set `icon` (Icon URL).
+        icon: into String;
+        /// Set `imported` (Imported Module).
+        imported: value bool;
+        /// Set `latest_version` (Installed Version).
+        latest_version: into String;
+        /// Set `license` (License).
+        license: value self::License;
+        /// Set `maintainer` (Maintainer).
+        maintainer: into String;
+        /// Set `module_type` (Module Type).
+        module_type: value self::ModuleType;
+        /// Set `name` (Technical Name).
+        name: into String;
+        /// Set `published_version` (Published Version).
+        published_version: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `shortdesc` (Module Name).
+        shortdesc: into String;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `summary` (Summary).
+        summary: into String;
+        /// Set `to_buy` (Odoo Enterprise Module).
+        to_buy: value bool;
+        /// Set `url` (URL).
+        url: into String;
+        /// Set `website` (Website).
+        website: into String;
     }
 }
+impl ::runtime::CreateValues for IrModuleModuleCreate {
+    type Model = self::IrModuleModule;
+}
 impl ::runtime::UpdateValues for IrModuleModuleUpdate {
-    type Model = IrModuleModule;
+    type Model = self::IrModuleModule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Templates (`account_templates`, `binary`).
-    #[inline]
-    pub const fn account_templates() -> ::runtime::odoo::fields::BinaryField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("account_templates")
-    }
-    /// Application (`application`, `boolean`).
-    #[inline]
-    pub const fn application() -> ::runtime::odoo::fields::BoolField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("application")
-    }
-    /// Author (`author`, `char`).
-    #[inline]
-    pub const fn author() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
-        ::runtime::odoo::fields::CharField::new("author")
-    }
-    /// Automatic Installation (`auto_install`, `boolean`).
-    #[inline]
-    pub const fn auto_install() -> ::runtime::odoo::fields::BoolField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_install")
-    }
-    /// Category (`category_id`, `many2one`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModule,
-        super::super::rel::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("category_id")
-    }
-    /// Contributors (`contributors`, `text`).
-    #[inline]
-    pub const fn contributors() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("contributors")
-    }
-    /// Country (`country_ids`, `many2many`).
-    #[inline]
-    pub const fn country_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModuleModule,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("country_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModuleModule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Demo Data (`demo`, `boolean`).
-    #[inline]
-    pub const fn demo() -> ::runtime::odoo::fields::BoolField<super::IrModuleModule> {
-        ::runtime::odoo::fields::BoolField::new("demo")
-    }
-    /// Dependencies (`dependencies_id`, `one2many`).
-    #[inline]
-    pub const fn dependencies_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModuleModule,
-        super::super::rel::IrModuleModuleDependency,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("dependencies_id")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Description HTML (`description_html`, `html`).
-    #[inline]
-    pub const fn description_html() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_html")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Exclusions (`exclusion_ids`, `one2many`).
-    #[inline]
-    pub const fn exclusion_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrModuleModule,
-        super::super::rel::IrModuleModuleExclusion,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("exclusion_ids")
-    }
-    /// Has Iap (`has_iap`, `boolean`).
-    #[inline]
-    pub const fn has_iap() -> ::runtime::odoo::fields::BoolField<super::IrModuleModule> {
-        ::runtime::odoo::fields::BoolField::new("has_iap")
-    }
-    /// Icon URL (`icon`, `char`).
-    #[inline]
-    pub const fn icon() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
-        ::runtime::odoo::fields::CharField::new("icon")
-    }
-    /// Flag (`icon_flag`, `char`).
-    #[inline]
-    pub const fn icon_flag() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("icon_flag")
-    }
-    /// Icon (`icon_image`, `binary`).
-    #[inline]
-    pub const fn icon_image() -> ::runtime::odoo::fields::BinaryField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("icon_image")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrModuleModule, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Imported Module (`imported`, `boolean`).
-    #[inline]
-    pub const fn imported() -> ::runtime::odoo::fields::BoolField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("imported")
-    }
-    /// Latest Version (`installed_version`, `char`).
-    #[inline]
-    pub const fn installed_version() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("installed_version")
-    }
-    /// Installed Version (`latest_version`, `char`).
-    #[inline]
-    pub const fn latest_version() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("latest_version")
-    }
-    /// License (`license`, `selection`).
-    #[inline]
-    pub const fn license() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModuleModule,
-        super::License,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("license")
-    }
-    /// Maintainer (`maintainer`, `char`).
-    #[inline]
-    pub const fn maintainer() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("maintainer")
-    }
-    /// Menus (`menus_by_module`, `text`).
-    #[inline]
-    pub const fn menus_by_module() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("menus_by_module")
-    }
-    /// Module Type (`module_type`, `selection`).
-    #[inline]
-    pub const fn module_type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModuleModule,
-        super::ModuleType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("module_type")
-    }
-    /// Technical Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Published Version (`published_version`, `char`).
-    #[inline]
-    pub const fn published_version() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("published_version")
-    }
-    /// Reports (`reports_by_module`, `text`).
-    #[inline]
-    pub const fn reports_by_module() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("reports_by_module")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::IrModuleModule,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Module Name (`shortdesc`, `char`).
-    #[inline]
-    pub const fn shortdesc() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("shortdesc")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModuleModule,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Summary (`summary`, `char`).
-    #[inline]
-    pub const fn summary() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
-        ::runtime::odoo::fields::CharField::new("summary")
-    }
-    /// Odoo Enterprise Module (`to_buy`, `boolean`).
-    #[inline]
-    pub const fn to_buy() -> ::runtime::odoo::fields::BoolField<super::IrModuleModule> {
-        ::runtime::odoo::fields::BoolField::new("to_buy")
-    }
-    /// URL (`url`, `char`).
-    #[inline]
-    pub const fn url() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
-        ::runtime::odoo::fields::CharField::new("url")
-    }
-    /// Views (`views_by_module`, `text`).
-    #[inline]
-    pub const fn views_by_module() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::CharField::new("views_by_module")
-    }
-    /// Website (`website`, `char`).
-    #[inline]
-    pub const fn website() -> ::runtime::odoo::fields::CharField<super::IrModuleModule> {
-        ::runtime::odoo::fields::CharField::new("website")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModuleModule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModuleModule;
+        /// Account Templates (`account_templates`, `binary`).
+        account_templates: BinaryField;
+        /// Application (`application`, `boolean`).
+        application: BoolField;
+        /// Author (`author`, `char`).
+        author: CharField;
+        /// Automatic Installation (`auto_install`, `boolean`).
+        auto_install: BoolField;
+        /// Category (`category_id`, `many2one`).
+        category_id: Many2OneField<super::super::rel::IrModuleCategory>;
+        /// Contributors (`contributors`, `text`).
+        contributors: CharField;
+        /// Country (`country_ids`, `many2many`).
+        country_ids: X2ManyField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Demo Data (`demo`, `boolean`).
+        demo: BoolField;
+        /// Dependencies (`dependencies_id`, `one2many`).
+        dependencies_id: X2ManyField<super::super::rel::IrModuleModuleDependency>;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Description HTML (`description_html`, `html`).
+        description_html: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Exclusions (`exclusion_ids`, `one2many`).
+        exclusion_ids: X2ManyField<super::super::rel::IrModuleModuleExclusion>;
+        /// Has Iap (`has_iap`, `boolean`).
+        has_iap: BoolField;
+        /// Icon URL (`icon`, `char`).
+        icon: CharField;
+        /// Flag (`icon_flag`, `char`).
+        icon_flag: CharField;
+        /// Icon (`icon_image`, `binary`).
+        icon_image: BinaryField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Imported Module (`imported`, `boolean`).
+        imported: BoolField;
+        /// Latest Version (`installed_version`, `char`).
+        installed_version: CharField;
+        /// Installed Version (`latest_version`, `char`).
+        latest_version: CharField;
+        /// License (`license`, `selection`).
+        license: SelectionField<super::License>;
+        /// Maintainer (`maintainer`, `char`).
+        maintainer: CharField;
+        /// Menus (`menus_by_module`, `text`).
+        menus_by_module: CharField;
+        /// Module Type (`module_type`, `selection`).
+        module_type: SelectionField<super::ModuleType>;
+        /// Technical Name (`name`, `char`).
+        name: CharField;
+        /// Published Version (`published_version`, `char`).
+        published_version: CharField;
+        /// Reports (`reports_by_module`, `text`).
+        reports_by_module: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Module Name (`shortdesc`, `char`).
+        shortdesc: CharField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Summary (`summary`, `char`).
+        summary: CharField;
+        /// Odoo Enterprise Module (`to_buy`, `boolean`).
+        to_buy: BoolField;
+        /// URL (`url`, `char`).
+        url: CharField;
+        /// Views (`views_by_module`, `text`).
+        views_by_module: CharField;
+        /// Website (`website`, `char`).
+        website: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `license` (License) on `ir.module.module`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum License {
-    /// GPL Version 2 (`GPL-2`)
-    Gpl2,
-    /// GPL-2 or later version (`GPL-2 or any later version`)
-    Gpl2OrAnyLaterVersion,
-    /// GPL Version 3 (`GPL-3`)
-    Gpl3,
-    /// GPL-3 or later version (`GPL-3 or any later version`)
-    Gpl3OrAnyLaterVersion,
-    /// Affero GPL-3 (`AGPL-3`)
-    Agpl3,
-    /// LGPL Version 3 (`LGPL-3`)
-    Lgpl3,
-    /// Other OSI Approved License (`Other OSI approved licence`)
-    OtherOsiApprovedLicence,
-    /// Odoo Enterprise Edition License v1.0 (`OEEL-1`)
-    Oeel1,
-    /// Odoo Proprietary License v1.0 (`OPL-1`)
-    Opl1,
-    /// Other Proprietary (`Other proprietary`)
-    OtherProprietary,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for License {
-    const VALUES: &'static [&'static str] = &[
-        "GPL-2",
-        "GPL-2 or any later version",
-        "GPL-3",
-        "GPL-3 or any later version",
-        "AGPL-3",
-        "LGPL-3",
-        "Other OSI approved licence",
-        "OEEL-1",
-        "OPL-1",
-        "Other proprietary",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "GPL-2" => License::Gpl2,
-            "GPL-2 or any later version" => License::Gpl2OrAnyLaterVersion,
-            "GPL-3" => License::Gpl3,
-            "GPL-3 or any later version" => License::Gpl3OrAnyLaterVersion,
-            "AGPL-3" => License::Agpl3,
-            "LGPL-3" => License::Lgpl3,
-            "Other OSI approved licence" => License::OtherOsiApprovedLicence,
-            "OEEL-1" => License::Oeel1,
-            "OPL-1" => License::Opl1,
-            "Other proprietary" => License::OtherProprietary,
-            other => License::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            License::Gpl2 => "GPL-2",
-            License::Gpl2OrAnyLaterVersion => "GPL-2 or any later version",
-            License::Gpl3 => "GPL-3",
-            License::Gpl3OrAnyLaterVersion => "GPL-3 or any later version",
-            License::Agpl3 => "AGPL-3",
-            License::Lgpl3 => "LGPL-3",
-            License::OtherOsiApprovedLicence => "Other OSI approved licence",
-            License::Oeel1 => "OEEL-1",
-            License::Opl1 => "OPL-1",
-            License::OtherProprietary => "Other proprietary",
-            License::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `license` (License) on `ir.module.module`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum License {
+        /// GPL Version 2 (`GPL-2`)
+        Gpl2 = "GPL-2",
+        /// GPL-2 or later version (`GPL-2 or any later version`)
+        Gpl2OrAnyLaterVersion = "GPL-2 or any later version",
+        /// GPL Version 3 (`GPL-3`)
+        Gpl3 = "GPL-3",
+        /// GPL-3 or later version (`GPL-3 or any later version`)
+        Gpl3OrAnyLaterVersion = "GPL-3 or any later version",
+        /// Affero GPL-3 (`AGPL-3`)
+        Agpl3 = "AGPL-3",
+        /// LGPL Version 3 (`LGPL-3`)
+        Lgpl3 = "LGPL-3",
+        /// Other OSI Approved License (`Other OSI approved licence`)
+        OtherOsiApprovedLicence = "Other OSI approved licence",
+        /// Odoo Enterprise Edition License v1.0 (`OEEL-1`)
+        Oeel1 = "OEEL-1",
+        /// Odoo Proprietary License v1.0 (`OPL-1`)
+        Opl1 = "OPL-1",
+        /// Other Proprietary (`Other proprietary`)
+        OtherProprietary = "Other proprietary",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for License {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `module_type` (Module Type) on `ir.module.module`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ModuleType {
+        /// Official Apps (`official`)
+        Official = "official",
+        /// Industries (`industries`)
+        Industries = "industries",
     }
 }
-impl ::serde::Serialize for License {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `module_type` (Module Type) on `ir.module.module`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModuleType {
-    /// Official Apps (`official`)
-    Official,
-    /// Industries (`industries`)
-    Industries,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ModuleType {
-    const VALUES: &'static [&'static str] = &["official", "industries"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "official" => ModuleType::Official,
-            "industries" => ModuleType::Industries,
-            other => ModuleType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ModuleType::Official => "official",
-            ModuleType::Industries => "industries",
-            ModuleType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ModuleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ModuleType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `ir.module.module`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Uninstallable (`uninstallable`)
-    Uninstallable,
-    /// Not Installed (`uninstalled`)
-    Uninstalled,
-    /// Installed (`installed`)
-    Installed,
-    /// To be upgraded (`to upgrade`)
-    ToUpgrade,
-    /// To be removed (`to remove`)
-    ToRemove,
-    /// To be installed (`to install`)
-    ToInstall,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "uninstallable",
-        "uninstalled",
-        "installed",
-        "to upgrade",
-        "to remove",
-        "to install",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "uninstallable" => State::Uninstallable,
-            "uninstalled" => State::Uninstalled,
-            "installed" => State::Installed,
-            "to upgrade" => State::ToUpgrade,
-            "to remove" => State::ToRemove,
-            "to install" => State::ToInstall,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Uninstallable => "uninstallable",
-            State::Uninstalled => "uninstalled",
-            State::Installed => "installed",
-            State::ToUpgrade => "to upgrade",
-            State::ToRemove => "to remove",
-            State::ToInstall => "to install",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `ir.module.module`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Uninstallable (`uninstallable`)
+        Uninstallable = "uninstallable",
+        /// Not Installed (`uninstalled`)
+        Uninstalled = "uninstalled",
+        /// Installed (`installed`)
+        Installed = "installed",
+        /// To be upgraded (`to upgrade`)
+        ToUpgrade = "to upgrade",
+        /// To be removed (`to remove`)
+        ToRemove = "to remove",
+        /// To be installed (`to install`)
+        ToInstall = "to install",
     }
 }

@@ -21,8 +21,8 @@ pub struct IrModuleModuleDependency {
     /// Dependency
     ///
     /// `many2one`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::depend_id())`.
-    pub depend_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub depend_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     >,
     /// Display Name
     ///
@@ -35,7 +35,7 @@ pub struct IrModuleModuleDependency {
     /// Module
     ///
     /// `many2one`, to `ir.module.module`.
-    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     /// Name
     ///
     /// `char`.
@@ -45,26 +45,20 @@ pub struct IrModuleModuleDependency {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `uninstallable` (Uninstallable), `uninstalled` (Not Installed), `installed` (Installed), `to upgrade` (To be upgraded), `to remove` (To be removed), `to install` (To be installed), `unknown` (Unknown).
-    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
+    pub state: ::runtime::Computed<Option<State>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleModuleDependency {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModuleModuleDependency {
-    const FIELDS: &'static [&'static str] = &[
-        "auto_install_required",
-        "depend_id",
-        "display_name",
-        "id",
-        "module_id",
-        "name",
-        "state",
-    ];
+impl ::runtime::__private::FromRecord for IrModuleModuleDependency {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        7,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModuleModuleDependency::default();
         while let Some(i) = r.next()? {
             match i {
@@ -91,27 +85,14 @@ impl ::runtime::Model for IrModuleModuleDependency {
         "name",
     ];
     const COMPUTED: &'static [&'static str] = &["depend_id", "state"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("auto_install_required", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("depend_id", "many2one")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(
-                &[
-                    "uninstallable",
-                    "uninstalled",
-                    "installed",
-                    "to upgrade",
-                    "to remove",
-                    "to install",
-                    "unknown",
-                ],
-            ),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("auto_install_required", "boolean").writable(true),
+        ::runtime::FieldSpec::new("depend_id", "many2one").relation("ir.module.module"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("module_id", "many2one").relation("ir.module.module").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["uninstallable", "uninstalled", "installed", "to upgrade", "to remove", "to install", "unknown"]),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -151,13 +132,21 @@ impl IrModuleModuleDependency {
 impl super::mixins::BaseModel for IrModuleModuleDependency {
     type Update = IrModuleModuleDependencyUpdate;
 }
-/// Values for creating a `ir.module.module.dependency` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModuleModuleDependencyCreate`]) or updating ([`IrModuleModuleDependencyUpdate`]) `ir.module.module.dependency` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModuleModuleDependencyCreate {
+pub struct IrModuleModuleDependencyValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModuleModuleDependencyCreate {
+/// Values for creating a `ir.module.module.dependency` record: the constructor takes the required fields, setters add the rest.
+pub type IrModuleModuleDependencyCreate = IrModuleModuleDependencyValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.module.module.dependency` records: only the fields set here are written.
+pub type IrModuleModuleDependencyUpdate = IrModuleModuleDependencyValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrModuleModuleDependencyValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -165,69 +154,37 @@ impl ::serde::Serialize for IrModuleModuleDependencyCreate {
 impl IrModuleModuleDependencyCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrModuleModuleDependencyCreate {
+        Self::default()
+    }
+}
+impl Default for IrModuleModuleDependencyCreate {
+    fn default() -> Self {
+        IrModuleModuleDependencyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = IrModuleModuleDependency,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `auto_install_required` (Auto Install Required).
-    #[inline]
-    pub fn auto_install_required(mut self, auto_install_required: bool) -> Self {
-        self.values.set("auto_install_required", auto_install_required);
-        self
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModuleModuleDependencyCreate {
-    type Model = IrModuleModuleDependency;
-}
-/// Values for updating `ir.module.module.dependency` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModuleModuleDependencyUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModuleModuleDependencyUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrModuleModuleDependencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModuleModuleDependencyUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModuleModuleDependencyUpdate {
+    fn default() -> Self {
+        IrModuleModuleDependencyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModuleModuleDependencyValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = IrModuleModuleDependency,
+            Model = self::IrModuleModuleDependency,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -237,148 +194,59 @@ impl IrModuleModuleDependencyUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `auto_install_required` (Auto Install Required).
-    #[inline]
-    pub fn auto_install_required(mut self, auto_install_required: bool) -> Self {
-        self.values.set("auto_install_required", auto_install_required);
-        self
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `auto_install_required` (Auto Install Required).
+        auto_install_required: value bool;
+        /// Set `module_id` (Module).
+        module_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for IrModuleModuleDependencyCreate {
+    type Model = self::IrModuleModuleDependency;
+}
 impl ::runtime::UpdateValues for IrModuleModuleDependencyUpdate {
-    type Model = IrModuleModuleDependency;
+    type Model = self::IrModuleModuleDependency;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Auto Install Required (`auto_install_required`, `boolean`).
-    #[inline]
-    pub const fn auto_install_required() -> ::runtime::odoo::fields::BoolField<
-        super::IrModuleModuleDependency,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_install_required")
-    }
-    /// Dependency (`depend_id`, `many2one`).
-    #[inline]
-    pub const fn depend_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModuleDependency,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("depend_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModuleDependency,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrModuleModuleDependency,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModuleDependency,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("module_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModuleDependency,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModuleModuleDependency,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
+    ::runtime::__private::field_handles! {
+        super::IrModuleModuleDependency;
+        /// Auto Install Required (`auto_install_required`, `boolean`).
+        auto_install_required: BoolField;
+        /// Dependency (`depend_id`, `many2one`).
+        depend_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
     }
 }
-/// Values of `state` (Status) on `ir.module.module.dependency`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Uninstallable (`uninstallable`)
-    Uninstallable,
-    /// Not Installed (`uninstalled`)
-    Uninstalled,
-    /// Installed (`installed`)
-    Installed,
-    /// To be upgraded (`to upgrade`)
-    ToUpgrade,
-    /// To be removed (`to remove`)
-    ToRemove,
-    /// To be installed (`to install`)
-    ToInstall,
-    /// Unknown (`unknown`)
-    UnknownValue,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "uninstallable",
-        "uninstalled",
-        "installed",
-        "to upgrade",
-        "to remove",
-        "to install",
-        "unknown",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "uninstallable" => State::Uninstallable,
-            "uninstalled" => State::Uninstalled,
-            "installed" => State::Installed,
-            "to upgrade" => State::ToUpgrade,
-            "to remove" => State::ToRemove,
-            "to install" => State::ToInstall,
-            "unknown" => State::UnknownValue,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Uninstallable => "uninstallable",
-            State::Uninstalled => "uninstalled",
-            State::Installed => "installed",
-            State::ToUpgrade => "to upgrade",
-            State::ToRemove => "to remove",
-            State::ToInstall => "to install",
-            State::UnknownValue => "unknown",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `ir.module.module.dependency`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Uninstallable (`uninstallable`)
+        Uninstallable = "uninstallable",
+        /// Not Installed (`uninstalled`)
+        Uninstalled = "uninstalled",
+        /// Installed (`installed`)
+        Installed = "installed",
+        /// To be upgraded (`to upgrade`)
+        ToUpgrade = "to upgrade",
+        /// To be removed (`to remove`)
+        ToRemove = "to remove",
+        /// To be installed (`to install`)
+        ToInstall = "to install",
+        /// Unknown (`unknown`)
+        UnknownValue = "unknown",
     }
 }

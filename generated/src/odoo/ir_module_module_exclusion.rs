@@ -19,7 +19,7 @@ pub struct IrModuleModuleExclusion {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,8 +27,8 @@ pub struct IrModuleModuleExclusion {
     /// Exclusion Module
     ///
     /// `many2one`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::exclusion_id())`.
-    pub exclusion_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub exclusion_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     >,
     /// ID
     ///
@@ -37,7 +37,7 @@ pub struct IrModuleModuleExclusion {
     /// Module
     ///
     /// `many2one`, to `ir.module.module`.
-    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     /// Name
     ///
     /// `char`.
@@ -47,7 +47,7 @@ pub struct IrModuleModuleExclusion {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `uninstallable` (Uninstallable), `uninstalled` (Not Installed), `installed` (Installed), `to upgrade` (To be upgraded), `to remove` (To be removed), `to install` (To be installed), `unknown` (Unknown).
-    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
+    pub state: ::runtime::Computed<Option<State>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,29 +55,20 @@ pub struct IrModuleModuleExclusion {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrModuleModuleExclusion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrModuleModuleExclusion {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "exclusion_id",
-        "id",
-        "module_id",
-        "name",
-        "state",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrModuleModuleExclusion {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrModuleModuleExclusion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -110,32 +101,17 @@ impl ::runtime::Model for IrModuleModuleExclusion {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["exclusion_id", "state"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("exclusion_id", "many2one")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(
-                &[
-                    "uninstallable",
-                    "uninstalled",
-                    "installed",
-                    "to upgrade",
-                    "to remove",
-                    "to install",
-                    "unknown",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("exclusion_id", "many2one").relation("ir.module.module"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("module_id", "many2one").relation("ir.module.module").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["uninstallable", "uninstalled", "installed", "to upgrade", "to remove", "to install", "unknown"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -151,13 +127,21 @@ impl ::runtime::odoo::projection::Projection for IrModuleModuleExclusion {
 impl super::mixins::BaseModel for IrModuleModuleExclusion {
     type Update = IrModuleModuleExclusionUpdate;
 }
-/// Values for creating a `ir.module.module.exclusion` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrModuleModuleExclusionCreate`]) or updating ([`IrModuleModuleExclusionUpdate`]) `ir.module.module.exclusion` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModuleModuleExclusionCreate {
+pub struct IrModuleModuleExclusionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrModuleModuleExclusionCreate {
+/// Values for creating a `ir.module.module.exclusion` record: the constructor takes the required fields, setters add the rest.
+pub type IrModuleModuleExclusionCreate = IrModuleModuleExclusionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.module.module.exclusion` records: only the fields set here are written.
+pub type IrModuleModuleExclusionUpdate = IrModuleModuleExclusionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrModuleModuleExclusionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -165,60 +149,38 @@ impl ::serde::Serialize for IrModuleModuleExclusionCreate {
 impl IrModuleModuleExclusionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrModuleModuleExclusionCreate {
+        Self::default()
+    }
+}
+impl Default for IrModuleModuleExclusionCreate {
+    fn default() -> Self {
+        IrModuleModuleExclusionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleModuleExclusion>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrModuleModuleExclusionCreate {
-    type Model = IrModuleModuleExclusion;
-}
-/// Values for updating `ir.module.module.exclusion` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrModuleModuleExclusionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrModuleModuleExclusionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrModuleModuleExclusionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrModuleModuleExclusionUpdate {
+        Self::default()
+    }
+}
+impl Default for IrModuleModuleExclusionUpdate {
+    fn default() -> Self {
+        IrModuleModuleExclusionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrModuleModuleExclusionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrModuleModuleExclusion>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::IrModuleModuleExclusion,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -227,167 +189,63 @@ impl IrModuleModuleExclusionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `module_id` (Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `module_id` (Module).
+        module_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for IrModuleModuleExclusionCreate {
+    type Model = self::IrModuleModuleExclusion;
+}
 impl ::runtime::UpdateValues for IrModuleModuleExclusionUpdate {
-    type Model = IrModuleModuleExclusion;
+    type Model = self::IrModuleModuleExclusion;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModuleModuleExclusion,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModuleExclusion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModuleExclusion,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Exclusion Module (`exclusion_id`, `many2one`).
-    #[inline]
-    pub const fn exclusion_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModuleExclusion,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("exclusion_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrModuleModuleExclusion,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModuleExclusion,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("module_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::IrModuleModuleExclusion,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::IrModuleModuleExclusion,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrModuleModuleExclusion,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrModuleModuleExclusion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrModuleModuleExclusion;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Exclusion Module (`exclusion_id`, `many2one`).
+        exclusion_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (Status) on `ir.module.module.exclusion`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Uninstallable (`uninstallable`)
-    Uninstallable,
-    /// Not Installed (`uninstalled`)
-    Uninstalled,
-    /// Installed (`installed`)
-    Installed,
-    /// To be upgraded (`to upgrade`)
-    ToUpgrade,
-    /// To be removed (`to remove`)
-    ToRemove,
-    /// To be installed (`to install`)
-    ToInstall,
-    /// Unknown (`unknown`)
-    UnknownValue,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "uninstallable",
-        "uninstalled",
-        "installed",
-        "to upgrade",
-        "to remove",
-        "to install",
-        "unknown",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "uninstallable" => State::Uninstallable,
-            "uninstalled" => State::Uninstalled,
-            "installed" => State::Installed,
-            "to upgrade" => State::ToUpgrade,
-            "to remove" => State::ToRemove,
-            "to install" => State::ToInstall,
-            "unknown" => State::UnknownValue,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Uninstallable => "uninstallable",
-            State::Uninstalled => "uninstalled",
-            State::Installed => "installed",
-            State::ToUpgrade => "to upgrade",
-            State::ToRemove => "to remove",
-            State::ToInstall => "to install",
-            State::UnknownValue => "unknown",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `ir.module.module.exclusion`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Uninstallable (`uninstallable`)
+        Uninstallable = "uninstallable",
+        /// Not Installed (`uninstalled`)
+        Uninstalled = "uninstalled",
+        /// Installed (`installed`)
+        Installed = "installed",
+        /// To be upgraded (`to upgrade`)
+        ToUpgrade = "to upgrade",
+        /// To be removed (`to remove`)
+        ToRemove = "to remove",
+        /// To be installed (`to install`)
+        ToInstall = "to install",
+        /// Unknown (`unknown`)
+        UnknownValue = "unknown",
     }
 }

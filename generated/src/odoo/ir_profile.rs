@@ -53,7 +53,7 @@ pub struct IrProfile {
     /// Open
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::speedscope_url())`.
-    pub speedscope_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub speedscope_url: ::runtime::Computed<Option<String>>,
     /// Sql
     ///
     /// `text`.
@@ -73,29 +73,16 @@ pub struct IrProfile {
 }
 impl<'de> ::serde::Deserialize<'de> for IrProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrProfile {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "display_name",
-        "duration",
-        "entry_count",
-        "id",
-        "init_stack_trace",
-        "name",
-        "qweb",
-        "session",
-        "speedscope_url",
-        "sql",
-        "sql_count",
-        "traces_async",
-        "traces_sync",
-    ];
+impl ::runtime::__private::FromRecord for IrProfile {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrProfile::default();
         while let Some(i) = r.next()? {
             match i {
@@ -137,22 +124,22 @@ impl ::runtime::Model for IrProfile {
         "traces_sync",
     ];
     const COMPUTED: &'static [&'static str] = &["speedscope_url"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duration", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("entry_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("init_stack_trace", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("qweb", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("session", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("speedscope", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("speedscope_url", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("sql", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("sql_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("traces_async", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("traces_sync", "text"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duration", "float").writable(true),
+        ::runtime::FieldSpec::new("entry_count", "integer").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("init_stack_trace", "text").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("qweb", "text").writable(true),
+        ::runtime::FieldSpec::new("session", "char").writable(true),
+        ::runtime::FieldSpec::new("speedscope", "binary"),
+        ::runtime::FieldSpec::new("speedscope_url", "text"),
+        ::runtime::FieldSpec::new("sql", "text").writable(true),
+        ::runtime::FieldSpec::new("sql_count", "integer").writable(true),
+        ::runtime::FieldSpec::new("traces_async", "text").writable(true),
+        ::runtime::FieldSpec::new("traces_sync", "text").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -209,13 +196,17 @@ impl IrProfile {
 impl super::mixins::BaseModel for IrProfile {
     type Update = IrProfileUpdate;
 }
-/// Values for creating a `ir.profile` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrProfileCreate`]) or updating ([`IrProfileUpdate`]) `ir.profile` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrProfileCreate {
+pub struct IrProfileValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrProfileCreate {
+/// Values for creating a `ir.profile` record: the constructor takes the required fields, setters add the rest.
+pub type IrProfileCreate = IrProfileValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.profile` records: only the fields set here are written.
+pub type IrProfileUpdate = IrProfileValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrProfileValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -223,108 +214,36 @@ impl ::serde::Serialize for IrProfileCreate {
 impl IrProfileCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        IrProfileCreate {
+        Self::default()
+    }
+}
+impl Default for IrProfileCreate {
+    fn default() -> Self {
+        IrProfileValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrProfile>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `duration` (Duration).
-    #[inline]
-    pub fn duration(mut self, duration: f64) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `entry_count` (Entry count).
-    #[inline]
-    pub fn entry_count(mut self, entry_count: i64) -> Self {
-        self.values.set("entry_count", entry_count);
-        self
-    }
-    /// Set `init_stack_trace` (Initial stack trace).
-    #[inline]
-    pub fn init_stack_trace(mut self, init_stack_trace: impl Into<String>) -> Self {
-        self.values.set("init_stack_trace", init_stack_trace.into());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `qweb` (Qweb).
-    #[inline]
-    pub fn qweb(mut self, qweb: impl Into<String>) -> Self {
-        self.values.set("qweb", qweb.into());
-        self
-    }
-    /// Set `session` (Session).
-    #[inline]
-    pub fn session(mut self, session: impl Into<String>) -> Self {
-        self.values.set("session", session.into());
-        self
-    }
-    /// Set `sql` (Sql).
-    #[inline]
-    pub fn sql(mut self, sql: impl Into<String>) -> Self {
-        self.values.set("sql", sql.into());
-        self
-    }
-    /// Set `sql_count` (Queries Count).
-    #[inline]
-    pub fn sql_count(mut self, sql_count: i64) -> Self {
-        self.values.set("sql_count", sql_count);
-        self
-    }
-    /// Set `traces_async` (Traces Async).
-    #[inline]
-    pub fn traces_async(mut self, traces_async: impl Into<String>) -> Self {
-        self.values.set("traces_async", traces_async.into());
-        self
-    }
-    /// Set `traces_sync` (Traces Sync).
-    #[inline]
-    pub fn traces_sync(mut self, traces_sync: impl Into<String>) -> Self {
-        self.values.set("traces_sync", traces_sync.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrProfileCreate {
-    type Model = IrProfile;
-}
-/// Values for updating `ir.profile` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrProfileUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrProfileUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrProfileUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrProfileUpdate {
+        Self::default()
+    }
+}
+impl Default for IrProfileUpdate {
+    fn default() -> Self {
+        IrProfileValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrProfileValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrProfile>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrProfile>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -333,158 +252,68 @@ impl IrProfileUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `duration` (Duration).
-    #[inline]
-    pub fn duration(mut self, duration: f64) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `entry_count` (Entry count).
-    #[inline]
-    pub fn entry_count(mut self, entry_count: i64) -> Self {
-        self.values.set("entry_count", entry_count);
-        self
-    }
-    /// Set `init_stack_trace` (Initial stack trace).
-    #[inline]
-    pub fn init_stack_trace(mut self, init_stack_trace: impl Into<String>) -> Self {
-        self.values.set("init_stack_trace", init_stack_trace.into());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `qweb` (Qweb).
-    #[inline]
-    pub fn qweb(mut self, qweb: impl Into<String>) -> Self {
-        self.values.set("qweb", qweb.into());
-        self
-    }
-    /// Set `session` (Session).
-    #[inline]
-    pub fn session(mut self, session: impl Into<String>) -> Self {
-        self.values.set("session", session.into());
-        self
-    }
-    /// Set `sql` (Sql).
-    #[inline]
-    pub fn sql(mut self, sql: impl Into<String>) -> Self {
-        self.values.set("sql", sql.into());
-        self
-    }
-    /// Set `sql_count` (Queries Count).
-    #[inline]
-    pub fn sql_count(mut self, sql_count: i64) -> Self {
-        self.values.set("sql_count", sql_count);
-        self
-    }
-    /// Set `traces_async` (Traces Async).
-    #[inline]
-    pub fn traces_async(mut self, traces_async: impl Into<String>) -> Self {
-        self.values.set("traces_async", traces_async.into());
-        self
-    }
-    /// Set `traces_sync` (Traces Sync).
-    #[inline]
-    pub fn traces_sync(mut self, traces_sync: impl Into<String>) -> Self {
-        self.values.set("traces_sync", traces_sync.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `duration` (Duration).
+        duration: value f64;
+        /// Set `entry_count` (Entry count).
+        entry_count: value i64;
+        /// Set `init_stack_trace` (Initial stack trace).
+        init_stack_trace: into String;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `qweb` (Qweb).
+        qweb: into String;
+        /// Set `session` (Session).
+        session: into String;
+        /// Set `sql` (Sql).
+        sql: into String;
+        /// Set `sql_count` (Queries Count).
+        sql_count: value i64;
+        /// Set `traces_async` (Traces Async).
+        traces_async: into String;
+        /// Set `traces_sync` (Traces Sync).
+        traces_sync: into String;
     }
 }
+impl ::runtime::CreateValues for IrProfileCreate {
+    type Model = self::IrProfile;
+}
 impl ::runtime::UpdateValues for IrProfileUpdate {
-    type Model = IrProfile;
+    type Model = self::IrProfile;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Creation Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrProfile,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Duration (`duration`, `float`).
-    #[inline]
-    pub const fn duration() -> ::runtime::odoo::fields::NumField<super::IrProfile, f64> {
-        ::runtime::odoo::fields::NumField::new("duration")
-    }
-    /// Entry count (`entry_count`, `integer`).
-    #[inline]
-    pub const fn entry_count() -> ::runtime::odoo::fields::NumField<
-        super::IrProfile,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("entry_count")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrProfile, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Initial stack trace (`init_stack_trace`, `text`).
-    #[inline]
-    pub const fn init_stack_trace() -> ::runtime::odoo::fields::CharField<
-        super::IrProfile,
-    > {
-        ::runtime::odoo::fields::CharField::new("init_stack_trace")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Qweb (`qweb`, `text`).
-    #[inline]
-    pub const fn qweb() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
-        ::runtime::odoo::fields::CharField::new("qweb")
-    }
-    /// Session (`session`, `char`).
-    #[inline]
-    pub const fn session() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
-        ::runtime::odoo::fields::CharField::new("session")
-    }
-    /// Speedscope (`speedscope`, `binary`).
-    #[inline]
-    pub const fn speedscope() -> ::runtime::odoo::fields::BinaryField<super::IrProfile> {
-        ::runtime::odoo::fields::BinaryField::new("speedscope")
-    }
-    /// Open (`speedscope_url`, `text`).
-    #[inline]
-    pub const fn speedscope_url() -> ::runtime::odoo::fields::CharField<
-        super::IrProfile,
-    > {
-        ::runtime::odoo::fields::CharField::new("speedscope_url")
-    }
-    /// Sql (`sql`, `text`).
-    #[inline]
-    pub const fn sql() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
-        ::runtime::odoo::fields::CharField::new("sql")
-    }
-    /// Queries Count (`sql_count`, `integer`).
-    #[inline]
-    pub const fn sql_count() -> ::runtime::odoo::fields::NumField<
-        super::IrProfile,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sql_count")
-    }
-    /// Traces Async (`traces_async`, `text`).
-    #[inline]
-    pub const fn traces_async() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
-        ::runtime::odoo::fields::CharField::new("traces_async")
-    }
-    /// Traces Sync (`traces_sync`, `text`).
-    #[inline]
-    pub const fn traces_sync() -> ::runtime::odoo::fields::CharField<super::IrProfile> {
-        ::runtime::odoo::fields::CharField::new("traces_sync")
+    ::runtime::__private::field_handles! {
+        super::IrProfile;
+        /// Creation Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Duration (`duration`, `float`).
+        duration: NumField<f64>;
+        /// Entry count (`entry_count`, `integer`).
+        entry_count: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Initial stack trace (`init_stack_trace`, `text`).
+        init_stack_trace: CharField;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Qweb (`qweb`, `text`).
+        qweb: CharField;
+        /// Session (`session`, `char`).
+        session: CharField;
+        /// Speedscope (`speedscope`, `binary`).
+        speedscope: BinaryField;
+        /// Open (`speedscope_url`, `text`).
+        speedscope_url: CharField;
+        /// Sql (`sql`, `text`).
+        sql: CharField;
+        /// Queries Count (`sql_count`, `integer`).
+        sql_count: NumField<i64>;
+        /// Traces Async (`traces_async`, `text`).
+        traces_async: CharField;
+        /// Traces Sync (`traces_sync`, `text`).
+        traces_sync: CharField;
     }
 }

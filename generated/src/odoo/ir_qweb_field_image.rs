@@ -14,14 +14,14 @@
 pub struct IrQwebFieldImage {}
 impl<'de> ::serde::Deserialize<'de> for IrQwebFieldImage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrQwebFieldImage {
+impl ::runtime::__private::FromRecord for IrQwebFieldImage {
     const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         while r.next()?.is_some() {}
         Ok(IrQwebFieldImage::default())
     }

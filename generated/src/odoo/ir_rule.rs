@@ -25,7 +25,7 @@ pub struct IrRule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,7 +43,7 @@ pub struct IrRule {
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups: ::runtime::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,7 +51,7 @@ pub struct IrRule {
     /// Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Name
     ///
     /// `char`.
@@ -79,35 +79,18 @@ pub struct IrRule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrRule {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "domain_force",
-        "global",
-        "groups",
-        "id",
-        "model_id",
-        "name",
-        "perm_create",
-        "perm_read",
-        "perm_unlink",
-        "perm_write",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrRule {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -153,28 +136,23 @@ impl ::runtime::Model for IrRule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("domain_force", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("global", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("groups", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("perm_create", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("perm_read", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("perm_unlink", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("perm_write", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("domain_force", "text").writable(true),
+        ::runtime::FieldSpec::new("global", "boolean"),
+        ::runtime::FieldSpec::new("groups", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("perm_create", "boolean").writable(true),
+        ::runtime::FieldSpec::new("perm_read", "boolean").writable(true),
+        ::runtime::FieldSpec::new("perm_unlink", "boolean").writable(true),
+        ::runtime::FieldSpec::new("perm_write", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -190,12 +168,17 @@ impl ::runtime::odoo::projection::Projection for IrRule {
 impl super::mixins::BaseModel for IrRule {
     type Update = IrRuleUpdate;
 }
-/// Values for creating a `ir.rule` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrRuleCreate`]) or updating ([`IrRuleUpdate`]) `ir.rule` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrRuleCreate {
+pub struct IrRuleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrRuleCreate {
+/// Values for creating a `ir.rule` record: the constructor takes the required fields, setters add the rest.
+pub type IrRuleCreate = IrRuleValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.rule` records: only the fields set here are written.
+pub type IrRuleUpdate = IrRuleValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrRuleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -203,108 +186,32 @@ impl ::serde::Serialize for IrRuleCreate {
 impl IrRuleCreate {
     /// Takes the required fields: `model_id` (readonly, computed and x2many fields are left out).
     pub fn new(model_id: i64) -> Self {
-        IrRuleCreate {
+        IrRuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model_id(model_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrRule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `domain_force` (Domain).
-    #[inline]
-    pub fn domain_force(mut self, domain_force: impl Into<String>) -> Self {
-        self.values.set("domain_force", domain_force.into());
-        self
-    }
-    /// Set `groups` (Groups).
-    #[inline]
-    pub fn groups(
-        mut self,
-        groups: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `perm_create` (Create).
-    #[inline]
-    pub fn perm_create(mut self, perm_create: bool) -> Self {
-        self.values.set("perm_create", perm_create);
-        self
-    }
-    /// Set `perm_read` (Read).
-    #[inline]
-    pub fn perm_read(mut self, perm_read: bool) -> Self {
-        self.values.set("perm_read", perm_read);
-        self
-    }
-    /// Set `perm_unlink` (Delete).
-    #[inline]
-    pub fn perm_unlink(mut self, perm_unlink: bool) -> Self {
-        self.values.set("perm_unlink", perm_unlink);
-        self
-    }
-    /// Set `perm_write` (Write).
-    #[inline]
-    pub fn perm_write(mut self, perm_write: bool) -> Self {
-        self.values.set("perm_write", perm_write);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrRuleCreate {
-    type Model = IrRule;
-}
-/// Values for updating `ir.rule` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrRuleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrRuleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrRuleUpdate {
+        Self::default()
+    }
+}
+impl Default for IrRuleUpdate {
+    fn default() -> Self {
+        IrRuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrRuleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -313,167 +220,68 @@ impl IrRuleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `domain_force` (Domain).
-    #[inline]
-    pub fn domain_force(mut self, domain_force: impl Into<String>) -> Self {
-        self.values.set("domain_force", domain_force.into());
-        self
-    }
-    /// Set `groups` (Groups).
-    #[inline]
-    pub fn groups(
-        mut self,
-        groups: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups", groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `model_id` (Model).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `perm_create` (Create).
-    #[inline]
-    pub fn perm_create(mut self, perm_create: bool) -> Self {
-        self.values.set("perm_create", perm_create);
-        self
-    }
-    /// Set `perm_read` (Read).
-    #[inline]
-    pub fn perm_read(mut self, perm_read: bool) -> Self {
-        self.values.set("perm_read", perm_read);
-        self
-    }
-    /// Set `perm_unlink` (Delete).
-    #[inline]
-    pub fn perm_unlink(mut self, perm_unlink: bool) -> Self {
-        self.values.set("perm_unlink", perm_unlink);
-        self
-    }
-    /// Set `perm_write` (Write).
-    #[inline]
-    pub fn perm_write(mut self, perm_write: bool) -> Self {
-        self.values.set("perm_write", perm_write);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `domain_force` (Domain).
+        domain_force: into String;
+        /// Set `groups` (Groups).
+        groups: commands super::rel::ResGroups;
+        /// Set `model_id` (Model).
+        model_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `perm_create` (Create).
+        perm_create: value bool;
+        /// Set `perm_read` (Read).
+        perm_read: value bool;
+        /// Set `perm_unlink` (Delete).
+        perm_unlink: value bool;
+        /// Set `perm_write` (Write).
+        perm_write: value bool;
     }
 }
+impl ::runtime::CreateValues for IrRuleCreate {
+    type Model = self::IrRule;
+}
 impl ::runtime::UpdateValues for IrRuleUpdate {
-    type Model = IrRule;
+    type Model = self::IrRule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrRule> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Domain (`domain_force`, `text`).
-    #[inline]
-    pub const fn domain_force() -> ::runtime::odoo::fields::CharField<super::IrRule> {
-        ::runtime::odoo::fields::CharField::new("domain_force")
-    }
-    /// Global (`global`, `boolean`).
-    #[inline]
-    pub const fn global() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
-        ::runtime::odoo::fields::BoolField::new("global")
-    }
-    /// Groups (`groups`, `many2many`).
-    #[inline]
-    pub const fn groups() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrRule,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrRule, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrRule,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrRule> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Create (`perm_create`, `boolean`).
-    #[inline]
-    pub const fn perm_create() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
-        ::runtime::odoo::fields::BoolField::new("perm_create")
-    }
-    /// Read (`perm_read`, `boolean`).
-    #[inline]
-    pub const fn perm_read() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
-        ::runtime::odoo::fields::BoolField::new("perm_read")
-    }
-    /// Delete (`perm_unlink`, `boolean`).
-    #[inline]
-    pub const fn perm_unlink() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
-        ::runtime::odoo::fields::BoolField::new("perm_unlink")
-    }
-    /// Write (`perm_write`, `boolean`).
-    #[inline]
-    pub const fn perm_write() -> ::runtime::odoo::fields::BoolField<super::IrRule> {
-        ::runtime::odoo::fields::BoolField::new("perm_write")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrRule;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Domain (`domain_force`, `text`).
+        domain_force: CharField;
+        /// Global (`global`, `boolean`).
+        global: BoolField;
+        /// Groups (`groups`, `many2many`).
+        groups: X2ManyField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Create (`perm_create`, `boolean`).
+        perm_create: BoolField;
+        /// Read (`perm_read`, `boolean`).
+        perm_read: BoolField;
+        /// Delete (`perm_unlink`, `boolean`).
+        perm_unlink: BoolField;
+        /// Write (`perm_write`, `boolean`).
+        perm_write: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

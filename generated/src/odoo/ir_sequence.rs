@@ -23,7 +23,7 @@ pub struct IrSequence {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,11 +31,11 @@ pub struct IrSequence {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Subsequences
     ///
     /// `one2many`, to `ir.sequence.date_range` (inverse `sequence_id`).
-    pub date_range_ids: ::runtime::odoo::wire::X2Many<super::rel::IrSequenceDateRange>,
+    pub date_range_ids: ::runtime::X2Many<super::rel::IrSequenceDateRange>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -73,7 +73,7 @@ pub struct IrSequence {
     /// Next number that will be used. This number can be incremented frequently so the displayed value might already be obsolete
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_next_actual())`.
-    pub number_next_actual: ::runtime::odoo::wire::Computed<i64>,
+    pub number_next_actual: ::runtime::Computed<i64>,
     /// Sequence Size
     ///
     /// Odoo will automatically adds some '0' on the left of the 'Next Number' to get the required padding size.
@@ -103,38 +103,20 @@ pub struct IrSequence {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrSequence {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrSequence {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "code",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date_range_ids",
-        "display_name",
-        "id",
-        "implementation",
-        "name",
-        "number_increment",
-        "number_next",
-        "number_next_actual",
-        "padding",
-        "prefix",
-        "suffix",
-        "use_date_range",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrSequence {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        19,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrSequence::default();
         while let Some(i) = r.next()? {
             match i {
@@ -186,33 +168,26 @@ impl ::runtime::Model for IrSequence {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["number_next_actual"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_range_ids", "one2many")
-            .relation("ir.sequence.date_range"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("implementation", "selection")
-            .required()
-            .selection(&["standard", "no_gap"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("number_increment", "integer")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("number_next", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("number_next_actual", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("padding", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("prefix", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("suffix", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("use_date_range", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("code", "char").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_range_ids", "one2many").relation("ir.sequence.date_range").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("implementation", "selection").required().writable(true).selection(&["standard", "no_gap"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("number_increment", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("number_next", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("number_next_actual", "integer").writable(true),
+        ::runtime::FieldSpec::new("padding", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("prefix", "char").writable(true),
+        ::runtime::FieldSpec::new("suffix", "char").writable(true),
+        ::runtime::FieldSpec::new("use_date_range", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -291,12 +266,17 @@ impl IrSequence {
 impl super::mixins::BaseModel for IrSequence {
     type Update = IrSequenceUpdate;
 }
-/// Values for creating a `ir.sequence` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrSequenceCreate`]) or updating ([`IrSequenceUpdate`]) `ir.sequence` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrSequenceCreate {
+pub struct IrSequenceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrSequenceCreate {
+/// Values for creating a `ir.sequence` record: the constructor takes the required fields, setters add the rest.
+pub type IrSequenceCreate = IrSequenceValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.sequence` records: only the fields set here are written.
+pub type IrSequenceUpdate = IrSequenceValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrSequenceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -304,14 +284,15 @@ impl ::serde::Serialize for IrSequenceCreate {
 impl IrSequenceCreate {
     /// Takes the required fields: `implementation`, `name`, `number_increment`, `number_next`, `padding` (readonly, computed and x2many fields are left out).
     pub fn new(
-        implementation: Implementation,
+        implementation: self::Implementation,
         name: impl Into<String>,
         number_increment: i64,
         number_next: i64,
         padding: i64,
     ) -> Self {
-        IrSequenceCreate {
+        IrSequenceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .implementation(implementation)
             .name(name)
@@ -319,128 +300,26 @@ impl IrSequenceCreate {
             .number_next(number_next)
             .padding(padding)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrSequence>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `code` (Sequence Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_range_ids` (Subsequences).
-    #[inline]
-    pub fn date_range_ids(
-        mut self,
-        date_range_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrSequenceDateRange>,
-        >,
-    ) -> Self {
-        self.values
-            .set("date_range_ids", date_range_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `implementation` (Implementation).
-    #[inline]
-    pub fn implementation(mut self, implementation: Implementation) -> Self {
-        self.values.set("implementation", implementation);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `number_increment` (Step).
-    #[inline]
-    pub fn number_increment(mut self, number_increment: i64) -> Self {
-        self.values.set("number_increment", number_increment);
-        self
-    }
-    /// Set `number_next` (Next Number).
-    #[inline]
-    pub fn number_next(mut self, number_next: i64) -> Self {
-        self.values.set("number_next", number_next);
-        self
-    }
-    /// Set `number_next_actual` (Actual Next Number).
-    #[inline]
-    pub fn number_next_actual(mut self, number_next_actual: i64) -> Self {
-        self.values.set("number_next_actual", number_next_actual);
-        self
-    }
-    /// Set `padding` (Sequence Size).
-    #[inline]
-    pub fn padding(mut self, padding: i64) -> Self {
-        self.values.set("padding", padding);
-        self
-    }
-    /// Set `prefix` (Prefix).
-    #[inline]
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.values.set("prefix", prefix.into());
-        self
-    }
-    /// Set `suffix` (Suffix).
-    #[inline]
-    pub fn suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.values.set("suffix", suffix.into());
-        self
-    }
-    /// Set `use_date_range` (Use subsequences per date_range).
-    #[inline]
-    pub fn use_date_range(mut self, use_date_range: bool) -> Self {
-        self.values.set("use_date_range", use_date_range);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrSequenceCreate {
-    type Model = IrSequence;
-}
-/// Values for updating `ir.sequence` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrSequenceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrSequenceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrSequenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrSequenceUpdate {
+        Self::default()
+    }
+}
+impl Default for IrSequenceUpdate {
+    fn default() -> Self {
+        IrSequenceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrSequenceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrSequence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrSequence>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -449,262 +328,93 @@ impl IrSequenceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `code` (Sequence Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_range_ids` (Subsequences).
-    #[inline]
-    pub fn date_range_ids(
-        mut self,
-        date_range_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrSequenceDateRange>,
-        >,
-    ) -> Self {
-        self.values
-            .set("date_range_ids", date_range_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `implementation` (Implementation).
-    #[inline]
-    pub fn implementation(mut self, implementation: Implementation) -> Self {
-        self.values.set("implementation", implementation);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `number_increment` (Step).
-    #[inline]
-    pub fn number_increment(mut self, number_increment: i64) -> Self {
-        self.values.set("number_increment", number_increment);
-        self
-    }
-    /// Set `number_next` (Next Number).
-    #[inline]
-    pub fn number_next(mut self, number_next: i64) -> Self {
-        self.values.set("number_next", number_next);
-        self
-    }
-    /// Set `number_next_actual` (Actual Next Number).
-    #[inline]
-    pub fn number_next_actual(mut self, number_next_actual: i64) -> Self {
-        self.values.set("number_next_actual", number_next_actual);
-        self
-    }
-    /// Set `padding` (Sequence Size).
-    #[inline]
-    pub fn padding(mut self, padding: i64) -> Self {
-        self.values.set("padding", padding);
-        self
-    }
-    /// Set `prefix` (Prefix).
-    #[inline]
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.values.set("prefix", prefix.into());
-        self
-    }
-    /// Set `suffix` (Suffix).
-    #[inline]
-    pub fn suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.values.set("suffix", suffix.into());
-        self
-    }
-    /// Set `use_date_range` (Use subsequences per date_range).
-    #[inline]
-    pub fn use_date_range(mut self, use_date_range: bool) -> Self {
-        self.values.set("use_date_range", use_date_range);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `code` (Sequence Code).
+        code: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date_range_ids` (Subsequences).
+        date_range_ids: commands super::rel::IrSequenceDateRange;
+        /// Set `implementation` (Implementation).
+        implementation: value self::Implementation;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `number_increment` (Step).
+        number_increment: value i64;
+        /// Set `number_next` (Next Number).
+        number_next: value i64;
+        /// Set `number_next_actual` (Actual Next Number).
+        number_next_actual: value i64;
+        /// Set `padding` (Sequence Size).
+        padding: value i64;
+        /// Set `prefix` (Prefix).
+        prefix: into String;
+        /// Set `suffix` (Suffix).
+        suffix: into String;
+        /// Set `use_date_range` (Use subsequences per date_range).
+        use_date_range: value bool;
     }
 }
+impl ::runtime::CreateValues for IrSequenceCreate {
+    type Model = self::IrSequence;
+}
 impl ::runtime::UpdateValues for IrSequenceUpdate {
-    type Model = IrSequence;
+    type Model = self::IrSequence;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrSequence> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Sequence Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::IrSequence> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrSequence,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrSequence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrSequence,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Subsequences (`date_range_ids`, `one2many`).
-    #[inline]
-    pub const fn date_range_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrSequence,
-        super::super::rel::IrSequenceDateRange,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("date_range_ids")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrSequence,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrSequence, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Implementation (`implementation`, `selection`).
-    #[inline]
-    pub const fn implementation() -> ::runtime::odoo::fields::SelectionField<
-        super::IrSequence,
-        super::Implementation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("implementation")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrSequence> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Step (`number_increment`, `integer`).
-    #[inline]
-    pub const fn number_increment() -> ::runtime::odoo::fields::NumField<
-        super::IrSequence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_increment")
-    }
-    /// Next Number (`number_next`, `integer`).
-    #[inline]
-    pub const fn number_next() -> ::runtime::odoo::fields::NumField<
-        super::IrSequence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_next")
-    }
-    /// Actual Next Number (`number_next_actual`, `integer`).
-    #[inline]
-    pub const fn number_next_actual() -> ::runtime::odoo::fields::NumField<
-        super::IrSequence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_next_actual")
-    }
-    /// Sequence Size (`padding`, `integer`).
-    #[inline]
-    pub const fn padding() -> ::runtime::odoo::fields::NumField<super::IrSequence, i64> {
-        ::runtime::odoo::fields::NumField::new("padding")
-    }
-    /// Prefix (`prefix`, `char`).
-    #[inline]
-    pub const fn prefix() -> ::runtime::odoo::fields::CharField<super::IrSequence> {
-        ::runtime::odoo::fields::CharField::new("prefix")
-    }
-    /// Suffix (`suffix`, `char`).
-    #[inline]
-    pub const fn suffix() -> ::runtime::odoo::fields::CharField<super::IrSequence> {
-        ::runtime::odoo::fields::CharField::new("suffix")
-    }
-    /// Use subsequences per date_range (`use_date_range`, `boolean`).
-    #[inline]
-    pub const fn use_date_range() -> ::runtime::odoo::fields::BoolField<
-        super::IrSequence,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_date_range")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrSequence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrSequence,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrSequence;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Sequence Code (`code`, `char`).
+        code: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Subsequences (`date_range_ids`, `one2many`).
+        date_range_ids: X2ManyField<super::super::rel::IrSequenceDateRange>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Implementation (`implementation`, `selection`).
+        implementation: SelectionField<super::Implementation>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Step (`number_increment`, `integer`).
+        number_increment: NumField<i64>;
+        /// Next Number (`number_next`, `integer`).
+        number_next: NumField<i64>;
+        /// Actual Next Number (`number_next_actual`, `integer`).
+        number_next_actual: NumField<i64>;
+        /// Sequence Size (`padding`, `integer`).
+        padding: NumField<i64>;
+        /// Prefix (`prefix`, `char`).
+        prefix: CharField;
+        /// Suffix (`suffix`, `char`).
+        suffix: CharField;
+        /// Use subsequences per date_range (`use_date_range`, `boolean`).
+        use_date_range: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `implementation` (Implementation) on `ir.sequence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Implementation {
-    /// Standard (`standard`)
-    Standard,
-    /// No gap (`no_gap`)
-    NoGap,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Implementation {
-    const VALUES: &'static [&'static str] = &["standard", "no_gap"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => Implementation::Standard,
-            "no_gap" => Implementation::NoGap,
-            other => Implementation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Implementation::Standard => "standard",
-            Implementation::NoGap => "no_gap",
-            Implementation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Implementation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Implementation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `implementation` (Implementation) on `ir.sequence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Implementation {
+        /// Standard (`standard`)
+        Standard = "standard",
+        /// No gap (`no_gap`)
+        NoGap = "no_gap",
     }
 }

@@ -19,7 +19,7 @@ pub struct IrSequenceDateRange {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// From
     ///
     /// `date`, required.
@@ -47,11 +47,11 @@ pub struct IrSequenceDateRange {
     /// Next number that will be used. This number can be incremented frequently so the displayed value might already be obsolete
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_next_actual())`.
-    pub number_next_actual: ::runtime::odoo::wire::Computed<i64>,
+    pub number_next_actual: ::runtime::Computed<i64>,
     /// Main Sequence
     ///
     /// `many2one`, to `ir.sequence`, required.
-    pub sequence_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrSequence>>,
+    pub sequence_id: Option<::runtime::Many2One<super::rel::IrSequence>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,30 +59,20 @@ pub struct IrSequenceDateRange {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrSequenceDateRange {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrSequenceDateRange {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "date_from",
-        "date_to",
-        "display_name",
-        "id",
-        "number_next",
-        "number_next_actual",
-        "sequence_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrSequenceDateRange {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        11,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrSequenceDateRange::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,22 +108,18 @@ impl ::runtime::Model for IrSequenceDateRange {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["number_next_actual"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_from", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("date_to", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("number_next", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("number_next_actual", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence_id", "many2one")
-            .relation("ir.sequence")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_from", "date").required().writable(true),
+        ::runtime::FieldSpec::new("date_to", "date").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("number_next", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("number_next_actual", "integer").writable(true),
+        ::runtime::FieldSpec::new("sequence_id", "many2one").relation("ir.sequence").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -149,12 +135,21 @@ impl ::runtime::odoo::projection::Projection for IrSequenceDateRange {
 impl super::mixins::BaseModel for IrSequenceDateRange {
     type Update = IrSequenceDateRangeUpdate;
 }
-/// Values for creating a `ir.sequence.date_range` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrSequenceDateRangeCreate`]) or updating ([`IrSequenceDateRangeUpdate`]) `ir.sequence.date_range` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrSequenceDateRangeCreate {
+pub struct IrSequenceDateRangeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrSequenceDateRangeCreate {
+/// Values for creating a `ir.sequence.date_range` record: the constructor takes the required fields, setters add the rest.
+pub type IrSequenceDateRangeCreate = IrSequenceDateRangeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `ir.sequence.date_range` records: only the fields set here are written.
+pub type IrSequenceDateRangeUpdate = IrSequenceDateRangeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for IrSequenceDateRangeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -167,82 +162,37 @@ impl IrSequenceDateRangeCreate {
         number_next: i64,
         sequence_id: i64,
     ) -> Self {
-        IrSequenceDateRangeCreate {
+        IrSequenceDateRangeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date_from(date_from)
             .date_to(date_to)
             .number_next(number_next)
             .sequence_id(sequence_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrSequenceDateRange>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `date_from` (From).
-    #[inline]
-    pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_from", date_from);
-        self
-    }
-    /// Set `date_to` (To).
-    #[inline]
-    pub fn date_to(mut self, date_to: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `number_next` (Next Number).
-    #[inline]
-    pub fn number_next(mut self, number_next: i64) -> Self {
-        self.values.set("number_next", number_next);
-        self
-    }
-    /// Set `number_next_actual` (Actual Next Number).
-    #[inline]
-    pub fn number_next_actual(mut self, number_next_actual: i64) -> Self {
-        self.values.set("number_next_actual", number_next_actual);
-        self
-    }
-    /// Set `sequence_id` (Main Sequence).
-    #[inline]
-    pub fn sequence_id(mut self, sequence_id: i64) -> Self {
-        self.values.set("sequence_id", sequence_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrSequenceDateRangeCreate {
-    type Model = IrSequenceDateRange;
-}
-/// Values for updating `ir.sequence.date_range` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrSequenceDateRangeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrSequenceDateRangeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrSequenceDateRangeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrSequenceDateRangeUpdate {
+        Self::default()
+    }
+}
+impl Default for IrSequenceDateRangeUpdate {
+    fn default() -> Self {
+        IrSequenceDateRangeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrSequenceDateRangeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrSequenceDateRange>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::IrSequenceDateRange,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -251,127 +201,50 @@ impl IrSequenceDateRangeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `date_from` (From).
-    #[inline]
-    pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_from", date_from);
-        self
-    }
-    /// Set `date_to` (To).
-    #[inline]
-    pub fn date_to(mut self, date_to: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `number_next` (Next Number).
-    #[inline]
-    pub fn number_next(mut self, number_next: i64) -> Self {
-        self.values.set("number_next", number_next);
-        self
-    }
-    /// Set `number_next_actual` (Actual Next Number).
-    #[inline]
-    pub fn number_next_actual(mut self, number_next_actual: i64) -> Self {
-        self.values.set("number_next_actual", number_next_actual);
-        self
-    }
-    /// Set `sequence_id` (Main Sequence).
-    #[inline]
-    pub fn sequence_id(mut self, sequence_id: i64) -> Self {
-        self.values.set("sequence_id", sequence_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `date_from` (From).
+        date_from: value ::chrono::NaiveDate;
+        /// Set `date_to` (To).
+        date_to: value ::chrono::NaiveDate;
+        /// Set `number_next` (Next Number).
+        number_next: value i64;
+        /// Set `number_next_actual` (Actual Next Number).
+        number_next_actual: value i64;
+        /// Set `sequence_id` (Main Sequence).
+        sequence_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrSequenceDateRangeCreate {
+    type Model = self::IrSequenceDateRange;
+}
 impl ::runtime::UpdateValues for IrSequenceDateRangeUpdate {
-    type Model = IrSequenceDateRange;
+    type Model = self::IrSequenceDateRange;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrSequenceDateRange,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrSequenceDateRange,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// From (`date_from`, `date`).
-    #[inline]
-    pub const fn date_from() -> ::runtime::odoo::fields::DateField<
-        super::IrSequenceDateRange,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_from")
-    }
-    /// To (`date_to`, `date`).
-    #[inline]
-    pub const fn date_to() -> ::runtime::odoo::fields::DateField<
-        super::IrSequenceDateRange,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_to")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrSequenceDateRange,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::IrSequenceDateRange,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Next Number (`number_next`, `integer`).
-    #[inline]
-    pub const fn number_next() -> ::runtime::odoo::fields::NumField<
-        super::IrSequenceDateRange,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_next")
-    }
-    /// Actual Next Number (`number_next_actual`, `integer`).
-    #[inline]
-    pub const fn number_next_actual() -> ::runtime::odoo::fields::NumField<
-        super::IrSequenceDateRange,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_next_actual")
-    }
-    /// Main Sequence (`sequence_id`, `many2one`).
-    #[inline]
-    pub const fn sequence_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrSequenceDateRange,
-        super::super::rel::IrSequence,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sequence_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrSequenceDateRange,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrSequenceDateRange,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrSequenceDateRange;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// From (`date_from`, `date`).
+        date_from: DateField<::chrono::NaiveDate>;
+        /// To (`date_to`, `date`).
+        date_to: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Next Number (`number_next`, `integer`).
+        number_next: NumField<i64>;
+        /// Actual Next Number (`number_next_actual`, `integer`).
+        number_next_actual: NumField<i64>;
+        /// Main Sequence (`sequence_id`, `many2one`).
+        sequence_id: Many2OneField<super::super::rel::IrSequence>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

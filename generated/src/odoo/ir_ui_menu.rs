@@ -27,11 +27,11 @@ pub struct IrUiMenu {
     /// Child IDs
     ///
     /// `one2many`, to `ir.ui.menu` (inverse `parent_id`).
-    pub child_id: ::runtime::odoo::wire::X2Many<super::rel::IrUiMenu>,
+    pub child_id: ::runtime::X2Many<super::rel::IrUiMenu>,
     /// Full Path
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::complete_name())`.
-    pub complete_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub complete_name: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -39,7 +39,7 @@ pub struct IrUiMenu {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,7 +49,7 @@ pub struct IrUiMenu {
     /// If you have groups, the visibility of this menu will be based on these groups. If this field is empty, Odoo will compute visibility based on the related object's read access.
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -61,7 +61,7 @@ pub struct IrUiMenu {
     /// Parent Menu
     ///
     /// `many2one`, to `ir.ui.menu`.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiMenu>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::IrUiMenu>>,
     /// Parent Path
     ///
     /// `char`.
@@ -81,35 +81,20 @@ pub struct IrUiMenu {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrUiMenu {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrUiMenu {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "active",
-        "child_id",
-        "complete_name",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "groups_id",
-        "id",
-        "name",
-        "parent_id",
-        "parent_path",
-        "sequence",
-        "web_icon",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrUiMenu {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrUiMenu::default();
         while let Some(i) = r.next()? {
             match i {
@@ -155,38 +140,24 @@ impl ::runtime::Model for IrUiMenu {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["complete_name"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("action", "reference")
-            .selection(
-                &[
-                    "ir.actions.report",
-                    "ir.actions.act_window",
-                    "ir.actions.act_url",
-                    "ir.actions.server",
-                    "ir.actions.client",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("child_id", "one2many")
-            .relation("ir.ui.menu"),
-        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("ir.ui.menu"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("web_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("web_icon_data", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("action", "reference").writable(true).selection(&["ir.actions.report", "ir.actions.act_window", "ir.actions.act_url", "ir.actions.server", "ir.actions.client"]),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("child_id", "one2many").relation("ir.ui.menu").writable(true),
+        ::runtime::FieldSpec::new("complete_name", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("groups_id", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("ir.ui.menu").writable(true),
+        ::runtime::FieldSpec::new("parent_path", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("web_icon", "char").writable(true),
+        ::runtime::FieldSpec::new("web_icon_data", "binary").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -280,12 +251,17 @@ impl IrUiMenu {
 impl super::mixins::BaseModel for IrUiMenu {
     type Update = IrUiMenuUpdate;
 }
-/// Values for creating a `ir.ui.menu` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrUiMenuCreate`]) or updating ([`IrUiMenuUpdate`]) `ir.ui.menu` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrUiMenuCreate {
+pub struct IrUiMenuValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrUiMenuCreate {
+/// Values for creating a `ir.ui.menu` record: the constructor takes the required fields, setters add the rest.
+pub type IrUiMenuCreate = IrUiMenuValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.ui.menu` records: only the fields set here are written.
+pub type IrUiMenuUpdate = IrUiMenuValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrUiMenuValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -293,122 +269,32 @@ impl ::serde::Serialize for IrUiMenuCreate {
 impl IrUiMenuCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        IrUiMenuCreate {
+        IrUiMenuValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiMenu>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `action` (Action).
-    #[inline]
-    pub fn action(mut self, action: ::runtime::odoo::wire::Reference) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `child_id` (Child IDs).
-    #[inline]
-    pub fn child_id(
-        mut self,
-        child_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrUiMenu>,
-        >,
-    ) -> Self {
-        self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Menu).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Menu).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `web_icon` (Web Icon File).
-    #[inline]
-    pub fn web_icon(mut self, web_icon: impl Into<String>) -> Self {
-        self.values.set("web_icon", web_icon.into());
-        self
-    }
-    /// Set `web_icon_data` (Web Icon Image).
-    #[inline]
-    pub fn web_icon_data(
-        mut self,
-        web_icon_data: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("web_icon_data", web_icon_data.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for IrUiMenuCreate {
-    type Model = IrUiMenu;
-}
-/// Values for updating `ir.ui.menu` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrUiMenuUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrUiMenuUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrUiMenuUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrUiMenuUpdate {
+        Self::default()
+    }
+}
+impl Default for IrUiMenuUpdate {
+    fn default() -> Self {
+        IrUiMenuValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrUiMenuValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiMenu>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrUiMenu>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -417,191 +303,72 @@ impl IrUiMenuUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `action` (Action).
-    #[inline]
-    pub fn action(mut self, action: ::runtime::odoo::wire::Reference) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `child_id` (Child IDs).
-    #[inline]
-    pub fn child_id(
-        mut self,
-        child_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrUiMenu>,
-        >,
-    ) -> Self {
-        self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Menu).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Menu).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `web_icon` (Web Icon File).
-    #[inline]
-    pub fn web_icon(mut self, web_icon: impl Into<String>) -> Self {
-        self.values.set("web_icon", web_icon.into());
-        self
-    }
-    /// Set `web_icon_data` (Web Icon Image).
-    #[inline]
-    pub fn web_icon_data(
-        mut self,
-        web_icon_data: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("web_icon_data", web_icon_data.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `action` (Action).
+        action: value ::runtime::odoo::wire::Reference;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `child_id` (Child IDs).
+        child_id: commands super::rel::IrUiMenu;
+        /// Set `groups_id` (Groups).
+        groups_id: commands super::rel::ResGroups;
+        /// Set `name` (Menu).
+        name: into String;
+        /// Set `parent_id` (Parent Menu).
+        parent_id: value i64;
+        /// Set `parent_path` (Parent Path).
+        parent_path: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `web_icon` (Web Icon File).
+        web_icon: into String;
+        /// Set `web_icon_data` (Web Icon Image).
+        web_icon_data: into ::runtime::odoo::wire::Binary;
     }
 }
+impl ::runtime::CreateValues for IrUiMenuCreate {
+    type Model = self::IrUiMenu;
+}
 impl ::runtime::UpdateValues for IrUiMenuUpdate {
-    type Model = IrUiMenu;
+    type Model = self::IrUiMenu;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Action (`action`, `reference`).
-    #[inline]
-    pub const fn action() -> ::runtime::odoo::fields::AnyField<super::IrUiMenu> {
-        ::runtime::odoo::fields::AnyField::new("action")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrUiMenu> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Child IDs (`child_id`, `one2many`).
-    #[inline]
-    pub const fn child_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrUiMenu,
-        super::super::rel::IrUiMenu,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_id")
-    }
-    /// Full Path (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
-        ::runtime::odoo::fields::CharField::new("complete_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrUiMenu,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiMenu,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Groups (`groups_id`, `many2many`).
-    #[inline]
-    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrUiMenu,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrUiMenu, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Menu (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent Menu (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiMenu,
-        super::super::rel::IrUiMenu,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
-        ::runtime::odoo::fields::CharField::new("parent_path")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::IrUiMenu, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Web Icon File (`web_icon`, `char`).
-    #[inline]
-    pub const fn web_icon() -> ::runtime::odoo::fields::CharField<super::IrUiMenu> {
-        ::runtime::odoo::fields::CharField::new("web_icon")
-    }
-    /// Web Icon Image (`web_icon_data`, `binary`).
-    #[inline]
-    pub const fn web_icon_data() -> ::runtime::odoo::fields::BinaryField<
-        super::IrUiMenu,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("web_icon_data")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrUiMenu,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiMenu,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrUiMenu;
+        /// Action (`action`, `reference`).
+        action: AnyField;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Child IDs (`child_id`, `one2many`).
+        child_id: X2ManyField<super::super::rel::IrUiMenu>;
+        /// Full Path (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Groups (`groups_id`, `many2many`).
+        groups_id: X2ManyField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Menu (`name`, `char`).
+        name: CharField;
+        /// Parent Menu (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::IrUiMenu>;
+        /// Parent Path (`parent_path`, `char`).
+        parent_path: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Web Icon File (`web_icon`, `char`).
+        web_icon: CharField;
+        /// Web Icon Image (`web_icon_data`, `binary`).
+        web_icon_data: BinaryField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -26,13 +26,13 @@ pub struct IrUiView {
     /// Note that it will read \`arch_db\` or \`arch_fs\` if in dev-xml mode.
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch())`.
-    pub arch: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub arch: ::runtime::Computed<Option<String>>,
     /// Base View Architecture
     ///
     /// This field is the same as \`arch\` field without translations
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_base())`.
-    pub arch_base: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub arch_base: ::runtime::Computed<Option<String>>,
     /// Arch Blob
     ///
     /// This field stores the view arch.
@@ -64,7 +64,7 @@ pub struct IrUiView {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Show As Optional Inherit
     ///
     /// `boolean`.
@@ -78,7 +78,7 @@ pub struct IrUiView {
     /// If this field is empty, the view applies to all users. Otherwise, the view applies to the users of those groups only.
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -86,11 +86,11 @@ pub struct IrUiView {
     /// Views which inherit from this one
     ///
     /// `one2many`, to `ir.ui.view` (inverse `inherit_id`).
-    pub inherit_children_ids: ::runtime::odoo::wire::X2Many<super::rel::IrUiView>,
+    pub inherit_children_ids: ::runtime::X2Many<super::rel::IrUiView>,
     /// Inherited View
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub inherit_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub inherit_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Key
     ///
     /// `char`.
@@ -118,15 +118,13 @@ pub struct IrUiView {
     /// Model Data
     ///
     /// `many2one`, to `ir.model.data`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_data_id())`.
-    pub model_data_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::IrModelData>>,
+    pub model_data_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::IrModelData>>,
     >,
     /// Model of the view
     ///
     /// `many2one`, to `ir.model`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_id())`.
-    pub model_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
-    >,
+    pub model_id: ::runtime::Computed<Option<::runtime::Many2One<super::rel::IrModel>>>,
     /// View Name
     ///
     /// `char`, required.
@@ -144,7 +142,7 @@ pub struct IrUiView {
     /// Warning information
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_info())`.
-    pub warning_info: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub warning_info: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -152,52 +150,26 @@ pub struct IrUiView {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// External ID
     ///
     /// ID of the view defined in xml file
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::xml_id())`.
-    pub xml_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub xml_id: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrUiView {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrUiView {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "arch",
-        "arch_base",
-        "arch_db",
-        "arch_fs",
-        "arch_prev",
-        "arch_updated",
-        "create_date",
-        "create_uid",
-        "customize_show",
-        "display_name",
-        "groups_id",
-        "id",
-        "inherit_children_ids",
-        "inherit_id",
-        "key",
-        "mode",
-        "model",
-        "model_data_id",
-        "model_id",
-        "name",
-        "priority",
-        "type",
-        "warning_info",
-        "write_date",
-        "write_uid",
-        "xml_id",
-    ];
+impl ::runtime::__private::FromRecord for IrUiView {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        27,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrUiView::default();
         while let Some(i) = r.next()? {
             match i {
@@ -267,57 +239,34 @@ impl ::runtime::Model for IrUiView {
         "warning_info",
         "xml_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("arch", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("arch_base", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("arch_db", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("arch_fs", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("arch_prev", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("arch_updated", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("customize_show", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("inherit_children_ids", "one2many")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("inherit_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mode", "selection")
-            .required()
-            .selection(&["primary", "extension"]),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("model_data_id", "many2one")
-            .relation("ir.model.data"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .selection(
-                &[
-                    "list",
-                    "form",
-                    "graph",
-                    "pivot",
-                    "calendar",
-                    "kanban",
-                    "search",
-                    "qweb",
-                    "hierarchy",
-                    "activity",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("warning_info", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("xml_id", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("arch", "text").writable(true),
+        ::runtime::FieldSpec::new("arch_base", "text").writable(true),
+        ::runtime::FieldSpec::new("arch_db", "text").writable(true),
+        ::runtime::FieldSpec::new("arch_fs", "char").writable(true),
+        ::runtime::FieldSpec::new("arch_prev", "text").writable(true),
+        ::runtime::FieldSpec::new("arch_updated", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("customize_show", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("groups_id", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inherit_children_ids", "one2many").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("inherit_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("key", "char").writable(true),
+        ::runtime::FieldSpec::new("mode", "selection").required().writable(true).selection(&["primary", "extension"]),
+        ::runtime::FieldSpec::new("model", "char").writable(true),
+        ::runtime::FieldSpec::new("model_data_id", "many2one").relation("ir.model.data"),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("priority", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("type", "selection").writable(true).selection(&["list", "form", "graph", "pivot", "calendar", "kanban", "search", "qweb", "hierarchy", "activity"]),
+        ::runtime::FieldSpec::new("warning_info", "html"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("xml_id", "char"),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -862,186 +811,52 @@ impl IrUiView {
 impl super::mixins::BaseModel for IrUiView {
     type Update = IrUiViewUpdate;
 }
-/// Values for creating a `ir.ui.view` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrUiViewCreate`]) or updating ([`IrUiViewUpdate`]) `ir.ui.view` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrUiViewCreate {
+pub struct IrUiViewValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrUiViewCreate {
+/// Values for creating a `ir.ui.view` record: the constructor takes the required fields, setters add the rest.
+pub type IrUiViewCreate = IrUiViewValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.ui.view` records: only the fields set here are written.
+pub type IrUiViewUpdate = IrUiViewValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrUiViewValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl IrUiViewCreate {
     /// Takes the required fields: `mode`, `name`, `priority` (readonly, computed and x2many fields are left out).
-    pub fn new(mode: Mode, name: impl Into<String>, priority: i64) -> Self {
-        IrUiViewCreate {
+    pub fn new(mode: self::Mode, name: impl Into<String>, priority: i64) -> Self {
+        IrUiViewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mode(mode)
             .name(name)
             .priority(priority)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiView>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `arch` (View Architecture).
-    #[inline]
-    pub fn arch(mut self, arch: impl Into<String>) -> Self {
-        self.values.set("arch", arch.into());
-        self
-    }
-    /// Set `arch_base` (Base View Architecture).
-    #[inline]
-    pub fn arch_base(mut self, arch_base: impl Into<String>) -> Self {
-        self.values.set("arch_base", arch_base.into());
-        self
-    }
-    /// Set `arch_db` (Arch Blob).
-    #[inline]
-    pub fn arch_db(mut self, arch_db: impl Into<String>) -> Self {
-        self.values.set("arch_db", arch_db.into());
-        self
-    }
-    /// Set `arch_fs` (Arch Filename).
-    #[inline]
-    pub fn arch_fs(mut self, arch_fs: impl Into<String>) -> Self {
-        self.values.set("arch_fs", arch_fs.into());
-        self
-    }
-    /// Set `arch_prev` (Previous View Architecture).
-    #[inline]
-    pub fn arch_prev(mut self, arch_prev: impl Into<String>) -> Self {
-        self.values.set("arch_prev", arch_prev.into());
-        self
-    }
-    /// Set `arch_updated` (Modified Architecture).
-    #[inline]
-    pub fn arch_updated(mut self, arch_updated: bool) -> Self {
-        self.values.set("arch_updated", arch_updated);
-        self
-    }
-    /// Set `customize_show` (Show As Optional Inherit).
-    #[inline]
-    pub fn customize_show(mut self, customize_show: bool) -> Self {
-        self.values.set("customize_show", customize_show);
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `inherit_children_ids` (Views which inherit from this one).
-    #[inline]
-    pub fn inherit_children_ids(
-        mut self,
-        inherit_children_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrUiView>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "inherit_children_ids",
-                inherit_children_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `inherit_id` (Inherited View).
-    #[inline]
-    pub fn inherit_id(mut self, inherit_id: i64) -> Self {
-        self.values.set("inherit_id", inherit_id);
-        self
-    }
-    /// Set `key` (Key).
-    #[inline]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.values.set("key", key.into());
-        self
-    }
-    /// Set `mode` (View inheritance mode).
-    #[inline]
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.values.set("mode", mode);
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `model_id` (Model of the view).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (View Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `priority` (Sequence).
-    #[inline]
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `type` (View Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrUiViewCreate {
-    type Model = IrUiView;
-}
-/// Values for updating `ir.ui.view` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrUiViewUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrUiViewUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrUiViewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrUiViewUpdate {
+        Self::default()
+    }
+}
+impl Default for IrUiViewUpdate {
+    fn default() -> Self {
+        IrUiViewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrUiViewValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiView>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrUiView>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1050,423 +865,146 @@ impl IrUiViewUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `arch` (View Architecture).
-    #[inline]
-    pub fn arch(mut self, arch: impl Into<String>) -> Self {
-        self.values.set("arch", arch.into());
-        self
-    }
-    /// Set `arch_base` (Base View Architecture).
-    #[inline]
-    pub fn arch_base(mut self, arch_base: impl Into<String>) -> Self {
-        self.values.set("arch_base", arch_base.into());
-        self
-    }
-    /// Set `arch_db` (Arch Blob).
-    #[inline]
-    pub fn arch_db(mut self, arch_db: impl Into<String>) -> Self {
-        self.values.set("arch_db", arch_db.into());
-        self
-    }
-    /// Set `arch_fs` (Arch Filename).
-    #[inline]
-    pub fn arch_fs(mut self, arch_fs: impl Into<String>) -> Self {
-        self.values.set("arch_fs", arch_fs.into());
-        self
-    }
-    /// Set `arch_prev` (Previous View Architecture).
-    #[inline]
-    pub fn arch_prev(mut self, arch_prev: impl Into<String>) -> Self {
-        self.values.set("arch_prev", arch_prev.into());
-        self
-    }
-    /// Set `arch_updated` (Modified Architecture).
-    #[inline]
-    pub fn arch_updated(mut self, arch_updated: bool) -> Self {
-        self.values.set("arch_updated", arch_updated);
-        self
-    }
-    /// Set `customize_show` (Show As Optional Inherit).
-    #[inline]
-    pub fn customize_show(mut self, customize_show: bool) -> Self {
-        self.values.set("customize_show", customize_show);
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `inherit_children_ids` (Views which inherit from this one).
-    #[inline]
-    pub fn inherit_children_ids(
-        mut self,
-        inherit_children_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrUiView>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "inherit_children_ids",
-                inherit_children_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `inherit_id` (Inherited View).
-    #[inline]
-    pub fn inherit_id(mut self, inherit_id: i64) -> Self {
-        self.values.set("inherit_id", inherit_id);
-        self
-    }
-    /// Set `key` (Key).
-    #[inline]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.values.set("key", key.into());
-        self
-    }
-    /// Set `mode` (View inheritance mode).
-    #[inline]
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.values.set("mode", mode);
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `model_id` (Model of the view).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (View Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `priority` (Sequence).
-    #[inline]
-    pub fn priority(mut self, priority: i64) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `type` (View Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `arch` (View Architecture).
+        arch: into String;
+        /// Set `arch_base` (Base View Architecture).
+        arch_base: into String;
+        /// Set `arch_db` (Arch Blob).
+        arch_db: into String;
+        /// Set `arch_fs` (Arch Filename).
+        arch_fs: into String;
+        /// Set `arch_prev` (Previous View Architecture).
+        arch_prev: into String;
+        /// Set `arch_updated` (Modified Architecture).
+        arch_updated: value bool;
+        /// Set `customize_show` (Show As Optional Inherit).
+        customize_show: value bool;
+        /// Set `groups_id` (Groups).
+        groups_id: commands super::rel::ResGroups;
+        /// Set `inherit_children_ids` (Views which inherit from this one).
+        inherit_children_ids: commands super::rel::IrUiView;
+        /// Set `inherit_id` (Inherited View).
+        inherit_id: value i64;
+        /// Set `key` (Key).
+        key: into String;
+        /// Set `mode` (View inheritance mode).
+        mode: value self::Mode;
+        /// Set `model` (Model).
+        model: into String;
+        /// Set `model_id` (Model of the view).
+        model_id: value i64;
+        /// Set `name` (View Name).
+        name: into String;
+        /// Set `priority` (Sequence).
+        priority: value i64;
+        /// Set `type` (View Type).
+        r#type = "type": value self::Type;
     }
 }
+impl ::runtime::CreateValues for IrUiViewCreate {
+    type Model = self::IrUiView;
+}
 impl ::runtime::UpdateValues for IrUiViewUpdate {
-    type Model = IrUiView;
+    type Model = self::IrUiView;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::IrUiView> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// View Architecture (`arch`, `text`).
-    #[inline]
-    pub const fn arch() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("arch")
-    }
-    /// Base View Architecture (`arch_base`, `text`).
-    #[inline]
-    pub const fn arch_base() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("arch_base")
-    }
-    /// Arch Blob (`arch_db`, `text`).
-    #[inline]
-    pub const fn arch_db() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("arch_db")
-    }
-    /// Arch Filename (`arch_fs`, `char`).
-    #[inline]
-    pub const fn arch_fs() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("arch_fs")
-    }
-    /// Previous View Architecture (`arch_prev`, `text`).
-    #[inline]
-    pub const fn arch_prev() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("arch_prev")
-    }
-    /// Modified Architecture (`arch_updated`, `boolean`).
-    #[inline]
-    pub const fn arch_updated() -> ::runtime::odoo::fields::BoolField<super::IrUiView> {
-        ::runtime::odoo::fields::BoolField::new("arch_updated")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrUiView,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiView,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Show As Optional Inherit (`customize_show`, `boolean`).
-    #[inline]
-    pub const fn customize_show() -> ::runtime::odoo::fields::BoolField<
-        super::IrUiView,
-    > {
-        ::runtime::odoo::fields::BoolField::new("customize_show")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Groups (`groups_id`, `many2many`).
-    #[inline]
-    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrUiView,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrUiView, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Views which inherit from this one (`inherit_children_ids`, `one2many`).
-    #[inline]
-    pub const fn inherit_children_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::IrUiView,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("inherit_children_ids")
-    }
-    /// Inherited View (`inherit_id`, `many2one`).
-    #[inline]
-    pub const fn inherit_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiView,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("inherit_id")
-    }
-    /// Key (`key`, `char`).
-    #[inline]
-    pub const fn key() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("key")
-    }
-    /// View inheritance mode (`mode`, `selection`).
-    #[inline]
-    pub const fn mode() -> ::runtime::odoo::fields::SelectionField<
-        super::IrUiView,
-        super::Mode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("mode")
-    }
-    /// Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Model Data (`model_data_id`, `many2one`).
-    #[inline]
-    pub const fn model_data_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiView,
-        super::super::rel::IrModelData,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_data_id")
-    }
-    /// Model of the view (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiView,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// View Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sequence (`priority`, `integer`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::NumField<super::IrUiView, i64> {
-        ::runtime::odoo::fields::NumField::new("priority")
-    }
-    /// View Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::IrUiView,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Warning information (`warning_info`, `html`).
-    #[inline]
-    pub const fn warning_info() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("warning_info")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrUiView,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiView,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// External ID (`xml_id`, `char`).
-    #[inline]
-    pub const fn xml_id() -> ::runtime::odoo::fields::CharField<super::IrUiView> {
-        ::runtime::odoo::fields::CharField::new("xml_id")
+    ::runtime::__private::field_handles! {
+        super::IrUiView;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// View Architecture (`arch`, `text`).
+        arch: CharField;
+        /// Base View Architecture (`arch_base`, `text`).
+        arch_base: CharField;
+        /// Arch Blob (`arch_db`, `text`).
+        arch_db: CharField;
+        /// Arch Filename (`arch_fs`, `char`).
+        arch_fs: CharField;
+        /// Previous View Architecture (`arch_prev`, `text`).
+        arch_prev: CharField;
+        /// Modified Architecture (`arch_updated`, `boolean`).
+        arch_updated: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Show As Optional Inherit (`customize_show`, `boolean`).
+        customize_show: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Groups (`groups_id`, `many2many`).
+        groups_id: X2ManyField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Views which inherit from this one (`inherit_children_ids`, `one2many`).
+        inherit_children_ids: X2ManyField<super::super::rel::IrUiView>;
+        /// Inherited View (`inherit_id`, `many2one`).
+        inherit_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Key (`key`, `char`).
+        key: CharField;
+        /// View inheritance mode (`mode`, `selection`).
+        mode: SelectionField<super::Mode>;
+        /// Model (`model`, `char`).
+        model: CharField;
+        /// Model Data (`model_data_id`, `many2one`).
+        model_data_id: Many2OneField<super::super::rel::IrModelData>;
+        /// Model of the view (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// View Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`priority`, `integer`).
+        priority: NumField<i64>;
+        /// View Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Warning information (`warning_info`, `html`).
+        warning_info: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// External ID (`xml_id`, `char`).
+        xml_id: CharField;
     }
 }
-/// Values of `mode` (View inheritance mode) on `ir.ui.view`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// Base view (`primary`)
-    Primary,
-    /// Extension View (`extension`)
-    Extension,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Mode {
-    const VALUES: &'static [&'static str] = &["primary", "extension"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "primary" => Mode::Primary,
-            "extension" => Mode::Extension,
-            other => Mode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Mode::Primary => "primary",
-            Mode::Extension => "extension",
-            Mode::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `mode` (View inheritance mode) on `ir.ui.view`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Mode {
+        /// Base view (`primary`)
+        Primary = "primary",
+        /// Extension View (`extension`)
+        Extension = "extension",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Mode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Mode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (View Type) on `ir.ui.view`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// List (`list`)
-    List,
-    /// Form (`form`)
-    Form,
-    /// Graph (`graph`)
-    Graph,
-    /// Pivot (`pivot`)
-    Pivot,
-    /// Calendar (`calendar`)
-    Calendar,
-    /// Kanban (`kanban`)
-    Kanban,
-    /// Search (`search`)
-    Search,
-    /// QWeb (`qweb`)
-    Qweb,
-    /// Hierarchy (`hierarchy`)
-    Hierarchy,
-    /// Activity (`activity`)
-    Activity,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &[
-        "list",
-        "form",
-        "graph",
-        "pivot",
-        "calendar",
-        "kanban",
-        "search",
-        "qweb",
-        "hierarchy",
-        "activity",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "list" => Type::List,
-            "form" => Type::Form,
-            "graph" => Type::Graph,
-            "pivot" => Type::Pivot,
-            "calendar" => Type::Calendar,
-            "kanban" => Type::Kanban,
-            "search" => Type::Search,
-            "qweb" => Type::Qweb,
-            "hierarchy" => Type::Hierarchy,
-            "activity" => Type::Activity,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::List => "list",
-            Type::Form => "form",
-            Type::Graph => "graph",
-            Type::Pivot => "pivot",
-            Type::Calendar => "calendar",
-            Type::Kanban => "kanban",
-            Type::Search => "search",
-            Type::Qweb => "qweb",
-            Type::Hierarchy => "hierarchy",
-            Type::Activity => "activity",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (View Type) on `ir.ui.view`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// List (`list`)
+        List = "list",
+        /// Form (`form`)
+        Form = "form",
+        /// Graph (`graph`)
+        Graph = "graph",
+        /// Pivot (`pivot`)
+        Pivot = "pivot",
+        /// Calendar (`calendar`)
+        Calendar = "calendar",
+        /// Kanban (`kanban`)
+        Kanban = "kanban",
+        /// Search (`search`)
+        Search = "search",
+        /// QWeb (`qweb`)
+        Qweb = "qweb",
+        /// Hierarchy (`hierarchy`)
+        Hierarchy = "hierarchy",
+        /// Activity (`activity`)
+        Activity = "activity",
     }
 }

@@ -23,7 +23,7 @@ pub struct IrUiViewCustom {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,11 +35,11 @@ pub struct IrUiViewCustom {
     /// Original View
     ///
     /// `many2one`, to `ir.ui.view`, required.
-    pub ref_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub ref_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// User
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,28 +47,18 @@ pub struct IrUiViewCustom {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for IrUiViewCustom {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for IrUiViewCustom {
-    const FIELDS: &'static [&'static str] = &[
-        "arch",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "ref_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for IrUiViewCustom {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = IrUiViewCustom::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,22 +90,16 @@ impl ::runtime::Model for IrUiViewCustom {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("arch", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("ref_id", "many2one")
-            .relation("ir.ui.view")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("arch", "text").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("ref_id", "many2one").relation("ir.ui.view").required().writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -132,12 +116,17 @@ impl ::runtime::odoo::projection::Projection for IrUiViewCustom {
 impl super::mixins::BaseModel for IrUiViewCustom {
     type Update = IrUiViewCustomUpdate;
 }
-/// Values for creating a `ir.ui.view.custom` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`IrUiViewCustomCreate`]) or updating ([`IrUiViewCustomUpdate`]) `ir.ui.view.custom` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct IrUiViewCustomCreate {
+pub struct IrUiViewCustomValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for IrUiViewCustomCreate {
+/// Values for creating a `ir.ui.view.custom` record: the constructor takes the required fields, setters add the rest.
+pub type IrUiViewCustomCreate = IrUiViewCustomValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `ir.ui.view.custom` records: only the fields set here are written.
+pub type IrUiViewCustomUpdate = IrUiViewCustomValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for IrUiViewCustomValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -145,69 +134,34 @@ impl ::serde::Serialize for IrUiViewCustomCreate {
 impl IrUiViewCustomCreate {
     /// Takes the required fields: `arch`, `ref_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(arch: impl Into<String>, ref_id: i64, user_id: i64) -> Self {
-        IrUiViewCustomCreate {
+        IrUiViewCustomValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .arch(arch)
             .ref_id(ref_id)
             .user_id(user_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiViewCustom>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `arch` (View Architecture).
-    #[inline]
-    pub fn arch(mut self, arch: impl Into<String>) -> Self {
-        self.values.set("arch", arch.into());
-        self
-    }
-    /// Set `ref_id` (Original View).
-    #[inline]
-    pub fn ref_id(mut self, ref_id: i64) -> Self {
-        self.values.set("ref_id", ref_id);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for IrUiViewCustomCreate {
-    type Model = IrUiViewCustom;
-}
-/// Values for updating `ir.ui.view.custom` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct IrUiViewCustomUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for IrUiViewCustomUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl IrUiViewCustomUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        IrUiViewCustomUpdate {
+        Self::default()
+    }
+}
+impl Default for IrUiViewCustomUpdate {
+    fn default() -> Self {
+        IrUiViewCustomValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> IrUiViewCustomValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = IrUiViewCustom>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::IrUiViewCustom>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -216,93 +170,42 @@ impl IrUiViewCustomUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `arch` (View Architecture).
-    #[inline]
-    pub fn arch(mut self, arch: impl Into<String>) -> Self {
-        self.values.set("arch", arch.into());
-        self
-    }
-    /// Set `ref_id` (Original View).
-    #[inline]
-    pub fn ref_id(mut self, ref_id: i64) -> Self {
-        self.values.set("ref_id", ref_id);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `arch` (View Architecture).
+        arch: into String;
+        /// Set `ref_id` (Original View).
+        ref_id: value i64;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for IrUiViewCustomCreate {
+    type Model = self::IrUiViewCustom;
+}
 impl ::runtime::UpdateValues for IrUiViewCustomUpdate {
-    type Model = IrUiViewCustom;
+    type Model = self::IrUiViewCustom;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// View Architecture (`arch`, `text`).
-    #[inline]
-    pub const fn arch() -> ::runtime::odoo::fields::CharField<super::IrUiViewCustom> {
-        ::runtime::odoo::fields::CharField::new("arch")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::IrUiViewCustom,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiViewCustom,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::IrUiViewCustom,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::IrUiViewCustom, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Original View (`ref_id`, `many2one`).
-    #[inline]
-    pub const fn ref_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiViewCustom,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("ref_id")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiViewCustom,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::IrUiViewCustom,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::IrUiViewCustom,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::IrUiViewCustom;
+        /// View Architecture (`arch`, `text`).
+        arch: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Original View (`ref_id`, `many2one`).
+        ref_id: Many2OneField<super::super::rel::IrUiView>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct LotLabelLayout {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -41,7 +41,7 @@ pub struct LotLabelLayout {
     /// Move Line
     ///
     /// `many2many`, to `stock.move.line`.
-    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Format
     ///
     /// `selection`, required.
@@ -55,28 +55,18 @@ pub struct LotLabelLayout {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for LotLabelLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for LotLabelLayout {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "label_quantity",
-        "move_line_ids",
-        "print_format",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for LotLabelLayout {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = LotLabelLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -108,23 +98,16 @@ impl ::runtime::Model for LotLabelLayout {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("label_quantity", "selection")
-            .required()
-            .selection(&["lots", "units"]),
-        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "many2many")
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("print_format", "selection")
-            .required()
-            .selection(&["4x12", "zpl"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("label_quantity", "selection").required().writable(true).selection(&["lots", "units"]),
+        ::runtime::FieldSpec::new("move_line_ids", "many2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("print_format", "selection").required().writable(true).selection(&["4x12", "zpl"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -159,86 +142,54 @@ impl LotLabelLayout {
 impl super::mixins::BaseModel for LotLabelLayout {
     type Update = LotLabelLayoutUpdate;
 }
-/// Values for creating a `lot.label.layout` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`LotLabelLayoutCreate`]) or updating ([`LotLabelLayoutUpdate`]) `lot.label.layout` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct LotLabelLayoutCreate {
+pub struct LotLabelLayoutValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for LotLabelLayoutCreate {
+/// Values for creating a `lot.label.layout` record: the constructor takes the required fields, setters add the rest.
+pub type LotLabelLayoutCreate = LotLabelLayoutValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `lot.label.layout` records: only the fields set here are written.
+pub type LotLabelLayoutUpdate = LotLabelLayoutValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for LotLabelLayoutValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl LotLabelLayoutCreate {
     /// Takes the required fields: `label_quantity`, `print_format` (readonly, computed and x2many fields are left out).
-    pub fn new(label_quantity: LabelQuantity, print_format: PrintFormat) -> Self {
-        LotLabelLayoutCreate {
+    pub fn new(
+        label_quantity: self::LabelQuantity,
+        print_format: self::PrintFormat,
+    ) -> Self {
+        LotLabelLayoutValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .label_quantity(label_quantity)
             .print_format(print_format)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = LotLabelLayout>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `label_quantity` (Quantity to print).
-    #[inline]
-    pub fn label_quantity(mut self, label_quantity: LabelQuantity) -> Self {
-        self.values.set("label_quantity", label_quantity);
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `print_format` (Format).
-    #[inline]
-    pub fn print_format(mut self, print_format: PrintFormat) -> Self {
-        self.values.set("print_format", print_format);
-        self
-    }
-}
-impl ::runtime::CreateValues for LotLabelLayoutCreate {
-    type Model = LotLabelLayout;
-}
-/// Values for updating `lot.label.layout` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct LotLabelLayoutUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for LotLabelLayoutUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl LotLabelLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        LotLabelLayoutUpdate {
+        Self::default()
+    }
+}
+impl Default for LotLabelLayoutUpdate {
+    fn default() -> Self {
+        LotLabelLayoutValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> LotLabelLayoutValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = LotLabelLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::LotLabelLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -247,179 +198,64 @@ impl LotLabelLayoutUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `label_quantity` (Quantity to print).
-    #[inline]
-    pub fn label_quantity(mut self, label_quantity: LabelQuantity) -> Self {
-        self.values.set("label_quantity", label_quantity);
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `print_format` (Format).
-    #[inline]
-    pub fn print_format(mut self, print_format: PrintFormat) -> Self {
-        self.values.set("print_format", print_format);
-        self
+    ::runtime::__private::setters! {
+        /// Set `label_quantity` (Quantity to print).
+        label_quantity: value self::LabelQuantity;
+        /// Set `move_line_ids` (Move Line).
+        move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `print_format` (Format).
+        print_format: value self::PrintFormat;
     }
 }
+impl ::runtime::CreateValues for LotLabelLayoutCreate {
+    type Model = self::LotLabelLayout;
+}
 impl ::runtime::UpdateValues for LotLabelLayoutUpdate {
-    type Model = LotLabelLayout;
+    type Model = self::LotLabelLayout;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::LotLabelLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::LotLabelLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::LotLabelLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::LotLabelLayout, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Quantity to print (`label_quantity`, `selection`).
-    #[inline]
-    pub const fn label_quantity() -> ::runtime::odoo::fields::SelectionField<
-        super::LotLabelLayout,
-        super::LabelQuantity,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("label_quantity")
-    }
-    /// Move Line (`move_line_ids`, `many2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::LotLabelLayout,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Format (`print_format`, `selection`).
-    #[inline]
-    pub const fn print_format() -> ::runtime::odoo::fields::SelectionField<
-        super::LotLabelLayout,
-        super::PrintFormat,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("print_format")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::LotLabelLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::LotLabelLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::LotLabelLayout;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Quantity to print (`label_quantity`, `selection`).
+        label_quantity: SelectionField<super::LabelQuantity>;
+        /// Move Line (`move_line_ids`, `many2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Format (`print_format`, `selection`).
+        print_format: SelectionField<super::PrintFormat>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `label_quantity` (Quantity to print) on `lot.label.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LabelQuantity {
-    /// One per lot/SN (`lots`)
-    Lots,
-    /// One per unit (`units`)
-    Units,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LabelQuantity {
-    const VALUES: &'static [&'static str] = &["lots", "units"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "lots" => LabelQuantity::Lots,
-            "units" => LabelQuantity::Units,
-            other => LabelQuantity::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LabelQuantity::Lots => "lots",
-            LabelQuantity::Units => "units",
-            LabelQuantity::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `label_quantity` (Quantity to print) on `lot.label.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LabelQuantity {
+        /// One per lot/SN (`lots`)
+        Lots = "lots",
+        /// One per unit (`units`)
+        Units = "units",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LabelQuantity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LabelQuantity {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `print_format` (Format) on `lot.label.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrintFormat {
-    /// 4 x 12 (`4x12`)
-    V4x12,
-    /// ZPL Labels (`zpl`)
-    Zpl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PrintFormat {
-    const VALUES: &'static [&'static str] = &["4x12", "zpl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "4x12" => PrintFormat::V4x12,
-            "zpl" => PrintFormat::Zpl,
-            other => PrintFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PrintFormat::V4x12 => "4x12",
-            PrintFormat::Zpl => "zpl",
-            PrintFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PrintFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PrintFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `print_format` (Format) on `lot.label.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PrintFormat {
+        /// 4 x 12 (`4x12`)
+        V4x12 = "4x12",
+        /// ZPL Labels (`zpl`)
+        Zpl = "zpl",
     }
 }

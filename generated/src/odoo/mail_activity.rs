@@ -35,13 +35,11 @@ pub struct MailActivity {
     /// Activity Type
     ///
     /// `many2one`, to `mail.activity.type`.
-    pub activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
-    >,
+    pub activity_type_id: Option<::runtime::Many2One<super::rel::MailActivityType>>,
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Automated activity
     ///
     /// Indicates this activity has been created automatically and not by any user.
@@ -51,13 +49,11 @@ pub struct MailActivity {
     /// Calendar Meeting
     ///
     /// `many2one`, to `calendar.event`.
-    pub calendar_event_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>,
-    >,
+    pub calendar_event_id: Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     /// Can Write
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_write())`.
-    pub can_write: ::runtime::odoo::wire::Computed<bool>,
+    pub can_write: ::runtime::Computed<bool>,
     /// Chaining Type
     ///
     /// `selection`, readonly, related `activity_type_id.chaining_type`, not stored.
@@ -71,7 +67,7 @@ pub struct MailActivity {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Due Date
     ///
     /// `date`, required.
@@ -87,7 +83,7 @@ pub struct MailActivity {
     /// Next activities available
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_recommended_activities())`.
-    pub has_recommended_activities: ::runtime::odoo::wire::Computed<bool>,
+    pub has_recommended_activities: ::runtime::Computed<bool>,
     /// Icon
     ///
     /// Font awesome icon e.g. fa-tasks
@@ -101,7 +97,7 @@ pub struct MailActivity {
     /// Email templates
     ///
     /// `many2many`, to `mail.template`, readonly, related `activity_type_id.mail_template_ids`, not stored.
-    pub mail_template_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTemplate>,
+    pub mail_template_ids: ::runtime::X2Many<super::rel::MailTemplate>,
     /// Note
     ///
     /// `html`.
@@ -110,20 +106,18 @@ pub struct MailActivity {
     ///
     /// `many2one`, to `mail.activity.type`, readonly.
     pub previous_activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::Many2One<super::rel::MailActivityType>,
     >,
     /// Recommended Activity Type
     ///
     /// `many2one`, to `mail.activity.type`.
     pub recommended_activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::Many2One<super::rel::MailActivityType>,
     >,
     /// Requesting Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub request_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub request_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Related Document ID
     ///
     /// `many2one_reference`, model name in `res_model`.
@@ -135,7 +129,7 @@ pub struct MailActivity {
     /// Document Model
     ///
     /// `many2one`, to `ir.model`, required.
-    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Document Name
     ///
     /// `char`, readonly, computed.
@@ -145,7 +139,7 @@ pub struct MailActivity {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned), `done` (Done).
-    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
+    pub state: ::runtime::Computed<Option<State>>,
     /// Summary
     ///
     /// `char`.
@@ -153,7 +147,7 @@ pub struct MailActivity {
     /// Assigned to
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Timezone
     ///
     /// When printing documents and exporting/importing data, time values are computed according to this timezone.
@@ -171,51 +165,20 @@ pub struct MailActivity {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailActivity {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "activity_category",
-        "activity_decoration",
-        "activity_type_id",
-        "attachment_ids",
-        "automated",
-        "calendar_event_id",
-        "can_write",
-        "chaining_type",
-        "create_date",
-        "create_uid",
-        "date_deadline",
-        "date_done",
-        "display_name",
-        "has_recommended_activities",
-        "icon",
-        "id",
-        "mail_template_ids",
-        "note",
-        "previous_activity_type_id",
-        "recommended_activity_type_id",
-        "request_partner_id",
-        "res_id",
-        "res_model",
-        "res_model_id",
-        "res_name",
-        "state",
-        "summary",
-        "user_id",
-        "user_tz",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailActivity {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        32,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailActivity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -295,60 +258,39 @@ impl ::runtime::Model for MailActivity {
         "has_recommended_activities",
         "state",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_category", "selection")
-            .selection(&["default", "upload_file", "phonecall", "meeting"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_decoration", "selection")
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("automated", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("calendar_event_id", "many2one")
-            .relation("calendar.event"),
-        ::runtime::odoo::verify::FieldSpec::new("can_write", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("chaining_type", "selection")
-            .selection(&["suggest", "trigger"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("date_done", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_recommended_activities", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_ids", "many2many")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("previous_activity_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "recommended_activity_type_id",
-                "many2one",
-            )
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("request_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["overdue", "today", "planned", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_tz", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_category", "selection").selection(&["default", "upload_file", "phonecall", "meeting"]),
+        ::runtime::FieldSpec::new("activity_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("attachment_ids", "many2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("automated", "boolean").writable(true),
+        ::runtime::FieldSpec::new("calendar_event_id", "many2one").relation("calendar.event").writable(true),
+        ::runtime::FieldSpec::new("can_write", "boolean"),
+        ::runtime::FieldSpec::new("chaining_type", "selection").selection(&["suggest", "trigger"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "date").required().writable(true),
+        ::runtime::FieldSpec::new("date_done", "date"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_recommended_activities", "boolean"),
+        ::runtime::FieldSpec::new("icon", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_template_ids", "many2many").relation("mail.template"),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("previous_activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("recommended_activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("request_partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char"),
+        ::runtime::FieldSpec::new("res_model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("res_name", "char"),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["overdue", "today", "planned", "done"]),
+        ::runtime::FieldSpec::new("summary", "char").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("user_tz", "selection").selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -687,12 +629,17 @@ impl MailActivity {
 impl super::mixins::BaseModel for MailActivity {
     type Update = MailActivityUpdate;
 }
-/// Values for creating a `mail.activity` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailActivityCreate`]) or updating ([`MailActivityUpdate`]) `mail.activity` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailActivityCreate {
+pub struct MailActivityValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailActivityCreate {
+/// Values for creating a `mail.activity` record: the constructor takes the required fields, setters add the rest.
+pub type MailActivityCreate = MailActivityValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.activity` records: only the fields set here are written.
+pub type MailActivityUpdate = MailActivityValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailActivityValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -704,144 +651,34 @@ impl MailActivityCreate {
         res_model_id: i64,
         user_id: i64,
     ) -> Self {
-        MailActivityCreate {
+        MailActivityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date_deadline(date_deadline)
             .res_model_id(res_model_id)
             .user_id(user_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivity>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_type_id` (Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `automated` (Automated activity).
-    #[inline]
-    pub fn automated(mut self, automated: bool) -> Self {
-        self.values.set("automated", automated);
-        self
-    }
-    /// Set `calendar_event_id` (Calendar Meeting).
-    #[inline]
-    pub fn calendar_event_id(mut self, calendar_event_id: i64) -> Self {
-        self.values.set("calendar_event_id", calendar_event_id);
-        self
-    }
-    /// Set `date_deadline` (Due Date).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `previous_activity_type_id` (Previous Activity Type).
-    #[inline]
-    pub fn previous_activity_type_id(mut self, previous_activity_type_id: i64) -> Self {
-        self.values.set("previous_activity_type_id", previous_activity_type_id);
-        self
-    }
-    /// Set `recommended_activity_type_id` (Recommended Activity Type).
-    #[inline]
-    pub fn recommended_activity_type_id(
-        mut self,
-        recommended_activity_type_id: i64,
-    ) -> Self {
-        self.values.set("recommended_activity_type_id", recommended_activity_type_id);
-        self
-    }
-    /// Set `request_partner_id` (Requesting Partner).
-    #[inline]
-    pub fn request_partner_id(mut self, request_partner_id: i64) -> Self {
-        self.values.set("request_partner_id", request_partner_id);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `user_id` (Assigned to).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailActivityCreate {
-    type Model = MailActivity;
-}
-/// Values for updating `mail.activity` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailActivityUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailActivityUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailActivityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailActivityUpdate {
+        Self::default()
+    }
+}
+impl Default for MailActivityUpdate {
+    fn default() -> Self {
+        MailActivityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailActivityValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailActivity>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -850,501 +687,162 @@ impl MailActivityUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_type_id` (Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `automated` (Automated activity).
-    #[inline]
-    pub fn automated(mut self, automated: bool) -> Self {
-        self.values.set("automated", automated);
-        self
-    }
-    /// Set `calendar_event_id` (Calendar Meeting).
-    #[inline]
-    pub fn calendar_event_id(mut self, calendar_event_id: i64) -> Self {
-        self.values.set("calendar_event_id", calendar_event_id);
-        self
-    }
-    /// Set `date_deadline` (Due Date).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `previous_activity_type_id` (Previous Activity Type).
-    #[inline]
-    pub fn previous_activity_type_id(mut self, previous_activity_type_id: i64) -> Self {
-        self.values.set("previous_activity_type_id", previous_activity_type_id);
-        self
-    }
-    /// Set `recommended_activity_type_id` (Recommended Activity Type).
-    #[inline]
-    pub fn recommended_activity_type_id(
-        mut self,
-        recommended_activity_type_id: i64,
-    ) -> Self {
-        self.values.set("recommended_activity_type_id", recommended_activity_type_id);
-        self
-    }
-    /// Set `request_partner_id` (Requesting Partner).
-    #[inline]
-    pub fn request_partner_id(mut self, request_partner_id: i64) -> Self {
-        self.values.set("request_partner_id", request_partner_id);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `user_id` (Assigned to).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_type_id` (Activity Type).
+        activity_type_id: value i64;
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `automated` (Automated activity).
+        automated: value bool;
+        /// Set `calendar_event_id` (Calendar Meeting).
+        calendar_event_id: value i64;
+        /// Set `date_deadline` (Due Date).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `note` (Note).
+        note: into String;
+        /// Set `previous_activity_type_id` (Previous Activity Type).
+        previous_activity_type_id: value i64;
+        /// Set `recommended_activity_type_id` (Recommended Activity Type).
+        recommended_activity_type_id: value i64;
+        /// Set `request_partner_id` (Requesting Partner).
+        request_partner_id: value i64;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `res_model_id` (Document Model).
+        res_model_id: value i64;
+        /// Set `summary` (Summary).
+        summary: into String;
+        /// Set `user_id` (Assigned to).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailActivityCreate {
+    type Model = self::MailActivity;
+}
 impl ::runtime::UpdateValues for MailActivityUpdate {
-    type Model = MailActivity;
+    type Model = self::MailActivity;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::MailActivity> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Action (`activity_category`, `selection`).
-    #[inline]
-    pub const fn activity_category() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivity,
-        super::ActivityCategory,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_category")
-    }
-    /// Decoration Type (`activity_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivity,
-        super::ActivityDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_decoration")
-    }
-    /// Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailActivity,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Automated activity (`automated`, `boolean`).
-    #[inline]
-    pub const fn automated() -> ::runtime::odoo::fields::BoolField<super::MailActivity> {
-        ::runtime::odoo::fields::BoolField::new("automated")
-    }
-    /// Calendar Meeting (`calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("calendar_event_id")
-    }
-    /// Can Write (`can_write`, `boolean`).
-    #[inline]
-    pub const fn can_write() -> ::runtime::odoo::fields::BoolField<super::MailActivity> {
-        ::runtime::odoo::fields::BoolField::new("can_write")
-    }
-    /// Chaining Type (`chaining_type`, `selection`).
-    #[inline]
-    pub const fn chaining_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivity,
-        super::ChainingType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("chaining_type")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Due Date (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::MailActivity,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Done Date (`date_done`, `date`).
-    #[inline]
-    pub const fn date_done() -> ::runtime::odoo::fields::DateField<
-        super::MailActivity,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_done")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailActivity,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Next activities available (`has_recommended_activities`, `boolean`).
-    #[inline]
-    pub const fn has_recommended_activities() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivity,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_recommended_activities")
-    }
-    /// Icon (`icon`, `char`).
-    #[inline]
-    pub const fn icon() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
-        ::runtime::odoo::fields::CharField::new("icon")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailActivity, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Email templates (`mail_template_ids`, `many2many`).
-    #[inline]
-    pub const fn mail_template_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailActivity,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("mail_template_ids")
-    }
-    /// Note (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Previous Activity Type (`previous_activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn previous_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("previous_activity_type_id")
-    }
-    /// Recommended Activity Type (`recommended_activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn recommended_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("recommended_activity_type_id")
-    }
-    /// Requesting Partner (`request_partner_id`, `many2one`).
-    #[inline]
-    pub const fn request_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("request_partner_id")
-    }
-    /// Related Document ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::MailActivity> {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Related Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Document Model (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
-    }
-    /// Document Name (`res_name`, `char`).
-    #[inline]
-    pub const fn res_name() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
-        ::runtime::odoo::fields::CharField::new("res_name")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivity,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Summary (`summary`, `char`).
-    #[inline]
-    pub const fn summary() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
-        ::runtime::odoo::fields::CharField::new("summary")
-    }
-    /// Assigned to (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Timezone (`user_tz`, `selection`).
-    #[inline]
-    pub const fn user_tz() -> ::runtime::odoo::fields::CharField<super::MailActivity> {
-        ::runtime::odoo::fields::CharField::new("user_tz")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailActivity;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Action (`activity_category`, `selection`).
+        activity_category: SelectionField<super::ActivityCategory>;
+        /// Decoration Type (`activity_decoration`, `selection`).
+        activity_decoration: SelectionField<super::ActivityDecoration>;
+        /// Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Automated activity (`automated`, `boolean`).
+        automated: BoolField;
+        /// Calendar Meeting (`calendar_event_id`, `many2one`).
+        calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Can Write (`can_write`, `boolean`).
+        can_write: BoolField;
+        /// Chaining Type (`chaining_type`, `selection`).
+        chaining_type: SelectionField<super::ChainingType>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Due Date (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Done Date (`date_done`, `date`).
+        date_done: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Next activities available (`has_recommended_activities`, `boolean`).
+        has_recommended_activities: BoolField;
+        /// Icon (`icon`, `char`).
+        icon: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Email templates (`mail_template_ids`, `many2many`).
+        mail_template_ids: X2ManyField<super::super::rel::MailTemplate>;
+        /// Note (`note`, `html`).
+        note: CharField;
+        /// Previous Activity Type (`previous_activity_type_id`, `many2one`).
+        previous_activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Recommended Activity Type (`recommended_activity_type_id`, `many2one`).
+        recommended_activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Requesting Partner (`request_partner_id`, `many2one`).
+        request_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Related Document ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Related Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Document Model (`res_model_id`, `many2one`).
+        res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Document Name (`res_name`, `char`).
+        res_name: CharField;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Summary (`summary`, `char`).
+        summary: CharField;
+        /// Assigned to (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Timezone (`user_tz`, `selection`).
+        user_tz: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_category` (Action) on `mail.activity`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityCategory {
-    /// None (`default`)
-    Default,
-    /// Upload Document (`upload_file`)
-    UploadFile,
-    /// Phonecall (`phonecall`)
-    Phonecall,
-    /// Meeting (`meeting`)
-    Meeting,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityCategory {
-    const VALUES: &'static [&'static str] = &[
-        "default",
-        "upload_file",
-        "phonecall",
-        "meeting",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "default" => ActivityCategory::Default,
-            "upload_file" => ActivityCategory::UploadFile,
-            "phonecall" => ActivityCategory::Phonecall,
-            "meeting" => ActivityCategory::Meeting,
-            other => ActivityCategory::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityCategory::Default => "default",
-            ActivityCategory::UploadFile => "upload_file",
-            ActivityCategory::Phonecall => "phonecall",
-            ActivityCategory::Meeting => "meeting",
-            ActivityCategory::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_category` (Action) on `mail.activity`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityCategory {
+        /// None (`default`)
+        Default = "default",
+        /// Upload Document (`upload_file`)
+        UploadFile = "upload_file",
+        /// Phonecall (`phonecall`)
+        Phonecall = "phonecall",
+        /// Meeting (`meeting`)
+        Meeting = "meeting",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_decoration` (Decoration Type) on `mail.activity`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl ::serde::Serialize for ActivityCategory {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `chaining_type` (Chaining Type) on `mail.activity`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ChainingType {
+        /// Suggest Next Activity (`suggest`)
+        Suggest = "suggest",
+        /// Trigger Next Activity (`trigger`)
+        Trigger = "trigger",
     }
 }
-/// Values of `activity_decoration` (Decoration Type) on `mail.activity`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityDecoration::Warning,
-            "danger" => ActivityDecoration::Danger,
-            other => ActivityDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityDecoration::Warning => "warning",
-            ActivityDecoration::Danger => "danger",
-            ActivityDecoration::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActivityDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ActivityDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `chaining_type` (Chaining Type) on `mail.activity`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChainingType {
-    /// Suggest Next Activity (`suggest`)
-    Suggest,
-    /// Trigger Next Activity (`trigger`)
-    Trigger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ChainingType {
-    const VALUES: &'static [&'static str] = &["suggest", "trigger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "suggest" => ChainingType::Suggest,
-            "trigger" => ChainingType::Trigger,
-            other => ChainingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ChainingType::Suggest => "suggest",
-            ChainingType::Trigger => "trigger",
-            ChainingType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChainingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ChainingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `mail.activity`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => State::Overdue,
-            "today" => State::Today,
-            "planned" => State::Planned,
-            "done" => State::Done,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Overdue => "overdue",
-            State::Today => "today",
-            State::Planned => "planned",
-            State::Done => "done",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `mail.activity`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
+        /// Done (`done`)
+        Done = "done",
     }
 }

@@ -19,7 +19,7 @@ pub struct MailActivityPlan {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,15 +27,15 @@ pub struct MailActivityPlan {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Department Assignable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_assignable())`.
-    pub department_assignable: ::runtime::odoo::wire::Computed<bool>,
+    pub department_assignable: ::runtime::Computed<bool>,
     /// Department
     ///
     /// `many2one`, to `hr.department`, computed.
-    pub department_id: Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: Option<::runtime::Many2One<super::rel::HrDepartment>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,7 +43,7 @@ pub struct MailActivityPlan {
     /// Has on demand responsible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_user_on_demand())`.
-    pub has_user_on_demand: ::runtime::odoo::wire::Computed<bool>,
+    pub has_user_on_demand: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -63,17 +63,15 @@ pub struct MailActivityPlan {
     /// Applies to
     ///
     /// `many2one`, to `ir.model`, required, computed.
-    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Steps Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::steps_count())`.
-    pub steps_count: ::runtime::odoo::wire::Computed<i64>,
+    pub steps_count: ::runtime::Computed<i64>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity.plan.template` (inverse `plan_id`).
-    pub template_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::MailActivityPlanTemplate,
-    >,
+    pub template_ids: ::runtime::X2Many<super::rel::MailActivityPlanTemplate>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -81,35 +79,20 @@ pub struct MailActivityPlan {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailActivityPlan {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "department_assignable",
-        "department_id",
-        "display_name",
-        "has_user_on_demand",
-        "id",
-        "name",
-        "res_model",
-        "res_model_id",
-        "steps_count",
-        "template_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailActivityPlan {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailActivityPlan::default();
         while let Some(i) = r.next()? {
             match i {
@@ -157,32 +140,23 @@ impl ::runtime::Model for MailActivityPlan {
         "has_user_on_demand",
         "steps_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("department_assignable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_user_on_demand", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "selection")
-            .required()
-            .selection(super::verify::KEYS_565E0FE9),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("steps_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("template_ids", "one2many")
-            .relation("mail.activity.plan.template"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("department_assignable", "boolean"),
+        ::runtime::FieldSpec::new("department_id", "many2one").relation("hr.department").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_user_on_demand", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("res_model", "selection").required().writable(true).selection(super::verify::KEYS_565E0FE9),
+        ::runtime::FieldSpec::new("res_model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("steps_count", "integer"),
+        ::runtime::FieldSpec::new("template_ids", "one2many").relation("mail.activity.plan.template").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -200,110 +174,55 @@ impl ::runtime::odoo::projection::Projection for MailActivityPlan {
 impl super::mixins::BaseModel for MailActivityPlan {
     type Update = MailActivityPlanUpdate;
 }
-/// Values for creating a `mail.activity.plan` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailActivityPlanCreate`]) or updating ([`MailActivityPlanUpdate`]) `mail.activity.plan` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailActivityPlanCreate {
+pub struct MailActivityPlanValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailActivityPlanCreate {
+/// Values for creating a `mail.activity.plan` record: the constructor takes the required fields, setters add the rest.
+pub type MailActivityPlanCreate = MailActivityPlanValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.activity.plan` records: only the fields set here are written.
+pub type MailActivityPlanUpdate = MailActivityPlanValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailActivityPlanValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailActivityPlanCreate {
     /// Takes the required fields: `name`, `res_model` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, res_model: ResModel) -> Self {
-        MailActivityPlanCreate {
+    pub fn new(name: impl Into<String>, res_model: self::ResModel) -> Self {
+        MailActivityPlanValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .res_model(res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityPlan>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: ResModel) -> Self {
-        self.values.set("res_model", res_model);
-        self
-    }
-    /// Set `res_model_id` (Applies to).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `template_ids` (Activities).
-    #[inline]
-    pub fn template_ids(
-        mut self,
-        template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityPlanTemplate>,
-        >,
-    ) -> Self {
-        self.values.set("template_ids", template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailActivityPlanCreate {
-    type Model = MailActivityPlan;
-}
-/// Values for updating `mail.activity.plan` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailActivityPlanUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailActivityPlanUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailActivityPlanUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailActivityPlanUpdate {
+        Self::default()
+    }
+}
+impl Default for MailActivityPlanUpdate {
+    fn default() -> Self {
+        MailActivityPlanValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailActivityPlanValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityPlan>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailActivityPlan>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -312,465 +231,173 @@ impl MailActivityPlanUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: ResModel) -> Self {
-        self.values.set("res_model", res_model);
-        self
-    }
-    /// Set `res_model_id` (Applies to).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `template_ids` (Activities).
-    #[inline]
-    pub fn template_ids(
-        mut self,
-        template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityPlanTemplate>,
-        >,
-    ) -> Self {
-        self.values.set("template_ids", template_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `res_model` (Model).
+        res_model: value self::ResModel;
+        /// Set `res_model_id` (Applies to).
+        res_model_id: value i64;
+        /// Set `template_ids` (Activities).
+        template_ids: commands super::rel::MailActivityPlanTemplate;
     }
 }
+impl ::runtime::CreateValues for MailActivityPlanCreate {
+    type Model = self::MailActivityPlan;
+}
 impl ::runtime::UpdateValues for MailActivityPlanUpdate {
-    type Model = MailActivityPlan;
+    type Model = self::MailActivityPlan;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivityPlan,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlan,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityPlan,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlan,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Department Assignable (`department_assignable`, `boolean`).
-    #[inline]
-    pub const fn department_assignable() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivityPlan,
-    > {
-        ::runtime::odoo::fields::BoolField::new("department_assignable")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlan,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityPlan,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has on demand responsible (`has_user_on_demand`, `boolean`).
-    #[inline]
-    pub const fn has_user_on_demand() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivityPlan,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_user_on_demand")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityPlan,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailActivityPlan> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Model (`res_model`, `selection`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityPlan,
-        super::ResModel,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("res_model")
-    }
-    /// Applies to (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlan,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
-    }
-    /// Steps Count (`steps_count`, `integer`).
-    #[inline]
-    pub const fn steps_count() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityPlan,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("steps_count")
-    }
-    /// Activities (`template_ids`, `one2many`).
-    #[inline]
-    pub const fn template_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailActivityPlan,
-        super::super::rel::MailActivityPlanTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("template_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityPlan,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlan,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailActivityPlan;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Department Assignable (`department_assignable`, `boolean`).
+        department_assignable: BoolField;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has on demand responsible (`has_user_on_demand`, `boolean`).
+        has_user_on_demand: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Model (`res_model`, `selection`).
+        res_model: SelectionField<super::ResModel>;
+        /// Applies to (`res_model_id`, `many2one`).
+        res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Steps Count (`steps_count`, `integer`).
+        steps_count: NumField<i64>;
+        /// Activities (`template_ids`, `one2many`).
+        template_ids: X2ManyField<super::super::rel::MailActivityPlanTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `res_model` (Model) on `mail.activity.plan`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResModel {
-    /// Account (`account.account`)
-    AccountAccount,
-    /// Analytic Account (`account.analytic.account`)
-    AccountAnalyticAccount,
-    /// Bank Accounts (`res.partner.bank`)
-    ResPartnerBank,
-    /// Bill of Material (`mrp.bom`)
-    MrpBom,
-    /// Calendar Event (`calendar.event`)
-    CalendarEvent,
-    /// Companies (`res.company`)
-    ResCompany,
-    /// Contact (`res.partner`)
-    ResPartner,
-    /// Department (`hr.department`)
-    HrDepartment,
-    /// Discussion Channel (`discuss.channel`)
-    DiscussChannel,
-    /// Email CC management (`mail.thread.cc`)
-    MailThreadCc,
-    /// Email Thread (`mail.thread`)
-    MailThread,
-    /// Employee (`hr.employee`)
-    HrEmployee,
-    /// Event (`event.event`)
-    EventEvent,
-    /// Event Registration (`event.registration`)
-    EventRegistration,
-    /// IAP Account (`iap.account`)
-    IapAccount,
-    /// Job Position (`hr.job`)
-    HrJob,
-    /// Journal (`account.journal`)
-    AccountJournal,
-    /// Journal Entry (`account.move`)
-    AccountMove,
-    /// Lead/Opportunity (`crm.lead`)
-    CrmLead,
-    /// Lot/Serial (`stock.lot`)
-    StockLot,
-    /// Mail Blacklist (`mail.blacklist`)
-    MailBlacklist,
-    /// Mail Blacklist mixin (`mail.thread.blacklist`)
-    MailThreadBlacklist,
-    /// Mail Main Attachment management (`mail.thread.main.attachment`)
-    MailThreadMainAttachment,
-    /// Manufacturing Order (`mrp.production`)
-    MrpProduction,
-    /// Model of a vehicle (`fleet.vehicle.model`)
-    FleetVehicleModel,
-    /// Payments (`account.payment`)
-    AccountPayment,
-    /// Phone Blacklist (`phone.blacklist`)
-    PhoneBlacklist,
-    /// Phone Blacklist Mixin (`mail.thread.phone`)
-    MailThreadPhone,
-    /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`)
-    AccountReconcileModel,
-    /// Pricelist (`product.pricelist`)
-    ProductPricelist,
-    /// Product (`product.template`)
-    ProductTemplate,
-    /// Product Category (`product.category`)
-    ProductCategory,
-    /// Product Variant (`product.product`)
-    ProductProduct,
-    /// Project (`project.project`)
-    ProjectProject,
-    /// Project Milestone (`project.milestone`)
-    ProjectMilestone,
-    /// Project Update (`project.update`)
-    ProjectUpdate,
-    /// Purchase Order (`purchase.order`)
-    PurchaseOrder,
-    /// Rating Mixin (`rating.mixin`)
-    RatingMixin,
-    /// Sales Order (`sale.order`)
-    SaleOrder,
-    /// Sales Team (`crm.team`)
-    CrmTeam,
-    /// Sales Team Member (`crm.team.member`)
-    CrmTeamMember,
-    /// Scrap (`stock.scrap`)
-    StockScrap,
-    /// Services for vehicles (`fleet.vehicle.log.services`)
-    FleetVehicleLogServices,
-    /// Task (`project.task`)
-    ProjectTask,
-    /// Tax (`account.tax`)
-    AccountTax,
-    /// Transfer (`stock.picking`)
-    StockPicking,
-    /// Unbuild Order (`mrp.unbuild`)
-    MrpUnbuild,
-    /// Vehicle (`fleet.vehicle`)
-    FleetVehicle,
-    /// Vehicle Contract (`fleet.vehicle.log.contract`)
-    FleetVehicleLogContract,
-    /// Work Center (`mrp.workcenter`)
-    MrpWorkcenter,
-    /// Work Center Usage (`mrp.routing.workcenter`)
-    MrpRoutingWorkcenter,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ResModel {
-    const VALUES: &'static [&'static str] = &[
-        "account.account",
-        "account.analytic.account",
-        "res.partner.bank",
-        "mrp.bom",
-        "calendar.event",
-        "res.company",
-        "res.partner",
-        "hr.department",
-        "discuss.channel",
-        "mail.thread.cc",
-        "mail.thread",
-        "hr.employee",
-        "event.event",
-        "event.registration",
-        "iap.account",
-        "hr.job",
-        "account.journal",
-        "account.move",
-        "crm.lead",
-        "stock.lot",
-        "mail.blacklist",
-        "mail.thread.blacklist",
-        "mail.thread.main.attachment",
-        "mrp.production",
-        "fleet.vehicle.model",
-        "account.payment",
-        "phone.blacklist",
-        "mail.thread.phone",
-        "account.reconcile.model",
-        "product.pricelist",
-        "product.template",
-        "product.category",
-        "product.product",
-        "project.project",
-        "project.milestone",
-        "project.update",
-        "purchase.order",
-        "rating.mixin",
-        "sale.order",
-        "crm.team",
-        "crm.team.member",
-        "stock.scrap",
-        "fleet.vehicle.log.services",
-        "project.task",
-        "account.tax",
-        "stock.picking",
-        "mrp.unbuild",
-        "fleet.vehicle",
-        "fleet.vehicle.log.contract",
-        "mrp.workcenter",
-        "mrp.routing.workcenter",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "account.account" => ResModel::AccountAccount,
-            "account.analytic.account" => ResModel::AccountAnalyticAccount,
-            "res.partner.bank" => ResModel::ResPartnerBank,
-            "mrp.bom" => ResModel::MrpBom,
-            "calendar.event" => ResModel::CalendarEvent,
-            "res.company" => ResModel::ResCompany,
-            "res.partner" => ResModel::ResPartner,
-            "hr.department" => ResModel::HrDepartment,
-            "discuss.channel" => ResModel::DiscussChannel,
-            "mail.thread.cc" => ResModel::MailThreadCc,
-            "mail.thread" => ResModel::MailThread,
-            "hr.employee" => ResModel::HrEmployee,
-            "event.event" => ResModel::EventEvent,
-            "event.registration" => ResModel::EventRegistration,
-            "iap.account" => ResModel::IapAccount,
-            "hr.job" => ResModel::HrJob,
-            "account.journal" => ResModel::AccountJournal,
-            "account.move" => ResModel::AccountMove,
-            "crm.lead" => ResModel::CrmLead,
-            "stock.lot" => ResModel::StockLot,
-            "mail.blacklist" => ResModel::MailBlacklist,
-            "mail.thread.blacklist" => ResModel::MailThreadBlacklist,
-            "mail.thread.main.attachment" => ResModel::MailThreadMainAttachment,
-            "mrp.production" => ResModel::MrpProduction,
-            "fleet.vehicle.model" => ResModel::FleetVehicleModel,
-            "account.payment" => ResModel::AccountPayment,
-            "phone.blacklist" => ResModel::PhoneBlacklist,
-            "mail.thread.phone" => ResModel::MailThreadPhone,
-            "account.reconcile.model" => ResModel::AccountReconcileModel,
-            "product.pricelist" => ResModel::ProductPricelist,
-            "product.template" => ResModel::ProductTemplate,
-            "product.category" => ResModel::ProductCategory,
-            "product.product" => ResModel::ProductProduct,
-            "project.project" => ResModel::ProjectProject,
-            "project.milestone" => ResModel::ProjectMilestone,
-            "project.update" => ResModel::ProjectUpdate,
-            "purchase.order" => ResModel::PurchaseOrder,
-            "rating.mixin" => ResModel::RatingMixin,
-            "sale.order" => ResModel::SaleOrder,
-            "crm.team" => ResModel::CrmTeam,
-            "crm.team.member" => ResModel::CrmTeamMember,
-            "stock.scrap" => ResModel::StockScrap,
-            "fleet.vehicle.log.services" => ResModel::FleetVehicleLogServices,
-            "project.task" => ResModel::ProjectTask,
-            "account.tax" => ResModel::AccountTax,
-            "stock.picking" => ResModel::StockPicking,
-            "mrp.unbuild" => ResModel::MrpUnbuild,
-            "fleet.vehicle" => ResModel::FleetVehicle,
-            "fleet.vehicle.log.contract" => ResModel::FleetVehicleLogContract,
-            "mrp.workcenter" => ResModel::MrpWorkcenter,
-            "mrp.routing.workcenter" => ResModel::MrpRoutingWorkcenter,
-            other => ResModel::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ResModel::AccountAccount => "account.account",
-            ResModel::AccountAnalyticAccount => "account.analytic.account",
-            ResModel::ResPartnerBank => "res.partner.bank",
-            ResModel::MrpBom => "mrp.bom",
-            ResModel::CalendarEvent => "calendar.event",
-            ResModel::ResCompany => "res.company",
-            ResModel::ResPartner => "res.partner",
-            ResModel::HrDepartment => "hr.department",
-            ResModel::DiscussChannel => "discuss.channel",
-            ResModel::MailThreadCc => "mail.thread.cc",
-            ResModel::MailThread => "mail.thread",
-            ResModel::HrEmployee => "hr.employee",
-            ResModel::EventEvent => "event.event",
-            ResModel::EventRegistration => "event.registration",
-            ResModel::IapAccount => "iap.account",
-            ResModel::HrJob => "hr.job",
-            ResModel::AccountJournal => "account.journal",
-            ResModel::AccountMove => "account.move",
-            ResModel::CrmLead => "crm.lead",
-            ResModel::StockLot => "stock.lot",
-            ResModel::MailBlacklist => "mail.blacklist",
-            ResModel::MailThreadBlacklist => "mail.thread.blacklist",
-            ResModel::MailThreadMainAttachment => "mail.thread.main.attachment",
-            ResModel::MrpProduction => "mrp.production",
-            ResModel::FleetVehicleModel => "fleet.vehicle.model",
-            ResModel::AccountPayment => "account.payment",
-            ResModel::PhoneBlacklist => "phone.blacklist",
-            ResModel::MailThreadPhone => "mail.thread.phone",
-            ResModel::AccountReconcileModel => "account.reconcile.model",
-            ResModel::ProductPricelist => "product.pricelist",
-            ResModel::ProductTemplate => "product.template",
-            ResModel::ProductCategory => "product.category",
-            ResModel::ProductProduct => "product.product",
-            ResModel::ProjectProject => "project.project",
-            ResModel::ProjectMilestone => "project.milestone",
-            ResModel::ProjectUpdate => "project.update",
-            ResModel::PurchaseOrder => "purchase.order",
-            ResModel::RatingMixin => "rating.mixin",
-            ResModel::SaleOrder => "sale.order",
-            ResModel::CrmTeam => "crm.team",
-            ResModel::CrmTeamMember => "crm.team.member",
-            ResModel::StockScrap => "stock.scrap",
-            ResModel::FleetVehicleLogServices => "fleet.vehicle.log.services",
-            ResModel::ProjectTask => "project.task",
-            ResModel::AccountTax => "account.tax",
-            ResModel::StockPicking => "stock.picking",
-            ResModel::MrpUnbuild => "mrp.unbuild",
-            ResModel::FleetVehicle => "fleet.vehicle",
-            ResModel::FleetVehicleLogContract => "fleet.vehicle.log.contract",
-            ResModel::MrpWorkcenter => "mrp.workcenter",
-            ResModel::MrpRoutingWorkcenter => "mrp.routing.workcenter",
-            ResModel::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ResModel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `res_model` (Model) on `mail.activity.plan`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ResModel {
+        /// Account (`account.account`)
+        AccountAccount = "account.account",
+        /// Analytic Account (`account.analytic.account`)
+        AccountAnalyticAccount = "account.analytic.account",
+        /// Bank Accounts (`res.partner.bank`)
+        ResPartnerBank = "res.partner.bank",
+        /// Bill of Material (`mrp.bom`)
+        MrpBom = "mrp.bom",
+        /// Calendar Event (`calendar.event`)
+        CalendarEvent = "calendar.event",
+        /// Companies (`res.company`)
+        ResCompany = "res.company",
+        /// Contact (`res.partner`)
+        ResPartner = "res.partner",
+        /// Department (`hr.department`)
+        HrDepartment = "hr.department",
+        /// Discussion Channel (`discuss.channel`)
+        DiscussChannel = "discuss.channel",
+        /// Email CC management (`mail.thread.cc`)
+        MailThreadCc = "mail.thread.cc",
+        /// Email Thread (`mail.thread`)
+        MailThread = "mail.thread",
+        /// Employee (`hr.employee`)
+        HrEmployee = "hr.employee",
+        /// Event (`event.event`)
+        EventEvent = "event.event",
+        /// Event Registration (`event.registration`)
+        EventRegistration = "event.registration",
+        /// IAP Account (`iap.account`)
+        IapAccount = "iap.account",
+        /// Job Position (`hr.job`)
+        HrJob = "hr.job",
+        /// Journal (`account.journal`)
+        AccountJournal = "account.journal",
+        /// Journal Entry (`account.move`)
+        AccountMove = "account.move",
+        /// Lead/Opportunity (`crm.lead`)
+        CrmLead = "crm.lead",
+        /// Lot/Serial (`stock.lot`)
+        StockLot = "stock.lot",
+        /// Mail Blacklist (`mail.blacklist`)
+        MailBlacklist = "mail.blacklist",
+        /// Mail Blacklist mixin (`mail.thread.blacklist`)
+        MailThreadBlacklist = "mail.thread.blacklist",
+        /// Mail Main Attachment management (`mail.thread.main.attachment`)
+        MailThreadMainAttachment = "mail.thread.main.attachment",
+        /// Manufacturing Order (`mrp.production`)
+        MrpProduction = "mrp.production",
+        /// Model of a vehicle (`fleet.vehicle.model`)
+        FleetVehicleModel = "fleet.vehicle.model",
+        /// Payments (`account.payment`)
+        AccountPayment = "account.payment",
+        /// Phone Blacklist (`phone.blacklist`)
+        PhoneBlacklist = "phone.blacklist",
+        /// Phone Blacklist Mixin (`mail.thread.phone`)
+        MailThreadPhone = "mail.thread.phone",
+        /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`)
+        AccountReconcileModel = "account.reconcile.model",
+        /// Pricelist (`product.pricelist`)
+        ProductPricelist = "product.pricelist",
+        /// Product (`product.template`)
+        ProductTemplate = "product.template",
+        /// Product Category (`product.category`)
+        ProductCategory = "product.category",
+        /// Product Variant (`product.product`)
+        ProductProduct = "product.product",
+        /// Project (`project.project`)
+        ProjectProject = "project.project",
+        /// Project Milestone (`project.milestone`)
+        ProjectMilestone = "project.milestone",
+        /// Project Update (`project.update`)
+        ProjectUpdate = "project.update",
+        /// Purchase Order (`purchase.order`)
+        PurchaseOrder = "purchase.order",
+        /// Rating Mixin (`rating.mixin`)
+        RatingMixin = "rating.mixin",
+        /// Sales Order (`sale.order`)
+        SaleOrder = "sale.order",
+        /// Sales Team (`crm.team`)
+        CrmTeam = "crm.team",
+        /// Sales Team Member (`crm.team.member`)
+        CrmTeamMember = "crm.team.member",
+        /// Scrap (`stock.scrap`)
+        StockScrap = "stock.scrap",
+        /// Services for vehicles (`fleet.vehicle.log.services`)
+        FleetVehicleLogServices = "fleet.vehicle.log.services",
+        /// Task (`project.task`)
+        ProjectTask = "project.task",
+        /// Tax (`account.tax`)
+        AccountTax = "account.tax",
+        /// Transfer (`stock.picking`)
+        StockPicking = "stock.picking",
+        /// Unbuild Order (`mrp.unbuild`)
+        MrpUnbuild = "mrp.unbuild",
+        /// Vehicle (`fleet.vehicle`)
+        FleetVehicle = "fleet.vehicle",
+        /// Vehicle Contract (`fleet.vehicle.log.contract`)
+        FleetVehicleLogContract = "fleet.vehicle.log.contract",
+        /// Work Center (`mrp.workcenter`)
+        MrpWorkcenter = "mrp.workcenter",
+        /// Work Center Usage (`mrp.routing.workcenter`)
+        MrpRoutingWorkcenter = "mrp.routing.workcenter",
     }
 }

@@ -15,13 +15,11 @@ pub struct MailActivityPlanTemplate {
     /// Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, required.
-    pub activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
-    >,
+    pub activity_type_id: Option<::runtime::Many2One<super::rel::MailActivityType>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `plan_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +27,7 @@ pub struct MailActivityPlanTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Interval
     ///
     /// Number of days/week/month before executing the action after or before the scheduled plan date.
@@ -71,7 +69,7 @@ pub struct MailActivityPlanTemplate {
     /// Plan
     ///
     /// `many2one`, to `mail.activity.plan`, required.
-    pub plan_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityPlan>>,
+    pub plan_id: Option<::runtime::Many2One<super::rel::MailActivityPlan>>,
     /// Model
     ///
     /// Specify a model if the activity should be specific to a model and not available when managing activities for other models.
@@ -83,7 +81,7 @@ pub struct MailActivityPlanTemplate {
     /// Assigned to
     ///
     /// `many2one`, to `res.users`, computed.
-    pub responsible_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub responsible_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Assignment
     ///
     /// `selection`, required, computed.
@@ -105,38 +103,18 @@ pub struct MailActivityPlanTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityPlanTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailActivityPlanTemplate {
-    const FIELDS: &'static [&'static str] = &[
-        "activity_type_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "delay_count",
-        "delay_from",
-        "delay_unit",
-        "display_name",
-        "icon",
-        "id",
-        "note",
-        "plan_id",
-        "res_model",
-        "responsible_id",
-        "responsible_type",
-        "sequence",
-        "summary",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailActivityPlanTemplate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailActivityPlanTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -188,43 +166,26 @@ impl ::runtime::Model for MailActivityPlanTemplate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_from", "selection")
-            .required()
-            .selection(&["before_plan_date", "after_plan_date"]),
-        ::runtime::odoo::verify::FieldSpec::new("delay_unit", "selection")
-            .required()
-            .selection(&["days", "weeks", "months"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_id", "many2one")
-            .relation("mail.activity.plan")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "selection")
-            .selection(super::verify::KEYS_565E0FE9),
-        ::runtime::odoo::verify::FieldSpec::new("responsible_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("responsible_type", "selection")
-            .required()
-            .selection(
-                &["on_demand", "other", "coach", "manager", "employee", "fleet_manager"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").required().writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("delay_count", "integer").writable(true),
+        ::runtime::FieldSpec::new("delay_from", "selection").required().writable(true).selection(&["before_plan_date", "after_plan_date"]),
+        ::runtime::FieldSpec::new("delay_unit", "selection").required().writable(true).selection(&["days", "weeks", "months"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("icon", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("plan_id", "many2one").relation("mail.activity.plan").required().writable(true),
+        ::runtime::FieldSpec::new("res_model", "selection").selection(super::verify::KEYS_565E0FE9),
+        ::runtime::FieldSpec::new("responsible_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("responsible_type", "selection").required().writable(true).selection(&["on_demand", "other", "coach", "manager", "employee", "fleet_manager"]),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("summary", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -243,12 +204,21 @@ impl ::runtime::odoo::projection::Projection for MailActivityPlanTemplate {
 impl super::mixins::BaseModel for MailActivityPlanTemplate {
     type Update = MailActivityPlanTemplateUpdate;
 }
-/// Values for creating a `mail.activity.plan.template` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailActivityPlanTemplateCreate`]) or updating ([`MailActivityPlanTemplateUpdate`]) `mail.activity.plan.template` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailActivityPlanTemplateCreate {
+pub struct MailActivityPlanTemplateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailActivityPlanTemplateCreate {
+/// Values for creating a `mail.activity.plan.template` record: the constructor takes the required fields, setters add the rest.
+pub type MailActivityPlanTemplateCreate = MailActivityPlanTemplateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.activity.plan.template` records: only the fields set here are written.
+pub type MailActivityPlanTemplateUpdate = MailActivityPlanTemplateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailActivityPlanTemplateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -257,119 +227,40 @@ impl MailActivityPlanTemplateCreate {
     /// Takes the required fields: `activity_type_id`, `delay_from`, `delay_unit`, `plan_id` (readonly, computed and x2many fields are left out).
     pub fn new(
         activity_type_id: i64,
-        delay_from: DelayFrom,
-        delay_unit: DelayUnit,
+        delay_from: self::DelayFrom,
+        delay_unit: self::DelayUnit,
         plan_id: i64,
     ) -> Self {
-        MailActivityPlanTemplateCreate {
+        MailActivityPlanTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .activity_type_id(activity_type_id)
             .delay_from(delay_from)
             .delay_unit(delay_unit)
             .plan_id(plan_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = MailActivityPlanTemplate,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `activity_type_id` (Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `delay_count` (Interval).
-    #[inline]
-    pub fn delay_count(mut self, delay_count: i64) -> Self {
-        self.values.set("delay_count", delay_count);
-        self
-    }
-    /// Set `delay_from` (Trigger).
-    #[inline]
-    pub fn delay_from(mut self, delay_from: DelayFrom) -> Self {
-        self.values.set("delay_from", delay_from);
-        self
-    }
-    /// Set `delay_unit` (Delay units).
-    #[inline]
-    pub fn delay_unit(mut self, delay_unit: DelayUnit) -> Self {
-        self.values.set("delay_unit", delay_unit);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `plan_id` (Plan).
-    #[inline]
-    pub fn plan_id(mut self, plan_id: i64) -> Self {
-        self.values.set("plan_id", plan_id);
-        self
-    }
-    /// Set `responsible_id` (Assigned to).
-    #[inline]
-    pub fn responsible_id(mut self, responsible_id: i64) -> Self {
-        self.values.set("responsible_id", responsible_id);
-        self
-    }
-    /// Set `responsible_type` (Assignment).
-    #[inline]
-    pub fn responsible_type(mut self, responsible_type: ResponsibleType) -> Self {
-        self.values.set("responsible_type", responsible_type);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailActivityPlanTemplateCreate {
-    type Model = MailActivityPlanTemplate;
-}
-/// Values for updating `mail.activity.plan.template` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailActivityPlanTemplateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailActivityPlanTemplateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailActivityPlanTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailActivityPlanTemplateUpdate {
+        Self::default()
+    }
+}
+impl Default for MailActivityPlanTemplateUpdate {
+    fn default() -> Self {
+        MailActivityPlanTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailActivityPlanTemplateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = MailActivityPlanTemplate,
+            Model = self::MailActivityPlanTemplate,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -379,649 +270,228 @@ impl MailActivityPlanTemplateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `activity_type_id` (Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `delay_count` (Interval).
-    #[inline]
-    pub fn delay_count(mut self, delay_count: i64) -> Self {
-        self.values.set("delay_count", delay_count);
-        self
-    }
-    /// Set `delay_from` (Trigger).
-    #[inline]
-    pub fn delay_from(mut self, delay_from: DelayFrom) -> Self {
-        self.values.set("delay_from", delay_from);
-        self
-    }
-    /// Set `delay_unit` (Delay units).
-    #[inline]
-    pub fn delay_unit(mut self, delay_unit: DelayUnit) -> Self {
-        self.values.set("delay_unit", delay_unit);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `plan_id` (Plan).
-    #[inline]
-    pub fn plan_id(mut self, plan_id: i64) -> Self {
-        self.values.set("plan_id", plan_id);
-        self
-    }
-    /// Set `responsible_id` (Assigned to).
-    #[inline]
-    pub fn responsible_id(mut self, responsible_id: i64) -> Self {
-        self.values.set("responsible_id", responsible_id);
-        self
-    }
-    /// Set `responsible_type` (Assignment).
-    #[inline]
-    pub fn responsible_type(mut self, responsible_type: ResponsibleType) -> Self {
-        self.values.set("responsible_type", responsible_type);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `activity_type_id` (Activity Type).
+        activity_type_id: value i64;
+        /// Set `delay_count` (Interval).
+        delay_count: value i64;
+        /// Set `delay_from` (Trigger).
+        delay_from: value self::DelayFrom;
+        /// Set `delay_unit` (Delay units).
+        delay_unit: value self::DelayUnit;
+        /// Set `note` (Note).
+        note: into String;
+        /// Set `plan_id` (Plan).
+        plan_id: value i64;
+        /// Set `responsible_id` (Assigned to).
+        responsible_id: value i64;
+        /// Set `responsible_type` (Assignment).
+        responsible_type: value self::ResponsibleType;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `summary` (Summary).
+        summary: into String;
     }
 }
+impl ::runtime::CreateValues for MailActivityPlanTemplateCreate {
+    type Model = self::MailActivityPlanTemplate;
+}
 impl ::runtime::UpdateValues for MailActivityPlanTemplateUpdate {
-    type Model = MailActivityPlanTemplate;
+    type Model = self::MailActivityPlanTemplate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlanTemplate,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlanTemplate,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityPlanTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlanTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Interval (`delay_count`, `integer`).
-    #[inline]
-    pub const fn delay_count() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityPlanTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("delay_count")
-    }
-    /// Trigger (`delay_from`, `selection`).
-    #[inline]
-    pub const fn delay_from() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityPlanTemplate,
-        super::DelayFrom,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("delay_from")
-    }
-    /// Delay units (`delay_unit`, `selection`).
-    #[inline]
-    pub const fn delay_unit() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityPlanTemplate,
-        super::DelayUnit,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("delay_unit")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityPlanTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Icon (`icon`, `char`).
-    #[inline]
-    pub const fn icon() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityPlanTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("icon")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityPlanTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Note (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityPlanTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Plan (`plan_id`, `many2one`).
-    #[inline]
-    pub const fn plan_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlanTemplate,
-        super::super::rel::MailActivityPlan,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("plan_id")
-    }
-    /// Model (`res_model`, `selection`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityPlanTemplate,
-        super::ResModel,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("res_model")
-    }
-    /// Assigned to (`responsible_id`, `many2one`).
-    #[inline]
-    pub const fn responsible_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlanTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("responsible_id")
-    }
-    /// Assignment (`responsible_type`, `selection`).
-    #[inline]
-    pub const fn responsible_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityPlanTemplate,
-        super::ResponsibleType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("responsible_type")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityPlanTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Summary (`summary`, `char`).
-    #[inline]
-    pub const fn summary() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityPlanTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("summary")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityPlanTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityPlanTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailActivityPlanTemplate;
+        /// Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Interval (`delay_count`, `integer`).
+        delay_count: NumField<i64>;
+        /// Trigger (`delay_from`, `selection`).
+        delay_from: SelectionField<super::DelayFrom>;
+        /// Delay units (`delay_unit`, `selection`).
+        delay_unit: SelectionField<super::DelayUnit>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Icon (`icon`, `char`).
+        icon: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Note (`note`, `html`).
+        note: CharField;
+        /// Plan (`plan_id`, `many2one`).
+        plan_id: Many2OneField<super::super::rel::MailActivityPlan>;
+        /// Model (`res_model`, `selection`).
+        res_model: SelectionField<super::ResModel>;
+        /// Assigned to (`responsible_id`, `many2one`).
+        responsible_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Assignment (`responsible_type`, `selection`).
+        responsible_type: SelectionField<super::ResponsibleType>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Summary (`summary`, `char`).
+        summary: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `delay_from` (Trigger) on `mail.activity.plan.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DelayFrom {
-    /// Before Plan Date (`before_plan_date`)
-    BeforePlanDate,
-    /// After Plan Date (`after_plan_date`)
-    AfterPlanDate,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DelayFrom {
-    const VALUES: &'static [&'static str] = &["before_plan_date", "after_plan_date"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "before_plan_date" => DelayFrom::BeforePlanDate,
-            "after_plan_date" => DelayFrom::AfterPlanDate,
-            other => DelayFrom::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DelayFrom::BeforePlanDate => "before_plan_date",
-            DelayFrom::AfterPlanDate => "after_plan_date",
-            DelayFrom::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `delay_from` (Trigger) on `mail.activity.plan.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DelayFrom {
+        /// Before Plan Date (`before_plan_date`)
+        BeforePlanDate = "before_plan_date",
+        /// After Plan Date (`after_plan_date`)
+        AfterPlanDate = "after_plan_date",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DelayFrom {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `delay_unit` (Delay units) on `mail.activity.plan.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DelayUnit {
+        /// days (`days`)
+        Days = "days",
+        /// weeks (`weeks`)
+        Weeks = "weeks",
+        /// months (`months`)
+        Months = "months",
     }
 }
-impl ::serde::Serialize for DelayFrom {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `res_model` (Model) on `mail.activity.plan.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ResModel {
+        /// Account (`account.account`)
+        AccountAccount = "account.account",
+        /// Analytic Account (`account.analytic.account`)
+        AccountAnalyticAccount = "account.analytic.account",
+        /// Bank Accounts (`res.partner.bank`)
+        ResPartnerBank = "res.partner.bank",
+        /// Bill of Material (`mrp.bom`)
+        MrpBom = "mrp.bom",
+        /// Calendar Event (`calendar.event`)
+        CalendarEvent = "calendar.event",
+        /// Companies (`res.company`)
+        ResCompany = "res.company",
+        /// Contact (`res.partner`)
+        ResPartner = "res.partner",
+        /// Department (`hr.department`)
+        HrDepartment = "hr.department",
+        /// Discussion Channel (`discuss.channel`)
+        DiscussChannel = "discuss.channel",
+        /// Email CC management (`mail.thread.cc`)
+        MailThreadCc = "mail.thread.cc",
+        /// Email Thread (`mail.thread`)
+        MailThread = "mail.thread",
+        /// Employee (`hr.employee`)
+        HrEmployee = "hr.employee",
+        /// Event (`event.event`)
+        EventEvent = "event.event",
+        /// Event Registration (`event.registration`)
+        EventRegistration = "event.registration",
+        /// IAP Account (`iap.account`)
+        IapAccount = "iap.account",
+        /// Job Position (`hr.job`)
+        HrJob = "hr.job",
+        /// Journal (`account.journal`)
+        AccountJournal = "account.journal",
+        /// Journal Entry (`account.move`)
+        AccountMove = "account.move",
+        /// Lead/Opportunity (`crm.lead`)
+        CrmLead = "crm.lead",
+        /// Lot/Serial (`stock.lot`)
+        StockLot = "stock.lot",
+        /// Mail Blacklist (`mail.blacklist`)
+        MailBlacklist = "mail.blacklist",
+        /// Mail Blacklist mixin (`mail.thread.blacklist`)
+        MailThreadBlacklist = "mail.thread.blacklist",
+        /// Mail Main Attachment management (`mail.thread.main.attachment`)
+        MailThreadMainAttachment = "mail.thread.main.attachment",
+        /// Manufacturing Order (`mrp.production`)
+        MrpProduction = "mrp.production",
+        /// Model of a vehicle (`fleet.vehicle.model`)
+        FleetVehicleModel = "fleet.vehicle.model",
+        /// Payments (`account.payment`)
+        AccountPayment = "account.payment",
+        /// Phone Blacklist (`phone.blacklist`)
+        PhoneBlacklist = "phone.blacklist",
+        /// Phone Blacklist Mixin (`mail.thread.phone`)
+        MailThreadPhone = "mail.thread.phone",
+        /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`)
+        AccountReconcileModel = "account.reconcile.model",
+        /// Pricelist (`product.pricelist`)
+        ProductPricelist = "product.pricelist",
+        /// Product (`product.template`)
+        ProductTemplate = "product.template",
+        /// Product Category (`product.category`)
+        ProductCategory = "product.category",
+        /// Product Variant (`product.product`)
+        ProductProduct = "product.product",
+        /// Project (`project.project`)
+        ProjectProject = "project.project",
+        /// Project Milestone (`project.milestone`)
+        ProjectMilestone = "project.milestone",
+        /// Project Update (`project.update`)
+        ProjectUpdate = "project.update",
+        /// Purchase Order (`purchase.order`)
+        PurchaseOrder = "purchase.order",
+        /// Rating Mixin (`rating.mixin`)
+        RatingMixin = "rating.mixin",
+        /// Sales Order (`sale.order`)
+        SaleOrder = "sale.order",
+        /// Sales Team (`crm.team`)
+        CrmTeam = "crm.team",
+        /// Sales Team Member (`crm.team.member`)
+        CrmTeamMember = "crm.team.member",
+        /// Scrap (`stock.scrap`)
+        StockScrap = "stock.scrap",
+        /// Services for vehicles (`fleet.vehicle.log.services`)
+        FleetVehicleLogServices = "fleet.vehicle.log.services",
+        /// Task (`project.task`)
+        ProjectTask = "project.task",
+        /// Tax (`account.tax`)
+        AccountTax = "account.tax",
+        /// Transfer (`stock.picking`)
+        StockPicking = "stock.picking",
+        /// Unbuild Order (`mrp.unbuild`)
+        MrpUnbuild = "mrp.unbuild",
+        /// Vehicle (`fleet.vehicle`)
+        FleetVehicle = "fleet.vehicle",
+        /// Vehicle Contract (`fleet.vehicle.log.contract`)
+        FleetVehicleLogContract = "fleet.vehicle.log.contract",
+        /// Work Center (`mrp.workcenter`)
+        MrpWorkcenter = "mrp.workcenter",
+        /// Work Center Usage (`mrp.routing.workcenter`)
+        MrpRoutingWorkcenter = "mrp.routing.workcenter",
     }
 }
-/// Values of `delay_unit` (Delay units) on `mail.activity.plan.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DelayUnit {
-    /// days (`days`)
-    Days,
-    /// weeks (`weeks`)
-    Weeks,
-    /// months (`months`)
-    Months,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DelayUnit {
-    const VALUES: &'static [&'static str] = &["days", "weeks", "months"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "days" => DelayUnit::Days,
-            "weeks" => DelayUnit::Weeks,
-            "months" => DelayUnit::Months,
-            other => DelayUnit::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DelayUnit::Days => "days",
-            DelayUnit::Weeks => "weeks",
-            DelayUnit::Months => "months",
-            DelayUnit::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DelayUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DelayUnit {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `res_model` (Model) on `mail.activity.plan.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResModel {
-    /// Account (`account.account`)
-    AccountAccount,
-    /// Analytic Account (`account.analytic.account`)
-    AccountAnalyticAccount,
-    /// Bank Accounts (`res.partner.bank`)
-    ResPartnerBank,
-    /// Bill of Material (`mrp.bom`)
-    MrpBom,
-    /// Calendar Event (`calendar.event`)
-    CalendarEvent,
-    /// Companies (`res.company`)
-    ResCompany,
-    /// Contact (`res.partner`)
-    ResPartner,
-    /// Department (`hr.department`)
-    HrDepartment,
-    /// Discussion Channel (`discuss.channel`)
-    DiscussChannel,
-    /// Email CC management (`mail.thread.cc`)
-    MailThreadCc,
-    /// Email Thread (`mail.thread`)
-    MailThread,
-    /// Employee (`hr.employee`)
-    HrEmployee,
-    /// Event (`event.event`)
-    EventEvent,
-    /// Event Registration (`event.registration`)
-    EventRegistration,
-    /// IAP Account (`iap.account`)
-    IapAccount,
-    /// Job Position (`hr.job`)
-    HrJob,
-    /// Journal (`account.journal`)
-    AccountJournal,
-    /// Journal Entry (`account.move`)
-    AccountMove,
-    /// Lead/Opportunity (`crm.lead`)
-    CrmLead,
-    /// Lot/Serial (`stock.lot`)
-    StockLot,
-    /// Mail Blacklist (`mail.blacklist`)
-    MailBlacklist,
-    /// Mail Blacklist mixin (`mail.thread.blacklist`)
-    MailThreadBlacklist,
-    /// Mail Main Attachment management (`mail.thread.main.attachment`)
-    MailThreadMainAttachment,
-    /// Manufacturing Order (`mrp.production`)
-    MrpProduction,
-    /// Model of a vehicle (`fleet.vehicle.model`)
-    FleetVehicleModel,
-    /// Payments (`account.payment`)
-    AccountPayment,
-    /// Phone Blacklist (`phone.blacklist`)
-    PhoneBlacklist,
-    /// Phone Blacklist Mixin (`mail.thread.phone`)
-    MailThreadPhone,
-    /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`)
-    AccountReconcileModel,
-    /// Pricelist (`product.pricelist`)
-    ProductPricelist,
-    /// Product (`product.template`)
-    ProductTemplate,
-    /// Product Category (`product.category`)
-    ProductCategory,
-    /// Product Variant (`product.product`)
-    ProductProduct,
-    /// Project (`project.project`)
-    ProjectProject,
-    /// Project Milestone (`project.milestone`)
-    ProjectMilestone,
-    /// Project Update (`project.update`)
-    ProjectUpdate,
-    /// Purchase Order (`purchase.order`)
-    PurchaseOrder,
-    /// Rating Mixin (`rating.mixin`)
-    RatingMixin,
-    /// Sales Order (`sale.order`)
-    SaleOrder,
-    /// Sales Team (`crm.team`)
-    CrmTeam,
-    /// Sales Team Member (`crm.team.member`)
-    CrmTeamMember,
-    /// Scrap (`stock.scrap`)
-    StockScrap,
-    /// Services for vehicles (`fleet.vehicle.log.services`)
-    FleetVehicleLogServices,
-    /// Task (`project.task`)
-    ProjectTask,
-    /// Tax (`account.tax`)
-    AccountTax,
-    /// Transfer (`stock.picking`)
-    StockPicking,
-    /// Unbuild Order (`mrp.unbuild`)
-    MrpUnbuild,
-    /// Vehicle (`fleet.vehicle`)
-    FleetVehicle,
-    /// Vehicle Contract (`fleet.vehicle.log.contract`)
-    FleetVehicleLogContract,
-    /// Work Center (`mrp.workcenter`)
-    MrpWorkcenter,
-    /// Work Center Usage (`mrp.routing.workcenter`)
-    MrpRoutingWorkcenter,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ResModel {
-    const VALUES: &'static [&'static str] = &[
-        "account.account",
-        "account.analytic.account",
-        "res.partner.bank",
-        "mrp.bom",
-        "calendar.event",
-        "res.company",
-        "res.partner",
-        "hr.department",
-        "discuss.channel",
-        "mail.thread.cc",
-        "mail.thread",
-        "hr.employee",
-        "event.event",
-        "event.registration",
-        "iap.account",
-        "hr.job",
-        "account.journal",
-        "account.move",
-        "crm.lead",
-        "stock.lot",
-        "mail.blacklist",
-        "mail.thread.blacklist",
-        "mail.thread.main.attachment",
-        "mrp.production",
-        "fleet.vehicle.model",
-        "account.payment",
-        "phone.blacklist",
-        "mail.thread.phone",
-        "account.reconcile.model",
-        "product.pricelist",
-        "product.template",
-        "product.category",
-        "product.product",
-        "project.project",
-        "project.milestone",
-        "project.update",
-        "purchase.order",
-        "rating.mixin",
-        "sale.order",
-        "crm.team",
-        "crm.team.member",
-        "stock.scrap",
-        "fleet.vehicle.log.services",
-        "project.task",
-        "account.tax",
-        "stock.picking",
-        "mrp.unbuild",
-        "fleet.vehicle",
-        "fleet.vehicle.log.contract",
-        "mrp.workcenter",
-        "mrp.routing.workcenter",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "account.account" => ResModel::AccountAccount,
-            "account.analytic.account" => ResModel::AccountAnalyticAccount,
-            "res.partner.bank" => ResModel::ResPartnerBank,
-            "mrp.bom" => ResModel::MrpBom,
-            "calendar.event" => ResModel::CalendarEvent,
-            "res.company" => ResModel::ResCompany,
-            "res.partner" => ResModel::ResPartner,
-            "hr.department" => ResModel::HrDepartment,
-            "discuss.channel" => ResModel::DiscussChannel,
-            "mail.thread.cc" => ResModel::MailThreadCc,
-            "mail.thread" => ResModel::MailThread,
-            "hr.employee" => ResModel::HrEmployee,
-            "event.event" => ResModel::EventEvent,
-            "event.registration" => ResModel::EventRegistration,
-            "iap.account" => ResModel::IapAccount,
-            "hr.job" => ResModel::HrJob,
-            "account.journal" => ResModel::AccountJournal,
-            "account.move" => ResModel::AccountMove,
-            "crm.lead" => ResModel::CrmLead,
-            "stock.lot" => ResModel::StockLot,
-            "mail.blacklist" => ResModel::MailBlacklist,
-            "mail.thread.blacklist" => ResModel::MailThreadBlacklist,
-            "mail.thread.main.attachment" => ResModel::MailThreadMainAttachment,
-            "mrp.production" => ResModel::MrpProduction,
-            "fleet.vehicle.model" => ResModel::FleetVehicleModel,
-            "account.payment" => ResModel::AccountPayment,
-            "phone.blacklist" => ResModel::PhoneBlacklist,
-            "mail.thread.phone" => ResModel::MailThreadPhone,
-            "account.reconcile.model" => ResModel::AccountReconcileModel,
-            "product.pricelist" => ResModel::ProductPricelist,
-            "product.template" => ResModel::ProductTemplate,
-            "product.category" => ResModel::ProductCategory,
-            "product.product" => ResModel::ProductProduct,
-            "project.project" => ResModel::ProjectProject,
-            "project.milestone" => ResModel::ProjectMilestone,
-            "project.update" => ResModel::ProjectUpdate,
-            "purchase.order" => ResModel::PurchaseOrder,
-            "rating.mixin" => ResModel::RatingMixin,
-            "sale.order" => ResModel::SaleOrder,
-            "crm.team" => ResModel::CrmTeam,
-            "crm.team.member" => ResModel::CrmTeamMember,
-            "stock.scrap" => ResModel::StockScrap,
-            "fleet.vehicle.log.services" => ResModel::FleetVehicleLogServices,
-            "project.task" => ResModel::ProjectTask,
-            "account.tax" => ResModel::AccountTax,
-            "stock.picking" => ResModel::StockPicking,
-            "mrp.unbuild" => ResModel::MrpUnbuild,
-            "fleet.vehicle" => ResModel::FleetVehicle,
-            "fleet.vehicle.log.contract" => ResModel::FleetVehicleLogContract,
-            "mrp.workcenter" => ResModel::MrpWorkcenter,
-            "mrp.routing.workcenter" => ResModel::MrpRoutingWorkcenter,
-            other => ResModel::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ResModel::AccountAccount => "account.account",
-            ResModel::AccountAnalyticAccount => "account.analytic.account",
-            ResModel::ResPartnerBank => "res.partner.bank",
-            ResModel::MrpBom => "mrp.bom",
-            ResModel::CalendarEvent => "calendar.event",
-            ResModel::ResCompany => "res.company",
-            ResModel::ResPartner => "res.partner",
-            ResModel::HrDepartment => "hr.department",
-            ResModel::DiscussChannel => "discuss.channel",
-            ResModel::MailThreadCc => "mail.thread.cc",
-            ResModel::MailThread => "mail.thread",
-            ResModel::HrEmployee => "hr.employee",
-            ResModel::EventEvent => "event.event",
-            ResModel::EventRegistration => "event.registration",
-            ResModel::IapAccount => "iap.account",
-            ResModel::HrJob => "hr.job",
-            ResModel::AccountJournal => "account.journal",
-            ResModel::AccountMove => "account.move",
-            ResModel::CrmLead => "crm.lead",
-            ResModel::StockLot => "stock.lot",
-            ResModel::MailBlacklist => "mail.blacklist",
-            ResModel::MailThreadBlacklist => "mail.thread.blacklist",
-            ResModel::MailThreadMainAttachment => "mail.thread.main.attachment",
-            ResModel::MrpProduction => "mrp.production",
-            ResModel::FleetVehicleModel => "fleet.vehicle.model",
-            ResModel::AccountPayment => "account.payment",
-            ResModel::PhoneBlacklist => "phone.blacklist",
-            ResModel::MailThreadPhone => "mail.thread.phone",
-            ResModel::AccountReconcileModel => "account.reconcile.model",
-            ResModel::ProductPricelist => "product.pricelist",
-            ResModel::ProductTemplate => "product.template",
-            ResModel::ProductCategory => "product.category",
-            ResModel::ProductProduct => "product.product",
-            ResModel::ProjectProject => "project.project",
-            ResModel::ProjectMilestone => "project.milestone",
-            ResModel::ProjectUpdate => "project.update",
-            ResModel::PurchaseOrder => "purchase.order",
-            ResModel::RatingMixin => "rating.mixin",
-            ResModel::SaleOrder => "sale.order",
-            ResModel::CrmTeam => "crm.team",
-            ResModel::CrmTeamMember => "crm.team.member",
-            ResModel::StockScrap => "stock.scrap",
-            ResModel::FleetVehicleLogServices => "fleet.vehicle.log.services",
-            ResModel::ProjectTask => "project.task",
-            ResModel::AccountTax => "account.tax",
-            ResModel::StockPicking => "stock.picking",
-            ResModel::MrpUnbuild => "mrp.unbuild",
-            ResModel::FleetVehicle => "fleet.vehicle",
-            ResModel::FleetVehicleLogContract => "fleet.vehicle.log.contract",
-            ResModel::MrpWorkcenter => "mrp.workcenter",
-            ResModel::MrpRoutingWorkcenter => "mrp.routing.workcenter",
-            ResModel::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ResModel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `responsible_type` (Assignment) on `mail.activity.plan.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResponsibleType {
-    /// Ask at launch (`on_demand`)
-    OnDemand,
-    /// Default user (`other`)
-    Other,
-    /// Coach (`coach`)
-    Coach,
-    /// Manager (`manager`)
-    Manager,
-    /// Employee (`employee`)
-    Employee,
-    /// Fleet Manager (`fleet_manager`)
-    FleetManager,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ResponsibleType {
-    const VALUES: &'static [&'static str] = &[
-        "on_demand",
-        "other",
-        "coach",
-        "manager",
-        "employee",
-        "fleet_manager",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on_demand" => ResponsibleType::OnDemand,
-            "other" => ResponsibleType::Other,
-            "coach" => ResponsibleType::Coach,
-            "manager" => ResponsibleType::Manager,
-            "employee" => ResponsibleType::Employee,
-            "fleet_manager" => ResponsibleType::FleetManager,
-            other => ResponsibleType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ResponsibleType::OnDemand => "on_demand",
-            ResponsibleType::Other => "other",
-            ResponsibleType::Coach => "coach",
-            ResponsibleType::Manager => "manager",
-            ResponsibleType::Employee => "employee",
-            ResponsibleType::FleetManager => "fleet_manager",
-            ResponsibleType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResponsibleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ResponsibleType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `responsible_type` (Assignment) on `mail.activity.plan.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ResponsibleType {
+        /// Ask at launch (`on_demand`)
+        OnDemand = "on_demand",
+        /// Default user (`other`)
+        Other = "other",
+        /// Coach (`coach`)
+        Coach = "coach",
+        /// Manager (`manager`)
+        Manager = "manager",
+        /// Employee (`employee`)
+        Employee = "employee",
+        /// Fleet Manager (`fleet_manager`)
+        FleetManager = "fleet_manager",
     }
 }

@@ -25,13 +25,11 @@ pub struct MailActivitySchedule {
     /// Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, computed.
-    pub activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
-    >,
+    pub activity_type_id: Option<::runtime::Many2One<super::rel::MailActivityType>>,
     /// Assigned to
     ///
     /// `many2one`, to `res.users`, computed.
-    pub activity_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Chaining Type
     ///
     /// `selection`, readonly, related `activity_type_id.chaining_type`, not stored.
@@ -41,8 +39,8 @@ pub struct MailActivitySchedule {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCompany>>,
     >,
     /// Created on
     ///
@@ -51,7 +49,7 @@ pub struct MailActivitySchedule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Due Date
     ///
     /// `date`, computed.
@@ -59,8 +57,8 @@ pub struct MailActivitySchedule {
     /// Department
     ///
     /// `many2one`, to `hr.department`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
-    pub department_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrDepartment>>,
     >,
     /// Display Name
     ///
@@ -69,11 +67,11 @@ pub struct MailActivitySchedule {
     /// Error
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::error())`.
-    pub error: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub error: ::runtime::Computed<Option<String>>,
     /// Has Error
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
-    pub has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub has_error: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -81,7 +79,7 @@ pub struct MailActivitySchedule {
     /// Use in batch
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_batch_mode())`.
-    pub is_batch_mode: ::runtime::odoo::wire::Computed<bool>,
+    pub is_batch_mode: ::runtime::Computed<bool>,
     /// Note
     ///
     /// `html`, computed.
@@ -89,7 +87,7 @@ pub struct MailActivitySchedule {
     /// Plan Available
     ///
     /// `many2many`, to `mail.activity.plan`, readonly, computed.
-    pub plan_available_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivityPlan>,
+    pub plan_available_ids: ::runtime::X2Many<super::rel::MailActivityPlan>,
     /// Plan Date
     ///
     /// `date`, computed.
@@ -97,27 +95,25 @@ pub struct MailActivitySchedule {
     /// Plan Department Filterable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_department_filterable())`.
-    pub plan_department_filterable: ::runtime::odoo::wire::Computed<bool>,
+    pub plan_department_filterable: ::runtime::Computed<bool>,
     /// Has on demand responsible
     ///
     /// `boolean`, readonly, related `plan_id.has_user_on_demand`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_has_user_on_demand())`.
-    pub plan_has_user_on_demand: ::runtime::odoo::wire::Computed<bool>,
+    pub plan_has_user_on_demand: ::runtime::Computed<bool>,
     /// Plan
     ///
     /// `many2one`, to `mail.activity.plan`, computed.
-    pub plan_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityPlan>>,
+    pub plan_id: Option<::runtime::Many2One<super::rel::MailActivityPlan>>,
     /// Assigned To
     ///
     /// Choose assignation for activities with on demand assignation.
     ///
     /// `many2one`, to `res.users`.
-    pub plan_on_demand_user_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResUsers>,
-    >,
+    pub plan_on_demand_user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Plan Summary
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::plan_summary())`.
-    pub plan_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub plan_summary: ::runtime::Computed<Option<String>>,
     /// Document IDs
     ///
     /// `text`, readonly.
@@ -129,7 +125,7 @@ pub struct MailActivitySchedule {
     /// Applies to
     ///
     /// `many2one`, to `ir.model`, required, computed.
-    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Summary
     ///
     /// `char`, computed.
@@ -141,47 +137,20 @@ pub struct MailActivitySchedule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivitySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailActivitySchedule {
-    const FIELDS: &'static [&'static str] = &[
-        "activity_category",
-        "activity_type_id",
-        "activity_user_id",
-        "chaining_type",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date_deadline",
-        "department_id",
-        "display_name",
-        "error",
-        "has_error",
-        "id",
-        "is_batch_mode",
-        "note",
-        "plan_available_ids",
-        "plan_date",
-        "plan_department_filterable",
-        "plan_has_user_on_demand",
-        "plan_id",
-        "plan_on_demand_user_id",
-        "plan_summary",
-        "res_ids",
-        "res_model",
-        "res_model_id",
-        "summary",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailActivitySchedule {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        28,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailActivitySchedule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -253,49 +222,35 @@ impl ::runtime::Model for MailActivitySchedule {
         "plan_has_user_on_demand",
         "plan_summary",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("activity_category", "selection")
-            .selection(&["default", "upload_file", "phonecall", "meeting"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("chaining_type", "selection")
-            .selection(&["suggest", "trigger"]),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("error", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_batch_mode", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_available_ids", "many2many")
-            .relation("mail.activity.plan"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_department_filterable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_has_user_on_demand", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_id", "many2one")
-            .relation("mail.activity.plan"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_on_demand_user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_summary", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("res_ids", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("activity_category", "selection").selection(&["default", "upload_file", "phonecall", "meeting"]),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("chaining_type", "selection").selection(&["suggest", "trigger"]),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required(),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "date").writable(true),
+        ::runtime::FieldSpec::new("department_id", "many2one").relation("hr.department"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("error", "html"),
+        ::runtime::FieldSpec::new("has_error", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_batch_mode", "boolean"),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("plan_available_ids", "many2many").relation("mail.activity.plan"),
+        ::runtime::FieldSpec::new("plan_date", "date").writable(true),
+        ::runtime::FieldSpec::new("plan_department_filterable", "boolean"),
+        ::runtime::FieldSpec::new("plan_has_user_on_demand", "boolean"),
+        ::runtime::FieldSpec::new("plan_id", "many2one").relation("mail.activity.plan").writable(true),
+        ::runtime::FieldSpec::new("plan_on_demand_user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("plan_summary", "html"),
+        ::runtime::FieldSpec::new("res_ids", "text").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("res_model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("summary", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -402,13 +357,21 @@ impl MailActivitySchedule {
 impl super::mixins::BaseModel for MailActivitySchedule {
     type Update = MailActivityScheduleUpdate;
 }
-/// Values for creating a `mail.activity.schedule` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailActivityScheduleCreate`]) or updating ([`MailActivityScheduleUpdate`]) `mail.activity.schedule` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailActivityScheduleCreate {
+pub struct MailActivityScheduleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailActivityScheduleCreate {
+/// Values for creating a `mail.activity.schedule` record: the constructor takes the required fields, setters add the rest.
+pub type MailActivityScheduleCreate = MailActivityScheduleValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.activity.schedule` records: only the fields set here are written.
+pub type MailActivityScheduleUpdate = MailActivityScheduleValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailActivityScheduleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -416,114 +379,38 @@ impl ::serde::Serialize for MailActivityScheduleCreate {
 impl MailActivityScheduleCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailActivityScheduleCreate {
+        Self::default()
+    }
+}
+impl Default for MailActivityScheduleCreate {
+    fn default() -> Self {
+        MailActivityScheduleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivitySchedule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `activity_type_id` (Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `activity_user_id` (Assigned to).
-    #[inline]
-    pub fn activity_user_id(mut self, activity_user_id: i64) -> Self {
-        self.values.set("activity_user_id", activity_user_id);
-        self
-    }
-    /// Set `date_deadline` (Due Date).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `plan_date` (Plan Date).
-    #[inline]
-    pub fn plan_date(mut self, plan_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("plan_date", plan_date);
-        self
-    }
-    /// Set `plan_id` (Plan).
-    #[inline]
-    pub fn plan_id(mut self, plan_id: i64) -> Self {
-        self.values.set("plan_id", plan_id);
-        self
-    }
-    /// Set `plan_on_demand_user_id` (Assigned To).
-    #[inline]
-    pub fn plan_on_demand_user_id(mut self, plan_on_demand_user_id: i64) -> Self {
-        self.values.set("plan_on_demand_user_id", plan_on_demand_user_id);
-        self
-    }
-    /// Set `res_ids` (Document IDs).
-    #[inline]
-    pub fn res_ids(mut self, res_ids: impl Into<String>) -> Self {
-        self.values.set("res_ids", res_ids.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `res_model_id` (Applies to).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailActivityScheduleCreate {
-    type Model = MailActivitySchedule;
-}
-/// Values for updating `mail.activity.schedule` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailActivityScheduleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailActivityScheduleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailActivityScheduleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailActivityScheduleUpdate {
+        Self::default()
+    }
+}
+impl Default for MailActivityScheduleUpdate {
+    fn default() -> Self {
+        MailActivityScheduleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailActivityScheduleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivitySchedule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailActivitySchedule,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -532,380 +419,122 @@ impl MailActivityScheduleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `activity_type_id` (Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `activity_user_id` (Assigned to).
-    #[inline]
-    pub fn activity_user_id(mut self, activity_user_id: i64) -> Self {
-        self.values.set("activity_user_id", activity_user_id);
-        self
-    }
-    /// Set `date_deadline` (Due Date).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `plan_date` (Plan Date).
-    #[inline]
-    pub fn plan_date(mut self, plan_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("plan_date", plan_date);
-        self
-    }
-    /// Set `plan_id` (Plan).
-    #[inline]
-    pub fn plan_id(mut self, plan_id: i64) -> Self {
-        self.values.set("plan_id", plan_id);
-        self
-    }
-    /// Set `plan_on_demand_user_id` (Assigned To).
-    #[inline]
-    pub fn plan_on_demand_user_id(mut self, plan_on_demand_user_id: i64) -> Self {
-        self.values.set("plan_on_demand_user_id", plan_on_demand_user_id);
-        self
-    }
-    /// Set `res_ids` (Document IDs).
-    #[inline]
-    pub fn res_ids(mut self, res_ids: impl Into<String>) -> Self {
-        self.values.set("res_ids", res_ids.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `res_model_id` (Applies to).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `activity_type_id` (Activity Type).
+        activity_type_id: value i64;
+        /// Set `activity_user_id` (Assigned to).
+        activity_user_id: value i64;
+        /// Set `date_deadline` (Due Date).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `note` (Note).
+        note: into String;
+        /// Set `plan_date` (Plan Date).
+        plan_date: value ::chrono::NaiveDate;
+        /// Set `plan_id` (Plan).
+        plan_id: value i64;
+        /// Set `plan_on_demand_user_id` (Assigned To).
+        plan_on_demand_user_id: value i64;
+        /// Set `res_ids` (Document IDs).
+        res_ids: into String;
+        /// Set `res_model` (Model).
+        res_model: into String;
+        /// Set `res_model_id` (Applies to).
+        res_model_id: value i64;
+        /// Set `summary` (Summary).
+        summary: into String;
     }
 }
+impl ::runtime::CreateValues for MailActivityScheduleCreate {
+    type Model = self::MailActivitySchedule;
+}
 impl ::runtime::UpdateValues for MailActivityScheduleUpdate {
-    type Model = MailActivitySchedule;
+    type Model = self::MailActivitySchedule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Action (`activity_category`, `selection`).
-    #[inline]
-    pub const fn activity_category() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivitySchedule,
-        super::ActivityCategory,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_category")
-    }
-    /// Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Assigned to (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Chaining Type (`chaining_type`, `selection`).
-    #[inline]
-    pub const fn chaining_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivitySchedule,
-        super::ChainingType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("chaining_type")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivitySchedule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Due Date (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::MailActivitySchedule,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Error (`error`, `html`).
-    #[inline]
-    pub const fn error() -> ::runtime::odoo::fields::CharField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("error")
-    }
-    /// Has Error (`has_error`, `boolean`).
-    #[inline]
-    pub const fn has_error() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_error")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailActivitySchedule,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Use in batch (`is_batch_mode`, `boolean`).
-    #[inline]
-    pub const fn is_batch_mode() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_batch_mode")
-    }
-    /// Note (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Plan Available (`plan_available_ids`, `many2many`).
-    #[inline]
-    pub const fn plan_available_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailActivitySchedule,
-        super::super::rel::MailActivityPlan,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("plan_available_ids")
-    }
-    /// Plan Date (`plan_date`, `date`).
-    #[inline]
-    pub const fn plan_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivitySchedule,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("plan_date")
-    }
-    /// Plan Department Filterable (`plan_department_filterable`, `boolean`).
-    #[inline]
-    pub const fn plan_department_filterable() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("plan_department_filterable")
-    }
-    /// Has on demand responsible (`plan_has_user_on_demand`, `boolean`).
-    #[inline]
-    pub const fn plan_has_user_on_demand() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("plan_has_user_on_demand")
-    }
-    /// Plan (`plan_id`, `many2one`).
-    #[inline]
-    pub const fn plan_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::MailActivityPlan,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("plan_id")
-    }
-    /// Assigned To (`plan_on_demand_user_id`, `many2one`).
-    #[inline]
-    pub const fn plan_on_demand_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("plan_on_demand_user_id")
-    }
-    /// Plan Summary (`plan_summary`, `html`).
-    #[inline]
-    pub const fn plan_summary() -> ::runtime::odoo::fields::CharField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("plan_summary")
-    }
-    /// Document IDs (`res_ids`, `text`).
-    #[inline]
-    pub const fn res_ids() -> ::runtime::odoo::fields::CharField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_ids")
-    }
-    /// Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Applies to (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
-    }
-    /// Summary (`summary`, `char`).
-    #[inline]
-    pub const fn summary() -> ::runtime::odoo::fields::CharField<
-        super::MailActivitySchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("summary")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivitySchedule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivitySchedule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailActivitySchedule;
+        /// Action (`activity_category`, `selection`).
+        activity_category: SelectionField<super::ActivityCategory>;
+        /// Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Assigned to (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Chaining Type (`chaining_type`, `selection`).
+        chaining_type: SelectionField<super::ChainingType>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Due Date (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Error (`error`, `html`).
+        error: CharField;
+        /// Has Error (`has_error`, `boolean`).
+        has_error: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Use in batch (`is_batch_mode`, `boolean`).
+        is_batch_mode: BoolField;
+        /// Note (`note`, `html`).
+        note: CharField;
+        /// Plan Available (`plan_available_ids`, `many2many`).
+        plan_available_ids: X2ManyField<super::super::rel::MailActivityPlan>;
+        /// Plan Date (`plan_date`, `date`).
+        plan_date: DateField<::chrono::NaiveDate>;
+        /// Plan Department Filterable (`plan_department_filterable`, `boolean`).
+        plan_department_filterable: BoolField;
+        /// Has on demand responsible (`plan_has_user_on_demand`, `boolean`).
+        plan_has_user_on_demand: BoolField;
+        /// Plan (`plan_id`, `many2one`).
+        plan_id: Many2OneField<super::super::rel::MailActivityPlan>;
+        /// Assigned To (`plan_on_demand_user_id`, `many2one`).
+        plan_on_demand_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Plan Summary (`plan_summary`, `html`).
+        plan_summary: CharField;
+        /// Document IDs (`res_ids`, `text`).
+        res_ids: CharField;
+        /// Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Applies to (`res_model_id`, `many2one`).
+        res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Summary (`summary`, `char`).
+        summary: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_category` (Action) on `mail.activity.schedule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityCategory {
-    /// None (`default`)
-    Default,
-    /// Upload Document (`upload_file`)
-    UploadFile,
-    /// Phonecall (`phonecall`)
-    Phonecall,
-    /// Meeting (`meeting`)
-    Meeting,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityCategory {
-    const VALUES: &'static [&'static str] = &[
-        "default",
-        "upload_file",
-        "phonecall",
-        "meeting",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "default" => ActivityCategory::Default,
-            "upload_file" => ActivityCategory::UploadFile,
-            "phonecall" => ActivityCategory::Phonecall,
-            "meeting" => ActivityCategory::Meeting,
-            other => ActivityCategory::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityCategory::Default => "default",
-            ActivityCategory::UploadFile => "upload_file",
-            ActivityCategory::Phonecall => "phonecall",
-            ActivityCategory::Meeting => "meeting",
-            ActivityCategory::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_category` (Action) on `mail.activity.schedule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityCategory {
+        /// None (`default`)
+        Default = "default",
+        /// Upload Document (`upload_file`)
+        UploadFile = "upload_file",
+        /// Phonecall (`phonecall`)
+        Phonecall = "phonecall",
+        /// Meeting (`meeting`)
+        Meeting = "meeting",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ActivityCategory {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `chaining_type` (Chaining Type) on `mail.activity.schedule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChainingType {
-    /// Suggest Next Activity (`suggest`)
-    Suggest,
-    /// Trigger Next Activity (`trigger`)
-    Trigger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ChainingType {
-    const VALUES: &'static [&'static str] = &["suggest", "trigger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "suggest" => ChainingType::Suggest,
-            "trigger" => ChainingType::Trigger,
-            other => ChainingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ChainingType::Suggest => "suggest",
-            ChainingType::Trigger => "trigger",
-            ChainingType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChainingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ChainingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `chaining_type` (Chaining Type) on `mail.activity.schedule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ChainingType {
+        /// Suggest Next Activity (`suggest`)
+        Suggest = "suggest",
+        /// Trigger Next Activity (`trigger`)
+        Trigger = "trigger",
     }
 }

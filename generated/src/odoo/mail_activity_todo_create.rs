@@ -21,7 +21,7 @@ pub struct MailActivityTodoCreate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Due Date
     ///
     /// `date`, required.
@@ -45,7 +45,7 @@ pub struct MailActivityTodoCreate {
     /// Assigned to
     ///
     /// `many2one`, to `res.users`, required, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -53,29 +53,18 @@ pub struct MailActivityTodoCreate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityTodoCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailActivityTodoCreate {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "date_deadline",
-        "display_name",
-        "id",
-        "note",
-        "summary",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailActivityTodoCreate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailActivityTodoCreate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,21 +98,17 @@ impl ::runtime::Model for MailActivityTodoCreate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "date").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("summary", "char").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -159,12 +144,21 @@ impl MailActivityTodoCreate {
 impl super::mixins::BaseModel for MailActivityTodoCreate {
     type Update = MailActivityTodoCreateUpdate;
 }
-/// Values for creating a `mail.activity.todo.create` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailActivityTodoCreateCreate`]) or updating ([`MailActivityTodoCreateUpdate`]) `mail.activity.todo.create` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailActivityTodoCreateCreate {
+pub struct MailActivityTodoCreateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailActivityTodoCreateCreate {
+/// Values for creating a `mail.activity.todo.create` record: the constructor takes the required fields, setters add the rest.
+pub type MailActivityTodoCreateCreate = MailActivityTodoCreateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.activity.todo.create` records: only the fields set here are written.
+pub type MailActivityTodoCreateUpdate = MailActivityTodoCreateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailActivityTodoCreateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -172,73 +166,34 @@ impl ::serde::Serialize for MailActivityTodoCreateCreate {
 impl MailActivityTodoCreateCreate {
     /// Takes the required fields: `date_deadline` (readonly, computed and x2many fields are left out).
     pub fn new(date_deadline: ::chrono::NaiveDate) -> Self {
-        MailActivityTodoCreateCreate {
+        MailActivityTodoCreateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date_deadline(date_deadline)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityTodoCreate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `date_deadline` (Due Date).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `user_id` (Assigned to).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailActivityTodoCreateCreate {
-    type Model = MailActivityTodoCreate;
-}
-/// Values for updating `mail.activity.todo.create` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailActivityTodoCreateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailActivityTodoCreateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailActivityTodoCreateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailActivityTodoCreateUpdate {
+        Self::default()
+    }
+}
+impl Default for MailActivityTodoCreateUpdate {
+    fn default() -> Self {
+        MailActivityTodoCreateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailActivityTodoCreateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityTodoCreate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailActivityTodoCreate,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -247,111 +202,46 @@ impl MailActivityTodoCreateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `date_deadline` (Due Date).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `summary` (Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `user_id` (Assigned to).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `date_deadline` (Due Date).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `note` (Note).
+        note: into String;
+        /// Set `summary` (Summary).
+        summary: into String;
+        /// Set `user_id` (Assigned to).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailActivityTodoCreateCreate {
+    type Model = self::MailActivityTodoCreate;
+}
 impl ::runtime::UpdateValues for MailActivityTodoCreateUpdate {
-    type Model = MailActivityTodoCreate;
+    type Model = self::MailActivityTodoCreate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityTodoCreate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityTodoCreate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Due Date (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityTodoCreate,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityTodoCreate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityTodoCreate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Note (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityTodoCreate,
-    > {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Summary (`summary`, `char`).
-    #[inline]
-    pub const fn summary() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityTodoCreate,
-    > {
-        ::runtime::odoo::fields::CharField::new("summary")
-    }
-    /// Assigned to (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityTodoCreate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityTodoCreate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityTodoCreate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailActivityTodoCreate;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Due Date (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Note (`note`, `html`).
+        note: CharField;
+        /// Summary (`summary`, `char`).
+        summary: CharField;
+        /// Assigned to (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

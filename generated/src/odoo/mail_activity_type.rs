@@ -37,7 +37,7 @@ pub struct MailActivityType {
     /// Create Uid
     ///
     /// `many2one`, to `res.users`.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Decoration Type
     ///
     /// Change the background color of the related activities of this type.
@@ -53,7 +53,7 @@ pub struct MailActivityType {
     /// Default User
     ///
     /// `many2one`, to `res.users`.
-    pub default_user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub default_user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Schedule
     ///
     /// Number of days/week/month before executing the action. It allows to plan the action deadline.
@@ -71,7 +71,7 @@ pub struct MailActivityType {
     /// Delay Label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_label())`.
-    pub delay_label: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub delay_label: ::runtime::Computed<Option<String>>,
     /// Delay units
     ///
     /// Unit of delay
@@ -101,7 +101,7 @@ pub struct MailActivityType {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::initial_res_model())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 39 more.
-    pub initial_res_model: ::runtime::odoo::wire::Computed<Option<InitialResModel>>,
+    pub initial_res_model: ::runtime::Computed<Option<InitialResModel>>,
     /// Keep Done
     ///
     /// Keep activities marked as done in the activity view
@@ -111,7 +111,7 @@ pub struct MailActivityType {
     /// Email templates
     ///
     /// `many2many`, to `mail.template`.
-    pub mail_template_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTemplate>,
+    pub mail_template_ids: ::runtime::X2Many<super::rel::MailTemplate>,
     /// Name
     ///
     /// `char`, required.
@@ -119,7 +119,7 @@ pub struct MailActivityType {
     /// Preceding Activities
     ///
     /// `many2many`, to `mail.activity.type`.
-    pub previous_type_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivityType>,
+    pub previous_type_ids: ::runtime::X2Many<super::rel::MailActivityType>,
     /// Model
     ///
     /// Specify a model if the activity should be specific to a model and not available when managing activities for other models.
@@ -131,7 +131,7 @@ pub struct MailActivityType {
     /// Model has change
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_model_change())`.
-    pub res_model_change: ::runtime::odoo::wire::Computed<bool>,
+    pub res_model_change: ::runtime::Computed<bool>,
     /// Sequence
     ///
     /// `integer`.
@@ -141,9 +141,7 @@ pub struct MailActivityType {
     /// Suggest these activities once the current one is marked as done.
     ///
     /// `many2many`, to `mail.activity.type`, computed.
-    pub suggested_next_type_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::MailActivityType,
-    >,
+    pub suggested_next_type_ids: ::runtime::X2Many<super::rel::MailActivityType>,
     /// Default Summary
     ///
     /// `char`.
@@ -154,7 +152,7 @@ pub struct MailActivityType {
     ///
     /// `many2one`, to `mail.activity.type`, computed.
     pub triggered_next_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
+        ::runtime::Many2One<super::rel::MailActivityType>,
     >,
     /// Last Updated on
     ///
@@ -163,47 +161,20 @@ pub struct MailActivityType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailActivityType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailActivityType {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "category",
-        "chaining_type",
-        "create_date",
-        "create_uid",
-        "decoration_type",
-        "default_note",
-        "default_user_id",
-        "delay_count",
-        "delay_from",
-        "delay_label",
-        "delay_unit",
-        "display_name",
-        "icon",
-        "id",
-        "initial_res_model",
-        "keep_done",
-        "mail_template_ids",
-        "name",
-        "previous_type_ids",
-        "res_model",
-        "res_model_change",
-        "sequence",
-        "suggested_next_type_ids",
-        "summary",
-        "triggered_next_type_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailActivityType {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        28,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailActivityType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -275,52 +246,35 @@ impl ::runtime::Model for MailActivityType {
         "initial_res_model",
         "res_model_change",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("category", "selection")
-            .selection(&["default", "upload_file", "phonecall", "meeting"]),
-        ::runtime::odoo::verify::FieldSpec::new("chaining_type", "selection")
-            .required()
-            .selection(&["suggest", "trigger"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("decoration_type", "selection")
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("default_note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("default_user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_from", "selection")
-            .required()
-            .selection(&["current_date", "previous_activity"]),
-        ::runtime::odoo::verify::FieldSpec::new("delay_label", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_unit", "selection")
-            .required()
-            .selection(&["days", "weeks", "months"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("initial_res_model", "selection")
-            .selection(super::verify::KEYS_565E0FE9),
-        ::runtime::odoo::verify::FieldSpec::new("keep_done", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_ids", "many2many")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("previous_type_ids", "many2many")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "selection")
-            .selection(super::verify::KEYS_565E0FE9),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_change", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("suggested_next_type_ids", "many2many")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("summary", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("triggered_next_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("category", "selection").writable(true).selection(&["default", "upload_file", "phonecall", "meeting"]),
+        ::runtime::FieldSpec::new("chaining_type", "selection").required().writable(true).selection(&["suggest", "trigger"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("decoration_type", "selection").writable(true).selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("default_note", "html").writable(true),
+        ::runtime::FieldSpec::new("default_user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("delay_count", "integer").writable(true),
+        ::runtime::FieldSpec::new("delay_from", "selection").required().writable(true).selection(&["current_date", "previous_activity"]),
+        ::runtime::FieldSpec::new("delay_label", "char"),
+        ::runtime::FieldSpec::new("delay_unit", "selection").required().writable(true).selection(&["days", "weeks", "months"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("icon", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("initial_res_model", "selection").selection(super::verify::KEYS_565E0FE9),
+        ::runtime::FieldSpec::new("keep_done", "boolean").writable(true),
+        ::runtime::FieldSpec::new("mail_template_ids", "many2many").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("previous_type_ids", "many2many").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("res_model", "selection").writable(true).selection(super::verify::KEYS_565E0FE9),
+        ::runtime::FieldSpec::new("res_model_change", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("suggested_next_type_ids", "many2many").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("summary", "char").writable(true),
+        ::runtime::FieldSpec::new("triggered_next_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -337,12 +291,21 @@ impl ::runtime::odoo::projection::Projection for MailActivityType {
 impl super::mixins::BaseModel for MailActivityType {
     type Update = MailActivityTypeUpdate;
 }
-/// Values for creating a `mail.activity.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailActivityTypeCreate`]) or updating ([`MailActivityTypeUpdate`]) `mail.activity.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailActivityTypeCreate {
+pub struct MailActivityTypeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailActivityTypeCreate {
+/// Values for creating a `mail.activity.type` record: the constructor takes the required fields, setters add the rest.
+pub type MailActivityTypeCreate = MailActivityTypeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.activity.type` records: only the fields set here are written.
+pub type MailActivityTypeUpdate = MailActivityTypeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailActivityTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -350,198 +313,40 @@ impl ::serde::Serialize for MailActivityTypeCreate {
 impl MailActivityTypeCreate {
     /// Takes the required fields: `chaining_type`, `delay_from`, `delay_unit`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(
-        chaining_type: ChainingType,
-        delay_from: DelayFrom,
-        delay_unit: DelayUnit,
+        chaining_type: self::ChainingType,
+        delay_from: self::DelayFrom,
+        delay_unit: self::DelayUnit,
         name: impl Into<String>,
     ) -> Self {
-        MailActivityTypeCreate {
+        MailActivityTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .chaining_type(chaining_type)
             .delay_from(delay_from)
             .delay_unit(delay_unit)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `category` (Action).
-    #[inline]
-    pub fn category(mut self, category: Category) -> Self {
-        self.values.set("category", category);
-        self
-    }
-    /// Set `chaining_type` (Chaining Type).
-    #[inline]
-    pub fn chaining_type(mut self, chaining_type: ChainingType) -> Self {
-        self.values.set("chaining_type", chaining_type);
-        self
-    }
-    /// Set `decoration_type` (Decoration Type).
-    #[inline]
-    pub fn decoration_type(mut self, decoration_type: DecorationType) -> Self {
-        self.values.set("decoration_type", decoration_type);
-        self
-    }
-    /// Set `default_note` (Default Note).
-    #[inline]
-    pub fn default_note(mut self, default_note: impl Into<String>) -> Self {
-        self.values.set("default_note", default_note.into());
-        self
-    }
-    /// Set `default_user_id` (Default User).
-    #[inline]
-    pub fn default_user_id(mut self, default_user_id: i64) -> Self {
-        self.values.set("default_user_id", default_user_id);
-        self
-    }
-    /// Set `delay_count` (Schedule).
-    #[inline]
-    pub fn delay_count(mut self, delay_count: i64) -> Self {
-        self.values.set("delay_count", delay_count);
-        self
-    }
-    /// Set `delay_from` (Delay Type).
-    #[inline]
-    pub fn delay_from(mut self, delay_from: DelayFrom) -> Self {
-        self.values.set("delay_from", delay_from);
-        self
-    }
-    /// Set `delay_unit` (Delay units).
-    #[inline]
-    pub fn delay_unit(mut self, delay_unit: DelayUnit) -> Self {
-        self.values.set("delay_unit", delay_unit);
-        self
-    }
-    /// Set `icon` (Icon).
-    #[inline]
-    pub fn icon(mut self, icon: impl Into<String>) -> Self {
-        self.values.set("icon", icon.into());
-        self
-    }
-    /// Set `keep_done` (Keep Done).
-    #[inline]
-    pub fn keep_done(mut self, keep_done: bool) -> Self {
-        self.values.set("keep_done", keep_done);
-        self
-    }
-    /// Set `mail_template_ids` (Email templates).
-    #[inline]
-    pub fn mail_template_ids(
-        mut self,
-        mail_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_template_ids", mail_template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `previous_type_ids` (Preceding Activities).
-    #[inline]
-    pub fn previous_type_ids(
-        mut self,
-        previous_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityType>,
-        >,
-    ) -> Self {
-        self.values
-            .set("previous_type_ids", previous_type_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: ResModel) -> Self {
-        self.values.set("res_model", res_model);
-        self
-    }
-    /// Set `res_model_change` (Model has change).
-    #[inline]
-    pub fn res_model_change(mut self, res_model_change: bool) -> Self {
-        self.values.set("res_model_change", res_model_change);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `suggested_next_type_ids` (Suggest).
-    #[inline]
-    pub fn suggested_next_type_ids(
-        mut self,
-        suggested_next_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityType>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "suggested_next_type_ids",
-                suggested_next_type_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `summary` (Default Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `triggered_next_type_id` (Trigger).
-    #[inline]
-    pub fn triggered_next_type_id(mut self, triggered_next_type_id: i64) -> Self {
-        self.values.set("triggered_next_type_id", triggered_next_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailActivityTypeCreate {
-    type Model = MailActivityType;
-}
-/// Values for updating `mail.activity.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailActivityTypeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailActivityTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailActivityTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailActivityTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for MailActivityTypeUpdate {
+    fn default() -> Self {
+        MailActivityTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailActivityTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailActivityType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailActivityType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -550,1148 +355,393 @@ impl MailActivityTypeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `category` (Action).
-    #[inline]
-    pub fn category(mut self, category: Category) -> Self {
-        self.values.set("category", category);
-        self
-    }
-    /// Set `chaining_type` (Chaining Type).
-    #[inline]
-    pub fn chaining_type(mut self, chaining_type: ChainingType) -> Self {
-        self.values.set("chaining_type", chaining_type);
-        self
-    }
-    /// Set `decoration_type` (Decoration Type).
-    #[inline]
-    pub fn decoration_type(mut self, decoration_type: DecorationType) -> Self {
-        self.values.set("decoration_type", decoration_type);
-        self
-    }
-    /// Set `default_note` (Default Note).
-    #[inline]
-    pub fn default_note(mut self, default_note: impl Into<String>) -> Self {
-        self.values.set("default_note", default_note.into());
-        self
-    }
-    /// Set `default_user_id` (Default User).
-    #[inline]
-    pub fn default_user_id(mut self, default_user_id: i64) -> Self {
-        self.values.set("default_user_id", default_user_id);
-        self
-    }
-    /// Set `delay_count` (Schedule).
-    #[inline]
-    pub fn delay_count(mut self, delay_count: i64) -> Self {
-        self.values.set("delay_count", delay_count);
-        self
-    }
-    /// Set `delay_from` (Delay Type).
-    #[inline]
-    pub fn delay_from(mut self, delay_from: DelayFrom) -> Self {
-        self.values.set("delay_from", delay_from);
-        self
-    }
-    /// Set `delay_unit` (Delay units).
-    #[inline]
-    pub fn delay_unit(mut self, delay_unit: DelayUnit) -> Self {
-        self.values.set("delay_unit", delay_unit);
-        self
-    }
-    /// Set `icon` (Icon).
-    #[inline]
-    pub fn icon(mut self, icon: impl Into<String>) -> Self {
-        self.values.set("icon", icon.into());
-        self
-    }
-    /// Set `keep_done` (Keep Done).
-    #[inline]
-    pub fn keep_done(mut self, keep_done: bool) -> Self {
-        self.values.set("keep_done", keep_done);
-        self
-    }
-    /// Set `mail_template_ids` (Email templates).
-    #[inline]
-    pub fn mail_template_ids(
-        mut self,
-        mail_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("mail_template_ids", mail_template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `previous_type_ids` (Preceding Activities).
-    #[inline]
-    pub fn previous_type_ids(
-        mut self,
-        previous_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityType>,
-        >,
-    ) -> Self {
-        self.values
-            .set("previous_type_ids", previous_type_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: ResModel) -> Self {
-        self.values.set("res_model", res_model);
-        self
-    }
-    /// Set `res_model_change` (Model has change).
-    #[inline]
-    pub fn res_model_change(mut self, res_model_change: bool) -> Self {
-        self.values.set("res_model_change", res_model_change);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `suggested_next_type_ids` (Suggest).
-    #[inline]
-    pub fn suggested_next_type_ids(
-        mut self,
-        suggested_next_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivityType>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "suggested_next_type_ids",
-                suggested_next_type_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `summary` (Default Summary).
-    #[inline]
-    pub fn summary(mut self, summary: impl Into<String>) -> Self {
-        self.values.set("summary", summary.into());
-        self
-    }
-    /// Set `triggered_next_type_id` (Trigger).
-    #[inline]
-    pub fn triggered_next_type_id(mut self, triggered_next_type_id: i64) -> Self {
-        self.values.set("triggered_next_type_id", triggered_next_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `category` (Action).
+        category: value self::Category;
+        /// Set `chaining_type` (Chaining Type).
+        chaining_type: value self::ChainingType;
+        /// Set `decoration_type` (Decoration Type).
+        decoration_type: value self::DecorationType;
+        /// Set `default_note` (Default Note).
+        default_note: into String;
+        /// Set `default_user_id` (Default User).
+        default_user_id: value i64;
+        /// Set `delay_count` (Schedule).
+        delay_count: value i64;
+        /// Set `delay_from` (Delay Type).
+        delay_from: value self::DelayFrom;
+        /// Set `delay_unit` (Delay units).
+        delay_unit: value self::DelayUnit;
+        /// Set `icon` (Icon).
+        icon: into String;
+        /// Set `keep_done` (Keep Done).
+        keep_done: value bool;
+        /// Set `mail_template_ids` (Email templates).
+        mail_template_ids: commands super::rel::MailTemplate;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `previous_type_ids` (Preceding Activities).
+        previous_type_ids: commands super::rel::MailActivityType;
+        /// Set `res_model` (Model).
+        res_model: value self::ResModel;
+        /// Set `res_model_change` (Model has change).
+        res_model_change: value bool;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `suggested_next_type_ids` (Suggest).
+        suggested_next_type_ids: commands super::rel::MailActivityType;
+        /// Set `summary` (Default Summary).
+        summary: into String;
+        /// Set `triggered_next_type_id` (Trigger).
+        triggered_next_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailActivityTypeCreate {
+    type Model = self::MailActivityType;
+}
 impl ::runtime::UpdateValues for MailActivityTypeUpdate {
-    type Model = MailActivityType;
+    type Model = self::MailActivityType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivityType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Action (`category`, `selection`).
-    #[inline]
-    pub const fn category() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityType,
-        super::Category,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("category")
-    }
-    /// Chaining Type (`chaining_type`, `selection`).
-    #[inline]
-    pub const fn chaining_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityType,
-        super::ChainingType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("chaining_type")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Create Uid (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Decoration Type (`decoration_type`, `selection`).
-    #[inline]
-    pub const fn decoration_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityType,
-        super::DecorationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("decoration_type")
-    }
-    /// Default Note (`default_note`, `html`).
-    #[inline]
-    pub const fn default_note() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityType,
-    > {
-        ::runtime::odoo::fields::CharField::new("default_note")
-    }
-    /// Default User (`default_user_id`, `many2one`).
-    #[inline]
-    pub const fn default_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("default_user_id")
-    }
-    /// Schedule (`delay_count`, `integer`).
-    #[inline]
-    pub const fn delay_count() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("delay_count")
-    }
-    /// Delay Type (`delay_from`, `selection`).
-    #[inline]
-    pub const fn delay_from() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityType,
-        super::DelayFrom,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("delay_from")
-    }
-    /// Delay Label (`delay_label`, `char`).
-    #[inline]
-    pub const fn delay_label() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityType,
-    > {
-        ::runtime::odoo::fields::CharField::new("delay_label")
-    }
-    /// Delay units (`delay_unit`, `selection`).
-    #[inline]
-    pub const fn delay_unit() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityType,
-        super::DelayUnit,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("delay_unit")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityType,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Icon (`icon`, `char`).
-    #[inline]
-    pub const fn icon() -> ::runtime::odoo::fields::CharField<super::MailActivityType> {
-        ::runtime::odoo::fields::CharField::new("icon")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Initial model (`initial_res_model`, `selection`).
-    #[inline]
-    pub const fn initial_res_model() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityType,
-        super::InitialResModel,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("initial_res_model")
-    }
-    /// Keep Done (`keep_done`, `boolean`).
-    #[inline]
-    pub const fn keep_done() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivityType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("keep_done")
-    }
-    /// Email templates (`mail_template_ids`, `many2many`).
-    #[inline]
-    pub const fn mail_template_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailActivityType,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("mail_template_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailActivityType> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Preceding Activities (`previous_type_ids`, `many2many`).
-    #[inline]
-    pub const fn previous_type_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailActivityType,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("previous_type_ids")
-    }
-    /// Model (`res_model`, `selection`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::SelectionField<
-        super::MailActivityType,
-        super::ResModel,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("res_model")
-    }
-    /// Model has change (`res_model_change`, `boolean`).
-    #[inline]
-    pub const fn res_model_change() -> ::runtime::odoo::fields::BoolField<
-        super::MailActivityType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("res_model_change")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::MailActivityType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Suggest (`suggested_next_type_ids`, `many2many`).
-    #[inline]
-    pub const fn suggested_next_type_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailActivityType,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("suggested_next_type_ids")
-    }
-    /// Default Summary (`summary`, `char`).
-    #[inline]
-    pub const fn summary() -> ::runtime::odoo::fields::CharField<
-        super::MailActivityType,
-    > {
-        ::runtime::odoo::fields::CharField::new("summary")
-    }
-    /// Trigger (`triggered_next_type_id`, `many2one`).
-    #[inline]
-    pub const fn triggered_next_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityType,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("triggered_next_type_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailActivityType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailActivityType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailActivityType;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Action (`category`, `selection`).
+        category: SelectionField<super::Category>;
+        /// Chaining Type (`chaining_type`, `selection`).
+        chaining_type: SelectionField<super::ChainingType>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Create Uid (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Decoration Type (`decoration_type`, `selection`).
+        decoration_type: SelectionField<super::DecorationType>;
+        /// Default Note (`default_note`, `html`).
+        default_note: CharField;
+        /// Default User (`default_user_id`, `many2one`).
+        default_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Schedule (`delay_count`, `integer`).
+        delay_count: NumField<i64>;
+        /// Delay Type (`delay_from`, `selection`).
+        delay_from: SelectionField<super::DelayFrom>;
+        /// Delay Label (`delay_label`, `char`).
+        delay_label: CharField;
+        /// Delay units (`delay_unit`, `selection`).
+        delay_unit: SelectionField<super::DelayUnit>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Icon (`icon`, `char`).
+        icon: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Initial model (`initial_res_model`, `selection`).
+        initial_res_model: SelectionField<super::InitialResModel>;
+        /// Keep Done (`keep_done`, `boolean`).
+        keep_done: BoolField;
+        /// Email templates (`mail_template_ids`, `many2many`).
+        mail_template_ids: X2ManyField<super::super::rel::MailTemplate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Preceding Activities (`previous_type_ids`, `many2many`).
+        previous_type_ids: X2ManyField<super::super::rel::MailActivityType>;
+        /// Model (`res_model`, `selection`).
+        res_model: SelectionField<super::ResModel>;
+        /// Model has change (`res_model_change`, `boolean`).
+        res_model_change: BoolField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Suggest (`suggested_next_type_ids`, `many2many`).
+        suggested_next_type_ids: X2ManyField<super::super::rel::MailActivityType>;
+        /// Default Summary (`summary`, `char`).
+        summary: CharField;
+        /// Trigger (`triggered_next_type_id`, `many2one`).
+        triggered_next_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `category` (Action) on `mail.activity.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// None (`default`)
-    Default,
-    /// Upload Document (`upload_file`)
-    UploadFile,
-    /// Phonecall (`phonecall`)
-    Phonecall,
-    /// Meeting (`meeting`)
-    Meeting,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Category {
-    const VALUES: &'static [&'static str] = &[
-        "default",
-        "upload_file",
-        "phonecall",
-        "meeting",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "default" => Category::Default,
-            "upload_file" => Category::UploadFile,
-            "phonecall" => Category::Phonecall,
-            "meeting" => Category::Meeting,
-            other => Category::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Category::Default => "default",
-            Category::UploadFile => "upload_file",
-            Category::Phonecall => "phonecall",
-            Category::Meeting => "meeting",
-            Category::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `category` (Action) on `mail.activity.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Category {
+        /// None (`default`)
+        Default = "default",
+        /// Upload Document (`upload_file`)
+        UploadFile = "upload_file",
+        /// Phonecall (`phonecall`)
+        Phonecall = "phonecall",
+        /// Meeting (`meeting`)
+        Meeting = "meeting",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Category {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `chaining_type` (Chaining Type) on `mail.activity.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ChainingType {
+        /// Suggest Next Activity (`suggest`)
+        Suggest = "suggest",
+        /// Trigger Next Activity (`trigger`)
+        Trigger = "trigger",
     }
 }
-impl ::serde::Serialize for Category {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `decoration_type` (Decoration Type) on `mail.activity.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DecorationType {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-/// Values of `chaining_type` (Chaining Type) on `mail.activity.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChainingType {
-    /// Suggest Next Activity (`suggest`)
-    Suggest,
-    /// Trigger Next Activity (`trigger`)
-    Trigger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ChainingType {
-    const VALUES: &'static [&'static str] = &["suggest", "trigger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "suggest" => ChainingType::Suggest,
-            "trigger" => ChainingType::Trigger,
-            other => ChainingType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ChainingType::Suggest => "suggest",
-            ChainingType::Trigger => "trigger",
-            ChainingType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `delay_from` (Delay Type) on `mail.activity.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DelayFrom {
+        /// after completion date (`current_date`)
+        CurrentDate = "current_date",
+        /// after previous activity deadline (`previous_activity`)
+        PreviousActivity = "previous_activity",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ChainingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `delay_unit` (Delay units) on `mail.activity.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DelayUnit {
+        /// days (`days`)
+        Days = "days",
+        /// weeks (`weeks`)
+        Weeks = "weeks",
+        /// months (`months`)
+        Months = "months",
     }
 }
-impl ::serde::Serialize for ChainingType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `initial_res_model` (Initial model) on `mail.activity.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InitialResModel {
+        /// Account (`account.account`)
+        AccountAccount = "account.account",
+        /// Analytic Account (`account.analytic.account`)
+        AccountAnalyticAccount = "account.analytic.account",
+        /// Bank Accounts (`res.partner.bank`)
+        ResPartnerBank = "res.partner.bank",
+        /// Bill of Material (`mrp.bom`)
+        MrpBom = "mrp.bom",
+        /// Calendar Event (`calendar.event`)
+        CalendarEvent = "calendar.event",
+        /// Companies (`res.company`)
+        ResCompany = "res.company",
+        /// Contact (`res.partner`)
+        ResPartner = "res.partner",
+        /// Department (`hr.department`)
+        HrDepartment = "hr.department",
+        /// Discussion Channel (`discuss.channel`)
+        DiscussChannel = "discuss.channel",
+        /// Email CC management (`mail.thread.cc`)
+        MailThreadCc = "mail.thread.cc",
+        /// Email Thread (`mail.thread`)
+        MailThread = "mail.thread",
+        /// Employee (`hr.employee`)
+        HrEmployee = "hr.employee",
+        /// Event (`event.event`)
+        EventEvent = "event.event",
+        /// Event Registration (`event.registration`)
+        EventRegistration = "event.registration",
+        /// IAP Account (`iap.account`)
+        IapAccount = "iap.account",
+        /// Job Position (`hr.job`)
+        HrJob = "hr.job",
+        /// Journal (`account.journal`)
+        AccountJournal = "account.journal",
+        /// Journal Entry (`account.move`)
+        AccountMove = "account.move",
+        /// Lead/Opportunity (`crm.lead`)
+        CrmLead = "crm.lead",
+        /// Lot/Serial (`stock.lot`)
+        StockLot = "stock.lot",
+        /// Mail Blacklist (`mail.blacklist`)
+        MailBlacklist = "mail.blacklist",
+        /// Mail Blacklist mixin (`mail.thread.blacklist`)
+        MailThreadBlacklist = "mail.thread.blacklist",
+        /// Mail Main Attachment management (`mail.thread.main.attachment`)
+        MailThreadMainAttachment = "mail.thread.main.attachment",
+        /// Manufacturing Order (`mrp.production`)
+        MrpProduction = "mrp.production",
+        /// Model of a vehicle (`fleet.vehicle.model`)
+        FleetVehicleModel = "fleet.vehicle.model",
+        /// Payments (`account.payment`)
+        AccountPayment = "account.payment",
+        /// Phone Blacklist (`phone.blacklist`)
+        PhoneBlacklist = "phone.blacklist",
+        /// Phone Blacklist Mixin (`mail.thread.phone`)
+        MailThreadPhone = "mail.thread.phone",
+        /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`)
+        AccountReconcileModel = "account.reconcile.model",
+        /// Pricelist (`product.pricelist`)
+        ProductPricelist = "product.pricelist",
+        /// Product (`product.template`)
+        ProductTemplate = "product.template",
+        /// Product Category (`product.category`)
+        ProductCategory = "product.category",
+        /// Product Variant (`product.product`)
+        ProductProduct = "product.product",
+        /// Project (`project.project`)
+        ProjectProject = "project.project",
+        /// Project Milestone (`project.milestone`)
+        ProjectMilestone = "project.milestone",
+        /// Project Update (`project.update`)
+        ProjectUpdate = "project.update",
+        /// Purchase Order (`purchase.order`)
+        PurchaseOrder = "purchase.order",
+        /// Rating Mixin (`rating.mixin`)
+        RatingMixin = "rating.mixin",
+        /// Sales Order (`sale.order`)
+        SaleOrder = "sale.order",
+        /// Sales Team (`crm.team`)
+        CrmTeam = "crm.team",
+        /// Sales Team Member (`crm.team.member`)
+        CrmTeamMember = "crm.team.member",
+        /// Scrap (`stock.scrap`)
+        StockScrap = "stock.scrap",
+        /// Services for vehicles (`fleet.vehicle.log.services`)
+        FleetVehicleLogServices = "fleet.vehicle.log.services",
+        /// Task (`project.task`)
+        ProjectTask = "project.task",
+        /// Tax (`account.tax`)
+        AccountTax = "account.tax",
+        /// Transfer (`stock.picking`)
+        StockPicking = "stock.picking",
+        /// Unbuild Order (`mrp.unbuild`)
+        MrpUnbuild = "mrp.unbuild",
+        /// Vehicle (`fleet.vehicle`)
+        FleetVehicle = "fleet.vehicle",
+        /// Vehicle Contract (`fleet.vehicle.log.contract`)
+        FleetVehicleLogContract = "fleet.vehicle.log.contract",
+        /// Work Center (`mrp.workcenter`)
+        MrpWorkcenter = "mrp.workcenter",
+        /// Work Center Usage (`mrp.routing.workcenter`)
+        MrpRoutingWorkcenter = "mrp.routing.workcenter",
     }
 }
-/// Values of `decoration_type` (Decoration Type) on `mail.activity.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DecorationType {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DecorationType {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => DecorationType::Warning,
-            "danger" => DecorationType::Danger,
-            other => DecorationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DecorationType::Warning => "warning",
-            DecorationType::Danger => "danger",
-            DecorationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DecorationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DecorationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `delay_from` (Delay Type) on `mail.activity.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DelayFrom {
-    /// after completion date (`current_date`)
-    CurrentDate,
-    /// after previous activity deadline (`previous_activity`)
-    PreviousActivity,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DelayFrom {
-    const VALUES: &'static [&'static str] = &["current_date", "previous_activity"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "current_date" => DelayFrom::CurrentDate,
-            "previous_activity" => DelayFrom::PreviousActivity,
-            other => DelayFrom::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DelayFrom::CurrentDate => "current_date",
-            DelayFrom::PreviousActivity => "previous_activity",
-            DelayFrom::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DelayFrom {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DelayFrom {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `delay_unit` (Delay units) on `mail.activity.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DelayUnit {
-    /// days (`days`)
-    Days,
-    /// weeks (`weeks`)
-    Weeks,
-    /// months (`months`)
-    Months,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DelayUnit {
-    const VALUES: &'static [&'static str] = &["days", "weeks", "months"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "days" => DelayUnit::Days,
-            "weeks" => DelayUnit::Weeks,
-            "months" => DelayUnit::Months,
-            other => DelayUnit::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DelayUnit::Days => "days",
-            DelayUnit::Weeks => "weeks",
-            DelayUnit::Months => "months",
-            DelayUnit::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DelayUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DelayUnit {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `initial_res_model` (Initial model) on `mail.activity.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InitialResModel {
-    /// Account (`account.account`)
-    AccountAccount,
-    /// Analytic Account (`account.analytic.account`)
-    AccountAnalyticAccount,
-    /// Bank Accounts (`res.partner.bank`)
-    ResPartnerBank,
-    /// Bill of Material (`mrp.bom`)
-    MrpBom,
-    /// Calendar Event (`calendar.event`)
-    CalendarEvent,
-    /// Companies (`res.company`)
-    ResCompany,
-    /// Contact (`res.partner`)
-    ResPartner,
-    /// Department (`hr.department`)
-    HrDepartment,
-    /// Discussion Channel (`discuss.channel`)
-    DiscussChannel,
-    /// Email CC management (`mail.thread.cc`)
-    MailThreadCc,
-    /// Email Thread (`mail.thread`)
-    MailThread,
-    /// Employee (`hr.employee`)
-    HrEmployee,
-    /// Event (`event.event`)
-    EventEvent,
-    /// Event Registration (`event.registration`)
-    EventRegistration,
-    /// IAP Account (`iap.account`)
-    IapAccount,
-    /// Job Position (`hr.job`)
-    HrJob,
-    /// Journal (`account.journal`)
-    AccountJournal,
-    /// Journal Entry (`account.move`)
-    AccountMove,
-    /// Lead/Opportunity (`crm.lead`)
-    CrmLead,
-    /// Lot/Serial (`stock.lot`)
-    StockLot,
-    /// Mail Blacklist (`mail.blacklist`)
-    MailBlacklist,
-    /// Mail Blacklist mixin (`mail.thread.blacklist`)
-    MailThreadBlacklist,
-    /// Mail Main Attachment management (`mail.thread.main.attachment`)
-    MailThreadMainAttachment,
-    /// Manufacturing Order (`mrp.production`)
-    MrpProduction,
-    /// Model of a vehicle (`fleet.vehicle.model`)
-    FleetVehicleModel,
-    /// Payments (`account.payment`)
-    AccountPayment,
-    /// Phone Blacklist (`phone.blacklist`)
-    PhoneBlacklist,
-    /// Phone Blacklist Mixin (`mail.thread.phone`)
-    MailThreadPhone,
-    /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`)
-    AccountReconcileModel,
-    /// Pricelist (`product.pricelist`)
-    ProductPricelist,
-    /// Product (`product.template`)
-    ProductTemplate,
-    /// Product Category (`product.category`)
-    ProductCategory,
-    /// Product Variant (`product.product`)
-    ProductProduct,
-    /// Project (`project.project`)
-    ProjectProject,
-    /// Project Milestone (`project.milestone`)
-    ProjectMilestone,
-    /// Project Update (`project.update`)
-    ProjectUpdate,
-    /// Purchase Order (`purchase.order`)
-    PurchaseOrder,
-    /// Rating Mixin (`rating.mixin`)
-    RatingMixin,
-    /// Sales Order (`sale.order`)
-    SaleOrder,
-    /// Sales Team (`crm.team`)
-    CrmTeam,
-    /// Sales Team Member (`crm.team.member`)
-    CrmTeamMember,
-    /// Scrap (`stock.scrap`)
-    StockScrap,
-    /// Services for vehicles (`fleet.vehicle.log.services`)
-    FleetVehicleLogServices,
-    /// Task (`project.task`)
-    ProjectTask,
-    /// Tax (`account.tax`)
-    AccountTax,
-    /// Transfer (`stock.picking`)
-    StockPicking,
-    /// Unbuild Order (`mrp.unbuild`)
-    MrpUnbuild,
-    /// Vehicle (`fleet.vehicle`)
-    FleetVehicle,
-    /// Vehicle Contract (`fleet.vehicle.log.contract`)
-    FleetVehicleLogContract,
-    /// Work Center (`mrp.workcenter`)
-    MrpWorkcenter,
-    /// Work Center Usage (`mrp.routing.workcenter`)
-    MrpRoutingWorkcenter,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InitialResModel {
-    const VALUES: &'static [&'static str] = &[
-        "account.account",
-        "account.analytic.account",
-        "res.partner.bank",
-        "mrp.bom",
-        "calendar.event",
-        "res.company",
-        "res.partner",
-        "hr.department",
-        "discuss.channel",
-        "mail.thread.cc",
-        "mail.thread",
-        "hr.employee",
-        "event.event",
-        "event.registration",
-        "iap.account",
-        "hr.job",
-        "account.journal",
-        "account.move",
-        "crm.lead",
-        "stock.lot",
-        "mail.blacklist",
-        "mail.thread.blacklist",
-        "mail.thread.main.attachment",
-        "mrp.production",
-        "fleet.vehicle.model",
-        "account.payment",
-        "phone.blacklist",
-        "mail.thread.phone",
-        "account.reconcile.model",
-        "product.pricelist",
-        "product.template",
-        "product.category",
-        "product.product",
-        "project.project",
-        "project.milestone",
-        "project.update",
-        "purchase.order",
-        "rating.mixin",
-        "sale.order",
-        "crm.team",
-        "crm.team.member",
-        "stock.scrap",
-        "fleet.vehicle.log.services",
-        "project.task",
-        "account.tax",
-        "stock.picking",
-        "mrp.unbuild",
-        "fleet.vehicle",
-        "fleet.vehicle.log.contract",
-        "mrp.workcenter",
-        "mrp.routing.workcenter",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "account.account" => InitialResModel::AccountAccount,
-            "account.analytic.account" => InitialResModel::AccountAnalyticAccount,
-            "res.partner.bank" => InitialResModel::ResPartnerBank,
-            "mrp.bom" => InitialResModel::MrpBom,
-            "calendar.event" => InitialResModel::CalendarEvent,
-            "res.company" => InitialResModel::ResCompany,
-            "res.partner" => InitialResModel::ResPartner,
-            "hr.department" => InitialResModel::HrDepartment,
-            "discuss.channel" => InitialResModel::DiscussChannel,
-            "mail.thread.cc" => InitialResModel::MailThreadCc,
-            "mail.thread" => InitialResModel::MailThread,
-            "hr.employee" => InitialResModel::HrEmployee,
-            "event.event" => InitialResModel::EventEvent,
-            "event.registration" => InitialResModel::EventRegistration,
-            "iap.account" => InitialResModel::IapAccount,
-            "hr.job" => InitialResModel::HrJob,
-            "account.journal" => InitialResModel::AccountJournal,
-            "account.move" => InitialResModel::AccountMove,
-            "crm.lead" => InitialResModel::CrmLead,
-            "stock.lot" => InitialResModel::StockLot,
-            "mail.blacklist" => InitialResModel::MailBlacklist,
-            "mail.thread.blacklist" => InitialResModel::MailThreadBlacklist,
-            "mail.thread.main.attachment" => InitialResModel::MailThreadMainAttachment,
-            "mrp.production" => InitialResModel::MrpProduction,
-            "fleet.vehicle.model" => InitialResModel::FleetVehicleModel,
-            "account.payment" => InitialResModel::AccountPayment,
-            "phone.blacklist" => InitialResModel::PhoneBlacklist,
-            "mail.thread.phone" => InitialResModel::MailThreadPhone,
-            "account.reconcile.model" => InitialResModel::AccountReconcileModel,
-            "product.pricelist" => InitialResModel::ProductPricelist,
-            "product.template" => InitialResModel::ProductTemplate,
-            "product.category" => InitialResModel::ProductCategory,
-            "product.product" => InitialResModel::ProductProduct,
-            "project.project" => InitialResModel::ProjectProject,
-            "project.milestone" => InitialResModel::ProjectMilestone,
-            "project.update" => InitialResModel::ProjectUpdate,
-            "purchase.order" => InitialResModel::PurchaseOrder,
-            "rating.mixin" => InitialResModel::RatingMixin,
-            "sale.order" => InitialResModel::SaleOrder,
-            "crm.team" => InitialResModel::CrmTeam,
-            "crm.team.member" => InitialResModel::CrmTeamMember,
-            "stock.scrap" => InitialResModel::StockScrap,
-            "fleet.vehicle.log.services" => InitialResModel::FleetVehicleLogServices,
-            "project.task" => InitialResModel::ProjectTask,
-            "account.tax" => InitialResModel::AccountTax,
-            "stock.picking" => InitialResModel::StockPicking,
-            "mrp.unbuild" => InitialResModel::MrpUnbuild,
-            "fleet.vehicle" => InitialResModel::FleetVehicle,
-            "fleet.vehicle.log.contract" => InitialResModel::FleetVehicleLogContract,
-            "mrp.workcenter" => InitialResModel::MrpWorkcenter,
-            "mrp.routing.workcenter" => InitialResModel::MrpRoutingWorkcenter,
-            other => InitialResModel::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InitialResModel::AccountAccount => "account.account",
-            InitialResModel::AccountAnalyticAccount => "account.analytic.account",
-            InitialResModel::ResPartnerBank => "res.partner.bank",
-            InitialResModel::MrpBom => "mrp.bom",
-            InitialResModel::CalendarEvent => "calendar.event",
-            InitialResModel::ResCompany => "res.company",
-            InitialResModel::ResPartner => "res.partner",
-            InitialResModel::HrDepartment => "hr.department",
-            InitialResModel::DiscussChannel => "discuss.channel",
-            InitialResModel::MailThreadCc => "mail.thread.cc",
-            InitialResModel::MailThread => "mail.thread",
-            InitialResModel::HrEmployee => "hr.employee",
-            InitialResModel::EventEvent => "event.event",
-            InitialResModel::EventRegistration => "event.registration",
-            InitialResModel::IapAccount => "iap.account",
-            InitialResModel::HrJob => "hr.job",
-            InitialResModel::AccountJournal => "account.journal",
-            InitialResModel::AccountMove => "account.move",
-            InitialResModel::CrmLead => "crm.lead",
-            InitialResModel::StockLot => "stock.lot",
-            InitialResModel::MailBlacklist => "mail.blacklist",
-            InitialResModel::MailThreadBlacklist => "mail.thread.blacklist",
-            InitialResModel::MailThreadMainAttachment => "mail.thread.main.attachment",
-            InitialResModel::MrpProduction => "mrp.production",
-            InitialResModel::FleetVehicleModel => "fleet.vehicle.model",
-            InitialResModel::AccountPayment => "account.payment",
-            InitialResModel::PhoneBlacklist => "phone.blacklist",
-            InitialResModel::MailThreadPhone => "mail.thread.phone",
-            InitialResModel::AccountReconcileModel => "account.reconcile.model",
-            InitialResModel::ProductPricelist => "product.pricelist",
-            InitialResModel::ProductTemplate => "product.template",
-            InitialResModel::ProductCategory => "product.category",
-            InitialResModel::ProductProduct => "product.product",
-            InitialResModel::ProjectProject => "project.project",
-            InitialResModel::ProjectMilestone => "project.milestone",
-            InitialResModel::ProjectUpdate => "project.update",
-            InitialResModel::PurchaseOrder => "purchase.order",
-            InitialResModel::RatingMixin => "rating.mixin",
-            InitialResModel::SaleOrder => "sale.order",
-            InitialResModel::CrmTeam => "crm.team",
-            InitialResModel::CrmTeamMember => "crm.team.member",
-            InitialResModel::StockScrap => "stock.scrap",
-            InitialResModel::FleetVehicleLogServices => "fleet.vehicle.log.services",
-            InitialResModel::ProjectTask => "project.task",
-            InitialResModel::AccountTax => "account.tax",
-            InitialResModel::StockPicking => "stock.picking",
-            InitialResModel::MrpUnbuild => "mrp.unbuild",
-            InitialResModel::FleetVehicle => "fleet.vehicle",
-            InitialResModel::FleetVehicleLogContract => "fleet.vehicle.log.contract",
-            InitialResModel::MrpWorkcenter => "mrp.workcenter",
-            InitialResModel::MrpRoutingWorkcenter => "mrp.routing.workcenter",
-            InitialResModel::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InitialResModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InitialResModel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `res_model` (Model) on `mail.activity.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResModel {
-    /// Account (`account.account`)
-    AccountAccount,
-    /// Analytic Account (`account.analytic.account`)
-    AccountAnalyticAccount,
-    /// Bank Accounts (`res.partner.bank`)
-    ResPartnerBank,
-    /// Bill of Material (`mrp.bom`)
-    MrpBom,
-    /// Calendar Event (`calendar.event`)
-    CalendarEvent,
-    /// Companies (`res.company`)
-    ResCompany,
-    /// Contact (`res.partner`)
-    ResPartner,
-    /// Department (`hr.department`)
-    HrDepartment,
-    /// Discussion Channel (`discuss.channel`)
-    DiscussChannel,
-    /// Email CC management (`mail.thread.cc`)
-    MailThreadCc,
-    /// Email Thread (`mail.thread`)
-    MailThread,
-    /// Employee (`hr.employee`)
-    HrEmployee,
-    /// Event (`event.event`)
-    EventEvent,
-    /// Event Registration (`event.registration`)
-    EventRegistration,
-    /// IAP Account (`iap.account`)
-    IapAccount,
-    /// Job Position (`hr.job`)
-    HrJob,
-    /// Journal (`account.journal`)
-    AccountJournal,
-    /// Journal Entry (`account.move`)
-    AccountMove,
-    /// Lead/Opportunity (`crm.lead`)
-    CrmLead,
-    /// Lot/Serial (`stock.lot`)
-    StockLot,
-    /// Mail Blacklist (`mail.blacklist`)
-    MailBlacklist,
-    /// Mail Blacklist mixin (`mail.thread.blacklist`)
-    MailThreadBlacklist,
-    /// Mail Main Attachment management (`mail.thread.main.attachment`)
-    MailThreadMainAttachment,
-    /// Manufacturing Order (`mrp.production`)
-    MrpProduction,
-    /// Model of a vehicle (`fleet.vehicle.model`)
-    FleetVehicleModel,
-    /// Payments (`account.payment`)
-    AccountPayment,
-    /// Phone Blacklist (`phone.blacklist`)
-    PhoneBlacklist,
-    /// Phone Blacklist Mixin (`mail.thread.phone`)
-    MailThreadPhone,
-    /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`)
-    AccountReconcileModel,
-    /// Pricelist (`product.pricelist`)
-    ProductPricelist,
-    /// Product (`product.template`)
-    ProductTemplate,
-    /// Product Category (`product.category`)
-    ProductCategory,
-    /// Product Variant (`product.product`)
-    ProductProduct,
-    /// Project (`project.project`)
-    ProjectProject,
-    /// Project Milestone (`project.milestone`)
-    ProjectMilestone,
-    /// Project Update (`project.update`)
-    ProjectUpdate,
-    /// Purchase Order (`purchase.order`)
-    PurchaseOrder,
-    /// Rating Mixin (`rating.mixin`)
-    RatingMixin,
-    /// Sales Order (`sale.order`)
-    SaleOrder,
-    /// Sales Team (`crm.team`)
-    CrmTeam,
-    /// Sales Team Member (`crm.team.member`)
-    CrmTeamMember,
-    /// Scrap (`stock.scrap`)
-    StockScrap,
-    /// Services for vehicles (`fleet.vehicle.log.services`)
-    FleetVehicleLogServices,
-    /// Task (`project.task`)
-    ProjectTask,
-    /// Tax (`account.tax`)
-    AccountTax,
-    /// Transfer (`stock.picking`)
-    StockPicking,
-    /// Unbuild Order (`mrp.unbuild`)
-    MrpUnbuild,
-    /// Vehicle (`fleet.vehicle`)
-    FleetVehicle,
-    /// Vehicle Contract (`fleet.vehicle.log.contract`)
-    FleetVehicleLogContract,
-    /// Work Center (`mrp.workcenter`)
-    MrpWorkcenter,
-    /// Work Center Usage (`mrp.routing.workcenter`)
-    MrpRoutingWorkcenter,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ResModel {
-    const VALUES: &'static [&'static str] = &[
-        "account.account",
-        "account.analytic.account",
-        "res.partner.bank",
-        "mrp.bom",
-        "calendar.event",
-        "res.company",
-        "res.partner",
-        "hr.department",
-        "discuss.channel",
-        "mail.thread.cc",
-        "mail.thread",
-        "hr.employee",
-        "event.event",
-        "event.registration",
-        "iap.account",
-        "hr.job",
-        "account.journal",
-        "account.move",
-        "crm.lead",
-        "stock.lot",
-        "mail.blacklist",
-        "mail.thread.blacklist",
-        "mail.thread.main.attachment",
-        "mrp.production",
-        "fleet.vehicle.model",
-        "account.payment",
-        "phone.blacklist",
-        "mail.thread.phone",
-        "account.reconcile.model",
-        "product.pricelist",
-        "product.template",
-        "product.category",
-        "product.product",
-        "project.project",
-        "project.milestone",
-        "project.update",
-        "purchase.order",
-        "rating.mixin",
-        "sale.order",
-        "crm.team",
-        "crm.team.member",
-        "stock.scrap",
-        "fleet.vehicle.log.services",
-        "project.task",
-        "account.tax",
-        "stock.picking",
-        "mrp.unbuild",
-        "fleet.vehicle",
-        "fleet.vehicle.log.contract",
-        "mrp.workcenter",
-        "mrp.routing.workcenter",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "account.account" => ResModel::AccountAccount,
-            "account.analytic.account" => ResModel::AccountAnalyticAccount,
-            "res.partner.bank" => ResModel::ResPartnerBank,
-            "mrp.bom" => ResModel::MrpBom,
-            "calendar.event" => ResModel::CalendarEvent,
-            "res.company" => ResModel::ResCompany,
-            "res.partner" => ResModel::ResPartner,
-            "hr.department" => ResModel::HrDepartment,
-            "discuss.channel" => ResModel::DiscussChannel,
-            "mail.thread.cc" => ResModel::MailThreadCc,
-            "mail.thread" => ResModel::MailThread,
-            "hr.employee" => ResModel::HrEmployee,
-            "event.event" => ResModel::EventEvent,
-            "event.registration" => ResModel::EventRegistration,
-            "iap.account" => ResModel::IapAccount,
-            "hr.job" => ResModel::HrJob,
-            "account.journal" => ResModel::AccountJournal,
-            "account.move" => ResModel::AccountMove,
-            "crm.lead" => ResModel::CrmLead,
-            "stock.lot" => ResModel::StockLot,
-            "mail.blacklist" => ResModel::MailBlacklist,
-            "mail.thread.blacklist" => ResModel::MailThreadBlacklist,
-            "mail.thread.main.attachment" => ResModel::MailThreadMainAttachment,
-            "mrp.production" => ResModel::MrpProduction,
-            "fleet.vehicle.model" => ResModel::FleetVehicleModel,
-            "account.payment" => ResModel::AccountPayment,
-            "phone.blacklist" => ResModel::PhoneBlacklist,
-            "mail.thread.phone" => ResModel::MailThreadPhone,
-            "account.reconcile.model" => ResModel::AccountReconcileModel,
-            "product.pricelist" => ResModel::ProductPricelist,
-            "product.template" => ResModel::ProductTemplate,
-            "product.category" => ResModel::ProductCategory,
-            "product.product" => ResModel::ProductProduct,
-            "project.project" => ResModel::ProjectProject,
-            "project.milestone" => ResModel::ProjectMilestone,
-            "project.update" => ResModel::ProjectUpdate,
-            "purchase.order" => ResModel::PurchaseOrder,
-            "rating.mixin" => ResModel::RatingMixin,
-            "sale.order" => ResModel::SaleOrder,
-            "crm.team" => ResModel::CrmTeam,
-            "crm.team.member" => ResModel::CrmTeamMember,
-            "stock.scrap" => ResModel::StockScrap,
-            "fleet.vehicle.log.services" => ResModel::FleetVehicleLogServices,
-            "project.task" => ResModel::ProjectTask,
-            "account.tax" => ResModel::AccountTax,
-            "stock.picking" => ResModel::StockPicking,
-            "mrp.unbuild" => ResModel::MrpUnbuild,
-            "fleet.vehicle" => ResModel::FleetVehicle,
-            "fleet.vehicle.log.contract" => ResModel::FleetVehicleLogContract,
-            "mrp.workcenter" => ResModel::MrpWorkcenter,
-            "mrp.routing.workcenter" => ResModel::MrpRoutingWorkcenter,
-            other => ResModel::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ResModel::AccountAccount => "account.account",
-            ResModel::AccountAnalyticAccount => "account.analytic.account",
-            ResModel::ResPartnerBank => "res.partner.bank",
-            ResModel::MrpBom => "mrp.bom",
-            ResModel::CalendarEvent => "calendar.event",
-            ResModel::ResCompany => "res.company",
-            ResModel::ResPartner => "res.partner",
-            ResModel::HrDepartment => "hr.department",
-            ResModel::DiscussChannel => "discuss.channel",
-            ResModel::MailThreadCc => "mail.thread.cc",
-            ResModel::MailThread => "mail.thread",
-            ResModel::HrEmployee => "hr.employee",
-            ResModel::EventEvent => "event.event",
-            ResModel::EventRegistration => "event.registration",
-            ResModel::IapAccount => "iap.account",
-            ResModel::HrJob => "hr.job",
-            ResModel::AccountJournal => "account.journal",
-            ResModel::AccountMove => "account.move",
-            ResModel::CrmLead => "crm.lead",
-            ResModel::StockLot => "stock.lot",
-            ResModel::MailBlacklist => "mail.blacklist",
-            ResModel::MailThreadBlacklist => "mail.thread.blacklist",
-            ResModel::MailThreadMainAttachment => "mail.thread.main.attachment",
-            ResModel::MrpProduction => "mrp.production",
-            ResModel::FleetVehicleModel => "fleet.vehicle.model",
-            ResModel::AccountPayment => "account.payment",
-            ResModel::PhoneBlacklist => "phone.blacklist",
-            ResModel::MailThreadPhone => "mail.thread.phone",
-            ResModel::AccountReconcileModel => "account.reconcile.model",
-            ResModel::ProductPricelist => "product.pricelist",
-            ResModel::ProductTemplate => "product.template",
-            ResModel::ProductCategory => "product.category",
-            ResModel::ProductProduct => "product.product",
-            ResModel::ProjectProject => "project.project",
-            ResModel::ProjectMilestone => "project.milestone",
-            ResModel::ProjectUpdate => "project.update",
-            ResModel::PurchaseOrder => "purchase.order",
-            ResModel::RatingMixin => "rating.mixin",
-            ResModel::SaleOrder => "sale.order",
-            ResModel::CrmTeam => "crm.team",
-            ResModel::CrmTeamMember => "crm.team.member",
-            ResModel::StockScrap => "stock.scrap",
-            ResModel::FleetVehicleLogServices => "fleet.vehicle.log.services",
-            ResModel::ProjectTask => "project.task",
-            ResModel::AccountTax => "account.tax",
-            ResModel::StockPicking => "stock.picking",
-            ResModel::MrpUnbuild => "mrp.unbuild",
-            ResModel::FleetVehicle => "fleet.vehicle",
-            ResModel::FleetVehicleLogContract => "fleet.vehicle.log.contract",
-            ResModel::MrpWorkcenter => "mrp.workcenter",
-            ResModel::MrpRoutingWorkcenter => "mrp.routing.workcenter",
-            ResModel::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ResModel {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `res_model` (Model) on `mail.activity.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ResModel {
+        /// Account (`account.account`)
+        AccountAccount = "account.account",
+        /// Analytic Account (`account.analytic.account`)
+        AccountAnalyticAccount = "account.analytic.account",
+        /// Bank Accounts (`res.partner.bank`)
+        ResPartnerBank = "res.partner.bank",
+        /// Bill of Material (`mrp.bom`)
+        MrpBom = "mrp.bom",
+        /// Calendar Event (`calendar.event`)
+        CalendarEvent = "calendar.event",
+        /// Companies (`res.company`)
+        ResCompany = "res.company",
+        /// Contact (`res.partner`)
+        ResPartner = "res.partner",
+        /// Department (`hr.department`)
+        HrDepartment = "hr.department",
+        /// Discussion Channel (`discuss.channel`)
+        DiscussChannel = "discuss.channel",
+        /// Email CC management (`mail.thread.cc`)
+        MailThreadCc = "mail.thread.cc",
+        /// Email Thread (`mail.thread`)
+        MailThread = "mail.thread",
+        /// Employee (`hr.employee`)
+        HrEmployee = "hr.employee",
+        /// Event (`event.event`)
+        EventEvent = "event.event",
+        /// Event Registration (`event.registration`)
+        EventRegistration = "event.registration",
+        /// IAP Account (`iap.account`)
+        IapAccount = "iap.account",
+        /// Job Position (`hr.job`)
+        HrJob = "hr.job",
+        /// Journal (`account.journal`)
+        AccountJournal = "account.journal",
+        /// Journal Entry (`account.move`)
+        AccountMove = "account.move",
+        /// Lead/Opportunity (`crm.lead`)
+        CrmLead = "crm.lead",
+        /// Lot/Serial (`stock.lot`)
+        StockLot = "stock.lot",
+        /// Mail Blacklist (`mail.blacklist`)
+        MailBlacklist = "mail.blacklist",
+        /// Mail Blacklist mixin (`mail.thread.blacklist`)
+        MailThreadBlacklist = "mail.thread.blacklist",
+        /// Mail Main Attachment management (`mail.thread.main.attachment`)
+        MailThreadMainAttachment = "mail.thread.main.attachment",
+        /// Manufacturing Order (`mrp.production`)
+        MrpProduction = "mrp.production",
+        /// Model of a vehicle (`fleet.vehicle.model`)
+        FleetVehicleModel = "fleet.vehicle.model",
+        /// Payments (`account.payment`)
+        AccountPayment = "account.payment",
+        /// Phone Blacklist (`phone.blacklist`)
+        PhoneBlacklist = "phone.blacklist",
+        /// Phone Blacklist Mixin (`mail.thread.phone`)
+        MailThreadPhone = "mail.thread.phone",
+        /// Preset to create journal entries during a invoices and payments matching (`account.reconcile.model`)
+        AccountReconcileModel = "account.reconcile.model",
+        /// Pricelist (`product.pricelist`)
+        ProductPricelist = "product.pricelist",
+        /// Product (`product.template`)
+        ProductTemplate = "product.template",
+        /// Product Category (`product.category`)
+        ProductCategory = "product.category",
+        /// Product Variant (`product.product`)
+        ProductProduct = "product.product",
+        /// Project (`project.project`)
+        ProjectProject = "project.project",
+        /// Project Milestone (`project.milestone`)
+        ProjectMilestone = "project.milestone",
+        /// Project Update (`project.update`)
+        ProjectUpdate = "project.update",
+        /// Purchase Order (`purchase.order`)
+        PurchaseOrder = "purchase.order",
+        /// Rating Mixin (`rating.mixin`)
+        RatingMixin = "rating.mixin",
+        /// Sales Order (`sale.order`)
+        SaleOrder = "sale.order",
+        /// Sales Team (`crm.team`)
+        CrmTeam = "crm.team",
+        /// Sales Team Member (`crm.team.member`)
+        CrmTeamMember = "crm.team.member",
+        /// Scrap (`stock.scrap`)
+        StockScrap = "stock.scrap",
+        /// Services for vehicles (`fleet.vehicle.log.services`)
+        FleetVehicleLogServices = "fleet.vehicle.log.services",
+        /// Task (`project.task`)
+        ProjectTask = "project.task",
+        /// Tax (`account.tax`)
+        AccountTax = "account.tax",
+        /// Transfer (`stock.picking`)
+        StockPicking = "stock.picking",
+        /// Unbuild Order (`mrp.unbuild`)
+        MrpUnbuild = "mrp.unbuild",
+        /// Vehicle (`fleet.vehicle`)
+        FleetVehicle = "fleet.vehicle",
+        /// Vehicle Contract (`fleet.vehicle.log.contract`)
+        FleetVehicleLogContract = "fleet.vehicle.log.contract",
+        /// Work Center (`mrp.workcenter`)
+        MrpWorkcenter = "mrp.workcenter",
+        /// Work Center Usage (`mrp.routing.workcenter`)
+        MrpRoutingWorkcenter = "mrp.routing.workcenter",
     }
 }

@@ -44,9 +44,7 @@ pub struct MailAlias {
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`.
-    pub alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Record Thread ID
     ///
     /// Optional ID of a thread (record) to which all incoming messages will be attached, even if they did not reply to it. If set, this will disable the creation of new records completely.
@@ -66,7 +64,7 @@ pub struct MailAlias {
     /// The model (Odoo Document Kind) to which this alias corresponds. Any incoming email that does not reply to an existing record will cause the creation of a new record of this model (e.g. a Project Task)
     ///
     /// `many2one`, to `ir.model`, required.
-    pub alias_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub alias_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -78,9 +76,7 @@ pub struct MailAlias {
     /// Parent model holding the alias. The model holding the alias reference is not necessarily the model given by alias_model_id (example: project (parent_model) and task (model))
     ///
     /// `many2one`, to `ir.model`.
-    pub alias_parent_model_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
-    >,
+    pub alias_parent_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Parent Record Thread ID
     ///
     /// ID of the parent record holding the alias (example: project holding the task creation alias)
@@ -102,7 +98,7 @@ pub struct MailAlias {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -118,38 +114,18 @@ pub struct MailAlias {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailAlias {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailAlias {
-    const FIELDS: &'static [&'static str] = &[
-        "alias_bounced_content",
-        "alias_contact",
-        "alias_defaults",
-        "alias_domain",
-        "alias_domain_id",
-        "alias_force_thread_id",
-        "alias_full_name",
-        "alias_incoming_local",
-        "alias_model_id",
-        "alias_name",
-        "alias_parent_model_id",
-        "alias_parent_thread_id",
-        "alias_status",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailAlias {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailAlias::default();
         while let Some(i) = r.next()? {
             match i {
@@ -201,35 +177,26 @@ impl ::runtime::Model for MailAlias {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("alias_bounced_content", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_contact", "selection")
-            .required()
-            .selection(&["everyone", "partners", "followers", "employees"]),
-        ::runtime::odoo::verify::FieldSpec::new("alias_defaults", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_force_thread_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_full_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_incoming_local", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("alias_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_parent_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_status", "selection")
-            .selection(&["not_tested", "valid", "invalid"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("alias_bounced_content", "html").writable(true),
+        ::runtime::FieldSpec::new("alias_contact", "selection").required().writable(true).selection(&["everyone", "partners", "followers", "employees"]),
+        ::runtime::FieldSpec::new("alias_defaults", "text").required().writable(true),
+        ::runtime::FieldSpec::new("alias_domain", "char"),
+        ::runtime::FieldSpec::new("alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("alias_force_thread_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::FieldSpec::new("alias_incoming_local", "boolean").writable(true),
+        ::runtime::FieldSpec::new("alias_model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("alias_name", "char").writable(true),
+        ::runtime::FieldSpec::new("alias_parent_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("alias_parent_thread_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("alias_status", "selection").selection(&["not_tested", "valid", "invalid"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -284,12 +251,17 @@ impl MailAlias {
 impl super::mixins::BaseModel for MailAlias {
     type Update = MailAliasUpdate;
 }
-/// Values for creating a `mail.alias` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailAliasCreate`]) or updating ([`MailAliasUpdate`]) `mail.alias` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailAliasCreate {
+pub struct MailAliasValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailAliasCreate {
+/// Values for creating a `mail.alias` record: the constructor takes the required fields, setters add the rest.
+pub type MailAliasCreate = MailAliasValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.alias` records: only the fields set here are written.
+pub type MailAliasUpdate = MailAliasValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailAliasValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -297,118 +269,38 @@ impl ::serde::Serialize for MailAliasCreate {
 impl MailAliasCreate {
     /// Takes the required fields: `alias_contact`, `alias_defaults`, `alias_model_id` (readonly, computed and x2many fields are left out).
     pub fn new(
-        alias_contact: AliasContact,
+        alias_contact: self::AliasContact,
         alias_defaults: impl Into<String>,
         alias_model_id: i64,
     ) -> Self {
-        MailAliasCreate {
+        MailAliasValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .alias_contact(alias_contact)
             .alias_defaults(alias_defaults)
             .alias_model_id(alias_model_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAlias>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `alias_bounced_content` (Custom Bounced Message).
-    #[inline]
-    pub fn alias_bounced_content(
-        mut self,
-        alias_bounced_content: impl Into<String>,
-    ) -> Self {
-        self.values.set("alias_bounced_content", alias_bounced_content.into());
-        self
-    }
-    /// Set `alias_contact` (Alias Contact Security).
-    #[inline]
-    pub fn alias_contact(mut self, alias_contact: AliasContact) -> Self {
-        self.values.set("alias_contact", alias_contact);
-        self
-    }
-    /// Set `alias_defaults` (Default Values).
-    #[inline]
-    pub fn alias_defaults(mut self, alias_defaults: impl Into<String>) -> Self {
-        self.values.set("alias_defaults", alias_defaults.into());
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_force_thread_id` (Record Thread ID).
-    #[inline]
-    pub fn alias_force_thread_id(mut self, alias_force_thread_id: i64) -> Self {
-        self.values.set("alias_force_thread_id", alias_force_thread_id);
-        self
-    }
-    /// Set `alias_incoming_local` (Local-part based incoming detection).
-    #[inline]
-    pub fn alias_incoming_local(mut self, alias_incoming_local: bool) -> Self {
-        self.values.set("alias_incoming_local", alias_incoming_local);
-        self
-    }
-    /// Set `alias_model_id` (Aliased Model).
-    #[inline]
-    pub fn alias_model_id(mut self, alias_model_id: i64) -> Self {
-        self.values.set("alias_model_id", alias_model_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-    /// Set `alias_parent_model_id` (Parent Model).
-    #[inline]
-    pub fn alias_parent_model_id(mut self, alias_parent_model_id: i64) -> Self {
-        self.values.set("alias_parent_model_id", alias_parent_model_id);
-        self
-    }
-    /// Set `alias_parent_thread_id` (Parent Record Thread ID).
-    #[inline]
-    pub fn alias_parent_thread_id(mut self, alias_parent_thread_id: i64) -> Self {
-        self.values.set("alias_parent_thread_id", alias_parent_thread_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailAliasCreate {
-    type Model = MailAlias;
-}
-/// Values for updating `mail.alias` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailAliasUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailAliasUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailAliasUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailAliasUpdate {
+        Self::default()
+    }
+}
+impl Default for MailAliasUpdate {
+    fn default() -> Self {
+        MailAliasValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailAliasValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAlias>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailAlias>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -417,304 +309,104 @@ impl MailAliasUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `alias_bounced_content` (Custom Bounced Message).
-    #[inline]
-    pub fn alias_bounced_content(
-        mut self,
-        alias_bounced_content: impl Into<String>,
-    ) -> Self {
-        self.values.set("alias_bounced_content", alias_bounced_content.into());
-        self
-    }
-    /// Set `alias_contact` (Alias Contact Security).
-    #[inline]
-    pub fn alias_contact(mut self, alias_contact: AliasContact) -> Self {
-        self.values.set("alias_contact", alias_contact);
-        self
-    }
-    /// Set `alias_defaults` (Default Values).
-    #[inline]
-    pub fn alias_defaults(mut self, alias_defaults: impl Into<String>) -> Self {
-        self.values.set("alias_defaults", alias_defaults.into());
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_force_thread_id` (Record Thread ID).
-    #[inline]
-    pub fn alias_force_thread_id(mut self, alias_force_thread_id: i64) -> Self {
-        self.values.set("alias_force_thread_id", alias_force_thread_id);
-        self
-    }
-    /// Set `alias_incoming_local` (Local-part based incoming detection).
-    #[inline]
-    pub fn alias_incoming_local(mut self, alias_incoming_local: bool) -> Self {
-        self.values.set("alias_incoming_local", alias_incoming_local);
-        self
-    }
-    /// Set `alias_model_id` (Aliased Model).
-    #[inline]
-    pub fn alias_model_id(mut self, alias_model_id: i64) -> Self {
-        self.values.set("alias_model_id", alias_model_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-    /// Set `alias_parent_model_id` (Parent Model).
-    #[inline]
-    pub fn alias_parent_model_id(mut self, alias_parent_model_id: i64) -> Self {
-        self.values.set("alias_parent_model_id", alias_parent_model_id);
-        self
-    }
-    /// Set `alias_parent_thread_id` (Parent Record Thread ID).
-    #[inline]
-    pub fn alias_parent_thread_id(mut self, alias_parent_thread_id: i64) -> Self {
-        self.values.set("alias_parent_thread_id", alias_parent_thread_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `alias_bounced_content` (Custom Bounced Message).
+        alias_bounced_content: into String;
+        /// Set `alias_contact` (Alias Contact Security).
+        alias_contact: value self::AliasContact;
+        /// Set `alias_defaults` (Default Values).
+        alias_defaults: into String;
+        /// Set `alias_domain_id` (Alias Domain).
+        alias_domain_id: value i64;
+        /// Set `alias_force_thread_id` (Record Thread ID).
+        alias_force_thread_id: value i64;
+        /// Set `alias_incoming_local` (Local-part based incoming detection).
+        alias_incoming_local: value bool;
+        /// Set `alias_model_id` (Aliased Model).
+        alias_model_id: value i64;
+        /// Set `alias_name` (Alias Name).
+        alias_name: into String;
+        /// Set `alias_parent_model_id` (Parent Model).
+        alias_parent_model_id: value i64;
+        /// Set `alias_parent_thread_id` (Parent Record Thread ID).
+        alias_parent_thread_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailAliasCreate {
+    type Model = self::MailAlias;
+}
 impl ::runtime::UpdateValues for MailAliasUpdate {
-    type Model = MailAlias;
+    type Model = self::MailAlias;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Custom Bounced Message (`alias_bounced_content`, `html`).
-    #[inline]
-    pub const fn alias_bounced_content() -> ::runtime::odoo::fields::CharField<
-        super::MailAlias,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_bounced_content")
-    }
-    /// Alias Contact Security (`alias_contact`, `selection`).
-    #[inline]
-    pub const fn alias_contact() -> ::runtime::odoo::fields::SelectionField<
-        super::MailAlias,
-        super::AliasContact,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("alias_contact")
-    }
-    /// Default Values (`alias_defaults`, `text`).
-    #[inline]
-    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<
-        super::MailAlias,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_defaults")
-    }
-    /// Alias domain name (`alias_domain`, `char`).
-    #[inline]
-    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<super::MailAlias> {
-        ::runtime::odoo::fields::CharField::new("alias_domain")
-    }
-    /// Alias Domain (`alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAlias,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
-    }
-    /// Record Thread ID (`alias_force_thread_id`, `integer`).
-    #[inline]
-    pub const fn alias_force_thread_id() -> ::runtime::odoo::fields::NumField<
-        super::MailAlias,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("alias_force_thread_id")
-    }
-    /// Alias Email (`alias_full_name`, `char`).
-    #[inline]
-    pub const fn alias_full_name() -> ::runtime::odoo::fields::CharField<
-        super::MailAlias,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_full_name")
-    }
-    /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
-    #[inline]
-    pub const fn alias_incoming_local() -> ::runtime::odoo::fields::BoolField<
-        super::MailAlias,
-    > {
-        ::runtime::odoo::fields::BoolField::new("alias_incoming_local")
-    }
-    /// Aliased Model (`alias_model_id`, `many2one`).
-    #[inline]
-    pub const fn alias_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAlias,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_model_id")
-    }
-    /// Alias Name (`alias_name`, `char`).
-    #[inline]
-    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<super::MailAlias> {
-        ::runtime::odoo::fields::CharField::new("alias_name")
-    }
-    /// Parent Model (`alias_parent_model_id`, `many2one`).
-    #[inline]
-    pub const fn alias_parent_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAlias,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_parent_model_id")
-    }
-    /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
-    #[inline]
-    pub const fn alias_parent_thread_id() -> ::runtime::odoo::fields::NumField<
-        super::MailAlias,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("alias_parent_thread_id")
-    }
-    /// Alias Status (`alias_status`, `selection`).
-    #[inline]
-    pub const fn alias_status() -> ::runtime::odoo::fields::SelectionField<
-        super::MailAlias,
-        super::AliasStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("alias_status")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailAlias,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAlias,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::MailAlias> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailAlias, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailAlias,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAlias,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailAlias;
+        /// Custom Bounced Message (`alias_bounced_content`, `html`).
+        alias_bounced_content: CharField;
+        /// Alias Contact Security (`alias_contact`, `selection`).
+        alias_contact: SelectionField<super::AliasContact>;
+        /// Default Values (`alias_defaults`, `text`).
+        alias_defaults: CharField;
+        /// Alias domain name (`alias_domain`, `char`).
+        alias_domain: CharField;
+        /// Alias Domain (`alias_domain_id`, `many2one`).
+        alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Record Thread ID (`alias_force_thread_id`, `integer`).
+        alias_force_thread_id: NumField<i64>;
+        /// Alias Email (`alias_full_name`, `char`).
+        alias_full_name: CharField;
+        /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
+        alias_incoming_local: BoolField;
+        /// Aliased Model (`alias_model_id`, `many2one`).
+        alias_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Alias Name (`alias_name`, `char`).
+        alias_name: CharField;
+        /// Parent Model (`alias_parent_model_id`, `many2one`).
+        alias_parent_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
+        alias_parent_thread_id: NumField<i64>;
+        /// Alias Status (`alias_status`, `selection`).
+        alias_status: SelectionField<super::AliasStatus>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `alias_contact` (Alias Contact Security) on `mail.alias`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AliasContact {
-    /// Everyone (`everyone`)
-    Everyone,
-    /// Authenticated Partners (`partners`)
-    Partners,
-    /// Followers only (`followers`)
-    Followers,
-    /// Authenticated Employees (`employees`)
-    Employees,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AliasContact {
-    const VALUES: &'static [&'static str] = &[
-        "everyone",
-        "partners",
-        "followers",
-        "employees",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "everyone" => AliasContact::Everyone,
-            "partners" => AliasContact::Partners,
-            "followers" => AliasContact::Followers,
-            "employees" => AliasContact::Employees,
-            other => AliasContact::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AliasContact::Everyone => "everyone",
-            AliasContact::Partners => "partners",
-            AliasContact::Followers => "followers",
-            AliasContact::Employees => "employees",
-            AliasContact::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `alias_contact` (Alias Contact Security) on `mail.alias`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AliasContact {
+        /// Everyone (`everyone`)
+        Everyone = "everyone",
+        /// Authenticated Partners (`partners`)
+        Partners = "partners",
+        /// Followers only (`followers`)
+        Followers = "followers",
+        /// Authenticated Employees (`employees`)
+        Employees = "employees",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AliasContact {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AliasContact {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `alias_status` (Alias Status) on `mail.alias`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AliasStatus {
-    /// Not Tested (`not_tested`)
-    NotTested,
-    /// Valid (`valid`)
-    Valid,
-    /// Invalid (`invalid`)
-    Invalid,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AliasStatus {
-    const VALUES: &'static [&'static str] = &["not_tested", "valid", "invalid"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_tested" => AliasStatus::NotTested,
-            "valid" => AliasStatus::Valid,
-            "invalid" => AliasStatus::Invalid,
-            other => AliasStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AliasStatus::NotTested => "not_tested",
-            AliasStatus::Valid => "valid",
-            AliasStatus::Invalid => "invalid",
-            AliasStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AliasStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AliasStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `alias_status` (Alias Status) on `mail.alias`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AliasStatus {
+        /// Not Tested (`not_tested`)
+        NotTested = "not_tested",
+        /// Valid (`valid`)
+        Valid = "valid",
+        /// Invalid (`invalid`)
+        Invalid = "invalid",
     }
 }

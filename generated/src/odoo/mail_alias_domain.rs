@@ -21,7 +21,7 @@ pub struct MailAliasDomain {
     /// Bounce Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_email())`.
-    pub bounce_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub bounce_email: ::runtime::Computed<Option<String>>,
     /// Catchall Alias
     ///
     /// Local-part of email used for Reply-To to catch answers e.g. 'catchall' in 'catchall@example.com'
@@ -31,13 +31,13 @@ pub struct MailAliasDomain {
     /// Catchall Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_email())`.
-    pub catchall_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub catchall_email: ::runtime::Computed<Option<String>>,
     /// Companies
     ///
     /// Companies using this domain as default for sending mails
     ///
     /// `one2many`, to `res.company` (inverse `alias_domain_id`).
-    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,7 +45,7 @@ pub struct MailAliasDomain {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Default From Alias
     ///
     /// Default from when it does not match outgoing server filters. Can be either a local-part e.g. 'notifications' either a complete email address e.g. 'notifications@example.com' to override all outgoing emails.
@@ -55,7 +55,7 @@ pub struct MailAliasDomain {
     /// Default From
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_from_email())`.
-    pub default_from_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub default_from_email: ::runtime::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -81,34 +81,20 @@ pub struct MailAliasDomain {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailAliasDomain {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailAliasDomain {
-    const FIELDS: &'static [&'static str] = &[
-        "bounce_alias",
-        "bounce_email",
-        "catchall_alias",
-        "catchall_email",
-        "company_ids",
-        "create_date",
-        "create_uid",
-        "default_from",
-        "default_from_email",
-        "display_name",
-        "id",
-        "name",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailAliasDomain {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailAliasDomain::default();
         while let Some(i) = r.next()? {
             match i {
@@ -154,25 +140,22 @@ impl ::runtime::Model for MailAliasDomain {
         "catchall_email",
         "default_from_email",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("bounce_alias", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("bounce_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("catchall_alias", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("catchall_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_ids", "one2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("default_from", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("default_from_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("bounce_alias", "char").required().writable(true),
+        ::runtime::FieldSpec::new("bounce_email", "char"),
+        ::runtime::FieldSpec::new("catchall_alias", "char").required().writable(true),
+        ::runtime::FieldSpec::new("catchall_email", "char"),
+        ::runtime::FieldSpec::new("company_ids", "one2many").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("default_from", "char").writable(true),
+        ::runtime::FieldSpec::new("default_from_email", "char"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -187,12 +170,21 @@ impl ::runtime::odoo::projection::Projection for MailAliasDomain {
 impl super::mixins::BaseModel for MailAliasDomain {
     type Update = MailAliasDomainUpdate;
 }
-/// Values for creating a `mail.alias.domain` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailAliasDomainCreate`]) or updating ([`MailAliasDomainUpdate`]) `mail.alias.domain` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailAliasDomainCreate {
+pub struct MailAliasDomainValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailAliasDomainCreate {
+/// Values for creating a `mail.alias.domain` record: the constructor takes the required fields, setters add the rest.
+pub type MailAliasDomainCreate = MailAliasDomainValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.alias.domain` records: only the fields set here are written.
+pub type MailAliasDomainUpdate = MailAliasDomainValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailAliasDomainValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -204,92 +196,34 @@ impl MailAliasDomainCreate {
         catchall_alias: impl Into<String>,
         name: impl Into<String>,
     ) -> Self {
-        MailAliasDomainCreate {
+        MailAliasDomainValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .bounce_alias(bounce_alias)
             .catchall_alias(catchall_alias)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAliasDomain>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `bounce_alias` (Bounce Alias).
-    #[inline]
-    pub fn bounce_alias(mut self, bounce_alias: impl Into<String>) -> Self {
-        self.values.set("bounce_alias", bounce_alias.into());
-        self
-    }
-    /// Set `catchall_alias` (Catchall Alias).
-    #[inline]
-    pub fn catchall_alias(mut self, catchall_alias: impl Into<String>) -> Self {
-        self.values.set("catchall_alias", catchall_alias.into());
-        self
-    }
-    /// Set `company_ids` (Companies).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `default_from` (Default From Alias).
-    #[inline]
-    pub fn default_from(mut self, default_from: impl Into<String>) -> Self {
-        self.values.set("default_from", default_from.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailAliasDomainCreate {
-    type Model = MailAliasDomain;
-}
-/// Values for updating `mail.alias.domain` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailAliasDomainUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailAliasDomainUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailAliasDomainUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailAliasDomainUpdate {
+        Self::default()
+    }
+}
+impl Default for MailAliasDomainUpdate {
+    fn default() -> Self {
+        MailAliasDomainValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailAliasDomainValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAliasDomain>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailAliasDomain>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -298,158 +232,60 @@ impl MailAliasDomainUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `bounce_alias` (Bounce Alias).
-    #[inline]
-    pub fn bounce_alias(mut self, bounce_alias: impl Into<String>) -> Self {
-        self.values.set("bounce_alias", bounce_alias.into());
-        self
-    }
-    /// Set `catchall_alias` (Catchall Alias).
-    #[inline]
-    pub fn catchall_alias(mut self, catchall_alias: impl Into<String>) -> Self {
-        self.values.set("catchall_alias", catchall_alias.into());
-        self
-    }
-    /// Set `company_ids` (Companies).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `default_from` (Default From Alias).
-    #[inline]
-    pub fn default_from(mut self, default_from: impl Into<String>) -> Self {
-        self.values.set("default_from", default_from.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `bounce_alias` (Bounce Alias).
+        bounce_alias: into String;
+        /// Set `catchall_alias` (Catchall Alias).
+        catchall_alias: into String;
+        /// Set `company_ids` (Companies).
+        company_ids: commands super::rel::ResCompany;
+        /// Set `default_from` (Default From Alias).
+        default_from: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for MailAliasDomainCreate {
+    type Model = self::MailAliasDomain;
+}
 impl ::runtime::UpdateValues for MailAliasDomainUpdate {
-    type Model = MailAliasDomain;
+    type Model = self::MailAliasDomain;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Bounce Alias (`bounce_alias`, `char`).
-    #[inline]
-    pub const fn bounce_alias() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::CharField::new("bounce_alias")
-    }
-    /// Bounce Email (`bounce_email`, `char`).
-    #[inline]
-    pub const fn bounce_email() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::CharField::new("bounce_email")
-    }
-    /// Catchall Alias (`catchall_alias`, `char`).
-    #[inline]
-    pub const fn catchall_alias() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::CharField::new("catchall_alias")
-    }
-    /// Catchall Email (`catchall_email`, `char`).
-    #[inline]
-    pub const fn catchall_email() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::CharField::new("catchall_email")
-    }
-    /// Companies (`company_ids`, `one2many`).
-    #[inline]
-    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailAliasDomain,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("company_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailAliasDomain,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAliasDomain,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Default From Alias (`default_from`, `char`).
-    #[inline]
-    pub const fn default_from() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::CharField::new("default_from")
-    }
-    /// Default From (`default_from_email`, `char`).
-    #[inline]
-    pub const fn default_from_email() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::CharField::new("default_from_email")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailAliasDomain, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailAliasDomain> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::MailAliasDomain,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailAliasDomain,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAliasDomain,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailAliasDomain;
+        /// Bounce Alias (`bounce_alias`, `char`).
+        bounce_alias: CharField;
+        /// Bounce Email (`bounce_email`, `char`).
+        bounce_email: CharField;
+        /// Catchall Alias (`catchall_alias`, `char`).
+        catchall_alias: CharField;
+        /// Catchall Email (`catchall_email`, `char`).
+        catchall_email: CharField;
+        /// Companies (`company_ids`, `one2many`).
+        company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default From Alias (`default_from`, `char`).
+        default_from: CharField;
+        /// Default From (`default_from_email`, `char`).
+        default_from_email: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

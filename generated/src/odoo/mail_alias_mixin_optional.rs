@@ -21,21 +21,19 @@ pub struct MailAliasMixinOptional {
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
     /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
-    pub alias_domain: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub alias_domain: ::runtime::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Email Alias
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
-    pub alias_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub alias_email: ::runtime::Computed<Option<String>>,
     /// Alias
     ///
     /// `many2one`, to `mail.alias`.
-    pub alias_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailAlias>>,
+    pub alias_id: Option<::runtime::Many2One<super::rel::MailAlias>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -45,10 +43,10 @@ pub struct MailAliasMixinOptional {
 }
 impl<'de> ::serde::Deserialize<'de> for MailAliasMixinOptional {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailAliasMixinOptional {
+impl ::runtime::__private::FromRecord for MailAliasMixinOptional {
     const FIELDS: &'static [&'static str] = &[
         "alias_defaults",
         "alias_domain",
@@ -58,8 +56,8 @@ impl ::runtime::odoo::wire::FromRecord for MailAliasMixinOptional {
         "alias_name",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailAliasMixinOptional::default();
         while let Some(i) = r.next()? {
             match i {
@@ -75,13 +73,21 @@ impl ::runtime::odoo::wire::FromRecord for MailAliasMixinOptional {
         Ok(record)
     }
 }
-/// Values for creating a `mail.alias.mixin.optional` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailAliasMixinOptionalCreate`]) or updating ([`MailAliasMixinOptionalUpdate`]) `mail.alias.mixin.optional` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailAliasMixinOptionalCreate {
+pub struct MailAliasMixinOptionalValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailAliasMixinOptionalCreate {
+/// Values for creating a `mail.alias.mixin.optional` record: the constructor takes the required fields, setters add the rest.
+pub type MailAliasMixinOptionalCreate = MailAliasMixinOptionalValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.alias.mixin.optional` records: only the fields set here are written.
+pub type MailAliasMixinOptionalUpdate = MailAliasMixinOptionalValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailAliasMixinOptionalValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -89,63 +95,38 @@ impl ::serde::Serialize for MailAliasMixinOptionalCreate {
 impl MailAliasMixinOptionalCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailAliasMixinOptionalCreate {
+        Self::default()
+    }
+}
+impl Default for MailAliasMixinOptionalCreate {
+    fn default() -> Self {
+        MailAliasMixinOptionalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAliasMixinOptional>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_id` (Alias).
-    #[inline]
-    pub fn alias_id(mut self, alias_id: i64) -> Self {
-        self.values.set("alias_id", alias_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-}
-/// Values for updating `mail.alias.mixin.optional` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailAliasMixinOptionalUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailAliasMixinOptionalUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailAliasMixinOptionalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailAliasMixinOptionalUpdate {
+        Self::default()
+    }
+}
+impl Default for MailAliasMixinOptionalUpdate {
+    fn default() -> Self {
+        MailAliasMixinOptionalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailAliasMixinOptionalValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailAliasMixinOptional>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailAliasMixinOptional,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -154,69 +135,30 @@ impl MailAliasMixinOptionalUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_id` (Alias).
-    #[inline]
-    pub fn alias_id(mut self, alias_id: i64) -> Self {
-        self.values.set("alias_id", alias_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `alias_domain_id` (Alias Domain).
+        alias_domain_id: value i64;
+        /// Set `alias_id` (Alias).
+        alias_id: value i64;
+        /// Set `alias_name` (Alias Name).
+        alias_name: into String;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Default Values (`alias_defaults`, `text`).
-    #[inline]
-    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasMixinOptional,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_defaults")
-    }
-    /// Alias Domain Name (`alias_domain`, `char`).
-    #[inline]
-    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasMixinOptional,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_domain")
-    }
-    /// Alias Domain (`alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAliasMixinOptional,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
-    }
-    /// Email Alias (`alias_email`, `char`).
-    #[inline]
-    pub const fn alias_email() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasMixinOptional,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_email")
-    }
-    /// Alias (`alias_id`, `many2one`).
-    #[inline]
-    pub const fn alias_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailAliasMixinOptional,
-        super::super::rel::MailAlias,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_id")
-    }
-    /// Alias Name (`alias_name`, `char`).
-    #[inline]
-    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<
-        super::MailAliasMixinOptional,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_name")
+    ::runtime::__private::field_handles! {
+        super::MailAliasMixinOptional;
+        /// Default Values (`alias_defaults`, `text`).
+        alias_defaults: CharField;
+        /// Alias Domain Name (`alias_domain`, `char`).
+        alias_domain: CharField;
+        /// Alias Domain (`alias_domain_id`, `many2one`).
+        alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Email Alias (`alias_email`, `char`).
+        alias_email: CharField;
+        /// Alias (`alias_id`, `many2one`).
+        alias_id: Many2OneField<super::super::rel::MailAlias>;
+        /// Alias Name (`alias_name`, `char`).
+        alias_name: CharField;
     }
 }

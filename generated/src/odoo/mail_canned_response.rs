@@ -19,7 +19,7 @@ pub struct MailCannedResponse {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `char`.
@@ -31,7 +31,7 @@ pub struct MailCannedResponse {
     /// Authorized Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub group_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub group_ids: ::runtime::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -39,7 +39,7 @@ pub struct MailCannedResponse {
     /// Determines if the canned response can be edited by the current user
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_editable())`.
-    pub is_editable: ::runtime::odoo::wire::Computed<bool>,
+    pub is_editable: ::runtime::Computed<bool>,
     /// Determines if the canned_response is currently shared with other users
     ///
     /// `boolean`, readonly, computed.
@@ -69,32 +69,20 @@ pub struct MailCannedResponse {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailCannedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailCannedResponse {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "group_ids",
-        "id",
-        "is_editable",
-        "is_shared",
-        "last_used",
-        "source",
-        "substitution",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailCannedResponse {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailCannedResponse::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,23 +122,20 @@ impl ::runtime::Model for MailCannedResponse {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_editable"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("group_ids", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_editable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_shared", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("last_used", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("source", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("substitution", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("description", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("group_ids", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_editable", "boolean"),
+        ::runtime::FieldSpec::new("is_shared", "boolean"),
+        ::runtime::FieldSpec::new("last_used", "datetime").writable(true),
+        ::runtime::FieldSpec::new("source", "char").required().writable(true),
+        ::runtime::FieldSpec::new("substitution", "text").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -165,12 +150,21 @@ impl ::runtime::odoo::projection::Projection for MailCannedResponse {
 impl super::mixins::BaseModel for MailCannedResponse {
     type Update = MailCannedResponseUpdate;
 }
-/// Values for creating a `mail.canned.response` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailCannedResponseCreate`]) or updating ([`MailCannedResponseUpdate`]) `mail.canned.response` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailCannedResponseCreate {
+pub struct MailCannedResponseValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailCannedResponseCreate {
+/// Values for creating a `mail.canned.response` record: the constructor takes the required fields, setters add the rest.
+pub type MailCannedResponseCreate = MailCannedResponseValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.canned.response` records: only the fields set here are written.
+pub type MailCannedResponseUpdate = MailCannedResponseValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailCannedResponseValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -178,85 +172,35 @@ impl ::serde::Serialize for MailCannedResponseCreate {
 impl MailCannedResponseCreate {
     /// Takes the required fields: `source`, `substitution` (readonly, computed and x2many fields are left out).
     pub fn new(source: impl Into<String>, substitution: impl Into<String>) -> Self {
-        MailCannedResponseCreate {
+        MailCannedResponseValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .source(source)
             .substitution(substitution)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailCannedResponse>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `group_ids` (Authorized Groups).
-    #[inline]
-    pub fn group_ids(
-        mut self,
-        group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `last_used` (Last Used).
-    #[inline]
-    pub fn last_used(mut self, last_used: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("last_used", last_used);
-        self
-    }
-    /// Set `source` (Shortcut).
-    #[inline]
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.values.set("source", source.into());
-        self
-    }
-    /// Set `substitution` (Substitution).
-    #[inline]
-    pub fn substitution(mut self, substitution: impl Into<String>) -> Self {
-        self.values.set("substitution", substitution.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailCannedResponseCreate {
-    type Model = MailCannedResponse;
-}
-/// Values for updating `mail.canned.response` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailCannedResponseUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailCannedResponseUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailCannedResponseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailCannedResponseUpdate {
+        Self::default()
+    }
+}
+impl Default for MailCannedResponseUpdate {
+    fn default() -> Self {
+        MailCannedResponseValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailCannedResponseValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailCannedResponse>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailCannedResponse,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -265,143 +209,54 @@ impl MailCannedResponseUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `group_ids` (Authorized Groups).
-    #[inline]
-    pub fn group_ids(
-        mut self,
-        group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `last_used` (Last Used).
-    #[inline]
-    pub fn last_used(mut self, last_used: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("last_used", last_used);
-        self
-    }
-    /// Set `source` (Shortcut).
-    #[inline]
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.values.set("source", source.into());
-        self
-    }
-    /// Set `substitution` (Substitution).
-    #[inline]
-    pub fn substitution(mut self, substitution: impl Into<String>) -> Self {
-        self.values.set("substitution", substitution.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `group_ids` (Authorized Groups).
+        group_ids: commands super::rel::ResGroups;
+        /// Set `last_used` (Last Used).
+        last_used: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `source` (Shortcut).
+        source: into String;
+        /// Set `substitution` (Substitution).
+        substitution: into String;
     }
 }
+impl ::runtime::CreateValues for MailCannedResponseCreate {
+    type Model = self::MailCannedResponse;
+}
 impl ::runtime::UpdateValues for MailCannedResponseUpdate {
-    type Model = MailCannedResponse;
+    type Model = self::MailCannedResponse;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailCannedResponse,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailCannedResponse,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Description (`description`, `char`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::MailCannedResponse,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailCannedResponse,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Authorized Groups (`group_ids`, `many2many`).
-    #[inline]
-    pub const fn group_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailCannedResponse,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("group_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailCannedResponse,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Determines if the canned response can be edited by the current user (`is_editable`, `boolean`).
-    #[inline]
-    pub const fn is_editable() -> ::runtime::odoo::fields::BoolField<
-        super::MailCannedResponse,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_editable")
-    }
-    /// Determines if the canned_response is currently shared with other users (`is_shared`, `boolean`).
-    #[inline]
-    pub const fn is_shared() -> ::runtime::odoo::fields::BoolField<
-        super::MailCannedResponse,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_shared")
-    }
-    /// Last Used (`last_used`, `datetime`).
-    #[inline]
-    pub const fn last_used() -> ::runtime::odoo::fields::DateField<
-        super::MailCannedResponse,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_used")
-    }
-    /// Shortcut (`source`, `char`).
-    #[inline]
-    pub const fn source() -> ::runtime::odoo::fields::CharField<
-        super::MailCannedResponse,
-    > {
-        ::runtime::odoo::fields::CharField::new("source")
-    }
-    /// Substitution (`substitution`, `text`).
-    #[inline]
-    pub const fn substitution() -> ::runtime::odoo::fields::CharField<
-        super::MailCannedResponse,
-    > {
-        ::runtime::odoo::fields::CharField::new("substitution")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailCannedResponse,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailCannedResponse,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailCannedResponse;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Description (`description`, `char`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Authorized Groups (`group_ids`, `many2many`).
+        group_ids: X2ManyField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Determines if the canned response can be edited by the current user (`is_editable`, `boolean`).
+        is_editable: BoolField;
+        /// Determines if the canned_response is currently shared with other users (`is_shared`, `boolean`).
+        is_shared: BoolField;
+        /// Last Used (`last_used`, `datetime`).
+        last_used: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Shortcut (`source`, `char`).
+        source: CharField;
+        /// Substitution (`substitution`, `text`).
+        substitution: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

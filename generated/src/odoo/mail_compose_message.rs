@@ -17,13 +17,13 @@ pub struct MailComposeMessage {
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`, computed.
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Author
     ///
     /// Author of the message. If not set, email_from may hold an email address that did not match any partner.
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Delete Emails
     ///
     /// This option permanently removes any track of email after it's been sent, including from the Technical menu in the Settings, in order to preserve storage space of your Odoo database.
@@ -43,15 +43,15 @@ pub struct MailComposeMessage {
     /// Body content is the same as the template
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
-    pub body_has_template_value: ::runtime::odoo::wire::Computed<bool>,
+    pub body_has_template_value: ::runtime::Computed<bool>,
     /// Can Edit Body
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
-    pub can_edit_body: ::runtime::odoo::wire::Computed<bool>,
+    pub can_edit_body: ::runtime::Computed<bool>,
     /// Batch composition
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::composition_batch())`.
-    pub composition_batch: ::runtime::odoo::wire::Computed<bool>,
+    pub composition_batch: ::runtime::Computed<bool>,
     /// Composition mode
     ///
     /// `selection`.
@@ -65,7 +65,7 @@ pub struct MailComposeMessage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -95,7 +95,7 @@ pub struct MailComposeMessage {
     /// Is Editor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
-    pub is_mail_template_editor: ::runtime::odoo::wire::Computed<bool>,
+    pub is_mail_template_editor: ::runtime::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -105,15 +105,11 @@ pub struct MailComposeMessage {
     /// Mail Activity Type
     ///
     /// `many2one`, to `mail.activity.type`.
-    pub mail_activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
-    >,
+    pub mail_activity_type_id: Option<::runtime::Many2One<super::rel::MailActivityType>>,
     /// Outgoing mail server
     ///
     /// `many2one`, to `ir.mail_server`, computed.
-    pub mail_server_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrMailServer>,
-    >,
+    pub mail_server_id: Option<::runtime::Many2One<super::rel::IrMailServer>>,
     /// Type
     ///
     /// Message type: email for email message, notification for system message, comment for other messages such as user replies
@@ -129,27 +125,23 @@ pub struct MailComposeMessage {
     /// Thread-Enabled
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::model_is_thread())`.
-    pub model_is_thread: ::runtime::odoo::wire::Computed<bool>,
+    pub model_is_thread: ::runtime::Computed<bool>,
     /// Parent Message
     ///
     /// `many2one`, to `mail.message`.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Additional Contacts
     ///
     /// `many2many`, to `res.partner`, computed.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, computed.
-    pub record_alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub record_alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub record_company_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCompany>,
-    >,
+    pub record_company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Record Name
     ///
     /// `char`, computed.
@@ -157,7 +149,7 @@ pub struct MailComposeMessage {
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::Computed<Option<String>>,
     /// Reply To
     ///
     /// Reply email address. Setting the reply_to bypasses the automatic thread creation.
@@ -179,7 +171,7 @@ pub struct MailComposeMessage {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reply_to_mode())`.
     ///
     /// Values: `update` (Store email and replies in the chatter of each record), `new` (Collect replies on a specific email address).
-    pub reply_to_mode: ::runtime::odoo::wire::Computed<Option<ReplyToMode>>,
+    pub reply_to_mode: ::runtime::Computed<Option<ReplyToMode>>,
     /// Active domain
     ///
     /// `text`.
@@ -189,9 +181,7 @@ pub struct MailComposeMessage {
     /// Used as context used to evaluate composer domain
     ///
     /// `many2one`, to `res.users`.
-    pub res_domain_user_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResUsers>,
-    >,
+    pub res_domain_user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Related Document IDs
     ///
     /// `text`, computed.
@@ -209,17 +199,15 @@ pub struct MailComposeMessage {
     /// Subtype
     ///
     /// `many2one`, to `mail.message.subtype`, computed.
-    pub subtype_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
-    >,
+    pub subtype_id: Option<::runtime::Many2One<super::rel::MailMessageSubtype>>,
     /// Is a log
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtype_is_log())`.
-    pub subtype_is_log: ::runtime::odoo::wire::Computed<bool>,
+    pub subtype_is_log: ::runtime::Computed<bool>,
     /// Use template
     ///
     /// `many2one`, to `mail.template`.
-    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailTemplate>>,
+    pub template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Template Name
     ///
     /// `char`.
@@ -235,64 +223,20 @@ pub struct MailComposeMessage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailComposeMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailComposeMessage {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment_ids",
-        "author_id",
-        "auto_delete",
-        "auto_delete_keep_log",
-        "body",
-        "body_has_template_value",
-        "can_edit_body",
-        "composition_batch",
-        "composition_mode",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email_add_signature",
-        "email_from",
-        "email_layout_xmlid",
-        "force_send",
-        "id",
-        "is_mail_template_editor",
-        "lang",
-        "mail_activity_type_id",
-        "mail_server_id",
-        "message_type",
-        "model",
-        "model_is_thread",
-        "parent_id",
-        "partner_ids",
-        "record_alias_domain_id",
-        "record_company_id",
-        "record_name",
-        "render_model",
-        "reply_to",
-        "reply_to_force_new",
-        "reply_to_mode",
-        "res_domain",
-        "res_domain_user_id",
-        "res_ids",
-        "scheduled_date",
-        "subject",
-        "subtype_id",
-        "subtype_is_log",
-        "template_id",
-        "template_name",
-        "use_exclusion_list",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailComposeMessage {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        45,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailComposeMessage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -398,69 +342,52 @@ impl ::runtime::Model for MailComposeMessage {
         "reply_to_mode",
         "subtype_is_log",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_delete", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_delete_keep_log", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("body_has_template_value", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("can_edit_body", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("composition_batch", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("composition_mode", "selection")
-            .selection(&["comment", "mass_mail"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_add_signature", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_layout_xmlid", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("force_send", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_activity_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_server_id", "many2one")
-            .relation("ir.mail_server"),
-        ::runtime::odoo::verify::FieldSpec::new("message_type", "selection")
-            .required()
-            .selection(&["auto_comment", "comment", "notification"]),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("model_is_thread", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("record_alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("record_company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("record_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("render_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to_force_new", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to_mode", "selection")
-            .selection(&["update", "new"]),
-        ::runtime::odoo::verify::FieldSpec::new("res_domain", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("res_domain_user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("res_ids", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("subtype_id", "many2one")
-            .relation("mail.message.subtype"),
-        ::runtime::odoo::verify::FieldSpec::new("subtype_is_log", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("template_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("use_exclusion_list", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attachment_ids", "many2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("author_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("auto_delete", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_delete_keep_log", "boolean").writable(true),
+        ::runtime::FieldSpec::new("body", "html").writable(true),
+        ::runtime::FieldSpec::new("body_has_template_value", "boolean"),
+        ::runtime::FieldSpec::new("can_edit_body", "boolean"),
+        ::runtime::FieldSpec::new("composition_batch", "boolean"),
+        ::runtime::FieldSpec::new("composition_mode", "selection").writable(true).selection(&["comment", "mass_mail"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email_add_signature", "boolean").writable(true),
+        ::runtime::FieldSpec::new("email_from", "char").writable(true),
+        ::runtime::FieldSpec::new("email_layout_xmlid", "char").writable(true),
+        ::runtime::FieldSpec::new("force_send", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_mail_template_editor", "boolean"),
+        ::runtime::FieldSpec::new("lang", "char").writable(true),
+        ::runtime::FieldSpec::new("mail_activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("mail_server_id", "many2one").relation("ir.mail_server").writable(true),
+        ::runtime::FieldSpec::new("message_type", "selection").required().writable(true).selection(&["auto_comment", "comment", "notification"]),
+        ::runtime::FieldSpec::new("model", "char").writable(true),
+        ::runtime::FieldSpec::new("model_is_thread", "boolean"),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("record_alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("record_company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("record_name", "char").writable(true),
+        ::runtime::FieldSpec::new("render_model", "char"),
+        ::runtime::FieldSpec::new("reply_to", "char").writable(true),
+        ::runtime::FieldSpec::new("reply_to_force_new", "boolean").writable(true),
+        ::runtime::FieldSpec::new("reply_to_mode", "selection").writable(true).selection(&["update", "new"]),
+        ::runtime::FieldSpec::new("res_domain", "text").writable(true),
+        ::runtime::FieldSpec::new("res_domain_user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("res_ids", "text").writable(true),
+        ::runtime::FieldSpec::new("scheduled_date", "char").writable(true),
+        ::runtime::FieldSpec::new("subject", "char").writable(true),
+        ::runtime::FieldSpec::new("subtype_id", "many2one").relation("mail.message.subtype").writable(true),
+        ::runtime::FieldSpec::new("subtype_is_log", "boolean"),
+        ::runtime::FieldSpec::new("template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("template_name", "char").writable(true),
+        ::runtime::FieldSpec::new("use_exclusion_list", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -572,265 +499,56 @@ impl MailComposeMessage {
 impl super::mixins::BaseModel for MailComposeMessage {
     type Update = MailComposeMessageUpdate;
 }
-/// Values for creating a `mail.compose.message` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailComposeMessageCreate`]) or updating ([`MailComposeMessageUpdate`]) `mail.compose.message` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailComposeMessageCreate {
+pub struct MailComposeMessageValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailComposeMessageCreate {
+/// Values for creating a `mail.compose.message` record: the constructor takes the required fields, setters add the rest.
+pub type MailComposeMessageCreate = MailComposeMessageValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.compose.message` records: only the fields set here are written.
+pub type MailComposeMessageUpdate = MailComposeMessageValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailComposeMessageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailComposeMessageCreate {
     /// Takes the required fields: `message_type` (readonly, computed and x2many fields are left out).
-    pub fn new(message_type: MessageType) -> Self {
-        MailComposeMessageCreate {
+    pub fn new(message_type: self::MessageType) -> Self {
+        MailComposeMessageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .message_type(message_type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailComposeMessage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `auto_delete` (Delete Emails).
-    #[inline]
-    pub fn auto_delete(mut self, auto_delete: bool) -> Self {
-        self.values.set("auto_delete", auto_delete);
-        self
-    }
-    /// Set `auto_delete_keep_log` (Keep Message Copy).
-    #[inline]
-    pub fn auto_delete_keep_log(mut self, auto_delete_keep_log: bool) -> Self {
-        self.values.set("auto_delete_keep_log", auto_delete_keep_log);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `composition_mode` (Composition mode).
-    #[inline]
-    pub fn composition_mode(mut self, composition_mode: CompositionMode) -> Self {
-        self.values.set("composition_mode", composition_mode);
-        self
-    }
-    /// Set `email_add_signature` (Add signature).
-    #[inline]
-    pub fn email_add_signature(mut self, email_add_signature: bool) -> Self {
-        self.values.set("email_add_signature", email_add_signature);
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Email Notification Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `force_send` (Send mailing or notifications directly).
-    #[inline]
-    pub fn force_send(mut self, force_send: bool) -> Self {
-        self.values.set("force_send", force_send);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `mail_activity_type_id` (Mail Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `mail_server_id` (Outgoing mail server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `message_type` (Type).
-    #[inline]
-    pub fn message_type(mut self, message_type: MessageType) -> Self {
-        self.values.set("message_type", message_type);
-        self
-    }
-    /// Set `model` (Related Document Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `parent_id` (Parent Message).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_ids` (Additional Contacts).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `record_alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn record_alias_domain_id(mut self, record_alias_domain_id: i64) -> Self {
-        self.values.set("record_alias_domain_id", record_alias_domain_id);
-        self
-    }
-    /// Set `record_company_id` (Company).
-    #[inline]
-    pub fn record_company_id(mut self, record_company_id: i64) -> Self {
-        self.values.set("record_company_id", record_company_id);
-        self
-    }
-    /// Set `record_name` (Record Name).
-    #[inline]
-    pub fn record_name(mut self, record_name: impl Into<String>) -> Self {
-        self.values.set("record_name", record_name.into());
-        self
-    }
-    /// Set `reply_to` (Reply To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `reply_to_force_new` (Considers answers as new thread).
-    #[inline]
-    pub fn reply_to_force_new(mut self, reply_to_force_new: bool) -> Self {
-        self.values.set("reply_to_force_new", reply_to_force_new);
-        self
-    }
-    /// Set `reply_to_mode` (Replies).
-    #[inline]
-    pub fn reply_to_mode(mut self, reply_to_mode: ReplyToMode) -> Self {
-        self.values.set("reply_to_mode", reply_to_mode);
-        self
-    }
-    /// Set `res_domain` (Active domain).
-    #[inline]
-    pub fn res_domain(mut self, res_domain: impl Into<String>) -> Self {
-        self.values.set("res_domain", res_domain.into());
-        self
-    }
-    /// Set `res_domain_user_id` (Responsible).
-    #[inline]
-    pub fn res_domain_user_id(mut self, res_domain_user_id: i64) -> Self {
-        self.values.set("res_domain_user_id", res_domain_user_id);
-        self
-    }
-    /// Set `res_ids` (Related Document IDs).
-    #[inline]
-    pub fn res_ids(mut self, res_ids: impl Into<String>) -> Self {
-        self.values.set("res_ids", res_ids.into());
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(mut self, scheduled_date: impl Into<String>) -> Self {
-        self.values.set("scheduled_date", scheduled_date.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `template_id` (Use template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-    /// Set `template_name` (Template Name).
-    #[inline]
-    pub fn template_name(mut self, template_name: impl Into<String>) -> Self {
-        self.values.set("template_name", template_name.into());
-        self
-    }
-    /// Set `use_exclusion_list` (Check Exclusion List).
-    #[inline]
-    pub fn use_exclusion_list(mut self, use_exclusion_list: bool) -> Self {
-        self.values.set("use_exclusion_list", use_exclusion_list);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailComposeMessageCreate {
-    type Model = MailComposeMessage;
-}
-/// Values for updating `mail.compose.message` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailComposeMessageUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailComposeMessageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailComposeMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailComposeMessageUpdate {
+        Self::default()
+    }
+}
+impl Default for MailComposeMessageUpdate {
+    fn default() -> Self {
+        MailComposeMessageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailComposeMessageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailComposeMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailComposeMessage,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -839,668 +557,207 @@ impl MailComposeMessageUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `auto_delete` (Delete Emails).
-    #[inline]
-    pub fn auto_delete(mut self, auto_delete: bool) -> Self {
-        self.values.set("auto_delete", auto_delete);
-        self
-    }
-    /// Set `auto_delete_keep_log` (Keep Message Copy).
-    #[inline]
-    pub fn auto_delete_keep_log(mut self, auto_delete_keep_log: bool) -> Self {
-        self.values.set("auto_delete_keep_log", auto_delete_keep_log);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `composition_mode` (Composition mode).
-    #[inline]
-    pub fn composition_mode(mut self, composition_mode: CompositionMode) -> Self {
-        self.values.set("composition_mode", composition_mode);
-        self
-    }
-    /// Set `email_add_signature` (Add signature).
-    #[inline]
-    pub fn email_add_signature(mut self, email_add_signature: bool) -> Self {
-        self.values.set("email_add_signature", email_add_signature);
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Email Notification Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `force_send` (Send mailing or notifications directly).
-    #[inline]
-    pub fn force_send(mut self, force_send: bool) -> Self {
-        self.values.set("force_send", force_send);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `mail_activity_type_id` (Mail Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `mail_server_id` (Outgoing mail server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `message_type` (Type).
-    #[inline]
-    pub fn message_type(mut self, message_type: MessageType) -> Self {
-        self.values.set("message_type", message_type);
-        self
-    }
-    /// Set `model` (Related Document Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `parent_id` (Parent Message).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_ids` (Additional Contacts).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `record_alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn record_alias_domain_id(mut self, record_alias_domain_id: i64) -> Self {
-        self.values.set("record_alias_domain_id", record_alias_domain_id);
-        self
-    }
-    /// Set `record_company_id` (Company).
-    #[inline]
-    pub fn record_company_id(mut self, record_company_id: i64) -> Self {
-        self.values.set("record_company_id", record_company_id);
-        self
-    }
-    /// Set `record_name` (Record Name).
-    #[inline]
-    pub fn record_name(mut self, record_name: impl Into<String>) -> Self {
-        self.values.set("record_name", record_name.into());
-        self
-    }
-    /// Set `reply_to` (Reply To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `reply_to_force_new` (Considers answers as new thread).
-    #[inline]
-    pub fn reply_to_force_new(mut self, reply_to_force_new: bool) -> Self {
-        self.values.set("reply_to_force_new", reply_to_force_new);
-        self
-    }
-    /// Set `reply_to_mode` (Replies).
-    #[inline]
-    pub fn reply_to_mode(mut self, reply_to_mode: ReplyToMode) -> Self {
-        self.values.set("reply_to_mode", reply_to_mode);
-        self
-    }
-    /// Set `res_domain` (Active domain).
-    #[inline]
-    pub fn res_domain(mut self, res_domain: impl Into<String>) -> Self {
-        self.values.set("res_domain", res_domain.into());
-        self
-    }
-    /// Set `res_domain_user_id` (Responsible).
-    #[inline]
-    pub fn res_domain_user_id(mut self, res_domain_user_id: i64) -> Self {
-        self.values.set("res_domain_user_id", res_domain_user_id);
-        self
-    }
-    /// Set `res_ids` (Related Document IDs).
-    #[inline]
-    pub fn res_ids(mut self, res_ids: impl Into<String>) -> Self {
-        self.values.set("res_ids", res_ids.into());
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(mut self, scheduled_date: impl Into<String>) -> Self {
-        self.values.set("scheduled_date", scheduled_date.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `template_id` (Use template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-    /// Set `template_name` (Template Name).
-    #[inline]
-    pub fn template_name(mut self, template_name: impl Into<String>) -> Self {
-        self.values.set("template_name", template_name.into());
-        self
-    }
-    /// Set `use_exclusion_list` (Check Exclusion List).
-    #[inline]
-    pub fn use_exclusion_list(mut self, use_exclusion_list: bool) -> Self {
-        self.values.set("use_exclusion_list", use_exclusion_list);
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `author_id` (Author).
+        author_id: value i64;
+        /// Set `auto_delete` (Delete Emails).
+        auto_delete: value bool;
+        /// Set `auto_delete_keep_log` (Keep Message Copy).
+        auto_delete_keep_log: value bool;
+        /// Set `body` (Contents).
+        body: into String;
+        /// Set `composition_mode` (Composition mode).
+        composition_mode: value self::CompositionMode;
+        /// Set `email_add_signature` (Add signature).
+        email_add_signature: value bool;
+        /// Set `email_from` (From).
+        email_from: into String;
+        /// Set `email_layout_xmlid` (Email Notification Layout).
+        email_layout_xmlid: into String;
+        /// Set `force_send` (Send mailing or notifications directly).
+        force_send: value bool;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `mail_activity_type_id` (Mail Activity Type).
+        mail_activity_type_id: value i64;
+        /// Set `mail_server_id` (Outgoing mail server).
+        mail_server_id: value i64;
+        /// Set `message_type` (Type).
+        message_type: value self::MessageType;
+        /// Set `model` (Related Document Model).
+        model: into String;
+        /// Set `parent_id` (Parent Message).
+        parent_id: value i64;
+        /// Set `partner_ids` (Additional Contacts).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `record_alias_domain_id` (Alias Domain).
+        record_alias_domain_id: value i64;
+        /// Set `record_company_id` (Company).
+        record_company_id: value i64;
+        /// Set `record_name` (Record Name).
+        record_name: into String;
+        /// Set `reply_to` (Reply To).
+        reply_to: into String;
+        /// Set `reply_to_force_new` (Considers answers as new thread).
+        reply_to_force_new: value bool;
+        /// Set `reply_to_mode` (Replies).
+        reply_to_mode: value self::ReplyToMode;
+        /// Set `res_domain` (Active domain).
+        res_domain: into String;
+        /// Set `res_domain_user_id` (Responsible).
+        res_domain_user_id: value i64;
+        /// Set `res_ids` (Related Document IDs).
+        res_ids: into String;
+        /// Set `scheduled_date` (Scheduled Date).
+        scheduled_date: into String;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `subtype_id` (Subtype).
+        subtype_id: value i64;
+        /// Set `template_id` (Use template).
+        template_id: value i64;
+        /// Set `template_name` (Template Name).
+        template_name: into String;
+        /// Set `use_exclusion_list` (Check Exclusion List).
+        use_exclusion_list: value bool;
     }
 }
+impl ::runtime::CreateValues for MailComposeMessageCreate {
+    type Model = self::MailComposeMessage;
+}
 impl ::runtime::UpdateValues for MailComposeMessageUpdate {
-    type Model = MailComposeMessage;
+    type Model = self::MailComposeMessage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailComposeMessage,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Author (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_id")
-    }
-    /// Delete Emails (`auto_delete`, `boolean`).
-    #[inline]
-    pub const fn auto_delete() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_delete")
-    }
-    /// Keep Message Copy (`auto_delete_keep_log`, `boolean`).
-    #[inline]
-    pub const fn auto_delete_keep_log() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_delete_keep_log")
-    }
-    /// Contents (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Body content is the same as the template (`body_has_template_value`, `boolean`).
-    #[inline]
-    pub const fn body_has_template_value() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("body_has_template_value")
-    }
-    /// Can Edit Body (`can_edit_body`, `boolean`).
-    #[inline]
-    pub const fn can_edit_body() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_edit_body")
-    }
-    /// Batch composition (`composition_batch`, `boolean`).
-    #[inline]
-    pub const fn composition_batch() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("composition_batch")
-    }
-    /// Composition mode (`composition_mode`, `selection`).
-    #[inline]
-    pub const fn composition_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::MailComposeMessage,
-        super::CompositionMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("composition_mode")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailComposeMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Add signature (`email_add_signature`, `boolean`).
-    #[inline]
-    pub const fn email_add_signature() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("email_add_signature")
-    }
-    /// From (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_from")
-    }
-    /// Email Notification Layout (`email_layout_xmlid`, `char`).
-    #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_layout_xmlid")
-    }
-    /// Send mailing or notifications directly (`force_send`, `boolean`).
-    #[inline]
-    pub const fn force_send() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("force_send")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailComposeMessage,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Editor (`is_mail_template_editor`, `boolean`).
-    #[inline]
-    pub const fn is_mail_template_editor() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_mail_template_editor")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("lang")
-    }
-    /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_activity_type_id")
-    }
-    /// Outgoing mail server (`mail_server_id`, `many2one`).
-    #[inline]
-    pub const fn mail_server_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::IrMailServer,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_server_id")
-    }
-    /// Type (`message_type`, `selection`).
-    #[inline]
-    pub const fn message_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailComposeMessage,
-        super::MessageType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("message_type")
-    }
-    /// Related Document Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Thread-Enabled (`model_is_thread`, `boolean`).
-    #[inline]
-    pub const fn model_is_thread() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("model_is_thread")
-    }
-    /// Parent Message (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Additional Contacts (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailComposeMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Alias Domain (`record_alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn record_alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("record_alias_domain_id")
-    }
-    /// Company (`record_company_id`, `many2one`).
-    #[inline]
-    pub const fn record_company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("record_company_id")
-    }
-    /// Record Name (`record_name`, `char`).
-    #[inline]
-    pub const fn record_name() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("record_name")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("render_model")
-    }
-    /// Reply To (`reply_to`, `char`).
-    #[inline]
-    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("reply_to")
-    }
-    /// Considers answers as new thread (`reply_to_force_new`, `boolean`).
-    #[inline]
-    pub const fn reply_to_force_new() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("reply_to_force_new")
-    }
-    /// Replies (`reply_to_mode`, `selection`).
-    #[inline]
-    pub const fn reply_to_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::MailComposeMessage,
-        super::ReplyToMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("reply_to_mode")
-    }
-    /// Active domain (`res_domain`, `text`).
-    #[inline]
-    pub const fn res_domain() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_domain")
-    }
-    /// Responsible (`res_domain_user_id`, `many2one`).
-    #[inline]
-    pub const fn res_domain_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_domain_user_id")
-    }
-    /// Related Document IDs (`res_ids`, `text`).
-    #[inline]
-    pub const fn res_ids() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_ids")
-    }
-    /// Scheduled Date (`scheduled_date`, `char`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("scheduled_date")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("subject")
-    }
-    /// Subtype (`subtype_id`, `many2one`).
-    #[inline]
-    pub const fn subtype_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("subtype_id")
-    }
-    /// Is a log (`subtype_is_log`, `boolean`).
-    #[inline]
-    pub const fn subtype_is_log() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("subtype_is_log")
-    }
-    /// Use template (`template_id`, `many2one`).
-    #[inline]
-    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("template_id")
-    }
-    /// Template Name (`template_name`, `char`).
-    #[inline]
-    pub const fn template_name() -> ::runtime::odoo::fields::CharField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("template_name")
-    }
-    /// Check Exclusion List (`use_exclusion_list`, `boolean`).
-    #[inline]
-    pub const fn use_exclusion_list() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposeMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_exclusion_list")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailComposeMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposeMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailComposeMessage;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Author (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Delete Emails (`auto_delete`, `boolean`).
+        auto_delete: BoolField;
+        /// Keep Message Copy (`auto_delete_keep_log`, `boolean`).
+        auto_delete_keep_log: BoolField;
+        /// Contents (`body`, `html`).
+        body: CharField;
+        /// Body content is the same as the template (`body_has_template_value`, `boolean`).
+        body_has_template_value: BoolField;
+        /// Can Edit Body (`can_edit_body`, `boolean`).
+        can_edit_body: BoolField;
+        /// Batch composition (`composition_batch`, `boolean`).
+        composition_batch: BoolField;
+        /// Composition mode (`composition_mode`, `selection`).
+        composition_mode: SelectionField<super::CompositionMode>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Add signature (`email_add_signature`, `boolean`).
+        email_add_signature: BoolField;
+        /// From (`email_from`, `char`).
+        email_from: CharField;
+        /// Email Notification Layout (`email_layout_xmlid`, `char`).
+        email_layout_xmlid: CharField;
+        /// Send mailing or notifications directly (`force_send`, `boolean`).
+        force_send: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Editor (`is_mail_template_editor`, `boolean`).
+        is_mail_template_editor: BoolField;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
+        mail_activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Outgoing mail server (`mail_server_id`, `many2one`).
+        mail_server_id: Many2OneField<super::super::rel::IrMailServer>;
+        /// Type (`message_type`, `selection`).
+        message_type: SelectionField<super::MessageType>;
+        /// Related Document Model (`model`, `char`).
+        model: CharField;
+        /// Thread-Enabled (`model_is_thread`, `boolean`).
+        model_is_thread: BoolField;
+        /// Parent Message (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Additional Contacts (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Alias Domain (`record_alias_domain_id`, `many2one`).
+        record_alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Company (`record_company_id`, `many2one`).
+        record_company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Record Name (`record_name`, `char`).
+        record_name: CharField;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Reply To (`reply_to`, `char`).
+        reply_to: CharField;
+        /// Considers answers as new thread (`reply_to_force_new`, `boolean`).
+        reply_to_force_new: BoolField;
+        /// Replies (`reply_to_mode`, `selection`).
+        reply_to_mode: SelectionField<super::ReplyToMode>;
+        /// Active domain (`res_domain`, `text`).
+        res_domain: CharField;
+        /// Responsible (`res_domain_user_id`, `many2one`).
+        res_domain_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Related Document IDs (`res_ids`, `text`).
+        res_ids: CharField;
+        /// Scheduled Date (`scheduled_date`, `char`).
+        scheduled_date: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Subtype (`subtype_id`, `many2one`).
+        subtype_id: Many2OneField<super::super::rel::MailMessageSubtype>;
+        /// Is a log (`subtype_is_log`, `boolean`).
+        subtype_is_log: BoolField;
+        /// Use template (`template_id`, `many2one`).
+        template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Template Name (`template_name`, `char`).
+        template_name: CharField;
+        /// Check Exclusion List (`use_exclusion_list`, `boolean`).
+        use_exclusion_list: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `composition_mode` (Composition mode) on `mail.compose.message`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompositionMode {
-    /// Post on a document (`comment`)
-    Comment,
-    /// Email Mass Mailing (`mass_mail`)
-    MassMail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompositionMode {
-    const VALUES: &'static [&'static str] = &["comment", "mass_mail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "comment" => CompositionMode::Comment,
-            "mass_mail" => CompositionMode::MassMail,
-            other => CompositionMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompositionMode::Comment => "comment",
-            CompositionMode::MassMail => "mass_mail",
-            CompositionMode::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `composition_mode` (Composition mode) on `mail.compose.message`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompositionMode {
+        /// Post on a document (`comment`)
+        Comment = "comment",
+        /// Email Mass Mailing (`mass_mail`)
+        MassMail = "mass_mail",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompositionMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `message_type` (Type) on `mail.compose.message`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MessageType {
+        /// Automated Targeted Notification (`auto_comment`)
+        AutoComment = "auto_comment",
+        /// Comment (`comment`)
+        Comment = "comment",
+        /// System notification (`notification`)
+        Notification = "notification",
     }
 }
-impl ::serde::Serialize for CompositionMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `message_type` (Type) on `mail.compose.message`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MessageType {
-    /// Automated Targeted Notification (`auto_comment`)
-    AutoComment,
-    /// Comment (`comment`)
-    Comment,
-    /// System notification (`notification`)
-    Notification,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MessageType {
-    const VALUES: &'static [&'static str] = &["auto_comment", "comment", "notification"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "auto_comment" => MessageType::AutoComment,
-            "comment" => MessageType::Comment,
-            "notification" => MessageType::Notification,
-            other => MessageType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MessageType::AutoComment => "auto_comment",
-            MessageType::Comment => "comment",
-            MessageType::Notification => "notification",
-            MessageType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MessageType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `reply_to_mode` (Replies) on `mail.compose.message`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplyToMode {
-    /// Store email and replies in the chatter of each record (`update`)
-    Update,
-    /// Collect replies on a specific email address (`new`)
-    New,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ReplyToMode {
-    const VALUES: &'static [&'static str] = &["update", "new"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "update" => ReplyToMode::Update,
-            "new" => ReplyToMode::New,
-            other => ReplyToMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ReplyToMode::Update => "update",
-            ReplyToMode::New => "new",
-            ReplyToMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReplyToMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ReplyToMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `reply_to_mode` (Replies) on `mail.compose.message`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ReplyToMode {
+        /// Store email and replies in the chatter of each record (`update`)
+        Update = "update",
+        /// Collect replies on a specific email address (`new`)
+        New = "new",
     }
 }

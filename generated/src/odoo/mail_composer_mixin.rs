@@ -17,15 +17,15 @@ pub struct MailComposerMixin {
     /// Body content is the same as the template
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
-    pub body_has_template_value: ::runtime::odoo::wire::Computed<bool>,
+    pub body_has_template_value: ::runtime::Computed<bool>,
     /// Can Edit Body
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
-    pub can_edit_body: ::runtime::odoo::wire::Computed<bool>,
+    pub can_edit_body: ::runtime::Computed<bool>,
     /// Is Editor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
-    pub is_mail_template_editor: ::runtime::odoo::wire::Computed<bool>,
+    pub is_mail_template_editor: ::runtime::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -35,7 +35,7 @@ pub struct MailComposerMixin {
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::Computed<Option<String>>,
     /// Subject
     ///
     /// `char`, computed.
@@ -43,14 +43,14 @@ pub struct MailComposerMixin {
     /// Mail Template
     ///
     /// `many2one`, to `mail.template`.
-    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailTemplate>>,
+    pub template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailComposerMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailComposerMixin {
+impl ::runtime::__private::FromRecord for MailComposerMixin {
     const FIELDS: &'static [&'static str] = &[
         "body",
         "body_has_template_value",
@@ -62,8 +62,8 @@ impl ::runtime::odoo::wire::FromRecord for MailComposerMixin {
         "template_id",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailComposerMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -81,13 +81,21 @@ impl ::runtime::odoo::wire::FromRecord for MailComposerMixin {
         Ok(record)
     }
 }
-/// Values for creating a `mail.composer.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailComposerMixinCreate`]) or updating ([`MailComposerMixinUpdate`]) `mail.composer.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailComposerMixinCreate {
+pub struct MailComposerMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailComposerMixinCreate {
+/// Values for creating a `mail.composer.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type MailComposerMixinCreate = MailComposerMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.composer.mixin` records: only the fields set here are written.
+pub type MailComposerMixinUpdate = MailComposerMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailComposerMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -95,69 +103,36 @@ impl ::serde::Serialize for MailComposerMixinCreate {
 impl MailComposerMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailComposerMixinCreate {
+        Self::default()
+    }
+}
+impl Default for MailComposerMixinCreate {
+    fn default() -> Self {
+        MailComposerMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailComposerMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_id` (Mail Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-}
-/// Values for updating `mail.composer.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailComposerMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailComposerMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailComposerMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailComposerMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for MailComposerMixinUpdate {
+    fn default() -> Self {
+        MailComposerMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailComposerMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailComposerMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailComposerMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -166,84 +141,36 @@ impl MailComposerMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_id` (Mail Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `body` (Contents).
+        body: into String;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `template_id` (Mail Template).
+        template_id: value i64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Contents (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::MailComposerMixin> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Body content is the same as the template (`body_has_template_value`, `boolean`).
-    #[inline]
-    pub const fn body_has_template_value() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("body_has_template_value")
-    }
-    /// Can Edit Body (`can_edit_body`, `boolean`).
-    #[inline]
-    pub const fn can_edit_body() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_edit_body")
-    }
-    /// Is Editor (`is_mail_template_editor`, `boolean`).
-    #[inline]
-    pub const fn is_mail_template_editor() -> ::runtime::odoo::fields::BoolField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_mail_template_editor")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::MailComposerMixin> {
-        ::runtime::odoo::fields::CharField::new("lang")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("render_model")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::odoo::fields::CharField<
-        super::MailComposerMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("subject")
-    }
-    /// Mail Template (`template_id`, `many2one`).
-    #[inline]
-    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailComposerMixin,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("template_id")
+    ::runtime::__private::field_handles! {
+        super::MailComposerMixin;
+        /// Contents (`body`, `html`).
+        body: CharField;
+        /// Body content is the same as the template (`body_has_template_value`, `boolean`).
+        body_has_template_value: BoolField;
+        /// Can Edit Body (`can_edit_body`, `boolean`).
+        can_edit_body: BoolField;
+        /// Is Editor (`is_mail_template_editor`, `boolean`).
+        is_mail_template_editor: BoolField;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Mail Template (`template_id`, `many2one`).
+        template_id: Many2OneField<super::super::rel::MailTemplate>;
     }
 }

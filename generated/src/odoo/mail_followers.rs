@@ -35,7 +35,7 @@ pub struct MailFollowers {
     /// Related Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Related Document ID
     ///
     /// Id of the followed resource
@@ -51,28 +51,18 @@ pub struct MailFollowers {
     /// Message subtypes followed, meaning subtypes that will be pushed onto the user's Wall.
     ///
     /// `many2many`, to `mail.message.subtype`.
-    pub subtype_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessageSubtype>,
+    pub subtype_ids: ::runtime::X2Many<super::rel::MailMessageSubtype>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailFollowers {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailFollowers {
-    const FIELDS: &'static [&'static str] = &[
-        "display_name",
-        "email",
-        "id",
-        "is_active",
-        "name",
-        "partner_id",
-        "res_id",
-        "res_model",
-        "subtype_ids",
-    ];
+impl ::runtime::__private::FromRecord for MailFollowers {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailFollowers::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,19 +94,16 @@ impl ::runtime::Model for MailFollowers {
         "res_model",
         "subtype_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("subtype_ids", "many2many")
-            .relation("mail.message.subtype"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_active", "boolean"),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("subtype_ids", "many2many").relation("mail.message.subtype").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -130,12 +117,17 @@ impl ::runtime::odoo::projection::Projection for MailFollowers {
 impl super::mixins::BaseModel for MailFollowers {
     type Update = MailFollowersUpdate;
 }
-/// Values for creating a `mail.followers` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailFollowersCreate`]) or updating ([`MailFollowersUpdate`]) `mail.followers` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailFollowersCreate {
+pub struct MailFollowersValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailFollowersCreate {
+/// Values for creating a `mail.followers` record: the constructor takes the required fields, setters add the rest.
+pub type MailFollowersCreate = MailFollowersValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.followers` records: only the fields set here are written.
+pub type MailFollowersUpdate = MailFollowersValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailFollowersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -143,79 +135,33 @@ impl ::serde::Serialize for MailFollowersCreate {
 impl MailFollowersCreate {
     /// Takes the required fields: `partner_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64, res_model: impl Into<String>) -> Self {
-        MailFollowersCreate {
+        MailFollowersValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
             .res_model(res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailFollowers>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `partner_id` (Related Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model Name).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `subtype_ids` (Subtype).
-    #[inline]
-    pub fn subtype_ids(
-        mut self,
-        subtype_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageSubtype>,
-        >,
-    ) -> Self {
-        self.values.set("subtype_ids", subtype_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailFollowersCreate {
-    type Model = MailFollowers;
-}
-/// Values for updating `mail.followers` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailFollowersUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailFollowersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailFollowersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailFollowersUpdate {
+        Self::default()
+    }
+}
+impl Default for MailFollowersUpdate {
+    fn default() -> Self {
+        MailFollowersValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailFollowersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailFollowers>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailFollowers>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -224,96 +170,44 @@ impl MailFollowersUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `partner_id` (Related Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model Name).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `subtype_ids` (Subtype).
-    #[inline]
-    pub fn subtype_ids(
-        mut self,
-        subtype_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageSubtype>,
-        >,
-    ) -> Self {
-        self.values.set("subtype_ids", subtype_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `partner_id` (Related Partner).
+        partner_id: value i64;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `res_model` (Related Document Model Name).
+        res_model: into String;
+        /// Set `subtype_ids` (Subtype).
+        subtype_ids: commands super::rel::MailMessageSubtype;
     }
 }
+impl ::runtime::CreateValues for MailFollowersCreate {
+    type Model = self::MailFollowers;
+}
 impl ::runtime::UpdateValues for MailFollowersUpdate {
-    type Model = MailFollowers;
+    type Model = self::MailFollowers;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailFollowers,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::MailFollowers> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailFollowers, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Active (`is_active`, `boolean`).
-    #[inline]
-    pub const fn is_active() -> ::runtime::odoo::fields::BoolField<
-        super::MailFollowers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_active")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailFollowers> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Related Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailFollowers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Related Document ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::MailFollowers> {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Related Document Model Name (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::MailFollowers,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Subtype (`subtype_ids`, `many2many`).
-    #[inline]
-    pub const fn subtype_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailFollowers,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("subtype_ids")
+    ::runtime::__private::field_handles! {
+        super::MailFollowers;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Active (`is_active`, `boolean`).
+        is_active: BoolField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Related Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Related Document ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Related Document Model Name (`res_model`, `char`).
+        res_model: CharField;
+        /// Subtype (`subtype_ids`, `many2many`).
+        subtype_ids: X2ManyField<super::super::rel::MailMessageSubtype>;
     }
 }

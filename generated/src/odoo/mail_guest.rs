@@ -23,11 +23,11 @@ pub struct MailGuest {
     /// Channels
     ///
     /// `many2many`, to `discuss.channel`.
-    pub channel_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussChannel>,
+    pub channel_ids: ::runtime::X2Many<super::rel::DiscussChannel>,
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct MailGuest {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct MailGuest {
     /// IM Status
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::Computed<Option<String>>,
     /// Language
     ///
     /// `selection`.
@@ -71,32 +71,20 @@ pub struct MailGuest {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailGuest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailGuest {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "channel_ids",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "im_status",
-        "lang",
-        "name",
-        "timezone",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailGuest {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailGuest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -136,38 +124,30 @@ impl ::runtime::Model for MailGuest {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["im_status"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char")
-            .required()
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("channel_ids", "many2many")
-            .relation("discuss.channel"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
-            .selection(&["en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("timezone", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").required().writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::FieldSpec::new("channel_ids", "many2many").relation("discuss.channel").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("im_status", "char"),
+        ::runtime::FieldSpec::new("image_1024", "binary"),
+        ::runtime::FieldSpec::new("image_128", "binary"),
+        ::runtime::FieldSpec::new("image_1920", "binary").writable(true),
+        ::runtime::FieldSpec::new("image_256", "binary"),
+        ::runtime::FieldSpec::new("image_512", "binary"),
+        ::runtime::FieldSpec::new("lang", "selection").writable(true).selection(&["en_US"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("timezone", "selection").writable(true).selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -183,12 +163,17 @@ impl ::runtime::odoo::projection::Projection for MailGuest {
 impl super::mixins::BaseModel for MailGuest {
     type Update = MailGuestUpdate;
 }
-/// Values for creating a `mail.guest` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailGuestCreate`]) or updating ([`MailGuestUpdate`]) `mail.guest` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailGuestCreate {
+pub struct MailGuestValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailGuestCreate {
+/// Values for creating a `mail.guest` record: the constructor takes the required fields, setters add the rest.
+pub type MailGuestCreate = MailGuestValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.guest` records: only the fields set here are written.
+pub type MailGuestUpdate = MailGuestValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailGuestValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -196,99 +181,32 @@ impl ::serde::Serialize for MailGuestCreate {
 impl MailGuestCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        MailGuestCreate {
+        MailGuestValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailGuest>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `channel_ids` (Channels).
-    #[inline]
-    pub fn channel_ids(
-        mut self,
-        channel_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `timezone` (Timezone).
-    #[inline]
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.values.set("timezone", timezone.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailGuestCreate {
-    type Model = MailGuest;
-}
-/// Values for updating `mail.guest` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailGuestUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailGuestUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailGuestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailGuestUpdate {
+        Self::default()
+    }
+}
+impl Default for MailGuestUpdate {
+    fn default() -> Self {
+        MailGuestValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailGuestValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailGuest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailGuest>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -297,235 +215,87 @@ impl MailGuestUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `channel_ids` (Channels).
-    #[inline]
-    pub fn channel_ids(
-        mut self,
-        channel_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `timezone` (Timezone).
-    #[inline]
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.values.set("timezone", timezone.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Access Token).
+        access_token: into String;
+        /// Set `channel_ids` (Channels).
+        channel_ids: commands super::rel::DiscussChannel;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::odoo::wire::Binary;
+        /// Set `lang` (Language).
+        lang: value self::Lang;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `timezone` (Timezone).
+        timezone: into String;
     }
 }
+impl ::runtime::CreateValues for MailGuestCreate {
+    type Model = self::MailGuest;
+}
 impl ::runtime::UpdateValues for MailGuestUpdate {
-    type Model = MailGuest;
+    type Model = self::MailGuest;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Avatar 1024 (`avatar_1024`, `binary`).
-    #[inline]
-    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::MailGuest,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
-        ::runtime::odoo::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar (`avatar_1920`, `binary`).
-    #[inline]
-    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::MailGuest,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
-    }
-    /// Avatar 256 (`avatar_256`, `binary`).
-    #[inline]
-    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
-        ::runtime::odoo::fields::BinaryField::new("avatar_256")
-    }
-    /// Avatar 512 (`avatar_512`, `binary`).
-    #[inline]
-    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
-        ::runtime::odoo::fields::BinaryField::new("avatar_512")
-    }
-    /// Channels (`channel_ids`, `many2many`).
-    #[inline]
-    pub const fn channel_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailGuest,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("channel_ids")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailGuest,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailGuest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailGuest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailGuest, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
-        ::runtime::odoo::fields::CharField::new("im_status")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
-        ::runtime::odoo::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
-        ::runtime::odoo::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::MailGuest> {
-        ::runtime::odoo::fields::BinaryField::new("image_512")
-    }
-    /// Language (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
-        super::MailGuest,
-        super::Lang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lang")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Timezone (`timezone`, `selection`).
-    #[inline]
-    pub const fn timezone() -> ::runtime::odoo::fields::CharField<super::MailGuest> {
-        ::runtime::odoo::fields::CharField::new("timezone")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailGuest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailGuest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailGuest;
+        /// Access Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Avatar 1024 (`avatar_1024`, `binary`).
+        avatar_1024: BinaryField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar (`avatar_1920`, `binary`).
+        avatar_1920: BinaryField;
+        /// Avatar 256 (`avatar_256`, `binary`).
+        avatar_256: BinaryField;
+        /// Avatar 512 (`avatar_512`, `binary`).
+        avatar_512: BinaryField;
+        /// Channels (`channel_ids`, `many2many`).
+        channel_ids: X2ManyField<super::super::rel::DiscussChannel>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
+        /// Language (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Timezone (`timezone`, `selection`).
+        timezone: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `lang` (Language) on `mail.guest`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lang` (Language) on `mail.guest`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }

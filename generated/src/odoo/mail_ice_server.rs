@@ -19,7 +19,7 @@ pub struct MailIceServer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Credential
     ///
     /// `char`.
@@ -53,29 +53,18 @@ pub struct MailIceServer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailIceServer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailIceServer {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "credential",
-        "display_name",
-        "id",
-        "server_type",
-        "uri",
-        "username",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailIceServer {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailIceServer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,21 +98,17 @@ impl ::runtime::Model for MailIceServer {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("credential", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("server_type", "selection")
-            .required()
-            .selection(&["stun", "turn"]),
-        ::runtime::odoo::verify::FieldSpec::new("uri", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("username", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("credential", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("server_type", "selection").required().writable(true).selection(&["stun", "turn"]),
+        ::runtime::FieldSpec::new("uri", "char").required().writable(true),
+        ::runtime::FieldSpec::new("username", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -138,87 +123,51 @@ impl ::runtime::odoo::projection::Projection for MailIceServer {
 impl super::mixins::BaseModel for MailIceServer {
     type Update = MailIceServerUpdate;
 }
-/// Values for creating a `mail.ice.server` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailIceServerCreate`]) or updating ([`MailIceServerUpdate`]) `mail.ice.server` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailIceServerCreate {
+pub struct MailIceServerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailIceServerCreate {
+/// Values for creating a `mail.ice.server` record: the constructor takes the required fields, setters add the rest.
+pub type MailIceServerCreate = MailIceServerValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.ice.server` records: only the fields set here are written.
+pub type MailIceServerUpdate = MailIceServerValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailIceServerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailIceServerCreate {
     /// Takes the required fields: `server_type`, `uri` (readonly, computed and x2many fields are left out).
-    pub fn new(server_type: ServerType, uri: impl Into<String>) -> Self {
-        MailIceServerCreate {
+    pub fn new(server_type: self::ServerType, uri: impl Into<String>) -> Self {
+        MailIceServerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .server_type(server_type)
             .uri(uri)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailIceServer>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `credential` (Credential).
-    #[inline]
-    pub fn credential(mut self, credential: impl Into<String>) -> Self {
-        self.values.set("credential", credential.into());
-        self
-    }
-    /// Set `server_type` (Type).
-    #[inline]
-    pub fn server_type(mut self, server_type: ServerType) -> Self {
-        self.values.set("server_type", server_type);
-        self
-    }
-    /// Set `uri` (URI).
-    #[inline]
-    pub fn uri(mut self, uri: impl Into<String>) -> Self {
-        self.values.set("uri", uri.into());
-        self
-    }
-    /// Set `username` (Username).
-    #[inline]
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.values.set("username", username.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailIceServerCreate {
-    type Model = MailIceServer;
-}
-/// Values for updating `mail.ice.server` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailIceServerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailIceServerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailIceServerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailIceServerUpdate {
+        Self::default()
+    }
+}
+impl Default for MailIceServerUpdate {
+    fn default() -> Self {
+        MailIceServerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailIceServerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailIceServer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailIceServer>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -227,142 +176,57 @@ impl MailIceServerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `credential` (Credential).
-    #[inline]
-    pub fn credential(mut self, credential: impl Into<String>) -> Self {
-        self.values.set("credential", credential.into());
-        self
-    }
-    /// Set `server_type` (Type).
-    #[inline]
-    pub fn server_type(mut self, server_type: ServerType) -> Self {
-        self.values.set("server_type", server_type);
-        self
-    }
-    /// Set `uri` (URI).
-    #[inline]
-    pub fn uri(mut self, uri: impl Into<String>) -> Self {
-        self.values.set("uri", uri.into());
-        self
-    }
-    /// Set `username` (Username).
-    #[inline]
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.values.set("username", username.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `credential` (Credential).
+        credential: into String;
+        /// Set `server_type` (Type).
+        server_type: value self::ServerType;
+        /// Set `uri` (URI).
+        uri: into String;
+        /// Set `username` (Username).
+        username: into String;
     }
 }
+impl ::runtime::CreateValues for MailIceServerCreate {
+    type Model = self::MailIceServer;
+}
 impl ::runtime::UpdateValues for MailIceServerUpdate {
-    type Model = MailIceServer;
+    type Model = self::MailIceServer;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailIceServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailIceServer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Credential (`credential`, `char`).
-    #[inline]
-    pub const fn credential() -> ::runtime::odoo::fields::CharField<
-        super::MailIceServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("credential")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailIceServer,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailIceServer, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Type (`server_type`, `selection`).
-    #[inline]
-    pub const fn server_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailIceServer,
-        super::ServerType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("server_type")
-    }
-    /// URI (`uri`, `char`).
-    #[inline]
-    pub const fn uri() -> ::runtime::odoo::fields::CharField<super::MailIceServer> {
-        ::runtime::odoo::fields::CharField::new("uri")
-    }
-    /// Username (`username`, `char`).
-    #[inline]
-    pub const fn username() -> ::runtime::odoo::fields::CharField<super::MailIceServer> {
-        ::runtime::odoo::fields::CharField::new("username")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailIceServer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailIceServer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailIceServer;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Credential (`credential`, `char`).
+        credential: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Type (`server_type`, `selection`).
+        server_type: SelectionField<super::ServerType>;
+        /// URI (`uri`, `char`).
+        uri: CharField;
+        /// Username (`username`, `char`).
+        username: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `server_type` (Type) on `mail.ice.server`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServerType {
-    /// stun: (`stun`)
-    Stun,
-    /// turn: (`turn`)
-    Turn,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ServerType {
-    const VALUES: &'static [&'static str] = &["stun", "turn"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "stun" => ServerType::Stun,
-            "turn" => ServerType::Turn,
-            other => ServerType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ServerType::Stun => "stun",
-            ServerType::Turn => "turn",
-            ServerType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ServerType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `server_type` (Type) on `mail.ice.server`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ServerType {
+        /// stun: (`stun`)
+        Stun = "stun",
+        /// turn: (`turn`)
+        Turn = "turn",
     }
 }

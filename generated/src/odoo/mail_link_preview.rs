@@ -19,7 +19,7 @@ pub struct MailLinkPreview {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct MailLinkPreview {
     /// Message
     ///
     /// `many2one`, to `mail.message`.
-    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Description
     ///
     /// `text`.
@@ -75,35 +75,18 @@ pub struct MailLinkPreview {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailLinkPreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailLinkPreview {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "image_mimetype",
-        "is_hidden",
-        "message_id",
-        "og_description",
-        "og_image",
-        "og_mimetype",
-        "og_site_name",
-        "og_title",
-        "og_type",
-        "source_url",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailLinkPreview {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailLinkPreview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -149,26 +132,23 @@ impl ::runtime::Model for MailLinkPreview {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_mimetype", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("is_hidden", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("og_description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("og_image", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("og_mimetype", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("og_site_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("og_title", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("og_type", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("source_url", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image_mimetype", "char").writable(true),
+        ::runtime::FieldSpec::new("is_hidden", "boolean").writable(true),
+        ::runtime::FieldSpec::new("message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("og_description", "text").writable(true),
+        ::runtime::FieldSpec::new("og_image", "char").writable(true),
+        ::runtime::FieldSpec::new("og_mimetype", "char").writable(true),
+        ::runtime::FieldSpec::new("og_site_name", "char").writable(true),
+        ::runtime::FieldSpec::new("og_title", "char").writable(true),
+        ::runtime::FieldSpec::new("og_type", "char").writable(true),
+        ::runtime::FieldSpec::new("source_url", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -184,12 +164,21 @@ impl ::runtime::odoo::projection::Projection for MailLinkPreview {
 impl super::mixins::BaseModel for MailLinkPreview {
     type Update = MailLinkPreviewUpdate;
 }
-/// Values for creating a `mail.link.preview` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailLinkPreviewCreate`]) or updating ([`MailLinkPreviewUpdate`]) `mail.link.preview` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailLinkPreviewCreate {
+pub struct MailLinkPreviewValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailLinkPreviewCreate {
+/// Values for creating a `mail.link.preview` record: the constructor takes the required fields, setters add the rest.
+pub type MailLinkPreviewCreate = MailLinkPreviewValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.link.preview` records: only the fields set here are written.
+pub type MailLinkPreviewUpdate = MailLinkPreviewValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailLinkPreviewValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -197,109 +186,32 @@ impl ::serde::Serialize for MailLinkPreviewCreate {
 impl MailLinkPreviewCreate {
     /// Takes the required fields: `source_url` (readonly, computed and x2many fields are left out).
     pub fn new(source_url: impl Into<String>) -> Self {
-        MailLinkPreviewCreate {
+        MailLinkPreviewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .source_url(source_url)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailLinkPreview>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `image_mimetype` (Image MIME type).
-    #[inline]
-    pub fn image_mimetype(mut self, image_mimetype: impl Into<String>) -> Self {
-        self.values.set("image_mimetype", image_mimetype.into());
-        self
-    }
-    /// Set `is_hidden` (Is Hidden).
-    #[inline]
-    pub fn is_hidden(mut self, is_hidden: bool) -> Self {
-        self.values.set("is_hidden", is_hidden);
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `og_description` (Description).
-    #[inline]
-    pub fn og_description(mut self, og_description: impl Into<String>) -> Self {
-        self.values.set("og_description", og_description.into());
-        self
-    }
-    /// Set `og_image` (Image).
-    #[inline]
-    pub fn og_image(mut self, og_image: impl Into<String>) -> Self {
-        self.values.set("og_image", og_image.into());
-        self
-    }
-    /// Set `og_mimetype` (MIME type).
-    #[inline]
-    pub fn og_mimetype(mut self, og_mimetype: impl Into<String>) -> Self {
-        self.values.set("og_mimetype", og_mimetype.into());
-        self
-    }
-    /// Set `og_site_name` (Site name).
-    #[inline]
-    pub fn og_site_name(mut self, og_site_name: impl Into<String>) -> Self {
-        self.values.set("og_site_name", og_site_name.into());
-        self
-    }
-    /// Set `og_title` (Title).
-    #[inline]
-    pub fn og_title(mut self, og_title: impl Into<String>) -> Self {
-        self.values.set("og_title", og_title.into());
-        self
-    }
-    /// Set `og_type` (Type).
-    #[inline]
-    pub fn og_type(mut self, og_type: impl Into<String>) -> Self {
-        self.values.set("og_type", og_type.into());
-        self
-    }
-    /// Set `source_url` (URL).
-    #[inline]
-    pub fn source_url(mut self, source_url: impl Into<String>) -> Self {
-        self.values.set("source_url", source_url.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailLinkPreviewCreate {
-    type Model = MailLinkPreview;
-}
-/// Values for updating `mail.link.preview` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailLinkPreviewUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailLinkPreviewUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailLinkPreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailLinkPreviewUpdate {
+        Self::default()
+    }
+}
+impl Default for MailLinkPreviewUpdate {
+    fn default() -> Self {
+        MailLinkPreviewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailLinkPreviewValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailLinkPreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailLinkPreview>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -308,185 +220,70 @@ impl MailLinkPreviewUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `image_mimetype` (Image MIME type).
-    #[inline]
-    pub fn image_mimetype(mut self, image_mimetype: impl Into<String>) -> Self {
-        self.values.set("image_mimetype", image_mimetype.into());
-        self
-    }
-    /// Set `is_hidden` (Is Hidden).
-    #[inline]
-    pub fn is_hidden(mut self, is_hidden: bool) -> Self {
-        self.values.set("is_hidden", is_hidden);
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `og_description` (Description).
-    #[inline]
-    pub fn og_description(mut self, og_description: impl Into<String>) -> Self {
-        self.values.set("og_description", og_description.into());
-        self
-    }
-    /// Set `og_image` (Image).
-    #[inline]
-    pub fn og_image(mut self, og_image: impl Into<String>) -> Self {
-        self.values.set("og_image", og_image.into());
-        self
-    }
-    /// Set `og_mimetype` (MIME type).
-    #[inline]
-    pub fn og_mimetype(mut self, og_mimetype: impl Into<String>) -> Self {
-        self.values.set("og_mimetype", og_mimetype.into());
-        self
-    }
-    /// Set `og_site_name` (Site name).
-    #[inline]
-    pub fn og_site_name(mut self, og_site_name: impl Into<String>) -> Self {
-        self.values.set("og_site_name", og_site_name.into());
-        self
-    }
-    /// Set `og_title` (Title).
-    #[inline]
-    pub fn og_title(mut self, og_title: impl Into<String>) -> Self {
-        self.values.set("og_title", og_title.into());
-        self
-    }
-    /// Set `og_type` (Type).
-    #[inline]
-    pub fn og_type(mut self, og_type: impl Into<String>) -> Self {
-        self.values.set("og_type", og_type.into());
-        self
-    }
-    /// Set `source_url` (URL).
-    #[inline]
-    pub fn source_url(mut self, source_url: impl Into<String>) -> Self {
-        self.values.set("source_url", source_url.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `image_mimetype` (Image MIME type).
+        image_mimetype: into String;
+        /// Set `is_hidden` (Is Hidden).
+        is_hidden: value bool;
+        /// Set `message_id` (Message).
+        message_id: value i64;
+        /// Set `og_description` (Description).
+        og_description: into String;
+        /// Set `og_image` (Image).
+        og_image: into String;
+        /// Set `og_mimetype` (MIME type).
+        og_mimetype: into String;
+        /// Set `og_site_name` (Site name).
+        og_site_name: into String;
+        /// Set `og_title` (Title).
+        og_title: into String;
+        /// Set `og_type` (Type).
+        og_type: into String;
+        /// Set `source_url` (URL).
+        source_url: into String;
     }
 }
+impl ::runtime::CreateValues for MailLinkPreviewCreate {
+    type Model = self::MailLinkPreview;
+}
 impl ::runtime::UpdateValues for MailLinkPreviewUpdate {
-    type Model = MailLinkPreview;
+    type Model = self::MailLinkPreview;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailLinkPreview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailLinkPreview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailLinkPreview, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image MIME type (`image_mimetype`, `char`).
-    #[inline]
-    pub const fn image_mimetype() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("image_mimetype")
-    }
-    /// Is Hidden (`is_hidden`, `boolean`).
-    #[inline]
-    pub const fn is_hidden() -> ::runtime::odoo::fields::BoolField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_hidden")
-    }
-    /// Message (`message_id`, `many2one`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailLinkPreview,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_id")
-    }
-    /// Description (`og_description`, `text`).
-    #[inline]
-    pub const fn og_description() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("og_description")
-    }
-    /// Image (`og_image`, `char`).
-    #[inline]
-    pub const fn og_image() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("og_image")
-    }
-    /// MIME type (`og_mimetype`, `char`).
-    #[inline]
-    pub const fn og_mimetype() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("og_mimetype")
-    }
-    /// Site name (`og_site_name`, `char`).
-    #[inline]
-    pub const fn og_site_name() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("og_site_name")
-    }
-    /// Title (`og_title`, `char`).
-    #[inline]
-    pub const fn og_title() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("og_title")
-    }
-    /// Type (`og_type`, `char`).
-    #[inline]
-    pub const fn og_type() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("og_type")
-    }
-    /// URL (`source_url`, `char`).
-    #[inline]
-    pub const fn source_url() -> ::runtime::odoo::fields::CharField<
-        super::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("source_url")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailLinkPreview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailLinkPreview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailLinkPreview;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image MIME type (`image_mimetype`, `char`).
+        image_mimetype: CharField;
+        /// Is Hidden (`is_hidden`, `boolean`).
+        is_hidden: BoolField;
+        /// Message (`message_id`, `many2one`).
+        message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Description (`og_description`, `text`).
+        og_description: CharField;
+        /// Image (`og_image`, `char`).
+        og_image: CharField;
+        /// MIME type (`og_mimetype`, `char`).
+        og_mimetype: CharField;
+        /// Site name (`og_site_name`, `char`).
+        og_site_name: CharField;
+        /// Title (`og_title`, `char`).
+        og_title: CharField;
+        /// Type (`og_type`, `char`).
+        og_type: CharField;
+        /// URL (`source_url`, `char`).
+        source_url: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

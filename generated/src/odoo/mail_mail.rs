@@ -17,55 +17,55 @@ pub struct MailMail {
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly, related `mail_message_id.account_audit_log_account_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_account_id())`.
-    pub account_audit_log_account_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_audit_log_account_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAccount>>,
     >,
     /// Audit Log Activated
     ///
     /// `boolean`, readonly, related `mail_message_id.account_audit_log_activated`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_activated())`.
-    pub account_audit_log_activated: ::runtime::odoo::wire::Computed<bool>,
+    pub account_audit_log_activated: ::runtime::Computed<bool>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `mail_message_id.account_audit_log_company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_company_id())`.
-    pub account_audit_log_company_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub account_audit_log_company_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCompany>>,
     >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, readonly, related `mail_message_id.account_audit_log_move_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_move_id())`.
-    pub account_audit_log_move_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub account_audit_log_move_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountMove>>,
     >,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `mail_message_id.account_audit_log_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_partner_id())`.
-    pub account_audit_log_partner_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub account_audit_log_partner_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Description
     ///
     /// `text`, readonly, related `mail_message_id.account_audit_log_preview`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_preview())`.
-    pub account_audit_log_preview: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub account_audit_log_preview: ::runtime::Computed<Option<String>>,
     /// Tax
     ///
     /// `many2one`, to `account.tax`, readonly, related `mail_message_id.account_audit_log_tax_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_tax_id())`.
-    pub account_audit_log_tax_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub account_audit_log_tax_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountTax>>,
     >,
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`, related `mail_message_id.attachment_ids`, not stored.
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Guest
     ///
     /// `many2one`, to `mail.guest`, related `mail_message_id.author_guest_id`, not stored.
-    pub author_guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
+    pub author_guest_id: Option<::runtime::Many2One<super::rel::MailGuest>>,
     /// Author
     ///
     /// Author of the message. If not set, email_from may hold an email address that did not match any partner.
     ///
     /// `many2one`, to `res.partner`, related `mail_message_id.author_id`, not stored.
-    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Auto Delete
     ///
     /// This option permanently removes any track of email after it's been sent, including from the Technical menu in the Settings, in order to preserve storage space of your Odoo database.
@@ -79,7 +79,7 @@ pub struct MailMail {
     /// Rich-text Contents
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_content())`.
-    pub body_content: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub body_content: ::runtime::Computed<Option<String>>,
     /// Text Contents
     ///
     /// Rich-text/HTML message
@@ -89,7 +89,7 @@ pub struct MailMail {
     /// Child Messages
     ///
     /// `one2many`, to `mail.message`, related `mail_message_id.child_ids`, not stored.
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub child_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -97,7 +97,7 @@ pub struct MailMail {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `datetime`, related `mail_message_id.date`, not stored.
@@ -147,17 +147,15 @@ pub struct MailMail {
     /// Inbound Mail Server
     ///
     /// `many2one`, to `fetchmail.server`, readonly.
-    pub fetchmail_server_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::FetchmailServer>,
-    >,
+    pub fetchmail_server_id: Option<::runtime::Many2One<super::rel::FetchmailServer>>,
     /// Has error
     ///
     /// `boolean`, readonly, related `mail_message_id.has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
-    pub has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub has_error: ::runtime::Computed<bool>,
     /// Has SMS error
     ///
     /// `boolean`, readonly, related `mail_message_id.has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sms_error())`.
-    pub has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub has_sms_error: ::runtime::Computed<bool>,
     /// Headers
     ///
     /// `text`.
@@ -169,7 +167,7 @@ pub struct MailMail {
     /// Is Current User Or Guest Author
     ///
     /// `boolean`, readonly, related `mail_message_id.is_current_user_or_guest_author`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_user_or_guest_author())`.
-    pub is_current_user_or_guest_author: ::runtime::odoo::wire::Computed<bool>,
+    pub is_current_user_or_guest_author: ::runtime::Computed<bool>,
     /// Employee Only
     ///
     /// Hide to public / portal users, independently from subtype configuration.
@@ -185,41 +183,35 @@ pub struct MailMail {
     /// Letter
     ///
     /// `one2many`, to `snailmail.letter`, related `mail_message_id.letter_ids`, not stored.
-    pub letter_ids: ::runtime::odoo::wire::X2Many<super::rel::SnailmailLetter>,
+    pub letter_ids: ::runtime::X2Many<super::rel::SnailmailLetter>,
     /// Link Previews
     ///
     /// `one2many`, to `mail.link.preview`, related `mail_message_id.link_preview_ids`, not stored.
     ///
     /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
-    pub link_preview_ids: ::runtime::odoo::wire::X2Many<super::rel::MailLinkPreview>,
+    pub link_preview_ids: ::runtime::X2Many<super::rel::MailLinkPreview>,
     /// Mail Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `mail_message_id.mail_activity_type_id`, not stored.
-    pub mail_activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
-    >,
+    pub mail_activity_type_id: Option<::runtime::Many2One<super::rel::MailActivityType>>,
     /// Mails
     ///
     /// `one2many`, to `mail.mail`, related `mail_message_id.mail_ids`, not stored.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub mail_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMail>,
+    pub mail_ids: ::runtime::X2Many<super::rel::MailMail>,
     /// Message
     ///
     /// `many2one`, to `mail.message`, required.
-    pub mail_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub mail_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Mail Message Id Int
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mail_message_id_int())`.
-    pub mail_message_id_int: ::runtime::odoo::wire::Computed<i64>,
+    pub mail_message_id_int: ::runtime::Computed<i64>,
     /// Outgoing mail server
     ///
     /// `many2one`, to `ir.mail_server`, related `mail_message_id.mail_server_id`, not stored.
-    pub mail_server_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrMailServer>,
-    >,
+    pub mail_server_id: Option<::runtime::Many2One<super::rel::IrMailServer>>,
     /// Message-Id
     ///
     /// Message unique identifier
@@ -247,23 +239,23 @@ pub struct MailMail {
     /// Need Action
     ///
     /// `boolean`, readonly, related `mail_message_id.needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needaction())`.
-    pub needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub needaction: ::runtime::Computed<bool>,
     /// Notifications
     ///
     /// `one2many`, to `mail.notification`, related `mail_message_id.notification_ids`, not stored.
-    pub notification_ids: ::runtime::odoo::wire::X2Many<super::rel::MailNotification>,
+    pub notification_ids: ::runtime::X2Many<super::rel::MailNotification>,
     /// Partners with Need Action
     ///
     /// `many2many`, to `res.partner`, related `mail_message_id.notified_partner_ids`, not stored.
-    pub notified_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub notified_partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Parent Message
     ///
     /// `many2one`, to `mail.message`, related `mail_message_id.parent_id`, not stored.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, related `mail_message_id.partner_ids`, not stored.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Pinned
     ///
     /// Datetime at which the message has been pinned
@@ -275,43 +267,39 @@ pub struct MailMail {
     /// The text-only beginning of the body used as email preview.
     ///
     /// `char`, readonly, related `mail_message_id.preview`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
-    pub preview: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub preview: ::runtime::Computed<Option<String>>,
     /// Rating
     ///
     /// `many2one`, to `rating.rating`, readonly, related `mail_message_id.rating_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_id())`.
-    pub rating_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::RatingRating>>,
+    pub rating_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::RatingRating>>,
     >,
     /// Related ratings
     ///
     /// `one2many`, to `rating.rating`, related `mail_message_id.rating_ids`, not stored.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Rating Value
     ///
     /// `float`, readonly, related `mail_message_id.rating_value`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_value())`.
-    pub rating_value: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_value: ::runtime::Computed<f64>,
     /// Reactions
     ///
     /// `one2many`, to `mail.message.reaction`, related `mail_message_id.reaction_ids`, not stored.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub reaction_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessageReaction>,
+    pub reaction_ids: ::runtime::X2Many<super::rel::MailMessageReaction>,
     /// To (Partners)
     ///
     /// `many2many`, to `res.partner`.
-    pub recipient_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub recipient_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `mail_message_id.record_alias_domain_id`, not stored.
-    pub record_alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub record_alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, related `mail_message_id.record_company_id`, not stored.
-    pub record_company_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCompany>,
-    >,
+    pub record_company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Message Record Name
     ///
     /// `char`, related `mail_message_id.record_name`, not stored.
@@ -341,7 +329,7 @@ pub struct MailMail {
     /// Restricted attachments
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::restricted_attachment_count())`.
-    pub restricted_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub restricted_attachment_count: ::runtime::Computed<i64>,
     /// Scheduled Send Date
     ///
     /// If set, the queue manager will send the email after the date. If not set, the email will be send as soon as possible. Unless a timezone is specified, it is considered as being in UTC timezone.
@@ -351,17 +339,17 @@ pub struct MailMail {
     /// Snailmail message in error
     ///
     /// `boolean`, readonly, related `mail_message_id.snailmail_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_error())`.
-    pub snailmail_error: ::runtime::odoo::wire::Computed<bool>,
+    pub snailmail_error: ::runtime::Computed<bool>,
     /// Starred
     ///
     /// Current user has a starred notification linked to this message
     ///
     /// `boolean`, readonly, related `mail_message_id.starred`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::starred())`.
-    pub starred: ::runtime::odoo::wire::Computed<bool>,
+    pub starred: ::runtime::Computed<bool>,
     /// Favorited By
     ///
     /// `many2many`, to `res.partner`, related `mail_message_id.starred_partner_ids`, not stored.
-    pub starred_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub starred_partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -375,9 +363,7 @@ pub struct MailMail {
     /// Subtype
     ///
     /// `many2one`, to `mail.message.subtype`, related `mail_message_id.subtype_id`, not stored.
-    pub subtype_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
-    >,
+    pub subtype_id: Option<::runtime::Many2One<super::rel::MailMessageSubtype>>,
     /// Tracking values
     ///
     /// Tracked values are stored in a separate model. This field allow to reconstruct the tracking and to generate statistics on the model.
@@ -385,12 +371,12 @@ pub struct MailMail {
     /// `one2many`, to `mail.tracking.value`, related `mail_message_id.tracking_value_ids`, not stored.
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub tracking_value_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTrackingValue>,
+    pub tracking_value_ids: ::runtime::X2Many<super::rel::MailTrackingValue>,
     /// Unrestricted Attachments
     ///
     /// `many2many`, to `ir.attachment`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::unrestricted_attachment_ids())`.
-    pub unrestricted_attachment_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub unrestricted_attachment_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::IrAttachment>,
     >,
     /// Last Updated on
     ///
@@ -399,94 +385,20 @@ pub struct MailMail {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMail {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailMail {
-    const FIELDS: &'static [&'static str] = &[
-        "account_audit_log_account_id",
-        "account_audit_log_activated",
-        "account_audit_log_company_id",
-        "account_audit_log_move_id",
-        "account_audit_log_partner_id",
-        "account_audit_log_preview",
-        "account_audit_log_tax_id",
-        "attachment_ids",
-        "author_guest_id",
-        "author_id",
-        "auto_delete",
-        "body",
-        "body_content",
-        "body_html",
-        "child_ids",
-        "create_date",
-        "create_uid",
-        "date",
-        "display_name",
-        "email_add_signature",
-        "email_cc",
-        "email_from",
-        "email_layout_xmlid",
-        "email_to",
-        "failure_reason",
-        "failure_type",
-        "fetchmail_server_id",
-        "has_error",
-        "has_sms_error",
-        "headers",
-        "id",
-        "is_current_user_or_guest_author",
-        "is_internal",
-        "is_notification",
-        "letter_ids",
-        "link_preview_ids",
-        "mail_activity_type_id",
-        "mail_ids",
-        "mail_message_id",
-        "mail_message_id_int",
-        "mail_server_id",
-        "message_id",
-        "message_type",
-        "model",
-        "needaction",
-        "notification_ids",
-        "notified_partner_ids",
-        "parent_id",
-        "partner_ids",
-        "pinned_at",
-        "preview",
-        "rating_id",
-        "rating_ids",
-        "rating_value",
-        "reaction_ids",
-        "recipient_ids",
-        "record_alias_domain_id",
-        "record_company_id",
-        "record_name",
-        "references",
-        "reply_to",
-        "reply_to_force_new",
-        "res_id",
-        "restricted_attachment_count",
-        "scheduled_date",
-        "snailmail_error",
-        "starred",
-        "starred_partner_ids",
-        "state",
-        "subject",
-        "subtype_id",
-        "tracking_value_ids",
-        "unrestricted_attachment_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailMail {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        75,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailMail::default();
         while let Some(i) = r.next()? {
             match i {
@@ -652,168 +564,83 @@ impl ::runtime::Model for MailMail {
         "starred",
         "unrestricted_attachment_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_audit_log_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "account_audit_log_activated",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_audit_log_company_id",
-                "many2one",
-            )
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_audit_log_partner_id",
-                "many2one",
-            )
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_preview", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_tax_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("author_avatar", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("author_guest_id", "many2one")
-            .relation("mail.guest"),
-        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_delete", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("body_content", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("body_html", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_add_signature", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_layout_xmlid", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_to", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("failure_reason", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("failure_type", "selection")
-            .selection(
-                &[
-                    "unknown",
-                    "mail_email_invalid",
-                    "mail_email_missing",
-                    "mail_from_invalid",
-                    "mail_from_missing",
-                    "mail_smtp",
-                    "mail_bl",
-                    "mail_optout",
-                    "mail_dup",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("fetchmail_server_id", "many2one")
-            .relation("fetchmail.server"),
-        ::runtime::odoo::verify::FieldSpec::new("has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("headers", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "is_current_user_or_guest_author",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("is_internal", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_notification", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("letter_ids", "one2many")
-            .relation("snailmail.letter"),
-        ::runtime::odoo::verify::FieldSpec::new("link_preview_ids", "one2many")
-            .relation("mail.link.preview")
-            .groups(&["base.group_erp_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new("mail_activity_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_ids", "one2many")
-            .relation("mail.mail")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
-            .relation("mail.message")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("mail_message_id_int", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_server_id", "many2one")
-            .relation("ir.mail_server"),
-        ::runtime::odoo::verify::FieldSpec::new("message_id", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("message_type", "selection")
-            .required()
-            .selection(
-                &[
-                    "email",
-                    "comment",
-                    "email_outgoing",
-                    "notification",
-                    "auto_comment",
-                    "user_notification",
-                    "sms",
-                    "snailmail",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("notification_ids", "one2many")
-            .relation("mail.notification"),
-        ::runtime::odoo::verify::FieldSpec::new("notified_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("pinned_at", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("preview", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_id", "many2one")
-            .relation("rating.rating"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_value", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reaction_ids", "one2many")
-            .relation("mail.message.reaction")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("record_alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("record_company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("record_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("references", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to_force_new", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "restricted_attachment_count",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("starred", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("starred_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["outgoing", "sent", "received", "exception", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("subtype_id", "many2one")
-            .relation("mail.message.subtype"),
-        ::runtime::odoo::verify::FieldSpec::new("tracking_value_ids", "one2many")
-            .relation("mail.tracking.value")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "unrestricted_attachment_ids",
-                "many2many",
-            )
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_audit_log_account_id", "many2one").relation("account.account"),
+        ::runtime::FieldSpec::new("account_audit_log_activated", "boolean"),
+        ::runtime::FieldSpec::new("account_audit_log_company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("account_audit_log_move_id", "many2one").relation("account.move"),
+        ::runtime::FieldSpec::new("account_audit_log_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("account_audit_log_preview", "text"),
+        ::runtime::FieldSpec::new("account_audit_log_tax_id", "many2one").relation("account.tax"),
+        ::runtime::FieldSpec::new("attachment_ids", "many2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("author_avatar", "binary").writable(true),
+        ::runtime::FieldSpec::new("author_guest_id", "many2one").relation("mail.guest").writable(true),
+        ::runtime::FieldSpec::new("author_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("auto_delete", "boolean").writable(true),
+        ::runtime::FieldSpec::new("body", "html").writable(true),
+        ::runtime::FieldSpec::new("body_content", "html"),
+        ::runtime::FieldSpec::new("body_html", "text").writable(true),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email_add_signature", "boolean").writable(true),
+        ::runtime::FieldSpec::new("email_cc", "char").writable(true),
+        ::runtime::FieldSpec::new("email_from", "char").writable(true),
+        ::runtime::FieldSpec::new("email_layout_xmlid", "char").writable(true),
+        ::runtime::FieldSpec::new("email_to", "text").writable(true),
+        ::runtime::FieldSpec::new("failure_reason", "text").writable(true),
+        ::runtime::FieldSpec::new("failure_type", "selection").writable(true).selection(&["unknown", "mail_email_invalid", "mail_email_missing", "mail_from_invalid", "mail_from_missing", "mail_smtp", "mail_bl", "mail_optout", "mail_dup"]),
+        ::runtime::FieldSpec::new("fetchmail_server_id", "many2one").relation("fetchmail.server").writable(true),
+        ::runtime::FieldSpec::new("has_error", "boolean"),
+        ::runtime::FieldSpec::new("has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("headers", "text").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_current_user_or_guest_author", "boolean"),
+        ::runtime::FieldSpec::new("is_internal", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_notification", "boolean").writable(true),
+        ::runtime::FieldSpec::new("letter_ids", "one2many").relation("snailmail.letter").writable(true),
+        ::runtime::FieldSpec::new("link_preview_ids", "one2many").relation("mail.link.preview").writable(true).groups(&["base.group_erp_manager"]),
+        ::runtime::FieldSpec::new("mail_activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("mail_ids", "one2many").relation("mail.mail").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("mail_message_id", "many2one").relation("mail.message").required().writable(true),
+        ::runtime::FieldSpec::new("mail_message_id_int", "integer"),
+        ::runtime::FieldSpec::new("mail_server_id", "many2one").relation("ir.mail_server").writable(true),
+        ::runtime::FieldSpec::new("message_id", "char"),
+        ::runtime::FieldSpec::new("message_type", "selection").required().selection(&["email", "comment", "email_outgoing", "notification", "auto_comment", "user_notification", "sms", "snailmail"]),
+        ::runtime::FieldSpec::new("model", "char").writable(true),
+        ::runtime::FieldSpec::new("needaction", "boolean"),
+        ::runtime::FieldSpec::new("notification_ids", "one2many").relation("mail.notification").writable(true),
+        ::runtime::FieldSpec::new("notified_partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("pinned_at", "datetime").writable(true),
+        ::runtime::FieldSpec::new("preview", "char"),
+        ::runtime::FieldSpec::new("rating_id", "many2one").relation("rating.rating"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true),
+        ::runtime::FieldSpec::new("rating_value", "float"),
+        ::runtime::FieldSpec::new("reaction_ids", "one2many").relation("mail.message.reaction").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("recipient_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("record_alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("record_company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("record_name", "char").writable(true),
+        ::runtime::FieldSpec::new("references", "text").writable(true),
+        ::runtime::FieldSpec::new("reply_to", "char").writable(true),
+        ::runtime::FieldSpec::new("reply_to_force_new", "boolean").writable(true),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").writable(true),
+        ::runtime::FieldSpec::new("restricted_attachment_count", "integer"),
+        ::runtime::FieldSpec::new("scheduled_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("snailmail_error", "boolean"),
+        ::runtime::FieldSpec::new("starred", "boolean"),
+        ::runtime::FieldSpec::new("starred_partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["outgoing", "sent", "received", "exception", "cancel"]),
+        ::runtime::FieldSpec::new("subject", "char").writable(true),
+        ::runtime::FieldSpec::new("subtype_id", "many2one").relation("mail.message.subtype").writable(true),
+        ::runtime::FieldSpec::new("tracking_value_ids", "one2many").relation("mail.tracking.value").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("unrestricted_attachment_ids", "many2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1001,12 +828,17 @@ impl MailMail {
 impl super::mixins::BaseModel for MailMail {
     type Update = MailMailUpdate;
 }
-/// Values for creating a `mail.mail` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailMailCreate`]) or updating ([`MailMailUpdate`]) `mail.mail` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailMailCreate {
+pub struct MailMailValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailMailCreate {
+/// Values for creating a `mail.mail` record: the constructor takes the required fields, setters add the rest.
+pub type MailMailCreate = MailMailValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.mail` records: only the fields set here are written.
+pub type MailMailUpdate = MailMailValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailMailValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1014,438 +846,32 @@ impl ::serde::Serialize for MailMailCreate {
 impl MailMailCreate {
     /// Takes the required fields: `mail_message_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_message_id: i64) -> Self {
-        MailMailCreate {
+        MailMailValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mail_message_id(mail_message_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMail>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `author_avatar` (Author's avatar).
-    #[inline]
-    pub fn author_avatar(
-        mut self,
-        author_avatar: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("author_avatar", author_avatar.into());
-        self
-    }
-    /// Set `author_guest_id` (Guest).
-    #[inline]
-    pub fn author_guest_id(mut self, author_guest_id: i64) -> Self {
-        self.values.set("author_guest_id", author_guest_id);
-        self
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `auto_delete` (Auto Delete).
-    #[inline]
-    pub fn auto_delete(mut self, auto_delete: bool) -> Self {
-        self.values.set("auto_delete", auto_delete);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `body_html` (Text Contents).
-    #[inline]
-    pub fn body_html(mut self, body_html: impl Into<String>) -> Self {
-        self.values.set("body_html", body_html.into());
-        self
-    }
-    /// Set `child_ids` (Child Messages).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `email_add_signature` (Email Add Signature).
-    #[inline]
-    pub fn email_add_signature(mut self, email_add_signature: bool) -> Self {
-        self.values.set("email_add_signature", email_add_signature);
-        self
-    }
-    /// Set `email_cc` (Cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `email_to` (To).
-    #[inline]
-    pub fn email_to(mut self, email_to: impl Into<String>) -> Self {
-        self.values.set("email_to", email_to.into());
-        self
-    }
-    /// Set `failure_reason` (Failure Reason).
-    #[inline]
-    pub fn failure_reason(mut self, failure_reason: impl Into<String>) -> Self {
-        self.values.set("failure_reason", failure_reason.into());
-        self
-    }
-    /// Set `failure_type` (Failure type).
-    #[inline]
-    pub fn failure_type(mut self, failure_type: FailureType) -> Self {
-        self.values.set("failure_type", failure_type);
-        self
-    }
-    /// Set `fetchmail_server_id` (Inbound Mail Server).
-    #[inline]
-    pub fn fetchmail_server_id(mut self, fetchmail_server_id: i64) -> Self {
-        self.values.set("fetchmail_server_id", fetchmail_server_id);
-        self
-    }
-    /// Set `headers` (Headers).
-    #[inline]
-    pub fn headers(mut self, headers: impl Into<String>) -> Self {
-        self.values.set("headers", headers.into());
-        self
-    }
-    /// Set `is_internal` (Employee Only).
-    #[inline]
-    pub fn is_internal(mut self, is_internal: bool) -> Self {
-        self.values.set("is_internal", is_internal);
-        self
-    }
-    /// Set `is_notification` (Notification Email).
-    #[inline]
-    pub fn is_notification(mut self, is_notification: bool) -> Self {
-        self.values.set("is_notification", is_notification);
-        self
-    }
-    /// Set `letter_ids` (Letter).
-    #[inline]
-    pub fn letter_ids(
-        mut self,
-        letter_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SnailmailLetter>,
-        >,
-    ) -> Self {
-        self.values.set("letter_ids", letter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `link_preview_ids` (Link Previews).
-    #[inline]
-    pub fn link_preview_ids(
-        mut self,
-        link_preview_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailLinkPreview>,
-        >,
-    ) -> Self {
-        self.values
-            .set("link_preview_ids", link_preview_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_activity_type_id` (Mail Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `mail_ids` (Mails).
-    #[inline]
-    pub fn mail_ids(
-        mut self,
-        mail_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
-        >,
-    ) -> Self {
-        self.values.set("mail_ids", mail_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `mail_server_id` (Outgoing mail server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `model` (Related Document Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `notified_partner_ids` (Partners with Need Action).
-    #[inline]
-    pub fn notified_partner_ids(
-        mut self,
-        notified_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "notified_partner_ids",
-                notified_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `parent_id` (Parent Message).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `pinned_at` (Pinned).
-    #[inline]
-    pub fn pinned_at(mut self, pinned_at: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("pinned_at", pinned_at);
-        self
-    }
-    /// Set `rating_ids` (Related ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reaction_ids` (Reactions).
-    #[inline]
-    pub fn reaction_ids(
-        mut self,
-        reaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageReaction>,
-        >,
-    ) -> Self {
-        self.values.set("reaction_ids", reaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recipient_ids` (To (Partners)).
-    #[inline]
-    pub fn recipient_ids(
-        mut self,
-        recipient_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `record_alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn record_alias_domain_id(mut self, record_alias_domain_id: i64) -> Self {
-        self.values.set("record_alias_domain_id", record_alias_domain_id);
-        self
-    }
-    /// Set `record_company_id` (Company).
-    #[inline]
-    pub fn record_company_id(mut self, record_company_id: i64) -> Self {
-        self.values.set("record_company_id", record_company_id);
-        self
-    }
-    /// Set `record_name` (Message Record Name).
-    #[inline]
-    pub fn record_name(mut self, record_name: impl Into<String>) -> Self {
-        self.values.set("record_name", record_name.into());
-        self
-    }
-    /// Set `references` (References).
-    #[inline]
-    pub fn references(mut self, references: impl Into<String>) -> Self {
-        self.values.set("references", references.into());
-        self
-    }
-    /// Set `reply_to` (Reply-To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `reply_to_force_new` (No threading for answers).
-    #[inline]
-    pub fn reply_to_force_new(mut self, reply_to_force_new: bool) -> Self {
-        self.values.set("reply_to_force_new", reply_to_force_new);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Send Date).
-    #[inline]
-    pub fn scheduled_date(
-        mut self,
-        scheduled_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_date", scheduled_date);
-        self
-    }
-    /// Set `starred_partner_ids` (Favorited By).
-    #[inline]
-    pub fn starred_partner_ids(
-        mut self,
-        starred_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_partner_ids",
-                starred_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `tracking_value_ids` (Tracking values).
-    #[inline]
-    pub fn tracking_value_ids(
-        mut self,
-        tracking_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTrackingValue>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "tracking_value_ids",
-                tracking_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `unrestricted_attachment_ids` (Unrestricted Attachments).
-    #[inline]
-    pub fn unrestricted_attachment_ids(
-        mut self,
-        unrestricted_attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "unrestricted_attachment_ids",
-                unrestricted_attachment_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for MailMailCreate {
-    type Model = MailMail;
-}
-/// Values for updating `mail.mail` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailMailUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailMailUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailMailUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailMailUpdate {
+        Self::default()
+    }
+}
+impl Default for MailMailUpdate {
+    fn default() -> Self {
+        MailMailValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailMailValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMail>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailMail>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1454,1134 +880,333 @@ impl MailMailUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `author_avatar` (Author's avatar).
-    #[inline]
-    pub fn author_avatar(
-        mut self,
-        author_avatar: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("author_avatar", author_avatar.into());
-        self
-    }
-    /// Set `author_guest_id` (Guest).
-    #[inline]
-    pub fn author_guest_id(mut self, author_guest_id: i64) -> Self {
-        self.values.set("author_guest_id", author_guest_id);
-        self
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `auto_delete` (Auto Delete).
-    #[inline]
-    pub fn auto_delete(mut self, auto_delete: bool) -> Self {
-        self.values.set("auto_delete", auto_delete);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `body_html` (Text Contents).
-    #[inline]
-    pub fn body_html(mut self, body_html: impl Into<String>) -> Self {
-        self.values.set("body_html", body_html.into());
-        self
-    }
-    /// Set `child_ids` (Child Messages).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `email_add_signature` (Email Add Signature).
-    #[inline]
-    pub fn email_add_signature(mut self, email_add_signature: bool) -> Self {
-        self.values.set("email_add_signature", email_add_signature);
-        self
-    }
-    /// Set `email_cc` (Cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `email_to` (To).
-    #[inline]
-    pub fn email_to(mut self, email_to: impl Into<String>) -> Self {
-        self.values.set("email_to", email_to.into());
-        self
-    }
-    /// Set `failure_reason` (Failure Reason).
-    #[inline]
-    pub fn failure_reason(mut self, failure_reason: impl Into<String>) -> Self {
-        self.values.set("failure_reason", failure_reason.into());
-        self
-    }
-    /// Set `failure_type` (Failure type).
-    #[inline]
-    pub fn failure_type(mut self, failure_type: FailureType) -> Self {
-        self.values.set("failure_type", failure_type);
-        self
-    }
-    /// Set `fetchmail_server_id` (Inbound Mail Server).
-    #[inline]
-    pub fn fetchmail_server_id(mut self, fetchmail_server_id: i64) -> Self {
-        self.values.set("fetchmail_server_id", fetchmail_server_id);
-        self
-    }
-    /// Set `headers` (Headers).
-    #[inline]
-    pub fn headers(mut self, headers: impl Into<String>) -> Self {
-        self.values.set("headers", headers.into());
-        self
-    }
-    /// Set `is_internal` (Employee Only).
-    #[inline]
-    pub fn is_internal(mut self, is_internal: bool) -> Self {
-        self.values.set("is_internal", is_internal);
-        self
-    }
-    /// Set `is_notification` (Notification Email).
-    #[inline]
-    pub fn is_notification(mut self, is_notification: bool) -> Self {
-        self.values.set("is_notification", is_notification);
-        self
-    }
-    /// Set `letter_ids` (Letter).
-    #[inline]
-    pub fn letter_ids(
-        mut self,
-        letter_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SnailmailLetter>,
-        >,
-    ) -> Self {
-        self.values.set("letter_ids", letter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `link_preview_ids` (Link Previews).
-    #[inline]
-    pub fn link_preview_ids(
-        mut self,
-        link_preview_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailLinkPreview>,
-        >,
-    ) -> Self {
-        self.values
-            .set("link_preview_ids", link_preview_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_activity_type_id` (Mail Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `mail_ids` (Mails).
-    #[inline]
-    pub fn mail_ids(
-        mut self,
-        mail_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
-        >,
-    ) -> Self {
-        self.values.set("mail_ids", mail_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `mail_server_id` (Outgoing mail server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `model` (Related Document Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `notified_partner_ids` (Partners with Need Action).
-    #[inline]
-    pub fn notified_partner_ids(
-        mut self,
-        notified_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "notified_partner_ids",
-                notified_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `parent_id` (Parent Message).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `pinned_at` (Pinned).
-    #[inline]
-    pub fn pinned_at(mut self, pinned_at: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("pinned_at", pinned_at);
-        self
-    }
-    /// Set `rating_ids` (Related ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reaction_ids` (Reactions).
-    #[inline]
-    pub fn reaction_ids(
-        mut self,
-        reaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageReaction>,
-        >,
-    ) -> Self {
-        self.values.set("reaction_ids", reaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recipient_ids` (To (Partners)).
-    #[inline]
-    pub fn recipient_ids(
-        mut self,
-        recipient_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `record_alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn record_alias_domain_id(mut self, record_alias_domain_id: i64) -> Self {
-        self.values.set("record_alias_domain_id", record_alias_domain_id);
-        self
-    }
-    /// Set `record_company_id` (Company).
-    #[inline]
-    pub fn record_company_id(mut self, record_company_id: i64) -> Self {
-        self.values.set("record_company_id", record_company_id);
-        self
-    }
-    /// Set `record_name` (Message Record Name).
-    #[inline]
-    pub fn record_name(mut self, record_name: impl Into<String>) -> Self {
-        self.values.set("record_name", record_name.into());
-        self
-    }
-    /// Set `references` (References).
-    #[inline]
-    pub fn references(mut self, references: impl Into<String>) -> Self {
-        self.values.set("references", references.into());
-        self
-    }
-    /// Set `reply_to` (Reply-To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `reply_to_force_new` (No threading for answers).
-    #[inline]
-    pub fn reply_to_force_new(mut self, reply_to_force_new: bool) -> Self {
-        self.values.set("reply_to_force_new", reply_to_force_new);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Send Date).
-    #[inline]
-    pub fn scheduled_date(
-        mut self,
-        scheduled_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_date", scheduled_date);
-        self
-    }
-    /// Set `starred_partner_ids` (Favorited By).
-    #[inline]
-    pub fn starred_partner_ids(
-        mut self,
-        starred_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_partner_ids",
-                starred_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `tracking_value_ids` (Tracking values).
-    #[inline]
-    pub fn tracking_value_ids(
-        mut self,
-        tracking_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTrackingValue>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "tracking_value_ids",
-                tracking_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `unrestricted_attachment_ids` (Unrestricted Attachments).
-    #[inline]
-    pub fn unrestricted_attachment_ids(
-        mut self,
-        unrestricted_attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "unrestricted_attachment_ids",
-                unrestricted_attachment_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `author_avatar` (Author's avatar).
+        author_avatar: into ::runtime::odoo::wire::Binary;
+        /// Set `author_guest_id` (Guest).
+        author_guest_id: value i64;
+        /// Set `author_id` (Author).
+        author_id: value i64;
+        /// Set `auto_delete` (Auto Delete).
+        auto_delete: value bool;
+        /// Set `body` (Contents).
+        body: into String;
+        /// Set `body_html` (Text Contents).
+        body_html: into String;
+        /// Set `child_ids` (Child Messages).
+        child_ids: commands super::rel::MailMessage;
+        /// Set `date` (Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `email_add_signature` (Email Add Signature).
+        email_add_signature: value bool;
+        /// Set `email_cc` (Cc).
+        email_cc: into String;
+        /// Set `email_from` (From).
+        email_from: into String;
+        /// Set `email_layout_xmlid` (Layout).
+        email_layout_xmlid: into String;
+        /// Set `email_to` (To).
+        email_to: into String;
+        /// Set `failure_reason` (Failure Reason).
+        failure_reason: into String;
+        /// Set `failure_type` (Failure type).
+        failure_type: value self::FailureType;
+        /// Set `fetchmail_server_id` (Inbound Mail Server).
+        fetchmail_server_id: value i64;
+        /// Set `headers` (Headers).
+        headers: into String;
+        /// Set `is_internal` (Employee Only).
+        is_internal: value bool;
+        /// Set `is_notification` (Notification Email).
+        is_notification: value bool;
+        /// Set `letter_ids` (Letter).
+        letter_ids: commands super::rel::SnailmailLetter;
+        /// Set `link_preview_ids` (Link Previews).
+        link_preview_ids: commands super::rel::MailLinkPreview;
+        /// Set `mail_activity_type_id` (Mail Activity Type).
+        mail_activity_type_id: value i64;
+        /// Set `mail_ids` (Mails).
+        mail_ids: commands super::rel::MailMail;
+        /// Set `mail_message_id` (Message).
+        mail_message_id: value i64;
+        /// Set `mail_server_id` (Outgoing mail server).
+        mail_server_id: value i64;
+        /// Set `model` (Related Document Model).
+        model: into String;
+        /// Set `notification_ids` (Notifications).
+        notification_ids: commands super::rel::MailNotification;
+        /// Set `notified_partner_ids` (Partners with Need Action).
+        notified_partner_ids: commands super::rel::ResPartner;
+        /// Set `parent_id` (Parent Message).
+        parent_id: value i64;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `pinned_at` (Pinned).
+        pinned_at: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `rating_ids` (Related ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `reaction_ids` (Reactions).
+        reaction_ids: commands super::rel::MailMessageReaction;
+        /// Set `recipient_ids` (To (Partners)).
+        recipient_ids: commands super::rel::ResPartner;
+        /// Set `record_alias_domain_id` (Alias Domain).
+        record_alias_domain_id: value i64;
+        /// Set `record_company_id` (Company).
+        record_company_id: value i64;
+        /// Set `record_name` (Message Record Name).
+        record_name: into String;
+        /// Set `references` (References).
+        references: into String;
+        /// Set `reply_to` (Reply-To).
+        reply_to: into String;
+        /// Set `reply_to_force_new` (No threading for answers).
+        reply_to_force_new: value bool;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `scheduled_date` (Scheduled Send Date).
+        scheduled_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `starred_partner_ids` (Favorited By).
+        starred_partner_ids: commands super::rel::ResPartner;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `subtype_id` (Subtype).
+        subtype_id: value i64;
+        /// Set `tracking_value_ids` (Tracking values).
+        tracking_value_ids: commands super::rel::MailTrackingValue;
+        /// Set `unrestricted_attachment_ids` (Unrestricted Attachments).
+        unrestricted_attachment_ids: commands super::rel::IrAttachment;
     }
 }
+impl ::runtime::CreateValues for MailMailCreate {
+    type Model = self::MailMail;
+}
 impl ::runtime::UpdateValues for MailMailUpdate {
-    type Model = MailMail;
+    type Model = self::MailMail;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_audit_log_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_account_id")
-    }
-    /// Audit Log Activated (`account_audit_log_activated`, `boolean`).
-    #[inline]
-    pub const fn account_audit_log_activated() -> ::runtime::odoo::fields::BoolField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::BoolField::new("account_audit_log_activated")
-    }
-    /// Company (`account_audit_log_company_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_company_id")
-    }
-    /// Journal Entry (`account_audit_log_move_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_move_id")
-    }
-    /// Partner (`account_audit_log_partner_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_partner_id")
-    }
-    /// Description (`account_audit_log_preview`, `text`).
-    #[inline]
-    pub const fn account_audit_log_preview() -> ::runtime::odoo::fields::CharField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::CharField::new("account_audit_log_preview")
-    }
-    /// Tax (`account_audit_log_tax_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_tax_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_tax_id")
-    }
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Author's avatar (`author_avatar`, `binary`).
-    #[inline]
-    pub const fn author_avatar() -> ::runtime::odoo::fields::BinaryField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("author_avatar")
-    }
-    /// Guest (`author_guest_id`, `many2one`).
-    #[inline]
-    pub const fn author_guest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::MailGuest,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_guest_id")
-    }
-    /// Author (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_id")
-    }
-    /// Auto Delete (`auto_delete`, `boolean`).
-    #[inline]
-    pub const fn auto_delete() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
-        ::runtime::odoo::fields::BoolField::new("auto_delete")
-    }
-    /// Contents (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Rich-text Contents (`body_content`, `html`).
-    #[inline]
-    pub const fn body_content() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("body_content")
-    }
-    /// Text Contents (`body_html`, `text`).
-    #[inline]
-    pub const fn body_html() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("body_html")
-    }
-    /// Child Messages (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMail,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::MailMail,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email Add Signature (`email_add_signature`, `boolean`).
-    #[inline]
-    pub const fn email_add_signature() -> ::runtime::odoo::fields::BoolField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::BoolField::new("email_add_signature")
-    }
-    /// Cc (`email_cc`, `char`).
-    #[inline]
-    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("email_cc")
-    }
-    /// From (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("email_from")
-    }
-    /// Layout (`email_layout_xmlid`, `char`).
-    #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::odoo::fields::CharField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_layout_xmlid")
-    }
-    /// To (`email_to`, `text`).
-    #[inline]
-    pub const fn email_to() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("email_to")
-    }
-    /// Failure Reason (`failure_reason`, `text`).
-    #[inline]
-    pub const fn failure_reason() -> ::runtime::odoo::fields::CharField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::CharField::new("failure_reason")
-    }
-    /// Failure type (`failure_type`, `selection`).
-    #[inline]
-    pub const fn failure_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailMail,
-        super::FailureType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("failure_type")
-    }
-    /// Inbound Mail Server (`fetchmail_server_id`, `many2one`).
-    #[inline]
-    pub const fn fetchmail_server_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::FetchmailServer,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("fetchmail_server_id")
-    }
-    /// Has error (`has_error`, `boolean`).
-    #[inline]
-    pub const fn has_error() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
-        ::runtime::odoo::fields::BoolField::new("has_error")
-    }
-    /// Has SMS error (`has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn has_sms_error() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
-        ::runtime::odoo::fields::BoolField::new("has_sms_error")
-    }
-    /// Headers (`headers`, `text`).
-    #[inline]
-    pub const fn headers() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("headers")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailMail, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Current User Or Guest Author (`is_current_user_or_guest_author`, `boolean`).
-    #[inline]
-    pub const fn is_current_user_or_guest_author() -> ::runtime::odoo::fields::BoolField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_current_user_or_guest_author")
-    }
-    /// Employee Only (`is_internal`, `boolean`).
-    #[inline]
-    pub const fn is_internal() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
-        ::runtime::odoo::fields::BoolField::new("is_internal")
-    }
-    /// Notification Email (`is_notification`, `boolean`).
-    #[inline]
-    pub const fn is_notification() -> ::runtime::odoo::fields::BoolField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_notification")
-    }
-    /// Letter (`letter_ids`, `one2many`).
-    #[inline]
-    pub const fn letter_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("letter_ids")
-    }
-    /// Link Previews (`link_preview_ids`, `one2many`).
-    #[inline]
-    pub const fn link_preview_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("link_preview_ids")
-    }
-    /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_activity_type_id")
-    }
-    /// Mails (`mail_ids`, `one2many`).
-    #[inline]
-    pub const fn mail_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::MailMail,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("mail_ids")
-    }
-    /// Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Mail Message Id Int (`mail_message_id_int`, `integer`).
-    #[inline]
-    pub const fn mail_message_id_int() -> ::runtime::odoo::fields::NumField<
-        super::MailMail,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("mail_message_id_int")
-    }
-    /// Outgoing mail server (`mail_server_id`, `many2one`).
-    #[inline]
-    pub const fn mail_server_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::IrMailServer,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_server_id")
-    }
-    /// Message-Id (`message_id`, `char`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("message_id")
-    }
-    /// Type (`message_type`, `selection`).
-    #[inline]
-    pub const fn message_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailMail,
-        super::MessageType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("message_type")
-    }
-    /// Related Document Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Need Action (`needaction`, `boolean`).
-    #[inline]
-    pub const fn needaction() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
-        ::runtime::odoo::fields::BoolField::new("needaction")
-    }
-    /// Notifications (`notification_ids`, `one2many`).
-    #[inline]
-    pub const fn notification_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("notification_ids")
-    }
-    /// Partners with Need Action (`notified_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn notified_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("notified_partner_ids")
-    }
-    /// Parent Message (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Pinned (`pinned_at`, `datetime`).
-    #[inline]
-    pub const fn pinned_at() -> ::runtime::odoo::fields::DateField<
-        super::MailMail,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("pinned_at")
-    }
-    /// Preview (`preview`, `char`).
-    #[inline]
-    pub const fn preview() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("preview")
-    }
-    /// Rating (`rating_id`, `many2one`).
-    #[inline]
-    pub const fn rating_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("rating_id")
-    }
-    /// Related ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Rating Value (`rating_value`, `float`).
-    #[inline]
-    pub const fn rating_value() -> ::runtime::odoo::fields::NumField<
-        super::MailMail,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_value")
-    }
-    /// Reactions (`reaction_ids`, `one2many`).
-    #[inline]
-    pub const fn reaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::MailMessageReaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("reaction_ids")
-    }
-    /// To (Partners) (`recipient_ids`, `many2many`).
-    #[inline]
-    pub const fn recipient_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("recipient_ids")
-    }
-    /// Alias Domain (`record_alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn record_alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("record_alias_domain_id")
-    }
-    /// Company (`record_company_id`, `many2one`).
-    #[inline]
-    pub const fn record_company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("record_company_id")
-    }
-    /// Message Record Name (`record_name`, `char`).
-    #[inline]
-    pub const fn record_name() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("record_name")
-    }
-    /// References (`references`, `text`).
-    #[inline]
-    pub const fn references() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("references")
-    }
-    /// Reply-To (`reply_to`, `char`).
-    #[inline]
-    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("reply_to")
-    }
-    /// No threading for answers (`reply_to_force_new`, `boolean`).
-    #[inline]
-    pub const fn reply_to_force_new() -> ::runtime::odoo::fields::BoolField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::BoolField::new("reply_to_force_new")
-    }
-    /// Related Document ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::MailMail> {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Restricted attachments (`restricted_attachment_count`, `integer`).
-    #[inline]
-    pub const fn restricted_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::MailMail,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("restricted_attachment_count")
-    }
-    /// Scheduled Send Date (`scheduled_date`, `datetime`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMail,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("scheduled_date")
-    }
-    /// Snailmail message in error (`snailmail_error`, `boolean`).
-    #[inline]
-    pub const fn snailmail_error() -> ::runtime::odoo::fields::BoolField<
-        super::MailMail,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_error")
-    }
-    /// Starred (`starred`, `boolean`).
-    #[inline]
-    pub const fn starred() -> ::runtime::odoo::fields::BoolField<super::MailMail> {
-        ::runtime::odoo::fields::BoolField::new("starred")
-    }
-    /// Favorited By (`starred_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn starred_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("starred_partner_ids")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::MailMail,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::odoo::fields::CharField<super::MailMail> {
-        ::runtime::odoo::fields::CharField::new("subject")
-    }
-    /// Subtype (`subtype_id`, `many2one`).
-    #[inline]
-    pub const fn subtype_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("subtype_id")
-    }
-    /// Tracking values (`tracking_value_ids`, `one2many`).
-    #[inline]
-    pub const fn tracking_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::MailTrackingValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tracking_value_ids")
-    }
-    /// Unrestricted Attachments (`unrestricted_attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn unrestricted_attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMail,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("unrestricted_attachment_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMail,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMail,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailMail;
+        /// Account (`account_audit_log_account_id`, `many2one`).
+        account_audit_log_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Audit Log Activated (`account_audit_log_activated`, `boolean`).
+        account_audit_log_activated: BoolField;
+        /// Company (`account_audit_log_company_id`, `many2one`).
+        account_audit_log_company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Journal Entry (`account_audit_log_move_id`, `many2one`).
+        account_audit_log_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Partner (`account_audit_log_partner_id`, `many2one`).
+        account_audit_log_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Description (`account_audit_log_preview`, `text`).
+        account_audit_log_preview: CharField;
+        /// Tax (`account_audit_log_tax_id`, `many2one`).
+        account_audit_log_tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Author's avatar (`author_avatar`, `binary`).
+        author_avatar: BinaryField;
+        /// Guest (`author_guest_id`, `many2one`).
+        author_guest_id: Many2OneField<super::super::rel::MailGuest>;
+        /// Author (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Auto Delete (`auto_delete`, `boolean`).
+        auto_delete: BoolField;
+        /// Contents (`body`, `html`).
+        body: CharField;
+        /// Rich-text Contents (`body_content`, `html`).
+        body_content: CharField;
+        /// Text Contents (`body_html`, `text`).
+        body_html: CharField;
+        /// Child Messages (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email Add Signature (`email_add_signature`, `boolean`).
+        email_add_signature: BoolField;
+        /// Cc (`email_cc`, `char`).
+        email_cc: CharField;
+        /// From (`email_from`, `char`).
+        email_from: CharField;
+        /// Layout (`email_layout_xmlid`, `char`).
+        email_layout_xmlid: CharField;
+        /// To (`email_to`, `text`).
+        email_to: CharField;
+        /// Failure Reason (`failure_reason`, `text`).
+        failure_reason: CharField;
+        /// Failure type (`failure_type`, `selection`).
+        failure_type: SelectionField<super::FailureType>;
+        /// Inbound Mail Server (`fetchmail_server_id`, `many2one`).
+        fetchmail_server_id: Many2OneField<super::super::rel::FetchmailServer>;
+        /// Has error (`has_error`, `boolean`).
+        has_error: BoolField;
+        /// Has SMS error (`has_sms_error`, `boolean`).
+        has_sms_error: BoolField;
+        /// Headers (`headers`, `text`).
+        headers: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Current User Or Guest Author (`is_current_user_or_guest_author`, `boolean`).
+        is_current_user_or_guest_author: BoolField;
+        /// Employee Only (`is_internal`, `boolean`).
+        is_internal: BoolField;
+        /// Notification Email (`is_notification`, `boolean`).
+        is_notification: BoolField;
+        /// Letter (`letter_ids`, `one2many`).
+        letter_ids: X2ManyField<super::super::rel::SnailmailLetter>;
+        /// Link Previews (`link_preview_ids`, `one2many`).
+        link_preview_ids: X2ManyField<super::super::rel::MailLinkPreview>;
+        /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
+        mail_activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Mails (`mail_ids`, `one2many`).
+        mail_ids: X2ManyField<super::super::rel::MailMail>;
+        /// Message (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Mail Message Id Int (`mail_message_id_int`, `integer`).
+        mail_message_id_int: NumField<i64>;
+        /// Outgoing mail server (`mail_server_id`, `many2one`).
+        mail_server_id: Many2OneField<super::super::rel::IrMailServer>;
+        /// Message-Id (`message_id`, `char`).
+        message_id: CharField;
+        /// Type (`message_type`, `selection`).
+        message_type: SelectionField<super::MessageType>;
+        /// Related Document Model (`model`, `char`).
+        model: CharField;
+        /// Need Action (`needaction`, `boolean`).
+        needaction: BoolField;
+        /// Notifications (`notification_ids`, `one2many`).
+        notification_ids: X2ManyField<super::super::rel::MailNotification>;
+        /// Partners with Need Action (`notified_partner_ids`, `many2many`).
+        notified_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Parent Message (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Pinned (`pinned_at`, `datetime`).
+        pinned_at: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Preview (`preview`, `char`).
+        preview: CharField;
+        /// Rating (`rating_id`, `many2one`).
+        rating_id: Many2OneField<super::super::rel::RatingRating>;
+        /// Related ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Rating Value (`rating_value`, `float`).
+        rating_value: NumField<f64>;
+        /// Reactions (`reaction_ids`, `one2many`).
+        reaction_ids: X2ManyField<super::super::rel::MailMessageReaction>;
+        /// To (Partners) (`recipient_ids`, `many2many`).
+        recipient_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Alias Domain (`record_alias_domain_id`, `many2one`).
+        record_alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Company (`record_company_id`, `many2one`).
+        record_company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Message Record Name (`record_name`, `char`).
+        record_name: CharField;
+        /// References (`references`, `text`).
+        references: CharField;
+        /// Reply-To (`reply_to`, `char`).
+        reply_to: CharField;
+        /// No threading for answers (`reply_to_force_new`, `boolean`).
+        reply_to_force_new: BoolField;
+        /// Related Document ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Restricted attachments (`restricted_attachment_count`, `integer`).
+        restricted_attachment_count: NumField<i64>;
+        /// Scheduled Send Date (`scheduled_date`, `datetime`).
+        scheduled_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Snailmail message in error (`snailmail_error`, `boolean`).
+        snailmail_error: BoolField;
+        /// Starred (`starred`, `boolean`).
+        starred: BoolField;
+        /// Favorited By (`starred_partner_ids`, `many2many`).
+        starred_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Subtype (`subtype_id`, `many2one`).
+        subtype_id: Many2OneField<super::super::rel::MailMessageSubtype>;
+        /// Tracking values (`tracking_value_ids`, `one2many`).
+        tracking_value_ids: X2ManyField<super::super::rel::MailTrackingValue>;
+        /// Unrestricted Attachments (`unrestricted_attachment_ids`, `many2many`).
+        unrestricted_attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `failure_type` (Failure type) on `mail.mail`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailureType {
-    /// Unknown error (`unknown`)
-    UnknownValue,
-    /// Invalid email address (`mail_email_invalid`)
-    MailEmailInvalid,
-    /// Missing email (`mail_email_missing`)
-    MailEmailMissing,
-    /// Invalid from address (`mail_from_invalid`)
-    MailFromInvalid,
-    /// Missing from address (`mail_from_missing`)
-    MailFromMissing,
-    /// Connection failed (outgoing mail server problem) (`mail_smtp`)
-    MailSmtp,
-    /// Blacklisted Address (`mail_bl`)
-    MailBl,
-    /// Opted Out (`mail_optout`)
-    MailOptout,
-    /// Duplicated Email (`mail_dup`)
-    MailDup,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FailureType {
-    const VALUES: &'static [&'static str] = &[
-        "unknown",
-        "mail_email_invalid",
-        "mail_email_missing",
-        "mail_from_invalid",
-        "mail_from_missing",
-        "mail_smtp",
-        "mail_bl",
-        "mail_optout",
-        "mail_dup",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => FailureType::UnknownValue,
-            "mail_email_invalid" => FailureType::MailEmailInvalid,
-            "mail_email_missing" => FailureType::MailEmailMissing,
-            "mail_from_invalid" => FailureType::MailFromInvalid,
-            "mail_from_missing" => FailureType::MailFromMissing,
-            "mail_smtp" => FailureType::MailSmtp,
-            "mail_bl" => FailureType::MailBl,
-            "mail_optout" => FailureType::MailOptout,
-            "mail_dup" => FailureType::MailDup,
-            other => FailureType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FailureType::UnknownValue => "unknown",
-            FailureType::MailEmailInvalid => "mail_email_invalid",
-            FailureType::MailEmailMissing => "mail_email_missing",
-            FailureType::MailFromInvalid => "mail_from_invalid",
-            FailureType::MailFromMissing => "mail_from_missing",
-            FailureType::MailSmtp => "mail_smtp",
-            FailureType::MailBl => "mail_bl",
-            FailureType::MailOptout => "mail_optout",
-            FailureType::MailDup => "mail_dup",
-            FailureType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `failure_type` (Failure type) on `mail.mail`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FailureType {
+        /// Unknown error (`unknown`)
+        UnknownValue = "unknown",
+        /// Invalid email address (`mail_email_invalid`)
+        MailEmailInvalid = "mail_email_invalid",
+        /// Missing email (`mail_email_missing`)
+        MailEmailMissing = "mail_email_missing",
+        /// Invalid from address (`mail_from_invalid`)
+        MailFromInvalid = "mail_from_invalid",
+        /// Missing from address (`mail_from_missing`)
+        MailFromMissing = "mail_from_missing",
+        /// Connection failed (outgoing mail server problem) (`mail_smtp`)
+        MailSmtp = "mail_smtp",
+        /// Blacklisted Address (`mail_bl`)
+        MailBl = "mail_bl",
+        /// Opted Out (`mail_optout`)
+        MailOptout = "mail_optout",
+        /// Duplicated Email (`mail_dup`)
+        MailDup = "mail_dup",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FailureType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `message_type` (Type) on `mail.mail`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MessageType {
+        /// Incoming Email (`email`)
+        Email = "email",
+        /// Comment (`comment`)
+        Comment = "comment",
+        /// Outgoing Email (`email_outgoing`)
+        EmailOutgoing = "email_outgoing",
+        /// System notification (`notification`)
+        Notification = "notification",
+        /// Automated Targeted Notification (`auto_comment`)
+        AutoComment = "auto_comment",
+        /// User Specific Notification (`user_notification`)
+        UserNotification = "user_notification",
+        /// SMS (`sms`)
+        Sms = "sms",
+        /// Snailmail (`snailmail`)
+        Snailmail = "snailmail",
     }
 }
-impl ::serde::Serialize for FailureType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `message_type` (Type) on `mail.mail`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MessageType {
-    /// Incoming Email (`email`)
-    Email,
-    /// Comment (`comment`)
-    Comment,
-    /// Outgoing Email (`email_outgoing`)
-    EmailOutgoing,
-    /// System notification (`notification`)
-    Notification,
-    /// Automated Targeted Notification (`auto_comment`)
-    AutoComment,
-    /// User Specific Notification (`user_notification`)
-    UserNotification,
-    /// SMS (`sms`)
-    Sms,
-    /// Snailmail (`snailmail`)
-    Snailmail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MessageType {
-    const VALUES: &'static [&'static str] = &[
-        "email",
-        "comment",
-        "email_outgoing",
-        "notification",
-        "auto_comment",
-        "user_notification",
-        "sms",
-        "snailmail",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "email" => MessageType::Email,
-            "comment" => MessageType::Comment,
-            "email_outgoing" => MessageType::EmailOutgoing,
-            "notification" => MessageType::Notification,
-            "auto_comment" => MessageType::AutoComment,
-            "user_notification" => MessageType::UserNotification,
-            "sms" => MessageType::Sms,
-            "snailmail" => MessageType::Snailmail,
-            other => MessageType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MessageType::Email => "email",
-            MessageType::Comment => "comment",
-            MessageType::EmailOutgoing => "email_outgoing",
-            MessageType::Notification => "notification",
-            MessageType::AutoComment => "auto_comment",
-            MessageType::UserNotification => "user_notification",
-            MessageType::Sms => "sms",
-            MessageType::Snailmail => "snailmail",
-            MessageType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MessageType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `mail.mail`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Outgoing (`outgoing`)
-    Outgoing,
-    /// Sent (`sent`)
-    Sent,
-    /// Received (`received`)
-    Received,
-    /// Delivery Failed (`exception`)
-    Exception,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "outgoing",
-        "sent",
-        "received",
-        "exception",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "outgoing" => State::Outgoing,
-            "sent" => State::Sent,
-            "received" => State::Received,
-            "exception" => State::Exception,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Outgoing => "outgoing",
-            State::Sent => "sent",
-            State::Received => "received",
-            State::Exception => "exception",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `mail.mail`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Outgoing (`outgoing`)
+        Outgoing = "outgoing",
+        /// Sent (`sent`)
+        Sent = "sent",
+        /// Received (`received`)
+        Received = "received",
+        /// Delivery Failed (`exception`)
+        Exception = "exception",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

@@ -17,55 +17,55 @@ pub struct MailMessage {
     /// Account
     ///
     /// `many2one`, to `account.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_account_id())`.
-    pub account_audit_log_account_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_audit_log_account_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAccount>>,
     >,
     /// Audit Log Activated
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_activated())`.
-    pub account_audit_log_activated: ::runtime::odoo::wire::Computed<bool>,
+    pub account_audit_log_activated: ::runtime::Computed<bool>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_company_id())`.
-    pub account_audit_log_company_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub account_audit_log_company_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCompany>>,
     >,
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_move_id())`.
-    pub account_audit_log_move_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub account_audit_log_move_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountMove>>,
     >,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_partner_id())`.
-    pub account_audit_log_partner_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub account_audit_log_partner_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Description
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_preview())`.
-    pub account_audit_log_preview: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub account_audit_log_preview: ::runtime::Computed<Option<String>>,
     /// Tax
     ///
     /// `many2one`, to `account.tax`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_audit_log_tax_id())`.
-    pub account_audit_log_tax_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub account_audit_log_tax_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountTax>>,
     >,
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Guest
     ///
     /// `many2one`, to `mail.guest`.
-    pub author_guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
+    pub author_guest_id: Option<::runtime::Many2One<super::rel::MailGuest>>,
     /// Author
     ///
     /// Author of the message. If not set, email_from may hold an email address that did not match any partner.
     ///
     /// `many2one`, to `res.partner`.
-    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Contents
     ///
     /// `html`.
@@ -73,7 +73,7 @@ pub struct MailMessage {
     /// Child Messages
     ///
     /// `one2many`, to `mail.message` (inverse `parent_id`).
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub child_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -81,7 +81,7 @@ pub struct MailMessage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `datetime`.
@@ -107,11 +107,11 @@ pub struct MailMessage {
     /// Has error
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_error())`.
-    pub has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub has_error: ::runtime::Computed<bool>,
     /// Has SMS error
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_sms_error())`.
-    pub has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub has_sms_error: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -119,7 +119,7 @@ pub struct MailMessage {
     /// Is Current User Or Guest Author
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_user_or_guest_author())`.
-    pub is_current_user_or_guest_author: ::runtime::odoo::wire::Computed<bool>,
+    pub is_current_user_or_guest_author: ::runtime::Computed<bool>,
     /// Employee Only
     ///
     /// Hide to public / portal users, independently from subtype configuration.
@@ -129,31 +129,27 @@ pub struct MailMessage {
     /// Letter
     ///
     /// `one2many`, to `snailmail.letter` (inverse `message_id`).
-    pub letter_ids: ::runtime::odoo::wire::X2Many<super::rel::SnailmailLetter>,
+    pub letter_ids: ::runtime::X2Many<super::rel::SnailmailLetter>,
     /// Link Previews
     ///
     /// `one2many`, to `mail.link.preview` (inverse `message_id`).
     ///
     /// Readable by: Administration / Access Rights (`base.group_erp_manager`); other users read it as empty.
-    pub link_preview_ids: ::runtime::odoo::wire::X2Many<super::rel::MailLinkPreview>,
+    pub link_preview_ids: ::runtime::X2Many<super::rel::MailLinkPreview>,
     /// Mail Activity Type
     ///
     /// `many2one`, to `mail.activity.type`.
-    pub mail_activity_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailActivityType>,
-    >,
+    pub mail_activity_type_id: Option<::runtime::Many2One<super::rel::MailActivityType>>,
     /// Mails
     ///
     /// `one2many`, to `mail.mail` (inverse `mail_message_id`).
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub mail_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMail>,
+    pub mail_ids: ::runtime::X2Many<super::rel::MailMail>,
     /// Outgoing mail server
     ///
     /// `many2one`, to `ir.mail_server`.
-    pub mail_server_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrMailServer>,
-    >,
+    pub mail_server_id: Option<::runtime::Many2One<super::rel::IrMailServer>>,
     /// Message-Id
     ///
     /// Message unique identifier
@@ -181,23 +177,23 @@ pub struct MailMessage {
     /// Need Action
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::needaction())`.
-    pub needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub needaction: ::runtime::Computed<bool>,
     /// Notifications
     ///
     /// `one2many`, to `mail.notification` (inverse `mail_message_id`), computed.
-    pub notification_ids: ::runtime::odoo::wire::X2Many<super::rel::MailNotification>,
+    pub notification_ids: ::runtime::X2Many<super::rel::MailNotification>,
     /// Partners with Need Action
     ///
     /// `many2many`, to `res.partner`, computed.
-    pub notified_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub notified_partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Parent Message
     ///
     /// `many2one`, to `mail.message`.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Pinned
     ///
     /// Datetime at which the message has been pinned
@@ -209,39 +205,35 @@ pub struct MailMessage {
     /// The text-only beginning of the body used as email preview.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview())`.
-    pub preview: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub preview: ::runtime::Computed<Option<String>>,
     /// Rating
     ///
     /// `many2one`, to `rating.rating`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_id())`.
-    pub rating_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::RatingRating>>,
+    pub rating_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::RatingRating>>,
     >,
     /// Related ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `message_id`).
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Rating Value
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_value())`.
-    pub rating_value: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_value: ::runtime::Computed<f64>,
     /// Reactions
     ///
     /// `one2many`, to `mail.message.reaction` (inverse `message_id`).
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub reaction_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessageReaction>,
+    pub reaction_ids: ::runtime::X2Many<super::rel::MailMessageReaction>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`.
-    pub record_alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub record_alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub record_company_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCompany>,
-    >,
+    pub record_company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Message Record Name
     ///
     /// `char`.
@@ -265,17 +257,17 @@ pub struct MailMessage {
     /// Snailmail message in error
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_error())`.
-    pub snailmail_error: ::runtime::odoo::wire::Computed<bool>,
+    pub snailmail_error: ::runtime::Computed<bool>,
     /// Starred
     ///
     /// Current user has a starred notification linked to this message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::starred())`.
-    pub starred: ::runtime::odoo::wire::Computed<bool>,
+    pub starred: ::runtime::Computed<bool>,
     /// Favorited By
     ///
     /// `many2many`, to `res.partner`.
-    pub starred_partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub starred_partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Subject
     ///
     /// `char`.
@@ -283,9 +275,7 @@ pub struct MailMessage {
     /// Subtype
     ///
     /// `many2one`, to `mail.message.subtype`.
-    pub subtype_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
-    >,
+    pub subtype_id: Option<::runtime::Many2One<super::rel::MailMessageSubtype>>,
     /// Tracking values
     ///
     /// Tracked values are stored in a separate model. This field allow to reconstruct the tracking and to generate statistics on the model.
@@ -293,7 +283,7 @@ pub struct MailMessage {
     /// `one2many`, to `mail.tracking.value` (inverse `mail_message_id`).
     ///
     /// Readable by: Administration / Settings (`base.group_system`); other users read it as empty.
-    pub tracking_value_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTrackingValue>,
+    pub tracking_value_ids: ::runtime::X2Many<super::rel::MailTrackingValue>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -301,76 +291,20 @@ pub struct MailMessage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailMessage {
-    const FIELDS: &'static [&'static str] = &[
-        "account_audit_log_account_id",
-        "account_audit_log_activated",
-        "account_audit_log_company_id",
-        "account_audit_log_move_id",
-        "account_audit_log_partner_id",
-        "account_audit_log_preview",
-        "account_audit_log_tax_id",
-        "attachment_ids",
-        "author_guest_id",
-        "author_id",
-        "body",
-        "child_ids",
-        "create_date",
-        "create_uid",
-        "date",
-        "display_name",
-        "email_add_signature",
-        "email_from",
-        "email_layout_xmlid",
-        "has_error",
-        "has_sms_error",
-        "id",
-        "is_current_user_or_guest_author",
-        "is_internal",
-        "letter_ids",
-        "link_preview_ids",
-        "mail_activity_type_id",
-        "mail_ids",
-        "mail_server_id",
-        "message_id",
-        "message_type",
-        "model",
-        "needaction",
-        "notification_ids",
-        "notified_partner_ids",
-        "parent_id",
-        "partner_ids",
-        "pinned_at",
-        "preview",
-        "rating_id",
-        "rating_ids",
-        "rating_value",
-        "reaction_ids",
-        "record_alias_domain_id",
-        "record_company_id",
-        "record_name",
-        "reply_to",
-        "reply_to_force_new",
-        "res_id",
-        "snailmail_error",
-        "starred",
-        "starred_partner_ids",
-        "subject",
-        "subtype_id",
-        "tracking_value_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailMessage {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        57,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailMessage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -500,125 +434,65 @@ impl ::runtime::Model for MailMessage {
         "snailmail_error",
         "starred",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_audit_log_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "account_audit_log_activated",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_audit_log_company_id",
-                "many2one",
-            )
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_audit_log_partner_id",
-                "many2one",
-            )
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_preview", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("account_audit_log_tax_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("author_avatar", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("author_guest_id", "many2one")
-            .relation("mail.guest"),
-        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_add_signature", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_layout_xmlid", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "is_current_user_or_guest_author",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("is_internal", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("letter_ids", "one2many")
-            .relation("snailmail.letter"),
-        ::runtime::odoo::verify::FieldSpec::new("link_preview_ids", "one2many")
-            .relation("mail.link.preview")
-            .groups(&["base.group_erp_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new("mail_activity_type_id", "many2one")
-            .relation("mail.activity.type"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_ids", "one2many")
-            .relation("mail.mail")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("mail_server_id", "many2one")
-            .relation("ir.mail_server"),
-        ::runtime::odoo::verify::FieldSpec::new("message_id", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("message_type", "selection")
-            .required()
-            .selection(
-                &[
-                    "email",
-                    "comment",
-                    "email_outgoing",
-                    "notification",
-                    "auto_comment",
-                    "user_notification",
-                    "sms",
-                    "snailmail",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("notification_ids", "one2many")
-            .relation("mail.notification"),
-        ::runtime::odoo::verify::FieldSpec::new("notified_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("pinned_at", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("preview", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_id", "many2one")
-            .relation("rating.rating"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_value", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reaction_ids", "one2many")
-            .relation("mail.message.reaction")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("record_alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("record_company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("record_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to_force_new", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("starred", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("starred_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("subtype_id", "many2one")
-            .relation("mail.message.subtype"),
-        ::runtime::odoo::verify::FieldSpec::new("tracking_value_ids", "one2many")
-            .relation("mail.tracking.value")
-            .groups(&["base.group_system"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_audit_log_account_id", "many2one").relation("account.account"),
+        ::runtime::FieldSpec::new("account_audit_log_activated", "boolean"),
+        ::runtime::FieldSpec::new("account_audit_log_company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("account_audit_log_move_id", "many2one").relation("account.move"),
+        ::runtime::FieldSpec::new("account_audit_log_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("account_audit_log_preview", "text"),
+        ::runtime::FieldSpec::new("account_audit_log_tax_id", "many2one").relation("account.tax"),
+        ::runtime::FieldSpec::new("attachment_ids", "many2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("author_avatar", "binary").writable(true),
+        ::runtime::FieldSpec::new("author_guest_id", "many2one").relation("mail.guest").writable(true),
+        ::runtime::FieldSpec::new("author_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("body", "html").writable(true),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email_add_signature", "boolean").writable(true),
+        ::runtime::FieldSpec::new("email_from", "char").writable(true),
+        ::runtime::FieldSpec::new("email_layout_xmlid", "char").writable(true),
+        ::runtime::FieldSpec::new("has_error", "boolean"),
+        ::runtime::FieldSpec::new("has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_current_user_or_guest_author", "boolean"),
+        ::runtime::FieldSpec::new("is_internal", "boolean").writable(true),
+        ::runtime::FieldSpec::new("letter_ids", "one2many").relation("snailmail.letter").writable(true),
+        ::runtime::FieldSpec::new("link_preview_ids", "one2many").relation("mail.link.preview").writable(true).groups(&["base.group_erp_manager"]),
+        ::runtime::FieldSpec::new("mail_activity_type_id", "many2one").relation("mail.activity.type").writable(true),
+        ::runtime::FieldSpec::new("mail_ids", "one2many").relation("mail.mail").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("mail_server_id", "many2one").relation("ir.mail_server").writable(true),
+        ::runtime::FieldSpec::new("message_id", "char").writable(true),
+        ::runtime::FieldSpec::new("message_type", "selection").required().writable(true).selection(&["email", "comment", "email_outgoing", "notification", "auto_comment", "user_notification", "sms", "snailmail"]),
+        ::runtime::FieldSpec::new("model", "char").writable(true),
+        ::runtime::FieldSpec::new("needaction", "boolean"),
+        ::runtime::FieldSpec::new("notification_ids", "one2many").relation("mail.notification").writable(true),
+        ::runtime::FieldSpec::new("notified_partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("pinned_at", "datetime").writable(true),
+        ::runtime::FieldSpec::new("preview", "char"),
+        ::runtime::FieldSpec::new("rating_id", "many2one").relation("rating.rating"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true),
+        ::runtime::FieldSpec::new("rating_value", "float"),
+        ::runtime::FieldSpec::new("reaction_ids", "one2many").relation("mail.message.reaction").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("record_alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("record_company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("record_name", "char").writable(true),
+        ::runtime::FieldSpec::new("reply_to", "char").writable(true),
+        ::runtime::FieldSpec::new("reply_to_force_new", "boolean").writable(true),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").writable(true),
+        ::runtime::FieldSpec::new("snailmail_error", "boolean"),
+        ::runtime::FieldSpec::new("starred", "boolean"),
+        ::runtime::FieldSpec::new("starred_partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("subject", "char").writable(true),
+        ::runtime::FieldSpec::new("subtype_id", "many2one").relation("mail.message.subtype").writable(true),
+        ::runtime::FieldSpec::new("tracking_value_ids", "one2many").relation("mail.tracking.value").writable(true).groups(&["base.group_system"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -791,356 +665,50 @@ impl MailMessage {
 impl super::mixins::BaseModel for MailMessage {
     type Update = MailMessageUpdate;
 }
-/// Values for creating a `mail.message` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailMessageCreate`]) or updating ([`MailMessageUpdate`]) `mail.message` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailMessageCreate {
+pub struct MailMessageValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailMessageCreate {
+/// Values for creating a `mail.message` record: the constructor takes the required fields, setters add the rest.
+pub type MailMessageCreate = MailMessageValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.message` records: only the fields set here are written.
+pub type MailMessageUpdate = MailMessageValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailMessageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailMessageCreate {
     /// Takes the required fields: `message_type` (readonly, computed and x2many fields are left out).
-    pub fn new(message_type: MessageType) -> Self {
-        MailMessageCreate {
+    pub fn new(message_type: self::MessageType) -> Self {
+        MailMessageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .message_type(message_type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `author_avatar` (Author's avatar).
-    #[inline]
-    pub fn author_avatar(
-        mut self,
-        author_avatar: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("author_avatar", author_avatar.into());
-        self
-    }
-    /// Set `author_guest_id` (Guest).
-    #[inline]
-    pub fn author_guest_id(mut self, author_guest_id: i64) -> Self {
-        self.values.set("author_guest_id", author_guest_id);
-        self
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `child_ids` (Child Messages).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `email_add_signature` (Email Add Signature).
-    #[inline]
-    pub fn email_add_signature(mut self, email_add_signature: bool) -> Self {
-        self.values.set("email_add_signature", email_add_signature);
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `is_internal` (Employee Only).
-    #[inline]
-    pub fn is_internal(mut self, is_internal: bool) -> Self {
-        self.values.set("is_internal", is_internal);
-        self
-    }
-    /// Set `letter_ids` (Letter).
-    #[inline]
-    pub fn letter_ids(
-        mut self,
-        letter_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SnailmailLetter>,
-        >,
-    ) -> Self {
-        self.values.set("letter_ids", letter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `link_preview_ids` (Link Previews).
-    #[inline]
-    pub fn link_preview_ids(
-        mut self,
-        link_preview_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailLinkPreview>,
-        >,
-    ) -> Self {
-        self.values
-            .set("link_preview_ids", link_preview_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_activity_type_id` (Mail Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `mail_ids` (Mails).
-    #[inline]
-    pub fn mail_ids(
-        mut self,
-        mail_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
-        >,
-    ) -> Self {
-        self.values.set("mail_ids", mail_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_server_id` (Outgoing mail server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `message_id` (Message-Id).
-    #[inline]
-    pub fn message_id(mut self, message_id: impl Into<String>) -> Self {
-        self.values.set("message_id", message_id.into());
-        self
-    }
-    /// Set `message_type` (Type).
-    #[inline]
-    pub fn message_type(mut self, message_type: MessageType) -> Self {
-        self.values.set("message_type", message_type);
-        self
-    }
-    /// Set `model` (Related Document Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `notified_partner_ids` (Partners with Need Action).
-    #[inline]
-    pub fn notified_partner_ids(
-        mut self,
-        notified_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "notified_partner_ids",
-                notified_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `parent_id` (Parent Message).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `pinned_at` (Pinned).
-    #[inline]
-    pub fn pinned_at(mut self, pinned_at: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("pinned_at", pinned_at);
-        self
-    }
-    /// Set `rating_ids` (Related ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reaction_ids` (Reactions).
-    #[inline]
-    pub fn reaction_ids(
-        mut self,
-        reaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageReaction>,
-        >,
-    ) -> Self {
-        self.values.set("reaction_ids", reaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `record_alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn record_alias_domain_id(mut self, record_alias_domain_id: i64) -> Self {
-        self.values.set("record_alias_domain_id", record_alias_domain_id);
-        self
-    }
-    /// Set `record_company_id` (Company).
-    #[inline]
-    pub fn record_company_id(mut self, record_company_id: i64) -> Self {
-        self.values.set("record_company_id", record_company_id);
-        self
-    }
-    /// Set `record_name` (Message Record Name).
-    #[inline]
-    pub fn record_name(mut self, record_name: impl Into<String>) -> Self {
-        self.values.set("record_name", record_name.into());
-        self
-    }
-    /// Set `reply_to` (Reply-To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `reply_to_force_new` (No threading for answers).
-    #[inline]
-    pub fn reply_to_force_new(mut self, reply_to_force_new: bool) -> Self {
-        self.values.set("reply_to_force_new", reply_to_force_new);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `starred_partner_ids` (Favorited By).
-    #[inline]
-    pub fn starred_partner_ids(
-        mut self,
-        starred_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_partner_ids",
-                starred_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `tracking_value_ids` (Tracking values).
-    #[inline]
-    pub fn tracking_value_ids(
-        mut self,
-        tracking_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTrackingValue>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "tracking_value_ids",
-                tracking_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for MailMessageCreate {
-    type Model = MailMessage;
-}
-/// Values for updating `mail.message` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailMessageUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailMessageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailMessageUpdate {
+        Self::default()
+    }
+}
+impl Default for MailMessageUpdate {
+    fn default() -> Self {
+        MailMessageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailMessageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1149,792 +717,229 @@ impl MailMessageUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `author_avatar` (Author's avatar).
-    #[inline]
-    pub fn author_avatar(
-        mut self,
-        author_avatar: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("author_avatar", author_avatar.into());
-        self
-    }
-    /// Set `author_guest_id` (Guest).
-    #[inline]
-    pub fn author_guest_id(mut self, author_guest_id: i64) -> Self {
-        self.values.set("author_guest_id", author_guest_id);
-        self
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `child_ids` (Child Messages).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `email_add_signature` (Email Add Signature).
-    #[inline]
-    pub fn email_add_signature(mut self, email_add_signature: bool) -> Self {
-        self.values.set("email_add_signature", email_add_signature);
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `is_internal` (Employee Only).
-    #[inline]
-    pub fn is_internal(mut self, is_internal: bool) -> Self {
-        self.values.set("is_internal", is_internal);
-        self
-    }
-    /// Set `letter_ids` (Letter).
-    #[inline]
-    pub fn letter_ids(
-        mut self,
-        letter_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SnailmailLetter>,
-        >,
-    ) -> Self {
-        self.values.set("letter_ids", letter_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `link_preview_ids` (Link Previews).
-    #[inline]
-    pub fn link_preview_ids(
-        mut self,
-        link_preview_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailLinkPreview>,
-        >,
-    ) -> Self {
-        self.values
-            .set("link_preview_ids", link_preview_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_activity_type_id` (Mail Activity Type).
-    #[inline]
-    pub fn mail_activity_type_id(mut self, mail_activity_type_id: i64) -> Self {
-        self.values.set("mail_activity_type_id", mail_activity_type_id);
-        self
-    }
-    /// Set `mail_ids` (Mails).
-    #[inline]
-    pub fn mail_ids(
-        mut self,
-        mail_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMail>,
-        >,
-    ) -> Self {
-        self.values.set("mail_ids", mail_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `mail_server_id` (Outgoing mail server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `message_id` (Message-Id).
-    #[inline]
-    pub fn message_id(mut self, message_id: impl Into<String>) -> Self {
-        self.values.set("message_id", message_id.into());
-        self
-    }
-    /// Set `message_type` (Type).
-    #[inline]
-    pub fn message_type(mut self, message_type: MessageType) -> Self {
-        self.values.set("message_type", message_type);
-        self
-    }
-    /// Set `model` (Related Document Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `notified_partner_ids` (Partners with Need Action).
-    #[inline]
-    pub fn notified_partner_ids(
-        mut self,
-        notified_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "notified_partner_ids",
-                notified_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `parent_id` (Parent Message).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `pinned_at` (Pinned).
-    #[inline]
-    pub fn pinned_at(mut self, pinned_at: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("pinned_at", pinned_at);
-        self
-    }
-    /// Set `rating_ids` (Related ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reaction_ids` (Reactions).
-    #[inline]
-    pub fn reaction_ids(
-        mut self,
-        reaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessageReaction>,
-        >,
-    ) -> Self {
-        self.values.set("reaction_ids", reaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `record_alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn record_alias_domain_id(mut self, record_alias_domain_id: i64) -> Self {
-        self.values.set("record_alias_domain_id", record_alias_domain_id);
-        self
-    }
-    /// Set `record_company_id` (Company).
-    #[inline]
-    pub fn record_company_id(mut self, record_company_id: i64) -> Self {
-        self.values.set("record_company_id", record_company_id);
-        self
-    }
-    /// Set `record_name` (Message Record Name).
-    #[inline]
-    pub fn record_name(mut self, record_name: impl Into<String>) -> Self {
-        self.values.set("record_name", record_name.into());
-        self
-    }
-    /// Set `reply_to` (Reply-To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `reply_to_force_new` (No threading for answers).
-    #[inline]
-    pub fn reply_to_force_new(mut self, reply_to_force_new: bool) -> Self {
-        self.values.set("reply_to_force_new", reply_to_force_new);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `starred_partner_ids` (Favorited By).
-    #[inline]
-    pub fn starred_partner_ids(
-        mut self,
-        starred_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_partner_ids",
-                starred_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `subtype_id` (Subtype).
-    #[inline]
-    pub fn subtype_id(mut self, subtype_id: i64) -> Self {
-        self.values.set("subtype_id", subtype_id);
-        self
-    }
-    /// Set `tracking_value_ids` (Tracking values).
-    #[inline]
-    pub fn tracking_value_ids(
-        mut self,
-        tracking_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTrackingValue>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "tracking_value_ids",
-                tracking_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `author_avatar` (Author's avatar).
+        author_avatar: into ::runtime::odoo::wire::Binary;
+        /// Set `author_guest_id` (Guest).
+        author_guest_id: value i64;
+        /// Set `author_id` (Author).
+        author_id: value i64;
+        /// Set `body` (Contents).
+        body: into String;
+        /// Set `child_ids` (Child Messages).
+        child_ids: commands super::rel::MailMessage;
+        /// Set `date` (Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `email_add_signature` (Email Add Signature).
+        email_add_signature: value bool;
+        /// Set `email_from` (From).
+        email_from: into String;
+        /// Set `email_layout_xmlid` (Layout).
+        email_layout_xmlid: into String;
+        /// Set `is_internal` (Employee Only).
+        is_internal: value bool;
+        /// Set `letter_ids` (Letter).
+        letter_ids: commands super::rel::SnailmailLetter;
+        /// Set `link_preview_ids` (Link Previews).
+        link_preview_ids: commands super::rel::MailLinkPreview;
+        /// Set `mail_activity_type_id` (Mail Activity Type).
+        mail_activity_type_id: value i64;
+        /// Set `mail_ids` (Mails).
+        mail_ids: commands super::rel::MailMail;
+        /// Set `mail_server_id` (Outgoing mail server).
+        mail_server_id: value i64;
+        /// Set `message_id` (Message-Id).
+        message_id: into String;
+        /// Set `message_type` (Type).
+        message_type: value self::MessageType;
+        /// Set `model` (Related Document Model).
+        model: into String;
+        /// Set `notification_ids` (Notifications).
+        notification_ids: commands super::rel::MailNotification;
+        /// Set `notified_partner_ids` (Partners with Need Action).
+        notified_partner_ids: commands super::rel::ResPartner;
+        /// Set `parent_id` (Parent Message).
+        parent_id: value i64;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `pinned_at` (Pinned).
+        pinned_at: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `rating_ids` (Related ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `reaction_ids` (Reactions).
+        reaction_ids: commands super::rel::MailMessageReaction;
+        /// Set `record_alias_domain_id` (Alias Domain).
+        record_alias_domain_id: value i64;
+        /// Set `record_company_id` (Company).
+        record_company_id: value i64;
+        /// Set `record_name` (Message Record Name).
+        record_name: into String;
+        /// Set `reply_to` (Reply-To).
+        reply_to: into String;
+        /// Set `reply_to_force_new` (No threading for answers).
+        reply_to_force_new: value bool;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `starred_partner_ids` (Favorited By).
+        starred_partner_ids: commands super::rel::ResPartner;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `subtype_id` (Subtype).
+        subtype_id: value i64;
+        /// Set `tracking_value_ids` (Tracking values).
+        tracking_value_ids: commands super::rel::MailTrackingValue;
     }
 }
+impl ::runtime::CreateValues for MailMessageCreate {
+    type Model = self::MailMessage;
+}
 impl ::runtime::UpdateValues for MailMessageUpdate {
-    type Model = MailMessage;
+    type Model = self::MailMessage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_audit_log_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_account_id")
-    }
-    /// Audit Log Activated (`account_audit_log_activated`, `boolean`).
-    #[inline]
-    pub const fn account_audit_log_activated() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("account_audit_log_activated")
-    }
-    /// Company (`account_audit_log_company_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_company_id")
-    }
-    /// Journal Entry (`account_audit_log_move_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_move_id")
-    }
-    /// Partner (`account_audit_log_partner_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_partner_id")
-    }
-    /// Description (`account_audit_log_preview`, `text`).
-    #[inline]
-    pub const fn account_audit_log_preview() -> ::runtime::odoo::fields::CharField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("account_audit_log_preview")
-    }
-    /// Tax (`account_audit_log_tax_id`, `many2one`).
-    #[inline]
-    pub const fn account_audit_log_tax_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_audit_log_tax_id")
-    }
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Author's avatar (`author_avatar`, `binary`).
-    #[inline]
-    pub const fn author_avatar() -> ::runtime::odoo::fields::BinaryField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("author_avatar")
-    }
-    /// Guest (`author_guest_id`, `many2one`).
-    #[inline]
-    pub const fn author_guest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::MailGuest,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_guest_id")
-    }
-    /// Author (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_id")
-    }
-    /// Contents (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Child Messages (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email Add Signature (`email_add_signature`, `boolean`).
-    #[inline]
-    pub const fn email_add_signature() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("email_add_signature")
-    }
-    /// From (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
-        ::runtime::odoo::fields::CharField::new("email_from")
-    }
-    /// Layout (`email_layout_xmlid`, `char`).
-    #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::odoo::fields::CharField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_layout_xmlid")
-    }
-    /// Has error (`has_error`, `boolean`).
-    #[inline]
-    pub const fn has_error() -> ::runtime::odoo::fields::BoolField<super::MailMessage> {
-        ::runtime::odoo::fields::BoolField::new("has_error")
-    }
-    /// Has SMS error (`has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_sms_error")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailMessage, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Current User Or Guest Author (`is_current_user_or_guest_author`, `boolean`).
-    #[inline]
-    pub const fn is_current_user_or_guest_author() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_current_user_or_guest_author")
-    }
-    /// Employee Only (`is_internal`, `boolean`).
-    #[inline]
-    pub const fn is_internal() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_internal")
-    }
-    /// Letter (`letter_ids`, `one2many`).
-    #[inline]
-    pub const fn letter_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("letter_ids")
-    }
-    /// Link Previews (`link_preview_ids`, `one2many`).
-    #[inline]
-    pub const fn link_preview_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::MailLinkPreview,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("link_preview_ids")
-    }
-    /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn mail_activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_activity_type_id")
-    }
-    /// Mails (`mail_ids`, `one2many`).
-    #[inline]
-    pub const fn mail_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::MailMail,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("mail_ids")
-    }
-    /// Outgoing mail server (`mail_server_id`, `many2one`).
-    #[inline]
-    pub const fn mail_server_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::IrMailServer,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_server_id")
-    }
-    /// Message-Id (`message_id`, `char`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
-        ::runtime::odoo::fields::CharField::new("message_id")
-    }
-    /// Type (`message_type`, `selection`).
-    #[inline]
-    pub const fn message_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailMessage,
-        super::MessageType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("message_type")
-    }
-    /// Related Document Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Need Action (`needaction`, `boolean`).
-    #[inline]
-    pub const fn needaction() -> ::runtime::odoo::fields::BoolField<super::MailMessage> {
-        ::runtime::odoo::fields::BoolField::new("needaction")
-    }
-    /// Notifications (`notification_ids`, `one2many`).
-    #[inline]
-    pub const fn notification_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("notification_ids")
-    }
-    /// Partners with Need Action (`notified_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn notified_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("notified_partner_ids")
-    }
-    /// Parent Message (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Pinned (`pinned_at`, `datetime`).
-    #[inline]
-    pub const fn pinned_at() -> ::runtime::odoo::fields::DateField<
-        super::MailMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("pinned_at")
-    }
-    /// Preview (`preview`, `char`).
-    #[inline]
-    pub const fn preview() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
-        ::runtime::odoo::fields::CharField::new("preview")
-    }
-    /// Rating (`rating_id`, `many2one`).
-    #[inline]
-    pub const fn rating_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("rating_id")
-    }
-    /// Related ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Rating Value (`rating_value`, `float`).
-    #[inline]
-    pub const fn rating_value() -> ::runtime::odoo::fields::NumField<
-        super::MailMessage,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_value")
-    }
-    /// Reactions (`reaction_ids`, `one2many`).
-    #[inline]
-    pub const fn reaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::MailMessageReaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("reaction_ids")
-    }
-    /// Alias Domain (`record_alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn record_alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("record_alias_domain_id")
-    }
-    /// Company (`record_company_id`, `many2one`).
-    #[inline]
-    pub const fn record_company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("record_company_id")
-    }
-    /// Message Record Name (`record_name`, `char`).
-    #[inline]
-    pub const fn record_name() -> ::runtime::odoo::fields::CharField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("record_name")
-    }
-    /// Reply-To (`reply_to`, `char`).
-    #[inline]
-    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
-        ::runtime::odoo::fields::CharField::new("reply_to")
-    }
-    /// No threading for answers (`reply_to_force_new`, `boolean`).
-    #[inline]
-    pub const fn reply_to_force_new() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("reply_to_force_new")
-    }
-    /// Related Document ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::MailMessage> {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Snailmail message in error (`snailmail_error`, `boolean`).
-    #[inline]
-    pub const fn snailmail_error() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_error")
-    }
-    /// Starred (`starred`, `boolean`).
-    #[inline]
-    pub const fn starred() -> ::runtime::odoo::fields::BoolField<super::MailMessage> {
-        ::runtime::odoo::fields::BoolField::new("starred")
-    }
-    /// Favorited By (`starred_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn starred_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("starred_partner_ids")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::odoo::fields::CharField<super::MailMessage> {
-        ::runtime::odoo::fields::CharField::new("subject")
-    }
-    /// Subtype (`subtype_id`, `many2one`).
-    #[inline]
-    pub const fn subtype_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("subtype_id")
-    }
-    /// Tracking values (`tracking_value_ids`, `one2many`).
-    #[inline]
-    pub const fn tracking_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailMessage,
-        super::super::rel::MailTrackingValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tracking_value_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailMessage;
+        /// Account (`account_audit_log_account_id`, `many2one`).
+        account_audit_log_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Audit Log Activated (`account_audit_log_activated`, `boolean`).
+        account_audit_log_activated: BoolField;
+        /// Company (`account_audit_log_company_id`, `many2one`).
+        account_audit_log_company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Journal Entry (`account_audit_log_move_id`, `many2one`).
+        account_audit_log_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Partner (`account_audit_log_partner_id`, `many2one`).
+        account_audit_log_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Description (`account_audit_log_preview`, `text`).
+        account_audit_log_preview: CharField;
+        /// Tax (`account_audit_log_tax_id`, `many2one`).
+        account_audit_log_tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Author's avatar (`author_avatar`, `binary`).
+        author_avatar: BinaryField;
+        /// Guest (`author_guest_id`, `many2one`).
+        author_guest_id: Many2OneField<super::super::rel::MailGuest>;
+        /// Author (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Contents (`body`, `html`).
+        body: CharField;
+        /// Child Messages (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email Add Signature (`email_add_signature`, `boolean`).
+        email_add_signature: BoolField;
+        /// From (`email_from`, `char`).
+        email_from: CharField;
+        /// Layout (`email_layout_xmlid`, `char`).
+        email_layout_xmlid: CharField;
+        /// Has error (`has_error`, `boolean`).
+        has_error: BoolField;
+        /// Has SMS error (`has_sms_error`, `boolean`).
+        has_sms_error: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Current User Or Guest Author (`is_current_user_or_guest_author`, `boolean`).
+        is_current_user_or_guest_author: BoolField;
+        /// Employee Only (`is_internal`, `boolean`).
+        is_internal: BoolField;
+        /// Letter (`letter_ids`, `one2many`).
+        letter_ids: X2ManyField<super::super::rel::SnailmailLetter>;
+        /// Link Previews (`link_preview_ids`, `one2many`).
+        link_preview_ids: X2ManyField<super::super::rel::MailLinkPreview>;
+        /// Mail Activity Type (`mail_activity_type_id`, `many2one`).
+        mail_activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Mails (`mail_ids`, `one2many`).
+        mail_ids: X2ManyField<super::super::rel::MailMail>;
+        /// Outgoing mail server (`mail_server_id`, `many2one`).
+        mail_server_id: Many2OneField<super::super::rel::IrMailServer>;
+        /// Message-Id (`message_id`, `char`).
+        message_id: CharField;
+        /// Type (`message_type`, `selection`).
+        message_type: SelectionField<super::MessageType>;
+        /// Related Document Model (`model`, `char`).
+        model: CharField;
+        /// Need Action (`needaction`, `boolean`).
+        needaction: BoolField;
+        /// Notifications (`notification_ids`, `one2many`).
+        notification_ids: X2ManyField<super::super::rel::MailNotification>;
+        /// Partners with Need Action (`notified_partner_ids`, `many2many`).
+        notified_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Parent Message (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Pinned (`pinned_at`, `datetime`).
+        pinned_at: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Preview (`preview`, `char`).
+        preview: CharField;
+        /// Rating (`rating_id`, `many2one`).
+        rating_id: Many2OneField<super::super::rel::RatingRating>;
+        /// Related ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Rating Value (`rating_value`, `float`).
+        rating_value: NumField<f64>;
+        /// Reactions (`reaction_ids`, `one2many`).
+        reaction_ids: X2ManyField<super::super::rel::MailMessageReaction>;
+        /// Alias Domain (`record_alias_domain_id`, `many2one`).
+        record_alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Company (`record_company_id`, `many2one`).
+        record_company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Message Record Name (`record_name`, `char`).
+        record_name: CharField;
+        /// Reply-To (`reply_to`, `char`).
+        reply_to: CharField;
+        /// No threading for answers (`reply_to_force_new`, `boolean`).
+        reply_to_force_new: BoolField;
+        /// Related Document ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Snailmail message in error (`snailmail_error`, `boolean`).
+        snailmail_error: BoolField;
+        /// Starred (`starred`, `boolean`).
+        starred: BoolField;
+        /// Favorited By (`starred_partner_ids`, `many2many`).
+        starred_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Subtype (`subtype_id`, `many2one`).
+        subtype_id: Many2OneField<super::super::rel::MailMessageSubtype>;
+        /// Tracking values (`tracking_value_ids`, `one2many`).
+        tracking_value_ids: X2ManyField<super::super::rel::MailTrackingValue>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `message_type` (Type) on `mail.message`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MessageType {
-    /// Incoming Email (`email`)
-    Email,
-    /// Comment (`comment`)
-    Comment,
-    /// Outgoing Email (`email_outgoing`)
-    EmailOutgoing,
-    /// System notification (`notification`)
-    Notification,
-    /// Automated Targeted Notification (`auto_comment`)
-    AutoComment,
-    /// User Specific Notification (`user_notification`)
-    UserNotification,
-    /// SMS (`sms`)
-    Sms,
-    /// Snailmail (`snailmail`)
-    Snailmail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MessageType {
-    const VALUES: &'static [&'static str] = &[
-        "email",
-        "comment",
-        "email_outgoing",
-        "notification",
-        "auto_comment",
-        "user_notification",
-        "sms",
-        "snailmail",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "email" => MessageType::Email,
-            "comment" => MessageType::Comment,
-            "email_outgoing" => MessageType::EmailOutgoing,
-            "notification" => MessageType::Notification,
-            "auto_comment" => MessageType::AutoComment,
-            "user_notification" => MessageType::UserNotification,
-            "sms" => MessageType::Sms,
-            "snailmail" => MessageType::Snailmail,
-            other => MessageType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MessageType::Email => "email",
-            MessageType::Comment => "comment",
-            MessageType::EmailOutgoing => "email_outgoing",
-            MessageType::Notification => "notification",
-            MessageType::AutoComment => "auto_comment",
-            MessageType::UserNotification => "user_notification",
-            MessageType::Sms => "sms",
-            MessageType::Snailmail => "snailmail",
-            MessageType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MessageType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `message_type` (Type) on `mail.message`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MessageType {
+        /// Incoming Email (`email`)
+        Email = "email",
+        /// Comment (`comment`)
+        Comment = "comment",
+        /// Outgoing Email (`email_outgoing`)
+        EmailOutgoing = "email_outgoing",
+        /// System notification (`notification`)
+        Notification = "notification",
+        /// Automated Targeted Notification (`auto_comment`)
+        AutoComment = "auto_comment",
+        /// User Specific Notification (`user_notification`)
+        UserNotification = "user_notification",
+        /// SMS (`sms`)
+        Sms = "sms",
+        /// Snailmail (`snailmail`)
+        Snailmail = "snailmail",
     }
 }

@@ -23,7 +23,7 @@ pub struct MailMessageReaction {
     /// Reacting Guest
     ///
     /// `many2one`, to `mail.guest`, readonly.
-    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailGuest>>,
+    pub guest_id: Option<::runtime::Many2One<super::rel::MailGuest>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -31,29 +31,22 @@ pub struct MailMessageReaction {
     /// Message
     ///
     /// `many2one`, to `mail.message`, required, readonly.
-    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Reacting Partner
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageReaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailMessageReaction {
-    const FIELDS: &'static [&'static str] = &[
-        "content",
-        "display_name",
-        "guest_id",
-        "id",
-        "message_id",
-        "partner_id",
-    ];
+impl ::runtime::__private::FromRecord for MailMessageReaction {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailMessageReaction::default();
         while let Some(i) = r.next()? {
             match i {
@@ -79,17 +72,13 @@ impl ::runtime::Model for MailMessageReaction {
         "message_id",
         "partner_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("content", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
-            .relation("mail.guest"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
-            .relation("mail.message")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("content", "char").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("guest_id", "many2one").relation("mail.guest").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message_id", "many2one").relation("mail.message").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -105,13 +94,21 @@ impl ::runtime::odoo::projection::Projection for MailMessageReaction {
 impl super::mixins::BaseModel for MailMessageReaction {
     type Update = MailMessageReactionUpdate;
 }
-/// Values for creating a `mail.message.reaction` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailMessageReactionCreate`]) or updating ([`MailMessageReactionUpdate`]) `mail.message.reaction` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailMessageReactionCreate {
+pub struct MailMessageReactionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailMessageReactionCreate {
+/// Values for creating a `mail.message.reaction` record: the constructor takes the required fields, setters add the rest.
+pub type MailMessageReactionCreate = MailMessageReactionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.message.reaction` records: only the fields set here are written.
+pub type MailMessageReactionUpdate = MailMessageReactionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailMessageReactionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -119,72 +116,38 @@ impl ::serde::Serialize for MailMessageReactionCreate {
 impl MailMessageReactionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailMessageReactionCreate {
+        Self::default()
+    }
+}
+impl Default for MailMessageReactionCreate {
+    fn default() -> Self {
+        MailMessageReactionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageReaction>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `content` (Content).
-    #[inline]
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.values.set("content", content.into());
-        self
-    }
-    /// Set `guest_id` (Reacting Guest).
-    #[inline]
-    pub fn guest_id(mut self, guest_id: i64) -> Self {
-        self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `partner_id` (Reacting Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailMessageReactionCreate {
-    type Model = MailMessageReaction;
-}
-/// Values for updating `mail.message.reaction` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailMessageReactionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailMessageReactionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailMessageReactionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailMessageReactionUpdate {
+        Self::default()
+    }
+}
+impl Default for MailMessageReactionUpdate {
+    fn default() -> Self {
+        MailMessageReactionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailMessageReactionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageReaction>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailMessageReaction,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -193,80 +156,38 @@ impl MailMessageReactionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `content` (Content).
-    #[inline]
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.values.set("content", content.into());
-        self
-    }
-    /// Set `guest_id` (Reacting Guest).
-    #[inline]
-    pub fn guest_id(mut self, guest_id: i64) -> Self {
-        self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `partner_id` (Reacting Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `content` (Content).
+        content: into String;
+        /// Set `guest_id` (Reacting Guest).
+        guest_id: value i64;
+        /// Set `message_id` (Message).
+        message_id: value i64;
+        /// Set `partner_id` (Reacting Partner).
+        partner_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailMessageReactionCreate {
+    type Model = self::MailMessageReaction;
+}
 impl ::runtime::UpdateValues for MailMessageReactionUpdate {
-    type Model = MailMessageReaction;
+    type Model = self::MailMessageReaction;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Content (`content`, `char`).
-    #[inline]
-    pub const fn content() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageReaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("content")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageReaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Reacting Guest (`guest_id`, `many2one`).
-    #[inline]
-    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageReaction,
-        super::super::rel::MailGuest,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("guest_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailMessageReaction,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`message_id`, `many2one`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageReaction,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_id")
-    }
-    /// Reacting Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageReaction,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
+    ::runtime::__private::field_handles! {
+        super::MailMessageReaction;
+        /// Content (`content`, `char`).
+        content: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Reacting Guest (`guest_id`, `many2one`).
+        guest_id: Many2OneField<super::super::rel::MailGuest>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message_id`, `many2one`).
+        message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Reacting Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
     }
 }

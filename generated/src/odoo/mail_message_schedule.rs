@@ -19,7 +19,7 @@ pub struct MailMessageSchedule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,9 +31,7 @@ pub struct MailMessageSchedule {
     /// Message
     ///
     /// `many2one`, to `mail.message`, required.
-    pub mail_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub mail_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Notification Parameter
     ///
     /// `text`.
@@ -51,28 +49,18 @@ pub struct MailMessageSchedule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailMessageSchedule {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mail_message_id",
-        "notification_parameters",
-        "scheduled_datetime",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailMessageSchedule {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailMessageSchedule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,21 +92,16 @@ impl ::runtime::Model for MailMessageSchedule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
-            .relation("mail.message")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("notification_parameters", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_datetime", "datetime")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_message_id", "many2one").relation("mail.message").required().writable(true),
+        ::runtime::FieldSpec::new("notification_parameters", "text").writable(true),
+        ::runtime::FieldSpec::new("scheduled_datetime", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -154,12 +137,21 @@ impl MailMessageSchedule {
 impl super::mixins::BaseModel for MailMessageSchedule {
     type Update = MailMessageScheduleUpdate;
 }
-/// Values for creating a `mail.message.schedule` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailMessageScheduleCreate`]) or updating ([`MailMessageScheduleUpdate`]) `mail.message.schedule` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailMessageScheduleCreate {
+pub struct MailMessageScheduleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailMessageScheduleCreate {
+/// Values for creating a `mail.message.schedule` record: the constructor takes the required fields, setters add the rest.
+pub type MailMessageScheduleCreate = MailMessageScheduleValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.message.schedule` records: only the fields set here are written.
+pub type MailMessageScheduleUpdate = MailMessageScheduleValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailMessageScheduleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -170,74 +162,35 @@ impl MailMessageScheduleCreate {
         mail_message_id: i64,
         scheduled_datetime: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        MailMessageScheduleCreate {
+        MailMessageScheduleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mail_message_id(mail_message_id)
             .scheduled_datetime(scheduled_datetime)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageSchedule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_parameters` (Notification Parameter).
-    #[inline]
-    pub fn notification_parameters(
-        mut self,
-        notification_parameters: impl Into<String>,
-    ) -> Self {
-        self.values.set("notification_parameters", notification_parameters.into());
-        self
-    }
-    /// Set `scheduled_datetime` (Scheduled Send Date).
-    #[inline]
-    pub fn scheduled_datetime(
-        mut self,
-        scheduled_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_datetime", scheduled_datetime);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailMessageScheduleCreate {
-    type Model = MailMessageSchedule;
-}
-/// Values for updating `mail.message.schedule` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailMessageScheduleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailMessageScheduleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailMessageScheduleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailMessageScheduleUpdate {
+        Self::default()
+    }
+}
+impl Default for MailMessageScheduleUpdate {
+    fn default() -> Self {
+        MailMessageScheduleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailMessageScheduleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageSchedule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailMessageSchedule,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -246,104 +199,42 @@ impl MailMessageScheduleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_parameters` (Notification Parameter).
-    #[inline]
-    pub fn notification_parameters(
-        mut self,
-        notification_parameters: impl Into<String>,
-    ) -> Self {
-        self.values.set("notification_parameters", notification_parameters.into());
-        self
-    }
-    /// Set `scheduled_datetime` (Scheduled Send Date).
-    #[inline]
-    pub fn scheduled_datetime(
-        mut self,
-        scheduled_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_datetime", scheduled_datetime);
-        self
+    ::runtime::__private::setters! {
+        /// Set `mail_message_id` (Message).
+        mail_message_id: value i64;
+        /// Set `notification_parameters` (Notification Parameter).
+        notification_parameters: into String;
+        /// Set `scheduled_datetime` (Scheduled Send Date).
+        scheduled_datetime: value ::chrono::DateTime<::chrono::Utc>;
     }
 }
+impl ::runtime::CreateValues for MailMessageScheduleCreate {
+    type Model = self::MailMessageSchedule;
+}
 impl ::runtime::UpdateValues for MailMessageScheduleUpdate {
-    type Model = MailMessageSchedule;
+    type Model = self::MailMessageSchedule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessageSchedule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageSchedule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageSchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailMessageSchedule,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageSchedule,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Notification Parameter (`notification_parameters`, `text`).
-    #[inline]
-    pub const fn notification_parameters() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageSchedule,
-    > {
-        ::runtime::odoo::fields::CharField::new("notification_parameters")
-    }
-    /// Scheduled Send Date (`scheduled_datetime`, `datetime`).
-    #[inline]
-    pub const fn scheduled_datetime() -> ::runtime::odoo::fields::DateField<
-        super::MailMessageSchedule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("scheduled_datetime")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessageSchedule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageSchedule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailMessageSchedule;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Notification Parameter (`notification_parameters`, `text`).
+        notification_parameters: CharField;
+        /// Scheduled Send Date (`scheduled_datetime`, `datetime`).
+        scheduled_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

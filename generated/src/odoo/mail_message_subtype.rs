@@ -19,7 +19,7 @@ pub struct MailMessageSubtype {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Default
     ///
     /// Activated by default when subscribing.
@@ -63,9 +63,7 @@ pub struct MailMessageSubtype {
     /// Parent subtype, used for automatic subscription. This field is not correctly named. For example on a project, the parent_id of project subtypes refers to task-related subtypes.
     ///
     /// `many2one`, to `mail.message.subtype`.
-    pub parent_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessageSubtype>,
-    >,
+    pub parent_id: Option<::runtime::Many2One<super::rel::MailMessageSubtype>>,
     /// Relation field
     ///
     /// Field used to link the related model to the subtype model when using automatic subscription on a related document. The field is used to compute getattr(related_document.relation_field).
@@ -97,35 +95,18 @@ pub struct MailMessageSubtype {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageSubtype {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailMessageSubtype {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "default",
-        "description",
-        "display_name",
-        "hidden",
-        "id",
-        "internal",
-        "name",
-        "parent_id",
-        "relation_field",
-        "res_model",
-        "sequence",
-        "track_recipients",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailMessageSubtype {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailMessageSubtype::default();
         while let Some(i) = r.next()? {
             match i {
@@ -171,26 +152,23 @@ impl ::runtime::Model for MailMessageSubtype {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("default", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("hidden", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("internal", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("mail.message.subtype"),
-        ::runtime::odoo::verify::FieldSpec::new("relation_field", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("track_recipients", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("default", "boolean").writable(true),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("hidden", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("internal", "boolean").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("mail.message.subtype").writable(true),
+        ::runtime::FieldSpec::new("relation_field", "char").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("track_recipients", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -226,12 +204,21 @@ impl MailMessageSubtype {
 impl super::mixins::BaseModel for MailMessageSubtype {
     type Update = MailMessageSubtypeUpdate;
 }
-/// Values for creating a `mail.message.subtype` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailMessageSubtypeCreate`]) or updating ([`MailMessageSubtypeUpdate`]) `mail.message.subtype` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailMessageSubtypeCreate {
+pub struct MailMessageSubtypeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailMessageSubtypeCreate {
+/// Values for creating a `mail.message.subtype` record: the constructor takes the required fields, setters add the rest.
+pub type MailMessageSubtypeCreate = MailMessageSubtypeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.message.subtype` records: only the fields set here are written.
+pub type MailMessageSubtypeUpdate = MailMessageSubtypeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailMessageSubtypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -239,109 +226,34 @@ impl ::serde::Serialize for MailMessageSubtypeCreate {
 impl MailMessageSubtypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        MailMessageSubtypeCreate {
+        MailMessageSubtypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageSubtype>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `default` (Default).
-    #[inline]
-    pub fn set_default(mut self, default: bool) -> Self {
-        self.values.set("default", default);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `hidden` (Hidden).
-    #[inline]
-    pub fn hidden(mut self, hidden: bool) -> Self {
-        self.values.set("hidden", hidden);
-        self
-    }
-    /// Set `internal` (Internal Only).
-    #[inline]
-    pub fn internal(mut self, internal: bool) -> Self {
-        self.values.set("internal", internal);
-        self
-    }
-    /// Set `name` (Message Type).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `relation_field` (Relation field).
-    #[inline]
-    pub fn relation_field(mut self, relation_field: impl Into<String>) -> Self {
-        self.values.set("relation_field", relation_field.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `track_recipients` (Track Recipients).
-    #[inline]
-    pub fn track_recipients(mut self, track_recipients: bool) -> Self {
-        self.values.set("track_recipients", track_recipients);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailMessageSubtypeCreate {
-    type Model = MailMessageSubtype;
-}
-/// Values for updating `mail.message.subtype` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailMessageSubtypeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailMessageSubtypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailMessageSubtypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailMessageSubtypeUpdate {
+        Self::default()
+    }
+}
+impl Default for MailMessageSubtypeUpdate {
+    fn default() -> Self {
+        MailMessageSubtypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailMessageSubtypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageSubtype>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailMessageSubtype,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -350,189 +262,70 @@ impl MailMessageSubtypeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `default` (Default).
-    #[inline]
-    pub fn set_default(mut self, default: bool) -> Self {
-        self.values.set("default", default);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `hidden` (Hidden).
-    #[inline]
-    pub fn hidden(mut self, hidden: bool) -> Self {
-        self.values.set("hidden", hidden);
-        self
-    }
-    /// Set `internal` (Internal Only).
-    #[inline]
-    pub fn internal(mut self, internal: bool) -> Self {
-        self.values.set("internal", internal);
-        self
-    }
-    /// Set `name` (Message Type).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `relation_field` (Relation field).
-    #[inline]
-    pub fn relation_field(mut self, relation_field: impl Into<String>) -> Self {
-        self.values.set("relation_field", relation_field.into());
-        self
-    }
-    /// Set `res_model` (Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `track_recipients` (Track Recipients).
-    #[inline]
-    pub fn track_recipients(mut self, track_recipients: bool) -> Self {
-        self.values.set("track_recipients", track_recipients);
-        self
+    ::runtime::__private::setters! {
+        /// Set `default` (Default).
+        set_default = "default": value bool;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `hidden` (Hidden).
+        hidden: value bool;
+        /// Set `internal` (Internal Only).
+        internal: value bool;
+        /// Set `name` (Message Type).
+        name: into String;
+        /// Set `parent_id` (Parent).
+        parent_id: value i64;
+        /// Set `relation_field` (Relation field).
+        relation_field: into String;
+        /// Set `res_model` (Model).
+        res_model: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `track_recipients` (Track Recipients).
+        track_recipients: value bool;
     }
 }
+impl ::runtime::CreateValues for MailMessageSubtypeCreate {
+    type Model = self::MailMessageSubtype;
+}
 impl ::runtime::UpdateValues for MailMessageSubtypeUpdate {
-    type Model = MailMessageSubtype;
+    type Model = self::MailMessageSubtype;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessageSubtype,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageSubtype,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Default (`default`, `boolean`).
-    #[inline]
-    pub const fn default() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::BoolField::new("default")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Hidden (`hidden`, `boolean`).
-    #[inline]
-    pub const fn hidden() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hidden")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailMessageSubtype,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Internal Only (`internal`, `boolean`).
-    #[inline]
-    pub const fn internal() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::BoolField::new("internal")
-    }
-    /// Message Type (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageSubtype,
-        super::super::rel::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Relation field (`relation_field`, `char`).
-    #[inline]
-    pub const fn relation_field() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::CharField::new("relation_field")
-    }
-    /// Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::MailMessageSubtype,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Track Recipients (`track_recipients`, `boolean`).
-    #[inline]
-    pub const fn track_recipients() -> ::runtime::odoo::fields::BoolField<
-        super::MailMessageSubtype,
-    > {
-        ::runtime::odoo::fields::BoolField::new("track_recipients")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessageSubtype,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageSubtype,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailMessageSubtype;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default (`default`, `boolean`).
+        default: BoolField;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Hidden (`hidden`, `boolean`).
+        hidden: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Internal Only (`internal`, `boolean`).
+        internal: BoolField;
+        /// Message Type (`name`, `char`).
+        name: CharField;
+        /// Parent (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::MailMessageSubtype>;
+        /// Relation field (`relation_field`, `char`).
+        relation_field: CharField;
+        /// Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Track Recipients (`track_recipients`, `boolean`).
+        track_recipients: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -25,7 +25,7 @@ pub struct MailMessageTranslation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,7 +37,7 @@ pub struct MailMessageTranslation {
     /// Message
     ///
     /// `many2one`, to `mail.message`, required.
-    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Source Language
     ///
     /// Result of the language detection based on its content.
@@ -57,29 +57,18 @@ pub struct MailMessageTranslation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailMessageTranslation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailMessageTranslation {
-    const FIELDS: &'static [&'static str] = &[
-        "body",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message_id",
-        "source_lang",
-        "target_lang",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailMessageTranslation {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailMessageTranslation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -113,21 +102,17 @@ impl ::runtime::Model for MailMessageTranslation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("body", "html").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
-            .relation("mail.message")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("source_lang", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("target_lang", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("body", "html").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message_id", "many2one").relation("mail.message").required().writable(true),
+        ::runtime::FieldSpec::new("source_lang", "char").required().writable(true),
+        ::runtime::FieldSpec::new("target_lang", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,12 +128,21 @@ impl ::runtime::odoo::projection::Projection for MailMessageTranslation {
 impl super::mixins::BaseModel for MailMessageTranslation {
     type Update = MailMessageTranslationUpdate;
 }
-/// Values for creating a `mail.message.translation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailMessageTranslationCreate`]) or updating ([`MailMessageTranslationUpdate`]) `mail.message.translation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailMessageTranslationCreate {
+pub struct MailMessageTranslationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailMessageTranslationCreate {
+/// Values for creating a `mail.message.translation` record: the constructor takes the required fields, setters add the rest.
+pub type MailMessageTranslationCreate = MailMessageTranslationValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.message.translation` records: only the fields set here are written.
+pub type MailMessageTranslationUpdate = MailMessageTranslationValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailMessageTranslationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -161,76 +155,37 @@ impl MailMessageTranslationCreate {
         source_lang: impl Into<String>,
         target_lang: impl Into<String>,
     ) -> Self {
-        MailMessageTranslationCreate {
+        MailMessageTranslationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .body(body)
             .message_id(message_id)
             .source_lang(source_lang)
             .target_lang(target_lang)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageTranslation>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `body` (Translation Body).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `source_lang` (Source Language).
-    #[inline]
-    pub fn source_lang(mut self, source_lang: impl Into<String>) -> Self {
-        self.values.set("source_lang", source_lang.into());
-        self
-    }
-    /// Set `target_lang` (Target Language).
-    #[inline]
-    pub fn target_lang(mut self, target_lang: impl Into<String>) -> Self {
-        self.values.set("target_lang", target_lang.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailMessageTranslationCreate {
-    type Model = MailMessageTranslation;
-}
-/// Values for updating `mail.message.translation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailMessageTranslationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailMessageTranslationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailMessageTranslationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailMessageTranslationUpdate {
+        Self::default()
+    }
+}
+impl Default for MailMessageTranslationUpdate {
+    fn default() -> Self {
+        MailMessageTranslationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailMessageTranslationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailMessageTranslation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailMessageTranslation,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -239,110 +194,46 @@ impl MailMessageTranslationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `body` (Translation Body).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `source_lang` (Source Language).
-    #[inline]
-    pub fn source_lang(mut self, source_lang: impl Into<String>) -> Self {
-        self.values.set("source_lang", source_lang.into());
-        self
-    }
-    /// Set `target_lang` (Target Language).
-    #[inline]
-    pub fn target_lang(mut self, target_lang: impl Into<String>) -> Self {
-        self.values.set("target_lang", target_lang.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `body` (Translation Body).
+        body: into String;
+        /// Set `message_id` (Message).
+        message_id: value i64;
+        /// Set `source_lang` (Source Language).
+        source_lang: into String;
+        /// Set `target_lang` (Target Language).
+        target_lang: into String;
     }
 }
+impl ::runtime::CreateValues for MailMessageTranslationCreate {
+    type Model = self::MailMessageTranslation;
+}
 impl ::runtime::UpdateValues for MailMessageTranslationUpdate {
-    type Model = MailMessageTranslation;
+    type Model = self::MailMessageTranslation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Translation Body (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageTranslation,
-    > {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessageTranslation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageTranslation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageTranslation,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailMessageTranslation,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`message_id`, `many2one`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageTranslation,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_id")
-    }
-    /// Source Language (`source_lang`, `char`).
-    #[inline]
-    pub const fn source_lang() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageTranslation,
-    > {
-        ::runtime::odoo::fields::CharField::new("source_lang")
-    }
-    /// Target Language (`target_lang`, `char`).
-    #[inline]
-    pub const fn target_lang() -> ::runtime::odoo::fields::CharField<
-        super::MailMessageTranslation,
-    > {
-        ::runtime::odoo::fields::CharField::new("target_lang")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailMessageTranslation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailMessageTranslation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailMessageTranslation;
+        /// Translation Body (`body`, `html`).
+        body: CharField;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message_id`, `many2one`).
+        message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Source Language (`source_lang`, `char`).
+        source_lang: CharField;
+        /// Target Language (`target_lang`, `char`).
+        target_lang: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,7 +15,7 @@ pub struct MailNotification {
     /// Author
     ///
     /// `many2one`, to `res.partner`.
-    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -41,19 +41,17 @@ pub struct MailNotification {
     /// Snailmail Letter
     ///
     /// `many2one`, to `snailmail.letter`.
-    pub letter_id: Option<::runtime::odoo::wire::Many2One<super::rel::SnailmailLetter>>,
+    pub letter_id: Option<::runtime::Many2One<super::rel::SnailmailLetter>>,
     /// Mail
     ///
     /// Optional mail_mail ID. Used mainly to optimize searches.
     ///
     /// `many2one`, to `mail.mail`.
-    pub mail_mail_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMail>>,
+    pub mail_mail_id: Option<::runtime::Many2One<super::rel::MailMail>>,
     /// Message
     ///
     /// `many2one`, to `mail.message`, required.
-    pub mail_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub mail_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Status
     ///
     /// `selection`.
@@ -73,13 +71,11 @@ pub struct MailNotification {
     /// Recipient
     ///
     /// `many2one`, to `res.partner`.
-    pub res_partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub res_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// SMS
     ///
     /// `many2one`, to `sms.sms`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sms_id())`.
-    pub sms_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::SmsSms>>,
-    >,
+    pub sms_id: ::runtime::Computed<Option<::runtime::Many2One<super::rel::SmsSms>>>,
     /// SMS ID
     ///
     /// `integer`.
@@ -91,36 +87,20 @@ pub struct MailNotification {
     /// SMS Trackers
     ///
     /// `one2many`, to `sms.tracker` (inverse `mail_notification_id`).
-    pub sms_tracker_ids: ::runtime::odoo::wire::X2Many<super::rel::SmsTracker>,
+    pub sms_tracker_ids: ::runtime::X2Many<super::rel::SmsTracker>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailNotification {
-    const FIELDS: &'static [&'static str] = &[
-        "author_id",
-        "display_name",
-        "failure_reason",
-        "failure_type",
-        "id",
-        "is_read",
-        "letter_id",
-        "mail_mail_id",
-        "mail_message_id",
-        "notification_status",
-        "notification_type",
-        "read_date",
-        "res_partner_id",
-        "sms_id",
-        "sms_id_int",
-        "sms_number",
-        "sms_tracker_ids",
-    ];
+impl ::runtime::__private::FromRecord for MailNotification {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailNotification::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,46 +148,24 @@ impl ::runtime::Model for MailNotification {
         "sms_tracker_ids",
     ];
     const COMPUTED: &'static [&'static str] = &["sms_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("failure_reason", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("failure_type", "selection")
-            .selection(super::verify::KEYS_CFBBA068),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_read", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("letter_id", "many2one")
-            .relation("snailmail.letter"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_mail_id", "many2one")
-            .relation("mail.mail"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
-            .relation("mail.message")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("notification_status", "selection")
-            .selection(
-                &[
-                    "ready",
-                    "process",
-                    "pending",
-                    "sent",
-                    "bounce",
-                    "exception",
-                    "canceled",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("notification_type", "selection")
-            .required()
-            .selection(&["inbox", "email", "sms", "snail"]),
-        ::runtime::odoo::verify::FieldSpec::new("read_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("res_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_id", "many2one")
-            .relation("sms.sms"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_id_int", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_tracker_ids", "one2many")
-            .relation("sms.tracker"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("author_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("failure_reason", "text").writable(true),
+        ::runtime::FieldSpec::new("failure_type", "selection").writable(true).selection(super::verify::KEYS_CFBBA068),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_read", "boolean").writable(true),
+        ::runtime::FieldSpec::new("letter_id", "many2one").relation("snailmail.letter").writable(true),
+        ::runtime::FieldSpec::new("mail_mail_id", "many2one").relation("mail.mail").writable(true),
+        ::runtime::FieldSpec::new("mail_message_id", "many2one").relation("mail.message").required().writable(true),
+        ::runtime::FieldSpec::new("notification_status", "selection").writable(true).selection(&["ready", "process", "pending", "sent", "bounce", "exception", "canceled"]),
+        ::runtime::FieldSpec::new("notification_type", "selection").required().writable(true).selection(&["inbox", "email", "sms", "snail"]),
+        ::runtime::FieldSpec::new("read_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("res_partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("sms_id", "many2one").relation("sms.sms"),
+        ::runtime::FieldSpec::new("sms_id_int", "integer").writable(true),
+        ::runtime::FieldSpec::new("sms_number", "char").writable(true),
+        ::runtime::FieldSpec::new("sms_tracker_ids", "one2many").relation("sms.tracker").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -245,156 +203,55 @@ impl MailNotification {
 impl super::mixins::BaseModel for MailNotification {
     type Update = MailNotificationUpdate;
 }
-/// Values for creating a `mail.notification` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailNotificationCreate`]) or updating ([`MailNotificationUpdate`]) `mail.notification` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailNotificationCreate {
+pub struct MailNotificationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailNotificationCreate {
+/// Values for creating a `mail.notification` record: the constructor takes the required fields, setters add the rest.
+pub type MailNotificationCreate = MailNotificationValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.notification` records: only the fields set here are written.
+pub type MailNotificationUpdate = MailNotificationValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailNotificationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailNotificationCreate {
     /// Takes the required fields: `mail_message_id`, `notification_type` (readonly, computed and x2many fields are left out).
-    pub fn new(mail_message_id: i64, notification_type: NotificationType) -> Self {
-        MailNotificationCreate {
+    pub fn new(mail_message_id: i64, notification_type: self::NotificationType) -> Self {
+        MailNotificationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mail_message_id(mail_message_id)
             .notification_type(notification_type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailNotification>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `failure_reason` (Failure reason).
-    #[inline]
-    pub fn failure_reason(mut self, failure_reason: impl Into<String>) -> Self {
-        self.values.set("failure_reason", failure_reason.into());
-        self
-    }
-    /// Set `failure_type` (Failure type).
-    #[inline]
-    pub fn failure_type(mut self, failure_type: FailureType) -> Self {
-        self.values.set("failure_type", failure_type);
-        self
-    }
-    /// Set `is_read` (Is Read).
-    #[inline]
-    pub fn is_read(mut self, is_read: bool) -> Self {
-        self.values.set("is_read", is_read);
-        self
-    }
-    /// Set `letter_id` (Snailmail Letter).
-    #[inline]
-    pub fn letter_id(mut self, letter_id: i64) -> Self {
-        self.values.set("letter_id", letter_id);
-        self
-    }
-    /// Set `mail_mail_id` (Mail).
-    #[inline]
-    pub fn mail_mail_id(mut self, mail_mail_id: i64) -> Self {
-        self.values.set("mail_mail_id", mail_mail_id);
-        self
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_status` (Status).
-    #[inline]
-    pub fn notification_status(
-        mut self,
-        notification_status: NotificationStatus,
-    ) -> Self {
-        self.values.set("notification_status", notification_status);
-        self
-    }
-    /// Set `notification_type` (Notification Type).
-    #[inline]
-    pub fn notification_type(mut self, notification_type: NotificationType) -> Self {
-        self.values.set("notification_type", notification_type);
-        self
-    }
-    /// Set `read_date` (Read Date).
-    #[inline]
-    pub fn read_date(mut self, read_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("read_date", read_date);
-        self
-    }
-    /// Set `res_partner_id` (Recipient).
-    #[inline]
-    pub fn res_partner_id(mut self, res_partner_id: i64) -> Self {
-        self.values.set("res_partner_id", res_partner_id);
-        self
-    }
-    /// Set `sms_id_int` (SMS ID).
-    #[inline]
-    pub fn sms_id_int(mut self, sms_id_int: i64) -> Self {
-        self.values.set("sms_id_int", sms_id_int);
-        self
-    }
-    /// Set `sms_number` (SMS Number).
-    #[inline]
-    pub fn sms_number(mut self, sms_number: impl Into<String>) -> Self {
-        self.values.set("sms_number", sms_number.into());
-        self
-    }
-    /// Set `sms_tracker_ids` (SMS Trackers).
-    #[inline]
-    pub fn sms_tracker_ids(
-        mut self,
-        sms_tracker_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SmsTracker>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sms_tracker_ids", sms_tracker_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailNotificationCreate {
-    type Model = MailNotification;
-}
-/// Values for updating `mail.notification` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailNotificationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailNotificationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailNotificationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailNotificationUpdate {
+        Self::default()
+    }
+}
+impl Default for MailNotificationUpdate {
+    fn default() -> Self {
+        MailNotificationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailNotificationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailNotification>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailNotification>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -403,506 +260,173 @@ impl MailNotificationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `failure_reason` (Failure reason).
-    #[inline]
-    pub fn failure_reason(mut self, failure_reason: impl Into<String>) -> Self {
-        self.values.set("failure_reason", failure_reason.into());
-        self
-    }
-    /// Set `failure_type` (Failure type).
-    #[inline]
-    pub fn failure_type(mut self, failure_type: FailureType) -> Self {
-        self.values.set("failure_type", failure_type);
-        self
-    }
-    /// Set `is_read` (Is Read).
-    #[inline]
-    pub fn is_read(mut self, is_read: bool) -> Self {
-        self.values.set("is_read", is_read);
-        self
-    }
-    /// Set `letter_id` (Snailmail Letter).
-    #[inline]
-    pub fn letter_id(mut self, letter_id: i64) -> Self {
-        self.values.set("letter_id", letter_id);
-        self
-    }
-    /// Set `mail_mail_id` (Mail).
-    #[inline]
-    pub fn mail_mail_id(mut self, mail_mail_id: i64) -> Self {
-        self.values.set("mail_mail_id", mail_mail_id);
-        self
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_status` (Status).
-    #[inline]
-    pub fn notification_status(
-        mut self,
-        notification_status: NotificationStatus,
-    ) -> Self {
-        self.values.set("notification_status", notification_status);
-        self
-    }
-    /// Set `notification_type` (Notification Type).
-    #[inline]
-    pub fn notification_type(mut self, notification_type: NotificationType) -> Self {
-        self.values.set("notification_type", notification_type);
-        self
-    }
-    /// Set `read_date` (Read Date).
-    #[inline]
-    pub fn read_date(mut self, read_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("read_date", read_date);
-        self
-    }
-    /// Set `res_partner_id` (Recipient).
-    #[inline]
-    pub fn res_partner_id(mut self, res_partner_id: i64) -> Self {
-        self.values.set("res_partner_id", res_partner_id);
-        self
-    }
-    /// Set `sms_id_int` (SMS ID).
-    #[inline]
-    pub fn sms_id_int(mut self, sms_id_int: i64) -> Self {
-        self.values.set("sms_id_int", sms_id_int);
-        self
-    }
-    /// Set `sms_number` (SMS Number).
-    #[inline]
-    pub fn sms_number(mut self, sms_number: impl Into<String>) -> Self {
-        self.values.set("sms_number", sms_number.into());
-        self
-    }
-    /// Set `sms_tracker_ids` (SMS Trackers).
-    #[inline]
-    pub fn sms_tracker_ids(
-        mut self,
-        sms_tracker_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SmsTracker>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sms_tracker_ids", sms_tracker_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `author_id` (Author).
+        author_id: value i64;
+        /// Set `failure_reason` (Failure reason).
+        failure_reason: into String;
+        /// Set `failure_type` (Failure type).
+        failure_type: value self::FailureType;
+        /// Set `is_read` (Is Read).
+        is_read: value bool;
+        /// Set `letter_id` (Snailmail Letter).
+        letter_id: value i64;
+        /// Set `mail_mail_id` (Mail).
+        mail_mail_id: value i64;
+        /// Set `mail_message_id` (Message).
+        mail_message_id: value i64;
+        /// Set `notification_status` (Status).
+        notification_status: value self::NotificationStatus;
+        /// Set `notification_type` (Notification Type).
+        notification_type: value self::NotificationType;
+        /// Set `read_date` (Read Date).
+        read_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `res_partner_id` (Recipient).
+        res_partner_id: value i64;
+        /// Set `sms_id_int` (SMS ID).
+        sms_id_int: value i64;
+        /// Set `sms_number` (SMS Number).
+        sms_number: into String;
+        /// Set `sms_tracker_ids` (SMS Trackers).
+        sms_tracker_ids: commands super::rel::SmsTracker;
     }
 }
+impl ::runtime::CreateValues for MailNotificationCreate {
+    type Model = self::MailNotification;
+}
 impl ::runtime::UpdateValues for MailNotificationUpdate {
-    type Model = MailNotification;
+    type Model = self::MailNotification;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Author (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailNotification,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Failure reason (`failure_reason`, `text`).
-    #[inline]
-    pub const fn failure_reason() -> ::runtime::odoo::fields::CharField<
-        super::MailNotification,
-    > {
-        ::runtime::odoo::fields::CharField::new("failure_reason")
-    }
-    /// Failure type (`failure_type`, `selection`).
-    #[inline]
-    pub const fn failure_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailNotification,
-        super::FailureType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("failure_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailNotification,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Read (`is_read`, `boolean`).
-    #[inline]
-    pub const fn is_read() -> ::runtime::odoo::fields::BoolField<
-        super::MailNotification,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_read")
-    }
-    /// Snailmail Letter (`letter_id`, `many2one`).
-    #[inline]
-    pub const fn letter_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("letter_id")
-    }
-    /// Mail (`mail_mail_id`, `many2one`).
-    #[inline]
-    pub const fn mail_mail_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::MailMail,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_mail_id")
-    }
-    /// Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Status (`notification_status`, `selection`).
-    #[inline]
-    pub const fn notification_status() -> ::runtime::odoo::fields::SelectionField<
-        super::MailNotification,
-        super::NotificationStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("notification_status")
-    }
-    /// Notification Type (`notification_type`, `selection`).
-    #[inline]
-    pub const fn notification_type() -> ::runtime::odoo::fields::SelectionField<
-        super::MailNotification,
-        super::NotificationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("notification_type")
-    }
-    /// Read Date (`read_date`, `datetime`).
-    #[inline]
-    pub const fn read_date() -> ::runtime::odoo::fields::DateField<
-        super::MailNotification,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("read_date")
-    }
-    /// Recipient (`res_partner_id`, `many2one`).
-    #[inline]
-    pub const fn res_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_partner_id")
-    }
-    /// SMS (`sms_id`, `many2one`).
-    #[inline]
-    pub const fn sms_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailNotification,
-        super::super::rel::SmsSms,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sms_id")
-    }
-    /// SMS ID (`sms_id_int`, `integer`).
-    #[inline]
-    pub const fn sms_id_int() -> ::runtime::odoo::fields::NumField<
-        super::MailNotification,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sms_id_int")
-    }
-    /// SMS Number (`sms_number`, `char`).
-    #[inline]
-    pub const fn sms_number() -> ::runtime::odoo::fields::CharField<
-        super::MailNotification,
-    > {
-        ::runtime::odoo::fields::CharField::new("sms_number")
-    }
-    /// SMS Trackers (`sms_tracker_ids`, `one2many`).
-    #[inline]
-    pub const fn sms_tracker_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailNotification,
-        super::super::rel::SmsTracker,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sms_tracker_ids")
+    ::runtime::__private::field_handles! {
+        super::MailNotification;
+        /// Author (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Failure reason (`failure_reason`, `text`).
+        failure_reason: CharField;
+        /// Failure type (`failure_type`, `selection`).
+        failure_type: SelectionField<super::FailureType>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Read (`is_read`, `boolean`).
+        is_read: BoolField;
+        /// Snailmail Letter (`letter_id`, `many2one`).
+        letter_id: Many2OneField<super::super::rel::SnailmailLetter>;
+        /// Mail (`mail_mail_id`, `many2one`).
+        mail_mail_id: Many2OneField<super::super::rel::MailMail>;
+        /// Message (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Status (`notification_status`, `selection`).
+        notification_status: SelectionField<super::NotificationStatus>;
+        /// Notification Type (`notification_type`, `selection`).
+        notification_type: SelectionField<super::NotificationType>;
+        /// Read Date (`read_date`, `datetime`).
+        read_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Recipient (`res_partner_id`, `many2one`).
+        res_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// SMS (`sms_id`, `many2one`).
+        sms_id: Many2OneField<super::super::rel::SmsSms>;
+        /// SMS ID (`sms_id_int`, `integer`).
+        sms_id_int: NumField<i64>;
+        /// SMS Number (`sms_number`, `char`).
+        sms_number: CharField;
+        /// SMS Trackers (`sms_tracker_ids`, `one2many`).
+        sms_tracker_ids: X2ManyField<super::super::rel::SmsTracker>;
     }
 }
-/// Values of `failure_type` (Failure type) on `mail.notification`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailureType {
-    /// Unknown error (`unknown`)
-    UnknownValue,
-    /// Bounce (`mail_bounce`)
-    MailBounce,
-    /// Invalid email address (`mail_email_invalid`)
-    MailEmailInvalid,
-    /// Missing email address (`mail_email_missing`)
-    MailEmailMissing,
-    /// Invalid from address (`mail_from_invalid`)
-    MailFromInvalid,
-    /// Missing from address (`mail_from_missing`)
-    MailFromMissing,
-    /// Connection failed (outgoing mail server problem) (`mail_smtp`)
-    MailSmtp,
-    /// Missing Number (`sms_number_missing`)
-    SmsNumberMissing,
-    /// Wrong Number Format (`sms_number_format`)
-    SmsNumberFormat,
-    /// Insufficient Credit (`sms_credit`)
-    SmsCredit,
-    /// Country Not Supported (`sms_country_not_supported`)
-    SmsCountryNotSupported,
-    /// Country-specific Registration Required (`sms_registration_needed`)
-    SmsRegistrationNeeded,
-    /// Server Error (`sms_server`)
-    SmsServer,
-    /// Unregistered Account (`sms_acc`)
-    SmsAcc,
-    /// Expired (`sms_expired`)
-    SmsExpired,
-    /// Invalid Destination (`sms_invalid_destination`)
-    SmsInvalidDestination,
-    /// Not Allowed (`sms_not_allowed`)
-    SmsNotAllowed,
-    /// Not Delivered (`sms_not_delivered`)
-    SmsNotDelivered,
-    /// Rejected (`sms_rejected`)
-    SmsRejected,
-    /// Snailmail Credit Error (`sn_credit`)
-    SnCredit,
-    /// Snailmail Trial Error (`sn_trial`)
-    SnTrial,
-    /// Snailmail No Price Available (`sn_price`)
-    SnPrice,
-    /// Snailmail Missing Required Fields (`sn_fields`)
-    SnFields,
-    /// Snailmail Format Error (`sn_format`)
-    SnFormat,
-    /// Snailmail Unknown Error (`sn_error`)
-    SnError,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FailureType {
-    const VALUES: &'static [&'static str] = &[
-        "unknown",
-        "mail_bounce",
-        "mail_email_invalid",
-        "mail_email_missing",
-        "mail_from_invalid",
-        "mail_from_missing",
-        "mail_smtp",
-        "sms_number_missing",
-        "sms_number_format",
-        "sms_credit",
-        "sms_country_not_supported",
-        "sms_registration_needed",
-        "sms_server",
-        "sms_acc",
-        "sms_expired",
-        "sms_invalid_destination",
-        "sms_not_allowed",
-        "sms_not_delivered",
-        "sms_rejected",
-        "sn_credit",
-        "sn_trial",
-        "sn_price",
-        "sn_fields",
-        "sn_format",
-        "sn_error",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => FailureType::UnknownValue,
-            "mail_bounce" => FailureType::MailBounce,
-            "mail_email_invalid" => FailureType::MailEmailInvalid,
-            "mail_email_missing" => FailureType::MailEmailMissing,
-            "mail_from_invalid" => FailureType::MailFromInvalid,
-            "mail_from_missing" => FailureType::MailFromMissing,
-            "mail_smtp" => FailureType::MailSmtp,
-            "sms_number_missing" => FailureType::SmsNumberMissing,
-            "sms_number_format" => FailureType::SmsNumberFormat,
-            "sms_credit" => FailureType::SmsCredit,
-            "sms_country_not_supported" => FailureType::SmsCountryNotSupported,
-            "sms_registration_needed" => FailureType::SmsRegistrationNeeded,
-            "sms_server" => FailureType::SmsServer,
-            "sms_acc" => FailureType::SmsAcc,
-            "sms_expired" => FailureType::SmsExpired,
-            "sms_invalid_destination" => FailureType::SmsInvalidDestination,
-            "sms_not_allowed" => FailureType::SmsNotAllowed,
-            "sms_not_delivered" => FailureType::SmsNotDelivered,
-            "sms_rejected" => FailureType::SmsRejected,
-            "sn_credit" => FailureType::SnCredit,
-            "sn_trial" => FailureType::SnTrial,
-            "sn_price" => FailureType::SnPrice,
-            "sn_fields" => FailureType::SnFields,
-            "sn_format" => FailureType::SnFormat,
-            "sn_error" => FailureType::SnError,
-            other => FailureType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FailureType::UnknownValue => "unknown",
-            FailureType::MailBounce => "mail_bounce",
-            FailureType::MailEmailInvalid => "mail_email_invalid",
-            FailureType::MailEmailMissing => "mail_email_missing",
-            FailureType::MailFromInvalid => "mail_from_invalid",
-            FailureType::MailFromMissing => "mail_from_missing",
-            FailureType::MailSmtp => "mail_smtp",
-            FailureType::SmsNumberMissing => "sms_number_missing",
-            FailureType::SmsNumberFormat => "sms_number_format",
-            FailureType::SmsCredit => "sms_credit",
-            FailureType::SmsCountryNotSupported => "sms_country_not_supported",
-            FailureType::SmsRegistrationNeeded => "sms_registration_needed",
-            FailureType::SmsServer => "sms_server",
-            FailureType::SmsAcc => "sms_acc",
-            FailureType::SmsExpired => "sms_expired",
-            FailureType::SmsInvalidDestination => "sms_invalid_destination",
-            FailureType::SmsNotAllowed => "sms_not_allowed",
-            FailureType::SmsNotDelivered => "sms_not_delivered",
-            FailureType::SmsRejected => "sms_rejected",
-            FailureType::SnCredit => "sn_credit",
-            FailureType::SnTrial => "sn_trial",
-            FailureType::SnPrice => "sn_price",
-            FailureType::SnFields => "sn_fields",
-            FailureType::SnFormat => "sn_format",
-            FailureType::SnError => "sn_error",
-            FailureType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `failure_type` (Failure type) on `mail.notification`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FailureType {
+        /// Unknown error (`unknown`)
+        UnknownValue = "unknown",
+        /// Bounce (`mail_bounce`)
+        MailBounce = "mail_bounce",
+        /// Invalid email address (`mail_email_invalid`)
+        MailEmailInvalid = "mail_email_invalid",
+        /// Missing email address (`mail_email_missing`)
+        MailEmailMissing = "mail_email_missing",
+        /// Invalid from address (`mail_from_invalid`)
+        MailFromInvalid = "mail_from_invalid",
+        /// Missing from address (`mail_from_missing`)
+        MailFromMissing = "mail_from_missing",
+        /// Connection failed (outgoing mail server problem) (`mail_smtp`)
+        MailSmtp = "mail_smtp",
+        /// Missing Number (`sms_number_missing`)
+        SmsNumberMissing = "sms_number_missing",
+        /// Wrong Number Format (`sms_number_format`)
+        SmsNumberFormat = "sms_number_format",
+        /// Insufficient Credit (`sms_credit`)
+        SmsCredit = "sms_credit",
+        /// Country Not Supported (`sms_country_not_supported`)
+        SmsCountryNotSupported = "sms_country_not_supported",
+        /// Country-specific Registration Required (`sms_registration_needed`)
+        SmsRegistrationNeeded = "sms_registration_needed",
+        /// Server Error (`sms_server`)
+        SmsServer = "sms_server",
+        /// Unregistered Account (`sms_acc`)
+        SmsAcc = "sms_acc",
+        /// Expired (`sms_expired`)
+        SmsExpired = "sms_expired",
+        /// Invalid Destination (`sms_invalid_destination`)
+        SmsInvalidDestination = "sms_invalid_destination",
+        /// Not Allowed (`sms_not_allowed`)
+        SmsNotAllowed = "sms_not_allowed",
+        /// Not Delivered (`sms_not_delivered`)
+        SmsNotDelivered = "sms_not_delivered",
+        /// Rejected (`sms_rejected`)
+        SmsRejected = "sms_rejected",
+        /// Snailmail Credit Error (`sn_credit`)
+        SnCredit = "sn_credit",
+        /// Snailmail Trial Error (`sn_trial`)
+        SnTrial = "sn_trial",
+        /// Snailmail No Price Available (`sn_price`)
+        SnPrice = "sn_price",
+        /// Snailmail Missing Required Fields (`sn_fields`)
+        SnFields = "sn_fields",
+        /// Snailmail Format Error (`sn_format`)
+        SnFormat = "sn_format",
+        /// Snailmail Unknown Error (`sn_error`)
+        SnError = "sn_error",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FailureType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `notification_status` (Status) on `mail.notification`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum NotificationStatus {
+        /// Ready to Send (`ready`)
+        Ready = "ready",
+        /// Processing (`process`)
+        Process = "process",
+        /// Sent (`pending`)
+        Pending = "pending",
+        /// Delivered (`sent`)
+        Sent = "sent",
+        /// Bounced (`bounce`)
+        Bounce = "bounce",
+        /// Exception (`exception`)
+        Exception = "exception",
+        /// Cancelled (`canceled`)
+        Canceled = "canceled",
     }
 }
-impl ::serde::Serialize for FailureType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `notification_status` (Status) on `mail.notification`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationStatus {
-    /// Ready to Send (`ready`)
-    Ready,
-    /// Processing (`process`)
-    Process,
-    /// Sent (`pending`)
-    Pending,
-    /// Delivered (`sent`)
-    Sent,
-    /// Bounced (`bounce`)
-    Bounce,
-    /// Exception (`exception`)
-    Exception,
-    /// Cancelled (`canceled`)
-    Canceled,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for NotificationStatus {
-    const VALUES: &'static [&'static str] = &[
-        "ready",
-        "process",
-        "pending",
-        "sent",
-        "bounce",
-        "exception",
-        "canceled",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ready" => NotificationStatus::Ready,
-            "process" => NotificationStatus::Process,
-            "pending" => NotificationStatus::Pending,
-            "sent" => NotificationStatus::Sent,
-            "bounce" => NotificationStatus::Bounce,
-            "exception" => NotificationStatus::Exception,
-            "canceled" => NotificationStatus::Canceled,
-            other => NotificationStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            NotificationStatus::Ready => "ready",
-            NotificationStatus::Process => "process",
-            NotificationStatus::Pending => "pending",
-            NotificationStatus::Sent => "sent",
-            NotificationStatus::Bounce => "bounce",
-            NotificationStatus::Exception => "exception",
-            NotificationStatus::Canceled => "canceled",
-            NotificationStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NotificationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for NotificationStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `notification_type` (Notification Type) on `mail.notification`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationType {
-    /// Inbox (`inbox`)
-    Inbox,
-    /// Email (`email`)
-    Email,
-    /// SMS (`sms`)
-    Sms,
-    /// Snailmail (`snail`)
-    Snail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for NotificationType {
-    const VALUES: &'static [&'static str] = &["inbox", "email", "sms", "snail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "inbox" => NotificationType::Inbox,
-            "email" => NotificationType::Email,
-            "sms" => NotificationType::Sms,
-            "snail" => NotificationType::Snail,
-            other => NotificationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            NotificationType::Inbox => "inbox",
-            NotificationType::Email => "email",
-            NotificationType::Sms => "sms",
-            NotificationType::Snail => "snail",
-            NotificationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NotificationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for NotificationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `notification_type` (Notification Type) on `mail.notification`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum NotificationType {
+        /// Inbox (`inbox`)
+        Inbox = "inbox",
+        /// Email (`email`)
+        Email = "email",
+        /// SMS (`sms`)
+        Sms = "sms",
+        /// Snailmail (`snail`)
+        Snail = "snail",
     }
 }

@@ -19,7 +19,7 @@ pub struct MailPush {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -31,9 +31,7 @@ pub struct MailPush {
     /// devices
     ///
     /// `many2one`, to `mail.push.device`, required.
-    pub mail_push_device_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailPushDevice>,
-    >,
+    pub mail_push_device_id: Option<::runtime::Many2One<super::rel::MailPushDevice>>,
     /// Payload
     ///
     /// `text`.
@@ -45,27 +43,18 @@ pub struct MailPush {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailPush {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailPush {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mail_push_device_id",
-        "payload",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailPush {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailPush::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,19 +84,15 @@ impl ::runtime::Model for MailPush {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_push_device_id", "many2one")
-            .relation("mail.push.device")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("payload", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_push_device_id", "many2one").relation("mail.push.device").required().writable(true),
+        ::runtime::FieldSpec::new("payload", "text").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -123,12 +108,17 @@ impl ::runtime::odoo::projection::Projection for MailPush {
 impl super::mixins::BaseModel for MailPush {
     type Update = MailPushUpdate;
 }
-/// Values for creating a `mail.push` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailPushCreate`]) or updating ([`MailPushUpdate`]) `mail.push` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailPushCreate {
+pub struct MailPushValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailPushCreate {
+/// Values for creating a `mail.push` record: the constructor takes the required fields, setters add the rest.
+pub type MailPushCreate = MailPushValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.push` records: only the fields set here are written.
+pub type MailPushUpdate = MailPushValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailPushValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -136,61 +126,32 @@ impl ::serde::Serialize for MailPushCreate {
 impl MailPushCreate {
     /// Takes the required fields: `mail_push_device_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_push_device_id: i64) -> Self {
-        MailPushCreate {
+        MailPushValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mail_push_device_id(mail_push_device_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailPush>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `mail_push_device_id` (devices).
-    #[inline]
-    pub fn mail_push_device_id(mut self, mail_push_device_id: i64) -> Self {
-        self.values.set("mail_push_device_id", mail_push_device_id);
-        self
-    }
-    /// Set `payload` (Payload).
-    #[inline]
-    pub fn payload(mut self, payload: impl Into<String>) -> Self {
-        self.values.set("payload", payload.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailPushCreate {
-    type Model = MailPush;
-}
-/// Values for updating `mail.push` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailPushUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailPushUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailPushUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailPushUpdate {
+        Self::default()
+    }
+}
+impl Default for MailPushUpdate {
+    fn default() -> Self {
+        MailPushValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailPushValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailPush>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailPush>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -199,77 +160,38 @@ impl MailPushUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `mail_push_device_id` (devices).
-    #[inline]
-    pub fn mail_push_device_id(mut self, mail_push_device_id: i64) -> Self {
-        self.values.set("mail_push_device_id", mail_push_device_id);
-        self
-    }
-    /// Set `payload` (Payload).
-    #[inline]
-    pub fn payload(mut self, payload: impl Into<String>) -> Self {
-        self.values.set("payload", payload.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `mail_push_device_id` (devices).
+        mail_push_device_id: value i64;
+        /// Set `payload` (Payload).
+        payload: into String;
     }
 }
+impl ::runtime::CreateValues for MailPushCreate {
+    type Model = self::MailPush;
+}
 impl ::runtime::UpdateValues for MailPushUpdate {
-    type Model = MailPush;
+    type Model = self::MailPush;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailPush,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailPush,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::MailPush> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailPush, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// devices (`mail_push_device_id`, `many2one`).
-    #[inline]
-    pub const fn mail_push_device_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailPush,
-        super::super::rel::MailPushDevice,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_push_device_id")
-    }
-    /// Payload (`payload`, `text`).
-    #[inline]
-    pub const fn payload() -> ::runtime::odoo::fields::CharField<super::MailPush> {
-        ::runtime::odoo::fields::CharField::new("payload")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailPush,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailPush,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailPush;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// devices (`mail_push_device_id`, `many2one`).
+        mail_push_device_id: Many2OneField<super::super::rel::MailPushDevice>;
+        /// Payload (`payload`, `text`).
+        payload: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct MailPushDevice {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -48,7 +48,7 @@ pub struct MailPushDevice {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -56,29 +56,18 @@ pub struct MailPushDevice {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailPushDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailPushDevice {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "endpoint",
-        "expiration_time",
-        "id",
-        "keys",
-        "partner_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailPushDevice {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailPushDevice::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,21 +101,17 @@ impl ::runtime::Model for MailPushDevice {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("endpoint", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("expiration_time", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("keys", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("endpoint", "char").required().writable(true),
+        ::runtime::FieldSpec::new("expiration_time", "datetime").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("keys", "char").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -195,12 +180,17 @@ impl MailPushDevice {
 impl super::mixins::BaseModel for MailPushDevice {
     type Update = MailPushDeviceUpdate;
 }
-/// Values for creating a `mail.push.device` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailPushDeviceCreate`]) or updating ([`MailPushDeviceUpdate`]) `mail.push.device` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailPushDeviceCreate {
+pub struct MailPushDeviceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailPushDeviceCreate {
+/// Values for creating a `mail.push.device` record: the constructor takes the required fields, setters add the rest.
+pub type MailPushDeviceCreate = MailPushDeviceValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.push.device` records: only the fields set here are written.
+pub type MailPushDeviceUpdate = MailPushDeviceValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailPushDeviceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -212,78 +202,34 @@ impl MailPushDeviceCreate {
         keys: impl Into<String>,
         partner_id: i64,
     ) -> Self {
-        MailPushDeviceCreate {
+        MailPushDeviceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .endpoint(endpoint)
             .keys(keys)
             .partner_id(partner_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailPushDevice>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `endpoint` (Browser endpoint).
-    #[inline]
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.values.set("endpoint", endpoint.into());
-        self
-    }
-    /// Set `expiration_time` (Expiration Token Date).
-    #[inline]
-    pub fn expiration_time(
-        mut self,
-        expiration_time: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_time", expiration_time);
-        self
-    }
-    /// Set `keys` (Browser keys).
-    #[inline]
-    pub fn keys(mut self, keys: impl Into<String>) -> Self {
-        self.values.set("keys", keys.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailPushDeviceCreate {
-    type Model = MailPushDevice;
-}
-/// Values for updating `mail.push.device` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailPushDeviceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailPushDeviceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailPushDeviceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailPushDeviceUpdate {
+        Self::default()
+    }
+}
+impl Default for MailPushDeviceUpdate {
+    fn default() -> Self {
+        MailPushDeviceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailPushDeviceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailPushDevice>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailPushDevice>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -292,109 +238,46 @@ impl MailPushDeviceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `endpoint` (Browser endpoint).
-    #[inline]
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.values.set("endpoint", endpoint.into());
-        self
-    }
-    /// Set `expiration_time` (Expiration Token Date).
-    #[inline]
-    pub fn expiration_time(
-        mut self,
-        expiration_time: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_time", expiration_time);
-        self
-    }
-    /// Set `keys` (Browser keys).
-    #[inline]
-    pub fn keys(mut self, keys: impl Into<String>) -> Self {
-        self.values.set("keys", keys.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `endpoint` (Browser endpoint).
+        endpoint: into String;
+        /// Set `expiration_time` (Expiration Token Date).
+        expiration_time: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `keys` (Browser keys).
+        keys: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailPushDeviceCreate {
+    type Model = self::MailPushDevice;
+}
 impl ::runtime::UpdateValues for MailPushDeviceUpdate {
-    type Model = MailPushDevice;
+    type Model = self::MailPushDevice;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailPushDevice,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailPushDevice,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailPushDevice,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Browser endpoint (`endpoint`, `char`).
-    #[inline]
-    pub const fn endpoint() -> ::runtime::odoo::fields::CharField<
-        super::MailPushDevice,
-    > {
-        ::runtime::odoo::fields::CharField::new("endpoint")
-    }
-    /// Expiration Token Date (`expiration_time`, `datetime`).
-    #[inline]
-    pub const fn expiration_time() -> ::runtime::odoo::fields::DateField<
-        super::MailPushDevice,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("expiration_time")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailPushDevice, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Browser keys (`keys`, `char`).
-    #[inline]
-    pub const fn keys() -> ::runtime::odoo::fields::CharField<super::MailPushDevice> {
-        ::runtime::odoo::fields::CharField::new("keys")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailPushDevice,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailPushDevice,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailPushDevice,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailPushDevice;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Browser endpoint (`endpoint`, `char`).
+        endpoint: CharField;
+        /// Expiration Token Date (`expiration_time`, `datetime`).
+        expiration_time: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Browser keys (`keys`, `char`).
+        keys: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,18 +19,18 @@ pub struct MailRenderMixin {
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailRenderMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailRenderMixin {
+impl ::runtime::__private::FromRecord for MailRenderMixin {
     const FIELDS: &'static [&'static str] = &["lang", "render_model"];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailRenderMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -42,13 +42,21 @@ impl ::runtime::odoo::wire::FromRecord for MailRenderMixin {
         Ok(record)
     }
 }
-/// Values for creating a `mail.render.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailRenderMixinCreate`]) or updating ([`MailRenderMixinUpdate`]) `mail.render.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailRenderMixinCreate {
+pub struct MailRenderMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailRenderMixinCreate {
+/// Values for creating a `mail.render.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type MailRenderMixinCreate = MailRenderMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.render.mixin` records: only the fields set here are written.
+pub type MailRenderMixinUpdate = MailRenderMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailRenderMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -56,51 +64,36 @@ impl ::serde::Serialize for MailRenderMixinCreate {
 impl MailRenderMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailRenderMixinCreate {
+        Self::default()
+    }
+}
+impl Default for MailRenderMixinCreate {
+    fn default() -> Self {
+        MailRenderMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailRenderMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-}
-/// Values for updating `mail.render.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailRenderMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailRenderMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailRenderMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailRenderMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for MailRenderMixinUpdate {
+    fn default() -> Self {
+        MailRenderMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailRenderMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailRenderMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailRenderMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -109,25 +102,18 @@ impl MailRenderMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `lang` (Language).
+        lang: into String;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::MailRenderMixin> {
-        ::runtime::odoo::fields::CharField::new("lang")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
-        super::MailRenderMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("render_model")
+    ::runtime::__private::field_handles! {
+        super::MailRenderMixin;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
     }
 }

@@ -15,11 +15,11 @@ pub struct MailResendMessage {
     /// Can Cancel
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_cancel())`.
-    pub can_cancel: ::runtime::odoo::wire::Computed<bool>,
+    pub can_cancel: ::runtime::Computed<bool>,
     /// Can Resend
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_resend())`.
-    pub can_resend: ::runtime::odoo::wire::Computed<bool>,
+    pub can_resend: ::runtime::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct MailResendMessage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,21 +39,19 @@ pub struct MailResendMessage {
     /// Message
     ///
     /// `many2one`, to `mail.message`, readonly.
-    pub mail_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub mail_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Notifications
     ///
     /// `many2many`, to `mail.notification`, readonly.
-    pub notification_ids: ::runtime::odoo::wire::X2Many<super::rel::MailNotification>,
+    pub notification_ids: ::runtime::X2Many<super::rel::MailNotification>,
     /// Recipients
     ///
     /// `one2many`, to `mail.resend.partner` (inverse `resend_wizard_id`).
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::MailResendPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::MailResendPartner>,
     /// Partner Readonly
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_readonly())`.
-    pub partner_readonly: ::runtime::odoo::wire::Computed<bool>,
+    pub partner_readonly: ::runtime::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -61,31 +59,20 @@ pub struct MailResendMessage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailResendMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailResendMessage {
-    const FIELDS: &'static [&'static str] = &[
-        "can_cancel",
-        "can_resend",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mail_message_id",
-        "notification_ids",
-        "partner_ids",
-        "partner_readonly",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailResendMessage {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailResendMessage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,24 +112,19 @@ impl ::runtime::Model for MailResendMessage {
         "can_resend",
         "partner_readonly",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("can_cancel", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("can_resend", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("notification_ids", "many2many")
-            .relation("mail.notification"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "one2many")
-            .relation("mail.resend.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_readonly", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("can_cancel", "boolean"),
+        ::runtime::FieldSpec::new("can_resend", "boolean"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("notification_ids", "many2many").relation("mail.notification").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "one2many").relation("mail.resend.partner").writable(true),
+        ::runtime::FieldSpec::new("partner_readonly", "boolean"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -155,13 +137,21 @@ impl ::runtime::odoo::projection::Projection for MailResendMessage {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `mail.resend.message` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailResendMessageCreate`]) or updating ([`MailResendMessageUpdate`]) `mail.resend.message` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailResendMessageCreate {
+pub struct MailResendMessageValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailResendMessageCreate {
+/// Values for creating a `mail.resend.message` record: the constructor takes the required fields, setters add the rest.
+pub type MailResendMessageCreate = MailResendMessageValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.resend.message` records: only the fields set here are written.
+pub type MailResendMessageUpdate = MailResendMessageValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailResendMessageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -169,77 +159,36 @@ impl ::serde::Serialize for MailResendMessageCreate {
 impl MailResendMessageCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailResendMessageCreate {
+        Self::default()
+    }
+}
+impl Default for MailResendMessageCreate {
+    fn default() -> Self {
+        MailResendMessageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailResendMessage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailResendPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailResendMessageCreate {
-    type Model = MailResendMessage;
-}
-/// Values for updating `mail.resend.message` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailResendMessageUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailResendMessageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailResendMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailResendMessageUpdate {
+        Self::default()
+    }
+}
+impl Default for MailResendMessageUpdate {
+    fn default() -> Self {
+        MailResendMessageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailResendMessageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailResendMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailResendMessage>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -248,131 +197,48 @@ impl MailResendMessageUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailResendPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `mail_message_id` (Message).
+        mail_message_id: value i64;
+        /// Set `notification_ids` (Notifications).
+        notification_ids: commands super::rel::MailNotification;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::MailResendPartner;
     }
 }
+impl ::runtime::CreateValues for MailResendMessageCreate {
+    type Model = self::MailResendMessage;
+}
 impl ::runtime::UpdateValues for MailResendMessageUpdate {
-    type Model = MailResendMessage;
+    type Model = self::MailResendMessage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Can Cancel (`can_cancel`, `boolean`).
-    #[inline]
-    pub const fn can_cancel() -> ::runtime::odoo::fields::BoolField<
-        super::MailResendMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_cancel")
-    }
-    /// Can Resend (`can_resend`, `boolean`).
-    #[inline]
-    pub const fn can_resend() -> ::runtime::odoo::fields::BoolField<
-        super::MailResendMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_resend")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailResendMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailResendMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailResendMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailResendMessage,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailResendMessage,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Notifications (`notification_ids`, `many2many`).
-    #[inline]
-    pub const fn notification_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailResendMessage,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("notification_ids")
-    }
-    /// Recipients (`partner_ids`, `one2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailResendMessage,
-        super::super::rel::MailResendPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Partner Readonly (`partner_readonly`, `boolean`).
-    #[inline]
-    pub const fn partner_readonly() -> ::runtime::odoo::fields::BoolField<
-        super::MailResendMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("partner_readonly")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailResendMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailResendMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailResendMessage;
+        /// Can Cancel (`can_cancel`, `boolean`).
+        can_cancel: BoolField;
+        /// Can Resend (`can_resend`, `boolean`).
+        can_resend: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Notifications (`notification_ids`, `many2many`).
+        notification_ids: X2ManyField<super::super::rel::MailNotification>;
+        /// Recipients (`partner_ids`, `one2many`).
+        partner_ids: X2ManyField<super::super::rel::MailResendPartner>;
+        /// Partner Readonly (`partner_readonly`, `boolean`).
+        partner_readonly: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

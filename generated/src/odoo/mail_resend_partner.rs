@@ -19,7 +19,7 @@ pub struct MailResendPartner {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct MailResendPartner {
     /// Email Address
     ///
     /// `char`, related `partner_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email: ::runtime::Computed<Option<String>>,
     /// Failure Reason
     ///
     /// `text`, readonly, related `notification_id.failure_reason`, not stored.
@@ -43,21 +43,19 @@ pub struct MailResendPartner {
     /// Recipient Name
     ///
     /// `char`, related `partner_id.name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
-    pub name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub name: ::runtime::Computed<Option<String>>,
     /// Notification
     ///
     /// `many2one`, to `mail.notification`, required.
-    pub notification_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailNotification>,
-    >,
+    pub notification_id: Option<::runtime::Many2One<super::rel::MailNotification>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `notification_id.res_partner_id`, not stored.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Partner Readonly
     ///
     /// `boolean`, readonly, related `resend_wizard_id.partner_readonly`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_readonly())`.
-    pub partner_readonly: ::runtime::odoo::wire::Computed<bool>,
+    pub partner_readonly: ::runtime::Computed<bool>,
     /// Try Again
     ///
     /// `boolean`.
@@ -65,9 +63,7 @@ pub struct MailResendPartner {
     /// Resend wizard
     ///
     /// `many2one`, to `mail.resend.message`.
-    pub resend_wizard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailResendMessage>,
-    >,
+    pub resend_wizard_id: Option<::runtime::Many2One<super::rel::MailResendMessage>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,34 +71,20 @@ pub struct MailResendPartner {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailResendPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailResendPartner {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email",
-        "failure_reason",
-        "id",
-        "message",
-        "name",
-        "notification_id",
-        "partner_id",
-        "partner_readonly",
-        "resend",
-        "resend_wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailResendPartner {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailResendPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -144,28 +126,22 @@ impl ::runtime::Model for MailResendPartner {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["email", "name", "partner_readonly"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("failure_reason", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("notification_id", "many2one")
-            .relation("mail.notification")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_readonly", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("resend", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("resend_wizard_id", "many2one")
-            .relation("mail.resend.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char").writable(true),
+        ::runtime::FieldSpec::new("failure_reason", "text"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message", "char").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("notification_id", "many2one").relation("mail.notification").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("partner_readonly", "boolean"),
+        ::runtime::FieldSpec::new("resend", "boolean").writable(true),
+        ::runtime::FieldSpec::new("resend_wizard_id", "many2one").relation("mail.resend.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -180,12 +156,21 @@ impl ::runtime::odoo::projection::Projection for MailResendPartner {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `mail.resend.partner` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailResendPartnerCreate`]) or updating ([`MailResendPartnerUpdate`]) `mail.resend.partner` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailResendPartnerCreate {
+pub struct MailResendPartnerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailResendPartnerCreate {
+/// Values for creating a `mail.resend.partner` record: the constructor takes the required fields, setters add the rest.
+pub type MailResendPartnerCreate = MailResendPartnerValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.resend.partner` records: only the fields set here are written.
+pub type MailResendPartnerUpdate = MailResendPartnerValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailResendPartnerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -193,85 +178,32 @@ impl ::serde::Serialize for MailResendPartnerCreate {
 impl MailResendPartnerCreate {
     /// Takes the required fields: `notification_id` (readonly, computed and x2many fields are left out).
     pub fn new(notification_id: i64) -> Self {
-        MailResendPartnerCreate {
+        MailResendPartnerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .notification_id(notification_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailResendPartner>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `email` (Email Address).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `message` (Error message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `name` (Recipient Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `notification_id` (Notification).
-    #[inline]
-    pub fn notification_id(mut self, notification_id: i64) -> Self {
-        self.values.set("notification_id", notification_id);
-        self
-    }
-    /// Set `resend` (Try Again).
-    #[inline]
-    pub fn resend(mut self, resend: bool) -> Self {
-        self.values.set("resend", resend);
-        self
-    }
-    /// Set `resend_wizard_id` (Resend wizard).
-    #[inline]
-    pub fn resend_wizard_id(mut self, resend_wizard_id: i64) -> Self {
-        self.values.set("resend_wizard_id", resend_wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailResendPartnerCreate {
-    type Model = MailResendPartner;
-}
-/// Values for updating `mail.resend.partner` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailResendPartnerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailResendPartnerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailResendPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailResendPartnerUpdate {
+        Self::default()
+    }
+}
+impl Default for MailResendPartnerUpdate {
+    fn default() -> Self {
+        MailResendPartnerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailResendPartnerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailResendPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailResendPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -280,157 +212,60 @@ impl MailResendPartnerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `email` (Email Address).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `message` (Error message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `name` (Recipient Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `notification_id` (Notification).
-    #[inline]
-    pub fn notification_id(mut self, notification_id: i64) -> Self {
-        self.values.set("notification_id", notification_id);
-        self
-    }
-    /// Set `resend` (Try Again).
-    #[inline]
-    pub fn resend(mut self, resend: bool) -> Self {
-        self.values.set("resend", resend);
-        self
-    }
-    /// Set `resend_wizard_id` (Resend wizard).
-    #[inline]
-    pub fn resend_wizard_id(mut self, resend_wizard_id: i64) -> Self {
-        self.values.set("resend_wizard_id", resend_wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `email` (Email Address).
+        email: into String;
+        /// Set `message` (Error message).
+        message: into String;
+        /// Set `name` (Recipient Name).
+        name: into String;
+        /// Set `notification_id` (Notification).
+        notification_id: value i64;
+        /// Set `resend` (Try Again).
+        resend: value bool;
+        /// Set `resend_wizard_id` (Resend wizard).
+        resend_wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailResendPartnerCreate {
+    type Model = self::MailResendPartner;
+}
 impl ::runtime::UpdateValues for MailResendPartnerUpdate {
-    type Model = MailResendPartner;
+    type Model = self::MailResendPartner;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailResendPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailResendPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailResendPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email Address (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<
-        super::MailResendPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Failure Reason (`failure_reason`, `text`).
-    #[inline]
-    pub const fn failure_reason() -> ::runtime::odoo::fields::CharField<
-        super::MailResendPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("failure_reason")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailResendPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Error message (`message`, `char`).
-    #[inline]
-    pub const fn message() -> ::runtime::odoo::fields::CharField<
-        super::MailResendPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("message")
-    }
-    /// Recipient Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailResendPartner> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Notification (`notification_id`, `many2one`).
-    #[inline]
-    pub const fn notification_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailResendPartner,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("notification_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailResendPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Partner Readonly (`partner_readonly`, `boolean`).
-    #[inline]
-    pub const fn partner_readonly() -> ::runtime::odoo::fields::BoolField<
-        super::MailResendPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("partner_readonly")
-    }
-    /// Try Again (`resend`, `boolean`).
-    #[inline]
-    pub const fn resend() -> ::runtime::odoo::fields::BoolField<
-        super::MailResendPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("resend")
-    }
-    /// Resend wizard (`resend_wizard_id`, `many2one`).
-    #[inline]
-    pub const fn resend_wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailResendPartner,
-        super::super::rel::MailResendMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resend_wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailResendPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailResendPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailResendPartner;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email Address (`email`, `char`).
+        email: CharField;
+        /// Failure Reason (`failure_reason`, `text`).
+        failure_reason: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Error message (`message`, `char`).
+        message: CharField;
+        /// Recipient Name (`name`, `char`).
+        name: CharField;
+        /// Notification (`notification_id`, `many2one`).
+        notification_id: Many2OneField<super::super::rel::MailNotification>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner Readonly (`partner_readonly`, `boolean`).
+        partner_readonly: BoolField;
+        /// Try Again (`resend`, `boolean`).
+        resend: BoolField;
+        /// Resend wizard (`resend_wizard_id`, `many2one`).
+        resend_wizard_id: Many2OneField<super::super::rel::MailResendMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

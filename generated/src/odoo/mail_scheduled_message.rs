@@ -15,11 +15,11 @@ pub struct MailScheduledMessage {
     /// Attachments
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Author
     ///
     /// `many2one`, to `res.partner`, required.
-    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Contents
     ///
     /// `html`.
@@ -31,7 +31,7 @@ pub struct MailScheduledMessage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -57,7 +57,7 @@ pub struct MailScheduledMessage {
     /// Recipients
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Related Document Id
     ///
     /// `many2one_reference`, required, model name in `model`.
@@ -77,35 +77,18 @@ pub struct MailScheduledMessage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailScheduledMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailScheduledMessage {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment_ids",
-        "author_id",
-        "body",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "is_note",
-        "model",
-        "notification_parameters",
-        "partner_ids",
-        "res_id",
-        "scheduled_date",
-        "subject",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailScheduledMessage {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailScheduledMessage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -151,30 +134,23 @@ impl ::runtime::Model for MailScheduledMessage {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_note", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("notification_parameters", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attachment_ids", "many2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("author_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("body", "html").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_note", "boolean").writable(true),
+        ::runtime::FieldSpec::new("model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("notification_parameters", "text").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").required().writable(true),
+        ::runtime::FieldSpec::new("scheduled_date", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("subject", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -227,12 +203,21 @@ impl MailScheduledMessage {
 impl super::mixins::BaseModel for MailScheduledMessage {
     type Update = MailScheduledMessageUpdate;
 }
-/// Values for creating a `mail.scheduled.message` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailScheduledMessageCreate`]) or updating ([`MailScheduledMessageUpdate`]) `mail.scheduled.message` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailScheduledMessageCreate {
+pub struct MailScheduledMessageValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailScheduledMessageCreate {
+/// Values for creating a `mail.scheduled.message` record: the constructor takes the required fields, setters add the rest.
+pub type MailScheduledMessageCreate = MailScheduledMessageValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.scheduled.message` records: only the fields set here are written.
+pub type MailScheduledMessageUpdate = MailScheduledMessageValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailScheduledMessageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -245,129 +230,37 @@ impl MailScheduledMessageCreate {
         res_id: i64,
         scheduled_date: ::chrono::DateTime<::chrono::Utc>,
     ) -> Self {
-        MailScheduledMessageCreate {
+        MailScheduledMessageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .author_id(author_id)
             .model(model)
             .res_id(res_id)
             .scheduled_date(scheduled_date)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailScheduledMessage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `is_note` (Is a note).
-    #[inline]
-    pub fn is_note(mut self, is_note: bool) -> Self {
-        self.values.set("is_note", is_note);
-        self
-    }
-    /// Set `model` (Related Document Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `notification_parameters` (Notification parameters).
-    #[inline]
-    pub fn notification_parameters(
-        mut self,
-        notification_parameters: impl Into<String>,
-    ) -> Self {
-        self.values.set("notification_parameters", notification_parameters.into());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document Id).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(
-        mut self,
-        scheduled_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_date", scheduled_date);
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailScheduledMessageCreate {
-    type Model = MailScheduledMessage;
-}
-/// Values for updating `mail.scheduled.message` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailScheduledMessageUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailScheduledMessageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl MailScheduledMessageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailScheduledMessageUpdate {
+        Self::default()
+    }
+}
+impl Default for MailScheduledMessageUpdate {
+    fn default() -> Self {
+        MailScheduledMessageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailScheduledMessageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailScheduledMessage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailScheduledMessage,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -376,208 +269,70 @@ impl MailScheduledMessageUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `is_note` (Is a note).
-    #[inline]
-    pub fn is_note(mut self, is_note: bool) -> Self {
-        self.values.set("is_note", is_note);
-        self
-    }
-    /// Set `model` (Related Document Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `notification_parameters` (Notification parameters).
-    #[inline]
-    pub fn notification_parameters(
-        mut self,
-        notification_parameters: impl Into<String>,
-    ) -> Self {
-        self.values.set("notification_parameters", notification_parameters.into());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document Id).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(
-        mut self,
-        scheduled_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_date", scheduled_date);
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `author_id` (Author).
+        author_id: value i64;
+        /// Set `body` (Contents).
+        body: into String;
+        /// Set `is_note` (Is a note).
+        is_note: value bool;
+        /// Set `model` (Related Document Model).
+        model: into String;
+        /// Set `notification_parameters` (Notification parameters).
+        notification_parameters: into String;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `res_id` (Related Document Id).
+        res_id: value i64;
+        /// Set `scheduled_date` (Scheduled Date).
+        scheduled_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `subject` (Subject).
+        subject: into String;
     }
 }
+impl ::runtime::CreateValues for MailScheduledMessageCreate {
+    type Model = self::MailScheduledMessage;
+}
 impl ::runtime::UpdateValues for MailScheduledMessageUpdate {
-    type Model = MailScheduledMessage;
+    type Model = self::MailScheduledMessage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailScheduledMessage,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Author (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailScheduledMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_id")
-    }
-    /// Contents (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<
-        super::MailScheduledMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailScheduledMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailScheduledMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailScheduledMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailScheduledMessage,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is a note (`is_note`, `boolean`).
-    #[inline]
-    pub const fn is_note() -> ::runtime::odoo::fields::BoolField<
-        super::MailScheduledMessage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_note")
-    }
-    /// Related Document Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<
-        super::MailScheduledMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Notification parameters (`notification_parameters`, `text`).
-    #[inline]
-    pub const fn notification_parameters() -> ::runtime::odoo::fields::CharField<
-        super::MailScheduledMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("notification_parameters")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailScheduledMessage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Related Document Id (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<
-        super::MailScheduledMessage,
-    > {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Scheduled Date (`scheduled_date`, `datetime`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
-        super::MailScheduledMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("scheduled_date")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::odoo::fields::CharField<
-        super::MailScheduledMessage,
-    > {
-        ::runtime::odoo::fields::CharField::new("subject")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailScheduledMessage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailScheduledMessage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailScheduledMessage;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Author (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Contents (`body`, `html`).
+        body: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is a note (`is_note`, `boolean`).
+        is_note: BoolField;
+        /// Related Document Model (`model`, `char`).
+        model: CharField;
+        /// Notification parameters (`notification_parameters`, `text`).
+        notification_parameters: CharField;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Related Document Id (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Scheduled Date (`scheduled_date`, `datetime`).
+        scheduled_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

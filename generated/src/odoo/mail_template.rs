@@ -21,7 +21,7 @@ pub struct MailTemplate {
     /// You may attach files to this template, to be added to all emails created from this template
     ///
     /// `many2many`, to `ir.attachment`.
-    pub attachment_ids: ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
+    pub attachment_ids: ::runtime::X2Many<super::rel::IrAttachment>,
     /// Auto Delete
     ///
     /// This option permanently removes any track of email after it's been sent, including from the Technical menu in the Settings, in order to preserve storage space of your Odoo database.
@@ -37,7 +37,7 @@ pub struct MailTemplate {
     /// The current user can edit the template.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_write())`.
-    pub can_write: ::runtime::odoo::wire::Computed<bool>,
+    pub can_write: ::runtime::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,7 +45,7 @@ pub struct MailTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Template Description
     ///
     /// This field is used for internal description of the template's usage.
@@ -85,7 +85,7 @@ pub struct MailTemplate {
     /// Is Template Editor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_template_editor())`.
-    pub is_template_editor: ::runtime::odoo::wire::Computed<bool>,
+    pub is_template_editor: ::runtime::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -97,9 +97,7 @@ pub struct MailTemplate {
     /// Optional preferred server for outgoing mails. If not set, the highest priority one will be used.
     ///
     /// `many2one`, to `ir.mail_server`.
-    pub mail_server_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrMailServer>,
-    >,
+    pub mail_server_id: Option<::runtime::Many2One<super::rel::IrMailServer>>,
     /// Related Document Model
     ///
     /// `char`, readonly, related `model_id.model`.
@@ -107,7 +105,7 @@ pub struct MailTemplate {
     /// Applies to
     ///
     /// `many2one`, to `ir.model`.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Name
     ///
     /// `char`.
@@ -123,13 +121,11 @@ pub struct MailTemplate {
     /// Sidebar action to make this template available on records of the related document model
     ///
     /// `many2one`, to `ir.actions.act_window`, readonly.
-    pub ref_ir_act_window: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
-    >,
+    pub ref_ir_act_window: Option<::runtime::Many2One<super::rel::IrActionsActWindow>>,
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::Computed<Option<String>>,
     /// Reply To
     ///
     /// Email address to which replies will be redirected when sending emails in mass; only used when the reply is not logged in the original discussion thread.
@@ -139,7 +135,7 @@ pub struct MailTemplate {
     /// Dynamic Reports
     ///
     /// `many2many`, to `ir.actions.report`.
-    pub report_template_ids: ::runtime::odoo::wire::X2Many<super::rel::IrActionsReport>,
+    pub report_template_ids: ::runtime::X2Many<super::rel::IrActionsReport>,
     /// Scheduled Date
     ///
     /// If set, the queue manager will send the email after the date. If not set, the email will be send as soon as possible. You can use dynamic expression.
@@ -157,7 +153,7 @@ pub struct MailTemplate {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::template_category())`.
     ///
     /// Values: `base_template` (Base Template), `hidden_template` (Hidden Template), `custom_template` (Custom Template).
-    pub template_category: ::runtime::odoo::wire::Computed<Option<TemplateCategory>>,
+    pub template_category: ::runtime::Computed<Option<TemplateCategory>>,
     /// Template Filename
     ///
     /// File from where the template originates. Used to reset broken template.
@@ -177,7 +173,7 @@ pub struct MailTemplate {
     /// The template belongs to this user
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -185,52 +181,20 @@ pub struct MailTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailTemplate {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attachment_ids",
-        "auto_delete",
-        "body_html",
-        "can_write",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "email_cc",
-        "email_from",
-        "email_layout_xmlid",
-        "email_to",
-        "id",
-        "is_template_editor",
-        "lang",
-        "mail_server_id",
-        "model",
-        "model_id",
-        "name",
-        "partner_to",
-        "ref_ir_act_window",
-        "render_model",
-        "reply_to",
-        "report_template_ids",
-        "scheduled_date",
-        "subject",
-        "template_category",
-        "template_fs",
-        "use_default_to",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailTemplate {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        33,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -312,49 +276,40 @@ impl ::runtime::Model for MailTemplate {
         "render_model",
         "template_category",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_delete", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("body_html", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("can_write", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_layout_xmlid", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_to", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_template_editor", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_server_id", "many2one")
-            .relation("ir.mail_server"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_to", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("ref_ir_act_window", "many2one")
-            .relation("ir.actions.act_window"),
-        ::runtime::odoo::verify::FieldSpec::new("render_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("report_template_ids", "many2many")
-            .relation("ir.actions.report"),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("template_category", "selection")
-            .selection(&["base_template", "hidden_template", "custom_template"]),
-        ::runtime::odoo::verify::FieldSpec::new("template_fs", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("use_default_to", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("attachment_ids", "many2many").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("auto_delete", "boolean").writable(true),
+        ::runtime::FieldSpec::new("body_html", "html").writable(true),
+        ::runtime::FieldSpec::new("can_write", "boolean"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email_cc", "char").writable(true),
+        ::runtime::FieldSpec::new("email_from", "char").writable(true),
+        ::runtime::FieldSpec::new("email_layout_xmlid", "char").writable(true),
+        ::runtime::FieldSpec::new("email_to", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_template_editor", "boolean"),
+        ::runtime::FieldSpec::new("lang", "char").writable(true),
+        ::runtime::FieldSpec::new("mail_server_id", "many2one").relation("ir.mail_server").writable(true),
+        ::runtime::FieldSpec::new("model", "char"),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_to", "char").writable(true),
+        ::runtime::FieldSpec::new("ref_ir_act_window", "many2one").relation("ir.actions.act_window").writable(true),
+        ::runtime::FieldSpec::new("render_model", "char"),
+        ::runtime::FieldSpec::new("reply_to", "char").writable(true),
+        ::runtime::FieldSpec::new("report_template_ids", "many2many").relation("ir.actions.report").writable(true),
+        ::runtime::FieldSpec::new("scheduled_date", "char").writable(true),
+        ::runtime::FieldSpec::new("subject", "char").writable(true),
+        ::runtime::FieldSpec::new("template_category", "selection").selection(&["base_template", "hidden_template", "custom_template"]),
+        ::runtime::FieldSpec::new("template_fs", "char").writable(true),
+        ::runtime::FieldSpec::new("use_default_to", "boolean").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -500,13 +455,17 @@ impl super::mixins::BaseModel for MailTemplate {
     type Update = MailTemplateUpdate;
 }
 impl super::mixins::TemplateResetMixin for MailTemplate {}
-/// Values for creating a `mail.template` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailTemplateCreate`]) or updating ([`MailTemplateUpdate`]) `mail.template` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplateCreate {
+pub struct MailTemplateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailTemplateCreate {
+/// Values for creating a `mail.template` record: the constructor takes the required fields, setters add the rest.
+pub type MailTemplateCreate = MailTemplateValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `mail.template` records: only the fields set here are written.
+pub type MailTemplateUpdate = MailTemplateValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for MailTemplateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -514,195 +473,36 @@ impl ::serde::Serialize for MailTemplateCreate {
 impl MailTemplateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailTemplateCreate {
+        Self::default()
+    }
+}
+impl Default for MailTemplateCreate {
+    fn default() -> Self {
+        MailTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `auto_delete` (Auto Delete).
-    #[inline]
-    pub fn auto_delete(mut self, auto_delete: bool) -> Self {
-        self.values.set("auto_delete", auto_delete);
-        self
-    }
-    /// Set `body_html` (Body).
-    #[inline]
-    pub fn body_html(mut self, body_html: impl Into<String>) -> Self {
-        self.values.set("body_html", body_html.into());
-        self
-    }
-    /// Set `description` (Template Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `email_cc` (Cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Email Notification Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `email_to` (To (Emails)).
-    #[inline]
-    pub fn email_to(mut self, email_to: impl Into<String>) -> Self {
-        self.values.set("email_to", email_to.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `mail_server_id` (Outgoing Mail Server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `model_id` (Applies to).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_to` (To (Partners)).
-    #[inline]
-    pub fn partner_to(mut self, partner_to: impl Into<String>) -> Self {
-        self.values.set("partner_to", partner_to.into());
-        self
-    }
-    /// Set `ref_ir_act_window` (Sidebar action).
-    #[inline]
-    pub fn ref_ir_act_window(mut self, ref_ir_act_window: i64) -> Self {
-        self.values.set("ref_ir_act_window", ref_ir_act_window);
-        self
-    }
-    /// Set `reply_to` (Reply To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `report_template_ids` (Dynamic Reports).
-    #[inline]
-    pub fn report_template_ids(
-        mut self,
-        report_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "report_template_ids",
-                report_template_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(mut self, scheduled_date: impl Into<String>) -> Self {
-        self.values.set("scheduled_date", scheduled_date.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
-    }
-    /// Set `use_default_to` (Default recipients).
-    #[inline]
-    pub fn use_default_to(mut self, use_default_to: bool) -> Self {
-        self.values.set("use_default_to", use_default_to);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailTemplateCreate {
-    type Model = MailTemplate;
-}
-/// Values for updating `mail.template` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailTemplateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailTemplateUpdate {
+        Self::default()
+    }
+}
+impl Default for MailTemplateUpdate {
+    fn default() -> Self {
+        MailTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailTemplateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -711,424 +511,141 @@ impl MailTemplateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attachment_ids` (Attachments).
-    #[inline]
-    pub fn attachment_ids(
-        mut self,
-        attachment_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrAttachment>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attachment_ids", attachment_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `auto_delete` (Auto Delete).
-    #[inline]
-    pub fn auto_delete(mut self, auto_delete: bool) -> Self {
-        self.values.set("auto_delete", auto_delete);
-        self
-    }
-    /// Set `body_html` (Body).
-    #[inline]
-    pub fn body_html(mut self, body_html: impl Into<String>) -> Self {
-        self.values.set("body_html", body_html.into());
-        self
-    }
-    /// Set `description` (Template Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `email_cc` (Cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `email_from` (From).
-    #[inline]
-    pub fn email_from(mut self, email_from: impl Into<String>) -> Self {
-        self.values.set("email_from", email_from.into());
-        self
-    }
-    /// Set `email_layout_xmlid` (Email Notification Layout).
-    #[inline]
-    pub fn email_layout_xmlid(mut self, email_layout_xmlid: impl Into<String>) -> Self {
-        self.values.set("email_layout_xmlid", email_layout_xmlid.into());
-        self
-    }
-    /// Set `email_to` (To (Emails)).
-    #[inline]
-    pub fn email_to(mut self, email_to: impl Into<String>) -> Self {
-        self.values.set("email_to", email_to.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `mail_server_id` (Outgoing Mail Server).
-    #[inline]
-    pub fn mail_server_id(mut self, mail_server_id: i64) -> Self {
-        self.values.set("mail_server_id", mail_server_id);
-        self
-    }
-    /// Set `model_id` (Applies to).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_to` (To (Partners)).
-    #[inline]
-    pub fn partner_to(mut self, partner_to: impl Into<String>) -> Self {
-        self.values.set("partner_to", partner_to.into());
-        self
-    }
-    /// Set `ref_ir_act_window` (Sidebar action).
-    #[inline]
-    pub fn ref_ir_act_window(mut self, ref_ir_act_window: i64) -> Self {
-        self.values.set("ref_ir_act_window", ref_ir_act_window);
-        self
-    }
-    /// Set `reply_to` (Reply To).
-    #[inline]
-    pub fn reply_to(mut self, reply_to: impl Into<String>) -> Self {
-        self.values.set("reply_to", reply_to.into());
-        self
-    }
-    /// Set `report_template_ids` (Dynamic Reports).
-    #[inline]
-    pub fn report_template_ids(
-        mut self,
-        report_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsReport>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "report_template_ids",
-                report_template_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(mut self, scheduled_date: impl Into<String>) -> Self {
-        self.values.set("scheduled_date", scheduled_date.into());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
-    }
-    /// Set `use_default_to` (Default recipients).
-    #[inline]
-    pub fn use_default_to(mut self, use_default_to: bool) -> Self {
-        self.values.set("use_default_to", use_default_to);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attachment_ids` (Attachments).
+        attachment_ids: commands super::rel::IrAttachment;
+        /// Set `auto_delete` (Auto Delete).
+        auto_delete: value bool;
+        /// Set `body_html` (Body).
+        body_html: into String;
+        /// Set `description` (Template Description).
+        description: into String;
+        /// Set `email_cc` (Cc).
+        email_cc: into String;
+        /// Set `email_from` (From).
+        email_from: into String;
+        /// Set `email_layout_xmlid` (Email Notification Layout).
+        email_layout_xmlid: into String;
+        /// Set `email_to` (To (Emails)).
+        email_to: into String;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `mail_server_id` (Outgoing Mail Server).
+        mail_server_id: value i64;
+        /// Set `model_id` (Applies to).
+        model_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `partner_to` (To (Partners)).
+        partner_to: into String;
+        /// Set `ref_ir_act_window` (Sidebar action).
+        ref_ir_act_window: value i64;
+        /// Set `reply_to` (Reply To).
+        reply_to: into String;
+        /// Set `report_template_ids` (Dynamic Reports).
+        report_template_ids: commands super::rel::IrActionsReport;
+        /// Set `scheduled_date` (Scheduled Date).
+        scheduled_date: into String;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `template_fs` (Template Filename).
+        template_fs: into String;
+        /// Set `use_default_to` (Default recipients).
+        use_default_to: value bool;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for MailTemplateCreate {
+    type Model = self::MailTemplate;
+}
 impl ::runtime::UpdateValues for MailTemplateUpdate {
-    type Model = MailTemplate;
+    type Model = self::MailTemplate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::MailTemplate> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Attachments (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailTemplate,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Auto Delete (`auto_delete`, `boolean`).
-    #[inline]
-    pub const fn auto_delete() -> ::runtime::odoo::fields::BoolField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_delete")
-    }
-    /// Body (`body_html`, `html`).
-    #[inline]
-    pub const fn body_html() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
-        ::runtime::odoo::fields::CharField::new("body_html")
-    }
-    /// Can Write (`can_write`, `boolean`).
-    #[inline]
-    pub const fn can_write() -> ::runtime::odoo::fields::BoolField<super::MailTemplate> {
-        ::runtime::odoo::fields::BoolField::new("can_write")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Template Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Cc (`email_cc`, `char`).
-    #[inline]
-    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
-        ::runtime::odoo::fields::CharField::new("email_cc")
-    }
-    /// From (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_from")
-    }
-    /// Email Notification Layout (`email_layout_xmlid`, `char`).
-    #[inline]
-    pub const fn email_layout_xmlid() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_layout_xmlid")
-    }
-    /// To (Emails) (`email_to`, `char`).
-    #[inline]
-    pub const fn email_to() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
-        ::runtime::odoo::fields::CharField::new("email_to")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::MailTemplate, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Template Editor (`is_template_editor`, `boolean`).
-    #[inline]
-    pub const fn is_template_editor() -> ::runtime::odoo::fields::BoolField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_template_editor")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
-        ::runtime::odoo::fields::CharField::new("lang")
-    }
-    /// Outgoing Mail Server (`mail_server_id`, `many2one`).
-    #[inline]
-    pub const fn mail_server_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::IrMailServer,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_server_id")
-    }
-    /// Related Document Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Applies to (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// To (Partners) (`partner_to`, `char`).
-    #[inline]
-    pub const fn partner_to() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_to")
-    }
-    /// Sidebar action (`ref_ir_act_window`, `many2one`).
-    #[inline]
-    pub const fn ref_ir_act_window() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("ref_ir_act_window")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("render_model")
-    }
-    /// Reply To (`reply_to`, `char`).
-    #[inline]
-    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
-        ::runtime::odoo::fields::CharField::new("reply_to")
-    }
-    /// Dynamic Reports (`report_template_ids`, `many2many`).
-    #[inline]
-    pub const fn report_template_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailTemplate,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("report_template_ids")
-    }
-    /// Scheduled Date (`scheduled_date`, `char`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("scheduled_date")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::odoo::fields::CharField<super::MailTemplate> {
-        ::runtime::odoo::fields::CharField::new("subject")
-    }
-    /// Template Category (`template_category`, `selection`).
-    #[inline]
-    pub const fn template_category() -> ::runtime::odoo::fields::SelectionField<
-        super::MailTemplate,
-        super::TemplateCategory,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("template_category")
-    }
-    /// Template Filename (`template_fs`, `char`).
-    #[inline]
-    pub const fn template_fs() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("template_fs")
-    }
-    /// Default recipients (`use_default_to`, `boolean`).
-    #[inline]
-    pub const fn use_default_to() -> ::runtime::odoo::fields::BoolField<
-        super::MailTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_default_to")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailTemplate;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Attachments (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Auto Delete (`auto_delete`, `boolean`).
+        auto_delete: BoolField;
+        /// Body (`body_html`, `html`).
+        body_html: CharField;
+        /// Can Write (`can_write`, `boolean`).
+        can_write: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Template Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Cc (`email_cc`, `char`).
+        email_cc: CharField;
+        /// From (`email_from`, `char`).
+        email_from: CharField;
+        /// Email Notification Layout (`email_layout_xmlid`, `char`).
+        email_layout_xmlid: CharField;
+        /// To (Emails) (`email_to`, `char`).
+        email_to: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Template Editor (`is_template_editor`, `boolean`).
+        is_template_editor: BoolField;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Outgoing Mail Server (`mail_server_id`, `many2one`).
+        mail_server_id: Many2OneField<super::super::rel::IrMailServer>;
+        /// Related Document Model (`model`, `char`).
+        model: CharField;
+        /// Applies to (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// To (Partners) (`partner_to`, `char`).
+        partner_to: CharField;
+        /// Sidebar action (`ref_ir_act_window`, `many2one`).
+        ref_ir_act_window: Many2OneField<super::super::rel::IrActionsActWindow>;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Reply To (`reply_to`, `char`).
+        reply_to: CharField;
+        /// Dynamic Reports (`report_template_ids`, `many2many`).
+        report_template_ids: X2ManyField<super::super::rel::IrActionsReport>;
+        /// Scheduled Date (`scheduled_date`, `char`).
+        scheduled_date: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Template Category (`template_category`, `selection`).
+        template_category: SelectionField<super::TemplateCategory>;
+        /// Template Filename (`template_fs`, `char`).
+        template_fs: CharField;
+        /// Default recipients (`use_default_to`, `boolean`).
+        use_default_to: BoolField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `template_category` (Template Category) on `mail.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TemplateCategory {
-    /// Base Template (`base_template`)
-    BaseTemplate,
-    /// Hidden Template (`hidden_template`)
-    HiddenTemplate,
-    /// Custom Template (`custom_template`)
-    CustomTemplate,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TemplateCategory {
-    const VALUES: &'static [&'static str] = &[
-        "base_template",
-        "hidden_template",
-        "custom_template",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "base_template" => TemplateCategory::BaseTemplate,
-            "hidden_template" => TemplateCategory::HiddenTemplate,
-            "custom_template" => TemplateCategory::CustomTemplate,
-            other => TemplateCategory::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TemplateCategory::BaseTemplate => "base_template",
-            TemplateCategory::HiddenTemplate => "hidden_template",
-            TemplateCategory::CustomTemplate => "custom_template",
-            TemplateCategory::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TemplateCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TemplateCategory {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `template_category` (Template Category) on `mail.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TemplateCategory {
+        /// Base Template (`base_template`)
+        BaseTemplate = "base_template",
+        /// Hidden Template (`hidden_template`)
+        HiddenTemplate = "hidden_template",
+        /// Custom Template (`custom_template`)
+        CustomTemplate = "custom_template",
     }
 }

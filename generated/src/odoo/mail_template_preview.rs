@@ -17,13 +17,11 @@ pub struct MailTemplatePreview {
     /// Attachment
     ///
     /// `many2many`, to `ir.attachment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attachment_ids())`.
-    pub attachment_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
-    >,
+    pub attachment_ids: ::runtime::Computed<::runtime::X2Many<super::rel::IrAttachment>>,
     /// Body
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_html())`.
-    pub body_html: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub body_html: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,7 +29,7 @@ pub struct MailTemplatePreview {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -41,23 +39,23 @@ pub struct MailTemplatePreview {
     /// Carbon copy recipients
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_cc())`.
-    pub email_cc: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email_cc: ::runtime::Computed<Option<String>>,
     /// From
     ///
     /// Sender address
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_from())`.
-    pub email_from: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email_from: ::runtime::Computed<Option<String>>,
     /// To
     ///
     /// Comma-separated recipient addresses
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_to())`.
-    pub email_to: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email_to: ::runtime::Computed<Option<String>>,
     /// Error Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::error_msg())`.
-    pub error_msg: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub error_msg: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -71,29 +69,25 @@ pub struct MailTemplatePreview {
     /// Related Mail Template
     ///
     /// `many2one`, to `mail.template`, required.
-    pub mail_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub mail_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Targeted model
     ///
     /// `many2one`, to `ir.model`, readonly, related `mail_template_id.model_id`, not stored.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// No Record
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::no_record())`.
-    pub no_record: ::runtime::odoo::wire::Computed<bool>,
+    pub no_record: ::runtime::Computed<bool>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_ids())`.
-    pub partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
-    >,
+    pub partner_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ResPartner>>,
     /// Reply-To
     ///
     /// Preferred response address
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reply_to())`.
-    pub reply_to: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub reply_to: ::runtime::Computed<Option<String>>,
     /// Record
     ///
     /// `reference`, computed.
@@ -105,11 +99,11 @@ pub struct MailTemplatePreview {
     /// The queue manager will send the email after the date
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::scheduled_date())`.
-    pub scheduled_date: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub scheduled_date: ::runtime::Computed<Option<String>>,
     /// Subject
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subject())`.
-    pub subject: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub subject: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -117,40 +111,20 @@ pub struct MailTemplatePreview {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTemplatePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailTemplatePreview {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment_ids",
-        "body_html",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email_cc",
-        "email_from",
-        "email_to",
-        "error_msg",
-        "id",
-        "lang",
-        "mail_template_id",
-        "model_id",
-        "no_record",
-        "partner_ids",
-        "reply_to",
-        "resource_ref",
-        "scheduled_date",
-        "subject",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailTemplatePreview {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailTemplatePreview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -208,37 +182,28 @@ impl ::runtime::Model for MailTemplatePreview {
         "scheduled_date",
         "subject",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "many2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("body_html", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_from", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_to", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("error_msg", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
-            .selection(&["en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
-            .relation("mail.template")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("no_record", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("reply_to", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
-            .selection(super::verify::KEYS_31892618),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attachment_ids", "many2many").relation("ir.attachment"),
+        ::runtime::FieldSpec::new("body_html", "html"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email_cc", "char"),
+        ::runtime::FieldSpec::new("email_from", "char"),
+        ::runtime::FieldSpec::new("email_to", "char"),
+        ::runtime::FieldSpec::new("error_msg", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lang", "selection").writable(true).selection(&["en_US"]),
+        ::runtime::FieldSpec::new("mail_template_id", "many2one").relation("mail.template").required().writable(true),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model"),
+        ::runtime::FieldSpec::new("no_record", "boolean"),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner"),
+        ::runtime::FieldSpec::new("reply_to", "char"),
+        ::runtime::FieldSpec::new("resource_ref", "reference").writable(true).selection(super::verify::KEYS_31892618),
+        ::runtime::FieldSpec::new("scheduled_date", "char"),
+        ::runtime::FieldSpec::new("subject", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -255,12 +220,21 @@ impl ::runtime::odoo::projection::Projection for MailTemplatePreview {
 impl super::mixins::BaseModel for MailTemplatePreview {
     type Update = MailTemplatePreviewUpdate;
 }
-/// Values for creating a `mail.template.preview` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailTemplatePreviewCreate`]) or updating ([`MailTemplatePreviewUpdate`]) `mail.template.preview` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailTemplatePreviewCreate {
+pub struct MailTemplatePreviewValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailTemplatePreviewCreate {
+/// Values for creating a `mail.template.preview` record: the constructor takes the required fields, setters add the rest.
+pub type MailTemplatePreviewCreate = MailTemplatePreviewValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.template.preview` records: only the fields set here are written.
+pub type MailTemplatePreviewUpdate = MailTemplatePreviewValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailTemplatePreviewValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -268,70 +242,34 @@ impl ::serde::Serialize for MailTemplatePreviewCreate {
 impl MailTemplatePreviewCreate {
     /// Takes the required fields: `mail_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_template_id: i64) -> Self {
-        MailTemplatePreviewCreate {
+        MailTemplatePreviewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mail_template_id(mail_template_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplatePreview>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `lang` (Template Preview Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `mail_template_id` (Related Mail Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(
-        mut self,
-        resource_ref: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-}
-impl ::runtime::CreateValues for MailTemplatePreviewCreate {
-    type Model = MailTemplatePreview;
-}
-/// Values for updating `mail.template.preview` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplatePreviewUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailTemplatePreviewUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailTemplatePreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailTemplatePreviewUpdate {
+        Self::default()
+    }
+}
+impl Default for MailTemplatePreviewUpdate {
+    fn default() -> Self {
+        MailTemplatePreviewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailTemplatePreviewValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplatePreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::MailTemplatePreview,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -340,223 +278,75 @@ impl MailTemplatePreviewUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `lang` (Template Preview Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `mail_template_id` (Related Mail Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(
-        mut self,
-        resource_ref: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lang` (Template Preview Language).
+        lang: value self::Lang;
+        /// Set `mail_template_id` (Related Mail Template).
+        mail_template_id: value i64;
+        /// Set `resource_ref` (Record).
+        resource_ref: value ::runtime::odoo::wire::Reference;
     }
 }
+impl ::runtime::CreateValues for MailTemplatePreviewCreate {
+    type Model = self::MailTemplatePreview;
+}
 impl ::runtime::UpdateValues for MailTemplatePreviewUpdate {
-    type Model = MailTemplatePreview;
+    type Model = self::MailTemplatePreview;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attachment (`attachment_ids`, `many2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailTemplatePreview,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Body (`body_html`, `html`).
-    #[inline]
-    pub const fn body_html() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("body_html")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailTemplatePreview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplatePreview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Cc (`email_cc`, `char`).
-    #[inline]
-    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_cc")
-    }
-    /// From (`email_from`, `char`).
-    #[inline]
-    pub const fn email_from() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_from")
-    }
-    /// To (`email_to`, `char`).
-    #[inline]
-    pub const fn email_to() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_to")
-    }
-    /// Error Message (`error_msg`, `char`).
-    #[inline]
-    pub const fn error_msg() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("error_msg")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailTemplatePreview,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Template Preview Language (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
-        super::MailTemplatePreview,
-        super::Lang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lang")
-    }
-    /// Related Mail Template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplatePreview,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Targeted model (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplatePreview,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// No Record (`no_record`, `boolean`).
-    #[inline]
-    pub const fn no_record() -> ::runtime::odoo::fields::BoolField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::BoolField::new("no_record")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailTemplatePreview,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Reply-To (`reply_to`, `char`).
-    #[inline]
-    pub const fn reply_to() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("reply_to")
-    }
-    /// Record (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::AnyField::new("resource_ref")
-    }
-    /// Scheduled Date (`scheduled_date`, `char`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("scheduled_date")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("subject")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailTemplatePreview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplatePreview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailTemplatePreview;
+        /// Attachment (`attachment_ids`, `many2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Body (`body_html`, `html`).
+        body_html: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Cc (`email_cc`, `char`).
+        email_cc: CharField;
+        /// From (`email_from`, `char`).
+        email_from: CharField;
+        /// To (`email_to`, `char`).
+        email_to: CharField;
+        /// Error Message (`error_msg`, `char`).
+        error_msg: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Template Preview Language (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// Related Mail Template (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Targeted model (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// No Record (`no_record`, `boolean`).
+        no_record: BoolField;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Reply-To (`reply_to`, `char`).
+        reply_to: CharField;
+        /// Record (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Scheduled Date (`scheduled_date`, `char`).
+        scheduled_date: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `lang` (Template Preview Language) on `mail.template.preview`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lang` (Template Preview Language) on `mail.template.preview`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }

@@ -21,7 +21,7 @@ pub struct MailTemplateReset {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,7 +33,7 @@ pub struct MailTemplateReset {
     /// Template
     ///
     /// `many2many`, to `mail.template`.
-    pub template_ids: ::runtime::odoo::wire::X2Many<super::rel::MailTemplate>,
+    pub template_ids: ::runtime::X2Many<super::rel::MailTemplate>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -41,26 +41,18 @@ pub struct MailTemplateReset {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTemplateReset {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailTemplateReset {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "template_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailTemplateReset {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailTemplateReset::default();
         while let Some(i) = r.next()? {
             match i {
@@ -88,17 +80,14 @@ impl ::runtime::Model for MailTemplateReset {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("template_ids", "many2many")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("template_ids", "many2many").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -133,13 +122,21 @@ impl MailTemplateReset {
 impl super::mixins::BaseModel for MailTemplateReset {
     type Update = MailTemplateResetUpdate;
 }
-/// Values for creating a `mail.template.reset` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailTemplateResetCreate`]) or updating ([`MailTemplateResetUpdate`]) `mail.template.reset` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplateResetCreate {
+pub struct MailTemplateResetValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailTemplateResetCreate {
+/// Values for creating a `mail.template.reset` record: the constructor takes the required fields, setters add the rest.
+pub type MailTemplateResetCreate = MailTemplateResetValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.template.reset` records: only the fields set here are written.
+pub type MailTemplateResetUpdate = MailTemplateResetValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailTemplateResetValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -147,59 +144,36 @@ impl ::serde::Serialize for MailTemplateResetCreate {
 impl MailTemplateResetCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailTemplateResetCreate {
+        Self::default()
+    }
+}
+impl Default for MailTemplateResetCreate {
+    fn default() -> Self {
+        MailTemplateResetValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplateReset>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `template_ids` (Template).
-    #[inline]
-    pub fn template_ids(
-        mut self,
-        template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values.set("template_ids", template_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailTemplateResetCreate {
-    type Model = MailTemplateReset;
-}
-/// Values for updating `mail.template.reset` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTemplateResetUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailTemplateResetUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailTemplateResetUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailTemplateResetUpdate {
+        Self::default()
+    }
+}
+impl Default for MailTemplateResetUpdate {
+    fn default() -> Self {
+        MailTemplateResetValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailTemplateResetValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTemplateReset>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailTemplateReset>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -208,76 +182,34 @@ impl MailTemplateResetUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `template_ids` (Template).
-    #[inline]
-    pub fn template_ids(
-        mut self,
-        template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailTemplate>,
-        >,
-    ) -> Self {
-        self.values.set("template_ids", template_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `template_ids` (Template).
+        template_ids: commands super::rel::MailTemplate;
     }
 }
+impl ::runtime::CreateValues for MailTemplateResetCreate {
+    type Model = self::MailTemplateReset;
+}
 impl ::runtime::UpdateValues for MailTemplateResetUpdate {
-    type Model = MailTemplateReset;
+    type Model = self::MailTemplateReset;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailTemplateReset,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplateReset,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailTemplateReset,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailTemplateReset,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Template (`template_ids`, `many2many`).
-    #[inline]
-    pub const fn template_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailTemplateReset,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("template_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailTemplateReset,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTemplateReset,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailTemplateReset;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Template (`template_ids`, `many2many`).
+        template_ids: X2ManyField<super::super::rel::MailTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

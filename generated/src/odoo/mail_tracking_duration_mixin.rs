@@ -15,18 +15,18 @@ pub struct MailTrackingDurationMixin {
     /// JSON that maps ids from a many2one field to seconds spent
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
-    pub duration_tracking: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub duration_tracking: ::runtime::Computed<Option<::serde_json::Value>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTrackingDurationMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailTrackingDurationMixin {
+impl ::runtime::__private::FromRecord for MailTrackingDurationMixin {
     const FIELDS: &'static [&'static str] = &["duration_tracking"];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailTrackingDurationMixin::default();
         while r.next()?.is_some() {
             record.duration_tracking = r.computed_nullable()?;
@@ -34,13 +34,21 @@ impl ::runtime::odoo::wire::FromRecord for MailTrackingDurationMixin {
         Ok(record)
     }
 }
-/// Values for creating a `mail.tracking.duration.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailTrackingDurationMixinCreate`]) or updating ([`MailTrackingDurationMixinUpdate`]) `mail.tracking.duration.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTrackingDurationMixinCreate {
+pub struct MailTrackingDurationMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailTrackingDurationMixinCreate {
+/// Values for creating a `mail.tracking.duration.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type MailTrackingDurationMixinCreate = MailTrackingDurationMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.tracking.duration.mixin` records: only the fields set here are written.
+pub type MailTrackingDurationMixinUpdate = MailTrackingDurationMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailTrackingDurationMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -48,48 +56,37 @@ impl ::serde::Serialize for MailTrackingDurationMixinCreate {
 impl MailTrackingDurationMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        MailTrackingDurationMixinCreate {
+        Self::default()
+    }
+}
+impl Default for MailTrackingDurationMixinCreate {
+    fn default() -> Self {
+        MailTrackingDurationMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = MailTrackingDurationMixin,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-}
-/// Values for updating `mail.tracking.duration.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTrackingDurationMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailTrackingDurationMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailTrackingDurationMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailTrackingDurationMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for MailTrackingDurationMixinUpdate {
+    fn default() -> Self {
+        MailTrackingDurationMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailTrackingDurationMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = MailTrackingDurationMixin,
+            Model = self::MailTrackingDurationMixin,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -102,11 +99,9 @@ impl MailTrackingDurationMixinUpdate {
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Status time (`duration_tracking`, `json`).
-    #[inline]
-    pub const fn duration_tracking() -> ::runtime::odoo::fields::AnyField<
-        super::MailTrackingDurationMixin,
-    > {
-        ::runtime::odoo::fields::AnyField::new("duration_tracking")
+    ::runtime::__private::field_handles! {
+        super::MailTrackingDurationMixin;
+        /// Status time (`duration_tracking`, `json`).
+        duration_tracking: AnyField;
     }
 }

@@ -19,13 +19,13 @@ pub struct MailTrackingValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// Used to display the currency when tracking monetary values
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct MailTrackingValue {
     /// Field
     ///
     /// `many2one`, to `ir.model.fields`, readonly.
-    pub field_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModelFields>>,
+    pub field_id: Option<::runtime::Many2One<super::rel::IrModelFields>>,
     /// Removed field information
     ///
     /// `json`.
@@ -45,9 +45,7 @@ pub struct MailTrackingValue {
     /// Message ID
     ///
     /// `many2one`, to `mail.message`, required.
-    pub mail_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub mail_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// New Value Char
     ///
     /// `char`, readonly.
@@ -95,39 +93,18 @@ pub struct MailTrackingValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailTrackingValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailTrackingValue {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "field_id",
-        "field_info",
-        "id",
-        "mail_message_id",
-        "new_value_char",
-        "new_value_datetime",
-        "new_value_float",
-        "new_value_integer",
-        "new_value_text",
-        "old_value_char",
-        "old_value_datetime",
-        "old_value_float",
-        "old_value_integer",
-        "old_value_text",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailTrackingValue {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailTrackingValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -181,33 +158,27 @@ impl ::runtime::Model for MailTrackingValue {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("field_id", "many2one")
-            .relation("ir.model.fields"),
-        ::runtime::odoo::verify::FieldSpec::new("field_info", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
-            .relation("mail.message")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("new_value_char", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("new_value_datetime", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("new_value_float", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("new_value_integer", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("new_value_text", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("old_value_char", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("old_value_datetime", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("old_value_float", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("old_value_integer", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("old_value_text", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("field_id", "many2one").relation("ir.model.fields").writable(true),
+        ::runtime::FieldSpec::new("field_info", "json").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_message_id", "many2one").relation("mail.message").required().writable(true),
+        ::runtime::FieldSpec::new("new_value_char", "char").writable(true),
+        ::runtime::FieldSpec::new("new_value_datetime", "datetime").writable(true),
+        ::runtime::FieldSpec::new("new_value_float", "float").writable(true),
+        ::runtime::FieldSpec::new("new_value_integer", "integer").writable(true),
+        ::runtime::FieldSpec::new("new_value_text", "text").writable(true),
+        ::runtime::FieldSpec::new("old_value_char", "char").writable(true),
+        ::runtime::FieldSpec::new("old_value_datetime", "datetime").writable(true),
+        ::runtime::FieldSpec::new("old_value_float", "float").writable(true),
+        ::runtime::FieldSpec::new("old_value_integer", "integer").writable(true),
+        ::runtime::FieldSpec::new("old_value_text", "text").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -225,12 +196,21 @@ impl ::runtime::odoo::projection::Projection for MailTrackingValue {
 impl super::mixins::BaseModel for MailTrackingValue {
     type Update = MailTrackingValueUpdate;
 }
-/// Values for creating a `mail.tracking.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailTrackingValueCreate`]) or updating ([`MailTrackingValueUpdate`]) `mail.tracking.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailTrackingValueCreate {
+pub struct MailTrackingValueValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailTrackingValueCreate {
+/// Values for creating a `mail.tracking.value` record: the constructor takes the required fields, setters add the rest.
+pub type MailTrackingValueCreate = MailTrackingValueValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.tracking.value` records: only the fields set here are written.
+pub type MailTrackingValueUpdate = MailTrackingValueValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailTrackingValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -238,139 +218,32 @@ impl ::serde::Serialize for MailTrackingValueCreate {
 impl MailTrackingValueCreate {
     /// Takes the required fields: `mail_message_id` (readonly, computed and x2many fields are left out).
     pub fn new(mail_message_id: i64) -> Self {
-        MailTrackingValueCreate {
+        MailTrackingValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .mail_message_id(mail_message_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTrackingValue>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `field_id` (Field).
-    #[inline]
-    pub fn field_id(mut self, field_id: i64) -> Self {
-        self.values.set("field_id", field_id);
-        self
-    }
-    /// Set `field_info` (Removed field information).
-    #[inline]
-    pub fn field_info(mut self, field_info: ::serde_json::Value) -> Self {
-        self.values.set("field_info", field_info);
-        self
-    }
-    /// Set `mail_message_id` (Message ID).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `new_value_char` (New Value Char).
-    #[inline]
-    pub fn new_value_char(mut self, new_value_char: impl Into<String>) -> Self {
-        self.values.set("new_value_char", new_value_char.into());
-        self
-    }
-    /// Set `new_value_datetime` (New Value Datetime).
-    #[inline]
-    pub fn new_value_datetime(
-        mut self,
-        new_value_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("new_value_datetime", new_value_datetime);
-        self
-    }
-    /// Set `new_value_float` (New Value Float).
-    #[inline]
-    pub fn new_value_float(mut self, new_value_float: f64) -> Self {
-        self.values.set("new_value_float", new_value_float);
-        self
-    }
-    /// Set `new_value_integer` (New Value Integer).
-    #[inline]
-    pub fn new_value_integer(mut self, new_value_integer: i64) -> Self {
-        self.values.set("new_value_integer", new_value_integer);
-        self
-    }
-    /// Set `new_value_text` (New Value Text).
-    #[inline]
-    pub fn new_value_text(mut self, new_value_text: impl Into<String>) -> Self {
-        self.values.set("new_value_text", new_value_text.into());
-        self
-    }
-    /// Set `old_value_char` (Old Value Char).
-    #[inline]
-    pub fn old_value_char(mut self, old_value_char: impl Into<String>) -> Self {
-        self.values.set("old_value_char", old_value_char.into());
-        self
-    }
-    /// Set `old_value_datetime` (Old Value DateTime).
-    #[inline]
-    pub fn old_value_datetime(
-        mut self,
-        old_value_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("old_value_datetime", old_value_datetime);
-        self
-    }
-    /// Set `old_value_float` (Old Value Float).
-    #[inline]
-    pub fn old_value_float(mut self, old_value_float: f64) -> Self {
-        self.values.set("old_value_float", old_value_float);
-        self
-    }
-    /// Set `old_value_integer` (Old Value Integer).
-    #[inline]
-    pub fn old_value_integer(mut self, old_value_integer: i64) -> Self {
-        self.values.set("old_value_integer", old_value_integer);
-        self
-    }
-    /// Set `old_value_text` (Old Value Text).
-    #[inline]
-    pub fn old_value_text(mut self, old_value_text: impl Into<String>) -> Self {
-        self.values.set("old_value_text", old_value_text.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailTrackingValueCreate {
-    type Model = MailTrackingValue;
-}
-/// Values for updating `mail.tracking.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailTrackingValueUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailTrackingValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailTrackingValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailTrackingValueUpdate {
+        Self::default()
+    }
+}
+impl Default for MailTrackingValueUpdate {
+    fn default() -> Self {
+        MailTrackingValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailTrackingValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailTrackingValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailTrackingValue>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -379,254 +252,86 @@ impl MailTrackingValueUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `field_id` (Field).
-    #[inline]
-    pub fn field_id(mut self, field_id: i64) -> Self {
-        self.values.set("field_id", field_id);
-        self
-    }
-    /// Set `field_info` (Removed field information).
-    #[inline]
-    pub fn field_info(mut self, field_info: ::serde_json::Value) -> Self {
-        self.values.set("field_info", field_info);
-        self
-    }
-    /// Set `mail_message_id` (Message ID).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `new_value_char` (New Value Char).
-    #[inline]
-    pub fn new_value_char(mut self, new_value_char: impl Into<String>) -> Self {
-        self.values.set("new_value_char", new_value_char.into());
-        self
-    }
-    /// Set `new_value_datetime` (New Value Datetime).
-    #[inline]
-    pub fn new_value_datetime(
-        mut self,
-        new_value_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("new_value_datetime", new_value_datetime);
-        self
-    }
-    /// Set `new_value_float` (New Value Float).
-    #[inline]
-    pub fn new_value_float(mut self, new_value_float: f64) -> Self {
-        self.values.set("new_value_float", new_value_float);
-        self
-    }
-    /// Set `new_value_integer` (New Value Integer).
-    #[inline]
-    pub fn new_value_integer(mut self, new_value_integer: i64) -> Self {
-        self.values.set("new_value_integer", new_value_integer);
-        self
-    }
-    /// Set `new_value_text` (New Value Text).
-    #[inline]
-    pub fn new_value_text(mut self, new_value_text: impl Into<String>) -> Self {
-        self.values.set("new_value_text", new_value_text.into());
-        self
-    }
-    /// Set `old_value_char` (Old Value Char).
-    #[inline]
-    pub fn old_value_char(mut self, old_value_char: impl Into<String>) -> Self {
-        self.values.set("old_value_char", old_value_char.into());
-        self
-    }
-    /// Set `old_value_datetime` (Old Value DateTime).
-    #[inline]
-    pub fn old_value_datetime(
-        mut self,
-        old_value_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("old_value_datetime", old_value_datetime);
-        self
-    }
-    /// Set `old_value_float` (Old Value Float).
-    #[inline]
-    pub fn old_value_float(mut self, old_value_float: f64) -> Self {
-        self.values.set("old_value_float", old_value_float);
-        self
-    }
-    /// Set `old_value_integer` (Old Value Integer).
-    #[inline]
-    pub fn old_value_integer(mut self, old_value_integer: i64) -> Self {
-        self.values.set("old_value_integer", old_value_integer);
-        self
-    }
-    /// Set `old_value_text` (Old Value Text).
-    #[inline]
-    pub fn old_value_text(mut self, old_value_text: impl Into<String>) -> Self {
-        self.values.set("old_value_text", old_value_text.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `field_id` (Field).
+        field_id: value i64;
+        /// Set `field_info` (Removed field information).
+        field_info: value ::serde_json::Value;
+        /// Set `mail_message_id` (Message ID).
+        mail_message_id: value i64;
+        /// Set `new_value_char` (New Value Char).
+        new_value_char: into String;
+        /// Set `new_value_datetime` (New Value Datetime).
+        new_value_datetime: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `new_value_float` (New Value Float).
+        new_value_float: value f64;
+        /// Set `new_value_integer` (New Value Integer).
+        new_value_integer: value i64;
+        /// Set `new_value_text` (New Value Text).
+        new_value_text: into String;
+        /// Set `old_value_char` (Old Value Char).
+        old_value_char: into String;
+        /// Set `old_value_datetime` (Old Value DateTime).
+        old_value_datetime: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `old_value_float` (Old Value Float).
+        old_value_float: value f64;
+        /// Set `old_value_integer` (Old Value Integer).
+        old_value_integer: value i64;
+        /// Set `old_value_text` (Old Value Text).
+        old_value_text: into String;
     }
 }
+impl ::runtime::CreateValues for MailTrackingValueCreate {
+    type Model = self::MailTrackingValue;
+}
 impl ::runtime::UpdateValues for MailTrackingValueUpdate {
-    type Model = MailTrackingValue;
+    type Model = self::MailTrackingValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailTrackingValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTrackingValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTrackingValue,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailTrackingValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Field (`field_id`, `many2one`).
-    #[inline]
-    pub const fn field_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTrackingValue,
-        super::super::rel::IrModelFields,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("field_id")
-    }
-    /// Removed field information (`field_info`, `json`).
-    #[inline]
-    pub const fn field_info() -> ::runtime::odoo::fields::AnyField<
-        super::MailTrackingValue,
-    > {
-        ::runtime::odoo::fields::AnyField::new("field_info")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailTrackingValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message ID (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTrackingValue,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
-    }
-    /// New Value Char (`new_value_char`, `char`).
-    #[inline]
-    pub const fn new_value_char() -> ::runtime::odoo::fields::CharField<
-        super::MailTrackingValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("new_value_char")
-    }
-    /// New Value Datetime (`new_value_datetime`, `datetime`).
-    #[inline]
-    pub const fn new_value_datetime() -> ::runtime::odoo::fields::DateField<
-        super::MailTrackingValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("new_value_datetime")
-    }
-    /// New Value Float (`new_value_float`, `float`).
-    #[inline]
-    pub const fn new_value_float() -> ::runtime::odoo::fields::NumField<
-        super::MailTrackingValue,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("new_value_float")
-    }
-    /// New Value Integer (`new_value_integer`, `integer`).
-    #[inline]
-    pub const fn new_value_integer() -> ::runtime::odoo::fields::NumField<
-        super::MailTrackingValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("new_value_integer")
-    }
-    /// New Value Text (`new_value_text`, `text`).
-    #[inline]
-    pub const fn new_value_text() -> ::runtime::odoo::fields::CharField<
-        super::MailTrackingValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("new_value_text")
-    }
-    /// Old Value Char (`old_value_char`, `char`).
-    #[inline]
-    pub const fn old_value_char() -> ::runtime::odoo::fields::CharField<
-        super::MailTrackingValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("old_value_char")
-    }
-    /// Old Value DateTime (`old_value_datetime`, `datetime`).
-    #[inline]
-    pub const fn old_value_datetime() -> ::runtime::odoo::fields::DateField<
-        super::MailTrackingValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("old_value_datetime")
-    }
-    /// Old Value Float (`old_value_float`, `float`).
-    #[inline]
-    pub const fn old_value_float() -> ::runtime::odoo::fields::NumField<
-        super::MailTrackingValue,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("old_value_float")
-    }
-    /// Old Value Integer (`old_value_integer`, `integer`).
-    #[inline]
-    pub const fn old_value_integer() -> ::runtime::odoo::fields::NumField<
-        super::MailTrackingValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("old_value_integer")
-    }
-    /// Old Value Text (`old_value_text`, `text`).
-    #[inline]
-    pub const fn old_value_text() -> ::runtime::odoo::fields::CharField<
-        super::MailTrackingValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("old_value_text")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailTrackingValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailTrackingValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailTrackingValue;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Field (`field_id`, `many2one`).
+        field_id: Many2OneField<super::super::rel::IrModelFields>;
+        /// Removed field information (`field_info`, `json`).
+        field_info: AnyField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message ID (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// New Value Char (`new_value_char`, `char`).
+        new_value_char: CharField;
+        /// New Value Datetime (`new_value_datetime`, `datetime`).
+        new_value_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// New Value Float (`new_value_float`, `float`).
+        new_value_float: NumField<f64>;
+        /// New Value Integer (`new_value_integer`, `integer`).
+        new_value_integer: NumField<i64>;
+        /// New Value Text (`new_value_text`, `text`).
+        new_value_text: CharField;
+        /// Old Value Char (`old_value_char`, `char`).
+        old_value_char: CharField;
+        /// Old Value DateTime (`old_value_datetime`, `datetime`).
+        old_value_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Old Value Float (`old_value_float`, `float`).
+        old_value_float: NumField<f64>;
+        /// Old Value Integer (`old_value_integer`, `integer`).
+        old_value_integer: NumField<i64>;
+        /// Old Value Text (`old_value_text`, `text`).
+        old_value_text: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct MailWizardInvite {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct MailWizardInvite {
     /// Recipients
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Related Document ID
     ///
     /// Id of the followed resource
@@ -59,30 +59,18 @@ pub struct MailWizardInvite {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for MailWizardInvite {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for MailWizardInvite {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message",
-        "notify",
-        "partner_ids",
-        "res_id",
-        "res_model",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for MailWizardInvite {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = MailWizardInvite::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,21 +106,18 @@ impl ::runtime::Model for MailWizardInvite {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("notify", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message", "html").writable(true),
+        ::runtime::FieldSpec::new("notify", "boolean").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("res_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -144,12 +129,21 @@ impl ::runtime::odoo::projection::Projection for MailWizardInvite {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `mail.wizard.invite` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`MailWizardInviteCreate`]) or updating ([`MailWizardInviteUpdate`]) `mail.wizard.invite` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct MailWizardInviteCreate {
+pub struct MailWizardInviteValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for MailWizardInviteCreate {
+/// Values for creating a `mail.wizard.invite` record: the constructor takes the required fields, setters add the rest.
+pub type MailWizardInviteCreate = MailWizardInviteValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `mail.wizard.invite` records: only the fields set here are written.
+pub type MailWizardInviteUpdate = MailWizardInviteValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for MailWizardInviteValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -157,84 +151,32 @@ impl ::serde::Serialize for MailWizardInviteCreate {
 impl MailWizardInviteCreate {
     /// Takes the required fields: `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_model: impl Into<String>) -> Self {
-        MailWizardInviteCreate {
+        MailWizardInviteValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .res_model(res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailWizardInvite>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `notify` (Notify Recipients).
-    #[inline]
-    pub fn notify(mut self, notify: bool) -> Self {
-        self.values.set("notify", notify);
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for MailWizardInviteCreate {
-    type Model = MailWizardInvite;
-}
-/// Values for updating `mail.wizard.invite` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct MailWizardInviteUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for MailWizardInviteUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl MailWizardInviteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        MailWizardInviteUpdate {
+        Self::default()
+    }
+}
+impl Default for MailWizardInviteUpdate {
+    fn default() -> Self {
+        MailWizardInviteValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> MailWizardInviteValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = MailWizardInvite>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::MailWizardInvite>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -243,129 +185,50 @@ impl MailWizardInviteUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `message` (Message).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `notify` (Notify Recipients).
-    #[inline]
-    pub fn notify(mut self, notify: bool) -> Self {
-        self.values.set("notify", notify);
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `message` (Message).
+        message: into String;
+        /// Set `notify` (Notify Recipients).
+        notify: value bool;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `res_model` (Related Document Model).
+        res_model: into String;
     }
 }
+impl ::runtime::CreateValues for MailWizardInviteCreate {
+    type Model = self::MailWizardInvite;
+}
 impl ::runtime::UpdateValues for MailWizardInviteUpdate {
-    type Model = MailWizardInvite;
+    type Model = self::MailWizardInvite;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::MailWizardInvite,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailWizardInvite,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::MailWizardInvite,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::MailWizardInvite,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`message`, `html`).
-    #[inline]
-    pub const fn message() -> ::runtime::odoo::fields::CharField<
-        super::MailWizardInvite,
-    > {
-        ::runtime::odoo::fields::CharField::new("message")
-    }
-    /// Notify Recipients (`notify`, `boolean`).
-    #[inline]
-    pub const fn notify() -> ::runtime::odoo::fields::BoolField<
-        super::MailWizardInvite,
-    > {
-        ::runtime::odoo::fields::BoolField::new("notify")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::MailWizardInvite,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Related Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
-        super::MailWizardInvite,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("res_id")
-    }
-    /// Related Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::MailWizardInvite,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::MailWizardInvite,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::MailWizardInvite,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::MailWizardInvite;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message`, `html`).
+        message: CharField;
+        /// Notify Recipients (`notify`, `boolean`).
+        notify: BoolField;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Related Document ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Related Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,22 +19,20 @@ pub struct OnboardingOnboarding {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Completion State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_onboarding_state())`.
     ///
     /// Values: `not_done` (Not done), `just_done` (Just done), `done` (Done).
-    pub current_onboarding_state: ::runtime::odoo::wire::Computed<
-        Option<CurrentOnboardingState>,
-    >,
+    pub current_onboarding_state: ::runtime::Computed<Option<CurrentOnboardingState>>,
     /// Onboarding Progress
     ///
     /// Onboarding Progress for the current context (company).
     ///
     /// `many2one`, to `onboarding.progress`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_progress_id())`.
-    pub current_progress_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::OnboardingProgress>>,
+    pub current_progress_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::OnboardingProgress>>,
     >,
     /// Display Name
     ///
@@ -47,11 +45,11 @@ pub struct OnboardingOnboarding {
     /// Was panel closed?
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_onboarding_closed())`.
-    pub is_onboarding_closed: ::runtime::odoo::wire::Computed<bool>,
+    pub is_onboarding_closed: ::runtime::Computed<bool>,
     /// Should be done per company?
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_per_company())`.
-    pub is_per_company: ::runtime::odoo::wire::Computed<bool>,
+    pub is_per_company: ::runtime::Computed<bool>,
     /// Name of the onboarding
     ///
     /// `char`.
@@ -67,7 +65,7 @@ pub struct OnboardingOnboarding {
     /// All Onboarding Progress Records (across companies).
     ///
     /// `one2many`, to `onboarding.progress` (inverse `onboarding_id`), readonly.
-    pub progress_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingProgress>,
+    pub progress_ids: ::runtime::X2Many<super::rel::OnboardingProgress>,
     /// One word name
     ///
     /// `char`, required.
@@ -79,7 +77,7 @@ pub struct OnboardingOnboarding {
     /// Onboarding steps
     ///
     /// `many2many`, to `onboarding.onboarding.step`.
-    pub step_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingOnboardingStep>,
+    pub step_ids: ::runtime::X2Many<super::rel::OnboardingOnboardingStep>,
     /// Message at completion
     ///
     /// Text shown on onboarding when completed
@@ -93,36 +91,20 @@ pub struct OnboardingOnboarding {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingOnboarding {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for OnboardingOnboarding {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "current_onboarding_state",
-        "current_progress_id",
-        "display_name",
-        "id",
-        "is_onboarding_closed",
-        "is_per_company",
-        "name",
-        "panel_close_action_name",
-        "progress_ids",
-        "route_name",
-        "sequence",
-        "step_ids",
-        "text_completed",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for OnboardingOnboarding {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = OnboardingOnboarding::default();
         while let Some(i) = r.next()? {
             match i {
@@ -172,30 +154,24 @@ impl ::runtime::Model for OnboardingOnboarding {
         "is_onboarding_closed",
         "is_per_company",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("current_onboarding_state", "selection")
-            .selection(&["not_done", "just_done", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("current_progress_id", "many2one")
-            .relation("onboarding.progress"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_onboarding_closed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_per_company", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("panel_close_action_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("progress_ids", "one2many")
-            .relation("onboarding.progress"),
-        ::runtime::odoo::verify::FieldSpec::new("route_name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("step_ids", "many2many")
-            .relation("onboarding.onboarding.step"),
-        ::runtime::odoo::verify::FieldSpec::new("text_completed", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("current_onboarding_state", "selection").selection(&["not_done", "just_done", "done"]),
+        ::runtime::FieldSpec::new("current_progress_id", "many2one").relation("onboarding.progress"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_onboarding_closed", "boolean"),
+        ::runtime::FieldSpec::new("is_per_company", "boolean"),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("panel_close_action_name", "char").writable(true),
+        ::runtime::FieldSpec::new("progress_ids", "one2many").relation("onboarding.progress").writable(true),
+        ::runtime::FieldSpec::new("route_name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("step_ids", "many2many").relation("onboarding.onboarding.step").writable(true),
+        ::runtime::FieldSpec::new("text_completed", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -291,12 +267,21 @@ impl OnboardingOnboarding {
 impl super::mixins::BaseModel for OnboardingOnboarding {
     type Update = OnboardingOnboardingUpdate;
 }
-/// Values for creating a `onboarding.onboarding` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`OnboardingOnboardingCreate`]) or updating ([`OnboardingOnboardingUpdate`]) `onboarding.onboarding` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct OnboardingOnboardingCreate {
+pub struct OnboardingOnboardingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for OnboardingOnboardingCreate {
+/// Values for creating a `onboarding.onboarding` record: the constructor takes the required fields, setters add the rest.
+pub type OnboardingOnboardingCreate = OnboardingOnboardingValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `onboarding.onboarding` records: only the fields set here are written.
+pub type OnboardingOnboardingUpdate = OnboardingOnboardingValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for OnboardingOnboardingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -304,104 +289,34 @@ impl ::serde::Serialize for OnboardingOnboardingCreate {
 impl OnboardingOnboardingCreate {
     /// Takes the required fields: `route_name` (readonly, computed and x2many fields are left out).
     pub fn new(route_name: impl Into<String>) -> Self {
-        OnboardingOnboardingCreate {
+        OnboardingOnboardingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .route_name(route_name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingOnboarding>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Name of the onboarding).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `panel_close_action_name` (Closing action).
-    #[inline]
-    pub fn panel_close_action_name(
-        mut self,
-        panel_close_action_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("panel_close_action_name", panel_close_action_name.into());
-        self
-    }
-    /// Set `progress_ids` (Onboarding Progress Records).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgress>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_name` (One word name).
-    #[inline]
-    pub fn route_name(mut self, route_name: impl Into<String>) -> Self {
-        self.values.set("route_name", route_name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `step_ids` (Onboarding steps).
-    #[inline]
-    pub fn step_ids(
-        mut self,
-        step_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingOnboardingStep>,
-        >,
-    ) -> Self {
-        self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `text_completed` (Message at completion).
-    #[inline]
-    pub fn text_completed(mut self, text_completed: impl Into<String>) -> Self {
-        self.values.set("text_completed", text_completed.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for OnboardingOnboardingCreate {
-    type Model = OnboardingOnboarding;
-}
-/// Values for updating `onboarding.onboarding` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct OnboardingOnboardingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for OnboardingOnboardingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl OnboardingOnboardingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        OnboardingOnboardingUpdate {
+        Self::default()
+    }
+}
+impl Default for OnboardingOnboardingUpdate {
+    fn default() -> Self {
+        OnboardingOnboardingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> OnboardingOnboardingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingOnboarding>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::OnboardingOnboarding,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -410,237 +325,79 @@ impl OnboardingOnboardingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `name` (Name of the onboarding).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `panel_close_action_name` (Closing action).
-    #[inline]
-    pub fn panel_close_action_name(
-        mut self,
-        panel_close_action_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("panel_close_action_name", panel_close_action_name.into());
-        self
-    }
-    /// Set `progress_ids` (Onboarding Progress Records).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgress>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_name` (One word name).
-    #[inline]
-    pub fn route_name(mut self, route_name: impl Into<String>) -> Self {
-        self.values.set("route_name", route_name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `step_ids` (Onboarding steps).
-    #[inline]
-    pub fn step_ids(
-        mut self,
-        step_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingOnboardingStep>,
-        >,
-    ) -> Self {
-        self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `text_completed` (Message at completion).
-    #[inline]
-    pub fn text_completed(mut self, text_completed: impl Into<String>) -> Self {
-        self.values.set("text_completed", text_completed.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Name of the onboarding).
+        name: into String;
+        /// Set `panel_close_action_name` (Closing action).
+        panel_close_action_name: into String;
+        /// Set `progress_ids` (Onboarding Progress Records).
+        progress_ids: commands super::rel::OnboardingProgress;
+        /// Set `route_name` (One word name).
+        route_name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `step_ids` (Onboarding steps).
+        step_ids: commands super::rel::OnboardingOnboardingStep;
+        /// Set `text_completed` (Message at completion).
+        text_completed: into String;
     }
 }
+impl ::runtime::CreateValues for OnboardingOnboardingCreate {
+    type Model = self::OnboardingOnboarding;
+}
 impl ::runtime::UpdateValues for OnboardingOnboardingUpdate {
-    type Model = OnboardingOnboarding;
+    type Model = self::OnboardingOnboarding;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::OnboardingOnboarding,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingOnboarding,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Completion State (`current_onboarding_state`, `selection`).
-    #[inline]
-    pub const fn current_onboarding_state() -> ::runtime::odoo::fields::SelectionField<
-        super::OnboardingOnboarding,
-        super::CurrentOnboardingState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("current_onboarding_state")
-    }
-    /// Onboarding Progress (`current_progress_id`, `many2one`).
-    #[inline]
-    pub const fn current_progress_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingOnboarding,
-        super::super::rel::OnboardingProgress,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("current_progress_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::OnboardingOnboarding,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Was panel closed? (`is_onboarding_closed`, `boolean`).
-    #[inline]
-    pub const fn is_onboarding_closed() -> ::runtime::odoo::fields::BoolField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_onboarding_closed")
-    }
-    /// Should be done per company? (`is_per_company`, `boolean`).
-    #[inline]
-    pub const fn is_per_company() -> ::runtime::odoo::fields::BoolField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_per_company")
-    }
-    /// Name of the onboarding (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Closing action (`panel_close_action_name`, `char`).
-    #[inline]
-    pub const fn panel_close_action_name() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::CharField::new("panel_close_action_name")
-    }
-    /// Onboarding Progress Records (`progress_ids`, `one2many`).
-    #[inline]
-    pub const fn progress_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::OnboardingOnboarding,
-        super::super::rel::OnboardingProgress,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("progress_ids")
-    }
-    /// One word name (`route_name`, `char`).
-    #[inline]
-    pub const fn route_name() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::CharField::new("route_name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::OnboardingOnboarding,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Onboarding steps (`step_ids`, `many2many`).
-    #[inline]
-    pub const fn step_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::OnboardingOnboarding,
-        super::super::rel::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("step_ids")
-    }
-    /// Message at completion (`text_completed`, `char`).
-    #[inline]
-    pub const fn text_completed() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::CharField::new("text_completed")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::OnboardingOnboarding,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingOnboarding,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::OnboardingOnboarding;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Completion State (`current_onboarding_state`, `selection`).
+        current_onboarding_state: SelectionField<super::CurrentOnboardingState>;
+        /// Onboarding Progress (`current_progress_id`, `many2one`).
+        current_progress_id: Many2OneField<super::super::rel::OnboardingProgress>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Was panel closed? (`is_onboarding_closed`, `boolean`).
+        is_onboarding_closed: BoolField;
+        /// Should be done per company? (`is_per_company`, `boolean`).
+        is_per_company: BoolField;
+        /// Name of the onboarding (`name`, `char`).
+        name: CharField;
+        /// Closing action (`panel_close_action_name`, `char`).
+        panel_close_action_name: CharField;
+        /// Onboarding Progress Records (`progress_ids`, `one2many`).
+        progress_ids: X2ManyField<super::super::rel::OnboardingProgress>;
+        /// One word name (`route_name`, `char`).
+        route_name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Onboarding steps (`step_ids`, `many2many`).
+        step_ids: X2ManyField<super::super::rel::OnboardingOnboardingStep>;
+        /// Message at completion (`text_completed`, `char`).
+        text_completed: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `current_onboarding_state` (Completion State) on `onboarding.onboarding`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CurrentOnboardingState {
-    /// Not done (`not_done`)
-    NotDone,
-    /// Just done (`just_done`)
-    JustDone,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CurrentOnboardingState {
-    const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_done" => CurrentOnboardingState::NotDone,
-            "just_done" => CurrentOnboardingState::JustDone,
-            "done" => CurrentOnboardingState::Done,
-            other => CurrentOnboardingState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CurrentOnboardingState::NotDone => "not_done",
-            CurrentOnboardingState::JustDone => "just_done",
-            CurrentOnboardingState::Done => "done",
-            CurrentOnboardingState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CurrentOnboardingState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CurrentOnboardingState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `current_onboarding_state` (Completion State) on `onboarding.onboarding`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CurrentOnboardingState {
+        /// Not done (`not_done`)
+        NotDone = "not_done",
+        /// Just done (`just_done`)
+        JustDone = "just_done",
+        /// Done (`done`)
+        Done = "done",
     }
 }

@@ -27,21 +27,21 @@ pub struct OnboardingOnboardingStep {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Step Progress
     ///
     /// Onboarding Progress Step for the current context (company).
     ///
     /// `many2one`, to `onboarding.progress.step`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_progress_step_id())`.
-    pub current_progress_step_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::OnboardingProgressStep>>,
+    pub current_progress_step_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::OnboardingProgressStep>>,
     >,
     /// Completion State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_step_state())`.
     ///
     /// Values: `not_done` (Not done), `just_done` (Just done), `done` (Done).
-    pub current_step_state: ::runtime::odoo::wire::Computed<Option<CurrentStepState>>,
+    pub current_step_state: ::runtime::Computed<Option<CurrentStepState>>,
     /// Description
     ///
     /// `char`.
@@ -69,7 +69,7 @@ pub struct OnboardingOnboardingStep {
     /// Onboardings
     ///
     /// `many2many`, to `onboarding.onboarding`.
-    pub onboarding_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingOnboarding>,
+    pub onboarding_ids: ::runtime::X2Many<super::rel::OnboardingOnboarding>,
     /// Opening action
     ///
     /// Name of the onboarding step model action to execute when opening the step, e.g. action_open_onboarding_1_step_1
@@ -81,7 +81,7 @@ pub struct OnboardingOnboardingStep {
     /// All related Onboarding Progress Step Records (across companies)
     ///
     /// `one2many`, to `onboarding.progress.step` (inverse `step_id`), readonly.
-    pub progress_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingProgressStep>,
+    pub progress_ids: ::runtime::X2Many<super::rel::OnboardingProgressStep>,
     /// Sequence
     ///
     /// `integer`.
@@ -107,39 +107,20 @@ pub struct OnboardingOnboardingStep {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingOnboardingStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for OnboardingOnboardingStep {
-    const FIELDS: &'static [&'static str] = &[
-        "button_text",
-        "create_date",
-        "create_uid",
-        "current_progress_step_id",
-        "current_step_state",
-        "description",
-        "display_name",
-        "done_icon",
-        "done_text",
-        "id",
-        "is_per_company",
-        "onboarding_ids",
-        "panel_step_open_action_name",
-        "progress_ids",
-        "sequence",
-        "step_image_alt",
-        "step_image_filename",
-        "title",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for OnboardingOnboardingStep {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = OnboardingOnboardingStep::default();
         while let Some(i) = r.next()? {
             match i {
@@ -195,34 +176,28 @@ impl ::runtime::Model for OnboardingOnboardingStep {
         "current_progress_step_id",
         "current_step_state",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("button_text", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("current_progress_step_id", "many2one")
-            .relation("onboarding.progress.step"),
-        ::runtime::odoo::verify::FieldSpec::new("current_step_state", "selection")
-            .selection(&["not_done", "just_done", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("description", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("done_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("done_text", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_per_company", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("onboarding_ids", "many2many")
-            .relation("onboarding.onboarding"),
-        ::runtime::odoo::verify::FieldSpec::new("panel_step_open_action_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("progress_ids", "one2many")
-            .relation("onboarding.progress.step"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("step_image", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("step_image_alt", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("step_image_filename", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("title", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("button_text", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("current_progress_step_id", "many2one").relation("onboarding.progress.step"),
+        ::runtime::FieldSpec::new("current_step_state", "selection").selection(&["not_done", "just_done", "done"]),
+        ::runtime::FieldSpec::new("description", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("done_icon", "char").writable(true),
+        ::runtime::FieldSpec::new("done_text", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_per_company", "boolean").writable(true),
+        ::runtime::FieldSpec::new("onboarding_ids", "many2many").relation("onboarding.onboarding").writable(true),
+        ::runtime::FieldSpec::new("panel_step_open_action_name", "char").writable(true),
+        ::runtime::FieldSpec::new("progress_ids", "one2many").relation("onboarding.progress.step").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("step_image", "binary").writable(true),
+        ::runtime::FieldSpec::new("step_image_alt", "char").writable(true),
+        ::runtime::FieldSpec::new("step_image_filename", "char").writable(true),
+        ::runtime::FieldSpec::new("title", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -425,12 +400,21 @@ impl OnboardingOnboardingStep {
 impl super::mixins::BaseModel for OnboardingOnboardingStep {
     type Update = OnboardingOnboardingStepUpdate;
 }
-/// Values for creating a `onboarding.onboarding.step` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`OnboardingOnboardingStepCreate`]) or updating ([`OnboardingOnboardingStepUpdate`]) `onboarding.onboarding.step` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct OnboardingOnboardingStepCreate {
+pub struct OnboardingOnboardingStepValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for OnboardingOnboardingStepCreate {
+/// Values for creating a `onboarding.onboarding.step` record: the constructor takes the required fields, setters add the rest.
+pub type OnboardingOnboardingStepCreate = OnboardingOnboardingStepValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `onboarding.onboarding.step` records: only the fields set here are written.
+pub type OnboardingOnboardingStepUpdate = OnboardingOnboardingStepValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for OnboardingOnboardingStepValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -438,151 +422,33 @@ impl ::serde::Serialize for OnboardingOnboardingStepCreate {
 impl OnboardingOnboardingStepCreate {
     /// Takes the required fields: `button_text` (readonly, computed and x2many fields are left out).
     pub fn new(button_text: impl Into<String>) -> Self {
-        OnboardingOnboardingStepCreate {
+        OnboardingOnboardingStepValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .button_text(button_text)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = OnboardingOnboardingStep,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `button_text` (Button text).
-    #[inline]
-    pub fn button_text(mut self, button_text: impl Into<String>) -> Self {
-        self.values.set("button_text", button_text.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `done_icon` (Font Awesome Icon when completed).
-    #[inline]
-    pub fn done_icon(mut self, done_icon: impl Into<String>) -> Self {
-        self.values.set("done_icon", done_icon.into());
-        self
-    }
-    /// Set `done_text` (Text to show when step is completed).
-    #[inline]
-    pub fn done_text(mut self, done_text: impl Into<String>) -> Self {
-        self.values.set("done_text", done_text.into());
-        self
-    }
-    /// Set `is_per_company` (Is per company).
-    #[inline]
-    pub fn is_per_company(mut self, is_per_company: bool) -> Self {
-        self.values.set("is_per_company", is_per_company);
-        self
-    }
-    /// Set `onboarding_ids` (Onboardings).
-    #[inline]
-    pub fn onboarding_ids(
-        mut self,
-        onboarding_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingOnboarding>,
-        >,
-    ) -> Self {
-        self.values
-            .set("onboarding_ids", onboarding_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `panel_step_open_action_name` (Opening action).
-    #[inline]
-    pub fn panel_step_open_action_name(
-        mut self,
-        panel_step_open_action_name: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("panel_step_open_action_name", panel_step_open_action_name.into());
-        self
-    }
-    /// Set `progress_ids` (Onboarding Progress Step Records).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgressStep>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `step_image` (Step Image).
-    #[inline]
-    pub fn step_image(
-        mut self,
-        step_image: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("step_image", step_image.into());
-        self
-    }
-    /// Set `step_image_alt` (Alt Text for the Step Image).
-    #[inline]
-    pub fn step_image_alt(mut self, step_image_alt: impl Into<String>) -> Self {
-        self.values.set("step_image_alt", step_image_alt.into());
-        self
-    }
-    /// Set `step_image_filename` (Step Image Filename).
-    #[inline]
-    pub fn step_image_filename(
-        mut self,
-        step_image_filename: impl Into<String>,
-    ) -> Self {
-        self.values.set("step_image_filename", step_image_filename.into());
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.values.set("title", title.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for OnboardingOnboardingStepCreate {
-    type Model = OnboardingOnboardingStep;
-}
-/// Values for updating `onboarding.onboarding.step` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct OnboardingOnboardingStepUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for OnboardingOnboardingStepUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl OnboardingOnboardingStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        OnboardingOnboardingStepUpdate {
+        Self::default()
+    }
+}
+impl Default for OnboardingOnboardingStepUpdate {
+    fn default() -> Self {
+        OnboardingOnboardingStepValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> OnboardingOnboardingStepValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = OnboardingOnboardingStep,
+            Model = self::OnboardingOnboardingStep,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -592,309 +458,99 @@ impl OnboardingOnboardingStepUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `button_text` (Button text).
-    #[inline]
-    pub fn button_text(mut self, button_text: impl Into<String>) -> Self {
-        self.values.set("button_text", button_text.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `done_icon` (Font Awesome Icon when completed).
-    #[inline]
-    pub fn done_icon(mut self, done_icon: impl Into<String>) -> Self {
-        self.values.set("done_icon", done_icon.into());
-        self
-    }
-    /// Set `done_text` (Text to show when step is completed).
-    #[inline]
-    pub fn done_text(mut self, done_text: impl Into<String>) -> Self {
-        self.values.set("done_text", done_text.into());
-        self
-    }
-    /// Set `is_per_company` (Is per company).
-    #[inline]
-    pub fn is_per_company(mut self, is_per_company: bool) -> Self {
-        self.values.set("is_per_company", is_per_company);
-        self
-    }
-    /// Set `onboarding_ids` (Onboardings).
-    #[inline]
-    pub fn onboarding_ids(
-        mut self,
-        onboarding_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingOnboarding>,
-        >,
-    ) -> Self {
-        self.values
-            .set("onboarding_ids", onboarding_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `panel_step_open_action_name` (Opening action).
-    #[inline]
-    pub fn panel_step_open_action_name(
-        mut self,
-        panel_step_open_action_name: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("panel_step_open_action_name", panel_step_open_action_name.into());
-        self
-    }
-    /// Set `progress_ids` (Onboarding Progress Step Records).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgressStep>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `step_image` (Step Image).
-    #[inline]
-    pub fn step_image(
-        mut self,
-        step_image: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("step_image", step_image.into());
-        self
-    }
-    /// Set `step_image_alt` (Alt Text for the Step Image).
-    #[inline]
-    pub fn step_image_alt(mut self, step_image_alt: impl Into<String>) -> Self {
-        self.values.set("step_image_alt", step_image_alt.into());
-        self
-    }
-    /// Set `step_image_filename` (Step Image Filename).
-    #[inline]
-    pub fn step_image_filename(
-        mut self,
-        step_image_filename: impl Into<String>,
-    ) -> Self {
-        self.values.set("step_image_filename", step_image_filename.into());
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.values.set("title", title.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `button_text` (Button text).
+        button_text: into String;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `done_icon` (Font Awesome Icon when completed).
+        done_icon: into String;
+        /// Set `done_text` (Text to show when step is completed).
+        done_text: into String;
+        /// Set `is_per_company` (Is per company).
+        is_per_company: value bool;
+        /// Set `onboarding_ids` (Onboardings).
+        onboarding_ids: commands super::rel::OnboardingOnboarding;
+        /// Set `panel_step_open_action_name` (Opening action).
+        panel_step_open_action_name: into String;
+        /// Set `progress_ids` (Onboarding Progress Step Records).
+        progress_ids: commands super::rel::OnboardingProgressStep;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `step_image` (Step Image).
+        step_image: into ::runtime::odoo::wire::Binary;
+        /// Set `step_image_alt` (Alt Text for the Step Image).
+        step_image_alt: into String;
+        /// Set `step_image_filename` (Step Image Filename).
+        step_image_filename: into String;
+        /// Set `title` (Title).
+        title: into String;
     }
 }
+impl ::runtime::CreateValues for OnboardingOnboardingStepCreate {
+    type Model = self::OnboardingOnboardingStep;
+}
 impl ::runtime::UpdateValues for OnboardingOnboardingStepUpdate {
-    type Model = OnboardingOnboardingStep;
+    type Model = self::OnboardingOnboardingStep;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Button text (`button_text`, `char`).
-    #[inline]
-    pub const fn button_text() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("button_text")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::OnboardingOnboardingStep,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingOnboardingStep,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Step Progress (`current_progress_step_id`, `many2one`).
-    #[inline]
-    pub const fn current_progress_step_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingOnboardingStep,
-        super::super::rel::OnboardingProgressStep,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("current_progress_step_id")
-    }
-    /// Completion State (`current_step_state`, `selection`).
-    #[inline]
-    pub const fn current_step_state() -> ::runtime::odoo::fields::SelectionField<
-        super::OnboardingOnboardingStep,
-        super::CurrentStepState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("current_step_state")
-    }
-    /// Description (`description`, `char`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Font Awesome Icon when completed (`done_icon`, `char`).
-    #[inline]
-    pub const fn done_icon() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("done_icon")
-    }
-    /// Text to show when step is completed (`done_text`, `char`).
-    #[inline]
-    pub const fn done_text() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("done_text")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::OnboardingOnboardingStep,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is per company (`is_per_company`, `boolean`).
-    #[inline]
-    pub const fn is_per_company() -> ::runtime::odoo::fields::BoolField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_per_company")
-    }
-    /// Onboardings (`onboarding_ids`, `many2many`).
-    #[inline]
-    pub const fn onboarding_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::OnboardingOnboardingStep,
-        super::super::rel::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("onboarding_ids")
-    }
-    /// Opening action (`panel_step_open_action_name`, `char`).
-    #[inline]
-    pub const fn panel_step_open_action_name() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("panel_step_open_action_name")
-    }
-    /// Onboarding Progress Step Records (`progress_ids`, `one2many`).
-    #[inline]
-    pub const fn progress_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::OnboardingOnboardingStep,
-        super::super::rel::OnboardingProgressStep,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("progress_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::OnboardingOnboardingStep,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Step Image (`step_image`, `binary`).
-    #[inline]
-    pub const fn step_image() -> ::runtime::odoo::fields::BinaryField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("step_image")
-    }
-    /// Alt Text for the Step Image (`step_image_alt`, `char`).
-    #[inline]
-    pub const fn step_image_alt() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("step_image_alt")
-    }
-    /// Step Image Filename (`step_image_filename`, `char`).
-    #[inline]
-    pub const fn step_image_filename() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("step_image_filename")
-    }
-    /// Title (`title`, `char`).
-    #[inline]
-    pub const fn title() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("title")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::OnboardingOnboardingStep,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingOnboardingStep,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::OnboardingOnboardingStep;
+        /// Button text (`button_text`, `char`).
+        button_text: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Step Progress (`current_progress_step_id`, `many2one`).
+        current_progress_step_id: Many2OneField<super::super::rel::OnboardingProgressStep>;
+        /// Completion State (`current_step_state`, `selection`).
+        current_step_state: SelectionField<super::CurrentStepState>;
+        /// Description (`description`, `char`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Font Awesome Icon when completed (`done_icon`, `char`).
+        done_icon: CharField;
+        /// Text to show when step is completed (`done_text`, `char`).
+        done_text: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is per company (`is_per_company`, `boolean`).
+        is_per_company: BoolField;
+        /// Onboardings (`onboarding_ids`, `many2many`).
+        onboarding_ids: X2ManyField<super::super::rel::OnboardingOnboarding>;
+        /// Opening action (`panel_step_open_action_name`, `char`).
+        panel_step_open_action_name: CharField;
+        /// Onboarding Progress Step Records (`progress_ids`, `one2many`).
+        progress_ids: X2ManyField<super::super::rel::OnboardingProgressStep>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Step Image (`step_image`, `binary`).
+        step_image: BinaryField;
+        /// Alt Text for the Step Image (`step_image_alt`, `char`).
+        step_image_alt: CharField;
+        /// Step Image Filename (`step_image_filename`, `char`).
+        step_image_filename: CharField;
+        /// Title (`title`, `char`).
+        title: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `current_step_state` (Completion State) on `onboarding.onboarding.step`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CurrentStepState {
-    /// Not done (`not_done`)
-    NotDone,
-    /// Just done (`just_done`)
-    JustDone,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CurrentStepState {
-    const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_done" => CurrentStepState::NotDone,
-            "just_done" => CurrentStepState::JustDone,
-            "done" => CurrentStepState::Done,
-            other => CurrentStepState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CurrentStepState::NotDone => "not_done",
-            CurrentStepState::JustDone => "just_done",
-            CurrentStepState::Done => "done",
-            CurrentStepState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CurrentStepState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CurrentStepState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `current_step_state` (Completion State) on `onboarding.onboarding.step`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CurrentStepState {
+        /// Not done (`not_done`)
+        NotDone = "not_done",
+        /// Just done (`just_done`)
+        JustDone = "just_done",
+        /// Done (`done`)
+        Done = "done",
     }
 }

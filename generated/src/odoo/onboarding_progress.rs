@@ -15,7 +15,7 @@ pub struct OnboardingProgress {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct OnboardingProgress {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,9 +39,7 @@ pub struct OnboardingProgress {
     /// Related onboarding tracked
     ///
     /// `many2one`, to `onboarding.onboarding`, required.
-    pub onboarding_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::OnboardingOnboarding>,
-    >,
+    pub onboarding_id: Option<::runtime::Many2One<super::rel::OnboardingOnboarding>>,
     /// Onboarding progress
     ///
     /// `selection`, readonly, computed.
@@ -51,9 +49,7 @@ pub struct OnboardingProgress {
     /// Progress Steps Trackers
     ///
     /// `many2many`, to `onboarding.progress.step`.
-    pub progress_step_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::OnboardingProgressStep,
-    >,
+    pub progress_step_ids: ::runtime::X2Many<super::rel::OnboardingProgressStep>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -61,30 +57,18 @@ pub struct OnboardingProgress {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingProgress {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for OnboardingProgress {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "is_onboarding_closed",
-        "onboarding_id",
-        "onboarding_state",
-        "progress_step_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for OnboardingProgress {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = OnboardingProgress::default();
         while let Some(i) = r.next()? {
             match i {
@@ -120,25 +104,18 @@ impl ::runtime::Model for OnboardingProgress {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_onboarding_closed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("onboarding_id", "many2one")
-            .relation("onboarding.onboarding")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("onboarding_state", "selection")
-            .selection(&["not_done", "just_done", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("progress_step_ids", "many2many")
-            .relation("onboarding.progress.step"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_onboarding_closed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("onboarding_id", "many2one").relation("onboarding.onboarding").required().writable(true),
+        ::runtime::FieldSpec::new("onboarding_state", "selection").selection(&["not_done", "just_done", "done"]),
+        ::runtime::FieldSpec::new("progress_step_ids", "many2many").relation("onboarding.progress.step").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -192,12 +169,21 @@ impl OnboardingProgress {
 impl super::mixins::BaseModel for OnboardingProgress {
     type Update = OnboardingProgressUpdate;
 }
-/// Values for creating a `onboarding.progress` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`OnboardingProgressCreate`]) or updating ([`OnboardingProgressUpdate`]) `onboarding.progress` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct OnboardingProgressCreate {
+pub struct OnboardingProgressValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for OnboardingProgressCreate {
+/// Values for creating a `onboarding.progress` record: the constructor takes the required fields, setters add the rest.
+pub type OnboardingProgressCreate = OnboardingProgressValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `onboarding.progress` records: only the fields set here are written.
+pub type OnboardingProgressUpdate = OnboardingProgressValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for OnboardingProgressValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -205,79 +191,34 @@ impl ::serde::Serialize for OnboardingProgressCreate {
 impl OnboardingProgressCreate {
     /// Takes the required fields: `onboarding_id` (readonly, computed and x2many fields are left out).
     pub fn new(onboarding_id: i64) -> Self {
-        OnboardingProgressCreate {
+        OnboardingProgressValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .onboarding_id(onboarding_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingProgress>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `is_onboarding_closed` (Was panel closed?).
-    #[inline]
-    pub fn is_onboarding_closed(mut self, is_onboarding_closed: bool) -> Self {
-        self.values.set("is_onboarding_closed", is_onboarding_closed);
-        self
-    }
-    /// Set `onboarding_id` (Related onboarding tracked).
-    #[inline]
-    pub fn onboarding_id(mut self, onboarding_id: i64) -> Self {
-        self.values.set("onboarding_id", onboarding_id);
-        self
-    }
-    /// Set `progress_step_ids` (Progress Steps Trackers).
-    #[inline]
-    pub fn progress_step_ids(
-        mut self,
-        progress_step_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgressStep>,
-        >,
-    ) -> Self {
-        self.values
-            .set("progress_step_ids", progress_step_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for OnboardingProgressCreate {
-    type Model = OnboardingProgress;
-}
-/// Values for updating `onboarding.progress` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct OnboardingProgressUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for OnboardingProgressUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl OnboardingProgressUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        OnboardingProgressUpdate {
+        Self::default()
+    }
+}
+impl Default for OnboardingProgressUpdate {
+    fn default() -> Self {
+        OnboardingProgressValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> OnboardingProgressValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingProgress>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::OnboardingProgress,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -286,169 +227,61 @@ impl OnboardingProgressUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `is_onboarding_closed` (Was panel closed?).
-    #[inline]
-    pub fn is_onboarding_closed(mut self, is_onboarding_closed: bool) -> Self {
-        self.values.set("is_onboarding_closed", is_onboarding_closed);
-        self
-    }
-    /// Set `onboarding_id` (Related onboarding tracked).
-    #[inline]
-    pub fn onboarding_id(mut self, onboarding_id: i64) -> Self {
-        self.values.set("onboarding_id", onboarding_id);
-        self
-    }
-    /// Set `progress_step_ids` (Progress Steps Trackers).
-    #[inline]
-    pub fn progress_step_ids(
-        mut self,
-        progress_step_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgressStep>,
-        >,
-    ) -> Self {
-        self.values
-            .set("progress_step_ids", progress_step_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `is_onboarding_closed` (Was panel closed?).
+        is_onboarding_closed: value bool;
+        /// Set `onboarding_id` (Related onboarding tracked).
+        onboarding_id: value i64;
+        /// Set `progress_step_ids` (Progress Steps Trackers).
+        progress_step_ids: commands super::rel::OnboardingProgressStep;
     }
 }
+impl ::runtime::CreateValues for OnboardingProgressCreate {
+    type Model = self::OnboardingProgress;
+}
 impl ::runtime::UpdateValues for OnboardingProgressUpdate {
-    type Model = OnboardingProgress;
+    type Model = self::OnboardingProgress;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingProgress,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::OnboardingProgress,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingProgress,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingProgress,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::OnboardingProgress,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Was panel closed? (`is_onboarding_closed`, `boolean`).
-    #[inline]
-    pub const fn is_onboarding_closed() -> ::runtime::odoo::fields::BoolField<
-        super::OnboardingProgress,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_onboarding_closed")
-    }
-    /// Related onboarding tracked (`onboarding_id`, `many2one`).
-    #[inline]
-    pub const fn onboarding_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingProgress,
-        super::super::rel::OnboardingOnboarding,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("onboarding_id")
-    }
-    /// Onboarding progress (`onboarding_state`, `selection`).
-    #[inline]
-    pub const fn onboarding_state() -> ::runtime::odoo::fields::SelectionField<
-        super::OnboardingProgress,
-        super::OnboardingState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("onboarding_state")
-    }
-    /// Progress Steps Trackers (`progress_step_ids`, `many2many`).
-    #[inline]
-    pub const fn progress_step_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::OnboardingProgress,
-        super::super::rel::OnboardingProgressStep,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("progress_step_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::OnboardingProgress,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingProgress,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::OnboardingProgress;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Was panel closed? (`is_onboarding_closed`, `boolean`).
+        is_onboarding_closed: BoolField;
+        /// Related onboarding tracked (`onboarding_id`, `many2one`).
+        onboarding_id: Many2OneField<super::super::rel::OnboardingOnboarding>;
+        /// Onboarding progress (`onboarding_state`, `selection`).
+        onboarding_state: SelectionField<super::OnboardingState>;
+        /// Progress Steps Trackers (`progress_step_ids`, `many2many`).
+        progress_step_ids: X2ManyField<super::super::rel::OnboardingProgressStep>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `onboarding_state` (Onboarding progress) on `onboarding.progress`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnboardingState {
-    /// Not done (`not_done`)
-    NotDone,
-    /// Just done (`just_done`)
-    JustDone,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for OnboardingState {
-    const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_done" => OnboardingState::NotDone,
-            "just_done" => OnboardingState::JustDone,
-            "done" => OnboardingState::Done,
-            other => OnboardingState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            OnboardingState::NotDone => "not_done",
-            OnboardingState::JustDone => "just_done",
-            OnboardingState::Done => "done",
-            OnboardingState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OnboardingState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for OnboardingState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `onboarding_state` (Onboarding progress) on `onboarding.progress`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum OnboardingState {
+        /// Not done (`not_done`)
+        NotDone = "not_done",
+        /// Just done (`just_done`)
+        JustDone = "just_done",
+        /// Done (`done`)
+        Done = "done",
     }
 }

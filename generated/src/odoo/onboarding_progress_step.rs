@@ -15,7 +15,7 @@ pub struct OnboardingProgressStep {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct OnboardingProgressStep {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,13 +35,11 @@ pub struct OnboardingProgressStep {
     /// Related Onboarding Progress Tracker
     ///
     /// `many2many`, to `onboarding.progress`.
-    pub progress_ids: ::runtime::odoo::wire::X2Many<super::rel::OnboardingProgress>,
+    pub progress_ids: ::runtime::X2Many<super::rel::OnboardingProgress>,
     /// Onboarding Step
     ///
     /// `many2one`, to `onboarding.onboarding.step`, required.
-    pub step_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::OnboardingOnboardingStep>,
-    >,
+    pub step_id: Option<::runtime::Many2One<super::rel::OnboardingOnboardingStep>>,
     /// Onboarding Step Progress
     ///
     /// `selection`.
@@ -55,29 +53,18 @@ pub struct OnboardingProgressStep {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for OnboardingProgressStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for OnboardingProgressStep {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "progress_ids",
-        "step_id",
-        "step_state",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for OnboardingProgressStep {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = OnboardingProgressStep::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,24 +98,17 @@ impl ::runtime::Model for OnboardingProgressStep {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("progress_ids", "many2many")
-            .relation("onboarding.progress"),
-        ::runtime::odoo::verify::FieldSpec::new("step_id", "many2one")
-            .relation("onboarding.onboarding.step")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("step_state", "selection")
-            .selection(&["not_done", "just_done", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("progress_ids", "many2many").relation("onboarding.progress").writable(true),
+        ::runtime::FieldSpec::new("step_id", "many2one").relation("onboarding.onboarding.step").required().writable(true),
+        ::runtime::FieldSpec::new("step_state", "selection").writable(true).selection(&["not_done", "just_done", "done"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -182,12 +162,21 @@ impl OnboardingProgressStep {
 impl super::mixins::BaseModel for OnboardingProgressStep {
     type Update = OnboardingProgressStepUpdate;
 }
-/// Values for creating a `onboarding.progress.step` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`OnboardingProgressStepCreate`]) or updating ([`OnboardingProgressStepUpdate`]) `onboarding.progress.step` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct OnboardingProgressStepCreate {
+pub struct OnboardingProgressStepValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for OnboardingProgressStepCreate {
+/// Values for creating a `onboarding.progress.step` record: the constructor takes the required fields, setters add the rest.
+pub type OnboardingProgressStepCreate = OnboardingProgressStepValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `onboarding.progress.step` records: only the fields set here are written.
+pub type OnboardingProgressStepUpdate = OnboardingProgressStepValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for OnboardingProgressStepValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -195,78 +184,34 @@ impl ::serde::Serialize for OnboardingProgressStepCreate {
 impl OnboardingProgressStepCreate {
     /// Takes the required fields: `step_id` (readonly, computed and x2many fields are left out).
     pub fn new(step_id: i64) -> Self {
-        OnboardingProgressStepCreate {
+        OnboardingProgressStepValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .step_id(step_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingProgressStep>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `progress_ids` (Related Onboarding Progress Tracker).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgress>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `step_id` (Onboarding Step).
-    #[inline]
-    pub fn step_id(mut self, step_id: i64) -> Self {
-        self.values.set("step_id", step_id);
-        self
-    }
-    /// Set `step_state` (Onboarding Step Progress).
-    #[inline]
-    pub fn step_state(mut self, step_state: StepState) -> Self {
-        self.values.set("step_state", step_state);
-        self
-    }
-}
-impl ::runtime::CreateValues for OnboardingProgressStepCreate {
-    type Model = OnboardingProgressStep;
-}
-/// Values for updating `onboarding.progress.step` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct OnboardingProgressStepUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for OnboardingProgressStepUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl OnboardingProgressStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        OnboardingProgressStepUpdate {
+        Self::default()
+    }
+}
+impl Default for OnboardingProgressStepUpdate {
+    fn default() -> Self {
+        OnboardingProgressStepValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> OnboardingProgressStepValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = OnboardingProgressStep>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::OnboardingProgressStep,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -275,161 +220,59 @@ impl OnboardingProgressStepUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `progress_ids` (Related Onboarding Progress Tracker).
-    #[inline]
-    pub fn progress_ids(
-        mut self,
-        progress_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::OnboardingProgress>,
-        >,
-    ) -> Self {
-        self.values.set("progress_ids", progress_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `step_id` (Onboarding Step).
-    #[inline]
-    pub fn step_id(mut self, step_id: i64) -> Self {
-        self.values.set("step_id", step_id);
-        self
-    }
-    /// Set `step_state` (Onboarding Step Progress).
-    #[inline]
-    pub fn step_state(mut self, step_state: StepState) -> Self {
-        self.values.set("step_state", step_state);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `progress_ids` (Related Onboarding Progress Tracker).
+        progress_ids: commands super::rel::OnboardingProgress;
+        /// Set `step_id` (Onboarding Step).
+        step_id: value i64;
+        /// Set `step_state` (Onboarding Step Progress).
+        step_state: value self::StepState;
     }
 }
+impl ::runtime::CreateValues for OnboardingProgressStepCreate {
+    type Model = self::OnboardingProgressStep;
+}
 impl ::runtime::UpdateValues for OnboardingProgressStepUpdate {
-    type Model = OnboardingProgressStep;
+    type Model = self::OnboardingProgressStep;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingProgressStep,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::OnboardingProgressStep,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingProgressStep,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::OnboardingProgressStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::OnboardingProgressStep,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Related Onboarding Progress Tracker (`progress_ids`, `many2many`).
-    #[inline]
-    pub const fn progress_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::OnboardingProgressStep,
-        super::super::rel::OnboardingProgress,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("progress_ids")
-    }
-    /// Onboarding Step (`step_id`, `many2one`).
-    #[inline]
-    pub const fn step_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingProgressStep,
-        super::super::rel::OnboardingOnboardingStep,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("step_id")
-    }
-    /// Onboarding Step Progress (`step_state`, `selection`).
-    #[inline]
-    pub const fn step_state() -> ::runtime::odoo::fields::SelectionField<
-        super::OnboardingProgressStep,
-        super::StepState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("step_state")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::OnboardingProgressStep,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::OnboardingProgressStep,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::OnboardingProgressStep;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Related Onboarding Progress Tracker (`progress_ids`, `many2many`).
+        progress_ids: X2ManyField<super::super::rel::OnboardingProgress>;
+        /// Onboarding Step (`step_id`, `many2one`).
+        step_id: Many2OneField<super::super::rel::OnboardingOnboardingStep>;
+        /// Onboarding Step Progress (`step_state`, `selection`).
+        step_state: SelectionField<super::StepState>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `step_state` (Onboarding Step Progress) on `onboarding.progress.step`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StepState {
-    /// Not done (`not_done`)
-    NotDone,
-    /// Just done (`just_done`)
-    JustDone,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for StepState {
-    const VALUES: &'static [&'static str] = &["not_done", "just_done", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_done" => StepState::NotDone,
-            "just_done" => StepState::JustDone,
-            "done" => StepState::Done,
-            other => StepState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            StepState::NotDone => "not_done",
-            StepState::JustDone => "just_done",
-            StepState::Done => "done",
-            StepState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StepState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for StepState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `step_state` (Onboarding Step Progress) on `onboarding.progress.step`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum StepState {
+        /// Not done (`not_done`)
+        NotDone = "not_done",
+        /// Just done (`just_done`)
+        JustDone = "just_done",
+        /// Done (`done`)
+        Done = "done",
     }
 }

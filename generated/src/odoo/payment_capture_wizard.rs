@@ -21,15 +21,15 @@ pub struct PaymentCaptureWizard {
     /// Authorized Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_amount())`.
-    pub authorized_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub authorized_amount: ::runtime::Computed<f64>,
     /// Maximum Capture Allowed
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_amount())`.
-    pub available_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub available_amount: ::runtime::Computed<f64>,
     /// Already Captured
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::captured_amount())`.
-    pub captured_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub captured_amount: ::runtime::Computed<f64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -37,12 +37,12 @@ pub struct PaymentCaptureWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `transaction_ids.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -51,11 +51,11 @@ pub struct PaymentCaptureWizard {
     /// Has Draft Children
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_draft_children())`.
-    pub has_draft_children: ::runtime::odoo::wire::Computed<bool>,
+    pub has_draft_children: ::runtime::Computed<bool>,
     /// Has Remaining Amount
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_remaining_amount())`.
-    pub has_remaining_amount: ::runtime::odoo::wire::Computed<bool>,
+    pub has_remaining_amount: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -63,17 +63,17 @@ pub struct PaymentCaptureWizard {
     /// Is Amount To Capture Valid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_amount_to_capture_valid())`.
-    pub is_amount_to_capture_valid: ::runtime::odoo::wire::Computed<bool>,
+    pub is_amount_to_capture_valid: ::runtime::Computed<bool>,
     /// Support Partial Capture
     ///
     /// Whether each of the transactions' provider supports the partial capture.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_partial_capture())`.
-    pub support_partial_capture: ::runtime::odoo::wire::Computed<bool>,
+    pub support_partial_capture: ::runtime::Computed<bool>,
     /// Transaction
     ///
     /// `many2many`, to `payment.transaction`, readonly.
-    pub transaction_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
+    pub transaction_ids: ::runtime::X2Many<super::rel::PaymentTransaction>,
     /// Void Remaining Amount
     ///
     /// `boolean`.
@@ -81,7 +81,7 @@ pub struct PaymentCaptureWizard {
     /// Already Voided
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::voided_amount())`.
-    pub voided_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub voided_amount: ::runtime::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -89,37 +89,20 @@ pub struct PaymentCaptureWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentCaptureWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PaymentCaptureWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "amount_to_capture",
-        "authorized_amount",
-        "available_amount",
-        "captured_amount",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "has_draft_children",
-        "has_remaining_amount",
-        "id",
-        "is_amount_to_capture_valid",
-        "support_partial_capture",
-        "transaction_ids",
-        "void_remaining_amount",
-        "voided_amount",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentCaptureWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentCaptureWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -171,29 +154,25 @@ impl ::runtime::Model for PaymentCaptureWizard {
         "support_partial_capture",
         "voided_amount",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("amount_to_capture", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("authorized_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("available_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("captured_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_draft_children", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_remaining_amount", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_amount_to_capture_valid", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("support_partial_capture", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("transaction_ids", "many2many")
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("void_remaining_amount", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("voided_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("amount_to_capture", "monetary").writable(true),
+        ::runtime::FieldSpec::new("authorized_amount", "monetary"),
+        ::runtime::FieldSpec::new("available_amount", "monetary"),
+        ::runtime::FieldSpec::new("captured_amount", "monetary"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_draft_children", "boolean"),
+        ::runtime::FieldSpec::new("has_remaining_amount", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_amount_to_capture_valid", "boolean"),
+        ::runtime::FieldSpec::new("support_partial_capture", "boolean"),
+        ::runtime::FieldSpec::new("transaction_ids", "many2many").relation("payment.transaction").writable(true),
+        ::runtime::FieldSpec::new("void_remaining_amount", "boolean").writable(true),
+        ::runtime::FieldSpec::new("voided_amount", "monetary"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -228,13 +207,21 @@ impl PaymentCaptureWizard {
 impl super::mixins::BaseModel for PaymentCaptureWizard {
     type Update = PaymentCaptureWizardUpdate;
 }
-/// Values for creating a `payment.capture.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentCaptureWizardCreate`]) or updating ([`PaymentCaptureWizardUpdate`]) `payment.capture.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentCaptureWizardCreate {
+pub struct PaymentCaptureWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentCaptureWizardCreate {
+/// Values for creating a `payment.capture.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentCaptureWizardCreate = PaymentCaptureWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `payment.capture.wizard` records: only the fields set here are written.
+pub type PaymentCaptureWizardUpdate = PaymentCaptureWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PaymentCaptureWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -242,72 +229,38 @@ impl ::serde::Serialize for PaymentCaptureWizardCreate {
 impl PaymentCaptureWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PaymentCaptureWizardCreate {
+        Self::default()
+    }
+}
+impl Default for PaymentCaptureWizardCreate {
+    fn default() -> Self {
+        PaymentCaptureWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentCaptureWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `amount_to_capture` (Amount To Capture).
-    #[inline]
-    pub fn amount_to_capture(mut self, amount_to_capture: f64) -> Self {
-        self.values.set("amount_to_capture", amount_to_capture);
-        self
-    }
-    /// Set `transaction_ids` (Transaction).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `void_remaining_amount` (Void Remaining Amount).
-    #[inline]
-    pub fn void_remaining_amount(mut self, void_remaining_amount: bool) -> Self {
-        self.values.set("void_remaining_amount", void_remaining_amount);
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentCaptureWizardCreate {
-    type Model = PaymentCaptureWizard;
-}
-/// Values for updating `payment.capture.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentCaptureWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PaymentCaptureWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PaymentCaptureWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentCaptureWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentCaptureWizardUpdate {
+    fn default() -> Self {
+        PaymentCaptureWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentCaptureWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentCaptureWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::PaymentCaptureWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -316,172 +269,60 @@ impl PaymentCaptureWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `amount_to_capture` (Amount To Capture).
-    #[inline]
-    pub fn amount_to_capture(mut self, amount_to_capture: f64) -> Self {
-        self.values.set("amount_to_capture", amount_to_capture);
-        self
-    }
-    /// Set `transaction_ids` (Transaction).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `void_remaining_amount` (Void Remaining Amount).
-    #[inline]
-    pub fn void_remaining_amount(mut self, void_remaining_amount: bool) -> Self {
-        self.values.set("void_remaining_amount", void_remaining_amount);
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount_to_capture` (Amount To Capture).
+        amount_to_capture: value f64;
+        /// Set `transaction_ids` (Transaction).
+        transaction_ids: commands super::rel::PaymentTransaction;
+        /// Set `void_remaining_amount` (Void Remaining Amount).
+        void_remaining_amount: value bool;
     }
 }
+impl ::runtime::CreateValues for PaymentCaptureWizardCreate {
+    type Model = self::PaymentCaptureWizard;
+}
 impl ::runtime::UpdateValues for PaymentCaptureWizardUpdate {
-    type Model = PaymentCaptureWizard;
+    type Model = self::PaymentCaptureWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Amount To Capture (`amount_to_capture`, `monetary`).
-    #[inline]
-    pub const fn amount_to_capture() -> ::runtime::odoo::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_to_capture")
-    }
-    /// Authorized Amount (`authorized_amount`, `monetary`).
-    #[inline]
-    pub const fn authorized_amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("authorized_amount")
-    }
-    /// Maximum Capture Allowed (`available_amount`, `monetary`).
-    #[inline]
-    pub const fn available_amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("available_amount")
-    }
-    /// Already Captured (`captured_amount`, `monetary`).
-    #[inline]
-    pub const fn captured_amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("captured_amount")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentCaptureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentCaptureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentCaptureWizard,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Draft Children (`has_draft_children`, `boolean`).
-    #[inline]
-    pub const fn has_draft_children() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_draft_children")
-    }
-    /// Has Remaining Amount (`has_remaining_amount`, `boolean`).
-    #[inline]
-    pub const fn has_remaining_amount() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_remaining_amount")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PaymentCaptureWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Amount To Capture Valid (`is_amount_to_capture_valid`, `boolean`).
-    #[inline]
-    pub const fn is_amount_to_capture_valid() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_amount_to_capture_valid")
-    }
-    /// Support Partial Capture (`support_partial_capture`, `boolean`).
-    #[inline]
-    pub const fn support_partial_capture() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("support_partial_capture")
-    }
-    /// Transaction (`transaction_ids`, `many2many`).
-    #[inline]
-    pub const fn transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentCaptureWizard,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("transaction_ids")
-    }
-    /// Void Remaining Amount (`void_remaining_amount`, `boolean`).
-    #[inline]
-    pub const fn void_remaining_amount() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentCaptureWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("void_remaining_amount")
-    }
-    /// Already Voided (`voided_amount`, `monetary`).
-    #[inline]
-    pub const fn voided_amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentCaptureWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("voided_amount")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentCaptureWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentCaptureWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentCaptureWizard;
+        /// Amount To Capture (`amount_to_capture`, `monetary`).
+        amount_to_capture: NumField<f64>;
+        /// Authorized Amount (`authorized_amount`, `monetary`).
+        authorized_amount: NumField<f64>;
+        /// Maximum Capture Allowed (`available_amount`, `monetary`).
+        available_amount: NumField<f64>;
+        /// Already Captured (`captured_amount`, `monetary`).
+        captured_amount: NumField<f64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Draft Children (`has_draft_children`, `boolean`).
+        has_draft_children: BoolField;
+        /// Has Remaining Amount (`has_remaining_amount`, `boolean`).
+        has_remaining_amount: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Amount To Capture Valid (`is_amount_to_capture_valid`, `boolean`).
+        is_amount_to_capture_valid: BoolField;
+        /// Support Partial Capture (`support_partial_capture`, `boolean`).
+        support_partial_capture: BoolField;
+        /// Transaction (`transaction_ids`, `many2many`).
+        transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Void Remaining Amount (`void_remaining_amount`, `boolean`).
+        void_remaining_amount: BoolField;
+        /// Already Voided (`voided_amount`, `monetary`).
+        voided_amount: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -29,13 +29,13 @@ pub struct PaymentLinkWizard {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCompany>>,
     >,
     /// Confirmation Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::confirmation_message())`.
-    pub confirmation_message: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub confirmation_message: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -43,11 +43,11 @@ pub struct PaymentLinkWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Discount Date
     ///
     /// `date`.
@@ -59,11 +59,11 @@ pub struct PaymentLinkWizard {
     /// Display Open Installments
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_open_installments())`.
-    pub display_open_installments: ::runtime::odoo::wire::Computed<bool>,
+    pub display_open_installments: ::runtime::Computed<bool>,
     /// Early Payment Discount Information
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::epd_info())`.
-    pub epd_info: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub epd_info: ::runtime::Computed<Option<String>>,
     /// Has Eligible Epd
     ///
     /// `boolean`.
@@ -75,11 +75,11 @@ pub struct PaymentLinkWizard {
     /// Amount Due
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_amount_due())`.
-    pub invoice_amount_due: ::runtime::odoo::wire::Computed<f64>,
+    pub invoice_amount_due: ::runtime::Computed<f64>,
     /// Payment Link
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::link())`.
-    pub link: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub link: ::runtime::Computed<Option<String>>,
     /// Open Installments
     ///
     /// `json`.
@@ -87,7 +87,7 @@ pub struct PaymentLinkWizard {
     /// Open Installments Preview
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::open_installments_preview())`.
-    pub open_installments_preview: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub open_installments_preview: ::runtime::Computed<Option<String>>,
     /// Email
     ///
     /// `char`, readonly, related `partner_id.email`, not stored.
@@ -95,7 +95,7 @@ pub struct PaymentLinkWizard {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Related Document ID
     ///
     /// `integer`, required.
@@ -107,7 +107,7 @@ pub struct PaymentLinkWizard {
     /// Warning Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_message())`.
-    pub warning_message: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub warning_message: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -115,44 +115,20 @@ pub struct PaymentLinkWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentLinkWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PaymentLinkWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "amount_max",
-        "amount_paid",
-        "company_id",
-        "confirmation_message",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "discount_date",
-        "display_name",
-        "display_open_installments",
-        "epd_info",
-        "has_eligible_epd",
-        "id",
-        "invoice_amount_due",
-        "link",
-        "open_installments",
-        "open_installments_preview",
-        "partner_email",
-        "partner_id",
-        "res_id",
-        "res_model",
-        "warning_message",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentLinkWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        25,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentLinkWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -218,37 +194,32 @@ impl ::runtime::Model for PaymentLinkWizard {
         "open_installments_preview",
         "warning_message",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary").required(),
-        ::runtime::odoo::verify::FieldSpec::new("amount_max", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_paid", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("confirmation_message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_open_installments", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("epd_info", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_eligible_epd", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_amount_due", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("link", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("open_installments", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("open_installments_preview", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("warning_message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("amount", "monetary").required().writable(true),
+        ::runtime::FieldSpec::new("amount_max", "monetary").writable(true),
+        ::runtime::FieldSpec::new("amount_paid", "monetary").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("confirmation_message", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("discount_date", "date").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_open_installments", "boolean"),
+        ::runtime::FieldSpec::new("epd_info", "char"),
+        ::runtime::FieldSpec::new("has_eligible_epd", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoice_amount_due", "monetary"),
+        ::runtime::FieldSpec::new("link", "char"),
+        ::runtime::FieldSpec::new("open_installments", "json").writable(true),
+        ::runtime::FieldSpec::new("open_installments_preview", "html"),
+        ::runtime::FieldSpec::new("partner_email", "char"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("res_id", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("warning_message", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -265,12 +236,21 @@ impl ::runtime::odoo::projection::Projection for PaymentLinkWizard {
 impl super::mixins::BaseModel for PaymentLinkWizard {
     type Update = PaymentLinkWizardUpdate;
 }
-/// Values for creating a `payment.link.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentLinkWizardCreate`]) or updating ([`PaymentLinkWizardUpdate`]) `payment.link.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PaymentLinkWizardCreate {
+pub struct PaymentLinkWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentLinkWizardCreate {
+/// Values for creating a `payment.link.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentLinkWizardCreate = PaymentLinkWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `payment.link.wizard` records: only the fields set here are written.
+pub type PaymentLinkWizardUpdate = PaymentLinkWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PaymentLinkWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -278,111 +258,34 @@ impl ::serde::Serialize for PaymentLinkWizardCreate {
 impl PaymentLinkWizardCreate {
     /// Takes the required fields: `amount`, `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(amount: f64, res_id: i64, res_model: impl Into<String>) -> Self {
-        PaymentLinkWizardCreate {
+        PaymentLinkWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .amount(amount)
             .res_id(res_id)
             .res_model(res_model)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentLinkWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `amount_max` (Amount Max).
-    #[inline]
-    pub fn amount_max(mut self, amount_max: f64) -> Self {
-        self.values.set("amount_max", amount_max);
-        self
-    }
-    /// Set `amount_paid` (Already Paid).
-    #[inline]
-    pub fn amount_paid(mut self, amount_paid: f64) -> Self {
-        self.values.set("amount_paid", amount_paid);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `discount_date` (Discount Date).
-    #[inline]
-    pub fn discount_date(mut self, discount_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("discount_date", discount_date);
-        self
-    }
-    /// Set `has_eligible_epd` (Has Eligible Epd).
-    #[inline]
-    pub fn has_eligible_epd(mut self, has_eligible_epd: bool) -> Self {
-        self.values.set("has_eligible_epd", has_eligible_epd);
-        self
-    }
-    /// Set `open_installments` (Open Installments).
-    #[inline]
-    pub fn open_installments(mut self, open_installments: ::serde_json::Value) -> Self {
-        self.values.set("open_installments", open_installments);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentLinkWizardCreate {
-    type Model = PaymentLinkWizard;
-}
-/// Values for updating `payment.link.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentLinkWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PaymentLinkWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl PaymentLinkWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentLinkWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentLinkWizardUpdate {
+    fn default() -> Self {
+        PaymentLinkWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentLinkWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentLinkWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PaymentLinkWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -391,257 +294,88 @@ impl PaymentLinkWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `amount_max` (Amount Max).
-    #[inline]
-    pub fn amount_max(mut self, amount_max: f64) -> Self {
-        self.values.set("amount_max", amount_max);
-        self
-    }
-    /// Set `amount_paid` (Already Paid).
-    #[inline]
-    pub fn amount_paid(mut self, amount_paid: f64) -> Self {
-        self.values.set("amount_paid", amount_paid);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `discount_date` (Discount Date).
-    #[inline]
-    pub fn discount_date(mut self, discount_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("discount_date", discount_date);
-        self
-    }
-    /// Set `has_eligible_epd` (Has Eligible Epd).
-    #[inline]
-    pub fn has_eligible_epd(mut self, has_eligible_epd: bool) -> Self {
-        self.values.set("has_eligible_epd", has_eligible_epd);
-        self
-    }
-    /// Set `open_installments` (Open Installments).
-    #[inline]
-    pub fn open_installments(mut self, open_installments: ::serde_json::Value) -> Self {
-        self.values.set("open_installments", open_installments);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `amount_max` (Amount Max).
+        amount_max: value f64;
+        /// Set `amount_paid` (Already Paid).
+        amount_paid: value f64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `discount_date` (Discount Date).
+        discount_date: value ::chrono::NaiveDate;
+        /// Set `has_eligible_epd` (Has Eligible Epd).
+        has_eligible_epd: value bool;
+        /// Set `open_installments` (Open Installments).
+        open_installments: value ::serde_json::Value;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `res_model` (Related Document Model).
+        res_model: into String;
     }
 }
+impl ::runtime::CreateValues for PaymentLinkWizardCreate {
+    type Model = self::PaymentLinkWizard;
+}
 impl ::runtime::UpdateValues for PaymentLinkWizardUpdate {
-    type Model = PaymentLinkWizard;
+    type Model = self::PaymentLinkWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentLinkWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Amount Max (`amount_max`, `monetary`).
-    #[inline]
-    pub const fn amount_max() -> ::runtime::odoo::fields::NumField<
-        super::PaymentLinkWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_max")
-    }
-    /// Already Paid (`amount_paid`, `monetary`).
-    #[inline]
-    pub const fn amount_paid() -> ::runtime::odoo::fields::NumField<
-        super::PaymentLinkWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_paid")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentLinkWizard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Confirmation Message (`confirmation_message`, `char`).
-    #[inline]
-    pub const fn confirmation_message() -> ::runtime::odoo::fields::CharField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("confirmation_message")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentLinkWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentLinkWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentLinkWizard,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Discount Date (`discount_date`, `date`).
-    #[inline]
-    pub const fn discount_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentLinkWizard,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("discount_date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Open Installments (`display_open_installments`, `boolean`).
-    #[inline]
-    pub const fn display_open_installments() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_open_installments")
-    }
-    /// Early Payment Discount Information (`epd_info`, `char`).
-    #[inline]
-    pub const fn epd_info() -> ::runtime::odoo::fields::CharField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("epd_info")
-    }
-    /// Has Eligible Epd (`has_eligible_epd`, `boolean`).
-    #[inline]
-    pub const fn has_eligible_epd() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_eligible_epd")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PaymentLinkWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Amount Due (`invoice_amount_due`, `monetary`).
-    #[inline]
-    pub const fn invoice_amount_due() -> ::runtime::odoo::fields::NumField<
-        super::PaymentLinkWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("invoice_amount_due")
-    }
-    /// Payment Link (`link`, `char`).
-    #[inline]
-    pub const fn link() -> ::runtime::odoo::fields::CharField<super::PaymentLinkWizard> {
-        ::runtime::odoo::fields::CharField::new("link")
-    }
-    /// Open Installments (`open_installments`, `json`).
-    #[inline]
-    pub const fn open_installments() -> ::runtime::odoo::fields::AnyField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("open_installments")
-    }
-    /// Open Installments Preview (`open_installments_preview`, `html`).
-    #[inline]
-    pub const fn open_installments_preview() -> ::runtime::odoo::fields::CharField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("open_installments_preview")
-    }
-    /// Email (`partner_email`, `char`).
-    #[inline]
-    pub const fn partner_email() -> ::runtime::odoo::fields::CharField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_email")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentLinkWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Related Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
-        super::PaymentLinkWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("res_id")
-    }
-    /// Related Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Warning Message (`warning_message`, `char`).
-    #[inline]
-    pub const fn warning_message() -> ::runtime::odoo::fields::CharField<
-        super::PaymentLinkWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("warning_message")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentLinkWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentLinkWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentLinkWizard;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Amount Max (`amount_max`, `monetary`).
+        amount_max: NumField<f64>;
+        /// Already Paid (`amount_paid`, `monetary`).
+        amount_paid: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Confirmation Message (`confirmation_message`, `char`).
+        confirmation_message: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Discount Date (`discount_date`, `date`).
+        discount_date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Open Installments (`display_open_installments`, `boolean`).
+        display_open_installments: BoolField;
+        /// Early Payment Discount Information (`epd_info`, `char`).
+        epd_info: CharField;
+        /// Has Eligible Epd (`has_eligible_epd`, `boolean`).
+        has_eligible_epd: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Amount Due (`invoice_amount_due`, `monetary`).
+        invoice_amount_due: NumField<f64>;
+        /// Payment Link (`link`, `char`).
+        link: CharField;
+        /// Open Installments (`open_installments`, `json`).
+        open_installments: AnyField;
+        /// Open Installments Preview (`open_installments_preview`, `html`).
+        open_installments_preview: CharField;
+        /// Email (`partner_email`, `char`).
+        partner_email: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Related Document ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Related Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Warning Message (`warning_message`, `char`).
+        warning_message: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

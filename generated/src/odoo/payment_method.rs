@@ -23,7 +23,7 @@ pub struct PaymentMethod {
     /// The brands of the payment methods that will be displayed on the payment form.
     ///
     /// `one2many`, to `payment.method` (inverse `primary_payment_method_id`).
-    pub brand_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentMethod>,
+    pub brand_ids: ::runtime::X2Many<super::rel::PaymentMethod>,
     /// Code
     ///
     /// The technical code of this payment method.
@@ -37,7 +37,7 @@ pub struct PaymentMethod {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,7 +49,7 @@ pub struct PaymentMethod {
     /// Is Primary Payment Method
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_primary())`.
-    pub is_primary: ::runtime::odoo::wire::Computed<bool>,
+    pub is_primary: ::runtime::Computed<bool>,
     /// Name
     ///
     /// `char`, required.
@@ -61,14 +61,14 @@ pub struct PaymentMethod {
     ///
     /// `many2one`, to `payment.method`.
     pub primary_payment_method_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentMethod>,
+        ::runtime::Many2One<super::rel::PaymentMethod>,
     >,
     /// Providers
     ///
     /// The list of providers supporting this payment method.
     ///
     /// `many2many`, to `payment.provider`.
-    pub provider_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentProvider>,
+    pub provider_ids: ::runtime::X2Many<super::rel::PaymentProvider>,
     /// Sequence
     ///
     /// `integer`.
@@ -98,13 +98,13 @@ pub struct PaymentMethod {
     /// The list of countries in which this payment method can be used (if the provider allows it). In other countries, this payment method is not available to customers.
     ///
     /// `many2many`, to `res.country`.
-    pub supported_country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
+    pub supported_country_ids: ::runtime::X2Many<super::rel::ResCountry>,
     /// Currencies
     ///
     /// The list of currencies for that are supported by this payment method (if the provider allows it). When paying with another currency, this payment method is not available to customers.
     ///
     /// `many2many`, to `res.currency`.
-    pub supported_currency_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCurrency>,
+    pub supported_currency_ids: ::runtime::X2Many<super::rel::ResCurrency>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -112,38 +112,20 @@ pub struct PaymentMethod {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PaymentMethod {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "brand_ids",
-        "code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "is_primary",
-        "name",
-        "primary_payment_method_id",
-        "provider_ids",
-        "sequence",
-        "support_express_checkout",
-        "support_refund",
-        "support_tokenization",
-        "supported_country_ids",
-        "supported_currency_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentMethod {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        19,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentMethod::default();
         while let Some(i) = r.next()? {
             match i {
@@ -195,37 +177,28 @@ impl ::runtime::Model for PaymentMethod {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_primary"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("brand_ids", "one2many")
-            .relation("payment.method"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image", "binary").required(),
-        ::runtime::odoo::verify::FieldSpec::new("image_payment_form", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("is_primary", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("primary_payment_method_id", "many2one")
-            .relation("payment.method"),
-        ::runtime::odoo::verify::FieldSpec::new("provider_ids", "many2many")
-            .relation("payment.provider"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("support_express_checkout", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("support_refund", "selection")
-            .required()
-            .selection(&["none", "full_only", "partial"]),
-        ::runtime::odoo::verify::FieldSpec::new("support_tokenization", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("supported_country_ids", "many2many")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("supported_currency_ids", "many2many")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("brand_ids", "one2many").relation("payment.method").writable(true),
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image", "binary").required().writable(true),
+        ::runtime::FieldSpec::new("image_payment_form", "binary"),
+        ::runtime::FieldSpec::new("is_primary", "boolean"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("primary_payment_method_id", "many2one").relation("payment.method").writable(true),
+        ::runtime::FieldSpec::new("provider_ids", "many2many").relation("payment.provider").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("support_express_checkout", "boolean").writable(true),
+        ::runtime::FieldSpec::new("support_refund", "selection").required().writable(true).selection(&["none", "full_only", "partial"]),
+        ::runtime::FieldSpec::new("support_tokenization", "boolean").writable(true),
+        ::runtime::FieldSpec::new("supported_country_ids", "many2many").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("supported_currency_ids", "many2many").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -241,12 +214,17 @@ impl ::runtime::odoo::projection::Projection for PaymentMethod {
 impl super::mixins::BaseModel for PaymentMethod {
     type Update = PaymentMethodUpdate;
 }
-/// Values for creating a `payment.method` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentMethodCreate`]) or updating ([`PaymentMethodUpdate`]) `payment.method` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PaymentMethodCreate {
+pub struct PaymentMethodValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentMethodCreate {
+/// Values for creating a `payment.method` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentMethodCreate = PaymentMethodValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `payment.method` records: only the fields set here are written.
+pub type PaymentMethodUpdate = PaymentMethodValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for PaymentMethodValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -257,160 +235,37 @@ impl PaymentMethodCreate {
         code: impl Into<String>,
         image: impl Into<::runtime::odoo::wire::Binary>,
         name: impl Into<String>,
-        support_refund: SupportRefund,
+        support_refund: self::SupportRefund,
     ) -> Self {
-        PaymentMethodCreate {
+        PaymentMethodValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .image(image)
             .name(name)
             .support_refund(support_refund)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentMethod>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `brand_ids` (Brands).
-    #[inline]
-    pub fn brand_ids(
-        mut self,
-        brand_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentMethod>,
-        >,
-    ) -> Self {
-        self.values.set("brand_ids", brand_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `image` (Image).
-    #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("image", image.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `primary_payment_method_id` (Primary Payment Method).
-    #[inline]
-    pub fn primary_payment_method_id(mut self, primary_payment_method_id: i64) -> Self {
-        self.values.set("primary_payment_method_id", primary_payment_method_id);
-        self
-    }
-    /// Set `provider_ids` (Providers).
-    #[inline]
-    pub fn provider_ids(
-        mut self,
-        provider_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentProvider>,
-        >,
-    ) -> Self {
-        self.values.set("provider_ids", provider_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `support_express_checkout` (Express Checkout).
-    #[inline]
-    pub fn support_express_checkout(mut self, support_express_checkout: bool) -> Self {
-        self.values.set("support_express_checkout", support_express_checkout);
-        self
-    }
-    /// Set `support_refund` (Refund).
-    #[inline]
-    pub fn support_refund(mut self, support_refund: SupportRefund) -> Self {
-        self.values.set("support_refund", support_refund);
-        self
-    }
-    /// Set `support_tokenization` (Tokenization).
-    #[inline]
-    pub fn support_tokenization(mut self, support_tokenization: bool) -> Self {
-        self.values.set("support_tokenization", support_tokenization);
-        self
-    }
-    /// Set `supported_country_ids` (Countries).
-    #[inline]
-    pub fn supported_country_ids(
-        mut self,
-        supported_country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "supported_country_ids",
-                supported_country_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `supported_currency_ids` (Currencies).
-    #[inline]
-    pub fn supported_currency_ids(
-        mut self,
-        supported_currency_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrency>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "supported_currency_ids",
-                supported_currency_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentMethodCreate {
-    type Model = PaymentMethod;
-}
-/// Values for updating `payment.method` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentMethodUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PaymentMethodUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl PaymentMethodUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentMethodUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentMethodUpdate {
+    fn default() -> Self {
+        PaymentMethodValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentMethodValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentMethod>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PaymentMethod>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -419,307 +274,99 @@ impl PaymentMethodUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `brand_ids` (Brands).
-    #[inline]
-    pub fn brand_ids(
-        mut self,
-        brand_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentMethod>,
-        >,
-    ) -> Self {
-        self.values.set("brand_ids", brand_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `image` (Image).
-    #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("image", image.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `primary_payment_method_id` (Primary Payment Method).
-    #[inline]
-    pub fn primary_payment_method_id(mut self, primary_payment_method_id: i64) -> Self {
-        self.values.set("primary_payment_method_id", primary_payment_method_id);
-        self
-    }
-    /// Set `provider_ids` (Providers).
-    #[inline]
-    pub fn provider_ids(
-        mut self,
-        provider_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentProvider>,
-        >,
-    ) -> Self {
-        self.values.set("provider_ids", provider_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `support_express_checkout` (Express Checkout).
-    #[inline]
-    pub fn support_express_checkout(mut self, support_express_checkout: bool) -> Self {
-        self.values.set("support_express_checkout", support_express_checkout);
-        self
-    }
-    /// Set `support_refund` (Refund).
-    #[inline]
-    pub fn support_refund(mut self, support_refund: SupportRefund) -> Self {
-        self.values.set("support_refund", support_refund);
-        self
-    }
-    /// Set `support_tokenization` (Tokenization).
-    #[inline]
-    pub fn support_tokenization(mut self, support_tokenization: bool) -> Self {
-        self.values.set("support_tokenization", support_tokenization);
-        self
-    }
-    /// Set `supported_country_ids` (Countries).
-    #[inline]
-    pub fn supported_country_ids(
-        mut self,
-        supported_country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "supported_country_ids",
-                supported_country_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `supported_currency_ids` (Currencies).
-    #[inline]
-    pub fn supported_currency_ids(
-        mut self,
-        supported_currency_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrency>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "supported_currency_ids",
-                supported_currency_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `brand_ids` (Brands).
+        brand_ids: commands super::rel::PaymentMethod;
+        /// Set `code` (Code).
+        code: into String;
+        /// Set `image` (Image).
+        image: into ::runtime::odoo::wire::Binary;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `primary_payment_method_id` (Primary Payment Method).
+        primary_payment_method_id: value i64;
+        /// Set `provider_ids` (Providers).
+        provider_ids: commands super::rel::PaymentProvider;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `support_express_checkout` (Express Checkout).
+        support_express_checkout: value bool;
+        /// Set `support_refund` (Refund).
+        support_refund: value self::SupportRefund;
+        /// Set `support_tokenization` (Tokenization).
+        support_tokenization: value bool;
+        /// Set `supported_country_ids` (Countries).
+        supported_country_ids: commands super::rel::ResCountry;
+        /// Set `supported_currency_ids` (Currencies).
+        supported_currency_ids: commands super::rel::ResCurrency;
     }
 }
+impl ::runtime::CreateValues for PaymentMethodCreate {
+    type Model = self::PaymentMethod;
+}
 impl ::runtime::UpdateValues for PaymentMethodUpdate {
-    type Model = PaymentMethod;
+    type Model = self::PaymentMethod;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::PaymentMethod> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Brands (`brand_ids`, `one2many`).
-    #[inline]
-    pub const fn brand_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentMethod,
-        super::super::rel::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("brand_ids")
-    }
-    /// Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::PaymentMethod> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentMethod,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentMethod,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PaymentMethod, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image (`image`, `binary`).
-    #[inline]
-    pub const fn image() -> ::runtime::odoo::fields::BinaryField<super::PaymentMethod> {
-        ::runtime::odoo::fields::BinaryField::new("image")
-    }
-    /// The resized image displayed on the payment form. (`image_payment_form`, `binary`).
-    #[inline]
-    pub const fn image_payment_form() -> ::runtime::odoo::fields::BinaryField<
-        super::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_payment_form")
-    }
-    /// Is Primary Payment Method (`is_primary`, `boolean`).
-    #[inline]
-    pub const fn is_primary() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_primary")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PaymentMethod> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Primary Payment Method (`primary_payment_method_id`, `many2one`).
-    #[inline]
-    pub const fn primary_payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentMethod,
-        super::super::rel::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("primary_payment_method_id")
-    }
-    /// Providers (`provider_ids`, `many2many`).
-    #[inline]
-    pub const fn provider_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentMethod,
-        super::super::rel::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("provider_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::PaymentMethod,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Express Checkout (`support_express_checkout`, `boolean`).
-    #[inline]
-    pub const fn support_express_checkout() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::BoolField::new("support_express_checkout")
-    }
-    /// Refund (`support_refund`, `selection`).
-    #[inline]
-    pub const fn support_refund() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentMethod,
-        super::SupportRefund,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("support_refund")
-    }
-    /// Tokenization (`support_tokenization`, `boolean`).
-    #[inline]
-    pub const fn support_tokenization() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::BoolField::new("support_tokenization")
-    }
-    /// Countries (`supported_country_ids`, `many2many`).
-    #[inline]
-    pub const fn supported_country_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentMethod,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("supported_country_ids")
-    }
-    /// Currencies (`supported_currency_ids`, `many2many`).
-    #[inline]
-    pub const fn supported_currency_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentMethod,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("supported_currency_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentMethod,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentMethod,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentMethod;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Brands (`brand_ids`, `one2many`).
+        brand_ids: X2ManyField<super::super::rel::PaymentMethod>;
+        /// Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image (`image`, `binary`).
+        image: BinaryField;
+        /// The resized image displayed on the payment form. (`image_payment_form`, `binary`).
+        image_payment_form: BinaryField;
+        /// Is Primary Payment Method (`is_primary`, `boolean`).
+        is_primary: BoolField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Primary Payment Method (`primary_payment_method_id`, `many2one`).
+        primary_payment_method_id: Many2OneField<super::super::rel::PaymentMethod>;
+        /// Providers (`provider_ids`, `many2many`).
+        provider_ids: X2ManyField<super::super::rel::PaymentProvider>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Express Checkout (`support_express_checkout`, `boolean`).
+        support_express_checkout: BoolField;
+        /// Refund (`support_refund`, `selection`).
+        support_refund: SelectionField<super::SupportRefund>;
+        /// Tokenization (`support_tokenization`, `boolean`).
+        support_tokenization: BoolField;
+        /// Countries (`supported_country_ids`, `many2many`).
+        supported_country_ids: X2ManyField<super::super::rel::ResCountry>;
+        /// Currencies (`supported_currency_ids`, `many2many`).
+        supported_currency_ids: X2ManyField<super::super::rel::ResCurrency>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `support_refund` (Refund) on `payment.method`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportRefund {
-    /// Unsupported (`none`)
-    None,
-    /// Full Only (`full_only`)
-    FullOnly,
-    /// Full & Partial (`partial`)
-    Partial,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SupportRefund {
-    const VALUES: &'static [&'static str] = &["none", "full_only", "partial"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => SupportRefund::None,
-            "full_only" => SupportRefund::FullOnly,
-            "partial" => SupportRefund::Partial,
-            other => SupportRefund::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SupportRefund::None => "none",
-            SupportRefund::FullOnly => "full_only",
-            SupportRefund::Partial => "partial",
-            SupportRefund::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SupportRefund {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SupportRefund {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `support_refund` (Refund) on `payment.method`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SupportRefund {
+        /// Unsupported (`none`)
+        None = "none",
+        /// Full Only (`full_only`)
+        FullOnly = "full_only",
+        /// Full & Partial (`partial`)
+        Partial = "partial",
     }
 }

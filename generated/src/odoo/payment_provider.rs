@@ -39,13 +39,13 @@ pub struct PaymentProvider {
     /// The countries in which this payment provider is available. Leave blank to make it available in all countries.
     ///
     /// `many2many`, to `res.country`.
-    pub available_country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
+    pub available_country_ids: ::runtime::X2Many<super::rel::ResCountry>,
     /// Currencies
     ///
     /// The currencies available with this payment provider. Leave empty not to restrict any.
     ///
     /// `many2many`, to `res.currency`, computed.
-    pub available_currency_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCurrency>,
+    pub available_currency_ids: ::runtime::X2Many<super::rel::ResCurrency>,
     /// Cancelled Message
     ///
     /// The message displayed if the order is cancelled during the payment process
@@ -77,7 +77,7 @@ pub struct PaymentProvider {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -85,7 +85,7 @@ pub struct PaymentProvider {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -101,9 +101,7 @@ pub struct PaymentProvider {
     /// The template rendering the express payment methods' form.
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub express_checkout_form_view_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
-    >,
+    pub express_checkout_form_view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -113,9 +111,7 @@ pub struct PaymentProvider {
     /// The template rendering the inline payment form when making a direct payment
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub inline_form_view_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
-    >,
+    pub inline_form_view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Published
     ///
     /// Whether the provider is visible on the website or not. Tokens remain functional but are only visible on manage forms.
@@ -127,17 +123,15 @@ pub struct PaymentProvider {
     /// The journal in which the successful transactions are posted.
     ///
     /// `many2one`, to `account.journal`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_id())`.
-    pub journal_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountJournal>>,
     >,
     /// Currency
     ///
     /// The main currency of the company, used to display monetary fields.
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub main_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub main_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Maximum Amount
     ///
     /// The maximum payment amount that this payment provider is available for. Leave blank to make it available for any payment amount.
@@ -147,7 +141,7 @@ pub struct PaymentProvider {
     /// Corresponding Module
     ///
     /// `many2one`, to `ir.module.module`.
-    pub module_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModuleModule>>,
+    pub module_id: Option<::runtime::Many2One<super::rel::IrModuleModule>>,
     /// Installation State
     ///
     /// `selection`, readonly, related `module_id.state`, not stored.
@@ -165,7 +159,7 @@ pub struct PaymentProvider {
     /// Supported Payment Methods
     ///
     /// `many2many`, to `payment.method`.
-    pub payment_method_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentMethod>,
+    pub payment_method_ids: ::runtime::X2Many<super::rel::PaymentMethod>,
     /// Pending Message
     ///
     /// The message displayed if the order pending after the payment process
@@ -183,9 +177,7 @@ pub struct PaymentProvider {
     /// The template rendering a form submitted to redirect the user when making a payment
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub redirect_form_view_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
-    >,
+    pub redirect_form_view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Sequence
     ///
     /// Define the display order
@@ -212,15 +204,13 @@ pub struct PaymentProvider {
     /// Express Checkout
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_express_checkout())`.
-    pub support_express_checkout: ::runtime::odoo::wire::Computed<bool>,
+    pub support_express_checkout: ::runtime::Computed<bool>,
     /// Manual Capture Supported
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_manual_capture())`.
     ///
     /// Values: `full_only` (Full Only), `partial` (Partial).
-    pub support_manual_capture: ::runtime::odoo::wire::Computed<
-        Option<SupportManualCapture>,
-    >,
+    pub support_manual_capture: ::runtime::Computed<Option<SupportManualCapture>>,
     /// Refund
     ///
     /// Refund is a feature allowing to refund customers directly from the payment in Odoo.
@@ -228,19 +218,17 @@ pub struct PaymentProvider {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_refund())`.
     ///
     /// Values: `none` (Unsupported), `full_only` (Full Only), `partial` (Full & Partial).
-    pub support_refund: ::runtime::odoo::wire::Computed<Option<SupportRefund>>,
+    pub support_refund: ::runtime::Computed<Option<SupportRefund>>,
     /// Tokenization
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_tokenization())`.
-    pub support_tokenization: ::runtime::odoo::wire::Computed<bool>,
+    pub support_tokenization: ::runtime::Computed<bool>,
     /// Token Inline Form Template
     ///
     /// The template rendering the inline payment form when making a payment by token.
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub token_inline_form_view_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
-    >,
+    pub token_inline_form_view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -248,58 +236,20 @@ pub struct PaymentProvider {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PaymentProvider {
-    const FIELDS: &'static [&'static str] = &[
-        "allow_express_checkout",
-        "allow_tokenization",
-        "auth_msg",
-        "available_country_ids",
-        "available_currency_ids",
-        "cancel_msg",
-        "capture_manually",
-        "code",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "done_msg",
-        "express_checkout_form_view_id",
-        "id",
-        "inline_form_view_id",
-        "is_published",
-        "journal_id",
-        "main_currency_id",
-        "maximum_amount",
-        "module_id",
-        "module_state",
-        "module_to_buy",
-        "name",
-        "payment_method_ids",
-        "pending_msg",
-        "pre_msg",
-        "redirect_form_view_id",
-        "sequence",
-        "so_reference_type",
-        "state",
-        "support_express_checkout",
-        "support_manual_capture",
-        "support_refund",
-        "support_tokenization",
-        "token_inline_form_view_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentProvider {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        39,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentProvider::default();
         while let Some(i) = r.next()? {
             match i {
@@ -393,81 +343,47 @@ impl ::runtime::Model for PaymentProvider {
         "support_refund",
         "support_tokenization",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("allow_express_checkout", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_tokenization", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auth_msg", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("available_country_ids", "many2many")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("available_currency_ids", "many2many")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("cancel_msg", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("capture_manually", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "selection")
-            .required()
-            .selection(&["none"]),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("done_msg", "html"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "express_checkout_form_view_id",
-                "many2one",
-            )
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("inline_form_view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("is_published", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("main_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("maximum_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("module_id", "many2one")
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("module_state", "selection")
-            .selection(
-                &[
-                    "uninstallable",
-                    "uninstalled",
-                    "installed",
-                    "to upgrade",
-                    "to remove",
-                    "to install",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("module_to_buy", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_ids", "many2many")
-            .relation("payment.method"),
-        ::runtime::odoo::verify::FieldSpec::new("pending_msg", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("pre_msg", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("redirect_form_view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("so_reference_type", "selection")
-            .selection(&["so_name", "partner"]),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["disabled", "enabled", "test"]),
-        ::runtime::odoo::verify::FieldSpec::new("support_express_checkout", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("support_manual_capture", "selection")
-            .selection(&["full_only", "partial"]),
-        ::runtime::odoo::verify::FieldSpec::new("support_refund", "selection")
-            .selection(&["none", "full_only", "partial"]),
-        ::runtime::odoo::verify::FieldSpec::new("support_tokenization", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("token_inline_form_view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("allow_express_checkout", "boolean").writable(true),
+        ::runtime::FieldSpec::new("allow_tokenization", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auth_msg", "html").writable(true),
+        ::runtime::FieldSpec::new("available_country_ids", "many2many").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("available_currency_ids", "many2many").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("cancel_msg", "html").writable(true),
+        ::runtime::FieldSpec::new("capture_manually", "boolean").writable(true),
+        ::runtime::FieldSpec::new("code", "selection").required().writable(true).selection(&["none"]),
+        ::runtime::FieldSpec::new("color", "integer"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("done_msg", "html").writable(true),
+        ::runtime::FieldSpec::new("express_checkout_form_view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image_128", "binary").writable(true),
+        ::runtime::FieldSpec::new("inline_form_view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("is_published", "boolean").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("main_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("maximum_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("module_id", "many2one").relation("ir.module.module").writable(true),
+        ::runtime::FieldSpec::new("module_state", "selection").selection(&["uninstallable", "uninstalled", "installed", "to upgrade", "to remove", "to install"]),
+        ::runtime::FieldSpec::new("module_to_buy", "boolean"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("payment_method_ids", "many2many").relation("payment.method").writable(true),
+        ::runtime::FieldSpec::new("pending_msg", "html").writable(true),
+        ::runtime::FieldSpec::new("pre_msg", "html").writable(true),
+        ::runtime::FieldSpec::new("redirect_form_view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("so_reference_type", "selection").writable(true).selection(&["so_name", "partner"]),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["disabled", "enabled", "test"]),
+        ::runtime::FieldSpec::new("support_express_checkout", "boolean"),
+        ::runtime::FieldSpec::new("support_manual_capture", "selection").selection(&["full_only", "partial"]),
+        ::runtime::FieldSpec::new("support_refund", "selection").selection(&["none", "full_only", "partial"]),
+        ::runtime::FieldSpec::new("support_tokenization", "boolean"),
+        ::runtime::FieldSpec::new("token_inline_form_view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -614,253 +530,56 @@ impl PaymentProvider {
 impl super::mixins::BaseModel for PaymentProvider {
     type Update = PaymentProviderUpdate;
 }
-/// Values for creating a `payment.provider` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentProviderCreate`]) or updating ([`PaymentProviderUpdate`]) `payment.provider` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PaymentProviderCreate {
+pub struct PaymentProviderValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentProviderCreate {
+/// Values for creating a `payment.provider` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentProviderCreate = PaymentProviderValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `payment.provider` records: only the fields set here are written.
+pub type PaymentProviderUpdate = PaymentProviderValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PaymentProviderValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PaymentProviderCreate {
     /// Takes the required fields: `code`, `name`, `state` (readonly, computed and x2many fields are left out).
-    pub fn new(code: Code, name: impl Into<String>, state: State) -> Self {
-        PaymentProviderCreate {
+    pub fn new(code: self::Code, name: impl Into<String>, state: self::State) -> Self {
+        PaymentProviderValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .name(name)
             .state(state)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentProvider>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `allow_express_checkout` (Allow Express Checkout).
-    #[inline]
-    pub fn allow_express_checkout(mut self, allow_express_checkout: bool) -> Self {
-        self.values.set("allow_express_checkout", allow_express_checkout);
-        self
-    }
-    /// Set `allow_tokenization` (Allow Saving Payment Methods).
-    #[inline]
-    pub fn allow_tokenization(mut self, allow_tokenization: bool) -> Self {
-        self.values.set("allow_tokenization", allow_tokenization);
-        self
-    }
-    /// Set `auth_msg` (Authorize Message).
-    #[inline]
-    pub fn auth_msg(mut self, auth_msg: impl Into<String>) -> Self {
-        self.values.set("auth_msg", auth_msg.into());
-        self
-    }
-    /// Set `available_country_ids` (Countries).
-    #[inline]
-    pub fn available_country_ids(
-        mut self,
-        available_country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "available_country_ids",
-                available_country_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `available_currency_ids` (Currencies).
-    #[inline]
-    pub fn available_currency_ids(
-        mut self,
-        available_currency_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrency>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "available_currency_ids",
-                available_currency_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `cancel_msg` (Cancelled Message).
-    #[inline]
-    pub fn cancel_msg(mut self, cancel_msg: impl Into<String>) -> Self {
-        self.values.set("cancel_msg", cancel_msg.into());
-        self
-    }
-    /// Set `capture_manually` (Capture Amount Manually).
-    #[inline]
-    pub fn capture_manually(mut self, capture_manually: bool) -> Self {
-        self.values.set("capture_manually", capture_manually);
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: Code) -> Self {
-        self.values.set("code", code);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `done_msg` (Done Message).
-    #[inline]
-    pub fn done_msg(mut self, done_msg: impl Into<String>) -> Self {
-        self.values.set("done_msg", done_msg.into());
-        self
-    }
-    /// Set `express_checkout_form_view_id` (Express Checkout Form Template).
-    #[inline]
-    pub fn express_checkout_form_view_id(
-        mut self,
-        express_checkout_form_view_id: i64,
-    ) -> Self {
-        self.values.set("express_checkout_form_view_id", express_checkout_form_view_id);
-        self
-    }
-    /// Set `image_128` (Image).
-    #[inline]
-    pub fn image_128(
-        mut self,
-        image_128: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_128", image_128.into());
-        self
-    }
-    /// Set `inline_form_view_id` (Inline Form Template).
-    #[inline]
-    pub fn inline_form_view_id(mut self, inline_form_view_id: i64) -> Self {
-        self.values.set("inline_form_view_id", inline_form_view_id);
-        self
-    }
-    /// Set `is_published` (Published).
-    #[inline]
-    pub fn is_published(mut self, is_published: bool) -> Self {
-        self.values.set("is_published", is_published);
-        self
-    }
-    /// Set `journal_id` (Payment Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `maximum_amount` (Maximum Amount).
-    #[inline]
-    pub fn maximum_amount(mut self, maximum_amount: f64) -> Self {
-        self.values.set("maximum_amount", maximum_amount);
-        self
-    }
-    /// Set `module_id` (Corresponding Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `payment_method_ids` (Supported Payment Methods).
-    #[inline]
-    pub fn payment_method_ids(
-        mut self,
-        payment_method_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentMethod>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "payment_method_ids",
-                payment_method_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `pending_msg` (Pending Message).
-    #[inline]
-    pub fn pending_msg(mut self, pending_msg: impl Into<String>) -> Self {
-        self.values.set("pending_msg", pending_msg.into());
-        self
-    }
-    /// Set `pre_msg` (Help Message).
-    #[inline]
-    pub fn pre_msg(mut self, pre_msg: impl Into<String>) -> Self {
-        self.values.set("pre_msg", pre_msg.into());
-        self
-    }
-    /// Set `redirect_form_view_id` (Redirect Form Template).
-    #[inline]
-    pub fn redirect_form_view_id(mut self, redirect_form_view_id: i64) -> Self {
-        self.values.set("redirect_form_view_id", redirect_form_view_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `so_reference_type` (Communication).
-    #[inline]
-    pub fn so_reference_type(mut self, so_reference_type: SoReferenceType) -> Self {
-        self.values.set("so_reference_type", so_reference_type);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `token_inline_form_view_id` (Token Inline Form Template).
-    #[inline]
-    pub fn token_inline_form_view_id(mut self, token_inline_form_view_id: i64) -> Self {
-        self.values.set("token_inline_form_view_id", token_inline_form_view_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentProviderCreate {
-    type Model = PaymentProvider;
-}
-/// Values for updating `payment.provider` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentProviderUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PaymentProviderUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl PaymentProviderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentProviderUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentProviderUpdate {
+    fn default() -> Self {
+        PaymentProviderValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentProviderValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentProvider>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PaymentProvider>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -869,760 +588,226 @@ impl PaymentProviderUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `allow_express_checkout` (Allow Express Checkout).
-    #[inline]
-    pub fn allow_express_checkout(mut self, allow_express_checkout: bool) -> Self {
-        self.values.set("allow_express_checkout", allow_express_checkout);
-        self
-    }
-    /// Set `allow_tokenization` (Allow Saving Payment Methods).
-    #[inline]
-    pub fn allow_tokenization(mut self, allow_tokenization: bool) -> Self {
-        self.values.set("allow_tokenization", allow_tokenization);
-        self
-    }
-    /// Set `auth_msg` (Authorize Message).
-    #[inline]
-    pub fn auth_msg(mut self, auth_msg: impl Into<String>) -> Self {
-        self.values.set("auth_msg", auth_msg.into());
-        self
-    }
-    /// Set `available_country_ids` (Countries).
-    #[inline]
-    pub fn available_country_ids(
-        mut self,
-        available_country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "available_country_ids",
-                available_country_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `available_currency_ids` (Currencies).
-    #[inline]
-    pub fn available_currency_ids(
-        mut self,
-        available_currency_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrency>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "available_currency_ids",
-                available_currency_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `cancel_msg` (Cancelled Message).
-    #[inline]
-    pub fn cancel_msg(mut self, cancel_msg: impl Into<String>) -> Self {
-        self.values.set("cancel_msg", cancel_msg.into());
-        self
-    }
-    /// Set `capture_manually` (Capture Amount Manually).
-    #[inline]
-    pub fn capture_manually(mut self, capture_manually: bool) -> Self {
-        self.values.set("capture_manually", capture_manually);
-        self
-    }
-    /// Set `code` (Code).
-    #[inline]
-    pub fn code(mut self, code: Code) -> Self {
-        self.values.set("code", code);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `done_msg` (Done Message).
-    #[inline]
-    pub fn done_msg(mut self, done_msg: impl Into<String>) -> Self {
-        self.values.set("done_msg", done_msg.into());
-        self
-    }
-    /// Set `express_checkout_form_view_id` (Express Checkout Form Template).
-    #[inline]
-    pub fn express_checkout_form_view_id(
-        mut self,
-        express_checkout_form_view_id: i64,
-    ) -> Self {
-        self.values.set("express_checkout_form_view_id", express_checkout_form_view_id);
-        self
-    }
-    /// Set `image_128` (Image).
-    #[inline]
-    pub fn image_128(
-        mut self,
-        image_128: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_128", image_128.into());
-        self
-    }
-    /// Set `inline_form_view_id` (Inline Form Template).
-    #[inline]
-    pub fn inline_form_view_id(mut self, inline_form_view_id: i64) -> Self {
-        self.values.set("inline_form_view_id", inline_form_view_id);
-        self
-    }
-    /// Set `is_published` (Published).
-    #[inline]
-    pub fn is_published(mut self, is_published: bool) -> Self {
-        self.values.set("is_published", is_published);
-        self
-    }
-    /// Set `journal_id` (Payment Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `maximum_amount` (Maximum Amount).
-    #[inline]
-    pub fn maximum_amount(mut self, maximum_amount: f64) -> Self {
-        self.values.set("maximum_amount", maximum_amount);
-        self
-    }
-    /// Set `module_id` (Corresponding Module).
-    #[inline]
-    pub fn module_id(mut self, module_id: i64) -> Self {
-        self.values.set("module_id", module_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `payment_method_ids` (Supported Payment Methods).
-    #[inline]
-    pub fn payment_method_ids(
-        mut self,
-        payment_method_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentMethod>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "payment_method_ids",
-                payment_method_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `pending_msg` (Pending Message).
-    #[inline]
-    pub fn pending_msg(mut self, pending_msg: impl Into<String>) -> Self {
-        self.values.set("pending_msg", pending_msg.into());
-        self
-    }
-    /// Set `pre_msg` (Help Message).
-    #[inline]
-    pub fn pre_msg(mut self, pre_msg: impl Into<String>) -> Self {
-        self.values.set("pre_msg", pre_msg.into());
-        self
-    }
-    /// Set `redirect_form_view_id` (Redirect Form Template).
-    #[inline]
-    pub fn redirect_form_view_id(mut self, redirect_form_view_id: i64) -> Self {
-        self.values.set("redirect_form_view_id", redirect_form_view_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `so_reference_type` (Communication).
-    #[inline]
-    pub fn so_reference_type(mut self, so_reference_type: SoReferenceType) -> Self {
-        self.values.set("so_reference_type", so_reference_type);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `token_inline_form_view_id` (Token Inline Form Template).
-    #[inline]
-    pub fn token_inline_form_view_id(mut self, token_inline_form_view_id: i64) -> Self {
-        self.values.set("token_inline_form_view_id", token_inline_form_view_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `allow_express_checkout` (Allow Express Checkout).
+        allow_express_checkout: value bool;
+        /// Set `allow_tokenization` (Allow Saving Payment Methods).
+        allow_tokenization: value bool;
+        /// Set `auth_msg` (Authorize Message).
+        auth_msg: into String;
+        /// Set `available_country_ids` (Countries).
+        available_country_ids: commands super::rel::ResCountry;
+        /// Set `available_currency_ids` (Currencies).
+        available_currency_ids: commands super::rel::ResCurrency;
+        /// Set `cancel_msg` (Cancelled Message).
+        cancel_msg: into String;
+        /// Set `capture_manually` (Capture Amount Manually).
+        capture_manually: value bool;
+        /// Set `code` (Code).
+        code: value self::Code;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `done_msg` (Done Message).
+        done_msg: into String;
+        /// Set `express_checkout_form_view_id` (Express Checkout Form Template).
+        express_checkout_form_view_id: value i64;
+        /// Set `image_128` (Image).
+        image_128: into ::runtime::odoo::wire::Binary;
+        /// Set `inline_form_view_id` (Inline Form Template).
+        inline_form_view_id: value i64;
+        /// Set `is_published` (Published).
+        is_published: value bool;
+        /// Set `journal_id` (Payment Journal).
+        journal_id: value i64;
+        /// Set `maximum_amount` (Maximum Amount).
+        maximum_amount: value f64;
+        /// Set `module_id` (Corresponding Module).
+        module_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `payment_method_ids` (Supported Payment Methods).
+        payment_method_ids: commands super::rel::PaymentMethod;
+        /// Set `pending_msg` (Pending Message).
+        pending_msg: into String;
+        /// Set `pre_msg` (Help Message).
+        pre_msg: into String;
+        /// Set `redirect_form_view_id` (Redirect Form Template).
+        redirect_form_view_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `so_reference_type` (Communication).
+        so_reference_type: value self::SoReferenceType;
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `token_inline_form_view_id` (Token Inline Form Template).
+        token_inline_form_view_id: value i64;
     }
 }
+impl ::runtime::CreateValues for PaymentProviderCreate {
+    type Model = self::PaymentProvider;
+}
 impl ::runtime::UpdateValues for PaymentProviderUpdate {
-    type Model = PaymentProvider;
+    type Model = self::PaymentProvider;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Allow Express Checkout (`allow_express_checkout`, `boolean`).
-    #[inline]
-    pub const fn allow_express_checkout() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_express_checkout")
-    }
-    /// Allow Saving Payment Methods (`allow_tokenization`, `boolean`).
-    #[inline]
-    pub const fn allow_tokenization() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_tokenization")
-    }
-    /// Authorize Message (`auth_msg`, `html`).
-    #[inline]
-    pub const fn auth_msg() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::CharField::new("auth_msg")
-    }
-    /// Countries (`available_country_ids`, `many2many`).
-    #[inline]
-    pub const fn available_country_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentProvider,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_country_ids")
-    }
-    /// Currencies (`available_currency_ids`, `many2many`).
-    #[inline]
-    pub const fn available_currency_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentProvider,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_currency_ids")
-    }
-    /// Cancelled Message (`cancel_msg`, `html`).
-    #[inline]
-    pub const fn cancel_msg() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::CharField::new("cancel_msg")
-    }
-    /// Capture Amount Manually (`capture_manually`, `boolean`).
-    #[inline]
-    pub const fn capture_manually() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::BoolField::new("capture_manually")
-    }
-    /// Code (`code`, `selection`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentProvider,
-        super::Code,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("code")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::PaymentProvider,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentProvider,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Done Message (`done_msg`, `html`).
-    #[inline]
-    pub const fn done_msg() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::CharField::new("done_msg")
-    }
-    /// Express Checkout Form Template (`express_checkout_form_view_id`, `many2one`).
-    #[inline]
-    pub const fn express_checkout_form_view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("express_checkout_form_view_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PaymentProvider, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Inline Form Template (`inline_form_view_id`, `many2one`).
-    #[inline]
-    pub const fn inline_form_view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("inline_form_view_id")
-    }
-    /// Published (`is_published`, `boolean`).
-    #[inline]
-    pub const fn is_published() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_published")
-    }
-    /// Payment Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Currency (`main_currency_id`, `many2one`).
-    #[inline]
-    pub const fn main_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("main_currency_id")
-    }
-    /// Maximum Amount (`maximum_amount`, `monetary`).
-    #[inline]
-    pub const fn maximum_amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentProvider,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("maximum_amount")
-    }
-    /// Corresponding Module (`module_id`, `many2one`).
-    #[inline]
-    pub const fn module_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("module_id")
-    }
-    /// Installation State (`module_state`, `selection`).
-    #[inline]
-    pub const fn module_state() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentProvider,
-        super::ModuleState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("module_state")
-    }
-    /// Odoo Enterprise Module (`module_to_buy`, `boolean`).
-    #[inline]
-    pub const fn module_to_buy() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_to_buy")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PaymentProvider> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Supported Payment Methods (`payment_method_ids`, `many2many`).
-    #[inline]
-    pub const fn payment_method_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentProvider,
-        super::super::rel::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("payment_method_ids")
-    }
-    /// Pending Message (`pending_msg`, `html`).
-    #[inline]
-    pub const fn pending_msg() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::CharField::new("pending_msg")
-    }
-    /// Help Message (`pre_msg`, `html`).
-    #[inline]
-    pub const fn pre_msg() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::CharField::new("pre_msg")
-    }
-    /// Redirect Form Template (`redirect_form_view_id`, `many2one`).
-    #[inline]
-    pub const fn redirect_form_view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("redirect_form_view_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::PaymentProvider,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Communication (`so_reference_type`, `selection`).
-    #[inline]
-    pub const fn so_reference_type() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentProvider,
-        super::SoReferenceType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("so_reference_type")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentProvider,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Express Checkout (`support_express_checkout`, `boolean`).
-    #[inline]
-    pub const fn support_express_checkout() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::BoolField::new("support_express_checkout")
-    }
-    /// Manual Capture Supported (`support_manual_capture`, `selection`).
-    #[inline]
-    pub const fn support_manual_capture() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentProvider,
-        super::SupportManualCapture,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("support_manual_capture")
-    }
-    /// Refund (`support_refund`, `selection`).
-    #[inline]
-    pub const fn support_refund() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentProvider,
-        super::SupportRefund,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("support_refund")
-    }
-    /// Tokenization (`support_tokenization`, `boolean`).
-    #[inline]
-    pub const fn support_tokenization() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::BoolField::new("support_tokenization")
-    }
-    /// Token Inline Form Template (`token_inline_form_view_id`, `many2one`).
-    #[inline]
-    pub const fn token_inline_form_view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("token_inline_form_view_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentProvider,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProvider,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentProvider;
+        /// Allow Express Checkout (`allow_express_checkout`, `boolean`).
+        allow_express_checkout: BoolField;
+        /// Allow Saving Payment Methods (`allow_tokenization`, `boolean`).
+        allow_tokenization: BoolField;
+        /// Authorize Message (`auth_msg`, `html`).
+        auth_msg: CharField;
+        /// Countries (`available_country_ids`, `many2many`).
+        available_country_ids: X2ManyField<super::super::rel::ResCountry>;
+        /// Currencies (`available_currency_ids`, `many2many`).
+        available_currency_ids: X2ManyField<super::super::rel::ResCurrency>;
+        /// Cancelled Message (`cancel_msg`, `html`).
+        cancel_msg: CharField;
+        /// Capture Amount Manually (`capture_manually`, `boolean`).
+        capture_manually: BoolField;
+        /// Code (`code`, `selection`).
+        code: SelectionField<super::Code>;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Done Message (`done_msg`, `html`).
+        done_msg: CharField;
+        /// Express Checkout Form Template (`express_checkout_form_view_id`, `many2one`).
+        express_checkout_form_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Inline Form Template (`inline_form_view_id`, `many2one`).
+        inline_form_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Published (`is_published`, `boolean`).
+        is_published: BoolField;
+        /// Payment Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Currency (`main_currency_id`, `many2one`).
+        main_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Maximum Amount (`maximum_amount`, `monetary`).
+        maximum_amount: NumField<f64>;
+        /// Corresponding Module (`module_id`, `many2one`).
+        module_id: Many2OneField<super::super::rel::IrModuleModule>;
+        /// Installation State (`module_state`, `selection`).
+        module_state: SelectionField<super::ModuleState>;
+        /// Odoo Enterprise Module (`module_to_buy`, `boolean`).
+        module_to_buy: BoolField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Supported Payment Methods (`payment_method_ids`, `many2many`).
+        payment_method_ids: X2ManyField<super::super::rel::PaymentMethod>;
+        /// Pending Message (`pending_msg`, `html`).
+        pending_msg: CharField;
+        /// Help Message (`pre_msg`, `html`).
+        pre_msg: CharField;
+        /// Redirect Form Template (`redirect_form_view_id`, `many2one`).
+        redirect_form_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Communication (`so_reference_type`, `selection`).
+        so_reference_type: SelectionField<super::SoReferenceType>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Express Checkout (`support_express_checkout`, `boolean`).
+        support_express_checkout: BoolField;
+        /// Manual Capture Supported (`support_manual_capture`, `selection`).
+        support_manual_capture: SelectionField<super::SupportManualCapture>;
+        /// Refund (`support_refund`, `selection`).
+        support_refund: SelectionField<super::SupportRefund>;
+        /// Tokenization (`support_tokenization`, `boolean`).
+        support_tokenization: BoolField;
+        /// Token Inline Form Template (`token_inline_form_view_id`, `many2one`).
+        token_inline_form_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `code` (Code) on `payment.provider`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Code {
-    /// No Provider Set (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Code {
-    const VALUES: &'static [&'static str] = &["none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => Code::None,
-            other => Code::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Code::None => "none",
-            Code::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `code` (Code) on `payment.provider`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Code {
+        /// No Provider Set (`none`)
+        None = "none",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Code {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `module_state` (Installation State) on `payment.provider`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ModuleState {
+        /// Uninstallable (`uninstallable`)
+        Uninstallable = "uninstallable",
+        /// Not Installed (`uninstalled`)
+        Uninstalled = "uninstalled",
+        /// Installed (`installed`)
+        Installed = "installed",
+        /// To be upgraded (`to upgrade`)
+        ToUpgrade = "to upgrade",
+        /// To be removed (`to remove`)
+        ToRemove = "to remove",
+        /// To be installed (`to install`)
+        ToInstall = "to install",
     }
 }
-impl ::serde::Serialize for Code {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `so_reference_type` (Communication) on `payment.provider`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SoReferenceType {
+        /// Based on Document Reference (`so_name`)
+        SoName = "so_name",
+        /// Based on Customer ID (`partner`)
+        Partner = "partner",
     }
 }
-/// Values of `module_state` (Installation State) on `payment.provider`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModuleState {
-    /// Uninstallable (`uninstallable`)
-    Uninstallable,
-    /// Not Installed (`uninstalled`)
-    Uninstalled,
-    /// Installed (`installed`)
-    Installed,
-    /// To be upgraded (`to upgrade`)
-    ToUpgrade,
-    /// To be removed (`to remove`)
-    ToRemove,
-    /// To be installed (`to install`)
-    ToInstall,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ModuleState {
-    const VALUES: &'static [&'static str] = &[
-        "uninstallable",
-        "uninstalled",
-        "installed",
-        "to upgrade",
-        "to remove",
-        "to install",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "uninstallable" => ModuleState::Uninstallable,
-            "uninstalled" => ModuleState::Uninstalled,
-            "installed" => ModuleState::Installed,
-            "to upgrade" => ModuleState::ToUpgrade,
-            "to remove" => ModuleState::ToRemove,
-            "to install" => ModuleState::ToInstall,
-            other => ModuleState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ModuleState::Uninstallable => "uninstallable",
-            ModuleState::Uninstalled => "uninstalled",
-            ModuleState::Installed => "installed",
-            ModuleState::ToUpgrade => "to upgrade",
-            ModuleState::ToRemove => "to remove",
-            ModuleState::ToInstall => "to install",
-            ModuleState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `payment.provider`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Disabled (`disabled`)
+        Disabled = "disabled",
+        /// Enabled (`enabled`)
+        Enabled = "enabled",
+        /// Test Mode (`test`)
+        Test = "test",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ModuleState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `support_manual_capture` (Manual Capture Supported) on `payment.provider`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SupportManualCapture {
+        /// Full Only (`full_only`)
+        FullOnly = "full_only",
+        /// Partial (`partial`)
+        Partial = "partial",
     }
 }
-impl ::serde::Serialize for ModuleState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `so_reference_type` (Communication) on `payment.provider`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SoReferenceType {
-    /// Based on Document Reference (`so_name`)
-    SoName,
-    /// Based on Customer ID (`partner`)
-    Partner,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SoReferenceType {
-    const VALUES: &'static [&'static str] = &["so_name", "partner"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "so_name" => SoReferenceType::SoName,
-            "partner" => SoReferenceType::Partner,
-            other => SoReferenceType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SoReferenceType::SoName => "so_name",
-            SoReferenceType::Partner => "partner",
-            SoReferenceType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SoReferenceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SoReferenceType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `payment.provider`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Disabled (`disabled`)
-    Disabled,
-    /// Enabled (`enabled`)
-    Enabled,
-    /// Test Mode (`test`)
-    Test,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["disabled", "enabled", "test"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disabled" => State::Disabled,
-            "enabled" => State::Enabled,
-            "test" => State::Test,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Disabled => "disabled",
-            State::Enabled => "enabled",
-            State::Test => "test",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `support_manual_capture` (Manual Capture Supported) on `payment.provider`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportManualCapture {
-    /// Full Only (`full_only`)
-    FullOnly,
-    /// Partial (`partial`)
-    Partial,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SupportManualCapture {
-    const VALUES: &'static [&'static str] = &["full_only", "partial"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "full_only" => SupportManualCapture::FullOnly,
-            "partial" => SupportManualCapture::Partial,
-            other => SupportManualCapture::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SupportManualCapture::FullOnly => "full_only",
-            SupportManualCapture::Partial => "partial",
-            SupportManualCapture::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SupportManualCapture {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SupportManualCapture {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `support_refund` (Refund) on `payment.provider`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportRefund {
-    /// Unsupported (`none`)
-    None,
-    /// Full Only (`full_only`)
-    FullOnly,
-    /// Full & Partial (`partial`)
-    Partial,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SupportRefund {
-    const VALUES: &'static [&'static str] = &["none", "full_only", "partial"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => SupportRefund::None,
-            "full_only" => SupportRefund::FullOnly,
-            "partial" => SupportRefund::Partial,
-            other => SupportRefund::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SupportRefund::None => "none",
-            SupportRefund::FullOnly => "full_only",
-            SupportRefund::Partial => "partial",
-            SupportRefund::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SupportRefund {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SupportRefund {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `support_refund` (Refund) on `payment.provider`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SupportRefund {
+        /// Unsupported (`none`)
+        None = "none",
+        /// Full Only (`full_only`)
+        FullOnly = "full_only",
+        /// Full & Partial (`partial`)
+        Partial = "partial",
     }
 }

@@ -15,7 +15,7 @@ pub struct PaymentProviderOnboardingWizard {
     /// Data Fetched
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::data_fetched())`.
-    pub data_fetched: ::runtime::odoo::wire::Computed<bool>,
+    pub data_fetched: ::runtime::Computed<bool>,
     /// Account Number
     ///
     /// `char`.
@@ -27,7 +27,7 @@ pub struct PaymentProviderOnboardingWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -65,32 +65,20 @@ pub struct PaymentProviderOnboardingWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentProviderOnboardingWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PaymentProviderOnboardingWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "_data_fetched",
-        "acc_number",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "journal_name",
-        "manual_name",
-        "manual_post_msg",
-        "payment_method",
-        "paypal_email_account",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentProviderOnboardingWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentProviderOnboardingWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,23 +118,20 @@ impl ::runtime::Model for PaymentProviderOnboardingWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["_data_fetched"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("_data_fetched", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("acc_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("manual_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("manual_post_msg", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method", "selection")
-            .selection(&["stripe", "paypal", "manual"]),
-        ::runtime::odoo::verify::FieldSpec::new("paypal_email_account", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("_data_fetched", "boolean").writable(true),
+        ::runtime::FieldSpec::new("acc_number", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("journal_name", "char").writable(true),
+        ::runtime::FieldSpec::new("manual_name", "char").writable(true),
+        ::runtime::FieldSpec::new("manual_post_msg", "html").writable(true),
+        ::runtime::FieldSpec::new("payment_method", "selection").writable(true).selection(&["stripe", "paypal", "manual"]),
+        ::runtime::FieldSpec::new("paypal_email_account", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -158,13 +143,21 @@ impl ::runtime::odoo::projection::Projection for PaymentProviderOnboardingWizard
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `payment.provider.onboarding.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentProviderOnboardingWizardCreate`]) or updating ([`PaymentProviderOnboardingWizardUpdate`]) `payment.provider.onboarding.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentProviderOnboardingWizardCreate {
+pub struct PaymentProviderOnboardingWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentProviderOnboardingWizardCreate {
+/// Values for creating a `payment.provider.onboarding.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentProviderOnboardingWizardCreate = PaymentProviderOnboardingWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `payment.provider.onboarding.wizard` records: only the fields set here are written.
+pub type PaymentProviderOnboardingWizardUpdate = PaymentProviderOnboardingWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PaymentProviderOnboardingWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -172,96 +165,37 @@ impl ::serde::Serialize for PaymentProviderOnboardingWizardCreate {
 impl PaymentProviderOnboardingWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PaymentProviderOnboardingWizardCreate {
+        Self::default()
+    }
+}
+impl Default for PaymentProviderOnboardingWizardCreate {
+    fn default() -> Self {
+        PaymentProviderOnboardingWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = PaymentProviderOnboardingWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `_data_fetched` (Data Fetched).
-    #[inline]
-    pub fn data_fetched(mut self, data_fetched: bool) -> Self {
-        self.values.set("_data_fetched", data_fetched);
-        self
-    }
-    /// Set `acc_number` (Account Number).
-    #[inline]
-    pub fn acc_number(mut self, acc_number: impl Into<String>) -> Self {
-        self.values.set("acc_number", acc_number.into());
-        self
-    }
-    /// Set `journal_name` (Bank Name).
-    #[inline]
-    pub fn journal_name(mut self, journal_name: impl Into<String>) -> Self {
-        self.values.set("journal_name", journal_name.into());
-        self
-    }
-    /// Set `manual_name` (Method).
-    #[inline]
-    pub fn manual_name(mut self, manual_name: impl Into<String>) -> Self {
-        self.values.set("manual_name", manual_name.into());
-        self
-    }
-    /// Set `manual_post_msg` (Payment Instructions).
-    #[inline]
-    pub fn manual_post_msg(mut self, manual_post_msg: impl Into<String>) -> Self {
-        self.values.set("manual_post_msg", manual_post_msg.into());
-        self
-    }
-    /// Set `payment_method` (Payment Method).
-    #[inline]
-    pub fn payment_method(mut self, payment_method: PaymentMethod) -> Self {
-        self.values.set("payment_method", payment_method);
-        self
-    }
-    /// Set `paypal_email_account` (Email).
-    #[inline]
-    pub fn paypal_email_account(
-        mut self,
-        paypal_email_account: impl Into<String>,
-    ) -> Self {
-        self.values.set("paypal_email_account", paypal_email_account.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentProviderOnboardingWizardCreate {
-    type Model = PaymentProviderOnboardingWizard;
-}
-/// Values for updating `payment.provider.onboarding.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentProviderOnboardingWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PaymentProviderOnboardingWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PaymentProviderOnboardingWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentProviderOnboardingWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentProviderOnboardingWizardUpdate {
+    fn default() -> Self {
+        PaymentProviderOnboardingWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentProviderOnboardingWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = PaymentProviderOnboardingWizard,
+            Model = self::PaymentProviderOnboardingWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -271,195 +205,71 @@ impl PaymentProviderOnboardingWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `_data_fetched` (Data Fetched).
-    #[inline]
-    pub fn data_fetched(mut self, data_fetched: bool) -> Self {
-        self.values.set("_data_fetched", data_fetched);
-        self
-    }
-    /// Set `acc_number` (Account Number).
-    #[inline]
-    pub fn acc_number(mut self, acc_number: impl Into<String>) -> Self {
-        self.values.set("acc_number", acc_number.into());
-        self
-    }
-    /// Set `journal_name` (Bank Name).
-    #[inline]
-    pub fn journal_name(mut self, journal_name: impl Into<String>) -> Self {
-        self.values.set("journal_name", journal_name.into());
-        self
-    }
-    /// Set `manual_name` (Method).
-    #[inline]
-    pub fn manual_name(mut self, manual_name: impl Into<String>) -> Self {
-        self.values.set("manual_name", manual_name.into());
-        self
-    }
-    /// Set `manual_post_msg` (Payment Instructions).
-    #[inline]
-    pub fn manual_post_msg(mut self, manual_post_msg: impl Into<String>) -> Self {
-        self.values.set("manual_post_msg", manual_post_msg.into());
-        self
-    }
-    /// Set `payment_method` (Payment Method).
-    #[inline]
-    pub fn payment_method(mut self, payment_method: PaymentMethod) -> Self {
-        self.values.set("payment_method", payment_method);
-        self
-    }
-    /// Set `paypal_email_account` (Email).
-    #[inline]
-    pub fn paypal_email_account(
-        mut self,
-        paypal_email_account: impl Into<String>,
-    ) -> Self {
-        self.values.set("paypal_email_account", paypal_email_account.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `_data_fetched` (Data Fetched).
+        data_fetched = "_data_fetched": value bool;
+        /// Set `acc_number` (Account Number).
+        acc_number: into String;
+        /// Set `journal_name` (Bank Name).
+        journal_name: into String;
+        /// Set `manual_name` (Method).
+        manual_name: into String;
+        /// Set `manual_post_msg` (Payment Instructions).
+        manual_post_msg: into String;
+        /// Set `payment_method` (Payment Method).
+        payment_method: value self::PaymentMethod;
+        /// Set `paypal_email_account` (Email).
+        paypal_email_account: into String;
     }
 }
+impl ::runtime::CreateValues for PaymentProviderOnboardingWizardCreate {
+    type Model = self::PaymentProviderOnboardingWizard;
+}
 impl ::runtime::UpdateValues for PaymentProviderOnboardingWizardUpdate {
-    type Model = PaymentProviderOnboardingWizard;
+    type Model = self::PaymentProviderOnboardingWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Data Fetched (`_data_fetched`, `boolean`).
-    #[inline]
-    pub const fn data_fetched() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentProviderOnboardingWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("_data_fetched")
-    }
-    /// Account Number (`acc_number`, `char`).
-    #[inline]
-    pub const fn acc_number() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProviderOnboardingWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("acc_number")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentProviderOnboardingWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProviderOnboardingWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProviderOnboardingWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PaymentProviderOnboardingWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Bank Name (`journal_name`, `char`).
-    #[inline]
-    pub const fn journal_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProviderOnboardingWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("journal_name")
-    }
-    /// Method (`manual_name`, `char`).
-    #[inline]
-    pub const fn manual_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProviderOnboardingWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("manual_name")
-    }
-    /// Payment Instructions (`manual_post_msg`, `html`).
-    #[inline]
-    pub const fn manual_post_msg() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProviderOnboardingWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("manual_post_msg")
-    }
-    /// Payment Method (`payment_method`, `selection`).
-    #[inline]
-    pub const fn payment_method() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentProviderOnboardingWizard,
-        super::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_method")
-    }
-    /// Email (`paypal_email_account`, `char`).
-    #[inline]
-    pub const fn paypal_email_account() -> ::runtime::odoo::fields::CharField<
-        super::PaymentProviderOnboardingWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("paypal_email_account")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentProviderOnboardingWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentProviderOnboardingWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentProviderOnboardingWizard;
+        /// Data Fetched (`_data_fetched`, `boolean`).
+        data_fetched = "_data_fetched": BoolField;
+        /// Account Number (`acc_number`, `char`).
+        acc_number: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Bank Name (`journal_name`, `char`).
+        journal_name: CharField;
+        /// Method (`manual_name`, `char`).
+        manual_name: CharField;
+        /// Payment Instructions (`manual_post_msg`, `html`).
+        manual_post_msg: CharField;
+        /// Payment Method (`payment_method`, `selection`).
+        payment_method: SelectionField<super::PaymentMethod>;
+        /// Email (`paypal_email_account`, `char`).
+        paypal_email_account: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `payment_method` (Payment Method) on `payment.provider.onboarding.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentMethod {
-    /// Credit & Debit card (via Stripe) (`stripe`)
-    Stripe,
-    /// PayPal (`paypal`)
-    Paypal,
-    /// Custom payment instructions (`manual`)
-    Manual,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentMethod {
-    const VALUES: &'static [&'static str] = &["stripe", "paypal", "manual"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "stripe" => PaymentMethod::Stripe,
-            "paypal" => PaymentMethod::Paypal,
-            "manual" => PaymentMethod::Manual,
-            other => PaymentMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentMethod::Stripe => "stripe",
-            PaymentMethod::Paypal => "paypal",
-            PaymentMethod::Manual => "manual",
-            PaymentMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `payment_method` (Payment Method) on `payment.provider.onboarding.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentMethod {
+        /// Credit & Debit card (via Stripe) (`stripe`)
+        Stripe = "stripe",
+        /// PayPal (`paypal`)
+        Paypal = "paypal",
+        /// Custom payment instructions (`manual`)
+        Manual = "manual",
     }
 }

@@ -17,7 +17,7 @@ pub struct PaymentRefundWizard {
     /// Maximum Refund Allowed
     ///
     /// `monetary`, readonly, related `payment_id.amount_available_for_refund`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_available_for_refund())`.
-    pub amount_available_for_refund: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_available_for_refund: ::runtime::Computed<f64>,
     /// Refund Amount
     ///
     /// `monetary`, computed, currency in `currency_id`.
@@ -29,12 +29,12 @@ pub struct PaymentRefundWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `transaction_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -43,7 +43,7 @@ pub struct PaymentRefundWizard {
     /// Has a pending refund
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_pending_refund())`.
-    pub has_pending_refund: ::runtime::odoo::wire::Computed<bool>,
+    pub has_pending_refund: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -55,23 +55,21 @@ pub struct PaymentRefundWizard {
     /// Payment
     ///
     /// `many2one`, to `account.payment`, readonly.
-    pub payment_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountPayment>>,
+    pub payment_id: Option<::runtime::Many2One<super::rel::AccountPayment>>,
     /// Refunded Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunded_amount())`.
-    pub refunded_amount: ::runtime::odoo::wire::Computed<f64>,
+    pub refunded_amount: ::runtime::Computed<f64>,
     /// Refund
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::support_refund())`.
     ///
     /// Values: `none` (Unsupported), `full_only` (Full Only), `partial` (Partial).
-    pub support_refund: ::runtime::odoo::wire::Computed<Option<SupportRefund>>,
+    pub support_refund: ::runtime::Computed<Option<SupportRefund>>,
     /// Payment Transaction
     ///
     /// `many2one`, to `payment.transaction`, readonly, related `payment_id.payment_transaction_id`, not stored.
-    pub transaction_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentTransaction>,
-    >,
+    pub transaction_id: Option<::runtime::Many2One<super::rel::PaymentTransaction>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,34 +77,20 @@ pub struct PaymentRefundWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentRefundWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PaymentRefundWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "amount_available_for_refund",
-        "amount_to_refund",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "has_pending_refund",
-        "id",
-        "payment_amount",
-        "payment_id",
-        "refunded_amount",
-        "support_refund",
-        "transaction_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentRefundWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentRefundWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,31 +136,22 @@ impl ::runtime::Model for PaymentRefundWizard {
         "refunded_amount",
         "support_refund",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-            "amount_available_for_refund",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("amount_to_refund", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_pending_refund", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_id", "many2one")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("refunded_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("support_refund", "selection")
-            .selection(&["none", "full_only", "partial"]),
-        ::runtime::odoo::verify::FieldSpec::new("transaction_id", "many2one")
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("amount_available_for_refund", "monetary"),
+        ::runtime::FieldSpec::new("amount_to_refund", "monetary").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_pending_refund", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("payment_amount", "monetary"),
+        ::runtime::FieldSpec::new("payment_id", "many2one").relation("account.payment").writable(true),
+        ::runtime::FieldSpec::new("refunded_amount", "monetary"),
+        ::runtime::FieldSpec::new("support_refund", "selection").selection(&["none", "full_only", "partial"]),
+        ::runtime::FieldSpec::new("transaction_id", "many2one").relation("payment.transaction"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -213,13 +188,21 @@ impl PaymentRefundWizard {
 impl super::mixins::BaseModel for PaymentRefundWizard {
     type Update = PaymentRefundWizardUpdate;
 }
-/// Values for creating a `payment.refund.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentRefundWizardCreate`]) or updating ([`PaymentRefundWizardUpdate`]) `payment.refund.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentRefundWizardCreate {
+pub struct PaymentRefundWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentRefundWizardCreate {
+/// Values for creating a `payment.refund.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentRefundWizardCreate = PaymentRefundWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `payment.refund.wizard` records: only the fields set here are written.
+pub type PaymentRefundWizardUpdate = PaymentRefundWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PaymentRefundWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -227,60 +210,38 @@ impl ::serde::Serialize for PaymentRefundWizardCreate {
 impl PaymentRefundWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PaymentRefundWizardCreate {
+        Self::default()
+    }
+}
+impl Default for PaymentRefundWizardCreate {
+    fn default() -> Self {
+        PaymentRefundWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentRefundWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `amount_to_refund` (Refund Amount).
-    #[inline]
-    pub fn amount_to_refund(mut self, amount_to_refund: f64) -> Self {
-        self.values.set("amount_to_refund", amount_to_refund);
-        self
-    }
-    /// Set `payment_id` (Payment).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentRefundWizardCreate {
-    type Model = PaymentRefundWizard;
-}
-/// Values for updating `payment.refund.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentRefundWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PaymentRefundWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PaymentRefundWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentRefundWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentRefundWizardUpdate {
+    fn default() -> Self {
+        PaymentRefundWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentRefundWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentRefundWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::PaymentRefundWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -289,183 +250,65 @@ impl PaymentRefundWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `amount_to_refund` (Refund Amount).
-    #[inline]
-    pub fn amount_to_refund(mut self, amount_to_refund: f64) -> Self {
-        self.values.set("amount_to_refund", amount_to_refund);
-        self
-    }
-    /// Set `payment_id` (Payment).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount_to_refund` (Refund Amount).
+        amount_to_refund: value f64;
+        /// Set `payment_id` (Payment).
+        payment_id: value i64;
     }
 }
+impl ::runtime::CreateValues for PaymentRefundWizardCreate {
+    type Model = self::PaymentRefundWizard;
+}
 impl ::runtime::UpdateValues for PaymentRefundWizardUpdate {
-    type Model = PaymentRefundWizard;
+    type Model = self::PaymentRefundWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Maximum Refund Allowed (`amount_available_for_refund`, `monetary`).
-    #[inline]
-    pub const fn amount_available_for_refund() -> ::runtime::odoo::fields::NumField<
-        super::PaymentRefundWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_available_for_refund")
-    }
-    /// Refund Amount (`amount_to_refund`, `monetary`).
-    #[inline]
-    pub const fn amount_to_refund() -> ::runtime::odoo::fields::NumField<
-        super::PaymentRefundWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_to_refund")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentRefundWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentRefundWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has a pending refund (`has_pending_refund`, `boolean`).
-    #[inline]
-    pub const fn has_pending_refund() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentRefundWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_pending_refund")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PaymentRefundWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Payment Amount (`payment_amount`, `monetary`).
-    #[inline]
-    pub const fn payment_amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentRefundWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("payment_amount")
-    }
-    /// Payment (`payment_id`, `many2one`).
-    #[inline]
-    pub const fn payment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_id")
-    }
-    /// Refunded Amount (`refunded_amount`, `monetary`).
-    #[inline]
-    pub const fn refunded_amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentRefundWizard,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("refunded_amount")
-    }
-    /// Refund (`support_refund`, `selection`).
-    #[inline]
-    pub const fn support_refund() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentRefundWizard,
-        super::SupportRefund,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("support_refund")
-    }
-    /// Payment Transaction (`transaction_id`, `many2one`).
-    #[inline]
-    pub const fn transaction_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("transaction_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentRefundWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentRefundWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentRefundWizard;
+        /// Maximum Refund Allowed (`amount_available_for_refund`, `monetary`).
+        amount_available_for_refund: NumField<f64>;
+        /// Refund Amount (`amount_to_refund`, `monetary`).
+        amount_to_refund: NumField<f64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has a pending refund (`has_pending_refund`, `boolean`).
+        has_pending_refund: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Payment Amount (`payment_amount`, `monetary`).
+        payment_amount: NumField<f64>;
+        /// Payment (`payment_id`, `many2one`).
+        payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// Refunded Amount (`refunded_amount`, `monetary`).
+        refunded_amount: NumField<f64>;
+        /// Refund (`support_refund`, `selection`).
+        support_refund: SelectionField<super::SupportRefund>;
+        /// Payment Transaction (`transaction_id`, `many2one`).
+        transaction_id: Many2OneField<super::super::rel::PaymentTransaction>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `support_refund` (Refund) on `payment.refund.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportRefund {
-    /// Unsupported (`none`)
-    None,
-    /// Full Only (`full_only`)
-    FullOnly,
-    /// Partial (`partial`)
-    Partial,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SupportRefund {
-    const VALUES: &'static [&'static str] = &["none", "full_only", "partial"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => SupportRefund::None,
-            "full_only" => SupportRefund::FullOnly,
-            "partial" => SupportRefund::Partial,
-            other => SupportRefund::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SupportRefund::None => "none",
-            SupportRefund::FullOnly => "full_only",
-            SupportRefund::Partial => "partial",
-            SupportRefund::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SupportRefund {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SupportRefund {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `support_refund` (Refund) on `payment.refund.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SupportRefund {
+        /// Unsupported (`none`)
+        None = "none",
+        /// Full Only (`full_only`)
+        FullOnly = "full_only",
+        /// Partial (`partial`)
+        Partial = "partial",
     }
 }

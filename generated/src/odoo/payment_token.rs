@@ -19,7 +19,7 @@ pub struct PaymentToken {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `provider_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct PaymentToken {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,7 +39,7 @@ pub struct PaymentToken {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Payment Details
     ///
     /// The clear part of the payment method's payment details.
@@ -55,9 +55,7 @@ pub struct PaymentToken {
     /// Payment Method
     ///
     /// `many2one`, to `payment.method`, required, readonly.
-    pub payment_method_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentMethod>,
-    >,
+    pub payment_method_id: Option<::runtime::Many2One<super::rel::PaymentMethod>>,
     /// Provider Code
     ///
     /// The technical code of this payment provider.
@@ -69,9 +67,7 @@ pub struct PaymentToken {
     /// Provider
     ///
     /// `many2one`, to `payment.provider`, required.
-    pub provider_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentProvider>,
-    >,
+    pub provider_id: Option<::runtime::Many2One<super::rel::PaymentProvider>>,
     /// Provider Reference
     ///
     /// The provider reference of the token of the transaction.
@@ -81,7 +77,7 @@ pub struct PaymentToken {
     /// Payment Transactions
     ///
     /// `one2many`, to `payment.transaction` (inverse `token_id`).
-    pub transaction_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
+    pub transaction_ids: ::runtime::X2Many<super::rel::PaymentTransaction>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -89,35 +85,18 @@ pub struct PaymentToken {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PaymentToken {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_id",
-        "payment_details",
-        "payment_method_code",
-        "payment_method_id",
-        "provider_code",
-        "provider_id",
-        "provider_ref",
-        "transaction_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentToken {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentToken::default();
         while let Some(i) = r.next()? {
             match i {
@@ -163,34 +142,23 @@ impl ::runtime::Model for PaymentToken {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("payment_details", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_id", "many2one")
-            .relation("payment.method")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("provider_code", "selection")
-            .selection(&["none"]),
-        ::runtime::odoo::verify::FieldSpec::new("provider_id", "many2one")
-            .relation("payment.provider")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("provider_ref", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("transaction_ids", "one2many")
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("payment_details", "char").writable(true),
+        ::runtime::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::FieldSpec::new("payment_method_id", "many2one").relation("payment.method").required().writable(true),
+        ::runtime::FieldSpec::new("provider_code", "selection").selection(&["none"]),
+        ::runtime::FieldSpec::new("provider_id", "many2one").relation("payment.provider").required().writable(true),
+        ::runtime::FieldSpec::new("provider_ref", "char").required().writable(true),
+        ::runtime::FieldSpec::new("transaction_ids", "one2many").relation("payment.transaction").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -244,12 +212,17 @@ impl PaymentToken {
 impl super::mixins::BaseModel for PaymentToken {
     type Update = PaymentTokenUpdate;
 }
-/// Values for creating a `payment.token` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentTokenCreate`]) or updating ([`PaymentTokenUpdate`]) `payment.token` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PaymentTokenCreate {
+pub struct PaymentTokenValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentTokenCreate {
+/// Values for creating a `payment.token` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentTokenCreate = PaymentTokenValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `payment.token` records: only the fields set here are written.
+pub type PaymentTokenUpdate = PaymentTokenValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for PaymentTokenValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -261,99 +234,34 @@ impl PaymentTokenCreate {
         provider_id: i64,
         provider_ref: impl Into<String>,
     ) -> Self {
-        PaymentTokenCreate {
+        PaymentTokenValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
             .provider_id(provider_id)
             .provider_ref(provider_ref)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentToken>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_details` (Payment Details).
-    #[inline]
-    pub fn payment_details(mut self, payment_details: impl Into<String>) -> Self {
-        self.values.set("payment_details", payment_details.into());
-        self
-    }
-    /// Set `payment_method_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_id(mut self, payment_method_id: i64) -> Self {
-        self.values.set("payment_method_id", payment_method_id);
-        self
-    }
-    /// Set `provider_id` (Provider).
-    #[inline]
-    pub fn provider_id(mut self, provider_id: i64) -> Self {
-        self.values.set("provider_id", provider_id);
-        self
-    }
-    /// Set `provider_ref` (Provider Reference).
-    #[inline]
-    pub fn provider_ref(mut self, provider_ref: impl Into<String>) -> Self {
-        self.values.set("provider_ref", provider_ref.into());
-        self
-    }
-    /// Set `transaction_ids` (Payment Transactions).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentTokenCreate {
-    type Model = PaymentToken;
-}
-/// Values for updating `payment.token` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentTokenUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PaymentTokenUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl PaymentTokenUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentTokenUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentTokenUpdate {
+    fn default() -> Self {
+        PaymentTokenValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentTokenValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentToken>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PaymentToken>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -362,211 +270,73 @@ impl PaymentTokenUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_details` (Payment Details).
-    #[inline]
-    pub fn payment_details(mut self, payment_details: impl Into<String>) -> Self {
-        self.values.set("payment_details", payment_details.into());
-        self
-    }
-    /// Set `payment_method_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_id(mut self, payment_method_id: i64) -> Self {
-        self.values.set("payment_method_id", payment_method_id);
-        self
-    }
-    /// Set `provider_id` (Provider).
-    #[inline]
-    pub fn provider_id(mut self, provider_id: i64) -> Self {
-        self.values.set("provider_id", provider_id);
-        self
-    }
-    /// Set `provider_ref` (Provider Reference).
-    #[inline]
-    pub fn provider_ref(mut self, provider_ref: impl Into<String>) -> Self {
-        self.values.set("provider_ref", provider_ref.into());
-        self
-    }
-    /// Set `transaction_ids` (Payment Transactions).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `payment_details` (Payment Details).
+        payment_details: into String;
+        /// Set `payment_method_id` (Payment Method).
+        payment_method_id: value i64;
+        /// Set `provider_id` (Provider).
+        provider_id: value i64;
+        /// Set `provider_ref` (Provider Reference).
+        provider_ref: into String;
+        /// Set `transaction_ids` (Payment Transactions).
+        transaction_ids: commands super::rel::PaymentTransaction;
     }
 }
+impl ::runtime::CreateValues for PaymentTokenCreate {
+    type Model = self::PaymentToken;
+}
 impl ::runtime::UpdateValues for PaymentTokenUpdate {
-    type Model = PaymentToken;
+    type Model = self::PaymentToken;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::PaymentToken> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentToken,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentToken,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PaymentToken, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Payment Details (`payment_details`, `char`).
-    #[inline]
-    pub const fn payment_details() -> ::runtime::odoo::fields::CharField<
-        super::PaymentToken,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_details")
-    }
-    /// Payment Method Code (`payment_method_code`, `char`).
-    #[inline]
-    pub const fn payment_method_code() -> ::runtime::odoo::fields::CharField<
-        super::PaymentToken,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_method_code")
-    }
-    /// Payment Method (`payment_method_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_method_id")
-    }
-    /// Provider Code (`provider_code`, `selection`).
-    #[inline]
-    pub const fn provider_code() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentToken,
-        super::ProviderCode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("provider_code")
-    }
-    /// Provider (`provider_id`, `many2one`).
-    #[inline]
-    pub const fn provider_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("provider_id")
-    }
-    /// Provider Reference (`provider_ref`, `char`).
-    #[inline]
-    pub const fn provider_ref() -> ::runtime::odoo::fields::CharField<
-        super::PaymentToken,
-    > {
-        ::runtime::odoo::fields::CharField::new("provider_ref")
-    }
-    /// Payment Transactions (`transaction_ids`, `one2many`).
-    #[inline]
-    pub const fn transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentToken,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("transaction_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentToken,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentToken,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentToken;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Payment Details (`payment_details`, `char`).
+        payment_details: CharField;
+        /// Payment Method Code (`payment_method_code`, `char`).
+        payment_method_code: CharField;
+        /// Payment Method (`payment_method_id`, `many2one`).
+        payment_method_id: Many2OneField<super::super::rel::PaymentMethod>;
+        /// Provider Code (`provider_code`, `selection`).
+        provider_code: SelectionField<super::ProviderCode>;
+        /// Provider (`provider_id`, `many2one`).
+        provider_id: Many2OneField<super::super::rel::PaymentProvider>;
+        /// Provider Reference (`provider_ref`, `char`).
+        provider_ref: CharField;
+        /// Payment Transactions (`transaction_ids`, `one2many`).
+        transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `provider_code` (Provider Code) on `payment.token`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProviderCode {
-    /// No Provider Set (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProviderCode {
-    const VALUES: &'static [&'static str] = &["none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => ProviderCode::None,
-            other => ProviderCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProviderCode::None => "none",
-            ProviderCode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProviderCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProviderCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `provider_code` (Provider Code) on `payment.token`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProviderCode {
+        /// No Provider Set (`none`)
+        None = "none",
     }
 }

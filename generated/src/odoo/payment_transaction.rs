@@ -21,13 +21,11 @@ pub struct PaymentTransaction {
     /// The child transactions of the transaction.
     ///
     /// `one2many`, to `payment.transaction` (inverse `source_transaction_id`), readonly.
-    pub child_transaction_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::PaymentTransaction,
-    >,
+    pub child_transaction_ids: ::runtime::X2Many<super::rel::PaymentTransaction>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `provider_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,11 +33,11 @@ pub struct PaymentTransaction {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, readonly.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,11 +49,11 @@ pub struct PaymentTransaction {
     /// Invoices
     ///
     /// `many2many`, to `account.move`, readonly, computed.
-    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Invoices Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoices_count())`.
-    pub invoices_count: ::runtime::odoo::wire::Computed<i64>,
+    pub invoices_count: ::runtime::Computed<i64>,
     /// Is Post-processed
     ///
     /// Has the payment been post-processed
@@ -89,9 +87,7 @@ pub struct PaymentTransaction {
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub partner_country_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
-    >,
+    pub partner_country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Email
     ///
     /// `char`.
@@ -99,7 +95,7 @@ pub struct PaymentTransaction {
     /// Customer
     ///
     /// `many2one`, to `res.partner`, required, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Language
     ///
     /// `selection`.
@@ -117,9 +113,7 @@ pub struct PaymentTransaction {
     /// State
     ///
     /// `many2one`, to `res.country.state`.
-    pub partner_state_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountryState>,
-    >,
+    pub partner_state_id: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Zip
     ///
     /// `char`.
@@ -127,7 +121,7 @@ pub struct PaymentTransaction {
     /// Payment
     ///
     /// `many2one`, to `account.payment`, readonly.
-    pub payment_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountPayment>>,
+    pub payment_id: Option<::runtime::Many2One<super::rel::AccountPayment>>,
     /// Payment Method Code
     ///
     /// The technical code of this payment method.
@@ -137,9 +131,7 @@ pub struct PaymentTransaction {
     /// Payment Method
     ///
     /// `many2one`, to `payment.method`, required, readonly.
-    pub payment_method_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentMethod>,
-    >,
+    pub payment_method_id: Option<::runtime::Many2One<super::rel::PaymentMethod>>,
     /// Provider Code
     ///
     /// The technical code of this payment provider.
@@ -151,9 +143,7 @@ pub struct PaymentTransaction {
     /// Provider
     ///
     /// `many2one`, to `payment.provider`, required, readonly.
-    pub provider_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentProvider>,
-    >,
+    pub provider_id: Option<::runtime::Many2One<super::rel::PaymentProvider>>,
     /// Provider Reference
     ///
     /// The provider reference of the transaction
@@ -169,22 +159,22 @@ pub struct PaymentTransaction {
     /// Refunds Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::refunds_count())`.
-    pub refunds_count: ::runtime::odoo::wire::Computed<i64>,
+    pub refunds_count: ::runtime::Computed<i64>,
     /// Sales Orders
     ///
     /// `many2many`, to `sale.order`, readonly.
-    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::X2Many<super::rel::SaleOrder>,
     /// \# of Sales Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_ids_nbr())`.
-    pub sale_order_ids_nbr: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_ids_nbr: ::runtime::Computed<i64>,
     /// Source Transaction
     ///
     /// The source transaction of the related child transactions
     ///
     /// `many2one`, to `payment.transaction`, readonly.
     pub source_transaction_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PaymentTransaction>,
+        ::runtime::Many2One<super::rel::PaymentTransaction>,
     >,
     /// Status
     ///
@@ -201,7 +191,7 @@ pub struct PaymentTransaction {
     /// Payment Token
     ///
     /// `many2one`, to `payment.token`, readonly.
-    pub token_id: Option<::runtime::odoo::wire::Many2One<super::rel::PaymentToken>>,
+    pub token_id: Option<::runtime::Many2One<super::rel::PaymentToken>>,
     /// Create Token
     ///
     /// Whether a payment token should be created when post-processing the transaction
@@ -215,60 +205,20 @@ pub struct PaymentTransaction {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentTransaction {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PaymentTransaction {
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "child_transaction_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "id",
-        "invoice_ids",
-        "invoices_count",
-        "is_post_processed",
-        "landing_route",
-        "last_state_change",
-        "operation",
-        "partner_address",
-        "partner_city",
-        "partner_country_id",
-        "partner_email",
-        "partner_id",
-        "partner_lang",
-        "partner_name",
-        "partner_phone",
-        "partner_state_id",
-        "partner_zip",
-        "payment_id",
-        "payment_method_code",
-        "payment_method_id",
-        "provider_code",
-        "provider_id",
-        "provider_reference",
-        "reference",
-        "refunds_count",
-        "sale_order_ids",
-        "sale_order_ids_nbr",
-        "source_transaction_id",
-        "state",
-        "state_message",
-        "token_id",
-        "tokenize",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PaymentTransaction {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        41,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PaymentTransaction::default();
         while let Some(i) = r.next()? {
             match i {
@@ -366,81 +316,48 @@ impl ::runtime::Model for PaymentTransaction {
         "refunds_count",
         "sale_order_ids_nbr",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("amount", "monetary").required(),
-        ::runtime::odoo::verify::FieldSpec::new("child_transaction_ids", "one2many")
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("invoices_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_post_processed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("landing_route", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("last_state_change", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("operation", "selection")
-            .selection(
-                &[
-                    "online_redirect",
-                    "online_direct",
-                    "online_token",
-                    "validation",
-                    "offline",
-                    "refund",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("partner_address", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_lang", "selection")
-            .selection(&["en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_zip", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_id", "many2one")
-            .relation("account.payment"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_method_id", "many2one")
-            .relation("payment.method")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("provider_code", "selection")
-            .selection(&["none"]),
-        ::runtime::odoo::verify::FieldSpec::new("provider_id", "many2one")
-            .relation("payment.provider")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("provider_reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("refunds_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "many2many")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids_nbr", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("source_transaction_id", "many2one")
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["draft", "pending", "authorized", "done", "cancel", "error"]),
-        ::runtime::odoo::verify::FieldSpec::new("state_message", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("token_id", "many2one")
-            .relation("payment.token"),
-        ::runtime::odoo::verify::FieldSpec::new("tokenize", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("amount", "monetary").required().writable(true),
+        ::runtime::FieldSpec::new("child_transaction_ids", "one2many").relation("payment.transaction").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoice_ids", "many2many").relation("account.move"),
+        ::runtime::FieldSpec::new("invoices_count", "integer"),
+        ::runtime::FieldSpec::new("is_post_processed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("landing_route", "char").writable(true),
+        ::runtime::FieldSpec::new("last_state_change", "datetime").writable(true),
+        ::runtime::FieldSpec::new("operation", "selection").writable(true).selection(&["online_redirect", "online_direct", "online_token", "validation", "offline", "refund"]),
+        ::runtime::FieldSpec::new("partner_address", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_city", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("partner_email", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("partner_lang", "selection").writable(true).selection(&["en_US"]),
+        ::runtime::FieldSpec::new("partner_name", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_phone", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_state_id", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("partner_zip", "char").writable(true),
+        ::runtime::FieldSpec::new("payment_id", "many2one").relation("account.payment").writable(true),
+        ::runtime::FieldSpec::new("payment_method_code", "char"),
+        ::runtime::FieldSpec::new("payment_method_id", "many2one").relation("payment.method").required().writable(true),
+        ::runtime::FieldSpec::new("provider_code", "selection").selection(&["none"]),
+        ::runtime::FieldSpec::new("provider_id", "many2one").relation("payment.provider").required().writable(true),
+        ::runtime::FieldSpec::new("provider_reference", "char").writable(true),
+        ::runtime::FieldSpec::new("reference", "char").required().writable(true),
+        ::runtime::FieldSpec::new("refunds_count", "integer"),
+        ::runtime::FieldSpec::new("sale_order_ids", "many2many").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("sale_order_ids_nbr", "integer"),
+        ::runtime::FieldSpec::new("source_transaction_id", "many2one").relation("payment.transaction").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["draft", "pending", "authorized", "done", "cancel", "error"]),
+        ::runtime::FieldSpec::new("state_message", "text").writable(true),
+        ::runtime::FieldSpec::new("token_id", "many2one").relation("payment.token").writable(true),
+        ::runtime::FieldSpec::new("tokenize", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -615,13 +532,21 @@ impl PaymentTransaction {
 impl super::mixins::BaseModel for PaymentTransaction {
     type Update = PaymentTransactionUpdate;
 }
-/// Values for creating a `payment.transaction` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PaymentTransactionCreate`]) or updating ([`PaymentTransactionUpdate`]) `payment.transaction` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentTransactionCreate {
+pub struct PaymentTransactionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PaymentTransactionCreate {
+/// Values for creating a `payment.transaction` record: the constructor takes the required fields, setters add the rest.
+pub type PaymentTransactionCreate = PaymentTransactionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `payment.transaction` records: only the fields set here are written.
+pub type PaymentTransactionUpdate = PaymentTransactionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PaymentTransactionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -629,234 +554,38 @@ impl ::serde::Serialize for PaymentTransactionCreate {
 impl PaymentTransactionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PaymentTransactionCreate {
+        Self::default()
+    }
+}
+impl Default for PaymentTransactionCreate {
+    fn default() -> Self {
+        PaymentTransactionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentTransaction>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `child_transaction_ids` (Child Transactions).
-    #[inline]
-    pub fn child_transaction_ids(
-        mut self,
-        child_transaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "child_transaction_ids",
-                child_transaction_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `is_post_processed` (Is Post-processed).
-    #[inline]
-    pub fn is_post_processed(mut self, is_post_processed: bool) -> Self {
-        self.values.set("is_post_processed", is_post_processed);
-        self
-    }
-    /// Set `landing_route` (Landing Route).
-    #[inline]
-    pub fn landing_route(mut self, landing_route: impl Into<String>) -> Self {
-        self.values.set("landing_route", landing_route.into());
-        self
-    }
-    /// Set `last_state_change` (Last State Change Date).
-    #[inline]
-    pub fn last_state_change(
-        mut self,
-        last_state_change: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_state_change", last_state_change);
-        self
-    }
-    /// Set `operation` (Operation).
-    #[inline]
-    pub fn operation(mut self, operation: Operation) -> Self {
-        self.values.set("operation", operation);
-        self
-    }
-    /// Set `partner_address` (Address).
-    #[inline]
-    pub fn partner_address(mut self, partner_address: impl Into<String>) -> Self {
-        self.values.set("partner_address", partner_address.into());
-        self
-    }
-    /// Set `partner_city` (City).
-    #[inline]
-    pub fn partner_city(mut self, partner_city: impl Into<String>) -> Self {
-        self.values.set("partner_city", partner_city.into());
-        self
-    }
-    /// Set `partner_country_id` (Country).
-    #[inline]
-    pub fn partner_country_id(mut self, partner_country_id: i64) -> Self {
-        self.values.set("partner_country_id", partner_country_id);
-        self
-    }
-    /// Set `partner_email` (Email).
-    #[inline]
-    pub fn partner_email(mut self, partner_email: impl Into<String>) -> Self {
-        self.values.set("partner_email", partner_email.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_lang` (Language).
-    #[inline]
-    pub fn partner_lang(mut self, partner_lang: PartnerLang) -> Self {
-        self.values.set("partner_lang", partner_lang);
-        self
-    }
-    /// Set `partner_name` (Partner Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `partner_phone` (Phone).
-    #[inline]
-    pub fn partner_phone(mut self, partner_phone: impl Into<String>) -> Self {
-        self.values.set("partner_phone", partner_phone.into());
-        self
-    }
-    /// Set `partner_state_id` (State).
-    #[inline]
-    pub fn partner_state_id(mut self, partner_state_id: i64) -> Self {
-        self.values.set("partner_state_id", partner_state_id);
-        self
-    }
-    /// Set `partner_zip` (Zip).
-    #[inline]
-    pub fn partner_zip(mut self, partner_zip: impl Into<String>) -> Self {
-        self.values.set("partner_zip", partner_zip.into());
-        self
-    }
-    /// Set `payment_id` (Payment).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
-    }
-    /// Set `payment_method_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_id(mut self, payment_method_id: i64) -> Self {
-        self.values.set("payment_method_id", payment_method_id);
-        self
-    }
-    /// Set `provider_id` (Provider).
-    #[inline]
-    pub fn provider_id(mut self, provider_id: i64) -> Self {
-        self.values.set("provider_id", provider_id);
-        self
-    }
-    /// Set `provider_reference` (Provider Reference).
-    #[inline]
-    pub fn provider_reference(mut self, provider_reference: impl Into<String>) -> Self {
-        self.values.set("provider_reference", provider_reference.into());
-        self
-    }
-    /// Set `reference` (Reference).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-    /// Set `sale_order_ids` (Sales Orders).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `source_transaction_id` (Source Transaction).
-    #[inline]
-    pub fn source_transaction_id(mut self, source_transaction_id: i64) -> Self {
-        self.values.set("source_transaction_id", source_transaction_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `state_message` (Message).
-    #[inline]
-    pub fn state_message(mut self, state_message: impl Into<String>) -> Self {
-        self.values.set("state_message", state_message.into());
-        self
-    }
-    /// Set `token_id` (Payment Token).
-    #[inline]
-    pub fn token_id(mut self, token_id: i64) -> Self {
-        self.values.set("token_id", token_id);
-        self
-    }
-    /// Set `tokenize` (Create Token).
-    #[inline]
-    pub fn tokenize(mut self, tokenize: bool) -> Self {
-        self.values.set("tokenize", tokenize);
-        self
-    }
-}
-impl ::runtime::CreateValues for PaymentTransactionCreate {
-    type Model = PaymentTransaction;
-}
-/// Values for updating `payment.transaction` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PaymentTransactionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PaymentTransactionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PaymentTransactionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PaymentTransactionUpdate {
+        Self::default()
+    }
+}
+impl Default for PaymentTransactionUpdate {
+    fn default() -> Self {
+        PaymentTransactionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PaymentTransactionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PaymentTransaction>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::PaymentTransaction,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -865,704 +594,212 @@ impl PaymentTransactionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `child_transaction_ids` (Child Transactions).
-    #[inline]
-    pub fn child_transaction_ids(
-        mut self,
-        child_transaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "child_transaction_ids",
-                child_transaction_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `is_post_processed` (Is Post-processed).
-    #[inline]
-    pub fn is_post_processed(mut self, is_post_processed: bool) -> Self {
-        self.values.set("is_post_processed", is_post_processed);
-        self
-    }
-    /// Set `landing_route` (Landing Route).
-    #[inline]
-    pub fn landing_route(mut self, landing_route: impl Into<String>) -> Self {
-        self.values.set("landing_route", landing_route.into());
-        self
-    }
-    /// Set `last_state_change` (Last State Change Date).
-    #[inline]
-    pub fn last_state_change(
-        mut self,
-        last_state_change: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_state_change", last_state_change);
-        self
-    }
-    /// Set `operation` (Operation).
-    #[inline]
-    pub fn operation(mut self, operation: Operation) -> Self {
-        self.values.set("operation", operation);
-        self
-    }
-    /// Set `partner_address` (Address).
-    #[inline]
-    pub fn partner_address(mut self, partner_address: impl Into<String>) -> Self {
-        self.values.set("partner_address", partner_address.into());
-        self
-    }
-    /// Set `partner_city` (City).
-    #[inline]
-    pub fn partner_city(mut self, partner_city: impl Into<String>) -> Self {
-        self.values.set("partner_city", partner_city.into());
-        self
-    }
-    /// Set `partner_country_id` (Country).
-    #[inline]
-    pub fn partner_country_id(mut self, partner_country_id: i64) -> Self {
-        self.values.set("partner_country_id", partner_country_id);
-        self
-    }
-    /// Set `partner_email` (Email).
-    #[inline]
-    pub fn partner_email(mut self, partner_email: impl Into<String>) -> Self {
-        self.values.set("partner_email", partner_email.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_lang` (Language).
-    #[inline]
-    pub fn partner_lang(mut self, partner_lang: PartnerLang) -> Self {
-        self.values.set("partner_lang", partner_lang);
-        self
-    }
-    /// Set `partner_name` (Partner Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `partner_phone` (Phone).
-    #[inline]
-    pub fn partner_phone(mut self, partner_phone: impl Into<String>) -> Self {
-        self.values.set("partner_phone", partner_phone.into());
-        self
-    }
-    /// Set `partner_state_id` (State).
-    #[inline]
-    pub fn partner_state_id(mut self, partner_state_id: i64) -> Self {
-        self.values.set("partner_state_id", partner_state_id);
-        self
-    }
-    /// Set `partner_zip` (Zip).
-    #[inline]
-    pub fn partner_zip(mut self, partner_zip: impl Into<String>) -> Self {
-        self.values.set("partner_zip", partner_zip.into());
-        self
-    }
-    /// Set `payment_id` (Payment).
-    #[inline]
-    pub fn payment_id(mut self, payment_id: i64) -> Self {
-        self.values.set("payment_id", payment_id);
-        self
-    }
-    /// Set `payment_method_id` (Payment Method).
-    #[inline]
-    pub fn payment_method_id(mut self, payment_method_id: i64) -> Self {
-        self.values.set("payment_method_id", payment_method_id);
-        self
-    }
-    /// Set `provider_id` (Provider).
-    #[inline]
-    pub fn provider_id(mut self, provider_id: i64) -> Self {
-        self.values.set("provider_id", provider_id);
-        self
-    }
-    /// Set `provider_reference` (Provider Reference).
-    #[inline]
-    pub fn provider_reference(mut self, provider_reference: impl Into<String>) -> Self {
-        self.values.set("provider_reference", provider_reference.into());
-        self
-    }
-    /// Set `reference` (Reference).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-    /// Set `sale_order_ids` (Sales Orders).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `source_transaction_id` (Source Transaction).
-    #[inline]
-    pub fn source_transaction_id(mut self, source_transaction_id: i64) -> Self {
-        self.values.set("source_transaction_id", source_transaction_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `state_message` (Message).
-    #[inline]
-    pub fn state_message(mut self, state_message: impl Into<String>) -> Self {
-        self.values.set("state_message", state_message.into());
-        self
-    }
-    /// Set `token_id` (Payment Token).
-    #[inline]
-    pub fn token_id(mut self, token_id: i64) -> Self {
-        self.values.set("token_id", token_id);
-        self
-    }
-    /// Set `tokenize` (Create Token).
-    #[inline]
-    pub fn tokenize(mut self, tokenize: bool) -> Self {
-        self.values.set("tokenize", tokenize);
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `child_transaction_ids` (Child Transactions).
+        child_transaction_ids: commands super::rel::PaymentTransaction;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `is_post_processed` (Is Post-processed).
+        is_post_processed: value bool;
+        /// Set `landing_route` (Landing Route).
+        landing_route: into String;
+        /// Set `last_state_change` (Last State Change Date).
+        last_state_change: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `operation` (Operation).
+        operation: value self::Operation;
+        /// Set `partner_address` (Address).
+        partner_address: into String;
+        /// Set `partner_city` (City).
+        partner_city: into String;
+        /// Set `partner_country_id` (Country).
+        partner_country_id: value i64;
+        /// Set `partner_email` (Email).
+        partner_email: into String;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `partner_lang` (Language).
+        partner_lang: value self::PartnerLang;
+        /// Set `partner_name` (Partner Name).
+        partner_name: into String;
+        /// Set `partner_phone` (Phone).
+        partner_phone: into String;
+        /// Set `partner_state_id` (State).
+        partner_state_id: value i64;
+        /// Set `partner_zip` (Zip).
+        partner_zip: into String;
+        /// Set `payment_id` (Payment).
+        payment_id: value i64;
+        /// Set `payment_method_id` (Payment Method).
+        payment_method_id: value i64;
+        /// Set `provider_id` (Provider).
+        provider_id: value i64;
+        /// Set `provider_reference` (Provider Reference).
+        provider_reference: into String;
+        /// Set `reference` (Reference).
+        reference: into String;
+        /// Set `sale_order_ids` (Sales Orders).
+        sale_order_ids: commands super::rel::SaleOrder;
+        /// Set `source_transaction_id` (Source Transaction).
+        source_transaction_id: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `state_message` (Message).
+        state_message: into String;
+        /// Set `token_id` (Payment Token).
+        token_id: value i64;
+        /// Set `tokenize` (Create Token).
+        tokenize: value bool;
     }
 }
+impl ::runtime::CreateValues for PaymentTransactionCreate {
+    type Model = self::PaymentTransaction;
+}
 impl ::runtime::UpdateValues for PaymentTransactionUpdate {
-    type Model = PaymentTransaction;
+    type Model = self::PaymentTransaction;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Amount (`amount`, `monetary`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::PaymentTransaction,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Child Transactions (`child_transaction_ids`, `one2many`).
-    #[inline]
-    pub const fn child_transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentTransaction,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_transaction_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentTransaction,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PaymentTransaction,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoices (`invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentTransaction,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Invoices Count (`invoices_count`, `integer`).
-    #[inline]
-    pub const fn invoices_count() -> ::runtime::odoo::fields::NumField<
-        super::PaymentTransaction,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("invoices_count")
-    }
-    /// Is Post-processed (`is_post_processed`, `boolean`).
-    #[inline]
-    pub const fn is_post_processed() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_post_processed")
-    }
-    /// Landing Route (`landing_route`, `char`).
-    #[inline]
-    pub const fn landing_route() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("landing_route")
-    }
-    /// Last State Change Date (`last_state_change`, `datetime`).
-    #[inline]
-    pub const fn last_state_change() -> ::runtime::odoo::fields::DateField<
-        super::PaymentTransaction,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_state_change")
-    }
-    /// Operation (`operation`, `selection`).
-    #[inline]
-    pub const fn operation() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentTransaction,
-        super::Operation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("operation")
-    }
-    /// Address (`partner_address`, `char`).
-    #[inline]
-    pub const fn partner_address() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_address")
-    }
-    /// City (`partner_city`, `char`).
-    #[inline]
-    pub const fn partner_city() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_city")
-    }
-    /// Country (`partner_country_id`, `many2one`).
-    #[inline]
-    pub const fn partner_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_country_id")
-    }
-    /// Email (`partner_email`, `char`).
-    #[inline]
-    pub const fn partner_email() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_email")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Language (`partner_lang`, `selection`).
-    #[inline]
-    pub const fn partner_lang() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentTransaction,
-        super::PartnerLang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("partner_lang")
-    }
-    /// Partner Name (`partner_name`, `char`).
-    #[inline]
-    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_name")
-    }
-    /// Phone (`partner_phone`, `char`).
-    #[inline]
-    pub const fn partner_phone() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_phone")
-    }
-    /// State (`partner_state_id`, `many2one`).
-    #[inline]
-    pub const fn partner_state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_state_id")
-    }
-    /// Zip (`partner_zip`, `char`).
-    #[inline]
-    pub const fn partner_zip() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_zip")
-    }
-    /// Payment (`payment_id`, `many2one`).
-    #[inline]
-    pub const fn payment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::AccountPayment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_id")
-    }
-    /// Payment Method Code (`payment_method_code`, `char`).
-    #[inline]
-    pub const fn payment_method_code() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("payment_method_code")
-    }
-    /// Payment Method (`payment_method_id`, `many2one`).
-    #[inline]
-    pub const fn payment_method_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::PaymentMethod,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_method_id")
-    }
-    /// Provider Code (`provider_code`, `selection`).
-    #[inline]
-    pub const fn provider_code() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentTransaction,
-        super::ProviderCode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("provider_code")
-    }
-    /// Provider (`provider_id`, `many2one`).
-    #[inline]
-    pub const fn provider_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::PaymentProvider,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("provider_id")
-    }
-    /// Provider Reference (`provider_reference`, `char`).
-    #[inline]
-    pub const fn provider_reference() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("provider_reference")
-    }
-    /// Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Refunds Count (`refunds_count`, `integer`).
-    #[inline]
-    pub const fn refunds_count() -> ::runtime::odoo::fields::NumField<
-        super::PaymentTransaction,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("refunds_count")
-    }
-    /// Sales Orders (`sale_order_ids`, `many2many`).
-    #[inline]
-    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PaymentTransaction,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
-    }
-    /// \# of Sales Orders (`sale_order_ids_nbr`, `integer`).
-    #[inline]
-    pub const fn sale_order_ids_nbr() -> ::runtime::odoo::fields::NumField<
-        super::PaymentTransaction,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_ids_nbr")
-    }
-    /// Source Transaction (`source_transaction_id`, `many2one`).
-    #[inline]
-    pub const fn source_transaction_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_transaction_id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::PaymentTransaction,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Message (`state_message`, `text`).
-    #[inline]
-    pub const fn state_message() -> ::runtime::odoo::fields::CharField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::CharField::new("state_message")
-    }
-    /// Payment Token (`token_id`, `many2one`).
-    #[inline]
-    pub const fn token_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("token_id")
-    }
-    /// Create Token (`tokenize`, `boolean`).
-    #[inline]
-    pub const fn tokenize() -> ::runtime::odoo::fields::BoolField<
-        super::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::BoolField::new("tokenize")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PaymentTransaction,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PaymentTransaction,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PaymentTransaction;
+        /// Amount (`amount`, `monetary`).
+        amount: NumField<f64>;
+        /// Child Transactions (`child_transaction_ids`, `one2many`).
+        child_transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoices (`invoice_ids`, `many2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Invoices Count (`invoices_count`, `integer`).
+        invoices_count: NumField<i64>;
+        /// Is Post-processed (`is_post_processed`, `boolean`).
+        is_post_processed: BoolField;
+        /// Landing Route (`landing_route`, `char`).
+        landing_route: CharField;
+        /// Last State Change Date (`last_state_change`, `datetime`).
+        last_state_change: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Operation (`operation`, `selection`).
+        operation: SelectionField<super::Operation>;
+        /// Address (`partner_address`, `char`).
+        partner_address: CharField;
+        /// City (`partner_city`, `char`).
+        partner_city: CharField;
+        /// Country (`partner_country_id`, `many2one`).
+        partner_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Email (`partner_email`, `char`).
+        partner_email: CharField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Language (`partner_lang`, `selection`).
+        partner_lang: SelectionField<super::PartnerLang>;
+        /// Partner Name (`partner_name`, `char`).
+        partner_name: CharField;
+        /// Phone (`partner_phone`, `char`).
+        partner_phone: CharField;
+        /// State (`partner_state_id`, `many2one`).
+        partner_state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Zip (`partner_zip`, `char`).
+        partner_zip: CharField;
+        /// Payment (`payment_id`, `many2one`).
+        payment_id: Many2OneField<super::super::rel::AccountPayment>;
+        /// Payment Method Code (`payment_method_code`, `char`).
+        payment_method_code: CharField;
+        /// Payment Method (`payment_method_id`, `many2one`).
+        payment_method_id: Many2OneField<super::super::rel::PaymentMethod>;
+        /// Provider Code (`provider_code`, `selection`).
+        provider_code: SelectionField<super::ProviderCode>;
+        /// Provider (`provider_id`, `many2one`).
+        provider_id: Many2OneField<super::super::rel::PaymentProvider>;
+        /// Provider Reference (`provider_reference`, `char`).
+        provider_reference: CharField;
+        /// Reference (`reference`, `char`).
+        reference: CharField;
+        /// Refunds Count (`refunds_count`, `integer`).
+        refunds_count: NumField<i64>;
+        /// Sales Orders (`sale_order_ids`, `many2many`).
+        sale_order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// \# of Sales Orders (`sale_order_ids_nbr`, `integer`).
+        sale_order_ids_nbr: NumField<i64>;
+        /// Source Transaction (`source_transaction_id`, `many2one`).
+        source_transaction_id: Many2OneField<super::super::rel::PaymentTransaction>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Message (`state_message`, `text`).
+        state_message: CharField;
+        /// Payment Token (`token_id`, `many2one`).
+        token_id: Many2OneField<super::super::rel::PaymentToken>;
+        /// Create Token (`tokenize`, `boolean`).
+        tokenize: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `operation` (Operation) on `payment.transaction`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Operation {
-    /// Online payment with redirection (`online_redirect`)
-    OnlineRedirect,
-    /// Online direct payment (`online_direct`)
-    OnlineDirect,
-    /// Online payment by token (`online_token`)
-    OnlineToken,
-    /// Validation of the payment method (`validation`)
-    Validation,
-    /// Offline payment by token (`offline`)
-    Offline,
-    /// Refund (`refund`)
-    Refund,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Operation {
-    const VALUES: &'static [&'static str] = &[
-        "online_redirect",
-        "online_direct",
-        "online_token",
-        "validation",
-        "offline",
-        "refund",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "online_redirect" => Operation::OnlineRedirect,
-            "online_direct" => Operation::OnlineDirect,
-            "online_token" => Operation::OnlineToken,
-            "validation" => Operation::Validation,
-            "offline" => Operation::Offline,
-            "refund" => Operation::Refund,
-            other => Operation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Operation::OnlineRedirect => "online_redirect",
-            Operation::OnlineDirect => "online_direct",
-            Operation::OnlineToken => "online_token",
-            Operation::Validation => "validation",
-            Operation::Offline => "offline",
-            Operation::Refund => "refund",
-            Operation::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `operation` (Operation) on `payment.transaction`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Operation {
+        /// Online payment with redirection (`online_redirect`)
+        OnlineRedirect = "online_redirect",
+        /// Online direct payment (`online_direct`)
+        OnlineDirect = "online_direct",
+        /// Online payment by token (`online_token`)
+        OnlineToken = "online_token",
+        /// Validation of the payment method (`validation`)
+        Validation = "validation",
+        /// Offline payment by token (`offline`)
+        Offline = "offline",
+        /// Refund (`refund`)
+        Refund = "refund",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Operation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `partner_lang` (Language) on `payment.transaction`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PartnerLang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }
-impl ::serde::Serialize for Operation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `provider_code` (Provider Code) on `payment.transaction`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProviderCode {
+        /// No Provider Set (`none`)
+        None = "none",
     }
 }
-/// Values of `partner_lang` (Language) on `payment.transaction`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PartnerLang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PartnerLang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => PartnerLang::EnUs,
-            other => PartnerLang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PartnerLang::EnUs => "en_US",
-            PartnerLang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PartnerLang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PartnerLang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `provider_code` (Provider Code) on `payment.transaction`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProviderCode {
-    /// No Provider Set (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProviderCode {
-    const VALUES: &'static [&'static str] = &["none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => ProviderCode::None,
-            other => ProviderCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProviderCode::None => "none",
-            ProviderCode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProviderCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProviderCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `payment.transaction`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Pending (`pending`)
-    Pending,
-    /// Authorized (`authorized`)
-    Authorized,
-    /// Confirmed (`done`)
-    Done,
-    /// Canceled (`cancel`)
-    Cancel,
-    /// Error (`error`)
-    Error,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "pending",
-        "authorized",
-        "done",
-        "cancel",
-        "error",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "pending" => State::Pending,
-            "authorized" => State::Authorized,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            "error" => State::Error,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Pending => "pending",
-            State::Authorized => "authorized",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Error => "error",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `payment.transaction`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Pending (`pending`)
+        Pending = "pending",
+        /// Authorized (`authorized`)
+        Authorized = "authorized",
+        /// Confirmed (`done`)
+        Done = "done",
+        /// Canceled (`cancel`)
+        Cancel = "cancel",
+        /// Error (`error`)
+        Error = "error",
     }
 }

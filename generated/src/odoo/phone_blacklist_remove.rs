@@ -21,7 +21,7 @@ pub struct PhoneBlacklistRemove {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,27 +45,18 @@ pub struct PhoneBlacklistRemove {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PhoneBlacklistRemove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PhoneBlacklistRemove {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "phone",
-        "reason",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PhoneBlacklistRemove {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PhoneBlacklistRemove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,17 +86,15 @@ impl ::runtime::Model for PhoneBlacklistRemove {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("reason", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("phone", "char").required().writable(true),
+        ::runtime::FieldSpec::new("reason", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -140,13 +129,21 @@ impl PhoneBlacklistRemove {
 impl super::mixins::BaseModel for PhoneBlacklistRemove {
     type Update = PhoneBlacklistRemoveUpdate;
 }
-/// Values for creating a `phone.blacklist.remove` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PhoneBlacklistRemoveCreate`]) or updating ([`PhoneBlacklistRemoveUpdate`]) `phone.blacklist.remove` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PhoneBlacklistRemoveCreate {
+pub struct PhoneBlacklistRemoveValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PhoneBlacklistRemoveCreate {
+/// Values for creating a `phone.blacklist.remove` record: the constructor takes the required fields, setters add the rest.
+pub type PhoneBlacklistRemoveCreate = PhoneBlacklistRemoveValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `phone.blacklist.remove` records: only the fields set here are written.
+pub type PhoneBlacklistRemoveUpdate = PhoneBlacklistRemoveValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PhoneBlacklistRemoveValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -154,60 +151,38 @@ impl ::serde::Serialize for PhoneBlacklistRemoveCreate {
 impl PhoneBlacklistRemoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PhoneBlacklistRemoveCreate {
+        Self::default()
+    }
+}
+impl Default for PhoneBlacklistRemoveCreate {
+    fn default() -> Self {
+        PhoneBlacklistRemoveValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PhoneBlacklistRemove>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `phone` (Phone Number).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PhoneBlacklistRemoveCreate {
-    type Model = PhoneBlacklistRemove;
-}
-/// Values for updating `phone.blacklist.remove` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PhoneBlacklistRemoveUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PhoneBlacklistRemoveUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PhoneBlacklistRemoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PhoneBlacklistRemoveUpdate {
+        Self::default()
+    }
+}
+impl Default for PhoneBlacklistRemoveUpdate {
+    fn default() -> Self {
+        PhoneBlacklistRemoveValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PhoneBlacklistRemoveValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PhoneBlacklistRemove>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::PhoneBlacklistRemove,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -216,83 +191,38 @@ impl PhoneBlacklistRemoveUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `phone` (Phone Number).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `phone` (Phone Number).
+        phone: into String;
+        /// Set `reason` (Reason).
+        reason: into String;
     }
 }
+impl ::runtime::CreateValues for PhoneBlacklistRemoveCreate {
+    type Model = self::PhoneBlacklistRemove;
+}
 impl ::runtime::UpdateValues for PhoneBlacklistRemoveUpdate {
-    type Model = PhoneBlacklistRemove;
+    type Model = self::PhoneBlacklistRemove;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PhoneBlacklistRemove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PhoneBlacklistRemove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PhoneBlacklistRemove,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PhoneBlacklistRemove,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Phone Number (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<
-        super::PhoneBlacklistRemove,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Reason (`reason`, `char`).
-    #[inline]
-    pub const fn reason() -> ::runtime::odoo::fields::CharField<
-        super::PhoneBlacklistRemove,
-    > {
-        ::runtime::odoo::fields::CharField::new("reason")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PhoneBlacklistRemove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PhoneBlacklistRemove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PhoneBlacklistRemove;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Phone Number (`phone`, `char`).
+        phone: CharField;
+        /// Reason (`reason`, `char`).
+        reason: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct PickingLabelType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,11 +39,11 @@ pub struct PickingLabelType {
     /// Picking
     ///
     /// `many2many`, to `stock.picking`.
-    pub picking_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
+    pub picking_ids: ::runtime::X2Many<super::rel::StockPicking>,
     /// Production
     ///
     /// `many2many`, to `mrp.production`.
-    pub production_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub production_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,28 +51,18 @@ pub struct PickingLabelType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PickingLabelType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PickingLabelType {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "label_type",
-        "picking_ids",
-        "production_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PickingLabelType {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PickingLabelType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,22 +94,16 @@ impl ::runtime::Model for PickingLabelType {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("label_type", "selection")
-            .required()
-            .selection(&["products", "lots"]),
-        ::runtime::odoo::verify::FieldSpec::new("picking_ids", "many2many")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("production_ids", "many2many")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("label_type", "selection").required().writable(true).selection(&["products", "lots"]),
+        ::runtime::FieldSpec::new("picking_ids", "many2many").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("production_ids", "many2many").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -154,91 +138,54 @@ impl PickingLabelType {
 impl super::mixins::BaseModel for PickingLabelType {
     type Update = PickingLabelTypeUpdate;
 }
-/// Values for creating a `picking.label.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PickingLabelTypeCreate`]) or updating ([`PickingLabelTypeUpdate`]) `picking.label.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PickingLabelTypeCreate {
+pub struct PickingLabelTypeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PickingLabelTypeCreate {
+/// Values for creating a `picking.label.type` record: the constructor takes the required fields, setters add the rest.
+pub type PickingLabelTypeCreate = PickingLabelTypeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `picking.label.type` records: only the fields set here are written.
+pub type PickingLabelTypeUpdate = PickingLabelTypeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PickingLabelTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PickingLabelTypeCreate {
     /// Takes the required fields: `label_type` (readonly, computed and x2many fields are left out).
-    pub fn new(label_type: LabelType) -> Self {
-        PickingLabelTypeCreate {
+    pub fn new(label_type: self::LabelType) -> Self {
+        PickingLabelTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .label_type(label_type)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PickingLabelType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `label_type` (Labels to print).
-    #[inline]
-    pub fn label_type(mut self, label_type: LabelType) -> Self {
-        self.values.set("label_type", label_type);
-        self
-    }
-    /// Set `picking_ids` (Picking).
-    #[inline]
-    pub fn picking_ids(
-        mut self,
-        picking_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `production_ids` (Production).
-    #[inline]
-    pub fn production_ids(
-        mut self,
-        production_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("production_ids", production_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for PickingLabelTypeCreate {
-    type Model = PickingLabelType;
-}
-/// Values for updating `picking.label.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PickingLabelTypeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PickingLabelTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PickingLabelTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PickingLabelTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for PickingLabelTypeUpdate {
+    fn default() -> Self {
+        PickingLabelTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PickingLabelTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PickingLabelType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PickingLabelType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -247,149 +194,53 @@ impl PickingLabelTypeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `label_type` (Labels to print).
-    #[inline]
-    pub fn label_type(mut self, label_type: LabelType) -> Self {
-        self.values.set("label_type", label_type);
-        self
-    }
-    /// Set `picking_ids` (Picking).
-    #[inline]
-    pub fn picking_ids(
-        mut self,
-        picking_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `production_ids` (Production).
-    #[inline]
-    pub fn production_ids(
-        mut self,
-        production_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("production_ids", production_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `label_type` (Labels to print).
+        label_type: value self::LabelType;
+        /// Set `picking_ids` (Picking).
+        picking_ids: commands super::rel::StockPicking;
+        /// Set `production_ids` (Production).
+        production_ids: commands ::runtime::AnyModel;
     }
 }
+impl ::runtime::CreateValues for PickingLabelTypeCreate {
+    type Model = self::PickingLabelType;
+}
 impl ::runtime::UpdateValues for PickingLabelTypeUpdate {
-    type Model = PickingLabelType;
+    type Model = self::PickingLabelType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PickingLabelType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PickingLabelType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PickingLabelType,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PickingLabelType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Labels to print (`label_type`, `selection`).
-    #[inline]
-    pub const fn label_type() -> ::runtime::odoo::fields::SelectionField<
-        super::PickingLabelType,
-        super::LabelType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("label_type")
-    }
-    /// Picking (`picking_ids`, `many2many`).
-    #[inline]
-    pub const fn picking_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PickingLabelType,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("picking_ids")
-    }
-    /// Production (`production_ids`, `many2many`).
-    #[inline]
-    pub const fn production_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PickingLabelType,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("production_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PickingLabelType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PickingLabelType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PickingLabelType;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Labels to print (`label_type`, `selection`).
+        label_type: SelectionField<super::LabelType>;
+        /// Picking (`picking_ids`, `many2many`).
+        picking_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Production (`production_ids`, `many2many`).
+        production_ids: X2ManyField<::runtime::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `label_type` (Labels to print) on `picking.label.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LabelType {
-    /// Product Labels (`products`)
-    Products,
-    /// Lot/SN Labels (`lots`)
-    Lots,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LabelType {
-    const VALUES: &'static [&'static str] = &["products", "lots"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "products" => LabelType::Products,
-            "lots" => LabelType::Lots,
-            other => LabelType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LabelType::Products => "products",
-            LabelType::Lots => "lots",
-            LabelType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LabelType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LabelType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `label_type` (Labels to print) on `picking.label.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LabelType {
+        /// Product Labels (`products`)
+        Products = "products",
+        /// Lot/SN Labels (`lots`)
+        Lots = "lots",
     }
 }

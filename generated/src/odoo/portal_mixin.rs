@@ -19,26 +19,26 @@ pub struct PortalMixin {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PortalMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PortalMixin {
+impl ::runtime::__private::FromRecord for PortalMixin {
     const FIELDS: &'static [&'static str] = &[
         "access_token",
         "access_url",
         "access_warning",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PortalMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -51,13 +51,17 @@ impl ::runtime::odoo::wire::FromRecord for PortalMixin {
         Ok(record)
     }
 }
-/// Values for creating a `portal.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PortalMixinCreate`]) or updating ([`PortalMixinUpdate`]) `portal.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PortalMixinCreate {
+pub struct PortalMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PortalMixinCreate {
+/// Values for creating a `portal.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type PortalMixinCreate = PortalMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `portal.mixin` records: only the fields set here are written.
+pub type PortalMixinUpdate = PortalMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for PortalMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -65,51 +69,36 @@ impl ::serde::Serialize for PortalMixinCreate {
 impl PortalMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PortalMixinCreate {
+        Self::default()
+    }
+}
+impl Default for PortalMixinCreate {
+    fn default() -> Self {
+        PortalMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-}
-/// Values for updating `portal.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PortalMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PortalMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PortalMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PortalMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for PortalMixinUpdate {
+    fn default() -> Self {
+        PortalMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PortalMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PortalMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -118,32 +107,20 @@ impl PortalMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::PortalMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::odoo::fields::CharField<super::PortalMixin> {
-        ::runtime::odoo::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
-        super::PortalMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_warning")
+    ::runtime::__private::field_handles! {
+        super::PortalMixin;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
     }
 }

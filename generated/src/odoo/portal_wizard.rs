@@ -21,7 +21,7 @@ pub struct PortalWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,11 +33,11 @@ pub struct PortalWizard {
     /// Partners
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Users
     ///
     /// `one2many`, to `portal.wizard.user` (inverse `wizard_id`), computed.
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::PortalWizardUser>,
+    pub user_ids: ::runtime::X2Many<super::rel::PortalWizardUser>,
     /// Invitation Message
     ///
     /// This text is included in the email sent to new users of the portal.
@@ -51,28 +51,18 @@ pub struct PortalWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PortalWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PortalWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_ids",
-        "user_ids",
-        "welcome_message",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PortalWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PortalWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,20 +94,16 @@ impl ::runtime::Model for PortalWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("user_ids", "one2many")
-            .relation("portal.wizard.user"),
-        ::runtime::odoo::verify::FieldSpec::new("welcome_message", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("user_ids", "one2many").relation("portal.wizard.user").writable(true),
+        ::runtime::FieldSpec::new("welcome_message", "text").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -155,13 +141,17 @@ impl PortalWizard {
 impl super::mixins::BaseModel for PortalWizard {
     type Update = PortalWizardUpdate;
 }
-/// Values for creating a `portal.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PortalWizardCreate`]) or updating ([`PortalWizardUpdate`]) `portal.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PortalWizardCreate {
+pub struct PortalWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PortalWizardCreate {
+/// Values for creating a `portal.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PortalWizardCreate = PortalWizardValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `portal.wizard` records: only the fields set here are written.
+pub type PortalWizardUpdate = PortalWizardValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for PortalWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -169,76 +159,36 @@ impl ::serde::Serialize for PortalWizardCreate {
 impl PortalWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PortalWizardCreate {
+        Self::default()
+    }
+}
+impl Default for PortalWizardCreate {
+    fn default() -> Self {
+        PortalWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `partner_ids` (Partners).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PortalWizardUser>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `welcome_message` (Invitation Message).
-    #[inline]
-    pub fn welcome_message(mut self, welcome_message: impl Into<String>) -> Self {
-        self.values.set("welcome_message", welcome_message.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PortalWizardCreate {
-    type Model = PortalWizard;
-}
-/// Values for updating `portal.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PortalWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PortalWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PortalWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PortalWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PortalWizardUpdate {
+    fn default() -> Self {
+        PortalWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PortalWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PortalWizard>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -247,105 +197,42 @@ impl PortalWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `partner_ids` (Partners).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PortalWizardUser>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `welcome_message` (Invitation Message).
-    #[inline]
-    pub fn welcome_message(mut self, welcome_message: impl Into<String>) -> Self {
-        self.values.set("welcome_message", welcome_message.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `partner_ids` (Partners).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `user_ids` (Users).
+        user_ids: commands super::rel::PortalWizardUser;
+        /// Set `welcome_message` (Invitation Message).
+        welcome_message: into String;
     }
 }
+impl ::runtime::CreateValues for PortalWizardCreate {
+    type Model = self::PortalWizard;
+}
 impl ::runtime::UpdateValues for PortalWizardUpdate {
-    type Model = PortalWizard;
+    type Model = self::PortalWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PortalWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PortalWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PortalWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PortalWizard, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Partners (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PortalWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Users (`user_ids`, `one2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PortalWizard,
-        super::super::rel::PortalWizardUser,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
-    }
-    /// Invitation Message (`welcome_message`, `text`).
-    #[inline]
-    pub const fn welcome_message() -> ::runtime::odoo::fields::CharField<
-        super::PortalWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("welcome_message")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PortalWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PortalWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PortalWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partners (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Users (`user_ids`, `one2many`).
+        user_ids: X2ManyField<super::super::rel::PortalWizardUser>;
+        /// Invitation Message (`welcome_message`, `text`).
+        welcome_message: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

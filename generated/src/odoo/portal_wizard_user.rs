@@ -21,7 +21,7 @@ pub struct PortalWizardUser {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -35,7 +35,7 @@ pub struct PortalWizardUser {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_state())`.
     ///
     /// Values: `ok` (Valid), `ko` (Invalid), `exist` (Already Registered).
-    pub email_state: ::runtime::odoo::wire::Computed<Option<EmailState>>,
+    pub email_state: ::runtime::Computed<Option<EmailState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -43,31 +43,27 @@ pub struct PortalWizardUser {
     /// Is Internal
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_internal())`.
-    pub is_internal: ::runtime::odoo::wire::Computed<bool>,
+    pub is_internal: ::runtime::Computed<bool>,
     /// Is Portal
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_portal())`.
-    pub is_portal: ::runtime::odoo::wire::Computed<bool>,
+    pub is_portal: ::runtime::Computed<bool>,
     /// Latest Authentication
     ///
     /// `datetime`, readonly, related `user_id.login_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::login_date())`.
-    pub login_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub login_date: ::runtime::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Contact
     ///
     /// `many2one`, to `res.partner`, required, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_id())`.
-    pub user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
-    >,
+    pub user_id: ::runtime::Computed<Option<::runtime::Many2One<super::rel::ResUsers>>>,
     /// Wizard
     ///
     /// `many2one`, to `portal.wizard`, required.
-    pub wizard_id: Option<::runtime::odoo::wire::Many2One<super::rel::PortalWizard>>,
+    pub wizard_id: Option<::runtime::Many2One<super::rel::PortalWizard>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,33 +71,20 @@ pub struct PortalWizardUser {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PortalWizardUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PortalWizardUser {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email",
-        "email_state",
-        "id",
-        "is_internal",
-        "is_portal",
-        "login_date",
-        "partner_id",
-        "user_id",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PortalWizardUser {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PortalWizardUser::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,29 +128,21 @@ impl ::runtime::Model for PortalWizardUser {
         "login_date",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_state", "selection")
-            .selection(&["ok", "ko", "exist"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_internal", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_portal", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("login_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
-            .relation("portal.wizard")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char").writable(true),
+        ::runtime::FieldSpec::new("email_state", "selection").selection(&["ok", "ko", "exist"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_internal", "boolean"),
+        ::runtime::FieldSpec::new("is_portal", "boolean"),
+        ::runtime::FieldSpec::new("login_date", "datetime"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::FieldSpec::new("wizard_id", "many2one").relation("portal.wizard").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -261,12 +236,21 @@ impl PortalWizardUser {
 impl super::mixins::BaseModel for PortalWizardUser {
     type Update = PortalWizardUserUpdate;
 }
-/// Values for creating a `portal.wizard.user` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PortalWizardUserCreate`]) or updating ([`PortalWizardUserUpdate`]) `portal.wizard.user` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PortalWizardUserCreate {
+pub struct PortalWizardUserValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PortalWizardUserCreate {
+/// Values for creating a `portal.wizard.user` record: the constructor takes the required fields, setters add the rest.
+pub type PortalWizardUserCreate = PortalWizardUserValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `portal.wizard.user` records: only the fields set here are written.
+pub type PortalWizardUserUpdate = PortalWizardUserValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PortalWizardUserValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -274,67 +258,32 @@ impl ::serde::Serialize for PortalWizardUserCreate {
 impl PortalWizardUserCreate {
     /// Takes the required fields: `wizard_id` (readonly, computed and x2many fields are left out).
     pub fn new(wizard_id: i64) -> Self {
-        PortalWizardUserCreate {
+        PortalWizardUserValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .wizard_id(wizard_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalWizardUser>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `partner_id` (Contact).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for PortalWizardUserCreate {
-    type Model = PortalWizardUser;
-}
-/// Values for updating `portal.wizard.user` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PortalWizardUserUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PortalWizardUserUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PortalWizardUserUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PortalWizardUserUpdate {
+        Self::default()
+    }
+}
+impl Default for PortalWizardUserUpdate {
+    fn default() -> Self {
+        PortalWizardUserValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PortalWizardUserValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PortalWizardUser>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PortalWizardUser>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -343,177 +292,65 @@ impl PortalWizardUserUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `partner_id` (Contact).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `partner_id` (Contact).
+        partner_id: value i64;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for PortalWizardUserCreate {
+    type Model = self::PortalWizardUser;
+}
 impl ::runtime::UpdateValues for PortalWizardUserUpdate {
-    type Model = PortalWizardUser;
+    type Model = self::PortalWizardUser;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PortalWizardUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PortalWizardUser,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PortalWizardUser,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::PortalWizardUser> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Status (`email_state`, `selection`).
-    #[inline]
-    pub const fn email_state() -> ::runtime::odoo::fields::SelectionField<
-        super::PortalWizardUser,
-        super::EmailState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("email_state")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PortalWizardUser,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Internal (`is_internal`, `boolean`).
-    #[inline]
-    pub const fn is_internal() -> ::runtime::odoo::fields::BoolField<
-        super::PortalWizardUser,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_internal")
-    }
-    /// Is Portal (`is_portal`, `boolean`).
-    #[inline]
-    pub const fn is_portal() -> ::runtime::odoo::fields::BoolField<
-        super::PortalWizardUser,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_portal")
-    }
-    /// Latest Authentication (`login_date`, `datetime`).
-    #[inline]
-    pub const fn login_date() -> ::runtime::odoo::fields::DateField<
-        super::PortalWizardUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("login_date")
-    }
-    /// Contact (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PortalWizardUser,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PortalWizardUser,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PortalWizardUser,
-        super::super::rel::PortalWizard,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PortalWizardUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PortalWizardUser,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PortalWizardUser;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Status (`email_state`, `selection`).
+        email_state: SelectionField<super::EmailState>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Internal (`is_internal`, `boolean`).
+        is_internal: BoolField;
+        /// Is Portal (`is_portal`, `boolean`).
+        is_portal: BoolField;
+        /// Latest Authentication (`login_date`, `datetime`).
+        login_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Contact (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::PortalWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `email_state` (Status) on `portal.wizard.user`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EmailState {
-    /// Valid (`ok`)
-    Ok,
-    /// Invalid (`ko`)
-    Ko,
-    /// Already Registered (`exist`)
-    Exist,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for EmailState {
-    const VALUES: &'static [&'static str] = &["ok", "ko", "exist"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ok" => EmailState::Ok,
-            "ko" => EmailState::Ko,
-            "exist" => EmailState::Exist,
-            other => EmailState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EmailState::Ok => "ok",
-            EmailState::Ko => "ko",
-            EmailState::Exist => "exist",
-            EmailState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for EmailState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `email_state` (Status) on `portal.wizard.user`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EmailState {
+        /// Valid (`ok`)
+        Ok = "ok",
+        /// Invalid (`ko`)
+        Ko = "ko",
+        /// Already Registered (`exist`)
+        Exist = "exist",
     }
 }

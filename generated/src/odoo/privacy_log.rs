@@ -31,7 +31,7 @@ pub struct PrivacyLog {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `datetime`, required.
@@ -55,7 +55,7 @@ pub struct PrivacyLog {
     /// Handled By
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,32 +63,18 @@ pub struct PrivacyLog {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PrivacyLog {
-    const FIELDS: &'static [&'static str] = &[
-        "additional_note",
-        "anonymized_email",
-        "anonymized_name",
-        "create_date",
-        "create_uid",
-        "date",
-        "display_name",
-        "execution_details",
-        "id",
-        "records_description",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PrivacyLog {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PrivacyLog::default();
         while let Some(i) = r.next()? {
             match i {
@@ -128,24 +114,20 @@ impl ::runtime::Model for PrivacyLog {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("additional_note", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("anonymized_email", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("anonymized_name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("execution_details", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("records_description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("additional_note", "text").writable(true),
+        ::runtime::FieldSpec::new("anonymized_email", "char").required().writable(true),
+        ::runtime::FieldSpec::new("anonymized_name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("execution_details", "text").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("records_description", "text").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -161,12 +143,17 @@ impl ::runtime::odoo::projection::Projection for PrivacyLog {
 impl super::mixins::BaseModel for PrivacyLog {
     type Update = PrivacyLogUpdate;
 }
-/// Values for creating a `privacy.log` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PrivacyLogCreate`]) or updating ([`PrivacyLogUpdate`]) `privacy.log` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PrivacyLogCreate {
+pub struct PrivacyLogValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PrivacyLogCreate {
+/// Values for creating a `privacy.log` record: the constructor takes the required fields, setters add the rest.
+pub type PrivacyLogCreate = PrivacyLogValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `privacy.log` records: only the fields set here are written.
+pub type PrivacyLogUpdate = PrivacyLogValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for PrivacyLogValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -179,97 +166,35 @@ impl PrivacyLogCreate {
         date: ::chrono::DateTime<::chrono::Utc>,
         user_id: i64,
     ) -> Self {
-        PrivacyLogCreate {
+        PrivacyLogValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .anonymized_email(anonymized_email)
             .anonymized_name(anonymized_name)
             .date(date)
             .user_id(user_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLog>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `additional_note` (Additional Note).
-    #[inline]
-    pub fn additional_note(mut self, additional_note: impl Into<String>) -> Self {
-        self.values.set("additional_note", additional_note.into());
-        self
-    }
-    /// Set `anonymized_email` (Anonymized Email).
-    #[inline]
-    pub fn anonymized_email(mut self, anonymized_email: impl Into<String>) -> Self {
-        self.values.set("anonymized_email", anonymized_email.into());
-        self
-    }
-    /// Set `anonymized_name` (Anonymized Name).
-    #[inline]
-    pub fn anonymized_name(mut self, anonymized_name: impl Into<String>) -> Self {
-        self.values.set("anonymized_name", anonymized_name.into());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `execution_details` (Execution Details).
-    #[inline]
-    pub fn execution_details(mut self, execution_details: impl Into<String>) -> Self {
-        self.values.set("execution_details", execution_details.into());
-        self
-    }
-    /// Set `records_description` (Found Records).
-    #[inline]
-    pub fn records_description(
-        mut self,
-        records_description: impl Into<String>,
-    ) -> Self {
-        self.values.set("records_description", records_description.into());
-        self
-    }
-    /// Set `user_id` (Handled By).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for PrivacyLogCreate {
-    type Model = PrivacyLog;
-}
-/// Values for updating `privacy.log` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PrivacyLogUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PrivacyLogUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl PrivacyLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PrivacyLogUpdate {
+        Self::default()
+    }
+}
+impl Default for PrivacyLogUpdate {
+    fn default() -> Self {
+        PrivacyLogValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PrivacyLogValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLog>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PrivacyLog>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -278,150 +203,58 @@ impl PrivacyLogUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `additional_note` (Additional Note).
-    #[inline]
-    pub fn additional_note(mut self, additional_note: impl Into<String>) -> Self {
-        self.values.set("additional_note", additional_note.into());
-        self
-    }
-    /// Set `anonymized_email` (Anonymized Email).
-    #[inline]
-    pub fn anonymized_email(mut self, anonymized_email: impl Into<String>) -> Self {
-        self.values.set("anonymized_email", anonymized_email.into());
-        self
-    }
-    /// Set `anonymized_name` (Anonymized Name).
-    #[inline]
-    pub fn anonymized_name(mut self, anonymized_name: impl Into<String>) -> Self {
-        self.values.set("anonymized_name", anonymized_name.into());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `execution_details` (Execution Details).
-    #[inline]
-    pub fn execution_details(mut self, execution_details: impl Into<String>) -> Self {
-        self.values.set("execution_details", execution_details.into());
-        self
-    }
-    /// Set `records_description` (Found Records).
-    #[inline]
-    pub fn records_description(
-        mut self,
-        records_description: impl Into<String>,
-    ) -> Self {
-        self.values.set("records_description", records_description.into());
-        self
-    }
-    /// Set `user_id` (Handled By).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `additional_note` (Additional Note).
+        additional_note: into String;
+        /// Set `anonymized_email` (Anonymized Email).
+        anonymized_email: into String;
+        /// Set `anonymized_name` (Anonymized Name).
+        anonymized_name: into String;
+        /// Set `date` (Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `execution_details` (Execution Details).
+        execution_details: into String;
+        /// Set `records_description` (Found Records).
+        records_description: into String;
+        /// Set `user_id` (Handled By).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for PrivacyLogCreate {
+    type Model = self::PrivacyLog;
+}
 impl ::runtime::UpdateValues for PrivacyLogUpdate {
-    type Model = PrivacyLog;
+    type Model = self::PrivacyLog;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Additional Note (`additional_note`, `text`).
-    #[inline]
-    pub const fn additional_note() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("additional_note")
-    }
-    /// Anonymized Email (`anonymized_email`, `char`).
-    #[inline]
-    pub const fn anonymized_email() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("anonymized_email")
-    }
-    /// Anonymized Name (`anonymized_name`, `char`).
-    #[inline]
-    pub const fn anonymized_name() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("anonymized_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PrivacyLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::PrivacyLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Execution Details (`execution_details`, `text`).
-    #[inline]
-    pub const fn execution_details() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("execution_details")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PrivacyLog, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Found Records (`records_description`, `text`).
-    #[inline]
-    pub const fn records_description() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("records_description")
-    }
-    /// Handled By (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PrivacyLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PrivacyLog;
+        /// Additional Note (`additional_note`, `text`).
+        additional_note: CharField;
+        /// Anonymized Email (`anonymized_email`, `char`).
+        anonymized_email: CharField;
+        /// Anonymized Name (`anonymized_name`, `char`).
+        anonymized_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Execution Details (`execution_details`, `text`).
+        execution_details: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Found Records (`records_description`, `text`).
+        records_description: CharField;
+        /// Handled By (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

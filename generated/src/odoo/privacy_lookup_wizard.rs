@@ -21,7 +21,7 @@ pub struct PrivacyLookupWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -41,15 +41,15 @@ pub struct PrivacyLookupWizard {
     /// Line Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::line_count())`.
-    pub line_count: ::runtime::odoo::wire::Computed<i64>,
+    pub line_count: ::runtime::Computed<i64>,
     /// Line
     ///
     /// `one2many`, to `privacy.lookup.wizard.line` (inverse `wizard_id`).
-    pub line_ids: ::runtime::odoo::wire::X2Many<super::rel::PrivacyLookupWizardLine>,
+    pub line_ids: ::runtime::X2Many<super::rel::PrivacyLookupWizardLine>,
     /// Log
     ///
     /// `many2one`, to `privacy.log`.
-    pub log_id: Option<::runtime::odoo::wire::Many2One<super::rel::PrivacyLog>>,
+    pub log_id: Option<::runtime::Many2One<super::rel::PrivacyLog>>,
     /// Name
     ///
     /// `char`, required.
@@ -57,7 +57,7 @@ pub struct PrivacyLookupWizard {
     /// Records Description
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::records_description())`.
-    pub records_description: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub records_description: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,32 +65,20 @@ pub struct PrivacyLookupWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyLookupWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PrivacyLookupWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email",
-        "execution_details",
-        "id",
-        "line_count",
-        "line_ids",
-        "log_id",
-        "name",
-        "records_description",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PrivacyLookupWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PrivacyLookupWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -129,24 +117,20 @@ impl ::runtime::Model for PrivacyLookupWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["line_count", "records_description"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("execution_details", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("line_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("line_ids", "one2many")
-            .relation("privacy.lookup.wizard.line"),
-        ::runtime::odoo::verify::FieldSpec::new("log_id", "many2one")
-            .relation("privacy.log"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("records_description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char").required().writable(true),
+        ::runtime::FieldSpec::new("execution_details", "text"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("line_count", "integer"),
+        ::runtime::FieldSpec::new("line_ids", "one2many").relation("privacy.lookup.wizard.line").writable(true),
+        ::runtime::FieldSpec::new("log_id", "many2one").relation("privacy.log").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("records_description", "text"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -199,12 +183,21 @@ impl PrivacyLookupWizard {
 impl super::mixins::BaseModel for PrivacyLookupWizard {
     type Update = PrivacyLookupWizardUpdate;
 }
-/// Values for creating a `privacy.lookup.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PrivacyLookupWizardCreate`]) or updating ([`PrivacyLookupWizardUpdate`]) `privacy.lookup.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PrivacyLookupWizardCreate {
+pub struct PrivacyLookupWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PrivacyLookupWizardCreate {
+/// Values for creating a `privacy.lookup.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type PrivacyLookupWizardCreate = PrivacyLookupWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `privacy.lookup.wizard` records: only the fields set here are written.
+pub type PrivacyLookupWizardUpdate = PrivacyLookupWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PrivacyLookupWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -212,79 +205,35 @@ impl ::serde::Serialize for PrivacyLookupWizardCreate {
 impl PrivacyLookupWizardCreate {
     /// Takes the required fields: `email`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
-        PrivacyLookupWizardCreate {
+        PrivacyLookupWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .email(email)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLookupWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `line_ids` (Line).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PrivacyLookupWizardLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `log_id` (Log).
-    #[inline]
-    pub fn log_id(mut self, log_id: i64) -> Self {
-        self.values.set("log_id", log_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PrivacyLookupWizardCreate {
-    type Model = PrivacyLookupWizard;
-}
-/// Values for updating `privacy.lookup.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PrivacyLookupWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PrivacyLookupWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PrivacyLookupWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PrivacyLookupWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for PrivacyLookupWizardUpdate {
+    fn default() -> Self {
+        PrivacyLookupWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PrivacyLookupWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLookupWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::PrivacyLookupWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -293,138 +242,52 @@ impl PrivacyLookupWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `line_ids` (Line).
-    #[inline]
-    pub fn line_ids(
-        mut self,
-        line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PrivacyLookupWizardLine>,
-        >,
-    ) -> Self {
-        self.values.set("line_ids", line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `log_id` (Log).
-    #[inline]
-    pub fn log_id(mut self, log_id: i64) -> Self {
-        self.values.set("log_id", log_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `line_ids` (Line).
+        line_ids: commands super::rel::PrivacyLookupWizardLine;
+        /// Set `log_id` (Log).
+        log_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for PrivacyLookupWizardCreate {
+    type Model = self::PrivacyLookupWizard;
+}
 impl ::runtime::UpdateValues for PrivacyLookupWizardUpdate {
-    type Model = PrivacyLookupWizard;
+    type Model = self::PrivacyLookupWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PrivacyLookupWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLookupWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Execution Details (`execution_details`, `text`).
-    #[inline]
-    pub const fn execution_details() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("execution_details")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PrivacyLookupWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Line Count (`line_count`, `integer`).
-    #[inline]
-    pub const fn line_count() -> ::runtime::odoo::fields::NumField<
-        super::PrivacyLookupWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("line_count")
-    }
-    /// Line (`line_ids`, `one2many`).
-    #[inline]
-    pub const fn line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PrivacyLookupWizard,
-        super::super::rel::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("line_ids")
-    }
-    /// Log (`log_id`, `many2one`).
-    #[inline]
-    pub const fn log_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLookupWizard,
-        super::super::rel::PrivacyLog,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("log_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Records Description (`records_description`, `text`).
-    #[inline]
-    pub const fn records_description() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("records_description")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PrivacyLookupWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLookupWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PrivacyLookupWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Execution Details (`execution_details`, `text`).
+        execution_details: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Line Count (`line_count`, `integer`).
+        line_count: NumField<i64>;
+        /// Line (`line_ids`, `one2many`).
+        line_ids: X2ManyField<super::super::rel::PrivacyLookupWizardLine>;
+        /// Log (`log_id`, `many2one`).
+        log_id: Many2OneField<super::super::rel::PrivacyLog>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Records Description (`records_description`, `text`).
+        records_description: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

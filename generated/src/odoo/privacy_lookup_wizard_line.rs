@@ -21,7 +21,7 @@ pub struct PrivacyLookupWizardLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -57,7 +57,7 @@ pub struct PrivacyLookupWizardLine {
     /// Related Document Model
     ///
     /// `many2one`, to `ir.model`.
-    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Resource name
     ///
     /// `char`, readonly, computed.
@@ -67,15 +67,11 @@ pub struct PrivacyLookupWizardLine {
     /// `reference`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Reference>,
-    >,
+    pub resource_ref: ::runtime::Computed<Option<::runtime::odoo::wire::Reference>>,
     /// Wizard
     ///
     /// `many2one`, to `privacy.lookup.wizard`.
-    pub wizard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PrivacyLookupWizard>,
-    >,
+    pub wizard_id: Option<::runtime::Many2One<super::rel::PrivacyLookupWizard>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -83,35 +79,20 @@ pub struct PrivacyLookupWizardLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PrivacyLookupWizardLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PrivacyLookupWizardLine {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "execution_details",
-        "has_active",
-        "id",
-        "is_active",
-        "is_unlinked",
-        "res_id",
-        "res_model",
-        "res_model_id",
-        "res_name",
-        "resource_ref",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PrivacyLookupWizardLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PrivacyLookupWizardLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -157,28 +138,23 @@ impl ::runtime::Model for PrivacyLookupWizardLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["resource_ref"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("execution_details", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_unlinked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
-            .selection(super::verify::KEYS_31892618),
-        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
-            .relation("privacy.lookup.wizard"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("execution_details", "char").writable(true),
+        ::runtime::FieldSpec::new("has_active", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_unlinked", "boolean").writable(true),
+        ::runtime::FieldSpec::new("res_id", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("res_model", "char"),
+        ::runtime::FieldSpec::new("res_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("res_name", "char"),
+        ::runtime::FieldSpec::new("resource_ref", "reference").writable(true).selection(super::verify::KEYS_31892618),
+        ::runtime::FieldSpec::new("wizard_id", "many2one").relation("privacy.lookup.wizard").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -266,12 +242,21 @@ impl PrivacyLookupWizardLine {
 impl super::mixins::BaseModel for PrivacyLookupWizardLine {
     type Update = PrivacyLookupWizardLineUpdate;
 }
-/// Values for creating a `privacy.lookup.wizard.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PrivacyLookupWizardLineCreate`]) or updating ([`PrivacyLookupWizardLineUpdate`]) `privacy.lookup.wizard.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PrivacyLookupWizardLineCreate {
+pub struct PrivacyLookupWizardLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PrivacyLookupWizardLineCreate {
+/// Values for creating a `privacy.lookup.wizard.line` record: the constructor takes the required fields, setters add the rest.
+pub type PrivacyLookupWizardLineCreate = PrivacyLookupWizardLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `privacy.lookup.wizard.line` records: only the fields set here are written.
+pub type PrivacyLookupWizardLineUpdate = PrivacyLookupWizardLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PrivacyLookupWizardLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -279,94 +264,34 @@ impl ::serde::Serialize for PrivacyLookupWizardLineCreate {
 impl PrivacyLookupWizardLineCreate {
     /// Takes the required fields: `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64) -> Self {
-        PrivacyLookupWizardLineCreate {
+        PrivacyLookupWizardLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .res_id(res_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLookupWizardLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `execution_details` (Execution Details).
-    #[inline]
-    pub fn execution_details(mut self, execution_details: impl Into<String>) -> Self {
-        self.values.set("execution_details", execution_details.into());
-        self
-    }
-    /// Set `is_active` (Is Active).
-    #[inline]
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.values.set("is_active", is_active);
-        self
-    }
-    /// Set `is_unlinked` (Is Unlinked).
-    #[inline]
-    pub fn is_unlinked(mut self, is_unlinked: bool) -> Self {
-        self.values.set("is_unlinked", is_unlinked);
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Related Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(
-        mut self,
-        resource_ref: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for PrivacyLookupWizardLineCreate {
-    type Model = PrivacyLookupWizardLine;
-}
-/// Values for updating `privacy.lookup.wizard.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PrivacyLookupWizardLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PrivacyLookupWizardLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PrivacyLookupWizardLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PrivacyLookupWizardLineUpdate {
+        Self::default()
+    }
+}
+impl Default for PrivacyLookupWizardLineUpdate {
+    fn default() -> Self {
+        PrivacyLookupWizardLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PrivacyLookupWizardLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PrivacyLookupWizardLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::PrivacyLookupWizardLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -375,175 +300,64 @@ impl PrivacyLookupWizardLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `execution_details` (Execution Details).
-    #[inline]
-    pub fn execution_details(mut self, execution_details: impl Into<String>) -> Self {
-        self.values.set("execution_details", execution_details.into());
-        self
-    }
-    /// Set `is_active` (Is Active).
-    #[inline]
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.values.set("is_active", is_active);
-        self
-    }
-    /// Set `is_unlinked` (Is Unlinked).
-    #[inline]
-    pub fn is_unlinked(mut self, is_unlinked: bool) -> Self {
-        self.values.set("is_unlinked", is_unlinked);
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Related Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-    /// Set `resource_ref` (Record).
-    #[inline]
-    pub fn resource_ref(
-        mut self,
-        resource_ref: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `execution_details` (Execution Details).
+        execution_details: into String;
+        /// Set `is_active` (Is Active).
+        is_active: value bool;
+        /// Set `is_unlinked` (Is Unlinked).
+        is_unlinked: value bool;
+        /// Set `res_id` (Resource ID).
+        res_id: value i64;
+        /// Set `res_model_id` (Related Document Model).
+        res_model_id: value i64;
+        /// Set `resource_ref` (Record).
+        resource_ref: value ::runtime::odoo::wire::Reference;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for PrivacyLookupWizardLineCreate {
+    type Model = self::PrivacyLookupWizardLine;
+}
 impl ::runtime::UpdateValues for PrivacyLookupWizardLineUpdate {
-    type Model = PrivacyLookupWizardLine;
+    type Model = self::PrivacyLookupWizardLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PrivacyLookupWizardLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLookupWizardLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Execution Details (`execution_details`, `char`).
-    #[inline]
-    pub const fn execution_details() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("execution_details")
-    }
-    /// Has Active (`has_active`, `boolean`).
-    #[inline]
-    pub const fn has_active() -> ::runtime::odoo::fields::BoolField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_active")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PrivacyLookupWizardLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Active (`is_active`, `boolean`).
-    #[inline]
-    pub const fn is_active() -> ::runtime::odoo::fields::BoolField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_active")
-    }
-    /// Is Unlinked (`is_unlinked`, `boolean`).
-    #[inline]
-    pub const fn is_unlinked() -> ::runtime::odoo::fields::BoolField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_unlinked")
-    }
-    /// Resource ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
-        super::PrivacyLookupWizardLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("res_id")
-    }
-    /// Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Related Document Model (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLookupWizardLine,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
-    }
-    /// Resource name (`res_name`, `char`).
-    #[inline]
-    pub const fn res_name() -> ::runtime::odoo::fields::CharField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_name")
-    }
-    /// Record (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
-        super::PrivacyLookupWizardLine,
-    > {
-        ::runtime::odoo::fields::AnyField::new("resource_ref")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLookupWizardLine,
-        super::super::rel::PrivacyLookupWizard,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PrivacyLookupWizardLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PrivacyLookupWizardLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PrivacyLookupWizardLine;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Execution Details (`execution_details`, `char`).
+        execution_details: CharField;
+        /// Has Active (`has_active`, `boolean`).
+        has_active: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Active (`is_active`, `boolean`).
+        is_active: BoolField;
+        /// Is Unlinked (`is_unlinked`, `boolean`).
+        is_unlinked: BoolField;
+        /// Resource ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Related Document Model (`res_model_id`, `many2one`).
+        res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Resource name (`res_name`, `char`).
+        res_name: CharField;
+        /// Record (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::PrivacyLookupWizard>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

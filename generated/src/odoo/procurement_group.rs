@@ -17,7 +17,7 @@ pub struct ProcurementGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,9 +35,7 @@ pub struct ProcurementGroup {
     /// Mrp Production
     ///
     /// `one2many`, to `mrp.production` (inverse `procurement_group_id`).
-    pub mrp_production_ids: ::runtime::odoo::wire::X2Many<
-        ::runtime::odoo::wire::AnyModel,
-    >,
+    pub mrp_production_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Reference
     ///
     /// `char`, required.
@@ -45,19 +43,19 @@ pub struct ProcurementGroup {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Linked Purchase Order Lines
     ///
     /// `one2many`, to `purchase.order.line` (inverse `group_id`).
-    pub purchase_line_ids: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_line_ids: ::runtime::X2Many<super::rel::PurchaseOrderLine>,
     /// Sale Order
     ///
     /// `many2one`, to `sale.order`.
-    pub sale_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Related Stock Moves
     ///
     /// `one2many`, to `stock.move` (inverse `group_id`).
-    pub stock_move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub stock_move_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,32 +63,18 @@ pub struct ProcurementGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProcurementGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProcurementGroup {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "move_type",
-        "mrp_production_ids",
-        "name",
-        "partner_id",
-        "purchase_line_ids",
-        "sale_id",
-        "stock_move_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProcurementGroup {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProcurementGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,28 +114,20 @@ impl ::runtime::Model for ProcurementGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
-            .selection(&["direct", "one"]),
-        ::runtime::odoo::verify::FieldSpec::new("mrp_production_ids", "one2many")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_ids", "one2many")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_id", "many2one")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("stock_move_ids", "one2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("move_type", "selection").writable(true).selection(&["direct", "one"]),
+        ::runtime::FieldSpec::new("mrp_production_ids", "one2many").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("purchase_line_ids", "one2many").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("sale_id", "many2one").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("stock_move_ids", "one2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -165,12 +141,21 @@ impl ::runtime::odoo::projection::Projection for ProcurementGroup {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `procurement.group` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProcurementGroupCreate`]) or updating ([`ProcurementGroupUpdate`]) `procurement.group` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProcurementGroupCreate {
+pub struct ProcurementGroupValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProcurementGroupCreate {
+/// Values for creating a `procurement.group` record: the constructor takes the required fields, setters add the rest.
+pub type ProcurementGroupCreate = ProcurementGroupValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `procurement.group` records: only the fields set here are written.
+pub type ProcurementGroupUpdate = ProcurementGroupValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProcurementGroupValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -178,112 +163,32 @@ impl ::serde::Serialize for ProcurementGroupCreate {
 impl ProcurementGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProcurementGroupCreate {
+        ProcurementGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProcurementGroup>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `move_type` (Delivery Type).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `mrp_production_ids` (Mrp Production).
-    #[inline]
-    pub fn mrp_production_ids(
-        mut self,
-        mrp_production_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "mrp_production_ids",
-                mrp_production_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Linked Purchase Order Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_id` (Sale Order).
-    #[inline]
-    pub fn sale_id(mut self, sale_id: i64) -> Self {
-        self.values.set("sale_id", sale_id);
-        self
-    }
-    /// Set `stock_move_ids` (Related Stock Moves).
-    #[inline]
-    pub fn stock_move_ids(
-        mut self,
-        stock_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("stock_move_ids", stock_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProcurementGroupCreate {
-    type Model = ProcurementGroup;
-}
-/// Values for updating `procurement.group` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProcurementGroupUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProcurementGroupUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProcurementGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProcurementGroupUpdate {
+        Self::default()
+    }
+}
+impl Default for ProcurementGroupUpdate {
+    fn default() -> Self {
+        ProcurementGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProcurementGroupValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProcurementGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProcurementGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -292,212 +197,69 @@ impl ProcurementGroupUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `move_type` (Delivery Type).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `mrp_production_ids` (Mrp Production).
-    #[inline]
-    pub fn mrp_production_ids(
-        mut self,
-        mrp_production_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "mrp_production_ids",
-                mrp_production_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Linked Purchase Order Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_id` (Sale Order).
-    #[inline]
-    pub fn sale_id(mut self, sale_id: i64) -> Self {
-        self.values.set("sale_id", sale_id);
-        self
-    }
-    /// Set `stock_move_ids` (Related Stock Moves).
-    #[inline]
-    pub fn stock_move_ids(
-        mut self,
-        stock_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("stock_move_ids", stock_move_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `move_type` (Delivery Type).
+        move_type: value self::MoveType;
+        /// Set `mrp_production_ids` (Mrp Production).
+        mrp_production_ids: commands ::runtime::AnyModel;
+        /// Set `name` (Reference).
+        name: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `purchase_line_ids` (Linked Purchase Order Lines).
+        purchase_line_ids: commands super::rel::PurchaseOrderLine;
+        /// Set `sale_id` (Sale Order).
+        sale_id: value i64;
+        /// Set `stock_move_ids` (Related Stock Moves).
+        stock_move_ids: commands super::rel::StockMove;
     }
 }
+impl ::runtime::CreateValues for ProcurementGroupCreate {
+    type Model = self::ProcurementGroup;
+}
 impl ::runtime::UpdateValues for ProcurementGroupUpdate {
-    type Model = ProcurementGroup;
+    type Model = self::ProcurementGroup;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProcurementGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProcurementGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProcurementGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProcurementGroup,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Delivery Type (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ProcurementGroup,
-        super::MoveType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("move_type")
-    }
-    /// Mrp Production (`mrp_production_ids`, `one2many`).
-    #[inline]
-    pub const fn mrp_production_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProcurementGroup,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("mrp_production_ids")
-    }
-    /// Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProcurementGroup> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProcurementGroup,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Linked Purchase Order Lines (`purchase_line_ids`, `one2many`).
-    #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProcurementGroup,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("purchase_line_ids")
-    }
-    /// Sale Order (`sale_id`, `many2one`).
-    #[inline]
-    pub const fn sale_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProcurementGroup,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_id")
-    }
-    /// Related Stock Moves (`stock_move_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProcurementGroup,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("stock_move_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProcurementGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProcurementGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProcurementGroup;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Delivery Type (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// Mrp Production (`mrp_production_ids`, `one2many`).
+        mrp_production_ids: X2ManyField<::runtime::AnyModel>;
+        /// Reference (`name`, `char`).
+        name: CharField;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Linked Purchase Order Lines (`purchase_line_ids`, `one2many`).
+        purchase_line_ids: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Sale Order (`sale_id`, `many2one`).
+        sale_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Related Stock Moves (`stock_move_ids`, `one2many`).
+        stock_move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `move_type` (Delivery Type) on `procurement.group`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// Partial (`direct`)
-    Direct,
-    /// All at once (`one`)
-    One,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &["direct", "one"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "direct" => MoveType::Direct,
-            "one" => MoveType::One,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::Direct => "direct",
-            MoveType::One => "one",
-            MoveType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `move_type` (Delivery Type) on `procurement.group`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// Partial (`direct`)
+        Direct = "direct",
+        /// All at once (`one`)
+        One = "one",
     }
 }

@@ -21,9 +21,7 @@ pub struct ProductAttribute {
     /// Lines
     ///
     /// `one2many`, to `product.template.attribute.line` (inverse `attribute_id`).
-    pub attribute_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProductTemplateAttributeLine,
-    >,
+    pub attribute_line_ids: ::runtime::X2Many<super::rel::ProductTemplateAttributeLine>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,7 +29,7 @@ pub struct ProductAttribute {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Variant Creation
     ///
     /// \- Instantly: All possible variants are created as soon as the attribute and its values are added to a product.
@@ -66,11 +64,11 @@ pub struct ProductAttribute {
     /// Number Related Products
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::number_related_products())`.
-    pub number_related_products: ::runtime::odoo::wire::Computed<i64>,
+    pub number_related_products: ::runtime::Computed<i64>,
     /// Related Products
     ///
     /// `many2many`, to `product.template`, readonly, computed.
-    pub product_tmpl_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
+    pub product_tmpl_ids: ::runtime::X2Many<super::rel::ProductTemplate>,
     /// Sequence
     ///
     /// Determine the display order
@@ -80,13 +78,11 @@ pub struct ProductAttribute {
     /// Template Values
     ///
     /// `one2many`, to `product.template.attribute.value` (inverse `attribute_id`).
-    pub template_value_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProductTemplateAttributeValue,
-    >,
+    pub template_value_ids: ::runtime::X2Many<super::rel::ProductTemplateAttributeValue>,
     /// Values
     ///
     /// `one2many`, to `product.attribute.value` (inverse `attribute_id`).
-    pub value_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductAttributeValue>,
+    pub value_ids: ::runtime::X2Many<super::rel::ProductAttributeValue>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -94,35 +90,20 @@ pub struct ProductAttribute {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductAttribute {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attribute_line_ids",
-        "create_date",
-        "create_uid",
-        "create_variant",
-        "display_name",
-        "display_type",
-        "id",
-        "name",
-        "number_related_products",
-        "product_tmpl_ids",
-        "sequence",
-        "template_value_ids",
-        "value_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductAttribute {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductAttribute::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,33 +149,23 @@ impl ::runtime::Model for ProductAttribute {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["number_related_products"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("attribute_line_ids", "one2many")
-            .relation("product.template.attribute.line"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("create_variant", "selection")
-            .required()
-            .selection(&["always", "dynamic", "no_variant"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .required()
-            .selection(&["radio", "pills", "select", "color", "multi"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("number_related_products", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_ids", "many2many")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("template_value_ids", "one2many")
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("value_ids", "one2many")
-            .relation("product.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("attribute_line_ids", "one2many").relation("product.template.attribute.line").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("create_variant", "selection").required().writable(true).selection(&["always", "dynamic", "no_variant"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").required().writable(true).selection(&["radio", "pills", "select", "color", "multi"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("number_related_products", "integer"),
+        ::runtime::FieldSpec::new("product_tmpl_ids", "many2many").relation("product.template"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("template_value_ids", "one2many").relation("product.template.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("value_ids", "one2many").relation("product.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -229,12 +200,21 @@ impl ProductAttribute {
 impl super::mixins::BaseModel for ProductAttribute {
     type Update = ProductAttributeUpdate;
 }
-/// Values for creating a `product.attribute` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductAttributeCreate`]) or updating ([`ProductAttributeUpdate`]) `product.attribute` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductAttributeCreate {
+pub struct ProductAttributeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductAttributeCreate {
+/// Values for creating a `product.attribute` record: the constructor takes the required fields, setters add the rest.
+pub type ProductAttributeCreate = ProductAttributeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.attribute` records: only the fields set here are written.
+pub type ProductAttributeUpdate = ProductAttributeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductAttributeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -242,130 +222,38 @@ impl ::serde::Serialize for ProductAttributeCreate {
 impl ProductAttributeCreate {
     /// Takes the required fields: `create_variant`, `display_type`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(
-        create_variant: CreateVariant,
-        display_type: DisplayType,
+        create_variant: self::CreateVariant,
+        display_type: self::DisplayType,
         name: impl Into<String>,
     ) -> Self {
-        ProductAttributeCreate {
+        ProductAttributeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .create_variant(create_variant)
             .display_type(display_type)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductAttribute>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_line_ids` (Lines).
-    #[inline]
-    pub fn attribute_line_ids(
-        mut self,
-        attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeLine,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "attribute_line_ids",
-                attribute_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `create_variant` (Variant Creation).
-    #[inline]
-    pub fn create_variant(mut self, create_variant: CreateVariant) -> Self {
-        self.values.set("create_variant", create_variant);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `name` (Attribute).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `template_value_ids` (Template Values).
-    #[inline]
-    pub fn template_value_ids(
-        mut self,
-        template_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "template_value_ids",
-                template_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `value_ids` (Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductAttributeValue>,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductAttributeCreate {
-    type Model = ProductAttribute;
-}
-/// Values for updating `product.attribute` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductAttributeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductAttributeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductAttributeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductAttributeUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductAttributeUpdate {
+    fn default() -> Self {
+        ProductAttributeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductAttributeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductAttribute>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductAttribute>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -374,308 +262,96 @@ impl ProductAttributeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_line_ids` (Lines).
-    #[inline]
-    pub fn attribute_line_ids(
-        mut self,
-        attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeLine,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "attribute_line_ids",
-                attribute_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `create_variant` (Variant Creation).
-    #[inline]
-    pub fn create_variant(mut self, create_variant: CreateVariant) -> Self {
-        self.values.set("create_variant", create_variant);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `name` (Attribute).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `template_value_ids` (Template Values).
-    #[inline]
-    pub fn template_value_ids(
-        mut self,
-        template_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "template_value_ids",
-                template_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `value_ids` (Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductAttributeValue>,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attribute_line_ids` (Lines).
+        attribute_line_ids: commands super::rel::ProductTemplateAttributeLine;
+        /// Set `create_variant` (Variant Creation).
+        create_variant: value self::CreateVariant;
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `name` (Attribute).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `template_value_ids` (Template Values).
+        template_value_ids: commands super::rel::ProductTemplateAttributeValue;
+        /// Set `value_ids` (Values).
+        value_ids: commands super::rel::ProductAttributeValue;
     }
 }
+impl ::runtime::CreateValues for ProductAttributeCreate {
+    type Model = self::ProductAttribute;
+}
 impl ::runtime::UpdateValues for ProductAttributeUpdate {
-    type Model = ProductAttribute;
+    type Model = self::ProductAttribute;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::ProductAttribute,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Lines (`attribute_line_ids`, `one2many`).
-    #[inline]
-    pub const fn attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductAttribute,
-        super::super::rel::ProductTemplateAttributeLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attribute_line_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductAttribute,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttribute,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Variant Creation (`create_variant`, `selection`).
-    #[inline]
-    pub const fn create_variant() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductAttribute,
-        super::CreateVariant,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("create_variant")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductAttribute,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductAttribute,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductAttribute,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Attribute (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductAttribute> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Number Related Products (`number_related_products`, `integer`).
-    #[inline]
-    pub const fn number_related_products() -> ::runtime::odoo::fields::NumField<
-        super::ProductAttribute,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_related_products")
-    }
-    /// Related Products (`product_tmpl_ids`, `many2many`).
-    #[inline]
-    pub const fn product_tmpl_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductAttribute,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_tmpl_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProductAttribute,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Template Values (`template_value_ids`, `one2many`).
-    #[inline]
-    pub const fn template_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductAttribute,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("template_value_ids")
-    }
-    /// Values (`value_ids`, `one2many`).
-    #[inline]
-    pub const fn value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductAttribute,
-        super::super::rel::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("value_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductAttribute,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttribute,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductAttribute;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Lines (`attribute_line_ids`, `one2many`).
+        attribute_line_ids: X2ManyField<super::super::rel::ProductTemplateAttributeLine>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Variant Creation (`create_variant`, `selection`).
+        create_variant: SelectionField<super::CreateVariant>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Attribute (`name`, `char`).
+        name: CharField;
+        /// Number Related Products (`number_related_products`, `integer`).
+        number_related_products: NumField<i64>;
+        /// Related Products (`product_tmpl_ids`, `many2many`).
+        product_tmpl_ids: X2ManyField<super::super::rel::ProductTemplate>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Template Values (`template_value_ids`, `one2many`).
+        template_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Values (`value_ids`, `one2many`).
+        value_ids: X2ManyField<super::super::rel::ProductAttributeValue>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `create_variant` (Variant Creation) on `product.attribute`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateVariant {
-    /// Instantly (`always`)
-    Always,
-    /// Dynamically (`dynamic`)
-    Dynamic,
-    /// Never (`no_variant`)
-    NoVariant,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CreateVariant {
-    const VALUES: &'static [&'static str] = &["always", "dynamic", "no_variant"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "always" => CreateVariant::Always,
-            "dynamic" => CreateVariant::Dynamic,
-            "no_variant" => CreateVariant::NoVariant,
-            other => CreateVariant::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CreateVariant::Always => "always",
-            CreateVariant::Dynamic => "dynamic",
-            CreateVariant::NoVariant => "no_variant",
-            CreateVariant::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `create_variant` (Variant Creation) on `product.attribute`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CreateVariant {
+        /// Instantly (`always`)
+        Always = "always",
+        /// Dynamically (`dynamic`)
+        Dynamic = "dynamic",
+        /// Never (`no_variant`)
+        NoVariant = "no_variant",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CreateVariant {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CreateVariant {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `display_type` (Display Type) on `product.attribute`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Radio (`radio`)
-    Radio,
-    /// Pills (`pills`)
-    Pills,
-    /// Select (`select`)
-    Select,
-    /// Color (`color`)
-    Color,
-    /// Multi-checkbox (`multi`)
-    Multi,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &[
-        "radio",
-        "pills",
-        "select",
-        "color",
-        "multi",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "radio" => DisplayType::Radio,
-            "pills" => DisplayType::Pills,
-            "select" => DisplayType::Select,
-            "color" => DisplayType::Color,
-            "multi" => DisplayType::Multi,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::Radio => "radio",
-            DisplayType::Pills => "pills",
-            DisplayType::Select => "select",
-            DisplayType::Color => "color",
-            DisplayType::Multi => "multi",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `product.attribute`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Radio (`radio`)
+        Radio = "radio",
+        /// Pills (`pills`)
+        Pills = "pills",
+        /// Select (`select`)
+        Select = "select",
+        /// Color (`color`)
+        Color = "color",
+        /// Multi-checkbox (`multi`)
+        Multi = "multi",
     }
 }

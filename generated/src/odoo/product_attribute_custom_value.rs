@@ -19,12 +19,12 @@ pub struct ProductAttributeCustomValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Attribute Value
     ///
     /// `many2one`, to `product.template.attribute.value`, required.
     pub custom_product_template_attribute_value_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplateAttributeValue>,
+        ::runtime::Many2One<super::rel::ProductTemplateAttributeValue>,
     >,
     /// Custom Value
     ///
@@ -41,13 +41,11 @@ pub struct ProductAttributeCustomValue {
     /// Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
-    pub name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub name: ::runtime::Computed<Option<String>>,
     /// Sales Order Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_order_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>,
-    >,
+    pub sale_order_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,29 +53,20 @@ pub struct ProductAttributeCustomValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductAttributeCustomValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductAttributeCustomValue {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "custom_product_template_attribute_value_id",
-        "custom_value",
-        "display_name",
-        "id",
-        "name",
-        "sale_order_line_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductAttributeCustomValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductAttributeCustomValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,25 +100,17 @@ impl ::runtime::Model for ProductAttributeCustomValue {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["name"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "custom_product_template_attribute_value_id",
-                "many2one",
-            )
-            .relation("product.template.attribute.value")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("custom_value", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("custom_product_template_attribute_value_id", "many2one").relation("product.template.attribute.value").required().writable(true),
+        ::runtime::FieldSpec::new("custom_value", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("sale_order_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -148,12 +129,21 @@ impl ::runtime::odoo::projection::Projection for ProductAttributeCustomValue {
 impl super::mixins::BaseModel for ProductAttributeCustomValue {
     type Update = ProductAttributeCustomValueUpdate;
 }
-/// Values for creating a `product.attribute.custom.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductAttributeCustomValueCreate`]) or updating ([`ProductAttributeCustomValueUpdate`]) `product.attribute.custom.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductAttributeCustomValueCreate {
+pub struct ProductAttributeCustomValueValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductAttributeCustomValueCreate {
+/// Values for creating a `product.attribute.custom.value` record: the constructor takes the required fields, setters add the rest.
+pub type ProductAttributeCustomValueCreate = ProductAttributeCustomValueValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.attribute.custom.value` records: only the fields set here are written.
+pub type ProductAttributeCustomValueUpdate = ProductAttributeCustomValueValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductAttributeCustomValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -161,79 +151,35 @@ impl ::serde::Serialize for ProductAttributeCustomValueCreate {
 impl ProductAttributeCustomValueCreate {
     /// Takes the required fields: `custom_product_template_attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(custom_product_template_attribute_value_id: i64) -> Self {
-        ProductAttributeCustomValueCreate {
+        ProductAttributeCustomValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .custom_product_template_attribute_value_id(
                 custom_product_template_attribute_value_id,
             )
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProductAttributeCustomValue,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `custom_product_template_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn custom_product_template_attribute_value_id(
-        mut self,
-        custom_product_template_attribute_value_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "custom_product_template_attribute_value_id",
-                custom_product_template_attribute_value_id,
-            );
-        self
-    }
-    /// Set `custom_value` (Custom Value).
-    #[inline]
-    pub fn custom_value(mut self, custom_value: impl Into<String>) -> Self {
-        self.values.set("custom_value", custom_value.into());
-        self
-    }
-    /// Set `sale_order_line_id` (Sales Order Line).
-    #[inline]
-    pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
-        self.values.set("sale_order_line_id", sale_order_line_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductAttributeCustomValueCreate {
-    type Model = ProductAttributeCustomValue;
-}
-/// Values for updating `product.attribute.custom.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductAttributeCustomValueUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductAttributeCustomValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductAttributeCustomValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductAttributeCustomValueUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductAttributeCustomValueUpdate {
+    fn default() -> Self {
+        ProductAttributeCustomValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductAttributeCustomValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProductAttributeCustomValue,
+            Model = self::ProductAttributeCustomValue,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -243,114 +189,44 @@ impl ProductAttributeCustomValueUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `custom_product_template_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn custom_product_template_attribute_value_id(
-        mut self,
-        custom_product_template_attribute_value_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "custom_product_template_attribute_value_id",
-                custom_product_template_attribute_value_id,
-            );
-        self
-    }
-    /// Set `custom_value` (Custom Value).
-    #[inline]
-    pub fn custom_value(mut self, custom_value: impl Into<String>) -> Self {
-        self.values.set("custom_value", custom_value.into());
-        self
-    }
-    /// Set `sale_order_line_id` (Sales Order Line).
-    #[inline]
-    pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
-        self.values.set("sale_order_line_id", sale_order_line_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `custom_product_template_attribute_value_id` (Attribute Value).
+        custom_product_template_attribute_value_id: value i64;
+        /// Set `custom_value` (Custom Value).
+        custom_value: into String;
+        /// Set `sale_order_line_id` (Sales Order Line).
+        sale_order_line_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductAttributeCustomValueCreate {
+    type Model = self::ProductAttributeCustomValue;
+}
 impl ::runtime::UpdateValues for ProductAttributeCustomValueUpdate {
-    type Model = ProductAttributeCustomValue;
+    type Model = self::ProductAttributeCustomValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductAttributeCustomValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttributeCustomValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Attribute Value (`custom_product_template_attribute_value_id`, `many2one`).
-    #[inline]
-    pub const fn custom_product_template_attribute_value_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttributeCustomValue,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "custom_product_template_attribute_value_id",
-        )
-    }
-    /// Custom Value (`custom_value`, `char`).
-    #[inline]
-    pub const fn custom_value() -> ::runtime::odoo::fields::CharField<
-        super::ProductAttributeCustomValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("custom_value")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductAttributeCustomValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductAttributeCustomValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ProductAttributeCustomValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sales Order Line (`sale_order_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttributeCustomValue,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_line_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductAttributeCustomValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttributeCustomValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductAttributeCustomValue;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Attribute Value (`custom_product_template_attribute_value_id`, `many2one`).
+        custom_product_template_attribute_value_id: Many2OneField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Custom Value (`custom_value`, `char`).
+        custom_value: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sales Order Line (`sale_order_line_id`, `many2one`).
+        sale_order_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

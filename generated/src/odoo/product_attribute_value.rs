@@ -23,9 +23,7 @@ pub struct ProductAttributeValue {
     /// The attribute cannot be changed once the value is used on at least one product.
     ///
     /// `many2one`, to `product.attribute`, required.
-    pub attribute_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductAttribute>,
-    >,
+    pub attribute_id: Option<::runtime::Many2One<super::rel::ProductAttribute>>,
     /// Color Index
     ///
     /// `integer`.
@@ -37,7 +35,7 @@ pub struct ProductAttributeValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Default Extra Price
     ///
     /// `float`.
@@ -45,7 +43,7 @@ pub struct ProductAttributeValue {
     /// Default Extra Price Changed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_extra_price_changed())`.
-    pub default_extra_price_changed: ::runtime::odoo::wire::Computed<bool>,
+    pub default_extra_price_changed: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -77,7 +75,7 @@ pub struct ProductAttributeValue {
     /// Used on Products
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_used_on_products())`.
-    pub is_used_on_products: ::runtime::odoo::wire::Computed<bool>,
+    pub is_used_on_products: ::runtime::Computed<bool>,
     /// Value
     ///
     /// `char`, required.
@@ -85,7 +83,7 @@ pub struct ProductAttributeValue {
     /// Lines
     ///
     /// `many2many`, to `product.template.attribute.line`.
-    pub pav_attribute_line_ids: ::runtime::odoo::wire::X2Many<
+    pub pav_attribute_line_ids: ::runtime::X2Many<
         super::rel::ProductTemplateAttributeLine,
     >,
     /// Sequence
@@ -101,37 +99,20 @@ pub struct ProductAttributeValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductAttributeValue {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attribute_id",
-        "color",
-        "create_date",
-        "create_uid",
-        "default_extra_price",
-        "default_extra_price_changed",
-        "display_name",
-        "display_type",
-        "html_color",
-        "id",
-        "is_custom",
-        "is_used_on_products",
-        "name",
-        "pav_attribute_line_ids",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductAttributeValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -183,35 +164,26 @@ impl ::runtime::Model for ProductAttributeValue {
         "default_extra_price_changed",
         "is_used_on_products",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("attribute_id", "many2one")
-            .relation("product.attribute")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("default_extra_price", "float"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "default_extra_price_changed",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .selection(&["radio", "pills", "select", "color", "multi"]),
-        ::runtime::odoo::verify::FieldSpec::new("html_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("is_custom", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_used_on_products", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("pav_attribute_line_ids", "many2many")
-            .relation("product.template.attribute.line"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("attribute_id", "many2one").relation("product.attribute").required().writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("default_extra_price", "float").writable(true),
+        ::runtime::FieldSpec::new("default_extra_price_changed", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").selection(&["radio", "pills", "select", "color", "multi"]),
+        ::runtime::FieldSpec::new("html_color", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image", "binary").writable(true),
+        ::runtime::FieldSpec::new("is_custom", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_used_on_products", "boolean"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("pav_attribute_line_ids", "many2many").relation("product.template.attribute.line").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -281,12 +253,21 @@ impl ProductAttributeValue {
 impl super::mixins::BaseModel for ProductAttributeValue {
     type Update = ProductAttributeValueUpdate;
 }
-/// Values for creating a `product.attribute.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductAttributeValueCreate`]) or updating ([`ProductAttributeValueUpdate`]) `product.attribute.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductAttributeValueCreate {
+pub struct ProductAttributeValueValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductAttributeValueCreate {
+/// Values for creating a `product.attribute.value` record: the constructor takes the required fields, setters add the rest.
+pub type ProductAttributeValueCreate = ProductAttributeValueValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.attribute.value` records: only the fields set here are written.
+pub type ProductAttributeValueUpdate = ProductAttributeValueValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductAttributeValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -294,121 +275,35 @@ impl ::serde::Serialize for ProductAttributeValueCreate {
 impl ProductAttributeValueCreate {
     /// Takes the required fields: `attribute_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_id: i64, name: impl Into<String>) -> Self {
-        ProductAttributeValueCreate {
+        ProductAttributeValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .attribute_id(attribute_id)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductAttributeValue>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_id` (Attribute).
-    #[inline]
-    pub fn attribute_id(mut self, attribute_id: i64) -> Self {
-        self.values.set("attribute_id", attribute_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `default_extra_price` (Default Extra Price).
-    #[inline]
-    pub fn default_extra_price(mut self, default_extra_price: f64) -> Self {
-        self.values.set("default_extra_price", default_extra_price);
-        self
-    }
-    /// Set `html_color` (Color).
-    #[inline]
-    pub fn html_color(mut self, html_color: impl Into<String>) -> Self {
-        self.values.set("html_color", html_color.into());
-        self
-    }
-    /// Set `image` (Image).
-    #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("image", image.into());
-        self
-    }
-    /// Set `is_custom` (Free text).
-    #[inline]
-    pub fn is_custom(mut self, is_custom: bool) -> Self {
-        self.values.set("is_custom", is_custom);
-        self
-    }
-    /// Set `name` (Value).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pav_attribute_line_ids` (Lines).
-    #[inline]
-    pub fn pav_attribute_line_ids(
-        mut self,
-        pav_attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeLine,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "pav_attribute_line_ids",
-                pav_attribute_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductAttributeValueCreate {
-    type Model = ProductAttributeValue;
-}
-/// Values for updating `product.attribute.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductAttributeValueUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductAttributeValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductAttributeValueUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductAttributeValueUpdate {
+    fn default() -> Self {
+        ProductAttributeValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductAttributeValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductAttributeValue>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ProductAttributeValue,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -417,282 +312,93 @@ impl ProductAttributeValueUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_id` (Attribute).
-    #[inline]
-    pub fn attribute_id(mut self, attribute_id: i64) -> Self {
-        self.values.set("attribute_id", attribute_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `default_extra_price` (Default Extra Price).
-    #[inline]
-    pub fn default_extra_price(mut self, default_extra_price: f64) -> Self {
-        self.values.set("default_extra_price", default_extra_price);
-        self
-    }
-    /// Set `html_color` (Color).
-    #[inline]
-    pub fn html_color(mut self, html_color: impl Into<String>) -> Self {
-        self.values.set("html_color", html_color.into());
-        self
-    }
-    /// Set `image` (Image).
-    #[inline]
-    pub fn image(mut self, image: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("image", image.into());
-        self
-    }
-    /// Set `is_custom` (Free text).
-    #[inline]
-    pub fn is_custom(mut self, is_custom: bool) -> Self {
-        self.values.set("is_custom", is_custom);
-        self
-    }
-    /// Set `name` (Value).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pav_attribute_line_ids` (Lines).
-    #[inline]
-    pub fn pav_attribute_line_ids(
-        mut self,
-        pav_attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeLine,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "pav_attribute_line_ids",
-                pav_attribute_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attribute_id` (Attribute).
+        attribute_id: value i64;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `default_extra_price` (Default Extra Price).
+        default_extra_price: value f64;
+        /// Set `html_color` (Color).
+        html_color: into String;
+        /// Set `image` (Image).
+        image: into ::runtime::odoo::wire::Binary;
+        /// Set `is_custom` (Free text).
+        is_custom: value bool;
+        /// Set `name` (Value).
+        name: into String;
+        /// Set `pav_attribute_line_ids` (Lines).
+        pav_attribute_line_ids: commands super::rel::ProductTemplateAttributeLine;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductAttributeValueCreate {
+    type Model = self::ProductAttributeValue;
+}
 impl ::runtime::UpdateValues for ProductAttributeValueUpdate {
-    type Model = ProductAttributeValue;
+    type Model = self::ProductAttributeValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Attribute (`attribute_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttributeValue,
-        super::super::rel::ProductAttribute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("attribute_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::ProductAttributeValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Default Extra Price (`default_extra_price`, `float`).
-    #[inline]
-    pub const fn default_extra_price() -> ::runtime::odoo::fields::NumField<
-        super::ProductAttributeValue,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("default_extra_price")
-    }
-    /// Default Extra Price Changed (`default_extra_price_changed`, `boolean`).
-    #[inline]
-    pub const fn default_extra_price_changed() -> ::runtime::odoo::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::BoolField::new("default_extra_price_changed")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductAttributeValue,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// Color (`html_color`, `char`).
-    #[inline]
-    pub const fn html_color() -> ::runtime::odoo::fields::CharField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("html_color")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductAttributeValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image (`image`, `binary`).
-    #[inline]
-    pub const fn image() -> ::runtime::odoo::fields::BinaryField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image")
-    }
-    /// Free text (`is_custom`, `boolean`).
-    #[inline]
-    pub const fn is_custom() -> ::runtime::odoo::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_custom")
-    }
-    /// Used on Products (`is_used_on_products`, `boolean`).
-    #[inline]
-    pub const fn is_used_on_products() -> ::runtime::odoo::fields::BoolField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_used_on_products")
-    }
-    /// Value (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Lines (`pav_attribute_line_ids`, `many2many`).
-    #[inline]
-    pub const fn pav_attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductAttributeValue,
-        super::super::rel::ProductTemplateAttributeLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("pav_attribute_line_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProductAttributeValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductAttributeValue;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Attribute (`attribute_id`, `many2one`).
+        attribute_id: Many2OneField<super::super::rel::ProductAttribute>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Default Extra Price (`default_extra_price`, `float`).
+        default_extra_price: NumField<f64>;
+        /// Default Extra Price Changed (`default_extra_price_changed`, `boolean`).
+        default_extra_price_changed: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Color (`html_color`, `char`).
+        html_color: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image (`image`, `binary`).
+        image: BinaryField;
+        /// Free text (`is_custom`, `boolean`).
+        is_custom: BoolField;
+        /// Used on Products (`is_used_on_products`, `boolean`).
+        is_used_on_products: BoolField;
+        /// Value (`name`, `char`).
+        name: CharField;
+        /// Lines (`pav_attribute_line_ids`, `many2many`).
+        pav_attribute_line_ids: X2ManyField<super::super::rel::ProductTemplateAttributeLine>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `product.attribute.value`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Radio (`radio`)
-    Radio,
-    /// Pills (`pills`)
-    Pills,
-    /// Select (`select`)
-    Select,
-    /// Color (`color`)
-    Color,
-    /// Multi-checkbox (`multi`)
-    Multi,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &[
-        "radio",
-        "pills",
-        "select",
-        "color",
-        "multi",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "radio" => DisplayType::Radio,
-            "pills" => DisplayType::Pills,
-            "select" => DisplayType::Select,
-            "color" => DisplayType::Color,
-            "multi" => DisplayType::Multi,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::Radio => "radio",
-            DisplayType::Pills => "pills",
-            DisplayType::Select => "select",
-            DisplayType::Color => "color",
-            DisplayType::Multi => "multi",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `product.attribute.value`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Radio (`radio`)
+        Radio = "radio",
+        /// Pills (`pills`)
+        Pills = "pills",
+        /// Select (`select`)
+        Select = "select",
+        /// Color (`color`)
+        Color = "color",
+        /// Multi-checkbox (`multi`)
+        Multi = "multi",
     }
 }

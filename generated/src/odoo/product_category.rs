@@ -15,7 +15,7 @@ pub struct ProductCategory {
     /// Child Categories
     ///
     /// `one2many`, to `product.category` (inverse `parent_id`).
-    pub child_id: ::runtime::odoo::wire::X2Many<super::rel::ProductCategory>,
+    pub child_id: ::runtime::X2Many<super::rel::ProductCategory>,
     /// Complete Name
     ///
     /// `char`, readonly, computed.
@@ -27,7 +27,7 @@ pub struct ProductCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,11 +35,11 @@ pub struct ProductCategory {
     /// stock.putaway.rule
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::filter_for_stock_putaway_rule())`.
-    pub filter_for_stock_putaway_rule: ::runtime::odoo::wire::Computed<bool>,
+    pub filter_for_stock_putaway_rule: ::runtime::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -49,58 +49,58 @@ pub struct ProductCategory {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -118,7 +118,7 @@ pub struct ProductCategory {
     /// Parent Category
     ///
     /// `many2one`, to `product.category`.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Parent Path
     ///
     /// `char`.
@@ -126,15 +126,13 @@ pub struct ProductCategory {
     /// Parent Routes
     ///
     /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_route_ids())`.
-    pub parent_route_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
-    >,
+    pub parent_route_ids: ::runtime::Computed<::runtime::X2Many<super::rel::StockRoute>>,
     /// \# Products
     ///
     /// The number of products under this category (Does not consider the children categories)
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_count())`.
-    pub product_count: ::runtime::odoo::wire::Computed<i64>,
+    pub product_count: ::runtime::Computed<i64>,
     /// Product Properties
     ///
     /// `properties_definition`.
@@ -145,7 +143,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_creditor_price_difference_categ: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Downpayment Account
     ///
@@ -153,7 +151,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_downpayment_categ_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Expense Account
     ///
@@ -161,7 +159,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_expense_categ_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Income Account
     ///
@@ -169,7 +167,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_income_categ_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Costing Method
     ///
@@ -188,7 +186,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_stock_account_input_categ_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Stock Output Account
     ///
@@ -198,7 +196,7 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_stock_account_output_categ_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Production Account
     ///
@@ -207,23 +205,21 @@ pub struct ProductCategory {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_stock_account_production_cost_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Stock Journal
     ///
     /// When doing automated inventory valuation, this is the Accounting Journal in which entries will be automatically posted when stock moves are processed.
     ///
     /// `many2one`, to `account.journal`, company-dependent.
-    pub property_stock_journal: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
-    >,
+    pub property_stock_journal: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Stock Valuation Account
     ///
     /// When automated inventory valuation is enabled on a product, this account will hold the current value of the products.
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_stock_valuation_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Inventory Valuation
     ///
@@ -237,13 +233,13 @@ pub struct ProductCategory {
     /// Putaway Rules
     ///
     /// `one2many`, to `stock.putaway.rule` (inverse `category_id`).
-    pub putaway_rule_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPutawayRule>,
+    pub putaway_rule_ids: ::runtime::X2Many<super::rel::StockPutawayRule>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Force Removal Strategy
     ///
     /// Set a specific removal strategy that will be used regardless of the source location for this product category.
@@ -255,25 +251,21 @@ pub struct ProductCategory {
     /// Least Packages: FIFO but with the least number of packages possible when there are several packages containing the same product.
     ///
     /// `many2one`, to `product.removal`.
-    pub removal_strategy_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductRemoval>,
-    >,
+    pub removal_strategy_id: Option<::runtime::Many2One<super::rel::ProductRemoval>>,
     /// Routes
     ///
     /// `many2many`, to `stock.route`, computed.
-    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::X2Many<super::rel::StockRoute>,
     /// Total routes
     ///
     /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_route_ids())`.
-    pub total_route_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
-    >,
+    pub total_route_ids: ::runtime::Computed<::runtime::X2Many<super::rel::StockRoute>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -281,63 +273,20 @@ pub struct ProductCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductCategory {
-    const FIELDS: &'static [&'static str] = &[
-        "child_id",
-        "complete_name",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "filter_for_stock_putaway_rule",
-        "has_message",
-        "id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "packaging_reserve_method",
-        "parent_id",
-        "parent_path",
-        "parent_route_ids",
-        "product_count",
-        "product_properties_definition",
-        "property_account_creditor_price_difference_categ",
-        "property_account_downpayment_categ_id",
-        "property_account_expense_categ_id",
-        "property_account_income_categ_id",
-        "property_cost_method",
-        "property_stock_account_input_categ_id",
-        "property_stock_account_output_categ_id",
-        "property_stock_account_production_cost_id",
-        "property_stock_journal",
-        "property_stock_valuation_account_id",
-        "property_valuation",
-        "putaway_rule_ids",
-        "rating_ids",
-        "removal_strategy_id",
-        "route_ids",
-        "total_route_ids",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductCategory {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        44,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -444,111 +393,51 @@ impl ::runtime::Model for ProductCategory {
         "product_count",
         "total_route_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("child_id", "one2many")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "filter_for_stock_putaway_rule",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("packaging_reserve_method", "selection")
-            .selection(&["full", "partial"]),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("product_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "product_properties_definition",
-            "properties_definition",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_creditor_price_difference_categ",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_downpayment_categ_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_expense_categ_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_income_categ_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("property_cost_method", "selection")
-            .selection(&["standard", "fifo", "average"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_stock_account_input_categ_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_stock_account_output_categ_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_stock_account_production_cost_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("property_stock_journal", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_stock_valuation_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("property_valuation", "selection")
-            .selection(&["manual_periodic", "real_time"]),
-        ::runtime::odoo::verify::FieldSpec::new("putaway_rule_ids", "one2many")
-            .relation("stock.putaway.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("removal_strategy_id", "many2one")
-            .relation("product.removal"),
-        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("total_route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("child_id", "one2many").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("complete_name", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("filter_for_stock_putaway_rule", "boolean").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("packaging_reserve_method", "selection").writable(true).selection(&["full", "partial"]),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("parent_path", "char").writable(true),
+        ::runtime::FieldSpec::new("parent_route_ids", "many2many").relation("stock.route"),
+        ::runtime::FieldSpec::new("product_count", "integer"),
+        ::runtime::FieldSpec::new("product_properties_definition", "properties_definition").writable(true),
+        ::runtime::FieldSpec::new("property_account_creditor_price_difference_categ", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_account_downpayment_categ_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_account_expense_categ_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_account_income_categ_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_cost_method", "selection").writable(true).selection(&["standard", "fifo", "average"]),
+        ::runtime::FieldSpec::new("property_stock_account_input_categ_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_stock_account_output_categ_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_stock_account_production_cost_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_stock_journal", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("property_stock_valuation_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_valuation", "selection").writable(true).selection(&["manual_periodic", "real_time"]),
+        ::runtime::FieldSpec::new("putaway_rule_ids", "one2many").relation("stock.putaway.rule").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("removal_strategy_id", "many2one").relation("product.removal").writable(true),
+        ::runtime::FieldSpec::new("route_ids", "many2many").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("total_route_ids", "many2many").relation("stock.route"),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -591,12 +480,21 @@ impl super::mixins::BaseModel for ProductCategory {
     type Update = ProductCategoryUpdate;
 }
 impl super::mixins::MailThread for ProductCategory {}
-/// Values for creating a `product.category` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductCategoryCreate`]) or updating ([`ProductCategoryUpdate`]) `product.category` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductCategoryCreate {
+pub struct ProductCategoryValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductCategoryCreate {
+/// Values for creating a `product.category` record: the constructor takes the required fields, setters add the rest.
+pub type ProductCategoryCreate = ProductCategoryValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.category` records: only the fields set here are written.
+pub type ProductCategoryUpdate = ProductCategoryValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductCategoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -604,320 +502,32 @@ impl ::serde::Serialize for ProductCategoryCreate {
 impl ProductCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProductCategoryCreate {
+        ProductCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductCategory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `child_id` (Child Categories).
-    #[inline]
-    pub fn child_id(
-        mut self,
-        child_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `filter_for_stock_putaway_rule` (stock.putaway.rule).
-    #[inline]
-    pub fn filter_for_stock_putaway_rule(
-        mut self,
-        filter_for_stock_putaway_rule: bool,
-    ) -> Self {
-        self.values.set("filter_for_stock_putaway_rule", filter_for_stock_putaway_rule);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_reserve_method` (Reserve Packagings).
-    #[inline]
-    pub fn packaging_reserve_method(
-        mut self,
-        packaging_reserve_method: PackagingReserveMethod,
-    ) -> Self {
-        self.values.set("packaging_reserve_method", packaging_reserve_method);
-        self
-    }
-    /// Set `parent_id` (Parent Category).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `product_properties_definition` (Product Properties).
-    #[inline]
-    pub fn product_properties_definition(
-        mut self,
-        product_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("product_properties_definition", product_properties_definition);
-        self
-    }
-    /// Set `property_account_creditor_price_difference_categ` (Price Difference Account).
-    #[inline]
-    pub fn property_account_creditor_price_difference_categ(
-        mut self,
-        property_account_creditor_price_difference_categ: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_creditor_price_difference_categ",
-                property_account_creditor_price_difference_categ,
-            );
-        self
-    }
-    /// Set `property_account_downpayment_categ_id` (Downpayment Account).
-    #[inline]
-    pub fn property_account_downpayment_categ_id(
-        mut self,
-        property_account_downpayment_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_downpayment_categ_id",
-                property_account_downpayment_categ_id,
-            );
-        self
-    }
-    /// Set `property_account_expense_categ_id` (Expense Account).
-    #[inline]
-    pub fn property_account_expense_categ_id(
-        mut self,
-        property_account_expense_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_expense_categ_id", property_account_expense_categ_id);
-        self
-    }
-    /// Set `property_account_income_categ_id` (Income Account).
-    #[inline]
-    pub fn property_account_income_categ_id(
-        mut self,
-        property_account_income_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_income_categ_id", property_account_income_categ_id);
-        self
-    }
-    /// Set `property_cost_method` (Costing Method).
-    #[inline]
-    pub fn property_cost_method(
-        mut self,
-        property_cost_method: PropertyCostMethod,
-    ) -> Self {
-        self.values.set("property_cost_method", property_cost_method);
-        self
-    }
-    /// Set `property_stock_account_input_categ_id` (Stock Input Account).
-    #[inline]
-    pub fn property_stock_account_input_categ_id(
-        mut self,
-        property_stock_account_input_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_input_categ_id",
-                property_stock_account_input_categ_id,
-            );
-        self
-    }
-    /// Set `property_stock_account_output_categ_id` (Stock Output Account).
-    #[inline]
-    pub fn property_stock_account_output_categ_id(
-        mut self,
-        property_stock_account_output_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_output_categ_id",
-                property_stock_account_output_categ_id,
-            );
-        self
-    }
-    /// Set `property_stock_account_production_cost_id` (Production Account).
-    #[inline]
-    pub fn property_stock_account_production_cost_id(
-        mut self,
-        property_stock_account_production_cost_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_production_cost_id",
-                property_stock_account_production_cost_id,
-            );
-        self
-    }
-    /// Set `property_stock_journal` (Stock Journal).
-    #[inline]
-    pub fn property_stock_journal(mut self, property_stock_journal: i64) -> Self {
-        self.values.set("property_stock_journal", property_stock_journal);
-        self
-    }
-    /// Set `property_stock_valuation_account_id` (Stock Valuation Account).
-    #[inline]
-    pub fn property_stock_valuation_account_id(
-        mut self,
-        property_stock_valuation_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_valuation_account_id",
-                property_stock_valuation_account_id,
-            );
-        self
-    }
-    /// Set `property_valuation` (Inventory Valuation).
-    #[inline]
-    pub fn property_valuation(mut self, property_valuation: PropertyValuation) -> Self {
-        self.values.set("property_valuation", property_valuation);
-        self
-    }
-    /// Set `putaway_rule_ids` (Putaway Rules).
-    #[inline]
-    pub fn putaway_rule_ids(
-        mut self,
-        putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
-        >,
-    ) -> Self {
-        self.values
-            .set("putaway_rule_ids", putaway_rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `removal_strategy_id` (Force Removal Strategy).
-    #[inline]
-    pub fn removal_strategy_id(mut self, removal_strategy_id: i64) -> Self {
-        self.values.set("removal_strategy_id", removal_strategy_id);
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductCategoryCreate {
-    type Model = ProductCategory;
-}
-/// Values for updating `product.category` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductCategoryUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductCategoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductCategoryUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductCategoryUpdate {
+    fn default() -> Self {
+        ProductCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductCategoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -926,750 +536,193 @@ impl ProductCategoryUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `child_id` (Child Categories).
-    #[inline]
-    pub fn child_id(
-        mut self,
-        child_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_id", child_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `filter_for_stock_putaway_rule` (stock.putaway.rule).
-    #[inline]
-    pub fn filter_for_stock_putaway_rule(
-        mut self,
-        filter_for_stock_putaway_rule: bool,
-    ) -> Self {
-        self.values.set("filter_for_stock_putaway_rule", filter_for_stock_putaway_rule);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_reserve_method` (Reserve Packagings).
-    #[inline]
-    pub fn packaging_reserve_method(
-        mut self,
-        packaging_reserve_method: PackagingReserveMethod,
-    ) -> Self {
-        self.values.set("packaging_reserve_method", packaging_reserve_method);
-        self
-    }
-    /// Set `parent_id` (Parent Category).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `product_properties_definition` (Product Properties).
-    #[inline]
-    pub fn product_properties_definition(
-        mut self,
-        product_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("product_properties_definition", product_properties_definition);
-        self
-    }
-    /// Set `property_account_creditor_price_difference_categ` (Price Difference Account).
-    #[inline]
-    pub fn property_account_creditor_price_difference_categ(
-        mut self,
-        property_account_creditor_price_difference_categ: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_creditor_price_difference_categ",
-                property_account_creditor_price_difference_categ,
-            );
-        self
-    }
-    /// Set `property_account_downpayment_categ_id` (Downpayment Account).
-    #[inline]
-    pub fn property_account_downpayment_categ_id(
-        mut self,
-        property_account_downpayment_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_downpayment_categ_id",
-                property_account_downpayment_categ_id,
-            );
-        self
-    }
-    /// Set `property_account_expense_categ_id` (Expense Account).
-    #[inline]
-    pub fn property_account_expense_categ_id(
-        mut self,
-        property_account_expense_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_expense_categ_id", property_account_expense_categ_id);
-        self
-    }
-    /// Set `property_account_income_categ_id` (Income Account).
-    #[inline]
-    pub fn property_account_income_categ_id(
-        mut self,
-        property_account_income_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_income_categ_id", property_account_income_categ_id);
-        self
-    }
-    /// Set `property_cost_method` (Costing Method).
-    #[inline]
-    pub fn property_cost_method(
-        mut self,
-        property_cost_method: PropertyCostMethod,
-    ) -> Self {
-        self.values.set("property_cost_method", property_cost_method);
-        self
-    }
-    /// Set `property_stock_account_input_categ_id` (Stock Input Account).
-    #[inline]
-    pub fn property_stock_account_input_categ_id(
-        mut self,
-        property_stock_account_input_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_input_categ_id",
-                property_stock_account_input_categ_id,
-            );
-        self
-    }
-    /// Set `property_stock_account_output_categ_id` (Stock Output Account).
-    #[inline]
-    pub fn property_stock_account_output_categ_id(
-        mut self,
-        property_stock_account_output_categ_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_output_categ_id",
-                property_stock_account_output_categ_id,
-            );
-        self
-    }
-    /// Set `property_stock_account_production_cost_id` (Production Account).
-    #[inline]
-    pub fn property_stock_account_production_cost_id(
-        mut self,
-        property_stock_account_production_cost_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_account_production_cost_id",
-                property_stock_account_production_cost_id,
-            );
-        self
-    }
-    /// Set `property_stock_journal` (Stock Journal).
-    #[inline]
-    pub fn property_stock_journal(mut self, property_stock_journal: i64) -> Self {
-        self.values.set("property_stock_journal", property_stock_journal);
-        self
-    }
-    /// Set `property_stock_valuation_account_id` (Stock Valuation Account).
-    #[inline]
-    pub fn property_stock_valuation_account_id(
-        mut self,
-        property_stock_valuation_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_stock_valuation_account_id",
-                property_stock_valuation_account_id,
-            );
-        self
-    }
-    /// Set `property_valuation` (Inventory Valuation).
-    #[inline]
-    pub fn property_valuation(mut self, property_valuation: PropertyValuation) -> Self {
-        self.values.set("property_valuation", property_valuation);
-        self
-    }
-    /// Set `putaway_rule_ids` (Putaway Rules).
-    #[inline]
-    pub fn putaway_rule_ids(
-        mut self,
-        putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
-        >,
-    ) -> Self {
-        self.values
-            .set("putaway_rule_ids", putaway_rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `removal_strategy_id` (Force Removal Strategy).
-    #[inline]
-    pub fn removal_strategy_id(mut self, removal_strategy_id: i64) -> Self {
-        self.values.set("removal_strategy_id", removal_strategy_id);
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `child_id` (Child Categories).
+        child_id: commands super::rel::ProductCategory;
+        /// Set `filter_for_stock_putaway_rule` (stock.putaway.rule).
+        filter_for_stock_putaway_rule: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `packaging_reserve_method` (Reserve Packagings).
+        packaging_reserve_method: value self::PackagingReserveMethod;
+        /// Set `parent_id` (Parent Category).
+        parent_id: value i64;
+        /// Set `parent_path` (Parent Path).
+        parent_path: into String;
+        /// Set `product_properties_definition` (Product Properties).
+        product_properties_definition: value ::serde_json::Value;
+        /// Set `property_account_creditor_price_difference_categ` (Price Difference Account).
+        property_account_creditor_price_difference_categ: value i64;
+        /// Set `property_account_downpayment_categ_id` (Downpayment Account).
+        property_account_downpayment_categ_id: value i64;
+        /// Set `property_account_expense_categ_id` (Expense Account).
+        property_account_expense_categ_id: value i64;
+        /// Set `property_account_income_categ_id` (Income Account).
+        property_account_income_categ_id: value i64;
+        /// Set `property_cost_method` (Costing Method).
+        property_cost_method: value self::PropertyCostMethod;
+        /// Set `property_stock_account_input_categ_id` (Stock Input Account).
+        property_stock_account_input_categ_id: value i64;
+        /// Set `property_stock_account_output_categ_id` (Stock Output Account).
+        property_stock_account_output_categ_id: value i64;
+        /// Set `property_stock_account_production_cost_id` (Production Account).
+        property_stock_account_production_cost_id: value i64;
+        /// Set `property_stock_journal` (Stock Journal).
+        property_stock_journal: value i64;
+        /// Set `property_stock_valuation_account_id` (Stock Valuation Account).
+        property_stock_valuation_account_id: value i64;
+        /// Set `property_valuation` (Inventory Valuation).
+        property_valuation: value self::PropertyValuation;
+        /// Set `putaway_rule_ids` (Putaway Rules).
+        putaway_rule_ids: commands super::rel::StockPutawayRule;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `removal_strategy_id` (Force Removal Strategy).
+        removal_strategy_id: value i64;
+        /// Set `route_ids` (Routes).
+        route_ids: commands super::rel::StockRoute;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for ProductCategoryCreate {
+    type Model = self::ProductCategory;
+}
 impl ::runtime::UpdateValues for ProductCategoryUpdate {
-    type Model = ProductCategory;
+    type Model = self::ProductCategory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Child Categories (`child_id`, `one2many`).
-    #[inline]
-    pub const fn child_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_id")
-    }
-    /// Complete Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("complete_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// stock.putaway.rule (`filter_for_stock_putaway_rule`, `boolean`).
-    #[inline]
-    pub const fn filter_for_stock_putaway_rule() -> ::runtime::odoo::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("filter_for_stock_putaway_rule")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductCategory, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProductCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProductCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductCategory> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Reserve Packagings (`packaging_reserve_method`, `selection`).
-    #[inline]
-    pub const fn packaging_reserve_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductCategory,
-        super::PackagingReserveMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("packaging_reserve_method")
-    }
-    /// Parent Category (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("parent_path")
-    }
-    /// Parent Routes (`parent_route_ids`, `many2many`).
-    #[inline]
-    pub const fn parent_route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("parent_route_ids")
-    }
-    /// \# Products (`product_count`, `integer`).
-    #[inline]
-    pub const fn product_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_count")
-    }
-    /// Product Properties (`product_properties_definition`, `properties_definition`).
-    #[inline]
-    pub const fn product_properties_definition() -> ::runtime::odoo::fields::AnyField<
-        super::ProductCategory,
-    > {
-        ::runtime::odoo::fields::AnyField::new("product_properties_definition")
-    }
-    /// Price Difference Account (`property_account_creditor_price_difference_categ`, `many2one`).
-    #[inline]
-    pub const fn property_account_creditor_price_difference_categ() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_account_creditor_price_difference_categ",
-        )
-    }
-    /// Downpayment Account (`property_account_downpayment_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_downpayment_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_account_downpayment_categ_id",
-        )
-    }
-    /// Expense Account (`property_account_expense_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_expense_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_expense_categ_id")
-    }
-    /// Income Account (`property_account_income_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_income_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_income_categ_id")
-    }
-    /// Costing Method (`property_cost_method`, `selection`).
-    #[inline]
-    pub const fn property_cost_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductCategory,
-        super::PropertyCostMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("property_cost_method")
-    }
-    /// Stock Input Account (`property_stock_account_input_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_stock_account_input_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_stock_account_input_categ_id",
-        )
-    }
-    /// Stock Output Account (`property_stock_account_output_categ_id`, `many2one`).
-    #[inline]
-    pub const fn property_stock_account_output_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_stock_account_output_categ_id",
-        )
-    }
-    /// Production Account (`property_stock_account_production_cost_id`, `many2one`).
-    #[inline]
-    pub const fn property_stock_account_production_cost_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_stock_account_production_cost_id",
-        )
-    }
-    /// Stock Journal (`property_stock_journal`, `many2one`).
-    #[inline]
-    pub const fn property_stock_journal() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_stock_journal")
-    }
-    /// Stock Valuation Account (`property_stock_valuation_account_id`, `many2one`).
-    #[inline]
-    pub const fn property_stock_valuation_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_stock_valuation_account_id",
-        )
-    }
-    /// Inventory Valuation (`property_valuation`, `selection`).
-    #[inline]
-    pub const fn property_valuation() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductCategory,
-        super::PropertyValuation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("property_valuation")
-    }
-    /// Putaway Rules (`putaway_rule_ids`, `one2many`).
-    #[inline]
-    pub const fn putaway_rule_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::StockPutawayRule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("putaway_rule_ids")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Force Removal Strategy (`removal_strategy_id`, `many2one`).
-    #[inline]
-    pub const fn removal_strategy_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::ProductRemoval,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("removal_strategy_id")
-    }
-    /// Routes (`route_ids`, `many2many`).
-    #[inline]
-    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("route_ids")
-    }
-    /// Total routes (`total_route_ids`, `many2many`).
-    #[inline]
-    pub const fn total_route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("total_route_ids")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCategory,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductCategory;
+        /// Child Categories (`child_id`, `one2many`).
+        child_id: X2ManyField<super::super::rel::ProductCategory>;
+        /// Complete Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// stock.putaway.rule (`filter_for_stock_putaway_rule`, `boolean`).
+        filter_for_stock_putaway_rule: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Reserve Packagings (`packaging_reserve_method`, `selection`).
+        packaging_reserve_method: SelectionField<super::PackagingReserveMethod>;
+        /// Parent Category (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Parent Path (`parent_path`, `char`).
+        parent_path: CharField;
+        /// Parent Routes (`parent_route_ids`, `many2many`).
+        parent_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// \# Products (`product_count`, `integer`).
+        product_count: NumField<i64>;
+        /// Product Properties (`product_properties_definition`, `properties_definition`).
+        product_properties_definition: AnyField;
+        /// Price Difference Account (`property_account_creditor_price_difference_categ`, `many2one`).
+        property_account_creditor_price_difference_categ: Many2OneField<super::super::rel::AccountAccount>;
+        /// Downpayment Account (`property_account_downpayment_categ_id`, `many2one`).
+        property_account_downpayment_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Expense Account (`property_account_expense_categ_id`, `many2one`).
+        property_account_expense_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Income Account (`property_account_income_categ_id`, `many2one`).
+        property_account_income_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Costing Method (`property_cost_method`, `selection`).
+        property_cost_method: SelectionField<super::PropertyCostMethod>;
+        /// Stock Input Account (`property_stock_account_input_categ_id`, `many2one`).
+        property_stock_account_input_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Stock Output Account (`property_stock_account_output_categ_id`, `many2one`).
+        property_stock_account_output_categ_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Production Account (`property_stock_account_production_cost_id`, `many2one`).
+        property_stock_account_production_cost_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Stock Journal (`property_stock_journal`, `many2one`).
+        property_stock_journal: Many2OneField<super::super::rel::AccountJournal>;
+        /// Stock Valuation Account (`property_stock_valuation_account_id`, `many2one`).
+        property_stock_valuation_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Inventory Valuation (`property_valuation`, `selection`).
+        property_valuation: SelectionField<super::PropertyValuation>;
+        /// Putaway Rules (`putaway_rule_ids`, `one2many`).
+        putaway_rule_ids: X2ManyField<super::super::rel::StockPutawayRule>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Force Removal Strategy (`removal_strategy_id`, `many2one`).
+        removal_strategy_id: Many2OneField<super::super::rel::ProductRemoval>;
+        /// Routes (`route_ids`, `many2many`).
+        route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Total routes (`total_route_ids`, `many2many`).
+        total_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `packaging_reserve_method` (Reserve Packagings) on `product.category`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PackagingReserveMethod {
-    /// Reserve Only Full Packagings (`full`)
-    Full,
-    /// Reserve Partial Packagings (`partial`)
-    Partial,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PackagingReserveMethod {
-    const VALUES: &'static [&'static str] = &["full", "partial"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "full" => PackagingReserveMethod::Full,
-            "partial" => PackagingReserveMethod::Partial,
-            other => PackagingReserveMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PackagingReserveMethod::Full => "full",
-            PackagingReserveMethod::Partial => "partial",
-            PackagingReserveMethod::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `packaging_reserve_method` (Reserve Packagings) on `product.category`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PackagingReserveMethod {
+        /// Reserve Only Full Packagings (`full`)
+        Full = "full",
+        /// Reserve Partial Packagings (`partial`)
+        Partial = "partial",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PackagingReserveMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `property_cost_method` (Costing Method) on `product.category`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PropertyCostMethod {
+        /// Standard Price (`standard`)
+        Standard = "standard",
+        /// First In First Out (FIFO) (`fifo`)
+        Fifo = "fifo",
+        /// Average Cost (AVCO) (`average`)
+        Average = "average",
     }
 }
-impl ::serde::Serialize for PackagingReserveMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `property_cost_method` (Costing Method) on `product.category`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyCostMethod {
-    /// Standard Price (`standard`)
-    Standard,
-    /// First In First Out (FIFO) (`fifo`)
-    Fifo,
-    /// Average Cost (AVCO) (`average`)
-    Average,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PropertyCostMethod {
-    const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => PropertyCostMethod::Standard,
-            "fifo" => PropertyCostMethod::Fifo,
-            "average" => PropertyCostMethod::Average,
-            other => PropertyCostMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PropertyCostMethod::Standard => "standard",
-            PropertyCostMethod::Fifo => "fifo",
-            PropertyCostMethod::Average => "average",
-            PropertyCostMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PropertyCostMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PropertyCostMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `property_valuation` (Inventory Valuation) on `product.category`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyValuation {
-    /// Manual (`manual_periodic`)
-    ManualPeriodic,
-    /// Automated (`real_time`)
-    RealTime,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PropertyValuation {
-    const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual_periodic" => PropertyValuation::ManualPeriodic,
-            "real_time" => PropertyValuation::RealTime,
-            other => PropertyValuation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PropertyValuation::ManualPeriodic => "manual_periodic",
-            PropertyValuation::RealTime => "real_time",
-            PropertyValuation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PropertyValuation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PropertyValuation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `property_valuation` (Inventory Valuation) on `product.category`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PropertyValuation {
+        /// Manual (`manual_periodic`)
+        ManualPeriodic = "manual_periodic",
+        /// Automated (`real_time`)
+        RealTime = "real_time",
     }
 }

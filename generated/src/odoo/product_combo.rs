@@ -17,19 +17,19 @@ pub struct ProductCombo {
     /// The minimum price among the products in this combo. This value will be used to prorate the price of this combo with respect to the other combos in a combo product. This heuristic ensures that whatever product the user chooses in a combo, it will always be the same price.
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::base_price())`.
-    pub base_price: ::runtime::odoo::wire::Computed<f64>,
+    pub base_price: ::runtime::Computed<f64>,
     /// Product Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::combo_item_count())`.
-    pub combo_item_count: ::runtime::odoo::wire::Computed<i64>,
+    pub combo_item_count: ::runtime::Computed<i64>,
     /// Combo Item
     ///
     /// `one2many`, to `product.combo.item` (inverse `combo_id`).
-    pub combo_item_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductComboItem>,
+    pub combo_item_ids: ::runtime::X2Many<super::rel::ProductComboItem>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -37,12 +37,12 @@ pub struct ProductCombo {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -67,32 +67,20 @@ pub struct ProductCombo {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductCombo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductCombo {
-    const FIELDS: &'static [&'static str] = &[
-        "base_price",
-        "combo_item_count",
-        "combo_item_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "id",
-        "name",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductCombo {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductCombo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,25 +122,20 @@ impl ::runtime::Model for ProductCombo {
         "combo_item_count",
         "currency_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("base_price", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("combo_item_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("combo_item_ids", "one2many")
-            .relation("product.combo.item"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("base_price", "float"),
+        ::runtime::FieldSpec::new("combo_item_count", "integer"),
+        ::runtime::FieldSpec::new("combo_item_ids", "one2many").relation("product.combo.item").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -168,12 +151,17 @@ impl ::runtime::odoo::projection::Projection for ProductCombo {
 impl super::mixins::BaseModel for ProductCombo {
     type Update = ProductComboUpdate;
 }
-/// Values for creating a `product.combo` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductComboCreate`]) or updating ([`ProductComboUpdate`]) `product.combo` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductComboCreate {
+pub struct ProductComboValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductComboCreate {
+/// Values for creating a `product.combo` record: the constructor takes the required fields, setters add the rest.
+pub type ProductComboCreate = ProductComboValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `product.combo` records: only the fields set here are written.
+pub type ProductComboUpdate = ProductComboValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProductComboValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -181,79 +169,32 @@ impl ::serde::Serialize for ProductComboCreate {
 impl ProductComboCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProductComboCreate {
+        ProductComboValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductCombo>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `combo_item_ids` (Combo Item).
-    #[inline]
-    pub fn combo_item_ids(
-        mut self,
-        combo_item_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductComboItem>,
-        >,
-    ) -> Self {
-        self.values
-            .set("combo_item_ids", combo_item_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductComboCreate {
-    type Model = ProductCombo;
-}
-/// Values for updating `product.combo` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductComboUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductComboUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductComboUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductComboUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductComboUpdate {
+    fn default() -> Self {
+        ProductComboValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductComboValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductCombo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductCombo>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -262,137 +203,52 @@ impl ProductComboUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `combo_item_ids` (Combo Item).
-    #[inline]
-    pub fn combo_item_ids(
-        mut self,
-        combo_item_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductComboItem>,
-        >,
-    ) -> Self {
-        self.values
-            .set("combo_item_ids", combo_item_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `combo_item_ids` (Combo Item).
+        combo_item_ids: commands super::rel::ProductComboItem;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductComboCreate {
+    type Model = self::ProductCombo;
+}
 impl ::runtime::UpdateValues for ProductComboUpdate {
-    type Model = ProductCombo;
+    type Model = self::ProductCombo;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Combo Price (`base_price`, `float`).
-    #[inline]
-    pub const fn base_price() -> ::runtime::odoo::fields::NumField<
-        super::ProductCombo,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("base_price")
-    }
-    /// Product Count (`combo_item_count`, `integer`).
-    #[inline]
-    pub const fn combo_item_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductCombo,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("combo_item_count")
-    }
-    /// Combo Item (`combo_item_ids`, `one2many`).
-    #[inline]
-    pub const fn combo_item_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductCombo,
-        super::super::rel::ProductComboItem,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("combo_item_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCombo,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductCombo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCombo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCombo,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductCombo,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductCombo, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductCombo> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProductCombo,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductCombo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductCombo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductCombo;
+        /// Combo Price (`base_price`, `float`).
+        base_price: NumField<f64>;
+        /// Product Count (`combo_item_count`, `integer`).
+        combo_item_count: NumField<i64>;
+        /// Combo Item (`combo_item_ids`, `one2many`).
+        combo_item_ids: X2ManyField<super::super::rel::ProductComboItem>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

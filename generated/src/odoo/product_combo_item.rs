@@ -15,11 +15,11 @@ pub struct ProductComboItem {
     /// Combo
     ///
     /// `many2one`, to `product.combo`, required.
-    pub combo_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCombo>>,
+    pub combo_id: Option<::runtime::Many2One<super::rel::ProductCombo>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `combo_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,12 +27,12 @@ pub struct ProductComboItem {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `product_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -51,11 +51,11 @@ pub struct ProductComboItem {
     /// The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices.
     ///
     /// `float`, readonly, related `product_id.lst_price`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lst_price())`.
-    pub lst_price: ::runtime::odoo::wire::Computed<f64>,
+    pub lst_price: ::runtime::Computed<f64>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,31 +63,20 @@ pub struct ProductComboItem {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductComboItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductComboItem {
-    const FIELDS: &'static [&'static str] = &[
-        "combo_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "extra_price",
-        "id",
-        "lst_price",
-        "product_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductComboItem {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductComboItem::default();
         while let Some(i) = r.next()? {
             match i {
@@ -124,27 +113,19 @@ impl ::runtime::Model for ProductComboItem {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["currency_id", "lst_price"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("combo_id", "many2one")
-            .relation("product.combo")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("extra_price", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lst_price", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("combo_id", "many2one").relation("product.combo").required().writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("extra_price", "float").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lst_price", "float"),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -162,12 +143,21 @@ impl ::runtime::odoo::projection::Projection for ProductComboItem {
 impl super::mixins::BaseModel for ProductComboItem {
     type Update = ProductComboItemUpdate;
 }
-/// Values for creating a `product.combo.item` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductComboItemCreate`]) or updating ([`ProductComboItemUpdate`]) `product.combo.item` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductComboItemCreate {
+pub struct ProductComboItemValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductComboItemCreate {
+/// Values for creating a `product.combo.item` record: the constructor takes the required fields, setters add the rest.
+pub type ProductComboItemCreate = ProductComboItemValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.combo.item` records: only the fields set here are written.
+pub type ProductComboItemUpdate = ProductComboItemValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductComboItemValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -175,68 +165,33 @@ impl ::serde::Serialize for ProductComboItemCreate {
 impl ProductComboItemCreate {
     /// Takes the required fields: `combo_id`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(combo_id: i64, product_id: i64) -> Self {
-        ProductComboItemCreate {
+        ProductComboItemValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .combo_id(combo_id)
             .product_id(product_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductComboItem>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `combo_id` (Combo).
-    #[inline]
-    pub fn combo_id(mut self, combo_id: i64) -> Self {
-        self.values.set("combo_id", combo_id);
-        self
-    }
-    /// Set `extra_price` (Extra Price).
-    #[inline]
-    pub fn extra_price(mut self, extra_price: f64) -> Self {
-        self.values.set("extra_price", extra_price);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductComboItemCreate {
-    type Model = ProductComboItem;
-}
-/// Values for updating `product.combo.item` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductComboItemUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductComboItemUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductComboItemUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductComboItemUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductComboItemUpdate {
+    fn default() -> Self {
+        ProductComboItemValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductComboItemValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductComboItem>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductComboItem>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -245,123 +200,48 @@ impl ProductComboItemUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `combo_id` (Combo).
-    #[inline]
-    pub fn combo_id(mut self, combo_id: i64) -> Self {
-        self.values.set("combo_id", combo_id);
-        self
-    }
-    /// Set `extra_price` (Extra Price).
-    #[inline]
-    pub fn extra_price(mut self, extra_price: f64) -> Self {
-        self.values.set("extra_price", extra_price);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `combo_id` (Combo).
+        combo_id: value i64;
+        /// Set `extra_price` (Extra Price).
+        extra_price: value f64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductComboItemCreate {
+    type Model = self::ProductComboItem;
+}
 impl ::runtime::UpdateValues for ProductComboItemUpdate {
-    type Model = ProductComboItem;
+    type Model = self::ProductComboItem;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Combo (`combo_id`, `many2one`).
-    #[inline]
-    pub const fn combo_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductComboItem,
-        super::super::rel::ProductCombo,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("combo_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductComboItem,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductComboItem,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductComboItem,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductComboItem,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductComboItem,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Extra Price (`extra_price`, `float`).
-    #[inline]
-    pub const fn extra_price() -> ::runtime::odoo::fields::NumField<
-        super::ProductComboItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("extra_price")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductComboItem,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Original Price (`lst_price`, `float`).
-    #[inline]
-    pub const fn lst_price() -> ::runtime::odoo::fields::NumField<
-        super::ProductComboItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("lst_price")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductComboItem,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductComboItem,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductComboItem,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductComboItem;
+        /// Combo (`combo_id`, `many2one`).
+        combo_id: Many2OneField<super::super::rel::ProductCombo>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Extra Price (`extra_price`, `float`).
+        extra_price: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Original Price (`lst_price`, `float`).
+        lst_price: NumField<f64>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -17,7 +17,7 @@ pub struct ProductLabelLayout {
     /// Columns
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::columns())`.
-    pub columns: ::runtime::odoo::wire::Computed<i64>,
+    pub columns: ::runtime::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct ProductLabelLayout {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Quantity
     ///
     /// `integer`, required.
@@ -45,7 +45,7 @@ pub struct ProductLabelLayout {
     /// Move
     ///
     /// `many2many`, to `stock.move`.
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Quantity to print
     ///
     /// `selection`, required.
@@ -55,9 +55,7 @@ pub struct ProductLabelLayout {
     /// Pricelist
     ///
     /// `many2one`, to `product.pricelist`.
-    pub pricelist_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
-    >,
+    pub pricelist_id: Option<::runtime::Many2One<super::rel::ProductPricelist>>,
     /// Format
     ///
     /// `selection`, required.
@@ -67,15 +65,15 @@ pub struct ProductLabelLayout {
     /// Product
     ///
     /// `many2many`, to `product.product`.
-    pub product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
+    pub product_ids: ::runtime::X2Many<super::rel::ProductProduct>,
     /// Product Tmpl
     ///
     /// `many2many`, to `product.template`.
-    pub product_tmpl_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
+    pub product_tmpl_ids: ::runtime::X2Many<super::rel::ProductTemplate>,
     /// Rows
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rows())`.
-    pub rows: ::runtime::odoo::wire::Computed<i64>,
+    pub rows: ::runtime::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -83,35 +81,20 @@ pub struct ProductLabelLayout {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductLabelLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductLabelLayout {
-    const FIELDS: &'static [&'static str] = &[
-        "columns",
-        "create_date",
-        "create_uid",
-        "custom_quantity",
-        "display_name",
-        "extra_html",
-        "id",
-        "move_ids",
-        "move_quantity",
-        "pricelist_id",
-        "print_format",
-        "product_ids",
-        "product_tmpl_ids",
-        "rows",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductLabelLayout {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductLabelLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -156,43 +139,23 @@ impl ::runtime::Model for ProductLabelLayout {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["columns", "rows"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("columns", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("custom_quantity", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("extra_html", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_quantity", "selection")
-            .required()
-            .selection(&["move", "custom"]),
-        ::runtime::odoo::verify::FieldSpec::new("pricelist_id", "many2one")
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new("print_format", "selection")
-            .required()
-            .selection(
-                &[
-                    "dymo",
-                    "2x7xprice",
-                    "4x7xprice",
-                    "4x12",
-                    "4x12xprice",
-                    "zpl",
-                    "zplxprice",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("product_ids", "many2many")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_ids", "many2many")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("rows", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("columns", "integer"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("custom_quantity", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("extra_html", "html").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("move_ids", "many2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("move_quantity", "selection").required().writable(true).selection(&["move", "custom"]),
+        ::runtime::FieldSpec::new("pricelist_id", "many2one").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("print_format", "selection").required().writable(true).selection(&["dymo", "2x7xprice", "4x7xprice", "4x12", "4x12xprice", "zpl", "zplxprice"]),
+        ::runtime::FieldSpec::new("product_ids", "many2many").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_ids", "many2many").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("rows", "integer"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -228,12 +191,21 @@ impl ProductLabelLayout {
 impl super::mixins::BaseModel for ProductLabelLayout {
     type Update = ProductLabelLayoutUpdate;
 }
-/// Values for creating a `product.label.layout` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductLabelLayoutCreate`]) or updating ([`ProductLabelLayoutUpdate`]) `product.label.layout` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductLabelLayoutCreate {
+pub struct ProductLabelLayoutValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductLabelLayoutCreate {
+/// Values for creating a `product.label.layout` record: the constructor takes the required fields, setters add the rest.
+pub type ProductLabelLayoutCreate = ProductLabelLayoutValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.label.layout` records: only the fields set here are written.
+pub type ProductLabelLayoutUpdate = ProductLabelLayoutValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductLabelLayoutValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -242,118 +214,39 @@ impl ProductLabelLayoutCreate {
     /// Takes the required fields: `custom_quantity`, `move_quantity`, `print_format` (readonly, computed and x2many fields are left out).
     pub fn new(
         custom_quantity: i64,
-        move_quantity: MoveQuantity,
-        print_format: PrintFormat,
+        move_quantity: self::MoveQuantity,
+        print_format: self::PrintFormat,
     ) -> Self {
-        ProductLabelLayoutCreate {
+        ProductLabelLayoutValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .custom_quantity(custom_quantity)
             .move_quantity(move_quantity)
             .print_format(print_format)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductLabelLayout>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `custom_quantity` (Quantity).
-    #[inline]
-    pub fn custom_quantity(mut self, custom_quantity: i64) -> Self {
-        self.values.set("custom_quantity", custom_quantity);
-        self
-    }
-    /// Set `extra_html` (Extra Content).
-    #[inline]
-    pub fn extra_html(mut self, extra_html: impl Into<String>) -> Self {
-        self.values.set("extra_html", extra_html.into());
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_quantity` (Quantity to print).
-    #[inline]
-    pub fn move_quantity(mut self, move_quantity: MoveQuantity) -> Self {
-        self.values.set("move_quantity", move_quantity);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `print_format` (Format).
-    #[inline]
-    pub fn print_format(mut self, print_format: PrintFormat) -> Self {
-        self.values.set("print_format", print_format);
-        self
-    }
-    /// Set `product_ids` (Product).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_tmpl_ids` (Product Tmpl).
-    #[inline]
-    pub fn product_tmpl_ids(
-        mut self,
-        product_tmpl_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("product_tmpl_ids", product_tmpl_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductLabelLayoutCreate {
-    type Model = ProductLabelLayout;
-}
-/// Values for updating `product.label.layout` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductLabelLayoutUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductLabelLayoutUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductLabelLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductLabelLayoutUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductLabelLayoutUpdate {
+    fn default() -> Self {
+        ProductLabelLayoutValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductLabelLayoutValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductLabelLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ProductLabelLayout,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -362,306 +255,98 @@ impl ProductLabelLayoutUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `custom_quantity` (Quantity).
-    #[inline]
-    pub fn custom_quantity(mut self, custom_quantity: i64) -> Self {
-        self.values.set("custom_quantity", custom_quantity);
-        self
-    }
-    /// Set `extra_html` (Extra Content).
-    #[inline]
-    pub fn extra_html(mut self, extra_html: impl Into<String>) -> Self {
-        self.values.set("extra_html", extra_html.into());
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_quantity` (Quantity to print).
-    #[inline]
-    pub fn move_quantity(mut self, move_quantity: MoveQuantity) -> Self {
-        self.values.set("move_quantity", move_quantity);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `print_format` (Format).
-    #[inline]
-    pub fn print_format(mut self, print_format: PrintFormat) -> Self {
-        self.values.set("print_format", print_format);
-        self
-    }
-    /// Set `product_ids` (Product).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_tmpl_ids` (Product Tmpl).
-    #[inline]
-    pub fn product_tmpl_ids(
-        mut self,
-        product_tmpl_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set("product_tmpl_ids", product_tmpl_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `custom_quantity` (Quantity).
+        custom_quantity: value i64;
+        /// Set `extra_html` (Extra Content).
+        extra_html: into String;
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::StockMove;
+        /// Set `move_quantity` (Quantity to print).
+        move_quantity: value self::MoveQuantity;
+        /// Set `pricelist_id` (Pricelist).
+        pricelist_id: value i64;
+        /// Set `print_format` (Format).
+        print_format: value self::PrintFormat;
+        /// Set `product_ids` (Product).
+        product_ids: commands super::rel::ProductProduct;
+        /// Set `product_tmpl_ids` (Product Tmpl).
+        product_tmpl_ids: commands super::rel::ProductTemplate;
     }
 }
+impl ::runtime::CreateValues for ProductLabelLayoutCreate {
+    type Model = self::ProductLabelLayout;
+}
 impl ::runtime::UpdateValues for ProductLabelLayoutUpdate {
-    type Model = ProductLabelLayout;
+    type Model = self::ProductLabelLayout;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Columns (`columns`, `integer`).
-    #[inline]
-    pub const fn columns() -> ::runtime::odoo::fields::NumField<
-        super::ProductLabelLayout,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("columns")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductLabelLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductLabelLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Quantity (`custom_quantity`, `integer`).
-    #[inline]
-    pub const fn custom_quantity() -> ::runtime::odoo::fields::NumField<
-        super::ProductLabelLayout,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("custom_quantity")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductLabelLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Extra Content (`extra_html`, `html`).
-    #[inline]
-    pub const fn extra_html() -> ::runtime::odoo::fields::CharField<
-        super::ProductLabelLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("extra_html")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductLabelLayout,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Move (`move_ids`, `many2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductLabelLayout,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Quantity to print (`move_quantity`, `selection`).
-    #[inline]
-    pub const fn move_quantity() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductLabelLayout,
-        super::MoveQuantity,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("move_quantity")
-    }
-    /// Pricelist (`pricelist_id`, `many2one`).
-    #[inline]
-    pub const fn pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductLabelLayout,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pricelist_id")
-    }
-    /// Format (`print_format`, `selection`).
-    #[inline]
-    pub const fn print_format() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductLabelLayout,
-        super::PrintFormat,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("print_format")
-    }
-    /// Product (`product_ids`, `many2many`).
-    #[inline]
-    pub const fn product_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductLabelLayout,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_ids")
-    }
-    /// Product Tmpl (`product_tmpl_ids`, `many2many`).
-    #[inline]
-    pub const fn product_tmpl_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductLabelLayout,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_tmpl_ids")
-    }
-    /// Rows (`rows`, `integer`).
-    #[inline]
-    pub const fn rows() -> ::runtime::odoo::fields::NumField<
-        super::ProductLabelLayout,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rows")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductLabelLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductLabelLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductLabelLayout;
+        /// Columns (`columns`, `integer`).
+        columns: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Quantity (`custom_quantity`, `integer`).
+        custom_quantity: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Extra Content (`extra_html`, `html`).
+        extra_html: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Move (`move_ids`, `many2many`).
+        move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Quantity to print (`move_quantity`, `selection`).
+        move_quantity: SelectionField<super::MoveQuantity>;
+        /// Pricelist (`pricelist_id`, `many2one`).
+        pricelist_id: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Format (`print_format`, `selection`).
+        print_format: SelectionField<super::PrintFormat>;
+        /// Product (`product_ids`, `many2many`).
+        product_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Product Tmpl (`product_tmpl_ids`, `many2many`).
+        product_tmpl_ids: X2ManyField<super::super::rel::ProductTemplate>;
+        /// Rows (`rows`, `integer`).
+        rows: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `move_quantity` (Quantity to print) on `product.label.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveQuantity {
-    /// Operation Quantities (`move`)
-    Move,
-    /// Custom (`custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MoveQuantity {
-    const VALUES: &'static [&'static str] = &["move", "custom"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "move" => MoveQuantity::Move,
-            "custom" => MoveQuantity::Custom,
-            other => MoveQuantity::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveQuantity::Move => "move",
-            MoveQuantity::Custom => "custom",
-            MoveQuantity::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `move_quantity` (Quantity to print) on `product.label.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveQuantity {
+        /// Operation Quantities (`move`)
+        Move = "move",
+        /// Custom (`custom`)
+        Custom = "custom",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MoveQuantity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveQuantity {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `print_format` (Format) on `product.label.layout`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrintFormat {
-    /// Dymo (`dymo`)
-    Dymo,
-    /// 2 x 7 with price (`2x7xprice`)
-    V2x7xprice,
-    /// 4 x 7 with price (`4x7xprice`)
-    V4x7xprice,
-    /// 4 x 12 (`4x12`)
-    V4x12,
-    /// 4 x 12 with price (`4x12xprice`)
-    V4x12xprice,
-    /// ZPL Labels (`zpl`)
-    Zpl,
-    /// ZPL Labels with price (`zplxprice`)
-    Zplxprice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PrintFormat {
-    const VALUES: &'static [&'static str] = &[
-        "dymo",
-        "2x7xprice",
-        "4x7xprice",
-        "4x12",
-        "4x12xprice",
-        "zpl",
-        "zplxprice",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "dymo" => PrintFormat::Dymo,
-            "2x7xprice" => PrintFormat::V2x7xprice,
-            "4x7xprice" => PrintFormat::V4x7xprice,
-            "4x12" => PrintFormat::V4x12,
-            "4x12xprice" => PrintFormat::V4x12xprice,
-            "zpl" => PrintFormat::Zpl,
-            "zplxprice" => PrintFormat::Zplxprice,
-            other => PrintFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PrintFormat::Dymo => "dymo",
-            PrintFormat::V2x7xprice => "2x7xprice",
-            PrintFormat::V4x7xprice => "4x7xprice",
-            PrintFormat::V4x12 => "4x12",
-            PrintFormat::V4x12xprice => "4x12xprice",
-            PrintFormat::Zpl => "zpl",
-            PrintFormat::Zplxprice => "zplxprice",
-            PrintFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PrintFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PrintFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `print_format` (Format) on `product.label.layout`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PrintFormat {
+        /// Dymo (`dymo`)
+        Dymo = "dymo",
+        /// 2 x 7 with price (`2x7xprice`)
+        V2x7xprice = "2x7xprice",
+        /// 4 x 7 with price (`4x7xprice`)
+        V4x7xprice = "4x7xprice",
+        /// 4 x 12 (`4x12`)
+        V4x12 = "4x12",
+        /// 4 x 12 with price (`4x12xprice`)
+        V4x12xprice = "4x12xprice",
+        /// ZPL Labels (`zpl`)
+        Zpl = "zpl",
+        /// ZPL Labels with price (`zplxprice`)
+        Zplxprice = "zplxprice",
     }
 }

@@ -19,7 +19,7 @@ pub struct ProductPackaging {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct ProductPackaging {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,20 +43,18 @@ pub struct ProductPackaging {
     /// Package Type
     ///
     /// `many2one`, to `stock.package.type`.
-    pub package_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPackageType>,
-    >,
+    pub package_type_id: Option<::runtime::Many2One<super::rel::StockPackageType>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
-    pub product_uom_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomUom>>,
     >,
     /// Purchase
     ///
@@ -75,7 +73,7 @@ pub struct ProductPackaging {
     /// Depending on the modules installed, this will allow you to define the route of the product in this packaging: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `many2many`, to `stock.route`, computed.
-    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::X2Many<super::rel::StockRoute>,
     /// Sales
     ///
     /// If true, the packaging can be used for sales orders
@@ -95,36 +93,20 @@ pub struct ProductPackaging {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductPackaging {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductPackaging {
-    const FIELDS: &'static [&'static str] = &[
-        "barcode",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "package_type_id",
-        "product_id",
-        "product_uom_id",
-        "purchase",
-        "qty",
-        "route_ids",
-        "sales",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductPackaging {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductPackaging::default();
         while let Some(i) = r.next()? {
             match i {
@@ -172,32 +154,24 @@ impl ::runtime::Model for ProductPackaging {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_uom_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("package_type_id", "many2one")
-            .relation("stock.package.type"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("sales", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("barcode", "char").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("package_type_id", "many2one").relation("stock.package.type").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom"),
+        ::runtime::FieldSpec::new("purchase", "boolean").writable(true),
+        ::runtime::FieldSpec::new("qty", "float").writable(true),
+        ::runtime::FieldSpec::new("route_ids", "many2many").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("sales", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -212,12 +186,21 @@ impl ::runtime::odoo::projection::Projection for ProductPackaging {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `product.packaging` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductPackagingCreate`]) or updating ([`ProductPackagingUpdate`]) `product.packaging` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductPackagingCreate {
+pub struct ProductPackagingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductPackagingCreate {
+/// Values for creating a `product.packaging` record: the constructor takes the required fields, setters add the rest.
+pub type ProductPackagingCreate = ProductPackagingValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.packaging` records: only the fields set here are written.
+pub type ProductPackagingUpdate = ProductPackagingValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductPackagingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -225,115 +208,33 @@ impl ::serde::Serialize for ProductPackagingCreate {
 impl ProductPackagingCreate {
     /// Takes the required fields: `name`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, product_id: i64) -> Self {
-        ProductPackagingCreate {
+        ProductPackagingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .product_id(product_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductPackaging>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Product Packaging).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `purchase` (Purchase).
-    #[inline]
-    pub fn purchase(mut self, purchase: bool) -> Self {
-        self.values.set("purchase", purchase);
-        self
-    }
-    /// Set `qty` (Contained Quantity).
-    #[inline]
-    pub fn qty(mut self, qty: f64) -> Self {
-        self.values.set("qty", qty);
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sales` (Sales).
-    #[inline]
-    pub fn sales(mut self, sales: bool) -> Self {
-        self.values.set("sales", sales);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductPackagingCreate {
-    type Model = ProductPackaging;
-}
-/// Values for updating `product.packaging` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductPackagingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductPackagingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductPackagingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductPackagingUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductPackagingUpdate {
+    fn default() -> Self {
+        ProductPackagingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductPackagingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductPackaging>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductPackaging>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -342,202 +243,72 @@ impl ProductPackagingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Product Packaging).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `purchase` (Purchase).
-    #[inline]
-    pub fn purchase(mut self, purchase: bool) -> Self {
-        self.values.set("purchase", purchase);
-        self
-    }
-    /// Set `qty` (Contained Quantity).
-    #[inline]
-    pub fn qty(mut self, qty: f64) -> Self {
-        self.values.set("qty", qty);
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sales` (Sales).
-    #[inline]
-    pub fn sales(mut self, sales: bool) -> Self {
-        self.values.set("sales", sales);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `barcode` (Barcode).
+        barcode: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `name` (Product Packaging).
+        name: into String;
+        /// Set `package_type_id` (Package Type).
+        package_type_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `purchase` (Purchase).
+        purchase: value bool;
+        /// Set `qty` (Contained Quantity).
+        qty: value f64;
+        /// Set `route_ids` (Routes).
+        route_ids: commands super::rel::StockRoute;
+        /// Set `sales` (Sales).
+        sales: value bool;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductPackagingCreate {
+    type Model = self::ProductPackaging;
+}
 impl ::runtime::UpdateValues for ProductPackagingUpdate {
-    type Model = ProductPackaging;
+    type Model = self::ProductPackaging;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Barcode (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::odoo::fields::CharField<
-        super::ProductPackaging,
-    > {
-        ::runtime::odoo::fields::CharField::new("barcode")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductPackaging,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductPackaging,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductPackaging,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Product Packaging (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductPackaging> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Package Type (`package_type_id`, `many2one`).
-    #[inline]
-    pub const fn package_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::StockPackageType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_type_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Purchase (`purchase`, `boolean`).
-    #[inline]
-    pub const fn purchase() -> ::runtime::odoo::fields::BoolField<
-        super::ProductPackaging,
-    > {
-        ::runtime::odoo::fields::BoolField::new("purchase")
-    }
-    /// Contained Quantity (`qty`, `float`).
-    #[inline]
-    pub const fn qty() -> ::runtime::odoo::fields::NumField<
-        super::ProductPackaging,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty")
-    }
-    /// Routes (`route_ids`, `many2many`).
-    #[inline]
-    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductPackaging,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("route_ids")
-    }
-    /// Sales (`sales`, `boolean`).
-    #[inline]
-    pub const fn sales() -> ::runtime::odoo::fields::BoolField<super::ProductPackaging> {
-        ::runtime::odoo::fields::BoolField::new("sales")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProductPackaging,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductPackaging,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPackaging,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductPackaging;
+        /// Barcode (`barcode`, `char`).
+        barcode: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Product Packaging (`name`, `char`).
+        name: CharField;
+        /// Package Type (`package_type_id`, `many2one`).
+        package_type_id: Many2OneField<super::super::rel::StockPackageType>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Purchase (`purchase`, `boolean`).
+        purchase: BoolField;
+        /// Contained Quantity (`qty`, `float`).
+        qty: NumField<f64>;
+        /// Routes (`route_ids`, `many2many`).
+        route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Sales (`sales`, `boolean`).
+        sales: BoolField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

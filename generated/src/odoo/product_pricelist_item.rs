@@ -34,19 +34,17 @@ pub struct ProductPricelistItem {
     /// Other Pricelist
     ///
     /// `many2one`, to `product.pricelist`.
-    pub base_pricelist_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
-    >,
+    pub base_pricelist_id: Option<::runtime::Many2One<super::rel::ProductPricelist>>,
     /// Category
     ///
     /// Specify a product category if this rule only applies to products belonging to this category or its children categories. Keep empty otherwise.
     ///
     /// `many2one`, to `product.category`.
-    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `pricelist_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Compute Price
     ///
     /// Use the discount rules and activate the discount settings in order to show discount to customer.
@@ -62,11 +60,11 @@ pub struct ProductPricelistItem {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `pricelist_id.currency_id`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// End Date
     ///
     /// Ending datetime for the pricelist item validation
@@ -113,7 +111,7 @@ pub struct ProductPricelistItem {
     /// Explicit rule name for this pricelist line.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::name())`.
-    pub name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub name: ::runtime::Computed<Option<String>>,
     /// Percentage Price
     ///
     /// You can apply a mark-up by setting a negative discount.
@@ -125,7 +123,7 @@ pub struct ProductPricelistItem {
     /// Explicit rule name for this pricelist line.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price())`.
-    pub price: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub price: ::runtime::Computed<Option<String>>,
     /// Price Discount
     ///
     /// You can apply a mark-up by setting a negative discount.
@@ -167,35 +165,31 @@ pub struct ProductPricelistItem {
     /// Pricelist
     ///
     /// `many2one`, to `product.pricelist`, required.
-    pub pricelist_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
-    >,
+    pub pricelist_id: Option<::runtime::Many2One<super::rel::ProductPricelist>>,
     /// Variant
     ///
     /// Specify a product if this rule only applies to one product. Keep empty otherwise.
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Product
     ///
     /// Specify a template if this rule only applies to one product template. Keep empty otherwise.
     ///
     /// `many2one`, to `product.template`.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Unit of Measure Name
     ///
     /// `char`, readonly, related `product_tmpl_id.uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom())`.
-    pub product_uom: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub product_uom: ::runtime::Computed<Option<String>>,
     /// \# Product Variants
     ///
     /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
-    pub product_variant_count: ::runtime::odoo::wire::Computed<i64>,
+    pub product_variant_count: ::runtime::Computed<i64>,
     /// Rule Tip
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rule_tip())`.
-    pub rule_tip: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub rule_tip: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -203,52 +197,20 @@ pub struct ProductPricelistItem {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductPricelistItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductPricelistItem {
-    const FIELDS: &'static [&'static str] = &[
-        "applied_on",
-        "base",
-        "base_pricelist_id",
-        "categ_id",
-        "company_id",
-        "compute_price",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date_end",
-        "date_start",
-        "display_applied_on",
-        "display_name",
-        "fixed_price",
-        "id",
-        "min_quantity",
-        "name",
-        "percent_price",
-        "price",
-        "price_discount",
-        "price_markup",
-        "price_max_margin",
-        "price_min_margin",
-        "price_round",
-        "price_surcharge",
-        "pricelist_id",
-        "product_id",
-        "product_tmpl_id",
-        "product_uom",
-        "product_variant_count",
-        "rule_tip",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductPricelistItem {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        33,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductPricelistItem::default();
         while let Some(i) = r.next()? {
             match i {
@@ -330,60 +292,40 @@ impl ::runtime::Model for ProductPricelistItem {
         "product_variant_count",
         "rule_tip",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("applied_on", "selection")
-            .required()
-            .selection(
-                &["3_global", "2_product_category", "1_product", "0_product_variant"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("base", "selection")
-            .required()
-            .selection(&["list_price", "standard_price", "pricelist"]),
-        ::runtime::odoo::verify::FieldSpec::new("base_pricelist_id", "many2one")
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("compute_price", "selection")
-            .required()
-            .selection(&["percentage", "formula", "fixed"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date_end", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_start", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_applied_on", "selection")
-            .required()
-            .selection(&["1_product", "2_product_category"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fixed_price", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("min_quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("percent_price", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("price_discount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_markup", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_max_margin", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_min_margin", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_round", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_surcharge", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("pricelist_id", "many2one")
-            .relation("product.pricelist")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("product_variant_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("rule_tip", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("applied_on", "selection").required().writable(true).selection(&["3_global", "2_product_category", "1_product", "0_product_variant"]),
+        ::runtime::FieldSpec::new("base", "selection").required().writable(true).selection(&["list_price", "standard_price", "pricelist"]),
+        ::runtime::FieldSpec::new("base_pricelist_id", "many2one").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("categ_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("compute_price", "selection").required().writable(true).selection(&["percentage", "formula", "fixed"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date_end", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_start", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_applied_on", "selection").required().writable(true).selection(&["1_product", "2_product_category"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fixed_price", "float").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("min_quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("percent_price", "float").writable(true),
+        ::runtime::FieldSpec::new("price", "char"),
+        ::runtime::FieldSpec::new("price_discount", "float").writable(true),
+        ::runtime::FieldSpec::new("price_markup", "float").writable(true),
+        ::runtime::FieldSpec::new("price_max_margin", "float").writable(true),
+        ::runtime::FieldSpec::new("price_min_margin", "float").writable(true),
+        ::runtime::FieldSpec::new("price_round", "float").writable(true),
+        ::runtime::FieldSpec::new("price_surcharge", "float").writable(true),
+        ::runtime::FieldSpec::new("pricelist_id", "many2one").relation("product.pricelist").required().writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("product_uom", "char"),
+        ::runtime::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::FieldSpec::new("rule_tip", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -405,12 +347,21 @@ impl ::runtime::odoo::projection::Projection for ProductPricelistItem {
 impl super::mixins::BaseModel for ProductPricelistItem {
     type Update = ProductPricelistItemUpdate;
 }
-/// Values for creating a `product.pricelist.item` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductPricelistItemCreate`]) or updating ([`ProductPricelistItemUpdate`]) `product.pricelist.item` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductPricelistItemCreate {
+pub struct ProductPricelistItemValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductPricelistItemCreate {
+/// Values for creating a `product.pricelist.item` record: the constructor takes the required fields, setters add the rest.
+pub type ProductPricelistItemCreate = ProductPricelistItemValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.pricelist.item` records: only the fields set here are written.
+pub type ProductPricelistItemUpdate = ProductPricelistItemValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductPricelistItemValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -418,14 +369,15 @@ impl ::serde::Serialize for ProductPricelistItemCreate {
 impl ProductPricelistItemCreate {
     /// Takes the required fields: `applied_on`, `base`, `compute_price`, `display_applied_on`, `pricelist_id` (readonly, computed and x2many fields are left out).
     pub fn new(
-        applied_on: AppliedOn,
-        base: Base,
-        compute_price: ComputePrice,
-        display_applied_on: DisplayAppliedOn,
+        applied_on: self::AppliedOn,
+        base: self::Base,
+        compute_price: self::ComputePrice,
+        display_applied_on: self::DisplayAppliedOn,
         pricelist_id: i64,
     ) -> Self {
-        ProductPricelistItemCreate {
+        ProductPricelistItemValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .applied_on(applied_on)
             .base(base)
@@ -433,164 +385,28 @@ impl ProductPricelistItemCreate {
             .display_applied_on(display_applied_on)
             .pricelist_id(pricelist_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductPricelistItem>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `applied_on` (Apply On).
-    #[inline]
-    pub fn applied_on(mut self, applied_on: AppliedOn) -> Self {
-        self.values.set("applied_on", applied_on);
-        self
-    }
-    /// Set `base` (Based on).
-    #[inline]
-    pub fn base(mut self, base: Base) -> Self {
-        self.values.set("base", base);
-        self
-    }
-    /// Set `base_pricelist_id` (Other Pricelist).
-    #[inline]
-    pub fn base_pricelist_id(mut self, base_pricelist_id: i64) -> Self {
-        self.values.set("base_pricelist_id", base_pricelist_id);
-        self
-    }
-    /// Set `categ_id` (Category).
-    #[inline]
-    pub fn categ_id(mut self, categ_id: i64) -> Self {
-        self.values.set("categ_id", categ_id);
-        self
-    }
-    /// Set `compute_price` (Compute Price).
-    #[inline]
-    pub fn compute_price(mut self, compute_price: ComputePrice) -> Self {
-        self.values.set("compute_price", compute_price);
-        self
-    }
-    /// Set `date_end` (End Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_start` (Start Date).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `display_applied_on` (Display Applied On).
-    #[inline]
-    pub fn display_applied_on(mut self, display_applied_on: DisplayAppliedOn) -> Self {
-        self.values.set("display_applied_on", display_applied_on);
-        self
-    }
-    /// Set `fixed_price` (Fixed Price).
-    #[inline]
-    pub fn fixed_price(mut self, fixed_price: f64) -> Self {
-        self.values.set("fixed_price", fixed_price);
-        self
-    }
-    /// Set `min_quantity` (Min. Quantity).
-    #[inline]
-    pub fn min_quantity(mut self, min_quantity: f64) -> Self {
-        self.values.set("min_quantity", min_quantity);
-        self
-    }
-    /// Set `percent_price` (Percentage Price).
-    #[inline]
-    pub fn percent_price(mut self, percent_price: f64) -> Self {
-        self.values.set("percent_price", percent_price);
-        self
-    }
-    /// Set `price_discount` (Price Discount).
-    #[inline]
-    pub fn price_discount(mut self, price_discount: f64) -> Self {
-        self.values.set("price_discount", price_discount);
-        self
-    }
-    /// Set `price_markup` (Markup).
-    #[inline]
-    pub fn price_markup(mut self, price_markup: f64) -> Self {
-        self.values.set("price_markup", price_markup);
-        self
-    }
-    /// Set `price_max_margin` (Max. Price Margin).
-    #[inline]
-    pub fn price_max_margin(mut self, price_max_margin: f64) -> Self {
-        self.values.set("price_max_margin", price_max_margin);
-        self
-    }
-    /// Set `price_min_margin` (Min. Price Margin).
-    #[inline]
-    pub fn price_min_margin(mut self, price_min_margin: f64) -> Self {
-        self.values.set("price_min_margin", price_min_margin);
-        self
-    }
-    /// Set `price_round` (Price Rounding).
-    #[inline]
-    pub fn price_round(mut self, price_round: f64) -> Self {
-        self.values.set("price_round", price_round);
-        self
-    }
-    /// Set `price_surcharge` (Extra Fee).
-    #[inline]
-    pub fn price_surcharge(mut self, price_surcharge: f64) -> Self {
-        self.values.set("price_surcharge", price_surcharge);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `product_id` (Variant).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductPricelistItemCreate {
-    type Model = ProductPricelistItem;
-}
-/// Values for updating `product.pricelist.item` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductPricelistItemUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductPricelistItemUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductPricelistItemUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductPricelistItemUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductPricelistItemUpdate {
+    fn default() -> Self {
+        ProductPricelistItemValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductPricelistItemValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductPricelistItem>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ProductPricelistItem,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -599,570 +415,176 @@ impl ProductPricelistItemUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `applied_on` (Apply On).
-    #[inline]
-    pub fn applied_on(mut self, applied_on: AppliedOn) -> Self {
-        self.values.set("applied_on", applied_on);
-        self
-    }
-    /// Set `base` (Based on).
-    #[inline]
-    pub fn base(mut self, base: Base) -> Self {
-        self.values.set("base", base);
-        self
-    }
-    /// Set `base_pricelist_id` (Other Pricelist).
-    #[inline]
-    pub fn base_pricelist_id(mut self, base_pricelist_id: i64) -> Self {
-        self.values.set("base_pricelist_id", base_pricelist_id);
-        self
-    }
-    /// Set `categ_id` (Category).
-    #[inline]
-    pub fn categ_id(mut self, categ_id: i64) -> Self {
-        self.values.set("categ_id", categ_id);
-        self
-    }
-    /// Set `compute_price` (Compute Price).
-    #[inline]
-    pub fn compute_price(mut self, compute_price: ComputePrice) -> Self {
-        self.values.set("compute_price", compute_price);
-        self
-    }
-    /// Set `date_end` (End Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_start` (Start Date).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `display_applied_on` (Display Applied On).
-    #[inline]
-    pub fn display_applied_on(mut self, display_applied_on: DisplayAppliedOn) -> Self {
-        self.values.set("display_applied_on", display_applied_on);
-        self
-    }
-    /// Set `fixed_price` (Fixed Price).
-    #[inline]
-    pub fn fixed_price(mut self, fixed_price: f64) -> Self {
-        self.values.set("fixed_price", fixed_price);
-        self
-    }
-    /// Set `min_quantity` (Min. Quantity).
-    #[inline]
-    pub fn min_quantity(mut self, min_quantity: f64) -> Self {
-        self.values.set("min_quantity", min_quantity);
-        self
-    }
-    /// Set `percent_price` (Percentage Price).
-    #[inline]
-    pub fn percent_price(mut self, percent_price: f64) -> Self {
-        self.values.set("percent_price", percent_price);
-        self
-    }
-    /// Set `price_discount` (Price Discount).
-    #[inline]
-    pub fn price_discount(mut self, price_discount: f64) -> Self {
-        self.values.set("price_discount", price_discount);
-        self
-    }
-    /// Set `price_markup` (Markup).
-    #[inline]
-    pub fn price_markup(mut self, price_markup: f64) -> Self {
-        self.values.set("price_markup", price_markup);
-        self
-    }
-    /// Set `price_max_margin` (Max. Price Margin).
-    #[inline]
-    pub fn price_max_margin(mut self, price_max_margin: f64) -> Self {
-        self.values.set("price_max_margin", price_max_margin);
-        self
-    }
-    /// Set `price_min_margin` (Min. Price Margin).
-    #[inline]
-    pub fn price_min_margin(mut self, price_min_margin: f64) -> Self {
-        self.values.set("price_min_margin", price_min_margin);
-        self
-    }
-    /// Set `price_round` (Price Rounding).
-    #[inline]
-    pub fn price_round(mut self, price_round: f64) -> Self {
-        self.values.set("price_round", price_round);
-        self
-    }
-    /// Set `price_surcharge` (Extra Fee).
-    #[inline]
-    pub fn price_surcharge(mut self, price_surcharge: f64) -> Self {
-        self.values.set("price_surcharge", price_surcharge);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `product_id` (Variant).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `applied_on` (Apply On).
+        applied_on: value self::AppliedOn;
+        /// Set `base` (Based on).
+        base: value self::Base;
+        /// Set `base_pricelist_id` (Other Pricelist).
+        base_pricelist_id: value i64;
+        /// Set `categ_id` (Category).
+        categ_id: value i64;
+        /// Set `compute_price` (Compute Price).
+        compute_price: value self::ComputePrice;
+        /// Set `date_end` (End Date).
+        date_end: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_start` (Start Date).
+        date_start: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `display_applied_on` (Display Applied On).
+        display_applied_on: value self::DisplayAppliedOn;
+        /// Set `fixed_price` (Fixed Price).
+        fixed_price: value f64;
+        /// Set `min_quantity` (Min. Quantity).
+        min_quantity: value f64;
+        /// Set `percent_price` (Percentage Price).
+        percent_price: value f64;
+        /// Set `price_discount` (Price Discount).
+        price_discount: value f64;
+        /// Set `price_markup` (Markup).
+        price_markup: value f64;
+        /// Set `price_max_margin` (Max. Price Margin).
+        price_max_margin: value f64;
+        /// Set `price_min_margin` (Min. Price Margin).
+        price_min_margin: value f64;
+        /// Set `price_round` (Price Rounding).
+        price_round: value f64;
+        /// Set `price_surcharge` (Extra Fee).
+        price_surcharge: value f64;
+        /// Set `pricelist_id` (Pricelist).
+        pricelist_id: value i64;
+        /// Set `product_id` (Variant).
+        product_id: value i64;
+        /// Set `product_tmpl_id` (Product).
+        product_tmpl_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductPricelistItemCreate {
+    type Model = self::ProductPricelistItem;
+}
 impl ::runtime::UpdateValues for ProductPricelistItemUpdate {
-    type Model = ProductPricelistItem;
+    type Model = self::ProductPricelistItem;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Apply On (`applied_on`, `selection`).
-    #[inline]
-    pub const fn applied_on() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductPricelistItem,
-        super::AppliedOn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("applied_on")
-    }
-    /// Based on (`base`, `selection`).
-    #[inline]
-    pub const fn base() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductPricelistItem,
-        super::Base,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("base")
-    }
-    /// Other Pricelist (`base_pricelist_id`, `many2one`).
-    #[inline]
-    pub const fn base_pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("base_pricelist_id")
-    }
-    /// Category (`categ_id`, `many2one`).
-    #[inline]
-    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("categ_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Compute Price (`compute_price`, `selection`).
-    #[inline]
-    pub const fn compute_price() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductPricelistItem,
-        super::ComputePrice,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("compute_price")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductPricelistItem,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// End Date (`date_end`, `datetime`).
-    #[inline]
-    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
-        super::ProductPricelistItem,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_end")
-    }
-    /// Start Date (`date_start`, `datetime`).
-    #[inline]
-    pub const fn date_start() -> ::runtime::odoo::fields::DateField<
-        super::ProductPricelistItem,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_start")
-    }
-    /// Display Applied On (`display_applied_on`, `selection`).
-    #[inline]
-    pub const fn display_applied_on() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductPricelistItem,
-        super::DisplayAppliedOn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_applied_on")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductPricelistItem,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Fixed Price (`fixed_price`, `float`).
-    #[inline]
-    pub const fn fixed_price() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("fixed_price")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Min. Quantity (`min_quantity`, `float`).
-    #[inline]
-    pub const fn min_quantity() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("min_quantity")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ProductPricelistItem,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Percentage Price (`percent_price`, `float`).
-    #[inline]
-    pub const fn percent_price() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("percent_price")
-    }
-    /// Price (`price`, `char`).
-    #[inline]
-    pub const fn price() -> ::runtime::odoo::fields::CharField<
-        super::ProductPricelistItem,
-    > {
-        ::runtime::odoo::fields::CharField::new("price")
-    }
-    /// Price Discount (`price_discount`, `float`).
-    #[inline]
-    pub const fn price_discount() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_discount")
-    }
-    /// Markup (`price_markup`, `float`).
-    #[inline]
-    pub const fn price_markup() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_markup")
-    }
-    /// Max. Price Margin (`price_max_margin`, `float`).
-    #[inline]
-    pub const fn price_max_margin() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_max_margin")
-    }
-    /// Min. Price Margin (`price_min_margin`, `float`).
-    #[inline]
-    pub const fn price_min_margin() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_min_margin")
-    }
-    /// Price Rounding (`price_round`, `float`).
-    #[inline]
-    pub const fn price_round() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_round")
-    }
-    /// Extra Fee (`price_surcharge`, `float`).
-    #[inline]
-    pub const fn price_surcharge() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_surcharge")
-    }
-    /// Pricelist (`pricelist_id`, `many2one`).
-    #[inline]
-    pub const fn pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pricelist_id")
-    }
-    /// Variant (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Product (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure Name (`product_uom`, `char`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::odoo::fields::CharField<
-        super::ProductPricelistItem,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_uom")
-    }
-    /// \# Product Variants (`product_variant_count`, `integer`).
-    #[inline]
-    pub const fn product_variant_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductPricelistItem,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_variant_count")
-    }
-    /// Rule Tip (`rule_tip`, `char`).
-    #[inline]
-    pub const fn rule_tip() -> ::runtime::odoo::fields::CharField<
-        super::ProductPricelistItem,
-    > {
-        ::runtime::odoo::fields::CharField::new("rule_tip")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductPricelistItem,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductPricelistItem,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductPricelistItem;
+        /// Apply On (`applied_on`, `selection`).
+        applied_on: SelectionField<super::AppliedOn>;
+        /// Based on (`base`, `selection`).
+        base: SelectionField<super::Base>;
+        /// Other Pricelist (`base_pricelist_id`, `many2one`).
+        base_pricelist_id: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Category (`categ_id`, `many2one`).
+        categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Compute Price (`compute_price`, `selection`).
+        compute_price: SelectionField<super::ComputePrice>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// End Date (`date_end`, `datetime`).
+        date_end: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Start Date (`date_start`, `datetime`).
+        date_start: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Applied On (`display_applied_on`, `selection`).
+        display_applied_on: SelectionField<super::DisplayAppliedOn>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fixed Price (`fixed_price`, `float`).
+        fixed_price: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Min. Quantity (`min_quantity`, `float`).
+        min_quantity: NumField<f64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Percentage Price (`percent_price`, `float`).
+        percent_price: NumField<f64>;
+        /// Price (`price`, `char`).
+        price: CharField;
+        /// Price Discount (`price_discount`, `float`).
+        price_discount: NumField<f64>;
+        /// Markup (`price_markup`, `float`).
+        price_markup: NumField<f64>;
+        /// Max. Price Margin (`price_max_margin`, `float`).
+        price_max_margin: NumField<f64>;
+        /// Min. Price Margin (`price_min_margin`, `float`).
+        price_min_margin: NumField<f64>;
+        /// Price Rounding (`price_round`, `float`).
+        price_round: NumField<f64>;
+        /// Extra Fee (`price_surcharge`, `float`).
+        price_surcharge: NumField<f64>;
+        /// Pricelist (`pricelist_id`, `many2one`).
+        pricelist_id: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Variant (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Unit of Measure Name (`product_uom`, `char`).
+        product_uom: CharField;
+        /// \# Product Variants (`product_variant_count`, `integer`).
+        product_variant_count: NumField<i64>;
+        /// Rule Tip (`rule_tip`, `char`).
+        rule_tip: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `applied_on` (Apply On) on `product.pricelist.item`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppliedOn {
-    /// All Products (`3_global`)
-    V3Global,
-    /// Product Category (`2_product_category`)
-    V2ProductCategory,
-    /// Product (`1_product`)
-    V1Product,
-    /// Product Variant (`0_product_variant`)
-    V0ProductVariant,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AppliedOn {
-    const VALUES: &'static [&'static str] = &[
-        "3_global",
-        "2_product_category",
-        "1_product",
-        "0_product_variant",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "3_global" => AppliedOn::V3Global,
-            "2_product_category" => AppliedOn::V2ProductCategory,
-            "1_product" => AppliedOn::V1Product,
-            "0_product_variant" => AppliedOn::V0ProductVariant,
-            other => AppliedOn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AppliedOn::V3Global => "3_global",
-            AppliedOn::V2ProductCategory => "2_product_category",
-            AppliedOn::V1Product => "1_product",
-            AppliedOn::V0ProductVariant => "0_product_variant",
-            AppliedOn::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `applied_on` (Apply On) on `product.pricelist.item`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AppliedOn {
+        /// All Products (`3_global`)
+        V3Global = "3_global",
+        /// Product Category (`2_product_category`)
+        V2ProductCategory = "2_product_category",
+        /// Product (`1_product`)
+        V1Product = "1_product",
+        /// Product Variant (`0_product_variant`)
+        V0ProductVariant = "0_product_variant",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AppliedOn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `base` (Based on) on `product.pricelist.item`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Base {
+        /// Sales Price (`list_price`)
+        ListPrice = "list_price",
+        /// Cost (`standard_price`)
+        StandardPrice = "standard_price",
+        /// Other Pricelist (`pricelist`)
+        Pricelist = "pricelist",
     }
 }
-impl ::serde::Serialize for AppliedOn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `compute_price` (Compute Price) on `product.pricelist.item`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ComputePrice {
+        /// Discount (`percentage`)
+        Percentage = "percentage",
+        /// Formula (`formula`)
+        Formula = "formula",
+        /// Fixed Price (`fixed`)
+        Fixed = "fixed",
     }
 }
-/// Values of `base` (Based on) on `product.pricelist.item`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Base {
-    /// Sales Price (`list_price`)
-    ListPrice,
-    /// Cost (`standard_price`)
-    StandardPrice,
-    /// Other Pricelist (`pricelist`)
-    Pricelist,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Base {
-    const VALUES: &'static [&'static str] = &[
-        "list_price",
-        "standard_price",
-        "pricelist",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "list_price" => Base::ListPrice,
-            "standard_price" => Base::StandardPrice,
-            "pricelist" => Base::Pricelist,
-            other => Base::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Base::ListPrice => "list_price",
-            Base::StandardPrice => "standard_price",
-            Base::Pricelist => "pricelist",
-            Base::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Base {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Base {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `compute_price` (Compute Price) on `product.pricelist.item`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputePrice {
-    /// Discount (`percentage`)
-    Percentage,
-    /// Formula (`formula`)
-    Formula,
-    /// Fixed Price (`fixed`)
-    Fixed,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ComputePrice {
-    const VALUES: &'static [&'static str] = &["percentage", "formula", "fixed"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "percentage" => ComputePrice::Percentage,
-            "formula" => ComputePrice::Formula,
-            "fixed" => ComputePrice::Fixed,
-            other => ComputePrice::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ComputePrice::Percentage => "percentage",
-            ComputePrice::Formula => "formula",
-            ComputePrice::Fixed => "fixed",
-            ComputePrice::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ComputePrice {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ComputePrice {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `display_applied_on` (Display Applied On) on `product.pricelist.item`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayAppliedOn {
-    /// Product (`1_product`)
-    V1Product,
-    /// Category (`2_product_category`)
-    V2ProductCategory,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayAppliedOn {
-    const VALUES: &'static [&'static str] = &["1_product", "2_product_category"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1_product" => DisplayAppliedOn::V1Product,
-            "2_product_category" => DisplayAppliedOn::V2ProductCategory,
-            other => DisplayAppliedOn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayAppliedOn::V1Product => "1_product",
-            DisplayAppliedOn::V2ProductCategory => "2_product_category",
-            DisplayAppliedOn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayAppliedOn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayAppliedOn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_applied_on` (Display Applied On) on `product.pricelist.item`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayAppliedOn {
+        /// Product (`1_product`)
+        V1Product = "1_product",
+        /// Category (`2_product_category`)
+        V2ProductCategory = "2_product_category",
     }
 }

@@ -19,7 +19,7 @@ pub struct ProductRemoval {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -45,27 +45,18 @@ pub struct ProductRemoval {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductRemoval {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductRemoval {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "method",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductRemoval {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductRemoval::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,17 +86,15 @@ impl ::runtime::Model for ProductRemoval {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("method", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("method", "char").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -120,12 +109,17 @@ impl ::runtime::odoo::projection::Projection for ProductRemoval {
 impl super::mixins::BaseModel for ProductRemoval {
     type Update = ProductRemovalUpdate;
 }
-/// Values for creating a `product.removal` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductRemovalCreate`]) or updating ([`ProductRemovalUpdate`]) `product.removal` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductRemovalCreate {
+pub struct ProductRemovalValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductRemovalCreate {
+/// Values for creating a `product.removal` record: the constructor takes the required fields, setters add the rest.
+pub type ProductRemovalCreate = ProductRemovalValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `product.removal` records: only the fields set here are written.
+pub type ProductRemovalUpdate = ProductRemovalValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProductRemovalValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -133,62 +127,33 @@ impl ::serde::Serialize for ProductRemovalCreate {
 impl ProductRemovalCreate {
     /// Takes the required fields: `method`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(method: impl Into<String>, name: impl Into<String>) -> Self {
-        ProductRemovalCreate {
+        ProductRemovalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .method(method)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductRemoval>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `method` (Method).
-    #[inline]
-    pub fn method(mut self, method: impl Into<String>) -> Self {
-        self.values.set("method", method.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductRemovalCreate {
-    type Model = ProductRemoval;
-}
-/// Values for updating `product.removal` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductRemovalUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductRemovalUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductRemovalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductRemovalUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductRemovalUpdate {
+    fn default() -> Self {
+        ProductRemovalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductRemovalValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductRemoval>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductRemoval>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -197,76 +162,38 @@ impl ProductRemovalUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `method` (Method).
-    #[inline]
-    pub fn method(mut self, method: impl Into<String>) -> Self {
-        self.values.set("method", method.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `method` (Method).
+        method: into String;
+        /// Set `name` (Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for ProductRemovalCreate {
+    type Model = self::ProductRemoval;
+}
 impl ::runtime::UpdateValues for ProductRemovalUpdate {
-    type Model = ProductRemoval;
+    type Model = self::ProductRemoval;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductRemoval,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductRemoval,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductRemoval,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductRemoval, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Method (`method`, `char`).
-    #[inline]
-    pub const fn method() -> ::runtime::odoo::fields::CharField<super::ProductRemoval> {
-        ::runtime::odoo::fields::CharField::new("method")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductRemoval> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductRemoval,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductRemoval,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductRemoval;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Method (`method`, `char`).
+        method: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -17,17 +17,17 @@ pub struct ProductReplenish {
     /// Allowed Route
     ///
     /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_route_ids())`.
-    pub allowed_route_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub allowed_route_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockRoute>,
     >,
     /// Bill of Material
     ///
     /// `many2one`, to `mrp.bom`.
-    pub bom_id: Option<::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>>,
+    pub bom_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct ProductReplenish {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Scheduled Date
     ///
     /// Date at which the replenishment should take place.
@@ -51,13 +51,13 @@ pub struct ProductReplenish {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_uom_id())`.
-    pub forecast_uom_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub forecast_uom_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomUom>>,
     >,
     /// Forecasted Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecasted_quantity())`.
-    pub forecasted_quantity: ::runtime::odoo::wire::Computed<f64>,
+    pub forecasted_quantity: ::runtime::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -69,25 +69,23 @@ pub struct ProductReplenish {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, required, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Unity of measure
     ///
     /// `many2one`, to `uom.uom`, required.
-    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Quantity
     ///
     /// `float`, required.
@@ -97,27 +95,23 @@ pub struct ProductReplenish {
     /// Apply specific route for the replenishment instead of product's default routes.
     ///
     /// `many2one`, to `stock.route`.
-    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Show Bom
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_bom())`.
-    pub show_bom: ::runtime::odoo::wire::Computed<bool>,
+    pub show_bom: ::runtime::Computed<bool>,
     /// Show Vendor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_vendor())`.
-    pub show_vendor: ::runtime::odoo::wire::Computed<bool>,
+    pub show_vendor: ::runtime::Computed<bool>,
     /// Vendor
     ///
     /// `many2one`, to `product.supplierinfo`.
-    pub supplier_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductSupplierinfo>,
-    >,
+    pub supplier_id: Option<::runtime::Many2One<super::rel::ProductSupplierinfo>>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, required.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -125,42 +119,20 @@ pub struct ProductReplenish {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductReplenish {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductReplenish {
-    const FIELDS: &'static [&'static str] = &[
-        "allowed_route_ids",
-        "bom_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date_planned",
-        "display_name",
-        "forecast_uom_id",
-        "forecasted_quantity",
-        "id",
-        "product_has_variants",
-        "product_id",
-        "product_tmpl_id",
-        "product_uom_category_id",
-        "product_uom_id",
-        "quantity",
-        "route_id",
-        "show_bom",
-        "show_vendor",
-        "supplier_id",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductReplenish {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        23,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductReplenish::default();
         while let Some(i) = r.next()? {
             match i {
@@ -222,49 +194,30 @@ impl ::runtime::Model for ProductReplenish {
         "show_bom",
         "show_vendor",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("allowed_route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("bom_id", "many2one")
-            .relation("mrp.bom"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_planned", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("forecast_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("forecasted_quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_has_variants", "boolean")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("route_id", "many2one")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("show_bom", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_vendor", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("supplier_id", "many2one")
-            .relation("product.supplierinfo"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("allowed_route_ids", "many2many").relation("stock.route"),
+        ::runtime::FieldSpec::new("bom_id", "many2one").relation("mrp.bom").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_planned", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("forecast_uom_id", "many2one").relation("uom.uom"),
+        ::runtime::FieldSpec::new("forecasted_quantity", "float"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("product_has_variants", "boolean").required().writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category").required(),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("quantity", "float").required().writable(true),
+        ::runtime::FieldSpec::new("route_id", "many2one").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("show_bom", "boolean"),
+        ::runtime::FieldSpec::new("show_vendor", "boolean"),
+        ::runtime::FieldSpec::new("supplier_id", "many2one").relation("product.supplierinfo").writable(true),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -324,12 +277,21 @@ impl ProductReplenish {
 impl super::mixins::BaseModel for ProductReplenish {
     type Update = ProductReplenishUpdate;
 }
-/// Values for creating a `product.replenish` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductReplenishCreate`]) or updating ([`ProductReplenishUpdate`]) `product.replenish` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductReplenishCreate {
+pub struct ProductReplenishValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductReplenishCreate {
+/// Values for creating a `product.replenish` record: the constructor takes the required fields, setters add the rest.
+pub type ProductReplenishCreate = ProductReplenishValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.replenish` records: only the fields set here are written.
+pub type ProductReplenishUpdate = ProductReplenishValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductReplenishValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -344,8 +306,9 @@ impl ProductReplenishCreate {
         quantity: f64,
         warehouse_id: i64,
     ) -> Self {
-        ProductReplenishCreate {
+        ProductReplenishValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_has_variants(product_has_variants)
             .product_id(product_id)
@@ -354,113 +317,26 @@ impl ProductReplenishCreate {
             .quantity(quantity)
             .warehouse_id(warehouse_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductReplenish>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `bom_id` (Bill of Material).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_planned` (Scheduled Date).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `product_has_variants` (Has variants).
-    #[inline]
-    pub fn product_has_variants(mut self, product_has_variants: bool) -> Self {
-        self.values.set("product_has_variants", product_has_variants);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `product_uom_id` (Unity of measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `route_id` (Preferred Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `supplier_id` (Vendor).
-    #[inline]
-    pub fn supplier_id(mut self, supplier_id: i64) -> Self {
-        self.values.set("supplier_id", supplier_id);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductReplenishCreate {
-    type Model = ProductReplenish;
-}
-/// Values for updating `product.replenish` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductReplenishUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductReplenishUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductReplenishUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductReplenishUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductReplenishUpdate {
+    fn default() -> Self {
+        ProductReplenishValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductReplenishValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductReplenish>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductReplenish>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -469,259 +345,86 @@ impl ProductReplenishUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `bom_id` (Bill of Material).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_planned` (Scheduled Date).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `product_has_variants` (Has variants).
-    #[inline]
-    pub fn product_has_variants(mut self, product_has_variants: bool) -> Self {
-        self.values.set("product_has_variants", product_has_variants);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `product_uom_id` (Unity of measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `route_id` (Preferred Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `supplier_id` (Vendor).
-    #[inline]
-    pub fn supplier_id(mut self, supplier_id: i64) -> Self {
-        self.values.set("supplier_id", supplier_id);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `bom_id` (Bill of Material).
+        bom_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date_planned` (Scheduled Date).
+        date_planned: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `product_has_variants` (Has variants).
+        product_has_variants: value bool;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `product_uom_id` (Unity of measure).
+        product_uom_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `route_id` (Preferred Route).
+        route_id: value i64;
+        /// Set `supplier_id` (Vendor).
+        supplier_id: value i64;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductReplenishCreate {
+    type Model = self::ProductReplenish;
+}
 impl ::runtime::UpdateValues for ProductReplenishUpdate {
-    type Model = ProductReplenish;
+    type Model = self::ProductReplenish;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Allowed Route (`allowed_route_ids`, `many2many`).
-    #[inline]
-    pub const fn allowed_route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductReplenish,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("allowed_route_ids")
-    }
-    /// Bill of Material (`bom_id`, `many2one`).
-    #[inline]
-    pub const fn bom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("bom_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductReplenish,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Scheduled Date (`date_planned`, `datetime`).
-    #[inline]
-    pub const fn date_planned() -> ::runtime::odoo::fields::DateField<
-        super::ProductReplenish,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_planned")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductReplenish,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Unit of Measure (`forecast_uom_id`, `many2one`).
-    #[inline]
-    pub const fn forecast_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("forecast_uom_id")
-    }
-    /// Forecasted Quantity (`forecasted_quantity`, `float`).
-    #[inline]
-    pub const fn forecasted_quantity() -> ::runtime::odoo::fields::NumField<
-        super::ProductReplenish,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("forecasted_quantity")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductReplenish,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Has variants (`product_has_variants`, `boolean`).
-    #[inline]
-    pub const fn product_has_variants() -> ::runtime::odoo::fields::BoolField<
-        super::ProductReplenish,
-    > {
-        ::runtime::odoo::fields::BoolField::new("product_has_variants")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unity of measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::ProductReplenish,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Preferred Route (`route_id`, `many2one`).
-    #[inline]
-    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("route_id")
-    }
-    /// Show Bom (`show_bom`, `boolean`).
-    #[inline]
-    pub const fn show_bom() -> ::runtime::odoo::fields::BoolField<
-        super::ProductReplenish,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_bom")
-    }
-    /// Show Vendor (`show_vendor`, `boolean`).
-    #[inline]
-    pub const fn show_vendor() -> ::runtime::odoo::fields::BoolField<
-        super::ProductReplenish,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_vendor")
-    }
-    /// Vendor (`supplier_id`, `many2one`).
-    #[inline]
-    pub const fn supplier_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("supplier_id")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductReplenish,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductReplenish,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductReplenish;
+        /// Allowed Route (`allowed_route_ids`, `many2many`).
+        allowed_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Bill of Material (`bom_id`, `many2one`).
+        bom_id: Many2OneField<::runtime::AnyModel>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Scheduled Date (`date_planned`, `datetime`).
+        date_planned: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Unit of Measure (`forecast_uom_id`, `many2one`).
+        forecast_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Forecasted Quantity (`forecasted_quantity`, `float`).
+        forecasted_quantity: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Has variants (`product_has_variants`, `boolean`).
+        product_has_variants: BoolField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Unity of measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Preferred Route (`route_id`, `many2one`).
+        route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Show Bom (`show_bom`, `boolean`).
+        show_bom: BoolField;
+        /// Show Vendor (`show_vendor`, `boolean`).
+        show_vendor: BoolField;
+        /// Vendor (`supplier_id`, `many2one`).
+        supplier_id: Many2OneField<super::super::rel::ProductSupplierinfo>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,7 +15,7 @@ pub struct ProductSupplierinfo {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,11 +23,11 @@ pub struct ProductSupplierinfo {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// End Date
     ///
     /// End date for this vendor price
@@ -61,7 +61,7 @@ pub struct ProductSupplierinfo {
     /// Last Purchase
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_purchase_date())`.
-    pub last_purchase_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_purchase_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Quantity
     ///
     /// The quantity to purchase from this vendor to benefit from the price, expressed in the vendor Product Unit of Measure if not any, in the default unit of measure of the product otherwise.
@@ -71,7 +71,7 @@ pub struct ProductSupplierinfo {
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Price
     ///
     /// The price to purchase a product
@@ -81,7 +81,7 @@ pub struct ProductSupplierinfo {
     /// Discounted Price
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_discounted())`.
-    pub price_discounted: ::runtime::odoo::wire::Computed<f64>,
+    pub price_discounted: ::runtime::Computed<f64>,
     /// Vendor Product Code
     ///
     /// This vendor's product code will be used when printing a request for quotation. Keep empty to use the internal one.
@@ -93,7 +93,7 @@ pub struct ProductSupplierinfo {
     /// If not set, the vendor price will apply to all variants of this product.
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Vendor Product Name
     ///
     /// This vendor's product name will be used when printing a request for quotation. Keep empty to use the internal one.
@@ -103,19 +103,17 @@ pub struct ProductSupplierinfo {
     /// Product Template
     ///
     /// `many2one`, to `product.template`.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for purchase orders. It must be in the same category as the default unit of measure.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_tmpl_id.uom_po_id`, not stored.
-    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Variant Count
     ///
     /// `integer`, readonly, related `product_tmpl_id.product_variant_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
-    pub product_variant_count: ::runtime::odoo::wire::Computed<i64>,
+    pub product_variant_count: ::runtime::Computed<i64>,
     /// Sequence
     ///
     /// Assigns the priority to the list of product vendor.
@@ -125,7 +123,7 @@ pub struct ProductSupplierinfo {
     /// Show Set Supplier Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_set_supplier_button())`.
-    pub show_set_supplier_button: ::runtime::odoo::wire::Computed<bool>,
+    pub show_set_supplier_button: ::runtime::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -133,44 +131,20 @@ pub struct ProductSupplierinfo {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductSupplierinfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductSupplierinfo {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date_end",
-        "date_start",
-        "delay",
-        "discount",
-        "display_name",
-        "id",
-        "last_purchase_date",
-        "min_qty",
-        "partner_id",
-        "price",
-        "price_discounted",
-        "product_code",
-        "product_id",
-        "product_name",
-        "product_tmpl_id",
-        "product_uom",
-        "product_variant_count",
-        "sequence",
-        "show_set_supplier_button",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductSupplierinfo {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        25,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductSupplierinfo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -236,42 +210,32 @@ impl ::runtime::Model for ProductSupplierinfo {
         "product_variant_count",
         "show_set_supplier_button",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("date_end", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("date_start", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("delay", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("last_purchase_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("min_qty", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("price", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("price_discounted", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("product_variant_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("show_set_supplier_button", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required().writable(true),
+        ::runtime::FieldSpec::new("date_end", "date").writable(true),
+        ::runtime::FieldSpec::new("date_start", "date").writable(true),
+        ::runtime::FieldSpec::new("delay", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("discount", "float").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("last_purchase_date", "date"),
+        ::runtime::FieldSpec::new("min_qty", "float").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("price", "float").required().writable(true),
+        ::runtime::FieldSpec::new("price_discounted", "float"),
+        ::runtime::FieldSpec::new("product_code", "char").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_name", "char").writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
+        ::runtime::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("show_set_supplier_button", "boolean"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -312,12 +276,21 @@ impl ProductSupplierinfo {
 impl super::mixins::BaseModel for ProductSupplierinfo {
     type Update = ProductSupplierinfoUpdate;
 }
-/// Values for creating a `product.supplierinfo` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductSupplierinfoCreate`]) or updating ([`ProductSupplierinfoUpdate`]) `product.supplierinfo` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductSupplierinfoCreate {
+pub struct ProductSupplierinfoValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductSupplierinfoCreate {
+/// Values for creating a `product.supplierinfo` record: the constructor takes the required fields, setters add the rest.
+pub type ProductSupplierinfoCreate = ProductSupplierinfoValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.supplierinfo` records: only the fields set here are written.
+pub type ProductSupplierinfoUpdate = ProductSupplierinfoValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductSupplierinfoValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -325,136 +298,37 @@ impl ::serde::Serialize for ProductSupplierinfoCreate {
 impl ProductSupplierinfoCreate {
     /// Takes the required fields: `delay`, `min_qty`, `partner_id`, `price` (readonly, computed and x2many fields are left out).
     pub fn new(delay: i64, min_qty: f64, partner_id: i64, price: f64) -> Self {
-        ProductSupplierinfoCreate {
+        ProductSupplierinfoValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .delay(delay)
             .min_qty(min_qty)
             .partner_id(partner_id)
             .price(price)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductSupplierinfo>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_end` (End Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_start` (Start Date).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `delay` (Delivery Lead Time).
-    #[inline]
-    pub fn delay(mut self, delay: i64) -> Self {
-        self.values.set("delay", delay);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `min_qty` (Quantity).
-    #[inline]
-    pub fn min_qty(mut self, min_qty: f64) -> Self {
-        self.values.set("min_qty", min_qty);
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `price` (Price).
-    #[inline]
-    pub fn price(mut self, price: f64) -> Self {
-        self.values.set("price", price);
-        self
-    }
-    /// Set `product_code` (Vendor Product Code).
-    #[inline]
-    pub fn product_code(mut self, product_code: impl Into<String>) -> Self {
-        self.values.set("product_code", product_code.into());
-        self
-    }
-    /// Set `product_id` (Product Variant).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_name` (Vendor Product Name).
-    #[inline]
-    pub fn product_name(mut self, product_name: impl Into<String>) -> Self {
-        self.values.set("product_name", product_name.into());
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductSupplierinfoCreate {
-    type Model = ProductSupplierinfo;
-}
-/// Values for updating `product.supplierinfo` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductSupplierinfoUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductSupplierinfoUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductSupplierinfoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductSupplierinfoUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductSupplierinfoUpdate {
+    fn default() -> Self {
+        ProductSupplierinfoValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductSupplierinfoValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductSupplierinfo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ProductSupplierinfo,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -463,290 +337,96 @@ impl ProductSupplierinfoUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_end` (End Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_start` (Start Date).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `delay` (Delivery Lead Time).
-    #[inline]
-    pub fn delay(mut self, delay: i64) -> Self {
-        self.values.set("delay", delay);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `min_qty` (Quantity).
-    #[inline]
-    pub fn min_qty(mut self, min_qty: f64) -> Self {
-        self.values.set("min_qty", min_qty);
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `price` (Price).
-    #[inline]
-    pub fn price(mut self, price: f64) -> Self {
-        self.values.set("price", price);
-        self
-    }
-    /// Set `product_code` (Vendor Product Code).
-    #[inline]
-    pub fn product_code(mut self, product_code: impl Into<String>) -> Self {
-        self.values.set("product_code", product_code.into());
-        self
-    }
-    /// Set `product_id` (Product Variant).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_name` (Vendor Product Name).
-    #[inline]
-    pub fn product_name(mut self, product_name: impl Into<String>) -> Self {
-        self.values.set("product_name", product_name.into());
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date_end` (End Date).
+        date_end: value ::chrono::NaiveDate;
+        /// Set `date_start` (Start Date).
+        date_start: value ::chrono::NaiveDate;
+        /// Set `delay` (Delivery Lead Time).
+        delay: value i64;
+        /// Set `discount` (Discount (%)).
+        discount: value f64;
+        /// Set `min_qty` (Quantity).
+        min_qty: value f64;
+        /// Set `partner_id` (Vendor).
+        partner_id: value i64;
+        /// Set `price` (Price).
+        price: value f64;
+        /// Set `product_code` (Vendor Product Code).
+        product_code: into String;
+        /// Set `product_id` (Product Variant).
+        product_id: value i64;
+        /// Set `product_name` (Vendor Product Name).
+        product_name: into String;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductSupplierinfoCreate {
+    type Model = self::ProductSupplierinfo;
+}
 impl ::runtime::UpdateValues for ProductSupplierinfoUpdate {
-    type Model = ProductSupplierinfo;
+    type Model = self::ProductSupplierinfo;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// End Date (`date_end`, `date`).
-    #[inline]
-    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_end")
-    }
-    /// Start Date (`date_start`, `date`).
-    #[inline]
-    pub const fn date_start() -> ::runtime::odoo::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_start")
-    }
-    /// Delivery Lead Time (`delay`, `integer`).
-    #[inline]
-    pub const fn delay() -> ::runtime::odoo::fields::NumField<
-        super::ProductSupplierinfo,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("delay")
-    }
-    /// Discount (%) (`discount`, `float`).
-    #[inline]
-    pub const fn discount() -> ::runtime::odoo::fields::NumField<
-        super::ProductSupplierinfo,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductSupplierinfo,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Last Purchase (`last_purchase_date`, `date`).
-    #[inline]
-    pub const fn last_purchase_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_purchase_date")
-    }
-    /// Quantity (`min_qty`, `float`).
-    #[inline]
-    pub const fn min_qty() -> ::runtime::odoo::fields::NumField<
-        super::ProductSupplierinfo,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("min_qty")
-    }
-    /// Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Price (`price`, `float`).
-    #[inline]
-    pub const fn price() -> ::runtime::odoo::fields::NumField<
-        super::ProductSupplierinfo,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price")
-    }
-    /// Discounted Price (`price_discounted`, `float`).
-    #[inline]
-    pub const fn price_discounted() -> ::runtime::odoo::fields::NumField<
-        super::ProductSupplierinfo,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_discounted")
-    }
-    /// Vendor Product Code (`product_code`, `char`).
-    #[inline]
-    pub const fn product_code() -> ::runtime::odoo::fields::CharField<
-        super::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_code")
-    }
-    /// Product Variant (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Vendor Product Name (`product_name`, `char`).
-    #[inline]
-    pub const fn product_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_name")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom")
-    }
-    /// Variant Count (`product_variant_count`, `integer`).
-    #[inline]
-    pub const fn product_variant_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductSupplierinfo,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_variant_count")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProductSupplierinfo,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Show Set Supplier Button (`show_set_supplier_button`, `boolean`).
-    #[inline]
-    pub const fn show_set_supplier_button() -> ::runtime::odoo::fields::BoolField<
-        super::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_set_supplier_button")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductSupplierinfo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductSupplierinfo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductSupplierinfo;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// End Date (`date_end`, `date`).
+        date_end: DateField<::chrono::NaiveDate>;
+        /// Start Date (`date_start`, `date`).
+        date_start: DateField<::chrono::NaiveDate>;
+        /// Delivery Lead Time (`delay`, `integer`).
+        delay: NumField<i64>;
+        /// Discount (%) (`discount`, `float`).
+        discount: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Last Purchase (`last_purchase_date`, `date`).
+        last_purchase_date: DateField<::chrono::NaiveDate>;
+        /// Quantity (`min_qty`, `float`).
+        min_qty: NumField<f64>;
+        /// Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Price (`price`, `float`).
+        price: NumField<f64>;
+        /// Discounted Price (`price_discounted`, `float`).
+        price_discounted: NumField<f64>;
+        /// Vendor Product Code (`product_code`, `char`).
+        product_code: CharField;
+        /// Product Variant (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Vendor Product Name (`product_name`, `char`).
+        product_name: CharField;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Variant Count (`product_variant_count`, `integer`).
+        product_variant_count: NumField<i64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Show Set Supplier Button (`show_set_supplier_button`, `boolean`).
+        show_set_supplier_button: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

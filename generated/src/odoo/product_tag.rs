@@ -23,7 +23,7 @@ pub struct ProductTag {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,17 +39,15 @@ pub struct ProductTag {
     /// All Product Variants using this Tag
     ///
     /// `many2many`, to `product.product`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_ids())`.
-    pub product_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
-    >,
+    pub product_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ProductProduct>>,
     /// Product Variants
     ///
     /// `many2many`, to `product.product`.
-    pub product_product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
+    pub product_product_ids: ::runtime::X2Many<super::rel::ProductProduct>,
     /// Product Templates
     ///
     /// `many2many`, to `product.template`.
-    pub product_template_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
+    pub product_template_ids: ::runtime::X2Many<super::rel::ProductTemplate>,
     /// Sequence
     ///
     /// `integer`.
@@ -61,31 +59,20 @@ pub struct ProductTag {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTag {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductTag {
-    const FIELDS: &'static [&'static str] = &[
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "product_ids",
-        "product_product_ids",
-        "product_template_ids",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductTag {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductTag::default();
         while let Some(i) = r.next()? {
             match i {
@@ -123,24 +110,19 @@ impl ::runtime::Model for ProductTag {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_ids"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_ids", "many2many")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_product_ids", "many2many")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_template_ids", "many2many")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("color", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("product_ids", "many2many").relation("product.product"),
+        ::runtime::FieldSpec::new("product_product_ids", "many2many").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_template_ids", "many2many").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -155,12 +137,17 @@ impl ::runtime::odoo::projection::Projection for ProductTag {
 impl super::mixins::BaseModel for ProductTag {
     type Update = ProductTagUpdate;
 }
-/// Values for creating a `product.tag` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductTagCreate`]) or updating ([`ProductTagUpdate`]) `product.tag` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductTagCreate {
+pub struct ProductTagValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductTagCreate {
+/// Values for creating a `product.tag` record: the constructor takes the required fields, setters add the rest.
+pub type ProductTagCreate = ProductTagValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `product.tag` records: only the fields set here are written.
+pub type ProductTagUpdate = ProductTagValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProductTagValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -168,97 +155,32 @@ impl ::serde::Serialize for ProductTagCreate {
 impl ProductTagCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProductTagCreate {
+        ProductTagValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductTag>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: impl Into<String>) -> Self {
-        self.values.set("color", color.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_product_ids` (Product Variants).
-    #[inline]
-    pub fn product_product_ids(
-        mut self,
-        product_product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_product_ids",
-                product_product_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_template_ids` (Product Templates).
-    #[inline]
-    pub fn product_template_ids(
-        mut self,
-        product_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_ids",
-                product_template_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductTagCreate {
-    type Model = ProductTag;
-}
-/// Values for updating `product.tag` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductTagUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductTagUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductTagUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductTagUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductTagUpdate {
+    fn default() -> Self {
+        ProductTagValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductTagValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductTag>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductTag>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -267,144 +189,52 @@ impl ProductTagUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: impl Into<String>) -> Self {
-        self.values.set("color", color.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_product_ids` (Product Variants).
-    #[inline]
-    pub fn product_product_ids(
-        mut self,
-        product_product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_product_ids",
-                product_product_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_template_ids` (Product Templates).
-    #[inline]
-    pub fn product_template_ids(
-        mut self,
-        product_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_ids",
-                product_template_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `color` (Color).
+        color: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `product_product_ids` (Product Variants).
+        product_product_ids: commands super::rel::ProductProduct;
+        /// Set `product_template_ids` (Product Templates).
+        product_template_ids: commands super::rel::ProductTemplate;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for ProductTagCreate {
+    type Model = self::ProductTag;
+}
 impl ::runtime::UpdateValues for ProductTagUpdate {
-    type Model = ProductTag;
+    type Model = self::ProductTag;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Color (`color`, `char`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::CharField<super::ProductTag> {
-        ::runtime::odoo::fields::CharField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTag,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTag,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTag,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductTag, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductTag> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// All Product Variants using this Tag (`product_ids`, `many2many`).
-    #[inline]
-    pub const fn product_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTag,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_ids")
-    }
-    /// Product Variants (`product_product_ids`, `many2many`).
-    #[inline]
-    pub const fn product_product_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTag,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_product_ids")
-    }
-    /// Product Templates (`product_template_ids`, `many2many`).
-    #[inline]
-    pub const fn product_template_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTag,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_template_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProductTag,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTag,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTag,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductTag;
+        /// Color (`color`, `char`).
+        color: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// All Product Variants using this Tag (`product_ids`, `many2many`).
+        product_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Product Variants (`product_product_ids`, `many2many`).
+        product_product_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Product Templates (`product_template_ids`, `many2many`).
+        product_template_ids: X2ManyField<super::super::rel::ProductTemplate>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

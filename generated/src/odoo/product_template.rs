@@ -19,7 +19,7 @@ pub struct ProductTemplate {
     /// Tags to be set on the base and tax journal items created for this product.
     ///
     /// `many2many`, to `account.account.tag`.
-    pub account_tag_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAccountTag>,
+    pub account_tag_ids: ::runtime::X2Many<super::rel::AccountAccountTag>,
     /// Active
     ///
     /// If unchecked, it will allow you to hide the product without removing it.
@@ -31,17 +31,15 @@ pub struct ProductTemplate {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -49,7 +47,7 @@ pub struct ProductTemplate {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -57,13 +55,13 @@ pub struct ProductTemplate {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -76,57 +74,55 @@ pub struct ProductTemplate {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Product Attributes
     ///
     /// `one2many`, to `product.template.attribute.line` (inverse `product_tmpl_id`).
-    pub attribute_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProductTemplateAttributeLine,
-    >,
+    pub attribute_line_ids: ::runtime::X2Many<super::rel::ProductTemplateAttributeLine>,
     /// Barcode
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode())`.
-    pub barcode: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub barcode: ::runtime::Computed<Option<String>>,
     /// \# Bill of Material
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
-    pub bom_count: ::runtime::odoo::wire::Computed<i64>,
+    pub bom_count: ::runtime::Computed<i64>,
     /// Bill of Materials
     ///
     /// `one2many`, to `mrp.bom` (inverse `product_tmpl_id`).
-    pub bom_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub bom_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// BoM Components
     ///
     /// `one2many`, to `mrp.bom.line` (inverse `product_tmpl_id`).
-    pub bom_line_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub bom_line_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Can Image 1024 be zoomed
     ///
     /// `boolean`, readonly, computed.
@@ -134,7 +130,7 @@ pub struct ProductTemplate {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, required.
-    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Color Index
     ///
     /// `integer`.
@@ -142,16 +138,16 @@ pub struct ProductTemplate {
     /// Combo Choices
     ///
     /// `many2many`, to `product.combo`.
-    pub combo_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductCombo>,
+    pub combo_ids: ::runtime::X2Many<super::rel::ProductCombo>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Cost Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_currency_id())`.
-    pub cost_currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub cost_currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Costing Method
     ///
@@ -170,12 +166,12 @@ pub struct ProductTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Internal Reference
     ///
@@ -222,11 +218,11 @@ pub struct ProductTemplate {
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::Computed<Option<String>>,
     /// Routes can be selected on this product
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_available_route_ids())`.
-    pub has_available_route_ids: ::runtime::odoo::wire::Computed<bool>,
+    pub has_available_route_ids: ::runtime::Computed<bool>,
     /// Is a configurable product
     ///
     /// `boolean`, readonly, computed.
@@ -234,7 +230,7 @@ pub struct ProductTemplate {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -242,7 +238,7 @@ pub struct ProductTemplate {
     /// Incoming
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::incoming_qty())`.
-    pub incoming_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub incoming_qty: ::runtime::Computed<f64>,
     /// Invoicing Policy
     ///
     /// Ordered Quantity: Invoice quantities ordered by the customer.
@@ -259,11 +255,11 @@ pub struct ProductTemplate {
     /// Is Kits
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_kits())`.
-    pub is_kits: ::runtime::odoo::wire::Computed<bool>,
+    pub is_kits: ::runtime::Computed<bool>,
     /// Is a product variant
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_variant())`.
-    pub is_product_variant: ::runtime::odoo::wire::Computed<bool>,
+    pub is_product_variant: ::runtime::Computed<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
@@ -279,8 +275,8 @@ pub struct ProductTemplate {
     /// Location
     ///
     /// `many2one`, to `stock.location`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
-    pub location_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::StockLocation>>,
     >,
     /// Valuation by Lot/Serial number
     ///
@@ -293,71 +289,69 @@ pub struct ProductTemplate {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Manufactured
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_product_qty())`.
-    pub mrp_product_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub mrp_product_qty: ::runtime::Computed<f64>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Name
     ///
     /// `char`, required.
@@ -367,47 +361,47 @@ pub struct ProductTemplate {
     /// Number of incoming stock moves in the past 12 months
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_in())`.
-    pub nbr_moves_in: ::runtime::odoo::wire::Computed<i64>,
+    pub nbr_moves_in: ::runtime::Computed<i64>,
     /// Nbr Moves Out
     ///
     /// Number of outgoing stock moves in the past 12 months
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_moves_out())`.
-    pub nbr_moves_out: ::runtime::odoo::wire::Computed<i64>,
+    pub nbr_moves_out: ::runtime::Computed<i64>,
     /// Reordering Rules
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::nbr_reordering_rules())`.
-    pub nbr_reordering_rules: ::runtime::odoo::wire::Computed<i64>,
+    pub nbr_reordering_rules: ::runtime::Computed<i64>,
     /// Optional Products
     ///
     /// Optional Products are suggested whenever the customer hits *Add to Cart* (cross-sell strategy, e.g. for computers: warranty, software, etc.).
     ///
     /// `many2many`, to `product.template`.
-    pub optional_product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
+    pub optional_product_ids: ::runtime::X2Many<super::rel::ProductTemplate>,
     /// Outgoing
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::outgoing_qty())`.
-    pub outgoing_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub outgoing_qty: ::runtime::Computed<f64>,
     /// Product Packages
     ///
     /// Gives the different ways to package the same product.
     ///
     /// `one2many`, to `product.packaging`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::packaging_ids())`.
-    pub packaging_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ProductPackaging>,
+    pub packaging_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ProductPackaging>,
     >,
     /// Number of price rules
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pricelist_item_count())`.
-    pub pricelist_item_count: ::runtime::odoo::wire::Computed<i64>,
+    pub pricelist_item_count: ::runtime::Computed<i64>,
     /// Documents Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_document_count())`.
-    pub product_document_count: ::runtime::odoo::wire::Computed<i64>,
+    pub product_document_count: ::runtime::Computed<i64>,
     /// Documents
     ///
     /// `one2many`, to `product.document` (inverse `res_id`).
-    pub product_document_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
+    pub product_document_ids: ::runtime::X2Many<super::rel::ProductDocument>,
     /// Properties
     ///
     /// `properties`, computed.
@@ -415,42 +409,40 @@ pub struct ProductTemplate {
     /// Tags
     ///
     /// `many2many`, to `product.tag`.
-    pub product_tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTag>,
+    pub product_tag_ids: ::runtime::X2Many<super::rel::ProductTag>,
     /// Product Tooltip
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_tooltip())`.
-    pub product_tooltip: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub product_tooltip: ::runtime::Computed<Option<String>>,
     /// \# Product Variants
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_count())`.
-    pub product_variant_count: ::runtime::odoo::wire::Computed<i64>,
+    pub product_variant_count: ::runtime::Computed<i64>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_variant_id())`.
-    pub product_variant_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_variant_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductProduct>>,
     >,
     /// Products
     ///
     /// `one2many`, to `product.product` (inverse `product_tmpl_id`), required.
-    pub product_variant_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
+    pub product_variant_ids: ::runtime::X2Many<super::rel::ProductProduct>,
     /// Project
     ///
     /// `many2one`, to `project.project`, company-dependent.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Project Template
     ///
     /// `many2one`, to `project.project`, company-dependent.
-    pub project_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProjectProject>,
-    >,
+    pub project_template_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Price Difference Account
     ///
     /// This account is used in automated inventory valuation to record the price difference between a purchase order and its related vendor bill when validating this vendor bill.
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_creditor_price_difference: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Expense Account
     ///
@@ -458,7 +450,7 @@ pub struct ProductTemplate {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_expense_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Income Account
     ///
@@ -466,23 +458,21 @@ pub struct ProductTemplate {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_income_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Inventory Location
     ///
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated when you do an inventory.
     ///
     /// `many2one`, to `stock.location`, company-dependent.
-    pub property_stock_inventory: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub property_stock_inventory: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Production Location
     ///
     /// This stock location will be used, instead of the default one, as the source location for stock moves generated by manufacturing orders.
     ///
     /// `many2one`, to `stock.location`, company-dependent.
     pub property_stock_production: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::Many2One<super::rel::StockLocation>,
     >,
     /// Purchase Order Line Warning
     ///
@@ -512,43 +502,43 @@ pub struct ProductTemplate {
     /// Purchased
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchased_product_qty())`.
-    pub purchased_product_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub purchased_product_qty: ::runtime::Computed<f64>,
     /// Quantity On Hand
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_available())`.
-    pub qty_available: ::runtime::odoo::wire::Computed<f64>,
+    pub qty_available: ::runtime::Computed<f64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Reordering Max Qty
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_max_qty())`.
-    pub reordering_max_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub reordering_max_qty: ::runtime::Computed<f64>,
     /// Reordering Min Qty
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reordering_min_qty())`.
-    pub reordering_min_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub reordering_min_qty: ::runtime::Computed<f64>,
     /// Responsible
     ///
     /// This user will be responsible of the next activities related to logistic operations for this product.
     ///
     /// `many2one`, to `res.users`, company-dependent.
-    pub responsible_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub responsible_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Category Routes
     ///
     /// `many2many`, to `stock.route`, readonly, related `categ_id.total_route_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::route_from_categ_ids())`.
-    pub route_from_categ_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub route_from_categ_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockRoute>,
     >,
     /// Routes
     ///
     /// Depending on the modules installed, this will allow you to define the route of the product: whether it will be bought, manufactured, replenished on order, etc.
     ///
     /// `many2many`, to `stock.route`, computed.
-    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::X2Many<super::rel::StockRoute>,
     /// Customer Lead Time
     ///
     /// Delivery lead time, in days. It's the number of days, promised to the customer, between the confirmation of the sales order and the delivery.
@@ -574,11 +564,11 @@ pub struct ProductTemplate {
     /// Sold
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sales_count())`.
-    pub sales_count: ::runtime::odoo::wire::Computed<f64>,
+    pub sales_count: ::runtime::Computed<f64>,
     /// Vendors
     ///
     /// `one2many`, to `product.supplierinfo` (inverse `product_tmpl_id`).
-    pub seller_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductSupplierinfo>,
+    pub seller_ids: ::runtime::X2Many<super::rel::ProductSupplierinfo>,
     /// Sequence
     ///
     /// Gives the sequence order when displaying a product list
@@ -590,7 +580,7 @@ pub struct ProductTemplate {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::service_policy())`.
     ///
     /// Values: `ordered_prepaid` (Prepaid/Fixed Price), `delivered_milestones` (Based on Milestones), `delivered_manual` (Based on Delivered Quantity (Manual)).
-    pub service_policy: ::runtime::odoo::wire::Computed<Option<ServicePolicy>>,
+    pub service_policy: ::runtime::Computed<Option<ServicePolicy>>,
     /// Subcontract Service
     ///
     /// If ticked, each time you sell this product through a SO, a RfQ is automatically created to buy the product. Tip: don't forget to set a vendor on the product.
@@ -616,11 +606,11 @@ pub struct ProductTemplate {
     /// Show Forecasted Qty Status Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_forecasted_qty_status_button())`.
-    pub show_forecasted_qty_status_button: ::runtime::odoo::wire::Computed<bool>,
+    pub show_forecasted_qty_status_button: ::runtime::Computed<bool>,
     /// Show On Hand Qty Status Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_on_hand_qty_status_button())`.
-    pub show_on_hand_qty_status_button: ::runtime::odoo::wire::Computed<bool>,
+    pub show_on_hand_qty_status_button: ::runtime::Computed<bool>,
     /// Cost
     ///
     /// Value of the product (automatically computed in AVCO).
@@ -630,23 +620,23 @@ pub struct ProductTemplate {
     /// `float`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::standard_price())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub standard_price: ::runtime::odoo::wire::Computed<f64>,
+    pub standard_price: ::runtime::Computed<f64>,
     /// Purchase Taxes
     ///
     /// Default taxes used when buying the product
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub supplier_taxes_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub supplier_taxes_id: ::runtime::X2Many<super::rel::AccountTax>,
     /// Tax String
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_string())`.
-    pub tax_string: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub tax_string: ::runtime::Computed<Option<String>>,
     /// Sales Taxes
     ///
     /// Default taxes used when selling the product
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub taxes_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub taxes_id: ::runtime::X2Many<super::rel::AccountTax>,
     /// Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -669,7 +659,7 @@ pub struct ProductTemplate {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, required.
-    pub uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Unit of Measure Name
     ///
     /// `char`, readonly, related `uom_id.name`, not stored.
@@ -679,16 +669,16 @@ pub struct ProductTemplate {
     /// Default unit of measure used for purchase orders. It must be in the same category as the default unit of measure.
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub uom_po_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub uom_po_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// \# of BoM Where is Used
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::used_in_bom_count())`.
-    pub used_in_bom_count: ::runtime::odoo::wire::Computed<i64>,
+    pub used_in_bom_count: ::runtime::Computed<i64>,
     /// Valid Product Attribute Lines
     ///
     /// `many2many`, to `product.template.attribute.line`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_product_template_attribute_line_ids())`.
-    pub valid_product_template_attribute_line_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ProductTemplateAttributeLine>,
+    pub valid_product_template_attribute_line_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ProductTemplateAttributeLine>,
     >,
     /// Inventory Valuation
     ///
@@ -702,17 +692,15 @@ pub struct ProductTemplate {
     /// Variant Seller
     ///
     /// `one2many`, to `product.supplierinfo` (inverse `product_tmpl_id`).
-    pub variant_seller_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProductSupplierinfo,
-    >,
+    pub variant_seller_ids: ::runtime::X2Many<super::rel::ProductSupplierinfo>,
     /// Forecasted Quantity
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::virtual_available())`.
-    pub virtual_available: ::runtime::odoo::wire::Computed<f64>,
+    pub virtual_available: ::runtime::Computed<f64>,
     /// Re-Invoice Policy visible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visible_expense_policy())`.
-    pub visible_expense_policy: ::runtime::odoo::wire::Computed<bool>,
+    pub visible_expense_policy: ::runtime::Computed<bool>,
     /// Volume
     ///
     /// `float`, computed, digits (16, 2).
@@ -720,19 +708,19 @@ pub struct ProductTemplate {
     /// Volume unit of measure label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::volume_uom_name())`.
-    pub volume_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub volume_uom_name: ::runtime::Computed<Option<String>>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_id())`.
-    pub warehouse_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Weight
     ///
     /// `float`, computed, digits (16, 2).
@@ -740,7 +728,7 @@ pub struct ProductTemplate {
     /// Weight unit of measure label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
-    pub weight_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub weight_uom_name: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -748,152 +736,20 @@ pub struct ProductTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductTemplate {
-    const FIELDS: &'static [&'static str] = &[
-        "account_tag_ids",
-        "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "attribute_line_ids",
-        "barcode",
-        "bom_count",
-        "bom_ids",
-        "bom_line_ids",
-        "can_image_1024_be_zoomed",
-        "categ_id",
-        "color",
-        "combo_ids",
-        "company_id",
-        "cost_currency_id",
-        "cost_method",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "default_code",
-        "description",
-        "description_picking",
-        "description_pickingin",
-        "description_pickingout",
-        "description_purchase",
-        "description_sale",
-        "display_name",
-        "expense_policy",
-        "fiscal_country_codes",
-        "has_available_route_ids",
-        "has_configurable_attributes",
-        "has_message",
-        "id",
-        "incoming_qty",
-        "invoice_policy",
-        "is_favorite",
-        "is_kits",
-        "is_product_variant",
-        "is_storable",
-        "list_price",
-        "location_id",
-        "lot_valuated",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mrp_product_qty",
-        "my_activity_date_deadline",
-        "name",
-        "nbr_moves_in",
-        "nbr_moves_out",
-        "nbr_reordering_rules",
-        "optional_product_ids",
-        "outgoing_qty",
-        "packaging_ids",
-        "pricelist_item_count",
-        "product_document_count",
-        "product_document_ids",
-        "product_properties",
-        "product_tag_ids",
-        "product_tooltip",
-        "product_variant_count",
-        "product_variant_id",
-        "product_variant_ids",
-        "project_id",
-        "project_template_id",
-        "property_account_creditor_price_difference",
-        "property_account_expense_id",
-        "property_account_income_id",
-        "property_stock_inventory",
-        "property_stock_production",
-        "purchase_line_warn",
-        "purchase_line_warn_msg",
-        "purchase_method",
-        "purchase_ok",
-        "purchased_product_qty",
-        "qty_available",
-        "rating_ids",
-        "reordering_max_qty",
-        "reordering_min_qty",
-        "responsible_id",
-        "route_from_categ_ids",
-        "route_ids",
-        "sale_delay",
-        "sale_line_warn",
-        "sale_line_warn_msg",
-        "sale_ok",
-        "sales_count",
-        "seller_ids",
-        "sequence",
-        "service_policy",
-        "service_to_purchase",
-        "service_tracking",
-        "service_type",
-        "show_forecasted_qty_status_button",
-        "show_on_hand_qty_status_button",
-        "standard_price",
-        "supplier_taxes_id",
-        "tax_string",
-        "taxes_id",
-        "tracking",
-        "type",
-        "uom_id",
-        "uom_name",
-        "uom_po_id",
-        "used_in_bom_count",
-        "valid_product_template_attribute_line_ids",
-        "valuation",
-        "variant_seller_ids",
-        "virtual_available",
-        "visible_expense_policy",
-        "volume",
-        "volume_uom_name",
-        "warehouse_id",
-        "website_message_ids",
-        "weight",
-        "weight_uom_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductTemplate {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        133,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1175,255 +1031,145 @@ impl ::runtime::Model for ProductTemplate {
         "warehouse_id",
         "weight_uom_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_tag_ids", "many2many")
-            .relation("account.account.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("attribute_line_ids", "one2many")
-            .relation("product.template.attribute.line"),
-        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("bom_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("bom_ids", "one2many")
-            .relation("mrp.bom"),
-        ::runtime::odoo::verify::FieldSpec::new("bom_line_ids", "one2many")
-            .relation("mrp.bom.line"),
-        ::runtime::odoo::verify::FieldSpec::new("can_image_1024_be_zoomed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
-            .relation("product.category")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("combo_ids", "many2many")
-            .relation("product.combo"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("cost_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("cost_method", "selection")
-            .selection(&["standard", "fifo", "average"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("default_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("description_picking", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("description_pickingin", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("description_pickingout", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("description_purchase", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("description_sale", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("expense_policy", "selection")
-            .selection(&["no", "cost", "sales_price"]),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_available_route_ids", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "has_configurable_attributes",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("incoming_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_policy", "selection")
-            .selection(&["order", "delivery"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_kits", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_product_variant", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_storable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("list_price", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("lot_valuated", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mrp_product_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("nbr_moves_in", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("nbr_moves_out", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("nbr_reordering_rules", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("optional_product_ids", "many2many")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("outgoing_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("packaging_ids", "one2many")
-            .relation("product.packaging"),
-        ::runtime::odoo::verify::FieldSpec::new("pricelist_item_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_document_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_document_ids", "one2many")
-            .relation("product.document"),
-        ::runtime::odoo::verify::FieldSpec::new("product_properties", "properties"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tag_ids", "many2many")
-            .relation("product.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tooltip", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("product_variant_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_variant_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_variant_ids", "one2many")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("project_template_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_creditor_price_difference",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_expense_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("property_account_income_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("property_stock_inventory", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("property_stock_production", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_warn", "selection")
-            .required()
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_method", "selection")
-            .selection(&["purchase", "receive"]),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_ok", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("purchased_product_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_available", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("reordering_max_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reordering_min_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("responsible_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("route_from_categ_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_delay", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_warn", "selection")
-            .required()
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_ok", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sales_count", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("seller_ids", "one2many")
-            .relation("product.supplierinfo"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("service_policy", "selection")
-            .selection(&["ordered_prepaid", "delivered_milestones", "delivered_manual"]),
-        ::runtime::odoo::verify::FieldSpec::new("service_to_purchase", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("service_tracking", "selection")
-            .required()
-            .selection(
-                &[
-                    "no",
-                    "event",
-                    "task_global_project",
-                    "task_in_project",
-                    "project_only",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("service_type", "selection")
-            .selection(&["manual", "milestones"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "show_forecasted_qty_status_button",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "show_on_hand_qty_status_button",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("standard_price", "float")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("supplier_taxes_id", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_string", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("taxes_id", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
-            .required()
-            .selection(&["serial", "lot", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .required()
-            .selection(&["consu", "service", "combo"]),
-        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("uom_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("uom_po_id", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("used_in_bom_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "valid_product_template_attribute_line_ids",
-                "many2many",
-            )
-            .relation("product.template.attribute.line"),
-        ::runtime::odoo::verify::FieldSpec::new("valuation", "selection")
-            .selection(&["manual_periodic", "real_time"]),
-        ::runtime::odoo::verify::FieldSpec::new("variant_seller_ids", "one2many")
-            .relation("product.supplierinfo"),
-        ::runtime::odoo::verify::FieldSpec::new("virtual_available", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("visible_expense_policy", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("volume_uom_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("weight", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("weight_uom_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_tag_ids", "many2many").relation("account.account.tag").writable(true),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("attribute_line_ids", "one2many").relation("product.template.attribute.line").writable(true),
+        ::runtime::FieldSpec::new("barcode", "char").writable(true),
+        ::runtime::FieldSpec::new("bom_count", "integer"),
+        ::runtime::FieldSpec::new("bom_ids", "one2many").relation("mrp.bom").writable(true),
+        ::runtime::FieldSpec::new("bom_line_ids", "one2many").relation("mrp.bom.line").writable(true),
+        ::runtime::FieldSpec::new("can_image_1024_be_zoomed", "boolean"),
+        ::runtime::FieldSpec::new("categ_id", "many2one").relation("product.category").required().writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("combo_ids", "many2many").relation("product.combo").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("cost_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("cost_method", "selection").selection(&["standard", "fifo", "average"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("default_code", "char").writable(true),
+        ::runtime::FieldSpec::new("description", "html").writable(true),
+        ::runtime::FieldSpec::new("description_picking", "text").writable(true),
+        ::runtime::FieldSpec::new("description_pickingin", "text").writable(true),
+        ::runtime::FieldSpec::new("description_pickingout", "text").writable(true),
+        ::runtime::FieldSpec::new("description_purchase", "text").writable(true),
+        ::runtime::FieldSpec::new("description_sale", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("expense_policy", "selection").writable(true).selection(&["no", "cost", "sales_price"]),
+        ::runtime::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::FieldSpec::new("has_available_route_ids", "boolean"),
+        ::runtime::FieldSpec::new("has_configurable_attributes", "boolean"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image_1024", "binary"),
+        ::runtime::FieldSpec::new("image_128", "binary"),
+        ::runtime::FieldSpec::new("image_1920", "binary").writable(true),
+        ::runtime::FieldSpec::new("image_256", "binary"),
+        ::runtime::FieldSpec::new("image_512", "binary"),
+        ::runtime::FieldSpec::new("incoming_qty", "float"),
+        ::runtime::FieldSpec::new("invoice_policy", "selection").writable(true).selection(&["order", "delivery"]),
+        ::runtime::FieldSpec::new("is_favorite", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_kits", "boolean"),
+        ::runtime::FieldSpec::new("is_product_variant", "boolean"),
+        ::runtime::FieldSpec::new("is_storable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("list_price", "float").writable(true),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("lot_valuated", "boolean").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mrp_product_qty", "float"),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("nbr_moves_in", "integer"),
+        ::runtime::FieldSpec::new("nbr_moves_out", "integer"),
+        ::runtime::FieldSpec::new("nbr_reordering_rules", "integer"),
+        ::runtime::FieldSpec::new("optional_product_ids", "many2many").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("outgoing_qty", "float"),
+        ::runtime::FieldSpec::new("packaging_ids", "one2many").relation("product.packaging").writable(true),
+        ::runtime::FieldSpec::new("pricelist_item_count", "integer"),
+        ::runtime::FieldSpec::new("product_document_count", "integer"),
+        ::runtime::FieldSpec::new("product_document_ids", "one2many").relation("product.document").writable(true),
+        ::runtime::FieldSpec::new("product_properties", "properties").writable(true),
+        ::runtime::FieldSpec::new("product_tag_ids", "many2many").relation("product.tag").writable(true),
+        ::runtime::FieldSpec::new("product_tooltip", "char"),
+        ::runtime::FieldSpec::new("product_variant_count", "integer"),
+        ::runtime::FieldSpec::new("product_variant_id", "many2one").relation("product.product"),
+        ::runtime::FieldSpec::new("product_variant_ids", "one2many").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("project_template_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("property_account_creditor_price_difference", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_account_expense_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_account_income_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_stock_inventory", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("property_stock_production", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("purchase_line_warn", "selection").required().writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("purchase_line_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("purchase_method", "selection").writable(true).selection(&["purchase", "receive"]),
+        ::runtime::FieldSpec::new("purchase_ok", "boolean").writable(true),
+        ::runtime::FieldSpec::new("purchased_product_qty", "float"),
+        ::runtime::FieldSpec::new("qty_available", "float"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("reordering_max_qty", "float"),
+        ::runtime::FieldSpec::new("reordering_min_qty", "float"),
+        ::runtime::FieldSpec::new("responsible_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("route_from_categ_ids", "many2many").relation("stock.route"),
+        ::runtime::FieldSpec::new("route_ids", "many2many").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("sale_delay", "integer").writable(true),
+        ::runtime::FieldSpec::new("sale_line_warn", "selection").required().writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("sale_line_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("sale_ok", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sales_count", "float"),
+        ::runtime::FieldSpec::new("seller_ids", "one2many").relation("product.supplierinfo").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("service_policy", "selection").writable(true).selection(&["ordered_prepaid", "delivered_milestones", "delivered_manual"]),
+        ::runtime::FieldSpec::new("service_to_purchase", "boolean").writable(true),
+        ::runtime::FieldSpec::new("service_tracking", "selection").required().writable(true).selection(&["no", "event", "task_global_project", "task_in_project", "project_only"]),
+        ::runtime::FieldSpec::new("service_type", "selection").writable(true).selection(&["manual", "milestones"]),
+        ::runtime::FieldSpec::new("show_forecasted_qty_status_button", "boolean"),
+        ::runtime::FieldSpec::new("show_on_hand_qty_status_button", "boolean"),
+        ::runtime::FieldSpec::new("standard_price", "float").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("supplier_taxes_id", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("tax_string", "char"),
+        ::runtime::FieldSpec::new("taxes_id", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("tracking", "selection").required().writable(true).selection(&["serial", "lot", "none"]),
+        ::runtime::FieldSpec::new("type", "selection").required().writable(true).selection(&["consu", "service", "combo"]),
+        ::runtime::FieldSpec::new("uom_id", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("uom_name", "char"),
+        ::runtime::FieldSpec::new("uom_po_id", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("used_in_bom_count", "integer"),
+        ::runtime::FieldSpec::new("valid_product_template_attribute_line_ids", "many2many").relation("product.template.attribute.line"),
+        ::runtime::FieldSpec::new("valuation", "selection").selection(&["manual_periodic", "real_time"]),
+        ::runtime::FieldSpec::new("variant_seller_ids", "one2many").relation("product.supplierinfo").writable(true),
+        ::runtime::FieldSpec::new("virtual_available", "float"),
+        ::runtime::FieldSpec::new("visible_expense_policy", "boolean"),
+        ::runtime::FieldSpec::new("volume", "float").writable(true),
+        ::runtime::FieldSpec::new("volume_uom_name", "char"),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("weight", "float").writable(true),
+        ::runtime::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1844,12 +1590,21 @@ impl super::mixins::BaseModel for ProductTemplate {
 }
 impl super::mixins::MailActivityMixin for ProductTemplate {}
 impl super::mixins::MailThread for ProductTemplate {}
-/// Values for creating a `product.template` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductTemplateCreate`]) or updating ([`ProductTemplateUpdate`]) `product.template` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductTemplateCreate {
+pub struct ProductTemplateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductTemplateCreate {
+/// Values for creating a `product.template` record: the constructor takes the required fields, setters add the rest.
+pub type ProductTemplateCreate = ProductTemplateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.template` records: only the fields set here are written.
+pub type ProductTemplateUpdate = ProductTemplateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductTemplateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1859,13 +1614,14 @@ impl ProductTemplateCreate {
     pub fn new(
         categ_id: i64,
         name: impl Into<String>,
-        purchase_line_warn: PurchaseLineWarn,
-        sale_line_warn: SaleLineWarn,
-        r#type: Type,
+        purchase_line_warn: self::PurchaseLineWarn,
+        sale_line_warn: self::SaleLineWarn,
+        r#type: self::Type,
         uom_id: i64,
     ) -> Self {
-        ProductTemplateCreate {
+        ProductTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .categ_id(categ_id)
             .name(name)
@@ -1874,664 +1630,26 @@ impl ProductTemplateCreate {
             .r#type(r#type)
             .uom_id(uom_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductTemplate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_tag_ids` (Account Tags).
-    #[inline]
-    pub fn account_tag_ids(
-        mut self,
-        account_tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values
-            .set("account_tag_ids", account_tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `attribute_line_ids` (Product Attributes).
-    #[inline]
-    pub fn attribute_line_ids(
-        mut self,
-        attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeLine,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "attribute_line_ids",
-                attribute_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `bom_ids` (Bill of Materials).
-    #[inline]
-    pub fn bom_ids(
-        mut self,
-        bom_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `bom_line_ids` (BoM Components).
-    #[inline]
-    pub fn bom_line_ids(
-        mut self,
-        bom_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("bom_line_ids", bom_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `categ_id` (Product Category).
-    #[inline]
-    pub fn categ_id(mut self, categ_id: i64) -> Self {
-        self.values.set("categ_id", categ_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `combo_ids` (Combo Choices).
-    #[inline]
-    pub fn combo_ids(
-        mut self,
-        combo_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductCombo>,
-        >,
-    ) -> Self {
-        self.values.set("combo_ids", combo_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `default_code` (Internal Reference).
-    #[inline]
-    pub fn default_code(mut self, default_code: impl Into<String>) -> Self {
-        self.values.set("default_code", default_code.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `description_picking` (Description on Picking).
-    #[inline]
-    pub fn description_picking(
-        mut self,
-        description_picking: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `description_pickingin` (Description on Receptions).
-    #[inline]
-    pub fn description_pickingin(
-        mut self,
-        description_pickingin: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_pickingin", description_pickingin.into());
-        self
-    }
-    /// Set `description_pickingout` (Description on Delivery Orders).
-    #[inline]
-    pub fn description_pickingout(
-        mut self,
-        description_pickingout: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_pickingout", description_pickingout.into());
-        self
-    }
-    /// Set `description_purchase` (Purchase Description).
-    #[inline]
-    pub fn description_purchase(
-        mut self,
-        description_purchase: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_purchase", description_purchase.into());
-        self
-    }
-    /// Set `description_sale` (Sales Description).
-    #[inline]
-    pub fn description_sale(mut self, description_sale: impl Into<String>) -> Self {
-        self.values.set("description_sale", description_sale.into());
-        self
-    }
-    /// Set `expense_policy` (Re-Invoice Costs).
-    #[inline]
-    pub fn expense_policy(mut self, expense_policy: ExpensePolicy) -> Self {
-        self.values.set("expense_policy", expense_policy);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `invoice_policy` (Invoicing Policy).
-    #[inline]
-    pub fn invoice_policy(mut self, invoice_policy: InvoicePolicy) -> Self {
-        self.values.set("invoice_policy", invoice_policy);
-        self
-    }
-    /// Set `is_favorite` (Favorite).
-    #[inline]
-    pub fn is_favorite(mut self, is_favorite: bool) -> Self {
-        self.values.set("is_favorite", is_favorite);
-        self
-    }
-    /// Set `is_storable` (Track Inventory).
-    #[inline]
-    pub fn is_storable(mut self, is_storable: bool) -> Self {
-        self.values.set("is_storable", is_storable);
-        self
-    }
-    /// Set `list_price` (Sales Price).
-    #[inline]
-    pub fn list_price(mut self, list_price: f64) -> Self {
-        self.values.set("list_price", list_price);
-        self
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_valuated` (Valuation by Lot/Serial number).
-    #[inline]
-    pub fn lot_valuated(mut self, lot_valuated: bool) -> Self {
-        self.values.set("lot_valuated", lot_valuated);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `optional_product_ids` (Optional Products).
-    #[inline]
-    pub fn optional_product_ids(
-        mut self,
-        optional_product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "optional_product_ids",
-                optional_product_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `packaging_ids` (Product Packages).
-    #[inline]
-    pub fn packaging_ids(
-        mut self,
-        packaging_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
-        >,
-    ) -> Self {
-        self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_document_ids` (Documents).
-    #[inline]
-    pub fn product_document_ids(
-        mut self,
-        product_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_document_ids",
-                product_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_properties` (Properties).
-    #[inline]
-    pub fn product_properties(
-        mut self,
-        product_properties: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("product_properties", product_properties);
-        self
-    }
-    /// Set `product_tag_ids` (Tags).
-    #[inline]
-    pub fn product_tag_ids(
-        mut self,
-        product_tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTag>,
-        >,
-    ) -> Self {
-        self.values
-            .set("product_tag_ids", product_tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_variant_ids` (Products).
-    #[inline]
-    pub fn product_variant_ids(
-        mut self,
-        product_variant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_variant_ids",
-                product_variant_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `project_template_id` (Project Template).
-    #[inline]
-    pub fn project_template_id(mut self, project_template_id: i64) -> Self {
-        self.values.set("project_template_id", project_template_id);
-        self
-    }
-    /// Set `property_account_creditor_price_difference` (Price Difference Account).
-    #[inline]
-    pub fn property_account_creditor_price_difference(
-        mut self,
-        property_account_creditor_price_difference: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_creditor_price_difference",
-                property_account_creditor_price_difference,
-            );
-        self
-    }
-    /// Set `property_account_expense_id` (Expense Account).
-    #[inline]
-    pub fn property_account_expense_id(
-        mut self,
-        property_account_expense_id: i64,
-    ) -> Self {
-        self.values.set("property_account_expense_id", property_account_expense_id);
-        self
-    }
-    /// Set `property_account_income_id` (Income Account).
-    #[inline]
-    pub fn property_account_income_id(
-        mut self,
-        property_account_income_id: i64,
-    ) -> Self {
-        self.values.set("property_account_income_id", property_account_income_id);
-        self
-    }
-    /// Set `property_stock_inventory` (Inventory Location).
-    #[inline]
-    pub fn property_stock_inventory(mut self, property_stock_inventory: i64) -> Self {
-        self.values.set("property_stock_inventory", property_stock_inventory);
-        self
-    }
-    /// Set `property_stock_production` (Production Location).
-    #[inline]
-    pub fn property_stock_production(mut self, property_stock_production: i64) -> Self {
-        self.values.set("property_stock_production", property_stock_production);
-        self
-    }
-    /// Set `purchase_line_warn` (Purchase Order Line Warning).
-    #[inline]
-    pub fn purchase_line_warn(mut self, purchase_line_warn: PurchaseLineWarn) -> Self {
-        self.values.set("purchase_line_warn", purchase_line_warn);
-        self
-    }
-    /// Set `purchase_line_warn_msg` (Message for Purchase Order Line).
-    #[inline]
-    pub fn purchase_line_warn_msg(
-        mut self,
-        purchase_line_warn_msg: impl Into<String>,
-    ) -> Self {
-        self.values.set("purchase_line_warn_msg", purchase_line_warn_msg.into());
-        self
-    }
-    /// Set `purchase_method` (Control Policy).
-    #[inline]
-    pub fn purchase_method(mut self, purchase_method: PurchaseMethod) -> Self {
-        self.values.set("purchase_method", purchase_method);
-        self
-    }
-    /// Set `purchase_ok` (Purchase).
-    #[inline]
-    pub fn purchase_ok(mut self, purchase_ok: bool) -> Self {
-        self.values.set("purchase_ok", purchase_ok);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `responsible_id` (Responsible).
-    #[inline]
-    pub fn responsible_id(mut self, responsible_id: i64) -> Self {
-        self.values.set("responsible_id", responsible_id);
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_delay` (Customer Lead Time).
-    #[inline]
-    pub fn sale_delay(mut self, sale_delay: i64) -> Self {
-        self.values.set("sale_delay", sale_delay);
-        self
-    }
-    /// Set `sale_line_warn` (Sales Order Line).
-    #[inline]
-    pub fn sale_line_warn(mut self, sale_line_warn: SaleLineWarn) -> Self {
-        self.values.set("sale_line_warn", sale_line_warn);
-        self
-    }
-    /// Set `sale_line_warn_msg` (Message for Sales Order Line).
-    #[inline]
-    pub fn sale_line_warn_msg(mut self, sale_line_warn_msg: impl Into<String>) -> Self {
-        self.values.set("sale_line_warn_msg", sale_line_warn_msg.into());
-        self
-    }
-    /// Set `sale_ok` (Sales).
-    #[inline]
-    pub fn sale_ok(mut self, sale_ok: bool) -> Self {
-        self.values.set("sale_ok", sale_ok);
-        self
-    }
-    /// Set `seller_ids` (Vendors).
-    #[inline]
-    pub fn seller_ids(
-        mut self,
-        seller_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
-        >,
-    ) -> Self {
-        self.values.set("seller_ids", seller_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `service_policy` (Service Invoicing Policy).
-    #[inline]
-    pub fn service_policy(mut self, service_policy: ServicePolicy) -> Self {
-        self.values.set("service_policy", service_policy);
-        self
-    }
-    /// Set `service_to_purchase` (Subcontract Service).
-    #[inline]
-    pub fn service_to_purchase(mut self, service_to_purchase: bool) -> Self {
-        self.values.set("service_to_purchase", service_to_purchase);
-        self
-    }
-    /// Set `service_tracking` (Create on Order).
-    #[inline]
-    pub fn service_tracking(mut self, service_tracking: ServiceTracking) -> Self {
-        self.values.set("service_tracking", service_tracking);
-        self
-    }
-    /// Set `service_type` (Track Service).
-    #[inline]
-    pub fn service_type(mut self, service_type: ServiceType) -> Self {
-        self.values.set("service_type", service_type);
-        self
-    }
-    /// Set `standard_price` (Cost).
-    #[inline]
-    pub fn standard_price(mut self, standard_price: f64) -> Self {
-        self.values.set("standard_price", standard_price);
-        self
-    }
-    /// Set `supplier_taxes_id` (Purchase Taxes).
-    #[inline]
-    pub fn supplier_taxes_id(
-        mut self,
-        supplier_taxes_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values
-            .set("supplier_taxes_id", supplier_taxes_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `taxes_id` (Sales Taxes).
-    #[inline]
-    pub fn taxes_id(
-        mut self,
-        taxes_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tracking` (Tracking).
-    #[inline]
-    pub fn tracking(mut self, tracking: Tracking) -> Self {
-        self.values.set("tracking", tracking);
-        self
-    }
-    /// Set `type` (Product Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
-    }
-    /// Set `uom_po_id` (Purchase Unit).
-    #[inline]
-    pub fn uom_po_id(mut self, uom_po_id: i64) -> Self {
-        self.values.set("uom_po_id", uom_po_id);
-        self
-    }
-    /// Set `variant_seller_ids` (Variant Seller).
-    #[inline]
-    pub fn variant_seller_ids(
-        mut self,
-        variant_seller_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "variant_seller_ids",
-                variant_seller_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `volume` (Volume).
-    #[inline]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.values.set("volume", volume);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `weight` (Weight).
-    #[inline]
-    pub fn weight(mut self, weight: f64) -> Self {
-        self.values.set("weight", weight);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductTemplateCreate {
-    type Model = ProductTemplate;
-}
-/// Values for updating `product.template` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductTemplateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductTemplateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProductTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductTemplateUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductTemplateUpdate {
+    fn default() -> Self {
+        ProductTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductTemplateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProductTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProductTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2540,2284 +1658,618 @@ impl ProductTemplateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_tag_ids` (Account Tags).
-    #[inline]
-    pub fn account_tag_ids(
-        mut self,
-        account_tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAccountTag>,
-        >,
-    ) -> Self {
-        self.values
-            .set("account_tag_ids", account_tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `attribute_line_ids` (Product Attributes).
-    #[inline]
-    pub fn attribute_line_ids(
-        mut self,
-        attribute_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeLine,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "attribute_line_ids",
-                attribute_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `bom_ids` (Bill of Materials).
-    #[inline]
-    pub fn bom_ids(
-        mut self,
-        bom_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("bom_ids", bom_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `bom_line_ids` (BoM Components).
-    #[inline]
-    pub fn bom_line_ids(
-        mut self,
-        bom_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values.set("bom_line_ids", bom_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `categ_id` (Product Category).
-    #[inline]
-    pub fn categ_id(mut self, categ_id: i64) -> Self {
-        self.values.set("categ_id", categ_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `combo_ids` (Combo Choices).
-    #[inline]
-    pub fn combo_ids(
-        mut self,
-        combo_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductCombo>,
-        >,
-    ) -> Self {
-        self.values.set("combo_ids", combo_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `default_code` (Internal Reference).
-    #[inline]
-    pub fn default_code(mut self, default_code: impl Into<String>) -> Self {
-        self.values.set("default_code", default_code.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `description_picking` (Description on Picking).
-    #[inline]
-    pub fn description_picking(
-        mut self,
-        description_picking: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `description_pickingin` (Description on Receptions).
-    #[inline]
-    pub fn description_pickingin(
-        mut self,
-        description_pickingin: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_pickingin", description_pickingin.into());
-        self
-    }
-    /// Set `description_pickingout` (Description on Delivery Orders).
-    #[inline]
-    pub fn description_pickingout(
-        mut self,
-        description_pickingout: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_pickingout", description_pickingout.into());
-        self
-    }
-    /// Set `description_purchase` (Purchase Description).
-    #[inline]
-    pub fn description_purchase(
-        mut self,
-        description_purchase: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_purchase", description_purchase.into());
-        self
-    }
-    /// Set `description_sale` (Sales Description).
-    #[inline]
-    pub fn description_sale(mut self, description_sale: impl Into<String>) -> Self {
-        self.values.set("description_sale", description_sale.into());
-        self
-    }
-    /// Set `expense_policy` (Re-Invoice Costs).
-    #[inline]
-    pub fn expense_policy(mut self, expense_policy: ExpensePolicy) -> Self {
-        self.values.set("expense_policy", expense_policy);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `invoice_policy` (Invoicing Policy).
-    #[inline]
-    pub fn invoice_policy(mut self, invoice_policy: InvoicePolicy) -> Self {
-        self.values.set("invoice_policy", invoice_policy);
-        self
-    }
-    /// Set `is_favorite` (Favorite).
-    #[inline]
-    pub fn is_favorite(mut self, is_favorite: bool) -> Self {
-        self.values.set("is_favorite", is_favorite);
-        self
-    }
-    /// Set `is_storable` (Track Inventory).
-    #[inline]
-    pub fn is_storable(mut self, is_storable: bool) -> Self {
-        self.values.set("is_storable", is_storable);
-        self
-    }
-    /// Set `list_price` (Sales Price).
-    #[inline]
-    pub fn list_price(mut self, list_price: f64) -> Self {
-        self.values.set("list_price", list_price);
-        self
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_valuated` (Valuation by Lot/Serial number).
-    #[inline]
-    pub fn lot_valuated(mut self, lot_valuated: bool) -> Self {
-        self.values.set("lot_valuated", lot_valuated);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `optional_product_ids` (Optional Products).
-    #[inline]
-    pub fn optional_product_ids(
-        mut self,
-        optional_product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "optional_product_ids",
-                optional_product_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `packaging_ids` (Product Packages).
-    #[inline]
-    pub fn packaging_ids(
-        mut self,
-        packaging_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
-        >,
-    ) -> Self {
-        self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_document_ids` (Documents).
-    #[inline]
-    pub fn product_document_ids(
-        mut self,
-        product_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_document_ids",
-                product_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_properties` (Properties).
-    #[inline]
-    pub fn product_properties(
-        mut self,
-        product_properties: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("product_properties", product_properties);
-        self
-    }
-    /// Set `product_tag_ids` (Tags).
-    #[inline]
-    pub fn product_tag_ids(
-        mut self,
-        product_tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTag>,
-        >,
-    ) -> Self {
-        self.values
-            .set("product_tag_ids", product_tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_variant_ids` (Products).
-    #[inline]
-    pub fn product_variant_ids(
-        mut self,
-        product_variant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_variant_ids",
-                product_variant_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `project_template_id` (Project Template).
-    #[inline]
-    pub fn project_template_id(mut self, project_template_id: i64) -> Self {
-        self.values.set("project_template_id", project_template_id);
-        self
-    }
-    /// Set `property_account_creditor_price_difference` (Price Difference Account).
-    #[inline]
-    pub fn property_account_creditor_price_difference(
-        mut self,
-        property_account_creditor_price_difference: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_account_creditor_price_difference",
-                property_account_creditor_price_difference,
-            );
-        self
-    }
-    /// Set `property_account_expense_id` (Expense Account).
-    #[inline]
-    pub fn property_account_expense_id(
-        mut self,
-        property_account_expense_id: i64,
-    ) -> Self {
-        self.values.set("property_account_expense_id", property_account_expense_id);
-        self
-    }
-    /// Set `property_account_income_id` (Income Account).
-    #[inline]
-    pub fn property_account_income_id(
-        mut self,
-        property_account_income_id: i64,
-    ) -> Self {
-        self.values.set("property_account_income_id", property_account_income_id);
-        self
-    }
-    /// Set `property_stock_inventory` (Inventory Location).
-    #[inline]
-    pub fn property_stock_inventory(mut self, property_stock_inventory: i64) -> Self {
-        self.values.set("property_stock_inventory", property_stock_inventory);
-        self
-    }
-    /// Set `property_stock_production` (Production Location).
-    #[inline]
-    pub fn property_stock_production(mut self, property_stock_production: i64) -> Self {
-        self.values.set("property_stock_production", property_stock_production);
-        self
-    }
-    /// Set `purchase_line_warn` (Purchase Order Line Warning).
-    #[inline]
-    pub fn purchase_line_warn(mut self, purchase_line_warn: PurchaseLineWarn) -> Self {
-        self.values.set("purchase_line_warn", purchase_line_warn);
-        self
-    }
-    /// Set `purchase_line_warn_msg` (Message for Purchase Order Line).
-    #[inline]
-    pub fn purchase_line_warn_msg(
-        mut self,
-        purchase_line_warn_msg: impl Into<String>,
-    ) -> Self {
-        self.values.set("purchase_line_warn_msg", purchase_line_warn_msg.into());
-        self
-    }
-    /// Set `purchase_method` (Control Policy).
-    #[inline]
-    pub fn purchase_method(mut self, purchase_method: PurchaseMethod) -> Self {
-        self.values.set("purchase_method", purchase_method);
-        self
-    }
-    /// Set `purchase_ok` (Purchase).
-    #[inline]
-    pub fn purchase_ok(mut self, purchase_ok: bool) -> Self {
-        self.values.set("purchase_ok", purchase_ok);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `responsible_id` (Responsible).
-    #[inline]
-    pub fn responsible_id(mut self, responsible_id: i64) -> Self {
-        self.values.set("responsible_id", responsible_id);
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_delay` (Customer Lead Time).
-    #[inline]
-    pub fn sale_delay(mut self, sale_delay: i64) -> Self {
-        self.values.set("sale_delay", sale_delay);
-        self
-    }
-    /// Set `sale_line_warn` (Sales Order Line).
-    #[inline]
-    pub fn sale_line_warn(mut self, sale_line_warn: SaleLineWarn) -> Self {
-        self.values.set("sale_line_warn", sale_line_warn);
-        self
-    }
-    /// Set `sale_line_warn_msg` (Message for Sales Order Line).
-    #[inline]
-    pub fn sale_line_warn_msg(mut self, sale_line_warn_msg: impl Into<String>) -> Self {
-        self.values.set("sale_line_warn_msg", sale_line_warn_msg.into());
-        self
-    }
-    /// Set `sale_ok` (Sales).
-    #[inline]
-    pub fn sale_ok(mut self, sale_ok: bool) -> Self {
-        self.values.set("sale_ok", sale_ok);
-        self
-    }
-    /// Set `seller_ids` (Vendors).
-    #[inline]
-    pub fn seller_ids(
-        mut self,
-        seller_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
-        >,
-    ) -> Self {
-        self.values.set("seller_ids", seller_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `service_policy` (Service Invoicing Policy).
-    #[inline]
-    pub fn service_policy(mut self, service_policy: ServicePolicy) -> Self {
-        self.values.set("service_policy", service_policy);
-        self
-    }
-    /// Set `service_to_purchase` (Subcontract Service).
-    #[inline]
-    pub fn service_to_purchase(mut self, service_to_purchase: bool) -> Self {
-        self.values.set("service_to_purchase", service_to_purchase);
-        self
-    }
-    /// Set `service_tracking` (Create on Order).
-    #[inline]
-    pub fn service_tracking(mut self, service_tracking: ServiceTracking) -> Self {
-        self.values.set("service_tracking", service_tracking);
-        self
-    }
-    /// Set `service_type` (Track Service).
-    #[inline]
-    pub fn service_type(mut self, service_type: ServiceType) -> Self {
-        self.values.set("service_type", service_type);
-        self
-    }
-    /// Set `standard_price` (Cost).
-    #[inline]
-    pub fn standard_price(mut self, standard_price: f64) -> Self {
-        self.values.set("standard_price", standard_price);
-        self
-    }
-    /// Set `supplier_taxes_id` (Purchase Taxes).
-    #[inline]
-    pub fn supplier_taxes_id(
-        mut self,
-        supplier_taxes_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values
-            .set("supplier_taxes_id", supplier_taxes_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `taxes_id` (Sales Taxes).
-    #[inline]
-    pub fn taxes_id(
-        mut self,
-        taxes_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tracking` (Tracking).
-    #[inline]
-    pub fn tracking(mut self, tracking: Tracking) -> Self {
-        self.values.set("tracking", tracking);
-        self
-    }
-    /// Set `type` (Product Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
-    }
-    /// Set `uom_po_id` (Purchase Unit).
-    #[inline]
-    pub fn uom_po_id(mut self, uom_po_id: i64) -> Self {
-        self.values.set("uom_po_id", uom_po_id);
-        self
-    }
-    /// Set `variant_seller_ids` (Variant Seller).
-    #[inline]
-    pub fn variant_seller_ids(
-        mut self,
-        variant_seller_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductSupplierinfo>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "variant_seller_ids",
-                variant_seller_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `volume` (Volume).
-    #[inline]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.values.set("volume", volume);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `weight` (Weight).
-    #[inline]
-    pub fn weight(mut self, weight: f64) -> Self {
-        self.values.set("weight", weight);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_tag_ids` (Account Tags).
+        account_tag_ids: commands super::rel::AccountAccountTag;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `attribute_line_ids` (Product Attributes).
+        attribute_line_ids: commands super::rel::ProductTemplateAttributeLine;
+        /// Set `barcode` (Barcode).
+        barcode: into String;
+        /// Set `bom_ids` (Bill of Materials).
+        bom_ids: commands ::runtime::AnyModel;
+        /// Set `bom_line_ids` (BoM Components).
+        bom_line_ids: commands ::runtime::AnyModel;
+        /// Set `categ_id` (Product Category).
+        categ_id: value i64;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `combo_ids` (Combo Choices).
+        combo_ids: commands super::rel::ProductCombo;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `default_code` (Internal Reference).
+        default_code: into String;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `description_picking` (Description on Picking).
+        description_picking: into String;
+        /// Set `description_pickingin` (Description on Receptions).
+        description_pickingin: into String;
+        /// Set `description_pickingout` (Description on Delivery Orders).
+        description_pickingout: into String;
+        /// Set `description_purchase` (Purchase Description).
+        description_purchase: into String;
+        /// Set `description_sale` (Sales Description).
+        description_sale: into String;
+        /// Set `expense_policy` (Re-Invoice Costs).
+        expense_policy: value self::ExpensePolicy;
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::odoo::wire::Binary;
+        /// Set `invoice_policy` (Invoicing Policy).
+        invoice_policy: value self::InvoicePolicy;
+        /// Set `is_favorite` (Favorite).
+        is_favorite: value bool;
+        /// Set `is_storable` (Track Inventory).
+        is_storable: value bool;
+        /// Set `list_price` (Sales Price).
+        list_price: value f64;
+        /// Set `location_id` (Location).
+        location_id: value i64;
+        /// Set `lot_valuated` (Valuation by Lot/Serial number).
+        lot_valuated: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `optional_product_ids` (Optional Products).
+        optional_product_ids: commands super::rel::ProductTemplate;
+        /// Set `packaging_ids` (Product Packages).
+        packaging_ids: commands super::rel::ProductPackaging;
+        /// Set `product_document_ids` (Documents).
+        product_document_ids: commands super::rel::ProductDocument;
+        /// Set `product_properties` (Properties).
+        product_properties: value ::serde_json::Value;
+        /// Set `product_tag_ids` (Tags).
+        product_tag_ids: commands super::rel::ProductTag;
+        /// Set `product_variant_ids` (Products).
+        product_variant_ids: commands super::rel::ProductProduct;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `project_template_id` (Project Template).
+        project_template_id: value i64;
+        /// Set `property_account_creditor_price_difference` (Price Difference Account).
+        property_account_creditor_price_difference: value i64;
+        /// Set `property_account_expense_id` (Expense Account).
+        property_account_expense_id: value i64;
+        /// Set `property_account_income_id` (Income Account).
+        property_account_income_id: value i64;
+        /// Set `property_stock_inventory` (Inventory Location).
+        property_stock_inventory: value i64;
+        /// Set `property_stock_production` (Production Location).
+        property_stock_production: value i64;
+        /// Set `purchase_line_warn` (Purchase Order Line Warning).
+        purchase_line_warn: value self::PurchaseLineWarn;
+        /// Set `purchase_line_warn_msg` (Message for Purchase Order Line).
+        purchase_line_warn_msg: into String;
+        /// Set `purchase_method` (Control Policy).
+        purchase_method: value self::PurchaseMethod;
+        /// Set `purchase_ok` (Purchase).
+        purchase_ok: value bool;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `responsible_id` (Responsible).
+        responsible_id: value i64;
+        /// Set `route_ids` (Routes).
+        route_ids: commands super::rel::StockRoute;
+        /// Set `sale_delay` (Customer Lead Time).
+        sale_delay: value i64;
+        /// Set `sale_line_warn` (Sales Order Line).
+        sale_line_warn: value self::SaleLineWarn;
+        /// Set `sale_line_warn_msg` (Message for Sales Order Line).
+        sale_line_warn_msg: into String;
+        /// Set `sale_ok` (Sales).
+        sale_ok: value bool;
+        /// Set `seller_ids` (Vendors).
+        seller_ids: commands super::rel::ProductSupplierinfo;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `service_policy` (Service Invoicing Policy).
+        service_policy: value self::ServicePolicy;
+        /// Set `service_to_purchase` (Subcontract Service).
+        service_to_purchase: value bool;
+        /// Set `service_tracking` (Create on Order).
+        service_tracking: value self::ServiceTracking;
+        /// Set `service_type` (Track Service).
+        service_type: value self::ServiceType;
+        /// Set `standard_price` (Cost).
+        standard_price: value f64;
+        /// Set `supplier_taxes_id` (Purchase Taxes).
+        supplier_taxes_id: commands super::rel::AccountTax;
+        /// Set `taxes_id` (Sales Taxes).
+        taxes_id: commands super::rel::AccountTax;
+        /// Set `tracking` (Tracking).
+        tracking: value self::Tracking;
+        /// Set `type` (Product Type).
+        r#type = "type": value self::Type;
+        /// Set `uom_id` (Unit of Measure).
+        uom_id: value i64;
+        /// Set `uom_po_id` (Purchase Unit).
+        uom_po_id: value i64;
+        /// Set `variant_seller_ids` (Variant Seller).
+        variant_seller_ids: commands super::rel::ProductSupplierinfo;
+        /// Set `volume` (Volume).
+        volume: value f64;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `weight` (Weight).
+        weight: value f64;
     }
 }
+impl ::runtime::CreateValues for ProductTemplateCreate {
+    type Model = self::ProductTemplate;
+}
 impl ::runtime::UpdateValues for ProductTemplateUpdate {
-    type Model = ProductTemplate;
+    type Model = self::ProductTemplate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Tags (`account_tag_ids`, `many2many`).
-    #[inline]
-    pub const fn account_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::AccountAccountTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("account_tag_ids")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProductTemplate> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplate,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Product Attributes (`attribute_line_ids`, `one2many`).
-    #[inline]
-    pub const fn attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductTemplateAttributeLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attribute_line_ids")
-    }
-    /// Barcode (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("barcode")
-    }
-    /// \# Bill of Material (`bom_count`, `integer`).
-    #[inline]
-    pub const fn bom_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("bom_count")
-    }
-    /// Bill of Materials (`bom_ids`, `one2many`).
-    #[inline]
-    pub const fn bom_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("bom_ids")
-    }
-    /// BoM Components (`bom_line_ids`, `one2many`).
-    #[inline]
-    pub const fn bom_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("bom_line_ids")
-    }
-    /// Can Image 1024 be zoomed (`can_image_1024_be_zoomed`, `boolean`).
-    #[inline]
-    pub const fn can_image_1024_be_zoomed() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_image_1024_be_zoomed")
-    }
-    /// Product Category (`categ_id`, `many2one`).
-    #[inline]
-    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("categ_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Combo Choices (`combo_ids`, `many2many`).
-    #[inline]
-    pub const fn combo_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductCombo,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("combo_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Cost Currency (`cost_currency_id`, `many2one`).
-    #[inline]
-    pub const fn cost_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("cost_currency_id")
-    }
-    /// Costing Method (`cost_method`, `selection`).
-    #[inline]
-    pub const fn cost_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::CostMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("cost_method")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Internal Reference (`default_code`, `char`).
-    #[inline]
-    pub const fn default_code() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("default_code")
-    }
-    /// Description (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Description on Picking (`description_picking`, `text`).
-    #[inline]
-    pub const fn description_picking() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_picking")
-    }
-    /// Description on Receptions (`description_pickingin`, `text`).
-    #[inline]
-    pub const fn description_pickingin() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_pickingin")
-    }
-    /// Description on Delivery Orders (`description_pickingout`, `text`).
-    #[inline]
-    pub const fn description_pickingout() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_pickingout")
-    }
-    /// Purchase Description (`description_purchase`, `text`).
-    #[inline]
-    pub const fn description_purchase() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_purchase")
-    }
-    /// Sales Description (`description_sale`, `text`).
-    #[inline]
-    pub const fn description_sale() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_sale")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Re-Invoice Costs (`expense_policy`, `selection`).
-    #[inline]
-    pub const fn expense_policy() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::ExpensePolicy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("expense_policy")
-    }
-    /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
-    }
-    /// Routes can be selected on this product (`has_available_route_ids`, `boolean`).
-    #[inline]
-    pub const fn has_available_route_ids() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_available_route_ids")
-    }
-    /// Is a configurable product (`has_configurable_attributes`, `boolean`).
-    #[inline]
-    pub const fn has_configurable_attributes() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_configurable_attributes")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProductTemplate, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_512")
-    }
-    /// Incoming (`incoming_qty`, `float`).
-    #[inline]
-    pub const fn incoming_qty() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("incoming_qty")
-    }
-    /// Invoicing Policy (`invoice_policy`, `selection`).
-    #[inline]
-    pub const fn invoice_policy() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::InvoicePolicy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_policy")
-    }
-    /// Favorite (`is_favorite`, `boolean`).
-    #[inline]
-    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_favorite")
-    }
-    /// Is Kits (`is_kits`, `boolean`).
-    #[inline]
-    pub const fn is_kits() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_kits")
-    }
-    /// Is a product variant (`is_product_variant`, `boolean`).
-    #[inline]
-    pub const fn is_product_variant() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_product_variant")
-    }
-    /// Track Inventory (`is_storable`, `boolean`).
-    #[inline]
-    pub const fn is_storable() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_storable")
-    }
-    /// Sales Price (`list_price`, `float`).
-    #[inline]
-    pub const fn list_price() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("list_price")
-    }
-    /// Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Valuation by Lot/Serial number (`lot_valuated`, `boolean`).
-    #[inline]
-    pub const fn lot_valuated() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("lot_valuated")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Manufactured (`mrp_product_qty`, `float`).
-    #[inline]
-    pub const fn mrp_product_qty() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("mrp_product_qty")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplate,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProductTemplate> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Nbr Moves In (`nbr_moves_in`, `integer`).
-    #[inline]
-    pub const fn nbr_moves_in() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("nbr_moves_in")
-    }
-    /// Nbr Moves Out (`nbr_moves_out`, `integer`).
-    #[inline]
-    pub const fn nbr_moves_out() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("nbr_moves_out")
-    }
-    /// Reordering Rules (`nbr_reordering_rules`, `integer`).
-    #[inline]
-    pub const fn nbr_reordering_rules() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("nbr_reordering_rules")
-    }
-    /// Optional Products (`optional_product_ids`, `many2many`).
-    #[inline]
-    pub const fn optional_product_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("optional_product_ids")
-    }
-    /// Outgoing (`outgoing_qty`, `float`).
-    #[inline]
-    pub const fn outgoing_qty() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("outgoing_qty")
-    }
-    /// Product Packages (`packaging_ids`, `one2many`).
-    #[inline]
-    pub const fn packaging_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductPackaging,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("packaging_ids")
-    }
-    /// Number of price rules (`pricelist_item_count`, `integer`).
-    #[inline]
-    pub const fn pricelist_item_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("pricelist_item_count")
-    }
-    /// Documents Count (`product_document_count`, `integer`).
-    #[inline]
-    pub const fn product_document_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_document_count")
-    }
-    /// Documents (`product_document_ids`, `one2many`).
-    #[inline]
-    pub const fn product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductDocument,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_document_ids")
-    }
-    /// Properties (`product_properties`, `properties`).
-    #[inline]
-    pub const fn product_properties() -> ::runtime::odoo::fields::AnyField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::AnyField::new("product_properties")
-    }
-    /// Tags (`product_tag_ids`, `many2many`).
-    #[inline]
-    pub const fn product_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_tag_ids")
-    }
-    /// Product Tooltip (`product_tooltip`, `char`).
-    #[inline]
-    pub const fn product_tooltip() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_tooltip")
-    }
-    /// \# Product Variants (`product_variant_count`, `integer`).
-    #[inline]
-    pub const fn product_variant_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_variant_count")
-    }
-    /// Product (`product_variant_id`, `many2one`).
-    #[inline]
-    pub const fn product_variant_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_variant_id")
-    }
-    /// Products (`product_variant_ids`, `one2many`).
-    #[inline]
-    pub const fn product_variant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_variant_ids")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Project Template (`project_template_id`, `many2one`).
-    #[inline]
-    pub const fn project_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_template_id")
-    }
-    /// Price Difference Account (`property_account_creditor_price_difference`, `many2one`).
-    #[inline]
-    pub const fn property_account_creditor_price_difference() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_account_creditor_price_difference",
-        )
-    }
-    /// Expense Account (`property_account_expense_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_expense_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_expense_id")
-    }
-    /// Income Account (`property_account_income_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_income_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_income_id")
-    }
-    /// Inventory Location (`property_stock_inventory`, `many2one`).
-    #[inline]
-    pub const fn property_stock_inventory() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_stock_inventory")
-    }
-    /// Production Location (`property_stock_production`, `many2one`).
-    #[inline]
-    pub const fn property_stock_production() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_stock_production")
-    }
-    /// Purchase Order Line Warning (`purchase_line_warn`, `selection`).
-    #[inline]
-    pub const fn purchase_line_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::PurchaseLineWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("purchase_line_warn")
-    }
-    /// Message for Purchase Order Line (`purchase_line_warn_msg`, `text`).
-    #[inline]
-    pub const fn purchase_line_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("purchase_line_warn_msg")
-    }
-    /// Control Policy (`purchase_method`, `selection`).
-    #[inline]
-    pub const fn purchase_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::PurchaseMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("purchase_method")
-    }
-    /// Purchase (`purchase_ok`, `boolean`).
-    #[inline]
-    pub const fn purchase_ok() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("purchase_ok")
-    }
-    /// Purchased (`purchased_product_qty`, `float`).
-    #[inline]
-    pub const fn purchased_product_qty() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchased_product_qty")
-    }
-    /// Quantity On Hand (`qty_available`, `float`).
-    #[inline]
-    pub const fn qty_available() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_available")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Reordering Max Qty (`reordering_max_qty`, `float`).
-    #[inline]
-    pub const fn reordering_max_qty() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reordering_max_qty")
-    }
-    /// Reordering Min Qty (`reordering_min_qty`, `float`).
-    #[inline]
-    pub const fn reordering_min_qty() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reordering_min_qty")
-    }
-    /// Responsible (`responsible_id`, `many2one`).
-    #[inline]
-    pub const fn responsible_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("responsible_id")
-    }
-    /// Category Routes (`route_from_categ_ids`, `many2many`).
-    #[inline]
-    pub const fn route_from_categ_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("route_from_categ_ids")
-    }
-    /// Routes (`route_ids`, `many2many`).
-    #[inline]
-    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("route_ids")
-    }
-    /// Customer Lead Time (`sale_delay`, `integer`).
-    #[inline]
-    pub const fn sale_delay() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_delay")
-    }
-    /// Sales Order Line (`sale_line_warn`, `selection`).
-    #[inline]
-    pub const fn sale_line_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::SaleLineWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("sale_line_warn")
-    }
-    /// Message for Sales Order Line (`sale_line_warn_msg`, `text`).
-    #[inline]
-    pub const fn sale_line_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("sale_line_warn_msg")
-    }
-    /// Sales (`sale_ok`, `boolean`).
-    #[inline]
-    pub const fn sale_ok() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sale_ok")
-    }
-    /// Sold (`sales_count`, `float`).
-    #[inline]
-    pub const fn sales_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sales_count")
-    }
-    /// Vendors (`seller_ids`, `one2many`).
-    #[inline]
-    pub const fn seller_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("seller_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Service Invoicing Policy (`service_policy`, `selection`).
-    #[inline]
-    pub const fn service_policy() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::ServicePolicy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("service_policy")
-    }
-    /// Subcontract Service (`service_to_purchase`, `boolean`).
-    #[inline]
-    pub const fn service_to_purchase() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("service_to_purchase")
-    }
-    /// Create on Order (`service_tracking`, `selection`).
-    #[inline]
-    pub const fn service_tracking() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::ServiceTracking,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("service_tracking")
-    }
-    /// Track Service (`service_type`, `selection`).
-    #[inline]
-    pub const fn service_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::ServiceType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("service_type")
-    }
-    /// Show Forecasted Qty Status Button (`show_forecasted_qty_status_button`, `boolean`).
-    #[inline]
-    pub const fn show_forecasted_qty_status_button() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_forecasted_qty_status_button")
-    }
-    /// Show On Hand Qty Status Button (`show_on_hand_qty_status_button`, `boolean`).
-    #[inline]
-    pub const fn show_on_hand_qty_status_button() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_on_hand_qty_status_button")
-    }
-    /// Cost (`standard_price`, `float`).
-    #[inline]
-    pub const fn standard_price() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("standard_price")
-    }
-    /// Purchase Taxes (`supplier_taxes_id`, `many2many`).
-    #[inline]
-    pub const fn supplier_taxes_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("supplier_taxes_id")
-    }
-    /// Tax String (`tax_string`, `char`).
-    #[inline]
-    pub const fn tax_string() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("tax_string")
-    }
-    /// Sales Taxes (`taxes_id`, `many2many`).
-    #[inline]
-    pub const fn taxes_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("taxes_id")
-    }
-    /// Tracking (`tracking`, `selection`).
-    #[inline]
-    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::Tracking,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tracking")
-    }
-    /// Product Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("uom_id")
-    }
-    /// Unit of Measure Name (`uom_name`, `char`).
-    #[inline]
-    pub const fn uom_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("uom_name")
-    }
-    /// Purchase Unit (`uom_po_id`, `many2one`).
-    #[inline]
-    pub const fn uom_po_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("uom_po_id")
-    }
-    /// \# of BoM Where is Used (`used_in_bom_count`, `integer`).
-    #[inline]
-    pub const fn used_in_bom_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("used_in_bom_count")
-    }
-    /// Valid Product Attribute Lines (`valid_product_template_attribute_line_ids`, `many2many`).
-    #[inline]
-    pub const fn valid_product_template_attribute_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductTemplateAttributeLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new(
-            "valid_product_template_attribute_line_ids",
-        )
-    }
-    /// Inventory Valuation (`valuation`, `selection`).
-    #[inline]
-    pub const fn valuation() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplate,
-        super::Valuation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("valuation")
-    }
-    /// Variant Seller (`variant_seller_ids`, `one2many`).
-    #[inline]
-    pub const fn variant_seller_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("variant_seller_ids")
-    }
-    /// Forecasted Quantity (`virtual_available`, `float`).
-    #[inline]
-    pub const fn virtual_available() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("virtual_available")
-    }
-    /// Re-Invoice Policy visible (`visible_expense_policy`, `boolean`).
-    #[inline]
-    pub const fn visible_expense_policy() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("visible_expense_policy")
-    }
-    /// Volume (`volume`, `float`).
-    #[inline]
-    pub const fn volume() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("volume")
-    }
-    /// Volume unit of measure label (`volume_uom_name`, `char`).
-    #[inline]
-    pub const fn volume_uom_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("volume_uom_name")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplate,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Weight (`weight`, `float`).
-    #[inline]
-    pub const fn weight() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("weight")
-    }
-    /// Weight unit of measure label (`weight_uom_name`, `char`).
-    #[inline]
-    pub const fn weight_uom_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("weight_uom_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductTemplate;
+        /// Account Tags (`account_tag_ids`, `many2many`).
+        account_tag_ids: X2ManyField<super::super::rel::AccountAccountTag>;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Product Attributes (`attribute_line_ids`, `one2many`).
+        attribute_line_ids: X2ManyField<super::super::rel::ProductTemplateAttributeLine>;
+        /// Barcode (`barcode`, `char`).
+        barcode: CharField;
+        /// \# Bill of Material (`bom_count`, `integer`).
+        bom_count: NumField<i64>;
+        /// Bill of Materials (`bom_ids`, `one2many`).
+        bom_ids: X2ManyField<::runtime::AnyModel>;
+        /// BoM Components (`bom_line_ids`, `one2many`).
+        bom_line_ids: X2ManyField<::runtime::AnyModel>;
+        /// Can Image 1024 be zoomed (`can_image_1024_be_zoomed`, `boolean`).
+        can_image_1024_be_zoomed: BoolField;
+        /// Product Category (`categ_id`, `many2one`).
+        categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Combo Choices (`combo_ids`, `many2many`).
+        combo_ids: X2ManyField<super::super::rel::ProductCombo>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Cost Currency (`cost_currency_id`, `many2one`).
+        cost_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Costing Method (`cost_method`, `selection`).
+        cost_method: SelectionField<super::CostMethod>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Internal Reference (`default_code`, `char`).
+        default_code: CharField;
+        /// Description (`description`, `html`).
+        description: CharField;
+        /// Description on Picking (`description_picking`, `text`).
+        description_picking: CharField;
+        /// Description on Receptions (`description_pickingin`, `text`).
+        description_pickingin: CharField;
+        /// Description on Delivery Orders (`description_pickingout`, `text`).
+        description_pickingout: CharField;
+        /// Purchase Description (`description_purchase`, `text`).
+        description_purchase: CharField;
+        /// Sales Description (`description_sale`, `text`).
+        description_sale: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Re-Invoice Costs (`expense_policy`, `selection`).
+        expense_policy: SelectionField<super::ExpensePolicy>;
+        /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// Routes can be selected on this product (`has_available_route_ids`, `boolean`).
+        has_available_route_ids: BoolField;
+        /// Is a configurable product (`has_configurable_attributes`, `boolean`).
+        has_configurable_attributes: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
+        /// Incoming (`incoming_qty`, `float`).
+        incoming_qty: NumField<f64>;
+        /// Invoicing Policy (`invoice_policy`, `selection`).
+        invoice_policy: SelectionField<super::InvoicePolicy>;
+        /// Favorite (`is_favorite`, `boolean`).
+        is_favorite: BoolField;
+        /// Is Kits (`is_kits`, `boolean`).
+        is_kits: BoolField;
+        /// Is a product variant (`is_product_variant`, `boolean`).
+        is_product_variant: BoolField;
+        /// Track Inventory (`is_storable`, `boolean`).
+        is_storable: BoolField;
+        /// Sales Price (`list_price`, `float`).
+        list_price: NumField<f64>;
+        /// Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Valuation by Lot/Serial number (`lot_valuated`, `boolean`).
+        lot_valuated: BoolField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Manufactured (`mrp_product_qty`, `float`).
+        mrp_product_qty: NumField<f64>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Nbr Moves In (`nbr_moves_in`, `integer`).
+        nbr_moves_in: NumField<i64>;
+        /// Nbr Moves Out (`nbr_moves_out`, `integer`).
+        nbr_moves_out: NumField<i64>;
+        /// Reordering Rules (`nbr_reordering_rules`, `integer`).
+        nbr_reordering_rules: NumField<i64>;
+        /// Optional Products (`optional_product_ids`, `many2many`).
+        optional_product_ids: X2ManyField<super::super::rel::ProductTemplate>;
+        /// Outgoing (`outgoing_qty`, `float`).
+        outgoing_qty: NumField<f64>;
+        /// Product Packages (`packaging_ids`, `one2many`).
+        packaging_ids: X2ManyField<super::super::rel::ProductPackaging>;
+        /// Number of price rules (`pricelist_item_count`, `integer`).
+        pricelist_item_count: NumField<i64>;
+        /// Documents Count (`product_document_count`, `integer`).
+        product_document_count: NumField<i64>;
+        /// Documents (`product_document_ids`, `one2many`).
+        product_document_ids: X2ManyField<super::super::rel::ProductDocument>;
+        /// Properties (`product_properties`, `properties`).
+        product_properties: AnyField;
+        /// Tags (`product_tag_ids`, `many2many`).
+        product_tag_ids: X2ManyField<super::super::rel::ProductTag>;
+        /// Product Tooltip (`product_tooltip`, `char`).
+        product_tooltip: CharField;
+        /// \# Product Variants (`product_variant_count`, `integer`).
+        product_variant_count: NumField<i64>;
+        /// Product (`product_variant_id`, `many2one`).
+        product_variant_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Products (`product_variant_ids`, `one2many`).
+        product_variant_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Project Template (`project_template_id`, `many2one`).
+        project_template_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Price Difference Account (`property_account_creditor_price_difference`, `many2one`).
+        property_account_creditor_price_difference: Many2OneField<super::super::rel::AccountAccount>;
+        /// Expense Account (`property_account_expense_id`, `many2one`).
+        property_account_expense_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Income Account (`property_account_income_id`, `many2one`).
+        property_account_income_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Inventory Location (`property_stock_inventory`, `many2one`).
+        property_stock_inventory: Many2OneField<super::super::rel::StockLocation>;
+        /// Production Location (`property_stock_production`, `many2one`).
+        property_stock_production: Many2OneField<super::super::rel::StockLocation>;
+        /// Purchase Order Line Warning (`purchase_line_warn`, `selection`).
+        purchase_line_warn: SelectionField<super::PurchaseLineWarn>;
+        /// Message for Purchase Order Line (`purchase_line_warn_msg`, `text`).
+        purchase_line_warn_msg: CharField;
+        /// Control Policy (`purchase_method`, `selection`).
+        purchase_method: SelectionField<super::PurchaseMethod>;
+        /// Purchase (`purchase_ok`, `boolean`).
+        purchase_ok: BoolField;
+        /// Purchased (`purchased_product_qty`, `float`).
+        purchased_product_qty: NumField<f64>;
+        /// Quantity On Hand (`qty_available`, `float`).
+        qty_available: NumField<f64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Reordering Max Qty (`reordering_max_qty`, `float`).
+        reordering_max_qty: NumField<f64>;
+        /// Reordering Min Qty (`reordering_min_qty`, `float`).
+        reordering_min_qty: NumField<f64>;
+        /// Responsible (`responsible_id`, `many2one`).
+        responsible_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Category Routes (`route_from_categ_ids`, `many2many`).
+        route_from_categ_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Routes (`route_ids`, `many2many`).
+        route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Customer Lead Time (`sale_delay`, `integer`).
+        sale_delay: NumField<i64>;
+        /// Sales Order Line (`sale_line_warn`, `selection`).
+        sale_line_warn: SelectionField<super::SaleLineWarn>;
+        /// Message for Sales Order Line (`sale_line_warn_msg`, `text`).
+        sale_line_warn_msg: CharField;
+        /// Sales (`sale_ok`, `boolean`).
+        sale_ok: BoolField;
+        /// Sold (`sales_count`, `float`).
+        sales_count: NumField<f64>;
+        /// Vendors (`seller_ids`, `one2many`).
+        seller_ids: X2ManyField<super::super::rel::ProductSupplierinfo>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Service Invoicing Policy (`service_policy`, `selection`).
+        service_policy: SelectionField<super::ServicePolicy>;
+        /// Subcontract Service (`service_to_purchase`, `boolean`).
+        service_to_purchase: BoolField;
+        /// Create on Order (`service_tracking`, `selection`).
+        service_tracking: SelectionField<super::ServiceTracking>;
+        /// Track Service (`service_type`, `selection`).
+        service_type: SelectionField<super::ServiceType>;
+        /// Show Forecasted Qty Status Button (`show_forecasted_qty_status_button`, `boolean`).
+        show_forecasted_qty_status_button: BoolField;
+        /// Show On Hand Qty Status Button (`show_on_hand_qty_status_button`, `boolean`).
+        show_on_hand_qty_status_button: BoolField;
+        /// Cost (`standard_price`, `float`).
+        standard_price: NumField<f64>;
+        /// Purchase Taxes (`supplier_taxes_id`, `many2many`).
+        supplier_taxes_id: X2ManyField<super::super::rel::AccountTax>;
+        /// Tax String (`tax_string`, `char`).
+        tax_string: CharField;
+        /// Sales Taxes (`taxes_id`, `many2many`).
+        taxes_id: X2ManyField<super::super::rel::AccountTax>;
+        /// Tracking (`tracking`, `selection`).
+        tracking: SelectionField<super::Tracking>;
+        /// Product Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Unit of Measure (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Unit of Measure Name (`uom_name`, `char`).
+        uom_name: CharField;
+        /// Purchase Unit (`uom_po_id`, `many2one`).
+        uom_po_id: Many2OneField<super::super::rel::UomUom>;
+        /// \# of BoM Where is Used (`used_in_bom_count`, `integer`).
+        used_in_bom_count: NumField<i64>;
+        /// Valid Product Attribute Lines (`valid_product_template_attribute_line_ids`, `many2many`).
+        valid_product_template_attribute_line_ids: X2ManyField<super::super::rel::ProductTemplateAttributeLine>;
+        /// Inventory Valuation (`valuation`, `selection`).
+        valuation: SelectionField<super::Valuation>;
+        /// Variant Seller (`variant_seller_ids`, `one2many`).
+        variant_seller_ids: X2ManyField<super::super::rel::ProductSupplierinfo>;
+        /// Forecasted Quantity (`virtual_available`, `float`).
+        virtual_available: NumField<f64>;
+        /// Re-Invoice Policy visible (`visible_expense_policy`, `boolean`).
+        visible_expense_policy: BoolField;
+        /// Volume (`volume`, `float`).
+        volume: NumField<f64>;
+        /// Volume unit of measure label (`volume_uom_name`, `char`).
+        volume_uom_name: CharField;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Weight (`weight`, `float`).
+        weight: NumField<f64>;
+        /// Weight unit of measure label (`weight_uom_name`, `char`).
+        weight_uom_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `cost_method` (Costing Method) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CostMethod {
+        /// Standard Price (`standard`)
+        Standard = "standard",
+        /// First In First Out (FIFO) (`fifo`)
+        Fifo = "fifo",
+        /// Average Cost (AVCO) (`average`)
+        Average = "average",
     }
 }
-/// Values of `activity_state` (Activity State) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `expense_policy` (Re-Invoice Costs) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ExpensePolicy {
+        /// No (`no`)
+        No = "no",
+        /// At cost (`cost`)
+        Cost = "cost",
+        /// Sales price (`sales_price`)
+        SalesPrice = "sales_price",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `invoice_policy` (Invoicing Policy) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoicePolicy {
+        /// Ordered quantities (`order`)
+        Order = "order",
+        /// Delivered quantities (`delivery`)
+        Delivery = "delivery",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `purchase_line_warn` (Purchase Order Line Warning) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PurchaseLineWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-/// Values of `cost_method` (Costing Method) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CostMethod {
-    /// Standard Price (`standard`)
-    Standard,
-    /// First In First Out (FIFO) (`fifo`)
-    Fifo,
-    /// Average Cost (AVCO) (`average`)
-    Average,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CostMethod {
-    const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => CostMethod::Standard,
-            "fifo" => CostMethod::Fifo,
-            "average" => CostMethod::Average,
-            other => CostMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CostMethod::Standard => "standard",
-            CostMethod::Fifo => "fifo",
-            CostMethod::Average => "average",
-            CostMethod::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `purchase_method` (Control Policy) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PurchaseMethod {
+        /// On ordered quantities (`purchase`)
+        Purchase = "purchase",
+        /// On received quantities (`receive`)
+        Receive = "receive",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CostMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `sale_line_warn` (Sales Order Line) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SaleLineWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-impl ::serde::Serialize for CostMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `service_policy` (Service Invoicing Policy) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ServicePolicy {
+        /// Prepaid/Fixed Price (`ordered_prepaid`)
+        OrderedPrepaid = "ordered_prepaid",
+        /// Based on Milestones (`delivered_milestones`)
+        DeliveredMilestones = "delivered_milestones",
+        /// Based on Delivered Quantity (Manual) (`delivered_manual`)
+        DeliveredManual = "delivered_manual",
     }
 }
-/// Values of `expense_policy` (Re-Invoice Costs) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExpensePolicy {
-    /// No (`no`)
-    No,
-    /// At cost (`cost`)
-    Cost,
-    /// Sales price (`sales_price`)
-    SalesPrice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ExpensePolicy {
-    const VALUES: &'static [&'static str] = &["no", "cost", "sales_price"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no" => ExpensePolicy::No,
-            "cost" => ExpensePolicy::Cost,
-            "sales_price" => ExpensePolicy::SalesPrice,
-            other => ExpensePolicy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ExpensePolicy::No => "no",
-            ExpensePolicy::Cost => "cost",
-            ExpensePolicy::SalesPrice => "sales_price",
-            ExpensePolicy::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `service_tracking` (Create on Order) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ServiceTracking {
+        /// Nothing (`no`)
+        No = "no",
+        /// Event Registration (`event`)
+        Event = "event",
+        /// Task (`task_global_project`)
+        TaskGlobalProject = "task_global_project",
+        /// Project & Task (`task_in_project`)
+        TaskInProject = "task_in_project",
+        /// Project (`project_only`)
+        ProjectOnly = "project_only",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ExpensePolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `service_type` (Track Service) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ServiceType {
+        /// Manually set quantities on order (`manual`)
+        Manual = "manual",
+        /// Project Milestones (`milestones`)
+        Milestones = "milestones",
     }
 }
-impl ::serde::Serialize for ExpensePolicy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tracking` (Tracking) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Tracking {
+        /// By Unique Serial Number (`serial`)
+        Serial = "serial",
+        /// By Lots (`lot`)
+        Lot = "lot",
+        /// By Quantity (`none`)
+        None = "none",
     }
 }
-/// Values of `invoice_policy` (Invoicing Policy) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoicePolicy {
-    /// Ordered quantities (`order`)
-    Order,
-    /// Delivered quantities (`delivery`)
-    Delivery,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoicePolicy {
-    const VALUES: &'static [&'static str] = &["order", "delivery"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "order" => InvoicePolicy::Order,
-            "delivery" => InvoicePolicy::Delivery,
-            other => InvoicePolicy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoicePolicy::Order => "order",
-            InvoicePolicy::Delivery => "delivery",
-            InvoicePolicy::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `type` (Product Type) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Goods (`consu`)
+        Consu = "consu",
+        /// Service (`service`)
+        Service = "service",
+        /// Combo (`combo`)
+        Combo = "combo",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for InvoicePolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoicePolicy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `purchase_line_warn` (Purchase Order Line Warning) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PurchaseLineWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PurchaseLineWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => PurchaseLineWarn::NoMessage,
-            "warning" => PurchaseLineWarn::Warning,
-            "block" => PurchaseLineWarn::Block,
-            other => PurchaseLineWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PurchaseLineWarn::NoMessage => "no-message",
-            PurchaseLineWarn::Warning => "warning",
-            PurchaseLineWarn::Block => "block",
-            PurchaseLineWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PurchaseLineWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PurchaseLineWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `purchase_method` (Control Policy) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PurchaseMethod {
-    /// On ordered quantities (`purchase`)
-    Purchase,
-    /// On received quantities (`receive`)
-    Receive,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PurchaseMethod {
-    const VALUES: &'static [&'static str] = &["purchase", "receive"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "purchase" => PurchaseMethod::Purchase,
-            "receive" => PurchaseMethod::Receive,
-            other => PurchaseMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PurchaseMethod::Purchase => "purchase",
-            PurchaseMethod::Receive => "receive",
-            PurchaseMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PurchaseMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PurchaseMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `sale_line_warn` (Sales Order Line) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleLineWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SaleLineWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => SaleLineWarn::NoMessage,
-            "warning" => SaleLineWarn::Warning,
-            "block" => SaleLineWarn::Block,
-            other => SaleLineWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SaleLineWarn::NoMessage => "no-message",
-            SaleLineWarn::Warning => "warning",
-            SaleLineWarn::Block => "block",
-            SaleLineWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaleLineWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SaleLineWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `service_policy` (Service Invoicing Policy) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServicePolicy {
-    /// Prepaid/Fixed Price (`ordered_prepaid`)
-    OrderedPrepaid,
-    /// Based on Milestones (`delivered_milestones`)
-    DeliveredMilestones,
-    /// Based on Delivered Quantity (Manual) (`delivered_manual`)
-    DeliveredManual,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ServicePolicy {
-    const VALUES: &'static [&'static str] = &[
-        "ordered_prepaid",
-        "delivered_milestones",
-        "delivered_manual",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ordered_prepaid" => ServicePolicy::OrderedPrepaid,
-            "delivered_milestones" => ServicePolicy::DeliveredMilestones,
-            "delivered_manual" => ServicePolicy::DeliveredManual,
-            other => ServicePolicy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ServicePolicy::OrderedPrepaid => "ordered_prepaid",
-            ServicePolicy::DeliveredMilestones => "delivered_milestones",
-            ServicePolicy::DeliveredManual => "delivered_manual",
-            ServicePolicy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServicePolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ServicePolicy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `service_tracking` (Create on Order) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceTracking {
-    /// Nothing (`no`)
-    No,
-    /// Event Registration (`event`)
-    Event,
-    /// Task (`task_global_project`)
-    TaskGlobalProject,
-    /// Project & Task (`task_in_project`)
-    TaskInProject,
-    /// Project (`project_only`)
-    ProjectOnly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ServiceTracking {
-    const VALUES: &'static [&'static str] = &[
-        "no",
-        "event",
-        "task_global_project",
-        "task_in_project",
-        "project_only",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no" => ServiceTracking::No,
-            "event" => ServiceTracking::Event,
-            "task_global_project" => ServiceTracking::TaskGlobalProject,
-            "task_in_project" => ServiceTracking::TaskInProject,
-            "project_only" => ServiceTracking::ProjectOnly,
-            other => ServiceTracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ServiceTracking::No => "no",
-            ServiceTracking::Event => "event",
-            ServiceTracking::TaskGlobalProject => "task_global_project",
-            ServiceTracking::TaskInProject => "task_in_project",
-            ServiceTracking::ProjectOnly => "project_only",
-            ServiceTracking::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceTracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ServiceTracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `service_type` (Track Service) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceType {
-    /// Manually set quantities on order (`manual`)
-    Manual,
-    /// Project Milestones (`milestones`)
-    Milestones,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ServiceType {
-    const VALUES: &'static [&'static str] = &["manual", "milestones"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => ServiceType::Manual,
-            "milestones" => ServiceType::Milestones,
-            other => ServiceType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ServiceType::Manual => "manual",
-            ServiceType::Milestones => "milestones",
-            ServiceType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ServiceType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tracking` (Tracking) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tracking {
-    /// By Unique Serial Number (`serial`)
-    Serial,
-    /// By Lots (`lot`)
-    Lot,
-    /// By Quantity (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Tracking {
-    const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "serial" => Tracking::Serial,
-            "lot" => Tracking::Lot,
-            "none" => Tracking::None,
-            other => Tracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Tracking::Serial => "serial",
-            Tracking::Lot => "lot",
-            Tracking::None => "none",
-            Tracking::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Tracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Product Type) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Goods (`consu`)
-    Consu,
-    /// Service (`service`)
-    Service,
-    /// Combo (`combo`)
-    Combo,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["consu", "service", "combo"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "consu" => Type::Consu,
-            "service" => Type::Service,
-            "combo" => Type::Combo,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Consu => "consu",
-            Type::Service => "service",
-            Type::Combo => "combo",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `valuation` (Inventory Valuation) on `product.template`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Valuation {
-    /// Manual (`manual_periodic`)
-    ManualPeriodic,
-    /// Automated (`real_time`)
-    RealTime,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Valuation {
-    const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual_periodic" => Valuation::ManualPeriodic,
-            "real_time" => Valuation::RealTime,
-            other => Valuation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Valuation::ManualPeriodic => "manual_periodic",
-            Valuation::RealTime => "real_time",
-            Valuation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Valuation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Valuation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `valuation` (Inventory Valuation) on `product.template`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Valuation {
+        /// Manual (`manual_periodic`)
+        ManualPeriodic = "manual_periodic",
+        /// Automated (`real_time`)
+        RealTime = "real_time",
     }
 }

@@ -19,7 +19,7 @@ pub struct ProductTemplateAttributeExclusion {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -32,20 +32,16 @@ pub struct ProductTemplateAttributeExclusion {
     ///
     /// `many2one`, to `product.template.attribute.value`.
     pub product_template_attribute_value_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplateAttributeValue>,
+        ::runtime::Many2One<super::rel::ProductTemplateAttributeValue>,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`.
-    pub value_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProductTemplateAttributeValue,
-    >,
+    pub value_ids: ::runtime::X2Many<super::rel::ProductTemplateAttributeValue>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -53,28 +49,18 @@ pub struct ProductTemplateAttributeExclusion {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeExclusion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductTemplateAttributeExclusion {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "product_template_attribute_value_id",
-        "product_tmpl_id",
-        "value_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductTemplateAttributeExclusion {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductTemplateAttributeExclusion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -106,25 +92,16 @@ impl ::runtime::Model for ProductTemplateAttributeExclusion {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "product_template_attribute_value_id",
-                "many2one",
-            )
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("value_ids", "many2many")
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("product_template_attribute_value_id", "many2one").relation("product.template.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").required().writable(true),
+        ::runtime::FieldSpec::new("value_ids", "many2many").relation("product.template.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,12 +120,21 @@ impl ::runtime::odoo::projection::Projection for ProductTemplateAttributeExclusi
 impl super::mixins::BaseModel for ProductTemplateAttributeExclusion {
     type Update = ProductTemplateAttributeExclusionUpdate;
 }
-/// Values for creating a `product.template.attribute.exclusion` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductTemplateAttributeExclusionCreate`]) or updating ([`ProductTemplateAttributeExclusionUpdate`]) `product.template.attribute.exclusion` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductTemplateAttributeExclusionCreate {
+pub struct ProductTemplateAttributeExclusionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductTemplateAttributeExclusionCreate {
+/// Values for creating a `product.template.attribute.exclusion` record: the constructor takes the required fields, setters add the rest.
+pub type ProductTemplateAttributeExclusionCreate = ProductTemplateAttributeExclusionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.template.attribute.exclusion` records: only the fields set here are written.
+pub type ProductTemplateAttributeExclusionUpdate = ProductTemplateAttributeExclusionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductTemplateAttributeExclusionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,84 +142,33 @@ impl ::serde::Serialize for ProductTemplateAttributeExclusionCreate {
 impl ProductTemplateAttributeExclusionCreate {
     /// Takes the required fields: `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_tmpl_id: i64) -> Self {
-        ProductTemplateAttributeExclusionCreate {
+        ProductTemplateAttributeExclusionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_tmpl_id(product_tmpl_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProductTemplateAttributeExclusion,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `product_template_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn product_template_attribute_value_id(
-        mut self,
-        product_template_attribute_value_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_attribute_value_id",
-                product_template_attribute_value_id,
-            );
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `value_ids` (Attribute Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductTemplateAttributeExclusionCreate {
-    type Model = ProductTemplateAttributeExclusion;
-}
-/// Values for updating `product.template.attribute.exclusion` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductTemplateAttributeExclusionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductTemplateAttributeExclusionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductTemplateAttributeExclusionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductTemplateAttributeExclusionUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductTemplateAttributeExclusionUpdate {
+    fn default() -> Self {
+        ProductTemplateAttributeExclusionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductTemplateAttributeExclusionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProductTemplateAttributeExclusion,
+            Model = self::ProductTemplateAttributeExclusion,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -243,115 +178,42 @@ impl ProductTemplateAttributeExclusionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `product_template_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn product_template_attribute_value_id(
-        mut self,
-        product_template_attribute_value_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_attribute_value_id",
-                product_template_attribute_value_id,
-            );
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `value_ids` (Attribute Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `product_template_attribute_value_id` (Attribute Value).
+        product_template_attribute_value_id: value i64;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `value_ids` (Attribute Values).
+        value_ids: commands super::rel::ProductTemplateAttributeValue;
     }
 }
+impl ::runtime::CreateValues for ProductTemplateAttributeExclusionCreate {
+    type Model = self::ProductTemplateAttributeExclusion;
+}
 impl ::runtime::UpdateValues for ProductTemplateAttributeExclusionUpdate {
-    type Model = ProductTemplateAttributeExclusion;
+    type Model = self::ProductTemplateAttributeExclusion;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplateAttributeExclusion,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplateAttributeExclusion,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplateAttributeExclusion,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Attribute Value (`product_template_attribute_value_id`, `many2one`).
-    #[inline]
-    pub const fn product_template_attribute_value_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "product_template_attribute_value_id",
-        )
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Attribute Values (`value_ids`, `many2many`).
-    #[inline]
-    pub const fn value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("value_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplateAttributeExclusion,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeExclusion,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductTemplateAttributeExclusion;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Attribute Value (`product_template_attribute_value_id`, `many2one`).
+        product_template_attribute_value_id: Many2OneField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Attribute Values (`value_ids`, `many2many`).
+        value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,9 +19,7 @@ pub struct ProductTemplateAttributeLine {
     /// Attribute
     ///
     /// `many2one`, to `product.attribute`, required.
-    pub attribute_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductAttribute>,
-    >,
+    pub attribute_id: Option<::runtime::Many2One<super::rel::ProductAttribute>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +27,7 @@ pub struct ProductTemplateAttributeLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -41,15 +39,13 @@ pub struct ProductTemplateAttributeLine {
     /// Product Attribute Values
     ///
     /// `one2many`, to `product.template.attribute.value` (inverse `attribute_line_id`).
-    pub product_template_value_ids: ::runtime::odoo::wire::X2Many<
+    pub product_template_value_ids: ::runtime::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Sequence
     ///
     /// `integer`.
@@ -61,7 +57,7 @@ pub struct ProductTemplateAttributeLine {
     /// Values
     ///
     /// `many2many`, to `product.attribute.value`.
-    pub value_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductAttributeValue>,
+    pub value_ids: ::runtime::X2Many<super::rel::ProductAttributeValue>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -69,32 +65,18 @@ pub struct ProductTemplateAttributeLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductTemplateAttributeLine {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attribute_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "product_template_value_ids",
-        "product_tmpl_id",
-        "sequence",
-        "value_count",
-        "value_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductTemplateAttributeLine {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductTemplateAttributeLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,28 +116,20 @@ impl ::runtime::Model for ProductTemplateAttributeLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("attribute_id", "many2one")
-            .relation("product.attribute")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_template_value_ids", "one2many")
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("value_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("value_ids", "many2many")
-            .relation("product.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("attribute_id", "many2one").relation("product.attribute").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("product_template_value_ids", "one2many").relation("product.template.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("value_count", "integer"),
+        ::runtime::FieldSpec::new("value_ids", "many2many").relation("product.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -192,12 +166,21 @@ impl ProductTemplateAttributeLine {
 impl super::mixins::BaseModel for ProductTemplateAttributeLine {
     type Update = ProductTemplateAttributeLineUpdate;
 }
-/// Values for creating a `product.template.attribute.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductTemplateAttributeLineCreate`]) or updating ([`ProductTemplateAttributeLineUpdate`]) `product.template.attribute.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductTemplateAttributeLineCreate {
+pub struct ProductTemplateAttributeLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductTemplateAttributeLineCreate {
+/// Values for creating a `product.template.attribute.line` record: the constructor takes the required fields, setters add the rest.
+pub type ProductTemplateAttributeLineCreate = ProductTemplateAttributeLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.template.attribute.line` records: only the fields set here are written.
+pub type ProductTemplateAttributeLineUpdate = ProductTemplateAttributeLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductTemplateAttributeLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -205,105 +188,34 @@ impl ::serde::Serialize for ProductTemplateAttributeLineCreate {
 impl ProductTemplateAttributeLineCreate {
     /// Takes the required fields: `attribute_id`, `product_tmpl_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_id: i64, product_tmpl_id: i64) -> Self {
-        ProductTemplateAttributeLineCreate {
+        ProductTemplateAttributeLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .attribute_id(attribute_id)
             .product_tmpl_id(product_tmpl_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProductTemplateAttributeLine,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_id` (Attribute).
-    #[inline]
-    pub fn attribute_id(mut self, attribute_id: i64) -> Self {
-        self.values.set("attribute_id", attribute_id);
-        self
-    }
-    /// Set `product_template_value_ids` (Product Attribute Values).
-    #[inline]
-    pub fn product_template_value_ids(
-        mut self,
-        product_template_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_value_ids",
-                product_template_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `value_ids` (Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductAttributeValue>,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductTemplateAttributeLineCreate {
-    type Model = ProductTemplateAttributeLine;
-}
-/// Values for updating `product.template.attribute.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductTemplateAttributeLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductTemplateAttributeLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductTemplateAttributeLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductTemplateAttributeLineUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductTemplateAttributeLineUpdate {
+    fn default() -> Self {
+        ProductTemplateAttributeLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductTemplateAttributeLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProductTemplateAttributeLine,
+            Model = self::ProductTemplateAttributeLine,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -313,164 +225,56 @@ impl ProductTemplateAttributeLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attribute_id` (Attribute).
-    #[inline]
-    pub fn attribute_id(mut self, attribute_id: i64) -> Self {
-        self.values.set("attribute_id", attribute_id);
-        self
-    }
-    /// Set `product_template_value_ids` (Product Attribute Values).
-    #[inline]
-    pub fn product_template_value_ids(
-        mut self,
-        product_template_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_template_value_ids",
-                product_template_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `value_ids` (Values).
-    #[inline]
-    pub fn value_ids(
-        mut self,
-        value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductAttributeValue>,
-        >,
-    ) -> Self {
-        self.values.set("value_ids", value_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attribute_id` (Attribute).
+        attribute_id: value i64;
+        /// Set `product_template_value_ids` (Product Attribute Values).
+        product_template_value_ids: commands super::rel::ProductTemplateAttributeValue;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `value_ids` (Values).
+        value_ids: commands super::rel::ProductAttributeValue;
     }
 }
+impl ::runtime::CreateValues for ProductTemplateAttributeLineCreate {
+    type Model = self::ProductTemplateAttributeLine;
+}
 impl ::runtime::UpdateValues for ProductTemplateAttributeLineUpdate {
-    type Model = ProductTemplateAttributeLine;
+    type Model = self::ProductTemplateAttributeLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplateAttributeLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Attribute (`attribute_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ProductAttribute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("attribute_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplateAttributeLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplateAttributeLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplateAttributeLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Product Attribute Values (`product_template_value_ids`, `one2many`).
-    #[inline]
-    pub const fn product_template_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_template_value_ids")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplateAttributeLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Value Count (`value_count`, `integer`).
-    #[inline]
-    pub const fn value_count() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplateAttributeLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("value_count")
-    }
-    /// Values (`value_ids`, `many2many`).
-    #[inline]
-    pub const fn value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("value_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplateAttributeLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductTemplateAttributeLine;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Attribute (`attribute_id`, `many2one`).
+        attribute_id: Many2OneField<super::super::rel::ProductAttribute>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Product Attribute Values (`product_template_value_ids`, `one2many`).
+        product_template_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Value Count (`value_count`, `integer`).
+        value_count: NumField<i64>;
+        /// Values (`value_ids`, `many2many`).
+        value_ids: X2ManyField<super::super::rel::ProductAttributeValue>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -17,14 +17,12 @@ pub struct ProductTemplateAttributeValue {
     /// Attribute
     ///
     /// `many2one`, to `product.attribute`, readonly, related `attribute_line_id.attribute_id`.
-    pub attribute_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductAttribute>,
-    >,
+    pub attribute_id: Option<::runtime::Many2One<super::rel::ProductAttribute>>,
     /// Attribute Line
     ///
     /// `many2one`, to `product.template.attribute.line`, required.
     pub attribute_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplateAttributeLine>,
+        ::runtime::Many2One<super::rel::ProductTemplateAttributeLine>,
     >,
     /// Color
     ///
@@ -37,12 +35,12 @@ pub struct ProductTemplateAttributeValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `attribute_line_id.product_tmpl_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Display Name
     ///
@@ -55,15 +53,13 @@ pub struct ProductTemplateAttributeValue {
     /// `selection`, readonly, related `product_attribute_value_id.display_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_type())`.
     ///
     /// Values: `radio` (Radio), `pills` (Pills), `select` (Select), `color` (Color), `multi` (Multi-checkbox).
-    pub display_type: ::runtime::odoo::wire::Computed<Option<DisplayType>>,
+    pub display_type: ::runtime::Computed<Option<DisplayType>>,
     /// Exclude for
     ///
     /// Make this attribute value not compatible with other values of the product or some attribute values of optional and accessory products.
     ///
     /// `one2many`, to `product.template.attribute.exclusion` (inverse `product_template_attribute_value_id`).
-    pub exclude_for: ::runtime::odoo::wire::X2Many<
-        super::rel::ProductTemplateAttributeExclusion,
-    >,
+    pub exclude_for: ::runtime::X2Many<super::rel::ProductTemplateAttributeExclusion>,
     /// HTML Color Index
     ///
     /// Here you can set a specific HTML color index (e.g. #ff0000) to display the color if the attribute type is 'Color'.
@@ -94,14 +90,12 @@ pub struct ProductTemplateAttributeValue {
     ///
     /// `many2one`, to `product.attribute.value`, required.
     pub product_attribute_value_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductAttributeValue>,
+        ::runtime::Many2One<super::rel::ProductAttributeValue>,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `attribute_line_id.product_tmpl_id`.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Active
     ///
     /// `boolean`.
@@ -109,9 +103,7 @@ pub struct ProductTemplateAttributeValue {
     /// Related Variants
     ///
     /// `many2many`, to `product.product`, readonly.
-    pub ptav_product_variant_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProductProduct,
-    >,
+    pub ptav_product_variant_ids: ::runtime::X2Many<super::rel::ProductProduct>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -119,39 +111,20 @@ pub struct ProductTemplateAttributeValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProductTemplateAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProductTemplateAttributeValue {
-    const FIELDS: &'static [&'static str] = &[
-        "attribute_id",
-        "attribute_line_id",
-        "color",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "display_type",
-        "exclude_for",
-        "html_color",
-        "id",
-        "is_custom",
-        "name",
-        "price_extra",
-        "product_attribute_value_id",
-        "product_tmpl_id",
-        "ptav_active",
-        "ptav_product_variant_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProductTemplateAttributeValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProductTemplateAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -204,40 +177,28 @@ impl ::runtime::Model for ProductTemplateAttributeValue {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["currency_id", "display_type"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attribute_id", "many2one")
-            .relation("product.attribute"),
-        ::runtime::odoo::verify::FieldSpec::new("attribute_line_id", "many2one")
-            .relation("product.template.attribute.line")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .selection(&["radio", "pills", "select", "color", "multi"]),
-        ::runtime::odoo::verify::FieldSpec::new("exclude_for", "one2many")
-            .relation("product.template.attribute.exclusion"),
-        ::runtime::odoo::verify::FieldSpec::new("html_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("is_custom", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("price_extra", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_attribute_value_id", "many2one")
-            .relation("product.attribute.value")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("ptav_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("ptav_product_variant_ids", "many2many")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attribute_id", "many2one").relation("product.attribute"),
+        ::runtime::FieldSpec::new("attribute_line_id", "many2one").relation("product.template.attribute.line").required().writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").selection(&["radio", "pills", "select", "color", "multi"]),
+        ::runtime::FieldSpec::new("exclude_for", "one2many").relation("product.template.attribute.exclusion").writable(true),
+        ::runtime::FieldSpec::new("html_color", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image", "binary"),
+        ::runtime::FieldSpec::new("is_custom", "boolean"),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("price_extra", "float").writable(true),
+        ::runtime::FieldSpec::new("product_attribute_value_id", "many2one").relation("product.attribute.value").required().writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template"),
+        ::runtime::FieldSpec::new("ptav_active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("ptav_product_variant_ids", "many2many").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -258,12 +219,21 @@ impl ::runtime::odoo::projection::Projection for ProductTemplateAttributeValue {
 impl super::mixins::BaseModel for ProductTemplateAttributeValue {
     type Update = ProductTemplateAttributeValueUpdate;
 }
-/// Values for creating a `product.template.attribute.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProductTemplateAttributeValueCreate`]) or updating ([`ProductTemplateAttributeValueUpdate`]) `product.template.attribute.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProductTemplateAttributeValueCreate {
+pub struct ProductTemplateAttributeValueValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProductTemplateAttributeValueCreate {
+/// Values for creating a `product.template.attribute.value` record: the constructor takes the required fields, setters add the rest.
+pub type ProductTemplateAttributeValueCreate = ProductTemplateAttributeValueValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `product.template.attribute.value` records: only the fields set here are written.
+pub type ProductTemplateAttributeValueUpdate = ProductTemplateAttributeValueValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProductTemplateAttributeValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -271,114 +241,34 @@ impl ::serde::Serialize for ProductTemplateAttributeValueCreate {
 impl ProductTemplateAttributeValueCreate {
     /// Takes the required fields: `attribute_line_id`, `product_attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_line_id: i64, product_attribute_value_id: i64) -> Self {
-        ProductTemplateAttributeValueCreate {
+        ProductTemplateAttributeValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .attribute_line_id(attribute_line_id)
             .product_attribute_value_id(product_attribute_value_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProductTemplateAttributeValue,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attribute_line_id` (Attribute Line).
-    #[inline]
-    pub fn attribute_line_id(mut self, attribute_line_id: i64) -> Self {
-        self.values.set("attribute_line_id", attribute_line_id);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `exclude_for` (Exclude for).
-    #[inline]
-    pub fn exclude_for(
-        mut self,
-        exclude_for: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeExclusion,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("exclude_for", exclude_for.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `price_extra` (Extra Price).
-    #[inline]
-    pub fn price_extra(mut self, price_extra: f64) -> Self {
-        self.values.set("price_extra", price_extra);
-        self
-    }
-    /// Set `product_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn product_attribute_value_id(
-        mut self,
-        product_attribute_value_id: i64,
-    ) -> Self {
-        self.values.set("product_attribute_value_id", product_attribute_value_id);
-        self
-    }
-    /// Set `ptav_active` (Active).
-    #[inline]
-    pub fn ptav_active(mut self, ptav_active: bool) -> Self {
-        self.values.set("ptav_active", ptav_active);
-        self
-    }
-    /// Set `ptav_product_variant_ids` (Related Variants).
-    #[inline]
-    pub fn ptav_product_variant_ids(
-        mut self,
-        ptav_product_variant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "ptav_product_variant_ids",
-                ptav_product_variant_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for ProductTemplateAttributeValueCreate {
-    type Model = ProductTemplateAttributeValue;
-}
-/// Values for updating `product.template.attribute.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProductTemplateAttributeValueUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProductTemplateAttributeValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProductTemplateAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProductTemplateAttributeValueUpdate {
+        Self::default()
+    }
+}
+impl Default for ProductTemplateAttributeValueUpdate {
+    fn default() -> Self {
+        ProductTemplateAttributeValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProductTemplateAttributeValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProductTemplateAttributeValue,
+            Model = self::ProductTemplateAttributeValue,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -388,290 +278,91 @@ impl ProductTemplateAttributeValueUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attribute_line_id` (Attribute Line).
-    #[inline]
-    pub fn attribute_line_id(mut self, attribute_line_id: i64) -> Self {
-        self.values.set("attribute_line_id", attribute_line_id);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `exclude_for` (Exclude for).
-    #[inline]
-    pub fn exclude_for(
-        mut self,
-        exclude_for: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeExclusion,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("exclude_for", exclude_for.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `price_extra` (Extra Price).
-    #[inline]
-    pub fn price_extra(mut self, price_extra: f64) -> Self {
-        self.values.set("price_extra", price_extra);
-        self
-    }
-    /// Set `product_attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn product_attribute_value_id(
-        mut self,
-        product_attribute_value_id: i64,
-    ) -> Self {
-        self.values.set("product_attribute_value_id", product_attribute_value_id);
-        self
-    }
-    /// Set `ptav_active` (Active).
-    #[inline]
-    pub fn ptav_active(mut self, ptav_active: bool) -> Self {
-        self.values.set("ptav_active", ptav_active);
-        self
-    }
-    /// Set `ptav_product_variant_ids` (Related Variants).
-    #[inline]
-    pub fn ptav_product_variant_ids(
-        mut self,
-        ptav_product_variant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "ptav_product_variant_ids",
-                ptav_product_variant_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `attribute_line_id` (Attribute Line).
+        attribute_line_id: value i64;
+        /// Set `color` (Color).
+        color: value i64;
+        /// Set `exclude_for` (Exclude for).
+        exclude_for: commands super::rel::ProductTemplateAttributeExclusion;
+        /// Set `price_extra` (Extra Price).
+        price_extra: value f64;
+        /// Set `product_attribute_value_id` (Attribute Value).
+        product_attribute_value_id: value i64;
+        /// Set `ptav_active` (Active).
+        ptav_active: value bool;
+        /// Set `ptav_product_variant_ids` (Related Variants).
+        ptav_product_variant_ids: commands super::rel::ProductProduct;
     }
 }
+impl ::runtime::CreateValues for ProductTemplateAttributeValueCreate {
+    type Model = self::ProductTemplateAttributeValue;
+}
 impl ::runtime::UpdateValues for ProductTemplateAttributeValueUpdate {
-    type Model = ProductTemplateAttributeValue;
+    type Model = self::ProductTemplateAttributeValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attribute (`attribute_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductAttribute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("attribute_id")
-    }
-    /// Attribute Line (`attribute_line_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductTemplateAttributeLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("attribute_line_id")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplateAttributeValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplateAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ProductTemplateAttributeValue,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// Exclude for (`exclude_for`, `one2many`).
-    #[inline]
-    pub const fn exclude_for() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductTemplateAttributeExclusion,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("exclude_for")
-    }
-    /// HTML Color Index (`html_color`, `char`).
-    #[inline]
-    pub const fn html_color() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("html_color")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplateAttributeValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image (`image`, `binary`).
-    #[inline]
-    pub const fn image() -> ::runtime::odoo::fields::BinaryField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image")
-    }
-    /// Free text (`is_custom`, `boolean`).
-    #[inline]
-    pub const fn is_custom() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_custom")
-    }
-    /// Value (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Extra Price (`price_extra`, `float`).
-    #[inline]
-    pub const fn price_extra() -> ::runtime::odoo::fields::NumField<
-        super::ProductTemplateAttributeValue,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_extra")
-    }
-    /// Attribute Value (`product_attribute_value_id`, `many2one`).
-    #[inline]
-    pub const fn product_attribute_value_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_attribute_value_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Active (`ptav_active`, `boolean`).
-    #[inline]
-    pub const fn ptav_active() -> ::runtime::odoo::fields::BoolField<
-        super::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::BoolField::new("ptav_active")
-    }
-    /// Related Variants (`ptav_product_variant_ids`, `many2many`).
-    #[inline]
-    pub const fn ptav_product_variant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("ptav_product_variant_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProductTemplateAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProductTemplateAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProductTemplateAttributeValue;
+        /// Attribute (`attribute_id`, `many2one`).
+        attribute_id: Many2OneField<super::super::rel::ProductAttribute>;
+        /// Attribute Line (`attribute_line_id`, `many2one`).
+        attribute_line_id: Many2OneField<super::super::rel::ProductTemplateAttributeLine>;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Exclude for (`exclude_for`, `one2many`).
+        exclude_for: X2ManyField<super::super::rel::ProductTemplateAttributeExclusion>;
+        /// HTML Color Index (`html_color`, `char`).
+        html_color: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image (`image`, `binary`).
+        image: BinaryField;
+        /// Free text (`is_custom`, `boolean`).
+        is_custom: BoolField;
+        /// Value (`name`, `char`).
+        name: CharField;
+        /// Extra Price (`price_extra`, `float`).
+        price_extra: NumField<f64>;
+        /// Attribute Value (`product_attribute_value_id`, `many2one`).
+        product_attribute_value_id: Many2OneField<super::super::rel::ProductAttributeValue>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Active (`ptav_active`, `boolean`).
+        ptav_active: BoolField;
+        /// Related Variants (`ptav_product_variant_ids`, `many2many`).
+        ptav_product_variant_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `product.template.attribute.value`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Radio (`radio`)
-    Radio,
-    /// Pills (`pills`)
-    Pills,
-    /// Select (`select`)
-    Select,
-    /// Color (`color`)
-    Color,
-    /// Multi-checkbox (`multi`)
-    Multi,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &[
-        "radio",
-        "pills",
-        "select",
-        "color",
-        "multi",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "radio" => DisplayType::Radio,
-            "pills" => DisplayType::Pills,
-            "select" => DisplayType::Select,
-            "color" => DisplayType::Color,
-            "multi" => DisplayType::Multi,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::Radio => "radio",
-            DisplayType::Pills => "pills",
-            DisplayType::Select => "select",
-            DisplayType::Color => "color",
-            DisplayType::Multi => "multi",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `product.template.attribute.value`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Radio (`radio`)
+        Radio = "radio",
+        /// Pills (`pills`)
+        Pills = "pills",
+        /// Select (`select`)
+        Select = "select",
+        /// Color (`color`)
+        Color = "color",
+        /// Multi-checkbox (`multi`)
+        Multi = "multi",
     }
 }

@@ -19,7 +19,7 @@ pub struct ProjectCollaborator {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,11 +39,11 @@ pub struct ProjectCollaborator {
     /// Collaborator
     ///
     /// `many2one`, to `res.partner`, required, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Project Shared
     ///
     /// `many2one`, to `project.project`, required, readonly.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,29 +51,18 @@ pub struct ProjectCollaborator {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectCollaborator {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectCollaborator {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "limited_access",
-        "partner_email",
-        "partner_id",
-        "project_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectCollaborator {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectCollaborator::default();
         while let Some(i) = r.next()? {
             match i {
@@ -107,23 +96,17 @@ impl ::runtime::Model for ProjectCollaborator {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("limited_access", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("limited_access", "boolean").writable(true),
+        ::runtime::FieldSpec::new("partner_email", "char"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -140,13 +123,21 @@ impl ::runtime::odoo::projection::Projection for ProjectCollaborator {
 impl super::mixins::BaseModel for ProjectCollaborator {
     type Update = ProjectCollaboratorUpdate;
 }
-/// Values for creating a `project.collaborator` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectCollaboratorCreate`]) or updating ([`ProjectCollaboratorUpdate`]) `project.collaborator` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectCollaboratorCreate {
+pub struct ProjectCollaboratorValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectCollaboratorCreate {
+/// Values for creating a `project.collaborator` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectCollaboratorCreate = ProjectCollaboratorValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.collaborator` records: only the fields set here are written.
+pub type ProjectCollaboratorUpdate = ProjectCollaboratorValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectCollaboratorValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -154,66 +145,38 @@ impl ::serde::Serialize for ProjectCollaboratorCreate {
 impl ProjectCollaboratorCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ProjectCollaboratorCreate {
+        Self::default()
+    }
+}
+impl Default for ProjectCollaboratorCreate {
+    fn default() -> Self {
+        ProjectCollaboratorValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectCollaborator>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `limited_access` (Limited Access).
-    #[inline]
-    pub fn limited_access(mut self, limited_access: bool) -> Self {
-        self.values.set("limited_access", limited_access);
-        self
-    }
-    /// Set `partner_id` (Collaborator).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `project_id` (Project Shared).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectCollaboratorCreate {
-    type Model = ProjectCollaborator;
-}
-/// Values for updating `project.collaborator` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectCollaboratorUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectCollaboratorUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectCollaboratorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectCollaboratorUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectCollaboratorUpdate {
+    fn default() -> Self {
+        ProjectCollaboratorValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectCollaboratorValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectCollaborator>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ProjectCollaborator,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -222,105 +185,44 @@ impl ProjectCollaboratorUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `limited_access` (Limited Access).
-    #[inline]
-    pub fn limited_access(mut self, limited_access: bool) -> Self {
-        self.values.set("limited_access", limited_access);
-        self
-    }
-    /// Set `partner_id` (Collaborator).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `project_id` (Project Shared).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `limited_access` (Limited Access).
+        limited_access: value bool;
+        /// Set `partner_id` (Collaborator).
+        partner_id: value i64;
+        /// Set `project_id` (Project Shared).
+        project_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProjectCollaboratorCreate {
+    type Model = self::ProjectCollaborator;
+}
 impl ::runtime::UpdateValues for ProjectCollaboratorUpdate {
-    type Model = ProjectCollaborator;
+    type Model = self::ProjectCollaborator;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectCollaborator,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectCollaborator,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectCollaborator,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectCollaborator,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Limited Access (`limited_access`, `boolean`).
-    #[inline]
-    pub const fn limited_access() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectCollaborator,
-    > {
-        ::runtime::odoo::fields::BoolField::new("limited_access")
-    }
-    /// Email (`partner_email`, `char`).
-    #[inline]
-    pub const fn partner_email() -> ::runtime::odoo::fields::CharField<
-        super::ProjectCollaborator,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_email")
-    }
-    /// Collaborator (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectCollaborator,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Project Shared (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectCollaborator,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectCollaborator,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectCollaborator,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectCollaborator;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Limited Access (`limited_access`, `boolean`).
+        limited_access: BoolField;
+        /// Email (`partner_email`, `char`).
+        partner_email: CharField;
+        /// Collaborator (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Project Shared (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct ProjectMilestone {
     /// Can Be Marked As Done
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_be_marked_as_done())`.
-    pub can_be_marked_as_done: ::runtime::odoo::wire::Computed<bool>,
+    pub can_be_marked_as_done: ::runtime::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct ProjectMilestone {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Deadline
     ///
     /// `date`.
@@ -41,11 +41,11 @@ pub struct ProjectMilestone {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::done_task_count())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub done_task_count: ::runtime::odoo::wire::Computed<i64>,
+    pub done_task_count: ::runtime::Computed<i64>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -53,11 +53,11 @@ pub struct ProjectMilestone {
     /// Is Deadline Exceeded
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deadline_exceeded())`.
-    pub is_deadline_exceeded: ::runtime::odoo::wire::Computed<bool>,
+    pub is_deadline_exceeded: ::runtime::Computed<bool>,
     /// Is Deadline Future
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_deadline_future())`.
-    pub is_deadline_future: ::runtime::odoo::wire::Computed<bool>,
+    pub is_deadline_future: ::runtime::Computed<bool>,
     /// Reached
     ///
     /// `boolean`.
@@ -67,58 +67,58 @@ pub struct ProjectMilestone {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Name
     ///
@@ -127,21 +127,19 @@ pub struct ProjectMilestone {
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, readonly, related `sale_line_id.product_uom`, not stored.
-    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Quantity
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_qty())`.
-    pub product_uom_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub product_uom_qty: ::runtime::Computed<f64>,
     /// Project
     ///
     /// `many2one`, to `project.project`, required.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly, related `project_id.partner_id`, not stored.
-    pub project_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub project_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Quantity (%)
     ///
     /// Percentage of the ordered quantity that will automatically be delivered once the milestone is reached.
@@ -153,7 +151,7 @@ pub struct ProjectMilestone {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Reached Date
     ///
     /// `date`, readonly, computed.
@@ -167,23 +165,23 @@ pub struct ProjectMilestone {
     /// Sales Order Item that will be updated once the milestone is reached.
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// \# of Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
     ///
     /// Readable by: Technical / Use Milestones, export_string_translation=False (`project.group_project_milestone, export_string_translation=False`); other users read it as empty.
-    pub task_count: ::runtime::odoo::wire::Computed<i64>,
+    pub task_count: ::runtime::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `milestone_id`).
-    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -191,56 +189,20 @@ pub struct ProjectMilestone {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectMilestone {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectMilestone {
-    const FIELDS: &'static [&'static str] = &[
-        "allow_billable",
-        "can_be_marked_as_done",
-        "create_date",
-        "create_uid",
-        "deadline",
-        "display_name",
-        "done_task_count",
-        "has_message",
-        "id",
-        "is_deadline_exceeded",
-        "is_deadline_future",
-        "is_reached",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "name",
-        "product_uom",
-        "product_uom_qty",
-        "project_id",
-        "project_partner_id",
-        "quantity_percentage",
-        "rating_ids",
-        "reached_date",
-        "sale_line_display_name",
-        "sale_line_id",
-        "task_count",
-        "task_ids",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectMilestone {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        37,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectMilestone::default();
         while let Some(i) = r.next()? {
             match i {
@@ -330,65 +292,44 @@ impl ::runtime::Model for ProjectMilestone {
         "product_uom_qty",
         "task_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("allow_billable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("can_be_marked_as_done", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("deadline", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("done_task_count", "integer")
-            .groups(&["project.group_project_milestone"]),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_deadline_exceeded", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_deadline_future", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_reached", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("project_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity_percentage", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("reached_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("task_count", "integer")
-            .groups(
-                &["project.group_project_milestone", "export_string_translation=False"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("allow_billable", "boolean"),
+        ::runtime::FieldSpec::new("can_be_marked_as_done", "boolean"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("deadline", "date").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("done_task_count", "integer").groups(&["project.group_project_milestone"]),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_deadline_exceeded", "boolean"),
+        ::runtime::FieldSpec::new("is_deadline_future", "boolean"),
+        ::runtime::FieldSpec::new("is_reached", "boolean").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom", "many2one").relation("uom.uom"),
+        ::runtime::FieldSpec::new("product_uom_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").required().writable(true),
+        ::runtime::FieldSpec::new("project_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("quantity_percentage", "float"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("reached_date", "date"),
+        ::runtime::FieldSpec::new("sale_line_display_name", "char"),
+        ::runtime::FieldSpec::new("sale_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("task_count", "integer").groups(&["project.group_project_milestone", "export_string_translation=False"]),
+        ::runtime::FieldSpec::new("task_ids", "one2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -469,12 +410,21 @@ impl super::mixins::BaseModel for ProjectMilestone {
     type Update = ProjectMilestoneUpdate;
 }
 impl super::mixins::MailThread for ProjectMilestone {}
-/// Values for creating a `project.milestone` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectMilestoneCreate`]) or updating ([`ProjectMilestoneUpdate`]) `project.milestone` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectMilestoneCreate {
+pub struct ProjectMilestoneValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectMilestoneCreate {
+/// Values for creating a `project.milestone` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectMilestoneCreate = ProjectMilestoneValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.milestone` records: only the fields set here are written.
+pub type ProjectMilestoneUpdate = ProjectMilestoneValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectMilestoneValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -482,164 +432,33 @@ impl ::serde::Serialize for ProjectMilestoneCreate {
 impl ProjectMilestoneCreate {
     /// Takes the required fields: `name`, `project_id` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, project_id: i64) -> Self {
-        ProjectMilestoneCreate {
+        ProjectMilestoneValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .project_id(project_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectMilestone>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `deadline` (Deadline).
-    #[inline]
-    pub fn deadline(mut self, deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("deadline", deadline);
-        self
-    }
-    /// Set `is_reached` (Reached).
-    #[inline]
-    pub fn is_reached(mut self, is_reached: bool) -> Self {
-        self.values.set("is_reached", is_reached);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectMilestoneCreate {
-    type Model = ProjectMilestone;
-}
-/// Values for updating `project.milestone` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectMilestoneUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectMilestoneUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectMilestoneUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectMilestoneUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectMilestoneUpdate {
+    fn default() -> Self {
+        ProjectMilestoneValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectMilestoneValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectMilestone>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProjectMilestone>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -648,405 +467,116 @@ impl ProjectMilestoneUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `deadline` (Deadline).
-    #[inline]
-    pub fn deadline(mut self, deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("deadline", deadline);
-        self
-    }
-    /// Set `is_reached` (Reached).
-    #[inline]
-    pub fn is_reached(mut self, is_reached: bool) -> Self {
-        self.values.set("is_reached", is_reached);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `deadline` (Deadline).
+        deadline: value ::chrono::NaiveDate;
+        /// Set `is_reached` (Reached).
+        is_reached: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `product_uom_qty` (Quantity).
+        product_uom_qty: value f64;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `sale_line_id` (Sales Order Item).
+        sale_line_id: value i64;
+        /// Set `task_ids` (Tasks).
+        task_ids: commands super::rel::ProjectTask;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for ProjectMilestoneCreate {
+    type Model = self::ProjectMilestone;
+}
 impl ::runtime::UpdateValues for ProjectMilestoneUpdate {
-    type Model = ProjectMilestone;
+    type Model = self::ProjectMilestone;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Billable (`allow_billable`, `boolean`).
-    #[inline]
-    pub const fn allow_billable() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_billable")
-    }
-    /// Can Be Marked As Done (`can_be_marked_as_done`, `boolean`).
-    #[inline]
-    pub const fn can_be_marked_as_done() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_be_marked_as_done")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectMilestone,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Deadline (`deadline`, `date`).
-    #[inline]
-    pub const fn deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProjectMilestone,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("deadline")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// \# of Done Tasks (`done_task_count`, `integer`).
-    #[inline]
-    pub const fn done_task_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("done_task_count")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Deadline Exceeded (`is_deadline_exceeded`, `boolean`).
-    #[inline]
-    pub const fn is_deadline_exceeded() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_deadline_exceeded")
-    }
-    /// Is Deadline Future (`is_deadline_future`, `boolean`).
-    #[inline]
-    pub const fn is_deadline_future() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_deadline_future")
-    }
-    /// Reached (`is_reached`, `boolean`).
-    #[inline]
-    pub const fn is_reached() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_reached")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProjectMilestone> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom")
-    }
-    /// Quantity (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
-        super::ProjectMilestone,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_uom_qty")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Customer (`project_partner_id`, `many2one`).
-    #[inline]
-    pub const fn project_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_partner_id")
-    }
-    /// Quantity (%) (`quantity_percentage`, `float`).
-    #[inline]
-    pub const fn quantity_percentage() -> ::runtime::odoo::fields::NumField<
-        super::ProjectMilestone,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity_percentage")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Reached Date (`reached_date`, `date`).
-    #[inline]
-    pub const fn reached_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectMilestone,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("reached_date")
-    }
-    /// Sale Line Display Name (`sale_line_display_name`, `char`).
-    #[inline]
-    pub const fn sale_line_display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::CharField::new("sale_line_display_name")
-    }
-    /// Sales Order Item (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
-    }
-    /// \# of Tasks (`task_count`, `integer`).
-    #[inline]
-    pub const fn task_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectMilestone,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("task_count")
-    }
-    /// Tasks (`task_ids`, `one2many`).
-    #[inline]
-    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("task_ids")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectMilestone,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectMilestone,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectMilestone,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectMilestone;
+        /// Billable (`allow_billable`, `boolean`).
+        allow_billable: BoolField;
+        /// Can Be Marked As Done (`can_be_marked_as_done`, `boolean`).
+        can_be_marked_as_done: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Deadline (`deadline`, `date`).
+        deadline: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// \# of Done Tasks (`done_task_count`, `integer`).
+        done_task_count: NumField<i64>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Deadline Exceeded (`is_deadline_exceeded`, `boolean`).
+        is_deadline_exceeded: BoolField;
+        /// Is Deadline Future (`is_deadline_future`, `boolean`).
+        is_deadline_future: BoolField;
+        /// Reached (`is_reached`, `boolean`).
+        is_reached: BoolField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Customer (`project_partner_id`, `many2one`).
+        project_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Quantity (%) (`quantity_percentage`, `float`).
+        quantity_percentage: NumField<f64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Reached Date (`reached_date`, `date`).
+        reached_date: DateField<::chrono::NaiveDate>;
+        /// Sale Line Display Name (`sale_line_display_name`, `char`).
+        sale_line_display_name: CharField;
+        /// Sales Order Item (`sale_line_id`, `many2one`).
+        sale_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// \# of Tasks (`task_count`, `integer`).
+        task_count: NumField<i64>;
+        /// Tasks (`task_ids`, `one2many`).
+        task_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,7 +15,7 @@ pub struct ProjectProject {
     /// Access Instruction Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_instruction_message())`.
-    pub access_instruction_message: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_instruction_message: ::runtime::Computed<Option<String>>,
     /// Security Token
     ///
     /// `char`.
@@ -25,17 +25,15 @@ pub struct ProjectProject {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::Computed<Option<String>>,
     /// Project Account
     ///
     /// `many2one`, to `account.analytic.account`.
-    pub account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
-    >,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
     /// Active
     ///
     /// `boolean`.
@@ -45,17 +43,15 @@ pub struct ProjectProject {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -63,7 +59,7 @@ pub struct ProjectProject {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -71,13 +67,13 @@ pub struct ProjectProject {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -90,34 +86,34 @@ pub struct ProjectProject {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Custom Bounced Message
     ///
@@ -147,17 +143,15 @@ pub struct ProjectProject {
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
     ///
     /// `char`, readonly, related `alias_id.alias_domain`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_domain())`.
-    pub alias_domain: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub alias_domain: ::runtime::Computed<Option<String>>,
     /// Alias Domain
     ///
     /// `many2one`, to `mail.alias.domain`, related `alias_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Email Alias
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::alias_email())`.
-    pub alias_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub alias_email: ::runtime::Computed<Option<String>>,
     /// Record Thread ID
     ///
     /// Optional ID of a thread (record) to which all incoming messages will be attached, even if they did not reply to it. If set, this will disable the creation of new records completely.
@@ -173,7 +167,7 @@ pub struct ProjectProject {
     /// Internal email associated with this project. Incoming emails are automatically synchronized with Tasks (or optionally Issues if the Issue Tracker module is installed).
     ///
     /// `many2one`, to `mail.alias`, required.
-    pub alias_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailAlias>>,
+    pub alias_id: Option<::runtime::Many2One<super::rel::MailAlias>>,
     /// Local-part based incoming detection
     ///
     /// `boolean`, related `alias_id.alias_incoming_local`, not stored.
@@ -183,7 +177,7 @@ pub struct ProjectProject {
     /// The model (Odoo Document Kind) to which this alias corresponds. Any incoming email that does not reply to an existing record will cause the creation of a new record of this model (e.g. a Project Task)
     ///
     /// `many2one`, to `ir.model`, required, related `alias_id.alias_model_id`, not stored.
-    pub alias_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub alias_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Alias Name
     ///
     /// The name of the email alias, e.g. 'jobs' if you want to catch emails for \<jobs@example.odoo.com\>
@@ -195,9 +189,7 @@ pub struct ProjectProject {
     /// Parent model holding the alias. The model holding the alias reference is not necessarily the model given by alias_model_id (example: project (parent_model) and task (model))
     ///
     /// `many2one`, to `ir.model`, related `alias_id.alias_parent_model_id`, not stored.
-    pub alias_parent_model_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
-    >,
+    pub alias_parent_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Parent Record Thread ID
     ///
     /// ID of the parent record holding the alias (example: project holding the task creation alias)
@@ -227,37 +219,37 @@ pub struct ProjectProject {
     /// Balance
     ///
     /// `monetary`, readonly, related `account_id.balance`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_account_balance())`.
-    pub analytic_account_balance: ::runtime::odoo::wire::Computed<f64>,
+    pub analytic_account_balance: ::runtime::Computed<f64>,
     /// Analytic Account
     ///
     /// `many2one`, to `account.analytic.account`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::auto_account_id())`.
-    pub auto_account_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>>,
+    pub auto_account_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
     >,
     /// Bom Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bom_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub bom_count: ::runtime::odoo::wire::Computed<i64>,
+    pub bom_count: ::runtime::Computed<i64>,
     /// Can Mark Milestone As Done
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_mark_milestone_as_done())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub can_mark_milestone_as_done: ::runtime::odoo::wire::Computed<bool>,
+    pub can_mark_milestone_as_done: ::runtime::Computed<bool>,
     /// Closed Task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_task_count())`.
-    pub closed_task_count: ::runtime::odoo::wire::Computed<i64>,
+    pub closed_task_count: ::runtime::Computed<i64>,
     /// \# Collaborators
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::collaborator_count())`.
-    pub collaborator_count: ::runtime::odoo::wire::Computed<i64>,
+    pub collaborator_count: ::runtime::Computed<i64>,
     /// Collaborators
     ///
     /// `one2many`, to `project.collaborator` (inverse `project_id`).
-    pub collaborator_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectCollaborator>,
+    pub collaborator_ids: ::runtime::X2Many<super::rel::ProjectCollaborator>,
     /// Color Index
     ///
     /// `integer`.
@@ -265,7 +257,7 @@ pub struct ProjectProject {
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -273,12 +265,12 @@ pub struct ProjectProject {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Expiration Date
     ///
@@ -303,29 +295,29 @@ pub struct ProjectProject {
     /// Display Sales Stat Buttons
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_sales_stat_buttons())`.
-    pub display_sales_stat_buttons: ::runtime::odoo::wire::Computed<bool>,
+    pub display_sales_stat_buttons: ::runtime::Computed<bool>,
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
-    pub duration_tracking: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub duration_tracking: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Members
     ///
     /// `many2many`, to `res.users`.
-    pub favorite_user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub favorite_user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Has SO to Invoice
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_any_so_to_invoice())`.
-    pub has_any_so_to_invoice: ::runtime::odoo::wire::Computed<bool>,
+    pub has_any_so_to_invoice: ::runtime::Computed<bool>,
     /// Has a SO with an invoice status of No
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_any_so_with_nothing_to_invoice())`.
-    pub has_any_so_with_nothing_to_invoice: ::runtime::odoo::wire::Computed<bool>,
+    pub has_any_so_with_nothing_to_invoice: ::runtime::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -333,17 +325,17 @@ pub struct ProjectProject {
     /// Show Project on Dashboard
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
-    pub is_favorite: ::runtime::odoo::wire::Computed<bool>,
+    pub is_favorite: ::runtime::Computed<bool>,
     /// Is Milestone Deadline Exceeded
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_milestone_deadline_exceeded())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub is_milestone_deadline_exceeded: ::runtime::odoo::wire::Computed<bool>,
+    pub is_milestone_deadline_exceeded: ::runtime::Computed<bool>,
     /// Is Milestone Exceeded
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_milestone_exceeded())`.
-    pub is_milestone_exceeded: ::runtime::odoo::wire::Computed<bool>,
+    pub is_milestone_exceeded: ::runtime::Computed<bool>,
     /// Use Tasks as
     ///
     /// Name used to refer to the tasks of your project e.g. tasks, tickets, sprints, etc...
@@ -353,13 +345,11 @@ pub struct ProjectProject {
     /// Last Update Color
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_update_color())`.
-    pub last_update_color: ::runtime::odoo::wire::Computed<i64>,
+    pub last_update_color: ::runtime::Computed<i64>,
     /// Last Update
     ///
     /// `many2one`, to `project.update`.
-    pub last_update_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProjectUpdate>,
-    >,
+    pub last_update_id: Option<::runtime::Many2One<super::rel::ProjectUpdate>>,
     /// Last Update Status
     ///
     /// `selection`, required, computed.
@@ -371,89 +361,87 @@ pub struct ProjectProject {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Milestone Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub milestone_count: ::runtime::odoo::wire::Computed<i64>,
+    pub milestone_count: ::runtime::Computed<i64>,
     /// Milestone Count Reached
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count_reached())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub milestone_count_reached: ::runtime::odoo::wire::Computed<i64>,
+    pub milestone_count_reached: ::runtime::Computed<i64>,
     /// Milestone
     ///
     /// `one2many`, to `project.milestone` (inverse `project_id`).
-    pub milestone_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectMilestone>,
+    pub milestone_ids: ::runtime::X2Many<super::rel::ProjectMilestone>,
     /// Milestones Reached
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_progress())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub milestone_progress: ::runtime::odoo::wire::Computed<i64>,
+    pub milestone_progress: ::runtime::Computed<i64>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Name
     ///
     /// `char`, required.
@@ -463,17 +451,17 @@ pub struct ProjectProject {
     /// `many2one`, to `project.milestone`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::next_milestone_id())`.
     ///
     /// Readable by: Technical / Use Milestones (`project.group_project_milestone`); other users read it as empty.
-    pub next_milestone_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProjectMilestone>>,
+    pub next_milestone_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProjectMilestone>>,
     >,
     /// Open Task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::open_task_count())`.
-    pub open_task_count: ::runtime::odoo::wire::Computed<i64>,
+    pub open_task_count: ::runtime::Computed<i64>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Visibility
     ///
     /// People to whom this project and its tasks will be visible.
@@ -498,19 +486,19 @@ pub struct ProjectProject {
     /// Privacy Visibility Warning
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::privacy_visibility_warning())`.
-    pub privacy_visibility_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub privacy_visibility_warning: ::runtime::Computed<Option<String>>,
     /// Production Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub production_count: ::runtime::odoo::wire::Computed<i64>,
+    pub production_count: ::runtime::Computed<i64>,
     /// \# Purchase Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_orders_count())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub purchase_orders_count: ::runtime::odoo::wire::Computed<i64>,
+    pub purchase_orders_count: ::runtime::Computed<i64>,
     /// Customer Ratings
     ///
     /// `boolean`.
@@ -520,29 +508,29 @@ pub struct ProjectProject {
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_avg: ::runtime::Computed<f64>,
     /// Average Rating (%)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg_percentage: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_avg_percentage: ::runtime::Computed<f64>,
     /// \# Ratings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
-    pub rating_count: ::runtime::odoo::wire::Computed<i64>,
+    pub rating_count: ::runtime::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `parent_res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Rating Satisfaction
     ///
     /// Percentage of happy ratings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
-    pub rating_percentage_satisfaction: ::runtime::odoo::wire::Computed<i64>,
+    pub rating_percentage_satisfaction: ::runtime::Computed<i64>,
     /// Rating Request Deadline
     ///
     /// `datetime`, readonly, computed.
@@ -570,14 +558,12 @@ pub struct ProjectProject {
     /// `many2one`, to `sale.order`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub reinvoiced_sale_order_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrder>,
-    >,
+    pub reinvoiced_sale_order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Working Time
     ///
     /// `many2one`, to `resource.calendar`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_calendar_id())`.
-    pub resource_calendar_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub resource_calendar_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Sales Order Item
     ///
@@ -585,29 +571,29 @@ pub struct ProjectProject {
     /// It can be modified on each task and timesheet entry individually if necessary.
     ///
     /// `many2one`, to `sale.order.line`, computed.
-    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Sale Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::Computed<i64>,
     /// Order Reference
     ///
     /// `many2one`, to `sale.order`, readonly, related `sale_line_id.order_id`, not stored.
-    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Sale Order Line Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_line_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_line_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_line_count: ::runtime::Computed<i64>,
     /// Status
     ///
     /// `selection`, readonly, related `sale_order_id.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_state())`.
     ///
     /// Values: `draft` (Quotation), `sent` (Quotation Sent), `sale` (Sales Order), `cancel` (Cancelled).
-    pub sale_order_state: ::runtime::odoo::wire::Computed<Option<SaleOrderState>>,
+    pub sale_order_state: ::runtime::Computed<Option<SaleOrderState>>,
     /// Sequence
     ///
     /// `integer`.
@@ -615,19 +601,19 @@ pub struct ProjectProject {
     /// Tags
     ///
     /// `many2many`, to `project.tags`.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTags>,
+    pub tag_ids: ::runtime::X2Many<super::rel::ProjectTags>,
     /// Task Completion Percentage
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_completion_percentage())`.
-    pub task_completion_percentage: ::runtime::odoo::wire::Computed<f64>,
+    pub task_completion_percentage: ::runtime::Computed<f64>,
     /// Task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
-    pub task_count: ::runtime::odoo::wire::Computed<i64>,
+    pub task_count: ::runtime::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `project_id`).
-    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Task Properties
     ///
     /// `properties_definition`.
@@ -635,29 +621,29 @@ pub struct ProjectProject {
     /// Task Activities
     ///
     /// `one2many`, to `project.task` (inverse `project_id`).
-    pub tasks: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub tasks: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Tasks Stages
     ///
     /// `many2many`, to `project.task.type`.
-    pub type_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTaskType>,
+    pub type_ids: ::runtime::X2Many<super::rel::ProjectTaskType>,
     /// Update Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::update_count())`.
-    pub update_count: ::runtime::odoo::wire::Computed<i64>,
+    pub update_count: ::runtime::Computed<i64>,
     /// Update
     ///
     /// `one2many`, to `project.update` (inverse `project_id`).
-    pub update_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectUpdate>,
+    pub update_ids: ::runtime::X2Many<super::rel::ProjectUpdate>,
     /// Project Manager
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -665,150 +651,28 @@ pub struct ProjectProject {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Departments
     ///
     /// `many2one`, to `account.analytic.account`.
-    pub x_plan2_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
-    >,
+    pub x_plan2_id: Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
     /// Internal
     ///
     /// `many2one`, to `account.analytic.account`.
-    pub x_plan3_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
-    >,
+    pub x_plan3_id: Option<::runtime::Many2One<super::rel::AccountAnalyticAccount>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectProject {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectProject {
-    const FIELDS: &'static [&'static str] = &[
-        "access_instruction_message",
-        "access_token",
-        "access_url",
-        "access_warning",
-        "account_id",
-        "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "alias_bounced_content",
-        "alias_contact",
-        "alias_defaults",
-        "alias_domain",
-        "alias_domain_id",
-        "alias_email",
-        "alias_force_thread_id",
-        "alias_full_name",
-        "alias_id",
-        "alias_incoming_local",
-        "alias_model_id",
-        "alias_name",
-        "alias_parent_model_id",
-        "alias_parent_thread_id",
-        "alias_status",
-        "allow_billable",
-        "allow_milestones",
-        "allow_task_dependencies",
-        "analytic_account_balance",
-        "auto_account_id",
-        "bom_count",
-        "can_mark_milestone_as_done",
-        "closed_task_count",
-        "collaborator_count",
-        "collaborator_ids",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date",
-        "date_start",
-        "description",
-        "display_name",
-        "display_sales_stat_buttons",
-        "duration_tracking",
-        "favorite_user_ids",
-        "has_any_so_to_invoice",
-        "has_any_so_with_nothing_to_invoice",
-        "has_message",
-        "id",
-        "is_favorite",
-        "is_milestone_deadline_exceeded",
-        "is_milestone_exceeded",
-        "label_tasks",
-        "last_update_color",
-        "last_update_id",
-        "last_update_status",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "milestone_count",
-        "milestone_count_reached",
-        "milestone_ids",
-        "milestone_progress",
-        "my_activity_date_deadline",
-        "name",
-        "next_milestone_id",
-        "open_task_count",
-        "partner_id",
-        "privacy_visibility",
-        "privacy_visibility_warning",
-        "production_count",
-        "purchase_orders_count",
-        "rating_active",
-        "rating_avg",
-        "rating_avg_percentage",
-        "rating_count",
-        "rating_ids",
-        "rating_percentage_satisfaction",
-        "rating_request_deadline",
-        "rating_status",
-        "rating_status_period",
-        "reinvoiced_sale_order_id",
-        "resource_calendar_id",
-        "sale_line_id",
-        "sale_order_count",
-        "sale_order_id",
-        "sale_order_line_count",
-        "sale_order_state",
-        "sequence",
-        "tag_ids",
-        "task_completion_percentage",
-        "task_count",
-        "task_ids",
-        "task_properties_definition",
-        "tasks",
-        "type_ids",
-        "update_count",
-        "update_ids",
-        "user_id",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-        "x_plan2_id",
-        "x_plan3_id",
-    ];
+impl ::runtime::__private::FromRecord for ProjectProject {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        119,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectProject::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1062,224 +926,126 @@ impl ::runtime::Model for ProjectProject {
         "task_count",
         "update_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_instruction_message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("alias_bounced_content", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_contact", "selection")
-            .required()
-            .selection(&["everyone", "partners", "followers", "employees"]),
-        ::runtime::odoo::verify::FieldSpec::new("alias_defaults", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_force_thread_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_full_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_id", "many2one")
-            .relation("mail.alias")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("alias_incoming_local", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("alias_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_parent_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_parent_thread_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_status", "selection")
-            .selection(&["not_tested", "valid", "invalid"]),
-        ::runtime::odoo::verify::FieldSpec::new("allow_billable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_milestones", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_task_dependencies", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_account_balance", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_account_id", "many2one")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("bom_count", "integer")
-            .groups(&["mrp.group_mrp_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("can_mark_milestone_as_done", "boolean")
-            .groups(&["project.group_project_milestone"]),
-        ::runtime::odoo::verify::FieldSpec::new("closed_task_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("collaborator_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("collaborator_ids", "one2many")
-            .relation("project.collaborator"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("date_start", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_sales_stat_buttons", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("duration_tracking", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("favorite_user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("has_any_so_to_invoice", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "has_any_so_with_nothing_to_invoice",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "is_milestone_deadline_exceeded",
-                "boolean",
-            )
-            .groups(&["project.group_project_milestone"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_milestone_exceeded", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("label_tasks", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("last_update_color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("last_update_id", "many2one")
-            .relation("project.update"),
-        ::runtime::odoo::verify::FieldSpec::new("last_update_status", "selection")
-            .required()
-            .selection(
-                &["on_track", "at_risk", "off_track", "on_hold", "to_define", "done"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("milestone_count", "integer")
-            .groups(&["project.group_project_milestone"]),
-        ::runtime::odoo::verify::FieldSpec::new("milestone_count_reached", "integer")
-            .groups(&["project.group_project_milestone"]),
-        ::runtime::odoo::verify::FieldSpec::new("milestone_ids", "one2many")
-            .relation("project.milestone"),
-        ::runtime::odoo::verify::FieldSpec::new("milestone_progress", "integer")
-            .groups(&["project.group_project_milestone"]),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("next_milestone_id", "many2one")
-            .relation("project.milestone")
-            .groups(&["project.group_project_milestone"]),
-        ::runtime::odoo::verify::FieldSpec::new("open_task_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("privacy_visibility", "selection")
-            .required()
-            .selection(&["followers", "employees", "portal"]),
-        ::runtime::odoo::verify::FieldSpec::new("privacy_visibility_warning", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("production_count", "integer")
-            .groups(&["mrp.group_mrp_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_orders_count", "integer")
-            .groups(&["purchase.group_purchase_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_avg", "float")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_avg_percentage", "float")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "rating_percentage_satisfaction",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("rating_request_deadline", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_status", "selection")
-            .required()
-            .selection(&["stage", "periodic"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_status_period", "selection")
-            .required()
-            .selection(
-                &["daily", "weekly", "bimonthly", "monthly", "quarterly", "yearly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("reinvoiced_sale_order_id", "many2one")
-            .relation("sale.order")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_line_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_state", "selection")
-            .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("project.tags"),
-        ::runtime::odoo::verify::FieldSpec::new("task_completion_percentage", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("task_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "task_properties_definition",
-            "properties_definition",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("tasks", "one2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("type_ids", "many2many")
-            .relation("project.task.type"),
-        ::runtime::odoo::verify::FieldSpec::new("update_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("update_ids", "one2many")
-            .relation("project.update"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("x_plan2_id", "many2one")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("x_plan3_id", "many2one")
-            .relation("account.analytic.account"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_instruction_message", "char"),
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("access_url", "char"),
+        ::runtime::FieldSpec::new("access_warning", "text"),
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.analytic.account").writable(true),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("alias_bounced_content", "html").writable(true),
+        ::runtime::FieldSpec::new("alias_contact", "selection").required().writable(true).selection(&["everyone", "partners", "followers", "employees"]),
+        ::runtime::FieldSpec::new("alias_defaults", "text").required(),
+        ::runtime::FieldSpec::new("alias_domain", "char"),
+        ::runtime::FieldSpec::new("alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("alias_email", "char"),
+        ::runtime::FieldSpec::new("alias_force_thread_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("alias_full_name", "char"),
+        ::runtime::FieldSpec::new("alias_id", "many2one").relation("mail.alias").required().writable(true),
+        ::runtime::FieldSpec::new("alias_incoming_local", "boolean").writable(true),
+        ::runtime::FieldSpec::new("alias_model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("alias_name", "char").writable(true),
+        ::runtime::FieldSpec::new("alias_parent_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("alias_parent_thread_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("alias_status", "selection").selection(&["not_tested", "valid", "invalid"]),
+        ::runtime::FieldSpec::new("allow_billable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("allow_milestones", "boolean").writable(true),
+        ::runtime::FieldSpec::new("allow_task_dependencies", "boolean").writable(true),
+        ::runtime::FieldSpec::new("analytic_account_balance", "monetary"),
+        ::runtime::FieldSpec::new("auto_account_id", "many2one").relation("account.analytic.account").writable(true),
+        ::runtime::FieldSpec::new("bom_count", "integer").groups(&["mrp.group_mrp_user"]),
+        ::runtime::FieldSpec::new("can_mark_milestone_as_done", "boolean").groups(&["project.group_project_milestone"]),
+        ::runtime::FieldSpec::new("closed_task_count", "integer"),
+        ::runtime::FieldSpec::new("collaborator_count", "integer"),
+        ::runtime::FieldSpec::new("collaborator_ids", "one2many").relation("project.collaborator").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date", "date").writable(true),
+        ::runtime::FieldSpec::new("date_start", "date").writable(true),
+        ::runtime::FieldSpec::new("description", "html").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_sales_stat_buttons", "boolean"),
+        ::runtime::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::FieldSpec::new("favorite_user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("has_any_so_to_invoice", "boolean"),
+        ::runtime::FieldSpec::new("has_any_so_with_nothing_to_invoice", "boolean"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_favorite", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_milestone_deadline_exceeded", "boolean").groups(&["project.group_project_milestone"]),
+        ::runtime::FieldSpec::new("is_milestone_exceeded", "boolean"),
+        ::runtime::FieldSpec::new("label_tasks", "char").writable(true),
+        ::runtime::FieldSpec::new("last_update_color", "integer"),
+        ::runtime::FieldSpec::new("last_update_id", "many2one").relation("project.update").writable(true),
+        ::runtime::FieldSpec::new("last_update_status", "selection").required().writable(true).selection(&["on_track", "at_risk", "off_track", "on_hold", "to_define", "done"]),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("milestone_count", "integer").groups(&["project.group_project_milestone"]),
+        ::runtime::FieldSpec::new("milestone_count_reached", "integer").groups(&["project.group_project_milestone"]),
+        ::runtime::FieldSpec::new("milestone_ids", "one2many").relation("project.milestone").writable(true),
+        ::runtime::FieldSpec::new("milestone_progress", "integer").groups(&["project.group_project_milestone"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("next_milestone_id", "many2one").relation("project.milestone").groups(&["project.group_project_milestone"]),
+        ::runtime::FieldSpec::new("open_task_count", "integer"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("privacy_visibility", "selection").required().writable(true).selection(&["followers", "employees", "portal"]),
+        ::runtime::FieldSpec::new("privacy_visibility_warning", "char"),
+        ::runtime::FieldSpec::new("production_count", "integer").groups(&["mrp.group_mrp_user"]),
+        ::runtime::FieldSpec::new("purchase_orders_count", "integer").groups(&["purchase.group_purchase_user"]),
+        ::runtime::FieldSpec::new("rating_active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("rating_avg", "float").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rating_avg_percentage", "float").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rating_count", "integer"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rating_percentage_satisfaction", "integer"),
+        ::runtime::FieldSpec::new("rating_request_deadline", "datetime"),
+        ::runtime::FieldSpec::new("rating_status", "selection").required().writable(true).selection(&["stage", "periodic"]),
+        ::runtime::FieldSpec::new("rating_status_period", "selection").required().writable(true).selection(&["daily", "weekly", "bimonthly", "monthly", "quarterly", "yearly"]),
+        ::runtime::FieldSpec::new("reinvoiced_sale_order_id", "many2one").relation("sale.order").writable(true).groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("resource_calendar_id", "many2one").relation("resource.calendar"),
+        ::runtime::FieldSpec::new("sale_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("sale_order_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("sale_order_id", "many2one").relation("sale.order"),
+        ::runtime::FieldSpec::new("sale_order_line_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("sale_order_state", "selection").selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("project.tags").writable(true),
+        ::runtime::FieldSpec::new("task_completion_percentage", "float"),
+        ::runtime::FieldSpec::new("task_count", "integer"),
+        ::runtime::FieldSpec::new("task_ids", "one2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("task_properties_definition", "properties_definition").writable(true),
+        ::runtime::FieldSpec::new("tasks", "one2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("type_ids", "many2many").relation("project.task.type").writable(true),
+        ::runtime::FieldSpec::new("update_count", "integer"),
+        ::runtime::FieldSpec::new("update_ids", "one2many").relation("project.update").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("x_plan2_id", "many2one").relation("account.analytic.account").writable(true),
+        ::runtime::FieldSpec::new("x_plan3_id", "many2one").relation("account.analytic.account").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1989,12 +1755,17 @@ impl super::mixins::BaseModel for ProjectProject {
 impl super::mixins::MailActivityMixin for ProjectProject {}
 impl super::mixins::MailThread for ProjectProject {}
 impl super::mixins::PortalMixin for ProjectProject {}
-/// Values for creating a `project.project` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectProjectCreate`]) or updating ([`ProjectProjectUpdate`]) `project.project` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectProjectCreate {
+pub struct ProjectProjectValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectProjectCreate {
+/// Values for creating a `project.project` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectProjectCreate = ProjectProjectValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `project.project` records: only the fields set here are written.
+pub type ProjectProjectUpdate = ProjectProjectValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProjectProjectValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -2004,12 +1775,13 @@ impl ProjectProjectCreate {
     pub fn new(
         alias_id: i64,
         name: impl Into<String>,
-        privacy_visibility: PrivacyVisibility,
-        rating_status: RatingStatus,
-        rating_status_period: RatingStatusPeriod,
+        privacy_visibility: self::PrivacyVisibility,
+        rating_status: self::RatingStatus,
+        rating_status_period: self::RatingStatusPeriod,
     ) -> Self {
-        ProjectProjectCreate {
+        ProjectProjectValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .alias_id(alias_id)
             .name(name)
@@ -2017,467 +1789,26 @@ impl ProjectProjectCreate {
             .rating_status(rating_status)
             .rating_status_period(rating_status_period)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectProject>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `account_id` (Project Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `alias_bounced_content` (Custom Bounced Message).
-    #[inline]
-    pub fn alias_bounced_content(
-        mut self,
-        alias_bounced_content: impl Into<String>,
-    ) -> Self {
-        self.values.set("alias_bounced_content", alias_bounced_content.into());
-        self
-    }
-    /// Set `alias_contact` (Alias Contact Security).
-    #[inline]
-    pub fn alias_contact(mut self, alias_contact: AliasContact) -> Self {
-        self.values.set("alias_contact", alias_contact);
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_force_thread_id` (Record Thread ID).
-    #[inline]
-    pub fn alias_force_thread_id(mut self, alias_force_thread_id: i64) -> Self {
-        self.values.set("alias_force_thread_id", alias_force_thread_id);
-        self
-    }
-    /// Set `alias_id` (Alias).
-    #[inline]
-    pub fn alias_id(mut self, alias_id: i64) -> Self {
-        self.values.set("alias_id", alias_id);
-        self
-    }
-    /// Set `alias_incoming_local` (Local-part based incoming detection).
-    #[inline]
-    pub fn alias_incoming_local(mut self, alias_incoming_local: bool) -> Self {
-        self.values.set("alias_incoming_local", alias_incoming_local);
-        self
-    }
-    /// Set `alias_model_id` (Aliased Model).
-    #[inline]
-    pub fn alias_model_id(mut self, alias_model_id: i64) -> Self {
-        self.values.set("alias_model_id", alias_model_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-    /// Set `alias_parent_model_id` (Parent Model).
-    #[inline]
-    pub fn alias_parent_model_id(mut self, alias_parent_model_id: i64) -> Self {
-        self.values.set("alias_parent_model_id", alias_parent_model_id);
-        self
-    }
-    /// Set `alias_parent_thread_id` (Parent Record Thread ID).
-    #[inline]
-    pub fn alias_parent_thread_id(mut self, alias_parent_thread_id: i64) -> Self {
-        self.values.set("alias_parent_thread_id", alias_parent_thread_id);
-        self
-    }
-    /// Set `allow_billable` (Billable).
-    #[inline]
-    pub fn allow_billable(mut self, allow_billable: bool) -> Self {
-        self.values.set("allow_billable", allow_billable);
-        self
-    }
-    /// Set `allow_milestones` (Milestones).
-    #[inline]
-    pub fn allow_milestones(mut self, allow_milestones: bool) -> Self {
-        self.values.set("allow_milestones", allow_milestones);
-        self
-    }
-    /// Set `allow_task_dependencies` (Task Dependencies).
-    #[inline]
-    pub fn allow_task_dependencies(mut self, allow_task_dependencies: bool) -> Self {
-        self.values.set("allow_task_dependencies", allow_task_dependencies);
-        self
-    }
-    /// Set `auto_account_id` (Analytic Account).
-    #[inline]
-    pub fn auto_account_id(mut self, auto_account_id: i64) -> Self {
-        self.values.set("auto_account_id", auto_account_id);
-        self
-    }
-    /// Set `collaborator_ids` (Collaborators).
-    #[inline]
-    pub fn collaborator_ids(
-        mut self,
-        collaborator_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectCollaborator>,
-        >,
-    ) -> Self {
-        self.values
-            .set("collaborator_ids", collaborator_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Expiration Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_start` (Start Date).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `favorite_user_ids` (Members).
-    #[inline]
-    pub fn favorite_user_ids(
-        mut self,
-        favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("favorite_user_ids", favorite_user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_favorite` (Show Project on Dashboard).
-    #[inline]
-    pub fn is_favorite(mut self, is_favorite: bool) -> Self {
-        self.values.set("is_favorite", is_favorite);
-        self
-    }
-    /// Set `label_tasks` (Use Tasks as).
-    #[inline]
-    pub fn label_tasks(mut self, label_tasks: impl Into<String>) -> Self {
-        self.values.set("label_tasks", label_tasks.into());
-        self
-    }
-    /// Set `last_update_id` (Last Update).
-    #[inline]
-    pub fn last_update_id(mut self, last_update_id: i64) -> Self {
-        self.values.set("last_update_id", last_update_id);
-        self
-    }
-    /// Set `last_update_status` (Last Update Status).
-    #[inline]
-    pub fn last_update_status(mut self, last_update_status: LastUpdateStatus) -> Self {
-        self.values.set("last_update_status", last_update_status);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `milestone_ids` (Milestone).
-    #[inline]
-    pub fn milestone_ids(
-        mut self,
-        milestone_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectMilestone>,
-        >,
-    ) -> Self {
-        self.values.set("milestone_ids", milestone_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `privacy_visibility` (Visibility).
-    #[inline]
-    pub fn privacy_visibility(mut self, privacy_visibility: PrivacyVisibility) -> Self {
-        self.values.set("privacy_visibility", privacy_visibility);
-        self
-    }
-    /// Set `rating_active` (Customer Ratings).
-    #[inline]
-    pub fn rating_active(mut self, rating_active: bool) -> Self {
-        self.values.set("rating_active", rating_active);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_status` (Customer Ratings Status).
-    #[inline]
-    pub fn rating_status(mut self, rating_status: RatingStatus) -> Self {
-        self.values.set("rating_status", rating_status);
-        self
-    }
-    /// Set `rating_status_period` (Rating Frequency).
-    #[inline]
-    pub fn rating_status_period(
-        mut self,
-        rating_status_period: RatingStatusPeriod,
-    ) -> Self {
-        self.values.set("rating_status_period", rating_status_period);
-        self
-    }
-    /// Set `reinvoiced_sale_order_id` (Sales Order).
-    #[inline]
-    pub fn reinvoiced_sale_order_id(mut self, reinvoiced_sale_order_id: i64) -> Self {
-        self.values.set("reinvoiced_sale_order_id", reinvoiced_sale_order_id);
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `task_properties_definition` (Task Properties).
-    #[inline]
-    pub fn task_properties_definition(
-        mut self,
-        task_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("task_properties_definition", task_properties_definition);
-        self
-    }
-    /// Set `tasks` (Task Activities).
-    #[inline]
-    pub fn tasks(
-        mut self,
-        tasks: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("tasks", tasks.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `type_ids` (Tasks Stages).
-    #[inline]
-    pub fn type_ids(
-        mut self,
-        type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values.set("type_ids", type_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `update_ids` (Update).
-    #[inline]
-    pub fn update_ids(
-        mut self,
-        update_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectUpdate>,
-        >,
-    ) -> Self {
-        self.values.set("update_ids", update_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (Project Manager).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `x_plan2_id` (Departments).
-    #[inline]
-    pub fn x_plan2_id(mut self, x_plan2_id: i64) -> Self {
-        self.values.set("x_plan2_id", x_plan2_id);
-        self
-    }
-    /// Set `x_plan3_id` (Internal).
-    #[inline]
-    pub fn x_plan3_id(mut self, x_plan3_id: i64) -> Self {
-        self.values.set("x_plan3_id", x_plan3_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectProjectCreate {
-    type Model = ProjectProject;
-}
-/// Values for updating `project.project` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectProjectUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectProjectUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ProjectProjectUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectProjectUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectProjectUpdate {
+    fn default() -> Self {
+        ProjectProjectValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectProjectValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectProject>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProjectProject>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2486,1770 +1817,495 @@ impl ProjectProjectUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `account_id` (Project Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `alias_bounced_content` (Custom Bounced Message).
-    #[inline]
-    pub fn alias_bounced_content(
-        mut self,
-        alias_bounced_content: impl Into<String>,
-    ) -> Self {
-        self.values.set("alias_bounced_content", alias_bounced_content.into());
-        self
-    }
-    /// Set `alias_contact` (Alias Contact Security).
-    #[inline]
-    pub fn alias_contact(mut self, alias_contact: AliasContact) -> Self {
-        self.values.set("alias_contact", alias_contact);
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `alias_force_thread_id` (Record Thread ID).
-    #[inline]
-    pub fn alias_force_thread_id(mut self, alias_force_thread_id: i64) -> Self {
-        self.values.set("alias_force_thread_id", alias_force_thread_id);
-        self
-    }
-    /// Set `alias_id` (Alias).
-    #[inline]
-    pub fn alias_id(mut self, alias_id: i64) -> Self {
-        self.values.set("alias_id", alias_id);
-        self
-    }
-    /// Set `alias_incoming_local` (Local-part based incoming detection).
-    #[inline]
-    pub fn alias_incoming_local(mut self, alias_incoming_local: bool) -> Self {
-        self.values.set("alias_incoming_local", alias_incoming_local);
-        self
-    }
-    /// Set `alias_model_id` (Aliased Model).
-    #[inline]
-    pub fn alias_model_id(mut self, alias_model_id: i64) -> Self {
-        self.values.set("alias_model_id", alias_model_id);
-        self
-    }
-    /// Set `alias_name` (Alias Name).
-    #[inline]
-    pub fn alias_name(mut self, alias_name: impl Into<String>) -> Self {
-        self.values.set("alias_name", alias_name.into());
-        self
-    }
-    /// Set `alias_parent_model_id` (Parent Model).
-    #[inline]
-    pub fn alias_parent_model_id(mut self, alias_parent_model_id: i64) -> Self {
-        self.values.set("alias_parent_model_id", alias_parent_model_id);
-        self
-    }
-    /// Set `alias_parent_thread_id` (Parent Record Thread ID).
-    #[inline]
-    pub fn alias_parent_thread_id(mut self, alias_parent_thread_id: i64) -> Self {
-        self.values.set("alias_parent_thread_id", alias_parent_thread_id);
-        self
-    }
-    /// Set `allow_billable` (Billable).
-    #[inline]
-    pub fn allow_billable(mut self, allow_billable: bool) -> Self {
-        self.values.set("allow_billable", allow_billable);
-        self
-    }
-    /// Set `allow_milestones` (Milestones).
-    #[inline]
-    pub fn allow_milestones(mut self, allow_milestones: bool) -> Self {
-        self.values.set("allow_milestones", allow_milestones);
-        self
-    }
-    /// Set `allow_task_dependencies` (Task Dependencies).
-    #[inline]
-    pub fn allow_task_dependencies(mut self, allow_task_dependencies: bool) -> Self {
-        self.values.set("allow_task_dependencies", allow_task_dependencies);
-        self
-    }
-    /// Set `auto_account_id` (Analytic Account).
-    #[inline]
-    pub fn auto_account_id(mut self, auto_account_id: i64) -> Self {
-        self.values.set("auto_account_id", auto_account_id);
-        self
-    }
-    /// Set `collaborator_ids` (Collaborators).
-    #[inline]
-    pub fn collaborator_ids(
-        mut self,
-        collaborator_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectCollaborator>,
-        >,
-    ) -> Self {
-        self.values
-            .set("collaborator_ids", collaborator_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Expiration Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_start` (Start Date).
-    #[inline]
-    pub fn date_start(mut self, date_start: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_start", date_start);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `favorite_user_ids` (Members).
-    #[inline]
-    pub fn favorite_user_ids(
-        mut self,
-        favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("favorite_user_ids", favorite_user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_favorite` (Show Project on Dashboard).
-    #[inline]
-    pub fn is_favorite(mut self, is_favorite: bool) -> Self {
-        self.values.set("is_favorite", is_favorite);
-        self
-    }
-    /// Set `label_tasks` (Use Tasks as).
-    #[inline]
-    pub fn label_tasks(mut self, label_tasks: impl Into<String>) -> Self {
-        self.values.set("label_tasks", label_tasks.into());
-        self
-    }
-    /// Set `last_update_id` (Last Update).
-    #[inline]
-    pub fn last_update_id(mut self, last_update_id: i64) -> Self {
-        self.values.set("last_update_id", last_update_id);
-        self
-    }
-    /// Set `last_update_status` (Last Update Status).
-    #[inline]
-    pub fn last_update_status(mut self, last_update_status: LastUpdateStatus) -> Self {
-        self.values.set("last_update_status", last_update_status);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `milestone_ids` (Milestone).
-    #[inline]
-    pub fn milestone_ids(
-        mut self,
-        milestone_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectMilestone>,
-        >,
-    ) -> Self {
-        self.values.set("milestone_ids", milestone_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `privacy_visibility` (Visibility).
-    #[inline]
-    pub fn privacy_visibility(mut self, privacy_visibility: PrivacyVisibility) -> Self {
-        self.values.set("privacy_visibility", privacy_visibility);
-        self
-    }
-    /// Set `rating_active` (Customer Ratings).
-    #[inline]
-    pub fn rating_active(mut self, rating_active: bool) -> Self {
-        self.values.set("rating_active", rating_active);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_status` (Customer Ratings Status).
-    #[inline]
-    pub fn rating_status(mut self, rating_status: RatingStatus) -> Self {
-        self.values.set("rating_status", rating_status);
-        self
-    }
-    /// Set `rating_status_period` (Rating Frequency).
-    #[inline]
-    pub fn rating_status_period(
-        mut self,
-        rating_status_period: RatingStatusPeriod,
-    ) -> Self {
-        self.values.set("rating_status_period", rating_status_period);
-        self
-    }
-    /// Set `reinvoiced_sale_order_id` (Sales Order).
-    #[inline]
-    pub fn reinvoiced_sale_order_id(mut self, reinvoiced_sale_order_id: i64) -> Self {
-        self.values.set("reinvoiced_sale_order_id", reinvoiced_sale_order_id);
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `task_properties_definition` (Task Properties).
-    #[inline]
-    pub fn task_properties_definition(
-        mut self,
-        task_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("task_properties_definition", task_properties_definition);
-        self
-    }
-    /// Set `tasks` (Task Activities).
-    #[inline]
-    pub fn tasks(
-        mut self,
-        tasks: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("tasks", tasks.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `type_ids` (Tasks Stages).
-    #[inline]
-    pub fn type_ids(
-        mut self,
-        type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values.set("type_ids", type_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `update_ids` (Update).
-    #[inline]
-    pub fn update_ids(
-        mut self,
-        update_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectUpdate>,
-        >,
-    ) -> Self {
-        self.values.set("update_ids", update_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (Project Manager).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `x_plan2_id` (Departments).
-    #[inline]
-    pub fn x_plan2_id(mut self, x_plan2_id: i64) -> Self {
-        self.values.set("x_plan2_id", x_plan2_id);
-        self
-    }
-    /// Set `x_plan3_id` (Internal).
-    #[inline]
-    pub fn x_plan3_id(mut self, x_plan3_id: i64) -> Self {
-        self.values.set("x_plan3_id", x_plan3_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `account_id` (Project Account).
+        account_id: value i64;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `alias_bounced_content` (Custom Bounced Message).
+        alias_bounced_content: into String;
+        /// Set `alias_contact` (Alias Contact Security).
+        alias_contact: value self::AliasContact;
+        /// Set `alias_domain_id` (Alias Domain).
+        alias_domain_id: value i64;
+        /// Set `alias_force_thread_id` (Record Thread ID).
+        alias_force_thread_id: value i64;
+        /// Set `alias_id` (Alias).
+        alias_id: value i64;
+        /// Set `alias_incoming_local` (Local-part based incoming detection).
+        alias_incoming_local: value bool;
+        /// Set `alias_model_id` (Aliased Model).
+        alias_model_id: value i64;
+        /// Set `alias_name` (Alias Name).
+        alias_name: into String;
+        /// Set `alias_parent_model_id` (Parent Model).
+        alias_parent_model_id: value i64;
+        /// Set `alias_parent_thread_id` (Parent Record Thread ID).
+        alias_parent_thread_id: value i64;
+        /// Set `allow_billable` (Billable).
+        allow_billable: value bool;
+        /// Set `allow_milestones` (Milestones).
+        allow_milestones: value bool;
+        /// Set `allow_task_dependencies` (Task Dependencies).
+        allow_task_dependencies: value bool;
+        /// Set `auto_account_id` (Analytic Account).
+        auto_account_id: value i64;
+        /// Set `collaborator_ids` (Collaborators).
+        collaborator_ids: commands super::rel::ProjectCollaborator;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Expiration Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `date_start` (Start Date).
+        date_start: value ::chrono::NaiveDate;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `favorite_user_ids` (Members).
+        favorite_user_ids: commands super::rel::ResUsers;
+        /// Set `is_favorite` (Show Project on Dashboard).
+        is_favorite: value bool;
+        /// Set `label_tasks` (Use Tasks as).
+        label_tasks: into String;
+        /// Set `last_update_id` (Last Update).
+        last_update_id: value i64;
+        /// Set `last_update_status` (Last Update Status).
+        last_update_status: value self::LastUpdateStatus;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `milestone_ids` (Milestone).
+        milestone_ids: commands super::rel::ProjectMilestone;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `privacy_visibility` (Visibility).
+        privacy_visibility: value self::PrivacyVisibility;
+        /// Set `rating_active` (Customer Ratings).
+        rating_active: value bool;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `rating_status` (Customer Ratings Status).
+        rating_status: value self::RatingStatus;
+        /// Set `rating_status_period` (Rating Frequency).
+        rating_status_period: value self::RatingStatusPeriod;
+        /// Set `reinvoiced_sale_order_id` (Sales Order).
+        reinvoiced_sale_order_id: value i64;
+        /// Set `sale_line_id` (Sales Order Item).
+        sale_line_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::ProjectTags;
+        /// Set `task_ids` (Tasks).
+        task_ids: commands super::rel::ProjectTask;
+        /// Set `task_properties_definition` (Task Properties).
+        task_properties_definition: value ::serde_json::Value;
+        /// Set `tasks` (Task Activities).
+        tasks: commands super::rel::ProjectTask;
+        /// Set `type_ids` (Tasks Stages).
+        type_ids: commands super::rel::ProjectTaskType;
+        /// Set `update_ids` (Update).
+        update_ids: commands super::rel::ProjectUpdate;
+        /// Set `user_id` (Project Manager).
+        user_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `x_plan2_id` (Departments).
+        x_plan2_id: value i64;
+        /// Set `x_plan3_id` (Internal).
+        x_plan3_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProjectProjectCreate {
+    type Model = self::ProjectProject;
+}
 impl ::runtime::UpdateValues for ProjectProjectUpdate {
-    type Model = ProjectProject;
+    type Model = self::ProjectProject;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access Instruction Message (`access_instruction_message`, `char`).
-    #[inline]
-    pub const fn access_instruction_message() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_instruction_message")
-    }
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_warning")
-    }
-    /// Project Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProjectProject> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProject,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Custom Bounced Message (`alias_bounced_content`, `html`).
-    #[inline]
-    pub const fn alias_bounced_content() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_bounced_content")
-    }
-    /// Alias Contact Security (`alias_contact`, `selection`).
-    #[inline]
-    pub const fn alias_contact() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::AliasContact,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("alias_contact")
-    }
-    /// Default Values (`alias_defaults`, `text`).
-    #[inline]
-    pub const fn alias_defaults() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_defaults")
-    }
-    /// Alias Domain Name (`alias_domain`, `char`).
-    #[inline]
-    pub const fn alias_domain() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_domain")
-    }
-    /// Alias Domain (`alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
-    }
-    /// Email Alias (`alias_email`, `char`).
-    #[inline]
-    pub const fn alias_email() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_email")
-    }
-    /// Record Thread ID (`alias_force_thread_id`, `integer`).
-    #[inline]
-    pub const fn alias_force_thread_id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("alias_force_thread_id")
-    }
-    /// Alias Email (`alias_full_name`, `char`).
-    #[inline]
-    pub const fn alias_full_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_full_name")
-    }
-    /// Alias (`alias_id`, `many2one`).
-    #[inline]
-    pub const fn alias_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::MailAlias,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_id")
-    }
-    /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
-    #[inline]
-    pub const fn alias_incoming_local() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("alias_incoming_local")
-    }
-    /// Aliased Model (`alias_model_id`, `many2one`).
-    #[inline]
-    pub const fn alias_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_model_id")
-    }
-    /// Alias Name (`alias_name`, `char`).
-    #[inline]
-    pub const fn alias_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_name")
-    }
-    /// Parent Model (`alias_parent_model_id`, `many2one`).
-    #[inline]
-    pub const fn alias_parent_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_parent_model_id")
-    }
-    /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
-    #[inline]
-    pub const fn alias_parent_thread_id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("alias_parent_thread_id")
-    }
-    /// Alias Status (`alias_status`, `selection`).
-    #[inline]
-    pub const fn alias_status() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::AliasStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("alias_status")
-    }
-    /// Billable (`allow_billable`, `boolean`).
-    #[inline]
-    pub const fn allow_billable() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_billable")
-    }
-    /// Milestones (`allow_milestones`, `boolean`).
-    #[inline]
-    pub const fn allow_milestones() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_milestones")
-    }
-    /// Task Dependencies (`allow_task_dependencies`, `boolean`).
-    #[inline]
-    pub const fn allow_task_dependencies() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_task_dependencies")
-    }
-    /// Balance (`analytic_account_balance`, `monetary`).
-    #[inline]
-    pub const fn analytic_account_balance() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("analytic_account_balance")
-    }
-    /// Analytic Account (`auto_account_id`, `many2one`).
-    #[inline]
-    pub const fn auto_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("auto_account_id")
-    }
-    /// Bom Count (`bom_count`, `integer`).
-    #[inline]
-    pub const fn bom_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("bom_count")
-    }
-    /// Can Mark Milestone As Done (`can_mark_milestone_as_done`, `boolean`).
-    #[inline]
-    pub const fn can_mark_milestone_as_done() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_mark_milestone_as_done")
-    }
-    /// Closed Task Count (`closed_task_count`, `integer`).
-    #[inline]
-    pub const fn closed_task_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("closed_task_count")
-    }
-    /// \# Collaborators (`collaborator_count`, `integer`).
-    #[inline]
-    pub const fn collaborator_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("collaborator_count")
-    }
-    /// Collaborators (`collaborator_ids`, `one2many`).
-    #[inline]
-    pub const fn collaborator_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ProjectCollaborator,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("collaborator_ids")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProject,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Expiration Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProject,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Start Date (`date_start`, `date`).
-    #[inline]
-    pub const fn date_start() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProject,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_start")
-    }
-    /// Description (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Sales Stat Buttons (`display_sales_stat_buttons`, `boolean`).
-    #[inline]
-    pub const fn display_sales_stat_buttons() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_sales_stat_buttons")
-    }
-    /// Status time (`duration_tracking`, `json`).
-    #[inline]
-    pub const fn duration_tracking() -> ::runtime::odoo::fields::AnyField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::AnyField::new("duration_tracking")
-    }
-    /// Members (`favorite_user_ids`, `many2many`).
-    #[inline]
-    pub const fn favorite_user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("favorite_user_ids")
-    }
-    /// Has SO to Invoice (`has_any_so_to_invoice`, `boolean`).
-    #[inline]
-    pub const fn has_any_so_to_invoice() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_any_so_to_invoice")
-    }
-    /// Has a SO with an invoice status of No (`has_any_so_with_nothing_to_invoice`, `boolean`).
-    #[inline]
-    pub const fn has_any_so_with_nothing_to_invoice() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_any_so_with_nothing_to_invoice")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProjectProject, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Show Project on Dashboard (`is_favorite`, `boolean`).
-    #[inline]
-    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_favorite")
-    }
-    /// Is Milestone Deadline Exceeded (`is_milestone_deadline_exceeded`, `boolean`).
-    #[inline]
-    pub const fn is_milestone_deadline_exceeded() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_milestone_deadline_exceeded")
-    }
-    /// Is Milestone Exceeded (`is_milestone_exceeded`, `boolean`).
-    #[inline]
-    pub const fn is_milestone_exceeded() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_milestone_exceeded")
-    }
-    /// Use Tasks as (`label_tasks`, `char`).
-    #[inline]
-    pub const fn label_tasks() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("label_tasks")
-    }
-    /// Last Update Color (`last_update_color`, `integer`).
-    #[inline]
-    pub const fn last_update_color() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("last_update_color")
-    }
-    /// Last Update (`last_update_id`, `many2one`).
-    #[inline]
-    pub const fn last_update_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ProjectUpdate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("last_update_id")
-    }
-    /// Last Update Status (`last_update_status`, `selection`).
-    #[inline]
-    pub const fn last_update_status() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::LastUpdateStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("last_update_status")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Milestone Count (`milestone_count`, `integer`).
-    #[inline]
-    pub const fn milestone_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("milestone_count")
-    }
-    /// Milestone Count Reached (`milestone_count_reached`, `integer`).
-    #[inline]
-    pub const fn milestone_count_reached() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("milestone_count_reached")
-    }
-    /// Milestone (`milestone_ids`, `one2many`).
-    #[inline]
-    pub const fn milestone_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("milestone_ids")
-    }
-    /// Milestones Reached (`milestone_progress`, `integer`).
-    #[inline]
-    pub const fn milestone_progress() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("milestone_progress")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProject,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProjectProject> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Next Milestone (`next_milestone_id`, `many2one`).
-    #[inline]
-    pub const fn next_milestone_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("next_milestone_id")
-    }
-    /// Open Task Count (`open_task_count`, `integer`).
-    #[inline]
-    pub const fn open_task_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("open_task_count")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Visibility (`privacy_visibility`, `selection`).
-    #[inline]
-    pub const fn privacy_visibility() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::PrivacyVisibility,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("privacy_visibility")
-    }
-    /// Privacy Visibility Warning (`privacy_visibility_warning`, `char`).
-    #[inline]
-    pub const fn privacy_visibility_warning() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::CharField::new("privacy_visibility_warning")
-    }
-    /// Production Count (`production_count`, `integer`).
-    #[inline]
-    pub const fn production_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("production_count")
-    }
-    /// \# Purchase Orders (`purchase_orders_count`, `integer`).
-    #[inline]
-    pub const fn purchase_orders_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchase_orders_count")
-    }
-    /// Customer Ratings (`rating_active`, `boolean`).
-    #[inline]
-    pub const fn rating_active() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::BoolField::new("rating_active")
-    }
-    /// Average Rating (`rating_avg`, `float`).
-    #[inline]
-    pub const fn rating_avg() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_avg")
-    }
-    /// Average Rating (%) (`rating_avg_percentage`, `float`).
-    #[inline]
-    pub const fn rating_avg_percentage() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_avg_percentage")
-    }
-    /// \# Ratings (`rating_count`, `integer`).
-    #[inline]
-    pub const fn rating_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Rating Satisfaction (`rating_percentage_satisfaction`, `integer`).
-    #[inline]
-    pub const fn rating_percentage_satisfaction() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_percentage_satisfaction")
-    }
-    /// Rating Request Deadline (`rating_request_deadline`, `datetime`).
-    #[inline]
-    pub const fn rating_request_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProject,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("rating_request_deadline")
-    }
-    /// Customer Ratings Status (`rating_status`, `selection`).
-    #[inline]
-    pub const fn rating_status() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::RatingStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rating_status")
-    }
-    /// Rating Frequency (`rating_status_period`, `selection`).
-    #[inline]
-    pub const fn rating_status_period() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::RatingStatusPeriod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rating_status_period")
-    }
-    /// Sales Order (`reinvoiced_sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn reinvoiced_sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("reinvoiced_sale_order_id")
-    }
-    /// Working Time (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Sales Order Item (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
-    }
-    /// Sale Order Count (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_count")
-    }
-    /// Order Reference (`sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
-    }
-    /// Sale Order Line Count (`sale_order_line_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_line_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_line_count")
-    }
-    /// Status (`sale_order_state`, `selection`).
-    #[inline]
-    pub const fn sale_order_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectProject,
-        super::SaleOrderState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("sale_order_state")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ProjectTags,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Task Completion Percentage (`task_completion_percentage`, `float`).
-    #[inline]
-    pub const fn task_completion_percentage() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("task_completion_percentage")
-    }
-    /// Task Count (`task_count`, `integer`).
-    #[inline]
-    pub const fn task_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("task_count")
-    }
-    /// Tasks (`task_ids`, `one2many`).
-    #[inline]
-    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("task_ids")
-    }
-    /// Task Properties (`task_properties_definition`, `properties_definition`).
-    #[inline]
-    pub const fn task_properties_definition() -> ::runtime::odoo::fields::AnyField<
-        super::ProjectProject,
-    > {
-        ::runtime::odoo::fields::AnyField::new("task_properties_definition")
-    }
-    /// Task Activities (`tasks`, `one2many`).
-    #[inline]
-    pub const fn tasks() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tasks")
-    }
-    /// Tasks Stages (`type_ids`, `many2many`).
-    #[inline]
-    pub const fn type_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("type_ids")
-    }
-    /// Update Count (`update_count`, `integer`).
-    #[inline]
-    pub const fn update_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProject,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("update_count")
-    }
-    /// Update (`update_ids`, `one2many`).
-    #[inline]
-    pub const fn update_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::ProjectUpdate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("update_ids")
-    }
-    /// Project Manager (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProject,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProject,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Departments (`x_plan2_id`, `many2one`).
-    #[inline]
-    pub const fn x_plan2_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("x_plan2_id")
-    }
-    /// Internal (`x_plan3_id`, `many2one`).
-    #[inline]
-    pub const fn x_plan3_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProject,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("x_plan3_id")
+    ::runtime::__private::field_handles! {
+        super::ProjectProject;
+        /// Access Instruction Message (`access_instruction_message`, `char`).
+        access_instruction_message: CharField;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Project Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Custom Bounced Message (`alias_bounced_content`, `html`).
+        alias_bounced_content: CharField;
+        /// Alias Contact Security (`alias_contact`, `selection`).
+        alias_contact: SelectionField<super::AliasContact>;
+        /// Default Values (`alias_defaults`, `text`).
+        alias_defaults: CharField;
+        /// Alias Domain Name (`alias_domain`, `char`).
+        alias_domain: CharField;
+        /// Alias Domain (`alias_domain_id`, `many2one`).
+        alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Email Alias (`alias_email`, `char`).
+        alias_email: CharField;
+        /// Record Thread ID (`alias_force_thread_id`, `integer`).
+        alias_force_thread_id: NumField<i64>;
+        /// Alias Email (`alias_full_name`, `char`).
+        alias_full_name: CharField;
+        /// Alias (`alias_id`, `many2one`).
+        alias_id: Many2OneField<super::super::rel::MailAlias>;
+        /// Local-part based incoming detection (`alias_incoming_local`, `boolean`).
+        alias_incoming_local: BoolField;
+        /// Aliased Model (`alias_model_id`, `many2one`).
+        alias_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Alias Name (`alias_name`, `char`).
+        alias_name: CharField;
+        /// Parent Model (`alias_parent_model_id`, `many2one`).
+        alias_parent_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Parent Record Thread ID (`alias_parent_thread_id`, `integer`).
+        alias_parent_thread_id: NumField<i64>;
+        /// Alias Status (`alias_status`, `selection`).
+        alias_status: SelectionField<super::AliasStatus>;
+        /// Billable (`allow_billable`, `boolean`).
+        allow_billable: BoolField;
+        /// Milestones (`allow_milestones`, `boolean`).
+        allow_milestones: BoolField;
+        /// Task Dependencies (`allow_task_dependencies`, `boolean`).
+        allow_task_dependencies: BoolField;
+        /// Balance (`analytic_account_balance`, `monetary`).
+        analytic_account_balance: NumField<f64>;
+        /// Analytic Account (`auto_account_id`, `many2one`).
+        auto_account_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
+        /// Bom Count (`bom_count`, `integer`).
+        bom_count: NumField<i64>;
+        /// Can Mark Milestone As Done (`can_mark_milestone_as_done`, `boolean`).
+        can_mark_milestone_as_done: BoolField;
+        /// Closed Task Count (`closed_task_count`, `integer`).
+        closed_task_count: NumField<i64>;
+        /// \# Collaborators (`collaborator_count`, `integer`).
+        collaborator_count: NumField<i64>;
+        /// Collaborators (`collaborator_ids`, `one2many`).
+        collaborator_ids: X2ManyField<super::super::rel::ProjectCollaborator>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Expiration Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Start Date (`date_start`, `date`).
+        date_start: DateField<::chrono::NaiveDate>;
+        /// Description (`description`, `html`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Sales Stat Buttons (`display_sales_stat_buttons`, `boolean`).
+        display_sales_stat_buttons: BoolField;
+        /// Status time (`duration_tracking`, `json`).
+        duration_tracking: AnyField;
+        /// Members (`favorite_user_ids`, `many2many`).
+        favorite_user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Has SO to Invoice (`has_any_so_to_invoice`, `boolean`).
+        has_any_so_to_invoice: BoolField;
+        /// Has a SO with an invoice status of No (`has_any_so_with_nothing_to_invoice`, `boolean`).
+        has_any_so_with_nothing_to_invoice: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Show Project on Dashboard (`is_favorite`, `boolean`).
+        is_favorite: BoolField;
+        /// Is Milestone Deadline Exceeded (`is_milestone_deadline_exceeded`, `boolean`).
+        is_milestone_deadline_exceeded: BoolField;
+        /// Is Milestone Exceeded (`is_milestone_exceeded`, `boolean`).
+        is_milestone_exceeded: BoolField;
+        /// Use Tasks as (`label_tasks`, `char`).
+        label_tasks: CharField;
+        /// Last Update Color (`last_update_color`, `integer`).
+        last_update_color: NumField<i64>;
+        /// Last Update (`last_update_id`, `many2one`).
+        last_update_id: Many2OneField<super::super::rel::ProjectUpdate>;
+        /// Last Update Status (`last_update_status`, `selection`).
+        last_update_status: SelectionField<super::LastUpdateStatus>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Milestone Count (`milestone_count`, `integer`).
+        milestone_count: NumField<i64>;
+        /// Milestone Count Reached (`milestone_count_reached`, `integer`).
+        milestone_count_reached: NumField<i64>;
+        /// Milestone (`milestone_ids`, `one2many`).
+        milestone_ids: X2ManyField<super::super::rel::ProjectMilestone>;
+        /// Milestones Reached (`milestone_progress`, `integer`).
+        milestone_progress: NumField<i64>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Next Milestone (`next_milestone_id`, `many2one`).
+        next_milestone_id: Many2OneField<super::super::rel::ProjectMilestone>;
+        /// Open Task Count (`open_task_count`, `integer`).
+        open_task_count: NumField<i64>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Visibility (`privacy_visibility`, `selection`).
+        privacy_visibility: SelectionField<super::PrivacyVisibility>;
+        /// Privacy Visibility Warning (`privacy_visibility_warning`, `char`).
+        privacy_visibility_warning: CharField;
+        /// Production Count (`production_count`, `integer`).
+        production_count: NumField<i64>;
+        /// \# Purchase Orders (`purchase_orders_count`, `integer`).
+        purchase_orders_count: NumField<i64>;
+        /// Customer Ratings (`rating_active`, `boolean`).
+        rating_active: BoolField;
+        /// Average Rating (`rating_avg`, `float`).
+        rating_avg: NumField<f64>;
+        /// Average Rating (%) (`rating_avg_percentage`, `float`).
+        rating_avg_percentage: NumField<f64>;
+        /// \# Ratings (`rating_count`, `integer`).
+        rating_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Rating Satisfaction (`rating_percentage_satisfaction`, `integer`).
+        rating_percentage_satisfaction: NumField<i64>;
+        /// Rating Request Deadline (`rating_request_deadline`, `datetime`).
+        rating_request_deadline: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Customer Ratings Status (`rating_status`, `selection`).
+        rating_status: SelectionField<super::RatingStatus>;
+        /// Rating Frequency (`rating_status_period`, `selection`).
+        rating_status_period: SelectionField<super::RatingStatusPeriod>;
+        /// Sales Order (`reinvoiced_sale_order_id`, `many2one`).
+        reinvoiced_sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Working Time (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Sales Order Item (`sale_line_id`, `many2one`).
+        sale_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Sale Order Count (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Order Reference (`sale_order_id`, `many2one`).
+        sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Sale Order Line Count (`sale_order_line_count`, `integer`).
+        sale_order_line_count: NumField<i64>;
+        /// Status (`sale_order_state`, `selection`).
+        sale_order_state: SelectionField<super::SaleOrderState>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::ProjectTags>;
+        /// Task Completion Percentage (`task_completion_percentage`, `float`).
+        task_completion_percentage: NumField<f64>;
+        /// Task Count (`task_count`, `integer`).
+        task_count: NumField<i64>;
+        /// Tasks (`task_ids`, `one2many`).
+        task_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Task Properties (`task_properties_definition`, `properties_definition`).
+        task_properties_definition: AnyField;
+        /// Task Activities (`tasks`, `one2many`).
+        tasks: X2ManyField<super::super::rel::ProjectTask>;
+        /// Tasks Stages (`type_ids`, `many2many`).
+        type_ids: X2ManyField<super::super::rel::ProjectTaskType>;
+        /// Update Count (`update_count`, `integer`).
+        update_count: NumField<i64>;
+        /// Update (`update_ids`, `one2many`).
+        update_ids: X2ManyField<super::super::rel::ProjectUpdate>;
+        /// Project Manager (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Departments (`x_plan2_id`, `many2one`).
+        x_plan2_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
+        /// Internal (`x_plan3_id`, `many2one`).
+        x_plan3_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `alias_contact` (Alias Contact Security) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AliasContact {
+        /// Everyone (`everyone`)
+        Everyone = "everyone",
+        /// Authenticated Partners (`partners`)
+        Partners = "partners",
+        /// Followers only (`followers`)
+        Followers = "followers",
+        /// Authenticated Employees (`employees`)
+        Employees = "employees",
     }
 }
-/// Values of `activity_state` (Activity State) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `alias_status` (Alias Status) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AliasStatus {
+        /// Not Tested (`not_tested`)
+        NotTested = "not_tested",
+        /// Valid (`valid`)
+        Valid = "valid",
+        /// Invalid (`invalid`)
+        Invalid = "invalid",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `last_update_status` (Last Update Status) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LastUpdateStatus {
+        /// On Track (`on_track`)
+        OnTrack = "on_track",
+        /// At Risk (`at_risk`)
+        AtRisk = "at_risk",
+        /// Off Track (`off_track`)
+        OffTrack = "off_track",
+        /// On Hold (`on_hold`)
+        OnHold = "on_hold",
+        /// Set Status (`to_define`)
+        ToDefine = "to_define",
+        /// Done (`done`)
+        Done = "done",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `privacy_visibility` (Visibility) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PrivacyVisibility {
+        /// Invited internal users (private) (`followers`)
+        Followers = "followers",
+        /// All internal users (`employees`)
+        Employees = "employees",
+        /// Invited portal users and all internal users (public) (`portal`)
+        Portal = "portal",
     }
 }
-/// Values of `alias_contact` (Alias Contact Security) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AliasContact {
-    /// Everyone (`everyone`)
-    Everyone,
-    /// Authenticated Partners (`partners`)
-    Partners,
-    /// Followers only (`followers`)
-    Followers,
-    /// Authenticated Employees (`employees`)
-    Employees,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AliasContact {
-    const VALUES: &'static [&'static str] = &[
-        "everyone",
-        "partners",
-        "followers",
-        "employees",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "everyone" => AliasContact::Everyone,
-            "partners" => AliasContact::Partners,
-            "followers" => AliasContact::Followers,
-            "employees" => AliasContact::Employees,
-            other => AliasContact::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AliasContact::Everyone => "everyone",
-            AliasContact::Partners => "partners",
-            AliasContact::Followers => "followers",
-            AliasContact::Employees => "employees",
-            AliasContact::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `rating_status` (Customer Ratings Status) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RatingStatus {
+        /// when reaching a given stage (`stage`)
+        Stage = "stage",
+        /// on a periodic basis (`periodic`)
+        Periodic = "periodic",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AliasContact {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `rating_status_period` (Rating Frequency) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RatingStatusPeriod {
+        /// Daily (`daily`)
+        Daily = "daily",
+        /// Weekly (`weekly`)
+        Weekly = "weekly",
+        /// Twice a Month (`bimonthly`)
+        Bimonthly = "bimonthly",
+        /// Once a Month (`monthly`)
+        Monthly = "monthly",
+        /// Quarterly (`quarterly`)
+        Quarterly = "quarterly",
+        /// Yearly (`yearly`)
+        Yearly = "yearly",
     }
 }
-impl ::serde::Serialize for AliasContact {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `alias_status` (Alias Status) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AliasStatus {
-    /// Not Tested (`not_tested`)
-    NotTested,
-    /// Valid (`valid`)
-    Valid,
-    /// Invalid (`invalid`)
-    Invalid,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AliasStatus {
-    const VALUES: &'static [&'static str] = &["not_tested", "valid", "invalid"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_tested" => AliasStatus::NotTested,
-            "valid" => AliasStatus::Valid,
-            "invalid" => AliasStatus::Invalid,
-            other => AliasStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AliasStatus::NotTested => "not_tested",
-            AliasStatus::Valid => "valid",
-            AliasStatus::Invalid => "invalid",
-            AliasStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AliasStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AliasStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `last_update_status` (Last Update Status) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LastUpdateStatus {
-    /// On Track (`on_track`)
-    OnTrack,
-    /// At Risk (`at_risk`)
-    AtRisk,
-    /// Off Track (`off_track`)
-    OffTrack,
-    /// On Hold (`on_hold`)
-    OnHold,
-    /// Set Status (`to_define`)
-    ToDefine,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LastUpdateStatus {
-    const VALUES: &'static [&'static str] = &[
-        "on_track",
-        "at_risk",
-        "off_track",
-        "on_hold",
-        "to_define",
-        "done",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "on_track" => LastUpdateStatus::OnTrack,
-            "at_risk" => LastUpdateStatus::AtRisk,
-            "off_track" => LastUpdateStatus::OffTrack,
-            "on_hold" => LastUpdateStatus::OnHold,
-            "to_define" => LastUpdateStatus::ToDefine,
-            "done" => LastUpdateStatus::Done,
-            other => LastUpdateStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LastUpdateStatus::OnTrack => "on_track",
-            LastUpdateStatus::AtRisk => "at_risk",
-            LastUpdateStatus::OffTrack => "off_track",
-            LastUpdateStatus::OnHold => "on_hold",
-            LastUpdateStatus::ToDefine => "to_define",
-            LastUpdateStatus::Done => "done",
-            LastUpdateStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LastUpdateStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LastUpdateStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `privacy_visibility` (Visibility) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrivacyVisibility {
-    /// Invited internal users (private) (`followers`)
-    Followers,
-    /// All internal users (`employees`)
-    Employees,
-    /// Invited portal users and all internal users (public) (`portal`)
-    Portal,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PrivacyVisibility {
-    const VALUES: &'static [&'static str] = &["followers", "employees", "portal"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "followers" => PrivacyVisibility::Followers,
-            "employees" => PrivacyVisibility::Employees,
-            "portal" => PrivacyVisibility::Portal,
-            other => PrivacyVisibility::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PrivacyVisibility::Followers => "followers",
-            PrivacyVisibility::Employees => "employees",
-            PrivacyVisibility::Portal => "portal",
-            PrivacyVisibility::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PrivacyVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PrivacyVisibility {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rating_status` (Customer Ratings Status) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RatingStatus {
-    /// when reaching a given stage (`stage`)
-    Stage,
-    /// on a periodic basis (`periodic`)
-    Periodic,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RatingStatus {
-    const VALUES: &'static [&'static str] = &["stage", "periodic"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "stage" => RatingStatus::Stage,
-            "periodic" => RatingStatus::Periodic,
-            other => RatingStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RatingStatus::Stage => "stage",
-            RatingStatus::Periodic => "periodic",
-            RatingStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RatingStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RatingStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rating_status_period` (Rating Frequency) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RatingStatusPeriod {
-    /// Daily (`daily`)
-    Daily,
-    /// Weekly (`weekly`)
-    Weekly,
-    /// Twice a Month (`bimonthly`)
-    Bimonthly,
-    /// Once a Month (`monthly`)
-    Monthly,
-    /// Quarterly (`quarterly`)
-    Quarterly,
-    /// Yearly (`yearly`)
-    Yearly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RatingStatusPeriod {
-    const VALUES: &'static [&'static str] = &[
-        "daily",
-        "weekly",
-        "bimonthly",
-        "monthly",
-        "quarterly",
-        "yearly",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "daily" => RatingStatusPeriod::Daily,
-            "weekly" => RatingStatusPeriod::Weekly,
-            "bimonthly" => RatingStatusPeriod::Bimonthly,
-            "monthly" => RatingStatusPeriod::Monthly,
-            "quarterly" => RatingStatusPeriod::Quarterly,
-            "yearly" => RatingStatusPeriod::Yearly,
-            other => RatingStatusPeriod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RatingStatusPeriod::Daily => "daily",
-            RatingStatusPeriod::Weekly => "weekly",
-            RatingStatusPeriod::Bimonthly => "bimonthly",
-            RatingStatusPeriod::Monthly => "monthly",
-            RatingStatusPeriod::Quarterly => "quarterly",
-            RatingStatusPeriod::Yearly => "yearly",
-            RatingStatusPeriod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RatingStatusPeriod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RatingStatusPeriod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `sale_order_state` (Status) on `project.project`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleOrderState {
-    /// Quotation (`draft`)
-    Draft,
-    /// Quotation Sent (`sent`)
-    Sent,
-    /// Sales Order (`sale`)
-    Sale,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SaleOrderState {
-    const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => SaleOrderState::Draft,
-            "sent" => SaleOrderState::Sent,
-            "sale" => SaleOrderState::Sale,
-            "cancel" => SaleOrderState::Cancel,
-            other => SaleOrderState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SaleOrderState::Draft => "draft",
-            SaleOrderState::Sent => "sent",
-            SaleOrderState::Sale => "sale",
-            SaleOrderState::Cancel => "cancel",
-            SaleOrderState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaleOrderState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SaleOrderState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `sale_order_state` (Status) on `project.project`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SaleOrderState {
+        /// Quotation (`draft`)
+        Draft = "draft",
+        /// Quotation Sent (`sent`)
+        Sent = "sent",
+        /// Sales Order (`sale`)
+        Sale = "sale",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

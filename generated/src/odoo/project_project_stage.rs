@@ -19,7 +19,7 @@ pub struct ProjectProjectStage {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct ProjectProjectStage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,9 +47,7 @@ pub struct ProjectProjectStage {
     /// If set, an email will be automatically sent to the customer when the project reaches this stage.
     ///
     /// `many2one`, to `mail.template`.
-    pub mail_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub mail_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Name
     ///
     /// `char`, required.
@@ -63,9 +61,7 @@ pub struct ProjectProjectStage {
     /// If set, an SMS Text Message will be automatically sent to the customer when the project reaches this stage.
     ///
     /// `many2one`, to `sms.template`.
-    pub sms_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
-    >,
+    pub sms_template_id: Option<::runtime::Many2One<super::rel::SmsTemplate>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -73,32 +69,18 @@ pub struct ProjectProjectStage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectProjectStage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectProjectStage {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "fold",
-        "id",
-        "mail_template_id",
-        "name",
-        "sequence",
-        "sms_template_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectProjectStage {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectProjectStage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -138,25 +120,20 @@ impl ::runtime::Model for ProjectProjectStage {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fold", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
-            .relation("sms.template"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fold", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("sms_template_id", "many2one").relation("sms.template").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -203,12 +180,21 @@ impl ProjectProjectStage {
 impl super::mixins::BaseModel for ProjectProjectStage {
     type Update = ProjectProjectStageUpdate;
 }
-/// Values for creating a `project.project.stage` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectProjectStageCreate`]) or updating ([`ProjectProjectStageUpdate`]) `project.project.stage` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectProjectStageCreate {
+pub struct ProjectProjectStageValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectProjectStageCreate {
+/// Values for creating a `project.project.stage` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectProjectStageCreate = ProjectProjectStageValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.project.stage` records: only the fields set here are written.
+pub type ProjectProjectStageUpdate = ProjectProjectStageValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectProjectStageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -216,91 +202,34 @@ impl ::serde::Serialize for ProjectProjectStageCreate {
 impl ProjectProjectStageCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProjectProjectStageCreate {
+        ProjectProjectStageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectProjectStage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `fold` (Folded in Kanban).
-    #[inline]
-    pub fn fold(mut self, fold: bool) -> Self {
-        self.values.set("fold", fold);
-        self
-    }
-    /// Set `mail_template_id` (Email Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectProjectStageCreate {
-    type Model = ProjectProjectStage;
-}
-/// Values for updating `project.project.stage` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectProjectStageUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectProjectStageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectProjectStageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectProjectStageUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectProjectStageUpdate {
+    fn default() -> Self {
+        ProjectProjectStageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectProjectStageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectProjectStage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ProjectProjectStage,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -309,152 +238,58 @@ impl ProjectProjectStageUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `fold` (Folded in Kanban).
-    #[inline]
-    pub fn fold(mut self, fold: bool) -> Self {
-        self.values.set("fold", fold);
-        self
-    }
-    /// Set `mail_template_id` (Email Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `fold` (Folded in Kanban).
+        fold: value bool;
+        /// Set `mail_template_id` (Email Template).
+        mail_template_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `sms_template_id` (SMS Template).
+        sms_template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProjectProjectStageCreate {
+    type Model = self::ProjectProjectStage;
+}
 impl ::runtime::UpdateValues for ProjectProjectStageUpdate {
-    type Model = ProjectProjectStage;
+    type Model = self::ProjectProjectStage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProjectStage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProjectStage,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProjectStage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProjectStage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProjectStage,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Folded in Kanban (`fold`, `boolean`).
-    #[inline]
-    pub const fn fold() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProjectStage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("fold")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProjectStage,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Email Template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProjectStage,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProjectStage,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProjectStage,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// SMS Template (`sms_template_id`, `many2one`).
-    #[inline]
-    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProjectStage,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProjectStage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProjectStage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectProjectStage;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Folded in Kanban (`fold`, `boolean`).
+        fold: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Email Template (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// SMS Template (`sms_template_id`, `many2one`).
+        sms_template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

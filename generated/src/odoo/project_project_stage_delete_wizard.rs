@@ -21,7 +21,7 @@ pub struct ProjectProjectStageDeleteWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,15 +33,15 @@ pub struct ProjectProjectStageDeleteWizard {
     /// Number of Projects
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::projects_count())`.
-    pub projects_count: ::runtime::odoo::wire::Computed<i64>,
+    pub projects_count: ::runtime::Computed<i64>,
     /// Stages To Delete
     ///
     /// `many2many`, to `project.project.stage`.
-    pub stage_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProjectStage>,
+    pub stage_ids: ::runtime::X2Many<super::rel::ProjectProjectStage>,
     /// Stages Active
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::stages_active())`.
-    pub stages_active: ::runtime::odoo::wire::Computed<bool>,
+    pub stages_active: ::runtime::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -49,28 +49,20 @@ pub struct ProjectProjectStageDeleteWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectProjectStageDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectProjectStageDeleteWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "projects_count",
-        "stage_ids",
-        "stages_active",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectProjectStageDeleteWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectProjectStageDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -101,19 +93,16 @@ impl ::runtime::Model for ProjectProjectStageDeleteWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["projects_count", "stages_active"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("projects_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("stage_ids", "many2many")
-            .relation("project.project.stage"),
-        ::runtime::odoo::verify::FieldSpec::new("stages_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("projects_count", "integer"),
+        ::runtime::FieldSpec::new("stage_ids", "many2many").relation("project.project.stage").writable(true),
+        ::runtime::FieldSpec::new("stages_active", "boolean"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -165,13 +154,21 @@ impl ProjectProjectStageDeleteWizard {
 impl super::mixins::BaseModel for ProjectProjectStageDeleteWizard {
     type Update = ProjectProjectStageDeleteWizardUpdate;
 }
-/// Values for creating a `project.project.stage.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectProjectStageDeleteWizardCreate`]) or updating ([`ProjectProjectStageDeleteWizardUpdate`]) `project.project.stage.delete.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectProjectStageDeleteWizardCreate {
+pub struct ProjectProjectStageDeleteWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectProjectStageDeleteWizardCreate {
+/// Values for creating a `project.project.stage.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectProjectStageDeleteWizardCreate = ProjectProjectStageDeleteWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.project.stage.delete.wizard` records: only the fields set here are written.
+pub type ProjectProjectStageDeleteWizardUpdate = ProjectProjectStageDeleteWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectProjectStageDeleteWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -179,62 +176,37 @@ impl ::serde::Serialize for ProjectProjectStageDeleteWizardCreate {
 impl ProjectProjectStageDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ProjectProjectStageDeleteWizardCreate {
+        Self::default()
+    }
+}
+impl Default for ProjectProjectStageDeleteWizardCreate {
+    fn default() -> Self {
+        ProjectProjectStageDeleteWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectProjectStageDeleteWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `stage_ids` (Stages To Delete).
-    #[inline]
-    pub fn stage_ids(
-        mut self,
-        stage_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProjectStage>,
-        >,
-    ) -> Self {
-        self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectProjectStageDeleteWizardCreate {
-    type Model = ProjectProjectStageDeleteWizard;
-}
-/// Values for updating `project.project.stage.delete.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectProjectStageDeleteWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectProjectStageDeleteWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectProjectStageDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectProjectStageDeleteWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectProjectStageDeleteWizardUpdate {
+    fn default() -> Self {
+        ProjectProjectStageDeleteWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectProjectStageDeleteWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectProjectStageDeleteWizard,
+            Model = self::ProjectProjectStageDeleteWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -244,91 +216,38 @@ impl ProjectProjectStageDeleteWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `stage_ids` (Stages To Delete).
-    #[inline]
-    pub fn stage_ids(
-        mut self,
-        stage_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProjectStage>,
-        >,
-    ) -> Self {
-        self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `stage_ids` (Stages To Delete).
+        stage_ids: commands super::rel::ProjectProjectStage;
     }
 }
+impl ::runtime::CreateValues for ProjectProjectStageDeleteWizardCreate {
+    type Model = self::ProjectProjectStageDeleteWizard;
+}
 impl ::runtime::UpdateValues for ProjectProjectStageDeleteWizardUpdate {
-    type Model = ProjectProjectStageDeleteWizard;
+    type Model = self::ProjectProjectStageDeleteWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProjectStageDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProjectStageDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectProjectStageDeleteWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProjectStageDeleteWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Number of Projects (`projects_count`, `integer`).
-    #[inline]
-    pub const fn projects_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectProjectStageDeleteWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("projects_count")
-    }
-    /// Stages To Delete (`stage_ids`, `many2many`).
-    #[inline]
-    pub const fn stage_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectProjectStageDeleteWizard,
-        super::super::rel::ProjectProjectStage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("stage_ids")
-    }
-    /// Stages Active (`stages_active`, `boolean`).
-    #[inline]
-    pub const fn stages_active() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectProjectStageDeleteWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("stages_active")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectProjectStageDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectProjectStageDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectProjectStageDeleteWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Number of Projects (`projects_count`, `integer`).
+        projects_count: NumField<i64>;
+        /// Stages To Delete (`stage_ids`, `many2many`).
+        stage_ids: X2ManyField<super::super::rel::ProjectProjectStage>;
+        /// Stages Active (`stages_active`, `boolean`).
+        stages_active: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

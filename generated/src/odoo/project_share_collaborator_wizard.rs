@@ -31,7 +31,7 @@ pub struct ProjectShareCollaboratorWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -43,13 +43,11 @@ pub struct ProjectShareCollaboratorWizard {
     /// Parent Wizard
     ///
     /// `many2one`, to `project.share.wizard`.
-    pub parent_wizard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProjectShareWizard>,
-    >,
+    pub parent_wizard_id: Option<::runtime::Many2One<super::rel::ProjectShareWizard>>,
     /// Collaborator
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Send Invitation
     ///
     /// `boolean`, computed.
@@ -61,29 +59,18 @@ pub struct ProjectShareCollaboratorWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectShareCollaboratorWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectShareCollaboratorWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "access_mode",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "parent_wizard_id",
-        "partner_id",
-        "send_invitation",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectShareCollaboratorWizard {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectShareCollaboratorWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -117,24 +104,17 @@ impl ::runtime::Model for ProjectShareCollaboratorWizard {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_mode", "selection")
-            .required()
-            .selection(&["read", "edit_limited", "edit"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_wizard_id", "many2one")
-            .relation("project.share.wizard"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("send_invitation", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_mode", "selection").required().writable(true).selection(&["read", "edit_limited", "edit"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("parent_wizard_id", "many2one").relation("project.share.wizard").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("send_invitation", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -151,90 +131,56 @@ impl ::runtime::odoo::projection::Projection for ProjectShareCollaboratorWizard 
 impl super::mixins::BaseModel for ProjectShareCollaboratorWizard {
     type Update = ProjectShareCollaboratorWizardUpdate;
 }
-/// Values for creating a `project.share.collaborator.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectShareCollaboratorWizardCreate`]) or updating ([`ProjectShareCollaboratorWizardUpdate`]) `project.share.collaborator.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectShareCollaboratorWizardCreate {
+pub struct ProjectShareCollaboratorWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectShareCollaboratorWizardCreate {
+/// Values for creating a `project.share.collaborator.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectShareCollaboratorWizardCreate = ProjectShareCollaboratorWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.share.collaborator.wizard` records: only the fields set here are written.
+pub type ProjectShareCollaboratorWizardUpdate = ProjectShareCollaboratorWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectShareCollaboratorWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectShareCollaboratorWizardCreate {
     /// Takes the required fields: `access_mode`, `partner_id` (readonly, computed and x2many fields are left out).
-    pub fn new(access_mode: AccessMode, partner_id: i64) -> Self {
-        ProjectShareCollaboratorWizardCreate {
+    pub fn new(access_mode: self::AccessMode, partner_id: i64) -> Self {
+        ProjectShareCollaboratorWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .access_mode(access_mode)
             .partner_id(partner_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectShareCollaboratorWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_mode` (Access Mode).
-    #[inline]
-    pub fn access_mode(mut self, access_mode: AccessMode) -> Self {
-        self.values.set("access_mode", access_mode);
-        self
-    }
-    /// Set `parent_wizard_id` (Parent Wizard).
-    #[inline]
-    pub fn parent_wizard_id(mut self, parent_wizard_id: i64) -> Self {
-        self.values.set("parent_wizard_id", parent_wizard_id);
-        self
-    }
-    /// Set `partner_id` (Collaborator).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `send_invitation` (Send Invitation).
-    #[inline]
-    pub fn send_invitation(mut self, send_invitation: bool) -> Self {
-        self.values.set("send_invitation", send_invitation);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectShareCollaboratorWizardCreate {
-    type Model = ProjectShareCollaboratorWizard;
-}
-/// Values for updating `project.share.collaborator.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectShareCollaboratorWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectShareCollaboratorWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectShareCollaboratorWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectShareCollaboratorWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectShareCollaboratorWizardUpdate {
+    fn default() -> Self {
+        ProjectShareCollaboratorWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectShareCollaboratorWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectShareCollaboratorWizard,
+            Model = self::ProjectShareCollaboratorWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -244,155 +190,59 @@ impl ProjectShareCollaboratorWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_mode` (Access Mode).
-    #[inline]
-    pub fn access_mode(mut self, access_mode: AccessMode) -> Self {
-        self.values.set("access_mode", access_mode);
-        self
-    }
-    /// Set `parent_wizard_id` (Parent Wizard).
-    #[inline]
-    pub fn parent_wizard_id(mut self, parent_wizard_id: i64) -> Self {
-        self.values.set("parent_wizard_id", parent_wizard_id);
-        self
-    }
-    /// Set `partner_id` (Collaborator).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `send_invitation` (Send Invitation).
-    #[inline]
-    pub fn send_invitation(mut self, send_invitation: bool) -> Self {
-        self.values.set("send_invitation", send_invitation);
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_mode` (Access Mode).
+        access_mode: value self::AccessMode;
+        /// Set `parent_wizard_id` (Parent Wizard).
+        parent_wizard_id: value i64;
+        /// Set `partner_id` (Collaborator).
+        partner_id: value i64;
+        /// Set `send_invitation` (Send Invitation).
+        send_invitation: value bool;
     }
 }
+impl ::runtime::CreateValues for ProjectShareCollaboratorWizardCreate {
+    type Model = self::ProjectShareCollaboratorWizard;
+}
 impl ::runtime::UpdateValues for ProjectShareCollaboratorWizardUpdate {
-    type Model = ProjectShareCollaboratorWizard;
+    type Model = self::ProjectShareCollaboratorWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access Mode (`access_mode`, `selection`).
-    #[inline]
-    pub const fn access_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectShareCollaboratorWizard,
-        super::AccessMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("access_mode")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectShareCollaboratorWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectShareCollaboratorWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectShareCollaboratorWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectShareCollaboratorWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Parent Wizard (`parent_wizard_id`, `many2one`).
-    #[inline]
-    pub const fn parent_wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectShareCollaboratorWizard,
-        super::super::rel::ProjectShareWizard,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_wizard_id")
-    }
-    /// Collaborator (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectShareCollaboratorWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Send Invitation (`send_invitation`, `boolean`).
-    #[inline]
-    pub const fn send_invitation() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectShareCollaboratorWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("send_invitation")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectShareCollaboratorWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectShareCollaboratorWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectShareCollaboratorWizard;
+        /// Access Mode (`access_mode`, `selection`).
+        access_mode: SelectionField<super::AccessMode>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Parent Wizard (`parent_wizard_id`, `many2one`).
+        parent_wizard_id: Many2OneField<super::super::rel::ProjectShareWizard>;
+        /// Collaborator (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Send Invitation (`send_invitation`, `boolean`).
+        send_invitation: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `access_mode` (Access Mode) on `project.share.collaborator.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessMode {
-    /// Read (`read`)
-    Read,
-    /// Edit with limited access (`edit_limited`)
-    EditLimited,
-    /// Edit (`edit`)
-    Edit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AccessMode {
-    const VALUES: &'static [&'static str] = &["read", "edit_limited", "edit"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "read" => AccessMode::Read,
-            "edit_limited" => AccessMode::EditLimited,
-            "edit" => AccessMode::Edit,
-            other => AccessMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AccessMode::Read => "read",
-            AccessMode::EditLimited => "edit_limited",
-            AccessMode::Edit => "edit",
-            AccessMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccessMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AccessMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `access_mode` (Access Mode) on `project.share.collaborator.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AccessMode {
+        /// Read (`read`)
+        Read = "read",
+        /// Edit with limited access (`edit_limited`)
+        EditLimited = "edit_limited",
+        /// Edit (`edit`)
+        Edit = "edit",
     }
 }

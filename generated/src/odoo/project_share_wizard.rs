@@ -17,13 +17,11 @@ pub struct ProjectShareWizard {
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::Computed<Option<String>>,
     /// Collaborators
     ///
     /// `one2many`, to `project.share.collaborator.wizard` (inverse `parent_wizard_id`).
-    pub collaborator_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProjectShareCollaboratorWizard,
-    >,
+    pub collaborator_ids: ::runtime::X2Many<super::rel::ProjectShareCollaboratorWizard>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,7 +29,7 @@ pub struct ProjectShareWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,8 +37,8 @@ pub struct ProjectShareWizard {
     /// Existing Partner
     ///
     /// `many2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::existing_partner_ids())`.
-    pub existing_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub existing_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// ID
     ///
@@ -55,7 +53,7 @@ pub struct ProjectShareWizard {
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, required.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Related Document ID
     ///
     /// `integer`, required.
@@ -69,15 +67,13 @@ pub struct ProjectShareWizard {
     /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `project.project` (Project).
-    pub resource_ref: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Reference>,
-    >,
+    pub resource_ref: ::runtime::Computed<Option<::runtime::odoo::wire::Reference>>,
     /// Public Link
     ///
     /// Anyone with this link can access the project in read mode.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::share_link())`.
-    pub share_link: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub share_link: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -85,34 +81,20 @@ pub struct ProjectShareWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectShareWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectShareWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "access_warning",
-        "collaborator_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "existing_partner_ids",
-        "id",
-        "note",
-        "partner_ids",
-        "res_id",
-        "res_model",
-        "resource_ref",
-        "share_link",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectShareWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectShareWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -158,29 +140,22 @@ impl ::runtime::Model for ProjectShareWizard {
         "resource_ref",
         "share_link",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("collaborator_ids", "one2many")
-            .relation("project.share.collaborator.wizard"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("existing_partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("note", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
-            .selection(&["project.project"]),
-        ::runtime::odoo::verify::FieldSpec::new("share_link", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_warning", "text"),
+        ::runtime::FieldSpec::new("collaborator_ids", "one2many").relation("project.share.collaborator.wizard").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("existing_partner_ids", "many2many").relation("res.partner"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("note", "text").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("res_id", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("resource_ref", "reference").selection(&["project.project"]),
+        ::runtime::FieldSpec::new("share_link", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -232,12 +207,21 @@ impl ProjectShareWizard {
 impl super::mixins::BaseModel for ProjectShareWizard {
     type Update = ProjectShareWizardUpdate;
 }
-/// Values for creating a `project.share.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectShareWizardCreate`]) or updating ([`ProjectShareWizardUpdate`]) `project.share.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectShareWizardCreate {
+pub struct ProjectShareWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectShareWizardCreate {
+/// Values for creating a `project.share.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectShareWizardCreate = ProjectShareWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.share.wizard` records: only the fields set here are written.
+pub type ProjectShareWizardUpdate = ProjectShareWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectShareWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -245,93 +229,35 @@ impl ::serde::Serialize for ProjectShareWizardCreate {
 impl ProjectShareWizardCreate {
     /// Takes the required fields: `res_id`, `res_model` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64, res_model: impl Into<String>) -> Self {
-        ProjectShareWizardCreate {
+        ProjectShareWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .res_id(res_id)
             .res_model(res_model)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectShareWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `collaborator_ids` (Collaborators).
-    #[inline]
-    pub fn collaborator_ids(
-        mut self,
-        collaborator_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProjectShareCollaboratorWizard,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set("collaborator_ids", collaborator_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectShareWizardCreate {
-    type Model = ProjectShareWizard;
-}
-/// Values for updating `project.share.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectShareWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectShareWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectShareWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectShareWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectShareWizardUpdate {
+    fn default() -> Self {
+        ProjectShareWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectShareWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectShareWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ProjectShareWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -340,167 +266,58 @@ impl ProjectShareWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `collaborator_ids` (Collaborators).
-    #[inline]
-    pub fn collaborator_ids(
-        mut self,
-        collaborator_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProjectShareCollaboratorWizard,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set("collaborator_ids", collaborator_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `note` (Note).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `partner_ids` (Recipients).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `res_id` (Related Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Related Document Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `collaborator_ids` (Collaborators).
+        collaborator_ids: commands super::rel::ProjectShareCollaboratorWizard;
+        /// Set `note` (Note).
+        note: into String;
+        /// Set `partner_ids` (Recipients).
+        partner_ids: commands super::rel::ResPartner;
+        /// Set `res_id` (Related Document ID).
+        res_id: value i64;
+        /// Set `res_model` (Related Document Model).
+        res_model: into String;
     }
 }
+impl ::runtime::CreateValues for ProjectShareWizardCreate {
+    type Model = self::ProjectShareWizard;
+}
 impl ::runtime::UpdateValues for ProjectShareWizardUpdate {
-    type Model = ProjectShareWizard;
+    type Model = self::ProjectShareWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
-        super::ProjectShareWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_warning")
-    }
-    /// Collaborators (`collaborator_ids`, `one2many`).
-    #[inline]
-    pub const fn collaborator_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectShareWizard,
-        super::super::rel::ProjectShareCollaboratorWizard,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("collaborator_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectShareWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectShareWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectShareWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Existing Partner (`existing_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn existing_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectShareWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("existing_partner_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectShareWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Note (`note`, `text`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<
-        super::ProjectShareWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Recipients (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectShareWizard,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Related Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectShareWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("res_id")
-    }
-    /// Related Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::ProjectShareWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Related Document (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
-        super::ProjectShareWizard,
-    > {
-        ::runtime::odoo::fields::AnyField::new("resource_ref")
-    }
-    /// Public Link (`share_link`, `char`).
-    #[inline]
-    pub const fn share_link() -> ::runtime::odoo::fields::CharField<
-        super::ProjectShareWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("share_link")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectShareWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectShareWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectShareWizard;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Collaborators (`collaborator_ids`, `one2many`).
+        collaborator_ids: X2ManyField<super::super::rel::ProjectShareCollaboratorWizard>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Existing Partner (`existing_partner_ids`, `many2many`).
+        existing_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Note (`note`, `text`).
+        note: CharField;
+        /// Recipients (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Related Document ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Related Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Related Document (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Public Link (`share_link`, `char`).
+        share_link: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

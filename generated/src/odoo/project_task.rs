@@ -23,11 +23,11 @@ pub struct ProjectTask {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::Computed<Option<String>>,
     /// Active
     ///
     /// `boolean`.
@@ -37,17 +37,15 @@ pub struct ProjectTask {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -55,7 +53,7 @@ pub struct ProjectTask {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -63,13 +61,13 @@ pub struct ProjectTask {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -82,34 +80,34 @@ pub struct ProjectTask {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Allocated Time
     ///
@@ -130,21 +128,19 @@ pub struct ProjectTask {
     /// Attachments that don't come from a message
     ///
     /// `one2many`, to `ir.attachment`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attachment_ids())`.
-    pub attachment_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrAttachment>,
-    >,
+    pub attachment_ids: ::runtime::Computed<::runtime::X2Many<super::rel::IrAttachment>>,
     /// Sub-tasks
     ///
     /// `one2many`, to `project.task` (inverse `parent_id`).
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub child_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Closed Depending on Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_depend_on_count())`.
-    pub closed_depend_on_count: ::runtime::odoo::wire::Computed<i64>,
+    pub closed_depend_on_count: ::runtime::Computed<i64>,
     /// Closed Sub-tasks Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_subtask_count())`.
-    pub closed_subtask_count: ::runtime::odoo::wire::Computed<i64>,
+    pub closed_subtask_count: ::runtime::Computed<i64>,
     /// Color Index
     ///
     /// `integer`.
@@ -152,7 +148,7 @@ pub struct ProjectTask {
     /// Company
     ///
     /// `many2one`, to `res.company`, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created On
     ///
     /// `datetime`, readonly.
@@ -160,11 +156,11 @@ pub struct ProjectTask {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Current User Same Company Partner
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_user_same_company_partner())`.
-    pub current_user_same_company_partner: ::runtime::odoo::wire::Computed<bool>,
+    pub current_user_same_company_partner: ::runtime::Computed<bool>,
     /// Assigning Date
     ///
     /// Date on which this task was last assigned (or unassigned). Based on this, you can get statistics on the time it usually takes to assign tasks.
@@ -189,19 +185,19 @@ pub struct ProjectTask {
     /// Depending on Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::depend_on_count())`.
-    pub depend_on_count: ::runtime::odoo::wire::Computed<i64>,
+    pub depend_on_count: ::runtime::Computed<i64>,
     /// Blocked By
     ///
     /// `many2many`, to `project.task`.
-    pub depend_on_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub depend_on_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Block
     ///
     /// `many2many`, to `project.task`.
-    pub dependent_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub dependent_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Dependent Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dependent_tasks_count())`.
-    pub dependent_tasks_count: ::runtime::odoo::wire::Computed<i64>,
+    pub dependent_tasks_count: ::runtime::Computed<i64>,
     /// Description
     ///
     /// `html`.
@@ -209,7 +205,7 @@ pub struct ProjectTask {
     /// Display Follow Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_follow_button())`.
-    pub display_follow_button: ::runtime::odoo::wire::Computed<bool>,
+    pub display_follow_button: ::runtime::Computed<bool>,
     /// Display In Project
     ///
     /// `boolean`, computed.
@@ -229,23 +225,21 @@ pub struct ProjectTask {
     /// Display Parent Task Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_parent_task_button())`.
-    pub display_parent_task_button: ::runtime::odoo::wire::Computed<bool>,
+    pub display_parent_task_button: ::runtime::Computed<bool>,
     /// Display Sales Order
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_sale_order_button())`.
-    pub display_sale_order_button: ::runtime::odoo::wire::Computed<bool>,
+    pub display_sale_order_button: ::runtime::Computed<bool>,
     /// Cover Image
     ///
     /// `many2one`, to `ir.attachment`.
-    pub displayed_image_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
-    >,
+    pub displayed_image_id: Option<::runtime::Many2One<super::rel::IrAttachment>>,
     /// Status time
     ///
     /// JSON that maps ids from a many2one field to seconds spent
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_tracking())`.
-    pub duration_tracking: ::runtime::odoo::wire::Computed<Option<::serde_json::Value>>,
+    pub duration_tracking: ::runtime::Computed<Option<::serde_json::Value>>,
     /// Email cc
     ///
     /// Email addresses that were in the CC of the incoming emails from this task and that are not currently linked to an existing customer.
@@ -255,11 +249,11 @@ pub struct ProjectTask {
     /// Has Late And Unreached Milestone
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_late_and_unreached_milestone())`.
-    pub has_late_and_unreached_milestone: ::runtime::odoo::wire::Computed<bool>,
+    pub has_late_and_unreached_milestone: ::runtime::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// History data
     ///
     /// `json`.
@@ -267,9 +261,7 @@ pub struct ProjectTask {
     /// History metadata
     ///
     /// `json`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::html_field_history_metadata())`.
-    pub html_field_history_metadata: ::runtime::odoo::wire::Computed<
-        Option<::serde_json::Value>,
-    >,
+    pub html_field_history_metadata: ::runtime::Computed<Option<::serde_json::Value>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -277,85 +269,81 @@ pub struct ProjectTask {
     /// Closed state
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_closed())`.
-    pub is_closed: ::runtime::odoo::wire::Computed<bool>,
+    pub is_closed: ::runtime::Computed<bool>,
     /// Link Preview Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::link_preview_name())`.
-    pub link_preview_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub link_preview_name: ::runtime::Computed<Option<String>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Milestone
     ///
     /// Deliver your services automatically when a milestone is reached by linking it to a sales order item.
     ///
     /// `many2one`, to `project.milestone`, computed.
-    pub milestone_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProjectMilestone>,
-    >,
+    pub milestone_id: Option<::runtime::Many2One<super::rel::ProjectMilestone>>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Title
     ///
     /// `char`, required.
@@ -363,37 +351,35 @@ pub struct ProjectTask {
     /// Parent Task
     ///
     /// `many2one`, to `project.task`.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::ProjectTask>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Personal Stage State
     ///
     /// The current user's personal stage.
     ///
     /// `many2one`, to `project.task.stage.personal`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::personal_stage_id())`.
-    pub personal_stage_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskStagePersonal>>,
+    pub personal_stage_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProjectTaskStagePersonal>>,
     >,
     /// Personal Stage
     ///
     /// The current user's personal task stage.
     ///
     /// `many2one`, to `project.task.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::personal_stage_type_id())`.
-    pub personal_stage_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub personal_stage_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProjectTaskType>>,
     >,
     /// Personal Stages
     ///
     /// `many2many`, to `project.task.type`.
-    pub personal_stage_type_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProjectTaskType,
-    >,
+    pub personal_stage_type_ids: ::runtime::X2Many<super::rel::ProjectTaskType>,
     /// Portal User Names
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::portal_user_names())`.
-    pub portal_user_names: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub portal_user_names: ::runtime::Computed<Option<String>>,
     /// Priority
     ///
     /// `selection`.
@@ -403,7 +389,7 @@ pub struct ProjectTask {
     /// Project
     ///
     /// `many2one`, to `project.project`, computed.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Project Visibility
     ///
     /// People to whom this project and its tasks will be visible.
@@ -428,8 +414,8 @@ pub struct ProjectTask {
     /// Project's sale order
     ///
     /// `many2one`, to `sale.order`, readonly, related `project_id.sale_order_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_sale_order_id())`.
-    pub project_sale_order_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub project_sale_order_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::SaleOrder>>,
     >,
     /// Project Rating Status
     ///
@@ -440,7 +426,7 @@ pub struct ProjectTask {
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_avg: ::runtime::Computed<f64>,
     /// Rating Avg Text
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
@@ -448,23 +434,23 @@ pub struct ProjectTask {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_avg_text: ::runtime::odoo::wire::Computed<Option<RatingAvgText>>,
+    pub rating_avg_text: ::runtime::Computed<Option<RatingAvgText>>,
     /// Rating count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
-    pub rating_count: ::runtime::odoo::wire::Computed<i64>,
+    pub rating_count: ::runtime::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
     /// `text`, readonly, related `rating_ids.feedback`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_last_feedback: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub rating_last_feedback: ::runtime::Computed<Option<String>>,
     /// Rating Text
     ///
     /// `selection`, readonly, related `rating_ids.rating_text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
@@ -472,7 +458,7 @@ pub struct ProjectTask {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_last_text: ::runtime::odoo::wire::Computed<Option<RatingLastText>>,
+    pub rating_last_text: ::runtime::Computed<Option<RatingLastText>>,
     /// Rating Last Value
     ///
     /// `float`, readonly, computed.
@@ -482,17 +468,15 @@ pub struct ProjectTask {
     /// Rating Satisfaction
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
-    pub rating_percentage_satisfaction: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_percentage_satisfaction: ::runtime::Computed<f64>,
     /// Recurrence
     ///
     /// `many2one`, to `project.task.recurrence`.
-    pub recurrence_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProjectTaskRecurrence>,
-    >,
+    pub recurrence_id: Option<::runtime::Many2One<super::rel::ProjectTaskRecurrence>>,
     /// Tasks in Recurrence
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recurring_count())`.
-    pub recurring_count: ::runtime::odoo::wire::Computed<i64>,
+    pub recurring_count: ::runtime::Computed<i64>,
     /// Recurrent
     ///
     /// `boolean`.
@@ -500,23 +484,23 @@ pub struct ProjectTask {
     /// Repeat Every
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_interval())`.
-    pub repeat_interval: ::runtime::odoo::wire::Computed<i64>,
+    pub repeat_interval: ::runtime::Computed<i64>,
     /// Until
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_type())`.
     ///
     /// Values: `forever` (Forever), `until` (Until).
-    pub repeat_type: ::runtime::odoo::wire::Computed<Option<RepeatType>>,
+    pub repeat_type: ::runtime::Computed<Option<RepeatType>>,
     /// Repeat Unit
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_unit())`.
     ///
     /// Values: `day` (Days), `week` (Weeks), `month` (Months), `year` (Years).
-    pub repeat_unit: ::runtime::odoo::wire::Computed<Option<RepeatUnit>>,
+    pub repeat_unit: ::runtime::Computed<Option<RepeatUnit>>,
     /// End Date
     ///
     /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::repeat_until())`.
-    pub repeat_until: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub repeat_until: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Sales Order Item
     ///
     /// Sales Order Item to which the time spent on this task will be added in order to be invoiced to your customer.
@@ -524,13 +508,13 @@ pub struct ProjectTask {
     /// Remove the sales order item in order to make this task non billable. You can also change or remove the sales order item of each timesheet entry individually.
     ///
     /// `many2one`, to `sale.order.line`, computed.
-    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Sales Order
     ///
     /// Sales order to which the task is linked.
     ///
     /// `many2one`, to `sale.order`, readonly, computed.
-    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Status
     ///
     /// `selection`, readonly, related `sale_order_id.state`, not stored.
@@ -544,11 +528,11 @@ pub struct ProjectTask {
     /// Show Display In Project
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_display_in_project())`.
-    pub show_display_in_project: ::runtime::odoo::wire::Computed<bool>,
+    pub show_display_in_project: ::runtime::Computed<bool>,
     /// Stage
     ///
     /// `many2one`, to `project.task.type`, computed.
-    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub stage_id: Option<::runtime::Many2One<super::rel::ProjectTaskType>>,
     /// State
     ///
     /// `selection`, required, computed.
@@ -560,19 +544,19 @@ pub struct ProjectTask {
     /// Sum of the hours allocated for all the sub-tasks (and their own sub-tasks) linked to this task. Usually less than or equal to the allocated hours of this task.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_allocated_hours())`.
-    pub subtask_allocated_hours: ::runtime::odoo::wire::Computed<f64>,
+    pub subtask_allocated_hours: ::runtime::Computed<f64>,
     /// Subtask Completion Percentage
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_completion_percentage())`.
-    pub subtask_completion_percentage: ::runtime::odoo::wire::Computed<f64>,
+    pub subtask_completion_percentage: ::runtime::Computed<f64>,
     /// Sub-task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::subtask_count())`.
-    pub subtask_count: ::runtime::odoo::wire::Computed<i64>,
+    pub subtask_count: ::runtime::Computed<i64>,
     /// Tags
     ///
     /// `many2many`, to `project.tags`.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTags>,
+    pub tag_ids: ::runtime::X2Many<super::rel::ProjectTags>,
     /// Properties
     ///
     /// `properties`, computed.
@@ -582,23 +566,23 @@ pub struct ProjectTask {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_to_invoice())`.
     ///
     /// Readable by: Sales / User: All Documents (`sales_team.group_sale_salesman_all_leads`); other users read it as empty.
-    pub task_to_invoice: ::runtime::odoo::wire::Computed<bool>,
+    pub task_to_invoice: ::runtime::Computed<bool>,
     /// Assignees
     ///
     /// `many2many`, to `res.users`.
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill`, readonly, related `user_ids.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_skill_ids())`.
-    pub user_skill_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub user_skill_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::HrEmployeeSkill>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Working Days to Close
     ///
     /// `float`, readonly, computed.
@@ -622,131 +606,20 @@ pub struct ProjectTask {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTask {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectTask {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "access_url",
-        "access_warning",
-        "active",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "allocated_hours",
-        "allow_billable",
-        "allow_milestones",
-        "allow_task_dependencies",
-        "attachment_ids",
-        "child_ids",
-        "closed_depend_on_count",
-        "closed_subtask_count",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "current_user_same_company_partner",
-        "date_assign",
-        "date_deadline",
-        "date_end",
-        "date_last_stage_update",
-        "depend_on_count",
-        "depend_on_ids",
-        "dependent_ids",
-        "dependent_tasks_count",
-        "description",
-        "display_follow_button",
-        "display_in_project",
-        "display_name",
-        "display_parent_task_button",
-        "display_sale_order_button",
-        "displayed_image_id",
-        "duration_tracking",
-        "email_cc",
-        "has_late_and_unreached_milestone",
-        "has_message",
-        "html_field_history",
-        "html_field_history_metadata",
-        "id",
-        "is_closed",
-        "link_preview_name",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "milestone_id",
-        "my_activity_date_deadline",
-        "name",
-        "parent_id",
-        "partner_id",
-        "personal_stage_id",
-        "personal_stage_type_id",
-        "personal_stage_type_ids",
-        "portal_user_names",
-        "priority",
-        "project_id",
-        "project_privacy_visibility",
-        "project_sale_order_id",
-        "rating_active",
-        "rating_avg",
-        "rating_avg_text",
-        "rating_count",
-        "rating_ids",
-        "rating_last_feedback",
-        "rating_last_text",
-        "rating_last_value",
-        "rating_percentage_satisfaction",
-        "recurrence_id",
-        "recurring_count",
-        "recurring_task",
-        "repeat_interval",
-        "repeat_type",
-        "repeat_unit",
-        "repeat_until",
-        "sale_line_id",
-        "sale_order_id",
-        "sale_order_state",
-        "sequence",
-        "show_display_in_project",
-        "stage_id",
-        "state",
-        "subtask_allocated_hours",
-        "subtask_completion_percentage",
-        "subtask_count",
-        "tag_ids",
-        "task_properties",
-        "task_to_invoice",
-        "user_ids",
-        "user_skill_ids",
-        "website_message_ids",
-        "working_days_close",
-        "working_days_open",
-        "working_hours_close",
-        "working_hours_open",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectTask {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        112,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectTask::default();
         while let Some(i) = r.next()? {
             match i {
@@ -986,209 +859,120 @@ impl ::runtime::Model for ProjectTask {
         "task_to_invoice",
         "user_skill_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("allocated_hours", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_billable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_milestones", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("allow_task_dependencies", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_ids", "one2many")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("closed_depend_on_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("closed_subtask_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "current_user_same_company_partner",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("date_assign", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_end", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_last_stage_update", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("depend_on_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("depend_on_ids", "many2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("dependent_ids", "many2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("dependent_tasks_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("display_follow_button", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_in_project", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_parent_task_button", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_sale_order_button", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("displayed_image_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("duration_tracking", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("email_cc", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "has_late_and_unreached_milestone",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("html_field_history", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("html_field_history_metadata", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_closed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("link_preview_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("milestone_id", "many2one")
-            .relation("project.milestone"),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("personal_stage_id", "many2one")
-            .relation("project.task.stage.personal"),
-        ::runtime::odoo::verify::FieldSpec::new("personal_stage_type_id", "many2one")
-            .relation("project.task.type"),
-        ::runtime::odoo::verify::FieldSpec::new("personal_stage_type_ids", "many2many")
-            .relation("project.task.type"),
-        ::runtime::odoo::verify::FieldSpec::new("portal_user_names", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
-            .selection(&["0", "1"]),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "project_privacy_visibility",
-                "selection",
-            )
-            .selection(&["followers", "employees", "portal"]),
-        ::runtime::odoo::verify::FieldSpec::new("project_sale_order_id", "many2one")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_avg", "float")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_avg_text", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["top", "ok", "ko", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_last_feedback", "text")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_last_image", "binary")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_last_text", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["top", "ok", "ko", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("rating_last_value", "float")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "rating_percentage_satisfaction",
-            "float",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("recurrence_id", "many2one")
-            .relation("project.task.recurrence"),
-        ::runtime::odoo::verify::FieldSpec::new("recurring_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("recurring_task", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("repeat_interval", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("repeat_type", "selection")
-            .selection(&["forever", "until"]),
-        ::runtime::odoo::verify::FieldSpec::new("repeat_unit", "selection")
-            .selection(&["day", "week", "month", "year"]),
-        ::runtime::odoo::verify::FieldSpec::new("repeat_until", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_state", "selection")
-            .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("show_display_in_project", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
-            .relation("project.task.type"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(
-                &[
-                    "01_in_progress",
-                    "02_changes_requested",
-                    "03_approved",
-                    "1_done",
-                    "1_canceled",
-                    "04_waiting_normal",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("subtask_allocated_hours", "float"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "subtask_completion_percentage",
-            "float",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("subtask_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("project.tags"),
-        ::runtime::odoo::verify::FieldSpec::new("task_properties", "properties"),
-        ::runtime::odoo::verify::FieldSpec::new("task_to_invoice", "boolean")
-            .groups(&["sales_team.group_sale_salesman_all_leads"]),
-        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("user_skill_ids", "one2many")
-            .relation("hr.employee.skill"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("working_days_close", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("working_days_open", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("working_hours_close", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("working_hours_open", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("access_url", "char"),
+        ::runtime::FieldSpec::new("access_warning", "text"),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("allocated_hours", "float").writable(true),
+        ::runtime::FieldSpec::new("allow_billable", "boolean"),
+        ::runtime::FieldSpec::new("allow_milestones", "boolean"),
+        ::runtime::FieldSpec::new("allow_task_dependencies", "boolean"),
+        ::runtime::FieldSpec::new("attachment_ids", "one2many").relation("ir.attachment"),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("closed_depend_on_count", "integer"),
+        ::runtime::FieldSpec::new("closed_subtask_count", "integer"),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("current_user_same_company_partner", "boolean"),
+        ::runtime::FieldSpec::new("date_assign", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_end", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_last_stage_update", "datetime").writable(true),
+        ::runtime::FieldSpec::new("depend_on_count", "integer"),
+        ::runtime::FieldSpec::new("depend_on_ids", "many2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("dependent_ids", "many2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("dependent_tasks_count", "integer"),
+        ::runtime::FieldSpec::new("description", "html").writable(true),
+        ::runtime::FieldSpec::new("display_follow_button", "boolean"),
+        ::runtime::FieldSpec::new("display_in_project", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char").writable(true),
+        ::runtime::FieldSpec::new("display_parent_task_button", "boolean"),
+        ::runtime::FieldSpec::new("display_sale_order_button", "boolean"),
+        ::runtime::FieldSpec::new("displayed_image_id", "many2one").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("duration_tracking", "json"),
+        ::runtime::FieldSpec::new("email_cc", "char").writable(true),
+        ::runtime::FieldSpec::new("has_late_and_unreached_milestone", "boolean"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("html_field_history", "json").writable(true),
+        ::runtime::FieldSpec::new("html_field_history_metadata", "json"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_closed", "boolean"),
+        ::runtime::FieldSpec::new("link_preview_name", "char"),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("milestone_id", "many2one").relation("project.milestone").writable(true),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("personal_stage_id", "many2one").relation("project.task.stage.personal"),
+        ::runtime::FieldSpec::new("personal_stage_type_id", "many2one").relation("project.task.type").writable(true),
+        ::runtime::FieldSpec::new("personal_stage_type_ids", "many2many").relation("project.task.type").writable(true),
+        ::runtime::FieldSpec::new("portal_user_names", "char"),
+        ::runtime::FieldSpec::new("priority", "selection").writable(true).selection(&["0", "1"]),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("project_privacy_visibility", "selection").selection(&["followers", "employees", "portal"]),
+        ::runtime::FieldSpec::new("project_sale_order_id", "many2one").relation("sale.order"),
+        ::runtime::FieldSpec::new("rating_active", "boolean"),
+        ::runtime::FieldSpec::new("rating_avg", "float").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rating_avg_text", "selection").groups(&["base.group_user"]).selection(&["top", "ok", "ko", "none"]),
+        ::runtime::FieldSpec::new("rating_count", "integer"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rating_last_feedback", "text").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rating_last_image", "binary").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rating_last_text", "selection").groups(&["base.group_user"]).selection(&["top", "ok", "ko", "none"]),
+        ::runtime::FieldSpec::new("rating_last_value", "float").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("rating_percentage_satisfaction", "float"),
+        ::runtime::FieldSpec::new("recurrence_id", "many2one").relation("project.task.recurrence").writable(true),
+        ::runtime::FieldSpec::new("recurring_count", "integer"),
+        ::runtime::FieldSpec::new("recurring_task", "boolean").writable(true),
+        ::runtime::FieldSpec::new("repeat_interval", "integer").writable(true),
+        ::runtime::FieldSpec::new("repeat_type", "selection").writable(true).selection(&["forever", "until"]),
+        ::runtime::FieldSpec::new("repeat_unit", "selection").writable(true).selection(&["day", "week", "month", "year"]),
+        ::runtime::FieldSpec::new("repeat_until", "date").writable(true),
+        ::runtime::FieldSpec::new("sale_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("sale_order_id", "many2one").relation("sale.order"),
+        ::runtime::FieldSpec::new("sale_order_state", "selection").selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("show_display_in_project", "boolean"),
+        ::runtime::FieldSpec::new("stage_id", "many2one").relation("project.task.type").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["01_in_progress", "02_changes_requested", "03_approved", "1_done", "1_canceled", "04_waiting_normal"]),
+        ::runtime::FieldSpec::new("subtask_allocated_hours", "float"),
+        ::runtime::FieldSpec::new("subtask_completion_percentage", "float"),
+        ::runtime::FieldSpec::new("subtask_count", "integer"),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("project.tags").writable(true),
+        ::runtime::FieldSpec::new("task_properties", "properties").writable(true),
+        ::runtime::FieldSpec::new("task_to_invoice", "boolean").groups(&["sales_team.group_sale_salesman_all_leads"]),
+        ::runtime::FieldSpec::new("user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("user_skill_ids", "one2many").relation("hr.employee.skill"),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("working_days_close", "float"),
+        ::runtime::FieldSpec::new("working_days_open", "float"),
+        ::runtime::FieldSpec::new("working_hours_close", "float"),
+        ::runtime::FieldSpec::new("working_hours_open", "float"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1867,12 +1651,17 @@ impl super::mixins::BaseModel for ProjectTask {
 impl super::mixins::MailActivityMixin for ProjectTask {}
 impl super::mixins::MailThread for ProjectTask {}
 impl super::mixins::PortalMixin for ProjectTask {}
-/// Values for creating a `project.task` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectTaskCreate`]) or updating ([`ProjectTaskUpdate`]) `project.task` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectTaskCreate {
+pub struct ProjectTaskValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectTaskCreate {
+/// Values for creating a `project.task` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectTaskCreate = ProjectTaskValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `project.task` records: only the fields set here are written.
+pub type ProjectTaskUpdate = ProjectTaskValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ProjectTaskValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1880,413 +1669,32 @@ impl ::serde::Serialize for ProjectTaskCreate {
 impl ProjectTaskCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProjectTaskCreate {
+        ProjectTaskValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTask>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `allocated_hours` (Allocated Time).
-    #[inline]
-    pub fn allocated_hours(mut self, allocated_hours: f64) -> Self {
-        self.values.set("allocated_hours", allocated_hours);
-        self
-    }
-    /// Set `child_ids` (Sub-tasks).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_assign` (Assigning Date).
-    #[inline]
-    pub fn date_assign(
-        mut self,
-        date_assign: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_assign", date_assign);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(
-        mut self,
-        date_deadline: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `date_end` (Ending Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_last_stage_update` (Last Stage Update).
-    #[inline]
-    pub fn date_last_stage_update(
-        mut self,
-        date_last_stage_update: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_last_stage_update", date_last_stage_update);
-        self
-    }
-    /// Set `depend_on_ids` (Blocked By).
-    #[inline]
-    pub fn depend_on_ids(
-        mut self,
-        depend_on_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("depend_on_ids", depend_on_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `dependent_ids` (Block).
-    #[inline]
-    pub fn dependent_ids(
-        mut self,
-        dependent_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("dependent_ids", dependent_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `display_in_project` (Display In Project).
-    #[inline]
-    pub fn display_in_project(mut self, display_in_project: bool) -> Self {
-        self.values.set("display_in_project", display_in_project);
-        self
-    }
-    /// Set `displayed_image_id` (Cover Image).
-    #[inline]
-    pub fn displayed_image_id(mut self, displayed_image_id: i64) -> Self {
-        self.values.set("displayed_image_id", displayed_image_id);
-        self
-    }
-    /// Set `email_cc` (Email cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `html_field_history` (History data).
-    #[inline]
-    pub fn html_field_history(
-        mut self,
-        html_field_history: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("html_field_history", html_field_history);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `milestone_id` (Milestone).
-    #[inline]
-    pub fn milestone_id(mut self, milestone_id: i64) -> Self {
-        self.values.set("milestone_id", milestone_id);
-        self
-    }
-    /// Set `name` (Title).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Task).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `personal_stage_type_id` (Personal Stage).
-    #[inline]
-    pub fn personal_stage_type_id(mut self, personal_stage_type_id: i64) -> Self {
-        self.values.set("personal_stage_type_id", personal_stage_type_id);
-        self
-    }
-    /// Set `personal_stage_type_ids` (Personal Stages).
-    #[inline]
-    pub fn personal_stage_type_ids(
-        mut self,
-        personal_stage_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "personal_stage_type_ids",
-                personal_stage_type_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recurrence_id` (Recurrence).
-    #[inline]
-    pub fn recurrence_id(mut self, recurrence_id: i64) -> Self {
-        self.values.set("recurrence_id", recurrence_id);
-        self
-    }
-    /// Set `recurring_task` (Recurrent).
-    #[inline]
-    pub fn recurring_task(mut self, recurring_task: bool) -> Self {
-        self.values.set("recurring_task", recurring_task);
-        self
-    }
-    /// Set `repeat_interval` (Repeat Every).
-    #[inline]
-    pub fn repeat_interval(mut self, repeat_interval: i64) -> Self {
-        self.values.set("repeat_interval", repeat_interval);
-        self
-    }
-    /// Set `repeat_type` (Until).
-    #[inline]
-    pub fn repeat_type(mut self, repeat_type: RepeatType) -> Self {
-        self.values.set("repeat_type", repeat_type);
-        self
-    }
-    /// Set `repeat_unit` (Repeat Unit).
-    #[inline]
-    pub fn repeat_unit(mut self, repeat_unit: RepeatUnit) -> Self {
-        self.values.set("repeat_unit", repeat_unit);
-        self
-    }
-    /// Set `repeat_until` (End Date).
-    #[inline]
-    pub fn repeat_until(mut self, repeat_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("repeat_until", repeat_until);
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `task_properties` (Properties).
-    #[inline]
-    pub fn task_properties(mut self, task_properties: ::serde_json::Value) -> Self {
-        self.values.set("task_properties", task_properties);
-        self
-    }
-    /// Set `user_ids` (Assignees).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectTaskCreate {
-    type Model = ProjectTask;
-}
-/// Values for updating `project.task` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectTaskUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectTaskUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectTaskUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskUpdate {
+    fn default() -> Self {
+        ProjectTaskValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectTaskValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTask>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProjectTask>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2295,1677 +1703,474 @@ impl ProjectTaskUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `allocated_hours` (Allocated Time).
-    #[inline]
-    pub fn allocated_hours(mut self, allocated_hours: f64) -> Self {
-        self.values.set("allocated_hours", allocated_hours);
-        self
-    }
-    /// Set `child_ids` (Sub-tasks).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_assign` (Assigning Date).
-    #[inline]
-    pub fn date_assign(
-        mut self,
-        date_assign: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_assign", date_assign);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(
-        mut self,
-        date_deadline: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `date_end` (Ending Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_last_stage_update` (Last Stage Update).
-    #[inline]
-    pub fn date_last_stage_update(
-        mut self,
-        date_last_stage_update: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_last_stage_update", date_last_stage_update);
-        self
-    }
-    /// Set `depend_on_ids` (Blocked By).
-    #[inline]
-    pub fn depend_on_ids(
-        mut self,
-        depend_on_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("depend_on_ids", depend_on_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `dependent_ids` (Block).
-    #[inline]
-    pub fn dependent_ids(
-        mut self,
-        dependent_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("dependent_ids", dependent_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `display_in_project` (Display In Project).
-    #[inline]
-    pub fn display_in_project(mut self, display_in_project: bool) -> Self {
-        self.values.set("display_in_project", display_in_project);
-        self
-    }
-    /// Set `displayed_image_id` (Cover Image).
-    #[inline]
-    pub fn displayed_image_id(mut self, displayed_image_id: i64) -> Self {
-        self.values.set("displayed_image_id", displayed_image_id);
-        self
-    }
-    /// Set `email_cc` (Email cc).
-    #[inline]
-    pub fn email_cc(mut self, email_cc: impl Into<String>) -> Self {
-        self.values.set("email_cc", email_cc.into());
-        self
-    }
-    /// Set `html_field_history` (History data).
-    #[inline]
-    pub fn html_field_history(
-        mut self,
-        html_field_history: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("html_field_history", html_field_history);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `milestone_id` (Milestone).
-    #[inline]
-    pub fn milestone_id(mut self, milestone_id: i64) -> Self {
-        self.values.set("milestone_id", milestone_id);
-        self
-    }
-    /// Set `name` (Title).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Parent Task).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `personal_stage_type_id` (Personal Stage).
-    #[inline]
-    pub fn personal_stage_type_id(mut self, personal_stage_type_id: i64) -> Self {
-        self.values.set("personal_stage_type_id", personal_stage_type_id);
-        self
-    }
-    /// Set `personal_stage_type_ids` (Personal Stages).
-    #[inline]
-    pub fn personal_stage_type_ids(
-        mut self,
-        personal_stage_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "personal_stage_type_ids",
-                personal_stage_type_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `recurrence_id` (Recurrence).
-    #[inline]
-    pub fn recurrence_id(mut self, recurrence_id: i64) -> Self {
-        self.values.set("recurrence_id", recurrence_id);
-        self
-    }
-    /// Set `recurring_task` (Recurrent).
-    #[inline]
-    pub fn recurring_task(mut self, recurring_task: bool) -> Self {
-        self.values.set("recurring_task", recurring_task);
-        self
-    }
-    /// Set `repeat_interval` (Repeat Every).
-    #[inline]
-    pub fn repeat_interval(mut self, repeat_interval: i64) -> Self {
-        self.values.set("repeat_interval", repeat_interval);
-        self
-    }
-    /// Set `repeat_type` (Until).
-    #[inline]
-    pub fn repeat_type(mut self, repeat_type: RepeatType) -> Self {
-        self.values.set("repeat_type", repeat_type);
-        self
-    }
-    /// Set `repeat_unit` (Repeat Unit).
-    #[inline]
-    pub fn repeat_unit(mut self, repeat_unit: RepeatUnit) -> Self {
-        self.values.set("repeat_unit", repeat_unit);
-        self
-    }
-    /// Set `repeat_until` (End Date).
-    #[inline]
-    pub fn repeat_until(mut self, repeat_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("repeat_until", repeat_until);
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `task_properties` (Properties).
-    #[inline]
-    pub fn task_properties(mut self, task_properties: ::serde_json::Value) -> Self {
-        self.values.set("task_properties", task_properties);
-        self
-    }
-    /// Set `user_ids` (Assignees).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `allocated_hours` (Allocated Time).
+        allocated_hours: value f64;
+        /// Set `child_ids` (Sub-tasks).
+        child_ids: commands super::rel::ProjectTask;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date_assign` (Assigning Date).
+        date_assign: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Deadline).
+        date_deadline: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_end` (Ending Date).
+        date_end: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_last_stage_update` (Last Stage Update).
+        date_last_stage_update: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `depend_on_ids` (Blocked By).
+        depend_on_ids: commands super::rel::ProjectTask;
+        /// Set `dependent_ids` (Block).
+        dependent_ids: commands super::rel::ProjectTask;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `display_in_project` (Display In Project).
+        display_in_project: value bool;
+        /// Set `displayed_image_id` (Cover Image).
+        displayed_image_id: value i64;
+        /// Set `email_cc` (Email cc).
+        email_cc: into String;
+        /// Set `html_field_history` (History data).
+        html_field_history: value ::serde_json::Value;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `milestone_id` (Milestone).
+        milestone_id: value i64;
+        /// Set `name` (Title).
+        name: into String;
+        /// Set `parent_id` (Parent Task).
+        parent_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `personal_stage_type_id` (Personal Stage).
+        personal_stage_type_id: value i64;
+        /// Set `personal_stage_type_ids` (Personal Stages).
+        personal_stage_type_ids: commands super::rel::ProjectTaskType;
+        /// Set `priority` (Priority).
+        priority: value self::Priority;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `recurrence_id` (Recurrence).
+        recurrence_id: value i64;
+        /// Set `recurring_task` (Recurrent).
+        recurring_task: value bool;
+        /// Set `repeat_interval` (Repeat Every).
+        repeat_interval: value i64;
+        /// Set `repeat_type` (Until).
+        repeat_type: value self::RepeatType;
+        /// Set `repeat_unit` (Repeat Unit).
+        repeat_unit: value self::RepeatUnit;
+        /// Set `repeat_until` (End Date).
+        repeat_until: value ::chrono::NaiveDate;
+        /// Set `sale_line_id` (Sales Order Item).
+        sale_line_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::ProjectTags;
+        /// Set `task_properties` (Properties).
+        task_properties: value ::serde_json::Value;
+        /// Set `user_ids` (Assignees).
+        user_ids: commands super::rel::ResUsers;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for ProjectTaskCreate {
+    type Model = self::ProjectTask;
+}
 impl ::runtime::UpdateValues for ProjectTaskUpdate {
-    type Model = ProjectTask;
+    type Model = self::ProjectTask;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::odoo::fields::CharField<super::ProjectTask> {
-        ::runtime::odoo::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_warning")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProjectTask> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Allocated Time (`allocated_hours`, `float`).
-    #[inline]
-    pub const fn allocated_hours() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("allocated_hours")
-    }
-    /// Billable (`allow_billable`, `boolean`).
-    #[inline]
-    pub const fn allow_billable() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_billable")
-    }
-    /// Milestones (`allow_milestones`, `boolean`).
-    #[inline]
-    pub const fn allow_milestones() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_milestones")
-    }
-    /// Task Dependencies (`allow_task_dependencies`, `boolean`).
-    #[inline]
-    pub const fn allow_task_dependencies() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("allow_task_dependencies")
-    }
-    /// Attachments that don't come from a message (`attachment_ids`, `one2many`).
-    #[inline]
-    pub const fn attachment_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attachment_ids")
-    }
-    /// Sub-tasks (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Closed Depending on Tasks (`closed_depend_on_count`, `integer`).
-    #[inline]
-    pub const fn closed_depend_on_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("closed_depend_on_count")
-    }
-    /// Closed Sub-tasks Count (`closed_subtask_count`, `integer`).
-    #[inline]
-    pub const fn closed_subtask_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("closed_subtask_count")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ProjectTask, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created On (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Current User Same Company Partner (`current_user_same_company_partner`, `boolean`).
-    #[inline]
-    pub const fn current_user_same_company_partner() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("current_user_same_company_partner")
-    }
-    /// Assigning Date (`date_assign`, `datetime`).
-    #[inline]
-    pub const fn date_assign() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_assign")
-    }
-    /// Deadline (`date_deadline`, `datetime`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Ending Date (`date_end`, `datetime`).
-    #[inline]
-    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_end")
-    }
-    /// Last Stage Update (`date_last_stage_update`, `datetime`).
-    #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_last_stage_update")
-    }
-    /// Depending on Tasks (`depend_on_count`, `integer`).
-    #[inline]
-    pub const fn depend_on_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("depend_on_count")
-    }
-    /// Blocked By (`depend_on_ids`, `many2many`).
-    #[inline]
-    pub const fn depend_on_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("depend_on_ids")
-    }
-    /// Block (`dependent_ids`, `many2many`).
-    #[inline]
-    pub const fn dependent_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("dependent_ids")
-    }
-    /// Dependent Tasks (`dependent_tasks_count`, `integer`).
-    #[inline]
-    pub const fn dependent_tasks_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("dependent_tasks_count")
-    }
-    /// Description (`description`, `html`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Follow Button (`display_follow_button`, `boolean`).
-    #[inline]
-    pub const fn display_follow_button() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_follow_button")
-    }
-    /// Display In Project (`display_in_project`, `boolean`).
-    #[inline]
-    pub const fn display_in_project() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_in_project")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Parent Task Button (`display_parent_task_button`, `boolean`).
-    #[inline]
-    pub const fn display_parent_task_button() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_parent_task_button")
-    }
-    /// Display Sales Order (`display_sale_order_button`, `boolean`).
-    #[inline]
-    pub const fn display_sale_order_button() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_sale_order_button")
-    }
-    /// Cover Image (`displayed_image_id`, `many2one`).
-    #[inline]
-    pub const fn displayed_image_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("displayed_image_id")
-    }
-    /// Status time (`duration_tracking`, `json`).
-    #[inline]
-    pub const fn duration_tracking() -> ::runtime::odoo::fields::AnyField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::AnyField::new("duration_tracking")
-    }
-    /// Email cc (`email_cc`, `char`).
-    #[inline]
-    pub const fn email_cc() -> ::runtime::odoo::fields::CharField<super::ProjectTask> {
-        ::runtime::odoo::fields::CharField::new("email_cc")
-    }
-    /// Has Late And Unreached Milestone (`has_late_and_unreached_milestone`, `boolean`).
-    #[inline]
-    pub const fn has_late_and_unreached_milestone() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_late_and_unreached_milestone")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// History data (`html_field_history`, `json`).
-    #[inline]
-    pub const fn html_field_history() -> ::runtime::odoo::fields::AnyField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::AnyField::new("html_field_history")
-    }
-    /// History metadata (`html_field_history_metadata`, `json`).
-    #[inline]
-    pub const fn html_field_history_metadata() -> ::runtime::odoo::fields::AnyField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::AnyField::new("html_field_history_metadata")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProjectTask, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Closed state (`is_closed`, `boolean`).
-    #[inline]
-    pub const fn is_closed() -> ::runtime::odoo::fields::BoolField<super::ProjectTask> {
-        ::runtime::odoo::fields::BoolField::new("is_closed")
-    }
-    /// Link Preview Name (`link_preview_name`, `char`).
-    #[inline]
-    pub const fn link_preview_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("link_preview_name")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Milestone (`milestone_id`, `many2one`).
-    #[inline]
-    pub const fn milestone_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("milestone_id")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Title (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProjectTask> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Parent Task (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Personal Stage State (`personal_stage_id`, `many2one`).
-    #[inline]
-    pub const fn personal_stage_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ProjectTaskStagePersonal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("personal_stage_id")
-    }
-    /// Personal Stage (`personal_stage_type_id`, `many2one`).
-    #[inline]
-    pub const fn personal_stage_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("personal_stage_type_id")
-    }
-    /// Personal Stages (`personal_stage_type_ids`, `many2many`).
-    #[inline]
-    pub const fn personal_stage_type_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("personal_stage_type_ids")
-    }
-    /// Portal User Names (`portal_user_names`, `char`).
-    #[inline]
-    pub const fn portal_user_names() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("portal_user_names")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::Priority,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("priority")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Project Visibility (`project_privacy_visibility`, `selection`).
-    #[inline]
-    pub const fn project_privacy_visibility() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::ProjectPrivacyVisibility,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("project_privacy_visibility")
-    }
-    /// Project's sale order (`project_sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn project_sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_sale_order_id")
-    }
-    /// Project Rating Status (`rating_active`, `boolean`).
-    #[inline]
-    pub const fn rating_active() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("rating_active")
-    }
-    /// Average Rating (`rating_avg`, `float`).
-    #[inline]
-    pub const fn rating_avg() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_avg")
-    }
-    /// Rating Avg Text (`rating_avg_text`, `selection`).
-    #[inline]
-    pub const fn rating_avg_text() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::RatingAvgText,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rating_avg_text")
-    }
-    /// Rating count (`rating_count`, `integer`).
-    #[inline]
-    pub const fn rating_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Rating Last Feedback (`rating_last_feedback`, `text`).
-    #[inline]
-    pub const fn rating_last_feedback() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::CharField::new("rating_last_feedback")
-    }
-    /// Rating Last Image (`rating_last_image`, `binary`).
-    #[inline]
-    pub const fn rating_last_image() -> ::runtime::odoo::fields::BinaryField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("rating_last_image")
-    }
-    /// Rating Text (`rating_last_text`, `selection`).
-    #[inline]
-    pub const fn rating_last_text() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::RatingLastText,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rating_last_text")
-    }
-    /// Rating Last Value (`rating_last_value`, `float`).
-    #[inline]
-    pub const fn rating_last_value() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_last_value")
-    }
-    /// Rating Satisfaction (`rating_percentage_satisfaction`, `float`).
-    #[inline]
-    pub const fn rating_percentage_satisfaction() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_percentage_satisfaction")
-    }
-    /// Recurrence (`recurrence_id`, `many2one`).
-    #[inline]
-    pub const fn recurrence_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ProjectTaskRecurrence,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("recurrence_id")
-    }
-    /// Tasks in Recurrence (`recurring_count`, `integer`).
-    #[inline]
-    pub const fn recurring_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("recurring_count")
-    }
-    /// Recurrent (`recurring_task`, `boolean`).
-    #[inline]
-    pub const fn recurring_task() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("recurring_task")
-    }
-    /// Repeat Every (`repeat_interval`, `integer`).
-    #[inline]
-    pub const fn repeat_interval() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("repeat_interval")
-    }
-    /// Until (`repeat_type`, `selection`).
-    #[inline]
-    pub const fn repeat_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::RepeatType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("repeat_type")
-    }
-    /// Repeat Unit (`repeat_unit`, `selection`).
-    #[inline]
-    pub const fn repeat_unit() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::RepeatUnit,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("repeat_unit")
-    }
-    /// End Date (`repeat_until`, `date`).
-    #[inline]
-    pub const fn repeat_until() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("repeat_until")
-    }
-    /// Sales Order Item (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
-    }
-    /// Sales Order (`sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
-    }
-    /// Status (`sale_order_state`, `selection`).
-    #[inline]
-    pub const fn sale_order_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::SaleOrderState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("sale_order_state")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Show Display In Project (`show_display_in_project`, `boolean`).
-    #[inline]
-    pub const fn show_display_in_project() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_display_in_project")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stage_id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTask,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Sub-tasks Allocated Time (`subtask_allocated_hours`, `float`).
-    #[inline]
-    pub const fn subtask_allocated_hours() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("subtask_allocated_hours")
-    }
-    /// Subtask Completion Percentage (`subtask_completion_percentage`, `float`).
-    #[inline]
-    pub const fn subtask_completion_percentage() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("subtask_completion_percentage")
-    }
-    /// Sub-task Count (`subtask_count`, `integer`).
-    #[inline]
-    pub const fn subtask_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("subtask_count")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::ProjectTags,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Properties (`task_properties`, `properties`).
-    #[inline]
-    pub const fn task_properties() -> ::runtime::odoo::fields::AnyField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::AnyField::new("task_properties")
-    }
-    /// To invoice (`task_to_invoice`, `boolean`).
-    #[inline]
-    pub const fn task_to_invoice() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTask,
-    > {
-        ::runtime::odoo::fields::BoolField::new("task_to_invoice")
-    }
-    /// Assignees (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
-    }
-    /// Skills (`user_skill_ids`, `one2many`).
-    #[inline]
-    pub const fn user_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::HrEmployeeSkill,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_skill_ids")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTask,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Working Days to Close (`working_days_close`, `float`).
-    #[inline]
-    pub const fn working_days_close() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("working_days_close")
-    }
-    /// Working Days to Assign (`working_days_open`, `float`).
-    #[inline]
-    pub const fn working_days_open() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("working_days_open")
-    }
-    /// Working Hours to Close (`working_hours_close`, `float`).
-    #[inline]
-    pub const fn working_hours_close() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("working_hours_close")
-    }
-    /// Working Hours to Assign (`working_hours_open`, `float`).
-    #[inline]
-    pub const fn working_hours_open() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTask,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("working_hours_open")
-    }
-    /// Last Updated On (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTask,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTask,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectTask;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Allocated Time (`allocated_hours`, `float`).
+        allocated_hours: NumField<f64>;
+        /// Billable (`allow_billable`, `boolean`).
+        allow_billable: BoolField;
+        /// Milestones (`allow_milestones`, `boolean`).
+        allow_milestones: BoolField;
+        /// Task Dependencies (`allow_task_dependencies`, `boolean`).
+        allow_task_dependencies: BoolField;
+        /// Attachments that don't come from a message (`attachment_ids`, `one2many`).
+        attachment_ids: X2ManyField<super::super::rel::IrAttachment>;
+        /// Sub-tasks (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Closed Depending on Tasks (`closed_depend_on_count`, `integer`).
+        closed_depend_on_count: NumField<i64>;
+        /// Closed Sub-tasks Count (`closed_subtask_count`, `integer`).
+        closed_subtask_count: NumField<i64>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created On (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Current User Same Company Partner (`current_user_same_company_partner`, `boolean`).
+        current_user_same_company_partner: BoolField;
+        /// Assigning Date (`date_assign`, `datetime`).
+        date_assign: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Deadline (`date_deadline`, `datetime`).
+        date_deadline: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Ending Date (`date_end`, `datetime`).
+        date_end: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Stage Update (`date_last_stage_update`, `datetime`).
+        date_last_stage_update: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Depending on Tasks (`depend_on_count`, `integer`).
+        depend_on_count: NumField<i64>;
+        /// Blocked By (`depend_on_ids`, `many2many`).
+        depend_on_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Block (`dependent_ids`, `many2many`).
+        dependent_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Dependent Tasks (`dependent_tasks_count`, `integer`).
+        dependent_tasks_count: NumField<i64>;
+        /// Description (`description`, `html`).
+        description: CharField;
+        /// Display Follow Button (`display_follow_button`, `boolean`).
+        display_follow_button: BoolField;
+        /// Display In Project (`display_in_project`, `boolean`).
+        display_in_project: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Parent Task Button (`display_parent_task_button`, `boolean`).
+        display_parent_task_button: BoolField;
+        /// Display Sales Order (`display_sale_order_button`, `boolean`).
+        display_sale_order_button: BoolField;
+        /// Cover Image (`displayed_image_id`, `many2one`).
+        displayed_image_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Status time (`duration_tracking`, `json`).
+        duration_tracking: AnyField;
+        /// Email cc (`email_cc`, `char`).
+        email_cc: CharField;
+        /// Has Late And Unreached Milestone (`has_late_and_unreached_milestone`, `boolean`).
+        has_late_and_unreached_milestone: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// History data (`html_field_history`, `json`).
+        html_field_history: AnyField;
+        /// History metadata (`html_field_history_metadata`, `json`).
+        html_field_history_metadata: AnyField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Closed state (`is_closed`, `boolean`).
+        is_closed: BoolField;
+        /// Link Preview Name (`link_preview_name`, `char`).
+        link_preview_name: CharField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Milestone (`milestone_id`, `many2one`).
+        milestone_id: Many2OneField<super::super::rel::ProjectMilestone>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Title (`name`, `char`).
+        name: CharField;
+        /// Parent Task (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ProjectTask>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Personal Stage State (`personal_stage_id`, `many2one`).
+        personal_stage_id: Many2OneField<super::super::rel::ProjectTaskStagePersonal>;
+        /// Personal Stage (`personal_stage_type_id`, `many2one`).
+        personal_stage_type_id: Many2OneField<super::super::rel::ProjectTaskType>;
+        /// Personal Stages (`personal_stage_type_ids`, `many2many`).
+        personal_stage_type_ids: X2ManyField<super::super::rel::ProjectTaskType>;
+        /// Portal User Names (`portal_user_names`, `char`).
+        portal_user_names: CharField;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Project Visibility (`project_privacy_visibility`, `selection`).
+        project_privacy_visibility: SelectionField<super::ProjectPrivacyVisibility>;
+        /// Project's sale order (`project_sale_order_id`, `many2one`).
+        project_sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Project Rating Status (`rating_active`, `boolean`).
+        rating_active: BoolField;
+        /// Average Rating (`rating_avg`, `float`).
+        rating_avg: NumField<f64>;
+        /// Rating Avg Text (`rating_avg_text`, `selection`).
+        rating_avg_text: SelectionField<super::RatingAvgText>;
+        /// Rating count (`rating_count`, `integer`).
+        rating_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Rating Last Feedback (`rating_last_feedback`, `text`).
+        rating_last_feedback: CharField;
+        /// Rating Last Image (`rating_last_image`, `binary`).
+        rating_last_image: BinaryField;
+        /// Rating Text (`rating_last_text`, `selection`).
+        rating_last_text: SelectionField<super::RatingLastText>;
+        /// Rating Last Value (`rating_last_value`, `float`).
+        rating_last_value: NumField<f64>;
+        /// Rating Satisfaction (`rating_percentage_satisfaction`, `float`).
+        rating_percentage_satisfaction: NumField<f64>;
+        /// Recurrence (`recurrence_id`, `many2one`).
+        recurrence_id: Many2OneField<super::super::rel::ProjectTaskRecurrence>;
+        /// Tasks in Recurrence (`recurring_count`, `integer`).
+        recurring_count: NumField<i64>;
+        /// Recurrent (`recurring_task`, `boolean`).
+        recurring_task: BoolField;
+        /// Repeat Every (`repeat_interval`, `integer`).
+        repeat_interval: NumField<i64>;
+        /// Until (`repeat_type`, `selection`).
+        repeat_type: SelectionField<super::RepeatType>;
+        /// Repeat Unit (`repeat_unit`, `selection`).
+        repeat_unit: SelectionField<super::RepeatUnit>;
+        /// End Date (`repeat_until`, `date`).
+        repeat_until: DateField<::chrono::NaiveDate>;
+        /// Sales Order Item (`sale_line_id`, `many2one`).
+        sale_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Sales Order (`sale_order_id`, `many2one`).
+        sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Status (`sale_order_state`, `selection`).
+        sale_order_state: SelectionField<super::SaleOrderState>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Show Display In Project (`show_display_in_project`, `boolean`).
+        show_display_in_project: BoolField;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::ProjectTaskType>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Sub-tasks Allocated Time (`subtask_allocated_hours`, `float`).
+        subtask_allocated_hours: NumField<f64>;
+        /// Subtask Completion Percentage (`subtask_completion_percentage`, `float`).
+        subtask_completion_percentage: NumField<f64>;
+        /// Sub-task Count (`subtask_count`, `integer`).
+        subtask_count: NumField<i64>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::ProjectTags>;
+        /// Properties (`task_properties`, `properties`).
+        task_properties: AnyField;
+        /// To invoice (`task_to_invoice`, `boolean`).
+        task_to_invoice: BoolField;
+        /// Assignees (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Skills (`user_skill_ids`, `one2many`).
+        user_skill_ids: X2ManyField<super::super::rel::HrEmployeeSkill>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Working Days to Close (`working_days_close`, `float`).
+        working_days_close: NumField<f64>;
+        /// Working Days to Assign (`working_days_open`, `float`).
+        working_days_open: NumField<f64>;
+        /// Working Hours to Close (`working_hours_close`, `float`).
+        working_hours_close: NumField<f64>;
+        /// Working Hours to Assign (`working_hours_open`, `float`).
+        working_hours_open: NumField<f64>;
+        /// Last Updated On (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Low (`0`)
+        V0 = "0",
+        /// High (`1`)
+        V1 = "1",
     }
 }
-/// Values of `activity_state` (Activity State) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `project_privacy_visibility` (Project Visibility) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProjectPrivacyVisibility {
+        /// Invited internal users (private) (`followers`)
+        Followers = "followers",
+        /// All internal users (`employees`)
+        Employees = "employees",
+        /// Invited portal users and all internal users (public) (`portal`)
+        Portal = "portal",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `rating_avg_text` (Rating Avg Text) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RatingAvgText {
+        /// Satisfied (`top`)
+        Top = "top",
+        /// Okay (`ok`)
+        Ok = "ok",
+        /// Dissatisfied (`ko`)
+        Ko = "ko",
+        /// No Rating yet (`none`)
+        None = "none",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `rating_last_text` (Rating Text) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RatingLastText {
+        /// Satisfied (`top`)
+        Top = "top",
+        /// Okay (`ok`)
+        Ok = "ok",
+        /// Dissatisfied (`ko`)
+        Ko = "ko",
+        /// No Rating yet (`none`)
+        None = "none",
     }
 }
-/// Values of `priority` (Priority) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Low (`0`)
-    V0,
-    /// High (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `repeat_type` (Until) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RepeatType {
+        /// Forever (`forever`)
+        Forever = "forever",
+        /// Until (`until`)
+        Until = "until",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `repeat_unit` (Repeat Unit) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RepeatUnit {
+        /// Days (`day`)
+        Day = "day",
+        /// Weeks (`week`)
+        Week = "week",
+        /// Months (`month`)
+        Month = "month",
+        /// Years (`year`)
+        Year = "year",
     }
 }
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `sale_order_state` (Status) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SaleOrderState {
+        /// Quotation (`draft`)
+        Draft = "draft",
+        /// Quotation Sent (`sent`)
+        Sent = "sent",
+        /// Sales Order (`sale`)
+        Sale = "sale",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-/// Values of `project_privacy_visibility` (Project Visibility) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProjectPrivacyVisibility {
-    /// Invited internal users (private) (`followers`)
-    Followers,
-    /// All internal users (`employees`)
-    Employees,
-    /// Invited portal users and all internal users (public) (`portal`)
-    Portal,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProjectPrivacyVisibility {
-    const VALUES: &'static [&'static str] = &["followers", "employees", "portal"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "followers" => ProjectPrivacyVisibility::Followers,
-            "employees" => ProjectPrivacyVisibility::Employees,
-            "portal" => ProjectPrivacyVisibility::Portal,
-            other => ProjectPrivacyVisibility::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProjectPrivacyVisibility::Followers => "followers",
-            ProjectPrivacyVisibility::Employees => "employees",
-            ProjectPrivacyVisibility::Portal => "portal",
-            ProjectPrivacyVisibility::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProjectPrivacyVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProjectPrivacyVisibility {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rating_avg_text` (Rating Avg Text) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RatingAvgText {
-    /// Satisfied (`top`)
-    Top,
-    /// Okay (`ok`)
-    Ok,
-    /// Dissatisfied (`ko`)
-    Ko,
-    /// No Rating yet (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RatingAvgText {
-    const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "top" => RatingAvgText::Top,
-            "ok" => RatingAvgText::Ok,
-            "ko" => RatingAvgText::Ko,
-            "none" => RatingAvgText::None,
-            other => RatingAvgText::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RatingAvgText::Top => "top",
-            RatingAvgText::Ok => "ok",
-            RatingAvgText::Ko => "ko",
-            RatingAvgText::None => "none",
-            RatingAvgText::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RatingAvgText {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RatingAvgText {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rating_last_text` (Rating Text) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RatingLastText {
-    /// Satisfied (`top`)
-    Top,
-    /// Okay (`ok`)
-    Ok,
-    /// Dissatisfied (`ko`)
-    Ko,
-    /// No Rating yet (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RatingLastText {
-    const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "top" => RatingLastText::Top,
-            "ok" => RatingLastText::Ok,
-            "ko" => RatingLastText::Ko,
-            "none" => RatingLastText::None,
-            other => RatingLastText::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RatingLastText::Top => "top",
-            RatingLastText::Ok => "ok",
-            RatingLastText::Ko => "ko",
-            RatingLastText::None => "none",
-            RatingLastText::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RatingLastText {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RatingLastText {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `repeat_type` (Until) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RepeatType {
-    /// Forever (`forever`)
-    Forever,
-    /// Until (`until`)
-    Until,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RepeatType {
-    const VALUES: &'static [&'static str] = &["forever", "until"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "forever" => RepeatType::Forever,
-            "until" => RepeatType::Until,
-            other => RepeatType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RepeatType::Forever => "forever",
-            RepeatType::Until => "until",
-            RepeatType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepeatType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RepeatType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `repeat_unit` (Repeat Unit) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RepeatUnit {
-    /// Days (`day`)
-    Day,
-    /// Weeks (`week`)
-    Week,
-    /// Months (`month`)
-    Month,
-    /// Years (`year`)
-    Year,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RepeatUnit {
-    const VALUES: &'static [&'static str] = &["day", "week", "month", "year"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => RepeatUnit::Day,
-            "week" => RepeatUnit::Week,
-            "month" => RepeatUnit::Month,
-            "year" => RepeatUnit::Year,
-            other => RepeatUnit::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RepeatUnit::Day => "day",
-            RepeatUnit::Week => "week",
-            RepeatUnit::Month => "month",
-            RepeatUnit::Year => "year",
-            RepeatUnit::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepeatUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RepeatUnit {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `sale_order_state` (Status) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleOrderState {
-    /// Quotation (`draft`)
-    Draft,
-    /// Quotation Sent (`sent`)
-    Sent,
-    /// Sales Order (`sale`)
-    Sale,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SaleOrderState {
-    const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => SaleOrderState::Draft,
-            "sent" => SaleOrderState::Sent,
-            "sale" => SaleOrderState::Sale,
-            "cancel" => SaleOrderState::Cancel,
-            other => SaleOrderState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SaleOrderState::Draft => "draft",
-            SaleOrderState::Sent => "sent",
-            SaleOrderState::Sale => "sale",
-            SaleOrderState::Cancel => "cancel",
-            SaleOrderState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaleOrderState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SaleOrderState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `project.task`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// In Progress (`01_in_progress`)
-    V01InProgress,
-    /// Changes Requested (`02_changes_requested`)
-    V02ChangesRequested,
-    /// Approved (`03_approved`)
-    V03Approved,
-    /// Done (`1_done`)
-    V1Done,
-    /// Cancelled (`1_canceled`)
-    V1Canceled,
-    /// Waiting (`04_waiting_normal`)
-    V04WaitingNormal,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "01_in_progress",
-        "02_changes_requested",
-        "03_approved",
-        "1_done",
-        "1_canceled",
-        "04_waiting_normal",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "01_in_progress" => State::V01InProgress,
-            "02_changes_requested" => State::V02ChangesRequested,
-            "03_approved" => State::V03Approved,
-            "1_done" => State::V1Done,
-            "1_canceled" => State::V1Canceled,
-            "04_waiting_normal" => State::V04WaitingNormal,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::V01InProgress => "01_in_progress",
-            State::V02ChangesRequested => "02_changes_requested",
-            State::V03Approved => "03_approved",
-            State::V1Done => "1_done",
-            State::V1Canceled => "1_canceled",
-            State::V04WaitingNormal => "04_waiting_normal",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `project.task`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// In Progress (`01_in_progress`)
+        V01InProgress = "01_in_progress",
+        /// Changes Requested (`02_changes_requested`)
+        V02ChangesRequested = "02_changes_requested",
+        /// Approved (`03_approved`)
+        V03Approved = "03_approved",
+        /// Done (`1_done`)
+        V1Done = "1_done",
+        /// Cancelled (`1_canceled`)
+        V1Canceled = "1_canceled",
+        /// Waiting (`04_waiting_normal`)
+        V04WaitingNormal = "04_waiting_normal",
     }
 }

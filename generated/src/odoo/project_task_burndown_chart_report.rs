@@ -41,21 +41,19 @@ pub struct ProjectTaskBurndownChartReport {
     /// Milestone
     ///
     /// `many2one`, to `project.milestone`, readonly.
-    pub milestone_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProjectMilestone>,
-    >,
+    pub milestone_id: Option<::runtime::Many2One<super::rel::ProjectMilestone>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Project
     ///
     /// `many2one`, to `project.project`, readonly.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Stage
     ///
     /// `many2one`, to `project.task.type`, readonly.
-    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub stage_id: Option<::runtime::Many2One<super::rel::ProjectTaskType>>,
     /// State
     ///
     /// `selection`, readonly.
@@ -65,18 +63,18 @@ pub struct ProjectTaskBurndownChartReport {
     /// Tags
     ///
     /// `many2many`, to `project.tags`, readonly.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTags>,
+    pub tag_ids: ::runtime::X2Many<super::rel::ProjectTags>,
     /// Assignees
     ///
     /// `many2many`, to `res.users`, readonly.
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::X2Many<super::rel::ResUsers>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskBurndownChartReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectTaskBurndownChartReport {
+impl ::runtime::__private::FromRecord for ProjectTaskBurndownChartReport {
     const FIELDS: &'static [&'static str] = &[
         "allocated_hours",
         "date",
@@ -93,8 +91,8 @@ impl ::runtime::odoo::wire::FromRecord for ProjectTaskBurndownChartReport {
         "user_ids",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectTaskBurndownChartReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -217,13 +215,21 @@ impl ProjectTaskBurndownChartReport {
             )
     }
 }
-/// Values for creating a `project.task.burndown.chart.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectTaskBurndownChartReportCreate`]) or updating ([`ProjectTaskBurndownChartReportUpdate`]) `project.task.burndown.chart.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskBurndownChartReportCreate {
+pub struct ProjectTaskBurndownChartReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectTaskBurndownChartReportCreate {
+/// Values for creating a `project.task.burndown.chart.report` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectTaskBurndownChartReportCreate = ProjectTaskBurndownChartReportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.task.burndown.chart.report` records: only the fields set here are written.
+pub type ProjectTaskBurndownChartReportUpdate = ProjectTaskBurndownChartReportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectTaskBurndownChartReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -231,142 +237,37 @@ impl ::serde::Serialize for ProjectTaskBurndownChartReportCreate {
 impl ProjectTaskBurndownChartReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ProjectTaskBurndownChartReportCreate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskBurndownChartReportCreate {
+    fn default() -> Self {
+        ProjectTaskBurndownChartReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectTaskBurndownChartReport,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `allocated_hours` (Allocated Time).
-    #[inline]
-    pub fn allocated_hours(mut self, allocated_hours: f64) -> Self {
-        self.values.set("allocated_hours", allocated_hours);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_assign` (Assignment Date).
-    #[inline]
-    pub fn date_assign(
-        mut self,
-        date_assign: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_assign", date_assign);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `date_last_stage_update` (Last Stage Update).
-    #[inline]
-    pub fn date_last_stage_update(
-        mut self,
-        date_last_stage_update: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("date_last_stage_update", date_last_stage_update);
-        self
-    }
-    /// Set `is_closed` (Closing Stage).
-    #[inline]
-    pub fn is_closed(mut self, is_closed: IsClosed) -> Self {
-        self.values.set("is_closed", is_closed);
-        self
-    }
-    /// Set `milestone_id` (Milestone).
-    #[inline]
-    pub fn milestone_id(mut self, milestone_id: i64) -> Self {
-        self.values.set("milestone_id", milestone_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_ids` (Assignees).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-/// Values for updating `project.task.burndown.chart.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskBurndownChartReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectTaskBurndownChartReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectTaskBurndownChartReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectTaskBurndownChartReportUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskBurndownChartReportUpdate {
+    fn default() -> Self {
+        ProjectTaskBurndownChartReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectTaskBurndownChartReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectTaskBurndownChartReport,
+            Model = self::ProjectTaskBurndownChartReport,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -376,306 +277,94 @@ impl ProjectTaskBurndownChartReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `allocated_hours` (Allocated Time).
-    #[inline]
-    pub fn allocated_hours(mut self, allocated_hours: f64) -> Self {
-        self.values.set("allocated_hours", allocated_hours);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_assign` (Assignment Date).
-    #[inline]
-    pub fn date_assign(
-        mut self,
-        date_assign: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_assign", date_assign);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(mut self, date_deadline: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `date_last_stage_update` (Last Stage Update).
-    #[inline]
-    pub fn date_last_stage_update(
-        mut self,
-        date_last_stage_update: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("date_last_stage_update", date_last_stage_update);
-        self
-    }
-    /// Set `is_closed` (Closing Stage).
-    #[inline]
-    pub fn is_closed(mut self, is_closed: IsClosed) -> Self {
-        self.values.set("is_closed", is_closed);
-        self
-    }
-    /// Set `milestone_id` (Milestone).
-    #[inline]
-    pub fn milestone_id(mut self, milestone_id: i64) -> Self {
-        self.values.set("milestone_id", milestone_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_ids` (Assignees).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `allocated_hours` (Allocated Time).
+        allocated_hours: value f64;
+        /// Set `date` (Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_assign` (Assignment Date).
+        date_assign: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Deadline).
+        date_deadline: value ::chrono::NaiveDate;
+        /// Set `date_last_stage_update` (Last Stage Update).
+        date_last_stage_update: value ::chrono::NaiveDate;
+        /// Set `is_closed` (Closing Stage).
+        is_closed: value self::IsClosed;
+        /// Set `milestone_id` (Milestone).
+        milestone_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::ProjectTags;
+        /// Set `user_ids` (Assignees).
+        user_ids: commands super::rel::ResUsers;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Allocated Time (`allocated_hours`, `float`).
-    #[inline]
-    pub const fn allocated_hours() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTaskBurndownChartReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("allocated_hours")
-    }
-    /// Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskBurndownChartReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Assignment Date (`date_assign`, `datetime`).
-    #[inline]
-    pub const fn date_assign() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskBurndownChartReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_assign")
-    }
-    /// Deadline (`date_deadline`, `date`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskBurndownChartReport,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Last Stage Update (`date_last_stage_update`, `date`).
-    #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskBurndownChartReport,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_last_stage_update")
-    }
-    /// Closing Stage (`is_closed`, `selection`).
-    #[inline]
-    pub const fn is_closed() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTaskBurndownChartReport,
-        super::IsClosed,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("is_closed")
-    }
-    /// Milestone (`milestone_id`, `many2one`).
-    #[inline]
-    pub const fn milestone_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskBurndownChartReport,
-        super::super::rel::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("milestone_id")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskBurndownChartReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskBurndownChartReport,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskBurndownChartReport,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stage_id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTaskBurndownChartReport,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTaskBurndownChartReport,
-        super::super::rel::ProjectTags,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Assignees (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTaskBurndownChartReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
+    ::runtime::__private::field_handles! {
+        super::ProjectTaskBurndownChartReport;
+        /// Allocated Time (`allocated_hours`, `float`).
+        allocated_hours: NumField<f64>;
+        /// Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Assignment Date (`date_assign`, `datetime`).
+        date_assign: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Deadline (`date_deadline`, `date`).
+        date_deadline: DateField<::chrono::NaiveDate>;
+        /// Last Stage Update (`date_last_stage_update`, `date`).
+        date_last_stage_update: DateField<::chrono::NaiveDate>;
+        /// Closing Stage (`is_closed`, `selection`).
+        is_closed: SelectionField<super::IsClosed>;
+        /// Milestone (`milestone_id`, `many2one`).
+        milestone_id: Many2OneField<super::super::rel::ProjectMilestone>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::ProjectTaskType>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::ProjectTags>;
+        /// Assignees (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `is_closed` (Closing Stage) on `project.task.burndown.chart.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IsClosed {
-    /// Closed tasks (`closed`)
-    Closed,
-    /// Open tasks (`open`)
-    Open,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for IsClosed {
-    const VALUES: &'static [&'static str] = &["closed", "open"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "closed" => IsClosed::Closed,
-            "open" => IsClosed::Open,
-            other => IsClosed::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            IsClosed::Closed => "closed",
-            IsClosed::Open => "open",
-            IsClosed::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `is_closed` (Closing Stage) on `project.task.burndown.chart.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum IsClosed {
+        /// Closed tasks (`closed`)
+        Closed = "closed",
+        /// Open tasks (`open`)
+        Open = "open",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for IsClosed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for IsClosed {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `project.task.burndown.chart.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// In Progress (`01_in_progress`)
-    V01InProgress,
-    /// Done (`1_done`)
-    V1Done,
-    /// Waiting (`04_waiting_normal`)
-    V04WaitingNormal,
-    /// Approved (`03_approved`)
-    V03Approved,
-    /// Cancelled (`1_canceled`)
-    V1Canceled,
-    /// Changes Requested (`02_changes_requested`)
-    V02ChangesRequested,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "01_in_progress",
-        "1_done",
-        "04_waiting_normal",
-        "03_approved",
-        "1_canceled",
-        "02_changes_requested",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "01_in_progress" => State::V01InProgress,
-            "1_done" => State::V1Done,
-            "04_waiting_normal" => State::V04WaitingNormal,
-            "03_approved" => State::V03Approved,
-            "1_canceled" => State::V1Canceled,
-            "02_changes_requested" => State::V02ChangesRequested,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::V01InProgress => "01_in_progress",
-            State::V1Done => "1_done",
-            State::V04WaitingNormal => "04_waiting_normal",
-            State::V03Approved => "03_approved",
-            State::V1Canceled => "1_canceled",
-            State::V02ChangesRequested => "02_changes_requested",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `project.task.burndown.chart.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// In Progress (`01_in_progress`)
+        V01InProgress = "01_in_progress",
+        /// Done (`1_done`)
+        V1Done = "1_done",
+        /// Waiting (`04_waiting_normal`)
+        V04WaitingNormal = "04_waiting_normal",
+        /// Approved (`03_approved`)
+        V03Approved = "03_approved",
+        /// Cancelled (`1_canceled`)
+        V1Canceled = "1_canceled",
+        /// Changes Requested (`02_changes_requested`)
+        V02ChangesRequested = "02_changes_requested",
     }
 }

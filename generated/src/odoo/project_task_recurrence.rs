@@ -19,7 +19,7 @@ pub struct ProjectTaskRecurrence {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -51,7 +51,7 @@ pub struct ProjectTaskRecurrence {
     /// Task
     ///
     /// `one2many`, to `project.task` (inverse `recurrence_id`).
-    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,30 +59,18 @@ pub struct ProjectTaskRecurrence {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskRecurrence {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectTaskRecurrence {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "repeat_interval",
-        "repeat_type",
-        "repeat_unit",
-        "repeat_until",
-        "task_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectTaskRecurrence {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectTaskRecurrence::default();
         while let Some(i) = r.next()? {
             match i {
@@ -118,23 +106,18 @@ impl ::runtime::Model for ProjectTaskRecurrence {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("repeat_interval", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("repeat_type", "selection")
-            .selection(&["forever", "until"]),
-        ::runtime::odoo::verify::FieldSpec::new("repeat_unit", "selection")
-            .selection(&["day", "week", "month", "year"]),
-        ::runtime::odoo::verify::FieldSpec::new("repeat_until", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("repeat_interval", "integer").writable(true),
+        ::runtime::FieldSpec::new("repeat_type", "selection").writable(true).selection(&["forever", "until"]),
+        ::runtime::FieldSpec::new("repeat_unit", "selection").writable(true).selection(&["day", "week", "month", "year"]),
+        ::runtime::FieldSpec::new("repeat_until", "date").writable(true),
+        ::runtime::FieldSpec::new("task_ids", "one2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -149,13 +132,21 @@ impl ::runtime::odoo::projection::Projection for ProjectTaskRecurrence {
 impl super::mixins::BaseModel for ProjectTaskRecurrence {
     type Update = ProjectTaskRecurrenceUpdate;
 }
-/// Values for creating a `project.task.recurrence` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectTaskRecurrenceCreate`]) or updating ([`ProjectTaskRecurrenceUpdate`]) `project.task.recurrence` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskRecurrenceCreate {
+pub struct ProjectTaskRecurrenceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectTaskRecurrenceCreate {
+/// Values for creating a `project.task.recurrence` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectTaskRecurrenceCreate = ProjectTaskRecurrenceValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.task.recurrence` records: only the fields set here are written.
+pub type ProjectTaskRecurrenceUpdate = ProjectTaskRecurrenceValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectTaskRecurrenceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -163,83 +154,38 @@ impl ::serde::Serialize for ProjectTaskRecurrenceCreate {
 impl ProjectTaskRecurrenceCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ProjectTaskRecurrenceCreate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskRecurrenceCreate {
+    fn default() -> Self {
+        ProjectTaskRecurrenceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTaskRecurrence>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `repeat_interval` (Repeat Every).
-    #[inline]
-    pub fn repeat_interval(mut self, repeat_interval: i64) -> Self {
-        self.values.set("repeat_interval", repeat_interval);
-        self
-    }
-    /// Set `repeat_type` (Until).
-    #[inline]
-    pub fn repeat_type(mut self, repeat_type: RepeatType) -> Self {
-        self.values.set("repeat_type", repeat_type);
-        self
-    }
-    /// Set `repeat_unit` (Repeat Unit).
-    #[inline]
-    pub fn repeat_unit(mut self, repeat_unit: RepeatUnit) -> Self {
-        self.values.set("repeat_unit", repeat_unit);
-        self
-    }
-    /// Set `repeat_until` (End Date).
-    #[inline]
-    pub fn repeat_until(mut self, repeat_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("repeat_until", repeat_until);
-        self
-    }
-    /// Set `task_ids` (Task).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectTaskRecurrenceCreate {
-    type Model = ProjectTaskRecurrence;
-}
-/// Values for updating `project.task.recurrence` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskRecurrenceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectTaskRecurrenceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectTaskRecurrenceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectTaskRecurrenceUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskRecurrenceUpdate {
+    fn default() -> Self {
+        ProjectTaskRecurrenceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectTaskRecurrenceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTaskRecurrence>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ProjectTaskRecurrence,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -248,218 +194,76 @@ impl ProjectTaskRecurrenceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `repeat_interval` (Repeat Every).
-    #[inline]
-    pub fn repeat_interval(mut self, repeat_interval: i64) -> Self {
-        self.values.set("repeat_interval", repeat_interval);
-        self
-    }
-    /// Set `repeat_type` (Until).
-    #[inline]
-    pub fn repeat_type(mut self, repeat_type: RepeatType) -> Self {
-        self.values.set("repeat_type", repeat_type);
-        self
-    }
-    /// Set `repeat_unit` (Repeat Unit).
-    #[inline]
-    pub fn repeat_unit(mut self, repeat_unit: RepeatUnit) -> Self {
-        self.values.set("repeat_unit", repeat_unit);
-        self
-    }
-    /// Set `repeat_until` (End Date).
-    #[inline]
-    pub fn repeat_until(mut self, repeat_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("repeat_until", repeat_until);
-        self
-    }
-    /// Set `task_ids` (Task).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `repeat_interval` (Repeat Every).
+        repeat_interval: value i64;
+        /// Set `repeat_type` (Until).
+        repeat_type: value self::RepeatType;
+        /// Set `repeat_unit` (Repeat Unit).
+        repeat_unit: value self::RepeatUnit;
+        /// Set `repeat_until` (End Date).
+        repeat_until: value ::chrono::NaiveDate;
+        /// Set `task_ids` (Task).
+        task_ids: commands super::rel::ProjectTask;
     }
 }
+impl ::runtime::CreateValues for ProjectTaskRecurrenceCreate {
+    type Model = self::ProjectTaskRecurrence;
+}
 impl ::runtime::UpdateValues for ProjectTaskRecurrenceUpdate {
-    type Model = ProjectTaskRecurrence;
+    type Model = self::ProjectTaskRecurrence;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskRecurrence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskRecurrence,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTaskRecurrence,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTaskRecurrence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Repeat Every (`repeat_interval`, `integer`).
-    #[inline]
-    pub const fn repeat_interval() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTaskRecurrence,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("repeat_interval")
-    }
-    /// Until (`repeat_type`, `selection`).
-    #[inline]
-    pub const fn repeat_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTaskRecurrence,
-        super::RepeatType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("repeat_type")
-    }
-    /// Repeat Unit (`repeat_unit`, `selection`).
-    #[inline]
-    pub const fn repeat_unit() -> ::runtime::odoo::fields::SelectionField<
-        super::ProjectTaskRecurrence,
-        super::RepeatUnit,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("repeat_unit")
-    }
-    /// End Date (`repeat_until`, `date`).
-    #[inline]
-    pub const fn repeat_until() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskRecurrence,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("repeat_until")
-    }
-    /// Task (`task_ids`, `one2many`).
-    #[inline]
-    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTaskRecurrence,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("task_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskRecurrence,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskRecurrence,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectTaskRecurrence;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Repeat Every (`repeat_interval`, `integer`).
+        repeat_interval: NumField<i64>;
+        /// Until (`repeat_type`, `selection`).
+        repeat_type: SelectionField<super::RepeatType>;
+        /// Repeat Unit (`repeat_unit`, `selection`).
+        repeat_unit: SelectionField<super::RepeatUnit>;
+        /// End Date (`repeat_until`, `date`).
+        repeat_until: DateField<::chrono::NaiveDate>;
+        /// Task (`task_ids`, `one2many`).
+        task_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `repeat_type` (Until) on `project.task.recurrence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RepeatType {
-    /// Forever (`forever`)
-    Forever,
-    /// Until (`until`)
-    Until,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RepeatType {
-    const VALUES: &'static [&'static str] = &["forever", "until"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "forever" => RepeatType::Forever,
-            "until" => RepeatType::Until,
-            other => RepeatType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RepeatType::Forever => "forever",
-            RepeatType::Until => "until",
-            RepeatType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `repeat_type` (Until) on `project.task.recurrence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RepeatType {
+        /// Forever (`forever`)
+        Forever = "forever",
+        /// Until (`until`)
+        Until = "until",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for RepeatType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RepeatType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `repeat_unit` (Repeat Unit) on `project.task.recurrence`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RepeatUnit {
-    /// Days (`day`)
-    Day,
-    /// Weeks (`week`)
-    Week,
-    /// Months (`month`)
-    Month,
-    /// Years (`year`)
-    Year,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RepeatUnit {
-    const VALUES: &'static [&'static str] = &["day", "week", "month", "year"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => RepeatUnit::Day,
-            "week" => RepeatUnit::Week,
-            "month" => RepeatUnit::Month,
-            "year" => RepeatUnit::Year,
-            other => RepeatUnit::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RepeatUnit::Day => "day",
-            RepeatUnit::Week => "week",
-            RepeatUnit::Month => "month",
-            RepeatUnit::Year => "year",
-            RepeatUnit::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RepeatUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RepeatUnit {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `repeat_unit` (Repeat Unit) on `project.task.recurrence`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RepeatUnit {
+        /// Days (`day`)
+        Day = "day",
+        /// Weeks (`week`)
+        Week = "week",
+        /// Months (`month`)
+        Month = "month",
+        /// Years (`year`)
+        Year = "year",
     }
 }

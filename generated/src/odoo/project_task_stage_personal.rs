@@ -19,7 +19,7 @@ pub struct ProjectTaskStagePersonal {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -31,15 +31,15 @@ pub struct ProjectTaskStagePersonal {
     /// Stage
     ///
     /// `many2one`, to `project.task.type`.
-    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub stage_id: Option<::runtime::Many2One<super::rel::ProjectTaskType>>,
     /// Task
     ///
     /// `many2one`, to `project.task`, required.
-    pub task_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
+    pub task_id: Option<::runtime::Many2One<super::rel::ProjectTask>>,
     /// User
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,28 +47,18 @@ pub struct ProjectTaskStagePersonal {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskStagePersonal {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectTaskStagePersonal {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "stage_id",
-        "task_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectTaskStagePersonal {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectTaskStagePersonal::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,23 +90,16 @@ impl ::runtime::Model for ProjectTaskStagePersonal {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
-            .relation("project.task.type"),
-        ::runtime::odoo::verify::FieldSpec::new("task_id", "many2one")
-            .relation("project.task")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("stage_id", "many2one").relation("project.task.type").writable(true),
+        ::runtime::FieldSpec::new("task_id", "many2one").relation("project.task").required().writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -134,12 +117,21 @@ impl ::runtime::odoo::projection::Projection for ProjectTaskStagePersonal {
 impl super::mixins::BaseModel for ProjectTaskStagePersonal {
     type Update = ProjectTaskStagePersonalUpdate;
 }
-/// Values for creating a `project.task.stage.personal` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectTaskStagePersonalCreate`]) or updating ([`ProjectTaskStagePersonalUpdate`]) `project.task.stage.personal` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectTaskStagePersonalCreate {
+pub struct ProjectTaskStagePersonalValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectTaskStagePersonalCreate {
+/// Values for creating a `project.task.stage.personal` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectTaskStagePersonalCreate = ProjectTaskStagePersonalValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.task.stage.personal` records: only the fields set here are written.
+pub type ProjectTaskStagePersonalUpdate = ProjectTaskStagePersonalValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectTaskStagePersonalValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -147,71 +139,34 @@ impl ::serde::Serialize for ProjectTaskStagePersonalCreate {
 impl ProjectTaskStagePersonalCreate {
     /// Takes the required fields: `task_id`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(task_id: i64, user_id: i64) -> Self {
-        ProjectTaskStagePersonalCreate {
+        ProjectTaskStagePersonalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .task_id(task_id)
             .user_id(user_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectTaskStagePersonal,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `task_id` (Task).
-    #[inline]
-    pub fn task_id(mut self, task_id: i64) -> Self {
-        self.values.set("task_id", task_id);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectTaskStagePersonalCreate {
-    type Model = ProjectTaskStagePersonal;
-}
-/// Values for updating `project.task.stage.personal` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskStagePersonalUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectTaskStagePersonalUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectTaskStagePersonalUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectTaskStagePersonalUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskStagePersonalUpdate {
+    fn default() -> Self {
+        ProjectTaskStagePersonalValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectTaskStagePersonalValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectTaskStagePersonal,
+            Model = self::ProjectTaskStagePersonal,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -221,99 +176,42 @@ impl ProjectTaskStagePersonalUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `task_id` (Task).
-    #[inline]
-    pub fn task_id(mut self, task_id: i64) -> Self {
-        self.values.set("task_id", task_id);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `task_id` (Task).
+        task_id: value i64;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProjectTaskStagePersonalCreate {
+    type Model = self::ProjectTaskStagePersonal;
+}
 impl ::runtime::UpdateValues for ProjectTaskStagePersonalUpdate {
-    type Model = ProjectTaskStagePersonal;
+    type Model = self::ProjectTaskStagePersonal;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskStagePersonal,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTaskStagePersonal,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTaskStagePersonal,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stage_id")
-    }
-    /// Task (`task_id`, `many2one`).
-    #[inline]
-    pub const fn task_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("task_id")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskStagePersonal,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskStagePersonal,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectTaskStagePersonal;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::ProjectTaskType>;
+        /// Task (`task_id`, `many2one`).
+        task_id: Many2OneField<super::super::rel::ProjectTask>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -31,11 +31,11 @@ pub struct ProjectTaskType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Disabled Rating Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::disabled_rating_warning())`.
-    pub disabled_rating_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub disabled_rating_warning: ::runtime::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -53,9 +53,7 @@ pub struct ProjectTaskType {
     /// If set, an email will be automatically sent to the customer when the task reaches this stage.
     ///
     /// `many2one`, to `mail.template`.
-    pub mail_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub mail_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Name
     ///
     /// `char`, required.
@@ -65,7 +63,7 @@ pub struct ProjectTaskType {
     /// Projects in which this stage is present. If you follow a similar workflow in several projects, you can share this stage among them and get consolidated information this way.
     ///
     /// `many2many`, to `project.project`.
-    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::X2Many<super::rel::ProjectProject>,
     /// Rating Email Template
     ///
     /// If set, a rating request will automatically be sent by email to the customer when the task reaches this stage.
@@ -73,9 +71,7 @@ pub struct ProjectTaskType {
     /// To use this feature make sure that the 'Customer Ratings' option is enabled on your project.
     ///
     /// `many2one`, to `mail.template`.
-    pub rating_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub rating_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Sequence
     ///
     /// `integer`.
@@ -85,13 +81,11 @@ pub struct ProjectTaskType {
     /// If set, an SMS Text Message will be automatically sent to the customer when the task reaches this stage.
     ///
     /// `many2one`, to `sms.template`.
-    pub sms_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
-    >,
+    pub sms_template_id: Option<::runtime::Many2One<super::rel::SmsTemplate>>,
     /// Stage Owner
     ///
     /// `many2one`, to `res.users`, readonly, computed.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -99,36 +93,20 @@ pub struct ProjectTaskType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectTaskType {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "auto_validation_state",
-        "create_date",
-        "create_uid",
-        "disabled_rating_warning",
-        "display_name",
-        "fold",
-        "id",
-        "mail_template_id",
-        "name",
-        "project_ids",
-        "rating_template_id",
-        "sequence",
-        "sms_template_id",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectTaskType {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectTaskType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -176,31 +154,24 @@ impl ::runtime::Model for ProjectTaskType {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["disabled_rating_warning"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_validation_state", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("disabled_rating_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fold", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("project_ids", "many2many")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
-            .relation("sms.template"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_validation_state", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("disabled_rating_warning", "text"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fold", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("project_ids", "many2many").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("rating_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("sms_template_id", "many2one").relation("sms.template").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -242,12 +213,21 @@ impl ProjectTaskType {
 impl super::mixins::BaseModel for ProjectTaskType {
     type Update = ProjectTaskTypeUpdate;
 }
-/// Values for creating a `project.task.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectTaskTypeCreate`]) or updating ([`ProjectTaskTypeUpdate`]) `project.task.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ProjectTaskTypeCreate {
+pub struct ProjectTaskTypeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectTaskTypeCreate {
+/// Values for creating a `project.task.type` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectTaskTypeCreate = ProjectTaskTypeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.task.type` records: only the fields set here are written.
+pub type ProjectTaskTypeUpdate = ProjectTaskTypeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectTaskTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -255,108 +235,32 @@ impl ::serde::Serialize for ProjectTaskTypeCreate {
 impl ProjectTaskTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ProjectTaskTypeCreate {
+        ProjectTaskTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTaskType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `auto_validation_state` (Automatic Kanban Status).
-    #[inline]
-    pub fn auto_validation_state(mut self, auto_validation_state: bool) -> Self {
-        self.values.set("auto_validation_state", auto_validation_state);
-        self
-    }
-    /// Set `fold` (Folded in Kanban).
-    #[inline]
-    pub fn fold(mut self, fold: bool) -> Self {
-        self.values.set("fold", fold);
-        self
-    }
-    /// Set `mail_template_id` (Email Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_template_id` (Rating Email Template).
-    #[inline]
-    pub fn rating_template_id(mut self, rating_template_id: i64) -> Self {
-        self.values.set("rating_template_id", rating_template_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectTaskTypeCreate {
-    type Model = ProjectTaskType;
-}
-/// Values for updating `project.task.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskTypeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectTaskTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectTaskTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectTaskTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskTypeUpdate {
+    fn default() -> Self {
+        ProjectTaskTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectTaskTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ProjectTaskType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ProjectTaskType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -365,190 +269,70 @@ impl ProjectTaskTypeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `auto_validation_state` (Automatic Kanban Status).
-    #[inline]
-    pub fn auto_validation_state(mut self, auto_validation_state: bool) -> Self {
-        self.values.set("auto_validation_state", auto_validation_state);
-        self
-    }
-    /// Set `fold` (Folded in Kanban).
-    #[inline]
-    pub fn fold(mut self, fold: bool) -> Self {
-        self.values.set("fold", fold);
-        self
-    }
-    /// Set `mail_template_id` (Email Template).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rating_template_id` (Rating Email Template).
-    #[inline]
-    pub fn rating_template_id(mut self, rating_template_id: i64) -> Self {
-        self.values.set("rating_template_id", rating_template_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sms_template_id` (SMS Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `auto_validation_state` (Automatic Kanban Status).
+        auto_validation_state: value bool;
+        /// Set `fold` (Folded in Kanban).
+        fold: value bool;
+        /// Set `mail_template_id` (Email Template).
+        mail_template_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `project_ids` (Projects).
+        project_ids: commands super::rel::ProjectProject;
+        /// Set `rating_template_id` (Rating Email Template).
+        rating_template_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `sms_template_id` (SMS Template).
+        sms_template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ProjectTaskTypeCreate {
+    type Model = self::ProjectTaskType;
+}
 impl ::runtime::UpdateValues for ProjectTaskTypeUpdate {
-    type Model = ProjectTaskType;
+    type Model = self::ProjectTaskType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ProjectTaskType> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Automatic Kanban Status (`auto_validation_state`, `boolean`).
-    #[inline]
-    pub const fn auto_validation_state() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_validation_state")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Disabled Rating Warning (`disabled_rating_warning`, `text`).
-    #[inline]
-    pub const fn disabled_rating_warning() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::CharField::new("disabled_rating_warning")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Folded in Kanban (`fold`, `boolean`).
-    #[inline]
-    pub const fn fold() -> ::runtime::odoo::fields::BoolField<super::ProjectTaskType> {
-        ::runtime::odoo::fields::BoolField::new("fold")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ProjectTaskType, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Email Template (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskType,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ProjectTaskType> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Projects (`project_ids`, `many2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTaskType,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("project_ids")
-    }
-    /// Rating Email Template (`rating_template_id`, `many2one`).
-    #[inline]
-    pub const fn rating_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskType,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("rating_template_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTaskType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// SMS Template (`sms_template_id`, `many2one`).
-    #[inline]
-    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskType,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
-    }
-    /// Stage Owner (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectTaskType;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Automatic Kanban Status (`auto_validation_state`, `boolean`).
+        auto_validation_state: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Disabled Rating Warning (`disabled_rating_warning`, `text`).
+        disabled_rating_warning: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Folded in Kanban (`fold`, `boolean`).
+        fold: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Email Template (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Projects (`project_ids`, `many2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Rating Email Template (`rating_template_id`, `many2one`).
+        rating_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// SMS Template (`sms_template_id`, `many2one`).
+        sms_template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Stage Owner (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct ProjectTaskTypeDeleteWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,19 +33,19 @@ pub struct ProjectTaskTypeDeleteWizard {
     /// Projects
     ///
     /// `many2many`, to `project.project`.
-    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::X2Many<super::rel::ProjectProject>,
     /// Stages To Delete
     ///
     /// `many2many`, to `project.task.type`.
-    pub stage_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTaskType>,
+    pub stage_ids: ::runtime::X2Many<super::rel::ProjectTaskType>,
     /// Stages Active
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::stages_active())`.
-    pub stages_active: ::runtime::odoo::wire::Computed<bool>,
+    pub stages_active: ::runtime::Computed<bool>,
     /// Number of Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_count())`.
-    pub tasks_count: ::runtime::odoo::wire::Computed<i64>,
+    pub tasks_count: ::runtime::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -53,29 +53,20 @@ pub struct ProjectTaskTypeDeleteWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTaskTypeDeleteWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ProjectTaskTypeDeleteWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "project_ids",
-        "stage_ids",
-        "stages_active",
-        "tasks_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ProjectTaskTypeDeleteWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ProjectTaskTypeDeleteWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -108,21 +99,17 @@ impl ::runtime::Model for ProjectTaskTypeDeleteWizard {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["stages_active", "tasks_count"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("project_ids", "many2many")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("stage_ids", "many2many")
-            .relation("project.task.type"),
-        ::runtime::odoo::verify::FieldSpec::new("stages_active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("tasks_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("project_ids", "many2many").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("stage_ids", "many2many").relation("project.task.type").writable(true),
+        ::runtime::FieldSpec::new("stages_active", "boolean"),
+        ::runtime::FieldSpec::new("tasks_count", "integer"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -191,13 +178,21 @@ impl ProjectTaskTypeDeleteWizard {
 impl super::mixins::BaseModel for ProjectTaskTypeDeleteWizard {
     type Update = ProjectTaskTypeDeleteWizardUpdate;
 }
-/// Values for creating a `project.task.type.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ProjectTaskTypeDeleteWizardCreate`]) or updating ([`ProjectTaskTypeDeleteWizardUpdate`]) `project.task.type.delete.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskTypeDeleteWizardCreate {
+pub struct ProjectTaskTypeDeleteWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ProjectTaskTypeDeleteWizardCreate {
+/// Values for creating a `project.task.type.delete.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type ProjectTaskTypeDeleteWizardCreate = ProjectTaskTypeDeleteWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `project.task.type.delete.wizard` records: only the fields set here are written.
+pub type ProjectTaskTypeDeleteWizardUpdate = ProjectTaskTypeDeleteWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ProjectTaskTypeDeleteWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -205,73 +200,37 @@ impl ::serde::Serialize for ProjectTaskTypeDeleteWizardCreate {
 impl ProjectTaskTypeDeleteWizardCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ProjectTaskTypeDeleteWizardCreate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskTypeDeleteWizardCreate {
+    fn default() -> Self {
+        ProjectTaskTypeDeleteWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectTaskTypeDeleteWizard,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `stage_ids` (Stages To Delete).
-    #[inline]
-    pub fn stage_ids(
-        mut self,
-        stage_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ProjectTaskTypeDeleteWizardCreate {
-    type Model = ProjectTaskTypeDeleteWizard;
-}
-/// Values for updating `project.task.type.delete.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ProjectTaskTypeDeleteWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ProjectTaskTypeDeleteWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ProjectTaskTypeDeleteWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ProjectTaskTypeDeleteWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for ProjectTaskTypeDeleteWizardUpdate {
+    fn default() -> Self {
+        ProjectTaskTypeDeleteWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ProjectTaskTypeDeleteWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ProjectTaskTypeDeleteWizard,
+            Model = self::ProjectTaskTypeDeleteWizard,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -281,110 +240,42 @@ impl ProjectTaskTypeDeleteWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `stage_ids` (Stages To Delete).
-    #[inline]
-    pub fn stage_ids(
-        mut self,
-        stage_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values.set("stage_ids", stage_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `project_ids` (Projects).
+        project_ids: commands super::rel::ProjectProject;
+        /// Set `stage_ids` (Stages To Delete).
+        stage_ids: commands super::rel::ProjectTaskType;
     }
 }
+impl ::runtime::CreateValues for ProjectTaskTypeDeleteWizardCreate {
+    type Model = self::ProjectTaskTypeDeleteWizard;
+}
 impl ::runtime::UpdateValues for ProjectTaskTypeDeleteWizardUpdate {
-    type Model = ProjectTaskTypeDeleteWizard;
+    type Model = self::ProjectTaskTypeDeleteWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskTypeDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskTypeDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ProjectTaskTypeDeleteWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTaskTypeDeleteWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Projects (`project_ids`, `many2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTaskTypeDeleteWizard,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("project_ids")
-    }
-    /// Stages To Delete (`stage_ids`, `many2many`).
-    #[inline]
-    pub const fn stage_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ProjectTaskTypeDeleteWizard,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("stage_ids")
-    }
-    /// Stages Active (`stages_active`, `boolean`).
-    #[inline]
-    pub const fn stages_active() -> ::runtime::odoo::fields::BoolField<
-        super::ProjectTaskTypeDeleteWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("stages_active")
-    }
-    /// Number of Tasks (`tasks_count`, `integer`).
-    #[inline]
-    pub const fn tasks_count() -> ::runtime::odoo::fields::NumField<
-        super::ProjectTaskTypeDeleteWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("tasks_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ProjectTaskTypeDeleteWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ProjectTaskTypeDeleteWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ProjectTaskTypeDeleteWizard;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Projects (`project_ids`, `many2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Stages To Delete (`stage_ids`, `many2many`).
+        stage_ids: X2ManyField<super::super::rel::ProjectTaskType>;
+        /// Stages Active (`stages_active`, `boolean`).
+        stages_active: BoolField;
+        /// Number of Tasks (`tasks_count`, `integer`).
+        tasks_count: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

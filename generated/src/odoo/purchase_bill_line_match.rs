@@ -15,25 +15,23 @@ pub struct PurchaseBillLineMatch {
     /// Account Move
     ///
     /// `many2one`, to `account.move`.
-    pub account_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
-    >,
+    pub account_move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Aml
     ///
     /// `many2one`, to `account.move.line`.
-    pub aml_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>>,
+    pub aml_id: Option<::runtime::Many2One<super::rel::AccountMoveLine>>,
     /// Billed Amount Untaxed
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::billed_amount_untaxed())`.
-    pub billed_amount_untaxed: ::runtime::odoo::wire::Computed<f64>,
+    pub billed_amount_untaxed: ::runtime::Computed<f64>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -53,45 +51,43 @@ pub struct PurchaseBillLineMatch {
     /// Line Uom
     ///
     /// `many2one`, to `uom.uom`.
-    pub line_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub line_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Pol
     ///
     /// `many2one`, to `purchase.order.line`.
-    pub pol_id: Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrderLine>>,
+    pub pol_id: Option<::runtime::Many2One<super::rel::PurchaseOrderLine>>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
-    pub product_uom_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomUom>>,
     >,
     /// Product Uom Price
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_price())`.
-    pub product_uom_price: ::runtime::odoo::wire::Computed<f64>,
+    pub product_uom_price: ::runtime::Computed<f64>,
     /// Product Uom Qty
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_qty())`.
-    pub product_uom_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub product_uom_qty: ::runtime::Computed<f64>,
     /// Purchase Amount Untaxed
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_amount_untaxed())`.
-    pub purchase_amount_untaxed: ::runtime::odoo::wire::Computed<f64>,
+    pub purchase_amount_untaxed: ::runtime::Computed<f64>,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`.
-    pub purchase_order_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>,
-    >,
+    pub purchase_order_id: Option<::runtime::Many2One<super::rel::PurchaseOrder>>,
     /// Qty Invoiced
     ///
     /// `float`.
@@ -99,7 +95,7 @@ pub struct PurchaseBillLineMatch {
     /// Reference
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference())`.
-    pub reference: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub reference: ::runtime::Computed<Option<String>>,
     /// State
     ///
     /// `char`.
@@ -107,36 +103,16 @@ pub struct PurchaseBillLineMatch {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseBillLineMatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PurchaseBillLineMatch {
-    const FIELDS: &'static [&'static str] = &[
-        "account_move_id",
-        "aml_id",
-        "billed_amount_untaxed",
-        "company_id",
-        "currency_id",
-        "display_name",
-        "id",
-        "line_amount_untaxed",
-        "line_qty",
-        "line_uom_id",
-        "partner_id",
-        "pol_id",
-        "product_id",
-        "product_uom_id",
-        "product_uom_price",
-        "product_uom_qty",
-        "purchase_amount_untaxed",
-        "purchase_order_id",
-        "qty_invoiced",
-        "reference",
-        "state",
-    ];
+impl ::runtime::__private::FromRecord for PurchaseBillLineMatch {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PurchaseBillLineMatch::default();
         while let Some(i) = r.next()? {
             match i {
@@ -194,38 +170,28 @@ impl ::runtime::Model for PurchaseBillLineMatch {
         "purchase_amount_untaxed",
         "reference",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("aml_id", "many2one")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("billed_amount_untaxed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("line_amount_untaxed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("line_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("line_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("pol_id", "many2one")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_price", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_amount_untaxed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_id", "many2one")
-            .relation("purchase.order"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_move_id", "many2one").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("aml_id", "many2one").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("billed_amount_untaxed", "monetary"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("line_amount_untaxed", "monetary").writable(true),
+        ::runtime::FieldSpec::new("line_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("line_uom_id", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("pol_id", "many2one").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom"),
+        ::runtime::FieldSpec::new("product_uom_price", "float").writable(true),
+        ::runtime::FieldSpec::new("product_uom_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("purchase_amount_untaxed", "monetary"),
+        ::runtime::FieldSpec::new("purchase_order_id", "many2one").relation("purchase.order").writable(true),
+        ::runtime::FieldSpec::new("qty_invoiced", "float").writable(true),
+        ::runtime::FieldSpec::new("reference", "char"),
+        ::runtime::FieldSpec::new("state", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -301,13 +267,21 @@ impl PurchaseBillLineMatch {
 impl super::mixins::BaseModel for PurchaseBillLineMatch {
     type Update = PurchaseBillLineMatchUpdate;
 }
-/// Values for creating a `purchase.bill.line.match` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PurchaseBillLineMatchCreate`]) or updating ([`PurchaseBillLineMatchUpdate`]) `purchase.bill.line.match` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseBillLineMatchCreate {
+pub struct PurchaseBillLineMatchValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PurchaseBillLineMatchCreate {
+/// Values for creating a `purchase.bill.line.match` record: the constructor takes the required fields, setters add the rest.
+pub type PurchaseBillLineMatchCreate = PurchaseBillLineMatchValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `purchase.bill.line.match` records: only the fields set here are written.
+pub type PurchaseBillLineMatchUpdate = PurchaseBillLineMatchValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PurchaseBillLineMatchValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -315,138 +289,38 @@ impl ::serde::Serialize for PurchaseBillLineMatchCreate {
 impl PurchaseBillLineMatchCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PurchaseBillLineMatchCreate {
+        Self::default()
+    }
+}
+impl Default for PurchaseBillLineMatchCreate {
+    fn default() -> Self {
+        PurchaseBillLineMatchValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseBillLineMatch>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_move_id` (Account Move).
-    #[inline]
-    pub fn account_move_id(mut self, account_move_id: i64) -> Self {
-        self.values.set("account_move_id", account_move_id);
-        self
-    }
-    /// Set `aml_id` (Aml).
-    #[inline]
-    pub fn aml_id(mut self, aml_id: i64) -> Self {
-        self.values.set("aml_id", aml_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `line_amount_untaxed` (Line Amount Untaxed).
-    #[inline]
-    pub fn line_amount_untaxed(mut self, line_amount_untaxed: f64) -> Self {
-        self.values.set("line_amount_untaxed", line_amount_untaxed);
-        self
-    }
-    /// Set `line_qty` (Line Qty).
-    #[inline]
-    pub fn line_qty(mut self, line_qty: f64) -> Self {
-        self.values.set("line_qty", line_qty);
-        self
-    }
-    /// Set `line_uom_id` (Line Uom).
-    #[inline]
-    pub fn line_uom_id(mut self, line_uom_id: i64) -> Self {
-        self.values.set("line_uom_id", line_uom_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `pol_id` (Pol).
-    #[inline]
-    pub fn pol_id(mut self, pol_id: i64) -> Self {
-        self.values.set("pol_id", pol_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_price` (Product Uom Price).
-    #[inline]
-    pub fn product_uom_price(mut self, product_uom_price: f64) -> Self {
-        self.values.set("product_uom_price", product_uom_price);
-        self
-    }
-    /// Set `product_uom_qty` (Product Uom Qty).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `purchase_order_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_order_id(mut self, purchase_order_id: i64) -> Self {
-        self.values.set("purchase_order_id", purchase_order_id);
-        self
-    }
-    /// Set `qty_invoiced` (Qty Invoiced).
-    #[inline]
-    pub fn qty_invoiced(mut self, qty_invoiced: f64) -> Self {
-        self.values.set("qty_invoiced", qty_invoiced);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: impl Into<String>) -> Self {
-        self.values.set("state", state.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for PurchaseBillLineMatchCreate {
-    type Model = PurchaseBillLineMatch;
-}
-/// Values for updating `purchase.bill.line.match` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseBillLineMatchUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PurchaseBillLineMatchUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PurchaseBillLineMatchUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PurchaseBillLineMatchUpdate {
+        Self::default()
+    }
+}
+impl Default for PurchaseBillLineMatchUpdate {
+    fn default() -> Self {
+        PurchaseBillLineMatchValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PurchaseBillLineMatchValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseBillLineMatch>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::PurchaseBillLineMatch,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -455,265 +329,90 @@ impl PurchaseBillLineMatchUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_move_id` (Account Move).
-    #[inline]
-    pub fn account_move_id(mut self, account_move_id: i64) -> Self {
-        self.values.set("account_move_id", account_move_id);
-        self
-    }
-    /// Set `aml_id` (Aml).
-    #[inline]
-    pub fn aml_id(mut self, aml_id: i64) -> Self {
-        self.values.set("aml_id", aml_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `line_amount_untaxed` (Line Amount Untaxed).
-    #[inline]
-    pub fn line_amount_untaxed(mut self, line_amount_untaxed: f64) -> Self {
-        self.values.set("line_amount_untaxed", line_amount_untaxed);
-        self
-    }
-    /// Set `line_qty` (Line Qty).
-    #[inline]
-    pub fn line_qty(mut self, line_qty: f64) -> Self {
-        self.values.set("line_qty", line_qty);
-        self
-    }
-    /// Set `line_uom_id` (Line Uom).
-    #[inline]
-    pub fn line_uom_id(mut self, line_uom_id: i64) -> Self {
-        self.values.set("line_uom_id", line_uom_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `pol_id` (Pol).
-    #[inline]
-    pub fn pol_id(mut self, pol_id: i64) -> Self {
-        self.values.set("pol_id", pol_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_price` (Product Uom Price).
-    #[inline]
-    pub fn product_uom_price(mut self, product_uom_price: f64) -> Self {
-        self.values.set("product_uom_price", product_uom_price);
-        self
-    }
-    /// Set `product_uom_qty` (Product Uom Qty).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `purchase_order_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_order_id(mut self, purchase_order_id: i64) -> Self {
-        self.values.set("purchase_order_id", purchase_order_id);
-        self
-    }
-    /// Set `qty_invoiced` (Qty Invoiced).
-    #[inline]
-    pub fn qty_invoiced(mut self, qty_invoiced: f64) -> Self {
-        self.values.set("qty_invoiced", qty_invoiced);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: impl Into<String>) -> Self {
-        self.values.set("state", state.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_move_id` (Account Move).
+        account_move_id: value i64;
+        /// Set `aml_id` (Aml).
+        aml_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `line_amount_untaxed` (Line Amount Untaxed).
+        line_amount_untaxed: value f64;
+        /// Set `line_qty` (Line Qty).
+        line_qty: value f64;
+        /// Set `line_uom_id` (Line Uom).
+        line_uom_id: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `pol_id` (Pol).
+        pol_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_price` (Product Uom Price).
+        product_uom_price: value f64;
+        /// Set `product_uom_qty` (Product Uom Qty).
+        product_uom_qty: value f64;
+        /// Set `purchase_order_id` (Purchase Order).
+        purchase_order_id: value i64;
+        /// Set `qty_invoiced` (Qty Invoiced).
+        qty_invoiced: value f64;
+        /// Set `state` (State).
+        state: into String;
     }
 }
+impl ::runtime::CreateValues for PurchaseBillLineMatchCreate {
+    type Model = self::PurchaseBillLineMatch;
+}
 impl ::runtime::UpdateValues for PurchaseBillLineMatchUpdate {
-    type Model = PurchaseBillLineMatch;
+    type Model = self::PurchaseBillLineMatch;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Move (`account_move_id`, `many2one`).
-    #[inline]
-    pub const fn account_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_move_id")
-    }
-    /// Aml (`aml_id`, `many2one`).
-    #[inline]
-    pub const fn aml_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("aml_id")
-    }
-    /// Billed Amount Untaxed (`billed_amount_untaxed`, `monetary`).
-    #[inline]
-    pub const fn billed_amount_untaxed() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillLineMatch,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("billed_amount_untaxed")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseBillLineMatch,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillLineMatch,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Line Amount Untaxed (`line_amount_untaxed`, `monetary`).
-    #[inline]
-    pub const fn line_amount_untaxed() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillLineMatch,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("line_amount_untaxed")
-    }
-    /// Line Qty (`line_qty`, `float`).
-    #[inline]
-    pub const fn line_qty() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillLineMatch,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("line_qty")
-    }
-    /// Line Uom (`line_uom_id`, `many2one`).
-    #[inline]
-    pub const fn line_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("line_uom_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Pol (`pol_id`, `many2one`).
-    #[inline]
-    pub const fn pol_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pol_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Product Uom Price (`product_uom_price`, `float`).
-    #[inline]
-    pub const fn product_uom_price() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillLineMatch,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_uom_price")
-    }
-    /// Product Uom Qty (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillLineMatch,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_uom_qty")
-    }
-    /// Purchase Amount Untaxed (`purchase_amount_untaxed`, `monetary`).
-    #[inline]
-    pub const fn purchase_amount_untaxed() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillLineMatch,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchase_amount_untaxed")
-    }
-    /// Purchase Order (`purchase_order_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillLineMatch,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_order_id")
-    }
-    /// Qty Invoiced (`qty_invoiced`, `float`).
-    #[inline]
-    pub const fn qty_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillLineMatch,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_invoiced")
-    }
-    /// Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseBillLineMatch,
-    > {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// State (`state`, `char`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseBillLineMatch,
-    > {
-        ::runtime::odoo::fields::CharField::new("state")
+    ::runtime::__private::field_handles! {
+        super::PurchaseBillLineMatch;
+        /// Account Move (`account_move_id`, `many2one`).
+        account_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Aml (`aml_id`, `many2one`).
+        aml_id: Many2OneField<super::super::rel::AccountMoveLine>;
+        /// Billed Amount Untaxed (`billed_amount_untaxed`, `monetary`).
+        billed_amount_untaxed: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Line Amount Untaxed (`line_amount_untaxed`, `monetary`).
+        line_amount_untaxed: NumField<f64>;
+        /// Line Qty (`line_qty`, `float`).
+        line_qty: NumField<f64>;
+        /// Line Uom (`line_uom_id`, `many2one`).
+        line_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Pol (`pol_id`, `many2one`).
+        pol_id: Many2OneField<super::super::rel::PurchaseOrderLine>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Product Uom Price (`product_uom_price`, `float`).
+        product_uom_price: NumField<f64>;
+        /// Product Uom Qty (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Purchase Amount Untaxed (`purchase_amount_untaxed`, `monetary`).
+        purchase_amount_untaxed: NumField<f64>;
+        /// Purchase Order (`purchase_order_id`, `many2one`).
+        purchase_order_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Qty Invoiced (`qty_invoiced`, `float`).
+        qty_invoiced: NumField<f64>;
+        /// Reference (`reference`, `char`).
+        reference: CharField;
+        /// State (`state`, `char`).
+        state: CharField;
     }
 }

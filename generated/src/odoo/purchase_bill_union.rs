@@ -19,11 +19,11 @@ pub struct PurchaseBillUnion {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Date
     ///
     /// `date`, readonly.
@@ -43,13 +43,11 @@ pub struct PurchaseBillUnion {
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Purchase Order
     ///
     /// `many2one`, to `purchase.order`, readonly.
-    pub purchase_order_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>,
-    >,
+    pub purchase_order_id: Option<::runtime::Many2One<super::rel::PurchaseOrder>>,
     /// Source
     ///
     /// `char`, readonly.
@@ -57,30 +55,18 @@ pub struct PurchaseBillUnion {
     /// Vendor Bill
     ///
     /// `many2one`, to `account.move`, readonly.
-    pub vendor_bill_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountMove>>,
+    pub vendor_bill_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseBillUnion {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PurchaseBillUnion {
-    const FIELDS: &'static [&'static str] = &[
-        "amount",
-        "company_id",
-        "currency_id",
-        "date",
-        "display_name",
-        "id",
-        "name",
-        "partner_id",
-        "purchase_order_id",
-        "reference",
-        "vendor_bill_id",
-    ];
+impl ::runtime::__private::FromRecord for PurchaseBillUnion {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PurchaseBillUnion::default();
         while let Some(i) = r.next()? {
             match i {
@@ -116,23 +102,18 @@ impl ::runtime::Model for PurchaseBillUnion {
         "reference",
         "vendor_bill_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("amount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_id", "many2one")
-            .relation("purchase.order"),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("vendor_bill_id", "many2one")
-            .relation("account.move"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("amount", "float").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("date", "date").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("purchase_order_id", "many2one").relation("purchase.order").writable(true),
+        ::runtime::FieldSpec::new("reference", "char").writable(true),
+        ::runtime::FieldSpec::new("vendor_bill_id", "many2one").relation("account.move").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -150,13 +131,21 @@ impl ::runtime::odoo::projection::Projection for PurchaseBillUnion {
 impl super::mixins::BaseModel for PurchaseBillUnion {
     type Update = PurchaseBillUnionUpdate;
 }
-/// Values for creating a `purchase.bill.union` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PurchaseBillUnionCreate`]) or updating ([`PurchaseBillUnionUpdate`]) `purchase.bill.union` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseBillUnionCreate {
+pub struct PurchaseBillUnionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PurchaseBillUnionCreate {
+/// Values for creating a `purchase.bill.union` record: the constructor takes the required fields, setters add the rest.
+pub type PurchaseBillUnionCreate = PurchaseBillUnionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `purchase.bill.union` records: only the fields set here are written.
+pub type PurchaseBillUnionUpdate = PurchaseBillUnionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PurchaseBillUnionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -164,102 +153,36 @@ impl ::serde::Serialize for PurchaseBillUnionCreate {
 impl PurchaseBillUnionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PurchaseBillUnionCreate {
+        Self::default()
+    }
+}
+impl Default for PurchaseBillUnionCreate {
+    fn default() -> Self {
+        PurchaseBillUnionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseBillUnion>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_order_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_order_id(mut self, purchase_order_id: i64) -> Self {
-        self.values.set("purchase_order_id", purchase_order_id);
-        self
-    }
-    /// Set `reference` (Source).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-    /// Set `vendor_bill_id` (Vendor Bill).
-    #[inline]
-    pub fn vendor_bill_id(mut self, vendor_bill_id: i64) -> Self {
-        self.values.set("vendor_bill_id", vendor_bill_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for PurchaseBillUnionCreate {
-    type Model = PurchaseBillUnion;
-}
-/// Values for updating `purchase.bill.union` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseBillUnionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PurchaseBillUnionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PurchaseBillUnionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PurchaseBillUnionUpdate {
+        Self::default()
+    }
+}
+impl Default for PurchaseBillUnionUpdate {
+    fn default() -> Self {
+        PurchaseBillUnionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PurchaseBillUnionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseBillUnion>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PurchaseBillUnion>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -268,147 +191,58 @@ impl PurchaseBillUnionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `amount` (Amount).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `purchase_order_id` (Purchase Order).
-    #[inline]
-    pub fn purchase_order_id(mut self, purchase_order_id: i64) -> Self {
-        self.values.set("purchase_order_id", purchase_order_id);
-        self
-    }
-    /// Set `reference` (Source).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-    /// Set `vendor_bill_id` (Vendor Bill).
-    #[inline]
-    pub fn vendor_bill_id(mut self, vendor_bill_id: i64) -> Self {
-        self.values.set("vendor_bill_id", vendor_bill_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `amount` (Amount).
+        amount: value f64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `name` (Reference).
+        name: into String;
+        /// Set `partner_id` (Vendor).
+        partner_id: value i64;
+        /// Set `purchase_order_id` (Purchase Order).
+        purchase_order_id: value i64;
+        /// Set `reference` (Source).
+        reference: into String;
+        /// Set `vendor_bill_id` (Vendor Bill).
+        vendor_bill_id: value i64;
     }
 }
+impl ::runtime::CreateValues for PurchaseBillUnionCreate {
+    type Model = self::PurchaseBillUnion;
+}
 impl ::runtime::UpdateValues for PurchaseBillUnionUpdate {
-    type Model = PurchaseBillUnion;
+    type Model = self::PurchaseBillUnion;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Amount (`amount`, `float`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillUnion,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillUnion,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillUnion,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseBillUnion,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseBillUnion,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseBillUnion,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PurchaseBillUnion> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillUnion,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Purchase Order (`purchase_order_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillUnion,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_order_id")
-    }
-    /// Source (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseBillUnion,
-    > {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Vendor Bill (`vendor_bill_id`, `many2one`).
-    #[inline]
-    pub const fn vendor_bill_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseBillUnion,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("vendor_bill_id")
+    ::runtime::__private::field_handles! {
+        super::PurchaseBillUnion;
+        /// Amount (`amount`, `float`).
+        amount: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Reference (`name`, `char`).
+        name: CharField;
+        /// Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Purchase Order (`purchase_order_id`, `many2one`).
+        purchase_order_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Source (`reference`, `char`).
+        reference: CharField;
+        /// Vendor Bill (`vendor_bill_id`, `many2one`).
+        vendor_bill_id: Many2OneField<super::super::rel::AccountMove>;
     }
 }

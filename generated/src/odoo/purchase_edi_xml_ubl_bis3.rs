@@ -14,14 +14,14 @@
 pub struct PurchaseEdiXmlUblBis3 {}
 impl<'de> ::serde::Deserialize<'de> for PurchaseEdiXmlUblBis3 {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PurchaseEdiXmlUblBis3 {
+impl ::runtime::__private::FromRecord for PurchaseEdiXmlUblBis3 {
     const FIELDS: &'static [&'static str] = &[];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         while r.next()?.is_some() {}
         Ok(PurchaseEdiXmlUblBis3::default())
     }

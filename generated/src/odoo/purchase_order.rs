@@ -23,27 +23,25 @@ pub struct PurchaseOrder {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::Computed<Option<String>>,
     /// Next Activity Calendar Event
     ///
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -51,7 +49,7 @@ pub struct PurchaseOrder {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -59,13 +57,13 @@ pub struct PurchaseOrder {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -78,34 +76,34 @@ pub struct PurchaseOrder {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Taxes
     ///
@@ -126,13 +124,11 @@ pub struct PurchaseOrder {
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub company_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -147,7 +143,7 @@ pub struct PurchaseOrder {
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -155,11 +151,11 @@ pub struct PurchaseOrder {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Currency Rate
     ///
     /// `float`, readonly, computed, digits: not rounded.
@@ -191,7 +187,7 @@ pub struct PurchaseOrder {
     /// `selection`, readonly, related `picking_type_id.default_location_dest_id.usage`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_location_dest_id_usage())`.
     ///
     /// Values: `supplier` (Vendor Location), `view` (View), `internal` (Internal Location), `customer` (Customer Location), `inventory` (Inventory Loss), `production` (Production), `transit` (Transit Location).
-    pub default_location_dest_id_usage: ::runtime::odoo::wire::Computed<
+    pub default_location_dest_id_usage: ::runtime::Computed<
         Option<DefaultLocationDestIdUsage>,
     >,
     /// Dropship Address
@@ -199,7 +195,7 @@ pub struct PurchaseOrder {
     /// Put an address if you want to deliver directly from the vendor to the customer. Otherwise, keep empty to deliver to your own company.
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub dest_address_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub dest_address_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -214,16 +210,16 @@ pub struct PurchaseOrder {
     ///
     /// `many2one`, to `account.fiscal.position`.
     pub fiscal_position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
-    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::Many2One<super::rel::ProcurementGroup>>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -231,15 +227,13 @@ pub struct PurchaseOrder {
     /// Incoming Shipment count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::incoming_picking_count())`.
-    pub incoming_picking_count: ::runtime::odoo::wire::Computed<i64>,
+    pub incoming_picking_count: ::runtime::Computed<i64>,
     /// Incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`.
-    pub incoterm_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>,
-    >,
+    pub incoterm_id: Option<::runtime::Many2One<super::rel::AccountIncoterms>>,
     /// Incoterm Location
     ///
     /// `char`.
@@ -251,7 +245,7 @@ pub struct PurchaseOrder {
     /// Bills
     ///
     /// `many2many`, to `account.move`, readonly, computed.
-    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Billing Status
     ///
     /// `selection`, readonly, computed.
@@ -261,7 +255,7 @@ pub struct PurchaseOrder {
     /// Is Shipped
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_shipped())`.
-    pub is_shipped: ::runtime::odoo::wire::Computed<bool>,
+    pub is_shipped: ::runtime::Computed<bool>,
     /// Reception Confirmed
     ///
     /// True if PO reception is confirmed by the vendor.
@@ -285,73 +279,71 @@ pub struct PurchaseOrder {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Count of MO Source
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub mrp_production_count: ::runtime::odoo::wire::Computed<i64>,
+    pub mrp_production_count: ::runtime::Computed<i64>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Order Reference
     ///
     /// `char`, required.
@@ -365,11 +357,11 @@ pub struct PurchaseOrder {
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
     /// `float`, readonly, related `partner_id.on_time_rate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
-    pub on_time_rate: ::runtime::odoo::wire::Computed<f64>,
+    pub on_time_rate: ::runtime::Computed<f64>,
     /// Order Lines
     ///
     /// `one2many`, to `purchase.order.line` (inverse `order_id`).
-    pub order_line: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub order_line: ::runtime::X2Many<super::rel::PurchaseOrderLine>,
     /// Source Document
     ///
     /// Reference of the document that generated this purchase order request (e.g. a sales order)
@@ -379,13 +371,13 @@ pub struct PurchaseOrder {
     /// \# Vendor Bills
     ///
     /// `integer`, readonly, related `partner_id.supplier_invoice_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_bill_count())`.
-    pub partner_bill_count: ::runtime::odoo::wire::Computed<i64>,
+    pub partner_bill_count: ::runtime::Computed<i64>,
     /// Vendor
     ///
     /// You can find a vendor by its Name, TIN, Email or Internal Reference.
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Vendor Reference
     ///
     /// Reference of the sales order or bid sent by the vendor. It's used to do the matching when you receive the products as this reference is usually written on the delivery order sent by your vendor.
@@ -395,21 +387,17 @@ pub struct PurchaseOrder {
     /// Payment Terms
     ///
     /// `many2one`, to `account.payment.term`.
-    pub payment_term_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
-    >,
+    pub payment_term_id: Option<::runtime::Many2One<super::rel::AccountPaymentTerm>>,
     /// Receptions
     ///
     /// `many2many`, to `stock.picking`, readonly, computed.
-    pub picking_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
+    pub picking_ids: ::runtime::X2Many<super::rel::StockPicking>,
     /// Deliver To
     ///
     /// This will determine operation type of incoming shipment
     ///
     /// `many2one`, to `stock.picking.type`, required.
-    pub picking_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub picking_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Priority
     ///
     /// `selection`.
@@ -419,23 +407,23 @@ pub struct PurchaseOrder {
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, related `order_line.product_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_id())`.
-    pub product_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductProduct>>,
     >,
     /// Project
     ///
     /// `many2one`, to `project.project`.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder Email
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::receipt_reminder_email())`.
-    pub receipt_reminder_email: ::runtime::odoo::wire::Computed<bool>,
+    pub receipt_reminder_email: ::runtime::Computed<bool>,
     /// Receipt Status
     ///
     /// Red: Late
@@ -449,13 +437,13 @@ pub struct PurchaseOrder {
     /// Days Before Receipt
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reminder_date_before_receipt())`.
-    pub reminder_date_before_receipt: ::runtime::odoo::wire::Computed<i64>,
+    pub reminder_date_before_receipt: ::runtime::Computed<i64>,
     /// Number of Source Sale
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::Computed<i64>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -473,19 +461,19 @@ pub struct PurchaseOrder {
     /// Technical field to filter the available taxes depending on the fiscal country and fiscal position.
     ///
     /// `many2one`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
-    pub tax_country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub tax_country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Buyer
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -493,104 +481,20 @@ pub struct PurchaseOrder {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PurchaseOrder {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "access_url",
-        "access_warning",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "amount_tax",
-        "amount_total",
-        "amount_total_cc",
-        "amount_untaxed",
-        "company_currency_id",
-        "company_id",
-        "company_price_include",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "currency_rate",
-        "date_approve",
-        "date_calendar_start",
-        "date_order",
-        "date_planned",
-        "default_location_dest_id_usage",
-        "dest_address_id",
-        "display_name",
-        "effective_date",
-        "fiscal_position_id",
-        "group_id",
-        "has_message",
-        "id",
-        "incoming_picking_count",
-        "incoterm_id",
-        "incoterm_location",
-        "invoice_count",
-        "invoice_ids",
-        "invoice_status",
-        "is_shipped",
-        "mail_reception_confirmed",
-        "mail_reception_declined",
-        "mail_reminder_confirmed",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mrp_production_count",
-        "my_activity_date_deadline",
-        "name",
-        "notes",
-        "on_time_rate",
-        "order_line",
-        "origin",
-        "partner_bill_count",
-        "partner_id",
-        "partner_ref",
-        "payment_term_id",
-        "picking_ids",
-        "picking_type_id",
-        "priority",
-        "product_id",
-        "project_id",
-        "rating_ids",
-        "receipt_reminder_email",
-        "receipt_status",
-        "reminder_date_before_receipt",
-        "sale_order_count",
-        "state",
-        "tax_calculation_rounding_method",
-        "tax_country_id",
-        "user_id",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PurchaseOrder {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        85,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PurchaseOrder::default();
         while let Some(i) = r.next()? {
             match i {
@@ -776,170 +680,93 @@ impl ::runtime::Model for PurchaseOrder {
         "sale_order_count",
         "tax_country_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("amount_tax", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_total_cc", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_untaxed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
-            .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("currency_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("date_approve", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_calendar_start", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_order", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("date_planned", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "default_location_dest_id_usage",
-                "selection",
-            )
-            .selection(
-                &[
-                    "supplier",
-                    "view",
-                    "internal",
-                    "customer",
-                    "inventory",
-                    "production",
-                    "transit",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("dest_address_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("effective_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
-            .relation("procurement.group"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("incoming_picking_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("incoterm_id", "many2one")
-            .relation("account.incoterms"),
-        ::runtime::odoo::verify::FieldSpec::new("incoterm_location", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_status", "selection")
-            .selection(&["no", "to invoice", "invoiced"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_shipped", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_reception_confirmed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_reception_declined", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_reminder_confirmed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mrp_production_count", "integer")
-            .groups(&["mrp.group_mrp_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("notes", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("order_line", "one2many")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_bill_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ref", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_term_id", "many2one")
-            .relation("account.payment.term"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_ids", "many2many")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
-            .relation("stock.picking.type")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
-            .selection(&["0", "1"]),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("receipt_status", "selection")
-            .selection(&["pending", "partial", "full"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "reminder_date_before_receipt",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_calculation_rounding_method",
-                "selection",
-            )
-            .selection(&["round_per_line", "round_globally"]),
-        ::runtime::odoo::verify::FieldSpec::new("tax_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_totals", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("access_url", "char"),
+        ::runtime::FieldSpec::new("access_warning", "text"),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::FieldSpec::new("amount_total_cc", "monetary"),
+        ::runtime::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("company_price_include", "selection").selection(&["tax_included", "tax_excluded"]),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required().writable(true),
+        ::runtime::FieldSpec::new("currency_rate", "float"),
+        ::runtime::FieldSpec::new("date_approve", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_calendar_start", "datetime"),
+        ::runtime::FieldSpec::new("date_order", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("date_planned", "datetime").writable(true),
+        ::runtime::FieldSpec::new("default_location_dest_id_usage", "selection").selection(&["supplier", "view", "internal", "customer", "inventory", "production", "transit"]),
+        ::runtime::FieldSpec::new("dest_address_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("effective_date", "datetime"),
+        ::runtime::FieldSpec::new("fiscal_position_id", "many2one").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("group_id", "many2one").relation("procurement.group").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("incoming_picking_count", "integer"),
+        ::runtime::FieldSpec::new("incoterm_id", "many2one").relation("account.incoterms").writable(true),
+        ::runtime::FieldSpec::new("incoterm_location", "char").writable(true),
+        ::runtime::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::FieldSpec::new("invoice_ids", "many2many").relation("account.move"),
+        ::runtime::FieldSpec::new("invoice_status", "selection").selection(&["no", "to invoice", "invoiced"]),
+        ::runtime::FieldSpec::new("is_shipped", "boolean"),
+        ::runtime::FieldSpec::new("mail_reception_confirmed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("mail_reception_declined", "boolean").writable(true),
+        ::runtime::FieldSpec::new("mail_reminder_confirmed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mrp_production_count", "integer").groups(&["mrp.group_mrp_user"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("notes", "html").writable(true),
+        ::runtime::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::FieldSpec::new("order_line", "one2many").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("origin", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_bill_count", "integer"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("partner_ref", "char").writable(true),
+        ::runtime::FieldSpec::new("payment_term_id", "many2one").relation("account.payment.term").writable(true),
+        ::runtime::FieldSpec::new("picking_ids", "many2many").relation("stock.picking"),
+        ::runtime::FieldSpec::new("picking_type_id", "many2one").relation("stock.picking.type").required().writable(true),
+        ::runtime::FieldSpec::new("priority", "selection").writable(true).selection(&["0", "1"]),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product"),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("receipt_reminder_email", "boolean"),
+        ::runtime::FieldSpec::new("receipt_status", "selection").selection(&["pending", "partial", "full"]),
+        ::runtime::FieldSpec::new("reminder_date_before_receipt", "integer"),
+        ::runtime::FieldSpec::new("sale_order_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
+        ::runtime::FieldSpec::new("tax_calculation_rounding_method", "selection").selection(&["round_per_line", "round_globally"]),
+        ::runtime::FieldSpec::new("tax_country_id", "many2one").relation("res.country"),
+        ::runtime::FieldSpec::new("tax_totals", "binary"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1504,12 +1331,17 @@ impl super::mixins::MailActivityMixin for PurchaseOrder {}
 impl super::mixins::MailThread for PurchaseOrder {}
 impl super::mixins::PortalMixin for PurchaseOrder {}
 impl super::mixins::ProductCatalogMixin for PurchaseOrder {}
-/// Values for creating a `purchase.order` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PurchaseOrderCreate`]) or updating ([`PurchaseOrderUpdate`]) `purchase.order` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PurchaseOrderCreate {
+pub struct PurchaseOrderValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PurchaseOrderCreate {
+/// Values for creating a `purchase.order` record: the constructor takes the required fields, setters add the rest.
+pub type PurchaseOrderCreate = PurchaseOrderValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `purchase.order` records: only the fields set here are written.
+pub type PurchaseOrderUpdate = PurchaseOrderValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for PurchaseOrderValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1517,306 +1349,32 @@ impl ::serde::Serialize for PurchaseOrderCreate {
 impl PurchaseOrderCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
-        PurchaseOrderCreate {
+        PurchaseOrderValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseOrder>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_approve` (Confirmation Date).
-    #[inline]
-    pub fn date_approve(
-        mut self,
-        date_approve: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_approve", date_approve);
-        self
-    }
-    /// Set `date_order` (Order Deadline).
-    #[inline]
-    pub fn date_order(mut self, date_order: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_order", date_order);
-        self
-    }
-    /// Set `date_planned` (Expected Arrival).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `dest_address_id` (Dropship Address).
-    #[inline]
-    pub fn dest_address_id(mut self, dest_address_id: i64) -> Self {
-        self.values.set("dest_address_id", dest_address_id);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `incoterm_id` (Incoterm).
-    #[inline]
-    pub fn incoterm_id(mut self, incoterm_id: i64) -> Self {
-        self.values.set("incoterm_id", incoterm_id);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `mail_reception_confirmed` (Reception Confirmed).
-    #[inline]
-    pub fn mail_reception_confirmed(mut self, mail_reception_confirmed: bool) -> Self {
-        self.values.set("mail_reception_confirmed", mail_reception_confirmed);
-        self
-    }
-    /// Set `mail_reception_declined` (Reception Declined).
-    #[inline]
-    pub fn mail_reception_declined(mut self, mail_reception_declined: bool) -> Self {
-        self.values.set("mail_reception_declined", mail_reception_declined);
-        self
-    }
-    /// Set `mail_reminder_confirmed` (Reminder Confirmed).
-    #[inline]
-    pub fn mail_reminder_confirmed(mut self, mail_reminder_confirmed: bool) -> Self {
-        self.values.set("mail_reminder_confirmed", mail_reminder_confirmed);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Order Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `notes` (Terms and Conditions).
-    #[inline]
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.values.set("notes", notes.into());
-        self
-    }
-    /// Set `order_line` (Order Lines).
-    #[inline]
-    pub fn order_line(
-        mut self,
-        order_line: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_ref` (Vendor Reference).
-    #[inline]
-    pub fn partner_ref(mut self, partner_ref: impl Into<String>) -> Self {
-        self.values.set("partner_ref", partner_ref.into());
-        self
-    }
-    /// Set `payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn payment_term_id(mut self, payment_term_id: i64) -> Self {
-        self.values.set("payment_term_id", payment_term_id);
-        self
-    }
-    /// Set `picking_type_id` (Deliver To).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_id` (Buyer).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for PurchaseOrderCreate {
-    type Model = PurchaseOrder;
-}
-/// Values for updating `purchase.order` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseOrderUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PurchaseOrderUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PurchaseOrderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PurchaseOrderUpdate {
+        Self::default()
+    }
+}
+impl Default for PurchaseOrderUpdate {
+    fn default() -> Self {
+        PurchaseOrderValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PurchaseOrderValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseOrder>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PurchaseOrder>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1825,1336 +1383,381 @@ impl PurchaseOrderUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_approve` (Confirmation Date).
-    #[inline]
-    pub fn date_approve(
-        mut self,
-        date_approve: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_approve", date_approve);
-        self
-    }
-    /// Set `date_order` (Order Deadline).
-    #[inline]
-    pub fn date_order(mut self, date_order: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_order", date_order);
-        self
-    }
-    /// Set `date_planned` (Expected Arrival).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `dest_address_id` (Dropship Address).
-    #[inline]
-    pub fn dest_address_id(mut self, dest_address_id: i64) -> Self {
-        self.values.set("dest_address_id", dest_address_id);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `incoterm_id` (Incoterm).
-    #[inline]
-    pub fn incoterm_id(mut self, incoterm_id: i64) -> Self {
-        self.values.set("incoterm_id", incoterm_id);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `mail_reception_confirmed` (Reception Confirmed).
-    #[inline]
-    pub fn mail_reception_confirmed(mut self, mail_reception_confirmed: bool) -> Self {
-        self.values.set("mail_reception_confirmed", mail_reception_confirmed);
-        self
-    }
-    /// Set `mail_reception_declined` (Reception Declined).
-    #[inline]
-    pub fn mail_reception_declined(mut self, mail_reception_declined: bool) -> Self {
-        self.values.set("mail_reception_declined", mail_reception_declined);
-        self
-    }
-    /// Set `mail_reminder_confirmed` (Reminder Confirmed).
-    #[inline]
-    pub fn mail_reminder_confirmed(mut self, mail_reminder_confirmed: bool) -> Self {
-        self.values.set("mail_reminder_confirmed", mail_reminder_confirmed);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Order Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `notes` (Terms and Conditions).
-    #[inline]
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.values.set("notes", notes.into());
-        self
-    }
-    /// Set `order_line` (Order Lines).
-    #[inline]
-    pub fn order_line(
-        mut self,
-        order_line: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_ref` (Vendor Reference).
-    #[inline]
-    pub fn partner_ref(mut self, partner_ref: impl Into<String>) -> Self {
-        self.values.set("partner_ref", partner_ref.into());
-        self
-    }
-    /// Set `payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn payment_term_id(mut self, payment_term_id: i64) -> Self {
-        self.values.set("payment_term_id", payment_term_id);
-        self
-    }
-    /// Set `picking_type_id` (Deliver To).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `user_id` (Buyer).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date_approve` (Confirmation Date).
+        date_approve: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_order` (Order Deadline).
+        date_order: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_planned` (Expected Arrival).
+        date_planned: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `dest_address_id` (Dropship Address).
+        dest_address_id: value i64;
+        /// Set `fiscal_position_id` (Fiscal Position).
+        fiscal_position_id: value i64;
+        /// Set `group_id` (Procurement Group).
+        group_id: value i64;
+        /// Set `incoterm_id` (Incoterm).
+        incoterm_id: value i64;
+        /// Set `incoterm_location` (Incoterm Location).
+        incoterm_location: into String;
+        /// Set `mail_reception_confirmed` (Reception Confirmed).
+        mail_reception_confirmed: value bool;
+        /// Set `mail_reception_declined` (Reception Declined).
+        mail_reception_declined: value bool;
+        /// Set `mail_reminder_confirmed` (Reminder Confirmed).
+        mail_reminder_confirmed: value bool;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Order Reference).
+        name: into String;
+        /// Set `notes` (Terms and Conditions).
+        notes: into String;
+        /// Set `order_line` (Order Lines).
+        order_line: commands super::rel::PurchaseOrderLine;
+        /// Set `origin` (Source Document).
+        origin: into String;
+        /// Set `partner_id` (Vendor).
+        partner_id: value i64;
+        /// Set `partner_ref` (Vendor Reference).
+        partner_ref: into String;
+        /// Set `payment_term_id` (Payment Terms).
+        payment_term_id: value i64;
+        /// Set `picking_type_id` (Deliver To).
+        picking_type_id: value i64;
+        /// Set `priority` (Priority).
+        priority: value self::Priority;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `user_id` (Buyer).
+        user_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for PurchaseOrderCreate {
+    type Model = self::PurchaseOrder;
+}
 impl ::runtime::UpdateValues for PurchaseOrderUpdate {
-    type Model = PurchaseOrder;
+    type Model = self::PurchaseOrder;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_warning")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Taxes (`amount_tax`, `monetary`).
-    #[inline]
-    pub const fn amount_tax() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_tax")
-    }
-    /// Total (`amount_total`, `monetary`).
-    #[inline]
-    pub const fn amount_total() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_total")
-    }
-    /// Company Total (`amount_total_cc`, `monetary`).
-    #[inline]
-    pub const fn amount_total_cc() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_total_cc")
-    }
-    /// Untaxed Amount (`amount_untaxed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_untaxed")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Default Sales Price Include (`company_price_include`, `selection`).
-    #[inline]
-    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::CompanyPriceInclude,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("company_price_include")
-    }
-    /// Country code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Currency Rate (`currency_rate`, `float`).
-    #[inline]
-    pub const fn currency_rate() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("currency_rate")
-    }
-    /// Confirmation Date (`date_approve`, `datetime`).
-    #[inline]
-    pub const fn date_approve() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_approve")
-    }
-    /// Date Calendar Start (`date_calendar_start`, `datetime`).
-    #[inline]
-    pub const fn date_calendar_start() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_calendar_start")
-    }
-    /// Order Deadline (`date_order`, `datetime`).
-    #[inline]
-    pub const fn date_order() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_order")
-    }
-    /// Expected Arrival (`date_planned`, `datetime`).
-    #[inline]
-    pub const fn date_planned() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_planned")
-    }
-    /// Destination Location Type (`default_location_dest_id_usage`, `selection`).
-    #[inline]
-    pub const fn default_location_dest_id_usage() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::DefaultLocationDestIdUsage,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("default_location_dest_id_usage")
-    }
-    /// Dropship Address (`dest_address_id`, `many2one`).
-    #[inline]
-    pub const fn dest_address_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("dest_address_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Arrival (`effective_date`, `datetime`).
-    #[inline]
-    pub const fn effective_date() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("effective_date")
-    }
-    /// Fiscal Position (`fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
-    }
-    /// Procurement Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_id")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PurchaseOrder, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Incoming Shipment count (`incoming_picking_count`, `integer`).
-    #[inline]
-    pub const fn incoming_picking_count() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("incoming_picking_count")
-    }
-    /// Incoterm (`incoterm_id`, `many2one`).
-    #[inline]
-    pub const fn incoterm_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::AccountIncoterms,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("incoterm_id")
-    }
-    /// Incoterm Location (`incoterm_location`, `char`).
-    #[inline]
-    pub const fn incoterm_location() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("incoterm_location")
-    }
-    /// Bill Count (`invoice_count`, `integer`).
-    #[inline]
-    pub const fn invoice_count() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("invoice_count")
-    }
-    /// Bills (`invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Billing Status (`invoice_status`, `selection`).
-    #[inline]
-    pub const fn invoice_status() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::InvoiceStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_status")
-    }
-    /// Is Shipped (`is_shipped`, `boolean`).
-    #[inline]
-    pub const fn is_shipped() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_shipped")
-    }
-    /// Reception Confirmed (`mail_reception_confirmed`, `boolean`).
-    #[inline]
-    pub const fn mail_reception_confirmed() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mail_reception_confirmed")
-    }
-    /// Reception Declined (`mail_reception_declined`, `boolean`).
-    #[inline]
-    pub const fn mail_reception_declined() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mail_reception_declined")
-    }
-    /// Reminder Confirmed (`mail_reminder_confirmed`, `boolean`).
-    #[inline]
-    pub const fn mail_reminder_confirmed() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mail_reminder_confirmed")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Count of MO Source (`mrp_production_count`, `integer`).
-    #[inline]
-    pub const fn mrp_production_count() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("mrp_production_count")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Order Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PurchaseOrder> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Terms and Conditions (`notes`, `html`).
-    #[inline]
-    pub const fn notes() -> ::runtime::odoo::fields::CharField<super::PurchaseOrder> {
-        ::runtime::odoo::fields::CharField::new("notes")
-    }
-    /// On-Time Delivery Rate (`on_time_rate`, `float`).
-    #[inline]
-    pub const fn on_time_rate() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("on_time_rate")
-    }
-    /// Order Lines (`order_line`, `one2many`).
-    #[inline]
-    pub const fn order_line() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("order_line")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::PurchaseOrder> {
-        ::runtime::odoo::fields::CharField::new("origin")
-    }
-    /// \# Vendor Bills (`partner_bill_count`, `integer`).
-    #[inline]
-    pub const fn partner_bill_count() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_bill_count")
-    }
-    /// Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Vendor Reference (`partner_ref`, `char`).
-    #[inline]
-    pub const fn partner_ref() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_ref")
-    }
-    /// Payment Terms (`payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_term_id")
-    }
-    /// Receptions (`picking_ids`, `many2many`).
-    #[inline]
-    pub const fn picking_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("picking_ids")
-    }
-    /// Deliver To (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::Priority,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("priority")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Receipt Reminder Email (`receipt_reminder_email`, `boolean`).
-    #[inline]
-    pub const fn receipt_reminder_email() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("receipt_reminder_email")
-    }
-    /// Receipt Status (`receipt_status`, `selection`).
-    #[inline]
-    pub const fn receipt_status() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::ReceiptStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("receipt_status")
-    }
-    /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
-    #[inline]
-    pub const fn reminder_date_before_receipt() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reminder_date_before_receipt")
-    }
-    /// Number of Source Sale (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_count")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrder,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Tax Country (`tax_country_id`, `many2one`).
-    #[inline]
-    pub const fn tax_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_country_id")
-    }
-    /// Tax Totals (`tax_totals`, `binary`).
-    #[inline]
-    pub const fn tax_totals() -> ::runtime::odoo::fields::BinaryField<
-        super::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("tax_totals")
-    }
-    /// Buyer (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrder,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PurchaseOrder;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Taxes (`amount_tax`, `monetary`).
+        amount_tax: NumField<f64>;
+        /// Total (`amount_total`, `monetary`).
+        amount_total: NumField<f64>;
+        /// Company Total (`amount_total_cc`, `monetary`).
+        amount_total_cc: NumField<f64>;
+        /// Untaxed Amount (`amount_untaxed`, `monetary`).
+        amount_untaxed: NumField<f64>;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Default Sales Price Include (`company_price_include`, `selection`).
+        company_price_include: SelectionField<super::CompanyPriceInclude>;
+        /// Country code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Currency Rate (`currency_rate`, `float`).
+        currency_rate: NumField<f64>;
+        /// Confirmation Date (`date_approve`, `datetime`).
+        date_approve: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Date Calendar Start (`date_calendar_start`, `datetime`).
+        date_calendar_start: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Order Deadline (`date_order`, `datetime`).
+        date_order: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Expected Arrival (`date_planned`, `datetime`).
+        date_planned: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Destination Location Type (`default_location_dest_id_usage`, `selection`).
+        default_location_dest_id_usage: SelectionField<super::DefaultLocationDestIdUsage>;
+        /// Dropship Address (`dest_address_id`, `many2one`).
+        dest_address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Arrival (`effective_date`, `datetime`).
+        effective_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Fiscal Position (`fiscal_position_id`, `many2one`).
+        fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Procurement Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Incoming Shipment count (`incoming_picking_count`, `integer`).
+        incoming_picking_count: NumField<i64>;
+        /// Incoterm (`incoterm_id`, `many2one`).
+        incoterm_id: Many2OneField<super::super::rel::AccountIncoterms>;
+        /// Incoterm Location (`incoterm_location`, `char`).
+        incoterm_location: CharField;
+        /// Bill Count (`invoice_count`, `integer`).
+        invoice_count: NumField<i64>;
+        /// Bills (`invoice_ids`, `many2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Billing Status (`invoice_status`, `selection`).
+        invoice_status: SelectionField<super::InvoiceStatus>;
+        /// Is Shipped (`is_shipped`, `boolean`).
+        is_shipped: BoolField;
+        /// Reception Confirmed (`mail_reception_confirmed`, `boolean`).
+        mail_reception_confirmed: BoolField;
+        /// Reception Declined (`mail_reception_declined`, `boolean`).
+        mail_reception_declined: BoolField;
+        /// Reminder Confirmed (`mail_reminder_confirmed`, `boolean`).
+        mail_reminder_confirmed: BoolField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Count of MO Source (`mrp_production_count`, `integer`).
+        mrp_production_count: NumField<i64>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Order Reference (`name`, `char`).
+        name: CharField;
+        /// Terms and Conditions (`notes`, `html`).
+        notes: CharField;
+        /// On-Time Delivery Rate (`on_time_rate`, `float`).
+        on_time_rate: NumField<f64>;
+        /// Order Lines (`order_line`, `one2many`).
+        order_line: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Source Document (`origin`, `char`).
+        origin: CharField;
+        /// \# Vendor Bills (`partner_bill_count`, `integer`).
+        partner_bill_count: NumField<i64>;
+        /// Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Vendor Reference (`partner_ref`, `char`).
+        partner_ref: CharField;
+        /// Payment Terms (`payment_term_id`, `many2one`).
+        payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Receptions (`picking_ids`, `many2many`).
+        picking_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Deliver To (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Receipt Reminder Email (`receipt_reminder_email`, `boolean`).
+        receipt_reminder_email: BoolField;
+        /// Receipt Status (`receipt_status`, `selection`).
+        receipt_status: SelectionField<super::ReceiptStatus>;
+        /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
+        reminder_date_before_receipt: NumField<i64>;
+        /// Number of Source Sale (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Tax Country (`tax_country_id`, `many2one`).
+        tax_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Tax Totals (`tax_totals`, `binary`).
+        tax_totals: BinaryField;
+        /// Buyer (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `company_price_include` (Default Sales Price Include) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-/// Values of `activity_state` (Activity State) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `default_location_dest_id_usage` (Destination Location Type) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DefaultLocationDestIdUsage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `invoice_status` (Billing Status) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceStatus {
+        /// Nothing to Bill (`no`)
+        No = "no",
+        /// Waiting Bills (`to invoice`)
+        ToInvoice = "to invoice",
+        /// Fully Billed (`invoiced`)
+        Invoiced = "invoiced",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Normal (`0`)
+        V0 = "0",
+        /// Urgent (`1`)
+        V1 = "1",
     }
 }
-/// Values of `company_price_include` (Default Sales Price Include) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => CompanyPriceInclude::TaxIncluded,
-            "tax_excluded" => CompanyPriceInclude::TaxExcluded,
-            other => CompanyPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyPriceInclude::TaxIncluded => "tax_included",
-            CompanyPriceInclude::TaxExcluded => "tax_excluded",
-            CompanyPriceInclude::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `receipt_status` (Receipt Status) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ReceiptStatus {
+        /// Not Received (`pending`)
+        Pending = "pending",
+        /// Partially Received (`partial`)
+        Partial = "partial",
+        /// Fully Received (`full`)
+        Full = "full",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// RFQ (`draft`)
+        Draft = "draft",
+        /// RFQ Sent (`sent`)
+        Sent = "sent",
+        /// To Approve (`to approve`)
+        ToApprove = "to approve",
+        /// Purchase Order (`purchase`)
+        Purchase = "purchase",
+        /// Locked (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl ::serde::Serialize for CompanyPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `default_location_dest_id_usage` (Destination Location Type) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultLocationDestIdUsage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DefaultLocationDestIdUsage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => DefaultLocationDestIdUsage::Supplier,
-            "view" => DefaultLocationDestIdUsage::View,
-            "internal" => DefaultLocationDestIdUsage::Internal,
-            "customer" => DefaultLocationDestIdUsage::Customer,
-            "inventory" => DefaultLocationDestIdUsage::Inventory,
-            "production" => DefaultLocationDestIdUsage::Production,
-            "transit" => DefaultLocationDestIdUsage::Transit,
-            other => DefaultLocationDestIdUsage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DefaultLocationDestIdUsage::Supplier => "supplier",
-            DefaultLocationDestIdUsage::View => "view",
-            DefaultLocationDestIdUsage::Internal => "internal",
-            DefaultLocationDestIdUsage::Customer => "customer",
-            DefaultLocationDestIdUsage::Inventory => "inventory",
-            DefaultLocationDestIdUsage::Production => "production",
-            DefaultLocationDestIdUsage::Transit => "transit",
-            DefaultLocationDestIdUsage::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefaultLocationDestIdUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DefaultLocationDestIdUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_status` (Billing Status) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceStatus {
-    /// Nothing to Bill (`no`)
-    No,
-    /// Waiting Bills (`to invoice`)
-    ToInvoice,
-    /// Fully Billed (`invoiced`)
-    Invoiced,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceStatus {
-    const VALUES: &'static [&'static str] = &["no", "to invoice", "invoiced"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no" => InvoiceStatus::No,
-            "to invoice" => InvoiceStatus::ToInvoice,
-            "invoiced" => InvoiceStatus::Invoiced,
-            other => InvoiceStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceStatus::No => "no",
-            InvoiceStatus::ToInvoice => "to invoice",
-            InvoiceStatus::Invoiced => "invoiced",
-            InvoiceStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `priority` (Priority) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Normal (`0`)
-    V0,
-    /// Urgent (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `receipt_status` (Receipt Status) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReceiptStatus {
-    /// Not Received (`pending`)
-    Pending,
-    /// Partially Received (`partial`)
-    Partial,
-    /// Fully Received (`full`)
-    Full,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ReceiptStatus {
-    const VALUES: &'static [&'static str] = &["pending", "partial", "full"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => ReceiptStatus::Pending,
-            "partial" => ReceiptStatus::Partial,
-            "full" => ReceiptStatus::Full,
-            other => ReceiptStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ReceiptStatus::Pending => "pending",
-            ReceiptStatus::Partial => "partial",
-            ReceiptStatus::Full => "full",
-            ReceiptStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReceiptStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ReceiptStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// RFQ (`draft`)
-    Draft,
-    /// RFQ Sent (`sent`)
-    Sent,
-    /// To Approve (`to approve`)
-    ToApprove,
-    /// Purchase Order (`purchase`)
-    Purchase,
-    /// Locked (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "sent",
-        "to approve",
-        "purchase",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "sent" => State::Sent,
-            "to approve" => State::ToApprove,
-            "purchase" => State::Purchase,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Sent => "sent",
-            State::ToApprove => "to approve",
-            State::Purchase => "purchase",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `purchase.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `purchase.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }

@@ -19,11 +19,11 @@ pub struct PurchaseOrderLine {
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::Computed<i64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `order_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,11 +31,11 @@ pub struct PurchaseOrderLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `order_id.currency_id`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Confirmation Date
     ///
     /// `datetime`, readonly, related `order_id.date_approve`, not stored.
@@ -71,17 +71,17 @@ pub struct PurchaseOrderLine {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Forecasted Issue
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecasted_issue())`.
-    pub forecasted_issue: ::runtime::odoo::wire::Computed<bool>,
+    pub forecasted_issue: ::runtime::Computed<bool>,
     /// Procurement group that generated this line
     ///
     /// `many2one`, to `procurement.group`.
-    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::Many2One<super::rel::ProcurementGroup>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -89,7 +89,7 @@ pub struct PurchaseOrderLine {
     /// Bill Lines
     ///
     /// `one2many`, to `account.move.line` (inverse `purchase_line_id`), readonly.
-    pub invoice_lines: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
+    pub invoice_lines: ::runtime::X2Many<super::rel::AccountMoveLine>,
     /// Is Downpayment
     ///
     /// `boolean`.
@@ -97,17 +97,15 @@ pub struct PurchaseOrderLine {
     /// Location from procurement
     ///
     /// `many2one`, to `stock.location`.
-    pub location_final_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_final_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Downstream moves alt
     ///
     /// `many2many`, to `stock.move`.
-    pub move_dest_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_dest_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Reservation
     ///
     /// `one2many`, to `stock.move` (inverse `purchase_line_id`), readonly.
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Description
     ///
     /// `text`, required, computed.
@@ -115,19 +113,17 @@ pub struct PurchaseOrderLine {
     /// Order Reference
     ///
     /// `many2one`, to `purchase.order`, required.
-    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub order_id: Option<::runtime::Many2One<super::rel::PurchaseOrder>>,
     /// Orderpoint
     ///
     /// `many2one`, to `stock.warehouse.orderpoint`.
-    pub orderpoint_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
-    >,
+    pub orderpoint_id: Option<::runtime::Many2One<super::rel::StockWarehouseOrderpoint>>,
     /// Partner
     ///
     /// You can find a vendor by its Name, TIN, Email or Internal Reference.
     ///
     /// `many2one`, to `res.partner`, readonly, related `order_id.partner_id`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Subtotal
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -147,7 +143,7 @@ pub struct PurchaseOrderLine {
     /// Unit Price (Discounted)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::price_unit_discounted())`.
-    pub price_unit_discounted: ::runtime::odoo::wire::Computed<f64>,
+    pub price_unit_discounted: ::runtime::Computed<f64>,
     /// Custom Description
     ///
     /// `char`.
@@ -155,19 +151,17 @@ pub struct PurchaseOrderLine {
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Product attribute values that do not create variants
     ///
     /// `many2many`, to `product.template.attribute.value`.
-    pub product_no_variant_attribute_value_ids: ::runtime::odoo::wire::X2Many<
+    pub product_no_variant_attribute_value_ids: ::runtime::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Packaging
     ///
     /// `many2one`, to `product.packaging`, computed.
-    pub product_packaging_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPackaging>,
-    >,
+    pub product_packaging_id: Option<::runtime::Many2One<super::rel::ProductPackaging>>,
     /// Packaging Quantity
     ///
     /// `float`, computed.
@@ -179,7 +173,7 @@ pub struct PurchaseOrderLine {
     /// Attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`, readonly, related `product_id.product_template_attribute_value_ids`, not stored.
-    pub product_template_attribute_value_ids: ::runtime::odoo::wire::X2Many<
+    pub product_template_attribute_value_ids: ::runtime::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Product Type
@@ -190,18 +184,18 @@ pub struct PurchaseOrderLine {
     /// `selection`, readonly, related `product_id.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_type())`.
     ///
     /// Values: `consu` (Goods), `service` (Service), `combo` (Combo).
-    pub product_type: ::runtime::odoo::wire::Computed<Option<ProductType>>,
+    pub product_type: ::runtime::Computed<Option<ProductType>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`.
-    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Total Quantity
     ///
@@ -240,11 +234,11 @@ pub struct PurchaseOrderLine {
     /// Origin Sale Item
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Sale Order
     ///
     /// `many2one`, to `sale.order`, readonly, related `sale_line_id.order_id`.
-    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Sequence
     ///
     /// `integer`.
@@ -264,7 +258,7 @@ pub struct PurchaseOrderLine {
     /// Taxes
     ///
     /// `many2many`, to `account.tax`.
-    pub taxes_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub taxes_id: ::runtime::X2Many<super::rel::AccountTax>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -272,74 +266,20 @@ pub struct PurchaseOrderLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseOrderLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PurchaseOrderLine {
-    const FIELDS: &'static [&'static str] = &[
-        "analytic_distribution",
-        "analytic_precision",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "date_approve",
-        "date_order",
-        "date_planned",
-        "discount",
-        "display_name",
-        "display_type",
-        "distribution_analytic_account_ids",
-        "forecasted_issue",
-        "group_id",
-        "id",
-        "invoice_lines",
-        "is_downpayment",
-        "location_final_id",
-        "move_dest_ids",
-        "move_ids",
-        "name",
-        "order_id",
-        "orderpoint_id",
-        "partner_id",
-        "price_subtotal",
-        "price_tax",
-        "price_total",
-        "price_unit",
-        "price_unit_discounted",
-        "product_description_variants",
-        "product_id",
-        "product_no_variant_attribute_value_ids",
-        "product_packaging_id",
-        "product_packaging_qty",
-        "product_qty",
-        "product_template_attribute_value_ids",
-        "product_type",
-        "product_uom",
-        "product_uom_category_id",
-        "product_uom_qty",
-        "propagate_cancel",
-        "qty_invoiced",
-        "qty_received",
-        "qty_received_manual",
-        "qty_received_method",
-        "qty_to_invoice",
-        "sale_line_id",
-        "sale_order_id",
-        "sequence",
-        "state",
-        "tax_calculation_rounding_method",
-        "taxes_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for PurchaseOrderLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        55,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PurchaseOrderLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -465,102 +405,62 @@ impl ::runtime::Model for PurchaseOrderLine {
         "product_type",
         "product_uom_category_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date_approve", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_order", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_planned", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .selection(&["line_section", "line_note"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "distribution_analytic_account_ids",
-                "many2many",
-            )
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("forecasted_issue", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
-            .relation("procurement.group"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_lines", "one2many")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("is_downpayment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("location_final_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("move_dest_ids", "many2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
-            .relation("purchase.order")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("orderpoint_id", "many2one")
-            .relation("stock.warehouse.orderpoint"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_tax", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("price_unit_discounted", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_description_variants", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "product_no_variant_attribute_value_ids",
-                "many2many",
-            )
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("product_packaging_id", "many2one")
-            .relation("product.packaging"),
-        ::runtime::odoo::verify::FieldSpec::new("product_packaging_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_qty", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "product_template_attribute_value_ids",
-                "many2many",
-            )
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("product_type", "selection")
-            .selection(&["consu", "service", "combo"]),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("propagate_cancel", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_received", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_received_manual", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_received_method", "selection")
-            .selection(&["manual", "stock_moves"]),
-        ::runtime::odoo::verify::FieldSpec::new("qty_to_invoice", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_calculation_rounding_method",
-                "selection",
-            )
-            .selection(&["round_per_line", "round_globally"]),
-        ::runtime::odoo::verify::FieldSpec::new("taxes_id", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("analytic_distribution", "json").writable(true),
+        ::runtime::FieldSpec::new("analytic_precision", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date_approve", "datetime"),
+        ::runtime::FieldSpec::new("date_order", "datetime"),
+        ::runtime::FieldSpec::new("date_planned", "datetime").writable(true),
+        ::runtime::FieldSpec::new("discount", "float").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").writable(true).selection(&["line_section", "line_note"]),
+        ::runtime::FieldSpec::new("distribution_analytic_account_ids", "many2many").relation("account.analytic.account"),
+        ::runtime::FieldSpec::new("forecasted_issue", "boolean"),
+        ::runtime::FieldSpec::new("group_id", "many2one").relation("procurement.group").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoice_lines", "one2many").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("is_downpayment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("location_final_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("move_dest_ids", "many2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("move_ids", "one2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("name", "text").required().writable(true),
+        ::runtime::FieldSpec::new("order_id", "many2one").relation("purchase.order").required().writable(true),
+        ::runtime::FieldSpec::new("orderpoint_id", "many2one").relation("stock.warehouse.orderpoint").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::FieldSpec::new("price_tax", "float"),
+        ::runtime::FieldSpec::new("price_total", "monetary"),
+        ::runtime::FieldSpec::new("price_unit", "float").required().writable(true),
+        ::runtime::FieldSpec::new("price_unit_discounted", "float"),
+        ::runtime::FieldSpec::new("product_description_variants", "char").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_no_variant_attribute_value_ids", "many2many").relation("product.template.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("product_packaging_id", "many2one").relation("product.packaging").writable(true),
+        ::runtime::FieldSpec::new("product_packaging_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("product_qty", "float").required().writable(true),
+        ::runtime::FieldSpec::new("product_template_attribute_value_ids", "many2many").relation("product.template.attribute.value"),
+        ::runtime::FieldSpec::new("product_type", "selection").selection(&["consu", "service", "combo"]),
+        ::runtime::FieldSpec::new("product_uom", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("product_uom_qty", "float"),
+        ::runtime::FieldSpec::new("propagate_cancel", "boolean").writable(true),
+        ::runtime::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::FieldSpec::new("qty_received", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_received_manual", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_received_method", "selection").selection(&["manual", "stock_moves"]),
+        ::runtime::FieldSpec::new("qty_to_invoice", "float"),
+        ::runtime::FieldSpec::new("sale_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("sale_order_id", "many2one").relation("sale.order"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
+        ::runtime::FieldSpec::new("tax_calculation_rounding_method", "selection").selection(&["round_per_line", "round_globally"]),
+        ::runtime::FieldSpec::new("taxes_id", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -675,13 +575,21 @@ impl PurchaseOrderLine {
 impl super::mixins::BaseModel for PurchaseOrderLine {
     type Update = PurchaseOrderLineUpdate;
 }
-/// Values for creating a `purchase.order.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PurchaseOrderLineCreate`]) or updating ([`PurchaseOrderLineUpdate`]) `purchase.order.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseOrderLineCreate {
+pub struct PurchaseOrderLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PurchaseOrderLineCreate {
+/// Values for creating a `purchase.order.line` record: the constructor takes the required fields, setters add the rest.
+pub type PurchaseOrderLineCreate = PurchaseOrderLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `purchase.order.line` records: only the fields set here are written.
+pub type PurchaseOrderLineUpdate = PurchaseOrderLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for PurchaseOrderLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -689,257 +597,36 @@ impl ::serde::Serialize for PurchaseOrderLineCreate {
 impl PurchaseOrderLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        PurchaseOrderLineCreate {
+        Self::default()
+    }
+}
+impl Default for PurchaseOrderLineCreate {
+    fn default() -> Self {
+        PurchaseOrderLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseOrderLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `date_planned` (Expected Arrival).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `group_id` (Procurement group that generated this line).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `invoice_lines` (Bill Lines).
-    #[inline]
-    pub fn invoice_lines(
-        mut self,
-        invoice_lines: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_lines", invoice_lines.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_downpayment` (Is Downpayment).
-    #[inline]
-    pub fn is_downpayment(mut self, is_downpayment: bool) -> Self {
-        self.values.set("is_downpayment", is_downpayment);
-        self
-    }
-    /// Set `location_final_id` (Location from procurement).
-    #[inline]
-    pub fn location_final_id(mut self, location_final_id: i64) -> Self {
-        self.values.set("location_final_id", location_final_id);
-        self
-    }
-    /// Set `move_dest_ids` (Downstream moves alt).
-    #[inline]
-    pub fn move_dest_ids(
-        mut self,
-        move_dest_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_ids` (Reservation).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_id` (Order Reference).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `orderpoint_id` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_description_variants` (Custom Description).
-    #[inline]
-    pub fn product_description_variants(
-        mut self,
-        product_description_variants: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("product_description_variants", product_description_variants.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_no_variant_attribute_value_ids` (Product attribute values that do not create variants).
-    #[inline]
-    pub fn product_no_variant_attribute_value_ids(
-        mut self,
-        product_no_variant_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_no_variant_attribute_value_ids",
-                product_no_variant_attribute_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_packaging_id` (Packaging).
-    #[inline]
-    pub fn product_packaging_id(mut self, product_packaging_id: i64) -> Self {
-        self.values.set("product_packaging_id", product_packaging_id);
-        self
-    }
-    /// Set `product_packaging_qty` (Packaging Quantity).
-    #[inline]
-    pub fn product_packaging_qty(mut self, product_packaging_qty: f64) -> Self {
-        self.values.set("product_packaging_qty", product_packaging_qty);
-        self
-    }
-    /// Set `product_qty` (Quantity).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-    /// Set `product_uom` (Unit of Measure).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `propagate_cancel` (Propagate cancellation).
-    #[inline]
-    pub fn propagate_cancel(mut self, propagate_cancel: bool) -> Self {
-        self.values.set("propagate_cancel", propagate_cancel);
-        self
-    }
-    /// Set `qty_received` (Received Qty).
-    #[inline]
-    pub fn qty_received(mut self, qty_received: f64) -> Self {
-        self.values.set("qty_received", qty_received);
-        self
-    }
-    /// Set `qty_received_manual` (Manual Received Qty).
-    #[inline]
-    pub fn qty_received_manual(mut self, qty_received_manual: f64) -> Self {
-        self.values.set("qty_received_manual", qty_received_manual);
-        self
-    }
-    /// Set `sale_line_id` (Origin Sale Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `taxes_id` (Taxes).
-    #[inline]
-    pub fn taxes_id(
-        mut self,
-        taxes_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for PurchaseOrderLineCreate {
-    type Model = PurchaseOrderLine;
-}
-/// Values for updating `purchase.order.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseOrderLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PurchaseOrderLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PurchaseOrderLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PurchaseOrderLineUpdate {
+        Self::default()
+    }
+}
+impl Default for PurchaseOrderLineUpdate {
+    fn default() -> Self {
+        PurchaseOrderLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PurchaseOrderLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseOrderLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PurchaseOrderLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -948,874 +635,249 @@ impl PurchaseOrderLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `date_planned` (Expected Arrival).
-    #[inline]
-    pub fn date_planned(
-        mut self,
-        date_planned: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_planned", date_planned);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `group_id` (Procurement group that generated this line).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `invoice_lines` (Bill Lines).
-    #[inline]
-    pub fn invoice_lines(
-        mut self,
-        invoice_lines: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_lines", invoice_lines.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_downpayment` (Is Downpayment).
-    #[inline]
-    pub fn is_downpayment(mut self, is_downpayment: bool) -> Self {
-        self.values.set("is_downpayment", is_downpayment);
-        self
-    }
-    /// Set `location_final_id` (Location from procurement).
-    #[inline]
-    pub fn location_final_id(mut self, location_final_id: i64) -> Self {
-        self.values.set("location_final_id", location_final_id);
-        self
-    }
-    /// Set `move_dest_ids` (Downstream moves alt).
-    #[inline]
-    pub fn move_dest_ids(
-        mut self,
-        move_dest_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_ids` (Reservation).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_id` (Order Reference).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `orderpoint_id` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_description_variants` (Custom Description).
-    #[inline]
-    pub fn product_description_variants(
-        mut self,
-        product_description_variants: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("product_description_variants", product_description_variants.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_no_variant_attribute_value_ids` (Product attribute values that do not create variants).
-    #[inline]
-    pub fn product_no_variant_attribute_value_ids(
-        mut self,
-        product_no_variant_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_no_variant_attribute_value_ids",
-                product_no_variant_attribute_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_packaging_id` (Packaging).
-    #[inline]
-    pub fn product_packaging_id(mut self, product_packaging_id: i64) -> Self {
-        self.values.set("product_packaging_id", product_packaging_id);
-        self
-    }
-    /// Set `product_packaging_qty` (Packaging Quantity).
-    #[inline]
-    pub fn product_packaging_qty(mut self, product_packaging_qty: f64) -> Self {
-        self.values.set("product_packaging_qty", product_packaging_qty);
-        self
-    }
-    /// Set `product_qty` (Quantity).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-    /// Set `product_uom` (Unit of Measure).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `propagate_cancel` (Propagate cancellation).
-    #[inline]
-    pub fn propagate_cancel(mut self, propagate_cancel: bool) -> Self {
-        self.values.set("propagate_cancel", propagate_cancel);
-        self
-    }
-    /// Set `qty_received` (Received Qty).
-    #[inline]
-    pub fn qty_received(mut self, qty_received: f64) -> Self {
-        self.values.set("qty_received", qty_received);
-        self
-    }
-    /// Set `qty_received_manual` (Manual Received Qty).
-    #[inline]
-    pub fn qty_received_manual(mut self, qty_received_manual: f64) -> Self {
-        self.values.set("qty_received_manual", qty_received_manual);
-        self
-    }
-    /// Set `sale_line_id` (Origin Sale Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `taxes_id` (Taxes).
-    #[inline]
-    pub fn taxes_id(
-        mut self,
-        taxes_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("taxes_id", taxes_id.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `analytic_distribution` (Analytic Distribution).
+        analytic_distribution: value ::serde_json::Value;
+        /// Set `analytic_precision` (Analytic Precision).
+        analytic_precision: value i64;
+        /// Set `date_planned` (Expected Arrival).
+        date_planned: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `discount` (Discount (%)).
+        discount: value f64;
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `group_id` (Procurement group that generated this line).
+        group_id: value i64;
+        /// Set `invoice_lines` (Bill Lines).
+        invoice_lines: commands super::rel::AccountMoveLine;
+        /// Set `is_downpayment` (Is Downpayment).
+        is_downpayment: value bool;
+        /// Set `location_final_id` (Location from procurement).
+        location_final_id: value i64;
+        /// Set `move_dest_ids` (Downstream moves alt).
+        move_dest_ids: commands super::rel::StockMove;
+        /// Set `move_ids` (Reservation).
+        move_ids: commands super::rel::StockMove;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `order_id` (Order Reference).
+        order_id: value i64;
+        /// Set `orderpoint_id` (Orderpoint).
+        orderpoint_id: value i64;
+        /// Set `price_unit` (Unit Price).
+        price_unit: value f64;
+        /// Set `product_description_variants` (Custom Description).
+        product_description_variants: into String;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_no_variant_attribute_value_ids` (Product attribute values that do not create variants).
+        product_no_variant_attribute_value_ids: commands super::rel::ProductTemplateAttributeValue;
+        /// Set `product_packaging_id` (Packaging).
+        product_packaging_id: value i64;
+        /// Set `product_packaging_qty` (Packaging Quantity).
+        product_packaging_qty: value f64;
+        /// Set `product_qty` (Quantity).
+        product_qty: value f64;
+        /// Set `product_uom` (Unit of Measure).
+        product_uom: value i64;
+        /// Set `propagate_cancel` (Propagate cancellation).
+        propagate_cancel: value bool;
+        /// Set `qty_received` (Received Qty).
+        qty_received: value f64;
+        /// Set `qty_received_manual` (Manual Received Qty).
+        qty_received_manual: value f64;
+        /// Set `sale_line_id` (Origin Sale Item).
+        sale_line_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `taxes_id` (Taxes).
+        taxes_id: commands super::rel::AccountTax;
     }
 }
+impl ::runtime::CreateValues for PurchaseOrderLineCreate {
+    type Model = self::PurchaseOrderLine;
+}
 impl ::runtime::UpdateValues for PurchaseOrderLineUpdate {
-    type Model = PurchaseOrderLine;
+    type Model = self::PurchaseOrderLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Analytic Distribution (`analytic_distribution`, `json`).
-    #[inline]
-    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
-    }
-    /// Analytic Precision (`analytic_precision`, `integer`).
-    #[inline]
-    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("analytic_precision")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Confirmation Date (`date_approve`, `datetime`).
-    #[inline]
-    pub const fn date_approve() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_approve")
-    }
-    /// Order Date (`date_order`, `datetime`).
-    #[inline]
-    pub const fn date_order() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_order")
-    }
-    /// Expected Arrival (`date_planned`, `datetime`).
-    #[inline]
-    pub const fn date_planned() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_planned")
-    }
-    /// Discount (%) (`discount`, `float`).
-    #[inline]
-    pub const fn discount() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrderLine,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
-    #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
-    }
-    /// Forecasted Issue (`forecasted_issue`, `boolean`).
-    #[inline]
-    pub const fn forecasted_issue() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("forecasted_issue")
-    }
-    /// Procurement group that generated this line (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Bill Lines (`invoice_lines`, `one2many`).
-    #[inline]
-    pub const fn invoice_lines() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_lines")
-    }
-    /// Is Downpayment (`is_downpayment`, `boolean`).
-    #[inline]
-    pub const fn is_downpayment() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_downpayment")
-    }
-    /// Location from procurement (`location_final_id`, `many2one`).
-    #[inline]
-    pub const fn location_final_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_final_id")
-    }
-    /// Downstream moves alt (`move_dest_ids`, `many2many`).
-    #[inline]
-    pub const fn move_dest_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_dest_ids")
-    }
-    /// Reservation (`move_ids`, `one2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::PurchaseOrderLine> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Order Reference (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("order_id")
-    }
-    /// Orderpoint (`orderpoint_id`, `many2one`).
-    #[inline]
-    pub const fn orderpoint_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::StockWarehouseOrderpoint,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("orderpoint_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Subtotal (`price_subtotal`, `monetary`).
-    #[inline]
-    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_subtotal")
-    }
-    /// Tax (`price_tax`, `float`).
-    #[inline]
-    pub const fn price_tax() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_tax")
-    }
-    /// Total (`price_total`, `monetary`).
-    #[inline]
-    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_total")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_unit")
-    }
-    /// Unit Price (Discounted) (`price_unit_discounted`, `float`).
-    #[inline]
-    pub const fn price_unit_discounted() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_unit_discounted")
-    }
-    /// Custom Description (`product_description_variants`, `char`).
-    #[inline]
-    pub const fn product_description_variants() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_description_variants")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Product attribute values that do not create variants (`product_no_variant_attribute_value_ids`, `many2many`).
-    #[inline]
-    pub const fn product_no_variant_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new(
-            "product_no_variant_attribute_value_ids",
-        )
-    }
-    /// Packaging (`product_packaging_id`, `many2one`).
-    #[inline]
-    pub const fn product_packaging_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProductPackaging,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_packaging_id")
-    }
-    /// Packaging Quantity (`product_packaging_qty`, `float`).
-    #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_packaging_qty")
-    }
-    /// Quantity (`product_qty`, `float`).
-    #[inline]
-    pub const fn product_qty() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_qty")
-    }
-    /// Attribute Values (`product_template_attribute_value_ids`, `many2many`).
-    #[inline]
-    pub const fn product_template_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_template_attribute_value_ids")
-    }
-    /// Product Type (`product_type`, `selection`).
-    #[inline]
-    pub const fn product_type() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrderLine,
-        super::ProductType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("product_type")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Total Quantity (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_uom_qty")
-    }
-    /// Propagate cancellation (`propagate_cancel`, `boolean`).
-    #[inline]
-    pub const fn propagate_cancel() -> ::runtime::odoo::fields::BoolField<
-        super::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("propagate_cancel")
-    }
-    /// Billed Qty (`qty_invoiced`, `float`).
-    #[inline]
-    pub const fn qty_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_invoiced")
-    }
-    /// Received Qty (`qty_received`, `float`).
-    #[inline]
-    pub const fn qty_received() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_received")
-    }
-    /// Manual Received Qty (`qty_received_manual`, `float`).
-    #[inline]
-    pub const fn qty_received_manual() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_received_manual")
-    }
-    /// Received Qty Method (`qty_received_method`, `selection`).
-    #[inline]
-    pub const fn qty_received_method() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrderLine,
-        super::QtyReceivedMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("qty_received_method")
-    }
-    /// To Invoice Quantity (`qty_to_invoice`, `float`).
-    #[inline]
-    pub const fn qty_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_to_invoice")
-    }
-    /// Origin Sale Item (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
-    }
-    /// Sale Order (`sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseOrderLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrderLine,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseOrderLine,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Taxes (`taxes_id`, `many2many`).
-    #[inline]
-    pub const fn taxes_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::PurchaseOrderLine,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("taxes_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseOrderLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::PurchaseOrderLine;
+        /// Analytic Distribution (`analytic_distribution`, `json`).
+        analytic_distribution: AnyField;
+        /// Analytic Precision (`analytic_precision`, `integer`).
+        analytic_precision: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Confirmation Date (`date_approve`, `datetime`).
+        date_approve: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Order Date (`date_order`, `datetime`).
+        date_order: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Expected Arrival (`date_planned`, `datetime`).
+        date_planned: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Discount (%) (`discount`, `float`).
+        discount: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
+        distribution_analytic_account_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// Forecasted Issue (`forecasted_issue`, `boolean`).
+        forecasted_issue: BoolField;
+        /// Procurement group that generated this line (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Bill Lines (`invoice_lines`, `one2many`).
+        invoice_lines: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Is Downpayment (`is_downpayment`, `boolean`).
+        is_downpayment: BoolField;
+        /// Location from procurement (`location_final_id`, `many2one`).
+        location_final_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Downstream moves alt (`move_dest_ids`, `many2many`).
+        move_dest_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Reservation (`move_ids`, `one2many`).
+        move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Description (`name`, `text`).
+        name: CharField;
+        /// Order Reference (`order_id`, `many2one`).
+        order_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Orderpoint (`orderpoint_id`, `many2one`).
+        orderpoint_id: Many2OneField<super::super::rel::StockWarehouseOrderpoint>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Subtotal (`price_subtotal`, `monetary`).
+        price_subtotal: NumField<f64>;
+        /// Tax (`price_tax`, `float`).
+        price_tax: NumField<f64>;
+        /// Total (`price_total`, `monetary`).
+        price_total: NumField<f64>;
+        /// Unit Price (`price_unit`, `float`).
+        price_unit: NumField<f64>;
+        /// Unit Price (Discounted) (`price_unit_discounted`, `float`).
+        price_unit_discounted: NumField<f64>;
+        /// Custom Description (`product_description_variants`, `char`).
+        product_description_variants: CharField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product attribute values that do not create variants (`product_no_variant_attribute_value_ids`, `many2many`).
+        product_no_variant_attribute_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Packaging (`product_packaging_id`, `many2one`).
+        product_packaging_id: Many2OneField<super::super::rel::ProductPackaging>;
+        /// Packaging Quantity (`product_packaging_qty`, `float`).
+        product_packaging_qty: NumField<f64>;
+        /// Quantity (`product_qty`, `float`).
+        product_qty: NumField<f64>;
+        /// Attribute Values (`product_template_attribute_value_ids`, `many2many`).
+        product_template_attribute_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Product Type (`product_type`, `selection`).
+        product_type: SelectionField<super::ProductType>;
+        /// Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Total Quantity (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Propagate cancellation (`propagate_cancel`, `boolean`).
+        propagate_cancel: BoolField;
+        /// Billed Qty (`qty_invoiced`, `float`).
+        qty_invoiced: NumField<f64>;
+        /// Received Qty (`qty_received`, `float`).
+        qty_received: NumField<f64>;
+        /// Manual Received Qty (`qty_received_manual`, `float`).
+        qty_received_manual: NumField<f64>;
+        /// Received Qty Method (`qty_received_method`, `selection`).
+        qty_received_method: SelectionField<super::QtyReceivedMethod>;
+        /// To Invoice Quantity (`qty_to_invoice`, `float`).
+        qty_to_invoice: NumField<f64>;
+        /// Origin Sale Item (`sale_line_id`, `many2one`).
+        sale_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Sale Order (`sale_order_id`, `many2one`).
+        sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Taxes (`taxes_id`, `many2many`).
+        taxes_id: X2ManyField<super::super::rel::AccountTax>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `purchase.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Section (`line_section`)
-    LineSection,
-    /// Note (`line_note`)
-    LineNote,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &["line_section", "line_note"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "line_section" => DisplayType::LineSection,
-            "line_note" => DisplayType::LineNote,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::LineSection => "line_section",
-            DisplayType::LineNote => "line_note",
-            DisplayType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `purchase.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Section (`line_section`)
+        LineSection = "line_section",
+        /// Note (`line_note`)
+        LineNote = "line_note",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `product_type` (Product Type) on `purchase.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProductType {
+        /// Goods (`consu`)
+        Consu = "consu",
+        /// Service (`service`)
+        Service = "service",
+        /// Combo (`combo`)
+        Combo = "combo",
     }
 }
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `qty_received_method` (Received Qty Method) on `purchase.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum QtyReceivedMethod {
+        /// Manual (`manual`)
+        Manual = "manual",
+        /// Stock Moves (`stock_moves`)
+        StockMoves = "stock_moves",
     }
 }
-/// Values of `product_type` (Product Type) on `purchase.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProductType {
-    /// Goods (`consu`)
-    Consu,
-    /// Service (`service`)
-    Service,
-    /// Combo (`combo`)
-    Combo,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProductType {
-    const VALUES: &'static [&'static str] = &["consu", "service", "combo"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "consu" => ProductType::Consu,
-            "service" => ProductType::Service,
-            "combo" => ProductType::Combo,
-            other => ProductType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProductType::Consu => "consu",
-            ProductType::Service => "service",
-            ProductType::Combo => "combo",
-            ProductType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `purchase.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// RFQ (`draft`)
+        Draft = "draft",
+        /// RFQ Sent (`sent`)
+        Sent = "sent",
+        /// To Approve (`to approve`)
+        ToApprove = "to approve",
+        /// Purchase Order (`purchase`)
+        Purchase = "purchase",
+        /// Locked (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProductType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `qty_received_method` (Received Qty Method) on `purchase.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QtyReceivedMethod {
-    /// Manual (`manual`)
-    Manual,
-    /// Stock Moves (`stock_moves`)
-    StockMoves,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for QtyReceivedMethod {
-    const VALUES: &'static [&'static str] = &["manual", "stock_moves"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => QtyReceivedMethod::Manual,
-            "stock_moves" => QtyReceivedMethod::StockMoves,
-            other => QtyReceivedMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            QtyReceivedMethod::Manual => "manual",
-            QtyReceivedMethod::StockMoves => "stock_moves",
-            QtyReceivedMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QtyReceivedMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for QtyReceivedMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `purchase.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// RFQ (`draft`)
-    Draft,
-    /// RFQ Sent (`sent`)
-    Sent,
-    /// To Approve (`to approve`)
-    ToApprove,
-    /// Purchase Order (`purchase`)
-    Purchase,
-    /// Locked (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "sent",
-        "to approve",
-        "purchase",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "sent" => State::Sent,
-            "to approve" => State::ToApprove,
-            "purchase" => State::Purchase,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Sent => "sent",
-            State::ToApprove => "to approve",
-            State::Purchase => "purchase",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `purchase.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `purchase.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }

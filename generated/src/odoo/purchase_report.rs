@@ -15,27 +15,23 @@ pub struct PurchaseReport {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly.
-    pub category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
-    >,
+    pub category_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Commercial Entity
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub commercial_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub commercial_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Partner Country
     ///
     /// `many2one`, to `res.country`, readonly.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Confirmation Date
     ///
     /// `datetime`, readonly.
@@ -72,7 +68,7 @@ pub struct PurchaseReport {
     ///
     /// `many2one`, to `account.fiscal.position`, readonly.
     pub fiscal_position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// ID
     ///
@@ -85,17 +81,15 @@ pub struct PurchaseReport {
     /// Order
     ///
     /// `many2one`, to `purchase.order`, readonly.
-    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub order_id: Option<::runtime::Many2One<super::rel::PurchaseOrder>>,
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly.
-    pub picking_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub picking_type_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Average Cost
     ///
     /// `monetary`, readonly, currency in `currency_id`.
@@ -107,17 +101,15 @@ pub struct PurchaseReport {
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Reference Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required.
-    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Qty Billed
     ///
     /// `float`, readonly.
@@ -147,7 +139,7 @@ pub struct PurchaseReport {
     /// Buyer
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Volume
     ///
     /// `float`, readonly.
@@ -159,47 +151,14 @@ pub struct PurchaseReport {
 }
 impl<'de> ::serde::Deserialize<'de> for PurchaseReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for PurchaseReport {
-    const FIELDS: &'static [&'static str] = &[
-        "category_id",
-        "commercial_partner_id",
-        "company_id",
-        "country_id",
-        "currency_id",
-        "date_approve",
-        "date_order",
-        "days_to_arrival",
-        "delay",
-        "delay_pass",
-        "display_name",
-        "effective_date",
-        "fiscal_position_id",
-        "id",
-        "nbr_lines",
-        "order_id",
-        "partner_id",
-        "picking_type_id",
-        "price_average",
-        "price_total",
-        "product_id",
-        "product_tmpl_id",
-        "product_uom",
-        "qty_billed",
-        "qty_ordered",
-        "qty_received",
-        "qty_to_be_billed",
-        "state",
-        "untaxed_total",
-        "user_id",
-        "volume",
-        "weight",
-    ];
+impl ::runtime::__private::FromRecord for PurchaseReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = PurchaseReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -277,54 +236,39 @@ impl ::runtime::Model for PurchaseReport {
         "volume",
         "weight",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date_approve", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_order", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("days_to_arrival", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("delay", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_pass", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("effective_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("nbr_lines", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
-            .relation("purchase.order"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("price_average", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("qty_billed", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_ordered", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_received", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_to_be_billed", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("untaxed_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("weight", "float"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("category_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("commercial_partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("date_approve", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_order", "datetime").writable(true),
+        ::runtime::FieldSpec::new("days_to_arrival", "float").writable(true),
+        ::runtime::FieldSpec::new("delay", "float").writable(true),
+        ::runtime::FieldSpec::new("delay_pass", "float").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("effective_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("fiscal_position_id", "many2one").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("nbr_lines", "integer").writable(true),
+        ::runtime::FieldSpec::new("order_id", "many2one").relation("purchase.order").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("picking_type_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("price_average", "monetary").writable(true),
+        ::runtime::FieldSpec::new("price_total", "monetary").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("product_uom", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("qty_billed", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_ordered", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_received", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_to_be_billed", "float").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["draft", "sent", "to approve", "purchase", "done", "cancel"]),
+        ::runtime::FieldSpec::new("untaxed_total", "monetary").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("volume", "float").writable(true),
+        ::runtime::FieldSpec::new("weight", "float").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -350,12 +294,17 @@ impl ::runtime::odoo::projection::Projection for PurchaseReport {
 impl super::mixins::BaseModel for PurchaseReport {
     type Update = PurchaseReportUpdate;
 }
-/// Values for creating a `purchase.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`PurchaseReportCreate`]) or updating ([`PurchaseReportUpdate`]) `purchase.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct PurchaseReportCreate {
+pub struct PurchaseReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for PurchaseReportCreate {
+/// Values for creating a `purchase.report` record: the constructor takes the required fields, setters add the rest.
+pub type PurchaseReportCreate = PurchaseReportValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `purchase.report` records: only the fields set here are written.
+pub type PurchaseReportUpdate = PurchaseReportValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for PurchaseReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -363,235 +312,32 @@ impl ::serde::Serialize for PurchaseReportCreate {
 impl PurchaseReportCreate {
     /// Takes the required fields: `product_uom` (readonly, computed and x2many fields are left out).
     pub fn new(product_uom: i64) -> Self {
-        PurchaseReportCreate {
+        PurchaseReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_uom(product_uom)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `category_id` (Product Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `commercial_partner_id` (Commercial Entity).
-    #[inline]
-    pub fn commercial_partner_id(mut self, commercial_partner_id: i64) -> Self {
-        self.values.set("commercial_partner_id", commercial_partner_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Partner Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_approve` (Confirmation Date).
-    #[inline]
-    pub fn date_approve(
-        mut self,
-        date_approve: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_approve", date_approve);
-        self
-    }
-    /// Set `date_order` (Order Date).
-    #[inline]
-    pub fn date_order(mut self, date_order: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_order", date_order);
-        self
-    }
-    /// Set `days_to_arrival` (Effective Days To Arrival).
-    #[inline]
-    pub fn days_to_arrival(mut self, days_to_arrival: f64) -> Self {
-        self.values.set("days_to_arrival", days_to_arrival);
-        self
-    }
-    /// Set `delay` (Days to Confirm).
-    #[inline]
-    pub fn delay(mut self, delay: f64) -> Self {
-        self.values.set("delay", delay);
-        self
-    }
-    /// Set `delay_pass` (Days to Receive).
-    #[inline]
-    pub fn delay_pass(mut self, delay_pass: f64) -> Self {
-        self.values.set("delay_pass", delay_pass);
-        self
-    }
-    /// Set `effective_date` (Effective Date).
-    #[inline]
-    pub fn effective_date(
-        mut self,
-        effective_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("effective_date", effective_date);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `nbr_lines` (\# of Lines).
-    #[inline]
-    pub fn nbr_lines(mut self, nbr_lines: i64) -> Self {
-        self.values.set("nbr_lines", nbr_lines);
-        self
-    }
-    /// Set `order_id` (Order).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picking_type_id` (Warehouse).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `price_average` (Average Cost).
-    #[inline]
-    pub fn price_average(mut self, price_average: f64) -> Self {
-        self.values.set("price_average", price_average);
-        self
-    }
-    /// Set `price_total` (Total).
-    #[inline]
-    pub fn price_total(mut self, price_total: f64) -> Self {
-        self.values.set("price_total", price_total);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `product_uom` (Reference Unit of Measure).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `qty_billed` (Qty Billed).
-    #[inline]
-    pub fn qty_billed(mut self, qty_billed: f64) -> Self {
-        self.values.set("qty_billed", qty_billed);
-        self
-    }
-    /// Set `qty_ordered` (Qty Ordered).
-    #[inline]
-    pub fn qty_ordered(mut self, qty_ordered: f64) -> Self {
-        self.values.set("qty_ordered", qty_ordered);
-        self
-    }
-    /// Set `qty_received` (Qty Received).
-    #[inline]
-    pub fn qty_received(mut self, qty_received: f64) -> Self {
-        self.values.set("qty_received", qty_received);
-        self
-    }
-    /// Set `qty_to_be_billed` (Qty to be Billed).
-    #[inline]
-    pub fn qty_to_be_billed(mut self, qty_to_be_billed: f64) -> Self {
-        self.values.set("qty_to_be_billed", qty_to_be_billed);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `untaxed_total` (Untaxed Total).
-    #[inline]
-    pub fn untaxed_total(mut self, untaxed_total: f64) -> Self {
-        self.values.set("untaxed_total", untaxed_total);
-        self
-    }
-    /// Set `user_id` (Buyer).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `volume` (Volume).
-    #[inline]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.values.set("volume", volume);
-        self
-    }
-    /// Set `weight` (Gross Weight).
-    #[inline]
-    pub fn weight(mut self, weight: f64) -> Self {
-        self.values.set("weight", weight);
-        self
-    }
-}
-impl ::runtime::CreateValues for PurchaseReportCreate {
-    type Model = PurchaseReport;
-}
-/// Values for updating `purchase.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct PurchaseReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for PurchaseReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl PurchaseReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        PurchaseReportUpdate {
+        Self::default()
+    }
+}
+impl Default for PurchaseReportUpdate {
+    fn default() -> Self {
+        PurchaseReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> PurchaseReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = PurchaseReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::PurchaseReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -600,510 +346,161 @@ impl PurchaseReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `category_id` (Product Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `commercial_partner_id` (Commercial Entity).
-    #[inline]
-    pub fn commercial_partner_id(mut self, commercial_partner_id: i64) -> Self {
-        self.values.set("commercial_partner_id", commercial_partner_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Partner Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `date_approve` (Confirmation Date).
-    #[inline]
-    pub fn date_approve(
-        mut self,
-        date_approve: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_approve", date_approve);
-        self
-    }
-    /// Set `date_order` (Order Date).
-    #[inline]
-    pub fn date_order(mut self, date_order: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_order", date_order);
-        self
-    }
-    /// Set `days_to_arrival` (Effective Days To Arrival).
-    #[inline]
-    pub fn days_to_arrival(mut self, days_to_arrival: f64) -> Self {
-        self.values.set("days_to_arrival", days_to_arrival);
-        self
-    }
-    /// Set `delay` (Days to Confirm).
-    #[inline]
-    pub fn delay(mut self, delay: f64) -> Self {
-        self.values.set("delay", delay);
-        self
-    }
-    /// Set `delay_pass` (Days to Receive).
-    #[inline]
-    pub fn delay_pass(mut self, delay_pass: f64) -> Self {
-        self.values.set("delay_pass", delay_pass);
-        self
-    }
-    /// Set `effective_date` (Effective Date).
-    #[inline]
-    pub fn effective_date(
-        mut self,
-        effective_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("effective_date", effective_date);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `nbr_lines` (\# of Lines).
-    #[inline]
-    pub fn nbr_lines(mut self, nbr_lines: i64) -> Self {
-        self.values.set("nbr_lines", nbr_lines);
-        self
-    }
-    /// Set `order_id` (Order).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picking_type_id` (Warehouse).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `price_average` (Average Cost).
-    #[inline]
-    pub fn price_average(mut self, price_average: f64) -> Self {
-        self.values.set("price_average", price_average);
-        self
-    }
-    /// Set `price_total` (Total).
-    #[inline]
-    pub fn price_total(mut self, price_total: f64) -> Self {
-        self.values.set("price_total", price_total);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `product_uom` (Reference Unit of Measure).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `qty_billed` (Qty Billed).
-    #[inline]
-    pub fn qty_billed(mut self, qty_billed: f64) -> Self {
-        self.values.set("qty_billed", qty_billed);
-        self
-    }
-    /// Set `qty_ordered` (Qty Ordered).
-    #[inline]
-    pub fn qty_ordered(mut self, qty_ordered: f64) -> Self {
-        self.values.set("qty_ordered", qty_ordered);
-        self
-    }
-    /// Set `qty_received` (Qty Received).
-    #[inline]
-    pub fn qty_received(mut self, qty_received: f64) -> Self {
-        self.values.set("qty_received", qty_received);
-        self
-    }
-    /// Set `qty_to_be_billed` (Qty to be Billed).
-    #[inline]
-    pub fn qty_to_be_billed(mut self, qty_to_be_billed: f64) -> Self {
-        self.values.set("qty_to_be_billed", qty_to_be_billed);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `untaxed_total` (Untaxed Total).
-    #[inline]
-    pub fn untaxed_total(mut self, untaxed_total: f64) -> Self {
-        self.values.set("untaxed_total", untaxed_total);
-        self
-    }
-    /// Set `user_id` (Buyer).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `volume` (Volume).
-    #[inline]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.values.set("volume", volume);
-        self
-    }
-    /// Set `weight` (Gross Weight).
-    #[inline]
-    pub fn weight(mut self, weight: f64) -> Self {
-        self.values.set("weight", weight);
-        self
+    ::runtime::__private::setters! {
+        /// Set `category_id` (Product Category).
+        category_id: value i64;
+        /// Set `commercial_partner_id` (Commercial Entity).
+        commercial_partner_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Partner Country).
+        country_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `date_approve` (Confirmation Date).
+        date_approve: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_order` (Order Date).
+        date_order: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `days_to_arrival` (Effective Days To Arrival).
+        days_to_arrival: value f64;
+        /// Set `delay` (Days to Confirm).
+        delay: value f64;
+        /// Set `delay_pass` (Days to Receive).
+        delay_pass: value f64;
+        /// Set `effective_date` (Effective Date).
+        effective_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `fiscal_position_id` (Fiscal Position).
+        fiscal_position_id: value i64;
+        /// Set `nbr_lines` (\# of Lines).
+        nbr_lines: value i64;
+        /// Set `order_id` (Order).
+        order_id: value i64;
+        /// Set `partner_id` (Vendor).
+        partner_id: value i64;
+        /// Set `picking_type_id` (Warehouse).
+        picking_type_id: value i64;
+        /// Set `price_average` (Average Cost).
+        price_average: value f64;
+        /// Set `price_total` (Total).
+        price_total: value f64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `product_uom` (Reference Unit of Measure).
+        product_uom: value i64;
+        /// Set `qty_billed` (Qty Billed).
+        qty_billed: value f64;
+        /// Set `qty_ordered` (Qty Ordered).
+        qty_ordered: value f64;
+        /// Set `qty_received` (Qty Received).
+        qty_received: value f64;
+        /// Set `qty_to_be_billed` (Qty to be Billed).
+        qty_to_be_billed: value f64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `untaxed_total` (Untaxed Total).
+        untaxed_total: value f64;
+        /// Set `user_id` (Buyer).
+        user_id: value i64;
+        /// Set `volume` (Volume).
+        volume: value f64;
+        /// Set `weight` (Gross Weight).
+        weight: value f64;
     }
 }
+impl ::runtime::CreateValues for PurchaseReportCreate {
+    type Model = self::PurchaseReport;
+}
 impl ::runtime::UpdateValues for PurchaseReportUpdate {
-    type Model = PurchaseReport;
+    type Model = self::PurchaseReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Product Category (`category_id`, `many2one`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("category_id")
-    }
-    /// Commercial Entity (`commercial_partner_id`, `many2one`).
-    #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Partner Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Confirmation Date (`date_approve`, `datetime`).
-    #[inline]
-    pub const fn date_approve() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_approve")
-    }
-    /// Order Date (`date_order`, `datetime`).
-    #[inline]
-    pub const fn date_order() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_order")
-    }
-    /// Effective Days To Arrival (`days_to_arrival`, `float`).
-    #[inline]
-    pub const fn days_to_arrival() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("days_to_arrival")
-    }
-    /// Days to Confirm (`delay`, `float`).
-    #[inline]
-    pub const fn delay() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("delay")
-    }
-    /// Days to Receive (`delay_pass`, `float`).
-    #[inline]
-    pub const fn delay_pass() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("delay_pass")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::PurchaseReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Effective Date (`effective_date`, `datetime`).
-    #[inline]
-    pub const fn effective_date() -> ::runtime::odoo::fields::DateField<
-        super::PurchaseReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("effective_date")
-    }
-    /// Fiscal Position (`fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::PurchaseReport, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// \# of Lines (`nbr_lines`, `integer`).
-    #[inline]
-    pub const fn nbr_lines() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("nbr_lines")
-    }
-    /// Order (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("order_id")
-    }
-    /// Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Warehouse (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Average Cost (`price_average`, `monetary`).
-    #[inline]
-    pub const fn price_average() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_average")
-    }
-    /// Total (`price_total`, `monetary`).
-    #[inline]
-    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_total")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Reference Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom")
-    }
-    /// Qty Billed (`qty_billed`, `float`).
-    #[inline]
-    pub const fn qty_billed() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_billed")
-    }
-    /// Qty Ordered (`qty_ordered`, `float`).
-    #[inline]
-    pub const fn qty_ordered() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_ordered")
-    }
-    /// Qty Received (`qty_received`, `float`).
-    #[inline]
-    pub const fn qty_received() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_received")
-    }
-    /// Qty to be Billed (`qty_to_be_billed`, `float`).
-    #[inline]
-    pub const fn qty_to_be_billed() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_to_be_billed")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::PurchaseReport,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Untaxed Total (`untaxed_total`, `monetary`).
-    #[inline]
-    pub const fn untaxed_total() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("untaxed_total")
-    }
-    /// Buyer (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::PurchaseReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Volume (`volume`, `float`).
-    #[inline]
-    pub const fn volume() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("volume")
-    }
-    /// Gross Weight (`weight`, `float`).
-    #[inline]
-    pub const fn weight() -> ::runtime::odoo::fields::NumField<
-        super::PurchaseReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("weight")
+    ::runtime::__private::field_handles! {
+        super::PurchaseReport;
+        /// Product Category (`category_id`, `many2one`).
+        category_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Commercial Entity (`commercial_partner_id`, `many2one`).
+        commercial_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Partner Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Confirmation Date (`date_approve`, `datetime`).
+        date_approve: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Order Date (`date_order`, `datetime`).
+        date_order: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Effective Days To Arrival (`days_to_arrival`, `float`).
+        days_to_arrival: NumField<f64>;
+        /// Days to Confirm (`delay`, `float`).
+        delay: NumField<f64>;
+        /// Days to Receive (`delay_pass`, `float`).
+        delay_pass: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Effective Date (`effective_date`, `datetime`).
+        effective_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Fiscal Position (`fiscal_position_id`, `many2one`).
+        fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// \# of Lines (`nbr_lines`, `integer`).
+        nbr_lines: NumField<i64>;
+        /// Order (`order_id`, `many2one`).
+        order_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Warehouse (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Average Cost (`price_average`, `monetary`).
+        price_average: NumField<f64>;
+        /// Total (`price_total`, `monetary`).
+        price_total: NumField<f64>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Reference Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Qty Billed (`qty_billed`, `float`).
+        qty_billed: NumField<f64>;
+        /// Qty Ordered (`qty_ordered`, `float`).
+        qty_ordered: NumField<f64>;
+        /// Qty Received (`qty_received`, `float`).
+        qty_received: NumField<f64>;
+        /// Qty to be Billed (`qty_to_be_billed`, `float`).
+        qty_to_be_billed: NumField<f64>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Untaxed Total (`untaxed_total`, `monetary`).
+        untaxed_total: NumField<f64>;
+        /// Buyer (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Volume (`volume`, `float`).
+        volume: NumField<f64>;
+        /// Gross Weight (`weight`, `float`).
+        weight: NumField<f64>;
     }
 }
-/// Values of `state` (Status) on `purchase.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft RFQ (`draft`)
-    Draft,
-    /// RFQ Sent (`sent`)
-    Sent,
-    /// To Approve (`to approve`)
-    ToApprove,
-    /// Purchase Order (`purchase`)
-    Purchase,
-    /// Done (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "sent",
-        "to approve",
-        "purchase",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "sent" => State::Sent,
-            "to approve" => State::ToApprove,
-            "purchase" => State::Purchase,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Sent => "sent",
-            State::ToApprove => "to approve",
-            State::Purchase => "purchase",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `purchase.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft RFQ (`draft`)
+        Draft = "draft",
+        /// RFQ Sent (`sent`)
+        Sent = "sent",
+        /// To Approve (`to approve`)
+        ToApprove = "to approve",
+        /// Purchase Order (`purchase`)
+        Purchase = "purchase",
+        /// Done (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

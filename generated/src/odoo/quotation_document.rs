@@ -33,7 +33,7 @@ pub struct QuotationDocument {
     /// Company
     ///
     /// `many2one`, to `res.company`, related `ir_attachment_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -41,7 +41,7 @@ pub struct QuotationDocument {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Description
     ///
     /// `text`, related `ir_attachment_id.description`, not stored.
@@ -63,7 +63,7 @@ pub struct QuotationDocument {
     /// Form Fields Included
     ///
     /// `many2many`, to `sale.pdf.form.field`, readonly, computed.
-    pub form_field_ids: ::runtime::odoo::wire::X2Many<super::rel::SalePdfFormField>,
+    pub form_field_ids: ::runtime::X2Many<super::rel::SalePdfFormField>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -71,15 +71,15 @@ pub struct QuotationDocument {
     /// Image Height
     ///
     /// `integer`, readonly, related `ir_attachment_id.image_height`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_height())`.
-    pub image_height: ::runtime::odoo::wire::Computed<i64>,
+    pub image_height: ::runtime::Computed<i64>,
     /// Image Src
     ///
     /// `char`, readonly, related `ir_attachment_id.image_src`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_src())`.
-    pub image_src: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub image_src: ::runtime::Computed<Option<String>>,
     /// Image Width
     ///
     /// `integer`, readonly, related `ir_attachment_id.image_width`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_width())`.
-    pub image_width: ::runtime::odoo::wire::Computed<i64>,
+    pub image_width: ::runtime::Computed<i64>,
     /// Indexed Content
     ///
     /// `text`, readonly, related `ir_attachment_id.index_content`, not stored.
@@ -87,13 +87,11 @@ pub struct QuotationDocument {
     /// Related attachment
     ///
     /// `many2one`, to `ir.attachment`, required.
-    pub ir_attachment_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrAttachment>,
-    >,
+    pub ir_attachment_id: Option<::runtime::Many2One<super::rel::IrAttachment>>,
     /// Attachment URL
     ///
     /// `char`, readonly, related `ir_attachment_id.local_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::local_url())`.
-    pub local_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub local_url: ::runtime::Computed<Option<String>>,
     /// Mime Type
     ///
     /// `char`, readonly, related `ir_attachment_id.mimetype`, not stored.
@@ -105,7 +103,7 @@ pub struct QuotationDocument {
     /// Original (unoptimized, unresized) attachment
     ///
     /// `many2one`, to `ir.attachment`, related `ir_attachment_id.original_id`, not stored.
-    pub original_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
+    pub original_id: Option<::runtime::Many2One<super::rel::IrAttachment>>,
     /// Is public document
     ///
     /// `boolean`, related `ir_attachment_id.public`, not stored.
@@ -113,9 +111,7 @@ pub struct QuotationDocument {
     /// Quotation Templates
     ///
     /// `many2many`, to `sale.order.template`.
-    pub quotation_template_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::SaleOrderTemplate,
-    >,
+    pub quotation_template_ids: ::runtime::X2Many<super::rel::SaleOrderTemplate>,
     /// Resource Field
     ///
     /// `char`, related `ir_attachment_id.res_field`, not stored.
@@ -131,7 +127,7 @@ pub struct QuotationDocument {
     /// Resource Name
     ///
     /// `char`, readonly, related `ir_attachment_id.res_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_name())`.
-    pub res_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub res_name: ::runtime::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -155,7 +151,7 @@ pub struct QuotationDocument {
     /// Voice
     ///
     /// `one2many`, to `discuss.voice.metadata`, related `ir_attachment_id.voice_ids`, not stored.
-    pub voice_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussVoiceMetadata>,
+    pub voice_ids: ::runtime::X2Many<super::rel::DiscussVoiceMetadata>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -163,53 +159,20 @@ pub struct QuotationDocument {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for QuotationDocument {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for QuotationDocument {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "active",
-        "checksum",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "description",
-        "display_name",
-        "document_type",
-        "file_size",
-        "form_field_ids",
-        "id",
-        "image_height",
-        "image_src",
-        "image_width",
-        "index_content",
-        "ir_attachment_id",
-        "local_url",
-        "mimetype",
-        "name",
-        "original_id",
-        "public",
-        "quotation_template_ids",
-        "res_field",
-        "res_id",
-        "res_model",
-        "res_name",
-        "sequence",
-        "store_fname",
-        "type",
-        "url",
-        "voice_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for QuotationDocument {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        34,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = QuotationDocument::default();
         while let Some(i) = r.next()? {
             match i {
@@ -293,58 +256,44 @@ impl ::runtime::Model for QuotationDocument {
         "local_url",
         "res_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("checksum", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("datas", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("db_datas", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("document_type", "selection")
-            .required()
-            .selection(&["header", "footer"]),
-        ::runtime::odoo::verify::FieldSpec::new("file_size", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("form_field_ids", "many2many")
-            .relation("sale.pdf.form.field"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_height", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_src", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("image_width", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("index_content", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("ir_attachment_id", "many2one")
-            .relation("ir.attachment")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("local_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mimetype", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("original_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("public", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("quotation_template_ids", "many2many")
-            .relation("sale.order.template"),
-        ::runtime::odoo::verify::FieldSpec::new("raw", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("res_field", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("store_fname", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .required()
-            .selection(&["url", "binary"]),
-        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("voice_ids", "one2many")
-            .relation("discuss.voice.metadata"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("checksum", "char"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("datas", "binary").writable(true),
+        ::runtime::FieldSpec::new("db_datas", "binary").writable(true),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("document_type", "selection").required().writable(true).selection(&["header", "footer"]),
+        ::runtime::FieldSpec::new("file_size", "integer"),
+        ::runtime::FieldSpec::new("form_field_ids", "many2many").relation("sale.pdf.form.field"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image_height", "integer"),
+        ::runtime::FieldSpec::new("image_src", "char"),
+        ::runtime::FieldSpec::new("image_width", "integer"),
+        ::runtime::FieldSpec::new("index_content", "text"),
+        ::runtime::FieldSpec::new("ir_attachment_id", "many2one").relation("ir.attachment").required().writable(true),
+        ::runtime::FieldSpec::new("local_url", "char"),
+        ::runtime::FieldSpec::new("mimetype", "char"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("original_id", "many2one").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("public", "boolean").writable(true),
+        ::runtime::FieldSpec::new("quotation_template_ids", "many2many").relation("sale.order.template").writable(true),
+        ::runtime::FieldSpec::new("raw", "binary").writable(true),
+        ::runtime::FieldSpec::new("res_field", "char").writable(true),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").writable(true),
+        ::runtime::FieldSpec::new("res_model", "char").writable(true),
+        ::runtime::FieldSpec::new("res_name", "char"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("store_fname", "char").writable(true),
+        ::runtime::FieldSpec::new("type", "selection").required().writable(true).selection(&["url", "binary"]),
+        ::runtime::FieldSpec::new("url", "char").writable(true),
+        ::runtime::FieldSpec::new("voice_ids", "one2many").relation("discuss.voice.metadata").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -382,206 +331,55 @@ impl QuotationDocument {
 impl super::mixins::BaseModel for QuotationDocument {
     type Update = QuotationDocumentUpdate;
 }
-/// Values for creating a `quotation.document` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`QuotationDocumentCreate`]) or updating ([`QuotationDocumentUpdate`]) `quotation.document` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct QuotationDocumentCreate {
+pub struct QuotationDocumentValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for QuotationDocumentCreate {
+/// Values for creating a `quotation.document` record: the constructor takes the required fields, setters add the rest.
+pub type QuotationDocumentCreate = QuotationDocumentValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `quotation.document` records: only the fields set here are written.
+pub type QuotationDocumentUpdate = QuotationDocumentValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for QuotationDocumentValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl QuotationDocumentCreate {
     /// Takes the required fields: `document_type`, `ir_attachment_id` (readonly, computed and x2many fields are left out).
-    pub fn new(document_type: DocumentType, ir_attachment_id: i64) -> Self {
-        QuotationDocumentCreate {
+    pub fn new(document_type: self::DocumentType, ir_attachment_id: i64) -> Self {
+        QuotationDocumentValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .document_type(document_type)
             .ir_attachment_id(ir_attachment_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = QuotationDocument>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `datas` (File Content (base64)).
-    #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("datas", datas.into());
-        self
-    }
-    /// Set `db_datas` (Database Data).
-    #[inline]
-    pub fn db_datas(
-        mut self,
-        db_datas: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("db_datas", db_datas.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `document_type` (Document Type).
-    #[inline]
-    pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.values.set("document_type", document_type);
-        self
-    }
-    /// Set `ir_attachment_id` (Related attachment).
-    #[inline]
-    pub fn ir_attachment_id(mut self, ir_attachment_id: i64) -> Self {
-        self.values.set("ir_attachment_id", ir_attachment_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `original_id` (Original (unoptimized, unresized) attachment).
-    #[inline]
-    pub fn original_id(mut self, original_id: i64) -> Self {
-        self.values.set("original_id", original_id);
-        self
-    }
-    /// Set `public` (Is public document).
-    #[inline]
-    pub fn public(mut self, public: bool) -> Self {
-        self.values.set("public", public);
-        self
-    }
-    /// Set `quotation_template_ids` (Quotation Templates).
-    #[inline]
-    pub fn quotation_template_ids(
-        mut self,
-        quotation_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_template_ids",
-                quotation_template_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `raw` (File Content (raw)).
-    #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("raw", raw.into());
-        self
-    }
-    /// Set `res_field` (Resource Field).
-    #[inline]
-    pub fn res_field(mut self, res_field: impl Into<String>) -> Self {
-        self.values.set("res_field", res_field.into());
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Resource Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `store_fname` (Stored Filename).
-    #[inline]
-    pub fn store_fname(mut self, store_fname: impl Into<String>) -> Self {
-        self.values.set("store_fname", store_fname.into());
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `url` (Url).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `voice_ids` (Voice).
-    #[inline]
-    pub fn voice_ids(
-        mut self,
-        voice_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
-        >,
-    ) -> Self {
-        self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for QuotationDocumentCreate {
-    type Model = QuotationDocument;
-}
-/// Values for updating `quotation.document` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct QuotationDocumentUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for QuotationDocumentUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl QuotationDocumentUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        QuotationDocumentUpdate {
+        Self::default()
+    }
+}
+impl Default for QuotationDocumentUpdate {
+    fn default() -> Self {
+        QuotationDocumentValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> QuotationDocumentValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = QuotationDocument>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::QuotationDocument>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -590,503 +388,156 @@ impl QuotationDocumentUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `datas` (File Content (base64)).
-    #[inline]
-    pub fn datas(mut self, datas: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("datas", datas.into());
-        self
-    }
-    /// Set `db_datas` (Database Data).
-    #[inline]
-    pub fn db_datas(
-        mut self,
-        db_datas: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("db_datas", db_datas.into());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `document_type` (Document Type).
-    #[inline]
-    pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.values.set("document_type", document_type);
-        self
-    }
-    /// Set `ir_attachment_id` (Related attachment).
-    #[inline]
-    pub fn ir_attachment_id(mut self, ir_attachment_id: i64) -> Self {
-        self.values.set("ir_attachment_id", ir_attachment_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `original_id` (Original (unoptimized, unresized) attachment).
-    #[inline]
-    pub fn original_id(mut self, original_id: i64) -> Self {
-        self.values.set("original_id", original_id);
-        self
-    }
-    /// Set `public` (Is public document).
-    #[inline]
-    pub fn public(mut self, public: bool) -> Self {
-        self.values.set("public", public);
-        self
-    }
-    /// Set `quotation_template_ids` (Quotation Templates).
-    #[inline]
-    pub fn quotation_template_ids(
-        mut self,
-        quotation_template_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplate>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_template_ids",
-                quotation_template_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `raw` (File Content (raw)).
-    #[inline]
-    pub fn raw(mut self, raw: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("raw", raw.into());
-        self
-    }
-    /// Set `res_field` (Resource Field).
-    #[inline]
-    pub fn res_field(mut self, res_field: impl Into<String>) -> Self {
-        self.values.set("res_field", res_field.into());
-        self
-    }
-    /// Set `res_id` (Resource ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model` (Resource Model).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `store_fname` (Stored Filename).
-    #[inline]
-    pub fn store_fname(mut self, store_fname: impl Into<String>) -> Self {
-        self.values.set("store_fname", store_fname.into());
-        self
-    }
-    /// Set `type` (Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `url` (Url).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `voice_ids` (Voice).
-    #[inline]
-    pub fn voice_ids(
-        mut self,
-        voice_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussVoiceMetadata>,
-        >,
-    ) -> Self {
-        self.values.set("voice_ids", voice_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Access Token).
+        access_token: into String;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `datas` (File Content (base64)).
+        datas: into ::runtime::odoo::wire::Binary;
+        /// Set `db_datas` (Database Data).
+        db_datas: into ::runtime::odoo::wire::Binary;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `document_type` (Document Type).
+        document_type: value self::DocumentType;
+        /// Set `ir_attachment_id` (Related attachment).
+        ir_attachment_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `original_id` (Original (unoptimized, unresized) attachment).
+        original_id: value i64;
+        /// Set `public` (Is public document).
+        public: value bool;
+        /// Set `quotation_template_ids` (Quotation Templates).
+        quotation_template_ids: commands super::rel::SaleOrderTemplate;
+        /// Set `raw` (File Content (raw)).
+        raw: into ::runtime::odoo::wire::Binary;
+        /// Set `res_field` (Resource Field).
+        res_field: into String;
+        /// Set `res_id` (Resource ID).
+        res_id: value i64;
+        /// Set `res_model` (Resource Model).
+        res_model: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `store_fname` (Stored Filename).
+        store_fname: into String;
+        /// Set `type` (Type).
+        r#type = "type": value self::Type;
+        /// Set `url` (Url).
+        url: into String;
+        /// Set `voice_ids` (Voice).
+        voice_ids: commands super::rel::DiscussVoiceMetadata;
     }
 }
+impl ::runtime::CreateValues for QuotationDocumentCreate {
+    type Model = self::QuotationDocument;
+}
 impl ::runtime::UpdateValues for QuotationDocumentUpdate {
-    type Model = QuotationDocument;
+    type Model = self::QuotationDocument;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Checksum/SHA1 (`checksum`, `char`).
-    #[inline]
-    pub const fn checksum() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("checksum")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::QuotationDocument,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::QuotationDocument,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::QuotationDocument,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// File Content (base64) (`datas`, `binary`).
-    #[inline]
-    pub const fn datas() -> ::runtime::odoo::fields::BinaryField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("datas")
-    }
-    /// Database Data (`db_datas`, `binary`).
-    #[inline]
-    pub const fn db_datas() -> ::runtime::odoo::fields::BinaryField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("db_datas")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Document Type (`document_type`, `selection`).
-    #[inline]
-    pub const fn document_type() -> ::runtime::odoo::fields::SelectionField<
-        super::QuotationDocument,
-        super::DocumentType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("document_type")
-    }
-    /// File Size (`file_size`, `integer`).
-    #[inline]
-    pub const fn file_size() -> ::runtime::odoo::fields::NumField<
-        super::QuotationDocument,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("file_size")
-    }
-    /// Form Fields Included (`form_field_ids`, `many2many`).
-    #[inline]
-    pub const fn form_field_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::QuotationDocument,
-        super::super::rel::SalePdfFormField,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("form_field_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::QuotationDocument,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Image Height (`image_height`, `integer`).
-    #[inline]
-    pub const fn image_height() -> ::runtime::odoo::fields::NumField<
-        super::QuotationDocument,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("image_height")
-    }
-    /// Image Src (`image_src`, `char`).
-    #[inline]
-    pub const fn image_src() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("image_src")
-    }
-    /// Image Width (`image_width`, `integer`).
-    #[inline]
-    pub const fn image_width() -> ::runtime::odoo::fields::NumField<
-        super::QuotationDocument,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("image_width")
-    }
-    /// Indexed Content (`index_content`, `text`).
-    #[inline]
-    pub const fn index_content() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("index_content")
-    }
-    /// Related attachment (`ir_attachment_id`, `many2one`).
-    #[inline]
-    pub const fn ir_attachment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::QuotationDocument,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("ir_attachment_id")
-    }
-    /// Attachment URL (`local_url`, `char`).
-    #[inline]
-    pub const fn local_url() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("local_url")
-    }
-    /// Mime Type (`mimetype`, `char`).
-    #[inline]
-    pub const fn mimetype() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("mimetype")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::QuotationDocument> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
-    #[inline]
-    pub const fn original_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::QuotationDocument,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("original_id")
-    }
-    /// Is public document (`public`, `boolean`).
-    #[inline]
-    pub const fn public() -> ::runtime::odoo::fields::BoolField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::BoolField::new("public")
-    }
-    /// Quotation Templates (`quotation_template_ids`, `many2many`).
-    #[inline]
-    pub const fn quotation_template_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::QuotationDocument,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quotation_template_ids")
-    }
-    /// File Content (raw) (`raw`, `binary`).
-    #[inline]
-    pub const fn raw() -> ::runtime::odoo::fields::BinaryField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("raw")
-    }
-    /// Resource Field (`res_field`, `char`).
-    #[inline]
-    pub const fn res_field() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_field")
-    }
-    /// Resource ID (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Resource Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Resource Name (`res_name`, `char`).
-    #[inline]
-    pub const fn res_name() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_name")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::QuotationDocument,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Stored Filename (`store_fname`, `char`).
-    #[inline]
-    pub const fn store_fname() -> ::runtime::odoo::fields::CharField<
-        super::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::CharField::new("store_fname")
-    }
-    /// Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::QuotationDocument,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Url (`url`, `char`).
-    #[inline]
-    pub const fn url() -> ::runtime::odoo::fields::CharField<super::QuotationDocument> {
-        ::runtime::odoo::fields::CharField::new("url")
-    }
-    /// Voice (`voice_ids`, `one2many`).
-    #[inline]
-    pub const fn voice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::QuotationDocument,
-        super::super::rel::DiscussVoiceMetadata,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("voice_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::QuotationDocument,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::QuotationDocument,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::QuotationDocument;
+        /// Access Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Checksum/SHA1 (`checksum`, `char`).
+        checksum: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// File Content (base64) (`datas`, `binary`).
+        datas: BinaryField;
+        /// Database Data (`db_datas`, `binary`).
+        db_datas: BinaryField;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Document Type (`document_type`, `selection`).
+        document_type: SelectionField<super::DocumentType>;
+        /// File Size (`file_size`, `integer`).
+        file_size: NumField<i64>;
+        /// Form Fields Included (`form_field_ids`, `many2many`).
+        form_field_ids: X2ManyField<super::super::rel::SalePdfFormField>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Image Height (`image_height`, `integer`).
+        image_height: NumField<i64>;
+        /// Image Src (`image_src`, `char`).
+        image_src: CharField;
+        /// Image Width (`image_width`, `integer`).
+        image_width: NumField<i64>;
+        /// Indexed Content (`index_content`, `text`).
+        index_content: CharField;
+        /// Related attachment (`ir_attachment_id`, `many2one`).
+        ir_attachment_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Attachment URL (`local_url`, `char`).
+        local_url: CharField;
+        /// Mime Type (`mimetype`, `char`).
+        mimetype: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Original (unoptimized, unresized) attachment (`original_id`, `many2one`).
+        original_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// Is public document (`public`, `boolean`).
+        public: BoolField;
+        /// Quotation Templates (`quotation_template_ids`, `many2many`).
+        quotation_template_ids: X2ManyField<super::super::rel::SaleOrderTemplate>;
+        /// File Content (raw) (`raw`, `binary`).
+        raw: BinaryField;
+        /// Resource Field (`res_field`, `char`).
+        res_field: CharField;
+        /// Resource ID (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Resource Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Resource Name (`res_name`, `char`).
+        res_name: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Stored Filename (`store_fname`, `char`).
+        store_fname: CharField;
+        /// Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Url (`url`, `char`).
+        url: CharField;
+        /// Voice (`voice_ids`, `one2many`).
+        voice_ids: X2ManyField<super::super::rel::DiscussVoiceMetadata>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `document_type` (Document Type) on `quotation.document`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentType {
-    /// Header (`header`)
-    Header,
-    /// Footer (`footer`)
-    Footer,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DocumentType {
-    const VALUES: &'static [&'static str] = &["header", "footer"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "header" => DocumentType::Header,
-            "footer" => DocumentType::Footer,
-            other => DocumentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DocumentType::Header => "header",
-            DocumentType::Footer => "footer",
-            DocumentType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `document_type` (Document Type) on `quotation.document`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DocumentType {
+        /// Header (`header`)
+        Header = "header",
+        /// Footer (`footer`)
+        Footer = "footer",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DocumentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DocumentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Type) on `quotation.document`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// URL (`url`)
-    Url,
-    /// File (`binary`)
-    Binary,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["url", "binary"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "url" => Type::Url,
-            "binary" => Type::Binary,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Url => "url",
-            Type::Binary => "binary",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Type) on `quotation.document`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// URL (`url`)
+        Url = "url",
+        /// File (`binary`)
+        Binary = "binary",
     }
 }

@@ -15,71 +15,71 @@ pub struct RatingMixin {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Average Rating
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_avg: ::runtime::Computed<f64>,
     /// Rating Avg Text
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_text())`.
@@ -87,23 +87,23 @@ pub struct RatingMixin {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_avg_text: ::runtime::odoo::wire::Computed<Option<RatingAvgText>>,
+    pub rating_avg_text: ::runtime::Computed<Option<RatingAvgText>>,
     /// Rating count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
-    pub rating_count: ::runtime::odoo::wire::Computed<i64>,
+    pub rating_count: ::runtime::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Rating Last Feedback
     ///
     /// `text`, readonly, related `rating_ids.feedback`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_feedback())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_last_feedback: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub rating_last_feedback: ::runtime::Computed<Option<String>>,
     /// Rating Text
     ///
     /// `selection`, readonly, related `rating_ids.rating_text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_last_text())`.
@@ -111,7 +111,7 @@ pub struct RatingMixin {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `top` (Satisfied), `ok` (Okay), `ko` (Dissatisfied), `none` (No Rating yet).
-    pub rating_last_text: ::runtime::odoo::wire::Computed<Option<RatingLastText>>,
+    pub rating_last_text: ::runtime::Computed<Option<RatingLastText>>,
     /// Rating Last Value
     ///
     /// `float`, readonly, computed.
@@ -121,20 +121,20 @@ pub struct RatingMixin {
     /// Rating Satisfaction
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
-    pub rating_percentage_satisfaction: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_percentage_satisfaction: ::runtime::Computed<f64>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
 }
 impl<'de> ::serde::Deserialize<'de> for RatingMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for RatingMixin {
+impl ::runtime::__private::FromRecord for RatingMixin {
     const FIELDS: &'static [&'static str] = &[
         "has_message",
         "message_attachment_count",
@@ -158,8 +158,8 @@ impl ::runtime::odoo::wire::FromRecord for RatingMixin {
         "website_message_ids",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = RatingMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -189,13 +189,17 @@ impl ::runtime::odoo::wire::FromRecord for RatingMixin {
         Ok(record)
     }
 }
-/// Values for creating a `rating.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`RatingMixinCreate`]) or updating ([`RatingMixinUpdate`]) `rating.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RatingMixinCreate {
+pub struct RatingMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for RatingMixinCreate {
+/// Values for creating a `rating.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type RatingMixinCreate = RatingMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `rating.mixin` records: only the fields set here are written.
+pub type RatingMixinUpdate = RatingMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for RatingMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -203,112 +207,36 @@ impl ::serde::Serialize for RatingMixinCreate {
 impl RatingMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        RatingMixinCreate {
+        Self::default()
+    }
+}
+impl Default for RatingMixinCreate {
+    fn default() -> Self {
+        RatingMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-/// Values for updating `rating.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RatingMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for RatingMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl RatingMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        RatingMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for RatingMixinUpdate {
+    fn default() -> Self {
+        RatingMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> RatingMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::RatingMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -317,329 +245,94 @@ impl RatingMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::RatingMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::RatingMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::RatingMixin,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::RatingMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::RatingMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::RatingMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::RatingMixin,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::RatingMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::RatingMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::RatingMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::RatingMixin,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Average Rating (`rating_avg`, `float`).
-    #[inline]
-    pub const fn rating_avg() -> ::runtime::odoo::fields::NumField<
-        super::RatingMixin,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_avg")
-    }
-    /// Rating Avg Text (`rating_avg_text`, `selection`).
-    #[inline]
-    pub const fn rating_avg_text() -> ::runtime::odoo::fields::SelectionField<
-        super::RatingMixin,
-        super::RatingAvgText,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rating_avg_text")
-    }
-    /// Rating count (`rating_count`, `integer`).
-    #[inline]
-    pub const fn rating_count() -> ::runtime::odoo::fields::NumField<
-        super::RatingMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::RatingMixin,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Rating Last Feedback (`rating_last_feedback`, `text`).
-    #[inline]
-    pub const fn rating_last_feedback() -> ::runtime::odoo::fields::CharField<
-        super::RatingMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("rating_last_feedback")
-    }
-    /// Rating Last Image (`rating_last_image`, `binary`).
-    #[inline]
-    pub const fn rating_last_image() -> ::runtime::odoo::fields::BinaryField<
-        super::RatingMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("rating_last_image")
-    }
-    /// Rating Text (`rating_last_text`, `selection`).
-    #[inline]
-    pub const fn rating_last_text() -> ::runtime::odoo::fields::SelectionField<
-        super::RatingMixin,
-        super::RatingLastText,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rating_last_text")
-    }
-    /// Rating Last Value (`rating_last_value`, `float`).
-    #[inline]
-    pub const fn rating_last_value() -> ::runtime::odoo::fields::NumField<
-        super::RatingMixin,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_last_value")
-    }
-    /// Rating Satisfaction (`rating_percentage_satisfaction`, `float`).
-    #[inline]
-    pub const fn rating_percentage_satisfaction() -> ::runtime::odoo::fields::NumField<
-        super::RatingMixin,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_percentage_satisfaction")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::RatingMixin,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
+    ::runtime::__private::field_handles! {
+        super::RatingMixin;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Average Rating (`rating_avg`, `float`).
+        rating_avg: NumField<f64>;
+        /// Rating Avg Text (`rating_avg_text`, `selection`).
+        rating_avg_text: SelectionField<super::RatingAvgText>;
+        /// Rating count (`rating_count`, `integer`).
+        rating_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Rating Last Feedback (`rating_last_feedback`, `text`).
+        rating_last_feedback: CharField;
+        /// Rating Last Image (`rating_last_image`, `binary`).
+        rating_last_image: BinaryField;
+        /// Rating Text (`rating_last_text`, `selection`).
+        rating_last_text: SelectionField<super::RatingLastText>;
+        /// Rating Last Value (`rating_last_value`, `float`).
+        rating_last_value: NumField<f64>;
+        /// Rating Satisfaction (`rating_percentage_satisfaction`, `float`).
+        rating_percentage_satisfaction: NumField<f64>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
     }
 }
-/// Values of `rating_avg_text` (Rating Avg Text) on `rating.mixin`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RatingAvgText {
-    /// Satisfied (`top`)
-    Top,
-    /// Okay (`ok`)
-    Ok,
-    /// Dissatisfied (`ko`)
-    Ko,
-    /// No Rating yet (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RatingAvgText {
-    const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "top" => RatingAvgText::Top,
-            "ok" => RatingAvgText::Ok,
-            "ko" => RatingAvgText::Ko,
-            "none" => RatingAvgText::None,
-            other => RatingAvgText::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RatingAvgText::Top => "top",
-            RatingAvgText::Ok => "ok",
-            RatingAvgText::Ko => "ko",
-            RatingAvgText::None => "none",
-            RatingAvgText::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `rating_avg_text` (Rating Avg Text) on `rating.mixin`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RatingAvgText {
+        /// Satisfied (`top`)
+        Top = "top",
+        /// Okay (`ok`)
+        Ok = "ok",
+        /// Dissatisfied (`ko`)
+        Ko = "ko",
+        /// No Rating yet (`none`)
+        None = "none",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for RatingAvgText {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RatingAvgText {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `rating_last_text` (Rating Text) on `rating.mixin`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RatingLastText {
-    /// Satisfied (`top`)
-    Top,
-    /// Okay (`ok`)
-    Ok,
-    /// Dissatisfied (`ko`)
-    Ko,
-    /// No Rating yet (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RatingLastText {
-    const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "top" => RatingLastText::Top,
-            "ok" => RatingLastText::Ok,
-            "ko" => RatingLastText::Ko,
-            "none" => RatingLastText::None,
-            other => RatingLastText::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RatingLastText::Top => "top",
-            RatingLastText::Ok => "ok",
-            RatingLastText::Ko => "ko",
-            RatingLastText::None => "none",
-            RatingLastText::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RatingLastText {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RatingLastText {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `rating_last_text` (Rating Text) on `rating.mixin`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RatingLastText {
+        /// Satisfied (`top`)
+        Top = "top",
+        /// Okay (`ok`)
+        Ok = "ok",
+        /// Dissatisfied (`ko`)
+        Ko = "ko",
+        /// No Rating yet (`none`)
+        None = "none",
     }
 }

@@ -15,36 +15,36 @@ pub struct RatingParentMixin {
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_avg: ::runtime::Computed<f64>,
     /// Average Rating (%)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_avg_percentage())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_avg_percentage: ::runtime::odoo::wire::Computed<f64>,
+    pub rating_avg_percentage: ::runtime::Computed<f64>,
     /// \# Ratings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_count())`.
-    pub rating_count: ::runtime::odoo::wire::Computed<i64>,
+    pub rating_count: ::runtime::Computed<i64>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `parent_res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Rating Satisfaction
     ///
     /// Percentage of happy ratings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_percentage_satisfaction())`.
-    pub rating_percentage_satisfaction: ::runtime::odoo::wire::Computed<i64>,
+    pub rating_percentage_satisfaction: ::runtime::Computed<i64>,
 }
 impl<'de> ::serde::Deserialize<'de> for RatingParentMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for RatingParentMixin {
+impl ::runtime::__private::FromRecord for RatingParentMixin {
     const FIELDS: &'static [&'static str] = &[
         "rating_avg",
         "rating_avg_percentage",
@@ -53,8 +53,8 @@ impl ::runtime::odoo::wire::FromRecord for RatingParentMixin {
         "rating_percentage_satisfaction",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = RatingParentMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -69,13 +69,21 @@ impl ::runtime::odoo::wire::FromRecord for RatingParentMixin {
         Ok(record)
     }
 }
-/// Values for creating a `rating.parent.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`RatingParentMixinCreate`]) or updating ([`RatingParentMixinUpdate`]) `rating.parent.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RatingParentMixinCreate {
+pub struct RatingParentMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for RatingParentMixinCreate {
+/// Values for creating a `rating.parent.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type RatingParentMixinCreate = RatingParentMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `rating.parent.mixin` records: only the fields set here are written.
+pub type RatingParentMixinUpdate = RatingParentMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for RatingParentMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -83,56 +91,36 @@ impl ::serde::Serialize for RatingParentMixinCreate {
 impl RatingParentMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        RatingParentMixinCreate {
+        Self::default()
+    }
+}
+impl Default for RatingParentMixinCreate {
+    fn default() -> Self {
+        RatingParentMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingParentMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-/// Values for updating `rating.parent.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RatingParentMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for RatingParentMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl RatingParentMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        RatingParentMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for RatingParentMixinUpdate {
+    fn default() -> Self {
+        RatingParentMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> RatingParentMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingParentMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::RatingParentMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -141,58 +129,24 @@ impl RatingParentMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Average Rating (`rating_avg`, `float`).
-    #[inline]
-    pub const fn rating_avg() -> ::runtime::odoo::fields::NumField<
-        super::RatingParentMixin,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_avg")
-    }
-    /// Average Rating (%) (`rating_avg_percentage`, `float`).
-    #[inline]
-    pub const fn rating_avg_percentage() -> ::runtime::odoo::fields::NumField<
-        super::RatingParentMixin,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_avg_percentage")
-    }
-    /// \# Ratings (`rating_count`, `integer`).
-    #[inline]
-    pub const fn rating_count() -> ::runtime::odoo::fields::NumField<
-        super::RatingParentMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_count")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::RatingParentMixin,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Rating Satisfaction (`rating_percentage_satisfaction`, `integer`).
-    #[inline]
-    pub const fn rating_percentage_satisfaction() -> ::runtime::odoo::fields::NumField<
-        super::RatingParentMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating_percentage_satisfaction")
+    ::runtime::__private::field_handles! {
+        super::RatingParentMixin;
+        /// Average Rating (`rating_avg`, `float`).
+        rating_avg: NumField<f64>;
+        /// Average Rating (%) (`rating_avg_percentage`, `float`).
+        rating_avg_percentage: NumField<f64>;
+        /// \# Ratings (`rating_count`, `integer`).
+        rating_count: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Rating Satisfaction (`rating_percentage_satisfaction`, `integer`).
+        rating_percentage_satisfaction: NumField<i64>;
     }
 }

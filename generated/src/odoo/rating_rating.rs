@@ -29,7 +29,7 @@ pub struct RatingRating {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,15 +51,13 @@ pub struct RatingRating {
     /// Message
     ///
     /// `many2one`, to `mail.message`.
-    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Parent Ref
     ///
     /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub parent_ref: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Reference>,
-    >,
+    pub parent_ref: ::runtime::Computed<Option<::runtime::odoo::wire::Reference>>,
     /// Parent Document
     ///
     /// `integer`.
@@ -71,9 +69,7 @@ pub struct RatingRating {
     /// Parent Related Document Model
     ///
     /// `many2one`, to `ir.model`.
-    pub parent_res_model_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModel>,
-    >,
+    pub parent_res_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Parent Document Name
     ///
     /// `char`, readonly, computed.
@@ -81,7 +77,7 @@ pub struct RatingRating {
     /// Customer
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Publisher comment
     ///
     /// `text`.
@@ -93,13 +89,11 @@ pub struct RatingRating {
     /// Commented by
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub publisher_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub publisher_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Rated Operator
     ///
     /// `many2one`, to `res.partner`.
-    pub rated_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub rated_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Name
     ///
     /// `char`, readonly, related `rated_partner_id.name`, not stored.
@@ -111,7 +105,7 @@ pub struct RatingRating {
     /// Image URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rating_image_url())`.
-    pub rating_image_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub rating_image_url: ::runtime::Computed<Option<String>>,
     /// Rating
     ///
     /// `selection`, readonly, computed.
@@ -129,7 +123,7 @@ pub struct RatingRating {
     /// Related Document Model
     ///
     /// `many2one`, to `ir.model`.
-    pub res_model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub res_model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Resource name
     ///
     /// `char`, readonly, computed.
@@ -139,9 +133,7 @@ pub struct RatingRating {
     /// `reference`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_ref())`.
     ///
     /// Values: `account.account` (Account), `account.analytic.account` (Analytic Account), `res.partner.bank` (Bank Accounts), `mrp.bom` (Bill of Material), `calendar.event` (Calendar Event), `res.company` (Companies), `res.partner` (Contact), `hr.department` (Department), `discuss.channel` (Discussion Channel), `mail.thread.cc` (Email CC management), `mail.thread` (Email Thread), `hr.employee` (Employee), and 554 more.
-    pub resource_ref: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Reference>,
-    >,
+    pub resource_ref: ::runtime::Computed<Option<::runtime::odoo::wire::Reference>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -149,49 +141,20 @@ pub struct RatingRating {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for RatingRating {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for RatingRating {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "consumed",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "feedback",
-        "id",
-        "is_internal",
-        "message_id",
-        "parent_ref",
-        "parent_res_id",
-        "parent_res_model",
-        "parent_res_model_id",
-        "parent_res_name",
-        "partner_id",
-        "publisher_comment",
-        "publisher_datetime",
-        "publisher_id",
-        "rated_partner_id",
-        "rated_partner_name",
-        "rating",
-        "rating_image_url",
-        "rating_text",
-        "res_id",
-        "res_model",
-        "res_model_id",
-        "res_name",
-        "resource_ref",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for RatingRating {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        30,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = RatingRating::default();
         while let Some(i) = r.next()? {
             match i {
@@ -267,50 +230,38 @@ impl ::runtime::Model for RatingRating {
         "rating_image_url",
         "resource_ref",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("consumed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("feedback", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_internal", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_ref", "reference")
-            .selection(super::verify::KEYS_31892618),
-        ::runtime::odoo::verify::FieldSpec::new("parent_res_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_res_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_res_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("publisher_comment", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("publisher_datetime", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("publisher_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("rated_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("rated_partner_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rating", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_image", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_image_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_text", "selection")
-            .selection(&["top", "ok", "ko", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "many2one_reference")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("res_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
-            .selection(super::verify::KEYS_31892618),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("consumed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("feedback", "text").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_internal", "boolean").writable(true),
+        ::runtime::FieldSpec::new("message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("parent_ref", "reference").selection(super::verify::KEYS_31892618),
+        ::runtime::FieldSpec::new("parent_res_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("parent_res_model", "char").writable(true),
+        ::runtime::FieldSpec::new("parent_res_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("parent_res_name", "char"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("publisher_comment", "text").writable(true),
+        ::runtime::FieldSpec::new("publisher_datetime", "datetime").writable(true),
+        ::runtime::FieldSpec::new("publisher_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("rated_partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("rated_partner_name", "char"),
+        ::runtime::FieldSpec::new("rating", "float").writable(true),
+        ::runtime::FieldSpec::new("rating_image", "binary"),
+        ::runtime::FieldSpec::new("rating_image_url", "char"),
+        ::runtime::FieldSpec::new("rating_text", "selection").selection(&["top", "ok", "ko", "none"]),
+        ::runtime::FieldSpec::new("res_id", "many2one_reference").required().writable(true),
+        ::runtime::FieldSpec::new("res_model", "char"),
+        ::runtime::FieldSpec::new("res_model_id", "many2one").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("res_name", "char"),
+        ::runtime::FieldSpec::new("resource_ref", "reference").selection(super::verify::KEYS_31892618),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -368,12 +319,17 @@ impl RatingRating {
 impl super::mixins::BaseModel for RatingRating {
     type Update = RatingRatingUpdate;
 }
-/// Values for creating a `rating.rating` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`RatingRatingCreate`]) or updating ([`RatingRatingUpdate`]) `rating.rating` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct RatingRatingCreate {
+pub struct RatingRatingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for RatingRatingCreate {
+/// Values for creating a `rating.rating` record: the constructor takes the required fields, setters add the rest.
+pub type RatingRatingCreate = RatingRatingValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `rating.rating` records: only the fields set here are written.
+pub type RatingRatingUpdate = RatingRatingValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for RatingRatingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -381,148 +337,32 @@ impl ::serde::Serialize for RatingRatingCreate {
 impl RatingRatingCreate {
     /// Takes the required fields: `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(res_id: i64) -> Self {
-        RatingRatingCreate {
+        RatingRatingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .res_id(res_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingRating>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `consumed` (Filled Rating).
-    #[inline]
-    pub fn consumed(mut self, consumed: bool) -> Self {
-        self.values.set("consumed", consumed);
-        self
-    }
-    /// Set `feedback` (Comment).
-    #[inline]
-    pub fn feedback(mut self, feedback: impl Into<String>) -> Self {
-        self.values.set("feedback", feedback.into());
-        self
-    }
-    /// Set `is_internal` (Visible Internally Only).
-    #[inline]
-    pub fn is_internal(mut self, is_internal: bool) -> Self {
-        self.values.set("is_internal", is_internal);
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `parent_res_id` (Parent Document).
-    #[inline]
-    pub fn parent_res_id(mut self, parent_res_id: i64) -> Self {
-        self.values.set("parent_res_id", parent_res_id);
-        self
-    }
-    /// Set `parent_res_model` (Parent Document Model).
-    #[inline]
-    pub fn parent_res_model(mut self, parent_res_model: impl Into<String>) -> Self {
-        self.values.set("parent_res_model", parent_res_model.into());
-        self
-    }
-    /// Set `parent_res_model_id` (Parent Related Document Model).
-    #[inline]
-    pub fn parent_res_model_id(mut self, parent_res_model_id: i64) -> Self {
-        self.values.set("parent_res_model_id", parent_res_model_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `publisher_comment` (Publisher comment).
-    #[inline]
-    pub fn publisher_comment(mut self, publisher_comment: impl Into<String>) -> Self {
-        self.values.set("publisher_comment", publisher_comment.into());
-        self
-    }
-    /// Set `publisher_datetime` (Commented on).
-    #[inline]
-    pub fn publisher_datetime(
-        mut self,
-        publisher_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("publisher_datetime", publisher_datetime);
-        self
-    }
-    /// Set `publisher_id` (Commented by).
-    #[inline]
-    pub fn publisher_id(mut self, publisher_id: i64) -> Self {
-        self.values.set("publisher_id", publisher_id);
-        self
-    }
-    /// Set `rated_partner_id` (Rated Operator).
-    #[inline]
-    pub fn rated_partner_id(mut self, rated_partner_id: i64) -> Self {
-        self.values.set("rated_partner_id", rated_partner_id);
-        self
-    }
-    /// Set `rating` (Rating Value).
-    #[inline]
-    pub fn rating(mut self, rating: f64) -> Self {
-        self.values.set("rating", rating);
-        self
-    }
-    /// Set `res_id` (Document).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Related Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for RatingRatingCreate {
-    type Model = RatingRating;
-}
-/// Values for updating `rating.rating` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RatingRatingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for RatingRatingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl RatingRatingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        RatingRatingUpdate {
+        Self::default()
+    }
+}
+impl Default for RatingRatingUpdate {
+    fn default() -> Self {
+        RatingRatingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> RatingRatingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RatingRating>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::RatingRating>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -531,373 +371,127 @@ impl RatingRatingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `consumed` (Filled Rating).
-    #[inline]
-    pub fn consumed(mut self, consumed: bool) -> Self {
-        self.values.set("consumed", consumed);
-        self
-    }
-    /// Set `feedback` (Comment).
-    #[inline]
-    pub fn feedback(mut self, feedback: impl Into<String>) -> Self {
-        self.values.set("feedback", feedback.into());
-        self
-    }
-    /// Set `is_internal` (Visible Internally Only).
-    #[inline]
-    pub fn is_internal(mut self, is_internal: bool) -> Self {
-        self.values.set("is_internal", is_internal);
-        self
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `parent_res_id` (Parent Document).
-    #[inline]
-    pub fn parent_res_id(mut self, parent_res_id: i64) -> Self {
-        self.values.set("parent_res_id", parent_res_id);
-        self
-    }
-    /// Set `parent_res_model` (Parent Document Model).
-    #[inline]
-    pub fn parent_res_model(mut self, parent_res_model: impl Into<String>) -> Self {
-        self.values.set("parent_res_model", parent_res_model.into());
-        self
-    }
-    /// Set `parent_res_model_id` (Parent Related Document Model).
-    #[inline]
-    pub fn parent_res_model_id(mut self, parent_res_model_id: i64) -> Self {
-        self.values.set("parent_res_model_id", parent_res_model_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `publisher_comment` (Publisher comment).
-    #[inline]
-    pub fn publisher_comment(mut self, publisher_comment: impl Into<String>) -> Self {
-        self.values.set("publisher_comment", publisher_comment.into());
-        self
-    }
-    /// Set `publisher_datetime` (Commented on).
-    #[inline]
-    pub fn publisher_datetime(
-        mut self,
-        publisher_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("publisher_datetime", publisher_datetime);
-        self
-    }
-    /// Set `publisher_id` (Commented by).
-    #[inline]
-    pub fn publisher_id(mut self, publisher_id: i64) -> Self {
-        self.values.set("publisher_id", publisher_id);
-        self
-    }
-    /// Set `rated_partner_id` (Rated Operator).
-    #[inline]
-    pub fn rated_partner_id(mut self, rated_partner_id: i64) -> Self {
-        self.values.set("rated_partner_id", rated_partner_id);
-        self
-    }
-    /// Set `rating` (Rating Value).
-    #[inline]
-    pub fn rating(mut self, rating: f64) -> Self {
-        self.values.set("rating", rating);
-        self
-    }
-    /// Set `res_id` (Document).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_model_id` (Related Document Model).
-    #[inline]
-    pub fn res_model_id(mut self, res_model_id: i64) -> Self {
-        self.values.set("res_model_id", res_model_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `consumed` (Filled Rating).
+        consumed: value bool;
+        /// Set `feedback` (Comment).
+        feedback: into String;
+        /// Set `is_internal` (Visible Internally Only).
+        is_internal: value bool;
+        /// Set `message_id` (Message).
+        message_id: value i64;
+        /// Set `parent_res_id` (Parent Document).
+        parent_res_id: value i64;
+        /// Set `parent_res_model` (Parent Document Model).
+        parent_res_model: into String;
+        /// Set `parent_res_model_id` (Parent Related Document Model).
+        parent_res_model_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `publisher_comment` (Publisher comment).
+        publisher_comment: into String;
+        /// Set `publisher_datetime` (Commented on).
+        publisher_datetime: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `publisher_id` (Commented by).
+        publisher_id: value i64;
+        /// Set `rated_partner_id` (Rated Operator).
+        rated_partner_id: value i64;
+        /// Set `rating` (Rating Value).
+        rating: value f64;
+        /// Set `res_id` (Document).
+        res_id: value i64;
+        /// Set `res_model_id` (Related Document Model).
+        res_model_id: value i64;
     }
 }
+impl ::runtime::CreateValues for RatingRatingCreate {
+    type Model = self::RatingRating;
+}
 impl ::runtime::UpdateValues for RatingRatingUpdate {
-    type Model = RatingRating;
+    type Model = self::RatingRating;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Filled Rating (`consumed`, `boolean`).
-    #[inline]
-    pub const fn consumed() -> ::runtime::odoo::fields::BoolField<super::RatingRating> {
-        ::runtime::odoo::fields::BoolField::new("consumed")
-    }
-    /// Submitted on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::RatingRating,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Comment (`feedback`, `text`).
-    #[inline]
-    pub const fn feedback() -> ::runtime::odoo::fields::CharField<super::RatingRating> {
-        ::runtime::odoo::fields::CharField::new("feedback")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::RatingRating, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Visible Internally Only (`is_internal`, `boolean`).
-    #[inline]
-    pub const fn is_internal() -> ::runtime::odoo::fields::BoolField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_internal")
-    }
-    /// Message (`message_id`, `many2one`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_id")
-    }
-    /// Parent Ref (`parent_ref`, `reference`).
-    #[inline]
-    pub const fn parent_ref() -> ::runtime::odoo::fields::AnyField<super::RatingRating> {
-        ::runtime::odoo::fields::AnyField::new("parent_ref")
-    }
-    /// Parent Document (`parent_res_id`, `integer`).
-    #[inline]
-    pub const fn parent_res_id() -> ::runtime::odoo::fields::NumField<
-        super::RatingRating,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("parent_res_id")
-    }
-    /// Parent Document Model (`parent_res_model`, `char`).
-    #[inline]
-    pub const fn parent_res_model() -> ::runtime::odoo::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::CharField::new("parent_res_model")
-    }
-    /// Parent Related Document Model (`parent_res_model_id`, `many2one`).
-    #[inline]
-    pub const fn parent_res_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_res_model_id")
-    }
-    /// Parent Document Name (`parent_res_name`, `char`).
-    #[inline]
-    pub const fn parent_res_name() -> ::runtime::odoo::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::CharField::new("parent_res_name")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Publisher comment (`publisher_comment`, `text`).
-    #[inline]
-    pub const fn publisher_comment() -> ::runtime::odoo::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::CharField::new("publisher_comment")
-    }
-    /// Commented on (`publisher_datetime`, `datetime`).
-    #[inline]
-    pub const fn publisher_datetime() -> ::runtime::odoo::fields::DateField<
-        super::RatingRating,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("publisher_datetime")
-    }
-    /// Commented by (`publisher_id`, `many2one`).
-    #[inline]
-    pub const fn publisher_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("publisher_id")
-    }
-    /// Rated Operator (`rated_partner_id`, `many2one`).
-    #[inline]
-    pub const fn rated_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("rated_partner_id")
-    }
-    /// Name (`rated_partner_name`, `char`).
-    #[inline]
-    pub const fn rated_partner_name() -> ::runtime::odoo::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::CharField::new("rated_partner_name")
-    }
-    /// Rating Value (`rating`, `float`).
-    #[inline]
-    pub const fn rating() -> ::runtime::odoo::fields::NumField<
-        super::RatingRating,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rating")
-    }
-    /// Image (`rating_image`, `binary`).
-    #[inline]
-    pub const fn rating_image() -> ::runtime::odoo::fields::BinaryField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("rating_image")
-    }
-    /// Image URL (`rating_image_url`, `char`).
-    #[inline]
-    pub const fn rating_image_url() -> ::runtime::odoo::fields::CharField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::CharField::new("rating_image_url")
-    }
-    /// Rating (`rating_text`, `selection`).
-    #[inline]
-    pub const fn rating_text() -> ::runtime::odoo::fields::SelectionField<
-        super::RatingRating,
-        super::RatingText,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("rating_text")
-    }
-    /// Document (`res_id`, `many2one_reference`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::AnyField<super::RatingRating> {
-        ::runtime::odoo::fields::AnyField::new("res_id")
-    }
-    /// Document Model (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::RatingRating> {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Related Document Model (`res_model_id`, `many2one`).
-    #[inline]
-    pub const fn res_model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_model_id")
-    }
-    /// Resource name (`res_name`, `char`).
-    #[inline]
-    pub const fn res_name() -> ::runtime::odoo::fields::CharField<super::RatingRating> {
-        ::runtime::odoo::fields::CharField::new("res_name")
-    }
-    /// Resource Ref (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
-        super::RatingRating,
-    > {
-        ::runtime::odoo::fields::AnyField::new("resource_ref")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::RatingRating,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::RatingRating,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::RatingRating;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Filled Rating (`consumed`, `boolean`).
+        consumed: BoolField;
+        /// Submitted on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Comment (`feedback`, `text`).
+        feedback: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Visible Internally Only (`is_internal`, `boolean`).
+        is_internal: BoolField;
+        /// Message (`message_id`, `many2one`).
+        message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Parent Ref (`parent_ref`, `reference`).
+        parent_ref: AnyField;
+        /// Parent Document (`parent_res_id`, `integer`).
+        parent_res_id: NumField<i64>;
+        /// Parent Document Model (`parent_res_model`, `char`).
+        parent_res_model: CharField;
+        /// Parent Related Document Model (`parent_res_model_id`, `many2one`).
+        parent_res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Parent Document Name (`parent_res_name`, `char`).
+        parent_res_name: CharField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Publisher comment (`publisher_comment`, `text`).
+        publisher_comment: CharField;
+        /// Commented on (`publisher_datetime`, `datetime`).
+        publisher_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Commented by (`publisher_id`, `many2one`).
+        publisher_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Rated Operator (`rated_partner_id`, `many2one`).
+        rated_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Name (`rated_partner_name`, `char`).
+        rated_partner_name: CharField;
+        /// Rating Value (`rating`, `float`).
+        rating: NumField<f64>;
+        /// Image (`rating_image`, `binary`).
+        rating_image: BinaryField;
+        /// Image URL (`rating_image_url`, `char`).
+        rating_image_url: CharField;
+        /// Rating (`rating_text`, `selection`).
+        rating_text: SelectionField<super::RatingText>;
+        /// Document (`res_id`, `many2one_reference`).
+        res_id: AnyField;
+        /// Document Model (`res_model`, `char`).
+        res_model: CharField;
+        /// Related Document Model (`res_model_id`, `many2one`).
+        res_model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Resource name (`res_name`, `char`).
+        res_name: CharField;
+        /// Resource Ref (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `rating_text` (Rating) on `rating.rating`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RatingText {
-    /// Satisfied (`top`)
-    Top,
-    /// Okay (`ok`)
-    Ok,
-    /// Dissatisfied (`ko`)
-    Ko,
-    /// No Rating yet (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for RatingText {
-    const VALUES: &'static [&'static str] = &["top", "ok", "ko", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "top" => RatingText::Top,
-            "ok" => RatingText::Ok,
-            "ko" => RatingText::Ko,
-            "none" => RatingText::None,
-            other => RatingText::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            RatingText::Top => "top",
-            RatingText::Ok => "ok",
-            RatingText::Ko => "ko",
-            RatingText::None => "none",
-            RatingText::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RatingText {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for RatingText {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `rating_text` (Rating) on `rating.rating`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum RatingText {
+        /// Satisfied (`top`)
+        Top = "top",
+        /// Okay (`ok`)
+        Ok = "ok",
+        /// Dissatisfied (`ko`)
+        Ko = "ko",
+        /// No Rating yet (`none`)
+        None = "none",
     }
 }

@@ -21,7 +21,7 @@ pub struct RegistrationEditor {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,9 +29,7 @@ pub struct RegistrationEditor {
     /// Registrations to Edit
     ///
     /// `one2many`, to `registration.editor.line` (inverse `editor_id`).
-    pub event_registration_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::RegistrationEditorLine,
-    >,
+    pub event_registration_ids: ::runtime::X2Many<super::rel::RegistrationEditorLine>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -39,7 +37,7 @@ pub struct RegistrationEditor {
     /// Sales Order
     ///
     /// `many2one`, to `sale.order`, required.
-    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,27 +45,18 @@ pub struct RegistrationEditor {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for RegistrationEditor {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for RegistrationEditor {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "event_registration_ids",
-        "id",
-        "sale_order_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for RegistrationEditor {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = RegistrationEditor::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,20 +86,15 @@ impl ::runtime::Model for RegistrationEditor {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("event_registration_ids", "one2many")
-            .relation("registration.editor.line"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
-            .relation("sale.order")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("event_registration_ids", "one2many").relation("registration.editor.line").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("sale_order_id", "many2one").relation("sale.order").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -146,12 +130,21 @@ impl RegistrationEditor {
 impl super::mixins::BaseModel for RegistrationEditor {
     type Update = RegistrationEditorUpdate;
 }
-/// Values for creating a `registration.editor` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`RegistrationEditorCreate`]) or updating ([`RegistrationEditorUpdate`]) `registration.editor` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct RegistrationEditorCreate {
+pub struct RegistrationEditorValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for RegistrationEditorCreate {
+/// Values for creating a `registration.editor` record: the constructor takes the required fields, setters add the rest.
+pub type RegistrationEditorCreate = RegistrationEditorValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `registration.editor` records: only the fields set here are written.
+pub type RegistrationEditorUpdate = RegistrationEditorValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for RegistrationEditorValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -159,70 +152,34 @@ impl ::serde::Serialize for RegistrationEditorCreate {
 impl RegistrationEditorCreate {
     /// Takes the required fields: `sale_order_id` (readonly, computed and x2many fields are left out).
     pub fn new(sale_order_id: i64) -> Self {
-        RegistrationEditorCreate {
+        RegistrationEditorValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .sale_order_id(sale_order_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RegistrationEditor>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `event_registration_ids` (Registrations to Edit).
-    #[inline]
-    pub fn event_registration_ids(
-        mut self,
-        event_registration_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RegistrationEditorLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "event_registration_ids",
-                event_registration_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_id` (Sales Order).
-    #[inline]
-    pub fn sale_order_id(mut self, sale_order_id: i64) -> Self {
-        self.values.set("sale_order_id", sale_order_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for RegistrationEditorCreate {
-    type Model = RegistrationEditor;
-}
-/// Values for updating `registration.editor` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RegistrationEditorUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for RegistrationEditorUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl RegistrationEditorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        RegistrationEditorUpdate {
+        Self::default()
+    }
+}
+impl Default for RegistrationEditorUpdate {
+    fn default() -> Self {
+        RegistrationEditorValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> RegistrationEditorValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RegistrationEditor>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::RegistrationEditor,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -231,94 +188,38 @@ impl RegistrationEditorUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `event_registration_ids` (Registrations to Edit).
-    #[inline]
-    pub fn event_registration_ids(
-        mut self,
-        event_registration_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RegistrationEditorLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "event_registration_ids",
-                event_registration_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_id` (Sales Order).
-    #[inline]
-    pub fn sale_order_id(mut self, sale_order_id: i64) -> Self {
-        self.values.set("sale_order_id", sale_order_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `event_registration_ids` (Registrations to Edit).
+        event_registration_ids: commands super::rel::RegistrationEditorLine;
+        /// Set `sale_order_id` (Sales Order).
+        sale_order_id: value i64;
     }
 }
+impl ::runtime::CreateValues for RegistrationEditorCreate {
+    type Model = self::RegistrationEditor;
+}
 impl ::runtime::UpdateValues for RegistrationEditorUpdate {
-    type Model = RegistrationEditor;
+    type Model = self::RegistrationEditor;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::RegistrationEditor,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditor,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::RegistrationEditor,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Registrations to Edit (`event_registration_ids`, `one2many`).
-    #[inline]
-    pub const fn event_registration_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::RegistrationEditor,
-        super::super::rel::RegistrationEditorLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("event_registration_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::RegistrationEditor,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Sales Order (`sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditor,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::RegistrationEditor,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditor,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::RegistrationEditor;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Registrations to Edit (`event_registration_ids`, `one2many`).
+        event_registration_ids: X2ManyField<super::super::rel::RegistrationEditorLine>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Sales Order (`sale_order_id`, `many2one`).
+        sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -17,8 +17,8 @@ pub struct RegistrationEditorLine {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `event_id.company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCompany>>,
     >,
     /// Created on
     ///
@@ -27,7 +27,7 @@ pub struct RegistrationEditorLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,9 +35,7 @@ pub struct RegistrationEditorLine {
     /// Editor
     ///
     /// `many2one`, to `registration.editor`.
-    pub editor_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::RegistrationEditor>,
-    >,
+    pub editor_id: Option<::runtime::Many2One<super::rel::RegistrationEditor>>,
     /// Email
     ///
     /// `char`.
@@ -45,15 +43,11 @@ pub struct RegistrationEditorLine {
     /// Event
     ///
     /// `many2one`, to `event.event`, required.
-    pub event_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub event_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Event Ticket
     ///
     /// `many2one`, to `event.event.ticket`.
-    pub event_ticket_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub event_ticket_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -69,15 +63,11 @@ pub struct RegistrationEditorLine {
     /// Original Registration
     ///
     /// `many2one`, to `event.registration`.
-    pub registration_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub registration_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Sales Order Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_order_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>,
-    >,
+    pub sale_order_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -85,34 +75,20 @@ pub struct RegistrationEditorLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for RegistrationEditorLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for RegistrationEditorLine {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "editor_id",
-        "email",
-        "event_id",
-        "event_ticket_id",
-        "id",
-        "name",
-        "phone",
-        "registration_id",
-        "sale_order_line_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for RegistrationEditorLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = RegistrationEditorLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -156,31 +132,22 @@ impl ::runtime::Model for RegistrationEditorLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["company_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("editor_id", "many2one")
-            .relation("registration.editor"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("event_id", "many2one")
-            .relation("event.event")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("event_ticket_id", "many2one")
-            .relation("event.event.ticket"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("registration_id", "many2one")
-            .relation("event.registration"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("editor_id", "many2one").relation("registration.editor").writable(true),
+        ::runtime::FieldSpec::new("email", "char").writable(true),
+        ::runtime::FieldSpec::new("event_id", "many2one").relation("event.event").required().writable(true),
+        ::runtime::FieldSpec::new("event_ticket_id", "many2one").relation("event.event.ticket").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("phone", "char").writable(true),
+        ::runtime::FieldSpec::new("registration_id", "many2one").relation("event.registration").writable(true),
+        ::runtime::FieldSpec::new("sale_order_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -200,12 +167,21 @@ impl ::runtime::odoo::projection::Projection for RegistrationEditorLine {
 impl super::mixins::BaseModel for RegistrationEditorLine {
     type Update = RegistrationEditorLineUpdate;
 }
-/// Values for creating a `registration.editor.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`RegistrationEditorLineCreate`]) or updating ([`RegistrationEditorLineUpdate`]) `registration.editor.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct RegistrationEditorLineCreate {
+pub struct RegistrationEditorLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for RegistrationEditorLineCreate {
+/// Values for creating a `registration.editor.line` record: the constructor takes the required fields, setters add the rest.
+pub type RegistrationEditorLineCreate = RegistrationEditorLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `registration.editor.line` records: only the fields set here are written.
+pub type RegistrationEditorLineUpdate = RegistrationEditorLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for RegistrationEditorLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -213,97 +189,34 @@ impl ::serde::Serialize for RegistrationEditorLineCreate {
 impl RegistrationEditorLineCreate {
     /// Takes the required fields: `event_id` (readonly, computed and x2many fields are left out).
     pub fn new(event_id: i64) -> Self {
-        RegistrationEditorLineCreate {
+        RegistrationEditorLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .event_id(event_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RegistrationEditorLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `editor_id` (Editor).
-    #[inline]
-    pub fn editor_id(mut self, editor_id: i64) -> Self {
-        self.values.set("editor_id", editor_id);
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `event_id` (Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_ticket_id` (Event Ticket).
-    #[inline]
-    pub fn event_ticket_id(mut self, event_ticket_id: i64) -> Self {
-        self.values.set("event_ticket_id", event_ticket_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `registration_id` (Original Registration).
-    #[inline]
-    pub fn registration_id(mut self, registration_id: i64) -> Self {
-        self.values.set("registration_id", registration_id);
-        self
-    }
-    /// Set `sale_order_line_id` (Sales Order Line).
-    #[inline]
-    pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
-        self.values.set("sale_order_line_id", sale_order_line_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for RegistrationEditorLineCreate {
-    type Model = RegistrationEditorLine;
-}
-/// Values for updating `registration.editor.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct RegistrationEditorLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for RegistrationEditorLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl RegistrationEditorLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        RegistrationEditorLineUpdate {
+        Self::default()
+    }
+}
+impl Default for RegistrationEditorLineUpdate {
+    fn default() -> Self {
+        RegistrationEditorLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> RegistrationEditorLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = RegistrationEditorLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::RegistrationEditorLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -312,174 +225,64 @@ impl RegistrationEditorLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `editor_id` (Editor).
-    #[inline]
-    pub fn editor_id(mut self, editor_id: i64) -> Self {
-        self.values.set("editor_id", editor_id);
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `event_id` (Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_ticket_id` (Event Ticket).
-    #[inline]
-    pub fn event_ticket_id(mut self, event_ticket_id: i64) -> Self {
-        self.values.set("event_ticket_id", event_ticket_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `registration_id` (Original Registration).
-    #[inline]
-    pub fn registration_id(mut self, registration_id: i64) -> Self {
-        self.values.set("registration_id", registration_id);
-        self
-    }
-    /// Set `sale_order_line_id` (Sales Order Line).
-    #[inline]
-    pub fn sale_order_line_id(mut self, sale_order_line_id: i64) -> Self {
-        self.values.set("sale_order_line_id", sale_order_line_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `editor_id` (Editor).
+        editor_id: value i64;
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `event_id` (Event).
+        event_id: value i64;
+        /// Set `event_ticket_id` (Event Ticket).
+        event_ticket_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `registration_id` (Original Registration).
+        registration_id: value i64;
+        /// Set `sale_order_line_id` (Sales Order Line).
+        sale_order_line_id: value i64;
     }
 }
+impl ::runtime::CreateValues for RegistrationEditorLineCreate {
+    type Model = self::RegistrationEditorLine;
+}
 impl ::runtime::UpdateValues for RegistrationEditorLineUpdate {
-    type Model = RegistrationEditorLine;
+    type Model = self::RegistrationEditorLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::RegistrationEditorLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::RegistrationEditorLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Editor (`editor_id`, `many2one`).
-    #[inline]
-    pub const fn editor_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::RegistrationEditor,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("editor_id")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<
-        super::RegistrationEditorLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Event (`event_id`, `many2one`).
-    #[inline]
-    pub const fn event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("event_id")
-    }
-    /// Event Ticket (`event_ticket_id`, `many2one`).
-    #[inline]
-    pub const fn event_ticket_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("event_ticket_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::RegistrationEditorLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::RegistrationEditorLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<
-        super::RegistrationEditorLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Original Registration (`registration_id`, `many2one`).
-    #[inline]
-    pub const fn registration_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("registration_id")
-    }
-    /// Sales Order Line (`sale_order_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_line_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::RegistrationEditorLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::RegistrationEditorLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::RegistrationEditorLine;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Editor (`editor_id`, `many2one`).
+        editor_id: Many2OneField<super::super::rel::RegistrationEditor>;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Event (`event_id`, `many2one`).
+        event_id: Many2OneField<::runtime::AnyModel>;
+        /// Event Ticket (`event_ticket_id`, `many2one`).
+        event_ticket_id: Many2OneField<::runtime::AnyModel>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Original Registration (`registration_id`, `many2one`).
+        registration_id: Many2OneField<::runtime::AnyModel>;
+        /// Sales Order Line (`sale_order_line_id`, `many2one`).
+        sale_order_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

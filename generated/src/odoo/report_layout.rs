@@ -19,7 +19,7 @@ pub struct ReportLayout {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct ReportLayout {
     /// Document Template
     ///
     /// `many2one`, to `ir.ui.view`, required.
-    pub view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -55,30 +55,18 @@ pub struct ReportLayout {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ReportLayout {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ReportLayout {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "image",
-        "name",
-        "pdf",
-        "sequence",
-        "view_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ReportLayout {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ReportLayout::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,22 +102,18 @@ impl ::runtime::Model for ReportLayout {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("pdf", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("view_id", "many2one")
-            .relation("ir.ui.view")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image", "char").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("pdf", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("view_id", "many2one").relation("ir.ui.view").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -145,12 +129,17 @@ impl ::runtime::odoo::projection::Projection for ReportLayout {
 impl super::mixins::BaseModel for ReportLayout {
     type Update = ReportLayoutUpdate;
 }
-/// Values for creating a `report.layout` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ReportLayoutCreate`]) or updating ([`ReportLayoutUpdate`]) `report.layout` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ReportLayoutCreate {
+pub struct ReportLayoutValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ReportLayoutCreate {
+/// Values for creating a `report.layout` record: the constructor takes the required fields, setters add the rest.
+pub type ReportLayoutCreate = ReportLayoutValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `report.layout` records: only the fields set here are written.
+pub type ReportLayoutUpdate = ReportLayoutValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ReportLayoutValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -158,79 +147,32 @@ impl ::serde::Serialize for ReportLayoutCreate {
 impl ReportLayoutCreate {
     /// Takes the required fields: `view_id` (readonly, computed and x2many fields are left out).
     pub fn new(view_id: i64) -> Self {
-        ReportLayoutCreate {
+        ReportLayoutValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .view_id(view_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportLayout>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `image` (Preview image src).
-    #[inline]
-    pub fn image(mut self, image: impl Into<String>) -> Self {
-        self.values.set("image", image.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pdf` (Preview pdf src).
-    #[inline]
-    pub fn pdf(mut self, pdf: impl Into<String>) -> Self {
-        self.values.set("pdf", pdf.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `view_id` (Document Template).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ReportLayoutCreate {
-    type Model = ReportLayout;
-}
-/// Values for updating `report.layout` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ReportLayoutUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ReportLayoutUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ReportLayoutUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ReportLayoutUpdate {
+        Self::default()
+    }
+}
+impl Default for ReportLayoutUpdate {
+    fn default() -> Self {
+        ReportLayoutValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ReportLayoutValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportLayout>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ReportLayout>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -239,115 +181,50 @@ impl ReportLayoutUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `image` (Preview image src).
-    #[inline]
-    pub fn image(mut self, image: impl Into<String>) -> Self {
-        self.values.set("image", image.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pdf` (Preview pdf src).
-    #[inline]
-    pub fn pdf(mut self, pdf: impl Into<String>) -> Self {
-        self.values.set("pdf", pdf.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `view_id` (Document Template).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `image` (Preview image src).
+        image: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `pdf` (Preview pdf src).
+        pdf: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `view_id` (Document Template).
+        view_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ReportLayoutCreate {
+    type Model = self::ReportLayout;
+}
 impl ::runtime::UpdateValues for ReportLayoutUpdate {
-    type Model = ReportLayout;
+    type Model = self::ReportLayout;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ReportLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ReportLayout,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ReportLayout, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Preview image src (`image`, `char`).
-    #[inline]
-    pub const fn image() -> ::runtime::odoo::fields::CharField<super::ReportLayout> {
-        ::runtime::odoo::fields::CharField::new("image")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ReportLayout> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Preview pdf src (`pdf`, `char`).
-    #[inline]
-    pub const fn pdf() -> ::runtime::odoo::fields::CharField<super::ReportLayout> {
-        ::runtime::odoo::fields::CharField::new("pdf")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ReportLayout,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Document Template (`view_id`, `many2one`).
-    #[inline]
-    pub const fn view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportLayout,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("view_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ReportLayout,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportLayout,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ReportLayout;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Preview image src (`image`, `char`).
+        image: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Preview pdf src (`pdf`, `char`).
+        pdf: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Document Template (`view_id`, `many2one`).
+        view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct ReportPaperformat {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Use css margins
     ///
     /// `boolean`.
@@ -97,17 +97,17 @@ pub struct ReportPaperformat {
     /// Print page height (mm)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::print_page_height())`.
-    pub print_page_height: ::runtime::odoo::wire::Computed<f64>,
+    pub print_page_height: ::runtime::Computed<f64>,
     /// Print page width (mm)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::print_page_width())`.
-    pub print_page_width: ::runtime::odoo::wire::Computed<f64>,
+    pub print_page_width: ::runtime::Computed<f64>,
     /// Associated reports
     ///
     /// Explicitly associated reports
     ///
     /// `one2many`, to `ir.actions.report` (inverse `paperformat_id`).
-    pub report_ids: ::runtime::odoo::wire::X2Many<super::rel::IrActionsReport>,
+    pub report_ids: ::runtime::X2Many<super::rel::IrActionsReport>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -115,43 +115,20 @@ pub struct ReportPaperformat {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ReportPaperformat {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ReportPaperformat {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "css_margins",
-        "default",
-        "disable_shrinking",
-        "display_name",
-        "dpi",
-        "format",
-        "header_line",
-        "header_spacing",
-        "id",
-        "margin_bottom",
-        "margin_left",
-        "margin_right",
-        "margin_top",
-        "name",
-        "orientation",
-        "page_height",
-        "page_width",
-        "print_page_height",
-        "print_page_width",
-        "report_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ReportPaperformat {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        24,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ReportPaperformat::default();
         while let Some(i) = r.next()? {
             match i {
@@ -212,70 +189,31 @@ impl ::runtime::Model for ReportPaperformat {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["print_page_height", "print_page_width"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("css_margins", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("default", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("disable_shrinking", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("dpi", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("format", "selection")
-            .selection(
-                &[
-                    "A0",
-                    "A1",
-                    "A2",
-                    "A3",
-                    "A4",
-                    "A5",
-                    "A6",
-                    "A7",
-                    "A8",
-                    "A9",
-                    "B0",
-                    "B1",
-                    "B2",
-                    "B3",
-                    "B4",
-                    "B5",
-                    "B6",
-                    "B7",
-                    "B8",
-                    "B9",
-                    "B10",
-                    "C5E",
-                    "Comm10E",
-                    "DLE",
-                    "Executive",
-                    "Folio",
-                    "Ledger",
-                    "Legal",
-                    "Letter",
-                    "Tabloid",
-                    "custom",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("header_line", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("header_spacing", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("margin_bottom", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("margin_left", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("margin_right", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("margin_top", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("orientation", "selection")
-            .selection(&["Landscape", "Portrait"]),
-        ::runtime::odoo::verify::FieldSpec::new("page_height", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("page_width", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("print_page_height", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("print_page_width", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("report_ids", "one2many")
-            .relation("ir.actions.report"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("css_margins", "boolean").writable(true),
+        ::runtime::FieldSpec::new("default", "boolean").writable(true),
+        ::runtime::FieldSpec::new("disable_shrinking", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("dpi", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("format", "selection").writable(true).selection(&["A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10", "C5E", "Comm10E", "DLE", "Executive", "Folio", "Ledger", "Legal", "Letter", "Tabloid", "custom"]),
+        ::runtime::FieldSpec::new("header_line", "boolean").writable(true),
+        ::runtime::FieldSpec::new("header_spacing", "integer").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("margin_bottom", "float").writable(true),
+        ::runtime::FieldSpec::new("margin_left", "float").writable(true),
+        ::runtime::FieldSpec::new("margin_right", "float").writable(true),
+        ::runtime::FieldSpec::new("margin_top", "float").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("orientation", "selection").writable(true).selection(&["Landscape", "Portrait"]),
+        ::runtime::FieldSpec::new("page_height", "integer").writable(true),
+        ::runtime::FieldSpec::new("page_width", "integer").writable(true),
+        ::runtime::FieldSpec::new("print_page_height", "float"),
+        ::runtime::FieldSpec::new("print_page_width", "float"),
+        ::runtime::FieldSpec::new("report_ids", "one2many").relation("ir.actions.report").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -290,12 +228,21 @@ impl ::runtime::odoo::projection::Projection for ReportPaperformat {
 impl super::mixins::BaseModel for ReportPaperformat {
     type Update = ReportPaperformatUpdate;
 }
-/// Values for creating a `report.paperformat` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ReportPaperformatCreate`]) or updating ([`ReportPaperformatUpdate`]) `report.paperformat` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ReportPaperformatCreate {
+pub struct ReportPaperformatValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ReportPaperformatCreate {
+/// Values for creating a `report.paperformat` record: the constructor takes the required fields, setters add the rest.
+pub type ReportPaperformatCreate = ReportPaperformatValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `report.paperformat` records: only the fields set here are written.
+pub type ReportPaperformatUpdate = ReportPaperformatValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ReportPaperformatValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -303,151 +250,33 @@ impl ::serde::Serialize for ReportPaperformatCreate {
 impl ReportPaperformatCreate {
     /// Takes the required fields: `dpi`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(dpi: i64, name: impl Into<String>) -> Self {
-        ReportPaperformatCreate {
+        ReportPaperformatValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .dpi(dpi)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportPaperformat>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `css_margins` (Use css margins).
-    #[inline]
-    pub fn css_margins(mut self, css_margins: bool) -> Self {
-        self.values.set("css_margins", css_margins);
-        self
-    }
-    /// Set `default` (Default paper format?).
-    #[inline]
-    pub fn set_default(mut self, default: bool) -> Self {
-        self.values.set("default", default);
-        self
-    }
-    /// Set `disable_shrinking` (Disable smart shrinking).
-    #[inline]
-    pub fn disable_shrinking(mut self, disable_shrinking: bool) -> Self {
-        self.values.set("disable_shrinking", disable_shrinking);
-        self
-    }
-    /// Set `dpi` (Output DPI).
-    #[inline]
-    pub fn dpi(mut self, dpi: i64) -> Self {
-        self.values.set("dpi", dpi);
-        self
-    }
-    /// Set `format` (Paper size).
-    #[inline]
-    pub fn format(mut self, format: Format) -> Self {
-        self.values.set("format", format);
-        self
-    }
-    /// Set `header_line` (Display a header line).
-    #[inline]
-    pub fn header_line(mut self, header_line: bool) -> Self {
-        self.values.set("header_line", header_line);
-        self
-    }
-    /// Set `header_spacing` (Header spacing).
-    #[inline]
-    pub fn header_spacing(mut self, header_spacing: i64) -> Self {
-        self.values.set("header_spacing", header_spacing);
-        self
-    }
-    /// Set `margin_bottom` (Bottom Margin (mm)).
-    #[inline]
-    pub fn margin_bottom(mut self, margin_bottom: f64) -> Self {
-        self.values.set("margin_bottom", margin_bottom);
-        self
-    }
-    /// Set `margin_left` (Left Margin (mm)).
-    #[inline]
-    pub fn margin_left(mut self, margin_left: f64) -> Self {
-        self.values.set("margin_left", margin_left);
-        self
-    }
-    /// Set `margin_right` (Right Margin (mm)).
-    #[inline]
-    pub fn margin_right(mut self, margin_right: f64) -> Self {
-        self.values.set("margin_right", margin_right);
-        self
-    }
-    /// Set `margin_top` (Top Margin (mm)).
-    #[inline]
-    pub fn margin_top(mut self, margin_top: f64) -> Self {
-        self.values.set("margin_top", margin_top);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `orientation` (Orientation).
-    #[inline]
-    pub fn orientation(mut self, orientation: Orientation) -> Self {
-        self.values.set("orientation", orientation);
-        self
-    }
-    /// Set `page_height` (Page height (mm)).
-    #[inline]
-    pub fn page_height(mut self, page_height: i64) -> Self {
-        self.values.set("page_height", page_height);
-        self
-    }
-    /// Set `page_width` (Page width (mm)).
-    #[inline]
-    pub fn page_width(mut self, page_width: i64) -> Self {
-        self.values.set("page_width", page_width);
-        self
-    }
-    /// Set `report_ids` (Associated reports).
-    #[inline]
-    pub fn report_ids(
-        mut self,
-        report_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsReport>,
-        >,
-    ) -> Self {
-        self.values.set("report_ids", report_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ReportPaperformatCreate {
-    type Model = ReportPaperformat;
-}
-/// Values for updating `report.paperformat` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ReportPaperformatUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ReportPaperformatUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ReportPaperformatUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ReportPaperformatUpdate {
+        Self::default()
+    }
+}
+impl Default for ReportPaperformatUpdate {
+    fn default() -> Self {
+        ReportPaperformatValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ReportPaperformatValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportPaperformat>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ReportPaperformat>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -456,521 +285,178 @@ impl ReportPaperformatUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `css_margins` (Use css margins).
-    #[inline]
-    pub fn css_margins(mut self, css_margins: bool) -> Self {
-        self.values.set("css_margins", css_margins);
-        self
-    }
-    /// Set `default` (Default paper format?).
-    #[inline]
-    pub fn set_default(mut self, default: bool) -> Self {
-        self.values.set("default", default);
-        self
-    }
-    /// Set `disable_shrinking` (Disable smart shrinking).
-    #[inline]
-    pub fn disable_shrinking(mut self, disable_shrinking: bool) -> Self {
-        self.values.set("disable_shrinking", disable_shrinking);
-        self
-    }
-    /// Set `dpi` (Output DPI).
-    #[inline]
-    pub fn dpi(mut self, dpi: i64) -> Self {
-        self.values.set("dpi", dpi);
-        self
-    }
-    /// Set `format` (Paper size).
-    #[inline]
-    pub fn format(mut self, format: Format) -> Self {
-        self.values.set("format", format);
-        self
-    }
-    /// Set `header_line` (Display a header line).
-    #[inline]
-    pub fn header_line(mut self, header_line: bool) -> Self {
-        self.values.set("header_line", header_line);
-        self
-    }
-    /// Set `header_spacing` (Header spacing).
-    #[inline]
-    pub fn header_spacing(mut self, header_spacing: i64) -> Self {
-        self.values.set("header_spacing", header_spacing);
-        self
-    }
-    /// Set `margin_bottom` (Bottom Margin (mm)).
-    #[inline]
-    pub fn margin_bottom(mut self, margin_bottom: f64) -> Self {
-        self.values.set("margin_bottom", margin_bottom);
-        self
-    }
-    /// Set `margin_left` (Left Margin (mm)).
-    #[inline]
-    pub fn margin_left(mut self, margin_left: f64) -> Self {
-        self.values.set("margin_left", margin_left);
-        self
-    }
-    /// Set `margin_right` (Right Margin (mm)).
-    #[inline]
-    pub fn margin_right(mut self, margin_right: f64) -> Self {
-        self.values.set("margin_right", margin_right);
-        self
-    }
-    /// Set `margin_top` (Top Margin (mm)).
-    #[inline]
-    pub fn margin_top(mut self, margin_top: f64) -> Self {
-        self.values.set("margin_top", margin_top);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `orientation` (Orientation).
-    #[inline]
-    pub fn orientation(mut self, orientation: Orientation) -> Self {
-        self.values.set("orientation", orientation);
-        self
-    }
-    /// Set `page_height` (Page height (mm)).
-    #[inline]
-    pub fn page_height(mut self, page_height: i64) -> Self {
-        self.values.set("page_height", page_height);
-        self
-    }
-    /// Set `page_width` (Page width (mm)).
-    #[inline]
-    pub fn page_width(mut self, page_width: i64) -> Self {
-        self.values.set("page_width", page_width);
-        self
-    }
-    /// Set `report_ids` (Associated reports).
-    #[inline]
-    pub fn report_ids(
-        mut self,
-        report_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrActionsReport>,
-        >,
-    ) -> Self {
-        self.values.set("report_ids", report_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `css_margins` (Use css margins).
+        css_margins: value bool;
+        /// Set `default` (Default paper format?).
+        set_default = "default": value bool;
+        /// Set `disable_shrinking` (Disable smart shrinking).
+        disable_shrinking: value bool;
+        /// Set `dpi` (Output DPI).
+        dpi: value i64;
+        /// Set `format` (Paper size).
+        format: value self::Format;
+        /// Set `header_line` (Display a header line).
+        header_line: value bool;
+        /// Set `header_spacing` (Header spacing).
+        header_spacing: value i64;
+        /// Set `margin_bottom` (Bottom Margin (mm)).
+        margin_bottom: value f64;
+        /// Set `margin_left` (Left Margin (mm)).
+        margin_left: value f64;
+        /// Set `margin_right` (Right Margin (mm)).
+        margin_right: value f64;
+        /// Set `margin_top` (Top Margin (mm)).
+        margin_top: value f64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `orientation` (Orientation).
+        orientation: value self::Orientation;
+        /// Set `page_height` (Page height (mm)).
+        page_height: value i64;
+        /// Set `page_width` (Page width (mm)).
+        page_width: value i64;
+        /// Set `report_ids` (Associated reports).
+        report_ids: commands super::rel::IrActionsReport;
     }
 }
+impl ::runtime::CreateValues for ReportPaperformatCreate {
+    type Model = self::ReportPaperformat;
+}
 impl ::runtime::UpdateValues for ReportPaperformatUpdate {
-    type Model = ReportPaperformat;
+    type Model = self::ReportPaperformat;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ReportPaperformat,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportPaperformat,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Use css margins (`css_margins`, `boolean`).
-    #[inline]
-    pub const fn css_margins() -> ::runtime::odoo::fields::BoolField<
-        super::ReportPaperformat,
-    > {
-        ::runtime::odoo::fields::BoolField::new("css_margins")
-    }
-    /// Default paper format? (`default`, `boolean`).
-    #[inline]
-    pub const fn default() -> ::runtime::odoo::fields::BoolField<
-        super::ReportPaperformat,
-    > {
-        ::runtime::odoo::fields::BoolField::new("default")
-    }
-    /// Disable smart shrinking (`disable_shrinking`, `boolean`).
-    #[inline]
-    pub const fn disable_shrinking() -> ::runtime::odoo::fields::BoolField<
-        super::ReportPaperformat,
-    > {
-        ::runtime::odoo::fields::BoolField::new("disable_shrinking")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ReportPaperformat,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Output DPI (`dpi`, `integer`).
-    #[inline]
-    pub const fn dpi() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("dpi")
-    }
-    /// Paper size (`format`, `selection`).
-    #[inline]
-    pub const fn format() -> ::runtime::odoo::fields::SelectionField<
-        super::ReportPaperformat,
-        super::Format,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("format")
-    }
-    /// Display a header line (`header_line`, `boolean`).
-    #[inline]
-    pub const fn header_line() -> ::runtime::odoo::fields::BoolField<
-        super::ReportPaperformat,
-    > {
-        ::runtime::odoo::fields::BoolField::new("header_line")
-    }
-    /// Header spacing (`header_spacing`, `integer`).
-    #[inline]
-    pub const fn header_spacing() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("header_spacing")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Bottom Margin (mm) (`margin_bottom`, `float`).
-    #[inline]
-    pub const fn margin_bottom() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("margin_bottom")
-    }
-    /// Left Margin (mm) (`margin_left`, `float`).
-    #[inline]
-    pub const fn margin_left() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("margin_left")
-    }
-    /// Right Margin (mm) (`margin_right`, `float`).
-    #[inline]
-    pub const fn margin_right() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("margin_right")
-    }
-    /// Top Margin (mm) (`margin_top`, `float`).
-    #[inline]
-    pub const fn margin_top() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("margin_top")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ReportPaperformat> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Orientation (`orientation`, `selection`).
-    #[inline]
-    pub const fn orientation() -> ::runtime::odoo::fields::SelectionField<
-        super::ReportPaperformat,
-        super::Orientation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("orientation")
-    }
-    /// Page height (mm) (`page_height`, `integer`).
-    #[inline]
-    pub const fn page_height() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("page_height")
-    }
-    /// Page width (mm) (`page_width`, `integer`).
-    #[inline]
-    pub const fn page_width() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("page_width")
-    }
-    /// Print page height (mm) (`print_page_height`, `float`).
-    #[inline]
-    pub const fn print_page_height() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("print_page_height")
-    }
-    /// Print page width (mm) (`print_page_width`, `float`).
-    #[inline]
-    pub const fn print_page_width() -> ::runtime::odoo::fields::NumField<
-        super::ReportPaperformat,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("print_page_width")
-    }
-    /// Associated reports (`report_ids`, `one2many`).
-    #[inline]
-    pub const fn report_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ReportPaperformat,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("report_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ReportPaperformat,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportPaperformat,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ReportPaperformat;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Use css margins (`css_margins`, `boolean`).
+        css_margins: BoolField;
+        /// Default paper format? (`default`, `boolean`).
+        default: BoolField;
+        /// Disable smart shrinking (`disable_shrinking`, `boolean`).
+        disable_shrinking: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Output DPI (`dpi`, `integer`).
+        dpi: NumField<i64>;
+        /// Paper size (`format`, `selection`).
+        format: SelectionField<super::Format>;
+        /// Display a header line (`header_line`, `boolean`).
+        header_line: BoolField;
+        /// Header spacing (`header_spacing`, `integer`).
+        header_spacing: NumField<i64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Bottom Margin (mm) (`margin_bottom`, `float`).
+        margin_bottom: NumField<f64>;
+        /// Left Margin (mm) (`margin_left`, `float`).
+        margin_left: NumField<f64>;
+        /// Right Margin (mm) (`margin_right`, `float`).
+        margin_right: NumField<f64>;
+        /// Top Margin (mm) (`margin_top`, `float`).
+        margin_top: NumField<f64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Orientation (`orientation`, `selection`).
+        orientation: SelectionField<super::Orientation>;
+        /// Page height (mm) (`page_height`, `integer`).
+        page_height: NumField<i64>;
+        /// Page width (mm) (`page_width`, `integer`).
+        page_width: NumField<i64>;
+        /// Print page height (mm) (`print_page_height`, `float`).
+        print_page_height: NumField<f64>;
+        /// Print page width (mm) (`print_page_width`, `float`).
+        print_page_width: NumField<f64>;
+        /// Associated reports (`report_ids`, `one2many`).
+        report_ids: X2ManyField<super::super::rel::IrActionsReport>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `format` (Paper size) on `report.paperformat`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// A0  5   841 x 1189 mm (`A0`)
-    A0,
-    /// A1  6   594 x 841 mm (`A1`)
-    A1,
-    /// A2  7   420 x 594 mm (`A2`)
-    A2,
-    /// A3  8   297 x 420 mm (`A3`)
-    A3,
-    /// A4  0   210 x 297 mm, 8.26 x 11.69 inches (`A4`)
-    A4,
-    /// A5  9   148 x 210 mm (`A5`)
-    A5,
-    /// A6  10  105 x 148 mm (`A6`)
-    A6,
-    /// A7  11  74 x 105 mm (`A7`)
-    A7,
-    /// A8  12  52 x 74 mm (`A8`)
-    A8,
-    /// A9  13  37 x 52 mm (`A9`)
-    A9,
-    /// B0  14  1000 x 1414 mm (`B0`)
-    B0,
-    /// B1  15  707 x 1000 mm (`B1`)
-    B1,
-    /// B2  17  500 x 707 mm (`B2`)
-    B2,
-    /// B3  18  353 x 500 mm (`B3`)
-    B3,
-    /// B4  19  250 x 353 mm (`B4`)
-    B4,
-    /// B5  1   176 x 250 mm, 6.93 x 9.84 inches (`B5`)
-    B5,
-    /// B6  20  125 x 176 mm (`B6`)
-    B6,
-    /// B7  21  88 x 125 mm (`B7`)
-    B7,
-    /// B8  22  62 x 88 mm (`B8`)
-    B8,
-    /// B9  23  33 x 62 mm (`B9`)
-    B9,
-    /// B10    16  31 x 44 mm (`B10`)
-    B10,
-    /// C5E 24  163 x 229 mm (`C5E`)
-    C5e,
-    /// Comm10E 25  105 x 241 mm, U.S. Common 10 Envelope (`Comm10E`)
-    Comm10E,
-    /// DLE 26 110 x 220 mm (`DLE`)
-    Dle,
-    /// Executive 4   7.5 x 10 inches, 190.5 x 254 mm (`Executive`)
-    Executive,
-    /// Folio 27  210 x 330 mm (`Folio`)
-    Folio,
-    /// Ledger  28  431.8 x 279.4 mm (`Ledger`)
-    Ledger,
-    /// Legal    3   8.5 x 14 inches, 215.9 x 355.6 mm (`Legal`)
-    Legal,
-    /// Letter 2 8.5 x 11 inches, 215.9 x 279.4 mm (`Letter`)
-    Letter,
-    /// Tabloid 29 279.4 x 431.8 mm (`Tabloid`)
-    Tabloid,
-    /// Custom (`custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Format {
-    const VALUES: &'static [&'static str] = &[
-        "A0",
-        "A1",
-        "A2",
-        "A3",
-        "A4",
-        "A5",
-        "A6",
-        "A7",
-        "A8",
-        "A9",
-        "B0",
-        "B1",
-        "B2",
-        "B3",
-        "B4",
-        "B5",
-        "B6",
-        "B7",
-        "B8",
-        "B9",
-        "B10",
-        "C5E",
-        "Comm10E",
-        "DLE",
-        "Executive",
-        "Folio",
-        "Ledger",
-        "Legal",
-        "Letter",
-        "Tabloid",
-        "custom",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "A0" => Format::A0,
-            "A1" => Format::A1,
-            "A2" => Format::A2,
-            "A3" => Format::A3,
-            "A4" => Format::A4,
-            "A5" => Format::A5,
-            "A6" => Format::A6,
-            "A7" => Format::A7,
-            "A8" => Format::A8,
-            "A9" => Format::A9,
-            "B0" => Format::B0,
-            "B1" => Format::B1,
-            "B2" => Format::B2,
-            "B3" => Format::B3,
-            "B4" => Format::B4,
-            "B5" => Format::B5,
-            "B6" => Format::B6,
-            "B7" => Format::B7,
-            "B8" => Format::B8,
-            "B9" => Format::B9,
-            "B10" => Format::B10,
-            "C5E" => Format::C5e,
-            "Comm10E" => Format::Comm10E,
-            "DLE" => Format::Dle,
-            "Executive" => Format::Executive,
-            "Folio" => Format::Folio,
-            "Ledger" => Format::Ledger,
-            "Legal" => Format::Legal,
-            "Letter" => Format::Letter,
-            "Tabloid" => Format::Tabloid,
-            "custom" => Format::Custom,
-            other => Format::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Format::A0 => "A0",
-            Format::A1 => "A1",
-            Format::A2 => "A2",
-            Format::A3 => "A3",
-            Format::A4 => "A4",
-            Format::A5 => "A5",
-            Format::A6 => "A6",
-            Format::A7 => "A7",
-            Format::A8 => "A8",
-            Format::A9 => "A9",
-            Format::B0 => "B0",
-            Format::B1 => "B1",
-            Format::B2 => "B2",
-            Format::B3 => "B3",
-            Format::B4 => "B4",
-            Format::B5 => "B5",
-            Format::B6 => "B6",
-            Format::B7 => "B7",
-            Format::B8 => "B8",
-            Format::B9 => "B9",
-            Format::B10 => "B10",
-            Format::C5e => "C5E",
-            Format::Comm10E => "Comm10E",
-            Format::Dle => "DLE",
-            Format::Executive => "Executive",
-            Format::Folio => "Folio",
-            Format::Ledger => "Ledger",
-            Format::Legal => "Legal",
-            Format::Letter => "Letter",
-            Format::Tabloid => "Tabloid",
-            Format::Custom => "custom",
-            Format::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `format` (Paper size) on `report.paperformat`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Format {
+        /// A0  5   841 x 1189 mm (`A0`)
+        A0 = "A0",
+        /// A1  6   594 x 841 mm (`A1`)
+        A1 = "A1",
+        /// A2  7   420 x 594 mm (`A2`)
+        A2 = "A2",
+        /// A3  8   297 x 420 mm (`A3`)
+        A3 = "A3",
+        /// A4  0   210 x 297 mm, 8.26 x 11.69 inches (`A4`)
+        A4 = "A4",
+        /// A5  9   148 x 210 mm (`A5`)
+        A5 = "A5",
+        /// A6  10  105 x 148 mm (`A6`)
+        A6 = "A6",
+        /// A7  11  74 x 105 mm (`A7`)
+        A7 = "A7",
+        /// A8  12  52 x 74 mm (`A8`)
+        A8 = "A8",
+        /// A9  13  37 x 52 mm (`A9`)
+        A9 = "A9",
+        /// B0  14  1000 x 1414 mm (`B0`)
+        B0 = "B0",
+        /// B1  15  707 x 1000 mm (`B1`)
+        B1 = "B1",
+        /// B2  17  500 x 707 mm (`B2`)
+        B2 = "B2",
+        /// B3  18  353 x 500 mm (`B3`)
+        B3 = "B3",
+        /// B4  19  250 x 353 mm (`B4`)
+        B4 = "B4",
+        /// B5  1   176 x 250 mm, 6.93 x 9.84 inches (`B5`)
+        B5 = "B5",
+        /// B6  20  125 x 176 mm (`B6`)
+        B6 = "B6",
+        /// B7  21  88 x 125 mm (`B7`)
+        B7 = "B7",
+        /// B8  22  62 x 88 mm (`B8`)
+        B8 = "B8",
+        /// B9  23  33 x 62 mm (`B9`)
+        B9 = "B9",
+        /// B10    16  31 x 44 mm (`B10`)
+        B10 = "B10",
+        /// C5E 24  163 x 229 mm (`C5E`)
+        C5e = "C5E",
+        /// Comm10E 25  105 x 241 mm, U.S. Common 10 Envelope (`Comm10E`)
+        Comm10E = "Comm10E",
+        /// DLE 26 110 x 220 mm (`DLE`)
+        Dle = "DLE",
+        /// Executive 4   7.5 x 10 inches, 190.5 x 254 mm (`Executive`)
+        Executive = "Executive",
+        /// Folio 27  210 x 330 mm (`Folio`)
+        Folio = "Folio",
+        /// Ledger  28  431.8 x 279.4 mm (`Ledger`)
+        Ledger = "Ledger",
+        /// Legal    3   8.5 x 14 inches, 215.9 x 355.6 mm (`Legal`)
+        Legal = "Legal",
+        /// Letter 2 8.5 x 11 inches, 215.9 x 279.4 mm (`Letter`)
+        Letter = "Letter",
+        /// Tabloid 29 279.4 x 431.8 mm (`Tabloid`)
+        Tabloid = "Tabloid",
+        /// Custom (`custom`)
+        Custom = "custom",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Format {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Format {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `orientation` (Orientation) on `report.paperformat`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Orientation {
-    /// Landscape (`Landscape`)
-    Landscape,
-    /// Portrait (`Portrait`)
-    Portrait,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Orientation {
-    const VALUES: &'static [&'static str] = &["Landscape", "Portrait"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Landscape" => Orientation::Landscape,
-            "Portrait" => Orientation::Portrait,
-            other => Orientation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Orientation::Landscape => "Landscape",
-            Orientation::Portrait => "Portrait",
-            Orientation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Orientation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Orientation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `orientation` (Orientation) on `report.paperformat`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Orientation {
+        /// Landscape (`Landscape`)
+        Landscape = "Landscape",
+        /// Portrait (`Portrait`)
+        Portrait = "Portrait",
     }
 }

@@ -19,7 +19,7 @@ pub struct ReportProjectTaskUser {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Create Date
     ///
     /// `datetime`, readonly.
@@ -47,7 +47,7 @@ pub struct ReportProjectTaskUser {
     /// Block
     ///
     /// `many2many`, to `project.task`, readonly.
-    pub dependent_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub dependent_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Description
     ///
     /// `text`, readonly.
@@ -67,13 +67,11 @@ pub struct ReportProjectTaskUser {
     /// Is Follower
     ///
     /// `boolean`, readonly, related `task_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Milestone
     ///
     /// `many2one`, to `project.milestone`, readonly.
-    pub milestone_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProjectMilestone>,
-    >,
+    pub milestone_id: Option<::runtime::Many2One<super::rel::ProjectMilestone>>,
     /// Task
     ///
     /// `char`, readonly.
@@ -85,17 +83,15 @@ pub struct ReportProjectTaskUser {
     /// Parent Task
     ///
     /// `many2one`, to `project.task`, readonly.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::ProjectTask>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Personal Stage
     ///
     /// `many2many`, to `project.task.type`, readonly.
-    pub personal_stage_type_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProjectTaskType,
-    >,
+    pub personal_stage_type_ids: ::runtime::X2Many<super::rel::ProjectTaskType>,
     /// Priority
     ///
     /// `selection`, readonly.
@@ -105,19 +101,19 @@ pub struct ReportProjectTaskUser {
     /// Project
     ///
     /// `many2one`, to `project.project`, readonly.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Sales Order Item
     ///
     /// `many2one`, to `sale.order.line`, readonly.
-    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Sales Order
     ///
     /// `many2one`, to `sale.order`, readonly.
-    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Stage
     ///
     /// `many2one`, to `project.task.type`, readonly.
-    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTaskType>>,
+    pub stage_id: Option<::runtime::Many2One<super::rel::ProjectTaskType>>,
     /// State
     ///
     /// `selection`, readonly.
@@ -127,20 +123,20 @@ pub struct ReportProjectTaskUser {
     /// Tags
     ///
     /// `many2many`, to `project.tags`, readonly.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTags>,
+    pub tag_ids: ::runtime::X2Many<super::rel::ProjectTags>,
     /// Tasks
     ///
     /// `many2one`, to `project.task`, readonly.
-    pub task_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
+    pub task_id: Option<::runtime::Many2One<super::rel::ProjectTask>>,
     /// Assignees
     ///
     /// `many2many`, to `res.users`, readonly.
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill`, readonly, related `user_ids.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_skill_ids())`.
-    pub user_skill_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub user_skill_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::HrEmployeeSkill>,
     >,
     /// Working Days to Close
     ///
@@ -161,49 +157,16 @@ pub struct ReportProjectTaskUser {
 }
 impl<'de> ::serde::Deserialize<'de> for ReportProjectTaskUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ReportProjectTaskUser {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "create_date",
-        "date_assign",
-        "date_deadline",
-        "date_end",
-        "date_last_stage_update",
-        "delay_endings_days",
-        "dependent_ids",
-        "description",
-        "display_name",
-        "id",
-        "is_closed",
-        "message_is_follower",
-        "milestone_id",
-        "name",
-        "nbr",
-        "parent_id",
-        "partner_id",
-        "personal_stage_type_ids",
-        "priority",
-        "project_id",
-        "sale_line_id",
-        "sale_order_id",
-        "stage_id",
-        "state",
-        "tag_ids",
-        "task_id",
-        "user_ids",
-        "user_skill_ids",
-        "working_days_close",
-        "working_days_open",
-        "working_hours_close",
-        "working_hours_open",
-    ];
+impl ::runtime::__private::FromRecord for ReportProjectTaskUser {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        34,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ReportProjectTaskUser::default();
         while let Some(i) = r.next()? {
             match i {
@@ -284,66 +247,41 @@ impl ::runtime::Model for ReportProjectTaskUser {
         "working_hours_open",
     ];
     const COMPUTED: &'static [&'static str] = &["message_is_follower", "user_skill_ids"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_assign", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_end", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_last_stage_update", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_endings_days", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("dependent_ids", "many2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_closed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("milestone_id", "many2one")
-            .relation("project.milestone"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("nbr", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("personal_stage_type_ids", "many2many")
-            .relation("project.task.type"),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
-            .selection(&["0", "1"]),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
-            .relation("project.task.type"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(
-                &[
-                    "01_in_progress",
-                    "1_done",
-                    "04_waiting_normal",
-                    "03_approved",
-                    "1_canceled",
-                    "02_changes_requested",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("project.tags"),
-        ::runtime::odoo::verify::FieldSpec::new("task_id", "many2one")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("user_skill_ids", "one2many")
-            .relation("hr.employee.skill"),
-        ::runtime::odoo::verify::FieldSpec::new("working_days_close", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("working_days_open", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("working_hours_close", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("working_hours_open", "float"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_assign", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_end", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_last_stage_update", "datetime").writable(true),
+        ::runtime::FieldSpec::new("delay_endings_days", "float").writable(true),
+        ::runtime::FieldSpec::new("dependent_ids", "many2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("description", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_closed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("milestone_id", "many2one").relation("project.milestone").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("nbr", "integer").writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("personal_stage_type_ids", "many2many").relation("project.task.type").writable(true),
+        ::runtime::FieldSpec::new("priority", "selection").writable(true).selection(&["0", "1"]),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("sale_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("sale_order_id", "many2one").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("stage_id", "many2one").relation("project.task.type").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["01_in_progress", "1_done", "04_waiting_normal", "03_approved", "1_canceled", "02_changes_requested"]),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("project.tags").writable(true),
+        ::runtime::FieldSpec::new("task_id", "many2one").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("user_skill_ids", "one2many").relation("hr.employee.skill"),
+        ::runtime::FieldSpec::new("working_days_close", "float").writable(true),
+        ::runtime::FieldSpec::new("working_days_open", "float").writable(true),
+        ::runtime::FieldSpec::new("working_hours_close", "float").writable(true),
+        ::runtime::FieldSpec::new("working_hours_open", "float").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -365,13 +303,21 @@ impl ::runtime::odoo::projection::Projection for ReportProjectTaskUser {
 impl super::mixins::BaseModel for ReportProjectTaskUser {
     type Update = ReportProjectTaskUserUpdate;
 }
-/// Values for creating a `report.project.task.user` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ReportProjectTaskUserCreate`]) or updating ([`ReportProjectTaskUserUpdate`]) `report.project.task.user` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ReportProjectTaskUserCreate {
+pub struct ReportProjectTaskUserValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ReportProjectTaskUserCreate {
+/// Values for creating a `report.project.task.user` record: the constructor takes the required fields, setters add the rest.
+pub type ReportProjectTaskUserCreate = ReportProjectTaskUserValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `report.project.task.user` records: only the fields set here are written.
+pub type ReportProjectTaskUserUpdate = ReportProjectTaskUserValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ReportProjectTaskUserValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -379,255 +325,38 @@ impl ::serde::Serialize for ReportProjectTaskUserCreate {
 impl ReportProjectTaskUserCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ReportProjectTaskUserCreate {
+        Self::default()
+    }
+}
+impl Default for ReportProjectTaskUserCreate {
+    fn default() -> Self {
+        ReportProjectTaskUserValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportProjectTaskUser>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_assign` (Assignment Date).
-    #[inline]
-    pub fn date_assign(
-        mut self,
-        date_assign: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_assign", date_assign);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(
-        mut self,
-        date_deadline: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `date_end` (Ending Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_last_stage_update` (Last Stage Update).
-    #[inline]
-    pub fn date_last_stage_update(
-        mut self,
-        date_last_stage_update: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_last_stage_update", date_last_stage_update);
-        self
-    }
-    /// Set `delay_endings_days` (Days to Deadline).
-    #[inline]
-    pub fn delay_endings_days(mut self, delay_endings_days: f64) -> Self {
-        self.values.set("delay_endings_days", delay_endings_days);
-        self
-    }
-    /// Set `dependent_ids` (Block).
-    #[inline]
-    pub fn dependent_ids(
-        mut self,
-        dependent_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("dependent_ids", dependent_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `is_closed` (Closed state).
-    #[inline]
-    pub fn is_closed(mut self, is_closed: bool) -> Self {
-        self.values.set("is_closed", is_closed);
-        self
-    }
-    /// Set `milestone_id` (Milestone).
-    #[inline]
-    pub fn milestone_id(mut self, milestone_id: i64) -> Self {
-        self.values.set("milestone_id", milestone_id);
-        self
-    }
-    /// Set `name` (Task).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `nbr` (\# of Tasks).
-    #[inline]
-    pub fn nbr(mut self, nbr: i64) -> Self {
-        self.values.set("nbr", nbr);
-        self
-    }
-    /// Set `parent_id` (Parent Task).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `personal_stage_type_ids` (Personal Stage).
-    #[inline]
-    pub fn personal_stage_type_ids(
-        mut self,
-        personal_stage_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "personal_stage_type_ids",
-                personal_stage_type_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `sale_order_id` (Sales Order).
-    #[inline]
-    pub fn sale_order_id(mut self, sale_order_id: i64) -> Self {
-        self.values.set("sale_order_id", sale_order_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `task_id` (Tasks).
-    #[inline]
-    pub fn task_id(mut self, task_id: i64) -> Self {
-        self.values.set("task_id", task_id);
-        self
-    }
-    /// Set `user_ids` (Assignees).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `working_days_close` (Working Days to Close).
-    #[inline]
-    pub fn working_days_close(mut self, working_days_close: f64) -> Self {
-        self.values.set("working_days_close", working_days_close);
-        self
-    }
-    /// Set `working_days_open` (Working Days to Assign).
-    #[inline]
-    pub fn working_days_open(mut self, working_days_open: f64) -> Self {
-        self.values.set("working_days_open", working_days_open);
-        self
-    }
-    /// Set `working_hours_close` (Working Hours to Close).
-    #[inline]
-    pub fn working_hours_close(mut self, working_hours_close: f64) -> Self {
-        self.values.set("working_hours_close", working_hours_close);
-        self
-    }
-    /// Set `working_hours_open` (Working Hours to Assign).
-    #[inline]
-    pub fn working_hours_open(mut self, working_hours_open: f64) -> Self {
-        self.values.set("working_hours_open", working_hours_open);
-        self
-    }
-}
-impl ::runtime::CreateValues for ReportProjectTaskUserCreate {
-    type Model = ReportProjectTaskUser;
-}
-/// Values for updating `report.project.task.user` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ReportProjectTaskUserUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ReportProjectTaskUserUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ReportProjectTaskUserUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ReportProjectTaskUserUpdate {
+        Self::default()
+    }
+}
+impl Default for ReportProjectTaskUserUpdate {
+    fn default() -> Self {
+        ReportProjectTaskUserValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ReportProjectTaskUserValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportProjectTaskUser>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ReportProjectTaskUser,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -636,584 +365,174 @@ impl ReportProjectTaskUserUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_assign` (Assignment Date).
-    #[inline]
-    pub fn date_assign(
-        mut self,
-        date_assign: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_assign", date_assign);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(
-        mut self,
-        date_deadline: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `date_end` (Ending Date).
-    #[inline]
-    pub fn date_end(mut self, date_end: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_end", date_end);
-        self
-    }
-    /// Set `date_last_stage_update` (Last Stage Update).
-    #[inline]
-    pub fn date_last_stage_update(
-        mut self,
-        date_last_stage_update: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_last_stage_update", date_last_stage_update);
-        self
-    }
-    /// Set `delay_endings_days` (Days to Deadline).
-    #[inline]
-    pub fn delay_endings_days(mut self, delay_endings_days: f64) -> Self {
-        self.values.set("delay_endings_days", delay_endings_days);
-        self
-    }
-    /// Set `dependent_ids` (Block).
-    #[inline]
-    pub fn dependent_ids(
-        mut self,
-        dependent_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("dependent_ids", dependent_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `is_closed` (Closed state).
-    #[inline]
-    pub fn is_closed(mut self, is_closed: bool) -> Self {
-        self.values.set("is_closed", is_closed);
-        self
-    }
-    /// Set `milestone_id` (Milestone).
-    #[inline]
-    pub fn milestone_id(mut self, milestone_id: i64) -> Self {
-        self.values.set("milestone_id", milestone_id);
-        self
-    }
-    /// Set `name` (Task).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `nbr` (\# of Tasks).
-    #[inline]
-    pub fn nbr(mut self, nbr: i64) -> Self {
-        self.values.set("nbr", nbr);
-        self
-    }
-    /// Set `parent_id` (Parent Task).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `personal_stage_type_ids` (Personal Stage).
-    #[inline]
-    pub fn personal_stage_type_ids(
-        mut self,
-        personal_stage_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTaskType>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "personal_stage_type_ids",
-                personal_stage_type_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `sale_line_id` (Sales Order Item).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `sale_order_id` (Sales Order).
-    #[inline]
-    pub fn sale_order_id(mut self, sale_order_id: i64) -> Self {
-        self.values.set("sale_order_id", sale_order_id);
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTags>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `task_id` (Tasks).
-    #[inline]
-    pub fn task_id(mut self, task_id: i64) -> Self {
-        self.values.set("task_id", task_id);
-        self
-    }
-    /// Set `user_ids` (Assignees).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `working_days_close` (Working Days to Close).
-    #[inline]
-    pub fn working_days_close(mut self, working_days_close: f64) -> Self {
-        self.values.set("working_days_close", working_days_close);
-        self
-    }
-    /// Set `working_days_open` (Working Days to Assign).
-    #[inline]
-    pub fn working_days_open(mut self, working_days_open: f64) -> Self {
-        self.values.set("working_days_open", working_days_open);
-        self
-    }
-    /// Set `working_hours_close` (Working Hours to Close).
-    #[inline]
-    pub fn working_hours_close(mut self, working_hours_close: f64) -> Self {
-        self.values.set("working_hours_close", working_hours_close);
-        self
-    }
-    /// Set `working_hours_open` (Working Hours to Assign).
-    #[inline]
-    pub fn working_hours_open(mut self, working_hours_open: f64) -> Self {
-        self.values.set("working_hours_open", working_hours_open);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date_assign` (Assignment Date).
+        date_assign: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Deadline).
+        date_deadline: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_end` (Ending Date).
+        date_end: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_last_stage_update` (Last Stage Update).
+        date_last_stage_update: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `delay_endings_days` (Days to Deadline).
+        delay_endings_days: value f64;
+        /// Set `dependent_ids` (Block).
+        dependent_ids: commands super::rel::ProjectTask;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `is_closed` (Closed state).
+        is_closed: value bool;
+        /// Set `milestone_id` (Milestone).
+        milestone_id: value i64;
+        /// Set `name` (Task).
+        name: into String;
+        /// Set `nbr` (\# of Tasks).
+        nbr: value i64;
+        /// Set `parent_id` (Parent Task).
+        parent_id: value i64;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `personal_stage_type_ids` (Personal Stage).
+        personal_stage_type_ids: commands super::rel::ProjectTaskType;
+        /// Set `priority` (Priority).
+        priority: value self::Priority;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `sale_line_id` (Sales Order Item).
+        sale_line_id: value i64;
+        /// Set `sale_order_id` (Sales Order).
+        sale_order_id: value i64;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::ProjectTags;
+        /// Set `task_id` (Tasks).
+        task_id: value i64;
+        /// Set `user_ids` (Assignees).
+        user_ids: commands super::rel::ResUsers;
+        /// Set `working_days_close` (Working Days to Close).
+        working_days_close: value f64;
+        /// Set `working_days_open` (Working Days to Assign).
+        working_days_open: value f64;
+        /// Set `working_hours_close` (Working Hours to Close).
+        working_hours_close: value f64;
+        /// Set `working_hours_open` (Working Hours to Assign).
+        working_hours_open: value f64;
     }
 }
+impl ::runtime::CreateValues for ReportProjectTaskUserCreate {
+    type Model = self::ReportProjectTaskUser;
+}
 impl ::runtime::UpdateValues for ReportProjectTaskUserUpdate {
-    type Model = ReportProjectTaskUser;
+    type Model = self::ReportProjectTaskUser;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::ReportProjectTaskUser,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Create Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ReportProjectTaskUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Assignment Date (`date_assign`, `datetime`).
-    #[inline]
-    pub const fn date_assign() -> ::runtime::odoo::fields::DateField<
-        super::ReportProjectTaskUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_assign")
-    }
-    /// Deadline (`date_deadline`, `datetime`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ReportProjectTaskUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Ending Date (`date_end`, `datetime`).
-    #[inline]
-    pub const fn date_end() -> ::runtime::odoo::fields::DateField<
-        super::ReportProjectTaskUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_end")
-    }
-    /// Last Stage Update (`date_last_stage_update`, `datetime`).
-    #[inline]
-    pub const fn date_last_stage_update() -> ::runtime::odoo::fields::DateField<
-        super::ReportProjectTaskUser,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_last_stage_update")
-    }
-    /// Days to Deadline (`delay_endings_days`, `float`).
-    #[inline]
-    pub const fn delay_endings_days() -> ::runtime::odoo::fields::NumField<
-        super::ReportProjectTaskUser,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("delay_endings_days")
-    }
-    /// Block (`dependent_ids`, `many2many`).
-    #[inline]
-    pub const fn dependent_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("dependent_ids")
-    }
-    /// Description (`description`, `text`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::ReportProjectTaskUser,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ReportProjectTaskUser,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ReportProjectTaskUser,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Closed state (`is_closed`, `boolean`).
-    #[inline]
-    pub const fn is_closed() -> ::runtime::odoo::fields::BoolField<
-        super::ReportProjectTaskUser,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_closed")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ReportProjectTaskUser,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Milestone (`milestone_id`, `many2one`).
-    #[inline]
-    pub const fn milestone_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("milestone_id")
-    }
-    /// Task (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ReportProjectTaskUser,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// \# of Tasks (`nbr`, `integer`).
-    #[inline]
-    pub const fn nbr() -> ::runtime::odoo::fields::NumField<
-        super::ReportProjectTaskUser,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("nbr")
-    }
-    /// Parent Task (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Personal Stage (`personal_stage_type_ids`, `many2many`).
-    #[inline]
-    pub const fn personal_stage_type_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("personal_stage_type_ids")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
-        super::ReportProjectTaskUser,
-        super::Priority,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("priority")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Sales Order Item (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
-    }
-    /// Sales Order (`sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectTaskType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stage_id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::ReportProjectTaskUser,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectTags,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Tasks (`task_id`, `many2one`).
-    #[inline]
-    pub const fn task_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("task_id")
-    }
-    /// Assignees (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ReportProjectTaskUser,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
-    }
-    /// Skills (`user_skill_ids`, `one2many`).
-    #[inline]
-    pub const fn user_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ReportProjectTaskUser,
-        super::super::rel::HrEmployeeSkill,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_skill_ids")
-    }
-    /// Working Days to Close (`working_days_close`, `float`).
-    #[inline]
-    pub const fn working_days_close() -> ::runtime::odoo::fields::NumField<
-        super::ReportProjectTaskUser,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("working_days_close")
-    }
-    /// Working Days to Assign (`working_days_open`, `float`).
-    #[inline]
-    pub const fn working_days_open() -> ::runtime::odoo::fields::NumField<
-        super::ReportProjectTaskUser,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("working_days_open")
-    }
-    /// Working Hours to Close (`working_hours_close`, `float`).
-    #[inline]
-    pub const fn working_hours_close() -> ::runtime::odoo::fields::NumField<
-        super::ReportProjectTaskUser,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("working_hours_close")
-    }
-    /// Working Hours to Assign (`working_hours_open`, `float`).
-    #[inline]
-    pub const fn working_hours_open() -> ::runtime::odoo::fields::NumField<
-        super::ReportProjectTaskUser,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("working_hours_open")
+    ::runtime::__private::field_handles! {
+        super::ReportProjectTaskUser;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Create Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Assignment Date (`date_assign`, `datetime`).
+        date_assign: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Deadline (`date_deadline`, `datetime`).
+        date_deadline: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Ending Date (`date_end`, `datetime`).
+        date_end: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Stage Update (`date_last_stage_update`, `datetime`).
+        date_last_stage_update: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Days to Deadline (`delay_endings_days`, `float`).
+        delay_endings_days: NumField<f64>;
+        /// Block (`dependent_ids`, `many2many`).
+        dependent_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Description (`description`, `text`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Closed state (`is_closed`, `boolean`).
+        is_closed: BoolField;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Milestone (`milestone_id`, `many2one`).
+        milestone_id: Many2OneField<super::super::rel::ProjectMilestone>;
+        /// Task (`name`, `char`).
+        name: CharField;
+        /// \# of Tasks (`nbr`, `integer`).
+        nbr: NumField<i64>;
+        /// Parent Task (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ProjectTask>;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Personal Stage (`personal_stage_type_ids`, `many2many`).
+        personal_stage_type_ids: X2ManyField<super::super::rel::ProjectTaskType>;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Sales Order Item (`sale_line_id`, `many2one`).
+        sale_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Sales Order (`sale_order_id`, `many2one`).
+        sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::ProjectTaskType>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::ProjectTags>;
+        /// Tasks (`task_id`, `many2one`).
+        task_id: Many2OneField<super::super::rel::ProjectTask>;
+        /// Assignees (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Skills (`user_skill_ids`, `one2many`).
+        user_skill_ids: X2ManyField<super::super::rel::HrEmployeeSkill>;
+        /// Working Days to Close (`working_days_close`, `float`).
+        working_days_close: NumField<f64>;
+        /// Working Days to Assign (`working_days_open`, `float`).
+        working_days_open: NumField<f64>;
+        /// Working Hours to Close (`working_hours_close`, `float`).
+        working_hours_close: NumField<f64>;
+        /// Working Hours to Assign (`working_hours_open`, `float`).
+        working_hours_open: NumField<f64>;
     }
 }
-/// Values of `priority` (Priority) on `report.project.task.user`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Low (`0`)
-    V0,
-    /// High (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `report.project.task.user`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Low (`0`)
+        V0 = "0",
+        /// High (`1`)
+        V1 = "1",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `report.project.task.user`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// In Progress (`01_in_progress`)
-    V01InProgress,
-    /// Done (`1_done`)
-    V1Done,
-    /// Waiting (`04_waiting_normal`)
-    V04WaitingNormal,
-    /// Approved (`03_approved`)
-    V03Approved,
-    /// Cancelled (`1_canceled`)
-    V1Canceled,
-    /// Changes Requested (`02_changes_requested`)
-    V02ChangesRequested,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "01_in_progress",
-        "1_done",
-        "04_waiting_normal",
-        "03_approved",
-        "1_canceled",
-        "02_changes_requested",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "01_in_progress" => State::V01InProgress,
-            "1_done" => State::V1Done,
-            "04_waiting_normal" => State::V04WaitingNormal,
-            "03_approved" => State::V03Approved,
-            "1_canceled" => State::V1Canceled,
-            "02_changes_requested" => State::V02ChangesRequested,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::V01InProgress => "01_in_progress",
-            State::V1Done => "1_done",
-            State::V04WaitingNormal => "04_waiting_normal",
-            State::V03Approved => "03_approved",
-            State::V1Canceled => "1_canceled",
-            State::V02ChangesRequested => "02_changes_requested",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `report.project.task.user`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// In Progress (`01_in_progress`)
+        V01InProgress = "01_in_progress",
+        /// Done (`1_done`)
+        V1Done = "1_done",
+        /// Waiting (`04_waiting_normal`)
+        V04WaitingNormal = "04_waiting_normal",
+        /// Approved (`03_approved`)
+        V03Approved = "03_approved",
+        /// Cancelled (`1_canceled`)
+        V1Canceled = "1_canceled",
+        /// Changes Requested (`02_changes_requested`)
+        V02ChangesRequested = "02_changes_requested",
     }
 }

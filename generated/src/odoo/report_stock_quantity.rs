@@ -15,7 +15,7 @@ pub struct ReportStockQuantity {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Date
     ///
     /// `date`, readonly.
@@ -31,7 +31,7 @@ pub struct ReportStockQuantity {
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Quantity
     ///
     /// `float`, readonly.
@@ -39,9 +39,7 @@ pub struct ReportStockQuantity {
     /// Product Tmpl
     ///
     /// `many2one`, to `product.template`, readonly.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// State
     ///
     /// `selection`, readonly.
@@ -51,30 +49,18 @@ pub struct ReportStockQuantity {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ReportStockQuantity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ReportStockQuantity {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "date",
-        "display_name",
-        "id",
-        "product_id",
-        "product_qty",
-        "product_tmpl_id",
-        "state",
-        "warehouse_id",
-    ];
+impl ::runtime::__private::FromRecord for ReportStockQuantity {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ReportStockQuantity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -106,21 +92,16 @@ impl ::runtime::Model for ReportStockQuantity {
         "state",
         "warehouse_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["forecast", "in", "out"]),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("date", "date").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["forecast", "in", "out"]),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -137,13 +118,21 @@ impl ::runtime::odoo::projection::Projection for ReportStockQuantity {
 impl super::mixins::BaseModel for ReportStockQuantity {
     type Update = ReportStockQuantityUpdate;
 }
-/// Values for creating a `report.stock.quantity` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ReportStockQuantityCreate`]) or updating ([`ReportStockQuantityUpdate`]) `report.stock.quantity` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ReportStockQuantityCreate {
+pub struct ReportStockQuantityValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ReportStockQuantityCreate {
+/// Values for creating a `report.stock.quantity` record: the constructor takes the required fields, setters add the rest.
+pub type ReportStockQuantityCreate = ReportStockQuantityValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `report.stock.quantity` records: only the fields set here are written.
+pub type ReportStockQuantityUpdate = ReportStockQuantityValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ReportStockQuantityValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -151,90 +140,38 @@ impl ::serde::Serialize for ReportStockQuantityCreate {
 impl ReportStockQuantityCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ReportStockQuantityCreate {
+        Self::default()
+    }
+}
+impl Default for ReportStockQuantityCreate {
+    fn default() -> Self {
+        ReportStockQuantityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportStockQuantity>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_qty` (Quantity).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Tmpl).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ReportStockQuantityCreate {
-    type Model = ReportStockQuantity;
-}
-/// Values for updating `report.stock.quantity` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ReportStockQuantityUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ReportStockQuantityUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ReportStockQuantityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ReportStockQuantityUpdate {
+        Self::default()
+    }
+}
+impl Default for ReportStockQuantityUpdate {
+    fn default() -> Self {
+        ReportStockQuantityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ReportStockQuantityValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ReportStockQuantity>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ReportStockQuantity,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -243,166 +180,63 @@ impl ReportStockQuantityUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_qty` (Quantity).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Tmpl).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `state` (State).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_qty` (Quantity).
+        product_qty: value f64;
+        /// Set `product_tmpl_id` (Product Tmpl).
+        product_tmpl_id: value i64;
+        /// Set `state` (State).
+        state: value self::State;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ReportStockQuantityCreate {
+    type Model = self::ReportStockQuantity;
+}
 impl ::runtime::UpdateValues for ReportStockQuantityUpdate {
-    type Model = ReportStockQuantity;
+    type Model = self::ReportStockQuantity;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportStockQuantity,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::ReportStockQuantity,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ReportStockQuantity,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ReportStockQuantity,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportStockQuantity,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Quantity (`product_qty`, `float`).
-    #[inline]
-    pub const fn product_qty() -> ::runtime::odoo::fields::NumField<
-        super::ReportStockQuantity,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_qty")
-    }
-    /// Product Tmpl (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportStockQuantity,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::ReportStockQuantity,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ReportStockQuantity,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
+    ::runtime::__private::field_handles! {
+        super::ReportStockQuantity;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Quantity (`product_qty`, `float`).
+        product_qty: NumField<f64>;
+        /// Product Tmpl (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
     }
 }
-/// Values of `state` (State) on `report.stock.quantity`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Forecasted Stock (`forecast`)
-    Forecast,
-    /// Forecasted Receipts (`in`)
-    In,
-    /// Forecasted Deliveries (`out`)
-    Out,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["forecast", "in", "out"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "forecast" => State::Forecast,
-            "in" => State::In,
-            "out" => State::Out,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Forecast => "forecast",
-            State::In => "in",
-            State::Out => "out",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `report.stock.quantity`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Forecasted Stock (`forecast`)
+        Forecast = "forecast",
+        /// Forecasted Receipts (`in`)
+        In = "in",
+        /// Forecasted Deliveries (`out`)
+        Out = "out",
     }
 }

@@ -29,7 +29,7 @@ pub struct ResBank {
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
@@ -44,7 +44,7 @@ pub struct ResBank {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -68,7 +68,7 @@ pub struct ResBank {
     /// Fed. State
     ///
     /// `many2one`, to `res.country.state`.
-    pub state: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub state: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Street
     ///
     /// `char`.
@@ -84,7 +84,7 @@ pub struct ResBank {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`.
@@ -92,33 +92,14 @@ pub struct ResBank {
 }
 impl<'de> ::serde::Deserialize<'de> for ResBank {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResBank {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "bic",
-        "city",
-        "country",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "email",
-        "id",
-        "name",
-        "phone",
-        "state",
-        "street",
-        "street2",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for ResBank {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResBank::default();
         while let Some(i) = r.next()? {
             match i {
@@ -168,29 +149,25 @@ impl ::runtime::Model for ResBank {
         "write_uid",
         "zip",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("bic", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("bic", "char").writable(true),
+        ::runtime::FieldSpec::new("city", "char").writable(true),
+        ::runtime::FieldSpec::new("country", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("phone", "char").writable(true),
+        ::runtime::FieldSpec::new("state", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("street", "char").writable(true),
+        ::runtime::FieldSpec::new("street2", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -207,12 +184,17 @@ impl ::runtime::odoo::projection::Projection for ResBank {
 impl super::mixins::BaseModel for ResBank {
     type Update = ResBankUpdate;
 }
-/// Values for creating a `res.bank` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResBankCreate`]) or updating ([`ResBankUpdate`]) `res.bank` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResBankCreate {
+pub struct ResBankValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResBankCreate {
+/// Values for creating a `res.bank` record: the constructor takes the required fields, setters add the rest.
+pub type ResBankCreate = ResBankValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.bank` records: only the fields set here are written.
+pub type ResBankUpdate = ResBankValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResBankValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -220,115 +202,32 @@ impl ::serde::Serialize for ResBankCreate {
 impl ResBankCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ResBankCreate {
+        ResBankValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResBank>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bic` (Bank Identifier Code).
-    #[inline]
-    pub fn bic(mut self, bic: impl Into<String>) -> Self {
-        self.values.set("bic", bic.into());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `country` (Country).
-    #[inline]
-    pub fn country(mut self, country: i64) -> Self {
-        self.values.set("country", country);
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `state` (Fed. State).
-    #[inline]
-    pub fn state(mut self, state: i64) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResBankCreate {
-    type Model = ResBank;
-}
-/// Values for updating `res.bank` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResBankUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResBankUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResBankUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResBankUpdate {
+        Self::default()
+    }
+}
+impl Default for ResBankUpdate {
+    fn default() -> Self {
+        ResBankValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResBankValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResBank>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResBank>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -337,184 +236,76 @@ impl ResBankUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `bic` (Bank Identifier Code).
-    #[inline]
-    pub fn bic(mut self, bic: impl Into<String>) -> Self {
-        self.values.set("bic", bic.into());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `country` (Country).
-    #[inline]
-    pub fn country(mut self, country: i64) -> Self {
-        self.values.set("country", country);
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `state` (Fed. State).
-    #[inline]
-    pub fn state(mut self, state: i64) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `bic` (Bank Identifier Code).
+        bic: into String;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `country` (Country).
+        country: value i64;
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `state` (Fed. State).
+        state: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for ResBankCreate {
+    type Model = self::ResBank;
+}
 impl ::runtime::UpdateValues for ResBankUpdate {
-    type Model = ResBank;
+    type Model = self::ResBank;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResBank> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Bank Identifier Code (`bic`, `char`).
-    #[inline]
-    pub const fn bic() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("bic")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("city")
-    }
-    /// Country (`country`, `many2one`).
-    #[inline]
-    pub const fn country() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResBank,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResBank,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResBank,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResBank, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Fed. State (`state`, `many2one`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResBank,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("state")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("street2")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResBank,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResBank,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::ResBank> {
-        ::runtime::odoo::fields::CharField::new("zip")
+    ::runtime::__private::field_handles! {
+        super::ResBank;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Bank Identifier Code (`bic`, `char`).
+        bic: CharField;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Country (`country`, `many2one`).
+        country: Many2OneField<super::super::rel::ResCountry>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Fed. State (`state`, `many2one`).
+        state: Many2OneField<super::super::rel::ResCountryState>;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
     }
 }

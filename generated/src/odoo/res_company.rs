@@ -20,59 +20,57 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub account_cash_basis_base_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Default PoS Receivable Account
     ///
     /// `many2one`, to `account.account`.
     pub account_default_pos_receivable_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Separate account for expense discount
     ///
     /// `many2one`, to `account.account`.
     pub account_discount_expense_allocation_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Separate account for income discount
     ///
     /// `many2one`, to `account.account`.
     pub account_discount_income_allocation_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// l10n-used countries
     ///
     /// Technical field containing the countries for which this company is using tax-related features(hence the ones for which l10n modules need to show tax-related fields).
     ///
     /// `many2many`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_enabled_tax_country_ids())`.
-    pub account_enabled_tax_country_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
+    pub account_enabled_tax_country_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResCountry>,
     >,
     /// Fiscal Country
     ///
     /// The country to use the tax reports from for this company
     ///
     /// `many2one`, to `res.country`, computed.
-    pub account_fiscal_country_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
-    >,
+    pub account_fiscal_country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Cash Discount Write-Off Gain Account
     ///
     /// `many2one`, to `account.account`.
     pub account_journal_early_pay_discount_gain_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Cash Discount Write-Off Loss Account
     ///
     /// `many2one`, to `account.account`.
     pub account_journal_early_pay_discount_loss_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Journal Suspense Account
     ///
     /// `many2one`, to `account.account`.
     pub account_journal_suspense_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Opening Entry
     ///
@@ -86,16 +84,14 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.journal`, related `account_opening_move_id.journal_id`, not stored.
     pub account_opening_journal_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::Many2One<super::rel::AccountJournal>,
     >,
     /// Opening Journal Entry
     ///
     /// The journal entry containing the initial balance of all this company's accounts.
     ///
     /// `many2one`, to `account.move`.
-    pub account_opening_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
-    >,
+    pub account_opening_move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -108,26 +104,22 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub account_production_wip_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Production WIP Overhead Account
     ///
     /// `many2one`, to `account.account`.
     pub account_production_wip_overhead_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Default Purchase Tax
     ///
     /// `many2one`, to `account.tax`.
-    pub account_purchase_tax_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountTax>,
-    >,
+    pub account_purchase_tax_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// Default Sale Tax
     ///
     /// `many2one`, to `account.tax`.
-    pub account_sale_tax_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountTax>,
-    >,
+    pub account_sale_tax_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// Storno accounting
     ///
     /// `boolean`.
@@ -145,9 +137,7 @@ pub struct ResCompany {
     /// Email Domain
     ///
     /// `many2one`, to `mail.alias.domain`.
-    pub alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Alias Domain Name
     ///
     /// Email domain e.g. 'example.com' in 'odoo@example.com'
@@ -157,7 +147,7 @@ pub struct ResCompany {
     /// All Child
     ///
     /// `one2many`, to `res.company` (inverse `parent_id`).
-    pub all_child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub all_child_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// Use anglo-saxon accounting
     ///
     /// `boolean`.
@@ -183,7 +173,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.journal`.
     pub automatic_entry_default_journal_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::Many2One<super::rel::AccountJournal>,
     >,
     /// Auto-validate bills
     ///
@@ -196,25 +186,23 @@ pub struct ResCompany {
     /// Banks
     ///
     /// `one2many`, to `res.partner.bank`, related `partner_id.bank_ids`, not stored.
-    pub bank_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
+    pub bank_ids: ::runtime::X2Many<super::rel::ResPartnerBank>,
     /// Bank Journals
     ///
     /// `one2many`, to `account.journal` (inverse `company_id`), computed.
-    pub bank_journal_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountJournal>,
+    pub bank_journal_ids: ::runtime::X2Many<super::rel::AccountJournal>,
     /// Batch Payment Sequence
     ///
     /// `many2one`, to `ir.sequence`, readonly.
-    pub batch_payment_sequence_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrSequence>,
-    >,
+    pub batch_payment_sequence_id: Option<::runtime::Many2One<super::rel::IrSequence>>,
     /// Bounce Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_email())`.
-    pub bounce_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub bounce_email: ::runtime::Computed<Option<String>>,
     /// Bounce
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bounce_formatted())`.
-    pub bounce_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub bounce_formatted: ::runtime::Computed<Option<String>>,
     /// Prefix of the cash accounts
     ///
     /// `char`.
@@ -222,11 +210,11 @@ pub struct ResCompany {
     /// Catchall Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_email())`.
-    pub catchall_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub catchall_email: ::runtime::Computed<Option<String>>,
     /// Catchall
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::catchall_formatted())`.
-    pub catchall_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub catchall_formatted: ::runtime::Computed<Option<String>>,
     /// Chart Template
     ///
     /// `selection`.
@@ -240,15 +228,15 @@ pub struct ResCompany {
     /// Branches
     ///
     /// `one2many`, to `res.company` (inverse `parent_id`).
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub child_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// City
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::city())`.
-    pub city: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub city: ::runtime::Computed<Option<String>>,
     /// Color
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::color())`.
-    pub color: ::runtime::odoo::wire::Computed<i64>,
+    pub color: ::runtime::Computed<i64>,
     /// Company Details
     ///
     /// Header text displayed at the top of all reports.
@@ -264,19 +252,19 @@ pub struct ResCompany {
     /// Company Vat Placeholder
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_vat_placeholder())`.
-    pub company_vat_placeholder: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub company_vat_placeholder: ::runtime::Computed<Option<String>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_id())`.
-    pub country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Created on
     ///
@@ -285,17 +273,17 @@ pub struct ResCompany {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Exchange Gain or Loss Journal
     ///
     /// `many2one`, to `account.journal`.
     pub currency_exchange_journal_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::Many2One<super::rel::AccountJournal>,
     >,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Days to Purchase
     ///
     /// Days needed to confirm a PO, define when a PO should be validated
@@ -306,18 +294,18 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub default_cash_difference_expense_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Cash Difference Income
     ///
     /// `many2one`, to `account.account`.
     pub default_cash_difference_income_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Default From
     ///
     /// `char`, readonly, related `alias_domain_id.default_from_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::default_from_email())`.
-    pub default_from_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub default_from_email: ::runtime::Computed<Option<String>>,
     /// Total amount of invoice in letters
     ///
     /// `boolean`.
@@ -337,7 +325,7 @@ pub struct ResCompany {
     /// Formatted Email
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
-    pub email_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email_formatted: ::runtime::Computed<Option<String>>,
     /// Email Header Color
     ///
     /// `char`, computed.
@@ -360,26 +348,22 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub expense_accrual_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Loss Exchange Rate Account
     ///
     /// `many2one`, to `account.account`.
     pub expense_currency_exchange_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Document Template
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub external_report_layout_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
-    >,
+    pub external_report_layout_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Fiscal Position
     ///
     /// `one2many`, to `account.fiscal.position` (inverse `company_id`).
-    pub fiscal_position_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountFiscalPosition,
-    >,
+    pub fiscal_position_ids: ::runtime::X2Many<super::rel::AccountFiscalPosition>,
     /// Fiscalyear Last Day
     ///
     /// `integer`, required.
@@ -411,7 +395,7 @@ pub struct ResCompany {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Has Received Warning Stock Sms
     ///
     /// `boolean`.
@@ -452,21 +436,19 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.account`.
     pub income_currency_exchange_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Default incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`.
-    pub incoterm_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>,
-    >,
+    pub incoterm_id: Option<::runtime::Many2One<super::rel::AccountIncoterms>>,
     /// Internal Transit Location
     ///
     /// `many2one`, to `stock.location`.
     pub internal_transit_location_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
+        ::runtime::Many2One<super::rel::StockLocation>,
     >,
     /// Default Terms and Conditions
     ///
@@ -479,7 +461,7 @@ pub struct ResCompany {
     /// Is Company Details Empty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_company_details_empty())`.
-    pub is_company_details_empty: ::runtime::odoo::wire::Computed<bool>,
+    pub is_company_details_empty: ::runtime::Computed<bool>,
     /// Layout Background
     ///
     /// `selection`, required.
@@ -497,58 +479,58 @@ pub struct ResCompany {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
@@ -559,8 +541,8 @@ pub struct ResCompany {
     /// Countries for which the company has a VAT number
     ///
     /// `many2many`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::multi_vat_foreign_country_ids())`.
-    pub multi_vat_foreign_country_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
+    pub multi_vat_foreign_country_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResCountry>,
     >,
     /// Company Name
     ///
@@ -569,25 +551,19 @@ pub struct ResCompany {
     /// Nomenclature
     ///
     /// `many2one`, to `barcode.nomenclature`.
-    pub nomenclature_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::BarcodeNomenclature>,
-    >,
+    pub nomenclature_id: Option<::runtime::Many2One<super::rel::BarcodeNomenclature>>,
     /// Paper format
     ///
     /// `many2one`, to `report.paperformat`.
-    pub paperformat_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ReportPaperformat>,
-    >,
+    pub paperformat_id: Option<::runtime::Many2One<super::rel::ReportPaperformat>>,
     /// Parent Company
     ///
     /// `many2one`, to `res.company`.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Parent
     ///
     /// `many2many`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_ids())`.
-    pub parent_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
-    >,
+    pub parent_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ResCompany>>,
     /// Parent Path
     ///
     /// `char`.
@@ -599,7 +575,7 @@ pub struct ResCompany {
     /// Partner
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Selected onboarding payment method
     ///
     /// `selection`.
@@ -683,7 +659,7 @@ pub struct ResCompany {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Report Footer
     ///
     /// Footer text displayed at the bottom of all reports.
@@ -699,28 +675,24 @@ pub struct ResCompany {
     /// Default Working Hours
     ///
     /// `many2one`, to `resource.calendar`.
-    pub resource_calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub resource_calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Working Hours
     ///
     /// `one2many`, to `resource.calendar` (inverse `company_id`).
-    pub resource_calendar_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ResourceCalendar,
-    >,
+    pub resource_calendar_ids: ::runtime::X2Many<super::rel::ResourceCalendar>,
     /// Revenue Accrual Account
     ///
     /// Account used to move the period of a revenue
     ///
     /// `many2one`, to `account.account`.
     pub revenue_accrual_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Root
     ///
     /// `many2one`, to `res.company`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::root_id())`.
-    pub root_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub root_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCompany>>,
     >,
     /// Discount Product
     ///
@@ -728,7 +700,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `product.product`.
     pub sale_discount_product_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductProduct>,
+        ::runtime::Many2One<super::rel::ProductProduct>,
     >,
     /// Sales Lock Date
     ///
@@ -746,7 +718,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `sale.order.template`.
     pub sale_order_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Secondary Color
     ///
@@ -779,8 +751,8 @@ pub struct ResCompany {
     /// Fed. State
     ///
     /// `many2one`, to `res.country.state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state_id())`.
-    pub state_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountryState>>,
     >,
     /// Email Template confirmation picking
     ///
@@ -788,7 +760,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `mail.template`.
     pub stock_mail_confirmation_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
+        ::runtime::Many2One<super::rel::MailTemplate>,
     >,
     /// Email Confirmation picking
     ///
@@ -804,16 +776,16 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `sms.template`.
     pub stock_sms_confirmation_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
+        ::runtime::Many2One<super::rel::SmsTemplate>,
     >,
     /// Street
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::street())`.
-    pub street: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub street: ::runtime::Computed<Option<String>>,
     /// Street2
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::street2())`.
-    pub street2: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub street2: ::runtime::Computed<Option<String>>,
     /// Tax Calculation Rounding Method
     ///
     /// `selection`.
@@ -824,7 +796,7 @@ pub struct ResCompany {
     ///
     /// `many2one`, to `account.journal`.
     pub tax_cash_basis_journal_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::Many2One<super::rel::AccountJournal>,
     >,
     /// Use Cash Basis
     ///
@@ -851,47 +823,37 @@ pub struct ResCompany {
     /// Intermediary account used when moving money from a liquidity account to another
     ///
     /// `many2one`, to `account.account`.
-    pub transfer_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub transfer_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Uninstalled L10N Module
     ///
     /// `many2many`, to `ir.module.module`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uninstalled_l10n_module_ids())`.
-    pub uninstalled_l10n_module_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::IrModuleModule>,
+    pub uninstalled_l10n_module_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::IrModuleModule>,
     >,
     /// User Fiscalyear Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_fiscalyear_lock_date())`.
-    pub user_fiscalyear_lock_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub user_fiscalyear_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// User Hard Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_hard_lock_date())`.
-    pub user_hard_lock_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub user_hard_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Accepted Users
     ///
     /// `many2many`, to `res.users`.
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// User Purchase Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_purchase_lock_date())`.
-    pub user_purchase_lock_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub user_purchase_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// User Sale Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_sale_lock_date())`.
-    pub user_sale_lock_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub user_sale_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// User Tax Lock Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_tax_lock_date())`.
-    pub user_tax_lock_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub user_tax_lock_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Uses Default Logo
     ///
     /// `boolean`, readonly, computed.
@@ -911,7 +873,7 @@ pub struct ResCompany {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -919,193 +881,24 @@ pub struct ResCompany {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::zip())`.
-    pub zip: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub zip: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCompany {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResCompany {
-    const FIELDS: &'static [&'static str] = &[
-        "account_cash_basis_base_account_id",
-        "account_default_pos_receivable_account_id",
-        "account_discount_expense_allocation_id",
-        "account_discount_income_allocation_id",
-        "account_enabled_tax_country_ids",
-        "account_fiscal_country_id",
-        "account_journal_early_pay_discount_gain_account_id",
-        "account_journal_early_pay_discount_loss_account_id",
-        "account_journal_suspense_account_id",
-        "account_opening_date",
-        "account_opening_journal_id",
-        "account_opening_move_id",
-        "account_price_include",
-        "account_production_wip_account_id",
-        "account_production_wip_overhead_account_id",
-        "account_purchase_tax_id",
-        "account_sale_tax_id",
-        "account_storno",
-        "account_use_credit_limit",
-        "active",
-        "alias_domain_id",
-        "alias_domain_name",
-        "all_child_ids",
-        "anglo_saxon_accounting",
-        "annual_inventory_day",
-        "annual_inventory_month",
-        "automatic_entry_default_journal_id",
-        "autopost_bills",
-        "bank_account_code_prefix",
-        "bank_ids",
-        "bank_journal_ids",
-        "batch_payment_sequence_id",
-        "bounce_email",
-        "bounce_formatted",
-        "cash_account_code_prefix",
-        "catchall_email",
-        "catchall_formatted",
-        "chart_template",
-        "check_account_audit_trail",
-        "child_ids",
-        "city",
-        "color",
-        "company_details",
-        "company_registry",
-        "company_vat_placeholder",
-        "country_code",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "currency_exchange_journal_id",
-        "currency_id",
-        "days_to_purchase",
-        "default_cash_difference_expense_account_id",
-        "default_cash_difference_income_account_id",
-        "default_from_email",
-        "display_invoice_amount_total_words",
-        "display_invoice_tax_company_currency",
-        "display_name",
-        "email",
-        "email_formatted",
-        "email_primary_color",
-        "email_secondary_color",
-        "employee_properties_definition",
-        "expects_chart_of_accounts",
-        "expense_accrual_account_id",
-        "expense_currency_exchange_account_id",
-        "external_report_layout_id",
-        "fiscal_position_ids",
-        "fiscalyear_last_day",
-        "fiscalyear_last_month",
-        "fiscalyear_lock_date",
-        "font",
-        "hard_lock_date",
-        "has_message",
-        "has_received_warning_stock_sms",
-        "hr_presence_control_attendance",
-        "hr_presence_control_email",
-        "hr_presence_control_email_amount",
-        "hr_presence_control_ip",
-        "hr_presence_control_ip_list",
-        "hr_presence_control_login",
-        "iap_enrich_auto_done",
-        "id",
-        "income_currency_exchange_account_id",
-        "incoterm_id",
-        "internal_transit_location_id",
-        "invoice_terms",
-        "invoice_terms_html",
-        "is_company_details_empty",
-        "layout_background",
-        "manufacturing_lead",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mobile",
-        "multi_vat_foreign_country_ids",
-        "name",
-        "nomenclature_id",
-        "paperformat_id",
-        "parent_id",
-        "parent_ids",
-        "parent_path",
-        "partner_gid",
-        "partner_id",
-        "payment_onboarding_payment_method",
-        "phone",
-        "po_double_validation",
-        "po_double_validation_amount",
-        "po_lead",
-        "po_lock",
-        "portal_confirmation_pay",
-        "portal_confirmation_sign",
-        "prepayment_percent",
-        "primary_color",
-        "purchase_lock_date",
-        "qr_code",
-        "quick_edit_mode",
-        "quotation_validity_days",
-        "rating_ids",
-        "report_footer",
-        "report_header",
-        "resource_calendar_id",
-        "resource_calendar_ids",
-        "revenue_accrual_account_id",
-        "root_id",
-        "sale_discount_product_id",
-        "sale_lock_date",
-        "sale_onboarding_payment_method",
-        "sale_order_template_id",
-        "secondary_color",
-        "security_lead",
-        "sequence",
-        "snailmail_color",
-        "snailmail_cover",
-        "snailmail_duplex",
-        "state_id",
-        "stock_mail_confirmation_template_id",
-        "stock_move_email_validation",
-        "stock_move_sms_validation",
-        "stock_sms_confirmation_template_id",
-        "street",
-        "street2",
-        "tax_calculation_rounding_method",
-        "tax_cash_basis_journal_id",
-        "tax_exigibility",
-        "tax_lock_date",
-        "terms_type",
-        "transfer_account_code_prefix",
-        "transfer_account_id",
-        "uninstalled_l10n_module_ids",
-        "user_fiscalyear_lock_date",
-        "user_hard_lock_date",
-        "user_ids",
-        "user_purchase_lock_date",
-        "user_sale_lock_date",
-        "user_tax_lock_date",
-        "uses_default_logo",
-        "vat",
-        "website",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for ResCompany {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        170,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResCompany::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1467,372 +1260,180 @@ impl ::runtime::Model for ResCompany {
         "user_tax_lock_date",
         "zip",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_cash_basis_base_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_default_pos_receivable_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_discount_expense_allocation_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_discount_income_allocation_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_enabled_tax_country_ids",
-                "many2many",
-            )
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("account_fiscal_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_journal_early_pay_discount_gain_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_journal_early_pay_discount_loss_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_journal_suspense_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("account_opening_date", "date")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("account_opening_journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("account_opening_move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("account_price_include", "selection")
-            .required()
-            .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_production_wip_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_production_wip_overhead_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("account_purchase_tax_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("account_sale_tax_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("account_storno", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("account_use_credit_limit", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("all_child_ids", "one2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("anglo_saxon_accounting", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("annual_inventory_day", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("annual_inventory_month", "selection")
-            .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "automatic_entry_default_journal_id",
-                "many2one",
-            )
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("autopost_bills", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_account_code_prefix", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_ids", "one2many")
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_journal_ids", "one2many")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("batch_payment_sequence_id", "many2one")
-            .relation("ir.sequence"),
-        ::runtime::odoo::verify::FieldSpec::new("bounce_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("bounce_formatted", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("cash_account_code_prefix", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("catchall_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("catchall_formatted", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("chart_template", "selection")
-            .selection(super::verify::KEYS_7F6B9B7E),
-        ::runtime::odoo::verify::FieldSpec::new("check_account_audit_trail", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_details", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("company_registry", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_vat_placeholder", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "currency_exchange_journal_id",
-                "many2one",
-            )
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("days_to_purchase", "float"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "default_cash_difference_expense_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "default_cash_difference_income_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("default_from_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_invoice_amount_total_words",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_invoice_tax_company_currency",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_formatted", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_primary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_secondary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "employee_properties_definition",
-            "properties_definition",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("expects_chart_of_accounts", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("expense_accrual_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "expense_currency_exchange_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("external_report_layout_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_ids", "one2many")
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_last_day", "integer")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_last_month", "selection")
-            .required()
-            .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
-        ::runtime::odoo::verify::FieldSpec::new("fiscalyear_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("font", "selection")
-            .selection(
-                &[
-                    "Lato",
-                    "Roboto",
-                    "Open_Sans",
-                    "Montserrat",
-                    "Oswald",
-                    "Raleway",
-                    "Tajawal",
-                    "Fira_Mono",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("hard_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "has_received_warning_stock_sms",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "hr_presence_control_attendance",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_email", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "hr_presence_control_email_amount",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_ip", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_ip_list", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_login", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("iap_enrich_auto_done", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "income_currency_exchange_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("incoterm_id", "many2one")
-            .relation("account.incoterms"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "internal_transit_location_id",
-                "many2one",
-            )
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_terms", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_terms_html", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("is_company_details_empty", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("layout_background", "selection")
-            .required()
-            .selection(&["Blank", "Demo logo", "Custom"]),
-        ::runtime::odoo::verify::FieldSpec::new("layout_background_image", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("logo", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("logo_web", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("manufacturing_lead", "float")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "multi_vat_foreign_country_ids",
-                "many2many",
-            )
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("nomenclature_id", "many2one")
-            .relation("barcode.nomenclature"),
-        ::runtime::odoo::verify::FieldSpec::new("paperformat_id", "many2one")
-            .relation("report.paperformat"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_ids", "many2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_gid", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "payment_onboarding_payment_method",
-                "selection",
-            )
-            .selection(&["paypal", "stripe", "manual", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("po_double_validation", "selection")
-            .selection(&["one_step", "two_step"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "po_double_validation_amount",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("po_lead", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("po_lock", "selection")
-            .selection(&["edit", "lock"]),
-        ::runtime::odoo::verify::FieldSpec::new("portal_confirmation_pay", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("portal_confirmation_sign", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("prepayment_percent", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("primary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("qr_code", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("quick_edit_mode", "selection")
-            .selection(&["out_invoices", "in_invoices", "out_and_in_invoices"]),
-        ::runtime::odoo::verify::FieldSpec::new("quotation_validity_days", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("report_footer", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("report_header", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_ids", "one2many")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("revenue_accrual_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("root_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_discount_product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "sale_onboarding_payment_method",
-                "selection",
-            )
-            .selection(&["digital_signature", "paypal", "stripe", "other", "manual"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_template_id", "many2one")
-            .relation("sale.order.template"),
-        ::runtime::odoo::verify::FieldSpec::new("secondary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("security_lead", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_color", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_cover", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_duplex", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "stock_mail_confirmation_template_id",
-                "many2one",
-            )
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "stock_move_email_validation",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("stock_move_sms_validation", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "stock_sms_confirmation_template_id",
-                "many2one",
-            )
-            .relation("sms.template"),
-        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_calculation_rounding_method",
-                "selection",
-            )
-            .selection(&["round_per_line", "round_globally"]),
-        ::runtime::odoo::verify::FieldSpec::new("tax_cash_basis_journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_exigibility", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("terms_type", "selection")
-            .selection(&["plain", "html"]),
-        ::runtime::odoo::verify::FieldSpec::new("transfer_account_code_prefix", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("transfer_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "uninstalled_l10n_module_ids",
-                "many2many",
-            )
-            .relation("ir.module.module"),
-        ::runtime::odoo::verify::FieldSpec::new("user_fiscalyear_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("user_hard_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("user_purchase_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("user_sale_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("user_tax_lock_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("uses_default_logo", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("vat", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_cash_basis_base_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_default_pos_receivable_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_discount_expense_allocation_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_discount_income_allocation_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_enabled_tax_country_ids", "many2many").relation("res.country"),
+        ::runtime::FieldSpec::new("account_fiscal_country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("account_journal_early_pay_discount_gain_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_journal_early_pay_discount_loss_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_journal_suspense_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_opening_date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("account_opening_journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("account_opening_move_id", "many2one").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("account_price_include", "selection").required().writable(true).selection(&["tax_included", "tax_excluded"]),
+        ::runtime::FieldSpec::new("account_production_wip_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_production_wip_overhead_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_purchase_tax_id", "many2one").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("account_sale_tax_id", "many2one").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("account_storno", "boolean").writable(true),
+        ::runtime::FieldSpec::new("account_use_credit_limit", "boolean").writable(true),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("alias_domain_name", "char"),
+        ::runtime::FieldSpec::new("all_child_ids", "one2many").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("anglo_saxon_accounting", "boolean").writable(true),
+        ::runtime::FieldSpec::new("annual_inventory_day", "integer").writable(true),
+        ::runtime::FieldSpec::new("annual_inventory_month", "selection").writable(true).selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+        ::runtime::FieldSpec::new("automatic_entry_default_journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("autopost_bills", "boolean").writable(true),
+        ::runtime::FieldSpec::new("bank_account_code_prefix", "char").writable(true),
+        ::runtime::FieldSpec::new("bank_ids", "one2many").relation("res.partner.bank").writable(true),
+        ::runtime::FieldSpec::new("bank_journal_ids", "one2many").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("batch_payment_sequence_id", "many2one").relation("ir.sequence").writable(true),
+        ::runtime::FieldSpec::new("bounce_email", "char"),
+        ::runtime::FieldSpec::new("bounce_formatted", "char"),
+        ::runtime::FieldSpec::new("cash_account_code_prefix", "char").writable(true),
+        ::runtime::FieldSpec::new("catchall_email", "char"),
+        ::runtime::FieldSpec::new("catchall_formatted", "char"),
+        ::runtime::FieldSpec::new("chart_template", "selection").writable(true).selection(super::verify::KEYS_7F6B9B7E),
+        ::runtime::FieldSpec::new("check_account_audit_trail", "boolean").writable(true),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("city", "char").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_details", "html").writable(true),
+        ::runtime::FieldSpec::new("company_registry", "char").writable(true),
+        ::runtime::FieldSpec::new("company_vat_placeholder", "char"),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_exchange_journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required().writable(true),
+        ::runtime::FieldSpec::new("days_to_purchase", "float").writable(true),
+        ::runtime::FieldSpec::new("default_cash_difference_expense_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("default_cash_difference_income_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("default_from_email", "char"),
+        ::runtime::FieldSpec::new("display_invoice_amount_total_words", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_invoice_tax_company_currency", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char").writable(true),
+        ::runtime::FieldSpec::new("email_formatted", "char"),
+        ::runtime::FieldSpec::new("email_primary_color", "char").writable(true),
+        ::runtime::FieldSpec::new("email_secondary_color", "char").writable(true),
+        ::runtime::FieldSpec::new("employee_properties_definition", "properties_definition").writable(true),
+        ::runtime::FieldSpec::new("expects_chart_of_accounts", "boolean").writable(true),
+        ::runtime::FieldSpec::new("expense_accrual_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("expense_currency_exchange_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("external_report_layout_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("fiscal_position_ids", "one2many").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("fiscalyear_last_day", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("fiscalyear_last_month", "selection").required().writable(true).selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+        ::runtime::FieldSpec::new("fiscalyear_lock_date", "date").writable(true),
+        ::runtime::FieldSpec::new("font", "selection").writable(true).selection(&["Lato", "Roboto", "Open_Sans", "Montserrat", "Oswald", "Raleway", "Tajawal", "Fira_Mono"]),
+        ::runtime::FieldSpec::new("hard_lock_date", "date").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("has_received_warning_stock_sms", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_attendance", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_email", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_email_amount", "integer").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_ip", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_ip_list", "char").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_login", "boolean").writable(true),
+        ::runtime::FieldSpec::new("iap_enrich_auto_done", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("income_currency_exchange_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("incoterm_id", "many2one").relation("account.incoterms").writable(true),
+        ::runtime::FieldSpec::new("internal_transit_location_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("invoice_terms", "html").writable(true),
+        ::runtime::FieldSpec::new("invoice_terms_html", "html").writable(true),
+        ::runtime::FieldSpec::new("is_company_details_empty", "boolean"),
+        ::runtime::FieldSpec::new("layout_background", "selection").required().writable(true).selection(&["Blank", "Demo logo", "Custom"]),
+        ::runtime::FieldSpec::new("layout_background_image", "binary").writable(true),
+        ::runtime::FieldSpec::new("logo", "binary").writable(true),
+        ::runtime::FieldSpec::new("logo_web", "binary"),
+        ::runtime::FieldSpec::new("manufacturing_lead", "float").required().writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mobile", "char").writable(true),
+        ::runtime::FieldSpec::new("multi_vat_foreign_country_ids", "many2many").relation("res.country"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("nomenclature_id", "many2one").relation("barcode.nomenclature").writable(true),
+        ::runtime::FieldSpec::new("paperformat_id", "many2one").relation("report.paperformat").writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("parent_ids", "many2many").relation("res.company"),
+        ::runtime::FieldSpec::new("parent_path", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_gid", "integer"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("payment_onboarding_payment_method", "selection").writable(true).selection(&["paypal", "stripe", "manual", "other"]),
+        ::runtime::FieldSpec::new("phone", "char").writable(true),
+        ::runtime::FieldSpec::new("po_double_validation", "selection").writable(true).selection(&["one_step", "two_step"]),
+        ::runtime::FieldSpec::new("po_double_validation_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("po_lead", "float").required().writable(true),
+        ::runtime::FieldSpec::new("po_lock", "selection").writable(true).selection(&["edit", "lock"]),
+        ::runtime::FieldSpec::new("portal_confirmation_pay", "boolean").writable(true),
+        ::runtime::FieldSpec::new("portal_confirmation_sign", "boolean").writable(true),
+        ::runtime::FieldSpec::new("prepayment_percent", "float").writable(true),
+        ::runtime::FieldSpec::new("primary_color", "char").writable(true),
+        ::runtime::FieldSpec::new("purchase_lock_date", "date").writable(true),
+        ::runtime::FieldSpec::new("qr_code", "boolean").writable(true),
+        ::runtime::FieldSpec::new("quick_edit_mode", "selection").writable(true).selection(&["out_invoices", "in_invoices", "out_and_in_invoices"]),
+        ::runtime::FieldSpec::new("quotation_validity_days", "integer").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("report_footer", "html").writable(true),
+        ::runtime::FieldSpec::new("report_header", "html").writable(true),
+        ::runtime::FieldSpec::new("resource_calendar_id", "many2one").relation("resource.calendar").writable(true),
+        ::runtime::FieldSpec::new("resource_calendar_ids", "one2many").relation("resource.calendar").writable(true),
+        ::runtime::FieldSpec::new("revenue_accrual_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("root_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("sale_discount_product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("sale_lock_date", "date").writable(true),
+        ::runtime::FieldSpec::new("sale_onboarding_payment_method", "selection").writable(true).selection(&["digital_signature", "paypal", "stripe", "other", "manual"]),
+        ::runtime::FieldSpec::new("sale_order_template_id", "many2one").relation("sale.order.template").writable(true),
+        ::runtime::FieldSpec::new("secondary_color", "char").writable(true),
+        ::runtime::FieldSpec::new("security_lead", "float").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("snailmail_color", "boolean").writable(true),
+        ::runtime::FieldSpec::new("snailmail_cover", "boolean").writable(true),
+        ::runtime::FieldSpec::new("snailmail_duplex", "boolean").writable(true),
+        ::runtime::FieldSpec::new("state_id", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("stock_mail_confirmation_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("stock_move_email_validation", "boolean").writable(true),
+        ::runtime::FieldSpec::new("stock_move_sms_validation", "boolean").writable(true),
+        ::runtime::FieldSpec::new("stock_sms_confirmation_template_id", "many2one").relation("sms.template").writable(true),
+        ::runtime::FieldSpec::new("street", "char").writable(true),
+        ::runtime::FieldSpec::new("street2", "char").writable(true),
+        ::runtime::FieldSpec::new("tax_calculation_rounding_method", "selection").writable(true).selection(&["round_per_line", "round_globally"]),
+        ::runtime::FieldSpec::new("tax_cash_basis_journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("tax_exigibility", "boolean").writable(true),
+        ::runtime::FieldSpec::new("tax_lock_date", "date").writable(true),
+        ::runtime::FieldSpec::new("terms_type", "selection").writable(true).selection(&["plain", "html"]),
+        ::runtime::FieldSpec::new("transfer_account_code_prefix", "char").writable(true),
+        ::runtime::FieldSpec::new("transfer_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("uninstalled_l10n_module_ids", "many2many").relation("ir.module.module"),
+        ::runtime::FieldSpec::new("user_fiscalyear_lock_date", "date"),
+        ::runtime::FieldSpec::new("user_hard_lock_date", "date"),
+        ::runtime::FieldSpec::new("user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("user_purchase_lock_date", "date"),
+        ::runtime::FieldSpec::new("user_sale_lock_date", "date"),
+        ::runtime::FieldSpec::new("user_tax_lock_date", "date"),
+        ::runtime::FieldSpec::new("uses_default_logo", "boolean"),
+        ::runtime::FieldSpec::new("vat", "char").writable(true),
+        ::runtime::FieldSpec::new("website", "char").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -2435,12 +2036,17 @@ impl super::mixins::BaseModel for ResCompany {
     type Update = ResCompanyUpdate;
 }
 impl super::mixins::MailThread for ResCompany {}
-/// Values for creating a `res.company` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResCompanyCreate`]) or updating ([`ResCompanyUpdate`]) `res.company` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResCompanyCreate {
+pub struct ResCompanyValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResCompanyCreate {
+/// Values for creating a `res.company` record: the constructor takes the required fields, setters add the rest.
+pub type ResCompanyCreate = ResCompanyValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.company` records: only the fields set here are written.
+pub type ResCompanyUpdate = ResCompanyValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResCompanyValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -2450,17 +2056,18 @@ impl ResCompanyCreate {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         account_opening_date: ::chrono::NaiveDate,
-        account_price_include: AccountPriceInclude,
+        account_price_include: self::AccountPriceInclude,
         fiscalyear_last_day: i64,
-        fiscalyear_last_month: FiscalyearLastMonth,
-        layout_background: LayoutBackground,
+        fiscalyear_last_month: self::FiscalyearLastMonth,
+        layout_background: self::LayoutBackground,
         manufacturing_lead: f64,
         partner_id: i64,
         po_lead: f64,
         security_lead: f64,
     ) -> Self {
-        ResCompanyCreate {
+        ResCompanyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_opening_date(account_opening_date)
             .account_price_include(account_price_include)
@@ -2472,1157 +2079,26 @@ impl ResCompanyCreate {
             .po_lead(po_lead)
             .security_lead(security_lead)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCompany>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
-    #[inline]
-    pub fn account_cash_basis_base_account_id(
-        mut self,
-        account_cash_basis_base_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_cash_basis_base_account_id",
-                account_cash_basis_base_account_id,
-            );
-        self
-    }
-    /// Set `account_default_pos_receivable_account_id` (Default PoS Receivable Account).
-    #[inline]
-    pub fn account_default_pos_receivable_account_id(
-        mut self,
-        account_default_pos_receivable_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_default_pos_receivable_account_id",
-                account_default_pos_receivable_account_id,
-            );
-        self
-    }
-    /// Set `account_discount_expense_allocation_id` (Separate account for expense discount).
-    #[inline]
-    pub fn account_discount_expense_allocation_id(
-        mut self,
-        account_discount_expense_allocation_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_discount_expense_allocation_id",
-                account_discount_expense_allocation_id,
-            );
-        self
-    }
-    /// Set `account_discount_income_allocation_id` (Separate account for income discount).
-    #[inline]
-    pub fn account_discount_income_allocation_id(
-        mut self,
-        account_discount_income_allocation_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_discount_income_allocation_id",
-                account_discount_income_allocation_id,
-            );
-        self
-    }
-    /// Set `account_fiscal_country_id` (Fiscal Country).
-    #[inline]
-    pub fn account_fiscal_country_id(mut self, account_fiscal_country_id: i64) -> Self {
-        self.values.set("account_fiscal_country_id", account_fiscal_country_id);
-        self
-    }
-    /// Set `account_journal_early_pay_discount_gain_account_id` (Cash Discount Write-Off Gain Account).
-    #[inline]
-    pub fn account_journal_early_pay_discount_gain_account_id(
-        mut self,
-        account_journal_early_pay_discount_gain_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_early_pay_discount_gain_account_id",
-                account_journal_early_pay_discount_gain_account_id,
-            );
-        self
-    }
-    /// Set `account_journal_early_pay_discount_loss_account_id` (Cash Discount Write-Off Loss Account).
-    #[inline]
-    pub fn account_journal_early_pay_discount_loss_account_id(
-        mut self,
-        account_journal_early_pay_discount_loss_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_early_pay_discount_loss_account_id",
-                account_journal_early_pay_discount_loss_account_id,
-            );
-        self
-    }
-    /// Set `account_journal_suspense_account_id` (Journal Suspense Account).
-    #[inline]
-    pub fn account_journal_suspense_account_id(
-        mut self,
-        account_journal_suspense_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_suspense_account_id",
-                account_journal_suspense_account_id,
-            );
-        self
-    }
-    /// Set `account_opening_date` (Opening Entry).
-    #[inline]
-    pub fn account_opening_date(
-        mut self,
-        account_opening_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("account_opening_date", account_opening_date);
-        self
-    }
-    /// Set `account_opening_journal_id` (Opening Journal).
-    #[inline]
-    pub fn account_opening_journal_id(
-        mut self,
-        account_opening_journal_id: i64,
-    ) -> Self {
-        self.values.set("account_opening_journal_id", account_opening_journal_id);
-        self
-    }
-    /// Set `account_opening_move_id` (Opening Journal Entry).
-    #[inline]
-    pub fn account_opening_move_id(mut self, account_opening_move_id: i64) -> Self {
-        self.values.set("account_opening_move_id", account_opening_move_id);
-        self
-    }
-    /// Set `account_price_include` (Default Sales Price Include).
-    #[inline]
-    pub fn account_price_include(
-        mut self,
-        account_price_include: AccountPriceInclude,
-    ) -> Self {
-        self.values.set("account_price_include", account_price_include);
-        self
-    }
-    /// Set `account_production_wip_account_id` (Production WIP Account).
-    #[inline]
-    pub fn account_production_wip_account_id(
-        mut self,
-        account_production_wip_account_id: i64,
-    ) -> Self {
-        self.values
-            .set("account_production_wip_account_id", account_production_wip_account_id);
-        self
-    }
-    /// Set `account_production_wip_overhead_account_id` (Production WIP Overhead Account).
-    #[inline]
-    pub fn account_production_wip_overhead_account_id(
-        mut self,
-        account_production_wip_overhead_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_production_wip_overhead_account_id",
-                account_production_wip_overhead_account_id,
-            );
-        self
-    }
-    /// Set `account_purchase_tax_id` (Default Purchase Tax).
-    #[inline]
-    pub fn account_purchase_tax_id(mut self, account_purchase_tax_id: i64) -> Self {
-        self.values.set("account_purchase_tax_id", account_purchase_tax_id);
-        self
-    }
-    /// Set `account_sale_tax_id` (Default Sale Tax).
-    #[inline]
-    pub fn account_sale_tax_id(mut self, account_sale_tax_id: i64) -> Self {
-        self.values.set("account_sale_tax_id", account_sale_tax_id);
-        self
-    }
-    /// Set `account_storno` (Storno accounting).
-    #[inline]
-    pub fn account_storno(mut self, account_storno: bool) -> Self {
-        self.values.set("account_storno", account_storno);
-        self
-    }
-    /// Set `account_use_credit_limit` (Sales Credit Limit).
-    #[inline]
-    pub fn account_use_credit_limit(mut self, account_use_credit_limit: bool) -> Self {
-        self.values.set("account_use_credit_limit", account_use_credit_limit);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `alias_domain_id` (Email Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `all_child_ids` (All Child).
-    #[inline]
-    pub fn all_child_ids(
-        mut self,
-        all_child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("all_child_ids", all_child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `anglo_saxon_accounting` (Use anglo-saxon accounting).
-    #[inline]
-    pub fn anglo_saxon_accounting(mut self, anglo_saxon_accounting: bool) -> Self {
-        self.values.set("anglo_saxon_accounting", anglo_saxon_accounting);
-        self
-    }
-    /// Set `annual_inventory_day` (Day of the month).
-    #[inline]
-    pub fn annual_inventory_day(mut self, annual_inventory_day: i64) -> Self {
-        self.values.set("annual_inventory_day", annual_inventory_day);
-        self
-    }
-    /// Set `annual_inventory_month` (Annual Inventory Month).
-    #[inline]
-    pub fn annual_inventory_month(
-        mut self,
-        annual_inventory_month: AnnualInventoryMonth,
-    ) -> Self {
-        self.values.set("annual_inventory_month", annual_inventory_month);
-        self
-    }
-    /// Set `automatic_entry_default_journal_id` (Automatic Entry Default Journal).
-    #[inline]
-    pub fn automatic_entry_default_journal_id(
-        mut self,
-        automatic_entry_default_journal_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "automatic_entry_default_journal_id",
-                automatic_entry_default_journal_id,
-            );
-        self
-    }
-    /// Set `autopost_bills` (Auto-validate bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: bool) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `bank_account_code_prefix` (Prefix of the bank accounts).
-    #[inline]
-    pub fn bank_account_code_prefix(
-        mut self,
-        bank_account_code_prefix: impl Into<String>,
-    ) -> Self {
-        self.values.set("bank_account_code_prefix", bank_account_code_prefix.into());
-        self
-    }
-    /// Set `bank_ids` (Banks).
-    #[inline]
-    pub fn bank_ids(
-        mut self,
-        bank_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
-        >,
-    ) -> Self {
-        self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `bank_journal_ids` (Bank Journals).
-    #[inline]
-    pub fn bank_journal_ids(
-        mut self,
-        bank_journal_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
-        >,
-    ) -> Self {
-        self.values
-            .set("bank_journal_ids", bank_journal_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `batch_payment_sequence_id` (Batch Payment Sequence).
-    #[inline]
-    pub fn batch_payment_sequence_id(mut self, batch_payment_sequence_id: i64) -> Self {
-        self.values.set("batch_payment_sequence_id", batch_payment_sequence_id);
-        self
-    }
-    /// Set `cash_account_code_prefix` (Prefix of the cash accounts).
-    #[inline]
-    pub fn cash_account_code_prefix(
-        mut self,
-        cash_account_code_prefix: impl Into<String>,
-    ) -> Self {
-        self.values.set("cash_account_code_prefix", cash_account_code_prefix.into());
-        self
-    }
-    /// Set `chart_template` (Chart Template).
-    #[inline]
-    pub fn chart_template(mut self, chart_template: impl Into<String>) -> Self {
-        self.values.set("chart_template", chart_template.into());
-        self
-    }
-    /// Set `check_account_audit_trail` (Audit Trail).
-    #[inline]
-    pub fn check_account_audit_trail(mut self, check_account_audit_trail: bool) -> Self {
-        self.values.set("check_account_audit_trail", check_account_audit_trail);
-        self
-    }
-    /// Set `child_ids` (Branches).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_details` (Company Details).
-    #[inline]
-    pub fn company_details(mut self, company_details: impl Into<String>) -> Self {
-        self.values.set("company_details", company_details.into());
-        self
-    }
-    /// Set `company_registry` (Company ID).
-    #[inline]
-    pub fn company_registry(mut self, company_registry: impl Into<String>) -> Self {
-        self.values.set("company_registry", company_registry.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `currency_exchange_journal_id` (Exchange Gain or Loss Journal).
-    #[inline]
-    pub fn currency_exchange_journal_id(
-        mut self,
-        currency_exchange_journal_id: i64,
-    ) -> Self {
-        self.values.set("currency_exchange_journal_id", currency_exchange_journal_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `days_to_purchase` (Days to Purchase).
-    #[inline]
-    pub fn days_to_purchase(mut self, days_to_purchase: f64) -> Self {
-        self.values.set("days_to_purchase", days_to_purchase);
-        self
-    }
-    /// Set `default_cash_difference_expense_account_id` (Cash Difference Expense).
-    #[inline]
-    pub fn default_cash_difference_expense_account_id(
-        mut self,
-        default_cash_difference_expense_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "default_cash_difference_expense_account_id",
-                default_cash_difference_expense_account_id,
-            );
-        self
-    }
-    /// Set `default_cash_difference_income_account_id` (Cash Difference Income).
-    #[inline]
-    pub fn default_cash_difference_income_account_id(
-        mut self,
-        default_cash_difference_income_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "default_cash_difference_income_account_id",
-                default_cash_difference_income_account_id,
-            );
-        self
-    }
-    /// Set `display_invoice_amount_total_words` (Total amount of invoice in letters).
-    #[inline]
-    pub fn display_invoice_amount_total_words(
-        mut self,
-        display_invoice_amount_total_words: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_amount_total_words",
-                display_invoice_amount_total_words,
-            );
-        self
-    }
-    /// Set `display_invoice_tax_company_currency` (Taxes in company currency).
-    #[inline]
-    pub fn display_invoice_tax_company_currency(
-        mut self,
-        display_invoice_tax_company_currency: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_tax_company_currency",
-                display_invoice_tax_company_currency,
-            );
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `email_primary_color` (Email Header Color).
-    #[inline]
-    pub fn email_primary_color(
-        mut self,
-        email_primary_color: impl Into<String>,
-    ) -> Self {
-        self.values.set("email_primary_color", email_primary_color.into());
-        self
-    }
-    /// Set `email_secondary_color` (Email Button Color).
-    #[inline]
-    pub fn email_secondary_color(
-        mut self,
-        email_secondary_color: impl Into<String>,
-    ) -> Self {
-        self.values.set("email_secondary_color", email_secondary_color.into());
-        self
-    }
-    /// Set `employee_properties_definition` (Employee Properties).
-    #[inline]
-    pub fn employee_properties_definition(
-        mut self,
-        employee_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values
-            .set("employee_properties_definition", employee_properties_definition);
-        self
-    }
-    /// Set `expects_chart_of_accounts` (Expects a Chart of Accounts).
-    #[inline]
-    pub fn expects_chart_of_accounts(mut self, expects_chart_of_accounts: bool) -> Self {
-        self.values.set("expects_chart_of_accounts", expects_chart_of_accounts);
-        self
-    }
-    /// Set `expense_accrual_account_id` (Expense Accrual Account).
-    #[inline]
-    pub fn expense_accrual_account_id(
-        mut self,
-        expense_accrual_account_id: i64,
-    ) -> Self {
-        self.values.set("expense_accrual_account_id", expense_accrual_account_id);
-        self
-    }
-    /// Set `expense_currency_exchange_account_id` (Loss Exchange Rate Account).
-    #[inline]
-    pub fn expense_currency_exchange_account_id(
-        mut self,
-        expense_currency_exchange_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "expense_currency_exchange_account_id",
-                expense_currency_exchange_account_id,
-            );
-        self
-    }
-    /// Set `external_report_layout_id` (Document Template).
-    #[inline]
-    pub fn external_report_layout_id(mut self, external_report_layout_id: i64) -> Self {
-        self.values.set("external_report_layout_id", external_report_layout_id);
-        self
-    }
-    /// Set `fiscal_position_ids` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_ids(
-        mut self,
-        fiscal_position_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountFiscalPosition>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "fiscal_position_ids",
-                fiscal_position_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
-    #[inline]
-    pub fn fiscalyear_last_day(mut self, fiscalyear_last_day: i64) -> Self {
-        self.values.set("fiscalyear_last_day", fiscalyear_last_day);
-        self
-    }
-    /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
-    #[inline]
-    pub fn fiscalyear_last_month(
-        mut self,
-        fiscalyear_last_month: FiscalyearLastMonth,
-    ) -> Self {
-        self.values.set("fiscalyear_last_month", fiscalyear_last_month);
-        self
-    }
-    /// Set `fiscalyear_lock_date` (Global Lock Date).
-    #[inline]
-    pub fn fiscalyear_lock_date(
-        mut self,
-        fiscalyear_lock_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("fiscalyear_lock_date", fiscalyear_lock_date);
-        self
-    }
-    /// Set `font` (Font).
-    #[inline]
-    pub fn font(mut self, font: Font) -> Self {
-        self.values.set("font", font);
-        self
-    }
-    /// Set `hard_lock_date` (Hard Lock Date).
-    #[inline]
-    pub fn hard_lock_date(mut self, hard_lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("hard_lock_date", hard_lock_date);
-        self
-    }
-    /// Set `has_received_warning_stock_sms` (Has Received Warning Stock Sms).
-    #[inline]
-    pub fn has_received_warning_stock_sms(
-        mut self,
-        has_received_warning_stock_sms: bool,
-    ) -> Self {
-        self.values
-            .set("has_received_warning_stock_sms", has_received_warning_stock_sms);
-        self
-    }
-    /// Set `hr_presence_control_attendance` (Based on attendances).
-    #[inline]
-    pub fn hr_presence_control_attendance(
-        mut self,
-        hr_presence_control_attendance: bool,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_attendance", hr_presence_control_attendance);
-        self
-    }
-    /// Set `hr_presence_control_email` (Based on number of emails sent).
-    #[inline]
-    pub fn hr_presence_control_email(mut self, hr_presence_control_email: bool) -> Self {
-        self.values.set("hr_presence_control_email", hr_presence_control_email);
-        self
-    }
-    /// Set `hr_presence_control_email_amount` (\# emails to send).
-    #[inline]
-    pub fn hr_presence_control_email_amount(
-        mut self,
-        hr_presence_control_email_amount: i64,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_email_amount", hr_presence_control_email_amount);
-        self
-    }
-    /// Set `hr_presence_control_ip` (Based on IP Address).
-    #[inline]
-    pub fn hr_presence_control_ip(mut self, hr_presence_control_ip: bool) -> Self {
-        self.values.set("hr_presence_control_ip", hr_presence_control_ip);
-        self
-    }
-    /// Set `hr_presence_control_ip_list` (Valid IP addresses).
-    #[inline]
-    pub fn hr_presence_control_ip_list(
-        mut self,
-        hr_presence_control_ip_list: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_ip_list", hr_presence_control_ip_list.into());
-        self
-    }
-    /// Set `hr_presence_control_login` (Based on user status in system).
-    #[inline]
-    pub fn hr_presence_control_login(mut self, hr_presence_control_login: bool) -> Self {
-        self.values.set("hr_presence_control_login", hr_presence_control_login);
-        self
-    }
-    /// Set `iap_enrich_auto_done` (Enrich Done).
-    #[inline]
-    pub fn iap_enrich_auto_done(mut self, iap_enrich_auto_done: bool) -> Self {
-        self.values.set("iap_enrich_auto_done", iap_enrich_auto_done);
-        self
-    }
-    /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
-    #[inline]
-    pub fn income_currency_exchange_account_id(
-        mut self,
-        income_currency_exchange_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "income_currency_exchange_account_id",
-                income_currency_exchange_account_id,
-            );
-        self
-    }
-    /// Set `incoterm_id` (Default incoterm).
-    #[inline]
-    pub fn incoterm_id(mut self, incoterm_id: i64) -> Self {
-        self.values.set("incoterm_id", incoterm_id);
-        self
-    }
-    /// Set `internal_transit_location_id` (Internal Transit Location).
-    #[inline]
-    pub fn internal_transit_location_id(
-        mut self,
-        internal_transit_location_id: i64,
-    ) -> Self {
-        self.values.set("internal_transit_location_id", internal_transit_location_id);
-        self
-    }
-    /// Set `invoice_terms` (Default Terms and Conditions).
-    #[inline]
-    pub fn invoice_terms(mut self, invoice_terms: impl Into<String>) -> Self {
-        self.values.set("invoice_terms", invoice_terms.into());
-        self
-    }
-    /// Set `invoice_terms_html` (Default Terms and Conditions as a Web page).
-    #[inline]
-    pub fn invoice_terms_html(mut self, invoice_terms_html: impl Into<String>) -> Self {
-        self.values.set("invoice_terms_html", invoice_terms_html.into());
-        self
-    }
-    /// Set `layout_background` (Layout Background).
-    #[inline]
-    pub fn layout_background(mut self, layout_background: LayoutBackground) -> Self {
-        self.values.set("layout_background", layout_background);
-        self
-    }
-    /// Set `layout_background_image` (Background Image).
-    #[inline]
-    pub fn layout_background_image(
-        mut self,
-        layout_background_image: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("layout_background_image", layout_background_image.into());
-        self
-    }
-    /// Set `logo` (Company Logo).
-    #[inline]
-    pub fn logo(mut self, logo: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("logo", logo.into());
-        self
-    }
-    /// Set `manufacturing_lead` (Manufacturing Lead Time).
-    #[inline]
-    pub fn manufacturing_lead(mut self, manufacturing_lead: f64) -> Self {
-        self.values.set("manufacturing_lead", manufacturing_lead);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Company Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `nomenclature_id` (Nomenclature).
-    #[inline]
-    pub fn nomenclature_id(mut self, nomenclature_id: i64) -> Self {
-        self.values.set("nomenclature_id", nomenclature_id);
-        self
-    }
-    /// Set `paperformat_id` (Paper format).
-    #[inline]
-    pub fn paperformat_id(mut self, paperformat_id: i64) -> Self {
-        self.values.set("paperformat_id", paperformat_id);
-        self
-    }
-    /// Set `parent_id` (Parent Company).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_onboarding_payment_method` (Selected onboarding payment method).
-    #[inline]
-    pub fn payment_onboarding_payment_method(
-        mut self,
-        payment_onboarding_payment_method: PaymentOnboardingPaymentMethod,
-    ) -> Self {
-        self.values
-            .set("payment_onboarding_payment_method", payment_onboarding_payment_method);
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `po_double_validation` (Levels of Approvals).
-    #[inline]
-    pub fn po_double_validation(
-        mut self,
-        po_double_validation: PoDoubleValidation,
-    ) -> Self {
-        self.values.set("po_double_validation", po_double_validation);
-        self
-    }
-    /// Set `po_double_validation_amount` (Double validation amount).
-    #[inline]
-    pub fn po_double_validation_amount(
-        mut self,
-        po_double_validation_amount: f64,
-    ) -> Self {
-        self.values.set("po_double_validation_amount", po_double_validation_amount);
-        self
-    }
-    /// Set `po_lead` (Purchase Lead Time).
-    #[inline]
-    pub fn po_lead(mut self, po_lead: f64) -> Self {
-        self.values.set("po_lead", po_lead);
-        self
-    }
-    /// Set `po_lock` (Purchase Order Modification).
-    #[inline]
-    pub fn po_lock(mut self, po_lock: PoLock) -> Self {
-        self.values.set("po_lock", po_lock);
-        self
-    }
-    /// Set `portal_confirmation_pay` (Online Payment).
-    #[inline]
-    pub fn portal_confirmation_pay(mut self, portal_confirmation_pay: bool) -> Self {
-        self.values.set("portal_confirmation_pay", portal_confirmation_pay);
-        self
-    }
-    /// Set `portal_confirmation_sign` (Online Signature).
-    #[inline]
-    pub fn portal_confirmation_sign(mut self, portal_confirmation_sign: bool) -> Self {
-        self.values.set("portal_confirmation_sign", portal_confirmation_sign);
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `primary_color` (Primary Color).
-    #[inline]
-    pub fn primary_color(mut self, primary_color: impl Into<String>) -> Self {
-        self.values.set("primary_color", primary_color.into());
-        self
-    }
-    /// Set `purchase_lock_date` (Purchase Lock date).
-    #[inline]
-    pub fn purchase_lock_date(
-        mut self,
-        purchase_lock_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("purchase_lock_date", purchase_lock_date);
-        self
-    }
-    /// Set `qr_code` (Display QR-code on invoices).
-    #[inline]
-    pub fn qr_code(mut self, qr_code: bool) -> Self {
-        self.values.set("qr_code", qr_code);
-        self
-    }
-    /// Set `quick_edit_mode` (Quick encoding).
-    #[inline]
-    pub fn quick_edit_mode(mut self, quick_edit_mode: QuickEditMode) -> Self {
-        self.values.set("quick_edit_mode", quick_edit_mode);
-        self
-    }
-    /// Set `quotation_validity_days` (Default Quotation Validity).
-    #[inline]
-    pub fn quotation_validity_days(mut self, quotation_validity_days: i64) -> Self {
-        self.values.set("quotation_validity_days", quotation_validity_days);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `report_footer` (Report Footer).
-    #[inline]
-    pub fn report_footer(mut self, report_footer: impl Into<String>) -> Self {
-        self.values.set("report_footer", report_footer.into());
-        self
-    }
-    /// Set `report_header` (Company Tagline).
-    #[inline]
-    pub fn report_header(mut self, report_header: impl Into<String>) -> Self {
-        self.values.set("report_header", report_header.into());
-        self
-    }
-    /// Set `resource_calendar_id` (Default Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_calendar_ids` (Working Hours).
-    #[inline]
-    pub fn resource_calendar_ids(
-        mut self,
-        resource_calendar_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendar>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "resource_calendar_ids",
-                resource_calendar_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `revenue_accrual_account_id` (Revenue Accrual Account).
-    #[inline]
-    pub fn revenue_accrual_account_id(
-        mut self,
-        revenue_accrual_account_id: i64,
-    ) -> Self {
-        self.values.set("revenue_accrual_account_id", revenue_accrual_account_id);
-        self
-    }
-    /// Set `sale_discount_product_id` (Discount Product).
-    #[inline]
-    pub fn sale_discount_product_id(mut self, sale_discount_product_id: i64) -> Self {
-        self.values.set("sale_discount_product_id", sale_discount_product_id);
-        self
-    }
-    /// Set `sale_lock_date` (Sales Lock Date).
-    #[inline]
-    pub fn sale_lock_date(mut self, sale_lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("sale_lock_date", sale_lock_date);
-        self
-    }
-    /// Set `sale_onboarding_payment_method` (Sale onboarding selected payment method).
-    #[inline]
-    pub fn sale_onboarding_payment_method(
-        mut self,
-        sale_onboarding_payment_method: SaleOnboardingPaymentMethod,
-    ) -> Self {
-        self.values
-            .set("sale_onboarding_payment_method", sale_onboarding_payment_method);
-        self
-    }
-    /// Set `sale_order_template_id` (Default Sale Template).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `secondary_color` (Secondary Color).
-    #[inline]
-    pub fn secondary_color(mut self, secondary_color: impl Into<String>) -> Self {
-        self.values.set("secondary_color", secondary_color.into());
-        self
-    }
-    /// Set `security_lead` (Sales Safety Days).
-    #[inline]
-    pub fn security_lead(mut self, security_lead: f64) -> Self {
-        self.values.set("security_lead", security_lead);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `snailmail_color` (Snailmail Color).
-    #[inline]
-    pub fn snailmail_color(mut self, snailmail_color: bool) -> Self {
-        self.values.set("snailmail_color", snailmail_color);
-        self
-    }
-    /// Set `snailmail_cover` (Add a Cover Page).
-    #[inline]
-    pub fn snailmail_cover(mut self, snailmail_cover: bool) -> Self {
-        self.values.set("snailmail_cover", snailmail_cover);
-        self
-    }
-    /// Set `snailmail_duplex` (Both sides).
-    #[inline]
-    pub fn snailmail_duplex(mut self, snailmail_duplex: bool) -> Self {
-        self.values.set("snailmail_duplex", snailmail_duplex);
-        self
-    }
-    /// Set `state_id` (Fed. State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `stock_mail_confirmation_template_id` (Email Template confirmation picking).
-    #[inline]
-    pub fn stock_mail_confirmation_template_id(
-        mut self,
-        stock_mail_confirmation_template_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_mail_confirmation_template_id",
-                stock_mail_confirmation_template_id,
-            );
-        self
-    }
-    /// Set `stock_move_email_validation` (Email Confirmation picking).
-    #[inline]
-    pub fn stock_move_email_validation(
-        mut self,
-        stock_move_email_validation: bool,
-    ) -> Self {
-        self.values.set("stock_move_email_validation", stock_move_email_validation);
-        self
-    }
-    /// Set `stock_move_sms_validation` (SMS Confirmation).
-    #[inline]
-    pub fn stock_move_sms_validation(mut self, stock_move_sms_validation: bool) -> Self {
-        self.values.set("stock_move_sms_validation", stock_move_sms_validation);
-        self
-    }
-    /// Set `stock_sms_confirmation_template_id` (SMS Template).
-    #[inline]
-    pub fn stock_sms_confirmation_template_id(
-        mut self,
-        stock_sms_confirmation_template_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_sms_confirmation_template_id",
-                stock_sms_confirmation_template_id,
-            );
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `tax_calculation_rounding_method` (Tax Calculation Rounding Method).
-    #[inline]
-    pub fn tax_calculation_rounding_method(
-        mut self,
-        tax_calculation_rounding_method: TaxCalculationRoundingMethod,
-    ) -> Self {
-        self.values
-            .set("tax_calculation_rounding_method", tax_calculation_rounding_method);
-        self
-    }
-    /// Set `tax_cash_basis_journal_id` (Cash Basis Journal).
-    #[inline]
-    pub fn tax_cash_basis_journal_id(mut self, tax_cash_basis_journal_id: i64) -> Self {
-        self.values.set("tax_cash_basis_journal_id", tax_cash_basis_journal_id);
-        self
-    }
-    /// Set `tax_exigibility` (Use Cash Basis).
-    #[inline]
-    pub fn tax_exigibility(mut self, tax_exigibility: bool) -> Self {
-        self.values.set("tax_exigibility", tax_exigibility);
-        self
-    }
-    /// Set `tax_lock_date` (Tax Return Lock Date).
-    #[inline]
-    pub fn tax_lock_date(mut self, tax_lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("tax_lock_date", tax_lock_date);
-        self
-    }
-    /// Set `terms_type` (Terms & Conditions format).
-    #[inline]
-    pub fn terms_type(mut self, terms_type: TermsType) -> Self {
-        self.values.set("terms_type", terms_type);
-        self
-    }
-    /// Set `transfer_account_code_prefix` (Prefix of the transfer accounts).
-    #[inline]
-    pub fn transfer_account_code_prefix(
-        mut self,
-        transfer_account_code_prefix: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("transfer_account_code_prefix", transfer_account_code_prefix.into());
-        self
-    }
-    /// Set `transfer_account_id` (Inter-Banks Transfer Account).
-    #[inline]
-    pub fn transfer_account_id(mut self, transfer_account_id: i64) -> Self {
-        self.values.set("transfer_account_id", transfer_account_id);
-        self
-    }
-    /// Set `user_ids` (Accepted Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `website` (Website Link).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResCompanyCreate {
-    type Model = ResCompany;
-}
-/// Values for updating `res.company` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResCompanyUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResCompanyUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ResCompanyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResCompanyUpdate {
+        Self::default()
+    }
+}
+impl Default for ResCompanyUpdate {
+    fn default() -> Self {
+        ResCompanyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResCompanyValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCompany>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResCompany>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -3631,3064 +2107,834 @@ impl ResCompanyUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
-    #[inline]
-    pub fn account_cash_basis_base_account_id(
-        mut self,
-        account_cash_basis_base_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_cash_basis_base_account_id",
-                account_cash_basis_base_account_id,
-            );
-        self
-    }
-    /// Set `account_default_pos_receivable_account_id` (Default PoS Receivable Account).
-    #[inline]
-    pub fn account_default_pos_receivable_account_id(
-        mut self,
-        account_default_pos_receivable_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_default_pos_receivable_account_id",
-                account_default_pos_receivable_account_id,
-            );
-        self
-    }
-    /// Set `account_discount_expense_allocation_id` (Separate account for expense discount).
-    #[inline]
-    pub fn account_discount_expense_allocation_id(
-        mut self,
-        account_discount_expense_allocation_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_discount_expense_allocation_id",
-                account_discount_expense_allocation_id,
-            );
-        self
-    }
-    /// Set `account_discount_income_allocation_id` (Separate account for income discount).
-    #[inline]
-    pub fn account_discount_income_allocation_id(
-        mut self,
-        account_discount_income_allocation_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_discount_income_allocation_id",
-                account_discount_income_allocation_id,
-            );
-        self
-    }
-    /// Set `account_fiscal_country_id` (Fiscal Country).
-    #[inline]
-    pub fn account_fiscal_country_id(mut self, account_fiscal_country_id: i64) -> Self {
-        self.values.set("account_fiscal_country_id", account_fiscal_country_id);
-        self
-    }
-    /// Set `account_journal_early_pay_discount_gain_account_id` (Cash Discount Write-Off Gain Account).
-    #[inline]
-    pub fn account_journal_early_pay_discount_gain_account_id(
-        mut self,
-        account_journal_early_pay_discount_gain_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_early_pay_discount_gain_account_id",
-                account_journal_early_pay_discount_gain_account_id,
-            );
-        self
-    }
-    /// Set `account_journal_early_pay_discount_loss_account_id` (Cash Discount Write-Off Loss Account).
-    #[inline]
-    pub fn account_journal_early_pay_discount_loss_account_id(
-        mut self,
-        account_journal_early_pay_discount_loss_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_early_pay_discount_loss_account_id",
-                account_journal_early_pay_discount_loss_account_id,
-            );
-        self
-    }
-    /// Set `account_journal_suspense_account_id` (Journal Suspense Account).
-    #[inline]
-    pub fn account_journal_suspense_account_id(
-        mut self,
-        account_journal_suspense_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_suspense_account_id",
-                account_journal_suspense_account_id,
-            );
-        self
-    }
-    /// Set `account_opening_date` (Opening Entry).
-    #[inline]
-    pub fn account_opening_date(
-        mut self,
-        account_opening_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("account_opening_date", account_opening_date);
-        self
-    }
-    /// Set `account_opening_journal_id` (Opening Journal).
-    #[inline]
-    pub fn account_opening_journal_id(
-        mut self,
-        account_opening_journal_id: i64,
-    ) -> Self {
-        self.values.set("account_opening_journal_id", account_opening_journal_id);
-        self
-    }
-    /// Set `account_opening_move_id` (Opening Journal Entry).
-    #[inline]
-    pub fn account_opening_move_id(mut self, account_opening_move_id: i64) -> Self {
-        self.values.set("account_opening_move_id", account_opening_move_id);
-        self
-    }
-    /// Set `account_price_include` (Default Sales Price Include).
-    #[inline]
-    pub fn account_price_include(
-        mut self,
-        account_price_include: AccountPriceInclude,
-    ) -> Self {
-        self.values.set("account_price_include", account_price_include);
-        self
-    }
-    /// Set `account_production_wip_account_id` (Production WIP Account).
-    #[inline]
-    pub fn account_production_wip_account_id(
-        mut self,
-        account_production_wip_account_id: i64,
-    ) -> Self {
-        self.values
-            .set("account_production_wip_account_id", account_production_wip_account_id);
-        self
-    }
-    /// Set `account_production_wip_overhead_account_id` (Production WIP Overhead Account).
-    #[inline]
-    pub fn account_production_wip_overhead_account_id(
-        mut self,
-        account_production_wip_overhead_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_production_wip_overhead_account_id",
-                account_production_wip_overhead_account_id,
-            );
-        self
-    }
-    /// Set `account_purchase_tax_id` (Default Purchase Tax).
-    #[inline]
-    pub fn account_purchase_tax_id(mut self, account_purchase_tax_id: i64) -> Self {
-        self.values.set("account_purchase_tax_id", account_purchase_tax_id);
-        self
-    }
-    /// Set `account_sale_tax_id` (Default Sale Tax).
-    #[inline]
-    pub fn account_sale_tax_id(mut self, account_sale_tax_id: i64) -> Self {
-        self.values.set("account_sale_tax_id", account_sale_tax_id);
-        self
-    }
-    /// Set `account_storno` (Storno accounting).
-    #[inline]
-    pub fn account_storno(mut self, account_storno: bool) -> Self {
-        self.values.set("account_storno", account_storno);
-        self
-    }
-    /// Set `account_use_credit_limit` (Sales Credit Limit).
-    #[inline]
-    pub fn account_use_credit_limit(mut self, account_use_credit_limit: bool) -> Self {
-        self.values.set("account_use_credit_limit", account_use_credit_limit);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `alias_domain_id` (Email Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `all_child_ids` (All Child).
-    #[inline]
-    pub fn all_child_ids(
-        mut self,
-        all_child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("all_child_ids", all_child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `anglo_saxon_accounting` (Use anglo-saxon accounting).
-    #[inline]
-    pub fn anglo_saxon_accounting(mut self, anglo_saxon_accounting: bool) -> Self {
-        self.values.set("anglo_saxon_accounting", anglo_saxon_accounting);
-        self
-    }
-    /// Set `annual_inventory_day` (Day of the month).
-    #[inline]
-    pub fn annual_inventory_day(mut self, annual_inventory_day: i64) -> Self {
-        self.values.set("annual_inventory_day", annual_inventory_day);
-        self
-    }
-    /// Set `annual_inventory_month` (Annual Inventory Month).
-    #[inline]
-    pub fn annual_inventory_month(
-        mut self,
-        annual_inventory_month: AnnualInventoryMonth,
-    ) -> Self {
-        self.values.set("annual_inventory_month", annual_inventory_month);
-        self
-    }
-    /// Set `automatic_entry_default_journal_id` (Automatic Entry Default Journal).
-    #[inline]
-    pub fn automatic_entry_default_journal_id(
-        mut self,
-        automatic_entry_default_journal_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "automatic_entry_default_journal_id",
-                automatic_entry_default_journal_id,
-            );
-        self
-    }
-    /// Set `autopost_bills` (Auto-validate bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: bool) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `bank_account_code_prefix` (Prefix of the bank accounts).
-    #[inline]
-    pub fn bank_account_code_prefix(
-        mut self,
-        bank_account_code_prefix: impl Into<String>,
-    ) -> Self {
-        self.values.set("bank_account_code_prefix", bank_account_code_prefix.into());
-        self
-    }
-    /// Set `bank_ids` (Banks).
-    #[inline]
-    pub fn bank_ids(
-        mut self,
-        bank_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
-        >,
-    ) -> Self {
-        self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `bank_journal_ids` (Bank Journals).
-    #[inline]
-    pub fn bank_journal_ids(
-        mut self,
-        bank_journal_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountJournal>,
-        >,
-    ) -> Self {
-        self.values
-            .set("bank_journal_ids", bank_journal_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `batch_payment_sequence_id` (Batch Payment Sequence).
-    #[inline]
-    pub fn batch_payment_sequence_id(mut self, batch_payment_sequence_id: i64) -> Self {
-        self.values.set("batch_payment_sequence_id", batch_payment_sequence_id);
-        self
-    }
-    /// Set `cash_account_code_prefix` (Prefix of the cash accounts).
-    #[inline]
-    pub fn cash_account_code_prefix(
-        mut self,
-        cash_account_code_prefix: impl Into<String>,
-    ) -> Self {
-        self.values.set("cash_account_code_prefix", cash_account_code_prefix.into());
-        self
-    }
-    /// Set `chart_template` (Chart Template).
-    #[inline]
-    pub fn chart_template(mut self, chart_template: impl Into<String>) -> Self {
-        self.values.set("chart_template", chart_template.into());
-        self
-    }
-    /// Set `check_account_audit_trail` (Audit Trail).
-    #[inline]
-    pub fn check_account_audit_trail(mut self, check_account_audit_trail: bool) -> Self {
-        self.values.set("check_account_audit_trail", check_account_audit_trail);
-        self
-    }
-    /// Set `child_ids` (Branches).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_details` (Company Details).
-    #[inline]
-    pub fn company_details(mut self, company_details: impl Into<String>) -> Self {
-        self.values.set("company_details", company_details.into());
-        self
-    }
-    /// Set `company_registry` (Company ID).
-    #[inline]
-    pub fn company_registry(mut self, company_registry: impl Into<String>) -> Self {
-        self.values.set("company_registry", company_registry.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `currency_exchange_journal_id` (Exchange Gain or Loss Journal).
-    #[inline]
-    pub fn currency_exchange_journal_id(
-        mut self,
-        currency_exchange_journal_id: i64,
-    ) -> Self {
-        self.values.set("currency_exchange_journal_id", currency_exchange_journal_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `days_to_purchase` (Days to Purchase).
-    #[inline]
-    pub fn days_to_purchase(mut self, days_to_purchase: f64) -> Self {
-        self.values.set("days_to_purchase", days_to_purchase);
-        self
-    }
-    /// Set `default_cash_difference_expense_account_id` (Cash Difference Expense).
-    #[inline]
-    pub fn default_cash_difference_expense_account_id(
-        mut self,
-        default_cash_difference_expense_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "default_cash_difference_expense_account_id",
-                default_cash_difference_expense_account_id,
-            );
-        self
-    }
-    /// Set `default_cash_difference_income_account_id` (Cash Difference Income).
-    #[inline]
-    pub fn default_cash_difference_income_account_id(
-        mut self,
-        default_cash_difference_income_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "default_cash_difference_income_account_id",
-                default_cash_difference_income_account_id,
-            );
-        self
-    }
-    /// Set `display_invoice_amount_total_words` (Total amount of invoice in letters).
-    #[inline]
-    pub fn display_invoice_amount_total_words(
-        mut self,
-        display_invoice_amount_total_words: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_amount_total_words",
-                display_invoice_amount_total_words,
-            );
-        self
-    }
-    /// Set `display_invoice_tax_company_currency` (Taxes in company currency).
-    #[inline]
-    pub fn display_invoice_tax_company_currency(
-        mut self,
-        display_invoice_tax_company_currency: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_tax_company_currency",
-                display_invoice_tax_company_currency,
-            );
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `email_primary_color` (Email Header Color).
-    #[inline]
-    pub fn email_primary_color(
-        mut self,
-        email_primary_color: impl Into<String>,
-    ) -> Self {
-        self.values.set("email_primary_color", email_primary_color.into());
-        self
-    }
-    /// Set `email_secondary_color` (Email Button Color).
-    #[inline]
-    pub fn email_secondary_color(
-        mut self,
-        email_secondary_color: impl Into<String>,
-    ) -> Self {
-        self.values.set("email_secondary_color", email_secondary_color.into());
-        self
-    }
-    /// Set `employee_properties_definition` (Employee Properties).
-    #[inline]
-    pub fn employee_properties_definition(
-        mut self,
-        employee_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values
-            .set("employee_properties_definition", employee_properties_definition);
-        self
-    }
-    /// Set `expects_chart_of_accounts` (Expects a Chart of Accounts).
-    #[inline]
-    pub fn expects_chart_of_accounts(mut self, expects_chart_of_accounts: bool) -> Self {
-        self.values.set("expects_chart_of_accounts", expects_chart_of_accounts);
-        self
-    }
-    /// Set `expense_accrual_account_id` (Expense Accrual Account).
-    #[inline]
-    pub fn expense_accrual_account_id(
-        mut self,
-        expense_accrual_account_id: i64,
-    ) -> Self {
-        self.values.set("expense_accrual_account_id", expense_accrual_account_id);
-        self
-    }
-    /// Set `expense_currency_exchange_account_id` (Loss Exchange Rate Account).
-    #[inline]
-    pub fn expense_currency_exchange_account_id(
-        mut self,
-        expense_currency_exchange_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "expense_currency_exchange_account_id",
-                expense_currency_exchange_account_id,
-            );
-        self
-    }
-    /// Set `external_report_layout_id` (Document Template).
-    #[inline]
-    pub fn external_report_layout_id(mut self, external_report_layout_id: i64) -> Self {
-        self.values.set("external_report_layout_id", external_report_layout_id);
-        self
-    }
-    /// Set `fiscal_position_ids` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_ids(
-        mut self,
-        fiscal_position_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountFiscalPosition>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "fiscal_position_ids",
-                fiscal_position_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
-    #[inline]
-    pub fn fiscalyear_last_day(mut self, fiscalyear_last_day: i64) -> Self {
-        self.values.set("fiscalyear_last_day", fiscalyear_last_day);
-        self
-    }
-    /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
-    #[inline]
-    pub fn fiscalyear_last_month(
-        mut self,
-        fiscalyear_last_month: FiscalyearLastMonth,
-    ) -> Self {
-        self.values.set("fiscalyear_last_month", fiscalyear_last_month);
-        self
-    }
-    /// Set `fiscalyear_lock_date` (Global Lock Date).
-    #[inline]
-    pub fn fiscalyear_lock_date(
-        mut self,
-        fiscalyear_lock_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("fiscalyear_lock_date", fiscalyear_lock_date);
-        self
-    }
-    /// Set `font` (Font).
-    #[inline]
-    pub fn font(mut self, font: Font) -> Self {
-        self.values.set("font", font);
-        self
-    }
-    /// Set `hard_lock_date` (Hard Lock Date).
-    #[inline]
-    pub fn hard_lock_date(mut self, hard_lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("hard_lock_date", hard_lock_date);
-        self
-    }
-    /// Set `has_received_warning_stock_sms` (Has Received Warning Stock Sms).
-    #[inline]
-    pub fn has_received_warning_stock_sms(
-        mut self,
-        has_received_warning_stock_sms: bool,
-    ) -> Self {
-        self.values
-            .set("has_received_warning_stock_sms", has_received_warning_stock_sms);
-        self
-    }
-    /// Set `hr_presence_control_attendance` (Based on attendances).
-    #[inline]
-    pub fn hr_presence_control_attendance(
-        mut self,
-        hr_presence_control_attendance: bool,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_attendance", hr_presence_control_attendance);
-        self
-    }
-    /// Set `hr_presence_control_email` (Based on number of emails sent).
-    #[inline]
-    pub fn hr_presence_control_email(mut self, hr_presence_control_email: bool) -> Self {
-        self.values.set("hr_presence_control_email", hr_presence_control_email);
-        self
-    }
-    /// Set `hr_presence_control_email_amount` (\# emails to send).
-    #[inline]
-    pub fn hr_presence_control_email_amount(
-        mut self,
-        hr_presence_control_email_amount: i64,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_email_amount", hr_presence_control_email_amount);
-        self
-    }
-    /// Set `hr_presence_control_ip` (Based on IP Address).
-    #[inline]
-    pub fn hr_presence_control_ip(mut self, hr_presence_control_ip: bool) -> Self {
-        self.values.set("hr_presence_control_ip", hr_presence_control_ip);
-        self
-    }
-    /// Set `hr_presence_control_ip_list` (Valid IP addresses).
-    #[inline]
-    pub fn hr_presence_control_ip_list(
-        mut self,
-        hr_presence_control_ip_list: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_ip_list", hr_presence_control_ip_list.into());
-        self
-    }
-    /// Set `hr_presence_control_login` (Based on user status in system).
-    #[inline]
-    pub fn hr_presence_control_login(mut self, hr_presence_control_login: bool) -> Self {
-        self.values.set("hr_presence_control_login", hr_presence_control_login);
-        self
-    }
-    /// Set `iap_enrich_auto_done` (Enrich Done).
-    #[inline]
-    pub fn iap_enrich_auto_done(mut self, iap_enrich_auto_done: bool) -> Self {
-        self.values.set("iap_enrich_auto_done", iap_enrich_auto_done);
-        self
-    }
-    /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
-    #[inline]
-    pub fn income_currency_exchange_account_id(
-        mut self,
-        income_currency_exchange_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "income_currency_exchange_account_id",
-                income_currency_exchange_account_id,
-            );
-        self
-    }
-    /// Set `incoterm_id` (Default incoterm).
-    #[inline]
-    pub fn incoterm_id(mut self, incoterm_id: i64) -> Self {
-        self.values.set("incoterm_id", incoterm_id);
-        self
-    }
-    /// Set `internal_transit_location_id` (Internal Transit Location).
-    #[inline]
-    pub fn internal_transit_location_id(
-        mut self,
-        internal_transit_location_id: i64,
-    ) -> Self {
-        self.values.set("internal_transit_location_id", internal_transit_location_id);
-        self
-    }
-    /// Set `invoice_terms` (Default Terms and Conditions).
-    #[inline]
-    pub fn invoice_terms(mut self, invoice_terms: impl Into<String>) -> Self {
-        self.values.set("invoice_terms", invoice_terms.into());
-        self
-    }
-    /// Set `invoice_terms_html` (Default Terms and Conditions as a Web page).
-    #[inline]
-    pub fn invoice_terms_html(mut self, invoice_terms_html: impl Into<String>) -> Self {
-        self.values.set("invoice_terms_html", invoice_terms_html.into());
-        self
-    }
-    /// Set `layout_background` (Layout Background).
-    #[inline]
-    pub fn layout_background(mut self, layout_background: LayoutBackground) -> Self {
-        self.values.set("layout_background", layout_background);
-        self
-    }
-    /// Set `layout_background_image` (Background Image).
-    #[inline]
-    pub fn layout_background_image(
-        mut self,
-        layout_background_image: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("layout_background_image", layout_background_image.into());
-        self
-    }
-    /// Set `logo` (Company Logo).
-    #[inline]
-    pub fn logo(mut self, logo: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("logo", logo.into());
-        self
-    }
-    /// Set `manufacturing_lead` (Manufacturing Lead Time).
-    #[inline]
-    pub fn manufacturing_lead(mut self, manufacturing_lead: f64) -> Self {
-        self.values.set("manufacturing_lead", manufacturing_lead);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Company Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `nomenclature_id` (Nomenclature).
-    #[inline]
-    pub fn nomenclature_id(mut self, nomenclature_id: i64) -> Self {
-        self.values.set("nomenclature_id", nomenclature_id);
-        self
-    }
-    /// Set `paperformat_id` (Paper format).
-    #[inline]
-    pub fn paperformat_id(mut self, paperformat_id: i64) -> Self {
-        self.values.set("paperformat_id", paperformat_id);
-        self
-    }
-    /// Set `parent_id` (Parent Company).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `payment_onboarding_payment_method` (Selected onboarding payment method).
-    #[inline]
-    pub fn payment_onboarding_payment_method(
-        mut self,
-        payment_onboarding_payment_method: PaymentOnboardingPaymentMethod,
-    ) -> Self {
-        self.values
-            .set("payment_onboarding_payment_method", payment_onboarding_payment_method);
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `po_double_validation` (Levels of Approvals).
-    #[inline]
-    pub fn po_double_validation(
-        mut self,
-        po_double_validation: PoDoubleValidation,
-    ) -> Self {
-        self.values.set("po_double_validation", po_double_validation);
-        self
-    }
-    /// Set `po_double_validation_amount` (Double validation amount).
-    #[inline]
-    pub fn po_double_validation_amount(
-        mut self,
-        po_double_validation_amount: f64,
-    ) -> Self {
-        self.values.set("po_double_validation_amount", po_double_validation_amount);
-        self
-    }
-    /// Set `po_lead` (Purchase Lead Time).
-    #[inline]
-    pub fn po_lead(mut self, po_lead: f64) -> Self {
-        self.values.set("po_lead", po_lead);
-        self
-    }
-    /// Set `po_lock` (Purchase Order Modification).
-    #[inline]
-    pub fn po_lock(mut self, po_lock: PoLock) -> Self {
-        self.values.set("po_lock", po_lock);
-        self
-    }
-    /// Set `portal_confirmation_pay` (Online Payment).
-    #[inline]
-    pub fn portal_confirmation_pay(mut self, portal_confirmation_pay: bool) -> Self {
-        self.values.set("portal_confirmation_pay", portal_confirmation_pay);
-        self
-    }
-    /// Set `portal_confirmation_sign` (Online Signature).
-    #[inline]
-    pub fn portal_confirmation_sign(mut self, portal_confirmation_sign: bool) -> Self {
-        self.values.set("portal_confirmation_sign", portal_confirmation_sign);
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `primary_color` (Primary Color).
-    #[inline]
-    pub fn primary_color(mut self, primary_color: impl Into<String>) -> Self {
-        self.values.set("primary_color", primary_color.into());
-        self
-    }
-    /// Set `purchase_lock_date` (Purchase Lock date).
-    #[inline]
-    pub fn purchase_lock_date(
-        mut self,
-        purchase_lock_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("purchase_lock_date", purchase_lock_date);
-        self
-    }
-    /// Set `qr_code` (Display QR-code on invoices).
-    #[inline]
-    pub fn qr_code(mut self, qr_code: bool) -> Self {
-        self.values.set("qr_code", qr_code);
-        self
-    }
-    /// Set `quick_edit_mode` (Quick encoding).
-    #[inline]
-    pub fn quick_edit_mode(mut self, quick_edit_mode: QuickEditMode) -> Self {
-        self.values.set("quick_edit_mode", quick_edit_mode);
-        self
-    }
-    /// Set `quotation_validity_days` (Default Quotation Validity).
-    #[inline]
-    pub fn quotation_validity_days(mut self, quotation_validity_days: i64) -> Self {
-        self.values.set("quotation_validity_days", quotation_validity_days);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `report_footer` (Report Footer).
-    #[inline]
-    pub fn report_footer(mut self, report_footer: impl Into<String>) -> Self {
-        self.values.set("report_footer", report_footer.into());
-        self
-    }
-    /// Set `report_header` (Company Tagline).
-    #[inline]
-    pub fn report_header(mut self, report_header: impl Into<String>) -> Self {
-        self.values.set("report_header", report_header.into());
-        self
-    }
-    /// Set `resource_calendar_id` (Default Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_calendar_ids` (Working Hours).
-    #[inline]
-    pub fn resource_calendar_ids(
-        mut self,
-        resource_calendar_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendar>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "resource_calendar_ids",
-                resource_calendar_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `revenue_accrual_account_id` (Revenue Accrual Account).
-    #[inline]
-    pub fn revenue_accrual_account_id(
-        mut self,
-        revenue_accrual_account_id: i64,
-    ) -> Self {
-        self.values.set("revenue_accrual_account_id", revenue_accrual_account_id);
-        self
-    }
-    /// Set `sale_discount_product_id` (Discount Product).
-    #[inline]
-    pub fn sale_discount_product_id(mut self, sale_discount_product_id: i64) -> Self {
-        self.values.set("sale_discount_product_id", sale_discount_product_id);
-        self
-    }
-    /// Set `sale_lock_date` (Sales Lock Date).
-    #[inline]
-    pub fn sale_lock_date(mut self, sale_lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("sale_lock_date", sale_lock_date);
-        self
-    }
-    /// Set `sale_onboarding_payment_method` (Sale onboarding selected payment method).
-    #[inline]
-    pub fn sale_onboarding_payment_method(
-        mut self,
-        sale_onboarding_payment_method: SaleOnboardingPaymentMethod,
-    ) -> Self {
-        self.values
-            .set("sale_onboarding_payment_method", sale_onboarding_payment_method);
-        self
-    }
-    /// Set `sale_order_template_id` (Default Sale Template).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `secondary_color` (Secondary Color).
-    #[inline]
-    pub fn secondary_color(mut self, secondary_color: impl Into<String>) -> Self {
-        self.values.set("secondary_color", secondary_color.into());
-        self
-    }
-    /// Set `security_lead` (Sales Safety Days).
-    #[inline]
-    pub fn security_lead(mut self, security_lead: f64) -> Self {
-        self.values.set("security_lead", security_lead);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `snailmail_color` (Snailmail Color).
-    #[inline]
-    pub fn snailmail_color(mut self, snailmail_color: bool) -> Self {
-        self.values.set("snailmail_color", snailmail_color);
-        self
-    }
-    /// Set `snailmail_cover` (Add a Cover Page).
-    #[inline]
-    pub fn snailmail_cover(mut self, snailmail_cover: bool) -> Self {
-        self.values.set("snailmail_cover", snailmail_cover);
-        self
-    }
-    /// Set `snailmail_duplex` (Both sides).
-    #[inline]
-    pub fn snailmail_duplex(mut self, snailmail_duplex: bool) -> Self {
-        self.values.set("snailmail_duplex", snailmail_duplex);
-        self
-    }
-    /// Set `state_id` (Fed. State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `stock_mail_confirmation_template_id` (Email Template confirmation picking).
-    #[inline]
-    pub fn stock_mail_confirmation_template_id(
-        mut self,
-        stock_mail_confirmation_template_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_mail_confirmation_template_id",
-                stock_mail_confirmation_template_id,
-            );
-        self
-    }
-    /// Set `stock_move_email_validation` (Email Confirmation picking).
-    #[inline]
-    pub fn stock_move_email_validation(
-        mut self,
-        stock_move_email_validation: bool,
-    ) -> Self {
-        self.values.set("stock_move_email_validation", stock_move_email_validation);
-        self
-    }
-    /// Set `stock_move_sms_validation` (SMS Confirmation).
-    #[inline]
-    pub fn stock_move_sms_validation(mut self, stock_move_sms_validation: bool) -> Self {
-        self.values.set("stock_move_sms_validation", stock_move_sms_validation);
-        self
-    }
-    /// Set `stock_sms_confirmation_template_id` (SMS Template).
-    #[inline]
-    pub fn stock_sms_confirmation_template_id(
-        mut self,
-        stock_sms_confirmation_template_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_sms_confirmation_template_id",
-                stock_sms_confirmation_template_id,
-            );
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `tax_calculation_rounding_method` (Tax Calculation Rounding Method).
-    #[inline]
-    pub fn tax_calculation_rounding_method(
-        mut self,
-        tax_calculation_rounding_method: TaxCalculationRoundingMethod,
-    ) -> Self {
-        self.values
-            .set("tax_calculation_rounding_method", tax_calculation_rounding_method);
-        self
-    }
-    /// Set `tax_cash_basis_journal_id` (Cash Basis Journal).
-    #[inline]
-    pub fn tax_cash_basis_journal_id(mut self, tax_cash_basis_journal_id: i64) -> Self {
-        self.values.set("tax_cash_basis_journal_id", tax_cash_basis_journal_id);
-        self
-    }
-    /// Set `tax_exigibility` (Use Cash Basis).
-    #[inline]
-    pub fn tax_exigibility(mut self, tax_exigibility: bool) -> Self {
-        self.values.set("tax_exigibility", tax_exigibility);
-        self
-    }
-    /// Set `tax_lock_date` (Tax Return Lock Date).
-    #[inline]
-    pub fn tax_lock_date(mut self, tax_lock_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("tax_lock_date", tax_lock_date);
-        self
-    }
-    /// Set `terms_type` (Terms & Conditions format).
-    #[inline]
-    pub fn terms_type(mut self, terms_type: TermsType) -> Self {
-        self.values.set("terms_type", terms_type);
-        self
-    }
-    /// Set `transfer_account_code_prefix` (Prefix of the transfer accounts).
-    #[inline]
-    pub fn transfer_account_code_prefix(
-        mut self,
-        transfer_account_code_prefix: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("transfer_account_code_prefix", transfer_account_code_prefix.into());
-        self
-    }
-    /// Set `transfer_account_id` (Inter-Banks Transfer Account).
-    #[inline]
-    pub fn transfer_account_id(mut self, transfer_account_id: i64) -> Self {
-        self.values.set("transfer_account_id", transfer_account_id);
-        self
-    }
-    /// Set `user_ids` (Accepted Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `website` (Website Link).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
+        account_cash_basis_base_account_id: value i64;
+        /// Set `account_default_pos_receivable_account_id` (Default PoS Receivable Account).
+        account_default_pos_receivable_account_id: value i64;
+        /// Set `account_discount_expense_allocation_id` (Separate account for expense discount).
+        account_discount_expense_allocation_id: value i64;
+        /// Set `account_discount_income_allocation_id` (Separate account for income discount).
+        account_discount_income_allocation_id: value i64;
+        /// Set `account_fiscal_country_id` (Fiscal Country).
+        account_fiscal_country_id: value i64;
+        /// Set `account_journal_early_pay_discount_gain_account_id` (Cash Discount Write-Off Gain Account).
+        account_journal_early_pay_discount_gain_account_id: value i64;
+        /// Set `account_journal_early_pay_discount_loss_account_id` (Cash Discount Write-Off Loss Account).
+        account_journal_early_pay_discount_loss_account_id: value i64;
+        /// Set `account_journal_suspense_account_id` (Journal Suspense Account).
+        account_journal_suspense_account_id: value i64;
+        /// Set `account_opening_date` (Opening Entry).
+        account_opening_date: value ::chrono::NaiveDate;
+        /// Set `account_opening_journal_id` (Opening Journal).
+        account_opening_journal_id: value i64;
+        /// Set `account_opening_move_id` (Opening Journal Entry).
+        account_opening_move_id: value i64;
+        /// Set `account_price_include` (Default Sales Price Include).
+        account_price_include: value self::AccountPriceInclude;
+        /// Set `account_production_wip_account_id` (Production WIP Account).
+        account_production_wip_account_id: value i64;
+        /// Set `account_production_wip_overhead_account_id` (Production WIP Overhead Account).
+        account_production_wip_overhead_account_id: value i64;
+        /// Set `account_purchase_tax_id` (Default Purchase Tax).
+        account_purchase_tax_id: value i64;
+        /// Set `account_sale_tax_id` (Default Sale Tax).
+        account_sale_tax_id: value i64;
+        /// Set `account_storno` (Storno accounting).
+        account_storno: value bool;
+        /// Set `account_use_credit_limit` (Sales Credit Limit).
+        account_use_credit_limit: value bool;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `alias_domain_id` (Email Domain).
+        alias_domain_id: value i64;
+        /// Set `all_child_ids` (All Child).
+        all_child_ids: commands super::rel::ResCompany;
+        /// Set `anglo_saxon_accounting` (Use anglo-saxon accounting).
+        anglo_saxon_accounting: value bool;
+        /// Set `annual_inventory_day` (Day of the month).
+        annual_inventory_day: value i64;
+        /// Set `annual_inventory_month` (Annual Inventory Month).
+        annual_inventory_month: value self::AnnualInventoryMonth;
+        /// Set `automatic_entry_default_journal_id` (Automatic Entry Default Journal).
+        automatic_entry_default_journal_id: value i64;
+        /// Set `autopost_bills` (Auto-validate bills).
+        autopost_bills: value bool;
+        /// Set `bank_account_code_prefix` (Prefix of the bank accounts).
+        bank_account_code_prefix: into String;
+        /// Set `bank_ids` (Banks).
+        bank_ids: commands super::rel::ResPartnerBank;
+        /// Set `bank_journal_ids` (Bank Journals).
+        bank_journal_ids: commands super::rel::AccountJournal;
+        /// Set `batch_payment_sequence_id` (Batch Payment Sequence).
+        batch_payment_sequence_id: value i64;
+        /// Set `cash_account_code_prefix` (Prefix of the cash accounts).
+        cash_account_code_prefix: into String;
+        /// Set `chart_template` (Chart Template).
+        chart_template: into String;
+        /// Set `check_account_audit_trail` (Audit Trail).
+        check_account_audit_trail: value bool;
+        /// Set `child_ids` (Branches).
+        child_ids: commands super::rel::ResCompany;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `color` (Color).
+        color: value i64;
+        /// Set `company_details` (Company Details).
+        company_details: into String;
+        /// Set `company_registry` (Company ID).
+        company_registry: into String;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `currency_exchange_journal_id` (Exchange Gain or Loss Journal).
+        currency_exchange_journal_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `days_to_purchase` (Days to Purchase).
+        days_to_purchase: value f64;
+        /// Set `default_cash_difference_expense_account_id` (Cash Difference Expense).
+        default_cash_difference_expense_account_id: value i64;
+        /// Set `default_cash_difference_income_account_id` (Cash Difference Income).
+        default_cash_difference_income_account_id: value i64;
+        /// Set `display_invoice_amount_total_words` (Total amount of invoice in letters).
+        display_invoice_amount_total_words: value bool;
+        /// Set `display_invoice_tax_company_currency` (Taxes in company currency).
+        display_invoice_tax_company_currency: value bool;
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `email_primary_color` (Email Header Color).
+        email_primary_color: into String;
+        /// Set `email_secondary_color` (Email Button Color).
+        email_secondary_color: into String;
+        /// Set `employee_properties_definition` (Employee Properties).
+        employee_properties_definition: value ::serde_json::Value;
+        /// Set `expects_chart_of_accounts` (Expects a Chart of Accounts).
+        expects_chart_of_accounts: value bool;
+        /// Set `expense_accrual_account_id` (Expense Accrual Account).
+        expense_accrual_account_id: value i64;
+        /// Set `expense_currency_exchange_account_id` (Loss Exchange Rate Account).
+        expense_currency_exchange_account_id: value i64;
+        /// Set `external_report_layout_id` (Document Template).
+        external_report_layout_id: value i64;
+        /// Set `fiscal_position_ids` (Fiscal Position).
+        fiscal_position_ids: commands super::rel::AccountFiscalPosition;
+        /// Set `fiscalyear_last_day` (Fiscalyear Last Day).
+        fiscalyear_last_day: value i64;
+        /// Set `fiscalyear_last_month` (Fiscalyear Last Month).
+        fiscalyear_last_month: value self::FiscalyearLastMonth;
+        /// Set `fiscalyear_lock_date` (Global Lock Date).
+        fiscalyear_lock_date: value ::chrono::NaiveDate;
+        /// Set `font` (Font).
+        font: value self::Font;
+        /// Set `hard_lock_date` (Hard Lock Date).
+        hard_lock_date: value ::chrono::NaiveDate;
+        /// Set `has_received_warning_stock_sms` (Has Received Warning Stock Sms).
+        has_received_warning_stock_sms: value bool;
+        /// Set `hr_presence_control_attendance` (Based on attendances).
+        hr_presence_control_attendance: value bool;
+        /// Set `hr_presence_control_email` (Based on number of emails sent).
+        hr_presence_control_email: value bool;
+        /// Set `hr_presence_control_email_amount` (\# emails to send).
+        hr_presence_control_email_amount: value i64;
+        /// Set `hr_presence_control_ip` (Based on IP Address).
+        hr_presence_control_ip: value bool;
+        /// Set `hr_presence_control_ip_list` (Valid IP addresses).
+        hr_presence_control_ip_list: into String;
+        /// Set `hr_presence_control_login` (Based on user status in system).
+        hr_presence_control_login: value bool;
+        /// Set `iap_enrich_auto_done` (Enrich Done).
+        iap_enrich_auto_done: value bool;
+        /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
+        income_currency_exchange_account_id: value i64;
+        /// Set `incoterm_id` (Default incoterm).
+        incoterm_id: value i64;
+        /// Set `internal_transit_location_id` (Internal Transit Location).
+        internal_transit_location_id: value i64;
+        /// Set `invoice_terms` (Default Terms and Conditions).
+        invoice_terms: into String;
+        /// Set `invoice_terms_html` (Default Terms and Conditions as a Web page).
+        invoice_terms_html: into String;
+        /// Set `layout_background` (Layout Background).
+        layout_background: value self::LayoutBackground;
+        /// Set `layout_background_image` (Background Image).
+        layout_background_image: into ::runtime::odoo::wire::Binary;
+        /// Set `logo` (Company Logo).
+        logo: into ::runtime::odoo::wire::Binary;
+        /// Set `manufacturing_lead` (Manufacturing Lead Time).
+        manufacturing_lead: value f64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `mobile` (Mobile).
+        mobile: into String;
+        /// Set `name` (Company Name).
+        name: into String;
+        /// Set `nomenclature_id` (Nomenclature).
+        nomenclature_id: value i64;
+        /// Set `paperformat_id` (Paper format).
+        paperformat_id: value i64;
+        /// Set `parent_id` (Parent Company).
+        parent_id: value i64;
+        /// Set `parent_path` (Parent Path).
+        parent_path: into String;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `payment_onboarding_payment_method` (Selected onboarding payment method).
+        payment_onboarding_payment_method: value self::PaymentOnboardingPaymentMethod;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `po_double_validation` (Levels of Approvals).
+        po_double_validation: value self::PoDoubleValidation;
+        /// Set `po_double_validation_amount` (Double validation amount).
+        po_double_validation_amount: value f64;
+        /// Set `po_lead` (Purchase Lead Time).
+        po_lead: value f64;
+        /// Set `po_lock` (Purchase Order Modification).
+        po_lock: value self::PoLock;
+        /// Set `portal_confirmation_pay` (Online Payment).
+        portal_confirmation_pay: value bool;
+        /// Set `portal_confirmation_sign` (Online Signature).
+        portal_confirmation_sign: value bool;
+        /// Set `prepayment_percent` (Prepayment percentage).
+        prepayment_percent: value f64;
+        /// Set `primary_color` (Primary Color).
+        primary_color: into String;
+        /// Set `purchase_lock_date` (Purchase Lock date).
+        purchase_lock_date: value ::chrono::NaiveDate;
+        /// Set `qr_code` (Display QR-code on invoices).
+        qr_code: value bool;
+        /// Set `quick_edit_mode` (Quick encoding).
+        quick_edit_mode: value self::QuickEditMode;
+        /// Set `quotation_validity_days` (Default Quotation Validity).
+        quotation_validity_days: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `report_footer` (Report Footer).
+        report_footer: into String;
+        /// Set `report_header` (Company Tagline).
+        report_header: into String;
+        /// Set `resource_calendar_id` (Default Working Hours).
+        resource_calendar_id: value i64;
+        /// Set `resource_calendar_ids` (Working Hours).
+        resource_calendar_ids: commands super::rel::ResourceCalendar;
+        /// Set `revenue_accrual_account_id` (Revenue Accrual Account).
+        revenue_accrual_account_id: value i64;
+        /// Set `sale_discount_product_id` (Discount Product).
+        sale_discount_product_id: value i64;
+        /// Set `sale_lock_date` (Sales Lock Date).
+        sale_lock_date: value ::chrono::NaiveDate;
+        /// Set `sale_onboarding_payment_method` (Sale onboarding selected payment method).
+        sale_onboarding_payment_method: value self::SaleOnboardingPaymentMethod;
+        /// Set `sale_order_template_id` (Default Sale Template).
+        sale_order_template_id: value i64;
+        /// Set `secondary_color` (Secondary Color).
+        secondary_color: into String;
+        /// Set `security_lead` (Sales Safety Days).
+        security_lead: value f64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `snailmail_color` (Snailmail Color).
+        snailmail_color: value bool;
+        /// Set `snailmail_cover` (Add a Cover Page).
+        snailmail_cover: value bool;
+        /// Set `snailmail_duplex` (Both sides).
+        snailmail_duplex: value bool;
+        /// Set `state_id` (Fed. State).
+        state_id: value i64;
+        /// Set `stock_mail_confirmation_template_id` (Email Template confirmation picking).
+        stock_mail_confirmation_template_id: value i64;
+        /// Set `stock_move_email_validation` (Email Confirmation picking).
+        stock_move_email_validation: value bool;
+        /// Set `stock_move_sms_validation` (SMS Confirmation).
+        stock_move_sms_validation: value bool;
+        /// Set `stock_sms_confirmation_template_id` (SMS Template).
+        stock_sms_confirmation_template_id: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `tax_calculation_rounding_method` (Tax Calculation Rounding Method).
+        tax_calculation_rounding_method: value self::TaxCalculationRoundingMethod;
+        /// Set `tax_cash_basis_journal_id` (Cash Basis Journal).
+        tax_cash_basis_journal_id: value i64;
+        /// Set `tax_exigibility` (Use Cash Basis).
+        tax_exigibility: value bool;
+        /// Set `tax_lock_date` (Tax Return Lock Date).
+        tax_lock_date: value ::chrono::NaiveDate;
+        /// Set `terms_type` (Terms & Conditions format).
+        terms_type: value self::TermsType;
+        /// Set `transfer_account_code_prefix` (Prefix of the transfer accounts).
+        transfer_account_code_prefix: into String;
+        /// Set `transfer_account_id` (Inter-Banks Transfer Account).
+        transfer_account_id: value i64;
+        /// Set `user_ids` (Accepted Users).
+        user_ids: commands super::rel::ResUsers;
+        /// Set `vat` (Tax ID).
+        vat: into String;
+        /// Set `website` (Website Link).
+        website: into String;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for ResCompanyCreate {
+    type Model = self::ResCompany;
+}
 impl ::runtime::UpdateValues for ResCompanyUpdate {
-    type Model = ResCompany;
+    type Model = self::ResCompany;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Base Tax Received Account (`account_cash_basis_base_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_cash_basis_base_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_cash_basis_base_account_id")
-    }
-    /// Default PoS Receivable Account (`account_default_pos_receivable_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_default_pos_receivable_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_default_pos_receivable_account_id",
-        )
-    }
-    /// Separate account for expense discount (`account_discount_expense_allocation_id`, `many2one`).
-    #[inline]
-    pub const fn account_discount_expense_allocation_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_discount_expense_allocation_id",
-        )
-    }
-    /// Separate account for income discount (`account_discount_income_allocation_id`, `many2one`).
-    #[inline]
-    pub const fn account_discount_income_allocation_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_discount_income_allocation_id",
-        )
-    }
-    /// l10n-used countries (`account_enabled_tax_country_ids`, `many2many`).
-    #[inline]
-    pub const fn account_enabled_tax_country_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("account_enabled_tax_country_ids")
-    }
-    /// Fiscal Country (`account_fiscal_country_id`, `many2one`).
-    #[inline]
-    pub const fn account_fiscal_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_fiscal_country_id")
-    }
-    /// Cash Discount Write-Off Gain Account (`account_journal_early_pay_discount_gain_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_journal_early_pay_discount_gain_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_journal_early_pay_discount_gain_account_id",
-        )
-    }
-    /// Cash Discount Write-Off Loss Account (`account_journal_early_pay_discount_loss_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_journal_early_pay_discount_loss_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_journal_early_pay_discount_loss_account_id",
-        )
-    }
-    /// Journal Suspense Account (`account_journal_suspense_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_journal_suspense_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_journal_suspense_account_id",
-        )
-    }
-    /// Opening Entry (`account_opening_date`, `date`).
-    #[inline]
-    pub const fn account_opening_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("account_opening_date")
-    }
-    /// Opening Journal (`account_opening_journal_id`, `many2one`).
-    #[inline]
-    pub const fn account_opening_journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_opening_journal_id")
-    }
-    /// Opening Journal Entry (`account_opening_move_id`, `many2one`).
-    #[inline]
-    pub const fn account_opening_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_opening_move_id")
-    }
-    /// Default Sales Price Include (`account_price_include`, `selection`).
-    #[inline]
-    pub const fn account_price_include() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::AccountPriceInclude,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("account_price_include")
-    }
-    /// Production WIP Account (`account_production_wip_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_production_wip_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_production_wip_account_id")
-    }
-    /// Production WIP Overhead Account (`account_production_wip_overhead_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_production_wip_overhead_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_production_wip_overhead_account_id",
-        )
-    }
-    /// Default Purchase Tax (`account_purchase_tax_id`, `many2one`).
-    #[inline]
-    pub const fn account_purchase_tax_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_purchase_tax_id")
-    }
-    /// Default Sale Tax (`account_sale_tax_id`, `many2one`).
-    #[inline]
-    pub const fn account_sale_tax_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_sale_tax_id")
-    }
-    /// Storno accounting (`account_storno`, `boolean`).
-    #[inline]
-    pub const fn account_storno() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("account_storno")
-    }
-    /// Sales Credit Limit (`account_use_credit_limit`, `boolean`).
-    #[inline]
-    pub const fn account_use_credit_limit() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("account_use_credit_limit")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResCompany> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Email Domain (`alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
-    }
-    /// Alias Domain Name (`alias_domain_name`, `char`).
-    #[inline]
-    pub const fn alias_domain_name() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("alias_domain_name")
-    }
-    /// All Child (`all_child_ids`, `one2many`).
-    #[inline]
-    pub const fn all_child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("all_child_ids")
-    }
-    /// Use anglo-saxon accounting (`anglo_saxon_accounting`, `boolean`).
-    #[inline]
-    pub const fn anglo_saxon_accounting() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("anglo_saxon_accounting")
-    }
-    /// Day of the month (`annual_inventory_day`, `integer`).
-    #[inline]
-    pub const fn annual_inventory_day() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("annual_inventory_day")
-    }
-    /// Annual Inventory Month (`annual_inventory_month`, `selection`).
-    #[inline]
-    pub const fn annual_inventory_month() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::AnnualInventoryMonth,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("annual_inventory_month")
-    }
-    /// Automatic Entry Default Journal (`automatic_entry_default_journal_id`, `many2one`).
-    #[inline]
-    pub const fn automatic_entry_default_journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("automatic_entry_default_journal_id")
-    }
-    /// Auto-validate bills (`autopost_bills`, `boolean`).
-    #[inline]
-    pub const fn autopost_bills() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("autopost_bills")
-    }
-    /// Prefix of the bank accounts (`bank_account_code_prefix`, `char`).
-    #[inline]
-    pub const fn bank_account_code_prefix() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("bank_account_code_prefix")
-    }
-    /// Banks (`bank_ids`, `one2many`).
-    #[inline]
-    pub const fn bank_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("bank_ids")
-    }
-    /// Bank Journals (`bank_journal_ids`, `one2many`).
-    #[inline]
-    pub const fn bank_journal_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("bank_journal_ids")
-    }
-    /// Batch Payment Sequence (`batch_payment_sequence_id`, `many2one`).
-    #[inline]
-    pub const fn batch_payment_sequence_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::IrSequence,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("batch_payment_sequence_id")
-    }
-    /// Bounce Email (`bounce_email`, `char`).
-    #[inline]
-    pub const fn bounce_email() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("bounce_email")
-    }
-    /// Bounce (`bounce_formatted`, `char`).
-    #[inline]
-    pub const fn bounce_formatted() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("bounce_formatted")
-    }
-    /// Prefix of the cash accounts (`cash_account_code_prefix`, `char`).
-    #[inline]
-    pub const fn cash_account_code_prefix() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("cash_account_code_prefix")
-    }
-    /// Catchall Email (`catchall_email`, `char`).
-    #[inline]
-    pub const fn catchall_email() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("catchall_email")
-    }
-    /// Catchall (`catchall_formatted`, `char`).
-    #[inline]
-    pub const fn catchall_formatted() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("catchall_formatted")
-    }
-    /// Chart Template (`chart_template`, `selection`).
-    #[inline]
-    pub const fn chart_template() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("chart_template")
-    }
-    /// Audit Trail (`check_account_audit_trail`, `boolean`).
-    #[inline]
-    pub const fn check_account_audit_trail() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("check_account_audit_trail")
-    }
-    /// Branches (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("city")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ResCompany, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company Details (`company_details`, `html`).
-    #[inline]
-    pub const fn company_details() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_details")
-    }
-    /// Company ID (`company_registry`, `char`).
-    #[inline]
-    pub const fn company_registry() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_registry")
-    }
-    /// Company Vat Placeholder (`company_vat_placeholder`, `char`).
-    #[inline]
-    pub const fn company_vat_placeholder() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_vat_placeholder")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Exchange Gain or Loss Journal (`currency_exchange_journal_id`, `many2one`).
-    #[inline]
-    pub const fn currency_exchange_journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_exchange_journal_id")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Days to Purchase (`days_to_purchase`, `float`).
-    #[inline]
-    pub const fn days_to_purchase() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("days_to_purchase")
-    }
-    /// Cash Difference Expense (`default_cash_difference_expense_account_id`, `many2one`).
-    #[inline]
-    pub const fn default_cash_difference_expense_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "default_cash_difference_expense_account_id",
-        )
-    }
-    /// Cash Difference Income (`default_cash_difference_income_account_id`, `many2one`).
-    #[inline]
-    pub const fn default_cash_difference_income_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "default_cash_difference_income_account_id",
-        )
-    }
-    /// Default From (`default_from_email`, `char`).
-    #[inline]
-    pub const fn default_from_email() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("default_from_email")
-    }
-    /// Total amount of invoice in letters (`display_invoice_amount_total_words`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_amount_total_words() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_amount_total_words")
-    }
-    /// Taxes in company currency (`display_invoice_tax_company_currency`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_tax_company_currency() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_tax_company_currency")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Formatted Email (`email_formatted`, `char`).
-    #[inline]
-    pub const fn email_formatted() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_formatted")
-    }
-    /// Email Header Color (`email_primary_color`, `char`).
-    #[inline]
-    pub const fn email_primary_color() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_primary_color")
-    }
-    /// Email Button Color (`email_secondary_color`, `char`).
-    #[inline]
-    pub const fn email_secondary_color() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_secondary_color")
-    }
-    /// Employee Properties (`employee_properties_definition`, `properties_definition`).
-    #[inline]
-    pub const fn employee_properties_definition() -> ::runtime::odoo::fields::AnyField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::AnyField::new("employee_properties_definition")
-    }
-    /// Expects a Chart of Accounts (`expects_chart_of_accounts`, `boolean`).
-    #[inline]
-    pub const fn expects_chart_of_accounts() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("expects_chart_of_accounts")
-    }
-    /// Expense Accrual Account (`expense_accrual_account_id`, `many2one`).
-    #[inline]
-    pub const fn expense_accrual_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("expense_accrual_account_id")
-    }
-    /// Loss Exchange Rate Account (`expense_currency_exchange_account_id`, `many2one`).
-    #[inline]
-    pub const fn expense_currency_exchange_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "expense_currency_exchange_account_id",
-        )
-    }
-    /// Document Template (`external_report_layout_id`, `many2one`).
-    #[inline]
-    pub const fn external_report_layout_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("external_report_layout_id")
-    }
-    /// Fiscal Position (`fiscal_position_ids`, `one2many`).
-    #[inline]
-    pub const fn fiscal_position_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("fiscal_position_ids")
-    }
-    /// Fiscalyear Last Day (`fiscalyear_last_day`, `integer`).
-    #[inline]
-    pub const fn fiscalyear_last_day() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("fiscalyear_last_day")
-    }
-    /// Fiscalyear Last Month (`fiscalyear_last_month`, `selection`).
-    #[inline]
-    pub const fn fiscalyear_last_month() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::FiscalyearLastMonth,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("fiscalyear_last_month")
-    }
-    /// Global Lock Date (`fiscalyear_lock_date`, `date`).
-    #[inline]
-    pub const fn fiscalyear_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("fiscalyear_lock_date")
-    }
-    /// Font (`font`, `selection`).
-    #[inline]
-    pub const fn font() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::Font,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("font")
-    }
-    /// Hard Lock Date (`hard_lock_date`, `date`).
-    #[inline]
-    pub const fn hard_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("hard_lock_date")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::ResCompany> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Has Received Warning Stock Sms (`has_received_warning_stock_sms`, `boolean`).
-    #[inline]
-    pub const fn has_received_warning_stock_sms() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_received_warning_stock_sms")
-    }
-    /// Based on attendances (`hr_presence_control_attendance`, `boolean`).
-    #[inline]
-    pub const fn hr_presence_control_attendance() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hr_presence_control_attendance")
-    }
-    /// Based on number of emails sent (`hr_presence_control_email`, `boolean`).
-    #[inline]
-    pub const fn hr_presence_control_email() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hr_presence_control_email")
-    }
-    /// \# emails to send (`hr_presence_control_email_amount`, `integer`).
-    #[inline]
-    pub const fn hr_presence_control_email_amount() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("hr_presence_control_email_amount")
-    }
-    /// Based on IP Address (`hr_presence_control_ip`, `boolean`).
-    #[inline]
-    pub const fn hr_presence_control_ip() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hr_presence_control_ip")
-    }
-    /// Valid IP addresses (`hr_presence_control_ip_list`, `char`).
-    #[inline]
-    pub const fn hr_presence_control_ip_list() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("hr_presence_control_ip_list")
-    }
-    /// Based on user status in system (`hr_presence_control_login`, `boolean`).
-    #[inline]
-    pub const fn hr_presence_control_login() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hr_presence_control_login")
-    }
-    /// Enrich Done (`iap_enrich_auto_done`, `boolean`).
-    #[inline]
-    pub const fn iap_enrich_auto_done() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("iap_enrich_auto_done")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCompany, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Gain Exchange Rate Account (`income_currency_exchange_account_id`, `many2one`).
-    #[inline]
-    pub const fn income_currency_exchange_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "income_currency_exchange_account_id",
-        )
-    }
-    /// Default incoterm (`incoterm_id`, `many2one`).
-    #[inline]
-    pub const fn incoterm_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountIncoterms,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("incoterm_id")
-    }
-    /// Internal Transit Location (`internal_transit_location_id`, `many2one`).
-    #[inline]
-    pub const fn internal_transit_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("internal_transit_location_id")
-    }
-    /// Default Terms and Conditions (`invoice_terms`, `html`).
-    #[inline]
-    pub const fn invoice_terms() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_terms")
-    }
-    /// Default Terms and Conditions as a Web page (`invoice_terms_html`, `html`).
-    #[inline]
-    pub const fn invoice_terms_html() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_terms_html")
-    }
-    /// Is Company Details Empty (`is_company_details_empty`, `boolean`).
-    #[inline]
-    pub const fn is_company_details_empty() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_company_details_empty")
-    }
-    /// Layout Background (`layout_background`, `selection`).
-    #[inline]
-    pub const fn layout_background() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::LayoutBackground,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("layout_background")
-    }
-    /// Background Image (`layout_background_image`, `binary`).
-    #[inline]
-    pub const fn layout_background_image() -> ::runtime::odoo::fields::BinaryField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("layout_background_image")
-    }
-    /// Company Logo (`logo`, `binary`).
-    #[inline]
-    pub const fn logo() -> ::runtime::odoo::fields::BinaryField<super::ResCompany> {
-        ::runtime::odoo::fields::BinaryField::new("logo")
-    }
-    /// Logo Web (`logo_web`, `binary`).
-    #[inline]
-    pub const fn logo_web() -> ::runtime::odoo::fields::BinaryField<super::ResCompany> {
-        ::runtime::odoo::fields::BinaryField::new("logo_web")
-    }
-    /// Manufacturing Lead Time (`manufacturing_lead`, `float`).
-    #[inline]
-    pub const fn manufacturing_lead() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("manufacturing_lead")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Mobile (`mobile`, `char`).
-    #[inline]
-    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("mobile")
-    }
-    /// Foreign VAT countries (`multi_vat_foreign_country_ids`, `many2many`).
-    #[inline]
-    pub const fn multi_vat_foreign_country_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("multi_vat_foreign_country_ids")
-    }
-    /// Company Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Nomenclature (`nomenclature_id`, `many2one`).
-    #[inline]
-    pub const fn nomenclature_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::BarcodeNomenclature,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("nomenclature_id")
-    }
-    /// Paper format (`paperformat_id`, `many2one`).
-    #[inline]
-    pub const fn paperformat_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ReportPaperformat,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("paperformat_id")
-    }
-    /// Parent Company (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent (`parent_ids`, `many2many`).
-    #[inline]
-    pub const fn parent_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("parent_ids")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("parent_path")
-    }
-    /// Company database ID (`partner_gid`, `integer`).
-    #[inline]
-    pub const fn partner_gid() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_gid")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Selected onboarding payment method (`payment_onboarding_payment_method`, `selection`).
-    #[inline]
-    pub const fn payment_onboarding_payment_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::PaymentOnboardingPaymentMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("payment_onboarding_payment_method")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Levels of Approvals (`po_double_validation`, `selection`).
-    #[inline]
-    pub const fn po_double_validation() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::PoDoubleValidation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("po_double_validation")
-    }
-    /// Double validation amount (`po_double_validation_amount`, `monetary`).
-    #[inline]
-    pub const fn po_double_validation_amount() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("po_double_validation_amount")
-    }
-    /// Purchase Lead Time (`po_lead`, `float`).
-    #[inline]
-    pub const fn po_lead() -> ::runtime::odoo::fields::NumField<super::ResCompany, f64> {
-        ::runtime::odoo::fields::NumField::new("po_lead")
-    }
-    /// Purchase Order Modification (`po_lock`, `selection`).
-    #[inline]
-    pub const fn po_lock() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::PoLock,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("po_lock")
-    }
-    /// Online Payment (`portal_confirmation_pay`, `boolean`).
-    #[inline]
-    pub const fn portal_confirmation_pay() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("portal_confirmation_pay")
-    }
-    /// Online Signature (`portal_confirmation_sign`, `boolean`).
-    #[inline]
-    pub const fn portal_confirmation_sign() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("portal_confirmation_sign")
-    }
-    /// Prepayment percentage (`prepayment_percent`, `float`).
-    #[inline]
-    pub const fn prepayment_percent() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("prepayment_percent")
-    }
-    /// Primary Color (`primary_color`, `char`).
-    #[inline]
-    pub const fn primary_color() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("primary_color")
-    }
-    /// Purchase Lock date (`purchase_lock_date`, `date`).
-    #[inline]
-    pub const fn purchase_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("purchase_lock_date")
-    }
-    /// Display QR-code on invoices (`qr_code`, `boolean`).
-    #[inline]
-    pub const fn qr_code() -> ::runtime::odoo::fields::BoolField<super::ResCompany> {
-        ::runtime::odoo::fields::BoolField::new("qr_code")
-    }
-    /// Quick encoding (`quick_edit_mode`, `selection`).
-    #[inline]
-    pub const fn quick_edit_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::QuickEditMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("quick_edit_mode")
-    }
-    /// Default Quotation Validity (`quotation_validity_days`, `integer`).
-    #[inline]
-    pub const fn quotation_validity_days() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quotation_validity_days")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Report Footer (`report_footer`, `html`).
-    #[inline]
-    pub const fn report_footer() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("report_footer")
-    }
-    /// Company Tagline (`report_header`, `html`).
-    #[inline]
-    pub const fn report_header() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("report_header")
-    }
-    /// Default Working Hours (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Working Hours (`resource_calendar_ids`, `one2many`).
-    #[inline]
-    pub const fn resource_calendar_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("resource_calendar_ids")
-    }
-    /// Revenue Accrual Account (`revenue_accrual_account_id`, `many2one`).
-    #[inline]
-    pub const fn revenue_accrual_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("revenue_accrual_account_id")
-    }
-    /// Root (`root_id`, `many2one`).
-    #[inline]
-    pub const fn root_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("root_id")
-    }
-    /// Discount Product (`sale_discount_product_id`, `many2one`).
-    #[inline]
-    pub const fn sale_discount_product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_discount_product_id")
-    }
-    /// Sales Lock Date (`sale_lock_date`, `date`).
-    #[inline]
-    pub const fn sale_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("sale_lock_date")
-    }
-    /// Sale onboarding selected payment method (`sale_onboarding_payment_method`, `selection`).
-    #[inline]
-    pub const fn sale_onboarding_payment_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::SaleOnboardingPaymentMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("sale_onboarding_payment_method")
-    }
-    /// Default Sale Template (`sale_order_template_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_template_id")
-    }
-    /// Secondary Color (`secondary_color`, `char`).
-    #[inline]
-    pub const fn secondary_color() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("secondary_color")
-    }
-    /// Sales Safety Days (`security_lead`, `float`).
-    #[inline]
-    pub const fn security_lead() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("security_lead")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ResCompany,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Snailmail Color (`snailmail_color`, `boolean`).
-    #[inline]
-    pub const fn snailmail_color() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_color")
-    }
-    /// Add a Cover Page (`snailmail_cover`, `boolean`).
-    #[inline]
-    pub const fn snailmail_cover() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_cover")
-    }
-    /// Both sides (`snailmail_duplex`, `boolean`).
-    #[inline]
-    pub const fn snailmail_duplex() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_duplex")
-    }
-    /// Fed. State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("state_id")
-    }
-    /// Email Template confirmation picking (`stock_mail_confirmation_template_id`, `many2one`).
-    #[inline]
-    pub const fn stock_mail_confirmation_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "stock_mail_confirmation_template_id",
-        )
-    }
-    /// Email Confirmation picking (`stock_move_email_validation`, `boolean`).
-    #[inline]
-    pub const fn stock_move_email_validation() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("stock_move_email_validation")
-    }
-    /// SMS Confirmation (`stock_move_sms_validation`, `boolean`).
-    #[inline]
-    pub const fn stock_move_sms_validation() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("stock_move_sms_validation")
-    }
-    /// SMS Template (`stock_sms_confirmation_template_id`, `many2one`).
-    #[inline]
-    pub const fn stock_sms_confirmation_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stock_sms_confirmation_template_id")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("street2")
-    }
-    /// Tax Calculation Rounding Method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Cash Basis Journal (`tax_cash_basis_journal_id`, `many2one`).
-    #[inline]
-    pub const fn tax_cash_basis_journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_cash_basis_journal_id")
-    }
-    /// Use Cash Basis (`tax_exigibility`, `boolean`).
-    #[inline]
-    pub const fn tax_exigibility() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("tax_exigibility")
-    }
-    /// Tax Return Lock Date (`tax_lock_date`, `date`).
-    #[inline]
-    pub const fn tax_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("tax_lock_date")
-    }
-    /// Terms & Conditions format (`terms_type`, `selection`).
-    #[inline]
-    pub const fn terms_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCompany,
-        super::TermsType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("terms_type")
-    }
-    /// Prefix of the transfer accounts (`transfer_account_code_prefix`, `char`).
-    #[inline]
-    pub const fn transfer_account_code_prefix() -> ::runtime::odoo::fields::CharField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::CharField::new("transfer_account_code_prefix")
-    }
-    /// Inter-Banks Transfer Account (`transfer_account_id`, `many2one`).
-    #[inline]
-    pub const fn transfer_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("transfer_account_id")
-    }
-    /// Uninstalled L10N Module (`uninstalled_l10n_module_ids`, `many2many`).
-    #[inline]
-    pub const fn uninstalled_l10n_module_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::IrModuleModule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("uninstalled_l10n_module_ids")
-    }
-    /// User Fiscalyear Lock Date (`user_fiscalyear_lock_date`, `date`).
-    #[inline]
-    pub const fn user_fiscalyear_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("user_fiscalyear_lock_date")
-    }
-    /// User Hard Lock Date (`user_hard_lock_date`, `date`).
-    #[inline]
-    pub const fn user_hard_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("user_hard_lock_date")
-    }
-    /// Accepted Users (`user_ids`, `many2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
-    }
-    /// User Purchase Lock Date (`user_purchase_lock_date`, `date`).
-    #[inline]
-    pub const fn user_purchase_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("user_purchase_lock_date")
-    }
-    /// User Sale Lock Date (`user_sale_lock_date`, `date`).
-    #[inline]
-    pub const fn user_sale_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("user_sale_lock_date")
-    }
-    /// User Tax Lock Date (`user_tax_lock_date`, `date`).
-    #[inline]
-    pub const fn user_tax_lock_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("user_tax_lock_date")
-    }
-    /// Uses Default Logo (`uses_default_logo`, `boolean`).
-    #[inline]
-    pub const fn uses_default_logo() -> ::runtime::odoo::fields::BoolField<
-        super::ResCompany,
-    > {
-        ::runtime::odoo::fields::BoolField::new("uses_default_logo")
-    }
-    /// Tax ID (`vat`, `char`).
-    #[inline]
-    pub const fn vat() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("vat")
-    }
-    /// Website Link (`website`, `char`).
-    #[inline]
-    pub const fn website() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("website")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCompany,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCompany,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCompany,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::ResCompany> {
-        ::runtime::odoo::fields::CharField::new("zip")
+    ::runtime::__private::field_handles! {
+        super::ResCompany;
+        /// Base Tax Received Account (`account_cash_basis_base_account_id`, `many2one`).
+        account_cash_basis_base_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Default PoS Receivable Account (`account_default_pos_receivable_account_id`, `many2one`).
+        account_default_pos_receivable_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Separate account for expense discount (`account_discount_expense_allocation_id`, `many2one`).
+        account_discount_expense_allocation_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Separate account for income discount (`account_discount_income_allocation_id`, `many2one`).
+        account_discount_income_allocation_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// l10n-used countries (`account_enabled_tax_country_ids`, `many2many`).
+        account_enabled_tax_country_ids: X2ManyField<super::super::rel::ResCountry>;
+        /// Fiscal Country (`account_fiscal_country_id`, `many2one`).
+        account_fiscal_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Cash Discount Write-Off Gain Account (`account_journal_early_pay_discount_gain_account_id`, `many2one`).
+        account_journal_early_pay_discount_gain_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Cash Discount Write-Off Loss Account (`account_journal_early_pay_discount_loss_account_id`, `many2one`).
+        account_journal_early_pay_discount_loss_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Journal Suspense Account (`account_journal_suspense_account_id`, `many2one`).
+        account_journal_suspense_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Opening Entry (`account_opening_date`, `date`).
+        account_opening_date: DateField<::chrono::NaiveDate>;
+        /// Opening Journal (`account_opening_journal_id`, `many2one`).
+        account_opening_journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Opening Journal Entry (`account_opening_move_id`, `many2one`).
+        account_opening_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Default Sales Price Include (`account_price_include`, `selection`).
+        account_price_include: SelectionField<super::AccountPriceInclude>;
+        /// Production WIP Account (`account_production_wip_account_id`, `many2one`).
+        account_production_wip_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Production WIP Overhead Account (`account_production_wip_overhead_account_id`, `many2one`).
+        account_production_wip_overhead_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Default Purchase Tax (`account_purchase_tax_id`, `many2one`).
+        account_purchase_tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Default Sale Tax (`account_sale_tax_id`, `many2one`).
+        account_sale_tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Storno accounting (`account_storno`, `boolean`).
+        account_storno: BoolField;
+        /// Sales Credit Limit (`account_use_credit_limit`, `boolean`).
+        account_use_credit_limit: BoolField;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Email Domain (`alias_domain_id`, `many2one`).
+        alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Alias Domain Name (`alias_domain_name`, `char`).
+        alias_domain_name: CharField;
+        /// All Child (`all_child_ids`, `one2many`).
+        all_child_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Use anglo-saxon accounting (`anglo_saxon_accounting`, `boolean`).
+        anglo_saxon_accounting: BoolField;
+        /// Day of the month (`annual_inventory_day`, `integer`).
+        annual_inventory_day: NumField<i64>;
+        /// Annual Inventory Month (`annual_inventory_month`, `selection`).
+        annual_inventory_month: SelectionField<super::AnnualInventoryMonth>;
+        /// Automatic Entry Default Journal (`automatic_entry_default_journal_id`, `many2one`).
+        automatic_entry_default_journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Auto-validate bills (`autopost_bills`, `boolean`).
+        autopost_bills: BoolField;
+        /// Prefix of the bank accounts (`bank_account_code_prefix`, `char`).
+        bank_account_code_prefix: CharField;
+        /// Banks (`bank_ids`, `one2many`).
+        bank_ids: X2ManyField<super::super::rel::ResPartnerBank>;
+        /// Bank Journals (`bank_journal_ids`, `one2many`).
+        bank_journal_ids: X2ManyField<super::super::rel::AccountJournal>;
+        /// Batch Payment Sequence (`batch_payment_sequence_id`, `many2one`).
+        batch_payment_sequence_id: Many2OneField<super::super::rel::IrSequence>;
+        /// Bounce Email (`bounce_email`, `char`).
+        bounce_email: CharField;
+        /// Bounce (`bounce_formatted`, `char`).
+        bounce_formatted: CharField;
+        /// Prefix of the cash accounts (`cash_account_code_prefix`, `char`).
+        cash_account_code_prefix: CharField;
+        /// Catchall Email (`catchall_email`, `char`).
+        catchall_email: CharField;
+        /// Catchall (`catchall_formatted`, `char`).
+        catchall_formatted: CharField;
+        /// Chart Template (`chart_template`, `selection`).
+        chart_template: CharField;
+        /// Audit Trail (`check_account_audit_trail`, `boolean`).
+        check_account_audit_trail: BoolField;
+        /// Branches (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company Details (`company_details`, `html`).
+        company_details: CharField;
+        /// Company ID (`company_registry`, `char`).
+        company_registry: CharField;
+        /// Company Vat Placeholder (`company_vat_placeholder`, `char`).
+        company_vat_placeholder: CharField;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Exchange Gain or Loss Journal (`currency_exchange_journal_id`, `many2one`).
+        currency_exchange_journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Days to Purchase (`days_to_purchase`, `float`).
+        days_to_purchase: NumField<f64>;
+        /// Cash Difference Expense (`default_cash_difference_expense_account_id`, `many2one`).
+        default_cash_difference_expense_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Cash Difference Income (`default_cash_difference_income_account_id`, `many2one`).
+        default_cash_difference_income_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Default From (`default_from_email`, `char`).
+        default_from_email: CharField;
+        /// Total amount of invoice in letters (`display_invoice_amount_total_words`, `boolean`).
+        display_invoice_amount_total_words: BoolField;
+        /// Taxes in company currency (`display_invoice_tax_company_currency`, `boolean`).
+        display_invoice_tax_company_currency: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Formatted Email (`email_formatted`, `char`).
+        email_formatted: CharField;
+        /// Email Header Color (`email_primary_color`, `char`).
+        email_primary_color: CharField;
+        /// Email Button Color (`email_secondary_color`, `char`).
+        email_secondary_color: CharField;
+        /// Employee Properties (`employee_properties_definition`, `properties_definition`).
+        employee_properties_definition: AnyField;
+        /// Expects a Chart of Accounts (`expects_chart_of_accounts`, `boolean`).
+        expects_chart_of_accounts: BoolField;
+        /// Expense Accrual Account (`expense_accrual_account_id`, `many2one`).
+        expense_accrual_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Loss Exchange Rate Account (`expense_currency_exchange_account_id`, `many2one`).
+        expense_currency_exchange_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Document Template (`external_report_layout_id`, `many2one`).
+        external_report_layout_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Fiscal Position (`fiscal_position_ids`, `one2many`).
+        fiscal_position_ids: X2ManyField<super::super::rel::AccountFiscalPosition>;
+        /// Fiscalyear Last Day (`fiscalyear_last_day`, `integer`).
+        fiscalyear_last_day: NumField<i64>;
+        /// Fiscalyear Last Month (`fiscalyear_last_month`, `selection`).
+        fiscalyear_last_month: SelectionField<super::FiscalyearLastMonth>;
+        /// Global Lock Date (`fiscalyear_lock_date`, `date`).
+        fiscalyear_lock_date: DateField<::chrono::NaiveDate>;
+        /// Font (`font`, `selection`).
+        font: SelectionField<super::Font>;
+        /// Hard Lock Date (`hard_lock_date`, `date`).
+        hard_lock_date: DateField<::chrono::NaiveDate>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Has Received Warning Stock Sms (`has_received_warning_stock_sms`, `boolean`).
+        has_received_warning_stock_sms: BoolField;
+        /// Based on attendances (`hr_presence_control_attendance`, `boolean`).
+        hr_presence_control_attendance: BoolField;
+        /// Based on number of emails sent (`hr_presence_control_email`, `boolean`).
+        hr_presence_control_email: BoolField;
+        /// \# emails to send (`hr_presence_control_email_amount`, `integer`).
+        hr_presence_control_email_amount: NumField<i64>;
+        /// Based on IP Address (`hr_presence_control_ip`, `boolean`).
+        hr_presence_control_ip: BoolField;
+        /// Valid IP addresses (`hr_presence_control_ip_list`, `char`).
+        hr_presence_control_ip_list: CharField;
+        /// Based on user status in system (`hr_presence_control_login`, `boolean`).
+        hr_presence_control_login: BoolField;
+        /// Enrich Done (`iap_enrich_auto_done`, `boolean`).
+        iap_enrich_auto_done: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Gain Exchange Rate Account (`income_currency_exchange_account_id`, `many2one`).
+        income_currency_exchange_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Default incoterm (`incoterm_id`, `many2one`).
+        incoterm_id: Many2OneField<super::super::rel::AccountIncoterms>;
+        /// Internal Transit Location (`internal_transit_location_id`, `many2one`).
+        internal_transit_location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Default Terms and Conditions (`invoice_terms`, `html`).
+        invoice_terms: CharField;
+        /// Default Terms and Conditions as a Web page (`invoice_terms_html`, `html`).
+        invoice_terms_html: CharField;
+        /// Is Company Details Empty (`is_company_details_empty`, `boolean`).
+        is_company_details_empty: BoolField;
+        /// Layout Background (`layout_background`, `selection`).
+        layout_background: SelectionField<super::LayoutBackground>;
+        /// Background Image (`layout_background_image`, `binary`).
+        layout_background_image: BinaryField;
+        /// Company Logo (`logo`, `binary`).
+        logo: BinaryField;
+        /// Logo Web (`logo_web`, `binary`).
+        logo_web: BinaryField;
+        /// Manufacturing Lead Time (`manufacturing_lead`, `float`).
+        manufacturing_lead: NumField<f64>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Mobile (`mobile`, `char`).
+        mobile: CharField;
+        /// Foreign VAT countries (`multi_vat_foreign_country_ids`, `many2many`).
+        multi_vat_foreign_country_ids: X2ManyField<super::super::rel::ResCountry>;
+        /// Company Name (`name`, `char`).
+        name: CharField;
+        /// Nomenclature (`nomenclature_id`, `many2one`).
+        nomenclature_id: Many2OneField<super::super::rel::BarcodeNomenclature>;
+        /// Paper format (`paperformat_id`, `many2one`).
+        paperformat_id: Many2OneField<super::super::rel::ReportPaperformat>;
+        /// Parent Company (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Parent (`parent_ids`, `many2many`).
+        parent_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Parent Path (`parent_path`, `char`).
+        parent_path: CharField;
+        /// Company database ID (`partner_gid`, `integer`).
+        partner_gid: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Selected onboarding payment method (`payment_onboarding_payment_method`, `selection`).
+        payment_onboarding_payment_method: SelectionField<super::PaymentOnboardingPaymentMethod>;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Levels of Approvals (`po_double_validation`, `selection`).
+        po_double_validation: SelectionField<super::PoDoubleValidation>;
+        /// Double validation amount (`po_double_validation_amount`, `monetary`).
+        po_double_validation_amount: NumField<f64>;
+        /// Purchase Lead Time (`po_lead`, `float`).
+        po_lead: NumField<f64>;
+        /// Purchase Order Modification (`po_lock`, `selection`).
+        po_lock: SelectionField<super::PoLock>;
+        /// Online Payment (`portal_confirmation_pay`, `boolean`).
+        portal_confirmation_pay: BoolField;
+        /// Online Signature (`portal_confirmation_sign`, `boolean`).
+        portal_confirmation_sign: BoolField;
+        /// Prepayment percentage (`prepayment_percent`, `float`).
+        prepayment_percent: NumField<f64>;
+        /// Primary Color (`primary_color`, `char`).
+        primary_color: CharField;
+        /// Purchase Lock date (`purchase_lock_date`, `date`).
+        purchase_lock_date: DateField<::chrono::NaiveDate>;
+        /// Display QR-code on invoices (`qr_code`, `boolean`).
+        qr_code: BoolField;
+        /// Quick encoding (`quick_edit_mode`, `selection`).
+        quick_edit_mode: SelectionField<super::QuickEditMode>;
+        /// Default Quotation Validity (`quotation_validity_days`, `integer`).
+        quotation_validity_days: NumField<i64>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Report Footer (`report_footer`, `html`).
+        report_footer: CharField;
+        /// Company Tagline (`report_header`, `html`).
+        report_header: CharField;
+        /// Default Working Hours (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Working Hours (`resource_calendar_ids`, `one2many`).
+        resource_calendar_ids: X2ManyField<super::super::rel::ResourceCalendar>;
+        /// Revenue Accrual Account (`revenue_accrual_account_id`, `many2one`).
+        revenue_accrual_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Root (`root_id`, `many2one`).
+        root_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Discount Product (`sale_discount_product_id`, `many2one`).
+        sale_discount_product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Sales Lock Date (`sale_lock_date`, `date`).
+        sale_lock_date: DateField<::chrono::NaiveDate>;
+        /// Sale onboarding selected payment method (`sale_onboarding_payment_method`, `selection`).
+        sale_onboarding_payment_method: SelectionField<super::SaleOnboardingPaymentMethod>;
+        /// Default Sale Template (`sale_order_template_id`, `many2one`).
+        sale_order_template_id: Many2OneField<super::super::rel::SaleOrderTemplate>;
+        /// Secondary Color (`secondary_color`, `char`).
+        secondary_color: CharField;
+        /// Sales Safety Days (`security_lead`, `float`).
+        security_lead: NumField<f64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Snailmail Color (`snailmail_color`, `boolean`).
+        snailmail_color: BoolField;
+        /// Add a Cover Page (`snailmail_cover`, `boolean`).
+        snailmail_cover: BoolField;
+        /// Both sides (`snailmail_duplex`, `boolean`).
+        snailmail_duplex: BoolField;
+        /// Fed. State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Email Template confirmation picking (`stock_mail_confirmation_template_id`, `many2one`).
+        stock_mail_confirmation_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Email Confirmation picking (`stock_move_email_validation`, `boolean`).
+        stock_move_email_validation: BoolField;
+        /// SMS Confirmation (`stock_move_sms_validation`, `boolean`).
+        stock_move_sms_validation: BoolField;
+        /// SMS Template (`stock_sms_confirmation_template_id`, `many2one`).
+        stock_sms_confirmation_template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// Tax Calculation Rounding Method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Cash Basis Journal (`tax_cash_basis_journal_id`, `many2one`).
+        tax_cash_basis_journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Use Cash Basis (`tax_exigibility`, `boolean`).
+        tax_exigibility: BoolField;
+        /// Tax Return Lock Date (`tax_lock_date`, `date`).
+        tax_lock_date: DateField<::chrono::NaiveDate>;
+        /// Terms & Conditions format (`terms_type`, `selection`).
+        terms_type: SelectionField<super::TermsType>;
+        /// Prefix of the transfer accounts (`transfer_account_code_prefix`, `char`).
+        transfer_account_code_prefix: CharField;
+        /// Inter-Banks Transfer Account (`transfer_account_id`, `many2one`).
+        transfer_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Uninstalled L10N Module (`uninstalled_l10n_module_ids`, `many2many`).
+        uninstalled_l10n_module_ids: X2ManyField<super::super::rel::IrModuleModule>;
+        /// User Fiscalyear Lock Date (`user_fiscalyear_lock_date`, `date`).
+        user_fiscalyear_lock_date: DateField<::chrono::NaiveDate>;
+        /// User Hard Lock Date (`user_hard_lock_date`, `date`).
+        user_hard_lock_date: DateField<::chrono::NaiveDate>;
+        /// Accepted Users (`user_ids`, `many2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// User Purchase Lock Date (`user_purchase_lock_date`, `date`).
+        user_purchase_lock_date: DateField<::chrono::NaiveDate>;
+        /// User Sale Lock Date (`user_sale_lock_date`, `date`).
+        user_sale_lock_date: DateField<::chrono::NaiveDate>;
+        /// User Tax Lock Date (`user_tax_lock_date`, `date`).
+        user_tax_lock_date: DateField<::chrono::NaiveDate>;
+        /// Uses Default Logo (`uses_default_logo`, `boolean`).
+        uses_default_logo: BoolField;
+        /// Tax ID (`vat`, `char`).
+        vat: CharField;
+        /// Website Link (`website`, `char`).
+        website: CharField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
     }
 }
-/// Values of `account_price_include` (Default Sales Price Include) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AccountPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => AccountPriceInclude::TaxIncluded,
-            "tax_excluded" => AccountPriceInclude::TaxExcluded,
-            other => AccountPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AccountPriceInclude::TaxIncluded => "tax_included",
-            AccountPriceInclude::TaxExcluded => "tax_excluded",
-            AccountPriceInclude::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `account_price_include` (Default Sales Price Include) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AccountPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AccountPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `annual_inventory_month` (Annual Inventory Month) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AnnualInventoryMonth {
+        /// January (`1`)
+        V1 = "1",
+        /// February (`2`)
+        V2 = "2",
+        /// March (`3`)
+        V3 = "3",
+        /// April (`4`)
+        V4 = "4",
+        /// May (`5`)
+        V5 = "5",
+        /// June (`6`)
+        V6 = "6",
+        /// July (`7`)
+        V7 = "7",
+        /// August (`8`)
+        V8 = "8",
+        /// September (`9`)
+        V9 = "9",
+        /// October (`10`)
+        V10 = "10",
+        /// November (`11`)
+        V11 = "11",
+        /// December (`12`)
+        V12 = "12",
     }
 }
-impl ::serde::Serialize for AccountPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `fiscalyear_last_month` (Fiscalyear Last Month) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FiscalyearLastMonth {
+        /// January (`1`)
+        V1 = "1",
+        /// February (`2`)
+        V2 = "2",
+        /// March (`3`)
+        V3 = "3",
+        /// April (`4`)
+        V4 = "4",
+        /// May (`5`)
+        V5 = "5",
+        /// June (`6`)
+        V6 = "6",
+        /// July (`7`)
+        V7 = "7",
+        /// August (`8`)
+        V8 = "8",
+        /// September (`9`)
+        V9 = "9",
+        /// October (`10`)
+        V10 = "10",
+        /// November (`11`)
+        V11 = "11",
+        /// December (`12`)
+        V12 = "12",
     }
 }
-/// Values of `annual_inventory_month` (Annual Inventory Month) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AnnualInventoryMonth {
-    /// January (`1`)
-    V1,
-    /// February (`2`)
-    V2,
-    /// March (`3`)
-    V3,
-    /// April (`4`)
-    V4,
-    /// May (`5`)
-    V5,
-    /// June (`6`)
-    V6,
-    /// July (`7`)
-    V7,
-    /// August (`8`)
-    V8,
-    /// September (`9`)
-    V9,
-    /// October (`10`)
-    V10,
-    /// November (`11`)
-    V11,
-    /// December (`12`)
-    V12,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AnnualInventoryMonth {
-    const VALUES: &'static [&'static str] = &[
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9",
-        "10",
-        "11",
-        "12",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => AnnualInventoryMonth::V1,
-            "2" => AnnualInventoryMonth::V2,
-            "3" => AnnualInventoryMonth::V3,
-            "4" => AnnualInventoryMonth::V4,
-            "5" => AnnualInventoryMonth::V5,
-            "6" => AnnualInventoryMonth::V6,
-            "7" => AnnualInventoryMonth::V7,
-            "8" => AnnualInventoryMonth::V8,
-            "9" => AnnualInventoryMonth::V9,
-            "10" => AnnualInventoryMonth::V10,
-            "11" => AnnualInventoryMonth::V11,
-            "12" => AnnualInventoryMonth::V12,
-            other => AnnualInventoryMonth::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AnnualInventoryMonth::V1 => "1",
-            AnnualInventoryMonth::V2 => "2",
-            AnnualInventoryMonth::V3 => "3",
-            AnnualInventoryMonth::V4 => "4",
-            AnnualInventoryMonth::V5 => "5",
-            AnnualInventoryMonth::V6 => "6",
-            AnnualInventoryMonth::V7 => "7",
-            AnnualInventoryMonth::V8 => "8",
-            AnnualInventoryMonth::V9 => "9",
-            AnnualInventoryMonth::V10 => "10",
-            AnnualInventoryMonth::V11 => "11",
-            AnnualInventoryMonth::V12 => "12",
-            AnnualInventoryMonth::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `font` (Font) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Font {
+        /// Lato (`Lato`)
+        Lato = "Lato",
+        /// Roboto (`Roboto`)
+        Roboto = "Roboto",
+        /// Open Sans (`Open_Sans`)
+        OpenSans = "Open_Sans",
+        /// Montserrat (`Montserrat`)
+        Montserrat = "Montserrat",
+        /// Oswald (`Oswald`)
+        Oswald = "Oswald",
+        /// Raleway (`Raleway`)
+        Raleway = "Raleway",
+        /// Tajawal (`Tajawal`)
+        Tajawal = "Tajawal",
+        /// Fira Mono (`Fira_Mono`)
+        FiraMono = "Fira_Mono",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AnnualInventoryMonth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `layout_background` (Layout Background) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LayoutBackground {
+        /// Blank (`Blank`)
+        Blank = "Blank",
+        /// Demo logo (`Demo logo`)
+        DemoLogo = "Demo logo",
+        /// Custom (`Custom`)
+        Custom = "Custom",
     }
 }
-impl ::serde::Serialize for AnnualInventoryMonth {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `payment_onboarding_payment_method` (Selected onboarding payment method) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PaymentOnboardingPaymentMethod {
+        /// PayPal (`paypal`)
+        Paypal = "paypal",
+        /// Stripe (`stripe`)
+        Stripe = "stripe",
+        /// Manual (`manual`)
+        Manual = "manual",
+        /// Other (`other`)
+        Other = "other",
     }
 }
-/// Values of `fiscalyear_last_month` (Fiscalyear Last Month) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FiscalyearLastMonth {
-    /// January (`1`)
-    V1,
-    /// February (`2`)
-    V2,
-    /// March (`3`)
-    V3,
-    /// April (`4`)
-    V4,
-    /// May (`5`)
-    V5,
-    /// June (`6`)
-    V6,
-    /// July (`7`)
-    V7,
-    /// August (`8`)
-    V8,
-    /// September (`9`)
-    V9,
-    /// October (`10`)
-    V10,
-    /// November (`11`)
-    V11,
-    /// December (`12`)
-    V12,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FiscalyearLastMonth {
-    const VALUES: &'static [&'static str] = &[
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9",
-        "10",
-        "11",
-        "12",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => FiscalyearLastMonth::V1,
-            "2" => FiscalyearLastMonth::V2,
-            "3" => FiscalyearLastMonth::V3,
-            "4" => FiscalyearLastMonth::V4,
-            "5" => FiscalyearLastMonth::V5,
-            "6" => FiscalyearLastMonth::V6,
-            "7" => FiscalyearLastMonth::V7,
-            "8" => FiscalyearLastMonth::V8,
-            "9" => FiscalyearLastMonth::V9,
-            "10" => FiscalyearLastMonth::V10,
-            "11" => FiscalyearLastMonth::V11,
-            "12" => FiscalyearLastMonth::V12,
-            other => FiscalyearLastMonth::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FiscalyearLastMonth::V1 => "1",
-            FiscalyearLastMonth::V2 => "2",
-            FiscalyearLastMonth::V3 => "3",
-            FiscalyearLastMonth::V4 => "4",
-            FiscalyearLastMonth::V5 => "5",
-            FiscalyearLastMonth::V6 => "6",
-            FiscalyearLastMonth::V7 => "7",
-            FiscalyearLastMonth::V8 => "8",
-            FiscalyearLastMonth::V9 => "9",
-            FiscalyearLastMonth::V10 => "10",
-            FiscalyearLastMonth::V11 => "11",
-            FiscalyearLastMonth::V12 => "12",
-            FiscalyearLastMonth::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `po_double_validation` (Levels of Approvals) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PoDoubleValidation {
+        /// Confirm purchase orders in one step (`one_step`)
+        OneStep = "one_step",
+        /// Get 2 levels of approvals to confirm a purchase order (`two_step`)
+        TwoStep = "two_step",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FiscalyearLastMonth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `po_lock` (Purchase Order Modification) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PoLock {
+        /// Allow to edit purchase orders (`edit`)
+        Edit = "edit",
+        /// Confirmed purchase orders are not editable (`lock`)
+        Lock = "lock",
     }
 }
-impl ::serde::Serialize for FiscalyearLastMonth {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `quick_edit_mode` (Quick encoding) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum QuickEditMode {
+        /// Customer Invoices (`out_invoices`)
+        OutInvoices = "out_invoices",
+        /// Vendor Bills (`in_invoices`)
+        InInvoices = "in_invoices",
+        /// Customer Invoices and Vendor Bills (`out_and_in_invoices`)
+        OutAndInInvoices = "out_and_in_invoices",
     }
 }
-/// Values of `font` (Font) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Font {
-    /// Lato (`Lato`)
-    Lato,
-    /// Roboto (`Roboto`)
-    Roboto,
-    /// Open Sans (`Open_Sans`)
-    OpenSans,
-    /// Montserrat (`Montserrat`)
-    Montserrat,
-    /// Oswald (`Oswald`)
-    Oswald,
-    /// Raleway (`Raleway`)
-    Raleway,
-    /// Tajawal (`Tajawal`)
-    Tajawal,
-    /// Fira Mono (`Fira_Mono`)
-    FiraMono,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Font {
-    const VALUES: &'static [&'static str] = &[
-        "Lato",
-        "Roboto",
-        "Open_Sans",
-        "Montserrat",
-        "Oswald",
-        "Raleway",
-        "Tajawal",
-        "Fira_Mono",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Lato" => Font::Lato,
-            "Roboto" => Font::Roboto,
-            "Open_Sans" => Font::OpenSans,
-            "Montserrat" => Font::Montserrat,
-            "Oswald" => Font::Oswald,
-            "Raleway" => Font::Raleway,
-            "Tajawal" => Font::Tajawal,
-            "Fira_Mono" => Font::FiraMono,
-            other => Font::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Font::Lato => "Lato",
-            Font::Roboto => "Roboto",
-            Font::OpenSans => "Open_Sans",
-            Font::Montserrat => "Montserrat",
-            Font::Oswald => "Oswald",
-            Font::Raleway => "Raleway",
-            Font::Tajawal => "Tajawal",
-            Font::FiraMono => "Fira_Mono",
-            Font::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `sale_onboarding_payment_method` (Sale onboarding selected payment method) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SaleOnboardingPaymentMethod {
+        /// Sign online (`digital_signature`)
+        DigitalSignature = "digital_signature",
+        /// PayPal (`paypal`)
+        Paypal = "paypal",
+        /// Stripe (`stripe`)
+        Stripe = "stripe",
+        /// Pay with another payment provider (`other`)
+        Other = "other",
+        /// Manual Payment (`manual`)
+        Manual = "manual",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Font {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax Calculation Rounding Method) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }
-impl ::serde::Serialize for Font {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `layout_background` (Layout Background) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LayoutBackground {
-    /// Blank (`Blank`)
-    Blank,
-    /// Demo logo (`Demo logo`)
-    DemoLogo,
-    /// Custom (`Custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LayoutBackground {
-    const VALUES: &'static [&'static str] = &["Blank", "Demo logo", "Custom"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "Blank" => LayoutBackground::Blank,
-            "Demo logo" => LayoutBackground::DemoLogo,
-            "Custom" => LayoutBackground::Custom,
-            other => LayoutBackground::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LayoutBackground::Blank => "Blank",
-            LayoutBackground::DemoLogo => "Demo logo",
-            LayoutBackground::Custom => "Custom",
-            LayoutBackground::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LayoutBackground {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LayoutBackground {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `payment_onboarding_payment_method` (Selected onboarding payment method) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentOnboardingPaymentMethod {
-    /// PayPal (`paypal`)
-    Paypal,
-    /// Stripe (`stripe`)
-    Stripe,
-    /// Manual (`manual`)
-    Manual,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PaymentOnboardingPaymentMethod {
-    const VALUES: &'static [&'static str] = &["paypal", "stripe", "manual", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "paypal" => PaymentOnboardingPaymentMethod::Paypal,
-            "stripe" => PaymentOnboardingPaymentMethod::Stripe,
-            "manual" => PaymentOnboardingPaymentMethod::Manual,
-            "other" => PaymentOnboardingPaymentMethod::Other,
-            other => PaymentOnboardingPaymentMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PaymentOnboardingPaymentMethod::Paypal => "paypal",
-            PaymentOnboardingPaymentMethod::Stripe => "stripe",
-            PaymentOnboardingPaymentMethod::Manual => "manual",
-            PaymentOnboardingPaymentMethod::Other => "other",
-            PaymentOnboardingPaymentMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PaymentOnboardingPaymentMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PaymentOnboardingPaymentMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `po_double_validation` (Levels of Approvals) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PoDoubleValidation {
-    /// Confirm purchase orders in one step (`one_step`)
-    OneStep,
-    /// Get 2 levels of approvals to confirm a purchase order (`two_step`)
-    TwoStep,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PoDoubleValidation {
-    const VALUES: &'static [&'static str] = &["one_step", "two_step"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "one_step" => PoDoubleValidation::OneStep,
-            "two_step" => PoDoubleValidation::TwoStep,
-            other => PoDoubleValidation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PoDoubleValidation::OneStep => "one_step",
-            PoDoubleValidation::TwoStep => "two_step",
-            PoDoubleValidation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoDoubleValidation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PoDoubleValidation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `po_lock` (Purchase Order Modification) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PoLock {
-    /// Allow to edit purchase orders (`edit`)
-    Edit,
-    /// Confirmed purchase orders are not editable (`lock`)
-    Lock,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PoLock {
-    const VALUES: &'static [&'static str] = &["edit", "lock"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "edit" => PoLock::Edit,
-            "lock" => PoLock::Lock,
-            other => PoLock::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PoLock::Edit => "edit",
-            PoLock::Lock => "lock",
-            PoLock::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoLock {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PoLock {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `quick_edit_mode` (Quick encoding) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QuickEditMode {
-    /// Customer Invoices (`out_invoices`)
-    OutInvoices,
-    /// Vendor Bills (`in_invoices`)
-    InInvoices,
-    /// Customer Invoices and Vendor Bills (`out_and_in_invoices`)
-    OutAndInInvoices,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for QuickEditMode {
-    const VALUES: &'static [&'static str] = &[
-        "out_invoices",
-        "in_invoices",
-        "out_and_in_invoices",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "out_invoices" => QuickEditMode::OutInvoices,
-            "in_invoices" => QuickEditMode::InInvoices,
-            "out_and_in_invoices" => QuickEditMode::OutAndInInvoices,
-            other => QuickEditMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            QuickEditMode::OutInvoices => "out_invoices",
-            QuickEditMode::InInvoices => "in_invoices",
-            QuickEditMode::OutAndInInvoices => "out_and_in_invoices",
-            QuickEditMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QuickEditMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for QuickEditMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `sale_onboarding_payment_method` (Sale onboarding selected payment method) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleOnboardingPaymentMethod {
-    /// Sign online (`digital_signature`)
-    DigitalSignature,
-    /// PayPal (`paypal`)
-    Paypal,
-    /// Stripe (`stripe`)
-    Stripe,
-    /// Pay with another payment provider (`other`)
-    Other,
-    /// Manual Payment (`manual`)
-    Manual,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SaleOnboardingPaymentMethod {
-    const VALUES: &'static [&'static str] = &[
-        "digital_signature",
-        "paypal",
-        "stripe",
-        "other",
-        "manual",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "digital_signature" => SaleOnboardingPaymentMethod::DigitalSignature,
-            "paypal" => SaleOnboardingPaymentMethod::Paypal,
-            "stripe" => SaleOnboardingPaymentMethod::Stripe,
-            "other" => SaleOnboardingPaymentMethod::Other,
-            "manual" => SaleOnboardingPaymentMethod::Manual,
-            other => SaleOnboardingPaymentMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SaleOnboardingPaymentMethod::DigitalSignature => "digital_signature",
-            SaleOnboardingPaymentMethod::Paypal => "paypal",
-            SaleOnboardingPaymentMethod::Stripe => "stripe",
-            SaleOnboardingPaymentMethod::Other => "other",
-            SaleOnboardingPaymentMethod::Manual => "manual",
-            SaleOnboardingPaymentMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaleOnboardingPaymentMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SaleOnboardingPaymentMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax Calculation Rounding Method) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `terms_type` (Terms & Conditions format) on `res.company`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TermsType {
-    /// Add a Note (`plain`)
-    Plain,
-    /// Add a link to a Web Page (`html`)
-    Html,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TermsType {
-    const VALUES: &'static [&'static str] = &["plain", "html"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plain" => TermsType::Plain,
-            "html" => TermsType::Html,
-            other => TermsType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TermsType::Plain => "plain",
-            TermsType::Html => "html",
-            TermsType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TermsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TermsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `terms_type` (Terms & Conditions format) on `res.company`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TermsType {
+        /// Add a Note (`plain`)
+        Plain = "plain",
+        /// Add a link to a Web Page (`html`)
+        Html = "html",
     }
 }

@@ -20,41 +20,39 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.account_cash_basis_base_account_id`, not stored.
     pub account_cash_basis_base_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Default Credit Limit
     ///
     /// This is the default credit limit that will be used on partners that do not have a specific limit on them.
     ///
     /// `monetary`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::account_default_credit_limit())`.
-    pub account_default_credit_limit: ::runtime::odoo::wire::Computed<f64>,
+    pub account_default_credit_limit: ::runtime::Computed<f64>,
     /// Customer Invoices Discounts Account
     ///
     /// `many2one`, to `account.account`, related `company_id.account_discount_expense_allocation_id`, not stored.
     pub account_discount_expense_allocation_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Vendor Bills Discounts Account
     ///
     /// `many2one`, to `account.account`, related `company_id.account_discount_income_allocation_id`, not stored.
     pub account_discount_income_allocation_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Fiscal Country Code
     ///
     /// The country to use the tax reports from for this company
     ///
     /// `many2one`, to `res.country`, related `company_id.account_fiscal_country_id`, not stored.
-    pub account_fiscal_country_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCountry>,
-    >,
+    pub account_fiscal_country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Early Discount Gain
     ///
     /// Account for the difference amount after the income discount has been granted
     ///
     /// `many2one`, to `account.account`, related `company_id.account_journal_early_pay_discount_gain_account_id`, not stored.
     pub account_journal_early_pay_discount_gain_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Early Discount Loss
     ///
@@ -62,7 +60,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.account_journal_early_pay_discount_loss_account_id`, not stored.
     pub account_journal_early_pay_discount_loss_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Bank Suspense
     ///
@@ -71,7 +69,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.account_journal_suspense_account_id`, not stored.
     pub account_journal_suspense_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Default Sales Price Include
     ///
@@ -94,15 +92,13 @@ pub struct ResConfigSettings {
     /// Number of Active Users
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_user_count())`.
-    pub active_user_count: ::runtime::odoo::wire::Computed<i64>,
+    pub active_user_count: ::runtime::Computed<i64>,
     /// Alias Domain
     ///
     /// If you have setup a catch-all email domain redirected to the Odoo server, enter the domain name here.
     ///
     /// `many2one`, to `mail.alias.domain`, related `company_id.alias_domain_id`, not stored.
-    pub alias_domain_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailAliasDomain>,
-    >,
+    pub alias_domain_id: Option<::runtime::Many2One<super::rel::MailAliasDomain>>,
     /// Day of the month
     ///
     /// Day of the month when the annual inventory should occur. If zero or negative, then the first day of the month will be selected instead.
@@ -125,9 +121,7 @@ pub struct ResConfigSettings {
     /// Template user for new users created through signup
     ///
     /// `many2one`, to `res.users`.
-    pub auth_signup_template_user_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResUsers>,
-    >,
+    pub auth_signup_template_user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Customer Account
     ///
     /// `selection`.
@@ -150,7 +144,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `barcode.nomenclature`, related `company_id.nomenclature_id`, not stored.
     pub barcode_nomenclature_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::BarcodeNomenclature>,
+        ::runtime::Many2One<super::rel::BarcodeNomenclature>,
     >,
     /// Separator
     ///
@@ -171,28 +165,26 @@ pub struct ResConfigSettings {
     /// Number of Companies
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_count())`.
-    pub company_count: ::runtime::odoo::wire::Computed<i64>,
+    pub company_count: ::runtime::Computed<i64>,
     /// Company Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_country_code())`.
-    pub company_country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub company_country_code: ::runtime::Computed<Option<String>>,
     /// Company Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub company_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
-    >,
+    pub company_currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Company Informations
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_informations())`.
-    pub company_informations: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub company_informations: ::runtime::Computed<Option<String>>,
     /// Company Name
     ///
     /// `char`, readonly, related `company_id.display_name`, not stored.
@@ -201,7 +193,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `sale.order.template`, related `company_id.sale_order_template_id`, not stored.
     pub company_so_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Country Code
     ///
@@ -209,7 +201,7 @@ pub struct ResConfigSettings {
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -217,7 +209,7 @@ pub struct ResConfigSettings {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Auto Assignment Action
     ///
     /// Manual assign allow to trigger assignment from team form view using an action button. Automatic configures a cron running repeatedly assignment in all teams.
@@ -254,14 +246,14 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.journal`, related `company_id.currency_exchange_journal_id`, not stored.
     pub currency_exchange_journal_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::Many2One<super::rel::AccountJournal>,
     >,
     /// Currency
     ///
     /// Main currency of the company.
     ///
     /// `many2one`, to `res.currency`, required, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Days to Purchase
     ///
     /// Days needed to confirm a PO, define when a PO should be validated
@@ -299,7 +291,7 @@ pub struct ResConfigSettings {
     /// Digest Email
     ///
     /// `many2one`, to `digest.digest`.
-    pub digest_id: Option<::runtime::odoo::wire::Many2One<super::rel::DigestDigest>>,
+    pub digest_id: Option<::runtime::Many2One<super::rel::DigestDigest>>,
     /// Total amount of invoice in letters
     ///
     /// `boolean`, related `company_id.display_invoice_amount_total_words`, not stored.
@@ -324,7 +316,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.expense_currency_exchange_account_id`, not stored.
     pub expense_currency_exchange_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Use Custom Email Servers
     ///
@@ -333,13 +325,11 @@ pub struct ResConfigSettings {
     /// Document Template
     ///
     /// `many2one`, to `ir.ui.view`, readonly, related `company_id.external_report_layout_id`, not stored.
-    pub external_report_layout_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrUiView>,
-    >,
+    pub external_report_layout_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Fail Mail
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fail_counter())`.
-    pub fail_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub fail_counter: ::runtime::Computed<i64>,
     /// Gmail Client Id
     ///
     /// `char`.
@@ -544,11 +534,11 @@ pub struct ResConfigSettings {
     /// Has Accounting Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_accounting_entries())`.
-    pub has_accounting_entries: ::runtime::odoo::wire::Computed<bool>,
+    pub has_accounting_entries: ::runtime::Computed<bool>,
     /// Company has a chart of accounts
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_chart_of_accounts())`.
-    pub has_chart_of_accounts: ::runtime::odoo::wire::Computed<bool>,
+    pub has_chart_of_accounts: ::runtime::Computed<bool>,
     /// Employee Editing
     ///
     /// `boolean`.
@@ -581,24 +571,20 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.account`, related `company_id.income_currency_exchange_account_id`, not stored.
     pub income_currency_exchange_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Default incoterm
     ///
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`, related `company_id.incoterm_id`, not stored.
-    pub incoterm_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>,
-    >,
+    pub incoterm_id: Option<::runtime::Many2One<super::rel::AccountIncoterms>>,
     /// Invoice Email Template
     ///
     /// Email sent to the customer once the invoice is available.
     ///
     /// `many2one`, to `mail.template`.
-    pub invoice_mail_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub invoice_mail_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Terms & Conditions
     ///
     /// `html`, related `company_id.invoice_terms`, not stored.
@@ -610,7 +596,7 @@ pub struct ResConfigSettings {
     /// PEPPOL eligible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_account_peppol_eligible())`.
-    pub is_account_peppol_eligible: ::runtime::odoo::wire::Computed<bool>,
+    pub is_account_peppol_eligible: ::runtime::Computed<bool>,
     /// Is the Sale Module Installed
     ///
     /// `boolean`.
@@ -622,11 +608,11 @@ pub struct ResConfigSettings {
     /// Is Root Company
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_root_company())`.
-    pub is_root_company: ::runtime::odoo::wire::Computed<bool>,
+    pub is_root_company: ::runtime::Computed<bool>,
     /// Number of Languages
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::language_count())`.
-    pub language_count: ::runtime::odoo::wire::Computed<i64>,
+    pub language_count: ::runtime::Computed<i64>,
     /// Enrich lead automatically
     ///
     /// `selection`.
@@ -1014,7 +1000,7 @@ pub struct ResConfigSettings {
     /// Insufficient credit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_autocomplete_insufficient_credit())`.
-    pub partner_autocomplete_insufficient_credit: ::runtime::odoo::wire::Computed<bool>,
+    pub partner_autocomplete_insufficient_credit: ::runtime::Computed<bool>,
     /// Pay Invoices Online
     ///
     /// `boolean`.
@@ -1054,7 +1040,7 @@ pub struct ResConfigSettings {
     /// Customer API Keys
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::portal_allow_api_keys())`.
-    pub portal_allow_api_keys: ::runtime::odoo::wire::Computed<bool>,
+    pub portal_allow_api_keys: ::runtime::Computed<bool>,
     /// Online Payment
     ///
     /// `boolean`, related `company_id.portal_confirmation_pay`, not stored.
@@ -1066,14 +1052,12 @@ pub struct ResConfigSettings {
     /// Predictive Lead Scoring Field Labels
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_field_labels())`.
-    pub predictive_lead_scoring_field_labels: ::runtime::odoo::wire::Computed<
-        Option<String>,
-    >,
+    pub predictive_lead_scoring_field_labels: ::runtime::Computed<Option<String>>,
     /// Lead Scoring Frequency Fields
     ///
     /// `many2many`, to `crm.lead.scoring.frequency.field`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_fields())`.
-    pub predictive_lead_scoring_fields: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::CrmLeadScoringFrequencyField>,
+    pub predictive_lead_scoring_fields: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::CrmLeadScoringFrequencyField>,
     >,
     /// Lead Scoring Frequency Fields in String
     ///
@@ -1082,7 +1066,7 @@ pub struct ResConfigSettings {
     /// Lead Scoring Starting Date
     ///
     /// `date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::predictive_lead_scoring_start_date())`.
-    pub predictive_lead_scoring_start_date: ::runtime::odoo::wire::Computed<
+    pub predictive_lead_scoring_start_date: ::runtime::Computed<
         Option<::chrono::NaiveDate>,
     >,
     /// Lead Scoring Starting Date in String
@@ -1098,7 +1082,7 @@ pub struct ResConfigSettings {
     /// Display preview button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::preview_ready())`.
-    pub preview_ready: ::runtime::odoo::wire::Computed<bool>,
+    pub preview_ready: ::runtime::Computed<bool>,
     /// Volume unit of measure
     ///
     /// `selection`.
@@ -1118,7 +1102,7 @@ pub struct ResConfigSettings {
     /// Default Purchase Tax
     ///
     /// `many2one`, to `account.tax`, related `company_id.account_purchase_tax_id`, not stored.
-    pub purchase_tax_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub purchase_tax_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// Display SEPA QR-code
     ///
     /// `boolean`, related `company_id.qr_code`, not stored.
@@ -1144,9 +1128,7 @@ pub struct ResConfigSettings {
     /// Company Working Hours
     ///
     /// `many2one`, to `resource.calendar`, related `company_id.resource_calendar_id`, not stored.
-    pub resource_calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub resource_calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Restrict Template Rendering
     ///
     /// Users will still be able to render templates.
@@ -1157,7 +1139,7 @@ pub struct ResConfigSettings {
     /// Default Sale Tax
     ///
     /// `many2one`, to `account.tax`, related `company_id.account_sale_tax_id`, not stored.
-    pub sale_tax_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountTax>>,
+    pub sale_tax_id: Option<::runtime::Many2One<super::rel::AccountTax>>,
     /// Security Lead Time
     ///
     /// Margin of error for dates promised to customers. Products will be scheduled for procurement and delivery that many days earlier than the actual promised date, to cope with unexpected delays in the supply chain.
@@ -1189,7 +1171,7 @@ pub struct ResConfigSettings {
     /// Snailmail Cover Readonly
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::snailmail_cover_readonly())`.
-    pub snailmail_cover_readonly: ::runtime::odoo::wire::Computed<bool>,
+    pub snailmail_cover_readonly: ::runtime::Computed<bool>,
     /// Print Both sides
     ///
     /// `boolean`, related `company_id.snailmail_duplex`, not stored.
@@ -1208,7 +1190,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `sms.template`, related `company_id.stock_sms_confirmation_template_id`, not stored.
     pub stock_sms_confirmation_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
+        ::runtime::Many2One<super::rel::SmsTemplate>,
     >,
     /// Tax calculation rounding method
     ///
@@ -1220,7 +1202,7 @@ pub struct ResConfigSettings {
     ///
     /// `many2one`, to `account.journal`, related `company_id.tax_cash_basis_journal_id`, not stored.
     pub tax_cash_basis_journal_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
+        ::runtime::Many2One<super::rel::AccountJournal>,
     >,
     /// Cash Basis
     ///
@@ -1257,9 +1239,7 @@ pub struct ResConfigSettings {
     /// Intermediary account used when moving from a liquidity account to another.
     ///
     /// `many2one`, to `account.account`, related `company_id.transfer_account_id`, not stored.
-    pub transfer_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub transfer_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Twilio Account SID
     ///
     /// `char`.
@@ -1327,297 +1307,20 @@ pub struct ResConfigSettings {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResConfigSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResConfigSettings {
-    const FIELDS: &'static [&'static str] = &[
-        "account_cash_basis_base_account_id",
-        "account_default_credit_limit",
-        "account_discount_expense_allocation_id",
-        "account_discount_income_allocation_id",
-        "account_fiscal_country_id",
-        "account_journal_early_pay_discount_gain_account_id",
-        "account_journal_early_pay_discount_loss_account_id",
-        "account_journal_suspense_account_id",
-        "account_price_include",
-        "account_storno",
-        "account_use_credit_limit",
-        "active_user_count",
-        "alias_domain_id",
-        "annual_inventory_day",
-        "annual_inventory_month",
-        "auth_signup_reset_password",
-        "auth_signup_template_user_id",
-        "auth_signup_uninvited",
-        "automatic_invoice",
-        "autopost_bills",
-        "barcode_nomenclature_id",
-        "barcode_separator",
-        "chart_template",
-        "check_account_audit_trail",
-        "company_count",
-        "company_country_code",
-        "company_currency_id",
-        "company_id",
-        "company_informations",
-        "company_name",
-        "company_so_template_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "crm_auto_assignment_action",
-        "crm_auto_assignment_interval_number",
-        "crm_auto_assignment_interval_type",
-        "crm_auto_assignment_run_datetime",
-        "crm_use_auto_assignment",
-        "currency_exchange_journal_id",
-        "currency_id",
-        "days_to_purchase",
-        "default_invoice_policy",
-        "default_picking_policy",
-        "default_purchase_method",
-        "delay_alert_contract",
-        "digest_emails",
-        "digest_id",
-        "display_invoice_amount_total_words",
-        "display_invoice_tax_company_currency",
-        "display_name",
-        "email_primary_color",
-        "email_secondary_color",
-        "expense_currency_exchange_account_id",
-        "external_email_server_default",
-        "external_report_layout_id",
-        "fail_counter",
-        "google_gmail_client_identifier",
-        "google_gmail_client_secret",
-        "google_maps_static_api_key",
-        "google_maps_static_api_secret",
-        "google_translate_api_key",
-        "group_analytic_accounting",
-        "group_auto_done_setting",
-        "group_cash_rounding",
-        "group_discount_per_so_line",
-        "group_lot_on_delivery_slip",
-        "group_lot_on_invoice",
-        "group_mrp_byproducts",
-        "group_mrp_reception_report",
-        "group_mrp_routings",
-        "group_mrp_workorder_dependencies",
-        "group_multi_currency",
-        "group_product_pricelist",
-        "group_product_variant",
-        "group_proforma_sales",
-        "group_project_milestone",
-        "group_project_rating",
-        "group_project_recurring_tasks",
-        "group_project_stages",
-        "group_project_task_dependencies",
-        "group_sale_delivery_address",
-        "group_sale_order_template",
-        "group_send_reminder",
-        "group_show_purchase_receipts",
-        "group_show_sale_receipts",
-        "group_stock_accounting_automatic",
-        "group_stock_adv_location",
-        "group_stock_lot_print_gs1",
-        "group_stock_multi_locations",
-        "group_stock_packaging",
-        "group_stock_production_lot",
-        "group_stock_reception_report",
-        "group_stock_sign_delivery",
-        "group_stock_tracking_lot",
-        "group_stock_tracking_owner",
-        "group_unlocked_by_default",
-        "group_uom",
-        "group_use_lead",
-        "group_use_recurring_revenues",
-        "group_warning_account",
-        "group_warning_purchase",
-        "group_warning_sale",
-        "group_warning_stock",
-        "has_accounting_entries",
-        "has_chart_of_accounts",
-        "hr_employee_self_edit",
-        "hr_presence_control_email",
-        "hr_presence_control_email_amount",
-        "hr_presence_control_ip",
-        "hr_presence_control_ip_list",
-        "hr_presence_control_login",
-        "id",
-        "income_currency_exchange_account_id",
-        "incoterm_id",
-        "invoice_mail_template_id",
-        "invoice_terms",
-        "invoice_terms_html",
-        "is_account_peppol_eligible",
-        "is_installed_sale",
-        "is_membership_multi",
-        "is_root_company",
-        "language_count",
-        "lead_enrich_auto",
-        "lead_mining_in_pipeline",
-        "lock_confirmed_po",
-        "manufacturing_lead",
-        "module_account_3way_match",
-        "module_account_accountant",
-        "module_account_bank_statement_extract",
-        "module_account_bank_statement_import_camt",
-        "module_account_bank_statement_import_csv",
-        "module_account_bank_statement_import_ofx",
-        "module_account_bank_statement_import_qif",
-        "module_account_batch_payment",
-        "module_account_budget",
-        "module_account_check_printing",
-        "module_account_extract",
-        "module_account_inter_company_rules",
-        "module_account_intrastat",
-        "module_account_invoice_extract",
-        "module_account_iso20022",
-        "module_account_payment",
-        "module_account_peppol",
-        "module_account_reports",
-        "module_account_sepa_direct_debit",
-        "module_auth_ldap",
-        "module_auth_oauth",
-        "module_base_geolocalize",
-        "module_base_import",
-        "module_crm_iap_enrich",
-        "module_crm_iap_mine",
-        "module_currency_rate_live",
-        "module_delivery",
-        "module_delivery_bpost",
-        "module_delivery_dhl",
-        "module_delivery_easypost",
-        "module_delivery_fedex",
-        "module_delivery_sendcloud",
-        "module_delivery_shiprocket",
-        "module_delivery_starshipit",
-        "module_delivery_ups",
-        "module_delivery_usps",
-        "module_event_booth",
-        "module_event_sale",
-        "module_google_calendar",
-        "module_google_gmail",
-        "module_google_recaptcha",
-        "module_hr_attendance",
-        "module_hr_homeworking",
-        "module_hr_presence",
-        "module_hr_skills",
-        "module_hr_timesheet",
-        "module_l10n_eu_oss",
-        "module_loyalty",
-        "module_mail_plugin",
-        "module_microsoft_calendar",
-        "module_microsoft_outlook",
-        "module_mrp_mps",
-        "module_mrp_plm",
-        "module_mrp_subcontracting",
-        "module_partner_autocomplete",
-        "module_pos_event",
-        "module_product_email_template",
-        "module_product_expiry",
-        "module_product_images",
-        "module_product_margin",
-        "module_purchase_product_matrix",
-        "module_purchase_requisition",
-        "module_quality_control",
-        "module_quality_control_worksheet",
-        "module_sale_amazon",
-        "module_sale_commission",
-        "module_sale_loyalty",
-        "module_sale_margin",
-        "module_sale_pdf_quote_builder",
-        "module_sale_product_matrix",
-        "module_sms",
-        "module_snailmail_account",
-        "module_stock_barcode",
-        "module_stock_barcode_barcodelookup",
-        "module_stock_dropshipping",
-        "module_stock_fleet",
-        "module_stock_landed_costs",
-        "module_stock_picking_batch",
-        "module_stock_sms",
-        "module_voip",
-        "module_web_unsplash",
-        "module_website_cf_turnstile",
-        "module_website_crm_iap_reveal",
-        "module_website_event_exhibitor",
-        "module_website_event_meet",
-        "module_website_event_sale",
-        "module_website_event_track",
-        "module_website_event_track_live",
-        "module_website_event_track_quiz",
-        "partner_autocomplete_insufficient_credit",
-        "pay_invoices_online",
-        "po_double_validation",
-        "po_double_validation_amount",
-        "po_lead",
-        "po_lock",
-        "po_order_approval",
-        "portal_allow_api_keys",
-        "portal_confirmation_pay",
-        "portal_confirmation_sign",
-        "predictive_lead_scoring_field_labels",
-        "predictive_lead_scoring_fields",
-        "predictive_lead_scoring_fields_str",
-        "predictive_lead_scoring_start_date",
-        "predictive_lead_scoring_start_date_str",
-        "prepayment_percent",
-        "preview_ready",
-        "product_volume_volume_in_cubic_feet",
-        "product_weight_in_lbs",
-        "profiling_enabled_until",
-        "purchase_tax_id",
-        "qr_code",
-        "quick_edit_mode",
-        "quotation_validity_days",
-        "report_footer",
-        "resource_calendar_id",
-        "restrict_template_rendering",
-        "sale_tax_id",
-        "security_lead",
-        "sfu_server_key",
-        "sfu_server_url",
-        "show_effect",
-        "snailmail_color",
-        "snailmail_cover",
-        "snailmail_cover_readonly",
-        "snailmail_duplex",
-        "stock_move_email_validation",
-        "stock_move_sms_validation",
-        "stock_sms_confirmation_template_id",
-        "tax_calculation_rounding_method",
-        "tax_cash_basis_journal_id",
-        "tax_exigibility",
-        "tenor_api_key",
-        "tenor_content_filter",
-        "tenor_gif_limit",
-        "terms_type",
-        "transfer_account_id",
-        "twilio_account_sid",
-        "twilio_account_token",
-        "unsplash_access_key",
-        "unsplash_app_id",
-        "use_event_barcode",
-        "use_google_maps_static_api",
-        "use_invoice_terms",
-        "use_manufacturing_lead",
-        "use_po_lead",
-        "use_security_lead",
-        "use_twilio_rtc_servers",
-        "user_default_rights",
-        "web_app_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResConfigSettings {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        278,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResConfigSettings::default();
         while let Some(i) = r.next()? {
             match i {
@@ -2197,526 +1900,285 @@ impl ::runtime::Model for ResConfigSettings {
         "preview_ready",
         "snailmail_cover_readonly",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_cash_basis_base_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "account_default_credit_limit",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_discount_expense_allocation_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_discount_income_allocation_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("account_fiscal_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_journal_early_pay_discount_gain_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_journal_early_pay_discount_loss_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "account_journal_suspense_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("account_price_include", "selection")
-            .required()
-            .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::odoo::verify::FieldSpec::new("account_storno", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("account_use_credit_limit", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("active_user_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("alias_domain_id", "many2one")
-            .relation("mail.alias.domain"),
-        ::runtime::odoo::verify::FieldSpec::new("annual_inventory_day", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("annual_inventory_month", "selection")
-            .selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
-        ::runtime::odoo::verify::FieldSpec::new("auth_signup_reset_password", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "auth_signup_template_user_id",
-                "many2one",
-            )
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("auth_signup_uninvited", "selection")
-            .selection(&["b2b", "b2c"]),
-        ::runtime::odoo::verify::FieldSpec::new("automatic_invoice", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("autopost_bills", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("barcode_nomenclature_id", "many2one")
-            .relation("barcode.nomenclature"),
-        ::runtime::odoo::verify::FieldSpec::new("barcode_separator", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("chart_template", "selection")
-            .selection(super::verify::KEYS_7F6B9B7E),
-        ::runtime::odoo::verify::FieldSpec::new("check_account_audit_trail", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_informations", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("company_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_so_template_id", "many2one")
-            .relation("sale.order.template"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "crm_auto_assignment_action",
-                "selection",
-            )
-            .selection(&["manual", "auto"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "crm_auto_assignment_interval_number",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "crm_auto_assignment_interval_type",
-                "selection",
-            )
-            .selection(&["minutes", "hours", "days", "weeks"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "crm_auto_assignment_run_datetime",
-            "datetime",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("crm_use_auto_assignment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "currency_exchange_journal_id",
-                "many2one",
-            )
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("days_to_purchase", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("default_invoice_policy", "selection")
-            .selection(&["order", "delivery"]),
-        ::runtime::odoo::verify::FieldSpec::new("default_picking_policy", "selection")
-            .required()
-            .selection(&["direct", "one"]),
-        ::runtime::odoo::verify::FieldSpec::new("default_purchase_method", "selection")
-            .selection(&["purchase", "receive"]),
-        ::runtime::odoo::verify::FieldSpec::new("delay_alert_contract", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("digest_emails", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("digest_id", "many2one")
-            .relation("digest.digest"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_invoice_amount_total_words",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_invoice_tax_company_currency",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_primary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_secondary_color", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "expense_currency_exchange_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "external_email_server_default",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("external_report_layout_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("fail_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "google_gmail_client_identifier",
-            "char",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("google_gmail_client_secret", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("google_maps_static_api_key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("google_maps_static_api_secret", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("google_translate_api_key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("group_analytic_accounting", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_auto_done_setting", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_cash_rounding", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_discount_per_so_line", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_lot_on_delivery_slip", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_lot_on_invoice", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_mrp_byproducts", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_mrp_reception_report", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_mrp_routings", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_mrp_workorder_dependencies",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_multi_currency", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_product_pricelist", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_product_variant", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_proforma_sales", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_project_milestone", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_project_rating", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_project_recurring_tasks",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_project_stages", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_project_task_dependencies",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_sale_delivery_address",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_sale_order_template", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_send_reminder", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_show_purchase_receipts",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_show_sale_receipts", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_stock_accounting_automatic",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_stock_adv_location", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_stock_lot_print_gs1", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_stock_multi_locations",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_stock_packaging", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_stock_production_lot", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_stock_reception_report",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_stock_sign_delivery", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_stock_tracking_lot", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_stock_tracking_owner", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_unlocked_by_default", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_uom", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_use_lead", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "group_use_recurring_revenues",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("group_warning_account", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_warning_purchase", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_warning_sale", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("group_warning_stock", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_accounting_entries", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_chart_of_accounts", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_employee_self_edit", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_email", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "hr_presence_control_email_amount",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_ip", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_ip_list", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_control_login", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "income_currency_exchange_account_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("incoterm_id", "many2one")
-            .relation("account.incoterms"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_mail_template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_terms", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_terms_html", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("is_account_peppol_eligible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_installed_sale", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_membership_multi", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_root_company", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("language_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_enrich_auto", "selection")
-            .selection(&["manual", "auto"]),
-        ::runtime::odoo::verify::FieldSpec::new("lead_mining_in_pipeline", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("lock_confirmed_po", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("manufacturing_lead", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_3way_match", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_accountant", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_bank_statement_extract",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_bank_statement_import_camt",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_bank_statement_import_csv",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_bank_statement_import_ofx",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_bank_statement_import_qif",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_batch_payment",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_budget", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_check_printing",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_extract", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_inter_company_rules",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_intrastat", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_invoice_extract",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_iso20022", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_payment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_peppol", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_account_reports", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_account_sepa_direct_debit",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_auth_ldap", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_auth_oauth", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_base_geolocalize", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_base_import", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_crm_iap_enrich", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_crm_iap_mine", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_currency_rate_live", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_bpost", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_dhl", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_easypost", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_fedex", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_sendcloud", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_shiprocket", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_starshipit", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_ups", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_delivery_usps", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_event_booth", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_event_sale", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_google_calendar", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_google_gmail", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_google_recaptcha", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_hr_attendance", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_hr_homeworking", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_hr_presence", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_hr_skills", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_hr_timesheet", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_l10n_eu_oss", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_loyalty", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_mail_plugin", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_microsoft_calendar", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_microsoft_outlook", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_mrp_mps", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_mrp_plm", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_mrp_subcontracting", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_partner_autocomplete",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_pos_event", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_product_email_template",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_product_expiry", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_product_images", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_product_margin", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_purchase_product_matrix",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_purchase_requisition",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_quality_control", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_quality_control_worksheet",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_sale_amazon", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_sale_commission", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_sale_loyalty", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_sale_margin", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_sale_pdf_quote_builder",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_sale_product_matrix", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_sms", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_snailmail_account", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_stock_barcode", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_stock_barcode_barcodelookup",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_stock_dropshipping", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_stock_fleet", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_stock_landed_costs", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_stock_picking_batch", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_stock_sms", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_voip", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_web_unsplash", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_website_cf_turnstile",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_website_crm_iap_reveal",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_website_event_exhibitor",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("module_website_event_meet", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_website_event_sale", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("module_website_event_track", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_website_event_track_live",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "module_website_event_track_quiz",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "partner_autocomplete_insufficient_credit",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("pay_invoices_online", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("po_double_validation", "selection")
-            .selection(&["one_step", "two_step"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "po_double_validation_amount",
-            "monetary",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("po_lead", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("po_lock", "selection")
-            .selection(&["edit", "lock"]),
-        ::runtime::odoo::verify::FieldSpec::new("po_order_approval", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("portal_allow_api_keys", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("portal_confirmation_pay", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("portal_confirmation_sign", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "predictive_lead_scoring_field_labels",
-            "char",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "predictive_lead_scoring_fields",
-                "many2many",
-            )
-            .relation("crm.lead.scoring.frequency.field"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "predictive_lead_scoring_fields_str",
-            "char",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "predictive_lead_scoring_start_date",
-            "date",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "predictive_lead_scoring_start_date_str",
-            "char",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("prepayment_percent", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("preview_ready", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "product_volume_volume_in_cubic_feet",
-                "selection",
-            )
-            .selection(&["0", "1"]),
-        ::runtime::odoo::verify::FieldSpec::new("product_weight_in_lbs", "selection")
-            .selection(&["0", "1"]),
-        ::runtime::odoo::verify::FieldSpec::new("profiling_enabled_until", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_tax_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("qr_code", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("quick_edit_mode", "selection")
-            .selection(&["out_invoices", "in_invoices", "out_and_in_invoices"]),
-        ::runtime::odoo::verify::FieldSpec::new("quotation_validity_days", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("report_footer", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "restrict_template_rendering",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("sale_tax_id", "many2one")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("security_lead", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("sfu_server_key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sfu_server_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("show_effect", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_color", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_cover", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_cover_readonly", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_duplex", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "stock_move_email_validation",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("stock_move_sms_validation", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "stock_sms_confirmation_template_id",
-                "many2one",
-            )
-            .relation("sms.template"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_calculation_rounding_method",
-                "selection",
-            )
-            .selection(&["round_per_line", "round_globally"]),
-        ::runtime::odoo::verify::FieldSpec::new("tax_cash_basis_journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_exigibility", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("tenor_api_key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("tenor_content_filter", "selection")
-            .selection(&["high", "medium", "low", "off"]),
-        ::runtime::odoo::verify::FieldSpec::new("tenor_gif_limit", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("terms_type", "selection")
-            .selection(&["plain", "html"]),
-        ::runtime::odoo::verify::FieldSpec::new("transfer_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("twilio_account_sid", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("twilio_account_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("unsplash_access_key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("unsplash_app_id", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("use_event_barcode", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_google_maps_static_api", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_invoice_terms", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_manufacturing_lead", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_po_lead", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_security_lead", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_twilio_rtc_servers", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("user_default_rights", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("web_app_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_cash_basis_base_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_default_credit_limit", "monetary").writable(true),
+        ::runtime::FieldSpec::new("account_discount_expense_allocation_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_discount_income_allocation_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_fiscal_country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("account_journal_early_pay_discount_gain_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_journal_early_pay_discount_loss_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_journal_suspense_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_price_include", "selection").required().writable(true).selection(&["tax_included", "tax_excluded"]),
+        ::runtime::FieldSpec::new("account_storno", "boolean").writable(true),
+        ::runtime::FieldSpec::new("account_use_credit_limit", "boolean").writable(true),
+        ::runtime::FieldSpec::new("active_user_count", "integer"),
+        ::runtime::FieldSpec::new("alias_domain_id", "many2one").relation("mail.alias.domain").writable(true),
+        ::runtime::FieldSpec::new("annual_inventory_day", "integer").writable(true),
+        ::runtime::FieldSpec::new("annual_inventory_month", "selection").writable(true).selection(&["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]),
+        ::runtime::FieldSpec::new("auth_signup_reset_password", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auth_signup_template_user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("auth_signup_uninvited", "selection").writable(true).selection(&["b2b", "b2c"]),
+        ::runtime::FieldSpec::new("automatic_invoice", "boolean").writable(true),
+        ::runtime::FieldSpec::new("autopost_bills", "boolean").writable(true),
+        ::runtime::FieldSpec::new("barcode_nomenclature_id", "many2one").relation("barcode.nomenclature").writable(true),
+        ::runtime::FieldSpec::new("barcode_separator", "char").writable(true),
+        ::runtime::FieldSpec::new("chart_template", "selection").writable(true).selection(super::verify::KEYS_7F6B9B7E),
+        ::runtime::FieldSpec::new("check_account_audit_trail", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_count", "integer"),
+        ::runtime::FieldSpec::new("company_country_code", "char"),
+        ::runtime::FieldSpec::new("company_currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("company_informations", "text"),
+        ::runtime::FieldSpec::new("company_name", "char"),
+        ::runtime::FieldSpec::new("company_so_template_id", "many2one").relation("sale.order.template").writable(true),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("crm_auto_assignment_action", "selection").writable(true).selection(&["manual", "auto"]),
+        ::runtime::FieldSpec::new("crm_auto_assignment_interval_number", "integer").writable(true),
+        ::runtime::FieldSpec::new("crm_auto_assignment_interval_type", "selection").writable(true).selection(&["minutes", "hours", "days", "weeks"]),
+        ::runtime::FieldSpec::new("crm_auto_assignment_run_datetime", "datetime").writable(true),
+        ::runtime::FieldSpec::new("crm_use_auto_assignment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("currency_exchange_journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required().writable(true),
+        ::runtime::FieldSpec::new("days_to_purchase", "float").writable(true),
+        ::runtime::FieldSpec::new("default_invoice_policy", "selection").writable(true).selection(&["order", "delivery"]),
+        ::runtime::FieldSpec::new("default_picking_policy", "selection").required().writable(true).selection(&["direct", "one"]),
+        ::runtime::FieldSpec::new("default_purchase_method", "selection").writable(true).selection(&["purchase", "receive"]),
+        ::runtime::FieldSpec::new("delay_alert_contract", "integer").writable(true),
+        ::runtime::FieldSpec::new("digest_emails", "boolean").writable(true),
+        ::runtime::FieldSpec::new("digest_id", "many2one").relation("digest.digest").writable(true),
+        ::runtime::FieldSpec::new("display_invoice_amount_total_words", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_invoice_tax_company_currency", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email_primary_color", "char").writable(true),
+        ::runtime::FieldSpec::new("email_secondary_color", "char").writable(true),
+        ::runtime::FieldSpec::new("expense_currency_exchange_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("external_email_server_default", "boolean").writable(true),
+        ::runtime::FieldSpec::new("external_report_layout_id", "many2one").relation("ir.ui.view"),
+        ::runtime::FieldSpec::new("fail_counter", "integer"),
+        ::runtime::FieldSpec::new("google_gmail_client_identifier", "char").writable(true),
+        ::runtime::FieldSpec::new("google_gmail_client_secret", "char").writable(true),
+        ::runtime::FieldSpec::new("google_maps_static_api_key", "char").writable(true),
+        ::runtime::FieldSpec::new("google_maps_static_api_secret", "char").writable(true),
+        ::runtime::FieldSpec::new("google_translate_api_key", "char").writable(true),
+        ::runtime::FieldSpec::new("group_analytic_accounting", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_auto_done_setting", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_cash_rounding", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_discount_per_so_line", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_lot_on_delivery_slip", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_lot_on_invoice", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_mrp_byproducts", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_mrp_reception_report", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_mrp_routings", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_mrp_workorder_dependencies", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_multi_currency", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_product_pricelist", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_product_variant", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_proforma_sales", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_project_milestone", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_project_rating", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_project_recurring_tasks", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_project_stages", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_project_task_dependencies", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_sale_delivery_address", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_sale_order_template", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_send_reminder", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_show_purchase_receipts", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_show_sale_receipts", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_accounting_automatic", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_adv_location", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_lot_print_gs1", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_multi_locations", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_packaging", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_production_lot", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_reception_report", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_sign_delivery", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_tracking_lot", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_stock_tracking_owner", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_unlocked_by_default", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_uom", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_use_lead", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_use_recurring_revenues", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_warning_account", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_warning_purchase", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_warning_sale", "boolean").writable(true),
+        ::runtime::FieldSpec::new("group_warning_stock", "boolean").writable(true),
+        ::runtime::FieldSpec::new("has_accounting_entries", "boolean"),
+        ::runtime::FieldSpec::new("has_chart_of_accounts", "boolean"),
+        ::runtime::FieldSpec::new("hr_employee_self_edit", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_email", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_email_amount", "integer").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_ip", "boolean").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_ip_list", "char").writable(true),
+        ::runtime::FieldSpec::new("hr_presence_control_login", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("income_currency_exchange_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("incoterm_id", "many2one").relation("account.incoterms").writable(true),
+        ::runtime::FieldSpec::new("invoice_mail_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("invoice_terms", "html").writable(true),
+        ::runtime::FieldSpec::new("invoice_terms_html", "html").writable(true),
+        ::runtime::FieldSpec::new("is_account_peppol_eligible", "boolean"),
+        ::runtime::FieldSpec::new("is_installed_sale", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_membership_multi", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_root_company", "boolean"),
+        ::runtime::FieldSpec::new("language_count", "integer"),
+        ::runtime::FieldSpec::new("lead_enrich_auto", "selection").writable(true).selection(&["manual", "auto"]),
+        ::runtime::FieldSpec::new("lead_mining_in_pipeline", "boolean").writable(true),
+        ::runtime::FieldSpec::new("lock_confirmed_po", "boolean").writable(true),
+        ::runtime::FieldSpec::new("manufacturing_lead", "float").writable(true),
+        ::runtime::FieldSpec::new("module_account_3way_match", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_accountant", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_bank_statement_extract", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_bank_statement_import_camt", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_bank_statement_import_csv", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_bank_statement_import_ofx", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_bank_statement_import_qif", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_batch_payment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_budget", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_check_printing", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_extract", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_inter_company_rules", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_intrastat", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_invoice_extract", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_iso20022", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_payment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_peppol", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_reports", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_account_sepa_direct_debit", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_auth_ldap", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_auth_oauth", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_base_geolocalize", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_base_import", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_crm_iap_enrich", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_crm_iap_mine", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_currency_rate_live", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_bpost", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_dhl", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_easypost", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_fedex", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_sendcloud", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_shiprocket", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_starshipit", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_ups", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_delivery_usps", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_event_booth", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_event_sale", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_google_calendar", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_google_gmail", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_google_recaptcha", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_hr_attendance", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_hr_homeworking", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_hr_presence", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_hr_skills", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_hr_timesheet", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_l10n_eu_oss", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_loyalty", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_mail_plugin", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_microsoft_calendar", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_microsoft_outlook", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_mrp_mps", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_mrp_plm", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_mrp_subcontracting", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_partner_autocomplete", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_pos_event", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_product_email_template", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_product_expiry", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_product_images", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_product_margin", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_purchase_product_matrix", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_purchase_requisition", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_quality_control", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_quality_control_worksheet", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_sale_amazon", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_sale_commission", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_sale_loyalty", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_sale_margin", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_sale_pdf_quote_builder", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_sale_product_matrix", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_sms", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_snailmail_account", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_stock_barcode", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_stock_barcode_barcodelookup", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_stock_dropshipping", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_stock_fleet", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_stock_landed_costs", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_stock_picking_batch", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_stock_sms", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_voip", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_web_unsplash", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_website_cf_turnstile", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_website_crm_iap_reveal", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_website_event_exhibitor", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_website_event_meet", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_website_event_sale", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_website_event_track", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_website_event_track_live", "boolean").writable(true),
+        ::runtime::FieldSpec::new("module_website_event_track_quiz", "boolean").writable(true),
+        ::runtime::FieldSpec::new("partner_autocomplete_insufficient_credit", "boolean"),
+        ::runtime::FieldSpec::new("pay_invoices_online", "boolean").writable(true),
+        ::runtime::FieldSpec::new("po_double_validation", "selection").writable(true).selection(&["one_step", "two_step"]),
+        ::runtime::FieldSpec::new("po_double_validation_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("po_lead", "float").writable(true),
+        ::runtime::FieldSpec::new("po_lock", "selection").writable(true).selection(&["edit", "lock"]),
+        ::runtime::FieldSpec::new("po_order_approval", "boolean").writable(true),
+        ::runtime::FieldSpec::new("portal_allow_api_keys", "boolean").writable(true),
+        ::runtime::FieldSpec::new("portal_confirmation_pay", "boolean").writable(true),
+        ::runtime::FieldSpec::new("portal_confirmation_sign", "boolean").writable(true),
+        ::runtime::FieldSpec::new("predictive_lead_scoring_field_labels", "char"),
+        ::runtime::FieldSpec::new("predictive_lead_scoring_fields", "many2many").relation("crm.lead.scoring.frequency.field").writable(true),
+        ::runtime::FieldSpec::new("predictive_lead_scoring_fields_str", "char").writable(true),
+        ::runtime::FieldSpec::new("predictive_lead_scoring_start_date", "date").writable(true),
+        ::runtime::FieldSpec::new("predictive_lead_scoring_start_date_str", "char").writable(true),
+        ::runtime::FieldSpec::new("prepayment_percent", "float").writable(true),
+        ::runtime::FieldSpec::new("preview_ready", "boolean"),
+        ::runtime::FieldSpec::new("product_volume_volume_in_cubic_feet", "selection").writable(true).selection(&["0", "1"]),
+        ::runtime::FieldSpec::new("product_weight_in_lbs", "selection").writable(true).selection(&["0", "1"]),
+        ::runtime::FieldSpec::new("profiling_enabled_until", "datetime").writable(true),
+        ::runtime::FieldSpec::new("purchase_tax_id", "many2one").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("qr_code", "boolean").writable(true),
+        ::runtime::FieldSpec::new("quick_edit_mode", "selection").writable(true).selection(&["out_invoices", "in_invoices", "out_and_in_invoices"]),
+        ::runtime::FieldSpec::new("quotation_validity_days", "integer").writable(true),
+        ::runtime::FieldSpec::new("report_footer", "html").writable(true),
+        ::runtime::FieldSpec::new("resource_calendar_id", "many2one").relation("resource.calendar").writable(true),
+        ::runtime::FieldSpec::new("restrict_template_rendering", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sale_tax_id", "many2one").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("security_lead", "float").writable(true),
+        ::runtime::FieldSpec::new("sfu_server_key", "char").writable(true),
+        ::runtime::FieldSpec::new("sfu_server_url", "char").writable(true),
+        ::runtime::FieldSpec::new("show_effect", "boolean").writable(true),
+        ::runtime::FieldSpec::new("snailmail_color", "boolean").writable(true),
+        ::runtime::FieldSpec::new("snailmail_cover", "boolean").writable(true),
+        ::runtime::FieldSpec::new("snailmail_cover_readonly", "boolean"),
+        ::runtime::FieldSpec::new("snailmail_duplex", "boolean").writable(true),
+        ::runtime::FieldSpec::new("stock_move_email_validation", "boolean").writable(true),
+        ::runtime::FieldSpec::new("stock_move_sms_validation", "boolean").writable(true),
+        ::runtime::FieldSpec::new("stock_sms_confirmation_template_id", "many2one").relation("sms.template").writable(true),
+        ::runtime::FieldSpec::new("tax_calculation_rounding_method", "selection").writable(true).selection(&["round_per_line", "round_globally"]),
+        ::runtime::FieldSpec::new("tax_cash_basis_journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("tax_exigibility", "boolean").writable(true),
+        ::runtime::FieldSpec::new("tenor_api_key", "char").writable(true),
+        ::runtime::FieldSpec::new("tenor_content_filter", "selection").writable(true).selection(&["high", "medium", "low", "off"]),
+        ::runtime::FieldSpec::new("tenor_gif_limit", "integer").writable(true),
+        ::runtime::FieldSpec::new("terms_type", "selection").writable(true).selection(&["plain", "html"]),
+        ::runtime::FieldSpec::new("transfer_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("twilio_account_sid", "char").writable(true),
+        ::runtime::FieldSpec::new("twilio_account_token", "char").writable(true),
+        ::runtime::FieldSpec::new("unsplash_access_key", "char").writable(true),
+        ::runtime::FieldSpec::new("unsplash_app_id", "char").writable(true),
+        ::runtime::FieldSpec::new("use_event_barcode", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_google_maps_static_api", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_invoice_terms", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_manufacturing_lead", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_po_lead", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_security_lead", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_twilio_rtc_servers", "boolean").writable(true),
+        ::runtime::FieldSpec::new("user_default_rights", "boolean").writable(true),
+        ::runtime::FieldSpec::new("web_app_name", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -3218,1982 +2680,54 @@ impl ResConfigSettings {
 impl super::mixins::BaseModel for ResConfigSettings {
     type Update = ResConfigSettingsUpdate;
 }
-/// Values for creating a `res.config.settings` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResConfigSettingsCreate`]) or updating ([`ResConfigSettingsUpdate`]) `res.config.settings` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResConfigSettingsCreate {
+pub struct ResConfigSettingsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResConfigSettingsCreate {
+/// Values for creating a `res.config.settings` record: the constructor takes the required fields, setters add the rest.
+pub type ResConfigSettingsCreate = ResConfigSettingsValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.config.settings` records: only the fields set here are written.
+pub type ResConfigSettingsUpdate = ResConfigSettingsValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResConfigSettingsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResConfigSettingsCreate {
     /// Takes the required fields: `default_picking_policy` (readonly, computed and x2many fields are left out).
-    pub fn new(default_picking_policy: DefaultPickingPolicy) -> Self {
-        ResConfigSettingsCreate {
+    pub fn new(default_picking_policy: self::DefaultPickingPolicy) -> Self {
+        ResConfigSettingsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .default_picking_policy(default_picking_policy)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResConfigSettings>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
-    #[inline]
-    pub fn account_cash_basis_base_account_id(
-        mut self,
-        account_cash_basis_base_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_cash_basis_base_account_id",
-                account_cash_basis_base_account_id,
-            );
-        self
-    }
-    /// Set `account_default_credit_limit` (Default Credit Limit).
-    #[inline]
-    pub fn account_default_credit_limit(
-        mut self,
-        account_default_credit_limit: f64,
-    ) -> Self {
-        self.values.set("account_default_credit_limit", account_default_credit_limit);
-        self
-    }
-    /// Set `account_discount_expense_allocation_id` (Customer Invoices Discounts Account).
-    #[inline]
-    pub fn account_discount_expense_allocation_id(
-        mut self,
-        account_discount_expense_allocation_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_discount_expense_allocation_id",
-                account_discount_expense_allocation_id,
-            );
-        self
-    }
-    /// Set `account_discount_income_allocation_id` (Vendor Bills Discounts Account).
-    #[inline]
-    pub fn account_discount_income_allocation_id(
-        mut self,
-        account_discount_income_allocation_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_discount_income_allocation_id",
-                account_discount_income_allocation_id,
-            );
-        self
-    }
-    /// Set `account_fiscal_country_id` (Fiscal Country Code).
-    #[inline]
-    pub fn account_fiscal_country_id(mut self, account_fiscal_country_id: i64) -> Self {
-        self.values.set("account_fiscal_country_id", account_fiscal_country_id);
-        self
-    }
-    /// Set `account_journal_early_pay_discount_gain_account_id` (Early Discount Gain).
-    #[inline]
-    pub fn account_journal_early_pay_discount_gain_account_id(
-        mut self,
-        account_journal_early_pay_discount_gain_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_early_pay_discount_gain_account_id",
-                account_journal_early_pay_discount_gain_account_id,
-            );
-        self
-    }
-    /// Set `account_journal_early_pay_discount_loss_account_id` (Early Discount Loss).
-    #[inline]
-    pub fn account_journal_early_pay_discount_loss_account_id(
-        mut self,
-        account_journal_early_pay_discount_loss_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_early_pay_discount_loss_account_id",
-                account_journal_early_pay_discount_loss_account_id,
-            );
-        self
-    }
-    /// Set `account_journal_suspense_account_id` (Bank Suspense).
-    #[inline]
-    pub fn account_journal_suspense_account_id(
-        mut self,
-        account_journal_suspense_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_suspense_account_id",
-                account_journal_suspense_account_id,
-            );
-        self
-    }
-    /// Set `account_price_include` (Default Sales Price Include).
-    #[inline]
-    pub fn account_price_include(
-        mut self,
-        account_price_include: AccountPriceInclude,
-    ) -> Self {
-        self.values.set("account_price_include", account_price_include);
-        self
-    }
-    /// Set `account_storno` (Storno accounting).
-    #[inline]
-    pub fn account_storno(mut self, account_storno: bool) -> Self {
-        self.values.set("account_storno", account_storno);
-        self
-    }
-    /// Set `account_use_credit_limit` (Sales Credit Limit).
-    #[inline]
-    pub fn account_use_credit_limit(mut self, account_use_credit_limit: bool) -> Self {
-        self.values.set("account_use_credit_limit", account_use_credit_limit);
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `annual_inventory_day` (Day of the month).
-    #[inline]
-    pub fn annual_inventory_day(mut self, annual_inventory_day: i64) -> Self {
-        self.values.set("annual_inventory_day", annual_inventory_day);
-        self
-    }
-    /// Set `annual_inventory_month` (Annual Inventory Month).
-    #[inline]
-    pub fn annual_inventory_month(
-        mut self,
-        annual_inventory_month: AnnualInventoryMonth,
-    ) -> Self {
-        self.values.set("annual_inventory_month", annual_inventory_month);
-        self
-    }
-    /// Set `auth_signup_reset_password` (Enable password reset from Login page).
-    #[inline]
-    pub fn auth_signup_reset_password(
-        mut self,
-        auth_signup_reset_password: bool,
-    ) -> Self {
-        self.values.set("auth_signup_reset_password", auth_signup_reset_password);
-        self
-    }
-    /// Set `auth_signup_template_user_id` (Template user for new users created through signup).
-    #[inline]
-    pub fn auth_signup_template_user_id(
-        mut self,
-        auth_signup_template_user_id: i64,
-    ) -> Self {
-        self.values.set("auth_signup_template_user_id", auth_signup_template_user_id);
-        self
-    }
-    /// Set `auth_signup_uninvited` (Customer Account).
-    #[inline]
-    pub fn auth_signup_uninvited(
-        mut self,
-        auth_signup_uninvited: AuthSignupUninvited,
-    ) -> Self {
-        self.values.set("auth_signup_uninvited", auth_signup_uninvited);
-        self
-    }
-    /// Set `automatic_invoice` (Automatic Invoice).
-    #[inline]
-    pub fn automatic_invoice(mut self, automatic_invoice: bool) -> Self {
-        self.values.set("automatic_invoice", automatic_invoice);
-        self
-    }
-    /// Set `autopost_bills` (Auto-validate bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: bool) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `barcode_nomenclature_id` (Nomenclature).
-    #[inline]
-    pub fn barcode_nomenclature_id(mut self, barcode_nomenclature_id: i64) -> Self {
-        self.values.set("barcode_nomenclature_id", barcode_nomenclature_id);
-        self
-    }
-    /// Set `barcode_separator` (Separator).
-    #[inline]
-    pub fn barcode_separator(mut self, barcode_separator: impl Into<String>) -> Self {
-        self.values.set("barcode_separator", barcode_separator.into());
-        self
-    }
-    /// Set `chart_template` (Chart Template).
-    #[inline]
-    pub fn chart_template(mut self, chart_template: impl Into<String>) -> Self {
-        self.values.set("chart_template", chart_template.into());
-        self
-    }
-    /// Set `check_account_audit_trail` (Audit Trail).
-    #[inline]
-    pub fn check_account_audit_trail(mut self, check_account_audit_trail: bool) -> Self {
-        self.values.set("check_account_audit_trail", check_account_audit_trail);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_so_template_id` (Default Template).
-    #[inline]
-    pub fn company_so_template_id(mut self, company_so_template_id: i64) -> Self {
-        self.values.set("company_so_template_id", company_so_template_id);
-        self
-    }
-    /// Set `crm_auto_assignment_action` (Auto Assignment Action).
-    #[inline]
-    pub fn crm_auto_assignment_action(
-        mut self,
-        crm_auto_assignment_action: CrmAutoAssignmentAction,
-    ) -> Self {
-        self.values.set("crm_auto_assignment_action", crm_auto_assignment_action);
-        self
-    }
-    /// Set `crm_auto_assignment_interval_number` (Repeat every).
-    #[inline]
-    pub fn crm_auto_assignment_interval_number(
-        mut self,
-        crm_auto_assignment_interval_number: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "crm_auto_assignment_interval_number",
-                crm_auto_assignment_interval_number,
-            );
-        self
-    }
-    /// Set `crm_auto_assignment_interval_type` (Auto Assignment Interval Unit).
-    #[inline]
-    pub fn crm_auto_assignment_interval_type(
-        mut self,
-        crm_auto_assignment_interval_type: CrmAutoAssignmentIntervalType,
-    ) -> Self {
-        self.values
-            .set("crm_auto_assignment_interval_type", crm_auto_assignment_interval_type);
-        self
-    }
-    /// Set `crm_auto_assignment_run_datetime` (Auto Assignment Next Execution Date).
-    #[inline]
-    pub fn crm_auto_assignment_run_datetime(
-        mut self,
-        crm_auto_assignment_run_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values
-            .set("crm_auto_assignment_run_datetime", crm_auto_assignment_run_datetime);
-        self
-    }
-    /// Set `crm_use_auto_assignment` (Rule-Based Assignment).
-    #[inline]
-    pub fn crm_use_auto_assignment(mut self, crm_use_auto_assignment: bool) -> Self {
-        self.values.set("crm_use_auto_assignment", crm_use_auto_assignment);
-        self
-    }
-    /// Set `currency_exchange_journal_id` (Currency Exchange Journal).
-    #[inline]
-    pub fn currency_exchange_journal_id(
-        mut self,
-        currency_exchange_journal_id: i64,
-    ) -> Self {
-        self.values.set("currency_exchange_journal_id", currency_exchange_journal_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `days_to_purchase` (Days to Purchase).
-    #[inline]
-    pub fn days_to_purchase(mut self, days_to_purchase: f64) -> Self {
-        self.values.set("days_to_purchase", days_to_purchase);
-        self
-    }
-    /// Set `default_invoice_policy` (Invoicing Policy).
-    #[inline]
-    pub fn default_invoice_policy(
-        mut self,
-        default_invoice_policy: DefaultInvoicePolicy,
-    ) -> Self {
-        self.values.set("default_invoice_policy", default_invoice_policy);
-        self
-    }
-    /// Set `default_picking_policy` (Picking Policy).
-    #[inline]
-    pub fn default_picking_policy(
-        mut self,
-        default_picking_policy: DefaultPickingPolicy,
-    ) -> Self {
-        self.values.set("default_picking_policy", default_picking_policy);
-        self
-    }
-    /// Set `default_purchase_method` (Bill Control).
-    #[inline]
-    pub fn default_purchase_method(
-        mut self,
-        default_purchase_method: DefaultPurchaseMethod,
-    ) -> Self {
-        self.values.set("default_purchase_method", default_purchase_method);
-        self
-    }
-    /// Set `delay_alert_contract` (Delay alert contract outdated).
-    #[inline]
-    pub fn delay_alert_contract(mut self, delay_alert_contract: i64) -> Self {
-        self.values.set("delay_alert_contract", delay_alert_contract);
-        self
-    }
-    /// Set `digest_emails` (Digest Emails).
-    #[inline]
-    pub fn digest_emails(mut self, digest_emails: bool) -> Self {
-        self.values.set("digest_emails", digest_emails);
-        self
-    }
-    /// Set `digest_id` (Digest Email).
-    #[inline]
-    pub fn digest_id(mut self, digest_id: i64) -> Self {
-        self.values.set("digest_id", digest_id);
-        self
-    }
-    /// Set `display_invoice_amount_total_words` (Total amount of invoice in letters).
-    #[inline]
-    pub fn display_invoice_amount_total_words(
-        mut self,
-        display_invoice_amount_total_words: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_amount_total_words",
-                display_invoice_amount_total_words,
-            );
-        self
-    }
-    /// Set `display_invoice_tax_company_currency` (Taxes in company currency).
-    #[inline]
-    pub fn display_invoice_tax_company_currency(
-        mut self,
-        display_invoice_tax_company_currency: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_tax_company_currency",
-                display_invoice_tax_company_currency,
-            );
-        self
-    }
-    /// Set `email_primary_color` (Email Header Color).
-    #[inline]
-    pub fn email_primary_color(
-        mut self,
-        email_primary_color: impl Into<String>,
-    ) -> Self {
-        self.values.set("email_primary_color", email_primary_color.into());
-        self
-    }
-    /// Set `email_secondary_color` (Email Button Color).
-    #[inline]
-    pub fn email_secondary_color(
-        mut self,
-        email_secondary_color: impl Into<String>,
-    ) -> Self {
-        self.values.set("email_secondary_color", email_secondary_color.into());
-        self
-    }
-    /// Set `expense_currency_exchange_account_id` (Loss Exchange Rate Account).
-    #[inline]
-    pub fn expense_currency_exchange_account_id(
-        mut self,
-        expense_currency_exchange_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "expense_currency_exchange_account_id",
-                expense_currency_exchange_account_id,
-            );
-        self
-    }
-    /// Set `external_email_server_default` (Use Custom Email Servers).
-    #[inline]
-    pub fn external_email_server_default(
-        mut self,
-        external_email_server_default: bool,
-    ) -> Self {
-        self.values.set("external_email_server_default", external_email_server_default);
-        self
-    }
-    /// Set `google_gmail_client_identifier` (Gmail Client Id).
-    #[inline]
-    pub fn google_gmail_client_identifier(
-        mut self,
-        google_gmail_client_identifier: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_client_identifier",
-                google_gmail_client_identifier.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_client_secret` (Gmail Client Secret).
-    #[inline]
-    pub fn google_gmail_client_secret(
-        mut self,
-        google_gmail_client_secret: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_client_secret", google_gmail_client_secret.into());
-        self
-    }
-    /// Set `google_maps_static_api_key` (Google Maps API key).
-    #[inline]
-    pub fn google_maps_static_api_key(
-        mut self,
-        google_maps_static_api_key: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_maps_static_api_key", google_maps_static_api_key.into());
-        self
-    }
-    /// Set `google_maps_static_api_secret` (Google Maps API secret).
-    #[inline]
-    pub fn google_maps_static_api_secret(
-        mut self,
-        google_maps_static_api_secret: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("google_maps_static_api_secret", google_maps_static_api_secret.into());
-        self
-    }
-    /// Set `google_translate_api_key` (Message Translation API Key).
-    #[inline]
-    pub fn google_translate_api_key(
-        mut self,
-        google_translate_api_key: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_translate_api_key", google_translate_api_key.into());
-        self
-    }
-    /// Set `group_analytic_accounting` (Analytic Accounting).
-    #[inline]
-    pub fn group_analytic_accounting(mut self, group_analytic_accounting: bool) -> Self {
-        self.values.set("group_analytic_accounting", group_analytic_accounting);
-        self
-    }
-    /// Set `group_auto_done_setting` (Lock Confirmed Sales).
-    #[inline]
-    pub fn group_auto_done_setting(mut self, group_auto_done_setting: bool) -> Self {
-        self.values.set("group_auto_done_setting", group_auto_done_setting);
-        self
-    }
-    /// Set `group_cash_rounding` (Cash Rounding).
-    #[inline]
-    pub fn group_cash_rounding(mut self, group_cash_rounding: bool) -> Self {
-        self.values.set("group_cash_rounding", group_cash_rounding);
-        self
-    }
-    /// Set `group_discount_per_so_line` (Discounts).
-    #[inline]
-    pub fn group_discount_per_so_line(
-        mut self,
-        group_discount_per_so_line: bool,
-    ) -> Self {
-        self.values.set("group_discount_per_so_line", group_discount_per_so_line);
-        self
-    }
-    /// Set `group_lot_on_delivery_slip` (Display Lots & Serial Numbers on Delivery Slips).
-    #[inline]
-    pub fn group_lot_on_delivery_slip(
-        mut self,
-        group_lot_on_delivery_slip: bool,
-    ) -> Self {
-        self.values.set("group_lot_on_delivery_slip", group_lot_on_delivery_slip);
-        self
-    }
-    /// Set `group_lot_on_invoice` (Display Lots & Serial Numbers on Invoices).
-    #[inline]
-    pub fn group_lot_on_invoice(mut self, group_lot_on_invoice: bool) -> Self {
-        self.values.set("group_lot_on_invoice", group_lot_on_invoice);
-        self
-    }
-    /// Set `group_mrp_byproducts` (By-Products).
-    #[inline]
-    pub fn group_mrp_byproducts(mut self, group_mrp_byproducts: bool) -> Self {
-        self.values.set("group_mrp_byproducts", group_mrp_byproducts);
-        self
-    }
-    /// Set `group_mrp_reception_report` (Allocation Report for Manufacturing Orders).
-    #[inline]
-    pub fn group_mrp_reception_report(
-        mut self,
-        group_mrp_reception_report: bool,
-    ) -> Self {
-        self.values.set("group_mrp_reception_report", group_mrp_reception_report);
-        self
-    }
-    /// Set `group_mrp_routings` (MRP Work Orders).
-    #[inline]
-    pub fn group_mrp_routings(mut self, group_mrp_routings: bool) -> Self {
-        self.values.set("group_mrp_routings", group_mrp_routings);
-        self
-    }
-    /// Set `group_mrp_workorder_dependencies` (Work Order Dependencies).
-    #[inline]
-    pub fn group_mrp_workorder_dependencies(
-        mut self,
-        group_mrp_workorder_dependencies: bool,
-    ) -> Self {
-        self.values
-            .set("group_mrp_workorder_dependencies", group_mrp_workorder_dependencies);
-        self
-    }
-    /// Set `group_multi_currency` (Multi-Currencies).
-    #[inline]
-    pub fn group_multi_currency(mut self, group_multi_currency: bool) -> Self {
-        self.values.set("group_multi_currency", group_multi_currency);
-        self
-    }
-    /// Set `group_product_pricelist` (Pricelists).
-    #[inline]
-    pub fn group_product_pricelist(mut self, group_product_pricelist: bool) -> Self {
-        self.values.set("group_product_pricelist", group_product_pricelist);
-        self
-    }
-    /// Set `group_product_variant` (Variants).
-    #[inline]
-    pub fn group_product_variant(mut self, group_product_variant: bool) -> Self {
-        self.values.set("group_product_variant", group_product_variant);
-        self
-    }
-    /// Set `group_proforma_sales` (Pro-Forma Invoice).
-    #[inline]
-    pub fn group_proforma_sales(mut self, group_proforma_sales: bool) -> Self {
-        self.values.set("group_proforma_sales", group_proforma_sales);
-        self
-    }
-    /// Set `group_project_milestone` (Milestones).
-    #[inline]
-    pub fn group_project_milestone(mut self, group_project_milestone: bool) -> Self {
-        self.values.set("group_project_milestone", group_project_milestone);
-        self
-    }
-    /// Set `group_project_rating` (Customer Ratings).
-    #[inline]
-    pub fn group_project_rating(mut self, group_project_rating: bool) -> Self {
-        self.values.set("group_project_rating", group_project_rating);
-        self
-    }
-    /// Set `group_project_recurring_tasks` (Recurring Tasks).
-    #[inline]
-    pub fn group_project_recurring_tasks(
-        mut self,
-        group_project_recurring_tasks: bool,
-    ) -> Self {
-        self.values.set("group_project_recurring_tasks", group_project_recurring_tasks);
-        self
-    }
-    /// Set `group_project_stages` (Project Stages).
-    #[inline]
-    pub fn group_project_stages(mut self, group_project_stages: bool) -> Self {
-        self.values.set("group_project_stages", group_project_stages);
-        self
-    }
-    /// Set `group_project_task_dependencies` (Task Dependencies).
-    #[inline]
-    pub fn group_project_task_dependencies(
-        mut self,
-        group_project_task_dependencies: bool,
-    ) -> Self {
-        self.values
-            .set("group_project_task_dependencies", group_project_task_dependencies);
-        self
-    }
-    /// Set `group_sale_delivery_address` (Customer Addresses).
-    #[inline]
-    pub fn group_sale_delivery_address(
-        mut self,
-        group_sale_delivery_address: bool,
-    ) -> Self {
-        self.values.set("group_sale_delivery_address", group_sale_delivery_address);
-        self
-    }
-    /// Set `group_sale_order_template` (Quotation Templates).
-    #[inline]
-    pub fn group_sale_order_template(mut self, group_sale_order_template: bool) -> Self {
-        self.values.set("group_sale_order_template", group_sale_order_template);
-        self
-    }
-    /// Set `group_send_reminder` (Receipt Reminder).
-    #[inline]
-    pub fn group_send_reminder(mut self, group_send_reminder: bool) -> Self {
-        self.values.set("group_send_reminder", group_send_reminder);
-        self
-    }
-    /// Set `group_show_purchase_receipts` (Purchase Receipt).
-    #[inline]
-    pub fn group_show_purchase_receipts(
-        mut self,
-        group_show_purchase_receipts: bool,
-    ) -> Self {
-        self.values.set("group_show_purchase_receipts", group_show_purchase_receipts);
-        self
-    }
-    /// Set `group_show_sale_receipts` (Sale Receipt).
-    #[inline]
-    pub fn group_show_sale_receipts(mut self, group_show_sale_receipts: bool) -> Self {
-        self.values.set("group_show_sale_receipts", group_show_sale_receipts);
-        self
-    }
-    /// Set `group_stock_accounting_automatic` (Automatic Stock Accounting).
-    #[inline]
-    pub fn group_stock_accounting_automatic(
-        mut self,
-        group_stock_accounting_automatic: bool,
-    ) -> Self {
-        self.values
-            .set("group_stock_accounting_automatic", group_stock_accounting_automatic);
-        self
-    }
-    /// Set `group_stock_adv_location` (Multi-Step Routes).
-    #[inline]
-    pub fn group_stock_adv_location(mut self, group_stock_adv_location: bool) -> Self {
-        self.values.set("group_stock_adv_location", group_stock_adv_location);
-        self
-    }
-    /// Set `group_stock_lot_print_gs1` (Print GS1 Barcodes for Lots & Serial Numbers).
-    #[inline]
-    pub fn group_stock_lot_print_gs1(mut self, group_stock_lot_print_gs1: bool) -> Self {
-        self.values.set("group_stock_lot_print_gs1", group_stock_lot_print_gs1);
-        self
-    }
-    /// Set `group_stock_multi_locations` (Storage Locations).
-    #[inline]
-    pub fn group_stock_multi_locations(
-        mut self,
-        group_stock_multi_locations: bool,
-    ) -> Self {
-        self.values.set("group_stock_multi_locations", group_stock_multi_locations);
-        self
-    }
-    /// Set `group_stock_packaging` (Product Packagings).
-    #[inline]
-    pub fn group_stock_packaging(mut self, group_stock_packaging: bool) -> Self {
-        self.values.set("group_stock_packaging", group_stock_packaging);
-        self
-    }
-    /// Set `group_stock_production_lot` (Lots & Serial Numbers).
-    #[inline]
-    pub fn group_stock_production_lot(
-        mut self,
-        group_stock_production_lot: bool,
-    ) -> Self {
-        self.values.set("group_stock_production_lot", group_stock_production_lot);
-        self
-    }
-    /// Set `group_stock_reception_report` (Reception Report).
-    #[inline]
-    pub fn group_stock_reception_report(
-        mut self,
-        group_stock_reception_report: bool,
-    ) -> Self {
-        self.values.set("group_stock_reception_report", group_stock_reception_report);
-        self
-    }
-    /// Set `group_stock_sign_delivery` (Signature).
-    #[inline]
-    pub fn group_stock_sign_delivery(mut self, group_stock_sign_delivery: bool) -> Self {
-        self.values.set("group_stock_sign_delivery", group_stock_sign_delivery);
-        self
-    }
-    /// Set `group_stock_tracking_lot` (Packages).
-    #[inline]
-    pub fn group_stock_tracking_lot(mut self, group_stock_tracking_lot: bool) -> Self {
-        self.values.set("group_stock_tracking_lot", group_stock_tracking_lot);
-        self
-    }
-    /// Set `group_stock_tracking_owner` (Consignment).
-    #[inline]
-    pub fn group_stock_tracking_owner(
-        mut self,
-        group_stock_tracking_owner: bool,
-    ) -> Self {
-        self.values.set("group_stock_tracking_owner", group_stock_tracking_owner);
-        self
-    }
-    /// Set `group_unlocked_by_default` (Unlock Manufacturing Orders).
-    #[inline]
-    pub fn group_unlocked_by_default(mut self, group_unlocked_by_default: bool) -> Self {
-        self.values.set("group_unlocked_by_default", group_unlocked_by_default);
-        self
-    }
-    /// Set `group_uom` (Units of Measure).
-    #[inline]
-    pub fn group_uom(mut self, group_uom: bool) -> Self {
-        self.values.set("group_uom", group_uom);
-        self
-    }
-    /// Set `group_use_lead` (Leads).
-    #[inline]
-    pub fn group_use_lead(mut self, group_use_lead: bool) -> Self {
-        self.values.set("group_use_lead", group_use_lead);
-        self
-    }
-    /// Set `group_use_recurring_revenues` (Recurring Revenues).
-    #[inline]
-    pub fn group_use_recurring_revenues(
-        mut self,
-        group_use_recurring_revenues: bool,
-    ) -> Self {
-        self.values.set("group_use_recurring_revenues", group_use_recurring_revenues);
-        self
-    }
-    /// Set `group_warning_account` (Warnings in Invoices).
-    #[inline]
-    pub fn group_warning_account(mut self, group_warning_account: bool) -> Self {
-        self.values.set("group_warning_account", group_warning_account);
-        self
-    }
-    /// Set `group_warning_purchase` (Purchase Warnings).
-    #[inline]
-    pub fn group_warning_purchase(mut self, group_warning_purchase: bool) -> Self {
-        self.values.set("group_warning_purchase", group_warning_purchase);
-        self
-    }
-    /// Set `group_warning_sale` (Sale Order Warnings).
-    #[inline]
-    pub fn group_warning_sale(mut self, group_warning_sale: bool) -> Self {
-        self.values.set("group_warning_sale", group_warning_sale);
-        self
-    }
-    /// Set `group_warning_stock` (Warnings for Stock).
-    #[inline]
-    pub fn group_warning_stock(mut self, group_warning_stock: bool) -> Self {
-        self.values.set("group_warning_stock", group_warning_stock);
-        self
-    }
-    /// Set `hr_employee_self_edit` (Employee Editing).
-    #[inline]
-    pub fn hr_employee_self_edit(mut self, hr_employee_self_edit: bool) -> Self {
-        self.values.set("hr_employee_self_edit", hr_employee_self_edit);
-        self
-    }
-    /// Set `hr_presence_control_email` (Based on number of emails sent).
-    #[inline]
-    pub fn hr_presence_control_email(mut self, hr_presence_control_email: bool) -> Self {
-        self.values.set("hr_presence_control_email", hr_presence_control_email);
-        self
-    }
-    /// Set `hr_presence_control_email_amount` (\# emails to send).
-    #[inline]
-    pub fn hr_presence_control_email_amount(
-        mut self,
-        hr_presence_control_email_amount: i64,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_email_amount", hr_presence_control_email_amount);
-        self
-    }
-    /// Set `hr_presence_control_ip` (Based on IP Address).
-    #[inline]
-    pub fn hr_presence_control_ip(mut self, hr_presence_control_ip: bool) -> Self {
-        self.values.set("hr_presence_control_ip", hr_presence_control_ip);
-        self
-    }
-    /// Set `hr_presence_control_ip_list` (Valid IP addresses).
-    #[inline]
-    pub fn hr_presence_control_ip_list(
-        mut self,
-        hr_presence_control_ip_list: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_ip_list", hr_presence_control_ip_list.into());
-        self
-    }
-    /// Set `hr_presence_control_login` (Based on user status in system).
-    #[inline]
-    pub fn hr_presence_control_login(mut self, hr_presence_control_login: bool) -> Self {
-        self.values.set("hr_presence_control_login", hr_presence_control_login);
-        self
-    }
-    /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
-    #[inline]
-    pub fn income_currency_exchange_account_id(
-        mut self,
-        income_currency_exchange_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "income_currency_exchange_account_id",
-                income_currency_exchange_account_id,
-            );
-        self
-    }
-    /// Set `incoterm_id` (Default incoterm).
-    #[inline]
-    pub fn incoterm_id(mut self, incoterm_id: i64) -> Self {
-        self.values.set("incoterm_id", incoterm_id);
-        self
-    }
-    /// Set `invoice_mail_template_id` (Invoice Email Template).
-    #[inline]
-    pub fn invoice_mail_template_id(mut self, invoice_mail_template_id: i64) -> Self {
-        self.values.set("invoice_mail_template_id", invoice_mail_template_id);
-        self
-    }
-    /// Set `invoice_terms` (Terms & Conditions).
-    #[inline]
-    pub fn invoice_terms(mut self, invoice_terms: impl Into<String>) -> Self {
-        self.values.set("invoice_terms", invoice_terms.into());
-        self
-    }
-    /// Set `invoice_terms_html` (Terms & Conditions as a Web page).
-    #[inline]
-    pub fn invoice_terms_html(mut self, invoice_terms_html: impl Into<String>) -> Self {
-        self.values.set("invoice_terms_html", invoice_terms_html.into());
-        self
-    }
-    /// Set `is_installed_sale` (Is the Sale Module Installed).
-    #[inline]
-    pub fn is_installed_sale(mut self, is_installed_sale: bool) -> Self {
-        self.values.set("is_installed_sale", is_installed_sale);
-        self
-    }
-    /// Set `is_membership_multi` (Multi Teams).
-    #[inline]
-    pub fn is_membership_multi(mut self, is_membership_multi: bool) -> Self {
-        self.values.set("is_membership_multi", is_membership_multi);
-        self
-    }
-    /// Set `lead_enrich_auto` (Enrich lead automatically).
-    #[inline]
-    pub fn lead_enrich_auto(mut self, lead_enrich_auto: LeadEnrichAuto) -> Self {
-        self.values.set("lead_enrich_auto", lead_enrich_auto);
-        self
-    }
-    /// Set `lead_mining_in_pipeline` (Create a lead mining request directly from the opportunity pipeline.).
-    #[inline]
-    pub fn lead_mining_in_pipeline(mut self, lead_mining_in_pipeline: bool) -> Self {
-        self.values.set("lead_mining_in_pipeline", lead_mining_in_pipeline);
-        self
-    }
-    /// Set `lock_confirmed_po` (Lock Confirmed Orders).
-    #[inline]
-    pub fn lock_confirmed_po(mut self, lock_confirmed_po: bool) -> Self {
-        self.values.set("lock_confirmed_po", lock_confirmed_po);
-        self
-    }
-    /// Set `manufacturing_lead` (Manufacturing Lead Time).
-    #[inline]
-    pub fn manufacturing_lead(mut self, manufacturing_lead: f64) -> Self {
-        self.values.set("manufacturing_lead", manufacturing_lead);
-        self
-    }
-    /// Set `module_account_3way_match` (3-way matching: purchases, receptions and bills).
-    #[inline]
-    pub fn module_account_3way_match(mut self, module_account_3way_match: bool) -> Self {
-        self.values.set("module_account_3way_match", module_account_3way_match);
-        self
-    }
-    /// Set `module_account_accountant` (Accounting).
-    #[inline]
-    pub fn module_account_accountant(mut self, module_account_accountant: bool) -> Self {
-        self.values.set("module_account_accountant", module_account_accountant);
-        self
-    }
-    /// Set `module_account_bank_statement_extract` (Bank Statement Digitization).
-    #[inline]
-    pub fn module_account_bank_statement_extract(
-        mut self,
-        module_account_bank_statement_extract: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_extract",
-                module_account_bank_statement_extract,
-            );
-        self
-    }
-    /// Set `module_account_bank_statement_import_camt` (Import in CAMT.053 format).
-    #[inline]
-    pub fn module_account_bank_statement_import_camt(
-        mut self,
-        module_account_bank_statement_import_camt: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_import_camt",
-                module_account_bank_statement_import_camt,
-            );
-        self
-    }
-    /// Set `module_account_bank_statement_import_csv` (Import in .csv, .xls, and .xlsx format).
-    #[inline]
-    pub fn module_account_bank_statement_import_csv(
-        mut self,
-        module_account_bank_statement_import_csv: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_import_csv",
-                module_account_bank_statement_import_csv,
-            );
-        self
-    }
-    /// Set `module_account_bank_statement_import_ofx` (Import in .ofx format).
-    #[inline]
-    pub fn module_account_bank_statement_import_ofx(
-        mut self,
-        module_account_bank_statement_import_ofx: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_import_ofx",
-                module_account_bank_statement_import_ofx,
-            );
-        self
-    }
-    /// Set `module_account_bank_statement_import_qif` (Import .qif files).
-    #[inline]
-    pub fn module_account_bank_statement_import_qif(
-        mut self,
-        module_account_bank_statement_import_qif: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_import_qif",
-                module_account_bank_statement_import_qif,
-            );
-        self
-    }
-    /// Set `module_account_batch_payment` (Use batch payments).
-    #[inline]
-    pub fn module_account_batch_payment(
-        mut self,
-        module_account_batch_payment: bool,
-    ) -> Self {
-        self.values.set("module_account_batch_payment", module_account_batch_payment);
-        self
-    }
-    /// Set `module_account_budget` (Budget Management).
-    #[inline]
-    pub fn module_account_budget(mut self, module_account_budget: bool) -> Self {
-        self.values.set("module_account_budget", module_account_budget);
-        self
-    }
-    /// Set `module_account_check_printing` (Allow check printing and deposits).
-    #[inline]
-    pub fn module_account_check_printing(
-        mut self,
-        module_account_check_printing: bool,
-    ) -> Self {
-        self.values.set("module_account_check_printing", module_account_check_printing);
-        self
-    }
-    /// Set `module_account_extract` (Document Digitization).
-    #[inline]
-    pub fn module_account_extract(mut self, module_account_extract: bool) -> Self {
-        self.values.set("module_account_extract", module_account_extract);
-        self
-    }
-    /// Set `module_account_inter_company_rules` (Manage Inter Company).
-    #[inline]
-    pub fn module_account_inter_company_rules(
-        mut self,
-        module_account_inter_company_rules: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_inter_company_rules",
-                module_account_inter_company_rules,
-            );
-        self
-    }
-    /// Set `module_account_intrastat` (Intrastat).
-    #[inline]
-    pub fn module_account_intrastat(mut self, module_account_intrastat: bool) -> Self {
-        self.values.set("module_account_intrastat", module_account_intrastat);
-        self
-    }
-    /// Set `module_account_invoice_extract` (Invoice Digitization).
-    #[inline]
-    pub fn module_account_invoice_extract(
-        mut self,
-        module_account_invoice_extract: bool,
-    ) -> Self {
-        self.values
-            .set("module_account_invoice_extract", module_account_invoice_extract);
-        self
-    }
-    /// Set `module_account_iso20022` (SEPA Credit Transfer / ISO20022).
-    #[inline]
-    pub fn module_account_iso20022(mut self, module_account_iso20022: bool) -> Self {
-        self.values.set("module_account_iso20022", module_account_iso20022);
-        self
-    }
-    /// Set `module_account_payment` (Invoice Online Payment).
-    #[inline]
-    pub fn module_account_payment(mut self, module_account_payment: bool) -> Self {
-        self.values.set("module_account_payment", module_account_payment);
-        self
-    }
-    /// Set `module_account_peppol` (PEPPOL Invoicing).
-    #[inline]
-    pub fn module_account_peppol(mut self, module_account_peppol: bool) -> Self {
-        self.values.set("module_account_peppol", module_account_peppol);
-        self
-    }
-    /// Set `module_account_reports` (Dynamic Reports).
-    #[inline]
-    pub fn module_account_reports(mut self, module_account_reports: bool) -> Self {
-        self.values.set("module_account_reports", module_account_reports);
-        self
-    }
-    /// Set `module_account_sepa_direct_debit` (Use SEPA Direct Debit).
-    #[inline]
-    pub fn module_account_sepa_direct_debit(
-        mut self,
-        module_account_sepa_direct_debit: bool,
-    ) -> Self {
-        self.values
-            .set("module_account_sepa_direct_debit", module_account_sepa_direct_debit);
-        self
-    }
-    /// Set `module_auth_ldap` (LDAP Authentication).
-    #[inline]
-    pub fn module_auth_ldap(mut self, module_auth_ldap: bool) -> Self {
-        self.values.set("module_auth_ldap", module_auth_ldap);
-        self
-    }
-    /// Set `module_auth_oauth` (Use external authentication providers (OAuth)).
-    #[inline]
-    pub fn module_auth_oauth(mut self, module_auth_oauth: bool) -> Self {
-        self.values.set("module_auth_oauth", module_auth_oauth);
-        self
-    }
-    /// Set `module_base_geolocalize` (GeoLocalize).
-    #[inline]
-    pub fn module_base_geolocalize(mut self, module_base_geolocalize: bool) -> Self {
-        self.values.set("module_base_geolocalize", module_base_geolocalize);
-        self
-    }
-    /// Set `module_base_import` (Allow users to import data from CSV/XLS/XLSX/ODS files).
-    #[inline]
-    pub fn module_base_import(mut self, module_base_import: bool) -> Self {
-        self.values.set("module_base_import", module_base_import);
-        self
-    }
-    /// Set `module_crm_iap_enrich` (Enrich your leads automatically with company data based on their email address.).
-    #[inline]
-    pub fn module_crm_iap_enrich(mut self, module_crm_iap_enrich: bool) -> Self {
-        self.values.set("module_crm_iap_enrich", module_crm_iap_enrich);
-        self
-    }
-    /// Set `module_crm_iap_mine` (Generate new leads based on their country, industries, size, etc.).
-    #[inline]
-    pub fn module_crm_iap_mine(mut self, module_crm_iap_mine: bool) -> Self {
-        self.values.set("module_crm_iap_mine", module_crm_iap_mine);
-        self
-    }
-    /// Set `module_currency_rate_live` (Automatic Currency Rates).
-    #[inline]
-    pub fn module_currency_rate_live(mut self, module_currency_rate_live: bool) -> Self {
-        self.values.set("module_currency_rate_live", module_currency_rate_live);
-        self
-    }
-    /// Set `module_delivery` (Delivery Methods).
-    #[inline]
-    pub fn module_delivery(mut self, module_delivery: bool) -> Self {
-        self.values.set("module_delivery", module_delivery);
-        self
-    }
-    /// Set `module_delivery_bpost` (bpost Connector).
-    #[inline]
-    pub fn module_delivery_bpost(mut self, module_delivery_bpost: bool) -> Self {
-        self.values.set("module_delivery_bpost", module_delivery_bpost);
-        self
-    }
-    /// Set `module_delivery_dhl` (DHL Express Connector).
-    #[inline]
-    pub fn module_delivery_dhl(mut self, module_delivery_dhl: bool) -> Self {
-        self.values.set("module_delivery_dhl", module_delivery_dhl);
-        self
-    }
-    /// Set `module_delivery_easypost` (Easypost Connector).
-    #[inline]
-    pub fn module_delivery_easypost(mut self, module_delivery_easypost: bool) -> Self {
-        self.values.set("module_delivery_easypost", module_delivery_easypost);
-        self
-    }
-    /// Set `module_delivery_fedex` (FedEx Connector).
-    #[inline]
-    pub fn module_delivery_fedex(mut self, module_delivery_fedex: bool) -> Self {
-        self.values.set("module_delivery_fedex", module_delivery_fedex);
-        self
-    }
-    /// Set `module_delivery_sendcloud` (Sendcloud Connector).
-    #[inline]
-    pub fn module_delivery_sendcloud(mut self, module_delivery_sendcloud: bool) -> Self {
-        self.values.set("module_delivery_sendcloud", module_delivery_sendcloud);
-        self
-    }
-    /// Set `module_delivery_shiprocket` (Shiprocket Connector).
-    #[inline]
-    pub fn module_delivery_shiprocket(
-        mut self,
-        module_delivery_shiprocket: bool,
-    ) -> Self {
-        self.values.set("module_delivery_shiprocket", module_delivery_shiprocket);
-        self
-    }
-    /// Set `module_delivery_starshipit` (Starshipit Connector).
-    #[inline]
-    pub fn module_delivery_starshipit(
-        mut self,
-        module_delivery_starshipit: bool,
-    ) -> Self {
-        self.values.set("module_delivery_starshipit", module_delivery_starshipit);
-        self
-    }
-    /// Set `module_delivery_ups` (UPS Connector).
-    #[inline]
-    pub fn module_delivery_ups(mut self, module_delivery_ups: bool) -> Self {
-        self.values.set("module_delivery_ups", module_delivery_ups);
-        self
-    }
-    /// Set `module_delivery_usps` (USPS Connector).
-    #[inline]
-    pub fn module_delivery_usps(mut self, module_delivery_usps: bool) -> Self {
-        self.values.set("module_delivery_usps", module_delivery_usps);
-        self
-    }
-    /// Set `module_event_booth` (Booth Management).
-    #[inline]
-    pub fn module_event_booth(mut self, module_event_booth: bool) -> Self {
-        self.values.set("module_event_booth", module_event_booth);
-        self
-    }
-    /// Set `module_event_sale` (Tickets with Sale).
-    #[inline]
-    pub fn module_event_sale(mut self, module_event_sale: bool) -> Self {
-        self.values.set("module_event_sale", module_event_sale);
-        self
-    }
-    /// Set `module_google_calendar` (Allow the users to synchronize their calendar  with Google Calendar).
-    #[inline]
-    pub fn module_google_calendar(mut self, module_google_calendar: bool) -> Self {
-        self.values.set("module_google_calendar", module_google_calendar);
-        self
-    }
-    /// Set `module_google_gmail` (Support Gmail Authentication).
-    #[inline]
-    pub fn module_google_gmail(mut self, module_google_gmail: bool) -> Self {
-        self.values.set("module_google_gmail", module_google_gmail);
-        self
-    }
-    /// Set `module_google_recaptcha` (reCAPTCHA).
-    #[inline]
-    pub fn module_google_recaptcha(mut self, module_google_recaptcha: bool) -> Self {
-        self.values.set("module_google_recaptcha", module_google_recaptcha);
-        self
-    }
-    /// Set `module_hr_attendance` (Based on attendances).
-    #[inline]
-    pub fn module_hr_attendance(mut self, module_hr_attendance: bool) -> Self {
-        self.values.set("module_hr_attendance", module_hr_attendance);
-        self
-    }
-    /// Set `module_hr_homeworking` (Remote Work).
-    #[inline]
-    pub fn module_hr_homeworking(mut self, module_hr_homeworking: bool) -> Self {
-        self.values.set("module_hr_homeworking", module_hr_homeworking);
-        self
-    }
-    /// Set `module_hr_presence` (Advanced Presence Control).
-    #[inline]
-    pub fn module_hr_presence(mut self, module_hr_presence: bool) -> Self {
-        self.values.set("module_hr_presence", module_hr_presence);
-        self
-    }
-    /// Set `module_hr_skills` (Skills Management).
-    #[inline]
-    pub fn module_hr_skills(mut self, module_hr_skills: bool) -> Self {
-        self.values.set("module_hr_skills", module_hr_skills);
-        self
-    }
-    /// Set `module_hr_timesheet` (Task Logs).
-    #[inline]
-    pub fn module_hr_timesheet(mut self, module_hr_timesheet: bool) -> Self {
-        self.values.set("module_hr_timesheet", module_hr_timesheet);
-        self
-    }
-    /// Set `module_l10n_eu_oss` (EU Intra-community Distance Selling).
-    #[inline]
-    pub fn module_l10n_eu_oss(mut self, module_l10n_eu_oss: bool) -> Self {
-        self.values.set("module_l10n_eu_oss", module_l10n_eu_oss);
-        self
-    }
-    /// Set `module_loyalty` (Promotions, Coupons, Gift Card & Loyalty Program).
-    #[inline]
-    pub fn module_loyalty(mut self, module_loyalty: bool) -> Self {
-        self.values.set("module_loyalty", module_loyalty);
-        self
-    }
-    /// Set `module_mail_plugin` (Allow integration with the mail plugins).
-    #[inline]
-    pub fn module_mail_plugin(mut self, module_mail_plugin: bool) -> Self {
-        self.values.set("module_mail_plugin", module_mail_plugin);
-        self
-    }
-    /// Set `module_microsoft_calendar` (Allow the users to synchronize their calendar with Outlook Calendar).
-    #[inline]
-    pub fn module_microsoft_calendar(mut self, module_microsoft_calendar: bool) -> Self {
-        self.values.set("module_microsoft_calendar", module_microsoft_calendar);
-        self
-    }
-    /// Set `module_microsoft_outlook` (Support Outlook Authentication).
-    #[inline]
-    pub fn module_microsoft_outlook(mut self, module_microsoft_outlook: bool) -> Self {
-        self.values.set("module_microsoft_outlook", module_microsoft_outlook);
-        self
-    }
-    /// Set `module_mrp_mps` (Master Production Schedule).
-    #[inline]
-    pub fn module_mrp_mps(mut self, module_mrp_mps: bool) -> Self {
-        self.values.set("module_mrp_mps", module_mrp_mps);
-        self
-    }
-    /// Set `module_mrp_plm` (Product Lifecycle Management (PLM)).
-    #[inline]
-    pub fn module_mrp_plm(mut self, module_mrp_plm: bool) -> Self {
-        self.values.set("module_mrp_plm", module_mrp_plm);
-        self
-    }
-    /// Set `module_mrp_subcontracting` (Subcontracting).
-    #[inline]
-    pub fn module_mrp_subcontracting(mut self, module_mrp_subcontracting: bool) -> Self {
-        self.values.set("module_mrp_subcontracting", module_mrp_subcontracting);
-        self
-    }
-    /// Set `module_partner_autocomplete` (Partner Autocomplete).
-    #[inline]
-    pub fn module_partner_autocomplete(
-        mut self,
-        module_partner_autocomplete: bool,
-    ) -> Self {
-        self.values.set("module_partner_autocomplete", module_partner_autocomplete);
-        self
-    }
-    /// Set `module_pos_event` (Tickets with PoS).
-    #[inline]
-    pub fn module_pos_event(mut self, module_pos_event: bool) -> Self {
-        self.values.set("module_pos_event", module_pos_event);
-        self
-    }
-    /// Set `module_product_email_template` (Specific Email).
-    #[inline]
-    pub fn module_product_email_template(
-        mut self,
-        module_product_email_template: bool,
-    ) -> Self {
-        self.values.set("module_product_email_template", module_product_email_template);
-        self
-    }
-    /// Set `module_product_expiry` (Expiration Dates).
-    #[inline]
-    pub fn module_product_expiry(mut self, module_product_expiry: bool) -> Self {
-        self.values.set("module_product_expiry", module_product_expiry);
-        self
-    }
-    /// Set `module_product_images` (Get product pictures using barcode).
-    #[inline]
-    pub fn module_product_images(mut self, module_product_images: bool) -> Self {
-        self.values.set("module_product_images", module_product_images);
-        self
-    }
-    /// Set `module_product_margin` (Allow Product Margin).
-    #[inline]
-    pub fn module_product_margin(mut self, module_product_margin: bool) -> Self {
-        self.values.set("module_product_margin", module_product_margin);
-        self
-    }
-    /// Set `module_purchase_product_matrix` (Purchase Grid Entry).
-    #[inline]
-    pub fn module_purchase_product_matrix(
-        mut self,
-        module_purchase_product_matrix: bool,
-    ) -> Self {
-        self.values
-            .set("module_purchase_product_matrix", module_purchase_product_matrix);
-        self
-    }
-    /// Set `module_purchase_requisition` (Purchase Agreements).
-    #[inline]
-    pub fn module_purchase_requisition(
-        mut self,
-        module_purchase_requisition: bool,
-    ) -> Self {
-        self.values.set("module_purchase_requisition", module_purchase_requisition);
-        self
-    }
-    /// Set `module_quality_control` (Quality).
-    #[inline]
-    pub fn module_quality_control(mut self, module_quality_control: bool) -> Self {
-        self.values.set("module_quality_control", module_quality_control);
-        self
-    }
-    /// Set `module_quality_control_worksheet` (Quality Worksheet).
-    #[inline]
-    pub fn module_quality_control_worksheet(
-        mut self,
-        module_quality_control_worksheet: bool,
-    ) -> Self {
-        self.values
-            .set("module_quality_control_worksheet", module_quality_control_worksheet);
-        self
-    }
-    /// Set `module_sale_amazon` (Amazon Sync).
-    #[inline]
-    pub fn module_sale_amazon(mut self, module_sale_amazon: bool) -> Self {
-        self.values.set("module_sale_amazon", module_sale_amazon);
-        self
-    }
-    /// Set `module_sale_commission` (Commissions).
-    #[inline]
-    pub fn module_sale_commission(mut self, module_sale_commission: bool) -> Self {
-        self.values.set("module_sale_commission", module_sale_commission);
-        self
-    }
-    /// Set `module_sale_loyalty` (Coupons & Loyalty).
-    #[inline]
-    pub fn module_sale_loyalty(mut self, module_sale_loyalty: bool) -> Self {
-        self.values.set("module_sale_loyalty", module_sale_loyalty);
-        self
-    }
-    /// Set `module_sale_margin` (Margins).
-    #[inline]
-    pub fn module_sale_margin(mut self, module_sale_margin: bool) -> Self {
-        self.values.set("module_sale_margin", module_sale_margin);
-        self
-    }
-    /// Set `module_sale_pdf_quote_builder` (PDF Quote builder).
-    #[inline]
-    pub fn module_sale_pdf_quote_builder(
-        mut self,
-        module_sale_pdf_quote_builder: bool,
-    ) -> Self {
-        self.values.set("module_sale_pdf_quote_builder", module_sale_pdf_quote_builder);
-        self
-    }
-    /// Set `module_sale_product_matrix` (Sales Grid Entry).
-    #[inline]
-    pub fn module_sale_product_matrix(
-        mut self,
-        module_sale_product_matrix: bool,
-    ) -> Self {
-        self.values.set("module_sale_product_matrix", module_sale_product_matrix);
-        self
-    }
-    /// Set `module_sms` (SMS).
-    #[inline]
-    pub fn module_sms(mut self, module_sms: bool) -> Self {
-        self.values.set("module_sms", module_sms);
-        self
-    }
-    /// Set `module_snailmail_account` (Snailmail).
-    #[inline]
-    pub fn module_snailmail_account(mut self, module_snailmail_account: bool) -> Self {
-        self.values.set("module_snailmail_account", module_snailmail_account);
-        self
-    }
-    /// Set `module_stock_barcode` (Barcode Scanner).
-    #[inline]
-    pub fn module_stock_barcode(mut self, module_stock_barcode: bool) -> Self {
-        self.values.set("module_stock_barcode", module_stock_barcode);
-        self
-    }
-    /// Set `module_stock_barcode_barcodelookup` (Stock Barcode Database).
-    #[inline]
-    pub fn module_stock_barcode_barcodelookup(
-        mut self,
-        module_stock_barcode_barcodelookup: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_stock_barcode_barcodelookup",
-                module_stock_barcode_barcodelookup,
-            );
-        self
-    }
-    /// Set `module_stock_dropshipping` (Dropshipping).
-    #[inline]
-    pub fn module_stock_dropshipping(mut self, module_stock_dropshipping: bool) -> Self {
-        self.values.set("module_stock_dropshipping", module_stock_dropshipping);
-        self
-    }
-    /// Set `module_stock_fleet` (Dispatch Management System).
-    #[inline]
-    pub fn module_stock_fleet(mut self, module_stock_fleet: bool) -> Self {
-        self.values.set("module_stock_fleet", module_stock_fleet);
-        self
-    }
-    /// Set `module_stock_landed_costs` (Landed Costs).
-    #[inline]
-    pub fn module_stock_landed_costs(mut self, module_stock_landed_costs: bool) -> Self {
-        self.values.set("module_stock_landed_costs", module_stock_landed_costs);
-        self
-    }
-    /// Set `module_stock_picking_batch` (Batch, Wave & Cluster Transfers).
-    #[inline]
-    pub fn module_stock_picking_batch(
-        mut self,
-        module_stock_picking_batch: bool,
-    ) -> Self {
-        self.values.set("module_stock_picking_batch", module_stock_picking_batch);
-        self
-    }
-    /// Set `module_stock_sms` (SMS Confirmation).
-    #[inline]
-    pub fn module_stock_sms(mut self, module_stock_sms: bool) -> Self {
-        self.values.set("module_stock_sms", module_stock_sms);
-        self
-    }
-    /// Set `module_voip` (VoIP).
-    #[inline]
-    pub fn module_voip(mut self, module_voip: bool) -> Self {
-        self.values.set("module_voip", module_voip);
-        self
-    }
-    /// Set `module_web_unsplash` (Unsplash Image Library).
-    #[inline]
-    pub fn module_web_unsplash(mut self, module_web_unsplash: bool) -> Self {
-        self.values.set("module_web_unsplash", module_web_unsplash);
-        self
-    }
-    /// Set `module_website_cf_turnstile` (Cloudflare Turnstile).
-    #[inline]
-    pub fn module_website_cf_turnstile(
-        mut self,
-        module_website_cf_turnstile: bool,
-    ) -> Self {
-        self.values.set("module_website_cf_turnstile", module_website_cf_turnstile);
-        self
-    }
-    /// Set `module_website_crm_iap_reveal` (Create Leads/Opportunities from your website's traffic).
-    #[inline]
-    pub fn module_website_crm_iap_reveal(
-        mut self,
-        module_website_crm_iap_reveal: bool,
-    ) -> Self {
-        self.values.set("module_website_crm_iap_reveal", module_website_crm_iap_reveal);
-        self
-    }
-    /// Set `module_website_event_exhibitor` (Advanced Sponsors).
-    #[inline]
-    pub fn module_website_event_exhibitor(
-        mut self,
-        module_website_event_exhibitor: bool,
-    ) -> Self {
-        self.values
-            .set("module_website_event_exhibitor", module_website_event_exhibitor);
-        self
-    }
-    /// Set `module_website_event_meet` (Discussion Rooms).
-    #[inline]
-    pub fn module_website_event_meet(mut self, module_website_event_meet: bool) -> Self {
-        self.values.set("module_website_event_meet", module_website_event_meet);
-        self
-    }
-    /// Set `module_website_event_sale` (Online Ticketing).
-    #[inline]
-    pub fn module_website_event_sale(mut self, module_website_event_sale: bool) -> Self {
-        self.values.set("module_website_event_sale", module_website_event_sale);
-        self
-    }
-    /// Set `module_website_event_track` (Tracks and Agenda).
-    #[inline]
-    pub fn module_website_event_track(
-        mut self,
-        module_website_event_track: bool,
-    ) -> Self {
-        self.values.set("module_website_event_track", module_website_event_track);
-        self
-    }
-    /// Set `module_website_event_track_live` (Live Mode).
-    #[inline]
-    pub fn module_website_event_track_live(
-        mut self,
-        module_website_event_track_live: bool,
-    ) -> Self {
-        self.values
-            .set("module_website_event_track_live", module_website_event_track_live);
-        self
-    }
-    /// Set `module_website_event_track_quiz` (Quiz on Tracks).
-    #[inline]
-    pub fn module_website_event_track_quiz(
-        mut self,
-        module_website_event_track_quiz: bool,
-    ) -> Self {
-        self.values
-            .set("module_website_event_track_quiz", module_website_event_track_quiz);
-        self
-    }
-    /// Set `pay_invoices_online` (Pay Invoices Online).
-    #[inline]
-    pub fn pay_invoices_online(mut self, pay_invoices_online: bool) -> Self {
-        self.values.set("pay_invoices_online", pay_invoices_online);
-        self
-    }
-    /// Set `po_double_validation` (Levels of Approvals *).
-    #[inline]
-    pub fn po_double_validation(
-        mut self,
-        po_double_validation: PoDoubleValidation,
-    ) -> Self {
-        self.values.set("po_double_validation", po_double_validation);
-        self
-    }
-    /// Set `po_double_validation_amount` (Minimum Amount).
-    #[inline]
-    pub fn po_double_validation_amount(
-        mut self,
-        po_double_validation_amount: f64,
-    ) -> Self {
-        self.values.set("po_double_validation_amount", po_double_validation_amount);
-        self
-    }
-    /// Set `po_lead` (Purchase Lead Time).
-    #[inline]
-    pub fn po_lead(mut self, po_lead: f64) -> Self {
-        self.values.set("po_lead", po_lead);
-        self
-    }
-    /// Set `po_lock` (Purchase Order Modification *).
-    #[inline]
-    pub fn po_lock(mut self, po_lock: PoLock) -> Self {
-        self.values.set("po_lock", po_lock);
-        self
-    }
-    /// Set `po_order_approval` (Purchase Order Approval).
-    #[inline]
-    pub fn po_order_approval(mut self, po_order_approval: bool) -> Self {
-        self.values.set("po_order_approval", po_order_approval);
-        self
-    }
-    /// Set `portal_allow_api_keys` (Customer API Keys).
-    #[inline]
-    pub fn portal_allow_api_keys(mut self, portal_allow_api_keys: bool) -> Self {
-        self.values.set("portal_allow_api_keys", portal_allow_api_keys);
-        self
-    }
-    /// Set `portal_confirmation_pay` (Online Payment).
-    #[inline]
-    pub fn portal_confirmation_pay(mut self, portal_confirmation_pay: bool) -> Self {
-        self.values.set("portal_confirmation_pay", portal_confirmation_pay);
-        self
-    }
-    /// Set `portal_confirmation_sign` (Online Signature).
-    #[inline]
-    pub fn portal_confirmation_sign(mut self, portal_confirmation_sign: bool) -> Self {
-        self.values.set("portal_confirmation_sign", portal_confirmation_sign);
-        self
-    }
-    /// Set `predictive_lead_scoring_fields` (Lead Scoring Frequency Fields).
-    #[inline]
-    pub fn predictive_lead_scoring_fields(
-        mut self,
-        predictive_lead_scoring_fields: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::CrmLeadScoringFrequencyField,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "predictive_lead_scoring_fields",
-                predictive_lead_scoring_fields.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `predictive_lead_scoring_fields_str` (Lead Scoring Frequency Fields in String).
-    #[inline]
-    pub fn predictive_lead_scoring_fields_str(
-        mut self,
-        predictive_lead_scoring_fields_str: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "predictive_lead_scoring_fields_str",
-                predictive_lead_scoring_fields_str.into(),
-            );
-        self
-    }
-    /// Set `predictive_lead_scoring_start_date` (Lead Scoring Starting Date).
-    #[inline]
-    pub fn predictive_lead_scoring_start_date(
-        mut self,
-        predictive_lead_scoring_start_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values
-            .set(
-                "predictive_lead_scoring_start_date",
-                predictive_lead_scoring_start_date,
-            );
-        self
-    }
-    /// Set `predictive_lead_scoring_start_date_str` (Lead Scoring Starting Date in String).
-    #[inline]
-    pub fn predictive_lead_scoring_start_date_str(
-        mut self,
-        predictive_lead_scoring_start_date_str: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "predictive_lead_scoring_start_date_str",
-                predictive_lead_scoring_start_date_str.into(),
-            );
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `product_volume_volume_in_cubic_feet` (Volume unit of measure).
-    #[inline]
-    pub fn product_volume_volume_in_cubic_feet(
-        mut self,
-        product_volume_volume_in_cubic_feet: ProductVolumeVolumeInCubicFeet,
-    ) -> Self {
-        self.values
-            .set(
-                "product_volume_volume_in_cubic_feet",
-                product_volume_volume_in_cubic_feet,
-            );
-        self
-    }
-    /// Set `product_weight_in_lbs` (Weight unit of measure).
-    #[inline]
-    pub fn product_weight_in_lbs(
-        mut self,
-        product_weight_in_lbs: ProductWeightInLbs,
-    ) -> Self {
-        self.values.set("product_weight_in_lbs", product_weight_in_lbs);
-        self
-    }
-    /// Set `profiling_enabled_until` (Profiling enabled until).
-    #[inline]
-    pub fn profiling_enabled_until(
-        mut self,
-        profiling_enabled_until: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("profiling_enabled_until", profiling_enabled_until);
-        self
-    }
-    /// Set `purchase_tax_id` (Default Purchase Tax).
-    #[inline]
-    pub fn purchase_tax_id(mut self, purchase_tax_id: i64) -> Self {
-        self.values.set("purchase_tax_id", purchase_tax_id);
-        self
-    }
-    /// Set `qr_code` (Display SEPA QR-code).
-    #[inline]
-    pub fn qr_code(mut self, qr_code: bool) -> Self {
-        self.values.set("qr_code", qr_code);
-        self
-    }
-    /// Set `quick_edit_mode` (Quick encoding).
-    #[inline]
-    pub fn quick_edit_mode(mut self, quick_edit_mode: QuickEditMode) -> Self {
-        self.values.set("quick_edit_mode", quick_edit_mode);
-        self
-    }
-    /// Set `quotation_validity_days` (Default Quotation Validity).
-    #[inline]
-    pub fn quotation_validity_days(mut self, quotation_validity_days: i64) -> Self {
-        self.values.set("quotation_validity_days", quotation_validity_days);
-        self
-    }
-    /// Set `report_footer` (Custom Report Footer).
-    #[inline]
-    pub fn report_footer(mut self, report_footer: impl Into<String>) -> Self {
-        self.values.set("report_footer", report_footer.into());
-        self
-    }
-    /// Set `resource_calendar_id` (Company Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `restrict_template_rendering` (Restrict Template Rendering).
-    #[inline]
-    pub fn restrict_template_rendering(
-        mut self,
-        restrict_template_rendering: bool,
-    ) -> Self {
-        self.values.set("restrict_template_rendering", restrict_template_rendering);
-        self
-    }
-    /// Set `sale_tax_id` (Default Sale Tax).
-    #[inline]
-    pub fn sale_tax_id(mut self, sale_tax_id: i64) -> Self {
-        self.values.set("sale_tax_id", sale_tax_id);
-        self
-    }
-    /// Set `security_lead` (Security Lead Time).
-    #[inline]
-    pub fn security_lead(mut self, security_lead: f64) -> Self {
-        self.values.set("security_lead", security_lead);
-        self
-    }
-    /// Set `sfu_server_key` (SFU Server key).
-    #[inline]
-    pub fn sfu_server_key(mut self, sfu_server_key: impl Into<String>) -> Self {
-        self.values.set("sfu_server_key", sfu_server_key.into());
-        self
-    }
-    /// Set `sfu_server_url` (SFU Server URL).
-    #[inline]
-    pub fn sfu_server_url(mut self, sfu_server_url: impl Into<String>) -> Self {
-        self.values.set("sfu_server_url", sfu_server_url.into());
-        self
-    }
-    /// Set `show_effect` (Show Effect).
-    #[inline]
-    pub fn show_effect(mut self, show_effect: bool) -> Self {
-        self.values.set("show_effect", show_effect);
-        self
-    }
-    /// Set `snailmail_color` (Print In Color).
-    #[inline]
-    pub fn snailmail_color(mut self, snailmail_color: bool) -> Self {
-        self.values.set("snailmail_color", snailmail_color);
-        self
-    }
-    /// Set `snailmail_cover` (Add a Cover Page).
-    #[inline]
-    pub fn snailmail_cover(mut self, snailmail_cover: bool) -> Self {
-        self.values.set("snailmail_cover", snailmail_cover);
-        self
-    }
-    /// Set `snailmail_duplex` (Print Both sides).
-    #[inline]
-    pub fn snailmail_duplex(mut self, snailmail_duplex: bool) -> Self {
-        self.values.set("snailmail_duplex", snailmail_duplex);
-        self
-    }
-    /// Set `stock_move_email_validation` (Email Confirmation picking).
-    #[inline]
-    pub fn stock_move_email_validation(
-        mut self,
-        stock_move_email_validation: bool,
-    ) -> Self {
-        self.values.set("stock_move_email_validation", stock_move_email_validation);
-        self
-    }
-    /// Set `stock_move_sms_validation` (SMS Validation with stock move).
-    #[inline]
-    pub fn stock_move_sms_validation(mut self, stock_move_sms_validation: bool) -> Self {
-        self.values.set("stock_move_sms_validation", stock_move_sms_validation);
-        self
-    }
-    /// Set `stock_sms_confirmation_template_id` (SMS Template).
-    #[inline]
-    pub fn stock_sms_confirmation_template_id(
-        mut self,
-        stock_sms_confirmation_template_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_sms_confirmation_template_id",
-                stock_sms_confirmation_template_id,
-            );
-        self
-    }
-    /// Set `tax_calculation_rounding_method` (Tax calculation rounding method).
-    #[inline]
-    pub fn tax_calculation_rounding_method(
-        mut self,
-        tax_calculation_rounding_method: TaxCalculationRoundingMethod,
-    ) -> Self {
-        self.values
-            .set("tax_calculation_rounding_method", tax_calculation_rounding_method);
-        self
-    }
-    /// Set `tax_cash_basis_journal_id` (Tax Cash Basis Journal).
-    #[inline]
-    pub fn tax_cash_basis_journal_id(mut self, tax_cash_basis_journal_id: i64) -> Self {
-        self.values.set("tax_cash_basis_journal_id", tax_cash_basis_journal_id);
-        self
-    }
-    /// Set `tax_exigibility` (Cash Basis).
-    #[inline]
-    pub fn tax_exigibility(mut self, tax_exigibility: bool) -> Self {
-        self.values.set("tax_exigibility", tax_exigibility);
-        self
-    }
-    /// Set `tenor_api_key` (Tenor API key).
-    #[inline]
-    pub fn tenor_api_key(mut self, tenor_api_key: impl Into<String>) -> Self {
-        self.values.set("tenor_api_key", tenor_api_key.into());
-        self
-    }
-    /// Set `tenor_content_filter` (Tenor content filter).
-    #[inline]
-    pub fn tenor_content_filter(
-        mut self,
-        tenor_content_filter: TenorContentFilter,
-    ) -> Self {
-        self.values.set("tenor_content_filter", tenor_content_filter);
-        self
-    }
-    /// Set `tenor_gif_limit` (Tenor Gif Limit).
-    #[inline]
-    pub fn tenor_gif_limit(mut self, tenor_gif_limit: i64) -> Self {
-        self.values.set("tenor_gif_limit", tenor_gif_limit);
-        self
-    }
-    /// Set `terms_type` (Terms & Conditions format).
-    #[inline]
-    pub fn terms_type(mut self, terms_type: TermsType) -> Self {
-        self.values.set("terms_type", terms_type);
-        self
-    }
-    /// Set `transfer_account_id` (Internal Transfer).
-    #[inline]
-    pub fn transfer_account_id(mut self, transfer_account_id: i64) -> Self {
-        self.values.set("transfer_account_id", transfer_account_id);
-        self
-    }
-    /// Set `twilio_account_sid` (Twilio Account SID).
-    #[inline]
-    pub fn twilio_account_sid(mut self, twilio_account_sid: impl Into<String>) -> Self {
-        self.values.set("twilio_account_sid", twilio_account_sid.into());
-        self
-    }
-    /// Set `twilio_account_token` (Twilio Account Auth Token).
-    #[inline]
-    pub fn twilio_account_token(
-        mut self,
-        twilio_account_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("twilio_account_token", twilio_account_token.into());
-        self
-    }
-    /// Set `unsplash_access_key` (Access Key).
-    #[inline]
-    pub fn unsplash_access_key(
-        mut self,
-        unsplash_access_key: impl Into<String>,
-    ) -> Self {
-        self.values.set("unsplash_access_key", unsplash_access_key.into());
-        self
-    }
-    /// Set `unsplash_app_id` (Application ID).
-    #[inline]
-    pub fn unsplash_app_id(mut self, unsplash_app_id: impl Into<String>) -> Self {
-        self.values.set("unsplash_app_id", unsplash_app_id.into());
-        self
-    }
-    /// Set `use_event_barcode` (Use Event Barcode).
-    #[inline]
-    pub fn use_event_barcode(mut self, use_event_barcode: bool) -> Self {
-        self.values.set("use_event_barcode", use_event_barcode);
-        self
-    }
-    /// Set `use_google_maps_static_api` (Google Maps static API).
-    #[inline]
-    pub fn use_google_maps_static_api(
-        mut self,
-        use_google_maps_static_api: bool,
-    ) -> Self {
-        self.values.set("use_google_maps_static_api", use_google_maps_static_api);
-        self
-    }
-    /// Set `use_invoice_terms` (Default Terms & Conditions).
-    #[inline]
-    pub fn use_invoice_terms(mut self, use_invoice_terms: bool) -> Self {
-        self.values.set("use_invoice_terms", use_invoice_terms);
-        self
-    }
-    /// Set `use_manufacturing_lead` (Default Manufacturing Lead Time).
-    #[inline]
-    pub fn use_manufacturing_lead(mut self, use_manufacturing_lead: bool) -> Self {
-        self.values.set("use_manufacturing_lead", use_manufacturing_lead);
-        self
-    }
-    /// Set `use_po_lead` (Security Lead Time for Purchase).
-    #[inline]
-    pub fn use_po_lead(mut self, use_po_lead: bool) -> Self {
-        self.values.set("use_po_lead", use_po_lead);
-        self
-    }
-    /// Set `use_security_lead` (Security Lead Time for Sales).
-    #[inline]
-    pub fn use_security_lead(mut self, use_security_lead: bool) -> Self {
-        self.values.set("use_security_lead", use_security_lead);
-        self
-    }
-    /// Set `use_twilio_rtc_servers` (Use Twilio ICE servers).
-    #[inline]
-    pub fn use_twilio_rtc_servers(mut self, use_twilio_rtc_servers: bool) -> Self {
-        self.values.set("use_twilio_rtc_servers", use_twilio_rtc_servers);
-        self
-    }
-    /// Set `user_default_rights` (Default Access Rights).
-    #[inline]
-    pub fn user_default_rights(mut self, user_default_rights: bool) -> Self {
-        self.values.set("user_default_rights", user_default_rights);
-        self
-    }
-    /// Set `web_app_name` (Web App Name).
-    #[inline]
-    pub fn web_app_name(mut self, web_app_name: impl Into<String>) -> Self {
-        self.values.set("web_app_name", web_app_name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResConfigSettingsCreate {
-    type Model = ResConfigSettings;
-}
-/// Values for updating `res.config.settings` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResConfigSettingsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResConfigSettingsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResConfigSettingsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResConfigSettingsUpdate {
+        Self::default()
+    }
+}
+impl Default for ResConfigSettingsUpdate {
+    fn default() -> Self {
+        ResConfigSettingsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResConfigSettingsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResConfigSettings>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResConfigSettings>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -5202,4712 +2736,1299 @@ impl ResConfigSettingsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
-    #[inline]
-    pub fn account_cash_basis_base_account_id(
-        mut self,
-        account_cash_basis_base_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_cash_basis_base_account_id",
-                account_cash_basis_base_account_id,
-            );
-        self
-    }
-    /// Set `account_default_credit_limit` (Default Credit Limit).
-    #[inline]
-    pub fn account_default_credit_limit(
-        mut self,
-        account_default_credit_limit: f64,
-    ) -> Self {
-        self.values.set("account_default_credit_limit", account_default_credit_limit);
-        self
-    }
-    /// Set `account_discount_expense_allocation_id` (Customer Invoices Discounts Account).
-    #[inline]
-    pub fn account_discount_expense_allocation_id(
-        mut self,
-        account_discount_expense_allocation_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_discount_expense_allocation_id",
-                account_discount_expense_allocation_id,
-            );
-        self
-    }
-    /// Set `account_discount_income_allocation_id` (Vendor Bills Discounts Account).
-    #[inline]
-    pub fn account_discount_income_allocation_id(
-        mut self,
-        account_discount_income_allocation_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_discount_income_allocation_id",
-                account_discount_income_allocation_id,
-            );
-        self
-    }
-    /// Set `account_fiscal_country_id` (Fiscal Country Code).
-    #[inline]
-    pub fn account_fiscal_country_id(mut self, account_fiscal_country_id: i64) -> Self {
-        self.values.set("account_fiscal_country_id", account_fiscal_country_id);
-        self
-    }
-    /// Set `account_journal_early_pay_discount_gain_account_id` (Early Discount Gain).
-    #[inline]
-    pub fn account_journal_early_pay_discount_gain_account_id(
-        mut self,
-        account_journal_early_pay_discount_gain_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_early_pay_discount_gain_account_id",
-                account_journal_early_pay_discount_gain_account_id,
-            );
-        self
-    }
-    /// Set `account_journal_early_pay_discount_loss_account_id` (Early Discount Loss).
-    #[inline]
-    pub fn account_journal_early_pay_discount_loss_account_id(
-        mut self,
-        account_journal_early_pay_discount_loss_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_early_pay_discount_loss_account_id",
-                account_journal_early_pay_discount_loss_account_id,
-            );
-        self
-    }
-    /// Set `account_journal_suspense_account_id` (Bank Suspense).
-    #[inline]
-    pub fn account_journal_suspense_account_id(
-        mut self,
-        account_journal_suspense_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "account_journal_suspense_account_id",
-                account_journal_suspense_account_id,
-            );
-        self
-    }
-    /// Set `account_price_include` (Default Sales Price Include).
-    #[inline]
-    pub fn account_price_include(
-        mut self,
-        account_price_include: AccountPriceInclude,
-    ) -> Self {
-        self.values.set("account_price_include", account_price_include);
-        self
-    }
-    /// Set `account_storno` (Storno accounting).
-    #[inline]
-    pub fn account_storno(mut self, account_storno: bool) -> Self {
-        self.values.set("account_storno", account_storno);
-        self
-    }
-    /// Set `account_use_credit_limit` (Sales Credit Limit).
-    #[inline]
-    pub fn account_use_credit_limit(mut self, account_use_credit_limit: bool) -> Self {
-        self.values.set("account_use_credit_limit", account_use_credit_limit);
-        self
-    }
-    /// Set `alias_domain_id` (Alias Domain).
-    #[inline]
-    pub fn alias_domain_id(mut self, alias_domain_id: i64) -> Self {
-        self.values.set("alias_domain_id", alias_domain_id);
-        self
-    }
-    /// Set `annual_inventory_day` (Day of the month).
-    #[inline]
-    pub fn annual_inventory_day(mut self, annual_inventory_day: i64) -> Self {
-        self.values.set("annual_inventory_day", annual_inventory_day);
-        self
-    }
-    /// Set `annual_inventory_month` (Annual Inventory Month).
-    #[inline]
-    pub fn annual_inventory_month(
-        mut self,
-        annual_inventory_month: AnnualInventoryMonth,
-    ) -> Self {
-        self.values.set("annual_inventory_month", annual_inventory_month);
-        self
-    }
-    /// Set `auth_signup_reset_password` (Enable password reset from Login page).
-    #[inline]
-    pub fn auth_signup_reset_password(
-        mut self,
-        auth_signup_reset_password: bool,
-    ) -> Self {
-        self.values.set("auth_signup_reset_password", auth_signup_reset_password);
-        self
-    }
-    /// Set `auth_signup_template_user_id` (Template user for new users created through signup).
-    #[inline]
-    pub fn auth_signup_template_user_id(
-        mut self,
-        auth_signup_template_user_id: i64,
-    ) -> Self {
-        self.values.set("auth_signup_template_user_id", auth_signup_template_user_id);
-        self
-    }
-    /// Set `auth_signup_uninvited` (Customer Account).
-    #[inline]
-    pub fn auth_signup_uninvited(
-        mut self,
-        auth_signup_uninvited: AuthSignupUninvited,
-    ) -> Self {
-        self.values.set("auth_signup_uninvited", auth_signup_uninvited);
-        self
-    }
-    /// Set `automatic_invoice` (Automatic Invoice).
-    #[inline]
-    pub fn automatic_invoice(mut self, automatic_invoice: bool) -> Self {
-        self.values.set("automatic_invoice", automatic_invoice);
-        self
-    }
-    /// Set `autopost_bills` (Auto-validate bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: bool) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `barcode_nomenclature_id` (Nomenclature).
-    #[inline]
-    pub fn barcode_nomenclature_id(mut self, barcode_nomenclature_id: i64) -> Self {
-        self.values.set("barcode_nomenclature_id", barcode_nomenclature_id);
-        self
-    }
-    /// Set `barcode_separator` (Separator).
-    #[inline]
-    pub fn barcode_separator(mut self, barcode_separator: impl Into<String>) -> Self {
-        self.values.set("barcode_separator", barcode_separator.into());
-        self
-    }
-    /// Set `chart_template` (Chart Template).
-    #[inline]
-    pub fn chart_template(mut self, chart_template: impl Into<String>) -> Self {
-        self.values.set("chart_template", chart_template.into());
-        self
-    }
-    /// Set `check_account_audit_trail` (Audit Trail).
-    #[inline]
-    pub fn check_account_audit_trail(mut self, check_account_audit_trail: bool) -> Self {
-        self.values.set("check_account_audit_trail", check_account_audit_trail);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_so_template_id` (Default Template).
-    #[inline]
-    pub fn company_so_template_id(mut self, company_so_template_id: i64) -> Self {
-        self.values.set("company_so_template_id", company_so_template_id);
-        self
-    }
-    /// Set `crm_auto_assignment_action` (Auto Assignment Action).
-    #[inline]
-    pub fn crm_auto_assignment_action(
-        mut self,
-        crm_auto_assignment_action: CrmAutoAssignmentAction,
-    ) -> Self {
-        self.values.set("crm_auto_assignment_action", crm_auto_assignment_action);
-        self
-    }
-    /// Set `crm_auto_assignment_interval_number` (Repeat every).
-    #[inline]
-    pub fn crm_auto_assignment_interval_number(
-        mut self,
-        crm_auto_assignment_interval_number: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "crm_auto_assignment_interval_number",
-                crm_auto_assignment_interval_number,
-            );
-        self
-    }
-    /// Set `crm_auto_assignment_interval_type` (Auto Assignment Interval Unit).
-    #[inline]
-    pub fn crm_auto_assignment_interval_type(
-        mut self,
-        crm_auto_assignment_interval_type: CrmAutoAssignmentIntervalType,
-    ) -> Self {
-        self.values
-            .set("crm_auto_assignment_interval_type", crm_auto_assignment_interval_type);
-        self
-    }
-    /// Set `crm_auto_assignment_run_datetime` (Auto Assignment Next Execution Date).
-    #[inline]
-    pub fn crm_auto_assignment_run_datetime(
-        mut self,
-        crm_auto_assignment_run_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values
-            .set("crm_auto_assignment_run_datetime", crm_auto_assignment_run_datetime);
-        self
-    }
-    /// Set `crm_use_auto_assignment` (Rule-Based Assignment).
-    #[inline]
-    pub fn crm_use_auto_assignment(mut self, crm_use_auto_assignment: bool) -> Self {
-        self.values.set("crm_use_auto_assignment", crm_use_auto_assignment);
-        self
-    }
-    /// Set `currency_exchange_journal_id` (Currency Exchange Journal).
-    #[inline]
-    pub fn currency_exchange_journal_id(
-        mut self,
-        currency_exchange_journal_id: i64,
-    ) -> Self {
-        self.values.set("currency_exchange_journal_id", currency_exchange_journal_id);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `days_to_purchase` (Days to Purchase).
-    #[inline]
-    pub fn days_to_purchase(mut self, days_to_purchase: f64) -> Self {
-        self.values.set("days_to_purchase", days_to_purchase);
-        self
-    }
-    /// Set `default_invoice_policy` (Invoicing Policy).
-    #[inline]
-    pub fn default_invoice_policy(
-        mut self,
-        default_invoice_policy: DefaultInvoicePolicy,
-    ) -> Self {
-        self.values.set("default_invoice_policy", default_invoice_policy);
-        self
-    }
-    /// Set `default_picking_policy` (Picking Policy).
-    #[inline]
-    pub fn default_picking_policy(
-        mut self,
-        default_picking_policy: DefaultPickingPolicy,
-    ) -> Self {
-        self.values.set("default_picking_policy", default_picking_policy);
-        self
-    }
-    /// Set `default_purchase_method` (Bill Control).
-    #[inline]
-    pub fn default_purchase_method(
-        mut self,
-        default_purchase_method: DefaultPurchaseMethod,
-    ) -> Self {
-        self.values.set("default_purchase_method", default_purchase_method);
-        self
-    }
-    /// Set `delay_alert_contract` (Delay alert contract outdated).
-    #[inline]
-    pub fn delay_alert_contract(mut self, delay_alert_contract: i64) -> Self {
-        self.values.set("delay_alert_contract", delay_alert_contract);
-        self
-    }
-    /// Set `digest_emails` (Digest Emails).
-    #[inline]
-    pub fn digest_emails(mut self, digest_emails: bool) -> Self {
-        self.values.set("digest_emails", digest_emails);
-        self
-    }
-    /// Set `digest_id` (Digest Email).
-    #[inline]
-    pub fn digest_id(mut self, digest_id: i64) -> Self {
-        self.values.set("digest_id", digest_id);
-        self
-    }
-    /// Set `display_invoice_amount_total_words` (Total amount of invoice in letters).
-    #[inline]
-    pub fn display_invoice_amount_total_words(
-        mut self,
-        display_invoice_amount_total_words: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_amount_total_words",
-                display_invoice_amount_total_words,
-            );
-        self
-    }
-    /// Set `display_invoice_tax_company_currency` (Taxes in company currency).
-    #[inline]
-    pub fn display_invoice_tax_company_currency(
-        mut self,
-        display_invoice_tax_company_currency: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_tax_company_currency",
-                display_invoice_tax_company_currency,
-            );
-        self
-    }
-    /// Set `email_primary_color` (Email Header Color).
-    #[inline]
-    pub fn email_primary_color(
-        mut self,
-        email_primary_color: impl Into<String>,
-    ) -> Self {
-        self.values.set("email_primary_color", email_primary_color.into());
-        self
-    }
-    /// Set `email_secondary_color` (Email Button Color).
-    #[inline]
-    pub fn email_secondary_color(
-        mut self,
-        email_secondary_color: impl Into<String>,
-    ) -> Self {
-        self.values.set("email_secondary_color", email_secondary_color.into());
-        self
-    }
-    /// Set `expense_currency_exchange_account_id` (Loss Exchange Rate Account).
-    #[inline]
-    pub fn expense_currency_exchange_account_id(
-        mut self,
-        expense_currency_exchange_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "expense_currency_exchange_account_id",
-                expense_currency_exchange_account_id,
-            );
-        self
-    }
-    /// Set `external_email_server_default` (Use Custom Email Servers).
-    #[inline]
-    pub fn external_email_server_default(
-        mut self,
-        external_email_server_default: bool,
-    ) -> Self {
-        self.values.set("external_email_server_default", external_email_server_default);
-        self
-    }
-    /// Set `google_gmail_client_identifier` (Gmail Client Id).
-    #[inline]
-    pub fn google_gmail_client_identifier(
-        mut self,
-        google_gmail_client_identifier: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "google_gmail_client_identifier",
-                google_gmail_client_identifier.into(),
-            );
-        self
-    }
-    /// Set `google_gmail_client_secret` (Gmail Client Secret).
-    #[inline]
-    pub fn google_gmail_client_secret(
-        mut self,
-        google_gmail_client_secret: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_gmail_client_secret", google_gmail_client_secret.into());
-        self
-    }
-    /// Set `google_maps_static_api_key` (Google Maps API key).
-    #[inline]
-    pub fn google_maps_static_api_key(
-        mut self,
-        google_maps_static_api_key: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_maps_static_api_key", google_maps_static_api_key.into());
-        self
-    }
-    /// Set `google_maps_static_api_secret` (Google Maps API secret).
-    #[inline]
-    pub fn google_maps_static_api_secret(
-        mut self,
-        google_maps_static_api_secret: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("google_maps_static_api_secret", google_maps_static_api_secret.into());
-        self
-    }
-    /// Set `google_translate_api_key` (Message Translation API Key).
-    #[inline]
-    pub fn google_translate_api_key(
-        mut self,
-        google_translate_api_key: impl Into<String>,
-    ) -> Self {
-        self.values.set("google_translate_api_key", google_translate_api_key.into());
-        self
-    }
-    /// Set `group_analytic_accounting` (Analytic Accounting).
-    #[inline]
-    pub fn group_analytic_accounting(mut self, group_analytic_accounting: bool) -> Self {
-        self.values.set("group_analytic_accounting", group_analytic_accounting);
-        self
-    }
-    /// Set `group_auto_done_setting` (Lock Confirmed Sales).
-    #[inline]
-    pub fn group_auto_done_setting(mut self, group_auto_done_setting: bool) -> Self {
-        self.values.set("group_auto_done_setting", group_auto_done_setting);
-        self
-    }
-    /// Set `group_cash_rounding` (Cash Rounding).
-    #[inline]
-    pub fn group_cash_rounding(mut self, group_cash_rounding: bool) -> Self {
-        self.values.set("group_cash_rounding", group_cash_rounding);
-        self
-    }
-    /// Set `group_discount_per_so_line` (Discounts).
-    #[inline]
-    pub fn group_discount_per_so_line(
-        mut self,
-        group_discount_per_so_line: bool,
-    ) -> Self {
-        self.values.set("group_discount_per_so_line", group_discount_per_so_line);
-        self
-    }
-    /// Set `group_lot_on_delivery_slip` (Display Lots & Serial Numbers on Delivery Slips).
-    #[inline]
-    pub fn group_lot_on_delivery_slip(
-        mut self,
-        group_lot_on_delivery_slip: bool,
-    ) -> Self {
-        self.values.set("group_lot_on_delivery_slip", group_lot_on_delivery_slip);
-        self
-    }
-    /// Set `group_lot_on_invoice` (Display Lots & Serial Numbers on Invoices).
-    #[inline]
-    pub fn group_lot_on_invoice(mut self, group_lot_on_invoice: bool) -> Self {
-        self.values.set("group_lot_on_invoice", group_lot_on_invoice);
-        self
-    }
-    /// Set `group_mrp_byproducts` (By-Products).
-    #[inline]
-    pub fn group_mrp_byproducts(mut self, group_mrp_byproducts: bool) -> Self {
-        self.values.set("group_mrp_byproducts", group_mrp_byproducts);
-        self
-    }
-    /// Set `group_mrp_reception_report` (Allocation Report for Manufacturing Orders).
-    #[inline]
-    pub fn group_mrp_reception_report(
-        mut self,
-        group_mrp_reception_report: bool,
-    ) -> Self {
-        self.values.set("group_mrp_reception_report", group_mrp_reception_report);
-        self
-    }
-    /// Set `group_mrp_routings` (MRP Work Orders).
-    #[inline]
-    pub fn group_mrp_routings(mut self, group_mrp_routings: bool) -> Self {
-        self.values.set("group_mrp_routings", group_mrp_routings);
-        self
-    }
-    /// Set `group_mrp_workorder_dependencies` (Work Order Dependencies).
-    #[inline]
-    pub fn group_mrp_workorder_dependencies(
-        mut self,
-        group_mrp_workorder_dependencies: bool,
-    ) -> Self {
-        self.values
-            .set("group_mrp_workorder_dependencies", group_mrp_workorder_dependencies);
-        self
-    }
-    /// Set `group_multi_currency` (Multi-Currencies).
-    #[inline]
-    pub fn group_multi_currency(mut self, group_multi_currency: bool) -> Self {
-        self.values.set("group_multi_currency", group_multi_currency);
-        self
-    }
-    /// Set `group_product_pricelist` (Pricelists).
-    #[inline]
-    pub fn group_product_pricelist(mut self, group_product_pricelist: bool) -> Self {
-        self.values.set("group_product_pricelist", group_product_pricelist);
-        self
-    }
-    /// Set `group_product_variant` (Variants).
-    #[inline]
-    pub fn group_product_variant(mut self, group_product_variant: bool) -> Self {
-        self.values.set("group_product_variant", group_product_variant);
-        self
-    }
-    /// Set `group_proforma_sales` (Pro-Forma Invoice).
-    #[inline]
-    pub fn group_proforma_sales(mut self, group_proforma_sales: bool) -> Self {
-        self.values.set("group_proforma_sales", group_proforma_sales);
-        self
-    }
-    /// Set `group_project_milestone` (Milestones).
-    #[inline]
-    pub fn group_project_milestone(mut self, group_project_milestone: bool) -> Self {
-        self.values.set("group_project_milestone", group_project_milestone);
-        self
-    }
-    /// Set `group_project_rating` (Customer Ratings).
-    #[inline]
-    pub fn group_project_rating(mut self, group_project_rating: bool) -> Self {
-        self.values.set("group_project_rating", group_project_rating);
-        self
-    }
-    /// Set `group_project_recurring_tasks` (Recurring Tasks).
-    #[inline]
-    pub fn group_project_recurring_tasks(
-        mut self,
-        group_project_recurring_tasks: bool,
-    ) -> Self {
-        self.values.set("group_project_recurring_tasks", group_project_recurring_tasks);
-        self
-    }
-    /// Set `group_project_stages` (Project Stages).
-    #[inline]
-    pub fn group_project_stages(mut self, group_project_stages: bool) -> Self {
-        self.values.set("group_project_stages", group_project_stages);
-        self
-    }
-    /// Set `group_project_task_dependencies` (Task Dependencies).
-    #[inline]
-    pub fn group_project_task_dependencies(
-        mut self,
-        group_project_task_dependencies: bool,
-    ) -> Self {
-        self.values
-            .set("group_project_task_dependencies", group_project_task_dependencies);
-        self
-    }
-    /// Set `group_sale_delivery_address` (Customer Addresses).
-    #[inline]
-    pub fn group_sale_delivery_address(
-        mut self,
-        group_sale_delivery_address: bool,
-    ) -> Self {
-        self.values.set("group_sale_delivery_address", group_sale_delivery_address);
-        self
-    }
-    /// Set `group_sale_order_template` (Quotation Templates).
-    #[inline]
-    pub fn group_sale_order_template(mut self, group_sale_order_template: bool) -> Self {
-        self.values.set("group_sale_order_template", group_sale_order_template);
-        self
-    }
-    /// Set `group_send_reminder` (Receipt Reminder).
-    #[inline]
-    pub fn group_send_reminder(mut self, group_send_reminder: bool) -> Self {
-        self.values.set("group_send_reminder", group_send_reminder);
-        self
-    }
-    /// Set `group_show_purchase_receipts` (Purchase Receipt).
-    #[inline]
-    pub fn group_show_purchase_receipts(
-        mut self,
-        group_show_purchase_receipts: bool,
-    ) -> Self {
-        self.values.set("group_show_purchase_receipts", group_show_purchase_receipts);
-        self
-    }
-    /// Set `group_show_sale_receipts` (Sale Receipt).
-    #[inline]
-    pub fn group_show_sale_receipts(mut self, group_show_sale_receipts: bool) -> Self {
-        self.values.set("group_show_sale_receipts", group_show_sale_receipts);
-        self
-    }
-    /// Set `group_stock_accounting_automatic` (Automatic Stock Accounting).
-    #[inline]
-    pub fn group_stock_accounting_automatic(
-        mut self,
-        group_stock_accounting_automatic: bool,
-    ) -> Self {
-        self.values
-            .set("group_stock_accounting_automatic", group_stock_accounting_automatic);
-        self
-    }
-    /// Set `group_stock_adv_location` (Multi-Step Routes).
-    #[inline]
-    pub fn group_stock_adv_location(mut self, group_stock_adv_location: bool) -> Self {
-        self.values.set("group_stock_adv_location", group_stock_adv_location);
-        self
-    }
-    /// Set `group_stock_lot_print_gs1` (Print GS1 Barcodes for Lots & Serial Numbers).
-    #[inline]
-    pub fn group_stock_lot_print_gs1(mut self, group_stock_lot_print_gs1: bool) -> Self {
-        self.values.set("group_stock_lot_print_gs1", group_stock_lot_print_gs1);
-        self
-    }
-    /// Set `group_stock_multi_locations` (Storage Locations).
-    #[inline]
-    pub fn group_stock_multi_locations(
-        mut self,
-        group_stock_multi_locations: bool,
-    ) -> Self {
-        self.values.set("group_stock_multi_locations", group_stock_multi_locations);
-        self
-    }
-    /// Set `group_stock_packaging` (Product Packagings).
-    #[inline]
-    pub fn group_stock_packaging(mut self, group_stock_packaging: bool) -> Self {
-        self.values.set("group_stock_packaging", group_stock_packaging);
-        self
-    }
-    /// Set `group_stock_production_lot` (Lots & Serial Numbers).
-    #[inline]
-    pub fn group_stock_production_lot(
-        mut self,
-        group_stock_production_lot: bool,
-    ) -> Self {
-        self.values.set("group_stock_production_lot", group_stock_production_lot);
-        self
-    }
-    /// Set `group_stock_reception_report` (Reception Report).
-    #[inline]
-    pub fn group_stock_reception_report(
-        mut self,
-        group_stock_reception_report: bool,
-    ) -> Self {
-        self.values.set("group_stock_reception_report", group_stock_reception_report);
-        self
-    }
-    /// Set `group_stock_sign_delivery` (Signature).
-    #[inline]
-    pub fn group_stock_sign_delivery(mut self, group_stock_sign_delivery: bool) -> Self {
-        self.values.set("group_stock_sign_delivery", group_stock_sign_delivery);
-        self
-    }
-    /// Set `group_stock_tracking_lot` (Packages).
-    #[inline]
-    pub fn group_stock_tracking_lot(mut self, group_stock_tracking_lot: bool) -> Self {
-        self.values.set("group_stock_tracking_lot", group_stock_tracking_lot);
-        self
-    }
-    /// Set `group_stock_tracking_owner` (Consignment).
-    #[inline]
-    pub fn group_stock_tracking_owner(
-        mut self,
-        group_stock_tracking_owner: bool,
-    ) -> Self {
-        self.values.set("group_stock_tracking_owner", group_stock_tracking_owner);
-        self
-    }
-    /// Set `group_unlocked_by_default` (Unlock Manufacturing Orders).
-    #[inline]
-    pub fn group_unlocked_by_default(mut self, group_unlocked_by_default: bool) -> Self {
-        self.values.set("group_unlocked_by_default", group_unlocked_by_default);
-        self
-    }
-    /// Set `group_uom` (Units of Measure).
-    #[inline]
-    pub fn group_uom(mut self, group_uom: bool) -> Self {
-        self.values.set("group_uom", group_uom);
-        self
-    }
-    /// Set `group_use_lead` (Leads).
-    #[inline]
-    pub fn group_use_lead(mut self, group_use_lead: bool) -> Self {
-        self.values.set("group_use_lead", group_use_lead);
-        self
-    }
-    /// Set `group_use_recurring_revenues` (Recurring Revenues).
-    #[inline]
-    pub fn group_use_recurring_revenues(
-        mut self,
-        group_use_recurring_revenues: bool,
-    ) -> Self {
-        self.values.set("group_use_recurring_revenues", group_use_recurring_revenues);
-        self
-    }
-    /// Set `group_warning_account` (Warnings in Invoices).
-    #[inline]
-    pub fn group_warning_account(mut self, group_warning_account: bool) -> Self {
-        self.values.set("group_warning_account", group_warning_account);
-        self
-    }
-    /// Set `group_warning_purchase` (Purchase Warnings).
-    #[inline]
-    pub fn group_warning_purchase(mut self, group_warning_purchase: bool) -> Self {
-        self.values.set("group_warning_purchase", group_warning_purchase);
-        self
-    }
-    /// Set `group_warning_sale` (Sale Order Warnings).
-    #[inline]
-    pub fn group_warning_sale(mut self, group_warning_sale: bool) -> Self {
-        self.values.set("group_warning_sale", group_warning_sale);
-        self
-    }
-    /// Set `group_warning_stock` (Warnings for Stock).
-    #[inline]
-    pub fn group_warning_stock(mut self, group_warning_stock: bool) -> Self {
-        self.values.set("group_warning_stock", group_warning_stock);
-        self
-    }
-    /// Set `hr_employee_self_edit` (Employee Editing).
-    #[inline]
-    pub fn hr_employee_self_edit(mut self, hr_employee_self_edit: bool) -> Self {
-        self.values.set("hr_employee_self_edit", hr_employee_self_edit);
-        self
-    }
-    /// Set `hr_presence_control_email` (Based on number of emails sent).
-    #[inline]
-    pub fn hr_presence_control_email(mut self, hr_presence_control_email: bool) -> Self {
-        self.values.set("hr_presence_control_email", hr_presence_control_email);
-        self
-    }
-    /// Set `hr_presence_control_email_amount` (\# emails to send).
-    #[inline]
-    pub fn hr_presence_control_email_amount(
-        mut self,
-        hr_presence_control_email_amount: i64,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_email_amount", hr_presence_control_email_amount);
-        self
-    }
-    /// Set `hr_presence_control_ip` (Based on IP Address).
-    #[inline]
-    pub fn hr_presence_control_ip(mut self, hr_presence_control_ip: bool) -> Self {
-        self.values.set("hr_presence_control_ip", hr_presence_control_ip);
-        self
-    }
-    /// Set `hr_presence_control_ip_list` (Valid IP addresses).
-    #[inline]
-    pub fn hr_presence_control_ip_list(
-        mut self,
-        hr_presence_control_ip_list: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("hr_presence_control_ip_list", hr_presence_control_ip_list.into());
-        self
-    }
-    /// Set `hr_presence_control_login` (Based on user status in system).
-    #[inline]
-    pub fn hr_presence_control_login(mut self, hr_presence_control_login: bool) -> Self {
-        self.values.set("hr_presence_control_login", hr_presence_control_login);
-        self
-    }
-    /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
-    #[inline]
-    pub fn income_currency_exchange_account_id(
-        mut self,
-        income_currency_exchange_account_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "income_currency_exchange_account_id",
-                income_currency_exchange_account_id,
-            );
-        self
-    }
-    /// Set `incoterm_id` (Default incoterm).
-    #[inline]
-    pub fn incoterm_id(mut self, incoterm_id: i64) -> Self {
-        self.values.set("incoterm_id", incoterm_id);
-        self
-    }
-    /// Set `invoice_mail_template_id` (Invoice Email Template).
-    #[inline]
-    pub fn invoice_mail_template_id(mut self, invoice_mail_template_id: i64) -> Self {
-        self.values.set("invoice_mail_template_id", invoice_mail_template_id);
-        self
-    }
-    /// Set `invoice_terms` (Terms & Conditions).
-    #[inline]
-    pub fn invoice_terms(mut self, invoice_terms: impl Into<String>) -> Self {
-        self.values.set("invoice_terms", invoice_terms.into());
-        self
-    }
-    /// Set `invoice_terms_html` (Terms & Conditions as a Web page).
-    #[inline]
-    pub fn invoice_terms_html(mut self, invoice_terms_html: impl Into<String>) -> Self {
-        self.values.set("invoice_terms_html", invoice_terms_html.into());
-        self
-    }
-    /// Set `is_installed_sale` (Is the Sale Module Installed).
-    #[inline]
-    pub fn is_installed_sale(mut self, is_installed_sale: bool) -> Self {
-        self.values.set("is_installed_sale", is_installed_sale);
-        self
-    }
-    /// Set `is_membership_multi` (Multi Teams).
-    #[inline]
-    pub fn is_membership_multi(mut self, is_membership_multi: bool) -> Self {
-        self.values.set("is_membership_multi", is_membership_multi);
-        self
-    }
-    /// Set `lead_enrich_auto` (Enrich lead automatically).
-    #[inline]
-    pub fn lead_enrich_auto(mut self, lead_enrich_auto: LeadEnrichAuto) -> Self {
-        self.values.set("lead_enrich_auto", lead_enrich_auto);
-        self
-    }
-    /// Set `lead_mining_in_pipeline` (Create a lead mining request directly from the opportunity pipeline.).
-    #[inline]
-    pub fn lead_mining_in_pipeline(mut self, lead_mining_in_pipeline: bool) -> Self {
-        self.values.set("lead_mining_in_pipeline", lead_mining_in_pipeline);
-        self
-    }
-    /// Set `lock_confirmed_po` (Lock Confirmed Orders).
-    #[inline]
-    pub fn lock_confirmed_po(mut self, lock_confirmed_po: bool) -> Self {
-        self.values.set("lock_confirmed_po", lock_confirmed_po);
-        self
-    }
-    /// Set `manufacturing_lead` (Manufacturing Lead Time).
-    #[inline]
-    pub fn manufacturing_lead(mut self, manufacturing_lead: f64) -> Self {
-        self.values.set("manufacturing_lead", manufacturing_lead);
-        self
-    }
-    /// Set `module_account_3way_match` (3-way matching: purchases, receptions and bills).
-    #[inline]
-    pub fn module_account_3way_match(mut self, module_account_3way_match: bool) -> Self {
-        self.values.set("module_account_3way_match", module_account_3way_match);
-        self
-    }
-    /// Set `module_account_accountant` (Accounting).
-    #[inline]
-    pub fn module_account_accountant(mut self, module_account_accountant: bool) -> Self {
-        self.values.set("module_account_accountant", module_account_accountant);
-        self
-    }
-    /// Set `module_account_bank_statement_extract` (Bank Statement Digitization).
-    #[inline]
-    pub fn module_account_bank_statement_extract(
-        mut self,
-        module_account_bank_statement_extract: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_extract",
-                module_account_bank_statement_extract,
-            );
-        self
-    }
-    /// Set `module_account_bank_statement_import_camt` (Import in CAMT.053 format).
-    #[inline]
-    pub fn module_account_bank_statement_import_camt(
-        mut self,
-        module_account_bank_statement_import_camt: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_import_camt",
-                module_account_bank_statement_import_camt,
-            );
-        self
-    }
-    /// Set `module_account_bank_statement_import_csv` (Import in .csv, .xls, and .xlsx format).
-    #[inline]
-    pub fn module_account_bank_statement_import_csv(
-        mut self,
-        module_account_bank_statement_import_csv: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_import_csv",
-                module_account_bank_statement_import_csv,
-            );
-        self
-    }
-    /// Set `module_account_bank_statement_import_ofx` (Import in .ofx format).
-    #[inline]
-    pub fn module_account_bank_statement_import_ofx(
-        mut self,
-        module_account_bank_statement_import_ofx: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_import_ofx",
-                module_account_bank_statement_import_ofx,
-            );
-        self
-    }
-    /// Set `module_account_bank_statement_import_qif` (Import .qif files).
-    #[inline]
-    pub fn module_account_bank_statement_import_qif(
-        mut self,
-        module_account_bank_statement_import_qif: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_bank_statement_import_qif",
-                module_account_bank_statement_import_qif,
-            );
-        self
-    }
-    /// Set `module_account_batch_payment` (Use batch payments).
-    #[inline]
-    pub fn module_account_batch_payment(
-        mut self,
-        module_account_batch_payment: bool,
-    ) -> Self {
-        self.values.set("module_account_batch_payment", module_account_batch_payment);
-        self
-    }
-    /// Set `module_account_budget` (Budget Management).
-    #[inline]
-    pub fn module_account_budget(mut self, module_account_budget: bool) -> Self {
-        self.values.set("module_account_budget", module_account_budget);
-        self
-    }
-    /// Set `module_account_check_printing` (Allow check printing and deposits).
-    #[inline]
-    pub fn module_account_check_printing(
-        mut self,
-        module_account_check_printing: bool,
-    ) -> Self {
-        self.values.set("module_account_check_printing", module_account_check_printing);
-        self
-    }
-    /// Set `module_account_extract` (Document Digitization).
-    #[inline]
-    pub fn module_account_extract(mut self, module_account_extract: bool) -> Self {
-        self.values.set("module_account_extract", module_account_extract);
-        self
-    }
-    /// Set `module_account_inter_company_rules` (Manage Inter Company).
-    #[inline]
-    pub fn module_account_inter_company_rules(
-        mut self,
-        module_account_inter_company_rules: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_account_inter_company_rules",
-                module_account_inter_company_rules,
-            );
-        self
-    }
-    /// Set `module_account_intrastat` (Intrastat).
-    #[inline]
-    pub fn module_account_intrastat(mut self, module_account_intrastat: bool) -> Self {
-        self.values.set("module_account_intrastat", module_account_intrastat);
-        self
-    }
-    /// Set `module_account_invoice_extract` (Invoice Digitization).
-    #[inline]
-    pub fn module_account_invoice_extract(
-        mut self,
-        module_account_invoice_extract: bool,
-    ) -> Self {
-        self.values
-            .set("module_account_invoice_extract", module_account_invoice_extract);
-        self
-    }
-    /// Set `module_account_iso20022` (SEPA Credit Transfer / ISO20022).
-    #[inline]
-    pub fn module_account_iso20022(mut self, module_account_iso20022: bool) -> Self {
-        self.values.set("module_account_iso20022", module_account_iso20022);
-        self
-    }
-    /// Set `module_account_payment` (Invoice Online Payment).
-    #[inline]
-    pub fn module_account_payment(mut self, module_account_payment: bool) -> Self {
-        self.values.set("module_account_payment", module_account_payment);
-        self
-    }
-    /// Set `module_account_peppol` (PEPPOL Invoicing).
-    #[inline]
-    pub fn module_account_peppol(mut self, module_account_peppol: bool) -> Self {
-        self.values.set("module_account_peppol", module_account_peppol);
-        self
-    }
-    /// Set `module_account_reports` (Dynamic Reports).
-    #[inline]
-    pub fn module_account_reports(mut self, module_account_reports: bool) -> Self {
-        self.values.set("module_account_reports", module_account_reports);
-        self
-    }
-    /// Set `module_account_sepa_direct_debit` (Use SEPA Direct Debit).
-    #[inline]
-    pub fn module_account_sepa_direct_debit(
-        mut self,
-        module_account_sepa_direct_debit: bool,
-    ) -> Self {
-        self.values
-            .set("module_account_sepa_direct_debit", module_account_sepa_direct_debit);
-        self
-    }
-    /// Set `module_auth_ldap` (LDAP Authentication).
-    #[inline]
-    pub fn module_auth_ldap(mut self, module_auth_ldap: bool) -> Self {
-        self.values.set("module_auth_ldap", module_auth_ldap);
-        self
-    }
-    /// Set `module_auth_oauth` (Use external authentication providers (OAuth)).
-    #[inline]
-    pub fn module_auth_oauth(mut self, module_auth_oauth: bool) -> Self {
-        self.values.set("module_auth_oauth", module_auth_oauth);
-        self
-    }
-    /// Set `module_base_geolocalize` (GeoLocalize).
-    #[inline]
-    pub fn module_base_geolocalize(mut self, module_base_geolocalize: bool) -> Self {
-        self.values.set("module_base_geolocalize", module_base_geolocalize);
-        self
-    }
-    /// Set `module_base_import` (Allow users to import data from CSV/XLS/XLSX/ODS files).
-    #[inline]
-    pub fn module_base_import(mut self, module_base_import: bool) -> Self {
-        self.values.set("module_base_import", module_base_import);
-        self
-    }
-    /// Set `module_crm_iap_enrich` (Enrich your leads automatically with company data based on their email address.).
-    #[inline]
-    pub fn module_crm_iap_enrich(mut self, module_crm_iap_enrich: bool) -> Self {
-        self.values.set("module_crm_iap_enrich", module_crm_iap_enrich);
-        self
-    }
-    /// Set `module_crm_iap_mine` (Generate new leads based on their country, industries, size, etc.).
-    #[inline]
-    pub fn module_crm_iap_mine(mut self, module_crm_iap_mine: bool) -> Self {
-        self.values.set("module_crm_iap_mine", module_crm_iap_mine);
-        self
-    }
-    /// Set `module_currency_rate_live` (Automatic Currency Rates).
-    #[inline]
-    pub fn module_currency_rate_live(mut self, module_currency_rate_live: bool) -> Self {
-        self.values.set("module_currency_rate_live", module_currency_rate_live);
-        self
-    }
-    /// Set `module_delivery` (Delivery Methods).
-    #[inline]
-    pub fn module_delivery(mut self, module_delivery: bool) -> Self {
-        self.values.set("module_delivery", module_delivery);
-        self
-    }
-    /// Set `module_delivery_bpost` (bpost Connector).
-    #[inline]
-    pub fn module_delivery_bpost(mut self, module_delivery_bpost: bool) -> Self {
-        self.values.set("module_delivery_bpost", module_delivery_bpost);
-        self
-    }
-    /// Set `module_delivery_dhl` (DHL Express Connector).
-    #[inline]
-    pub fn module_delivery_dhl(mut self, module_delivery_dhl: bool) -> Self {
-        self.values.set("module_delivery_dhl", module_delivery_dhl);
-        self
-    }
-    /// Set `module_delivery_easypost` (Easypost Connector).
-    #[inline]
-    pub fn module_delivery_easypost(mut self, module_delivery_easypost: bool) -> Self {
-        self.values.set("module_delivery_easypost", module_delivery_easypost);
-        self
-    }
-    /// Set `module_delivery_fedex` (FedEx Connector).
-    #[inline]
-    pub fn module_delivery_fedex(mut self, module_delivery_fedex: bool) -> Self {
-        self.values.set("module_delivery_fedex", module_delivery_fedex);
-        self
-    }
-    /// Set `module_delivery_sendcloud` (Sendcloud Connector).
-    #[inline]
-    pub fn module_delivery_sendcloud(mut self, module_delivery_sendcloud: bool) -> Self {
-        self.values.set("module_delivery_sendcloud", module_delivery_sendcloud);
-        self
-    }
-    /// Set `module_delivery_shiprocket` (Shiprocket Connector).
-    #[inline]
-    pub fn module_delivery_shiprocket(
-        mut self,
-        module_delivery_shiprocket: bool,
-    ) -> Self {
-        self.values.set("module_delivery_shiprocket", module_delivery_shiprocket);
-        self
-    }
-    /// Set `module_delivery_starshipit` (Starshipit Connector).
-    #[inline]
-    pub fn module_delivery_starshipit(
-        mut self,
-        module_delivery_starshipit: bool,
-    ) -> Self {
-        self.values.set("module_delivery_starshipit", module_delivery_starshipit);
-        self
-    }
-    /// Set `module_delivery_ups` (UPS Connector).
-    #[inline]
-    pub fn module_delivery_ups(mut self, module_delivery_ups: bool) -> Self {
-        self.values.set("module_delivery_ups", module_delivery_ups);
-        self
-    }
-    /// Set `module_delivery_usps` (USPS Connector).
-    #[inline]
-    pub fn module_delivery_usps(mut self, module_delivery_usps: bool) -> Self {
-        self.values.set("module_delivery_usps", module_delivery_usps);
-        self
-    }
-    /// Set `module_event_booth` (Booth Management).
-    #[inline]
-    pub fn module_event_booth(mut self, module_event_booth: bool) -> Self {
-        self.values.set("module_event_booth", module_event_booth);
-        self
-    }
-    /// Set `module_event_sale` (Tickets with Sale).
-    #[inline]
-    pub fn module_event_sale(mut self, module_event_sale: bool) -> Self {
-        self.values.set("module_event_sale", module_event_sale);
-        self
-    }
-    /// Set `module_google_calendar` (Allow the users to synchronize their calendar  with Google Calendar).
-    #[inline]
-    pub fn module_google_calendar(mut self, module_google_calendar: bool) -> Self {
-        self.values.set("module_google_calendar", module_google_calendar);
-        self
-    }
-    /// Set `module_google_gmail` (Support Gmail Authentication).
-    #[inline]
-    pub fn module_google_gmail(mut self, module_google_gmail: bool) -> Self {
-        self.values.set("module_google_gmail", module_google_gmail);
-        self
-    }
-    /// Set `module_google_recaptcha` (reCAPTCHA).
-    #[inline]
-    pub fn module_google_recaptcha(mut self, module_google_recaptcha: bool) -> Self {
-        self.values.set("module_google_recaptcha", module_google_recaptcha);
-        self
-    }
-    /// Set `module_hr_attendance` (Based on attendances).
-    #[inline]
-    pub fn module_hr_attendance(mut self, module_hr_attendance: bool) -> Self {
-        self.values.set("module_hr_attendance", module_hr_attendance);
-        self
-    }
-    /// Set `module_hr_homeworking` (Remote Work).
-    #[inline]
-    pub fn module_hr_homeworking(mut self, module_hr_homeworking: bool) -> Self {
-        self.values.set("module_hr_homeworking", module_hr_homeworking);
-        self
-    }
-    /// Set `module_hr_presence` (Advanced Presence Control).
-    #[inline]
-    pub fn module_hr_presence(mut self, module_hr_presence: bool) -> Self {
-        self.values.set("module_hr_presence", module_hr_presence);
-        self
-    }
-    /// Set `module_hr_skills` (Skills Management).
-    #[inline]
-    pub fn module_hr_skills(mut self, module_hr_skills: bool) -> Self {
-        self.values.set("module_hr_skills", module_hr_skills);
-        self
-    }
-    /// Set `module_hr_timesheet` (Task Logs).
-    #[inline]
-    pub fn module_hr_timesheet(mut self, module_hr_timesheet: bool) -> Self {
-        self.values.set("module_hr_timesheet", module_hr_timesheet);
-        self
-    }
-    /// Set `module_l10n_eu_oss` (EU Intra-community Distance Selling).
-    #[inline]
-    pub fn module_l10n_eu_oss(mut self, module_l10n_eu_oss: bool) -> Self {
-        self.values.set("module_l10n_eu_oss", module_l10n_eu_oss);
-        self
-    }
-    /// Set `module_loyalty` (Promotions, Coupons, Gift Card & Loyalty Program).
-    #[inline]
-    pub fn module_loyalty(mut self, module_loyalty: bool) -> Self {
-        self.values.set("module_loyalty", module_loyalty);
-        self
-    }
-    /// Set `module_mail_plugin` (Allow integration with the mail plugins).
-    #[inline]
-    pub fn module_mail_plugin(mut self, module_mail_plugin: bool) -> Self {
-        self.values.set("module_mail_plugin", module_mail_plugin);
-        self
-    }
-    /// Set `module_microsoft_calendar` (Allow the users to synchronize their calendar with Outlook Calendar).
-    #[inline]
-    pub fn module_microsoft_calendar(mut self, module_microsoft_calendar: bool) -> Self {
-        self.values.set("module_microsoft_calendar", module_microsoft_calendar);
-        self
-    }
-    /// Set `module_microsoft_outlook` (Support Outlook Authentication).
-    #[inline]
-    pub fn module_microsoft_outlook(mut self, module_microsoft_outlook: bool) -> Self {
-        self.values.set("module_microsoft_outlook", module_microsoft_outlook);
-        self
-    }
-    /// Set `module_mrp_mps` (Master Production Schedule).
-    #[inline]
-    pub fn module_mrp_mps(mut self, module_mrp_mps: bool) -> Self {
-        self.values.set("module_mrp_mps", module_mrp_mps);
-        self
-    }
-    /// Set `module_mrp_plm` (Product Lifecycle Management (PLM)).
-    #[inline]
-    pub fn module_mrp_plm(mut self, module_mrp_plm: bool) -> Self {
-        self.values.set("module_mrp_plm", module_mrp_plm);
-        self
-    }
-    /// Set `module_mrp_subcontracting` (Subcontracting).
-    #[inline]
-    pub fn module_mrp_subcontracting(mut self, module_mrp_subcontracting: bool) -> Self {
-        self.values.set("module_mrp_subcontracting", module_mrp_subcontracting);
-        self
-    }
-    /// Set `module_partner_autocomplete` (Partner Autocomplete).
-    #[inline]
-    pub fn module_partner_autocomplete(
-        mut self,
-        module_partner_autocomplete: bool,
-    ) -> Self {
-        self.values.set("module_partner_autocomplete", module_partner_autocomplete);
-        self
-    }
-    /// Set `module_pos_event` (Tickets with PoS).
-    #[inline]
-    pub fn module_pos_event(mut self, module_pos_event: bool) -> Self {
-        self.values.set("module_pos_event", module_pos_event);
-        self
-    }
-    /// Set `module_product_email_template` (Specific Email).
-    #[inline]
-    pub fn module_product_email_template(
-        mut self,
-        module_product_email_template: bool,
-    ) -> Self {
-        self.values.set("module_product_email_template", module_product_email_template);
-        self
-    }
-    /// Set `module_product_expiry` (Expiration Dates).
-    #[inline]
-    pub fn module_product_expiry(mut self, module_product_expiry: bool) -> Self {
-        self.values.set("module_product_expiry", module_product_expiry);
-        self
-    }
-    /// Set `module_product_images` (Get product pictures using barcode).
-    #[inline]
-    pub fn module_product_images(mut self, module_product_images: bool) -> Self {
-        self.values.set("module_product_images", module_product_images);
-        self
-    }
-    /// Set `module_product_margin` (Allow Product Margin).
-    #[inline]
-    pub fn module_product_margin(mut self, module_product_margin: bool) -> Self {
-        self.values.set("module_product_margin", module_product_margin);
-        self
-    }
-    /// Set `module_purchase_product_matrix` (Purchase Grid Entry).
-    #[inline]
-    pub fn module_purchase_product_matrix(
-        mut self,
-        module_purchase_product_matrix: bool,
-    ) -> Self {
-        self.values
-            .set("module_purchase_product_matrix", module_purchase_product_matrix);
-        self
-    }
-    /// Set `module_purchase_requisition` (Purchase Agreements).
-    #[inline]
-    pub fn module_purchase_requisition(
-        mut self,
-        module_purchase_requisition: bool,
-    ) -> Self {
-        self.values.set("module_purchase_requisition", module_purchase_requisition);
-        self
-    }
-    /// Set `module_quality_control` (Quality).
-    #[inline]
-    pub fn module_quality_control(mut self, module_quality_control: bool) -> Self {
-        self.values.set("module_quality_control", module_quality_control);
-        self
-    }
-    /// Set `module_quality_control_worksheet` (Quality Worksheet).
-    #[inline]
-    pub fn module_quality_control_worksheet(
-        mut self,
-        module_quality_control_worksheet: bool,
-    ) -> Self {
-        self.values
-            .set("module_quality_control_worksheet", module_quality_control_worksheet);
-        self
-    }
-    /// Set `module_sale_amazon` (Amazon Sync).
-    #[inline]
-    pub fn module_sale_amazon(mut self, module_sale_amazon: bool) -> Self {
-        self.values.set("module_sale_amazon", module_sale_amazon);
-        self
-    }
-    /// Set `module_sale_commission` (Commissions).
-    #[inline]
-    pub fn module_sale_commission(mut self, module_sale_commission: bool) -> Self {
-        self.values.set("module_sale_commission", module_sale_commission);
-        self
-    }
-    /// Set `module_sale_loyalty` (Coupons & Loyalty).
-    #[inline]
-    pub fn module_sale_loyalty(mut self, module_sale_loyalty: bool) -> Self {
-        self.values.set("module_sale_loyalty", module_sale_loyalty);
-        self
-    }
-    /// Set `module_sale_margin` (Margins).
-    #[inline]
-    pub fn module_sale_margin(mut self, module_sale_margin: bool) -> Self {
-        self.values.set("module_sale_margin", module_sale_margin);
-        self
-    }
-    /// Set `module_sale_pdf_quote_builder` (PDF Quote builder).
-    #[inline]
-    pub fn module_sale_pdf_quote_builder(
-        mut self,
-        module_sale_pdf_quote_builder: bool,
-    ) -> Self {
-        self.values.set("module_sale_pdf_quote_builder", module_sale_pdf_quote_builder);
-        self
-    }
-    /// Set `module_sale_product_matrix` (Sales Grid Entry).
-    #[inline]
-    pub fn module_sale_product_matrix(
-        mut self,
-        module_sale_product_matrix: bool,
-    ) -> Self {
-        self.values.set("module_sale_product_matrix", module_sale_product_matrix);
-        self
-    }
-    /// Set `module_sms` (SMS).
-    #[inline]
-    pub fn module_sms(mut self, module_sms: bool) -> Self {
-        self.values.set("module_sms", module_sms);
-        self
-    }
-    /// Set `module_snailmail_account` (Snailmail).
-    #[inline]
-    pub fn module_snailmail_account(mut self, module_snailmail_account: bool) -> Self {
-        self.values.set("module_snailmail_account", module_snailmail_account);
-        self
-    }
-    /// Set `module_stock_barcode` (Barcode Scanner).
-    #[inline]
-    pub fn module_stock_barcode(mut self, module_stock_barcode: bool) -> Self {
-        self.values.set("module_stock_barcode", module_stock_barcode);
-        self
-    }
-    /// Set `module_stock_barcode_barcodelookup` (Stock Barcode Database).
-    #[inline]
-    pub fn module_stock_barcode_barcodelookup(
-        mut self,
-        module_stock_barcode_barcodelookup: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "module_stock_barcode_barcodelookup",
-                module_stock_barcode_barcodelookup,
-            );
-        self
-    }
-    /// Set `module_stock_dropshipping` (Dropshipping).
-    #[inline]
-    pub fn module_stock_dropshipping(mut self, module_stock_dropshipping: bool) -> Self {
-        self.values.set("module_stock_dropshipping", module_stock_dropshipping);
-        self
-    }
-    /// Set `module_stock_fleet` (Dispatch Management System).
-    #[inline]
-    pub fn module_stock_fleet(mut self, module_stock_fleet: bool) -> Self {
-        self.values.set("module_stock_fleet", module_stock_fleet);
-        self
-    }
-    /// Set `module_stock_landed_costs` (Landed Costs).
-    #[inline]
-    pub fn module_stock_landed_costs(mut self, module_stock_landed_costs: bool) -> Self {
-        self.values.set("module_stock_landed_costs", module_stock_landed_costs);
-        self
-    }
-    /// Set `module_stock_picking_batch` (Batch, Wave & Cluster Transfers).
-    #[inline]
-    pub fn module_stock_picking_batch(
-        mut self,
-        module_stock_picking_batch: bool,
-    ) -> Self {
-        self.values.set("module_stock_picking_batch", module_stock_picking_batch);
-        self
-    }
-    /// Set `module_stock_sms` (SMS Confirmation).
-    #[inline]
-    pub fn module_stock_sms(mut self, module_stock_sms: bool) -> Self {
-        self.values.set("module_stock_sms", module_stock_sms);
-        self
-    }
-    /// Set `module_voip` (VoIP).
-    #[inline]
-    pub fn module_voip(mut self, module_voip: bool) -> Self {
-        self.values.set("module_voip", module_voip);
-        self
-    }
-    /// Set `module_web_unsplash` (Unsplash Image Library).
-    #[inline]
-    pub fn module_web_unsplash(mut self, module_web_unsplash: bool) -> Self {
-        self.values.set("module_web_unsplash", module_web_unsplash);
-        self
-    }
-    /// Set `module_website_cf_turnstile` (Cloudflare Turnstile).
-    #[inline]
-    pub fn module_website_cf_turnstile(
-        mut self,
-        module_website_cf_turnstile: bool,
-    ) -> Self {
-        self.values.set("module_website_cf_turnstile", module_website_cf_turnstile);
-        self
-    }
-    /// Set `module_website_crm_iap_reveal` (Create Leads/Opportunities from your website's traffic).
-    #[inline]
-    pub fn module_website_crm_iap_reveal(
-        mut self,
-        module_website_crm_iap_reveal: bool,
-    ) -> Self {
-        self.values.set("module_website_crm_iap_reveal", module_website_crm_iap_reveal);
-        self
-    }
-    /// Set `module_website_event_exhibitor` (Advanced Sponsors).
-    #[inline]
-    pub fn module_website_event_exhibitor(
-        mut self,
-        module_website_event_exhibitor: bool,
-    ) -> Self {
-        self.values
-            .set("module_website_event_exhibitor", module_website_event_exhibitor);
-        self
-    }
-    /// Set `module_website_event_meet` (Discussion Rooms).
-    #[inline]
-    pub fn module_website_event_meet(mut self, module_website_event_meet: bool) -> Self {
-        self.values.set("module_website_event_meet", module_website_event_meet);
-        self
-    }
-    /// Set `module_website_event_sale` (Online Ticketing).
-    #[inline]
-    pub fn module_website_event_sale(mut self, module_website_event_sale: bool) -> Self {
-        self.values.set("module_website_event_sale", module_website_event_sale);
-        self
-    }
-    /// Set `module_website_event_track` (Tracks and Agenda).
-    #[inline]
-    pub fn module_website_event_track(
-        mut self,
-        module_website_event_track: bool,
-    ) -> Self {
-        self.values.set("module_website_event_track", module_website_event_track);
-        self
-    }
-    /// Set `module_website_event_track_live` (Live Mode).
-    #[inline]
-    pub fn module_website_event_track_live(
-        mut self,
-        module_website_event_track_live: bool,
-    ) -> Self {
-        self.values
-            .set("module_website_event_track_live", module_website_event_track_live);
-        self
-    }
-    /// Set `module_website_event_track_quiz` (Quiz on Tracks).
-    #[inline]
-    pub fn module_website_event_track_quiz(
-        mut self,
-        module_website_event_track_quiz: bool,
-    ) -> Self {
-        self.values
-            .set("module_website_event_track_quiz", module_website_event_track_quiz);
-        self
-    }
-    /// Set `pay_invoices_online` (Pay Invoices Online).
-    #[inline]
-    pub fn pay_invoices_online(mut self, pay_invoices_online: bool) -> Self {
-        self.values.set("pay_invoices_online", pay_invoices_online);
-        self
-    }
-    /// Set `po_double_validation` (Levels of Approvals *).
-    #[inline]
-    pub fn po_double_validation(
-        mut self,
-        po_double_validation: PoDoubleValidation,
-    ) -> Self {
-        self.values.set("po_double_validation", po_double_validation);
-        self
-    }
-    /// Set `po_double_validation_amount` (Minimum Amount).
-    #[inline]
-    pub fn po_double_validation_amount(
-        mut self,
-        po_double_validation_amount: f64,
-    ) -> Self {
-        self.values.set("po_double_validation_amount", po_double_validation_amount);
-        self
-    }
-    /// Set `po_lead` (Purchase Lead Time).
-    #[inline]
-    pub fn po_lead(mut self, po_lead: f64) -> Self {
-        self.values.set("po_lead", po_lead);
-        self
-    }
-    /// Set `po_lock` (Purchase Order Modification *).
-    #[inline]
-    pub fn po_lock(mut self, po_lock: PoLock) -> Self {
-        self.values.set("po_lock", po_lock);
-        self
-    }
-    /// Set `po_order_approval` (Purchase Order Approval).
-    #[inline]
-    pub fn po_order_approval(mut self, po_order_approval: bool) -> Self {
-        self.values.set("po_order_approval", po_order_approval);
-        self
-    }
-    /// Set `portal_allow_api_keys` (Customer API Keys).
-    #[inline]
-    pub fn portal_allow_api_keys(mut self, portal_allow_api_keys: bool) -> Self {
-        self.values.set("portal_allow_api_keys", portal_allow_api_keys);
-        self
-    }
-    /// Set `portal_confirmation_pay` (Online Payment).
-    #[inline]
-    pub fn portal_confirmation_pay(mut self, portal_confirmation_pay: bool) -> Self {
-        self.values.set("portal_confirmation_pay", portal_confirmation_pay);
-        self
-    }
-    /// Set `portal_confirmation_sign` (Online Signature).
-    #[inline]
-    pub fn portal_confirmation_sign(mut self, portal_confirmation_sign: bool) -> Self {
-        self.values.set("portal_confirmation_sign", portal_confirmation_sign);
-        self
-    }
-    /// Set `predictive_lead_scoring_fields` (Lead Scoring Frequency Fields).
-    #[inline]
-    pub fn predictive_lead_scoring_fields(
-        mut self,
-        predictive_lead_scoring_fields: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::CrmLeadScoringFrequencyField,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "predictive_lead_scoring_fields",
-                predictive_lead_scoring_fields.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `predictive_lead_scoring_fields_str` (Lead Scoring Frequency Fields in String).
-    #[inline]
-    pub fn predictive_lead_scoring_fields_str(
-        mut self,
-        predictive_lead_scoring_fields_str: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "predictive_lead_scoring_fields_str",
-                predictive_lead_scoring_fields_str.into(),
-            );
-        self
-    }
-    /// Set `predictive_lead_scoring_start_date` (Lead Scoring Starting Date).
-    #[inline]
-    pub fn predictive_lead_scoring_start_date(
-        mut self,
-        predictive_lead_scoring_start_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values
-            .set(
-                "predictive_lead_scoring_start_date",
-                predictive_lead_scoring_start_date,
-            );
-        self
-    }
-    /// Set `predictive_lead_scoring_start_date_str` (Lead Scoring Starting Date in String).
-    #[inline]
-    pub fn predictive_lead_scoring_start_date_str(
-        mut self,
-        predictive_lead_scoring_start_date_str: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set(
-                "predictive_lead_scoring_start_date_str",
-                predictive_lead_scoring_start_date_str.into(),
-            );
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `product_volume_volume_in_cubic_feet` (Volume unit of measure).
-    #[inline]
-    pub fn product_volume_volume_in_cubic_feet(
-        mut self,
-        product_volume_volume_in_cubic_feet: ProductVolumeVolumeInCubicFeet,
-    ) -> Self {
-        self.values
-            .set(
-                "product_volume_volume_in_cubic_feet",
-                product_volume_volume_in_cubic_feet,
-            );
-        self
-    }
-    /// Set `product_weight_in_lbs` (Weight unit of measure).
-    #[inline]
-    pub fn product_weight_in_lbs(
-        mut self,
-        product_weight_in_lbs: ProductWeightInLbs,
-    ) -> Self {
-        self.values.set("product_weight_in_lbs", product_weight_in_lbs);
-        self
-    }
-    /// Set `profiling_enabled_until` (Profiling enabled until).
-    #[inline]
-    pub fn profiling_enabled_until(
-        mut self,
-        profiling_enabled_until: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("profiling_enabled_until", profiling_enabled_until);
-        self
-    }
-    /// Set `purchase_tax_id` (Default Purchase Tax).
-    #[inline]
-    pub fn purchase_tax_id(mut self, purchase_tax_id: i64) -> Self {
-        self.values.set("purchase_tax_id", purchase_tax_id);
-        self
-    }
-    /// Set `qr_code` (Display SEPA QR-code).
-    #[inline]
-    pub fn qr_code(mut self, qr_code: bool) -> Self {
-        self.values.set("qr_code", qr_code);
-        self
-    }
-    /// Set `quick_edit_mode` (Quick encoding).
-    #[inline]
-    pub fn quick_edit_mode(mut self, quick_edit_mode: QuickEditMode) -> Self {
-        self.values.set("quick_edit_mode", quick_edit_mode);
-        self
-    }
-    /// Set `quotation_validity_days` (Default Quotation Validity).
-    #[inline]
-    pub fn quotation_validity_days(mut self, quotation_validity_days: i64) -> Self {
-        self.values.set("quotation_validity_days", quotation_validity_days);
-        self
-    }
-    /// Set `report_footer` (Custom Report Footer).
-    #[inline]
-    pub fn report_footer(mut self, report_footer: impl Into<String>) -> Self {
-        self.values.set("report_footer", report_footer.into());
-        self
-    }
-    /// Set `resource_calendar_id` (Company Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `restrict_template_rendering` (Restrict Template Rendering).
-    #[inline]
-    pub fn restrict_template_rendering(
-        mut self,
-        restrict_template_rendering: bool,
-    ) -> Self {
-        self.values.set("restrict_template_rendering", restrict_template_rendering);
-        self
-    }
-    /// Set `sale_tax_id` (Default Sale Tax).
-    #[inline]
-    pub fn sale_tax_id(mut self, sale_tax_id: i64) -> Self {
-        self.values.set("sale_tax_id", sale_tax_id);
-        self
-    }
-    /// Set `security_lead` (Security Lead Time).
-    #[inline]
-    pub fn security_lead(mut self, security_lead: f64) -> Self {
-        self.values.set("security_lead", security_lead);
-        self
-    }
-    /// Set `sfu_server_key` (SFU Server key).
-    #[inline]
-    pub fn sfu_server_key(mut self, sfu_server_key: impl Into<String>) -> Self {
-        self.values.set("sfu_server_key", sfu_server_key.into());
-        self
-    }
-    /// Set `sfu_server_url` (SFU Server URL).
-    #[inline]
-    pub fn sfu_server_url(mut self, sfu_server_url: impl Into<String>) -> Self {
-        self.values.set("sfu_server_url", sfu_server_url.into());
-        self
-    }
-    /// Set `show_effect` (Show Effect).
-    #[inline]
-    pub fn show_effect(mut self, show_effect: bool) -> Self {
-        self.values.set("show_effect", show_effect);
-        self
-    }
-    /// Set `snailmail_color` (Print In Color).
-    #[inline]
-    pub fn snailmail_color(mut self, snailmail_color: bool) -> Self {
-        self.values.set("snailmail_color", snailmail_color);
-        self
-    }
-    /// Set `snailmail_cover` (Add a Cover Page).
-    #[inline]
-    pub fn snailmail_cover(mut self, snailmail_cover: bool) -> Self {
-        self.values.set("snailmail_cover", snailmail_cover);
-        self
-    }
-    /// Set `snailmail_duplex` (Print Both sides).
-    #[inline]
-    pub fn snailmail_duplex(mut self, snailmail_duplex: bool) -> Self {
-        self.values.set("snailmail_duplex", snailmail_duplex);
-        self
-    }
-    /// Set `stock_move_email_validation` (Email Confirmation picking).
-    #[inline]
-    pub fn stock_move_email_validation(
-        mut self,
-        stock_move_email_validation: bool,
-    ) -> Self {
-        self.values.set("stock_move_email_validation", stock_move_email_validation);
-        self
-    }
-    /// Set `stock_move_sms_validation` (SMS Validation with stock move).
-    #[inline]
-    pub fn stock_move_sms_validation(mut self, stock_move_sms_validation: bool) -> Self {
-        self.values.set("stock_move_sms_validation", stock_move_sms_validation);
-        self
-    }
-    /// Set `stock_sms_confirmation_template_id` (SMS Template).
-    #[inline]
-    pub fn stock_sms_confirmation_template_id(
-        mut self,
-        stock_sms_confirmation_template_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_sms_confirmation_template_id",
-                stock_sms_confirmation_template_id,
-            );
-        self
-    }
-    /// Set `tax_calculation_rounding_method` (Tax calculation rounding method).
-    #[inline]
-    pub fn tax_calculation_rounding_method(
-        mut self,
-        tax_calculation_rounding_method: TaxCalculationRoundingMethod,
-    ) -> Self {
-        self.values
-            .set("tax_calculation_rounding_method", tax_calculation_rounding_method);
-        self
-    }
-    /// Set `tax_cash_basis_journal_id` (Tax Cash Basis Journal).
-    #[inline]
-    pub fn tax_cash_basis_journal_id(mut self, tax_cash_basis_journal_id: i64) -> Self {
-        self.values.set("tax_cash_basis_journal_id", tax_cash_basis_journal_id);
-        self
-    }
-    /// Set `tax_exigibility` (Cash Basis).
-    #[inline]
-    pub fn tax_exigibility(mut self, tax_exigibility: bool) -> Self {
-        self.values.set("tax_exigibility", tax_exigibility);
-        self
-    }
-    /// Set `tenor_api_key` (Tenor API key).
-    #[inline]
-    pub fn tenor_api_key(mut self, tenor_api_key: impl Into<String>) -> Self {
-        self.values.set("tenor_api_key", tenor_api_key.into());
-        self
-    }
-    /// Set `tenor_content_filter` (Tenor content filter).
-    #[inline]
-    pub fn tenor_content_filter(
-        mut self,
-        tenor_content_filter: TenorContentFilter,
-    ) -> Self {
-        self.values.set("tenor_content_filter", tenor_content_filter);
-        self
-    }
-    /// Set `tenor_gif_limit` (Tenor Gif Limit).
-    #[inline]
-    pub fn tenor_gif_limit(mut self, tenor_gif_limit: i64) -> Self {
-        self.values.set("tenor_gif_limit", tenor_gif_limit);
-        self
-    }
-    /// Set `terms_type` (Terms & Conditions format).
-    #[inline]
-    pub fn terms_type(mut self, terms_type: TermsType) -> Self {
-        self.values.set("terms_type", terms_type);
-        self
-    }
-    /// Set `transfer_account_id` (Internal Transfer).
-    #[inline]
-    pub fn transfer_account_id(mut self, transfer_account_id: i64) -> Self {
-        self.values.set("transfer_account_id", transfer_account_id);
-        self
-    }
-    /// Set `twilio_account_sid` (Twilio Account SID).
-    #[inline]
-    pub fn twilio_account_sid(mut self, twilio_account_sid: impl Into<String>) -> Self {
-        self.values.set("twilio_account_sid", twilio_account_sid.into());
-        self
-    }
-    /// Set `twilio_account_token` (Twilio Account Auth Token).
-    #[inline]
-    pub fn twilio_account_token(
-        mut self,
-        twilio_account_token: impl Into<String>,
-    ) -> Self {
-        self.values.set("twilio_account_token", twilio_account_token.into());
-        self
-    }
-    /// Set `unsplash_access_key` (Access Key).
-    #[inline]
-    pub fn unsplash_access_key(
-        mut self,
-        unsplash_access_key: impl Into<String>,
-    ) -> Self {
-        self.values.set("unsplash_access_key", unsplash_access_key.into());
-        self
-    }
-    /// Set `unsplash_app_id` (Application ID).
-    #[inline]
-    pub fn unsplash_app_id(mut self, unsplash_app_id: impl Into<String>) -> Self {
-        self.values.set("unsplash_app_id", unsplash_app_id.into());
-        self
-    }
-    /// Set `use_event_barcode` (Use Event Barcode).
-    #[inline]
-    pub fn use_event_barcode(mut self, use_event_barcode: bool) -> Self {
-        self.values.set("use_event_barcode", use_event_barcode);
-        self
-    }
-    /// Set `use_google_maps_static_api` (Google Maps static API).
-    #[inline]
-    pub fn use_google_maps_static_api(
-        mut self,
-        use_google_maps_static_api: bool,
-    ) -> Self {
-        self.values.set("use_google_maps_static_api", use_google_maps_static_api);
-        self
-    }
-    /// Set `use_invoice_terms` (Default Terms & Conditions).
-    #[inline]
-    pub fn use_invoice_terms(mut self, use_invoice_terms: bool) -> Self {
-        self.values.set("use_invoice_terms", use_invoice_terms);
-        self
-    }
-    /// Set `use_manufacturing_lead` (Default Manufacturing Lead Time).
-    #[inline]
-    pub fn use_manufacturing_lead(mut self, use_manufacturing_lead: bool) -> Self {
-        self.values.set("use_manufacturing_lead", use_manufacturing_lead);
-        self
-    }
-    /// Set `use_po_lead` (Security Lead Time for Purchase).
-    #[inline]
-    pub fn use_po_lead(mut self, use_po_lead: bool) -> Self {
-        self.values.set("use_po_lead", use_po_lead);
-        self
-    }
-    /// Set `use_security_lead` (Security Lead Time for Sales).
-    #[inline]
-    pub fn use_security_lead(mut self, use_security_lead: bool) -> Self {
-        self.values.set("use_security_lead", use_security_lead);
-        self
-    }
-    /// Set `use_twilio_rtc_servers` (Use Twilio ICE servers).
-    #[inline]
-    pub fn use_twilio_rtc_servers(mut self, use_twilio_rtc_servers: bool) -> Self {
-        self.values.set("use_twilio_rtc_servers", use_twilio_rtc_servers);
-        self
-    }
-    /// Set `user_default_rights` (Default Access Rights).
-    #[inline]
-    pub fn user_default_rights(mut self, user_default_rights: bool) -> Self {
-        self.values.set("user_default_rights", user_default_rights);
-        self
-    }
-    /// Set `web_app_name` (Web App Name).
-    #[inline]
-    pub fn web_app_name(mut self, web_app_name: impl Into<String>) -> Self {
-        self.values.set("web_app_name", web_app_name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_cash_basis_base_account_id` (Base Tax Received Account).
+        account_cash_basis_base_account_id: value i64;
+        /// Set `account_default_credit_limit` (Default Credit Limit).
+        account_default_credit_limit: value f64;
+        /// Set `account_discount_expense_allocation_id` (Customer Invoices Discounts Account).
+        account_discount_expense_allocation_id: value i64;
+        /// Set `account_discount_income_allocation_id` (Vendor Bills Discounts Account).
+        account_discount_income_allocation_id: value i64;
+        /// Set `account_fiscal_country_id` (Fiscal Country Code).
+        account_fiscal_country_id: value i64;
+        /// Set `account_journal_early_pay_discount_gain_account_id` (Early Discount Gain).
+        account_journal_early_pay_discount_gain_account_id: value i64;
+        /// Set `account_journal_early_pay_discount_loss_account_id` (Early Discount Loss).
+        account_journal_early_pay_discount_loss_account_id: value i64;
+        /// Set `account_journal_suspense_account_id` (Bank Suspense).
+        account_journal_suspense_account_id: value i64;
+        /// Set `account_price_include` (Default Sales Price Include).
+        account_price_include: value self::AccountPriceInclude;
+        /// Set `account_storno` (Storno accounting).
+        account_storno: value bool;
+        /// Set `account_use_credit_limit` (Sales Credit Limit).
+        account_use_credit_limit: value bool;
+        /// Set `alias_domain_id` (Alias Domain).
+        alias_domain_id: value i64;
+        /// Set `annual_inventory_day` (Day of the month).
+        annual_inventory_day: value i64;
+        /// Set `annual_inventory_month` (Annual Inventory Month).
+        annual_inventory_month: value self::AnnualInventoryMonth;
+        /// Set `auth_signup_reset_password` (Enable password reset from Login page).
+        auth_signup_reset_password: value bool;
+        /// Set `auth_signup_template_user_id` (Template user for new users created through signup).
+        auth_signup_template_user_id: value i64;
+        /// Set `auth_signup_uninvited` (Customer Account).
+        auth_signup_uninvited: value self::AuthSignupUninvited;
+        /// Set `automatic_invoice` (Automatic Invoice).
+        automatic_invoice: value bool;
+        /// Set `autopost_bills` (Auto-validate bills).
+        autopost_bills: value bool;
+        /// Set `barcode_nomenclature_id` (Nomenclature).
+        barcode_nomenclature_id: value i64;
+        /// Set `barcode_separator` (Separator).
+        barcode_separator: into String;
+        /// Set `chart_template` (Chart Template).
+        chart_template: into String;
+        /// Set `check_account_audit_trail` (Audit Trail).
+        check_account_audit_trail: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `company_so_template_id` (Default Template).
+        company_so_template_id: value i64;
+        /// Set `crm_auto_assignment_action` (Auto Assignment Action).
+        crm_auto_assignment_action: value self::CrmAutoAssignmentAction;
+        /// Set `crm_auto_assignment_interval_number` (Repeat every).
+        crm_auto_assignment_interval_number: value i64;
+        /// Set `crm_auto_assignment_interval_type` (Auto Assignment Interval Unit).
+        crm_auto_assignment_interval_type: value self::CrmAutoAssignmentIntervalType;
+        /// Set `crm_auto_assignment_run_datetime` (Auto Assignment Next Execution Date).
+        crm_auto_assignment_run_datetime: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `crm_use_auto_assignment` (Rule-Based Assignment).
+        crm_use_auto_assignment: value bool;
+        /// Set `currency_exchange_journal_id` (Currency Exchange Journal).
+        currency_exchange_journal_id: value i64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `days_to_purchase` (Days to Purchase).
+        days_to_purchase: value f64;
+        /// Set `default_invoice_policy` (Invoicing Policy).
+        default_invoice_policy: value self::DefaultInvoicePolicy;
+        /// Set `default_picking_policy` (Picking Policy).
+        default_picking_policy: value self::DefaultPickingPolicy;
+        /// Set `default_purchase_method` (Bill Control).
+        default_purchase_method: value self::DefaultPurchaseMethod;
+        /// Set `delay_alert_contract` (Delay alert contract outdated).
+        delay_alert_contract: value i64;
+        /// Set `digest_emails` (Digest Emails).
+        digest_emails: value bool;
+        /// Set `digest_id` (Digest Email).
+        digest_id: value i64;
+        /// Set `display_invoice_amount_total_words` (Total amount of invoice in letters).
+        display_invoice_amount_total_words: value bool;
+        /// Set `display_invoice_tax_company_currency` (Taxes in company currency).
+        display_invoice_tax_company_currency: value bool;
+        /// Set `email_primary_color` (Email Header Color).
+        email_primary_color: into String;
+        /// Set `email_secondary_color` (Email Button Color).
+        email_secondary_color: into String;
+        /// Set `expense_currency_exchange_account_id` (Loss Exchange Rate Account).
+        expense_currency_exchange_account_id: value i64;
+        /// Set `external_email_server_default` (Use Custom Email Servers).
+        external_email_server_default: value bool;
+        /// Set `google_gmail_client_identifier` (Gmail Client Id).
+        google_gmail_client_identifier: into String;
+        /// Set `google_gmail_client_secret` (Gmail Client Secret).
+        google_gmail_client_secret: into String;
+        /// Set `google_maps_static_api_key` (Google Maps API key).
+        google_maps_static_api_key: into String;
+        /// Set `google_maps_static_api_secret` (Google Maps API secret).
+        google_maps_static_api_secret: into String;
+        /// Set `google_translate_api_key` (Message Translation API Key).
+        google_translate_api_key: into String;
+        /// Set `group_analytic_accounting` (Analytic Accounting).
+        group_analytic_accounting: value bool;
+        /// Set `group_auto_done_setting` (Lock Confirmed Sales).
+        group_auto_done_setting: value bool;
+        /// Set `group_cash_rounding` (Cash Rounding).
+        group_cash_rounding: value bool;
+        /// Set `group_discount_per_so_line` (Discounts).
+        group_discount_per_so_line: value bool;
+        /// Set `group_lot_on_delivery_slip` (Display Lots & Serial Numbers on Delivery Slips).
+        group_lot_on_delivery_slip: value bool;
+        /// Set `group_lot_on_invoice` (Display Lots & Serial Numbers on Invoices).
+        group_lot_on_invoice: value bool;
+        /// Set `group_mrp_byproducts` (By-Products).
+        group_mrp_byproducts: value bool;
+        /// Set `group_mrp_reception_report` (Allocation Report for Manufacturing Orders).
+        group_mrp_reception_report: value bool;
+        /// Set `group_mrp_routings` (MRP Work Orders).
+        group_mrp_routings: value bool;
+        /// Set `group_mrp_workorder_dependencies` (Work Order Dependencies).
+        group_mrp_workorder_dependencies: value bool;
+        /// Set `group_multi_currency` (Multi-Currencies).
+        group_multi_currency: value bool;
+        /// Set `group_product_pricelist` (Pricelists).
+        group_product_pricelist: value bool;
+        /// Set `group_product_variant` (Variants).
+        group_product_variant: value bool;
+        /// Set `group_proforma_sales` (Pro-Forma Invoice).
+        group_proforma_sales: value bool;
+        /// Set `group_project_milestone` (Milestones).
+        group_project_milestone: value bool;
+        /// Set `group_project_rating` (Customer Ratings).
+        group_project_rating: value bool;
+        /// Set `group_project_recurring_tasks` (Recurring Tasks).
+        group_project_recurring_tasks: value bool;
+        /// Set `group_project_stages` (Project Stages).
+        group_project_stages: value bool;
+        /// Set `group_project_task_dependencies` (Task Dependencies).
+        group_project_task_dependencies: value bool;
+        /// Set `group_sale_delivery_address` (Customer Addresses).
+        group_sale_delivery_address: value bool;
+        /// Set `group_sale_order_template` (Quotation Templates).
+        group_sale_order_template: value bool;
+        /// Set `group_send_reminder` (Receipt Reminder).
+        group_send_reminder: value bool;
+        /// Set `group_show_purchase_receipts` (Purchase Receipt).
+        group_show_purchase_receipts: value bool;
+        /// Set `group_show_sale_receipts` (Sale Receipt).
+        group_show_sale_receipts: value bool;
+        /// Set `group_stock_accounting_automatic` (Automatic Stock Accounting).
+        group_stock_accounting_automatic: value bool;
+        /// Set `group_stock_adv_location` (Multi-Step Routes).
+        group_stock_adv_location: value bool;
+        /// Set `group_stock_lot_print_gs1` (Print GS1 Barcodes for Lots & Serial Numbers).
+        group_stock_lot_print_gs1: value bool;
+        /// Set `group_stock_multi_locations` (Storage Locations).
+        group_stock_multi_locations: value bool;
+        /// Set `group_stock_packaging` (Product Packagings).
+        group_stock_packaging: value bool;
+        /// Set `group_stock_production_lot` (Lots & Serial Numbers).
+        group_stock_production_lot: value bool;
+        /// Set `group_stock_reception_report` (Reception Report).
+        group_stock_reception_report: value bool;
+        /// Set `group_stock_sign_delivery` (Signature).
+        group_stock_sign_delivery: value bool;
+        /// Set `group_stock_tracking_lot` (Packages).
+        group_stock_tracking_lot: value bool;
+        /// Set `group_stock_tracking_owner` (Consignment).
+        group_stock_tracking_owner: value bool;
+        /// Set `group_unlocked_by_default` (Unlock Manufacturing Orders).
+        group_unlocked_by_default: value bool;
+        /// Set `group_uom` (Units of Measure).
+        group_uom: value bool;
+        /// Set `group_use_lead` (Leads).
+        group_use_lead: value bool;
+        /// Set `group_use_recurring_revenues` (Recurring Revenues).
+        group_use_recurring_revenues: value bool;
+        /// Set `group_warning_account` (Warnings in Invoices).
+        group_warning_account: value bool;
+        /// Set `group_warning_purchase` (Purchase Warnings).
+        group_warning_purchase: value bool;
+        /// Set `group_warning_sale` (Sale Order Warnings).
+        group_warning_sale: value bool;
+        /// Set `group_warning_stock` (Warnings for Stock).
+        group_warning_stock: value bool;
+        /// Set `hr_employee_self_edit` (Employee Editing).
+        hr_employee_self_edit: value bool;
+        /// Set `hr_presence_control_email` (Based on number of emails sent).
+        hr_presence_control_email: value bool;
+        /// Set `hr_presence_control_email_amount` (\# emails to send).
+        hr_presence_control_email_amount: value i64;
+        /// Set `hr_presence_control_ip` (Based on IP Address).
+        hr_presence_control_ip: value bool;
+        /// Set `hr_presence_control_ip_list` (Valid IP addresses).
+        hr_presence_control_ip_list: into String;
+        /// Set `hr_presence_control_login` (Based on user status in system).
+        hr_presence_control_login: value bool;
+        /// Set `income_currency_exchange_account_id` (Gain Exchange Rate Account).
+        income_currency_exchange_account_id: value i64;
+        /// Set `incoterm_id` (Default incoterm).
+        incoterm_id: value i64;
+        /// Set `invoice_mail_template_id` (Invoice Email Template).
+        invoice_mail_template_id: value i64;
+        /// Set `invoice_terms` (Terms & Conditions).
+        invoice_terms: into String;
+        /// Set `invoice_terms_html` (Terms & Conditions as a Web page).
+        invoice_terms_html: into String;
+        /// Set `is_installed_sale` (Is the Sale Module Installed).
+        is_installed_sale: value bool;
+        /// Set `is_membership_multi` (Multi Teams).
+        is_membership_multi: value bool;
+        /// Set `lead_enrich_auto` (Enrich lead automatically).
+        lead_enrich_auto: value self::LeadEnrichAuto;
+        /// Set `lead_mining_in_pipeline` (Create a lead mining request directly from the opportunity pipeline.).
+        lead_mining_in_pipeline: value bool;
+        /// Set `lock_confirmed_po` (Lock Confirmed Orders).
+        lock_confirmed_po: value bool;
+        /// Set `manufacturing_lead` (Manufacturing Lead Time).
+        manufacturing_lead: value f64;
+        /// Set `module_account_3way_match` (3-way matching: purchases, receptions and bills).
+        module_account_3way_match: value bool;
+        /// Set `module_account_accountant` (Accounting).
+        module_account_accountant: value bool;
+        /// Set `module_account_bank_statement_extract` (Bank Statement Digitization).
+        module_account_bank_statement_extract: value bool;
+        /// Set `module_account_bank_statement_import_camt` (Import in CAMT.053 format).
+        module_account_bank_statement_import_camt: value bool;
+        /// Set `module_account_bank_statement_import_csv` (Import in .csv, .xls, and .xlsx format).
+        module_account_bank_statement_import_csv: value bool;
+        /// Set `module_account_bank_statement_import_ofx` (Import in .ofx format).
+        module_account_bank_statement_import_ofx: value bool;
+        /// Set `module_account_bank_statement_import_qif` (Import .qif files).
+        module_account_bank_statement_import_qif: value bool;
+        /// Set `module_account_batch_payment` (Use batch payments).
+        module_account_batch_payment: value bool;
+        /// Set `module_account_budget` (Budget Management).
+        module_account_budget: value bool;
+        /// Set `module_account_check_printing` (Allow check printing and deposits).
+        module_account_check_printing: value bool;
+        /// Set `module_account_extract` (Document Digitization).
+        module_account_extract: value bool;
+        /// Set `module_account_inter_company_rules` (Manage Inter Company).
+        module_account_inter_company_rules: value bool;
+        /// Set `module_account_intrastat` (Intrastat).
+        module_account_intrastat: value bool;
+        /// Set `module_account_invoice_extract` (Invoice Digitization).
+        module_account_invoice_extract: value bool;
+        /// Set `module_account_iso20022` (SEPA Credit Transfer / ISO20022).
+        module_account_iso20022: value bool;
+        /// Set `module_account_payment` (Invoice Online Payment).
+        module_account_payment: value bool;
+        /// Set `module_account_peppol` (PEPPOL Invoicing).
+        module_account_peppol: value bool;
+        /// Set `module_account_reports` (Dynamic Reports).
+        module_account_reports: value bool;
+        /// Set `module_account_sepa_direct_debit` (Use SEPA Direct Debit).
+        module_account_sepa_direct_debit: value bool;
+        /// Set `module_auth_ldap` (LDAP Authentication).
+        module_auth_ldap: value bool;
+        /// Set `module_auth_oauth` (Use external authentication providers (OAuth)).
+        module_auth_oauth: value bool;
+        /// Set `module_base_geolocalize` (GeoLocalize).
+        module_base_geolocalize: value bool;
+        /// Set `module_base_import` (Allow users to import data from CSV/XLS/XLSX/ODS files).
+        module_base_import: value bool;
+        /// Set `module_crm_iap_enrich` (Enrich your leads automatically with company data based on their email address.).
+        module_crm_iap_enrich: value bool;
+        /// Set `module_crm_iap_mine` (Generate new leads based on their country, industries, size, etc.).
+        module_crm_iap_mine: value bool;
+        /// Set `module_currency_rate_live` (Automatic Currency Rates).
+        module_currency_rate_live: value bool;
+        /// Set `module_delivery` (Delivery Methods).
+        module_delivery: value bool;
+        /// Set `module_delivery_bpost` (bpost Connector).
+        module_delivery_bpost: value bool;
+        /// Set `module_delivery_dhl` (DHL Express Connector).
+        module_delivery_dhl: value bool;
+        /// Set `module_delivery_easypost` (Easypost Connector).
+        module_delivery_easypost: value bool;
+        /// Set `module_delivery_fedex` (FedEx Connector).
+        module_delivery_fedex: value bool;
+        /// Set `module_delivery_sendcloud` (Sendcloud Connector).
+        module_delivery_sendcloud: value bool;
+        /// Set `module_delivery_shiprocket` (Shiprocket Connector).
+        module_delivery_shiprocket: value bool;
+        /// Set `module_delivery_starshipit` (Starshipit Connector).
+        module_delivery_starshipit: value bool;
+        /// Set `module_delivery_ups` (UPS Connector).
+        module_delivery_ups: value bool;
+        /// Set `module_delivery_usps` (USPS Connector).
+        module_delivery_usps: value bool;
+        /// Set `module_event_booth` (Booth Management).
+        module_event_booth: value bool;
+        /// Set `module_event_sale` (Tickets with Sale).
+        module_event_sale: value bool;
+        /// Set `module_google_calendar` (Allow the users to synchronize their calendar  with Google Calendar).
+        module_google_calendar: value bool;
+        /// Set `module_google_gmail` (Support Gmail Authentication).
+        module_google_gmail: value bool;
+        /// Set `module_google_recaptcha` (reCAPTCHA).
+        module_google_recaptcha: value bool;
+        /// Set `module_hr_attendance` (Based on attendances).
+        module_hr_attendance: value bool;
+        /// Set `module_hr_homeworking` (Remote Work).
+        module_hr_homeworking: value bool;
+        /// Set `module_hr_presence` (Advanced Presence Control).
+        module_hr_presence: value bool;
+        /// Set `module_hr_skills` (Skills Management).
+        module_hr_skills: value bool;
+        /// Set `module_hr_timesheet` (Task Logs).
+        module_hr_timesheet: value bool;
+        /// Set `module_l10n_eu_oss` (EU Intra-community Distance Selling).
+        module_l10n_eu_oss: value bool;
+        /// Set `module_loyalty` (Promotions, Coupons, Gift Card & Loyalty Program).
+        module_loyalty: value bool;
+        /// Set `module_mail_plugin` (Allow integration with the mail plugins).
+        module_mail_plugin: value bool;
+        /// Set `module_microsoft_calendar` (Allow the users to synchronize their calendar with Outlook Calendar).
+        module_microsoft_calendar: value bool;
+        /// Set `module_microsoft_outlook` (Support Outlook Authentication).
+        module_microsoft_outlook: value bool;
+        /// Set `module_mrp_mps` (Master Production Schedule).
+        module_mrp_mps: value bool;
+        /// Set `module_mrp_plm` (Product Lifecycle Management (PLM)).
+        module_mrp_plm: value bool;
+        /// Set `module_mrp_subcontracting` (Subcontracting).
+        module_mrp_subcontracting: value bool;
+        /// Set `module_partner_autocomplete` (Partner Autocomplete).
+        module_partner_autocomplete: value bool;
+        /// Set `module_pos_event` (Tickets with PoS).
+        module_pos_event: value bool;
+        /// Set `module_product_email_template` (Specific Email).
+        module_product_email_template: value bool;
+        /// Set `module_product_expiry` (Expiration Dates).
+        module_product_expiry: value bool;
+        /// Set `module_product_images` (Get product pictures using barcode).
+        module_product_images: value bool;
+        /// Set `module_product_margin` (Allow Product Margin).
+        module_product_margin: value bool;
+        /// Set `module_purchase_product_matrix` (Purchase Grid Entry).
+        module_purchase_product_matrix: value bool;
+        /// Set `module_purchase_requisition` (Purchase Agreements).
+        module_purchase_requisition: value bool;
+        /// Set `module_quality_control` (Quality).
+        module_quality_control: value bool;
+        /// Set `module_quality_control_worksheet` (Quality Worksheet).
+        module_quality_control_worksheet: value bool;
+        /// Set `module_sale_amazon` (Amazon Sync).
+        module_sale_amazon: value bool;
+        /// Set `module_sale_commission` (Commissions).
+        module_sale_commission: value bool;
+        /// Set `module_sale_loyalty` (Coupons & Loyalty).
+        module_sale_loyalty: value bool;
+        /// Set `module_sale_margin` (Margins).
+        module_sale_margin: value bool;
+        /// Set `module_sale_pdf_quote_builder` (PDF Quote builder).
+        module_sale_pdf_quote_builder: value bool;
+        /// Set `module_sale_product_matrix` (Sales Grid Entry).
+        module_sale_product_matrix: value bool;
+        /// Set `module_sms` (SMS).
+        module_sms: value bool;
+        /// Set `module_snailmail_account` (Snailmail).
+        module_snailmail_account: value bool;
+        /// Set `module_stock_barcode` (Barcode Scanner).
+        module_stock_barcode: value bool;
+        /// Set `module_stock_barcode_barcodelookup` (Stock Barcode Database).
+        module_stock_barcode_barcodelookup: value bool;
+        /// Set `module_stock_dropshipping` (Dropshipping).
+        module_stock_dropshipping: value bool;
+        /// Set `module_stock_fleet` (Dispatch Management System).
+        module_stock_fleet: value bool;
+        /// Set `module_stock_landed_costs` (Landed Costs).
+        module_stock_landed_costs: value bool;
+        /// Set `module_stock_picking_batch` (Batch, Wave & Cluster Transfers).
+        module_stock_picking_batch: value bool;
+        /// Set `module_stock_sms` (SMS Confirmation).
+        module_stock_sms: value bool;
+        /// Set `module_voip` (VoIP).
+        module_voip: value bool;
+        /// Set `module_web_unsplash` (Unsplash Image Library).
+        module_web_unsplash: value bool;
+        /// Set `module_website_cf_turnstile` (Cloudflare Turnstile).
+        module_website_cf_turnstile: value bool;
+        /// Set `module_website_crm_iap_reveal` (Create Leads/Opportunities from your website's traffic).
+        module_website_crm_iap_reveal: value bool;
+        /// Set `module_website_event_exhibitor` (Advanced Sponsors).
+        module_website_event_exhibitor: value bool;
+        /// Set `module_website_event_meet` (Discussion Rooms).
+        module_website_event_meet: value bool;
+        /// Set `module_website_event_sale` (Online Ticketing).
+        module_website_event_sale: value bool;
+        /// Set `module_website_event_track` (Tracks and Agenda).
+        module_website_event_track: value bool;
+        /// Set `module_website_event_track_live` (Live Mode).
+        module_website_event_track_live: value bool;
+        /// Set `module_website_event_track_quiz` (Quiz on Tracks).
+        module_website_event_track_quiz: value bool;
+        /// Set `pay_invoices_online` (Pay Invoices Online).
+        pay_invoices_online: value bool;
+        /// Set `po_double_validation` (Levels of Approvals *).
+        po_double_validation: value self::PoDoubleValidation;
+        /// Set `po_double_validation_amount` (Minimum Amount).
+        po_double_validation_amount: value f64;
+        /// Set `po_lead` (Purchase Lead Time).
+        po_lead: value f64;
+        /// Set `po_lock` (Purchase Order Modification *).
+        po_lock: value self::PoLock;
+        /// Set `po_order_approval` (Purchase Order Approval).
+        po_order_approval: value bool;
+        /// Set `portal_allow_api_keys` (Customer API Keys).
+        portal_allow_api_keys: value bool;
+        /// Set `portal_confirmation_pay` (Online Payment).
+        portal_confirmation_pay: value bool;
+        /// Set `portal_confirmation_sign` (Online Signature).
+        portal_confirmation_sign: value bool;
+        /// Set `predictive_lead_scoring_fields` (Lead Scoring Frequency Fields).
+        predictive_lead_scoring_fields: commands super::rel::CrmLeadScoringFrequencyField;
+        /// Set `predictive_lead_scoring_fields_str` (Lead Scoring Frequency Fields in String).
+        predictive_lead_scoring_fields_str: into String;
+        /// Set `predictive_lead_scoring_start_date` (Lead Scoring Starting Date).
+        predictive_lead_scoring_start_date: value ::chrono::NaiveDate;
+        /// Set `predictive_lead_scoring_start_date_str` (Lead Scoring Starting Date in String).
+        predictive_lead_scoring_start_date_str: into String;
+        /// Set `prepayment_percent` (Prepayment percentage).
+        prepayment_percent: value f64;
+        /// Set `product_volume_volume_in_cubic_feet` (Volume unit of measure).
+        product_volume_volume_in_cubic_feet: value self::ProductVolumeVolumeInCubicFeet;
+        /// Set `product_weight_in_lbs` (Weight unit of measure).
+        product_weight_in_lbs: value self::ProductWeightInLbs;
+        /// Set `profiling_enabled_until` (Profiling enabled until).
+        profiling_enabled_until: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `purchase_tax_id` (Default Purchase Tax).
+        purchase_tax_id: value i64;
+        /// Set `qr_code` (Display SEPA QR-code).
+        qr_code: value bool;
+        /// Set `quick_edit_mode` (Quick encoding).
+        quick_edit_mode: value self::QuickEditMode;
+        /// Set `quotation_validity_days` (Default Quotation Validity).
+        quotation_validity_days: value i64;
+        /// Set `report_footer` (Custom Report Footer).
+        report_footer: into String;
+        /// Set `resource_calendar_id` (Company Working Hours).
+        resource_calendar_id: value i64;
+        /// Set `restrict_template_rendering` (Restrict Template Rendering).
+        restrict_template_rendering: value bool;
+        /// Set `sale_tax_id` (Default Sale Tax).
+        sale_tax_id: value i64;
+        /// Set `security_lead` (Security Lead Time).
+        security_lead: value f64;
+        /// Set `sfu_server_key` (SFU Server key).
+        sfu_server_key: into String;
+        /// Set `sfu_server_url` (SFU Server URL).
+        sfu_server_url: into String;
+        /// Set `show_effect` (Show Effect).
+        show_effect: value bool;
+        /// Set `snailmail_color` (Print In Color).
+        snailmail_color: value bool;
+        /// Set `snailmail_cover` (Add a Cover Page).
+        snailmail_cover: value bool;
+        /// Set `snailmail_duplex` (Print Both sides).
+        snailmail_duplex: value bool;
+        /// Set `stock_move_email_validation` (Email Confirmation picking).
+        stock_move_email_validation: value bool;
+        /// Set `stock_move_sms_validation` (SMS Validation with stock move).
+        stock_move_sms_validation: value bool;
+        /// Set `stock_sms_confirmation_template_id` (SMS Template).
+        stock_sms_confirmation_template_id: value i64;
+        /// Set `tax_calculation_rounding_method` (Tax calculation rounding method).
+        tax_calculation_rounding_method: value self::TaxCalculationRoundingMethod;
+        /// Set `tax_cash_basis_journal_id` (Tax Cash Basis Journal).
+        tax_cash_basis_journal_id: value i64;
+        /// Set `tax_exigibility` (Cash Basis).
+        tax_exigibility: value bool;
+        /// Set `tenor_api_key` (Tenor API key).
+        tenor_api_key: into String;
+        /// Set `tenor_content_filter` (Tenor content filter).
+        tenor_content_filter: value self::TenorContentFilter;
+        /// Set `tenor_gif_limit` (Tenor Gif Limit).
+        tenor_gif_limit: value i64;
+        /// Set `terms_type` (Terms & Conditions format).
+        terms_type: value self::TermsType;
+        /// Set `transfer_account_id` (Internal Transfer).
+        transfer_account_id: value i64;
+        /// Set `twilio_account_sid` (Twilio Account SID).
+        twilio_account_sid: into String;
+        /// Set `twilio_account_token` (Twilio Account Auth Token).
+        twilio_account_token: into String;
+        /// Set `unsplash_access_key` (Access Key).
+        unsplash_access_key: into String;
+        /// Set `unsplash_app_id` (Application ID).
+        unsplash_app_id: into String;
+        /// Set `use_event_barcode` (Use Event Barcode).
+        use_event_barcode: value bool;
+        /// Set `use_google_maps_static_api` (Google Maps static API).
+        use_google_maps_static_api: value bool;
+        /// Set `use_invoice_terms` (Default Terms & Conditions).
+        use_invoice_terms: value bool;
+        /// Set `use_manufacturing_lead` (Default Manufacturing Lead Time).
+        use_manufacturing_lead: value bool;
+        /// Set `use_po_lead` (Security Lead Time for Purchase).
+        use_po_lead: value bool;
+        /// Set `use_security_lead` (Security Lead Time for Sales).
+        use_security_lead: value bool;
+        /// Set `use_twilio_rtc_servers` (Use Twilio ICE servers).
+        use_twilio_rtc_servers: value bool;
+        /// Set `user_default_rights` (Default Access Rights).
+        user_default_rights: value bool;
+        /// Set `web_app_name` (Web App Name).
+        web_app_name: into String;
     }
 }
+impl ::runtime::CreateValues for ResConfigSettingsCreate {
+    type Model = self::ResConfigSettings;
+}
 impl ::runtime::UpdateValues for ResConfigSettingsUpdate {
-    type Model = ResConfigSettings;
+    type Model = self::ResConfigSettings;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Base Tax Received Account (`account_cash_basis_base_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_cash_basis_base_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_cash_basis_base_account_id")
-    }
-    /// Default Credit Limit (`account_default_credit_limit`, `monetary`).
-    #[inline]
-    pub const fn account_default_credit_limit() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("account_default_credit_limit")
-    }
-    /// Customer Invoices Discounts Account (`account_discount_expense_allocation_id`, `many2one`).
-    #[inline]
-    pub const fn account_discount_expense_allocation_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_discount_expense_allocation_id",
-        )
-    }
-    /// Vendor Bills Discounts Account (`account_discount_income_allocation_id`, `many2one`).
-    #[inline]
-    pub const fn account_discount_income_allocation_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_discount_income_allocation_id",
-        )
-    }
-    /// Fiscal Country Code (`account_fiscal_country_id`, `many2one`).
-    #[inline]
-    pub const fn account_fiscal_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_fiscal_country_id")
-    }
-    /// Early Discount Gain (`account_journal_early_pay_discount_gain_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_journal_early_pay_discount_gain_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_journal_early_pay_discount_gain_account_id",
-        )
-    }
-    /// Early Discount Loss (`account_journal_early_pay_discount_loss_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_journal_early_pay_discount_loss_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_journal_early_pay_discount_loss_account_id",
-        )
-    }
-    /// Bank Suspense (`account_journal_suspense_account_id`, `many2one`).
-    #[inline]
-    pub const fn account_journal_suspense_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "account_journal_suspense_account_id",
-        )
-    }
-    /// Default Sales Price Include (`account_price_include`, `selection`).
-    #[inline]
-    pub const fn account_price_include() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::AccountPriceInclude,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("account_price_include")
-    }
-    /// Storno accounting (`account_storno`, `boolean`).
-    #[inline]
-    pub const fn account_storno() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("account_storno")
-    }
-    /// Sales Credit Limit (`account_use_credit_limit`, `boolean`).
-    #[inline]
-    pub const fn account_use_credit_limit() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("account_use_credit_limit")
-    }
-    /// Number of Active Users (`active_user_count`, `integer`).
-    #[inline]
-    pub const fn active_user_count() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("active_user_count")
-    }
-    /// Alias Domain (`alias_domain_id`, `many2one`).
-    #[inline]
-    pub const fn alias_domain_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::MailAliasDomain,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("alias_domain_id")
-    }
-    /// Day of the month (`annual_inventory_day`, `integer`).
-    #[inline]
-    pub const fn annual_inventory_day() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("annual_inventory_day")
-    }
-    /// Annual Inventory Month (`annual_inventory_month`, `selection`).
-    #[inline]
-    pub const fn annual_inventory_month() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::AnnualInventoryMonth,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("annual_inventory_month")
-    }
-    /// Enable password reset from Login page (`auth_signup_reset_password`, `boolean`).
-    #[inline]
-    pub const fn auth_signup_reset_password() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auth_signup_reset_password")
-    }
-    /// Template user for new users created through signup (`auth_signup_template_user_id`, `many2one`).
-    #[inline]
-    pub const fn auth_signup_template_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("auth_signup_template_user_id")
-    }
-    /// Customer Account (`auth_signup_uninvited`, `selection`).
-    #[inline]
-    pub const fn auth_signup_uninvited() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::AuthSignupUninvited,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("auth_signup_uninvited")
-    }
-    /// Automatic Invoice (`automatic_invoice`, `boolean`).
-    #[inline]
-    pub const fn automatic_invoice() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("automatic_invoice")
-    }
-    /// Auto-validate bills (`autopost_bills`, `boolean`).
-    #[inline]
-    pub const fn autopost_bills() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("autopost_bills")
-    }
-    /// Nomenclature (`barcode_nomenclature_id`, `many2one`).
-    #[inline]
-    pub const fn barcode_nomenclature_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::BarcodeNomenclature,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("barcode_nomenclature_id")
-    }
-    /// Separator (`barcode_separator`, `char`).
-    #[inline]
-    pub const fn barcode_separator() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("barcode_separator")
-    }
-    /// Chart Template (`chart_template`, `selection`).
-    #[inline]
-    pub const fn chart_template() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("chart_template")
-    }
-    /// Audit Trail (`check_account_audit_trail`, `boolean`).
-    #[inline]
-    pub const fn check_account_audit_trail() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("check_account_audit_trail")
-    }
-    /// Number of Companies (`company_count`, `integer`).
-    #[inline]
-    pub const fn company_count() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("company_count")
-    }
-    /// Company Country Code (`company_country_code`, `char`).
-    #[inline]
-    pub const fn company_country_code() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_country_code")
-    }
-    /// Company Currency (`company_currency_id`, `many2one`).
-    #[inline]
-    pub const fn company_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_currency_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Company Informations (`company_informations`, `text`).
-    #[inline]
-    pub const fn company_informations() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_informations")
-    }
-    /// Company Name (`company_name`, `char`).
-    #[inline]
-    pub const fn company_name() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_name")
-    }
-    /// Default Template (`company_so_template_id`, `many2one`).
-    #[inline]
-    pub const fn company_so_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_so_template_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResConfigSettings,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Auto Assignment Action (`crm_auto_assignment_action`, `selection`).
-    #[inline]
-    pub const fn crm_auto_assignment_action() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::CrmAutoAssignmentAction,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("crm_auto_assignment_action")
-    }
-    /// Repeat every (`crm_auto_assignment_interval_number`, `integer`).
-    #[inline]
-    pub const fn crm_auto_assignment_interval_number() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("crm_auto_assignment_interval_number")
-    }
-    /// Auto Assignment Interval Unit (`crm_auto_assignment_interval_type`, `selection`).
-    #[inline]
-    pub const fn crm_auto_assignment_interval_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::CrmAutoAssignmentIntervalType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("crm_auto_assignment_interval_type")
-    }
-    /// Auto Assignment Next Execution Date (`crm_auto_assignment_run_datetime`, `datetime`).
-    #[inline]
-    pub const fn crm_auto_assignment_run_datetime() -> ::runtime::odoo::fields::DateField<
-        super::ResConfigSettings,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("crm_auto_assignment_run_datetime")
-    }
-    /// Rule-Based Assignment (`crm_use_auto_assignment`, `boolean`).
-    #[inline]
-    pub const fn crm_use_auto_assignment() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("crm_use_auto_assignment")
-    }
-    /// Currency Exchange Journal (`currency_exchange_journal_id`, `many2one`).
-    #[inline]
-    pub const fn currency_exchange_journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_exchange_journal_id")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Days to Purchase (`days_to_purchase`, `float`).
-    #[inline]
-    pub const fn days_to_purchase() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("days_to_purchase")
-    }
-    /// Invoicing Policy (`default_invoice_policy`, `selection`).
-    #[inline]
-    pub const fn default_invoice_policy() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::DefaultInvoicePolicy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("default_invoice_policy")
-    }
-    /// Picking Policy (`default_picking_policy`, `selection`).
-    #[inline]
-    pub const fn default_picking_policy() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::DefaultPickingPolicy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("default_picking_policy")
-    }
-    /// Bill Control (`default_purchase_method`, `selection`).
-    #[inline]
-    pub const fn default_purchase_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::DefaultPurchaseMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("default_purchase_method")
-    }
-    /// Delay alert contract outdated (`delay_alert_contract`, `integer`).
-    #[inline]
-    pub const fn delay_alert_contract() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("delay_alert_contract")
-    }
-    /// Digest Emails (`digest_emails`, `boolean`).
-    #[inline]
-    pub const fn digest_emails() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("digest_emails")
-    }
-    /// Digest Email (`digest_id`, `many2one`).
-    #[inline]
-    pub const fn digest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::DigestDigest,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("digest_id")
-    }
-    /// Total amount of invoice in letters (`display_invoice_amount_total_words`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_amount_total_words() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_amount_total_words")
-    }
-    /// Taxes in company currency (`display_invoice_tax_company_currency`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_tax_company_currency() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_tax_company_currency")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email Header Color (`email_primary_color`, `char`).
-    #[inline]
-    pub const fn email_primary_color() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_primary_color")
-    }
-    /// Email Button Color (`email_secondary_color`, `char`).
-    #[inline]
-    pub const fn email_secondary_color() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_secondary_color")
-    }
-    /// Loss Exchange Rate Account (`expense_currency_exchange_account_id`, `many2one`).
-    #[inline]
-    pub const fn expense_currency_exchange_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "expense_currency_exchange_account_id",
-        )
-    }
-    /// Use Custom Email Servers (`external_email_server_default`, `boolean`).
-    #[inline]
-    pub const fn external_email_server_default() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("external_email_server_default")
-    }
-    /// Document Template (`external_report_layout_id`, `many2one`).
-    #[inline]
-    pub const fn external_report_layout_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("external_report_layout_id")
-    }
-    /// Fail Mail (`fail_counter`, `integer`).
-    #[inline]
-    pub const fn fail_counter() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("fail_counter")
-    }
-    /// Gmail Client Id (`google_gmail_client_identifier`, `char`).
-    #[inline]
-    pub const fn google_gmail_client_identifier() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_client_identifier")
-    }
-    /// Gmail Client Secret (`google_gmail_client_secret`, `char`).
-    #[inline]
-    pub const fn google_gmail_client_secret() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_gmail_client_secret")
-    }
-    /// Google Maps API key (`google_maps_static_api_key`, `char`).
-    #[inline]
-    pub const fn google_maps_static_api_key() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_maps_static_api_key")
-    }
-    /// Google Maps API secret (`google_maps_static_api_secret`, `char`).
-    #[inline]
-    pub const fn google_maps_static_api_secret() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_maps_static_api_secret")
-    }
-    /// Message Translation API Key (`google_translate_api_key`, `char`).
-    #[inline]
-    pub const fn google_translate_api_key() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("google_translate_api_key")
-    }
-    /// Analytic Accounting (`group_analytic_accounting`, `boolean`).
-    #[inline]
-    pub const fn group_analytic_accounting() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_analytic_accounting")
-    }
-    /// Lock Confirmed Sales (`group_auto_done_setting`, `boolean`).
-    #[inline]
-    pub const fn group_auto_done_setting() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_auto_done_setting")
-    }
-    /// Cash Rounding (`group_cash_rounding`, `boolean`).
-    #[inline]
-    pub const fn group_cash_rounding() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_cash_rounding")
-    }
-    /// Discounts (`group_discount_per_so_line`, `boolean`).
-    #[inline]
-    pub const fn group_discount_per_so_line() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_discount_per_so_line")
-    }
-    /// Display Lots & Serial Numbers on Delivery Slips (`group_lot_on_delivery_slip`, `boolean`).
-    #[inline]
-    pub const fn group_lot_on_delivery_slip() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_lot_on_delivery_slip")
-    }
-    /// Display Lots & Serial Numbers on Invoices (`group_lot_on_invoice`, `boolean`).
-    #[inline]
-    pub const fn group_lot_on_invoice() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_lot_on_invoice")
-    }
-    /// By-Products (`group_mrp_byproducts`, `boolean`).
-    #[inline]
-    pub const fn group_mrp_byproducts() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_mrp_byproducts")
-    }
-    /// Allocation Report for Manufacturing Orders (`group_mrp_reception_report`, `boolean`).
-    #[inline]
-    pub const fn group_mrp_reception_report() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_mrp_reception_report")
-    }
-    /// MRP Work Orders (`group_mrp_routings`, `boolean`).
-    #[inline]
-    pub const fn group_mrp_routings() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_mrp_routings")
-    }
-    /// Work Order Dependencies (`group_mrp_workorder_dependencies`, `boolean`).
-    #[inline]
-    pub const fn group_mrp_workorder_dependencies() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_mrp_workorder_dependencies")
-    }
-    /// Multi-Currencies (`group_multi_currency`, `boolean`).
-    #[inline]
-    pub const fn group_multi_currency() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_multi_currency")
-    }
-    /// Pricelists (`group_product_pricelist`, `boolean`).
-    #[inline]
-    pub const fn group_product_pricelist() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_product_pricelist")
-    }
-    /// Variants (`group_product_variant`, `boolean`).
-    #[inline]
-    pub const fn group_product_variant() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_product_variant")
-    }
-    /// Pro-Forma Invoice (`group_proforma_sales`, `boolean`).
-    #[inline]
-    pub const fn group_proforma_sales() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_proforma_sales")
-    }
-    /// Milestones (`group_project_milestone`, `boolean`).
-    #[inline]
-    pub const fn group_project_milestone() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_project_milestone")
-    }
-    /// Customer Ratings (`group_project_rating`, `boolean`).
-    #[inline]
-    pub const fn group_project_rating() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_project_rating")
-    }
-    /// Recurring Tasks (`group_project_recurring_tasks`, `boolean`).
-    #[inline]
-    pub const fn group_project_recurring_tasks() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_project_recurring_tasks")
-    }
-    /// Project Stages (`group_project_stages`, `boolean`).
-    #[inline]
-    pub const fn group_project_stages() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_project_stages")
-    }
-    /// Task Dependencies (`group_project_task_dependencies`, `boolean`).
-    #[inline]
-    pub const fn group_project_task_dependencies() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_project_task_dependencies")
-    }
-    /// Customer Addresses (`group_sale_delivery_address`, `boolean`).
-    #[inline]
-    pub const fn group_sale_delivery_address() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_sale_delivery_address")
-    }
-    /// Quotation Templates (`group_sale_order_template`, `boolean`).
-    #[inline]
-    pub const fn group_sale_order_template() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_sale_order_template")
-    }
-    /// Receipt Reminder (`group_send_reminder`, `boolean`).
-    #[inline]
-    pub const fn group_send_reminder() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_send_reminder")
-    }
-    /// Purchase Receipt (`group_show_purchase_receipts`, `boolean`).
-    #[inline]
-    pub const fn group_show_purchase_receipts() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_show_purchase_receipts")
-    }
-    /// Sale Receipt (`group_show_sale_receipts`, `boolean`).
-    #[inline]
-    pub const fn group_show_sale_receipts() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_show_sale_receipts")
-    }
-    /// Automatic Stock Accounting (`group_stock_accounting_automatic`, `boolean`).
-    #[inline]
-    pub const fn group_stock_accounting_automatic() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_accounting_automatic")
-    }
-    /// Multi-Step Routes (`group_stock_adv_location`, `boolean`).
-    #[inline]
-    pub const fn group_stock_adv_location() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_adv_location")
-    }
-    /// Print GS1 Barcodes for Lots & Serial Numbers (`group_stock_lot_print_gs1`, `boolean`).
-    #[inline]
-    pub const fn group_stock_lot_print_gs1() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_lot_print_gs1")
-    }
-    /// Storage Locations (`group_stock_multi_locations`, `boolean`).
-    #[inline]
-    pub const fn group_stock_multi_locations() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_multi_locations")
-    }
-    /// Product Packagings (`group_stock_packaging`, `boolean`).
-    #[inline]
-    pub const fn group_stock_packaging() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_packaging")
-    }
-    /// Lots & Serial Numbers (`group_stock_production_lot`, `boolean`).
-    #[inline]
-    pub const fn group_stock_production_lot() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_production_lot")
-    }
-    /// Reception Report (`group_stock_reception_report`, `boolean`).
-    #[inline]
-    pub const fn group_stock_reception_report() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_reception_report")
-    }
-    /// Signature (`group_stock_sign_delivery`, `boolean`).
-    #[inline]
-    pub const fn group_stock_sign_delivery() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_sign_delivery")
-    }
-    /// Packages (`group_stock_tracking_lot`, `boolean`).
-    #[inline]
-    pub const fn group_stock_tracking_lot() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_tracking_lot")
-    }
-    /// Consignment (`group_stock_tracking_owner`, `boolean`).
-    #[inline]
-    pub const fn group_stock_tracking_owner() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_stock_tracking_owner")
-    }
-    /// Unlock Manufacturing Orders (`group_unlocked_by_default`, `boolean`).
-    #[inline]
-    pub const fn group_unlocked_by_default() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_unlocked_by_default")
-    }
-    /// Units of Measure (`group_uom`, `boolean`).
-    #[inline]
-    pub const fn group_uom() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_uom")
-    }
-    /// Leads (`group_use_lead`, `boolean`).
-    #[inline]
-    pub const fn group_use_lead() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_use_lead")
-    }
-    /// Recurring Revenues (`group_use_recurring_revenues`, `boolean`).
-    #[inline]
-    pub const fn group_use_recurring_revenues() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_use_recurring_revenues")
-    }
-    /// Warnings in Invoices (`group_warning_account`, `boolean`).
-    #[inline]
-    pub const fn group_warning_account() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_warning_account")
-    }
-    /// Purchase Warnings (`group_warning_purchase`, `boolean`).
-    #[inline]
-    pub const fn group_warning_purchase() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_warning_purchase")
-    }
-    /// Sale Order Warnings (`group_warning_sale`, `boolean`).
-    #[inline]
-    pub const fn group_warning_sale() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_warning_sale")
-    }
-    /// Warnings for Stock (`group_warning_stock`, `boolean`).
-    #[inline]
-    pub const fn group_warning_stock() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("group_warning_stock")
-    }
-    /// Has Accounting Entries (`has_accounting_entries`, `boolean`).
-    #[inline]
-    pub const fn has_accounting_entries() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_accounting_entries")
-    }
-    /// Company has a chart of accounts (`has_chart_of_accounts`, `boolean`).
-    #[inline]
-    pub const fn has_chart_of_accounts() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_chart_of_accounts")
-    }
-    /// Employee Editing (`hr_employee_self_edit`, `boolean`).
-    #[inline]
-    pub const fn hr_employee_self_edit() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hr_employee_self_edit")
-    }
-    /// Based on number of emails sent (`hr_presence_control_email`, `boolean`).
-    #[inline]
-    pub const fn hr_presence_control_email() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hr_presence_control_email")
-    }
-    /// \# emails to send (`hr_presence_control_email_amount`, `integer`).
-    #[inline]
-    pub const fn hr_presence_control_email_amount() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("hr_presence_control_email_amount")
-    }
-    /// Based on IP Address (`hr_presence_control_ip`, `boolean`).
-    #[inline]
-    pub const fn hr_presence_control_ip() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hr_presence_control_ip")
-    }
-    /// Valid IP addresses (`hr_presence_control_ip_list`, `char`).
-    #[inline]
-    pub const fn hr_presence_control_ip_list() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("hr_presence_control_ip_list")
-    }
-    /// Based on user status in system (`hr_presence_control_login`, `boolean`).
-    #[inline]
-    pub const fn hr_presence_control_login() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hr_presence_control_login")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Gain Exchange Rate Account (`income_currency_exchange_account_id`, `many2one`).
-    #[inline]
-    pub const fn income_currency_exchange_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "income_currency_exchange_account_id",
-        )
-    }
-    /// Default incoterm (`incoterm_id`, `many2one`).
-    #[inline]
-    pub const fn incoterm_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountIncoterms,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("incoterm_id")
-    }
-    /// Invoice Email Template (`invoice_mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_mail_template_id")
-    }
-    /// Terms & Conditions (`invoice_terms`, `html`).
-    #[inline]
-    pub const fn invoice_terms() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_terms")
-    }
-    /// Terms & Conditions as a Web page (`invoice_terms_html`, `html`).
-    #[inline]
-    pub const fn invoice_terms_html() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_terms_html")
-    }
-    /// PEPPOL eligible (`is_account_peppol_eligible`, `boolean`).
-    #[inline]
-    pub const fn is_account_peppol_eligible() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_account_peppol_eligible")
-    }
-    /// Is the Sale Module Installed (`is_installed_sale`, `boolean`).
-    #[inline]
-    pub const fn is_installed_sale() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_installed_sale")
-    }
-    /// Multi Teams (`is_membership_multi`, `boolean`).
-    #[inline]
-    pub const fn is_membership_multi() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_membership_multi")
-    }
-    /// Is Root Company (`is_root_company`, `boolean`).
-    #[inline]
-    pub const fn is_root_company() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_root_company")
-    }
-    /// Number of Languages (`language_count`, `integer`).
-    #[inline]
-    pub const fn language_count() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("language_count")
-    }
-    /// Enrich lead automatically (`lead_enrich_auto`, `selection`).
-    #[inline]
-    pub const fn lead_enrich_auto() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::LeadEnrichAuto,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lead_enrich_auto")
-    }
-    /// Create a lead mining request directly from the opportunity pipeline. (`lead_mining_in_pipeline`, `boolean`).
-    #[inline]
-    pub const fn lead_mining_in_pipeline() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("lead_mining_in_pipeline")
-    }
-    /// Lock Confirmed Orders (`lock_confirmed_po`, `boolean`).
-    #[inline]
-    pub const fn lock_confirmed_po() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("lock_confirmed_po")
-    }
-    /// Manufacturing Lead Time (`manufacturing_lead`, `float`).
-    #[inline]
-    pub const fn manufacturing_lead() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("manufacturing_lead")
-    }
-    /// 3-way matching: purchases, receptions and bills (`module_account_3way_match`, `boolean`).
-    #[inline]
-    pub const fn module_account_3way_match() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_3way_match")
-    }
-    /// Accounting (`module_account_accountant`, `boolean`).
-    #[inline]
-    pub const fn module_account_accountant() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_accountant")
-    }
-    /// Bank Statement Digitization (`module_account_bank_statement_extract`, `boolean`).
-    #[inline]
-    pub const fn module_account_bank_statement_extract() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_bank_statement_extract")
-    }
-    /// Import in CAMT.053 format (`module_account_bank_statement_import_camt`, `boolean`).
-    #[inline]
-    pub const fn module_account_bank_statement_import_camt() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new(
-            "module_account_bank_statement_import_camt",
-        )
-    }
-    /// Import in .csv, .xls, and .xlsx format (`module_account_bank_statement_import_csv`, `boolean`).
-    #[inline]
-    pub const fn module_account_bank_statement_import_csv() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new(
-            "module_account_bank_statement_import_csv",
-        )
-    }
-    /// Import in .ofx format (`module_account_bank_statement_import_ofx`, `boolean`).
-    #[inline]
-    pub const fn module_account_bank_statement_import_ofx() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new(
-            "module_account_bank_statement_import_ofx",
-        )
-    }
-    /// Import .qif files (`module_account_bank_statement_import_qif`, `boolean`).
-    #[inline]
-    pub const fn module_account_bank_statement_import_qif() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new(
-            "module_account_bank_statement_import_qif",
-        )
-    }
-    /// Use batch payments (`module_account_batch_payment`, `boolean`).
-    #[inline]
-    pub const fn module_account_batch_payment() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_batch_payment")
-    }
-    /// Budget Management (`module_account_budget`, `boolean`).
-    #[inline]
-    pub const fn module_account_budget() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_budget")
-    }
-    /// Allow check printing and deposits (`module_account_check_printing`, `boolean`).
-    #[inline]
-    pub const fn module_account_check_printing() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_check_printing")
-    }
-    /// Document Digitization (`module_account_extract`, `boolean`).
-    #[inline]
-    pub const fn module_account_extract() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_extract")
-    }
-    /// Manage Inter Company (`module_account_inter_company_rules`, `boolean`).
-    #[inline]
-    pub const fn module_account_inter_company_rules() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_inter_company_rules")
-    }
-    /// Intrastat (`module_account_intrastat`, `boolean`).
-    #[inline]
-    pub const fn module_account_intrastat() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_intrastat")
-    }
-    /// Invoice Digitization (`module_account_invoice_extract`, `boolean`).
-    #[inline]
-    pub const fn module_account_invoice_extract() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_invoice_extract")
-    }
-    /// SEPA Credit Transfer / ISO20022 (`module_account_iso20022`, `boolean`).
-    #[inline]
-    pub const fn module_account_iso20022() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_iso20022")
-    }
-    /// Invoice Online Payment (`module_account_payment`, `boolean`).
-    #[inline]
-    pub const fn module_account_payment() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_payment")
-    }
-    /// PEPPOL Invoicing (`module_account_peppol`, `boolean`).
-    #[inline]
-    pub const fn module_account_peppol() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_peppol")
-    }
-    /// Dynamic Reports (`module_account_reports`, `boolean`).
-    #[inline]
-    pub const fn module_account_reports() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_reports")
-    }
-    /// Use SEPA Direct Debit (`module_account_sepa_direct_debit`, `boolean`).
-    #[inline]
-    pub const fn module_account_sepa_direct_debit() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_account_sepa_direct_debit")
-    }
-    /// LDAP Authentication (`module_auth_ldap`, `boolean`).
-    #[inline]
-    pub const fn module_auth_ldap() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_auth_ldap")
-    }
-    /// Use external authentication providers (OAuth) (`module_auth_oauth`, `boolean`).
-    #[inline]
-    pub const fn module_auth_oauth() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_auth_oauth")
-    }
-    /// GeoLocalize (`module_base_geolocalize`, `boolean`).
-    #[inline]
-    pub const fn module_base_geolocalize() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_base_geolocalize")
-    }
-    /// Allow users to import data from CSV/XLS/XLSX/ODS files (`module_base_import`, `boolean`).
-    #[inline]
-    pub const fn module_base_import() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_base_import")
-    }
-    /// Enrich your leads automatically with company data based on their email address. (`module_crm_iap_enrich`, `boolean`).
-    #[inline]
-    pub const fn module_crm_iap_enrich() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_crm_iap_enrich")
-    }
-    /// Generate new leads based on their country, industries, size, etc. (`module_crm_iap_mine`, `boolean`).
-    #[inline]
-    pub const fn module_crm_iap_mine() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_crm_iap_mine")
-    }
-    /// Automatic Currency Rates (`module_currency_rate_live`, `boolean`).
-    #[inline]
-    pub const fn module_currency_rate_live() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_currency_rate_live")
-    }
-    /// Delivery Methods (`module_delivery`, `boolean`).
-    #[inline]
-    pub const fn module_delivery() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery")
-    }
-    /// bpost Connector (`module_delivery_bpost`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_bpost() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_bpost")
-    }
-    /// DHL Express Connector (`module_delivery_dhl`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_dhl() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_dhl")
-    }
-    /// Easypost Connector (`module_delivery_easypost`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_easypost() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_easypost")
-    }
-    /// FedEx Connector (`module_delivery_fedex`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_fedex() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_fedex")
-    }
-    /// Sendcloud Connector (`module_delivery_sendcloud`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_sendcloud() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_sendcloud")
-    }
-    /// Shiprocket Connector (`module_delivery_shiprocket`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_shiprocket() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_shiprocket")
-    }
-    /// Starshipit Connector (`module_delivery_starshipit`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_starshipit() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_starshipit")
-    }
-    /// UPS Connector (`module_delivery_ups`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_ups() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_ups")
-    }
-    /// USPS Connector (`module_delivery_usps`, `boolean`).
-    #[inline]
-    pub const fn module_delivery_usps() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_delivery_usps")
-    }
-    /// Booth Management (`module_event_booth`, `boolean`).
-    #[inline]
-    pub const fn module_event_booth() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_event_booth")
-    }
-    /// Tickets with Sale (`module_event_sale`, `boolean`).
-    #[inline]
-    pub const fn module_event_sale() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_event_sale")
-    }
-    /// Allow the users to synchronize their calendar  with Google Calendar (`module_google_calendar`, `boolean`).
-    #[inline]
-    pub const fn module_google_calendar() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_google_calendar")
-    }
-    /// Support Gmail Authentication (`module_google_gmail`, `boolean`).
-    #[inline]
-    pub const fn module_google_gmail() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_google_gmail")
-    }
-    /// reCAPTCHA (`module_google_recaptcha`, `boolean`).
-    #[inline]
-    pub const fn module_google_recaptcha() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_google_recaptcha")
-    }
-    /// Based on attendances (`module_hr_attendance`, `boolean`).
-    #[inline]
-    pub const fn module_hr_attendance() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_hr_attendance")
-    }
-    /// Remote Work (`module_hr_homeworking`, `boolean`).
-    #[inline]
-    pub const fn module_hr_homeworking() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_hr_homeworking")
-    }
-    /// Advanced Presence Control (`module_hr_presence`, `boolean`).
-    #[inline]
-    pub const fn module_hr_presence() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_hr_presence")
-    }
-    /// Skills Management (`module_hr_skills`, `boolean`).
-    #[inline]
-    pub const fn module_hr_skills() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_hr_skills")
-    }
-    /// Task Logs (`module_hr_timesheet`, `boolean`).
-    #[inline]
-    pub const fn module_hr_timesheet() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_hr_timesheet")
-    }
-    /// EU Intra-community Distance Selling (`module_l10n_eu_oss`, `boolean`).
-    #[inline]
-    pub const fn module_l10n_eu_oss() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_l10n_eu_oss")
-    }
-    /// Promotions, Coupons, Gift Card & Loyalty Program (`module_loyalty`, `boolean`).
-    #[inline]
-    pub const fn module_loyalty() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_loyalty")
-    }
-    /// Allow integration with the mail plugins (`module_mail_plugin`, `boolean`).
-    #[inline]
-    pub const fn module_mail_plugin() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_mail_plugin")
-    }
-    /// Allow the users to synchronize their calendar with Outlook Calendar (`module_microsoft_calendar`, `boolean`).
-    #[inline]
-    pub const fn module_microsoft_calendar() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_microsoft_calendar")
-    }
-    /// Support Outlook Authentication (`module_microsoft_outlook`, `boolean`).
-    #[inline]
-    pub const fn module_microsoft_outlook() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_microsoft_outlook")
-    }
-    /// Master Production Schedule (`module_mrp_mps`, `boolean`).
-    #[inline]
-    pub const fn module_mrp_mps() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_mrp_mps")
-    }
-    /// Product Lifecycle Management (PLM) (`module_mrp_plm`, `boolean`).
-    #[inline]
-    pub const fn module_mrp_plm() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_mrp_plm")
-    }
-    /// Subcontracting (`module_mrp_subcontracting`, `boolean`).
-    #[inline]
-    pub const fn module_mrp_subcontracting() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_mrp_subcontracting")
-    }
-    /// Partner Autocomplete (`module_partner_autocomplete`, `boolean`).
-    #[inline]
-    pub const fn module_partner_autocomplete() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_partner_autocomplete")
-    }
-    /// Tickets with PoS (`module_pos_event`, `boolean`).
-    #[inline]
-    pub const fn module_pos_event() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_pos_event")
-    }
-    /// Specific Email (`module_product_email_template`, `boolean`).
-    #[inline]
-    pub const fn module_product_email_template() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_product_email_template")
-    }
-    /// Expiration Dates (`module_product_expiry`, `boolean`).
-    #[inline]
-    pub const fn module_product_expiry() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_product_expiry")
-    }
-    /// Get product pictures using barcode (`module_product_images`, `boolean`).
-    #[inline]
-    pub const fn module_product_images() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_product_images")
-    }
-    /// Allow Product Margin (`module_product_margin`, `boolean`).
-    #[inline]
-    pub const fn module_product_margin() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_product_margin")
-    }
-    /// Purchase Grid Entry (`module_purchase_product_matrix`, `boolean`).
-    #[inline]
-    pub const fn module_purchase_product_matrix() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_purchase_product_matrix")
-    }
-    /// Purchase Agreements (`module_purchase_requisition`, `boolean`).
-    #[inline]
-    pub const fn module_purchase_requisition() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_purchase_requisition")
-    }
-    /// Quality (`module_quality_control`, `boolean`).
-    #[inline]
-    pub const fn module_quality_control() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_quality_control")
-    }
-    /// Quality Worksheet (`module_quality_control_worksheet`, `boolean`).
-    #[inline]
-    pub const fn module_quality_control_worksheet() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_quality_control_worksheet")
-    }
-    /// Amazon Sync (`module_sale_amazon`, `boolean`).
-    #[inline]
-    pub const fn module_sale_amazon() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_sale_amazon")
-    }
-    /// Commissions (`module_sale_commission`, `boolean`).
-    #[inline]
-    pub const fn module_sale_commission() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_sale_commission")
-    }
-    /// Coupons & Loyalty (`module_sale_loyalty`, `boolean`).
-    #[inline]
-    pub const fn module_sale_loyalty() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_sale_loyalty")
-    }
-    /// Margins (`module_sale_margin`, `boolean`).
-    #[inline]
-    pub const fn module_sale_margin() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_sale_margin")
-    }
-    /// PDF Quote builder (`module_sale_pdf_quote_builder`, `boolean`).
-    #[inline]
-    pub const fn module_sale_pdf_quote_builder() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_sale_pdf_quote_builder")
-    }
-    /// Sales Grid Entry (`module_sale_product_matrix`, `boolean`).
-    #[inline]
-    pub const fn module_sale_product_matrix() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_sale_product_matrix")
-    }
-    /// SMS (`module_sms`, `boolean`).
-    #[inline]
-    pub const fn module_sms() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_sms")
-    }
-    /// Snailmail (`module_snailmail_account`, `boolean`).
-    #[inline]
-    pub const fn module_snailmail_account() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_snailmail_account")
-    }
-    /// Barcode Scanner (`module_stock_barcode`, `boolean`).
-    #[inline]
-    pub const fn module_stock_barcode() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_stock_barcode")
-    }
-    /// Stock Barcode Database (`module_stock_barcode_barcodelookup`, `boolean`).
-    #[inline]
-    pub const fn module_stock_barcode_barcodelookup() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_stock_barcode_barcodelookup")
-    }
-    /// Dropshipping (`module_stock_dropshipping`, `boolean`).
-    #[inline]
-    pub const fn module_stock_dropshipping() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_stock_dropshipping")
-    }
-    /// Dispatch Management System (`module_stock_fleet`, `boolean`).
-    #[inline]
-    pub const fn module_stock_fleet() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_stock_fleet")
-    }
-    /// Landed Costs (`module_stock_landed_costs`, `boolean`).
-    #[inline]
-    pub const fn module_stock_landed_costs() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_stock_landed_costs")
-    }
-    /// Batch, Wave & Cluster Transfers (`module_stock_picking_batch`, `boolean`).
-    #[inline]
-    pub const fn module_stock_picking_batch() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_stock_picking_batch")
-    }
-    /// SMS Confirmation (`module_stock_sms`, `boolean`).
-    #[inline]
-    pub const fn module_stock_sms() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_stock_sms")
-    }
-    /// VoIP (`module_voip`, `boolean`).
-    #[inline]
-    pub const fn module_voip() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_voip")
-    }
-    /// Unsplash Image Library (`module_web_unsplash`, `boolean`).
-    #[inline]
-    pub const fn module_web_unsplash() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_web_unsplash")
-    }
-    /// Cloudflare Turnstile (`module_website_cf_turnstile`, `boolean`).
-    #[inline]
-    pub const fn module_website_cf_turnstile() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_website_cf_turnstile")
-    }
-    /// Create Leads/Opportunities from your website's traffic (`module_website_crm_iap_reveal`, `boolean`).
-    #[inline]
-    pub const fn module_website_crm_iap_reveal() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_website_crm_iap_reveal")
-    }
-    /// Advanced Sponsors (`module_website_event_exhibitor`, `boolean`).
-    #[inline]
-    pub const fn module_website_event_exhibitor() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_website_event_exhibitor")
-    }
-    /// Discussion Rooms (`module_website_event_meet`, `boolean`).
-    #[inline]
-    pub const fn module_website_event_meet() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_website_event_meet")
-    }
-    /// Online Ticketing (`module_website_event_sale`, `boolean`).
-    #[inline]
-    pub const fn module_website_event_sale() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_website_event_sale")
-    }
-    /// Tracks and Agenda (`module_website_event_track`, `boolean`).
-    #[inline]
-    pub const fn module_website_event_track() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_website_event_track")
-    }
-    /// Live Mode (`module_website_event_track_live`, `boolean`).
-    #[inline]
-    pub const fn module_website_event_track_live() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_website_event_track_live")
-    }
-    /// Quiz on Tracks (`module_website_event_track_quiz`, `boolean`).
-    #[inline]
-    pub const fn module_website_event_track_quiz() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("module_website_event_track_quiz")
-    }
-    /// Insufficient credit (`partner_autocomplete_insufficient_credit`, `boolean`).
-    #[inline]
-    pub const fn partner_autocomplete_insufficient_credit() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new(
-            "partner_autocomplete_insufficient_credit",
-        )
-    }
-    /// Pay Invoices Online (`pay_invoices_online`, `boolean`).
-    #[inline]
-    pub const fn pay_invoices_online() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("pay_invoices_online")
-    }
-    /// Levels of Approvals * (`po_double_validation`, `selection`).
-    #[inline]
-    pub const fn po_double_validation() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::PoDoubleValidation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("po_double_validation")
-    }
-    /// Minimum Amount (`po_double_validation_amount`, `monetary`).
-    #[inline]
-    pub const fn po_double_validation_amount() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("po_double_validation_amount")
-    }
-    /// Purchase Lead Time (`po_lead`, `float`).
-    #[inline]
-    pub const fn po_lead() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("po_lead")
-    }
-    /// Purchase Order Modification * (`po_lock`, `selection`).
-    #[inline]
-    pub const fn po_lock() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::PoLock,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("po_lock")
-    }
-    /// Purchase Order Approval (`po_order_approval`, `boolean`).
-    #[inline]
-    pub const fn po_order_approval() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("po_order_approval")
-    }
-    /// Customer API Keys (`portal_allow_api_keys`, `boolean`).
-    #[inline]
-    pub const fn portal_allow_api_keys() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("portal_allow_api_keys")
-    }
-    /// Online Payment (`portal_confirmation_pay`, `boolean`).
-    #[inline]
-    pub const fn portal_confirmation_pay() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("portal_confirmation_pay")
-    }
-    /// Online Signature (`portal_confirmation_sign`, `boolean`).
-    #[inline]
-    pub const fn portal_confirmation_sign() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("portal_confirmation_sign")
-    }
-    /// Predictive Lead Scoring Field Labels (`predictive_lead_scoring_field_labels`, `char`).
-    #[inline]
-    pub const fn predictive_lead_scoring_field_labels() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("predictive_lead_scoring_field_labels")
-    }
-    /// Lead Scoring Frequency Fields (`predictive_lead_scoring_fields`, `many2many`).
-    #[inline]
-    pub const fn predictive_lead_scoring_fields() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResConfigSettings,
-        super::super::rel::CrmLeadScoringFrequencyField,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("predictive_lead_scoring_fields")
-    }
-    /// Lead Scoring Frequency Fields in String (`predictive_lead_scoring_fields_str`, `char`).
-    #[inline]
-    pub const fn predictive_lead_scoring_fields_str() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("predictive_lead_scoring_fields_str")
-    }
-    /// Lead Scoring Starting Date (`predictive_lead_scoring_start_date`, `date`).
-    #[inline]
-    pub const fn predictive_lead_scoring_start_date() -> ::runtime::odoo::fields::DateField<
-        super::ResConfigSettings,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("predictive_lead_scoring_start_date")
-    }
-    /// Lead Scoring Starting Date in String (`predictive_lead_scoring_start_date_str`, `char`).
-    #[inline]
-    pub const fn predictive_lead_scoring_start_date_str() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("predictive_lead_scoring_start_date_str")
-    }
-    /// Prepayment percentage (`prepayment_percent`, `float`).
-    #[inline]
-    pub const fn prepayment_percent() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("prepayment_percent")
-    }
-    /// Display preview button (`preview_ready`, `boolean`).
-    #[inline]
-    pub const fn preview_ready() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("preview_ready")
-    }
-    /// Volume unit of measure (`product_volume_volume_in_cubic_feet`, `selection`).
-    #[inline]
-    pub const fn product_volume_volume_in_cubic_feet() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::ProductVolumeVolumeInCubicFeet,
-    > {
-        ::runtime::odoo::fields::SelectionField::new(
-            "product_volume_volume_in_cubic_feet",
-        )
-    }
-    /// Weight unit of measure (`product_weight_in_lbs`, `selection`).
-    #[inline]
-    pub const fn product_weight_in_lbs() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::ProductWeightInLbs,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("product_weight_in_lbs")
-    }
-    /// Profiling enabled until (`profiling_enabled_until`, `datetime`).
-    #[inline]
-    pub const fn profiling_enabled_until() -> ::runtime::odoo::fields::DateField<
-        super::ResConfigSettings,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("profiling_enabled_until")
-    }
-    /// Default Purchase Tax (`purchase_tax_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_tax_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_tax_id")
-    }
-    /// Display SEPA QR-code (`qr_code`, `boolean`).
-    #[inline]
-    pub const fn qr_code() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("qr_code")
-    }
-    /// Quick encoding (`quick_edit_mode`, `selection`).
-    #[inline]
-    pub const fn quick_edit_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::QuickEditMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("quick_edit_mode")
-    }
-    /// Default Quotation Validity (`quotation_validity_days`, `integer`).
-    #[inline]
-    pub const fn quotation_validity_days() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quotation_validity_days")
-    }
-    /// Custom Report Footer (`report_footer`, `html`).
-    #[inline]
-    pub const fn report_footer() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("report_footer")
-    }
-    /// Company Working Hours (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Restrict Template Rendering (`restrict_template_rendering`, `boolean`).
-    #[inline]
-    pub const fn restrict_template_rendering() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("restrict_template_rendering")
-    }
-    /// Default Sale Tax (`sale_tax_id`, `many2one`).
-    #[inline]
-    pub const fn sale_tax_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_tax_id")
-    }
-    /// Security Lead Time (`security_lead`, `float`).
-    #[inline]
-    pub const fn security_lead() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("security_lead")
-    }
-    /// SFU Server key (`sfu_server_key`, `char`).
-    #[inline]
-    pub const fn sfu_server_key() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("sfu_server_key")
-    }
-    /// SFU Server URL (`sfu_server_url`, `char`).
-    #[inline]
-    pub const fn sfu_server_url() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("sfu_server_url")
-    }
-    /// Show Effect (`show_effect`, `boolean`).
-    #[inline]
-    pub const fn show_effect() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_effect")
-    }
-    /// Print In Color (`snailmail_color`, `boolean`).
-    #[inline]
-    pub const fn snailmail_color() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_color")
-    }
-    /// Add a Cover Page (`snailmail_cover`, `boolean`).
-    #[inline]
-    pub const fn snailmail_cover() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_cover")
-    }
-    /// Snailmail Cover Readonly (`snailmail_cover_readonly`, `boolean`).
-    #[inline]
-    pub const fn snailmail_cover_readonly() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_cover_readonly")
-    }
-    /// Print Both sides (`snailmail_duplex`, `boolean`).
-    #[inline]
-    pub const fn snailmail_duplex() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_duplex")
-    }
-    /// Email Confirmation picking (`stock_move_email_validation`, `boolean`).
-    #[inline]
-    pub const fn stock_move_email_validation() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("stock_move_email_validation")
-    }
-    /// SMS Validation with stock move (`stock_move_sms_validation`, `boolean`).
-    #[inline]
-    pub const fn stock_move_sms_validation() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("stock_move_sms_validation")
-    }
-    /// SMS Template (`stock_sms_confirmation_template_id`, `many2one`).
-    #[inline]
-    pub const fn stock_sms_confirmation_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stock_sms_confirmation_template_id")
-    }
-    /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Tax Cash Basis Journal (`tax_cash_basis_journal_id`, `many2one`).
-    #[inline]
-    pub const fn tax_cash_basis_journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_cash_basis_journal_id")
-    }
-    /// Cash Basis (`tax_exigibility`, `boolean`).
-    #[inline]
-    pub const fn tax_exigibility() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("tax_exigibility")
-    }
-    /// Tenor API key (`tenor_api_key`, `char`).
-    #[inline]
-    pub const fn tenor_api_key() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("tenor_api_key")
-    }
-    /// Tenor content filter (`tenor_content_filter`, `selection`).
-    #[inline]
-    pub const fn tenor_content_filter() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::TenorContentFilter,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tenor_content_filter")
-    }
-    /// Tenor Gif Limit (`tenor_gif_limit`, `integer`).
-    #[inline]
-    pub const fn tenor_gif_limit() -> ::runtime::odoo::fields::NumField<
-        super::ResConfigSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("tenor_gif_limit")
-    }
-    /// Terms & Conditions format (`terms_type`, `selection`).
-    #[inline]
-    pub const fn terms_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResConfigSettings,
-        super::TermsType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("terms_type")
-    }
-    /// Internal Transfer (`transfer_account_id`, `many2one`).
-    #[inline]
-    pub const fn transfer_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("transfer_account_id")
-    }
-    /// Twilio Account SID (`twilio_account_sid`, `char`).
-    #[inline]
-    pub const fn twilio_account_sid() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("twilio_account_sid")
-    }
-    /// Twilio Account Auth Token (`twilio_account_token`, `char`).
-    #[inline]
-    pub const fn twilio_account_token() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("twilio_account_token")
-    }
-    /// Access Key (`unsplash_access_key`, `char`).
-    #[inline]
-    pub const fn unsplash_access_key() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("unsplash_access_key")
-    }
-    /// Application ID (`unsplash_app_id`, `char`).
-    #[inline]
-    pub const fn unsplash_app_id() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("unsplash_app_id")
-    }
-    /// Use Event Barcode (`use_event_barcode`, `boolean`).
-    #[inline]
-    pub const fn use_event_barcode() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_event_barcode")
-    }
-    /// Google Maps static API (`use_google_maps_static_api`, `boolean`).
-    #[inline]
-    pub const fn use_google_maps_static_api() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_google_maps_static_api")
-    }
-    /// Default Terms & Conditions (`use_invoice_terms`, `boolean`).
-    #[inline]
-    pub const fn use_invoice_terms() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_invoice_terms")
-    }
-    /// Default Manufacturing Lead Time (`use_manufacturing_lead`, `boolean`).
-    #[inline]
-    pub const fn use_manufacturing_lead() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_manufacturing_lead")
-    }
-    /// Security Lead Time for Purchase (`use_po_lead`, `boolean`).
-    #[inline]
-    pub const fn use_po_lead() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_po_lead")
-    }
-    /// Security Lead Time for Sales (`use_security_lead`, `boolean`).
-    #[inline]
-    pub const fn use_security_lead() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_security_lead")
-    }
-    /// Use Twilio ICE servers (`use_twilio_rtc_servers`, `boolean`).
-    #[inline]
-    pub const fn use_twilio_rtc_servers() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_twilio_rtc_servers")
-    }
-    /// Default Access Rights (`user_default_rights`, `boolean`).
-    #[inline]
-    pub const fn user_default_rights() -> ::runtime::odoo::fields::BoolField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("user_default_rights")
-    }
-    /// Web App Name (`web_app_name`, `char`).
-    #[inline]
-    pub const fn web_app_name() -> ::runtime::odoo::fields::CharField<
-        super::ResConfigSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("web_app_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResConfigSettings,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResConfigSettings,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-}
-/// Values of `account_price_include` (Default Sales Price Include) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AccountPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => AccountPriceInclude::TaxIncluded,
-            "tax_excluded" => AccountPriceInclude::TaxExcluded,
-            other => AccountPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AccountPriceInclude::TaxIncluded => "tax_included",
-            AccountPriceInclude::TaxExcluded => "tax_excluded",
-            AccountPriceInclude::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AccountPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `annual_inventory_month` (Annual Inventory Month) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AnnualInventoryMonth {
-    /// January (`1`)
-    V1,
-    /// February (`2`)
-    V2,
-    /// March (`3`)
-    V3,
-    /// April (`4`)
-    V4,
-    /// May (`5`)
-    V5,
-    /// June (`6`)
-    V6,
-    /// July (`7`)
-    V7,
-    /// August (`8`)
-    V8,
-    /// September (`9`)
-    V9,
-    /// October (`10`)
-    V10,
-    /// November (`11`)
-    V11,
-    /// December (`12`)
-    V12,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AnnualInventoryMonth {
-    const VALUES: &'static [&'static str] = &[
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "6",
-        "7",
-        "8",
-        "9",
-        "10",
-        "11",
-        "12",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => AnnualInventoryMonth::V1,
-            "2" => AnnualInventoryMonth::V2,
-            "3" => AnnualInventoryMonth::V3,
-            "4" => AnnualInventoryMonth::V4,
-            "5" => AnnualInventoryMonth::V5,
-            "6" => AnnualInventoryMonth::V6,
-            "7" => AnnualInventoryMonth::V7,
-            "8" => AnnualInventoryMonth::V8,
-            "9" => AnnualInventoryMonth::V9,
-            "10" => AnnualInventoryMonth::V10,
-            "11" => AnnualInventoryMonth::V11,
-            "12" => AnnualInventoryMonth::V12,
-            other => AnnualInventoryMonth::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AnnualInventoryMonth::V1 => "1",
-            AnnualInventoryMonth::V2 => "2",
-            AnnualInventoryMonth::V3 => "3",
-            AnnualInventoryMonth::V4 => "4",
-            AnnualInventoryMonth::V5 => "5",
-            AnnualInventoryMonth::V6 => "6",
-            AnnualInventoryMonth::V7 => "7",
-            AnnualInventoryMonth::V8 => "8",
-            AnnualInventoryMonth::V9 => "9",
-            AnnualInventoryMonth::V10 => "10",
-            AnnualInventoryMonth::V11 => "11",
-            AnnualInventoryMonth::V12 => "12",
-            AnnualInventoryMonth::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AnnualInventoryMonth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AnnualInventoryMonth {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `auth_signup_uninvited` (Customer Account) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthSignupUninvited {
-    /// On invitation (`b2b`)
-    B2b,
-    /// Free sign up (`b2c`)
-    B2c,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AuthSignupUninvited {
-    const VALUES: &'static [&'static str] = &["b2b", "b2c"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "b2b" => AuthSignupUninvited::B2b,
-            "b2c" => AuthSignupUninvited::B2c,
-            other => AuthSignupUninvited::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AuthSignupUninvited::B2b => "b2b",
-            AuthSignupUninvited::B2c => "b2c",
-            AuthSignupUninvited::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuthSignupUninvited {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AuthSignupUninvited {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `crm_auto_assignment_action` (Auto Assignment Action) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmAutoAssignmentAction {
-    /// Manually (`manual`)
-    Manual,
-    /// Repeatedly (`auto`)
-    Auto,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CrmAutoAssignmentAction {
-    const VALUES: &'static [&'static str] = &["manual", "auto"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => CrmAutoAssignmentAction::Manual,
-            "auto" => CrmAutoAssignmentAction::Auto,
-            other => CrmAutoAssignmentAction::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CrmAutoAssignmentAction::Manual => "manual",
-            CrmAutoAssignmentAction::Auto => "auto",
-            CrmAutoAssignmentAction::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CrmAutoAssignmentAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CrmAutoAssignmentAction {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `crm_auto_assignment_interval_type` (Auto Assignment Interval Unit) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CrmAutoAssignmentIntervalType {
-    /// Minutes (`minutes`)
-    Minutes,
-    /// Hours (`hours`)
-    Hours,
-    /// Days (`days`)
-    Days,
-    /// Weeks (`weeks`)
-    Weeks,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CrmAutoAssignmentIntervalType {
-    const VALUES: &'static [&'static str] = &["minutes", "hours", "days", "weeks"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "minutes" => CrmAutoAssignmentIntervalType::Minutes,
-            "hours" => CrmAutoAssignmentIntervalType::Hours,
-            "days" => CrmAutoAssignmentIntervalType::Days,
-            "weeks" => CrmAutoAssignmentIntervalType::Weeks,
-            other => CrmAutoAssignmentIntervalType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CrmAutoAssignmentIntervalType::Minutes => "minutes",
-            CrmAutoAssignmentIntervalType::Hours => "hours",
-            CrmAutoAssignmentIntervalType::Days => "days",
-            CrmAutoAssignmentIntervalType::Weeks => "weeks",
-            CrmAutoAssignmentIntervalType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CrmAutoAssignmentIntervalType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CrmAutoAssignmentIntervalType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `default_invoice_policy` (Invoicing Policy) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultInvoicePolicy {
-    /// Invoice what is ordered (`order`)
-    Order,
-    /// Invoice what is delivered (`delivery`)
-    Delivery,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DefaultInvoicePolicy {
-    const VALUES: &'static [&'static str] = &["order", "delivery"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "order" => DefaultInvoicePolicy::Order,
-            "delivery" => DefaultInvoicePolicy::Delivery,
-            other => DefaultInvoicePolicy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DefaultInvoicePolicy::Order => "order",
-            DefaultInvoicePolicy::Delivery => "delivery",
-            DefaultInvoicePolicy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefaultInvoicePolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DefaultInvoicePolicy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `default_picking_policy` (Picking Policy) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultPickingPolicy {
-    /// Ship products as soon as available, with back orders (`direct`)
-    Direct,
-    /// Ship all products at once (`one`)
-    One,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DefaultPickingPolicy {
-    const VALUES: &'static [&'static str] = &["direct", "one"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "direct" => DefaultPickingPolicy::Direct,
-            "one" => DefaultPickingPolicy::One,
-            other => DefaultPickingPolicy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DefaultPickingPolicy::Direct => "direct",
-            DefaultPickingPolicy::One => "one",
-            DefaultPickingPolicy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefaultPickingPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DefaultPickingPolicy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `default_purchase_method` (Bill Control) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultPurchaseMethod {
-    /// Ordered quantities (`purchase`)
-    Purchase,
-    /// Received quantities (`receive`)
-    Receive,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DefaultPurchaseMethod {
-    const VALUES: &'static [&'static str] = &["purchase", "receive"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "purchase" => DefaultPurchaseMethod::Purchase,
-            "receive" => DefaultPurchaseMethod::Receive,
-            other => DefaultPurchaseMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DefaultPurchaseMethod::Purchase => "purchase",
-            DefaultPurchaseMethod::Receive => "receive",
-            DefaultPurchaseMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefaultPurchaseMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DefaultPurchaseMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `lead_enrich_auto` (Enrich lead automatically) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LeadEnrichAuto {
-    /// Enrich leads on demand only (`manual`)
-    Manual,
-    /// Enrich all leads automatically (`auto`)
-    Auto,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LeadEnrichAuto {
-    const VALUES: &'static [&'static str] = &["manual", "auto"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => LeadEnrichAuto::Manual,
-            "auto" => LeadEnrichAuto::Auto,
-            other => LeadEnrichAuto::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LeadEnrichAuto::Manual => "manual",
-            LeadEnrichAuto::Auto => "auto",
-            LeadEnrichAuto::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LeadEnrichAuto {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LeadEnrichAuto {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `po_double_validation` (Levels of Approvals *) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PoDoubleValidation {
-    /// Confirm purchase orders in one step (`one_step`)
-    OneStep,
-    /// Get 2 levels of approvals to confirm a purchase order (`two_step`)
-    TwoStep,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PoDoubleValidation {
-    const VALUES: &'static [&'static str] = &["one_step", "two_step"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "one_step" => PoDoubleValidation::OneStep,
-            "two_step" => PoDoubleValidation::TwoStep,
-            other => PoDoubleValidation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PoDoubleValidation::OneStep => "one_step",
-            PoDoubleValidation::TwoStep => "two_step",
-            PoDoubleValidation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoDoubleValidation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PoDoubleValidation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `po_lock` (Purchase Order Modification *) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PoLock {
-    /// Allow to edit purchase orders (`edit`)
-    Edit,
-    /// Confirmed purchase orders are not editable (`lock`)
-    Lock,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PoLock {
-    const VALUES: &'static [&'static str] = &["edit", "lock"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "edit" => PoLock::Edit,
-            "lock" => PoLock::Lock,
-            other => PoLock::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PoLock::Edit => "edit",
-            PoLock::Lock => "lock",
-            PoLock::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PoLock {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PoLock {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `product_volume_volume_in_cubic_feet` (Volume unit of measure) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProductVolumeVolumeInCubicFeet {
-    /// Cubic Meters (`0`)
-    V0,
-    /// Cubic Feet (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProductVolumeVolumeInCubicFeet {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => ProductVolumeVolumeInCubicFeet::V0,
-            "1" => ProductVolumeVolumeInCubicFeet::V1,
-            other => ProductVolumeVolumeInCubicFeet::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProductVolumeVolumeInCubicFeet::V0 => "0",
-            ProductVolumeVolumeInCubicFeet::V1 => "1",
-            ProductVolumeVolumeInCubicFeet::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductVolumeVolumeInCubicFeet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProductVolumeVolumeInCubicFeet {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `product_weight_in_lbs` (Weight unit of measure) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProductWeightInLbs {
-    /// Kilograms (`0`)
-    V0,
-    /// Pounds (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProductWeightInLbs {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => ProductWeightInLbs::V0,
-            "1" => ProductWeightInLbs::V1,
-            other => ProductWeightInLbs::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProductWeightInLbs::V0 => "0",
-            ProductWeightInLbs::V1 => "1",
-            ProductWeightInLbs::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductWeightInLbs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProductWeightInLbs {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `quick_edit_mode` (Quick encoding) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QuickEditMode {
-    /// Customer Invoices (`out_invoices`)
-    OutInvoices,
-    /// Vendor Bills (`in_invoices`)
-    InInvoices,
-    /// Customer Invoices and Vendor Bills (`out_and_in_invoices`)
-    OutAndInInvoices,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for QuickEditMode {
-    const VALUES: &'static [&'static str] = &[
-        "out_invoices",
-        "in_invoices",
-        "out_and_in_invoices",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "out_invoices" => QuickEditMode::OutInvoices,
-            "in_invoices" => QuickEditMode::InInvoices,
-            "out_and_in_invoices" => QuickEditMode::OutAndInInvoices,
-            other => QuickEditMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            QuickEditMode::OutInvoices => "out_invoices",
-            QuickEditMode::InInvoices => "in_invoices",
-            QuickEditMode::OutAndInInvoices => "out_and_in_invoices",
-            QuickEditMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QuickEditMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for QuickEditMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tenor_content_filter` (Tenor content filter) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TenorContentFilter {
-    /// High (`high`)
-    High,
-    /// Medium (`medium`)
-    Medium,
-    /// Low (`low`)
-    Low,
-    /// Off (`off`)
-    Off,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TenorContentFilter {
-    const VALUES: &'static [&'static str] = &["high", "medium", "low", "off"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "high" => TenorContentFilter::High,
-            "medium" => TenorContentFilter::Medium,
-            "low" => TenorContentFilter::Low,
-            "off" => TenorContentFilter::Off,
-            other => TenorContentFilter::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TenorContentFilter::High => "high",
-            TenorContentFilter::Medium => "medium",
-            TenorContentFilter::Low => "low",
-            TenorContentFilter::Off => "off",
-            TenorContentFilter::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TenorContentFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TenorContentFilter {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `terms_type` (Terms & Conditions format) on `res.config.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TermsType {
-    /// Add a Note (`plain`)
-    Plain,
-    /// Add a link to a Web Page (`html`)
-    Html,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TermsType {
-    const VALUES: &'static [&'static str] = &["plain", "html"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plain" => TermsType::Plain,
-            "html" => TermsType::Html,
-            other => TermsType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TermsType::Plain => "plain",
-            TermsType::Html => "html",
-            TermsType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TermsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TermsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+    ::runtime::__private::field_handles! {
+        super::ResConfigSettings;
+        /// Base Tax Received Account (`account_cash_basis_base_account_id`, `many2one`).
+        account_cash_basis_base_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Default Credit Limit (`account_default_credit_limit`, `monetary`).
+        account_default_credit_limit: NumField<f64>;
+        /// Customer Invoices Discounts Account (`account_discount_expense_allocation_id`, `many2one`).
+        account_discount_expense_allocation_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Vendor Bills Discounts Account (`account_discount_income_allocation_id`, `many2one`).
+        account_discount_income_allocation_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Fiscal Country Code (`account_fiscal_country_id`, `many2one`).
+        account_fiscal_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Early Discount Gain (`account_journal_early_pay_discount_gain_account_id`, `many2one`).
+        account_journal_early_pay_discount_gain_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Early Discount Loss (`account_journal_early_pay_discount_loss_account_id`, `many2one`).
+        account_journal_early_pay_discount_loss_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Bank Suspense (`account_journal_suspense_account_id`, `many2one`).
+        account_journal_suspense_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Default Sales Price Include (`account_price_include`, `selection`).
+        account_price_include: SelectionField<super::AccountPriceInclude>;
+        /// Storno accounting (`account_storno`, `boolean`).
+        account_storno: BoolField;
+        /// Sales Credit Limit (`account_use_credit_limit`, `boolean`).
+        account_use_credit_limit: BoolField;
+        /// Number of Active Users (`active_user_count`, `integer`).
+        active_user_count: NumField<i64>;
+        /// Alias Domain (`alias_domain_id`, `many2one`).
+        alias_domain_id: Many2OneField<super::super::rel::MailAliasDomain>;
+        /// Day of the month (`annual_inventory_day`, `integer`).
+        annual_inventory_day: NumField<i64>;
+        /// Annual Inventory Month (`annual_inventory_month`, `selection`).
+        annual_inventory_month: SelectionField<super::AnnualInventoryMonth>;
+        /// Enable password reset from Login page (`auth_signup_reset_password`, `boolean`).
+        auth_signup_reset_password: BoolField;
+        /// Template user for new users created through signup (`auth_signup_template_user_id`, `many2one`).
+        auth_signup_template_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Customer Account (`auth_signup_uninvited`, `selection`).
+        auth_signup_uninvited: SelectionField<super::AuthSignupUninvited>;
+        /// Automatic Invoice (`automatic_invoice`, `boolean`).
+        automatic_invoice: BoolField;
+        /// Auto-validate bills (`autopost_bills`, `boolean`).
+        autopost_bills: BoolField;
+        /// Nomenclature (`barcode_nomenclature_id`, `many2one`).
+        barcode_nomenclature_id: Many2OneField<super::super::rel::BarcodeNomenclature>;
+        /// Separator (`barcode_separator`, `char`).
+        barcode_separator: CharField;
+        /// Chart Template (`chart_template`, `selection`).
+        chart_template: CharField;
+        /// Audit Trail (`check_account_audit_trail`, `boolean`).
+        check_account_audit_trail: BoolField;
+        /// Number of Companies (`company_count`, `integer`).
+        company_count: NumField<i64>;
+        /// Company Country Code (`company_country_code`, `char`).
+        company_country_code: CharField;
+        /// Company Currency (`company_currency_id`, `many2one`).
+        company_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Company Informations (`company_informations`, `text`).
+        company_informations: CharField;
+        /// Company Name (`company_name`, `char`).
+        company_name: CharField;
+        /// Default Template (`company_so_template_id`, `many2one`).
+        company_so_template_id: Many2OneField<super::super::rel::SaleOrderTemplate>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Auto Assignment Action (`crm_auto_assignment_action`, `selection`).
+        crm_auto_assignment_action: SelectionField<super::CrmAutoAssignmentAction>;
+        /// Repeat every (`crm_auto_assignment_interval_number`, `integer`).
+        crm_auto_assignment_interval_number: NumField<i64>;
+        /// Auto Assignment Interval Unit (`crm_auto_assignment_interval_type`, `selection`).
+        crm_auto_assignment_interval_type: SelectionField<super::CrmAutoAssignmentIntervalType>;
+        /// Auto Assignment Next Execution Date (`crm_auto_assignment_run_datetime`, `datetime`).
+        crm_auto_assignment_run_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Rule-Based Assignment (`crm_use_auto_assignment`, `boolean`).
+        crm_use_auto_assignment: BoolField;
+        /// Currency Exchange Journal (`currency_exchange_journal_id`, `many2one`).
+        currency_exchange_journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Days to Purchase (`days_to_purchase`, `float`).
+        days_to_purchase: NumField<f64>;
+        /// Invoicing Policy (`default_invoice_policy`, `selection`).
+        default_invoice_policy: SelectionField<super::DefaultInvoicePolicy>;
+        /// Picking Policy (`default_picking_policy`, `selection`).
+        default_picking_policy: SelectionField<super::DefaultPickingPolicy>;
+        /// Bill Control (`default_purchase_method`, `selection`).
+        default_purchase_method: SelectionField<super::DefaultPurchaseMethod>;
+        /// Delay alert contract outdated (`delay_alert_contract`, `integer`).
+        delay_alert_contract: NumField<i64>;
+        /// Digest Emails (`digest_emails`, `boolean`).
+        digest_emails: BoolField;
+        /// Digest Email (`digest_id`, `many2one`).
+        digest_id: Many2OneField<super::super::rel::DigestDigest>;
+        /// Total amount of invoice in letters (`display_invoice_amount_total_words`, `boolean`).
+        display_invoice_amount_total_words: BoolField;
+        /// Taxes in company currency (`display_invoice_tax_company_currency`, `boolean`).
+        display_invoice_tax_company_currency: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email Header Color (`email_primary_color`, `char`).
+        email_primary_color: CharField;
+        /// Email Button Color (`email_secondary_color`, `char`).
+        email_secondary_color: CharField;
+        /// Loss Exchange Rate Account (`expense_currency_exchange_account_id`, `many2one`).
+        expense_currency_exchange_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Use Custom Email Servers (`external_email_server_default`, `boolean`).
+        external_email_server_default: BoolField;
+        /// Document Template (`external_report_layout_id`, `many2one`).
+        external_report_layout_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Fail Mail (`fail_counter`, `integer`).
+        fail_counter: NumField<i64>;
+        /// Gmail Client Id (`google_gmail_client_identifier`, `char`).
+        google_gmail_client_identifier: CharField;
+        /// Gmail Client Secret (`google_gmail_client_secret`, `char`).
+        google_gmail_client_secret: CharField;
+        /// Google Maps API key (`google_maps_static_api_key`, `char`).
+        google_maps_static_api_key: CharField;
+        /// Google Maps API secret (`google_maps_static_api_secret`, `char`).
+        google_maps_static_api_secret: CharField;
+        /// Message Translation API Key (`google_translate_api_key`, `char`).
+        google_translate_api_key: CharField;
+        /// Analytic Accounting (`group_analytic_accounting`, `boolean`).
+        group_analytic_accounting: BoolField;
+        /// Lock Confirmed Sales (`group_auto_done_setting`, `boolean`).
+        group_auto_done_setting: BoolField;
+        /// Cash Rounding (`group_cash_rounding`, `boolean`).
+        group_cash_rounding: BoolField;
+        /// Discounts (`group_discount_per_so_line`, `boolean`).
+        group_discount_per_so_line: BoolField;
+        /// Display Lots & Serial Numbers on Delivery Slips (`group_lot_on_delivery_slip`, `boolean`).
+        group_lot_on_delivery_slip: BoolField;
+        /// Display Lots & Serial Numbers on Invoices (`group_lot_on_invoice`, `boolean`).
+        group_lot_on_invoice: BoolField;
+        /// By-Products (`group_mrp_byproducts`, `boolean`).
+        group_mrp_byproducts: BoolField;
+        /// Allocation Report for Manufacturing Orders (`group_mrp_reception_report`, `boolean`).
+        group_mrp_reception_report: BoolField;
+        /// MRP Work Orders (`group_mrp_routings`, `boolean`).
+        group_mrp_routings: BoolField;
+        /// Work Order Dependencies (`group_mrp_workorder_dependencies`, `boolean`).
+        group_mrp_workorder_dependencies: BoolField;
+        /// Multi-Currencies (`group_multi_currency`, `boolean`).
+        group_multi_currency: BoolField;
+        /// Pricelists (`group_product_pricelist`, `boolean`).
+        group_product_pricelist: BoolField;
+        /// Variants (`group_product_variant`, `boolean`).
+        group_product_variant: BoolField;
+        /// Pro-Forma Invoice (`group_proforma_sales`, `boolean`).
+        group_proforma_sales: BoolField;
+        /// Milestones (`group_project_milestone`, `boolean`).
+        group_project_milestone: BoolField;
+        /// Customer Ratings (`group_project_rating`, `boolean`).
+        group_project_rating: BoolField;
+        /// Recurring Tasks (`group_project_recurring_tasks`, `boolean`).
+        group_project_recurring_tasks: BoolField;
+        /// Project Stages (`group_project_stages`, `boolean`).
+        group_project_stages: BoolField;
+        /// Task Dependencies (`group_project_task_dependencies`, `boolean`).
+        group_project_task_dependencies: BoolField;
+        /// Customer Addresses (`group_sale_delivery_address`, `boolean`).
+        group_sale_delivery_address: BoolField;
+        /// Quotation Templates (`group_sale_order_template`, `boolean`).
+        group_sale_order_template: BoolField;
+        /// Receipt Reminder (`group_send_reminder`, `boolean`).
+        group_send_reminder: BoolField;
+        /// Purchase Receipt (`group_show_purchase_receipts`, `boolean`).
+        group_show_purchase_receipts: BoolField;
+        /// Sale Receipt (`group_show_sale_receipts`, `boolean`).
+        group_show_sale_receipts: BoolField;
+        /// Automatic Stock Accounting (`group_stock_accounting_automatic`, `boolean`).
+        group_stock_accounting_automatic: BoolField;
+        /// Multi-Step Routes (`group_stock_adv_location`, `boolean`).
+        group_stock_adv_location: BoolField;
+        /// Print GS1 Barcodes for Lots & Serial Numbers (`group_stock_lot_print_gs1`, `boolean`).
+        group_stock_lot_print_gs1: BoolField;
+        /// Storage Locations (`group_stock_multi_locations`, `boolean`).
+        group_stock_multi_locations: BoolField;
+        /// Product Packagings (`group_stock_packaging`, `boolean`).
+        group_stock_packaging: BoolField;
+        /// Lots & Serial Numbers (`group_stock_production_lot`, `boolean`).
+        group_stock_production_lot: BoolField;
+        /// Reception Report (`group_stock_reception_report`, `boolean`).
+        group_stock_reception_report: BoolField;
+        /// Signature (`group_stock_sign_delivery`, `boolean`).
+        group_stock_sign_delivery: BoolField;
+        /// Packages (`group_stock_tracking_lot`, `boolean`).
+        group_stock_tracking_lot: BoolField;
+        /// Consignment (`group_stock_tracking_owner`, `boolean`).
+        group_stock_tracking_owner: BoolField;
+        /// Unlock Manufacturing Orders (`group_unlocked_by_default`, `boolean`).
+        group_unlocked_by_default: BoolField;
+        /// Units of Measure (`group_uom`, `boolean`).
+        group_uom: BoolField;
+        /// Leads (`group_use_lead`, `boolean`).
+        group_use_lead: BoolField;
+        /// Recurring Revenues (`group_use_recurring_revenues`, `boolean`).
+        group_use_recurring_revenues: BoolField;
+        /// Warnings in Invoices (`group_warning_account`, `boolean`).
+        group_warning_account: BoolField;
+        /// Purchase Warnings (`group_warning_purchase`, `boolean`).
+        group_warning_purchase: BoolField;
+        /// Sale Order Warnings (`group_warning_sale`, `boolean`).
+        group_warning_sale: BoolField;
+        /// Warnings for Stock (`group_warning_stock`, `boolean`).
+        group_warning_stock: BoolField;
+        /// Has Accounting Entries (`has_accounting_entries`, `boolean`).
+        has_accounting_entries: BoolField;
+        /// Company has a chart of accounts (`has_chart_of_accounts`, `boolean`).
+        has_chart_of_accounts: BoolField;
+        /// Employee Editing (`hr_employee_self_edit`, `boolean`).
+        hr_employee_self_edit: BoolField;
+        /// Based on number of emails sent (`hr_presence_control_email`, `boolean`).
+        hr_presence_control_email: BoolField;
+        /// \# emails to send (`hr_presence_control_email_amount`, `integer`).
+        hr_presence_control_email_amount: NumField<i64>;
+        /// Based on IP Address (`hr_presence_control_ip`, `boolean`).
+        hr_presence_control_ip: BoolField;
+        /// Valid IP addresses (`hr_presence_control_ip_list`, `char`).
+        hr_presence_control_ip_list: CharField;
+        /// Based on user status in system (`hr_presence_control_login`, `boolean`).
+        hr_presence_control_login: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Gain Exchange Rate Account (`income_currency_exchange_account_id`, `many2one`).
+        income_currency_exchange_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Default incoterm (`incoterm_id`, `many2one`).
+        incoterm_id: Many2OneField<super::super::rel::AccountIncoterms>;
+        /// Invoice Email Template (`invoice_mail_template_id`, `many2one`).
+        invoice_mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Terms & Conditions (`invoice_terms`, `html`).
+        invoice_terms: CharField;
+        /// Terms & Conditions as a Web page (`invoice_terms_html`, `html`).
+        invoice_terms_html: CharField;
+        /// PEPPOL eligible (`is_account_peppol_eligible`, `boolean`).
+        is_account_peppol_eligible: BoolField;
+        /// Is the Sale Module Installed (`is_installed_sale`, `boolean`).
+        is_installed_sale: BoolField;
+        /// Multi Teams (`is_membership_multi`, `boolean`).
+        is_membership_multi: BoolField;
+        /// Is Root Company (`is_root_company`, `boolean`).
+        is_root_company: BoolField;
+        /// Number of Languages (`language_count`, `integer`).
+        language_count: NumField<i64>;
+        /// Enrich lead automatically (`lead_enrich_auto`, `selection`).
+        lead_enrich_auto: SelectionField<super::LeadEnrichAuto>;
+        /// Create a lead mining request directly from the opportunity pipeline. (`lead_mining_in_pipeline`, `boolean`).
+        lead_mining_in_pipeline: BoolField;
+        /// Lock Confirmed Orders (`lock_confirmed_po`, `boolean`).
+        lock_confirmed_po: BoolField;
+        /// Manufacturing Lead Time (`manufacturing_lead`, `float`).
+        manufacturing_lead: NumField<f64>;
+        /// 3-way matching: purchases, receptions and bills (`module_account_3way_match`, `boolean`).
+        module_account_3way_match: BoolField;
+        /// Accounting (`module_account_accountant`, `boolean`).
+        module_account_accountant: BoolField;
+        /// Bank Statement Digitization (`module_account_bank_statement_extract`, `boolean`).
+        module_account_bank_statement_extract: BoolField;
+        /// Import in CAMT.053 format (`module_account_bank_statement_import_camt`, `boolean`).
+        module_account_bank_statement_import_camt: BoolField;
+        /// Import in .csv, .xls, and .xlsx format (`module_account_bank_statement_import_csv`, `boolean`).
+        module_account_bank_statement_import_csv: BoolField;
+        /// Import in .ofx format (`module_account_bank_statement_import_ofx`, `boolean`).
+        module_account_bank_statement_import_ofx: BoolField;
+        /// Import .qif files (`module_account_bank_statement_import_qif`, `boolean`).
+        module_account_bank_statement_import_qif: BoolField;
+        /// Use batch payments (`module_account_batch_payment`, `boolean`).
+        module_account_batch_payment: BoolField;
+        /// Budget Management (`module_account_budget`, `boolean`).
+        module_account_budget: BoolField;
+        /// Allow check printing and deposits (`module_account_check_printing`, `boolean`).
+        module_account_check_printing: BoolField;
+        /// Document Digitization (`module_account_extract`, `boolean`).
+        module_account_extract: BoolField;
+        /// Manage Inter Company (`module_account_inter_company_rules`, `boolean`).
+        module_account_inter_company_rules: BoolField;
+        /// Intrastat (`module_account_intrastat`, `boolean`).
+        module_account_intrastat: BoolField;
+        /// Invoice Digitization (`module_account_invoice_extract`, `boolean`).
+        module_account_invoice_extract: BoolField;
+        /// SEPA Credit Transfer / ISO20022 (`module_account_iso20022`, `boolean`).
+        module_account_iso20022: BoolField;
+        /// Invoice Online Payment (`module_account_payment`, `boolean`).
+        module_account_payment: BoolField;
+        /// PEPPOL Invoicing (`module_account_peppol`, `boolean`).
+        module_account_peppol: BoolField;
+        /// Dynamic Reports (`module_account_reports`, `boolean`).
+        module_account_reports: BoolField;
+        /// Use SEPA Direct Debit (`module_account_sepa_direct_debit`, `boolean`).
+        module_account_sepa_direct_debit: BoolField;
+        /// LDAP Authentication (`module_auth_ldap`, `boolean`).
+        module_auth_ldap: BoolField;
+        /// Use external authentication providers (OAuth) (`module_auth_oauth`, `boolean`).
+        module_auth_oauth: BoolField;
+        /// GeoLocalize (`module_base_geolocalize`, `boolean`).
+        module_base_geolocalize: BoolField;
+        /// Allow users to import data from CSV/XLS/XLSX/ODS files (`module_base_import`, `boolean`).
+        module_base_import: BoolField;
+        /// Enrich your leads automatically with company data based on their email address. (`module_crm_iap_enrich`, `boolean`).
+        module_crm_iap_enrich: BoolField;
+        /// Generate new leads based on their country, industries, size, etc. (`module_crm_iap_mine`, `boolean`).
+        module_crm_iap_mine: BoolField;
+        /// Automatic Currency Rates (`module_currency_rate_live`, `boolean`).
+        module_currency_rate_live: BoolField;
+        /// Delivery Methods (`module_delivery`, `boolean`).
+        module_delivery: BoolField;
+        /// bpost Connector (`module_delivery_bpost`, `boolean`).
+        module_delivery_bpost: BoolField;
+        /// DHL Express Connector (`module_delivery_dhl`, `boolean`).
+        module_delivery_dhl: BoolField;
+        /// Easypost Connector (`module_delivery_easypost`, `boolean`).
+        module_delivery_easypost: BoolField;
+        /// FedEx Connector (`module_delivery_fedex`, `boolean`).
+        module_delivery_fedex: BoolField;
+        /// Sendcloud Connector (`module_delivery_sendcloud`, `boolean`).
+        module_delivery_sendcloud: BoolField;
+        /// Shiprocket Connector (`module_delivery_shiprocket`, `boolean`).
+        module_delivery_shiprocket: BoolField;
+        /// Starshipit Connector (`module_delivery_starshipit`, `boolean`).
+        module_delivery_starshipit: BoolField;
+        /// UPS Connector (`module_delivery_ups`, `boolean`).
+        module_delivery_ups: BoolField;
+        /// USPS Connector (`module_delivery_usps`, `boolean`).
+        module_delivery_usps: BoolField;
+        /// Booth Management (`module_event_booth`, `boolean`).
+        module_event_booth: BoolField;
+        /// Tickets with Sale (`module_event_sale`, `boolean`).
+        module_event_sale: BoolField;
+        /// Allow the users to synchronize their calendar  with Google Calendar (`module_google_calendar`, `boolean`).
+        module_google_calendar: BoolField;
+        /// Support Gmail Authentication (`module_google_gmail`, `boolean`).
+        module_google_gmail: BoolField;
+        /// reCAPTCHA (`module_google_recaptcha`, `boolean`).
+        module_google_recaptcha: BoolField;
+        /// Based on attendances (`module_hr_attendance`, `boolean`).
+        module_hr_attendance: BoolField;
+        /// Remote Work (`module_hr_homeworking`, `boolean`).
+        module_hr_homeworking: BoolField;
+        /// Advanced Presence Control (`module_hr_presence`, `boolean`).
+        module_hr_presence: BoolField;
+        /// Skills Management (`module_hr_skills`, `boolean`).
+        module_hr_skills: BoolField;
+        /// Task Logs (`module_hr_timesheet`, `boolean`).
+        module_hr_timesheet: BoolField;
+        /// EU Intra-community Distance Selling (`module_l10n_eu_oss`, `boolean`).
+        module_l10n_eu_oss: BoolField;
+        /// Promotions, Coupons, Gift Card & Loyalty Program (`module_loyalty`, `boolean`).
+        module_loyalty: BoolField;
+        /// Allow integration with the mail plugins (`module_mail_plugin`, `boolean`).
+        module_mail_plugin: BoolField;
+        /// Allow the users to synchronize their calendar with Outlook Calendar (`module_microsoft_calendar`, `boolean`).
+        module_microsoft_calendar: BoolField;
+        /// Support Outlook Authentication (`module_microsoft_outlook`, `boolean`).
+        module_microsoft_outlook: BoolField;
+        /// Master Production Schedule (`module_mrp_mps`, `boolean`).
+        module_mrp_mps: BoolField;
+        /// Product Lifecycle Management (PLM) (`module_mrp_plm`, `boolean`).
+        module_mrp_plm: BoolField;
+        /// Subcontracting (`module_mrp_subcontracting`, `boolean`).
+        module_mrp_subcontracting: BoolField;
+        /// Partner Autocomplete (`module_partner_autocomplete`, `boolean`).
+        module_partner_autocomplete: BoolField;
+        /// Tickets with PoS (`module_pos_event`, `boolean`).
+        module_pos_event: BoolField;
+        /// Specific Email (`module_product_email_template`, `boolean`).
+        module_product_email_template: BoolField;
+        /// Expiration Dates (`module_product_expiry`, `boolean`).
+        module_product_expiry: BoolField;
+        /// Get product pictures using barcode (`module_product_images`, `boolean`).
+        module_product_images: BoolField;
+        /// Allow Product Margin (`module_product_margin`, `boolean`).
+        module_product_margin: BoolField;
+        /// Purchase Grid Entry (`module_purchase_product_matrix`, `boolean`).
+        module_purchase_product_matrix: BoolField;
+        /// Purchase Agreements (`module_purchase_requisition`, `boolean`).
+        module_purchase_requisition: BoolField;
+        /// Quality (`module_quality_control`, `boolean`).
+        module_quality_control: BoolField;
+        /// Quality Worksheet (`module_quality_control_worksheet`, `boolean`).
+        module_quality_control_worksheet: BoolField;
+        /// Amazon Sync (`module_sale_amazon`, `boolean`).
+        module_sale_amazon: BoolField;
+        /// Commissions (`module_sale_commission`, `boolean`).
+        module_sale_commission: BoolField;
+        /// Coupons & Loyalty (`module_sale_loyalty`, `boolean`).
+        module_sale_loyalty: BoolField;
+        /// Margins (`module_sale_margin`, `boolean`).
+        module_sale_margin: BoolField;
+        /// PDF Quote builder (`module_sale_pdf_quote_builder`, `boolean`).
+        module_sale_pdf_quote_builder: BoolField;
+        /// Sales Grid Entry (`module_sale_product_matrix`, `boolean`).
+        module_sale_product_matrix: BoolField;
+        /// SMS (`module_sms`, `boolean`).
+        module_sms: BoolField;
+        /// Snailmail (`module_snailmail_account`, `boolean`).
+        module_snailmail_account: BoolField;
+        /// Barcode Scanner (`module_stock_barcode`, `boolean`).
+        module_stock_barcode: BoolField;
+        /// Stock Barcode Database (`module_stock_barcode_barcodelookup`, `boolean`).
+        module_stock_barcode_barcodelookup: BoolField;
+        /// Dropshipping (`module_stock_dropshipping`, `boolean`).
+        module_stock_dropshipping: BoolField;
+        /// Dispatch Management System (`module_stock_fleet`, `boolean`).
+        module_stock_fleet: BoolField;
+        /// Landed Costs (`module_stock_landed_costs`, `boolean`).
+        module_stock_landed_costs: BoolField;
+        /// Batch, Wave & Cluster Transfers (`module_stock_picking_batch`, `boolean`).
+        module_stock_picking_batch: BoolField;
+        /// SMS Confirmation (`module_stock_sms`, `boolean`).
+        module_stock_sms: BoolField;
+        /// VoIP (`module_voip`, `boolean`).
+        module_voip: BoolField;
+        /// Unsplash Image Library (`module_web_unsplash`, `boolean`).
+        module_web_unsplash: BoolField;
+        /// Cloudflare Turnstile (`module_website_cf_turnstile`, `boolean`).
+        module_website_cf_turnstile: BoolField;
+        /// Create Leads/Opportunities from your website's traffic (`module_website_crm_iap_reveal`, `boolean`).
+        module_website_crm_iap_reveal: BoolField;
+        /// Advanced Sponsors (`module_website_event_exhibitor`, `boolean`).
+        module_website_event_exhibitor: BoolField;
+        /// Discussion Rooms (`module_website_event_meet`, `boolean`).
+        module_website_event_meet: BoolField;
+        /// Online Ticketing (`module_website_event_sale`, `boolean`).
+        module_website_event_sale: BoolField;
+        /// Tracks and Agenda (`module_website_event_track`, `boolean`).
+        module_website_event_track: BoolField;
+        /// Live Mode (`module_website_event_track_live`, `boolean`).
+        module_website_event_track_live: BoolField;
+        /// Quiz on Tracks (`module_website_event_track_quiz`, `boolean`).
+        module_website_event_track_quiz: BoolField;
+        /// Insufficient credit (`partner_autocomplete_insufficient_credit`, `boolean`).
+        partner_autocomplete_insufficient_credit: BoolField;
+        /// Pay Invoices Online (`pay_invoices_online`, `boolean`).
+        pay_invoices_online: BoolField;
+        /// Levels of Approvals * (`po_double_validation`, `selection`).
+        po_double_validation: SelectionField<super::PoDoubleValidation>;
+        /// Minimum Amount (`po_double_validation_amount`, `monetary`).
+        po_double_validation_amount: NumField<f64>;
+        /// Purchase Lead Time (`po_lead`, `float`).
+        po_lead: NumField<f64>;
+        /// Purchase Order Modification * (`po_lock`, `selection`).
+        po_lock: SelectionField<super::PoLock>;
+        /// Purchase Order Approval (`po_order_approval`, `boolean`).
+        po_order_approval: BoolField;
+        /// Customer API Keys (`portal_allow_api_keys`, `boolean`).
+        portal_allow_api_keys: BoolField;
+        /// Online Payment (`portal_confirmation_pay`, `boolean`).
+        portal_confirmation_pay: BoolField;
+        /// Online Signature (`portal_confirmation_sign`, `boolean`).
+        portal_confirmation_sign: BoolField;
+        /// Predictive Lead Scoring Field Labels (`predictive_lead_scoring_field_labels`, `char`).
+        predictive_lead_scoring_field_labels: CharField;
+        /// Lead Scoring Frequency Fields (`predictive_lead_scoring_fields`, `many2many`).
+        predictive_lead_scoring_fields: X2ManyField<super::super::rel::CrmLeadScoringFrequencyField>;
+        /// Lead Scoring Frequency Fields in String (`predictive_lead_scoring_fields_str`, `char`).
+        predictive_lead_scoring_fields_str: CharField;
+        /// Lead Scoring Starting Date (`predictive_lead_scoring_start_date`, `date`).
+        predictive_lead_scoring_start_date: DateField<::chrono::NaiveDate>;
+        /// Lead Scoring Starting Date in String (`predictive_lead_scoring_start_date_str`, `char`).
+        predictive_lead_scoring_start_date_str: CharField;
+        /// Prepayment percentage (`prepayment_percent`, `float`).
+        prepayment_percent: NumField<f64>;
+        /// Display preview button (`preview_ready`, `boolean`).
+        preview_ready: BoolField;
+        /// Volume unit of measure (`product_volume_volume_in_cubic_feet`, `selection`).
+        product_volume_volume_in_cubic_feet: SelectionField<super::ProductVolumeVolumeInCubicFeet>;
+        /// Weight unit of measure (`product_weight_in_lbs`, `selection`).
+        product_weight_in_lbs: SelectionField<super::ProductWeightInLbs>;
+        /// Profiling enabled until (`profiling_enabled_until`, `datetime`).
+        profiling_enabled_until: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Default Purchase Tax (`purchase_tax_id`, `many2one`).
+        purchase_tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Display SEPA QR-code (`qr_code`, `boolean`).
+        qr_code: BoolField;
+        /// Quick encoding (`quick_edit_mode`, `selection`).
+        quick_edit_mode: SelectionField<super::QuickEditMode>;
+        /// Default Quotation Validity (`quotation_validity_days`, `integer`).
+        quotation_validity_days: NumField<i64>;
+        /// Custom Report Footer (`report_footer`, `html`).
+        report_footer: CharField;
+        /// Company Working Hours (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Restrict Template Rendering (`restrict_template_rendering`, `boolean`).
+        restrict_template_rendering: BoolField;
+        /// Default Sale Tax (`sale_tax_id`, `many2one`).
+        sale_tax_id: Many2OneField<super::super::rel::AccountTax>;
+        /// Security Lead Time (`security_lead`, `float`).
+        security_lead: NumField<f64>;
+        /// SFU Server key (`sfu_server_key`, `char`).
+        sfu_server_key: CharField;
+        /// SFU Server URL (`sfu_server_url`, `char`).
+        sfu_server_url: CharField;
+        /// Show Effect (`show_effect`, `boolean`).
+        show_effect: BoolField;
+        /// Print In Color (`snailmail_color`, `boolean`).
+        snailmail_color: BoolField;
+        /// Add a Cover Page (`snailmail_cover`, `boolean`).
+        snailmail_cover: BoolField;
+        /// Snailmail Cover Readonly (`snailmail_cover_readonly`, `boolean`).
+        snailmail_cover_readonly: BoolField;
+        /// Print Both sides (`snailmail_duplex`, `boolean`).
+        snailmail_duplex: BoolField;
+        /// Email Confirmation picking (`stock_move_email_validation`, `boolean`).
+        stock_move_email_validation: BoolField;
+        /// SMS Validation with stock move (`stock_move_sms_validation`, `boolean`).
+        stock_move_sms_validation: BoolField;
+        /// SMS Template (`stock_sms_confirmation_template_id`, `many2one`).
+        stock_sms_confirmation_template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Tax Cash Basis Journal (`tax_cash_basis_journal_id`, `many2one`).
+        tax_cash_basis_journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Cash Basis (`tax_exigibility`, `boolean`).
+        tax_exigibility: BoolField;
+        /// Tenor API key (`tenor_api_key`, `char`).
+        tenor_api_key: CharField;
+        /// Tenor content filter (`tenor_content_filter`, `selection`).
+        tenor_content_filter: SelectionField<super::TenorContentFilter>;
+        /// Tenor Gif Limit (`tenor_gif_limit`, `integer`).
+        tenor_gif_limit: NumField<i64>;
+        /// Terms & Conditions format (`terms_type`, `selection`).
+        terms_type: SelectionField<super::TermsType>;
+        /// Internal Transfer (`transfer_account_id`, `many2one`).
+        transfer_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Twilio Account SID (`twilio_account_sid`, `char`).
+        twilio_account_sid: CharField;
+        /// Twilio Account Auth Token (`twilio_account_token`, `char`).
+        twilio_account_token: CharField;
+        /// Access Key (`unsplash_access_key`, `char`).
+        unsplash_access_key: CharField;
+        /// Application ID (`unsplash_app_id`, `char`).
+        unsplash_app_id: CharField;
+        /// Use Event Barcode (`use_event_barcode`, `boolean`).
+        use_event_barcode: BoolField;
+        /// Google Maps static API (`use_google_maps_static_api`, `boolean`).
+        use_google_maps_static_api: BoolField;
+        /// Default Terms & Conditions (`use_invoice_terms`, `boolean`).
+        use_invoice_terms: BoolField;
+        /// Default Manufacturing Lead Time (`use_manufacturing_lead`, `boolean`).
+        use_manufacturing_lead: BoolField;
+        /// Security Lead Time for Purchase (`use_po_lead`, `boolean`).
+        use_po_lead: BoolField;
+        /// Security Lead Time for Sales (`use_security_lead`, `boolean`).
+        use_security_lead: BoolField;
+        /// Use Twilio ICE servers (`use_twilio_rtc_servers`, `boolean`).
+        use_twilio_rtc_servers: BoolField;
+        /// Default Access Rights (`user_default_rights`, `boolean`).
+        user_default_rights: BoolField;
+        /// Web App Name (`web_app_name`, `char`).
+        web_app_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `account_price_include` (Default Sales Price Include) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AccountPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `annual_inventory_month` (Annual Inventory Month) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AnnualInventoryMonth {
+        /// January (`1`)
+        V1 = "1",
+        /// February (`2`)
+        V2 = "2",
+        /// March (`3`)
+        V3 = "3",
+        /// April (`4`)
+        V4 = "4",
+        /// May (`5`)
+        V5 = "5",
+        /// June (`6`)
+        V6 = "6",
+        /// July (`7`)
+        V7 = "7",
+        /// August (`8`)
+        V8 = "8",
+        /// September (`9`)
+        V9 = "9",
+        /// October (`10`)
+        V10 = "10",
+        /// November (`11`)
+        V11 = "11",
+        /// December (`12`)
+        V12 = "12",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `auth_signup_uninvited` (Customer Account) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AuthSignupUninvited {
+        /// On invitation (`b2b`)
+        B2b = "b2b",
+        /// Free sign up (`b2c`)
+        B2c = "b2c",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `crm_auto_assignment_action` (Auto Assignment Action) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CrmAutoAssignmentAction {
+        /// Manually (`manual`)
+        Manual = "manual",
+        /// Repeatedly (`auto`)
+        Auto = "auto",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `crm_auto_assignment_interval_type` (Auto Assignment Interval Unit) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CrmAutoAssignmentIntervalType {
+        /// Minutes (`minutes`)
+        Minutes = "minutes",
+        /// Hours (`hours`)
+        Hours = "hours",
+        /// Days (`days`)
+        Days = "days",
+        /// Weeks (`weeks`)
+        Weeks = "weeks",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `default_invoice_policy` (Invoicing Policy) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DefaultInvoicePolicy {
+        /// Invoice what is ordered (`order`)
+        Order = "order",
+        /// Invoice what is delivered (`delivery`)
+        Delivery = "delivery",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `default_picking_policy` (Picking Policy) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DefaultPickingPolicy {
+        /// Ship products as soon as available, with back orders (`direct`)
+        Direct = "direct",
+        /// Ship all products at once (`one`)
+        One = "one",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `default_purchase_method` (Bill Control) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DefaultPurchaseMethod {
+        /// Ordered quantities (`purchase`)
+        Purchase = "purchase",
+        /// Received quantities (`receive`)
+        Receive = "receive",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `lead_enrich_auto` (Enrich lead automatically) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LeadEnrichAuto {
+        /// Enrich leads on demand only (`manual`)
+        Manual = "manual",
+        /// Enrich all leads automatically (`auto`)
+        Auto = "auto",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `po_double_validation` (Levels of Approvals *) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PoDoubleValidation {
+        /// Confirm purchase orders in one step (`one_step`)
+        OneStep = "one_step",
+        /// Get 2 levels of approvals to confirm a purchase order (`two_step`)
+        TwoStep = "two_step",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `po_lock` (Purchase Order Modification *) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PoLock {
+        /// Allow to edit purchase orders (`edit`)
+        Edit = "edit",
+        /// Confirmed purchase orders are not editable (`lock`)
+        Lock = "lock",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `product_volume_volume_in_cubic_feet` (Volume unit of measure) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProductVolumeVolumeInCubicFeet {
+        /// Cubic Meters (`0`)
+        V0 = "0",
+        /// Cubic Feet (`1`)
+        V1 = "1",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `product_weight_in_lbs` (Weight unit of measure) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProductWeightInLbs {
+        /// Kilograms (`0`)
+        V0 = "0",
+        /// Pounds (`1`)
+        V1 = "1",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `quick_edit_mode` (Quick encoding) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum QuickEditMode {
+        /// Customer Invoices (`out_invoices`)
+        OutInvoices = "out_invoices",
+        /// Vendor Bills (`in_invoices`)
+        InInvoices = "in_invoices",
+        /// Customer Invoices and Vendor Bills (`out_and_in_invoices`)
+        OutAndInInvoices = "out_and_in_invoices",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `tenor_content_filter` (Tenor content filter) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TenorContentFilter {
+        /// High (`high`)
+        High = "high",
+        /// Medium (`medium`)
+        Medium = "medium",
+        /// Low (`low`)
+        Low = "low",
+        /// Off (`off`)
+        Off = "off",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `terms_type` (Terms & Conditions format) on `res.config.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TermsType {
+        /// Add a Note (`plain`)
+        Plain = "plain",
+        /// Add a link to a Web Page (`html`)
+        Html = "html",
     }
 }

@@ -29,7 +29,7 @@ pub struct ResCountry {
     /// Use this field if you want to replace the usual way to encode a complete address. Note that the address_format field is used to modify the way to display addresses (in reports for example), while this field is used to modify the input form for addresses.
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub address_view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub address_view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
@@ -40,7 +40,7 @@ pub struct ResCountry {
     /// Country Groups
     ///
     /// `many2many`, to `res.country.group`.
-    pub country_group_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountryGroup>,
+    pub country_group_ids: ::runtime::X2Many<super::rel::ResCountryGroup>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -48,11 +48,11 @@ pub struct ResCountry {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -66,11 +66,11 @@ pub struct ResCountry {
     /// Url of static flag image
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::image_url())`.
-    pub image_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub image_url: ::runtime::Computed<Option<String>>,
     /// Is Stripe Supported Country
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_stripe_supported_country())`.
-    pub is_stripe_supported_country: ::runtime::odoo::wire::Computed<bool>,
+    pub is_stripe_supported_country: ::runtime::Computed<bool>,
     /// Country Name
     ///
     /// `char`, required.
@@ -90,7 +90,7 @@ pub struct ResCountry {
     /// States
     ///
     /// `one2many`, to `res.country.state` (inverse `country_id`).
-    pub state_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountryState>,
+    pub state_ids: ::runtime::X2Many<super::rel::ResCountryState>,
     /// State Required
     ///
     /// `boolean`.
@@ -108,7 +108,7 @@ pub struct ResCountry {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip Required
     ///
     /// `boolean`.
@@ -116,35 +116,16 @@ pub struct ResCountry {
 }
 impl<'de> ::serde::Deserialize<'de> for ResCountry {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResCountry {
-    const FIELDS: &'static [&'static str] = &[
-        "address_format",
-        "address_view_id",
-        "code",
-        "country_group_ids",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "id",
-        "image_url",
-        "is_stripe_supported_country",
-        "name",
-        "name_position",
-        "phone_code",
-        "state_ids",
-        "state_required",
-        "vat_label",
-        "write_date",
-        "write_uid",
-        "zip_required",
-    ];
+impl ::runtime::__private::FromRecord for ResCountry {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResCountry::default();
         while let Some(i) = r.next()? {
             match i {
@@ -200,37 +181,27 @@ impl ::runtime::Model for ResCountry {
         "image_url",
         "is_stripe_supported_country",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("address_format", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("address_view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_group_ids", "many2many")
-            .relation("res.country.group"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("image_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "is_stripe_supported_country",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("name_position", "selection")
-            .selection(&["before", "after"]),
-        ::runtime::odoo::verify::FieldSpec::new("phone_code", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("state_ids", "one2many")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("state_required", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("vat_label", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip_required", "boolean"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("address_format", "text").writable(true),
+        ::runtime::FieldSpec::new("address_view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("country_group_ids", "many2many").relation("res.country.group").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("image_url", "char"),
+        ::runtime::FieldSpec::new("is_stripe_supported_country", "boolean"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("name_position", "selection").writable(true).selection(&["before", "after"]),
+        ::runtime::FieldSpec::new("phone_code", "integer").writable(true),
+        ::runtime::FieldSpec::new("state_ids", "one2many").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("state_required", "boolean").writable(true),
+        ::runtime::FieldSpec::new("vat_label", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip_required", "boolean").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -267,12 +238,17 @@ impl ResCountry {
 impl super::mixins::BaseModel for ResCountry {
     type Update = ResCountryUpdate;
 }
-/// Values for creating a `res.country` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResCountryCreate`]) or updating ([`ResCountryUpdate`]) `res.country` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResCountryCreate {
+pub struct ResCountryValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResCountryCreate {
+/// Values for creating a `res.country` record: the constructor takes the required fields, setters add the rest.
+pub type ResCountryCreate = ResCountryValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.country` records: only the fields set here are written.
+pub type ResCountryUpdate = ResCountryValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResCountryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -280,133 +256,33 @@ impl ::serde::Serialize for ResCountryCreate {
 impl ResCountryCreate {
     /// Takes the required fields: `code`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(code: impl Into<String>, name: impl Into<String>) -> Self {
-        ResCountryCreate {
+        ResCountryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountry>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `address_format` (Layout in Reports).
-    #[inline]
-    pub fn address_format(mut self, address_format: impl Into<String>) -> Self {
-        self.values.set("address_format", address_format.into());
-        self
-    }
-    /// Set `address_view_id` (Input View).
-    #[inline]
-    pub fn address_view_id(mut self, address_view_id: i64) -> Self {
-        self.values.set("address_view_id", address_view_id);
-        self
-    }
-    /// Set `code` (Country Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `country_group_ids` (Country Groups).
-    #[inline]
-    pub fn country_group_ids(
-        mut self,
-        country_group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryGroup>,
-        >,
-    ) -> Self {
-        self.values
-            .set("country_group_ids", country_group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `name` (Country Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `name_position` (Customer Name Position).
-    #[inline]
-    pub fn name_position(mut self, name_position: NamePosition) -> Self {
-        self.values.set("name_position", name_position);
-        self
-    }
-    /// Set `phone_code` (Country Calling Code).
-    #[inline]
-    pub fn phone_code(mut self, phone_code: i64) -> Self {
-        self.values.set("phone_code", phone_code);
-        self
-    }
-    /// Set `state_ids` (States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state_required` (State Required).
-    #[inline]
-    pub fn state_required(mut self, state_required: bool) -> Self {
-        self.values.set("state_required", state_required);
-        self
-    }
-    /// Set `vat_label` (Vat Label).
-    #[inline]
-    pub fn vat_label(mut self, vat_label: impl Into<String>) -> Self {
-        self.values.set("vat_label", vat_label.into());
-        self
-    }
-    /// Set `zip_required` (Zip Required).
-    #[inline]
-    pub fn zip_required(mut self, zip_required: bool) -> Self {
-        self.values.set("zip_required", zip_required);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResCountryCreate {
-    type Model = ResCountry;
-}
-/// Values for updating `res.country` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResCountryUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResCountryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResCountryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResCountryUpdate {
+        Self::default()
+    }
+}
+impl Default for ResCountryUpdate {
+    fn default() -> Self {
+        ResCountryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResCountryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountry>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResCountry>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -415,272 +291,93 @@ impl ResCountryUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `address_format` (Layout in Reports).
-    #[inline]
-    pub fn address_format(mut self, address_format: impl Into<String>) -> Self {
-        self.values.set("address_format", address_format.into());
-        self
-    }
-    /// Set `address_view_id` (Input View).
-    #[inline]
-    pub fn address_view_id(mut self, address_view_id: i64) -> Self {
-        self.values.set("address_view_id", address_view_id);
-        self
-    }
-    /// Set `code` (Country Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `country_group_ids` (Country Groups).
-    #[inline]
-    pub fn country_group_ids(
-        mut self,
-        country_group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryGroup>,
-        >,
-    ) -> Self {
-        self.values
-            .set("country_group_ids", country_group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `name` (Country Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `name_position` (Customer Name Position).
-    #[inline]
-    pub fn name_position(mut self, name_position: NamePosition) -> Self {
-        self.values.set("name_position", name_position);
-        self
-    }
-    /// Set `phone_code` (Country Calling Code).
-    #[inline]
-    pub fn phone_code(mut self, phone_code: i64) -> Self {
-        self.values.set("phone_code", phone_code);
-        self
-    }
-    /// Set `state_ids` (States).
-    #[inline]
-    pub fn state_ids(
-        mut self,
-        state_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountryState>,
-        >,
-    ) -> Self {
-        self.values.set("state_ids", state_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `state_required` (State Required).
-    #[inline]
-    pub fn state_required(mut self, state_required: bool) -> Self {
-        self.values.set("state_required", state_required);
-        self
-    }
-    /// Set `vat_label` (Vat Label).
-    #[inline]
-    pub fn vat_label(mut self, vat_label: impl Into<String>) -> Self {
-        self.values.set("vat_label", vat_label.into());
-        self
-    }
-    /// Set `zip_required` (Zip Required).
-    #[inline]
-    pub fn zip_required(mut self, zip_required: bool) -> Self {
-        self.values.set("zip_required", zip_required);
-        self
+    ::runtime::__private::setters! {
+        /// Set `address_format` (Layout in Reports).
+        address_format: into String;
+        /// Set `address_view_id` (Input View).
+        address_view_id: value i64;
+        /// Set `code` (Country Code).
+        code: into String;
+        /// Set `country_group_ids` (Country Groups).
+        country_group_ids: commands super::rel::ResCountryGroup;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `name` (Country Name).
+        name: into String;
+        /// Set `name_position` (Customer Name Position).
+        name_position: value self::NamePosition;
+        /// Set `phone_code` (Country Calling Code).
+        phone_code: value i64;
+        /// Set `state_ids` (States).
+        state_ids: commands super::rel::ResCountryState;
+        /// Set `state_required` (State Required).
+        state_required: value bool;
+        /// Set `vat_label` (Vat Label).
+        vat_label: into String;
+        /// Set `zip_required` (Zip Required).
+        zip_required: value bool;
     }
 }
+impl ::runtime::CreateValues for ResCountryCreate {
+    type Model = self::ResCountry;
+}
 impl ::runtime::UpdateValues for ResCountryUpdate {
-    type Model = ResCountry;
+    type Model = self::ResCountry;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Layout in Reports (`address_format`, `text`).
-    #[inline]
-    pub const fn address_format() -> ::runtime::odoo::fields::CharField<
-        super::ResCountry,
-    > {
-        ::runtime::odoo::fields::CharField::new("address_format")
-    }
-    /// Input View (`address_view_id`, `many2one`).
-    #[inline]
-    pub const fn address_view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountry,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("address_view_id")
-    }
-    /// Country Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::ResCountry> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Country Groups (`country_group_ids`, `many2many`).
-    #[inline]
-    pub const fn country_group_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCountry,
-        super::super::rel::ResCountryGroup,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("country_group_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCountry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountry,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResCountry,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCountry, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Flag (`image_url`, `char`).
-    #[inline]
-    pub const fn image_url() -> ::runtime::odoo::fields::CharField<super::ResCountry> {
-        ::runtime::odoo::fields::CharField::new("image_url")
-    }
-    /// Is Stripe Supported Country (`is_stripe_supported_country`, `boolean`).
-    #[inline]
-    pub const fn is_stripe_supported_country() -> ::runtime::odoo::fields::BoolField<
-        super::ResCountry,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_stripe_supported_country")
-    }
-    /// Country Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCountry> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Customer Name Position (`name_position`, `selection`).
-    #[inline]
-    pub const fn name_position() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCountry,
-        super::NamePosition,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("name_position")
-    }
-    /// Country Calling Code (`phone_code`, `integer`).
-    #[inline]
-    pub const fn phone_code() -> ::runtime::odoo::fields::NumField<
-        super::ResCountry,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("phone_code")
-    }
-    /// States (`state_ids`, `one2many`).
-    #[inline]
-    pub const fn state_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCountry,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("state_ids")
-    }
-    /// State Required (`state_required`, `boolean`).
-    #[inline]
-    pub const fn state_required() -> ::runtime::odoo::fields::BoolField<
-        super::ResCountry,
-    > {
-        ::runtime::odoo::fields::BoolField::new("state_required")
-    }
-    /// Vat Label (`vat_label`, `char`).
-    #[inline]
-    pub const fn vat_label() -> ::runtime::odoo::fields::CharField<super::ResCountry> {
-        ::runtime::odoo::fields::CharField::new("vat_label")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCountry,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountry,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip Required (`zip_required`, `boolean`).
-    #[inline]
-    pub const fn zip_required() -> ::runtime::odoo::fields::BoolField<
-        super::ResCountry,
-    > {
-        ::runtime::odoo::fields::BoolField::new("zip_required")
+    ::runtime::__private::field_handles! {
+        super::ResCountry;
+        /// Layout in Reports (`address_format`, `text`).
+        address_format: CharField;
+        /// Input View (`address_view_id`, `many2one`).
+        address_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Country Code (`code`, `char`).
+        code: CharField;
+        /// Country Groups (`country_group_ids`, `many2many`).
+        country_group_ids: X2ManyField<super::super::rel::ResCountryGroup>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Flag (`image_url`, `char`).
+        image_url: CharField;
+        /// Is Stripe Supported Country (`is_stripe_supported_country`, `boolean`).
+        is_stripe_supported_country: BoolField;
+        /// Country Name (`name`, `char`).
+        name: CharField;
+        /// Customer Name Position (`name_position`, `selection`).
+        name_position: SelectionField<super::NamePosition>;
+        /// Country Calling Code (`phone_code`, `integer`).
+        phone_code: NumField<i64>;
+        /// States (`state_ids`, `one2many`).
+        state_ids: X2ManyField<super::super::rel::ResCountryState>;
+        /// State Required (`state_required`, `boolean`).
+        state_required: BoolField;
+        /// Vat Label (`vat_label`, `char`).
+        vat_label: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip Required (`zip_required`, `boolean`).
+        zip_required: BoolField;
     }
 }
-/// Values of `name_position` (Customer Name Position) on `res.country`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NamePosition {
-    /// Before Address (`before`)
-    Before,
-    /// After Address (`after`)
-    After,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for NamePosition {
-    const VALUES: &'static [&'static str] = &["before", "after"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "before" => NamePosition::Before,
-            "after" => NamePosition::After,
-            other => NamePosition::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            NamePosition::Before => "before",
-            NamePosition::After => "after",
-            NamePosition::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NamePosition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for NamePosition {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `name_position` (Customer Name Position) on `res.country`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum NamePosition {
+        /// Before Address (`before`)
+        Before = "before",
+        /// After Address (`after`)
+        After = "after",
     }
 }

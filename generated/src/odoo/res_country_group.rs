@@ -15,7 +15,7 @@ pub struct ResCountryGroup {
     /// Countries
     ///
     /// `many2many`, to `res.country`.
-    pub country_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCountry>,
+    pub country_ids: ::runtime::X2Many<super::rel::ResCountry>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct ResCountryGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,7 +39,7 @@ pub struct ResCountryGroup {
     /// Pricelists
     ///
     /// `many2many`, to `product.pricelist`.
-    pub pricelist_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductPricelist>,
+    pub pricelist_ids: ::runtime::X2Many<super::rel::ProductPricelist>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,28 +47,18 @@ pub struct ResCountryGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCountryGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResCountryGroup {
-    const FIELDS: &'static [&'static str] = &[
-        "country_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "pricelist_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResCountryGroup {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResCountryGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,20 +90,16 @@ impl ::runtime::Model for ResCountryGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("country_ids", "many2many")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("pricelist_ids", "many2many")
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("country_ids", "many2many").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("pricelist_ids", "many2many").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -128,12 +114,21 @@ impl ::runtime::odoo::projection::Projection for ResCountryGroup {
 impl super::mixins::BaseModel for ResCountryGroup {
     type Update = ResCountryGroupUpdate;
 }
-/// Values for creating a `res.country.group` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResCountryGroupCreate`]) or updating ([`ResCountryGroupUpdate`]) `res.country.group` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResCountryGroupCreate {
+pub struct ResCountryGroupValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResCountryGroupCreate {
+/// Values for creating a `res.country.group` record: the constructor takes the required fields, setters add the rest.
+pub type ResCountryGroupCreate = ResCountryGroupValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.country.group` records: only the fields set here are written.
+pub type ResCountryGroupUpdate = ResCountryGroupValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResCountryGroupValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -141,77 +136,32 @@ impl ::serde::Serialize for ResCountryGroupCreate {
 impl ResCountryGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ResCountryGroupCreate {
+        ResCountryGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountryGroup>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `country_ids` (Countries).
-    #[inline]
-    pub fn country_ids(
-        mut self,
-        country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pricelist_ids` (Pricelists).
-    #[inline]
-    pub fn pricelist_ids(
-        mut self,
-        pricelist_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductPricelist>,
-        >,
-    ) -> Self {
-        self.values.set("pricelist_ids", pricelist_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResCountryGroupCreate {
-    type Model = ResCountryGroup;
-}
-/// Values for updating `res.country.group` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResCountryGroupUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResCountryGroupUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResCountryGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResCountryGroupUpdate {
+        Self::default()
+    }
+}
+impl Default for ResCountryGroupUpdate {
+    fn default() -> Self {
+        ResCountryGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResCountryGroupValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountryGroup>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResCountryGroup>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,103 +170,42 @@ impl ResCountryGroupUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `country_ids` (Countries).
-    #[inline]
-    pub fn country_ids(
-        mut self,
-        country_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCountry>,
-        >,
-    ) -> Self {
-        self.values.set("country_ids", country_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pricelist_ids` (Pricelists).
-    #[inline]
-    pub fn pricelist_ids(
-        mut self,
-        pricelist_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductPricelist>,
-        >,
-    ) -> Self {
-        self.values.set("pricelist_ids", pricelist_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `country_ids` (Countries).
+        country_ids: commands super::rel::ResCountry;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `pricelist_ids` (Pricelists).
+        pricelist_ids: commands super::rel::ProductPricelist;
     }
 }
+impl ::runtime::CreateValues for ResCountryGroupCreate {
+    type Model = self::ResCountryGroup;
+}
 impl ::runtime::UpdateValues for ResCountryGroupUpdate {
-    type Model = ResCountryGroup;
+    type Model = self::ResCountryGroup;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Countries (`country_ids`, `many2many`).
-    #[inline]
-    pub const fn country_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCountryGroup,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("country_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCountryGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountryGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResCountryGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCountryGroup, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCountryGroup> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Pricelists (`pricelist_ids`, `many2many`).
-    #[inline]
-    pub const fn pricelist_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCountryGroup,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("pricelist_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCountryGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountryGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResCountryGroup;
+        /// Countries (`country_ids`, `many2many`).
+        country_ids: X2ManyField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Pricelists (`pricelist_ids`, `many2many`).
+        pricelist_ids: X2ManyField<super::super::rel::ProductPricelist>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

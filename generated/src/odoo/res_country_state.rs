@@ -21,7 +21,7 @@ pub struct ResCountryState {
     /// Country
     ///
     /// `many2one`, to `res.country`, required.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +29,7 @@ pub struct ResCountryState {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,28 +51,18 @@ pub struct ResCountryState {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCountryState {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResCountryState {
-    const FIELDS: &'static [&'static str] = &[
-        "code",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResCountryState {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResCountryState::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,20 +94,16 @@ impl ::runtime::Model for ResCountryState {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -133,12 +119,21 @@ impl ::runtime::odoo::projection::Projection for ResCountryState {
 impl super::mixins::BaseModel for ResCountryState {
     type Update = ResCountryStateUpdate;
 }
-/// Values for creating a `res.country.state` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResCountryStateCreate`]) or updating ([`ResCountryStateUpdate`]) `res.country.state` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResCountryStateCreate {
+pub struct ResCountryStateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResCountryStateCreate {
+/// Values for creating a `res.country.state` record: the constructor takes the required fields, setters add the rest.
+pub type ResCountryStateCreate = ResCountryStateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.country.state` records: only the fields set here are written.
+pub type ResCountryStateUpdate = ResCountryStateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResCountryStateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -150,69 +145,34 @@ impl ResCountryStateCreate {
         country_id: i64,
         name: impl Into<String>,
     ) -> Self {
-        ResCountryStateCreate {
+        ResCountryStateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .country_id(country_id)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountryState>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `code` (State Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (State Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResCountryStateCreate {
-    type Model = ResCountryState;
-}
-/// Values for updating `res.country.state` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResCountryStateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResCountryStateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ResCountryStateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResCountryStateUpdate {
+        Self::default()
+    }
+}
+impl Default for ResCountryStateUpdate {
+    fn default() -> Self {
+        ResCountryStateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResCountryStateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCountryState>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResCountryState>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -221,90 +181,42 @@ impl ResCountryStateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `code` (State Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `name` (State Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `code` (State Code).
+        code: into String;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `name` (State Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for ResCountryStateCreate {
+    type Model = self::ResCountryState;
+}
 impl ::runtime::UpdateValues for ResCountryStateUpdate {
-    type Model = ResCountryState;
+    type Model = self::ResCountryState;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// State Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::ResCountryState> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountryState,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCountryState,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountryState,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResCountryState,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCountryState, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// State Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCountryState> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCountryState,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCountryState,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResCountryState;
+        /// State Code (`code`, `char`).
+        code: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// State Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

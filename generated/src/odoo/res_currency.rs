@@ -23,7 +23,7 @@ pub struct ResCurrency {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency Subunit
     ///
     /// `char`.
@@ -35,7 +35,7 @@ pub struct ResCurrency {
     /// Date
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::date())`.
-    pub date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Decimal Places
     ///
     /// Decimal places taken into account for operations on amounts in this currency. It is determined by the rounding factor.
@@ -51,11 +51,11 @@ pub struct ResCurrency {
     /// The warning informs a rounding factor change might be dangerous on res.currency's form view.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_rounding_warning())`.
-    pub display_rounding_warning: ::runtime::odoo::wire::Computed<bool>,
+    pub display_rounding_warning: ::runtime::Computed<bool>,
     /// Fiscal Country Codes
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::Computed<Option<String>>,
     /// Name
     ///
     /// `char`.
@@ -69,11 +69,11 @@ pub struct ResCurrency {
     /// The currency of rate 1 to the rate of the currency.
     ///
     /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inverse_rate())`.
-    pub inverse_rate: ::runtime::odoo::wire::Computed<f64>,
+    pub inverse_rate: ::runtime::Computed<f64>,
     /// Is Current Company Currency
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current_company_currency())`.
-    pub is_current_company_currency: ::runtime::odoo::wire::Computed<bool>,
+    pub is_current_company_currency: ::runtime::Computed<bool>,
     /// Currency numeric code.
     ///
     /// Currency Numeric Code (ISO 4217).
@@ -99,15 +99,15 @@ pub struct ResCurrency {
     /// The rate of the currency to the currency of rate 1.
     ///
     /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rate())`.
-    pub rate: ::runtime::odoo::wire::Computed<f64>,
+    pub rate: ::runtime::Computed<f64>,
     /// Rates
     ///
     /// `one2many`, to `res.currency.rate` (inverse `currency_id`).
-    pub rate_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCurrencyRate>,
+    pub rate_ids: ::runtime::X2Many<super::rel::ResCurrencyRate>,
     /// Rate String
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rate_string())`.
-    pub rate_string: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub rate_string: ::runtime::Computed<Option<String>>,
     /// Rounding Factor
     ///
     /// Amounts in this currency are rounded off to the nearest multiple of the rounding factor.
@@ -127,43 +127,20 @@ pub struct ResCurrency {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCurrency {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResCurrency {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "create_date",
-        "create_uid",
-        "currency_subunit_label",
-        "currency_unit_label",
-        "date",
-        "decimal_places",
-        "display_name",
-        "display_rounding_warning",
-        "fiscal_country_codes",
-        "full_name",
-        "id",
-        "inverse_rate",
-        "is_current_company_currency",
-        "iso_numeric",
-        "name",
-        "position",
-        "rate",
-        "rate_ids",
-        "rate_string",
-        "rounding",
-        "symbol",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResCurrency {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        24,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResCurrency::default();
         while let Some(i) = r.next()? {
             match i {
@@ -227,38 +204,31 @@ impl ::runtime::Model for ResCurrency {
         "rate",
         "rate_string",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_subunit_label", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_unit_label", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("decimal_places", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_rounding_warning", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("full_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("inverse_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "is_current_company_currency",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("iso_numeric", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("position", "selection")
-            .selection(&["after", "before"]),
-        ::runtime::odoo::verify::FieldSpec::new("rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("rate_ids", "one2many")
-            .relation("res.currency.rate"),
-        ::runtime::odoo::verify::FieldSpec::new("rate_string", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("rounding", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("symbol", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_subunit_label", "char").writable(true),
+        ::runtime::FieldSpec::new("currency_unit_label", "char").writable(true),
+        ::runtime::FieldSpec::new("date", "date"),
+        ::runtime::FieldSpec::new("decimal_places", "integer"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_rounding_warning", "boolean"),
+        ::runtime::FieldSpec::new("fiscal_country_codes", "char").writable(true),
+        ::runtime::FieldSpec::new("full_name", "char").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inverse_rate", "float"),
+        ::runtime::FieldSpec::new("is_current_company_currency", "boolean"),
+        ::runtime::FieldSpec::new("iso_numeric", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("position", "selection").writable(true).selection(&["after", "before"]),
+        ::runtime::FieldSpec::new("rate", "float"),
+        ::runtime::FieldSpec::new("rate_ids", "one2many").relation("res.currency.rate").writable(true),
+        ::runtime::FieldSpec::new("rate_string", "char"),
+        ::runtime::FieldSpec::new("rounding", "float").writable(true),
+        ::runtime::FieldSpec::new("symbol", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -434,12 +404,17 @@ impl ResCurrency {
 impl super::mixins::BaseModel for ResCurrency {
     type Update = ResCurrencyUpdate;
 }
-/// Values for creating a `res.currency` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResCurrencyCreate`]) or updating ([`ResCurrencyUpdate`]) `res.currency` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResCurrencyCreate {
+pub struct ResCurrencyValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResCurrencyCreate {
+/// Values for creating a `res.currency` record: the constructor takes the required fields, setters add the rest.
+pub type ResCurrencyCreate = ResCurrencyValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.currency` records: only the fields set here are written.
+pub type ResCurrencyUpdate = ResCurrencyValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResCurrencyValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -447,130 +422,33 @@ impl ::serde::Serialize for ResCurrencyCreate {
 impl ResCurrencyCreate {
     /// Takes the required fields: `name`, `symbol` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, symbol: impl Into<String>) -> Self {
-        ResCurrencyCreate {
+        ResCurrencyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .symbol(symbol)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCurrency>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `currency_subunit_label` (Currency Subunit).
-    #[inline]
-    pub fn currency_subunit_label(
-        mut self,
-        currency_subunit_label: impl Into<String>,
-    ) -> Self {
-        self.values.set("currency_subunit_label", currency_subunit_label.into());
-        self
-    }
-    /// Set `currency_unit_label` (Currency Unit).
-    #[inline]
-    pub fn currency_unit_label(
-        mut self,
-        currency_unit_label: impl Into<String>,
-    ) -> Self {
-        self.values.set("currency_unit_label", currency_unit_label.into());
-        self
-    }
-    /// Set `fiscal_country_codes` (Fiscal Country Codes).
-    #[inline]
-    pub fn fiscal_country_codes(
-        mut self,
-        fiscal_country_codes: impl Into<String>,
-    ) -> Self {
-        self.values.set("fiscal_country_codes", fiscal_country_codes.into());
-        self
-    }
-    /// Set `full_name` (Name).
-    #[inline]
-    pub fn full_name(mut self, full_name: impl Into<String>) -> Self {
-        self.values.set("full_name", full_name.into());
-        self
-    }
-    /// Set `iso_numeric` (Currency numeric code.).
-    #[inline]
-    pub fn iso_numeric(mut self, iso_numeric: i64) -> Self {
-        self.values.set("iso_numeric", iso_numeric);
-        self
-    }
-    /// Set `name` (Currency).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `position` (Symbol Position).
-    #[inline]
-    pub fn position(mut self, position: Position) -> Self {
-        self.values.set("position", position);
-        self
-    }
-    /// Set `rate_ids` (Rates).
-    #[inline]
-    pub fn rate_ids(
-        mut self,
-        rate_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrencyRate>,
-        >,
-    ) -> Self {
-        self.values.set("rate_ids", rate_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rounding` (Rounding Factor).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `symbol` (Symbol).
-    #[inline]
-    pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
-        self.values.set("symbol", symbol.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResCurrencyCreate {
-    type Model = ResCurrency;
-}
-/// Values for updating `res.currency` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResCurrencyUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResCurrencyUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResCurrencyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResCurrencyUpdate {
+        Self::default()
+    }
+}
+impl Default for ResCurrencyUpdate {
+    fn default() -> Self {
+        ResCurrencyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResCurrencyValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCurrency>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResCurrency>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -579,296 +457,99 @@ impl ResCurrencyUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `currency_subunit_label` (Currency Subunit).
-    #[inline]
-    pub fn currency_subunit_label(
-        mut self,
-        currency_subunit_label: impl Into<String>,
-    ) -> Self {
-        self.values.set("currency_subunit_label", currency_subunit_label.into());
-        self
-    }
-    /// Set `currency_unit_label` (Currency Unit).
-    #[inline]
-    pub fn currency_unit_label(
-        mut self,
-        currency_unit_label: impl Into<String>,
-    ) -> Self {
-        self.values.set("currency_unit_label", currency_unit_label.into());
-        self
-    }
-    /// Set `fiscal_country_codes` (Fiscal Country Codes).
-    #[inline]
-    pub fn fiscal_country_codes(
-        mut self,
-        fiscal_country_codes: impl Into<String>,
-    ) -> Self {
-        self.values.set("fiscal_country_codes", fiscal_country_codes.into());
-        self
-    }
-    /// Set `full_name` (Name).
-    #[inline]
-    pub fn full_name(mut self, full_name: impl Into<String>) -> Self {
-        self.values.set("full_name", full_name.into());
-        self
-    }
-    /// Set `iso_numeric` (Currency numeric code.).
-    #[inline]
-    pub fn iso_numeric(mut self, iso_numeric: i64) -> Self {
-        self.values.set("iso_numeric", iso_numeric);
-        self
-    }
-    /// Set `name` (Currency).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `position` (Symbol Position).
-    #[inline]
-    pub fn position(mut self, position: Position) -> Self {
-        self.values.set("position", position);
-        self
-    }
-    /// Set `rate_ids` (Rates).
-    #[inline]
-    pub fn rate_ids(
-        mut self,
-        rate_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCurrencyRate>,
-        >,
-    ) -> Self {
-        self.values.set("rate_ids", rate_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rounding` (Rounding Factor).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `symbol` (Symbol).
-    #[inline]
-    pub fn symbol(mut self, symbol: impl Into<String>) -> Self {
-        self.values.set("symbol", symbol.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `currency_subunit_label` (Currency Subunit).
+        currency_subunit_label: into String;
+        /// Set `currency_unit_label` (Currency Unit).
+        currency_unit_label: into String;
+        /// Set `fiscal_country_codes` (Fiscal Country Codes).
+        fiscal_country_codes: into String;
+        /// Set `full_name` (Name).
+        full_name: into String;
+        /// Set `iso_numeric` (Currency numeric code.).
+        iso_numeric: value i64;
+        /// Set `name` (Currency).
+        name: into String;
+        /// Set `position` (Symbol Position).
+        position: value self::Position;
+        /// Set `rate_ids` (Rates).
+        rate_ids: commands super::rel::ResCurrencyRate;
+        /// Set `rounding` (Rounding Factor).
+        rounding: value f64;
+        /// Set `symbol` (Symbol).
+        symbol: into String;
     }
 }
+impl ::runtime::CreateValues for ResCurrencyCreate {
+    type Model = self::ResCurrency;
+}
 impl ::runtime::UpdateValues for ResCurrencyUpdate {
-    type Model = ResCurrency;
+    type Model = self::ResCurrency;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResCurrency> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCurrency,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCurrency,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency Subunit (`currency_subunit_label`, `char`).
-    #[inline]
-    pub const fn currency_subunit_label() -> ::runtime::odoo::fields::CharField<
-        super::ResCurrency,
-    > {
-        ::runtime::odoo::fields::CharField::new("currency_subunit_label")
-    }
-    /// Currency Unit (`currency_unit_label`, `char`).
-    #[inline]
-    pub const fn currency_unit_label() -> ::runtime::odoo::fields::CharField<
-        super::ResCurrency,
-    > {
-        ::runtime::odoo::fields::CharField::new("currency_unit_label")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::ResCurrency,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Decimal Places (`decimal_places`, `integer`).
-    #[inline]
-    pub const fn decimal_places() -> ::runtime::odoo::fields::NumField<
-        super::ResCurrency,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("decimal_places")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResCurrency,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Rounding Warning (`display_rounding_warning`, `boolean`).
-    #[inline]
-    pub const fn display_rounding_warning() -> ::runtime::odoo::fields::BoolField<
-        super::ResCurrency,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_rounding_warning")
-    }
-    /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
-        super::ResCurrency,
-    > {
-        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
-    }
-    /// Name (`full_name`, `char`).
-    #[inline]
-    pub const fn full_name() -> ::runtime::odoo::fields::CharField<super::ResCurrency> {
-        ::runtime::odoo::fields::CharField::new("full_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCurrency, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inverse Rate (`inverse_rate`, `float`).
-    #[inline]
-    pub const fn inverse_rate() -> ::runtime::odoo::fields::NumField<
-        super::ResCurrency,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("inverse_rate")
-    }
-    /// Is Current Company Currency (`is_current_company_currency`, `boolean`).
-    #[inline]
-    pub const fn is_current_company_currency() -> ::runtime::odoo::fields::BoolField<
-        super::ResCurrency,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_current_company_currency")
-    }
-    /// Currency numeric code. (`iso_numeric`, `integer`).
-    #[inline]
-    pub const fn iso_numeric() -> ::runtime::odoo::fields::NumField<
-        super::ResCurrency,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("iso_numeric")
-    }
-    /// Currency (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResCurrency> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Symbol Position (`position`, `selection`).
-    #[inline]
-    pub const fn position() -> ::runtime::odoo::fields::SelectionField<
-        super::ResCurrency,
-        super::Position,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("position")
-    }
-    /// Current Rate (`rate`, `float`).
-    #[inline]
-    pub const fn rate() -> ::runtime::odoo::fields::NumField<super::ResCurrency, f64> {
-        ::runtime::odoo::fields::NumField::new("rate")
-    }
-    /// Rates (`rate_ids`, `one2many`).
-    #[inline]
-    pub const fn rate_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResCurrency,
-        super::super::rel::ResCurrencyRate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rate_ids")
-    }
-    /// Rate String (`rate_string`, `char`).
-    #[inline]
-    pub const fn rate_string() -> ::runtime::odoo::fields::CharField<
-        super::ResCurrency,
-    > {
-        ::runtime::odoo::fields::CharField::new("rate_string")
-    }
-    /// Rounding Factor (`rounding`, `float`).
-    #[inline]
-    pub const fn rounding() -> ::runtime::odoo::fields::NumField<
-        super::ResCurrency,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rounding")
-    }
-    /// Symbol (`symbol`, `char`).
-    #[inline]
-    pub const fn symbol() -> ::runtime::odoo::fields::CharField<super::ResCurrency> {
-        ::runtime::odoo::fields::CharField::new("symbol")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCurrency,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCurrency,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResCurrency;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency Subunit (`currency_subunit_label`, `char`).
+        currency_subunit_label: CharField;
+        /// Currency Unit (`currency_unit_label`, `char`).
+        currency_unit_label: CharField;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Decimal Places (`decimal_places`, `integer`).
+        decimal_places: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Rounding Warning (`display_rounding_warning`, `boolean`).
+        display_rounding_warning: BoolField;
+        /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// Name (`full_name`, `char`).
+        full_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inverse Rate (`inverse_rate`, `float`).
+        inverse_rate: NumField<f64>;
+        /// Is Current Company Currency (`is_current_company_currency`, `boolean`).
+        is_current_company_currency: BoolField;
+        /// Currency numeric code. (`iso_numeric`, `integer`).
+        iso_numeric: NumField<i64>;
+        /// Currency (`name`, `char`).
+        name: CharField;
+        /// Symbol Position (`position`, `selection`).
+        position: SelectionField<super::Position>;
+        /// Current Rate (`rate`, `float`).
+        rate: NumField<f64>;
+        /// Rates (`rate_ids`, `one2many`).
+        rate_ids: X2ManyField<super::super::rel::ResCurrencyRate>;
+        /// Rate String (`rate_string`, `char`).
+        rate_string: CharField;
+        /// Rounding Factor (`rounding`, `float`).
+        rounding: NumField<f64>;
+        /// Symbol (`symbol`, `char`).
+        symbol: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `position` (Symbol Position) on `res.currency`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Position {
-    /// After Amount (`after`)
-    After,
-    /// Before Amount (`before`)
-    Before,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Position {
-    const VALUES: &'static [&'static str] = &["after", "before"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "after" => Position::After,
-            "before" => Position::Before,
-            other => Position::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Position::After => "after",
-            Position::Before => "before",
-            Position::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Position {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Position {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `position` (Symbol Position) on `res.currency`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Position {
+        /// After Amount (`after`)
+        After = "after",
+        /// Before Amount (`before`)
+        Before = "before",
     }
 }

@@ -15,13 +15,13 @@ pub struct ResCurrencyRate {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Company Rate
     ///
     /// The currency of rate 1 to the rate of the currency.
     ///
     /// `float`, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_rate())`.
-    pub company_rate: ::runtime::odoo::wire::Computed<f64>,
+    pub company_rate: ::runtime::Computed<f64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,11 +29,11 @@ pub struct ResCurrencyRate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, readonly.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct ResCurrencyRate {
     /// The rate of the currency to the currency of rate 1
     ///
     /// `float`, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inverse_company_rate())`.
-    pub inverse_company_rate: ::runtime::odoo::wire::Computed<f64>,
+    pub inverse_company_rate: ::runtime::Computed<f64>,
     /// Date
     ///
     /// `date`, required.
@@ -65,31 +65,20 @@ pub struct ResCurrencyRate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResCurrencyRate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResCurrencyRate {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "company_rate",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "display_name",
-        "id",
-        "inverse_company_rate",
-        "name",
-        "rate",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResCurrencyRate {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResCurrencyRate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -126,24 +115,19 @@ impl ::runtime::Model for ResCurrencyRate {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["company_rate", "inverse_company_rate"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("company_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("inverse_company_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("company_rate", "float").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inverse_company_rate", "float").writable(true),
+        ::runtime::FieldSpec::new("name", "date").required().writable(true),
+        ::runtime::FieldSpec::new("rate", "float").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -186,12 +170,21 @@ impl ResCurrencyRate {
 impl super::mixins::BaseModel for ResCurrencyRate {
     type Update = ResCurrencyRateUpdate;
 }
-/// Values for creating a `res.currency.rate` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResCurrencyRateCreate`]) or updating ([`ResCurrencyRateUpdate`]) `res.currency.rate` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResCurrencyRateCreate {
+pub struct ResCurrencyRateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResCurrencyRateCreate {
+/// Values for creating a `res.currency.rate` record: the constructor takes the required fields, setters add the rest.
+pub type ResCurrencyRateCreate = ResCurrencyRateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.currency.rate` records: only the fields set here are written.
+pub type ResCurrencyRateUpdate = ResCurrencyRateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResCurrencyRateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -199,85 +192,32 @@ impl ::serde::Serialize for ResCurrencyRateCreate {
 impl ResCurrencyRateCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: ::chrono::NaiveDate) -> Self {
-        ResCurrencyRateCreate {
+        ResCurrencyRateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCurrencyRate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_rate` (Company Rate).
-    #[inline]
-    pub fn company_rate(mut self, company_rate: f64) -> Self {
-        self.values.set("company_rate", company_rate);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `inverse_company_rate` (Inverse Company Rate).
-    #[inline]
-    pub fn inverse_company_rate(mut self, inverse_company_rate: f64) -> Self {
-        self.values.set("inverse_company_rate", inverse_company_rate);
-        self
-    }
-    /// Set `name` (Date).
-    #[inline]
-    pub fn name(mut self, name: ::chrono::NaiveDate) -> Self {
-        self.values.set("name", name);
-        self
-    }
-    /// Set `rate` (Technical Rate).
-    #[inline]
-    pub fn rate(mut self, rate: f64) -> Self {
-        self.values.set("rate", rate);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResCurrencyRateCreate {
-    type Model = ResCurrencyRate;
-}
-/// Values for updating `res.currency.rate` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResCurrencyRateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResCurrencyRateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResCurrencyRateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResCurrencyRateUpdate {
+        Self::default()
+    }
+}
+impl Default for ResCurrencyRateUpdate {
+    fn default() -> Self {
+        ResCurrencyRateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResCurrencyRateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResCurrencyRate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResCurrencyRate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -286,138 +226,54 @@ impl ResCurrencyRateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_rate` (Company Rate).
-    #[inline]
-    pub fn company_rate(mut self, company_rate: f64) -> Self {
-        self.values.set("company_rate", company_rate);
-        self
-    }
-    /// Set `currency_id` (Currency).
-    #[inline]
-    pub fn currency_id(mut self, currency_id: i64) -> Self {
-        self.values.set("currency_id", currency_id);
-        self
-    }
-    /// Set `inverse_company_rate` (Inverse Company Rate).
-    #[inline]
-    pub fn inverse_company_rate(mut self, inverse_company_rate: f64) -> Self {
-        self.values.set("inverse_company_rate", inverse_company_rate);
-        self
-    }
-    /// Set `name` (Date).
-    #[inline]
-    pub fn name(mut self, name: ::chrono::NaiveDate) -> Self {
-        self.values.set("name", name);
-        self
-    }
-    /// Set `rate` (Technical Rate).
-    #[inline]
-    pub fn rate(mut self, rate: f64) -> Self {
-        self.values.set("rate", rate);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `company_rate` (Company Rate).
+        company_rate: value f64;
+        /// Set `currency_id` (Currency).
+        currency_id: value i64;
+        /// Set `inverse_company_rate` (Inverse Company Rate).
+        inverse_company_rate: value f64;
+        /// Set `name` (Date).
+        name: value ::chrono::NaiveDate;
+        /// Set `rate` (Technical Rate).
+        rate: value f64;
     }
 }
+impl ::runtime::CreateValues for ResCurrencyRateCreate {
+    type Model = self::ResCurrencyRate;
+}
 impl ::runtime::UpdateValues for ResCurrencyRateUpdate {
-    type Model = ResCurrencyRate;
+    type Model = self::ResCurrencyRate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCurrencyRate,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Company Rate (`company_rate`, `float`).
-    #[inline]
-    pub const fn company_rate() -> ::runtime::odoo::fields::NumField<
-        super::ResCurrencyRate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("company_rate")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCurrencyRate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCurrencyRate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCurrencyRate,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResCurrencyRate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResCurrencyRate, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inverse Company Rate (`inverse_company_rate`, `float`).
-    #[inline]
-    pub const fn inverse_company_rate() -> ::runtime::odoo::fields::NumField<
-        super::ResCurrencyRate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("inverse_company_rate")
-    }
-    /// Date (`name`, `date`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::DateField<
-        super::ResCurrencyRate,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("name")
-    }
-    /// Technical Rate (`rate`, `float`).
-    #[inline]
-    pub const fn rate() -> ::runtime::odoo::fields::NumField<
-        super::ResCurrencyRate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rate")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResCurrencyRate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResCurrencyRate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResCurrencyRate;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Company Rate (`company_rate`, `float`).
+        company_rate: NumField<f64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inverse Company Rate (`inverse_company_rate`, `float`).
+        inverse_company_rate: NumField<f64>;
+        /// Date (`name`, `date`).
+        name: DateField<::chrono::NaiveDate>;
+        /// Technical Rate (`rate`, `float`).
+        rate: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -31,7 +31,7 @@ pub struct ResDeviceLog {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Device Type
     ///
     /// `selection`.
@@ -57,7 +57,7 @@ pub struct ResDeviceLog {
     /// Current Device
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_current())`.
-    pub is_current: ::runtime::odoo::wire::Computed<bool>,
+    pub is_current: ::runtime::Computed<bool>,
     /// Last Activity
     ///
     /// `datetime`.
@@ -65,7 +65,7 @@ pub struct ResDeviceLog {
     /// Linked IP address
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::linked_ip_addresses())`.
-    pub linked_ip_addresses: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub linked_ip_addresses: ::runtime::Computed<Option<String>>,
     /// Platform
     ///
     /// `char`.
@@ -84,7 +84,7 @@ pub struct ResDeviceLog {
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -92,38 +92,20 @@ pub struct ResDeviceLog {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResDeviceLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResDeviceLog {
-    const FIELDS: &'static [&'static str] = &[
-        "browser",
-        "city",
-        "country",
-        "create_date",
-        "create_uid",
-        "device_type",
-        "display_name",
-        "first_activity",
-        "id",
-        "ip_address",
-        "is_current",
-        "last_activity",
-        "linked_ip_addresses",
-        "platform",
-        "revoked",
-        "session_identifier",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResDeviceLog {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        19,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResDeviceLog::default();
         while let Some(i) = r.next()? {
             match i {
@@ -174,30 +156,26 @@ impl ::runtime::Model for ResDeviceLog {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_current", "linked_ip_addresses"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("browser", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("device_type", "selection")
-            .selection(&["computer", "mobile"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("first_activity", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("ip_address", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("is_current", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("last_activity", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("linked_ip_addresses", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("platform", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("revoked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("session_identifier", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("browser", "char").writable(true),
+        ::runtime::FieldSpec::new("city", "char").writable(true),
+        ::runtime::FieldSpec::new("country", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("device_type", "selection").writable(true).selection(&["computer", "mobile"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("first_activity", "datetime").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("ip_address", "char").writable(true),
+        ::runtime::FieldSpec::new("is_current", "boolean"),
+        ::runtime::FieldSpec::new("last_activity", "datetime").writable(true),
+        ::runtime::FieldSpec::new("linked_ip_addresses", "text"),
+        ::runtime::FieldSpec::new("platform", "char").writable(true),
+        ::runtime::FieldSpec::new("revoked", "boolean").writable(true),
+        ::runtime::FieldSpec::new("session_identifier", "char").required().writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -213,12 +191,17 @@ impl ::runtime::odoo::projection::Projection for ResDeviceLog {
 impl super::mixins::BaseModel for ResDeviceLog {
     type Update = ResDeviceLogUpdate;
 }
-/// Values for creating a `res.device.log` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResDeviceLogCreate`]) or updating ([`ResDeviceLogUpdate`]) `res.device.log` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResDeviceLogCreate {
+pub struct ResDeviceLogValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResDeviceLogCreate {
+/// Values for creating a `res.device.log` record: the constructor takes the required fields, setters add the rest.
+pub type ResDeviceLogCreate = ResDeviceLogValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.device.log` records: only the fields set here are written.
+pub type ResDeviceLogUpdate = ResDeviceLogValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResDeviceLogValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -226,121 +209,32 @@ impl ::serde::Serialize for ResDeviceLogCreate {
 impl ResDeviceLogCreate {
     /// Takes the required fields: `session_identifier` (readonly, computed and x2many fields are left out).
     pub fn new(session_identifier: impl Into<String>) -> Self {
-        ResDeviceLogCreate {
+        ResDeviceLogValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .session_identifier(session_identifier)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResDeviceLog>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `browser` (Browser).
-    #[inline]
-    pub fn browser(mut self, browser: impl Into<String>) -> Self {
-        self.values.set("browser", browser.into());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `country` (Country).
-    #[inline]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
-        self.values.set("country", country.into());
-        self
-    }
-    /// Set `device_type` (Device Type).
-    #[inline]
-    pub fn device_type(mut self, device_type: DeviceType) -> Self {
-        self.values.set("device_type", device_type);
-        self
-    }
-    /// Set `first_activity` (First Activity).
-    #[inline]
-    pub fn first_activity(
-        mut self,
-        first_activity: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("first_activity", first_activity);
-        self
-    }
-    /// Set `ip_address` (IP Address).
-    #[inline]
-    pub fn ip_address(mut self, ip_address: impl Into<String>) -> Self {
-        self.values.set("ip_address", ip_address.into());
-        self
-    }
-    /// Set `last_activity` (Last Activity).
-    #[inline]
-    pub fn last_activity(
-        mut self,
-        last_activity: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_activity", last_activity);
-        self
-    }
-    /// Set `platform` (Platform).
-    #[inline]
-    pub fn platform(mut self, platform: impl Into<String>) -> Self {
-        self.values.set("platform", platform.into());
-        self
-    }
-    /// Set `revoked` (Revoked).
-    #[inline]
-    pub fn revoked(mut self, revoked: bool) -> Self {
-        self.values.set("revoked", revoked);
-        self
-    }
-    /// Set `session_identifier` (Session Identifier).
-    #[inline]
-    pub fn session_identifier(mut self, session_identifier: impl Into<String>) -> Self {
-        self.values.set("session_identifier", session_identifier.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResDeviceLogCreate {
-    type Model = ResDeviceLog;
-}
-/// Values for updating `res.device.log` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResDeviceLogUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResDeviceLogUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResDeviceLogUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResDeviceLogUpdate {
+        Self::default()
+    }
+}
+impl Default for ResDeviceLogUpdate {
+    fn default() -> Self {
+        ResDeviceLogValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResDeviceLogValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResDeviceLog>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResDeviceLog>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -349,250 +243,89 @@ impl ResDeviceLogUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `browser` (Browser).
-    #[inline]
-    pub fn browser(mut self, browser: impl Into<String>) -> Self {
-        self.values.set("browser", browser.into());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `country` (Country).
-    #[inline]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
-        self.values.set("country", country.into());
-        self
-    }
-    /// Set `device_type` (Device Type).
-    #[inline]
-    pub fn device_type(mut self, device_type: DeviceType) -> Self {
-        self.values.set("device_type", device_type);
-        self
-    }
-    /// Set `first_activity` (First Activity).
-    #[inline]
-    pub fn first_activity(
-        mut self,
-        first_activity: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("first_activity", first_activity);
-        self
-    }
-    /// Set `ip_address` (IP Address).
-    #[inline]
-    pub fn ip_address(mut self, ip_address: impl Into<String>) -> Self {
-        self.values.set("ip_address", ip_address.into());
-        self
-    }
-    /// Set `last_activity` (Last Activity).
-    #[inline]
-    pub fn last_activity(
-        mut self,
-        last_activity: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("last_activity", last_activity);
-        self
-    }
-    /// Set `platform` (Platform).
-    #[inline]
-    pub fn platform(mut self, platform: impl Into<String>) -> Self {
-        self.values.set("platform", platform.into());
-        self
-    }
-    /// Set `revoked` (Revoked).
-    #[inline]
-    pub fn revoked(mut self, revoked: bool) -> Self {
-        self.values.set("revoked", revoked);
-        self
-    }
-    /// Set `session_identifier` (Session Identifier).
-    #[inline]
-    pub fn session_identifier(mut self, session_identifier: impl Into<String>) -> Self {
-        self.values.set("session_identifier", session_identifier.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `browser` (Browser).
+        browser: into String;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `country` (Country).
+        country: into String;
+        /// Set `device_type` (Device Type).
+        device_type: value self::DeviceType;
+        /// Set `first_activity` (First Activity).
+        first_activity: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `ip_address` (IP Address).
+        ip_address: into String;
+        /// Set `last_activity` (Last Activity).
+        last_activity: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `platform` (Platform).
+        platform: into String;
+        /// Set `revoked` (Revoked).
+        revoked: value bool;
+        /// Set `session_identifier` (Session Identifier).
+        session_identifier: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ResDeviceLogCreate {
+    type Model = self::ResDeviceLog;
+}
 impl ::runtime::UpdateValues for ResDeviceLogUpdate {
-    type Model = ResDeviceLog;
+    type Model = self::ResDeviceLog;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Browser (`browser`, `char`).
-    #[inline]
-    pub const fn browser() -> ::runtime::odoo::fields::CharField<super::ResDeviceLog> {
-        ::runtime::odoo::fields::CharField::new("browser")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResDeviceLog> {
-        ::runtime::odoo::fields::CharField::new("city")
-    }
-    /// Country (`country`, `char`).
-    #[inline]
-    pub const fn country() -> ::runtime::odoo::fields::CharField<super::ResDeviceLog> {
-        ::runtime::odoo::fields::CharField::new("country")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResDeviceLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResDeviceLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Device Type (`device_type`, `selection`).
-    #[inline]
-    pub const fn device_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResDeviceLog,
-        super::DeviceType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("device_type")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResDeviceLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// First Activity (`first_activity`, `datetime`).
-    #[inline]
-    pub const fn first_activity() -> ::runtime::odoo::fields::DateField<
-        super::ResDeviceLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("first_activity")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResDeviceLog, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// IP Address (`ip_address`, `char`).
-    #[inline]
-    pub const fn ip_address() -> ::runtime::odoo::fields::CharField<
-        super::ResDeviceLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("ip_address")
-    }
-    /// Current Device (`is_current`, `boolean`).
-    #[inline]
-    pub const fn is_current() -> ::runtime::odoo::fields::BoolField<
-        super::ResDeviceLog,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_current")
-    }
-    /// Last Activity (`last_activity`, `datetime`).
-    #[inline]
-    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
-        super::ResDeviceLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_activity")
-    }
-    /// Linked IP address (`linked_ip_addresses`, `text`).
-    #[inline]
-    pub const fn linked_ip_addresses() -> ::runtime::odoo::fields::CharField<
-        super::ResDeviceLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("linked_ip_addresses")
-    }
-    /// Platform (`platform`, `char`).
-    #[inline]
-    pub const fn platform() -> ::runtime::odoo::fields::CharField<super::ResDeviceLog> {
-        ::runtime::odoo::fields::CharField::new("platform")
-    }
-    /// Revoked (`revoked`, `boolean`).
-    #[inline]
-    pub const fn revoked() -> ::runtime::odoo::fields::BoolField<super::ResDeviceLog> {
-        ::runtime::odoo::fields::BoolField::new("revoked")
-    }
-    /// Session Identifier (`session_identifier`, `char`).
-    #[inline]
-    pub const fn session_identifier() -> ::runtime::odoo::fields::CharField<
-        super::ResDeviceLog,
-    > {
-        ::runtime::odoo::fields::CharField::new("session_identifier")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResDeviceLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResDeviceLog,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResDeviceLog,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResDeviceLog;
+        /// Browser (`browser`, `char`).
+        browser: CharField;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Country (`country`, `char`).
+        country: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Device Type (`device_type`, `selection`).
+        device_type: SelectionField<super::DeviceType>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// First Activity (`first_activity`, `datetime`).
+        first_activity: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// IP Address (`ip_address`, `char`).
+        ip_address: CharField;
+        /// Current Device (`is_current`, `boolean`).
+        is_current: BoolField;
+        /// Last Activity (`last_activity`, `datetime`).
+        last_activity: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Linked IP address (`linked_ip_addresses`, `text`).
+        linked_ip_addresses: CharField;
+        /// Platform (`platform`, `char`).
+        platform: CharField;
+        /// Revoked (`revoked`, `boolean`).
+        revoked: BoolField;
+        /// Session Identifier (`session_identifier`, `char`).
+        session_identifier: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `device_type` (Device Type) on `res.device.log`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeviceType {
-    /// Computer (`computer`)
-    Computer,
-    /// Mobile (`mobile`)
-    Mobile,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DeviceType {
-    const VALUES: &'static [&'static str] = &["computer", "mobile"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "computer" => DeviceType::Computer,
-            "mobile" => DeviceType::Mobile,
-            other => DeviceType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DeviceType::Computer => "computer",
-            DeviceType::Mobile => "mobile",
-            DeviceType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeviceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DeviceType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `device_type` (Device Type) on `res.device.log`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DeviceType {
+        /// Computer (`computer`)
+        Computer = "computer",
+        /// Mobile (`mobile`)
+        Mobile = "mobile",
     }
 }

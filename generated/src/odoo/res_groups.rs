@@ -21,9 +21,7 @@ pub struct ResGroups {
     /// Application
     ///
     /// `many2one`, to `ir.module.category`.
-    pub category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrModuleCategory>,
-    >,
+    pub category_id: Option<::runtime::Many2One<super::rel::IrModuleCategory>>,
     /// Color Index
     ///
     /// `integer`.
@@ -39,7 +37,7 @@ pub struct ResGroups {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +45,7 @@ pub struct ResGroups {
     /// Group Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::full_name())`.
-    pub full_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub full_name: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -57,15 +55,15 @@ pub struct ResGroups {
     /// Users of this group automatically inherit those groups
     ///
     /// `many2many`, to `res.groups`.
-    pub implied_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub implied_ids: ::runtime::X2Many<super::rel::ResGroups>,
     /// Access Menu
     ///
     /// `many2many`, to `ir.ui.menu`.
-    pub menu_access: ::runtime::odoo::wire::X2Many<super::rel::IrUiMenu>,
+    pub menu_access: ::runtime::X2Many<super::rel::IrUiMenu>,
     /// Access Controls
     ///
     /// `one2many`, to `ir.model.access` (inverse `group_id`).
-    pub model_access: ::runtime::odoo::wire::X2Many<super::rel::IrModelAccess>,
+    pub model_access: ::runtime::X2Many<super::rel::IrModelAccess>,
     /// Name
     ///
     /// `char`, required.
@@ -73,7 +71,7 @@ pub struct ResGroups {
     /// Rules
     ///
     /// `many2many`, to `ir.rule`.
-    pub rule_groups: ::runtime::odoo::wire::X2Many<super::rel::IrRule>,
+    pub rule_groups: ::runtime::X2Many<super::rel::IrRule>,
     /// Share Group
     ///
     /// Group created to set access rights for sharing data with some users.
@@ -83,17 +81,15 @@ pub struct ResGroups {
     /// Transitively inherits
     ///
     /// `many2many`, to `res.groups`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::trans_implied_ids())`.
-    pub trans_implied_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
-    >,
+    pub trans_implied_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ResGroups>>,
     /// Users
     ///
     /// `many2many`, to `res.users`.
-    pub users: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub users: ::runtime::X2Many<super::rel::ResUsers>,
     /// Views
     ///
     /// `many2many`, to `ir.ui.view`.
-    pub view_access: ::runtime::odoo::wire::X2Many<super::rel::IrUiView>,
+    pub view_access: ::runtime::X2Many<super::rel::IrUiView>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -101,39 +97,20 @@ pub struct ResGroups {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResGroups {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResGroups {
-    const FIELDS: &'static [&'static str] = &[
-        "api_key_duration",
-        "category_id",
-        "color",
-        "comment",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "full_name",
-        "id",
-        "implied_ids",
-        "menu_access",
-        "model_access",
-        "name",
-        "rule_groups",
-        "share",
-        "trans_implied_ids",
-        "users",
-        "view_access",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResGroups {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResGroups::default();
         while let Some(i) = r.next()? {
             match i {
@@ -186,37 +163,27 @@ impl ::runtime::Model for ResGroups {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["full_name", "trans_implied_ids"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("api_key_duration", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
-            .relation("ir.module.category"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("comment", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("full_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("implied_ids", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("menu_access", "many2many")
-            .relation("ir.ui.menu"),
-        ::runtime::odoo::verify::FieldSpec::new("model_access", "one2many")
-            .relation("ir.model.access"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("rule_groups", "many2many")
-            .relation("ir.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("trans_implied_ids", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("users", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("view_access", "many2many")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("api_key_duration", "float").writable(true),
+        ::runtime::FieldSpec::new("category_id", "many2one").relation("ir.module.category").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("comment", "text").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("full_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("implied_ids", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("menu_access", "many2many").relation("ir.ui.menu").writable(true),
+        ::runtime::FieldSpec::new("model_access", "one2many").relation("ir.model.access").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("rule_groups", "many2many").relation("ir.rule").writable(true),
+        ::runtime::FieldSpec::new("share", "boolean").writable(true),
+        ::runtime::FieldSpec::new("trans_implied_ids", "many2many").relation("res.groups"),
+        ::runtime::FieldSpec::new("users", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("view_access", "many2many").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -269,12 +236,17 @@ impl ResGroups {
 impl super::mixins::BaseModel for ResGroups {
     type Update = ResGroupsUpdate;
 }
-/// Values for creating a `res.groups` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResGroupsCreate`]) or updating ([`ResGroupsUpdate`]) `res.groups` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResGroupsCreate {
+pub struct ResGroupsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResGroupsCreate {
+/// Values for creating a `res.groups` record: the constructor takes the required fields, setters add the rest.
+pub type ResGroupsCreate = ResGroupsValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.groups` records: only the fields set here are written.
+pub type ResGroupsUpdate = ResGroupsValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResGroupsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -282,151 +254,32 @@ impl ::serde::Serialize for ResGroupsCreate {
 impl ResGroupsCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ResGroupsCreate {
+        ResGroupsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResGroups>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `api_key_duration` (API Keys maximum duration days).
-    #[inline]
-    pub fn api_key_duration(mut self, api_key_duration: f64) -> Self {
-        self.values.set("api_key_duration", api_key_duration);
-        self
-    }
-    /// Set `category_id` (Application).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `comment` (Comment).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `implied_ids` (Inherits).
-    #[inline]
-    pub fn implied_ids(
-        mut self,
-        implied_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("implied_ids", implied_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `menu_access` (Access Menu).
-    #[inline]
-    pub fn menu_access(
-        mut self,
-        menu_access: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrUiMenu>,
-        >,
-    ) -> Self {
-        self.values.set("menu_access", menu_access.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `model_access` (Access Controls).
-    #[inline]
-    pub fn model_access(
-        mut self,
-        model_access: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelAccess>,
-        >,
-    ) -> Self {
-        self.values.set("model_access", model_access.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rule_groups` (Rules).
-    #[inline]
-    pub fn rule_groups(
-        mut self,
-        rule_groups: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrRule>,
-        >,
-    ) -> Self {
-        self.values.set("rule_groups", rule_groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `share` (Share Group).
-    #[inline]
-    pub fn share(mut self, share: bool) -> Self {
-        self.values.set("share", share);
-        self
-    }
-    /// Set `users` (Users).
-    #[inline]
-    pub fn users(
-        mut self,
-        users: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("users", users.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `view_access` (Views).
-    #[inline]
-    pub fn view_access(
-        mut self,
-        view_access: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrUiView>,
-        >,
-    ) -> Self {
-        self.values.set("view_access", view_access.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResGroupsCreate {
-    type Model = ResGroups;
-}
-/// Values for updating `res.groups` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResGroupsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResGroupsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResGroupsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResGroupsUpdate {
+        Self::default()
+    }
+}
+impl Default for ResGroupsUpdate {
+    fn default() -> Self {
+        ResGroupsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResGroupsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResGroups>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResGroups>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -435,251 +288,82 @@ impl ResGroupsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `api_key_duration` (API Keys maximum duration days).
-    #[inline]
-    pub fn api_key_duration(mut self, api_key_duration: f64) -> Self {
-        self.values.set("api_key_duration", api_key_duration);
-        self
-    }
-    /// Set `category_id` (Application).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `comment` (Comment).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `implied_ids` (Inherits).
-    #[inline]
-    pub fn implied_ids(
-        mut self,
-        implied_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("implied_ids", implied_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `menu_access` (Access Menu).
-    #[inline]
-    pub fn menu_access(
-        mut self,
-        menu_access: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrUiMenu>,
-        >,
-    ) -> Self {
-        self.values.set("menu_access", menu_access.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `model_access` (Access Controls).
-    #[inline]
-    pub fn model_access(
-        mut self,
-        model_access: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModelAccess>,
-        >,
-    ) -> Self {
-        self.values.set("model_access", model_access.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rule_groups` (Rules).
-    #[inline]
-    pub fn rule_groups(
-        mut self,
-        rule_groups: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrRule>,
-        >,
-    ) -> Self {
-        self.values.set("rule_groups", rule_groups.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `share` (Share Group).
-    #[inline]
-    pub fn share(mut self, share: bool) -> Self {
-        self.values.set("share", share);
-        self
-    }
-    /// Set `users` (Users).
-    #[inline]
-    pub fn users(
-        mut self,
-        users: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("users", users.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `view_access` (Views).
-    #[inline]
-    pub fn view_access(
-        mut self,
-        view_access: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrUiView>,
-        >,
-    ) -> Self {
-        self.values.set("view_access", view_access.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `api_key_duration` (API Keys maximum duration days).
+        api_key_duration: value f64;
+        /// Set `category_id` (Application).
+        category_id: value i64;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `comment` (Comment).
+        comment: into String;
+        /// Set `implied_ids` (Inherits).
+        implied_ids: commands super::rel::ResGroups;
+        /// Set `menu_access` (Access Menu).
+        menu_access: commands super::rel::IrUiMenu;
+        /// Set `model_access` (Access Controls).
+        model_access: commands super::rel::IrModelAccess;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `rule_groups` (Rules).
+        rule_groups: commands super::rel::IrRule;
+        /// Set `share` (Share Group).
+        share: value bool;
+        /// Set `users` (Users).
+        users: commands super::rel::ResUsers;
+        /// Set `view_access` (Views).
+        view_access: commands super::rel::IrUiView;
     }
 }
+impl ::runtime::CreateValues for ResGroupsCreate {
+    type Model = self::ResGroups;
+}
 impl ::runtime::UpdateValues for ResGroupsUpdate {
-    type Model = ResGroups;
+    type Model = self::ResGroups;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// API Keys maximum duration days (`api_key_duration`, `float`).
-    #[inline]
-    pub const fn api_key_duration() -> ::runtime::odoo::fields::NumField<
-        super::ResGroups,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("api_key_duration")
-    }
-    /// Application (`category_id`, `many2one`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResGroups,
-        super::super::rel::IrModuleCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("category_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ResGroups, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Comment (`comment`, `text`).
-    #[inline]
-    pub const fn comment() -> ::runtime::odoo::fields::CharField<super::ResGroups> {
-        ::runtime::odoo::fields::CharField::new("comment")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResGroups,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResGroups,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::ResGroups> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Group Name (`full_name`, `char`).
-    #[inline]
-    pub const fn full_name() -> ::runtime::odoo::fields::CharField<super::ResGroups> {
-        ::runtime::odoo::fields::CharField::new("full_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResGroups, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inherits (`implied_ids`, `many2many`).
-    #[inline]
-    pub const fn implied_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResGroups,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("implied_ids")
-    }
-    /// Access Menu (`menu_access`, `many2many`).
-    #[inline]
-    pub const fn menu_access() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResGroups,
-        super::super::rel::IrUiMenu,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("menu_access")
-    }
-    /// Access Controls (`model_access`, `one2many`).
-    #[inline]
-    pub const fn model_access() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResGroups,
-        super::super::rel::IrModelAccess,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("model_access")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResGroups> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Rules (`rule_groups`, `many2many`).
-    #[inline]
-    pub const fn rule_groups() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResGroups,
-        super::super::rel::IrRule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rule_groups")
-    }
-    /// Share Group (`share`, `boolean`).
-    #[inline]
-    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::ResGroups> {
-        ::runtime::odoo::fields::BoolField::new("share")
-    }
-    /// Transitively inherits (`trans_implied_ids`, `many2many`).
-    #[inline]
-    pub const fn trans_implied_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResGroups,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("trans_implied_ids")
-    }
-    /// Users (`users`, `many2many`).
-    #[inline]
-    pub const fn users() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResGroups,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("users")
-    }
-    /// Views (`view_access`, `many2many`).
-    #[inline]
-    pub const fn view_access() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResGroups,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("view_access")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResGroups,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResGroups,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResGroups;
+        /// API Keys maximum duration days (`api_key_duration`, `float`).
+        api_key_duration: NumField<f64>;
+        /// Application (`category_id`, `many2one`).
+        category_id: Many2OneField<super::super::rel::IrModuleCategory>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Comment (`comment`, `text`).
+        comment: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Group Name (`full_name`, `char`).
+        full_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inherits (`implied_ids`, `many2many`).
+        implied_ids: X2ManyField<super::super::rel::ResGroups>;
+        /// Access Menu (`menu_access`, `many2many`).
+        menu_access: X2ManyField<super::super::rel::IrUiMenu>;
+        /// Access Controls (`model_access`, `one2many`).
+        model_access: X2ManyField<super::super::rel::IrModelAccess>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Rules (`rule_groups`, `many2many`).
+        rule_groups: X2ManyField<super::super::rel::IrRule>;
+        /// Share Group (`share`, `boolean`).
+        share: BoolField;
+        /// Transitively inherits (`trans_implied_ids`, `many2many`).
+        trans_implied_ids: X2ManyField<super::super::rel::ResGroups>;
+        /// Users (`users`, `many2many`).
+        users: X2ManyField<super::super::rel::ResUsers>;
+        /// Views (`view_access`, `many2many`).
+        view_access: X2ManyField<super::super::rel::IrUiView>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

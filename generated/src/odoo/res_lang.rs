@@ -31,7 +31,7 @@ pub struct ResLang {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date Format
     ///
     /// `char`, required.
@@ -53,7 +53,7 @@ pub struct ResLang {
     /// Flag Image Url
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::flag_image_url())`.
-    pub flag_image_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub flag_image_url: ::runtime::Computed<Option<String>>,
     /// Separator Format
     ///
     /// The Separator Format should be like \[,n\] where 0 \< n :starting from Unit digit. -1 will end the separation. e.g. \[3,2,-1\] will represent 106500 to be 1,06,500; \[1,2,-1\] will represent it to be 106,50,0;\[3\] will represent it as 106,500. Provided ',' as the thousand separator in each case.
@@ -107,39 +107,20 @@ pub struct ResLang {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResLang {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResLang {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "code",
-        "create_date",
-        "create_uid",
-        "date_format",
-        "decimal_point",
-        "direction",
-        "display_name",
-        "flag_image_url",
-        "grouping",
-        "id",
-        "iso_code",
-        "name",
-        "short_time_format",
-        "thousands_sep",
-        "time_format",
-        "url_code",
-        "week_start",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResLang {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResLang::default();
         while let Some(i) = r.next()? {
             match i {
@@ -193,34 +174,28 @@ impl ::runtime::Model for ResLang {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["flag_image_url"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_format", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("decimal_point", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("direction", "selection")
-            .required()
-            .selection(&["ltr", "rtl"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("flag_image", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("flag_image_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("grouping", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("iso_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("short_time_format", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("thousands_sep", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("time_format", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("url_code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("week_start", "selection")
-            .required()
-            .selection(&["1", "2", "3", "4", "5", "6", "7"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_format", "char").required().writable(true),
+        ::runtime::FieldSpec::new("decimal_point", "char").required().writable(true),
+        ::runtime::FieldSpec::new("direction", "selection").required().writable(true).selection(&["ltr", "rtl"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("flag_image", "binary").writable(true),
+        ::runtime::FieldSpec::new("flag_image_url", "char"),
+        ::runtime::FieldSpec::new("grouping", "char").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("iso_code", "char").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("short_time_format", "char").required().writable(true),
+        ::runtime::FieldSpec::new("thousands_sep", "char").writable(true),
+        ::runtime::FieldSpec::new("time_format", "char").required().writable(true),
+        ::runtime::FieldSpec::new("url_code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("week_start", "selection").required().writable(true).selection(&["1", "2", "3", "4", "5", "6", "7"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -337,12 +312,17 @@ impl ResLang {
 impl super::mixins::BaseModel for ResLang {
     type Update = ResLangUpdate;
 }
-/// Values for creating a `res.lang` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResLangCreate`]) or updating ([`ResLangUpdate`]) `res.lang` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResLangCreate {
+pub struct ResLangValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResLangCreate {
+/// Values for creating a `res.lang` record: the constructor takes the required fields, setters add the rest.
+pub type ResLangCreate = ResLangValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.lang` records: only the fields set here are written.
+pub type ResLangUpdate = ResLangValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResLangValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -354,16 +334,17 @@ impl ResLangCreate {
         code: impl Into<String>,
         date_format: impl Into<String>,
         decimal_point: impl Into<String>,
-        direction: Direction,
+        direction: self::Direction,
         grouping: impl Into<String>,
         name: impl Into<String>,
         short_time_format: impl Into<String>,
         time_format: impl Into<String>,
         url_code: impl Into<String>,
-        week_start: WeekStart,
+        week_start: self::WeekStart,
     ) -> Self {
-        ResLangCreate {
+        ResLangValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .date_format(date_format)
@@ -376,131 +357,26 @@ impl ResLangCreate {
             .url_code(url_code)
             .week_start(week_start)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResLang>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `code` (Locale Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `date_format` (Date Format).
-    #[inline]
-    pub fn date_format(mut self, date_format: impl Into<String>) -> Self {
-        self.values.set("date_format", date_format.into());
-        self
-    }
-    /// Set `decimal_point` (Decimal Separator).
-    #[inline]
-    pub fn decimal_point(mut self, decimal_point: impl Into<String>) -> Self {
-        self.values.set("decimal_point", decimal_point.into());
-        self
-    }
-    /// Set `direction` (Direction).
-    #[inline]
-    pub fn direction(mut self, direction: Direction) -> Self {
-        self.values.set("direction", direction);
-        self
-    }
-    /// Set `flag_image` (Image).
-    #[inline]
-    pub fn flag_image(
-        mut self,
-        flag_image: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("flag_image", flag_image.into());
-        self
-    }
-    /// Set `grouping` (Separator Format).
-    #[inline]
-    pub fn grouping(mut self, grouping: impl Into<String>) -> Self {
-        self.values.set("grouping", grouping.into());
-        self
-    }
-    /// Set `iso_code` (ISO code).
-    #[inline]
-    pub fn iso_code(mut self, iso_code: impl Into<String>) -> Self {
-        self.values.set("iso_code", iso_code.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `short_time_format` (Short Time Format).
-    #[inline]
-    pub fn short_time_format(mut self, short_time_format: impl Into<String>) -> Self {
-        self.values.set("short_time_format", short_time_format.into());
-        self
-    }
-    /// Set `thousands_sep` (Thousands Separator).
-    #[inline]
-    pub fn thousands_sep(mut self, thousands_sep: impl Into<String>) -> Self {
-        self.values.set("thousands_sep", thousands_sep.into());
-        self
-    }
-    /// Set `time_format` (Time Format).
-    #[inline]
-    pub fn time_format(mut self, time_format: impl Into<String>) -> Self {
-        self.values.set("time_format", time_format.into());
-        self
-    }
-    /// Set `url_code` (URL Code).
-    #[inline]
-    pub fn url_code(mut self, url_code: impl Into<String>) -> Self {
-        self.values.set("url_code", url_code.into());
-        self
-    }
-    /// Set `week_start` (First Day of Week).
-    #[inline]
-    pub fn week_start(mut self, week_start: WeekStart) -> Self {
-        self.values.set("week_start", week_start);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResLangCreate {
-    type Model = ResLang;
-}
-/// Values for updating `res.lang` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResLangUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResLangUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ResLangUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResLangUpdate {
+        Self::default()
+    }
+}
+impl Default for ResLangUpdate {
+    fn default() -> Self {
+        ResLangValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResLangValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResLang>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResLang>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -509,320 +385,120 @@ impl ResLangUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `code` (Locale Code).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `date_format` (Date Format).
-    #[inline]
-    pub fn date_format(mut self, date_format: impl Into<String>) -> Self {
-        self.values.set("date_format", date_format.into());
-        self
-    }
-    /// Set `decimal_point` (Decimal Separator).
-    #[inline]
-    pub fn decimal_point(mut self, decimal_point: impl Into<String>) -> Self {
-        self.values.set("decimal_point", decimal_point.into());
-        self
-    }
-    /// Set `direction` (Direction).
-    #[inline]
-    pub fn direction(mut self, direction: Direction) -> Self {
-        self.values.set("direction", direction);
-        self
-    }
-    /// Set `flag_image` (Image).
-    #[inline]
-    pub fn flag_image(
-        mut self,
-        flag_image: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("flag_image", flag_image.into());
-        self
-    }
-    /// Set `grouping` (Separator Format).
-    #[inline]
-    pub fn grouping(mut self, grouping: impl Into<String>) -> Self {
-        self.values.set("grouping", grouping.into());
-        self
-    }
-    /// Set `iso_code` (ISO code).
-    #[inline]
-    pub fn iso_code(mut self, iso_code: impl Into<String>) -> Self {
-        self.values.set("iso_code", iso_code.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `short_time_format` (Short Time Format).
-    #[inline]
-    pub fn short_time_format(mut self, short_time_format: impl Into<String>) -> Self {
-        self.values.set("short_time_format", short_time_format.into());
-        self
-    }
-    /// Set `thousands_sep` (Thousands Separator).
-    #[inline]
-    pub fn thousands_sep(mut self, thousands_sep: impl Into<String>) -> Self {
-        self.values.set("thousands_sep", thousands_sep.into());
-        self
-    }
-    /// Set `time_format` (Time Format).
-    #[inline]
-    pub fn time_format(mut self, time_format: impl Into<String>) -> Self {
-        self.values.set("time_format", time_format.into());
-        self
-    }
-    /// Set `url_code` (URL Code).
-    #[inline]
-    pub fn url_code(mut self, url_code: impl Into<String>) -> Self {
-        self.values.set("url_code", url_code.into());
-        self
-    }
-    /// Set `week_start` (First Day of Week).
-    #[inline]
-    pub fn week_start(mut self, week_start: WeekStart) -> Self {
-        self.values.set("week_start", week_start);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `code` (Locale Code).
+        code: into String;
+        /// Set `date_format` (Date Format).
+        date_format: into String;
+        /// Set `decimal_point` (Decimal Separator).
+        decimal_point: into String;
+        /// Set `direction` (Direction).
+        direction: value self::Direction;
+        /// Set `flag_image` (Image).
+        flag_image: into ::runtime::odoo::wire::Binary;
+        /// Set `grouping` (Separator Format).
+        grouping: into String;
+        /// Set `iso_code` (ISO code).
+        iso_code: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `short_time_format` (Short Time Format).
+        short_time_format: into String;
+        /// Set `thousands_sep` (Thousands Separator).
+        thousands_sep: into String;
+        /// Set `time_format` (Time Format).
+        time_format: into String;
+        /// Set `url_code` (URL Code).
+        url_code: into String;
+        /// Set `week_start` (First Day of Week).
+        week_start: value self::WeekStart;
     }
 }
+impl ::runtime::CreateValues for ResLangCreate {
+    type Model = self::ResLang;
+}
 impl ::runtime::UpdateValues for ResLangUpdate {
-    type Model = ResLang;
+    type Model = self::ResLang;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResLang> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Locale Code (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResLang,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResLang,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date Format (`date_format`, `char`).
-    #[inline]
-    pub const fn date_format() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("date_format")
-    }
-    /// Decimal Separator (`decimal_point`, `char`).
-    #[inline]
-    pub const fn decimal_point() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("decimal_point")
-    }
-    /// Direction (`direction`, `selection`).
-    #[inline]
-    pub const fn direction() -> ::runtime::odoo::fields::SelectionField<
-        super::ResLang,
-        super::Direction,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("direction")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Image (`flag_image`, `binary`).
-    #[inline]
-    pub const fn flag_image() -> ::runtime::odoo::fields::BinaryField<super::ResLang> {
-        ::runtime::odoo::fields::BinaryField::new("flag_image")
-    }
-    /// Flag Image Url (`flag_image_url`, `char`).
-    #[inline]
-    pub const fn flag_image_url() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("flag_image_url")
-    }
-    /// Separator Format (`grouping`, `char`).
-    #[inline]
-    pub const fn grouping() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("grouping")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResLang, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// ISO code (`iso_code`, `char`).
-    #[inline]
-    pub const fn iso_code() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("iso_code")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Short Time Format (`short_time_format`, `char`).
-    #[inline]
-    pub const fn short_time_format() -> ::runtime::odoo::fields::CharField<
-        super::ResLang,
-    > {
-        ::runtime::odoo::fields::CharField::new("short_time_format")
-    }
-    /// Thousands Separator (`thousands_sep`, `char`).
-    #[inline]
-    pub const fn thousands_sep() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("thousands_sep")
-    }
-    /// Time Format (`time_format`, `char`).
-    #[inline]
-    pub const fn time_format() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("time_format")
-    }
-    /// URL Code (`url_code`, `char`).
-    #[inline]
-    pub const fn url_code() -> ::runtime::odoo::fields::CharField<super::ResLang> {
-        ::runtime::odoo::fields::CharField::new("url_code")
-    }
-    /// First Day of Week (`week_start`, `selection`).
-    #[inline]
-    pub const fn week_start() -> ::runtime::odoo::fields::SelectionField<
-        super::ResLang,
-        super::WeekStart,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("week_start")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResLang,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResLang,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResLang;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Locale Code (`code`, `char`).
+        code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date Format (`date_format`, `char`).
+        date_format: CharField;
+        /// Decimal Separator (`decimal_point`, `char`).
+        decimal_point: CharField;
+        /// Direction (`direction`, `selection`).
+        direction: SelectionField<super::Direction>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Image (`flag_image`, `binary`).
+        flag_image: BinaryField;
+        /// Flag Image Url (`flag_image_url`, `char`).
+        flag_image_url: CharField;
+        /// Separator Format (`grouping`, `char`).
+        grouping: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// ISO code (`iso_code`, `char`).
+        iso_code: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Short Time Format (`short_time_format`, `char`).
+        short_time_format: CharField;
+        /// Thousands Separator (`thousands_sep`, `char`).
+        thousands_sep: CharField;
+        /// Time Format (`time_format`, `char`).
+        time_format: CharField;
+        /// URL Code (`url_code`, `char`).
+        url_code: CharField;
+        /// First Day of Week (`week_start`, `selection`).
+        week_start: SelectionField<super::WeekStart>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `direction` (Direction) on `res.lang`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// Left-to-Right (`ltr`)
-    Ltr,
-    /// Right-to-Left (`rtl`)
-    Rtl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Direction {
-    const VALUES: &'static [&'static str] = &["ltr", "rtl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ltr" => Direction::Ltr,
-            "rtl" => Direction::Rtl,
-            other => Direction::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Direction::Ltr => "ltr",
-            Direction::Rtl => "rtl",
-            Direction::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `direction` (Direction) on `res.lang`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Direction {
+        /// Left-to-Right (`ltr`)
+        Ltr = "ltr",
+        /// Right-to-Left (`rtl`)
+        Rtl = "rtl",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Direction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Direction {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `week_start` (First Day of Week) on `res.lang`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WeekStart {
-    /// Monday (`1`)
-    V1,
-    /// Tuesday (`2`)
-    V2,
-    /// Wednesday (`3`)
-    V3,
-    /// Thursday (`4`)
-    V4,
-    /// Friday (`5`)
-    V5,
-    /// Saturday (`6`)
-    V6,
-    /// Sunday (`7`)
-    V7,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for WeekStart {
-    const VALUES: &'static [&'static str] = &["1", "2", "3", "4", "5", "6", "7"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => WeekStart::V1,
-            "2" => WeekStart::V2,
-            "3" => WeekStart::V3,
-            "4" => WeekStart::V4,
-            "5" => WeekStart::V5,
-            "6" => WeekStart::V6,
-            "7" => WeekStart::V7,
-            other => WeekStart::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            WeekStart::V1 => "1",
-            WeekStart::V2 => "2",
-            WeekStart::V3 => "3",
-            WeekStart::V4 => "4",
-            WeekStart::V5 => "5",
-            WeekStart::V6 => "6",
-            WeekStart::V7 => "7",
-            WeekStart::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WeekStart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for WeekStart {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `week_start` (First Day of Week) on `res.lang`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum WeekStart {
+        /// Monday (`1`)
+        V1 = "1",
+        /// Tuesday (`2`)
+        V2 = "2",
+        /// Wednesday (`3`)
+        V3 = "3",
+        /// Thursday (`4`)
+        V4 = "4",
+        /// Friday (`5`)
+        V5 = "5",
+        /// Saturday (`6`)
+        V6 = "6",
+        /// Sunday (`7`)
+        V7 = "7",
     }
 }

@@ -21,23 +21,21 @@ pub struct ResPartner {
     /// Active Lang Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_lang_count())`.
-    pub active_lang_count: ::runtime::odoo::wire::Computed<i64>,
+    pub active_lang_count: ::runtime::Computed<i64>,
     /// Next Activity Calendar Event
     ///
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -45,7 +43,7 @@ pub struct ResPartner {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -53,13 +51,13 @@ pub struct ResPartner {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -72,34 +70,34 @@ pub struct ResPartner {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Additional info
     ///
@@ -116,11 +114,11 @@ pub struct ResPartner {
     /// Bank
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_account_count())`.
-    pub bank_account_count: ::runtime::odoo::wire::Computed<i64>,
+    pub bank_account_count: ::runtime::Computed<i64>,
     /// Banks
     ///
     /// `one2many`, to `res.partner.bank` (inverse `partner_id`).
-    pub bank_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
+    pub bank_ids: ::runtime::X2Many<super::rel::ResPartnerBank>,
     /// Barcode
     ///
     /// Use a barcode to identify this contact.
@@ -130,7 +128,7 @@ pub struct ResPartner {
     /// Buyer
     ///
     /// `many2one`, to `res.users`.
-    pub buyer_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub buyer_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last notification marked as read from base Calendar
     ///
     /// `datetime`.
@@ -138,15 +136,15 @@ pub struct ResPartner {
     /// Tags
     ///
     /// `many2many`, to `res.partner.category`.
-    pub category_id: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerCategory>,
+    pub category_id: ::runtime::X2Many<super::rel::ResPartnerCategory>,
     /// Channels
     ///
     /// `many2many`, to `discuss.channel`.
-    pub channel_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussChannel>,
+    pub channel_ids: ::runtime::X2Many<super::rel::DiscussChannel>,
     /// Contact
     ///
     /// `one2many`, to `res.partner` (inverse `parent_id`), computed.
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub child_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// City
     ///
     /// `char`.
@@ -166,13 +164,11 @@ pub struct ResPartner {
     /// Commercial Entity
     ///
     /// `many2one`, to `res.partner`, readonly, computed.
-    pub commercial_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub commercial_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Company Name
     ///
     /// `char`.
@@ -188,7 +184,7 @@ pub struct ResPartner {
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_type())`.
     ///
     /// Values: `person` (Individual), `company` (Company).
-    pub company_type: ::runtime::odoo::wire::Computed<Option<CompanyType>>,
+    pub company_type: ::runtime::Computed<Option<CompanyType>>,
     /// Complete Name
     ///
     /// `char`, readonly, computed.
@@ -196,15 +192,15 @@ pub struct ResPartner {
     /// Complete Address
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address())`.
-    pub contact_address: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub contact_address: ::runtime::Computed<Option<String>>,
     /// Inlined Complete Address
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address_inline())`.
-    pub contact_address_inline: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub contact_address_inline: ::runtime::Computed<Option<String>>,
     /// Partner Contracts
     ///
     /// `one2many`, to `account.analytic.account` (inverse `partner_id`), readonly.
-    pub contract_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub contract_ids: ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
@@ -215,7 +211,7 @@ pub struct ResPartner {
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -223,7 +219,7 @@ pub struct ResPartner {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Total Receivable
     ///
     /// Total amount this customer owes you.
@@ -231,7 +227,7 @@ pub struct ResPartner {
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub credit: ::runtime::odoo::wire::Computed<f64>,
+    pub credit: ::runtime::Computed<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
@@ -245,12 +241,12 @@ pub struct ResPartner {
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub credit_to_invoice: ::runtime::odoo::wire::Computed<f64>,
+    pub credit_to_invoice: ::runtime::Computed<f64>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Customer Rank
     ///
@@ -261,7 +257,7 @@ pub struct ResPartner {
     /// \[(Total Receivable/Total Revenue) * number of days since the first invoice\] for this customer
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_sales_outstanding())`.
-    pub days_sales_outstanding: ::runtime::odoo::wire::Computed<f64>,
+    pub days_sales_outstanding: ::runtime::Computed<f64>,
     /// Total Payable
     ///
     /// Total amount you have to pay to this vendor.
@@ -269,7 +265,7 @@ pub struct ResPartner {
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub debit: ::runtime::odoo::wire::Computed<f64>,
+    pub debit: ::runtime::Computed<f64>,
     /// Payable Limit
     ///
     /// `monetary`, currency in `currency_id`.
@@ -277,11 +273,11 @@ pub struct ResPartner {
     /// Display Invoice Edi Format
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_edi_format())`.
-    pub display_invoice_edi_format: ::runtime::odoo::wire::Computed<bool>,
+    pub display_invoice_edi_format: ::runtime::Computed<bool>,
     /// Display Invoice Template Pdf Report
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_template_pdf_report_id())`.
-    pub display_invoice_template_pdf_report_id: ::runtime::odoo::wire::Computed<bool>,
+    pub display_invoice_template_pdf_report_id: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -289,7 +285,7 @@ pub struct ResPartner {
     /// Duplicated Bank Account Partners Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_bank_account_partners_count())`.
-    pub duplicated_bank_account_partners_count: ::runtime::odoo::wire::Computed<i64>,
+    pub duplicated_bank_account_partners_count: ::runtime::Computed<i64>,
     /// Email
     ///
     /// `char`.
@@ -299,7 +295,7 @@ pub struct ResPartner {
     /// Format email address "Name \<email@domain\>"
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
-    pub email_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email_formatted: ::runtime::Computed<Option<String>>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
@@ -319,23 +315,23 @@ pub struct ResPartner {
     /// `one2many`, to `hr.employee` (inverse `work_contact_id`).
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employee_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_ids: ::runtime::X2Many<super::rel::HrEmployee>,
     /// Employees Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employees_count: ::runtime::odoo::wire::Computed<i64>,
+    pub employees_count: ::runtime::Computed<i64>,
     /// \# Events
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
     ///
     /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
-    pub event_count: ::runtime::odoo::wire::Computed<i64>,
+    pub event_count: ::runtime::Computed<i64>,
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::Computed<Option<String>>,
     /// Job Position
     ///
     /// `char`.
@@ -343,7 +339,7 @@ pub struct ResPartner {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -359,19 +355,17 @@ pub struct ResPartner {
     /// IM Status
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::Computed<Option<String>>,
     /// Industry
     ///
     /// `many2one`, to `res.partner.industry`.
-    pub industry_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerIndustry>,
-    >,
+    pub industry_id: Option<::runtime::Many2One<super::rel::ResPartnerIndustry>>,
     /// eInvoice format
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: ::runtime::odoo::wire::Computed<Option<InvoiceEdiFormat>>,
+    pub invoice_edi_format: ::runtime::Computed<Option<InvoiceEdiFormat>>,
     /// Invoice Edi Format Store
     ///
     /// `char`, company-dependent.
@@ -379,7 +373,7 @@ pub struct ResPartner {
     /// Invoices
     ///
     /// `one2many`, to `account.move` (inverse `partner_id`), readonly.
-    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Invoice sending
     ///
     /// `selection`, company-dependent.
@@ -390,7 +384,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `ir.actions.report`.
     pub invoice_template_pdf_report_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsReport>,
+        ::runtime::Many2One<super::rel::IrActionsReport>,
     >,
     /// Invoice
     ///
@@ -411,7 +405,7 @@ pub struct ResPartner {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub is_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub is_blacklisted: ::runtime::Computed<bool>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
@@ -421,19 +415,19 @@ pub struct ResPartner {
     /// Is Peppol Edi Format
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_peppol_edi_format())`.
-    pub is_peppol_edi_format: ::runtime::odoo::wire::Computed<bool>,
+    pub is_peppol_edi_format: ::runtime::Computed<bool>,
     /// Is Public
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_public())`.
-    pub is_public: ::runtime::odoo::wire::Computed<bool>,
+    pub is_public: ::runtime::Computed<bool>,
     /// Is Ubl Format
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_ubl_format())`.
-    pub is_ubl_format: ::runtime::odoo::wire::Computed<bool>,
+    pub is_ubl_format: ::runtime::Computed<bool>,
     /// Journal Items
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_item_count())`.
-    pub journal_item_count: ::runtime::odoo::wire::Computed<i64>,
+    pub journal_item_count: ::runtime::Computed<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
@@ -445,17 +439,17 @@ pub struct ResPartner {
     /// \# Meetings
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_count())`.
-    pub meeting_count: ::runtime::odoo::wire::Computed<i64>,
+    pub meeting_count: ::runtime::Computed<i64>,
     /// Meetings
     ///
     /// `many2many`, to `calendar.event`.
-    pub meeting_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEvent>,
+    pub meeting_ids: ::runtime::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -467,52 +461,52 @@ pub struct ResPartner {
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
@@ -525,15 +519,13 @@ pub struct ResPartner {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub mobile_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub mobile_blacklisted: ::runtime::Computed<bool>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Name
     ///
     /// `char`.
@@ -543,21 +535,21 @@ pub struct ResPartner {
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
-    pub on_time_rate: ::runtime::odoo::wire::Computed<f64>,
+    pub on_time_rate: ::runtime::Computed<f64>,
     /// Opportunity Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub opportunity_count: ::runtime::odoo::wire::Computed<i64>,
+    pub opportunity_count: ::runtime::Computed<i64>,
     /// Opportunities
     ///
     /// `one2many`, to `crm.lead` (inverse `partner_id`), computed.
-    pub opportunity_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
+    pub opportunity_ids: ::runtime::X2Many<super::rel::CrmLead>,
     /// Related Company
     ///
     /// `many2one`, to `res.partner`.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Parent name
     ///
     /// `char`, readonly, related `parent_id.name`, not stored.
@@ -583,15 +575,15 @@ pub struct ResPartner {
     /// Partner Vat Placeholder
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_vat_placeholder())`.
-    pub partner_vat_placeholder: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub partner_vat_placeholder: ::runtime::Computed<Option<String>>,
     /// Payment Token Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_token_count())`.
-    pub payment_token_count: ::runtime::odoo::wire::Computed<i64>,
+    pub payment_token_count: ::runtime::Computed<i64>,
     /// Payment Tokens
     ///
     /// `one2many`, to `payment.token` (inverse `partner_id`).
-    pub payment_token_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentToken>,
+    pub payment_token_ids: ::runtime::X2Many<super::rel::PaymentToken>,
     /// Peppol e-address (EAS)
     ///
     /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -618,11 +610,11 @@ pub struct ResPartner {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub phone_blacklisted: ::runtime::Computed<bool>,
     /// Phone/Mobile
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
-    pub phone_mobile_search: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub phone_mobile_search: ::runtime::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -636,7 +628,7 @@ pub struct ResPartner {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_sanitized_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub phone_sanitized_blacklisted: ::runtime::Computed<bool>,
     /// Stock Picking
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -660,14 +652,14 @@ pub struct ResPartner {
     /// Projects
     ///
     /// `one2many`, to `project.project` (inverse `partner_id`).
-    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::X2Many<super::rel::ProjectProject>,
     /// Account Payable
     ///
     /// This account will be used instead of the default one as the payable account for the current partner
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_payable_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Fiscal Position
     ///
@@ -675,7 +667,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.fiscal.position`, company-dependent.
     pub property_account_position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Account Receivable
     ///
@@ -683,7 +675,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.account`, company-dependent.
     pub property_account_receivable_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Property Inbound Payment Method Line
     ///
@@ -691,7 +683,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.payment.method.line`, company-dependent.
     pub property_inbound_payment_method_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Property Outbound Payment Method Line
     ///
@@ -699,7 +691,7 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.payment.method.line`, company-dependent.
     pub property_outbound_payment_method_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Customer Payment Terms
     ///
@@ -707,15 +699,15 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `account.payment.term`, company-dependent.
     pub property_payment_term_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Pricelist
     ///
     /// This pricelist will be used, instead of the default one, for sales to the current partner
     ///
     /// `many2one`, to `product.pricelist`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_product_pricelist())`.
-    pub property_product_pricelist: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>>,
+    pub property_product_pricelist: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductPricelist>>,
     >,
     /// Supplier Currency
     ///
@@ -723,42 +715,38 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `res.currency`, company-dependent.
     pub property_purchase_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+        ::runtime::Many2One<super::rel::ResCurrency>,
     >,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
     /// `many2one`, to `stock.location`, company-dependent.
-    pub property_stock_customer: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub property_stock_customer: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
     /// `many2one`, to `stock.location`, company-dependent.
-    pub property_stock_supplier: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub property_stock_supplier: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Vendor Payment Terms
     ///
     /// This payment term will be used instead of the default one for purchase orders and vendor bills
     ///
     /// `many2one`, to `account.payment.term`, company-dependent.
     pub property_supplier_payment_term_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Purchase Lines
     ///
     /// `one2many`, to `purchase.order.line` (inverse `partner_id`).
-    pub purchase_line_ids: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_line_ids: ::runtime::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::Computed<i64>,
     /// Purchase Order Warning
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -776,7 +764,7 @@ pub struct ResPartner {
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
@@ -790,7 +778,7 @@ pub struct ResPartner {
     /// Companies that refers to partner
     ///
     /// `one2many`, to `res.company` (inverse `partner_id`).
-    pub ref_company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub ref_company_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
@@ -802,11 +790,11 @@ pub struct ResPartner {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::Computed<i64>,
     /// Sales Order
     ///
     /// `one2many`, to `sale.order` (inverse `partner_id`).
-    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::X2Many<super::rel::SaleOrder>,
     /// Sales Warnings
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -822,27 +810,25 @@ pub struct ResPartner {
     /// Partner with same Company Registry
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_company_registry_partner_id())`.
-    pub same_company_registry_partner_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub same_company_registry_partner_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Partner with same Tax ID
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_vat_partner_id())`.
-    pub same_vat_partner_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub same_vat_partner_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Self
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::self_())`.
-    pub self_: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
-    >,
+    pub self_: ::runtime::Computed<Option<::runtime::Many2One<super::rel::ResPartner>>>,
     /// Show Credit Limit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub show_credit_limit: ::runtime::odoo::wire::Computed<bool>,
+    pub show_credit_limit: ::runtime::Computed<bool>,
     /// Signup Token Type
     ///
     /// `char`.
@@ -853,24 +839,24 @@ pub struct ResPartner {
     ///
     /// `many2one`, to `product.pricelist`, company-dependent.
     pub specific_property_product_pricelist: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
+        ::runtime::Many2One<super::rel::ProductPricelist>,
     >,
     /// Starred Message
     ///
     /// `many2many`, to `mail.message`.
-    pub starred_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub starred_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// State
     ///
     /// `many2one`, to `res.country.state`.
-    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Static Map Url
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url())`.
-    pub static_map_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub static_map_url: ::runtime::Computed<Option<String>>,
     /// Static Map Url Is Valid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url_is_valid())`.
-    pub static_map_url_is_valid: ::runtime::odoo::wire::Computed<bool>,
+    pub static_map_url_is_valid: ::runtime::Computed<bool>,
     /// Street
     ///
     /// `char`.
@@ -882,7 +868,7 @@ pub struct ResPartner {
     /// \# Vendor Bills
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::supplier_invoice_count())`.
-    pub supplier_invoice_count: ::runtime::odoo::wire::Computed<i64>,
+    pub supplier_invoice_count: ::runtime::Computed<i64>,
     /// Supplier Rank
     ///
     /// `integer`.
@@ -890,21 +876,21 @@ pub struct ResPartner {
     /// \# Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
-    pub task_count: ::runtime::odoo::wire::Computed<i64>,
+    pub task_count: ::runtime::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task` (inverse `partner_id`).
-    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Title
     ///
     /// `many2one`, to `res.partner.title`.
-    pub title: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartnerTitle>>,
+    pub title: Option<::runtime::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub total_invoiced: ::runtime::odoo::wire::Computed<f64>,
+    pub total_invoiced: ::runtime::Computed<f64>,
     /// Degree of trust you have in this debtor
     ///
     /// `selection`, company-dependent.
@@ -930,23 +916,23 @@ pub struct ResPartner {
     /// Timezone offset
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
-    pub tz_offset: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub tz_offset: ::runtime::Computed<Option<String>>,
     /// Partner Limit
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub use_partner_credit_limit: ::runtime::odoo::wire::Computed<bool>,
+    pub use_partner_credit_limit: ::runtime::Computed<bool>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `many2one`, to `res.users`, computed.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Users
     ///
     /// `one2many`, to `res.users` (inverse `partner_id`).
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -962,7 +948,7 @@ pub struct ResPartner {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -970,7 +956,7 @@ pub struct ResPartner {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`.
@@ -978,191 +964,16 @@ pub struct ResPartner {
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartner {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResPartner {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "active_lang_count",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "additional_info",
-        "autopost_bills",
-        "bank_account_count",
-        "bank_ids",
-        "barcode",
-        "buyer_id",
-        "calendar_last_notif_ack",
-        "category_id",
-        "channel_ids",
-        "child_ids",
-        "city",
-        "color",
-        "comment",
-        "commercial_company_name",
-        "commercial_partner_id",
-        "company_id",
-        "company_name",
-        "company_registry",
-        "company_type",
-        "complete_name",
-        "contact_address",
-        "contact_address_inline",
-        "contract_ids",
-        "country_code",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "credit",
-        "credit_limit",
-        "credit_to_invoice",
-        "currency_id",
-        "customer_rank",
-        "days_sales_outstanding",
-        "debit",
-        "debit_limit",
-        "display_invoice_edi_format",
-        "display_invoice_template_pdf_report_id",
-        "display_name",
-        "duplicated_bank_account_partners_count",
-        "email",
-        "email_formatted",
-        "email_normalized",
-        "employee",
-        "employee_ids",
-        "employees_count",
-        "event_count",
-        "fiscal_country_codes",
-        "function",
-        "has_message",
-        "id",
-        "ignore_abnormal_invoice_amount",
-        "ignore_abnormal_invoice_date",
-        "im_status",
-        "industry_id",
-        "invoice_edi_format",
-        "invoice_edi_format_store",
-        "invoice_ids",
-        "invoice_sending_method",
-        "invoice_template_pdf_report_id",
-        "invoice_warn",
-        "invoice_warn_msg",
-        "is_blacklisted",
-        "is_company",
-        "is_peppol_edi_format",
-        "is_public",
-        "is_ubl_format",
-        "journal_item_count",
-        "lang",
-        "meeting_count",
-        "meeting_ids",
-        "message_attachment_count",
-        "message_bounce",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mobile",
-        "mobile_blacklisted",
-        "my_activity_date_deadline",
-        "name",
-        "on_time_rate",
-        "opportunity_count",
-        "opportunity_ids",
-        "parent_id",
-        "parent_name",
-        "partner_gid",
-        "partner_latitude",
-        "partner_longitude",
-        "partner_share",
-        "partner_vat_placeholder",
-        "payment_token_count",
-        "payment_token_ids",
-        "peppol_eas",
-        "peppol_endpoint",
-        "phone",
-        "phone_blacklisted",
-        "phone_mobile_search",
-        "phone_sanitized",
-        "phone_sanitized_blacklisted",
-        "picking_warn",
-        "picking_warn_msg",
-        "plan_to_change_bike",
-        "plan_to_change_car",
-        "project_ids",
-        "property_account_payable_id",
-        "property_account_position_id",
-        "property_account_receivable_id",
-        "property_inbound_payment_method_line_id",
-        "property_outbound_payment_method_line_id",
-        "property_payment_term_id",
-        "property_product_pricelist",
-        "property_purchase_currency_id",
-        "property_stock_customer",
-        "property_stock_supplier",
-        "property_supplier_payment_term_id",
-        "purchase_line_ids",
-        "purchase_order_count",
-        "purchase_warn",
-        "purchase_warn_msg",
-        "rating_ids",
-        "receipt_reminder_email",
-        "ref",
-        "ref_company_ids",
-        "reminder_date_before_receipt",
-        "sale_order_count",
-        "sale_order_ids",
-        "sale_warn",
-        "sale_warn_msg",
-        "same_company_registry_partner_id",
-        "same_vat_partner_id",
-        "self",
-        "show_credit_limit",
-        "signup_type",
-        "specific_property_product_pricelist",
-        "starred_message_ids",
-        "state_id",
-        "static_map_url",
-        "static_map_url_is_valid",
-        "street",
-        "street2",
-        "supplier_invoice_count",
-        "supplier_rank",
-        "task_count",
-        "task_ids",
-        "title",
-        "total_invoiced",
-        "trust",
-        "type",
-        "tz",
-        "tz_offset",
-        "use_partner_credit_limit",
-        "user_id",
-        "user_ids",
-        "vat",
-        "website",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for ResPartner {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        176,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResPartner::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1530,357 +1341,193 @@ impl ::runtime::Model for ResPartner {
         "tz_offset",
         "use_partner_credit_limit",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("active_lang_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("additional_info", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("autopost_bills", "selection")
-            .required()
-            .selection(&["always", "ask", "never"]),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_account_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_ids", "one2many")
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("buyer_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("calendar_last_notif_ack", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2many")
-            .relation("res.partner.category"),
-        ::runtime::odoo::verify::FieldSpec::new("channel_ids", "many2many")
-            .relation("discuss.channel"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("comment", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("commercial_company_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("company_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_registry", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_type", "selection")
-            .selection(&["person", "company"]),
-        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("contact_address", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("contact_address_inline", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("contract_ids", "one2many")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("credit", "monetary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("credit_limit", "float")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("credit_to_invoice", "monetary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("customer_rank", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("days_sales_outstanding", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("debit", "monetary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("debit_limit", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("display_invoice_edi_format", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_invoice_template_pdf_report_id",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "duplicated_bank_account_partners_count",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_formatted", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_normalized", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("employee", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_ids", "one2many")
-            .relation("hr.employee")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("employees_count", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("event_count", "integer")
-            .groups(&["event.group_event_registration_desk"]),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("function", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "ignore_abnormal_invoice_amount",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "ignore_abnormal_invoice_date",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("industry_id", "many2one")
-            .relation("res.partner.industry"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format", "selection")
-            .selection(
-                &["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format_store", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "one2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_sending_method", "selection")
-            .selection(&["manual", "email", "snailmail"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "invoice_template_pdf_report_id",
-                "many2one",
-            )
-            .relation("ir.actions.report"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_warn", "selection")
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("is_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_company", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_public", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_ubl_format", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_item_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
-            .selection(&["en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("meeting_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("meeting_ids", "many2many")
-            .relation("calendar.event"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_bounce", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mobile_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("opportunity_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("opportunity_ids", "one2many")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_gid", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_latitude", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_longitude", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_share", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_vat_placeholder", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_token_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_token_ids", "one2many")
-            .relation("payment.token"),
-        ::runtime::odoo::verify::FieldSpec::new("peppol_eas", "selection")
-            .selection(super::verify::KEYS_B590746B),
-        ::runtime::odoo::verify::FieldSpec::new("peppol_endpoint", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("phone_mobile_search", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("picking_warn", "selection")
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("picking_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_to_change_bike", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_to_change_car", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("project_ids", "one2many")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_payable_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_position_id",
-                "many2one",
-            )
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_receivable_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_inbound_payment_method_line_id",
-                "many2one",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_outbound_payment_method_line_id",
-                "many2one",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("property_payment_term_id", "many2one")
-            .relation("account.payment.term"),
-        ::runtime::odoo::verify::FieldSpec::new("property_product_pricelist", "many2one")
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_purchase_currency_id",
-                "many2one",
-            )
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("property_stock_customer", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("property_stock_supplier", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_supplier_payment_term_id",
-                "many2one",
-            )
-            .relation("account.payment.term"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_ids", "one2many")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer")
-            .groups(&["purchase.group_purchase_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_warn", "selection")
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("ref_company_ids", "one2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "reminder_date_before_receipt",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "one2many")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_warn", "selection")
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "same_company_registry_partner_id",
-                "many2one",
-            )
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("same_vat_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("self", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("show_credit_limit", "boolean")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("signup_type", "char")
-            .groups(&["base.group_erp_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "specific_property_product_pricelist",
-                "many2one",
-            )
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new("starred_message_ids", "many2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("static_map_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("static_map_url_is_valid", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("supplier_invoice_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("supplier_rank", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("task_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("title", "many2one")
-            .relation("res.partner.title"),
-        ::runtime::odoo::verify::FieldSpec::new("total_invoiced", "monetary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("trust", "selection")
-            .selection(&["good", "normal", "bad"]),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .selection(&["contact", "invoice", "delivery", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("user_ids", "one2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("vat", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("active_lang_count", "integer"),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("additional_info", "char").writable(true),
+        ::runtime::FieldSpec::new("autopost_bills", "selection").required().writable(true).selection(&["always", "ask", "never"]),
+        ::runtime::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::FieldSpec::new("bank_account_count", "integer"),
+        ::runtime::FieldSpec::new("bank_ids", "one2many").relation("res.partner.bank").writable(true),
+        ::runtime::FieldSpec::new("barcode", "char").writable(true),
+        ::runtime::FieldSpec::new("buyer_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("calendar_last_notif_ack", "datetime").writable(true),
+        ::runtime::FieldSpec::new("category_id", "many2many").relation("res.partner.category").writable(true),
+        ::runtime::FieldSpec::new("channel_ids", "many2many").relation("discuss.channel").writable(true),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("city", "char").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("comment", "html").writable(true),
+        ::runtime::FieldSpec::new("commercial_company_name", "char"),
+        ::runtime::FieldSpec::new("commercial_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("company_name", "char").writable(true),
+        ::runtime::FieldSpec::new("company_registry", "char").writable(true),
+        ::runtime::FieldSpec::new("company_type", "selection").writable(true).selection(&["person", "company"]),
+        ::runtime::FieldSpec::new("complete_name", "char"),
+        ::runtime::FieldSpec::new("contact_address", "char"),
+        ::runtime::FieldSpec::new("contact_address_inline", "char"),
+        ::runtime::FieldSpec::new("contract_ids", "one2many").relation("account.analytic.account").writable(true),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("credit", "monetary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("credit_limit", "float").writable(true).groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("credit_to_invoice", "monetary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("customer_rank", "integer").writable(true),
+        ::runtime::FieldSpec::new("days_sales_outstanding", "float"),
+        ::runtime::FieldSpec::new("debit", "monetary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("debit_limit", "monetary").writable(true),
+        ::runtime::FieldSpec::new("display_invoice_edi_format", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_invoice_template_pdf_report_id", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duplicated_bank_account_partners_count", "integer"),
+        ::runtime::FieldSpec::new("email", "char").writable(true),
+        ::runtime::FieldSpec::new("email_formatted", "char"),
+        ::runtime::FieldSpec::new("email_normalized", "char"),
+        ::runtime::FieldSpec::new("employee", "boolean").writable(true),
+        ::runtime::FieldSpec::new("employee_ids", "one2many").relation("hr.employee").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("employees_count", "integer").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("event_count", "integer").groups(&["event.group_event_registration_desk"]),
+        ::runtime::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::FieldSpec::new("function", "char").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("ignore_abnormal_invoice_amount", "boolean").writable(true),
+        ::runtime::FieldSpec::new("ignore_abnormal_invoice_date", "boolean").writable(true),
+        ::runtime::FieldSpec::new("im_status", "char"),
+        ::runtime::FieldSpec::new("image_1024", "binary"),
+        ::runtime::FieldSpec::new("image_128", "binary"),
+        ::runtime::FieldSpec::new("image_1920", "binary").writable(true),
+        ::runtime::FieldSpec::new("image_256", "binary"),
+        ::runtime::FieldSpec::new("image_512", "binary"),
+        ::runtime::FieldSpec::new("industry_id", "many2one").relation("res.partner.industry").writable(true),
+        ::runtime::FieldSpec::new("invoice_edi_format", "selection").writable(true).selection(&["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"]),
+        ::runtime::FieldSpec::new("invoice_edi_format_store", "char").writable(true),
+        ::runtime::FieldSpec::new("invoice_ids", "one2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("invoice_sending_method", "selection").writable(true).selection(&["manual", "email", "snailmail"]),
+        ::runtime::FieldSpec::new("invoice_template_pdf_report_id", "many2one").relation("ir.actions.report").writable(true),
+        ::runtime::FieldSpec::new("invoice_warn", "selection").writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("invoice_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("is_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("is_company", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_peppol_edi_format", "boolean"),
+        ::runtime::FieldSpec::new("is_public", "boolean"),
+        ::runtime::FieldSpec::new("is_ubl_format", "boolean"),
+        ::runtime::FieldSpec::new("journal_item_count", "integer"),
+        ::runtime::FieldSpec::new("lang", "selection").writable(true).selection(&["en_US"]),
+        ::runtime::FieldSpec::new("meeting_count", "integer"),
+        ::runtime::FieldSpec::new("meeting_ids", "many2many").relation("calendar.event").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_bounce", "integer").writable(true),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mobile", "char").writable(true),
+        ::runtime::FieldSpec::new("mobile_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::FieldSpec::new("opportunity_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("opportunity_ids", "one2many").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("parent_name", "char"),
+        ::runtime::FieldSpec::new("partner_gid", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_latitude", "float").writable(true),
+        ::runtime::FieldSpec::new("partner_longitude", "float").writable(true),
+        ::runtime::FieldSpec::new("partner_share", "boolean"),
+        ::runtime::FieldSpec::new("partner_vat_placeholder", "char"),
+        ::runtime::FieldSpec::new("payment_token_count", "integer"),
+        ::runtime::FieldSpec::new("payment_token_ids", "one2many").relation("payment.token").writable(true),
+        ::runtime::FieldSpec::new("peppol_eas", "selection").writable(true).selection(super::verify::KEYS_B590746B),
+        ::runtime::FieldSpec::new("peppol_endpoint", "char").writable(true),
+        ::runtime::FieldSpec::new("phone", "char").writable(true),
+        ::runtime::FieldSpec::new("phone_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("phone_mobile_search", "char").writable(true),
+        ::runtime::FieldSpec::new("phone_sanitized", "char"),
+        ::runtime::FieldSpec::new("phone_sanitized_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("picking_warn", "selection").writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("picking_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("plan_to_change_bike", "boolean").writable(true),
+        ::runtime::FieldSpec::new("plan_to_change_car", "boolean").writable(true),
+        ::runtime::FieldSpec::new("project_ids", "one2many").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("property_account_payable_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_account_position_id", "many2one").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("property_account_receivable_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_inbound_payment_method_line_id", "many2one").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("property_outbound_payment_method_line_id", "many2one").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("property_payment_term_id", "many2one").relation("account.payment.term").writable(true),
+        ::runtime::FieldSpec::new("property_product_pricelist", "many2one").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("property_purchase_currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("property_stock_customer", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("property_stock_supplier", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("property_supplier_payment_term_id", "many2one").relation("account.payment.term").writable(true),
+        ::runtime::FieldSpec::new("purchase_line_ids", "one2many").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("purchase_order_count", "integer").groups(&["purchase.group_purchase_user"]),
+        ::runtime::FieldSpec::new("purchase_warn", "selection").writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("purchase_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("receipt_reminder_email", "boolean").writable(true),
+        ::runtime::FieldSpec::new("ref", "char").writable(true),
+        ::runtime::FieldSpec::new("ref_company_ids", "one2many").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("reminder_date_before_receipt", "integer").writable(true),
+        ::runtime::FieldSpec::new("sale_order_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("sale_order_ids", "one2many").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("sale_warn", "selection").writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("sale_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("same_company_registry_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("same_vat_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("self", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("show_credit_limit", "boolean").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("signup_type", "char").writable(true).groups(&["base.group_erp_manager"]),
+        ::runtime::FieldSpec::new("specific_property_product_pricelist", "many2one").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("starred_message_ids", "many2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("state_id", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("static_map_url", "char"),
+        ::runtime::FieldSpec::new("static_map_url_is_valid", "boolean"),
+        ::runtime::FieldSpec::new("street", "char").writable(true),
+        ::runtime::FieldSpec::new("street2", "char").writable(true),
+        ::runtime::FieldSpec::new("supplier_invoice_count", "integer"),
+        ::runtime::FieldSpec::new("supplier_rank", "integer").writable(true),
+        ::runtime::FieldSpec::new("task_count", "integer"),
+        ::runtime::FieldSpec::new("task_ids", "one2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("title", "many2one").relation("res.partner.title").writable(true),
+        ::runtime::FieldSpec::new("total_invoiced", "monetary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("trust", "selection").writable(true).selection(&["good", "normal", "bad"]),
+        ::runtime::FieldSpec::new("type", "selection").writable(true).selection(&["contact", "invoice", "delivery", "other"]),
+        ::runtime::FieldSpec::new("tz", "selection").writable(true).selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("tz_offset", "char"),
+        ::runtime::FieldSpec::new("use_partner_credit_limit", "boolean").writable(true).groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("user_ids", "one2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("vat", "char").writable(true),
+        ::runtime::FieldSpec::new("website", "char").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -2602,13 +2249,17 @@ impl super::mixins::MailActivityMixin for ResPartner {}
 impl super::mixins::MailThread for ResPartner {}
 impl super::mixins::MailThreadBlacklist for ResPartner {}
 impl super::mixins::MailThreadPhone for ResPartner {}
-/// Values for creating a `res.partner` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResPartnerCreate`]) or updating ([`ResPartnerUpdate`]) `res.partner` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerCreate {
+pub struct ResPartnerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResPartnerCreate {
+/// Values for creating a `res.partner` record: the constructor takes the required fields, setters add the rest.
+pub type ResPartnerCreate = ResPartnerValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.partner` records: only the fields set here are written.
+pub type ResPartnerUpdate = ResPartnerValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResPartnerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -2616,906 +2267,36 @@ impl ::serde::Serialize for ResPartnerCreate {
 impl ResPartnerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResPartnerCreate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerCreate {
+    fn default() -> Self {
+        ResPartnerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartner>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `additional_info` (Additional info).
-    #[inline]
-    pub fn additional_info(mut self, additional_info: impl Into<String>) -> Self {
-        self.values.set("additional_info", additional_info.into());
-        self
-    }
-    /// Set `autopost_bills` (Auto-post bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: AutopostBills) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `bank_ids` (Banks).
-    #[inline]
-    pub fn bank_ids(
-        mut self,
-        bank_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
-        >,
-    ) -> Self {
-        self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `buyer_id` (Buyer).
-    #[inline]
-    pub fn buyer_id(mut self, buyer_id: i64) -> Self {
-        self.values.set("buyer_id", buyer_id);
-        self
-    }
-    /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
-    #[inline]
-    pub fn calendar_last_notif_ack(
-        mut self,
-        calendar_last_notif_ack: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("calendar_last_notif_ack", calendar_last_notif_ack);
-        self
-    }
-    /// Set `category_id` (Tags).
-    #[inline]
-    pub fn category_id(
-        mut self,
-        category_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `channel_ids` (Channels).
-    #[inline]
-    pub fn channel_ids(
-        mut self,
-        channel_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `child_ids` (Contact).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `comment` (Notes).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_name` (Company Name).
-    #[inline]
-    pub fn company_name(mut self, company_name: impl Into<String>) -> Self {
-        self.values.set("company_name", company_name.into());
-        self
-    }
-    /// Set `company_registry` (Company ID).
-    #[inline]
-    pub fn company_registry(mut self, company_registry: impl Into<String>) -> Self {
-        self.values.set("company_registry", company_registry.into());
-        self
-    }
-    /// Set `company_type` (Company Type).
-    #[inline]
-    pub fn company_type(mut self, company_type: CompanyType) -> Self {
-        self.values.set("company_type", company_type);
-        self
-    }
-    /// Set `contract_ids` (Partner Contracts).
-    #[inline]
-    pub fn contract_ids(
-        mut self,
-        contract_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticAccount>,
-        >,
-    ) -> Self {
-        self.values.set("contract_ids", contract_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `credit_limit` (Credit Limit).
-    #[inline]
-    pub fn credit_limit(mut self, credit_limit: f64) -> Self {
-        self.values.set("credit_limit", credit_limit);
-        self
-    }
-    /// Set `customer_rank` (Customer Rank).
-    #[inline]
-    pub fn customer_rank(mut self, customer_rank: i64) -> Self {
-        self.values.set("customer_rank", customer_rank);
-        self
-    }
-    /// Set `debit_limit` (Payable Limit).
-    #[inline]
-    pub fn debit_limit(mut self, debit_limit: f64) -> Self {
-        self.values.set("debit_limit", debit_limit);
-        self
-    }
-    /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
-    #[inline]
-    pub fn display_invoice_edi_format(
-        mut self,
-        display_invoice_edi_format: bool,
-    ) -> Self {
-        self.values.set("display_invoice_edi_format", display_invoice_edi_format);
-        self
-    }
-    /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
-    #[inline]
-    pub fn display_invoice_template_pdf_report_id(
-        mut self,
-        display_invoice_template_pdf_report_id: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_template_pdf_report_id",
-                display_invoice_template_pdf_report_id,
-            );
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `employee` (Employee).
-    #[inline]
-    pub fn employee(mut self, employee: bool) -> Self {
-        self.values.set("employee", employee);
-        self
-    }
-    /// Set `employee_ids` (Employees).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
-    #[inline]
-    pub fn ignore_abnormal_invoice_amount(
-        mut self,
-        ignore_abnormal_invoice_amount: bool,
-    ) -> Self {
-        self.values
-            .set("ignore_abnormal_invoice_amount", ignore_abnormal_invoice_amount);
-        self
-    }
-    /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
-    #[inline]
-    pub fn ignore_abnormal_invoice_date(
-        mut self,
-        ignore_abnormal_invoice_date: bool,
-    ) -> Self {
-        self.values.set("ignore_abnormal_invoice_date", ignore_abnormal_invoice_date);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `industry_id` (Industry).
-    #[inline]
-    pub fn industry_id(mut self, industry_id: i64) -> Self {
-        self.values.set("industry_id", industry_id);
-        self
-    }
-    /// Set `invoice_edi_format` (eInvoice format).
-    #[inline]
-    pub fn invoice_edi_format(mut self, invoice_edi_format: InvoiceEdiFormat) -> Self {
-        self.values.set("invoice_edi_format", invoice_edi_format);
-        self
-    }
-    /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
-    #[inline]
-    pub fn invoice_edi_format_store(
-        mut self,
-        invoice_edi_format_store: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_edi_format_store", invoice_edi_format_store.into());
-        self
-    }
-    /// Set `invoice_ids` (Invoices).
-    #[inline]
-    pub fn invoice_ids(
-        mut self,
-        invoice_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoice_sending_method` (Invoice sending).
-    #[inline]
-    pub fn invoice_sending_method(
-        mut self,
-        invoice_sending_method: InvoiceSendingMethod,
-    ) -> Self {
-        self.values.set("invoice_sending_method", invoice_sending_method);
-        self
-    }
-    /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
-    #[inline]
-    pub fn invoice_template_pdf_report_id(
-        mut self,
-        invoice_template_pdf_report_id: i64,
-    ) -> Self {
-        self.values
-            .set("invoice_template_pdf_report_id", invoice_template_pdf_report_id);
-        self
-    }
-    /// Set `invoice_warn` (Invoice).
-    #[inline]
-    pub fn invoice_warn(mut self, invoice_warn: InvoiceWarn) -> Self {
-        self.values.set("invoice_warn", invoice_warn);
-        self
-    }
-    /// Set `invoice_warn_msg` (Message for Invoice).
-    #[inline]
-    pub fn invoice_warn_msg(mut self, invoice_warn_msg: impl Into<String>) -> Self {
-        self.values.set("invoice_warn_msg", invoice_warn_msg.into());
-        self
-    }
-    /// Set `is_company` (Is a Company).
-    #[inline]
-    pub fn is_company(mut self, is_company: bool) -> Self {
-        self.values.set("is_company", is_company);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `meeting_ids` (Meetings).
-    #[inline]
-    pub fn meeting_ids(
-        mut self,
-        meeting_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `opportunity_ids` (Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `parent_id` (Related Company).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_gid` (Company database ID).
-    #[inline]
-    pub fn partner_gid(mut self, partner_gid: i64) -> Self {
-        self.values.set("partner_gid", partner_gid);
-        self
-    }
-    /// Set `partner_latitude` (Geo Latitude).
-    #[inline]
-    pub fn partner_latitude(mut self, partner_latitude: f64) -> Self {
-        self.values.set("partner_latitude", partner_latitude);
-        self
-    }
-    /// Set `partner_longitude` (Geo Longitude).
-    #[inline]
-    pub fn partner_longitude(mut self, partner_longitude: f64) -> Self {
-        self.values.set("partner_longitude", partner_longitude);
-        self
-    }
-    /// Set `payment_token_ids` (Payment Tokens).
-    #[inline]
-    pub fn payment_token_ids(
-        mut self,
-        payment_token_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentToken>,
-        >,
-    ) -> Self {
-        self.values
-            .set("payment_token_ids", payment_token_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `peppol_eas` (Peppol e-address (EAS)).
-    #[inline]
-    pub fn peppol_eas(mut self, peppol_eas: impl Into<String>) -> Self {
-        self.values.set("peppol_eas", peppol_eas.into());
-        self
-    }
-    /// Set `peppol_endpoint` (Peppol Endpoint).
-    #[inline]
-    pub fn peppol_endpoint(mut self, peppol_endpoint: impl Into<String>) -> Self {
-        self.values.set("peppol_endpoint", peppol_endpoint.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `picking_warn` (Stock Picking).
-    #[inline]
-    pub fn picking_warn(mut self, picking_warn: PickingWarn) -> Self {
-        self.values.set("picking_warn", picking_warn);
-        self
-    }
-    /// Set `picking_warn_msg` (Message for Stock Picking).
-    #[inline]
-    pub fn picking_warn_msg(mut self, picking_warn_msg: impl Into<String>) -> Self {
-        self.values.set("picking_warn_msg", picking_warn_msg.into());
-        self
-    }
-    /// Set `plan_to_change_bike` (Plan To Change Bike).
-    #[inline]
-    pub fn plan_to_change_bike(mut self, plan_to_change_bike: bool) -> Self {
-        self.values.set("plan_to_change_bike", plan_to_change_bike);
-        self
-    }
-    /// Set `plan_to_change_car` (Plan To Change Car).
-    #[inline]
-    pub fn plan_to_change_car(mut self, plan_to_change_car: bool) -> Self {
-        self.values.set("plan_to_change_car", plan_to_change_car);
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `property_account_payable_id` (Account Payable).
-    #[inline]
-    pub fn property_account_payable_id(
-        mut self,
-        property_account_payable_id: i64,
-    ) -> Self {
-        self.values.set("property_account_payable_id", property_account_payable_id);
-        self
-    }
-    /// Set `property_account_position_id` (Fiscal Position).
-    #[inline]
-    pub fn property_account_position_id(
-        mut self,
-        property_account_position_id: i64,
-    ) -> Self {
-        self.values.set("property_account_position_id", property_account_position_id);
-        self
-    }
-    /// Set `property_account_receivable_id` (Account Receivable).
-    #[inline]
-    pub fn property_account_receivable_id(
-        mut self,
-        property_account_receivable_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_receivable_id", property_account_receivable_id);
-        self
-    }
-    /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
-    #[inline]
-    pub fn property_inbound_payment_method_line_id(
-        mut self,
-        property_inbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_inbound_payment_method_line_id",
-                property_inbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
-    #[inline]
-    pub fn property_outbound_payment_method_line_id(
-        mut self,
-        property_outbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_outbound_payment_method_line_id",
-                property_outbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_payment_term_id` (Customer Payment Terms).
-    #[inline]
-    pub fn property_payment_term_id(mut self, property_payment_term_id: i64) -> Self {
-        self.values.set("property_payment_term_id", property_payment_term_id);
-        self
-    }
-    /// Set `property_product_pricelist` (Pricelist).
-    #[inline]
-    pub fn property_product_pricelist(
-        mut self,
-        property_product_pricelist: i64,
-    ) -> Self {
-        self.values.set("property_product_pricelist", property_product_pricelist);
-        self
-    }
-    /// Set `property_purchase_currency_id` (Supplier Currency).
-    #[inline]
-    pub fn property_purchase_currency_id(
-        mut self,
-        property_purchase_currency_id: i64,
-    ) -> Self {
-        self.values.set("property_purchase_currency_id", property_purchase_currency_id);
-        self
-    }
-    /// Set `property_stock_customer` (Customer Location).
-    #[inline]
-    pub fn property_stock_customer(mut self, property_stock_customer: i64) -> Self {
-        self.values.set("property_stock_customer", property_stock_customer);
-        self
-    }
-    /// Set `property_stock_supplier` (Vendor Location).
-    #[inline]
-    pub fn property_stock_supplier(mut self, property_stock_supplier: i64) -> Self {
-        self.values.set("property_stock_supplier", property_stock_supplier);
-        self
-    }
-    /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
-    #[inline]
-    pub fn property_supplier_payment_term_id(
-        mut self,
-        property_supplier_payment_term_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_supplier_payment_term_id", property_supplier_payment_term_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Purchase Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `purchase_warn` (Purchase Order Warning).
-    #[inline]
-    pub fn purchase_warn(mut self, purchase_warn: PurchaseWarn) -> Self {
-        self.values.set("purchase_warn", purchase_warn);
-        self
-    }
-    /// Set `purchase_warn_msg` (Message for Purchase Order).
-    #[inline]
-    pub fn purchase_warn_msg(mut self, purchase_warn_msg: impl Into<String>) -> Self {
-        self.values.set("purchase_warn_msg", purchase_warn_msg.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `receipt_reminder_email` (Receipt Reminder).
-    #[inline]
-    pub fn receipt_reminder_email(mut self, receipt_reminder_email: bool) -> Self {
-        self.values.set("receipt_reminder_email", receipt_reminder_email);
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `ref_company_ids` (Companies that refers to partner).
-    #[inline]
-    pub fn ref_company_ids(
-        mut self,
-        ref_company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values
-            .set("ref_company_ids", ref_company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reminder_date_before_receipt` (Days Before Receipt).
-    #[inline]
-    pub fn reminder_date_before_receipt(
-        mut self,
-        reminder_date_before_receipt: i64,
-    ) -> Self {
-        self.values.set("reminder_date_before_receipt", reminder_date_before_receipt);
-        self
-    }
-    /// Set `sale_order_ids` (Sales Order).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_warn` (Sales Warnings).
-    #[inline]
-    pub fn sale_warn(mut self, sale_warn: SaleWarn) -> Self {
-        self.values.set("sale_warn", sale_warn);
-        self
-    }
-    /// Set `sale_warn_msg` (Message for Sales Order).
-    #[inline]
-    pub fn sale_warn_msg(mut self, sale_warn_msg: impl Into<String>) -> Self {
-        self.values.set("sale_warn_msg", sale_warn_msg.into());
-        self
-    }
-    /// Set `signup_type` (Signup Token Type).
-    #[inline]
-    pub fn signup_type(mut self, signup_type: impl Into<String>) -> Self {
-        self.values.set("signup_type", signup_type.into());
-        self
-    }
-    /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
-    #[inline]
-    pub fn specific_property_product_pricelist(
-        mut self,
-        specific_property_product_pricelist: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "specific_property_product_pricelist",
-                specific_property_product_pricelist,
-            );
-        self
-    }
-    /// Set `starred_message_ids` (Starred Message).
-    #[inline]
-    pub fn starred_message_ids(
-        mut self,
-        starred_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_message_ids",
-                starred_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `supplier_rank` (Supplier Rank).
-    #[inline]
-    pub fn supplier_rank(mut self, supplier_rank: i64) -> Self {
-        self.values.set("supplier_rank", supplier_rank);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `trust` (Degree of trust you have in this debtor).
-    #[inline]
-    pub fn trust(mut self, trust: Trust) -> Self {
-        self.values.set("trust", trust);
-        self
-    }
-    /// Set `type` (Address Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `use_partner_credit_limit` (Partner Limit).
-    #[inline]
-    pub fn use_partner_credit_limit(mut self, use_partner_credit_limit: bool) -> Self {
-        self.values.set("use_partner_credit_limit", use_partner_credit_limit);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `website` (Website Link).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResPartnerCreate {
-    type Model = ResPartner;
-}
-/// Values for updating `res.partner` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResPartnerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResPartnerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResPartnerUpdate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerUpdate {
+    fn default() -> Self {
+        ResPartnerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResPartnerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartner>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResPartner>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -3524,2779 +2305,773 @@ impl ResPartnerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `additional_info` (Additional info).
-    #[inline]
-    pub fn additional_info(mut self, additional_info: impl Into<String>) -> Self {
-        self.values.set("additional_info", additional_info.into());
-        self
-    }
-    /// Set `autopost_bills` (Auto-post bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: AutopostBills) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `bank_ids` (Banks).
-    #[inline]
-    pub fn bank_ids(
-        mut self,
-        bank_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
-        >,
-    ) -> Self {
-        self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `buyer_id` (Buyer).
-    #[inline]
-    pub fn buyer_id(mut self, buyer_id: i64) -> Self {
-        self.values.set("buyer_id", buyer_id);
-        self
-    }
-    /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
-    #[inline]
-    pub fn calendar_last_notif_ack(
-        mut self,
-        calendar_last_notif_ack: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("calendar_last_notif_ack", calendar_last_notif_ack);
-        self
-    }
-    /// Set `category_id` (Tags).
-    #[inline]
-    pub fn category_id(
-        mut self,
-        category_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `channel_ids` (Channels).
-    #[inline]
-    pub fn channel_ids(
-        mut self,
-        channel_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `child_ids` (Contact).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `comment` (Notes).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_name` (Company Name).
-    #[inline]
-    pub fn company_name(mut self, company_name: impl Into<String>) -> Self {
-        self.values.set("company_name", company_name.into());
-        self
-    }
-    /// Set `company_registry` (Company ID).
-    #[inline]
-    pub fn company_registry(mut self, company_registry: impl Into<String>) -> Self {
-        self.values.set("company_registry", company_registry.into());
-        self
-    }
-    /// Set `company_type` (Company Type).
-    #[inline]
-    pub fn company_type(mut self, company_type: CompanyType) -> Self {
-        self.values.set("company_type", company_type);
-        self
-    }
-    /// Set `contract_ids` (Partner Contracts).
-    #[inline]
-    pub fn contract_ids(
-        mut self,
-        contract_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticAccount>,
-        >,
-    ) -> Self {
-        self.values.set("contract_ids", contract_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `credit_limit` (Credit Limit).
-    #[inline]
-    pub fn credit_limit(mut self, credit_limit: f64) -> Self {
-        self.values.set("credit_limit", credit_limit);
-        self
-    }
-    /// Set `customer_rank` (Customer Rank).
-    #[inline]
-    pub fn customer_rank(mut self, customer_rank: i64) -> Self {
-        self.values.set("customer_rank", customer_rank);
-        self
-    }
-    /// Set `debit_limit` (Payable Limit).
-    #[inline]
-    pub fn debit_limit(mut self, debit_limit: f64) -> Self {
-        self.values.set("debit_limit", debit_limit);
-        self
-    }
-    /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
-    #[inline]
-    pub fn display_invoice_edi_format(
-        mut self,
-        display_invoice_edi_format: bool,
-    ) -> Self {
-        self.values.set("display_invoice_edi_format", display_invoice_edi_format);
-        self
-    }
-    /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
-    #[inline]
-    pub fn display_invoice_template_pdf_report_id(
-        mut self,
-        display_invoice_template_pdf_report_id: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_template_pdf_report_id",
-                display_invoice_template_pdf_report_id,
-            );
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `employee` (Employee).
-    #[inline]
-    pub fn employee(mut self, employee: bool) -> Self {
-        self.values.set("employee", employee);
-        self
-    }
-    /// Set `employee_ids` (Employees).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
-    #[inline]
-    pub fn ignore_abnormal_invoice_amount(
-        mut self,
-        ignore_abnormal_invoice_amount: bool,
-    ) -> Self {
-        self.values
-            .set("ignore_abnormal_invoice_amount", ignore_abnormal_invoice_amount);
-        self
-    }
-    /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
-    #[inline]
-    pub fn ignore_abnormal_invoice_date(
-        mut self,
-        ignore_abnormal_invoice_date: bool,
-    ) -> Self {
-        self.values.set("ignore_abnormal_invoice_date", ignore_abnormal_invoice_date);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `industry_id` (Industry).
-    #[inline]
-    pub fn industry_id(mut self, industry_id: i64) -> Self {
-        self.values.set("industry_id", industry_id);
-        self
-    }
-    /// Set `invoice_edi_format` (eInvoice format).
-    #[inline]
-    pub fn invoice_edi_format(mut self, invoice_edi_format: InvoiceEdiFormat) -> Self {
-        self.values.set("invoice_edi_format", invoice_edi_format);
-        self
-    }
-    /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
-    #[inline]
-    pub fn invoice_edi_format_store(
-        mut self,
-        invoice_edi_format_store: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_edi_format_store", invoice_edi_format_store.into());
-        self
-    }
-    /// Set `invoice_ids` (Invoices).
-    #[inline]
-    pub fn invoice_ids(
-        mut self,
-        invoice_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_ids", invoice_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `invoice_sending_method` (Invoice sending).
-    #[inline]
-    pub fn invoice_sending_method(
-        mut self,
-        invoice_sending_method: InvoiceSendingMethod,
-    ) -> Self {
-        self.values.set("invoice_sending_method", invoice_sending_method);
-        self
-    }
-    /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
-    #[inline]
-    pub fn invoice_template_pdf_report_id(
-        mut self,
-        invoice_template_pdf_report_id: i64,
-    ) -> Self {
-        self.values
-            .set("invoice_template_pdf_report_id", invoice_template_pdf_report_id);
-        self
-    }
-    /// Set `invoice_warn` (Invoice).
-    #[inline]
-    pub fn invoice_warn(mut self, invoice_warn: InvoiceWarn) -> Self {
-        self.values.set("invoice_warn", invoice_warn);
-        self
-    }
-    /// Set `invoice_warn_msg` (Message for Invoice).
-    #[inline]
-    pub fn invoice_warn_msg(mut self, invoice_warn_msg: impl Into<String>) -> Self {
-        self.values.set("invoice_warn_msg", invoice_warn_msg.into());
-        self
-    }
-    /// Set `is_company` (Is a Company).
-    #[inline]
-    pub fn is_company(mut self, is_company: bool) -> Self {
-        self.values.set("is_company", is_company);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `meeting_ids` (Meetings).
-    #[inline]
-    pub fn meeting_ids(
-        mut self,
-        meeting_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `opportunity_ids` (Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `parent_id` (Related Company).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_gid` (Company database ID).
-    #[inline]
-    pub fn partner_gid(mut self, partner_gid: i64) -> Self {
-        self.values.set("partner_gid", partner_gid);
-        self
-    }
-    /// Set `partner_latitude` (Geo Latitude).
-    #[inline]
-    pub fn partner_latitude(mut self, partner_latitude: f64) -> Self {
-        self.values.set("partner_latitude", partner_latitude);
-        self
-    }
-    /// Set `partner_longitude` (Geo Longitude).
-    #[inline]
-    pub fn partner_longitude(mut self, partner_longitude: f64) -> Self {
-        self.values.set("partner_longitude", partner_longitude);
-        self
-    }
-    /// Set `payment_token_ids` (Payment Tokens).
-    #[inline]
-    pub fn payment_token_ids(
-        mut self,
-        payment_token_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentToken>,
-        >,
-    ) -> Self {
-        self.values
-            .set("payment_token_ids", payment_token_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `peppol_eas` (Peppol e-address (EAS)).
-    #[inline]
-    pub fn peppol_eas(mut self, peppol_eas: impl Into<String>) -> Self {
-        self.values.set("peppol_eas", peppol_eas.into());
-        self
-    }
-    /// Set `peppol_endpoint` (Peppol Endpoint).
-    #[inline]
-    pub fn peppol_endpoint(mut self, peppol_endpoint: impl Into<String>) -> Self {
-        self.values.set("peppol_endpoint", peppol_endpoint.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `picking_warn` (Stock Picking).
-    #[inline]
-    pub fn picking_warn(mut self, picking_warn: PickingWarn) -> Self {
-        self.values.set("picking_warn", picking_warn);
-        self
-    }
-    /// Set `picking_warn_msg` (Message for Stock Picking).
-    #[inline]
-    pub fn picking_warn_msg(mut self, picking_warn_msg: impl Into<String>) -> Self {
-        self.values.set("picking_warn_msg", picking_warn_msg.into());
-        self
-    }
-    /// Set `plan_to_change_bike` (Plan To Change Bike).
-    #[inline]
-    pub fn plan_to_change_bike(mut self, plan_to_change_bike: bool) -> Self {
-        self.values.set("plan_to_change_bike", plan_to_change_bike);
-        self
-    }
-    /// Set `plan_to_change_car` (Plan To Change Car).
-    #[inline]
-    pub fn plan_to_change_car(mut self, plan_to_change_car: bool) -> Self {
-        self.values.set("plan_to_change_car", plan_to_change_car);
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `property_account_payable_id` (Account Payable).
-    #[inline]
-    pub fn property_account_payable_id(
-        mut self,
-        property_account_payable_id: i64,
-    ) -> Self {
-        self.values.set("property_account_payable_id", property_account_payable_id);
-        self
-    }
-    /// Set `property_account_position_id` (Fiscal Position).
-    #[inline]
-    pub fn property_account_position_id(
-        mut self,
-        property_account_position_id: i64,
-    ) -> Self {
-        self.values.set("property_account_position_id", property_account_position_id);
-        self
-    }
-    /// Set `property_account_receivable_id` (Account Receivable).
-    #[inline]
-    pub fn property_account_receivable_id(
-        mut self,
-        property_account_receivable_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_receivable_id", property_account_receivable_id);
-        self
-    }
-    /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
-    #[inline]
-    pub fn property_inbound_payment_method_line_id(
-        mut self,
-        property_inbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_inbound_payment_method_line_id",
-                property_inbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
-    #[inline]
-    pub fn property_outbound_payment_method_line_id(
-        mut self,
-        property_outbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_outbound_payment_method_line_id",
-                property_outbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_payment_term_id` (Customer Payment Terms).
-    #[inline]
-    pub fn property_payment_term_id(mut self, property_payment_term_id: i64) -> Self {
-        self.values.set("property_payment_term_id", property_payment_term_id);
-        self
-    }
-    /// Set `property_product_pricelist` (Pricelist).
-    #[inline]
-    pub fn property_product_pricelist(
-        mut self,
-        property_product_pricelist: i64,
-    ) -> Self {
-        self.values.set("property_product_pricelist", property_product_pricelist);
-        self
-    }
-    /// Set `property_purchase_currency_id` (Supplier Currency).
-    #[inline]
-    pub fn property_purchase_currency_id(
-        mut self,
-        property_purchase_currency_id: i64,
-    ) -> Self {
-        self.values.set("property_purchase_currency_id", property_purchase_currency_id);
-        self
-    }
-    /// Set `property_stock_customer` (Customer Location).
-    #[inline]
-    pub fn property_stock_customer(mut self, property_stock_customer: i64) -> Self {
-        self.values.set("property_stock_customer", property_stock_customer);
-        self
-    }
-    /// Set `property_stock_supplier` (Vendor Location).
-    #[inline]
-    pub fn property_stock_supplier(mut self, property_stock_supplier: i64) -> Self {
-        self.values.set("property_stock_supplier", property_stock_supplier);
-        self
-    }
-    /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
-    #[inline]
-    pub fn property_supplier_payment_term_id(
-        mut self,
-        property_supplier_payment_term_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_supplier_payment_term_id", property_supplier_payment_term_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Purchase Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `purchase_warn` (Purchase Order Warning).
-    #[inline]
-    pub fn purchase_warn(mut self, purchase_warn: PurchaseWarn) -> Self {
-        self.values.set("purchase_warn", purchase_warn);
-        self
-    }
-    /// Set `purchase_warn_msg` (Message for Purchase Order).
-    #[inline]
-    pub fn purchase_warn_msg(mut self, purchase_warn_msg: impl Into<String>) -> Self {
-        self.values.set("purchase_warn_msg", purchase_warn_msg.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `receipt_reminder_email` (Receipt Reminder).
-    #[inline]
-    pub fn receipt_reminder_email(mut self, receipt_reminder_email: bool) -> Self {
-        self.values.set("receipt_reminder_email", receipt_reminder_email);
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `ref_company_ids` (Companies that refers to partner).
-    #[inline]
-    pub fn ref_company_ids(
-        mut self,
-        ref_company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values
-            .set("ref_company_ids", ref_company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reminder_date_before_receipt` (Days Before Receipt).
-    #[inline]
-    pub fn reminder_date_before_receipt(
-        mut self,
-        reminder_date_before_receipt: i64,
-    ) -> Self {
-        self.values.set("reminder_date_before_receipt", reminder_date_before_receipt);
-        self
-    }
-    /// Set `sale_order_ids` (Sales Order).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_warn` (Sales Warnings).
-    #[inline]
-    pub fn sale_warn(mut self, sale_warn: SaleWarn) -> Self {
-        self.values.set("sale_warn", sale_warn);
-        self
-    }
-    /// Set `sale_warn_msg` (Message for Sales Order).
-    #[inline]
-    pub fn sale_warn_msg(mut self, sale_warn_msg: impl Into<String>) -> Self {
-        self.values.set("sale_warn_msg", sale_warn_msg.into());
-        self
-    }
-    /// Set `signup_type` (Signup Token Type).
-    #[inline]
-    pub fn signup_type(mut self, signup_type: impl Into<String>) -> Self {
-        self.values.set("signup_type", signup_type.into());
-        self
-    }
-    /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
-    #[inline]
-    pub fn specific_property_product_pricelist(
-        mut self,
-        specific_property_product_pricelist: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "specific_property_product_pricelist",
-                specific_property_product_pricelist,
-            );
-        self
-    }
-    /// Set `starred_message_ids` (Starred Message).
-    #[inline]
-    pub fn starred_message_ids(
-        mut self,
-        starred_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_message_ids",
-                starred_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `supplier_rank` (Supplier Rank).
-    #[inline]
-    pub fn supplier_rank(mut self, supplier_rank: i64) -> Self {
-        self.values.set("supplier_rank", supplier_rank);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `trust` (Degree of trust you have in this debtor).
-    #[inline]
-    pub fn trust(mut self, trust: Trust) -> Self {
-        self.values.set("trust", trust);
-        self
-    }
-    /// Set `type` (Address Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `use_partner_credit_limit` (Partner Limit).
-    #[inline]
-    pub fn use_partner_credit_limit(mut self, use_partner_credit_limit: bool) -> Self {
-        self.values.set("use_partner_credit_limit", use_partner_credit_limit);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `website` (Website Link).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `additional_info` (Additional info).
+        additional_info: into String;
+        /// Set `autopost_bills` (Auto-post bills).
+        autopost_bills: value self::AutopostBills;
+        /// Set `bank_ids` (Banks).
+        bank_ids: commands super::rel::ResPartnerBank;
+        /// Set `barcode` (Barcode).
+        barcode: into String;
+        /// Set `buyer_id` (Buyer).
+        buyer_id: value i64;
+        /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
+        calendar_last_notif_ack: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `category_id` (Tags).
+        category_id: commands super::rel::ResPartnerCategory;
+        /// Set `channel_ids` (Channels).
+        channel_ids: commands super::rel::DiscussChannel;
+        /// Set `child_ids` (Contact).
+        child_ids: commands super::rel::ResPartner;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `comment` (Notes).
+        comment: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `company_name` (Company Name).
+        company_name: into String;
+        /// Set `company_registry` (Company ID).
+        company_registry: into String;
+        /// Set `company_type` (Company Type).
+        company_type: value self::CompanyType;
+        /// Set `contract_ids` (Partner Contracts).
+        contract_ids: commands super::rel::AccountAnalyticAccount;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `credit_limit` (Credit Limit).
+        credit_limit: value f64;
+        /// Set `customer_rank` (Customer Rank).
+        customer_rank: value i64;
+        /// Set `debit_limit` (Payable Limit).
+        debit_limit: value f64;
+        /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
+        display_invoice_edi_format: value bool;
+        /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
+        display_invoice_template_pdf_report_id: value bool;
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `employee` (Employee).
+        employee: value bool;
+        /// Set `employee_ids` (Employees).
+        employee_ids: commands super::rel::HrEmployee;
+        /// Set `function` (Job Position).
+        function: into String;
+        /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
+        ignore_abnormal_invoice_amount: value bool;
+        /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
+        ignore_abnormal_invoice_date: value bool;
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::odoo::wire::Binary;
+        /// Set `industry_id` (Industry).
+        industry_id: value i64;
+        /// Set `invoice_edi_format` (eInvoice format).
+        invoice_edi_format: value self::InvoiceEdiFormat;
+        /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
+        invoice_edi_format_store: into String;
+        /// Set `invoice_ids` (Invoices).
+        invoice_ids: commands super::rel::AccountMove;
+        /// Set `invoice_sending_method` (Invoice sending).
+        invoice_sending_method: value self::InvoiceSendingMethod;
+        /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
+        invoice_template_pdf_report_id: value i64;
+        /// Set `invoice_warn` (Invoice).
+        invoice_warn: value self::InvoiceWarn;
+        /// Set `invoice_warn_msg` (Message for Invoice).
+        invoice_warn_msg: into String;
+        /// Set `is_company` (Is a Company).
+        is_company: value bool;
+        /// Set `lang` (Language).
+        lang: value self::Lang;
+        /// Set `meeting_ids` (Meetings).
+        meeting_ids: commands super::rel::CalendarEvent;
+        /// Set `message_bounce` (Bounce).
+        message_bounce: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `mobile` (Mobile).
+        mobile: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `opportunity_ids` (Opportunities).
+        opportunity_ids: commands super::rel::CrmLead;
+        /// Set `parent_id` (Related Company).
+        parent_id: value i64;
+        /// Set `partner_gid` (Company database ID).
+        partner_gid: value i64;
+        /// Set `partner_latitude` (Geo Latitude).
+        partner_latitude: value f64;
+        /// Set `partner_longitude` (Geo Longitude).
+        partner_longitude: value f64;
+        /// Set `payment_token_ids` (Payment Tokens).
+        payment_token_ids: commands super::rel::PaymentToken;
+        /// Set `peppol_eas` (Peppol e-address (EAS)).
+        peppol_eas: into String;
+        /// Set `peppol_endpoint` (Peppol Endpoint).
+        peppol_endpoint: into String;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `phone_mobile_search` (Phone/Mobile).
+        phone_mobile_search: into String;
+        /// Set `picking_warn` (Stock Picking).
+        picking_warn: value self::PickingWarn;
+        /// Set `picking_warn_msg` (Message for Stock Picking).
+        picking_warn_msg: into String;
+        /// Set `plan_to_change_bike` (Plan To Change Bike).
+        plan_to_change_bike: value bool;
+        /// Set `plan_to_change_car` (Plan To Change Car).
+        plan_to_change_car: value bool;
+        /// Set `project_ids` (Projects).
+        project_ids: commands super::rel::ProjectProject;
+        /// Set `property_account_payable_id` (Account Payable).
+        property_account_payable_id: value i64;
+        /// Set `property_account_position_id` (Fiscal Position).
+        property_account_position_id: value i64;
+        /// Set `property_account_receivable_id` (Account Receivable).
+        property_account_receivable_id: value i64;
+        /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
+        property_inbound_payment_method_line_id: value i64;
+        /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
+        property_outbound_payment_method_line_id: value i64;
+        /// Set `property_payment_term_id` (Customer Payment Terms).
+        property_payment_term_id: value i64;
+        /// Set `property_product_pricelist` (Pricelist).
+        property_product_pricelist: value i64;
+        /// Set `property_purchase_currency_id` (Supplier Currency).
+        property_purchase_currency_id: value i64;
+        /// Set `property_stock_customer` (Customer Location).
+        property_stock_customer: value i64;
+        /// Set `property_stock_supplier` (Vendor Location).
+        property_stock_supplier: value i64;
+        /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
+        property_supplier_payment_term_id: value i64;
+        /// Set `purchase_line_ids` (Purchase Lines).
+        purchase_line_ids: commands super::rel::PurchaseOrderLine;
+        /// Set `purchase_warn` (Purchase Order Warning).
+        purchase_warn: value self::PurchaseWarn;
+        /// Set `purchase_warn_msg` (Message for Purchase Order).
+        purchase_warn_msg: into String;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `receipt_reminder_email` (Receipt Reminder).
+        receipt_reminder_email: value bool;
+        /// Set `ref` (Reference).
+        r#ref = "ref": into String;
+        /// Set `ref_company_ids` (Companies that refers to partner).
+        ref_company_ids: commands super::rel::ResCompany;
+        /// Set `reminder_date_before_receipt` (Days Before Receipt).
+        reminder_date_before_receipt: value i64;
+        /// Set `sale_order_ids` (Sales Order).
+        sale_order_ids: commands super::rel::SaleOrder;
+        /// Set `sale_warn` (Sales Warnings).
+        sale_warn: value self::SaleWarn;
+        /// Set `sale_warn_msg` (Message for Sales Order).
+        sale_warn_msg: into String;
+        /// Set `signup_type` (Signup Token Type).
+        signup_type: into String;
+        /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
+        specific_property_product_pricelist: value i64;
+        /// Set `starred_message_ids` (Starred Message).
+        starred_message_ids: commands super::rel::MailMessage;
+        /// Set `state_id` (State).
+        state_id: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `supplier_rank` (Supplier Rank).
+        supplier_rank: value i64;
+        /// Set `task_ids` (Tasks).
+        task_ids: commands super::rel::ProjectTask;
+        /// Set `title` (Title).
+        title: value i64;
+        /// Set `trust` (Degree of trust you have in this debtor).
+        trust: value self::Trust;
+        /// Set `type` (Address Type).
+        r#type = "type": value self::Type;
+        /// Set `tz` (Timezone).
+        tz: into String;
+        /// Set `use_partner_credit_limit` (Partner Limit).
+        use_partner_credit_limit: value bool;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
+        /// Set `user_ids` (Users).
+        user_ids: commands super::rel::ResUsers;
+        /// Set `vat` (Tax ID).
+        vat: into String;
+        /// Set `website` (Website Link).
+        website: into String;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for ResPartnerCreate {
+    type Model = self::ResPartner;
+}
 impl ::runtime::UpdateValues for ResPartnerUpdate {
-    type Model = ResPartner;
+    type Model = self::ResPartner;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Active Lang Count (`active_lang_count`, `integer`).
-    #[inline]
-    pub const fn active_lang_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("active_lang_count")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ResPartner,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Additional info (`additional_info`, `char`).
-    #[inline]
-    pub const fn additional_info() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("additional_info")
-    }
-    /// Auto-post bills (`autopost_bills`, `selection`).
-    #[inline]
-    pub const fn autopost_bills() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::AutopostBills,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("autopost_bills")
-    }
-    /// Avatar 1024 (`avatar_1024`, `binary`).
-    #[inline]
-    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar (`avatar_1920`, `binary`).
-    #[inline]
-    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
-    }
-    /// Avatar 256 (`avatar_256`, `binary`).
-    #[inline]
-    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_256")
-    }
-    /// Avatar 512 (`avatar_512`, `binary`).
-    #[inline]
-    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_512")
-    }
-    /// Bank (`bank_account_count`, `integer`).
-    #[inline]
-    pub const fn bank_account_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("bank_account_count")
-    }
-    /// Banks (`bank_ids`, `one2many`).
-    #[inline]
-    pub const fn bank_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("bank_ids")
-    }
-    /// Barcode (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("barcode")
-    }
-    /// Buyer (`buyer_id`, `many2one`).
-    #[inline]
-    pub const fn buyer_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("buyer_id")
-    }
-    /// Last notification marked as read from base Calendar (`calendar_last_notif_ack`, `datetime`).
-    #[inline]
-    pub const fn calendar_last_notif_ack() -> ::runtime::odoo::fields::DateField<
-        super::ResPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("calendar_last_notif_ack")
-    }
-    /// Tags (`category_id`, `many2many`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("category_id")
-    }
-    /// Channels (`channel_ids`, `many2many`).
-    #[inline]
-    pub const fn channel_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("channel_ids")
-    }
-    /// Contact (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("city")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ResPartner, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Notes (`comment`, `html`).
-    #[inline]
-    pub const fn comment() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("comment")
-    }
-    /// Company Name Entity (`commercial_company_name`, `char`).
-    #[inline]
-    pub const fn commercial_company_name() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("commercial_company_name")
-    }
-    /// Commercial Entity (`commercial_partner_id`, `many2one`).
-    #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Company Name (`company_name`, `char`).
-    #[inline]
-    pub const fn company_name() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_name")
-    }
-    /// Company ID (`company_registry`, `char`).
-    #[inline]
-    pub const fn company_registry() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_registry")
-    }
-    /// Company Type (`company_type`, `selection`).
-    #[inline]
-    pub const fn company_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::CompanyType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("company_type")
-    }
-    /// Complete Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("complete_name")
-    }
-    /// Complete Address (`contact_address`, `char`).
-    #[inline]
-    pub const fn contact_address() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("contact_address")
-    }
-    /// Inlined Complete Address (`contact_address_inline`, `char`).
-    #[inline]
-    pub const fn contact_address_inline() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("contact_address_inline")
-    }
-    /// Partner Contracts (`contract_ids`, `one2many`).
-    #[inline]
-    pub const fn contract_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("contract_ids")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Total Receivable (`credit`, `monetary`).
-    #[inline]
-    pub const fn credit() -> ::runtime::odoo::fields::NumField<super::ResPartner, f64> {
-        ::runtime::odoo::fields::NumField::new("credit")
-    }
-    /// Credit Limit (`credit_limit`, `float`).
-    #[inline]
-    pub const fn credit_limit() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("credit_limit")
-    }
-    /// Credit To Invoice (`credit_to_invoice`, `monetary`).
-    #[inline]
-    pub const fn credit_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("credit_to_invoice")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Customer Rank (`customer_rank`, `integer`).
-    #[inline]
-    pub const fn customer_rank() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("customer_rank")
-    }
-    /// Days Sales Outstanding (DSO) (`days_sales_outstanding`, `float`).
-    #[inline]
-    pub const fn days_sales_outstanding() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("days_sales_outstanding")
-    }
-    /// Total Payable (`debit`, `monetary`).
-    #[inline]
-    pub const fn debit() -> ::runtime::odoo::fields::NumField<super::ResPartner, f64> {
-        ::runtime::odoo::fields::NumField::new("debit")
-    }
-    /// Payable Limit (`debit_limit`, `monetary`).
-    #[inline]
-    pub const fn debit_limit() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("debit_limit")
-    }
-    /// Display Invoice Edi Format (`display_invoice_edi_format`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_edi_format() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_edi_format")
-    }
-    /// Display Invoice Template Pdf Report (`display_invoice_template_pdf_report_id`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_template_pdf_report_id() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_template_pdf_report_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Duplicated Bank Account Partners Count (`duplicated_bank_account_partners_count`, `integer`).
-    #[inline]
-    pub const fn duplicated_bank_account_partners_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("duplicated_bank_account_partners_count")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Formatted Email (`email_formatted`, `char`).
-    #[inline]
-    pub const fn email_formatted() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_formatted")
-    }
-    /// Normalized Email (`email_normalized`, `char`).
-    #[inline]
-    pub const fn email_normalized() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_normalized")
-    }
-    /// Employee (`employee`, `boolean`).
-    #[inline]
-    pub const fn employee() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
-        ::runtime::odoo::fields::BoolField::new("employee")
-    }
-    /// Employees (`employee_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("employee_ids")
-    }
-    /// Employees Count (`employees_count`, `integer`).
-    #[inline]
-    pub const fn employees_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("employees_count")
-    }
-    /// \# Events (`event_count`, `integer`).
-    #[inline]
-    pub const fn event_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("event_count")
-    }
-    /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
-    }
-    /// Job Position (`function`, `char`).
-    #[inline]
-    pub const fn function() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("function")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResPartner, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Ignore Abnormal Invoice Amount (`ignore_abnormal_invoice_amount`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_invoice_amount() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_invoice_amount")
-    }
-    /// Ignore Abnormal Invoice Date (`ignore_abnormal_invoice_date`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_invoice_date() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_invoice_date")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("im_status")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::ResPartner> {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::ResPartner> {
-        ::runtime::odoo::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::ResPartner> {
-        ::runtime::odoo::fields::BinaryField::new("image_512")
-    }
-    /// Industry (`industry_id`, `many2one`).
-    #[inline]
-    pub const fn industry_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartnerIndustry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("industry_id")
-    }
-    /// eInvoice format (`invoice_edi_format`, `selection`).
-    #[inline]
-    pub const fn invoice_edi_format() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::InvoiceEdiFormat,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_edi_format")
-    }
-    /// Invoice Edi Format Store (`invoice_edi_format_store`, `char`).
-    #[inline]
-    pub const fn invoice_edi_format_store() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_edi_format_store")
-    }
-    /// Invoices (`invoice_ids`, `one2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Invoice sending (`invoice_sending_method`, `selection`).
-    #[inline]
-    pub const fn invoice_sending_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::InvoiceSendingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_sending_method")
-    }
-    /// Invoice Template Pdf Report (`invoice_template_pdf_report_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_template_pdf_report_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_template_pdf_report_id")
-    }
-    /// Invoice (`invoice_warn`, `selection`).
-    #[inline]
-    pub const fn invoice_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::InvoiceWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_warn")
-    }
-    /// Message for Invoice (`invoice_warn_msg`, `text`).
-    #[inline]
-    pub const fn invoice_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_warn_msg")
-    }
-    /// Blacklist (`is_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn is_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_blacklisted")
-    }
-    /// Is a Company (`is_company`, `boolean`).
-    #[inline]
-    pub const fn is_company() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
-        ::runtime::odoo::fields::BoolField::new("is_company")
-    }
-    /// Is Peppol Edi Format (`is_peppol_edi_format`, `boolean`).
-    #[inline]
-    pub const fn is_peppol_edi_format() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_peppol_edi_format")
-    }
-    /// Is Public (`is_public`, `boolean`).
-    #[inline]
-    pub const fn is_public() -> ::runtime::odoo::fields::BoolField<super::ResPartner> {
-        ::runtime::odoo::fields::BoolField::new("is_public")
-    }
-    /// Is Ubl Format (`is_ubl_format`, `boolean`).
-    #[inline]
-    pub const fn is_ubl_format() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_ubl_format")
-    }
-    /// Journal Items (`journal_item_count`, `integer`).
-    #[inline]
-    pub const fn journal_item_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("journal_item_count")
-    }
-    /// Language (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::Lang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lang")
-    }
-    /// \# Meetings (`meeting_count`, `integer`).
-    #[inline]
-    pub const fn meeting_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("meeting_count")
-    }
-    /// Meetings (`meeting_ids`, `many2many`).
-    #[inline]
-    pub const fn meeting_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("meeting_ids")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Bounce (`message_bounce`, `integer`).
-    #[inline]
-    pub const fn message_bounce() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_bounce")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Mobile (`mobile`, `char`).
-    #[inline]
-    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("mobile")
-    }
-    /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn mobile_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mobile_blacklisted")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ResPartner,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// On-Time Delivery Rate (`on_time_rate`, `float`).
-    #[inline]
-    pub const fn on_time_rate() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("on_time_rate")
-    }
-    /// Opportunity Count (`opportunity_count`, `integer`).
-    #[inline]
-    pub const fn opportunity_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opportunity_count")
-    }
-    /// Opportunities (`opportunity_ids`, `one2many`).
-    #[inline]
-    pub const fn opportunity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("opportunity_ids")
-    }
-    /// Related Company (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent name (`parent_name`, `char`).
-    #[inline]
-    pub const fn parent_name() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("parent_name")
-    }
-    /// Company database ID (`partner_gid`, `integer`).
-    #[inline]
-    pub const fn partner_gid() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_gid")
-    }
-    /// Geo Latitude (`partner_latitude`, `float`).
-    #[inline]
-    pub const fn partner_latitude() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_latitude")
-    }
-    /// Geo Longitude (`partner_longitude`, `float`).
-    #[inline]
-    pub const fn partner_longitude() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_longitude")
-    }
-    /// Share Partner (`partner_share`, `boolean`).
-    #[inline]
-    pub const fn partner_share() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("partner_share")
-    }
-    /// Partner Vat Placeholder (`partner_vat_placeholder`, `char`).
-    #[inline]
-    pub const fn partner_vat_placeholder() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_vat_placeholder")
-    }
-    /// Payment Token Count (`payment_token_count`, `integer`).
-    #[inline]
-    pub const fn payment_token_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("payment_token_count")
-    }
-    /// Payment Tokens (`payment_token_ids`, `one2many`).
-    #[inline]
-    pub const fn payment_token_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("payment_token_ids")
-    }
-    /// Peppol e-address (EAS) (`peppol_eas`, `selection`).
-    #[inline]
-    pub const fn peppol_eas() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("peppol_eas")
-    }
-    /// Peppol Endpoint (`peppol_endpoint`, `char`).
-    #[inline]
-    pub const fn peppol_endpoint() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("peppol_endpoint")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("phone_blacklisted")
-    }
-    /// Phone/Mobile (`phone_mobile_search`, `char`).
-    #[inline]
-    pub const fn phone_mobile_search() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone_mobile_search")
-    }
-    /// Sanitized Number (`phone_sanitized`, `char`).
-    #[inline]
-    pub const fn phone_sanitized() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone_sanitized")
-    }
-    /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_sanitized_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("phone_sanitized_blacklisted")
-    }
-    /// Stock Picking (`picking_warn`, `selection`).
-    #[inline]
-    pub const fn picking_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::PickingWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("picking_warn")
-    }
-    /// Message for Stock Picking (`picking_warn_msg`, `text`).
-    #[inline]
-    pub const fn picking_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("picking_warn_msg")
-    }
-    /// Plan To Change Bike (`plan_to_change_bike`, `boolean`).
-    #[inline]
-    pub const fn plan_to_change_bike() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("plan_to_change_bike")
-    }
-    /// Plan To Change Car (`plan_to_change_car`, `boolean`).
-    #[inline]
-    pub const fn plan_to_change_car() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("plan_to_change_car")
-    }
-    /// Projects (`project_ids`, `one2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("project_ids")
-    }
-    /// Account Payable (`property_account_payable_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_payable_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_payable_id")
-    }
-    /// Fiscal Position (`property_account_position_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_position_id")
-    }
-    /// Account Receivable (`property_account_receivable_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_receivable_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_receivable_id")
-    }
-    /// Property Inbound Payment Method Line (`property_inbound_payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn property_inbound_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_inbound_payment_method_line_id",
-        )
-    }
-    /// Property Outbound Payment Method Line (`property_outbound_payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn property_outbound_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_outbound_payment_method_line_id",
-        )
-    }
-    /// Customer Payment Terms (`property_payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn property_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_payment_term_id")
-    }
-    /// Pricelist (`property_product_pricelist`, `many2one`).
-    #[inline]
-    pub const fn property_product_pricelist() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_product_pricelist")
-    }
-    /// Supplier Currency (`property_purchase_currency_id`, `many2one`).
-    #[inline]
-    pub const fn property_purchase_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_purchase_currency_id")
-    }
-    /// Customer Location (`property_stock_customer`, `many2one`).
-    #[inline]
-    pub const fn property_stock_customer() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_stock_customer")
-    }
-    /// Vendor Location (`property_stock_supplier`, `many2one`).
-    #[inline]
-    pub const fn property_stock_supplier() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_stock_supplier")
-    }
-    /// Vendor Payment Terms (`property_supplier_payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn property_supplier_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_supplier_payment_term_id")
-    }
-    /// Purchase Lines (`purchase_line_ids`, `one2many`).
-    #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("purchase_line_ids")
-    }
-    /// Purchase Order Count (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchase_order_count")
-    }
-    /// Purchase Order Warning (`purchase_warn`, `selection`).
-    #[inline]
-    pub const fn purchase_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::PurchaseWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("purchase_warn")
-    }
-    /// Message for Purchase Order (`purchase_warn_msg`, `text`).
-    #[inline]
-    pub const fn purchase_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("purchase_warn_msg")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Receipt Reminder (`receipt_reminder_email`, `boolean`).
-    #[inline]
-    pub const fn receipt_reminder_email() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("receipt_reminder_email")
-    }
-    /// Reference (`ref`, `char`).
-    #[inline]
-    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("ref")
-    }
-    /// Companies that refers to partner (`ref_company_ids`, `one2many`).
-    #[inline]
-    pub const fn ref_company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("ref_company_ids")
-    }
-    /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
-    #[inline]
-    pub const fn reminder_date_before_receipt() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reminder_date_before_receipt")
-    }
-    /// Sale Order Count (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_count")
-    }
-    /// Sales Order (`sale_order_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
-    }
-    /// Sales Warnings (`sale_warn`, `selection`).
-    #[inline]
-    pub const fn sale_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::SaleWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("sale_warn")
-    }
-    /// Message for Sales Order (`sale_warn_msg`, `text`).
-    #[inline]
-    pub const fn sale_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("sale_warn_msg")
-    }
-    /// Partner with same Company Registry (`same_company_registry_partner_id`, `many2one`).
-    #[inline]
-    pub const fn same_company_registry_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("same_company_registry_partner_id")
-    }
-    /// Partner with same Tax ID (`same_vat_partner_id`, `many2one`).
-    #[inline]
-    pub const fn same_vat_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("same_vat_partner_id")
-    }
-    /// Self (`self`, `many2one`).
-    #[inline]
-    pub const fn self_() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("self")
-    }
-    /// Show Credit Limit (`show_credit_limit`, `boolean`).
-    #[inline]
-    pub const fn show_credit_limit() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_credit_limit")
-    }
-    /// Signup Token Type (`signup_type`, `char`).
-    #[inline]
-    pub const fn signup_type() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("signup_type")
-    }
-    /// Specific Property Product Pricelist (`specific_property_product_pricelist`, `many2one`).
-    #[inline]
-    pub const fn specific_property_product_pricelist() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "specific_property_product_pricelist",
-        )
-    }
-    /// Starred Message (`starred_message_ids`, `many2many`).
-    #[inline]
-    pub const fn starred_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("starred_message_ids")
-    }
-    /// State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("state_id")
-    }
-    /// Static Map Url (`static_map_url`, `char`).
-    #[inline]
-    pub const fn static_map_url() -> ::runtime::odoo::fields::CharField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::CharField::new("static_map_url")
-    }
-    /// Static Map Url Is Valid (`static_map_url_is_valid`, `boolean`).
-    #[inline]
-    pub const fn static_map_url_is_valid() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("static_map_url_is_valid")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("street2")
-    }
-    /// \# Vendor Bills (`supplier_invoice_count`, `integer`).
-    #[inline]
-    pub const fn supplier_invoice_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("supplier_invoice_count")
-    }
-    /// Supplier Rank (`supplier_rank`, `integer`).
-    #[inline]
-    pub const fn supplier_rank() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("supplier_rank")
-    }
-    /// \# Tasks (`task_count`, `integer`).
-    #[inline]
-    pub const fn task_count() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("task_count")
-    }
-    /// Tasks (`task_ids`, `one2many`).
-    #[inline]
-    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("task_ids")
-    }
-    /// Title (`title`, `many2one`).
-    #[inline]
-    pub const fn title() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResPartnerTitle,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("title")
-    }
-    /// Total Invoiced (`total_invoiced`, `monetary`).
-    #[inline]
-    pub const fn total_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::ResPartner,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("total_invoiced")
-    }
-    /// Degree of trust you have in this debtor (`trust`, `selection`).
-    #[inline]
-    pub const fn trust() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::Trust,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("trust")
-    }
-    /// Address Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResPartner,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("tz")
-    }
-    /// Timezone offset (`tz_offset`, `char`).
-    #[inline]
-    pub const fn tz_offset() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("tz_offset")
-    }
-    /// Partner Limit (`use_partner_credit_limit`, `boolean`).
-    #[inline]
-    pub const fn use_partner_credit_limit() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartner,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_partner_credit_limit")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Users (`user_ids`, `one2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
-    }
-    /// Tax ID (`vat`, `char`).
-    #[inline]
-    pub const fn vat() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("vat")
-    }
-    /// Website Link (`website`, `char`).
-    #[inline]
-    pub const fn website() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("website")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartner,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResPartner,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartner,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::ResPartner> {
-        ::runtime::odoo::fields::CharField::new("zip")
+    ::runtime::__private::field_handles! {
+        super::ResPartner;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Active Lang Count (`active_lang_count`, `integer`).
+        active_lang_count: NumField<i64>;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Additional info (`additional_info`, `char`).
+        additional_info: CharField;
+        /// Auto-post bills (`autopost_bills`, `selection`).
+        autopost_bills: SelectionField<super::AutopostBills>;
+        /// Avatar 1024 (`avatar_1024`, `binary`).
+        avatar_1024: BinaryField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar (`avatar_1920`, `binary`).
+        avatar_1920: BinaryField;
+        /// Avatar 256 (`avatar_256`, `binary`).
+        avatar_256: BinaryField;
+        /// Avatar 512 (`avatar_512`, `binary`).
+        avatar_512: BinaryField;
+        /// Bank (`bank_account_count`, `integer`).
+        bank_account_count: NumField<i64>;
+        /// Banks (`bank_ids`, `one2many`).
+        bank_ids: X2ManyField<super::super::rel::ResPartnerBank>;
+        /// Barcode (`barcode`, `char`).
+        barcode: CharField;
+        /// Buyer (`buyer_id`, `many2one`).
+        buyer_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last notification marked as read from base Calendar (`calendar_last_notif_ack`, `datetime`).
+        calendar_last_notif_ack: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Tags (`category_id`, `many2many`).
+        category_id: X2ManyField<super::super::rel::ResPartnerCategory>;
+        /// Channels (`channel_ids`, `many2many`).
+        channel_ids: X2ManyField<super::super::rel::DiscussChannel>;
+        /// Contact (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Notes (`comment`, `html`).
+        comment: CharField;
+        /// Company Name Entity (`commercial_company_name`, `char`).
+        commercial_company_name: CharField;
+        /// Commercial Entity (`commercial_partner_id`, `many2one`).
+        commercial_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Company Name (`company_name`, `char`).
+        company_name: CharField;
+        /// Company ID (`company_registry`, `char`).
+        company_registry: CharField;
+        /// Company Type (`company_type`, `selection`).
+        company_type: SelectionField<super::CompanyType>;
+        /// Complete Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Complete Address (`contact_address`, `char`).
+        contact_address: CharField;
+        /// Inlined Complete Address (`contact_address_inline`, `char`).
+        contact_address_inline: CharField;
+        /// Partner Contracts (`contract_ids`, `one2many`).
+        contract_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Total Receivable (`credit`, `monetary`).
+        credit: NumField<f64>;
+        /// Credit Limit (`credit_limit`, `float`).
+        credit_limit: NumField<f64>;
+        /// Credit To Invoice (`credit_to_invoice`, `monetary`).
+        credit_to_invoice: NumField<f64>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Customer Rank (`customer_rank`, `integer`).
+        customer_rank: NumField<i64>;
+        /// Days Sales Outstanding (DSO) (`days_sales_outstanding`, `float`).
+        days_sales_outstanding: NumField<f64>;
+        /// Total Payable (`debit`, `monetary`).
+        debit: NumField<f64>;
+        /// Payable Limit (`debit_limit`, `monetary`).
+        debit_limit: NumField<f64>;
+        /// Display Invoice Edi Format (`display_invoice_edi_format`, `boolean`).
+        display_invoice_edi_format: BoolField;
+        /// Display Invoice Template Pdf Report (`display_invoice_template_pdf_report_id`, `boolean`).
+        display_invoice_template_pdf_report_id: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Duplicated Bank Account Partners Count (`duplicated_bank_account_partners_count`, `integer`).
+        duplicated_bank_account_partners_count: NumField<i64>;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Formatted Email (`email_formatted`, `char`).
+        email_formatted: CharField;
+        /// Normalized Email (`email_normalized`, `char`).
+        email_normalized: CharField;
+        /// Employee (`employee`, `boolean`).
+        employee: BoolField;
+        /// Employees (`employee_ids`, `one2many`).
+        employee_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// Employees Count (`employees_count`, `integer`).
+        employees_count: NumField<i64>;
+        /// \# Events (`event_count`, `integer`).
+        event_count: NumField<i64>;
+        /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// Job Position (`function`, `char`).
+        function: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Ignore Abnormal Invoice Amount (`ignore_abnormal_invoice_amount`, `boolean`).
+        ignore_abnormal_invoice_amount: BoolField;
+        /// Ignore Abnormal Invoice Date (`ignore_abnormal_invoice_date`, `boolean`).
+        ignore_abnormal_invoice_date: BoolField;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
+        /// Industry (`industry_id`, `many2one`).
+        industry_id: Many2OneField<super::super::rel::ResPartnerIndustry>;
+        /// eInvoice format (`invoice_edi_format`, `selection`).
+        invoice_edi_format: SelectionField<super::InvoiceEdiFormat>;
+        /// Invoice Edi Format Store (`invoice_edi_format_store`, `char`).
+        invoice_edi_format_store: CharField;
+        /// Invoices (`invoice_ids`, `one2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Invoice sending (`invoice_sending_method`, `selection`).
+        invoice_sending_method: SelectionField<super::InvoiceSendingMethod>;
+        /// Invoice Template Pdf Report (`invoice_template_pdf_report_id`, `many2one`).
+        invoice_template_pdf_report_id: Many2OneField<super::super::rel::IrActionsReport>;
+        /// Invoice (`invoice_warn`, `selection`).
+        invoice_warn: SelectionField<super::InvoiceWarn>;
+        /// Message for Invoice (`invoice_warn_msg`, `text`).
+        invoice_warn_msg: CharField;
+        /// Blacklist (`is_blacklisted`, `boolean`).
+        is_blacklisted: BoolField;
+        /// Is a Company (`is_company`, `boolean`).
+        is_company: BoolField;
+        /// Is Peppol Edi Format (`is_peppol_edi_format`, `boolean`).
+        is_peppol_edi_format: BoolField;
+        /// Is Public (`is_public`, `boolean`).
+        is_public: BoolField;
+        /// Is Ubl Format (`is_ubl_format`, `boolean`).
+        is_ubl_format: BoolField;
+        /// Journal Items (`journal_item_count`, `integer`).
+        journal_item_count: NumField<i64>;
+        /// Language (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// \# Meetings (`meeting_count`, `integer`).
+        meeting_count: NumField<i64>;
+        /// Meetings (`meeting_ids`, `many2many`).
+        meeting_ids: X2ManyField<super::super::rel::CalendarEvent>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Bounce (`message_bounce`, `integer`).
+        message_bounce: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Mobile (`mobile`, `char`).
+        mobile: CharField;
+        /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
+        mobile_blacklisted: BoolField;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// On-Time Delivery Rate (`on_time_rate`, `float`).
+        on_time_rate: NumField<f64>;
+        /// Opportunity Count (`opportunity_count`, `integer`).
+        opportunity_count: NumField<i64>;
+        /// Opportunities (`opportunity_ids`, `one2many`).
+        opportunity_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Related Company (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Parent name (`parent_name`, `char`).
+        parent_name: CharField;
+        /// Company database ID (`partner_gid`, `integer`).
+        partner_gid: NumField<i64>;
+        /// Geo Latitude (`partner_latitude`, `float`).
+        partner_latitude: NumField<f64>;
+        /// Geo Longitude (`partner_longitude`, `float`).
+        partner_longitude: NumField<f64>;
+        /// Share Partner (`partner_share`, `boolean`).
+        partner_share: BoolField;
+        /// Partner Vat Placeholder (`partner_vat_placeholder`, `char`).
+        partner_vat_placeholder: CharField;
+        /// Payment Token Count (`payment_token_count`, `integer`).
+        payment_token_count: NumField<i64>;
+        /// Payment Tokens (`payment_token_ids`, `one2many`).
+        payment_token_ids: X2ManyField<super::super::rel::PaymentToken>;
+        /// Peppol e-address (EAS) (`peppol_eas`, `selection`).
+        peppol_eas: CharField;
+        /// Peppol Endpoint (`peppol_endpoint`, `char`).
+        peppol_endpoint: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
+        phone_blacklisted: BoolField;
+        /// Phone/Mobile (`phone_mobile_search`, `char`).
+        phone_mobile_search: CharField;
+        /// Sanitized Number (`phone_sanitized`, `char`).
+        phone_sanitized: CharField;
+        /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
+        phone_sanitized_blacklisted: BoolField;
+        /// Stock Picking (`picking_warn`, `selection`).
+        picking_warn: SelectionField<super::PickingWarn>;
+        /// Message for Stock Picking (`picking_warn_msg`, `text`).
+        picking_warn_msg: CharField;
+        /// Plan To Change Bike (`plan_to_change_bike`, `boolean`).
+        plan_to_change_bike: BoolField;
+        /// Plan To Change Car (`plan_to_change_car`, `boolean`).
+        plan_to_change_car: BoolField;
+        /// Projects (`project_ids`, `one2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Account Payable (`property_account_payable_id`, `many2one`).
+        property_account_payable_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Fiscal Position (`property_account_position_id`, `many2one`).
+        property_account_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Account Receivable (`property_account_receivable_id`, `many2one`).
+        property_account_receivable_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Property Inbound Payment Method Line (`property_inbound_payment_method_line_id`, `many2one`).
+        property_inbound_payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Property Outbound Payment Method Line (`property_outbound_payment_method_line_id`, `many2one`).
+        property_outbound_payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Customer Payment Terms (`property_payment_term_id`, `many2one`).
+        property_payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Pricelist (`property_product_pricelist`, `many2one`).
+        property_product_pricelist: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Supplier Currency (`property_purchase_currency_id`, `many2one`).
+        property_purchase_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Customer Location (`property_stock_customer`, `many2one`).
+        property_stock_customer: Many2OneField<super::super::rel::StockLocation>;
+        /// Vendor Location (`property_stock_supplier`, `many2one`).
+        property_stock_supplier: Many2OneField<super::super::rel::StockLocation>;
+        /// Vendor Payment Terms (`property_supplier_payment_term_id`, `many2one`).
+        property_supplier_payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Purchase Lines (`purchase_line_ids`, `one2many`).
+        purchase_line_ids: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Purchase Order Count (`purchase_order_count`, `integer`).
+        purchase_order_count: NumField<i64>;
+        /// Purchase Order Warning (`purchase_warn`, `selection`).
+        purchase_warn: SelectionField<super::PurchaseWarn>;
+        /// Message for Purchase Order (`purchase_warn_msg`, `text`).
+        purchase_warn_msg: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Receipt Reminder (`receipt_reminder_email`, `boolean`).
+        receipt_reminder_email: BoolField;
+        /// Reference (`ref`, `char`).
+        r#ref = "ref": CharField;
+        /// Companies that refers to partner (`ref_company_ids`, `one2many`).
+        ref_company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
+        reminder_date_before_receipt: NumField<i64>;
+        /// Sale Order Count (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Sales Order (`sale_order_ids`, `one2many`).
+        sale_order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// Sales Warnings (`sale_warn`, `selection`).
+        sale_warn: SelectionField<super::SaleWarn>;
+        /// Message for Sales Order (`sale_warn_msg`, `text`).
+        sale_warn_msg: CharField;
+        /// Partner with same Company Registry (`same_company_registry_partner_id`, `many2one`).
+        same_company_registry_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner with same Tax ID (`same_vat_partner_id`, `many2one`).
+        same_vat_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Self (`self`, `many2one`).
+        self_ = "self": Many2OneField<super::super::rel::ResPartner>;
+        /// Show Credit Limit (`show_credit_limit`, `boolean`).
+        show_credit_limit: BoolField;
+        /// Signup Token Type (`signup_type`, `char`).
+        signup_type: CharField;
+        /// Specific Property Product Pricelist (`specific_property_product_pricelist`, `many2one`).
+        specific_property_product_pricelist: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Starred Message (`starred_message_ids`, `many2many`).
+        starred_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Static Map Url (`static_map_url`, `char`).
+        static_map_url: CharField;
+        /// Static Map Url Is Valid (`static_map_url_is_valid`, `boolean`).
+        static_map_url_is_valid: BoolField;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// \# Vendor Bills (`supplier_invoice_count`, `integer`).
+        supplier_invoice_count: NumField<i64>;
+        /// Supplier Rank (`supplier_rank`, `integer`).
+        supplier_rank: NumField<i64>;
+        /// \# Tasks (`task_count`, `integer`).
+        task_count: NumField<i64>;
+        /// Tasks (`task_ids`, `one2many`).
+        task_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Title (`title`, `many2one`).
+        title: Many2OneField<super::super::rel::ResPartnerTitle>;
+        /// Total Invoiced (`total_invoiced`, `monetary`).
+        total_invoiced: NumField<f64>;
+        /// Degree of trust you have in this debtor (`trust`, `selection`).
+        trust: SelectionField<super::Trust>;
+        /// Address Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// Timezone offset (`tz_offset`, `char`).
+        tz_offset: CharField;
+        /// Partner Limit (`use_partner_credit_limit`, `boolean`).
+        use_partner_credit_limit: BoolField;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Users (`user_ids`, `one2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Tax ID (`vat`, `char`).
+        vat: CharField;
+        /// Website Link (`website`, `char`).
+        website: CharField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `autopost_bills` (Auto-post bills) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AutopostBills {
+        /// Always (`always`)
+        Always = "always",
+        /// Ask after 3 validations without edits (`ask`)
+        Ask = "ask",
+        /// Never (`never`)
+        Never = "never",
     }
 }
-/// Values of `activity_state` (Activity State) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `company_type` (Company Type) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyType {
+        /// Individual (`person`)
+        Person = "person",
+        /// Company (`company`)
+        Company = "company",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `invoice_edi_format` (eInvoice format) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceEdiFormat {
+        /// Factur-X (CII) (`facturx`)
+        Facturx = "facturx",
+        /// BIS Billing 3.0 (`ubl_bis3`)
+        UblBis3 = "ubl_bis3",
+        /// XRechnung CIUS (`xrechnung`)
+        Xrechnung = "xrechnung",
+        /// NLCIUS (`nlcius`)
+        Nlcius = "nlcius",
+        /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
+        UblANz = "ubl_a_nz",
+        /// BIS Billing 3.0 SG (`ubl_sg`)
+        UblSg = "ubl_sg",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `invoice_sending_method` (Invoice sending) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceSendingMethod {
+        /// Download (`manual`)
+        Manual = "manual",
+        /// by Email (`email`)
+        Email = "email",
+        /// by Post (`snailmail`)
+        Snailmail = "snailmail",
     }
 }
-/// Values of `autopost_bills` (Auto-post bills) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutopostBills {
-    /// Always (`always`)
-    Always,
-    /// Ask after 3 validations without edits (`ask`)
-    Ask,
-    /// Never (`never`)
-    Never,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AutopostBills {
-    const VALUES: &'static [&'static str] = &["always", "ask", "never"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "always" => AutopostBills::Always,
-            "ask" => AutopostBills::Ask,
-            "never" => AutopostBills::Never,
-            other => AutopostBills::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AutopostBills::Always => "always",
-            AutopostBills::Ask => "ask",
-            AutopostBills::Never => "never",
-            AutopostBills::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `invoice_warn` (Invoice) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for AutopostBills {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `lang` (Language) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }
-impl ::serde::Serialize for AutopostBills {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `picking_warn` (Stock Picking) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-/// Values of `company_type` (Company Type) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyType {
-    /// Individual (`person`)
-    Person,
-    /// Company (`company`)
-    Company,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompanyType {
-    const VALUES: &'static [&'static str] = &["person", "company"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "person" => CompanyType::Person,
-            "company" => CompanyType::Company,
-            other => CompanyType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyType::Person => "person",
-            CompanyType::Company => "company",
-            CompanyType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `purchase_warn` (Purchase Order Warning) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PurchaseWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompanyType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `sale_warn` (Sales Warnings) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SaleWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
     }
 }
-impl ::serde::Serialize for CompanyType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `trust` (Degree of trust you have in this debtor) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Trust {
+        /// Good Debtor (`good`)
+        Good = "good",
+        /// Normal Debtor (`normal`)
+        Normal = "normal",
+        /// Bad Debtor (`bad`)
+        Bad = "bad",
     }
 }
-/// Values of `invoice_edi_format` (eInvoice format) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceEdiFormat {
-    /// Factur-X (CII) (`facturx`)
-    Facturx,
-    /// BIS Billing 3.0 (`ubl_bis3`)
-    UblBis3,
-    /// XRechnung CIUS (`xrechnung`)
-    Xrechnung,
-    /// NLCIUS (`nlcius`)
-    Nlcius,
-    /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
-    UblANz,
-    /// BIS Billing 3.0 SG (`ubl_sg`)
-    UblSg,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceEdiFormat {
-    const VALUES: &'static [&'static str] = &[
-        "facturx",
-        "ubl_bis3",
-        "xrechnung",
-        "nlcius",
-        "ubl_a_nz",
-        "ubl_sg",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "facturx" => InvoiceEdiFormat::Facturx,
-            "ubl_bis3" => InvoiceEdiFormat::UblBis3,
-            "xrechnung" => InvoiceEdiFormat::Xrechnung,
-            "nlcius" => InvoiceEdiFormat::Nlcius,
-            "ubl_a_nz" => InvoiceEdiFormat::UblANz,
-            "ubl_sg" => InvoiceEdiFormat::UblSg,
-            other => InvoiceEdiFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceEdiFormat::Facturx => "facturx",
-            InvoiceEdiFormat::UblBis3 => "ubl_bis3",
-            InvoiceEdiFormat::Xrechnung => "xrechnung",
-            InvoiceEdiFormat::Nlcius => "nlcius",
-            InvoiceEdiFormat::UblANz => "ubl_a_nz",
-            InvoiceEdiFormat::UblSg => "ubl_sg",
-            InvoiceEdiFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceEdiFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceEdiFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_sending_method` (Invoice sending) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceSendingMethod {
-    /// Download (`manual`)
-    Manual,
-    /// by Email (`email`)
-    Email,
-    /// by Post (`snailmail`)
-    Snailmail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceSendingMethod {
-    const VALUES: &'static [&'static str] = &["manual", "email", "snailmail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => InvoiceSendingMethod::Manual,
-            "email" => InvoiceSendingMethod::Email,
-            "snailmail" => InvoiceSendingMethod::Snailmail,
-            other => InvoiceSendingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceSendingMethod::Manual => "manual",
-            InvoiceSendingMethod::Email => "email",
-            InvoiceSendingMethod::Snailmail => "snailmail",
-            InvoiceSendingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceSendingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceSendingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_warn` (Invoice) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => InvoiceWarn::NoMessage,
-            "warning" => InvoiceWarn::Warning,
-            "block" => InvoiceWarn::Block,
-            other => InvoiceWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceWarn::NoMessage => "no-message",
-            InvoiceWarn::Warning => "warning",
-            InvoiceWarn::Block => "block",
-            InvoiceWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `lang` (Language) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_warn` (Stock Picking) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PickingWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => PickingWarn::NoMessage,
-            "warning" => PickingWarn::Warning,
-            "block" => PickingWarn::Block,
-            other => PickingWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingWarn::NoMessage => "no-message",
-            PickingWarn::Warning => "warning",
-            PickingWarn::Block => "block",
-            PickingWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `purchase_warn` (Purchase Order Warning) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PurchaseWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PurchaseWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => PurchaseWarn::NoMessage,
-            "warning" => PurchaseWarn::Warning,
-            "block" => PurchaseWarn::Block,
-            other => PurchaseWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PurchaseWarn::NoMessage => "no-message",
-            PurchaseWarn::Warning => "warning",
-            PurchaseWarn::Block => "block",
-            PurchaseWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PurchaseWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PurchaseWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `sale_warn` (Sales Warnings) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SaleWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => SaleWarn::NoMessage,
-            "warning" => SaleWarn::Warning,
-            "block" => SaleWarn::Block,
-            other => SaleWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SaleWarn::NoMessage => "no-message",
-            SaleWarn::Warning => "warning",
-            SaleWarn::Block => "block",
-            SaleWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaleWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SaleWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `trust` (Degree of trust you have in this debtor) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Trust {
-    /// Good Debtor (`good`)
-    Good,
-    /// Normal Debtor (`normal`)
-    Normal,
-    /// Bad Debtor (`bad`)
-    Bad,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Trust {
-    const VALUES: &'static [&'static str] = &["good", "normal", "bad"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "good" => Trust::Good,
-            "normal" => Trust::Normal,
-            "bad" => Trust::Bad,
-            other => Trust::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Trust::Good => "good",
-            Trust::Normal => "normal",
-            Trust::Bad => "bad",
-            Trust::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Trust {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Trust {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Address Type) on `res.partner`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Contact (`contact`)
-    Contact,
-    /// Invoice Address (`invoice`)
-    Invoice,
-    /// Delivery Address (`delivery`)
-    Delivery,
-    /// Other Address (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["contact", "invoice", "delivery", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Type::Contact,
-            "invoice" => Type::Invoice,
-            "delivery" => Type::Delivery,
-            "other" => Type::Other,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Contact => "contact",
-            Type::Invoice => "invoice",
-            Type::Delivery => "delivery",
-            Type::Other => "other",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `type` (Address Type) on `res.partner`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Contact (`contact`)
+        Contact = "contact",
+        /// Invoice Address (`invoice`)
+        Invoice = "invoice",
+        /// Delivery Address (`delivery`)
+        Delivery = "delivery",
+        /// Other Address (`other`)
+        Other = "other",
     }
 }

@@ -17,7 +17,7 @@ pub struct ResPartnerAutocompleteSync {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,7 +29,7 @@ pub struct ResPartnerAutocompleteSync {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Is synched
     ///
     /// `boolean`.
@@ -41,27 +41,18 @@ pub struct ResPartnerAutocompleteSync {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartnerAutocompleteSync {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResPartnerAutocompleteSync {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "partner_id",
-        "synched",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResPartnerAutocompleteSync {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResPartnerAutocompleteSync::default();
         while let Some(i) = r.next()? {
             match i {
@@ -91,18 +82,15 @@ impl ::runtime::Model for ResPartnerAutocompleteSync {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("synched", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("synched", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -115,13 +103,21 @@ impl ::runtime::odoo::projection::Projection for ResPartnerAutocompleteSync {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `res.partner.autocomplete.sync` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResPartnerAutocompleteSyncCreate`]) or updating ([`ResPartnerAutocompleteSyncUpdate`]) `res.partner.autocomplete.sync` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerAutocompleteSyncCreate {
+pub struct ResPartnerAutocompleteSyncValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResPartnerAutocompleteSyncCreate {
+/// Values for creating a `res.partner.autocomplete.sync` record: the constructor takes the required fields, setters add the rest.
+pub type ResPartnerAutocompleteSyncCreate = ResPartnerAutocompleteSyncValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.partner.autocomplete.sync` records: only the fields set here are written.
+pub type ResPartnerAutocompleteSyncUpdate = ResPartnerAutocompleteSyncValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResPartnerAutocompleteSyncValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -129,63 +125,37 @@ impl ::serde::Serialize for ResPartnerAutocompleteSyncCreate {
 impl ResPartnerAutocompleteSyncCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResPartnerAutocompleteSyncCreate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerAutocompleteSyncCreate {
+    fn default() -> Self {
+        ResPartnerAutocompleteSyncValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ResPartnerAutocompleteSync,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `synched` (Is synched).
-    #[inline]
-    pub fn synched(mut self, synched: bool) -> Self {
-        self.values.set("synched", synched);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResPartnerAutocompleteSyncCreate {
-    type Model = ResPartnerAutocompleteSync;
-}
-/// Values for updating `res.partner.autocomplete.sync` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerAutocompleteSyncUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResPartnerAutocompleteSyncUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResPartnerAutocompleteSyncUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResPartnerAutocompleteSyncUpdate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerAutocompleteSyncUpdate {
+    fn default() -> Self {
+        ResPartnerAutocompleteSyncValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResPartnerAutocompleteSyncValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ResPartnerAutocompleteSync,
+            Model = self::ResPartnerAutocompleteSync,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -195,84 +165,38 @@ impl ResPartnerAutocompleteSyncUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `synched` (Is synched).
-    #[inline]
-    pub fn synched(mut self, synched: bool) -> Self {
-        self.values.set("synched", synched);
-        self
+    ::runtime::__private::setters! {
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `synched` (Is synched).
+        synched: value bool;
     }
 }
+impl ::runtime::CreateValues for ResPartnerAutocompleteSyncCreate {
+    type Model = self::ResPartnerAutocompleteSync;
+}
 impl ::runtime::UpdateValues for ResPartnerAutocompleteSyncUpdate {
-    type Model = ResPartnerAutocompleteSync;
+    type Model = self::ResPartnerAutocompleteSync;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResPartnerAutocompleteSync,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartnerAutocompleteSync,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResPartnerAutocompleteSync,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResPartnerAutocompleteSync,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartnerAutocompleteSync,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Is synched (`synched`, `boolean`).
-    #[inline]
-    pub const fn synched() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartnerAutocompleteSync,
-    > {
-        ::runtime::odoo::fields::BoolField::new("synched")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResPartnerAutocompleteSync,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartnerAutocompleteSync,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResPartnerAutocompleteSync;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Is synched (`synched`, `boolean`).
+        synched: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct ResPartnerCategory {
     /// Child Tags
     ///
     /// `one2many`, to `res.partner.category` (inverse `parent_id`).
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerCategory>,
+    pub child_ids: ::runtime::X2Many<super::rel::ResPartnerCategory>,
     /// Color
     ///
     /// `integer`.
@@ -33,7 +33,7 @@ pub struct ResPartnerCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -49,9 +49,7 @@ pub struct ResPartnerCategory {
     /// Category
     ///
     /// `many2one`, to `res.partner.category`.
-    pub parent_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerCategory>,
-    >,
+    pub parent_id: Option<::runtime::Many2One<super::rel::ResPartnerCategory>>,
     /// Parent Path
     ///
     /// `char`.
@@ -59,7 +57,7 @@ pub struct ResPartnerCategory {
     /// Partners
     ///
     /// `many2many`, to `res.partner`.
-    pub partner_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub partner_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -67,32 +65,18 @@ pub struct ResPartnerCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartnerCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResPartnerCategory {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "child_ids",
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "parent_id",
-        "parent_path",
-        "partner_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResPartnerCategory {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResPartnerCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,25 +116,20 @@ impl ::runtime::Model for ResPartnerCategory {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("res.partner.category"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("res.partner.category"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("res.partner.category").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("res.partner.category").writable(true),
+        ::runtime::FieldSpec::new("parent_path", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -166,12 +145,21 @@ impl ::runtime::odoo::projection::Projection for ResPartnerCategory {
 impl super::mixins::BaseModel for ResPartnerCategory {
     type Update = ResPartnerCategoryUpdate;
 }
-/// Values for creating a `res.partner.category` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResPartnerCategoryCreate`]) or updating ([`ResPartnerCategoryUpdate`]) `res.partner.category` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResPartnerCategoryCreate {
+pub struct ResPartnerCategoryValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResPartnerCategoryCreate {
+/// Values for creating a `res.partner.category` record: the constructor takes the required fields, setters add the rest.
+pub type ResPartnerCategoryCreate = ResPartnerCategoryValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.partner.category` records: only the fields set here are written.
+pub type ResPartnerCategoryUpdate = ResPartnerCategoryValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResPartnerCategoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -179,101 +167,34 @@ impl ::serde::Serialize for ResPartnerCategoryCreate {
 impl ResPartnerCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ResPartnerCategoryCreate {
+        ResPartnerCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartnerCategory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `child_ids` (Child Tags).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Category).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `partner_ids` (Partners).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResPartnerCategoryCreate {
-    type Model = ResPartnerCategory;
-}
-/// Values for updating `res.partner.category` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerCategoryUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResPartnerCategoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResPartnerCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResPartnerCategoryUpdate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerCategoryUpdate {
+    fn default() -> Self {
+        ResPartnerCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResPartnerCategoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartnerCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ResPartnerCategory,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -282,162 +203,58 @@ impl ResPartnerCategoryUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `child_ids` (Child Tags).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `parent_id` (Category).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `partner_ids` (Partners).
-    #[inline]
-    pub fn partner_ids(
-        mut self,
-        partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("partner_ids", partner_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `child_ids` (Child Tags).
+        child_ids: commands super::rel::ResPartnerCategory;
+        /// Set `color` (Color).
+        color: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `parent_id` (Category).
+        parent_id: value i64;
+        /// Set `parent_path` (Parent Path).
+        parent_path: into String;
+        /// Set `partner_ids` (Partners).
+        partner_ids: commands super::rel::ResPartner;
     }
 }
+impl ::runtime::CreateValues for ResPartnerCategoryCreate {
+    type Model = self::ResPartnerCategory;
+}
 impl ::runtime::UpdateValues for ResPartnerCategoryUpdate {
-    type Model = ResPartnerCategory;
+    type Model = self::ResPartnerCategory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Child Tags (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartnerCategory,
-        super::super::rel::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::ResPartnerCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResPartnerCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartnerCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResPartnerCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Category (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartnerCategory,
-        super::super::rel::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
-        super::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("parent_path")
-    }
-    /// Partners (`partner_ids`, `many2many`).
-    #[inline]
-    pub const fn partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResPartnerCategory,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("partner_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResPartnerCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartnerCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResPartnerCategory;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Child Tags (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::ResPartnerCategory>;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Category (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ResPartnerCategory>;
+        /// Parent Path (`parent_path`, `char`).
+        parent_path: CharField;
+        /// Partners (`partner_ids`, `many2many`).
+        partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

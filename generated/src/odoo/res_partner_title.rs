@@ -17,7 +17,7 @@ pub struct ResPartnerTitle {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -41,27 +41,18 @@ pub struct ResPartnerTitle {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResPartnerTitle {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResPartnerTitle {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "shortcut",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResPartnerTitle {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResPartnerTitle::default();
         while let Some(i) = r.next()? {
             match i {
@@ -91,17 +82,15 @@ impl ::runtime::Model for ResPartnerTitle {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("shortcut", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("shortcut", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -113,12 +102,21 @@ impl ::runtime::odoo::projection::Projection for ResPartnerTitle {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `res.partner.title` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResPartnerTitleCreate`]) or updating ([`ResPartnerTitleUpdate`]) `res.partner.title` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResPartnerTitleCreate {
+pub struct ResPartnerTitleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResPartnerTitleCreate {
+/// Values for creating a `res.partner.title` record: the constructor takes the required fields, setters add the rest.
+pub type ResPartnerTitleCreate = ResPartnerTitleValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.partner.title` records: only the fields set here are written.
+pub type ResPartnerTitleUpdate = ResPartnerTitleValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResPartnerTitleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -126,61 +124,32 @@ impl ::serde::Serialize for ResPartnerTitleCreate {
 impl ResPartnerTitleCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        ResPartnerTitleCreate {
+        ResPartnerTitleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartnerTitle>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Title).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `shortcut` (Abbreviation).
-    #[inline]
-    pub fn shortcut(mut self, shortcut: impl Into<String>) -> Self {
-        self.values.set("shortcut", shortcut.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResPartnerTitleCreate {
-    type Model = ResPartnerTitle;
-}
-/// Values for updating `res.partner.title` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResPartnerTitleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResPartnerTitleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResPartnerTitleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResPartnerTitleUpdate {
+        Self::default()
+    }
+}
+impl Default for ResPartnerTitleUpdate {
+    fn default() -> Self {
+        ResPartnerTitleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResPartnerTitleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResPartnerTitle>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResPartnerTitle>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -189,78 +158,38 @@ impl ResPartnerTitleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `name` (Title).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `shortcut` (Abbreviation).
-    #[inline]
-    pub fn shortcut(mut self, shortcut: impl Into<String>) -> Self {
-        self.values.set("shortcut", shortcut.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Title).
+        name: into String;
+        /// Set `shortcut` (Abbreviation).
+        shortcut: into String;
     }
 }
+impl ::runtime::CreateValues for ResPartnerTitleCreate {
+    type Model = self::ResPartnerTitle;
+}
 impl ::runtime::UpdateValues for ResPartnerTitleUpdate {
-    type Model = ResPartnerTitle;
+    type Model = self::ResPartnerTitle;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResPartnerTitle,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartnerTitle,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResPartnerTitle,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResPartnerTitle, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Title (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResPartnerTitle> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Abbreviation (`shortcut`, `char`).
-    #[inline]
-    pub const fn shortcut() -> ::runtime::odoo::fields::CharField<
-        super::ResPartnerTitle,
-    > {
-        ::runtime::odoo::fields::CharField::new("shortcut")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResPartnerTitle,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResPartnerTitle,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResPartnerTitle;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Title (`name`, `char`).
+        name: CharField;
+        /// Abbreviation (`shortcut`, `char`).
+        shortcut: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

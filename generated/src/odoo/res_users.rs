@@ -19,13 +19,13 @@ pub struct ResUsers {
     /// Number of access rights that apply to the current user
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::accesses_count())`.
-    pub accesses_count: ::runtime::odoo::wire::Computed<i64>,
+    pub accesses_count: ::runtime::Computed<i64>,
     /// Home Action
     ///
     /// If specified, this action will be opened at log on for this user, in addition to the standard menu.
     ///
     /// `many2one`, to `ir.actions.actions`.
-    pub action_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrActionsActions>>,
+    pub action_id: Option<::runtime::Many2One<super::rel::IrActionsActions>>,
     /// Active
     ///
     /// `boolean`.
@@ -33,7 +33,7 @@ pub struct ResUsers {
     /// Active Lang Count
     ///
     /// `integer`, readonly, related `partner_id.active_lang_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::active_lang_count())`.
-    pub active_lang_count: ::runtime::odoo::wire::Computed<i64>,
+    pub active_lang_count: ::runtime::Computed<i64>,
     /// Partner is Active
     ///
     /// `boolean`, readonly, related `partner_id.active`, not stored.
@@ -43,17 +43,15 @@ pub struct ResUsers {
     /// `many2one`, to `calendar.event`, readonly, related `partner_id.activity_calendar_event_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, related `partner_id.activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -61,7 +59,7 @@ pub struct ResUsers {
     /// `selection`, readonly, related `partner_id.activity_exception_decoration`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -69,13 +67,13 @@ pub struct ResUsers {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, related `partner_id.activity_exception_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity`, related `partner_id.activity_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -88,34 +86,34 @@ pub struct ResUsers {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `partner_id.activity_summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `partner_id.activity_type_icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `partner_id.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, related `partner_id.activity_user_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Additional info
     ///
@@ -126,17 +124,17 @@ pub struct ResUsers {
     /// `text`, related `employee_id.additional_note`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::additional_note())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub additional_note: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub additional_note: ::runtime::Computed<Option<String>>,
     /// Work Address
     ///
     /// `many2one`, to `res.partner`, related `employee_id.address_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::address_id())`.
-    pub address_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub address_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// API Keys
     ///
     /// `one2many`, to `res.users.apikeys` (inverse `user_id`).
-    pub api_key_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsersApikeys>,
+    pub api_key_ids: ::runtime::X2Many<super::rel::ResUsersApikeys>,
     /// Auto-post bills
     ///
     /// Automatically post bills for this trusted partner
@@ -148,11 +146,11 @@ pub struct ResUsers {
     /// Bank
     ///
     /// `integer`, readonly, related `partner_id.bank_account_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::bank_account_count())`.
-    pub bank_account_count: ::runtime::odoo::wire::Computed<i64>,
+    pub bank_account_count: ::runtime::Computed<i64>,
     /// Banks
     ///
     /// `one2many`, to `res.partner.bank`, related `partner_id.bank_ids`, not stored.
-    pub bank_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerBank>,
+    pub bank_ids: ::runtime::X2Many<super::rel::ResPartnerBank>,
     /// Badge ID
     ///
     /// ID used for employee identification.
@@ -160,25 +158,23 @@ pub struct ResUsers {
     /// `char`, related `employee_id.barcode`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::barcode())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub barcode: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub barcode: ::runtime::Computed<Option<String>>,
     /// Date of Birth
     ///
     /// `date`, related `employee_id.birthday`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::birthday())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub birthday: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub birthday: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Buyer
     ///
     /// `many2one`, to `res.users`, related `partner_id.buyer_id`, not stored.
-    pub buyer_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub buyer_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Calendar Default Privacy
     ///
     /// `selection`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::calendar_default_privacy())`.
     ///
     /// Values: `public` (Public), `private` (Private), `confidential` (Only internal users).
-    pub calendar_default_privacy: ::runtime::odoo::wire::Computed<
-        Option<CalendarDefaultPrivacy>,
-    >,
+    pub calendar_default_privacy: ::runtime::Computed<Option<CalendarDefaultPrivacy>>,
     /// Last notification marked as read from base Calendar
     ///
     /// `datetime`, related `partner_id.calendar_last_notif_ack`, not stored.
@@ -186,18 +182,18 @@ pub struct ResUsers {
     /// Can Edit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit())`.
-    pub can_edit: ::runtime::odoo::wire::Computed<bool>,
+    pub can_edit: ::runtime::Computed<bool>,
     /// Tags
     ///
     /// `many2many`, to `res.partner.category`, related `partner_id.category_id`, not stored.
-    pub category_id: ::runtime::odoo::wire::X2Many<super::rel::ResPartnerCategory>,
+    pub category_id: ::runtime::X2Many<super::rel::ResPartnerCategory>,
     /// Employee Tags
     ///
     /// `many2many`, to `hr.employee.category`, related `employee_id.category_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::category_ids())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub category_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeCategory>,
+    pub category_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::HrEmployeeCategory>,
     >,
     /// Certificate Level
     ///
@@ -206,21 +202,21 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `graduate` (Graduate), `bachelor` (Bachelor), `master` (Master), `doctor` (Doctor), `other` (Other).
-    pub certificate: ::runtime::odoo::wire::Computed<Option<Certificate>>,
+    pub certificate: ::runtime::Computed<Option<Certificate>>,
     /// Channels
     ///
     /// `many2many`, to `discuss.channel`, related `partner_id.channel_ids`, not stored.
-    pub channel_ids: ::runtime::odoo::wire::X2Many<super::rel::DiscussChannel>,
+    pub channel_ids: ::runtime::X2Many<super::rel::DiscussChannel>,
     /// Contact
     ///
     /// `one2many`, to `res.partner`, related `partner_id.child_ids`, not stored.
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub child_ids: ::runtime::X2Many<super::rel::ResPartner>,
     /// Number of Dependent Children
     ///
     /// `integer`, related `employee_id.children`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::children())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub children: ::runtime::odoo::wire::Computed<i64>,
+    pub children: ::runtime::Computed<i64>,
     /// City
     ///
     /// `char`, related `partner_id.city`, not stored.
@@ -231,8 +227,8 @@ pub struct ResUsers {
     /// The "Coach" has no specific rights or responsibilities by default.
     ///
     /// `many2one`, to `hr.employee`, related `employee_id.coach_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::coach_id())`.
-    pub coach_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub coach_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrEmployee>>,
     >,
     /// Color Index
     ///
@@ -249,23 +245,21 @@ pub struct ResUsers {
     /// Commercial Entity
     ///
     /// `many2one`, to `res.partner`, readonly, related `partner_id.commercial_partner_id`, not stored.
-    pub commercial_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub commercial_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Number of Companies
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::companies_count())`.
-    pub companies_count: ::runtime::odoo::wire::Computed<i64>,
+    pub companies_count: ::runtime::Computed<i64>,
     /// Company
     ///
     /// The default company for this user.
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Companies
     ///
     /// `many2many`, to `res.company`.
-    pub company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub company_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// Company Name
     ///
     /// `char`, related `partner_id.company_name`, not stored.
@@ -281,7 +275,7 @@ pub struct ResUsers {
     /// `selection`, related `partner_id.company_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_type())`.
     ///
     /// Values: `person` (Individual), `company` (Company).
-    pub company_type: ::runtime::odoo::wire::Computed<Option<CompanyType>>,
+    pub company_type: ::runtime::Computed<Option<CompanyType>>,
     /// Complete Name
     ///
     /// `char`, readonly, related `partner_id.complete_name`, not stored.
@@ -289,33 +283,33 @@ pub struct ResUsers {
     /// Complete Address
     ///
     /// `char`, readonly, related `partner_id.contact_address`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address())`.
-    pub contact_address: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub contact_address: ::runtime::Computed<Option<String>>,
     /// Inlined Complete Address
     ///
     /// `char`, readonly, related `partner_id.contact_address_inline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::contact_address_inline())`.
-    pub contact_address_inline: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub contact_address_inline: ::runtime::Computed<Option<String>>,
     /// Partner Contracts
     ///
     /// `one2many`, to `account.analytic.account`, readonly, related `partner_id.contract_ids`, not stored.
-    pub contract_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub contract_ids: ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `partner_id.country_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Country
     ///
     /// `many2one`, to `res.country`, related `partner_id.country_id`, not stored.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Country of Birth
     ///
     /// `many2one`, to `res.country`, related `employee_id.country_of_birth`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_of_birth())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub country_of_birth: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_of_birth: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Created on
     ///
@@ -324,17 +318,17 @@ pub struct ResUsers {
     /// Technical field, whether to create an employee
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::create_employee())`.
-    pub create_employee: ::runtime::odoo::wire::Computed<bool>,
+    pub create_employee: ::runtime::Computed<bool>,
     /// Technical field, bind user to this employee on create
     ///
     /// `many2one`, to `hr.employee`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::create_employee_id())`.
-    pub create_employee_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub create_employee_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrEmployee>>,
     >,
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Total Receivable
     ///
     /// Total amount this customer owes you.
@@ -342,7 +336,7 @@ pub struct ResUsers {
     /// `monetary`, readonly, related `partner_id.credit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub credit: ::runtime::odoo::wire::Computed<f64>,
+    pub credit: ::runtime::Computed<f64>,
     /// Credit Limit
     ///
     /// Credit limit specific to this partner.
@@ -356,22 +350,20 @@ pub struct ResUsers {
     /// `monetary`, readonly, related `partner_id.credit_to_invoice`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::credit_to_invoice())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub credit_to_invoice: ::runtime::odoo::wire::Computed<f64>,
+    pub credit_to_invoice: ::runtime::Computed<f64>,
     /// Sales Teams
     ///
     /// `many2many`, to `crm.team`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::crm_team_ids())`.
-    pub crm_team_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::CrmTeam>,
-    >,
+    pub crm_team_ids: ::runtime::Computed<::runtime::X2Many<super::rel::CrmTeam>>,
     /// Sales Team Members
     ///
     /// `one2many`, to `crm.team.member` (inverse `user_id`).
-    pub crm_team_member_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTeamMember>,
+    pub crm_team_member_ids: ::runtime::X2Many<super::rel::CrmTeamMember>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `partner_id.currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Customer Rank
     ///
@@ -382,7 +374,7 @@ pub struct ResUsers {
     /// \[(Total Receivable/Total Revenue) * number of days since the first invoice\] for this customer
     ///
     /// `float`, readonly, related `partner_id.days_sales_outstanding`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_sales_outstanding())`.
-    pub days_sales_outstanding: ::runtime::odoo::wire::Computed<f64>,
+    pub days_sales_outstanding: ::runtime::Computed<f64>,
     /// Total Payable
     ///
     /// Total amount you have to pay to this vendor.
@@ -390,7 +382,7 @@ pub struct ResUsers {
     /// `monetary`, readonly, related `partner_id.debit`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::debit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub debit: ::runtime::odoo::wire::Computed<f64>,
+    pub debit: ::runtime::Computed<f64>,
     /// Payable Limit
     ///
     /// `monetary`, related `partner_id.debit_limit`, not stored, currency in `currency_id`.
@@ -398,21 +390,21 @@ pub struct ResUsers {
     /// Department
     ///
     /// `many2one`, to `hr.department`, related `employee_id.department_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
-    pub department_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrDepartment>>,
     >,
     /// User devices
     ///
     /// `one2many`, to `res.device` (inverse `user_id`).
-    pub device_ids: ::runtime::odoo::wire::X2Many<super::rel::ResDevice>,
+    pub device_ids: ::runtime::X2Many<super::rel::ResDevice>,
     /// Display Invoice Edi Format
     ///
     /// `boolean`, related `partner_id.display_invoice_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_edi_format())`.
-    pub display_invoice_edi_format: ::runtime::odoo::wire::Computed<bool>,
+    pub display_invoice_edi_format: ::runtime::Computed<bool>,
     /// Display Invoice Template Pdf Report
     ///
     /// `boolean`, related `partner_id.display_invoice_template_pdf_report_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_template_pdf_report_id())`.
-    pub display_invoice_template_pdf_report_id: ::runtime::odoo::wire::Computed<bool>,
+    pub display_invoice_template_pdf_report_id: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -422,7 +414,7 @@ pub struct ResUsers {
     /// `integer`, related `employee_id.distance_home_work`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub distance_home_work: ::runtime::odoo::wire::Computed<i64>,
+    pub distance_home_work: ::runtime::Computed<i64>,
     /// Home-Work Distance unit
     ///
     /// `selection`, related `employee_id.distance_home_work_unit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distance_home_work_unit())`.
@@ -430,13 +422,11 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `kilometers` (km), `miles` (mi).
-    pub distance_home_work_unit: ::runtime::odoo::wire::Computed<
-        Option<DistanceHomeWorkUnit>,
-    >,
+    pub distance_home_work_unit: ::runtime::Computed<Option<DistanceHomeWorkUnit>>,
     /// Duplicated Bank Account Partners Count
     ///
     /// `integer`, readonly, related `partner_id.duplicated_bank_account_partners_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_bank_account_partners_count())`.
-    pub duplicated_bank_account_partners_count: ::runtime::odoo::wire::Computed<i64>,
+    pub duplicated_bank_account_partners_count: ::runtime::Computed<i64>,
     /// Email
     ///
     /// `char`, related `partner_id.email`, not stored.
@@ -446,7 +436,7 @@ pub struct ResUsers {
     /// Format email address "Name \<email@domain\>"
     ///
     /// `char`, readonly, related `partner_id.email_formatted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email_formatted())`.
-    pub email_formatted: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email_formatted: ::runtime::Computed<Option<String>>,
     /// Normalized Email
     ///
     /// This field is used to search on email address as the primary email field can contain more than strictly an email address.
@@ -458,13 +448,13 @@ pub struct ResUsers {
     /// `char`, related `employee_id.emergency_contact`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_contact())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub emergency_contact: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub emergency_contact: ::runtime::Computed<Option<String>>,
     /// Contact Phone
     ///
     /// `char`, related `employee_id.emergency_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::emergency_phone())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub emergency_phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub emergency_phone: ::runtime::Computed<Option<String>>,
     /// Employee
     ///
     /// Check this box if this contact is an Employee.
@@ -478,56 +468,56 @@ pub struct ResUsers {
     /// `many2one`, to `res.partner.bank`, related `employee_id.bank_account_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_bank_account_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employee_bank_account_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartnerBank>>,
+    pub employee_bank_account_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartnerBank>>,
     >,
     /// Cars
     ///
     /// `integer`, readonly, related `employee_id.employee_cars_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_cars_count())`.
     ///
     /// Readable by: Fleet / Administrator (`fleet.fleet_group_manager`); other users read it as empty.
-    pub employee_cars_count: ::runtime::odoo::wire::Computed<i64>,
+    pub employee_cars_count: ::runtime::Computed<i64>,
     /// Employee Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_count())`.
-    pub employee_count: ::runtime::odoo::wire::Computed<i64>,
+    pub employee_count: ::runtime::Computed<i64>,
     /// Employee's Country
     ///
     /// `many2one`, to `res.country`, related `employee_id.country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_country_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employee_country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub employee_country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Company employee
     ///
     /// `many2one`, to `hr.employee`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_id())`.
-    pub employee_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrEmployee>>,
     >,
     /// Related employee
     ///
     /// `one2many`, to `hr.employee` (inverse `user_id`).
-    pub employee_ids: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_ids: ::runtime::X2Many<super::rel::HrEmployee>,
     /// Manager
     ///
     /// `many2one`, to `hr.employee`, related `employee_id.parent_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_parent_id())`.
-    pub employee_parent_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrEmployee>>,
+    pub employee_parent_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrEmployee>>,
     >,
     /// Employee's Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`, readonly, related `employee_id.resource_calendar_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_resource_calendar_id())`.
-    pub employee_resource_calendar_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub employee_resource_calendar_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill`, related `employee_id.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_skill_ids())`.
-    pub employee_skill_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub employee_skill_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::HrEmployeeSkill>,
     >,
     /// Employee Type
     ///
@@ -538,23 +528,23 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `employee` (Employee), `worker` (Worker), `student` (Student), `trainee` (Trainee), `contractor` (Contractor), `freelance` (Freelancer).
-    pub employee_type: ::runtime::odoo::wire::Computed<Option<EmployeeType>>,
+    pub employee_type: ::runtime::Computed<Option<EmployeeType>>,
     /// Employees Count
     ///
     /// `integer`, readonly, related `partner_id.employees_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employees_count())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub employees_count: ::runtime::odoo::wire::Computed<i64>,
+    pub employees_count: ::runtime::Computed<i64>,
     /// \# Events
     ///
     /// `integer`, readonly, related `partner_id.event_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::event_count())`.
     ///
     /// Readable by: Events / Registration Desk (`event.group_event_registration_desk`); other users read it as empty.
-    pub event_count: ::runtime::odoo::wire::Computed<i64>,
+    pub event_count: ::runtime::Computed<i64>,
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, related `partner_id.fiscal_country_codes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::Computed<Option<String>>,
     /// Job Position
     ///
     /// `char`, related `partner_id.function`, not stored.
@@ -566,27 +556,27 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `male` (Male), `female` (Female), `other` (Other).
-    pub gender: ::runtime::odoo::wire::Computed<Option<Gender>>,
+    pub gender: ::runtime::Computed<Option<Gender>>,
     /// \# Groups
     ///
     /// Number of groups that apply to the current user
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::groups_count())`.
-    pub groups_count: ::runtime::odoo::wire::Computed<i64>,
+    pub groups_count: ::runtime::Computed<i64>,
     /// Groups
     ///
     /// `many2many`, to `res.groups`.
-    pub groups_id: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub groups_id: ::runtime::X2Many<super::rel::ResGroups>,
     /// Has Message
     ///
     /// `boolean`, readonly, related `partner_id.has_message`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Hr Presence State
     ///
     /// `selection`, readonly, related `employee_id.hr_presence_state`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_presence_state())`.
     ///
     /// Values: `present` (Present), `absent` (Absent), `archive` (Archived), `out_of_working_hour` (Out of Working hours).
-    pub hr_presence_state: ::runtime::odoo::wire::Computed<Option<HrPresenceState>>,
+    pub hr_presence_state: ::runtime::Computed<Option<HrPresenceState>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -596,7 +586,7 @@ pub struct ResUsers {
     /// `char`, related `employee_id.identification_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::identification_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub identification_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub identification_id: ::runtime::Computed<Option<String>>,
     /// Ignore Abnormal Invoice Amount
     ///
     /// `boolean`, related `partner_id.ignore_abnormal_invoice_amount`, not stored.
@@ -608,19 +598,17 @@ pub struct ResUsers {
     /// IM Status
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::Computed<Option<String>>,
     /// Industry
     ///
     /// `many2one`, to `res.partner.industry`, related `partner_id.industry_id`, not stored.
-    pub industry_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerIndustry>,
-    >,
+    pub industry_id: Option<::runtime::Many2One<super::rel::ResPartnerIndustry>>,
     /// eInvoice format
     ///
     /// `selection`, related `partner_id.invoice_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_edi_format())`.
     ///
     /// Values: `facturx` (Factur-X (CII)), `ubl_bis3` (BIS Billing 3.0), `xrechnung` (XRechnung CIUS), `nlcius` (NLCIUS), `ubl_a_nz` (BIS Billing 3.0 A-NZ), `ubl_sg` (BIS Billing 3.0 SG).
-    pub invoice_edi_format: ::runtime::odoo::wire::Computed<Option<InvoiceEdiFormat>>,
+    pub invoice_edi_format: ::runtime::Computed<Option<InvoiceEdiFormat>>,
     /// Invoice Edi Format Store
     ///
     /// `char`, related `partner_id.invoice_edi_format_store`, not stored.
@@ -628,7 +616,7 @@ pub struct ResUsers {
     /// Invoices
     ///
     /// `one2many`, to `account.move`, readonly, related `partner_id.invoice_ids`, not stored.
-    pub invoice_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub invoice_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Invoice sending
     ///
     /// `selection`, related `partner_id.invoice_sending_method`, not stored.
@@ -639,7 +627,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `ir.actions.report`, related `partner_id.invoice_template_pdf_report_id`, not stored.
     pub invoice_template_pdf_report_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsReport>,
+        ::runtime::Many2One<super::rel::IrActionsReport>,
     >,
     /// Invoice
     ///
@@ -660,7 +648,7 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.is_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub is_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub is_blacklisted: ::runtime::Computed<bool>,
     /// Is a Company
     ///
     /// Check if the contact is a company, otherwise it is a person
@@ -670,33 +658,33 @@ pub struct ResUsers {
     /// Is Peppol Edi Format
     ///
     /// `boolean`, readonly, related `partner_id.is_peppol_edi_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_peppol_edi_format())`.
-    pub is_peppol_edi_format: ::runtime::odoo::wire::Computed<bool>,
+    pub is_peppol_edi_format: ::runtime::Computed<bool>,
     /// Is Public
     ///
     /// `boolean`, readonly, related `partner_id.is_public`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_public())`.
-    pub is_public: ::runtime::odoo::wire::Computed<bool>,
+    pub is_public: ::runtime::Computed<bool>,
     /// Is System
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_system())`.
-    pub is_system: ::runtime::odoo::wire::Computed<bool>,
+    pub is_system: ::runtime::Computed<bool>,
     /// Is Ubl Format
     ///
     /// `boolean`, readonly, related `partner_id.is_ubl_format`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_ubl_format())`.
-    pub is_ubl_format: ::runtime::odoo::wire::Computed<bool>,
+    pub is_ubl_format: ::runtime::Computed<bool>,
     /// Job Title
     ///
     /// `char`, related `employee_id.job_title`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::job_title())`.
-    pub job_title: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub job_title: ::runtime::Computed<Option<String>>,
     /// Journal Items
     ///
     /// `integer`, readonly, related `partner_id.journal_item_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::journal_item_count())`.
-    pub journal_item_count: ::runtime::odoo::wire::Computed<i64>,
+    pub journal_item_count: ::runtime::Computed<i64>,
     /// Home-Work Distance in Km
     ///
     /// `integer`, related `employee_id.km_home_work`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::km_home_work())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub km_home_work: ::runtime::odoo::wire::Computed<i64>,
+    pub km_home_work: ::runtime::Computed<i64>,
     /// Language
     ///
     /// All the emails and documents sent to this contact will be translated in this language.
@@ -708,15 +696,15 @@ pub struct ResUsers {
     /// Last Activity
     ///
     /// `date`, readonly, related `employee_id.last_activity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity())`.
-    pub last_activity: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_activity: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Last Activity Time
     ///
     /// `char`, readonly, related `employee_id.last_activity_time`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_activity_time())`.
-    pub last_activity_time: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub last_activity_time: ::runtime::Computed<Option<String>>,
     /// User log entries
     ///
     /// `one2many`, to `res.users.log` (inverse `create_uid`).
-    pub log_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsersLog>,
+    pub log_ids: ::runtime::X2Many<super::rel::ResUsersLog>,
     /// Login
     ///
     /// Used to log into the system
@@ -726,9 +714,7 @@ pub struct ResUsers {
     /// Latest authentication
     ///
     /// `datetime`, related `log_ids.create_date`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::login_date())`.
-    pub login_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub login_date: ::runtime::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Marital Status
     ///
     /// `selection`, related `employee_id.marital`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::marital())`.
@@ -736,21 +722,21 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `single` (Single), `married` (Married), `cohabitant` (Legal Cohabitant), `widower` (Widower), `divorced` (Divorced).
-    pub marital: ::runtime::odoo::wire::Computed<Option<Marital>>,
+    pub marital: ::runtime::Computed<Option<Marital>>,
     /// \# Meetings
     ///
     /// `integer`, readonly, related `partner_id.meeting_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::meeting_count())`.
-    pub meeting_count: ::runtime::odoo::wire::Computed<i64>,
+    pub meeting_count: ::runtime::Computed<i64>,
     /// Meetings
     ///
     /// `many2many`, to `calendar.event`, related `partner_id.meeting_ids`, not stored.
-    pub meeting_ids: ::runtime::odoo::wire::X2Many<super::rel::CalendarEvent>,
+    pub meeting_ids: ::runtime::X2Many<super::rel::CalendarEvent>,
     /// Attachment Count
     ///
     /// `integer`, readonly, related `partner_id.message_attachment_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Bounce
     ///
     /// Counter of the number of bounced emails for this contact
@@ -762,52 +748,52 @@ pub struct ResUsers {
     /// `one2many`, to `mail.followers`, related `partner_id.message_follower_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, related `partner_id.message_has_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, related `partner_id.message_has_error_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, related `partner_id.message_has_sms_error`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message`, related `partner_id.message_ids`, not stored.
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, related `partner_id.message_is_follower`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, related `partner_id.message_needaction`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, related `partner_id.message_needaction_counter`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, related `partner_id.message_partner_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Mobile
     ///
@@ -820,19 +806,17 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.mobile_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub mobile_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub mobile_blacklisted: ::runtime::Computed<bool>,
     /// Work Mobile
     ///
     /// `char`, related `employee_id.mobile_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mobile_phone())`.
-    pub mobile_phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub mobile_phone: ::runtime::Computed<Option<String>>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, related `partner_id.my_activity_date_deadline`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Name
     ///
     /// `char`, related `partner_id.name`, not stored.
@@ -842,7 +826,7 @@ pub struct ResUsers {
     /// Specify a value only when creating a user or if you're changing the user's password, otherwise leave empty. After a change of password, the user has to login again.
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_password())`.
-    pub new_password: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub new_password: ::runtime::Computed<Option<String>>,
     /// Notification
     ///
     /// Policy on how to handle Chatter notifications:
@@ -868,25 +852,25 @@ pub struct ResUsers {
     /// Over the past x days; the number of products received on time divided by the number of ordered products.x is either the System Parameter purchase_stock.on_time_delivery_days or the default 365
     ///
     /// `float`, readonly, related `partner_id.on_time_rate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_time_rate())`.
-    pub on_time_rate: ::runtime::odoo::wire::Computed<f64>,
+    pub on_time_rate: ::runtime::Computed<f64>,
     /// Opportunity Count
     ///
     /// `integer`, readonly, related `partner_id.opportunity_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::opportunity_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub opportunity_count: ::runtime::odoo::wire::Computed<i64>,
+    pub opportunity_count: ::runtime::Computed<i64>,
     /// Opportunities
     ///
     /// `one2many`, to `crm.lead`, related `partner_id.opportunity_ids`, not stored.
-    pub opportunity_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmLead>,
+    pub opportunity_ids: ::runtime::X2Many<super::rel::CrmLead>,
     /// Related Company
     ///
     /// `many2one`, to `res.partner`, related `partner_id.parent_id`, not stored.
-    pub parent_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub parent_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Parent name
     ///
     /// `char`, readonly, related `partner_id.parent_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::parent_name())`.
-    pub parent_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub parent_name: ::runtime::Computed<Option<String>>,
     /// Company database ID
     ///
     /// `integer`, related `partner_id.partner_gid`, not stored.
@@ -896,7 +880,7 @@ pub struct ResUsers {
     /// Partner-related data of the user
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Geo Latitude
     ///
     /// `float`, related `partner_id.partner_latitude`, not stored, digits (10, 7).
@@ -914,27 +898,27 @@ pub struct ResUsers {
     /// Partner Vat Placeholder
     ///
     /// `char`, readonly, related `partner_id.partner_vat_placeholder`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_vat_placeholder())`.
-    pub partner_vat_placeholder: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub partner_vat_placeholder: ::runtime::Computed<Option<String>>,
     /// Passport No
     ///
     /// `char`, related `employee_id.passport_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::passport_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub passport_id: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub passport_id: ::runtime::Computed<Option<String>>,
     /// Password
     ///
     /// Keep empty if you don't want the user to be able to connect on the system.
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::password())`.
-    pub password: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub password: ::runtime::Computed<Option<String>>,
     /// Payment Token Count
     ///
     /// `integer`, readonly, related `partner_id.payment_token_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::payment_token_count())`.
-    pub payment_token_count: ::runtime::odoo::wire::Computed<i64>,
+    pub payment_token_count: ::runtime::Computed<i64>,
     /// Payment Tokens
     ///
     /// `one2many`, to `payment.token`, related `partner_id.payment_token_ids`, not stored.
-    pub payment_token_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentToken>,
+    pub payment_token_ids: ::runtime::X2Many<super::rel::PaymentToken>,
     /// Peppol e-address (EAS)
     ///
     /// Code used to identify the Endpoint for BIS Billing 3.0 and its derivatives.
@@ -955,7 +939,7 @@ pub struct ResUsers {
     /// `char`, related `employee_id.permit_no`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::permit_no())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub permit_no: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub permit_no: ::runtime::Computed<Option<String>>,
     /// Phone
     ///
     /// `char`, related `partner_id.phone`, not stored.
@@ -967,11 +951,11 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.phone_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub phone_blacklisted: ::runtime::Computed<bool>,
     /// Phone/Mobile
     ///
     /// `char`, related `partner_id.phone_mobile_search`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_mobile_search())`.
-    pub phone_mobile_search: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub phone_mobile_search: ::runtime::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// Field used to store sanitized phone number. Helps speeding up searches and comparisons.
@@ -985,7 +969,7 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.phone_sanitized_blacklisted`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone_sanitized_blacklisted())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub phone_sanitized_blacklisted: ::runtime::odoo::wire::Computed<bool>,
+    pub phone_sanitized_blacklisted: ::runtime::Computed<bool>,
     /// Stock Picking
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -1005,13 +989,13 @@ pub struct ResUsers {
     /// `char`, related `employee_id.pin`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pin())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub pin: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub pin: ::runtime::Computed<Option<String>>,
     /// Place of Birth
     ///
     /// `char`, related `employee_id.place_of_birth`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::place_of_birth())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub place_of_birth: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub place_of_birth: ::runtime::Computed<Option<String>>,
     /// Plan To Change Bike
     ///
     /// `boolean`, related `partner_id.plan_to_change_bike`, not stored.
@@ -1025,21 +1009,21 @@ pub struct ResUsers {
     /// `char`, related `employee_id.private_city`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_city())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_city: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub private_city: ::runtime::Computed<Option<String>>,
     /// Private Country
     ///
     /// `many2one`, to `res.country`, related `employee_id.private_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_country_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub private_country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Private Email
     ///
     /// `char`, related `employee_id.private_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_email())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub private_email: ::runtime::Computed<Option<String>>,
     /// Employee Lang
     ///
     /// `selection`, related `employee_id.lang`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_lang())`.
@@ -1047,50 +1031,50 @@ pub struct ResUsers {
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
     ///
     /// Values: `en_US` (English (US)).
-    pub private_lang: ::runtime::odoo::wire::Computed<Option<PrivateLang>>,
+    pub private_lang: ::runtime::Computed<Option<PrivateLang>>,
     /// Private Phone
     ///
     /// `char`, related `employee_id.private_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_phone())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub private_phone: ::runtime::Computed<Option<String>>,
     /// Private State
     ///
     /// `many2one`, to `res.country.state`, related `employee_id.private_state_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_state_id())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_state_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub private_state_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountryState>>,
     >,
     /// Private Street
     ///
     /// `char`, related `employee_id.private_street`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_street: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub private_street: ::runtime::Computed<Option<String>>,
     /// Private Street2
     ///
     /// `char`, related `employee_id.private_street2`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_street2())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_street2: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub private_street2: ::runtime::Computed<Option<String>>,
     /// Private Zip
     ///
     /// `char`, related `employee_id.private_zip`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::private_zip())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub private_zip: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub private_zip: ::runtime::Computed<Option<String>>,
     /// Projects
     ///
     /// `one2many`, to `project.project`, related `partner_id.project_ids`, not stored.
-    pub project_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
+    pub project_ids: ::runtime::X2Many<super::rel::ProjectProject>,
     /// Account Payable
     ///
     /// This account will be used instead of the default one as the payable account for the current partner
     ///
     /// `many2one`, to `account.account`, related `partner_id.property_account_payable_id`, not stored.
     pub property_account_payable_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Fiscal Position
     ///
@@ -1098,7 +1082,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.fiscal.position`, related `partner_id.property_account_position_id`, not stored.
     pub property_account_position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Account Receivable
     ///
@@ -1106,7 +1090,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.account`, related `partner_id.property_account_receivable_id`, not stored.
     pub property_account_receivable_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Property Inbound Payment Method Line
     ///
@@ -1114,7 +1098,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.payment.method.line`, related `partner_id.property_inbound_payment_method_line_id`, not stored.
     pub property_inbound_payment_method_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Property Outbound Payment Method Line
     ///
@@ -1122,7 +1106,7 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.payment.method.line`, related `partner_id.property_outbound_payment_method_line_id`, not stored.
     pub property_outbound_payment_method_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentMethodLine>,
+        ::runtime::Many2One<super::rel::AccountPaymentMethodLine>,
     >,
     /// Customer Payment Terms
     ///
@@ -1130,15 +1114,15 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `account.payment.term`, related `partner_id.property_payment_term_id`, not stored.
     pub property_payment_term_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Pricelist
     ///
     /// This pricelist will be used, instead of the default one, for sales to the current partner
     ///
     /// `many2one`, to `product.pricelist`, related `partner_id.property_product_pricelist`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_product_pricelist())`.
-    pub property_product_pricelist: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>>,
+    pub property_product_pricelist: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductPricelist>>,
     >,
     /// Supplier Currency
     ///
@@ -1146,48 +1130,42 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `res.currency`, related `partner_id.property_purchase_currency_id`, not stored.
     pub property_purchase_currency_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCurrency>,
+        ::runtime::Many2One<super::rel::ResCurrency>,
     >,
     /// Customer Location
     ///
     /// The stock location used as destination when sending goods to this contact.
     ///
     /// `many2one`, to `stock.location`, related `partner_id.property_stock_customer`, not stored.
-    pub property_stock_customer: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub property_stock_customer: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Vendor Location
     ///
     /// The stock location used as source when receiving goods from this contact.
     ///
     /// `many2one`, to `stock.location`, related `partner_id.property_stock_supplier`, not stored.
-    pub property_stock_supplier: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub property_stock_supplier: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Vendor Payment Terms
     ///
     /// This payment term will be used instead of the default one for purchase orders and vendor bills
     ///
     /// `many2one`, to `account.payment.term`, related `partner_id.property_supplier_payment_term_id`, not stored.
     pub property_supplier_payment_term_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
+        ::runtime::Many2One<super::rel::AccountPaymentTerm>,
     >,
     /// Default Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, company-dependent.
-    pub property_warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub property_warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Purchase Lines
     ///
     /// `one2many`, to `purchase.order.line`, related `partner_id.purchase_line_ids`, not stored.
-    pub purchase_line_ids: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_line_ids: ::runtime::X2Many<super::rel::PurchaseOrderLine>,
     /// Purchase Order Count
     ///
     /// `integer`, readonly, related `partner_id.purchase_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::Computed<i64>,
     /// Purchase Order Warning
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -1205,7 +1183,7 @@ pub struct ResUsers {
     /// `one2many`, to `rating.rating`, related `partner_id.rating_ids`, not stored.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Receipt Reminder
     ///
     /// Automatically send a confirmation email to the vendor X days before the expected receipt date, asking him to confirm the exact date.
@@ -1219,7 +1197,7 @@ pub struct ResUsers {
     /// Companies that refers to partner
     ///
     /// `one2many`, to `res.company`, related `partner_id.ref_company_ids`, not stored.
-    pub ref_company_ids: ::runtime::odoo::wire::X2Many<super::rel::ResCompany>,
+    pub ref_company_ids: ::runtime::X2Many<super::rel::ResCompany>,
     /// Days Before Receipt
     ///
     /// Number of days to send reminder email before the promised receipt date
@@ -1229,55 +1207,53 @@ pub struct ResUsers {
     /// Settings
     ///
     /// `many2one`, to `res.users.settings`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_users_settings_id())`.
-    pub res_users_settings_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsersSettings>>,
+    pub res_users_settings_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsersSettings>>,
     >,
     /// Res Users Settings
     ///
     /// `one2many`, to `res.users.settings` (inverse `user_id`).
-    pub res_users_settings_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ResUsersSettings,
-    >,
+    pub res_users_settings_ids: ::runtime::X2Many<super::rel::ResUsersSettings>,
     /// Default Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`, related `resource_ids.calendar_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resource_calendar_id())`.
-    pub resource_calendar_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>>,
+    pub resource_calendar_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     >,
     /// Resources
     ///
     /// `one2many`, to `resource.resource` (inverse `user_id`).
-    pub resource_ids: ::runtime::odoo::wire::X2Many<super::rel::ResourceResource>,
+    pub resource_ids: ::runtime::X2Many<super::rel::ResourceResource>,
     /// Resume lines
     ///
     /// `one2many`, to `hr.resume.line`, related `employee_id.resume_line_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::resume_line_ids())`.
-    pub resume_line_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::HrResumeLine>,
+    pub resume_line_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::HrResumeLine>,
     >,
     /// \# Record Rules
     ///
     /// Number of record rules that apply to the current user
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rules_count())`.
-    pub rules_count: ::runtime::odoo::wire::Computed<i64>,
+    pub rules_count: ::runtime::Computed<i64>,
     /// Sale Order Count
     ///
     /// `integer`, readonly, related `partner_id.sale_order_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_order_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub sale_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_order_count: ::runtime::Computed<i64>,
     /// Sales Order
     ///
     /// `one2many`, to `sale.order`, related `partner_id.sale_order_ids`, not stored.
-    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::X2Many<super::rel::SaleOrder>,
     /// User Sales Team
     ///
     /// Main user sales team. Used notably for pipeline, or to set sales team in invoicing or subscription.
     ///
     /// `many2one`, to `crm.team`, readonly, computed.
-    pub sale_team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub sale_team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Sales Warnings
     ///
     /// Selecting the "Warning" option will notify user with the message, Selecting "Blocking Message" will throw an exception with the message and block the flow. The Message has to be written in the next field.
@@ -1293,21 +1269,19 @@ pub struct ResUsers {
     /// Partner with same Company Registry
     ///
     /// `many2one`, to `res.partner`, readonly, related `partner_id.same_company_registry_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_company_registry_partner_id())`.
-    pub same_company_registry_partner_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub same_company_registry_partner_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Partner with same Tax ID
     ///
     /// `many2one`, to `res.partner`, readonly, related `partner_id.same_vat_partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::same_vat_partner_id())`.
-    pub same_vat_partner_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub same_vat_partner_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Self
     ///
     /// `many2one`, to `res.partner`, readonly, related `partner_id.self`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::self_())`.
-    pub self_: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
-    >,
+    pub self_: ::runtime::Computed<Option<::runtime::Many2One<super::rel::ResPartner>>>,
     /// Share User
     ///
     /// External user with limited access, created only for the purpose of sharing data.
@@ -1319,7 +1293,7 @@ pub struct ResUsers {
     /// `boolean`, readonly, related `partner_id.show_credit_limit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_credit_limit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub show_credit_limit: ::runtime::odoo::wire::Computed<bool>,
+    pub show_credit_limit: ::runtime::Computed<bool>,
     /// Email Signature
     ///
     /// `html`, computed.
@@ -1334,20 +1308,20 @@ pub struct ResUsers {
     ///
     /// `many2one`, to `product.pricelist`, related `partner_id.specific_property_product_pricelist`, not stored.
     pub specific_property_product_pricelist: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
+        ::runtime::Many2One<super::rel::ProductPricelist>,
     >,
     /// Spouse Birthdate
     ///
     /// `date`, related `employee_id.spouse_birthdate`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_birthdate())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub spouse_birthdate: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub spouse_birthdate: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Spouse Complete Name
     ///
     /// `char`, related `employee_id.spouse_complete_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spouse_complete_name())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub spouse_complete_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub spouse_complete_name: ::runtime::Computed<Option<String>>,
     /// SSN No
     ///
     /// Social Security Number
@@ -1355,29 +1329,29 @@ pub struct ResUsers {
     /// `char`, related `employee_id.ssnid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ssnid())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub ssnid: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub ssnid: ::runtime::Computed<Option<String>>,
     /// Starred Message
     ///
     /// `many2many`, to `mail.message`, related `partner_id.starred_message_ids`, not stored.
-    pub starred_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub starred_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Status
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `new` (Never Connected), `active` (Confirmed).
-    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
+    pub state: ::runtime::Computed<Option<State>>,
     /// State
     ///
     /// `many2one`, to `res.country.state`, related `partner_id.state_id`, not stored.
-    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Static Map Url
     ///
     /// `char`, readonly, related `partner_id.static_map_url`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url())`.
-    pub static_map_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub static_map_url: ::runtime::Computed<Option<String>>,
     /// Static Map Url Is Valid
     ///
     /// `boolean`, readonly, related `partner_id.static_map_url_is_valid`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::static_map_url_is_valid())`.
-    pub static_map_url_is_valid: ::runtime::odoo::wire::Computed<bool>,
+    pub static_map_url_is_valid: ::runtime::Computed<bool>,
     /// Street
     ///
     /// `char`, related `partner_id.street`, not stored.
@@ -1391,17 +1365,17 @@ pub struct ResUsers {
     /// `char`, related `employee_id.study_field`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_field())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub study_field: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub study_field: ::runtime::Computed<Option<String>>,
     /// School
     ///
     /// `char`, related `employee_id.study_school`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::study_school())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub study_school: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub study_school: ::runtime::Computed<Option<String>>,
     /// \# Vendor Bills
     ///
     /// `integer`, readonly, related `partner_id.supplier_invoice_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::supplier_invoice_count())`.
-    pub supplier_invoice_count: ::runtime::odoo::wire::Computed<i64>,
+    pub supplier_invoice_count: ::runtime::Computed<i64>,
     /// Supplier Rank
     ///
     /// `integer`, related `partner_id.supplier_rank`, not stored.
@@ -1421,31 +1395,29 @@ pub struct ResUsers {
     /// \# Tasks
     ///
     /// `integer`, readonly, related `partner_id.task_count`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::task_count())`.
-    pub task_count: ::runtime::odoo::wire::Computed<i64>,
+    pub task_count: ::runtime::Computed<i64>,
     /// Tasks
     ///
     /// `one2many`, to `project.task`, related `partner_id.task_ids`, not stored.
-    pub task_ids: ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
+    pub task_ids: ::runtime::X2Many<super::rel::ProjectTask>,
     /// Title
     ///
     /// `many2one`, to `res.partner.title`, related `partner_id.title`, not stored.
-    pub title: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartnerTitle>>,
+    pub title: Option<::runtime::Many2One<super::rel::ResPartnerTitle>>,
     /// Total Invoiced
     ///
     /// `monetary`, readonly, related `partner_id.total_invoiced`, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::total_invoiced())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub total_invoiced: ::runtime::odoo::wire::Computed<f64>,
+    pub total_invoiced: ::runtime::Computed<f64>,
     /// Two-factor authentication
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::totp_enabled())`.
-    pub totp_enabled: ::runtime::odoo::wire::Computed<bool>,
+    pub totp_enabled: ::runtime::Computed<bool>,
     /// Trusted Devices
     ///
     /// `one2many`, to `auth_totp.device` (inverse `user_id`).
-    pub totp_trusted_device_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AuthTotpDevice,
-    >,
+    pub totp_trusted_device_ids: ::runtime::X2Many<super::rel::AuthTotpDevice>,
     /// Onboarding
     ///
     /// `boolean`, computed.
@@ -1475,27 +1447,27 @@ pub struct ResUsers {
     /// Timezone offset
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
-    pub tz_offset: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub tz_offset: ::runtime::Computed<Option<String>>,
     /// Partner Limit
     ///
     /// `boolean`, related `partner_id.use_partner_credit_limit`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_partner_credit_limit())`.
     ///
     /// Readable by: Invoicing / Invoicing, Technical / Show Accounting Features - Readonly (`account.group_account_invoice,account.group_account_readonly`); other users read it as empty.
-    pub use_partner_credit_limit: ::runtime::odoo::wire::Computed<bool>,
+    pub use_partner_credit_limit: ::runtime::Computed<bool>,
     /// User Group Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::user_group_warning())`.
-    pub user_group_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub user_group_warning: ::runtime::Computed<Option<String>>,
     /// Salesperson
     ///
     /// The internal user in charge of this contact.
     ///
     /// `many2one`, to `res.users`, related `partner_id.user_id`, not stored.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Users
     ///
     /// `one2many`, to `res.users`, related `partner_id.user_ids`, not stored.
-    pub user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Tax ID
     ///
     /// The Tax Identification Number. Values here will be validated based on the country format. You can use '/' to indicate that the partner is not subject to tax.
@@ -1507,13 +1479,13 @@ pub struct ResUsers {
     /// `date`, related `employee_id.visa_expire`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_expire())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub visa_expire: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub visa_expire: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Visa No
     ///
     /// `char`, related `employee_id.visa_no`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visa_no())`.
     ///
     /// Readable by: Employees / Officer: Manage all employees (`hr.group_hr_user`); other users read it as empty.
-    pub visa_no: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub visa_no: ::runtime::Computed<Option<String>>,
     /// Website Link
     ///
     /// `char`, related `partner_id.website`, not stored.
@@ -1523,37 +1495,37 @@ pub struct ResUsers {
     /// Website communication history
     ///
     /// `one2many`, to `mail.message`, related `partner_id.website_message_ids`, not stored.
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Work Contact
     ///
     /// `many2one`, to `res.partner`, related `employee_id.work_contact_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_contact_id())`.
-    pub work_contact_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub work_contact_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Work Email
     ///
     /// `char`, related `employee_id.work_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_email())`.
-    pub work_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_email: ::runtime::Computed<Option<String>>,
     /// Work Location
     ///
     /// `many2one`, to `hr.work.location`, related `employee_id.work_location_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_id())`.
-    pub work_location_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrWorkLocation>>,
+    pub work_location_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrWorkLocation>>,
     >,
     /// Work Location Name
     ///
     /// `char`, readonly, related `employee_id.work_location_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_name())`.
-    pub work_location_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_location_name: ::runtime::Computed<Option<String>>,
     /// Work Location Type
     ///
     /// `selection`, readonly, related `employee_id.work_location_type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_location_type())`.
     ///
     /// Values: `home` (Home), `office` (Office), `other` (Other).
-    pub work_location_type: ::runtime::odoo::wire::Computed<Option<WorkLocationType>>,
+    pub work_location_type: ::runtime::Computed<Option<WorkLocationType>>,
     /// Work Phone
     ///
     /// `char`, related `employee_id.work_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_phone())`.
-    pub work_phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_phone: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -1561,7 +1533,7 @@ pub struct ResUsers {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`, related `partner_id.zip`, not stored.
@@ -1569,291 +1541,16 @@ pub struct ResUsers {
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsers {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResUsers {
-    const FIELDS: &'static [&'static str] = &[
-        "accesses_count",
-        "action_id",
-        "active",
-        "active_lang_count",
-        "active_partner",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "additional_info",
-        "additional_note",
-        "address_id",
-        "api_key_ids",
-        "autopost_bills",
-        "bank_account_count",
-        "bank_ids",
-        "barcode",
-        "birthday",
-        "buyer_id",
-        "calendar_default_privacy",
-        "calendar_last_notif_ack",
-        "can_edit",
-        "category_id",
-        "category_ids",
-        "certificate",
-        "channel_ids",
-        "child_ids",
-        "children",
-        "city",
-        "coach_id",
-        "color",
-        "comment",
-        "commercial_company_name",
-        "commercial_partner_id",
-        "companies_count",
-        "company_id",
-        "company_ids",
-        "company_name",
-        "company_registry",
-        "company_type",
-        "complete_name",
-        "contact_address",
-        "contact_address_inline",
-        "contract_ids",
-        "country_code",
-        "country_id",
-        "country_of_birth",
-        "create_date",
-        "create_employee",
-        "create_employee_id",
-        "create_uid",
-        "credit",
-        "credit_limit",
-        "credit_to_invoice",
-        "crm_team_ids",
-        "crm_team_member_ids",
-        "currency_id",
-        "customer_rank",
-        "days_sales_outstanding",
-        "debit",
-        "debit_limit",
-        "department_id",
-        "device_ids",
-        "display_invoice_edi_format",
-        "display_invoice_template_pdf_report_id",
-        "display_name",
-        "distance_home_work",
-        "distance_home_work_unit",
-        "duplicated_bank_account_partners_count",
-        "email",
-        "email_formatted",
-        "email_normalized",
-        "emergency_contact",
-        "emergency_phone",
-        "employee",
-        "employee_bank_account_id",
-        "employee_cars_count",
-        "employee_count",
-        "employee_country_id",
-        "employee_id",
-        "employee_ids",
-        "employee_parent_id",
-        "employee_resource_calendar_id",
-        "employee_skill_ids",
-        "employee_type",
-        "employees_count",
-        "event_count",
-        "fiscal_country_codes",
-        "function",
-        "gender",
-        "groups_count",
-        "groups_id",
-        "has_message",
-        "hr_presence_state",
-        "id",
-        "identification_id",
-        "ignore_abnormal_invoice_amount",
-        "ignore_abnormal_invoice_date",
-        "im_status",
-        "industry_id",
-        "invoice_edi_format",
-        "invoice_edi_format_store",
-        "invoice_ids",
-        "invoice_sending_method",
-        "invoice_template_pdf_report_id",
-        "invoice_warn",
-        "invoice_warn_msg",
-        "is_blacklisted",
-        "is_company",
-        "is_peppol_edi_format",
-        "is_public",
-        "is_system",
-        "is_ubl_format",
-        "job_title",
-        "journal_item_count",
-        "km_home_work",
-        "lang",
-        "last_activity",
-        "last_activity_time",
-        "log_ids",
-        "login",
-        "login_date",
-        "marital",
-        "meeting_count",
-        "meeting_ids",
-        "message_attachment_count",
-        "message_bounce",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "mobile",
-        "mobile_blacklisted",
-        "mobile_phone",
-        "my_activity_date_deadline",
-        "name",
-        "new_password",
-        "notification_type",
-        "odoobot_failed",
-        "odoobot_state",
-        "on_time_rate",
-        "opportunity_count",
-        "opportunity_ids",
-        "parent_id",
-        "parent_name",
-        "partner_gid",
-        "partner_id",
-        "partner_latitude",
-        "partner_longitude",
-        "partner_share",
-        "partner_vat_placeholder",
-        "passport_id",
-        "password",
-        "payment_token_count",
-        "payment_token_ids",
-        "peppol_eas",
-        "peppol_endpoint",
-        "permit_no",
-        "phone",
-        "phone_blacklisted",
-        "phone_mobile_search",
-        "phone_sanitized",
-        "phone_sanitized_blacklisted",
-        "picking_warn",
-        "picking_warn_msg",
-        "pin",
-        "place_of_birth",
-        "plan_to_change_bike",
-        "plan_to_change_car",
-        "private_city",
-        "private_country_id",
-        "private_email",
-        "private_lang",
-        "private_phone",
-        "private_state_id",
-        "private_street",
-        "private_street2",
-        "private_zip",
-        "project_ids",
-        "property_account_payable_id",
-        "property_account_position_id",
-        "property_account_receivable_id",
-        "property_inbound_payment_method_line_id",
-        "property_outbound_payment_method_line_id",
-        "property_payment_term_id",
-        "property_product_pricelist",
-        "property_purchase_currency_id",
-        "property_stock_customer",
-        "property_stock_supplier",
-        "property_supplier_payment_term_id",
-        "property_warehouse_id",
-        "purchase_line_ids",
-        "purchase_order_count",
-        "purchase_warn",
-        "purchase_warn_msg",
-        "rating_ids",
-        "receipt_reminder_email",
-        "ref",
-        "ref_company_ids",
-        "reminder_date_before_receipt",
-        "res_users_settings_id",
-        "res_users_settings_ids",
-        "resource_calendar_id",
-        "resource_ids",
-        "resume_line_ids",
-        "rules_count",
-        "sale_order_count",
-        "sale_order_ids",
-        "sale_team_id",
-        "sale_warn",
-        "sale_warn_msg",
-        "same_company_registry_partner_id",
-        "same_vat_partner_id",
-        "self",
-        "share",
-        "show_credit_limit",
-        "signature",
-        "signup_type",
-        "specific_property_product_pricelist",
-        "spouse_birthdate",
-        "spouse_complete_name",
-        "ssnid",
-        "starred_message_ids",
-        "state",
-        "state_id",
-        "static_map_url",
-        "static_map_url_is_valid",
-        "street",
-        "street2",
-        "study_field",
-        "study_school",
-        "supplier_invoice_count",
-        "supplier_rank",
-        "target_sales_done",
-        "target_sales_invoiced",
-        "target_sales_won",
-        "task_count",
-        "task_ids",
-        "title",
-        "total_invoiced",
-        "totp_enabled",
-        "totp_trusted_device_ids",
-        "tour_enabled",
-        "trust",
-        "type",
-        "tz",
-        "tz_offset",
-        "use_partner_credit_limit",
-        "user_group_warning",
-        "user_id",
-        "user_ids",
-        "vat",
-        "visa_expire",
-        "visa_no",
-        "website",
-        "website_message_ids",
-        "work_contact_id",
-        "work_email",
-        "work_location_id",
-        "work_location_name",
-        "work_location_type",
-        "work_phone",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for ResUsers {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        276,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsers::default();
         while let Some(i) = r.next()? {
             match i {
@@ -2421,559 +2118,293 @@ impl ::runtime::Model for ResUsers {
         "work_location_type",
         "work_phone",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("accesses_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("action_id", "many2one")
-            .relation("ir.actions.actions"),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("active_lang_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("active_partner", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("additional_info", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("additional_note", "text")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("address_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("api_key_ids", "one2many")
-            .relation("res.users.apikeys"),
-        ::runtime::odoo::verify::FieldSpec::new("autopost_bills", "selection")
-            .required()
-            .selection(&["always", "ask", "never"]),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_account_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("bank_ids", "one2many")
-            .relation("res.partner.bank"),
-        ::runtime::odoo::verify::FieldSpec::new("barcode", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("birthday", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("buyer_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("calendar_default_privacy", "selection")
-            .selection(&["public", "private", "confidential"]),
-        ::runtime::odoo::verify::FieldSpec::new("calendar_last_notif_ack", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("can_edit", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2many")
-            .relation("res.partner.category"),
-        ::runtime::odoo::verify::FieldSpec::new("category_ids", "many2many")
-            .relation("hr.employee.category")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("certificate", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["graduate", "bachelor", "master", "doctor", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("channel_ids", "many2many")
-            .relation("discuss.channel"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("children", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("coach_id", "many2one")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("comment", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("commercial_company_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("companies_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_ids", "many2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("company_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_registry", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("company_type", "selection")
-            .selection(&["person", "company"]),
-        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("contact_address", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("contact_address_inline", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("contract_ids", "one2many")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("country_of_birth", "many2one")
-            .relation("res.country")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_employee", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_employee_id", "many2one")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("credit", "monetary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("credit_limit", "float")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("credit_to_invoice", "monetary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("crm_team_ids", "many2many")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("crm_team_member_ids", "one2many")
-            .relation("crm.team.member"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("customer_rank", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("days_sales_outstanding", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("debit", "monetary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("debit_limit", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("device_ids", "one2many")
-            .relation("res.device"),
-        ::runtime::odoo::verify::FieldSpec::new("display_invoice_edi_format", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_invoice_template_pdf_report_id",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("distance_home_work", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("distance_home_work_unit", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["kilometers", "miles"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "duplicated_bank_account_partners_count",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_formatted", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email_normalized", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("emergency_contact", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("emergency_phone", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("employee", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_bank_account_id", "many2one")
-            .relation("res.partner.bank")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("employee_cars_count", "integer")
-            .groups(&["fleet.fleet_group_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new("employee_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_country_id", "many2one")
-            .relation("res.country")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("employee_id", "many2one")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_ids", "one2many")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_parent_id", "many2one")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "employee_resource_calendar_id",
-                "many2one",
-            )
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_skill_ids", "one2many")
-            .relation("hr.employee.skill"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_type", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(
-                &["employee", "worker", "student", "trainee", "contractor", "freelance"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("employees_count", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("event_count", "integer")
-            .groups(&["event.group_event_registration_desk"]),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("function", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("gender", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["male", "female", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("groups_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("groups_id", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_presence_state", "selection")
-            .selection(&["present", "absent", "archive", "out_of_working_hour"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("identification_id", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "ignore_abnormal_invoice_amount",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "ignore_abnormal_invoice_date",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1024", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_1920", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_256", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("image_512", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("industry_id", "many2one")
-            .relation("res.partner.industry"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format", "selection")
-            .selection(
-                &["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_edi_format_store", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "one2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_sending_method", "selection")
-            .selection(&["manual", "email", "snailmail"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "invoice_template_pdf_report_id",
-                "many2one",
-            )
-            .relation("ir.actions.report"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_warn", "selection")
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("is_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_company", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_peppol_edi_format", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_public", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_system", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_ubl_format", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_item_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("km_home_work", "integer")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
-            .selection(&["en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("last_activity", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("last_activity_time", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("log_ids", "one2many")
-            .relation("res.users.log"),
-        ::runtime::odoo::verify::FieldSpec::new("login", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("login_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("marital", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["single", "married", "cohabitant", "widower", "divorced"]),
-        ::runtime::odoo::verify::FieldSpec::new("meeting_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("meeting_ids", "many2many")
-            .relation("calendar.event"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_bounce", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mobile", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mobile_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mobile_phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("new_password", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("notification_type", "selection")
-            .required()
-            .selection(&["email", "inbox"]),
-        ::runtime::odoo::verify::FieldSpec::new("odoobot_failed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("odoobot_state", "selection")
-            .selection(
-                &[
-                    "not_initialized",
-                    "onboarding_emoji",
-                    "onboarding_attachement",
-                    "onboarding_command",
-                    "onboarding_ping",
-                    "onboarding_canned",
-                    "idle",
-                    "disabled",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("opportunity_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("opportunity_ids", "one2many")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_gid", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_latitude", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_longitude", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_share", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_vat_placeholder", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("passport_id", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("password", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_token_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("payment_token_ids", "one2many")
-            .relation("payment.token"),
-        ::runtime::odoo::verify::FieldSpec::new("peppol_eas", "selection")
-            .selection(super::verify::KEYS_B590746B),
-        ::runtime::odoo::verify::FieldSpec::new("peppol_endpoint", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("permit_no", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("phone_mobile_search", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_sanitized_blacklisted", "boolean")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("picking_warn", "selection")
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("picking_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("pin", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("place_of_birth", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("plan_to_change_bike", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("plan_to_change_car", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("private_city", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_country_id", "many2one")
-            .relation("res.country")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_email", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_lang", "selection")
-            .groups(&["hr.group_hr_user"])
-            .selection(&["en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_phone", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_state_id", "many2one")
-            .relation("res.country.state")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_street", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_street2", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("private_zip", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("project_ids", "one2many")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_payable_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_position_id",
-                "many2one",
-            )
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_account_receivable_id",
-                "many2one",
-            )
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_inbound_payment_method_line_id",
-                "many2one",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_outbound_payment_method_line_id",
-                "many2one",
-            )
-            .relation("account.payment.method.line"),
-        ::runtime::odoo::verify::FieldSpec::new("property_payment_term_id", "many2one")
-            .relation("account.payment.term"),
-        ::runtime::odoo::verify::FieldSpec::new("property_product_pricelist", "many2one")
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_purchase_currency_id",
-                "many2one",
-            )
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("property_stock_customer", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("property_stock_supplier", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "property_supplier_payment_term_id",
-                "many2one",
-            )
-            .relation("account.payment.term"),
-        ::runtime::odoo::verify::FieldSpec::new("property_warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_ids", "one2many")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer")
-            .groups(&["purchase.group_purchase_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_warn", "selection")
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("receipt_reminder_email", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("ref", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("ref_company_ids", "one2many")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "reminder_date_before_receipt",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("res_users_settings_id", "many2one")
-            .relation("res.users.settings"),
-        ::runtime::odoo::verify::FieldSpec::new("res_users_settings_ids", "one2many")
-            .relation("res.users.settings"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_calendar_id", "many2one")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_ids", "one2many")
-            .relation("resource.resource"),
-        ::runtime::odoo::verify::FieldSpec::new("resume_line_ids", "one2many")
-            .relation("hr.resume.line"),
-        ::runtime::odoo::verify::FieldSpec::new("rules_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "one2many")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_warn", "selection")
-            .selection(&["no-message", "warning", "block"]),
-        ::runtime::odoo::verify::FieldSpec::new("sale_warn_msg", "text"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "same_company_registry_partner_id",
-                "many2one",
-            )
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("same_vat_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("self", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_credit_limit", "boolean")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("signature", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("signup_type", "char")
-            .groups(&["base.group_erp_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "specific_property_product_pricelist",
-                "many2one",
-            )
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new("spouse_birthdate", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("spouse_complete_name", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("ssnid", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("starred_message_ids", "many2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["new", "active"]),
-        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("static_map_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("static_map_url_is_valid", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("study_field", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("study_school", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("supplier_invoice_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("supplier_rank", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("target_sales_done", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("target_sales_invoiced", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("target_sales_won", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("task_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("task_ids", "one2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new("title", "many2one")
-            .relation("res.partner.title"),
-        ::runtime::odoo::verify::FieldSpec::new("total_invoiced", "monetary")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("totp_enabled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("totp_trusted_device_ids", "one2many")
-            .relation("auth_totp.device"),
-        ::runtime::odoo::verify::FieldSpec::new("tour_enabled", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("trust", "selection")
-            .selection(&["good", "normal", "bad"]),
-        ::runtime::odoo::verify::FieldSpec::new("type", "selection")
-            .selection(&["contact", "invoice", "delivery", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("use_partner_credit_limit", "boolean")
-            .groups(
-                &["account.group_account_invoice", "account.group_account_readonly"],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("user_group_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("user_ids", "one2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("vat", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("visa_expire", "date")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("visa_no", "char")
-            .groups(&["hr.group_hr_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("website", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("work_contact_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("work_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_id", "many2one")
-            .relation("hr.work.location"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("work_location_type", "selection")
-            .selection(&["home", "office", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("work_phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("accesses_count", "integer"),
+        ::runtime::FieldSpec::new("action_id", "many2one").relation("ir.actions.actions").writable(true),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("active_lang_count", "integer"),
+        ::runtime::FieldSpec::new("active_partner", "boolean"),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("additional_info", "char").writable(true),
+        ::runtime::FieldSpec::new("additional_note", "text").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("address_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("api_key_ids", "one2many").relation("res.users.apikeys").writable(true),
+        ::runtime::FieldSpec::new("autopost_bills", "selection").required().writable(true).selection(&["always", "ask", "never"]),
+        ::runtime::FieldSpec::new("avatar_1024", "binary"),
+        ::runtime::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::FieldSpec::new("avatar_1920", "binary"),
+        ::runtime::FieldSpec::new("avatar_256", "binary"),
+        ::runtime::FieldSpec::new("avatar_512", "binary"),
+        ::runtime::FieldSpec::new("bank_account_count", "integer"),
+        ::runtime::FieldSpec::new("bank_ids", "one2many").relation("res.partner.bank").writable(true),
+        ::runtime::FieldSpec::new("barcode", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("birthday", "date").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("buyer_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("calendar_default_privacy", "selection").writable(true).selection(&["public", "private", "confidential"]),
+        ::runtime::FieldSpec::new("calendar_last_notif_ack", "datetime").writable(true),
+        ::runtime::FieldSpec::new("can_edit", "boolean"),
+        ::runtime::FieldSpec::new("category_id", "many2many").relation("res.partner.category").writable(true),
+        ::runtime::FieldSpec::new("category_ids", "many2many").relation("hr.employee.category").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("certificate", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["graduate", "bachelor", "master", "doctor", "other"]),
+        ::runtime::FieldSpec::new("channel_ids", "many2many").relation("discuss.channel").writable(true),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("children", "integer").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("city", "char").writable(true),
+        ::runtime::FieldSpec::new("coach_id", "many2one").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("comment", "html").writable(true),
+        ::runtime::FieldSpec::new("commercial_company_name", "char"),
+        ::runtime::FieldSpec::new("commercial_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("companies_count", "integer"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("company_ids", "many2many").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("company_name", "char").writable(true),
+        ::runtime::FieldSpec::new("company_registry", "char").writable(true),
+        ::runtime::FieldSpec::new("company_type", "selection").writable(true).selection(&["person", "company"]),
+        ::runtime::FieldSpec::new("complete_name", "char"),
+        ::runtime::FieldSpec::new("contact_address", "char"),
+        ::runtime::FieldSpec::new("contact_address_inline", "char"),
+        ::runtime::FieldSpec::new("contract_ids", "one2many").relation("account.analytic.account"),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("country_of_birth", "many2one").relation("res.country").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_employee", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_employee_id", "many2one").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("credit", "monetary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("credit_limit", "float").writable(true).groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("credit_to_invoice", "monetary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("crm_team_ids", "many2many").relation("crm.team"),
+        ::runtime::FieldSpec::new("crm_team_member_ids", "one2many").relation("crm.team.member").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("customer_rank", "integer").writable(true),
+        ::runtime::FieldSpec::new("days_sales_outstanding", "float"),
+        ::runtime::FieldSpec::new("debit", "monetary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("debit_limit", "monetary").writable(true),
+        ::runtime::FieldSpec::new("department_id", "many2one").relation("hr.department").writable(true),
+        ::runtime::FieldSpec::new("device_ids", "one2many").relation("res.device").writable(true),
+        ::runtime::FieldSpec::new("display_invoice_edi_format", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_invoice_template_pdf_report_id", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("distance_home_work", "integer").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("distance_home_work_unit", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["kilometers", "miles"]),
+        ::runtime::FieldSpec::new("duplicated_bank_account_partners_count", "integer"),
+        ::runtime::FieldSpec::new("email", "char").writable(true),
+        ::runtime::FieldSpec::new("email_formatted", "char"),
+        ::runtime::FieldSpec::new("email_normalized", "char"),
+        ::runtime::FieldSpec::new("emergency_contact", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("emergency_phone", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("employee", "boolean").writable(true),
+        ::runtime::FieldSpec::new("employee_bank_account_id", "many2one").relation("res.partner.bank").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("employee_cars_count", "integer").groups(&["fleet.fleet_group_manager"]),
+        ::runtime::FieldSpec::new("employee_count", "integer"),
+        ::runtime::FieldSpec::new("employee_country_id", "many2one").relation("res.country").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("employee_id", "many2one").relation("hr.employee"),
+        ::runtime::FieldSpec::new("employee_ids", "one2many").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("employee_parent_id", "many2one").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("employee_resource_calendar_id", "many2one").relation("resource.calendar"),
+        ::runtime::FieldSpec::new("employee_skill_ids", "one2many").relation("hr.employee.skill").writable(true),
+        ::runtime::FieldSpec::new("employee_type", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["employee", "worker", "student", "trainee", "contractor", "freelance"]),
+        ::runtime::FieldSpec::new("employees_count", "integer").groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("event_count", "integer").groups(&["event.group_event_registration_desk"]),
+        ::runtime::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::FieldSpec::new("function", "char").writable(true),
+        ::runtime::FieldSpec::new("gender", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["male", "female", "other"]),
+        ::runtime::FieldSpec::new("groups_count", "integer"),
+        ::runtime::FieldSpec::new("groups_id", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("hr_presence_state", "selection").selection(&["present", "absent", "archive", "out_of_working_hour"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("identification_id", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("ignore_abnormal_invoice_amount", "boolean").writable(true),
+        ::runtime::FieldSpec::new("ignore_abnormal_invoice_date", "boolean").writable(true),
+        ::runtime::FieldSpec::new("im_status", "char"),
+        ::runtime::FieldSpec::new("image_1024", "binary"),
+        ::runtime::FieldSpec::new("image_128", "binary"),
+        ::runtime::FieldSpec::new("image_1920", "binary").writable(true),
+        ::runtime::FieldSpec::new("image_256", "binary"),
+        ::runtime::FieldSpec::new("image_512", "binary"),
+        ::runtime::FieldSpec::new("industry_id", "many2one").relation("res.partner.industry").writable(true),
+        ::runtime::FieldSpec::new("invoice_edi_format", "selection").writable(true).selection(&["facturx", "ubl_bis3", "xrechnung", "nlcius", "ubl_a_nz", "ubl_sg"]),
+        ::runtime::FieldSpec::new("invoice_edi_format_store", "char").writable(true),
+        ::runtime::FieldSpec::new("invoice_ids", "one2many").relation("account.move"),
+        ::runtime::FieldSpec::new("invoice_sending_method", "selection").writable(true).selection(&["manual", "email", "snailmail"]),
+        ::runtime::FieldSpec::new("invoice_template_pdf_report_id", "many2one").relation("ir.actions.report").writable(true),
+        ::runtime::FieldSpec::new("invoice_warn", "selection").writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("invoice_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("is_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("is_company", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_peppol_edi_format", "boolean"),
+        ::runtime::FieldSpec::new("is_public", "boolean"),
+        ::runtime::FieldSpec::new("is_system", "boolean"),
+        ::runtime::FieldSpec::new("is_ubl_format", "boolean"),
+        ::runtime::FieldSpec::new("job_title", "char").writable(true),
+        ::runtime::FieldSpec::new("journal_item_count", "integer"),
+        ::runtime::FieldSpec::new("km_home_work", "integer").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("lang", "selection").writable(true).selection(&["en_US"]),
+        ::runtime::FieldSpec::new("last_activity", "date"),
+        ::runtime::FieldSpec::new("last_activity_time", "char"),
+        ::runtime::FieldSpec::new("log_ids", "one2many").relation("res.users.log").writable(true),
+        ::runtime::FieldSpec::new("login", "char").required().writable(true),
+        ::runtime::FieldSpec::new("login_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("marital", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["single", "married", "cohabitant", "widower", "divorced"]),
+        ::runtime::FieldSpec::new("meeting_count", "integer"),
+        ::runtime::FieldSpec::new("meeting_ids", "many2many").relation("calendar.event").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_bounce", "integer").writable(true),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mobile", "char").writable(true),
+        ::runtime::FieldSpec::new("mobile_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("mobile_phone", "char").writable(true),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("new_password", "char").writable(true),
+        ::runtime::FieldSpec::new("notification_type", "selection").required().writable(true).selection(&["email", "inbox"]),
+        ::runtime::FieldSpec::new("odoobot_failed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("odoobot_state", "selection").writable(true).selection(&["not_initialized", "onboarding_emoji", "onboarding_attachement", "onboarding_command", "onboarding_ping", "onboarding_canned", "idle", "disabled"]),
+        ::runtime::FieldSpec::new("on_time_rate", "float"),
+        ::runtime::FieldSpec::new("opportunity_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("opportunity_ids", "one2many").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("parent_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("parent_name", "char"),
+        ::runtime::FieldSpec::new("partner_gid", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("partner_latitude", "float").writable(true),
+        ::runtime::FieldSpec::new("partner_longitude", "float").writable(true),
+        ::runtime::FieldSpec::new("partner_share", "boolean"),
+        ::runtime::FieldSpec::new("partner_vat_placeholder", "char"),
+        ::runtime::FieldSpec::new("passport_id", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("password", "char").writable(true),
+        ::runtime::FieldSpec::new("payment_token_count", "integer"),
+        ::runtime::FieldSpec::new("payment_token_ids", "one2many").relation("payment.token").writable(true),
+        ::runtime::FieldSpec::new("peppol_eas", "selection").writable(true).selection(super::verify::KEYS_B590746B),
+        ::runtime::FieldSpec::new("peppol_endpoint", "char").writable(true),
+        ::runtime::FieldSpec::new("permit_no", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("phone", "char").writable(true),
+        ::runtime::FieldSpec::new("phone_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("phone_mobile_search", "char").writable(true),
+        ::runtime::FieldSpec::new("phone_sanitized", "char"),
+        ::runtime::FieldSpec::new("phone_sanitized_blacklisted", "boolean").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("picking_warn", "selection").writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("picking_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("pin", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("place_of_birth", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("plan_to_change_bike", "boolean").writable(true),
+        ::runtime::FieldSpec::new("plan_to_change_car", "boolean").writable(true),
+        ::runtime::FieldSpec::new("private_city", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_country_id", "many2one").relation("res.country").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_email", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_lang", "selection").writable(true).groups(&["hr.group_hr_user"]).selection(&["en_US"]),
+        ::runtime::FieldSpec::new("private_phone", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_state_id", "many2one").relation("res.country.state").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_street", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_street2", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("private_zip", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("project_ids", "one2many").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("property_account_payable_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_account_position_id", "many2one").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("property_account_receivable_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("property_inbound_payment_method_line_id", "many2one").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("property_outbound_payment_method_line_id", "many2one").relation("account.payment.method.line").writable(true),
+        ::runtime::FieldSpec::new("property_payment_term_id", "many2one").relation("account.payment.term").writable(true),
+        ::runtime::FieldSpec::new("property_product_pricelist", "many2one").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("property_purchase_currency_id", "many2one").relation("res.currency").writable(true),
+        ::runtime::FieldSpec::new("property_stock_customer", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("property_stock_supplier", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("property_supplier_payment_term_id", "many2one").relation("account.payment.term").writable(true),
+        ::runtime::FieldSpec::new("property_warehouse_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("purchase_line_ids", "one2many").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("purchase_order_count", "integer").groups(&["purchase.group_purchase_user"]),
+        ::runtime::FieldSpec::new("purchase_warn", "selection").writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("purchase_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("receipt_reminder_email", "boolean").writable(true),
+        ::runtime::FieldSpec::new("ref", "char").writable(true),
+        ::runtime::FieldSpec::new("ref_company_ids", "one2many").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("reminder_date_before_receipt", "integer").writable(true),
+        ::runtime::FieldSpec::new("res_users_settings_id", "many2one").relation("res.users.settings"),
+        ::runtime::FieldSpec::new("res_users_settings_ids", "one2many").relation("res.users.settings").writable(true),
+        ::runtime::FieldSpec::new("resource_calendar_id", "many2one").relation("resource.calendar").writable(true),
+        ::runtime::FieldSpec::new("resource_ids", "one2many").relation("resource.resource").writable(true),
+        ::runtime::FieldSpec::new("resume_line_ids", "one2many").relation("hr.resume.line").writable(true),
+        ::runtime::FieldSpec::new("rules_count", "integer"),
+        ::runtime::FieldSpec::new("sale_order_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("sale_order_ids", "one2many").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("sale_team_id", "many2one").relation("crm.team"),
+        ::runtime::FieldSpec::new("sale_warn", "selection").writable(true).selection(&["no-message", "warning", "block"]),
+        ::runtime::FieldSpec::new("sale_warn_msg", "text").writable(true),
+        ::runtime::FieldSpec::new("same_company_registry_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("same_vat_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("self", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("share", "boolean"),
+        ::runtime::FieldSpec::new("show_credit_limit", "boolean").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("signature", "html").writable(true),
+        ::runtime::FieldSpec::new("signup_type", "char").writable(true).groups(&["base.group_erp_manager"]),
+        ::runtime::FieldSpec::new("specific_property_product_pricelist", "many2one").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("spouse_birthdate", "date").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("spouse_complete_name", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("ssnid", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("starred_message_ids", "many2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["new", "active"]),
+        ::runtime::FieldSpec::new("state_id", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("static_map_url", "char"),
+        ::runtime::FieldSpec::new("static_map_url_is_valid", "boolean"),
+        ::runtime::FieldSpec::new("street", "char").writable(true),
+        ::runtime::FieldSpec::new("street2", "char").writable(true),
+        ::runtime::FieldSpec::new("study_field", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("study_school", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("supplier_invoice_count", "integer"),
+        ::runtime::FieldSpec::new("supplier_rank", "integer").writable(true),
+        ::runtime::FieldSpec::new("target_sales_done", "integer").writable(true),
+        ::runtime::FieldSpec::new("target_sales_invoiced", "integer").writable(true),
+        ::runtime::FieldSpec::new("target_sales_won", "integer").writable(true),
+        ::runtime::FieldSpec::new("task_count", "integer"),
+        ::runtime::FieldSpec::new("task_ids", "one2many").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("title", "many2one").relation("res.partner.title").writable(true),
+        ::runtime::FieldSpec::new("total_invoiced", "monetary").groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("totp_enabled", "boolean"),
+        ::runtime::FieldSpec::new("totp_trusted_device_ids", "one2many").relation("auth_totp.device").writable(true),
+        ::runtime::FieldSpec::new("tour_enabled", "boolean").writable(true),
+        ::runtime::FieldSpec::new("trust", "selection").writable(true).selection(&["good", "normal", "bad"]),
+        ::runtime::FieldSpec::new("type", "selection").writable(true).selection(&["contact", "invoice", "delivery", "other"]),
+        ::runtime::FieldSpec::new("tz", "selection").writable(true).selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("tz_offset", "char"),
+        ::runtime::FieldSpec::new("use_partner_credit_limit", "boolean").writable(true).groups(&["account.group_account_invoice", "account.group_account_readonly"]),
+        ::runtime::FieldSpec::new("user_group_warning", "text"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("user_ids", "one2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("vat", "char").writable(true),
+        ::runtime::FieldSpec::new("visa_expire", "date").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("visa_no", "char").writable(true).groups(&["hr.group_hr_user"]),
+        ::runtime::FieldSpec::new("website", "char").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("work_contact_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("work_email", "char").writable(true),
+        ::runtime::FieldSpec::new("work_location_id", "many2one").relation("hr.work.location").writable(true),
+        ::runtime::FieldSpec::new("work_location_name", "char"),
+        ::runtime::FieldSpec::new("work_location_type", "selection").selection(&["home", "office", "other"]),
+        ::runtime::FieldSpec::new("work_phone", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -3728,12 +3159,17 @@ impl ResUsers {
 impl super::mixins::BaseModel for ResUsers {
     type Update = ResUsersUpdate;
 }
-/// Values for creating a `res.users` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersCreate`]) or updating ([`ResUsersUpdate`]) `res.users` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResUsersCreate {
+pub struct ResUsersValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersCreate {
+/// Values for creating a `res.users` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersCreate = ResUsersValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `res.users` records: only the fields set here are written.
+pub type ResUsersUpdate = ResUsersValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResUsersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -3741,1434 +3177,33 @@ impl ::serde::Serialize for ResUsersCreate {
 impl ResUsersCreate {
     /// Takes the required fields: `login`, `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(login: impl Into<String>, partner_id: i64) -> Self {
-        ResUsersCreate {
+        ResUsersValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .login(login)
             .partner_id(partner_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsers>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `action_id` (Home Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `additional_info` (Additional info).
-    #[inline]
-    pub fn additional_info(mut self, additional_info: impl Into<String>) -> Self {
-        self.values.set("additional_info", additional_info.into());
-        self
-    }
-    /// Set `additional_note` (Additional Note).
-    #[inline]
-    pub fn additional_note(mut self, additional_note: impl Into<String>) -> Self {
-        self.values.set("additional_note", additional_note.into());
-        self
-    }
-    /// Set `address_id` (Work Address).
-    #[inline]
-    pub fn address_id(mut self, address_id: i64) -> Self {
-        self.values.set("address_id", address_id);
-        self
-    }
-    /// Set `api_key_ids` (API Keys).
-    #[inline]
-    pub fn api_key_ids(
-        mut self,
-        api_key_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersApikeys>,
-        >,
-    ) -> Self {
-        self.values.set("api_key_ids", api_key_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `autopost_bills` (Auto-post bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: AutopostBills) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `bank_ids` (Banks).
-    #[inline]
-    pub fn bank_ids(
-        mut self,
-        bank_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
-        >,
-    ) -> Self {
-        self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `barcode` (Badge ID).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `birthday` (Date of Birth).
-    #[inline]
-    pub fn birthday(mut self, birthday: ::chrono::NaiveDate) -> Self {
-        self.values.set("birthday", birthday);
-        self
-    }
-    /// Set `buyer_id` (Buyer).
-    #[inline]
-    pub fn buyer_id(mut self, buyer_id: i64) -> Self {
-        self.values.set("buyer_id", buyer_id);
-        self
-    }
-    /// Set `calendar_default_privacy` (Calendar Default Privacy).
-    #[inline]
-    pub fn calendar_default_privacy(
-        mut self,
-        calendar_default_privacy: CalendarDefaultPrivacy,
-    ) -> Self {
-        self.values.set("calendar_default_privacy", calendar_default_privacy);
-        self
-    }
-    /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
-    #[inline]
-    pub fn calendar_last_notif_ack(
-        mut self,
-        calendar_last_notif_ack: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("calendar_last_notif_ack", calendar_last_notif_ack);
-        self
-    }
-    /// Set `category_id` (Tags).
-    #[inline]
-    pub fn category_id(
-        mut self,
-        category_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `category_ids` (Employee Tags).
-    #[inline]
-    pub fn category_ids(
-        mut self,
-        category_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_ids", category_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `certificate` (Certificate Level).
-    #[inline]
-    pub fn certificate(mut self, certificate: Certificate) -> Self {
-        self.values.set("certificate", certificate);
-        self
-    }
-    /// Set `channel_ids` (Channels).
-    #[inline]
-    pub fn channel_ids(
-        mut self,
-        channel_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `child_ids` (Contact).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `children` (Number of Dependent Children).
-    #[inline]
-    pub fn children(mut self, children: i64) -> Self {
-        self.values.set("children", children);
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `coach_id` (Coach).
-    #[inline]
-    pub fn coach_id(mut self, coach_id: i64) -> Self {
-        self.values.set("coach_id", coach_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `comment` (Notes).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_ids` (Companies).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_name` (Company Name).
-    #[inline]
-    pub fn company_name(mut self, company_name: impl Into<String>) -> Self {
-        self.values.set("company_name", company_name.into());
-        self
-    }
-    /// Set `company_registry` (Company ID).
-    #[inline]
-    pub fn company_registry(mut self, company_registry: impl Into<String>) -> Self {
-        self.values.set("company_registry", company_registry.into());
-        self
-    }
-    /// Set `company_type` (Company Type).
-    #[inline]
-    pub fn company_type(mut self, company_type: CompanyType) -> Self {
-        self.values.set("company_type", company_type);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `country_of_birth` (Country of Birth).
-    #[inline]
-    pub fn country_of_birth(mut self, country_of_birth: i64) -> Self {
-        self.values.set("country_of_birth", country_of_birth);
-        self
-    }
-    /// Set `create_employee` (Technical field, whether to create an employee).
-    #[inline]
-    pub fn create_employee(mut self, create_employee: bool) -> Self {
-        self.values.set("create_employee", create_employee);
-        self
-    }
-    /// Set `create_employee_id` (Technical field, bind user to this employee on create).
-    #[inline]
-    pub fn create_employee_id(mut self, create_employee_id: i64) -> Self {
-        self.values.set("create_employee_id", create_employee_id);
-        self
-    }
-    /// Set `credit_limit` (Credit Limit).
-    #[inline]
-    pub fn credit_limit(mut self, credit_limit: f64) -> Self {
-        self.values.set("credit_limit", credit_limit);
-        self
-    }
-    /// Set `crm_team_member_ids` (Sales Team Members).
-    #[inline]
-    pub fn crm_team_member_ids(
-        mut self,
-        crm_team_member_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "crm_team_member_ids",
-                crm_team_member_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `customer_rank` (Customer Rank).
-    #[inline]
-    pub fn customer_rank(mut self, customer_rank: i64) -> Self {
-        self.values.set("customer_rank", customer_rank);
-        self
-    }
-    /// Set `debit_limit` (Payable Limit).
-    #[inline]
-    pub fn debit_limit(mut self, debit_limit: f64) -> Self {
-        self.values.set("debit_limit", debit_limit);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `device_ids` (User devices).
-    #[inline]
-    pub fn device_ids(
-        mut self,
-        device_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResDevice>,
-        >,
-    ) -> Self {
-        self.values.set("device_ids", device_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
-    #[inline]
-    pub fn display_invoice_edi_format(
-        mut self,
-        display_invoice_edi_format: bool,
-    ) -> Self {
-        self.values.set("display_invoice_edi_format", display_invoice_edi_format);
-        self
-    }
-    /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
-    #[inline]
-    pub fn display_invoice_template_pdf_report_id(
-        mut self,
-        display_invoice_template_pdf_report_id: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_template_pdf_report_id",
-                display_invoice_template_pdf_report_id,
-            );
-        self
-    }
-    /// Set `distance_home_work` (Home-Work Distance).
-    #[inline]
-    pub fn distance_home_work(mut self, distance_home_work: i64) -> Self {
-        self.values.set("distance_home_work", distance_home_work);
-        self
-    }
-    /// Set `distance_home_work_unit` (Home-Work Distance unit).
-    #[inline]
-    pub fn distance_home_work_unit(
-        mut self,
-        distance_home_work_unit: DistanceHomeWorkUnit,
-    ) -> Self {
-        self.values.set("distance_home_work_unit", distance_home_work_unit);
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `emergency_contact` (Contact Name).
-    #[inline]
-    pub fn emergency_contact(mut self, emergency_contact: impl Into<String>) -> Self {
-        self.values.set("emergency_contact", emergency_contact.into());
-        self
-    }
-    /// Set `emergency_phone` (Contact Phone).
-    #[inline]
-    pub fn emergency_phone(mut self, emergency_phone: impl Into<String>) -> Self {
-        self.values.set("emergency_phone", emergency_phone.into());
-        self
-    }
-    /// Set `employee` (Employee).
-    #[inline]
-    pub fn employee(mut self, employee: bool) -> Self {
-        self.values.set("employee", employee);
-        self
-    }
-    /// Set `employee_bank_account_id` (Employee's Bank Account Number).
-    #[inline]
-    pub fn employee_bank_account_id(mut self, employee_bank_account_id: i64) -> Self {
-        self.values.set("employee_bank_account_id", employee_bank_account_id);
-        self
-    }
-    /// Set `employee_country_id` (Employee's Country).
-    #[inline]
-    pub fn employee_country_id(mut self, employee_country_id: i64) -> Self {
-        self.values.set("employee_country_id", employee_country_id);
-        self
-    }
-    /// Set `employee_ids` (Related employee).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `employee_parent_id` (Manager).
-    #[inline]
-    pub fn employee_parent_id(mut self, employee_parent_id: i64) -> Self {
-        self.values.set("employee_parent_id", employee_parent_id);
-        self
-    }
-    /// Set `employee_skill_ids` (Skills).
-    #[inline]
-    pub fn employee_skill_ids(
-        mut self,
-        employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "employee_skill_ids",
-                employee_skill_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `employee_type` (Employee Type).
-    #[inline]
-    pub fn employee_type(mut self, employee_type: EmployeeType) -> Self {
-        self.values.set("employee_type", employee_type);
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `gender` (Gender).
-    #[inline]
-    pub fn gender(mut self, gender: Gender) -> Self {
-        self.values.set("gender", gender);
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `identification_id` (Identification No).
-    #[inline]
-    pub fn identification_id(mut self, identification_id: impl Into<String>) -> Self {
-        self.values.set("identification_id", identification_id.into());
-        self
-    }
-    /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
-    #[inline]
-    pub fn ignore_abnormal_invoice_amount(
-        mut self,
-        ignore_abnormal_invoice_amount: bool,
-    ) -> Self {
-        self.values
-            .set("ignore_abnormal_invoice_amount", ignore_abnormal_invoice_amount);
-        self
-    }
-    /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
-    #[inline]
-    pub fn ignore_abnormal_invoice_date(
-        mut self,
-        ignore_abnormal_invoice_date: bool,
-    ) -> Self {
-        self.values.set("ignore_abnormal_invoice_date", ignore_abnormal_invoice_date);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `industry_id` (Industry).
-    #[inline]
-    pub fn industry_id(mut self, industry_id: i64) -> Self {
-        self.values.set("industry_id", industry_id);
-        self
-    }
-    /// Set `invoice_edi_format` (eInvoice format).
-    #[inline]
-    pub fn invoice_edi_format(mut self, invoice_edi_format: InvoiceEdiFormat) -> Self {
-        self.values.set("invoice_edi_format", invoice_edi_format);
-        self
-    }
-    /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
-    #[inline]
-    pub fn invoice_edi_format_store(
-        mut self,
-        invoice_edi_format_store: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_edi_format_store", invoice_edi_format_store.into());
-        self
-    }
-    /// Set `invoice_sending_method` (Invoice sending).
-    #[inline]
-    pub fn invoice_sending_method(
-        mut self,
-        invoice_sending_method: InvoiceSendingMethod,
-    ) -> Self {
-        self.values.set("invoice_sending_method", invoice_sending_method);
-        self
-    }
-    /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
-    #[inline]
-    pub fn invoice_template_pdf_report_id(
-        mut self,
-        invoice_template_pdf_report_id: i64,
-    ) -> Self {
-        self.values
-            .set("invoice_template_pdf_report_id", invoice_template_pdf_report_id);
-        self
-    }
-    /// Set `invoice_warn` (Invoice).
-    #[inline]
-    pub fn invoice_warn(mut self, invoice_warn: InvoiceWarn) -> Self {
-        self.values.set("invoice_warn", invoice_warn);
-        self
-    }
-    /// Set `invoice_warn_msg` (Message for Invoice).
-    #[inline]
-    pub fn invoice_warn_msg(mut self, invoice_warn_msg: impl Into<String>) -> Self {
-        self.values.set("invoice_warn_msg", invoice_warn_msg.into());
-        self
-    }
-    /// Set `is_company` (Is a Company).
-    #[inline]
-    pub fn is_company(mut self, is_company: bool) -> Self {
-        self.values.set("is_company", is_company);
-        self
-    }
-    /// Set `job_title` (Job Title).
-    #[inline]
-    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
-        self.values.set("job_title", job_title.into());
-        self
-    }
-    /// Set `km_home_work` (Home-Work Distance in Km).
-    #[inline]
-    pub fn km_home_work(mut self, km_home_work: i64) -> Self {
-        self.values.set("km_home_work", km_home_work);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `log_ids` (User log entries).
-    #[inline]
-    pub fn log_ids(
-        mut self,
-        log_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersLog>,
-        >,
-    ) -> Self {
-        self.values.set("log_ids", log_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `login` (Login).
-    #[inline]
-    pub fn login(mut self, login: impl Into<String>) -> Self {
-        self.values.set("login", login.into());
-        self
-    }
-    /// Set `login_date` (Latest authentication).
-    #[inline]
-    pub fn login_date(mut self, login_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("login_date", login_date);
-        self
-    }
-    /// Set `marital` (Marital Status).
-    #[inline]
-    pub fn marital(mut self, marital: Marital) -> Self {
-        self.values.set("marital", marital);
-        self
-    }
-    /// Set `meeting_ids` (Meetings).
-    #[inline]
-    pub fn meeting_ids(
-        mut self,
-        meeting_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `mobile_phone` (Work Mobile).
-    #[inline]
-    pub fn mobile_phone(mut self, mobile_phone: impl Into<String>) -> Self {
-        self.values.set("mobile_phone", mobile_phone.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `new_password` (Set Password).
-    #[inline]
-    pub fn new_password(mut self, new_password: impl Into<String>) -> Self {
-        self.values.set("new_password", new_password.into());
-        self
-    }
-    /// Set `notification_type` (Notification).
-    #[inline]
-    pub fn notification_type(mut self, notification_type: NotificationType) -> Self {
-        self.values.set("notification_type", notification_type);
-        self
-    }
-    /// Set `odoobot_failed` (Odoobot Failed).
-    #[inline]
-    pub fn odoobot_failed(mut self, odoobot_failed: bool) -> Self {
-        self.values.set("odoobot_failed", odoobot_failed);
-        self
-    }
-    /// Set `odoobot_state` (OdooBot Status).
-    #[inline]
-    pub fn odoobot_state(mut self, odoobot_state: OdoobotState) -> Self {
-        self.values.set("odoobot_state", odoobot_state);
-        self
-    }
-    /// Set `opportunity_ids` (Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `parent_id` (Related Company).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_gid` (Company database ID).
-    #[inline]
-    pub fn partner_gid(mut self, partner_gid: i64) -> Self {
-        self.values.set("partner_gid", partner_gid);
-        self
-    }
-    /// Set `partner_id` (Related Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_latitude` (Geo Latitude).
-    #[inline]
-    pub fn partner_latitude(mut self, partner_latitude: f64) -> Self {
-        self.values.set("partner_latitude", partner_latitude);
-        self
-    }
-    /// Set `partner_longitude` (Geo Longitude).
-    #[inline]
-    pub fn partner_longitude(mut self, partner_longitude: f64) -> Self {
-        self.values.set("partner_longitude", partner_longitude);
-        self
-    }
-    /// Set `passport_id` (Passport No).
-    #[inline]
-    pub fn passport_id(mut self, passport_id: impl Into<String>) -> Self {
-        self.values.set("passport_id", passport_id.into());
-        self
-    }
-    /// Set `password` (Password).
-    #[inline]
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.values.set("password", password.into());
-        self
-    }
-    /// Set `payment_token_ids` (Payment Tokens).
-    #[inline]
-    pub fn payment_token_ids(
-        mut self,
-        payment_token_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentToken>,
-        >,
-    ) -> Self {
-        self.values
-            .set("payment_token_ids", payment_token_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `peppol_eas` (Peppol e-address (EAS)).
-    #[inline]
-    pub fn peppol_eas(mut self, peppol_eas: impl Into<String>) -> Self {
-        self.values.set("peppol_eas", peppol_eas.into());
-        self
-    }
-    /// Set `peppol_endpoint` (Peppol Endpoint).
-    #[inline]
-    pub fn peppol_endpoint(mut self, peppol_endpoint: impl Into<String>) -> Self {
-        self.values.set("peppol_endpoint", peppol_endpoint.into());
-        self
-    }
-    /// Set `permit_no` (Work Permit No).
-    #[inline]
-    pub fn permit_no(mut self, permit_no: impl Into<String>) -> Self {
-        self.values.set("permit_no", permit_no.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `picking_warn` (Stock Picking).
-    #[inline]
-    pub fn picking_warn(mut self, picking_warn: PickingWarn) -> Self {
-        self.values.set("picking_warn", picking_warn);
-        self
-    }
-    /// Set `picking_warn_msg` (Message for Stock Picking).
-    #[inline]
-    pub fn picking_warn_msg(mut self, picking_warn_msg: impl Into<String>) -> Self {
-        self.values.set("picking_warn_msg", picking_warn_msg.into());
-        self
-    }
-    /// Set `pin` (PIN).
-    #[inline]
-    pub fn pin(mut self, pin: impl Into<String>) -> Self {
-        self.values.set("pin", pin.into());
-        self
-    }
-    /// Set `place_of_birth` (Place of Birth).
-    #[inline]
-    pub fn place_of_birth(mut self, place_of_birth: impl Into<String>) -> Self {
-        self.values.set("place_of_birth", place_of_birth.into());
-        self
-    }
-    /// Set `plan_to_change_bike` (Plan To Change Bike).
-    #[inline]
-    pub fn plan_to_change_bike(mut self, plan_to_change_bike: bool) -> Self {
-        self.values.set("plan_to_change_bike", plan_to_change_bike);
-        self
-    }
-    /// Set `plan_to_change_car` (Plan To Change Car).
-    #[inline]
-    pub fn plan_to_change_car(mut self, plan_to_change_car: bool) -> Self {
-        self.values.set("plan_to_change_car", plan_to_change_car);
-        self
-    }
-    /// Set `private_city` (Private City).
-    #[inline]
-    pub fn private_city(mut self, private_city: impl Into<String>) -> Self {
-        self.values.set("private_city", private_city.into());
-        self
-    }
-    /// Set `private_country_id` (Private Country).
-    #[inline]
-    pub fn private_country_id(mut self, private_country_id: i64) -> Self {
-        self.values.set("private_country_id", private_country_id);
-        self
-    }
-    /// Set `private_email` (Private Email).
-    #[inline]
-    pub fn private_email(mut self, private_email: impl Into<String>) -> Self {
-        self.values.set("private_email", private_email.into());
-        self
-    }
-    /// Set `private_lang` (Employee Lang).
-    #[inline]
-    pub fn private_lang(mut self, private_lang: PrivateLang) -> Self {
-        self.values.set("private_lang", private_lang);
-        self
-    }
-    /// Set `private_phone` (Private Phone).
-    #[inline]
-    pub fn private_phone(mut self, private_phone: impl Into<String>) -> Self {
-        self.values.set("private_phone", private_phone.into());
-        self
-    }
-    /// Set `private_state_id` (Private State).
-    #[inline]
-    pub fn private_state_id(mut self, private_state_id: i64) -> Self {
-        self.values.set("private_state_id", private_state_id);
-        self
-    }
-    /// Set `private_street` (Private Street).
-    #[inline]
-    pub fn private_street(mut self, private_street: impl Into<String>) -> Self {
-        self.values.set("private_street", private_street.into());
-        self
-    }
-    /// Set `private_street2` (Private Street2).
-    #[inline]
-    pub fn private_street2(mut self, private_street2: impl Into<String>) -> Self {
-        self.values.set("private_street2", private_street2.into());
-        self
-    }
-    /// Set `private_zip` (Private Zip).
-    #[inline]
-    pub fn private_zip(mut self, private_zip: impl Into<String>) -> Self {
-        self.values.set("private_zip", private_zip.into());
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `property_account_payable_id` (Account Payable).
-    #[inline]
-    pub fn property_account_payable_id(
-        mut self,
-        property_account_payable_id: i64,
-    ) -> Self {
-        self.values.set("property_account_payable_id", property_account_payable_id);
-        self
-    }
-    /// Set `property_account_position_id` (Fiscal Position).
-    #[inline]
-    pub fn property_account_position_id(
-        mut self,
-        property_account_position_id: i64,
-    ) -> Self {
-        self.values.set("property_account_position_id", property_account_position_id);
-        self
-    }
-    /// Set `property_account_receivable_id` (Account Receivable).
-    #[inline]
-    pub fn property_account_receivable_id(
-        mut self,
-        property_account_receivable_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_receivable_id", property_account_receivable_id);
-        self
-    }
-    /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
-    #[inline]
-    pub fn property_inbound_payment_method_line_id(
-        mut self,
-        property_inbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_inbound_payment_method_line_id",
-                property_inbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
-    #[inline]
-    pub fn property_outbound_payment_method_line_id(
-        mut self,
-        property_outbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_outbound_payment_method_line_id",
-                property_outbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_payment_term_id` (Customer Payment Terms).
-    #[inline]
-    pub fn property_payment_term_id(mut self, property_payment_term_id: i64) -> Self {
-        self.values.set("property_payment_term_id", property_payment_term_id);
-        self
-    }
-    /// Set `property_product_pricelist` (Pricelist).
-    #[inline]
-    pub fn property_product_pricelist(
-        mut self,
-        property_product_pricelist: i64,
-    ) -> Self {
-        self.values.set("property_product_pricelist", property_product_pricelist);
-        self
-    }
-    /// Set `property_purchase_currency_id` (Supplier Currency).
-    #[inline]
-    pub fn property_purchase_currency_id(
-        mut self,
-        property_purchase_currency_id: i64,
-    ) -> Self {
-        self.values.set("property_purchase_currency_id", property_purchase_currency_id);
-        self
-    }
-    /// Set `property_stock_customer` (Customer Location).
-    #[inline]
-    pub fn property_stock_customer(mut self, property_stock_customer: i64) -> Self {
-        self.values.set("property_stock_customer", property_stock_customer);
-        self
-    }
-    /// Set `property_stock_supplier` (Vendor Location).
-    #[inline]
-    pub fn property_stock_supplier(mut self, property_stock_supplier: i64) -> Self {
-        self.values.set("property_stock_supplier", property_stock_supplier);
-        self
-    }
-    /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
-    #[inline]
-    pub fn property_supplier_payment_term_id(
-        mut self,
-        property_supplier_payment_term_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_supplier_payment_term_id", property_supplier_payment_term_id);
-        self
-    }
-    /// Set `property_warehouse_id` (Default Warehouse).
-    #[inline]
-    pub fn property_warehouse_id(mut self, property_warehouse_id: i64) -> Self {
-        self.values.set("property_warehouse_id", property_warehouse_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Purchase Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `purchase_warn` (Purchase Order Warning).
-    #[inline]
-    pub fn purchase_warn(mut self, purchase_warn: PurchaseWarn) -> Self {
-        self.values.set("purchase_warn", purchase_warn);
-        self
-    }
-    /// Set `purchase_warn_msg` (Message for Purchase Order).
-    #[inline]
-    pub fn purchase_warn_msg(mut self, purchase_warn_msg: impl Into<String>) -> Self {
-        self.values.set("purchase_warn_msg", purchase_warn_msg.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `receipt_reminder_email` (Receipt Reminder).
-    #[inline]
-    pub fn receipt_reminder_email(mut self, receipt_reminder_email: bool) -> Self {
-        self.values.set("receipt_reminder_email", receipt_reminder_email);
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `ref_company_ids` (Companies that refers to partner).
-    #[inline]
-    pub fn ref_company_ids(
-        mut self,
-        ref_company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values
-            .set("ref_company_ids", ref_company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reminder_date_before_receipt` (Days Before Receipt).
-    #[inline]
-    pub fn reminder_date_before_receipt(
-        mut self,
-        reminder_date_before_receipt: i64,
-    ) -> Self {
-        self.values.set("reminder_date_before_receipt", reminder_date_before_receipt);
-        self
-    }
-    /// Set `res_users_settings_ids` (Res Users Settings).
-    #[inline]
-    pub fn res_users_settings_ids(
-        mut self,
-        res_users_settings_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersSettings>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "res_users_settings_ids",
-                res_users_settings_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `resource_calendar_id` (Default Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_ids` (Resources).
-    #[inline]
-    pub fn resource_ids(
-        mut self,
-        resource_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceResource>,
-        >,
-    ) -> Self {
-        self.values.set("resource_ids", resource_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `resume_line_ids` (Resume lines).
-    #[inline]
-    pub fn resume_line_ids(
-        mut self,
-        resume_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resume_line_ids", resume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_order_ids` (Sales Order).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_warn` (Sales Warnings).
-    #[inline]
-    pub fn sale_warn(mut self, sale_warn: SaleWarn) -> Self {
-        self.values.set("sale_warn", sale_warn);
-        self
-    }
-    /// Set `sale_warn_msg` (Message for Sales Order).
-    #[inline]
-    pub fn sale_warn_msg(mut self, sale_warn_msg: impl Into<String>) -> Self {
-        self.values.set("sale_warn_msg", sale_warn_msg.into());
-        self
-    }
-    /// Set `signature` (Email Signature).
-    #[inline]
-    pub fn signature(mut self, signature: impl Into<String>) -> Self {
-        self.values.set("signature", signature.into());
-        self
-    }
-    /// Set `signup_type` (Signup Token Type).
-    #[inline]
-    pub fn signup_type(mut self, signup_type: impl Into<String>) -> Self {
-        self.values.set("signup_type", signup_type.into());
-        self
-    }
-    /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
-    #[inline]
-    pub fn specific_property_product_pricelist(
-        mut self,
-        specific_property_product_pricelist: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "specific_property_product_pricelist",
-                specific_property_product_pricelist,
-            );
-        self
-    }
-    /// Set `spouse_birthdate` (Spouse Birthdate).
-    #[inline]
-    pub fn spouse_birthdate(mut self, spouse_birthdate: ::chrono::NaiveDate) -> Self {
-        self.values.set("spouse_birthdate", spouse_birthdate);
-        self
-    }
-    /// Set `spouse_complete_name` (Spouse Complete Name).
-    #[inline]
-    pub fn spouse_complete_name(
-        mut self,
-        spouse_complete_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("spouse_complete_name", spouse_complete_name.into());
-        self
-    }
-    /// Set `ssnid` (SSN No).
-    #[inline]
-    pub fn ssnid(mut self, ssnid: impl Into<String>) -> Self {
-        self.values.set("ssnid", ssnid.into());
-        self
-    }
-    /// Set `starred_message_ids` (Starred Message).
-    #[inline]
-    pub fn starred_message_ids(
-        mut self,
-        starred_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_message_ids",
-                starred_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `study_field` (Field of Study).
-    #[inline]
-    pub fn study_field(mut self, study_field: impl Into<String>) -> Self {
-        self.values.set("study_field", study_field.into());
-        self
-    }
-    /// Set `study_school` (School).
-    #[inline]
-    pub fn study_school(mut self, study_school: impl Into<String>) -> Self {
-        self.values.set("study_school", study_school.into());
-        self
-    }
-    /// Set `supplier_rank` (Supplier Rank).
-    #[inline]
-    pub fn supplier_rank(mut self, supplier_rank: i64) -> Self {
-        self.values.set("supplier_rank", supplier_rank);
-        self
-    }
-    /// Set `target_sales_done` (Activities Done Target).
-    #[inline]
-    pub fn target_sales_done(mut self, target_sales_done: i64) -> Self {
-        self.values.set("target_sales_done", target_sales_done);
-        self
-    }
-    /// Set `target_sales_invoiced` (Invoiced in Sales Orders Target).
-    #[inline]
-    pub fn target_sales_invoiced(mut self, target_sales_invoiced: i64) -> Self {
-        self.values.set("target_sales_invoiced", target_sales_invoiced);
-        self
-    }
-    /// Set `target_sales_won` (Won in Opportunities Target).
-    #[inline]
-    pub fn target_sales_won(mut self, target_sales_won: i64) -> Self {
-        self.values.set("target_sales_won", target_sales_won);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `totp_trusted_device_ids` (Trusted Devices).
-    #[inline]
-    pub fn totp_trusted_device_ids(
-        mut self,
-        totp_trusted_device_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AuthTotpDevice>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "totp_trusted_device_ids",
-                totp_trusted_device_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tour_enabled` (Onboarding).
-    #[inline]
-    pub fn tour_enabled(mut self, tour_enabled: bool) -> Self {
-        self.values.set("tour_enabled", tour_enabled);
-        self
-    }
-    /// Set `trust` (Degree of trust you have in this debtor).
-    #[inline]
-    pub fn trust(mut self, trust: Trust) -> Self {
-        self.values.set("trust", trust);
-        self
-    }
-    /// Set `type` (Address Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `use_partner_credit_limit` (Partner Limit).
-    #[inline]
-    pub fn use_partner_credit_limit(mut self, use_partner_credit_limit: bool) -> Self {
-        self.values.set("use_partner_credit_limit", use_partner_credit_limit);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `visa_expire` (Visa Expiration Date).
-    #[inline]
-    pub fn visa_expire(mut self, visa_expire: ::chrono::NaiveDate) -> Self {
-        self.values.set("visa_expire", visa_expire);
-        self
-    }
-    /// Set `visa_no` (Visa No).
-    #[inline]
-    pub fn visa_no(mut self, visa_no: impl Into<String>) -> Self {
-        self.values.set("visa_no", visa_no.into());
-        self
-    }
-    /// Set `website` (Website Link).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_email` (Work Email).
-    #[inline]
-    pub fn work_email(mut self, work_email: impl Into<String>) -> Self {
-        self.values.set("work_email", work_email.into());
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
-    }
-    /// Set `work_phone` (Work Phone).
-    #[inline]
-    pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
-        self.values.set("work_phone", work_phone.into());
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersCreate {
-    type Model = ResUsers;
-}
-/// Values for updating `res.users` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResUsersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersUpdate {
+    fn default() -> Self {
+        ResUsersValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsers>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResUsers>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -5177,4569 +3212,1295 @@ impl ResUsersUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `action_id` (Home Action).
-    #[inline]
-    pub fn action_id(mut self, action_id: i64) -> Self {
-        self.values.set("action_id", action_id);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `additional_info` (Additional info).
-    #[inline]
-    pub fn additional_info(mut self, additional_info: impl Into<String>) -> Self {
-        self.values.set("additional_info", additional_info.into());
-        self
-    }
-    /// Set `additional_note` (Additional Note).
-    #[inline]
-    pub fn additional_note(mut self, additional_note: impl Into<String>) -> Self {
-        self.values.set("additional_note", additional_note.into());
-        self
-    }
-    /// Set `address_id` (Work Address).
-    #[inline]
-    pub fn address_id(mut self, address_id: i64) -> Self {
-        self.values.set("address_id", address_id);
-        self
-    }
-    /// Set `api_key_ids` (API Keys).
-    #[inline]
-    pub fn api_key_ids(
-        mut self,
-        api_key_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersApikeys>,
-        >,
-    ) -> Self {
-        self.values.set("api_key_ids", api_key_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `autopost_bills` (Auto-post bills).
-    #[inline]
-    pub fn autopost_bills(mut self, autopost_bills: AutopostBills) -> Self {
-        self.values.set("autopost_bills", autopost_bills);
-        self
-    }
-    /// Set `bank_ids` (Banks).
-    #[inline]
-    pub fn bank_ids(
-        mut self,
-        bank_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerBank>,
-        >,
-    ) -> Self {
-        self.values.set("bank_ids", bank_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `barcode` (Badge ID).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `birthday` (Date of Birth).
-    #[inline]
-    pub fn birthday(mut self, birthday: ::chrono::NaiveDate) -> Self {
-        self.values.set("birthday", birthday);
-        self
-    }
-    /// Set `buyer_id` (Buyer).
-    #[inline]
-    pub fn buyer_id(mut self, buyer_id: i64) -> Self {
-        self.values.set("buyer_id", buyer_id);
-        self
-    }
-    /// Set `calendar_default_privacy` (Calendar Default Privacy).
-    #[inline]
-    pub fn calendar_default_privacy(
-        mut self,
-        calendar_default_privacy: CalendarDefaultPrivacy,
-    ) -> Self {
-        self.values.set("calendar_default_privacy", calendar_default_privacy);
-        self
-    }
-    /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
-    #[inline]
-    pub fn calendar_last_notif_ack(
-        mut self,
-        calendar_last_notif_ack: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("calendar_last_notif_ack", calendar_last_notif_ack);
-        self
-    }
-    /// Set `category_id` (Tags).
-    #[inline]
-    pub fn category_id(
-        mut self,
-        category_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartnerCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_id", category_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `category_ids` (Employee Tags).
-    #[inline]
-    pub fn category_ids(
-        mut self,
-        category_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeCategory>,
-        >,
-    ) -> Self {
-        self.values.set("category_ids", category_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `certificate` (Certificate Level).
-    #[inline]
-    pub fn certificate(mut self, certificate: Certificate) -> Self {
-        self.values.set("certificate", certificate);
-        self
-    }
-    /// Set `channel_ids` (Channels).
-    #[inline]
-    pub fn channel_ids(
-        mut self,
-        channel_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::DiscussChannel>,
-        >,
-    ) -> Self {
-        self.values.set("channel_ids", channel_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `child_ids` (Contact).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `children` (Number of Dependent Children).
-    #[inline]
-    pub fn children(mut self, children: i64) -> Self {
-        self.values.set("children", children);
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `coach_id` (Coach).
-    #[inline]
-    pub fn coach_id(mut self, coach_id: i64) -> Self {
-        self.values.set("coach_id", coach_id);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `comment` (Notes).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `company_ids` (Companies).
-    #[inline]
-    pub fn company_ids(
-        mut self,
-        company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values.set("company_ids", company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_name` (Company Name).
-    #[inline]
-    pub fn company_name(mut self, company_name: impl Into<String>) -> Self {
-        self.values.set("company_name", company_name.into());
-        self
-    }
-    /// Set `company_registry` (Company ID).
-    #[inline]
-    pub fn company_registry(mut self, company_registry: impl Into<String>) -> Self {
-        self.values.set("company_registry", company_registry.into());
-        self
-    }
-    /// Set `company_type` (Company Type).
-    #[inline]
-    pub fn company_type(mut self, company_type: CompanyType) -> Self {
-        self.values.set("company_type", company_type);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `country_of_birth` (Country of Birth).
-    #[inline]
-    pub fn country_of_birth(mut self, country_of_birth: i64) -> Self {
-        self.values.set("country_of_birth", country_of_birth);
-        self
-    }
-    /// Set `create_employee` (Technical field, whether to create an employee).
-    #[inline]
-    pub fn create_employee(mut self, create_employee: bool) -> Self {
-        self.values.set("create_employee", create_employee);
-        self
-    }
-    /// Set `create_employee_id` (Technical field, bind user to this employee on create).
-    #[inline]
-    pub fn create_employee_id(mut self, create_employee_id: i64) -> Self {
-        self.values.set("create_employee_id", create_employee_id);
-        self
-    }
-    /// Set `credit_limit` (Credit Limit).
-    #[inline]
-    pub fn credit_limit(mut self, credit_limit: f64) -> Self {
-        self.values.set("credit_limit", credit_limit);
-        self
-    }
-    /// Set `crm_team_member_ids` (Sales Team Members).
-    #[inline]
-    pub fn crm_team_member_ids(
-        mut self,
-        crm_team_member_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTeamMember>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "crm_team_member_ids",
-                crm_team_member_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `customer_rank` (Customer Rank).
-    #[inline]
-    pub fn customer_rank(mut self, customer_rank: i64) -> Self {
-        self.values.set("customer_rank", customer_rank);
-        self
-    }
-    /// Set `debit_limit` (Payable Limit).
-    #[inline]
-    pub fn debit_limit(mut self, debit_limit: f64) -> Self {
-        self.values.set("debit_limit", debit_limit);
-        self
-    }
-    /// Set `department_id` (Department).
-    #[inline]
-    pub fn department_id(mut self, department_id: i64) -> Self {
-        self.values.set("department_id", department_id);
-        self
-    }
-    /// Set `device_ids` (User devices).
-    #[inline]
-    pub fn device_ids(
-        mut self,
-        device_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResDevice>,
-        >,
-    ) -> Self {
-        self.values.set("device_ids", device_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
-    #[inline]
-    pub fn display_invoice_edi_format(
-        mut self,
-        display_invoice_edi_format: bool,
-    ) -> Self {
-        self.values.set("display_invoice_edi_format", display_invoice_edi_format);
-        self
-    }
-    /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
-    #[inline]
-    pub fn display_invoice_template_pdf_report_id(
-        mut self,
-        display_invoice_template_pdf_report_id: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "display_invoice_template_pdf_report_id",
-                display_invoice_template_pdf_report_id,
-            );
-        self
-    }
-    /// Set `distance_home_work` (Home-Work Distance).
-    #[inline]
-    pub fn distance_home_work(mut self, distance_home_work: i64) -> Self {
-        self.values.set("distance_home_work", distance_home_work);
-        self
-    }
-    /// Set `distance_home_work_unit` (Home-Work Distance unit).
-    #[inline]
-    pub fn distance_home_work_unit(
-        mut self,
-        distance_home_work_unit: DistanceHomeWorkUnit,
-    ) -> Self {
-        self.values.set("distance_home_work_unit", distance_home_work_unit);
-        self
-    }
-    /// Set `email` (Email).
-    #[inline]
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.values.set("email", email.into());
-        self
-    }
-    /// Set `emergency_contact` (Contact Name).
-    #[inline]
-    pub fn emergency_contact(mut self, emergency_contact: impl Into<String>) -> Self {
-        self.values.set("emergency_contact", emergency_contact.into());
-        self
-    }
-    /// Set `emergency_phone` (Contact Phone).
-    #[inline]
-    pub fn emergency_phone(mut self, emergency_phone: impl Into<String>) -> Self {
-        self.values.set("emergency_phone", emergency_phone.into());
-        self
-    }
-    /// Set `employee` (Employee).
-    #[inline]
-    pub fn employee(mut self, employee: bool) -> Self {
-        self.values.set("employee", employee);
-        self
-    }
-    /// Set `employee_bank_account_id` (Employee's Bank Account Number).
-    #[inline]
-    pub fn employee_bank_account_id(mut self, employee_bank_account_id: i64) -> Self {
-        self.values.set("employee_bank_account_id", employee_bank_account_id);
-        self
-    }
-    /// Set `employee_country_id` (Employee's Country).
-    #[inline]
-    pub fn employee_country_id(mut self, employee_country_id: i64) -> Self {
-        self.values.set("employee_country_id", employee_country_id);
-        self
-    }
-    /// Set `employee_ids` (Related employee).
-    #[inline]
-    pub fn employee_ids(
-        mut self,
-        employee_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_ids", employee_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `employee_parent_id` (Manager).
-    #[inline]
-    pub fn employee_parent_id(mut self, employee_parent_id: i64) -> Self {
-        self.values.set("employee_parent_id", employee_parent_id);
-        self
-    }
-    /// Set `employee_skill_ids` (Skills).
-    #[inline]
-    pub fn employee_skill_ids(
-        mut self,
-        employee_skill_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployeeSkill>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "employee_skill_ids",
-                employee_skill_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `employee_type` (Employee Type).
-    #[inline]
-    pub fn employee_type(mut self, employee_type: EmployeeType) -> Self {
-        self.values.set("employee_type", employee_type);
-        self
-    }
-    /// Set `function` (Job Position).
-    #[inline]
-    pub fn function(mut self, function: impl Into<String>) -> Self {
-        self.values.set("function", function.into());
-        self
-    }
-    /// Set `gender` (Gender).
-    #[inline]
-    pub fn gender(mut self, gender: Gender) -> Self {
-        self.values.set("gender", gender);
-        self
-    }
-    /// Set `groups_id` (Groups).
-    #[inline]
-    pub fn groups_id(
-        mut self,
-        groups_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("groups_id", groups_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `identification_id` (Identification No).
-    #[inline]
-    pub fn identification_id(mut self, identification_id: impl Into<String>) -> Self {
-        self.values.set("identification_id", identification_id.into());
-        self
-    }
-    /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
-    #[inline]
-    pub fn ignore_abnormal_invoice_amount(
-        mut self,
-        ignore_abnormal_invoice_amount: bool,
-    ) -> Self {
-        self.values
-            .set("ignore_abnormal_invoice_amount", ignore_abnormal_invoice_amount);
-        self
-    }
-    /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
-    #[inline]
-    pub fn ignore_abnormal_invoice_date(
-        mut self,
-        ignore_abnormal_invoice_date: bool,
-    ) -> Self {
-        self.values.set("ignore_abnormal_invoice_date", ignore_abnormal_invoice_date);
-        self
-    }
-    /// Set `image_1920` (Image).
-    #[inline]
-    pub fn image_1920(
-        mut self,
-        image_1920: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("image_1920", image_1920.into());
-        self
-    }
-    /// Set `industry_id` (Industry).
-    #[inline]
-    pub fn industry_id(mut self, industry_id: i64) -> Self {
-        self.values.set("industry_id", industry_id);
-        self
-    }
-    /// Set `invoice_edi_format` (eInvoice format).
-    #[inline]
-    pub fn invoice_edi_format(mut self, invoice_edi_format: InvoiceEdiFormat) -> Self {
-        self.values.set("invoice_edi_format", invoice_edi_format);
-        self
-    }
-    /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
-    #[inline]
-    pub fn invoice_edi_format_store(
-        mut self,
-        invoice_edi_format_store: impl Into<String>,
-    ) -> Self {
-        self.values.set("invoice_edi_format_store", invoice_edi_format_store.into());
-        self
-    }
-    /// Set `invoice_sending_method` (Invoice sending).
-    #[inline]
-    pub fn invoice_sending_method(
-        mut self,
-        invoice_sending_method: InvoiceSendingMethod,
-    ) -> Self {
-        self.values.set("invoice_sending_method", invoice_sending_method);
-        self
-    }
-    /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
-    #[inline]
-    pub fn invoice_template_pdf_report_id(
-        mut self,
-        invoice_template_pdf_report_id: i64,
-    ) -> Self {
-        self.values
-            .set("invoice_template_pdf_report_id", invoice_template_pdf_report_id);
-        self
-    }
-    /// Set `invoice_warn` (Invoice).
-    #[inline]
-    pub fn invoice_warn(mut self, invoice_warn: InvoiceWarn) -> Self {
-        self.values.set("invoice_warn", invoice_warn);
-        self
-    }
-    /// Set `invoice_warn_msg` (Message for Invoice).
-    #[inline]
-    pub fn invoice_warn_msg(mut self, invoice_warn_msg: impl Into<String>) -> Self {
-        self.values.set("invoice_warn_msg", invoice_warn_msg.into());
-        self
-    }
-    /// Set `is_company` (Is a Company).
-    #[inline]
-    pub fn is_company(mut self, is_company: bool) -> Self {
-        self.values.set("is_company", is_company);
-        self
-    }
-    /// Set `job_title` (Job Title).
-    #[inline]
-    pub fn job_title(mut self, job_title: impl Into<String>) -> Self {
-        self.values.set("job_title", job_title.into());
-        self
-    }
-    /// Set `km_home_work` (Home-Work Distance in Km).
-    #[inline]
-    pub fn km_home_work(mut self, km_home_work: i64) -> Self {
-        self.values.set("km_home_work", km_home_work);
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `log_ids` (User log entries).
-    #[inline]
-    pub fn log_ids(
-        mut self,
-        log_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersLog>,
-        >,
-    ) -> Self {
-        self.values.set("log_ids", log_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `login` (Login).
-    #[inline]
-    pub fn login(mut self, login: impl Into<String>) -> Self {
-        self.values.set("login", login.into());
-        self
-    }
-    /// Set `login_date` (Latest authentication).
-    #[inline]
-    pub fn login_date(mut self, login_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("login_date", login_date);
-        self
-    }
-    /// Set `marital` (Marital Status).
-    #[inline]
-    pub fn marital(mut self, marital: Marital) -> Self {
-        self.values.set("marital", marital);
-        self
-    }
-    /// Set `meeting_ids` (Meetings).
-    #[inline]
-    pub fn meeting_ids(
-        mut self,
-        meeting_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CalendarEvent>,
-        >,
-    ) -> Self {
-        self.values.set("meeting_ids", meeting_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_bounce` (Bounce).
-    #[inline]
-    pub fn message_bounce(mut self, message_bounce: i64) -> Self {
-        self.values.set("message_bounce", message_bounce);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `mobile` (Mobile).
-    #[inline]
-    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
-        self.values.set("mobile", mobile.into());
-        self
-    }
-    /// Set `mobile_phone` (Work Mobile).
-    #[inline]
-    pub fn mobile_phone(mut self, mobile_phone: impl Into<String>) -> Self {
-        self.values.set("mobile_phone", mobile_phone.into());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `new_password` (Set Password).
-    #[inline]
-    pub fn new_password(mut self, new_password: impl Into<String>) -> Self {
-        self.values.set("new_password", new_password.into());
-        self
-    }
-    /// Set `notification_type` (Notification).
-    #[inline]
-    pub fn notification_type(mut self, notification_type: NotificationType) -> Self {
-        self.values.set("notification_type", notification_type);
-        self
-    }
-    /// Set `odoobot_failed` (Odoobot Failed).
-    #[inline]
-    pub fn odoobot_failed(mut self, odoobot_failed: bool) -> Self {
-        self.values.set("odoobot_failed", odoobot_failed);
-        self
-    }
-    /// Set `odoobot_state` (OdooBot Status).
-    #[inline]
-    pub fn odoobot_state(mut self, odoobot_state: OdoobotState) -> Self {
-        self.values.set("odoobot_state", odoobot_state);
-        self
-    }
-    /// Set `opportunity_ids` (Opportunities).
-    #[inline]
-    pub fn opportunity_ids(
-        mut self,
-        opportunity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmLead>,
-        >,
-    ) -> Self {
-        self.values
-            .set("opportunity_ids", opportunity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `parent_id` (Related Company).
-    #[inline]
-    pub fn parent_id(mut self, parent_id: i64) -> Self {
-        self.values.set("parent_id", parent_id);
-        self
-    }
-    /// Set `partner_gid` (Company database ID).
-    #[inline]
-    pub fn partner_gid(mut self, partner_gid: i64) -> Self {
-        self.values.set("partner_gid", partner_gid);
-        self
-    }
-    /// Set `partner_id` (Related Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_latitude` (Geo Latitude).
-    #[inline]
-    pub fn partner_latitude(mut self, partner_latitude: f64) -> Self {
-        self.values.set("partner_latitude", partner_latitude);
-        self
-    }
-    /// Set `partner_longitude` (Geo Longitude).
-    #[inline]
-    pub fn partner_longitude(mut self, partner_longitude: f64) -> Self {
-        self.values.set("partner_longitude", partner_longitude);
-        self
-    }
-    /// Set `passport_id` (Passport No).
-    #[inline]
-    pub fn passport_id(mut self, passport_id: impl Into<String>) -> Self {
-        self.values.set("passport_id", passport_id.into());
-        self
-    }
-    /// Set `password` (Password).
-    #[inline]
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.values.set("password", password.into());
-        self
-    }
-    /// Set `payment_token_ids` (Payment Tokens).
-    #[inline]
-    pub fn payment_token_ids(
-        mut self,
-        payment_token_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentToken>,
-        >,
-    ) -> Self {
-        self.values
-            .set("payment_token_ids", payment_token_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `peppol_eas` (Peppol e-address (EAS)).
-    #[inline]
-    pub fn peppol_eas(mut self, peppol_eas: impl Into<String>) -> Self {
-        self.values.set("peppol_eas", peppol_eas.into());
-        self
-    }
-    /// Set `peppol_endpoint` (Peppol Endpoint).
-    #[inline]
-    pub fn peppol_endpoint(mut self, peppol_endpoint: impl Into<String>) -> Self {
-        self.values.set("peppol_endpoint", peppol_endpoint.into());
-        self
-    }
-    /// Set `permit_no` (Work Permit No).
-    #[inline]
-    pub fn permit_no(mut self, permit_no: impl Into<String>) -> Self {
-        self.values.set("permit_no", permit_no.into());
-        self
-    }
-    /// Set `phone` (Phone).
-    #[inline]
-    pub fn phone(mut self, phone: impl Into<String>) -> Self {
-        self.values.set("phone", phone.into());
-        self
-    }
-    /// Set `phone_mobile_search` (Phone/Mobile).
-    #[inline]
-    pub fn phone_mobile_search(
-        mut self,
-        phone_mobile_search: impl Into<String>,
-    ) -> Self {
-        self.values.set("phone_mobile_search", phone_mobile_search.into());
-        self
-    }
-    /// Set `picking_warn` (Stock Picking).
-    #[inline]
-    pub fn picking_warn(mut self, picking_warn: PickingWarn) -> Self {
-        self.values.set("picking_warn", picking_warn);
-        self
-    }
-    /// Set `picking_warn_msg` (Message for Stock Picking).
-    #[inline]
-    pub fn picking_warn_msg(mut self, picking_warn_msg: impl Into<String>) -> Self {
-        self.values.set("picking_warn_msg", picking_warn_msg.into());
-        self
-    }
-    /// Set `pin` (PIN).
-    #[inline]
-    pub fn pin(mut self, pin: impl Into<String>) -> Self {
-        self.values.set("pin", pin.into());
-        self
-    }
-    /// Set `place_of_birth` (Place of Birth).
-    #[inline]
-    pub fn place_of_birth(mut self, place_of_birth: impl Into<String>) -> Self {
-        self.values.set("place_of_birth", place_of_birth.into());
-        self
-    }
-    /// Set `plan_to_change_bike` (Plan To Change Bike).
-    #[inline]
-    pub fn plan_to_change_bike(mut self, plan_to_change_bike: bool) -> Self {
-        self.values.set("plan_to_change_bike", plan_to_change_bike);
-        self
-    }
-    /// Set `plan_to_change_car` (Plan To Change Car).
-    #[inline]
-    pub fn plan_to_change_car(mut self, plan_to_change_car: bool) -> Self {
-        self.values.set("plan_to_change_car", plan_to_change_car);
-        self
-    }
-    /// Set `private_city` (Private City).
-    #[inline]
-    pub fn private_city(mut self, private_city: impl Into<String>) -> Self {
-        self.values.set("private_city", private_city.into());
-        self
-    }
-    /// Set `private_country_id` (Private Country).
-    #[inline]
-    pub fn private_country_id(mut self, private_country_id: i64) -> Self {
-        self.values.set("private_country_id", private_country_id);
-        self
-    }
-    /// Set `private_email` (Private Email).
-    #[inline]
-    pub fn private_email(mut self, private_email: impl Into<String>) -> Self {
-        self.values.set("private_email", private_email.into());
-        self
-    }
-    /// Set `private_lang` (Employee Lang).
-    #[inline]
-    pub fn private_lang(mut self, private_lang: PrivateLang) -> Self {
-        self.values.set("private_lang", private_lang);
-        self
-    }
-    /// Set `private_phone` (Private Phone).
-    #[inline]
-    pub fn private_phone(mut self, private_phone: impl Into<String>) -> Self {
-        self.values.set("private_phone", private_phone.into());
-        self
-    }
-    /// Set `private_state_id` (Private State).
-    #[inline]
-    pub fn private_state_id(mut self, private_state_id: i64) -> Self {
-        self.values.set("private_state_id", private_state_id);
-        self
-    }
-    /// Set `private_street` (Private Street).
-    #[inline]
-    pub fn private_street(mut self, private_street: impl Into<String>) -> Self {
-        self.values.set("private_street", private_street.into());
-        self
-    }
-    /// Set `private_street2` (Private Street2).
-    #[inline]
-    pub fn private_street2(mut self, private_street2: impl Into<String>) -> Self {
-        self.values.set("private_street2", private_street2.into());
-        self
-    }
-    /// Set `private_zip` (Private Zip).
-    #[inline]
-    pub fn private_zip(mut self, private_zip: impl Into<String>) -> Self {
-        self.values.set("private_zip", private_zip.into());
-        self
-    }
-    /// Set `project_ids` (Projects).
-    #[inline]
-    pub fn project_ids(
-        mut self,
-        project_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectProject>,
-        >,
-    ) -> Self {
-        self.values.set("project_ids", project_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `property_account_payable_id` (Account Payable).
-    #[inline]
-    pub fn property_account_payable_id(
-        mut self,
-        property_account_payable_id: i64,
-    ) -> Self {
-        self.values.set("property_account_payable_id", property_account_payable_id);
-        self
-    }
-    /// Set `property_account_position_id` (Fiscal Position).
-    #[inline]
-    pub fn property_account_position_id(
-        mut self,
-        property_account_position_id: i64,
-    ) -> Self {
-        self.values.set("property_account_position_id", property_account_position_id);
-        self
-    }
-    /// Set `property_account_receivable_id` (Account Receivable).
-    #[inline]
-    pub fn property_account_receivable_id(
-        mut self,
-        property_account_receivable_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_account_receivable_id", property_account_receivable_id);
-        self
-    }
-    /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
-    #[inline]
-    pub fn property_inbound_payment_method_line_id(
-        mut self,
-        property_inbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_inbound_payment_method_line_id",
-                property_inbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
-    #[inline]
-    pub fn property_outbound_payment_method_line_id(
-        mut self,
-        property_outbound_payment_method_line_id: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "property_outbound_payment_method_line_id",
-                property_outbound_payment_method_line_id,
-            );
-        self
-    }
-    /// Set `property_payment_term_id` (Customer Payment Terms).
-    #[inline]
-    pub fn property_payment_term_id(mut self, property_payment_term_id: i64) -> Self {
-        self.values.set("property_payment_term_id", property_payment_term_id);
-        self
-    }
-    /// Set `property_product_pricelist` (Pricelist).
-    #[inline]
-    pub fn property_product_pricelist(
-        mut self,
-        property_product_pricelist: i64,
-    ) -> Self {
-        self.values.set("property_product_pricelist", property_product_pricelist);
-        self
-    }
-    /// Set `property_purchase_currency_id` (Supplier Currency).
-    #[inline]
-    pub fn property_purchase_currency_id(
-        mut self,
-        property_purchase_currency_id: i64,
-    ) -> Self {
-        self.values.set("property_purchase_currency_id", property_purchase_currency_id);
-        self
-    }
-    /// Set `property_stock_customer` (Customer Location).
-    #[inline]
-    pub fn property_stock_customer(mut self, property_stock_customer: i64) -> Self {
-        self.values.set("property_stock_customer", property_stock_customer);
-        self
-    }
-    /// Set `property_stock_supplier` (Vendor Location).
-    #[inline]
-    pub fn property_stock_supplier(mut self, property_stock_supplier: i64) -> Self {
-        self.values.set("property_stock_supplier", property_stock_supplier);
-        self
-    }
-    /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
-    #[inline]
-    pub fn property_supplier_payment_term_id(
-        mut self,
-        property_supplier_payment_term_id: i64,
-    ) -> Self {
-        self.values
-            .set("property_supplier_payment_term_id", property_supplier_payment_term_id);
-        self
-    }
-    /// Set `property_warehouse_id` (Default Warehouse).
-    #[inline]
-    pub fn property_warehouse_id(mut self, property_warehouse_id: i64) -> Self {
-        self.values.set("property_warehouse_id", property_warehouse_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Purchase Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `purchase_warn` (Purchase Order Warning).
-    #[inline]
-    pub fn purchase_warn(mut self, purchase_warn: PurchaseWarn) -> Self {
-        self.values.set("purchase_warn", purchase_warn);
-        self
-    }
-    /// Set `purchase_warn_msg` (Message for Purchase Order).
-    #[inline]
-    pub fn purchase_warn_msg(mut self, purchase_warn_msg: impl Into<String>) -> Self {
-        self.values.set("purchase_warn_msg", purchase_warn_msg.into());
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `receipt_reminder_email` (Receipt Reminder).
-    #[inline]
-    pub fn receipt_reminder_email(mut self, receipt_reminder_email: bool) -> Self {
-        self.values.set("receipt_reminder_email", receipt_reminder_email);
-        self
-    }
-    /// Set `ref` (Reference).
-    #[inline]
-    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
-        self.values.set("ref", r#ref.into());
-        self
-    }
-    /// Set `ref_company_ids` (Companies that refers to partner).
-    #[inline]
-    pub fn ref_company_ids(
-        mut self,
-        ref_company_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResCompany>,
-        >,
-    ) -> Self {
-        self.values
-            .set("ref_company_ids", ref_company_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reminder_date_before_receipt` (Days Before Receipt).
-    #[inline]
-    pub fn reminder_date_before_receipt(
-        mut self,
-        reminder_date_before_receipt: i64,
-    ) -> Self {
-        self.values.set("reminder_date_before_receipt", reminder_date_before_receipt);
-        self
-    }
-    /// Set `res_users_settings_ids` (Res Users Settings).
-    #[inline]
-    pub fn res_users_settings_ids(
-        mut self,
-        res_users_settings_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersSettings>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "res_users_settings_ids",
-                res_users_settings_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `resource_calendar_id` (Default Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_ids` (Resources).
-    #[inline]
-    pub fn resource_ids(
-        mut self,
-        resource_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceResource>,
-        >,
-    ) -> Self {
-        self.values.set("resource_ids", resource_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `resume_line_ids` (Resume lines).
-    #[inline]
-    pub fn resume_line_ids(
-        mut self,
-        resume_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrResumeLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resume_line_ids", resume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_order_ids` (Sales Order).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_warn` (Sales Warnings).
-    #[inline]
-    pub fn sale_warn(mut self, sale_warn: SaleWarn) -> Self {
-        self.values.set("sale_warn", sale_warn);
-        self
-    }
-    /// Set `sale_warn_msg` (Message for Sales Order).
-    #[inline]
-    pub fn sale_warn_msg(mut self, sale_warn_msg: impl Into<String>) -> Self {
-        self.values.set("sale_warn_msg", sale_warn_msg.into());
-        self
-    }
-    /// Set `signature` (Email Signature).
-    #[inline]
-    pub fn signature(mut self, signature: impl Into<String>) -> Self {
-        self.values.set("signature", signature.into());
-        self
-    }
-    /// Set `signup_type` (Signup Token Type).
-    #[inline]
-    pub fn signup_type(mut self, signup_type: impl Into<String>) -> Self {
-        self.values.set("signup_type", signup_type.into());
-        self
-    }
-    /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
-    #[inline]
-    pub fn specific_property_product_pricelist(
-        mut self,
-        specific_property_product_pricelist: i64,
-    ) -> Self {
-        self.values
-            .set(
-                "specific_property_product_pricelist",
-                specific_property_product_pricelist,
-            );
-        self
-    }
-    /// Set `spouse_birthdate` (Spouse Birthdate).
-    #[inline]
-    pub fn spouse_birthdate(mut self, spouse_birthdate: ::chrono::NaiveDate) -> Self {
-        self.values.set("spouse_birthdate", spouse_birthdate);
-        self
-    }
-    /// Set `spouse_complete_name` (Spouse Complete Name).
-    #[inline]
-    pub fn spouse_complete_name(
-        mut self,
-        spouse_complete_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("spouse_complete_name", spouse_complete_name.into());
-        self
-    }
-    /// Set `ssnid` (SSN No).
-    #[inline]
-    pub fn ssnid(mut self, ssnid: impl Into<String>) -> Self {
-        self.values.set("ssnid", ssnid.into());
-        self
-    }
-    /// Set `starred_message_ids` (Starred Message).
-    #[inline]
-    pub fn starred_message_ids(
-        mut self,
-        starred_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "starred_message_ids",
-                starred_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `study_field` (Field of Study).
-    #[inline]
-    pub fn study_field(mut self, study_field: impl Into<String>) -> Self {
-        self.values.set("study_field", study_field.into());
-        self
-    }
-    /// Set `study_school` (School).
-    #[inline]
-    pub fn study_school(mut self, study_school: impl Into<String>) -> Self {
-        self.values.set("study_school", study_school.into());
-        self
-    }
-    /// Set `supplier_rank` (Supplier Rank).
-    #[inline]
-    pub fn supplier_rank(mut self, supplier_rank: i64) -> Self {
-        self.values.set("supplier_rank", supplier_rank);
-        self
-    }
-    /// Set `target_sales_done` (Activities Done Target).
-    #[inline]
-    pub fn target_sales_done(mut self, target_sales_done: i64) -> Self {
-        self.values.set("target_sales_done", target_sales_done);
-        self
-    }
-    /// Set `target_sales_invoiced` (Invoiced in Sales Orders Target).
-    #[inline]
-    pub fn target_sales_invoiced(mut self, target_sales_invoiced: i64) -> Self {
-        self.values.set("target_sales_invoiced", target_sales_invoiced);
-        self
-    }
-    /// Set `target_sales_won` (Won in Opportunities Target).
-    #[inline]
-    pub fn target_sales_won(mut self, target_sales_won: i64) -> Self {
-        self.values.set("target_sales_won", target_sales_won);
-        self
-    }
-    /// Set `task_ids` (Tasks).
-    #[inline]
-    pub fn task_ids(
-        mut self,
-        task_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectTask>,
-        >,
-    ) -> Self {
-        self.values.set("task_ids", task_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Title).
-    #[inline]
-    pub fn title(mut self, title: i64) -> Self {
-        self.values.set("title", title);
-        self
-    }
-    /// Set `totp_trusted_device_ids` (Trusted Devices).
-    #[inline]
-    pub fn totp_trusted_device_ids(
-        mut self,
-        totp_trusted_device_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AuthTotpDevice>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "totp_trusted_device_ids",
-                totp_trusted_device_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `tour_enabled` (Onboarding).
-    #[inline]
-    pub fn tour_enabled(mut self, tour_enabled: bool) -> Self {
-        self.values.set("tour_enabled", tour_enabled);
-        self
-    }
-    /// Set `trust` (Degree of trust you have in this debtor).
-    #[inline]
-    pub fn trust(mut self, trust: Trust) -> Self {
-        self.values.set("trust", trust);
-        self
-    }
-    /// Set `type` (Address Type).
-    #[inline]
-    pub fn r#type(mut self, r#type: Type) -> Self {
-        self.values.set("type", r#type);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `use_partner_credit_limit` (Partner Limit).
-    #[inline]
-    pub fn use_partner_credit_limit(mut self, use_partner_credit_limit: bool) -> Self {
-        self.values.set("use_partner_credit_limit", use_partner_credit_limit);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `user_ids` (Users).
-    #[inline]
-    pub fn user_ids(
-        mut self,
-        user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values.set("user_ids", user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `vat` (Tax ID).
-    #[inline]
-    pub fn vat(mut self, vat: impl Into<String>) -> Self {
-        self.values.set("vat", vat.into());
-        self
-    }
-    /// Set `visa_expire` (Visa Expiration Date).
-    #[inline]
-    pub fn visa_expire(mut self, visa_expire: ::chrono::NaiveDate) -> Self {
-        self.values.set("visa_expire", visa_expire);
-        self
-    }
-    /// Set `visa_no` (Visa No).
-    #[inline]
-    pub fn visa_no(mut self, visa_no: impl Into<String>) -> Self {
-        self.values.set("visa_no", visa_no.into());
-        self
-    }
-    /// Set `website` (Website Link).
-    #[inline]
-    pub fn website(mut self, website: impl Into<String>) -> Self {
-        self.values.set("website", website.into());
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `work_contact_id` (Work Contact).
-    #[inline]
-    pub fn work_contact_id(mut self, work_contact_id: i64) -> Self {
-        self.values.set("work_contact_id", work_contact_id);
-        self
-    }
-    /// Set `work_email` (Work Email).
-    #[inline]
-    pub fn work_email(mut self, work_email: impl Into<String>) -> Self {
-        self.values.set("work_email", work_email.into());
-        self
-    }
-    /// Set `work_location_id` (Work Location).
-    #[inline]
-    pub fn work_location_id(mut self, work_location_id: i64) -> Self {
-        self.values.set("work_location_id", work_location_id);
-        self
-    }
-    /// Set `work_phone` (Work Phone).
-    #[inline]
-    pub fn work_phone(mut self, work_phone: impl Into<String>) -> Self {
-        self.values.set("work_phone", work_phone.into());
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `action_id` (Home Action).
+        action_id: value i64;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `additional_info` (Additional info).
+        additional_info: into String;
+        /// Set `additional_note` (Additional Note).
+        additional_note: into String;
+        /// Set `address_id` (Work Address).
+        address_id: value i64;
+        /// Set `api_key_ids` (API Keys).
+        api_key_ids: commands super::rel::ResUsersApikeys;
+        /// Set `autopost_bills` (Auto-post bills).
+        autopost_bills: value self::AutopostBills;
+        /// Set `bank_ids` (Banks).
+        bank_ids: commands super::rel::ResPartnerBank;
+        /// Set `barcode` (Badge ID).
+        barcode: into String;
+        /// Set `birthday` (Date of Birth).
+        birthday: value ::chrono::NaiveDate;
+        /// Set `buyer_id` (Buyer).
+        buyer_id: value i64;
+        /// Set `calendar_default_privacy` (Calendar Default Privacy).
+        calendar_default_privacy: value self::CalendarDefaultPrivacy;
+        /// Set `calendar_last_notif_ack` (Last notification marked as read from base Calendar).
+        calendar_last_notif_ack: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `category_id` (Tags).
+        category_id: commands super::rel::ResPartnerCategory;
+        /// Set `category_ids` (Employee Tags).
+        category_ids: commands super::rel::HrEmployeeCategory;
+        /// Set `certificate` (Certificate Level).
+        certificate: value self::Certificate;
+        /// Set `channel_ids` (Channels).
+        channel_ids: commands super::rel::DiscussChannel;
+        /// Set `child_ids` (Contact).
+        child_ids: commands super::rel::ResPartner;
+        /// Set `children` (Number of Dependent Children).
+        children: value i64;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `coach_id` (Coach).
+        coach_id: value i64;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `comment` (Notes).
+        comment: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `company_ids` (Companies).
+        company_ids: commands super::rel::ResCompany;
+        /// Set `company_name` (Company Name).
+        company_name: into String;
+        /// Set `company_registry` (Company ID).
+        company_registry: into String;
+        /// Set `company_type` (Company Type).
+        company_type: value self::CompanyType;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `country_of_birth` (Country of Birth).
+        country_of_birth: value i64;
+        /// Set `create_employee` (Technical field, whether to create an employee).
+        create_employee: value bool;
+        /// Set `create_employee_id` (Technical field, bind user to this employee on create).
+        create_employee_id: value i64;
+        /// Set `credit_limit` (Credit Limit).
+        credit_limit: value f64;
+        /// Set `crm_team_member_ids` (Sales Team Members).
+        crm_team_member_ids: commands super::rel::CrmTeamMember;
+        /// Set `customer_rank` (Customer Rank).
+        customer_rank: value i64;
+        /// Set `debit_limit` (Payable Limit).
+        debit_limit: value f64;
+        /// Set `department_id` (Department).
+        department_id: value i64;
+        /// Set `device_ids` (User devices).
+        device_ids: commands super::rel::ResDevice;
+        /// Set `display_invoice_edi_format` (Display Invoice Edi Format).
+        display_invoice_edi_format: value bool;
+        /// Set `display_invoice_template_pdf_report_id` (Display Invoice Template Pdf Report).
+        display_invoice_template_pdf_report_id: value bool;
+        /// Set `distance_home_work` (Home-Work Distance).
+        distance_home_work: value i64;
+        /// Set `distance_home_work_unit` (Home-Work Distance unit).
+        distance_home_work_unit: value self::DistanceHomeWorkUnit;
+        /// Set `email` (Email).
+        email: into String;
+        /// Set `emergency_contact` (Contact Name).
+        emergency_contact: into String;
+        /// Set `emergency_phone` (Contact Phone).
+        emergency_phone: into String;
+        /// Set `employee` (Employee).
+        employee: value bool;
+        /// Set `employee_bank_account_id` (Employee's Bank Account Number).
+        employee_bank_account_id: value i64;
+        /// Set `employee_country_id` (Employee's Country).
+        employee_country_id: value i64;
+        /// Set `employee_ids` (Related employee).
+        employee_ids: commands super::rel::HrEmployee;
+        /// Set `employee_parent_id` (Manager).
+        employee_parent_id: value i64;
+        /// Set `employee_skill_ids` (Skills).
+        employee_skill_ids: commands super::rel::HrEmployeeSkill;
+        /// Set `employee_type` (Employee Type).
+        employee_type: value self::EmployeeType;
+        /// Set `function` (Job Position).
+        function: into String;
+        /// Set `gender` (Gender).
+        gender: value self::Gender;
+        /// Set `groups_id` (Groups).
+        groups_id: commands super::rel::ResGroups;
+        /// Set `identification_id` (Identification No).
+        identification_id: into String;
+        /// Set `ignore_abnormal_invoice_amount` (Ignore Abnormal Invoice Amount).
+        ignore_abnormal_invoice_amount: value bool;
+        /// Set `ignore_abnormal_invoice_date` (Ignore Abnormal Invoice Date).
+        ignore_abnormal_invoice_date: value bool;
+        /// Set `image_1920` (Image).
+        image_1920: into ::runtime::odoo::wire::Binary;
+        /// Set `industry_id` (Industry).
+        industry_id: value i64;
+        /// Set `invoice_edi_format` (eInvoice format).
+        invoice_edi_format: value self::InvoiceEdiFormat;
+        /// Set `invoice_edi_format_store` (Invoice Edi Format Store).
+        invoice_edi_format_store: into String;
+        /// Set `invoice_sending_method` (Invoice sending).
+        invoice_sending_method: value self::InvoiceSendingMethod;
+        /// Set `invoice_template_pdf_report_id` (Invoice Template Pdf Report).
+        invoice_template_pdf_report_id: value i64;
+        /// Set `invoice_warn` (Invoice).
+        invoice_warn: value self::InvoiceWarn;
+        /// Set `invoice_warn_msg` (Message for Invoice).
+        invoice_warn_msg: into String;
+        /// Set `is_company` (Is a Company).
+        is_company: value bool;
+        /// Set `job_title` (Job Title).
+        job_title: into String;
+        /// Set `km_home_work` (Home-Work Distance in Km).
+        km_home_work: value i64;
+        /// Set `lang` (Language).
+        lang: value self::Lang;
+        /// Set `log_ids` (User log entries).
+        log_ids: commands super::rel::ResUsersLog;
+        /// Set `login` (Login).
+        login: into String;
+        /// Set `login_date` (Latest authentication).
+        login_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `marital` (Marital Status).
+        marital: value self::Marital;
+        /// Set `meeting_ids` (Meetings).
+        meeting_ids: commands super::rel::CalendarEvent;
+        /// Set `message_bounce` (Bounce).
+        message_bounce: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `mobile` (Mobile).
+        mobile: into String;
+        /// Set `mobile_phone` (Work Mobile).
+        mobile_phone: into String;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `new_password` (Set Password).
+        new_password: into String;
+        /// Set `notification_type` (Notification).
+        notification_type: value self::NotificationType;
+        /// Set `odoobot_failed` (Odoobot Failed).
+        odoobot_failed: value bool;
+        /// Set `odoobot_state` (OdooBot Status).
+        odoobot_state: value self::OdoobotState;
+        /// Set `opportunity_ids` (Opportunities).
+        opportunity_ids: commands super::rel::CrmLead;
+        /// Set `parent_id` (Related Company).
+        parent_id: value i64;
+        /// Set `partner_gid` (Company database ID).
+        partner_gid: value i64;
+        /// Set `partner_id` (Related Partner).
+        partner_id: value i64;
+        /// Set `partner_latitude` (Geo Latitude).
+        partner_latitude: value f64;
+        /// Set `partner_longitude` (Geo Longitude).
+        partner_longitude: value f64;
+        /// Set `passport_id` (Passport No).
+        passport_id: into String;
+        /// Set `password` (Password).
+        password: into String;
+        /// Set `payment_token_ids` (Payment Tokens).
+        payment_token_ids: commands super::rel::PaymentToken;
+        /// Set `peppol_eas` (Peppol e-address (EAS)).
+        peppol_eas: into String;
+        /// Set `peppol_endpoint` (Peppol Endpoint).
+        peppol_endpoint: into String;
+        /// Set `permit_no` (Work Permit No).
+        permit_no: into String;
+        /// Set `phone` (Phone).
+        phone: into String;
+        /// Set `phone_mobile_search` (Phone/Mobile).
+        phone_mobile_search: into String;
+        /// Set `picking_warn` (Stock Picking).
+        picking_warn: value self::PickingWarn;
+        /// Set `picking_warn_msg` (Message for Stock Picking).
+        picking_warn_msg: into String;
+        /// Set `pin` (PIN).
+        pin: into String;
+        /// Set `place_of_birth` (Place of Birth).
+        place_of_birth: into String;
+        /// Set `plan_to_change_bike` (Plan To Change Bike).
+        plan_to_change_bike: value bool;
+        /// Set `plan_to_change_car` (Plan To Change Car).
+        plan_to_change_car: value bool;
+        /// Set `private_city` (Private City).
+        private_city: into String;
+        /// Set `private_country_id` (Private Country).
+        private_country_id: value i64;
+        /// Set `private_email` (Private Email).
+        private_email: into String;
+        /// Set `private_lang` (Employee Lang).
+        private_lang: value self::PrivateLang;
+        /// Set `private_phone` (Private Phone).
+        private_phone: into String;
+        /// Set `private_state_id` (Private State).
+        private_state_id: value i64;
+        /// Set `private_street` (Private Street).
+        private_street: into String;
+        /// Set `private_street2` (Private Street2).
+        private_street2: into String;
+        /// Set `private_zip` (Private Zip).
+        private_zip: into String;
+        /// Set `project_ids` (Projects).
+        project_ids: commands super::rel::ProjectProject;
+        /// Set `property_account_payable_id` (Account Payable).
+        property_account_payable_id: value i64;
+        /// Set `property_account_position_id` (Fiscal Position).
+        property_account_position_id: value i64;
+        /// Set `property_account_receivable_id` (Account Receivable).
+        property_account_receivable_id: value i64;
+        /// Set `property_inbound_payment_method_line_id` (Property Inbound Payment Method Line).
+        property_inbound_payment_method_line_id: value i64;
+        /// Set `property_outbound_payment_method_line_id` (Property Outbound Payment Method Line).
+        property_outbound_payment_method_line_id: value i64;
+        /// Set `property_payment_term_id` (Customer Payment Terms).
+        property_payment_term_id: value i64;
+        /// Set `property_product_pricelist` (Pricelist).
+        property_product_pricelist: value i64;
+        /// Set `property_purchase_currency_id` (Supplier Currency).
+        property_purchase_currency_id: value i64;
+        /// Set `property_stock_customer` (Customer Location).
+        property_stock_customer: value i64;
+        /// Set `property_stock_supplier` (Vendor Location).
+        property_stock_supplier: value i64;
+        /// Set `property_supplier_payment_term_id` (Vendor Payment Terms).
+        property_supplier_payment_term_id: value i64;
+        /// Set `property_warehouse_id` (Default Warehouse).
+        property_warehouse_id: value i64;
+        /// Set `purchase_line_ids` (Purchase Lines).
+        purchase_line_ids: commands super::rel::PurchaseOrderLine;
+        /// Set `purchase_warn` (Purchase Order Warning).
+        purchase_warn: value self::PurchaseWarn;
+        /// Set `purchase_warn_msg` (Message for Purchase Order).
+        purchase_warn_msg: into String;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `receipt_reminder_email` (Receipt Reminder).
+        receipt_reminder_email: value bool;
+        /// Set `ref` (Reference).
+        r#ref = "ref": into String;
+        /// Set `ref_company_ids` (Companies that refers to partner).
+        ref_company_ids: commands super::rel::ResCompany;
+        /// Set `reminder_date_before_receipt` (Days Before Receipt).
+        reminder_date_before_receipt: value i64;
+        /// Set `res_users_settings_ids` (Res Users Settings).
+        res_users_settings_ids: commands super::rel::ResUsersSettings;
+        /// Set `resource_calendar_id` (Default Working Hours).
+        resource_calendar_id: value i64;
+        /// Set `resource_ids` (Resources).
+        resource_ids: commands super::rel::ResourceResource;
+        /// Set `resume_line_ids` (Resume lines).
+        resume_line_ids: commands super::rel::HrResumeLine;
+        /// Set `sale_order_ids` (Sales Order).
+        sale_order_ids: commands super::rel::SaleOrder;
+        /// Set `sale_warn` (Sales Warnings).
+        sale_warn: value self::SaleWarn;
+        /// Set `sale_warn_msg` (Message for Sales Order).
+        sale_warn_msg: into String;
+        /// Set `signature` (Email Signature).
+        signature: into String;
+        /// Set `signup_type` (Signup Token Type).
+        signup_type: into String;
+        /// Set `specific_property_product_pricelist` (Specific Property Product Pricelist).
+        specific_property_product_pricelist: value i64;
+        /// Set `spouse_birthdate` (Spouse Birthdate).
+        spouse_birthdate: value ::chrono::NaiveDate;
+        /// Set `spouse_complete_name` (Spouse Complete Name).
+        spouse_complete_name: into String;
+        /// Set `ssnid` (SSN No).
+        ssnid: into String;
+        /// Set `starred_message_ids` (Starred Message).
+        starred_message_ids: commands super::rel::MailMessage;
+        /// Set `state_id` (State).
+        state_id: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `study_field` (Field of Study).
+        study_field: into String;
+        /// Set `study_school` (School).
+        study_school: into String;
+        /// Set `supplier_rank` (Supplier Rank).
+        supplier_rank: value i64;
+        /// Set `target_sales_done` (Activities Done Target).
+        target_sales_done: value i64;
+        /// Set `target_sales_invoiced` (Invoiced in Sales Orders Target).
+        target_sales_invoiced: value i64;
+        /// Set `target_sales_won` (Won in Opportunities Target).
+        target_sales_won: value i64;
+        /// Set `task_ids` (Tasks).
+        task_ids: commands super::rel::ProjectTask;
+        /// Set `title` (Title).
+        title: value i64;
+        /// Set `totp_trusted_device_ids` (Trusted Devices).
+        totp_trusted_device_ids: commands super::rel::AuthTotpDevice;
+        /// Set `tour_enabled` (Onboarding).
+        tour_enabled: value bool;
+        /// Set `trust` (Degree of trust you have in this debtor).
+        trust: value self::Trust;
+        /// Set `type` (Address Type).
+        r#type = "type": value self::Type;
+        /// Set `tz` (Timezone).
+        tz: into String;
+        /// Set `use_partner_credit_limit` (Partner Limit).
+        use_partner_credit_limit: value bool;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
+        /// Set `user_ids` (Users).
+        user_ids: commands super::rel::ResUsers;
+        /// Set `vat` (Tax ID).
+        vat: into String;
+        /// Set `visa_expire` (Visa Expiration Date).
+        visa_expire: value ::chrono::NaiveDate;
+        /// Set `visa_no` (Visa No).
+        visa_no: into String;
+        /// Set `website` (Website Link).
+        website: into String;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `work_contact_id` (Work Contact).
+        work_contact_id: value i64;
+        /// Set `work_email` (Work Email).
+        work_email: into String;
+        /// Set `work_location_id` (Work Location).
+        work_location_id: value i64;
+        /// Set `work_phone` (Work Phone).
+        work_phone: into String;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for ResUsersCreate {
+    type Model = self::ResUsers;
+}
 impl ::runtime::UpdateValues for ResUsersUpdate {
-    type Model = ResUsers;
+    type Model = self::ResUsers;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// \# Access Rights (`accesses_count`, `integer`).
-    #[inline]
-    pub const fn accesses_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("accesses_count")
-    }
-    /// Home Action (`action_id`, `many2one`).
-    #[inline]
-    pub const fn action_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::IrActionsActions,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("action_id")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Active Lang Count (`active_lang_count`, `integer`).
-    #[inline]
-    pub const fn active_lang_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("active_lang_count")
-    }
-    /// Partner is Active (`active_partner`, `boolean`).
-    #[inline]
-    pub const fn active_partner() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active_partner")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Additional info (`additional_info`, `char`).
-    #[inline]
-    pub const fn additional_info() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("additional_info")
-    }
-    /// Additional Note (`additional_note`, `text`).
-    #[inline]
-    pub const fn additional_note() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("additional_note")
-    }
-    /// Work Address (`address_id`, `many2one`).
-    #[inline]
-    pub const fn address_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("address_id")
-    }
-    /// API Keys (`api_key_ids`, `one2many`).
-    #[inline]
-    pub const fn api_key_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResUsersApikeys,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("api_key_ids")
-    }
-    /// Auto-post bills (`autopost_bills`, `selection`).
-    #[inline]
-    pub const fn autopost_bills() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::AutopostBills,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("autopost_bills")
-    }
-    /// Avatar 1024 (`avatar_1024`, `binary`).
-    #[inline]
-    pub const fn avatar_1024() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1024")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("avatar_128")
-    }
-    /// Avatar (`avatar_1920`, `binary`).
-    #[inline]
-    pub const fn avatar_1920() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("avatar_1920")
-    }
-    /// Avatar 256 (`avatar_256`, `binary`).
-    #[inline]
-    pub const fn avatar_256() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("avatar_256")
-    }
-    /// Avatar 512 (`avatar_512`, `binary`).
-    #[inline]
-    pub const fn avatar_512() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("avatar_512")
-    }
-    /// Bank (`bank_account_count`, `integer`).
-    #[inline]
-    pub const fn bank_account_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("bank_account_count")
-    }
-    /// Banks (`bank_ids`, `one2many`).
-    #[inline]
-    pub const fn bank_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("bank_ids")
-    }
-    /// Badge ID (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("barcode")
-    }
-    /// Date of Birth (`birthday`, `date`).
-    #[inline]
-    pub const fn birthday() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("birthday")
-    }
-    /// Buyer (`buyer_id`, `many2one`).
-    #[inline]
-    pub const fn buyer_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("buyer_id")
-    }
-    /// Calendar Default Privacy (`calendar_default_privacy`, `selection`).
-    #[inline]
-    pub const fn calendar_default_privacy() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::CalendarDefaultPrivacy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("calendar_default_privacy")
-    }
-    /// Last notification marked as read from base Calendar (`calendar_last_notif_ack`, `datetime`).
-    #[inline]
-    pub const fn calendar_last_notif_ack() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("calendar_last_notif_ack")
-    }
-    /// Can Edit (`can_edit`, `boolean`).
-    #[inline]
-    pub const fn can_edit() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("can_edit")
-    }
-    /// Tags (`category_id`, `many2many`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResPartnerCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("category_id")
-    }
-    /// Employee Tags (`category_ids`, `many2many`).
-    #[inline]
-    pub const fn category_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::HrEmployeeCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("category_ids")
-    }
-    /// Certificate Level (`certificate`, `selection`).
-    #[inline]
-    pub const fn certificate() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::Certificate,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("certificate")
-    }
-    /// Channels (`channel_ids`, `many2many`).
-    #[inline]
-    pub const fn channel_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::DiscussChannel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("channel_ids")
-    }
-    /// Contact (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Number of Dependent Children (`children`, `integer`).
-    #[inline]
-    pub const fn children() -> ::runtime::odoo::fields::NumField<super::ResUsers, i64> {
-        ::runtime::odoo::fields::NumField::new("children")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("city")
-    }
-    /// Coach (`coach_id`, `many2one`).
-    #[inline]
-    pub const fn coach_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("coach_id")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::ResUsers, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Notes (`comment`, `html`).
-    #[inline]
-    pub const fn comment() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("comment")
-    }
-    /// Company Name Entity (`commercial_company_name`, `char`).
-    #[inline]
-    pub const fn commercial_company_name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("commercial_company_name")
-    }
-    /// Commercial Entity (`commercial_partner_id`, `many2one`).
-    #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
-    }
-    /// Number of Companies (`companies_count`, `integer`).
-    #[inline]
-    pub const fn companies_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("companies_count")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Companies (`company_ids`, `many2many`).
-    #[inline]
-    pub const fn company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("company_ids")
-    }
-    /// Company Name (`company_name`, `char`).
-    #[inline]
-    pub const fn company_name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("company_name")
-    }
-    /// Company ID (`company_registry`, `char`).
-    #[inline]
-    pub const fn company_registry() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("company_registry")
-    }
-    /// Company Type (`company_type`, `selection`).
-    #[inline]
-    pub const fn company_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::CompanyType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("company_type")
-    }
-    /// Complete Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("complete_name")
-    }
-    /// Complete Address (`contact_address`, `char`).
-    #[inline]
-    pub const fn contact_address() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("contact_address")
-    }
-    /// Inlined Complete Address (`contact_address_inline`, `char`).
-    #[inline]
-    pub const fn contact_address_inline() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("contact_address_inline")
-    }
-    /// Partner Contracts (`contract_ids`, `one2many`).
-    #[inline]
-    pub const fn contract_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("contract_ids")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Country of Birth (`country_of_birth`, `many2one`).
-    #[inline]
-    pub const fn country_of_birth() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_of_birth")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Technical field, whether to create an employee (`create_employee`, `boolean`).
-    #[inline]
-    pub const fn create_employee() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("create_employee")
-    }
-    /// Technical field, bind user to this employee on create (`create_employee_id`, `many2one`).
-    #[inline]
-    pub const fn create_employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_employee_id")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Total Receivable (`credit`, `monetary`).
-    #[inline]
-    pub const fn credit() -> ::runtime::odoo::fields::NumField<super::ResUsers, f64> {
-        ::runtime::odoo::fields::NumField::new("credit")
-    }
-    /// Credit Limit (`credit_limit`, `float`).
-    #[inline]
-    pub const fn credit_limit() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("credit_limit")
-    }
-    /// Credit To Invoice (`credit_to_invoice`, `monetary`).
-    #[inline]
-    pub const fn credit_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("credit_to_invoice")
-    }
-    /// Sales Teams (`crm_team_ids`, `many2many`).
-    #[inline]
-    pub const fn crm_team_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("crm_team_ids")
-    }
-    /// Sales Team Members (`crm_team_member_ids`, `one2many`).
-    #[inline]
-    pub const fn crm_team_member_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::CrmTeamMember,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("crm_team_member_ids")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Customer Rank (`customer_rank`, `integer`).
-    #[inline]
-    pub const fn customer_rank() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("customer_rank")
-    }
-    /// Days Sales Outstanding (DSO) (`days_sales_outstanding`, `float`).
-    #[inline]
-    pub const fn days_sales_outstanding() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("days_sales_outstanding")
-    }
-    /// Total Payable (`debit`, `monetary`).
-    #[inline]
-    pub const fn debit() -> ::runtime::odoo::fields::NumField<super::ResUsers, f64> {
-        ::runtime::odoo::fields::NumField::new("debit")
-    }
-    /// Payable Limit (`debit_limit`, `monetary`).
-    #[inline]
-    pub const fn debit_limit() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("debit_limit")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// User devices (`device_ids`, `one2many`).
-    #[inline]
-    pub const fn device_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResDevice,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("device_ids")
-    }
-    /// Display Invoice Edi Format (`display_invoice_edi_format`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_edi_format() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_edi_format")
-    }
-    /// Display Invoice Template Pdf Report (`display_invoice_template_pdf_report_id`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_template_pdf_report_id() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_template_pdf_report_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Home-Work Distance (`distance_home_work`, `integer`).
-    #[inline]
-    pub const fn distance_home_work() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("distance_home_work")
-    }
-    /// Home-Work Distance unit (`distance_home_work_unit`, `selection`).
-    #[inline]
-    pub const fn distance_home_work_unit() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::DistanceHomeWorkUnit,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("distance_home_work_unit")
-    }
-    /// Duplicated Bank Account Partners Count (`duplicated_bank_account_partners_count`, `integer`).
-    #[inline]
-    pub const fn duplicated_bank_account_partners_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("duplicated_bank_account_partners_count")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Formatted Email (`email_formatted`, `char`).
-    #[inline]
-    pub const fn email_formatted() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_formatted")
-    }
-    /// Normalized Email (`email_normalized`, `char`).
-    #[inline]
-    pub const fn email_normalized() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("email_normalized")
-    }
-    /// Contact Name (`emergency_contact`, `char`).
-    #[inline]
-    pub const fn emergency_contact() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("emergency_contact")
-    }
-    /// Contact Phone (`emergency_phone`, `char`).
-    #[inline]
-    pub const fn emergency_phone() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("emergency_phone")
-    }
-    /// Employee (`employee`, `boolean`).
-    #[inline]
-    pub const fn employee() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("employee")
-    }
-    /// Employee's Bank Account Number (`employee_bank_account_id`, `many2one`).
-    #[inline]
-    pub const fn employee_bank_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartnerBank,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_bank_account_id")
-    }
-    /// Cars (`employee_cars_count`, `integer`).
-    #[inline]
-    pub const fn employee_cars_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("employee_cars_count")
-    }
-    /// Employee Count (`employee_count`, `integer`).
-    #[inline]
-    pub const fn employee_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("employee_count")
-    }
-    /// Employee's Country (`employee_country_id`, `many2one`).
-    #[inline]
-    pub const fn employee_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_country_id")
-    }
-    /// Company employee (`employee_id`, `many2one`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_id")
-    }
-    /// Related employee (`employee_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("employee_ids")
-    }
-    /// Manager (`employee_parent_id`, `many2one`).
-    #[inline]
-    pub const fn employee_parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_parent_id")
-    }
-    /// Employee's Working Hours (`employee_resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn employee_resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("employee_resource_calendar_id")
-    }
-    /// Skills (`employee_skill_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::HrEmployeeSkill,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("employee_skill_ids")
-    }
-    /// Employee Type (`employee_type`, `selection`).
-    #[inline]
-    pub const fn employee_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::EmployeeType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("employee_type")
-    }
-    /// Employees Count (`employees_count`, `integer`).
-    #[inline]
-    pub const fn employees_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("employees_count")
-    }
-    /// \# Events (`event_count`, `integer`).
-    #[inline]
-    pub const fn event_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("event_count")
-    }
-    /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
-    }
-    /// Job Position (`function`, `char`).
-    #[inline]
-    pub const fn function() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("function")
-    }
-    /// Gender (`gender`, `selection`).
-    #[inline]
-    pub const fn gender() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::Gender,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("gender")
-    }
-    /// \# Groups (`groups_count`, `integer`).
-    #[inline]
-    pub const fn groups_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("groups_count")
-    }
-    /// Groups (`groups_id`, `many2many`).
-    #[inline]
-    pub const fn groups_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("groups_id")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Hr Presence State (`hr_presence_state`, `selection`).
-    #[inline]
-    pub const fn hr_presence_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::HrPresenceState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("hr_presence_state")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResUsers, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Identification No (`identification_id`, `char`).
-    #[inline]
-    pub const fn identification_id() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("identification_id")
-    }
-    /// Ignore Abnormal Invoice Amount (`ignore_abnormal_invoice_amount`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_invoice_amount() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_invoice_amount")
-    }
-    /// Ignore Abnormal Invoice Date (`ignore_abnormal_invoice_date`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_invoice_date() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_invoice_date")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("im_status")
-    }
-    /// Image 1024 (`image_1024`, `binary`).
-    #[inline]
-    pub const fn image_1024() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("image_1024")
-    }
-    /// Image 128 (`image_128`, `binary`).
-    #[inline]
-    pub const fn image_128() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("image_128")
-    }
-    /// Image (`image_1920`, `binary`).
-    #[inline]
-    pub const fn image_1920() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("image_1920")
-    }
-    /// Image 256 (`image_256`, `binary`).
-    #[inline]
-    pub const fn image_256() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("image_256")
-    }
-    /// Image 512 (`image_512`, `binary`).
-    #[inline]
-    pub const fn image_512() -> ::runtime::odoo::fields::BinaryField<super::ResUsers> {
-        ::runtime::odoo::fields::BinaryField::new("image_512")
-    }
-    /// Industry (`industry_id`, `many2one`).
-    #[inline]
-    pub const fn industry_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartnerIndustry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("industry_id")
-    }
-    /// eInvoice format (`invoice_edi_format`, `selection`).
-    #[inline]
-    pub const fn invoice_edi_format() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::InvoiceEdiFormat,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_edi_format")
-    }
-    /// Invoice Edi Format Store (`invoice_edi_format_store`, `char`).
-    #[inline]
-    pub const fn invoice_edi_format_store() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_edi_format_store")
-    }
-    /// Invoices (`invoice_ids`, `one2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Invoice sending (`invoice_sending_method`, `selection`).
-    #[inline]
-    pub const fn invoice_sending_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::InvoiceSendingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_sending_method")
-    }
-    /// Invoice Template Pdf Report (`invoice_template_pdf_report_id`, `many2one`).
-    #[inline]
-    pub const fn invoice_template_pdf_report_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("invoice_template_pdf_report_id")
-    }
-    /// Invoice (`invoice_warn`, `selection`).
-    #[inline]
-    pub const fn invoice_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::InvoiceWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_warn")
-    }
-    /// Message for Invoice (`invoice_warn_msg`, `text`).
-    #[inline]
-    pub const fn invoice_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("invoice_warn_msg")
-    }
-    /// Blacklist (`is_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn is_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_blacklisted")
-    }
-    /// Is a Company (`is_company`, `boolean`).
-    #[inline]
-    pub const fn is_company() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("is_company")
-    }
-    /// Is Peppol Edi Format (`is_peppol_edi_format`, `boolean`).
-    #[inline]
-    pub const fn is_peppol_edi_format() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_peppol_edi_format")
-    }
-    /// Is Public (`is_public`, `boolean`).
-    #[inline]
-    pub const fn is_public() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("is_public")
-    }
-    /// Is System (`is_system`, `boolean`).
-    #[inline]
-    pub const fn is_system() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("is_system")
-    }
-    /// Is Ubl Format (`is_ubl_format`, `boolean`).
-    #[inline]
-    pub const fn is_ubl_format() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("is_ubl_format")
-    }
-    /// Job Title (`job_title`, `char`).
-    #[inline]
-    pub const fn job_title() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("job_title")
-    }
-    /// Journal Items (`journal_item_count`, `integer`).
-    #[inline]
-    pub const fn journal_item_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("journal_item_count")
-    }
-    /// Home-Work Distance in Km (`km_home_work`, `integer`).
-    #[inline]
-    pub const fn km_home_work() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("km_home_work")
-    }
-    /// Language (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::Lang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lang")
-    }
-    /// Last Activity (`last_activity`, `date`).
-    #[inline]
-    pub const fn last_activity() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_activity")
-    }
-    /// Last Activity Time (`last_activity_time`, `char`).
-    #[inline]
-    pub const fn last_activity_time() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("last_activity_time")
-    }
-    /// User log entries (`log_ids`, `one2many`).
-    #[inline]
-    pub const fn log_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResUsersLog,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("log_ids")
-    }
-    /// Login (`login`, `char`).
-    #[inline]
-    pub const fn login() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("login")
-    }
-    /// Latest authentication (`login_date`, `datetime`).
-    #[inline]
-    pub const fn login_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("login_date")
-    }
-    /// Marital Status (`marital`, `selection`).
-    #[inline]
-    pub const fn marital() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::Marital,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("marital")
-    }
-    /// \# Meetings (`meeting_count`, `integer`).
-    #[inline]
-    pub const fn meeting_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("meeting_count")
-    }
-    /// Meetings (`meeting_ids`, `many2many`).
-    #[inline]
-    pub const fn meeting_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("meeting_ids")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Bounce (`message_bounce`, `integer`).
-    #[inline]
-    pub const fn message_bounce() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_bounce")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Mobile (`mobile`, `char`).
-    #[inline]
-    pub const fn mobile() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("mobile")
-    }
-    /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn mobile_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mobile_blacklisted")
-    }
-    /// Work Mobile (`mobile_phone`, `char`).
-    #[inline]
-    pub const fn mobile_phone() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("mobile_phone")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Set Password (`new_password`, `char`).
-    #[inline]
-    pub const fn new_password() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("new_password")
-    }
-    /// Notification (`notification_type`, `selection`).
-    #[inline]
-    pub const fn notification_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::NotificationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("notification_type")
-    }
-    /// Odoobot Failed (`odoobot_failed`, `boolean`).
-    #[inline]
-    pub const fn odoobot_failed() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("odoobot_failed")
-    }
-    /// OdooBot Status (`odoobot_state`, `selection`).
-    #[inline]
-    pub const fn odoobot_state() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::OdoobotState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("odoobot_state")
-    }
-    /// On-Time Delivery Rate (`on_time_rate`, `float`).
-    #[inline]
-    pub const fn on_time_rate() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("on_time_rate")
-    }
-    /// Opportunity Count (`opportunity_count`, `integer`).
-    #[inline]
-    pub const fn opportunity_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("opportunity_count")
-    }
-    /// Opportunities (`opportunity_ids`, `one2many`).
-    #[inline]
-    pub const fn opportunity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("opportunity_ids")
-    }
-    /// Related Company (`parent_id`, `many2one`).
-    #[inline]
-    pub const fn parent_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("parent_id")
-    }
-    /// Parent name (`parent_name`, `char`).
-    #[inline]
-    pub const fn parent_name() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("parent_name")
-    }
-    /// Company database ID (`partner_gid`, `integer`).
-    #[inline]
-    pub const fn partner_gid() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_gid")
-    }
-    /// Related Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Geo Latitude (`partner_latitude`, `float`).
-    #[inline]
-    pub const fn partner_latitude() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_latitude")
-    }
-    /// Geo Longitude (`partner_longitude`, `float`).
-    #[inline]
-    pub const fn partner_longitude() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("partner_longitude")
-    }
-    /// Share Partner (`partner_share`, `boolean`).
-    #[inline]
-    pub const fn partner_share() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("partner_share")
-    }
-    /// Partner Vat Placeholder (`partner_vat_placeholder`, `char`).
-    #[inline]
-    pub const fn partner_vat_placeholder() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_vat_placeholder")
-    }
-    /// Passport No (`passport_id`, `char`).
-    #[inline]
-    pub const fn passport_id() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("passport_id")
-    }
-    /// Password (`password`, `char`).
-    #[inline]
-    pub const fn password() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("password")
-    }
-    /// Payment Token Count (`payment_token_count`, `integer`).
-    #[inline]
-    pub const fn payment_token_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("payment_token_count")
-    }
-    /// Payment Tokens (`payment_token_ids`, `one2many`).
-    #[inline]
-    pub const fn payment_token_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::PaymentToken,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("payment_token_ids")
-    }
-    /// Peppol e-address (EAS) (`peppol_eas`, `selection`).
-    #[inline]
-    pub const fn peppol_eas() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("peppol_eas")
-    }
-    /// Peppol Endpoint (`peppol_endpoint`, `char`).
-    #[inline]
-    pub const fn peppol_endpoint() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("peppol_endpoint")
-    }
-    /// Work Permit No (`permit_no`, `char`).
-    #[inline]
-    pub const fn permit_no() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("permit_no")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("phone_blacklisted")
-    }
-    /// Phone/Mobile (`phone_mobile_search`, `char`).
-    #[inline]
-    pub const fn phone_mobile_search() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone_mobile_search")
-    }
-    /// Sanitized Number (`phone_sanitized`, `char`).
-    #[inline]
-    pub const fn phone_sanitized() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone_sanitized")
-    }
-    /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
-    #[inline]
-    pub const fn phone_sanitized_blacklisted() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("phone_sanitized_blacklisted")
-    }
-    /// Stock Picking (`picking_warn`, `selection`).
-    #[inline]
-    pub const fn picking_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::PickingWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("picking_warn")
-    }
-    /// Message for Stock Picking (`picking_warn_msg`, `text`).
-    #[inline]
-    pub const fn picking_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("picking_warn_msg")
-    }
-    /// PIN (`pin`, `char`).
-    #[inline]
-    pub const fn pin() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("pin")
-    }
-    /// Place of Birth (`place_of_birth`, `char`).
-    #[inline]
-    pub const fn place_of_birth() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("place_of_birth")
-    }
-    /// Plan To Change Bike (`plan_to_change_bike`, `boolean`).
-    #[inline]
-    pub const fn plan_to_change_bike() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("plan_to_change_bike")
-    }
-    /// Plan To Change Car (`plan_to_change_car`, `boolean`).
-    #[inline]
-    pub const fn plan_to_change_car() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("plan_to_change_car")
-    }
-    /// Private City (`private_city`, `char`).
-    #[inline]
-    pub const fn private_city() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("private_city")
-    }
-    /// Private Country (`private_country_id`, `many2one`).
-    #[inline]
-    pub const fn private_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("private_country_id")
-    }
-    /// Private Email (`private_email`, `char`).
-    #[inline]
-    pub const fn private_email() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("private_email")
-    }
-    /// Employee Lang (`private_lang`, `selection`).
-    #[inline]
-    pub const fn private_lang() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::PrivateLang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("private_lang")
-    }
-    /// Private Phone (`private_phone`, `char`).
-    #[inline]
-    pub const fn private_phone() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("private_phone")
-    }
-    /// Private State (`private_state_id`, `many2one`).
-    #[inline]
-    pub const fn private_state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("private_state_id")
-    }
-    /// Private Street (`private_street`, `char`).
-    #[inline]
-    pub const fn private_street() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("private_street")
-    }
-    /// Private Street2 (`private_street2`, `char`).
-    #[inline]
-    pub const fn private_street2() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("private_street2")
-    }
-    /// Private Zip (`private_zip`, `char`).
-    #[inline]
-    pub const fn private_zip() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("private_zip")
-    }
-    /// Projects (`project_ids`, `one2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("project_ids")
-    }
-    /// Account Payable (`property_account_payable_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_payable_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_payable_id")
-    }
-    /// Fiscal Position (`property_account_position_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_position_id")
-    }
-    /// Account Receivable (`property_account_receivable_id`, `many2one`).
-    #[inline]
-    pub const fn property_account_receivable_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_account_receivable_id")
-    }
-    /// Property Inbound Payment Method Line (`property_inbound_payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn property_inbound_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_inbound_payment_method_line_id",
-        )
-    }
-    /// Property Outbound Payment Method Line (`property_outbound_payment_method_line_id`, `many2one`).
-    #[inline]
-    pub const fn property_outbound_payment_method_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::AccountPaymentMethodLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "property_outbound_payment_method_line_id",
-        )
-    }
-    /// Customer Payment Terms (`property_payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn property_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_payment_term_id")
-    }
-    /// Pricelist (`property_product_pricelist`, `many2one`).
-    #[inline]
-    pub const fn property_product_pricelist() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_product_pricelist")
-    }
-    /// Supplier Currency (`property_purchase_currency_id`, `many2one`).
-    #[inline]
-    pub const fn property_purchase_currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_purchase_currency_id")
-    }
-    /// Customer Location (`property_stock_customer`, `many2one`).
-    #[inline]
-    pub const fn property_stock_customer() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_stock_customer")
-    }
-    /// Vendor Location (`property_stock_supplier`, `many2one`).
-    #[inline]
-    pub const fn property_stock_supplier() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_stock_supplier")
-    }
-    /// Vendor Payment Terms (`property_supplier_payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn property_supplier_payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_supplier_payment_term_id")
-    }
-    /// Default Warehouse (`property_warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn property_warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("property_warehouse_id")
-    }
-    /// Purchase Lines (`purchase_line_ids`, `one2many`).
-    #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("purchase_line_ids")
-    }
-    /// Purchase Order Count (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchase_order_count")
-    }
-    /// Purchase Order Warning (`purchase_warn`, `selection`).
-    #[inline]
-    pub const fn purchase_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::PurchaseWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("purchase_warn")
-    }
-    /// Message for Purchase Order (`purchase_warn_msg`, `text`).
-    #[inline]
-    pub const fn purchase_warn_msg() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("purchase_warn_msg")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Receipt Reminder (`receipt_reminder_email`, `boolean`).
-    #[inline]
-    pub const fn receipt_reminder_email() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("receipt_reminder_email")
-    }
-    /// Reference (`ref`, `char`).
-    #[inline]
-    pub const fn r#ref() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("ref")
-    }
-    /// Companies that refers to partner (`ref_company_ids`, `one2many`).
-    #[inline]
-    pub const fn ref_company_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("ref_company_ids")
-    }
-    /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
-    #[inline]
-    pub const fn reminder_date_before_receipt() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reminder_date_before_receipt")
-    }
-    /// Settings (`res_users_settings_id`, `many2one`).
-    #[inline]
-    pub const fn res_users_settings_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResUsersSettings,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("res_users_settings_id")
-    }
-    /// Res Users Settings (`res_users_settings_ids`, `one2many`).
-    #[inline]
-    pub const fn res_users_settings_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResUsersSettings,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("res_users_settings_ids")
-    }
-    /// Default Working Hours (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Resources (`resource_ids`, `one2many`).
-    #[inline]
-    pub const fn resource_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("resource_ids")
-    }
-    /// Resume lines (`resume_line_ids`, `one2many`).
-    #[inline]
-    pub const fn resume_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::HrResumeLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("resume_line_ids")
-    }
-    /// \# Record Rules (`rules_count`, `integer`).
-    #[inline]
-    pub const fn rules_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("rules_count")
-    }
-    /// Sale Order Count (`sale_order_count`, `integer`).
-    #[inline]
-    pub const fn sale_order_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_order_count")
-    }
-    /// Sales Order (`sale_order_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
-    }
-    /// User Sales Team (`sale_team_id`, `many2one`).
-    #[inline]
-    pub const fn sale_team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_team_id")
-    }
-    /// Sales Warnings (`sale_warn`, `selection`).
-    #[inline]
-    pub const fn sale_warn() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::SaleWarn,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("sale_warn")
-    }
-    /// Message for Sales Order (`sale_warn_msg`, `text`).
-    #[inline]
-    pub const fn sale_warn_msg() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("sale_warn_msg")
-    }
-    /// Partner with same Company Registry (`same_company_registry_partner_id`, `many2one`).
-    #[inline]
-    pub const fn same_company_registry_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("same_company_registry_partner_id")
-    }
-    /// Partner with same Tax ID (`same_vat_partner_id`, `many2one`).
-    #[inline]
-    pub const fn same_vat_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("same_vat_partner_id")
-    }
-    /// Self (`self`, `many2one`).
-    #[inline]
-    pub const fn self_() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("self")
-    }
-    /// Share User (`share`, `boolean`).
-    #[inline]
-    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("share")
-    }
-    /// Show Credit Limit (`show_credit_limit`, `boolean`).
-    #[inline]
-    pub const fn show_credit_limit() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_credit_limit")
-    }
-    /// Email Signature (`signature`, `html`).
-    #[inline]
-    pub const fn signature() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("signature")
-    }
-    /// Signup Token Type (`signup_type`, `char`).
-    #[inline]
-    pub const fn signup_type() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("signup_type")
-    }
-    /// Specific Property Product Pricelist (`specific_property_product_pricelist`, `many2one`).
-    #[inline]
-    pub const fn specific_property_product_pricelist() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new(
-            "specific_property_product_pricelist",
-        )
-    }
-    /// Spouse Birthdate (`spouse_birthdate`, `date`).
-    #[inline]
-    pub const fn spouse_birthdate() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("spouse_birthdate")
-    }
-    /// Spouse Complete Name (`spouse_complete_name`, `char`).
-    #[inline]
-    pub const fn spouse_complete_name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("spouse_complete_name")
-    }
-    /// SSN No (`ssnid`, `char`).
-    #[inline]
-    pub const fn ssnid() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("ssnid")
-    }
-    /// Starred Message (`starred_message_ids`, `many2many`).
-    #[inline]
-    pub const fn starred_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("starred_message_ids")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("state_id")
-    }
-    /// Static Map Url (`static_map_url`, `char`).
-    #[inline]
-    pub const fn static_map_url() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("static_map_url")
-    }
-    /// Static Map Url Is Valid (`static_map_url_is_valid`, `boolean`).
-    #[inline]
-    pub const fn static_map_url_is_valid() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("static_map_url_is_valid")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("street2")
-    }
-    /// Field of Study (`study_field`, `char`).
-    #[inline]
-    pub const fn study_field() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("study_field")
-    }
-    /// School (`study_school`, `char`).
-    #[inline]
-    pub const fn study_school() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("study_school")
-    }
-    /// \# Vendor Bills (`supplier_invoice_count`, `integer`).
-    #[inline]
-    pub const fn supplier_invoice_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("supplier_invoice_count")
-    }
-    /// Supplier Rank (`supplier_rank`, `integer`).
-    #[inline]
-    pub const fn supplier_rank() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("supplier_rank")
-    }
-    /// Activities Done Target (`target_sales_done`, `integer`).
-    #[inline]
-    pub const fn target_sales_done() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("target_sales_done")
-    }
-    /// Invoiced in Sales Orders Target (`target_sales_invoiced`, `integer`).
-    #[inline]
-    pub const fn target_sales_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("target_sales_invoiced")
-    }
-    /// Won in Opportunities Target (`target_sales_won`, `integer`).
-    #[inline]
-    pub const fn target_sales_won() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("target_sales_won")
-    }
-    /// \# Tasks (`task_count`, `integer`).
-    #[inline]
-    pub const fn task_count() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("task_count")
-    }
-    /// Tasks (`task_ids`, `one2many`).
-    #[inline]
-    pub const fn task_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("task_ids")
-    }
-    /// Title (`title`, `many2one`).
-    #[inline]
-    pub const fn title() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartnerTitle,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("title")
-    }
-    /// Total Invoiced (`total_invoiced`, `monetary`).
-    #[inline]
-    pub const fn total_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::ResUsers,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("total_invoiced")
-    }
-    /// Two-factor authentication (`totp_enabled`, `boolean`).
-    #[inline]
-    pub const fn totp_enabled() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("totp_enabled")
-    }
-    /// Trusted Devices (`totp_trusted_device_ids`, `one2many`).
-    #[inline]
-    pub const fn totp_trusted_device_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::AuthTotpDevice,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("totp_trusted_device_ids")
-    }
-    /// Onboarding (`tour_enabled`, `boolean`).
-    #[inline]
-    pub const fn tour_enabled() -> ::runtime::odoo::fields::BoolField<super::ResUsers> {
-        ::runtime::odoo::fields::BoolField::new("tour_enabled")
-    }
-    /// Degree of trust you have in this debtor (`trust`, `selection`).
-    #[inline]
-    pub const fn trust() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::Trust,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("trust")
-    }
-    /// Address Type (`type`, `selection`).
-    #[inline]
-    pub const fn r#type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::Type,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("type")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("tz")
-    }
-    /// Timezone offset (`tz_offset`, `char`).
-    #[inline]
-    pub const fn tz_offset() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("tz_offset")
-    }
-    /// Partner Limit (`use_partner_credit_limit`, `boolean`).
-    #[inline]
-    pub const fn use_partner_credit_limit() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_partner_credit_limit")
-    }
-    /// User Group Warning (`user_group_warning`, `text`).
-    #[inline]
-    pub const fn user_group_warning() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("user_group_warning")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Users (`user_ids`, `one2many`).
-    #[inline]
-    pub const fn user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_ids")
-    }
-    /// Tax ID (`vat`, `char`).
-    #[inline]
-    pub const fn vat() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("vat")
-    }
-    /// Visa Expiration Date (`visa_expire`, `date`).
-    #[inline]
-    pub const fn visa_expire() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("visa_expire")
-    }
-    /// Visa No (`visa_no`, `char`).
-    #[inline]
-    pub const fn visa_no() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("visa_no")
-    }
-    /// Website Link (`website`, `char`).
-    #[inline]
-    pub const fn website() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("website")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsers,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Work Contact (`work_contact_id`, `many2one`).
-    #[inline]
-    pub const fn work_contact_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("work_contact_id")
-    }
-    /// Work Email (`work_email`, `char`).
-    #[inline]
-    pub const fn work_email() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("work_email")
-    }
-    /// Work Location (`work_location_id`, `many2one`).
-    #[inline]
-    pub const fn work_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::HrWorkLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("work_location_id")
-    }
-    /// Work Location Name (`work_location_name`, `char`).
-    #[inline]
-    pub const fn work_location_name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsers,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_location_name")
-    }
-    /// Work Location Type (`work_location_type`, `selection`).
-    #[inline]
-    pub const fn work_location_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsers,
-        super::WorkLocationType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("work_location_type")
-    }
-    /// Work Phone (`work_phone`, `char`).
-    #[inline]
-    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("work_phone")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsers,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsers,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::ResUsers> {
-        ::runtime::odoo::fields::CharField::new("zip")
-    }
-}
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `activity_state` (Activity State) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `autopost_bills` (Auto-post bills) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutopostBills {
-    /// Always (`always`)
-    Always,
-    /// Ask after 3 validations without edits (`ask`)
-    Ask,
-    /// Never (`never`)
-    Never,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AutopostBills {
-    const VALUES: &'static [&'static str] = &["always", "ask", "never"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "always" => AutopostBills::Always,
-            "ask" => AutopostBills::Ask,
-            "never" => AutopostBills::Never,
-            other => AutopostBills::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AutopostBills::Always => "always",
-            AutopostBills::Ask => "ask",
-            AutopostBills::Never => "never",
-            AutopostBills::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AutopostBills {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AutopostBills {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `calendar_default_privacy` (Calendar Default Privacy) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarDefaultPrivacy {
-    /// Public (`public`)
-    Public,
-    /// Private (`private`)
-    Private,
-    /// Only internal users (`confidential`)
-    Confidential,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CalendarDefaultPrivacy {
-    const VALUES: &'static [&'static str] = &["public", "private", "confidential"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "public" => CalendarDefaultPrivacy::Public,
-            "private" => CalendarDefaultPrivacy::Private,
-            "confidential" => CalendarDefaultPrivacy::Confidential,
-            other => CalendarDefaultPrivacy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CalendarDefaultPrivacy::Public => "public",
-            CalendarDefaultPrivacy::Private => "private",
-            CalendarDefaultPrivacy::Confidential => "confidential",
-            CalendarDefaultPrivacy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CalendarDefaultPrivacy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CalendarDefaultPrivacy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `certificate` (Certificate Level) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Certificate {
-    /// Graduate (`graduate`)
-    Graduate,
-    /// Bachelor (`bachelor`)
-    Bachelor,
-    /// Master (`master`)
-    Master,
-    /// Doctor (`doctor`)
-    Doctor,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Certificate {
-    const VALUES: &'static [&'static str] = &[
-        "graduate",
-        "bachelor",
-        "master",
-        "doctor",
-        "other",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "graduate" => Certificate::Graduate,
-            "bachelor" => Certificate::Bachelor,
-            "master" => Certificate::Master,
-            "doctor" => Certificate::Doctor,
-            "other" => Certificate::Other,
-            other => Certificate::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Certificate::Graduate => "graduate",
-            Certificate::Bachelor => "bachelor",
-            Certificate::Master => "master",
-            Certificate::Doctor => "doctor",
-            Certificate::Other => "other",
-            Certificate::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Certificate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Certificate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `company_type` (Company Type) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyType {
-    /// Individual (`person`)
-    Person,
-    /// Company (`company`)
-    Company,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompanyType {
-    const VALUES: &'static [&'static str] = &["person", "company"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "person" => CompanyType::Person,
-            "company" => CompanyType::Company,
-            other => CompanyType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyType::Person => "person",
-            CompanyType::Company => "company",
-            CompanyType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompanyType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CompanyType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `distance_home_work_unit` (Home-Work Distance unit) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DistanceHomeWorkUnit {
-    /// km (`kilometers`)
-    Kilometers,
-    /// mi (`miles`)
-    Miles,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DistanceHomeWorkUnit {
-    const VALUES: &'static [&'static str] = &["kilometers", "miles"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "kilometers" => DistanceHomeWorkUnit::Kilometers,
-            "miles" => DistanceHomeWorkUnit::Miles,
-            other => DistanceHomeWorkUnit::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DistanceHomeWorkUnit::Kilometers => "kilometers",
-            DistanceHomeWorkUnit::Miles => "miles",
-            DistanceHomeWorkUnit::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DistanceHomeWorkUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DistanceHomeWorkUnit {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `employee_type` (Employee Type) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EmployeeType {
-    /// Employee (`employee`)
-    Employee,
-    /// Worker (`worker`)
-    Worker,
-    /// Student (`student`)
-    Student,
-    /// Trainee (`trainee`)
-    Trainee,
-    /// Contractor (`contractor`)
-    Contractor,
-    /// Freelancer (`freelance`)
-    Freelance,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for EmployeeType {
-    const VALUES: &'static [&'static str] = &[
-        "employee",
-        "worker",
-        "student",
-        "trainee",
-        "contractor",
-        "freelance",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "employee" => EmployeeType::Employee,
-            "worker" => EmployeeType::Worker,
-            "student" => EmployeeType::Student,
-            "trainee" => EmployeeType::Trainee,
-            "contractor" => EmployeeType::Contractor,
-            "freelance" => EmployeeType::Freelance,
-            other => EmployeeType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            EmployeeType::Employee => "employee",
-            EmployeeType::Worker => "worker",
-            EmployeeType::Student => "student",
-            EmployeeType::Trainee => "trainee",
-            EmployeeType::Contractor => "contractor",
-            EmployeeType::Freelance => "freelance",
-            EmployeeType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmployeeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for EmployeeType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `gender` (Gender) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Gender {
-    /// Male (`male`)
-    Male,
-    /// Female (`female`)
-    Female,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Gender {
-    const VALUES: &'static [&'static str] = &["male", "female", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "male" => Gender::Male,
-            "female" => Gender::Female,
-            "other" => Gender::Other,
-            other => Gender::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Gender::Male => "male",
-            Gender::Female => "female",
-            Gender::Other => "other",
-            Gender::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Gender {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Gender {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `hr_presence_state` (Hr Presence State) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrPresenceState {
-    /// Present (`present`)
-    Present,
-    /// Absent (`absent`)
-    Absent,
-    /// Archived (`archive`)
-    Archive,
-    /// Out of Working hours (`out_of_working_hour`)
-    OutOfWorkingHour,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HrPresenceState {
-    const VALUES: &'static [&'static str] = &[
-        "present",
-        "absent",
-        "archive",
-        "out_of_working_hour",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "present" => HrPresenceState::Present,
-            "absent" => HrPresenceState::Absent,
-            "archive" => HrPresenceState::Archive,
-            "out_of_working_hour" => HrPresenceState::OutOfWorkingHour,
-            other => HrPresenceState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrPresenceState::Present => "present",
-            HrPresenceState::Absent => "absent",
-            HrPresenceState::Archive => "archive",
-            HrPresenceState::OutOfWorkingHour => "out_of_working_hour",
-            HrPresenceState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HrPresenceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HrPresenceState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_edi_format` (eInvoice format) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceEdiFormat {
-    /// Factur-X (CII) (`facturx`)
-    Facturx,
-    /// BIS Billing 3.0 (`ubl_bis3`)
-    UblBis3,
-    /// XRechnung CIUS (`xrechnung`)
-    Xrechnung,
-    /// NLCIUS (`nlcius`)
-    Nlcius,
-    /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
-    UblANz,
-    /// BIS Billing 3.0 SG (`ubl_sg`)
-    UblSg,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceEdiFormat {
-    const VALUES: &'static [&'static str] = &[
-        "facturx",
-        "ubl_bis3",
-        "xrechnung",
-        "nlcius",
-        "ubl_a_nz",
-        "ubl_sg",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "facturx" => InvoiceEdiFormat::Facturx,
-            "ubl_bis3" => InvoiceEdiFormat::UblBis3,
-            "xrechnung" => InvoiceEdiFormat::Xrechnung,
-            "nlcius" => InvoiceEdiFormat::Nlcius,
-            "ubl_a_nz" => InvoiceEdiFormat::UblANz,
-            "ubl_sg" => InvoiceEdiFormat::UblSg,
-            other => InvoiceEdiFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceEdiFormat::Facturx => "facturx",
-            InvoiceEdiFormat::UblBis3 => "ubl_bis3",
-            InvoiceEdiFormat::Xrechnung => "xrechnung",
-            InvoiceEdiFormat::Nlcius => "nlcius",
-            InvoiceEdiFormat::UblANz => "ubl_a_nz",
-            InvoiceEdiFormat::UblSg => "ubl_sg",
-            InvoiceEdiFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceEdiFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceEdiFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_sending_method` (Invoice sending) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceSendingMethod {
-    /// Download (`manual`)
-    Manual,
-    /// by Email (`email`)
-    Email,
-    /// by Post (`snailmail`)
-    Snailmail,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceSendingMethod {
-    const VALUES: &'static [&'static str] = &["manual", "email", "snailmail"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => InvoiceSendingMethod::Manual,
-            "email" => InvoiceSendingMethod::Email,
-            "snailmail" => InvoiceSendingMethod::Snailmail,
-            other => InvoiceSendingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceSendingMethod::Manual => "manual",
-            InvoiceSendingMethod::Email => "email",
-            InvoiceSendingMethod::Snailmail => "snailmail",
-            InvoiceSendingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceSendingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceSendingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_warn` (Invoice) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => InvoiceWarn::NoMessage,
-            "warning" => InvoiceWarn::Warning,
-            "block" => InvoiceWarn::Block,
-            other => InvoiceWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceWarn::NoMessage => "no-message",
-            InvoiceWarn::Warning => "warning",
-            InvoiceWarn::Block => "block",
-            InvoiceWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `lang` (Language) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `marital` (Marital Status) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Marital {
-    /// Single (`single`)
-    Single,
-    /// Married (`married`)
-    Married,
-    /// Legal Cohabitant (`cohabitant`)
-    Cohabitant,
-    /// Widower (`widower`)
-    Widower,
-    /// Divorced (`divorced`)
-    Divorced,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Marital {
-    const VALUES: &'static [&'static str] = &[
-        "single",
-        "married",
-        "cohabitant",
-        "widower",
-        "divorced",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "single" => Marital::Single,
-            "married" => Marital::Married,
-            "cohabitant" => Marital::Cohabitant,
-            "widower" => Marital::Widower,
-            "divorced" => Marital::Divorced,
-            other => Marital::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Marital::Single => "single",
-            Marital::Married => "married",
-            Marital::Cohabitant => "cohabitant",
-            Marital::Widower => "widower",
-            Marital::Divorced => "divorced",
-            Marital::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Marital {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Marital {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `notification_type` (Notification) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationType {
-    /// Handle by Emails (`email`)
-    Email,
-    /// Handle in Odoo (`inbox`)
-    Inbox,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for NotificationType {
-    const VALUES: &'static [&'static str] = &["email", "inbox"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "email" => NotificationType::Email,
-            "inbox" => NotificationType::Inbox,
-            other => NotificationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            NotificationType::Email => "email",
-            NotificationType::Inbox => "inbox",
-            NotificationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NotificationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for NotificationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `odoobot_state` (OdooBot Status) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OdoobotState {
-    /// Not initialized (`not_initialized`)
-    NotInitialized,
-    /// Onboarding emoji (`onboarding_emoji`)
-    OnboardingEmoji,
-    /// Onboarding attachment (`onboarding_attachement`)
-    OnboardingAttachement,
-    /// Onboarding command (`onboarding_command`)
-    OnboardingCommand,
-    /// Onboarding ping (`onboarding_ping`)
-    OnboardingPing,
-    /// Onboarding canned (`onboarding_canned`)
-    OnboardingCanned,
-    /// Idle (`idle`)
-    Idle,
-    /// Disabled (`disabled`)
-    Disabled,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for OdoobotState {
-    const VALUES: &'static [&'static str] = &[
-        "not_initialized",
-        "onboarding_emoji",
-        "onboarding_attachement",
-        "onboarding_command",
-        "onboarding_ping",
-        "onboarding_canned",
-        "idle",
-        "disabled",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "not_initialized" => OdoobotState::NotInitialized,
-            "onboarding_emoji" => OdoobotState::OnboardingEmoji,
-            "onboarding_attachement" => OdoobotState::OnboardingAttachement,
-            "onboarding_command" => OdoobotState::OnboardingCommand,
-            "onboarding_ping" => OdoobotState::OnboardingPing,
-            "onboarding_canned" => OdoobotState::OnboardingCanned,
-            "idle" => OdoobotState::Idle,
-            "disabled" => OdoobotState::Disabled,
-            other => OdoobotState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            OdoobotState::NotInitialized => "not_initialized",
-            OdoobotState::OnboardingEmoji => "onboarding_emoji",
-            OdoobotState::OnboardingAttachement => "onboarding_attachement",
-            OdoobotState::OnboardingCommand => "onboarding_command",
-            OdoobotState::OnboardingPing => "onboarding_ping",
-            OdoobotState::OnboardingCanned => "onboarding_canned",
-            OdoobotState::Idle => "idle",
-            OdoobotState::Disabled => "disabled",
-            OdoobotState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OdoobotState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for OdoobotState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_warn` (Stock Picking) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PickingWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => PickingWarn::NoMessage,
-            "warning" => PickingWarn::Warning,
-            "block" => PickingWarn::Block,
-            other => PickingWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingWarn::NoMessage => "no-message",
-            PickingWarn::Warning => "warning",
-            PickingWarn::Block => "block",
-            PickingWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `private_lang` (Employee Lang) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrivateLang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PrivateLang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => PrivateLang::EnUs,
-            other => PrivateLang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PrivateLang::EnUs => "en_US",
-            PrivateLang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PrivateLang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PrivateLang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `purchase_warn` (Purchase Order Warning) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PurchaseWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PurchaseWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => PurchaseWarn::NoMessage,
-            "warning" => PurchaseWarn::Warning,
-            "block" => PurchaseWarn::Block,
-            other => PurchaseWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PurchaseWarn::NoMessage => "no-message",
-            PurchaseWarn::Warning => "warning",
-            PurchaseWarn::Block => "block",
-            PurchaseWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PurchaseWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PurchaseWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `sale_warn` (Sales Warnings) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SaleWarn {
-    /// No Message (`no-message`)
-    NoMessage,
-    /// Warning (`warning`)
-    Warning,
-    /// Blocking Message (`block`)
-    Block,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SaleWarn {
-    const VALUES: &'static [&'static str] = &["no-message", "warning", "block"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no-message" => SaleWarn::NoMessage,
-            "warning" => SaleWarn::Warning,
-            "block" => SaleWarn::Block,
-            other => SaleWarn::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SaleWarn::NoMessage => "no-message",
-            SaleWarn::Warning => "warning",
-            SaleWarn::Block => "block",
-            SaleWarn::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SaleWarn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SaleWarn {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Never Connected (`new`)
-    New,
-    /// Confirmed (`active`)
-    Active,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["new", "active"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "new" => State::New,
-            "active" => State::Active,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::New => "new",
-            State::Active => "active",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `trust` (Degree of trust you have in this debtor) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Trust {
-    /// Good Debtor (`good`)
-    Good,
-    /// Normal Debtor (`normal`)
-    Normal,
-    /// Bad Debtor (`bad`)
-    Bad,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Trust {
-    const VALUES: &'static [&'static str] = &["good", "normal", "bad"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "good" => Trust::Good,
-            "normal" => Trust::Normal,
-            "bad" => Trust::Bad,
-            other => Trust::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Trust::Good => "good",
-            Trust::Normal => "normal",
-            Trust::Bad => "bad",
-            Trust::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Trust {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Trust {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `type` (Address Type) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// Contact (`contact`)
-    Contact,
-    /// Invoice Address (`invoice`)
-    Invoice,
-    /// Delivery Address (`delivery`)
-    Delivery,
-    /// Other Address (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Type {
-    const VALUES: &'static [&'static str] = &["contact", "invoice", "delivery", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "contact" => Type::Contact,
-            "invoice" => Type::Invoice,
-            "delivery" => Type::Delivery,
-            "other" => Type::Other,
-            other => Type::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Type::Contact => "contact",
-            Type::Invoice => "invoice",
-            Type::Delivery => "delivery",
-            Type::Other => "other",
-            Type::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `work_location_type` (Work Location Type) on `res.users`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkLocationType {
-    /// Home (`home`)
-    Home,
-    /// Office (`office`)
-    Office,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for WorkLocationType {
-    const VALUES: &'static [&'static str] = &["home", "office", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "home" => WorkLocationType::Home,
-            "office" => WorkLocationType::Office,
-            "other" => WorkLocationType::Other,
-            other => WorkLocationType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            WorkLocationType::Home => "home",
-            WorkLocationType::Office => "office",
-            WorkLocationType::Other => "other",
-            WorkLocationType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkLocationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for WorkLocationType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+    ::runtime::__private::field_handles! {
+        super::ResUsers;
+        /// \# Access Rights (`accesses_count`, `integer`).
+        accesses_count: NumField<i64>;
+        /// Home Action (`action_id`, `many2one`).
+        action_id: Many2OneField<super::super::rel::IrActionsActions>;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Active Lang Count (`active_lang_count`, `integer`).
+        active_lang_count: NumField<i64>;
+        /// Partner is Active (`active_partner`, `boolean`).
+        active_partner: BoolField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Additional info (`additional_info`, `char`).
+        additional_info: CharField;
+        /// Additional Note (`additional_note`, `text`).
+        additional_note: CharField;
+        /// Work Address (`address_id`, `many2one`).
+        address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// API Keys (`api_key_ids`, `one2many`).
+        api_key_ids: X2ManyField<super::super::rel::ResUsersApikeys>;
+        /// Auto-post bills (`autopost_bills`, `selection`).
+        autopost_bills: SelectionField<super::AutopostBills>;
+        /// Avatar 1024 (`avatar_1024`, `binary`).
+        avatar_1024: BinaryField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Avatar (`avatar_1920`, `binary`).
+        avatar_1920: BinaryField;
+        /// Avatar 256 (`avatar_256`, `binary`).
+        avatar_256: BinaryField;
+        /// Avatar 512 (`avatar_512`, `binary`).
+        avatar_512: BinaryField;
+        /// Bank (`bank_account_count`, `integer`).
+        bank_account_count: NumField<i64>;
+        /// Banks (`bank_ids`, `one2many`).
+        bank_ids: X2ManyField<super::super::rel::ResPartnerBank>;
+        /// Badge ID (`barcode`, `char`).
+        barcode: CharField;
+        /// Date of Birth (`birthday`, `date`).
+        birthday: DateField<::chrono::NaiveDate>;
+        /// Buyer (`buyer_id`, `many2one`).
+        buyer_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Calendar Default Privacy (`calendar_default_privacy`, `selection`).
+        calendar_default_privacy: SelectionField<super::CalendarDefaultPrivacy>;
+        /// Last notification marked as read from base Calendar (`calendar_last_notif_ack`, `datetime`).
+        calendar_last_notif_ack: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Can Edit (`can_edit`, `boolean`).
+        can_edit: BoolField;
+        /// Tags (`category_id`, `many2many`).
+        category_id: X2ManyField<super::super::rel::ResPartnerCategory>;
+        /// Employee Tags (`category_ids`, `many2many`).
+        category_ids: X2ManyField<super::super::rel::HrEmployeeCategory>;
+        /// Certificate Level (`certificate`, `selection`).
+        certificate: SelectionField<super::Certificate>;
+        /// Channels (`channel_ids`, `many2many`).
+        channel_ids: X2ManyField<super::super::rel::DiscussChannel>;
+        /// Contact (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Number of Dependent Children (`children`, `integer`).
+        children: NumField<i64>;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Coach (`coach_id`, `many2one`).
+        coach_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Notes (`comment`, `html`).
+        comment: CharField;
+        /// Company Name Entity (`commercial_company_name`, `char`).
+        commercial_company_name: CharField;
+        /// Commercial Entity (`commercial_partner_id`, `many2one`).
+        commercial_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Number of Companies (`companies_count`, `integer`).
+        companies_count: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Companies (`company_ids`, `many2many`).
+        company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Company Name (`company_name`, `char`).
+        company_name: CharField;
+        /// Company ID (`company_registry`, `char`).
+        company_registry: CharField;
+        /// Company Type (`company_type`, `selection`).
+        company_type: SelectionField<super::CompanyType>;
+        /// Complete Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Complete Address (`contact_address`, `char`).
+        contact_address: CharField;
+        /// Inlined Complete Address (`contact_address_inline`, `char`).
+        contact_address_inline: CharField;
+        /// Partner Contracts (`contract_ids`, `one2many`).
+        contract_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Country of Birth (`country_of_birth`, `many2one`).
+        country_of_birth: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Technical field, whether to create an employee (`create_employee`, `boolean`).
+        create_employee: BoolField;
+        /// Technical field, bind user to this employee on create (`create_employee_id`, `many2one`).
+        create_employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Total Receivable (`credit`, `monetary`).
+        credit: NumField<f64>;
+        /// Credit Limit (`credit_limit`, `float`).
+        credit_limit: NumField<f64>;
+        /// Credit To Invoice (`credit_to_invoice`, `monetary`).
+        credit_to_invoice: NumField<f64>;
+        /// Sales Teams (`crm_team_ids`, `many2many`).
+        crm_team_ids: X2ManyField<super::super::rel::CrmTeam>;
+        /// Sales Team Members (`crm_team_member_ids`, `one2many`).
+        crm_team_member_ids: X2ManyField<super::super::rel::CrmTeamMember>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Customer Rank (`customer_rank`, `integer`).
+        customer_rank: NumField<i64>;
+        /// Days Sales Outstanding (DSO) (`days_sales_outstanding`, `float`).
+        days_sales_outstanding: NumField<f64>;
+        /// Total Payable (`debit`, `monetary`).
+        debit: NumField<f64>;
+        /// Payable Limit (`debit_limit`, `monetary`).
+        debit_limit: NumField<f64>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// User devices (`device_ids`, `one2many`).
+        device_ids: X2ManyField<super::super::rel::ResDevice>;
+        /// Display Invoice Edi Format (`display_invoice_edi_format`, `boolean`).
+        display_invoice_edi_format: BoolField;
+        /// Display Invoice Template Pdf Report (`display_invoice_template_pdf_report_id`, `boolean`).
+        display_invoice_template_pdf_report_id: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Home-Work Distance (`distance_home_work`, `integer`).
+        distance_home_work: NumField<i64>;
+        /// Home-Work Distance unit (`distance_home_work_unit`, `selection`).
+        distance_home_work_unit: SelectionField<super::DistanceHomeWorkUnit>;
+        /// Duplicated Bank Account Partners Count (`duplicated_bank_account_partners_count`, `integer`).
+        duplicated_bank_account_partners_count: NumField<i64>;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Formatted Email (`email_formatted`, `char`).
+        email_formatted: CharField;
+        /// Normalized Email (`email_normalized`, `char`).
+        email_normalized: CharField;
+        /// Contact Name (`emergency_contact`, `char`).
+        emergency_contact: CharField;
+        /// Contact Phone (`emergency_phone`, `char`).
+        emergency_phone: CharField;
+        /// Employee (`employee`, `boolean`).
+        employee: BoolField;
+        /// Employee's Bank Account Number (`employee_bank_account_id`, `many2one`).
+        employee_bank_account_id: Many2OneField<super::super::rel::ResPartnerBank>;
+        /// Cars (`employee_cars_count`, `integer`).
+        employee_cars_count: NumField<i64>;
+        /// Employee Count (`employee_count`, `integer`).
+        employee_count: NumField<i64>;
+        /// Employee's Country (`employee_country_id`, `many2one`).
+        employee_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Company employee (`employee_id`, `many2one`).
+        employee_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Related employee (`employee_ids`, `one2many`).
+        employee_ids: X2ManyField<super::super::rel::HrEmployee>;
+        /// Manager (`employee_parent_id`, `many2one`).
+        employee_parent_id: Many2OneField<super::super::rel::HrEmployee>;
+        /// Employee's Working Hours (`employee_resource_calendar_id`, `many2one`).
+        employee_resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Skills (`employee_skill_ids`, `one2many`).
+        employee_skill_ids: X2ManyField<super::super::rel::HrEmployeeSkill>;
+        /// Employee Type (`employee_type`, `selection`).
+        employee_type: SelectionField<super::EmployeeType>;
+        /// Employees Count (`employees_count`, `integer`).
+        employees_count: NumField<i64>;
+        /// \# Events (`event_count`, `integer`).
+        event_count: NumField<i64>;
+        /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// Job Position (`function`, `char`).
+        function: CharField;
+        /// Gender (`gender`, `selection`).
+        gender: SelectionField<super::Gender>;
+        /// \# Groups (`groups_count`, `integer`).
+        groups_count: NumField<i64>;
+        /// Groups (`groups_id`, `many2many`).
+        groups_id: X2ManyField<super::super::rel::ResGroups>;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Hr Presence State (`hr_presence_state`, `selection`).
+        hr_presence_state: SelectionField<super::HrPresenceState>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Identification No (`identification_id`, `char`).
+        identification_id: CharField;
+        /// Ignore Abnormal Invoice Amount (`ignore_abnormal_invoice_amount`, `boolean`).
+        ignore_abnormal_invoice_amount: BoolField;
+        /// Ignore Abnormal Invoice Date (`ignore_abnormal_invoice_date`, `boolean`).
+        ignore_abnormal_invoice_date: BoolField;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Image 1024 (`image_1024`, `binary`).
+        image_1024: BinaryField;
+        /// Image 128 (`image_128`, `binary`).
+        image_128: BinaryField;
+        /// Image (`image_1920`, `binary`).
+        image_1920: BinaryField;
+        /// Image 256 (`image_256`, `binary`).
+        image_256: BinaryField;
+        /// Image 512 (`image_512`, `binary`).
+        image_512: BinaryField;
+        /// Industry (`industry_id`, `many2one`).
+        industry_id: Many2OneField<super::super::rel::ResPartnerIndustry>;
+        /// eInvoice format (`invoice_edi_format`, `selection`).
+        invoice_edi_format: SelectionField<super::InvoiceEdiFormat>;
+        /// Invoice Edi Format Store (`invoice_edi_format_store`, `char`).
+        invoice_edi_format_store: CharField;
+        /// Invoices (`invoice_ids`, `one2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Invoice sending (`invoice_sending_method`, `selection`).
+        invoice_sending_method: SelectionField<super::InvoiceSendingMethod>;
+        /// Invoice Template Pdf Report (`invoice_template_pdf_report_id`, `many2one`).
+        invoice_template_pdf_report_id: Many2OneField<super::super::rel::IrActionsReport>;
+        /// Invoice (`invoice_warn`, `selection`).
+        invoice_warn: SelectionField<super::InvoiceWarn>;
+        /// Message for Invoice (`invoice_warn_msg`, `text`).
+        invoice_warn_msg: CharField;
+        /// Blacklist (`is_blacklisted`, `boolean`).
+        is_blacklisted: BoolField;
+        /// Is a Company (`is_company`, `boolean`).
+        is_company: BoolField;
+        /// Is Peppol Edi Format (`is_peppol_edi_format`, `boolean`).
+        is_peppol_edi_format: BoolField;
+        /// Is Public (`is_public`, `boolean`).
+        is_public: BoolField;
+        /// Is System (`is_system`, `boolean`).
+        is_system: BoolField;
+        /// Is Ubl Format (`is_ubl_format`, `boolean`).
+        is_ubl_format: BoolField;
+        /// Job Title (`job_title`, `char`).
+        job_title: CharField;
+        /// Journal Items (`journal_item_count`, `integer`).
+        journal_item_count: NumField<i64>;
+        /// Home-Work Distance in Km (`km_home_work`, `integer`).
+        km_home_work: NumField<i64>;
+        /// Language (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// Last Activity (`last_activity`, `date`).
+        last_activity: DateField<::chrono::NaiveDate>;
+        /// Last Activity Time (`last_activity_time`, `char`).
+        last_activity_time: CharField;
+        /// User log entries (`log_ids`, `one2many`).
+        log_ids: X2ManyField<super::super::rel::ResUsersLog>;
+        /// Login (`login`, `char`).
+        login: CharField;
+        /// Latest authentication (`login_date`, `datetime`).
+        login_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Marital Status (`marital`, `selection`).
+        marital: SelectionField<super::Marital>;
+        /// \# Meetings (`meeting_count`, `integer`).
+        meeting_count: NumField<i64>;
+        /// Meetings (`meeting_ids`, `many2many`).
+        meeting_ids: X2ManyField<super::super::rel::CalendarEvent>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Bounce (`message_bounce`, `integer`).
+        message_bounce: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Mobile (`mobile`, `char`).
+        mobile: CharField;
+        /// Blacklisted Phone Is Mobile (`mobile_blacklisted`, `boolean`).
+        mobile_blacklisted: BoolField;
+        /// Work Mobile (`mobile_phone`, `char`).
+        mobile_phone: CharField;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Set Password (`new_password`, `char`).
+        new_password: CharField;
+        /// Notification (`notification_type`, `selection`).
+        notification_type: SelectionField<super::NotificationType>;
+        /// Odoobot Failed (`odoobot_failed`, `boolean`).
+        odoobot_failed: BoolField;
+        /// OdooBot Status (`odoobot_state`, `selection`).
+        odoobot_state: SelectionField<super::OdoobotState>;
+        /// On-Time Delivery Rate (`on_time_rate`, `float`).
+        on_time_rate: NumField<f64>;
+        /// Opportunity Count (`opportunity_count`, `integer`).
+        opportunity_count: NumField<i64>;
+        /// Opportunities (`opportunity_ids`, `one2many`).
+        opportunity_ids: X2ManyField<super::super::rel::CrmLead>;
+        /// Related Company (`parent_id`, `many2one`).
+        parent_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Parent name (`parent_name`, `char`).
+        parent_name: CharField;
+        /// Company database ID (`partner_gid`, `integer`).
+        partner_gid: NumField<i64>;
+        /// Related Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Geo Latitude (`partner_latitude`, `float`).
+        partner_latitude: NumField<f64>;
+        /// Geo Longitude (`partner_longitude`, `float`).
+        partner_longitude: NumField<f64>;
+        /// Share Partner (`partner_share`, `boolean`).
+        partner_share: BoolField;
+        /// Partner Vat Placeholder (`partner_vat_placeholder`, `char`).
+        partner_vat_placeholder: CharField;
+        /// Passport No (`passport_id`, `char`).
+        passport_id: CharField;
+        /// Password (`password`, `char`).
+        password: CharField;
+        /// Payment Token Count (`payment_token_count`, `integer`).
+        payment_token_count: NumField<i64>;
+        /// Payment Tokens (`payment_token_ids`, `one2many`).
+        payment_token_ids: X2ManyField<super::super::rel::PaymentToken>;
+        /// Peppol e-address (EAS) (`peppol_eas`, `selection`).
+        peppol_eas: CharField;
+        /// Peppol Endpoint (`peppol_endpoint`, `char`).
+        peppol_endpoint: CharField;
+        /// Work Permit No (`permit_no`, `char`).
+        permit_no: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Blacklisted Phone is Phone (`phone_blacklisted`, `boolean`).
+        phone_blacklisted: BoolField;
+        /// Phone/Mobile (`phone_mobile_search`, `char`).
+        phone_mobile_search: CharField;
+        /// Sanitized Number (`phone_sanitized`, `char`).
+        phone_sanitized: CharField;
+        /// Phone Blacklisted (`phone_sanitized_blacklisted`, `boolean`).
+        phone_sanitized_blacklisted: BoolField;
+        /// Stock Picking (`picking_warn`, `selection`).
+        picking_warn: SelectionField<super::PickingWarn>;
+        /// Message for Stock Picking (`picking_warn_msg`, `text`).
+        picking_warn_msg: CharField;
+        /// PIN (`pin`, `char`).
+        pin: CharField;
+        /// Place of Birth (`place_of_birth`, `char`).
+        place_of_birth: CharField;
+        /// Plan To Change Bike (`plan_to_change_bike`, `boolean`).
+        plan_to_change_bike: BoolField;
+        /// Plan To Change Car (`plan_to_change_car`, `boolean`).
+        plan_to_change_car: BoolField;
+        /// Private City (`private_city`, `char`).
+        private_city: CharField;
+        /// Private Country (`private_country_id`, `many2one`).
+        private_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Private Email (`private_email`, `char`).
+        private_email: CharField;
+        /// Employee Lang (`private_lang`, `selection`).
+        private_lang: SelectionField<super::PrivateLang>;
+        /// Private Phone (`private_phone`, `char`).
+        private_phone: CharField;
+        /// Private State (`private_state_id`, `many2one`).
+        private_state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Private Street (`private_street`, `char`).
+        private_street: CharField;
+        /// Private Street2 (`private_street2`, `char`).
+        private_street2: CharField;
+        /// Private Zip (`private_zip`, `char`).
+        private_zip: CharField;
+        /// Projects (`project_ids`, `one2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Account Payable (`property_account_payable_id`, `many2one`).
+        property_account_payable_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Fiscal Position (`property_account_position_id`, `many2one`).
+        property_account_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Account Receivable (`property_account_receivable_id`, `many2one`).
+        property_account_receivable_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Property Inbound Payment Method Line (`property_inbound_payment_method_line_id`, `many2one`).
+        property_inbound_payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Property Outbound Payment Method Line (`property_outbound_payment_method_line_id`, `many2one`).
+        property_outbound_payment_method_line_id: Many2OneField<super::super::rel::AccountPaymentMethodLine>;
+        /// Customer Payment Terms (`property_payment_term_id`, `many2one`).
+        property_payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Pricelist (`property_product_pricelist`, `many2one`).
+        property_product_pricelist: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Supplier Currency (`property_purchase_currency_id`, `many2one`).
+        property_purchase_currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Customer Location (`property_stock_customer`, `many2one`).
+        property_stock_customer: Many2OneField<super::super::rel::StockLocation>;
+        /// Vendor Location (`property_stock_supplier`, `many2one`).
+        property_stock_supplier: Many2OneField<super::super::rel::StockLocation>;
+        /// Vendor Payment Terms (`property_supplier_payment_term_id`, `many2one`).
+        property_supplier_payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Default Warehouse (`property_warehouse_id`, `many2one`).
+        property_warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Purchase Lines (`purchase_line_ids`, `one2many`).
+        purchase_line_ids: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Purchase Order Count (`purchase_order_count`, `integer`).
+        purchase_order_count: NumField<i64>;
+        /// Purchase Order Warning (`purchase_warn`, `selection`).
+        purchase_warn: SelectionField<super::PurchaseWarn>;
+        /// Message for Purchase Order (`purchase_warn_msg`, `text`).
+        purchase_warn_msg: CharField;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Receipt Reminder (`receipt_reminder_email`, `boolean`).
+        receipt_reminder_email: BoolField;
+        /// Reference (`ref`, `char`).
+        r#ref = "ref": CharField;
+        /// Companies that refers to partner (`ref_company_ids`, `one2many`).
+        ref_company_ids: X2ManyField<super::super::rel::ResCompany>;
+        /// Days Before Receipt (`reminder_date_before_receipt`, `integer`).
+        reminder_date_before_receipt: NumField<i64>;
+        /// Settings (`res_users_settings_id`, `many2one`).
+        res_users_settings_id: Many2OneField<super::super::rel::ResUsersSettings>;
+        /// Res Users Settings (`res_users_settings_ids`, `one2many`).
+        res_users_settings_ids: X2ManyField<super::super::rel::ResUsersSettings>;
+        /// Default Working Hours (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Resources (`resource_ids`, `one2many`).
+        resource_ids: X2ManyField<super::super::rel::ResourceResource>;
+        /// Resume lines (`resume_line_ids`, `one2many`).
+        resume_line_ids: X2ManyField<super::super::rel::HrResumeLine>;
+        /// \# Record Rules (`rules_count`, `integer`).
+        rules_count: NumField<i64>;
+        /// Sale Order Count (`sale_order_count`, `integer`).
+        sale_order_count: NumField<i64>;
+        /// Sales Order (`sale_order_ids`, `one2many`).
+        sale_order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// User Sales Team (`sale_team_id`, `many2one`).
+        sale_team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Sales Warnings (`sale_warn`, `selection`).
+        sale_warn: SelectionField<super::SaleWarn>;
+        /// Message for Sales Order (`sale_warn_msg`, `text`).
+        sale_warn_msg: CharField;
+        /// Partner with same Company Registry (`same_company_registry_partner_id`, `many2one`).
+        same_company_registry_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Partner with same Tax ID (`same_vat_partner_id`, `many2one`).
+        same_vat_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Self (`self`, `many2one`).
+        self_ = "self": Many2OneField<super::super::rel::ResPartner>;
+        /// Share User (`share`, `boolean`).
+        share: BoolField;
+        /// Show Credit Limit (`show_credit_limit`, `boolean`).
+        show_credit_limit: BoolField;
+        /// Email Signature (`signature`, `html`).
+        signature: CharField;
+        /// Signup Token Type (`signup_type`, `char`).
+        signup_type: CharField;
+        /// Specific Property Product Pricelist (`specific_property_product_pricelist`, `many2one`).
+        specific_property_product_pricelist: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Spouse Birthdate (`spouse_birthdate`, `date`).
+        spouse_birthdate: DateField<::chrono::NaiveDate>;
+        /// Spouse Complete Name (`spouse_complete_name`, `char`).
+        spouse_complete_name: CharField;
+        /// SSN No (`ssnid`, `char`).
+        ssnid: CharField;
+        /// Starred Message (`starred_message_ids`, `many2many`).
+        starred_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Static Map Url (`static_map_url`, `char`).
+        static_map_url: CharField;
+        /// Static Map Url Is Valid (`static_map_url_is_valid`, `boolean`).
+        static_map_url_is_valid: BoolField;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// Field of Study (`study_field`, `char`).
+        study_field: CharField;
+        /// School (`study_school`, `char`).
+        study_school: CharField;
+        /// \# Vendor Bills (`supplier_invoice_count`, `integer`).
+        supplier_invoice_count: NumField<i64>;
+        /// Supplier Rank (`supplier_rank`, `integer`).
+        supplier_rank: NumField<i64>;
+        /// Activities Done Target (`target_sales_done`, `integer`).
+        target_sales_done: NumField<i64>;
+        /// Invoiced in Sales Orders Target (`target_sales_invoiced`, `integer`).
+        target_sales_invoiced: NumField<i64>;
+        /// Won in Opportunities Target (`target_sales_won`, `integer`).
+        target_sales_won: NumField<i64>;
+        /// \# Tasks (`task_count`, `integer`).
+        task_count: NumField<i64>;
+        /// Tasks (`task_ids`, `one2many`).
+        task_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Title (`title`, `many2one`).
+        title: Many2OneField<super::super::rel::ResPartnerTitle>;
+        /// Total Invoiced (`total_invoiced`, `monetary`).
+        total_invoiced: NumField<f64>;
+        /// Two-factor authentication (`totp_enabled`, `boolean`).
+        totp_enabled: BoolField;
+        /// Trusted Devices (`totp_trusted_device_ids`, `one2many`).
+        totp_trusted_device_ids: X2ManyField<super::super::rel::AuthTotpDevice>;
+        /// Onboarding (`tour_enabled`, `boolean`).
+        tour_enabled: BoolField;
+        /// Degree of trust you have in this debtor (`trust`, `selection`).
+        trust: SelectionField<super::Trust>;
+        /// Address Type (`type`, `selection`).
+        r#type = "type": SelectionField<super::Type>;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// Timezone offset (`tz_offset`, `char`).
+        tz_offset: CharField;
+        /// Partner Limit (`use_partner_credit_limit`, `boolean`).
+        use_partner_credit_limit: BoolField;
+        /// User Group Warning (`user_group_warning`, `text`).
+        user_group_warning: CharField;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Users (`user_ids`, `one2many`).
+        user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Tax ID (`vat`, `char`).
+        vat: CharField;
+        /// Visa Expiration Date (`visa_expire`, `date`).
+        visa_expire: DateField<::chrono::NaiveDate>;
+        /// Visa No (`visa_no`, `char`).
+        visa_no: CharField;
+        /// Website Link (`website`, `char`).
+        website: CharField;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Work Contact (`work_contact_id`, `many2one`).
+        work_contact_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Work Email (`work_email`, `char`).
+        work_email: CharField;
+        /// Work Location (`work_location_id`, `many2one`).
+        work_location_id: Many2OneField<super::super::rel::HrWorkLocation>;
+        /// Work Location Name (`work_location_name`, `char`).
+        work_location_name: CharField;
+        /// Work Location Type (`work_location_type`, `selection`).
+        work_location_type: SelectionField<super::WorkLocationType>;
+        /// Work Phone (`work_phone`, `char`).
+        work_phone: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `autopost_bills` (Auto-post bills) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AutopostBills {
+        /// Always (`always`)
+        Always = "always",
+        /// Ask after 3 validations without edits (`ask`)
+        Ask = "ask",
+        /// Never (`never`)
+        Never = "never",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `calendar_default_privacy` (Calendar Default Privacy) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CalendarDefaultPrivacy {
+        /// Public (`public`)
+        Public = "public",
+        /// Private (`private`)
+        Private = "private",
+        /// Only internal users (`confidential`)
+        Confidential = "confidential",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `certificate` (Certificate Level) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Certificate {
+        /// Graduate (`graduate`)
+        Graduate = "graduate",
+        /// Bachelor (`bachelor`)
+        Bachelor = "bachelor",
+        /// Master (`master`)
+        Master = "master",
+        /// Doctor (`doctor`)
+        Doctor = "doctor",
+        /// Other (`other`)
+        Other = "other",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `company_type` (Company Type) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyType {
+        /// Individual (`person`)
+        Person = "person",
+        /// Company (`company`)
+        Company = "company",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `distance_home_work_unit` (Home-Work Distance unit) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DistanceHomeWorkUnit {
+        /// km (`kilometers`)
+        Kilometers = "kilometers",
+        /// mi (`miles`)
+        Miles = "miles",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `employee_type` (Employee Type) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum EmployeeType {
+        /// Employee (`employee`)
+        Employee = "employee",
+        /// Worker (`worker`)
+        Worker = "worker",
+        /// Student (`student`)
+        Student = "student",
+        /// Trainee (`trainee`)
+        Trainee = "trainee",
+        /// Contractor (`contractor`)
+        Contractor = "contractor",
+        /// Freelancer (`freelance`)
+        Freelance = "freelance",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `gender` (Gender) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Gender {
+        /// Male (`male`)
+        Male = "male",
+        /// Female (`female`)
+        Female = "female",
+        /// Other (`other`)
+        Other = "other",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `hr_presence_state` (Hr Presence State) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrPresenceState {
+        /// Present (`present`)
+        Present = "present",
+        /// Absent (`absent`)
+        Absent = "absent",
+        /// Archived (`archive`)
+        Archive = "archive",
+        /// Out of Working hours (`out_of_working_hour`)
+        OutOfWorkingHour = "out_of_working_hour",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `invoice_edi_format` (eInvoice format) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceEdiFormat {
+        /// Factur-X (CII) (`facturx`)
+        Facturx = "facturx",
+        /// BIS Billing 3.0 (`ubl_bis3`)
+        UblBis3 = "ubl_bis3",
+        /// XRechnung CIUS (`xrechnung`)
+        Xrechnung = "xrechnung",
+        /// NLCIUS (`nlcius`)
+        Nlcius = "nlcius",
+        /// BIS Billing 3.0 A-NZ (`ubl_a_nz`)
+        UblANz = "ubl_a_nz",
+        /// BIS Billing 3.0 SG (`ubl_sg`)
+        UblSg = "ubl_sg",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `invoice_sending_method` (Invoice sending) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceSendingMethod {
+        /// Download (`manual`)
+        Manual = "manual",
+        /// by Email (`email`)
+        Email = "email",
+        /// by Post (`snailmail`)
+        Snailmail = "snailmail",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `invoice_warn` (Invoice) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `lang` (Language) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `marital` (Marital Status) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Marital {
+        /// Single (`single`)
+        Single = "single",
+        /// Married (`married`)
+        Married = "married",
+        /// Legal Cohabitant (`cohabitant`)
+        Cohabitant = "cohabitant",
+        /// Widower (`widower`)
+        Widower = "widower",
+        /// Divorced (`divorced`)
+        Divorced = "divorced",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `notification_type` (Notification) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum NotificationType {
+        /// Handle by Emails (`email`)
+        Email = "email",
+        /// Handle in Odoo (`inbox`)
+        Inbox = "inbox",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `odoobot_state` (OdooBot Status) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum OdoobotState {
+        /// Not initialized (`not_initialized`)
+        NotInitialized = "not_initialized",
+        /// Onboarding emoji (`onboarding_emoji`)
+        OnboardingEmoji = "onboarding_emoji",
+        /// Onboarding attachment (`onboarding_attachement`)
+        OnboardingAttachement = "onboarding_attachement",
+        /// Onboarding command (`onboarding_command`)
+        OnboardingCommand = "onboarding_command",
+        /// Onboarding ping (`onboarding_ping`)
+        OnboardingPing = "onboarding_ping",
+        /// Onboarding canned (`onboarding_canned`)
+        OnboardingCanned = "onboarding_canned",
+        /// Idle (`idle`)
+        Idle = "idle",
+        /// Disabled (`disabled`)
+        Disabled = "disabled",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `picking_warn` (Stock Picking) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `private_lang` (Employee Lang) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PrivateLang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `purchase_warn` (Purchase Order Warning) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PurchaseWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `sale_warn` (Sales Warnings) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SaleWarn {
+        /// No Message (`no-message`)
+        NoMessage = "no-message",
+        /// Warning (`warning`)
+        Warning = "warning",
+        /// Blocking Message (`block`)
+        Block = "block",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Never Connected (`new`)
+        New = "new",
+        /// Confirmed (`active`)
+        Active = "active",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `trust` (Degree of trust you have in this debtor) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Trust {
+        /// Good Debtor (`good`)
+        Good = "good",
+        /// Normal Debtor (`normal`)
+        Normal = "normal",
+        /// Bad Debtor (`bad`)
+        Bad = "bad",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `type` (Address Type) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Type {
+        /// Contact (`contact`)
+        Contact = "contact",
+        /// Invoice Address (`invoice`)
+        Invoice = "invoice",
+        /// Delivery Address (`delivery`)
+        Delivery = "delivery",
+        /// Other Address (`other`)
+        Other = "other",
+    }
+}
+::runtime::__private::selection! {
+    /// Values of `work_location_type` (Work Location Type) on `res.users`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum WorkLocationType {
+        /// Home (`home`)
+        Home = "home",
+        /// Office (`office`)
+        Office = "office",
+        /// Other (`other`)
+        Other = "other",
     }
 }

@@ -39,26 +39,18 @@ pub struct ResUsersApikeys {
     /// User
     ///
     /// `many2one`, to `res.users`, required, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersApikeys {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResUsersApikeys {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "display_name",
-        "expiration_date",
-        "id",
-        "name",
-        "scope",
-        "user_id",
-    ];
+impl ::runtime::__private::FromRecord for ResUsersApikeys {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsersApikeys::default();
         while let Some(i) = r.next()? {
             match i {
@@ -86,16 +78,14 @@ impl ::runtime::Model for ResUsersApikeys {
         "scope",
         "user_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("expiration_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("scope", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("expiration_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("scope", "char").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -129,13 +119,21 @@ impl ResUsersApikeys {
 impl super::mixins::BaseModel for ResUsersApikeys {
     type Update = ResUsersApikeysUpdate;
 }
-/// Values for creating a `res.users.apikeys` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersApikeysCreate`]) or updating ([`ResUsersApikeysUpdate`]) `res.users.apikeys` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersApikeysCreate {
+pub struct ResUsersApikeysValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersApikeysCreate {
+/// Values for creating a `res.users.apikeys` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersApikeysCreate = ResUsersApikeysValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.users.apikeys` records: only the fields set here are written.
+pub type ResUsersApikeysUpdate = ResUsersApikeysValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResUsersApikeysValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -143,75 +141,36 @@ impl ::serde::Serialize for ResUsersApikeysCreate {
 impl ResUsersApikeysCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResUsersApikeysCreate {
+        Self::default()
+    }
+}
+impl Default for ResUsersApikeysCreate {
+    fn default() -> Self {
+        ResUsersApikeysValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersApikeys>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `expiration_date` (Expiration Date).
-    #[inline]
-    pub fn expiration_date(
-        mut self,
-        expiration_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `scope` (Scope).
-    #[inline]
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.values.set("scope", scope.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersApikeysCreate {
-    type Model = ResUsersApikeys;
-}
-/// Values for updating `res.users.apikeys` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersApikeysUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResUsersApikeysUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersApikeysUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersApikeysUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersApikeysUpdate {
+    fn default() -> Self {
+        ResUsersApikeysValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersApikeysValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersApikeys>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResUsersApikeys>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,83 +179,40 @@ impl ResUsersApikeysUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `expiration_date` (Expiration Date).
-    #[inline]
-    pub fn expiration_date(
-        mut self,
-        expiration_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `scope` (Scope).
-    #[inline]
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.values.set("scope", scope.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `expiration_date` (Expiration Date).
+        expiration_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `scope` (Scope).
+        scope: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ResUsersApikeysCreate {
+    type Model = self::ResUsersApikeys;
+}
 impl ::runtime::UpdateValues for ResUsersApikeysUpdate {
-    type Model = ResUsersApikeys;
+    type Model = self::ResUsersApikeys;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Creation Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersApikeys,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersApikeys,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Expiration Date (`expiration_date`, `datetime`).
-    #[inline]
-    pub const fn expiration_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersApikeys,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("expiration_date")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::ResUsersApikeys, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResUsersApikeys> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Scope (`scope`, `char`).
-    #[inline]
-    pub const fn scope() -> ::runtime::odoo::fields::CharField<super::ResUsersApikeys> {
-        ::runtime::odoo::fields::CharField::new("scope")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersApikeys,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
+    ::runtime::__private::field_handles! {
+        super::ResUsersApikeys;
+        /// Creation Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Expiration Date (`expiration_date`, `datetime`).
+        expiration_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Scope (`scope`, `char`).
+        scope: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct ResUsersApikeysDescription {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,28 +51,18 @@ pub struct ResUsersApikeysDescription {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersApikeysDescription {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResUsersApikeysDescription {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "duration",
-        "expiration_date",
-        "id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResUsersApikeysDescription {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsersApikeysDescription::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,20 +94,16 @@ impl ::runtime::Model for ResUsersApikeysDescription {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duration", "selection")
-            .required()
-            .selection(&["1", "7", "30", "90", "180", "365", "0", "-1"]),
-        ::runtime::odoo::verify::FieldSpec::new("expiration_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duration", "selection").required().writable(true).selection(&["1", "7", "30", "90", "180", "365", "0", "-1"]),
+        ::runtime::FieldSpec::new("expiration_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -169,87 +155,56 @@ impl ResUsersApikeysDescription {
 impl super::mixins::BaseModel for ResUsersApikeysDescription {
     type Update = ResUsersApikeysDescriptionUpdate;
 }
-/// Values for creating a `res.users.apikeys.description` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersApikeysDescriptionCreate`]) or updating ([`ResUsersApikeysDescriptionUpdate`]) `res.users.apikeys.description` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResUsersApikeysDescriptionCreate {
+pub struct ResUsersApikeysDescriptionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersApikeysDescriptionCreate {
+/// Values for creating a `res.users.apikeys.description` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersApikeysDescriptionCreate = ResUsersApikeysDescriptionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.users.apikeys.description` records: only the fields set here are written.
+pub type ResUsersApikeysDescriptionUpdate = ResUsersApikeysDescriptionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResUsersApikeysDescriptionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersApikeysDescriptionCreate {
     /// Takes the required fields: `duration`, `name` (readonly, computed and x2many fields are left out).
-    pub fn new(duration: Duration, name: impl Into<String>) -> Self {
-        ResUsersApikeysDescriptionCreate {
+    pub fn new(duration: self::Duration, name: impl Into<String>) -> Self {
+        ResUsersApikeysDescriptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .duration(duration)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ResUsersApikeysDescription,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `duration` (Duration).
-    #[inline]
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `expiration_date` (Expiration Date).
-    #[inline]
-    pub fn expiration_date(
-        mut self,
-        expiration_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersApikeysDescriptionCreate {
-    type Model = ResUsersApikeysDescription;
-}
-/// Values for updating `res.users.apikeys.description` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersApikeysDescriptionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResUsersApikeysDescriptionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersApikeysDescriptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersApikeysDescriptionUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersApikeysDescriptionUpdate {
+    fn default() -> Self {
+        ResUsersApikeysDescriptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersApikeysDescriptionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ResUsersApikeysDescription,
+            Model = self::ResUsersApikeysDescription,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -259,173 +214,65 @@ impl ResUsersApikeysDescriptionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `duration` (Duration).
-    #[inline]
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.values.set("duration", duration);
-        self
-    }
-    /// Set `expiration_date` (Expiration Date).
-    #[inline]
-    pub fn expiration_date(
-        mut self,
-        expiration_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("expiration_date", expiration_date);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `duration` (Duration).
+        duration: value self::Duration;
+        /// Set `expiration_date` (Expiration Date).
+        expiration_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `name` (Description).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for ResUsersApikeysDescriptionCreate {
+    type Model = self::ResUsersApikeysDescription;
+}
 impl ::runtime::UpdateValues for ResUsersApikeysDescriptionUpdate {
-    type Model = ResUsersApikeysDescription;
+    type Model = self::ResUsersApikeysDescription;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersApikeysDescription,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersApikeysDescription,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersApikeysDescription,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Duration (`duration`, `selection`).
-    #[inline]
-    pub const fn duration() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsersApikeysDescription,
-        super::Duration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("duration")
-    }
-    /// Expiration Date (`expiration_date`, `datetime`).
-    #[inline]
-    pub const fn expiration_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersApikeysDescription,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("expiration_date")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResUsersApikeysDescription,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersApikeysDescription,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersApikeysDescription,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersApikeysDescription,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResUsersApikeysDescription;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Duration (`duration`, `selection`).
+        duration: SelectionField<super::Duration>;
+        /// Expiration Date (`expiration_date`, `datetime`).
+        expiration_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `duration` (Duration) on `res.users.apikeys.description`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Duration {
-    /// 1 Day (`1`)
-    V1,
-    /// 1 Week (`7`)
-    V7,
-    /// 1 Month (`30`)
-    V30,
-    /// 3 Months (`90`)
-    V90,
-    /// 6 Months (`180`)
-    V180,
-    /// 1 Year (`365`)
-    V365,
-    /// Persistent Key (`0`)
-    V0,
-    /// Custom Date (`-1`)
-    Dash1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Duration {
-    const VALUES: &'static [&'static str] = &[
-        "1",
-        "7",
-        "30",
-        "90",
-        "180",
-        "365",
-        "0",
-        "-1",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => Duration::V1,
-            "7" => Duration::V7,
-            "30" => Duration::V30,
-            "90" => Duration::V90,
-            "180" => Duration::V180,
-            "365" => Duration::V365,
-            "0" => Duration::V0,
-            "-1" => Duration::Dash1,
-            other => Duration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Duration::V1 => "1",
-            Duration::V7 => "7",
-            Duration::V30 => "30",
-            Duration::V90 => "90",
-            Duration::V180 => "180",
-            Duration::V365 => "365",
-            Duration::V0 => "0",
-            Duration::Dash1 => "-1",
-            Duration::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Duration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Duration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `duration` (Duration) on `res.users.apikeys.description`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Duration {
+        /// 1 Day (`1`)
+        V1 = "1",
+        /// 1 Week (`7`)
+        V7 = "7",
+        /// 1 Month (`30`)
+        V30 = "30",
+        /// 3 Months (`90`)
+        V90 = "90",
+        /// 6 Months (`180`)
+        V180 = "180",
+        /// 1 Year (`365`)
+        V365 = "365",
+        /// Persistent Key (`0`)
+        V0 = "0",
+        /// Custom Date (`-1`)
+        Dash1 = "-1",
     }
 }

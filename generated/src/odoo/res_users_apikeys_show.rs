@@ -25,14 +25,14 @@ pub struct ResUsersApikeysShow {
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersApikeysShow {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResUsersApikeysShow {
-    const FIELDS: &'static [&'static str] = &["id", "key"];
+impl ::runtime::__private::FromRecord for ResUsersApikeysShow {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsersApikeysShow::default();
         while let Some(i) = r.next()? {
             match i {
@@ -47,9 +47,9 @@ impl ::runtime::odoo::wire::FromRecord for ResUsersApikeysShow {
 impl ::runtime::Model for ResUsersApikeysShow {
     const MODEL: &'static str = "res.users.apikeys.show";
     const FIELDS: &'static [&'static str] = &["id", "key"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("key", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("key", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -61,13 +61,21 @@ impl ::runtime::odoo::projection::Projection for ResUsersApikeysShow {
 impl super::mixins::BaseModel for ResUsersApikeysShow {
     type Update = ResUsersApikeysShowUpdate;
 }
-/// Values for creating a `res.users.apikeys.show` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersApikeysShowCreate`]) or updating ([`ResUsersApikeysShowUpdate`]) `res.users.apikeys.show` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersApikeysShowCreate {
+pub struct ResUsersApikeysShowValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersApikeysShowCreate {
+/// Values for creating a `res.users.apikeys.show` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersApikeysShowCreate = ResUsersApikeysShowValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.users.apikeys.show` records: only the fields set here are written.
+pub type ResUsersApikeysShowUpdate = ResUsersApikeysShowValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResUsersApikeysShowValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -75,54 +83,38 @@ impl ::serde::Serialize for ResUsersApikeysShowCreate {
 impl ResUsersApikeysShowCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResUsersApikeysShowCreate {
+        Self::default()
+    }
+}
+impl Default for ResUsersApikeysShowCreate {
+    fn default() -> Self {
+        ResUsersApikeysShowValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersApikeysShow>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `key` (Key).
-    #[inline]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.values.set("key", key.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersApikeysShowCreate {
-    type Model = ResUsersApikeysShow;
-}
-/// Values for updating `res.users.apikeys.show` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersApikeysShowUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResUsersApikeysShowUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersApikeysShowUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersApikeysShowUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersApikeysShowUpdate {
+    fn default() -> Self {
+        ResUsersApikeysShowValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersApikeysShowValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersApikeysShow>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ResUsersApikeysShow,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -131,31 +123,24 @@ impl ResUsersApikeysShowUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `key` (Key).
-    #[inline]
-    pub fn key(mut self, key: impl Into<String>) -> Self {
-        self.values.set("key", key.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `key` (Key).
+        key: into String;
     }
 }
+impl ::runtime::CreateValues for ResUsersApikeysShowCreate {
+    type Model = self::ResUsersApikeysShow;
+}
 impl ::runtime::UpdateValues for ResUsersApikeysShowUpdate {
-    type Model = ResUsersApikeysShow;
+    type Model = self::ResUsersApikeysShow;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResUsersApikeysShow,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Key (`key`, `char`).
-    #[inline]
-    pub const fn key() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersApikeysShow,
-    > {
-        ::runtime::odoo::fields::CharField::new("key")
+    ::runtime::__private::field_handles! {
+        super::ResUsersApikeysShow;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Key (`key`, `char`).
+        key: CharField;
     }
 }

@@ -27,7 +27,7 @@ pub struct ResUsersIdentitycheck {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -47,27 +47,18 @@ pub struct ResUsersIdentitycheck {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersIdentitycheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResUsersIdentitycheck {
-    const FIELDS: &'static [&'static str] = &[
-        "auth_method",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "password",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResUsersIdentitycheck {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsersIdentitycheck::default();
         while let Some(i) = r.next()? {
             match i {
@@ -97,18 +88,15 @@ impl ::runtime::Model for ResUsersIdentitycheck {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("auth_method", "selection")
-            .selection(&["password"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("password", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("auth_method", "selection").writable(true).selection(&["password"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("password", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,13 +131,21 @@ impl ResUsersIdentitycheck {
 impl super::mixins::BaseModel for ResUsersIdentitycheck {
     type Update = ResUsersIdentitycheckUpdate;
 }
-/// Values for creating a `res.users.identitycheck` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersIdentitycheckCreate`]) or updating ([`ResUsersIdentitycheckUpdate`]) `res.users.identitycheck` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersIdentitycheckCreate {
+pub struct ResUsersIdentitycheckValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersIdentitycheckCreate {
+/// Values for creating a `res.users.identitycheck` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersIdentitycheckCreate = ResUsersIdentitycheckValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.users.identitycheck` records: only the fields set here are written.
+pub type ResUsersIdentitycheckUpdate = ResUsersIdentitycheckValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResUsersIdentitycheckValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -157,60 +153,38 @@ impl ::serde::Serialize for ResUsersIdentitycheckCreate {
 impl ResUsersIdentitycheckCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ResUsersIdentitycheckCreate {
+        Self::default()
+    }
+}
+impl Default for ResUsersIdentitycheckCreate {
+    fn default() -> Self {
+        ResUsersIdentitycheckValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersIdentitycheck>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `auth_method` (Auth Method).
-    #[inline]
-    pub fn auth_method(mut self, auth_method: AuthMethod) -> Self {
-        self.values.set("auth_method", auth_method);
-        self
-    }
-    /// Set `password` (Password).
-    #[inline]
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.values.set("password", password.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersIdentitycheckCreate {
-    type Model = ResUsersIdentitycheck;
-}
-/// Values for updating `res.users.identitycheck` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersIdentitycheckUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResUsersIdentitycheckUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersIdentitycheckUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersIdentitycheckUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersIdentitycheckUpdate {
+    fn default() -> Self {
+        ResUsersIdentitycheckValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersIdentitycheckValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersIdentitycheck>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ResUsersIdentitycheck,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -219,119 +193,47 @@ impl ResUsersIdentitycheckUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `auth_method` (Auth Method).
-    #[inline]
-    pub fn auth_method(mut self, auth_method: AuthMethod) -> Self {
-        self.values.set("auth_method", auth_method);
-        self
-    }
-    /// Set `password` (Password).
-    #[inline]
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.values.set("password", password.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `auth_method` (Auth Method).
+        auth_method: value self::AuthMethod;
+        /// Set `password` (Password).
+        password: into String;
     }
 }
+impl ::runtime::CreateValues for ResUsersIdentitycheckCreate {
+    type Model = self::ResUsersIdentitycheck;
+}
 impl ::runtime::UpdateValues for ResUsersIdentitycheckUpdate {
-    type Model = ResUsersIdentitycheck;
+    type Model = self::ResUsersIdentitycheck;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Auth Method (`auth_method`, `selection`).
-    #[inline]
-    pub const fn auth_method() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsersIdentitycheck,
-        super::AuthMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("auth_method")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersIdentitycheck,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersIdentitycheck,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersIdentitycheck,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResUsersIdentitycheck,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Password (`password`, `char`).
-    #[inline]
-    pub const fn password() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersIdentitycheck,
-    > {
-        ::runtime::odoo::fields::CharField::new("password")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersIdentitycheck,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersIdentitycheck,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResUsersIdentitycheck;
+        /// Auth Method (`auth_method`, `selection`).
+        auth_method: SelectionField<super::AuthMethod>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Password (`password`, `char`).
+        password: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `auth_method` (Auth Method) on `res.users.identitycheck`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthMethod {
-    /// Password (`password`)
-    Password,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AuthMethod {
-    const VALUES: &'static [&'static str] = &["password"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "password" => AuthMethod::Password,
-            other => AuthMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AuthMethod::Password => "password",
-            AuthMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuthMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AuthMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `auth_method` (Auth Method) on `res.users.identitycheck`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AuthMethod {
+        /// Password (`password`)
+        Password = "password",
     }
 }

@@ -35,7 +35,7 @@ pub struct ResUsersSettings {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -71,7 +71,7 @@ pub struct ResUsersSettings {
     /// User
     ///
     /// `many2one`, to `res.users`, required, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Duration of voice activity in ms
     ///
     /// How long the audio broadcast will remain active after passing the volume threshold
@@ -81,9 +81,7 @@ pub struct ResUsersSettings {
     /// Volumes of other partners
     ///
     /// `one2many`, to `res.users.settings.volumes` (inverse `user_setting_id`).
-    pub volume_settings_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ResUsersSettingsVolumes,
-    >,
+    pub volume_settings_ids: ::runtime::X2Many<super::rel::ResUsersSettingsVolumes>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -91,35 +89,18 @@ pub struct ResUsersSettings {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResUsersSettings {
-    const FIELDS: &'static [&'static str] = &[
-        "calendar_default_privacy",
-        "channel_notifications",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "is_discuss_sidebar_category_channel_open",
-        "is_discuss_sidebar_category_chat_open",
-        "mute_until_dt",
-        "push_to_talk_key",
-        "use_push_to_talk",
-        "user_id",
-        "voice_active_duration",
-        "volume_settings_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResUsersSettings {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsersSettings::default();
         while let Some(i) = r.next()? {
             match i {
@@ -165,37 +146,23 @@ impl ::runtime::Model for ResUsersSettings {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("calendar_default_privacy", "selection")
-            .required()
-            .selection(&["public", "private", "confidential"]),
-        ::runtime::odoo::verify::FieldSpec::new("channel_notifications", "selection")
-            .selection(&["all", "no_notif"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "is_discuss_sidebar_category_channel_open",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "is_discuss_sidebar_category_chat_open",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("mute_until_dt", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("push_to_talk_key", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("use_push_to_talk", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("voice_active_duration", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("volume_settings_ids", "one2many")
-            .relation("res.users.settings.volumes"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("calendar_default_privacy", "selection").required().writable(true).selection(&["public", "private", "confidential"]),
+        ::runtime::FieldSpec::new("channel_notifications", "selection").writable(true).selection(&["all", "no_notif"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_discuss_sidebar_category_channel_open", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_discuss_sidebar_category_chat_open", "boolean").writable(true),
+        ::runtime::FieldSpec::new("mute_until_dt", "datetime").writable(true),
+        ::runtime::FieldSpec::new("push_to_talk_key", "char").writable(true),
+        ::runtime::FieldSpec::new("use_push_to_talk", "boolean").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("voice_active_duration", "integer").writable(true),
+        ::runtime::FieldSpec::new("volume_settings_ids", "one2many").relation("res.users.settings.volumes").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -317,154 +284,54 @@ impl ResUsersSettings {
 impl super::mixins::BaseModel for ResUsersSettings {
     type Update = ResUsersSettingsUpdate;
 }
-/// Values for creating a `res.users.settings` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersSettingsCreate`]) or updating ([`ResUsersSettingsUpdate`]) `res.users.settings` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResUsersSettingsCreate {
+pub struct ResUsersSettingsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersSettingsCreate {
+/// Values for creating a `res.users.settings` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersSettingsCreate = ResUsersSettingsValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.users.settings` records: only the fields set here are written.
+pub type ResUsersSettingsUpdate = ResUsersSettingsValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResUsersSettingsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersSettingsCreate {
     /// Takes the required fields: `calendar_default_privacy` (readonly, computed and x2many fields are left out).
-    pub fn new(calendar_default_privacy: CalendarDefaultPrivacy) -> Self {
-        ResUsersSettingsCreate {
+    pub fn new(calendar_default_privacy: self::CalendarDefaultPrivacy) -> Self {
+        ResUsersSettingsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .calendar_default_privacy(calendar_default_privacy)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersSettings>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `calendar_default_privacy` (Calendar Default Privacy).
-    #[inline]
-    pub fn calendar_default_privacy(
-        mut self,
-        calendar_default_privacy: CalendarDefaultPrivacy,
-    ) -> Self {
-        self.values.set("calendar_default_privacy", calendar_default_privacy);
-        self
-    }
-    /// Set `channel_notifications` (Channel Notifications).
-    #[inline]
-    pub fn channel_notifications(
-        mut self,
-        channel_notifications: ChannelNotifications,
-    ) -> Self {
-        self.values.set("channel_notifications", channel_notifications);
-        self
-    }
-    /// Set `is_discuss_sidebar_category_channel_open` (Is discuss sidebar category channel open?).
-    #[inline]
-    pub fn is_discuss_sidebar_category_channel_open(
-        mut self,
-        is_discuss_sidebar_category_channel_open: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "is_discuss_sidebar_category_channel_open",
-                is_discuss_sidebar_category_channel_open,
-            );
-        self
-    }
-    /// Set `is_discuss_sidebar_category_chat_open` (Is discuss sidebar category chat open?).
-    #[inline]
-    pub fn is_discuss_sidebar_category_chat_open(
-        mut self,
-        is_discuss_sidebar_category_chat_open: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "is_discuss_sidebar_category_chat_open",
-                is_discuss_sidebar_category_chat_open,
-            );
-        self
-    }
-    /// Set `mute_until_dt` (Mute notifications until).
-    #[inline]
-    pub fn mute_until_dt(
-        mut self,
-        mute_until_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("mute_until_dt", mute_until_dt);
-        self
-    }
-    /// Set `push_to_talk_key` (Push-To-Talk shortcut).
-    #[inline]
-    pub fn push_to_talk_key(mut self, push_to_talk_key: impl Into<String>) -> Self {
-        self.values.set("push_to_talk_key", push_to_talk_key.into());
-        self
-    }
-    /// Set `use_push_to_talk` (Use the push to talk feature).
-    #[inline]
-    pub fn use_push_to_talk(mut self, use_push_to_talk: bool) -> Self {
-        self.values.set("use_push_to_talk", use_push_to_talk);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `voice_active_duration` (Duration of voice activity in ms).
-    #[inline]
-    pub fn voice_active_duration(mut self, voice_active_duration: i64) -> Self {
-        self.values.set("voice_active_duration", voice_active_duration);
-        self
-    }
-    /// Set `volume_settings_ids` (Volumes of other partners).
-    #[inline]
-    pub fn volume_settings_ids(
-        mut self,
-        volume_settings_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersSettingsVolumes>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "volume_settings_ids",
-                volume_settings_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersSettingsCreate {
-    type Model = ResUsersSettings;
-}
-/// Values for updating `res.users.settings` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersSettingsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResUsersSettingsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersSettingsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersSettingsUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersSettingsUpdate {
+    fn default() -> Self {
+        ResUsersSettingsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersSettingsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersSettings>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResUsersSettings>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -473,309 +340,94 @@ impl ResUsersSettingsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `calendar_default_privacy` (Calendar Default Privacy).
-    #[inline]
-    pub fn calendar_default_privacy(
-        mut self,
-        calendar_default_privacy: CalendarDefaultPrivacy,
-    ) -> Self {
-        self.values.set("calendar_default_privacy", calendar_default_privacy);
-        self
-    }
-    /// Set `channel_notifications` (Channel Notifications).
-    #[inline]
-    pub fn channel_notifications(
-        mut self,
-        channel_notifications: ChannelNotifications,
-    ) -> Self {
-        self.values.set("channel_notifications", channel_notifications);
-        self
-    }
-    /// Set `is_discuss_sidebar_category_channel_open` (Is discuss sidebar category channel open?).
-    #[inline]
-    pub fn is_discuss_sidebar_category_channel_open(
-        mut self,
-        is_discuss_sidebar_category_channel_open: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "is_discuss_sidebar_category_channel_open",
-                is_discuss_sidebar_category_channel_open,
-            );
-        self
-    }
-    /// Set `is_discuss_sidebar_category_chat_open` (Is discuss sidebar category chat open?).
-    #[inline]
-    pub fn is_discuss_sidebar_category_chat_open(
-        mut self,
-        is_discuss_sidebar_category_chat_open: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "is_discuss_sidebar_category_chat_open",
-                is_discuss_sidebar_category_chat_open,
-            );
-        self
-    }
-    /// Set `mute_until_dt` (Mute notifications until).
-    #[inline]
-    pub fn mute_until_dt(
-        mut self,
-        mute_until_dt: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("mute_until_dt", mute_until_dt);
-        self
-    }
-    /// Set `push_to_talk_key` (Push-To-Talk shortcut).
-    #[inline]
-    pub fn push_to_talk_key(mut self, push_to_talk_key: impl Into<String>) -> Self {
-        self.values.set("push_to_talk_key", push_to_talk_key.into());
-        self
-    }
-    /// Set `use_push_to_talk` (Use the push to talk feature).
-    #[inline]
-    pub fn use_push_to_talk(mut self, use_push_to_talk: bool) -> Self {
-        self.values.set("use_push_to_talk", use_push_to_talk);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `voice_active_duration` (Duration of voice activity in ms).
-    #[inline]
-    pub fn voice_active_duration(mut self, voice_active_duration: i64) -> Self {
-        self.values.set("voice_active_duration", voice_active_duration);
-        self
-    }
-    /// Set `volume_settings_ids` (Volumes of other partners).
-    #[inline]
-    pub fn volume_settings_ids(
-        mut self,
-        volume_settings_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsersSettingsVolumes>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "volume_settings_ids",
-                volume_settings_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `calendar_default_privacy` (Calendar Default Privacy).
+        calendar_default_privacy: value self::CalendarDefaultPrivacy;
+        /// Set `channel_notifications` (Channel Notifications).
+        channel_notifications: value self::ChannelNotifications;
+        /// Set `is_discuss_sidebar_category_channel_open` (Is discuss sidebar category channel open?).
+        is_discuss_sidebar_category_channel_open: value bool;
+        /// Set `is_discuss_sidebar_category_chat_open` (Is discuss sidebar category chat open?).
+        is_discuss_sidebar_category_chat_open: value bool;
+        /// Set `mute_until_dt` (Mute notifications until).
+        mute_until_dt: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `push_to_talk_key` (Push-To-Talk shortcut).
+        push_to_talk_key: into String;
+        /// Set `use_push_to_talk` (Use the push to talk feature).
+        use_push_to_talk: value bool;
+        /// Set `user_id` (User).
+        user_id: value i64;
+        /// Set `voice_active_duration` (Duration of voice activity in ms).
+        voice_active_duration: value i64;
+        /// Set `volume_settings_ids` (Volumes of other partners).
+        volume_settings_ids: commands super::rel::ResUsersSettingsVolumes;
     }
 }
+impl ::runtime::CreateValues for ResUsersSettingsCreate {
+    type Model = self::ResUsersSettings;
+}
 impl ::runtime::UpdateValues for ResUsersSettingsUpdate {
-    type Model = ResUsersSettings;
+    type Model = self::ResUsersSettings;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Calendar Default Privacy (`calendar_default_privacy`, `selection`).
-    #[inline]
-    pub const fn calendar_default_privacy() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsersSettings,
-        super::CalendarDefaultPrivacy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("calendar_default_privacy")
-    }
-    /// Channel Notifications (`channel_notifications`, `selection`).
-    #[inline]
-    pub const fn channel_notifications() -> ::runtime::odoo::fields::SelectionField<
-        super::ResUsersSettings,
-        super::ChannelNotifications,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("channel_notifications")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersSettings,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersSettings,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResUsersSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is discuss sidebar category channel open? (`is_discuss_sidebar_category_channel_open`, `boolean`).
-    #[inline]
-    pub const fn is_discuss_sidebar_category_channel_open() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new(
-            "is_discuss_sidebar_category_channel_open",
-        )
-    }
-    /// Is discuss sidebar category chat open? (`is_discuss_sidebar_category_chat_open`, `boolean`).
-    #[inline]
-    pub const fn is_discuss_sidebar_category_chat_open() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_discuss_sidebar_category_chat_open")
-    }
-    /// Mute notifications until (`mute_until_dt`, `datetime`).
-    #[inline]
-    pub const fn mute_until_dt() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersSettings,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("mute_until_dt")
-    }
-    /// Push-To-Talk shortcut (`push_to_talk_key`, `char`).
-    #[inline]
-    pub const fn push_to_talk_key() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::odoo::fields::CharField::new("push_to_talk_key")
-    }
-    /// Use the push to talk feature (`use_push_to_talk`, `boolean`).
-    #[inline]
-    pub const fn use_push_to_talk() -> ::runtime::odoo::fields::BoolField<
-        super::ResUsersSettings,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_push_to_talk")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersSettings,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Duration of voice activity in ms (`voice_active_duration`, `integer`).
-    #[inline]
-    pub const fn voice_active_duration() -> ::runtime::odoo::fields::NumField<
-        super::ResUsersSettings,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("voice_active_duration")
-    }
-    /// Volumes of other partners (`volume_settings_ids`, `one2many`).
-    #[inline]
-    pub const fn volume_settings_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResUsersSettings,
-        super::super::rel::ResUsersSettingsVolumes,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("volume_settings_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersSettings,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersSettings,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResUsersSettings;
+        /// Calendar Default Privacy (`calendar_default_privacy`, `selection`).
+        calendar_default_privacy: SelectionField<super::CalendarDefaultPrivacy>;
+        /// Channel Notifications (`channel_notifications`, `selection`).
+        channel_notifications: SelectionField<super::ChannelNotifications>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is discuss sidebar category channel open? (`is_discuss_sidebar_category_channel_open`, `boolean`).
+        is_discuss_sidebar_category_channel_open: BoolField;
+        /// Is discuss sidebar category chat open? (`is_discuss_sidebar_category_chat_open`, `boolean`).
+        is_discuss_sidebar_category_chat_open: BoolField;
+        /// Mute notifications until (`mute_until_dt`, `datetime`).
+        mute_until_dt: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Push-To-Talk shortcut (`push_to_talk_key`, `char`).
+        push_to_talk_key: CharField;
+        /// Use the push to talk feature (`use_push_to_talk`, `boolean`).
+        use_push_to_talk: BoolField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Duration of voice activity in ms (`voice_active_duration`, `integer`).
+        voice_active_duration: NumField<i64>;
+        /// Volumes of other partners (`volume_settings_ids`, `one2many`).
+        volume_settings_ids: X2ManyField<super::super::rel::ResUsersSettingsVolumes>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `calendar_default_privacy` (Calendar Default Privacy) on `res.users.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CalendarDefaultPrivacy {
-    /// Public (`public`)
-    Public,
-    /// Private (`private`)
-    Private,
-    /// Only internal users (`confidential`)
-    Confidential,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CalendarDefaultPrivacy {
-    const VALUES: &'static [&'static str] = &["public", "private", "confidential"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "public" => CalendarDefaultPrivacy::Public,
-            "private" => CalendarDefaultPrivacy::Private,
-            "confidential" => CalendarDefaultPrivacy::Confidential,
-            other => CalendarDefaultPrivacy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CalendarDefaultPrivacy::Public => "public",
-            CalendarDefaultPrivacy::Private => "private",
-            CalendarDefaultPrivacy::Confidential => "confidential",
-            CalendarDefaultPrivacy::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `calendar_default_privacy` (Calendar Default Privacy) on `res.users.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CalendarDefaultPrivacy {
+        /// Public (`public`)
+        Public = "public",
+        /// Private (`private`)
+        Private = "private",
+        /// Only internal users (`confidential`)
+        Confidential = "confidential",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CalendarDefaultPrivacy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CalendarDefaultPrivacy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `channel_notifications` (Channel Notifications) on `res.users.settings`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChannelNotifications {
-    /// All Messages (`all`)
-    All,
-    /// Nothing (`no_notif`)
-    NoNotif,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ChannelNotifications {
-    const VALUES: &'static [&'static str] = &["all", "no_notif"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "all" => ChannelNotifications::All,
-            "no_notif" => ChannelNotifications::NoNotif,
-            other => ChannelNotifications::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ChannelNotifications::All => "all",
-            ChannelNotifications::NoNotif => "no_notif",
-            ChannelNotifications::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelNotifications {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ChannelNotifications {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `channel_notifications` (Channel Notifications) on `res.users.settings`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ChannelNotifications {
+        /// All Messages (`all`)
+        All = "all",
+        /// Nothing (`no_notif`)
+        NoNotif = "no_notif",
     }
 }

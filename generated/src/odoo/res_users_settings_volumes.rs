@@ -19,7 +19,7 @@ pub struct ResUsersSettingsVolumes {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -27,7 +27,7 @@ pub struct ResUsersSettingsVolumes {
     /// Guest
     ///
     /// `many2one`, to `res.partner`.
-    pub guest_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub guest_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -35,13 +35,11 @@ pub struct ResUsersSettingsVolumes {
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// User Setting
     ///
     /// `many2one`, to `res.users.settings`, required.
-    pub user_setting_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResUsersSettings>,
-    >,
+    pub user_setting_id: Option<::runtime::Many2One<super::rel::ResUsersSettings>>,
     /// Volume
     ///
     /// Ranges between 0.0 and 1.0, scale depends on the browser implementation
@@ -55,29 +53,18 @@ pub struct ResUsersSettingsVolumes {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResUsersSettingsVolumes {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResUsersSettingsVolumes {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "guest_id",
-        "id",
-        "partner_id",
-        "user_setting_id",
-        "volume",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResUsersSettingsVolumes {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResUsersSettingsVolumes::default();
         while let Some(i) = r.next()? {
             match i {
@@ -111,23 +98,17 @@ impl ::runtime::Model for ResUsersSettingsVolumes {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("guest_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("user_setting_id", "many2one")
-            .relation("res.users.settings")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("guest_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("user_setting_id", "many2one").relation("res.users.settings").required().writable(true),
+        ::runtime::FieldSpec::new("volume", "float").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -145,12 +126,21 @@ impl ::runtime::odoo::projection::Projection for ResUsersSettingsVolumes {
 impl super::mixins::BaseModel for ResUsersSettingsVolumes {
     type Update = ResUsersSettingsVolumesUpdate;
 }
-/// Values for creating a `res.users.settings.volumes` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResUsersSettingsVolumesCreate`]) or updating ([`ResUsersSettingsVolumesUpdate`]) `res.users.settings.volumes` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResUsersSettingsVolumesCreate {
+pub struct ResUsersSettingsVolumesValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResUsersSettingsVolumesCreate {
+/// Values for creating a `res.users.settings.volumes` record: the constructor takes the required fields, setters add the rest.
+pub type ResUsersSettingsVolumesCreate = ResUsersSettingsVolumesValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `res.users.settings.volumes` records: only the fields set here are written.
+pub type ResUsersSettingsVolumesUpdate = ResUsersSettingsVolumesValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResUsersSettingsVolumesValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -158,73 +148,34 @@ impl ::serde::Serialize for ResUsersSettingsVolumesCreate {
 impl ResUsersSettingsVolumesCreate {
     /// Takes the required fields: `user_setting_id` (readonly, computed and x2many fields are left out).
     pub fn new(user_setting_id: i64) -> Self {
-        ResUsersSettingsVolumesCreate {
+        ResUsersSettingsVolumesValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .user_setting_id(user_setting_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersSettingsVolumes>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `guest_id` (Guest).
-    #[inline]
-    pub fn guest_id(mut self, guest_id: i64) -> Self {
-        self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `user_setting_id` (User Setting).
-    #[inline]
-    pub fn user_setting_id(mut self, user_setting_id: i64) -> Self {
-        self.values.set("user_setting_id", user_setting_id);
-        self
-    }
-    /// Set `volume` (Volume).
-    #[inline]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.values.set("volume", volume);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResUsersSettingsVolumesCreate {
-    type Model = ResUsersSettingsVolumes;
-}
-/// Values for updating `res.users.settings.volumes` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResUsersSettingsVolumesUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResUsersSettingsVolumesUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResUsersSettingsVolumesUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResUsersSettingsVolumesUpdate {
+        Self::default()
+    }
+}
+impl Default for ResUsersSettingsVolumesUpdate {
+    fn default() -> Self {
+        ResUsersSettingsVolumesValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResUsersSettingsVolumesValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResUsersSettingsVolumes>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ResUsersSettingsVolumes,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -233,113 +184,46 @@ impl ResUsersSettingsVolumesUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `guest_id` (Guest).
-    #[inline]
-    pub fn guest_id(mut self, guest_id: i64) -> Self {
-        self.values.set("guest_id", guest_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `user_setting_id` (User Setting).
-    #[inline]
-    pub fn user_setting_id(mut self, user_setting_id: i64) -> Self {
-        self.values.set("user_setting_id", user_setting_id);
-        self
-    }
-    /// Set `volume` (Volume).
-    #[inline]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.values.set("volume", volume);
-        self
+    ::runtime::__private::setters! {
+        /// Set `guest_id` (Guest).
+        guest_id: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `user_setting_id` (User Setting).
+        user_setting_id: value i64;
+        /// Set `volume` (Volume).
+        volume: value f64;
     }
 }
+impl ::runtime::CreateValues for ResUsersSettingsVolumesCreate {
+    type Model = self::ResUsersSettingsVolumes;
+}
 impl ::runtime::UpdateValues for ResUsersSettingsVolumesUpdate {
-    type Model = ResUsersSettingsVolumes;
+    type Model = self::ResUsersSettingsVolumes;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersSettingsVolumes,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersSettingsVolumes,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResUsersSettingsVolumes,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Guest (`guest_id`, `many2one`).
-    #[inline]
-    pub const fn guest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersSettingsVolumes,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("guest_id")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResUsersSettingsVolumes,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersSettingsVolumes,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// User Setting (`user_setting_id`, `many2one`).
-    #[inline]
-    pub const fn user_setting_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersSettingsVolumes,
-        super::super::rel::ResUsersSettings,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_setting_id")
-    }
-    /// Volume (`volume`, `float`).
-    #[inline]
-    pub const fn volume() -> ::runtime::odoo::fields::NumField<
-        super::ResUsersSettingsVolumes,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("volume")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResUsersSettingsVolumes,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResUsersSettingsVolumes,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResUsersSettingsVolumes;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Guest (`guest_id`, `many2one`).
+        guest_id: Many2OneField<super::super::rel::ResPartner>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// User Setting (`user_setting_id`, `many2one`).
+        user_setting_id: Many2OneField<super::super::rel::ResUsersSettings>;
+        /// Volume (`volume`, `float`).
+        volume: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

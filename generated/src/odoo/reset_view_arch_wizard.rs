@@ -17,15 +17,15 @@ pub struct ResetViewArchWizard {
     /// Architecture Diff
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_diff())`.
-    pub arch_diff: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub arch_diff: ::runtime::Computed<Option<String>>,
     /// Arch To Compare To
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::arch_to_compare())`.
-    pub arch_to_compare: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub arch_to_compare: ::runtime::Computed<Option<String>>,
     /// Compare To View
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub compare_view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub compare_view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct ResetViewArchWizard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -41,7 +41,7 @@ pub struct ResetViewArchWizard {
     /// Has Diff
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_diff())`.
-    pub has_diff: ::runtime::odoo::wire::Computed<bool>,
+    pub has_diff: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -55,7 +55,7 @@ pub struct ResetViewArchWizard {
     /// View
     ///
     /// `many2one`, to `ir.ui.view`.
-    pub view_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiView>>,
+    pub view_id: Option<::runtime::Many2One<super::rel::IrUiView>>,
     /// View Name
     ///
     /// `char`, readonly, related `view_id.name`, not stored.
@@ -67,32 +67,20 @@ pub struct ResetViewArchWizard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResetViewArchWizard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResetViewArchWizard {
-    const FIELDS: &'static [&'static str] = &[
-        "arch_diff",
-        "arch_to_compare",
-        "compare_view_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "has_diff",
-        "id",
-        "reset_mode",
-        "view_id",
-        "view_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResetViewArchWizard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResetViewArchWizard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,26 +122,20 @@ impl ::runtime::Model for ResetViewArchWizard {
         "arch_to_compare",
         "has_diff",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("arch_diff", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("arch_to_compare", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("compare_view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_diff", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("reset_mode", "selection")
-            .required()
-            .selection(&["soft", "hard", "other_view"]),
-        ::runtime::odoo::verify::FieldSpec::new("view_id", "many2one")
-            .relation("ir.ui.view"),
-        ::runtime::odoo::verify::FieldSpec::new("view_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("arch_diff", "html"),
+        ::runtime::FieldSpec::new("arch_to_compare", "text"),
+        ::runtime::FieldSpec::new("compare_view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_diff", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("reset_mode", "selection").required().writable(true).selection(&["soft", "hard", "other_view"]),
+        ::runtime::FieldSpec::new("view_id", "many2one").relation("ir.ui.view").writable(true),
+        ::runtime::FieldSpec::new("view_name", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -190,80 +172,56 @@ impl ResetViewArchWizard {
 impl super::mixins::BaseModel for ResetViewArchWizard {
     type Update = ResetViewArchWizardUpdate;
 }
-/// Values for creating a `reset.view.arch.wizard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResetViewArchWizardCreate`]) or updating ([`ResetViewArchWizardUpdate`]) `reset.view.arch.wizard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResetViewArchWizardCreate {
+pub struct ResetViewArchWizardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResetViewArchWizardCreate {
+/// Values for creating a `reset.view.arch.wizard` record: the constructor takes the required fields, setters add the rest.
+pub type ResetViewArchWizardCreate = ResetViewArchWizardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `reset.view.arch.wizard` records: only the fields set here are written.
+pub type ResetViewArchWizardUpdate = ResetViewArchWizardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResetViewArchWizardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResetViewArchWizardCreate {
     /// Takes the required fields: `reset_mode` (readonly, computed and x2many fields are left out).
-    pub fn new(reset_mode: ResetMode) -> Self {
-        ResetViewArchWizardCreate {
+    pub fn new(reset_mode: self::ResetMode) -> Self {
+        ResetViewArchWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .reset_mode(reset_mode)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResetViewArchWizard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `compare_view_id` (Compare To View).
-    #[inline]
-    pub fn compare_view_id(mut self, compare_view_id: i64) -> Self {
-        self.values.set("compare_view_id", compare_view_id);
-        self
-    }
-    /// Set `reset_mode` (Reset Mode).
-    #[inline]
-    pub fn reset_mode(mut self, reset_mode: ResetMode) -> Self {
-        self.values.set("reset_mode", reset_mode);
-        self
-    }
-    /// Set `view_id` (View).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResetViewArchWizardCreate {
-    type Model = ResetViewArchWizard;
-}
-/// Values for updating `reset.view.arch.wizard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResetViewArchWizardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResetViewArchWizardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResetViewArchWizardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResetViewArchWizardUpdate {
+        Self::default()
+    }
+}
+impl Default for ResetViewArchWizardUpdate {
+    fn default() -> Self {
+        ResetViewArchWizardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResetViewArchWizardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResetViewArchWizard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ResetViewArchWizard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -272,170 +230,63 @@ impl ResetViewArchWizardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `compare_view_id` (Compare To View).
-    #[inline]
-    pub fn compare_view_id(mut self, compare_view_id: i64) -> Self {
-        self.values.set("compare_view_id", compare_view_id);
-        self
-    }
-    /// Set `reset_mode` (Reset Mode).
-    #[inline]
-    pub fn reset_mode(mut self, reset_mode: ResetMode) -> Self {
-        self.values.set("reset_mode", reset_mode);
-        self
-    }
-    /// Set `view_id` (View).
-    #[inline]
-    pub fn view_id(mut self, view_id: i64) -> Self {
-        self.values.set("view_id", view_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `compare_view_id` (Compare To View).
+        compare_view_id: value i64;
+        /// Set `reset_mode` (Reset Mode).
+        reset_mode: value self::ResetMode;
+        /// Set `view_id` (View).
+        view_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ResetViewArchWizardCreate {
+    type Model = self::ResetViewArchWizard;
+}
 impl ::runtime::UpdateValues for ResetViewArchWizardUpdate {
-    type Model = ResetViewArchWizard;
+    type Model = self::ResetViewArchWizard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Architecture Diff (`arch_diff`, `html`).
-    #[inline]
-    pub const fn arch_diff() -> ::runtime::odoo::fields::CharField<
-        super::ResetViewArchWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("arch_diff")
-    }
-    /// Arch To Compare To (`arch_to_compare`, `text`).
-    #[inline]
-    pub const fn arch_to_compare() -> ::runtime::odoo::fields::CharField<
-        super::ResetViewArchWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("arch_to_compare")
-    }
-    /// Compare To View (`compare_view_id`, `many2one`).
-    #[inline]
-    pub const fn compare_view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResetViewArchWizard,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("compare_view_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResetViewArchWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResetViewArchWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResetViewArchWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Diff (`has_diff`, `boolean`).
-    #[inline]
-    pub const fn has_diff() -> ::runtime::odoo::fields::BoolField<
-        super::ResetViewArchWizard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_diff")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResetViewArchWizard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Reset Mode (`reset_mode`, `selection`).
-    #[inline]
-    pub const fn reset_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::ResetViewArchWizard,
-        super::ResetMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("reset_mode")
-    }
-    /// View (`view_id`, `many2one`).
-    #[inline]
-    pub const fn view_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResetViewArchWizard,
-        super::super::rel::IrUiView,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("view_id")
-    }
-    /// View Name (`view_name`, `char`).
-    #[inline]
-    pub const fn view_name() -> ::runtime::odoo::fields::CharField<
-        super::ResetViewArchWizard,
-    > {
-        ::runtime::odoo::fields::CharField::new("view_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResetViewArchWizard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResetViewArchWizard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResetViewArchWizard;
+        /// Architecture Diff (`arch_diff`, `html`).
+        arch_diff: CharField;
+        /// Arch To Compare To (`arch_to_compare`, `text`).
+        arch_to_compare: CharField;
+        /// Compare To View (`compare_view_id`, `many2one`).
+        compare_view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Diff (`has_diff`, `boolean`).
+        has_diff: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Reset Mode (`reset_mode`, `selection`).
+        reset_mode: SelectionField<super::ResetMode>;
+        /// View (`view_id`, `many2one`).
+        view_id: Many2OneField<super::super::rel::IrUiView>;
+        /// View Name (`view_name`, `char`).
+        view_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `reset_mode` (Reset Mode) on `reset.view.arch.wizard`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResetMode {
-    /// Restore previous version (soft reset). (`soft`)
-    Soft,
-    /// Reset to file version (hard reset). (`hard`)
-    Hard,
-    /// Reset to another view. (`other_view`)
-    OtherView,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ResetMode {
-    const VALUES: &'static [&'static str] = &["soft", "hard", "other_view"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "soft" => ResetMode::Soft,
-            "hard" => ResetMode::Hard,
-            "other_view" => ResetMode::OtherView,
-            other => ResetMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ResetMode::Soft => "soft",
-            ResetMode::Hard => "hard",
-            ResetMode::OtherView => "other_view",
-            ResetMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResetMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ResetMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `reset_mode` (Reset Mode) on `reset.view.arch.wizard`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ResetMode {
+        /// Restore previous version (soft reset). (`soft`)
+        Soft = "soft",
+        /// Reset to file version (hard reset). (`hard`)
+        Hard = "hard",
+        /// Reset to another view. (`other_view`)
+        OtherView = "other_view",
     }
 }

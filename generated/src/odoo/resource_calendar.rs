@@ -21,13 +21,11 @@ pub struct ResourceCalendar {
     /// Working Time
     ///
     /// `one2many`, to `resource.calendar.attendance` (inverse `calendar_id`), computed.
-    pub attendance_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ResourceCalendarAttendance,
-    >,
+    pub attendance_ids: ::runtime::X2Many<super::rel::ResourceCalendarAttendance>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +33,7 @@ pub struct ResourceCalendar {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -55,9 +53,7 @@ pub struct ResourceCalendar {
     /// Global Time Off
     ///
     /// `one2many`, to `resource.calendar.leaves` (inverse `calendar_id`), computed.
-    pub global_leave_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ResourceCalendarLeaves,
-    >,
+    pub global_leave_ids: ::runtime::X2Many<super::rel::ResourceCalendarLeaves>,
     /// Average Hour per Day
     ///
     /// Average hours per day a resource is supposed to work with this calendar.
@@ -71,7 +67,7 @@ pub struct ResourceCalendar {
     /// Time Off
     ///
     /// `one2many`, to `resource.calendar.leaves` (inverse `calendar_id`).
-    pub leave_ids: ::runtime::odoo::wire::X2Many<super::rel::ResourceCalendarLeaves>,
+    pub leave_ids: ::runtime::X2Many<super::rel::ResourceCalendarLeaves>,
     /// Name
     ///
     /// `char`, required.
@@ -83,7 +79,7 @@ pub struct ResourceCalendar {
     /// Explanation
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::two_weeks_explanation())`.
-    pub two_weeks_explanation: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub two_weeks_explanation: ::runtime::Computed<Option<String>>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the resources will work.
@@ -95,7 +91,7 @@ pub struct ResourceCalendar {
     /// Timezone offset
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tz_offset())`.
-    pub tz_offset: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub tz_offset: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -103,38 +99,20 @@ pub struct ResourceCalendar {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceCalendar {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResourceCalendar {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "attendance_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "flexible_hours",
-        "full_time_required_hours",
-        "global_leave_ids",
-        "hours_per_day",
-        "id",
-        "leave_ids",
-        "name",
-        "two_weeks_calendar",
-        "two_weeks_explanation",
-        "tz",
-        "tz_offset",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResourceCalendar {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        19,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResourceCalendar::default();
         while let Some(i) = r.next()? {
             match i {
@@ -185,34 +163,26 @@ impl ::runtime::Model for ResourceCalendar {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["two_weeks_explanation", "tz_offset"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("attendance_ids", "one2many")
-            .relation("resource.calendar.attendance"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("flexible_hours", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("full_time_required_hours", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("global_leave_ids", "one2many")
-            .relation("resource.calendar.leaves"),
-        ::runtime::odoo::verify::FieldSpec::new("hours_per_day", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("leave_ids", "one2many")
-            .relation("resource.calendar.leaves"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("two_weeks_calendar", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("two_weeks_explanation", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
-            .required()
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("tz_offset", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("attendance_ids", "one2many").relation("resource.calendar.attendance").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("flexible_hours", "boolean").writable(true),
+        ::runtime::FieldSpec::new("full_time_required_hours", "float").writable(true),
+        ::runtime::FieldSpec::new("global_leave_ids", "one2many").relation("resource.calendar.leaves").writable(true),
+        ::runtime::FieldSpec::new("hours_per_day", "float").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("leave_ids", "one2many").relation("resource.calendar.leaves").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("two_weeks_calendar", "boolean").writable(true),
+        ::runtime::FieldSpec::new("two_weeks_explanation", "char"),
+        ::runtime::FieldSpec::new("tz", "selection").required().writable(true).selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("tz_offset", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -444,12 +414,21 @@ impl ResourceCalendar {
 impl super::mixins::BaseModel for ResourceCalendar {
     type Update = ResourceCalendarUpdate;
 }
-/// Values for creating a `resource.calendar` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResourceCalendarCreate`]) or updating ([`ResourceCalendarUpdate`]) `resource.calendar` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResourceCalendarCreate {
+pub struct ResourceCalendarValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResourceCalendarCreate {
+/// Values for creating a `resource.calendar` record: the constructor takes the required fields, setters add the rest.
+pub type ResourceCalendarCreate = ResourceCalendarValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `resource.calendar` records: only the fields set here are written.
+pub type ResourceCalendarUpdate = ResourceCalendarValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResourceCalendarValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -457,133 +436,33 @@ impl ::serde::Serialize for ResourceCalendarCreate {
 impl ResourceCalendarCreate {
     /// Takes the required fields: `name`, `tz` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>, tz: impl Into<String>) -> Self {
-        ResourceCalendarCreate {
+        ResourceCalendarValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .tz(tz)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceCalendar>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attendance_ids` (Working Time).
-    #[inline]
-    pub fn attendance_ids(
-        mut self,
-        attendance_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarAttendance>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attendance_ids", attendance_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `flexible_hours` (Flexible Hours).
-    #[inline]
-    pub fn flexible_hours(mut self, flexible_hours: bool) -> Self {
-        self.values.set("flexible_hours", flexible_hours);
-        self
-    }
-    /// Set `full_time_required_hours` (Company Full Time).
-    #[inline]
-    pub fn full_time_required_hours(mut self, full_time_required_hours: f64) -> Self {
-        self.values.set("full_time_required_hours", full_time_required_hours);
-        self
-    }
-    /// Set `global_leave_ids` (Global Time Off).
-    #[inline]
-    pub fn global_leave_ids(
-        mut self,
-        global_leave_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarLeaves>,
-        >,
-    ) -> Self {
-        self.values
-            .set("global_leave_ids", global_leave_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `hours_per_day` (Average Hour per Day).
-    #[inline]
-    pub fn hours_per_day(mut self, hours_per_day: f64) -> Self {
-        self.values.set("hours_per_day", hours_per_day);
-        self
-    }
-    /// Set `leave_ids` (Time Off).
-    #[inline]
-    pub fn leave_ids(
-        mut self,
-        leave_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarLeaves>,
-        >,
-    ) -> Self {
-        self.values.set("leave_ids", leave_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `two_weeks_calendar` (Calendar in 2 weeks mode).
-    #[inline]
-    pub fn two_weeks_calendar(mut self, two_weeks_calendar: bool) -> Self {
-        self.values.set("two_weeks_calendar", two_weeks_calendar);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for ResourceCalendarCreate {
-    type Model = ResourceCalendar;
-}
-/// Values for updating `resource.calendar` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResourceCalendarUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResourceCalendarUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResourceCalendarUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResourceCalendarUpdate {
+        Self::default()
+    }
+}
+impl Default for ResourceCalendarUpdate {
+    fn default() -> Self {
+        ResourceCalendarValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResourceCalendarValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceCalendar>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResourceCalendar>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -592,233 +471,78 @@ impl ResourceCalendarUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `attendance_ids` (Working Time).
-    #[inline]
-    pub fn attendance_ids(
-        mut self,
-        attendance_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarAttendance>,
-        >,
-    ) -> Self {
-        self.values
-            .set("attendance_ids", attendance_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `flexible_hours` (Flexible Hours).
-    #[inline]
-    pub fn flexible_hours(mut self, flexible_hours: bool) -> Self {
-        self.values.set("flexible_hours", flexible_hours);
-        self
-    }
-    /// Set `full_time_required_hours` (Company Full Time).
-    #[inline]
-    pub fn full_time_required_hours(mut self, full_time_required_hours: f64) -> Self {
-        self.values.set("full_time_required_hours", full_time_required_hours);
-        self
-    }
-    /// Set `global_leave_ids` (Global Time Off).
-    #[inline]
-    pub fn global_leave_ids(
-        mut self,
-        global_leave_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarLeaves>,
-        >,
-    ) -> Self {
-        self.values
-            .set("global_leave_ids", global_leave_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `hours_per_day` (Average Hour per Day).
-    #[inline]
-    pub fn hours_per_day(mut self, hours_per_day: f64) -> Self {
-        self.values.set("hours_per_day", hours_per_day);
-        self
-    }
-    /// Set `leave_ids` (Time Off).
-    #[inline]
-    pub fn leave_ids(
-        mut self,
-        leave_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResourceCalendarLeaves>,
-        >,
-    ) -> Self {
-        self.values.set("leave_ids", leave_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `two_weeks_calendar` (Calendar in 2 weeks mode).
-    #[inline]
-    pub fn two_weeks_calendar(mut self, two_weeks_calendar: bool) -> Self {
-        self.values.set("two_weeks_calendar", two_weeks_calendar);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `attendance_ids` (Working Time).
+        attendance_ids: commands super::rel::ResourceCalendarAttendance;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `flexible_hours` (Flexible Hours).
+        flexible_hours: value bool;
+        /// Set `full_time_required_hours` (Company Full Time).
+        full_time_required_hours: value f64;
+        /// Set `global_leave_ids` (Global Time Off).
+        global_leave_ids: commands super::rel::ResourceCalendarLeaves;
+        /// Set `hours_per_day` (Average Hour per Day).
+        hours_per_day: value f64;
+        /// Set `leave_ids` (Time Off).
+        leave_ids: commands super::rel::ResourceCalendarLeaves;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `two_weeks_calendar` (Calendar in 2 weeks mode).
+        two_weeks_calendar: value bool;
+        /// Set `tz` (Timezone).
+        tz: into String;
     }
 }
+impl ::runtime::CreateValues for ResourceCalendarCreate {
+    type Model = self::ResourceCalendar;
+}
 impl ::runtime::UpdateValues for ResourceCalendarUpdate {
-    type Model = ResourceCalendar;
+    type Model = self::ResourceCalendar;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Working Time (`attendance_ids`, `one2many`).
-    #[inline]
-    pub const fn attendance_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResourceCalendar,
-        super::super::rel::ResourceCalendarAttendance,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("attendance_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendar,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendar,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendar,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Flexible Hours (`flexible_hours`, `boolean`).
-    #[inline]
-    pub const fn flexible_hours() -> ::runtime::odoo::fields::BoolField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::BoolField::new("flexible_hours")
-    }
-    /// Company Full Time (`full_time_required_hours`, `float`).
-    #[inline]
-    pub const fn full_time_required_hours() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendar,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("full_time_required_hours")
-    }
-    /// Global Time Off (`global_leave_ids`, `one2many`).
-    #[inline]
-    pub const fn global_leave_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResourceCalendar,
-        super::super::rel::ResourceCalendarLeaves,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("global_leave_ids")
-    }
-    /// Average Hour per Day (`hours_per_day`, `float`).
-    #[inline]
-    pub const fn hours_per_day() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendar,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("hours_per_day")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendar,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Time Off (`leave_ids`, `one2many`).
-    #[inline]
-    pub const fn leave_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResourceCalendar,
-        super::super::rel::ResourceCalendarLeaves,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("leave_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResourceCalendar> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Calendar in 2 weeks mode (`two_weeks_calendar`, `boolean`).
-    #[inline]
-    pub const fn two_weeks_calendar() -> ::runtime::odoo::fields::BoolField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::BoolField::new("two_weeks_calendar")
-    }
-    /// Explanation (`two_weeks_explanation`, `char`).
-    #[inline]
-    pub const fn two_weeks_explanation() -> ::runtime::odoo::fields::CharField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::CharField::new("two_weeks_explanation")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResourceCalendar> {
-        ::runtime::odoo::fields::CharField::new("tz")
-    }
-    /// Timezone offset (`tz_offset`, `char`).
-    #[inline]
-    pub const fn tz_offset() -> ::runtime::odoo::fields::CharField<
-        super::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::CharField::new("tz_offset")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendar,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendar,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResourceCalendar;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Working Time (`attendance_ids`, `one2many`).
+        attendance_ids: X2ManyField<super::super::rel::ResourceCalendarAttendance>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Flexible Hours (`flexible_hours`, `boolean`).
+        flexible_hours: BoolField;
+        /// Company Full Time (`full_time_required_hours`, `float`).
+        full_time_required_hours: NumField<f64>;
+        /// Global Time Off (`global_leave_ids`, `one2many`).
+        global_leave_ids: X2ManyField<super::super::rel::ResourceCalendarLeaves>;
+        /// Average Hour per Day (`hours_per_day`, `float`).
+        hours_per_day: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Time Off (`leave_ids`, `one2many`).
+        leave_ids: X2ManyField<super::super::rel::ResourceCalendarLeaves>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Calendar in 2 weeks mode (`two_weeks_calendar`, `boolean`).
+        two_weeks_calendar: BoolField;
+        /// Explanation (`two_weeks_explanation`, `char`).
+        two_weeks_explanation: CharField;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// Timezone offset (`tz_offset`, `char`).
+        tz_offset: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,9 +15,7 @@ pub struct ResourceCalendarAttendance {
     /// Resource's Calendar
     ///
     /// `many2one`, to `resource.calendar`, required.
-    pub calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +23,7 @@ pub struct ResourceCalendarAttendance {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Starting Date
     ///
     /// `date`.
@@ -65,7 +63,7 @@ pub struct ResourceCalendarAttendance {
     /// Duration (hours)
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duration_hours())`.
-    pub duration_hours: ::runtime::odoo::wire::Computed<f64>,
+    pub duration_hours: ::runtime::Computed<f64>,
     /// Work from
     ///
     /// Start and End time of working.
@@ -88,9 +86,7 @@ pub struct ResourceCalendarAttendance {
     /// Resource
     ///
     /// `many2one`, to `resource.resource`.
-    pub resource_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
-    >,
+    pub resource_id: Option<::runtime::Many2One<super::rel::ResourceResource>>,
     /// Sequence
     ///
     /// Gives the sequence of this line when displaying the resource calendar.
@@ -114,40 +110,20 @@ pub struct ResourceCalendarAttendance {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceCalendarAttendance {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResourceCalendarAttendance {
-    const FIELDS: &'static [&'static str] = &[
-        "calendar_id",
-        "create_date",
-        "create_uid",
-        "date_from",
-        "date_to",
-        "day_period",
-        "dayofweek",
-        "display_name",
-        "display_type",
-        "duration_days",
-        "duration_hours",
-        "hour_from",
-        "hour_to",
-        "id",
-        "name",
-        "resource_id",
-        "sequence",
-        "two_weeks_calendar",
-        "week_type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResourceCalendarAttendance {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        21,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResourceCalendarAttendance::default();
         while let Some(i) = r.next()? {
             match i {
@@ -203,39 +179,28 @@ impl ::runtime::Model for ResourceCalendarAttendance {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["duration_hours"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("calendar_id", "many2one")
-            .relation("resource.calendar")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_from", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("date_to", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("day_period", "selection")
-            .required()
-            .selection(&["morning", "lunch", "afternoon"]),
-        ::runtime::odoo::verify::FieldSpec::new("dayofweek", "selection")
-            .required()
-            .selection(&["0", "1", "2", "3", "4", "5", "6"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .selection(&["line_section"]),
-        ::runtime::odoo::verify::FieldSpec::new("duration_days", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("duration_hours", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("hour_from", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("hour_to", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("resource_id", "many2one")
-            .relation("resource.resource"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("two_weeks_calendar", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("week_type", "selection")
-            .selection(&["1", "0"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("calendar_id", "many2one").relation("resource.calendar").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_from", "date").writable(true),
+        ::runtime::FieldSpec::new("date_to", "date").writable(true),
+        ::runtime::FieldSpec::new("day_period", "selection").required().writable(true).selection(&["morning", "lunch", "afternoon"]),
+        ::runtime::FieldSpec::new("dayofweek", "selection").required().writable(true).selection(&["0", "1", "2", "3", "4", "5", "6"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").writable(true).selection(&["line_section"]),
+        ::runtime::FieldSpec::new("duration_days", "float").writable(true),
+        ::runtime::FieldSpec::new("duration_hours", "float"),
+        ::runtime::FieldSpec::new("hour_from", "float").required().writable(true),
+        ::runtime::FieldSpec::new("hour_to", "float").required().writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("resource_id", "many2one").relation("resource.resource").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("two_weeks_calendar", "boolean"),
+        ::runtime::FieldSpec::new("week_type", "selection").writable(true).selection(&["1", "0"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -278,12 +243,21 @@ impl ResourceCalendarAttendance {
 impl super::mixins::BaseModel for ResourceCalendarAttendance {
     type Update = ResourceCalendarAttendanceUpdate;
 }
-/// Values for creating a `resource.calendar.attendance` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResourceCalendarAttendanceCreate`]) or updating ([`ResourceCalendarAttendanceUpdate`]) `resource.calendar.attendance` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResourceCalendarAttendanceCreate {
+pub struct ResourceCalendarAttendanceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResourceCalendarAttendanceCreate {
+/// Values for creating a `resource.calendar.attendance` record: the constructor takes the required fields, setters add the rest.
+pub type ResourceCalendarAttendanceCreate = ResourceCalendarAttendanceValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `resource.calendar.attendance` records: only the fields set here are written.
+pub type ResourceCalendarAttendanceUpdate = ResourceCalendarAttendanceValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResourceCalendarAttendanceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -292,14 +266,15 @@ impl ResourceCalendarAttendanceCreate {
     /// Takes the required fields: `calendar_id`, `day_period`, `dayofweek`, `hour_from`, `hour_to`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(
         calendar_id: i64,
-        day_period: DayPeriod,
-        dayofweek: Dayofweek,
+        day_period: self::DayPeriod,
+        dayofweek: self::Dayofweek,
         hour_from: f64,
         hour_to: f64,
         name: impl Into<String>,
     ) -> Self {
-        ResourceCalendarAttendanceCreate {
+        ResourceCalendarAttendanceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .calendar_id(calendar_id)
             .day_period(day_period)
@@ -308,125 +283,27 @@ impl ResourceCalendarAttendanceCreate {
             .hour_to(hour_to)
             .name(name)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ResourceCalendarAttendance,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `calendar_id` (Resource's Calendar).
-    #[inline]
-    pub fn calendar_id(mut self, calendar_id: i64) -> Self {
-        self.values.set("calendar_id", calendar_id);
-        self
-    }
-    /// Set `date_from` (Starting Date).
-    #[inline]
-    pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_from", date_from);
-        self
-    }
-    /// Set `date_to` (End Date).
-    #[inline]
-    pub fn date_to(mut self, date_to: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `day_period` (Day Period).
-    #[inline]
-    pub fn day_period(mut self, day_period: DayPeriod) -> Self {
-        self.values.set("day_period", day_period);
-        self
-    }
-    /// Set `dayofweek` (Day of Week).
-    #[inline]
-    pub fn dayofweek(mut self, dayofweek: Dayofweek) -> Self {
-        self.values.set("dayofweek", dayofweek);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `duration_days` (Duration (days)).
-    #[inline]
-    pub fn duration_days(mut self, duration_days: f64) -> Self {
-        self.values.set("duration_days", duration_days);
-        self
-    }
-    /// Set `hour_from` (Work from).
-    #[inline]
-    pub fn hour_from(mut self, hour_from: f64) -> Self {
-        self.values.set("hour_from", hour_from);
-        self
-    }
-    /// Set `hour_to` (Work to).
-    #[inline]
-    pub fn hour_to(mut self, hour_to: f64) -> Self {
-        self.values.set("hour_to", hour_to);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `week_type` (Week Number).
-    #[inline]
-    pub fn week_type(mut self, week_type: WeekType) -> Self {
-        self.values.set("week_type", week_type);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResourceCalendarAttendanceCreate {
-    type Model = ResourceCalendarAttendance;
-}
-/// Values for updating `resource.calendar.attendance` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResourceCalendarAttendanceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResourceCalendarAttendanceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ResourceCalendarAttendanceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResourceCalendarAttendanceUpdate {
+        Self::default()
+    }
+}
+impl Default for ResourceCalendarAttendanceUpdate {
+    fn default() -> Self {
+        ResourceCalendarAttendanceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResourceCalendarAttendanceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = ResourceCalendarAttendance,
+            Model = self::ResourceCalendarAttendance,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -436,429 +313,140 @@ impl ResourceCalendarAttendanceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `calendar_id` (Resource's Calendar).
-    #[inline]
-    pub fn calendar_id(mut self, calendar_id: i64) -> Self {
-        self.values.set("calendar_id", calendar_id);
-        self
-    }
-    /// Set `date_from` (Starting Date).
-    #[inline]
-    pub fn date_from(mut self, date_from: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_from", date_from);
-        self
-    }
-    /// Set `date_to` (End Date).
-    #[inline]
-    pub fn date_to(mut self, date_to: ::chrono::NaiveDate) -> Self {
-        self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `day_period` (Day Period).
-    #[inline]
-    pub fn day_period(mut self, day_period: DayPeriod) -> Self {
-        self.values.set("day_period", day_period);
-        self
-    }
-    /// Set `dayofweek` (Day of Week).
-    #[inline]
-    pub fn dayofweek(mut self, dayofweek: Dayofweek) -> Self {
-        self.values.set("dayofweek", dayofweek);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `duration_days` (Duration (days)).
-    #[inline]
-    pub fn duration_days(mut self, duration_days: f64) -> Self {
-        self.values.set("duration_days", duration_days);
-        self
-    }
-    /// Set `hour_from` (Work from).
-    #[inline]
-    pub fn hour_from(mut self, hour_from: f64) -> Self {
-        self.values.set("hour_from", hour_from);
-        self
-    }
-    /// Set `hour_to` (Work to).
-    #[inline]
-    pub fn hour_to(mut self, hour_to: f64) -> Self {
-        self.values.set("hour_to", hour_to);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `week_type` (Week Number).
-    #[inline]
-    pub fn week_type(mut self, week_type: WeekType) -> Self {
-        self.values.set("week_type", week_type);
-        self
+    ::runtime::__private::setters! {
+        /// Set `calendar_id` (Resource's Calendar).
+        calendar_id: value i64;
+        /// Set `date_from` (Starting Date).
+        date_from: value ::chrono::NaiveDate;
+        /// Set `date_to` (End Date).
+        date_to: value ::chrono::NaiveDate;
+        /// Set `day_period` (Day Period).
+        day_period: value self::DayPeriod;
+        /// Set `dayofweek` (Day of Week).
+        dayofweek: value self::Dayofweek;
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `duration_days` (Duration (days)).
+        duration_days: value f64;
+        /// Set `hour_from` (Work from).
+        hour_from: value f64;
+        /// Set `hour_to` (Work to).
+        hour_to: value f64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `resource_id` (Resource).
+        resource_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `week_type` (Week Number).
+        week_type: value self::WeekType;
     }
 }
+impl ::runtime::CreateValues for ResourceCalendarAttendanceCreate {
+    type Model = self::ResourceCalendarAttendance;
+}
 impl ::runtime::UpdateValues for ResourceCalendarAttendanceUpdate {
-    type Model = ResourceCalendarAttendance;
+    type Model = self::ResourceCalendarAttendance;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Resource's Calendar (`calendar_id`, `many2one`).
-    #[inline]
-    pub const fn calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarAttendance,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("calendar_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendarAttendance,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarAttendance,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Starting Date (`date_from`, `date`).
-    #[inline]
-    pub const fn date_from() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendarAttendance,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_from")
-    }
-    /// End Date (`date_to`, `date`).
-    #[inline]
-    pub const fn date_to() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendarAttendance,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_to")
-    }
-    /// Day Period (`day_period`, `selection`).
-    #[inline]
-    pub const fn day_period() -> ::runtime::odoo::fields::SelectionField<
-        super::ResourceCalendarAttendance,
-        super::DayPeriod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("day_period")
-    }
-    /// Day of Week (`dayofweek`, `selection`).
-    #[inline]
-    pub const fn dayofweek() -> ::runtime::odoo::fields::SelectionField<
-        super::ResourceCalendarAttendance,
-        super::Dayofweek,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("dayofweek")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResourceCalendarAttendance,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResourceCalendarAttendance,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// Duration (days) (`duration_days`, `float`).
-    #[inline]
-    pub const fn duration_days() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendarAttendance,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("duration_days")
-    }
-    /// Duration (hours) (`duration_hours`, `float`).
-    #[inline]
-    pub const fn duration_hours() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendarAttendance,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("duration_hours")
-    }
-    /// Work from (`hour_from`, `float`).
-    #[inline]
-    pub const fn hour_from() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendarAttendance,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("hour_from")
-    }
-    /// Work to (`hour_to`, `float`).
-    #[inline]
-    pub const fn hour_to() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendarAttendance,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("hour_to")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendarAttendance,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ResourceCalendarAttendance,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Resource (`resource_id`, `many2one`).
-    #[inline]
-    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarAttendance,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendarAttendance,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Calendar in 2 weeks mode (`two_weeks_calendar`, `boolean`).
-    #[inline]
-    pub const fn two_weeks_calendar() -> ::runtime::odoo::fields::BoolField<
-        super::ResourceCalendarAttendance,
-    > {
-        ::runtime::odoo::fields::BoolField::new("two_weeks_calendar")
-    }
-    /// Week Number (`week_type`, `selection`).
-    #[inline]
-    pub const fn week_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResourceCalendarAttendance,
-        super::WeekType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("week_type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendarAttendance,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarAttendance,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResourceCalendarAttendance;
+        /// Resource's Calendar (`calendar_id`, `many2one`).
+        calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Starting Date (`date_from`, `date`).
+        date_from: DateField<::chrono::NaiveDate>;
+        /// End Date (`date_to`, `date`).
+        date_to: DateField<::chrono::NaiveDate>;
+        /// Day Period (`day_period`, `selection`).
+        day_period: SelectionField<super::DayPeriod>;
+        /// Day of Week (`dayofweek`, `selection`).
+        dayofweek: SelectionField<super::Dayofweek>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Duration (days) (`duration_days`, `float`).
+        duration_days: NumField<f64>;
+        /// Duration (hours) (`duration_hours`, `float`).
+        duration_hours: NumField<f64>;
+        /// Work from (`hour_from`, `float`).
+        hour_from: NumField<f64>;
+        /// Work to (`hour_to`, `float`).
+        hour_to: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Resource (`resource_id`, `many2one`).
+        resource_id: Many2OneField<super::super::rel::ResourceResource>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Calendar in 2 weeks mode (`two_weeks_calendar`, `boolean`).
+        two_weeks_calendar: BoolField;
+        /// Week Number (`week_type`, `selection`).
+        week_type: SelectionField<super::WeekType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `day_period` (Day Period) on `resource.calendar.attendance`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayPeriod {
-    /// Morning (`morning`)
-    Morning,
-    /// Break (`lunch`)
-    Lunch,
-    /// Afternoon (`afternoon`)
-    Afternoon,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DayPeriod {
-    const VALUES: &'static [&'static str] = &["morning", "lunch", "afternoon"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "morning" => DayPeriod::Morning,
-            "lunch" => DayPeriod::Lunch,
-            "afternoon" => DayPeriod::Afternoon,
-            other => DayPeriod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DayPeriod::Morning => "morning",
-            DayPeriod::Lunch => "lunch",
-            DayPeriod::Afternoon => "afternoon",
-            DayPeriod::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `day_period` (Day Period) on `resource.calendar.attendance`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DayPeriod {
+        /// Morning (`morning`)
+        Morning = "morning",
+        /// Break (`lunch`)
+        Lunch = "lunch",
+        /// Afternoon (`afternoon`)
+        Afternoon = "afternoon",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DayPeriod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `dayofweek` (Day of Week) on `resource.calendar.attendance`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Dayofweek {
+        /// Monday (`0`)
+        V0 = "0",
+        /// Tuesday (`1`)
+        V1 = "1",
+        /// Wednesday (`2`)
+        V2 = "2",
+        /// Thursday (`3`)
+        V3 = "3",
+        /// Friday (`4`)
+        V4 = "4",
+        /// Saturday (`5`)
+        V5 = "5",
+        /// Sunday (`6`)
+        V6 = "6",
     }
 }
-impl ::serde::Serialize for DayPeriod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `resource.calendar.attendance`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Section (`line_section`)
+        LineSection = "line_section",
     }
 }
-/// Values of `dayofweek` (Day of Week) on `resource.calendar.attendance`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Dayofweek {
-    /// Monday (`0`)
-    V0,
-    /// Tuesday (`1`)
-    V1,
-    /// Wednesday (`2`)
-    V2,
-    /// Thursday (`3`)
-    V3,
-    /// Friday (`4`)
-    V4,
-    /// Saturday (`5`)
-    V5,
-    /// Sunday (`6`)
-    V6,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Dayofweek {
-    const VALUES: &'static [&'static str] = &["0", "1", "2", "3", "4", "5", "6"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Dayofweek::V0,
-            "1" => Dayofweek::V1,
-            "2" => Dayofweek::V2,
-            "3" => Dayofweek::V3,
-            "4" => Dayofweek::V4,
-            "5" => Dayofweek::V5,
-            "6" => Dayofweek::V6,
-            other => Dayofweek::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Dayofweek::V0 => "0",
-            Dayofweek::V1 => "1",
-            Dayofweek::V2 => "2",
-            Dayofweek::V3 => "3",
-            Dayofweek::V4 => "4",
-            Dayofweek::V5 => "5",
-            Dayofweek::V6 => "6",
-            Dayofweek::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Dayofweek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Dayofweek {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `display_type` (Display Type) on `resource.calendar.attendance`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Section (`line_section`)
-    LineSection,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &["line_section"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "line_section" => DisplayType::LineSection,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::LineSection => "line_section",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `week_type` (Week Number) on `resource.calendar.attendance`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WeekType {
-    /// Second (`1`)
-    V1,
-    /// First (`0`)
-    V0,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for WeekType {
-    const VALUES: &'static [&'static str] = &["1", "0"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "1" => WeekType::V1,
-            "0" => WeekType::V0,
-            other => WeekType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            WeekType::V1 => "1",
-            WeekType::V0 => "0",
-            WeekType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WeekType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for WeekType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `week_type` (Week Number) on `resource.calendar.attendance`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum WeekType {
+        /// Second (`1`)
+        V1 = "1",
+        /// First (`0`)
+        V0 = "0",
     }
 }

@@ -15,13 +15,11 @@ pub struct ResourceCalendarLeaves {
     /// Working Hours
     ///
     /// `many2one`, to `resource.calendar`, computed.
-    pub calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +27,7 @@ pub struct ResourceCalendarLeaves {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Start Date
     ///
     /// `datetime`, required.
@@ -55,9 +53,7 @@ pub struct ResourceCalendarLeaves {
     /// If empty, this is a generic time off for the company. If a resource is set, the time off is only for this resource
     ///
     /// `many2one`, to `resource.resource`.
-    pub resource_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
-    >,
+    pub resource_id: Option<::runtime::Many2One<super::rel::ResourceResource>>,
     /// Time Type
     ///
     /// Whether this should be computed as a time off or as work time (eg: formation)
@@ -73,32 +69,18 @@ pub struct ResourceCalendarLeaves {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceCalendarLeaves {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResourceCalendarLeaves {
-    const FIELDS: &'static [&'static str] = &[
-        "calendar_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date_from",
-        "date_to",
-        "display_name",
-        "id",
-        "name",
-        "resource_id",
-        "time_type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResourceCalendarLeaves {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResourceCalendarLeaves::default();
         while let Some(i) = r.next()? {
             match i {
@@ -138,26 +120,20 @@ impl ::runtime::Model for ResourceCalendarLeaves {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("calendar_id", "many2one")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_from", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("date_to", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_id", "many2one")
-            .relation("resource.resource"),
-        ::runtime::odoo::verify::FieldSpec::new("time_type", "selection")
-            .selection(&["leave", "other"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("calendar_id", "many2one").relation("resource.calendar").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_from", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("date_to", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("resource_id", "many2one").relation("resource.resource").writable(true),
+        ::runtime::FieldSpec::new("time_type", "selection").writable(true).selection(&["leave", "other"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -195,12 +171,21 @@ impl ResourceCalendarLeaves {
 impl super::mixins::BaseModel for ResourceCalendarLeaves {
     type Update = ResourceCalendarLeavesUpdate;
 }
-/// Values for creating a `resource.calendar.leaves` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResourceCalendarLeavesCreate`]) or updating ([`ResourceCalendarLeavesUpdate`]) `resource.calendar.leaves` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResourceCalendarLeavesCreate {
+pub struct ResourceCalendarLeavesValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResourceCalendarLeavesCreate {
+/// Values for creating a `resource.calendar.leaves` record: the constructor takes the required fields, setters add the rest.
+pub type ResourceCalendarLeavesCreate = ResourceCalendarLeavesValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `resource.calendar.leaves` records: only the fields set here are written.
+pub type ResourceCalendarLeavesUpdate = ResourceCalendarLeavesValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResourceCalendarLeavesValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -208,85 +193,34 @@ impl ::serde::Serialize for ResourceCalendarLeavesCreate {
 impl ResourceCalendarLeavesCreate {
     /// Takes the required fields: `date_from` (readonly, computed and x2many fields are left out).
     pub fn new(date_from: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        ResourceCalendarLeavesCreate {
+        ResourceCalendarLeavesValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date_from(date_from)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceCalendarLeaves>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `calendar_id` (Working Hours).
-    #[inline]
-    pub fn calendar_id(mut self, calendar_id: i64) -> Self {
-        self.values.set("calendar_id", calendar_id);
-        self
-    }
-    /// Set `date_from` (Start Date).
-    #[inline]
-    pub fn date_from(mut self, date_from: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_from", date_from);
-        self
-    }
-    /// Set `date_to` (End Date).
-    #[inline]
-    pub fn date_to(mut self, date_to: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `name` (Reason).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `time_type` (Time Type).
-    #[inline]
-    pub fn time_type(mut self, time_type: TimeType) -> Self {
-        self.values.set("time_type", time_type);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResourceCalendarLeavesCreate {
-    type Model = ResourceCalendarLeaves;
-}
-/// Values for updating `resource.calendar.leaves` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResourceCalendarLeavesUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResourceCalendarLeavesUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResourceCalendarLeavesUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResourceCalendarLeavesUpdate {
+        Self::default()
+    }
+}
+impl Default for ResourceCalendarLeavesUpdate {
+    fn default() -> Self {
+        ResourceCalendarLeavesValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResourceCalendarLeavesValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceCalendarLeaves>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ResourceCalendarLeaves,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -295,187 +229,67 @@ impl ResourceCalendarLeavesUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `calendar_id` (Working Hours).
-    #[inline]
-    pub fn calendar_id(mut self, calendar_id: i64) -> Self {
-        self.values.set("calendar_id", calendar_id);
-        self
-    }
-    /// Set `date_from` (Start Date).
-    #[inline]
-    pub fn date_from(mut self, date_from: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_from", date_from);
-        self
-    }
-    /// Set `date_to` (End Date).
-    #[inline]
-    pub fn date_to(mut self, date_to: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_to", date_to);
-        self
-    }
-    /// Set `name` (Reason).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `time_type` (Time Type).
-    #[inline]
-    pub fn time_type(mut self, time_type: TimeType) -> Self {
-        self.values.set("time_type", time_type);
-        self
+    ::runtime::__private::setters! {
+        /// Set `calendar_id` (Working Hours).
+        calendar_id: value i64;
+        /// Set `date_from` (Start Date).
+        date_from: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_to` (End Date).
+        date_to: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `name` (Reason).
+        name: into String;
+        /// Set `resource_id` (Resource).
+        resource_id: value i64;
+        /// Set `time_type` (Time Type).
+        time_type: value self::TimeType;
     }
 }
+impl ::runtime::CreateValues for ResourceCalendarLeavesCreate {
+    type Model = self::ResourceCalendarLeaves;
+}
 impl ::runtime::UpdateValues for ResourceCalendarLeavesUpdate {
-    type Model = ResourceCalendarLeaves;
+    type Model = self::ResourceCalendarLeaves;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Working Hours (`calendar_id`, `many2one`).
-    #[inline]
-    pub const fn calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarLeaves,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("calendar_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarLeaves,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendarLeaves,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarLeaves,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Start Date (`date_from`, `datetime`).
-    #[inline]
-    pub const fn date_from() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendarLeaves,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_from")
-    }
-    /// End Date (`date_to`, `datetime`).
-    #[inline]
-    pub const fn date_to() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendarLeaves,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_to")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResourceCalendarLeaves,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResourceCalendarLeaves,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Reason (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::ResourceCalendarLeaves,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Resource (`resource_id`, `many2one`).
-    #[inline]
-    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarLeaves,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_id")
-    }
-    /// Time Type (`time_type`, `selection`).
-    #[inline]
-    pub const fn time_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResourceCalendarLeaves,
-        super::TimeType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("time_type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResourceCalendarLeaves,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceCalendarLeaves,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResourceCalendarLeaves;
+        /// Working Hours (`calendar_id`, `many2one`).
+        calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Start Date (`date_from`, `datetime`).
+        date_from: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// End Date (`date_to`, `datetime`).
+        date_to: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Reason (`name`, `char`).
+        name: CharField;
+        /// Resource (`resource_id`, `many2one`).
+        resource_id: Many2OneField<super::super::rel::ResourceResource>;
+        /// Time Type (`time_type`, `selection`).
+        time_type: SelectionField<super::TimeType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `time_type` (Time Type) on `resource.calendar.leaves`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TimeType {
-    /// Time Off (`leave`)
-    Leave,
-    /// Other (`other`)
-    Other,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TimeType {
-    const VALUES: &'static [&'static str] = &["leave", "other"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "leave" => TimeType::Leave,
-            "other" => TimeType::Other,
-            other => TimeType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TimeType::Leave => "leave",
-            TimeType::Other => "other",
-            TimeType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TimeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TimeType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `time_type` (Time Type) on `resource.calendar.leaves`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TimeType {
+        /// Time Off (`leave`)
+        Leave = "leave",
+        /// Other (`other`)
+        Other = "other",
     }
 }

@@ -13,21 +13,17 @@ pub struct ResourceMixin {
     /// Company
     ///
     /// `many2one`, to `res.company`, related `resource_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Working Hours
     ///
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`, related `resource_id.calendar_id`.
-    pub resource_calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub resource_calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Resource
     ///
     /// `many2one`, to `resource.resource`, required.
-    pub resource_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceResource>,
-    >,
+    pub resource_id: Option<::runtime::Many2One<super::rel::ResourceResource>>,
     /// Timezone
     ///
     /// This field is used in order to define in which timezone the resources will work.
@@ -39,10 +35,10 @@ pub struct ResourceMixin {
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResourceMixin {
+impl ::runtime::__private::FromRecord for ResourceMixin {
     const FIELDS: &'static [&'static str] = &[
         "company_id",
         "resource_calendar_id",
@@ -50,8 +46,8 @@ impl ::runtime::odoo::wire::FromRecord for ResourceMixin {
         "tz",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResourceMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -65,12 +61,17 @@ impl ::runtime::odoo::wire::FromRecord for ResourceMixin {
         Ok(record)
     }
 }
-/// Values for creating a `resource.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResourceMixinCreate`]) or updating ([`ResourceMixinUpdate`]) `resource.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResourceMixinCreate {
+pub struct ResourceMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResourceMixinCreate {
+/// Values for creating a `resource.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type ResourceMixinCreate = ResourceMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `resource.mixin` records: only the fields set here are written.
+pub type ResourceMixinUpdate = ResourceMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for ResourceMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -78,70 +79,32 @@ impl ::serde::Serialize for ResourceMixinCreate {
 impl ResourceMixinCreate {
     /// Takes the required fields: `resource_id` (readonly, computed and x2many fields are left out).
     pub fn new(resource_id: i64) -> Self {
-        ResourceMixinCreate {
+        ResourceMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .resource_id(resource_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `resource_calendar_id` (Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-}
-/// Values for updating `resource.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResourceMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResourceMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ResourceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResourceMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for ResourceMixinUpdate {
+    fn default() -> Self {
+        ResourceMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResourceMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResourceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -150,60 +113,28 @@ impl ResourceMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `resource_calendar_id` (Working Hours).
-    #[inline]
-    pub fn resource_calendar_id(mut self, resource_calendar_id: i64) -> Self {
-        self.values.set("resource_calendar_id", resource_calendar_id);
-        self
-    }
-    /// Set `resource_id` (Resource).
-    #[inline]
-    pub fn resource_id(mut self, resource_id: i64) -> Self {
-        self.values.set("resource_id", resource_id);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `resource_calendar_id` (Working Hours).
+        resource_calendar_id: value i64;
+        /// Set `resource_id` (Resource).
+        resource_id: value i64;
+        /// Set `tz` (Timezone).
+        tz: into String;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceMixin,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Working Hours (`resource_calendar_id`, `many2one`).
-    #[inline]
-    pub const fn resource_calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceMixin,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_calendar_id")
-    }
-    /// Resource (`resource_id`, `many2one`).
-    #[inline]
-    pub const fn resource_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceMixin,
-        super::super::rel::ResourceResource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("resource_id")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResourceMixin> {
-        ::runtime::odoo::fields::CharField::new("tz")
+    ::runtime::__private::field_handles! {
+        super::ResourceMixin;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Working Hours (`resource_calendar_id`, `many2one`).
+        resource_calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Resource (`resource_id`, `many2one`).
+        resource_id: Many2OneField<super::super::rel::ResourceResource>;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
     }
 }

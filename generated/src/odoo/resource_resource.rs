@@ -25,13 +25,11 @@ pub struct ResourceResource {
     /// Define the working schedule of the resource. If not set, the resource will have fully flexible working hours.
     ///
     /// `many2one`, to `resource.calendar`.
-    pub calendar_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResourceCalendar>,
-    >,
+    pub calendar_id: Option<::runtime::Many2One<super::rel::ResourceCalendar>>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -39,12 +37,12 @@ pub struct ResourceResource {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Department
     ///
     /// `many2one`, to `hr.department`, readonly, related `employee_id.department_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::department_id())`.
-    pub department_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::HrDepartment>>,
+    pub department_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::HrDepartment>>,
     >,
     /// Display Name
     ///
@@ -53,23 +51,23 @@ pub struct ResourceResource {
     /// Email
     ///
     /// `char`, readonly, related `user_id.email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::email())`.
-    pub email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub email: ::runtime::Computed<Option<String>>,
     /// Employee
     ///
     /// `one2many`, to `hr.employee` (inverse `resource_id`).
-    pub employee_id: ::runtime::odoo::wire::X2Many<super::rel::HrEmployee>,
+    pub employee_id: ::runtime::X2Many<super::rel::HrEmployee>,
     /// Skills
     ///
     /// `one2many`, to `hr.employee.skill`, readonly, related `employee_id.employee_skill_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::employee_skill_ids())`.
-    pub employee_skill_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::HrEmployeeSkill>,
+    pub employee_skill_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::HrEmployeeSkill>,
     >,
     /// Hr Icon Display
     ///
     /// `selection`, readonly, related `employee_id.hr_icon_display`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hr_icon_display())`.
     ///
     /// Values: `presence_present` (Present), `presence_out_of_working_hour` (Out of Working hours), `presence_absent` (Absent), `presence_archive` (Archived), `presence_undetermined` (Undetermined).
-    pub hr_icon_display: ::runtime::odoo::wire::Computed<Option<HrIconDisplay>>,
+    pub hr_icon_display: ::runtime::Computed<Option<HrIconDisplay>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -77,11 +75,11 @@ pub struct ResourceResource {
     /// IM Status
     ///
     /// `char`, readonly, related `user_id.im_status`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::im_status())`.
-    pub im_status: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub im_status: ::runtime::Computed<Option<String>>,
     /// Job Title
     ///
     /// `char`, readonly, related `employee_id.job_title`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::job_title())`.
-    pub job_title: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub job_title: ::runtime::Computed<Option<String>>,
     /// Name
     ///
     /// `char`, required.
@@ -89,7 +87,7 @@ pub struct ResourceResource {
     /// Phone
     ///
     /// `char`, readonly, related `user_id.phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::phone())`.
-    pub phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub phone: ::runtime::Computed<Option<String>>,
     /// Type
     ///
     /// `selection`, required.
@@ -105,7 +103,7 @@ pub struct ResourceResource {
     /// Show Hr Icon Display
     ///
     /// `boolean`, readonly, related `employee_id.show_hr_icon_display`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_hr_icon_display())`.
-    pub show_hr_icon_display: ::runtime::odoo::wire::Computed<bool>,
+    pub show_hr_icon_display: ::runtime::Computed<bool>,
     /// Efficiency Factor
     ///
     /// This field is used to calculate the expected duration of a work order at this work center. For example, if a work order takes one hour and the efficiency factor is 100%, then the expected duration will be one hour. If the efficiency factor is 200%, however the expected duration will be 30 minutes.
@@ -123,15 +121,15 @@ pub struct ResourceResource {
     /// Related user name for the resource to manage its access.
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Work Email
     ///
     /// `char`, readonly, related `employee_id.work_email`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_email())`.
-    pub work_email: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_email: ::runtime::Computed<Option<String>>,
     /// Work Phone
     ///
     /// `char`, readonly, related `employee_id.work_phone`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::work_phone())`.
-    pub work_phone: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub work_phone: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -139,45 +137,20 @@ pub struct ResourceResource {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResourceResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ResourceResource {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "calendar_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "department_id",
-        "display_name",
-        "email",
-        "employee_id",
-        "employee_skill_ids",
-        "hr_icon_display",
-        "id",
-        "im_status",
-        "job_title",
-        "name",
-        "phone",
-        "resource_type",
-        "share",
-        "show_hr_icon_display",
-        "time_efficiency",
-        "tz",
-        "user_id",
-        "work_email",
-        "work_phone",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ResourceResource {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        26,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ResourceResource::default();
         while let Some(i) = r.next()? {
             match i {
@@ -245,55 +218,34 @@ impl ::runtime::Model for ResourceResource {
         "work_email",
         "work_phone",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("avatar_128", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("calendar_id", "many2one")
-            .relation("resource.calendar"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("department_id", "many2one")
-            .relation("hr.department"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_id", "one2many")
-            .relation("hr.employee"),
-        ::runtime::odoo::verify::FieldSpec::new("employee_skill_ids", "one2many")
-            .relation("hr.employee.skill"),
-        ::runtime::odoo::verify::FieldSpec::new("hr_icon_display", "selection")
-            .selection(
-                &[
-                    "presence_present",
-                    "presence_out_of_working_hour",
-                    "presence_absent",
-                    "presence_archive",
-                    "presence_undetermined",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("im_status", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("job_title", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_type", "selection")
-            .required()
-            .selection(&["user", "material"]),
-        ::runtime::odoo::verify::FieldSpec::new("share", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_hr_icon_display", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("time_efficiency", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("tz", "selection")
-            .required()
-            .selection(super::verify::KEYS_CB0E4ED4),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("work_email", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("work_phone", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("avatar_128", "binary"),
+        ::runtime::FieldSpec::new("calendar_id", "many2one").relation("resource.calendar").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("department_id", "many2one").relation("hr.department"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("email", "char"),
+        ::runtime::FieldSpec::new("employee_id", "one2many").relation("hr.employee").writable(true),
+        ::runtime::FieldSpec::new("employee_skill_ids", "one2many").relation("hr.employee.skill"),
+        ::runtime::FieldSpec::new("hr_icon_display", "selection").selection(&["presence_present", "presence_out_of_working_hour", "presence_absent", "presence_archive", "presence_undetermined"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("im_status", "char"),
+        ::runtime::FieldSpec::new("job_title", "char"),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("phone", "char"),
+        ::runtime::FieldSpec::new("resource_type", "selection").required().writable(true).selection(&["user", "material"]),
+        ::runtime::FieldSpec::new("share", "boolean"),
+        ::runtime::FieldSpec::new("show_hr_icon_display", "boolean"),
+        ::runtime::FieldSpec::new("time_efficiency", "float").required().writable(true),
+        ::runtime::FieldSpec::new("tz", "selection").required().writable(true).selection(super::verify::KEYS_CB0E4ED4),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("work_email", "char"),
+        ::runtime::FieldSpec::new("work_phone", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -338,12 +290,21 @@ impl ResourceResource {
 impl super::mixins::BaseModel for ResourceResource {
     type Update = ResourceResourceUpdate;
 }
-/// Values for creating a `resource.resource` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ResourceResourceCreate`]) or updating ([`ResourceResourceUpdate`]) `resource.resource` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct ResourceResourceCreate {
+pub struct ResourceResourceValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ResourceResourceCreate {
+/// Values for creating a `resource.resource` record: the constructor takes the required fields, setters add the rest.
+pub type ResourceResourceCreate = ResourceResourceValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `resource.resource` records: only the fields set here are written.
+pub type ResourceResourceUpdate = ResourceResourceValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ResourceResourceValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -352,115 +313,39 @@ impl ResourceResourceCreate {
     /// Takes the required fields: `name`, `resource_type`, `time_efficiency`, `tz` (readonly, computed and x2many fields are left out).
     pub fn new(
         name: impl Into<String>,
-        resource_type: ResourceType,
+        resource_type: self::ResourceType,
         time_efficiency: f64,
         tz: impl Into<String>,
     ) -> Self {
-        ResourceResourceCreate {
+        ResourceResourceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .resource_type(resource_type)
             .time_efficiency(time_efficiency)
             .tz(tz)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceResource>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `calendar_id` (Working Time).
-    #[inline]
-    pub fn calendar_id(mut self, calendar_id: i64) -> Self {
-        self.values.set("calendar_id", calendar_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(
-        mut self,
-        employee_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_id", employee_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_type` (Type).
-    #[inline]
-    pub fn resource_type(mut self, resource_type: ResourceType) -> Self {
-        self.values.set("resource_type", resource_type);
-        self
-    }
-    /// Set `time_efficiency` (Efficiency Factor).
-    #[inline]
-    pub fn time_efficiency(mut self, time_efficiency: f64) -> Self {
-        self.values.set("time_efficiency", time_efficiency);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for ResourceResourceCreate {
-    type Model = ResourceResource;
-}
-/// Values for updating `resource.resource` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ResourceResourceUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ResourceResourceUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl ResourceResourceUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ResourceResourceUpdate {
+        Self::default()
+    }
+}
+impl Default for ResourceResourceUpdate {
+    fn default() -> Self {
+        ResourceResourceValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ResourceResourceValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ResourceResource>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::ResourceResource>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -469,358 +354,118 @@ impl ResourceResourceUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `calendar_id` (Working Time).
-    #[inline]
-    pub fn calendar_id(mut self, calendar_id: i64) -> Self {
-        self.values.set("calendar_id", calendar_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `employee_id` (Employee).
-    #[inline]
-    pub fn employee_id(
-        mut self,
-        employee_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::HrEmployee>,
-        >,
-    ) -> Self {
-        self.values.set("employee_id", employee_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `resource_type` (Type).
-    #[inline]
-    pub fn resource_type(mut self, resource_type: ResourceType) -> Self {
-        self.values.set("resource_type", resource_type);
-        self
-    }
-    /// Set `time_efficiency` (Efficiency Factor).
-    #[inline]
-    pub fn time_efficiency(mut self, time_efficiency: f64) -> Self {
-        self.values.set("time_efficiency", time_efficiency);
-        self
-    }
-    /// Set `tz` (Timezone).
-    #[inline]
-    pub fn tz(mut self, tz: impl Into<String>) -> Self {
-        self.values.set("tz", tz.into());
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `calendar_id` (Working Time).
+        calendar_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `employee_id` (Employee).
+        employee_id: commands super::rel::HrEmployee;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `resource_type` (Type).
+        resource_type: value self::ResourceType;
+        /// Set `time_efficiency` (Efficiency Factor).
+        time_efficiency: value f64;
+        /// Set `tz` (Timezone).
+        tz: into String;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for ResourceResourceCreate {
+    type Model = self::ResourceResource;
+}
 impl ::runtime::UpdateValues for ResourceResourceUpdate {
-    type Model = ResourceResource;
+    type Model = self::ResourceResource;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::ResourceResource,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Avatar 128 (`avatar_128`, `binary`).
-    #[inline]
-    pub const fn avatar_128() -> ::runtime::odoo::fields::BinaryField<
-        super::ResourceResource,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("avatar_128")
-    }
-    /// Working Time (`calendar_id`, `many2one`).
-    #[inline]
-    pub const fn calendar_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceResource,
-        super::super::rel::ResourceCalendar,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("calendar_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceResource,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ResourceResource,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceResource,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Department (`department_id`, `many2one`).
-    #[inline]
-    pub const fn department_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceResource,
-        super::super::rel::HrDepartment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("department_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ResourceResource,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Email (`email`, `char`).
-    #[inline]
-    pub const fn email() -> ::runtime::odoo::fields::CharField<super::ResourceResource> {
-        ::runtime::odoo::fields::CharField::new("email")
-    }
-    /// Employee (`employee_id`, `one2many`).
-    #[inline]
-    pub const fn employee_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResourceResource,
-        super::super::rel::HrEmployee,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("employee_id")
-    }
-    /// Skills (`employee_skill_ids`, `one2many`).
-    #[inline]
-    pub const fn employee_skill_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ResourceResource,
-        super::super::rel::HrEmployeeSkill,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("employee_skill_ids")
-    }
-    /// Hr Icon Display (`hr_icon_display`, `selection`).
-    #[inline]
-    pub const fn hr_icon_display() -> ::runtime::odoo::fields::SelectionField<
-        super::ResourceResource,
-        super::HrIconDisplay,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("hr_icon_display")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ResourceResource,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// IM Status (`im_status`, `char`).
-    #[inline]
-    pub const fn im_status() -> ::runtime::odoo::fields::CharField<
-        super::ResourceResource,
-    > {
-        ::runtime::odoo::fields::CharField::new("im_status")
-    }
-    /// Job Title (`job_title`, `char`).
-    #[inline]
-    pub const fn job_title() -> ::runtime::odoo::fields::CharField<
-        super::ResourceResource,
-    > {
-        ::runtime::odoo::fields::CharField::new("job_title")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::ResourceResource> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Phone (`phone`, `char`).
-    #[inline]
-    pub const fn phone() -> ::runtime::odoo::fields::CharField<super::ResourceResource> {
-        ::runtime::odoo::fields::CharField::new("phone")
-    }
-    /// Type (`resource_type`, `selection`).
-    #[inline]
-    pub const fn resource_type() -> ::runtime::odoo::fields::SelectionField<
-        super::ResourceResource,
-        super::ResourceType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("resource_type")
-    }
-    /// Share User (`share`, `boolean`).
-    #[inline]
-    pub const fn share() -> ::runtime::odoo::fields::BoolField<super::ResourceResource> {
-        ::runtime::odoo::fields::BoolField::new("share")
-    }
-    /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
-    #[inline]
-    pub const fn show_hr_icon_display() -> ::runtime::odoo::fields::BoolField<
-        super::ResourceResource,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_hr_icon_display")
-    }
-    /// Efficiency Factor (`time_efficiency`, `float`).
-    #[inline]
-    pub const fn time_efficiency() -> ::runtime::odoo::fields::NumField<
-        super::ResourceResource,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("time_efficiency")
-    }
-    /// Timezone (`tz`, `selection`).
-    #[inline]
-    pub const fn tz() -> ::runtime::odoo::fields::CharField<super::ResourceResource> {
-        ::runtime::odoo::fields::CharField::new("tz")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceResource,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Work Email (`work_email`, `char`).
-    #[inline]
-    pub const fn work_email() -> ::runtime::odoo::fields::CharField<
-        super::ResourceResource,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_email")
-    }
-    /// Work Phone (`work_phone`, `char`).
-    #[inline]
-    pub const fn work_phone() -> ::runtime::odoo::fields::CharField<
-        super::ResourceResource,
-    > {
-        ::runtime::odoo::fields::CharField::new("work_phone")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ResourceResource,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ResourceResource,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ResourceResource;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Avatar 128 (`avatar_128`, `binary`).
+        avatar_128: BinaryField;
+        /// Working Time (`calendar_id`, `many2one`).
+        calendar_id: Many2OneField<super::super::rel::ResourceCalendar>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Department (`department_id`, `many2one`).
+        department_id: Many2OneField<super::super::rel::HrDepartment>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Email (`email`, `char`).
+        email: CharField;
+        /// Employee (`employee_id`, `one2many`).
+        employee_id: X2ManyField<super::super::rel::HrEmployee>;
+        /// Skills (`employee_skill_ids`, `one2many`).
+        employee_skill_ids: X2ManyField<super::super::rel::HrEmployeeSkill>;
+        /// Hr Icon Display (`hr_icon_display`, `selection`).
+        hr_icon_display: SelectionField<super::HrIconDisplay>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// IM Status (`im_status`, `char`).
+        im_status: CharField;
+        /// Job Title (`job_title`, `char`).
+        job_title: CharField;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Phone (`phone`, `char`).
+        phone: CharField;
+        /// Type (`resource_type`, `selection`).
+        resource_type: SelectionField<super::ResourceType>;
+        /// Share User (`share`, `boolean`).
+        share: BoolField;
+        /// Show Hr Icon Display (`show_hr_icon_display`, `boolean`).
+        show_hr_icon_display: BoolField;
+        /// Efficiency Factor (`time_efficiency`, `float`).
+        time_efficiency: NumField<f64>;
+        /// Timezone (`tz`, `selection`).
+        tz: CharField;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Work Email (`work_email`, `char`).
+        work_email: CharField;
+        /// Work Phone (`work_phone`, `char`).
+        work_phone: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `hr_icon_display` (Hr Icon Display) on `resource.resource`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HrIconDisplay {
-    /// Present (`presence_present`)
-    PresencePresent,
-    /// Out of Working hours (`presence_out_of_working_hour`)
-    PresenceOutOfWorkingHour,
-    /// Absent (`presence_absent`)
-    PresenceAbsent,
-    /// Archived (`presence_archive`)
-    PresenceArchive,
-    /// Undetermined (`presence_undetermined`)
-    PresenceUndetermined,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HrIconDisplay {
-    const VALUES: &'static [&'static str] = &[
-        "presence_present",
-        "presence_out_of_working_hour",
-        "presence_absent",
-        "presence_archive",
-        "presence_undetermined",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "presence_present" => HrIconDisplay::PresencePresent,
-            "presence_out_of_working_hour" => HrIconDisplay::PresenceOutOfWorkingHour,
-            "presence_absent" => HrIconDisplay::PresenceAbsent,
-            "presence_archive" => HrIconDisplay::PresenceArchive,
-            "presence_undetermined" => HrIconDisplay::PresenceUndetermined,
-            other => HrIconDisplay::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HrIconDisplay::PresencePresent => "presence_present",
-            HrIconDisplay::PresenceOutOfWorkingHour => "presence_out_of_working_hour",
-            HrIconDisplay::PresenceAbsent => "presence_absent",
-            HrIconDisplay::PresenceArchive => "presence_archive",
-            HrIconDisplay::PresenceUndetermined => "presence_undetermined",
-            HrIconDisplay::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `hr_icon_display` (Hr Icon Display) on `resource.resource`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HrIconDisplay {
+        /// Present (`presence_present`)
+        PresencePresent = "presence_present",
+        /// Out of Working hours (`presence_out_of_working_hour`)
+        PresenceOutOfWorkingHour = "presence_out_of_working_hour",
+        /// Absent (`presence_absent`)
+        PresenceAbsent = "presence_absent",
+        /// Archived (`presence_archive`)
+        PresenceArchive = "presence_archive",
+        /// Undetermined (`presence_undetermined`)
+        PresenceUndetermined = "presence_undetermined",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for HrIconDisplay {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for HrIconDisplay {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `resource_type` (Type) on `resource.resource`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// Human (`user`)
-    User,
-    /// Material (`material`)
-    Material,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ResourceType {
-    const VALUES: &'static [&'static str] = &["user", "material"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "user" => ResourceType::User,
-            "material" => ResourceType::Material,
-            other => ResourceType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ResourceType::User => "user",
-            ResourceType::Material => "material",
-            ResourceType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ResourceType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `resource_type` (Type) on `resource.resource`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ResourceType {
+        /// Human (`user`)
+        User = "user",
+        /// Material (`material`)
+        Material = "material",
     }
 }

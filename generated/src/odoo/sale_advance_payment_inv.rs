@@ -33,17 +33,17 @@ pub struct SaleAdvancePaymentInv {
     /// Only confirmed down payments are considered.
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
-    pub amount_invoiced: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_invoiced: ::runtime::Computed<f64>,
     /// Amount to invoice
     ///
     /// The amount to invoice = Sale Order Total - Confirmed Down Payments.
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
-    pub amount_to_invoice: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_to_invoice: ::runtime::Computed<f64>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Consolidated Billing
     ///
     /// Create one invoice for all orders related to same customer and same invoicing address
@@ -53,7 +53,7 @@ pub struct SaleAdvancePaymentInv {
     /// Order Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count())`.
-    pub count: ::runtime::odoo::wire::Computed<i64>,
+    pub count: ::runtime::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -61,11 +61,11 @@ pub struct SaleAdvancePaymentInv {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Deduct down payments
     ///
     /// `boolean`.
@@ -73,11 +73,11 @@ pub struct SaleAdvancePaymentInv {
     /// Display Draft Invoice Warning
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_draft_invoice_warning())`.
-    pub display_draft_invoice_warning: ::runtime::odoo::wire::Computed<bool>,
+    pub display_draft_invoice_warning: ::runtime::Computed<bool>,
     /// Display Invoice Amount Warning
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_amount_warning())`.
-    pub display_invoice_amount_warning: ::runtime::odoo::wire::Computed<bool>,
+    pub display_invoice_amount_warning: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -91,7 +91,7 @@ pub struct SaleAdvancePaymentInv {
     /// Has down payments
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_down_payments())`.
-    pub has_down_payments: ::runtime::odoo::wire::Computed<bool>,
+    pub has_down_payments: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -99,7 +99,7 @@ pub struct SaleAdvancePaymentInv {
     /// Sale Order
     ///
     /// `many2many`, to `sale.order`.
-    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::X2Many<super::rel::SaleOrder>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -107,39 +107,20 @@ pub struct SaleAdvancePaymentInv {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleAdvancePaymentInv {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleAdvancePaymentInv {
-    const FIELDS: &'static [&'static str] = &[
-        "advance_payment_method",
-        "amount",
-        "amount_invoiced",
-        "amount_to_invoice",
-        "company_id",
-        "consolidated_billing",
-        "count",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "deduct_down_payments",
-        "display_draft_invoice_warning",
-        "display_invoice_amount_warning",
-        "display_name",
-        "fixed_amount",
-        "has_down_payments",
-        "id",
-        "sale_order_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleAdvancePaymentInv {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleAdvancePaymentInv::default();
         while let Some(i) = r.next()? {
             match i {
@@ -195,40 +176,27 @@ impl ::runtime::Model for SaleAdvancePaymentInv {
         "display_invoice_amount_warning",
         "has_down_payments",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("advance_payment_method", "selection")
-            .required()
-            .selection(&["delivered", "percentage", "fixed"]),
-        ::runtime::odoo::verify::FieldSpec::new("amount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_invoiced", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_to_invoice", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("consolidated_billing", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("deduct_down_payments", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_draft_invoice_warning",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "display_invoice_amount_warning",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("fixed_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("has_down_payments", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "many2many")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("advance_payment_method", "selection").required().writable(true).selection(&["delivered", "percentage", "fixed"]),
+        ::runtime::FieldSpec::new("amount", "float").writable(true),
+        ::runtime::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("consolidated_billing", "boolean").writable(true),
+        ::runtime::FieldSpec::new("count", "integer"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("deduct_down_payments", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_draft_invoice_warning", "boolean"),
+        ::runtime::FieldSpec::new("display_invoice_amount_warning", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("fixed_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("has_down_payments", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("sale_order_ids", "many2many").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -282,107 +250,56 @@ impl SaleAdvancePaymentInv {
 impl super::mixins::BaseModel for SaleAdvancePaymentInv {
     type Update = SaleAdvancePaymentInvUpdate;
 }
-/// Values for creating a `sale.advance.payment.inv` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleAdvancePaymentInvCreate`]) or updating ([`SaleAdvancePaymentInvUpdate`]) `sale.advance.payment.inv` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleAdvancePaymentInvCreate {
+pub struct SaleAdvancePaymentInvValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleAdvancePaymentInvCreate {
+/// Values for creating a `sale.advance.payment.inv` record: the constructor takes the required fields, setters add the rest.
+pub type SaleAdvancePaymentInvCreate = SaleAdvancePaymentInvValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.advance.payment.inv` records: only the fields set here are written.
+pub type SaleAdvancePaymentInvUpdate = SaleAdvancePaymentInvValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleAdvancePaymentInvValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleAdvancePaymentInvCreate {
     /// Takes the required fields: `advance_payment_method` (readonly, computed and x2many fields are left out).
-    pub fn new(advance_payment_method: AdvancePaymentMethod) -> Self {
-        SaleAdvancePaymentInvCreate {
+    pub fn new(advance_payment_method: self::AdvancePaymentMethod) -> Self {
+        SaleAdvancePaymentInvValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .advance_payment_method(advance_payment_method)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleAdvancePaymentInv>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `advance_payment_method` (Create Invoice).
-    #[inline]
-    pub fn advance_payment_method(
-        mut self,
-        advance_payment_method: AdvancePaymentMethod,
-    ) -> Self {
-        self.values.set("advance_payment_method", advance_payment_method);
-        self
-    }
-    /// Set `amount` (Down Payment).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `consolidated_billing` (Consolidated Billing).
-    #[inline]
-    pub fn consolidated_billing(mut self, consolidated_billing: bool) -> Self {
-        self.values.set("consolidated_billing", consolidated_billing);
-        self
-    }
-    /// Set `deduct_down_payments` (Deduct down payments).
-    #[inline]
-    pub fn deduct_down_payments(mut self, deduct_down_payments: bool) -> Self {
-        self.values.set("deduct_down_payments", deduct_down_payments);
-        self
-    }
-    /// Set `fixed_amount` (Down Payment Amount (Fixed)).
-    #[inline]
-    pub fn fixed_amount(mut self, fixed_amount: f64) -> Self {
-        self.values.set("fixed_amount", fixed_amount);
-        self
-    }
-    /// Set `sale_order_ids` (Sale Order).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleAdvancePaymentInvCreate {
-    type Model = SaleAdvancePaymentInv;
-}
-/// Values for updating `sale.advance.payment.inv` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleAdvancePaymentInvUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleAdvancePaymentInvUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleAdvancePaymentInvUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleAdvancePaymentInvUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleAdvancePaymentInvUpdate {
+    fn default() -> Self {
+        SaleAdvancePaymentInvValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleAdvancePaymentInvValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleAdvancePaymentInv>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::SaleAdvancePaymentInv,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -391,252 +308,83 @@ impl SaleAdvancePaymentInvUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `advance_payment_method` (Create Invoice).
-    #[inline]
-    pub fn advance_payment_method(
-        mut self,
-        advance_payment_method: AdvancePaymentMethod,
-    ) -> Self {
-        self.values.set("advance_payment_method", advance_payment_method);
-        self
-    }
-    /// Set `amount` (Down Payment).
-    #[inline]
-    pub fn amount(mut self, amount: f64) -> Self {
-        self.values.set("amount", amount);
-        self
-    }
-    /// Set `consolidated_billing` (Consolidated Billing).
-    #[inline]
-    pub fn consolidated_billing(mut self, consolidated_billing: bool) -> Self {
-        self.values.set("consolidated_billing", consolidated_billing);
-        self
-    }
-    /// Set `deduct_down_payments` (Deduct down payments).
-    #[inline]
-    pub fn deduct_down_payments(mut self, deduct_down_payments: bool) -> Self {
-        self.values.set("deduct_down_payments", deduct_down_payments);
-        self
-    }
-    /// Set `fixed_amount` (Down Payment Amount (Fixed)).
-    #[inline]
-    pub fn fixed_amount(mut self, fixed_amount: f64) -> Self {
-        self.values.set("fixed_amount", fixed_amount);
-        self
-    }
-    /// Set `sale_order_ids` (Sale Order).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `advance_payment_method` (Create Invoice).
+        advance_payment_method: value self::AdvancePaymentMethod;
+        /// Set `amount` (Down Payment).
+        amount: value f64;
+        /// Set `consolidated_billing` (Consolidated Billing).
+        consolidated_billing: value bool;
+        /// Set `deduct_down_payments` (Deduct down payments).
+        deduct_down_payments: value bool;
+        /// Set `fixed_amount` (Down Payment Amount (Fixed)).
+        fixed_amount: value f64;
+        /// Set `sale_order_ids` (Sale Order).
+        sale_order_ids: commands super::rel::SaleOrder;
     }
 }
+impl ::runtime::CreateValues for SaleAdvancePaymentInvCreate {
+    type Model = self::SaleAdvancePaymentInv;
+}
 impl ::runtime::UpdateValues for SaleAdvancePaymentInvUpdate {
-    type Model = SaleAdvancePaymentInv;
+    type Model = self::SaleAdvancePaymentInv;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Create Invoice (`advance_payment_method`, `selection`).
-    #[inline]
-    pub const fn advance_payment_method() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleAdvancePaymentInv,
-        super::AdvancePaymentMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("advance_payment_method")
-    }
-    /// Down Payment (`amount`, `float`).
-    #[inline]
-    pub const fn amount() -> ::runtime::odoo::fields::NumField<
-        super::SaleAdvancePaymentInv,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount")
-    }
-    /// Already invoiced (`amount_invoiced`, `monetary`).
-    #[inline]
-    pub const fn amount_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::SaleAdvancePaymentInv,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_invoiced")
-    }
-    /// Amount to invoice (`amount_to_invoice`, `monetary`).
-    #[inline]
-    pub const fn amount_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::SaleAdvancePaymentInv,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_to_invoice")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleAdvancePaymentInv,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Consolidated Billing (`consolidated_billing`, `boolean`).
-    #[inline]
-    pub const fn consolidated_billing() -> ::runtime::odoo::fields::BoolField<
-        super::SaleAdvancePaymentInv,
-    > {
-        ::runtime::odoo::fields::BoolField::new("consolidated_billing")
-    }
-    /// Order Count (`count`, `integer`).
-    #[inline]
-    pub const fn count() -> ::runtime::odoo::fields::NumField<
-        super::SaleAdvancePaymentInv,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleAdvancePaymentInv,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleAdvancePaymentInv,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleAdvancePaymentInv,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Deduct down payments (`deduct_down_payments`, `boolean`).
-    #[inline]
-    pub const fn deduct_down_payments() -> ::runtime::odoo::fields::BoolField<
-        super::SaleAdvancePaymentInv,
-    > {
-        ::runtime::odoo::fields::BoolField::new("deduct_down_payments")
-    }
-    /// Display Draft Invoice Warning (`display_draft_invoice_warning`, `boolean`).
-    #[inline]
-    pub const fn display_draft_invoice_warning() -> ::runtime::odoo::fields::BoolField<
-        super::SaleAdvancePaymentInv,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_draft_invoice_warning")
-    }
-    /// Display Invoice Amount Warning (`display_invoice_amount_warning`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_amount_warning() -> ::runtime::odoo::fields::BoolField<
-        super::SaleAdvancePaymentInv,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_amount_warning")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleAdvancePaymentInv,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Down Payment Amount (Fixed) (`fixed_amount`, `monetary`).
-    #[inline]
-    pub const fn fixed_amount() -> ::runtime::odoo::fields::NumField<
-        super::SaleAdvancePaymentInv,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("fixed_amount")
-    }
-    /// Has down payments (`has_down_payments`, `boolean`).
-    #[inline]
-    pub const fn has_down_payments() -> ::runtime::odoo::fields::BoolField<
-        super::SaleAdvancePaymentInv,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_down_payments")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SaleAdvancePaymentInv,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Sale Order (`sale_order_ids`, `many2many`).
-    #[inline]
-    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleAdvancePaymentInv,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleAdvancePaymentInv,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleAdvancePaymentInv,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleAdvancePaymentInv;
+        /// Create Invoice (`advance_payment_method`, `selection`).
+        advance_payment_method: SelectionField<super::AdvancePaymentMethod>;
+        /// Down Payment (`amount`, `float`).
+        amount: NumField<f64>;
+        /// Already invoiced (`amount_invoiced`, `monetary`).
+        amount_invoiced: NumField<f64>;
+        /// Amount to invoice (`amount_to_invoice`, `monetary`).
+        amount_to_invoice: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Consolidated Billing (`consolidated_billing`, `boolean`).
+        consolidated_billing: BoolField;
+        /// Order Count (`count`, `integer`).
+        count: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Deduct down payments (`deduct_down_payments`, `boolean`).
+        deduct_down_payments: BoolField;
+        /// Display Draft Invoice Warning (`display_draft_invoice_warning`, `boolean`).
+        display_draft_invoice_warning: BoolField;
+        /// Display Invoice Amount Warning (`display_invoice_amount_warning`, `boolean`).
+        display_invoice_amount_warning: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Down Payment Amount (Fixed) (`fixed_amount`, `monetary`).
+        fixed_amount: NumField<f64>;
+        /// Has down payments (`has_down_payments`, `boolean`).
+        has_down_payments: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Sale Order (`sale_order_ids`, `many2many`).
+        sale_order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `advance_payment_method` (Create Invoice) on `sale.advance.payment.inv`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdvancePaymentMethod {
-    /// Regular invoice (`delivered`)
-    Delivered,
-    /// Down payment (percentage) (`percentage`)
-    Percentage,
-    /// Down payment (fixed amount) (`fixed`)
-    Fixed,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AdvancePaymentMethod {
-    const VALUES: &'static [&'static str] = &["delivered", "percentage", "fixed"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "delivered" => AdvancePaymentMethod::Delivered,
-            "percentage" => AdvancePaymentMethod::Percentage,
-            "fixed" => AdvancePaymentMethod::Fixed,
-            other => AdvancePaymentMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AdvancePaymentMethod::Delivered => "delivered",
-            AdvancePaymentMethod::Percentage => "percentage",
-            AdvancePaymentMethod::Fixed => "fixed",
-            AdvancePaymentMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AdvancePaymentMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AdvancePaymentMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `advance_payment_method` (Create Invoice) on `sale.advance.payment.inv`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AdvancePaymentMethod {
+        /// Regular invoice (`delivered`)
+        Delivered = "delivered",
+        /// Down payment (percentage) (`percentage`)
+        Percentage = "percentage",
+        /// Down payment (fixed amount) (`fixed`)
+        Fixed = "fixed",
     }
 }

@@ -21,7 +21,7 @@ pub struct SaleMassCancelOrders {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,7 +29,7 @@ pub struct SaleMassCancelOrders {
     /// Has Confirmed Order
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_confirmed_order())`.
-    pub has_confirmed_order: ::runtime::odoo::wire::Computed<bool>,
+    pub has_confirmed_order: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -37,11 +37,11 @@ pub struct SaleMassCancelOrders {
     /// Sale orders to cancel
     ///
     /// `many2many`, to `sale.order`.
-    pub sale_order_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
+    pub sale_order_ids: ::runtime::X2Many<super::rel::SaleOrder>,
     /// Sale Orders Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sale_orders_count())`.
-    pub sale_orders_count: ::runtime::odoo::wire::Computed<i64>,
+    pub sale_orders_count: ::runtime::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -49,28 +49,20 @@ pub struct SaleMassCancelOrders {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleMassCancelOrders {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleMassCancelOrders {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "has_confirmed_order",
-        "id",
-        "sale_order_ids",
-        "sale_orders_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleMassCancelOrders {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleMassCancelOrders::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,19 +96,16 @@ impl ::runtime::Model for SaleMassCancelOrders {
         "has_confirmed_order",
         "sale_orders_count",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_confirmed_order", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_ids", "many2many")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_orders_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_confirmed_order", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("sale_order_ids", "many2many").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("sale_orders_count", "integer"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -151,13 +140,21 @@ impl SaleMassCancelOrders {
 impl super::mixins::BaseModel for SaleMassCancelOrders {
     type Update = SaleMassCancelOrdersUpdate;
 }
-/// Values for creating a `sale.mass.cancel.orders` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleMassCancelOrdersCreate`]) or updating ([`SaleMassCancelOrdersUpdate`]) `sale.mass.cancel.orders` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleMassCancelOrdersCreate {
+pub struct SaleMassCancelOrdersValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleMassCancelOrdersCreate {
+/// Values for creating a `sale.mass.cancel.orders` record: the constructor takes the required fields, setters add the rest.
+pub type SaleMassCancelOrdersCreate = SaleMassCancelOrdersValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.mass.cancel.orders` records: only the fields set here are written.
+pub type SaleMassCancelOrdersUpdate = SaleMassCancelOrdersValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleMassCancelOrdersValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -165,60 +162,38 @@ impl ::serde::Serialize for SaleMassCancelOrdersCreate {
 impl SaleMassCancelOrdersCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SaleMassCancelOrdersCreate {
+        Self::default()
+    }
+}
+impl Default for SaleMassCancelOrdersCreate {
+    fn default() -> Self {
+        SaleMassCancelOrdersValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleMassCancelOrders>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `sale_order_ids` (Sale orders to cancel).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleMassCancelOrdersCreate {
-    type Model = SaleMassCancelOrders;
-}
-/// Values for updating `sale.mass.cancel.orders` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleMassCancelOrdersUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleMassCancelOrdersUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleMassCancelOrdersUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleMassCancelOrdersUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleMassCancelOrdersUpdate {
+    fn default() -> Self {
+        SaleMassCancelOrdersValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleMassCancelOrdersValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleMassCancelOrders>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::SaleMassCancelOrders,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -227,92 +202,38 @@ impl SaleMassCancelOrdersUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `sale_order_ids` (Sale orders to cancel).
-    #[inline]
-    pub fn sale_order_ids(
-        mut self,
-        sale_order_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrder>,
-        >,
-    ) -> Self {
-        self.values
-            .set("sale_order_ids", sale_order_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `sale_order_ids` (Sale orders to cancel).
+        sale_order_ids: commands super::rel::SaleOrder;
     }
 }
+impl ::runtime::CreateValues for SaleMassCancelOrdersCreate {
+    type Model = self::SaleMassCancelOrders;
+}
 impl ::runtime::UpdateValues for SaleMassCancelOrdersUpdate {
-    type Model = SaleMassCancelOrders;
+    type Model = self::SaleMassCancelOrders;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleMassCancelOrders,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleMassCancelOrders,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleMassCancelOrders,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Confirmed Order (`has_confirmed_order`, `boolean`).
-    #[inline]
-    pub const fn has_confirmed_order() -> ::runtime::odoo::fields::BoolField<
-        super::SaleMassCancelOrders,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_confirmed_order")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SaleMassCancelOrders,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Sale orders to cancel (`sale_order_ids`, `many2many`).
-    #[inline]
-    pub const fn sale_order_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleMassCancelOrders,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_ids")
-    }
-    /// Sale Orders Count (`sale_orders_count`, `integer`).
-    #[inline]
-    pub const fn sale_orders_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleMassCancelOrders,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sale_orders_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleMassCancelOrders,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleMassCancelOrders,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleMassCancelOrders;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Confirmed Order (`has_confirmed_order`, `boolean`).
+        has_confirmed_order: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Sale orders to cancel (`sale_order_ids`, `many2many`).
+        sale_order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// Sale Orders Count (`sale_orders_count`, `integer`).
+        sale_orders_count: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

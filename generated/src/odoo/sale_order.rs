@@ -23,27 +23,25 @@ pub struct SaleOrder {
     /// Customer Portal URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_url())`.
-    pub access_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_url: ::runtime::Computed<Option<String>>,
     /// Access warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::access_warning())`.
-    pub access_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub access_warning: ::runtime::Computed<Option<String>>,
     /// Next Activity Calendar Event
     ///
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -51,7 +49,7 @@ pub struct SaleOrder {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -59,13 +57,13 @@ pub struct SaleOrder {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -78,45 +76,45 @@ pub struct SaleOrder {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Already invoiced
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
-    pub amount_invoiced: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_invoiced: ::runtime::Computed<f64>,
     /// Payment Transactions Amount
     ///
     /// Sum of transactions made in through the online payment form that are in the state 'done' or 'authorized' and linked to this order.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_paid())`.
-    pub amount_paid: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_paid: ::runtime::Computed<f64>,
     /// Taxes
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -124,7 +122,7 @@ pub struct SaleOrder {
     /// Un-invoiced Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
-    pub amount_to_invoice: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_to_invoice: ::runtime::Computed<f64>,
     /// Total
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -132,7 +130,7 @@ pub struct SaleOrder {
     /// Amount Before Discount
     ///
     /// `float`, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_undiscounted())`.
-    pub amount_undiscounted: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_undiscounted: ::runtime::Computed<f64>,
     /// Untaxed Amount
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -140,25 +138,25 @@ pub struct SaleOrder {
     /// Attendee Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::attendee_count())`.
-    pub attendee_count: ::runtime::odoo::wire::Computed<i64>,
+    pub attendee_count: ::runtime::Computed<i64>,
     /// Authorized Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::authorized_transaction_ids())`.
-    pub authorized_transaction_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
+    pub authorized_transaction_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::PaymentTransaction>,
     >,
     /// Available Product Documents
     ///
     /// `many2many`, to `quotation.document`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_product_document_ids())`.
-    pub available_product_document_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::QuotationDocument>,
+    pub available_product_document_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::QuotationDocument>,
     >,
     /// Campaign
     ///
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `many2one`, to `utm.campaign`.
-    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::Many2One<super::rel::UtmCampaign>>,
     /// Customer Reference
     ///
     /// `char`.
@@ -166,7 +164,7 @@ pub struct SaleOrder {
     /// Closed Task Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::closed_task_count())`.
-    pub closed_task_count: ::runtime::odoo::wire::Computed<i64>,
+    pub closed_task_count: ::runtime::Computed<i64>,
     /// Delivery Date
     ///
     /// This is the delivery date promised to the customer. If set, the delivery order will be scheduled based on this date rather than product lead times.
@@ -176,7 +174,7 @@ pub struct SaleOrder {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -188,14 +186,14 @@ pub struct SaleOrder {
     /// Completed Task Percentage
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::completed_task_percentage())`.
-    pub completed_task_percentage: ::runtime::odoo::wire::Computed<f64>,
+    pub completed_task_percentage: ::runtime::Computed<f64>,
     /// Country code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Creation Date
     ///
     /// `datetime`, readonly.
@@ -203,11 +201,11 @@ pub struct SaleOrder {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Currency Rate
     ///
     /// `float`, readonly, computed, digits: not rounded.
@@ -226,7 +224,7 @@ pub struct SaleOrder {
     /// Delivery Orders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delivery_count())`.
-    pub delivery_count: ::runtime::odoo::wire::Computed<i64>,
+    pub delivery_count: ::runtime::Computed<i64>,
     /// Delivery Status
     ///
     /// Blue: Not Delivered/Started
@@ -244,8 +242,8 @@ pub struct SaleOrder {
     /// Duplicated Order
     ///
     /// `many2many`, to `sale.order`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::duplicated_order_ids())`.
-    pub duplicated_order_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::SaleOrder>,
+    pub duplicated_order_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::SaleOrder>,
     >,
     /// Effective Date
     ///
@@ -258,29 +256,27 @@ pub struct SaleOrder {
     /// Delivery date you can promise to the customer, computed from the minimum lead time of the order lines in case of Service products. In case of shipping, the shipping policy of the order will be taken into account to either use the minimum or maximum lead time of the order lines.
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::expected_date())`.
-    pub expected_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub expected_date: ::runtime::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Fiscal Position
     ///
     /// Fiscal positions are used to adapt taxes and accounts for particular customers or sales orders/invoices.The default value comes from the customer.
     ///
     /// `many2one`, to `account.fiscal.position`, computed.
     pub fiscal_position_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountFiscalPosition>,
+        ::runtime::Many2One<super::rel::AccountFiscalPosition>,
     >,
     /// Has Active Pricelist
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_active_pricelist())`.
-    pub has_active_pricelist: ::runtime::odoo::wire::Computed<bool>,
+    pub has_active_pricelist: ::runtime::Computed<bool>,
     /// Has Archived Products
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_archived_products())`.
-    pub has_archived_products: ::runtime::odoo::wire::Computed<bool>,
+    pub has_archived_products: ::runtime::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -290,7 +286,7 @@ pub struct SaleOrder {
     /// International Commercial Terms are a series of predefined commercial terms used in international transactions.
     ///
     /// `many2one`, to `account.incoterms`.
-    pub incoterm: Option<::runtime::odoo::wire::Many2One<super::rel::AccountIncoterms>>,
+    pub incoterm: Option<::runtime::Many2One<super::rel::AccountIncoterms>>,
     /// Incoterm Location
     ///
     /// `char`.
@@ -298,13 +294,11 @@ pub struct SaleOrder {
     /// Invoice Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_count())`.
-    pub invoice_count: ::runtime::odoo::wire::Computed<i64>,
+    pub invoice_count: ::runtime::Computed<i64>,
     /// Invoices
     ///
     /// `many2many`, to `account.move`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoice_ids())`.
-    pub invoice_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
-    >,
+    pub invoice_ids: ::runtime::Computed<::runtime::X2Many<super::rel::AccountMove>>,
     /// Invoice Status
     ///
     /// `selection`, readonly, computed.
@@ -314,25 +308,25 @@ pub struct SaleOrder {
     /// Is Expired
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_expired())`.
-    pub is_expired: ::runtime::odoo::wire::Computed<bool>,
+    pub is_expired: ::runtime::Computed<bool>,
     /// Is Pdf Quote Builder Available
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_pdf_quote_builder_available())`.
-    pub is_pdf_quote_builder_available: ::runtime::odoo::wire::Computed<bool>,
+    pub is_pdf_quote_builder_available: ::runtime::Computed<bool>,
     /// Is Product Milestone
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_milestone())`.
-    pub is_product_milestone: ::runtime::odoo::wire::Computed<bool>,
+    pub is_product_milestone: ::runtime::Computed<bool>,
     /// Invoicing Journal
     ///
     /// If set, the SO will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
     ///
     /// `many2one`, to `account.journal`, computed.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// JSON data for the popover widget
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_popover())`.
-    pub json_popover: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub json_popover: ::runtime::Computed<Option<String>>,
     /// Locked
     ///
     /// Locked orders cannot be modified.
@@ -344,91 +338,87 @@ pub struct SaleOrder {
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `many2one`, to `utm.medium`.
-    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::Many2One<super::rel::UtmMedium>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Milestone Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::milestone_count())`.
-    pub milestone_count: ::runtime::odoo::wire::Computed<i64>,
+    pub milestone_count: ::runtime::Computed<i64>,
     /// Count of MO generated
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub mrp_production_count: ::runtime::odoo::wire::Computed<i64>,
+    pub mrp_production_count: ::runtime::Computed<i64>,
     /// Manufacturing orders associated with this sales order.
     ///
     /// `many2many`, to `mrp.production`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::mrp_production_ids())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub mrp_production_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub mrp_production_ids: ::runtime::Computed<::runtime::X2Many<::runtime::AnyModel>>,
     /// My Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Order Reference
     ///
     /// `char`, required.
@@ -440,11 +430,11 @@ pub struct SaleOrder {
     /// Opportunity
     ///
     /// `many2one`, to `crm.lead`.
-    pub opportunity_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmLead>>,
+    pub opportunity_id: Option<::runtime::Many2One<super::rel::CrmLead>>,
     /// Order Lines
     ///
     /// `one2many`, to `sale.order.line` (inverse `order_id`).
-    pub order_line: ::runtime::odoo::wire::X2Many<super::rel::SaleOrderLine>,
+    pub order_line: ::runtime::X2Many<super::rel::SaleOrderLine>,
     /// Source Document
     ///
     /// Reference of the document that generated this sales order request
@@ -454,41 +444,33 @@ pub struct SaleOrder {
     /// Partner Credit Warning
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partner_credit_warning())`.
-    pub partner_credit_warning: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub partner_credit_warning: ::runtime::Computed<Option<String>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Invoice Address
     ///
     /// `many2one`, to `res.partner`, required, computed.
-    pub partner_invoice_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub partner_invoice_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Delivery Address
     ///
     /// `many2one`, to `res.partner`, required, computed.
-    pub partner_shipping_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub partner_shipping_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Payment Terms
     ///
     /// `many2one`, to `account.payment.term`, computed.
-    pub payment_term_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountPaymentTerm>,
-    >,
+    pub payment_term_id: Option<::runtime::Many2One<super::rel::AccountPaymentTerm>>,
     /// Pending Email Template
     ///
     /// The template of the pending email that must be sent asynchronously.
     ///
     /// `many2one`, to `mail.template`, readonly.
-    pub pending_email_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub pending_email_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Transfers
     ///
     /// `one2many`, to `stock.picking` (inverse `sale_id`).
-    pub picking_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
+    pub picking_ids: ::runtime::X2Many<super::rel::StockPicking>,
     /// Shipping Policy
     ///
     /// If you deliver all products at once, the delivery order will be scheduled based on the greatest product lead time. Otherwise, it will be based on the shortest.
@@ -508,59 +490,51 @@ pub struct SaleOrder {
     /// If you change the pricelist, only newly added lines will be affected.
     ///
     /// `many2one`, to `product.pricelist`, computed.
-    pub pricelist_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
-    >,
+    pub pricelist_id: Option<::runtime::Many2One<super::rel::ProductPricelist>>,
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
-    pub procurement_group_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>,
-    >,
+    pub procurement_group_id: Option<::runtime::Many2One<super::rel::ProcurementGroup>>,
     /// Project Account
     ///
     /// `many2one`, to `account.analytic.account`, readonly, related `project_id.account_id`, not stored.
     pub project_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAnalyticAccount>,
+        ::runtime::Many2One<super::rel::AccountAnalyticAccount>,
     >,
     /// Number of Projects
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_count())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub project_count: ::runtime::odoo::wire::Computed<i64>,
+    pub project_count: ::runtime::Computed<i64>,
     /// Project
     ///
     /// A task will be created for the project upon sales order confirmation. The analytic distribution of this project will also serve as a reference for newly created sales order items.
     ///
     /// `many2one`, to `project.project`.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Projects
     ///
     /// `many2many`, to `project.project`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::project_ids())`.
     ///
     /// Readable by: Project / User, Technical / Use Milestones (`project.group_project_user,project.group_project_milestone`); other users read it as empty.
-    pub project_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ProjectProject>,
-    >,
+    pub project_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ProjectProject>>,
     /// Number of Purchase Order Generated
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_order_count())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub purchase_order_count: ::runtime::odoo::wire::Computed<i64>,
+    pub purchase_order_count: ::runtime::Computed<i64>,
     /// Headers/Footers
     ///
     /// `many2many`, to `quotation.document`.
-    pub quotation_document_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::QuotationDocument,
-    >,
+    pub quotation_document_ids: ::runtime::X2Many<super::rel::QuotationDocument>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Payment Ref.
     ///
     /// The payment communication of this sale order.
@@ -582,45 +556,43 @@ pub struct SaleOrder {
     /// Optional Products Lines
     ///
     /// `one2many`, to `sale.order.option` (inverse `order_id`).
-    pub sale_order_option_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::SaleOrderOption,
-    >,
+    pub sale_order_option_ids: ::runtime::X2Many<super::rel::SaleOrderOption>,
     /// Quotation Template
     ///
     /// `many2one`, to `sale.order.template`.
     pub sale_order_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Show Create Project Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_create_project_button())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub show_create_project_button: ::runtime::odoo::wire::Computed<bool>,
+    pub show_create_project_button: ::runtime::Computed<bool>,
     /// Has late picking
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_json_popover())`.
-    pub show_json_popover: ::runtime::odoo::wire::Computed<bool>,
+    pub show_json_popover: ::runtime::Computed<bool>,
     /// Show Project Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_project_button())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub show_project_button: ::runtime::odoo::wire::Computed<bool>,
+    pub show_project_button: ::runtime::Computed<bool>,
     /// Show Task Button
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_task_button())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub show_task_button: ::runtime::odoo::wire::Computed<bool>,
+    pub show_task_button: ::runtime::Computed<bool>,
     /// Has Fiscal Position Changed
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_fpos())`.
-    pub show_update_fpos: ::runtime::odoo::wire::Computed<bool>,
+    pub show_update_fpos: ::runtime::Computed<bool>,
     /// Has Pricelist Changed
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_update_pricelist())`.
-    pub show_update_pricelist: ::runtime::odoo::wire::Computed<bool>,
+    pub show_update_pricelist: ::runtime::Computed<bool>,
     /// Signed By
     ///
     /// `char`.
@@ -634,7 +606,7 @@ pub struct SaleOrder {
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `many2one`, to `utm.source`.
-    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::Many2One<super::rel::UtmSource>>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -644,19 +616,17 @@ pub struct SaleOrder {
     /// Tags
     ///
     /// `many2many`, to `crm.tag`.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::CrmTag>,
+    pub tag_ids: ::runtime::X2Many<super::rel::CrmTag>,
     /// Tasks
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_count())`.
     ///
     /// Readable by: Project / User (`project.group_project_user`); other users read it as empty.
-    pub tasks_count: ::runtime::odoo::wire::Computed<i64>,
+    pub tasks_count: ::runtime::Computed<i64>,
     /// Tasks associated with this sale
     ///
     /// `many2many`, to `project.task`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tasks_ids())`.
-    pub tasks_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ProjectTask>,
-    >,
+    pub tasks_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ProjectTask>>,
     /// Tax Calculation Rounding Method
     ///
     /// `selection`, readonly, related `company_id.tax_calculation_rounding_method`, not stored.
@@ -666,13 +636,13 @@ pub struct SaleOrder {
     /// Tax Country
     ///
     /// `many2one`, to `res.country`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
-    pub tax_country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub tax_country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, computed.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Terms & Conditions format
     ///
     /// `selection`, readonly, related `company_id.terms_type`, not stored.
@@ -682,15 +652,15 @@ pub struct SaleOrder {
     /// Transactions
     ///
     /// `many2many`, to `payment.transaction`, readonly.
-    pub transaction_ids: ::runtime::odoo::wire::X2Many<super::rel::PaymentTransaction>,
+    pub transaction_ids: ::runtime::X2Many<super::rel::PaymentTransaction>,
     /// Type Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::type_name())`.
-    pub type_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub type_name: ::runtime::Computed<Option<String>>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, computed.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Expiration
     ///
     /// Validity of the order, after that you will not able to sign & pay the quotation.
@@ -700,19 +670,17 @@ pub struct SaleOrder {
     /// Display project
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::visible_project())`.
-    pub visible_project: ::runtime::odoo::wire::Computed<bool>,
+    pub visible_project: ::runtime::Computed<bool>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, computed.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -720,147 +688,20 @@ pub struct SaleOrder {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleOrder {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "access_url",
-        "access_warning",
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "amount_invoiced",
-        "amount_paid",
-        "amount_tax",
-        "amount_to_invoice",
-        "amount_total",
-        "amount_undiscounted",
-        "amount_untaxed",
-        "attendee_count",
-        "authorized_transaction_ids",
-        "available_product_document_ids",
-        "campaign_id",
-        "client_order_ref",
-        "closed_task_count",
-        "commitment_date",
-        "company_id",
-        "company_price_include",
-        "completed_task_percentage",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "currency_rate",
-        "customizable_pdf_form_fields",
-        "date_order",
-        "delivery_count",
-        "delivery_status",
-        "display_name",
-        "duplicated_order_ids",
-        "effective_date",
-        "expected_date",
-        "fiscal_position_id",
-        "has_active_pricelist",
-        "has_archived_products",
-        "has_message",
-        "id",
-        "incoterm",
-        "incoterm_location",
-        "invoice_count",
-        "invoice_ids",
-        "invoice_status",
-        "is_expired",
-        "is_pdf_quote_builder_available",
-        "is_product_milestone",
-        "journal_id",
-        "json_popover",
-        "locked",
-        "medium_id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "milestone_count",
-        "mrp_production_count",
-        "mrp_production_ids",
-        "my_activity_date_deadline",
-        "name",
-        "note",
-        "opportunity_id",
-        "order_line",
-        "origin",
-        "partner_credit_warning",
-        "partner_id",
-        "partner_invoice_id",
-        "partner_shipping_id",
-        "payment_term_id",
-        "pending_email_template_id",
-        "picking_ids",
-        "picking_policy",
-        "prepayment_percent",
-        "pricelist_id",
-        "procurement_group_id",
-        "project_account_id",
-        "project_count",
-        "project_id",
-        "project_ids",
-        "purchase_order_count",
-        "quotation_document_ids",
-        "rating_ids",
-        "reference",
-        "require_payment",
-        "require_signature",
-        "sale_order_option_ids",
-        "sale_order_template_id",
-        "show_create_project_button",
-        "show_json_popover",
-        "show_project_button",
-        "show_task_button",
-        "show_update_fpos",
-        "show_update_pricelist",
-        "signed_by",
-        "signed_on",
-        "source_id",
-        "state",
-        "tag_ids",
-        "tasks_count",
-        "tasks_ids",
-        "tax_calculation_rounding_method",
-        "tax_country_id",
-        "team_id",
-        "terms_type",
-        "transaction_ids",
-        "type_name",
-        "user_id",
-        "validity_date",
-        "visible_project",
-        "warehouse_id",
-        "website_message_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrder {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        128,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrder::default();
         while let Some(i) = r.next()? {
             match i {
@@ -1132,234 +973,137 @@ impl ::runtime::Model for SaleOrder {
         "type_name",
         "visible_project",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("access_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("amount_invoiced", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_paid", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_tax", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_to_invoice", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_undiscounted", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_untaxed", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("attendee_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "authorized_transaction_ids",
-                "many2many",
-            )
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "available_product_document_ids",
-                "many2many",
-            )
-            .relation("quotation.document"),
-        ::runtime::odoo::verify::FieldSpec::new("campaign_id", "many2one")
-            .relation("utm.campaign"),
-        ::runtime::odoo::verify::FieldSpec::new("client_order_ref", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("closed_task_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("commitment_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
-            .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::odoo::verify::FieldSpec::new("completed_task_percentage", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("customizable_pdf_form_fields", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("date_order", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("delivery_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("delivery_status", "selection")
-            .selection(&["pending", "started", "partial", "full"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duplicated_order_ids", "many2many")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("effective_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("expected_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_position_id", "many2one")
-            .relation("account.fiscal.position"),
-        ::runtime::odoo::verify::FieldSpec::new("has_active_pricelist", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_archived_products", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("incoterm", "many2one")
-            .relation("account.incoterms"),
-        ::runtime::odoo::verify::FieldSpec::new("incoterm_location", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_status", "selection")
-            .selection(&["upselling", "invoiced", "to invoice", "no"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_expired", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "is_pdf_quote_builder_available",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("is_product_milestone", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("json_popover", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("locked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("medium_id", "many2one")
-            .relation("utm.medium"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("milestone_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mrp_production_count", "integer")
-            .groups(&["mrp.group_mrp_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("mrp_production_ids", "many2many")
-            .relation("mrp.production")
-            .groups(&["mrp.group_mrp_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("opportunity_id", "many2one")
-            .relation("crm.lead"),
-        ::runtime::odoo::verify::FieldSpec::new("order_line", "one2many")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_credit_warning", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_invoice_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_shipping_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("payment_term_id", "many2one")
-            .relation("account.payment.term"),
-        ::runtime::odoo::verify::FieldSpec::new("pending_email_template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_ids", "one2many")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_policy", "selection")
-            .required()
-            .selection(&["direct", "one"]),
-        ::runtime::odoo::verify::FieldSpec::new("prepayment_percent", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("pricelist_id", "many2one")
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new("procurement_group_id", "many2one")
-            .relation("procurement.group"),
-        ::runtime::odoo::verify::FieldSpec::new("project_account_id", "many2one")
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("project_count", "integer")
-            .groups(&["project.group_project_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("project_ids", "many2many")
-            .relation("project.project")
-            .groups(&["project.group_project_user", "project.group_project_milestone"]),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_order_count", "integer")
-            .groups(&["purchase.group_purchase_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("quotation_document_ids", "many2many")
-            .relation("quotation.document"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("require_payment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("require_signature", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_option_ids", "one2many")
-            .relation("sale.order.option"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_template_id", "many2one")
-            .relation("sale.order.template"),
-        ::runtime::odoo::verify::FieldSpec::new("show_create_project_button", "boolean")
-            .groups(&["project.group_project_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("show_json_popover", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_project_button", "boolean")
-            .groups(&["project.group_project_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("show_task_button", "boolean")
-            .groups(&["project.group_project_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("show_update_fpos", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_update_pricelist", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("signature", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("signed_by", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("signed_on", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("source_id", "many2one")
-            .relation("utm.source"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("crm.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("tasks_count", "integer")
-            .groups(&["project.group_project_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("tasks_ids", "many2many")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_calculation_rounding_method",
-                "selection",
-            )
-            .selection(&["round_per_line", "round_globally"]),
-        ::runtime::odoo::verify::FieldSpec::new("tax_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_totals", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("terms_type", "selection")
-            .selection(&["plain", "html"]),
-        ::runtime::odoo::verify::FieldSpec::new("transaction_ids", "many2many")
-            .relation("payment.transaction"),
-        ::runtime::odoo::verify::FieldSpec::new("type_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("validity_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("visible_project", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").writable(true),
+        ::runtime::FieldSpec::new("access_url", "char"),
+        ::runtime::FieldSpec::new("access_warning", "text"),
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::FieldSpec::new("amount_paid", "float"),
+        ::runtime::FieldSpec::new("amount_tax", "monetary"),
+        ::runtime::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::FieldSpec::new("amount_total", "monetary"),
+        ::runtime::FieldSpec::new("amount_undiscounted", "float"),
+        ::runtime::FieldSpec::new("amount_untaxed", "monetary"),
+        ::runtime::FieldSpec::new("attendee_count", "integer"),
+        ::runtime::FieldSpec::new("authorized_transaction_ids", "many2many").relation("payment.transaction"),
+        ::runtime::FieldSpec::new("available_product_document_ids", "many2many").relation("quotation.document"),
+        ::runtime::FieldSpec::new("campaign_id", "many2one").relation("utm.campaign").writable(true),
+        ::runtime::FieldSpec::new("client_order_ref", "char").writable(true),
+        ::runtime::FieldSpec::new("closed_task_count", "integer"),
+        ::runtime::FieldSpec::new("commitment_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("company_price_include", "selection").selection(&["tax_included", "tax_excluded"]),
+        ::runtime::FieldSpec::new("completed_task_percentage", "float"),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("currency_rate", "float"),
+        ::runtime::FieldSpec::new("customizable_pdf_form_fields", "json").writable(true),
+        ::runtime::FieldSpec::new("date_order", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("delivery_count", "integer"),
+        ::runtime::FieldSpec::new("delivery_status", "selection").selection(&["pending", "started", "partial", "full"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duplicated_order_ids", "many2many").relation("sale.order"),
+        ::runtime::FieldSpec::new("effective_date", "datetime"),
+        ::runtime::FieldSpec::new("expected_date", "datetime"),
+        ::runtime::FieldSpec::new("fiscal_position_id", "many2one").relation("account.fiscal.position").writable(true),
+        ::runtime::FieldSpec::new("has_active_pricelist", "boolean"),
+        ::runtime::FieldSpec::new("has_archived_products", "boolean"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("incoterm", "many2one").relation("account.incoterms").writable(true),
+        ::runtime::FieldSpec::new("incoterm_location", "char").writable(true),
+        ::runtime::FieldSpec::new("invoice_count", "integer"),
+        ::runtime::FieldSpec::new("invoice_ids", "many2many").relation("account.move"),
+        ::runtime::FieldSpec::new("invoice_status", "selection").selection(&["upselling", "invoiced", "to invoice", "no"]),
+        ::runtime::FieldSpec::new("is_expired", "boolean"),
+        ::runtime::FieldSpec::new("is_pdf_quote_builder_available", "boolean"),
+        ::runtime::FieldSpec::new("is_product_milestone", "boolean"),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("json_popover", "char"),
+        ::runtime::FieldSpec::new("locked", "boolean").writable(true),
+        ::runtime::FieldSpec::new("medium_id", "many2one").relation("utm.medium").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("milestone_count", "integer"),
+        ::runtime::FieldSpec::new("mrp_production_count", "integer").groups(&["mrp.group_mrp_user"]),
+        ::runtime::FieldSpec::new("mrp_production_ids", "many2many").relation("mrp.production").groups(&["mrp.group_mrp_user"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("opportunity_id", "many2one").relation("crm.lead").writable(true),
+        ::runtime::FieldSpec::new("order_line", "one2many").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("origin", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_credit_warning", "text"),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("partner_invoice_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("partner_shipping_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("payment_term_id", "many2one").relation("account.payment.term").writable(true),
+        ::runtime::FieldSpec::new("pending_email_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("picking_ids", "one2many").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("picking_policy", "selection").required().writable(true).selection(&["direct", "one"]),
+        ::runtime::FieldSpec::new("prepayment_percent", "float").writable(true),
+        ::runtime::FieldSpec::new("pricelist_id", "many2one").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("procurement_group_id", "many2one").relation("procurement.group").writable(true),
+        ::runtime::FieldSpec::new("project_account_id", "many2one").relation("account.analytic.account"),
+        ::runtime::FieldSpec::new("project_count", "integer").groups(&["project.group_project_user"]),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("project_ids", "many2many").relation("project.project").groups(&["project.group_project_user", "project.group_project_milestone"]),
+        ::runtime::FieldSpec::new("purchase_order_count", "integer").groups(&["purchase.group_purchase_user"]),
+        ::runtime::FieldSpec::new("quotation_document_ids", "many2many").relation("quotation.document").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("reference", "char").writable(true),
+        ::runtime::FieldSpec::new("require_payment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("require_signature", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sale_order_option_ids", "one2many").relation("sale.order.option").writable(true),
+        ::runtime::FieldSpec::new("sale_order_template_id", "many2one").relation("sale.order.template").writable(true),
+        ::runtime::FieldSpec::new("show_create_project_button", "boolean").groups(&["project.group_project_user"]),
+        ::runtime::FieldSpec::new("show_json_popover", "boolean"),
+        ::runtime::FieldSpec::new("show_project_button", "boolean").groups(&["project.group_project_user"]),
+        ::runtime::FieldSpec::new("show_task_button", "boolean").groups(&["project.group_project_user"]),
+        ::runtime::FieldSpec::new("show_update_fpos", "boolean").writable(true),
+        ::runtime::FieldSpec::new("show_update_pricelist", "boolean").writable(true),
+        ::runtime::FieldSpec::new("signature", "binary").writable(true),
+        ::runtime::FieldSpec::new("signed_by", "char").writable(true),
+        ::runtime::FieldSpec::new("signed_on", "datetime").writable(true),
+        ::runtime::FieldSpec::new("source_id", "many2one").relation("utm.source").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("crm.tag").writable(true),
+        ::runtime::FieldSpec::new("tasks_count", "integer").groups(&["project.group_project_user"]),
+        ::runtime::FieldSpec::new("tasks_ids", "many2many").relation("project.task"),
+        ::runtime::FieldSpec::new("tax_calculation_rounding_method", "selection").selection(&["round_per_line", "round_globally"]),
+        ::runtime::FieldSpec::new("tax_country_id", "many2one").relation("res.country"),
+        ::runtime::FieldSpec::new("tax_totals", "binary"),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("terms_type", "selection").selection(&["plain", "html"]),
+        ::runtime::FieldSpec::new("transaction_ids", "many2many").relation("payment.transaction").writable(true),
+        ::runtime::FieldSpec::new("type_name", "char"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("validity_date", "date").writable(true),
+        ::runtime::FieldSpec::new("visible_project", "boolean"),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1874,12 +1618,17 @@ impl super::mixins::MailThread for SaleOrder {}
 impl super::mixins::PortalMixin for SaleOrder {}
 impl super::mixins::ProductCatalogMixin for SaleOrder {}
 impl super::mixins::UtmMixin for SaleOrder {}
-/// Values for creating a `sale.order` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderCreate`]) or updating ([`SaleOrderUpdate`]) `sale.order` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderCreate {
+pub struct SaleOrderValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderCreate {
+/// Values for creating a `sale.order` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderCreate = SaleOrderValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sale.order` records: only the fields set here are written.
+pub type SaleOrderUpdate = SaleOrderValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SaleOrderValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1887,475 +1636,32 @@ impl ::serde::Serialize for SaleOrderCreate {
 impl SaleOrderCreate {
     /// Takes the required fields: `partner_id` (readonly, computed and x2many fields are left out).
     pub fn new(partner_id: i64) -> Self {
-        SaleOrderCreate {
+        SaleOrderValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .partner_id(partner_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrder>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `client_order_ref` (Customer Reference).
-    #[inline]
-    pub fn client_order_ref(mut self, client_order_ref: impl Into<String>) -> Self {
-        self.values.set("client_order_ref", client_order_ref.into());
-        self
-    }
-    /// Set `commitment_date` (Delivery Date).
-    #[inline]
-    pub fn commitment_date(
-        mut self,
-        commitment_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("commitment_date", commitment_date);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `customizable_pdf_form_fields` (Customizable PDF Form Fields).
-    #[inline]
-    pub fn customizable_pdf_form_fields(
-        mut self,
-        customizable_pdf_form_fields: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("customizable_pdf_form_fields", customizable_pdf_form_fields);
-        self
-    }
-    /// Set `date_order` (Order Date).
-    #[inline]
-    pub fn date_order(mut self, date_order: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_order", date_order);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `incoterm` (Incoterm).
-    #[inline]
-    pub fn incoterm(mut self, incoterm: i64) -> Self {
-        self.values.set("incoterm", incoterm);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `journal_id` (Invoicing Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `locked` (Locked).
-    #[inline]
-    pub fn locked(mut self, locked: bool) -> Self {
-        self.values.set("locked", locked);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Order Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Terms and conditions).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `opportunity_id` (Opportunity).
-    #[inline]
-    pub fn opportunity_id(mut self, opportunity_id: i64) -> Self {
-        self.values.set("opportunity_id", opportunity_id);
-        self
-    }
-    /// Set `order_line` (Order Lines).
-    #[inline]
-    pub fn order_line(
-        mut self,
-        order_line: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
-        >,
-    ) -> Self {
-        self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_invoice_id` (Invoice Address).
-    #[inline]
-    pub fn partner_invoice_id(mut self, partner_invoice_id: i64) -> Self {
-        self.values.set("partner_invoice_id", partner_invoice_id);
-        self
-    }
-    /// Set `partner_shipping_id` (Delivery Address).
-    #[inline]
-    pub fn partner_shipping_id(mut self, partner_shipping_id: i64) -> Self {
-        self.values.set("partner_shipping_id", partner_shipping_id);
-        self
-    }
-    /// Set `payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn payment_term_id(mut self, payment_term_id: i64) -> Self {
-        self.values.set("payment_term_id", payment_term_id);
-        self
-    }
-    /// Set `pending_email_template_id` (Pending Email Template).
-    #[inline]
-    pub fn pending_email_template_id(mut self, pending_email_template_id: i64) -> Self {
-        self.values.set("pending_email_template_id", pending_email_template_id);
-        self
-    }
-    /// Set `picking_ids` (Transfers).
-    #[inline]
-    pub fn picking_ids(
-        mut self,
-        picking_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `picking_policy` (Shipping Policy).
-    #[inline]
-    pub fn picking_policy(mut self, picking_policy: PickingPolicy) -> Self {
-        self.values.set("picking_policy", picking_policy);
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `procurement_group_id` (Procurement Group).
-    #[inline]
-    pub fn procurement_group_id(mut self, procurement_group_id: i64) -> Self {
-        self.values.set("procurement_group_id", procurement_group_id);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `quotation_document_ids` (Headers/Footers).
-    #[inline]
-    pub fn quotation_document_ids(
-        mut self,
-        quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_document_ids",
-                quotation_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reference` (Payment Ref.).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-    /// Set `require_payment` (Online payment).
-    #[inline]
-    pub fn require_payment(mut self, require_payment: bool) -> Self {
-        self.values.set("require_payment", require_payment);
-        self
-    }
-    /// Set `require_signature` (Online signature).
-    #[inline]
-    pub fn require_signature(mut self, require_signature: bool) -> Self {
-        self.values.set("require_signature", require_signature);
-        self
-    }
-    /// Set `sale_order_option_ids` (Optional Products Lines).
-    #[inline]
-    pub fn sale_order_option_ids(
-        mut self,
-        sale_order_option_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderOption>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_option_ids",
-                sale_order_option_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `show_update_fpos` (Has Fiscal Position Changed).
-    #[inline]
-    pub fn show_update_fpos(mut self, show_update_fpos: bool) -> Self {
-        self.values.set("show_update_fpos", show_update_fpos);
-        self
-    }
-    /// Set `show_update_pricelist` (Has Pricelist Changed).
-    #[inline]
-    pub fn show_update_pricelist(mut self, show_update_pricelist: bool) -> Self {
-        self.values.set("show_update_pricelist", show_update_pricelist);
-        self
-    }
-    /// Set `signature` (Signature).
-    #[inline]
-    pub fn signature(
-        mut self,
-        signature: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("signature", signature.into());
-        self
-    }
-    /// Set `signed_by` (Signed By).
-    #[inline]
-    pub fn signed_by(mut self, signed_by: impl Into<String>) -> Self {
-        self.values.set("signed_by", signed_by.into());
-        self
-    }
-    /// Set `signed_on` (Signed On).
-    #[inline]
-    pub fn signed_on(mut self, signed_on: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("signed_on", signed_on);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `transaction_ids` (Transactions).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `validity_date` (Expiration).
-    #[inline]
-    pub fn validity_date(mut self, validity_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("validity_date", validity_date);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderCreate {
-    type Model = SaleOrder;
-}
-/// Values for updating `sale.order` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderUpdate {
+    fn default() -> Self {
+        SaleOrderValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrder>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SaleOrder>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2364,1784 +1670,503 @@ impl SaleOrderUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Security Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `client_order_ref` (Customer Reference).
-    #[inline]
-    pub fn client_order_ref(mut self, client_order_ref: impl Into<String>) -> Self {
-        self.values.set("client_order_ref", client_order_ref.into());
-        self
-    }
-    /// Set `commitment_date` (Delivery Date).
-    #[inline]
-    pub fn commitment_date(
-        mut self,
-        commitment_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("commitment_date", commitment_date);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `customizable_pdf_form_fields` (Customizable PDF Form Fields).
-    #[inline]
-    pub fn customizable_pdf_form_fields(
-        mut self,
-        customizable_pdf_form_fields: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("customizable_pdf_form_fields", customizable_pdf_form_fields);
-        self
-    }
-    /// Set `date_order` (Order Date).
-    #[inline]
-    pub fn date_order(mut self, date_order: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_order", date_order);
-        self
-    }
-    /// Set `fiscal_position_id` (Fiscal Position).
-    #[inline]
-    pub fn fiscal_position_id(mut self, fiscal_position_id: i64) -> Self {
-        self.values.set("fiscal_position_id", fiscal_position_id);
-        self
-    }
-    /// Set `incoterm` (Incoterm).
-    #[inline]
-    pub fn incoterm(mut self, incoterm: i64) -> Self {
-        self.values.set("incoterm", incoterm);
-        self
-    }
-    /// Set `incoterm_location` (Incoterm Location).
-    #[inline]
-    pub fn incoterm_location(mut self, incoterm_location: impl Into<String>) -> Self {
-        self.values.set("incoterm_location", incoterm_location.into());
-        self
-    }
-    /// Set `journal_id` (Invoicing Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `locked` (Locked).
-    #[inline]
-    pub fn locked(mut self, locked: bool) -> Self {
-        self.values.set("locked", locked);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Order Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Terms and conditions).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `opportunity_id` (Opportunity).
-    #[inline]
-    pub fn opportunity_id(mut self, opportunity_id: i64) -> Self {
-        self.values.set("opportunity_id", opportunity_id);
-        self
-    }
-    /// Set `order_line` (Order Lines).
-    #[inline]
-    pub fn order_line(
-        mut self,
-        order_line: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
-        >,
-    ) -> Self {
-        self.values.set("order_line", order_line.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_invoice_id` (Invoice Address).
-    #[inline]
-    pub fn partner_invoice_id(mut self, partner_invoice_id: i64) -> Self {
-        self.values.set("partner_invoice_id", partner_invoice_id);
-        self
-    }
-    /// Set `partner_shipping_id` (Delivery Address).
-    #[inline]
-    pub fn partner_shipping_id(mut self, partner_shipping_id: i64) -> Self {
-        self.values.set("partner_shipping_id", partner_shipping_id);
-        self
-    }
-    /// Set `payment_term_id` (Payment Terms).
-    #[inline]
-    pub fn payment_term_id(mut self, payment_term_id: i64) -> Self {
-        self.values.set("payment_term_id", payment_term_id);
-        self
-    }
-    /// Set `pending_email_template_id` (Pending Email Template).
-    #[inline]
-    pub fn pending_email_template_id(mut self, pending_email_template_id: i64) -> Self {
-        self.values.set("pending_email_template_id", pending_email_template_id);
-        self
-    }
-    /// Set `picking_ids` (Transfers).
-    #[inline]
-    pub fn picking_ids(
-        mut self,
-        picking_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("picking_ids", picking_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `picking_policy` (Shipping Policy).
-    #[inline]
-    pub fn picking_policy(mut self, picking_policy: PickingPolicy) -> Self {
-        self.values.set("picking_policy", picking_policy);
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `procurement_group_id` (Procurement Group).
-    #[inline]
-    pub fn procurement_group_id(mut self, procurement_group_id: i64) -> Self {
-        self.values.set("procurement_group_id", procurement_group_id);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `quotation_document_ids` (Headers/Footers).
-    #[inline]
-    pub fn quotation_document_ids(
-        mut self,
-        quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_document_ids",
-                quotation_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `reference` (Payment Ref.).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-    /// Set `require_payment` (Online payment).
-    #[inline]
-    pub fn require_payment(mut self, require_payment: bool) -> Self {
-        self.values.set("require_payment", require_payment);
-        self
-    }
-    /// Set `require_signature` (Online signature).
-    #[inline]
-    pub fn require_signature(mut self, require_signature: bool) -> Self {
-        self.values.set("require_signature", require_signature);
-        self
-    }
-    /// Set `sale_order_option_ids` (Optional Products Lines).
-    #[inline]
-    pub fn sale_order_option_ids(
-        mut self,
-        sale_order_option_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderOption>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_option_ids",
-                sale_order_option_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `show_update_fpos` (Has Fiscal Position Changed).
-    #[inline]
-    pub fn show_update_fpos(mut self, show_update_fpos: bool) -> Self {
-        self.values.set("show_update_fpos", show_update_fpos);
-        self
-    }
-    /// Set `show_update_pricelist` (Has Pricelist Changed).
-    #[inline]
-    pub fn show_update_pricelist(mut self, show_update_pricelist: bool) -> Self {
-        self.values.set("show_update_pricelist", show_update_pricelist);
-        self
-    }
-    /// Set `signature` (Signature).
-    #[inline]
-    pub fn signature(
-        mut self,
-        signature: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("signature", signature.into());
-        self
-    }
-    /// Set `signed_by` (Signed By).
-    #[inline]
-    pub fn signed_by(mut self, signed_by: impl Into<String>) -> Self {
-        self.values.set("signed_by", signed_by.into());
-        self
-    }
-    /// Set `signed_on` (Signed On).
-    #[inline]
-    pub fn signed_on(mut self, signed_on: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("signed_on", signed_on);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::CrmTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `transaction_ids` (Transactions).
-    #[inline]
-    pub fn transaction_ids(
-        mut self,
-        transaction_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PaymentTransaction>,
-        >,
-    ) -> Self {
-        self.values
-            .set("transaction_ids", transaction_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `validity_date` (Expiration).
-    #[inline]
-    pub fn validity_date(mut self, validity_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("validity_date", validity_date);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Security Token).
+        access_token: into String;
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `campaign_id` (Campaign).
+        campaign_id: value i64;
+        /// Set `client_order_ref` (Customer Reference).
+        client_order_ref: into String;
+        /// Set `commitment_date` (Delivery Date).
+        commitment_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `customizable_pdf_form_fields` (Customizable PDF Form Fields).
+        customizable_pdf_form_fields: value ::serde_json::Value;
+        /// Set `date_order` (Order Date).
+        date_order: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `fiscal_position_id` (Fiscal Position).
+        fiscal_position_id: value i64;
+        /// Set `incoterm` (Incoterm).
+        incoterm: value i64;
+        /// Set `incoterm_location` (Incoterm Location).
+        incoterm_location: into String;
+        /// Set `journal_id` (Invoicing Journal).
+        journal_id: value i64;
+        /// Set `locked` (Locked).
+        locked: value bool;
+        /// Set `medium_id` (Medium).
+        medium_id: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `name` (Order Reference).
+        name: into String;
+        /// Set `note` (Terms and conditions).
+        note: into String;
+        /// Set `opportunity_id` (Opportunity).
+        opportunity_id: value i64;
+        /// Set `order_line` (Order Lines).
+        order_line: commands super::rel::SaleOrderLine;
+        /// Set `origin` (Source Document).
+        origin: into String;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `partner_invoice_id` (Invoice Address).
+        partner_invoice_id: value i64;
+        /// Set `partner_shipping_id` (Delivery Address).
+        partner_shipping_id: value i64;
+        /// Set `payment_term_id` (Payment Terms).
+        payment_term_id: value i64;
+        /// Set `pending_email_template_id` (Pending Email Template).
+        pending_email_template_id: value i64;
+        /// Set `picking_ids` (Transfers).
+        picking_ids: commands super::rel::StockPicking;
+        /// Set `picking_policy` (Shipping Policy).
+        picking_policy: value self::PickingPolicy;
+        /// Set `prepayment_percent` (Prepayment percentage).
+        prepayment_percent: value f64;
+        /// Set `pricelist_id` (Pricelist).
+        pricelist_id: value i64;
+        /// Set `procurement_group_id` (Procurement Group).
+        procurement_group_id: value i64;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `quotation_document_ids` (Headers/Footers).
+        quotation_document_ids: commands super::rel::QuotationDocument;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `reference` (Payment Ref.).
+        reference: into String;
+        /// Set `require_payment` (Online payment).
+        require_payment: value bool;
+        /// Set `require_signature` (Online signature).
+        require_signature: value bool;
+        /// Set `sale_order_option_ids` (Optional Products Lines).
+        sale_order_option_ids: commands super::rel::SaleOrderOption;
+        /// Set `sale_order_template_id` (Quotation Template).
+        sale_order_template_id: value i64;
+        /// Set `show_update_fpos` (Has Fiscal Position Changed).
+        show_update_fpos: value bool;
+        /// Set `show_update_pricelist` (Has Pricelist Changed).
+        show_update_pricelist: value bool;
+        /// Set `signature` (Signature).
+        signature: into ::runtime::odoo::wire::Binary;
+        /// Set `signed_by` (Signed By).
+        signed_by: into String;
+        /// Set `signed_on` (Signed On).
+        signed_on: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `source_id` (Source).
+        source_id: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::CrmTag;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `transaction_ids` (Transactions).
+        transaction_ids: commands super::rel::PaymentTransaction;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
+        /// Set `validity_date` (Expiration).
+        validity_date: value ::chrono::NaiveDate;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for SaleOrderCreate {
+    type Model = self::SaleOrder;
+}
 impl ::runtime::UpdateValues for SaleOrderUpdate {
-    type Model = SaleOrder;
+    type Model = self::SaleOrder;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Security Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Portal Access URL (`access_url`, `char`).
-    #[inline]
-    pub const fn access_url() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("access_url")
-    }
-    /// Access warning (`access_warning`, `text`).
-    #[inline]
-    pub const fn access_warning() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_warning")
-    }
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Already invoiced (`amount_invoiced`, `monetary`).
-    #[inline]
-    pub const fn amount_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_invoiced")
-    }
-    /// Payment Transactions Amount (`amount_paid`, `float`).
-    #[inline]
-    pub const fn amount_paid() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_paid")
-    }
-    /// Taxes (`amount_tax`, `monetary`).
-    #[inline]
-    pub const fn amount_tax() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_tax")
-    }
-    /// Un-invoiced Balance (`amount_to_invoice`, `monetary`).
-    #[inline]
-    pub const fn amount_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_to_invoice")
-    }
-    /// Total (`amount_total`, `monetary`).
-    #[inline]
-    pub const fn amount_total() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_total")
-    }
-    /// Amount Before Discount (`amount_undiscounted`, `float`).
-    #[inline]
-    pub const fn amount_undiscounted() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_undiscounted")
-    }
-    /// Untaxed Amount (`amount_untaxed`, `monetary`).
-    #[inline]
-    pub const fn amount_untaxed() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_untaxed")
-    }
-    /// Attendee Count (`attendee_count`, `integer`).
-    #[inline]
-    pub const fn attendee_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("attendee_count")
-    }
-    /// Authorized Transactions (`authorized_transaction_ids`, `many2many`).
-    #[inline]
-    pub const fn authorized_transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("authorized_transaction_ids")
-    }
-    /// Available Product Documents (`available_product_document_ids`, `many2many`).
-    #[inline]
-    pub const fn available_product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_product_document_ids")
-    }
-    /// Campaign (`campaign_id`, `many2one`).
-    #[inline]
-    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::UtmCampaign,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
-    }
-    /// Customer Reference (`client_order_ref`, `char`).
-    #[inline]
-    pub const fn client_order_ref() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("client_order_ref")
-    }
-    /// Closed Task Count (`closed_task_count`, `integer`).
-    #[inline]
-    pub const fn closed_task_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("closed_task_count")
-    }
-    /// Delivery Date (`commitment_date`, `datetime`).
-    #[inline]
-    pub const fn commitment_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("commitment_date")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Default Sales Price Include (`company_price_include`, `selection`).
-    #[inline]
-    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::CompanyPriceInclude,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("company_price_include")
-    }
-    /// Completed Task Percentage (`completed_task_percentage`, `float`).
-    #[inline]
-    pub const fn completed_task_percentage() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("completed_task_percentage")
-    }
-    /// Country code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Creation Date (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Currency Rate (`currency_rate`, `float`).
-    #[inline]
-    pub const fn currency_rate() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("currency_rate")
-    }
-    /// Customizable PDF Form Fields (`customizable_pdf_form_fields`, `json`).
-    #[inline]
-    pub const fn customizable_pdf_form_fields() -> ::runtime::odoo::fields::AnyField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::AnyField::new("customizable_pdf_form_fields")
-    }
-    /// Order Date (`date_order`, `datetime`).
-    #[inline]
-    pub const fn date_order() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_order")
-    }
-    /// Delivery Orders (`delivery_count`, `integer`).
-    #[inline]
-    pub const fn delivery_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("delivery_count")
-    }
-    /// Delivery Status (`delivery_status`, `selection`).
-    #[inline]
-    pub const fn delivery_status() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::DeliveryStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("delivery_status")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Duplicated Order (`duplicated_order_ids`, `many2many`).
-    #[inline]
-    pub const fn duplicated_order_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("duplicated_order_ids")
-    }
-    /// Effective Date (`effective_date`, `datetime`).
-    #[inline]
-    pub const fn effective_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("effective_date")
-    }
-    /// Expected Date (`expected_date`, `datetime`).
-    #[inline]
-    pub const fn expected_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("expected_date")
-    }
-    /// Fiscal Position (`fiscal_position_id`, `many2one`).
-    #[inline]
-    pub const fn fiscal_position_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountFiscalPosition,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("fiscal_position_id")
-    }
-    /// Has Active Pricelist (`has_active_pricelist`, `boolean`).
-    #[inline]
-    pub const fn has_active_pricelist() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_active_pricelist")
-    }
-    /// Has Archived Products (`has_archived_products`, `boolean`).
-    #[inline]
-    pub const fn has_archived_products() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_archived_products")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::SaleOrder> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleOrder, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Incoterm (`incoterm`, `many2one`).
-    #[inline]
-    pub const fn incoterm() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountIncoterms,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("incoterm")
-    }
-    /// Incoterm Location (`incoterm_location`, `char`).
-    #[inline]
-    pub const fn incoterm_location() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("incoterm_location")
-    }
-    /// Invoice Count (`invoice_count`, `integer`).
-    #[inline]
-    pub const fn invoice_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("invoice_count")
-    }
-    /// Invoices (`invoice_ids`, `many2many`).
-    #[inline]
-    pub const fn invoice_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_ids")
-    }
-    /// Invoice Status (`invoice_status`, `selection`).
-    #[inline]
-    pub const fn invoice_status() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::InvoiceStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_status")
-    }
-    /// Is Expired (`is_expired`, `boolean`).
-    #[inline]
-    pub const fn is_expired() -> ::runtime::odoo::fields::BoolField<super::SaleOrder> {
-        ::runtime::odoo::fields::BoolField::new("is_expired")
-    }
-    /// Is Pdf Quote Builder Available (`is_pdf_quote_builder_available`, `boolean`).
-    #[inline]
-    pub const fn is_pdf_quote_builder_available() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_pdf_quote_builder_available")
-    }
-    /// Is Product Milestone (`is_product_milestone`, `boolean`).
-    #[inline]
-    pub const fn is_product_milestone() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_product_milestone")
-    }
-    /// Invoicing Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// JSON data for the popover widget (`json_popover`, `char`).
-    #[inline]
-    pub const fn json_popover() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("json_popover")
-    }
-    /// Locked (`locked`, `boolean`).
-    #[inline]
-    pub const fn locked() -> ::runtime::odoo::fields::BoolField<super::SaleOrder> {
-        ::runtime::odoo::fields::BoolField::new("locked")
-    }
-    /// Medium (`medium_id`, `many2one`).
-    #[inline]
-    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::UtmMedium,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("medium_id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Milestone Count (`milestone_count`, `integer`).
-    #[inline]
-    pub const fn milestone_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("milestone_count")
-    }
-    /// Count of MO generated (`mrp_production_count`, `integer`).
-    #[inline]
-    pub const fn mrp_production_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("mrp_production_count")
-    }
-    /// Manufacturing orders associated with this sales order. (`mrp_production_ids`, `many2many`).
-    #[inline]
-    pub const fn mrp_production_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("mrp_production_ids")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Order Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Terms and conditions (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Opportunity (`opportunity_id`, `many2one`).
-    #[inline]
-    pub const fn opportunity_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::CrmLead,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("opportunity_id")
-    }
-    /// Order Lines (`order_line`, `one2many`).
-    #[inline]
-    pub const fn order_line() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("order_line")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("origin")
-    }
-    /// Partner Credit Warning (`partner_credit_warning`, `text`).
-    #[inline]
-    pub const fn partner_credit_warning() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_credit_warning")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Invoice Address (`partner_invoice_id`, `many2one`).
-    #[inline]
-    pub const fn partner_invoice_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_invoice_id")
-    }
-    /// Delivery Address (`partner_shipping_id`, `many2one`).
-    #[inline]
-    pub const fn partner_shipping_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_shipping_id")
-    }
-    /// Payment Terms (`payment_term_id`, `many2one`).
-    #[inline]
-    pub const fn payment_term_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountPaymentTerm,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("payment_term_id")
-    }
-    /// Pending Email Template (`pending_email_template_id`, `many2one`).
-    #[inline]
-    pub const fn pending_email_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pending_email_template_id")
-    }
-    /// Transfers (`picking_ids`, `one2many`).
-    #[inline]
-    pub const fn picking_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("picking_ids")
-    }
-    /// Shipping Policy (`picking_policy`, `selection`).
-    #[inline]
-    pub const fn picking_policy() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::PickingPolicy,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("picking_policy")
-    }
-    /// Prepayment percentage (`prepayment_percent`, `float`).
-    #[inline]
-    pub const fn prepayment_percent() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("prepayment_percent")
-    }
-    /// Pricelist (`pricelist_id`, `many2one`).
-    #[inline]
-    pub const fn pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pricelist_id")
-    }
-    /// Procurement Group (`procurement_group_id`, `many2one`).
-    #[inline]
-    pub const fn procurement_group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("procurement_group_id")
-    }
-    /// Project Account (`project_account_id`, `many2one`).
-    #[inline]
-    pub const fn project_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_account_id")
-    }
-    /// Number of Projects (`project_count`, `integer`).
-    #[inline]
-    pub const fn project_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("project_count")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Projects (`project_ids`, `many2many`).
-    #[inline]
-    pub const fn project_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("project_ids")
-    }
-    /// Number of Purchase Order Generated (`purchase_order_count`, `integer`).
-    #[inline]
-    pub const fn purchase_order_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchase_order_count")
-    }
-    /// Headers/Footers (`quotation_document_ids`, `many2many`).
-    #[inline]
-    pub const fn quotation_document_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quotation_document_ids")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Payment Ref. (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Online payment (`require_payment`, `boolean`).
-    #[inline]
-    pub const fn require_payment() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("require_payment")
-    }
-    /// Online signature (`require_signature`, `boolean`).
-    #[inline]
-    pub const fn require_signature() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("require_signature")
-    }
-    /// Optional Products Lines (`sale_order_option_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_option_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::SaleOrderOption,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_option_ids")
-    }
-    /// Quotation Template (`sale_order_template_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_template_id")
-    }
-    /// Show Create Project Button (`show_create_project_button`, `boolean`).
-    #[inline]
-    pub const fn show_create_project_button() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_create_project_button")
-    }
-    /// Has late picking (`show_json_popover`, `boolean`).
-    #[inline]
-    pub const fn show_json_popover() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_json_popover")
-    }
-    /// Show Project Button (`show_project_button`, `boolean`).
-    #[inline]
-    pub const fn show_project_button() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_project_button")
-    }
-    /// Show Task Button (`show_task_button`, `boolean`).
-    #[inline]
-    pub const fn show_task_button() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_task_button")
-    }
-    /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
-    #[inline]
-    pub const fn show_update_fpos() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_update_fpos")
-    }
-    /// Has Pricelist Changed (`show_update_pricelist`, `boolean`).
-    #[inline]
-    pub const fn show_update_pricelist() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_update_pricelist")
-    }
-    /// Signature (`signature`, `binary`).
-    #[inline]
-    pub const fn signature() -> ::runtime::odoo::fields::BinaryField<super::SaleOrder> {
-        ::runtime::odoo::fields::BinaryField::new("signature")
-    }
-    /// Signed By (`signed_by`, `char`).
-    #[inline]
-    pub const fn signed_by() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("signed_by")
-    }
-    /// Signed On (`signed_on`, `datetime`).
-    #[inline]
-    pub const fn signed_on() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("signed_on")
-    }
-    /// Source (`source_id`, `many2one`).
-    #[inline]
-    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::UtmSource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::CrmTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Tasks (`tasks_count`, `integer`).
-    #[inline]
-    pub const fn tasks_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrder,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("tasks_count")
-    }
-    /// Tasks associated with this sale (`tasks_ids`, `many2many`).
-    #[inline]
-    pub const fn tasks_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tasks_ids")
-    }
-    /// Tax Calculation Rounding Method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Tax Country (`tax_country_id`, `many2one`).
-    #[inline]
-    pub const fn tax_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_country_id")
-    }
-    /// Tax Totals (`tax_totals`, `binary`).
-    #[inline]
-    pub const fn tax_totals() -> ::runtime::odoo::fields::BinaryField<super::SaleOrder> {
-        ::runtime::odoo::fields::BinaryField::new("tax_totals")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Terms & Conditions format (`terms_type`, `selection`).
-    #[inline]
-    pub const fn terms_type() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrder,
-        super::TermsType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("terms_type")
-    }
-    /// Transactions (`transaction_ids`, `many2many`).
-    #[inline]
-    pub const fn transaction_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::PaymentTransaction,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("transaction_ids")
-    }
-    /// Type Name (`type_name`, `char`).
-    #[inline]
-    pub const fn type_name() -> ::runtime::odoo::fields::CharField<super::SaleOrder> {
-        ::runtime::odoo::fields::CharField::new("type_name")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Expiration (`validity_date`, `date`).
-    #[inline]
-    pub const fn validity_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("validity_date")
-    }
-    /// Display project (`visible_project`, `boolean`).
-    #[inline]
-    pub const fn visible_project() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrder,
-    > {
-        ::runtime::odoo::fields::BoolField::new("visible_project")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrder,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrder,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrder,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrder;
+        /// Security Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Portal Access URL (`access_url`, `char`).
+        access_url: CharField;
+        /// Access warning (`access_warning`, `text`).
+        access_warning: CharField;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Already invoiced (`amount_invoiced`, `monetary`).
+        amount_invoiced: NumField<f64>;
+        /// Payment Transactions Amount (`amount_paid`, `float`).
+        amount_paid: NumField<f64>;
+        /// Taxes (`amount_tax`, `monetary`).
+        amount_tax: NumField<f64>;
+        /// Un-invoiced Balance (`amount_to_invoice`, `monetary`).
+        amount_to_invoice: NumField<f64>;
+        /// Total (`amount_total`, `monetary`).
+        amount_total: NumField<f64>;
+        /// Amount Before Discount (`amount_undiscounted`, `float`).
+        amount_undiscounted: NumField<f64>;
+        /// Untaxed Amount (`amount_untaxed`, `monetary`).
+        amount_untaxed: NumField<f64>;
+        /// Attendee Count (`attendee_count`, `integer`).
+        attendee_count: NumField<i64>;
+        /// Authorized Transactions (`authorized_transaction_ids`, `many2many`).
+        authorized_transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Available Product Documents (`available_product_document_ids`, `many2many`).
+        available_product_document_ids: X2ManyField<super::super::rel::QuotationDocument>;
+        /// Campaign (`campaign_id`, `many2one`).
+        campaign_id: Many2OneField<super::super::rel::UtmCampaign>;
+        /// Customer Reference (`client_order_ref`, `char`).
+        client_order_ref: CharField;
+        /// Closed Task Count (`closed_task_count`, `integer`).
+        closed_task_count: NumField<i64>;
+        /// Delivery Date (`commitment_date`, `datetime`).
+        commitment_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Default Sales Price Include (`company_price_include`, `selection`).
+        company_price_include: SelectionField<super::CompanyPriceInclude>;
+        /// Completed Task Percentage (`completed_task_percentage`, `float`).
+        completed_task_percentage: NumField<f64>;
+        /// Country code (`country_code`, `char`).
+        country_code: CharField;
+        /// Creation Date (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Currency Rate (`currency_rate`, `float`).
+        currency_rate: NumField<f64>;
+        /// Customizable PDF Form Fields (`customizable_pdf_form_fields`, `json`).
+        customizable_pdf_form_fields: AnyField;
+        /// Order Date (`date_order`, `datetime`).
+        date_order: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Delivery Orders (`delivery_count`, `integer`).
+        delivery_count: NumField<i64>;
+        /// Delivery Status (`delivery_status`, `selection`).
+        delivery_status: SelectionField<super::DeliveryStatus>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Duplicated Order (`duplicated_order_ids`, `many2many`).
+        duplicated_order_ids: X2ManyField<super::super::rel::SaleOrder>;
+        /// Effective Date (`effective_date`, `datetime`).
+        effective_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Expected Date (`expected_date`, `datetime`).
+        expected_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Fiscal Position (`fiscal_position_id`, `many2one`).
+        fiscal_position_id: Many2OneField<super::super::rel::AccountFiscalPosition>;
+        /// Has Active Pricelist (`has_active_pricelist`, `boolean`).
+        has_active_pricelist: BoolField;
+        /// Has Archived Products (`has_archived_products`, `boolean`).
+        has_archived_products: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Incoterm (`incoterm`, `many2one`).
+        incoterm: Many2OneField<super::super::rel::AccountIncoterms>;
+        /// Incoterm Location (`incoterm_location`, `char`).
+        incoterm_location: CharField;
+        /// Invoice Count (`invoice_count`, `integer`).
+        invoice_count: NumField<i64>;
+        /// Invoices (`invoice_ids`, `many2many`).
+        invoice_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Invoice Status (`invoice_status`, `selection`).
+        invoice_status: SelectionField<super::InvoiceStatus>;
+        /// Is Expired (`is_expired`, `boolean`).
+        is_expired: BoolField;
+        /// Is Pdf Quote Builder Available (`is_pdf_quote_builder_available`, `boolean`).
+        is_pdf_quote_builder_available: BoolField;
+        /// Is Product Milestone (`is_product_milestone`, `boolean`).
+        is_product_milestone: BoolField;
+        /// Invoicing Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// JSON data for the popover widget (`json_popover`, `char`).
+        json_popover: CharField;
+        /// Locked (`locked`, `boolean`).
+        locked: BoolField;
+        /// Medium (`medium_id`, `many2one`).
+        medium_id: Many2OneField<super::super::rel::UtmMedium>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Milestone Count (`milestone_count`, `integer`).
+        milestone_count: NumField<i64>;
+        /// Count of MO generated (`mrp_production_count`, `integer`).
+        mrp_production_count: NumField<i64>;
+        /// Manufacturing orders associated with this sales order. (`mrp_production_ids`, `many2many`).
+        mrp_production_ids: X2ManyField<::runtime::AnyModel>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Order Reference (`name`, `char`).
+        name: CharField;
+        /// Terms and conditions (`note`, `html`).
+        note: CharField;
+        /// Opportunity (`opportunity_id`, `many2one`).
+        opportunity_id: Many2OneField<super::super::rel::CrmLead>;
+        /// Order Lines (`order_line`, `one2many`).
+        order_line: X2ManyField<super::super::rel::SaleOrderLine>;
+        /// Source Document (`origin`, `char`).
+        origin: CharField;
+        /// Partner Credit Warning (`partner_credit_warning`, `text`).
+        partner_credit_warning: CharField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Invoice Address (`partner_invoice_id`, `many2one`).
+        partner_invoice_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Delivery Address (`partner_shipping_id`, `many2one`).
+        partner_shipping_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Payment Terms (`payment_term_id`, `many2one`).
+        payment_term_id: Many2OneField<super::super::rel::AccountPaymentTerm>;
+        /// Pending Email Template (`pending_email_template_id`, `many2one`).
+        pending_email_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Transfers (`picking_ids`, `one2many`).
+        picking_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Shipping Policy (`picking_policy`, `selection`).
+        picking_policy: SelectionField<super::PickingPolicy>;
+        /// Prepayment percentage (`prepayment_percent`, `float`).
+        prepayment_percent: NumField<f64>;
+        /// Pricelist (`pricelist_id`, `many2one`).
+        pricelist_id: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Procurement Group (`procurement_group_id`, `many2one`).
+        procurement_group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// Project Account (`project_account_id`, `many2one`).
+        project_account_id: Many2OneField<super::super::rel::AccountAnalyticAccount>;
+        /// Number of Projects (`project_count`, `integer`).
+        project_count: NumField<i64>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Projects (`project_ids`, `many2many`).
+        project_ids: X2ManyField<super::super::rel::ProjectProject>;
+        /// Number of Purchase Order Generated (`purchase_order_count`, `integer`).
+        purchase_order_count: NumField<i64>;
+        /// Headers/Footers (`quotation_document_ids`, `many2many`).
+        quotation_document_ids: X2ManyField<super::super::rel::QuotationDocument>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Payment Ref. (`reference`, `char`).
+        reference: CharField;
+        /// Online payment (`require_payment`, `boolean`).
+        require_payment: BoolField;
+        /// Online signature (`require_signature`, `boolean`).
+        require_signature: BoolField;
+        /// Optional Products Lines (`sale_order_option_ids`, `one2many`).
+        sale_order_option_ids: X2ManyField<super::super::rel::SaleOrderOption>;
+        /// Quotation Template (`sale_order_template_id`, `many2one`).
+        sale_order_template_id: Many2OneField<super::super::rel::SaleOrderTemplate>;
+        /// Show Create Project Button (`show_create_project_button`, `boolean`).
+        show_create_project_button: BoolField;
+        /// Has late picking (`show_json_popover`, `boolean`).
+        show_json_popover: BoolField;
+        /// Show Project Button (`show_project_button`, `boolean`).
+        show_project_button: BoolField;
+        /// Show Task Button (`show_task_button`, `boolean`).
+        show_task_button: BoolField;
+        /// Has Fiscal Position Changed (`show_update_fpos`, `boolean`).
+        show_update_fpos: BoolField;
+        /// Has Pricelist Changed (`show_update_pricelist`, `boolean`).
+        show_update_pricelist: BoolField;
+        /// Signature (`signature`, `binary`).
+        signature: BinaryField;
+        /// Signed By (`signed_by`, `char`).
+        signed_by: CharField;
+        /// Signed On (`signed_on`, `datetime`).
+        signed_on: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Source (`source_id`, `many2one`).
+        source_id: Many2OneField<super::super::rel::UtmSource>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::CrmTag>;
+        /// Tasks (`tasks_count`, `integer`).
+        tasks_count: NumField<i64>;
+        /// Tasks associated with this sale (`tasks_ids`, `many2many`).
+        tasks_ids: X2ManyField<super::super::rel::ProjectTask>;
+        /// Tax Calculation Rounding Method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Tax Country (`tax_country_id`, `many2one`).
+        tax_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Tax Totals (`tax_totals`, `binary`).
+        tax_totals: BinaryField;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Terms & Conditions format (`terms_type`, `selection`).
+        terms_type: SelectionField<super::TermsType>;
+        /// Transactions (`transaction_ids`, `many2many`).
+        transaction_ids: X2ManyField<super::super::rel::PaymentTransaction>;
+        /// Type Name (`type_name`, `char`).
+        type_name: CharField;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Expiration (`validity_date`, `date`).
+        validity_date: DateField<::chrono::NaiveDate>;
+        /// Display project (`visible_project`, `boolean`).
+        visible_project: BoolField;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `company_price_include` (Default Sales Price Include) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-/// Values of `activity_state` (Activity State) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `delivery_status` (Delivery Status) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DeliveryStatus {
+        /// Not Delivered (`pending`)
+        Pending = "pending",
+        /// Started (`started`)
+        Started = "started",
+        /// Partially Delivered (`partial`)
+        Partial = "partial",
+        /// Fully Delivered (`full`)
+        Full = "full",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `invoice_status` (Invoice Status) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceStatus {
+        /// Upselling Opportunity (`upselling`)
+        Upselling = "upselling",
+        /// Fully Invoiced (`invoiced`)
+        Invoiced = "invoiced",
+        /// To Invoice (`to invoice`)
+        ToInvoice = "to invoice",
+        /// Nothing to Invoice (`no`)
+        No = "no",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `picking_policy` (Shipping Policy) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingPolicy {
+        /// As soon as possible (`direct`)
+        Direct = "direct",
+        /// When all products are ready (`one`)
+        One = "one",
     }
 }
-/// Values of `company_price_include` (Default Sales Price Include) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => CompanyPriceInclude::TaxIncluded,
-            "tax_excluded" => CompanyPriceInclude::TaxExcluded,
-            other => CompanyPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyPriceInclude::TaxIncluded => "tax_included",
-            CompanyPriceInclude::TaxExcluded => "tax_excluded",
-            CompanyPriceInclude::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Quotation (`draft`)
+        Draft = "draft",
+        /// Quotation Sent (`sent`)
+        Sent = "sent",
+        /// Sales Order (`sale`)
+        Sale = "sale",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax Calculation Rounding Method) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }
-impl ::serde::Serialize for CompanyPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `delivery_status` (Delivery Status) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeliveryStatus {
-    /// Not Delivered (`pending`)
-    Pending,
-    /// Started (`started`)
-    Started,
-    /// Partially Delivered (`partial`)
-    Partial,
-    /// Fully Delivered (`full`)
-    Full,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DeliveryStatus {
-    const VALUES: &'static [&'static str] = &["pending", "started", "partial", "full"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => DeliveryStatus::Pending,
-            "started" => DeliveryStatus::Started,
-            "partial" => DeliveryStatus::Partial,
-            "full" => DeliveryStatus::Full,
-            other => DeliveryStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Started => "started",
-            DeliveryStatus::Partial => "partial",
-            DeliveryStatus::Full => "full",
-            DeliveryStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeliveryStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DeliveryStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `invoice_status` (Invoice Status) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceStatus {
-    /// Upselling Opportunity (`upselling`)
-    Upselling,
-    /// Fully Invoiced (`invoiced`)
-    Invoiced,
-    /// To Invoice (`to invoice`)
-    ToInvoice,
-    /// Nothing to Invoice (`no`)
-    No,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceStatus {
-    const VALUES: &'static [&'static str] = &[
-        "upselling",
-        "invoiced",
-        "to invoice",
-        "no",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "upselling" => InvoiceStatus::Upselling,
-            "invoiced" => InvoiceStatus::Invoiced,
-            "to invoice" => InvoiceStatus::ToInvoice,
-            "no" => InvoiceStatus::No,
-            other => InvoiceStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceStatus::Upselling => "upselling",
-            InvoiceStatus::Invoiced => "invoiced",
-            InvoiceStatus::ToInvoice => "to invoice",
-            InvoiceStatus::No => "no",
-            InvoiceStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_policy` (Shipping Policy) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingPolicy {
-    /// As soon as possible (`direct`)
-    Direct,
-    /// When all products are ready (`one`)
-    One,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PickingPolicy {
-    const VALUES: &'static [&'static str] = &["direct", "one"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "direct" => PickingPolicy::Direct,
-            "one" => PickingPolicy::One,
-            other => PickingPolicy::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingPolicy::Direct => "direct",
-            PickingPolicy::One => "one",
-            PickingPolicy::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingPolicy {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Quotation (`draft`)
-    Draft,
-    /// Quotation Sent (`sent`)
-    Sent,
-    /// Sales Order (`sale`)
-    Sale,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "sent" => State::Sent,
-            "sale" => State::Sale,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Sent => "sent",
-            State::Sale => "sale",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax Calculation Rounding Method) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `terms_type` (Terms & Conditions format) on `sale.order`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TermsType {
-    /// Add a Note (`plain`)
-    Plain,
-    /// Add a link to a Web Page (`html`)
-    Html,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TermsType {
-    const VALUES: &'static [&'static str] = &["plain", "html"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "plain" => TermsType::Plain,
-            "html" => TermsType::Html,
-            other => TermsType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TermsType::Plain => "plain",
-            TermsType::Html => "html",
-            TermsType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TermsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TermsType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `terms_type` (Terms & Conditions format) on `sale.order`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TermsType {
+        /// Add a Note (`plain`)
+        Plain = "plain",
+        /// Add a link to a Web Page (`html`)
+        Html = "html",
     }
 }

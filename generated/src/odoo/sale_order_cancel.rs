@@ -15,7 +15,7 @@ pub struct SaleOrderCancel {
     /// Author
     ///
     /// `many2one`, to `res.partner`.
-    pub author_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub author_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Contents
     ///
     /// `html`, computed.
@@ -23,11 +23,11 @@ pub struct SaleOrderCancel {
     /// Body content is the same as the template
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body_has_template_value())`.
-    pub body_has_template_value: ::runtime::odoo::wire::Computed<bool>,
+    pub body_has_template_value: ::runtime::Computed<bool>,
     /// Can Edit Body
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_edit_body())`.
-    pub can_edit_body: ::runtime::odoo::wire::Computed<bool>,
+    pub can_edit_body: ::runtime::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,15 +35,15 @@ pub struct SaleOrderCancel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Delivery Alert
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_delivery_alert())`.
-    pub display_delivery_alert: ::runtime::odoo::wire::Computed<bool>,
+    pub display_delivery_alert: ::runtime::Computed<bool>,
     /// Invoice Alert
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_invoice_alert())`.
-    pub display_invoice_alert: ::runtime::odoo::wire::Computed<bool>,
+    pub display_invoice_alert: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -53,7 +53,7 @@ pub struct SaleOrderCancel {
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_purchase_orders_alert())`.
     ///
     /// Readable by: Purchase / User (`purchase.group_purchase_user`); other users read it as empty.
-    pub display_purchase_orders_alert: ::runtime::odoo::wire::Computed<bool>,
+    pub display_purchase_orders_alert: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -61,7 +61,7 @@ pub struct SaleOrderCancel {
     /// Is Editor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mail_template_editor())`.
-    pub is_mail_template_editor: ::runtime::odoo::wire::Computed<bool>,
+    pub is_mail_template_editor: ::runtime::Computed<bool>,
     /// Language
     ///
     /// Optional translation language (ISO code) to select when sending out an email. If not set, the english version will be used. This should usually be a placeholder expression that provides the appropriate language, e.g. {{ object.partner_id.lang }}.
@@ -71,17 +71,15 @@ pub struct SaleOrderCancel {
     /// Sale Order
     ///
     /// `many2one`, to `sale.order`, required.
-    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Recipients
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_ids())`.
-    pub recipient_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
-    >,
+    pub recipient_ids: ::runtime::Computed<::runtime::X2Many<super::rel::ResPartner>>,
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::Computed<Option<String>>,
     /// Subject
     ///
     /// `char`, computed.
@@ -89,7 +87,7 @@ pub struct SaleOrderCancel {
     /// Mail Template
     ///
     /// `many2one`, to `mail.template`.
-    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailTemplate>>,
+    pub template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -97,39 +95,20 @@ pub struct SaleOrderCancel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleOrderCancel {
-    const FIELDS: &'static [&'static str] = &[
-        "author_id",
-        "body",
-        "body_has_template_value",
-        "can_edit_body",
-        "create_date",
-        "create_uid",
-        "display_delivery_alert",
-        "display_invoice_alert",
-        "display_name",
-        "display_purchase_orders_alert",
-        "id",
-        "is_mail_template_editor",
-        "lang",
-        "order_id",
-        "recipient_ids",
-        "render_model",
-        "subject",
-        "template_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderCancel {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderCancel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -185,38 +164,27 @@ impl ::runtime::Model for SaleOrderCancel {
         "recipient_ids",
         "render_model",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("author_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("body", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("body_has_template_value", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("can_edit_body", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_delivery_alert", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_invoice_alert", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "display_purchase_orders_alert",
-                "boolean",
-            )
-            .groups(&["purchase.group_purchase_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_mail_template_editor", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
-            .relation("sale.order")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_ids", "many2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("render_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("subject", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("author_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("body", "html").writable(true),
+        ::runtime::FieldSpec::new("body_has_template_value", "boolean"),
+        ::runtime::FieldSpec::new("can_edit_body", "boolean"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_delivery_alert", "boolean"),
+        ::runtime::FieldSpec::new("display_invoice_alert", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_purchase_orders_alert", "boolean").groups(&["purchase.group_purchase_user"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_mail_template_editor", "boolean"),
+        ::runtime::FieldSpec::new("lang", "char").writable(true),
+        ::runtime::FieldSpec::new("order_id", "many2one").relation("sale.order").required().writable(true),
+        ::runtime::FieldSpec::new("recipient_ids", "many2many").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("render_model", "char"),
+        ::runtime::FieldSpec::new("subject", "char").writable(true),
+        ::runtime::FieldSpec::new("template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -231,12 +199,21 @@ impl ::runtime::odoo::projection::Projection for SaleOrderCancel {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `sale.order.cancel` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderCancelCreate`]) or updating ([`SaleOrderCancelUpdate`]) `sale.order.cancel` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderCancelCreate {
+pub struct SaleOrderCancelValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderCancelCreate {
+/// Values for creating a `sale.order.cancel` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderCancelCreate = SaleOrderCancelValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.order.cancel` records: only the fields set here are written.
+pub type SaleOrderCancelUpdate = SaleOrderCancelValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleOrderCancelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -244,96 +221,32 @@ impl ::serde::Serialize for SaleOrderCancelCreate {
 impl SaleOrderCancelCreate {
     /// Takes the required fields: `order_id` (readonly, computed and x2many fields are left out).
     pub fn new(order_id: i64) -> Self {
-        SaleOrderCancelCreate {
+        SaleOrderCancelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .order_id(order_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderCancel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `order_id` (Sale Order).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `recipient_ids` (Recipients).
-    #[inline]
-    pub fn recipient_ids(
-        mut self,
-        recipient_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_id` (Mail Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderCancelCreate {
-    type Model = SaleOrderCancel;
-}
-/// Values for updating `sale.order.cancel` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderCancelUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderCancelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderCancelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderCancelUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderCancelUpdate {
+    fn default() -> Self {
+        SaleOrderCancelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderCancelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderCancel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SaleOrderCancel>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -342,199 +255,72 @@ impl SaleOrderCancelUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `author_id` (Author).
-    #[inline]
-    pub fn author_id(mut self, author_id: i64) -> Self {
-        self.values.set("author_id", author_id);
-        self
-    }
-    /// Set `body` (Contents).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `order_id` (Sale Order).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `recipient_ids` (Recipients).
-    #[inline]
-    pub fn recipient_ids(
-        mut self,
-        recipient_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `subject` (Subject).
-    #[inline]
-    pub fn subject(mut self, subject: impl Into<String>) -> Self {
-        self.values.set("subject", subject.into());
-        self
-    }
-    /// Set `template_id` (Mail Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `author_id` (Author).
+        author_id: value i64;
+        /// Set `body` (Contents).
+        body: into String;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `order_id` (Sale Order).
+        order_id: value i64;
+        /// Set `recipient_ids` (Recipients).
+        recipient_ids: commands super::rel::ResPartner;
+        /// Set `subject` (Subject).
+        subject: into String;
+        /// Set `template_id` (Mail Template).
+        template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderCancelCreate {
+    type Model = self::SaleOrderCancel;
+}
 impl ::runtime::UpdateValues for SaleOrderCancelUpdate {
-    type Model = SaleOrderCancel;
+    type Model = self::SaleOrderCancel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Author (`author_id`, `many2one`).
-    #[inline]
-    pub const fn author_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("author_id")
-    }
-    /// Contents (`body`, `html`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Body content is the same as the template (`body_has_template_value`, `boolean`).
-    #[inline]
-    pub const fn body_has_template_value() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("body_has_template_value")
-    }
-    /// Can Edit Body (`can_edit_body`, `boolean`).
-    #[inline]
-    pub const fn can_edit_body() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("can_edit_body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderCancel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Delivery Alert (`display_delivery_alert`, `boolean`).
-    #[inline]
-    pub const fn display_delivery_alert() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_delivery_alert")
-    }
-    /// Invoice Alert (`display_invoice_alert`, `boolean`).
-    #[inline]
-    pub const fn display_invoice_alert() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_invoice_alert")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Purchase Order Alert (`display_purchase_orders_alert`, `boolean`).
-    #[inline]
-    pub const fn display_purchase_orders_alert() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_purchase_orders_alert")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleOrderCancel, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Editor (`is_mail_template_editor`, `boolean`).
-    #[inline]
-    pub const fn is_mail_template_editor() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_mail_template_editor")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::SaleOrderCancel> {
-        ::runtime::odoo::fields::CharField::new("lang")
-    }
-    /// Sale Order (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("order_id")
-    }
-    /// Recipients (`recipient_ids`, `many2many`).
-    #[inline]
-    pub const fn recipient_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderCancel,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("recipient_ids")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::CharField::new("render_model")
-    }
-    /// Subject (`subject`, `char`).
-    #[inline]
-    pub const fn subject() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderCancel,
-    > {
-        ::runtime::odoo::fields::CharField::new("subject")
-    }
-    /// Mail Template (`template_id`, `many2one`).
-    #[inline]
-    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("template_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderCancel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderCancel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderCancel;
+        /// Author (`author_id`, `many2one`).
+        author_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Contents (`body`, `html`).
+        body: CharField;
+        /// Body content is the same as the template (`body_has_template_value`, `boolean`).
+        body_has_template_value: BoolField;
+        /// Can Edit Body (`can_edit_body`, `boolean`).
+        can_edit_body: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Delivery Alert (`display_delivery_alert`, `boolean`).
+        display_delivery_alert: BoolField;
+        /// Invoice Alert (`display_invoice_alert`, `boolean`).
+        display_invoice_alert: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Purchase Order Alert (`display_purchase_orders_alert`, `boolean`).
+        display_purchase_orders_alert: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Editor (`is_mail_template_editor`, `boolean`).
+        is_mail_template_editor: BoolField;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Sale Order (`order_id`, `many2one`).
+        order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Recipients (`recipient_ids`, `many2many`).
+        recipient_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Subject (`subject`, `char`).
+        subject: CharField;
+        /// Mail Template (`template_id`, `many2one`).
+        template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -17,7 +17,7 @@ pub struct SaleOrderDiscount {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `sale_order_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,11 +25,11 @@ pub struct SaleOrderDiscount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `sale_order_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Amount
     ///
     /// `monetary`, currency in `currency_id`.
@@ -55,13 +55,13 @@ pub struct SaleOrderDiscount {
     /// Sale Order
     ///
     /// `many2one`, to `sale.order`, required.
-    pub sale_order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Taxes
     ///
     /// Taxes to add on the discount line.
     ///
     /// `many2many`, to `account.tax`.
-    pub tax_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub tax_ids: ::runtime::X2Many<super::rel::AccountTax>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -69,32 +69,18 @@ pub struct SaleOrderDiscount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleOrderDiscount {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "discount_amount",
-        "discount_percentage",
-        "discount_type",
-        "display_name",
-        "id",
-        "sale_order_id",
-        "tax_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderDiscount {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderDiscount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -134,28 +120,20 @@ impl ::runtime::Model for SaleOrderDiscount {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_percentage", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_type", "selection")
-            .selection(&["sol_discount", "so_discount", "amount"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_id", "many2one")
-            .relation("sale.order")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("tax_ids", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("discount_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("discount_percentage", "float").writable(true),
+        ::runtime::FieldSpec::new("discount_type", "selection").writable(true).selection(&["sol_discount", "so_discount", "amount"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("sale_order_id", "many2one").relation("sale.order").required().writable(true),
+        ::runtime::FieldSpec::new("tax_ids", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -193,12 +171,21 @@ impl SaleOrderDiscount {
 impl super::mixins::BaseModel for SaleOrderDiscount {
     type Update = SaleOrderDiscountUpdate;
 }
-/// Values for creating a `sale.order.discount` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderDiscountCreate`]) or updating ([`SaleOrderDiscountUpdate`]) `sale.order.discount` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderDiscountCreate {
+pub struct SaleOrderDiscountValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderDiscountCreate {
+/// Values for creating a `sale.order.discount` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderDiscountCreate = SaleOrderDiscountValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.order.discount` records: only the fields set here are written.
+pub type SaleOrderDiscountUpdate = SaleOrderDiscountValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleOrderDiscountValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -206,84 +193,32 @@ impl ::serde::Serialize for SaleOrderDiscountCreate {
 impl SaleOrderDiscountCreate {
     /// Takes the required fields: `sale_order_id` (readonly, computed and x2many fields are left out).
     pub fn new(sale_order_id: i64) -> Self {
-        SaleOrderDiscountCreate {
+        SaleOrderDiscountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .sale_order_id(sale_order_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderDiscount>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `discount_amount` (Amount).
-    #[inline]
-    pub fn discount_amount(mut self, discount_amount: f64) -> Self {
-        self.values.set("discount_amount", discount_amount);
-        self
-    }
-    /// Set `discount_percentage` (Percentage).
-    #[inline]
-    pub fn discount_percentage(mut self, discount_percentage: f64) -> Self {
-        self.values.set("discount_percentage", discount_percentage);
-        self
-    }
-    /// Set `discount_type` (Discount Type).
-    #[inline]
-    pub fn discount_type(mut self, discount_type: DiscountType) -> Self {
-        self.values.set("discount_type", discount_type);
-        self
-    }
-    /// Set `sale_order_id` (Sale Order).
-    #[inline]
-    pub fn sale_order_id(mut self, sale_order_id: i64) -> Self {
-        self.values.set("sale_order_id", sale_order_id);
-        self
-    }
-    /// Set `tax_ids` (Taxes).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderDiscountCreate {
-    type Model = SaleOrderDiscount;
-}
-/// Values for updating `sale.order.discount` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderDiscountUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderDiscountUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderDiscountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderDiscountUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderDiscountUpdate {
+    fn default() -> Self {
+        SaleOrderDiscountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderDiscountValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderDiscount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SaleOrderDiscount>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -292,191 +227,67 @@ impl SaleOrderDiscountUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `discount_amount` (Amount).
-    #[inline]
-    pub fn discount_amount(mut self, discount_amount: f64) -> Self {
-        self.values.set("discount_amount", discount_amount);
-        self
-    }
-    /// Set `discount_percentage` (Percentage).
-    #[inline]
-    pub fn discount_percentage(mut self, discount_percentage: f64) -> Self {
-        self.values.set("discount_percentage", discount_percentage);
-        self
-    }
-    /// Set `discount_type` (Discount Type).
-    #[inline]
-    pub fn discount_type(mut self, discount_type: DiscountType) -> Self {
-        self.values.set("discount_type", discount_type);
-        self
-    }
-    /// Set `sale_order_id` (Sale Order).
-    #[inline]
-    pub fn sale_order_id(mut self, sale_order_id: i64) -> Self {
-        self.values.set("sale_order_id", sale_order_id);
-        self
-    }
-    /// Set `tax_ids` (Taxes).
-    #[inline]
-    pub fn tax_ids(
-        mut self,
-        tax_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_ids", tax_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `discount_amount` (Amount).
+        discount_amount: value f64;
+        /// Set `discount_percentage` (Percentage).
+        discount_percentage: value f64;
+        /// Set `discount_type` (Discount Type).
+        discount_type: value self::DiscountType;
+        /// Set `sale_order_id` (Sale Order).
+        sale_order_id: value i64;
+        /// Set `tax_ids` (Taxes).
+        tax_ids: commands super::rel::AccountTax;
     }
 }
+impl ::runtime::CreateValues for SaleOrderDiscountCreate {
+    type Model = self::SaleOrderDiscount;
+}
 impl ::runtime::UpdateValues for SaleOrderDiscountUpdate {
-    type Model = SaleOrderDiscount;
+    type Model = self::SaleOrderDiscount;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderDiscount,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderDiscount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderDiscount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderDiscount,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Amount (`discount_amount`, `monetary`).
-    #[inline]
-    pub const fn discount_amount() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderDiscount,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount_amount")
-    }
-    /// Percentage (`discount_percentage`, `float`).
-    #[inline]
-    pub const fn discount_percentage() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderDiscount,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount_percentage")
-    }
-    /// Discount Type (`discount_type`, `selection`).
-    #[inline]
-    pub const fn discount_type() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderDiscount,
-        super::DiscountType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("discount_type")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderDiscount,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderDiscount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Sale Order (`sale_order_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderDiscount,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_id")
-    }
-    /// Taxes (`tax_ids`, `many2many`).
-    #[inline]
-    pub const fn tax_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderDiscount,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tax_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderDiscount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderDiscount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderDiscount;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Amount (`discount_amount`, `monetary`).
+        discount_amount: NumField<f64>;
+        /// Percentage (`discount_percentage`, `float`).
+        discount_percentage: NumField<f64>;
+        /// Discount Type (`discount_type`, `selection`).
+        discount_type: SelectionField<super::DiscountType>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Sale Order (`sale_order_id`, `many2one`).
+        sale_order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Taxes (`tax_ids`, `many2many`).
+        tax_ids: X2ManyField<super::super::rel::AccountTax>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `discount_type` (Discount Type) on `sale.order.discount`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DiscountType {
-    /// On All Order Lines (`sol_discount`)
-    SolDiscount,
-    /// Global Discount (`so_discount`)
-    SoDiscount,
-    /// Fixed Amount (`amount`)
-    Amount,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DiscountType {
-    const VALUES: &'static [&'static str] = &["sol_discount", "so_discount", "amount"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "sol_discount" => DiscountType::SolDiscount,
-            "so_discount" => DiscountType::SoDiscount,
-            "amount" => DiscountType::Amount,
-            other => DiscountType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DiscountType::SolDiscount => "sol_discount",
-            DiscountType::SoDiscount => "so_discount",
-            DiscountType::Amount => "amount",
-            DiscountType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DiscountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DiscountType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `discount_type` (Discount Type) on `sale.order.discount`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DiscountType {
+        /// On All Order Lines (`sol_discount`)
+        SolDiscount = "sol_discount",
+        /// Global Discount (`so_discount`)
+        SoDiscount = "so_discount",
+        /// Fixed Amount (`amount`)
+        Amount = "amount",
     }
 }

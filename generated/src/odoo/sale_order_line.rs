@@ -15,11 +15,11 @@ pub struct SaleOrderLine {
     /// Invoiced Amount
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_invoiced())`.
-    pub amount_invoiced: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_invoiced: ::runtime::Computed<f64>,
     /// Un-invoiced Balance
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::amount_to_invoice())`.
-    pub amount_to_invoice: ::runtime::odoo::wire::Computed<f64>,
+    pub amount_to_invoice: ::runtime::Computed<f64>,
     /// Analytic Distribution
     ///
     /// `json`, computed.
@@ -27,29 +27,25 @@ pub struct SaleOrderLine {
     /// Analytic lines
     ///
     /// `one2many`, to `account.analytic.line` (inverse `so_line`).
-    pub analytic_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountAnalyticLine,
-    >,
+    pub analytic_line_ids: ::runtime::X2Many<super::rel::AccountAnalyticLine>,
     /// Analytic Precision
     ///
     /// `integer`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::analytic_precision())`.
-    pub analytic_precision: ::runtime::odoo::wire::Computed<i64>,
+    pub analytic_precision: ::runtime::Computed<i64>,
     /// Available Product Documents
     ///
     /// `many2many`, to `product.document`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_product_document_ids())`.
-    pub available_product_document_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
+    pub available_product_document_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ProductDocument>,
     >,
     /// Combo Item
     ///
     /// `many2one`, to `product.combo.item`.
-    pub combo_item_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductComboItem>,
-    >,
+    pub combo_item_id: Option<::runtime::Many2One<super::rel::ProductComboItem>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `order_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Default Sales Price Include
     ///
     /// Default on whether the sales price used on the product and invoices with this Company includes its taxes.
@@ -65,11 +61,11 @@ pub struct SaleOrderLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `order_id.currency_id`.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Lead Time
     ///
     /// Number of days between the order confirmation and the shipping of the products to the customer
@@ -87,7 +83,7 @@ pub struct SaleOrderLine {
     /// Display Qty Widget
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_qty_widget())`.
-    pub display_qty_widget: ::runtime::odoo::wire::Computed<bool>,
+    pub display_qty_widget: ::runtime::Computed<bool>,
     /// Display Type
     ///
     /// `selection`.
@@ -97,35 +93,31 @@ pub struct SaleOrderLine {
     /// Distribution Analytic Account
     ///
     /// `many2many`, to `account.analytic.account`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::distribution_analytic_account_ids())`.
-    pub distribution_analytic_account_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::AccountAnalyticAccount>,
+    pub distribution_analytic_account_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::AccountAnalyticAccount>,
     >,
     /// Event
     ///
     /// Choose an event and it will automatically create a registration for this event.
     ///
     /// `many2one`, to `event.event`, computed.
-    pub event_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub event_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Ticket Type
     ///
     /// Choose an event ticket and it will automatically create a registration for this event ticket.
     ///
     /// `many2one`, to `event.event.ticket`, computed.
-    pub event_ticket_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub event_ticket_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Forecast Expected Date
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_expected_date())`.
-    pub forecast_expected_date: ::runtime::odoo::wire::Computed<
+    pub forecast_expected_date: ::runtime::Computed<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// Free Qty Today
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::free_qty_today())`.
-    pub free_qty_today: ::runtime::odoo::wire::Computed<f64>,
+    pub free_qty_today: ::runtime::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -133,7 +125,7 @@ pub struct SaleOrderLine {
     /// Invoice Lines
     ///
     /// `many2many`, to `account.move.line`.
-    pub invoice_lines: ::runtime::odoo::wire::X2Many<super::rel::AccountMoveLine>,
+    pub invoice_lines: ::runtime::X2Many<super::rel::AccountMoveLine>,
     /// Invoice Status
     ///
     /// `selection`, readonly, computed.
@@ -143,7 +135,7 @@ pub struct SaleOrderLine {
     /// Is the product configurable?
     ///
     /// `boolean`, readonly, related `product_template_id.has_configurable_attributes`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_configurable_product())`.
-    pub is_configurable_product: ::runtime::odoo::wire::Computed<bool>,
+    pub is_configurable_product: ::runtime::Computed<bool>,
     /// Is a down payment
     ///
     /// Down payments are made when creating invoices from a sales order. They are not copied when duplicating a sales order.
@@ -159,11 +151,11 @@ pub struct SaleOrderLine {
     /// Is Mto
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_mto())`.
-    pub is_mto: ::runtime::odoo::wire::Computed<bool>,
+    pub is_mto: ::runtime::Computed<bool>,
     /// Is Product Archived
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_product_archived())`.
-    pub is_product_archived: ::runtime::odoo::wire::Computed<bool>,
+    pub is_product_archived: ::runtime::Computed<bool>,
     /// Is a Service
     ///
     /// `boolean`, readonly, computed.
@@ -173,17 +165,15 @@ pub struct SaleOrderLine {
     /// A storable product is a product for which you manage stock.
     ///
     /// `boolean`, readonly, related `product_id.is_storable`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_storable())`.
-    pub is_storable: ::runtime::odoo::wire::Computed<bool>,
+    pub is_storable: ::runtime::Computed<bool>,
     /// Linked Order Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub linked_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>,
-    >,
+    pub linked_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Linked Order Lines
     ///
     /// `one2many`, to `sale.order.line` (inverse `linked_line_id`).
-    pub linked_line_ids: ::runtime::odoo::wire::X2Many<super::rel::SaleOrderLine>,
+    pub linked_line_ids: ::runtime::X2Many<super::rel::SaleOrderLine>,
     /// Linked Virtual
     ///
     /// `char`.
@@ -191,7 +181,7 @@ pub struct SaleOrderLine {
     /// Stock Moves
     ///
     /// `one2many`, to `stock.move` (inverse `sale_line_id`).
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Description
     ///
     /// `text`, required, computed.
@@ -199,13 +189,11 @@ pub struct SaleOrderLine {
     /// Order Reference
     ///
     /// `many2one`, to `sale.order`, required.
-    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly, related `order_id.partner_id`.
-    pub order_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub order_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Price Reduce Tax excl
     ///
     /// `monetary`, readonly, computed, currency in `currency_id`.
@@ -233,13 +221,13 @@ pub struct SaleOrderLine {
     /// Pricelist Item
     ///
     /// `many2one`, to `product.pricelist.item`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::pricelist_item_id())`.
-    pub pricelist_item_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductPricelistItem>>,
+    pub pricelist_item_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductPricelistItem>>,
     >,
     /// Custom Values
     ///
     /// `one2many`, to `product.attribute.custom.value` (inverse `sale_order_line_id`), computed.
-    pub product_custom_attribute_value_ids: ::runtime::odoo::wire::X2Many<
+    pub product_custom_attribute_value_ids: ::runtime::X2Many<
         super::rel::ProductAttributeCustomValue,
     >,
     /// Product Documents
@@ -247,23 +235,21 @@ pub struct SaleOrderLine {
     /// The product documents for this order line that will be merged in the PDF quote.
     ///
     /// `many2many`, to `product.document`.
-    pub product_document_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
+    pub product_document_ids: ::runtime::X2Many<super::rel::ProductDocument>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Extra Values
     ///
     /// `many2many`, to `product.template.attribute.value`, computed.
-    pub product_no_variant_attribute_value_ids: ::runtime::odoo::wire::X2Many<
+    pub product_no_variant_attribute_value_ids: ::runtime::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Packaging
     ///
     /// `many2one`, to `product.packaging`, computed.
-    pub product_packaging_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPackaging>,
-    >,
+    pub product_packaging_id: Option<::runtime::Many2One<super::rel::ProductPackaging>>,
     /// Packaging Quantity
     ///
     /// `float`, computed.
@@ -271,14 +257,14 @@ pub struct SaleOrderLine {
     /// Attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`, readonly, related `product_id.product_template_attribute_value_ids`, not stored.
-    pub product_template_attribute_value_ids: ::runtime::odoo::wire::X2Many<
+    pub product_template_attribute_value_ids: ::runtime::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_template_id())`.
-    pub product_template_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>>,
+    pub product_template_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     >,
     /// Product Type
     ///
@@ -288,18 +274,18 @@ pub struct SaleOrderLine {
     /// `selection`, readonly, related `product_id.type`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_type())`.
     ///
     /// Values: `consu` (Goods), `service` (Service), `combo` (Combo).
-    pub product_type: ::runtime::odoo::wire::Computed<Option<ProductType>>,
+    pub product_type: ::runtime::Computed<Option<ProductType>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, computed.
-    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Quantity
     ///
@@ -308,29 +294,29 @@ pub struct SaleOrderLine {
     /// Product Uom Readonly
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_readonly())`.
-    pub product_uom_readonly: ::runtime::odoo::wire::Computed<bool>,
+    pub product_uom_readonly: ::runtime::Computed<bool>,
     /// Can Edit Product
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_updatable())`.
-    pub product_updatable: ::runtime::odoo::wire::Computed<bool>,
+    pub product_updatable: ::runtime::Computed<bool>,
     /// Generated Project
     ///
     /// `many2one`, to `project.project`.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Number of generated purchase items
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_line_count())`.
-    pub purchase_line_count: ::runtime::odoo::wire::Computed<i64>,
+    pub purchase_line_count: ::runtime::Computed<i64>,
     /// Generated Purchase Lines
     ///
     /// Purchase line generated by this Sales item on order confirmation, or when the quantity was increased.
     ///
     /// `one2many`, to `purchase.order.line` (inverse `sale_line_id`), readonly.
-    pub purchase_line_ids: ::runtime::odoo::wire::X2Many<super::rel::PurchaseOrderLine>,
+    pub purchase_line_ids: ::runtime::X2Many<super::rel::PurchaseOrderLine>,
     /// Qty Available Today
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_available_today())`.
-    pub qty_available_today: ::runtime::odoo::wire::Computed<f64>,
+    pub qty_available_today: ::runtime::Computed<f64>,
     /// Delivery Quantity
     ///
     /// `float`, computed, digits (16, 2).
@@ -354,11 +340,11 @@ pub struct SaleOrderLine {
     /// Invoiced Quantity (posted)
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_invoiced_posted())`.
-    pub qty_invoiced_posted: ::runtime::odoo::wire::Computed<f64>,
+    pub qty_invoiced_posted: ::runtime::Computed<f64>,
     /// Qty To Deliver
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_deliver())`.
-    pub qty_to_deliver: ::runtime::odoo::wire::Computed<f64>,
+    pub qty_to_deliver: ::runtime::Computed<f64>,
     /// Quantity To Invoice
     ///
     /// `float`, readonly, computed, digits (16, 2).
@@ -366,37 +352,31 @@ pub struct SaleOrderLine {
     /// Reached Milestones
     ///
     /// `one2many`, to `project.milestone` (inverse `sale_line_id`), computed.
-    pub reached_milestones_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::ProjectMilestone,
-    >,
+    pub reached_milestones_ids: ::runtime::X2Many<super::rel::ProjectMilestone>,
     /// Registrations
     ///
     /// `one2many`, to `event.registration` (inverse `sale_order_line_id`).
-    pub registration_ids: ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub registration_ids: ::runtime::X2Many<::runtime::AnyModel>,
     /// Route
     ///
     /// `many2one`, to `stock.route`.
-    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Optional Products Lines
     ///
     /// `one2many`, to `sale.order.option` (inverse `line_id`).
-    pub sale_order_option_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::SaleOrderOption,
-    >,
+    pub sale_order_option_ids: ::runtime::X2Many<super::rel::SaleOrderOption>,
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, readonly, related `order_id.user_id`.
-    pub salesman_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub salesman_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Scheduled Date
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::scheduled_date())`.
-    pub scheduled_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub scheduled_date: ::runtime::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Selected Combo Items
     ///
     /// `char`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::selected_combo_items())`.
-    pub selected_combo_items: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub selected_combo_items: ::runtime::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -406,7 +386,7 @@ pub struct SaleOrderLine {
     /// `selection`, readonly, related `product_id.service_tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::service_tracking())`.
     ///
     /// Values: `no` (Nothing), `event` (Event Registration), `task_global_project` (Task), `task_in_project` (Project & Task), `project_only` (Project).
-    pub service_tracking: ::runtime::odoo::wire::Computed<Option<ServiceTracking>>,
+    pub service_tracking: ::runtime::Computed<Option<ServiceTracking>>,
     /// Order Status
     ///
     /// `selection`, readonly, related `order_id.state`.
@@ -416,7 +396,7 @@ pub struct SaleOrderLine {
     /// Generated Task
     ///
     /// `many2one`, to `project.task`.
-    pub task_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectTask>>,
+    pub task_id: Option<::runtime::Many2One<super::rel::ProjectTask>>,
     /// Tax calculation rounding method
     ///
     /// `selection`, readonly, related `company_id.tax_calculation_rounding_method`, not stored.
@@ -426,13 +406,13 @@ pub struct SaleOrderLine {
     /// Tax Country
     ///
     /// `many2one`, to `res.country`, readonly, related `order_id.tax_country_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tax_country_id())`.
-    pub tax_country_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub tax_country_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCountry>>,
     >,
     /// Taxes
     ///
     /// `many2many`, to `account.tax`, computed.
-    pub tax_id: ::runtime::odoo::wire::X2Many<super::rel::AccountTax>,
+    pub tax_id: ::runtime::X2Many<super::rel::AccountTax>,
     /// Technical Price Unit
     ///
     /// `float`.
@@ -448,7 +428,7 @@ pub struct SaleOrderLine {
     /// Virtual Available At Date
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::virtual_available_at_date())`.
-    pub virtual_available_at_date: ::runtime::odoo::wire::Computed<f64>,
+    pub virtual_available_at_date: ::runtime::Computed<f64>,
     /// Virtual
     ///
     /// `char`.
@@ -456,9 +436,7 @@ pub struct SaleOrderLine {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, computed.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -466,111 +444,20 @@ pub struct SaleOrderLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleOrderLine {
-    const FIELDS: &'static [&'static str] = &[
-        "amount_invoiced",
-        "amount_to_invoice",
-        "analytic_distribution",
-        "analytic_line_ids",
-        "analytic_precision",
-        "available_product_document_ids",
-        "combo_item_id",
-        "company_id",
-        "company_price_include",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "customer_lead",
-        "discount",
-        "display_name",
-        "display_qty_widget",
-        "display_type",
-        "distribution_analytic_account_ids",
-        "event_id",
-        "event_ticket_id",
-        "forecast_expected_date",
-        "free_qty_today",
-        "id",
-        "invoice_lines",
-        "invoice_status",
-        "is_configurable_product",
-        "is_downpayment",
-        "is_expense",
-        "is_mto",
-        "is_product_archived",
-        "is_service",
-        "is_storable",
-        "linked_line_id",
-        "linked_line_ids",
-        "linked_virtual_id",
-        "move_ids",
-        "name",
-        "order_id",
-        "order_partner_id",
-        "price_reduce_taxexcl",
-        "price_reduce_taxinc",
-        "price_subtotal",
-        "price_tax",
-        "price_total",
-        "price_unit",
-        "pricelist_item_id",
-        "product_custom_attribute_value_ids",
-        "product_document_ids",
-        "product_id",
-        "product_no_variant_attribute_value_ids",
-        "product_packaging_id",
-        "product_packaging_qty",
-        "product_template_attribute_value_ids",
-        "product_template_id",
-        "product_type",
-        "product_uom",
-        "product_uom_category_id",
-        "product_uom_qty",
-        "product_uom_readonly",
-        "product_updatable",
-        "project_id",
-        "purchase_line_count",
-        "purchase_line_ids",
-        "qty_available_today",
-        "qty_delivered",
-        "qty_delivered_method",
-        "qty_invoiced",
-        "qty_invoiced_posted",
-        "qty_to_deliver",
-        "qty_to_invoice",
-        "reached_milestones_ids",
-        "registration_ids",
-        "route_id",
-        "sale_order_option_ids",
-        "salesman_id",
-        "scheduled_date",
-        "selected_combo_items",
-        "sequence",
-        "service_tracking",
-        "state",
-        "task_id",
-        "tax_calculation_rounding_method",
-        "tax_country_id",
-        "tax_id",
-        "technical_price_unit",
-        "untaxed_amount_invoiced",
-        "untaxed_amount_to_invoice",
-        "virtual_available_at_date",
-        "virtual_id",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        92,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -770,171 +657,99 @@ impl ::runtime::Model for SaleOrderLine {
         "tax_country_id",
         "virtual_available_at_date",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("amount_invoiced", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("amount_to_invoice", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_distribution", "json"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_line_ids", "one2many")
-            .relation("account.analytic.line"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_precision", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "available_product_document_ids",
-                "many2many",
-            )
-            .relation("product.document"),
-        ::runtime::odoo::verify::FieldSpec::new("combo_item_id", "many2one")
-            .relation("product.combo.item"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("company_price_include", "selection")
-            .selection(&["tax_included", "tax_excluded"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("customer_lead", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_qty_widget", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .selection(&["line_section", "line_note"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "distribution_analytic_account_ids",
-                "many2many",
-            )
-            .relation("account.analytic.account"),
-        ::runtime::odoo::verify::FieldSpec::new("event_id", "many2one")
-            .relation("event.event"),
-        ::runtime::odoo::verify::FieldSpec::new("event_ticket_id", "many2one")
-            .relation("event.event.ticket"),
-        ::runtime::odoo::verify::FieldSpec::new("forecast_expected_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("free_qty_today", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_lines", "many2many")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_status", "selection")
-            .selection(&["upselling", "invoiced", "to invoice", "no"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_configurable_product", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_downpayment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_expense", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_mto", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_product_archived", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_service", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_storable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("linked_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("linked_line_ids", "one2many")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("linked_virtual_id", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
-            .relation("sale.order")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("order_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("price_reduce_taxexcl", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_reduce_taxinc", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_tax", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("pricelist_item_id", "many2one")
-            .relation("product.pricelist.item"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "product_custom_attribute_value_ids",
-                "one2many",
-            )
-            .relation("product.attribute.custom.value"),
-        ::runtime::odoo::verify::FieldSpec::new("product_document_ids", "many2many")
-            .relation("product.document"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "product_no_variant_attribute_value_ids",
-                "many2many",
-            )
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("product_packaging_id", "many2one")
-            .relation("product.packaging"),
-        ::runtime::odoo::verify::FieldSpec::new("product_packaging_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "product_template_attribute_value_ids",
-                "many2many",
-            )
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("product_template_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_type", "selection")
-            .selection(&["consu", "service", "combo"]),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_readonly", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("product_updatable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_ids", "one2many")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_available_today", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_delivered", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_delivered_method", "selection")
-            .selection(&["manual", "analytic", "stock_move", "milestones"]),
-        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced_posted", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_to_deliver", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_to_invoice", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reached_milestones_ids", "one2many")
-            .relation("project.milestone"),
-        ::runtime::odoo::verify::FieldSpec::new("registration_ids", "one2many")
-            .relation("event.registration"),
-        ::runtime::odoo::verify::FieldSpec::new("route_id", "many2one")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_option_ids", "one2many")
-            .relation("sale.order.option"),
-        ::runtime::odoo::verify::FieldSpec::new("salesman_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("selected_combo_items", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("service_tracking", "selection")
-            .selection(
-                &[
-                    "no",
-                    "event",
-                    "task_global_project",
-                    "task_in_project",
-                    "project_only",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("task_id", "many2one")
-            .relation("project.task"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "tax_calculation_rounding_method",
-                "selection",
-            )
-            .selection(&["round_per_line", "round_globally"]),
-        ::runtime::odoo::verify::FieldSpec::new("tax_country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("tax_id", "many2many")
-            .relation("account.tax"),
-        ::runtime::odoo::verify::FieldSpec::new("technical_price_unit", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("virtual_available_at_date", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("virtual_id", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("amount_invoiced", "monetary"),
+        ::runtime::FieldSpec::new("amount_to_invoice", "monetary"),
+        ::runtime::FieldSpec::new("analytic_distribution", "json").writable(true),
+        ::runtime::FieldSpec::new("analytic_line_ids", "one2many").relation("account.analytic.line").writable(true),
+        ::runtime::FieldSpec::new("analytic_precision", "integer").writable(true),
+        ::runtime::FieldSpec::new("available_product_document_ids", "many2many").relation("product.document"),
+        ::runtime::FieldSpec::new("combo_item_id", "many2one").relation("product.combo.item").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("company_price_include", "selection").selection(&["tax_included", "tax_excluded"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("customer_lead", "float").required().writable(true),
+        ::runtime::FieldSpec::new("discount", "float").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_qty_widget", "boolean"),
+        ::runtime::FieldSpec::new("display_type", "selection").writable(true).selection(&["line_section", "line_note"]),
+        ::runtime::FieldSpec::new("distribution_analytic_account_ids", "many2many").relation("account.analytic.account"),
+        ::runtime::FieldSpec::new("event_id", "many2one").relation("event.event").writable(true),
+        ::runtime::FieldSpec::new("event_ticket_id", "many2one").relation("event.event.ticket").writable(true),
+        ::runtime::FieldSpec::new("forecast_expected_date", "datetime"),
+        ::runtime::FieldSpec::new("free_qty_today", "float"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoice_lines", "many2many").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("invoice_status", "selection").selection(&["upselling", "invoiced", "to invoice", "no"]),
+        ::runtime::FieldSpec::new("is_configurable_product", "boolean"),
+        ::runtime::FieldSpec::new("is_downpayment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_expense", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_mto", "boolean"),
+        ::runtime::FieldSpec::new("is_product_archived", "boolean"),
+        ::runtime::FieldSpec::new("is_service", "boolean"),
+        ::runtime::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::FieldSpec::new("linked_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("linked_line_ids", "one2many").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("linked_virtual_id", "char").writable(true),
+        ::runtime::FieldSpec::new("move_ids", "one2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("name", "text").required().writable(true),
+        ::runtime::FieldSpec::new("order_id", "many2one").relation("sale.order").required().writable(true),
+        ::runtime::FieldSpec::new("order_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("price_reduce_taxexcl", "monetary"),
+        ::runtime::FieldSpec::new("price_reduce_taxinc", "monetary"),
+        ::runtime::FieldSpec::new("price_subtotal", "monetary"),
+        ::runtime::FieldSpec::new("price_tax", "float"),
+        ::runtime::FieldSpec::new("price_total", "monetary"),
+        ::runtime::FieldSpec::new("price_unit", "float").required().writable(true),
+        ::runtime::FieldSpec::new("pricelist_item_id", "many2one").relation("product.pricelist.item"),
+        ::runtime::FieldSpec::new("product_custom_attribute_value_ids", "one2many").relation("product.attribute.custom.value").writable(true),
+        ::runtime::FieldSpec::new("product_document_ids", "many2many").relation("product.document").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_no_variant_attribute_value_ids", "many2many").relation("product.template.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("product_packaging_id", "many2one").relation("product.packaging").writable(true),
+        ::runtime::FieldSpec::new("product_packaging_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("product_template_attribute_value_ids", "many2many").relation("product.template.attribute.value"),
+        ::runtime::FieldSpec::new("product_template_id", "many2one").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("product_type", "selection").selection(&["consu", "service", "combo"]),
+        ::runtime::FieldSpec::new("product_uom", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("product_uom_qty", "float").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom_readonly", "boolean"),
+        ::runtime::FieldSpec::new("product_updatable", "boolean"),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("purchase_line_count", "integer"),
+        ::runtime::FieldSpec::new("purchase_line_ids", "one2many").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("qty_available_today", "float"),
+        ::runtime::FieldSpec::new("qty_delivered", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_delivered_method", "selection").selection(&["manual", "analytic", "stock_move", "milestones"]),
+        ::runtime::FieldSpec::new("qty_invoiced", "float"),
+        ::runtime::FieldSpec::new("qty_invoiced_posted", "float"),
+        ::runtime::FieldSpec::new("qty_to_deliver", "float"),
+        ::runtime::FieldSpec::new("qty_to_invoice", "float"),
+        ::runtime::FieldSpec::new("reached_milestones_ids", "one2many").relation("project.milestone").writable(true),
+        ::runtime::FieldSpec::new("registration_ids", "one2many").relation("event.registration").writable(true),
+        ::runtime::FieldSpec::new("route_id", "many2one").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("sale_order_option_ids", "one2many").relation("sale.order.option").writable(true),
+        ::runtime::FieldSpec::new("salesman_id", "many2one").relation("res.users"),
+        ::runtime::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::FieldSpec::new("selected_combo_items", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("service_tracking", "selection").selection(&["no", "event", "task_global_project", "task_in_project", "project_only"]),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::FieldSpec::new("task_id", "many2one").relation("project.task").writable(true),
+        ::runtime::FieldSpec::new("tax_calculation_rounding_method", "selection").selection(&["round_per_line", "round_globally"]),
+        ::runtime::FieldSpec::new("tax_country_id", "many2one").relation("res.country"),
+        ::runtime::FieldSpec::new("tax_id", "many2many").relation("account.tax").writable(true),
+        ::runtime::FieldSpec::new("technical_price_unit", "float").writable(true),
+        ::runtime::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
+        ::runtime::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
+        ::runtime::FieldSpec::new("virtual_available_at_date", "float"),
+        ::runtime::FieldSpec::new("virtual_id", "char").writable(true),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1045,13 +860,17 @@ impl SaleOrderLine {
 impl super::mixins::BaseModel for SaleOrderLine {
     type Update = SaleOrderLineUpdate;
 }
-/// Values for creating a `sale.order.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderLineCreate`]) or updating ([`SaleOrderLineUpdate`]) `sale.order.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderLineCreate {
+pub struct SaleOrderLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderLineCreate {
+/// Values for creating a `sale.order.line` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderLineCreate = SaleOrderLineValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sale.order.line` records: only the fields set here are written.
+pub type SaleOrderLineUpdate = SaleOrderLineValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SaleOrderLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1059,388 +878,36 @@ impl ::serde::Serialize for SaleOrderLineCreate {
 impl SaleOrderLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SaleOrderLineCreate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderLineCreate {
+    fn default() -> Self {
+        SaleOrderLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_line_ids` (Analytic lines).
-    #[inline]
-    pub fn analytic_line_ids(
-        mut self,
-        analytic_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("analytic_line_ids", analytic_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `combo_item_id` (Combo Item).
-    #[inline]
-    pub fn combo_item_id(mut self, combo_item_id: i64) -> Self {
-        self.values.set("combo_item_id", combo_item_id);
-        self
-    }
-    /// Set `customer_lead` (Lead Time).
-    #[inline]
-    pub fn customer_lead(mut self, customer_lead: f64) -> Self {
-        self.values.set("customer_lead", customer_lead);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `event_id` (Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_ticket_id` (Ticket Type).
-    #[inline]
-    pub fn event_ticket_id(mut self, event_ticket_id: i64) -> Self {
-        self.values.set("event_ticket_id", event_ticket_id);
-        self
-    }
-    /// Set `invoice_lines` (Invoice Lines).
-    #[inline]
-    pub fn invoice_lines(
-        mut self,
-        invoice_lines: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_lines", invoice_lines.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_downpayment` (Is a down payment).
-    #[inline]
-    pub fn is_downpayment(mut self, is_downpayment: bool) -> Self {
-        self.values.set("is_downpayment", is_downpayment);
-        self
-    }
-    /// Set `is_expense` (Is expense).
-    #[inline]
-    pub fn is_expense(mut self, is_expense: bool) -> Self {
-        self.values.set("is_expense", is_expense);
-        self
-    }
-    /// Set `linked_line_id` (Linked Order Line).
-    #[inline]
-    pub fn linked_line_id(mut self, linked_line_id: i64) -> Self {
-        self.values.set("linked_line_id", linked_line_id);
-        self
-    }
-    /// Set `linked_line_ids` (Linked Order Lines).
-    #[inline]
-    pub fn linked_line_ids(
-        mut self,
-        linked_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("linked_line_ids", linked_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `linked_virtual_id` (Linked Virtual).
-    #[inline]
-    pub fn linked_virtual_id(mut self, linked_virtual_id: impl Into<String>) -> Self {
-        self.values.set("linked_virtual_id", linked_virtual_id.into());
-        self
-    }
-    /// Set `move_ids` (Stock Moves).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_id` (Order Reference).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_custom_attribute_value_ids` (Custom Values).
-    #[inline]
-    pub fn product_custom_attribute_value_ids(
-        mut self,
-        product_custom_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductAttributeCustomValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_custom_attribute_value_ids",
-                product_custom_attribute_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_document_ids` (Product Documents).
-    #[inline]
-    pub fn product_document_ids(
-        mut self,
-        product_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_document_ids",
-                product_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_no_variant_attribute_value_ids` (Extra Values).
-    #[inline]
-    pub fn product_no_variant_attribute_value_ids(
-        mut self,
-        product_no_variant_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_no_variant_attribute_value_ids",
-                product_no_variant_attribute_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_packaging_id` (Packaging).
-    #[inline]
-    pub fn product_packaging_id(mut self, product_packaging_id: i64) -> Self {
-        self.values.set("product_packaging_id", product_packaging_id);
-        self
-    }
-    /// Set `product_packaging_qty` (Packaging Quantity).
-    #[inline]
-    pub fn product_packaging_qty(mut self, product_packaging_qty: f64) -> Self {
-        self.values.set("product_packaging_qty", product_packaging_qty);
-        self
-    }
-    /// Set `product_template_id` (Product Template).
-    #[inline]
-    pub fn product_template_id(mut self, product_template_id: i64) -> Self {
-        self.values.set("product_template_id", product_template_id);
-        self
-    }
-    /// Set `product_uom` (Unit of Measure).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `project_id` (Generated Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Generated Purchase Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `qty_delivered` (Delivery Quantity).
-    #[inline]
-    pub fn qty_delivered(mut self, qty_delivered: f64) -> Self {
-        self.values.set("qty_delivered", qty_delivered);
-        self
-    }
-    /// Set `reached_milestones_ids` (Reached Milestones).
-    #[inline]
-    pub fn reached_milestones_ids(
-        mut self,
-        reached_milestones_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectMilestone>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "reached_milestones_ids",
-                reached_milestones_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `registration_ids` (Registrations).
-    #[inline]
-    pub fn registration_ids(
-        mut self,
-        registration_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("registration_ids", registration_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `sale_order_option_ids` (Optional Products Lines).
-    #[inline]
-    pub fn sale_order_option_ids(
-        mut self,
-        sale_order_option_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderOption>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_option_ids",
-                sale_order_option_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `selected_combo_items` (Selected Combo Items).
-    #[inline]
-    pub fn selected_combo_items(
-        mut self,
-        selected_combo_items: impl Into<String>,
-    ) -> Self {
-        self.values.set("selected_combo_items", selected_combo_items.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `task_id` (Generated Task).
-    #[inline]
-    pub fn task_id(mut self, task_id: i64) -> Self {
-        self.values.set("task_id", task_id);
-        self
-    }
-    /// Set `tax_id` (Taxes).
-    #[inline]
-    pub fn tax_id(
-        mut self,
-        tax_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_id", tax_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `technical_price_unit` (Technical Price Unit).
-    #[inline]
-    pub fn technical_price_unit(mut self, technical_price_unit: f64) -> Self {
-        self.values.set("technical_price_unit", technical_price_unit);
-        self
-    }
-    /// Set `virtual_id` (Virtual).
-    #[inline]
-    pub fn virtual_id(mut self, virtual_id: impl Into<String>) -> Self {
-        self.values.set("virtual_id", virtual_id.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderLineCreate {
-    type Model = SaleOrderLine;
-}
-/// Values for updating `sale.order.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderLineUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderLineUpdate {
+    fn default() -> Self {
+        SaleOrderLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SaleOrderLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1449,1433 +916,392 @@ impl SaleOrderLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `analytic_distribution` (Analytic Distribution).
-    #[inline]
-    pub fn analytic_distribution(
-        mut self,
-        analytic_distribution: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("analytic_distribution", analytic_distribution);
-        self
-    }
-    /// Set `analytic_line_ids` (Analytic lines).
-    #[inline]
-    pub fn analytic_line_ids(
-        mut self,
-        analytic_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("analytic_line_ids", analytic_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `analytic_precision` (Analytic Precision).
-    #[inline]
-    pub fn analytic_precision(mut self, analytic_precision: i64) -> Self {
-        self.values.set("analytic_precision", analytic_precision);
-        self
-    }
-    /// Set `combo_item_id` (Combo Item).
-    #[inline]
-    pub fn combo_item_id(mut self, combo_item_id: i64) -> Self {
-        self.values.set("combo_item_id", combo_item_id);
-        self
-    }
-    /// Set `customer_lead` (Lead Time).
-    #[inline]
-    pub fn customer_lead(mut self, customer_lead: f64) -> Self {
-        self.values.set("customer_lead", customer_lead);
-        self
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `event_id` (Event).
-    #[inline]
-    pub fn event_id(mut self, event_id: i64) -> Self {
-        self.values.set("event_id", event_id);
-        self
-    }
-    /// Set `event_ticket_id` (Ticket Type).
-    #[inline]
-    pub fn event_ticket_id(mut self, event_ticket_id: i64) -> Self {
-        self.values.set("event_ticket_id", event_ticket_id);
-        self
-    }
-    /// Set `invoice_lines` (Invoice Lines).
-    #[inline]
-    pub fn invoice_lines(
-        mut self,
-        invoice_lines: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("invoice_lines", invoice_lines.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_downpayment` (Is a down payment).
-    #[inline]
-    pub fn is_downpayment(mut self, is_downpayment: bool) -> Self {
-        self.values.set("is_downpayment", is_downpayment);
-        self
-    }
-    /// Set `is_expense` (Is expense).
-    #[inline]
-    pub fn is_expense(mut self, is_expense: bool) -> Self {
-        self.values.set("is_expense", is_expense);
-        self
-    }
-    /// Set `linked_line_id` (Linked Order Line).
-    #[inline]
-    pub fn linked_line_id(mut self, linked_line_id: i64) -> Self {
-        self.values.set("linked_line_id", linked_line_id);
-        self
-    }
-    /// Set `linked_line_ids` (Linked Order Lines).
-    #[inline]
-    pub fn linked_line_ids(
-        mut self,
-        linked_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("linked_line_ids", linked_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `linked_virtual_id` (Linked Virtual).
-    #[inline]
-    pub fn linked_virtual_id(mut self, linked_virtual_id: impl Into<String>) -> Self {
-        self.values.set("linked_virtual_id", linked_virtual_id.into());
-        self
-    }
-    /// Set `move_ids` (Stock Moves).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_id` (Order Reference).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_custom_attribute_value_ids` (Custom Values).
-    #[inline]
-    pub fn product_custom_attribute_value_ids(
-        mut self,
-        product_custom_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductAttributeCustomValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_custom_attribute_value_ids",
-                product_custom_attribute_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_document_ids` (Product Documents).
-    #[inline]
-    pub fn product_document_ids(
-        mut self,
-        product_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_document_ids",
-                product_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_no_variant_attribute_value_ids` (Extra Values).
-    #[inline]
-    pub fn product_no_variant_attribute_value_ids(
-        mut self,
-        product_no_variant_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_no_variant_attribute_value_ids",
-                product_no_variant_attribute_value_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_packaging_id` (Packaging).
-    #[inline]
-    pub fn product_packaging_id(mut self, product_packaging_id: i64) -> Self {
-        self.values.set("product_packaging_id", product_packaging_id);
-        self
-    }
-    /// Set `product_packaging_qty` (Packaging Quantity).
-    #[inline]
-    pub fn product_packaging_qty(mut self, product_packaging_qty: f64) -> Self {
-        self.values.set("product_packaging_qty", product_packaging_qty);
-        self
-    }
-    /// Set `product_template_id` (Product Template).
-    #[inline]
-    pub fn product_template_id(mut self, product_template_id: i64) -> Self {
-        self.values.set("product_template_id", product_template_id);
-        self
-    }
-    /// Set `product_uom` (Unit of Measure).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `project_id` (Generated Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `purchase_line_ids` (Generated Purchase Lines).
-    #[inline]
-    pub fn purchase_line_ids(
-        mut self,
-        purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("purchase_line_ids", purchase_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `qty_delivered` (Delivery Quantity).
-    #[inline]
-    pub fn qty_delivered(mut self, qty_delivered: f64) -> Self {
-        self.values.set("qty_delivered", qty_delivered);
-        self
-    }
-    /// Set `reached_milestones_ids` (Reached Milestones).
-    #[inline]
-    pub fn reached_milestones_ids(
-        mut self,
-        reached_milestones_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProjectMilestone>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "reached_milestones_ids",
-                reached_milestones_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `registration_ids` (Registrations).
-    #[inline]
-    pub fn registration_ids(
-        mut self,
-        registration_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<::runtime::odoo::wire::AnyModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("registration_ids", registration_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `sale_order_option_ids` (Optional Products Lines).
-    #[inline]
-    pub fn sale_order_option_ids(
-        mut self,
-        sale_order_option_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderOption>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_option_ids",
-                sale_order_option_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `selected_combo_items` (Selected Combo Items).
-    #[inline]
-    pub fn selected_combo_items(
-        mut self,
-        selected_combo_items: impl Into<String>,
-    ) -> Self {
-        self.values.set("selected_combo_items", selected_combo_items.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `task_id` (Generated Task).
-    #[inline]
-    pub fn task_id(mut self, task_id: i64) -> Self {
-        self.values.set("task_id", task_id);
-        self
-    }
-    /// Set `tax_id` (Taxes).
-    #[inline]
-    pub fn tax_id(
-        mut self,
-        tax_id: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountTax>,
-        >,
-    ) -> Self {
-        self.values.set("tax_id", tax_id.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `technical_price_unit` (Technical Price Unit).
-    #[inline]
-    pub fn technical_price_unit(mut self, technical_price_unit: f64) -> Self {
-        self.values.set("technical_price_unit", technical_price_unit);
-        self
-    }
-    /// Set `virtual_id` (Virtual).
-    #[inline]
-    pub fn virtual_id(mut self, virtual_id: impl Into<String>) -> Self {
-        self.values.set("virtual_id", virtual_id.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `analytic_distribution` (Analytic Distribution).
+        analytic_distribution: value ::serde_json::Value;
+        /// Set `analytic_line_ids` (Analytic lines).
+        analytic_line_ids: commands super::rel::AccountAnalyticLine;
+        /// Set `analytic_precision` (Analytic Precision).
+        analytic_precision: value i64;
+        /// Set `combo_item_id` (Combo Item).
+        combo_item_id: value i64;
+        /// Set `customer_lead` (Lead Time).
+        customer_lead: value f64;
+        /// Set `discount` (Discount (%)).
+        discount: value f64;
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `event_id` (Event).
+        event_id: value i64;
+        /// Set `event_ticket_id` (Ticket Type).
+        event_ticket_id: value i64;
+        /// Set `invoice_lines` (Invoice Lines).
+        invoice_lines: commands super::rel::AccountMoveLine;
+        /// Set `is_downpayment` (Is a down payment).
+        is_downpayment: value bool;
+        /// Set `is_expense` (Is expense).
+        is_expense: value bool;
+        /// Set `linked_line_id` (Linked Order Line).
+        linked_line_id: value i64;
+        /// Set `linked_line_ids` (Linked Order Lines).
+        linked_line_ids: commands super::rel::SaleOrderLine;
+        /// Set `linked_virtual_id` (Linked Virtual).
+        linked_virtual_id: into String;
+        /// Set `move_ids` (Stock Moves).
+        move_ids: commands super::rel::StockMove;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `order_id` (Order Reference).
+        order_id: value i64;
+        /// Set `price_unit` (Unit Price).
+        price_unit: value f64;
+        /// Set `product_custom_attribute_value_ids` (Custom Values).
+        product_custom_attribute_value_ids: commands super::rel::ProductAttributeCustomValue;
+        /// Set `product_document_ids` (Product Documents).
+        product_document_ids: commands super::rel::ProductDocument;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_no_variant_attribute_value_ids` (Extra Values).
+        product_no_variant_attribute_value_ids: commands super::rel::ProductTemplateAttributeValue;
+        /// Set `product_packaging_id` (Packaging).
+        product_packaging_id: value i64;
+        /// Set `product_packaging_qty` (Packaging Quantity).
+        product_packaging_qty: value f64;
+        /// Set `product_template_id` (Product Template).
+        product_template_id: value i64;
+        /// Set `product_uom` (Unit of Measure).
+        product_uom: value i64;
+        /// Set `product_uom_qty` (Quantity).
+        product_uom_qty: value f64;
+        /// Set `project_id` (Generated Project).
+        project_id: value i64;
+        /// Set `purchase_line_ids` (Generated Purchase Lines).
+        purchase_line_ids: commands super::rel::PurchaseOrderLine;
+        /// Set `qty_delivered` (Delivery Quantity).
+        qty_delivered: value f64;
+        /// Set `reached_milestones_ids` (Reached Milestones).
+        reached_milestones_ids: commands super::rel::ProjectMilestone;
+        /// Set `registration_ids` (Registrations).
+        registration_ids: commands ::runtime::AnyModel;
+        /// Set `route_id` (Route).
+        route_id: value i64;
+        /// Set `sale_order_option_ids` (Optional Products Lines).
+        sale_order_option_ids: commands super::rel::SaleOrderOption;
+        /// Set `selected_combo_items` (Selected Combo Items).
+        selected_combo_items: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `task_id` (Generated Task).
+        task_id: value i64;
+        /// Set `tax_id` (Taxes).
+        tax_id: commands super::rel::AccountTax;
+        /// Set `technical_price_unit` (Technical Price Unit).
+        technical_price_unit: value f64;
+        /// Set `virtual_id` (Virtual).
+        virtual_id: into String;
     }
 }
+impl ::runtime::CreateValues for SaleOrderLineCreate {
+    type Model = self::SaleOrderLine;
+}
 impl ::runtime::UpdateValues for SaleOrderLineUpdate {
-    type Model = SaleOrderLine;
+    type Model = self::SaleOrderLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Invoiced Amount (`amount_invoiced`, `monetary`).
-    #[inline]
-    pub const fn amount_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_invoiced")
-    }
-    /// Un-invoiced Balance (`amount_to_invoice`, `monetary`).
-    #[inline]
-    pub const fn amount_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("amount_to_invoice")
-    }
-    /// Analytic Distribution (`analytic_distribution`, `json`).
-    #[inline]
-    pub const fn analytic_distribution() -> ::runtime::odoo::fields::AnyField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::AnyField::new("analytic_distribution")
-    }
-    /// Analytic lines (`analytic_line_ids`, `one2many`).
-    #[inline]
-    pub const fn analytic_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::AccountAnalyticLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("analytic_line_ids")
-    }
-    /// Analytic Precision (`analytic_precision`, `integer`).
-    #[inline]
-    pub const fn analytic_precision() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("analytic_precision")
-    }
-    /// Available Product Documents (`available_product_document_ids`, `many2many`).
-    #[inline]
-    pub const fn available_product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::ProductDocument,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("available_product_document_ids")
-    }
-    /// Combo Item (`combo_item_id`, `many2one`).
-    #[inline]
-    pub const fn combo_item_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ProductComboItem,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("combo_item_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Default Sales Price Include (`company_price_include`, `selection`).
-    #[inline]
-    pub const fn company_price_include() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderLine,
-        super::CompanyPriceInclude,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("company_price_include")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Lead Time (`customer_lead`, `float`).
-    #[inline]
-    pub const fn customer_lead() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("customer_lead")
-    }
-    /// Discount (%) (`discount`, `float`).
-    #[inline]
-    pub const fn discount() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Qty Widget (`display_qty_widget`, `boolean`).
-    #[inline]
-    pub const fn display_qty_widget() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_qty_widget")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderLine,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
-    #[inline]
-    pub const fn distribution_analytic_account_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::AccountAnalyticAccount,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("distribution_analytic_account_ids")
-    }
-    /// Event (`event_id`, `many2one`).
-    #[inline]
-    pub const fn event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("event_id")
-    }
-    /// Ticket Type (`event_ticket_id`, `many2one`).
-    #[inline]
-    pub const fn event_ticket_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("event_ticket_id")
-    }
-    /// Forecast Expected Date (`forecast_expected_date`, `datetime`).
-    #[inline]
-    pub const fn forecast_expected_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("forecast_expected_date")
-    }
-    /// Free Qty Today (`free_qty_today`, `float`).
-    #[inline]
-    pub const fn free_qty_today() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("free_qty_today")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleOrderLine, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoice Lines (`invoice_lines`, `many2many`).
-    #[inline]
-    pub const fn invoice_lines() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("invoice_lines")
-    }
-    /// Invoice Status (`invoice_status`, `selection`).
-    #[inline]
-    pub const fn invoice_status() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderLine,
-        super::InvoiceStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_status")
-    }
-    /// Is the product configurable? (`is_configurable_product`, `boolean`).
-    #[inline]
-    pub const fn is_configurable_product() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_configurable_product")
-    }
-    /// Is a down payment (`is_downpayment`, `boolean`).
-    #[inline]
-    pub const fn is_downpayment() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_downpayment")
-    }
-    /// Is expense (`is_expense`, `boolean`).
-    #[inline]
-    pub const fn is_expense() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_expense")
-    }
-    /// Is Mto (`is_mto`, `boolean`).
-    #[inline]
-    pub const fn is_mto() -> ::runtime::odoo::fields::BoolField<super::SaleOrderLine> {
-        ::runtime::odoo::fields::BoolField::new("is_mto")
-    }
-    /// Is Product Archived (`is_product_archived`, `boolean`).
-    #[inline]
-    pub const fn is_product_archived() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_product_archived")
-    }
-    /// Is a Service (`is_service`, `boolean`).
-    #[inline]
-    pub const fn is_service() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_service")
-    }
-    /// Track Inventory (`is_storable`, `boolean`).
-    #[inline]
-    pub const fn is_storable() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_storable")
-    }
-    /// Linked Order Line (`linked_line_id`, `many2one`).
-    #[inline]
-    pub const fn linked_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("linked_line_id")
-    }
-    /// Linked Order Lines (`linked_line_ids`, `one2many`).
-    #[inline]
-    pub const fn linked_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("linked_line_ids")
-    }
-    /// Linked Virtual (`linked_virtual_id`, `char`).
-    #[inline]
-    pub const fn linked_virtual_id() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("linked_virtual_id")
-    }
-    /// Stock Moves (`move_ids`, `one2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleOrderLine> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Order Reference (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("order_id")
-    }
-    /// Customer (`order_partner_id`, `many2one`).
-    #[inline]
-    pub const fn order_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("order_partner_id")
-    }
-    /// Price Reduce Tax excl (`price_reduce_taxexcl`, `monetary`).
-    #[inline]
-    pub const fn price_reduce_taxexcl() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_reduce_taxexcl")
-    }
-    /// Price Reduce Tax incl (`price_reduce_taxinc`, `monetary`).
-    #[inline]
-    pub const fn price_reduce_taxinc() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_reduce_taxinc")
-    }
-    /// Subtotal (`price_subtotal`, `monetary`).
-    #[inline]
-    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_subtotal")
-    }
-    /// Total Tax (`price_tax`, `float`).
-    #[inline]
-    pub const fn price_tax() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_tax")
-    }
-    /// Total (`price_total`, `monetary`).
-    #[inline]
-    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_total")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_unit")
-    }
-    /// Pricelist Item (`pricelist_item_id`, `many2one`).
-    #[inline]
-    pub const fn pricelist_item_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ProductPricelistItem,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pricelist_item_id")
-    }
-    /// Custom Values (`product_custom_attribute_value_ids`, `one2many`).
-    #[inline]
-    pub const fn product_custom_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::ProductAttributeCustomValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_custom_attribute_value_ids")
-    }
-    /// Product Documents (`product_document_ids`, `many2many`).
-    #[inline]
-    pub const fn product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::ProductDocument,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_document_ids")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Extra Values (`product_no_variant_attribute_value_ids`, `many2many`).
-    #[inline]
-    pub const fn product_no_variant_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new(
-            "product_no_variant_attribute_value_ids",
-        )
-    }
-    /// Packaging (`product_packaging_id`, `many2one`).
-    #[inline]
-    pub const fn product_packaging_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ProductPackaging,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_packaging_id")
-    }
-    /// Packaging Quantity (`product_packaging_qty`, `float`).
-    #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_packaging_qty")
-    }
-    /// Attribute Values (`product_template_attribute_value_ids`, `many2many`).
-    #[inline]
-    pub const fn product_template_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_template_attribute_value_ids")
-    }
-    /// Product Template (`product_template_id`, `many2one`).
-    #[inline]
-    pub const fn product_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_template_id")
-    }
-    /// Product Type (`product_type`, `selection`).
-    #[inline]
-    pub const fn product_type() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderLine,
-        super::ProductType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("product_type")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Quantity (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_uom_qty")
-    }
-    /// Product Uom Readonly (`product_uom_readonly`, `boolean`).
-    #[inline]
-    pub const fn product_uom_readonly() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("product_uom_readonly")
-    }
-    /// Can Edit Product (`product_updatable`, `boolean`).
-    #[inline]
-    pub const fn product_updatable() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("product_updatable")
-    }
-    /// Generated Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Number of generated purchase items (`purchase_line_count`, `integer`).
-    #[inline]
-    pub const fn purchase_line_count() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("purchase_line_count")
-    }
-    /// Generated Purchase Lines (`purchase_line_ids`, `one2many`).
-    #[inline]
-    pub const fn purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("purchase_line_ids")
-    }
-    /// Qty Available Today (`qty_available_today`, `float`).
-    #[inline]
-    pub const fn qty_available_today() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_available_today")
-    }
-    /// Delivery Quantity (`qty_delivered`, `float`).
-    #[inline]
-    pub const fn qty_delivered() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_delivered")
-    }
-    /// Method to update delivered qty (`qty_delivered_method`, `selection`).
-    #[inline]
-    pub const fn qty_delivered_method() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderLine,
-        super::QtyDeliveredMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("qty_delivered_method")
-    }
-    /// Invoiced Quantity (`qty_invoiced`, `float`).
-    #[inline]
-    pub const fn qty_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_invoiced")
-    }
-    /// Invoiced Quantity (posted) (`qty_invoiced_posted`, `float`).
-    #[inline]
-    pub const fn qty_invoiced_posted() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_invoiced_posted")
-    }
-    /// Qty To Deliver (`qty_to_deliver`, `float`).
-    #[inline]
-    pub const fn qty_to_deliver() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_to_deliver")
-    }
-    /// Quantity To Invoice (`qty_to_invoice`, `float`).
-    #[inline]
-    pub const fn qty_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_to_invoice")
-    }
-    /// Reached Milestones (`reached_milestones_ids`, `one2many`).
-    #[inline]
-    pub const fn reached_milestones_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::ProjectMilestone,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("reached_milestones_ids")
-    }
-    /// Registrations (`registration_ids`, `one2many`).
-    #[inline]
-    pub const fn registration_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("registration_ids")
-    }
-    /// Route (`route_id`, `many2one`).
-    #[inline]
-    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("route_id")
-    }
-    /// Optional Products Lines (`sale_order_option_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_option_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::SaleOrderOption,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_option_ids")
-    }
-    /// Salesperson (`salesman_id`, `many2one`).
-    #[inline]
-    pub const fn salesman_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("salesman_id")
-    }
-    /// Scheduled Date (`scheduled_date`, `datetime`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("scheduled_date")
-    }
-    /// Selected Combo Items (`selected_combo_items`, `char`).
-    #[inline]
-    pub const fn selected_combo_items() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("selected_combo_items")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Create on Order (`service_tracking`, `selection`).
-    #[inline]
-    pub const fn service_tracking() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderLine,
-        super::ServiceTracking,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("service_tracking")
-    }
-    /// Order Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderLine,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Generated Task (`task_id`, `many2one`).
-    #[inline]
-    pub const fn task_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ProjectTask,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("task_id")
-    }
-    /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
-    #[inline]
-    pub const fn tax_calculation_rounding_method() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderLine,
-        super::TaxCalculationRoundingMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tax_calculation_rounding_method")
-    }
-    /// Tax Country (`tax_country_id`, `many2one`).
-    #[inline]
-    pub const fn tax_country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tax_country_id")
-    }
-    /// Taxes (`tax_id`, `many2many`).
-    #[inline]
-    pub const fn tax_id() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderLine,
-        super::super::rel::AccountTax,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tax_id")
-    }
-    /// Technical Price Unit (`technical_price_unit`, `float`).
-    #[inline]
-    pub const fn technical_price_unit() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("technical_price_unit")
-    }
-    /// Untaxed Invoiced Amount (`untaxed_amount_invoiced`, `monetary`).
-    #[inline]
-    pub const fn untaxed_amount_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("untaxed_amount_invoiced")
-    }
-    /// Untaxed Amount To Invoice (`untaxed_amount_to_invoice`, `monetary`).
-    #[inline]
-    pub const fn untaxed_amount_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("untaxed_amount_to_invoice")
-    }
-    /// Virtual Available At Date (`virtual_available_at_date`, `float`).
-    #[inline]
-    pub const fn virtual_available_at_date() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("virtual_available_at_date")
-    }
-    /// Virtual (`virtual_id`, `char`).
-    #[inline]
-    pub const fn virtual_id() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("virtual_id")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderLine;
+        /// Invoiced Amount (`amount_invoiced`, `monetary`).
+        amount_invoiced: NumField<f64>;
+        /// Un-invoiced Balance (`amount_to_invoice`, `monetary`).
+        amount_to_invoice: NumField<f64>;
+        /// Analytic Distribution (`analytic_distribution`, `json`).
+        analytic_distribution: AnyField;
+        /// Analytic lines (`analytic_line_ids`, `one2many`).
+        analytic_line_ids: X2ManyField<super::super::rel::AccountAnalyticLine>;
+        /// Analytic Precision (`analytic_precision`, `integer`).
+        analytic_precision: NumField<i64>;
+        /// Available Product Documents (`available_product_document_ids`, `many2many`).
+        available_product_document_ids: X2ManyField<super::super::rel::ProductDocument>;
+        /// Combo Item (`combo_item_id`, `many2one`).
+        combo_item_id: Many2OneField<super::super::rel::ProductComboItem>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Default Sales Price Include (`company_price_include`, `selection`).
+        company_price_include: SelectionField<super::CompanyPriceInclude>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Lead Time (`customer_lead`, `float`).
+        customer_lead: NumField<f64>;
+        /// Discount (%) (`discount`, `float`).
+        discount: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Qty Widget (`display_qty_widget`, `boolean`).
+        display_qty_widget: BoolField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// Distribution Analytic Account (`distribution_analytic_account_ids`, `many2many`).
+        distribution_analytic_account_ids: X2ManyField<super::super::rel::AccountAnalyticAccount>;
+        /// Event (`event_id`, `many2one`).
+        event_id: Many2OneField<::runtime::AnyModel>;
+        /// Ticket Type (`event_ticket_id`, `many2one`).
+        event_ticket_id: Many2OneField<::runtime::AnyModel>;
+        /// Forecast Expected Date (`forecast_expected_date`, `datetime`).
+        forecast_expected_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Free Qty Today (`free_qty_today`, `float`).
+        free_qty_today: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoice Lines (`invoice_lines`, `many2many`).
+        invoice_lines: X2ManyField<super::super::rel::AccountMoveLine>;
+        /// Invoice Status (`invoice_status`, `selection`).
+        invoice_status: SelectionField<super::InvoiceStatus>;
+        /// Is the product configurable? (`is_configurable_product`, `boolean`).
+        is_configurable_product: BoolField;
+        /// Is a down payment (`is_downpayment`, `boolean`).
+        is_downpayment: BoolField;
+        /// Is expense (`is_expense`, `boolean`).
+        is_expense: BoolField;
+        /// Is Mto (`is_mto`, `boolean`).
+        is_mto: BoolField;
+        /// Is Product Archived (`is_product_archived`, `boolean`).
+        is_product_archived: BoolField;
+        /// Is a Service (`is_service`, `boolean`).
+        is_service: BoolField;
+        /// Track Inventory (`is_storable`, `boolean`).
+        is_storable: BoolField;
+        /// Linked Order Line (`linked_line_id`, `many2one`).
+        linked_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Linked Order Lines (`linked_line_ids`, `one2many`).
+        linked_line_ids: X2ManyField<super::super::rel::SaleOrderLine>;
+        /// Linked Virtual (`linked_virtual_id`, `char`).
+        linked_virtual_id: CharField;
+        /// Stock Moves (`move_ids`, `one2many`).
+        move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Description (`name`, `text`).
+        name: CharField;
+        /// Order Reference (`order_id`, `many2one`).
+        order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Customer (`order_partner_id`, `many2one`).
+        order_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Price Reduce Tax excl (`price_reduce_taxexcl`, `monetary`).
+        price_reduce_taxexcl: NumField<f64>;
+        /// Price Reduce Tax incl (`price_reduce_taxinc`, `monetary`).
+        price_reduce_taxinc: NumField<f64>;
+        /// Subtotal (`price_subtotal`, `monetary`).
+        price_subtotal: NumField<f64>;
+        /// Total Tax (`price_tax`, `float`).
+        price_tax: NumField<f64>;
+        /// Total (`price_total`, `monetary`).
+        price_total: NumField<f64>;
+        /// Unit Price (`price_unit`, `float`).
+        price_unit: NumField<f64>;
+        /// Pricelist Item (`pricelist_item_id`, `many2one`).
+        pricelist_item_id: Many2OneField<super::super::rel::ProductPricelistItem>;
+        /// Custom Values (`product_custom_attribute_value_ids`, `one2many`).
+        product_custom_attribute_value_ids: X2ManyField<super::super::rel::ProductAttributeCustomValue>;
+        /// Product Documents (`product_document_ids`, `many2many`).
+        product_document_ids: X2ManyField<super::super::rel::ProductDocument>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Extra Values (`product_no_variant_attribute_value_ids`, `many2many`).
+        product_no_variant_attribute_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Packaging (`product_packaging_id`, `many2one`).
+        product_packaging_id: Many2OneField<super::super::rel::ProductPackaging>;
+        /// Packaging Quantity (`product_packaging_qty`, `float`).
+        product_packaging_qty: NumField<f64>;
+        /// Attribute Values (`product_template_attribute_value_ids`, `many2many`).
+        product_template_attribute_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// Product Template (`product_template_id`, `many2one`).
+        product_template_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Product Type (`product_type`, `selection`).
+        product_type: SelectionField<super::ProductType>;
+        /// Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Quantity (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Product Uom Readonly (`product_uom_readonly`, `boolean`).
+        product_uom_readonly: BoolField;
+        /// Can Edit Product (`product_updatable`, `boolean`).
+        product_updatable: BoolField;
+        /// Generated Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Number of generated purchase items (`purchase_line_count`, `integer`).
+        purchase_line_count: NumField<i64>;
+        /// Generated Purchase Lines (`purchase_line_ids`, `one2many`).
+        purchase_line_ids: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Qty Available Today (`qty_available_today`, `float`).
+        qty_available_today: NumField<f64>;
+        /// Delivery Quantity (`qty_delivered`, `float`).
+        qty_delivered: NumField<f64>;
+        /// Method to update delivered qty (`qty_delivered_method`, `selection`).
+        qty_delivered_method: SelectionField<super::QtyDeliveredMethod>;
+        /// Invoiced Quantity (`qty_invoiced`, `float`).
+        qty_invoiced: NumField<f64>;
+        /// Invoiced Quantity (posted) (`qty_invoiced_posted`, `float`).
+        qty_invoiced_posted: NumField<f64>;
+        /// Qty To Deliver (`qty_to_deliver`, `float`).
+        qty_to_deliver: NumField<f64>;
+        /// Quantity To Invoice (`qty_to_invoice`, `float`).
+        qty_to_invoice: NumField<f64>;
+        /// Reached Milestones (`reached_milestones_ids`, `one2many`).
+        reached_milestones_ids: X2ManyField<super::super::rel::ProjectMilestone>;
+        /// Registrations (`registration_ids`, `one2many`).
+        registration_ids: X2ManyField<::runtime::AnyModel>;
+        /// Route (`route_id`, `many2one`).
+        route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Optional Products Lines (`sale_order_option_ids`, `one2many`).
+        sale_order_option_ids: X2ManyField<super::super::rel::SaleOrderOption>;
+        /// Salesperson (`salesman_id`, `many2one`).
+        salesman_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Scheduled Date (`scheduled_date`, `datetime`).
+        scheduled_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Selected Combo Items (`selected_combo_items`, `char`).
+        selected_combo_items: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Create on Order (`service_tracking`, `selection`).
+        service_tracking: SelectionField<super::ServiceTracking>;
+        /// Order Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Generated Task (`task_id`, `many2one`).
+        task_id: Many2OneField<super::super::rel::ProjectTask>;
+        /// Tax calculation rounding method (`tax_calculation_rounding_method`, `selection`).
+        tax_calculation_rounding_method: SelectionField<super::TaxCalculationRoundingMethod>;
+        /// Tax Country (`tax_country_id`, `many2one`).
+        tax_country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Taxes (`tax_id`, `many2many`).
+        tax_id: X2ManyField<super::super::rel::AccountTax>;
+        /// Technical Price Unit (`technical_price_unit`, `float`).
+        technical_price_unit: NumField<f64>;
+        /// Untaxed Invoiced Amount (`untaxed_amount_invoiced`, `monetary`).
+        untaxed_amount_invoiced: NumField<f64>;
+        /// Untaxed Amount To Invoice (`untaxed_amount_to_invoice`, `monetary`).
+        untaxed_amount_to_invoice: NumField<f64>;
+        /// Virtual Available At Date (`virtual_available_at_date`, `float`).
+        virtual_available_at_date: NumField<f64>;
+        /// Virtual (`virtual_id`, `char`).
+        virtual_id: CharField;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `company_price_include` (Default Sales Price Include) on `sale.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompanyPriceInclude {
-    /// Tax Included (`tax_included`)
-    TaxIncluded,
-    /// Tax Excluded (`tax_excluded`)
-    TaxExcluded,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompanyPriceInclude {
-    const VALUES: &'static [&'static str] = &["tax_included", "tax_excluded"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "tax_included" => CompanyPriceInclude::TaxIncluded,
-            "tax_excluded" => CompanyPriceInclude::TaxExcluded,
-            other => CompanyPriceInclude::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompanyPriceInclude::TaxIncluded => "tax_included",
-            CompanyPriceInclude::TaxExcluded => "tax_excluded",
-            CompanyPriceInclude::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `company_price_include` (Default Sales Price Include) on `sale.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompanyPriceInclude {
+        /// Tax Included (`tax_included`)
+        TaxIncluded = "tax_included",
+        /// Tax Excluded (`tax_excluded`)
+        TaxExcluded = "tax_excluded",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompanyPriceInclude {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `sale.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Section (`line_section`)
+        LineSection = "line_section",
+        /// Note (`line_note`)
+        LineNote = "line_note",
     }
 }
-impl ::serde::Serialize for CompanyPriceInclude {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `invoice_status` (Invoice Status) on `sale.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceStatus {
+        /// Upselling Opportunity (`upselling`)
+        Upselling = "upselling",
+        /// Fully Invoiced (`invoiced`)
+        Invoiced = "invoiced",
+        /// To Invoice (`to invoice`)
+        ToInvoice = "to invoice",
+        /// Nothing to Invoice (`no`)
+        No = "no",
     }
 }
-/// Values of `display_type` (Display Type) on `sale.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Section (`line_section`)
-    LineSection,
-    /// Note (`line_note`)
-    LineNote,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &["line_section", "line_note"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "line_section" => DisplayType::LineSection,
-            "line_note" => DisplayType::LineNote,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::LineSection => "line_section",
-            DisplayType::LineNote => "line_note",
-            DisplayType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `product_type` (Product Type) on `sale.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProductType {
+        /// Goods (`consu`)
+        Consu = "consu",
+        /// Service (`service`)
+        Service = "service",
+        /// Combo (`combo`)
+        Combo = "combo",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `qty_delivered_method` (Method to update delivered qty) on `sale.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum QtyDeliveredMethod {
+        /// Manual (`manual`)
+        Manual = "manual",
+        /// Analytic From Expenses (`analytic`)
+        Analytic = "analytic",
+        /// Stock Moves (`stock_move`)
+        StockMove = "stock_move",
+        /// Milestones (`milestones`)
+        Milestones = "milestones",
     }
 }
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `service_tracking` (Create on Order) on `sale.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ServiceTracking {
+        /// Nothing (`no`)
+        No = "no",
+        /// Event Registration (`event`)
+        Event = "event",
+        /// Task (`task_global_project`)
+        TaskGlobalProject = "task_global_project",
+        /// Project & Task (`task_in_project`)
+        TaskInProject = "task_in_project",
+        /// Project (`project_only`)
+        ProjectOnly = "project_only",
     }
 }
-/// Values of `invoice_status` (Invoice Status) on `sale.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceStatus {
-    /// Upselling Opportunity (`upselling`)
-    Upselling,
-    /// Fully Invoiced (`invoiced`)
-    Invoiced,
-    /// To Invoice (`to invoice`)
-    ToInvoice,
-    /// Nothing to Invoice (`no`)
-    No,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceStatus {
-    const VALUES: &'static [&'static str] = &[
-        "upselling",
-        "invoiced",
-        "to invoice",
-        "no",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "upselling" => InvoiceStatus::Upselling,
-            "invoiced" => InvoiceStatus::Invoiced,
-            "to invoice" => InvoiceStatus::ToInvoice,
-            "no" => InvoiceStatus::No,
-            other => InvoiceStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceStatus::Upselling => "upselling",
-            InvoiceStatus::Invoiced => "invoiced",
-            InvoiceStatus::ToInvoice => "to invoice",
-            InvoiceStatus::No => "no",
-            InvoiceStatus::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `state` (Order Status) on `sale.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Quotation (`draft`)
+        Draft = "draft",
+        /// Quotation Sent (`sent`)
+        Sent = "sent",
+        /// Sales Order (`sale`)
+        Sale = "sale",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for InvoiceStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `product_type` (Product Type) on `sale.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProductType {
-    /// Goods (`consu`)
-    Consu,
-    /// Service (`service`)
-    Service,
-    /// Combo (`combo`)
-    Combo,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProductType {
-    const VALUES: &'static [&'static str] = &["consu", "service", "combo"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "consu" => ProductType::Consu,
-            "service" => ProductType::Service,
-            "combo" => ProductType::Combo,
-            other => ProductType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProductType::Consu => "consu",
-            ProductType::Service => "service",
-            ProductType::Combo => "combo",
-            ProductType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProductType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `qty_delivered_method` (Method to update delivered qty) on `sale.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QtyDeliveredMethod {
-    /// Manual (`manual`)
-    Manual,
-    /// Analytic From Expenses (`analytic`)
-    Analytic,
-    /// Stock Moves (`stock_move`)
-    StockMove,
-    /// Milestones (`milestones`)
-    Milestones,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for QtyDeliveredMethod {
-    const VALUES: &'static [&'static str] = &[
-        "manual",
-        "analytic",
-        "stock_move",
-        "milestones",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => QtyDeliveredMethod::Manual,
-            "analytic" => QtyDeliveredMethod::Analytic,
-            "stock_move" => QtyDeliveredMethod::StockMove,
-            "milestones" => QtyDeliveredMethod::Milestones,
-            other => QtyDeliveredMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            QtyDeliveredMethod::Manual => "manual",
-            QtyDeliveredMethod::Analytic => "analytic",
-            QtyDeliveredMethod::StockMove => "stock_move",
-            QtyDeliveredMethod::Milestones => "milestones",
-            QtyDeliveredMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QtyDeliveredMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for QtyDeliveredMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `service_tracking` (Create on Order) on `sale.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceTracking {
-    /// Nothing (`no`)
-    No,
-    /// Event Registration (`event`)
-    Event,
-    /// Task (`task_global_project`)
-    TaskGlobalProject,
-    /// Project & Task (`task_in_project`)
-    TaskInProject,
-    /// Project (`project_only`)
-    ProjectOnly,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ServiceTracking {
-    const VALUES: &'static [&'static str] = &[
-        "no",
-        "event",
-        "task_global_project",
-        "task_in_project",
-        "project_only",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no" => ServiceTracking::No,
-            "event" => ServiceTracking::Event,
-            "task_global_project" => ServiceTracking::TaskGlobalProject,
-            "task_in_project" => ServiceTracking::TaskInProject,
-            "project_only" => ServiceTracking::ProjectOnly,
-            other => ServiceTracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ServiceTracking::No => "no",
-            ServiceTracking::Event => "event",
-            ServiceTracking::TaskGlobalProject => "task_global_project",
-            ServiceTracking::TaskInProject => "task_in_project",
-            ServiceTracking::ProjectOnly => "project_only",
-            ServiceTracking::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceTracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ServiceTracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Order Status) on `sale.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Quotation (`draft`)
-    Draft,
-    /// Quotation Sent (`sent`)
-    Sent,
-    /// Sales Order (`sale`)
-    Sale,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "sent" => State::Sent,
-            "sale" => State::Sale,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Sent => "sent",
-            State::Sale => "sale",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `sale.order.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaxCalculationRoundingMethod {
-    /// Round per Line (`round_per_line`)
-    RoundPerLine,
-    /// Round Globally (`round_globally`)
-    RoundGlobally,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for TaxCalculationRoundingMethod {
-    const VALUES: &'static [&'static str] = &["round_per_line", "round_globally"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "round_per_line" => TaxCalculationRoundingMethod::RoundPerLine,
-            "round_globally" => TaxCalculationRoundingMethod::RoundGlobally,
-            other => TaxCalculationRoundingMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            TaxCalculationRoundingMethod::RoundPerLine => "round_per_line",
-            TaxCalculationRoundingMethod::RoundGlobally => "round_globally",
-            TaxCalculationRoundingMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaxCalculationRoundingMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for TaxCalculationRoundingMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tax_calculation_rounding_method` (Tax calculation rounding method) on `sale.order.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum TaxCalculationRoundingMethod {
+        /// Round per Line (`round_per_line`)
+        RoundPerLine = "round_per_line",
+        /// Round Globally (`round_globally`)
+        RoundGlobally = "round_globally",
     }
 }

@@ -17,7 +17,7 @@ pub struct SaleOrderOption {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Discount (%)
     ///
     /// `float`, computed, digits (16, 2).
@@ -35,11 +35,11 @@ pub struct SaleOrderOption {
     /// This field will be checked if the option line's product is already present in the quotation.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_present())`.
-    pub is_present: ::runtime::odoo::wire::Computed<bool>,
+    pub is_present: ::runtime::Computed<bool>,
     /// Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Description
     ///
     /// `text`, required, computed.
@@ -47,7 +47,7 @@ pub struct SaleOrderOption {
     /// Sales Order Reference
     ///
     /// `many2one`, to `sale.order`.
-    pub order_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub order_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Unit Price
     ///
     /// `float`, required, computed, digits (16, 2).
@@ -55,14 +55,14 @@ pub struct SaleOrderOption {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Quantity
     ///
@@ -77,7 +77,7 @@ pub struct SaleOrderOption {
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -85,36 +85,20 @@ pub struct SaleOrderOption {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleOrderOption {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "discount",
-        "display_name",
-        "id",
-        "is_present",
-        "line_id",
-        "name",
-        "order_id",
-        "price_unit",
-        "product_id",
-        "product_uom_category_id",
-        "quantity",
-        "sequence",
-        "uom_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderOption {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        17,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderOption::default();
         while let Some(i) = r.next()? {
             match i {
@@ -161,33 +145,24 @@ impl ::runtime::Model for SaleOrderOption {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["is_present", "product_uom_category_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_present", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("order_id", "many2one")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("discount", "float").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_present", "boolean"),
+        ::runtime::FieldSpec::new("line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("name", "text").required().writable(true),
+        ::runtime::FieldSpec::new("order_id", "many2one").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("price_unit", "float").required().writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("quantity", "float").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("uom_id", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -203,12 +178,21 @@ impl ::runtime::odoo::projection::Projection for SaleOrderOption {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `sale.order.option` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderOptionCreate`]) or updating ([`SaleOrderOptionUpdate`]) `sale.order.option` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderOptionCreate {
+pub struct SaleOrderOptionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderOptionCreate {
+/// Values for creating a `sale.order.option` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderOptionCreate = SaleOrderOptionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.order.option` records: only the fields set here are written.
+pub type SaleOrderOptionUpdate = SaleOrderOptionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleOrderOptionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -216,104 +200,33 @@ impl ::serde::Serialize for SaleOrderOptionCreate {
 impl SaleOrderOptionCreate {
     /// Takes the required fields: `product_id`, `quantity` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64) -> Self {
-        SaleOrderOptionCreate {
+        SaleOrderOptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_id(product_id)
             .quantity(quantity)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderOption>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `line_id` (Line).
-    #[inline]
-    pub fn line_id(mut self, line_id: i64) -> Self {
-        self.values.set("line_id", line_id);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_id` (Sales Order Reference).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderOptionCreate {
-    type Model = SaleOrderOption;
-}
-/// Values for updating `sale.order.option` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderOptionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderOptionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderOptionUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderOptionUpdate {
+    fn default() -> Self {
+        SaleOrderOptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderOptionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderOption>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SaleOrderOption>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -322,192 +235,70 @@ impl SaleOrderOptionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `discount` (Discount (%)).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `line_id` (Line).
-    #[inline]
-    pub fn line_id(mut self, line_id: i64) -> Self {
-        self.values.set("line_id", line_id);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `order_id` (Sales Order Reference).
-    #[inline]
-    pub fn order_id(mut self, order_id: i64) -> Self {
-        self.values.set("order_id", order_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `discount` (Discount (%)).
+        discount: value f64;
+        /// Set `line_id` (Line).
+        line_id: value i64;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `order_id` (Sales Order Reference).
+        order_id: value i64;
+        /// Set `price_unit` (Unit Price).
+        price_unit: value f64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `uom_id` (Unit of Measure).
+        uom_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderOptionCreate {
+    type Model = self::SaleOrderOption;
+}
 impl ::runtime::UpdateValues for SaleOrderOptionUpdate {
-    type Model = SaleOrderOption;
+    type Model = self::SaleOrderOption;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Discount (%) (`discount`, `float`).
-    #[inline]
-    pub const fn discount() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderOption,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderOption,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleOrderOption, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Present on Quotation (`is_present`, `boolean`).
-    #[inline]
-    pub const fn is_present() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderOption,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_present")
-    }
-    /// Line (`line_id`, `many2one`).
-    #[inline]
-    pub const fn line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("line_id")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleOrderOption> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sales Order Reference (`order_id`, `many2one`).
-    #[inline]
-    pub const fn order_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("order_id")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderOption,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_unit")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderOption,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderOption,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("uom_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderOption;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Discount (%) (`discount`, `float`).
+        discount: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Present on Quotation (`is_present`, `boolean`).
+        is_present: BoolField;
+        /// Line (`line_id`, `many2one`).
+        line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Description (`name`, `text`).
+        name: CharField;
+        /// Sales Order Reference (`order_id`, `many2one`).
+        order_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Unit Price (`price_unit`, `float`).
+        price_unit: NumField<f64>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Unit of Measure (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

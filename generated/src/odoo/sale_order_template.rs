@@ -21,7 +21,7 @@ pub struct SaleOrderTemplate {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -29,7 +29,7 @@ pub struct SaleOrderTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -43,15 +43,13 @@ pub struct SaleOrderTemplate {
     /// If set, SO with this template will invoice in this journal; otherwise the sales journal with the lowest sequence is used.
     ///
     /// `many2one`, to `account.journal`, company-dependent.
-    pub journal_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountJournal>>,
+    pub journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Confirmation Mail
     ///
     /// This e-mail template will be sent on confirmation. Leave empty to send nothing.
     ///
     /// `many2one`, to `mail.template`.
-    pub mail_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailTemplate>,
-    >,
+    pub mail_template_id: Option<::runtime::Many2One<super::rel::MailTemplate>>,
     /// Quotation Template
     ///
     /// `char`, required.
@@ -75,9 +73,7 @@ pub struct SaleOrderTemplate {
     /// Headers and footers
     ///
     /// `many2many`, to `quotation.document`.
-    pub quotation_document_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::QuotationDocument,
-    >,
+    pub quotation_document_ids: ::runtime::X2Many<super::rel::QuotationDocument>,
     /// Online Payment
     ///
     /// Request an online payment to the customer in order to confirm orders automatically.
@@ -93,13 +89,13 @@ pub struct SaleOrderTemplate {
     /// Lines
     ///
     /// `one2many`, to `sale.order.template.line` (inverse `sale_order_template_id`).
-    pub sale_order_template_line_ids: ::runtime::odoo::wire::X2Many<
+    pub sale_order_template_line_ids: ::runtime::X2Many<
         super::rel::SaleOrderTemplateLine,
     >,
     /// Optional Products
     ///
     /// `one2many`, to `sale.order.template.option` (inverse `sale_order_template_id`).
-    pub sale_order_template_option_ids: ::runtime::odoo::wire::X2Many<
+    pub sale_order_template_option_ids: ::runtime::X2Many<
         super::rel::SaleOrderTemplateOption,
     >,
     /// Sequence
@@ -113,39 +109,18 @@ pub struct SaleOrderTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleOrderTemplate {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "journal_id",
-        "mail_template_id",
-        "name",
-        "note",
-        "number_of_days",
-        "prepayment_percent",
-        "quotation_document_ids",
-        "require_payment",
-        "require_signature",
-        "sale_order_template_line_ids",
-        "sale_order_template_option_ids",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderTemplate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -199,41 +174,27 @@ impl ::runtime::Model for SaleOrderTemplate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_template_id", "many2one")
-            .relation("mail.template"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("number_of_days", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("prepayment_percent", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("quotation_document_ids", "many2many")
-            .relation("quotation.document"),
-        ::runtime::odoo::verify::FieldSpec::new("require_payment", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("require_signature", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "sale_order_template_line_ids",
-                "one2many",
-            )
-            .relation("sale.order.template.line"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "sale_order_template_option_ids",
-                "one2many",
-            )
-            .relation("sale.order.template.option"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("mail_template_id", "many2one").relation("mail.template").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("number_of_days", "integer").writable(true),
+        ::runtime::FieldSpec::new("prepayment_percent", "float").writable(true),
+        ::runtime::FieldSpec::new("quotation_document_ids", "many2many").relation("quotation.document").writable(true),
+        ::runtime::FieldSpec::new("require_payment", "boolean").writable(true),
+        ::runtime::FieldSpec::new("require_signature", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sale_order_template_line_ids", "one2many").relation("sale.order.template.line").writable(true),
+        ::runtime::FieldSpec::new("sale_order_template_option_ids", "one2many").relation("sale.order.template.option").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -251,12 +212,21 @@ impl ::runtime::odoo::projection::Projection for SaleOrderTemplate {
 impl super::mixins::BaseModel for SaleOrderTemplate {
     type Update = SaleOrderTemplateUpdate;
 }
-/// Values for creating a `sale.order.template` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderTemplateCreate`]) or updating ([`SaleOrderTemplateUpdate`]) `sale.order.template` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderTemplateCreate {
+pub struct SaleOrderTemplateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderTemplateCreate {
+/// Values for creating a `sale.order.template` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderTemplateCreate = SaleOrderTemplateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.order.template` records: only the fields set here are written.
+pub type SaleOrderTemplateUpdate = SaleOrderTemplateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleOrderTemplateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -264,160 +234,32 @@ impl ::serde::Serialize for SaleOrderTemplateCreate {
 impl SaleOrderTemplateCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        SaleOrderTemplateCreate {
+        SaleOrderTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `journal_id` (Invoicing Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `mail_template_id` (Confirmation Mail).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Quotation Template).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Terms and conditions).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `number_of_days` (Quotation Duration).
-    #[inline]
-    pub fn number_of_days(mut self, number_of_days: i64) -> Self {
-        self.values.set("number_of_days", number_of_days);
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `quotation_document_ids` (Headers and footers).
-    #[inline]
-    pub fn quotation_document_ids(
-        mut self,
-        quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_document_ids",
-                quotation_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `require_payment` (Online Payment).
-    #[inline]
-    pub fn require_payment(mut self, require_payment: bool) -> Self {
-        self.values.set("require_payment", require_payment);
-        self
-    }
-    /// Set `require_signature` (Online Signature).
-    #[inline]
-    pub fn require_signature(mut self, require_signature: bool) -> Self {
-        self.values.set("require_signature", require_signature);
-        self
-    }
-    /// Set `sale_order_template_line_ids` (Lines).
-    #[inline]
-    pub fn sale_order_template_line_ids(
-        mut self,
-        sale_order_template_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplateLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_template_line_ids",
-                sale_order_template_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_template_option_ids` (Optional Products).
-    #[inline]
-    pub fn sale_order_template_option_ids(
-        mut self,
-        sale_order_template_option_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplateOption>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_template_option_ids",
-                sale_order_template_option_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderTemplateCreate {
-    type Model = SaleOrderTemplate;
-}
-/// Values for updating `sale.order.template` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderTemplateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderTemplateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderTemplateUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderTemplateUpdate {
+    fn default() -> Self {
+        SaleOrderTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderTemplateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SaleOrderTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -426,271 +268,86 @@ impl SaleOrderTemplateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `journal_id` (Invoicing Journal).
-    #[inline]
-    pub fn journal_id(mut self, journal_id: i64) -> Self {
-        self.values.set("journal_id", journal_id);
-        self
-    }
-    /// Set `mail_template_id` (Confirmation Mail).
-    #[inline]
-    pub fn mail_template_id(mut self, mail_template_id: i64) -> Self {
-        self.values.set("mail_template_id", mail_template_id);
-        self
-    }
-    /// Set `name` (Quotation Template).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Terms and conditions).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `number_of_days` (Quotation Duration).
-    #[inline]
-    pub fn number_of_days(mut self, number_of_days: i64) -> Self {
-        self.values.set("number_of_days", number_of_days);
-        self
-    }
-    /// Set `prepayment_percent` (Prepayment percentage).
-    #[inline]
-    pub fn prepayment_percent(mut self, prepayment_percent: f64) -> Self {
-        self.values.set("prepayment_percent", prepayment_percent);
-        self
-    }
-    /// Set `quotation_document_ids` (Headers and footers).
-    #[inline]
-    pub fn quotation_document_ids(
-        mut self,
-        quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_document_ids",
-                quotation_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `require_payment` (Online Payment).
-    #[inline]
-    pub fn require_payment(mut self, require_payment: bool) -> Self {
-        self.values.set("require_payment", require_payment);
-        self
-    }
-    /// Set `require_signature` (Online Signature).
-    #[inline]
-    pub fn require_signature(mut self, require_signature: bool) -> Self {
-        self.values.set("require_signature", require_signature);
-        self
-    }
-    /// Set `sale_order_template_line_ids` (Lines).
-    #[inline]
-    pub fn sale_order_template_line_ids(
-        mut self,
-        sale_order_template_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplateLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_template_line_ids",
-                sale_order_template_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sale_order_template_option_ids` (Optional Products).
-    #[inline]
-    pub fn sale_order_template_option_ids(
-        mut self,
-        sale_order_template_option_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SaleOrderTemplateOption>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "sale_order_template_option_ids",
-                sale_order_template_option_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `journal_id` (Invoicing Journal).
+        journal_id: value i64;
+        /// Set `mail_template_id` (Confirmation Mail).
+        mail_template_id: value i64;
+        /// Set `name` (Quotation Template).
+        name: into String;
+        /// Set `note` (Terms and conditions).
+        note: into String;
+        /// Set `number_of_days` (Quotation Duration).
+        number_of_days: value i64;
+        /// Set `prepayment_percent` (Prepayment percentage).
+        prepayment_percent: value f64;
+        /// Set `quotation_document_ids` (Headers and footers).
+        quotation_document_ids: commands super::rel::QuotationDocument;
+        /// Set `require_payment` (Online Payment).
+        require_payment: value bool;
+        /// Set `require_signature` (Online Signature).
+        require_signature: value bool;
+        /// Set `sale_order_template_line_ids` (Lines).
+        sale_order_template_line_ids: commands super::rel::SaleOrderTemplateLine;
+        /// Set `sale_order_template_option_ids` (Optional Products).
+        sale_order_template_option_ids: commands super::rel::SaleOrderTemplateOption;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderTemplateCreate {
+    type Model = self::SaleOrderTemplate;
+}
 impl ::runtime::UpdateValues for SaleOrderTemplateUpdate {
-    type Model = SaleOrderTemplate;
+    type Model = self::SaleOrderTemplate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Invoicing Journal (`journal_id`, `many2one`).
-    #[inline]
-    pub const fn journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("journal_id")
-    }
-    /// Confirmation Mail (`mail_template_id`, `many2one`).
-    #[inline]
-    pub const fn mail_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::MailTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_template_id")
-    }
-    /// Quotation Template (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleOrderTemplate> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Terms and conditions (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<super::SaleOrderTemplate> {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Quotation Duration (`number_of_days`, `integer`).
-    #[inline]
-    pub const fn number_of_days() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("number_of_days")
-    }
-    /// Prepayment percentage (`prepayment_percent`, `float`).
-    #[inline]
-    pub const fn prepayment_percent() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplate,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("prepayment_percent")
-    }
-    /// Headers and footers (`quotation_document_ids`, `many2many`).
-    #[inline]
-    pub const fn quotation_document_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderTemplate,
-        super::super::rel::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quotation_document_ids")
-    }
-    /// Online Payment (`require_payment`, `boolean`).
-    #[inline]
-    pub const fn require_payment() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("require_payment")
-    }
-    /// Online Signature (`require_signature`, `boolean`).
-    #[inline]
-    pub const fn require_signature() -> ::runtime::odoo::fields::BoolField<
-        super::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("require_signature")
-    }
-    /// Lines (`sale_order_template_line_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_template_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderTemplate,
-        super::super::rel::SaleOrderTemplateLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_template_line_ids")
-    }
-    /// Optional Products (`sale_order_template_option_ids`, `one2many`).
-    #[inline]
-    pub const fn sale_order_template_option_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SaleOrderTemplate,
-        super::super::rel::SaleOrderTemplateOption,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("sale_order_template_option_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderTemplate;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Invoicing Journal (`journal_id`, `many2one`).
+        journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Confirmation Mail (`mail_template_id`, `many2one`).
+        mail_template_id: Many2OneField<super::super::rel::MailTemplate>;
+        /// Quotation Template (`name`, `char`).
+        name: CharField;
+        /// Terms and conditions (`note`, `html`).
+        note: CharField;
+        /// Quotation Duration (`number_of_days`, `integer`).
+        number_of_days: NumField<i64>;
+        /// Prepayment percentage (`prepayment_percent`, `float`).
+        prepayment_percent: NumField<f64>;
+        /// Headers and footers (`quotation_document_ids`, `many2many`).
+        quotation_document_ids: X2ManyField<super::super::rel::QuotationDocument>;
+        /// Online Payment (`require_payment`, `boolean`).
+        require_payment: BoolField;
+        /// Online Signature (`require_signature`, `boolean`).
+        require_signature: BoolField;
+        /// Lines (`sale_order_template_line_ids`, `one2many`).
+        sale_order_template_line_ids: X2ManyField<super::super::rel::SaleOrderTemplateLine>;
+        /// Optional Products (`sale_order_template_option_ids`, `one2many`).
+        sale_order_template_option_ids: X2ManyField<super::super::rel::SaleOrderTemplateOption>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

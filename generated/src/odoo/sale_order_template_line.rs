@@ -15,7 +15,7 @@ pub struct SaleOrderTemplateLine {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `sale_order_template_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct SaleOrderTemplateLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -45,19 +45,19 @@ pub struct SaleOrderTemplateLine {
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, computed.
-    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Quantity
     ///
     /// `float`, required, digits (16, 2).
@@ -66,7 +66,7 @@ pub struct SaleOrderTemplateLine {
     ///
     /// `many2one`, to `sale.order.template`, required.
     pub sale_order_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Sequence
     ///
@@ -81,34 +81,20 @@ pub struct SaleOrderTemplateLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplateLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleOrderTemplateLine {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "display_type",
-        "id",
-        "name",
-        "product_id",
-        "product_uom_category_id",
-        "product_uom_id",
-        "product_uom_qty",
-        "sale_order_template_id",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderTemplateLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderTemplateLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,31 +138,22 @@ impl ::runtime::Model for SaleOrderTemplateLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_uom_category_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_type", "selection")
-            .selection(&["line_section", "line_note"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_template_id", "many2one")
-            .relation("sale.order.template")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("display_type", "selection").writable(true).selection(&["line_section", "line_note"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "text").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("product_uom_qty", "float").required().writable(true),
+        ::runtime::FieldSpec::new("sale_order_template_id", "many2one").relation("sale.order.template").required().writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -195,12 +172,21 @@ impl ::runtime::odoo::projection::Projection for SaleOrderTemplateLine {
 impl super::mixins::BaseModel for SaleOrderTemplateLine {
     type Update = SaleOrderTemplateLineUpdate;
 }
-/// Values for creating a `sale.order.template.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderTemplateLineCreate`]) or updating ([`SaleOrderTemplateLineUpdate`]) `sale.order.template.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderTemplateLineCreate {
+pub struct SaleOrderTemplateLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderTemplateLineCreate {
+/// Values for creating a `sale.order.template.line` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderTemplateLineCreate = SaleOrderTemplateLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.order.template.line` records: only the fields set here are written.
+pub type SaleOrderTemplateLineUpdate = SaleOrderTemplateLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleOrderTemplateLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -208,92 +194,35 @@ impl ::serde::Serialize for SaleOrderTemplateLineCreate {
 impl SaleOrderTemplateLineCreate {
     /// Takes the required fields: `product_uom_qty`, `sale_order_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_uom_qty: f64, sale_order_template_id: i64) -> Self {
-        SaleOrderTemplateLineCreate {
+        SaleOrderTemplateLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_uom_qty(product_uom_qty)
             .sale_order_template_id(sale_order_template_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplateLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template Reference).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderTemplateLineCreate {
-    type Model = SaleOrderTemplateLine;
-}
-/// Values for updating `sale.order.template.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderTemplateLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderTemplateLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleOrderTemplateLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderTemplateLineUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderTemplateLineUpdate {
+    fn default() -> Self {
+        SaleOrderTemplateLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderTemplateLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplateLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::SaleOrderTemplateLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -302,209 +231,73 @@ impl SaleOrderTemplateLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `display_type` (Display Type).
-    #[inline]
-    pub fn display_type(mut self, display_type: DisplayType) -> Self {
-        self.values.set("display_type", display_type);
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `product_uom_qty` (Quantity).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template Reference).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `display_type` (Display Type).
+        display_type: value self::DisplayType;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_id` (Unit of Measure).
+        product_uom_id: value i64;
+        /// Set `product_uom_qty` (Quantity).
+        product_uom_qty: value f64;
+        /// Set `sale_order_template_id` (Quotation Template Reference).
+        sale_order_template_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderTemplateLineCreate {
+    type Model = self::SaleOrderTemplateLine;
+}
 impl ::runtime::UpdateValues for SaleOrderTemplateLineUpdate {
-    type Model = SaleOrderTemplateLine;
+    type Model = self::SaleOrderTemplateLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderTemplateLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderTemplateLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Display Type (`display_type`, `selection`).
-    #[inline]
-    pub const fn display_type() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleOrderTemplateLine,
-        super::DisplayType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("display_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplateLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderTemplateLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplateLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_uom_qty")
-    }
-    /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_template_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplateLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderTemplateLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderTemplateLine;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Display Type (`display_type`, `selection`).
+        display_type: SelectionField<super::DisplayType>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Description (`name`, `text`).
+        name: CharField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
+        sale_order_template_id: Many2OneField<super::super::rel::SaleOrderTemplate>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `display_type` (Display Type) on `sale.order.template.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayType {
-    /// Section (`line_section`)
-    LineSection,
-    /// Note (`line_note`)
-    LineNote,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DisplayType {
-    const VALUES: &'static [&'static str] = &["line_section", "line_note"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "line_section" => DisplayType::LineSection,
-            "line_note" => DisplayType::LineNote,
-            other => DisplayType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DisplayType::LineSection => "line_section",
-            DisplayType::LineNote => "line_note",
-            DisplayType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DisplayType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DisplayType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `display_type` (Display Type) on `sale.order.template.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DisplayType {
+        /// Section (`line_section`)
+        LineSection = "line_section",
+        /// Note (`line_note`)
+        LineNote = "line_note",
     }
 }

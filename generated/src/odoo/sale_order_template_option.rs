@@ -13,7 +13,7 @@ pub struct SaleOrderTemplateOption {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `sale_order_template_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct SaleOrderTemplateOption {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -37,14 +37,14 @@ pub struct SaleOrderTemplateOption {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Quantity
     ///
@@ -54,12 +54,12 @@ pub struct SaleOrderTemplateOption {
     ///
     /// `many2one`, to `sale.order.template`, required.
     pub sale_order_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SaleOrderTemplate>,
+        ::runtime::Many2One<super::rel::SaleOrderTemplate>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -67,32 +67,20 @@ pub struct SaleOrderTemplateOption {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SaleOrderTemplateOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleOrderTemplateOption {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "product_id",
-        "product_uom_category_id",
-        "quantity",
-        "sale_order_template_id",
-        "uom_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SaleOrderTemplateOption {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleOrderTemplateOption::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,30 +120,20 @@ impl ::runtime::Model for SaleOrderTemplateOption {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_uom_category_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sale_order_template_id", "many2one")
-            .relation("sale.order.template")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "text").required().writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("quantity", "float").required().writable(true),
+        ::runtime::FieldSpec::new("sale_order_template_id", "many2one").relation("sale.order.template").required().writable(true),
+        ::runtime::FieldSpec::new("uom_id", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -171,12 +149,21 @@ impl ::runtime::odoo::projection::Projection for SaleOrderTemplateOption {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `sale.order.template.option` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleOrderTemplateOptionCreate`]) or updating ([`SaleOrderTemplateOptionUpdate`]) `sale.order.template.option` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SaleOrderTemplateOptionCreate {
+pub struct SaleOrderTemplateOptionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleOrderTemplateOptionCreate {
+/// Values for creating a `sale.order.template.option` record: the constructor takes the required fields, setters add the rest.
+pub type SaleOrderTemplateOptionCreate = SaleOrderTemplateOptionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.order.template.option` records: only the fields set here are written.
+pub type SaleOrderTemplateOptionUpdate = SaleOrderTemplateOptionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SaleOrderTemplateOptionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -184,81 +171,36 @@ impl ::serde::Serialize for SaleOrderTemplateOptionCreate {
 impl SaleOrderTemplateOptionCreate {
     /// Takes the required fields: `product_id`, `quantity`, `sale_order_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64, sale_order_template_id: i64) -> Self {
-        SaleOrderTemplateOptionCreate {
+        SaleOrderTemplateOptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_id(product_id)
             .quantity(quantity)
             .sale_order_template_id(sale_order_template_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplateOption>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template Reference).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleOrderTemplateOptionCreate {
-    type Model = SaleOrderTemplateOption;
-}
-/// Values for updating `sale.order.template.option` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleOrderTemplateOptionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleOrderTemplateOptionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl SaleOrderTemplateOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleOrderTemplateOptionUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleOrderTemplateOptionUpdate {
+    fn default() -> Self {
+        SaleOrderTemplateOptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleOrderTemplateOptionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleOrderTemplateOption>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::SaleOrderTemplateOption,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -267,142 +209,54 @@ impl SaleOrderTemplateOptionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `sale_order_template_id` (Quotation Template Reference).
-    #[inline]
-    pub fn sale_order_template_id(mut self, sale_order_template_id: i64) -> Self {
-        self.values.set("sale_order_template_id", sale_order_template_id);
-        self
-    }
-    /// Set `uom_id` (Unit of Measure).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `sale_order_template_id` (Quotation Template Reference).
+        sale_order_template_id: value i64;
+        /// Set `uom_id` (Unit of Measure).
+        uom_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SaleOrderTemplateOptionCreate {
+    type Model = self::SaleOrderTemplateOption;
+}
 impl ::runtime::UpdateValues for SaleOrderTemplateOptionUpdate {
-    type Model = SaleOrderTemplateOption;
+    type Model = self::SaleOrderTemplateOption;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderTemplateOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderTemplateOption,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplateOption,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Description (`name`, `text`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::SaleOrderTemplateOption,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::SaleOrderTemplateOption,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
-    #[inline]
-    pub const fn sale_order_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::SaleOrderTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_order_template_id")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("uom_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SaleOrderTemplateOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleOrderTemplateOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SaleOrderTemplateOption;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Description (`name`, `text`).
+        name: CharField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Quotation Template Reference (`sale_order_template_id`, `many2one`).
+        sale_order_template_id: Many2OneField<super::super::rel::SaleOrderTemplate>;
+        /// Unit of Measure (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,7 +19,7 @@ pub struct SalePdfFormField {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -50,13 +50,11 @@ pub struct SalePdfFormField {
     /// Product Documents
     ///
     /// `many2many`, to `product.document`.
-    pub product_document_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductDocument>,
+    pub product_document_ids: ::runtime::X2Many<super::rel::ProductDocument>,
     /// Quotation Documents
     ///
     /// `many2many`, to `quotation.document`.
-    pub quotation_document_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::QuotationDocument,
-    >,
+    pub quotation_document_ids: ::runtime::X2Many<super::rel::QuotationDocument>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -64,30 +62,18 @@ pub struct SalePdfFormField {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SalePdfFormField {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SalePdfFormField {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "document_type",
-        "id",
-        "name",
-        "path",
-        "product_document_ids",
-        "quotation_document_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SalePdfFormField {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SalePdfFormField::default();
         while let Some(i) = r.next()? {
             match i {
@@ -123,24 +109,18 @@ impl ::runtime::Model for SalePdfFormField {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("document_type", "selection")
-            .required()
-            .selection(&["quotation_document", "product_document"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("product_document_ids", "many2many")
-            .relation("product.document"),
-        ::runtime::odoo::verify::FieldSpec::new("quotation_document_ids", "many2many")
-            .relation("quotation.document"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("document_type", "selection").required().writable(true).selection(&["quotation_document", "product_document"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("path", "char").writable(true),
+        ::runtime::FieldSpec::new("product_document_ids", "many2many").relation("product.document").writable(true),
+        ::runtime::FieldSpec::new("quotation_document_ids", "many2many").relation("quotation.document").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -155,13 +135,21 @@ impl ::runtime::odoo::projection::Projection for SalePdfFormField {
 impl super::mixins::BaseModel for SalePdfFormField {
     type Update = SalePdfFormFieldUpdate;
 }
-/// Values for creating a `sale.pdf.form.field` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SalePdfFormFieldCreate`]) or updating ([`SalePdfFormFieldUpdate`]) `sale.pdf.form.field` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SalePdfFormFieldCreate {
+pub struct SalePdfFormFieldValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SalePdfFormFieldCreate {
+/// Values for creating a `sale.pdf.form.field` record: the constructor takes the required fields, setters add the rest.
+pub type SalePdfFormFieldCreate = SalePdfFormFieldValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sale.pdf.form.field` records: only the fields set here are written.
+pub type SalePdfFormFieldUpdate = SalePdfFormFieldValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SalePdfFormFieldValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -169,96 +157,36 @@ impl ::serde::Serialize for SalePdfFormFieldCreate {
 impl SalePdfFormFieldCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SalePdfFormFieldCreate {
+        Self::default()
+    }
+}
+impl Default for SalePdfFormFieldCreate {
+    fn default() -> Self {
+        SalePdfFormFieldValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SalePdfFormField>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `document_type` (Document Type).
-    #[inline]
-    pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.values.set("document_type", document_type);
-        self
-    }
-    /// Set `name` (Form Field Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `product_document_ids` (Product Documents).
-    #[inline]
-    pub fn product_document_ids(
-        mut self,
-        product_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_document_ids",
-                product_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `quotation_document_ids` (Quotation Documents).
-    #[inline]
-    pub fn quotation_document_ids(
-        mut self,
-        quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_document_ids",
-                quotation_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for SalePdfFormFieldCreate {
-    type Model = SalePdfFormField;
-}
-/// Values for updating `sale.pdf.form.field` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SalePdfFormFieldUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SalePdfFormFieldUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SalePdfFormFieldUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SalePdfFormFieldUpdate {
+        Self::default()
+    }
+}
+impl Default for SalePdfFormFieldUpdate {
+    fn default() -> Self {
+        SalePdfFormFieldValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SalePdfFormFieldValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SalePdfFormField>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SalePdfFormField>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -267,178 +195,61 @@ impl SalePdfFormFieldUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `document_type` (Document Type).
-    #[inline]
-    pub fn document_type(mut self, document_type: DocumentType) -> Self {
-        self.values.set("document_type", document_type);
-        self
-    }
-    /// Set `name` (Form Field Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `path` (Path).
-    #[inline]
-    pub fn path(mut self, path: impl Into<String>) -> Self {
-        self.values.set("path", path.into());
-        self
-    }
-    /// Set `product_document_ids` (Product Documents).
-    #[inline]
-    pub fn product_document_ids(
-        mut self,
-        product_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_document_ids",
-                product_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `quotation_document_ids` (Quotation Documents).
-    #[inline]
-    pub fn quotation_document_ids(
-        mut self,
-        quotation_document_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::QuotationDocument>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "quotation_document_ids",
-                quotation_document_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `document_type` (Document Type).
+        document_type: value self::DocumentType;
+        /// Set `name` (Form Field Name).
+        name: into String;
+        /// Set `path` (Path).
+        path: into String;
+        /// Set `product_document_ids` (Product Documents).
+        product_document_ids: commands super::rel::ProductDocument;
+        /// Set `quotation_document_ids` (Quotation Documents).
+        quotation_document_ids: commands super::rel::QuotationDocument;
     }
 }
+impl ::runtime::CreateValues for SalePdfFormFieldCreate {
+    type Model = self::SalePdfFormField;
+}
 impl ::runtime::UpdateValues for SalePdfFormFieldUpdate {
-    type Model = SalePdfFormField;
+    type Model = self::SalePdfFormField;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SalePdfFormField,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SalePdfFormField,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SalePdfFormField,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Document Type (`document_type`, `selection`).
-    #[inline]
-    pub const fn document_type() -> ::runtime::odoo::fields::SelectionField<
-        super::SalePdfFormField,
-        super::DocumentType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("document_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SalePdfFormField,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Form Field Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SalePdfFormField> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Path (`path`, `char`).
-    #[inline]
-    pub const fn path() -> ::runtime::odoo::fields::CharField<super::SalePdfFormField> {
-        ::runtime::odoo::fields::CharField::new("path")
-    }
-    /// Product Documents (`product_document_ids`, `many2many`).
-    #[inline]
-    pub const fn product_document_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SalePdfFormField,
-        super::super::rel::ProductDocument,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_document_ids")
-    }
-    /// Quotation Documents (`quotation_document_ids`, `many2many`).
-    #[inline]
-    pub const fn quotation_document_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SalePdfFormField,
-        super::super::rel::QuotationDocument,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quotation_document_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SalePdfFormField,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SalePdfFormField,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SalePdfFormField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Document Type (`document_type`, `selection`).
+        document_type: SelectionField<super::DocumentType>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Form Field Name (`name`, `char`).
+        name: CharField;
+        /// Path (`path`, `char`).
+        path: CharField;
+        /// Product Documents (`product_document_ids`, `many2many`).
+        product_document_ids: X2ManyField<super::super::rel::ProductDocument>;
+        /// Quotation Documents (`quotation_document_ids`, `many2many`).
+        quotation_document_ids: X2ManyField<super::super::rel::QuotationDocument>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `document_type` (Document Type) on `sale.pdf.form.field`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentType {
-    /// Header/Footer (`quotation_document`)
-    QuotationDocument,
-    /// Product Document (`product_document`)
-    ProductDocument,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DocumentType {
-    const VALUES: &'static [&'static str] = &["quotation_document", "product_document"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "quotation_document" => DocumentType::QuotationDocument,
-            "product_document" => DocumentType::ProductDocument,
-            other => DocumentType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DocumentType::QuotationDocument => "quotation_document",
-            DocumentType::ProductDocument => "product_document",
-            DocumentType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DocumentType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for DocumentType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `document_type` (Document Type) on `sale.pdf.form.field`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DocumentType {
+        /// Header/Footer (`quotation_document`)
+        QuotationDocument = "quotation_document",
+        /// Product Document (`product_document`)
+        ProductDocument = "product_document",
     }
 }

@@ -15,30 +15,28 @@ pub struct SaleReport {
     /// Campaign
     ///
     /// `many2one`, to `utm.campaign`, readonly.
-    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::Many2One<super::rel::UtmCampaign>>,
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly.
-    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Customer Entity
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub commercial_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub commercial_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Customer Country
     ///
     /// `many2one`, to `res.country`, readonly.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Order Date
     ///
@@ -63,9 +61,7 @@ pub struct SaleReport {
     /// Customer Industry
     ///
     /// `many2one`, to `res.partner.industry`, readonly.
-    pub industry_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartnerIndustry>,
-    >,
+    pub industry_id: Option<::runtime::Many2One<super::rel::ResPartnerIndustry>>,
     /// Order Invoice Status
     ///
     /// `selection`, readonly.
@@ -81,7 +77,7 @@ pub struct SaleReport {
     /// Medium
     ///
     /// `many2one`, to `utm.medium`, readonly.
-    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::Many2One<super::rel::UtmMedium>>,
     /// Order Reference
     ///
     /// `char`, readonly.
@@ -99,7 +95,7 @@ pub struct SaleReport {
     /// Customer
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Customer ZIP
     ///
     /// `char`, readonly.
@@ -119,23 +115,19 @@ pub struct SaleReport {
     /// Pricelist
     ///
     /// `many2one`, to `product.pricelist`, readonly.
-    pub pricelist_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPricelist>,
-    >,
+    pub pricelist_id: Option<::runtime::Many2One<super::rel::ProductPricelist>>,
     /// Product Variant
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Product
     ///
     /// `many2one`, to `product.template`, readonly.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, readonly.
-    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Qty Ordered
     ///
     /// `float`, readonly.
@@ -143,7 +135,7 @@ pub struct SaleReport {
     /// Project
     ///
     /// `many2one`, to `project.project`, readonly.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Qty Delivered
     ///
     /// `float`, readonly.
@@ -163,7 +155,7 @@ pub struct SaleReport {
     /// Source
     ///
     /// `many2one`, to `utm.source`, readonly.
-    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::Many2One<super::rel::UtmSource>>,
     /// Status
     ///
     /// `selection`, readonly.
@@ -173,11 +165,11 @@ pub struct SaleReport {
     /// Customer State
     ///
     /// `many2one`, to `res.country.state`, readonly.
-    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Sales Team
     ///
     /// `many2one`, to `crm.team`, readonly.
-    pub team_id: Option<::runtime::odoo::wire::Many2One<super::rel::CrmTeam>>,
+    pub team_id: Option<::runtime::Many2One<super::rel::CrmTeam>>,
     /// Untaxed Amount Invoiced
     ///
     /// `monetary`, readonly, currency in `currency_id`.
@@ -189,7 +181,7 @@ pub struct SaleReport {
     /// Salesperson
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Volume
     ///
     /// `float`, readonly.
@@ -197,9 +189,7 @@ pub struct SaleReport {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Gross Weight
     ///
     /// `float`, readonly.
@@ -207,58 +197,16 @@ pub struct SaleReport {
 }
 impl<'de> ::serde::Deserialize<'de> for SaleReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SaleReport {
-    const FIELDS: &'static [&'static str] = &[
-        "campaign_id",
-        "categ_id",
-        "commercial_partner_id",
-        "company_id",
-        "country_id",
-        "currency_id",
-        "date",
-        "discount",
-        "discount_amount",
-        "display_name",
-        "id",
-        "industry_id",
-        "invoice_status",
-        "line_invoice_status",
-        "medium_id",
-        "name",
-        "nbr",
-        "order_reference",
-        "partner_id",
-        "partner_zip",
-        "price_subtotal",
-        "price_total",
-        "price_unit",
-        "pricelist_id",
-        "product_id",
-        "product_tmpl_id",
-        "product_uom",
-        "product_uom_qty",
-        "project_id",
-        "qty_delivered",
-        "qty_invoiced",
-        "qty_to_deliver",
-        "qty_to_invoice",
-        "source_id",
-        "state",
-        "state_id",
-        "team_id",
-        "untaxed_amount_invoiced",
-        "untaxed_amount_to_invoice",
-        "user_id",
-        "volume",
-        "warehouse_id",
-        "weight",
-    ];
+impl ::runtime::__private::FromRecord for SaleReport {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        43,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SaleReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -358,73 +306,50 @@ impl ::runtime::Model for SaleReport {
         "weight",
     ];
     const COMPUTED: &'static [&'static str] = &["currency_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("campaign_id", "many2one")
-            .relation("utm.campaign"),
-        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("commercial_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("discount", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("discount_amount", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("industry_id", "many2one")
-            .relation("res.partner.industry"),
-        ::runtime::odoo::verify::FieldSpec::new("invoice_status", "selection")
-            .selection(&["upselling", "invoiced", "to invoice", "no"]),
-        ::runtime::odoo::verify::FieldSpec::new("line_invoice_status", "selection")
-            .selection(&["upselling", "invoiced", "to invoice", "no"]),
-        ::runtime::odoo::verify::FieldSpec::new("medium_id", "many2one")
-            .relation("utm.medium"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("nbr", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("order_reference", "reference")
-            .selection(&["sale.order"]),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_zip", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("price_subtotal", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_total", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("pricelist_id", "many2one")
-            .relation("product.pricelist"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_delivered", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_invoiced", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_to_deliver", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_to_invoice", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("source_id", "many2one")
-            .relation("utm.source"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "sent", "sale", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("team_id", "many2one")
-            .relation("crm.team"),
-        ::runtime::odoo::verify::FieldSpec::new("untaxed_amount_invoiced", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("untaxed_amount_to_invoice", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("volume", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("weight", "float"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("campaign_id", "many2one").relation("utm.campaign").writable(true),
+        ::runtime::FieldSpec::new("categ_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("commercial_partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("discount", "float").writable(true),
+        ::runtime::FieldSpec::new("discount_amount", "monetary").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("industry_id", "many2one").relation("res.partner.industry").writable(true),
+        ::runtime::FieldSpec::new("invoice_status", "selection").writable(true).selection(&["upselling", "invoiced", "to invoice", "no"]),
+        ::runtime::FieldSpec::new("line_invoice_status", "selection").writable(true).selection(&["upselling", "invoiced", "to invoice", "no"]),
+        ::runtime::FieldSpec::new("medium_id", "many2one").relation("utm.medium").writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("nbr", "integer").writable(true),
+        ::runtime::FieldSpec::new("order_reference", "reference").writable(true).selection(&["sale.order"]),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("partner_zip", "char").writable(true),
+        ::runtime::FieldSpec::new("price_subtotal", "monetary").writable(true),
+        ::runtime::FieldSpec::new("price_total", "monetary").writable(true),
+        ::runtime::FieldSpec::new("price_unit", "float").writable(true),
+        ::runtime::FieldSpec::new("pricelist_id", "many2one").relation("product.pricelist").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("product_uom", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("product_uom_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("qty_delivered", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_invoiced", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_to_deliver", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_to_invoice", "float").writable(true),
+        ::runtime::FieldSpec::new("source_id", "many2one").relation("utm.source").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["draft", "sent", "sale", "cancel"]),
+        ::runtime::FieldSpec::new("state_id", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("team_id", "many2one").relation("crm.team").writable(true),
+        ::runtime::FieldSpec::new("untaxed_amount_invoiced", "monetary").writable(true),
+        ::runtime::FieldSpec::new("untaxed_amount_to_invoice", "monetary").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("volume", "float").writable(true),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("weight", "float").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -475,13 +400,17 @@ impl SaleReport {
 impl super::mixins::BaseModel for SaleReport {
     type Update = SaleReportUpdate;
 }
-/// Values for creating a `sale.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SaleReportCreate`]) or updating ([`SaleReportUpdate`]) `sale.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleReportCreate {
+pub struct SaleReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SaleReportCreate {
+/// Values for creating a `sale.report` record: the constructor takes the required fields, setters add the rest.
+pub type SaleReportCreate = SaleReportValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sale.report` records: only the fields set here are written.
+pub type SaleReportUpdate = SaleReportValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SaleReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -489,294 +418,36 @@ impl ::serde::Serialize for SaleReportCreate {
 impl SaleReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SaleReportCreate {
+        Self::default()
+    }
+}
+impl Default for SaleReportCreate {
+    fn default() -> Self {
+        SaleReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `categ_id` (Product Category).
-    #[inline]
-    pub fn categ_id(mut self, categ_id: i64) -> Self {
-        self.values.set("categ_id", categ_id);
-        self
-    }
-    /// Set `commercial_partner_id` (Customer Entity).
-    #[inline]
-    pub fn commercial_partner_id(mut self, commercial_partner_id: i64) -> Self {
-        self.values.set("commercial_partner_id", commercial_partner_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Customer Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date` (Order Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `discount` (Discount %).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `discount_amount` (Discount Amount).
-    #[inline]
-    pub fn discount_amount(mut self, discount_amount: f64) -> Self {
-        self.values.set("discount_amount", discount_amount);
-        self
-    }
-    /// Set `industry_id` (Customer Industry).
-    #[inline]
-    pub fn industry_id(mut self, industry_id: i64) -> Self {
-        self.values.set("industry_id", industry_id);
-        self
-    }
-    /// Set `invoice_status` (Order Invoice Status).
-    #[inline]
-    pub fn invoice_status(mut self, invoice_status: InvoiceStatus) -> Self {
-        self.values.set("invoice_status", invoice_status);
-        self
-    }
-    /// Set `line_invoice_status` (Invoice Status).
-    #[inline]
-    pub fn line_invoice_status(
-        mut self,
-        line_invoice_status: LineInvoiceStatus,
-    ) -> Self {
-        self.values.set("line_invoice_status", line_invoice_status);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `name` (Order Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `nbr` (\# of Lines).
-    #[inline]
-    pub fn nbr(mut self, nbr: i64) -> Self {
-        self.values.set("nbr", nbr);
-        self
-    }
-    /// Set `order_reference` (Order).
-    #[inline]
-    pub fn order_reference(
-        mut self,
-        order_reference: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("order_reference", order_reference);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_zip` (Customer ZIP).
-    #[inline]
-    pub fn partner_zip(mut self, partner_zip: impl Into<String>) -> Self {
-        self.values.set("partner_zip", partner_zip.into());
-        self
-    }
-    /// Set `price_subtotal` (Untaxed Total).
-    #[inline]
-    pub fn price_subtotal(mut self, price_subtotal: f64) -> Self {
-        self.values.set("price_subtotal", price_subtotal);
-        self
-    }
-    /// Set `price_total` (Total).
-    #[inline]
-    pub fn price_total(mut self, price_total: f64) -> Self {
-        self.values.set("price_total", price_total);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `product_id` (Product Variant).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `product_uom` (Unit of Measure).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `product_uom_qty` (Qty Ordered).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `qty_delivered` (Qty Delivered).
-    #[inline]
-    pub fn qty_delivered(mut self, qty_delivered: f64) -> Self {
-        self.values.set("qty_delivered", qty_delivered);
-        self
-    }
-    /// Set `qty_invoiced` (Qty Invoiced).
-    #[inline]
-    pub fn qty_invoiced(mut self, qty_invoiced: f64) -> Self {
-        self.values.set("qty_invoiced", qty_invoiced);
-        self
-    }
-    /// Set `qty_to_deliver` (Qty To Deliver).
-    #[inline]
-    pub fn qty_to_deliver(mut self, qty_to_deliver: f64) -> Self {
-        self.values.set("qty_to_deliver", qty_to_deliver);
-        self
-    }
-    /// Set `qty_to_invoice` (Qty To Invoice).
-    #[inline]
-    pub fn qty_to_invoice(mut self, qty_to_invoice: f64) -> Self {
-        self.values.set("qty_to_invoice", qty_to_invoice);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `state_id` (Customer State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `untaxed_amount_invoiced` (Untaxed Amount Invoiced).
-    #[inline]
-    pub fn untaxed_amount_invoiced(mut self, untaxed_amount_invoiced: f64) -> Self {
-        self.values.set("untaxed_amount_invoiced", untaxed_amount_invoiced);
-        self
-    }
-    /// Set `untaxed_amount_to_invoice` (Untaxed Amount To Invoice).
-    #[inline]
-    pub fn untaxed_amount_to_invoice(mut self, untaxed_amount_to_invoice: f64) -> Self {
-        self.values.set("untaxed_amount_to_invoice", untaxed_amount_to_invoice);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `volume` (Volume).
-    #[inline]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.values.set("volume", volume);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `weight` (Gross Weight).
-    #[inline]
-    pub fn weight(mut self, weight: f64) -> Self {
-        self.values.set("weight", weight);
-        self
-    }
-}
-impl ::runtime::CreateValues for SaleReportCreate {
-    type Model = SaleReport;
-}
-/// Values for updating `sale.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SaleReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SaleReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SaleReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SaleReportUpdate {
+        Self::default()
+    }
+}
+impl Default for SaleReportUpdate {
+    fn default() -> Self {
+        SaleReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SaleReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SaleReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SaleReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -785,731 +456,229 @@ impl SaleReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `categ_id` (Product Category).
-    #[inline]
-    pub fn categ_id(mut self, categ_id: i64) -> Self {
-        self.values.set("categ_id", categ_id);
-        self
-    }
-    /// Set `commercial_partner_id` (Customer Entity).
-    #[inline]
-    pub fn commercial_partner_id(mut self, commercial_partner_id: i64) -> Self {
-        self.values.set("commercial_partner_id", commercial_partner_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Customer Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `date` (Order Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `discount` (Discount %).
-    #[inline]
-    pub fn discount(mut self, discount: f64) -> Self {
-        self.values.set("discount", discount);
-        self
-    }
-    /// Set `discount_amount` (Discount Amount).
-    #[inline]
-    pub fn discount_amount(mut self, discount_amount: f64) -> Self {
-        self.values.set("discount_amount", discount_amount);
-        self
-    }
-    /// Set `industry_id` (Customer Industry).
-    #[inline]
-    pub fn industry_id(mut self, industry_id: i64) -> Self {
-        self.values.set("industry_id", industry_id);
-        self
-    }
-    /// Set `invoice_status` (Order Invoice Status).
-    #[inline]
-    pub fn invoice_status(mut self, invoice_status: InvoiceStatus) -> Self {
-        self.values.set("invoice_status", invoice_status);
-        self
-    }
-    /// Set `line_invoice_status` (Invoice Status).
-    #[inline]
-    pub fn line_invoice_status(
-        mut self,
-        line_invoice_status: LineInvoiceStatus,
-    ) -> Self {
-        self.values.set("line_invoice_status", line_invoice_status);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `name` (Order Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `nbr` (\# of Lines).
-    #[inline]
-    pub fn nbr(mut self, nbr: i64) -> Self {
-        self.values.set("nbr", nbr);
-        self
-    }
-    /// Set `order_reference` (Order).
-    #[inline]
-    pub fn order_reference(
-        mut self,
-        order_reference: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("order_reference", order_reference);
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `partner_zip` (Customer ZIP).
-    #[inline]
-    pub fn partner_zip(mut self, partner_zip: impl Into<String>) -> Self {
-        self.values.set("partner_zip", partner_zip.into());
-        self
-    }
-    /// Set `price_subtotal` (Untaxed Total).
-    #[inline]
-    pub fn price_subtotal(mut self, price_subtotal: f64) -> Self {
-        self.values.set("price_subtotal", price_subtotal);
-        self
-    }
-    /// Set `price_total` (Total).
-    #[inline]
-    pub fn price_total(mut self, price_total: f64) -> Self {
-        self.values.set("price_total", price_total);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `pricelist_id` (Pricelist).
-    #[inline]
-    pub fn pricelist_id(mut self, pricelist_id: i64) -> Self {
-        self.values.set("pricelist_id", pricelist_id);
-        self
-    }
-    /// Set `product_id` (Product Variant).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `product_uom` (Unit of Measure).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `product_uom_qty` (Qty Ordered).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `qty_delivered` (Qty Delivered).
-    #[inline]
-    pub fn qty_delivered(mut self, qty_delivered: f64) -> Self {
-        self.values.set("qty_delivered", qty_delivered);
-        self
-    }
-    /// Set `qty_invoiced` (Qty Invoiced).
-    #[inline]
-    pub fn qty_invoiced(mut self, qty_invoiced: f64) -> Self {
-        self.values.set("qty_invoiced", qty_invoiced);
-        self
-    }
-    /// Set `qty_to_deliver` (Qty To Deliver).
-    #[inline]
-    pub fn qty_to_deliver(mut self, qty_to_deliver: f64) -> Self {
-        self.values.set("qty_to_deliver", qty_to_deliver);
-        self
-    }
-    /// Set `qty_to_invoice` (Qty To Invoice).
-    #[inline]
-    pub fn qty_to_invoice(mut self, qty_to_invoice: f64) -> Self {
-        self.values.set("qty_to_invoice", qty_to_invoice);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `state_id` (Customer State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `team_id` (Sales Team).
-    #[inline]
-    pub fn team_id(mut self, team_id: i64) -> Self {
-        self.values.set("team_id", team_id);
-        self
-    }
-    /// Set `untaxed_amount_invoiced` (Untaxed Amount Invoiced).
-    #[inline]
-    pub fn untaxed_amount_invoiced(mut self, untaxed_amount_invoiced: f64) -> Self {
-        self.values.set("untaxed_amount_invoiced", untaxed_amount_invoiced);
-        self
-    }
-    /// Set `untaxed_amount_to_invoice` (Untaxed Amount To Invoice).
-    #[inline]
-    pub fn untaxed_amount_to_invoice(mut self, untaxed_amount_to_invoice: f64) -> Self {
-        self.values.set("untaxed_amount_to_invoice", untaxed_amount_to_invoice);
-        self
-    }
-    /// Set `user_id` (Salesperson).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `volume` (Volume).
-    #[inline]
-    pub fn volume(mut self, volume: f64) -> Self {
-        self.values.set("volume", volume);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `weight` (Gross Weight).
-    #[inline]
-    pub fn weight(mut self, weight: f64) -> Self {
-        self.values.set("weight", weight);
-        self
+    ::runtime::__private::setters! {
+        /// Set `campaign_id` (Campaign).
+        campaign_id: value i64;
+        /// Set `categ_id` (Product Category).
+        categ_id: value i64;
+        /// Set `commercial_partner_id` (Customer Entity).
+        commercial_partner_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Customer Country).
+        country_id: value i64;
+        /// Set `date` (Order Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `discount` (Discount %).
+        discount: value f64;
+        /// Set `discount_amount` (Discount Amount).
+        discount_amount: value f64;
+        /// Set `industry_id` (Customer Industry).
+        industry_id: value i64;
+        /// Set `invoice_status` (Order Invoice Status).
+        invoice_status: value self::InvoiceStatus;
+        /// Set `line_invoice_status` (Invoice Status).
+        line_invoice_status: value self::LineInvoiceStatus;
+        /// Set `medium_id` (Medium).
+        medium_id: value i64;
+        /// Set `name` (Order Reference).
+        name: into String;
+        /// Set `nbr` (\# of Lines).
+        nbr: value i64;
+        /// Set `order_reference` (Order).
+        order_reference: value ::runtime::odoo::wire::Reference;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `partner_zip` (Customer ZIP).
+        partner_zip: into String;
+        /// Set `price_subtotal` (Untaxed Total).
+        price_subtotal: value f64;
+        /// Set `price_total` (Total).
+        price_total: value f64;
+        /// Set `price_unit` (Unit Price).
+        price_unit: value f64;
+        /// Set `pricelist_id` (Pricelist).
+        pricelist_id: value i64;
+        /// Set `product_id` (Product Variant).
+        product_id: value i64;
+        /// Set `product_tmpl_id` (Product).
+        product_tmpl_id: value i64;
+        /// Set `product_uom` (Unit of Measure).
+        product_uom: value i64;
+        /// Set `product_uom_qty` (Qty Ordered).
+        product_uom_qty: value f64;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `qty_delivered` (Qty Delivered).
+        qty_delivered: value f64;
+        /// Set `qty_invoiced` (Qty Invoiced).
+        qty_invoiced: value f64;
+        /// Set `qty_to_deliver` (Qty To Deliver).
+        qty_to_deliver: value f64;
+        /// Set `qty_to_invoice` (Qty To Invoice).
+        qty_to_invoice: value f64;
+        /// Set `source_id` (Source).
+        source_id: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `state_id` (Customer State).
+        state_id: value i64;
+        /// Set `team_id` (Sales Team).
+        team_id: value i64;
+        /// Set `untaxed_amount_invoiced` (Untaxed Amount Invoiced).
+        untaxed_amount_invoiced: value f64;
+        /// Set `untaxed_amount_to_invoice` (Untaxed Amount To Invoice).
+        untaxed_amount_to_invoice: value f64;
+        /// Set `user_id` (Salesperson).
+        user_id: value i64;
+        /// Set `volume` (Volume).
+        volume: value f64;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
+        /// Set `weight` (Gross Weight).
+        weight: value f64;
     }
 }
+impl ::runtime::CreateValues for SaleReportCreate {
+    type Model = self::SaleReport;
+}
 impl ::runtime::UpdateValues for SaleReportUpdate {
-    type Model = SaleReport;
+    type Model = self::SaleReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Campaign (`campaign_id`, `many2one`).
-    #[inline]
-    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::UtmCampaign,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
-    }
-    /// Product Category (`categ_id`, `many2one`).
-    #[inline]
-    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("categ_id")
-    }
-    /// Customer Entity (`commercial_partner_id`, `many2one`).
-    #[inline]
-    pub const fn commercial_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("commercial_partner_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Customer Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Order Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::SaleReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Discount % (`discount`, `float`).
-    #[inline]
-    pub const fn discount() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount")
-    }
-    /// Discount Amount (`discount_amount`, `monetary`).
-    #[inline]
-    pub const fn discount_amount() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("discount_amount")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SaleReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SaleReport, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Customer Industry (`industry_id`, `many2one`).
-    #[inline]
-    pub const fn industry_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ResPartnerIndustry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("industry_id")
-    }
-    /// Order Invoice Status (`invoice_status`, `selection`).
-    #[inline]
-    pub const fn invoice_status() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleReport,
-        super::InvoiceStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("invoice_status")
-    }
-    /// Invoice Status (`line_invoice_status`, `selection`).
-    #[inline]
-    pub const fn line_invoice_status() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleReport,
-        super::LineInvoiceStatus,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("line_invoice_status")
-    }
-    /// Medium (`medium_id`, `many2one`).
-    #[inline]
-    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::UtmMedium,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("medium_id")
-    }
-    /// Order Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SaleReport> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// \# of Lines (`nbr`, `integer`).
-    #[inline]
-    pub const fn nbr() -> ::runtime::odoo::fields::NumField<super::SaleReport, i64> {
-        ::runtime::odoo::fields::NumField::new("nbr")
-    }
-    /// Order (`order_reference`, `reference`).
-    #[inline]
-    pub const fn order_reference() -> ::runtime::odoo::fields::AnyField<
-        super::SaleReport,
-    > {
-        ::runtime::odoo::fields::AnyField::new("order_reference")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Customer ZIP (`partner_zip`, `char`).
-    #[inline]
-    pub const fn partner_zip() -> ::runtime::odoo::fields::CharField<super::SaleReport> {
-        ::runtime::odoo::fields::CharField::new("partner_zip")
-    }
-    /// Untaxed Total (`price_subtotal`, `monetary`).
-    #[inline]
-    pub const fn price_subtotal() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_subtotal")
-    }
-    /// Total (`price_total`, `monetary`).
-    #[inline]
-    pub const fn price_total() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_total")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_unit")
-    }
-    /// Pricelist (`pricelist_id`, `many2one`).
-    #[inline]
-    pub const fn pricelist_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ProductPricelist,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pricelist_id")
-    }
-    /// Product Variant (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Product (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom")
-    }
-    /// Qty Ordered (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_uom_qty")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Qty Delivered (`qty_delivered`, `float`).
-    #[inline]
-    pub const fn qty_delivered() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_delivered")
-    }
-    /// Qty Invoiced (`qty_invoiced`, `float`).
-    #[inline]
-    pub const fn qty_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_invoiced")
-    }
-    /// Qty To Deliver (`qty_to_deliver`, `float`).
-    #[inline]
-    pub const fn qty_to_deliver() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_to_deliver")
-    }
-    /// Qty To Invoice (`qty_to_invoice`, `float`).
-    #[inline]
-    pub const fn qty_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_to_invoice")
-    }
-    /// Source (`source_id`, `many2one`).
-    #[inline]
-    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::UtmSource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::SaleReport,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Customer State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("state_id")
-    }
-    /// Sales Team (`team_id`, `many2one`).
-    #[inline]
-    pub const fn team_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::CrmTeam,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("team_id")
-    }
-    /// Untaxed Amount Invoiced (`untaxed_amount_invoiced`, `monetary`).
-    #[inline]
-    pub const fn untaxed_amount_invoiced() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("untaxed_amount_invoiced")
-    }
-    /// Untaxed Amount To Invoice (`untaxed_amount_to_invoice`, `monetary`).
-    #[inline]
-    pub const fn untaxed_amount_to_invoice() -> ::runtime::odoo::fields::NumField<
-        super::SaleReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("untaxed_amount_to_invoice")
-    }
-    /// Salesperson (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Volume (`volume`, `float`).
-    #[inline]
-    pub const fn volume() -> ::runtime::odoo::fields::NumField<super::SaleReport, f64> {
-        ::runtime::odoo::fields::NumField::new("volume")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SaleReport,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Gross Weight (`weight`, `float`).
-    #[inline]
-    pub const fn weight() -> ::runtime::odoo::fields::NumField<super::SaleReport, f64> {
-        ::runtime::odoo::fields::NumField::new("weight")
+    ::runtime::__private::field_handles! {
+        super::SaleReport;
+        /// Campaign (`campaign_id`, `many2one`).
+        campaign_id: Many2OneField<super::super::rel::UtmCampaign>;
+        /// Product Category (`categ_id`, `many2one`).
+        categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Customer Entity (`commercial_partner_id`, `many2one`).
+        commercial_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Customer Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Order Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Discount % (`discount`, `float`).
+        discount: NumField<f64>;
+        /// Discount Amount (`discount_amount`, `monetary`).
+        discount_amount: NumField<f64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Customer Industry (`industry_id`, `many2one`).
+        industry_id: Many2OneField<super::super::rel::ResPartnerIndustry>;
+        /// Order Invoice Status (`invoice_status`, `selection`).
+        invoice_status: SelectionField<super::InvoiceStatus>;
+        /// Invoice Status (`line_invoice_status`, `selection`).
+        line_invoice_status: SelectionField<super::LineInvoiceStatus>;
+        /// Medium (`medium_id`, `many2one`).
+        medium_id: Many2OneField<super::super::rel::UtmMedium>;
+        /// Order Reference (`name`, `char`).
+        name: CharField;
+        /// \# of Lines (`nbr`, `integer`).
+        nbr: NumField<i64>;
+        /// Order (`order_reference`, `reference`).
+        order_reference: AnyField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Customer ZIP (`partner_zip`, `char`).
+        partner_zip: CharField;
+        /// Untaxed Total (`price_subtotal`, `monetary`).
+        price_subtotal: NumField<f64>;
+        /// Total (`price_total`, `monetary`).
+        price_total: NumField<f64>;
+        /// Unit Price (`price_unit`, `float`).
+        price_unit: NumField<f64>;
+        /// Pricelist (`pricelist_id`, `many2one`).
+        pricelist_id: Many2OneField<super::super::rel::ProductPricelist>;
+        /// Product Variant (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Unit of Measure (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Qty Ordered (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Qty Delivered (`qty_delivered`, `float`).
+        qty_delivered: NumField<f64>;
+        /// Qty Invoiced (`qty_invoiced`, `float`).
+        qty_invoiced: NumField<f64>;
+        /// Qty To Deliver (`qty_to_deliver`, `float`).
+        qty_to_deliver: NumField<f64>;
+        /// Qty To Invoice (`qty_to_invoice`, `float`).
+        qty_to_invoice: NumField<f64>;
+        /// Source (`source_id`, `many2one`).
+        source_id: Many2OneField<super::super::rel::UtmSource>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Customer State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Sales Team (`team_id`, `many2one`).
+        team_id: Many2OneField<super::super::rel::CrmTeam>;
+        /// Untaxed Amount Invoiced (`untaxed_amount_invoiced`, `monetary`).
+        untaxed_amount_invoiced: NumField<f64>;
+        /// Untaxed Amount To Invoice (`untaxed_amount_to_invoice`, `monetary`).
+        untaxed_amount_to_invoice: NumField<f64>;
+        /// Salesperson (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Volume (`volume`, `float`).
+        volume: NumField<f64>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Gross Weight (`weight`, `float`).
+        weight: NumField<f64>;
     }
 }
-/// Values of `invoice_status` (Order Invoice Status) on `sale.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvoiceStatus {
-    /// Upselling Opportunity (`upselling`)
-    Upselling,
-    /// Fully Invoiced (`invoiced`)
-    Invoiced,
-    /// To Invoice (`to invoice`)
-    ToInvoice,
-    /// Nothing to Invoice (`no`)
-    No,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for InvoiceStatus {
-    const VALUES: &'static [&'static str] = &[
-        "upselling",
-        "invoiced",
-        "to invoice",
-        "no",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "upselling" => InvoiceStatus::Upselling,
-            "invoiced" => InvoiceStatus::Invoiced,
-            "to invoice" => InvoiceStatus::ToInvoice,
-            "no" => InvoiceStatus::No,
-            other => InvoiceStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            InvoiceStatus::Upselling => "upselling",
-            InvoiceStatus::Invoiced => "invoiced",
-            InvoiceStatus::ToInvoice => "to invoice",
-            InvoiceStatus::No => "no",
-            InvoiceStatus::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `invoice_status` (Order Invoice Status) on `sale.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum InvoiceStatus {
+        /// Upselling Opportunity (`upselling`)
+        Upselling = "upselling",
+        /// Fully Invoiced (`invoiced`)
+        Invoiced = "invoiced",
+        /// To Invoice (`to invoice`)
+        ToInvoice = "to invoice",
+        /// Nothing to Invoice (`no`)
+        No = "no",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for InvoiceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `line_invoice_status` (Invoice Status) on `sale.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LineInvoiceStatus {
+        /// Upselling Opportunity (`upselling`)
+        Upselling = "upselling",
+        /// Fully Invoiced (`invoiced`)
+        Invoiced = "invoiced",
+        /// To Invoice (`to invoice`)
+        ToInvoice = "to invoice",
+        /// Nothing to Invoice (`no`)
+        No = "no",
     }
 }
-impl ::serde::Serialize for InvoiceStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `line_invoice_status` (Invoice Status) on `sale.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LineInvoiceStatus {
-    /// Upselling Opportunity (`upselling`)
-    Upselling,
-    /// Fully Invoiced (`invoiced`)
-    Invoiced,
-    /// To Invoice (`to invoice`)
-    ToInvoice,
-    /// Nothing to Invoice (`no`)
-    No,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LineInvoiceStatus {
-    const VALUES: &'static [&'static str] = &[
-        "upselling",
-        "invoiced",
-        "to invoice",
-        "no",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "upselling" => LineInvoiceStatus::Upselling,
-            "invoiced" => LineInvoiceStatus::Invoiced,
-            "to invoice" => LineInvoiceStatus::ToInvoice,
-            "no" => LineInvoiceStatus::No,
-            other => LineInvoiceStatus::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LineInvoiceStatus::Upselling => "upselling",
-            LineInvoiceStatus::Invoiced => "invoiced",
-            LineInvoiceStatus::ToInvoice => "to invoice",
-            LineInvoiceStatus::No => "no",
-            LineInvoiceStatus::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LineInvoiceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LineInvoiceStatus {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `sale.report`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Quotation (`draft`)
-    Draft,
-    /// Quotation Sent (`sent`)
-    Sent,
-    /// Sales Order (`sale`)
-    Sale,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "sent", "sale", "cancel"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "sent" => State::Sent,
-            "sale" => State::Sale,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Sent => "sent",
-            State::Sale => "sale",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `sale.report`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Quotation (`draft`)
+        Draft = "draft",
+        /// Quotation Sent (`sent`)
+        Sent = "sent",
+        /// Sales Order (`sale`)
+        Sale = "sale",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

@@ -21,14 +21,14 @@ pub struct SequenceMixin {
 }
 impl<'de> ::serde::Deserialize<'de> for SequenceMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SequenceMixin {
+impl ::runtime::__private::FromRecord for SequenceMixin {
     const FIELDS: &'static [&'static str] = &["sequence_number", "sequence_prefix"];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SequenceMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -40,13 +40,17 @@ impl ::runtime::odoo::wire::FromRecord for SequenceMixin {
         Ok(record)
     }
 }
-/// Values for creating a `sequence.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SequenceMixinCreate`]) or updating ([`SequenceMixinUpdate`]) `sequence.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SequenceMixinCreate {
+pub struct SequenceMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SequenceMixinCreate {
+/// Values for creating a `sequence.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type SequenceMixinCreate = SequenceMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sequence.mixin` records: only the fields set here are written.
+pub type SequenceMixinUpdate = SequenceMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SequenceMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -54,45 +58,36 @@ impl ::serde::Serialize for SequenceMixinCreate {
 impl SequenceMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SequenceMixinCreate {
+        Self::default()
+    }
+}
+impl Default for SequenceMixinCreate {
+    fn default() -> Self {
+        SequenceMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SequenceMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-}
-/// Values for updating `sequence.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SequenceMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SequenceMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SequenceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SequenceMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for SequenceMixinUpdate {
+    fn default() -> Self {
+        SequenceMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SequenceMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SequenceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SequenceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -104,19 +99,11 @@ impl SequenceMixinUpdate {
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Sequence Number (`sequence_number`, `integer`).
-    #[inline]
-    pub const fn sequence_number() -> ::runtime::odoo::fields::NumField<
-        super::SequenceMixin,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence_number")
-    }
-    /// Sequence Prefix (`sequence_prefix`, `char`).
-    #[inline]
-    pub const fn sequence_prefix() -> ::runtime::odoo::fields::CharField<
-        super::SequenceMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("sequence_prefix")
+    ::runtime::__private::field_handles! {
+        super::SequenceMixin;
+        /// Sequence Number (`sequence_number`, `integer`).
+        sequence_number: NumField<i64>;
+        /// Sequence Prefix (`sequence_prefix`, `char`).
+        sequence_prefix: CharField;
     }
 }

@@ -17,7 +17,7 @@ pub struct SmsAccountCode {
     /// Account
     ///
     /// `many2one`, to `iap.account`, required.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::IapAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::IapAccount>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct SmsAccountCode {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,27 +45,18 @@ pub struct SmsAccountCode {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsAccountCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsAccountCode {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "verification_code",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsAccountCode {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsAccountCode::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,19 +86,15 @@ impl ::runtime::Model for SmsAccountCode {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("iap.account")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("verification_code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("iap.account").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("verification_code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,12 +130,17 @@ impl SmsAccountCode {
 impl super::mixins::BaseModel for SmsAccountCode {
     type Update = SmsAccountCodeUpdate;
 }
-/// Values for creating a `sms.account.code` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsAccountCodeCreate`]) or updating ([`SmsAccountCodeUpdate`]) `sms.account.code` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsAccountCodeCreate {
+pub struct SmsAccountCodeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsAccountCodeCreate {
+/// Values for creating a `sms.account.code` record: the constructor takes the required fields, setters add the rest.
+pub type SmsAccountCodeCreate = SmsAccountCodeValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sms.account.code` records: only the fields set here are written.
+pub type SmsAccountCodeUpdate = SmsAccountCodeValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsAccountCodeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,62 +148,33 @@ impl ::serde::Serialize for SmsAccountCodeCreate {
 impl SmsAccountCodeCreate {
     /// Takes the required fields: `account_id`, `verification_code` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, verification_code: impl Into<String>) -> Self {
-        SmsAccountCodeCreate {
+        SmsAccountCodeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_id(account_id)
             .verification_code(verification_code)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsAccountCode>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `verification_code` (Verification Code).
-    #[inline]
-    pub fn verification_code(mut self, verification_code: impl Into<String>) -> Self {
-        self.values.set("verification_code", verification_code.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsAccountCodeCreate {
-    type Model = SmsAccountCode;
-}
-/// Values for updating `sms.account.code` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsAccountCodeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsAccountCodeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsAccountCodeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsAccountCodeUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsAccountCodeUpdate {
+    fn default() -> Self {
+        SmsAccountCodeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsAccountCodeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsAccountCode>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SmsAccountCode>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,81 +183,38 @@ impl SmsAccountCodeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `verification_code` (Verification Code).
-    #[inline]
-    pub fn verification_code(mut self, verification_code: impl Into<String>) -> Self {
-        self.values.set("verification_code", verification_code.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `verification_code` (Verification Code).
+        verification_code: into String;
     }
 }
+impl ::runtime::CreateValues for SmsAccountCodeCreate {
+    type Model = self::SmsAccountCode;
+}
 impl ::runtime::UpdateValues for SmsAccountCodeUpdate {
-    type Model = SmsAccountCode;
+    type Model = self::SmsAccountCode;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountCode,
-        super::super::rel::IapAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsAccountCode,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountCode,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsAccountCode,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsAccountCode, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Verification Code (`verification_code`, `char`).
-    #[inline]
-    pub const fn verification_code() -> ::runtime::odoo::fields::CharField<
-        super::SmsAccountCode,
-    > {
-        ::runtime::odoo::fields::CharField::new("verification_code")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsAccountCode,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountCode,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsAccountCode;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::IapAccount>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Verification Code (`verification_code`, `char`).
+        verification_code: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

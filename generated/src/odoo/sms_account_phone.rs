@@ -17,7 +17,7 @@ pub struct SmsAccountPhone {
     /// Account
     ///
     /// `many2one`, to `iap.account`, required.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::IapAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::IapAccount>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct SmsAccountPhone {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,27 +45,18 @@ pub struct SmsAccountPhone {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsAccountPhone {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsAccountPhone {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "phone_number",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsAccountPhone {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsAccountPhone::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,19 +86,15 @@ impl ::runtime::Model for SmsAccountPhone {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("iap.account")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("phone_number", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("iap.account").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("phone_number", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,12 +130,21 @@ impl SmsAccountPhone {
 impl super::mixins::BaseModel for SmsAccountPhone {
     type Update = SmsAccountPhoneUpdate;
 }
-/// Values for creating a `sms.account.phone` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsAccountPhoneCreate`]) or updating ([`SmsAccountPhoneUpdate`]) `sms.account.phone` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsAccountPhoneCreate {
+pub struct SmsAccountPhoneValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsAccountPhoneCreate {
+/// Values for creating a `sms.account.phone` record: the constructor takes the required fields, setters add the rest.
+pub type SmsAccountPhoneCreate = SmsAccountPhoneValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sms.account.phone` records: only the fields set here are written.
+pub type SmsAccountPhoneUpdate = SmsAccountPhoneValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SmsAccountPhoneValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,62 +152,33 @@ impl ::serde::Serialize for SmsAccountPhoneCreate {
 impl SmsAccountPhoneCreate {
     /// Takes the required fields: `account_id`, `phone_number` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64, phone_number: impl Into<String>) -> Self {
-        SmsAccountPhoneCreate {
+        SmsAccountPhoneValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_id(account_id)
             .phone_number(phone_number)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsAccountPhone>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `phone_number` (Phone Number).
-    #[inline]
-    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
-        self.values.set("phone_number", phone_number.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsAccountPhoneCreate {
-    type Model = SmsAccountPhone;
-}
-/// Values for updating `sms.account.phone` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsAccountPhoneUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsAccountPhoneUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsAccountPhoneUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsAccountPhoneUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsAccountPhoneUpdate {
+    fn default() -> Self {
+        SmsAccountPhoneValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsAccountPhoneValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsAccountPhone>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SmsAccountPhone>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,81 +187,38 @@ impl SmsAccountPhoneUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `phone_number` (Phone Number).
-    #[inline]
-    pub fn phone_number(mut self, phone_number: impl Into<String>) -> Self {
-        self.values.set("phone_number", phone_number.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `phone_number` (Phone Number).
+        phone_number: into String;
     }
 }
+impl ::runtime::CreateValues for SmsAccountPhoneCreate {
+    type Model = self::SmsAccountPhone;
+}
 impl ::runtime::UpdateValues for SmsAccountPhoneUpdate {
-    type Model = SmsAccountPhone;
+    type Model = self::SmsAccountPhone;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountPhone,
-        super::super::rel::IapAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsAccountPhone,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountPhone,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsAccountPhone,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsAccountPhone, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Phone Number (`phone_number`, `char`).
-    #[inline]
-    pub const fn phone_number() -> ::runtime::odoo::fields::CharField<
-        super::SmsAccountPhone,
-    > {
-        ::runtime::odoo::fields::CharField::new("phone_number")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsAccountPhone,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountPhone,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsAccountPhone;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::IapAccount>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Phone Number (`phone_number`, `char`).
+        phone_number: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

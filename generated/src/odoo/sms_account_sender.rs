@@ -17,7 +17,7 @@ pub struct SmsAccountSender {
     /// Account
     ///
     /// `many2one`, to `iap.account`, required.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::IapAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::IapAccount>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct SmsAccountSender {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,27 +45,18 @@ pub struct SmsAccountSender {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsAccountSender {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsAccountSender {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "sender_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsAccountSender {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsAccountSender::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,19 +86,15 @@ impl ::runtime::Model for SmsAccountSender {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("iap.account")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sender_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("iap.account").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("sender_name", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,12 +130,21 @@ impl SmsAccountSender {
 impl super::mixins::BaseModel for SmsAccountSender {
     type Update = SmsAccountSenderUpdate;
 }
-/// Values for creating a `sms.account.sender` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsAccountSenderCreate`]) or updating ([`SmsAccountSenderUpdate`]) `sms.account.sender` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsAccountSenderCreate {
+pub struct SmsAccountSenderValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsAccountSenderCreate {
+/// Values for creating a `sms.account.sender` record: the constructor takes the required fields, setters add the rest.
+pub type SmsAccountSenderCreate = SmsAccountSenderValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sms.account.sender` records: only the fields set here are written.
+pub type SmsAccountSenderUpdate = SmsAccountSenderValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SmsAccountSenderValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,61 +152,32 @@ impl ::serde::Serialize for SmsAccountSenderCreate {
 impl SmsAccountSenderCreate {
     /// Takes the required fields: `account_id` (readonly, computed and x2many fields are left out).
     pub fn new(account_id: i64) -> Self {
-        SmsAccountSenderCreate {
+        SmsAccountSenderValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .account_id(account_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsAccountSender>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `sender_name` (Sender Name).
-    #[inline]
-    pub fn sender_name(mut self, sender_name: impl Into<String>) -> Self {
-        self.values.set("sender_name", sender_name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsAccountSenderCreate {
-    type Model = SmsAccountSender;
-}
-/// Values for updating `sms.account.sender` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsAccountSenderUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsAccountSenderUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsAccountSenderUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsAccountSenderUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsAccountSenderUpdate {
+    fn default() -> Self {
+        SmsAccountSenderValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsAccountSenderValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsAccountSender>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SmsAccountSender>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -219,84 +186,38 @@ impl SmsAccountSenderUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `sender_name` (Sender Name).
-    #[inline]
-    pub fn sender_name(mut self, sender_name: impl Into<String>) -> Self {
-        self.values.set("sender_name", sender_name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Account).
+        account_id: value i64;
+        /// Set `sender_name` (Sender Name).
+        sender_name: into String;
     }
 }
+impl ::runtime::CreateValues for SmsAccountSenderCreate {
+    type Model = self::SmsAccountSender;
+}
 impl ::runtime::UpdateValues for SmsAccountSenderUpdate {
-    type Model = SmsAccountSender;
+    type Model = self::SmsAccountSender;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountSender,
-        super::super::rel::IapAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsAccountSender,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountSender,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsAccountSender,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SmsAccountSender,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Sender Name (`sender_name`, `char`).
-    #[inline]
-    pub const fn sender_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsAccountSender,
-    > {
-        ::runtime::odoo::fields::CharField::new("sender_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsAccountSender,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsAccountSender,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsAccountSender;
+        /// Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::IapAccount>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Sender Name (`sender_name`, `char`).
+        sender_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -23,7 +23,7 @@ pub struct SmsComposer {
     /// Indicates if the SMS composer targets a single specific recipient
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::comment_single_recipient())`.
-    pub comment_single_recipient: ::runtime::odoo::wire::Computed<bool>,
+    pub comment_single_recipient: ::runtime::Computed<bool>,
     /// Composition Mode
     ///
     /// `selection`, required, computed.
@@ -37,7 +37,7 @@ pub struct SmsComposer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -69,15 +69,15 @@ pub struct SmsComposer {
     /// \# Invalid recipients
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_invalid_count())`.
-    pub recipient_invalid_count: ::runtime::odoo::wire::Computed<i64>,
+    pub recipient_invalid_count: ::runtime::Computed<i64>,
     /// Recipients (Partners)
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_description())`.
-    pub recipient_single_description: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub recipient_single_description: ::runtime::Computed<Option<String>>,
     /// Stored Recipient Number
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_number())`.
-    pub recipient_single_number: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub recipient_single_number: ::runtime::Computed<Option<String>>,
     /// Recipient Number
     ///
     /// Phone number of the recipient. If changed, it will be recorded on recipient's profile.
@@ -87,11 +87,11 @@ pub struct SmsComposer {
     /// Is valid
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_single_valid())`.
-    pub recipient_single_valid: ::runtime::odoo::wire::Computed<bool>,
+    pub recipient_single_valid: ::runtime::Computed<bool>,
     /// \# Valid recipients
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::recipient_valid_count())`.
-    pub recipient_valid_count: ::runtime::odoo::wire::Computed<i64>,
+    pub recipient_valid_count: ::runtime::Computed<i64>,
     /// Document ID
     ///
     /// `integer`.
@@ -105,7 +105,7 @@ pub struct SmsComposer {
     /// Number of recipients that will receive the SMS if sent in mass mode, without applying the Active Domain value
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_ids_count())`.
-    pub res_ids_count: ::runtime::odoo::wire::Computed<i64>,
+    pub res_ids_count: ::runtime::Computed<i64>,
     /// Document Model Name
     ///
     /// `char`.
@@ -113,15 +113,15 @@ pub struct SmsComposer {
     /// Document Model Description
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::res_model_description())`.
-    pub res_model_description: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub res_model_description: ::runtime::Computed<Option<String>>,
     /// Sanitized Number
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sanitized_numbers())`.
-    pub sanitized_numbers: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub sanitized_numbers: ::runtime::Computed<Option<String>>,
     /// Use Template
     ///
     /// `many2one`, to `sms.template`.
-    pub template_id: Option<::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>>,
+    pub template_id: Option<::runtime::Many2One<super::rel::SmsTemplate>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -129,46 +129,20 @@ pub struct SmsComposer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsComposer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsComposer {
-    const FIELDS: &'static [&'static str] = &[
-        "body",
-        "comment_single_recipient",
-        "composition_mode",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mass_force_send",
-        "mass_keep_log",
-        "mass_use_blacklist",
-        "number_field_name",
-        "numbers",
-        "recipient_invalid_count",
-        "recipient_single_description",
-        "recipient_single_number",
-        "recipient_single_number_itf",
-        "recipient_single_valid",
-        "recipient_valid_count",
-        "res_id",
-        "res_ids",
-        "res_ids_count",
-        "res_model",
-        "res_model_description",
-        "sanitized_numbers",
-        "template_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsComposer {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        27,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsComposer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -238,39 +212,34 @@ impl ::runtime::Model for SmsComposer {
         "res_model_description",
         "sanitized_numbers",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("body", "text").required(),
-        ::runtime::odoo::verify::FieldSpec::new("comment_single_recipient", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("composition_mode", "selection")
-            .required()
-            .selection(&["numbers", "comment", "mass"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mass_force_send", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mass_keep_log", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mass_use_blacklist", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("number_field_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("numbers", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_invalid_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_single_description", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_single_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_single_number_itf", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_single_valid", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_valid_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("res_ids", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_ids_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("res_model_description", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sanitized_numbers", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("template_id", "many2one")
-            .relation("sms.template"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("body", "text").required().writable(true),
+        ::runtime::FieldSpec::new("comment_single_recipient", "boolean"),
+        ::runtime::FieldSpec::new("composition_mode", "selection").required().writable(true).selection(&["numbers", "comment", "mass"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mass_force_send", "boolean").writable(true),
+        ::runtime::FieldSpec::new("mass_keep_log", "boolean").writable(true),
+        ::runtime::FieldSpec::new("mass_use_blacklist", "boolean").writable(true),
+        ::runtime::FieldSpec::new("number_field_name", "char").writable(true),
+        ::runtime::FieldSpec::new("numbers", "char").writable(true),
+        ::runtime::FieldSpec::new("recipient_invalid_count", "integer"),
+        ::runtime::FieldSpec::new("recipient_single_description", "text"),
+        ::runtime::FieldSpec::new("recipient_single_number", "char"),
+        ::runtime::FieldSpec::new("recipient_single_number_itf", "char").writable(true),
+        ::runtime::FieldSpec::new("recipient_single_valid", "boolean"),
+        ::runtime::FieldSpec::new("recipient_valid_count", "integer"),
+        ::runtime::FieldSpec::new("res_id", "integer").writable(true),
+        ::runtime::FieldSpec::new("res_ids", "char").writable(true),
+        ::runtime::FieldSpec::new("res_ids_count", "integer"),
+        ::runtime::FieldSpec::new("res_model", "char").writable(true),
+        ::runtime::FieldSpec::new("res_model_description", "char"),
+        ::runtime::FieldSpec::new("sanitized_numbers", "char"),
+        ::runtime::FieldSpec::new("template_id", "many2one").relation("sms.template").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -323,13 +292,17 @@ impl SmsComposer {
 impl super::mixins::BaseModel for SmsComposer {
     type Update = SmsComposerUpdate;
 }
-/// Values for creating a `sms.composer` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsComposerCreate`]) or updating ([`SmsComposerUpdate`]) `sms.composer` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsComposerCreate {
+pub struct SmsComposerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsComposerCreate {
+/// Values for creating a `sms.composer` record: the constructor takes the required fields, setters add the rest.
+pub type SmsComposerCreate = SmsComposerValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sms.composer` records: only the fields set here are written.
+pub type SmsComposerUpdate = SmsComposerValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsComposerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -337,124 +310,36 @@ impl ::serde::Serialize for SmsComposerCreate {
 impl SmsComposerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SmsComposerCreate {
+        Self::default()
+    }
+}
+impl Default for SmsComposerCreate {
+    fn default() -> Self {
+        SmsComposerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsComposer>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `body` (Message).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `composition_mode` (Composition Mode).
-    #[inline]
-    pub fn composition_mode(mut self, composition_mode: CompositionMode) -> Self {
-        self.values.set("composition_mode", composition_mode);
-        self
-    }
-    /// Set `mass_force_send` (Send directly).
-    #[inline]
-    pub fn mass_force_send(mut self, mass_force_send: bool) -> Self {
-        self.values.set("mass_force_send", mass_force_send);
-        self
-    }
-    /// Set `mass_keep_log` (Keep a note on document).
-    #[inline]
-    pub fn mass_keep_log(mut self, mass_keep_log: bool) -> Self {
-        self.values.set("mass_keep_log", mass_keep_log);
-        self
-    }
-    /// Set `mass_use_blacklist` (Use blacklist).
-    #[inline]
-    pub fn mass_use_blacklist(mut self, mass_use_blacklist: bool) -> Self {
-        self.values.set("mass_use_blacklist", mass_use_blacklist);
-        self
-    }
-    /// Set `number_field_name` (Number Field).
-    #[inline]
-    pub fn number_field_name(mut self, number_field_name: impl Into<String>) -> Self {
-        self.values.set("number_field_name", number_field_name.into());
-        self
-    }
-    /// Set `numbers` (Recipients (Numbers)).
-    #[inline]
-    pub fn numbers(mut self, numbers: impl Into<String>) -> Self {
-        self.values.set("numbers", numbers.into());
-        self
-    }
-    /// Set `recipient_single_number_itf` (Recipient Number).
-    #[inline]
-    pub fn recipient_single_number_itf(
-        mut self,
-        recipient_single_number_itf: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("recipient_single_number_itf", recipient_single_number_itf.into());
-        self
-    }
-    /// Set `res_id` (Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_ids` (Document IDs).
-    #[inline]
-    pub fn res_ids(mut self, res_ids: impl Into<String>) -> Self {
-        self.values.set("res_ids", res_ids.into());
-        self
-    }
-    /// Set `res_model` (Document Model Name).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `template_id` (Use Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsComposerCreate {
-    type Model = SmsComposer;
-}
-/// Values for updating `sms.composer` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsComposerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsComposerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsComposerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsComposerUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsComposerUpdate {
+    fn default() -> Self {
+        SmsComposerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsComposerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsComposer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SmsComposer>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -463,315 +348,109 @@ impl SmsComposerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `body` (Message).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `composition_mode` (Composition Mode).
-    #[inline]
-    pub fn composition_mode(mut self, composition_mode: CompositionMode) -> Self {
-        self.values.set("composition_mode", composition_mode);
-        self
-    }
-    /// Set `mass_force_send` (Send directly).
-    #[inline]
-    pub fn mass_force_send(mut self, mass_force_send: bool) -> Self {
-        self.values.set("mass_force_send", mass_force_send);
-        self
-    }
-    /// Set `mass_keep_log` (Keep a note on document).
-    #[inline]
-    pub fn mass_keep_log(mut self, mass_keep_log: bool) -> Self {
-        self.values.set("mass_keep_log", mass_keep_log);
-        self
-    }
-    /// Set `mass_use_blacklist` (Use blacklist).
-    #[inline]
-    pub fn mass_use_blacklist(mut self, mass_use_blacklist: bool) -> Self {
-        self.values.set("mass_use_blacklist", mass_use_blacklist);
-        self
-    }
-    /// Set `number_field_name` (Number Field).
-    #[inline]
-    pub fn number_field_name(mut self, number_field_name: impl Into<String>) -> Self {
-        self.values.set("number_field_name", number_field_name.into());
-        self
-    }
-    /// Set `numbers` (Recipients (Numbers)).
-    #[inline]
-    pub fn numbers(mut self, numbers: impl Into<String>) -> Self {
-        self.values.set("numbers", numbers.into());
-        self
-    }
-    /// Set `recipient_single_number_itf` (Recipient Number).
-    #[inline]
-    pub fn recipient_single_number_itf(
-        mut self,
-        recipient_single_number_itf: impl Into<String>,
-    ) -> Self {
-        self.values
-            .set("recipient_single_number_itf", recipient_single_number_itf.into());
-        self
-    }
-    /// Set `res_id` (Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `res_ids` (Document IDs).
-    #[inline]
-    pub fn res_ids(mut self, res_ids: impl Into<String>) -> Self {
-        self.values.set("res_ids", res_ids.into());
-        self
-    }
-    /// Set `res_model` (Document Model Name).
-    #[inline]
-    pub fn res_model(mut self, res_model: impl Into<String>) -> Self {
-        self.values.set("res_model", res_model.into());
-        self
-    }
-    /// Set `template_id` (Use Template).
-    #[inline]
-    pub fn template_id(mut self, template_id: i64) -> Self {
-        self.values.set("template_id", template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `body` (Message).
+        body: into String;
+        /// Set `composition_mode` (Composition Mode).
+        composition_mode: value self::CompositionMode;
+        /// Set `mass_force_send` (Send directly).
+        mass_force_send: value bool;
+        /// Set `mass_keep_log` (Keep a note on document).
+        mass_keep_log: value bool;
+        /// Set `mass_use_blacklist` (Use blacklist).
+        mass_use_blacklist: value bool;
+        /// Set `number_field_name` (Number Field).
+        number_field_name: into String;
+        /// Set `numbers` (Recipients (Numbers)).
+        numbers: into String;
+        /// Set `recipient_single_number_itf` (Recipient Number).
+        recipient_single_number_itf: into String;
+        /// Set `res_id` (Document ID).
+        res_id: value i64;
+        /// Set `res_ids` (Document IDs).
+        res_ids: into String;
+        /// Set `res_model` (Document Model Name).
+        res_model: into String;
+        /// Set `template_id` (Use Template).
+        template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SmsComposerCreate {
+    type Model = self::SmsComposer;
+}
 impl ::runtime::UpdateValues for SmsComposerUpdate {
-    type Model = SmsComposer;
+    type Model = self::SmsComposer;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Message (`body`, `text`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::SmsComposer> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Single Mode (`comment_single_recipient`, `boolean`).
-    #[inline]
-    pub const fn comment_single_recipient() -> ::runtime::odoo::fields::BoolField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::BoolField::new("comment_single_recipient")
-    }
-    /// Composition Mode (`composition_mode`, `selection`).
-    #[inline]
-    pub const fn composition_mode() -> ::runtime::odoo::fields::SelectionField<
-        super::SmsComposer,
-        super::CompositionMode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("composition_mode")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsComposer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsComposer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsComposer, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Send directly (`mass_force_send`, `boolean`).
-    #[inline]
-    pub const fn mass_force_send() -> ::runtime::odoo::fields::BoolField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mass_force_send")
-    }
-    /// Keep a note on document (`mass_keep_log`, `boolean`).
-    #[inline]
-    pub const fn mass_keep_log() -> ::runtime::odoo::fields::BoolField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mass_keep_log")
-    }
-    /// Use blacklist (`mass_use_blacklist`, `boolean`).
-    #[inline]
-    pub const fn mass_use_blacklist() -> ::runtime::odoo::fields::BoolField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::BoolField::new("mass_use_blacklist")
-    }
-    /// Number Field (`number_field_name`, `char`).
-    #[inline]
-    pub const fn number_field_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::CharField::new("number_field_name")
-    }
-    /// Recipients (Numbers) (`numbers`, `char`).
-    #[inline]
-    pub const fn numbers() -> ::runtime::odoo::fields::CharField<super::SmsComposer> {
-        ::runtime::odoo::fields::CharField::new("numbers")
-    }
-    /// \# Invalid recipients (`recipient_invalid_count`, `integer`).
-    #[inline]
-    pub const fn recipient_invalid_count() -> ::runtime::odoo::fields::NumField<
-        super::SmsComposer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("recipient_invalid_count")
-    }
-    /// Recipients (Partners) (`recipient_single_description`, `text`).
-    #[inline]
-    pub const fn recipient_single_description() -> ::runtime::odoo::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::CharField::new("recipient_single_description")
-    }
-    /// Stored Recipient Number (`recipient_single_number`, `char`).
-    #[inline]
-    pub const fn recipient_single_number() -> ::runtime::odoo::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::CharField::new("recipient_single_number")
-    }
-    /// Recipient Number (`recipient_single_number_itf`, `char`).
-    #[inline]
-    pub const fn recipient_single_number_itf() -> ::runtime::odoo::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::CharField::new("recipient_single_number_itf")
-    }
-    /// Is valid (`recipient_single_valid`, `boolean`).
-    #[inline]
-    pub const fn recipient_single_valid() -> ::runtime::odoo::fields::BoolField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::BoolField::new("recipient_single_valid")
-    }
-    /// \# Valid recipients (`recipient_valid_count`, `integer`).
-    #[inline]
-    pub const fn recipient_valid_count() -> ::runtime::odoo::fields::NumField<
-        super::SmsComposer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("recipient_valid_count")
-    }
-    /// Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::NumField<super::SmsComposer, i64> {
-        ::runtime::odoo::fields::NumField::new("res_id")
-    }
-    /// Document IDs (`res_ids`, `char`).
-    #[inline]
-    pub const fn res_ids() -> ::runtime::odoo::fields::CharField<super::SmsComposer> {
-        ::runtime::odoo::fields::CharField::new("res_ids")
-    }
-    /// Visible records count (`res_ids_count`, `integer`).
-    #[inline]
-    pub const fn res_ids_count() -> ::runtime::odoo::fields::NumField<
-        super::SmsComposer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("res_ids_count")
-    }
-    /// Document Model Name (`res_model`, `char`).
-    #[inline]
-    pub const fn res_model() -> ::runtime::odoo::fields::CharField<super::SmsComposer> {
-        ::runtime::odoo::fields::CharField::new("res_model")
-    }
-    /// Document Model Description (`res_model_description`, `char`).
-    #[inline]
-    pub const fn res_model_description() -> ::runtime::odoo::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::CharField::new("res_model_description")
-    }
-    /// Sanitized Number (`sanitized_numbers`, `char`).
-    #[inline]
-    pub const fn sanitized_numbers() -> ::runtime::odoo::fields::CharField<
-        super::SmsComposer,
-    > {
-        ::runtime::odoo::fields::CharField::new("sanitized_numbers")
-    }
-    /// Use Template (`template_id`, `many2one`).
-    #[inline]
-    pub const fn template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsComposer,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("template_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsComposer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsComposer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsComposer;
+        /// Message (`body`, `text`).
+        body: CharField;
+        /// Single Mode (`comment_single_recipient`, `boolean`).
+        comment_single_recipient: BoolField;
+        /// Composition Mode (`composition_mode`, `selection`).
+        composition_mode: SelectionField<super::CompositionMode>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Send directly (`mass_force_send`, `boolean`).
+        mass_force_send: BoolField;
+        /// Keep a note on document (`mass_keep_log`, `boolean`).
+        mass_keep_log: BoolField;
+        /// Use blacklist (`mass_use_blacklist`, `boolean`).
+        mass_use_blacklist: BoolField;
+        /// Number Field (`number_field_name`, `char`).
+        number_field_name: CharField;
+        /// Recipients (Numbers) (`numbers`, `char`).
+        numbers: CharField;
+        /// \# Invalid recipients (`recipient_invalid_count`, `integer`).
+        recipient_invalid_count: NumField<i64>;
+        /// Recipients (Partners) (`recipient_single_description`, `text`).
+        recipient_single_description: CharField;
+        /// Stored Recipient Number (`recipient_single_number`, `char`).
+        recipient_single_number: CharField;
+        /// Recipient Number (`recipient_single_number_itf`, `char`).
+        recipient_single_number_itf: CharField;
+        /// Is valid (`recipient_single_valid`, `boolean`).
+        recipient_single_valid: BoolField;
+        /// \# Valid recipients (`recipient_valid_count`, `integer`).
+        recipient_valid_count: NumField<i64>;
+        /// Document ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Document IDs (`res_ids`, `char`).
+        res_ids: CharField;
+        /// Visible records count (`res_ids_count`, `integer`).
+        res_ids_count: NumField<i64>;
+        /// Document Model Name (`res_model`, `char`).
+        res_model: CharField;
+        /// Document Model Description (`res_model_description`, `char`).
+        res_model_description: CharField;
+        /// Sanitized Number (`sanitized_numbers`, `char`).
+        sanitized_numbers: CharField;
+        /// Use Template (`template_id`, `many2one`).
+        template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `composition_mode` (Composition Mode) on `sms.composer`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompositionMode {
-    /// Send to numbers (`numbers`)
-    Numbers,
-    /// Post on a document (`comment`)
-    Comment,
-    /// Send SMS in batch (`mass`)
-    Mass,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CompositionMode {
-    const VALUES: &'static [&'static str] = &["numbers", "comment", "mass"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "numbers" => CompositionMode::Numbers,
-            "comment" => CompositionMode::Comment,
-            "mass" => CompositionMode::Mass,
-            other => CompositionMode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CompositionMode::Numbers => "numbers",
-            CompositionMode::Comment => "comment",
-            CompositionMode::Mass => "mass",
-            CompositionMode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompositionMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CompositionMode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `composition_mode` (Composition Mode) on `sms.composer`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CompositionMode {
+        /// Send to numbers (`numbers`)
+        Numbers = "numbers",
+        /// Post on a document (`comment`)
+        Comment = "comment",
+        /// Send SMS in batch (`mass`)
+        Mass = "mass",
     }
 }

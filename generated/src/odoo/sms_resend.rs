@@ -15,11 +15,11 @@ pub struct SmsResend {
     /// Can Cancel
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_cancel())`.
-    pub can_cancel: ::runtime::odoo::wire::Computed<bool>,
+    pub can_cancel: ::runtime::Computed<bool>,
     /// Can Resend
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::can_resend())`.
-    pub can_resend: ::runtime::odoo::wire::Computed<bool>,
+    pub can_resend: ::runtime::Computed<bool>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct SmsResend {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -35,11 +35,11 @@ pub struct SmsResend {
     /// Has Insufficient Credit
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_insufficient_credit())`.
-    pub has_insufficient_credit: ::runtime::odoo::wire::Computed<bool>,
+    pub has_insufficient_credit: ::runtime::Computed<bool>,
     /// Has Unregistered Account
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_unregistered_account())`.
-    pub has_unregistered_account: ::runtime::odoo::wire::Computed<bool>,
+    pub has_unregistered_account: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,13 +47,11 @@ pub struct SmsResend {
     /// Message
     ///
     /// `many2one`, to `mail.message`, required, readonly.
-    pub mail_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub mail_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Recipients
     ///
     /// `one2many`, to `sms.resend.recipient` (inverse `sms_resend_id`).
-    pub recipient_ids: ::runtime::odoo::wire::X2Many<super::rel::SmsResendRecipient>,
+    pub recipient_ids: ::runtime::X2Many<super::rel::SmsResendRecipient>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -61,31 +59,20 @@ pub struct SmsResend {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsResend {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsResend {
-    const FIELDS: &'static [&'static str] = &[
-        "can_cancel",
-        "can_resend",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "has_insufficient_credit",
-        "has_unregistered_account",
-        "id",
-        "mail_message_id",
-        "recipient_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsResend {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsResend::default();
         while let Some(i) = r.next()? {
             match i {
@@ -125,24 +112,19 @@ impl ::runtime::Model for SmsResend {
         "has_insufficient_credit",
         "has_unregistered_account",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("can_cancel", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("can_resend", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_insufficient_credit", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_unregistered_account", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
-            .relation("mail.message")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("recipient_ids", "one2many")
-            .relation("sms.resend.recipient"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("can_cancel", "boolean"),
+        ::runtime::FieldSpec::new("can_resend", "boolean"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_insufficient_credit", "boolean"),
+        ::runtime::FieldSpec::new("has_unregistered_account", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_message_id", "many2one").relation("mail.message").required().writable(true),
+        ::runtime::FieldSpec::new("recipient_ids", "one2many").relation("sms.resend.recipient").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -155,13 +137,17 @@ impl ::runtime::odoo::projection::Projection for SmsResend {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `sms.resend` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsResendCreate`]) or updating ([`SmsResendUpdate`]) `sms.resend` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsResendCreate {
+pub struct SmsResendValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsResendCreate {
+/// Values for creating a `sms.resend` record: the constructor takes the required fields, setters add the rest.
+pub type SmsResendCreate = SmsResendValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sms.resend` records: only the fields set here are written.
+pub type SmsResendUpdate = SmsResendValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsResendValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -169,65 +155,36 @@ impl ::serde::Serialize for SmsResendCreate {
 impl SmsResendCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SmsResendCreate {
+        Self::default()
+    }
+}
+impl Default for SmsResendCreate {
+    fn default() -> Self {
+        SmsResendValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsResend>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `recipient_ids` (Recipients).
-    #[inline]
-    pub fn recipient_ids(
-        mut self,
-        recipient_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SmsResendRecipient>,
-        >,
-    ) -> Self {
-        self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsResendCreate {
-    type Model = SmsResend;
-}
-/// Values for updating `sms.resend` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsResendUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsResendUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsResendUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsResendUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsResendUpdate {
+    fn default() -> Self {
+        SmsResendValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsResendValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsResend>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SmsResend>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -236,109 +193,46 @@ impl SmsResendUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `mail_message_id` (Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `recipient_ids` (Recipients).
-    #[inline]
-    pub fn recipient_ids(
-        mut self,
-        recipient_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SmsResendRecipient>,
-        >,
-    ) -> Self {
-        self.values.set("recipient_ids", recipient_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `mail_message_id` (Message).
+        mail_message_id: value i64;
+        /// Set `recipient_ids` (Recipients).
+        recipient_ids: commands super::rel::SmsResendRecipient;
     }
 }
+impl ::runtime::CreateValues for SmsResendCreate {
+    type Model = self::SmsResend;
+}
 impl ::runtime::UpdateValues for SmsResendUpdate {
-    type Model = SmsResend;
+    type Model = self::SmsResend;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Can Cancel (`can_cancel`, `boolean`).
-    #[inline]
-    pub const fn can_cancel() -> ::runtime::odoo::fields::BoolField<super::SmsResend> {
-        ::runtime::odoo::fields::BoolField::new("can_cancel")
-    }
-    /// Can Resend (`can_resend`, `boolean`).
-    #[inline]
-    pub const fn can_resend() -> ::runtime::odoo::fields::BoolField<super::SmsResend> {
-        ::runtime::odoo::fields::BoolField::new("can_resend")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsResend,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsResend,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::SmsResend> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Insufficient Credit (`has_insufficient_credit`, `boolean`).
-    #[inline]
-    pub const fn has_insufficient_credit() -> ::runtime::odoo::fields::BoolField<
-        super::SmsResend,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_insufficient_credit")
-    }
-    /// Has Unregistered Account (`has_unregistered_account`, `boolean`).
-    #[inline]
-    pub const fn has_unregistered_account() -> ::runtime::odoo::fields::BoolField<
-        super::SmsResend,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_unregistered_account")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsResend, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsResend,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Recipients (`recipient_ids`, `one2many`).
-    #[inline]
-    pub const fn recipient_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SmsResend,
-        super::super::rel::SmsResendRecipient,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("recipient_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsResend,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsResend,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsResend;
+        /// Can Cancel (`can_cancel`, `boolean`).
+        can_cancel: BoolField;
+        /// Can Resend (`can_resend`, `boolean`).
+        can_resend: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Insufficient Credit (`has_insufficient_credit`, `boolean`).
+        has_insufficient_credit: BoolField;
+        /// Has Unregistered Account (`has_unregistered_account`, `boolean`).
+        has_unregistered_account: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Recipients (`recipient_ids`, `one2many`).
+        recipient_ids: X2ManyField<super::super::rel::SmsResendRecipient>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

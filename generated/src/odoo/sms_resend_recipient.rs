@@ -19,7 +19,7 @@ pub struct SmsResendRecipient {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -37,13 +37,11 @@ pub struct SmsResendRecipient {
     /// Notification
     ///
     /// `many2one`, to `mail.notification`, required.
-    pub notification_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailNotification>,
-    >,
+    pub notification_id: Option<::runtime::Many2One<super::rel::MailNotification>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly, related `notification_id.res_partner_id`, not stored.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Recipient Name
     ///
     /// `char`, readonly.
@@ -59,7 +57,7 @@ pub struct SmsResendRecipient {
     /// Sms Resend
     ///
     /// `many2one`, to `sms.resend`, required.
-    pub sms_resend_id: Option<::runtime::odoo::wire::Many2One<super::rel::SmsResend>>,
+    pub sms_resend_id: Option<::runtime::Many2One<super::rel::SmsResend>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -67,32 +65,18 @@ pub struct SmsResendRecipient {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsResendRecipient {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsResendRecipient {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "failure_type",
-        "id",
-        "notification_id",
-        "partner_id",
-        "partner_name",
-        "resend",
-        "sms_number",
-        "sms_resend_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsResendRecipient {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsResendRecipient::default();
         while let Some(i) = r.next()? {
             match i {
@@ -132,28 +116,20 @@ impl ::runtime::Model for SmsResendRecipient {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("failure_type", "selection")
-            .selection(super::verify::KEYS_CFBBA068),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("notification_id", "many2one")
-            .relation("mail.notification")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("resend", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_resend_id", "many2one")
-            .relation("sms.resend")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("failure_type", "selection").selection(super::verify::KEYS_CFBBA068),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("notification_id", "many2one").relation("mail.notification").required().writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("partner_name", "char").writable(true),
+        ::runtime::FieldSpec::new("resend", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sms_number", "char").writable(true),
+        ::runtime::FieldSpec::new("sms_resend_id", "many2one").relation("sms.resend").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -168,12 +144,21 @@ impl ::runtime::odoo::projection::Projection for SmsResendRecipient {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `sms.resend.recipient` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsResendRecipientCreate`]) or updating ([`SmsResendRecipientUpdate`]) `sms.resend.recipient` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsResendRecipientCreate {
+pub struct SmsResendRecipientValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsResendRecipientCreate {
+/// Values for creating a `sms.resend.recipient` record: the constructor takes the required fields, setters add the rest.
+pub type SmsResendRecipientCreate = SmsResendRecipientValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sms.resend.recipient` records: only the fields set here are written.
+pub type SmsResendRecipientUpdate = SmsResendRecipientValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SmsResendRecipientValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -181,80 +166,35 @@ impl ::serde::Serialize for SmsResendRecipientCreate {
 impl SmsResendRecipientCreate {
     /// Takes the required fields: `notification_id`, `sms_resend_id` (readonly, computed and x2many fields are left out).
     pub fn new(notification_id: i64, sms_resend_id: i64) -> Self {
-        SmsResendRecipientCreate {
+        SmsResendRecipientValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .notification_id(notification_id)
             .sms_resend_id(sms_resend_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsResendRecipient>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `notification_id` (Notification).
-    #[inline]
-    pub fn notification_id(mut self, notification_id: i64) -> Self {
-        self.values.set("notification_id", notification_id);
-        self
-    }
-    /// Set `partner_name` (Recipient Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `resend` (Try Again).
-    #[inline]
-    pub fn resend(mut self, resend: bool) -> Self {
-        self.values.set("resend", resend);
-        self
-    }
-    /// Set `sms_number` (Phone Number).
-    #[inline]
-    pub fn sms_number(mut self, sms_number: impl Into<String>) -> Self {
-        self.values.set("sms_number", sms_number.into());
-        self
-    }
-    /// Set `sms_resend_id` (Sms Resend).
-    #[inline]
-    pub fn sms_resend_id(mut self, sms_resend_id: i64) -> Self {
-        self.values.set("sms_resend_id", sms_resend_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsResendRecipientCreate {
-    type Model = SmsResendRecipient;
-}
-/// Values for updating `sms.resend.recipient` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsResendRecipientUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsResendRecipientUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsResendRecipientUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsResendRecipientUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsResendRecipientUpdate {
+    fn default() -> Self {
+        SmsResendRecipientValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsResendRecipientValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsResendRecipient>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::SmsResendRecipient,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -263,297 +203,111 @@ impl SmsResendRecipientUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `notification_id` (Notification).
-    #[inline]
-    pub fn notification_id(mut self, notification_id: i64) -> Self {
-        self.values.set("notification_id", notification_id);
-        self
-    }
-    /// Set `partner_name` (Recipient Name).
-    #[inline]
-    pub fn partner_name(mut self, partner_name: impl Into<String>) -> Self {
-        self.values.set("partner_name", partner_name.into());
-        self
-    }
-    /// Set `resend` (Try Again).
-    #[inline]
-    pub fn resend(mut self, resend: bool) -> Self {
-        self.values.set("resend", resend);
-        self
-    }
-    /// Set `sms_number` (Phone Number).
-    #[inline]
-    pub fn sms_number(mut self, sms_number: impl Into<String>) -> Self {
-        self.values.set("sms_number", sms_number.into());
-        self
-    }
-    /// Set `sms_resend_id` (Sms Resend).
-    #[inline]
-    pub fn sms_resend_id(mut self, sms_resend_id: i64) -> Self {
-        self.values.set("sms_resend_id", sms_resend_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `notification_id` (Notification).
+        notification_id: value i64;
+        /// Set `partner_name` (Recipient Name).
+        partner_name: into String;
+        /// Set `resend` (Try Again).
+        resend: value bool;
+        /// Set `sms_number` (Phone Number).
+        sms_number: into String;
+        /// Set `sms_resend_id` (Sms Resend).
+        sms_resend_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SmsResendRecipientCreate {
+    type Model = self::SmsResendRecipient;
+}
 impl ::runtime::UpdateValues for SmsResendRecipientUpdate {
-    type Model = SmsResendRecipient;
+    type Model = self::SmsResendRecipient;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsResendRecipient,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsResendRecipient,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsResendRecipient,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Error Message (`failure_type`, `selection`).
-    #[inline]
-    pub const fn failure_type() -> ::runtime::odoo::fields::SelectionField<
-        super::SmsResendRecipient,
-        super::FailureType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("failure_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SmsResendRecipient,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Notification (`notification_id`, `many2one`).
-    #[inline]
-    pub const fn notification_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsResendRecipient,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("notification_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsResendRecipient,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Recipient Name (`partner_name`, `char`).
-    #[inline]
-    pub const fn partner_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsResendRecipient,
-    > {
-        ::runtime::odoo::fields::CharField::new("partner_name")
-    }
-    /// Try Again (`resend`, `boolean`).
-    #[inline]
-    pub const fn resend() -> ::runtime::odoo::fields::BoolField<
-        super::SmsResendRecipient,
-    > {
-        ::runtime::odoo::fields::BoolField::new("resend")
-    }
-    /// Phone Number (`sms_number`, `char`).
-    #[inline]
-    pub const fn sms_number() -> ::runtime::odoo::fields::CharField<
-        super::SmsResendRecipient,
-    > {
-        ::runtime::odoo::fields::CharField::new("sms_number")
-    }
-    /// Sms Resend (`sms_resend_id`, `many2one`).
-    #[inline]
-    pub const fn sms_resend_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsResendRecipient,
-        super::super::rel::SmsResend,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sms_resend_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsResendRecipient,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsResendRecipient,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsResendRecipient;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Error Message (`failure_type`, `selection`).
+        failure_type: SelectionField<super::FailureType>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Notification (`notification_id`, `many2one`).
+        notification_id: Many2OneField<super::super::rel::MailNotification>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Recipient Name (`partner_name`, `char`).
+        partner_name: CharField;
+        /// Try Again (`resend`, `boolean`).
+        resend: BoolField;
+        /// Phone Number (`sms_number`, `char`).
+        sms_number: CharField;
+        /// Sms Resend (`sms_resend_id`, `many2one`).
+        sms_resend_id: Many2OneField<super::super::rel::SmsResend>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `failure_type` (Error Message) on `sms.resend.recipient`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailureType {
-    /// Unknown error (`unknown`)
-    UnknownValue,
-    /// Bounce (`mail_bounce`)
-    MailBounce,
-    /// Invalid email address (`mail_email_invalid`)
-    MailEmailInvalid,
-    /// Missing email address (`mail_email_missing`)
-    MailEmailMissing,
-    /// Invalid from address (`mail_from_invalid`)
-    MailFromInvalid,
-    /// Missing from address (`mail_from_missing`)
-    MailFromMissing,
-    /// Connection failed (outgoing mail server problem) (`mail_smtp`)
-    MailSmtp,
-    /// Missing Number (`sms_number_missing`)
-    SmsNumberMissing,
-    /// Wrong Number Format (`sms_number_format`)
-    SmsNumberFormat,
-    /// Insufficient Credit (`sms_credit`)
-    SmsCredit,
-    /// Country Not Supported (`sms_country_not_supported`)
-    SmsCountryNotSupported,
-    /// Country-specific Registration Required (`sms_registration_needed`)
-    SmsRegistrationNeeded,
-    /// Server Error (`sms_server`)
-    SmsServer,
-    /// Unregistered Account (`sms_acc`)
-    SmsAcc,
-    /// Expired (`sms_expired`)
-    SmsExpired,
-    /// Invalid Destination (`sms_invalid_destination`)
-    SmsInvalidDestination,
-    /// Not Allowed (`sms_not_allowed`)
-    SmsNotAllowed,
-    /// Not Delivered (`sms_not_delivered`)
-    SmsNotDelivered,
-    /// Rejected (`sms_rejected`)
-    SmsRejected,
-    /// Snailmail Credit Error (`sn_credit`)
-    SnCredit,
-    /// Snailmail Trial Error (`sn_trial`)
-    SnTrial,
-    /// Snailmail No Price Available (`sn_price`)
-    SnPrice,
-    /// Snailmail Missing Required Fields (`sn_fields`)
-    SnFields,
-    /// Snailmail Format Error (`sn_format`)
-    SnFormat,
-    /// Snailmail Unknown Error (`sn_error`)
-    SnError,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FailureType {
-    const VALUES: &'static [&'static str] = &[
-        "unknown",
-        "mail_bounce",
-        "mail_email_invalid",
-        "mail_email_missing",
-        "mail_from_invalid",
-        "mail_from_missing",
-        "mail_smtp",
-        "sms_number_missing",
-        "sms_number_format",
-        "sms_credit",
-        "sms_country_not_supported",
-        "sms_registration_needed",
-        "sms_server",
-        "sms_acc",
-        "sms_expired",
-        "sms_invalid_destination",
-        "sms_not_allowed",
-        "sms_not_delivered",
-        "sms_rejected",
-        "sn_credit",
-        "sn_trial",
-        "sn_price",
-        "sn_fields",
-        "sn_format",
-        "sn_error",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => FailureType::UnknownValue,
-            "mail_bounce" => FailureType::MailBounce,
-            "mail_email_invalid" => FailureType::MailEmailInvalid,
-            "mail_email_missing" => FailureType::MailEmailMissing,
-            "mail_from_invalid" => FailureType::MailFromInvalid,
-            "mail_from_missing" => FailureType::MailFromMissing,
-            "mail_smtp" => FailureType::MailSmtp,
-            "sms_number_missing" => FailureType::SmsNumberMissing,
-            "sms_number_format" => FailureType::SmsNumberFormat,
-            "sms_credit" => FailureType::SmsCredit,
-            "sms_country_not_supported" => FailureType::SmsCountryNotSupported,
-            "sms_registration_needed" => FailureType::SmsRegistrationNeeded,
-            "sms_server" => FailureType::SmsServer,
-            "sms_acc" => FailureType::SmsAcc,
-            "sms_expired" => FailureType::SmsExpired,
-            "sms_invalid_destination" => FailureType::SmsInvalidDestination,
-            "sms_not_allowed" => FailureType::SmsNotAllowed,
-            "sms_not_delivered" => FailureType::SmsNotDelivered,
-            "sms_rejected" => FailureType::SmsRejected,
-            "sn_credit" => FailureType::SnCredit,
-            "sn_trial" => FailureType::SnTrial,
-            "sn_price" => FailureType::SnPrice,
-            "sn_fields" => FailureType::SnFields,
-            "sn_format" => FailureType::SnFormat,
-            "sn_error" => FailureType::SnError,
-            other => FailureType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FailureType::UnknownValue => "unknown",
-            FailureType::MailBounce => "mail_bounce",
-            FailureType::MailEmailInvalid => "mail_email_invalid",
-            FailureType::MailEmailMissing => "mail_email_missing",
-            FailureType::MailFromInvalid => "mail_from_invalid",
-            FailureType::MailFromMissing => "mail_from_missing",
-            FailureType::MailSmtp => "mail_smtp",
-            FailureType::SmsNumberMissing => "sms_number_missing",
-            FailureType::SmsNumberFormat => "sms_number_format",
-            FailureType::SmsCredit => "sms_credit",
-            FailureType::SmsCountryNotSupported => "sms_country_not_supported",
-            FailureType::SmsRegistrationNeeded => "sms_registration_needed",
-            FailureType::SmsServer => "sms_server",
-            FailureType::SmsAcc => "sms_acc",
-            FailureType::SmsExpired => "sms_expired",
-            FailureType::SmsInvalidDestination => "sms_invalid_destination",
-            FailureType::SmsNotAllowed => "sms_not_allowed",
-            FailureType::SmsNotDelivered => "sms_not_delivered",
-            FailureType::SmsRejected => "sms_rejected",
-            FailureType::SnCredit => "sn_credit",
-            FailureType::SnTrial => "sn_trial",
-            FailureType::SnPrice => "sn_price",
-            FailureType::SnFields => "sn_fields",
-            FailureType::SnFormat => "sn_format",
-            FailureType::SnError => "sn_error",
-            FailureType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FailureType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FailureType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `failure_type` (Error Message) on `sms.resend.recipient`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FailureType {
+        /// Unknown error (`unknown`)
+        UnknownValue = "unknown",
+        /// Bounce (`mail_bounce`)
+        MailBounce = "mail_bounce",
+        /// Invalid email address (`mail_email_invalid`)
+        MailEmailInvalid = "mail_email_invalid",
+        /// Missing email address (`mail_email_missing`)
+        MailEmailMissing = "mail_email_missing",
+        /// Invalid from address (`mail_from_invalid`)
+        MailFromInvalid = "mail_from_invalid",
+        /// Missing from address (`mail_from_missing`)
+        MailFromMissing = "mail_from_missing",
+        /// Connection failed (outgoing mail server problem) (`mail_smtp`)
+        MailSmtp = "mail_smtp",
+        /// Missing Number (`sms_number_missing`)
+        SmsNumberMissing = "sms_number_missing",
+        /// Wrong Number Format (`sms_number_format`)
+        SmsNumberFormat = "sms_number_format",
+        /// Insufficient Credit (`sms_credit`)
+        SmsCredit = "sms_credit",
+        /// Country Not Supported (`sms_country_not_supported`)
+        SmsCountryNotSupported = "sms_country_not_supported",
+        /// Country-specific Registration Required (`sms_registration_needed`)
+        SmsRegistrationNeeded = "sms_registration_needed",
+        /// Server Error (`sms_server`)
+        SmsServer = "sms_server",
+        /// Unregistered Account (`sms_acc`)
+        SmsAcc = "sms_acc",
+        /// Expired (`sms_expired`)
+        SmsExpired = "sms_expired",
+        /// Invalid Destination (`sms_invalid_destination`)
+        SmsInvalidDestination = "sms_invalid_destination",
+        /// Not Allowed (`sms_not_allowed`)
+        SmsNotAllowed = "sms_not_allowed",
+        /// Not Delivered (`sms_not_delivered`)
+        SmsNotDelivered = "sms_not_delivered",
+        /// Rejected (`sms_rejected`)
+        SmsRejected = "sms_rejected",
+        /// Snailmail Credit Error (`sn_credit`)
+        SnCredit = "sn_credit",
+        /// Snailmail Trial Error (`sn_trial`)
+        SnTrial = "sn_trial",
+        /// Snailmail No Price Available (`sn_price`)
+        SnPrice = "sn_price",
+        /// Snailmail Missing Required Fields (`sn_fields`)
+        SnFields = "sn_fields",
+        /// Snailmail Format Error (`sn_format`)
+        SnFormat = "sn_format",
+        /// Snailmail Unknown Error (`sn_error`)
+        SnError = "sn_error",
     }
 }

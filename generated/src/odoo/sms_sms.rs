@@ -23,7 +23,7 @@ pub struct SmsSms {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -41,9 +41,7 @@ pub struct SmsSms {
     /// Mail Message
     ///
     /// `many2one`, to `mail.message`.
-    pub mail_message_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailMessage>,
-    >,
+    pub mail_message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Number
     ///
     /// `char`.
@@ -51,12 +49,12 @@ pub struct SmsSms {
     /// Customer
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// SMS trackers
     ///
     /// `many2one`, to `sms.tracker`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sms_tracker_id())`.
-    pub sms_tracker_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::SmsTracker>>,
+    pub sms_tracker_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::SmsTracker>>,
     >,
     /// SMS Status
     ///
@@ -83,34 +81,20 @@ pub struct SmsSms {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsSms {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsSms {
-    const FIELDS: &'static [&'static str] = &[
-        "body",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "failure_type",
-        "id",
-        "mail_message_id",
-        "number",
-        "partner_id",
-        "sms_tracker_id",
-        "state",
-        "to_delete",
-        "uuid",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsSms {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsSms::default();
         while let Some(i) = r.next()? {
             match i {
@@ -154,44 +138,22 @@ impl ::runtime::Model for SmsSms {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["sms_tracker_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("body", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("failure_type", "selection")
-            .selection(
-                &[
-                    "unknown",
-                    "sms_number_missing",
-                    "sms_number_format",
-                    "sms_country_not_supported",
-                    "sms_registration_needed",
-                    "sms_credit",
-                    "sms_server",
-                    "sms_acc",
-                    "sms_blacklist",
-                    "sms_duplicate",
-                    "sms_optout",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("number", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_tracker_id", "many2one")
-            .relation("sms.tracker"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["outgoing", "process", "pending", "sent", "error", "canceled"]),
-        ::runtime::odoo::verify::FieldSpec::new("to_delete", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("uuid", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("body", "text").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("failure_type", "selection").writable(true).selection(&["unknown", "sms_number_missing", "sms_number_format", "sms_country_not_supported", "sms_registration_needed", "sms_credit", "sms_server", "sms_acc", "sms_blacklist", "sms_duplicate", "sms_optout"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("number", "char").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("sms_tracker_id", "many2one").relation("sms.tracker"),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["outgoing", "process", "pending", "sent", "error", "canceled"]),
+        ::runtime::FieldSpec::new("to_delete", "boolean").writable(true),
+        ::runtime::FieldSpec::new("uuid", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -320,13 +282,17 @@ impl SmsSms {
 impl super::mixins::BaseModel for SmsSms {
     type Update = SmsSmsUpdate;
 }
-/// Values for creating a `sms.sms` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsSmsCreate`]) or updating ([`SmsSmsUpdate`]) `sms.sms` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsSmsCreate {
+pub struct SmsSmsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsSmsCreate {
+/// Values for creating a `sms.sms` record: the constructor takes the required fields, setters add the rest.
+pub type SmsSmsCreate = SmsSmsValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sms.sms` records: only the fields set here are written.
+pub type SmsSmsUpdate = SmsSmsValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsSmsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -334,96 +300,36 @@ impl ::serde::Serialize for SmsSmsCreate {
 impl SmsSmsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SmsSmsCreate {
+        Self::default()
+    }
+}
+impl Default for SmsSmsCreate {
+    fn default() -> Self {
+        SmsSmsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsSms>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `body` (Body).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `failure_type` (Failure Type).
-    #[inline]
-    pub fn failure_type(mut self, failure_type: FailureType) -> Self {
-        self.values.set("failure_type", failure_type);
-        self
-    }
-    /// Set `mail_message_id` (Mail Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `number` (Number).
-    #[inline]
-    pub fn number(mut self, number: impl Into<String>) -> Self {
-        self.values.set("number", number.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `state` (SMS Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `to_delete` (Marked for deletion).
-    #[inline]
-    pub fn to_delete(mut self, to_delete: bool) -> Self {
-        self.values.set("to_delete", to_delete);
-        self
-    }
-    /// Set `uuid` (UUID).
-    #[inline]
-    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.values.set("uuid", uuid.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsSmsCreate {
-    type Model = SmsSms;
-}
-/// Values for updating `sms.sms` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsSmsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsSmsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsSmsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsSmsUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsSmsUpdate {
+    fn default() -> Self {
+        SmsSmsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsSmsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsSms>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SmsSms>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -432,309 +338,112 @@ impl SmsSmsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `body` (Body).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `failure_type` (Failure Type).
-    #[inline]
-    pub fn failure_type(mut self, failure_type: FailureType) -> Self {
-        self.values.set("failure_type", failure_type);
-        self
-    }
-    /// Set `mail_message_id` (Mail Message).
-    #[inline]
-    pub fn mail_message_id(mut self, mail_message_id: i64) -> Self {
-        self.values.set("mail_message_id", mail_message_id);
-        self
-    }
-    /// Set `number` (Number).
-    #[inline]
-    pub fn number(mut self, number: impl Into<String>) -> Self {
-        self.values.set("number", number.into());
-        self
-    }
-    /// Set `partner_id` (Customer).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `state` (SMS Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `to_delete` (Marked for deletion).
-    #[inline]
-    pub fn to_delete(mut self, to_delete: bool) -> Self {
-        self.values.set("to_delete", to_delete);
-        self
-    }
-    /// Set `uuid` (UUID).
-    #[inline]
-    pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
-        self.values.set("uuid", uuid.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `body` (Body).
+        body: into String;
+        /// Set `failure_type` (Failure Type).
+        failure_type: value self::FailureType;
+        /// Set `mail_message_id` (Mail Message).
+        mail_message_id: value i64;
+        /// Set `number` (Number).
+        number: into String;
+        /// Set `partner_id` (Customer).
+        partner_id: value i64;
+        /// Set `state` (SMS Status).
+        state: value self::State;
+        /// Set `to_delete` (Marked for deletion).
+        to_delete: value bool;
+        /// Set `uuid` (UUID).
+        uuid: into String;
     }
 }
+impl ::runtime::CreateValues for SmsSmsCreate {
+    type Model = self::SmsSms;
+}
 impl ::runtime::UpdateValues for SmsSmsUpdate {
-    type Model = SmsSms;
+    type Model = self::SmsSms;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Body (`body`, `text`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::SmsSms> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsSms,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsSms,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::SmsSms> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Failure Type (`failure_type`, `selection`).
-    #[inline]
-    pub const fn failure_type() -> ::runtime::odoo::fields::SelectionField<
-        super::SmsSms,
-        super::FailureType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("failure_type")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsSms, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Mail Message (`mail_message_id`, `many2one`).
-    #[inline]
-    pub const fn mail_message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsSms,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_message_id")
-    }
-    /// Number (`number`, `char`).
-    #[inline]
-    pub const fn number() -> ::runtime::odoo::fields::CharField<super::SmsSms> {
-        ::runtime::odoo::fields::CharField::new("number")
-    }
-    /// Customer (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsSms,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// SMS trackers (`sms_tracker_id`, `many2one`).
-    #[inline]
-    pub const fn sms_tracker_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsSms,
-        super::super::rel::SmsTracker,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sms_tracker_id")
-    }
-    /// SMS Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::SmsSms,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Marked for deletion (`to_delete`, `boolean`).
-    #[inline]
-    pub const fn to_delete() -> ::runtime::odoo::fields::BoolField<super::SmsSms> {
-        ::runtime::odoo::fields::BoolField::new("to_delete")
-    }
-    /// UUID (`uuid`, `char`).
-    #[inline]
-    pub const fn uuid() -> ::runtime::odoo::fields::CharField<super::SmsSms> {
-        ::runtime::odoo::fields::CharField::new("uuid")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsSms,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsSms,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsSms;
+        /// Body (`body`, `text`).
+        body: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Failure Type (`failure_type`, `selection`).
+        failure_type: SelectionField<super::FailureType>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Mail Message (`mail_message_id`, `many2one`).
+        mail_message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Number (`number`, `char`).
+        number: CharField;
+        /// Customer (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// SMS trackers (`sms_tracker_id`, `many2one`).
+        sms_tracker_id: Many2OneField<super::super::rel::SmsTracker>;
+        /// SMS Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Marked for deletion (`to_delete`, `boolean`).
+        to_delete: BoolField;
+        /// UUID (`uuid`, `char`).
+        uuid: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `failure_type` (Failure Type) on `sms.sms`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailureType {
-    /// Unknown error (`unknown`)
-    UnknownValue,
-    /// Missing Number (`sms_number_missing`)
-    SmsNumberMissing,
-    /// Wrong Number Format (`sms_number_format`)
-    SmsNumberFormat,
-    /// Country Not Supported (`sms_country_not_supported`)
-    SmsCountryNotSupported,
-    /// Country-specific Registration Required (`sms_registration_needed`)
-    SmsRegistrationNeeded,
-    /// Insufficient Credit (`sms_credit`)
-    SmsCredit,
-    /// Server Error (`sms_server`)
-    SmsServer,
-    /// Unregistered Account (`sms_acc`)
-    SmsAcc,
-    /// Blacklisted (`sms_blacklist`)
-    SmsBlacklist,
-    /// Duplicate (`sms_duplicate`)
-    SmsDuplicate,
-    /// Opted Out (`sms_optout`)
-    SmsOptout,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for FailureType {
-    const VALUES: &'static [&'static str] = &[
-        "unknown",
-        "sms_number_missing",
-        "sms_number_format",
-        "sms_country_not_supported",
-        "sms_registration_needed",
-        "sms_credit",
-        "sms_server",
-        "sms_acc",
-        "sms_blacklist",
-        "sms_duplicate",
-        "sms_optout",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "unknown" => FailureType::UnknownValue,
-            "sms_number_missing" => FailureType::SmsNumberMissing,
-            "sms_number_format" => FailureType::SmsNumberFormat,
-            "sms_country_not_supported" => FailureType::SmsCountryNotSupported,
-            "sms_registration_needed" => FailureType::SmsRegistrationNeeded,
-            "sms_credit" => FailureType::SmsCredit,
-            "sms_server" => FailureType::SmsServer,
-            "sms_acc" => FailureType::SmsAcc,
-            "sms_blacklist" => FailureType::SmsBlacklist,
-            "sms_duplicate" => FailureType::SmsDuplicate,
-            "sms_optout" => FailureType::SmsOptout,
-            other => FailureType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            FailureType::UnknownValue => "unknown",
-            FailureType::SmsNumberMissing => "sms_number_missing",
-            FailureType::SmsNumberFormat => "sms_number_format",
-            FailureType::SmsCountryNotSupported => "sms_country_not_supported",
-            FailureType::SmsRegistrationNeeded => "sms_registration_needed",
-            FailureType::SmsCredit => "sms_credit",
-            FailureType::SmsServer => "sms_server",
-            FailureType::SmsAcc => "sms_acc",
-            FailureType::SmsBlacklist => "sms_blacklist",
-            FailureType::SmsDuplicate => "sms_duplicate",
-            FailureType::SmsOptout => "sms_optout",
-            FailureType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `failure_type` (Failure Type) on `sms.sms`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum FailureType {
+        /// Unknown error (`unknown`)
+        UnknownValue = "unknown",
+        /// Missing Number (`sms_number_missing`)
+        SmsNumberMissing = "sms_number_missing",
+        /// Wrong Number Format (`sms_number_format`)
+        SmsNumberFormat = "sms_number_format",
+        /// Country Not Supported (`sms_country_not_supported`)
+        SmsCountryNotSupported = "sms_country_not_supported",
+        /// Country-specific Registration Required (`sms_registration_needed`)
+        SmsRegistrationNeeded = "sms_registration_needed",
+        /// Insufficient Credit (`sms_credit`)
+        SmsCredit = "sms_credit",
+        /// Server Error (`sms_server`)
+        SmsServer = "sms_server",
+        /// Unregistered Account (`sms_acc`)
+        SmsAcc = "sms_acc",
+        /// Blacklisted (`sms_blacklist`)
+        SmsBlacklist = "sms_blacklist",
+        /// Duplicate (`sms_duplicate`)
+        SmsDuplicate = "sms_duplicate",
+        /// Opted Out (`sms_optout`)
+        SmsOptout = "sms_optout",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for FailureType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for FailureType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (SMS Status) on `sms.sms`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// In Queue (`outgoing`)
-    Outgoing,
-    /// Processing (`process`)
-    Process,
-    /// Sent (`pending`)
-    Pending,
-    /// Delivered (`sent`)
-    Sent,
-    /// Error (`error`)
-    Error,
-    /// Cancelled (`canceled`)
-    Canceled,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "outgoing",
-        "process",
-        "pending",
-        "sent",
-        "error",
-        "canceled",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "outgoing" => State::Outgoing,
-            "process" => State::Process,
-            "pending" => State::Pending,
-            "sent" => State::Sent,
-            "error" => State::Error,
-            "canceled" => State::Canceled,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Outgoing => "outgoing",
-            State::Process => "process",
-            State::Pending => "pending",
-            State::Sent => "sent",
-            State::Error => "error",
-            State::Canceled => "canceled",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (SMS Status) on `sms.sms`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// In Queue (`outgoing`)
+        Outgoing = "outgoing",
+        /// Processing (`process`)
+        Process = "process",
+        /// Sent (`pending`)
+        Pending = "pending",
+        /// Delivered (`sent`)
+        Sent = "sent",
+        /// Error (`error`)
+        Error = "error",
+        /// Cancelled (`canceled`)
+        Canceled = "canceled",
     }
 }

@@ -23,7 +23,7 @@ pub struct SmsTemplate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +47,7 @@ pub struct SmsTemplate {
     /// The type of document this template can be used with
     ///
     /// `many2one`, to `ir.model`, required.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// Name
     ///
     /// `char`.
@@ -55,15 +55,13 @@ pub struct SmsTemplate {
     /// Rendering Model
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::render_model())`.
-    pub render_model: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub render_model: ::runtime::Computed<Option<String>>,
     /// Sidebar action
     ///
     /// Sidebar action to make this template available on records of the related document model
     ///
     /// `many2one`, to `ir.actions.act_window`, readonly.
-    pub sidebar_action_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsActWindow>,
-    >,
+    pub sidebar_action_id: Option<::runtime::Many2One<super::rel::IrActionsActWindow>>,
     /// Template Filename
     ///
     /// File from where the template originates. Used to reset broken template.
@@ -77,33 +75,20 @@ pub struct SmsTemplate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsTemplate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsTemplate {
-    const FIELDS: &'static [&'static str] = &[
-        "body",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lang",
-        "model",
-        "model_id",
-        "name",
-        "render_model",
-        "sidebar_action_id",
-        "template_fs",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsTemplate {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsTemplate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,26 +130,21 @@ impl ::runtime::Model for SmsTemplate {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["render_model"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("body", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("render_model", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sidebar_action_id", "many2one")
-            .relation("ir.actions.act_window"),
-        ::runtime::odoo::verify::FieldSpec::new("template_fs", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("body", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lang", "char").writable(true),
+        ::runtime::FieldSpec::new("model", "char"),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("render_model", "char"),
+        ::runtime::FieldSpec::new("sidebar_action_id", "many2one").relation("ir.actions.act_window").writable(true),
+        ::runtime::FieldSpec::new("template_fs", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -219,12 +199,17 @@ impl super::mixins::BaseModel for SmsTemplate {
     type Update = SmsTemplateUpdate;
 }
 impl super::mixins::TemplateResetMixin for SmsTemplate {}
-/// Values for creating a `sms.template` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsTemplateCreate`]) or updating ([`SmsTemplateUpdate`]) `sms.template` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsTemplateCreate {
+pub struct SmsTemplateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsTemplateCreate {
+/// Values for creating a `sms.template` record: the constructor takes the required fields, setters add the rest.
+pub type SmsTemplateCreate = SmsTemplateValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sms.template` records: only the fields set here are written.
+pub type SmsTemplateUpdate = SmsTemplateValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsTemplateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -232,86 +217,33 @@ impl ::serde::Serialize for SmsTemplateCreate {
 impl SmsTemplateCreate {
     /// Takes the required fields: `body`, `model_id` (readonly, computed and x2many fields are left out).
     pub fn new(body: impl Into<String>, model_id: i64) -> Self {
-        SmsTemplateCreate {
+        SmsTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .body(body)
             .model_id(model_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTemplate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `body` (Body).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `model_id` (Applies to).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sidebar_action_id` (Sidebar action).
-    #[inline]
-    pub fn sidebar_action_id(mut self, sidebar_action_id: i64) -> Self {
-        self.values.set("sidebar_action_id", sidebar_action_id);
-        self
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsTemplateCreate {
-    type Model = SmsTemplate;
-}
-/// Values for updating `sms.template` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsTemplateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsTemplateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsTemplateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsTemplateUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsTemplateUpdate {
+    fn default() -> Self {
+        SmsTemplateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsTemplateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTemplate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SmsTemplate>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -320,140 +252,58 @@ impl SmsTemplateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `body` (Body).
-    #[inline]
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.values.set("body", body.into());
-        self
-    }
-    /// Set `lang` (Language).
-    #[inline]
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
-        self.values.set("lang", lang.into());
-        self
-    }
-    /// Set `model_id` (Applies to).
-    #[inline]
-    pub fn model_id(mut self, model_id: i64) -> Self {
-        self.values.set("model_id", model_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sidebar_action_id` (Sidebar action).
-    #[inline]
-    pub fn sidebar_action_id(mut self, sidebar_action_id: i64) -> Self {
-        self.values.set("sidebar_action_id", sidebar_action_id);
-        self
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `body` (Body).
+        body: into String;
+        /// Set `lang` (Language).
+        lang: into String;
+        /// Set `model_id` (Applies to).
+        model_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sidebar_action_id` (Sidebar action).
+        sidebar_action_id: value i64;
+        /// Set `template_fs` (Template Filename).
+        template_fs: into String;
     }
 }
+impl ::runtime::CreateValues for SmsTemplateCreate {
+    type Model = self::SmsTemplate;
+}
 impl ::runtime::UpdateValues for SmsTemplateUpdate {
-    type Model = SmsTemplate;
+    type Model = self::SmsTemplate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Body (`body`, `char`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<super::SmsTemplate> {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsTemplate, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Language (`lang`, `char`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::CharField<super::SmsTemplate> {
-        ::runtime::odoo::fields::CharField::new("lang")
-    }
-    /// Related Document Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::SmsTemplate> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Applies to (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTemplate,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::SmsTemplate> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Rendering Model (`render_model`, `char`).
-    #[inline]
-    pub const fn render_model() -> ::runtime::odoo::fields::CharField<
-        super::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("render_model")
-    }
-    /// Sidebar action (`sidebar_action_id`, `many2one`).
-    #[inline]
-    pub const fn sidebar_action_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTemplate,
-        super::super::rel::IrActionsActWindow,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sidebar_action_id")
-    }
-    /// Template Filename (`template_fs`, `char`).
-    #[inline]
-    pub const fn template_fs() -> ::runtime::odoo::fields::CharField<
-        super::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::CharField::new("template_fs")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsTemplate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTemplate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsTemplate;
+        /// Body (`body`, `char`).
+        body: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Language (`lang`, `char`).
+        lang: CharField;
+        /// Related Document Model (`model`, `char`).
+        model: CharField;
+        /// Applies to (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Rendering Model (`render_model`, `char`).
+        render_model: CharField;
+        /// Sidebar action (`sidebar_action_id`, `many2one`).
+        sidebar_action_id: Many2OneField<super::super::rel::IrActionsActWindow>;
+        /// Template Filename (`template_fs`, `char`).
+        template_fs: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

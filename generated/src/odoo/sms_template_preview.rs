@@ -17,7 +17,7 @@ pub struct SmsTemplatePreview {
     /// Body
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::body())`.
-    pub body: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub body: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct SmsTemplatePreview {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,11 +45,11 @@ pub struct SmsTemplatePreview {
     /// The type of document this template can be used with
     ///
     /// `many2one`, to `ir.model`, readonly, related `sms_template_id.model_id`, not stored.
-    pub model_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrModel>>,
+    pub model_id: Option<::runtime::Many2One<super::rel::IrModel>>,
     /// No Record
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::no_record())`.
-    pub no_record: ::runtime::odoo::wire::Computed<bool>,
+    pub no_record: ::runtime::Computed<bool>,
     /// Record reference
     ///
     /// `reference`.
@@ -59,9 +59,7 @@ pub struct SmsTemplatePreview {
     /// Sms Template
     ///
     /// `many2one`, to `sms.template`, required.
-    pub sms_template_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SmsTemplate>,
-    >,
+    pub sms_template_id: Option<::runtime::Many2One<super::rel::SmsTemplate>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -69,31 +67,20 @@ pub struct SmsTemplatePreview {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsTemplatePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsTemplatePreview {
-    const FIELDS: &'static [&'static str] = &[
-        "body",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "lang",
-        "model_id",
-        "no_record",
-        "resource_ref",
-        "sms_template_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsTemplatePreview {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsTemplatePreview::default();
         while let Some(i) = r.next()? {
             match i {
@@ -130,26 +117,19 @@ impl ::runtime::Model for SmsTemplatePreview {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["body", "no_record"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("body", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lang", "selection")
-            .selection(&["en_US"]),
-        ::runtime::odoo::verify::FieldSpec::new("model_id", "many2one")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("no_record", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("resource_ref", "reference")
-            .selection(super::verify::KEYS_31892618),
-        ::runtime::odoo::verify::FieldSpec::new("sms_template_id", "many2one")
-            .relation("sms.template")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("body", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lang", "selection").writable(true).selection(&["en_US"]),
+        ::runtime::FieldSpec::new("model_id", "many2one").relation("ir.model"),
+        ::runtime::FieldSpec::new("no_record", "boolean"),
+        ::runtime::FieldSpec::new("resource_ref", "reference").writable(true).selection(super::verify::KEYS_31892618),
+        ::runtime::FieldSpec::new("sms_template_id", "many2one").relation("sms.template").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -166,12 +146,21 @@ impl ::runtime::odoo::projection::Projection for SmsTemplatePreview {
 impl super::mixins::BaseModel for SmsTemplatePreview {
     type Update = SmsTemplatePreviewUpdate;
 }
-/// Values for creating a `sms.template.preview` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsTemplatePreviewCreate`]) or updating ([`SmsTemplatePreviewUpdate`]) `sms.template.preview` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsTemplatePreviewCreate {
+pub struct SmsTemplatePreviewValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsTemplatePreviewCreate {
+/// Values for creating a `sms.template.preview` record: the constructor takes the required fields, setters add the rest.
+pub type SmsTemplatePreviewCreate = SmsTemplatePreviewValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `sms.template.preview` records: only the fields set here are written.
+pub type SmsTemplatePreviewUpdate = SmsTemplatePreviewValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SmsTemplatePreviewValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -179,70 +168,34 @@ impl ::serde::Serialize for SmsTemplatePreviewCreate {
 impl SmsTemplatePreviewCreate {
     /// Takes the required fields: `sms_template_id` (readonly, computed and x2many fields are left out).
     pub fn new(sms_template_id: i64) -> Self {
-        SmsTemplatePreviewCreate {
+        SmsTemplatePreviewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .sms_template_id(sms_template_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTemplatePreview>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `lang` (Template Preview Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `resource_ref` (Record reference).
-    #[inline]
-    pub fn resource_ref(
-        mut self,
-        resource_ref: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-    /// Set `sms_template_id` (Sms Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsTemplatePreviewCreate {
-    type Model = SmsTemplatePreview;
-}
-/// Values for updating `sms.template.preview` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsTemplatePreviewUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsTemplatePreviewUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsTemplatePreviewUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsTemplatePreviewUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsTemplatePreviewUpdate {
+    fn default() -> Self {
+        SmsTemplatePreviewValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsTemplatePreviewValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTemplatePreview>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::SmsTemplatePreview,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -251,158 +204,57 @@ impl SmsTemplatePreviewUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `lang` (Template Preview Language).
-    #[inline]
-    pub fn lang(mut self, lang: Lang) -> Self {
-        self.values.set("lang", lang);
-        self
-    }
-    /// Set `resource_ref` (Record reference).
-    #[inline]
-    pub fn resource_ref(
-        mut self,
-        resource_ref: ::runtime::odoo::wire::Reference,
-    ) -> Self {
-        self.values.set("resource_ref", resource_ref);
-        self
-    }
-    /// Set `sms_template_id` (Sms Template).
-    #[inline]
-    pub fn sms_template_id(mut self, sms_template_id: i64) -> Self {
-        self.values.set("sms_template_id", sms_template_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `lang` (Template Preview Language).
+        lang: value self::Lang;
+        /// Set `resource_ref` (Record reference).
+        resource_ref: value ::runtime::odoo::wire::Reference;
+        /// Set `sms_template_id` (Sms Template).
+        sms_template_id: value i64;
     }
 }
+impl ::runtime::CreateValues for SmsTemplatePreviewCreate {
+    type Model = self::SmsTemplatePreview;
+}
 impl ::runtime::UpdateValues for SmsTemplatePreviewUpdate {
-    type Model = SmsTemplatePreview;
+    type Model = self::SmsTemplatePreview;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Body (`body`, `char`).
-    #[inline]
-    pub const fn body() -> ::runtime::odoo::fields::CharField<
-        super::SmsTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("body")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsTemplatePreview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTemplatePreview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsTemplatePreview,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SmsTemplatePreview,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Template Preview Language (`lang`, `selection`).
-    #[inline]
-    pub const fn lang() -> ::runtime::odoo::fields::SelectionField<
-        super::SmsTemplatePreview,
-        super::Lang,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lang")
-    }
-    /// Applies to (`model_id`, `many2one`).
-    #[inline]
-    pub const fn model_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTemplatePreview,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("model_id")
-    }
-    /// No Record (`no_record`, `boolean`).
-    #[inline]
-    pub const fn no_record() -> ::runtime::odoo::fields::BoolField<
-        super::SmsTemplatePreview,
-    > {
-        ::runtime::odoo::fields::BoolField::new("no_record")
-    }
-    /// Record reference (`resource_ref`, `reference`).
-    #[inline]
-    pub const fn resource_ref() -> ::runtime::odoo::fields::AnyField<
-        super::SmsTemplatePreview,
-    > {
-        ::runtime::odoo::fields::AnyField::new("resource_ref")
-    }
-    /// Sms Template (`sms_template_id`, `many2one`).
-    #[inline]
-    pub const fn sms_template_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTemplatePreview,
-        super::super::rel::SmsTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sms_template_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsTemplatePreview,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTemplatePreview,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsTemplatePreview;
+        /// Body (`body`, `char`).
+        body: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Template Preview Language (`lang`, `selection`).
+        lang: SelectionField<super::Lang>;
+        /// Applies to (`model_id`, `many2one`).
+        model_id: Many2OneField<super::super::rel::IrModel>;
+        /// No Record (`no_record`, `boolean`).
+        no_record: BoolField;
+        /// Record reference (`resource_ref`, `reference`).
+        resource_ref: AnyField;
+        /// Sms Template (`sms_template_id`, `many2one`).
+        sms_template_id: Many2OneField<super::super::rel::SmsTemplate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `lang` (Template Preview Language) on `sms.template.preview`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// English (US) (`en_US`)
-    EnUs,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Lang {
-    const VALUES: &'static [&'static str] = &["en_US"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "en_US" => Lang::EnUs,
-            other => Lang::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Lang::EnUs => "en_US",
-            Lang::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Lang {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Lang {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `lang` (Template Preview Language) on `sms.template.preview`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Lang {
+        /// English (US) (`en_US`)
+        EnUs = "en_US",
     }
 }

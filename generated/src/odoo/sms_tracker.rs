@@ -19,7 +19,7 @@ pub struct SmsTracker {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -31,9 +31,7 @@ pub struct SmsTracker {
     /// Mail Notification
     ///
     /// `many2one`, to `mail.notification`.
-    pub mail_notification_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::MailNotification>,
-    >,
+    pub mail_notification_id: Option<::runtime::Many2One<super::rel::MailNotification>>,
     /// SMS uuid
     ///
     /// `char`, required.
@@ -45,27 +43,18 @@ pub struct SmsTracker {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SmsTracker {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SmsTracker {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "mail_notification_id",
-        "sms_uuid",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SmsTracker {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SmsTracker::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,18 +84,15 @@ impl ::runtime::Model for SmsTracker {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("mail_notification_id", "many2one")
-            .relation("mail.notification"),
-        ::runtime::odoo::verify::FieldSpec::new("sms_uuid", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("mail_notification_id", "many2one").relation("mail.notification").writable(true),
+        ::runtime::FieldSpec::new("sms_uuid", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -122,12 +108,17 @@ impl ::runtime::odoo::projection::Projection for SmsTracker {
 impl super::mixins::BaseModel for SmsTracker {
     type Update = SmsTrackerUpdate;
 }
-/// Values for creating a `sms.tracker` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SmsTrackerCreate`]) or updating ([`SmsTrackerUpdate`]) `sms.tracker` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SmsTrackerCreate {
+pub struct SmsTrackerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SmsTrackerCreate {
+/// Values for creating a `sms.tracker` record: the constructor takes the required fields, setters add the rest.
+pub type SmsTrackerCreate = SmsTrackerValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `sms.tracker` records: only the fields set here are written.
+pub type SmsTrackerUpdate = SmsTrackerValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for SmsTrackerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -135,61 +126,32 @@ impl ::serde::Serialize for SmsTrackerCreate {
 impl SmsTrackerCreate {
     /// Takes the required fields: `sms_uuid` (readonly, computed and x2many fields are left out).
     pub fn new(sms_uuid: impl Into<String>) -> Self {
-        SmsTrackerCreate {
+        SmsTrackerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .sms_uuid(sms_uuid)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTracker>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `mail_notification_id` (Mail Notification).
-    #[inline]
-    pub fn mail_notification_id(mut self, mail_notification_id: i64) -> Self {
-        self.values.set("mail_notification_id", mail_notification_id);
-        self
-    }
-    /// Set `sms_uuid` (SMS uuid).
-    #[inline]
-    pub fn sms_uuid(mut self, sms_uuid: impl Into<String>) -> Self {
-        self.values.set("sms_uuid", sms_uuid.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SmsTrackerCreate {
-    type Model = SmsTracker;
-}
-/// Values for updating `sms.tracker` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SmsTrackerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SmsTrackerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SmsTrackerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SmsTrackerUpdate {
+        Self::default()
+    }
+}
+impl Default for SmsTrackerUpdate {
+    fn default() -> Self {
+        SmsTrackerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SmsTrackerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SmsTracker>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SmsTracker>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -198,79 +160,38 @@ impl SmsTrackerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `mail_notification_id` (Mail Notification).
-    #[inline]
-    pub fn mail_notification_id(mut self, mail_notification_id: i64) -> Self {
-        self.values.set("mail_notification_id", mail_notification_id);
-        self
-    }
-    /// Set `sms_uuid` (SMS uuid).
-    #[inline]
-    pub fn sms_uuid(mut self, sms_uuid: impl Into<String>) -> Self {
-        self.values.set("sms_uuid", sms_uuid.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `mail_notification_id` (Mail Notification).
+        mail_notification_id: value i64;
+        /// Set `sms_uuid` (SMS uuid).
+        sms_uuid: into String;
     }
 }
+impl ::runtime::CreateValues for SmsTrackerCreate {
+    type Model = self::SmsTracker;
+}
 impl ::runtime::UpdateValues for SmsTrackerUpdate {
-    type Model = SmsTracker;
+    type Model = self::SmsTracker;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsTracker,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTracker,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SmsTracker,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SmsTracker, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Mail Notification (`mail_notification_id`, `many2one`).
-    #[inline]
-    pub const fn mail_notification_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTracker,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mail_notification_id")
-    }
-    /// SMS uuid (`sms_uuid`, `char`).
-    #[inline]
-    pub const fn sms_uuid() -> ::runtime::odoo::fields::CharField<super::SmsTracker> {
-        ::runtime::odoo::fields::CharField::new("sms_uuid")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SmsTracker,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SmsTracker,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SmsTracker;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Mail Notification (`mail_notification_id`, `many2one`).
+        mail_notification_id: Many2OneField<super::super::rel::MailNotification>;
+        /// SMS uuid (`sms_uuid`, `char`).
+        sms_uuid: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct SnailmailLetter {
     /// Attachment
     ///
     /// `many2one`, to `ir.attachment`.
-    pub attachment_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrAttachment>>,
+    pub attachment_id: Option<::runtime::Many2One<super::rel::IrAttachment>>,
     /// City
     ///
     /// `char`.
@@ -33,11 +33,11 @@ pub struct SnailmailLetter {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Cover Page
     ///
     /// `boolean`.
@@ -49,7 +49,7 @@ pub struct SnailmailLetter {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -75,7 +75,7 @@ pub struct SnailmailLetter {
     /// Snailmail Status Message
     ///
     /// `many2one`, to `mail.message`.
-    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Model
     ///
     /// `char`, required.
@@ -83,21 +83,19 @@ pub struct SnailmailLetter {
     /// Notifications
     ///
     /// `one2many`, to `mail.notification` (inverse `letter_id`).
-    pub notification_ids: ::runtime::odoo::wire::X2Many<super::rel::MailNotification>,
+    pub notification_ids: ::runtime::X2Many<super::rel::MailNotification>,
     /// Recipient
     ///
     /// `many2one`, to `res.partner`, required.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Related Record
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference())`.
-    pub reference: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub reference: ::runtime::Computed<Option<String>>,
     /// Optional report to print and attach
     ///
     /// `many2one`, to `ir.actions.report`.
-    pub report_template: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::IrActionsReport>,
-    >,
+    pub report_template: Option<::runtime::Many2One<super::rel::IrActionsReport>>,
     /// Document ID
     ///
     /// `integer`, required.
@@ -115,7 +113,7 @@ pub struct SnailmailLetter {
     /// State
     ///
     /// `many2one`, to `res.country.state`.
-    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Street
     ///
     /// `char`.
@@ -127,7 +125,7 @@ pub struct SnailmailLetter {
     /// Sent by
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -135,7 +133,7 @@ pub struct SnailmailLetter {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`.
@@ -143,44 +141,16 @@ pub struct SnailmailLetter {
 }
 impl<'de> ::serde::Deserialize<'de> for SnailmailLetter {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SnailmailLetter {
-    const FIELDS: &'static [&'static str] = &[
-        "attachment_fname",
-        "attachment_id",
-        "city",
-        "color",
-        "company_id",
-        "country_id",
-        "cover",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "duplex",
-        "error_code",
-        "id",
-        "info_msg",
-        "message_id",
-        "model",
-        "notification_ids",
-        "partner_id",
-        "reference",
-        "report_template",
-        "res_id",
-        "state",
-        "state_id",
-        "street",
-        "street2",
-        "user_id",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for SnailmailLetter {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        29,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SnailmailLetter::default();
         while let Some(i) = r.next()? {
             match i {
@@ -252,63 +222,37 @@ impl ::runtime::Model for SnailmailLetter {
         "zip",
     ];
     const COMPUTED: &'static [&'static str] = &["reference"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attachment_datas", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_fname", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("attachment_id", "many2one")
-            .relation("ir.attachment"),
-        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("cover", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("duplex", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("error_code", "selection")
-            .selection(
-                &[
-                    "MISSING_REQUIRED_FIELDS",
-                    "CREDIT_ERROR",
-                    "TRIAL_ERROR",
-                    "NO_PRICE_AVAILABLE",
-                    "FORMAT_ERROR",
-                    "UNKNOWN_ERROR",
-                    "ATTACHMENT_ERROR",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("info_msg", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("model", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("notification_ids", "one2many")
-            .relation("mail.notification"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("report_template", "many2one")
-            .relation("ir.actions.report"),
-        ::runtime::odoo::verify::FieldSpec::new("res_id", "integer").required(),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .required()
-            .selection(&["pending", "sent", "error", "canceled"]),
-        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attachment_datas", "binary"),
+        ::runtime::FieldSpec::new("attachment_fname", "char"),
+        ::runtime::FieldSpec::new("attachment_id", "many2one").relation("ir.attachment").writable(true),
+        ::runtime::FieldSpec::new("city", "char").writable(true),
+        ::runtime::FieldSpec::new("color", "boolean").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("cover", "boolean").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("duplex", "boolean").writable(true),
+        ::runtime::FieldSpec::new("error_code", "selection").writable(true).selection(&["MISSING_REQUIRED_FIELDS", "CREDIT_ERROR", "TRIAL_ERROR", "NO_PRICE_AVAILABLE", "FORMAT_ERROR", "UNKNOWN_ERROR", "ATTACHMENT_ERROR"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("info_msg", "char").writable(true),
+        ::runtime::FieldSpec::new("message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("model", "char").required().writable(true),
+        ::runtime::FieldSpec::new("notification_ids", "one2many").relation("mail.notification").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").required().writable(true),
+        ::runtime::FieldSpec::new("reference", "char"),
+        ::runtime::FieldSpec::new("report_template", "many2one").relation("ir.actions.report").writable(true),
+        ::runtime::FieldSpec::new("res_id", "integer").required().writable(true),
+        ::runtime::FieldSpec::new("state", "selection").required().writable(true).selection(&["pending", "sent", "error", "canceled"]),
+        ::runtime::FieldSpec::new("state_id", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("street", "char").writable(true),
+        ::runtime::FieldSpec::new("street2", "char").writable(true),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -368,12 +312,21 @@ impl SnailmailLetter {
 impl super::mixins::BaseModel for SnailmailLetter {
     type Update = SnailmailLetterUpdate;
 }
-/// Values for creating a `snailmail.letter` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SnailmailLetterCreate`]) or updating ([`SnailmailLetterUpdate`]) `snailmail.letter` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SnailmailLetterCreate {
+pub struct SnailmailLetterValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SnailmailLetterCreate {
+/// Values for creating a `snailmail.letter` record: the constructor takes the required fields, setters add the rest.
+pub type SnailmailLetterCreate = SnailmailLetterValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `snailmail.letter` records: only the fields set here are written.
+pub type SnailmailLetterUpdate = SnailmailLetterValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SnailmailLetterValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -381,183 +334,34 @@ impl ::serde::Serialize for SnailmailLetterCreate {
 impl SnailmailLetterCreate {
     /// Takes the required fields: `model`, `partner_id`, `res_id` (readonly, computed and x2many fields are left out).
     pub fn new(model: impl Into<String>, partner_id: i64, res_id: i64) -> Self {
-        SnailmailLetterCreate {
+        SnailmailLetterValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .model(model)
             .partner_id(partner_id)
             .res_id(res_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SnailmailLetter>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attachment_id` (Attachment).
-    #[inline]
-    pub fn attachment_id(mut self, attachment_id: i64) -> Self {
-        self.values.set("attachment_id", attachment_id);
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: bool) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `cover` (Cover Page).
-    #[inline]
-    pub fn cover(mut self, cover: bool) -> Self {
-        self.values.set("cover", cover);
-        self
-    }
-    /// Set `duplex` (Both side).
-    #[inline]
-    pub fn duplex(mut self, duplex: bool) -> Self {
-        self.values.set("duplex", duplex);
-        self
-    }
-    /// Set `error_code` (Error).
-    #[inline]
-    pub fn error_code(mut self, error_code: ErrorCode) -> Self {
-        self.values.set("error_code", error_code);
-        self
-    }
-    /// Set `info_msg` (Information).
-    #[inline]
-    pub fn info_msg(mut self, info_msg: impl Into<String>) -> Self {
-        self.values.set("info_msg", info_msg.into());
-        self
-    }
-    /// Set `message_id` (Snailmail Status Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_id` (Recipient).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `report_template` (Optional report to print and attach).
-    #[inline]
-    pub fn report_template(mut self, report_template: i64) -> Self {
-        self.values.set("report_template", report_template);
-        self
-    }
-    /// Set `res_id` (Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `user_id` (Sent by).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SnailmailLetterCreate {
-    type Model = SnailmailLetter;
-}
-/// Values for updating `snailmail.letter` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SnailmailLetterUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SnailmailLetterUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl SnailmailLetterUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SnailmailLetterUpdate {
+        Self::default()
+    }
+}
+impl Default for SnailmailLetterUpdate {
+    fn default() -> Self {
+        SnailmailLetterValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SnailmailLetterValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SnailmailLetter>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SnailmailLetter>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -566,466 +370,156 @@ impl SnailmailLetterUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attachment_id` (Attachment).
-    #[inline]
-    pub fn attachment_id(mut self, attachment_id: i64) -> Self {
-        self.values.set("attachment_id", attachment_id);
-        self
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: bool) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `cover` (Cover Page).
-    #[inline]
-    pub fn cover(mut self, cover: bool) -> Self {
-        self.values.set("cover", cover);
-        self
-    }
-    /// Set `duplex` (Both side).
-    #[inline]
-    pub fn duplex(mut self, duplex: bool) -> Self {
-        self.values.set("duplex", duplex);
-        self
-    }
-    /// Set `error_code` (Error).
-    #[inline]
-    pub fn error_code(mut self, error_code: ErrorCode) -> Self {
-        self.values.set("error_code", error_code);
-        self
-    }
-    /// Set `info_msg` (Information).
-    #[inline]
-    pub fn info_msg(mut self, info_msg: impl Into<String>) -> Self {
-        self.values.set("info_msg", info_msg.into());
-        self
-    }
-    /// Set `message_id` (Snailmail Status Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `model` (Model).
-    #[inline]
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.values.set("model", model.into());
-        self
-    }
-    /// Set `notification_ids` (Notifications).
-    #[inline]
-    pub fn notification_ids(
-        mut self,
-        notification_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailNotification>,
-        >,
-    ) -> Self {
-        self.values
-            .set("notification_ids", notification_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `partner_id` (Recipient).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `report_template` (Optional report to print and attach).
-    #[inline]
-    pub fn report_template(mut self, report_template: i64) -> Self {
-        self.values.set("report_template", report_template);
-        self
-    }
-    /// Set `res_id` (Document ID).
-    #[inline]
-    pub fn res_id(mut self, res_id: i64) -> Self {
-        self.values.set("res_id", res_id);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `user_id` (Sent by).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `attachment_id` (Attachment).
+        attachment_id: value i64;
+        /// Set `city` (City).
+        city: into String;
+        /// Set `color` (Color).
+        color: value bool;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `cover` (Cover Page).
+        cover: value bool;
+        /// Set `duplex` (Both side).
+        duplex: value bool;
+        /// Set `error_code` (Error).
+        error_code: value self::ErrorCode;
+        /// Set `info_msg` (Information).
+        info_msg: into String;
+        /// Set `message_id` (Snailmail Status Message).
+        message_id: value i64;
+        /// Set `model` (Model).
+        model: into String;
+        /// Set `notification_ids` (Notifications).
+        notification_ids: commands super::rel::MailNotification;
+        /// Set `partner_id` (Recipient).
+        partner_id: value i64;
+        /// Set `report_template` (Optional report to print and attach).
+        report_template: value i64;
+        /// Set `res_id` (Document ID).
+        res_id: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `state_id` (State).
+        state_id: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `user_id` (Sent by).
+        user_id: value i64;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for SnailmailLetterCreate {
+    type Model = self::SnailmailLetter;
+}
 impl ::runtime::UpdateValues for SnailmailLetterUpdate {
-    type Model = SnailmailLetter;
+    type Model = self::SnailmailLetter;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Document (`attachment_datas`, `binary`).
-    #[inline]
-    pub const fn attachment_datas() -> ::runtime::odoo::fields::BinaryField<
-        super::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("attachment_datas")
-    }
-    /// Attachment Filename (`attachment_fname`, `char`).
-    #[inline]
-    pub const fn attachment_fname() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::CharField::new("attachment_fname")
-    }
-    /// Attachment (`attachment_id`, `many2one`).
-    #[inline]
-    pub const fn attachment_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::IrAttachment,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("attachment_id")
-    }
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::odoo::fields::CharField<super::SnailmailLetter> {
-        ::runtime::odoo::fields::CharField::new("city")
-    }
-    /// Color (`color`, `boolean`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::BoolField<super::SnailmailLetter> {
-        ::runtime::odoo::fields::BoolField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Cover Page (`cover`, `boolean`).
-    #[inline]
-    pub const fn cover() -> ::runtime::odoo::fields::BoolField<super::SnailmailLetter> {
-        ::runtime::odoo::fields::BoolField::new("cover")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SnailmailLetter,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Both side (`duplex`, `boolean`).
-    #[inline]
-    pub const fn duplex() -> ::runtime::odoo::fields::BoolField<super::SnailmailLetter> {
-        ::runtime::odoo::fields::BoolField::new("duplex")
-    }
-    /// Error (`error_code`, `selection`).
-    #[inline]
-    pub const fn error_code() -> ::runtime::odoo::fields::SelectionField<
-        super::SnailmailLetter,
-        super::ErrorCode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("error_code")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::SnailmailLetter, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Information (`info_msg`, `char`).
-    #[inline]
-    pub const fn info_msg() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::CharField::new("info_msg")
-    }
-    /// Snailmail Status Message (`message_id`, `many2one`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_id")
-    }
-    /// Model (`model`, `char`).
-    #[inline]
-    pub const fn model() -> ::runtime::odoo::fields::CharField<super::SnailmailLetter> {
-        ::runtime::odoo::fields::CharField::new("model")
-    }
-    /// Notifications (`notification_ids`, `one2many`).
-    #[inline]
-    pub const fn notification_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SnailmailLetter,
-        super::super::rel::MailNotification,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("notification_ids")
-    }
-    /// Recipient (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Related Record (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Optional report to print and attach (`report_template`, `many2one`).
-    #[inline]
-    pub const fn report_template() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::IrActionsReport,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("report_template")
-    }
-    /// Document ID (`res_id`, `integer`).
-    #[inline]
-    pub const fn res_id() -> ::runtime::odoo::fields::NumField<
-        super::SnailmailLetter,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("res_id")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::SnailmailLetter,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("state_id")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::odoo::fields::CharField<super::SnailmailLetter> {
-        ::runtime::odoo::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::CharField::new("street2")
-    }
-    /// Sent by (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SnailmailLetter,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetter,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::odoo::fields::CharField<super::SnailmailLetter> {
-        ::runtime::odoo::fields::CharField::new("zip")
+    ::runtime::__private::field_handles! {
+        super::SnailmailLetter;
+        /// Document (`attachment_datas`, `binary`).
+        attachment_datas: BinaryField;
+        /// Attachment Filename (`attachment_fname`, `char`).
+        attachment_fname: CharField;
+        /// Attachment (`attachment_id`, `many2one`).
+        attachment_id: Many2OneField<super::super::rel::IrAttachment>;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Color (`color`, `boolean`).
+        color: BoolField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Cover Page (`cover`, `boolean`).
+        cover: BoolField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Both side (`duplex`, `boolean`).
+        duplex: BoolField;
+        /// Error (`error_code`, `selection`).
+        error_code: SelectionField<super::ErrorCode>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Information (`info_msg`, `char`).
+        info_msg: CharField;
+        /// Snailmail Status Message (`message_id`, `many2one`).
+        message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Model (`model`, `char`).
+        model: CharField;
+        /// Notifications (`notification_ids`, `one2many`).
+        notification_ids: X2ManyField<super::super::rel::MailNotification>;
+        /// Recipient (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Related Record (`reference`, `char`).
+        reference: CharField;
+        /// Optional report to print and attach (`report_template`, `many2one`).
+        report_template: Many2OneField<super::super::rel::IrActionsReport>;
+        /// Document ID (`res_id`, `integer`).
+        res_id: NumField<i64>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// Sent by (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
     }
 }
-/// Values of `error_code` (Error) on `snailmail.letter`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    /// MISSING_REQUIRED_FIELDS (`MISSING_REQUIRED_FIELDS`)
-    MissingRequiredFields,
-    /// CREDIT_ERROR (`CREDIT_ERROR`)
-    CreditError,
-    /// TRIAL_ERROR (`TRIAL_ERROR`)
-    TrialError,
-    /// NO_PRICE_AVAILABLE (`NO_PRICE_AVAILABLE`)
-    NoPriceAvailable,
-    /// FORMAT_ERROR (`FORMAT_ERROR`)
-    FormatError,
-    /// UNKNOWN_ERROR (`UNKNOWN_ERROR`)
-    UnknownError,
-    /// ATTACHMENT_ERROR (`ATTACHMENT_ERROR`)
-    AttachmentError,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ErrorCode {
-    const VALUES: &'static [&'static str] = &[
-        "MISSING_REQUIRED_FIELDS",
-        "CREDIT_ERROR",
-        "TRIAL_ERROR",
-        "NO_PRICE_AVAILABLE",
-        "FORMAT_ERROR",
-        "UNKNOWN_ERROR",
-        "ATTACHMENT_ERROR",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MISSING_REQUIRED_FIELDS" => ErrorCode::MissingRequiredFields,
-            "CREDIT_ERROR" => ErrorCode::CreditError,
-            "TRIAL_ERROR" => ErrorCode::TrialError,
-            "NO_PRICE_AVAILABLE" => ErrorCode::NoPriceAvailable,
-            "FORMAT_ERROR" => ErrorCode::FormatError,
-            "UNKNOWN_ERROR" => ErrorCode::UnknownError,
-            "ATTACHMENT_ERROR" => ErrorCode::AttachmentError,
-            other => ErrorCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ErrorCode::MissingRequiredFields => "MISSING_REQUIRED_FIELDS",
-            ErrorCode::CreditError => "CREDIT_ERROR",
-            ErrorCode::TrialError => "TRIAL_ERROR",
-            ErrorCode::NoPriceAvailable => "NO_PRICE_AVAILABLE",
-            ErrorCode::FormatError => "FORMAT_ERROR",
-            ErrorCode::UnknownError => "UNKNOWN_ERROR",
-            ErrorCode::AttachmentError => "ATTACHMENT_ERROR",
-            ErrorCode::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `error_code` (Error) on `snailmail.letter`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ErrorCode {
+        /// MISSING_REQUIRED_FIELDS (`MISSING_REQUIRED_FIELDS`)
+        MissingRequiredFields = "MISSING_REQUIRED_FIELDS",
+        /// CREDIT_ERROR (`CREDIT_ERROR`)
+        CreditError = "CREDIT_ERROR",
+        /// TRIAL_ERROR (`TRIAL_ERROR`)
+        TrialError = "TRIAL_ERROR",
+        /// NO_PRICE_AVAILABLE (`NO_PRICE_AVAILABLE`)
+        NoPriceAvailable = "NO_PRICE_AVAILABLE",
+        /// FORMAT_ERROR (`FORMAT_ERROR`)
+        FormatError = "FORMAT_ERROR",
+        /// UNKNOWN_ERROR (`UNKNOWN_ERROR`)
+        UnknownError = "UNKNOWN_ERROR",
+        /// ATTACHMENT_ERROR (`ATTACHMENT_ERROR`)
+        AttachmentError = "ATTACHMENT_ERROR",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `snailmail.letter`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// In Queue (`pending`)
-    Pending,
-    /// Sent (`sent`)
-    Sent,
-    /// Error (`error`)
-    Error,
-    /// Cancelled (`canceled`)
-    Canceled,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["pending", "sent", "error", "canceled"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pending" => State::Pending,
-            "sent" => State::Sent,
-            "error" => State::Error,
-            "canceled" => State::Canceled,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Pending => "pending",
-            State::Sent => "sent",
-            State::Error => "error",
-            State::Canceled => "canceled",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `snailmail.letter`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// In Queue (`pending`)
+        Pending = "pending",
+        /// Sent (`sent`)
+        Sent = "sent",
+        /// Error (`error`)
+        Error = "error",
+        /// Cancelled (`canceled`)
+        Canceled = "canceled",
     }
 }

@@ -19,7 +19,7 @@ pub struct SnailmailLetterFormatError {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -31,7 +31,7 @@ pub struct SnailmailLetterFormatError {
     /// Message
     ///
     /// `many2one`, to `mail.message`.
-    pub message_id: Option<::runtime::odoo::wire::Many2One<super::rel::MailMessage>>,
+    pub message_id: Option<::runtime::Many2One<super::rel::MailMessage>>,
     /// Add a Cover Page
     ///
     /// `boolean`.
@@ -43,27 +43,18 @@ pub struct SnailmailLetterFormatError {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SnailmailLetterFormatError {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SnailmailLetterFormatError {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message_id",
-        "snailmail_cover",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SnailmailLetterFormatError {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SnailmailLetterFormatError::default();
         while let Some(i) = r.next()? {
             match i {
@@ -93,18 +84,15 @@ impl ::runtime::Model for SnailmailLetterFormatError {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_id", "many2one")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("snailmail_cover", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message_id", "many2one").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("snailmail_cover", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -117,13 +105,21 @@ impl ::runtime::odoo::projection::Projection for SnailmailLetterFormatError {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `snailmail.letter.format.error` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SnailmailLetterFormatErrorCreate`]) or updating ([`SnailmailLetterFormatErrorUpdate`]) `snailmail.letter.format.error` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SnailmailLetterFormatErrorCreate {
+pub struct SnailmailLetterFormatErrorValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SnailmailLetterFormatErrorCreate {
+/// Values for creating a `snailmail.letter.format.error` record: the constructor takes the required fields, setters add the rest.
+pub type SnailmailLetterFormatErrorCreate = SnailmailLetterFormatErrorValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `snailmail.letter.format.error` records: only the fields set here are written.
+pub type SnailmailLetterFormatErrorUpdate = SnailmailLetterFormatErrorValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SnailmailLetterFormatErrorValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -131,63 +127,37 @@ impl ::serde::Serialize for SnailmailLetterFormatErrorCreate {
 impl SnailmailLetterFormatErrorCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SnailmailLetterFormatErrorCreate {
+        Self::default()
+    }
+}
+impl Default for SnailmailLetterFormatErrorCreate {
+    fn default() -> Self {
+        SnailmailLetterFormatErrorValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = SnailmailLetterFormatError,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `snailmail_cover` (Add a Cover Page).
-    #[inline]
-    pub fn snailmail_cover(mut self, snailmail_cover: bool) -> Self {
-        self.values.set("snailmail_cover", snailmail_cover);
-        self
-    }
-}
-impl ::runtime::CreateValues for SnailmailLetterFormatErrorCreate {
-    type Model = SnailmailLetterFormatError;
-}
-/// Values for updating `snailmail.letter.format.error` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SnailmailLetterFormatErrorUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SnailmailLetterFormatErrorUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SnailmailLetterFormatErrorUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SnailmailLetterFormatErrorUpdate {
+        Self::default()
+    }
+}
+impl Default for SnailmailLetterFormatErrorUpdate {
+    fn default() -> Self {
+        SnailmailLetterFormatErrorValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SnailmailLetterFormatErrorValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = SnailmailLetterFormatError,
+            Model = self::SnailmailLetterFormatError,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -197,84 +167,38 @@ impl SnailmailLetterFormatErrorUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `message_id` (Message).
-    #[inline]
-    pub fn message_id(mut self, message_id: i64) -> Self {
-        self.values.set("message_id", message_id);
-        self
-    }
-    /// Set `snailmail_cover` (Add a Cover Page).
-    #[inline]
-    pub fn snailmail_cover(mut self, snailmail_cover: bool) -> Self {
-        self.values.set("snailmail_cover", snailmail_cover);
-        self
+    ::runtime::__private::setters! {
+        /// Set `message_id` (Message).
+        message_id: value i64;
+        /// Set `snailmail_cover` (Add a Cover Page).
+        snailmail_cover: value bool;
     }
 }
+impl ::runtime::CreateValues for SnailmailLetterFormatErrorCreate {
+    type Model = self::SnailmailLetterFormatError;
+}
 impl ::runtime::UpdateValues for SnailmailLetterFormatErrorUpdate {
-    type Model = SnailmailLetterFormatError;
+    type Model = self::SnailmailLetterFormatError;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SnailmailLetterFormatError,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterFormatError,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetterFormatError,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SnailmailLetterFormatError,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`message_id`, `many2one`).
-    #[inline]
-    pub const fn message_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterFormatError,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("message_id")
-    }
-    /// Add a Cover Page (`snailmail_cover`, `boolean`).
-    #[inline]
-    pub const fn snailmail_cover() -> ::runtime::odoo::fields::BoolField<
-        super::SnailmailLetterFormatError,
-    > {
-        ::runtime::odoo::fields::BoolField::new("snailmail_cover")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SnailmailLetterFormatError,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterFormatError,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SnailmailLetterFormatError;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message_id`, `many2one`).
+        message_id: Many2OneField<super::super::rel::MailMessage>;
+        /// Add a Cover Page (`snailmail_cover`, `boolean`).
+        snailmail_cover: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

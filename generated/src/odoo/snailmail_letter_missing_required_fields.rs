@@ -19,7 +19,7 @@ pub struct SnailmailLetterMissingRequiredFields {
     /// Country
     ///
     /// `many2one`, to `res.country`.
-    pub country_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountry>>,
+    pub country_id: Option<::runtime::Many2One<super::rel::ResCountry>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct SnailmailLetterMissingRequiredFields {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,15 +39,15 @@ pub struct SnailmailLetterMissingRequiredFields {
     /// Letter
     ///
     /// `many2one`, to `snailmail.letter`.
-    pub letter_id: Option<::runtime::odoo::wire::Many2One<super::rel::SnailmailLetter>>,
+    pub letter_id: Option<::runtime::Many2One<super::rel::SnailmailLetter>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// State
     ///
     /// `many2one`, to `res.country.state`.
-    pub state_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCountryState>>,
+    pub state_id: Option<::runtime::Many2One<super::rel::ResCountryState>>,
     /// Street
     ///
     /// `char`.
@@ -63,7 +63,7 @@ pub struct SnailmailLetterMissingRequiredFields {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Zip
     ///
     /// `char`.
@@ -71,29 +71,14 @@ pub struct SnailmailLetterMissingRequiredFields {
 }
 impl<'de> ::serde::Deserialize<'de> for SnailmailLetterMissingRequiredFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SnailmailLetterMissingRequiredFields {
-    const FIELDS: &'static [&'static str] = &[
-        "city",
-        "country_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "letter_id",
-        "partner_id",
-        "state_id",
-        "street",
-        "street2",
-        "write_date",
-        "write_uid",
-        "zip",
-    ];
+impl ::runtime::__private::FromRecord for SnailmailLetterMissingRequiredFields {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SnailmailLetterMissingRequiredFields::default();
         while let Some(i) = r.next()? {
             match i {
@@ -135,27 +120,21 @@ impl ::runtime::Model for SnailmailLetterMissingRequiredFields {
         "write_uid",
         "zip",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("city", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("country_id", "many2one")
-            .relation("res.country"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("letter_id", "many2one")
-            .relation("snailmail.letter"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("state_id", "many2one")
-            .relation("res.country.state"),
-        ::runtime::odoo::verify::FieldSpec::new("street", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("street2", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("zip", "char"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("city", "char").writable(true),
+        ::runtime::FieldSpec::new("country_id", "many2one").relation("res.country").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("letter_id", "many2one").relation("snailmail.letter").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("state_id", "many2one").relation("res.country.state").writable(true),
+        ::runtime::FieldSpec::new("street", "char").writable(true),
+        ::runtime::FieldSpec::new("street2", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("zip", "char").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -171,13 +150,21 @@ impl ::runtime::odoo::projection::Projection for SnailmailLetterMissingRequiredF
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `snailmail.letter.missing.required.fields` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SnailmailLetterMissingRequiredFieldsCreate`]) or updating ([`SnailmailLetterMissingRequiredFieldsUpdate`]) `snailmail.letter.missing.required.fields` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SnailmailLetterMissingRequiredFieldsCreate {
+pub struct SnailmailLetterMissingRequiredFieldsValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SnailmailLetterMissingRequiredFieldsCreate {
+/// Values for creating a `snailmail.letter.missing.required.fields` record: the constructor takes the required fields, setters add the rest.
+pub type SnailmailLetterMissingRequiredFieldsCreate = SnailmailLetterMissingRequiredFieldsValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `snailmail.letter.missing.required.fields` records: only the fields set here are written.
+pub type SnailmailLetterMissingRequiredFieldsUpdate = SnailmailLetterMissingRequiredFieldsValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SnailmailLetterMissingRequiredFieldsValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -185,99 +172,37 @@ impl ::serde::Serialize for SnailmailLetterMissingRequiredFieldsCreate {
 impl SnailmailLetterMissingRequiredFieldsCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SnailmailLetterMissingRequiredFieldsCreate {
+        Self::default()
+    }
+}
+impl Default for SnailmailLetterMissingRequiredFieldsCreate {
+    fn default() -> Self {
+        SnailmailLetterMissingRequiredFieldsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = SnailmailLetterMissingRequiredFields,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `letter_id` (Letter).
-    #[inline]
-    pub fn letter_id(mut self, letter_id: i64) -> Self {
-        self.values.set("letter_id", letter_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SnailmailLetterMissingRequiredFieldsCreate {
-    type Model = SnailmailLetterMissingRequiredFields;
-}
-/// Values for updating `snailmail.letter.missing.required.fields` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SnailmailLetterMissingRequiredFieldsUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SnailmailLetterMissingRequiredFieldsUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SnailmailLetterMissingRequiredFieldsUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SnailmailLetterMissingRequiredFieldsUpdate {
+        Self::default()
+    }
+}
+impl Default for SnailmailLetterMissingRequiredFieldsUpdate {
+    fn default() -> Self {
+        SnailmailLetterMissingRequiredFieldsValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SnailmailLetterMissingRequiredFieldsValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = SnailmailLetterMissingRequiredFields,
+            Model = self::SnailmailLetterMissingRequiredFields,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -287,165 +212,62 @@ impl SnailmailLetterMissingRequiredFieldsUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `city` (City).
-    #[inline]
-    pub fn city(mut self, city: impl Into<String>) -> Self {
-        self.values.set("city", city.into());
-        self
-    }
-    /// Set `country_id` (Country).
-    #[inline]
-    pub fn country_id(mut self, country_id: i64) -> Self {
-        self.values.set("country_id", country_id);
-        self
-    }
-    /// Set `letter_id` (Letter).
-    #[inline]
-    pub fn letter_id(mut self, letter_id: i64) -> Self {
-        self.values.set("letter_id", letter_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `state_id` (State).
-    #[inline]
-    pub fn state_id(mut self, state_id: i64) -> Self {
-        self.values.set("state_id", state_id);
-        self
-    }
-    /// Set `street` (Street).
-    #[inline]
-    pub fn street(mut self, street: impl Into<String>) -> Self {
-        self.values.set("street", street.into());
-        self
-    }
-    /// Set `street2` (Street2).
-    #[inline]
-    pub fn street2(mut self, street2: impl Into<String>) -> Self {
-        self.values.set("street2", street2.into());
-        self
-    }
-    /// Set `zip` (Zip).
-    #[inline]
-    pub fn zip(mut self, zip: impl Into<String>) -> Self {
-        self.values.set("zip", zip.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `city` (City).
+        city: into String;
+        /// Set `country_id` (Country).
+        country_id: value i64;
+        /// Set `letter_id` (Letter).
+        letter_id: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `state_id` (State).
+        state_id: value i64;
+        /// Set `street` (Street).
+        street: into String;
+        /// Set `street2` (Street2).
+        street2: into String;
+        /// Set `zip` (Zip).
+        zip: into String;
     }
 }
+impl ::runtime::CreateValues for SnailmailLetterMissingRequiredFieldsCreate {
+    type Model = self::SnailmailLetterMissingRequiredFields;
+}
 impl ::runtime::UpdateValues for SnailmailLetterMissingRequiredFieldsUpdate {
-    type Model = SnailmailLetterMissingRequiredFields;
+    type Model = self::SnailmailLetterMissingRequiredFields;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// City (`city`, `char`).
-    #[inline]
-    pub const fn city() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetterMissingRequiredFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("city")
-    }
-    /// Country (`country_id`, `many2one`).
-    #[inline]
-    pub const fn country_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterMissingRequiredFields,
-        super::super::rel::ResCountry,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("country_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SnailmailLetterMissingRequiredFields,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterMissingRequiredFields,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetterMissingRequiredFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SnailmailLetterMissingRequiredFields,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Letter (`letter_id`, `many2one`).
-    #[inline]
-    pub const fn letter_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterMissingRequiredFields,
-        super::super::rel::SnailmailLetter,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("letter_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterMissingRequiredFields,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// State (`state_id`, `many2one`).
-    #[inline]
-    pub const fn state_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterMissingRequiredFields,
-        super::super::rel::ResCountryState,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("state_id")
-    }
-    /// Street (`street`, `char`).
-    #[inline]
-    pub const fn street() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetterMissingRequiredFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("street")
-    }
-    /// Street2 (`street2`, `char`).
-    #[inline]
-    pub const fn street2() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetterMissingRequiredFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("street2")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SnailmailLetterMissingRequiredFields,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SnailmailLetterMissingRequiredFields,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Zip (`zip`, `char`).
-    #[inline]
-    pub const fn zip() -> ::runtime::odoo::fields::CharField<
-        super::SnailmailLetterMissingRequiredFields,
-    > {
-        ::runtime::odoo::fields::CharField::new("zip")
+    ::runtime::__private::field_handles! {
+        super::SnailmailLetterMissingRequiredFields;
+        /// City (`city`, `char`).
+        city: CharField;
+        /// Country (`country_id`, `many2one`).
+        country_id: Many2OneField<super::super::rel::ResCountry>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Letter (`letter_id`, `many2one`).
+        letter_id: Many2OneField<super::super::rel::SnailmailLetter>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// State (`state_id`, `many2one`).
+        state_id: Many2OneField<super::super::rel::ResCountryState>;
+        /// Street (`street`, `char`).
+        street: CharField;
+        /// Street2 (`street2`, `char`).
+        street2: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Zip (`zip`, `char`).
+        zip: CharField;
     }
 }

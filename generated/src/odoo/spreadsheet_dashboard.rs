@@ -17,7 +17,7 @@ pub struct SpreadsheetDashboard {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,12 +25,12 @@ pub struct SpreadsheetDashboard {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Dashboard Group
     ///
     /// `many2one`, to `spreadsheet.dashboard.group`, required.
     pub dashboard_group_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SpreadsheetDashboardGroup>,
+        ::runtime::Many2One<super::rel::SpreadsheetDashboardGroup>,
     >,
     /// Display Name
     ///
@@ -39,7 +39,7 @@ pub struct SpreadsheetDashboard {
     /// Group
     ///
     /// `many2many`, to `res.groups`.
-    pub group_ids: ::runtime::odoo::wire::X2Many<super::rel::ResGroups>,
+    pub group_ids: ::runtime::X2Many<super::rel::ResGroups>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,7 +51,7 @@ pub struct SpreadsheetDashboard {
     /// Main Data Model
     ///
     /// `many2many`, to `ir.model`.
-    pub main_data_model_ids: ::runtime::odoo::wire::X2Many<super::rel::IrModel>,
+    pub main_data_model_ids: ::runtime::X2Many<super::rel::IrModel>,
     /// Name
     ///
     /// `char`, required.
@@ -67,11 +67,11 @@ pub struct SpreadsheetDashboard {
     /// Spreadsheet Data
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
-    pub spreadsheet_data: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub spreadsheet_data: ::runtime::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
-    pub spreadsheet_file_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub spreadsheet_file_name: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,35 +79,20 @@ pub struct SpreadsheetDashboard {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboard {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SpreadsheetDashboard {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "dashboard_group_id",
-        "display_name",
-        "group_ids",
-        "id",
-        "is_published",
-        "main_data_model_ids",
-        "name",
-        "sample_dashboard_file_path",
-        "sequence",
-        "spreadsheet_data",
-        "spreadsheet_file_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SpreadsheetDashboard {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SpreadsheetDashboard::default();
         while let Some(i) = r.next()? {
             match i {
@@ -155,32 +140,25 @@ impl ::runtime::Model for SpreadsheetDashboard {
         "spreadsheet_data",
         "spreadsheet_file_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("dashboard_group_id", "many2one")
-            .relation("spreadsheet.dashboard.group")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("group_ids", "many2many")
-            .relation("res.groups"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_published", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("main_data_model_ids", "many2many")
-            .relation("ir.model"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sample_dashboard_file_path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_binary_data", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_data", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_file_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("thumbnail", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("dashboard_group_id", "many2one").relation("spreadsheet.dashboard.group").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("group_ids", "many2many").relation("res.groups").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_published", "boolean").writable(true),
+        ::runtime::FieldSpec::new("main_data_model_ids", "many2many").relation("ir.model").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sample_dashboard_file_path", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("spreadsheet_binary_data", "binary").writable(true),
+        ::runtime::FieldSpec::new("spreadsheet_data", "text").writable(true),
+        ::runtime::FieldSpec::new("spreadsheet_file_name", "char"),
+        ::runtime::FieldSpec::new("thumbnail", "binary").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -218,12 +196,21 @@ impl super::mixins::BaseModel for SpreadsheetDashboard {
     type Update = SpreadsheetDashboardUpdate;
 }
 impl super::mixins::SpreadsheetMixin for SpreadsheetDashboard {}
-/// Values for creating a `spreadsheet.dashboard` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SpreadsheetDashboardCreate`]) or updating ([`SpreadsheetDashboardUpdate`]) `spreadsheet.dashboard` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SpreadsheetDashboardCreate {
+pub struct SpreadsheetDashboardValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SpreadsheetDashboardCreate {
+/// Values for creating a `spreadsheet.dashboard` record: the constructor takes the required fields, setters add the rest.
+pub type SpreadsheetDashboardCreate = SpreadsheetDashboardValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `spreadsheet.dashboard` records: only the fields set here are written.
+pub type SpreadsheetDashboardUpdate = SpreadsheetDashboardValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SpreadsheetDashboardValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -231,139 +218,35 @@ impl ::serde::Serialize for SpreadsheetDashboardCreate {
 impl SpreadsheetDashboardCreate {
     /// Takes the required fields: `dashboard_group_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(dashboard_group_id: i64, name: impl Into<String>) -> Self {
-        SpreadsheetDashboardCreate {
+        SpreadsheetDashboardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .dashboard_group_id(dashboard_group_id)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SpreadsheetDashboard>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `dashboard_group_id` (Dashboard Group).
-    #[inline]
-    pub fn dashboard_group_id(mut self, dashboard_group_id: i64) -> Self {
-        self.values.set("dashboard_group_id", dashboard_group_id);
-        self
-    }
-    /// Set `group_ids` (Group).
-    #[inline]
-    pub fn group_ids(
-        mut self,
-        group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_published` (Is Published).
-    #[inline]
-    pub fn is_published(mut self, is_published: bool) -> Self {
-        self.values.set("is_published", is_published);
-        self
-    }
-    /// Set `main_data_model_ids` (Main Data Model).
-    #[inline]
-    pub fn main_data_model_ids(
-        mut self,
-        main_data_model_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "main_data_model_ids",
-                main_data_model_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sample_dashboard_file_path` (Sample Dashboard File Path).
-    #[inline]
-    pub fn sample_dashboard_file_path(
-        mut self,
-        sample_dashboard_file_path: impl Into<String>,
-    ) -> Self {
-        self.values.set("sample_dashboard_file_path", sample_dashboard_file_path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `spreadsheet_binary_data` (Spreadsheet file).
-    #[inline]
-    pub fn spreadsheet_binary_data(
-        mut self,
-        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
-        self
-    }
-    /// Set `spreadsheet_data` (Spreadsheet Data).
-    #[inline]
-    pub fn spreadsheet_data(mut self, spreadsheet_data: impl Into<String>) -> Self {
-        self.values.set("spreadsheet_data", spreadsheet_data.into());
-        self
-    }
-    /// Set `thumbnail` (Thumbnail).
-    #[inline]
-    pub fn thumbnail(
-        mut self,
-        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("thumbnail", thumbnail.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SpreadsheetDashboardCreate {
-    type Model = SpreadsheetDashboard;
-}
-/// Values for updating `spreadsheet.dashboard` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SpreadsheetDashboardUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SpreadsheetDashboardUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SpreadsheetDashboardUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SpreadsheetDashboardUpdate {
+        Self::default()
+    }
+}
+impl Default for SpreadsheetDashboardUpdate {
+    fn default() -> Self {
+        SpreadsheetDashboardValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SpreadsheetDashboardValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SpreadsheetDashboard>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::SpreadsheetDashboard,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -372,235 +255,76 @@ impl SpreadsheetDashboardUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `dashboard_group_id` (Dashboard Group).
-    #[inline]
-    pub fn dashboard_group_id(mut self, dashboard_group_id: i64) -> Self {
-        self.values.set("dashboard_group_id", dashboard_group_id);
-        self
-    }
-    /// Set `group_ids` (Group).
-    #[inline]
-    pub fn group_ids(
-        mut self,
-        group_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResGroups>,
-        >,
-    ) -> Self {
-        self.values.set("group_ids", group_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `is_published` (Is Published).
-    #[inline]
-    pub fn is_published(mut self, is_published: bool) -> Self {
-        self.values.set("is_published", is_published);
-        self
-    }
-    /// Set `main_data_model_ids` (Main Data Model).
-    #[inline]
-    pub fn main_data_model_ids(
-        mut self,
-        main_data_model_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::IrModel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "main_data_model_ids",
-                main_data_model_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `sample_dashboard_file_path` (Sample Dashboard File Path).
-    #[inline]
-    pub fn sample_dashboard_file_path(
-        mut self,
-        sample_dashboard_file_path: impl Into<String>,
-    ) -> Self {
-        self.values.set("sample_dashboard_file_path", sample_dashboard_file_path.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `spreadsheet_binary_data` (Spreadsheet file).
-    #[inline]
-    pub fn spreadsheet_binary_data(
-        mut self,
-        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
-        self
-    }
-    /// Set `spreadsheet_data` (Spreadsheet Data).
-    #[inline]
-    pub fn spreadsheet_data(mut self, spreadsheet_data: impl Into<String>) -> Self {
-        self.values.set("spreadsheet_data", spreadsheet_data.into());
-        self
-    }
-    /// Set `thumbnail` (Thumbnail).
-    #[inline]
-    pub fn thumbnail(
-        mut self,
-        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("thumbnail", thumbnail.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `dashboard_group_id` (Dashboard Group).
+        dashboard_group_id: value i64;
+        /// Set `group_ids` (Group).
+        group_ids: commands super::rel::ResGroups;
+        /// Set `is_published` (Is Published).
+        is_published: value bool;
+        /// Set `main_data_model_ids` (Main Data Model).
+        main_data_model_ids: commands super::rel::IrModel;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `sample_dashboard_file_path` (Sample Dashboard File Path).
+        sample_dashboard_file_path: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `spreadsheet_binary_data` (Spreadsheet file).
+        spreadsheet_binary_data: into ::runtime::odoo::wire::Binary;
+        /// Set `spreadsheet_data` (Spreadsheet Data).
+        spreadsheet_data: into String;
+        /// Set `thumbnail` (Thumbnail).
+        thumbnail: into ::runtime::odoo::wire::Binary;
     }
 }
+impl ::runtime::CreateValues for SpreadsheetDashboardCreate {
+    type Model = self::SpreadsheetDashboard;
+}
 impl ::runtime::UpdateValues for SpreadsheetDashboardUpdate {
-    type Model = SpreadsheetDashboard;
+    type Model = self::SpreadsheetDashboard;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboard,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SpreadsheetDashboard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Dashboard Group (`dashboard_group_id`, `many2one`).
-    #[inline]
-    pub const fn dashboard_group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboard,
-        super::super::rel::SpreadsheetDashboardGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("dashboard_group_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Group (`group_ids`, `many2many`).
-    #[inline]
-    pub const fn group_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SpreadsheetDashboard,
-        super::super::rel::ResGroups,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("group_ids")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SpreadsheetDashboard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Published (`is_published`, `boolean`).
-    #[inline]
-    pub const fn is_published() -> ::runtime::odoo::fields::BoolField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_published")
-    }
-    /// Main Data Model (`main_data_model_ids`, `many2many`).
-    #[inline]
-    pub const fn main_data_model_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SpreadsheetDashboard,
-        super::super::rel::IrModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("main_data_model_ids")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Sample Dashboard File Path (`sample_dashboard_file_path`, `char`).
-    #[inline]
-    pub const fn sample_dashboard_file_path() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::CharField::new("sample_dashboard_file_path")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::SpreadsheetDashboard,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
-    #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::odoo::fields::BinaryField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("spreadsheet_binary_data")
-    }
-    /// Spreadsheet Data (`spreadsheet_data`, `text`).
-    #[inline]
-    pub const fn spreadsheet_data() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::CharField::new("spreadsheet_data")
-    }
-    /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
-    #[inline]
-    pub const fn spreadsheet_file_name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::CharField::new("spreadsheet_file_name")
-    }
-    /// Thumbnail (`thumbnail`, `binary`).
-    #[inline]
-    pub const fn thumbnail() -> ::runtime::odoo::fields::BinaryField<
-        super::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("thumbnail")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SpreadsheetDashboard,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboard,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SpreadsheetDashboard;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Dashboard Group (`dashboard_group_id`, `many2one`).
+        dashboard_group_id: Many2OneField<super::super::rel::SpreadsheetDashboardGroup>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Group (`group_ids`, `many2many`).
+        group_ids: X2ManyField<super::super::rel::ResGroups>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Published (`is_published`, `boolean`).
+        is_published: BoolField;
+        /// Main Data Model (`main_data_model_ids`, `many2many`).
+        main_data_model_ids: X2ManyField<super::super::rel::IrModel>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Sample Dashboard File Path (`sample_dashboard_file_path`, `char`).
+        sample_dashboard_file_path: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
+        spreadsheet_binary_data: BinaryField;
+        /// Spreadsheet Data (`spreadsheet_data`, `text`).
+        spreadsheet_data: CharField;
+        /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
+        spreadsheet_file_name: CharField;
+        /// Thumbnail (`thumbnail`, `binary`).
+        thumbnail: BinaryField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

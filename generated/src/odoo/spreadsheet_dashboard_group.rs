@@ -19,11 +19,11 @@ pub struct SpreadsheetDashboardGroup {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Dashboard
     ///
     /// `one2many`, to `spreadsheet.dashboard` (inverse `dashboard_group_id`).
-    pub dashboard_ids: ::runtime::odoo::wire::X2Many<super::rel::SpreadsheetDashboard>,
+    pub dashboard_ids: ::runtime::X2Many<super::rel::SpreadsheetDashboard>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,9 +39,7 @@ pub struct SpreadsheetDashboardGroup {
     /// Published Dashboard
     ///
     /// `one2many`, to `spreadsheet.dashboard` (inverse `dashboard_group_id`), computed.
-    pub published_dashboard_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::SpreadsheetDashboard,
-    >,
+    pub published_dashboard_ids: ::runtime::X2Many<super::rel::SpreadsheetDashboard>,
     /// Sequence
     ///
     /// `integer`.
@@ -53,29 +51,18 @@ pub struct SpreadsheetDashboardGroup {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboardGroup {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SpreadsheetDashboardGroup {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "dashboard_ids",
-        "display_name",
-        "id",
-        "name",
-        "published_dashboard_ids",
-        "sequence",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SpreadsheetDashboardGroup {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SpreadsheetDashboardGroup::default();
         while let Some(i) = r.next()? {
             match i {
@@ -109,21 +96,17 @@ impl ::runtime::Model for SpreadsheetDashboardGroup {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("dashboard_ids", "one2many")
-            .relation("spreadsheet.dashboard"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("published_dashboard_ids", "one2many")
-            .relation("spreadsheet.dashboard"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("dashboard_ids", "one2many").relation("spreadsheet.dashboard").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("published_dashboard_ids", "one2many").relation("spreadsheet.dashboard").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -138,12 +121,21 @@ impl ::runtime::odoo::projection::Projection for SpreadsheetDashboardGroup {
 impl super::mixins::BaseModel for SpreadsheetDashboardGroup {
     type Update = SpreadsheetDashboardGroupUpdate;
 }
-/// Values for creating a `spreadsheet.dashboard.group` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SpreadsheetDashboardGroupCreate`]) or updating ([`SpreadsheetDashboardGroupUpdate`]) `spreadsheet.dashboard.group` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SpreadsheetDashboardGroupCreate {
+pub struct SpreadsheetDashboardGroupValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SpreadsheetDashboardGroupCreate {
+/// Values for creating a `spreadsheet.dashboard.group` record: the constructor takes the required fields, setters add the rest.
+pub type SpreadsheetDashboardGroupCreate = SpreadsheetDashboardGroupValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `spreadsheet.dashboard.group` records: only the fields set here are written.
+pub type SpreadsheetDashboardGroupUpdate = SpreadsheetDashboardGroupValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SpreadsheetDashboardGroupValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -151,90 +143,33 @@ impl ::serde::Serialize for SpreadsheetDashboardGroupCreate {
 impl SpreadsheetDashboardGroupCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        SpreadsheetDashboardGroupCreate {
+        SpreadsheetDashboardGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = SpreadsheetDashboardGroup,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `dashboard_ids` (Dashboard).
-    #[inline]
-    pub fn dashboard_ids(
-        mut self,
-        dashboard_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SpreadsheetDashboard>,
-        >,
-    ) -> Self {
-        self.values.set("dashboard_ids", dashboard_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `published_dashboard_ids` (Published Dashboard).
-    #[inline]
-    pub fn published_dashboard_ids(
-        mut self,
-        published_dashboard_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SpreadsheetDashboard>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "published_dashboard_ids",
-                published_dashboard_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-}
-impl ::runtime::CreateValues for SpreadsheetDashboardGroupCreate {
-    type Model = SpreadsheetDashboardGroup;
-}
-/// Values for updating `spreadsheet.dashboard.group` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SpreadsheetDashboardGroupUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SpreadsheetDashboardGroupUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SpreadsheetDashboardGroupUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SpreadsheetDashboardGroupUpdate {
+        Self::default()
+    }
+}
+impl Default for SpreadsheetDashboardGroupUpdate {
+    fn default() -> Self {
+        SpreadsheetDashboardGroupValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SpreadsheetDashboardGroupValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = SpreadsheetDashboardGroup,
+            Model = self::SpreadsheetDashboardGroup,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -244,126 +179,46 @@ impl SpreadsheetDashboardGroupUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `dashboard_ids` (Dashboard).
-    #[inline]
-    pub fn dashboard_ids(
-        mut self,
-        dashboard_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SpreadsheetDashboard>,
-        >,
-    ) -> Self {
-        self.values.set("dashboard_ids", dashboard_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `published_dashboard_ids` (Published Dashboard).
-    #[inline]
-    pub fn published_dashboard_ids(
-        mut self,
-        published_dashboard_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::SpreadsheetDashboard>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "published_dashboard_ids",
-                published_dashboard_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
+    ::runtime::__private::setters! {
+        /// Set `dashboard_ids` (Dashboard).
+        dashboard_ids: commands super::rel::SpreadsheetDashboard;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `published_dashboard_ids` (Published Dashboard).
+        published_dashboard_ids: commands super::rel::SpreadsheetDashboard;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
     }
 }
+impl ::runtime::CreateValues for SpreadsheetDashboardGroupCreate {
+    type Model = self::SpreadsheetDashboardGroup;
+}
 impl ::runtime::UpdateValues for SpreadsheetDashboardGroupUpdate {
-    type Model = SpreadsheetDashboardGroup;
+    type Model = self::SpreadsheetDashboardGroup;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SpreadsheetDashboardGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboardGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Dashboard (`dashboard_ids`, `one2many`).
-    #[inline]
-    pub const fn dashboard_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SpreadsheetDashboardGroup,
-        super::super::rel::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("dashboard_ids")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboardGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SpreadsheetDashboardGroup,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboardGroup,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Published Dashboard (`published_dashboard_ids`, `one2many`).
-    #[inline]
-    pub const fn published_dashboard_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::SpreadsheetDashboardGroup,
-        super::super::rel::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("published_dashboard_ids")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::SpreadsheetDashboardGroup,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SpreadsheetDashboardGroup,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboardGroup,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SpreadsheetDashboardGroup;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Dashboard (`dashboard_ids`, `one2many`).
+        dashboard_ids: X2ManyField<super::super::rel::SpreadsheetDashboard>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Published Dashboard (`published_dashboard_ids`, `one2many`).
+        published_dashboard_ids: X2ManyField<super::super::rel::SpreadsheetDashboard>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

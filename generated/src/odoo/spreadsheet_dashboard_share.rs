@@ -25,13 +25,11 @@ pub struct SpreadsheetDashboardShare {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Dashboard
     ///
     /// `many2one`, to `spreadsheet.dashboard`, required.
-    pub dashboard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::SpreadsheetDashboard>,
-    >,
+    pub dashboard_id: Option<::runtime::Many2One<super::rel::SpreadsheetDashboard>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -39,7 +37,7 @@ pub struct SpreadsheetDashboardShare {
     /// URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::full_url())`.
-    pub full_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub full_url: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -51,11 +49,11 @@ pub struct SpreadsheetDashboardShare {
     /// Spreadsheet Data
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
-    pub spreadsheet_data: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub spreadsheet_data: ::runtime::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
-    pub spreadsheet_file_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub spreadsheet_file_name: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,31 +61,20 @@ pub struct SpreadsheetDashboardShare {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetDashboardShare {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SpreadsheetDashboardShare {
-    const FIELDS: &'static [&'static str] = &[
-        "access_token",
-        "create_date",
-        "create_uid",
-        "dashboard_id",
-        "display_name",
-        "full_url",
-        "id",
-        "name",
-        "spreadsheet_data",
-        "spreadsheet_file_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for SpreadsheetDashboardShare {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SpreadsheetDashboardShare::default();
         while let Some(i) = r.next()? {
             match i {
@@ -127,26 +114,22 @@ impl ::runtime::Model for SpreadsheetDashboardShare {
         "spreadsheet_data",
         "spreadsheet_file_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("access_token", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("dashboard_id", "many2one")
-            .relation("spreadsheet.dashboard")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("excel_export", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("full_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_binary_data", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_data", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("spreadsheet_file_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("thumbnail", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("access_token", "char").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("dashboard_id", "many2one").relation("spreadsheet.dashboard").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("excel_export", "binary").writable(true),
+        ::runtime::FieldSpec::new("full_url", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char"),
+        ::runtime::FieldSpec::new("spreadsheet_binary_data", "binary").writable(true),
+        ::runtime::FieldSpec::new("spreadsheet_data", "text").writable(true),
+        ::runtime::FieldSpec::new("spreadsheet_file_name", "char"),
+        ::runtime::FieldSpec::new("thumbnail", "binary").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -189,12 +172,21 @@ impl super::mixins::BaseModel for SpreadsheetDashboardShare {
     type Update = SpreadsheetDashboardShareUpdate;
 }
 impl super::mixins::SpreadsheetMixin for SpreadsheetDashboardShare {}
-/// Values for creating a `spreadsheet.dashboard.share` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SpreadsheetDashboardShareCreate`]) or updating ([`SpreadsheetDashboardShareUpdate`]) `spreadsheet.dashboard.share` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct SpreadsheetDashboardShareCreate {
+pub struct SpreadsheetDashboardShareValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SpreadsheetDashboardShareCreate {
+/// Values for creating a `spreadsheet.dashboard.share` record: the constructor takes the required fields, setters add the rest.
+pub type SpreadsheetDashboardShareCreate = SpreadsheetDashboardShareValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `spreadsheet.dashboard.share` records: only the fields set here are written.
+pub type SpreadsheetDashboardShareUpdate = SpreadsheetDashboardShareValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SpreadsheetDashboardShareValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -202,98 +194,34 @@ impl ::serde::Serialize for SpreadsheetDashboardShareCreate {
 impl SpreadsheetDashboardShareCreate {
     /// Takes the required fields: `access_token`, `dashboard_id` (readonly, computed and x2many fields are left out).
     pub fn new(access_token: impl Into<String>, dashboard_id: i64) -> Self {
-        SpreadsheetDashboardShareCreate {
+        SpreadsheetDashboardShareValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .access_token(access_token)
             .dashboard_id(dashboard_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = SpreadsheetDashboardShare,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `dashboard_id` (Dashboard).
-    #[inline]
-    pub fn dashboard_id(mut self, dashboard_id: i64) -> Self {
-        self.values.set("dashboard_id", dashboard_id);
-        self
-    }
-    /// Set `excel_export` (Excel Export).
-    #[inline]
-    pub fn excel_export(
-        mut self,
-        excel_export: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("excel_export", excel_export.into());
-        self
-    }
-    /// Set `spreadsheet_binary_data` (Spreadsheet file).
-    #[inline]
-    pub fn spreadsheet_binary_data(
-        mut self,
-        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
-        self
-    }
-    /// Set `spreadsheet_data` (Spreadsheet Data).
-    #[inline]
-    pub fn spreadsheet_data(mut self, spreadsheet_data: impl Into<String>) -> Self {
-        self.values.set("spreadsheet_data", spreadsheet_data.into());
-        self
-    }
-    /// Set `thumbnail` (Thumbnail).
-    #[inline]
-    pub fn thumbnail(
-        mut self,
-        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("thumbnail", thumbnail.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for SpreadsheetDashboardShareCreate {
-    type Model = SpreadsheetDashboardShare;
-}
-/// Values for updating `spreadsheet.dashboard.share` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SpreadsheetDashboardShareUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SpreadsheetDashboardShareUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SpreadsheetDashboardShareUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SpreadsheetDashboardShareUpdate {
+        Self::default()
+    }
+}
+impl Default for SpreadsheetDashboardShareUpdate {
+    fn default() -> Self {
+        SpreadsheetDashboardShareValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SpreadsheetDashboardShareValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = SpreadsheetDashboardShare,
+            Model = self::SpreadsheetDashboardShare,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -303,166 +231,60 @@ impl SpreadsheetDashboardShareUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `access_token` (Access Token).
-    #[inline]
-    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
-        self.values.set("access_token", access_token.into());
-        self
-    }
-    /// Set `dashboard_id` (Dashboard).
-    #[inline]
-    pub fn dashboard_id(mut self, dashboard_id: i64) -> Self {
-        self.values.set("dashboard_id", dashboard_id);
-        self
-    }
-    /// Set `excel_export` (Excel Export).
-    #[inline]
-    pub fn excel_export(
-        mut self,
-        excel_export: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("excel_export", excel_export.into());
-        self
-    }
-    /// Set `spreadsheet_binary_data` (Spreadsheet file).
-    #[inline]
-    pub fn spreadsheet_binary_data(
-        mut self,
-        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
-        self
-    }
-    /// Set `spreadsheet_data` (Spreadsheet Data).
-    #[inline]
-    pub fn spreadsheet_data(mut self, spreadsheet_data: impl Into<String>) -> Self {
-        self.values.set("spreadsheet_data", spreadsheet_data.into());
-        self
-    }
-    /// Set `thumbnail` (Thumbnail).
-    #[inline]
-    pub fn thumbnail(
-        mut self,
-        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("thumbnail", thumbnail.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `access_token` (Access Token).
+        access_token: into String;
+        /// Set `dashboard_id` (Dashboard).
+        dashboard_id: value i64;
+        /// Set `excel_export` (Excel Export).
+        excel_export: into ::runtime::odoo::wire::Binary;
+        /// Set `spreadsheet_binary_data` (Spreadsheet file).
+        spreadsheet_binary_data: into ::runtime::odoo::wire::Binary;
+        /// Set `spreadsheet_data` (Spreadsheet Data).
+        spreadsheet_data: into String;
+        /// Set `thumbnail` (Thumbnail).
+        thumbnail: into ::runtime::odoo::wire::Binary;
     }
 }
+impl ::runtime::CreateValues for SpreadsheetDashboardShareCreate {
+    type Model = self::SpreadsheetDashboardShare;
+}
 impl ::runtime::UpdateValues for SpreadsheetDashboardShareUpdate {
-    type Model = SpreadsheetDashboardShare;
+    type Model = self::SpreadsheetDashboardShare;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Access Token (`access_token`, `char`).
-    #[inline]
-    pub const fn access_token() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::CharField::new("access_token")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::SpreadsheetDashboardShare,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboardShare,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Dashboard (`dashboard_id`, `many2one`).
-    #[inline]
-    pub const fn dashboard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboardShare,
-        super::super::rel::SpreadsheetDashboard,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("dashboard_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Excel Export (`excel_export`, `binary`).
-    #[inline]
-    pub const fn excel_export() -> ::runtime::odoo::fields::BinaryField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("excel_export")
-    }
-    /// URL (`full_url`, `char`).
-    #[inline]
-    pub const fn full_url() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::CharField::new("full_url")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::SpreadsheetDashboardShare,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
-    #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::odoo::fields::BinaryField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("spreadsheet_binary_data")
-    }
-    /// Spreadsheet Data (`spreadsheet_data`, `text`).
-    #[inline]
-    pub const fn spreadsheet_data() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::CharField::new("spreadsheet_data")
-    }
-    /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
-    #[inline]
-    pub const fn spreadsheet_file_name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::CharField::new("spreadsheet_file_name")
-    }
-    /// Thumbnail (`thumbnail`, `binary`).
-    #[inline]
-    pub const fn thumbnail() -> ::runtime::odoo::fields::BinaryField<
-        super::SpreadsheetDashboardShare,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("thumbnail")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::SpreadsheetDashboardShare,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::SpreadsheetDashboardShare,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::SpreadsheetDashboardShare;
+        /// Access Token (`access_token`, `char`).
+        access_token: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Dashboard (`dashboard_id`, `many2one`).
+        dashboard_id: Many2OneField<super::super::rel::SpreadsheetDashboard>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Excel Export (`excel_export`, `binary`).
+        excel_export: BinaryField;
+        /// URL (`full_url`, `char`).
+        full_url: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
+        spreadsheet_binary_data: BinaryField;
+        /// Spreadsheet Data (`spreadsheet_data`, `text`).
+        spreadsheet_data: CharField;
+        /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
+        spreadsheet_file_name: CharField;
+        /// Thumbnail (`thumbnail`, `binary`).
+        thumbnail: BinaryField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,25 +15,25 @@ pub struct SpreadsheetMixin {
     /// Spreadsheet Data
     ///
     /// `text`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_data())`.
-    pub spreadsheet_data: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub spreadsheet_data: ::runtime::Computed<Option<String>>,
     /// Spreadsheet File Name
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::spreadsheet_file_name())`.
-    pub spreadsheet_file_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub spreadsheet_file_name: ::runtime::Computed<Option<String>>,
 }
 impl<'de> ::serde::Deserialize<'de> for SpreadsheetMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for SpreadsheetMixin {
+impl ::runtime::__private::FromRecord for SpreadsheetMixin {
     const FIELDS: &'static [&'static str] = &[
         "spreadsheet_data",
         "spreadsheet_file_name",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = SpreadsheetMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -45,13 +45,21 @@ impl ::runtime::odoo::wire::FromRecord for SpreadsheetMixin {
         Ok(record)
     }
 }
-/// Values for creating a `spreadsheet.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`SpreadsheetMixinCreate`]) or updating ([`SpreadsheetMixinUpdate`]) `spreadsheet.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SpreadsheetMixinCreate {
+pub struct SpreadsheetMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for SpreadsheetMixinCreate {
+/// Values for creating a `spreadsheet.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type SpreadsheetMixinCreate = SpreadsheetMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `spreadsheet.mixin` records: only the fields set here are written.
+pub type SpreadsheetMixinUpdate = SpreadsheetMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for SpreadsheetMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -59,69 +67,36 @@ impl ::serde::Serialize for SpreadsheetMixinCreate {
 impl SpreadsheetMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        SpreadsheetMixinCreate {
+        Self::default()
+    }
+}
+impl Default for SpreadsheetMixinCreate {
+    fn default() -> Self {
+        SpreadsheetMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SpreadsheetMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `spreadsheet_binary_data` (Spreadsheet file).
-    #[inline]
-    pub fn spreadsheet_binary_data(
-        mut self,
-        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
-        self
-    }
-    /// Set `spreadsheet_data` (Spreadsheet Data).
-    #[inline]
-    pub fn spreadsheet_data(mut self, spreadsheet_data: impl Into<String>) -> Self {
-        self.values.set("spreadsheet_data", spreadsheet_data.into());
-        self
-    }
-    /// Set `thumbnail` (Thumbnail).
-    #[inline]
-    pub fn thumbnail(
-        mut self,
-        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("thumbnail", thumbnail.into());
-        self
-    }
-}
-/// Values for updating `spreadsheet.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct SpreadsheetMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for SpreadsheetMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl SpreadsheetMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        SpreadsheetMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for SpreadsheetMixinUpdate {
+    fn default() -> Self {
+        SpreadsheetMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> SpreadsheetMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = SpreadsheetMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::SpreadsheetMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -130,59 +105,26 @@ impl SpreadsheetMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `spreadsheet_binary_data` (Spreadsheet file).
-    #[inline]
-    pub fn spreadsheet_binary_data(
-        mut self,
-        spreadsheet_binary_data: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("spreadsheet_binary_data", spreadsheet_binary_data.into());
-        self
-    }
-    /// Set `spreadsheet_data` (Spreadsheet Data).
-    #[inline]
-    pub fn spreadsheet_data(mut self, spreadsheet_data: impl Into<String>) -> Self {
-        self.values.set("spreadsheet_data", spreadsheet_data.into());
-        self
-    }
-    /// Set `thumbnail` (Thumbnail).
-    #[inline]
-    pub fn thumbnail(
-        mut self,
-        thumbnail: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("thumbnail", thumbnail.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `spreadsheet_binary_data` (Spreadsheet file).
+        spreadsheet_binary_data: into ::runtime::odoo::wire::Binary;
+        /// Set `spreadsheet_data` (Spreadsheet Data).
+        spreadsheet_data: into String;
+        /// Set `thumbnail` (Thumbnail).
+        thumbnail: into ::runtime::odoo::wire::Binary;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
-    #[inline]
-    pub const fn spreadsheet_binary_data() -> ::runtime::odoo::fields::BinaryField<
-        super::SpreadsheetMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("spreadsheet_binary_data")
-    }
-    /// Spreadsheet Data (`spreadsheet_data`, `text`).
-    #[inline]
-    pub const fn spreadsheet_data() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("spreadsheet_data")
-    }
-    /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
-    #[inline]
-    pub const fn spreadsheet_file_name() -> ::runtime::odoo::fields::CharField<
-        super::SpreadsheetMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("spreadsheet_file_name")
-    }
-    /// Thumbnail (`thumbnail`, `binary`).
-    #[inline]
-    pub const fn thumbnail() -> ::runtime::odoo::fields::BinaryField<
-        super::SpreadsheetMixin,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("thumbnail")
+    ::runtime::__private::field_handles! {
+        super::SpreadsheetMixin;
+        /// Spreadsheet file (`spreadsheet_binary_data`, `binary`).
+        spreadsheet_binary_data: BinaryField;
+        /// Spreadsheet Data (`spreadsheet_data`, `text`).
+        spreadsheet_data: CharField;
+        /// Spreadsheet File Name (`spreadsheet_file_name`, `char`).
+        spreadsheet_file_name: CharField;
+        /// Thumbnail (`thumbnail`, `binary`).
+        thumbnail: BinaryField;
     }
 }

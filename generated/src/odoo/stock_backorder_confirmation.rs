@@ -17,7 +17,7 @@ pub struct StockBackorderConfirmation {
     /// Backorder Confirmation Lines
     ///
     /// `one2many`, to `stock.backorder.confirmation.line` (inverse `backorder_confirmation_id`).
-    pub backorder_confirmation_line_ids: ::runtime::odoo::wire::X2Many<
+    pub backorder_confirmation_line_ids: ::runtime::X2Many<
         super::rel::StockBackorderConfirmationLine,
     >,
     /// Created on
@@ -27,7 +27,7 @@ pub struct StockBackorderConfirmation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct StockBackorderConfirmation {
     /// Pick
     ///
     /// `many2many`, to `stock.picking`.
-    pub pick_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
+    pub pick_ids: ::runtime::X2Many<super::rel::StockPicking>,
     /// Show Transfers
     ///
     /// `boolean`.
@@ -51,28 +51,18 @@ pub struct StockBackorderConfirmation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockBackorderConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockBackorderConfirmation {
-    const FIELDS: &'static [&'static str] = &[
-        "backorder_confirmation_line_ids",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "pick_ids",
-        "show_transfers",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockBackorderConfirmation {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockBackorderConfirmation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,23 +94,16 @@ impl ::runtime::Model for StockBackorderConfirmation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-                "backorder_confirmation_line_ids",
-                "one2many",
-            )
-            .relation("stock.backorder.confirmation.line"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("pick_ids", "many2many")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("show_transfers", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("backorder_confirmation_line_ids", "one2many").relation("stock.backorder.confirmation.line").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("pick_ids", "many2many").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("show_transfers", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -172,13 +155,21 @@ impl StockBackorderConfirmation {
 impl super::mixins::BaseModel for StockBackorderConfirmation {
     type Update = StockBackorderConfirmationUpdate;
 }
-/// Values for creating a `stock.backorder.confirmation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockBackorderConfirmationCreate`]) or updating ([`StockBackorderConfirmationUpdate`]) `stock.backorder.confirmation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockBackorderConfirmationCreate {
+pub struct StockBackorderConfirmationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockBackorderConfirmationCreate {
+/// Values for creating a `stock.backorder.confirmation` record: the constructor takes the required fields, setters add the rest.
+pub type StockBackorderConfirmationCreate = StockBackorderConfirmationValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.backorder.confirmation` records: only the fields set here are written.
+pub type StockBackorderConfirmationUpdate = StockBackorderConfirmationValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockBackorderConfirmationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -186,85 +177,37 @@ impl ::serde::Serialize for StockBackorderConfirmationCreate {
 impl StockBackorderConfirmationCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockBackorderConfirmationCreate {
+        Self::default()
+    }
+}
+impl Default for StockBackorderConfirmationCreate {
+    fn default() -> Self {
+        StockBackorderConfirmationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockBackorderConfirmation,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `backorder_confirmation_line_ids` (Backorder Confirmation Lines).
-    #[inline]
-    pub fn backorder_confirmation_line_ids(
-        mut self,
-        backorder_confirmation_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockBackorderConfirmationLine,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "backorder_confirmation_line_ids",
-                backorder_confirmation_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `pick_ids` (Pick).
-    #[inline]
-    pub fn pick_ids(
-        mut self,
-        pick_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `show_transfers` (Show Transfers).
-    #[inline]
-    pub fn show_transfers(mut self, show_transfers: bool) -> Self {
-        self.values.set("show_transfers", show_transfers);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockBackorderConfirmationCreate {
-    type Model = StockBackorderConfirmation;
-}
-/// Values for updating `stock.backorder.confirmation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockBackorderConfirmationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockBackorderConfirmationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockBackorderConfirmationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockBackorderConfirmationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockBackorderConfirmationUpdate {
+    fn default() -> Self {
+        StockBackorderConfirmationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockBackorderConfirmationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockBackorderConfirmation,
+            Model = self::StockBackorderConfirmation,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -274,114 +217,42 @@ impl StockBackorderConfirmationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `backorder_confirmation_line_ids` (Backorder Confirmation Lines).
-    #[inline]
-    pub fn backorder_confirmation_line_ids(
-        mut self,
-        backorder_confirmation_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockBackorderConfirmationLine,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "backorder_confirmation_line_ids",
-                backorder_confirmation_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `pick_ids` (Pick).
-    #[inline]
-    pub fn pick_ids(
-        mut self,
-        pick_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("pick_ids", pick_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `show_transfers` (Show Transfers).
-    #[inline]
-    pub fn show_transfers(mut self, show_transfers: bool) -> Self {
-        self.values.set("show_transfers", show_transfers);
-        self
+    ::runtime::__private::setters! {
+        /// Set `backorder_confirmation_line_ids` (Backorder Confirmation Lines).
+        backorder_confirmation_line_ids: commands super::rel::StockBackorderConfirmationLine;
+        /// Set `pick_ids` (Pick).
+        pick_ids: commands super::rel::StockPicking;
+        /// Set `show_transfers` (Show Transfers).
+        show_transfers: value bool;
     }
 }
+impl ::runtime::CreateValues for StockBackorderConfirmationCreate {
+    type Model = self::StockBackorderConfirmation;
+}
 impl ::runtime::UpdateValues for StockBackorderConfirmationUpdate {
-    type Model = StockBackorderConfirmation;
+    type Model = self::StockBackorderConfirmation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Backorder Confirmation Lines (`backorder_confirmation_line_ids`, `one2many`).
-    #[inline]
-    pub const fn backorder_confirmation_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockBackorderConfirmation,
-        super::super::rel::StockBackorderConfirmationLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("backorder_confirmation_line_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockBackorderConfirmation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockBackorderConfirmation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockBackorderConfirmation,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockBackorderConfirmation,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Pick (`pick_ids`, `many2many`).
-    #[inline]
-    pub const fn pick_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockBackorderConfirmation,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("pick_ids")
-    }
-    /// Show Transfers (`show_transfers`, `boolean`).
-    #[inline]
-    pub const fn show_transfers() -> ::runtime::odoo::fields::BoolField<
-        super::StockBackorderConfirmation,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_transfers")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockBackorderConfirmation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockBackorderConfirmation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockBackorderConfirmation;
+        /// Backorder Confirmation Lines (`backorder_confirmation_line_ids`, `one2many`).
+        backorder_confirmation_line_ids: X2ManyField<super::super::rel::StockBackorderConfirmationLine>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Pick (`pick_ids`, `many2many`).
+        pick_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Show Transfers (`show_transfers`, `boolean`).
+        show_transfers: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -18,7 +18,7 @@ pub struct StockBackorderConfirmationLine {
     ///
     /// `many2one`, to `stock.backorder.confirmation`.
     pub backorder_confirmation_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockBackorderConfirmation>,
+        ::runtime::Many2One<super::rel::StockBackorderConfirmation>,
     >,
     /// Created on
     ///
@@ -27,7 +27,7 @@ pub struct StockBackorderConfirmationLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct StockBackorderConfirmationLine {
     /// Transfer
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// To Backorder
     ///
     /// `boolean`.
@@ -51,28 +51,18 @@ pub struct StockBackorderConfirmationLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockBackorderConfirmationLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockBackorderConfirmationLine {
-    const FIELDS: &'static [&'static str] = &[
-        "backorder_confirmation_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "picking_id",
-        "to_backorder",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockBackorderConfirmationLine {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockBackorderConfirmationLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,20 +94,16 @@ impl ::runtime::Model for StockBackorderConfirmationLine {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("backorder_confirmation_id", "many2one")
-            .relation("stock.backorder.confirmation"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("to_backorder", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("backorder_confirmation_id", "many2one").relation("stock.backorder.confirmation").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("picking_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("to_backorder", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -134,13 +120,21 @@ impl ::runtime::odoo::projection::Projection for StockBackorderConfirmationLine 
 impl super::mixins::BaseModel for StockBackorderConfirmationLine {
     type Update = StockBackorderConfirmationLineUpdate;
 }
-/// Values for creating a `stock.backorder.confirmation.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockBackorderConfirmationLineCreate`]) or updating ([`StockBackorderConfirmationLineUpdate`]) `stock.backorder.confirmation.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockBackorderConfirmationLineCreate {
+pub struct StockBackorderConfirmationLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockBackorderConfirmationLineCreate {
+/// Values for creating a `stock.backorder.confirmation.line` record: the constructor takes the required fields, setters add the rest.
+pub type StockBackorderConfirmationLineCreate = StockBackorderConfirmationLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.backorder.confirmation.line` records: only the fields set here are written.
+pub type StockBackorderConfirmationLineUpdate = StockBackorderConfirmationLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockBackorderConfirmationLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -148,69 +142,37 @@ impl ::serde::Serialize for StockBackorderConfirmationLineCreate {
 impl StockBackorderConfirmationLineCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockBackorderConfirmationLineCreate {
+        Self::default()
+    }
+}
+impl Default for StockBackorderConfirmationLineCreate {
+    fn default() -> Self {
+        StockBackorderConfirmationLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockBackorderConfirmationLine,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `backorder_confirmation_id` (Immediate Transfer).
-    #[inline]
-    pub fn backorder_confirmation_id(mut self, backorder_confirmation_id: i64) -> Self {
-        self.values.set("backorder_confirmation_id", backorder_confirmation_id);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `to_backorder` (To Backorder).
-    #[inline]
-    pub fn to_backorder(mut self, to_backorder: bool) -> Self {
-        self.values.set("to_backorder", to_backorder);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockBackorderConfirmationLineCreate {
-    type Model = StockBackorderConfirmationLine;
-}
-/// Values for updating `stock.backorder.confirmation.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockBackorderConfirmationLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockBackorderConfirmationLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockBackorderConfirmationLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockBackorderConfirmationLineUpdate {
+        Self::default()
+    }
+}
+impl Default for StockBackorderConfirmationLineUpdate {
+    fn default() -> Self {
+        StockBackorderConfirmationLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockBackorderConfirmationLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockBackorderConfirmationLine,
+            Model = self::StockBackorderConfirmationLine,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -220,98 +182,42 @@ impl StockBackorderConfirmationLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `backorder_confirmation_id` (Immediate Transfer).
-    #[inline]
-    pub fn backorder_confirmation_id(mut self, backorder_confirmation_id: i64) -> Self {
-        self.values.set("backorder_confirmation_id", backorder_confirmation_id);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `to_backorder` (To Backorder).
-    #[inline]
-    pub fn to_backorder(mut self, to_backorder: bool) -> Self {
-        self.values.set("to_backorder", to_backorder);
-        self
+    ::runtime::__private::setters! {
+        /// Set `backorder_confirmation_id` (Immediate Transfer).
+        backorder_confirmation_id: value i64;
+        /// Set `picking_id` (Transfer).
+        picking_id: value i64;
+        /// Set `to_backorder` (To Backorder).
+        to_backorder: value bool;
     }
 }
+impl ::runtime::CreateValues for StockBackorderConfirmationLineCreate {
+    type Model = self::StockBackorderConfirmationLine;
+}
 impl ::runtime::UpdateValues for StockBackorderConfirmationLineUpdate {
-    type Model = StockBackorderConfirmationLine;
+    type Model = self::StockBackorderConfirmationLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Immediate Transfer (`backorder_confirmation_id`, `many2one`).
-    #[inline]
-    pub const fn backorder_confirmation_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockBackorderConfirmationLine,
-        super::super::rel::StockBackorderConfirmation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("backorder_confirmation_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockBackorderConfirmationLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockBackorderConfirmationLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockBackorderConfirmationLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockBackorderConfirmationLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Transfer (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockBackorderConfirmationLine,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_id")
-    }
-    /// To Backorder (`to_backorder`, `boolean`).
-    #[inline]
-    pub const fn to_backorder() -> ::runtime::odoo::fields::BoolField<
-        super::StockBackorderConfirmationLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("to_backorder")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockBackorderConfirmationLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockBackorderConfirmationLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockBackorderConfirmationLine;
+        /// Immediate Transfer (`backorder_confirmation_id`, `many2one`).
+        backorder_confirmation_id: Many2OneField<super::super::rel::StockBackorderConfirmation>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Transfer (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// To Backorder (`to_backorder`, `boolean`).
+        to_backorder: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct StockInventoryAdjustmentName {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,7 +37,7 @@ pub struct StockInventoryAdjustmentName {
     /// Quant
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::X2Many<super::rel::StockQuant>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -45,27 +45,18 @@ pub struct StockInventoryAdjustmentName {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockInventoryAdjustmentName {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockInventoryAdjustmentName {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "inventory_adjustment_name",
-        "quant_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockInventoryAdjustmentName {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockInventoryAdjustmentName::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,18 +86,15 @@ impl ::runtime::Model for StockInventoryAdjustmentName {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_adjustment_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inventory_adjustment_name", "char").writable(true),
+        ::runtime::FieldSpec::new("quant_ids", "many2many").relation("stock.quant").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -141,13 +129,21 @@ impl StockInventoryAdjustmentName {
 impl super::mixins::BaseModel for StockInventoryAdjustmentName {
     type Update = StockInventoryAdjustmentNameUpdate;
 }
-/// Values for creating a `stock.inventory.adjustment.name` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockInventoryAdjustmentNameCreate`]) or updating ([`StockInventoryAdjustmentNameUpdate`]) `stock.inventory.adjustment.name` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockInventoryAdjustmentNameCreate {
+pub struct StockInventoryAdjustmentNameValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockInventoryAdjustmentNameCreate {
+/// Values for creating a `stock.inventory.adjustment.name` record: the constructor takes the required fields, setters add the rest.
+pub type StockInventoryAdjustmentNameCreate = StockInventoryAdjustmentNameValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.inventory.adjustment.name` records: only the fields set here are written.
+pub type StockInventoryAdjustmentNameUpdate = StockInventoryAdjustmentNameValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockInventoryAdjustmentNameValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -155,71 +151,37 @@ impl ::serde::Serialize for StockInventoryAdjustmentNameCreate {
 impl StockInventoryAdjustmentNameCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockInventoryAdjustmentNameCreate {
+        Self::default()
+    }
+}
+impl Default for StockInventoryAdjustmentNameCreate {
+    fn default() -> Self {
+        StockInventoryAdjustmentNameValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockInventoryAdjustmentName,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `inventory_adjustment_name` (Inventory Reason).
-    #[inline]
-    pub fn inventory_adjustment_name(
-        mut self,
-        inventory_adjustment_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("inventory_adjustment_name", inventory_adjustment_name.into());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockInventoryAdjustmentNameCreate {
-    type Model = StockInventoryAdjustmentName;
-}
-/// Values for updating `stock.inventory.adjustment.name` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockInventoryAdjustmentNameUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockInventoryAdjustmentNameUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockInventoryAdjustmentNameUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockInventoryAdjustmentNameUpdate {
+        Self::default()
+    }
+}
+impl Default for StockInventoryAdjustmentNameUpdate {
+    fn default() -> Self {
+        StockInventoryAdjustmentNameValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockInventoryAdjustmentNameValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockInventoryAdjustmentName,
+            Model = self::StockInventoryAdjustmentName,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -229,92 +191,38 @@ impl StockInventoryAdjustmentNameUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `inventory_adjustment_name` (Inventory Reason).
-    #[inline]
-    pub fn inventory_adjustment_name(
-        mut self,
-        inventory_adjustment_name: impl Into<String>,
-    ) -> Self {
-        self.values.set("inventory_adjustment_name", inventory_adjustment_name.into());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `inventory_adjustment_name` (Inventory Reason).
+        inventory_adjustment_name: into String;
+        /// Set `quant_ids` (Quant).
+        quant_ids: commands super::rel::StockQuant;
     }
 }
+impl ::runtime::CreateValues for StockInventoryAdjustmentNameCreate {
+    type Model = self::StockInventoryAdjustmentName;
+}
 impl ::runtime::UpdateValues for StockInventoryAdjustmentNameUpdate {
-    type Model = StockInventoryAdjustmentName;
+    type Model = self::StockInventoryAdjustmentName;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockInventoryAdjustmentName,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockInventoryAdjustmentName,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockInventoryAdjustmentName,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockInventoryAdjustmentName,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inventory Reason (`inventory_adjustment_name`, `char`).
-    #[inline]
-    pub const fn inventory_adjustment_name() -> ::runtime::odoo::fields::CharField<
-        super::StockInventoryAdjustmentName,
-    > {
-        ::runtime::odoo::fields::CharField::new("inventory_adjustment_name")
-    }
-    /// Quant (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockInventoryAdjustmentName,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockInventoryAdjustmentName,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockInventoryAdjustmentName,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockInventoryAdjustmentName;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inventory Reason (`inventory_adjustment_name`, `char`).
+        inventory_adjustment_name: CharField;
+        /// Quant (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

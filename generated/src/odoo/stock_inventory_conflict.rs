@@ -21,7 +21,7 @@ pub struct StockInventoryConflict {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,11 +33,11 @@ pub struct StockInventoryConflict {
     /// Quants
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::X2Many<super::rel::StockQuant>,
     /// Conflicts
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_to_fix_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
+    pub quant_to_fix_ids: ::runtime::X2Many<super::rel::StockQuant>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -45,27 +45,18 @@ pub struct StockInventoryConflict {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockInventoryConflict {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockInventoryConflict {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "quant_ids",
-        "quant_to_fix_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockInventoryConflict {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockInventoryConflict::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,19 +86,15 @@ impl ::runtime::Model for StockInventoryConflict {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("quant_to_fix_ids", "many2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("quant_ids", "many2many").relation("stock.quant").writable(true),
+        ::runtime::FieldSpec::new("quant_to_fix_ids", "many2many").relation("stock.quant").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -159,13 +146,21 @@ impl StockInventoryConflict {
 impl super::mixins::BaseModel for StockInventoryConflict {
     type Update = StockInventoryConflictUpdate;
 }
-/// Values for creating a `stock.inventory.conflict` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockInventoryConflictCreate`]) or updating ([`StockInventoryConflictUpdate`]) `stock.inventory.conflict` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockInventoryConflictCreate {
+pub struct StockInventoryConflictValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockInventoryConflictCreate {
+/// Values for creating a `stock.inventory.conflict` record: the constructor takes the required fields, setters add the rest.
+pub type StockInventoryConflictCreate = StockInventoryConflictValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.inventory.conflict` records: only the fields set here are written.
+pub type StockInventoryConflictUpdate = StockInventoryConflictValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockInventoryConflictValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -173,71 +168,38 @@ impl ::serde::Serialize for StockInventoryConflictCreate {
 impl StockInventoryConflictCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockInventoryConflictCreate {
+        Self::default()
+    }
+}
+impl Default for StockInventoryConflictCreate {
+    fn default() -> Self {
+        StockInventoryConflictValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockInventoryConflict>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `quant_ids` (Quants).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_to_fix_ids` (Conflicts).
-    #[inline]
-    pub fn quant_to_fix_ids(
-        mut self,
-        quant_to_fix_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values
-            .set("quant_to_fix_ids", quant_to_fix_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockInventoryConflictCreate {
-    type Model = StockInventoryConflict;
-}
-/// Values for updating `stock.inventory.conflict` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockInventoryConflictUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockInventoryConflictUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockInventoryConflictUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockInventoryConflictUpdate {
+        Self::default()
+    }
+}
+impl Default for StockInventoryConflictUpdate {
+    fn default() -> Self {
+        StockInventoryConflictValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockInventoryConflictValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockInventoryConflict>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockInventoryConflict,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -246,96 +208,38 @@ impl StockInventoryConflictUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `quant_ids` (Quants).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_to_fix_ids` (Conflicts).
-    #[inline]
-    pub fn quant_to_fix_ids(
-        mut self,
-        quant_to_fix_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values
-            .set("quant_to_fix_ids", quant_to_fix_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `quant_ids` (Quants).
+        quant_ids: commands super::rel::StockQuant;
+        /// Set `quant_to_fix_ids` (Conflicts).
+        quant_to_fix_ids: commands super::rel::StockQuant;
     }
 }
+impl ::runtime::CreateValues for StockInventoryConflictCreate {
+    type Model = self::StockInventoryConflict;
+}
 impl ::runtime::UpdateValues for StockInventoryConflictUpdate {
-    type Model = StockInventoryConflict;
+    type Model = self::StockInventoryConflict;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockInventoryConflict,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockInventoryConflict,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockInventoryConflict,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockInventoryConflict,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Quants (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockInventoryConflict,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Conflicts (`quant_to_fix_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_to_fix_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockInventoryConflict,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_to_fix_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockInventoryConflict,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockInventoryConflict,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockInventoryConflict;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Quants (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Conflicts (`quant_to_fix_ids`, `many2many`).
+        quant_to_fix_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

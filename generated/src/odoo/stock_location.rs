@@ -25,14 +25,14 @@ pub struct StockLocation {
     /// Contains
     ///
     /// `one2many`, to `stock.location` (inverse `location_id`).
-    pub child_ids: ::runtime::odoo::wire::X2Many<super::rel::StockLocation>,
+    pub child_ids: ::runtime::X2Many<super::rel::StockLocation>,
     /// Internal locations among descendants
     ///
     /// This location (if it's internal) and all its descendants filtered by type=Internal.
     ///
     /// `many2many`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::child_internal_location_ids())`.
-    pub child_internal_location_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockLocation>,
+    pub child_internal_location_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockLocation>,
     >,
     /// Additional Information
     ///
@@ -43,7 +43,7 @@ pub struct StockLocation {
     /// Let this field empty if this location is shared between companies
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Full Location Name
     ///
     /// `char`, readonly, computed.
@@ -55,7 +55,7 @@ pub struct StockLocation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Inventory Frequency
     ///
     /// When different than 0, inventory count date for products stored at this location will be automatically set at the defined frequency.
@@ -69,7 +69,7 @@ pub struct StockLocation {
     /// Forecasted Weight
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_weight())`.
-    pub forecast_weight: ::runtime::odoo::wire::Computed<f64>,
+    pub forecast_weight: ::runtime::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -77,11 +77,11 @@ pub struct StockLocation {
     /// Incoming Move Line
     ///
     /// `one2many`, to `stock.move.line` (inverse `location_dest_id`).
-    pub incoming_move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
+    pub incoming_move_line_ids: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Is Empty
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_empty())`.
-    pub is_empty: ::runtime::odoo::wire::Computed<bool>,
+    pub is_empty: ::runtime::Computed<bool>,
     /// Last Inventory
     ///
     /// Date of the last inventory at this location.
@@ -93,7 +93,7 @@ pub struct StockLocation {
     /// The parent location that includes this location. Example : The 'Dispatch Zone' is the 'Gate 1' parent location.
     ///
     /// `many2one`, to `stock.location`.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Location Name
     ///
     /// `char`, required.
@@ -101,7 +101,7 @@ pub struct StockLocation {
     /// Net Weight
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::net_weight())`.
-    pub net_weight: ::runtime::odoo::wire::Computed<f64>,
+    pub net_weight: ::runtime::Computed<f64>,
     /// Next Expected
     ///
     /// Date for next planned inventory based on cyclic schedule.
@@ -111,7 +111,7 @@ pub struct StockLocation {
     /// Outgoing Move Line
     ///
     /// `one2many`, to `stock.move.line` (inverse `location_id`).
-    pub outgoing_move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
+    pub outgoing_move_line_ids: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Parent Path
     ///
     /// `char`.
@@ -137,11 +137,11 @@ pub struct StockLocation {
     /// Putaway Rules
     ///
     /// `one2many`, to `stock.putaway.rule` (inverse `location_in_id`).
-    pub putaway_rule_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPutawayRule>,
+    pub putaway_rule_ids: ::runtime::X2Many<super::rel::StockPutawayRule>,
     /// Quant
     ///
     /// `one2many`, to `stock.quant` (inverse `location_id`).
-    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::X2Many<super::rel::StockQuant>,
     /// Removal Strategy
     ///
     /// Defines the default method used for suggesting the exact location (shelf) where to take the products from, which lot etc. for this location. This method can be enforced at the product category level, and a fallback is made on the parent locations if none is set here.
@@ -152,9 +152,7 @@ pub struct StockLocation {
     /// FEFO: products/lots with the closest removal date will be moved out first (the availability of this method depends on the "Expiration Dates" setting).
     ///
     /// `many2one`, to `product.removal`.
-    pub removal_strategy_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductRemoval>,
-    >,
+    pub removal_strategy_id: Option<::runtime::Many2One<super::rel::ProductRemoval>>,
     /// Replenish Location
     ///
     /// Activate this function to get all quantities to replenish at this particular location
@@ -171,7 +169,7 @@ pub struct StockLocation {
     ///
     /// `many2one`, to `stock.storage.category`.
     pub storage_category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockStorageCategory>,
+        ::runtime::Many2One<super::rel::StockStorageCategory>,
     >,
     /// Location Type
     ///
@@ -192,27 +190,23 @@ pub struct StockLocation {
     /// Used for real-time inventory valuation. When set on a virtual location (non internal type), this account will be used to hold the value of products being moved from an internal location into this location, instead of the generic Stock Output Account set on the product. This has no effect for internal locations.
     ///
     /// `many2one`, to `account.account`.
-    pub valuation_in_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
-    >,
+    pub valuation_in_account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Stock Valuation Account (Outgoing)
     ///
     /// Used for real-time inventory valuation. When set on a virtual location (non internal type), this account will be used to hold the value of products being moved out of this location and into an internal location, instead of the generic Stock Output Account set on the product. This has no effect for internal locations.
     ///
     /// `many2one`, to `account.account`.
     pub valuation_out_account_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountAccount>,
+        ::runtime::Many2One<super::rel::AccountAccount>,
     >,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, computed.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Warehouse View
     ///
     /// `one2many`, to `stock.warehouse` (inverse `view_location_id`), readonly.
-    pub warehouse_view_ids: ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
+    pub warehouse_view_ids: ::runtime::X2Many<super::rel::StockWarehouse>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -220,57 +214,20 @@ pub struct StockLocation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockLocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockLocation {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "barcode",
-        "child_ids",
-        "child_internal_location_ids",
-        "comment",
-        "company_id",
-        "complete_name",
-        "create_date",
-        "create_uid",
-        "cyclic_inventory_frequency",
-        "display_name",
-        "forecast_weight",
-        "id",
-        "incoming_move_line_ids",
-        "is_empty",
-        "last_inventory_date",
-        "location_id",
-        "name",
-        "net_weight",
-        "next_inventory_date",
-        "outgoing_move_line_ids",
-        "parent_path",
-        "posx",
-        "posy",
-        "posz",
-        "putaway_rule_ids",
-        "quant_ids",
-        "removal_strategy_id",
-        "replenish_location",
-        "scrap_location",
-        "storage_category_id",
-        "usage",
-        "valuation_in_account_id",
-        "valuation_out_account_id",
-        "warehouse_id",
-        "warehouse_view_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockLocation {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        38,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockLocation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -362,76 +319,45 @@ impl ::runtime::Model for StockLocation {
         "is_empty",
         "net_weight",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("child_ids", "one2many")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "child_internal_location_ids",
-                "many2many",
-            )
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("comment", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("complete_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("forecast_weight", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("incoming_move_line_ids", "one2many")
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("is_empty", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("last_inventory_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("net_weight", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("next_inventory_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("outgoing_move_line_ids", "one2many")
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("parent_path", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("posx", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("posy", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("posz", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("putaway_rule_ids", "one2many")
-            .relation("stock.putaway.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "one2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("removal_strategy_id", "many2one")
-            .relation("product.removal"),
-        ::runtime::odoo::verify::FieldSpec::new("replenish_location", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("scrap_location", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("storage_category_id", "many2one")
-            .relation("stock.storage.category"),
-        ::runtime::odoo::verify::FieldSpec::new("usage", "selection")
-            .required()
-            .selection(
-                &[
-                    "supplier",
-                    "view",
-                    "internal",
-                    "customer",
-                    "inventory",
-                    "production",
-                    "transit",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("valuation_in_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("valuation_out_account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_view_ids", "one2many")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("barcode", "char").writable(true),
+        ::runtime::FieldSpec::new("child_ids", "one2many").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("child_internal_location_ids", "many2many").relation("stock.location"),
+        ::runtime::FieldSpec::new("comment", "html").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("complete_name", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("cyclic_inventory_frequency", "integer").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("forecast_weight", "float"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("incoming_move_line_ids", "one2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("is_empty", "boolean"),
+        ::runtime::FieldSpec::new("last_inventory_date", "date").writable(true),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("net_weight", "float"),
+        ::runtime::FieldSpec::new("next_inventory_date", "date"),
+        ::runtime::FieldSpec::new("outgoing_move_line_ids", "one2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("parent_path", "char").writable(true),
+        ::runtime::FieldSpec::new("posx", "integer").writable(true),
+        ::runtime::FieldSpec::new("posy", "integer").writable(true),
+        ::runtime::FieldSpec::new("posz", "integer").writable(true),
+        ::runtime::FieldSpec::new("putaway_rule_ids", "one2many").relation("stock.putaway.rule").writable(true),
+        ::runtime::FieldSpec::new("quant_ids", "one2many").relation("stock.quant").writable(true),
+        ::runtime::FieldSpec::new("removal_strategy_id", "many2one").relation("product.removal").writable(true),
+        ::runtime::FieldSpec::new("replenish_location", "boolean").writable(true),
+        ::runtime::FieldSpec::new("scrap_location", "boolean").writable(true),
+        ::runtime::FieldSpec::new("storage_category_id", "many2one").relation("stock.storage.category").writable(true),
+        ::runtime::FieldSpec::new("usage", "selection").required().writable(true).selection(&["supplier", "view", "internal", "customer", "inventory", "production", "transit"]),
+        ::runtime::FieldSpec::new("valuation_in_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("valuation_out_account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse"),
+        ::runtime::FieldSpec::new("warehouse_view_ids", "one2many").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -473,262 +399,51 @@ impl StockLocation {
 impl super::mixins::BaseModel for StockLocation {
     type Update = StockLocationUpdate;
 }
-/// Values for creating a `stock.location` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockLocationCreate`]) or updating ([`StockLocationUpdate`]) `stock.location` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockLocationCreate {
+pub struct StockLocationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockLocationCreate {
+/// Values for creating a `stock.location` record: the constructor takes the required fields, setters add the rest.
+pub type StockLocationCreate = StockLocationValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.location` records: only the fields set here are written.
+pub type StockLocationUpdate = StockLocationValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockLocationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockLocationCreate {
     /// Takes the required fields: `name`, `usage` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, usage: Usage) -> Self {
-        StockLocationCreate {
+    pub fn new(name: impl Into<String>, usage: self::Usage) -> Self {
+        StockLocationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .usage(usage)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockLocation>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `child_ids` (Contains).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockLocation>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `comment` (Additional Information).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `cyclic_inventory_frequency` (Inventory Frequency).
-    #[inline]
-    pub fn cyclic_inventory_frequency(
-        mut self,
-        cyclic_inventory_frequency: i64,
-    ) -> Self {
-        self.values.set("cyclic_inventory_frequency", cyclic_inventory_frequency);
-        self
-    }
-    /// Set `incoming_move_line_ids` (Incoming Move Line).
-    #[inline]
-    pub fn incoming_move_line_ids(
-        mut self,
-        incoming_move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "incoming_move_line_ids",
-                incoming_move_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `last_inventory_date` (Last Inventory).
-    #[inline]
-    pub fn last_inventory_date(
-        mut self,
-        last_inventory_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("last_inventory_date", last_inventory_date);
-        self
-    }
-    /// Set `location_id` (Parent Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `name` (Location Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `outgoing_move_line_ids` (Outgoing Move Line).
-    #[inline]
-    pub fn outgoing_move_line_ids(
-        mut self,
-        outgoing_move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "outgoing_move_line_ids",
-                outgoing_move_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `posx` (Corridor (X)).
-    #[inline]
-    pub fn posx(mut self, posx: i64) -> Self {
-        self.values.set("posx", posx);
-        self
-    }
-    /// Set `posy` (Shelves (Y)).
-    #[inline]
-    pub fn posy(mut self, posy: i64) -> Self {
-        self.values.set("posy", posy);
-        self
-    }
-    /// Set `posz` (Height (Z)).
-    #[inline]
-    pub fn posz(mut self, posz: i64) -> Self {
-        self.values.set("posz", posz);
-        self
-    }
-    /// Set `putaway_rule_ids` (Putaway Rules).
-    #[inline]
-    pub fn putaway_rule_ids(
-        mut self,
-        putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
-        >,
-    ) -> Self {
-        self.values
-            .set("putaway_rule_ids", putaway_rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `removal_strategy_id` (Removal Strategy).
-    #[inline]
-    pub fn removal_strategy_id(mut self, removal_strategy_id: i64) -> Self {
-        self.values.set("removal_strategy_id", removal_strategy_id);
-        self
-    }
-    /// Set `replenish_location` (Replenish Location).
-    #[inline]
-    pub fn replenish_location(mut self, replenish_location: bool) -> Self {
-        self.values.set("replenish_location", replenish_location);
-        self
-    }
-    /// Set `scrap_location` (Is a Scrap Location?).
-    #[inline]
-    pub fn scrap_location(mut self, scrap_location: bool) -> Self {
-        self.values.set("scrap_location", scrap_location);
-        self
-    }
-    /// Set `storage_category_id` (Storage Category).
-    #[inline]
-    pub fn storage_category_id(mut self, storage_category_id: i64) -> Self {
-        self.values.set("storage_category_id", storage_category_id);
-        self
-    }
-    /// Set `usage` (Location Type).
-    #[inline]
-    pub fn usage(mut self, usage: Usage) -> Self {
-        self.values.set("usage", usage);
-        self
-    }
-    /// Set `valuation_in_account_id` (Stock Valuation Account (Incoming)).
-    #[inline]
-    pub fn valuation_in_account_id(mut self, valuation_in_account_id: i64) -> Self {
-        self.values.set("valuation_in_account_id", valuation_in_account_id);
-        self
-    }
-    /// Set `valuation_out_account_id` (Stock Valuation Account (Outgoing)).
-    #[inline]
-    pub fn valuation_out_account_id(mut self, valuation_out_account_id: i64) -> Self {
-        self.values.set("valuation_out_account_id", valuation_out_account_id);
-        self
-    }
-    /// Set `warehouse_view_ids` (Warehouse View).
-    #[inline]
-    pub fn warehouse_view_ids(
-        mut self,
-        warehouse_view_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "warehouse_view_ids",
-                warehouse_view_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for StockLocationCreate {
-    type Model = StockLocation;
-}
-/// Values for updating `stock.location` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockLocationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockLocationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockLocationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockLocationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockLocationUpdate {
+    fn default() -> Self {
+        StockLocationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockLocationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockLocation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockLocation>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -737,548 +452,165 @@ impl StockLocationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `child_ids` (Contains).
-    #[inline]
-    pub fn child_ids(
-        mut self,
-        child_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockLocation>,
-        >,
-    ) -> Self {
-        self.values.set("child_ids", child_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `comment` (Additional Information).
-    #[inline]
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.values.set("comment", comment.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `cyclic_inventory_frequency` (Inventory Frequency).
-    #[inline]
-    pub fn cyclic_inventory_frequency(
-        mut self,
-        cyclic_inventory_frequency: i64,
-    ) -> Self {
-        self.values.set("cyclic_inventory_frequency", cyclic_inventory_frequency);
-        self
-    }
-    /// Set `incoming_move_line_ids` (Incoming Move Line).
-    #[inline]
-    pub fn incoming_move_line_ids(
-        mut self,
-        incoming_move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "incoming_move_line_ids",
-                incoming_move_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `last_inventory_date` (Last Inventory).
-    #[inline]
-    pub fn last_inventory_date(
-        mut self,
-        last_inventory_date: ::chrono::NaiveDate,
-    ) -> Self {
-        self.values.set("last_inventory_date", last_inventory_date);
-        self
-    }
-    /// Set `location_id` (Parent Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `name` (Location Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `outgoing_move_line_ids` (Outgoing Move Line).
-    #[inline]
-    pub fn outgoing_move_line_ids(
-        mut self,
-        outgoing_move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "outgoing_move_line_ids",
-                outgoing_move_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `parent_path` (Parent Path).
-    #[inline]
-    pub fn parent_path(mut self, parent_path: impl Into<String>) -> Self {
-        self.values.set("parent_path", parent_path.into());
-        self
-    }
-    /// Set `posx` (Corridor (X)).
-    #[inline]
-    pub fn posx(mut self, posx: i64) -> Self {
-        self.values.set("posx", posx);
-        self
-    }
-    /// Set `posy` (Shelves (Y)).
-    #[inline]
-    pub fn posy(mut self, posy: i64) -> Self {
-        self.values.set("posy", posy);
-        self
-    }
-    /// Set `posz` (Height (Z)).
-    #[inline]
-    pub fn posz(mut self, posz: i64) -> Self {
-        self.values.set("posz", posz);
-        self
-    }
-    /// Set `putaway_rule_ids` (Putaway Rules).
-    #[inline]
-    pub fn putaway_rule_ids(
-        mut self,
-        putaway_rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPutawayRule>,
-        >,
-    ) -> Self {
-        self.values
-            .set("putaway_rule_ids", putaway_rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `removal_strategy_id` (Removal Strategy).
-    #[inline]
-    pub fn removal_strategy_id(mut self, removal_strategy_id: i64) -> Self {
-        self.values.set("removal_strategy_id", removal_strategy_id);
-        self
-    }
-    /// Set `replenish_location` (Replenish Location).
-    #[inline]
-    pub fn replenish_location(mut self, replenish_location: bool) -> Self {
-        self.values.set("replenish_location", replenish_location);
-        self
-    }
-    /// Set `scrap_location` (Is a Scrap Location?).
-    #[inline]
-    pub fn scrap_location(mut self, scrap_location: bool) -> Self {
-        self.values.set("scrap_location", scrap_location);
-        self
-    }
-    /// Set `storage_category_id` (Storage Category).
-    #[inline]
-    pub fn storage_category_id(mut self, storage_category_id: i64) -> Self {
-        self.values.set("storage_category_id", storage_category_id);
-        self
-    }
-    /// Set `usage` (Location Type).
-    #[inline]
-    pub fn usage(mut self, usage: Usage) -> Self {
-        self.values.set("usage", usage);
-        self
-    }
-    /// Set `valuation_in_account_id` (Stock Valuation Account (Incoming)).
-    #[inline]
-    pub fn valuation_in_account_id(mut self, valuation_in_account_id: i64) -> Self {
-        self.values.set("valuation_in_account_id", valuation_in_account_id);
-        self
-    }
-    /// Set `valuation_out_account_id` (Stock Valuation Account (Outgoing)).
-    #[inline]
-    pub fn valuation_out_account_id(mut self, valuation_out_account_id: i64) -> Self {
-        self.values.set("valuation_out_account_id", valuation_out_account_id);
-        self
-    }
-    /// Set `warehouse_view_ids` (Warehouse View).
-    #[inline]
-    pub fn warehouse_view_ids(
-        mut self,
-        warehouse_view_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "warehouse_view_ids",
-                warehouse_view_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `barcode` (Barcode).
+        barcode: into String;
+        /// Set `child_ids` (Contains).
+        child_ids: commands super::rel::StockLocation;
+        /// Set `comment` (Additional Information).
+        comment: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `cyclic_inventory_frequency` (Inventory Frequency).
+        cyclic_inventory_frequency: value i64;
+        /// Set `incoming_move_line_ids` (Incoming Move Line).
+        incoming_move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `last_inventory_date` (Last Inventory).
+        last_inventory_date: value ::chrono::NaiveDate;
+        /// Set `location_id` (Parent Location).
+        location_id: value i64;
+        /// Set `name` (Location Name).
+        name: into String;
+        /// Set `outgoing_move_line_ids` (Outgoing Move Line).
+        outgoing_move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `parent_path` (Parent Path).
+        parent_path: into String;
+        /// Set `posx` (Corridor (X)).
+        posx: value i64;
+        /// Set `posy` (Shelves (Y)).
+        posy: value i64;
+        /// Set `posz` (Height (Z)).
+        posz: value i64;
+        /// Set `putaway_rule_ids` (Putaway Rules).
+        putaway_rule_ids: commands super::rel::StockPutawayRule;
+        /// Set `quant_ids` (Quant).
+        quant_ids: commands super::rel::StockQuant;
+        /// Set `removal_strategy_id` (Removal Strategy).
+        removal_strategy_id: value i64;
+        /// Set `replenish_location` (Replenish Location).
+        replenish_location: value bool;
+        /// Set `scrap_location` (Is a Scrap Location?).
+        scrap_location: value bool;
+        /// Set `storage_category_id` (Storage Category).
+        storage_category_id: value i64;
+        /// Set `usage` (Location Type).
+        usage: value self::Usage;
+        /// Set `valuation_in_account_id` (Stock Valuation Account (Incoming)).
+        valuation_in_account_id: value i64;
+        /// Set `valuation_out_account_id` (Stock Valuation Account (Outgoing)).
+        valuation_out_account_id: value i64;
+        /// Set `warehouse_view_ids` (Warehouse View).
+        warehouse_view_ids: commands super::rel::StockWarehouse;
     }
 }
+impl ::runtime::CreateValues for StockLocationCreate {
+    type Model = self::StockLocation;
+}
 impl ::runtime::UpdateValues for StockLocationUpdate {
-    type Model = StockLocation;
+    type Model = self::StockLocation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::StockLocation> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Barcode (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::odoo::fields::CharField<super::StockLocation> {
-        ::runtime::odoo::fields::CharField::new("barcode")
-    }
-    /// Contains (`child_ids`, `one2many`).
-    #[inline]
-    pub const fn child_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockLocation,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_ids")
-    }
-    /// Internal locations among descendants (`child_internal_location_ids`, `many2many`).
-    #[inline]
-    pub const fn child_internal_location_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockLocation,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("child_internal_location_ids")
-    }
-    /// Additional Information (`comment`, `html`).
-    #[inline]
-    pub const fn comment() -> ::runtime::odoo::fields::CharField<super::StockLocation> {
-        ::runtime::odoo::fields::CharField::new("comment")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Full Location Name (`complete_name`, `char`).
-    #[inline]
-    pub const fn complete_name() -> ::runtime::odoo::fields::CharField<
-        super::StockLocation,
-    > {
-        ::runtime::odoo::fields::CharField::new("complete_name")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockLocation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Inventory Frequency (`cyclic_inventory_frequency`, `integer`).
-    #[inline]
-    pub const fn cyclic_inventory_frequency() -> ::runtime::odoo::fields::NumField<
-        super::StockLocation,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("cyclic_inventory_frequency")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockLocation,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Forecasted Weight (`forecast_weight`, `float`).
-    #[inline]
-    pub const fn forecast_weight() -> ::runtime::odoo::fields::NumField<
-        super::StockLocation,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("forecast_weight")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockLocation, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Incoming Move Line (`incoming_move_line_ids`, `one2many`).
-    #[inline]
-    pub const fn incoming_move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockLocation,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("incoming_move_line_ids")
-    }
-    /// Is Empty (`is_empty`, `boolean`).
-    #[inline]
-    pub const fn is_empty() -> ::runtime::odoo::fields::BoolField<super::StockLocation> {
-        ::runtime::odoo::fields::BoolField::new("is_empty")
-    }
-    /// Last Inventory (`last_inventory_date`, `date`).
-    #[inline]
-    pub const fn last_inventory_date() -> ::runtime::odoo::fields::DateField<
-        super::StockLocation,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_inventory_date")
-    }
-    /// Parent Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Location Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockLocation> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Net Weight (`net_weight`, `float`).
-    #[inline]
-    pub const fn net_weight() -> ::runtime::odoo::fields::NumField<
-        super::StockLocation,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("net_weight")
-    }
-    /// Next Expected (`next_inventory_date`, `date`).
-    #[inline]
-    pub const fn next_inventory_date() -> ::runtime::odoo::fields::DateField<
-        super::StockLocation,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("next_inventory_date")
-    }
-    /// Outgoing Move Line (`outgoing_move_line_ids`, `one2many`).
-    #[inline]
-    pub const fn outgoing_move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockLocation,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("outgoing_move_line_ids")
-    }
-    /// Parent Path (`parent_path`, `char`).
-    #[inline]
-    pub const fn parent_path() -> ::runtime::odoo::fields::CharField<
-        super::StockLocation,
-    > {
-        ::runtime::odoo::fields::CharField::new("parent_path")
-    }
-    /// Corridor (X) (`posx`, `integer`).
-    #[inline]
-    pub const fn posx() -> ::runtime::odoo::fields::NumField<super::StockLocation, i64> {
-        ::runtime::odoo::fields::NumField::new("posx")
-    }
-    /// Shelves (Y) (`posy`, `integer`).
-    #[inline]
-    pub const fn posy() -> ::runtime::odoo::fields::NumField<super::StockLocation, i64> {
-        ::runtime::odoo::fields::NumField::new("posy")
-    }
-    /// Height (Z) (`posz`, `integer`).
-    #[inline]
-    pub const fn posz() -> ::runtime::odoo::fields::NumField<super::StockLocation, i64> {
-        ::runtime::odoo::fields::NumField::new("posz")
-    }
-    /// Putaway Rules (`putaway_rule_ids`, `one2many`).
-    #[inline]
-    pub const fn putaway_rule_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockLocation,
-        super::super::rel::StockPutawayRule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("putaway_rule_ids")
-    }
-    /// Quant (`quant_ids`, `one2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockLocation,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Removal Strategy (`removal_strategy_id`, `many2one`).
-    #[inline]
-    pub const fn removal_strategy_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::ProductRemoval,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("removal_strategy_id")
-    }
-    /// Replenish Location (`replenish_location`, `boolean`).
-    #[inline]
-    pub const fn replenish_location() -> ::runtime::odoo::fields::BoolField<
-        super::StockLocation,
-    > {
-        ::runtime::odoo::fields::BoolField::new("replenish_location")
-    }
-    /// Is a Scrap Location? (`scrap_location`, `boolean`).
-    #[inline]
-    pub const fn scrap_location() -> ::runtime::odoo::fields::BoolField<
-        super::StockLocation,
-    > {
-        ::runtime::odoo::fields::BoolField::new("scrap_location")
-    }
-    /// Storage Category (`storage_category_id`, `many2one`).
-    #[inline]
-    pub const fn storage_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::StockStorageCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("storage_category_id")
-    }
-    /// Location Type (`usage`, `selection`).
-    #[inline]
-    pub const fn usage() -> ::runtime::odoo::fields::SelectionField<
-        super::StockLocation,
-        super::Usage,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("usage")
-    }
-    /// Stock Valuation Account (Incoming) (`valuation_in_account_id`, `many2one`).
-    #[inline]
-    pub const fn valuation_in_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("valuation_in_account_id")
-    }
-    /// Stock Valuation Account (Outgoing) (`valuation_out_account_id`, `many2one`).
-    #[inline]
-    pub const fn valuation_out_account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("valuation_out_account_id")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Warehouse View (`warehouse_view_ids`, `one2many`).
-    #[inline]
-    pub const fn warehouse_view_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockLocation,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("warehouse_view_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockLocation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLocation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockLocation;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Barcode (`barcode`, `char`).
+        barcode: CharField;
+        /// Contains (`child_ids`, `one2many`).
+        child_ids: X2ManyField<super::super::rel::StockLocation>;
+        /// Internal locations among descendants (`child_internal_location_ids`, `many2many`).
+        child_internal_location_ids: X2ManyField<super::super::rel::StockLocation>;
+        /// Additional Information (`comment`, `html`).
+        comment: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Full Location Name (`complete_name`, `char`).
+        complete_name: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Inventory Frequency (`cyclic_inventory_frequency`, `integer`).
+        cyclic_inventory_frequency: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Forecasted Weight (`forecast_weight`, `float`).
+        forecast_weight: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Incoming Move Line (`incoming_move_line_ids`, `one2many`).
+        incoming_move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Is Empty (`is_empty`, `boolean`).
+        is_empty: BoolField;
+        /// Last Inventory (`last_inventory_date`, `date`).
+        last_inventory_date: DateField<::chrono::NaiveDate>;
+        /// Parent Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Location Name (`name`, `char`).
+        name: CharField;
+        /// Net Weight (`net_weight`, `float`).
+        net_weight: NumField<f64>;
+        /// Next Expected (`next_inventory_date`, `date`).
+        next_inventory_date: DateField<::chrono::NaiveDate>;
+        /// Outgoing Move Line (`outgoing_move_line_ids`, `one2many`).
+        outgoing_move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Parent Path (`parent_path`, `char`).
+        parent_path: CharField;
+        /// Corridor (X) (`posx`, `integer`).
+        posx: NumField<i64>;
+        /// Shelves (Y) (`posy`, `integer`).
+        posy: NumField<i64>;
+        /// Height (Z) (`posz`, `integer`).
+        posz: NumField<i64>;
+        /// Putaway Rules (`putaway_rule_ids`, `one2many`).
+        putaway_rule_ids: X2ManyField<super::super::rel::StockPutawayRule>;
+        /// Quant (`quant_ids`, `one2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Removal Strategy (`removal_strategy_id`, `many2one`).
+        removal_strategy_id: Many2OneField<super::super::rel::ProductRemoval>;
+        /// Replenish Location (`replenish_location`, `boolean`).
+        replenish_location: BoolField;
+        /// Is a Scrap Location? (`scrap_location`, `boolean`).
+        scrap_location: BoolField;
+        /// Storage Category (`storage_category_id`, `many2one`).
+        storage_category_id: Many2OneField<super::super::rel::StockStorageCategory>;
+        /// Location Type (`usage`, `selection`).
+        usage: SelectionField<super::Usage>;
+        /// Stock Valuation Account (Incoming) (`valuation_in_account_id`, `many2one`).
+        valuation_in_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Stock Valuation Account (Outgoing) (`valuation_out_account_id`, `many2one`).
+        valuation_out_account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Warehouse View (`warehouse_view_ids`, `one2many`).
+        warehouse_view_ids: X2ManyField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `usage` (Location Type) on `stock.location`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Usage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Usage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => Usage::Supplier,
-            "view" => Usage::View,
-            "internal" => Usage::Internal,
-            "customer" => Usage::Customer,
-            "inventory" => Usage::Inventory,
-            "production" => Usage::Production,
-            "transit" => Usage::Transit,
-            other => Usage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Usage::Supplier => "supplier",
-            Usage::View => "view",
-            Usage::Internal => "internal",
-            Usage::Customer => "customer",
-            Usage::Inventory => "inventory",
-            Usage::Production => "production",
-            Usage::Transit => "transit",
-            Usage::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Usage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Usage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `usage` (Location Type) on `stock.location`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Usage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }

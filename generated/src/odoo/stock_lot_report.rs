@@ -33,19 +33,19 @@ pub struct StockLotReport {
     /// Lot/Serial
     ///
     /// `many2one`, to `stock.lot`, readonly.
-    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::Many2One<super::rel::StockLot>>,
     /// Partner
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`, readonly.
-    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Quantity
     ///
     /// `float`, readonly.
@@ -53,30 +53,18 @@ pub struct StockLotReport {
     /// Uom
     ///
     /// `many2one`, to `uom.uom`, readonly.
-    pub uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockLotReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockLotReport {
-    const FIELDS: &'static [&'static str] = &[
-        "address",
-        "delivery_date",
-        "display_name",
-        "has_return",
-        "id",
-        "lot_id",
-        "partner_id",
-        "picking_id",
-        "product_id",
-        "quantity",
-        "uom_id",
-    ];
+impl ::runtime::__private::FromRecord for StockLotReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockLotReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,22 +100,18 @@ impl ::runtime::Model for StockLotReport {
         "quantity",
         "uom_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("address", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("delivery_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_return", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one").relation("uom.uom"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("address", "char").writable(true),
+        ::runtime::FieldSpec::new("delivery_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_return", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lot_id", "many2one").relation("stock.lot").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("picking_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("uom_id", "many2one").relation("uom.uom").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -142,13 +126,17 @@ impl ::runtime::odoo::projection::Projection for StockLotReport {
         ::runtime::odoo::projection::Relation::display_name("uom_id"),
     ];
 }
-/// Values for creating a `stock.lot.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockLotReportCreate`]) or updating ([`StockLotReportUpdate`]) `stock.lot.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockLotReportCreate {
+pub struct StockLotReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockLotReportCreate {
+/// Values for creating a `stock.lot.report` record: the constructor takes the required fields, setters add the rest.
+pub type StockLotReportCreate = StockLotReportValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.lot.report` records: only the fields set here are written.
+pub type StockLotReportUpdate = StockLotReportValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockLotReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,105 +144,36 @@ impl ::serde::Serialize for StockLotReportCreate {
 impl StockLotReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockLotReportCreate {
+        Self::default()
+    }
+}
+impl Default for StockLotReportCreate {
+    fn default() -> Self {
+        StockLotReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockLotReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `address` (Address).
-    #[inline]
-    pub fn address(mut self, address: impl Into<String>) -> Self {
-        self.values.set("address", address.into());
-        self
-    }
-    /// Set `delivery_date` (Delivery Date).
-    #[inline]
-    pub fn delivery_date(
-        mut self,
-        delivery_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("delivery_date", delivery_date);
-        self
-    }
-    /// Set `has_return` (Has Return).
-    #[inline]
-    pub fn has_return(mut self, has_return: bool) -> Self {
-        self.values.set("has_return", has_return);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `uom_id` (Uom).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockLotReportCreate {
-    type Model = StockLotReport;
-}
-/// Values for updating `stock.lot.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockLotReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockLotReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockLotReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockLotReportUpdate {
+        Self::default()
+    }
+}
+impl Default for StockLotReportUpdate {
+    fn default() -> Self {
+        StockLotReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockLotReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockLotReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockLotReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -263,147 +182,58 @@ impl StockLotReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `address` (Address).
-    #[inline]
-    pub fn address(mut self, address: impl Into<String>) -> Self {
-        self.values.set("address", address.into());
-        self
-    }
-    /// Set `delivery_date` (Delivery Date).
-    #[inline]
-    pub fn delivery_date(
-        mut self,
-        delivery_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("delivery_date", delivery_date);
-        self
-    }
-    /// Set `has_return` (Has Return).
-    #[inline]
-    pub fn has_return(mut self, has_return: bool) -> Self {
-        self.values.set("has_return", has_return);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `partner_id` (Partner).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `uom_id` (Uom).
-    #[inline]
-    pub fn uom_id(mut self, uom_id: i64) -> Self {
-        self.values.set("uom_id", uom_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `address` (Address).
+        address: into String;
+        /// Set `delivery_date` (Delivery Date).
+        delivery_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `has_return` (Has Return).
+        has_return: value bool;
+        /// Set `lot_id` (Lot/Serial).
+        lot_id: value i64;
+        /// Set `partner_id` (Partner).
+        partner_id: value i64;
+        /// Set `picking_id` (Picking).
+        picking_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `uom_id` (Uom).
+        uom_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockLotReportCreate {
+    type Model = self::StockLotReport;
+}
 impl ::runtime::UpdateValues for StockLotReportUpdate {
-    type Model = StockLotReport;
+    type Model = self::StockLotReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Address (`address`, `char`).
-    #[inline]
-    pub const fn address() -> ::runtime::odoo::fields::CharField<super::StockLotReport> {
-        ::runtime::odoo::fields::CharField::new("address")
-    }
-    /// Delivery Date (`delivery_date`, `datetime`).
-    #[inline]
-    pub const fn delivery_date() -> ::runtime::odoo::fields::DateField<
-        super::StockLotReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("delivery_date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockLotReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Return (`has_return`, `boolean`).
-    #[inline]
-    pub const fn has_return() -> ::runtime::odoo::fields::BoolField<
-        super::StockLotReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_return")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockLotReport, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Lot/Serial (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLotReport,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lot_id")
-    }
-    /// Partner (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLotReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Picking (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLotReport,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLotReport,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockLotReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Uom (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockLotReport,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("uom_id")
+    ::runtime::__private::field_handles! {
+        super::StockLotReport;
+        /// Address (`address`, `char`).
+        address: CharField;
+        /// Delivery Date (`delivery_date`, `datetime`).
+        delivery_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Return (`has_return`, `boolean`).
+        has_return: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lot/Serial (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Partner (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Picking (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Uom (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
     }
 }

@@ -15,7 +15,7 @@ pub struct StockMove {
     /// Account Move
     ///
     /// `one2many`, to `account.move` (inverse `stock_move_id`).
-    pub account_move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub account_move_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Whether the move was added after the picking's confirmation
     ///
     /// `boolean`.
@@ -23,45 +23,37 @@ pub struct StockMove {
     /// Operations
     ///
     /// `one2many`, to `mrp.routing.workcenter`, readonly, related `raw_material_production_id.bom_id.operation_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_operation_ids())`.
-    pub allowed_operation_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
+    pub allowed_operation_ids: ::runtime::Computed<
+        ::runtime::X2Many<::runtime::AnyModel>,
     >,
     /// Analytic Account Line
     ///
     /// `many2many`, to `account.analytic.line`.
-    pub analytic_account_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::AccountAnalyticLine,
-    >,
+    pub analytic_account_line_ids: ::runtime::X2Many<super::rel::AccountAnalyticLine>,
     /// Forecasted Quantity
     ///
     /// Quantity in stock that can still be reserved for this move
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::availability())`.
-    pub availability: ::runtime::odoo::wire::Computed<f64>,
+    pub availability: ::runtime::Computed<f64>,
     /// BoM Line
     ///
     /// `many2one`, to `mrp.bom.line`.
-    pub bom_line_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub bom_line_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// By-products
     ///
     /// By-product line that generated the move in a manufacturing order
     ///
     /// `many2one`, to `mrp.bom.byproduct`.
-    pub byproduct_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub byproduct_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Consumed Disassembly Order
     ///
     /// `many2one`, to `mrp.unbuild`.
-    pub consume_unbuild_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub consume_unbuild_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Cost Share (%)
     ///
     /// The percentage of the final production cost for this by-product. The total of all by-products' cost share must be smaller or equal to 100.
@@ -75,19 +67,15 @@ pub struct StockMove {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Created Production Order
     ///
     /// `many2one`, to `mrp.production`.
-    pub created_production_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub created_production_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Created Purchase Order Lines
     ///
     /// `many2many`, to `purchase.order.line`.
-    pub created_purchase_line_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::PurchaseOrderLine,
-    >,
+    pub created_purchase_line_ids: ::runtime::X2Many<super::rel::PurchaseOrderLine>,
     /// Date Scheduled
     ///
     /// Scheduled date until move is done, then date of actual move processing
@@ -110,7 +98,7 @@ pub struct StockMove {
     /// Kit
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_bom_line())`.
-    pub description_bom_line: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub description_bom_line: ::runtime::Computed<Option<String>>,
     /// Description of Picking
     ///
     /// `text`.
@@ -118,11 +106,11 @@ pub struct StockMove {
     /// Display Assign Serial
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_assign_serial())`.
-    pub display_assign_serial: ::runtime::odoo::wire::Computed<bool>,
+    pub display_assign_serial: ::runtime::Computed<bool>,
     /// Display Import Lot
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_import_lot())`.
-    pub display_import_lot: ::runtime::odoo::wire::Computed<bool>,
+    pub display_import_lot: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -130,17 +118,17 @@ pub struct StockMove {
     /// Forecast Availability
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_availability())`.
-    pub forecast_availability: ::runtime::odoo::wire::Computed<f64>,
+    pub forecast_availability: ::runtime::Computed<f64>,
     /// Forecasted Expected date
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::forecast_expected_date())`.
-    pub forecast_expected_date: ::runtime::odoo::wire::Computed<
+    pub forecast_expected_date: ::runtime::Computed<
         Option<::chrono::DateTime<::chrono::Utc>>,
     >,
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
-    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::Many2One<super::rel::ProcurementGroup>>,
     /// Product with Tracking
     ///
     /// Ensure the traceability of a storable product in your warehouse.
@@ -148,7 +136,7 @@ pub struct StockMove {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub has_tracking: ::runtime::odoo::wire::Computed<Option<HasTracking>>,
+    pub has_tracking: ::runtime::Computed<Option<HasTracking>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -160,7 +148,7 @@ pub struct StockMove {
     /// Is initial demand editable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_initial_demand_editable())`.
-    pub is_initial_demand_editable: ::runtime::odoo::wire::Computed<bool>,
+    pub is_initial_demand_editable: ::runtime::Computed<bool>,
     /// Inventory
     ///
     /// `boolean`.
@@ -168,25 +156,23 @@ pub struct StockMove {
     /// Is Locked
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_locked())`.
-    pub is_locked: ::runtime::odoo::wire::Computed<bool>,
+    pub is_locked: ::runtime::Computed<bool>,
     /// Is quantity done editable
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_quantity_done_editable())`.
-    pub is_quantity_done_editable: ::runtime::odoo::wire::Computed<bool>,
+    pub is_quantity_done_editable: ::runtime::Computed<bool>,
     /// Track Inventory
     ///
     /// A storable product is a product for which you manage stock.
     ///
     /// `boolean`, readonly, related `product_id.is_storable`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_storable())`.
-    pub is_storable: ::runtime::odoo::wire::Computed<bool>,
+    pub is_storable: ::runtime::Computed<bool>,
     /// Intermediate Location
     ///
     /// The operations brings product to this location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_dest_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Destination Location Type
     ///
     /// \* Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -206,15 +192,13 @@ pub struct StockMove {
     /// The operation brings the products to the intermediate location.But this operation is part of a chain of operations targeting the final location.
     ///
     /// `many2one`, to `stock.location`.
-    pub location_final_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_final_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Source Location
     ///
     /// The operation takes and suggests products from this location.
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Source Location Type
     ///
     /// \* Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -232,9 +216,7 @@ pub struct StockMove {
     /// Serial Numbers
     ///
     /// `many2many`, to `stock.lot`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lot_ids())`.
-    pub lot_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockLot>,
-    >,
+    pub lot_ids: ::runtime::Computed<::runtime::X2Many<super::rel::StockLot>>,
     /// Manual Consumption
     ///
     /// When activated, then the registration of consumption for that component is recorded manually exclusively.
@@ -247,21 +229,21 @@ pub struct StockMove {
     /// Optional: next stock move when chaining them
     ///
     /// `many2many`, to `stock.move`.
-    pub move_dest_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_dest_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Move Line
     ///
     /// `one2many`, to `stock.move.line` (inverse `move_id`).
-    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Move Lines Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_lines_count())`.
-    pub move_lines_count: ::runtime::odoo::wire::Computed<i64>,
+    pub move_lines_count: ::runtime::Computed<i64>,
     /// Original Move
     ///
     /// Optional: previous stock move when chaining them
     ///
     /// `many2many`, to `stock.move`.
-    pub move_orig_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_orig_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Description
     ///
     /// `char`, required.
@@ -269,7 +251,7 @@ pub struct StockMove {
     /// Never attribute Values
     ///
     /// `many2many`, to `product.template.attribute.value`.
-    pub never_product_template_attribute_value_ids: ::runtime::odoo::wire::X2Many<
+    pub never_product_template_attribute_value_ids: ::runtime::X2Many<
         super::rel::ProductTemplateAttributeValue,
     >,
     /// First SN/Lot
@@ -283,21 +265,15 @@ pub struct StockMove {
     /// Operation To Consume
     ///
     /// `many2one`, to `mrp.routing.workcenter`.
-    pub operation_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub operation_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Finished Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`, readonly, related `raw_material_production_id.lot_producing_id`.
-    pub order_finished_lot_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLot>,
-    >,
+    pub order_finished_lot_id: Option<::runtime::Many2One<super::rel::StockLot>>,
     /// Original Reordering Rule
     ///
     /// `many2one`, to `stock.warehouse.orderpoint`.
-    pub orderpoint_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
-    >,
+    pub orderpoint_id: Option<::runtime::Many2One<super::rel::StockWarehouseOrderpoint>>,
     /// Source Document
     ///
     /// `char`.
@@ -307,21 +283,17 @@ pub struct StockMove {
     /// Move that created the return move
     ///
     /// `many2one`, to `stock.move`.
-    pub origin_returned_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockMove>,
-    >,
+    pub origin_returned_move_id: Option<::runtime::Many2One<super::rel::StockMove>>,
     /// Package Level
     ///
     /// `many2one`, to `stock.package_level`.
-    pub package_level_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPackageLevel>,
-    >,
+    pub package_level_id: Option<::runtime::Many2One<super::rel::StockPackageLevel>>,
     /// Destination Address
     ///
     /// Optional address where goods are to be delivered, specifically used for allotment
     ///
     /// `many2one`, to `res.partner`, computed.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Picked
     ///
     /// This checkbox is just indicative, it doesn't validate or generate any product moves.
@@ -333,11 +305,11 @@ pub struct StockMove {
     /// `selection`, readonly, related `picking_id.picking_type_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_code: ::runtime::odoo::wire::Computed<Option<PickingCode>>,
+    pub picking_code: ::runtime::Computed<Option<PickingCode>>,
     /// Transfer
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Move Entire Packages
     ///
     /// If ticked, you will be able to select entire packages to move
@@ -347,9 +319,7 @@ pub struct StockMove {
     /// Operation Type
     ///
     /// `many2one`, to `stock.picking.type`, computed.
-    pub picking_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub picking_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Unit Price
     ///
     /// `float`.
@@ -371,21 +341,19 @@ pub struct StockMove {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Packaging
     ///
     /// `many2one`, to `product.packaging`.
-    pub product_packaging_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductPackaging>,
-    >,
+    pub product_packaging_id: Option<::runtime::Many2One<super::rel::ProductPackaging>>,
     /// Reserved Packaging Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_qty())`.
-    pub product_packaging_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub product_packaging_qty: ::runtime::Computed<f64>,
     /// Done Packaging Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_quantity())`.
-    pub product_packaging_quantity: ::runtime::odoo::wire::Computed<f64>,
+    pub product_packaging_quantity: ::runtime::Computed<f64>,
     /// Real Quantity
     ///
     /// Quantity in the default UoM of the product
@@ -401,24 +369,22 @@ pub struct StockMove {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, related `product_id.qty_available`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_qty_available())`.
-    pub product_qty_available: ::runtime::odoo::wire::Computed<f64>,
+    pub product_qty_available: ::runtime::Computed<f64>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// UoM
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub product_uom: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Demand
     ///
@@ -434,13 +400,11 @@ pub struct StockMove {
     /// Otherwise, this includes goods stored in any Stock Location with 'internal' type.
     ///
     /// `float`, readonly, related `product_id.virtual_available`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_virtual_available())`.
-    pub product_virtual_available: ::runtime::odoo::wire::Computed<f64>,
+    pub product_virtual_available: ::runtime::Computed<f64>,
     /// Production Order for finished products
     ///
     /// `many2one`, to `mrp.production`.
-    pub production_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub production_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Propagate cancel and split
     ///
     /// If checked, when this move is cancelled, cancel the linked move too
@@ -450,9 +414,7 @@ pub struct StockMove {
     /// Purchase Order Line
     ///
     /// `many2one`, to `purchase.order.line`, readonly.
-    pub purchase_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::PurchaseOrderLine>,
-    >,
+    pub purchase_line_id: Option<::runtime::Many2One<super::rel::PurchaseOrderLine>>,
     /// Quantity
     ///
     /// `float`, computed, digits (16, 2).
@@ -460,9 +422,7 @@ pub struct StockMove {
     /// Production Order for components
     ///
     /// `many2one`, to `mrp.production`.
-    pub raw_material_production_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub raw_material_production_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Reference
     ///
     /// `char`, readonly, computed.
@@ -476,35 +436,33 @@ pub struct StockMove {
     /// Owner
     ///
     /// `many2one`, to `res.partner`.
-    pub restrict_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub restrict_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// All returned moves
     ///
     /// Optional: all returned moves created from this move
     ///
     /// `one2many`, to `stock.move` (inverse `origin_returned_move_id`).
-    pub returned_move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub returned_move_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Destination route
     ///
     /// Preferred route
     ///
     /// `many2many`, to `stock.route`.
-    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::X2Many<super::rel::StockRoute>,
     /// Stock Rule
     ///
     /// The stock rule that created this stock move
     ///
     /// `many2one`, to `stock.rule`.
-    pub rule_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
+    pub rule_id: Option<::runtime::Many2One<super::rel::StockRule>>,
     /// Sale Line
     ///
     /// `many2one`, to `sale.order.line`.
-    pub sale_line_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrderLine>>,
+    pub sale_line_id: Option<::runtime::Many2One<super::rel::SaleOrderLine>>,
     /// Scrap operation
     ///
     /// `many2one`, to `stock.scrap`, readonly.
-    pub scrap_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockScrap>>,
+    pub scrap_id: Option<::runtime::Many2One<super::rel::StockScrap>>,
     /// Scrapped
     ///
     /// Check this box to allow using this location to put scrapped/damaged goods.
@@ -518,29 +476,29 @@ pub struct StockMove {
     /// Quantity To Consume
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::should_consume_qty())`.
-    pub should_consume_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub should_consume_qty: ::runtime::Computed<f64>,
     /// Details Visible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_details_visible())`.
-    pub show_details_visible: ::runtime::odoo::wire::Computed<bool>,
+    pub show_details_visible: ::runtime::Computed<bool>,
     /// Show lot_id
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_m2o())`.
-    pub show_lots_m2o: ::runtime::odoo::wire::Computed<bool>,
+    pub show_lots_m2o: ::runtime::Computed<bool>,
     /// Show lot_name
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
-    pub show_lots_text: ::runtime::odoo::wire::Computed<bool>,
+    pub show_lots_text: ::runtime::Computed<bool>,
     /// Show Detailed Operations
     ///
     /// If this checkbox is ticked, the pickings lines will represent detailed stock operations. If not, the picking lines will represent an aggregate of detailed stock operations.
     ///
     /// `boolean`, readonly, related `picking_id.picking_type_id.show_operations`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_operations())`.
-    pub show_operations: ::runtime::odoo::wire::Computed<bool>,
+    pub show_operations: ::runtime::Computed<bool>,
     /// Show Quant
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_quant())`.
-    pub show_quant: ::runtime::odoo::wire::Computed<bool>,
+    pub show_quant: ::runtime::Computed<bool>,
     /// Status
     ///
     /// \* New: The stock move is created but not confirmed.
@@ -556,9 +514,7 @@ pub struct StockMove {
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer` (inverse `stock_move_id`).
-    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::StockValuationLayer,
-    >,
+    pub stock_valuation_layer_ids: ::runtime::X2Many<super::rel::StockValuationLayer>,
     /// Update quantities on SO/PO
     ///
     /// Trigger a decrease of the delivered/received quantity in the associated Sale Order/Purchase Order
@@ -568,9 +524,7 @@ pub struct StockMove {
     /// Disassembly Order
     ///
     /// `many2one`, to `mrp.unbuild`.
-    pub unbuild_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub unbuild_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Unit Factor
     ///
     /// `float`, readonly, computed.
@@ -580,15 +534,11 @@ pub struct StockMove {
     /// the warehouse to consider for the route selection on the next procurement (if any).
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Work Order To Consume
     ///
     /// `many2one`, to `mrp.workorder`.
-    pub workorder_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub workorder_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -596,123 +546,20 @@ pub struct StockMove {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockMove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockMove {
-    const FIELDS: &'static [&'static str] = &[
-        "account_move_ids",
-        "additional",
-        "allowed_operation_ids",
-        "analytic_account_line_ids",
-        "availability",
-        "bom_line_id",
-        "byproduct_id",
-        "company_id",
-        "consume_unbuild_id",
-        "cost_share",
-        "create_date",
-        "create_uid",
-        "created_production_id",
-        "created_purchase_line_ids",
-        "date",
-        "date_deadline",
-        "delay_alert_date",
-        "description_bom_line",
-        "description_picking",
-        "display_assign_serial",
-        "display_import_lot",
-        "display_name",
-        "forecast_availability",
-        "forecast_expected_date",
-        "group_id",
-        "has_tracking",
-        "id",
-        "is_done",
-        "is_initial_demand_editable",
-        "is_inventory",
-        "is_locked",
-        "is_quantity_done_editable",
-        "is_storable",
-        "location_dest_id",
-        "location_dest_usage",
-        "location_final_id",
-        "location_id",
-        "location_usage",
-        "lot_ids",
-        "manual_consumption",
-        "move_dest_ids",
-        "move_line_ids",
-        "move_lines_count",
-        "move_orig_ids",
-        "name",
-        "never_product_template_attribute_value_ids",
-        "next_serial",
-        "next_serial_count",
-        "operation_id",
-        "order_finished_lot_id",
-        "orderpoint_id",
-        "origin",
-        "origin_returned_move_id",
-        "package_level_id",
-        "partner_id",
-        "picked",
-        "picking_code",
-        "picking_id",
-        "picking_type_entire_packs",
-        "picking_type_id",
-        "price_unit",
-        "priority",
-        "procure_method",
-        "product_id",
-        "product_packaging_id",
-        "product_packaging_qty",
-        "product_packaging_quantity",
-        "product_qty",
-        "product_qty_available",
-        "product_tmpl_id",
-        "product_uom",
-        "product_uom_category_id",
-        "product_uom_qty",
-        "product_virtual_available",
-        "production_id",
-        "propagate_cancel",
-        "purchase_line_id",
-        "quantity",
-        "raw_material_production_id",
-        "reference",
-        "reservation_date",
-        "restrict_partner_id",
-        "returned_move_ids",
-        "route_ids",
-        "rule_id",
-        "sale_line_id",
-        "scrap_id",
-        "scrapped",
-        "sequence",
-        "should_consume_qty",
-        "show_details_visible",
-        "show_lots_m2o",
-        "show_lots_text",
-        "show_operations",
-        "show_quant",
-        "state",
-        "stock_valuation_layer_ids",
-        "to_refund",
-        "unbuild_id",
-        "unit_factor",
-        "warehouse_id",
-        "workorder_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockMove {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        104,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockMove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -936,203 +783,111 @@ impl ::runtime::Model for StockMove {
         "show_operations",
         "show_quant",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_move_ids", "one2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("additional", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("allowed_operation_ids", "one2many")
-            .relation("mrp.routing.workcenter"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_account_line_ids", "many2many")
-            .relation("account.analytic.line"),
-        ::runtime::odoo::verify::FieldSpec::new("availability", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("bom_line_id", "many2one")
-            .relation("mrp.bom.line"),
-        ::runtime::odoo::verify::FieldSpec::new("byproduct_id", "many2one")
-            .relation("mrp.bom.byproduct"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("consume_unbuild_id", "many2one")
-            .relation("mrp.unbuild"),
-        ::runtime::odoo::verify::FieldSpec::new("cost_share", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("created_production_id", "many2one")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("created_purchase_line_ids", "many2many")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_alert_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("description_bom_line", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("description_picking", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_assign_serial", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_import_lot", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("forecast_availability", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("forecast_expected_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
-            .relation("procurement.group"),
-        ::runtime::odoo::verify::FieldSpec::new("has_tracking", "selection")
-            .selection(&["serial", "lot", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_done", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_initial_demand_editable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_inventory", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_locked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_quantity_done_editable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_storable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_usage", "selection")
-            .selection(
-                &[
-                    "supplier",
-                    "view",
-                    "internal",
-                    "customer",
-                    "inventory",
-                    "production",
-                    "transit",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("location_final_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("location_usage", "selection")
-            .selection(
-                &[
-                    "supplier",
-                    "view",
-                    "internal",
-                    "customer",
-                    "inventory",
-                    "production",
-                    "transit",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("lot_ids", "many2many")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("manual_consumption", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("move_dest_ids", "many2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "one2many")
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("move_lines_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("move_orig_ids", "many2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "never_product_template_attribute_value_ids",
-                "many2many",
-            )
-            .relation("product.template.attribute.value"),
-        ::runtime::odoo::verify::FieldSpec::new("next_serial", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("next_serial_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("operation_id", "many2one")
-            .relation("mrp.routing.workcenter"),
-        ::runtime::odoo::verify::FieldSpec::new("order_finished_lot_id", "many2one")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("orderpoint_id", "many2one")
-            .relation("stock.warehouse.orderpoint"),
-        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("origin_returned_move_id", "many2one")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("package_level_id", "many2one")
-            .relation("stock.package_level"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("picked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_code", "selection")
-            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("price_unit", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
-            .selection(&["0", "1"]),
-        ::runtime::odoo::verify::FieldSpec::new("procure_method", "selection")
-            .required()
-            .selection(&["make_to_stock", "make_to_order"]),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_packaging_id", "many2one")
-            .relation("product.packaging"),
-        ::runtime::odoo::verify::FieldSpec::new("product_packaging_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_packaging_quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_qty_available", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_qty", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_virtual_available", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("production_id", "many2one")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("propagate_cancel", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_line_id", "many2one")
-            .relation("purchase.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("raw_material_production_id", "many2one")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("reservation_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("restrict_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("returned_move_ids", "one2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("rule_id", "many2one")
-            .relation("stock.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_line_id", "many2one")
-            .relation("sale.order.line"),
-        ::runtime::odoo::verify::FieldSpec::new("scrap_id", "many2one")
-            .relation("stock.scrap"),
-        ::runtime::odoo::verify::FieldSpec::new("scrapped", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("should_consume_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("show_details_visible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_lots_m2o", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_lots_text", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_operations", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_quant", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(
-                &[
-                    "draft",
-                    "waiting",
-                    "confirmed",
-                    "partially_available",
-                    "assigned",
-                    "done",
-                    "cancel",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
-            .relation("stock.valuation.layer"),
-        ::runtime::odoo::verify::FieldSpec::new("to_refund", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("unbuild_id", "many2one")
-            .relation("mrp.unbuild"),
-        ::runtime::odoo::verify::FieldSpec::new("unit_factor", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("workorder_id", "many2one")
-            .relation("mrp.workorder"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_move_ids", "one2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("additional", "boolean").writable(true),
+        ::runtime::FieldSpec::new("allowed_operation_ids", "one2many").relation("mrp.routing.workcenter"),
+        ::runtime::FieldSpec::new("analytic_account_line_ids", "many2many").relation("account.analytic.line").writable(true),
+        ::runtime::FieldSpec::new("availability", "float"),
+        ::runtime::FieldSpec::new("bom_line_id", "many2one").relation("mrp.bom.line").writable(true),
+        ::runtime::FieldSpec::new("byproduct_id", "many2one").relation("mrp.bom.byproduct").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("consume_unbuild_id", "many2one").relation("mrp.unbuild").writable(true),
+        ::runtime::FieldSpec::new("cost_share", "float").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("created_production_id", "many2one").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("created_purchase_line_ids", "many2many").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "datetime").writable(true),
+        ::runtime::FieldSpec::new("delay_alert_date", "datetime"),
+        ::runtime::FieldSpec::new("description_bom_line", "char"),
+        ::runtime::FieldSpec::new("description_picking", "text").writable(true),
+        ::runtime::FieldSpec::new("display_assign_serial", "boolean"),
+        ::runtime::FieldSpec::new("display_import_lot", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("forecast_availability", "float"),
+        ::runtime::FieldSpec::new("forecast_expected_date", "datetime"),
+        ::runtime::FieldSpec::new("group_id", "many2one").relation("procurement.group").writable(true),
+        ::runtime::FieldSpec::new("has_tracking", "selection").selection(&["serial", "lot", "none"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_done", "boolean"),
+        ::runtime::FieldSpec::new("is_initial_demand_editable", "boolean"),
+        ::runtime::FieldSpec::new("is_inventory", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_locked", "boolean"),
+        ::runtime::FieldSpec::new("is_quantity_done_editable", "boolean"),
+        ::runtime::FieldSpec::new("is_storable", "boolean"),
+        ::runtime::FieldSpec::new("location_dest_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("location_dest_usage", "selection").selection(&["supplier", "view", "internal", "customer", "inventory", "production", "transit"]),
+        ::runtime::FieldSpec::new("location_final_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("location_usage", "selection").selection(&["supplier", "view", "internal", "customer", "inventory", "production", "transit"]),
+        ::runtime::FieldSpec::new("lot_ids", "many2many").relation("stock.lot").writable(true),
+        ::runtime::FieldSpec::new("manual_consumption", "boolean").writable(true),
+        ::runtime::FieldSpec::new("move_dest_ids", "many2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("move_line_ids", "one2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("move_lines_count", "integer"),
+        ::runtime::FieldSpec::new("move_orig_ids", "many2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("never_product_template_attribute_value_ids", "many2many").relation("product.template.attribute.value").writable(true),
+        ::runtime::FieldSpec::new("next_serial", "char").writable(true),
+        ::runtime::FieldSpec::new("next_serial_count", "integer").writable(true),
+        ::runtime::FieldSpec::new("operation_id", "many2one").relation("mrp.routing.workcenter").writable(true),
+        ::runtime::FieldSpec::new("order_finished_lot_id", "many2one").relation("stock.lot"),
+        ::runtime::FieldSpec::new("orderpoint_id", "many2one").relation("stock.warehouse.orderpoint").writable(true),
+        ::runtime::FieldSpec::new("origin", "char").writable(true),
+        ::runtime::FieldSpec::new("origin_returned_move_id", "many2one").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("package_level_id", "many2one").relation("stock.package_level").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("picked", "boolean").writable(true),
+        ::runtime::FieldSpec::new("picking_code", "selection").selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::FieldSpec::new("picking_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::FieldSpec::new("picking_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("price_unit", "float").writable(true),
+        ::runtime::FieldSpec::new("priority", "selection").selection(&["0", "1"]),
+        ::runtime::FieldSpec::new("procure_method", "selection").required().writable(true).selection(&["make_to_stock", "make_to_order"]),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_packaging_id", "many2one").relation("product.packaging").writable(true),
+        ::runtime::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::FieldSpec::new("product_packaging_quantity", "float"),
+        ::runtime::FieldSpec::new("product_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("product_qty_available", "float"),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template"),
+        ::runtime::FieldSpec::new("product_uom", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("product_uom_qty", "float").required().writable(true),
+        ::runtime::FieldSpec::new("product_virtual_available", "float"),
+        ::runtime::FieldSpec::new("production_id", "many2one").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("propagate_cancel", "boolean").writable(true),
+        ::runtime::FieldSpec::new("purchase_line_id", "many2one").relation("purchase.order.line").writable(true),
+        ::runtime::FieldSpec::new("quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("raw_material_production_id", "many2one").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("reference", "char"),
+        ::runtime::FieldSpec::new("reservation_date", "date"),
+        ::runtime::FieldSpec::new("restrict_partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("returned_move_ids", "one2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("route_ids", "many2many").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("rule_id", "many2one").relation("stock.rule").writable(true),
+        ::runtime::FieldSpec::new("sale_line_id", "many2one").relation("sale.order.line").writable(true),
+        ::runtime::FieldSpec::new("scrap_id", "many2one").relation("stock.scrap").writable(true),
+        ::runtime::FieldSpec::new("scrapped", "boolean"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("should_consume_qty", "float"),
+        ::runtime::FieldSpec::new("show_details_visible", "boolean"),
+        ::runtime::FieldSpec::new("show_lots_m2o", "boolean"),
+        ::runtime::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::FieldSpec::new("show_operations", "boolean"),
+        ::runtime::FieldSpec::new("show_quant", "boolean"),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["draft", "waiting", "confirmed", "partially_available", "assigned", "done", "cancel"]),
+        ::runtime::FieldSpec::new("stock_valuation_layer_ids", "one2many").relation("stock.valuation.layer").writable(true),
+        ::runtime::FieldSpec::new("to_refund", "boolean").writable(true),
+        ::runtime::FieldSpec::new("unbuild_id", "many2one").relation("mrp.unbuild").writable(true),
+        ::runtime::FieldSpec::new("unit_factor", "float"),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("workorder_id", "many2one").relation("mrp.workorder").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1392,12 +1147,17 @@ impl StockMove {
 impl super::mixins::BaseModel for StockMove {
     type Update = StockMoveUpdate;
 }
-/// Values for creating a `stock.move` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockMoveCreate`]) or updating ([`StockMoveUpdate`]) `stock.move` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockMoveCreate {
+pub struct StockMoveValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockMoveCreate {
+/// Values for creating a `stock.move` record: the constructor takes the required fields, setters add the rest.
+pub type StockMoveCreate = StockMoveValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.move` records: only the fields set here are written.
+pub type StockMoveUpdate = StockMoveValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockMoveValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1408,12 +1168,13 @@ impl StockMoveCreate {
         date: ::chrono::DateTime<::chrono::Utc>,
         location_id: i64,
         name: impl Into<String>,
-        procure_method: ProcureMethod,
+        procure_method: self::ProcureMethod,
         product_id: i64,
         product_uom_qty: f64,
     ) -> Self {
-        StockMoveCreate {
+        StockMoveValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date(date)
             .location_id(location_id)
@@ -1422,496 +1183,26 @@ impl StockMoveCreate {
             .product_id(product_id)
             .product_uom_qty(product_uom_qty)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockMove>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_move_ids` (Account Move).
-    #[inline]
-    pub fn account_move_ids(
-        mut self,
-        account_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("account_move_ids", account_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `additional` (Whether the move was added after the picking's confirmation).
-    #[inline]
-    pub fn additional(mut self, additional: bool) -> Self {
-        self.values.set("additional", additional);
-        self
-    }
-    /// Set `analytic_account_line_ids` (Analytic Account Line).
-    #[inline]
-    pub fn analytic_account_line_ids(
-        mut self,
-        analytic_account_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "analytic_account_line_ids",
-                analytic_account_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `bom_line_id` (BoM Line).
-    #[inline]
-    pub fn bom_line_id(mut self, bom_line_id: i64) -> Self {
-        self.values.set("bom_line_id", bom_line_id);
-        self
-    }
-    /// Set `byproduct_id` (By-products).
-    #[inline]
-    pub fn byproduct_id(mut self, byproduct_id: i64) -> Self {
-        self.values.set("byproduct_id", byproduct_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `consume_unbuild_id` (Consumed Disassembly Order).
-    #[inline]
-    pub fn consume_unbuild_id(mut self, consume_unbuild_id: i64) -> Self {
-        self.values.set("consume_unbuild_id", consume_unbuild_id);
-        self
-    }
-    /// Set `cost_share` (Cost Share (%)).
-    #[inline]
-    pub fn cost_share(mut self, cost_share: f64) -> Self {
-        self.values.set("cost_share", cost_share);
-        self
-    }
-    /// Set `created_production_id` (Created Production Order).
-    #[inline]
-    pub fn created_production_id(mut self, created_production_id: i64) -> Self {
-        self.values.set("created_production_id", created_production_id);
-        self
-    }
-    /// Set `created_purchase_line_ids` (Created Purchase Order Lines).
-    #[inline]
-    pub fn created_purchase_line_ids(
-        mut self,
-        created_purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "created_purchase_line_ids",
-                created_purchase_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `date` (Date Scheduled).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(
-        mut self,
-        date_deadline: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `description_picking` (Description of Picking).
-    #[inline]
-    pub fn description_picking(
-        mut self,
-        description_picking: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `is_inventory` (Inventory).
-    #[inline]
-    pub fn is_inventory(mut self, is_inventory: bool) -> Self {
-        self.values.set("is_inventory", is_inventory);
-        self
-    }
-    /// Set `location_dest_id` (Intermediate Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_final_id` (Final Location).
-    #[inline]
-    pub fn location_final_id(mut self, location_final_id: i64) -> Self {
-        self.values.set("location_final_id", location_final_id);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_ids` (Serial Numbers).
-    #[inline]
-    pub fn lot_ids(
-        mut self,
-        lot_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockLot>,
-        >,
-    ) -> Self {
-        self.values.set("lot_ids", lot_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `manual_consumption` (Manual Consumption).
-    #[inline]
-    pub fn manual_consumption(mut self, manual_consumption: bool) -> Self {
-        self.values.set("manual_consumption", manual_consumption);
-        self
-    }
-    /// Set `move_dest_ids` (Destination Moves).
-    #[inline]
-    pub fn move_dest_ids(
-        mut self,
-        move_dest_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_orig_ids` (Original Move).
-    #[inline]
-    pub fn move_orig_ids(
-        mut self,
-        move_orig_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_orig_ids", move_orig_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `never_product_template_attribute_value_ids` (Never attribute Values).
-    #[inline]
-    pub fn never_product_template_attribute_value_ids(
-        mut self,
-        never_product_template_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "never_product_template_attribute_value_ids",
-                never_product_template_attribute_value_ids
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `next_serial` (First SN/Lot).
-    #[inline]
-    pub fn next_serial(mut self, next_serial: impl Into<String>) -> Self {
-        self.values.set("next_serial", next_serial.into());
-        self
-    }
-    /// Set `next_serial_count` (Number of SN/Lots).
-    #[inline]
-    pub fn next_serial_count(mut self, next_serial_count: i64) -> Self {
-        self.values.set("next_serial_count", next_serial_count);
-        self
-    }
-    /// Set `operation_id` (Operation To Consume).
-    #[inline]
-    pub fn operation_id(mut self, operation_id: i64) -> Self {
-        self.values.set("operation_id", operation_id);
-        self
-    }
-    /// Set `orderpoint_id` (Original Reordering Rule).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `origin_returned_move_id` (Origin return move).
-    #[inline]
-    pub fn origin_returned_move_id(mut self, origin_returned_move_id: i64) -> Self {
-        self.values.set("origin_returned_move_id", origin_returned_move_id);
-        self
-    }
-    /// Set `package_level_id` (Package Level).
-    #[inline]
-    pub fn package_level_id(mut self, package_level_id: i64) -> Self {
-        self.values.set("package_level_id", package_level_id);
-        self
-    }
-    /// Set `partner_id` (Destination Address).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picked` (Picked).
-    #[inline]
-    pub fn picked(mut self, picked: bool) -> Self {
-        self.values.set("picked", picked);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `procure_method` (Supply Method).
-    #[inline]
-    pub fn procure_method(mut self, procure_method: ProcureMethod) -> Self {
-        self.values.set("procure_method", procure_method);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_packaging_id` (Packaging).
-    #[inline]
-    pub fn product_packaging_id(mut self, product_packaging_id: i64) -> Self {
-        self.values.set("product_packaging_id", product_packaging_id);
-        self
-    }
-    /// Set `product_qty` (Real Quantity).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-    /// Set `product_uom` (UoM).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `product_uom_qty` (Demand).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `production_id` (Production Order for finished products).
-    #[inline]
-    pub fn production_id(mut self, production_id: i64) -> Self {
-        self.values.set("production_id", production_id);
-        self
-    }
-    /// Set `propagate_cancel` (Propagate cancel and split).
-    #[inline]
-    pub fn propagate_cancel(mut self, propagate_cancel: bool) -> Self {
-        self.values.set("propagate_cancel", propagate_cancel);
-        self
-    }
-    /// Set `purchase_line_id` (Purchase Order Line).
-    #[inline]
-    pub fn purchase_line_id(mut self, purchase_line_id: i64) -> Self {
-        self.values.set("purchase_line_id", purchase_line_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `raw_material_production_id` (Production Order for components).
-    #[inline]
-    pub fn raw_material_production_id(
-        mut self,
-        raw_material_production_id: i64,
-    ) -> Self {
-        self.values.set("raw_material_production_id", raw_material_production_id);
-        self
-    }
-    /// Set `restrict_partner_id` (Owner).
-    #[inline]
-    pub fn restrict_partner_id(mut self, restrict_partner_id: i64) -> Self {
-        self.values.set("restrict_partner_id", restrict_partner_id);
-        self
-    }
-    /// Set `returned_move_ids` (All returned moves).
-    #[inline]
-    pub fn returned_move_ids(
-        mut self,
-        returned_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("returned_move_ids", returned_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_ids` (Destination route).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rule_id` (Stock Rule).
-    #[inline]
-    pub fn rule_id(mut self, rule_id: i64) -> Self {
-        self.values.set("rule_id", rule_id);
-        self
-    }
-    /// Set `sale_line_id` (Sale Line).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `scrap_id` (Scrap operation).
-    #[inline]
-    pub fn scrap_id(mut self, scrap_id: i64) -> Self {
-        self.values.set("scrap_id", scrap_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `to_refund` (Update quantities on SO/PO).
-    #[inline]
-    pub fn to_refund(mut self, to_refund: bool) -> Self {
-        self.values.set("to_refund", to_refund);
-        self
-    }
-    /// Set `unbuild_id` (Disassembly Order).
-    #[inline]
-    pub fn unbuild_id(mut self, unbuild_id: i64) -> Self {
-        self.values.set("unbuild_id", unbuild_id);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `workorder_id` (Work Order To Consume).
-    #[inline]
-    pub fn workorder_id(mut self, workorder_id: i64) -> Self {
-        self.values.set("workorder_id", workorder_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockMoveCreate {
-    type Model = StockMove;
-}
-/// Values for updating `stock.move` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockMoveUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockMoveUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockMoveUpdate {
+        Self::default()
+    }
+}
+impl Default for StockMoveUpdate {
+    fn default() -> Self {
+        StockMoveValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockMoveValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockMove>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockMove>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1920,1606 +1211,461 @@ impl StockMoveUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_move_ids` (Account Move).
-    #[inline]
-    pub fn account_move_ids(
-        mut self,
-        account_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("account_move_ids", account_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `additional` (Whether the move was added after the picking's confirmation).
-    #[inline]
-    pub fn additional(mut self, additional: bool) -> Self {
-        self.values.set("additional", additional);
-        self
-    }
-    /// Set `analytic_account_line_ids` (Analytic Account Line).
-    #[inline]
-    pub fn analytic_account_line_ids(
-        mut self,
-        analytic_account_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountAnalyticLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "analytic_account_line_ids",
-                analytic_account_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `bom_line_id` (BoM Line).
-    #[inline]
-    pub fn bom_line_id(mut self, bom_line_id: i64) -> Self {
-        self.values.set("bom_line_id", bom_line_id);
-        self
-    }
-    /// Set `byproduct_id` (By-products).
-    #[inline]
-    pub fn byproduct_id(mut self, byproduct_id: i64) -> Self {
-        self.values.set("byproduct_id", byproduct_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `consume_unbuild_id` (Consumed Disassembly Order).
-    #[inline]
-    pub fn consume_unbuild_id(mut self, consume_unbuild_id: i64) -> Self {
-        self.values.set("consume_unbuild_id", consume_unbuild_id);
-        self
-    }
-    /// Set `cost_share` (Cost Share (%)).
-    #[inline]
-    pub fn cost_share(mut self, cost_share: f64) -> Self {
-        self.values.set("cost_share", cost_share);
-        self
-    }
-    /// Set `created_production_id` (Created Production Order).
-    #[inline]
-    pub fn created_production_id(mut self, created_production_id: i64) -> Self {
-        self.values.set("created_production_id", created_production_id);
-        self
-    }
-    /// Set `created_purchase_line_ids` (Created Purchase Order Lines).
-    #[inline]
-    pub fn created_purchase_line_ids(
-        mut self,
-        created_purchase_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::PurchaseOrderLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "created_purchase_line_ids",
-                created_purchase_line_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `date` (Date Scheduled).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_deadline` (Deadline).
-    #[inline]
-    pub fn date_deadline(
-        mut self,
-        date_deadline: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("date_deadline", date_deadline);
-        self
-    }
-    /// Set `description_picking` (Description of Picking).
-    #[inline]
-    pub fn description_picking(
-        mut self,
-        description_picking: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `group_id` (Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `is_inventory` (Inventory).
-    #[inline]
-    pub fn is_inventory(mut self, is_inventory: bool) -> Self {
-        self.values.set("is_inventory", is_inventory);
-        self
-    }
-    /// Set `location_dest_id` (Intermediate Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_final_id` (Final Location).
-    #[inline]
-    pub fn location_final_id(mut self, location_final_id: i64) -> Self {
-        self.values.set("location_final_id", location_final_id);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_ids` (Serial Numbers).
-    #[inline]
-    pub fn lot_ids(
-        mut self,
-        lot_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockLot>,
-        >,
-    ) -> Self {
-        self.values.set("lot_ids", lot_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `manual_consumption` (Manual Consumption).
-    #[inline]
-    pub fn manual_consumption(mut self, manual_consumption: bool) -> Self {
-        self.values.set("manual_consumption", manual_consumption);
-        self
-    }
-    /// Set `move_dest_ids` (Destination Moves).
-    #[inline]
-    pub fn move_dest_ids(
-        mut self,
-        move_dest_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_dest_ids", move_dest_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_orig_ids` (Original Move).
-    #[inline]
-    pub fn move_orig_ids(
-        mut self,
-        move_orig_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_orig_ids", move_orig_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Description).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `never_product_template_attribute_value_ids` (Never attribute Values).
-    #[inline]
-    pub fn never_product_template_attribute_value_ids(
-        mut self,
-        never_product_template_attribute_value_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::ProductTemplateAttributeValue,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "never_product_template_attribute_value_ids",
-                never_product_template_attribute_value_ids
-                    .into_iter()
-                    .collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `next_serial` (First SN/Lot).
-    #[inline]
-    pub fn next_serial(mut self, next_serial: impl Into<String>) -> Self {
-        self.values.set("next_serial", next_serial.into());
-        self
-    }
-    /// Set `next_serial_count` (Number of SN/Lots).
-    #[inline]
-    pub fn next_serial_count(mut self, next_serial_count: i64) -> Self {
-        self.values.set("next_serial_count", next_serial_count);
-        self
-    }
-    /// Set `operation_id` (Operation To Consume).
-    #[inline]
-    pub fn operation_id(mut self, operation_id: i64) -> Self {
-        self.values.set("operation_id", operation_id);
-        self
-    }
-    /// Set `orderpoint_id` (Original Reordering Rule).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `origin_returned_move_id` (Origin return move).
-    #[inline]
-    pub fn origin_returned_move_id(mut self, origin_returned_move_id: i64) -> Self {
-        self.values.set("origin_returned_move_id", origin_returned_move_id);
-        self
-    }
-    /// Set `package_level_id` (Package Level).
-    #[inline]
-    pub fn package_level_id(mut self, package_level_id: i64) -> Self {
-        self.values.set("package_level_id", package_level_id);
-        self
-    }
-    /// Set `partner_id` (Destination Address).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picked` (Picked).
-    #[inline]
-    pub fn picked(mut self, picked: bool) -> Self {
-        self.values.set("picked", picked);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `price_unit` (Unit Price).
-    #[inline]
-    pub fn price_unit(mut self, price_unit: f64) -> Self {
-        self.values.set("price_unit", price_unit);
-        self
-    }
-    /// Set `procure_method` (Supply Method).
-    #[inline]
-    pub fn procure_method(mut self, procure_method: ProcureMethod) -> Self {
-        self.values.set("procure_method", procure_method);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_packaging_id` (Packaging).
-    #[inline]
-    pub fn product_packaging_id(mut self, product_packaging_id: i64) -> Self {
-        self.values.set("product_packaging_id", product_packaging_id);
-        self
-    }
-    /// Set `product_qty` (Real Quantity).
-    #[inline]
-    pub fn product_qty(mut self, product_qty: f64) -> Self {
-        self.values.set("product_qty", product_qty);
-        self
-    }
-    /// Set `product_uom` (UoM).
-    #[inline]
-    pub fn product_uom(mut self, product_uom: i64) -> Self {
-        self.values.set("product_uom", product_uom);
-        self
-    }
-    /// Set `product_uom_qty` (Demand).
-    #[inline]
-    pub fn product_uom_qty(mut self, product_uom_qty: f64) -> Self {
-        self.values.set("product_uom_qty", product_uom_qty);
-        self
-    }
-    /// Set `production_id` (Production Order for finished products).
-    #[inline]
-    pub fn production_id(mut self, production_id: i64) -> Self {
-        self.values.set("production_id", production_id);
-        self
-    }
-    /// Set `propagate_cancel` (Propagate cancel and split).
-    #[inline]
-    pub fn propagate_cancel(mut self, propagate_cancel: bool) -> Self {
-        self.values.set("propagate_cancel", propagate_cancel);
-        self
-    }
-    /// Set `purchase_line_id` (Purchase Order Line).
-    #[inline]
-    pub fn purchase_line_id(mut self, purchase_line_id: i64) -> Self {
-        self.values.set("purchase_line_id", purchase_line_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `raw_material_production_id` (Production Order for components).
-    #[inline]
-    pub fn raw_material_production_id(
-        mut self,
-        raw_material_production_id: i64,
-    ) -> Self {
-        self.values.set("raw_material_production_id", raw_material_production_id);
-        self
-    }
-    /// Set `restrict_partner_id` (Owner).
-    #[inline]
-    pub fn restrict_partner_id(mut self, restrict_partner_id: i64) -> Self {
-        self.values.set("restrict_partner_id", restrict_partner_id);
-        self
-    }
-    /// Set `returned_move_ids` (All returned moves).
-    #[inline]
-    pub fn returned_move_ids(
-        mut self,
-        returned_move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set("returned_move_ids", returned_move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_ids` (Destination route).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `rule_id` (Stock Rule).
-    #[inline]
-    pub fn rule_id(mut self, rule_id: i64) -> Self {
-        self.values.set("rule_id", rule_id);
-        self
-    }
-    /// Set `sale_line_id` (Sale Line).
-    #[inline]
-    pub fn sale_line_id(mut self, sale_line_id: i64) -> Self {
-        self.values.set("sale_line_id", sale_line_id);
-        self
-    }
-    /// Set `scrap_id` (Scrap operation).
-    #[inline]
-    pub fn scrap_id(mut self, scrap_id: i64) -> Self {
-        self.values.set("scrap_id", scrap_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `to_refund` (Update quantities on SO/PO).
-    #[inline]
-    pub fn to_refund(mut self, to_refund: bool) -> Self {
-        self.values.set("to_refund", to_refund);
-        self
-    }
-    /// Set `unbuild_id` (Disassembly Order).
-    #[inline]
-    pub fn unbuild_id(mut self, unbuild_id: i64) -> Self {
-        self.values.set("unbuild_id", unbuild_id);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-    /// Set `workorder_id` (Work Order To Consume).
-    #[inline]
-    pub fn workorder_id(mut self, workorder_id: i64) -> Self {
-        self.values.set("workorder_id", workorder_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_move_ids` (Account Move).
+        account_move_ids: commands super::rel::AccountMove;
+        /// Set `additional` (Whether the move was added after the picking's confirmation).
+        additional: value bool;
+        /// Set `analytic_account_line_ids` (Analytic Account Line).
+        analytic_account_line_ids: commands super::rel::AccountAnalyticLine;
+        /// Set `bom_line_id` (BoM Line).
+        bom_line_id: value i64;
+        /// Set `byproduct_id` (By-products).
+        byproduct_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `consume_unbuild_id` (Consumed Disassembly Order).
+        consume_unbuild_id: value i64;
+        /// Set `cost_share` (Cost Share (%)).
+        cost_share: value f64;
+        /// Set `created_production_id` (Created Production Order).
+        created_production_id: value i64;
+        /// Set `created_purchase_line_ids` (Created Purchase Order Lines).
+        created_purchase_line_ids: commands super::rel::PurchaseOrderLine;
+        /// Set `date` (Date Scheduled).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_deadline` (Deadline).
+        date_deadline: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `description_picking` (Description of Picking).
+        description_picking: into String;
+        /// Set `group_id` (Procurement Group).
+        group_id: value i64;
+        /// Set `is_inventory` (Inventory).
+        is_inventory: value bool;
+        /// Set `location_dest_id` (Intermediate Location).
+        location_dest_id: value i64;
+        /// Set `location_final_id` (Final Location).
+        location_final_id: value i64;
+        /// Set `location_id` (Source Location).
+        location_id: value i64;
+        /// Set `lot_ids` (Serial Numbers).
+        lot_ids: commands super::rel::StockLot;
+        /// Set `manual_consumption` (Manual Consumption).
+        manual_consumption: value bool;
+        /// Set `move_dest_ids` (Destination Moves).
+        move_dest_ids: commands super::rel::StockMove;
+        /// Set `move_line_ids` (Move Line).
+        move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `move_orig_ids` (Original Move).
+        move_orig_ids: commands super::rel::StockMove;
+        /// Set `name` (Description).
+        name: into String;
+        /// Set `never_product_template_attribute_value_ids` (Never attribute Values).
+        never_product_template_attribute_value_ids: commands super::rel::ProductTemplateAttributeValue;
+        /// Set `next_serial` (First SN/Lot).
+        next_serial: into String;
+        /// Set `next_serial_count` (Number of SN/Lots).
+        next_serial_count: value i64;
+        /// Set `operation_id` (Operation To Consume).
+        operation_id: value i64;
+        /// Set `orderpoint_id` (Original Reordering Rule).
+        orderpoint_id: value i64;
+        /// Set `origin` (Source Document).
+        origin: into String;
+        /// Set `origin_returned_move_id` (Origin return move).
+        origin_returned_move_id: value i64;
+        /// Set `package_level_id` (Package Level).
+        package_level_id: value i64;
+        /// Set `partner_id` (Destination Address).
+        partner_id: value i64;
+        /// Set `picked` (Picked).
+        picked: value bool;
+        /// Set `picking_id` (Transfer).
+        picking_id: value i64;
+        /// Set `picking_type_id` (Operation Type).
+        picking_type_id: value i64;
+        /// Set `price_unit` (Unit Price).
+        price_unit: value f64;
+        /// Set `procure_method` (Supply Method).
+        procure_method: value self::ProcureMethod;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_packaging_id` (Packaging).
+        product_packaging_id: value i64;
+        /// Set `product_qty` (Real Quantity).
+        product_qty: value f64;
+        /// Set `product_uom` (UoM).
+        product_uom: value i64;
+        /// Set `product_uom_qty` (Demand).
+        product_uom_qty: value f64;
+        /// Set `production_id` (Production Order for finished products).
+        production_id: value i64;
+        /// Set `propagate_cancel` (Propagate cancel and split).
+        propagate_cancel: value bool;
+        /// Set `purchase_line_id` (Purchase Order Line).
+        purchase_line_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `raw_material_production_id` (Production Order for components).
+        raw_material_production_id: value i64;
+        /// Set `restrict_partner_id` (Owner).
+        restrict_partner_id: value i64;
+        /// Set `returned_move_ids` (All returned moves).
+        returned_move_ids: commands super::rel::StockMove;
+        /// Set `route_ids` (Destination route).
+        route_ids: commands super::rel::StockRoute;
+        /// Set `rule_id` (Stock Rule).
+        rule_id: value i64;
+        /// Set `sale_line_id` (Sale Line).
+        sale_line_id: value i64;
+        /// Set `scrap_id` (Scrap operation).
+        scrap_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
+        stock_valuation_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `to_refund` (Update quantities on SO/PO).
+        to_refund: value bool;
+        /// Set `unbuild_id` (Disassembly Order).
+        unbuild_id: value i64;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
+        /// Set `workorder_id` (Work Order To Consume).
+        workorder_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockMoveCreate {
+    type Model = self::StockMove;
+}
 impl ::runtime::UpdateValues for StockMoveUpdate {
-    type Model = StockMove;
+    type Model = self::StockMove;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Account Move (`account_move_ids`, `one2many`).
-    #[inline]
-    pub const fn account_move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("account_move_ids")
-    }
-    /// Whether the move was added after the picking's confirmation (`additional`, `boolean`).
-    #[inline]
-    pub const fn additional() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("additional")
-    }
-    /// Operations (`allowed_operation_ids`, `one2many`).
-    #[inline]
-    pub const fn allowed_operation_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("allowed_operation_ids")
-    }
-    /// Analytic Account Line (`analytic_account_line_ids`, `many2many`).
-    #[inline]
-    pub const fn analytic_account_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::AccountAnalyticLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("analytic_account_line_ids")
-    }
-    /// Forecasted Quantity (`availability`, `float`).
-    #[inline]
-    pub const fn availability() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("availability")
-    }
-    /// BoM Line (`bom_line_id`, `many2one`).
-    #[inline]
-    pub const fn bom_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("bom_line_id")
-    }
-    /// By-products (`byproduct_id`, `many2one`).
-    #[inline]
-    pub const fn byproduct_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("byproduct_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Consumed Disassembly Order (`consume_unbuild_id`, `many2one`).
-    #[inline]
-    pub const fn consume_unbuild_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("consume_unbuild_id")
-    }
-    /// Cost Share (%) (`cost_share`, `float`).
-    #[inline]
-    pub const fn cost_share() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("cost_share")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Created Production Order (`created_production_id`, `many2one`).
-    #[inline]
-    pub const fn created_production_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("created_production_id")
-    }
-    /// Created Purchase Order Lines (`created_purchase_line_ids`, `many2many`).
-    #[inline]
-    pub const fn created_purchase_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("created_purchase_line_ids")
-    }
-    /// Date Scheduled (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Deadline (`date_deadline`, `datetime`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Delay Alert Date (`delay_alert_date`, `datetime`).
-    #[inline]
-    pub const fn delay_alert_date() -> ::runtime::odoo::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("delay_alert_date")
-    }
-    /// Kit (`description_bom_line`, `char`).
-    #[inline]
-    pub const fn description_bom_line() -> ::runtime::odoo::fields::CharField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_bom_line")
-    }
-    /// Description of Picking (`description_picking`, `text`).
-    #[inline]
-    pub const fn description_picking() -> ::runtime::odoo::fields::CharField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_picking")
-    }
-    /// Display Assign Serial (`display_assign_serial`, `boolean`).
-    #[inline]
-    pub const fn display_assign_serial() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_assign_serial")
-    }
-    /// Display Import Lot (`display_import_lot`, `boolean`).
-    #[inline]
-    pub const fn display_import_lot() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_import_lot")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::StockMove> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Forecast Availability (`forecast_availability`, `float`).
-    #[inline]
-    pub const fn forecast_availability() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("forecast_availability")
-    }
-    /// Forecasted Expected date (`forecast_expected_date`, `datetime`).
-    #[inline]
-    pub const fn forecast_expected_date() -> ::runtime::odoo::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("forecast_expected_date")
-    }
-    /// Procurement Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_id")
-    }
-    /// Product with Tracking (`has_tracking`, `selection`).
-    #[inline]
-    pub const fn has_tracking() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMove,
-        super::HasTracking,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("has_tracking")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockMove, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Done (`is_done`, `boolean`).
-    #[inline]
-    pub const fn is_done() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("is_done")
-    }
-    /// Is initial demand editable (`is_initial_demand_editable`, `boolean`).
-    #[inline]
-    pub const fn is_initial_demand_editable() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_initial_demand_editable")
-    }
-    /// Inventory (`is_inventory`, `boolean`).
-    #[inline]
-    pub const fn is_inventory() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("is_inventory")
-    }
-    /// Is Locked (`is_locked`, `boolean`).
-    #[inline]
-    pub const fn is_locked() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("is_locked")
-    }
-    /// Is quantity done editable (`is_quantity_done_editable`, `boolean`).
-    #[inline]
-    pub const fn is_quantity_done_editable() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_quantity_done_editable")
-    }
-    /// Track Inventory (`is_storable`, `boolean`).
-    #[inline]
-    pub const fn is_storable() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("is_storable")
-    }
-    /// Intermediate Location (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
-    }
-    /// Destination Location Type (`location_dest_usage`, `selection`).
-    #[inline]
-    pub const fn location_dest_usage() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMove,
-        super::LocationDestUsage,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("location_dest_usage")
-    }
-    /// Final Location (`location_final_id`, `many2one`).
-    #[inline]
-    pub const fn location_final_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_final_id")
-    }
-    /// Source Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Source Location Type (`location_usage`, `selection`).
-    #[inline]
-    pub const fn location_usage() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMove,
-        super::LocationUsage,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("location_usage")
-    }
-    /// Serial Numbers (`lot_ids`, `many2many`).
-    #[inline]
-    pub const fn lot_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("lot_ids")
-    }
-    /// Manual Consumption (`manual_consumption`, `boolean`).
-    #[inline]
-    pub const fn manual_consumption() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("manual_consumption")
-    }
-    /// Destination Moves (`move_dest_ids`, `many2many`).
-    #[inline]
-    pub const fn move_dest_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_dest_ids")
-    }
-    /// Move Line (`move_line_ids`, `one2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Move Lines Count (`move_lines_count`, `integer`).
-    #[inline]
-    pub const fn move_lines_count() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("move_lines_count")
-    }
-    /// Original Move (`move_orig_ids`, `many2many`).
-    #[inline]
-    pub const fn move_orig_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_orig_ids")
-    }
-    /// Description (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockMove> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Never attribute Values (`never_product_template_attribute_value_ids`, `many2many`).
-    #[inline]
-    pub const fn never_product_template_attribute_value_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::ProductTemplateAttributeValue,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new(
-            "never_product_template_attribute_value_ids",
-        )
-    }
-    /// First SN/Lot (`next_serial`, `char`).
-    #[inline]
-    pub const fn next_serial() -> ::runtime::odoo::fields::CharField<super::StockMove> {
-        ::runtime::odoo::fields::CharField::new("next_serial")
-    }
-    /// Number of SN/Lots (`next_serial_count`, `integer`).
-    #[inline]
-    pub const fn next_serial_count() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("next_serial_count")
-    }
-    /// Operation To Consume (`operation_id`, `many2one`).
-    #[inline]
-    pub const fn operation_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("operation_id")
-    }
-    /// Finished Lot/Serial Number (`order_finished_lot_id`, `many2one`).
-    #[inline]
-    pub const fn order_finished_lot_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("order_finished_lot_id")
-    }
-    /// Original Reordering Rule (`orderpoint_id`, `many2one`).
-    #[inline]
-    pub const fn orderpoint_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockWarehouseOrderpoint,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("orderpoint_id")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::StockMove> {
-        ::runtime::odoo::fields::CharField::new("origin")
-    }
-    /// Origin return move (`origin_returned_move_id`, `many2one`).
-    #[inline]
-    pub const fn origin_returned_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("origin_returned_move_id")
-    }
-    /// Package Level (`package_level_id`, `many2one`).
-    #[inline]
-    pub const fn package_level_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_level_id")
-    }
-    /// Destination Address (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Picked (`picked`, `boolean`).
-    #[inline]
-    pub const fn picked() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("picked")
-    }
-    /// Type of Operation (`picking_code`, `selection`).
-    #[inline]
-    pub const fn picking_code() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMove,
-        super::PickingCode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("picking_code")
-    }
-    /// Transfer (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_id")
-    }
-    /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
-    #[inline]
-    pub const fn picking_type_entire_packs() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("picking_type_entire_packs")
-    }
-    /// Operation Type (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Unit Price (`price_unit`, `float`).
-    #[inline]
-    pub const fn price_unit() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_unit")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMove,
-        super::Priority,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("priority")
-    }
-    /// Supply Method (`procure_method`, `selection`).
-    #[inline]
-    pub const fn procure_method() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMove,
-        super::ProcureMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("procure_method")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Packaging (`product_packaging_id`, `many2one`).
-    #[inline]
-    pub const fn product_packaging_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ProductPackaging,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_packaging_id")
-    }
-    /// Reserved Packaging Quantity (`product_packaging_qty`, `float`).
-    #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_packaging_qty")
-    }
-    /// Done Packaging Quantity (`product_packaging_quantity`, `float`).
-    #[inline]
-    pub const fn product_packaging_quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_packaging_quantity")
-    }
-    /// Real Quantity (`product_qty`, `float`).
-    #[inline]
-    pub const fn product_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_qty")
-    }
-    /// Product On Hand Quantity (`product_qty_available`, `float`).
-    #[inline]
-    pub const fn product_qty_available() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_qty_available")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// UoM (`product_uom`, `many2one`).
-    #[inline]
-    pub const fn product_uom() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Demand (`product_uom_qty`, `float`).
-    #[inline]
-    pub const fn product_uom_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_uom_qty")
-    }
-    /// Product Forecasted Quantity (`product_virtual_available`, `float`).
-    #[inline]
-    pub const fn product_virtual_available() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_virtual_available")
-    }
-    /// Production Order for finished products (`production_id`, `many2one`).
-    #[inline]
-    pub const fn production_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("production_id")
-    }
-    /// Propagate cancel and split (`propagate_cancel`, `boolean`).
-    #[inline]
-    pub const fn propagate_cancel() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("propagate_cancel")
-    }
-    /// Purchase Order Line (`purchase_line_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::PurchaseOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_line_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<super::StockMove, f64> {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Production Order for components (`raw_material_production_id`, `many2one`).
-    #[inline]
-    pub const fn raw_material_production_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("raw_material_production_id")
-    }
-    /// Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<super::StockMove> {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Date to Reserve (`reservation_date`, `date`).
-    #[inline]
-    pub const fn reservation_date() -> ::runtime::odoo::fields::DateField<
-        super::StockMove,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("reservation_date")
-    }
-    /// Owner (`restrict_partner_id`, `many2one`).
-    #[inline]
-    pub const fn restrict_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("restrict_partner_id")
-    }
-    /// All returned moves (`returned_move_ids`, `one2many`).
-    #[inline]
-    pub const fn returned_move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("returned_move_ids")
-    }
-    /// Destination route (`route_ids`, `many2many`).
-    #[inline]
-    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("route_ids")
-    }
-    /// Stock Rule (`rule_id`, `many2one`).
-    #[inline]
-    pub const fn rule_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("rule_id")
-    }
-    /// Sale Line (`sale_line_id`, `many2one`).
-    #[inline]
-    pub const fn sale_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::SaleOrderLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_line_id")
-    }
-    /// Scrap operation (`scrap_id`, `many2one`).
-    #[inline]
-    pub const fn scrap_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockScrap,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("scrap_id")
-    }
-    /// Scrapped (`scrapped`, `boolean`).
-    #[inline]
-    pub const fn scrapped() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("scrapped")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::StockMove, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Quantity To Consume (`should_consume_qty`, `float`).
-    #[inline]
-    pub const fn should_consume_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("should_consume_qty")
-    }
-    /// Details Visible (`show_details_visible`, `boolean`).
-    #[inline]
-    pub const fn show_details_visible() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_details_visible")
-    }
-    /// Show lot_id (`show_lots_m2o`, `boolean`).
-    #[inline]
-    pub const fn show_lots_m2o() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_lots_m2o")
-    }
-    /// Show lot_name (`show_lots_text`, `boolean`).
-    #[inline]
-    pub const fn show_lots_text() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_lots_text")
-    }
-    /// Show Detailed Operations (`show_operations`, `boolean`).
-    #[inline]
-    pub const fn show_operations() -> ::runtime::odoo::fields::BoolField<
-        super::StockMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_operations")
-    }
-    /// Show Quant (`show_quant`, `boolean`).
-    #[inline]
-    pub const fn show_quant() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("show_quant")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMove,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMove,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Update quantities on SO/PO (`to_refund`, `boolean`).
-    #[inline]
-    pub const fn to_refund() -> ::runtime::odoo::fields::BoolField<super::StockMove> {
-        ::runtime::odoo::fields::BoolField::new("to_refund")
-    }
-    /// Disassembly Order (`unbuild_id`, `many2one`).
-    #[inline]
-    pub const fn unbuild_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("unbuild_id")
-    }
-    /// Unit Factor (`unit_factor`, `float`).
-    #[inline]
-    pub const fn unit_factor() -> ::runtime::odoo::fields::NumField<
-        super::StockMove,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("unit_factor")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Work Order To Consume (`workorder_id`, `many2one`).
-    #[inline]
-    pub const fn workorder_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("workorder_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockMove;
+        /// Account Move (`account_move_ids`, `one2many`).
+        account_move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Whether the move was added after the picking's confirmation (`additional`, `boolean`).
+        additional: BoolField;
+        /// Operations (`allowed_operation_ids`, `one2many`).
+        allowed_operation_ids: X2ManyField<::runtime::AnyModel>;
+        /// Analytic Account Line (`analytic_account_line_ids`, `many2many`).
+        analytic_account_line_ids: X2ManyField<super::super::rel::AccountAnalyticLine>;
+        /// Forecasted Quantity (`availability`, `float`).
+        availability: NumField<f64>;
+        /// BoM Line (`bom_line_id`, `many2one`).
+        bom_line_id: Many2OneField<::runtime::AnyModel>;
+        /// By-products (`byproduct_id`, `many2one`).
+        byproduct_id: Many2OneField<::runtime::AnyModel>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Consumed Disassembly Order (`consume_unbuild_id`, `many2one`).
+        consume_unbuild_id: Many2OneField<::runtime::AnyModel>;
+        /// Cost Share (%) (`cost_share`, `float`).
+        cost_share: NumField<f64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Created Production Order (`created_production_id`, `many2one`).
+        created_production_id: Many2OneField<::runtime::AnyModel>;
+        /// Created Purchase Order Lines (`created_purchase_line_ids`, `many2many`).
+        created_purchase_line_ids: X2ManyField<super::super::rel::PurchaseOrderLine>;
+        /// Date Scheduled (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Deadline (`date_deadline`, `datetime`).
+        date_deadline: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Delay Alert Date (`delay_alert_date`, `datetime`).
+        delay_alert_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Kit (`description_bom_line`, `char`).
+        description_bom_line: CharField;
+        /// Description of Picking (`description_picking`, `text`).
+        description_picking: CharField;
+        /// Display Assign Serial (`display_assign_serial`, `boolean`).
+        display_assign_serial: BoolField;
+        /// Display Import Lot (`display_import_lot`, `boolean`).
+        display_import_lot: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Forecast Availability (`forecast_availability`, `float`).
+        forecast_availability: NumField<f64>;
+        /// Forecasted Expected date (`forecast_expected_date`, `datetime`).
+        forecast_expected_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Procurement Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// Product with Tracking (`has_tracking`, `selection`).
+        has_tracking: SelectionField<super::HasTracking>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Done (`is_done`, `boolean`).
+        is_done: BoolField;
+        /// Is initial demand editable (`is_initial_demand_editable`, `boolean`).
+        is_initial_demand_editable: BoolField;
+        /// Inventory (`is_inventory`, `boolean`).
+        is_inventory: BoolField;
+        /// Is Locked (`is_locked`, `boolean`).
+        is_locked: BoolField;
+        /// Is quantity done editable (`is_quantity_done_editable`, `boolean`).
+        is_quantity_done_editable: BoolField;
+        /// Track Inventory (`is_storable`, `boolean`).
+        is_storable: BoolField;
+        /// Intermediate Location (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Destination Location Type (`location_dest_usage`, `selection`).
+        location_dest_usage: SelectionField<super::LocationDestUsage>;
+        /// Final Location (`location_final_id`, `many2one`).
+        location_final_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location Type (`location_usage`, `selection`).
+        location_usage: SelectionField<super::LocationUsage>;
+        /// Serial Numbers (`lot_ids`, `many2many`).
+        lot_ids: X2ManyField<super::super::rel::StockLot>;
+        /// Manual Consumption (`manual_consumption`, `boolean`).
+        manual_consumption: BoolField;
+        /// Destination Moves (`move_dest_ids`, `many2many`).
+        move_dest_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Move Line (`move_line_ids`, `one2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Move Lines Count (`move_lines_count`, `integer`).
+        move_lines_count: NumField<i64>;
+        /// Original Move (`move_orig_ids`, `many2many`).
+        move_orig_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Description (`name`, `char`).
+        name: CharField;
+        /// Never attribute Values (`never_product_template_attribute_value_ids`, `many2many`).
+        never_product_template_attribute_value_ids: X2ManyField<super::super::rel::ProductTemplateAttributeValue>;
+        /// First SN/Lot (`next_serial`, `char`).
+        next_serial: CharField;
+        /// Number of SN/Lots (`next_serial_count`, `integer`).
+        next_serial_count: NumField<i64>;
+        /// Operation To Consume (`operation_id`, `many2one`).
+        operation_id: Many2OneField<::runtime::AnyModel>;
+        /// Finished Lot/Serial Number (`order_finished_lot_id`, `many2one`).
+        order_finished_lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Original Reordering Rule (`orderpoint_id`, `many2one`).
+        orderpoint_id: Many2OneField<super::super::rel::StockWarehouseOrderpoint>;
+        /// Source Document (`origin`, `char`).
+        origin: CharField;
+        /// Origin return move (`origin_returned_move_id`, `many2one`).
+        origin_returned_move_id: Many2OneField<super::super::rel::StockMove>;
+        /// Package Level (`package_level_id`, `many2one`).
+        package_level_id: Many2OneField<super::super::rel::StockPackageLevel>;
+        /// Destination Address (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Picked (`picked`, `boolean`).
+        picked: BoolField;
+        /// Type of Operation (`picking_code`, `selection`).
+        picking_code: SelectionField<super::PickingCode>;
+        /// Transfer (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
+        picking_type_entire_packs: BoolField;
+        /// Operation Type (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Unit Price (`price_unit`, `float`).
+        price_unit: NumField<f64>;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Supply Method (`procure_method`, `selection`).
+        procure_method: SelectionField<super::ProcureMethod>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Packaging (`product_packaging_id`, `many2one`).
+        product_packaging_id: Many2OneField<super::super::rel::ProductPackaging>;
+        /// Reserved Packaging Quantity (`product_packaging_qty`, `float`).
+        product_packaging_qty: NumField<f64>;
+        /// Done Packaging Quantity (`product_packaging_quantity`, `float`).
+        product_packaging_quantity: NumField<f64>;
+        /// Real Quantity (`product_qty`, `float`).
+        product_qty: NumField<f64>;
+        /// Product On Hand Quantity (`product_qty_available`, `float`).
+        product_qty_available: NumField<f64>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// UoM (`product_uom`, `many2one`).
+        product_uom: Many2OneField<super::super::rel::UomUom>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Demand (`product_uom_qty`, `float`).
+        product_uom_qty: NumField<f64>;
+        /// Product Forecasted Quantity (`product_virtual_available`, `float`).
+        product_virtual_available: NumField<f64>;
+        /// Production Order for finished products (`production_id`, `many2one`).
+        production_id: Many2OneField<::runtime::AnyModel>;
+        /// Propagate cancel and split (`propagate_cancel`, `boolean`).
+        propagate_cancel: BoolField;
+        /// Purchase Order Line (`purchase_line_id`, `many2one`).
+        purchase_line_id: Many2OneField<super::super::rel::PurchaseOrderLine>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Production Order for components (`raw_material_production_id`, `many2one`).
+        raw_material_production_id: Many2OneField<::runtime::AnyModel>;
+        /// Reference (`reference`, `char`).
+        reference: CharField;
+        /// Date to Reserve (`reservation_date`, `date`).
+        reservation_date: DateField<::chrono::NaiveDate>;
+        /// Owner (`restrict_partner_id`, `many2one`).
+        restrict_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// All returned moves (`returned_move_ids`, `one2many`).
+        returned_move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Destination route (`route_ids`, `many2many`).
+        route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Stock Rule (`rule_id`, `many2one`).
+        rule_id: Many2OneField<super::super::rel::StockRule>;
+        /// Sale Line (`sale_line_id`, `many2one`).
+        sale_line_id: Many2OneField<super::super::rel::SaleOrderLine>;
+        /// Scrap operation (`scrap_id`, `many2one`).
+        scrap_id: Many2OneField<super::super::rel::StockScrap>;
+        /// Scrapped (`scrapped`, `boolean`).
+        scrapped: BoolField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Quantity To Consume (`should_consume_qty`, `float`).
+        should_consume_qty: NumField<f64>;
+        /// Details Visible (`show_details_visible`, `boolean`).
+        show_details_visible: BoolField;
+        /// Show lot_id (`show_lots_m2o`, `boolean`).
+        show_lots_m2o: BoolField;
+        /// Show lot_name (`show_lots_text`, `boolean`).
+        show_lots_text: BoolField;
+        /// Show Detailed Operations (`show_operations`, `boolean`).
+        show_operations: BoolField;
+        /// Show Quant (`show_quant`, `boolean`).
+        show_quant: BoolField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+        stock_valuation_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Update quantities on SO/PO (`to_refund`, `boolean`).
+        to_refund: BoolField;
+        /// Disassembly Order (`unbuild_id`, `many2one`).
+        unbuild_id: Many2OneField<::runtime::AnyModel>;
+        /// Unit Factor (`unit_factor`, `float`).
+        unit_factor: NumField<f64>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Work Order To Consume (`workorder_id`, `many2one`).
+        workorder_id: Many2OneField<::runtime::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `has_tracking` (Product with Tracking) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HasTracking {
-    /// By Unique Serial Number (`serial`)
-    Serial,
-    /// By Lots (`lot`)
-    Lot,
-    /// By Quantity (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for HasTracking {
-    const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "serial" => HasTracking::Serial,
-            "lot" => HasTracking::Lot,
-            "none" => HasTracking::None,
-            other => HasTracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            HasTracking::Serial => "serial",
-            HasTracking::Lot => "lot",
-            HasTracking::None => "none",
-            HasTracking::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `has_tracking` (Product with Tracking) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum HasTracking {
+        /// By Unique Serial Number (`serial`)
+        Serial = "serial",
+        /// By Lots (`lot`)
+        Lot = "lot",
+        /// By Quantity (`none`)
+        None = "none",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for HasTracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `location_dest_usage` (Destination Location Type) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LocationDestUsage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }
-impl ::serde::Serialize for HasTracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `location_usage` (Source Location Type) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LocationUsage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }
-/// Values of `location_dest_usage` (Destination Location Type) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocationDestUsage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LocationDestUsage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => LocationDestUsage::Supplier,
-            "view" => LocationDestUsage::View,
-            "internal" => LocationDestUsage::Internal,
-            "customer" => LocationDestUsage::Customer,
-            "inventory" => LocationDestUsage::Inventory,
-            "production" => LocationDestUsage::Production,
-            "transit" => LocationDestUsage::Transit,
-            other => LocationDestUsage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LocationDestUsage::Supplier => "supplier",
-            LocationDestUsage::View => "view",
-            LocationDestUsage::Internal => "internal",
-            LocationDestUsage::Customer => "customer",
-            LocationDestUsage::Inventory => "inventory",
-            LocationDestUsage::Production => "production",
-            LocationDestUsage::Transit => "transit",
-            LocationDestUsage::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `picking_code` (Type of Operation) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingCode {
+        /// Receipt (`incoming`)
+        Incoming = "incoming",
+        /// Delivery (`outgoing`)
+        Outgoing = "outgoing",
+        /// Internal Transfer (`internal`)
+        Internal = "internal",
+        /// Manufacturing (`mrp_operation`)
+        MrpOperation = "mrp_operation",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LocationDestUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Normal (`0`)
+        V0 = "0",
+        /// Urgent (`1`)
+        V1 = "1",
     }
 }
-impl ::serde::Serialize for LocationDestUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `procure_method` (Supply Method) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProcureMethod {
+        /// Default: Take From Stock (`make_to_stock`)
+        MakeToStock = "make_to_stock",
+        /// Advanced: Apply Procurement Rules (`make_to_order`)
+        MakeToOrder = "make_to_order",
     }
 }
-/// Values of `location_usage` (Source Location Type) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocationUsage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LocationUsage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => LocationUsage::Supplier,
-            "view" => LocationUsage::View,
-            "internal" => LocationUsage::Internal,
-            "customer" => LocationUsage::Customer,
-            "inventory" => LocationUsage::Inventory,
-            "production" => LocationUsage::Production,
-            "transit" => LocationUsage::Transit,
-            other => LocationUsage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LocationUsage::Supplier => "supplier",
-            LocationUsage::View => "view",
-            LocationUsage::Internal => "internal",
-            LocationUsage::Customer => "customer",
-            LocationUsage::Inventory => "inventory",
-            LocationUsage::Production => "production",
-            LocationUsage::Transit => "transit",
-            LocationUsage::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LocationUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LocationUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_code` (Type of Operation) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingCode {
-    /// Receipt (`incoming`)
-    Incoming,
-    /// Delivery (`outgoing`)
-    Outgoing,
-    /// Internal Transfer (`internal`)
-    Internal,
-    /// Manufacturing (`mrp_operation`)
-    MrpOperation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PickingCode {
-    const VALUES: &'static [&'static str] = &[
-        "incoming",
-        "outgoing",
-        "internal",
-        "mrp_operation",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "incoming" => PickingCode::Incoming,
-            "outgoing" => PickingCode::Outgoing,
-            "internal" => PickingCode::Internal,
-            "mrp_operation" => PickingCode::MrpOperation,
-            other => PickingCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingCode::Incoming => "incoming",
-            PickingCode::Outgoing => "outgoing",
-            PickingCode::Internal => "internal",
-            PickingCode::MrpOperation => "mrp_operation",
-            PickingCode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `priority` (Priority) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Normal (`0`)
-    V0,
-    /// Urgent (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `procure_method` (Supply Method) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProcureMethod {
-    /// Default: Take From Stock (`make_to_stock`)
-    MakeToStock,
-    /// Advanced: Apply Procurement Rules (`make_to_order`)
-    MakeToOrder,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProcureMethod {
-    const VALUES: &'static [&'static str] = &["make_to_stock", "make_to_order"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "make_to_stock" => ProcureMethod::MakeToStock,
-            "make_to_order" => ProcureMethod::MakeToOrder,
-            other => ProcureMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProcureMethod::MakeToStock => "make_to_stock",
-            ProcureMethod::MakeToOrder => "make_to_order",
-            ProcureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProcureMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProcureMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `stock.move`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// New (`draft`)
-    Draft,
-    /// Waiting Another Move (`waiting`)
-    Waiting,
-    /// Waiting Availability (`confirmed`)
-    Confirmed,
-    /// Partially Available (`partially_available`)
-    PartiallyAvailable,
-    /// Available (`assigned`)
-    Assigned,
-    /// Done (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "waiting",
-        "confirmed",
-        "partially_available",
-        "assigned",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "waiting" => State::Waiting,
-            "confirmed" => State::Confirmed,
-            "partially_available" => State::PartiallyAvailable,
-            "assigned" => State::Assigned,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Waiting => "waiting",
-            State::Confirmed => "confirmed",
-            State::PartiallyAvailable => "partially_available",
-            State::Assigned => "assigned",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `stock.move`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// New (`draft`)
+        Draft = "draft",
+        /// Waiting Another Move (`waiting`)
+        Waiting = "waiting",
+        /// Waiting Availability (`confirmed`)
+        Confirmed = "confirmed",
+        /// Partially Available (`partially_available`)
+        PartiallyAvailable = "partially_available",
+        /// Available (`assigned`)
+        Assigned = "assigned",
+        /// Done (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

@@ -15,11 +15,11 @@ pub struct StockMoveLine {
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Consume Line
     ///
     /// `many2many`, to `stock.move.line`.
-    pub consume_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
+    pub consume_line_ids: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct StockMoveLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// Creation date of this move line until updated due to: quantity being increased, 'picked' status has updated, or move line is done.
@@ -37,7 +37,7 @@ pub struct StockMoveLine {
     /// Kit
     ///
     /// `char`, readonly, related `move_id.description_bom_line`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::description_bom_line())`.
-    pub description_bom_line: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub description_bom_line: ::runtime::Computed<Option<String>>,
     /// Description picking
     ///
     /// `text`.
@@ -57,13 +57,11 @@ pub struct StockMoveLine {
     /// Is Locked
     ///
     /// `boolean`, readonly, related `move_id.is_locked`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_locked())`.
-    pub is_locked: ::runtime::odoo::wire::Computed<bool>,
+    pub is_locked: ::runtime::Computed<bool>,
     /// To
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_dest_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Destination Location Type
     ///
     /// \* Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -81,7 +79,7 @@ pub struct StockMoveLine {
     /// From
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Source Location Type
     ///
     /// \* Vendor Location: Virtual location representing the source location for products coming from your vendors
@@ -99,7 +97,7 @@ pub struct StockMoveLine {
     /// Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::Many2One<super::rel::StockLot>>,
     /// Lot/Serial Number Name
     ///
     /// `char`.
@@ -107,11 +105,11 @@ pub struct StockMoveLine {
     /// Lots Visible
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lots_visible())`.
-    pub lots_visible: ::runtime::odoo::wire::Computed<bool>,
+    pub lots_visible: ::runtime::Computed<bool>,
     /// Stock Operation
     ///
     /// `many2one`, to `stock.move`.
-    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockMove>>,
+    pub move_id: Option<::runtime::Many2One<super::rel::StockMove>>,
     /// Source
     ///
     /// `char`, readonly, related `move_id.origin`, not stored.
@@ -121,19 +119,15 @@ pub struct StockMoveLine {
     /// When validating the transfer, the products will be taken from this owner.
     ///
     /// `many2one`, to `res.partner`.
-    pub owner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Source Package
     ///
     /// `many2one`, to `stock.quant.package`.
-    pub package_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
-    >,
+    pub package_id: Option<::runtime::Many2One<super::rel::StockQuantPackage>>,
     /// Package Level
     ///
     /// `many2one`, to `stock.package_level`.
-    pub package_level_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPackageLevel>,
-    >,
+    pub package_level_id: Option<::runtime::Many2One<super::rel::StockPackageLevel>>,
     /// Picked
     ///
     /// `boolean`, computed.
@@ -143,94 +137,86 @@ pub struct StockMoveLine {
     /// `selection`, readonly, related `picking_type_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_code: ::runtime::odoo::wire::Computed<Option<PickingCode>>,
+    pub picking_code: ::runtime::Computed<Option<PickingCode>>,
     /// Transfer
     ///
     /// The stock operation where the packing has been made
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Destination Location
     ///
     /// `many2one`, to `stock.location`, readonly, related `picking_id.location_dest_id`, not stored.
-    pub picking_location_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub picking_location_dest_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Source Location
     ///
     /// `many2one`, to `stock.location`, readonly, related `picking_id.location_id`, not stored.
-    pub picking_location_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub picking_location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Contact
     ///
     /// `many2one`, to `res.partner`, readonly, related `picking_id.partner_id`, not stored.
-    pub picking_partner_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub picking_partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Move Entire Packages
     ///
     /// If ticked, you will be able to select entire packages to move
     ///
     /// `boolean`, readonly, related `picking_id.picking_type_id.show_entire_packs`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_entire_packs())`.
-    pub picking_type_entire_packs: ::runtime::odoo::wire::Computed<bool>,
+    pub picking_type_entire_packs: ::runtime::Computed<bool>,
     /// Operation type
     ///
     /// `many2one`, to `stock.picking.type`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_id())`.
-    pub picking_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::StockPickingType>>,
+    pub picking_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::StockPickingType>>,
     >,
     /// Create New Lots/Serial Numbers
     ///
     /// If this is checked only, it will suppose you want to create new Lots/Serial Numbers, so you can provide them in a text field.
     ///
     /// `boolean`, readonly, related `picking_type_id.use_create_lots`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_use_create_lots())`.
-    pub picking_type_use_create_lots: ::runtime::odoo::wire::Computed<bool>,
+    pub picking_type_use_create_lots: ::runtime::Computed<bool>,
     /// Use Existing Lots/Serial Numbers
     ///
     /// If this is checked, you will be able to choose the Lots/Serial Numbers. You can also decide to not put lots in this operation type.  This means it will create stock with no lot or not put a restriction on the lot taken.
     ///
     /// `boolean`, readonly, related `picking_type_id.use_existing_lots`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_use_existing_lots())`.
-    pub picking_type_use_existing_lots: ::runtime::odoo::wire::Computed<bool>,
+    pub picking_type_use_existing_lots: ::runtime::Computed<bool>,
     /// Produce Line
     ///
     /// `many2many`, to `stock.move.line`.
-    pub produce_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
+    pub produce_line_ids: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Product Category
     ///
     /// `char`, readonly, related `product_id.categ_id.complete_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_category_name())`.
-    pub product_category_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub product_category_name: ::runtime::Computed<Option<String>>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Reserved Packaging Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_packaging_qty())`.
-    pub product_packaging_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub product_packaging_qty: ::runtime::Computed<f64>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Production Order
     ///
     /// `many2one`, to `mrp.production`.
-    pub production_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub production_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Pick From
     ///
     /// `many2one`, to `stock.quant`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_id())`.
-    pub quant_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::StockQuant>>,
+    pub quant_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::StockQuant>>,
     >,
     /// Quantity
     ///
@@ -249,9 +235,7 @@ pub struct StockMoveLine {
     /// If set, the operations are packed into this package
     ///
     /// `many2one`, to `stock.quant.package`.
-    pub result_package_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
-    >,
+    pub result_package_id: Option<::runtime::Many2One<super::rel::StockQuantPackage>>,
     /// Scheduled Date
     ///
     /// Scheduled date until move is done, then date of actual move processing
@@ -277,13 +261,11 @@ pub struct StockMoveLine {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: ::runtime::odoo::wire::Computed<Option<Tracking>>,
+    pub tracking: ::runtime::Computed<Option<Tracking>>,
     /// Work Order
     ///
     /// `many2one`, to `mrp.workorder`.
-    pub workorder_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub workorder_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -291,70 +273,20 @@ pub struct StockMoveLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockMoveLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockMoveLine {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "consume_line_ids",
-        "create_date",
-        "create_uid",
-        "date",
-        "description_bom_line",
-        "description_picking",
-        "display_name",
-        "id",
-        "is_inventory",
-        "is_locked",
-        "location_dest_id",
-        "location_dest_usage",
-        "location_id",
-        "location_usage",
-        "lot_id",
-        "lot_name",
-        "lots_visible",
-        "move_id",
-        "origin",
-        "owner_id",
-        "package_id",
-        "package_level_id",
-        "picked",
-        "picking_code",
-        "picking_id",
-        "picking_location_dest_id",
-        "picking_location_id",
-        "picking_partner_id",
-        "picking_type_entire_packs",
-        "picking_type_id",
-        "picking_type_use_create_lots",
-        "picking_type_use_existing_lots",
-        "produce_line_ids",
-        "product_category_name",
-        "product_id",
-        "product_packaging_qty",
-        "product_uom_category_id",
-        "product_uom_id",
-        "production_id",
-        "quant_id",
-        "quantity",
-        "quantity_product_uom",
-        "reference",
-        "result_package_id",
-        "scheduled_date",
-        "state",
-        "tracking",
-        "workorder_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockMoveLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        51,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockMoveLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -472,127 +404,58 @@ impl ::runtime::Model for StockMoveLine {
         "quant_id",
         "tracking",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("consume_line_ids", "many2many")
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("description_bom_line", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("description_picking", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_inventory", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_locked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_usage", "selection")
-            .selection(
-                &[
-                    "supplier",
-                    "view",
-                    "internal",
-                    "customer",
-                    "inventory",
-                    "production",
-                    "transit",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("location_usage", "selection")
-            .selection(
-                &[
-                    "supplier",
-                    "view",
-                    "internal",
-                    "customer",
-                    "inventory",
-                    "production",
-                    "transit",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("lot_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("lots_visible", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("package_id", "many2one")
-            .relation("stock.quant.package"),
-        ::runtime::odoo::verify::FieldSpec::new("package_level_id", "many2one")
-            .relation("stock.package_level"),
-        ::runtime::odoo::verify::FieldSpec::new("picked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_code", "selection")
-            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_location_dest_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_location_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "picking_type_use_create_lots",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "picking_type_use_existing_lots",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("produce_line_ids", "many2many")
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("product_category_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_packaging_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("production_id", "many2one")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("quant_id", "many2one")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity_product_uom", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("result_package_id", "many2one")
-            .relation("stock.quant.package"),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(
-                &[
-                    "draft",
-                    "waiting",
-                    "confirmed",
-                    "partially_available",
-                    "assigned",
-                    "done",
-                    "cancel",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
-            .selection(&["serial", "lot", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("workorder_id", "many2one")
-            .relation("mrp.workorder"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("consume_line_ids", "many2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("description_bom_line", "char"),
+        ::runtime::FieldSpec::new("description_picking", "text").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_inventory", "boolean"),
+        ::runtime::FieldSpec::new("is_locked", "boolean"),
+        ::runtime::FieldSpec::new("location_dest_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("location_dest_usage", "selection").selection(&["supplier", "view", "internal", "customer", "inventory", "production", "transit"]),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("location_usage", "selection").selection(&["supplier", "view", "internal", "customer", "inventory", "production", "transit"]),
+        ::runtime::FieldSpec::new("lot_id", "many2one").relation("stock.lot").writable(true),
+        ::runtime::FieldSpec::new("lot_name", "char").writable(true),
+        ::runtime::FieldSpec::new("lots_visible", "boolean"),
+        ::runtime::FieldSpec::new("move_id", "many2one").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("origin", "char"),
+        ::runtime::FieldSpec::new("owner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("package_id", "many2one").relation("stock.quant.package").writable(true),
+        ::runtime::FieldSpec::new("package_level_id", "many2one").relation("stock.package_level").writable(true),
+        ::runtime::FieldSpec::new("picked", "boolean").writable(true),
+        ::runtime::FieldSpec::new("picking_code", "selection").selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::FieldSpec::new("picking_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("picking_location_dest_id", "many2one").relation("stock.location"),
+        ::runtime::FieldSpec::new("picking_location_id", "many2one").relation("stock.location"),
+        ::runtime::FieldSpec::new("picking_partner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::FieldSpec::new("picking_type_id", "many2one").relation("stock.picking.type"),
+        ::runtime::FieldSpec::new("picking_type_use_create_lots", "boolean"),
+        ::runtime::FieldSpec::new("picking_type_use_existing_lots", "boolean"),
+        ::runtime::FieldSpec::new("produce_line_ids", "many2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("product_category_name", "char"),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_packaging_qty", "float"),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("production_id", "many2one").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("quant_id", "many2one").relation("stock.quant").writable(true),
+        ::runtime::FieldSpec::new("quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("quantity_product_uom", "float"),
+        ::runtime::FieldSpec::new("reference", "char").writable(true),
+        ::runtime::FieldSpec::new("result_package_id", "many2one").relation("stock.quant.package").writable(true),
+        ::runtime::FieldSpec::new("scheduled_date", "datetime"),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["draft", "waiting", "confirmed", "partially_available", "assigned", "done", "cancel"]),
+        ::runtime::FieldSpec::new("tracking", "selection").selection(&["serial", "lot", "none"]),
+        ::runtime::FieldSpec::new("workorder_id", "many2one").relation("mrp.workorder").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -718,12 +581,17 @@ impl StockMoveLine {
 impl super::mixins::BaseModel for StockMoveLine {
     type Update = StockMoveLineUpdate;
 }
-/// Values for creating a `stock.move.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockMoveLineCreate`]) or updating ([`StockMoveLineUpdate`]) `stock.move.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockMoveLineCreate {
+pub struct StockMoveLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockMoveLineCreate {
+/// Values for creating a `stock.move.line` record: the constructor takes the required fields, setters add the rest.
+pub type StockMoveLineCreate = StockMoveLineValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.move.line` records: only the fields set here are written.
+pub type StockMoveLineUpdate = StockMoveLineValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockMoveLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -731,202 +599,32 @@ impl ::serde::Serialize for StockMoveLineCreate {
 impl StockMoveLineCreate {
     /// Takes the required fields: `date` (readonly, computed and x2many fields are left out).
     pub fn new(date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        StockMoveLineCreate {
+        StockMoveLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .date(date)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockMoveLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `consume_line_ids` (Consume Line).
-    #[inline]
-    pub fn consume_line_ids(
-        mut self,
-        consume_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("consume_line_ids", consume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `description_picking` (Description picking).
-    #[inline]
-    pub fn description_picking(
-        mut self,
-        description_picking: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `location_dest_id` (To).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_id` (From).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `lot_name` (Lot/Serial Number Name).
-    #[inline]
-    pub fn lot_name(mut self, lot_name: impl Into<String>) -> Self {
-        self.values.set("lot_name", lot_name.into());
-        self
-    }
-    /// Set `move_id` (Stock Operation).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `owner_id` (From Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_id` (Source Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `package_level_id` (Package Level).
-    #[inline]
-    pub fn package_level_id(mut self, package_level_id: i64) -> Self {
-        self.values.set("package_level_id", package_level_id);
-        self
-    }
-    /// Set `picked` (Picked).
-    #[inline]
-    pub fn picked(mut self, picked: bool) -> Self {
-        self.values.set("picked", picked);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `produce_line_ids` (Produce Line).
-    #[inline]
-    pub fn produce_line_ids(
-        mut self,
-        produce_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("produce_line_ids", produce_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `production_id` (Production Order).
-    #[inline]
-    pub fn production_id(mut self, production_id: i64) -> Self {
-        self.values.set("production_id", production_id);
-        self
-    }
-    /// Set `quant_id` (Pick From).
-    #[inline]
-    pub fn quant_id(mut self, quant_id: i64) -> Self {
-        self.values.set("quant_id", quant_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `reference` (Reference).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-    /// Set `result_package_id` (Destination Package).
-    #[inline]
-    pub fn result_package_id(mut self, result_package_id: i64) -> Self {
-        self.values.set("result_package_id", result_package_id);
-        self
-    }
-    /// Set `workorder_id` (Work Order).
-    #[inline]
-    pub fn workorder_id(mut self, workorder_id: i64) -> Self {
-        self.values.set("workorder_id", workorder_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockMoveLineCreate {
-    type Model = StockMoveLine;
-}
-/// Values for updating `stock.move.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockMoveLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockMoveLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockMoveLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockMoveLineUpdate {
+        Self::default()
+    }
+}
+impl Default for StockMoveLineUpdate {
+    fn default() -> Self {
+        StockMoveLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockMoveLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockMoveLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockMoveLine>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -935,844 +633,257 @@ impl StockMoveLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `consume_line_ids` (Consume Line).
-    #[inline]
-    pub fn consume_line_ids(
-        mut self,
-        consume_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("consume_line_ids", consume_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `description_picking` (Description picking).
-    #[inline]
-    pub fn description_picking(
-        mut self,
-        description_picking: impl Into<String>,
-    ) -> Self {
-        self.values.set("description_picking", description_picking.into());
-        self
-    }
-    /// Set `location_dest_id` (To).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_id` (From).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `lot_name` (Lot/Serial Number Name).
-    #[inline]
-    pub fn lot_name(mut self, lot_name: impl Into<String>) -> Self {
-        self.values.set("lot_name", lot_name.into());
-        self
-    }
-    /// Set `move_id` (Stock Operation).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `owner_id` (From Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_id` (Source Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `package_level_id` (Package Level).
-    #[inline]
-    pub fn package_level_id(mut self, package_level_id: i64) -> Self {
-        self.values.set("package_level_id", package_level_id);
-        self
-    }
-    /// Set `picked` (Picked).
-    #[inline]
-    pub fn picked(mut self, picked: bool) -> Self {
-        self.values.set("picked", picked);
-        self
-    }
-    /// Set `picking_id` (Transfer).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `produce_line_ids` (Produce Line).
-    #[inline]
-    pub fn produce_line_ids(
-        mut self,
-        produce_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("produce_line_ids", produce_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `production_id` (Production Order).
-    #[inline]
-    pub fn production_id(mut self, production_id: i64) -> Self {
-        self.values.set("production_id", production_id);
-        self
-    }
-    /// Set `quant_id` (Pick From).
-    #[inline]
-    pub fn quant_id(mut self, quant_id: i64) -> Self {
-        self.values.set("quant_id", quant_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `reference` (Reference).
-    #[inline]
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.values.set("reference", reference.into());
-        self
-    }
-    /// Set `result_package_id` (Destination Package).
-    #[inline]
-    pub fn result_package_id(mut self, result_package_id: i64) -> Self {
-        self.values.set("result_package_id", result_package_id);
-        self
-    }
-    /// Set `workorder_id` (Work Order).
-    #[inline]
-    pub fn workorder_id(mut self, workorder_id: i64) -> Self {
-        self.values.set("workorder_id", workorder_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `consume_line_ids` (Consume Line).
+        consume_line_ids: commands super::rel::StockMoveLine;
+        /// Set `date` (Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `description_picking` (Description picking).
+        description_picking: into String;
+        /// Set `location_dest_id` (To).
+        location_dest_id: value i64;
+        /// Set `location_id` (From).
+        location_id: value i64;
+        /// Set `lot_id` (Lot/Serial Number).
+        lot_id: value i64;
+        /// Set `lot_name` (Lot/Serial Number Name).
+        lot_name: into String;
+        /// Set `move_id` (Stock Operation).
+        move_id: value i64;
+        /// Set `owner_id` (From Owner).
+        owner_id: value i64;
+        /// Set `package_id` (Source Package).
+        package_id: value i64;
+        /// Set `package_level_id` (Package Level).
+        package_level_id: value i64;
+        /// Set `picked` (Picked).
+        picked: value bool;
+        /// Set `picking_id` (Transfer).
+        picking_id: value i64;
+        /// Set `produce_line_ids` (Produce Line).
+        produce_line_ids: commands super::rel::StockMoveLine;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_id` (Unit of Measure).
+        product_uom_id: value i64;
+        /// Set `production_id` (Production Order).
+        production_id: value i64;
+        /// Set `quant_id` (Pick From).
+        quant_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `reference` (Reference).
+        reference: into String;
+        /// Set `result_package_id` (Destination Package).
+        result_package_id: value i64;
+        /// Set `workorder_id` (Work Order).
+        workorder_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockMoveLineCreate {
+    type Model = self::StockMoveLine;
+}
 impl ::runtime::UpdateValues for StockMoveLineUpdate {
-    type Model = StockMoveLine;
+    type Model = self::StockMoveLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Consume Line (`consume_line_ids`, `many2many`).
-    #[inline]
-    pub const fn consume_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMoveLine,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("consume_line_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockMoveLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::StockMoveLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Kit (`description_bom_line`, `char`).
-    #[inline]
-    pub const fn description_bom_line() -> ::runtime::odoo::fields::CharField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_bom_line")
-    }
-    /// Description picking (`description_picking`, `text`).
-    #[inline]
-    pub const fn description_picking() -> ::runtime::odoo::fields::CharField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("description_picking")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockMoveLine, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inventory (`is_inventory`, `boolean`).
-    #[inline]
-    pub const fn is_inventory() -> ::runtime::odoo::fields::BoolField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_inventory")
-    }
-    /// Is Locked (`is_locked`, `boolean`).
-    #[inline]
-    pub const fn is_locked() -> ::runtime::odoo::fields::BoolField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_locked")
-    }
-    /// To (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
-    }
-    /// Destination Location Type (`location_dest_usage`, `selection`).
-    #[inline]
-    pub const fn location_dest_usage() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMoveLine,
-        super::LocationDestUsage,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("location_dest_usage")
-    }
-    /// From (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Source Location Type (`location_usage`, `selection`).
-    #[inline]
-    pub const fn location_usage() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMoveLine,
-        super::LocationUsage,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("location_usage")
-    }
-    /// Lot/Serial Number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lot_id")
-    }
-    /// Lot/Serial Number Name (`lot_name`, `char`).
-    #[inline]
-    pub const fn lot_name() -> ::runtime::odoo::fields::CharField<super::StockMoveLine> {
-        ::runtime::odoo::fields::CharField::new("lot_name")
-    }
-    /// Lots Visible (`lots_visible`, `boolean`).
-    #[inline]
-    pub const fn lots_visible() -> ::runtime::odoo::fields::BoolField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("lots_visible")
-    }
-    /// Stock Operation (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("move_id")
-    }
-    /// Source (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::StockMoveLine> {
-        ::runtime::odoo::fields::CharField::new("origin")
-    }
-    /// From Owner (`owner_id`, `many2one`).
-    #[inline]
-    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("owner_id")
-    }
-    /// Source Package (`package_id`, `many2one`).
-    #[inline]
-    pub const fn package_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockQuantPackage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_id")
-    }
-    /// Package Level (`package_level_id`, `many2one`).
-    #[inline]
-    pub const fn package_level_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_level_id")
-    }
-    /// Picked (`picked`, `boolean`).
-    #[inline]
-    pub const fn picked() -> ::runtime::odoo::fields::BoolField<super::StockMoveLine> {
-        ::runtime::odoo::fields::BoolField::new("picked")
-    }
-    /// Type of Operation (`picking_code`, `selection`).
-    #[inline]
-    pub const fn picking_code() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMoveLine,
-        super::PickingCode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("picking_code")
-    }
-    /// Transfer (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_id")
-    }
-    /// Destination Location (`picking_location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn picking_location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_location_dest_id")
-    }
-    /// Source Location (`picking_location_id`, `many2one`).
-    #[inline]
-    pub const fn picking_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_location_id")
-    }
-    /// Contact (`picking_partner_id`, `many2one`).
-    #[inline]
-    pub const fn picking_partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_partner_id")
-    }
-    /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
-    #[inline]
-    pub const fn picking_type_entire_packs() -> ::runtime::odoo::fields::BoolField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("picking_type_entire_packs")
-    }
-    /// Operation type (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Create New Lots/Serial Numbers (`picking_type_use_create_lots`, `boolean`).
-    #[inline]
-    pub const fn picking_type_use_create_lots() -> ::runtime::odoo::fields::BoolField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("picking_type_use_create_lots")
-    }
-    /// Use Existing Lots/Serial Numbers (`picking_type_use_existing_lots`, `boolean`).
-    #[inline]
-    pub const fn picking_type_use_existing_lots() -> ::runtime::odoo::fields::BoolField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("picking_type_use_existing_lots")
-    }
-    /// Produce Line (`produce_line_ids`, `many2many`).
-    #[inline]
-    pub const fn produce_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockMoveLine,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("produce_line_ids")
-    }
-    /// Product Category (`product_category_name`, `char`).
-    #[inline]
-    pub const fn product_category_name() -> ::runtime::odoo::fields::CharField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_category_name")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Reserved Packaging Quantity (`product_packaging_qty`, `float`).
-    #[inline]
-    pub const fn product_packaging_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_packaging_qty")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Production Order (`production_id`, `many2one`).
-    #[inline]
-    pub const fn production_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("production_id")
-    }
-    /// Pick From (`quant_id`, `many2one`).
-    #[inline]
-    pub const fn quant_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("quant_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Quantity in Product UoM (`quantity_product_uom`, `float`).
-    #[inline]
-    pub const fn quantity_product_uom() -> ::runtime::odoo::fields::NumField<
-        super::StockMoveLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity_product_uom")
-    }
-    /// Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<
-        super::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Destination Package (`result_package_id`, `many2one`).
-    #[inline]
-    pub const fn result_package_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::StockQuantPackage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("result_package_id")
-    }
-    /// Scheduled Date (`scheduled_date`, `datetime`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
-        super::StockMoveLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("scheduled_date")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMoveLine,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Tracking (`tracking`, `selection`).
-    #[inline]
-    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
-        super::StockMoveLine,
-        super::Tracking,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tracking")
-    }
-    /// Work Order (`workorder_id`, `many2one`).
-    #[inline]
-    pub const fn workorder_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("workorder_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockMoveLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockMoveLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockMoveLine;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Consume Line (`consume_line_ids`, `many2many`).
+        consume_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Kit (`description_bom_line`, `char`).
+        description_bom_line: CharField;
+        /// Description picking (`description_picking`, `text`).
+        description_picking: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inventory (`is_inventory`, `boolean`).
+        is_inventory: BoolField;
+        /// Is Locked (`is_locked`, `boolean`).
+        is_locked: BoolField;
+        /// To (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Destination Location Type (`location_dest_usage`, `selection`).
+        location_dest_usage: SelectionField<super::LocationDestUsage>;
+        /// From (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location Type (`location_usage`, `selection`).
+        location_usage: SelectionField<super::LocationUsage>;
+        /// Lot/Serial Number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Lot/Serial Number Name (`lot_name`, `char`).
+        lot_name: CharField;
+        /// Lots Visible (`lots_visible`, `boolean`).
+        lots_visible: BoolField;
+        /// Stock Operation (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::StockMove>;
+        /// Source (`origin`, `char`).
+        origin: CharField;
+        /// From Owner (`owner_id`, `many2one`).
+        owner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Source Package (`package_id`, `many2one`).
+        package_id: Many2OneField<super::super::rel::StockQuantPackage>;
+        /// Package Level (`package_level_id`, `many2one`).
+        package_level_id: Many2OneField<super::super::rel::StockPackageLevel>;
+        /// Picked (`picked`, `boolean`).
+        picked: BoolField;
+        /// Type of Operation (`picking_code`, `selection`).
+        picking_code: SelectionField<super::PickingCode>;
+        /// Transfer (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Destination Location (`picking_location_dest_id`, `many2one`).
+        picking_location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location (`picking_location_id`, `many2one`).
+        picking_location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Contact (`picking_partner_id`, `many2one`).
+        picking_partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
+        picking_type_entire_packs: BoolField;
+        /// Operation type (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Create New Lots/Serial Numbers (`picking_type_use_create_lots`, `boolean`).
+        picking_type_use_create_lots: BoolField;
+        /// Use Existing Lots/Serial Numbers (`picking_type_use_existing_lots`, `boolean`).
+        picking_type_use_existing_lots: BoolField;
+        /// Produce Line (`produce_line_ids`, `many2many`).
+        produce_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Product Category (`product_category_name`, `char`).
+        product_category_name: CharField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Reserved Packaging Quantity (`product_packaging_qty`, `float`).
+        product_packaging_qty: NumField<f64>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Production Order (`production_id`, `many2one`).
+        production_id: Many2OneField<::runtime::AnyModel>;
+        /// Pick From (`quant_id`, `many2one`).
+        quant_id: Many2OneField<super::super::rel::StockQuant>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Quantity in Product UoM (`quantity_product_uom`, `float`).
+        quantity_product_uom: NumField<f64>;
+        /// Reference (`reference`, `char`).
+        reference: CharField;
+        /// Destination Package (`result_package_id`, `many2one`).
+        result_package_id: Many2OneField<super::super::rel::StockQuantPackage>;
+        /// Scheduled Date (`scheduled_date`, `datetime`).
+        scheduled_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Tracking (`tracking`, `selection`).
+        tracking: SelectionField<super::Tracking>;
+        /// Work Order (`workorder_id`, `many2one`).
+        workorder_id: Many2OneField<::runtime::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `location_dest_usage` (Destination Location Type) on `stock.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocationDestUsage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LocationDestUsage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => LocationDestUsage::Supplier,
-            "view" => LocationDestUsage::View,
-            "internal" => LocationDestUsage::Internal,
-            "customer" => LocationDestUsage::Customer,
-            "inventory" => LocationDestUsage::Inventory,
-            "production" => LocationDestUsage::Production,
-            "transit" => LocationDestUsage::Transit,
-            other => LocationDestUsage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LocationDestUsage::Supplier => "supplier",
-            LocationDestUsage::View => "view",
-            LocationDestUsage::Internal => "internal",
-            LocationDestUsage::Customer => "customer",
-            LocationDestUsage::Inventory => "inventory",
-            LocationDestUsage::Production => "production",
-            LocationDestUsage::Transit => "transit",
-            LocationDestUsage::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `location_dest_usage` (Destination Location Type) on `stock.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LocationDestUsage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LocationDestUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `location_usage` (Source Location Type) on `stock.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LocationUsage {
+        /// Vendor Location (`supplier`)
+        Supplier = "supplier",
+        /// View (`view`)
+        View = "view",
+        /// Internal Location (`internal`)
+        Internal = "internal",
+        /// Customer Location (`customer`)
+        Customer = "customer",
+        /// Inventory Loss (`inventory`)
+        Inventory = "inventory",
+        /// Production (`production`)
+        Production = "production",
+        /// Transit Location (`transit`)
+        Transit = "transit",
     }
 }
-impl ::serde::Serialize for LocationDestUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `picking_code` (Type of Operation) on `stock.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingCode {
+        /// Receipt (`incoming`)
+        Incoming = "incoming",
+        /// Delivery (`outgoing`)
+        Outgoing = "outgoing",
+        /// Internal Transfer (`internal`)
+        Internal = "internal",
+        /// Manufacturing (`mrp_operation`)
+        MrpOperation = "mrp_operation",
     }
 }
-/// Values of `location_usage` (Source Location Type) on `stock.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LocationUsage {
-    /// Vendor Location (`supplier`)
-    Supplier,
-    /// View (`view`)
-    View,
-    /// Internal Location (`internal`)
-    Internal,
-    /// Customer Location (`customer`)
-    Customer,
-    /// Inventory Loss (`inventory`)
-    Inventory,
-    /// Production (`production`)
-    Production,
-    /// Transit Location (`transit`)
-    Transit,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LocationUsage {
-    const VALUES: &'static [&'static str] = &[
-        "supplier",
-        "view",
-        "internal",
-        "customer",
-        "inventory",
-        "production",
-        "transit",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "supplier" => LocationUsage::Supplier,
-            "view" => LocationUsage::View,
-            "internal" => LocationUsage::Internal,
-            "customer" => LocationUsage::Customer,
-            "inventory" => LocationUsage::Inventory,
-            "production" => LocationUsage::Production,
-            "transit" => LocationUsage::Transit,
-            other => LocationUsage::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LocationUsage::Supplier => "supplier",
-            LocationUsage::View => "view",
-            LocationUsage::Internal => "internal",
-            LocationUsage::Customer => "customer",
-            LocationUsage::Inventory => "inventory",
-            LocationUsage::Production => "production",
-            LocationUsage::Transit => "transit",
-            LocationUsage::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `stock.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// New (`draft`)
+        Draft = "draft",
+        /// Waiting Another Move (`waiting`)
+        Waiting = "waiting",
+        /// Waiting Availability (`confirmed`)
+        Confirmed = "confirmed",
+        /// Partially Available (`partially_available`)
+        PartiallyAvailable = "partially_available",
+        /// Available (`assigned`)
+        Assigned = "assigned",
+        /// Done (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for LocationUsage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LocationUsage {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_code` (Type of Operation) on `stock.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingCode {
-    /// Receipt (`incoming`)
-    Incoming,
-    /// Delivery (`outgoing`)
-    Outgoing,
-    /// Internal Transfer (`internal`)
-    Internal,
-    /// Manufacturing (`mrp_operation`)
-    MrpOperation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PickingCode {
-    const VALUES: &'static [&'static str] = &[
-        "incoming",
-        "outgoing",
-        "internal",
-        "mrp_operation",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "incoming" => PickingCode::Incoming,
-            "outgoing" => PickingCode::Outgoing,
-            "internal" => PickingCode::Internal,
-            "mrp_operation" => PickingCode::MrpOperation,
-            other => PickingCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingCode::Incoming => "incoming",
-            PickingCode::Outgoing => "outgoing",
-            PickingCode::Internal => "internal",
-            PickingCode::MrpOperation => "mrp_operation",
-            PickingCode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `stock.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// New (`draft`)
-    Draft,
-    /// Waiting Another Move (`waiting`)
-    Waiting,
-    /// Waiting Availability (`confirmed`)
-    Confirmed,
-    /// Partially Available (`partially_available`)
-    PartiallyAvailable,
-    /// Available (`assigned`)
-    Assigned,
-    /// Done (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "waiting",
-        "confirmed",
-        "partially_available",
-        "assigned",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "waiting" => State::Waiting,
-            "confirmed" => State::Confirmed,
-            "partially_available" => State::PartiallyAvailable,
-            "assigned" => State::Assigned,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Waiting => "waiting",
-            State::Confirmed => "confirmed",
-            State::PartiallyAvailable => "partially_available",
-            State::Assigned => "assigned",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tracking` (Tracking) on `stock.move.line`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tracking {
-    /// By Unique Serial Number (`serial`)
-    Serial,
-    /// By Lots (`lot`)
-    Lot,
-    /// By Quantity (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Tracking {
-    const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "serial" => Tracking::Serial,
-            "lot" => Tracking::Lot,
-            "none" => Tracking::None,
-            other => Tracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Tracking::Serial => "serial",
-            Tracking::Lot => "lot",
-            Tracking::None => "none",
-            Tracking::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Tracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tracking` (Tracking) on `stock.move.line`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Tracking {
+        /// By Unique Serial Number (`serial`)
+        Serial = "serial",
+        /// By Lots (`lot`)
+        Lot = "lot",
+        /// By Quantity (`none`)
+        None = "none",
     }
 }

@@ -21,7 +21,7 @@ pub struct StockOrderpointSnooze {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,9 +33,7 @@ pub struct StockOrderpointSnooze {
     /// Orderpoint
     ///
     /// `many2many`, to `stock.warehouse.orderpoint`.
-    pub orderpoint_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::StockWarehouseOrderpoint,
-    >,
+    pub orderpoint_ids: ::runtime::X2Many<super::rel::StockWarehouseOrderpoint>,
     /// Snooze for
     ///
     /// `selection`.
@@ -53,28 +51,18 @@ pub struct StockOrderpointSnooze {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockOrderpointSnooze {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockOrderpointSnooze {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "orderpoint_ids",
-        "predefined_date",
-        "snoozed_until",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockOrderpointSnooze {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockOrderpointSnooze::default();
         while let Some(i) = r.next()? {
             match i {
@@ -106,20 +94,16 @@ impl ::runtime::Model for StockOrderpointSnooze {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("orderpoint_ids", "many2many")
-            .relation("stock.warehouse.orderpoint"),
-        ::runtime::odoo::verify::FieldSpec::new("predefined_date", "selection")
-            .selection(&["day", "week", "month", "custom"]),
-        ::runtime::odoo::verify::FieldSpec::new("snoozed_until", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("orderpoint_ids", "many2many").relation("stock.warehouse.orderpoint").writable(true),
+        ::runtime::FieldSpec::new("predefined_date", "selection").writable(true).selection(&["day", "week", "month", "custom"]),
+        ::runtime::FieldSpec::new("snoozed_until", "date").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -154,13 +138,21 @@ impl StockOrderpointSnooze {
 impl super::mixins::BaseModel for StockOrderpointSnooze {
     type Update = StockOrderpointSnoozeUpdate;
 }
-/// Values for creating a `stock.orderpoint.snooze` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockOrderpointSnoozeCreate`]) or updating ([`StockOrderpointSnoozeUpdate`]) `stock.orderpoint.snooze` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockOrderpointSnoozeCreate {
+pub struct StockOrderpointSnoozeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockOrderpointSnoozeCreate {
+/// Values for creating a `stock.orderpoint.snooze` record: the constructor takes the required fields, setters add the rest.
+pub type StockOrderpointSnoozeCreate = StockOrderpointSnoozeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.orderpoint.snooze` records: only the fields set here are written.
+pub type StockOrderpointSnoozeUpdate = StockOrderpointSnoozeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockOrderpointSnoozeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -168,72 +160,38 @@ impl ::serde::Serialize for StockOrderpointSnoozeCreate {
 impl StockOrderpointSnoozeCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockOrderpointSnoozeCreate {
+        Self::default()
+    }
+}
+impl Default for StockOrderpointSnoozeCreate {
+    fn default() -> Self {
+        StockOrderpointSnoozeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockOrderpointSnooze>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `orderpoint_ids` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_ids(
-        mut self,
-        orderpoint_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouseOrderpoint>,
-        >,
-    ) -> Self {
-        self.values
-            .set("orderpoint_ids", orderpoint_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `predefined_date` (Snooze for).
-    #[inline]
-    pub fn predefined_date(mut self, predefined_date: PredefinedDate) -> Self {
-        self.values.set("predefined_date", predefined_date);
-        self
-    }
-    /// Set `snoozed_until` (Snooze Date).
-    #[inline]
-    pub fn snoozed_until(mut self, snoozed_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("snoozed_until", snoozed_until);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockOrderpointSnoozeCreate {
-    type Model = StockOrderpointSnooze;
-}
-/// Values for updating `stock.orderpoint.snooze` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockOrderpointSnoozeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockOrderpointSnoozeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockOrderpointSnoozeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockOrderpointSnoozeUpdate {
+        Self::default()
+    }
+}
+impl Default for StockOrderpointSnoozeUpdate {
+    fn default() -> Self {
+        StockOrderpointSnoozeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockOrderpointSnoozeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockOrderpointSnooze>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockOrderpointSnooze,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -242,152 +200,57 @@ impl StockOrderpointSnoozeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `orderpoint_ids` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_ids(
-        mut self,
-        orderpoint_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouseOrderpoint>,
-        >,
-    ) -> Self {
-        self.values
-            .set("orderpoint_ids", orderpoint_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `predefined_date` (Snooze for).
-    #[inline]
-    pub fn predefined_date(mut self, predefined_date: PredefinedDate) -> Self {
-        self.values.set("predefined_date", predefined_date);
-        self
-    }
-    /// Set `snoozed_until` (Snooze Date).
-    #[inline]
-    pub fn snoozed_until(mut self, snoozed_until: ::chrono::NaiveDate) -> Self {
-        self.values.set("snoozed_until", snoozed_until);
-        self
+    ::runtime::__private::setters! {
+        /// Set `orderpoint_ids` (Orderpoint).
+        orderpoint_ids: commands super::rel::StockWarehouseOrderpoint;
+        /// Set `predefined_date` (Snooze for).
+        predefined_date: value self::PredefinedDate;
+        /// Set `snoozed_until` (Snooze Date).
+        snoozed_until: value ::chrono::NaiveDate;
     }
 }
+impl ::runtime::CreateValues for StockOrderpointSnoozeCreate {
+    type Model = self::StockOrderpointSnooze;
+}
 impl ::runtime::UpdateValues for StockOrderpointSnoozeUpdate {
-    type Model = StockOrderpointSnooze;
+    type Model = self::StockOrderpointSnooze;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockOrderpointSnooze,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockOrderpointSnooze,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockOrderpointSnooze,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockOrderpointSnooze,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Orderpoint (`orderpoint_ids`, `many2many`).
-    #[inline]
-    pub const fn orderpoint_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockOrderpointSnooze,
-        super::super::rel::StockWarehouseOrderpoint,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("orderpoint_ids")
-    }
-    /// Snooze for (`predefined_date`, `selection`).
-    #[inline]
-    pub const fn predefined_date() -> ::runtime::odoo::fields::SelectionField<
-        super::StockOrderpointSnooze,
-        super::PredefinedDate,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("predefined_date")
-    }
-    /// Snooze Date (`snoozed_until`, `date`).
-    #[inline]
-    pub const fn snoozed_until() -> ::runtime::odoo::fields::DateField<
-        super::StockOrderpointSnooze,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("snoozed_until")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockOrderpointSnooze,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockOrderpointSnooze,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockOrderpointSnooze;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Orderpoint (`orderpoint_ids`, `many2many`).
+        orderpoint_ids: X2ManyField<super::super::rel::StockWarehouseOrderpoint>;
+        /// Snooze for (`predefined_date`, `selection`).
+        predefined_date: SelectionField<super::PredefinedDate>;
+        /// Snooze Date (`snoozed_until`, `date`).
+        snoozed_until: DateField<::chrono::NaiveDate>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `predefined_date` (Snooze for) on `stock.orderpoint.snooze`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PredefinedDate {
-    /// 1 Day (`day`)
-    Day,
-    /// 1 Week (`week`)
-    Week,
-    /// 1 Month (`month`)
-    Month,
-    /// Custom (`custom`)
-    Custom,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PredefinedDate {
-    const VALUES: &'static [&'static str] = &["day", "week", "month", "custom"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "day" => PredefinedDate::Day,
-            "week" => PredefinedDate::Week,
-            "month" => PredefinedDate::Month,
-            "custom" => PredefinedDate::Custom,
-            other => PredefinedDate::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PredefinedDate::Day => "day",
-            PredefinedDate::Week => "week",
-            PredefinedDate::Month => "month",
-            PredefinedDate::Custom => "custom",
-            PredefinedDate::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PredefinedDate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PredefinedDate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `predefined_date` (Snooze for) on `stock.orderpoint.snooze`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PredefinedDate {
+        /// 1 Day (`day`)
+        Day = "day",
+        /// 1 Week (`week`)
+        Week = "week",
+        /// 1 Month (`month`)
+        Month = "month",
+        /// Custom (`custom`)
+        Custom = "custom",
     }
 }

@@ -21,7 +21,7 @@ pub struct StockPackageDestination {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,8 +29,8 @@ pub struct StockPackageDestination {
     /// Filtered Location
     ///
     /// `one2many`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::filtered_location())`.
-    pub filtered_location: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockLocation>,
+    pub filtered_location: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockLocation>,
     >,
     /// ID
     ///
@@ -39,19 +39,15 @@ pub struct StockPackageDestination {
     /// Destination location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_dest_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Move Line
     ///
     /// `many2many`, to `stock.move.line`, required, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_line_ids())`.
-    pub move_line_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
-    >,
+    pub move_line_ids: ::runtime::Computed<::runtime::X2Many<super::rel::StockMoveLine>>,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`, required.
-    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -59,29 +55,20 @@ pub struct StockPackageDestination {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPackageDestination {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockPackageDestination {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "filtered_location",
-        "id",
-        "location_dest_id",
-        "move_line_ids",
-        "picking_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPackageDestination {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPackageDestination::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,26 +101,17 @@ impl ::runtime::Model for StockPackageDestination {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["filtered_location", "move_line_ids"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("filtered_location", "one2many")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "many2many")
-            .relation("stock.move.line")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
-            .relation("stock.picking")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("filtered_location", "one2many").relation("stock.location"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("location_dest_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("move_line_ids", "many2many").relation("stock.move.line").required(),
+        ::runtime::FieldSpec::new("picking_id", "many2one").relation("stock.picking").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -170,12 +148,21 @@ impl StockPackageDestination {
 impl super::mixins::BaseModel for StockPackageDestination {
     type Update = StockPackageDestinationUpdate;
 }
-/// Values for creating a `stock.package.destination` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPackageDestinationCreate`]) or updating ([`StockPackageDestinationUpdate`]) `stock.package.destination` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPackageDestinationCreate {
+pub struct StockPackageDestinationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPackageDestinationCreate {
+/// Values for creating a `stock.package.destination` record: the constructor takes the required fields, setters add the rest.
+pub type StockPackageDestinationCreate = StockPackageDestinationValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.package.destination` records: only the fields set here are written.
+pub type StockPackageDestinationUpdate = StockPackageDestinationValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockPackageDestinationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -183,62 +170,35 @@ impl ::serde::Serialize for StockPackageDestinationCreate {
 impl StockPackageDestinationCreate {
     /// Takes the required fields: `location_dest_id`, `picking_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_dest_id: i64, picking_id: i64) -> Self {
-        StockPackageDestinationCreate {
+        StockPackageDestinationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .location_dest_id(location_dest_id)
             .picking_id(picking_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageDestination>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `location_dest_id` (Destination location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPackageDestinationCreate {
-    type Model = StockPackageDestination;
-}
-/// Values for updating `stock.package.destination` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPackageDestinationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockPackageDestinationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockPackageDestinationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPackageDestinationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPackageDestinationUpdate {
+    fn default() -> Self {
+        StockPackageDestinationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPackageDestinationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageDestination>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockPackageDestination,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -247,101 +207,42 @@ impl StockPackageDestinationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `location_dest_id` (Destination location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `location_dest_id` (Destination location).
+        location_dest_id: value i64;
+        /// Set `picking_id` (Picking).
+        picking_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockPackageDestinationCreate {
+    type Model = self::StockPackageDestination;
+}
 impl ::runtime::UpdateValues for StockPackageDestinationUpdate {
-    type Model = StockPackageDestination;
+    type Model = self::StockPackageDestination;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPackageDestination,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageDestination,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockPackageDestination,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Filtered Location (`filtered_location`, `one2many`).
-    #[inline]
-    pub const fn filtered_location() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPackageDestination,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("filtered_location")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageDestination,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Destination location (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageDestination,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
-    }
-    /// Move Line (`move_line_ids`, `many2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPackageDestination,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Picking (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageDestination,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPackageDestination,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageDestination,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPackageDestination;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Filtered Location (`filtered_location`, `one2many`).
+        filtered_location: X2ManyField<super::super::rel::StockLocation>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Destination location (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Move Line (`move_line_ids`, `many2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Picking (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

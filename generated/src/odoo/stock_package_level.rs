@@ -13,7 +13,7 @@ pub struct StockPackageLevel {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct StockPackageLevel {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,61 +33,57 @@ pub struct StockPackageLevel {
     /// Done
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_done())`.
-    pub is_done: ::runtime::odoo::wire::Computed<bool>,
+    pub is_done: ::runtime::Computed<bool>,
     /// Is Fresh Package
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_fresh_package())`.
-    pub is_fresh_package: ::runtime::odoo::wire::Computed<bool>,
+    pub is_fresh_package: ::runtime::Computed<bool>,
     /// To
     ///
     /// `many2one`, to `stock.location`, computed.
-    pub location_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_dest_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// From
     ///
     /// `many2one`, to `stock.location`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
-    pub location_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::StockLocation>>,
     >,
     /// Move
     ///
     /// `one2many`, to `stock.move` (inverse `package_level_id`).
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Move Line
     ///
     /// `one2many`, to `stock.move.line` (inverse `package_level_id`).
-    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Package
     ///
     /// `many2one`, to `stock.quant.package`, required.
-    pub package_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
-    >,
+    pub package_id: Option<::runtime::Many2One<super::rel::StockQuantPackage>>,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Type of Operation
     ///
     /// `selection`, readonly, related `picking_id.picking_type_code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_code())`.
     ///
     /// Values: `incoming` (Receipt), `outgoing` (Delivery), `internal` (Internal Transfer), `mrp_operation` (Manufacturing).
-    pub picking_type_code: ::runtime::odoo::wire::Computed<Option<PickingTypeCode>>,
+    pub picking_type_code: ::runtime::Computed<Option<PickingTypeCode>>,
     /// Show Lots M2O
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_m2o())`.
-    pub show_lots_m2o: ::runtime::odoo::wire::Computed<bool>,
+    pub show_lots_m2o: ::runtime::Computed<bool>,
     /// Show Lots Text
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
-    pub show_lots_text: ::runtime::odoo::wire::Computed<bool>,
+    pub show_lots_text: ::runtime::Computed<bool>,
     /// State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::state())`.
     ///
     /// Values: `draft` (Draft), `confirmed` (Confirmed), `assigned` (Reserved), `new` (New), `done` (Done), `cancel` (Cancelled).
-    pub state: ::runtime::odoo::wire::Computed<Option<State>>,
+    pub state: ::runtime::Computed<Option<State>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -95,38 +91,20 @@ pub struct StockPackageLevel {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPackageLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockPackageLevel {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "is_done",
-        "is_fresh_package",
-        "location_dest_id",
-        "location_id",
-        "move_ids",
-        "move_line_ids",
-        "package_id",
-        "picking_id",
-        "picking_type_code",
-        "show_lots_m2o",
-        "show_lots_text",
-        "state",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPackageLevel {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        19,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPackageLevel::default();
         while let Some(i) = r.next()? {
             match i {
@@ -180,39 +158,26 @@ impl ::runtime::Model for StockPackageLevel {
         "show_lots_text",
         "state",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_done", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_fresh_package", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "one2many")
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("package_id", "many2one")
-            .relation("stock.quant.package")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_code", "selection")
-            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::odoo::verify::FieldSpec::new("show_lots_m2o", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_lots_text", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "confirmed", "assigned", "new", "done", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_done", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_fresh_package", "boolean"),
+        ::runtime::FieldSpec::new("location_dest_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location"),
+        ::runtime::FieldSpec::new("move_ids", "one2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("move_line_ids", "one2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("package_id", "many2one").relation("stock.quant.package").required().writable(true),
+        ::runtime::FieldSpec::new("picking_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("picking_type_code", "selection").selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::FieldSpec::new("show_lots_m2o", "boolean"),
+        ::runtime::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["draft", "confirmed", "assigned", "new", "done", "cancel"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -228,12 +193,21 @@ impl ::runtime::odoo::projection::Projection for StockPackageLevel {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.package_level` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPackageLevelCreate`]) or updating ([`StockPackageLevelUpdate`]) `stock.package_level` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPackageLevelCreate {
+pub struct StockPackageLevelValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPackageLevelCreate {
+/// Values for creating a `stock.package_level` record: the constructor takes the required fields, setters add the rest.
+pub type StockPackageLevelCreate = StockPackageLevelValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.package_level` records: only the fields set here are written.
+pub type StockPackageLevelUpdate = StockPackageLevelValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockPackageLevelValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -241,101 +215,32 @@ impl ::serde::Serialize for StockPackageLevelCreate {
 impl StockPackageLevelCreate {
     /// Takes the required fields: `package_id` (readonly, computed and x2many fields are left out).
     pub fn new(package_id: i64) -> Self {
-        StockPackageLevelCreate {
+        StockPackageLevelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .package_id(package_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageLevel>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `is_done` (Done).
-    #[inline]
-    pub fn is_done(mut self, is_done: bool) -> Self {
-        self.values.set("is_done", is_done);
-        self
-    }
-    /// Set `location_dest_id` (To).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `package_id` (Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPackageLevelCreate {
-    type Model = StockPackageLevel;
-}
-/// Values for updating `stock.package_level` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPackageLevelUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockPackageLevelUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockPackageLevelUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPackageLevelUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPackageLevelUpdate {
+    fn default() -> Self {
+        StockPackageLevelValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPackageLevelValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageLevel>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockPackageLevel>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -344,323 +249,104 @@ impl StockPackageLevelUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `is_done` (Done).
-    #[inline]
-    pub fn is_done(mut self, is_done: bool) -> Self {
-        self.values.set("is_done", is_done);
-        self
-    }
-    /// Set `location_dest_id` (To).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids` (Move Line).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `package_id` (Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `is_done` (Done).
+        is_done: value bool;
+        /// Set `location_dest_id` (To).
+        location_dest_id: value i64;
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::StockMove;
+        /// Set `move_line_ids` (Move Line).
+        move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `package_id` (Package).
+        package_id: value i64;
+        /// Set `picking_id` (Picking).
+        picking_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockPackageLevelCreate {
+    type Model = self::StockPackageLevel;
+}
 impl ::runtime::UpdateValues for StockPackageLevelUpdate {
-    type Model = StockPackageLevel;
+    type Model = self::StockPackageLevel;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageLevel,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPackageLevel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageLevel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageLevel,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Done (`is_done`, `boolean`).
-    #[inline]
-    pub const fn is_done() -> ::runtime::odoo::fields::BoolField<
-        super::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_done")
-    }
-    /// Is Fresh Package (`is_fresh_package`, `boolean`).
-    #[inline]
-    pub const fn is_fresh_package() -> ::runtime::odoo::fields::BoolField<
-        super::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_fresh_package")
-    }
-    /// To (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageLevel,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
-    }
-    /// From (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageLevel,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Move (`move_ids`, `one2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPackageLevel,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Move Line (`move_line_ids`, `one2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPackageLevel,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Package (`package_id`, `many2one`).
-    #[inline]
-    pub const fn package_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageLevel,
-        super::super::rel::StockQuantPackage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_id")
-    }
-    /// Picking (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageLevel,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_id")
-    }
-    /// Type of Operation (`picking_type_code`, `selection`).
-    #[inline]
-    pub const fn picking_type_code() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPackageLevel,
-        super::PickingTypeCode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("picking_type_code")
-    }
-    /// Show Lots M2O (`show_lots_m2o`, `boolean`).
-    #[inline]
-    pub const fn show_lots_m2o() -> ::runtime::odoo::fields::BoolField<
-        super::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_lots_m2o")
-    }
-    /// Show Lots Text (`show_lots_text`, `boolean`).
-    #[inline]
-    pub const fn show_lots_text() -> ::runtime::odoo::fields::BoolField<
-        super::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_lots_text")
-    }
-    /// State (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPackageLevel,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPackageLevel,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageLevel,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPackageLevel;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Done (`is_done`, `boolean`).
+        is_done: BoolField;
+        /// Is Fresh Package (`is_fresh_package`, `boolean`).
+        is_fresh_package: BoolField;
+        /// To (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// From (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Move (`move_ids`, `one2many`).
+        move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Move Line (`move_line_ids`, `one2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Package (`package_id`, `many2one`).
+        package_id: Many2OneField<super::super::rel::StockQuantPackage>;
+        /// Picking (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Type of Operation (`picking_type_code`, `selection`).
+        picking_type_code: SelectionField<super::PickingTypeCode>;
+        /// Show Lots M2O (`show_lots_m2o`, `boolean`).
+        show_lots_m2o: BoolField;
+        /// Show Lots Text (`show_lots_text`, `boolean`).
+        show_lots_text: BoolField;
+        /// State (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `picking_type_code` (Type of Operation) on `stock.package_level`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingTypeCode {
-    /// Receipt (`incoming`)
-    Incoming,
-    /// Delivery (`outgoing`)
-    Outgoing,
-    /// Internal Transfer (`internal`)
-    Internal,
-    /// Manufacturing (`mrp_operation`)
-    MrpOperation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PickingTypeCode {
-    const VALUES: &'static [&'static str] = &[
-        "incoming",
-        "outgoing",
-        "internal",
-        "mrp_operation",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "incoming" => PickingTypeCode::Incoming,
-            "outgoing" => PickingTypeCode::Outgoing,
-            "internal" => PickingTypeCode::Internal,
-            "mrp_operation" => PickingTypeCode::MrpOperation,
-            other => PickingTypeCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingTypeCode::Incoming => "incoming",
-            PickingTypeCode::Outgoing => "outgoing",
-            PickingTypeCode::Internal => "internal",
-            PickingTypeCode::MrpOperation => "mrp_operation",
-            PickingTypeCode::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `picking_type_code` (Type of Operation) on `stock.package_level`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingTypeCode {
+        /// Receipt (`incoming`)
+        Incoming = "incoming",
+        /// Delivery (`outgoing`)
+        Outgoing = "outgoing",
+        /// Internal Transfer (`internal`)
+        Internal = "internal",
+        /// Manufacturing (`mrp_operation`)
+        MrpOperation = "mrp_operation",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for PickingTypeCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingTypeCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (State) on `stock.package_level`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Confirmed (`confirmed`)
-    Confirmed,
-    /// Reserved (`assigned`)
-    Assigned,
-    /// New (`new`)
-    New,
-    /// Done (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "confirmed",
-        "assigned",
-        "new",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "confirmed" => State::Confirmed,
-            "assigned" => State::Assigned,
-            "new" => State::New,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Confirmed => "confirmed",
-            State::Assigned => "assigned",
-            State::New => "new",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (State) on `stock.package_level`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Confirmed (`confirmed`)
+        Confirmed = "confirmed",
+        /// Reserved (`assigned`)
+        Assigned = "assigned",
+        /// New (`new`)
+        New = "new",
+        /// Done (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

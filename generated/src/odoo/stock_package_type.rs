@@ -25,7 +25,7 @@ pub struct StockPackageType {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +33,7 @@ pub struct StockPackageType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,7 +51,7 @@ pub struct StockPackageType {
     /// Length unit of measure label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::length_uom_name())`.
-    pub length_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub length_uom_name: ::runtime::Computed<Option<String>>,
     /// Max Weight
     ///
     /// Maximum weight shippable in this packaging
@@ -77,13 +77,13 @@ pub struct StockPackageType {
     /// Storage Category Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity` (inverse `package_type_id`).
-    pub storage_category_capacity_ids: ::runtime::odoo::wire::X2Many<
+    pub storage_category_capacity_ids: ::runtime::X2Many<
         super::rel::StockStorageCategoryCapacity,
     >,
     /// Weight unit of measure label
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
-    pub weight_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub weight_uom_name: ::runtime::Computed<Option<String>>,
     /// Width
     ///
     /// Packaging Width
@@ -97,37 +97,20 @@ pub struct StockPackageType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPackageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockPackageType {
-    const FIELDS: &'static [&'static str] = &[
-        "barcode",
-        "base_weight",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "height",
-        "id",
-        "length_uom_name",
-        "max_weight",
-        "name",
-        "packaging_length",
-        "sequence",
-        "storage_category_capacity_ids",
-        "weight_uom_name",
-        "width",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPackageType {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        18,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPackageType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -176,32 +159,25 @@ impl ::runtime::Model for StockPackageType {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["length_uom_name", "weight_uom_name"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("base_weight", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("height", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("length_uom_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("max_weight", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("packaging_length", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "storage_category_capacity_ids",
-                "one2many",
-            )
-            .relation("stock.storage.category.capacity"),
-        ::runtime::odoo::verify::FieldSpec::new("weight_uom_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("width", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("barcode", "char").writable(true),
+        ::runtime::FieldSpec::new("base_weight", "float").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("height", "float").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("length_uom_name", "char"),
+        ::runtime::FieldSpec::new("max_weight", "float").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("packaging_length", "float").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("storage_category_capacity_ids", "one2many").relation("stock.storage.category.capacity").writable(true),
+        ::runtime::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::FieldSpec::new("width", "float").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -217,12 +193,21 @@ impl ::runtime::odoo::projection::Projection for StockPackageType {
 impl super::mixins::BaseModel for StockPackageType {
     type Update = StockPackageTypeUpdate;
 }
-/// Values for creating a `stock.package.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPackageTypeCreate`]) or updating ([`StockPackageTypeUpdate`]) `stock.package.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPackageTypeCreate {
+pub struct StockPackageTypeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPackageTypeCreate {
+/// Values for creating a `stock.package.type` record: the constructor takes the required fields, setters add the rest.
+pub type StockPackageTypeCreate = StockPackageTypeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.package.type` records: only the fields set here are written.
+pub type StockPackageTypeUpdate = StockPackageTypeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockPackageTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -230,120 +215,32 @@ impl ::serde::Serialize for StockPackageTypeCreate {
 impl StockPackageTypeCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        StockPackageTypeCreate {
+        StockPackageTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `base_weight` (Weight).
-    #[inline]
-    pub fn base_weight(mut self, base_weight: f64) -> Self {
-        self.values.set("base_weight", base_weight);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `height` (Height).
-    #[inline]
-    pub fn height(mut self, height: f64) -> Self {
-        self.values.set("height", height);
-        self
-    }
-    /// Set `max_weight` (Max Weight).
-    #[inline]
-    pub fn max_weight(mut self, max_weight: f64) -> Self {
-        self.values.set("max_weight", max_weight);
-        self
-    }
-    /// Set `name` (Package Type).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_length` (Length).
-    #[inline]
-    pub fn packaging_length(mut self, packaging_length: f64) -> Self {
-        self.values.set("packaging_length", packaging_length);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `storage_category_capacity_ids` (Storage Category Capacity).
-    #[inline]
-    pub fn storage_category_capacity_ids(
-        mut self,
-        storage_category_capacity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockStorageCategoryCapacity,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "storage_category_capacity_ids",
-                storage_category_capacity_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `width` (Width).
-    #[inline]
-    pub fn width(mut self, width: f64) -> Self {
-        self.values.set("width", width);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPackageTypeCreate {
-    type Model = StockPackageType;
-}
-/// Values for updating `stock.package.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPackageTypeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockPackageTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockPackageTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPackageTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPackageTypeUpdate {
+    fn default() -> Self {
+        StockPackageTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPackageTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPackageType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockPackageType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -352,218 +249,74 @@ impl StockPackageTypeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `base_weight` (Weight).
-    #[inline]
-    pub fn base_weight(mut self, base_weight: f64) -> Self {
-        self.values.set("base_weight", base_weight);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `height` (Height).
-    #[inline]
-    pub fn height(mut self, height: f64) -> Self {
-        self.values.set("height", height);
-        self
-    }
-    /// Set `max_weight` (Max Weight).
-    #[inline]
-    pub fn max_weight(mut self, max_weight: f64) -> Self {
-        self.values.set("max_weight", max_weight);
-        self
-    }
-    /// Set `name` (Package Type).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_length` (Length).
-    #[inline]
-    pub fn packaging_length(mut self, packaging_length: f64) -> Self {
-        self.values.set("packaging_length", packaging_length);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `storage_category_capacity_ids` (Storage Category Capacity).
-    #[inline]
-    pub fn storage_category_capacity_ids(
-        mut self,
-        storage_category_capacity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockStorageCategoryCapacity,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "storage_category_capacity_ids",
-                storage_category_capacity_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `width` (Width).
-    #[inline]
-    pub fn width(mut self, width: f64) -> Self {
-        self.values.set("width", width);
-        self
+    ::runtime::__private::setters! {
+        /// Set `barcode` (Barcode).
+        barcode: into String;
+        /// Set `base_weight` (Weight).
+        base_weight: value f64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `height` (Height).
+        height: value f64;
+        /// Set `max_weight` (Max Weight).
+        max_weight: value f64;
+        /// Set `name` (Package Type).
+        name: into String;
+        /// Set `packaging_length` (Length).
+        packaging_length: value f64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `storage_category_capacity_ids` (Storage Category Capacity).
+        storage_category_capacity_ids: commands super::rel::StockStorageCategoryCapacity;
+        /// Set `width` (Width).
+        width: value f64;
     }
 }
+impl ::runtime::CreateValues for StockPackageTypeCreate {
+    type Model = self::StockPackageType;
+}
 impl ::runtime::UpdateValues for StockPackageTypeUpdate {
-    type Model = StockPackageType;
+    type Model = self::StockPackageType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Barcode (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::odoo::fields::CharField<
-        super::StockPackageType,
-    > {
-        ::runtime::odoo::fields::CharField::new("barcode")
-    }
-    /// Weight (`base_weight`, `float`).
-    #[inline]
-    pub const fn base_weight() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("base_weight")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageType,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPackageType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockPackageType,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Height (`height`, `float`).
-    #[inline]
-    pub const fn height() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("height")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Length unit of measure label (`length_uom_name`, `char`).
-    #[inline]
-    pub const fn length_uom_name() -> ::runtime::odoo::fields::CharField<
-        super::StockPackageType,
-    > {
-        ::runtime::odoo::fields::CharField::new("length_uom_name")
-    }
-    /// Max Weight (`max_weight`, `float`).
-    #[inline]
-    pub const fn max_weight() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("max_weight")
-    }
-    /// Package Type (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockPackageType> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Length (`packaging_length`, `float`).
-    #[inline]
-    pub const fn packaging_length() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("packaging_length")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Storage Category Capacity (`storage_category_capacity_ids`, `one2many`).
-    #[inline]
-    pub const fn storage_category_capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPackageType,
-        super::super::rel::StockStorageCategoryCapacity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("storage_category_capacity_ids")
-    }
-    /// Weight unit of measure label (`weight_uom_name`, `char`).
-    #[inline]
-    pub const fn weight_uom_name() -> ::runtime::odoo::fields::CharField<
-        super::StockPackageType,
-    > {
-        ::runtime::odoo::fields::CharField::new("weight_uom_name")
-    }
-    /// Width (`width`, `float`).
-    #[inline]
-    pub const fn width() -> ::runtime::odoo::fields::NumField<
-        super::StockPackageType,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("width")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPackageType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPackageType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPackageType;
+        /// Barcode (`barcode`, `char`).
+        barcode: CharField;
+        /// Weight (`base_weight`, `float`).
+        base_weight: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Height (`height`, `float`).
+        height: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Length unit of measure label (`length_uom_name`, `char`).
+        length_uom_name: CharField;
+        /// Max Weight (`max_weight`, `float`).
+        max_weight: NumField<f64>;
+        /// Package Type (`name`, `char`).
+        name: CharField;
+        /// Length (`packaging_length`, `float`).
+        packaging_length: NumField<f64>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Storage Category Capacity (`storage_category_capacity_ids`, `one2many`).
+        storage_category_capacity_ids: X2ManyField<super::super::rel::StockStorageCategoryCapacity>;
+        /// Weight unit of measure label (`weight_uom_name`, `char`).
+        weight_uom_name: CharField;
+        /// Width (`width`, `float`).
+        width: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

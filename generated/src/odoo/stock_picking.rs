@@ -19,17 +19,15 @@ pub struct StockPicking {
     /// `many2one`, to `calendar.event`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_calendar_event_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_calendar_event_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::CalendarEvent>>,
+    pub activity_calendar_event_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::CalendarEvent>>,
     >,
     /// Next Activity Deadline
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Activity Exception Decoration
     ///
     /// Type of the exception activity on record.
@@ -37,7 +35,7 @@ pub struct StockPicking {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_decoration())`.
     ///
     /// Values: `warning` (Alert), `danger` (Error).
-    pub activity_exception_decoration: ::runtime::odoo::wire::Computed<
+    pub activity_exception_decoration: ::runtime::Computed<
         Option<ActivityExceptionDecoration>,
     >,
     /// Icon
@@ -45,13 +43,13 @@ pub struct StockPicking {
     /// Icon to indicate an exception activity.
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_exception_icon())`.
-    pub activity_exception_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_exception_icon: ::runtime::Computed<Option<String>>,
     /// Activities
     ///
     /// `one2many`, to `mail.activity` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_ids: ::runtime::odoo::wire::X2Many<super::rel::MailActivity>,
+    pub activity_ids: ::runtime::X2Many<super::rel::MailActivity>,
     /// Activity State
     ///
     /// Status based on activities
@@ -64,56 +62,56 @@ pub struct StockPicking {
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
     ///
     /// Values: `overdue` (Overdue), `today` (Today), `planned` (Planned).
-    pub activity_state: ::runtime::odoo::wire::Computed<Option<ActivityState>>,
+    pub activity_state: ::runtime::Computed<Option<ActivityState>>,
     /// Next Activity Summary
     ///
     /// `char`, related `activity_ids.summary`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_summary())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_summary: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_summary: ::runtime::Computed<Option<String>>,
     /// Activity Type Icon
     ///
     /// Font awesome icon e.g. fa-tasks
     ///
     /// `char`, readonly, related `activity_ids.icon`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_icon())`.
-    pub activity_type_icon: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub activity_type_icon: ::runtime::Computed<Option<String>>,
     /// Next Activity Type
     ///
     /// `many2one`, to `mail.activity.type`, related `activity_ids.activity_type_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_type_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_type_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::MailActivityType>>,
+    pub activity_type_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::MailActivityType>>,
     >,
     /// Responsible User
     ///
     /// `many2one`, to `res.users`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::activity_user_id())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub activity_user_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub activity_user_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResUsers>>,
     >,
     /// Back Order of
     ///
     /// If this shipment was split, then this field links to the shipment which contains the already processed part.
     ///
     /// `many2one`, to `stock.picking`, readonly.
-    pub backorder_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub backorder_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Back Orders
     ///
     /// `one2many`, to `stock.picking` (inverse `backorder_id`).
-    pub backorder_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
+    pub backorder_ids: ::runtime::X2Many<super::rel::StockPicking>,
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `picking_type_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Country Code
     ///
     /// The ISO country code in two chars.
     /// You can use this field for quick search.
     ///
     /// `char`, readonly, related `company_id.account_fiscal_country_id.code`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::country_code())`.
-    pub country_code: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub country_code: ::runtime::Computed<Option<String>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -121,7 +119,7 @@ pub struct StockPicking {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Creation Date
     ///
     /// Creation Date, usually the time of the order
@@ -144,21 +142,15 @@ pub struct StockPicking {
     /// Days To Arrive
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::days_to_arrive())`.
-    pub days_to_arrive: ::runtime::odoo::wire::Computed<
-        Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub days_to_arrive: ::runtime::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Delay Alert Date
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_alert_date())`.
-    pub delay_alert_date: ::runtime::odoo::wire::Computed<
-        Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub delay_alert_date: ::runtime::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Delay Pass
     ///
     /// `datetime`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::delay_pass())`.
-    pub delay_pass: ::runtime::odoo::wire::Computed<
-        Option<::chrono::DateTime<::chrono::Utc>>,
-    >,
+    pub delay_pass: ::runtime::Computed<Option<::chrono::DateTime<::chrono::Utc>>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -166,7 +158,7 @@ pub struct StockPicking {
     /// Procurement Group
     ///
     /// `many2one`, to `procurement.group`, readonly, related `move_ids.group_id`.
-    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::Many2One<super::rel::ProcurementGroup>>,
     /// Is late
     ///
     /// Is late or will be late depending on the deadline and scheduled date
@@ -176,25 +168,25 @@ pub struct StockPicking {
     /// Has Kits
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_kits())`.
-    pub has_kits: ::runtime::odoo::wire::Computed<bool>,
+    pub has_kits: ::runtime::Computed<bool>,
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// Has Packages
     ///
     /// Check the existence of destination packages on move lines
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_packages())`.
-    pub has_packages: ::runtime::odoo::wire::Computed<bool>,
+    pub has_packages: ::runtime::Computed<bool>,
     /// Has Scrap Moves
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_scrap_move())`.
-    pub has_scrap_move: ::runtime::odoo::wire::Computed<bool>,
+    pub has_scrap_move: ::runtime::Computed<bool>,
     /// Has Tracking
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_tracking())`.
-    pub has_tracking: ::runtime::odoo::wire::Computed<bool>,
+    pub has_tracking: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -208,109 +200,103 @@ pub struct StockPicking {
     /// Is Signed
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_signed())`.
-    pub is_signed: ::runtime::odoo::wire::Computed<bool>,
+    pub is_signed: ::runtime::Computed<bool>,
     /// JSON data for the popover widget
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_popover())`.
-    pub json_popover: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub json_popover: ::runtime::Computed<Option<String>>,
     /// Destination Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_dest_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Source Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`, readonly, related `move_line_ids.lot_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lot_id())`.
-    pub lot_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
-    >,
+    pub lot_id: ::runtime::Computed<Option<::runtime::Many2One<super::rel::StockLot>>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Stock Moves
     ///
     /// `one2many`, to `stock.move` (inverse `picking_id`).
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Stock move
     ///
     /// `one2many`, to `stock.move` (inverse `picking_id`), computed.
-    pub move_ids_without_package: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_ids_without_package: ::runtime::X2Many<super::rel::StockMove>,
     /// Has Pack Operations
     ///
     /// Check the existence of pack operation on the picking
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::move_line_exist())`.
-    pub move_line_exist: ::runtime::odoo::wire::Computed<bool>,
+    pub move_line_exist: ::runtime::Computed<bool>,
     /// Operations
     ///
     /// `one2many`, to `stock.move.line` (inverse `picking_id`).
-    pub move_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMoveLine>,
+    pub move_line_ids: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Operations without package
     ///
     /// `one2many`, to `stock.move.line` (inverse `picking_id`), computed.
-    pub move_line_ids_without_package: ::runtime::odoo::wire::X2Many<
-        super::rel::StockMoveLine,
-    >,
+    pub move_line_ids_without_package: ::runtime::X2Many<super::rel::StockMoveLine>,
     /// Shipping Policy
     ///
     /// It specifies goods to be deliver partially or all at once
@@ -324,9 +310,7 @@ pub struct StockPicking {
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::my_activity_date_deadline())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub my_activity_date_deadline: ::runtime::odoo::wire::Computed<
-        Option<::chrono::NaiveDate>,
-    >,
+    pub my_activity_date_deadline: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Reference
     ///
     /// `char`, readonly.
@@ -346,21 +330,19 @@ pub struct StockPicking {
     /// When validating the transfer, the products will be assigned to this owner.
     ///
     /// `many2one`, to `res.partner`.
-    pub owner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Package Level
     ///
     /// `one2many`, to `stock.package_level` (inverse `picking_id`).
-    pub package_level_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPackageLevel>,
+    pub package_level_ids: ::runtime::X2Many<super::rel::StockPackageLevel>,
     /// Package Level Ids Details
     ///
     /// `one2many`, to `stock.package_level` (inverse `picking_id`).
-    pub package_level_ids_details: ::runtime::odoo::wire::X2Many<
-        super::rel::StockPackageLevel,
-    >,
+    pub package_level_ids_details: ::runtime::X2Many<super::rel::StockPackageLevel>,
     /// Contact
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Properties
     ///
     /// `properties`, computed.
@@ -380,9 +362,7 @@ pub struct StockPicking {
     /// Operation Type
     ///
     /// `many2one`, to `stock.picking.type`, required.
-    pub picking_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub picking_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Printed
     ///
     /// `boolean`.
@@ -398,71 +378,69 @@ pub struct StockPicking {
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, related `move_ids.product_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_id())`.
-    pub product_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductProduct>>,
     >,
     /// Count of MO generated
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_count())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub production_count: ::runtime::odoo::wire::Computed<i64>,
+    pub production_count: ::runtime::Computed<i64>,
     /// Production
     ///
     /// `many2many`, to `mrp.production`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::production_ids())`.
     ///
     /// Readable by: Manufacturing / User (`mrp.group_mrp_user`); other users read it as empty.
-    pub production_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub production_ids: ::runtime::Computed<::runtime::X2Many<::runtime::AnyModel>>,
     /// Product Availability
     ///
     /// Latest product availability status of the picking
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::products_availability())`.
-    pub products_availability: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub products_availability: ::runtime::Computed<Option<String>>,
     /// Products Availability State
     ///
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::products_availability_state())`.
     ///
     /// Values: `available` (Available), `expected` (Expected), `late` (Late).
-    pub products_availability_state: ::runtime::odoo::wire::Computed<
+    pub products_availability_state: ::runtime::Computed<
         Option<ProductsAvailabilityState>,
     >,
     /// Project
     ///
     /// `many2one`, to `project.project`.
-    pub project_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProjectProject>>,
+    pub project_id: Option<::runtime::Many2One<super::rel::ProjectProject>>,
     /// Purchase Orders
     ///
     /// `many2one`, to `purchase.order`, readonly, related `move_ids.purchase_line_id.order_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::purchase_id())`.
-    pub purchase_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::PurchaseOrder>>,
+    pub purchase_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::PurchaseOrder>>,
     >,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// \# Returns
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::return_count())`.
-    pub return_count: ::runtime::odoo::wire::Computed<i64>,
+    pub return_count: ::runtime::Computed<i64>,
     /// Return of
     ///
     /// If this picking was created as a return of another picking, this field links to the original picking.
     ///
     /// `many2one`, to `stock.picking`, readonly.
-    pub return_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub return_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Returns
     ///
     /// `one2many`, to `stock.picking` (inverse `return_id`).
-    pub return_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPicking>,
+    pub return_ids: ::runtime::X2Many<super::rel::StockPicking>,
     /// Sales Order
     ///
     /// `many2one`, to `sale.order`, computed.
-    pub sale_id: Option<::runtime::odoo::wire::Many2One<super::rel::SaleOrder>>,
+    pub sale_id: Option<::runtime::Many2One<super::rel::SaleOrder>>,
     /// Scheduled Date
     ///
     /// Scheduled time for the first part of the shipment to be processed. Setting manually a value here would set it as expected date for all the stock moves.
@@ -474,39 +452,37 @@ pub struct StockPicking {
     /// `selection`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::search_date_category())`.
     ///
     /// Values: `before` (Before), `yesterday` (Yesterday), `today` (Today), `day_1` (Tomorrow), `day_2` (The day after tomorrow), `after` (After).
-    pub search_date_category: ::runtime::odoo::wire::Computed<
-        Option<SearchDateCategory>,
-    >,
+    pub search_date_category: ::runtime::Computed<Option<SearchDateCategory>>,
     /// Volume for Shipping
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::shipping_volume())`.
-    pub shipping_volume: ::runtime::odoo::wire::Computed<f64>,
+    pub shipping_volume: ::runtime::Computed<f64>,
     /// Weight for Shipping
     ///
     /// Total weight of packages and products not in a package. Packages with no shipping weight specified will default to their products' total weight. This is the weight used to compute the cost of the shipping.
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::shipping_weight())`.
-    pub shipping_weight: ::runtime::odoo::wire::Computed<f64>,
+    pub shipping_weight: ::runtime::Computed<f64>,
     /// Show Allocation
     ///
     /// Technical Field used to decide whether the button "Allocation" should be displayed.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_allocation())`.
-    pub show_allocation: ::runtime::odoo::wire::Computed<bool>,
+    pub show_allocation: ::runtime::Computed<bool>,
     /// Show Check Availability
     ///
     /// Technical field used to compute whether the button "Check Availability" should be displayed.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_check_availability())`.
-    pub show_check_availability: ::runtime::odoo::wire::Computed<bool>,
+    pub show_check_availability: ::runtime::Computed<bool>,
     /// Show Lots Text
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_lots_text())`.
-    pub show_lots_text: ::runtime::odoo::wire::Computed<bool>,
+    pub show_lots_text: ::runtime::Computed<bool>,
     /// Show Next Pickings
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_next_pickings())`.
-    pub show_next_pickings: ::runtime::odoo::wire::Computed<bool>,
+    pub show_next_pickings: ::runtime::Computed<bool>,
     /// Show Detailed Operations
     ///
     /// If this checkbox is ticked, the pickings lines will represent detailed stock operations. If not, the picking lines will represent an aggregate of detailed stock operations.
@@ -545,25 +521,25 @@ pub struct StockPicking {
     /// Responsible
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Address
     ///
     /// `many2one`, to `res.partner`, readonly, related `picking_type_id.warehouse_id.partner_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_address_id())`.
-    pub warehouse_address_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub warehouse_address_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Bulk Weight
     ///
     /// Total weight of products which are not in a package.
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_bulk())`.
-    pub weight_bulk: ::runtime::odoo::wire::Computed<f64>,
+    pub weight_bulk: ::runtime::Computed<f64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -571,116 +547,20 @@ pub struct StockPicking {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPicking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockPicking {
-    const FIELDS: &'static [&'static str] = &[
-        "activity_calendar_event_id",
-        "activity_date_deadline",
-        "activity_exception_decoration",
-        "activity_exception_icon",
-        "activity_ids",
-        "activity_state",
-        "activity_summary",
-        "activity_type_icon",
-        "activity_type_id",
-        "activity_user_id",
-        "backorder_id",
-        "backorder_ids",
-        "company_id",
-        "country_code",
-        "create_date",
-        "create_uid",
-        "date",
-        "date_deadline",
-        "date_done",
-        "days_to_arrive",
-        "delay_alert_date",
-        "delay_pass",
-        "display_name",
-        "group_id",
-        "has_deadline_issue",
-        "has_kits",
-        "has_message",
-        "has_packages",
-        "has_scrap_move",
-        "has_tracking",
-        "id",
-        "is_locked",
-        "is_signed",
-        "json_popover",
-        "location_dest_id",
-        "location_id",
-        "lot_id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "move_ids",
-        "move_ids_without_package",
-        "move_line_exist",
-        "move_line_ids",
-        "move_line_ids_without_package",
-        "move_type",
-        "my_activity_date_deadline",
-        "name",
-        "note",
-        "origin",
-        "owner_id",
-        "package_level_ids",
-        "package_level_ids_details",
-        "partner_id",
-        "picking_properties",
-        "picking_type_code",
-        "picking_type_entire_packs",
-        "picking_type_id",
-        "printed",
-        "priority",
-        "product_id",
-        "production_count",
-        "production_ids",
-        "products_availability",
-        "products_availability_state",
-        "project_id",
-        "purchase_id",
-        "rating_ids",
-        "return_count",
-        "return_id",
-        "return_ids",
-        "sale_id",
-        "scheduled_date",
-        "search_date_category",
-        "shipping_volume",
-        "shipping_weight",
-        "show_allocation",
-        "show_check_availability",
-        "show_lots_text",
-        "show_next_pickings",
-        "show_operations",
-        "state",
-        "use_create_lots",
-        "use_existing_lots",
-        "user_id",
-        "warehouse_address_id",
-        "website_message_ids",
-        "weight_bulk",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPicking {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        97,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPicking::default();
         while let Some(i) = r.next()? {
             match i {
@@ -890,176 +770,105 @@ impl ::runtime::Model for StockPicking {
         "warehouse_address_id",
         "weight_bulk",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("activity_calendar_event_id", "many2one")
-            .relation("calendar.event")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "activity_exception_decoration",
-                "selection",
-            )
-            .selection(&["warning", "danger"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_exception_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_ids", "one2many")
-            .relation("mail.activity")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_state", "selection")
-            .groups(&["base.group_user"])
-            .selection(&["overdue", "today", "planned"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_summary", "char")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_icon", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("activity_type_id", "many2one")
-            .relation("mail.activity.type")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("activity_user_id", "many2one")
-            .relation("res.users")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("backorder_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("backorder_ids", "one2many")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("country_code", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_deadline", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("date_done", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("days_to_arrive", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_alert_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("delay_pass", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
-            .relation("procurement.group"),
-        ::runtime::odoo::verify::FieldSpec::new("has_deadline_issue", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_kits", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_packages", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_scrap_move", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("has_tracking", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_locked", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_signed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("json_popover", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids_without_package", "one2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_line_exist", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("move_line_ids", "one2many")
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "move_line_ids_without_package",
-                "one2many",
-            )
-            .relation("stock.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
-            .required()
-            .selection(&["direct", "one"]),
-        ::runtime::odoo::verify::FieldSpec::new("my_activity_date_deadline", "date")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("note", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("package_level_ids", "one2many")
-            .relation("stock.package_level"),
-        ::runtime::odoo::verify::FieldSpec::new("package_level_ids_details", "one2many")
-            .relation("stock.package_level"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_properties", "properties"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_code", "selection")
-            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_entire_packs", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
-            .relation("stock.picking.type")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("printed", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("priority", "selection")
-            .selection(&["0", "1"]),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("production_count", "integer")
-            .groups(&["mrp.group_mrp_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("production_ids", "many2many")
-            .relation("mrp.production")
-            .groups(&["mrp.group_mrp_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("products_availability", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "products_availability_state",
-                "selection",
-            )
-            .selection(&["available", "expected", "late"]),
-        ::runtime::odoo::verify::FieldSpec::new("project_id", "many2one")
-            .relation("project.project"),
-        ::runtime::odoo::verify::FieldSpec::new("purchase_id", "many2one")
-            .relation("purchase.order"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("return_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("return_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("return_ids", "one2many")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_id", "many2one")
-            .relation("sale.order"),
-        ::runtime::odoo::verify::FieldSpec::new("scheduled_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("search_date_category", "selection")
-            .selection(&["before", "yesterday", "today", "day_1", "day_2", "after"]),
-        ::runtime::odoo::verify::FieldSpec::new("shipping_volume", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("shipping_weight", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("show_allocation", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_check_availability", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_lots_text", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_next_pickings", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_operations", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("signature", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "waiting", "confirmed", "assigned", "done", "cancel"]),
-        ::runtime::odoo::verify::FieldSpec::new("use_create_lots", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_existing_lots", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_address_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("weight_bulk", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("activity_calendar_event_id", "many2one").relation("calendar.event").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_exception_decoration", "selection").selection(&["warning", "danger"]),
+        ::runtime::FieldSpec::new("activity_exception_icon", "char"),
+        ::runtime::FieldSpec::new("activity_ids", "one2many").relation("mail.activity").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_state", "selection").groups(&["base.group_user"]).selection(&["overdue", "today", "planned"]),
+        ::runtime::FieldSpec::new("activity_summary", "char").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_type_icon", "char"),
+        ::runtime::FieldSpec::new("activity_type_id", "many2one").relation("mail.activity.type").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("activity_user_id", "many2one").relation("res.users").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("backorder_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("backorder_ids", "one2many").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("country_code", "char"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("date_deadline", "datetime"),
+        ::runtime::FieldSpec::new("date_done", "datetime").writable(true),
+        ::runtime::FieldSpec::new("days_to_arrive", "datetime"),
+        ::runtime::FieldSpec::new("delay_alert_date", "datetime"),
+        ::runtime::FieldSpec::new("delay_pass", "datetime"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("group_id", "many2one").relation("procurement.group"),
+        ::runtime::FieldSpec::new("has_deadline_issue", "boolean"),
+        ::runtime::FieldSpec::new("has_kits", "boolean"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("has_packages", "boolean"),
+        ::runtime::FieldSpec::new("has_scrap_move", "boolean"),
+        ::runtime::FieldSpec::new("has_tracking", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_locked", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_signed", "boolean"),
+        ::runtime::FieldSpec::new("json_popover", "char"),
+        ::runtime::FieldSpec::new("location_dest_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("lot_id", "many2one").relation("stock.lot"),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("move_ids", "one2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("move_ids_without_package", "one2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("move_line_exist", "boolean"),
+        ::runtime::FieldSpec::new("move_line_ids", "one2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("move_line_ids_without_package", "one2many").relation("stock.move.line").writable(true),
+        ::runtime::FieldSpec::new("move_type", "selection").required().writable(true).selection(&["direct", "one"]),
+        ::runtime::FieldSpec::new("my_activity_date_deadline", "date").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("name", "char").writable(true),
+        ::runtime::FieldSpec::new("note", "html").writable(true),
+        ::runtime::FieldSpec::new("origin", "char").writable(true),
+        ::runtime::FieldSpec::new("owner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("package_level_ids", "one2many").relation("stock.package_level").writable(true),
+        ::runtime::FieldSpec::new("package_level_ids_details", "one2many").relation("stock.package_level").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("picking_properties", "properties").writable(true),
+        ::runtime::FieldSpec::new("picking_type_code", "selection").selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::FieldSpec::new("picking_type_entire_packs", "boolean"),
+        ::runtime::FieldSpec::new("picking_type_id", "many2one").relation("stock.picking.type").required().writable(true),
+        ::runtime::FieldSpec::new("printed", "boolean").writable(true),
+        ::runtime::FieldSpec::new("priority", "selection").writable(true).selection(&["0", "1"]),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product"),
+        ::runtime::FieldSpec::new("production_count", "integer").groups(&["mrp.group_mrp_user"]),
+        ::runtime::FieldSpec::new("production_ids", "many2many").relation("mrp.production").groups(&["mrp.group_mrp_user"]),
+        ::runtime::FieldSpec::new("products_availability", "char"),
+        ::runtime::FieldSpec::new("products_availability_state", "selection").selection(&["available", "expected", "late"]),
+        ::runtime::FieldSpec::new("project_id", "many2one").relation("project.project").writable(true),
+        ::runtime::FieldSpec::new("purchase_id", "many2one").relation("purchase.order"),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("return_count", "integer"),
+        ::runtime::FieldSpec::new("return_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("return_ids", "one2many").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("sale_id", "many2one").relation("sale.order").writable(true),
+        ::runtime::FieldSpec::new("scheduled_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("search_date_category", "selection").selection(&["before", "yesterday", "today", "day_1", "day_2", "after"]),
+        ::runtime::FieldSpec::new("shipping_volume", "float"),
+        ::runtime::FieldSpec::new("shipping_weight", "float").writable(true),
+        ::runtime::FieldSpec::new("show_allocation", "boolean"),
+        ::runtime::FieldSpec::new("show_check_availability", "boolean"),
+        ::runtime::FieldSpec::new("show_lots_text", "boolean"),
+        ::runtime::FieldSpec::new("show_next_pickings", "boolean"),
+        ::runtime::FieldSpec::new("show_operations", "boolean"),
+        ::runtime::FieldSpec::new("signature", "binary").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").selection(&["draft", "waiting", "confirmed", "assigned", "done", "cancel"]),
+        ::runtime::FieldSpec::new("use_create_lots", "boolean"),
+        ::runtime::FieldSpec::new("use_existing_lots", "boolean"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("warehouse_address_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("weight_bulk", "float"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -1613,12 +1422,17 @@ impl super::mixins::BaseModel for StockPicking {
 }
 impl super::mixins::MailActivityMixin for StockPicking {}
 impl super::mixins::MailThread for StockPicking {}
-/// Values for creating a `stock.picking` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPickingCreate`]) or updating ([`StockPickingUpdate`]) `stock.picking` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPickingCreate {
+pub struct StockPickingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPickingCreate {
+/// Values for creating a `stock.picking` record: the constructor takes the required fields, setters add the rest.
+pub type StockPickingCreate = StockPickingValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.picking` records: only the fields set here are written.
+pub type StockPickingUpdate = StockPickingValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockPickingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -1626,387 +1440,32 @@ impl ::serde::Serialize for StockPickingCreate {
 impl StockPickingCreate {
     /// Takes the required fields: `picking_type_id` (readonly, computed and x2many fields are left out).
     pub fn new(picking_type_id: i64) -> Self {
-        StockPickingCreate {
+        StockPickingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .picking_type_id(picking_type_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPicking>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `backorder_id` (Back Order of).
-    #[inline]
-    pub fn backorder_id(mut self, backorder_id: i64) -> Self {
-        self.values.set("backorder_id", backorder_id);
-        self
-    }
-    /// Set `backorder_ids` (Back Orders).
-    #[inline]
-    pub fn backorder_ids(
-        mut self,
-        backorder_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("backorder_ids", backorder_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Creation Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_done` (Date of Transfer).
-    #[inline]
-    pub fn date_done(mut self, date_done: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_done", date_done);
-        self
-    }
-    /// Set `is_locked` (Is Locked).
-    #[inline]
-    pub fn is_locked(mut self, is_locked: bool) -> Self {
-        self.values.set("is_locked", is_locked);
-        self
-    }
-    /// Set `location_dest_id` (Destination Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_ids` (Stock Moves).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_ids_without_package` (Stock move).
-    #[inline]
-    pub fn move_ids_without_package(
-        mut self,
-        move_ids_without_package: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "move_ids_without_package",
-                move_ids_without_package.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_line_ids` (Operations).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids_without_package` (Operations without package).
-    #[inline]
-    pub fn move_line_ids_without_package(
-        mut self,
-        move_line_ids_without_package: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "move_line_ids_without_package",
-                move_line_ids_without_package.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_type` (Shipping Policy).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `owner_id` (Assign Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_level_ids` (Package Level).
-    #[inline]
-    pub fn package_level_ids(
-        mut self,
-        package_level_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("package_level_ids", package_level_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `package_level_ids_details` (Package Level Ids Details).
-    #[inline]
-    pub fn package_level_ids_details(
-        mut self,
-        package_level_ids_details: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "package_level_ids_details",
-                package_level_ids_details.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `partner_id` (Contact).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picking_properties` (Properties).
-    #[inline]
-    pub fn picking_properties(
-        mut self,
-        picking_properties: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("picking_properties", picking_properties);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `printed` (Printed).
-    #[inline]
-    pub fn printed(mut self, printed: bool) -> Self {
-        self.values.set("printed", printed);
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `return_id` (Return of).
-    #[inline]
-    pub fn return_id(mut self, return_id: i64) -> Self {
-        self.values.set("return_id", return_id);
-        self
-    }
-    /// Set `return_ids` (Returns).
-    #[inline]
-    pub fn return_ids(
-        mut self,
-        return_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("return_ids", return_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_id` (Sales Order).
-    #[inline]
-    pub fn sale_id(mut self, sale_id: i64) -> Self {
-        self.values.set("sale_id", sale_id);
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(
-        mut self,
-        scheduled_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_date", scheduled_date);
-        self
-    }
-    /// Set `shipping_weight` (Weight for Shipping).
-    #[inline]
-    pub fn shipping_weight(mut self, shipping_weight: f64) -> Self {
-        self.values.set("shipping_weight", shipping_weight);
-        self
-    }
-    /// Set `signature` (Signature).
-    #[inline]
-    pub fn signature(
-        mut self,
-        signature: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("signature", signature.into());
-        self
-    }
-    /// Set `user_id` (Responsible).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPickingCreate {
-    type Model = StockPicking;
-}
-/// Values for updating `stock.picking` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPickingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockPickingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockPickingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPickingUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPickingUpdate {
+    fn default() -> Self {
+        StockPickingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPickingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPicking>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockPicking>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -2015,1460 +1474,404 @@ impl StockPickingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `activity_ids` (Activities).
-    #[inline]
-    pub fn activity_ids(
-        mut self,
-        activity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailActivity>,
-        >,
-    ) -> Self {
-        self.values.set("activity_ids", activity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `activity_summary` (Next Activity Summary).
-    #[inline]
-    pub fn activity_summary(mut self, activity_summary: impl Into<String>) -> Self {
-        self.values.set("activity_summary", activity_summary.into());
-        self
-    }
-    /// Set `activity_type_id` (Next Activity Type).
-    #[inline]
-    pub fn activity_type_id(mut self, activity_type_id: i64) -> Self {
-        self.values.set("activity_type_id", activity_type_id);
-        self
-    }
-    /// Set `backorder_id` (Back Order of).
-    #[inline]
-    pub fn backorder_id(mut self, backorder_id: i64) -> Self {
-        self.values.set("backorder_id", backorder_id);
-        self
-    }
-    /// Set `backorder_ids` (Back Orders).
-    #[inline]
-    pub fn backorder_ids(
-        mut self,
-        backorder_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("backorder_ids", backorder_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `date` (Creation Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `date_done` (Date of Transfer).
-    #[inline]
-    pub fn date_done(mut self, date_done: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_done", date_done);
-        self
-    }
-    /// Set `is_locked` (Is Locked).
-    #[inline]
-    pub fn is_locked(mut self, is_locked: bool) -> Self {
-        self.values.set("is_locked", is_locked);
-        self
-    }
-    /// Set `location_dest_id` (Destination Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_ids` (Stock Moves).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_ids_without_package` (Stock move).
-    #[inline]
-    pub fn move_ids_without_package(
-        mut self,
-        move_ids_without_package: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "move_ids_without_package",
-                move_ids_without_package.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_line_ids` (Operations).
-    #[inline]
-    pub fn move_line_ids(
-        mut self,
-        move_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values.set("move_line_ids", move_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `move_line_ids_without_package` (Operations without package).
-    #[inline]
-    pub fn move_line_ids_without_package(
-        mut self,
-        move_line_ids_without_package: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMoveLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "move_line_ids_without_package",
-                move_line_ids_without_package.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_type` (Shipping Policy).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `note` (Notes).
-    #[inline]
-    pub fn note(mut self, note: impl Into<String>) -> Self {
-        self.values.set("note", note.into());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `owner_id` (Assign Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_level_ids` (Package Level).
-    #[inline]
-    pub fn package_level_ids(
-        mut self,
-        package_level_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set("package_level_ids", package_level_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `package_level_ids_details` (Package Level Ids Details).
-    #[inline]
-    pub fn package_level_ids_details(
-        mut self,
-        package_level_ids_details: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageLevel>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "package_level_ids_details",
-                package_level_ids_details.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `partner_id` (Contact).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `picking_properties` (Properties).
-    #[inline]
-    pub fn picking_properties(
-        mut self,
-        picking_properties: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("picking_properties", picking_properties);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `printed` (Printed).
-    #[inline]
-    pub fn printed(mut self, printed: bool) -> Self {
-        self.values.set("printed", printed);
-        self
-    }
-    /// Set `priority` (Priority).
-    #[inline]
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.values.set("priority", priority);
-        self
-    }
-    /// Set `project_id` (Project).
-    #[inline]
-    pub fn project_id(mut self, project_id: i64) -> Self {
-        self.values.set("project_id", project_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `return_id` (Return of).
-    #[inline]
-    pub fn return_id(mut self, return_id: i64) -> Self {
-        self.values.set("return_id", return_id);
-        self
-    }
-    /// Set `return_ids` (Returns).
-    #[inline]
-    pub fn return_ids(
-        mut self,
-        return_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPicking>,
-        >,
-    ) -> Self {
-        self.values.set("return_ids", return_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_id` (Sales Order).
-    #[inline]
-    pub fn sale_id(mut self, sale_id: i64) -> Self {
-        self.values.set("sale_id", sale_id);
-        self
-    }
-    /// Set `scheduled_date` (Scheduled Date).
-    #[inline]
-    pub fn scheduled_date(
-        mut self,
-        scheduled_date: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("scheduled_date", scheduled_date);
-        self
-    }
-    /// Set `shipping_weight` (Weight for Shipping).
-    #[inline]
-    pub fn shipping_weight(mut self, shipping_weight: f64) -> Self {
-        self.values.set("shipping_weight", shipping_weight);
-        self
-    }
-    /// Set `signature` (Signature).
-    #[inline]
-    pub fn signature(
-        mut self,
-        signature: impl Into<::runtime::odoo::wire::Binary>,
-    ) -> Self {
-        self.values.set("signature", signature.into());
-        self
-    }
-    /// Set `user_id` (Responsible).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `activity_ids` (Activities).
+        activity_ids: commands super::rel::MailActivity;
+        /// Set `activity_summary` (Next Activity Summary).
+        activity_summary: into String;
+        /// Set `activity_type_id` (Next Activity Type).
+        activity_type_id: value i64;
+        /// Set `backorder_id` (Back Order of).
+        backorder_id: value i64;
+        /// Set `backorder_ids` (Back Orders).
+        backorder_ids: commands super::rel::StockPicking;
+        /// Set `date` (Creation Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `date_done` (Date of Transfer).
+        date_done: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `is_locked` (Is Locked).
+        is_locked: value bool;
+        /// Set `location_dest_id` (Destination Location).
+        location_dest_id: value i64;
+        /// Set `location_id` (Source Location).
+        location_id: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `move_ids` (Stock Moves).
+        move_ids: commands super::rel::StockMove;
+        /// Set `move_ids_without_package` (Stock move).
+        move_ids_without_package: commands super::rel::StockMove;
+        /// Set `move_line_ids` (Operations).
+        move_line_ids: commands super::rel::StockMoveLine;
+        /// Set `move_line_ids_without_package` (Operations without package).
+        move_line_ids_without_package: commands super::rel::StockMoveLine;
+        /// Set `move_type` (Shipping Policy).
+        move_type: value self::MoveType;
+        /// Set `name` (Reference).
+        name: into String;
+        /// Set `note` (Notes).
+        note: into String;
+        /// Set `origin` (Source Document).
+        origin: into String;
+        /// Set `owner_id` (Assign Owner).
+        owner_id: value i64;
+        /// Set `package_level_ids` (Package Level).
+        package_level_ids: commands super::rel::StockPackageLevel;
+        /// Set `package_level_ids_details` (Package Level Ids Details).
+        package_level_ids_details: commands super::rel::StockPackageLevel;
+        /// Set `partner_id` (Contact).
+        partner_id: value i64;
+        /// Set `picking_properties` (Properties).
+        picking_properties: value ::serde_json::Value;
+        /// Set `picking_type_id` (Operation Type).
+        picking_type_id: value i64;
+        /// Set `printed` (Printed).
+        printed: value bool;
+        /// Set `priority` (Priority).
+        priority: value self::Priority;
+        /// Set `project_id` (Project).
+        project_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `return_id` (Return of).
+        return_id: value i64;
+        /// Set `return_ids` (Returns).
+        return_ids: commands super::rel::StockPicking;
+        /// Set `sale_id` (Sales Order).
+        sale_id: value i64;
+        /// Set `scheduled_date` (Scheduled Date).
+        scheduled_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `shipping_weight` (Weight for Shipping).
+        shipping_weight: value f64;
+        /// Set `signature` (Signature).
+        signature: into ::runtime::odoo::wire::Binary;
+        /// Set `user_id` (Responsible).
+        user_id: value i64;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
     }
 }
+impl ::runtime::CreateValues for StockPickingCreate {
+    type Model = self::StockPicking;
+}
 impl ::runtime::UpdateValues for StockPickingUpdate {
-    type Model = StockPicking;
+    type Model = self::StockPicking;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
-    #[inline]
-    pub const fn activity_calendar_event_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::CalendarEvent,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_calendar_event_id")
-    }
-    /// Next Activity Deadline (`activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("activity_date_deadline")
-    }
-    /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
-    #[inline]
-    pub const fn activity_exception_decoration() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPicking,
-        super::ActivityExceptionDecoration,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_exception_decoration")
-    }
-    /// Icon (`activity_exception_icon`, `char`).
-    #[inline]
-    pub const fn activity_exception_icon() -> ::runtime::odoo::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_exception_icon")
-    }
-    /// Activities (`activity_ids`, `one2many`).
-    #[inline]
-    pub const fn activity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::MailActivity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("activity_ids")
-    }
-    /// Activity State (`activity_state`, `selection`).
-    #[inline]
-    pub const fn activity_state() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPicking,
-        super::ActivityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("activity_state")
-    }
-    /// Next Activity Summary (`activity_summary`, `char`).
-    #[inline]
-    pub const fn activity_summary() -> ::runtime::odoo::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_summary")
-    }
-    /// Activity Type Icon (`activity_type_icon`, `char`).
-    #[inline]
-    pub const fn activity_type_icon() -> ::runtime::odoo::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::CharField::new("activity_type_icon")
-    }
-    /// Next Activity Type (`activity_type_id`, `many2one`).
-    #[inline]
-    pub const fn activity_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::MailActivityType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_type_id")
-    }
-    /// Responsible User (`activity_user_id`, `many2one`).
-    #[inline]
-    pub const fn activity_user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("activity_user_id")
-    }
-    /// Back Order of (`backorder_id`, `many2one`).
-    #[inline]
-    pub const fn backorder_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("backorder_id")
-    }
-    /// Back Orders (`backorder_ids`, `one2many`).
-    #[inline]
-    pub const fn backorder_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("backorder_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Country Code (`country_code`, `char`).
-    #[inline]
-    pub const fn country_code() -> ::runtime::odoo::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::CharField::new("country_code")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Creation Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Deadline (`date_deadline`, `datetime`).
-    #[inline]
-    pub const fn date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_deadline")
-    }
-    /// Date of Transfer (`date_done`, `datetime`).
-    #[inline]
-    pub const fn date_done() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_done")
-    }
-    /// Days To Arrive (`days_to_arrive`, `datetime`).
-    #[inline]
-    pub const fn days_to_arrive() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("days_to_arrive")
-    }
-    /// Delay Alert Date (`delay_alert_date`, `datetime`).
-    #[inline]
-    pub const fn delay_alert_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("delay_alert_date")
-    }
-    /// Delay Pass (`delay_pass`, `datetime`).
-    #[inline]
-    pub const fn delay_pass() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("delay_pass")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Procurement Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_id")
-    }
-    /// Is late (`has_deadline_issue`, `boolean`).
-    #[inline]
-    pub const fn has_deadline_issue() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_deadline_issue")
-    }
-    /// Has Kits (`has_kits`, `boolean`).
-    #[inline]
-    pub const fn has_kits() -> ::runtime::odoo::fields::BoolField<super::StockPicking> {
-        ::runtime::odoo::fields::BoolField::new("has_kits")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// Has Packages (`has_packages`, `boolean`).
-    #[inline]
-    pub const fn has_packages() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_packages")
-    }
-    /// Has Scrap Moves (`has_scrap_move`, `boolean`).
-    #[inline]
-    pub const fn has_scrap_move() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_scrap_move")
-    }
-    /// Has Tracking (`has_tracking`, `boolean`).
-    #[inline]
-    pub const fn has_tracking() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("has_tracking")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockPicking, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Locked (`is_locked`, `boolean`).
-    #[inline]
-    pub const fn is_locked() -> ::runtime::odoo::fields::BoolField<super::StockPicking> {
-        ::runtime::odoo::fields::BoolField::new("is_locked")
-    }
-    /// Is Signed (`is_signed`, `boolean`).
-    #[inline]
-    pub const fn is_signed() -> ::runtime::odoo::fields::BoolField<super::StockPicking> {
-        ::runtime::odoo::fields::BoolField::new("is_signed")
-    }
-    /// JSON data for the popover widget (`json_popover`, `char`).
-    #[inline]
-    pub const fn json_popover() -> ::runtime::odoo::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::CharField::new("json_popover")
-    }
-    /// Destination Location (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
-    }
-    /// Source Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Lot/Serial Number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lot_id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Stock Moves (`move_ids`, `one2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Stock move (`move_ids_without_package`, `one2many`).
-    #[inline]
-    pub const fn move_ids_without_package() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids_without_package")
-    }
-    /// Has Pack Operations (`move_line_exist`, `boolean`).
-    #[inline]
-    pub const fn move_line_exist() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("move_line_exist")
-    }
-    /// Operations (`move_line_ids`, `one2many`).
-    #[inline]
-    pub const fn move_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_line_ids")
-    }
-    /// Operations without package (`move_line_ids_without_package`, `one2many`).
-    #[inline]
-    pub const fn move_line_ids_without_package() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockMoveLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_line_ids_without_package")
-    }
-    /// Shipping Policy (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPicking,
-        super::MoveType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("move_type")
-    }
-    /// My Activity Deadline (`my_activity_date_deadline`, `date`).
-    #[inline]
-    pub const fn my_activity_date_deadline() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("my_activity_date_deadline")
-    }
-    /// Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockPicking> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Notes (`note`, `html`).
-    #[inline]
-    pub const fn note() -> ::runtime::odoo::fields::CharField<super::StockPicking> {
-        ::runtime::odoo::fields::CharField::new("note")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::StockPicking> {
-        ::runtime::odoo::fields::CharField::new("origin")
-    }
-    /// Assign Owner (`owner_id`, `many2one`).
-    #[inline]
-    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("owner_id")
-    }
-    /// Package Level (`package_level_ids`, `one2many`).
-    #[inline]
-    pub const fn package_level_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("package_level_ids")
-    }
-    /// Package Level Ids Details (`package_level_ids_details`, `one2many`).
-    #[inline]
-    pub const fn package_level_ids_details() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockPackageLevel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("package_level_ids_details")
-    }
-    /// Contact (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Properties (`picking_properties`, `properties`).
-    #[inline]
-    pub const fn picking_properties() -> ::runtime::odoo::fields::AnyField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::AnyField::new("picking_properties")
-    }
-    /// Type of Operation (`picking_type_code`, `selection`).
-    #[inline]
-    pub const fn picking_type_code() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPicking,
-        super::PickingTypeCode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("picking_type_code")
-    }
-    /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
-    #[inline]
-    pub const fn picking_type_entire_packs() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("picking_type_entire_packs")
-    }
-    /// Operation Type (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Printed (`printed`, `boolean`).
-    #[inline]
-    pub const fn printed() -> ::runtime::odoo::fields::BoolField<super::StockPicking> {
-        ::runtime::odoo::fields::BoolField::new("printed")
-    }
-    /// Priority (`priority`, `selection`).
-    #[inline]
-    pub const fn priority() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPicking,
-        super::Priority,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("priority")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Count of MO generated (`production_count`, `integer`).
-    #[inline]
-    pub const fn production_count() -> ::runtime::odoo::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("production_count")
-    }
-    /// Production (`production_ids`, `many2many`).
-    #[inline]
-    pub const fn production_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("production_ids")
-    }
-    /// Product Availability (`products_availability`, `char`).
-    #[inline]
-    pub const fn products_availability() -> ::runtime::odoo::fields::CharField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::CharField::new("products_availability")
-    }
-    /// Products Availability State (`products_availability_state`, `selection`).
-    #[inline]
-    pub const fn products_availability_state() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPicking,
-        super::ProductsAvailabilityState,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("products_availability_state")
-    }
-    /// Project (`project_id`, `many2one`).
-    #[inline]
-    pub const fn project_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ProjectProject,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("project_id")
-    }
-    /// Purchase Orders (`purchase_id`, `many2one`).
-    #[inline]
-    pub const fn purchase_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::PurchaseOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("purchase_id")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// \# Returns (`return_count`, `integer`).
-    #[inline]
-    pub const fn return_count() -> ::runtime::odoo::fields::NumField<
-        super::StockPicking,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("return_count")
-    }
-    /// Return of (`return_id`, `many2one`).
-    #[inline]
-    pub const fn return_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("return_id")
-    }
-    /// Returns (`return_ids`, `one2many`).
-    #[inline]
-    pub const fn return_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("return_ids")
-    }
-    /// Sales Order (`sale_id`, `many2one`).
-    #[inline]
-    pub const fn sale_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::SaleOrder,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sale_id")
-    }
-    /// Scheduled Date (`scheduled_date`, `datetime`).
-    #[inline]
-    pub const fn scheduled_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("scheduled_date")
-    }
-    /// Date Category (`search_date_category`, `selection`).
-    #[inline]
-    pub const fn search_date_category() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPicking,
-        super::SearchDateCategory,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("search_date_category")
-    }
-    /// Volume for Shipping (`shipping_volume`, `float`).
-    #[inline]
-    pub const fn shipping_volume() -> ::runtime::odoo::fields::NumField<
-        super::StockPicking,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("shipping_volume")
-    }
-    /// Weight for Shipping (`shipping_weight`, `float`).
-    #[inline]
-    pub const fn shipping_weight() -> ::runtime::odoo::fields::NumField<
-        super::StockPicking,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("shipping_weight")
-    }
-    /// Show Allocation (`show_allocation`, `boolean`).
-    #[inline]
-    pub const fn show_allocation() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_allocation")
-    }
-    /// Show Check Availability (`show_check_availability`, `boolean`).
-    #[inline]
-    pub const fn show_check_availability() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_check_availability")
-    }
-    /// Show Lots Text (`show_lots_text`, `boolean`).
-    #[inline]
-    pub const fn show_lots_text() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_lots_text")
-    }
-    /// Show Next Pickings (`show_next_pickings`, `boolean`).
-    #[inline]
-    pub const fn show_next_pickings() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_next_pickings")
-    }
-    /// Show Detailed Operations (`show_operations`, `boolean`).
-    #[inline]
-    pub const fn show_operations() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_operations")
-    }
-    /// Signature (`signature`, `binary`).
-    #[inline]
-    pub const fn signature() -> ::runtime::odoo::fields::BinaryField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("signature")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPicking,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Create New Lots/Serial Numbers (`use_create_lots`, `boolean`).
-    #[inline]
-    pub const fn use_create_lots() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_create_lots")
-    }
-    /// Use Existing Lots/Serial Numbers (`use_existing_lots`, `boolean`).
-    #[inline]
-    pub const fn use_existing_lots() -> ::runtime::odoo::fields::BoolField<
-        super::StockPicking,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_existing_lots")
-    }
-    /// Responsible (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Address (`warehouse_address_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_address_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_address_id")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPicking,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Bulk Weight (`weight_bulk`, `float`).
-    #[inline]
-    pub const fn weight_bulk() -> ::runtime::odoo::fields::NumField<
-        super::StockPicking,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("weight_bulk")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPicking;
+        /// Next Activity Calendar Event (`activity_calendar_event_id`, `many2one`).
+        activity_calendar_event_id: Many2OneField<super::super::rel::CalendarEvent>;
+        /// Next Activity Deadline (`activity_date_deadline`, `date`).
+        activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Activity Exception Decoration (`activity_exception_decoration`, `selection`).
+        activity_exception_decoration: SelectionField<super::ActivityExceptionDecoration>;
+        /// Icon (`activity_exception_icon`, `char`).
+        activity_exception_icon: CharField;
+        /// Activities (`activity_ids`, `one2many`).
+        activity_ids: X2ManyField<super::super::rel::MailActivity>;
+        /// Activity State (`activity_state`, `selection`).
+        activity_state: SelectionField<super::ActivityState>;
+        /// Next Activity Summary (`activity_summary`, `char`).
+        activity_summary: CharField;
+        /// Activity Type Icon (`activity_type_icon`, `char`).
+        activity_type_icon: CharField;
+        /// Next Activity Type (`activity_type_id`, `many2one`).
+        activity_type_id: Many2OneField<super::super::rel::MailActivityType>;
+        /// Responsible User (`activity_user_id`, `many2one`).
+        activity_user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Back Order of (`backorder_id`, `many2one`).
+        backorder_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Back Orders (`backorder_ids`, `one2many`).
+        backorder_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Country Code (`country_code`, `char`).
+        country_code: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Creation Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Deadline (`date_deadline`, `datetime`).
+        date_deadline: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Date of Transfer (`date_done`, `datetime`).
+        date_done: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Days To Arrive (`days_to_arrive`, `datetime`).
+        days_to_arrive: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Delay Alert Date (`delay_alert_date`, `datetime`).
+        delay_alert_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Delay Pass (`delay_pass`, `datetime`).
+        delay_pass: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Procurement Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// Is late (`has_deadline_issue`, `boolean`).
+        has_deadline_issue: BoolField;
+        /// Has Kits (`has_kits`, `boolean`).
+        has_kits: BoolField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// Has Packages (`has_packages`, `boolean`).
+        has_packages: BoolField;
+        /// Has Scrap Moves (`has_scrap_move`, `boolean`).
+        has_scrap_move: BoolField;
+        /// Has Tracking (`has_tracking`, `boolean`).
+        has_tracking: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Locked (`is_locked`, `boolean`).
+        is_locked: BoolField;
+        /// Is Signed (`is_signed`, `boolean`).
+        is_signed: BoolField;
+        /// JSON data for the popover widget (`json_popover`, `char`).
+        json_popover: CharField;
+        /// Destination Location (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Lot/Serial Number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Stock Moves (`move_ids`, `one2many`).
+        move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Stock move (`move_ids_without_package`, `one2many`).
+        move_ids_without_package: X2ManyField<super::super::rel::StockMove>;
+        /// Has Pack Operations (`move_line_exist`, `boolean`).
+        move_line_exist: BoolField;
+        /// Operations (`move_line_ids`, `one2many`).
+        move_line_ids: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Operations without package (`move_line_ids_without_package`, `one2many`).
+        move_line_ids_without_package: X2ManyField<super::super::rel::StockMoveLine>;
+        /// Shipping Policy (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// My Activity Deadline (`my_activity_date_deadline`, `date`).
+        my_activity_date_deadline: DateField<::chrono::NaiveDate>;
+        /// Reference (`name`, `char`).
+        name: CharField;
+        /// Notes (`note`, `html`).
+        note: CharField;
+        /// Source Document (`origin`, `char`).
+        origin: CharField;
+        /// Assign Owner (`owner_id`, `many2one`).
+        owner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Package Level (`package_level_ids`, `one2many`).
+        package_level_ids: X2ManyField<super::super::rel::StockPackageLevel>;
+        /// Package Level Ids Details (`package_level_ids_details`, `one2many`).
+        package_level_ids_details: X2ManyField<super::super::rel::StockPackageLevel>;
+        /// Contact (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Properties (`picking_properties`, `properties`).
+        picking_properties: AnyField;
+        /// Type of Operation (`picking_type_code`, `selection`).
+        picking_type_code: SelectionField<super::PickingTypeCode>;
+        /// Move Entire Packages (`picking_type_entire_packs`, `boolean`).
+        picking_type_entire_packs: BoolField;
+        /// Operation Type (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Printed (`printed`, `boolean`).
+        printed: BoolField;
+        /// Priority (`priority`, `selection`).
+        priority: SelectionField<super::Priority>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Count of MO generated (`production_count`, `integer`).
+        production_count: NumField<i64>;
+        /// Production (`production_ids`, `many2many`).
+        production_ids: X2ManyField<::runtime::AnyModel>;
+        /// Product Availability (`products_availability`, `char`).
+        products_availability: CharField;
+        /// Products Availability State (`products_availability_state`, `selection`).
+        products_availability_state: SelectionField<super::ProductsAvailabilityState>;
+        /// Project (`project_id`, `many2one`).
+        project_id: Many2OneField<super::super::rel::ProjectProject>;
+        /// Purchase Orders (`purchase_id`, `many2one`).
+        purchase_id: Many2OneField<super::super::rel::PurchaseOrder>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// \# Returns (`return_count`, `integer`).
+        return_count: NumField<i64>;
+        /// Return of (`return_id`, `many2one`).
+        return_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Returns (`return_ids`, `one2many`).
+        return_ids: X2ManyField<super::super::rel::StockPicking>;
+        /// Sales Order (`sale_id`, `many2one`).
+        sale_id: Many2OneField<super::super::rel::SaleOrder>;
+        /// Scheduled Date (`scheduled_date`, `datetime`).
+        scheduled_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Date Category (`search_date_category`, `selection`).
+        search_date_category: SelectionField<super::SearchDateCategory>;
+        /// Volume for Shipping (`shipping_volume`, `float`).
+        shipping_volume: NumField<f64>;
+        /// Weight for Shipping (`shipping_weight`, `float`).
+        shipping_weight: NumField<f64>;
+        /// Show Allocation (`show_allocation`, `boolean`).
+        show_allocation: BoolField;
+        /// Show Check Availability (`show_check_availability`, `boolean`).
+        show_check_availability: BoolField;
+        /// Show Lots Text (`show_lots_text`, `boolean`).
+        show_lots_text: BoolField;
+        /// Show Next Pickings (`show_next_pickings`, `boolean`).
+        show_next_pickings: BoolField;
+        /// Show Detailed Operations (`show_operations`, `boolean`).
+        show_operations: BoolField;
+        /// Signature (`signature`, `binary`).
+        signature: BinaryField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Create New Lots/Serial Numbers (`use_create_lots`, `boolean`).
+        use_create_lots: BoolField;
+        /// Use Existing Lots/Serial Numbers (`use_existing_lots`, `boolean`).
+        use_existing_lots: BoolField;
+        /// Responsible (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Address (`warehouse_address_id`, `many2one`).
+        warehouse_address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Bulk Weight (`weight_bulk`, `float`).
+        weight_bulk: NumField<f64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `activity_exception_decoration` (Activity Exception Decoration) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityExceptionDecoration {
-    /// Alert (`warning`)
-    Warning,
-    /// Error (`danger`)
-    Danger,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityExceptionDecoration {
-    const VALUES: &'static [&'static str] = &["warning", "danger"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "warning" => ActivityExceptionDecoration::Warning,
-            "danger" => ActivityExceptionDecoration::Danger,
-            other => ActivityExceptionDecoration::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityExceptionDecoration::Warning => "warning",
-            ActivityExceptionDecoration::Danger => "danger",
-            ActivityExceptionDecoration::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `activity_exception_decoration` (Activity Exception Decoration) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityExceptionDecoration {
+        /// Alert (`warning`)
+        Warning = "warning",
+        /// Error (`danger`)
+        Danger = "danger",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityExceptionDecoration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `activity_state` (Activity State) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ActivityState {
+        /// Overdue (`overdue`)
+        Overdue = "overdue",
+        /// Today (`today`)
+        Today = "today",
+        /// Planned (`planned`)
+        Planned = "planned",
     }
 }
-impl ::serde::Serialize for ActivityExceptionDecoration {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `move_type` (Shipping Policy) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// As soon as possible (`direct`)
+        Direct = "direct",
+        /// When all products are ready (`one`)
+        One = "one",
     }
 }
-/// Values of `activity_state` (Activity State) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActivityState {
-    /// Overdue (`overdue`)
-    Overdue,
-    /// Today (`today`)
-    Today,
-    /// Planned (`planned`)
-    Planned,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ActivityState {
-    const VALUES: &'static [&'static str] = &["overdue", "today", "planned"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "overdue" => ActivityState::Overdue,
-            "today" => ActivityState::Today,
-            "planned" => ActivityState::Planned,
-            other => ActivityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ActivityState::Overdue => "overdue",
-            ActivityState::Today => "today",
-            ActivityState::Planned => "planned",
-            ActivityState::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `picking_type_code` (Type of Operation) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PickingTypeCode {
+        /// Receipt (`incoming`)
+        Incoming = "incoming",
+        /// Delivery (`outgoing`)
+        Outgoing = "outgoing",
+        /// Internal Transfer (`internal`)
+        Internal = "internal",
+        /// Manufacturing (`mrp_operation`)
+        MrpOperation = "mrp_operation",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ActivityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `priority` (Priority) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Priority {
+        /// Normal (`0`)
+        V0 = "0",
+        /// Urgent (`1`)
+        V1 = "1",
     }
 }
-impl ::serde::Serialize for ActivityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `products_availability_state` (Products Availability State) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProductsAvailabilityState {
+        /// Available (`available`)
+        Available = "available",
+        /// Expected (`expected`)
+        Expected = "expected",
+        /// Late (`late`)
+        Late = "late",
     }
 }
-/// Values of `move_type` (Shipping Policy) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// As soon as possible (`direct`)
-    Direct,
-    /// When all products are ready (`one`)
-    One,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &["direct", "one"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "direct" => MoveType::Direct,
-            "one" => MoveType::One,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::Direct => "direct",
-            MoveType::One => "one",
-            MoveType::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `search_date_category` (Date Category) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SearchDateCategory {
+        /// Before (`before`)
+        Before = "before",
+        /// Yesterday (`yesterday`)
+        Yesterday = "yesterday",
+        /// Today (`today`)
+        Today = "today",
+        /// Tomorrow (`day_1`)
+        Day1 = "day_1",
+        /// The day after tomorrow (`day_2`)
+        Day2 = "day_2",
+        /// After (`after`)
+        After = "after",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `picking_type_code` (Type of Operation) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PickingTypeCode {
-    /// Receipt (`incoming`)
-    Incoming,
-    /// Delivery (`outgoing`)
-    Outgoing,
-    /// Internal Transfer (`internal`)
-    Internal,
-    /// Manufacturing (`mrp_operation`)
-    MrpOperation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PickingTypeCode {
-    const VALUES: &'static [&'static str] = &[
-        "incoming",
-        "outgoing",
-        "internal",
-        "mrp_operation",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "incoming" => PickingTypeCode::Incoming,
-            "outgoing" => PickingTypeCode::Outgoing,
-            "internal" => PickingTypeCode::Internal,
-            "mrp_operation" => PickingTypeCode::MrpOperation,
-            other => PickingTypeCode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PickingTypeCode::Incoming => "incoming",
-            PickingTypeCode::Outgoing => "outgoing",
-            PickingTypeCode::Internal => "internal",
-            PickingTypeCode::MrpOperation => "mrp_operation",
-            PickingTypeCode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PickingTypeCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PickingTypeCode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `priority` (Priority) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Priority {
-    /// Normal (`0`)
-    V0,
-    /// Urgent (`1`)
-    V1,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Priority {
-    const VALUES: &'static [&'static str] = &["0", "1"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "0" => Priority::V0,
-            "1" => Priority::V1,
-            other => Priority::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Priority::V0 => "0",
-            Priority::V1 => "1",
-            Priority::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `products_availability_state` (Products Availability State) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProductsAvailabilityState {
-    /// Available (`available`)
-    Available,
-    /// Expected (`expected`)
-    Expected,
-    /// Late (`late`)
-    Late,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProductsAvailabilityState {
-    const VALUES: &'static [&'static str] = &["available", "expected", "late"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "available" => ProductsAvailabilityState::Available,
-            "expected" => ProductsAvailabilityState::Expected,
-            "late" => ProductsAvailabilityState::Late,
-            other => ProductsAvailabilityState::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProductsAvailabilityState::Available => "available",
-            ProductsAvailabilityState::Expected => "expected",
-            ProductsAvailabilityState::Late => "late",
-            ProductsAvailabilityState::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductsAvailabilityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProductsAvailabilityState {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `search_date_category` (Date Category) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SearchDateCategory {
-    /// Before (`before`)
-    Before,
-    /// Yesterday (`yesterday`)
-    Yesterday,
-    /// Today (`today`)
-    Today,
-    /// Tomorrow (`day_1`)
-    Day1,
-    /// The day after tomorrow (`day_2`)
-    Day2,
-    /// After (`after`)
-    After,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SearchDateCategory {
-    const VALUES: &'static [&'static str] = &[
-        "before",
-        "yesterday",
-        "today",
-        "day_1",
-        "day_2",
-        "after",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "before" => SearchDateCategory::Before,
-            "yesterday" => SearchDateCategory::Yesterday,
-            "today" => SearchDateCategory::Today,
-            "day_1" => SearchDateCategory::Day1,
-            "day_2" => SearchDateCategory::Day2,
-            "after" => SearchDateCategory::After,
-            other => SearchDateCategory::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SearchDateCategory::Before => "before",
-            SearchDateCategory::Yesterday => "yesterday",
-            SearchDateCategory::Today => "today",
-            SearchDateCategory::Day1 => "day_1",
-            SearchDateCategory::Day2 => "day_2",
-            SearchDateCategory::After => "after",
-            SearchDateCategory::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SearchDateCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SearchDateCategory {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `state` (Status) on `stock.picking`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Waiting Another Operation (`waiting`)
-    Waiting,
-    /// Waiting (`confirmed`)
-    Confirmed,
-    /// Ready (`assigned`)
-    Assigned,
-    /// Done (`done`)
-    Done,
-    /// Cancelled (`cancel`)
-    Cancel,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &[
-        "draft",
-        "waiting",
-        "confirmed",
-        "assigned",
-        "done",
-        "cancel",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "waiting" => State::Waiting,
-            "confirmed" => State::Confirmed,
-            "assigned" => State::Assigned,
-            "done" => State::Done,
-            "cancel" => State::Cancel,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Waiting => "waiting",
-            State::Confirmed => "confirmed",
-            State::Assigned => "assigned",
-            State::Done => "done",
-            State::Cancel => "cancel",
-            State::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `stock.picking`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Waiting Another Operation (`waiting`)
+        Waiting = "waiting",
+        /// Waiting (`confirmed`)
+        Confirmed = "confirmed",
+        /// Ready (`assigned`)
+        Assigned = "assigned",
+        /// Done (`done`)
+        Done = "done",
+        /// Cancelled (`cancel`)
+        Cancel = "cancel",
     }
 }

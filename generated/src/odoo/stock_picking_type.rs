@@ -129,55 +129,55 @@ pub struct StockPickingType {
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Number of Manufacturing Orders In Progress
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_in_progress())`.
-    pub count_mo_in_progress: ::runtime::odoo::wire::Computed<i64>,
+    pub count_mo_in_progress: ::runtime::Computed<i64>,
     /// Number of Manufacturing Orders Late
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_late())`.
-    pub count_mo_late: ::runtime::odoo::wire::Computed<i64>,
+    pub count_mo_late: ::runtime::Computed<i64>,
     /// Number of Manufacturing Orders To Close
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_to_close())`.
-    pub count_mo_to_close: ::runtime::odoo::wire::Computed<i64>,
+    pub count_mo_to_close: ::runtime::Computed<i64>,
     /// Number of Manufacturing Orders to Process
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_todo())`.
-    pub count_mo_todo: ::runtime::odoo::wire::Computed<i64>,
+    pub count_mo_todo: ::runtime::Computed<i64>,
     /// Number of Manufacturing Orders Waiting
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_mo_waiting())`.
-    pub count_mo_waiting: ::runtime::odoo::wire::Computed<i64>,
+    pub count_mo_waiting: ::runtime::Computed<i64>,
     /// Count Move Ready
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_move_ready())`.
-    pub count_move_ready: ::runtime::odoo::wire::Computed<i64>,
+    pub count_move_ready: ::runtime::Computed<i64>,
     /// Count Picking
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking())`.
-    pub count_picking: ::runtime::odoo::wire::Computed<i64>,
+    pub count_picking: ::runtime::Computed<i64>,
     /// Count Picking Backorders
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_backorders())`.
-    pub count_picking_backorders: ::runtime::odoo::wire::Computed<i64>,
+    pub count_picking_backorders: ::runtime::Computed<i64>,
     /// Count Picking Draft
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_draft())`.
-    pub count_picking_draft: ::runtime::odoo::wire::Computed<i64>,
+    pub count_picking_draft: ::runtime::Computed<i64>,
     /// Count Picking Late
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_late())`.
-    pub count_picking_late: ::runtime::odoo::wire::Computed<i64>,
+    pub count_picking_late: ::runtime::Computed<i64>,
     /// Count Picking Ready
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_ready())`.
-    pub count_picking_ready: ::runtime::odoo::wire::Computed<i64>,
+    pub count_picking_ready: ::runtime::Computed<i64>,
     /// Count Picking Waiting
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::count_picking_waiting())`.
-    pub count_picking_waiting: ::runtime::odoo::wire::Computed<i64>,
+    pub count_picking_waiting: ::runtime::Computed<i64>,
     /// Create Backorder
     ///
     /// When validating a transfer:
@@ -196,23 +196,19 @@ pub struct StockPickingType {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Destination Location
     ///
     /// This is the default destination location when this operation is manually created. However, it is possible to change it afterwards or that the routes use another one by default.
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub default_location_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub default_location_dest_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Source Location
     ///
     /// This is the default source location when this operation is manually created. However, it is possible to change it afterwards or that the routes use another one by default.
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub default_location_src_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub default_location_src_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -226,7 +222,7 @@ pub struct StockPickingType {
     /// Favorite User
     ///
     /// `many2many`, to `res.users`.
-    pub favorite_user_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub favorite_user_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Generated Lot/SN Label to Print
     ///
     /// `selection`.
@@ -236,7 +232,7 @@ pub struct StockPickingType {
     /// Hide Reservation Method
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::hide_reservation_method())`.
-    pub hide_reservation_method: ::runtime::odoo::wire::Computed<bool>,
+    pub hide_reservation_method: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -244,11 +240,11 @@ pub struct StockPickingType {
     /// Show Operation in Overview
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
-    pub is_favorite: ::runtime::odoo::wire::Computed<bool>,
+    pub is_favorite: ::runtime::Computed<bool>,
     /// Kanban Dashboard Graph
     ///
     /// `text`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::kanban_dashboard_graph())`.
-    pub kanban_dashboard_graph: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub kanban_dashboard_graph: ::runtime::Computed<Option<String>>,
     /// Lot Label Format to auto-print
     ///
     /// `selection`.
@@ -319,7 +315,7 @@ pub struct StockPickingType {
     ///
     /// `many2one`, to `stock.picking.type`.
     pub return_picking_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
+        ::runtime::Many2One<super::rel::StockPickingType>,
     >,
     /// Sequence
     ///
@@ -334,7 +330,7 @@ pub struct StockPickingType {
     /// Reference Sequence
     ///
     /// `many2one`, to `ir.sequence`.
-    pub sequence_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrSequence>>,
+    pub sequence_id: Option<::runtime::Many2One<super::rel::IrSequence>>,
     /// Move Entire Packages
     ///
     /// If ticked, you will be able to select entire packages to move
@@ -350,7 +346,7 @@ pub struct StockPickingType {
     /// Show Picking Type
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_picking_type())`.
-    pub show_picking_type: ::runtime::odoo::wire::Computed<bool>,
+    pub show_picking_type: ::runtime::Computed<bool>,
     /// Create New Lots/Serial Numbers for Components
     ///
     /// Allow to create new lot/serial numbers for the components
@@ -372,9 +368,7 @@ pub struct StockPickingType {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, computed.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -382,89 +376,20 @@ pub struct StockPickingType {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPickingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockPickingType {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "analytic_costs",
-        "auto_print_delivery_slip",
-        "auto_print_done_mrp_lot",
-        "auto_print_done_mrp_product_labels",
-        "auto_print_done_production_order",
-        "auto_print_generated_mrp_lot",
-        "auto_print_lot_labels",
-        "auto_print_mrp_reception_report",
-        "auto_print_mrp_reception_report_labels",
-        "auto_print_package_label",
-        "auto_print_packages",
-        "auto_print_product_labels",
-        "auto_print_reception_report",
-        "auto_print_reception_report_labels",
-        "auto_print_return_slip",
-        "auto_show_reception_report",
-        "barcode",
-        "code",
-        "color",
-        "company_id",
-        "count_mo_in_progress",
-        "count_mo_late",
-        "count_mo_to_close",
-        "count_mo_todo",
-        "count_mo_waiting",
-        "count_move_ready",
-        "count_picking",
-        "count_picking_backorders",
-        "count_picking_draft",
-        "count_picking_late",
-        "count_picking_ready",
-        "count_picking_waiting",
-        "create_backorder",
-        "create_date",
-        "create_uid",
-        "default_location_dest_id",
-        "default_location_src_id",
-        "display_name",
-        "done_mrp_lot_label_to_print",
-        "favorite_user_ids",
-        "generated_mrp_lot_label_to_print",
-        "hide_reservation_method",
-        "id",
-        "is_favorite",
-        "kanban_dashboard_graph",
-        "lot_label_format",
-        "move_type",
-        "mrp_product_label_to_print",
-        "name",
-        "package_label_to_print",
-        "picking_properties_definition",
-        "print_label",
-        "product_label_format",
-        "reservation_days_before",
-        "reservation_days_before_priority",
-        "reservation_method",
-        "return_picking_type_id",
-        "sequence",
-        "sequence_code",
-        "sequence_id",
-        "show_entire_packs",
-        "show_operations",
-        "show_picking_type",
-        "use_create_components_lots",
-        "use_create_lots",
-        "use_existing_lots",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPickingType {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        70,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPickingType::default();
         while let Some(i) = r.next()? {
             match i {
@@ -620,149 +545,77 @@ impl ::runtime::Model for StockPickingType {
         "kanban_dashboard_graph",
         "show_picking_type",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("analytic_costs", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_print_delivery_slip", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_print_done_mrp_lot", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "auto_print_done_mrp_product_labels",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "auto_print_done_production_order",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "auto_print_generated_mrp_lot",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("auto_print_lot_labels", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "auto_print_mrp_reception_report",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "auto_print_mrp_reception_report_labels",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("auto_print_package_label", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_print_packages", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_print_product_labels", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "auto_print_reception_report",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "auto_print_reception_report_labels",
-            "boolean",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("auto_print_return_slip", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto_show_reception_report", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("barcode", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "selection")
-            .required()
-            .selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("count_mo_in_progress", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_mo_late", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_mo_to_close", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_mo_todo", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_mo_waiting", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_move_ready", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_picking", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_picking_backorders", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_picking_draft", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_picking_late", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_picking_ready", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("count_picking_waiting", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_backorder", "selection")
-            .required()
-            .selection(&["ask", "always", "never"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("default_location_dest_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("default_location_src_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "done_mrp_lot_label_to_print",
-                "selection",
-            )
-            .selection(&["pdf", "zpl"]),
-        ::runtime::odoo::verify::FieldSpec::new("favorite_user_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "generated_mrp_lot_label_to_print",
-                "selection",
-            )
-            .selection(&["pdf", "zpl"]),
-        ::runtime::odoo::verify::FieldSpec::new("hide_reservation_method", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("kanban_dashboard_graph", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("lot_label_format", "selection")
-            .selection(&["4x12_lots", "4x12_units", "zpl_lots", "zpl_units"]),
-        ::runtime::odoo::verify::FieldSpec::new("move_type", "selection")
-            .required()
-            .selection(&["direct", "one"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "mrp_product_label_to_print",
-                "selection",
-            )
-            .selection(&["pdf", "zpl"]),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("package_label_to_print", "selection")
-            .selection(&["pdf", "zpl"]),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "picking_properties_definition",
-            "properties_definition",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("print_label", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("product_label_format", "selection")
-            .selection(
-                &[
-                    "dymo",
-                    "2x7xprice",
-                    "4x7xprice",
-                    "4x12",
-                    "4x12xprice",
-                    "zpl",
-                    "zplxprice",
-                ],
-            ),
-        ::runtime::odoo::verify::FieldSpec::new("reservation_days_before", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new(
-            "reservation_days_before_priority",
-            "integer",
-        ),
-        ::runtime::odoo::verify::FieldSpec::new("reservation_method", "selection")
-            .required()
-            .selection(&["at_confirm", "manual", "by_date"]),
-        ::runtime::odoo::verify::FieldSpec::new("return_picking_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence_code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sequence_id", "many2one")
-            .relation("ir.sequence"),
-        ::runtime::odoo::verify::FieldSpec::new("show_entire_packs", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_operations", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("show_picking_type", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_create_components_lots", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_create_lots", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("use_existing_lots", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("analytic_costs", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_delivery_slip", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_done_mrp_lot", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_done_mrp_product_labels", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_done_production_order", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_generated_mrp_lot", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_lot_labels", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_mrp_reception_report", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_mrp_reception_report_labels", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_package_label", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_packages", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_product_labels", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_reception_report", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_reception_report_labels", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_print_return_slip", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto_show_reception_report", "boolean").writable(true),
+        ::runtime::FieldSpec::new("barcode", "char").writable(true),
+        ::runtime::FieldSpec::new("code", "selection").required().writable(true).selection(&["incoming", "outgoing", "internal", "mrp_operation"]),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("count_mo_in_progress", "integer"),
+        ::runtime::FieldSpec::new("count_mo_late", "integer"),
+        ::runtime::FieldSpec::new("count_mo_to_close", "integer"),
+        ::runtime::FieldSpec::new("count_mo_todo", "integer"),
+        ::runtime::FieldSpec::new("count_mo_waiting", "integer"),
+        ::runtime::FieldSpec::new("count_move_ready", "integer"),
+        ::runtime::FieldSpec::new("count_picking", "integer"),
+        ::runtime::FieldSpec::new("count_picking_backorders", "integer"),
+        ::runtime::FieldSpec::new("count_picking_draft", "integer"),
+        ::runtime::FieldSpec::new("count_picking_late", "integer"),
+        ::runtime::FieldSpec::new("count_picking_ready", "integer"),
+        ::runtime::FieldSpec::new("count_picking_waiting", "integer"),
+        ::runtime::FieldSpec::new("create_backorder", "selection").required().writable(true).selection(&["ask", "always", "never"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("default_location_dest_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("default_location_src_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("done_mrp_lot_label_to_print", "selection").writable(true).selection(&["pdf", "zpl"]),
+        ::runtime::FieldSpec::new("favorite_user_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("generated_mrp_lot_label_to_print", "selection").writable(true).selection(&["pdf", "zpl"]),
+        ::runtime::FieldSpec::new("hide_reservation_method", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_favorite", "boolean").writable(true),
+        ::runtime::FieldSpec::new("kanban_dashboard_graph", "text"),
+        ::runtime::FieldSpec::new("lot_label_format", "selection").writable(true).selection(&["4x12_lots", "4x12_units", "zpl_lots", "zpl_units"]),
+        ::runtime::FieldSpec::new("move_type", "selection").required().writable(true).selection(&["direct", "one"]),
+        ::runtime::FieldSpec::new("mrp_product_label_to_print", "selection").writable(true).selection(&["pdf", "zpl"]),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("package_label_to_print", "selection").writable(true).selection(&["pdf", "zpl"]),
+        ::runtime::FieldSpec::new("picking_properties_definition", "properties_definition").writable(true),
+        ::runtime::FieldSpec::new("print_label", "boolean").writable(true),
+        ::runtime::FieldSpec::new("product_label_format", "selection").writable(true).selection(&["dymo", "2x7xprice", "4x7xprice", "4x12", "4x12xprice", "zpl", "zplxprice"]),
+        ::runtime::FieldSpec::new("reservation_days_before", "integer").writable(true),
+        ::runtime::FieldSpec::new("reservation_days_before_priority", "integer").writable(true),
+        ::runtime::FieldSpec::new("reservation_method", "selection").required().writable(true).selection(&["at_confirm", "manual", "by_date"]),
+        ::runtime::FieldSpec::new("return_picking_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("sequence_code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("sequence_id", "many2one").relation("ir.sequence").writable(true),
+        ::runtime::FieldSpec::new("show_entire_packs", "boolean").writable(true),
+        ::runtime::FieldSpec::new("show_operations", "boolean").writable(true),
+        ::runtime::FieldSpec::new("show_picking_type", "boolean"),
+        ::runtime::FieldSpec::new("use_create_components_lots", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_create_lots", "boolean").writable(true),
+        ::runtime::FieldSpec::new("use_existing_lots", "boolean").writable(true),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -938,12 +791,21 @@ impl StockPickingType {
 impl super::mixins::BaseModel for StockPickingType {
     type Update = StockPickingTypeUpdate;
 }
-/// Values for creating a `stock.picking.type` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPickingTypeCreate`]) or updating ([`StockPickingTypeUpdate`]) `stock.picking.type` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPickingTypeCreate {
+pub struct StockPickingTypeValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPickingTypeCreate {
+/// Values for creating a `stock.picking.type` record: the constructor takes the required fields, setters add the rest.
+pub type StockPickingTypeCreate = StockPickingTypeValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.picking.type` records: only the fields set here are written.
+pub type StockPickingTypeUpdate = StockPickingTypeValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockPickingTypeValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -951,15 +813,16 @@ impl ::serde::Serialize for StockPickingTypeCreate {
 impl StockPickingTypeCreate {
     /// Takes the required fields: `code`, `create_backorder`, `move_type`, `name`, `reservation_method`, `sequence_code` (readonly, computed and x2many fields are left out).
     pub fn new(
-        code: Code,
-        create_backorder: CreateBackorder,
-        move_type: MoveType,
+        code: self::Code,
+        create_backorder: self::CreateBackorder,
+        move_type: self::MoveType,
         name: impl Into<String>,
-        reservation_method: ReservationMethod,
+        reservation_method: self::ReservationMethod,
         sequence_code: impl Into<String>,
     ) -> Self {
-        StockPickingTypeCreate {
+        StockPickingTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .create_backorder(create_backorder)
@@ -968,408 +831,26 @@ impl StockPickingTypeCreate {
             .reservation_method(reservation_method)
             .sequence_code(sequence_code)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPickingType>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `analytic_costs` (Analytic Costs).
-    #[inline]
-    pub fn analytic_costs(mut self, analytic_costs: bool) -> Self {
-        self.values.set("analytic_costs", analytic_costs);
-        self
-    }
-    /// Set `auto_print_delivery_slip` (Auto Print Delivery Slip).
-    #[inline]
-    pub fn auto_print_delivery_slip(mut self, auto_print_delivery_slip: bool) -> Self {
-        self.values.set("auto_print_delivery_slip", auto_print_delivery_slip);
-        self
-    }
-    /// Set `auto_print_done_mrp_lot` (Auto Print Produced Lot Label).
-    #[inline]
-    pub fn auto_print_done_mrp_lot(mut self, auto_print_done_mrp_lot: bool) -> Self {
-        self.values.set("auto_print_done_mrp_lot", auto_print_done_mrp_lot);
-        self
-    }
-    /// Set `auto_print_done_mrp_product_labels` (Auto Print Produced Product Labels).
-    #[inline]
-    pub fn auto_print_done_mrp_product_labels(
-        mut self,
-        auto_print_done_mrp_product_labels: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "auto_print_done_mrp_product_labels",
-                auto_print_done_mrp_product_labels,
-            );
-        self
-    }
-    /// Set `auto_print_done_production_order` (Auto Print Done Production Order).
-    #[inline]
-    pub fn auto_print_done_production_order(
-        mut self,
-        auto_print_done_production_order: bool,
-    ) -> Self {
-        self.values
-            .set("auto_print_done_production_order", auto_print_done_production_order);
-        self
-    }
-    /// Set `auto_print_generated_mrp_lot` (Auto Print Generated Lot/SN Label).
-    #[inline]
-    pub fn auto_print_generated_mrp_lot(
-        mut self,
-        auto_print_generated_mrp_lot: bool,
-    ) -> Self {
-        self.values.set("auto_print_generated_mrp_lot", auto_print_generated_mrp_lot);
-        self
-    }
-    /// Set `auto_print_lot_labels` (Auto Print Lot/SN Labels).
-    #[inline]
-    pub fn auto_print_lot_labels(mut self, auto_print_lot_labels: bool) -> Self {
-        self.values.set("auto_print_lot_labels", auto_print_lot_labels);
-        self
-    }
-    /// Set `auto_print_mrp_reception_report` (Auto Print Allocation Report).
-    #[inline]
-    pub fn auto_print_mrp_reception_report(
-        mut self,
-        auto_print_mrp_reception_report: bool,
-    ) -> Self {
-        self.values
-            .set("auto_print_mrp_reception_report", auto_print_mrp_reception_report);
-        self
-    }
-    /// Set `auto_print_mrp_reception_report_labels` (Auto Print Allocation Report Labels).
-    #[inline]
-    pub fn auto_print_mrp_reception_report_labels(
-        mut self,
-        auto_print_mrp_reception_report_labels: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "auto_print_mrp_reception_report_labels",
-                auto_print_mrp_reception_report_labels,
-            );
-        self
-    }
-    /// Set `auto_print_package_label` (Auto Print Package Label).
-    #[inline]
-    pub fn auto_print_package_label(mut self, auto_print_package_label: bool) -> Self {
-        self.values.set("auto_print_package_label", auto_print_package_label);
-        self
-    }
-    /// Set `auto_print_packages` (Auto Print Packages).
-    #[inline]
-    pub fn auto_print_packages(mut self, auto_print_packages: bool) -> Self {
-        self.values.set("auto_print_packages", auto_print_packages);
-        self
-    }
-    /// Set `auto_print_product_labels` (Auto Print Product Labels).
-    #[inline]
-    pub fn auto_print_product_labels(mut self, auto_print_product_labels: bool) -> Self {
-        self.values.set("auto_print_product_labels", auto_print_product_labels);
-        self
-    }
-    /// Set `auto_print_reception_report` (Auto Print Reception Report).
-    #[inline]
-    pub fn auto_print_reception_report(
-        mut self,
-        auto_print_reception_report: bool,
-    ) -> Self {
-        self.values.set("auto_print_reception_report", auto_print_reception_report);
-        self
-    }
-    /// Set `auto_print_reception_report_labels` (Auto Print Reception Report Labels).
-    #[inline]
-    pub fn auto_print_reception_report_labels(
-        mut self,
-        auto_print_reception_report_labels: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "auto_print_reception_report_labels",
-                auto_print_reception_report_labels,
-            );
-        self
-    }
-    /// Set `auto_print_return_slip` (Auto Print Return Slip).
-    #[inline]
-    pub fn auto_print_return_slip(mut self, auto_print_return_slip: bool) -> Self {
-        self.values.set("auto_print_return_slip", auto_print_return_slip);
-        self
-    }
-    /// Set `auto_show_reception_report` (Show Reception Report at Validation).
-    #[inline]
-    pub fn auto_show_reception_report(
-        mut self,
-        auto_show_reception_report: bool,
-    ) -> Self {
-        self.values.set("auto_show_reception_report", auto_show_reception_report);
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `code` (Type of Operation).
-    #[inline]
-    pub fn code(mut self, code: Code) -> Self {
-        self.values.set("code", code);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `create_backorder` (Create Backorder).
-    #[inline]
-    pub fn create_backorder(mut self, create_backorder: CreateBackorder) -> Self {
-        self.values.set("create_backorder", create_backorder);
-        self
-    }
-    /// Set `default_location_dest_id` (Destination Location).
-    #[inline]
-    pub fn default_location_dest_id(mut self, default_location_dest_id: i64) -> Self {
-        self.values.set("default_location_dest_id", default_location_dest_id);
-        self
-    }
-    /// Set `default_location_src_id` (Source Location).
-    #[inline]
-    pub fn default_location_src_id(mut self, default_location_src_id: i64) -> Self {
-        self.values.set("default_location_src_id", default_location_src_id);
-        self
-    }
-    /// Set `done_mrp_lot_label_to_print` (Lot/SN Label to Print).
-    #[inline]
-    pub fn done_mrp_lot_label_to_print(
-        mut self,
-        done_mrp_lot_label_to_print: DoneMrpLotLabelToPrint,
-    ) -> Self {
-        self.values.set("done_mrp_lot_label_to_print", done_mrp_lot_label_to_print);
-        self
-    }
-    /// Set `favorite_user_ids` (Favorite User).
-    #[inline]
-    pub fn favorite_user_ids(
-        mut self,
-        favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("favorite_user_ids", favorite_user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `generated_mrp_lot_label_to_print` (Generated Lot/SN Label to Print).
-    #[inline]
-    pub fn generated_mrp_lot_label_to_print(
-        mut self,
-        generated_mrp_lot_label_to_print: GeneratedMrpLotLabelToPrint,
-    ) -> Self {
-        self.values
-            .set("generated_mrp_lot_label_to_print", generated_mrp_lot_label_to_print);
-        self
-    }
-    /// Set `is_favorite` (Show Operation in Overview).
-    #[inline]
-    pub fn is_favorite(mut self, is_favorite: bool) -> Self {
-        self.values.set("is_favorite", is_favorite);
-        self
-    }
-    /// Set `lot_label_format` (Lot Label Format to auto-print).
-    #[inline]
-    pub fn lot_label_format(mut self, lot_label_format: LotLabelFormat) -> Self {
-        self.values.set("lot_label_format", lot_label_format);
-        self
-    }
-    /// Set `move_type` (Shipping Policy).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `mrp_product_label_to_print` (Product Label to Print).
-    #[inline]
-    pub fn mrp_product_label_to_print(
-        mut self,
-        mrp_product_label_to_print: MrpProductLabelToPrint,
-    ) -> Self {
-        self.values.set("mrp_product_label_to_print", mrp_product_label_to_print);
-        self
-    }
-    /// Set `name` (Operation Type).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `package_label_to_print` (Package Label to Print).
-    #[inline]
-    pub fn package_label_to_print(
-        mut self,
-        package_label_to_print: PackageLabelToPrint,
-    ) -> Self {
-        self.values.set("package_label_to_print", package_label_to_print);
-        self
-    }
-    /// Set `picking_properties_definition` (Picking Properties).
-    #[inline]
-    pub fn picking_properties_definition(
-        mut self,
-        picking_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("picking_properties_definition", picking_properties_definition);
-        self
-    }
-    /// Set `print_label` (Generate Shipping Labels).
-    #[inline]
-    pub fn print_label(mut self, print_label: bool) -> Self {
-        self.values.set("print_label", print_label);
-        self
-    }
-    /// Set `product_label_format` (Product Label Format to auto-print).
-    #[inline]
-    pub fn product_label_format(
-        mut self,
-        product_label_format: ProductLabelFormat,
-    ) -> Self {
-        self.values.set("product_label_format", product_label_format);
-        self
-    }
-    /// Set `reservation_days_before` (Days).
-    #[inline]
-    pub fn reservation_days_before(mut self, reservation_days_before: i64) -> Self {
-        self.values.set("reservation_days_before", reservation_days_before);
-        self
-    }
-    /// Set `reservation_days_before_priority` (Days when starred).
-    #[inline]
-    pub fn reservation_days_before_priority(
-        mut self,
-        reservation_days_before_priority: i64,
-    ) -> Self {
-        self.values
-            .set("reservation_days_before_priority", reservation_days_before_priority);
-        self
-    }
-    /// Set `reservation_method` (Reservation Method).
-    #[inline]
-    pub fn reservation_method(mut self, reservation_method: ReservationMethod) -> Self {
-        self.values.set("reservation_method", reservation_method);
-        self
-    }
-    /// Set `return_picking_type_id` (Operation Type for Returns).
-    #[inline]
-    pub fn return_picking_type_id(mut self, return_picking_type_id: i64) -> Self {
-        self.values.set("return_picking_type_id", return_picking_type_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sequence_code` (Sequence Prefix).
-    #[inline]
-    pub fn sequence_code(mut self, sequence_code: impl Into<String>) -> Self {
-        self.values.set("sequence_code", sequence_code.into());
-        self
-    }
-    /// Set `sequence_id` (Reference Sequence).
-    #[inline]
-    pub fn sequence_id(mut self, sequence_id: i64) -> Self {
-        self.values.set("sequence_id", sequence_id);
-        self
-    }
-    /// Set `show_entire_packs` (Move Entire Packages).
-    #[inline]
-    pub fn show_entire_packs(mut self, show_entire_packs: bool) -> Self {
-        self.values.set("show_entire_packs", show_entire_packs);
-        self
-    }
-    /// Set `show_operations` (Show Detailed Operations).
-    #[inline]
-    pub fn show_operations(mut self, show_operations: bool) -> Self {
-        self.values.set("show_operations", show_operations);
-        self
-    }
-    /// Set `use_create_components_lots` (Create New Lots/Serial Numbers for Components).
-    #[inline]
-    pub fn use_create_components_lots(
-        mut self,
-        use_create_components_lots: bool,
-    ) -> Self {
-        self.values.set("use_create_components_lots", use_create_components_lots);
-        self
-    }
-    /// Set `use_create_lots` (Create New Lots/Serial Numbers).
-    #[inline]
-    pub fn use_create_lots(mut self, use_create_lots: bool) -> Self {
-        self.values.set("use_create_lots", use_create_lots);
-        self
-    }
-    /// Set `use_existing_lots` (Use Existing Lots/Serial Numbers).
-    #[inline]
-    pub fn use_existing_lots(mut self, use_existing_lots: bool) -> Self {
-        self.values.set("use_existing_lots", use_existing_lots);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPickingTypeCreate {
-    type Model = StockPickingType;
-}
-/// Values for updating `stock.picking.type` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPickingTypeUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockPickingTypeUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockPickingTypeUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPickingTypeUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPickingTypeUpdate {
+    fn default() -> Self {
+        StockPickingTypeValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPickingTypeValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPickingType>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockPickingType>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1378,1352 +859,388 @@ impl StockPickingTypeUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `analytic_costs` (Analytic Costs).
-    #[inline]
-    pub fn analytic_costs(mut self, analytic_costs: bool) -> Self {
-        self.values.set("analytic_costs", analytic_costs);
-        self
-    }
-    /// Set `auto_print_delivery_slip` (Auto Print Delivery Slip).
-    #[inline]
-    pub fn auto_print_delivery_slip(mut self, auto_print_delivery_slip: bool) -> Self {
-        self.values.set("auto_print_delivery_slip", auto_print_delivery_slip);
-        self
-    }
-    /// Set `auto_print_done_mrp_lot` (Auto Print Produced Lot Label).
-    #[inline]
-    pub fn auto_print_done_mrp_lot(mut self, auto_print_done_mrp_lot: bool) -> Self {
-        self.values.set("auto_print_done_mrp_lot", auto_print_done_mrp_lot);
-        self
-    }
-    /// Set `auto_print_done_mrp_product_labels` (Auto Print Produced Product Labels).
-    #[inline]
-    pub fn auto_print_done_mrp_product_labels(
-        mut self,
-        auto_print_done_mrp_product_labels: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "auto_print_done_mrp_product_labels",
-                auto_print_done_mrp_product_labels,
-            );
-        self
-    }
-    /// Set `auto_print_done_production_order` (Auto Print Done Production Order).
-    #[inline]
-    pub fn auto_print_done_production_order(
-        mut self,
-        auto_print_done_production_order: bool,
-    ) -> Self {
-        self.values
-            .set("auto_print_done_production_order", auto_print_done_production_order);
-        self
-    }
-    /// Set `auto_print_generated_mrp_lot` (Auto Print Generated Lot/SN Label).
-    #[inline]
-    pub fn auto_print_generated_mrp_lot(
-        mut self,
-        auto_print_generated_mrp_lot: bool,
-    ) -> Self {
-        self.values.set("auto_print_generated_mrp_lot", auto_print_generated_mrp_lot);
-        self
-    }
-    /// Set `auto_print_lot_labels` (Auto Print Lot/SN Labels).
-    #[inline]
-    pub fn auto_print_lot_labels(mut self, auto_print_lot_labels: bool) -> Self {
-        self.values.set("auto_print_lot_labels", auto_print_lot_labels);
-        self
-    }
-    /// Set `auto_print_mrp_reception_report` (Auto Print Allocation Report).
-    #[inline]
-    pub fn auto_print_mrp_reception_report(
-        mut self,
-        auto_print_mrp_reception_report: bool,
-    ) -> Self {
-        self.values
-            .set("auto_print_mrp_reception_report", auto_print_mrp_reception_report);
-        self
-    }
-    /// Set `auto_print_mrp_reception_report_labels` (Auto Print Allocation Report Labels).
-    #[inline]
-    pub fn auto_print_mrp_reception_report_labels(
-        mut self,
-        auto_print_mrp_reception_report_labels: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "auto_print_mrp_reception_report_labels",
-                auto_print_mrp_reception_report_labels,
-            );
-        self
-    }
-    /// Set `auto_print_package_label` (Auto Print Package Label).
-    #[inline]
-    pub fn auto_print_package_label(mut self, auto_print_package_label: bool) -> Self {
-        self.values.set("auto_print_package_label", auto_print_package_label);
-        self
-    }
-    /// Set `auto_print_packages` (Auto Print Packages).
-    #[inline]
-    pub fn auto_print_packages(mut self, auto_print_packages: bool) -> Self {
-        self.values.set("auto_print_packages", auto_print_packages);
-        self
-    }
-    /// Set `auto_print_product_labels` (Auto Print Product Labels).
-    #[inline]
-    pub fn auto_print_product_labels(mut self, auto_print_product_labels: bool) -> Self {
-        self.values.set("auto_print_product_labels", auto_print_product_labels);
-        self
-    }
-    /// Set `auto_print_reception_report` (Auto Print Reception Report).
-    #[inline]
-    pub fn auto_print_reception_report(
-        mut self,
-        auto_print_reception_report: bool,
-    ) -> Self {
-        self.values.set("auto_print_reception_report", auto_print_reception_report);
-        self
-    }
-    /// Set `auto_print_reception_report_labels` (Auto Print Reception Report Labels).
-    #[inline]
-    pub fn auto_print_reception_report_labels(
-        mut self,
-        auto_print_reception_report_labels: bool,
-    ) -> Self {
-        self.values
-            .set(
-                "auto_print_reception_report_labels",
-                auto_print_reception_report_labels,
-            );
-        self
-    }
-    /// Set `auto_print_return_slip` (Auto Print Return Slip).
-    #[inline]
-    pub fn auto_print_return_slip(mut self, auto_print_return_slip: bool) -> Self {
-        self.values.set("auto_print_return_slip", auto_print_return_slip);
-        self
-    }
-    /// Set `auto_show_reception_report` (Show Reception Report at Validation).
-    #[inline]
-    pub fn auto_show_reception_report(
-        mut self,
-        auto_show_reception_report: bool,
-    ) -> Self {
-        self.values.set("auto_show_reception_report", auto_show_reception_report);
-        self
-    }
-    /// Set `barcode` (Barcode).
-    #[inline]
-    pub fn barcode(mut self, barcode: impl Into<String>) -> Self {
-        self.values.set("barcode", barcode.into());
-        self
-    }
-    /// Set `code` (Type of Operation).
-    #[inline]
-    pub fn code(mut self, code: Code) -> Self {
-        self.values.set("code", code);
-        self
-    }
-    /// Set `color` (Color).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `create_backorder` (Create Backorder).
-    #[inline]
-    pub fn create_backorder(mut self, create_backorder: CreateBackorder) -> Self {
-        self.values.set("create_backorder", create_backorder);
-        self
-    }
-    /// Set `default_location_dest_id` (Destination Location).
-    #[inline]
-    pub fn default_location_dest_id(mut self, default_location_dest_id: i64) -> Self {
-        self.values.set("default_location_dest_id", default_location_dest_id);
-        self
-    }
-    /// Set `default_location_src_id` (Source Location).
-    #[inline]
-    pub fn default_location_src_id(mut self, default_location_src_id: i64) -> Self {
-        self.values.set("default_location_src_id", default_location_src_id);
-        self
-    }
-    /// Set `done_mrp_lot_label_to_print` (Lot/SN Label to Print).
-    #[inline]
-    pub fn done_mrp_lot_label_to_print(
-        mut self,
-        done_mrp_lot_label_to_print: DoneMrpLotLabelToPrint,
-    ) -> Self {
-        self.values.set("done_mrp_lot_label_to_print", done_mrp_lot_label_to_print);
-        self
-    }
-    /// Set `favorite_user_ids` (Favorite User).
-    #[inline]
-    pub fn favorite_user_ids(
-        mut self,
-        favorite_user_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("favorite_user_ids", favorite_user_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `generated_mrp_lot_label_to_print` (Generated Lot/SN Label to Print).
-    #[inline]
-    pub fn generated_mrp_lot_label_to_print(
-        mut self,
-        generated_mrp_lot_label_to_print: GeneratedMrpLotLabelToPrint,
-    ) -> Self {
-        self.values
-            .set("generated_mrp_lot_label_to_print", generated_mrp_lot_label_to_print);
-        self
-    }
-    /// Set `is_favorite` (Show Operation in Overview).
-    #[inline]
-    pub fn is_favorite(mut self, is_favorite: bool) -> Self {
-        self.values.set("is_favorite", is_favorite);
-        self
-    }
-    /// Set `lot_label_format` (Lot Label Format to auto-print).
-    #[inline]
-    pub fn lot_label_format(mut self, lot_label_format: LotLabelFormat) -> Self {
-        self.values.set("lot_label_format", lot_label_format);
-        self
-    }
-    /// Set `move_type` (Shipping Policy).
-    #[inline]
-    pub fn move_type(mut self, move_type: MoveType) -> Self {
-        self.values.set("move_type", move_type);
-        self
-    }
-    /// Set `mrp_product_label_to_print` (Product Label to Print).
-    #[inline]
-    pub fn mrp_product_label_to_print(
-        mut self,
-        mrp_product_label_to_print: MrpProductLabelToPrint,
-    ) -> Self {
-        self.values.set("mrp_product_label_to_print", mrp_product_label_to_print);
-        self
-    }
-    /// Set `name` (Operation Type).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `package_label_to_print` (Package Label to Print).
-    #[inline]
-    pub fn package_label_to_print(
-        mut self,
-        package_label_to_print: PackageLabelToPrint,
-    ) -> Self {
-        self.values.set("package_label_to_print", package_label_to_print);
-        self
-    }
-    /// Set `picking_properties_definition` (Picking Properties).
-    #[inline]
-    pub fn picking_properties_definition(
-        mut self,
-        picking_properties_definition: ::serde_json::Value,
-    ) -> Self {
-        self.values.set("picking_properties_definition", picking_properties_definition);
-        self
-    }
-    /// Set `print_label` (Generate Shipping Labels).
-    #[inline]
-    pub fn print_label(mut self, print_label: bool) -> Self {
-        self.values.set("print_label", print_label);
-        self
-    }
-    /// Set `product_label_format` (Product Label Format to auto-print).
-    #[inline]
-    pub fn product_label_format(
-        mut self,
-        product_label_format: ProductLabelFormat,
-    ) -> Self {
-        self.values.set("product_label_format", product_label_format);
-        self
-    }
-    /// Set `reservation_days_before` (Days).
-    #[inline]
-    pub fn reservation_days_before(mut self, reservation_days_before: i64) -> Self {
-        self.values.set("reservation_days_before", reservation_days_before);
-        self
-    }
-    /// Set `reservation_days_before_priority` (Days when starred).
-    #[inline]
-    pub fn reservation_days_before_priority(
-        mut self,
-        reservation_days_before_priority: i64,
-    ) -> Self {
-        self.values
-            .set("reservation_days_before_priority", reservation_days_before_priority);
-        self
-    }
-    /// Set `reservation_method` (Reservation Method).
-    #[inline]
-    pub fn reservation_method(mut self, reservation_method: ReservationMethod) -> Self {
-        self.values.set("reservation_method", reservation_method);
-        self
-    }
-    /// Set `return_picking_type_id` (Operation Type for Returns).
-    #[inline]
-    pub fn return_picking_type_id(mut self, return_picking_type_id: i64) -> Self {
-        self.values.set("return_picking_type_id", return_picking_type_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `sequence_code` (Sequence Prefix).
-    #[inline]
-    pub fn sequence_code(mut self, sequence_code: impl Into<String>) -> Self {
-        self.values.set("sequence_code", sequence_code.into());
-        self
-    }
-    /// Set `sequence_id` (Reference Sequence).
-    #[inline]
-    pub fn sequence_id(mut self, sequence_id: i64) -> Self {
-        self.values.set("sequence_id", sequence_id);
-        self
-    }
-    /// Set `show_entire_packs` (Move Entire Packages).
-    #[inline]
-    pub fn show_entire_packs(mut self, show_entire_packs: bool) -> Self {
-        self.values.set("show_entire_packs", show_entire_packs);
-        self
-    }
-    /// Set `show_operations` (Show Detailed Operations).
-    #[inline]
-    pub fn show_operations(mut self, show_operations: bool) -> Self {
-        self.values.set("show_operations", show_operations);
-        self
-    }
-    /// Set `use_create_components_lots` (Create New Lots/Serial Numbers for Components).
-    #[inline]
-    pub fn use_create_components_lots(
-        mut self,
-        use_create_components_lots: bool,
-    ) -> Self {
-        self.values.set("use_create_components_lots", use_create_components_lots);
-        self
-    }
-    /// Set `use_create_lots` (Create New Lots/Serial Numbers).
-    #[inline]
-    pub fn use_create_lots(mut self, use_create_lots: bool) -> Self {
-        self.values.set("use_create_lots", use_create_lots);
-        self
-    }
-    /// Set `use_existing_lots` (Use Existing Lots/Serial Numbers).
-    #[inline]
-    pub fn use_existing_lots(mut self, use_existing_lots: bool) -> Self {
-        self.values.set("use_existing_lots", use_existing_lots);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `analytic_costs` (Analytic Costs).
+        analytic_costs: value bool;
+        /// Set `auto_print_delivery_slip` (Auto Print Delivery Slip).
+        auto_print_delivery_slip: value bool;
+        /// Set `auto_print_done_mrp_lot` (Auto Print Produced Lot Label).
+        auto_print_done_mrp_lot: value bool;
+        /// Set `auto_print_done_mrp_product_labels` (Auto Print Produced Product Labels).
+        auto_print_done_mrp_product_labels: value bool;
+        /// Set `auto_print_done_production_order` (Auto Print Done Production Order).
+        auto_print_done_production_order: value bool;
+        /// Set `auto_print_generated_mrp_lot` (Auto Print Generated Lot/SN Label).
+        auto_print_generated_mrp_lot: value bool;
+        /// Set `auto_print_lot_labels` (Auto Print Lot/SN Labels).
+        auto_print_lot_labels: value bool;
+        /// Set `auto_print_mrp_reception_report` (Auto Print Allocation Report).
+        auto_print_mrp_reception_report: value bool;
+        /// Set `auto_print_mrp_reception_report_labels` (Auto Print Allocation Report Labels).
+        auto_print_mrp_reception_report_labels: value bool;
+        /// Set `auto_print_package_label` (Auto Print Package Label).
+        auto_print_package_label: value bool;
+        /// Set `auto_print_packages` (Auto Print Packages).
+        auto_print_packages: value bool;
+        /// Set `auto_print_product_labels` (Auto Print Product Labels).
+        auto_print_product_labels: value bool;
+        /// Set `auto_print_reception_report` (Auto Print Reception Report).
+        auto_print_reception_report: value bool;
+        /// Set `auto_print_reception_report_labels` (Auto Print Reception Report Labels).
+        auto_print_reception_report_labels: value bool;
+        /// Set `auto_print_return_slip` (Auto Print Return Slip).
+        auto_print_return_slip: value bool;
+        /// Set `auto_show_reception_report` (Show Reception Report at Validation).
+        auto_show_reception_report: value bool;
+        /// Set `barcode` (Barcode).
+        barcode: into String;
+        /// Set `code` (Type of Operation).
+        code: value self::Code;
+        /// Set `color` (Color).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `create_backorder` (Create Backorder).
+        create_backorder: value self::CreateBackorder;
+        /// Set `default_location_dest_id` (Destination Location).
+        default_location_dest_id: value i64;
+        /// Set `default_location_src_id` (Source Location).
+        default_location_src_id: value i64;
+        /// Set `done_mrp_lot_label_to_print` (Lot/SN Label to Print).
+        done_mrp_lot_label_to_print: value self::DoneMrpLotLabelToPrint;
+        /// Set `favorite_user_ids` (Favorite User).
+        favorite_user_ids: commands super::rel::ResUsers;
+        /// Set `generated_mrp_lot_label_to_print` (Generated Lot/SN Label to Print).
+        generated_mrp_lot_label_to_print: value self::GeneratedMrpLotLabelToPrint;
+        /// Set `is_favorite` (Show Operation in Overview).
+        is_favorite: value bool;
+        /// Set `lot_label_format` (Lot Label Format to auto-print).
+        lot_label_format: value self::LotLabelFormat;
+        /// Set `move_type` (Shipping Policy).
+        move_type: value self::MoveType;
+        /// Set `mrp_product_label_to_print` (Product Label to Print).
+        mrp_product_label_to_print: value self::MrpProductLabelToPrint;
+        /// Set `name` (Operation Type).
+        name: into String;
+        /// Set `package_label_to_print` (Package Label to Print).
+        package_label_to_print: value self::PackageLabelToPrint;
+        /// Set `picking_properties_definition` (Picking Properties).
+        picking_properties_definition: value ::serde_json::Value;
+        /// Set `print_label` (Generate Shipping Labels).
+        print_label: value bool;
+        /// Set `product_label_format` (Product Label Format to auto-print).
+        product_label_format: value self::ProductLabelFormat;
+        /// Set `reservation_days_before` (Days).
+        reservation_days_before: value i64;
+        /// Set `reservation_days_before_priority` (Days when starred).
+        reservation_days_before_priority: value i64;
+        /// Set `reservation_method` (Reservation Method).
+        reservation_method: value self::ReservationMethod;
+        /// Set `return_picking_type_id` (Operation Type for Returns).
+        return_picking_type_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `sequence_code` (Sequence Prefix).
+        sequence_code: into String;
+        /// Set `sequence_id` (Reference Sequence).
+        sequence_id: value i64;
+        /// Set `show_entire_packs` (Move Entire Packages).
+        show_entire_packs: value bool;
+        /// Set `show_operations` (Show Detailed Operations).
+        show_operations: value bool;
+        /// Set `use_create_components_lots` (Create New Lots/Serial Numbers for Components).
+        use_create_components_lots: value bool;
+        /// Set `use_create_lots` (Create New Lots/Serial Numbers).
+        use_create_lots: value bool;
+        /// Set `use_existing_lots` (Use Existing Lots/Serial Numbers).
+        use_existing_lots: value bool;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockPickingTypeCreate {
+    type Model = self::StockPickingType;
+}
 impl ::runtime::UpdateValues for StockPickingTypeUpdate {
-    type Model = StockPickingType;
+    type Model = self::StockPickingType;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Analytic Costs (`analytic_costs`, `boolean`).
-    #[inline]
-    pub const fn analytic_costs() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("analytic_costs")
-    }
-    /// Auto Print Delivery Slip (`auto_print_delivery_slip`, `boolean`).
-    #[inline]
-    pub const fn auto_print_delivery_slip() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_delivery_slip")
-    }
-    /// Auto Print Produced Lot Label (`auto_print_done_mrp_lot`, `boolean`).
-    #[inline]
-    pub const fn auto_print_done_mrp_lot() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_done_mrp_lot")
-    }
-    /// Auto Print Produced Product Labels (`auto_print_done_mrp_product_labels`, `boolean`).
-    #[inline]
-    pub const fn auto_print_done_mrp_product_labels() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_done_mrp_product_labels")
-    }
-    /// Auto Print Done Production Order (`auto_print_done_production_order`, `boolean`).
-    #[inline]
-    pub const fn auto_print_done_production_order() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_done_production_order")
-    }
-    /// Auto Print Generated Lot/SN Label (`auto_print_generated_mrp_lot`, `boolean`).
-    #[inline]
-    pub const fn auto_print_generated_mrp_lot() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_generated_mrp_lot")
-    }
-    /// Auto Print Lot/SN Labels (`auto_print_lot_labels`, `boolean`).
-    #[inline]
-    pub const fn auto_print_lot_labels() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_lot_labels")
-    }
-    /// Auto Print Allocation Report (`auto_print_mrp_reception_report`, `boolean`).
-    #[inline]
-    pub const fn auto_print_mrp_reception_report() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_mrp_reception_report")
-    }
-    /// Auto Print Allocation Report Labels (`auto_print_mrp_reception_report_labels`, `boolean`).
-    #[inline]
-    pub const fn auto_print_mrp_reception_report_labels() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_mrp_reception_report_labels")
-    }
-    /// Auto Print Package Label (`auto_print_package_label`, `boolean`).
-    #[inline]
-    pub const fn auto_print_package_label() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_package_label")
-    }
-    /// Auto Print Packages (`auto_print_packages`, `boolean`).
-    #[inline]
-    pub const fn auto_print_packages() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_packages")
-    }
-    /// Auto Print Product Labels (`auto_print_product_labels`, `boolean`).
-    #[inline]
-    pub const fn auto_print_product_labels() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_product_labels")
-    }
-    /// Auto Print Reception Report (`auto_print_reception_report`, `boolean`).
-    #[inline]
-    pub const fn auto_print_reception_report() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_reception_report")
-    }
-    /// Auto Print Reception Report Labels (`auto_print_reception_report_labels`, `boolean`).
-    #[inline]
-    pub const fn auto_print_reception_report_labels() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_reception_report_labels")
-    }
-    /// Auto Print Return Slip (`auto_print_return_slip`, `boolean`).
-    #[inline]
-    pub const fn auto_print_return_slip() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_print_return_slip")
-    }
-    /// Show Reception Report at Validation (`auto_show_reception_report`, `boolean`).
-    #[inline]
-    pub const fn auto_show_reception_report() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("auto_show_reception_report")
-    }
-    /// Barcode (`barcode`, `char`).
-    #[inline]
-    pub const fn barcode() -> ::runtime::odoo::fields::CharField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::CharField::new("barcode")
-    }
-    /// Type of Operation (`code`, `selection`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::Code,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("code")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPickingType,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Number of Manufacturing Orders In Progress (`count_mo_in_progress`, `integer`).
-    #[inline]
-    pub const fn count_mo_in_progress() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_mo_in_progress")
-    }
-    /// Number of Manufacturing Orders Late (`count_mo_late`, `integer`).
-    #[inline]
-    pub const fn count_mo_late() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_mo_late")
-    }
-    /// Number of Manufacturing Orders To Close (`count_mo_to_close`, `integer`).
-    #[inline]
-    pub const fn count_mo_to_close() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_mo_to_close")
-    }
-    /// Number of Manufacturing Orders to Process (`count_mo_todo`, `integer`).
-    #[inline]
-    pub const fn count_mo_todo() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_mo_todo")
-    }
-    /// Number of Manufacturing Orders Waiting (`count_mo_waiting`, `integer`).
-    #[inline]
-    pub const fn count_mo_waiting() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_mo_waiting")
-    }
-    /// Count Move Ready (`count_move_ready`, `integer`).
-    #[inline]
-    pub const fn count_move_ready() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_move_ready")
-    }
-    /// Count Picking (`count_picking`, `integer`).
-    #[inline]
-    pub const fn count_picking() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_picking")
-    }
-    /// Count Picking Backorders (`count_picking_backorders`, `integer`).
-    #[inline]
-    pub const fn count_picking_backorders() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_picking_backorders")
-    }
-    /// Count Picking Draft (`count_picking_draft`, `integer`).
-    #[inline]
-    pub const fn count_picking_draft() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_picking_draft")
-    }
-    /// Count Picking Late (`count_picking_late`, `integer`).
-    #[inline]
-    pub const fn count_picking_late() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_picking_late")
-    }
-    /// Count Picking Ready (`count_picking_ready`, `integer`).
-    #[inline]
-    pub const fn count_picking_ready() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_picking_ready")
-    }
-    /// Count Picking Waiting (`count_picking_waiting`, `integer`).
-    #[inline]
-    pub const fn count_picking_waiting() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("count_picking_waiting")
-    }
-    /// Create Backorder (`create_backorder`, `selection`).
-    #[inline]
-    pub const fn create_backorder() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::CreateBackorder,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("create_backorder")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPickingType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPickingType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Destination Location (`default_location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn default_location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPickingType,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("default_location_dest_id")
-    }
-    /// Source Location (`default_location_src_id`, `many2one`).
-    #[inline]
-    pub const fn default_location_src_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPickingType,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("default_location_src_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Lot/SN Label to Print (`done_mrp_lot_label_to_print`, `selection`).
-    #[inline]
-    pub const fn done_mrp_lot_label_to_print() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::DoneMrpLotLabelToPrint,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("done_mrp_lot_label_to_print")
-    }
-    /// Favorite User (`favorite_user_ids`, `many2many`).
-    #[inline]
-    pub const fn favorite_user_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPickingType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("favorite_user_ids")
-    }
-    /// Generated Lot/SN Label to Print (`generated_mrp_lot_label_to_print`, `selection`).
-    #[inline]
-    pub const fn generated_mrp_lot_label_to_print() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::GeneratedMrpLotLabelToPrint,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("generated_mrp_lot_label_to_print")
-    }
-    /// Hide Reservation Method (`hide_reservation_method`, `boolean`).
-    #[inline]
-    pub const fn hide_reservation_method() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("hide_reservation_method")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Show Operation in Overview (`is_favorite`, `boolean`).
-    #[inline]
-    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_favorite")
-    }
-    /// Kanban Dashboard Graph (`kanban_dashboard_graph`, `text`).
-    #[inline]
-    pub const fn kanban_dashboard_graph() -> ::runtime::odoo::fields::CharField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::CharField::new("kanban_dashboard_graph")
-    }
-    /// Lot Label Format to auto-print (`lot_label_format`, `selection`).
-    #[inline]
-    pub const fn lot_label_format() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::LotLabelFormat,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("lot_label_format")
-    }
-    /// Shipping Policy (`move_type`, `selection`).
-    #[inline]
-    pub const fn move_type() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::MoveType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("move_type")
-    }
-    /// Product Label to Print (`mrp_product_label_to_print`, `selection`).
-    #[inline]
-    pub const fn mrp_product_label_to_print() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::MrpProductLabelToPrint,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("mrp_product_label_to_print")
-    }
-    /// Operation Type (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockPickingType> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Package Label to Print (`package_label_to_print`, `selection`).
-    #[inline]
-    pub const fn package_label_to_print() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::PackageLabelToPrint,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("package_label_to_print")
-    }
-    /// Picking Properties (`picking_properties_definition`, `properties_definition`).
-    #[inline]
-    pub const fn picking_properties_definition() -> ::runtime::odoo::fields::AnyField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::AnyField::new("picking_properties_definition")
-    }
-    /// Generate Shipping Labels (`print_label`, `boolean`).
-    #[inline]
-    pub const fn print_label() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("print_label")
-    }
-    /// Product Label Format to auto-print (`product_label_format`, `selection`).
-    #[inline]
-    pub const fn product_label_format() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::ProductLabelFormat,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("product_label_format")
-    }
-    /// Days (`reservation_days_before`, `integer`).
-    #[inline]
-    pub const fn reservation_days_before() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reservation_days_before")
-    }
-    /// Days when starred (`reservation_days_before_priority`, `integer`).
-    #[inline]
-    pub const fn reservation_days_before_priority() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reservation_days_before_priority")
-    }
-    /// Reservation Method (`reservation_method`, `selection`).
-    #[inline]
-    pub const fn reservation_method() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPickingType,
-        super::ReservationMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("reservation_method")
-    }
-    /// Operation Type for Returns (`return_picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn return_picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPickingType,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("return_picking_type_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::StockPickingType,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Sequence Prefix (`sequence_code`, `char`).
-    #[inline]
-    pub const fn sequence_code() -> ::runtime::odoo::fields::CharField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::CharField::new("sequence_code")
-    }
-    /// Reference Sequence (`sequence_id`, `many2one`).
-    #[inline]
-    pub const fn sequence_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPickingType,
-        super::super::rel::IrSequence,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sequence_id")
-    }
-    /// Move Entire Packages (`show_entire_packs`, `boolean`).
-    #[inline]
-    pub const fn show_entire_packs() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_entire_packs")
-    }
-    /// Show Detailed Operations (`show_operations`, `boolean`).
-    #[inline]
-    pub const fn show_operations() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_operations")
-    }
-    /// Show Picking Type (`show_picking_type`, `boolean`).
-    #[inline]
-    pub const fn show_picking_type() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_picking_type")
-    }
-    /// Create New Lots/Serial Numbers for Components (`use_create_components_lots`, `boolean`).
-    #[inline]
-    pub const fn use_create_components_lots() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_create_components_lots")
-    }
-    /// Create New Lots/Serial Numbers (`use_create_lots`, `boolean`).
-    #[inline]
-    pub const fn use_create_lots() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_create_lots")
-    }
-    /// Use Existing Lots/Serial Numbers (`use_existing_lots`, `boolean`).
-    #[inline]
-    pub const fn use_existing_lots() -> ::runtime::odoo::fields::BoolField<
-        super::StockPickingType,
-    > {
-        ::runtime::odoo::fields::BoolField::new("use_existing_lots")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPickingType,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPickingType,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPickingType,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPickingType;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Analytic Costs (`analytic_costs`, `boolean`).
+        analytic_costs: BoolField;
+        /// Auto Print Delivery Slip (`auto_print_delivery_slip`, `boolean`).
+        auto_print_delivery_slip: BoolField;
+        /// Auto Print Produced Lot Label (`auto_print_done_mrp_lot`, `boolean`).
+        auto_print_done_mrp_lot: BoolField;
+        /// Auto Print Produced Product Labels (`auto_print_done_mrp_product_labels`, `boolean`).
+        auto_print_done_mrp_product_labels: BoolField;
+        /// Auto Print Done Production Order (`auto_print_done_production_order`, `boolean`).
+        auto_print_done_production_order: BoolField;
+        /// Auto Print Generated Lot/SN Label (`auto_print_generated_mrp_lot`, `boolean`).
+        auto_print_generated_mrp_lot: BoolField;
+        /// Auto Print Lot/SN Labels (`auto_print_lot_labels`, `boolean`).
+        auto_print_lot_labels: BoolField;
+        /// Auto Print Allocation Report (`auto_print_mrp_reception_report`, `boolean`).
+        auto_print_mrp_reception_report: BoolField;
+        /// Auto Print Allocation Report Labels (`auto_print_mrp_reception_report_labels`, `boolean`).
+        auto_print_mrp_reception_report_labels: BoolField;
+        /// Auto Print Package Label (`auto_print_package_label`, `boolean`).
+        auto_print_package_label: BoolField;
+        /// Auto Print Packages (`auto_print_packages`, `boolean`).
+        auto_print_packages: BoolField;
+        /// Auto Print Product Labels (`auto_print_product_labels`, `boolean`).
+        auto_print_product_labels: BoolField;
+        /// Auto Print Reception Report (`auto_print_reception_report`, `boolean`).
+        auto_print_reception_report: BoolField;
+        /// Auto Print Reception Report Labels (`auto_print_reception_report_labels`, `boolean`).
+        auto_print_reception_report_labels: BoolField;
+        /// Auto Print Return Slip (`auto_print_return_slip`, `boolean`).
+        auto_print_return_slip: BoolField;
+        /// Show Reception Report at Validation (`auto_show_reception_report`, `boolean`).
+        auto_show_reception_report: BoolField;
+        /// Barcode (`barcode`, `char`).
+        barcode: CharField;
+        /// Type of Operation (`code`, `selection`).
+        code: SelectionField<super::Code>;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Number of Manufacturing Orders In Progress (`count_mo_in_progress`, `integer`).
+        count_mo_in_progress: NumField<i64>;
+        /// Number of Manufacturing Orders Late (`count_mo_late`, `integer`).
+        count_mo_late: NumField<i64>;
+        /// Number of Manufacturing Orders To Close (`count_mo_to_close`, `integer`).
+        count_mo_to_close: NumField<i64>;
+        /// Number of Manufacturing Orders to Process (`count_mo_todo`, `integer`).
+        count_mo_todo: NumField<i64>;
+        /// Number of Manufacturing Orders Waiting (`count_mo_waiting`, `integer`).
+        count_mo_waiting: NumField<i64>;
+        /// Count Move Ready (`count_move_ready`, `integer`).
+        count_move_ready: NumField<i64>;
+        /// Count Picking (`count_picking`, `integer`).
+        count_picking: NumField<i64>;
+        /// Count Picking Backorders (`count_picking_backorders`, `integer`).
+        count_picking_backorders: NumField<i64>;
+        /// Count Picking Draft (`count_picking_draft`, `integer`).
+        count_picking_draft: NumField<i64>;
+        /// Count Picking Late (`count_picking_late`, `integer`).
+        count_picking_late: NumField<i64>;
+        /// Count Picking Ready (`count_picking_ready`, `integer`).
+        count_picking_ready: NumField<i64>;
+        /// Count Picking Waiting (`count_picking_waiting`, `integer`).
+        count_picking_waiting: NumField<i64>;
+        /// Create Backorder (`create_backorder`, `selection`).
+        create_backorder: SelectionField<super::CreateBackorder>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Destination Location (`default_location_dest_id`, `many2one`).
+        default_location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location (`default_location_src_id`, `many2one`).
+        default_location_src_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Lot/SN Label to Print (`done_mrp_lot_label_to_print`, `selection`).
+        done_mrp_lot_label_to_print: SelectionField<super::DoneMrpLotLabelToPrint>;
+        /// Favorite User (`favorite_user_ids`, `many2many`).
+        favorite_user_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Generated Lot/SN Label to Print (`generated_mrp_lot_label_to_print`, `selection`).
+        generated_mrp_lot_label_to_print: SelectionField<super::GeneratedMrpLotLabelToPrint>;
+        /// Hide Reservation Method (`hide_reservation_method`, `boolean`).
+        hide_reservation_method: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Show Operation in Overview (`is_favorite`, `boolean`).
+        is_favorite: BoolField;
+        /// Kanban Dashboard Graph (`kanban_dashboard_graph`, `text`).
+        kanban_dashboard_graph: CharField;
+        /// Lot Label Format to auto-print (`lot_label_format`, `selection`).
+        lot_label_format: SelectionField<super::LotLabelFormat>;
+        /// Shipping Policy (`move_type`, `selection`).
+        move_type: SelectionField<super::MoveType>;
+        /// Product Label to Print (`mrp_product_label_to_print`, `selection`).
+        mrp_product_label_to_print: SelectionField<super::MrpProductLabelToPrint>;
+        /// Operation Type (`name`, `char`).
+        name: CharField;
+        /// Package Label to Print (`package_label_to_print`, `selection`).
+        package_label_to_print: SelectionField<super::PackageLabelToPrint>;
+        /// Picking Properties (`picking_properties_definition`, `properties_definition`).
+        picking_properties_definition: AnyField;
+        /// Generate Shipping Labels (`print_label`, `boolean`).
+        print_label: BoolField;
+        /// Product Label Format to auto-print (`product_label_format`, `selection`).
+        product_label_format: SelectionField<super::ProductLabelFormat>;
+        /// Days (`reservation_days_before`, `integer`).
+        reservation_days_before: NumField<i64>;
+        /// Days when starred (`reservation_days_before_priority`, `integer`).
+        reservation_days_before_priority: NumField<i64>;
+        /// Reservation Method (`reservation_method`, `selection`).
+        reservation_method: SelectionField<super::ReservationMethod>;
+        /// Operation Type for Returns (`return_picking_type_id`, `many2one`).
+        return_picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Sequence Prefix (`sequence_code`, `char`).
+        sequence_code: CharField;
+        /// Reference Sequence (`sequence_id`, `many2one`).
+        sequence_id: Many2OneField<super::super::rel::IrSequence>;
+        /// Move Entire Packages (`show_entire_packs`, `boolean`).
+        show_entire_packs: BoolField;
+        /// Show Detailed Operations (`show_operations`, `boolean`).
+        show_operations: BoolField;
+        /// Show Picking Type (`show_picking_type`, `boolean`).
+        show_picking_type: BoolField;
+        /// Create New Lots/Serial Numbers for Components (`use_create_components_lots`, `boolean`).
+        use_create_components_lots: BoolField;
+        /// Create New Lots/Serial Numbers (`use_create_lots`, `boolean`).
+        use_create_lots: BoolField;
+        /// Use Existing Lots/Serial Numbers (`use_existing_lots`, `boolean`).
+        use_existing_lots: BoolField;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `code` (Type of Operation) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Code {
-    /// Receipt (`incoming`)
-    Incoming,
-    /// Delivery (`outgoing`)
-    Outgoing,
-    /// Internal Transfer (`internal`)
-    Internal,
-    /// Manufacturing (`mrp_operation`)
-    MrpOperation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Code {
-    const VALUES: &'static [&'static str] = &[
-        "incoming",
-        "outgoing",
-        "internal",
-        "mrp_operation",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "incoming" => Code::Incoming,
-            "outgoing" => Code::Outgoing,
-            "internal" => Code::Internal,
-            "mrp_operation" => Code::MrpOperation,
-            other => Code::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Code::Incoming => "incoming",
-            Code::Outgoing => "outgoing",
-            Code::Internal => "internal",
-            Code::MrpOperation => "mrp_operation",
-            Code::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `code` (Type of Operation) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Code {
+        /// Receipt (`incoming`)
+        Incoming = "incoming",
+        /// Delivery (`outgoing`)
+        Outgoing = "outgoing",
+        /// Internal Transfer (`internal`)
+        Internal = "internal",
+        /// Manufacturing (`mrp_operation`)
+        MrpOperation = "mrp_operation",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Code {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `create_backorder` (Create Backorder) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CreateBackorder {
+        /// Ask (`ask`)
+        Ask = "ask",
+        /// Always (`always`)
+        Always = "always",
+        /// Never (`never`)
+        Never = "never",
     }
 }
-impl ::serde::Serialize for Code {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `done_mrp_lot_label_to_print` (Lot/SN Label to Print) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DoneMrpLotLabelToPrint {
+        /// PDF (`pdf`)
+        Pdf = "pdf",
+        /// ZPL (`zpl`)
+        Zpl = "zpl",
     }
 }
-/// Values of `create_backorder` (Create Backorder) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateBackorder {
-    /// Ask (`ask`)
-    Ask,
-    /// Always (`always`)
-    Always,
-    /// Never (`never`)
-    Never,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CreateBackorder {
-    const VALUES: &'static [&'static str] = &["ask", "always", "never"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ask" => CreateBackorder::Ask,
-            "always" => CreateBackorder::Always,
-            "never" => CreateBackorder::Never,
-            other => CreateBackorder::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CreateBackorder::Ask => "ask",
-            CreateBackorder::Always => "always",
-            CreateBackorder::Never => "never",
-            CreateBackorder::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `generated_mrp_lot_label_to_print` (Generated Lot/SN Label to Print) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum GeneratedMrpLotLabelToPrint {
+        /// PDF (`pdf`)
+        Pdf = "pdf",
+        /// ZPL (`zpl`)
+        Zpl = "zpl",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CreateBackorder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `lot_label_format` (Lot Label Format to auto-print) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum LotLabelFormat {
+        /// 4 x 12 - One per lot/SN (`4x12_lots`)
+        V4x12Lots = "4x12_lots",
+        /// 4 x 12 - One per unit (`4x12_units`)
+        V4x12Units = "4x12_units",
+        /// ZPL Labels - One per lot/SN (`zpl_lots`)
+        ZplLots = "zpl_lots",
+        /// ZPL Labels - One per unit (`zpl_units`)
+        ZplUnits = "zpl_units",
     }
 }
-impl ::serde::Serialize for CreateBackorder {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `move_type` (Shipping Policy) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MoveType {
+        /// As soon as possible (`direct`)
+        Direct = "direct",
+        /// When all products are ready (`one`)
+        One = "one",
     }
 }
-/// Values of `done_mrp_lot_label_to_print` (Lot/SN Label to Print) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DoneMrpLotLabelToPrint {
-    /// PDF (`pdf`)
-    Pdf,
-    /// ZPL (`zpl`)
-    Zpl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DoneMrpLotLabelToPrint {
-    const VALUES: &'static [&'static str] = &["pdf", "zpl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pdf" => DoneMrpLotLabelToPrint::Pdf,
-            "zpl" => DoneMrpLotLabelToPrint::Zpl,
-            other => DoneMrpLotLabelToPrint::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DoneMrpLotLabelToPrint::Pdf => "pdf",
-            DoneMrpLotLabelToPrint::Zpl => "zpl",
-            DoneMrpLotLabelToPrint::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `mrp_product_label_to_print` (Product Label to Print) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum MrpProductLabelToPrint {
+        /// PDF (`pdf`)
+        Pdf = "pdf",
+        /// ZPL (`zpl`)
+        Zpl = "zpl",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DoneMrpLotLabelToPrint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `package_label_to_print` (Package Label to Print) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PackageLabelToPrint {
+        /// PDF (`pdf`)
+        Pdf = "pdf",
+        /// ZPL (`zpl`)
+        Zpl = "zpl",
     }
 }
-impl ::serde::Serialize for DoneMrpLotLabelToPrint {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `product_label_format` (Product Label Format to auto-print) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProductLabelFormat {
+        /// Dymo (`dymo`)
+        Dymo = "dymo",
+        /// 2 x 7 with price (`2x7xprice`)
+        V2x7xprice = "2x7xprice",
+        /// 4 x 7 with price (`4x7xprice`)
+        V4x7xprice = "4x7xprice",
+        /// 4 x 12 (`4x12`)
+        V4x12 = "4x12",
+        /// 4 x 12 with price (`4x12xprice`)
+        V4x12xprice = "4x12xprice",
+        /// ZPL Labels (`zpl`)
+        Zpl = "zpl",
+        /// ZPL Labels with price (`zplxprice`)
+        Zplxprice = "zplxprice",
     }
 }
-/// Values of `generated_mrp_lot_label_to_print` (Generated Lot/SN Label to Print) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GeneratedMrpLotLabelToPrint {
-    /// PDF (`pdf`)
-    Pdf,
-    /// ZPL (`zpl`)
-    Zpl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for GeneratedMrpLotLabelToPrint {
-    const VALUES: &'static [&'static str] = &["pdf", "zpl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pdf" => GeneratedMrpLotLabelToPrint::Pdf,
-            "zpl" => GeneratedMrpLotLabelToPrint::Zpl,
-            other => GeneratedMrpLotLabelToPrint::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            GeneratedMrpLotLabelToPrint::Pdf => "pdf",
-            GeneratedMrpLotLabelToPrint::Zpl => "zpl",
-            GeneratedMrpLotLabelToPrint::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GeneratedMrpLotLabelToPrint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for GeneratedMrpLotLabelToPrint {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `lot_label_format` (Lot Label Format to auto-print) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LotLabelFormat {
-    /// 4 x 12 - One per lot/SN (`4x12_lots`)
-    V4x12Lots,
-    /// 4 x 12 - One per unit (`4x12_units`)
-    V4x12Units,
-    /// ZPL Labels - One per lot/SN (`zpl_lots`)
-    ZplLots,
-    /// ZPL Labels - One per unit (`zpl_units`)
-    ZplUnits,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for LotLabelFormat {
-    const VALUES: &'static [&'static str] = &[
-        "4x12_lots",
-        "4x12_units",
-        "zpl_lots",
-        "zpl_units",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "4x12_lots" => LotLabelFormat::V4x12Lots,
-            "4x12_units" => LotLabelFormat::V4x12Units,
-            "zpl_lots" => LotLabelFormat::ZplLots,
-            "zpl_units" => LotLabelFormat::ZplUnits,
-            other => LotLabelFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            LotLabelFormat::V4x12Lots => "4x12_lots",
-            LotLabelFormat::V4x12Units => "4x12_units",
-            LotLabelFormat::ZplLots => "zpl_lots",
-            LotLabelFormat::ZplUnits => "zpl_units",
-            LotLabelFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LotLabelFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for LotLabelFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `move_type` (Shipping Policy) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MoveType {
-    /// As soon as possible (`direct`)
-    Direct,
-    /// When all products are ready (`one`)
-    One,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MoveType {
-    const VALUES: &'static [&'static str] = &["direct", "one"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "direct" => MoveType::Direct,
-            "one" => MoveType::One,
-            other => MoveType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MoveType::Direct => "direct",
-            MoveType::One => "one",
-            MoveType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MoveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MoveType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `mrp_product_label_to_print` (Product Label to Print) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MrpProductLabelToPrint {
-    /// PDF (`pdf`)
-    Pdf,
-    /// ZPL (`zpl`)
-    Zpl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for MrpProductLabelToPrint {
-    const VALUES: &'static [&'static str] = &["pdf", "zpl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pdf" => MrpProductLabelToPrint::Pdf,
-            "zpl" => MrpProductLabelToPrint::Zpl,
-            other => MrpProductLabelToPrint::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            MrpProductLabelToPrint::Pdf => "pdf",
-            MrpProductLabelToPrint::Zpl => "zpl",
-            MrpProductLabelToPrint::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MrpProductLabelToPrint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for MrpProductLabelToPrint {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `package_label_to_print` (Package Label to Print) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PackageLabelToPrint {
-    /// PDF (`pdf`)
-    Pdf,
-    /// ZPL (`zpl`)
-    Zpl,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PackageLabelToPrint {
-    const VALUES: &'static [&'static str] = &["pdf", "zpl"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pdf" => PackageLabelToPrint::Pdf,
-            "zpl" => PackageLabelToPrint::Zpl,
-            other => PackageLabelToPrint::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PackageLabelToPrint::Pdf => "pdf",
-            PackageLabelToPrint::Zpl => "zpl",
-            PackageLabelToPrint::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PackageLabelToPrint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PackageLabelToPrint {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `product_label_format` (Product Label Format to auto-print) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProductLabelFormat {
-    /// Dymo (`dymo`)
-    Dymo,
-    /// 2 x 7 with price (`2x7xprice`)
-    V2x7xprice,
-    /// 4 x 7 with price (`4x7xprice`)
-    V4x7xprice,
-    /// 4 x 12 (`4x12`)
-    V4x12,
-    /// 4 x 12 with price (`4x12xprice`)
-    V4x12xprice,
-    /// ZPL Labels (`zpl`)
-    Zpl,
-    /// ZPL Labels with price (`zplxprice`)
-    Zplxprice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProductLabelFormat {
-    const VALUES: &'static [&'static str] = &[
-        "dymo",
-        "2x7xprice",
-        "4x7xprice",
-        "4x12",
-        "4x12xprice",
-        "zpl",
-        "zplxprice",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "dymo" => ProductLabelFormat::Dymo,
-            "2x7xprice" => ProductLabelFormat::V2x7xprice,
-            "4x7xprice" => ProductLabelFormat::V4x7xprice,
-            "4x12" => ProductLabelFormat::V4x12,
-            "4x12xprice" => ProductLabelFormat::V4x12xprice,
-            "zpl" => ProductLabelFormat::Zpl,
-            "zplxprice" => ProductLabelFormat::Zplxprice,
-            other => ProductLabelFormat::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProductLabelFormat::Dymo => "dymo",
-            ProductLabelFormat::V2x7xprice => "2x7xprice",
-            ProductLabelFormat::V4x7xprice => "4x7xprice",
-            ProductLabelFormat::V4x12 => "4x12",
-            ProductLabelFormat::V4x12xprice => "4x12xprice",
-            ProductLabelFormat::Zpl => "zpl",
-            ProductLabelFormat::Zplxprice => "zplxprice",
-            ProductLabelFormat::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProductLabelFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProductLabelFormat {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `reservation_method` (Reservation Method) on `stock.picking.type`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReservationMethod {
-    /// At Confirmation (`at_confirm`)
-    AtConfirm,
-    /// Manually (`manual`)
-    Manual,
-    /// Before scheduled date (`by_date`)
-    ByDate,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ReservationMethod {
-    const VALUES: &'static [&'static str] = &["at_confirm", "manual", "by_date"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "at_confirm" => ReservationMethod::AtConfirm,
-            "manual" => ReservationMethod::Manual,
-            "by_date" => ReservationMethod::ByDate,
-            other => ReservationMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ReservationMethod::AtConfirm => "at_confirm",
-            ReservationMethod::Manual => "manual",
-            ReservationMethod::ByDate => "by_date",
-            ReservationMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReservationMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ReservationMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `reservation_method` (Reservation Method) on `stock.picking.type`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ReservationMethod {
+        /// At Confirmation (`at_confirm`)
+        AtConfirm = "at_confirm",
+        /// Manually (`manual`)
+        Manual = "manual",
+        /// Before scheduled date (`by_date`)
+        ByDate = "by_date",
     }
 }

@@ -19,13 +19,11 @@ pub struct StockPutawayRule {
     /// Product Category
     ///
     /// `many2one`, to `product.category`.
-    pub category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
-    >,
+    pub category_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -33,7 +31,7 @@ pub struct StockPutawayRule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -45,23 +43,19 @@ pub struct StockPutawayRule {
     /// When product arrives in
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_in_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_in_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Store to sublocation
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_out_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_out_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Package Type
     ///
     /// `many2many`, to `stock.package.type`.
-    pub package_type_ids: ::runtime::odoo::wire::X2Many<super::rel::StockPackageType>,
+    pub package_type_ids: ::runtime::X2Many<super::rel::StockPackageType>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Priority
     ///
     /// Give to the more specialized category, a higher priority to have them in top of the list.
@@ -72,7 +66,7 @@ pub struct StockPutawayRule {
     ///
     /// `many2one`, to `stock.storage.category`, computed.
     pub storage_category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockStorageCategory>,
+        ::runtime::Many2One<super::rel::StockStorageCategory>,
     >,
     /// Sublocation
     ///
@@ -87,35 +81,18 @@ pub struct StockPutawayRule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockPutawayRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockPutawayRule {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "category_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "location_in_id",
-        "location_out_id",
-        "package_type_ids",
-        "product_id",
-        "sequence",
-        "storage_category_id",
-        "sublocation",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockPutawayRule {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockPutawayRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -161,36 +138,23 @@ impl ::runtime::Model for StockPutawayRule {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("location_in_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("location_out_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("package_type_ids", "many2many")
-            .relation("stock.package.type"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("storage_category_id", "many2one")
-            .relation("stock.storage.category"),
-        ::runtime::odoo::verify::FieldSpec::new("sublocation", "selection")
-            .selection(&["no", "last_used", "closest_location"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("category_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("location_in_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("location_out_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("package_type_ids", "many2many").relation("stock.package.type").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("storage_category_id", "many2one").relation("stock.storage.category").writable(true),
+        ::runtime::FieldSpec::new("sublocation", "selection").writable(true).selection(&["no", "last_used", "closest_location"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -211,12 +175,21 @@ impl ::runtime::odoo::projection::Projection for StockPutawayRule {
 impl super::mixins::BaseModel for StockPutawayRule {
     type Update = StockPutawayRuleUpdate;
 }
-/// Values for creating a `stock.putaway.rule` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockPutawayRuleCreate`]) or updating ([`StockPutawayRuleUpdate`]) `stock.putaway.rule` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockPutawayRuleCreate {
+pub struct StockPutawayRuleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockPutawayRuleCreate {
+/// Values for creating a `stock.putaway.rule` record: the constructor takes the required fields, setters add the rest.
+pub type StockPutawayRuleCreate = StockPutawayRuleValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.putaway.rule` records: only the fields set here are written.
+pub type StockPutawayRuleUpdate = StockPutawayRuleValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockPutawayRuleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -224,116 +197,33 @@ impl ::serde::Serialize for StockPutawayRuleCreate {
 impl StockPutawayRuleCreate {
     /// Takes the required fields: `location_in_id`, `location_out_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_in_id: i64, location_out_id: i64) -> Self {
-        StockPutawayRuleCreate {
+        StockPutawayRuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .location_in_id(location_in_id)
             .location_out_id(location_out_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPutawayRule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `category_id` (Product Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `location_in_id` (When product arrives in).
-    #[inline]
-    pub fn location_in_id(mut self, location_in_id: i64) -> Self {
-        self.values.set("location_in_id", location_in_id);
-        self
-    }
-    /// Set `location_out_id` (Store to sublocation).
-    #[inline]
-    pub fn location_out_id(mut self, location_out_id: i64) -> Self {
-        self.values.set("location_out_id", location_out_id);
-        self
-    }
-    /// Set `package_type_ids` (Package Type).
-    #[inline]
-    pub fn package_type_ids(
-        mut self,
-        package_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageType>,
-        >,
-    ) -> Self {
-        self.values
-            .set("package_type_ids", package_type_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `sequence` (Priority).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `storage_category_id` (Storage Category).
-    #[inline]
-    pub fn storage_category_id(mut self, storage_category_id: i64) -> Self {
-        self.values.set("storage_category_id", storage_category_id);
-        self
-    }
-    /// Set `sublocation` (Sublocation).
-    #[inline]
-    pub fn sublocation(mut self, sublocation: Sublocation) -> Self {
-        self.values.set("sublocation", sublocation);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockPutawayRuleCreate {
-    type Model = StockPutawayRule;
-}
-/// Values for updating `stock.putaway.rule` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockPutawayRuleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockPutawayRuleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockPutawayRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockPutawayRuleUpdate {
+        Self::default()
+    }
+}
+impl Default for StockPutawayRuleUpdate {
+    fn default() -> Self {
+        StockPutawayRuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockPutawayRuleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockPutawayRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockPutawayRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -342,245 +232,83 @@ impl StockPutawayRuleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `category_id` (Product Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `location_in_id` (When product arrives in).
-    #[inline]
-    pub fn location_in_id(mut self, location_in_id: i64) -> Self {
-        self.values.set("location_in_id", location_in_id);
-        self
-    }
-    /// Set `location_out_id` (Store to sublocation).
-    #[inline]
-    pub fn location_out_id(mut self, location_out_id: i64) -> Self {
-        self.values.set("location_out_id", location_out_id);
-        self
-    }
-    /// Set `package_type_ids` (Package Type).
-    #[inline]
-    pub fn package_type_ids(
-        mut self,
-        package_type_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockPackageType>,
-        >,
-    ) -> Self {
-        self.values
-            .set("package_type_ids", package_type_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `sequence` (Priority).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `storage_category_id` (Storage Category).
-    #[inline]
-    pub fn storage_category_id(mut self, storage_category_id: i64) -> Self {
-        self.values.set("storage_category_id", storage_category_id);
-        self
-    }
-    /// Set `sublocation` (Sublocation).
-    #[inline]
-    pub fn sublocation(mut self, sublocation: Sublocation) -> Self {
-        self.values.set("sublocation", sublocation);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `category_id` (Product Category).
+        category_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `location_in_id` (When product arrives in).
+        location_in_id: value i64;
+        /// Set `location_out_id` (Store to sublocation).
+        location_out_id: value i64;
+        /// Set `package_type_ids` (Package Type).
+        package_type_ids: commands super::rel::StockPackageType;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `sequence` (Priority).
+        sequence: value i64;
+        /// Set `storage_category_id` (Storage Category).
+        storage_category_id: value i64;
+        /// Set `sublocation` (Sublocation).
+        sublocation: value self::Sublocation;
     }
 }
+impl ::runtime::CreateValues for StockPutawayRuleCreate {
+    type Model = self::StockPutawayRule;
+}
 impl ::runtime::UpdateValues for StockPutawayRuleUpdate {
-    type Model = StockPutawayRule;
+    type Model = self::StockPutawayRule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<
-        super::StockPutawayRule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Product Category (`category_id`, `many2one`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("category_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPutawayRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockPutawayRule,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockPutawayRule,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// When product arrives in (`location_in_id`, `many2one`).
-    #[inline]
-    pub const fn location_in_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_in_id")
-    }
-    /// Store to sublocation (`location_out_id`, `many2one`).
-    #[inline]
-    pub const fn location_out_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_out_id")
-    }
-    /// Package Type (`package_type_ids`, `many2many`).
-    #[inline]
-    pub const fn package_type_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockPutawayRule,
-        super::super::rel::StockPackageType,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("package_type_ids")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Priority (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::StockPutawayRule,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Storage Category (`storage_category_id`, `many2one`).
-    #[inline]
-    pub const fn storage_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::StockStorageCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("storage_category_id")
-    }
-    /// Sublocation (`sublocation`, `selection`).
-    #[inline]
-    pub const fn sublocation() -> ::runtime::odoo::fields::SelectionField<
-        super::StockPutawayRule,
-        super::Sublocation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("sublocation")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockPutawayRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockPutawayRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockPutawayRule;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Product Category (`category_id`, `many2one`).
+        category_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// When product arrives in (`location_in_id`, `many2one`).
+        location_in_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Store to sublocation (`location_out_id`, `many2one`).
+        location_out_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Package Type (`package_type_ids`, `many2many`).
+        package_type_ids: X2ManyField<super::super::rel::StockPackageType>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Priority (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Storage Category (`storage_category_id`, `many2one`).
+        storage_category_id: Many2OneField<super::super::rel::StockStorageCategory>;
+        /// Sublocation (`sublocation`, `selection`).
+        sublocation: SelectionField<super::Sublocation>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `sublocation` (Sublocation) on `stock.putaway.rule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Sublocation {
-    /// No (`no`)
-    No,
-    /// Last Used (`last_used`)
-    LastUsed,
-    /// Closest Location (`closest_location`)
-    ClosestLocation,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Sublocation {
-    const VALUES: &'static [&'static str] = &["no", "last_used", "closest_location"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "no" => Sublocation::No,
-            "last_used" => Sublocation::LastUsed,
-            "closest_location" => Sublocation::ClosestLocation,
-            other => Sublocation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Sublocation::No => "no",
-            Sublocation::LastUsed => "last_used",
-            Sublocation::ClosestLocation => "closest_location",
-            Sublocation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Sublocation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Sublocation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `sublocation` (Sublocation) on `stock.putaway.rule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Sublocation {
+        /// No (`no`)
+        No = "no",
+        /// Last Used (`last_used`)
+        LastUsed = "last_used",
+        /// Closest Location (`closest_location`)
+        ClosestLocation = "closest_location",
     }
 }

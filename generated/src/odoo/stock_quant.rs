@@ -23,13 +23,13 @@ pub struct StockQuant {
     /// On hand quantity which hasn't been reserved on a transfer, in the default unit of measure of the product
     ///
     /// `float`, readonly, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::available_quantity())`.
-    pub available_quantity: ::runtime::odoo::wire::Computed<f64>,
+    pub available_quantity: ::runtime::Computed<f64>,
     /// Company
     ///
     /// Let this field empty if this location is shared between companies
     ///
     /// `many2one`, to `res.company`, readonly, related `location_id.company_id`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Costing Method
     ///
     /// Standard Price: The products are valued at their standard cost defined on the product.
@@ -39,7 +39,7 @@ pub struct StockQuant {
     /// `selection`, readonly, related `product_categ_id.property_cost_method`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::cost_method())`.
     ///
     /// Values: `standard` (Standard Price), `fifo` (First In First Out (FIFO)), `average` (Average Cost (AVCO)).
-    pub cost_method: ::runtime::odoo::wire::Computed<Option<CostMethod>>,
+    pub cost_method: ::runtime::Computed<Option<CostMethod>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -47,14 +47,14 @@ pub struct StockQuant {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::currency_id())`.
     ///
     /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
-    pub currency_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCurrency>>,
     >,
     /// Inventory Frequency
     ///
@@ -97,7 +97,7 @@ pub struct StockQuant {
     /// `float`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::inventory_quantity_auto_apply())`.
     ///
     /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
-    pub inventory_quantity_auto_apply: ::runtime::odoo::wire::Computed<f64>,
+    pub inventory_quantity_auto_apply: ::runtime::Computed<f64>,
     /// Inventory Quantity Set
     ///
     /// `boolean`, computed.
@@ -105,25 +105,25 @@ pub struct StockQuant {
     /// Favorite
     ///
     /// `boolean`, readonly, related `product_tmpl_id.is_favorite`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_favorite())`.
-    pub is_favorite: ::runtime::odoo::wire::Computed<bool>,
+    pub is_favorite: ::runtime::Computed<bool>,
     /// Quantity has been moved since last count
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_outdated())`.
-    pub is_outdated: ::runtime::odoo::wire::Computed<bool>,
+    pub is_outdated: ::runtime::Computed<bool>,
     /// Last Count Date
     ///
     /// Last time the Quantity was Updated
     ///
     /// `date`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::last_count_date())`.
-    pub last_count_date: ::runtime::odoo::wire::Computed<Option<::chrono::NaiveDate>>,
+    pub last_count_date: ::runtime::Computed<Option<::chrono::NaiveDate>>,
     /// Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::Many2One<super::rel::StockLot>>,
     /// Properties
     ///
     /// `properties`, readonly, related `lot_id.lot_properties`, not stored.
@@ -131,44 +131,40 @@ pub struct StockQuant {
     /// On Hand
     ///
     /// `boolean`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::on_hand())`.
-    pub on_hand: ::runtime::odoo::wire::Computed<bool>,
+    pub on_hand: ::runtime::Computed<bool>,
     /// Owner
     ///
     /// This is the owner of the quant
     ///
     /// `many2one`, to `res.partner`.
-    pub owner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Package
     ///
     /// The package containing this quant
     ///
     /// `many2one`, to `stock.quant.package`.
-    pub package_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
-    >,
+    pub package_id: Option<::runtime::Many2One<super::rel::StockQuantPackage>>,
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly, related `product_tmpl_id.categ_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_categ_id())`.
-    pub product_categ_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
+    pub product_categ_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ProductCategory>>,
     >,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
-    pub product_uom_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomUom>>,
     >,
     /// Quantity
     ///
@@ -187,12 +183,12 @@ pub struct StockQuant {
     /// If the same SN is in another Quant
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sn_duplicated())`.
-    pub sn_duplicated: ::runtime::odoo::wire::Computed<bool>,
+    pub sn_duplicated: ::runtime::Computed<bool>,
     /// Storage Category
     ///
     /// `many2one`, to `stock.storage.category`, readonly, related `location_id.storage_category_id`.
     pub storage_category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockStorageCategory>,
+        ::runtime::Many2One<super::rel::StockStorageCategory>,
     >,
     /// Tracking
     ///
@@ -201,25 +197,23 @@ pub struct StockQuant {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: ::runtime::odoo::wire::Computed<Option<Tracking>>,
+    pub tracking: ::runtime::Computed<Option<Tracking>>,
     /// Assigned To
     ///
     /// User assigned to do product count.
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Value
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::value())`.
     ///
     /// Readable by: Inventory / Administrator (`stock.group_stock_manager`); other users read it as empty.
-    pub value: ::runtime::odoo::wire::Computed<f64>,
+    pub value: ::runtime::Computed<f64>,
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, related `location_id.warehouse_id`, not stored.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -227,58 +221,20 @@ pub struct StockQuant {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuant {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockQuant {
-    const FIELDS: &'static [&'static str] = &[
-        "accounting_date",
-        "available_quantity",
-        "company_id",
-        "cost_method",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "cyclic_inventory_frequency",
-        "display_name",
-        "id",
-        "in_date",
-        "inventory_date",
-        "inventory_diff_quantity",
-        "inventory_quantity",
-        "inventory_quantity_auto_apply",
-        "inventory_quantity_set",
-        "is_favorite",
-        "is_outdated",
-        "last_count_date",
-        "location_id",
-        "lot_id",
-        "lot_properties",
-        "on_hand",
-        "owner_id",
-        "package_id",
-        "product_categ_id",
-        "product_id",
-        "product_tmpl_id",
-        "product_uom_id",
-        "quantity",
-        "reserved_quantity",
-        "sn_duplicated",
-        "storage_category_id",
-        "tracking",
-        "user_id",
-        "value",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockQuant {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        39,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockQuant::default();
         while let Some(i) = r.next()? {
             match i {
@@ -372,68 +328,46 @@ impl ::runtime::Model for StockQuant {
         "tracking",
         "value",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("accounting_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("available_quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("cost_method", "selection")
-            .selection(&["standard", "fifo", "average"]),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .groups(&["stock.group_stock_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new("cyclic_inventory_frequency", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("in_date", "datetime").required(),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_diff_quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_quantity_auto_apply", "float")
-            .groups(&["stock.group_stock_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_quantity_set", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_favorite", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_outdated", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("last_count_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("lot_properties", "properties"),
-        ::runtime::odoo::verify::FieldSpec::new("on_hand", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("package_id", "many2one")
-            .relation("stock.quant.package"),
-        ::runtime::odoo::verify::FieldSpec::new("product_categ_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reserved_quantity", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("sn_duplicated", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("storage_category_id", "many2one")
-            .relation("stock.storage.category"),
-        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
-            .selection(&["serial", "lot", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("value", "monetary")
-            .groups(&["stock.group_stock_manager"]),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("accounting_date", "date").writable(true),
+        ::runtime::FieldSpec::new("available_quantity", "float"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("cost_method", "selection").selection(&["standard", "fifo", "average"]),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").groups(&["stock.group_stock_manager"]),
+        ::runtime::FieldSpec::new("cyclic_inventory_frequency", "integer"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("in_date", "datetime").required().writable(true),
+        ::runtime::FieldSpec::new("inventory_date", "date").writable(true),
+        ::runtime::FieldSpec::new("inventory_diff_quantity", "float"),
+        ::runtime::FieldSpec::new("inventory_quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("inventory_quantity_auto_apply", "float").writable(true).groups(&["stock.group_stock_manager"]),
+        ::runtime::FieldSpec::new("inventory_quantity_set", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_favorite", "boolean"),
+        ::runtime::FieldSpec::new("is_outdated", "boolean"),
+        ::runtime::FieldSpec::new("last_count_date", "date"),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("lot_id", "many2one").relation("stock.lot").writable(true),
+        ::runtime::FieldSpec::new("lot_properties", "properties"),
+        ::runtime::FieldSpec::new("on_hand", "boolean").writable(true),
+        ::runtime::FieldSpec::new("owner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("package_id", "many2one").relation("stock.quant.package").writable(true),
+        ::runtime::FieldSpec::new("product_categ_id", "many2one").relation("product.category"),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template"),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom"),
+        ::runtime::FieldSpec::new("quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("reserved_quantity", "float").required().writable(true),
+        ::runtime::FieldSpec::new("sn_duplicated", "boolean"),
+        ::runtime::FieldSpec::new("storage_category_id", "many2one").relation("stock.storage.category"),
+        ::runtime::FieldSpec::new("tracking", "selection").selection(&["serial", "lot", "none"]),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("value", "monetary").groups(&["stock.group_stock_manager"]),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -788,12 +722,17 @@ impl StockQuant {
 impl super::mixins::BaseModel for StockQuant {
     type Update = StockQuantUpdate;
 }
-/// Values for creating a `stock.quant` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockQuantCreate`]) or updating ([`StockQuantUpdate`]) `stock.quant` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockQuantCreate {
+pub struct StockQuantValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockQuantCreate {
+/// Values for creating a `stock.quant` record: the constructor takes the required fields, setters add the rest.
+pub type StockQuantCreate = StockQuantValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.quant` records: only the fields set here are written.
+pub type StockQuantUpdate = StockQuantValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockQuantValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -801,143 +740,33 @@ impl ::serde::Serialize for StockQuantCreate {
 impl StockQuantCreate {
     /// Takes the required fields: `location_id`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(location_id: i64, product_id: i64) -> Self {
-        StockQuantCreate {
+        StockQuantValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .location_id(location_id)
             .product_id(product_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuant>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `accounting_date` (Accounting Date).
-    #[inline]
-    pub fn accounting_date(mut self, accounting_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("accounting_date", accounting_date);
-        self
-    }
-    /// Set `in_date` (Incoming Date).
-    #[inline]
-    pub fn in_date(mut self, in_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("in_date", in_date);
-        self
-    }
-    /// Set `inventory_date` (Scheduled Date).
-    #[inline]
-    pub fn inventory_date(mut self, inventory_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("inventory_date", inventory_date);
-        self
-    }
-    /// Set `inventory_quantity` (Counted Quantity).
-    #[inline]
-    pub fn inventory_quantity(mut self, inventory_quantity: f64) -> Self {
-        self.values.set("inventory_quantity", inventory_quantity);
-        self
-    }
-    /// Set `inventory_quantity_auto_apply` (Inventoried Quantity).
-    #[inline]
-    pub fn inventory_quantity_auto_apply(
-        mut self,
-        inventory_quantity_auto_apply: f64,
-    ) -> Self {
-        self.values.set("inventory_quantity_auto_apply", inventory_quantity_auto_apply);
-        self
-    }
-    /// Set `inventory_quantity_set` (Inventory Quantity Set).
-    #[inline]
-    pub fn inventory_quantity_set(mut self, inventory_quantity_set: bool) -> Self {
-        self.values.set("inventory_quantity_set", inventory_quantity_set);
-        self
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `on_hand` (On Hand).
-    #[inline]
-    pub fn on_hand(mut self, on_hand: bool) -> Self {
-        self.values.set("on_hand", on_hand);
-        self
-    }
-    /// Set `owner_id` (Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_id` (Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `reserved_quantity` (Reserved Quantity).
-    #[inline]
-    pub fn reserved_quantity(mut self, reserved_quantity: f64) -> Self {
-        self.values.set("reserved_quantity", reserved_quantity);
-        self
-    }
-    /// Set `user_id` (Assigned To).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockQuantCreate {
-    type Model = StockQuant;
-}
-/// Values for updating `stock.quant` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockQuantUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockQuantUpdate {
+        Self::default()
+    }
+}
+impl Default for StockQuantUpdate {
+    fn default() -> Self {
+        StockQuantValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockQuantValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuant>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockQuant>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -946,482 +775,152 @@ impl StockQuantUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `accounting_date` (Accounting Date).
-    #[inline]
-    pub fn accounting_date(mut self, accounting_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("accounting_date", accounting_date);
-        self
-    }
-    /// Set `in_date` (Incoming Date).
-    #[inline]
-    pub fn in_date(mut self, in_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("in_date", in_date);
-        self
-    }
-    /// Set `inventory_date` (Scheduled Date).
-    #[inline]
-    pub fn inventory_date(mut self, inventory_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("inventory_date", inventory_date);
-        self
-    }
-    /// Set `inventory_quantity` (Counted Quantity).
-    #[inline]
-    pub fn inventory_quantity(mut self, inventory_quantity: f64) -> Self {
-        self.values.set("inventory_quantity", inventory_quantity);
-        self
-    }
-    /// Set `inventory_quantity_auto_apply` (Inventoried Quantity).
-    #[inline]
-    pub fn inventory_quantity_auto_apply(
-        mut self,
-        inventory_quantity_auto_apply: f64,
-    ) -> Self {
-        self.values.set("inventory_quantity_auto_apply", inventory_quantity_auto_apply);
-        self
-    }
-    /// Set `inventory_quantity_set` (Inventory Quantity Set).
-    #[inline]
-    pub fn inventory_quantity_set(mut self, inventory_quantity_set: bool) -> Self {
-        self.values.set("inventory_quantity_set", inventory_quantity_set);
-        self
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `on_hand` (On Hand).
-    #[inline]
-    pub fn on_hand(mut self, on_hand: bool) -> Self {
-        self.values.set("on_hand", on_hand);
-        self
-    }
-    /// Set `owner_id` (Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_id` (Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `reserved_quantity` (Reserved Quantity).
-    #[inline]
-    pub fn reserved_quantity(mut self, reserved_quantity: f64) -> Self {
-        self.values.set("reserved_quantity", reserved_quantity);
-        self
-    }
-    /// Set `user_id` (Assigned To).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `accounting_date` (Accounting Date).
+        accounting_date: value ::chrono::NaiveDate;
+        /// Set `in_date` (Incoming Date).
+        in_date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `inventory_date` (Scheduled Date).
+        inventory_date: value ::chrono::NaiveDate;
+        /// Set `inventory_quantity` (Counted Quantity).
+        inventory_quantity: value f64;
+        /// Set `inventory_quantity_auto_apply` (Inventoried Quantity).
+        inventory_quantity_auto_apply: value f64;
+        /// Set `inventory_quantity_set` (Inventory Quantity Set).
+        inventory_quantity_set: value bool;
+        /// Set `location_id` (Location).
+        location_id: value i64;
+        /// Set `lot_id` (Lot/Serial Number).
+        lot_id: value i64;
+        /// Set `on_hand` (On Hand).
+        on_hand: value bool;
+        /// Set `owner_id` (Owner).
+        owner_id: value i64;
+        /// Set `package_id` (Package).
+        package_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `reserved_quantity` (Reserved Quantity).
+        reserved_quantity: value f64;
+        /// Set `user_id` (Assigned To).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockQuantCreate {
+    type Model = self::StockQuant;
+}
 impl ::runtime::UpdateValues for StockQuantUpdate {
-    type Model = StockQuant;
+    type Model = self::StockQuant;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Accounting Date (`accounting_date`, `date`).
-    #[inline]
-    pub const fn accounting_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuant,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("accounting_date")
-    }
-    /// Available Quantity (`available_quantity`, `float`).
-    #[inline]
-    pub const fn available_quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("available_quantity")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Costing Method (`cost_method`, `selection`).
-    #[inline]
-    pub const fn cost_method() -> ::runtime::odoo::fields::SelectionField<
-        super::StockQuant,
-        super::CostMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("cost_method")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuant,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Inventory Frequency (`cyclic_inventory_frequency`, `integer`).
-    #[inline]
-    pub const fn cyclic_inventory_frequency() -> ::runtime::odoo::fields::NumField<
-        super::StockQuant,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("cyclic_inventory_frequency")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockQuant,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockQuant, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Incoming Date (`in_date`, `datetime`).
-    #[inline]
-    pub const fn in_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuant,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("in_date")
-    }
-    /// Scheduled Date (`inventory_date`, `date`).
-    #[inline]
-    pub const fn inventory_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuant,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("inventory_date")
-    }
-    /// Difference (`inventory_diff_quantity`, `float`).
-    #[inline]
-    pub const fn inventory_diff_quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("inventory_diff_quantity")
-    }
-    /// Counted Quantity (`inventory_quantity`, `float`).
-    #[inline]
-    pub const fn inventory_quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("inventory_quantity")
-    }
-    /// Inventoried Quantity (`inventory_quantity_auto_apply`, `float`).
-    #[inline]
-    pub const fn inventory_quantity_auto_apply() -> ::runtime::odoo::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("inventory_quantity_auto_apply")
-    }
-    /// Inventory Quantity Set (`inventory_quantity_set`, `boolean`).
-    #[inline]
-    pub const fn inventory_quantity_set() -> ::runtime::odoo::fields::BoolField<
-        super::StockQuant,
-    > {
-        ::runtime::odoo::fields::BoolField::new("inventory_quantity_set")
-    }
-    /// Favorite (`is_favorite`, `boolean`).
-    #[inline]
-    pub const fn is_favorite() -> ::runtime::odoo::fields::BoolField<super::StockQuant> {
-        ::runtime::odoo::fields::BoolField::new("is_favorite")
-    }
-    /// Quantity has been moved since last count (`is_outdated`, `boolean`).
-    #[inline]
-    pub const fn is_outdated() -> ::runtime::odoo::fields::BoolField<super::StockQuant> {
-        ::runtime::odoo::fields::BoolField::new("is_outdated")
-    }
-    /// Last Count Date (`last_count_date`, `date`).
-    #[inline]
-    pub const fn last_count_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuant,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("last_count_date")
-    }
-    /// Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Lot/Serial Number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lot_id")
-    }
-    /// Properties (`lot_properties`, `properties`).
-    #[inline]
-    pub const fn lot_properties() -> ::runtime::odoo::fields::AnyField<
-        super::StockQuant,
-    > {
-        ::runtime::odoo::fields::AnyField::new("lot_properties")
-    }
-    /// On Hand (`on_hand`, `boolean`).
-    #[inline]
-    pub const fn on_hand() -> ::runtime::odoo::fields::BoolField<super::StockQuant> {
-        ::runtime::odoo::fields::BoolField::new("on_hand")
-    }
-    /// Owner (`owner_id`, `many2one`).
-    #[inline]
-    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("owner_id")
-    }
-    /// Package (`package_id`, `many2one`).
-    #[inline]
-    pub const fn package_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockQuantPackage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_id")
-    }
-    /// Product Category (`product_categ_id`, `many2one`).
-    #[inline]
-    pub const fn product_categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_categ_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Reserved Quantity (`reserved_quantity`, `float`).
-    #[inline]
-    pub const fn reserved_quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockQuant,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("reserved_quantity")
-    }
-    /// Duplicated Serial Number (`sn_duplicated`, `boolean`).
-    #[inline]
-    pub const fn sn_duplicated() -> ::runtime::odoo::fields::BoolField<
-        super::StockQuant,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sn_duplicated")
-    }
-    /// Storage Category (`storage_category_id`, `many2one`).
-    #[inline]
-    pub const fn storage_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockStorageCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("storage_category_id")
-    }
-    /// Tracking (`tracking`, `selection`).
-    #[inline]
-    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
-        super::StockQuant,
-        super::Tracking,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tracking")
-    }
-    /// Assigned To (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Value (`value`, `monetary`).
-    #[inline]
-    pub const fn value() -> ::runtime::odoo::fields::NumField<super::StockQuant, f64> {
-        ::runtime::odoo::fields::NumField::new("value")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuant,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuant,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockQuant;
+        /// Accounting Date (`accounting_date`, `date`).
+        accounting_date: DateField<::chrono::NaiveDate>;
+        /// Available Quantity (`available_quantity`, `float`).
+        available_quantity: NumField<f64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Costing Method (`cost_method`, `selection`).
+        cost_method: SelectionField<super::CostMethod>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Inventory Frequency (`cyclic_inventory_frequency`, `integer`).
+        cyclic_inventory_frequency: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Incoming Date (`in_date`, `datetime`).
+        in_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Scheduled Date (`inventory_date`, `date`).
+        inventory_date: DateField<::chrono::NaiveDate>;
+        /// Difference (`inventory_diff_quantity`, `float`).
+        inventory_diff_quantity: NumField<f64>;
+        /// Counted Quantity (`inventory_quantity`, `float`).
+        inventory_quantity: NumField<f64>;
+        /// Inventoried Quantity (`inventory_quantity_auto_apply`, `float`).
+        inventory_quantity_auto_apply: NumField<f64>;
+        /// Inventory Quantity Set (`inventory_quantity_set`, `boolean`).
+        inventory_quantity_set: BoolField;
+        /// Favorite (`is_favorite`, `boolean`).
+        is_favorite: BoolField;
+        /// Quantity has been moved since last count (`is_outdated`, `boolean`).
+        is_outdated: BoolField;
+        /// Last Count Date (`last_count_date`, `date`).
+        last_count_date: DateField<::chrono::NaiveDate>;
+        /// Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Lot/Serial Number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Properties (`lot_properties`, `properties`).
+        lot_properties: AnyField;
+        /// On Hand (`on_hand`, `boolean`).
+        on_hand: BoolField;
+        /// Owner (`owner_id`, `many2one`).
+        owner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Package (`package_id`, `many2one`).
+        package_id: Many2OneField<super::super::rel::StockQuantPackage>;
+        /// Product Category (`product_categ_id`, `many2one`).
+        product_categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Reserved Quantity (`reserved_quantity`, `float`).
+        reserved_quantity: NumField<f64>;
+        /// Duplicated Serial Number (`sn_duplicated`, `boolean`).
+        sn_duplicated: BoolField;
+        /// Storage Category (`storage_category_id`, `many2one`).
+        storage_category_id: Many2OneField<super::super::rel::StockStorageCategory>;
+        /// Tracking (`tracking`, `selection`).
+        tracking: SelectionField<super::Tracking>;
+        /// Assigned To (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Value (`value`, `monetary`).
+        value: NumField<f64>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `cost_method` (Costing Method) on `stock.quant`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CostMethod {
-    /// Standard Price (`standard`)
-    Standard,
-    /// First In First Out (FIFO) (`fifo`)
-    Fifo,
-    /// Average Cost (AVCO) (`average`)
-    Average,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for CostMethod {
-    const VALUES: &'static [&'static str] = &["standard", "fifo", "average"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "standard" => CostMethod::Standard,
-            "fifo" => CostMethod::Fifo,
-            "average" => CostMethod::Average,
-            other => CostMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            CostMethod::Standard => "standard",
-            CostMethod::Fifo => "fifo",
-            CostMethod::Average => "average",
-            CostMethod::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `cost_method` (Costing Method) on `stock.quant`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum CostMethod {
+        /// Standard Price (`standard`)
+        Standard = "standard",
+        /// First In First Out (FIFO) (`fifo`)
+        Fifo = "fifo",
+        /// Average Cost (AVCO) (`average`)
+        Average = "average",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CostMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for CostMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tracking` (Tracking) on `stock.quant`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tracking {
-    /// By Unique Serial Number (`serial`)
-    Serial,
-    /// By Lots (`lot`)
-    Lot,
-    /// By Quantity (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Tracking {
-    const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "serial" => Tracking::Serial,
-            "lot" => Tracking::Lot,
-            "none" => Tracking::None,
-            other => Tracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Tracking::Serial => "serial",
-            Tracking::Lot => "lot",
-            Tracking::None => "none",
-            Tracking::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Tracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tracking` (Tracking) on `stock.quant`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Tracking {
+        /// By Unique Serial Number (`serial`)
+        Serial = "serial",
+        /// By Lots (`lot`)
+        Lot = "lot",
+        /// By Quantity (`none`)
+        None = "none",
     }
 }

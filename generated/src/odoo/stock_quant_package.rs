@@ -13,7 +13,7 @@ pub struct StockQuantPackage {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, computed.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -21,7 +21,7 @@ pub struct StockQuantPackage {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct StockQuantPackage {
     /// Location
     ///
     /// `many2one`, to `stock.location`, computed.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Package Reference
     ///
     /// `char`, required.
@@ -41,8 +41,8 @@ pub struct StockQuantPackage {
     /// Owner
     ///
     /// `many2one`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::owner_id())`.
-    pub owner_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResPartner>>,
     >,
     /// Pack Date
     ///
@@ -51,9 +51,7 @@ pub struct StockQuantPackage {
     /// Package Type
     ///
     /// `many2one`, to `stock.package.type`.
-    pub package_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPackageType>,
-    >,
+    pub package_type_id: Option<::runtime::Many2One<super::rel::StockPackageType>>,
     /// Package Use
     ///
     /// Reusable boxes are used for batch picking and emptied afterwards to be reused. In the barcode application, scanning a reusable box will add the products in this box.
@@ -66,7 +64,7 @@ pub struct StockQuantPackage {
     /// Bulk Content
     ///
     /// `one2many`, to `stock.quant` (inverse `package_id`), readonly, computed.
-    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::X2Many<super::rel::StockQuant>,
     /// Shipping Weight
     ///
     /// Total weight of the package.
@@ -76,7 +74,7 @@ pub struct StockQuantPackage {
     /// Package name is valid SSCC
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::valid_sscc())`.
-    pub valid_sscc: ::runtime::odoo::wire::Computed<bool>,
+    pub valid_sscc: ::runtime::Computed<bool>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -84,35 +82,20 @@ pub struct StockQuantPackage {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuantPackage {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockQuantPackage {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "location_id",
-        "name",
-        "owner_id",
-        "pack_date",
-        "package_type_id",
-        "package_use",
-        "quant_ids",
-        "shipping_weight",
-        "valid_sscc",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockQuantPackage {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockQuantPackage::default();
         while let Some(i) = r.next()? {
             match i {
@@ -157,32 +140,23 @@ impl ::runtime::Model for StockQuantPackage {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["owner_id", "valid_sscc"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("pack_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("package_type_id", "many2one")
-            .relation("stock.package.type"),
-        ::runtime::odoo::verify::FieldSpec::new("package_use", "selection")
-            .required()
-            .selection(&["disposable", "reusable"]),
-        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "one2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("shipping_weight", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("valid_sscc", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("owner_id", "many2one").relation("res.partner"),
+        ::runtime::FieldSpec::new("pack_date", "date").writable(true),
+        ::runtime::FieldSpec::new("package_type_id", "many2one").relation("stock.package.type").writable(true),
+        ::runtime::FieldSpec::new("package_use", "selection").required().writable(true).selection(&["disposable", "reusable"]),
+        ::runtime::FieldSpec::new("quant_ids", "one2many").relation("stock.quant"),
+        ::runtime::FieldSpec::new("shipping_weight", "float").writable(true),
+        ::runtime::FieldSpec::new("valid_sscc", "boolean"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -197,99 +171,55 @@ impl ::runtime::odoo::projection::Projection for StockQuantPackage {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.quant.package` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockQuantPackageCreate`]) or updating ([`StockQuantPackageUpdate`]) `stock.quant.package` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockQuantPackageCreate {
+pub struct StockQuantPackageValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockQuantPackageCreate {
+/// Values for creating a `stock.quant.package` record: the constructor takes the required fields, setters add the rest.
+pub type StockQuantPackageCreate = StockQuantPackageValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.quant.package` records: only the fields set here are written.
+pub type StockQuantPackageUpdate = StockQuantPackageValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockQuantPackageValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantPackageCreate {
     /// Takes the required fields: `name`, `package_use` (readonly, computed and x2many fields are left out).
-    pub fn new(name: impl Into<String>, package_use: PackageUse) -> Self {
-        StockQuantPackageCreate {
+    pub fn new(name: impl Into<String>, package_use: self::PackageUse) -> Self {
+        StockQuantPackageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
             .package_use(package_use)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantPackage>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `name` (Package Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pack_date` (Pack Date).
-    #[inline]
-    pub fn pack_date(mut self, pack_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("pack_date", pack_date);
-        self
-    }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `package_use` (Package Use).
-    #[inline]
-    pub fn package_use(mut self, package_use: PackageUse) -> Self {
-        self.values.set("package_use", package_use);
-        self
-    }
-    /// Set `shipping_weight` (Shipping Weight).
-    #[inline]
-    pub fn shipping_weight(mut self, shipping_weight: f64) -> Self {
-        self.values.set("shipping_weight", shipping_weight);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockQuantPackageCreate {
-    type Model = StockQuantPackage;
-}
-/// Values for updating `stock.quant.package` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantPackageUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockQuantPackageUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantPackageUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockQuantPackageUpdate {
+        Self::default()
+    }
+}
+impl Default for StockQuantPackageUpdate {
+    fn default() -> Self {
+        StockQuantPackageValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockQuantPackageValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantPackage>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockQuantPackage>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -298,208 +228,73 @@ impl StockQuantPackageUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `name` (Package Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `pack_date` (Pack Date).
-    #[inline]
-    pub fn pack_date(mut self, pack_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("pack_date", pack_date);
-        self
-    }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `package_use` (Package Use).
-    #[inline]
-    pub fn package_use(mut self, package_use: PackageUse) -> Self {
-        self.values.set("package_use", package_use);
-        self
-    }
-    /// Set `shipping_weight` (Shipping Weight).
-    #[inline]
-    pub fn shipping_weight(mut self, shipping_weight: f64) -> Self {
-        self.values.set("shipping_weight", shipping_weight);
-        self
+    ::runtime::__private::setters! {
+        /// Set `location_id` (Location).
+        location_id: value i64;
+        /// Set `name` (Package Reference).
+        name: into String;
+        /// Set `pack_date` (Pack Date).
+        pack_date: value ::chrono::NaiveDate;
+        /// Set `package_type_id` (Package Type).
+        package_type_id: value i64;
+        /// Set `package_use` (Package Use).
+        package_use: value self::PackageUse;
+        /// Set `shipping_weight` (Shipping Weight).
+        shipping_weight: value f64;
     }
 }
+impl ::runtime::CreateValues for StockQuantPackageCreate {
+    type Model = self::StockQuantPackage;
+}
 impl ::runtime::UpdateValues for StockQuantPackageUpdate {
-    type Model = StockQuantPackage;
+    type Model = self::StockQuantPackage;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuantPackage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockQuantPackage,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockQuantPackage,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Package Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockQuantPackage> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Owner (`owner_id`, `many2one`).
-    #[inline]
-    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("owner_id")
-    }
-    /// Pack Date (`pack_date`, `date`).
-    #[inline]
-    pub const fn pack_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuantPackage,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("pack_date")
-    }
-    /// Package Type (`package_type_id`, `many2one`).
-    #[inline]
-    pub const fn package_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::StockPackageType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_type_id")
-    }
-    /// Package Use (`package_use`, `selection`).
-    #[inline]
-    pub const fn package_use() -> ::runtime::odoo::fields::SelectionField<
-        super::StockQuantPackage,
-        super::PackageUse,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("package_use")
-    }
-    /// Bulk Content (`quant_ids`, `one2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockQuantPackage,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Shipping Weight (`shipping_weight`, `float`).
-    #[inline]
-    pub const fn shipping_weight() -> ::runtime::odoo::fields::NumField<
-        super::StockQuantPackage,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("shipping_weight")
-    }
-    /// Package name is valid SSCC (`valid_sscc`, `boolean`).
-    #[inline]
-    pub const fn valid_sscc() -> ::runtime::odoo::fields::BoolField<
-        super::StockQuantPackage,
-    > {
-        ::runtime::odoo::fields::BoolField::new("valid_sscc")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuantPackage,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantPackage,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockQuantPackage;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Package Reference (`name`, `char`).
+        name: CharField;
+        /// Owner (`owner_id`, `many2one`).
+        owner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Pack Date (`pack_date`, `date`).
+        pack_date: DateField<::chrono::NaiveDate>;
+        /// Package Type (`package_type_id`, `many2one`).
+        package_type_id: Many2OneField<super::super::rel::StockPackageType>;
+        /// Package Use (`package_use`, `selection`).
+        package_use: SelectionField<super::PackageUse>;
+        /// Bulk Content (`quant_ids`, `one2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Shipping Weight (`shipping_weight`, `float`).
+        shipping_weight: NumField<f64>;
+        /// Package name is valid SSCC (`valid_sscc`, `boolean`).
+        valid_sscc: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `package_use` (Package Use) on `stock.quant.package`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PackageUse {
-    /// Disposable Box (`disposable`)
-    Disposable,
-    /// Reusable Box (`reusable`)
-    Reusable,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PackageUse {
-    const VALUES: &'static [&'static str] = &["disposable", "reusable"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "disposable" => PackageUse::Disposable,
-            "reusable" => PackageUse::Reusable,
-            other => PackageUse::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PackageUse::Disposable => "disposable",
-            PackageUse::Reusable => "reusable",
-            PackageUse::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PackageUse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PackageUse {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `package_use` (Package Use) on `stock.quant.package`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PackageUse {
+        /// Disposable Box (`disposable`)
+        Disposable = "disposable",
+        /// Reusable Box (`reusable`)
+        Reusable = "reusable",
     }
 }

@@ -19,8 +19,8 @@ pub struct StockQuantRelocate {
     /// Let this field empty if this location is shared between companies
     ///
     /// `many2one`, to `res.company`, readonly, related `quant_ids.company_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::company_id())`.
-    pub company_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::ResCompany>>,
     >,
     /// Created on
     ///
@@ -29,23 +29,19 @@ pub struct StockQuantRelocate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Dest Location
     ///
     /// `many2one`, to `stock.location`.
-    pub dest_location_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub dest_location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Dest Package
     ///
     /// `many2one`, to `stock.quant.package`, readonly, computed.
-    pub dest_package_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
-    >,
+    pub dest_package_id: Option<::runtime::Many2One<super::rel::StockQuantPackage>>,
     /// Dest Package Id Domain
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::dest_package_id_domain())`.
-    pub dest_package_id_domain: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub dest_package_id_domain: ::runtime::Computed<Option<String>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -57,11 +53,11 @@ pub struct StockQuantRelocate {
     /// Is Multi Location
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_multi_location())`.
-    pub is_multi_location: ::runtime::odoo::wire::Computed<bool>,
+    pub is_multi_location: ::runtime::Computed<bool>,
     /// Is Partial Package
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_partial_package())`.
-    pub is_partial_package: ::runtime::odoo::wire::Computed<bool>,
+    pub is_partial_package: ::runtime::Computed<bool>,
     /// Reason for relocation
     ///
     /// `text`.
@@ -69,11 +65,11 @@ pub struct StockQuantRelocate {
     /// Partial Package Names
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::partial_package_names())`.
-    pub partial_package_names: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub partial_package_names: ::runtime::Computed<Option<String>>,
     /// Quant
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::X2Many<super::rel::StockQuant>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -81,34 +77,20 @@ pub struct StockQuantRelocate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuantRelocate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockQuantRelocate {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "dest_location_id",
-        "dest_package_id",
-        "dest_package_id_domain",
-        "display_name",
-        "id",
-        "is_multi_location",
-        "is_partial_package",
-        "message",
-        "partial_package_names",
-        "quant_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockQuantRelocate {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockQuantRelocate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -154,28 +136,22 @@ impl ::runtime::Model for StockQuantRelocate {
         "is_partial_package",
         "partial_package_names",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("dest_location_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("dest_package_id", "many2one")
-            .relation("stock.quant.package"),
-        ::runtime::odoo::verify::FieldSpec::new("dest_package_id_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("is_multi_location", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_partial_package", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("partial_package_names", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("dest_location_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("dest_package_id", "many2one").relation("stock.quant.package"),
+        ::runtime::FieldSpec::new("dest_package_id_domain", "char"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("is_multi_location", "boolean"),
+        ::runtime::FieldSpec::new("is_partial_package", "boolean"),
+        ::runtime::FieldSpec::new("message", "text").writable(true),
+        ::runtime::FieldSpec::new("partial_package_names", "char"),
+        ::runtime::FieldSpec::new("quant_ids", "many2many").relation("stock.quant").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -212,13 +188,21 @@ impl StockQuantRelocate {
 impl super::mixins::BaseModel for StockQuantRelocate {
     type Update = StockQuantRelocateUpdate;
 }
-/// Values for creating a `stock.quant.relocate` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockQuantRelocateCreate`]) or updating ([`StockQuantRelocateUpdate`]) `stock.quant.relocate` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantRelocateCreate {
+pub struct StockQuantRelocateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockQuantRelocateCreate {
+/// Values for creating a `stock.quant.relocate` record: the constructor takes the required fields, setters add the rest.
+pub type StockQuantRelocateCreate = StockQuantRelocateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.quant.relocate` records: only the fields set here are written.
+pub type StockQuantRelocateUpdate = StockQuantRelocateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockQuantRelocateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -226,71 +210,38 @@ impl ::serde::Serialize for StockQuantRelocateCreate {
 impl StockQuantRelocateCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockQuantRelocateCreate {
+        Self::default()
+    }
+}
+impl Default for StockQuantRelocateCreate {
+    fn default() -> Self {
+        StockQuantRelocateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantRelocate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `dest_location_id` (Dest Location).
-    #[inline]
-    pub fn dest_location_id(mut self, dest_location_id: i64) -> Self {
-        self.values.set("dest_location_id", dest_location_id);
-        self
-    }
-    /// Set `message` (Reason for relocation).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockQuantRelocateCreate {
-    type Model = StockQuantRelocate;
-}
-/// Values for updating `stock.quant.relocate` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantRelocateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockQuantRelocateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantRelocateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockQuantRelocateUpdate {
+        Self::default()
+    }
+}
+impl Default for StockQuantRelocateUpdate {
+    fn default() -> Self {
+        StockQuantRelocateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockQuantRelocateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantRelocate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockQuantRelocate,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -299,147 +250,54 @@ impl StockQuantRelocateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `dest_location_id` (Dest Location).
-    #[inline]
-    pub fn dest_location_id(mut self, dest_location_id: i64) -> Self {
-        self.values.set("dest_location_id", dest_location_id);
-        self
-    }
-    /// Set `message` (Reason for relocation).
-    #[inline]
-    pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.values.set("message", message.into());
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `dest_location_id` (Dest Location).
+        dest_location_id: value i64;
+        /// Set `message` (Reason for relocation).
+        message: into String;
+        /// Set `quant_ids` (Quant).
+        quant_ids: commands super::rel::StockQuant;
     }
 }
+impl ::runtime::CreateValues for StockQuantRelocateCreate {
+    type Model = self::StockQuantRelocate;
+}
 impl ::runtime::UpdateValues for StockQuantRelocateUpdate {
-    type Model = StockQuantRelocate;
+    type Model = self::StockQuantRelocate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuantRelocate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Dest Location (`dest_location_id`, `many2one`).
-    #[inline]
-    pub const fn dest_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("dest_location_id")
-    }
-    /// Dest Package (`dest_package_id`, `many2one`).
-    #[inline]
-    pub const fn dest_package_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::StockQuantPackage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("dest_package_id")
-    }
-    /// Dest Package Id Domain (`dest_package_id_domain`, `char`).
-    #[inline]
-    pub const fn dest_package_id_domain() -> ::runtime::odoo::fields::CharField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::odoo::fields::CharField::new("dest_package_id_domain")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockQuantRelocate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Is Multi Location (`is_multi_location`, `boolean`).
-    #[inline]
-    pub const fn is_multi_location() -> ::runtime::odoo::fields::BoolField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_multi_location")
-    }
-    /// Is Partial Package (`is_partial_package`, `boolean`).
-    #[inline]
-    pub const fn is_partial_package() -> ::runtime::odoo::fields::BoolField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_partial_package")
-    }
-    /// Reason for relocation (`message`, `text`).
-    #[inline]
-    pub const fn message() -> ::runtime::odoo::fields::CharField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::odoo::fields::CharField::new("message")
-    }
-    /// Partial Package Names (`partial_package_names`, `char`).
-    #[inline]
-    pub const fn partial_package_names() -> ::runtime::odoo::fields::CharField<
-        super::StockQuantRelocate,
-    > {
-        ::runtime::odoo::fields::CharField::new("partial_package_names")
-    }
-    /// Quant (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockQuantRelocate,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuantRelocate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantRelocate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockQuantRelocate;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Dest Location (`dest_location_id`, `many2one`).
+        dest_location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Dest Package (`dest_package_id`, `many2one`).
+        dest_package_id: Many2OneField<super::super::rel::StockQuantPackage>;
+        /// Dest Package Id Domain (`dest_package_id_domain`, `char`).
+        dest_package_id_domain: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Is Multi Location (`is_multi_location`, `boolean`).
+        is_multi_location: BoolField;
+        /// Is Partial Package (`is_partial_package`, `boolean`).
+        is_partial_package: BoolField;
+        /// Reason for relocation (`message`, `text`).
+        message: CharField;
+        /// Partial Package Names (`partial_package_names`, `char`).
+        partial_package_names: CharField;
+        /// Quant (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

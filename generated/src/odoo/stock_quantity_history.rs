@@ -21,7 +21,7 @@ pub struct StockQuantityHistory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -43,26 +43,18 @@ pub struct StockQuantityHistory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockQuantityHistory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockQuantityHistory {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "inventory_datetime",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockQuantityHistory {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockQuantityHistory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -90,16 +82,14 @@ impl ::runtime::Model for StockQuantityHistory {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_datetime", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inventory_datetime", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -134,13 +124,21 @@ impl StockQuantityHistory {
 impl super::mixins::BaseModel for StockQuantityHistory {
     type Update = StockQuantityHistoryUpdate;
 }
-/// Values for creating a `stock.quantity.history` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockQuantityHistoryCreate`]) or updating ([`StockQuantityHistoryUpdate`]) `stock.quantity.history` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantityHistoryCreate {
+pub struct StockQuantityHistoryValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockQuantityHistoryCreate {
+/// Values for creating a `stock.quantity.history` record: the constructor takes the required fields, setters add the rest.
+pub type StockQuantityHistoryCreate = StockQuantityHistoryValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.quantity.history` records: only the fields set here are written.
+pub type StockQuantityHistoryUpdate = StockQuantityHistoryValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockQuantityHistoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -148,57 +146,38 @@ impl ::serde::Serialize for StockQuantityHistoryCreate {
 impl StockQuantityHistoryCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockQuantityHistoryCreate {
+        Self::default()
+    }
+}
+impl Default for StockQuantityHistoryCreate {
+    fn default() -> Self {
+        StockQuantityHistoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantityHistory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `inventory_datetime` (Inventory at Date).
-    #[inline]
-    pub fn inventory_datetime(
-        mut self,
-        inventory_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("inventory_datetime", inventory_datetime);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockQuantityHistoryCreate {
-    type Model = StockQuantityHistory;
-}
-/// Values for updating `stock.quantity.history` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockQuantityHistoryUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockQuantityHistoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockQuantityHistoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockQuantityHistoryUpdate {
+        Self::default()
+    }
+}
+impl Default for StockQuantityHistoryUpdate {
+    fn default() -> Self {
+        StockQuantityHistoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockQuantityHistoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockQuantityHistory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockQuantityHistory,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -207,74 +186,34 @@ impl StockQuantityHistoryUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `inventory_datetime` (Inventory at Date).
-    #[inline]
-    pub fn inventory_datetime(
-        mut self,
-        inventory_datetime: ::chrono::DateTime<::chrono::Utc>,
-    ) -> Self {
-        self.values.set("inventory_datetime", inventory_datetime);
-        self
+    ::runtime::__private::setters! {
+        /// Set `inventory_datetime` (Inventory at Date).
+        inventory_datetime: value ::chrono::DateTime<::chrono::Utc>;
     }
 }
+impl ::runtime::CreateValues for StockQuantityHistoryCreate {
+    type Model = self::StockQuantityHistory;
+}
 impl ::runtime::UpdateValues for StockQuantityHistoryUpdate {
-    type Model = StockQuantityHistory;
+    type Model = self::StockQuantityHistory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuantityHistory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantityHistory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockQuantityHistory,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockQuantityHistory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inventory at Date (`inventory_datetime`, `datetime`).
-    #[inline]
-    pub const fn inventory_datetime() -> ::runtime::odoo::fields::DateField<
-        super::StockQuantityHistory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("inventory_datetime")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockQuantityHistory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockQuantityHistory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockQuantityHistory;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inventory at Date (`inventory_datetime`, `datetime`).
+        inventory_datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

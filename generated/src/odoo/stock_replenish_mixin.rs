@@ -13,40 +13,38 @@ pub struct StockReplenishMixin {
     /// Allowed Route
     ///
     /// `many2many`, to `stock.route`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::allowed_route_ids())`.
-    pub allowed_route_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub allowed_route_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockRoute>,
     >,
     /// Bill of Material
     ///
     /// `many2one`, to `mrp.bom`.
-    pub bom_id: Option<::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>>,
+    pub bom_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Preferred Route
     ///
     /// Apply specific route for the replenishment instead of product's default routes.
     ///
     /// `many2one`, to `stock.route`.
-    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Show Bom
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_bom())`.
-    pub show_bom: ::runtime::odoo::wire::Computed<bool>,
+    pub show_bom: ::runtime::Computed<bool>,
     /// Show Vendor
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::show_vendor())`.
-    pub show_vendor: ::runtime::odoo::wire::Computed<bool>,
+    pub show_vendor: ::runtime::Computed<bool>,
     /// Vendor
     ///
     /// `many2one`, to `product.supplierinfo`.
-    pub supplier_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductSupplierinfo>,
-    >,
+    pub supplier_id: Option<::runtime::Many2One<super::rel::ProductSupplierinfo>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReplenishMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockReplenishMixin {
+impl ::runtime::__private::FromRecord for StockReplenishMixin {
     const FIELDS: &'static [&'static str] = &[
         "allowed_route_ids",
         "bom_id",
@@ -56,8 +54,8 @@ impl ::runtime::odoo::wire::FromRecord for StockReplenishMixin {
         "supplier_id",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockReplenishMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -73,13 +71,21 @@ impl ::runtime::odoo::wire::FromRecord for StockReplenishMixin {
         Ok(record)
     }
 }
-/// Values for creating a `stock.replenish.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockReplenishMixinCreate`]) or updating ([`StockReplenishMixinUpdate`]) `stock.replenish.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishMixinCreate {
+pub struct StockReplenishMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockReplenishMixinCreate {
+/// Values for creating a `stock.replenish.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type StockReplenishMixinCreate = StockReplenishMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.replenish.mixin` records: only the fields set here are written.
+pub type StockReplenishMixinUpdate = StockReplenishMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockReplenishMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -87,63 +93,38 @@ impl ::serde::Serialize for StockReplenishMixinCreate {
 impl StockReplenishMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockReplenishMixinCreate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishMixinCreate {
+    fn default() -> Self {
+        StockReplenishMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReplenishMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `bom_id` (Bill of Material).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `route_id` (Preferred Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `supplier_id` (Vendor).
-    #[inline]
-    pub fn supplier_id(mut self, supplier_id: i64) -> Self {
-        self.values.set("supplier_id", supplier_id);
-        self
-    }
-}
-/// Values for updating `stock.replenish.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockReplenishMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockReplenishMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockReplenishMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishMixinUpdate {
+    fn default() -> Self {
+        StockReplenishMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockReplenishMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReplenishMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockReplenishMixin,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -152,71 +133,30 @@ impl StockReplenishMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `bom_id` (Bill of Material).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `route_id` (Preferred Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `supplier_id` (Vendor).
-    #[inline]
-    pub fn supplier_id(mut self, supplier_id: i64) -> Self {
-        self.values.set("supplier_id", supplier_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `bom_id` (Bill of Material).
+        bom_id: value i64;
+        /// Set `route_id` (Preferred Route).
+        route_id: value i64;
+        /// Set `supplier_id` (Vendor).
+        supplier_id: value i64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Allowed Route (`allowed_route_ids`, `many2many`).
-    #[inline]
-    pub const fn allowed_route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockReplenishMixin,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("allowed_route_ids")
-    }
-    /// Bill of Material (`bom_id`, `many2one`).
-    #[inline]
-    pub const fn bom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishMixin,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("bom_id")
-    }
-    /// Preferred Route (`route_id`, `many2one`).
-    #[inline]
-    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishMixin,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("route_id")
-    }
-    /// Show Bom (`show_bom`, `boolean`).
-    #[inline]
-    pub const fn show_bom() -> ::runtime::odoo::fields::BoolField<
-        super::StockReplenishMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_bom")
-    }
-    /// Show Vendor (`show_vendor`, `boolean`).
-    #[inline]
-    pub const fn show_vendor() -> ::runtime::odoo::fields::BoolField<
-        super::StockReplenishMixin,
-    > {
-        ::runtime::odoo::fields::BoolField::new("show_vendor")
-    }
-    /// Vendor (`supplier_id`, `many2one`).
-    #[inline]
-    pub const fn supplier_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishMixin,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("supplier_id")
+    ::runtime::__private::field_handles! {
+        super::StockReplenishMixin;
+        /// Allowed Route (`allowed_route_ids`, `many2many`).
+        allowed_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Bill of Material (`bom_id`, `many2one`).
+        bom_id: Many2OneField<::runtime::AnyModel>;
+        /// Preferred Route (`route_id`, `many2one`).
+        route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Show Bom (`show_bom`, `boolean`).
+        show_bom: BoolField;
+        /// Show Vendor (`show_vendor`, `boolean`).
+        show_vendor: BoolField;
+        /// Vendor (`supplier_id`, `many2one`).
+        supplier_id: Many2OneField<super::super::rel::ProductSupplierinfo>;
     }
 }

@@ -21,7 +21,7 @@ pub struct StockReplenishmentInfo {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,48 +33,44 @@ pub struct StockReplenishmentInfo {
     /// Json Lead Days
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_lead_days())`.
-    pub json_lead_days: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub json_lead_days: ::runtime::Computed<Option<String>>,
     /// Json Replenishment History
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::json_replenishment_history())`.
-    pub json_replenishment_history: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub json_replenishment_history: ::runtime::Computed<Option<String>>,
     /// Orderpoint
     ///
     /// `many2one`, to `stock.warehouse.orderpoint`.
-    pub orderpoint_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouseOrderpoint>,
-    >,
+    pub orderpoint_id: Option<::runtime::Many2One<super::rel::StockWarehouseOrderpoint>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly, related `orderpoint_id.product_id`, not stored.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// To Order
     ///
     /// `float`, readonly, related `orderpoint_id.qty_to_order`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_order())`.
-    pub qty_to_order: ::runtime::odoo::wire::Computed<f64>,
+    pub qty_to_order: ::runtime::Computed<f64>,
     /// Supplier
     ///
     /// `many2one`, to `product.supplierinfo`, readonly, related `orderpoint_id.supplier_id`, not stored.
-    pub supplierinfo_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductSupplierinfo>,
-    >,
+    pub supplierinfo_id: Option<::runtime::Many2One<super::rel::ProductSupplierinfo>>,
     /// Supplierinfo
     ///
     /// `many2many`, to `product.supplierinfo`, readonly, computed.
-    pub supplierinfo_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductSupplierinfo>,
+    pub supplierinfo_ids: ::runtime::X2Many<super::rel::ProductSupplierinfo>,
     /// Resupply Routes
     ///
     /// Routes will be created for these resupply warehouses and you can select them on products and product categories
     ///
     /// `one2many`, to `stock.route`, readonly, related `orderpoint_id.warehouse_id.resupply_route_ids`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouseinfo_ids())`.
-    pub warehouseinfo_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub warehouseinfo_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockRoute>,
     >,
     /// Wh Replenishment Option
     ///
     /// `one2many`, to `stock.replenishment.option` (inverse `replenishment_info_id`), readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::wh_replenishment_option_ids())`.
-    pub wh_replenishment_option_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockReplenishmentOption>,
+    pub wh_replenishment_option_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockReplenishmentOption>,
     >,
     /// Last Updated on
     ///
@@ -83,34 +79,20 @@ pub struct StockReplenishmentInfo {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReplenishmentInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockReplenishmentInfo {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "json_lead_days",
-        "json_replenishment_history",
-        "orderpoint_id",
-        "product_id",
-        "qty_to_order",
-        "supplierinfo_id",
-        "supplierinfo_ids",
-        "warehouseinfo_ids",
-        "wh_replenishment_option_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockReplenishmentInfo {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockReplenishmentInfo::default();
         while let Some(i) = r.next()? {
             match i {
@@ -156,33 +138,22 @@ impl ::runtime::Model for StockReplenishmentInfo {
         "warehouseinfo_ids",
         "wh_replenishment_option_ids",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("json_lead_days", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("json_replenishment_history", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("orderpoint_id", "many2one")
-            .relation("stock.warehouse.orderpoint"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_to_order", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("supplierinfo_id", "many2one")
-            .relation("product.supplierinfo"),
-        ::runtime::odoo::verify::FieldSpec::new("supplierinfo_ids", "many2many")
-            .relation("product.supplierinfo"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouseinfo_ids", "one2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new(
-                "wh_replenishment_option_ids",
-                "one2many",
-            )
-            .relation("stock.replenishment.option"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("json_lead_days", "char"),
+        ::runtime::FieldSpec::new("json_replenishment_history", "char"),
+        ::runtime::FieldSpec::new("orderpoint_id", "many2one").relation("stock.warehouse.orderpoint").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product"),
+        ::runtime::FieldSpec::new("qty_to_order", "float"),
+        ::runtime::FieldSpec::new("supplierinfo_id", "many2one").relation("product.supplierinfo"),
+        ::runtime::FieldSpec::new("supplierinfo_ids", "many2many").relation("product.supplierinfo"),
+        ::runtime::FieldSpec::new("warehouseinfo_ids", "one2many").relation("stock.route"),
+        ::runtime::FieldSpec::new("wh_replenishment_option_ids", "one2many").relation("stock.replenishment.option"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -200,13 +171,21 @@ impl ::runtime::odoo::projection::Projection for StockReplenishmentInfo {
 impl super::mixins::BaseModel for StockReplenishmentInfo {
     type Update = StockReplenishmentInfoUpdate;
 }
-/// Values for creating a `stock.replenishment.info` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockReplenishmentInfoCreate`]) or updating ([`StockReplenishmentInfoUpdate`]) `stock.replenishment.info` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishmentInfoCreate {
+pub struct StockReplenishmentInfoValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockReplenishmentInfoCreate {
+/// Values for creating a `stock.replenishment.info` record: the constructor takes the required fields, setters add the rest.
+pub type StockReplenishmentInfoCreate = StockReplenishmentInfoValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.replenishment.info` records: only the fields set here are written.
+pub type StockReplenishmentInfoUpdate = StockReplenishmentInfoValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockReplenishmentInfoValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -214,54 +193,38 @@ impl ::serde::Serialize for StockReplenishmentInfoCreate {
 impl StockReplenishmentInfoCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockReplenishmentInfoCreate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishmentInfoCreate {
+    fn default() -> Self {
+        StockReplenishmentInfoValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReplenishmentInfo>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `orderpoint_id` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockReplenishmentInfoCreate {
-    type Model = StockReplenishmentInfo;
-}
-/// Values for updating `stock.replenishment.info` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishmentInfoUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockReplenishmentInfoUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockReplenishmentInfoUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockReplenishmentInfoUpdate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishmentInfoUpdate {
+    fn default() -> Self {
+        StockReplenishmentInfoValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockReplenishmentInfoValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReplenishmentInfo>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockReplenishmentInfo,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -270,133 +233,50 @@ impl StockReplenishmentInfoUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `orderpoint_id` (Orderpoint).
-    #[inline]
-    pub fn orderpoint_id(mut self, orderpoint_id: i64) -> Self {
-        self.values.set("orderpoint_id", orderpoint_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `orderpoint_id` (Orderpoint).
+        orderpoint_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockReplenishmentInfoCreate {
+    type Model = self::StockReplenishmentInfo;
+}
 impl ::runtime::UpdateValues for StockReplenishmentInfoUpdate {
-    type Model = StockReplenishmentInfo;
+    type Model = self::StockReplenishmentInfo;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockReplenishmentInfo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockReplenishmentInfo,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockReplenishmentInfo,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Json Lead Days (`json_lead_days`, `char`).
-    #[inline]
-    pub const fn json_lead_days() -> ::runtime::odoo::fields::CharField<
-        super::StockReplenishmentInfo,
-    > {
-        ::runtime::odoo::fields::CharField::new("json_lead_days")
-    }
-    /// Json Replenishment History (`json_replenishment_history`, `char`).
-    #[inline]
-    pub const fn json_replenishment_history() -> ::runtime::odoo::fields::CharField<
-        super::StockReplenishmentInfo,
-    > {
-        ::runtime::odoo::fields::CharField::new("json_replenishment_history")
-    }
-    /// Orderpoint (`orderpoint_id`, `many2one`).
-    #[inline]
-    pub const fn orderpoint_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::StockWarehouseOrderpoint,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("orderpoint_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// To Order (`qty_to_order`, `float`).
-    #[inline]
-    pub const fn qty_to_order() -> ::runtime::odoo::fields::NumField<
-        super::StockReplenishmentInfo,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_to_order")
-    }
-    /// Supplier (`supplierinfo_id`, `many2one`).
-    #[inline]
-    pub const fn supplierinfo_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("supplierinfo_id")
-    }
-    /// Supplierinfo (`supplierinfo_ids`, `many2many`).
-    #[inline]
-    pub const fn supplierinfo_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ProductSupplierinfo,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("supplierinfo_ids")
-    }
-    /// Resupply Routes (`warehouseinfo_ids`, `one2many`).
-    #[inline]
-    pub const fn warehouseinfo_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockReplenishmentInfo,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("warehouseinfo_ids")
-    }
-    /// Wh Replenishment Option (`wh_replenishment_option_ids`, `one2many`).
-    #[inline]
-    pub const fn wh_replenishment_option_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockReplenishmentInfo,
-        super::super::rel::StockReplenishmentOption,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("wh_replenishment_option_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockReplenishmentInfo,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentInfo,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockReplenishmentInfo;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Json Lead Days (`json_lead_days`, `char`).
+        json_lead_days: CharField;
+        /// Json Replenishment History (`json_replenishment_history`, `char`).
+        json_replenishment_history: CharField;
+        /// Orderpoint (`orderpoint_id`, `many2one`).
+        orderpoint_id: Many2OneField<super::super::rel::StockWarehouseOrderpoint>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// To Order (`qty_to_order`, `float`).
+        qty_to_order: NumField<f64>;
+        /// Supplier (`supplierinfo_id`, `many2one`).
+        supplierinfo_id: Many2OneField<super::super::rel::ProductSupplierinfo>;
+        /// Supplierinfo (`supplierinfo_ids`, `many2many`).
+        supplierinfo_ids: X2ManyField<super::super::rel::ProductSupplierinfo>;
+        /// Resupply Routes (`warehouseinfo_ids`, `one2many`).
+        warehouseinfo_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Wh Replenishment Option (`wh_replenishment_option_ids`, `one2many`).
+        wh_replenishment_option_ids: X2ManyField<super::super::rel::StockReplenishmentOption>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

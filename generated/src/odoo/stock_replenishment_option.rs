@@ -21,7 +21,7 @@ pub struct StockReplenishmentOption {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -29,7 +29,7 @@ pub struct StockReplenishmentOption {
     /// Free Qty
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::free_qty())`.
-    pub free_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub free_qty: ::runtime::Computed<f64>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -37,45 +37,43 @@ pub struct StockReplenishmentOption {
     /// Lead Time
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::lead_time())`.
-    pub lead_time: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub lead_time: ::runtime::Computed<Option<String>>,
     /// Location Stock
     ///
     /// `many2one`, to `stock.location`, readonly, related `warehouse_id.lot_stock_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::location_id())`.
-    pub location_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::StockLocation>>,
     >,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// To Order
     ///
     /// `float`, readonly, related `replenishment_info_id.qty_to_order`, digits (16, 2), computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::qty_to_order())`.
-    pub qty_to_order: ::runtime::odoo::wire::Computed<f64>,
+    pub qty_to_order: ::runtime::Computed<f64>,
     /// Replenishment Info
     ///
     /// `many2one`, to `stock.replenishment.info`.
     pub replenishment_info_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockReplenishmentInfo>,
+        ::runtime::Many2One<super::rel::StockReplenishmentInfo>,
     >,
     /// Route
     ///
     /// `many2one`, to `stock.route`.
-    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Unit of Measure Name
     ///
     /// `char`, readonly, related `product_id.uom_name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom())`.
-    pub uom: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub uom: ::runtime::Computed<Option<String>>,
     /// Supplying Warehouse
     ///
     /// `many2one`, to `stock.warehouse`, readonly, related `route_id.supplier_wh_id`, not stored.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Warning Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warning_message())`.
-    pub warning_message: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub warning_message: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -83,35 +81,20 @@ pub struct StockReplenishmentOption {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReplenishmentOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockReplenishmentOption {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "free_qty",
-        "id",
-        "lead_time",
-        "location_id",
-        "product_id",
-        "qty_to_order",
-        "replenishment_info_id",
-        "route_id",
-        "uom",
-        "warehouse_id",
-        "warning_message",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockReplenishmentOption {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockReplenishmentOption::default();
         while let Some(i) = r.next()? {
             match i {
@@ -159,30 +142,23 @@ impl ::runtime::Model for StockReplenishmentOption {
         "uom",
         "warning_message",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("free_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lead_time", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_to_order", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("replenishment_info_id", "many2one")
-            .relation("stock.replenishment.info"),
-        ::runtime::odoo::verify::FieldSpec::new("route_id", "many2one")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("uom", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("warning_message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("free_qty", "float"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lead_time", "char"),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location"),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("qty_to_order", "float"),
+        ::runtime::FieldSpec::new("replenishment_info_id", "many2one").relation("stock.replenishment.info").writable(true),
+        ::runtime::FieldSpec::new("route_id", "many2one").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("uom", "char"),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse"),
+        ::runtime::FieldSpec::new("warning_message", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -255,13 +231,21 @@ impl StockReplenishmentOption {
 impl super::mixins::BaseModel for StockReplenishmentOption {
     type Update = StockReplenishmentOptionUpdate;
 }
-/// Values for creating a `stock.replenishment.option` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockReplenishmentOptionCreate`]) or updating ([`StockReplenishmentOptionUpdate`]) `stock.replenishment.option` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishmentOptionCreate {
+pub struct StockReplenishmentOptionValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockReplenishmentOptionCreate {
+/// Values for creating a `stock.replenishment.option` record: the constructor takes the required fields, setters add the rest.
+pub type StockReplenishmentOptionCreate = StockReplenishmentOptionValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.replenishment.option` records: only the fields set here are written.
+pub type StockReplenishmentOptionUpdate = StockReplenishmentOptionValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockReplenishmentOptionValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -269,69 +253,37 @@ impl ::serde::Serialize for StockReplenishmentOptionCreate {
 impl StockReplenishmentOptionCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockReplenishmentOptionCreate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishmentOptionCreate {
+    fn default() -> Self {
+        StockReplenishmentOptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockReplenishmentOption,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `replenishment_info_id` (Replenishment Info).
-    #[inline]
-    pub fn replenishment_info_id(mut self, replenishment_info_id: i64) -> Self {
-        self.values.set("replenishment_info_id", replenishment_info_id);
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockReplenishmentOptionCreate {
-    type Model = StockReplenishmentOption;
-}
-/// Values for updating `stock.replenishment.option` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReplenishmentOptionUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockReplenishmentOptionUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockReplenishmentOptionUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockReplenishmentOptionUpdate {
+        Self::default()
+    }
+}
+impl Default for StockReplenishmentOptionUpdate {
+    fn default() -> Self {
+        StockReplenishmentOptionValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockReplenishmentOptionValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockReplenishmentOption,
+            Model = self::StockReplenishmentOption,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -341,152 +293,56 @@ impl StockReplenishmentOptionUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `replenishment_info_id` (Replenishment Info).
-    #[inline]
-    pub fn replenishment_info_id(mut self, replenishment_info_id: i64) -> Self {
-        self.values.set("replenishment_info_id", replenishment_info_id);
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `replenishment_info_id` (Replenishment Info).
+        replenishment_info_id: value i64;
+        /// Set `route_id` (Route).
+        route_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockReplenishmentOptionCreate {
+    type Model = self::StockReplenishmentOption;
+}
 impl ::runtime::UpdateValues for StockReplenishmentOptionUpdate {
-    type Model = StockReplenishmentOption;
+    type Model = self::StockReplenishmentOption;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockReplenishmentOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockReplenishmentOption,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Free Qty (`free_qty`, `float`).
-    #[inline]
-    pub const fn free_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockReplenishmentOption,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("free_qty")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockReplenishmentOption,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Lead Time (`lead_time`, `char`).
-    #[inline]
-    pub const fn lead_time() -> ::runtime::odoo::fields::CharField<
-        super::StockReplenishmentOption,
-    > {
-        ::runtime::odoo::fields::CharField::new("lead_time")
-    }
-    /// Location Stock (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// To Order (`qty_to_order`, `float`).
-    #[inline]
-    pub const fn qty_to_order() -> ::runtime::odoo::fields::NumField<
-        super::StockReplenishmentOption,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_to_order")
-    }
-    /// Replenishment Info (`replenishment_info_id`, `many2one`).
-    #[inline]
-    pub const fn replenishment_info_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::StockReplenishmentInfo,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("replenishment_info_id")
-    }
-    /// Route (`route_id`, `many2one`).
-    #[inline]
-    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("route_id")
-    }
-    /// Unit of Measure Name (`uom`, `char`).
-    #[inline]
-    pub const fn uom() -> ::runtime::odoo::fields::CharField<
-        super::StockReplenishmentOption,
-    > {
-        ::runtime::odoo::fields::CharField::new("uom")
-    }
-    /// Supplying Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Warning Message (`warning_message`, `char`).
-    #[inline]
-    pub const fn warning_message() -> ::runtime::odoo::fields::CharField<
-        super::StockReplenishmentOption,
-    > {
-        ::runtime::odoo::fields::CharField::new("warning_message")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockReplenishmentOption,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReplenishmentOption,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockReplenishmentOption;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Free Qty (`free_qty`, `float`).
+        free_qty: NumField<f64>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lead Time (`lead_time`, `char`).
+        lead_time: CharField;
+        /// Location Stock (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// To Order (`qty_to_order`, `float`).
+        qty_to_order: NumField<f64>;
+        /// Replenishment Info (`replenishment_info_id`, `many2one`).
+        replenishment_info_id: Many2OneField<super::super::rel::StockReplenishmentInfo>;
+        /// Route (`route_id`, `many2one`).
+        route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Unit of Measure Name (`uom`, `char`).
+        uom: CharField;
+        /// Supplying Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Warning Message (`warning_message`, `char`).
+        warning_message: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

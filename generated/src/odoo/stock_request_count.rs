@@ -25,7 +25,7 @@ pub struct StockRequestCount {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -43,7 +43,7 @@ pub struct StockRequestCount {
     /// Quant
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::X2Many<super::rel::StockQuant>,
     /// Count
     ///
     /// `selection`.
@@ -53,7 +53,7 @@ pub struct StockRequestCount {
     /// User
     ///
     /// `many2one`, to `res.users`.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -61,30 +61,18 @@ pub struct StockRequestCount {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockRequestCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockRequestCount {
-    const FIELDS: &'static [&'static str] = &[
-        "accounting_date",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "inventory_date",
-        "quant_ids",
-        "set_count",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockRequestCount {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockRequestCount::default();
         while let Some(i) = r.next()? {
             match i {
@@ -120,23 +108,18 @@ impl ::runtime::Model for StockRequestCount {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("accounting_date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("inventory_date", "date").required(),
-        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("set_count", "selection")
-            .selection(&["empty", "set"]),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("accounting_date", "date").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("inventory_date", "date").required().writable(true),
+        ::runtime::FieldSpec::new("quant_ids", "many2many").relation("stock.quant").writable(true),
+        ::runtime::FieldSpec::new("set_count", "selection").writable(true).selection(&["empty", "set"]),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -172,12 +155,21 @@ impl StockRequestCount {
 impl super::mixins::BaseModel for StockRequestCount {
     type Update = StockRequestCountUpdate;
 }
-/// Values for creating a `stock.request.count` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockRequestCountCreate`]) or updating ([`StockRequestCountUpdate`]) `stock.request.count` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockRequestCountCreate {
+pub struct StockRequestCountValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockRequestCountCreate {
+/// Values for creating a `stock.request.count` record: the constructor takes the required fields, setters add the rest.
+pub type StockRequestCountCreate = StockRequestCountValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.request.count` records: only the fields set here are written.
+pub type StockRequestCountUpdate = StockRequestCountValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockRequestCountValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -185,84 +177,32 @@ impl ::serde::Serialize for StockRequestCountCreate {
 impl StockRequestCountCreate {
     /// Takes the required fields: `inventory_date` (readonly, computed and x2many fields are left out).
     pub fn new(inventory_date: ::chrono::NaiveDate) -> Self {
-        StockRequestCountCreate {
+        StockRequestCountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .inventory_date(inventory_date)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRequestCount>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `accounting_date` (Accounting Date).
-    #[inline]
-    pub fn accounting_date(mut self, accounting_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("accounting_date", accounting_date);
-        self
-    }
-    /// Set `inventory_date` (Inventory Date).
-    #[inline]
-    pub fn inventory_date(mut self, inventory_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("inventory_date", inventory_date);
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `set_count` (Count).
-    #[inline]
-    pub fn set_count(mut self, set_count: SetCount) -> Self {
-        self.values.set("set_count", set_count);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockRequestCountCreate {
-    type Model = StockRequestCount;
-}
-/// Values for updating `stock.request.count` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockRequestCountUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockRequestCountUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockRequestCountUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockRequestCountUpdate {
+        Self::default()
+    }
+}
+impl Default for StockRequestCountUpdate {
+    fn default() -> Self {
+        StockRequestCountValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockRequestCountValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRequestCount>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockRequestCount>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -271,171 +211,61 @@ impl StockRequestCountUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `accounting_date` (Accounting Date).
-    #[inline]
-    pub fn accounting_date(mut self, accounting_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("accounting_date", accounting_date);
-        self
-    }
-    /// Set `inventory_date` (Inventory Date).
-    #[inline]
-    pub fn inventory_date(mut self, inventory_date: ::chrono::NaiveDate) -> Self {
-        self.values.set("inventory_date", inventory_date);
-        self
-    }
-    /// Set `quant_ids` (Quant).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `set_count` (Count).
-    #[inline]
-    pub fn set_count(mut self, set_count: SetCount) -> Self {
-        self.values.set("set_count", set_count);
-        self
-    }
-    /// Set `user_id` (User).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `accounting_date` (Accounting Date).
+        accounting_date: value ::chrono::NaiveDate;
+        /// Set `inventory_date` (Inventory Date).
+        inventory_date: value ::chrono::NaiveDate;
+        /// Set `quant_ids` (Quant).
+        quant_ids: commands super::rel::StockQuant;
+        /// Set `set_count` (Count).
+        set_count: value self::SetCount;
+        /// Set `user_id` (User).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockRequestCountCreate {
+    type Model = self::StockRequestCount;
+}
 impl ::runtime::UpdateValues for StockRequestCountUpdate {
-    type Model = StockRequestCount;
+    type Model = self::StockRequestCount;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Accounting Date (`accounting_date`, `date`).
-    #[inline]
-    pub const fn accounting_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRequestCount,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("accounting_date")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRequestCount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRequestCount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockRequestCount,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockRequestCount,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Inventory Date (`inventory_date`, `date`).
-    #[inline]
-    pub const fn inventory_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRequestCount,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("inventory_date")
-    }
-    /// Quant (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRequestCount,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Count (`set_count`, `selection`).
-    #[inline]
-    pub const fn set_count() -> ::runtime::odoo::fields::SelectionField<
-        super::StockRequestCount,
-        super::SetCount,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("set_count")
-    }
-    /// User (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRequestCount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRequestCount,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRequestCount,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockRequestCount;
+        /// Accounting Date (`accounting_date`, `date`).
+        accounting_date: DateField<::chrono::NaiveDate>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Inventory Date (`inventory_date`, `date`).
+        inventory_date: DateField<::chrono::NaiveDate>;
+        /// Quant (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Count (`set_count`, `selection`).
+        set_count: SelectionField<super::SetCount>;
+        /// User (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `set_count` (Count) on `stock.request.count`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SetCount {
-    /// Leave Empty (`empty`)
-    Empty,
-    /// Set Current Value (`set`)
-    Set,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SetCount {
-    const VALUES: &'static [&'static str] = &["empty", "set"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "empty" => SetCount::Empty,
-            "set" => SetCount::Set,
-            other => SetCount::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SetCount::Empty => "empty",
-            SetCount::Set => "set",
-            SetCount::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SetCount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SetCount {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `set_count` (Count) on `stock.request.count`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SetCount {
+        /// Leave Empty (`empty`)
+        Empty = "empty",
+        /// Set Current Value (`set`)
+        Set = "set",
     }
 }

@@ -17,7 +17,7 @@ pub struct StockReturnPicking {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `picking_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -25,7 +25,7 @@ pub struct StockReturnPicking {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,13 +37,11 @@ pub struct StockReturnPicking {
     /// Picking
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Moves
     ///
     /// `one2many`, to `stock.return.picking.line` (inverse `wizard_id`), computed.
-    pub product_return_moves: ::runtime::odoo::wire::X2Many<
-        super::rel::StockReturnPickingLine,
-    >,
+    pub product_return_moves: ::runtime::X2Many<super::rel::StockReturnPickingLine>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -51,28 +49,18 @@ pub struct StockReturnPicking {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReturnPicking {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockReturnPicking {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "picking_id",
-        "product_return_moves",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockReturnPicking {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockReturnPicking::default();
         while let Some(i) = r.next()? {
             match i {
@@ -104,21 +92,16 @@ impl ::runtime::Model for StockReturnPicking {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("product_return_moves", "one2many")
-            .relation("stock.return.picking.line"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("picking_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("product_return_moves", "one2many").relation("stock.return.picking.line").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -189,13 +172,21 @@ impl StockReturnPicking {
 impl super::mixins::BaseModel for StockReturnPicking {
     type Update = StockReturnPickingUpdate;
 }
-/// Values for creating a `stock.return.picking` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockReturnPickingCreate`]) or updating ([`StockReturnPickingUpdate`]) `stock.return.picking` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReturnPickingCreate {
+pub struct StockReturnPickingValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockReturnPickingCreate {
+/// Values for creating a `stock.return.picking` record: the constructor takes the required fields, setters add the rest.
+pub type StockReturnPickingCreate = StockReturnPickingValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.return.picking` records: only the fields set here are written.
+pub type StockReturnPickingUpdate = StockReturnPickingValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockReturnPickingValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -203,69 +194,38 @@ impl ::serde::Serialize for StockReturnPickingCreate {
 impl StockReturnPickingCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockReturnPickingCreate {
+        Self::default()
+    }
+}
+impl Default for StockReturnPickingCreate {
+    fn default() -> Self {
+        StockReturnPickingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReturnPicking>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `product_return_moves` (Moves).
-    #[inline]
-    pub fn product_return_moves(
-        mut self,
-        product_return_moves: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockReturnPickingLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_return_moves",
-                product_return_moves.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for StockReturnPickingCreate {
-    type Model = StockReturnPicking;
-}
-/// Values for updating `stock.return.picking` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReturnPickingUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockReturnPickingUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockReturnPickingUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockReturnPickingUpdate {
+        Self::default()
+    }
+}
+impl Default for StockReturnPickingUpdate {
+    fn default() -> Self {
+        StockReturnPickingValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockReturnPickingValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReturnPicking>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockReturnPicking,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -274,102 +234,40 @@ impl StockReturnPickingUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `product_return_moves` (Moves).
-    #[inline]
-    pub fn product_return_moves(
-        mut self,
-        product_return_moves: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockReturnPickingLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_return_moves",
-                product_return_moves.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `picking_id` (Picking).
+        picking_id: value i64;
+        /// Set `product_return_moves` (Moves).
+        product_return_moves: commands super::rel::StockReturnPickingLine;
     }
 }
+impl ::runtime::CreateValues for StockReturnPickingCreate {
+    type Model = self::StockReturnPicking;
+}
 impl ::runtime::UpdateValues for StockReturnPickingUpdate {
-    type Model = StockReturnPicking;
+    type Model = self::StockReturnPicking;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPicking,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockReturnPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockReturnPicking,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockReturnPicking,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Picking (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPicking,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_id")
-    }
-    /// Moves (`product_return_moves`, `one2many`).
-    #[inline]
-    pub const fn product_return_moves() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockReturnPicking,
-        super::super::rel::StockReturnPickingLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_return_moves")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockReturnPicking,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPicking,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockReturnPicking;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Picking (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Moves (`product_return_moves`, `one2many`).
+        product_return_moves: X2ManyField<super::super::rel::StockReturnPickingLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -21,7 +21,7 @@ pub struct StockReturnPickingLine {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct StockReturnPickingLine {
     /// Move
     ///
     /// `many2one`, to `stock.move`.
-    pub move_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockMove>>,
+    pub move_id: Option<::runtime::Many2One<super::rel::StockMove>>,
     /// Move Quantity
     ///
     /// `float`, readonly, related `move_id.quantity`, not stored, digits (16, 2).
@@ -41,7 +41,7 @@ pub struct StockReturnPickingLine {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Quantity
     ///
     /// `float`, required, digits (16, 2).
@@ -57,15 +57,11 @@ pub struct StockReturnPickingLine {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom_id())`.
-    pub uom_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
-    >,
+    pub uom_id: ::runtime::Computed<Option<::runtime::Many2One<super::rel::UomUom>>>,
     /// Wizard
     ///
     /// `many2one`, to `stock.return.picking`.
-    pub wizard_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockReturnPicking>,
-    >,
+    pub wizard_id: Option<::runtime::Many2One<super::rel::StockReturnPicking>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -73,32 +69,20 @@ pub struct StockReturnPickingLine {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockReturnPickingLine {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockReturnPickingLine {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "move_id",
-        "move_quantity",
-        "product_id",
-        "quantity",
-        "to_refund",
-        "uom_id",
-        "wizard_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockReturnPickingLine {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        13,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockReturnPickingLine::default();
         while let Some(i) = r.next()? {
             match i {
@@ -138,27 +122,20 @@ impl ::runtime::Model for StockReturnPickingLine {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["uom_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("move_id", "many2one")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("move_quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("to_refund", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("wizard_id", "many2one")
-            .relation("stock.return.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("move_id", "many2one").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("move_quantity", "float"),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("quantity", "float").required().writable(true),
+        ::runtime::FieldSpec::new("to_refund", "boolean").writable(true),
+        ::runtime::FieldSpec::new("uom_id", "many2one").relation("uom.uom"),
+        ::runtime::FieldSpec::new("wizard_id", "many2one").relation("stock.return.picking").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -176,12 +153,21 @@ impl ::runtime::odoo::projection::Projection for StockReturnPickingLine {
 impl super::mixins::BaseModel for StockReturnPickingLine {
     type Update = StockReturnPickingLineUpdate;
 }
-/// Values for creating a `stock.return.picking.line` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockReturnPickingLineCreate`]) or updating ([`StockReturnPickingLineUpdate`]) `stock.return.picking.line` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockReturnPickingLineCreate {
+pub struct StockReturnPickingLineValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockReturnPickingLineCreate {
+/// Values for creating a `stock.return.picking.line` record: the constructor takes the required fields, setters add the rest.
+pub type StockReturnPickingLineCreate = StockReturnPickingLineValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.return.picking.line` records: only the fields set here are written.
+pub type StockReturnPickingLineUpdate = StockReturnPickingLineValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockReturnPickingLineValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -189,80 +175,35 @@ impl ::serde::Serialize for StockReturnPickingLineCreate {
 impl StockReturnPickingLineCreate {
     /// Takes the required fields: `product_id`, `quantity` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64, quantity: f64) -> Self {
-        StockReturnPickingLineCreate {
+        StockReturnPickingLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_id(product_id)
             .quantity(quantity)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReturnPickingLine>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `move_id` (Move).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `to_refund` (Update quantities on SO/PO).
-    #[inline]
-    pub fn to_refund(mut self, to_refund: bool) -> Self {
-        self.values.set("to_refund", to_refund);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockReturnPickingLineCreate {
-    type Model = StockReturnPickingLine;
-}
-/// Values for updating `stock.return.picking.line` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockReturnPickingLineUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockReturnPickingLineUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockReturnPickingLineUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockReturnPickingLineUpdate {
+        Self::default()
+    }
+}
+impl Default for StockReturnPickingLineUpdate {
+    fn default() -> Self {
+        StockReturnPickingLineValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockReturnPickingLineValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockReturnPickingLine>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockReturnPickingLine,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -271,142 +212,54 @@ impl StockReturnPickingLineUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `move_id` (Move).
-    #[inline]
-    pub fn move_id(mut self, move_id: i64) -> Self {
-        self.values.set("move_id", move_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `to_refund` (Update quantities on SO/PO).
-    #[inline]
-    pub fn to_refund(mut self, to_refund: bool) -> Self {
-        self.values.set("to_refund", to_refund);
-        self
-    }
-    /// Set `wizard_id` (Wizard).
-    #[inline]
-    pub fn wizard_id(mut self, wizard_id: i64) -> Self {
-        self.values.set("wizard_id", wizard_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `move_id` (Move).
+        move_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `to_refund` (Update quantities on SO/PO).
+        to_refund: value bool;
+        /// Set `wizard_id` (Wizard).
+        wizard_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockReturnPickingLineCreate {
+    type Model = self::StockReturnPickingLine;
+}
 impl ::runtime::UpdateValues for StockReturnPickingLineUpdate {
-    type Model = StockReturnPickingLine;
+    type Model = self::StockReturnPickingLine;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockReturnPickingLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPickingLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockReturnPickingLine,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockReturnPickingLine,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Move (`move_id`, `many2one`).
-    #[inline]
-    pub const fn move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPickingLine,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("move_id")
-    }
-    /// Move Quantity (`move_quantity`, `float`).
-    #[inline]
-    pub const fn move_quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockReturnPickingLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("move_quantity")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPickingLine,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockReturnPickingLine,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Update quantities on SO/PO (`to_refund`, `boolean`).
-    #[inline]
-    pub const fn to_refund() -> ::runtime::odoo::fields::BoolField<
-        super::StockReturnPickingLine,
-    > {
-        ::runtime::odoo::fields::BoolField::new("to_refund")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPickingLine,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("uom_id")
-    }
-    /// Wizard (`wizard_id`, `many2one`).
-    #[inline]
-    pub const fn wizard_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPickingLine,
-        super::super::rel::StockReturnPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wizard_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockReturnPickingLine,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockReturnPickingLine,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockReturnPickingLine;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Move (`move_id`, `many2one`).
+        move_id: Many2OneField<super::super::rel::StockMove>;
+        /// Move Quantity (`move_quantity`, `float`).
+        move_quantity: NumField<f64>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Update quantities on SO/PO (`to_refund`, `boolean`).
+        to_refund: BoolField;
+        /// Unit of Measure (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Wizard (`wizard_id`, `many2one`).
+        wizard_id: Many2OneField<super::super::rel::StockReturnPicking>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

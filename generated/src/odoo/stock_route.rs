@@ -21,13 +21,13 @@ pub struct StockRoute {
     /// Product Categories
     ///
     /// `many2many`, to `product.category`.
-    pub categ_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductCategory>,
+    pub categ_ids: ::runtime::X2Many<super::rel::ProductCategory>,
     /// Company
     ///
     /// Leave this field empty if this route is shared between all companies
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct StockRoute {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,7 +51,7 @@ pub struct StockRoute {
     /// Packagings
     ///
     /// `many2many`, to `product.packaging`.
-    pub packaging_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductPackaging>,
+    pub packaging_ids: ::runtime::X2Many<super::rel::ProductPackaging>,
     /// Applicable on Packaging
     ///
     /// When checked, the route will be selectable on the Product Packaging.
@@ -67,7 +67,7 @@ pub struct StockRoute {
     /// Products
     ///
     /// `many2many`, to `product.template`.
-    pub product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductTemplate>,
+    pub product_ids: ::runtime::X2Many<super::rel::ProductTemplate>,
     /// Applicable on Product
     ///
     /// When checked, the route will be selectable in the Inventory tab of the Product form.
@@ -77,7 +77,7 @@ pub struct StockRoute {
     /// Rules
     ///
     /// `one2many`, to `stock.rule` (inverse `route_id`).
-    pub rule_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRule>,
+    pub rule_ids: ::runtime::X2Many<super::rel::StockRule>,
     /// Selectable on Sales Order Line
     ///
     /// `boolean`.
@@ -89,25 +89,21 @@ pub struct StockRoute {
     /// Supplied Warehouse
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub supplied_wh_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub supplied_wh_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Supplying Warehouse
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub supplier_wh_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub supplier_wh_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Warehouse Domain
     ///
     /// `one2many`, to `stock.warehouse`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_domain_ids())`.
-    pub warehouse_domain_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
+    pub warehouse_domain_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockWarehouse>,
     >,
     /// Warehouses
     ///
     /// `many2many`, to `stock.warehouse`.
-    pub warehouse_ids: ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
+    pub warehouse_ids: ::runtime::X2Many<super::rel::StockWarehouse>,
     /// Applicable on Warehouse
     ///
     /// When a warehouse is selected for this route, this route should be seen as the default route when products pass through this warehouse.
@@ -121,42 +117,20 @@ pub struct StockRoute {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockRoute {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockRoute {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "categ_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "packaging_ids",
-        "packaging_selectable",
-        "product_categ_selectable",
-        "product_ids",
-        "product_selectable",
-        "rule_ids",
-        "sale_selectable",
-        "sequence",
-        "supplied_wh_id",
-        "supplier_wh_id",
-        "warehouse_domain_ids",
-        "warehouse_ids",
-        "warehouse_selectable",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockRoute {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        23,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockRoute::default();
         while let Some(i) = r.next()? {
             match i {
@@ -216,41 +190,30 @@ impl ::runtime::Model for StockRoute {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["warehouse_domain_ids"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("categ_ids", "many2many")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("packaging_ids", "many2many")
-            .relation("product.packaging"),
-        ::runtime::odoo::verify::FieldSpec::new("packaging_selectable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("product_categ_selectable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("product_ids", "many2many")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_selectable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("rule_ids", "one2many")
-            .relation("stock.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("sale_selectable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("supplied_wh_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("supplier_wh_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_domain_ids", "one2many")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_ids", "many2many")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_selectable", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("categ_ids", "many2many").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("packaging_ids", "many2many").relation("product.packaging").writable(true),
+        ::runtime::FieldSpec::new("packaging_selectable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("product_categ_selectable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("product_ids", "many2many").relation("product.template").writable(true),
+        ::runtime::FieldSpec::new("product_selectable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("rule_ids", "one2many").relation("stock.rule").writable(true),
+        ::runtime::FieldSpec::new("sale_selectable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("supplied_wh_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("supplier_wh_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("warehouse_domain_ids", "one2many").relation("stock.warehouse"),
+        ::runtime::FieldSpec::new("warehouse_ids", "many2many").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("warehouse_selectable", "boolean").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -268,12 +231,17 @@ impl ::runtime::odoo::projection::Projection for StockRoute {
 impl super::mixins::BaseModel for StockRoute {
     type Update = StockRouteUpdate;
 }
-/// Values for creating a `stock.route` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockRouteCreate`]) or updating ([`StockRouteUpdate`]) `stock.route` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockRouteCreate {
+pub struct StockRouteValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockRouteCreate {
+/// Values for creating a `stock.route` record: the constructor takes the required fields, setters add the rest.
+pub type StockRouteCreate = StockRouteValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.route` records: only the fields set here are written.
+pub type StockRouteUpdate = StockRouteValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockRouteValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -281,170 +249,32 @@ impl ::serde::Serialize for StockRouteCreate {
 impl StockRouteCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        StockRouteCreate {
+        StockRouteValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRoute>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `categ_ids` (Product Categories).
-    #[inline]
-    pub fn categ_ids(
-        mut self,
-        categ_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductCategory>,
-        >,
-    ) -> Self {
-        self.values.set("categ_ids", categ_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Route).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_ids` (Packagings).
-    #[inline]
-    pub fn packaging_ids(
-        mut self,
-        packaging_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
-        >,
-    ) -> Self {
-        self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `packaging_selectable` (Applicable on Packaging).
-    #[inline]
-    pub fn packaging_selectable(mut self, packaging_selectable: bool) -> Self {
-        self.values.set("packaging_selectable", packaging_selectable);
-        self
-    }
-    /// Set `product_categ_selectable` (Applicable on Product Category).
-    #[inline]
-    pub fn product_categ_selectable(mut self, product_categ_selectable: bool) -> Self {
-        self.values.set("product_categ_selectable", product_categ_selectable);
-        self
-    }
-    /// Set `product_ids` (Products).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_selectable` (Applicable on Product).
-    #[inline]
-    pub fn product_selectable(mut self, product_selectable: bool) -> Self {
-        self.values.set("product_selectable", product_selectable);
-        self
-    }
-    /// Set `rule_ids` (Rules).
-    #[inline]
-    pub fn rule_ids(
-        mut self,
-        rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRule>,
-        >,
-    ) -> Self {
-        self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_selectable` (Selectable on Sales Order Line).
-    #[inline]
-    pub fn sale_selectable(mut self, sale_selectable: bool) -> Self {
-        self.values.set("sale_selectable", sale_selectable);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `supplied_wh_id` (Supplied Warehouse).
-    #[inline]
-    pub fn supplied_wh_id(mut self, supplied_wh_id: i64) -> Self {
-        self.values.set("supplied_wh_id", supplied_wh_id);
-        self
-    }
-    /// Set `supplier_wh_id` (Supplying Warehouse).
-    #[inline]
-    pub fn supplier_wh_id(mut self, supplier_wh_id: i64) -> Self {
-        self.values.set("supplier_wh_id", supplier_wh_id);
-        self
-    }
-    /// Set `warehouse_ids` (Warehouses).
-    #[inline]
-    pub fn warehouse_ids(
-        mut self,
-        warehouse_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `warehouse_selectable` (Applicable on Warehouse).
-    #[inline]
-    pub fn warehouse_selectable(mut self, warehouse_selectable: bool) -> Self {
-        self.values.set("warehouse_selectable", warehouse_selectable);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockRouteCreate {
-    type Model = StockRoute;
-}
-/// Values for updating `stock.route` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockRouteUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockRouteUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockRouteUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockRouteUpdate {
+        Self::default()
+    }
+}
+impl Default for StockRouteUpdate {
+    fn default() -> Self {
+        StockRouteValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockRouteValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRoute>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockRoute>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -453,300 +283,96 @@ impl StockRouteUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `categ_ids` (Product Categories).
-    #[inline]
-    pub fn categ_ids(
-        mut self,
-        categ_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductCategory>,
-        >,
-    ) -> Self {
-        self.values.set("categ_ids", categ_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `name` (Route).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `packaging_ids` (Packagings).
-    #[inline]
-    pub fn packaging_ids(
-        mut self,
-        packaging_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductPackaging>,
-        >,
-    ) -> Self {
-        self.values.set("packaging_ids", packaging_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `packaging_selectable` (Applicable on Packaging).
-    #[inline]
-    pub fn packaging_selectable(mut self, packaging_selectable: bool) -> Self {
-        self.values.set("packaging_selectable", packaging_selectable);
-        self
-    }
-    /// Set `product_categ_selectable` (Applicable on Product Category).
-    #[inline]
-    pub fn product_categ_selectable(mut self, product_categ_selectable: bool) -> Self {
-        self.values.set("product_categ_selectable", product_categ_selectable);
-        self
-    }
-    /// Set `product_ids` (Products).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductTemplate>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `product_selectable` (Applicable on Product).
-    #[inline]
-    pub fn product_selectable(mut self, product_selectable: bool) -> Self {
-        self.values.set("product_selectable", product_selectable);
-        self
-    }
-    /// Set `rule_ids` (Rules).
-    #[inline]
-    pub fn rule_ids(
-        mut self,
-        rule_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRule>,
-        >,
-    ) -> Self {
-        self.values.set("rule_ids", rule_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sale_selectable` (Selectable on Sales Order Line).
-    #[inline]
-    pub fn sale_selectable(mut self, sale_selectable: bool) -> Self {
-        self.values.set("sale_selectable", sale_selectable);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `supplied_wh_id` (Supplied Warehouse).
-    #[inline]
-    pub fn supplied_wh_id(mut self, supplied_wh_id: i64) -> Self {
-        self.values.set("supplied_wh_id", supplied_wh_id);
-        self
-    }
-    /// Set `supplier_wh_id` (Supplying Warehouse).
-    #[inline]
-    pub fn supplier_wh_id(mut self, supplier_wh_id: i64) -> Self {
-        self.values.set("supplier_wh_id", supplier_wh_id);
-        self
-    }
-    /// Set `warehouse_ids` (Warehouses).
-    #[inline]
-    pub fn warehouse_ids(
-        mut self,
-        warehouse_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `warehouse_selectable` (Applicable on Warehouse).
-    #[inline]
-    pub fn warehouse_selectable(mut self, warehouse_selectable: bool) -> Self {
-        self.values.set("warehouse_selectable", warehouse_selectable);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `categ_ids` (Product Categories).
+        categ_ids: commands super::rel::ProductCategory;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `name` (Route).
+        name: into String;
+        /// Set `packaging_ids` (Packagings).
+        packaging_ids: commands super::rel::ProductPackaging;
+        /// Set `packaging_selectable` (Applicable on Packaging).
+        packaging_selectable: value bool;
+        /// Set `product_categ_selectable` (Applicable on Product Category).
+        product_categ_selectable: value bool;
+        /// Set `product_ids` (Products).
+        product_ids: commands super::rel::ProductTemplate;
+        /// Set `product_selectable` (Applicable on Product).
+        product_selectable: value bool;
+        /// Set `rule_ids` (Rules).
+        rule_ids: commands super::rel::StockRule;
+        /// Set `sale_selectable` (Selectable on Sales Order Line).
+        sale_selectable: value bool;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `supplied_wh_id` (Supplied Warehouse).
+        supplied_wh_id: value i64;
+        /// Set `supplier_wh_id` (Supplying Warehouse).
+        supplier_wh_id: value i64;
+        /// Set `warehouse_ids` (Warehouses).
+        warehouse_ids: commands super::rel::StockWarehouse;
+        /// Set `warehouse_selectable` (Applicable on Warehouse).
+        warehouse_selectable: value bool;
     }
 }
+impl ::runtime::CreateValues for StockRouteCreate {
+    type Model = self::StockRoute;
+}
 impl ::runtime::UpdateValues for StockRouteUpdate {
-    type Model = StockRoute;
+    type Model = self::StockRoute;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::StockRoute> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Product Categories (`categ_ids`, `many2many`).
-    #[inline]
-    pub const fn categ_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRoute,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("categ_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRoute,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRoute,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRoute,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockRoute,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockRoute, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Route (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockRoute> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Packagings (`packaging_ids`, `many2many`).
-    #[inline]
-    pub const fn packaging_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRoute,
-        super::super::rel::ProductPackaging,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("packaging_ids")
-    }
-    /// Applicable on Packaging (`packaging_selectable`, `boolean`).
-    #[inline]
-    pub const fn packaging_selectable() -> ::runtime::odoo::fields::BoolField<
-        super::StockRoute,
-    > {
-        ::runtime::odoo::fields::BoolField::new("packaging_selectable")
-    }
-    /// Applicable on Product Category (`product_categ_selectable`, `boolean`).
-    #[inline]
-    pub const fn product_categ_selectable() -> ::runtime::odoo::fields::BoolField<
-        super::StockRoute,
-    > {
-        ::runtime::odoo::fields::BoolField::new("product_categ_selectable")
-    }
-    /// Products (`product_ids`, `many2many`).
-    #[inline]
-    pub const fn product_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRoute,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_ids")
-    }
-    /// Applicable on Product (`product_selectable`, `boolean`).
-    #[inline]
-    pub const fn product_selectable() -> ::runtime::odoo::fields::BoolField<
-        super::StockRoute,
-    > {
-        ::runtime::odoo::fields::BoolField::new("product_selectable")
-    }
-    /// Rules (`rule_ids`, `one2many`).
-    #[inline]
-    pub const fn rule_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRoute,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rule_ids")
-    }
-    /// Selectable on Sales Order Line (`sale_selectable`, `boolean`).
-    #[inline]
-    pub const fn sale_selectable() -> ::runtime::odoo::fields::BoolField<
-        super::StockRoute,
-    > {
-        ::runtime::odoo::fields::BoolField::new("sale_selectable")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::StockRoute,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Supplied Warehouse (`supplied_wh_id`, `many2one`).
-    #[inline]
-    pub const fn supplied_wh_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRoute,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("supplied_wh_id")
-    }
-    /// Supplying Warehouse (`supplier_wh_id`, `many2one`).
-    #[inline]
-    pub const fn supplier_wh_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRoute,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("supplier_wh_id")
-    }
-    /// Warehouse Domain (`warehouse_domain_ids`, `one2many`).
-    #[inline]
-    pub const fn warehouse_domain_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRoute,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("warehouse_domain_ids")
-    }
-    /// Warehouses (`warehouse_ids`, `many2many`).
-    #[inline]
-    pub const fn warehouse_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRoute,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("warehouse_ids")
-    }
-    /// Applicable on Warehouse (`warehouse_selectable`, `boolean`).
-    #[inline]
-    pub const fn warehouse_selectable() -> ::runtime::odoo::fields::BoolField<
-        super::StockRoute,
-    > {
-        ::runtime::odoo::fields::BoolField::new("warehouse_selectable")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRoute,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRoute,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockRoute;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Product Categories (`categ_ids`, `many2many`).
+        categ_ids: X2ManyField<super::super::rel::ProductCategory>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Route (`name`, `char`).
+        name: CharField;
+        /// Packagings (`packaging_ids`, `many2many`).
+        packaging_ids: X2ManyField<super::super::rel::ProductPackaging>;
+        /// Applicable on Packaging (`packaging_selectable`, `boolean`).
+        packaging_selectable: BoolField;
+        /// Applicable on Product Category (`product_categ_selectable`, `boolean`).
+        product_categ_selectable: BoolField;
+        /// Products (`product_ids`, `many2many`).
+        product_ids: X2ManyField<super::super::rel::ProductTemplate>;
+        /// Applicable on Product (`product_selectable`, `boolean`).
+        product_selectable: BoolField;
+        /// Rules (`rule_ids`, `one2many`).
+        rule_ids: X2ManyField<super::super::rel::StockRule>;
+        /// Selectable on Sales Order Line (`sale_selectable`, `boolean`).
+        sale_selectable: BoolField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Supplied Warehouse (`supplied_wh_id`, `many2one`).
+        supplied_wh_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Supplying Warehouse (`supplier_wh_id`, `many2one`).
+        supplier_wh_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Warehouse Domain (`warehouse_domain_ids`, `one2many`).
+        warehouse_domain_ids: X2ManyField<super::super::rel::StockWarehouse>;
+        /// Warehouses (`warehouse_ids`, `many2many`).
+        warehouse_ids: X2ManyField<super::super::rel::StockWarehouse>;
+        /// Applicable on Warehouse (`warehouse_selectable`, `boolean`).
+        warehouse_selectable: BoolField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -35,7 +35,7 @@ pub struct StockRule {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -43,7 +43,7 @@ pub struct StockRule {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Lead Time
     ///
     /// The expected date of the created transfer will be computed based on this lead time.
@@ -57,7 +57,7 @@ pub struct StockRule {
     /// Fixed Procurement Group
     ///
     /// `many2one`, to `procurement.group`.
-    pub group_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProcurementGroup>>,
+    pub group_id: Option<::runtime::Many2One<super::rel::ProcurementGroup>>,
     /// Propagation of Procurement Group
     ///
     /// `selection`.
@@ -77,15 +77,11 @@ pub struct StockRule {
     /// Destination Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_dest_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_dest_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Source Location
     ///
     /// `many2one`, to `stock.location`.
-    pub location_src_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub location_src_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Name
     ///
     /// This field will fill the packing origin and the name of its moves
@@ -97,19 +93,15 @@ pub struct StockRule {
     /// Address where goods should be delivered. Optional.
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_address_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResPartner>,
-    >,
+    pub partner_address_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Picking Type Code Domain
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::picking_type_code_domain())`.
-    pub picking_type_code_domain: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub picking_type_code_domain: ::runtime::Computed<Option<String>>,
     /// Operation Type
     ///
     /// `many2one`, to `stock.picking.type`, required.
-    pub picking_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub picking_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Supply Method
     ///
     /// Take From Stock: the products will be taken from the available stock of the source location.
@@ -137,9 +129,7 @@ pub struct StockRule {
     /// The warehouse to propagate on the created move/procurement, which can be different of the warehouse this rule is for (e.g for resupplying rules from another warehouse)
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub propagate_warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub propagate_warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Push Applicability
     ///
     /// `char`.
@@ -149,13 +139,11 @@ pub struct StockRule {
     /// Leave this field empty if this route is shared between all companies
     ///
     /// `many2one`, to `res.company`, readonly, related `route_id.company_id`, not stored.
-    pub route_company_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ResCompany>,
-    >,
+    pub route_company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Route
     ///
     /// `many2one`, to `stock.route`, required.
-    pub route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
+    pub route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Route Sequence
     ///
     /// `integer`, readonly, related `route_id.sequence`.
@@ -163,7 +151,7 @@ pub struct StockRule {
     /// Rule Message
     ///
     /// `html`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::rule_message())`.
-    pub rule_message: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub rule_message: ::runtime::Computed<Option<String>>,
     /// Sequence
     ///
     /// `integer`.
@@ -171,9 +159,7 @@ pub struct StockRule {
     /// Warehouse
     ///
     /// `many2one`, to `stock.warehouse`.
-    pub warehouse_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>,
-    >,
+    pub warehouse_id: Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -181,50 +167,20 @@ pub struct StockRule {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockRule {
-    const FIELDS: &'static [&'static str] = &[
-        "action",
-        "active",
-        "auto",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "delay",
-        "display_name",
-        "group_id",
-        "group_propagation_option",
-        "id",
-        "location_dest_from_rule",
-        "location_dest_id",
-        "location_src_id",
-        "name",
-        "partner_address_id",
-        "picking_type_code_domain",
-        "picking_type_id",
-        "procure_method",
-        "propagate_cancel",
-        "propagate_carrier",
-        "propagate_warehouse_id",
-        "push_domain",
-        "route_company_id",
-        "route_id",
-        "route_sequence",
-        "rule_message",
-        "sequence",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockRule {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        31,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockRule::default();
         while let Some(i) = r.next()? {
             match i {
@@ -302,60 +258,38 @@ impl ::runtime::Model for StockRule {
         "picking_type_code_domain",
         "rule_message",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("action", "selection")
-            .required()
-            .selection(&["pull", "push", "pull_push", "manufacture", "buy"]),
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("auto", "selection")
-            .required()
-            .selection(&["manual", "transparent"]),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("delay", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("group_id", "many2one")
-            .relation("procurement.group"),
-        ::runtime::odoo::verify::FieldSpec::new("group_propagation_option", "selection")
-            .selection(&["none", "propagate", "fixed"]),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_from_rule", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("location_dest_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("location_src_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("partner_address_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_code_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_type_id", "many2one")
-            .relation("stock.picking.type")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("procure_method", "selection")
-            .required()
-            .selection(&["make_to_stock", "make_to_order", "mts_else_mto"]),
-        ::runtime::odoo::verify::FieldSpec::new("propagate_cancel", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("propagate_carrier", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("propagate_warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("push_domain", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("route_company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("route_id", "many2one")
-            .relation("stock.route")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("route_sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("rule_message", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("action", "selection").required().writable(true).selection(&["pull", "push", "pull_push", "manufacture", "buy"]),
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("auto", "selection").required().writable(true).selection(&["manual", "transparent"]),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("delay", "integer").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("group_id", "many2one").relation("procurement.group").writable(true),
+        ::runtime::FieldSpec::new("group_propagation_option", "selection").writable(true).selection(&["none", "propagate", "fixed"]),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("location_dest_from_rule", "boolean").writable(true),
+        ::runtime::FieldSpec::new("location_dest_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("location_src_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("partner_address_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("picking_type_code_domain", "char"),
+        ::runtime::FieldSpec::new("picking_type_id", "many2one").relation("stock.picking.type").required().writable(true),
+        ::runtime::FieldSpec::new("procure_method", "selection").required().writable(true).selection(&["make_to_stock", "make_to_order", "mts_else_mto"]),
+        ::runtime::FieldSpec::new("propagate_cancel", "boolean").writable(true),
+        ::runtime::FieldSpec::new("propagate_carrier", "boolean").writable(true),
+        ::runtime::FieldSpec::new("propagate_warehouse_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("push_domain", "char").writable(true),
+        ::runtime::FieldSpec::new("route_company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("route_id", "many2one").relation("stock.route").required().writable(true),
+        ::runtime::FieldSpec::new("route_sequence", "integer"),
+        ::runtime::FieldSpec::new("rule_message", "html"),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -474,12 +408,17 @@ impl StockRule {
 impl super::mixins::BaseModel for StockRule {
     type Update = StockRuleUpdate;
 }
-/// Values for creating a `stock.rule` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockRuleCreate`]) or updating ([`StockRuleUpdate`]) `stock.rule` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockRuleCreate {
+pub struct StockRuleValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockRuleCreate {
+/// Values for creating a `stock.rule` record: the constructor takes the required fields, setters add the rest.
+pub type StockRuleCreate = StockRuleValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.rule` records: only the fields set here are written.
+pub type StockRuleUpdate = StockRuleValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockRuleValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -487,16 +426,17 @@ impl ::serde::Serialize for StockRuleCreate {
 impl StockRuleCreate {
     /// Takes the required fields: `action`, `auto`, `location_dest_id`, `name`, `picking_type_id`, `procure_method`, `route_id` (readonly, computed and x2many fields are left out).
     pub fn new(
-        action: Action,
-        auto: Auto,
+        action: self::Action,
+        auto: self::Auto,
         location_dest_id: i64,
         name: impl Into<String>,
         picking_type_id: i64,
-        procure_method: ProcureMethod,
+        procure_method: self::ProcureMethod,
         route_id: i64,
     ) -> Self {
-        StockRuleCreate {
+        StockRuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .action(action)
             .auto(auto)
@@ -506,173 +446,26 @@ impl StockRuleCreate {
             .procure_method(procure_method)
             .route_id(route_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRule>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `action` (Action).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `auto` (Automatic Move).
-    #[inline]
-    pub fn auto(mut self, auto: Auto) -> Self {
-        self.values.set("auto", auto);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `delay` (Lead Time).
-    #[inline]
-    pub fn delay(mut self, delay: i64) -> Self {
-        self.values.set("delay", delay);
-        self
-    }
-    /// Set `group_id` (Fixed Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `group_propagation_option` (Propagation of Procurement Group).
-    #[inline]
-    pub fn group_propagation_option(
-        mut self,
-        group_propagation_option: GroupPropagationOption,
-    ) -> Self {
-        self.values.set("group_propagation_option", group_propagation_option);
-        self
-    }
-    /// Set `location_dest_from_rule` (Destination location origin from rule).
-    #[inline]
-    pub fn location_dest_from_rule(mut self, location_dest_from_rule: bool) -> Self {
-        self.values.set("location_dest_from_rule", location_dest_from_rule);
-        self
-    }
-    /// Set `location_dest_id` (Destination Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_src_id` (Source Location).
-    #[inline]
-    pub fn location_src_id(mut self, location_src_id: i64) -> Self {
-        self.values.set("location_src_id", location_src_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_address_id` (Partner Address).
-    #[inline]
-    pub fn partner_address_id(mut self, partner_address_id: i64) -> Self {
-        self.values.set("partner_address_id", partner_address_id);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `procure_method` (Supply Method).
-    #[inline]
-    pub fn procure_method(mut self, procure_method: ProcureMethod) -> Self {
-        self.values.set("procure_method", procure_method);
-        self
-    }
-    /// Set `propagate_cancel` (Cancel Next Move).
-    #[inline]
-    pub fn propagate_cancel(mut self, propagate_cancel: bool) -> Self {
-        self.values.set("propagate_cancel", propagate_cancel);
-        self
-    }
-    /// Set `propagate_carrier` (Propagation of carrier).
-    #[inline]
-    pub fn propagate_carrier(mut self, propagate_carrier: bool) -> Self {
-        self.values.set("propagate_carrier", propagate_carrier);
-        self
-    }
-    /// Set `propagate_warehouse_id` (Warehouse to Propagate).
-    #[inline]
-    pub fn propagate_warehouse_id(mut self, propagate_warehouse_id: i64) -> Self {
-        self.values.set("propagate_warehouse_id", propagate_warehouse_id);
-        self
-    }
-    /// Set `push_domain` (Push Applicability).
-    #[inline]
-    pub fn push_domain(mut self, push_domain: impl Into<String>) -> Self {
-        self.values.set("push_domain", push_domain.into());
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockRuleCreate {
-    type Model = StockRule;
-}
-/// Values for updating `stock.rule` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockRuleUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockRuleUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockRuleUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockRuleUpdate {
+        Self::default()
+    }
+}
+impl Default for StockRuleUpdate {
+    fn default() -> Self {
+        StockRuleValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockRuleValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRule>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockRule>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -681,545 +474,176 @@ impl StockRuleUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `action` (Action).
-    #[inline]
-    pub fn action(mut self, action: Action) -> Self {
-        self.values.set("action", action);
-        self
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `auto` (Automatic Move).
-    #[inline]
-    pub fn auto(mut self, auto: Auto) -> Self {
-        self.values.set("auto", auto);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `delay` (Lead Time).
-    #[inline]
-    pub fn delay(mut self, delay: i64) -> Self {
-        self.values.set("delay", delay);
-        self
-    }
-    /// Set `group_id` (Fixed Procurement Group).
-    #[inline]
-    pub fn group_id(mut self, group_id: i64) -> Self {
-        self.values.set("group_id", group_id);
-        self
-    }
-    /// Set `group_propagation_option` (Propagation of Procurement Group).
-    #[inline]
-    pub fn group_propagation_option(
-        mut self,
-        group_propagation_option: GroupPropagationOption,
-    ) -> Self {
-        self.values.set("group_propagation_option", group_propagation_option);
-        self
-    }
-    /// Set `location_dest_from_rule` (Destination location origin from rule).
-    #[inline]
-    pub fn location_dest_from_rule(mut self, location_dest_from_rule: bool) -> Self {
-        self.values.set("location_dest_from_rule", location_dest_from_rule);
-        self
-    }
-    /// Set `location_dest_id` (Destination Location).
-    #[inline]
-    pub fn location_dest_id(mut self, location_dest_id: i64) -> Self {
-        self.values.set("location_dest_id", location_dest_id);
-        self
-    }
-    /// Set `location_src_id` (Source Location).
-    #[inline]
-    pub fn location_src_id(mut self, location_src_id: i64) -> Self {
-        self.values.set("location_src_id", location_src_id);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `partner_address_id` (Partner Address).
-    #[inline]
-    pub fn partner_address_id(mut self, partner_address_id: i64) -> Self {
-        self.values.set("partner_address_id", partner_address_id);
-        self
-    }
-    /// Set `picking_type_id` (Operation Type).
-    #[inline]
-    pub fn picking_type_id(mut self, picking_type_id: i64) -> Self {
-        self.values.set("picking_type_id", picking_type_id);
-        self
-    }
-    /// Set `procure_method` (Supply Method).
-    #[inline]
-    pub fn procure_method(mut self, procure_method: ProcureMethod) -> Self {
-        self.values.set("procure_method", procure_method);
-        self
-    }
-    /// Set `propagate_cancel` (Cancel Next Move).
-    #[inline]
-    pub fn propagate_cancel(mut self, propagate_cancel: bool) -> Self {
-        self.values.set("propagate_cancel", propagate_cancel);
-        self
-    }
-    /// Set `propagate_carrier` (Propagation of carrier).
-    #[inline]
-    pub fn propagate_carrier(mut self, propagate_carrier: bool) -> Self {
-        self.values.set("propagate_carrier", propagate_carrier);
-        self
-    }
-    /// Set `propagate_warehouse_id` (Warehouse to Propagate).
-    #[inline]
-    pub fn propagate_warehouse_id(mut self, propagate_warehouse_id: i64) -> Self {
-        self.values.set("propagate_warehouse_id", propagate_warehouse_id);
-        self
-    }
-    /// Set `push_domain` (Push Applicability).
-    #[inline]
-    pub fn push_domain(mut self, push_domain: impl Into<String>) -> Self {
-        self.values.set("push_domain", push_domain.into());
-        self
-    }
-    /// Set `route_id` (Route).
-    #[inline]
-    pub fn route_id(mut self, route_id: i64) -> Self {
-        self.values.set("route_id", route_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `warehouse_id` (Warehouse).
-    #[inline]
-    pub fn warehouse_id(mut self, warehouse_id: i64) -> Self {
-        self.values.set("warehouse_id", warehouse_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `action` (Action).
+        action: value self::Action;
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `auto` (Automatic Move).
+        auto: value self::Auto;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `delay` (Lead Time).
+        delay: value i64;
+        /// Set `group_id` (Fixed Procurement Group).
+        group_id: value i64;
+        /// Set `group_propagation_option` (Propagation of Procurement Group).
+        group_propagation_option: value self::GroupPropagationOption;
+        /// Set `location_dest_from_rule` (Destination location origin from rule).
+        location_dest_from_rule: value bool;
+        /// Set `location_dest_id` (Destination Location).
+        location_dest_id: value i64;
+        /// Set `location_src_id` (Source Location).
+        location_src_id: value i64;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `partner_address_id` (Partner Address).
+        partner_address_id: value i64;
+        /// Set `picking_type_id` (Operation Type).
+        picking_type_id: value i64;
+        /// Set `procure_method` (Supply Method).
+        procure_method: value self::ProcureMethod;
+        /// Set `propagate_cancel` (Cancel Next Move).
+        propagate_cancel: value bool;
+        /// Set `propagate_carrier` (Propagation of carrier).
+        propagate_carrier: value bool;
+        /// Set `propagate_warehouse_id` (Warehouse to Propagate).
+        propagate_warehouse_id: value i64;
+        /// Set `push_domain` (Push Applicability).
+        push_domain: into String;
+        /// Set `route_id` (Route).
+        route_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `warehouse_id` (Warehouse).
+        warehouse_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockRuleCreate {
+    type Model = self::StockRule;
+}
 impl ::runtime::UpdateValues for StockRuleUpdate {
-    type Model = StockRule;
+    type Model = self::StockRule;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Action (`action`, `selection`).
-    #[inline]
-    pub const fn action() -> ::runtime::odoo::fields::SelectionField<
-        super::StockRule,
-        super::Action,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("action")
-    }
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::StockRule> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Automatic Move (`auto`, `selection`).
-    #[inline]
-    pub const fn auto() -> ::runtime::odoo::fields::SelectionField<
-        super::StockRule,
-        super::Auto,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("auto")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Lead Time (`delay`, `integer`).
-    #[inline]
-    pub const fn delay() -> ::runtime::odoo::fields::NumField<super::StockRule, i64> {
-        ::runtime::odoo::fields::NumField::new("delay")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::StockRule> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Fixed Procurement Group (`group_id`, `many2one`).
-    #[inline]
-    pub const fn group_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::ProcurementGroup,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("group_id")
-    }
-    /// Propagation of Procurement Group (`group_propagation_option`, `selection`).
-    #[inline]
-    pub const fn group_propagation_option() -> ::runtime::odoo::fields::SelectionField<
-        super::StockRule,
-        super::GroupPropagationOption,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("group_propagation_option")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockRule, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Destination location origin from rule (`location_dest_from_rule`, `boolean`).
-    #[inline]
-    pub const fn location_dest_from_rule() -> ::runtime::odoo::fields::BoolField<
-        super::StockRule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("location_dest_from_rule")
-    }
-    /// Destination Location (`location_dest_id`, `many2one`).
-    #[inline]
-    pub const fn location_dest_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_dest_id")
-    }
-    /// Source Location (`location_src_id`, `many2one`).
-    #[inline]
-    pub const fn location_src_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_src_id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockRule> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Partner Address (`partner_address_id`, `many2one`).
-    #[inline]
-    pub const fn partner_address_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_address_id")
-    }
-    /// Picking Type Code Domain (`picking_type_code_domain`, `char`).
-    #[inline]
-    pub const fn picking_type_code_domain() -> ::runtime::odoo::fields::CharField<
-        super::StockRule,
-    > {
-        ::runtime::odoo::fields::CharField::new("picking_type_code_domain")
-    }
-    /// Operation Type (`picking_type_id`, `many2one`).
-    #[inline]
-    pub const fn picking_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_type_id")
-    }
-    /// Supply Method (`procure_method`, `selection`).
-    #[inline]
-    pub const fn procure_method() -> ::runtime::odoo::fields::SelectionField<
-        super::StockRule,
-        super::ProcureMethod,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("procure_method")
-    }
-    /// Cancel Next Move (`propagate_cancel`, `boolean`).
-    #[inline]
-    pub const fn propagate_cancel() -> ::runtime::odoo::fields::BoolField<
-        super::StockRule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("propagate_cancel")
-    }
-    /// Propagation of carrier (`propagate_carrier`, `boolean`).
-    #[inline]
-    pub const fn propagate_carrier() -> ::runtime::odoo::fields::BoolField<
-        super::StockRule,
-    > {
-        ::runtime::odoo::fields::BoolField::new("propagate_carrier")
-    }
-    /// Warehouse to Propagate (`propagate_warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn propagate_warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("propagate_warehouse_id")
-    }
-    /// Push Applicability (`push_domain`, `char`).
-    #[inline]
-    pub const fn push_domain() -> ::runtime::odoo::fields::CharField<super::StockRule> {
-        ::runtime::odoo::fields::CharField::new("push_domain")
-    }
-    /// Route Company (`route_company_id`, `many2one`).
-    #[inline]
-    pub const fn route_company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("route_company_id")
-    }
-    /// Route (`route_id`, `many2one`).
-    #[inline]
-    pub const fn route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("route_id")
-    }
-    /// Route Sequence (`route_sequence`, `integer`).
-    #[inline]
-    pub const fn route_sequence() -> ::runtime::odoo::fields::NumField<
-        super::StockRule,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("route_sequence")
-    }
-    /// Rule Message (`rule_message`, `html`).
-    #[inline]
-    pub const fn rule_message() -> ::runtime::odoo::fields::CharField<super::StockRule> {
-        ::runtime::odoo::fields::CharField::new("rule_message")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<super::StockRule, i64> {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Warehouse (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRule,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRule,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockRule;
+        /// Action (`action`, `selection`).
+        action: SelectionField<super::Action>;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Automatic Move (`auto`, `selection`).
+        auto: SelectionField<super::Auto>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Lead Time (`delay`, `integer`).
+        delay: NumField<i64>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Fixed Procurement Group (`group_id`, `many2one`).
+        group_id: Many2OneField<super::super::rel::ProcurementGroup>;
+        /// Propagation of Procurement Group (`group_propagation_option`, `selection`).
+        group_propagation_option: SelectionField<super::GroupPropagationOption>;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Destination location origin from rule (`location_dest_from_rule`, `boolean`).
+        location_dest_from_rule: BoolField;
+        /// Destination Location (`location_dest_id`, `many2one`).
+        location_dest_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Source Location (`location_src_id`, `many2one`).
+        location_src_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Partner Address (`partner_address_id`, `many2one`).
+        partner_address_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Picking Type Code Domain (`picking_type_code_domain`, `char`).
+        picking_type_code_domain: CharField;
+        /// Operation Type (`picking_type_id`, `many2one`).
+        picking_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Supply Method (`procure_method`, `selection`).
+        procure_method: SelectionField<super::ProcureMethod>;
+        /// Cancel Next Move (`propagate_cancel`, `boolean`).
+        propagate_cancel: BoolField;
+        /// Propagation of carrier (`propagate_carrier`, `boolean`).
+        propagate_carrier: BoolField;
+        /// Warehouse to Propagate (`propagate_warehouse_id`, `many2one`).
+        propagate_warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Push Applicability (`push_domain`, `char`).
+        push_domain: CharField;
+        /// Route Company (`route_company_id`, `many2one`).
+        route_company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Route (`route_id`, `many2one`).
+        route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Route Sequence (`route_sequence`, `integer`).
+        route_sequence: NumField<i64>;
+        /// Rule Message (`rule_message`, `html`).
+        rule_message: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Warehouse (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `action` (Action) on `stock.rule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Pull From (`pull`)
-    Pull,
-    /// Push To (`push`)
-    Push,
-    /// Pull & Push (`pull_push`)
-    PullPush,
-    /// Manufacture (`manufacture`)
-    Manufacture,
-    /// Buy (`buy`)
-    Buy,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Action {
-    const VALUES: &'static [&'static str] = &[
-        "pull",
-        "push",
-        "pull_push",
-        "manufacture",
-        "buy",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "pull" => Action::Pull,
-            "push" => Action::Push,
-            "pull_push" => Action::PullPush,
-            "manufacture" => Action::Manufacture,
-            "buy" => Action::Buy,
-            other => Action::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Action::Pull => "pull",
-            Action::Push => "push",
-            Action::PullPush => "pull_push",
-            Action::Manufacture => "manufacture",
-            Action::Buy => "buy",
-            Action::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `action` (Action) on `stock.rule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Action {
+        /// Pull From (`pull`)
+        Pull = "pull",
+        /// Push To (`push`)
+        Push = "push",
+        /// Pull & Push (`pull_push`)
+        PullPush = "pull_push",
+        /// Manufacture (`manufacture`)
+        Manufacture = "manufacture",
+        /// Buy (`buy`)
+        Buy = "buy",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Action {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `auto` (Automatic Move) on `stock.rule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Auto {
+        /// Manual Operation (`manual`)
+        Manual = "manual",
+        /// Automatic No Step Added (`transparent`)
+        Transparent = "transparent",
     }
 }
-impl ::serde::Serialize for Action {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `group_propagation_option` (Propagation of Procurement Group) on `stock.rule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum GroupPropagationOption {
+        /// Leave Empty (`none`)
+        None = "none",
+        /// Propagate (`propagate`)
+        Propagate = "propagate",
+        /// Fixed (`fixed`)
+        Fixed = "fixed",
     }
 }
-/// Values of `auto` (Automatic Move) on `stock.rule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Auto {
-    /// Manual Operation (`manual`)
-    Manual,
-    /// Automatic No Step Added (`transparent`)
-    Transparent,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Auto {
-    const VALUES: &'static [&'static str] = &["manual", "transparent"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual" => Auto::Manual,
-            "transparent" => Auto::Transparent,
-            other => Auto::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Auto::Manual => "manual",
-            Auto::Transparent => "transparent",
-            Auto::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Auto {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Auto {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `group_propagation_option` (Propagation of Procurement Group) on `stock.rule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupPropagationOption {
-    /// Leave Empty (`none`)
-    None,
-    /// Propagate (`propagate`)
-    Propagate,
-    /// Fixed (`fixed`)
-    Fixed,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for GroupPropagationOption {
-    const VALUES: &'static [&'static str] = &["none", "propagate", "fixed"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "none" => GroupPropagationOption::None,
-            "propagate" => GroupPropagationOption::Propagate,
-            "fixed" => GroupPropagationOption::Fixed,
-            other => GroupPropagationOption::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            GroupPropagationOption::None => "none",
-            GroupPropagationOption::Propagate => "propagate",
-            GroupPropagationOption::Fixed => "fixed",
-            GroupPropagationOption::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupPropagationOption {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for GroupPropagationOption {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `procure_method` (Supply Method) on `stock.rule`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProcureMethod {
-    /// Take From Stock (`make_to_stock`)
-    MakeToStock,
-    /// Trigger Another Rule (`make_to_order`)
-    MakeToOrder,
-    /// Take From Stock, if unavailable, Trigger Another Rule (`mts_else_mto`)
-    MtsElseMto,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ProcureMethod {
-    const VALUES: &'static [&'static str] = &[
-        "make_to_stock",
-        "make_to_order",
-        "mts_else_mto",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "make_to_stock" => ProcureMethod::MakeToStock,
-            "make_to_order" => ProcureMethod::MakeToOrder,
-            "mts_else_mto" => ProcureMethod::MtsElseMto,
-            other => ProcureMethod::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ProcureMethod::MakeToStock => "make_to_stock",
-            ProcureMethod::MakeToOrder => "make_to_order",
-            ProcureMethod::MtsElseMto => "mts_else_mto",
-            ProcureMethod::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProcureMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ProcureMethod {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `procure_method` (Supply Method) on `stock.rule`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ProcureMethod {
+        /// Take From Stock (`make_to_stock`)
+        MakeToStock = "make_to_stock",
+        /// Trigger Another Rule (`make_to_order`)
+        MakeToOrder = "make_to_order",
+        /// Take From Stock, if unavailable, Trigger Another Rule (`mts_else_mto`)
+        MtsElseMto = "mts_else_mto",
     }
 }

@@ -21,7 +21,7 @@ pub struct StockRulesReport {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -37,25 +37,23 @@ pub struct StockRulesReport {
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, required.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Apply specific routes
     ///
     /// Choose to apply SO lines specific routes.
     ///
     /// `many2many`, to `stock.route`.
-    pub so_route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub so_route_ids: ::runtime::X2Many<super::rel::StockRoute>,
     /// Warehouses
     ///
     /// Show the routes that apply on selected warehouses.
     ///
     /// `many2many`, to `stock.warehouse`, required.
-    pub warehouse_ids: ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
+    pub warehouse_ids: ::runtime::X2Many<super::rel::StockWarehouse>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -63,30 +61,18 @@ pub struct StockRulesReport {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockRulesReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockRulesReport {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "product_has_variants",
-        "product_id",
-        "product_tmpl_id",
-        "so_route_ids",
-        "warehouse_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockRulesReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockRulesReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -122,28 +108,18 @@ impl ::runtime::Model for StockRulesReport {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_has_variants", "boolean")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("so_route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_ids", "many2many")
-            .relation("stock.warehouse")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("product_has_variants", "boolean").required().writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template").required().writable(true),
+        ::runtime::FieldSpec::new("so_route_ids", "many2many").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("warehouse_ids", "many2many").relation("stock.warehouse").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -180,12 +156,21 @@ impl StockRulesReport {
 impl super::mixins::BaseModel for StockRulesReport {
     type Update = StockRulesReportUpdate;
 }
-/// Values for creating a `stock.rules.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockRulesReportCreate`]) or updating ([`StockRulesReportUpdate`]) `stock.rules.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockRulesReportCreate {
+pub struct StockRulesReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockRulesReportCreate {
+/// Values for creating a `stock.rules.report` record: the constructor takes the required fields, setters add the rest.
+pub type StockRulesReportCreate = StockRulesReportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.rules.report` records: only the fields set here are written.
+pub type StockRulesReportUpdate = StockRulesReportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockRulesReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -197,91 +182,34 @@ impl StockRulesReportCreate {
         product_id: i64,
         product_tmpl_id: i64,
     ) -> Self {
-        StockRulesReportCreate {
+        StockRulesReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_has_variants(product_has_variants)
             .product_id(product_id)
             .product_tmpl_id(product_tmpl_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRulesReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `product_has_variants` (Has variants).
-    #[inline]
-    pub fn product_has_variants(mut self, product_has_variants: bool) -> Self {
-        self.values.set("product_has_variants", product_has_variants);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `so_route_ids` (Apply specific routes).
-    #[inline]
-    pub fn so_route_ids(
-        mut self,
-        so_route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("so_route_ids", so_route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `warehouse_ids` (Warehouses).
-    #[inline]
-    pub fn warehouse_ids(
-        mut self,
-        warehouse_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockRulesReportCreate {
-    type Model = StockRulesReport;
-}
-/// Values for updating `stock.rules.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockRulesReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockRulesReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockRulesReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockRulesReportUpdate {
+        Self::default()
+    }
+}
+impl Default for StockRulesReportUpdate {
+    fn default() -> Self {
+        StockRulesReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockRulesReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockRulesReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockRulesReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -290,136 +218,50 @@ impl StockRulesReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `product_has_variants` (Has variants).
-    #[inline]
-    pub fn product_has_variants(mut self, product_has_variants: bool) -> Self {
-        self.values.set("product_has_variants", product_has_variants);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_tmpl_id` (Product Template).
-    #[inline]
-    pub fn product_tmpl_id(mut self, product_tmpl_id: i64) -> Self {
-        self.values.set("product_tmpl_id", product_tmpl_id);
-        self
-    }
-    /// Set `so_route_ids` (Apply specific routes).
-    #[inline]
-    pub fn so_route_ids(
-        mut self,
-        so_route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("so_route_ids", so_route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `warehouse_ids` (Warehouses).
-    #[inline]
-    pub fn warehouse_ids(
-        mut self,
-        warehouse_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values.set("warehouse_ids", warehouse_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `product_has_variants` (Has variants).
+        product_has_variants: value bool;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_tmpl_id` (Product Template).
+        product_tmpl_id: value i64;
+        /// Set `so_route_ids` (Apply specific routes).
+        so_route_ids: commands super::rel::StockRoute;
+        /// Set `warehouse_ids` (Warehouses).
+        warehouse_ids: commands super::rel::StockWarehouse;
     }
 }
+impl ::runtime::CreateValues for StockRulesReportCreate {
+    type Model = self::StockRulesReport;
+}
 impl ::runtime::UpdateValues for StockRulesReportUpdate {
-    type Model = StockRulesReport;
+    type Model = self::StockRulesReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRulesReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRulesReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockRulesReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockRulesReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Has variants (`product_has_variants`, `boolean`).
-    #[inline]
-    pub const fn product_has_variants() -> ::runtime::odoo::fields::BoolField<
-        super::StockRulesReport,
-    > {
-        ::runtime::odoo::fields::BoolField::new("product_has_variants")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRulesReport,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRulesReport,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Apply specific routes (`so_route_ids`, `many2many`).
-    #[inline]
-    pub const fn so_route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRulesReport,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("so_route_ids")
-    }
-    /// Warehouses (`warehouse_ids`, `many2many`).
-    #[inline]
-    pub const fn warehouse_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockRulesReport,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("warehouse_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockRulesReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockRulesReport,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockRulesReport;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Has variants (`product_has_variants`, `boolean`).
+        product_has_variants: BoolField;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Apply specific routes (`so_route_ids`, `many2many`).
+        so_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Warehouses (`warehouse_ids`, `many2many`).
+        warehouse_ids: X2ManyField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,11 +15,11 @@ pub struct StockScrap {
     /// Kit
     ///
     /// `many2one`, to `mrp.bom`.
-    pub bom_id: Option<::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>>,
+    pub bom_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -27,7 +27,7 @@ pub struct StockScrap {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `datetime`, readonly.
@@ -39,7 +39,7 @@ pub struct StockScrap {
     /// Has Message
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::has_message())`.
-    pub has_message: ::runtime::odoo::wire::Computed<bool>,
+    pub has_message: ::runtime::Computed<bool>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -47,73 +47,73 @@ pub struct StockScrap {
     /// Source Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Lot/Serial
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::Many2One<super::rel::StockLot>>,
     /// Attachment Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_attachment_count())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_attachment_count: ::runtime::odoo::wire::Computed<i64>,
+    pub message_attachment_count: ::runtime::Computed<i64>,
     /// Followers
     ///
     /// `one2many`, to `mail.followers` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_follower_ids: ::runtime::odoo::wire::X2Many<super::rel::MailFollowers>,
+    pub message_follower_ids: ::runtime::X2Many<super::rel::MailFollowers>,
     /// Message Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error())`.
-    pub message_has_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_error: ::runtime::Computed<bool>,
     /// Number of errors
     ///
     /// Number of messages with delivery error
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_error_counter())`.
-    pub message_has_error_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_has_error_counter: ::runtime::Computed<i64>,
     /// SMS Delivery error
     ///
     /// If checked, some messages have a delivery error.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_has_sms_error())`.
-    pub message_has_sms_error: ::runtime::odoo::wire::Computed<bool>,
+    pub message_has_sms_error: ::runtime::Computed<bool>,
     /// Messages
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Is Follower
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_is_follower())`.
-    pub message_is_follower: ::runtime::odoo::wire::Computed<bool>,
+    pub message_is_follower: ::runtime::Computed<bool>,
     /// Action Needed
     ///
     /// If checked, new messages require your attention.
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction())`.
-    pub message_needaction: ::runtime::odoo::wire::Computed<bool>,
+    pub message_needaction: ::runtime::Computed<bool>,
     /// Number of Actions
     ///
     /// Number of messages requiring action
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_needaction_counter())`.
-    pub message_needaction_counter: ::runtime::odoo::wire::Computed<i64>,
+    pub message_needaction_counter: ::runtime::Computed<i64>,
     /// Followers (Partners)
     ///
     /// `many2many`, to `res.partner`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message_partner_ids())`.
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub message_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub message_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Move
     ///
     /// `one2many`, to `stock.move` (inverse `scrap_id`).
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::StockMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::StockMove>,
     /// Reference
     ///
     /// `char`, required, readonly.
@@ -125,61 +125,53 @@ pub struct StockScrap {
     /// Owner
     ///
     /// `many2one`, to `res.partner`.
-    pub owner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub owner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Package
     ///
     /// `many2one`, to `stock.quant.package`.
-    pub package_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockQuantPackage>,
-    >,
+    pub package_id: Option<::runtime::Many2One<super::rel::StockQuantPackage>>,
     /// Picking
     ///
     /// `many2one`, to `stock.picking`.
-    pub picking_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockPicking>>,
+    pub picking_id: Option<::runtime::Many2One<super::rel::StockPicking>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Is Kits
     ///
     /// `boolean`, readonly, related `product_id.is_kits`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_is_kit())`.
-    pub product_is_kit: ::runtime::odoo::wire::Computed<bool>,
+    pub product_is_kit: ::runtime::Computed<bool>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
-    pub product_template: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_template: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Category
     ///
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, readonly, related `product_id.uom_id.category_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_category_id())`.
-    pub product_uom_category_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub product_uom_category_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomCategory>>,
     >,
     /// Unit of Measure
     ///
     /// `many2one`, to `uom.uom`, required, computed.
-    pub product_uom_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: Option<::runtime::Many2One<super::rel::UomUom>>,
     /// Manufacturing Order
     ///
     /// `many2one`, to `mrp.production`.
-    pub production_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub production_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Ratings
     ///
     /// `one2many`, to `rating.rating` (inverse `res_id`).
     ///
     /// Readable by: User types / Internal User (`base.group_user`); other users read it as empty.
-    pub rating_ids: ::runtime::odoo::wire::X2Many<super::rel::RatingRating>,
+    pub rating_ids: ::runtime::X2Many<super::rel::RatingRating>,
     /// Scrap Location
     ///
     /// `many2one`, to `stock.location`, required, computed.
-    pub scrap_location_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub scrap_location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Quantity
     ///
     /// `float`, required, computed, digits (16, 2).
@@ -187,9 +179,7 @@ pub struct StockScrap {
     /// Scrap Reason
     ///
     /// `many2many`, to `stock.scrap.reason.tag`.
-    pub scrap_reason_tag_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::StockScrapReasonTag,
-    >,
+    pub scrap_reason_tag_ids: ::runtime::X2Many<super::rel::StockScrapReasonTag>,
     /// Replenish Quantities
     ///
     /// Trigger replenishment for scrapped products
@@ -209,19 +199,17 @@ pub struct StockScrap {
     /// `selection`, readonly, related `product_id.tracking`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::tracking())`.
     ///
     /// Values: `serial` (By Unique Serial Number), `lot` (By Lots), `none` (By Quantity).
-    pub tracking: ::runtime::odoo::wire::Computed<Option<Tracking>>,
+    pub tracking: ::runtime::Computed<Option<Tracking>>,
     /// Website Messages
     ///
     /// Website communication history
     ///
     /// `one2many`, to `mail.message` (inverse `res_id`).
-    pub website_message_ids: ::runtime::odoo::wire::X2Many<super::rel::MailMessage>,
+    pub website_message_ids: ::runtime::X2Many<super::rel::MailMessage>,
     /// Work Order
     ///
     /// `many2one`, to `mrp.workorder`.
-    pub workorder_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub workorder_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -229,62 +217,20 @@ pub struct StockScrap {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockScrap {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockScrap {
-    const FIELDS: &'static [&'static str] = &[
-        "bom_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "date_done",
-        "display_name",
-        "has_message",
-        "id",
-        "location_id",
-        "lot_id",
-        "message_attachment_count",
-        "message_follower_ids",
-        "message_has_error",
-        "message_has_error_counter",
-        "message_has_sms_error",
-        "message_ids",
-        "message_is_follower",
-        "message_needaction",
-        "message_needaction_counter",
-        "message_partner_ids",
-        "move_ids",
-        "name",
-        "origin",
-        "owner_id",
-        "package_id",
-        "picking_id",
-        "product_id",
-        "product_is_kit",
-        "product_template",
-        "product_uom_category_id",
-        "product_uom_id",
-        "production_id",
-        "rating_ids",
-        "scrap_location_id",
-        "scrap_qty",
-        "scrap_reason_tag_ids",
-        "should_replenish",
-        "state",
-        "tracking",
-        "website_message_ids",
-        "workorder_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockScrap {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        43,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockScrap::default();
         while let Some(i) = r.next()? {
             match i {
@@ -386,84 +332,50 @@ impl ::runtime::Model for StockScrap {
         "product_uom_category_id",
         "tracking",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("bom_id", "many2one")
-            .relation("mrp.bom"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date_done", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("has_message", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("message_attachment_count", "integer")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_follower_ids", "one2many")
-            .relation("mail.followers")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_error_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_has_sms_error", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("message_is_follower", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("message_needaction_counter", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message_partner_ids", "many2many")
-            .relation("res.partner")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "one2many")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("origin", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("owner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("package_id", "many2one")
-            .relation("stock.quant.package"),
-        ::runtime::odoo::verify::FieldSpec::new("picking_id", "many2one")
-            .relation("stock.picking"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_is_kit", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("product_template", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_category_id", "many2one")
-            .relation("uom.category"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("production_id", "many2one")
-            .relation("mrp.production"),
-        ::runtime::odoo::verify::FieldSpec::new("rating_ids", "one2many")
-            .relation("rating.rating")
-            .groups(&["base.group_user"]),
-        ::runtime::odoo::verify::FieldSpec::new("scrap_location_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("scrap_qty", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("scrap_reason_tag_ids", "many2many")
-            .relation("stock.scrap.reason.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("should_replenish", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("state", "selection")
-            .selection(&["draft", "done"]),
-        ::runtime::odoo::verify::FieldSpec::new("tracking", "selection")
-            .selection(&["serial", "lot", "none"]),
-        ::runtime::odoo::verify::FieldSpec::new("website_message_ids", "one2many")
-            .relation("mail.message"),
-        ::runtime::odoo::verify::FieldSpec::new("workorder_id", "many2one")
-            .relation("mrp.workorder"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("bom_id", "many2one").relation("mrp.bom").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date_done", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("has_message", "boolean"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("lot_id", "many2one").relation("stock.lot").writable(true),
+        ::runtime::FieldSpec::new("message_attachment_count", "integer").groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_follower_ids", "one2many").relation("mail.followers").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("message_has_error", "boolean"),
+        ::runtime::FieldSpec::new("message_has_error_counter", "integer"),
+        ::runtime::FieldSpec::new("message_has_sms_error", "boolean"),
+        ::runtime::FieldSpec::new("message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("message_is_follower", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction", "boolean"),
+        ::runtime::FieldSpec::new("message_needaction_counter", "integer"),
+        ::runtime::FieldSpec::new("message_partner_ids", "many2many").relation("res.partner").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("move_ids", "one2many").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("origin", "char").writable(true),
+        ::runtime::FieldSpec::new("owner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("package_id", "many2one").relation("stock.quant.package").writable(true),
+        ::runtime::FieldSpec::new("picking_id", "many2one").relation("stock.picking").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_is_kit", "boolean"),
+        ::runtime::FieldSpec::new("product_template", "many2one").relation("product.template"),
+        ::runtime::FieldSpec::new("product_uom_category_id", "many2one").relation("uom.category"),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom").required().writable(true),
+        ::runtime::FieldSpec::new("production_id", "many2one").relation("mrp.production").writable(true),
+        ::runtime::FieldSpec::new("rating_ids", "one2many").relation("rating.rating").writable(true).groups(&["base.group_user"]),
+        ::runtime::FieldSpec::new("scrap_location_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("scrap_qty", "float").required().writable(true),
+        ::runtime::FieldSpec::new("scrap_reason_tag_ids", "many2many").relation("stock.scrap.reason.tag").writable(true),
+        ::runtime::FieldSpec::new("should_replenish", "boolean").writable(true),
+        ::runtime::FieldSpec::new("state", "selection").writable(true).selection(&["draft", "done"]),
+        ::runtime::FieldSpec::new("tracking", "selection").selection(&["serial", "lot", "none"]),
+        ::runtime::FieldSpec::new("website_message_ids", "one2many").relation("mail.message").writable(true),
+        ::runtime::FieldSpec::new("workorder_id", "many2one").relation("mrp.workorder").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -600,12 +512,17 @@ impl super::mixins::BaseModel for StockScrap {
     type Update = StockScrapUpdate;
 }
 impl super::mixins::MailThread for StockScrap {}
-/// Values for creating a `stock.scrap` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockScrapCreate`]) or updating ([`StockScrapUpdate`]) `stock.scrap` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockScrapCreate {
+pub struct StockScrapValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockScrapCreate {
+/// Values for creating a `stock.scrap` record: the constructor takes the required fields, setters add the rest.
+pub type StockScrapCreate = StockScrapValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.scrap` records: only the fields set here are written.
+pub type StockScrapUpdate = StockScrapValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockScrapValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -613,250 +530,32 @@ impl ::serde::Serialize for StockScrapCreate {
 impl StockScrapCreate {
     /// Takes the required fields: `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(product_id: i64) -> Self {
-        StockScrapCreate {
+        StockScrapValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .product_id(product_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockScrap>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `bom_id` (Kit).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_done` (Date).
-    #[inline]
-    pub fn date_done(mut self, date_done: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_done", date_done);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `owner_id` (Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_id` (Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `production_id` (Manufacturing Order).
-    #[inline]
-    pub fn production_id(mut self, production_id: i64) -> Self {
-        self.values.set("production_id", production_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `scrap_location_id` (Scrap Location).
-    #[inline]
-    pub fn scrap_location_id(mut self, scrap_location_id: i64) -> Self {
-        self.values.set("scrap_location_id", scrap_location_id);
-        self
-    }
-    /// Set `scrap_qty` (Quantity).
-    #[inline]
-    pub fn scrap_qty(mut self, scrap_qty: f64) -> Self {
-        self.values.set("scrap_qty", scrap_qty);
-        self
-    }
-    /// Set `scrap_reason_tag_ids` (Scrap Reason).
-    #[inline]
-    pub fn scrap_reason_tag_ids(
-        mut self,
-        scrap_reason_tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockScrapReasonTag>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "scrap_reason_tag_ids",
-                scrap_reason_tag_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `should_replenish` (Replenish Quantities).
-    #[inline]
-    pub fn should_replenish(mut self, should_replenish: bool) -> Self {
-        self.values.set("should_replenish", should_replenish);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `workorder_id` (Work Order).
-    #[inline]
-    pub fn workorder_id(mut self, workorder_id: i64) -> Self {
-        self.values.set("workorder_id", workorder_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockScrapCreate {
-    type Model = StockScrap;
-}
-/// Values for updating `stock.scrap` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockScrapUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockScrapUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockScrapUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockScrapUpdate {
+        Self::default()
+    }
+}
+impl Default for StockScrapUpdate {
+    fn default() -> Self {
+        StockScrapValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockScrapValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockScrap>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockScrap>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -865,618 +564,178 @@ impl StockScrapUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `bom_id` (Kit).
-    #[inline]
-    pub fn bom_id(mut self, bom_id: i64) -> Self {
-        self.values.set("bom_id", bom_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date_done` (Date).
-    #[inline]
-    pub fn date_done(mut self, date_done: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date_done", date_done);
-        self
-    }
-    /// Set `location_id` (Source Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `lot_id` (Lot/Serial).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `message_follower_ids` (Followers).
-    #[inline]
-    pub fn message_follower_ids(
-        mut self,
-        message_follower_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailFollowers>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_follower_ids",
-                message_follower_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `message_ids` (Messages).
-    #[inline]
-    pub fn message_ids(
-        mut self,
-        message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values.set("message_ids", message_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `message_partner_ids` (Followers (Partners)).
-    #[inline]
-    pub fn message_partner_ids(
-        mut self,
-        message_partner_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResPartner>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "message_partner_ids",
-                message_partner_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `name` (Reference).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `origin` (Source Document).
-    #[inline]
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
-        self.values.set("origin", origin.into());
-        self
-    }
-    /// Set `owner_id` (Owner).
-    #[inline]
-    pub fn owner_id(mut self, owner_id: i64) -> Self {
-        self.values.set("owner_id", owner_id);
-        self
-    }
-    /// Set `package_id` (Package).
-    #[inline]
-    pub fn package_id(mut self, package_id: i64) -> Self {
-        self.values.set("package_id", package_id);
-        self
-    }
-    /// Set `picking_id` (Picking).
-    #[inline]
-    pub fn picking_id(mut self, picking_id: i64) -> Self {
-        self.values.set("picking_id", picking_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_id` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_id(mut self, product_uom_id: i64) -> Self {
-        self.values.set("product_uom_id", product_uom_id);
-        self
-    }
-    /// Set `production_id` (Manufacturing Order).
-    #[inline]
-    pub fn production_id(mut self, production_id: i64) -> Self {
-        self.values.set("production_id", production_id);
-        self
-    }
-    /// Set `rating_ids` (Ratings).
-    #[inline]
-    pub fn rating_ids(
-        mut self,
-        rating_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::RatingRating>,
-        >,
-    ) -> Self {
-        self.values.set("rating_ids", rating_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `scrap_location_id` (Scrap Location).
-    #[inline]
-    pub fn scrap_location_id(mut self, scrap_location_id: i64) -> Self {
-        self.values.set("scrap_location_id", scrap_location_id);
-        self
-    }
-    /// Set `scrap_qty` (Quantity).
-    #[inline]
-    pub fn scrap_qty(mut self, scrap_qty: f64) -> Self {
-        self.values.set("scrap_qty", scrap_qty);
-        self
-    }
-    /// Set `scrap_reason_tag_ids` (Scrap Reason).
-    #[inline]
-    pub fn scrap_reason_tag_ids(
-        mut self,
-        scrap_reason_tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockScrapReasonTag>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "scrap_reason_tag_ids",
-                scrap_reason_tag_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `should_replenish` (Replenish Quantities).
-    #[inline]
-    pub fn should_replenish(mut self, should_replenish: bool) -> Self {
-        self.values.set("should_replenish", should_replenish);
-        self
-    }
-    /// Set `state` (Status).
-    #[inline]
-    pub fn state(mut self, state: State) -> Self {
-        self.values.set("state", state);
-        self
-    }
-    /// Set `website_message_ids` (Website Messages).
-    #[inline]
-    pub fn website_message_ids(
-        mut self,
-        website_message_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::MailMessage>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "website_message_ids",
-                website_message_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `workorder_id` (Work Order).
-    #[inline]
-    pub fn workorder_id(mut self, workorder_id: i64) -> Self {
-        self.values.set("workorder_id", workorder_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `bom_id` (Kit).
+        bom_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date_done` (Date).
+        date_done: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `location_id` (Source Location).
+        location_id: value i64;
+        /// Set `lot_id` (Lot/Serial).
+        lot_id: value i64;
+        /// Set `message_follower_ids` (Followers).
+        message_follower_ids: commands super::rel::MailFollowers;
+        /// Set `message_ids` (Messages).
+        message_ids: commands super::rel::MailMessage;
+        /// Set `message_partner_ids` (Followers (Partners)).
+        message_partner_ids: commands super::rel::ResPartner;
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::StockMove;
+        /// Set `name` (Reference).
+        name: into String;
+        /// Set `origin` (Source Document).
+        origin: into String;
+        /// Set `owner_id` (Owner).
+        owner_id: value i64;
+        /// Set `package_id` (Package).
+        package_id: value i64;
+        /// Set `picking_id` (Picking).
+        picking_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_id` (Unit of Measure).
+        product_uom_id: value i64;
+        /// Set `production_id` (Manufacturing Order).
+        production_id: value i64;
+        /// Set `rating_ids` (Ratings).
+        rating_ids: commands super::rel::RatingRating;
+        /// Set `scrap_location_id` (Scrap Location).
+        scrap_location_id: value i64;
+        /// Set `scrap_qty` (Quantity).
+        scrap_qty: value f64;
+        /// Set `scrap_reason_tag_ids` (Scrap Reason).
+        scrap_reason_tag_ids: commands super::rel::StockScrapReasonTag;
+        /// Set `should_replenish` (Replenish Quantities).
+        should_replenish: value bool;
+        /// Set `state` (Status).
+        state: value self::State;
+        /// Set `website_message_ids` (Website Messages).
+        website_message_ids: commands super::rel::MailMessage;
+        /// Set `workorder_id` (Work Order).
+        workorder_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockScrapCreate {
+    type Model = self::StockScrap;
+}
 impl ::runtime::UpdateValues for StockScrapUpdate {
-    type Model = StockScrap;
+    type Model = self::StockScrap;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Kit (`bom_id`, `many2one`).
-    #[inline]
-    pub const fn bom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("bom_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockScrap,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date_done`, `datetime`).
-    #[inline]
-    pub const fn date_done() -> ::runtime::odoo::fields::DateField<
-        super::StockScrap,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date_done")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockScrap,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Has Message (`has_message`, `boolean`).
-    #[inline]
-    pub const fn has_message() -> ::runtime::odoo::fields::BoolField<super::StockScrap> {
-        ::runtime::odoo::fields::BoolField::new("has_message")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockScrap, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Source Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Lot/Serial (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lot_id")
-    }
-    /// Attachment Count (`message_attachment_count`, `integer`).
-    #[inline]
-    pub const fn message_attachment_count() -> ::runtime::odoo::fields::NumField<
-        super::StockScrap,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_attachment_count")
-    }
-    /// Followers (`message_follower_ids`, `one2many`).
-    #[inline]
-    pub const fn message_follower_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockScrap,
-        super::super::rel::MailFollowers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_follower_ids")
-    }
-    /// Message Delivery error (`message_has_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_error() -> ::runtime::odoo::fields::BoolField<
-        super::StockScrap,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_error")
-    }
-    /// Number of errors (`message_has_error_counter`, `integer`).
-    #[inline]
-    pub const fn message_has_error_counter() -> ::runtime::odoo::fields::NumField<
-        super::StockScrap,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_has_error_counter")
-    }
-    /// SMS Delivery error (`message_has_sms_error`, `boolean`).
-    #[inline]
-    pub const fn message_has_sms_error() -> ::runtime::odoo::fields::BoolField<
-        super::StockScrap,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_has_sms_error")
-    }
-    /// Messages (`message_ids`, `one2many`).
-    #[inline]
-    pub const fn message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockScrap,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_ids")
-    }
-    /// Is Follower (`message_is_follower`, `boolean`).
-    #[inline]
-    pub const fn message_is_follower() -> ::runtime::odoo::fields::BoolField<
-        super::StockScrap,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_is_follower")
-    }
-    /// Action Needed (`message_needaction`, `boolean`).
-    #[inline]
-    pub const fn message_needaction() -> ::runtime::odoo::fields::BoolField<
-        super::StockScrap,
-    > {
-        ::runtime::odoo::fields::BoolField::new("message_needaction")
-    }
-    /// Number of Actions (`message_needaction_counter`, `integer`).
-    #[inline]
-    pub const fn message_needaction_counter() -> ::runtime::odoo::fields::NumField<
-        super::StockScrap,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("message_needaction_counter")
-    }
-    /// Followers (Partners) (`message_partner_ids`, `many2many`).
-    #[inline]
-    pub const fn message_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockScrap,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("message_partner_ids")
-    }
-    /// Move (`move_ids`, `one2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockScrap,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Reference (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockScrap> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Source Document (`origin`, `char`).
-    #[inline]
-    pub const fn origin() -> ::runtime::odoo::fields::CharField<super::StockScrap> {
-        ::runtime::odoo::fields::CharField::new("origin")
-    }
-    /// Owner (`owner_id`, `many2one`).
-    #[inline]
-    pub const fn owner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("owner_id")
-    }
-    /// Package (`package_id`, `many2one`).
-    #[inline]
-    pub const fn package_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::StockQuantPackage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_id")
-    }
-    /// Picking (`picking_id`, `many2one`).
-    #[inline]
-    pub const fn picking_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::StockPicking,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("picking_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Is Kits (`product_is_kit`, `boolean`).
-    #[inline]
-    pub const fn product_is_kit() -> ::runtime::odoo::fields::BoolField<
-        super::StockScrap,
-    > {
-        ::runtime::odoo::fields::BoolField::new("product_is_kit")
-    }
-    /// Product Template (`product_template`, `many2one`).
-    #[inline]
-    pub const fn product_template() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_template")
-    }
-    /// Category (`product_uom_category_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_category_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Manufacturing Order (`production_id`, `many2one`).
-    #[inline]
-    pub const fn production_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("production_id")
-    }
-    /// Ratings (`rating_ids`, `one2many`).
-    #[inline]
-    pub const fn rating_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockScrap,
-        super::super::rel::RatingRating,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("rating_ids")
-    }
-    /// Scrap Location (`scrap_location_id`, `many2one`).
-    #[inline]
-    pub const fn scrap_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("scrap_location_id")
-    }
-    /// Quantity (`scrap_qty`, `float`).
-    #[inline]
-    pub const fn scrap_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockScrap,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("scrap_qty")
-    }
-    /// Scrap Reason (`scrap_reason_tag_ids`, `many2many`).
-    #[inline]
-    pub const fn scrap_reason_tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockScrap,
-        super::super::rel::StockScrapReasonTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("scrap_reason_tag_ids")
-    }
-    /// Replenish Quantities (`should_replenish`, `boolean`).
-    #[inline]
-    pub const fn should_replenish() -> ::runtime::odoo::fields::BoolField<
-        super::StockScrap,
-    > {
-        ::runtime::odoo::fields::BoolField::new("should_replenish")
-    }
-    /// Status (`state`, `selection`).
-    #[inline]
-    pub const fn state() -> ::runtime::odoo::fields::SelectionField<
-        super::StockScrap,
-        super::State,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("state")
-    }
-    /// Product Tracking (`tracking`, `selection`).
-    #[inline]
-    pub const fn tracking() -> ::runtime::odoo::fields::SelectionField<
-        super::StockScrap,
-        super::Tracking,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("tracking")
-    }
-    /// Website Messages (`website_message_ids`, `one2many`).
-    #[inline]
-    pub const fn website_message_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockScrap,
-        super::super::rel::MailMessage,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("website_message_ids")
-    }
-    /// Work Order (`workorder_id`, `many2one`).
-    #[inline]
-    pub const fn workorder_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("workorder_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockScrap,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockScrap,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockScrap;
+        /// Kit (`bom_id`, `many2one`).
+        bom_id: Many2OneField<::runtime::AnyModel>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date_done`, `datetime`).
+        date_done: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Has Message (`has_message`, `boolean`).
+        has_message: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Source Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Lot/Serial (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Attachment Count (`message_attachment_count`, `integer`).
+        message_attachment_count: NumField<i64>;
+        /// Followers (`message_follower_ids`, `one2many`).
+        message_follower_ids: X2ManyField<super::super::rel::MailFollowers>;
+        /// Message Delivery error (`message_has_error`, `boolean`).
+        message_has_error: BoolField;
+        /// Number of errors (`message_has_error_counter`, `integer`).
+        message_has_error_counter: NumField<i64>;
+        /// SMS Delivery error (`message_has_sms_error`, `boolean`).
+        message_has_sms_error: BoolField;
+        /// Messages (`message_ids`, `one2many`).
+        message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Is Follower (`message_is_follower`, `boolean`).
+        message_is_follower: BoolField;
+        /// Action Needed (`message_needaction`, `boolean`).
+        message_needaction: BoolField;
+        /// Number of Actions (`message_needaction_counter`, `integer`).
+        message_needaction_counter: NumField<i64>;
+        /// Followers (Partners) (`message_partner_ids`, `many2many`).
+        message_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Move (`move_ids`, `one2many`).
+        move_ids: X2ManyField<super::super::rel::StockMove>;
+        /// Reference (`name`, `char`).
+        name: CharField;
+        /// Source Document (`origin`, `char`).
+        origin: CharField;
+        /// Owner (`owner_id`, `many2one`).
+        owner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Package (`package_id`, `many2one`).
+        package_id: Many2OneField<super::super::rel::StockQuantPackage>;
+        /// Picking (`picking_id`, `many2one`).
+        picking_id: Many2OneField<super::super::rel::StockPicking>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Is Kits (`product_is_kit`, `boolean`).
+        product_is_kit: BoolField;
+        /// Product Template (`product_template`, `many2one`).
+        product_template: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Category (`product_uom_category_id`, `many2one`).
+        product_uom_category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Manufacturing Order (`production_id`, `many2one`).
+        production_id: Many2OneField<::runtime::AnyModel>;
+        /// Ratings (`rating_ids`, `one2many`).
+        rating_ids: X2ManyField<super::super::rel::RatingRating>;
+        /// Scrap Location (`scrap_location_id`, `many2one`).
+        scrap_location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Quantity (`scrap_qty`, `float`).
+        scrap_qty: NumField<f64>;
+        /// Scrap Reason (`scrap_reason_tag_ids`, `many2many`).
+        scrap_reason_tag_ids: X2ManyField<super::super::rel::StockScrapReasonTag>;
+        /// Replenish Quantities (`should_replenish`, `boolean`).
+        should_replenish: BoolField;
+        /// Status (`state`, `selection`).
+        state: SelectionField<super::State>;
+        /// Product Tracking (`tracking`, `selection`).
+        tracking: SelectionField<super::Tracking>;
+        /// Website Messages (`website_message_ids`, `one2many`).
+        website_message_ids: X2ManyField<super::super::rel::MailMessage>;
+        /// Work Order (`workorder_id`, `many2one`).
+        workorder_id: Many2OneField<::runtime::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `state` (Status) on `stock.scrap`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Draft (`draft`)
-    Draft,
-    /// Done (`done`)
-    Done,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for State {
-    const VALUES: &'static [&'static str] = &["draft", "done"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "draft" => State::Draft,
-            "done" => State::Done,
-            other => State::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            State::Draft => "draft",
-            State::Done => "done",
-            State::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `state` (Status) on `stock.scrap`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum State {
+        /// Draft (`draft`)
+        Draft = "draft",
+        /// Done (`done`)
+        Done = "done",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for State {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for State {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `tracking` (Product Tracking) on `stock.scrap`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tracking {
-    /// By Unique Serial Number (`serial`)
-    Serial,
-    /// By Lots (`lot`)
-    Lot,
-    /// By Quantity (`none`)
-    None,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Tracking {
-    const VALUES: &'static [&'static str] = &["serial", "lot", "none"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "serial" => Tracking::Serial,
-            "lot" => Tracking::Lot,
-            "none" => Tracking::None,
-            other => Tracking::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Tracking::Serial => "serial",
-            Tracking::Lot => "lot",
-            Tracking::None => "none",
-            Tracking::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tracking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Tracking {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `tracking` (Product Tracking) on `stock.scrap`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Tracking {
+        /// By Unique Serial Number (`serial`)
+        Serial = "serial",
+        /// By Lots (`lot`)
+        Lot = "lot",
+        /// By Quantity (`none`)
+        None = "none",
     }
 }

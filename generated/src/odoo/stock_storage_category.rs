@@ -21,13 +21,11 @@ pub struct StockStorageCategory {
     /// Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity` (inverse `storage_category_id`).
-    pub capacity_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::StockStorageCategoryCapacity,
-    >,
+    pub capacity_ids: ::runtime::X2Many<super::rel::StockStorageCategoryCapacity>,
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +33,7 @@ pub struct StockStorageCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -47,7 +45,7 @@ pub struct StockStorageCategory {
     /// Location
     ///
     /// `one2many`, to `stock.location` (inverse `storage_category_id`).
-    pub location_ids: ::runtime::odoo::wire::X2Many<super::rel::StockLocation>,
+    pub location_ids: ::runtime::X2Many<super::rel::StockLocation>,
     /// Max Weight
     ///
     /// `float`, digits (16, 2).
@@ -59,19 +57,19 @@ pub struct StockStorageCategory {
     /// Package Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::package_capacity_ids())`.
-    pub package_capacity_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
+    pub package_capacity_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockStorageCategoryCapacity>,
     >,
     /// Product Capacity
     ///
     /// `one2many`, to `stock.storage.category.capacity`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_capacity_ids())`.
-    pub product_capacity_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockStorageCategoryCapacity>,
+    pub product_capacity_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::StockStorageCategoryCapacity>,
     >,
     /// Weight unit
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::weight_uom_name())`.
-    pub weight_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub weight_uom_name: ::runtime::Computed<Option<String>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -79,34 +77,20 @@ pub struct StockStorageCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockStorageCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockStorageCategory {
-    const FIELDS: &'static [&'static str] = &[
-        "allow_new_product",
-        "capacity_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "location_ids",
-        "max_weight",
-        "name",
-        "package_capacity_ids",
-        "product_capacity_ids",
-        "weight_uom_name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockStorageCategory {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        15,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockStorageCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -152,31 +136,22 @@ impl ::runtime::Model for StockStorageCategory {
         "product_capacity_ids",
         "weight_uom_name",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("allow_new_product", "selection")
-            .required()
-            .selection(&["empty", "same", "mixed"]),
-        ::runtime::odoo::verify::FieldSpec::new("capacity_ids", "one2many")
-            .relation("stock.storage.category.capacity"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("location_ids", "one2many")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("max_weight", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("package_capacity_ids", "one2many")
-            .relation("stock.storage.category.capacity"),
-        ::runtime::odoo::verify::FieldSpec::new("product_capacity_ids", "one2many")
-            .relation("stock.storage.category.capacity"),
-        ::runtime::odoo::verify::FieldSpec::new("weight_uom_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("allow_new_product", "selection").required().writable(true).selection(&["empty", "same", "mixed"]),
+        ::runtime::FieldSpec::new("capacity_ids", "one2many").relation("stock.storage.category.capacity").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("location_ids", "one2many").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("max_weight", "float").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("package_capacity_ids", "one2many").relation("stock.storage.category.capacity").writable(true),
+        ::runtime::FieldSpec::new("product_capacity_ids", "one2many").relation("stock.storage.category.capacity").writable(true),
+        ::runtime::FieldSpec::new("weight_uom_name", "char"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -192,145 +167,60 @@ impl ::runtime::odoo::projection::Projection for StockStorageCategory {
 impl super::mixins::BaseModel for StockStorageCategory {
     type Update = StockStorageCategoryUpdate;
 }
-/// Values for creating a `stock.storage.category` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockStorageCategoryCreate`]) or updating ([`StockStorageCategoryUpdate`]) `stock.storage.category` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockStorageCategoryCreate {
+pub struct StockStorageCategoryValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockStorageCategoryCreate {
+/// Values for creating a `stock.storage.category` record: the constructor takes the required fields, setters add the rest.
+pub type StockStorageCategoryCreate = StockStorageCategoryValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.storage.category` records: only the fields set here are written.
+pub type StockStorageCategoryUpdate = StockStorageCategoryValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockStorageCategoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockStorageCategoryCreate {
     /// Takes the required fields: `allow_new_product`, `name` (readonly, computed and x2many fields are left out).
-    pub fn new(allow_new_product: AllowNewProduct, name: impl Into<String>) -> Self {
-        StockStorageCategoryCreate {
+    pub fn new(
+        allow_new_product: self::AllowNewProduct,
+        name: impl Into<String>,
+    ) -> Self {
+        StockStorageCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .allow_new_product(allow_new_product)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockStorageCategory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `allow_new_product` (Allow New Product).
-    #[inline]
-    pub fn allow_new_product(mut self, allow_new_product: AllowNewProduct) -> Self {
-        self.values.set("allow_new_product", allow_new_product);
-        self
-    }
-    /// Set `capacity_ids` (Capacity).
-    #[inline]
-    pub fn capacity_ids(
-        mut self,
-        capacity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockStorageCategoryCapacity,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("capacity_ids", capacity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `location_ids` (Location).
-    #[inline]
-    pub fn location_ids(
-        mut self,
-        location_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockLocation>,
-        >,
-    ) -> Self {
-        self.values.set("location_ids", location_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `max_weight` (Max Weight).
-    #[inline]
-    pub fn max_weight(mut self, max_weight: f64) -> Self {
-        self.values.set("max_weight", max_weight);
-        self
-    }
-    /// Set `name` (Storage Category).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `package_capacity_ids` (Package Capacity).
-    #[inline]
-    pub fn package_capacity_ids(
-        mut self,
-        package_capacity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockStorageCategoryCapacity,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "package_capacity_ids",
-                package_capacity_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_capacity_ids` (Product Capacity).
-    #[inline]
-    pub fn product_capacity_ids(
-        mut self,
-        product_capacity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockStorageCategoryCapacity,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_capacity_ids",
-                product_capacity_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-}
-impl ::runtime::CreateValues for StockStorageCategoryCreate {
-    type Model = StockStorageCategory;
-}
-/// Values for updating `stock.storage.category` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockStorageCategoryUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockStorageCategoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockStorageCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockStorageCategoryUpdate {
+        Self::default()
+    }
+}
+impl Default for StockStorageCategoryUpdate {
+    fn default() -> Self {
+        StockStorageCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockStorageCategoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockStorageCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockStorageCategory,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -339,252 +229,77 @@ impl StockStorageCategoryUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `allow_new_product` (Allow New Product).
-    #[inline]
-    pub fn allow_new_product(mut self, allow_new_product: AllowNewProduct) -> Self {
-        self.values.set("allow_new_product", allow_new_product);
-        self
-    }
-    /// Set `capacity_ids` (Capacity).
-    #[inline]
-    pub fn capacity_ids(
-        mut self,
-        capacity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockStorageCategoryCapacity,
-            >,
-        >,
-    ) -> Self {
-        self.values.set("capacity_ids", capacity_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `location_ids` (Location).
-    #[inline]
-    pub fn location_ids(
-        mut self,
-        location_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockLocation>,
-        >,
-    ) -> Self {
-        self.values.set("location_ids", location_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `max_weight` (Max Weight).
-    #[inline]
-    pub fn max_weight(mut self, max_weight: f64) -> Self {
-        self.values.set("max_weight", max_weight);
-        self
-    }
-    /// Set `name` (Storage Category).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `package_capacity_ids` (Package Capacity).
-    #[inline]
-    pub fn package_capacity_ids(
-        mut self,
-        package_capacity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockStorageCategoryCapacity,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "package_capacity_ids",
-                package_capacity_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `product_capacity_ids` (Product Capacity).
-    #[inline]
-    pub fn product_capacity_ids(
-        mut self,
-        product_capacity_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<
-                super::rel::StockStorageCategoryCapacity,
-            >,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "product_capacity_ids",
-                product_capacity_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
+    ::runtime::__private::setters! {
+        /// Set `allow_new_product` (Allow New Product).
+        allow_new_product: value self::AllowNewProduct;
+        /// Set `capacity_ids` (Capacity).
+        capacity_ids: commands super::rel::StockStorageCategoryCapacity;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `location_ids` (Location).
+        location_ids: commands super::rel::StockLocation;
+        /// Set `max_weight` (Max Weight).
+        max_weight: value f64;
+        /// Set `name` (Storage Category).
+        name: into String;
+        /// Set `package_capacity_ids` (Package Capacity).
+        package_capacity_ids: commands super::rel::StockStorageCategoryCapacity;
+        /// Set `product_capacity_ids` (Product Capacity).
+        product_capacity_ids: commands super::rel::StockStorageCategoryCapacity;
     }
 }
+impl ::runtime::CreateValues for StockStorageCategoryCreate {
+    type Model = self::StockStorageCategory;
+}
 impl ::runtime::UpdateValues for StockStorageCategoryUpdate {
-    type Model = StockStorageCategory;
+    type Model = self::StockStorageCategory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Allow New Product (`allow_new_product`, `selection`).
-    #[inline]
-    pub const fn allow_new_product() -> ::runtime::odoo::fields::SelectionField<
-        super::StockStorageCategory,
-        super::AllowNewProduct,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("allow_new_product")
-    }
-    /// Capacity (`capacity_ids`, `one2many`).
-    #[inline]
-    pub const fn capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockStorageCategory,
-        super::super::rel::StockStorageCategoryCapacity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("capacity_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategory,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockStorageCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockStorageCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockStorageCategory,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Location (`location_ids`, `one2many`).
-    #[inline]
-    pub const fn location_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockStorageCategory,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("location_ids")
-    }
-    /// Max Weight (`max_weight`, `float`).
-    #[inline]
-    pub const fn max_weight() -> ::runtime::odoo::fields::NumField<
-        super::StockStorageCategory,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("max_weight")
-    }
-    /// Storage Category (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::StockStorageCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Package Capacity (`package_capacity_ids`, `one2many`).
-    #[inline]
-    pub const fn package_capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockStorageCategory,
-        super::super::rel::StockStorageCategoryCapacity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("package_capacity_ids")
-    }
-    /// Product Capacity (`product_capacity_ids`, `one2many`).
-    #[inline]
-    pub const fn product_capacity_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockStorageCategory,
-        super::super::rel::StockStorageCategoryCapacity,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_capacity_ids")
-    }
-    /// Weight unit (`weight_uom_name`, `char`).
-    #[inline]
-    pub const fn weight_uom_name() -> ::runtime::odoo::fields::CharField<
-        super::StockStorageCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("weight_uom_name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockStorageCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockStorageCategory;
+        /// Allow New Product (`allow_new_product`, `selection`).
+        allow_new_product: SelectionField<super::AllowNewProduct>;
+        /// Capacity (`capacity_ids`, `one2many`).
+        capacity_ids: X2ManyField<super::super::rel::StockStorageCategoryCapacity>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Location (`location_ids`, `one2many`).
+        location_ids: X2ManyField<super::super::rel::StockLocation>;
+        /// Max Weight (`max_weight`, `float`).
+        max_weight: NumField<f64>;
+        /// Storage Category (`name`, `char`).
+        name: CharField;
+        /// Package Capacity (`package_capacity_ids`, `one2many`).
+        package_capacity_ids: X2ManyField<super::super::rel::StockStorageCategoryCapacity>;
+        /// Product Capacity (`product_capacity_ids`, `one2many`).
+        product_capacity_ids: X2ManyField<super::super::rel::StockStorageCategoryCapacity>;
+        /// Weight unit (`weight_uom_name`, `char`).
+        weight_uom_name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `allow_new_product` (Allow New Product) on `stock.storage.category`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllowNewProduct {
-    /// If the location is empty (`empty`)
-    Empty,
-    /// If all products are same (`same`)
-    Same,
-    /// Allow mixed products (`mixed`)
-    Mixed,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for AllowNewProduct {
-    const VALUES: &'static [&'static str] = &["empty", "same", "mixed"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "empty" => AllowNewProduct::Empty,
-            "same" => AllowNewProduct::Same,
-            "mixed" => AllowNewProduct::Mixed,
-            other => AllowNewProduct::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            AllowNewProduct::Empty => "empty",
-            AllowNewProduct::Same => "same",
-            AllowNewProduct::Mixed => "mixed",
-            AllowNewProduct::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AllowNewProduct {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for AllowNewProduct {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `allow_new_product` (Allow New Product) on `stock.storage.category`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum AllowNewProduct {
+        /// If the location is empty (`empty`)
+        Empty = "empty",
+        /// If all products are same (`same`)
+        Same = "same",
+        /// Allow mixed products (`mixed`)
+        Mixed = "mixed",
     }
 }

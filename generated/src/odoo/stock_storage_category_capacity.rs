@@ -15,7 +15,7 @@ pub struct StockStorageCategoryCapacity {
     /// Company
     ///
     /// `many2one`, to `res.company`, readonly, related `storage_category_id.company_id`, not stored.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -23,7 +23,7 @@ pub struct StockStorageCategoryCapacity {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -35,20 +35,18 @@ pub struct StockStorageCategoryCapacity {
     /// Package Type
     ///
     /// `many2one`, to `stock.package.type`.
-    pub package_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPackageType>,
-    >,
+    pub package_type_id: Option<::runtime::Many2One<super::rel::StockPackageType>>,
     /// Product
     ///
     /// `many2one`, to `product.product`.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_id())`.
-    pub product_uom_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub product_uom_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomUom>>,
     >,
     /// Quantity
     ///
@@ -58,7 +56,7 @@ pub struct StockStorageCategoryCapacity {
     ///
     /// `many2one`, to `stock.storage.category`, required.
     pub storage_category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockStorageCategory>,
+        ::runtime::Many2One<super::rel::StockStorageCategory>,
     >,
     /// Last Updated on
     ///
@@ -67,31 +65,20 @@ pub struct StockStorageCategoryCapacity {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockStorageCategoryCapacity {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockStorageCategoryCapacity {
-    const FIELDS: &'static [&'static str] = &[
-        "company_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "package_type_id",
-        "product_id",
-        "product_uom_id",
-        "quantity",
-        "storage_category_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockStorageCategoryCapacity {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockStorageCategoryCapacity::default();
         while let Some(i) = r.next()? {
             match i {
@@ -129,27 +116,19 @@ impl ::runtime::Model for StockStorageCategoryCapacity {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["product_uom_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("package_type_id", "many2one")
-            .relation("stock.package.type"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("storage_category_id", "many2one")
-            .relation("stock.storage.category")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("package_type_id", "many2one").relation("stock.package.type").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("product_uom_id", "many2one").relation("uom.uom"),
+        ::runtime::FieldSpec::new("quantity", "float").required().writable(true),
+        ::runtime::FieldSpec::new("storage_category_id", "many2one").relation("stock.storage.category").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -168,12 +147,21 @@ impl ::runtime::odoo::projection::Projection for StockStorageCategoryCapacity {
 impl super::mixins::BaseModel for StockStorageCategoryCapacity {
     type Update = StockStorageCategoryCapacityUpdate;
 }
-/// Values for creating a `stock.storage.category.capacity` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockStorageCategoryCapacityCreate`]) or updating ([`StockStorageCategoryCapacityUpdate`]) `stock.storage.category.capacity` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockStorageCategoryCapacityCreate {
+pub struct StockStorageCategoryCapacityValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockStorageCategoryCapacityCreate {
+/// Values for creating a `stock.storage.category.capacity` record: the constructor takes the required fields, setters add the rest.
+pub type StockStorageCategoryCapacityCreate = StockStorageCategoryCapacityValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.storage.category.capacity` records: only the fields set here are written.
+pub type StockStorageCategoryCapacityUpdate = StockStorageCategoryCapacityValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockStorageCategoryCapacityValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -181,77 +169,34 @@ impl ::serde::Serialize for StockStorageCategoryCapacityCreate {
 impl StockStorageCategoryCapacityCreate {
     /// Takes the required fields: `quantity`, `storage_category_id` (readonly, computed and x2many fields are left out).
     pub fn new(quantity: f64, storage_category_id: i64) -> Self {
-        StockStorageCategoryCapacityCreate {
+        StockStorageCategoryCapacityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .quantity(quantity)
             .storage_category_id(storage_category_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockStorageCategoryCapacity,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `storage_category_id` (Storage Category).
-    #[inline]
-    pub fn storage_category_id(mut self, storage_category_id: i64) -> Self {
-        self.values.set("storage_category_id", storage_category_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockStorageCategoryCapacityCreate {
-    type Model = StockStorageCategoryCapacity;
-}
-/// Values for updating `stock.storage.category.capacity` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockStorageCategoryCapacityUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockStorageCategoryCapacityUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockStorageCategoryCapacityUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockStorageCategoryCapacityUpdate {
+        Self::default()
+    }
+}
+impl Default for StockStorageCategoryCapacityUpdate {
+    fn default() -> Self {
+        StockStorageCategoryCapacityValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockStorageCategoryCapacityValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockStorageCategoryCapacity,
+            Model = self::StockStorageCategoryCapacity,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -261,129 +206,50 @@ impl StockStorageCategoryCapacityUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `package_type_id` (Package Type).
-    #[inline]
-    pub fn package_type_id(mut self, package_type_id: i64) -> Self {
-        self.values.set("package_type_id", package_type_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `storage_category_id` (Storage Category).
-    #[inline]
-    pub fn storage_category_id(mut self, storage_category_id: i64) -> Self {
-        self.values.set("storage_category_id", storage_category_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `package_type_id` (Package Type).
+        package_type_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `storage_category_id` (Storage Category).
+        storage_category_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockStorageCategoryCapacityCreate {
+    type Model = self::StockStorageCategoryCapacity;
+}
 impl ::runtime::UpdateValues for StockStorageCategoryCapacityUpdate {
-    type Model = StockStorageCategoryCapacity;
+    type Model = self::StockStorageCategoryCapacity;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockStorageCategoryCapacity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockStorageCategoryCapacity,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockStorageCategoryCapacity,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Package Type (`package_type_id`, `many2one`).
-    #[inline]
-    pub const fn package_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::StockPackageType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("package_type_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_id`, `many2one`).
-    #[inline]
-    pub const fn product_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_uom_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockStorageCategoryCapacity,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Storage Category (`storage_category_id`, `many2one`).
-    #[inline]
-    pub const fn storage_category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::StockStorageCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("storage_category_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockStorageCategoryCapacity,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockStorageCategoryCapacity,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockStorageCategoryCapacity;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Package Type (`package_type_id`, `many2one`).
+        package_type_id: Many2OneField<super::super::rel::StockPackageType>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_id`, `many2one`).
+        product_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Storage Category (`storage_category_id`, `many2one`).
+        storage_category_id: Many2OneField<super::super::rel::StockStorageCategory>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

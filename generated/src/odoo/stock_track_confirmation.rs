@@ -19,7 +19,7 @@ pub struct StockTrackConfirmation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -31,15 +31,15 @@ pub struct StockTrackConfirmation {
     /// Products
     ///
     /// `many2many`, to `product.product`.
-    pub product_ids: ::runtime::odoo::wire::X2Many<super::rel::ProductProduct>,
+    pub product_ids: ::runtime::X2Many<super::rel::ProductProduct>,
     /// Quants
     ///
     /// `many2many`, to `stock.quant`.
-    pub quant_ids: ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
+    pub quant_ids: ::runtime::X2Many<super::rel::StockQuant>,
     /// Tracking Line
     ///
     /// `one2many`, to `stock.track.line` (inverse `wizard_id`).
-    pub tracking_line_ids: ::runtime::odoo::wire::X2Many<super::rel::StockTrackLine>,
+    pub tracking_line_ids: ::runtime::X2Many<super::rel::StockTrackLine>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,28 +47,18 @@ pub struct StockTrackConfirmation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockTrackConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockTrackConfirmation {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "product_ids",
-        "quant_ids",
-        "tracking_line_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockTrackConfirmation {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockTrackConfirmation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,21 +90,16 @@ impl ::runtime::Model for StockTrackConfirmation {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("product_ids", "many2many")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("tracking_line_ids", "one2many")
-            .relation("stock.track.line"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("product_ids", "many2many").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("quant_ids", "many2many").relation("stock.quant").writable(true),
+        ::runtime::FieldSpec::new("tracking_line_ids", "one2many").relation("stock.track.line").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -126,13 +111,21 @@ impl ::runtime::odoo::projection::Projection for StockTrackConfirmation {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.track.confirmation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockTrackConfirmationCreate`]) or updating ([`StockTrackConfirmationUpdate`]) `stock.track.confirmation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockTrackConfirmationCreate {
+pub struct StockTrackConfirmationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockTrackConfirmationCreate {
+/// Values for creating a `stock.track.confirmation` record: the constructor takes the required fields, setters add the rest.
+pub type StockTrackConfirmationCreate = StockTrackConfirmationValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.track.confirmation` records: only the fields set here are written.
+pub type StockTrackConfirmationUpdate = StockTrackConfirmationValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockTrackConfirmationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -140,82 +133,38 @@ impl ::serde::Serialize for StockTrackConfirmationCreate {
 impl StockTrackConfirmationCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockTrackConfirmationCreate {
+        Self::default()
+    }
+}
+impl Default for StockTrackConfirmationCreate {
+    fn default() -> Self {
+        StockTrackConfirmationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockTrackConfirmation>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `product_ids` (Products).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_ids` (Quants).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tracking_line_ids` (Tracking Line).
-    #[inline]
-    pub fn tracking_line_ids(
-        mut self,
-        tracking_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockTrackLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("tracking_line_ids", tracking_line_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockTrackConfirmationCreate {
-    type Model = StockTrackConfirmation;
-}
-/// Values for updating `stock.track.confirmation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockTrackConfirmationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockTrackConfirmationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockTrackConfirmationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockTrackConfirmationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockTrackConfirmationUpdate {
+    fn default() -> Self {
+        StockTrackConfirmationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockTrackConfirmationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockTrackConfirmation>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockTrackConfirmation,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -224,115 +173,42 @@ impl StockTrackConfirmationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `product_ids` (Products).
-    #[inline]
-    pub fn product_ids(
-        mut self,
-        product_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ProductProduct>,
-        >,
-    ) -> Self {
-        self.values.set("product_ids", product_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `quant_ids` (Quants).
-    #[inline]
-    pub fn quant_ids(
-        mut self,
-        quant_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockQuant>,
-        >,
-    ) -> Self {
-        self.values.set("quant_ids", quant_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `tracking_line_ids` (Tracking Line).
-    #[inline]
-    pub fn tracking_line_ids(
-        mut self,
-        tracking_line_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockTrackLine>,
-        >,
-    ) -> Self {
-        self.values
-            .set("tracking_line_ids", tracking_line_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `product_ids` (Products).
+        product_ids: commands super::rel::ProductProduct;
+        /// Set `quant_ids` (Quants).
+        quant_ids: commands super::rel::StockQuant;
+        /// Set `tracking_line_ids` (Tracking Line).
+        tracking_line_ids: commands super::rel::StockTrackLine;
     }
 }
+impl ::runtime::CreateValues for StockTrackConfirmationCreate {
+    type Model = self::StockTrackConfirmation;
+}
 impl ::runtime::UpdateValues for StockTrackConfirmationUpdate {
-    type Model = StockTrackConfirmation;
+    type Model = self::StockTrackConfirmation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockTrackConfirmation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockTrackConfirmation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockTrackConfirmation,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockTrackConfirmation,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Products (`product_ids`, `many2many`).
-    #[inline]
-    pub const fn product_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockTrackConfirmation,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("product_ids")
-    }
-    /// Quants (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockTrackConfirmation,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Tracking Line (`tracking_line_ids`, `one2many`).
-    #[inline]
-    pub const fn tracking_line_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockTrackConfirmation,
-        super::super::rel::StockTrackLine,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tracking_line_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockTrackConfirmation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockTrackConfirmation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockTrackConfirmation;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Products (`product_ids`, `many2many`).
+        product_ids: X2ManyField<super::super::rel::ProductProduct>;
+        /// Quants (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Tracking Line (`tracking_line_ids`, `one2many`).
+        tracking_line_ids: X2ManyField<super::super::rel::StockTrackLine>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

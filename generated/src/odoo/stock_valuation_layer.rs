@@ -13,23 +13,19 @@ pub struct StockValuationLayer {
     /// Journal Entry
     ///
     /// `many2one`, to `account.move`, readonly.
-    pub account_move_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMove>,
-    >,
+    pub account_move_id: Option<::runtime::Many2One<super::rel::AccountMove>>,
     /// Invoice Line
     ///
     /// `many2one`, to `account.move.line`, readonly.
-    pub account_move_line_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountMoveLine>,
-    >,
+    pub account_move_line_id: Option<::runtime::Many2One<super::rel::AccountMoveLine>>,
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly, related `product_id.categ_id`.
-    pub categ_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductCategory>>,
+    pub categ_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -37,11 +33,11 @@ pub struct StockValuationLayer {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Description
     ///
     /// `char`, readonly.
@@ -57,7 +53,7 @@ pub struct StockValuationLayer {
     /// Lot/Serial Number
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::Many2One<super::rel::StockLot>>,
     /// Invoice value correction with invoice currency
     ///
     /// `float`.
@@ -65,13 +61,11 @@ pub struct StockValuationLayer {
     /// Product
     ///
     /// `many2one`, to `product.product`, required, readonly.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Product Template
     ///
     /// `many2one`, to `product.template`, readonly, related `product_id.product_tmpl_id`, not stored.
-    pub product_tmpl_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductTemplate>,
-    >,
+    pub product_tmpl_id: Option<::runtime::Many2One<super::rel::ProductTemplate>>,
     /// Quantity
     ///
     /// `float`, readonly, digits (16, 2).
@@ -91,19 +85,17 @@ pub struct StockValuationLayer {
     /// Stock Move
     ///
     /// `many2one`, to `stock.move`, readonly.
-    pub stock_move_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockMove>>,
+    pub stock_move_id: Option<::runtime::Many2One<super::rel::StockMove>>,
     /// Linked To
     ///
     /// `many2one`, to `stock.valuation.layer`, readonly.
     pub stock_valuation_layer_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockValuationLayer>,
+        ::runtime::Many2One<super::rel::StockValuationLayer>,
     >,
     /// Stock Valuation Layer
     ///
     /// `one2many`, to `stock.valuation.layer` (inverse `stock_valuation_layer_id`).
-    pub stock_valuation_layer_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::StockValuationLayer,
-    >,
+    pub stock_valuation_layer_ids: ::runtime::X2Many<super::rel::StockValuationLayer>,
     /// Unit Value
     ///
     /// `float`, readonly, digits (16, 2).
@@ -113,9 +105,7 @@ pub struct StockValuationLayer {
     /// Default unit of measure used for all stock operations.
     ///
     /// `many2one`, to `uom.uom`, required, readonly, related `product_id.uom_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::uom_id())`.
-    pub uom_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
-    >,
+    pub uom_id: ::runtime::Computed<Option<::runtime::Many2One<super::rel::UomUom>>>,
     /// Total Value
     ///
     /// `monetary`, readonly, currency in `currency_id`.
@@ -123,8 +113,8 @@ pub struct StockValuationLayer {
     /// Receipt WH
     ///
     /// `many2one`, to `stock.warehouse`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::warehouse_id())`.
-    pub warehouse_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::StockWarehouse>>,
+    pub warehouse_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::StockWarehouse>>,
     >,
     /// Last Updated on
     ///
@@ -133,46 +123,20 @@ pub struct StockValuationLayer {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockValuationLayer {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockValuationLayer {
-    const FIELDS: &'static [&'static str] = &[
-        "account_move_id",
-        "account_move_line_id",
-        "categ_id",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "description",
-        "display_name",
-        "id",
-        "lot_id",
-        "price_diff_value",
-        "product_id",
-        "product_tmpl_id",
-        "quantity",
-        "reference",
-        "remaining_qty",
-        "remaining_value",
-        "stock_move_id",
-        "stock_valuation_layer_id",
-        "stock_valuation_layer_ids",
-        "unit_cost",
-        "uom_id",
-        "value",
-        "warehouse_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockValuationLayer {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        27,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockValuationLayer::default();
         while let Some(i) = r.next()? {
             match i {
@@ -239,53 +203,34 @@ impl ::runtime::Model for StockValuationLayer {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["uom_id", "warehouse_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_move_id", "many2one")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("account_move_line_id", "many2one")
-            .relation("account.move.line"),
-        ::runtime::odoo::verify::FieldSpec::new("categ_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("description", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("price_diff_value", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_tmpl_id", "many2one")
-            .relation("product.template"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("reference", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("remaining_qty", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("remaining_value", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("stock_move_id", "many2one")
-            .relation("stock.move"),
-        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_id", "many2one")
-            .relation("stock.valuation.layer"),
-        ::runtime::odoo::verify::FieldSpec::new("stock_valuation_layer_ids", "one2many")
-            .relation("stock.valuation.layer"),
-        ::runtime::odoo::verify::FieldSpec::new("unit_cost", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("uom_id", "many2one")
-            .relation("uom.uom")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("value", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("warehouse_id", "many2one")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_move_id", "many2one").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("account_move_line_id", "many2one").relation("account.move.line").writable(true),
+        ::runtime::FieldSpec::new("categ_id", "many2one").relation("product.category"),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required(),
+        ::runtime::FieldSpec::new("description", "char").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lot_id", "many2one").relation("stock.lot").writable(true),
+        ::runtime::FieldSpec::new("price_diff_value", "float").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_tmpl_id", "many2one").relation("product.template"),
+        ::runtime::FieldSpec::new("quantity", "float").writable(true),
+        ::runtime::FieldSpec::new("reference", "char"),
+        ::runtime::FieldSpec::new("remaining_qty", "float").writable(true),
+        ::runtime::FieldSpec::new("remaining_value", "monetary").writable(true),
+        ::runtime::FieldSpec::new("stock_move_id", "many2one").relation("stock.move").writable(true),
+        ::runtime::FieldSpec::new("stock_valuation_layer_id", "many2one").relation("stock.valuation.layer").writable(true),
+        ::runtime::FieldSpec::new("stock_valuation_layer_ids", "one2many").relation("stock.valuation.layer").writable(true),
+        ::runtime::FieldSpec::new("unit_cost", "float").writable(true),
+        ::runtime::FieldSpec::new("uom_id", "many2one").relation("uom.uom").required(),
+        ::runtime::FieldSpec::new("value", "monetary").writable(true),
+        ::runtime::FieldSpec::new("warehouse_id", "many2one").relation("stock.warehouse"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -307,13 +252,21 @@ impl ::runtime::odoo::projection::Projection for StockValuationLayer {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.valuation.layer` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockValuationLayerCreate`]) or updating ([`StockValuationLayerUpdate`]) `stock.valuation.layer` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockValuationLayerCreate {
+pub struct StockValuationLayerValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockValuationLayerCreate {
+/// Values for creating a `stock.valuation.layer` record: the constructor takes the required fields, setters add the rest.
+pub type StockValuationLayerCreate = StockValuationLayerValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.valuation.layer` records: only the fields set here are written.
+pub type StockValuationLayerUpdate = StockValuationLayerValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockValuationLayerValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -321,147 +274,38 @@ impl ::serde::Serialize for StockValuationLayerCreate {
 impl StockValuationLayerCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        StockValuationLayerCreate {
+        Self::default()
+    }
+}
+impl Default for StockValuationLayerCreate {
+    fn default() -> Self {
+        StockValuationLayerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockValuationLayer>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_move_id` (Journal Entry).
-    #[inline]
-    pub fn account_move_id(mut self, account_move_id: i64) -> Self {
-        self.values.set("account_move_id", account_move_id);
-        self
-    }
-    /// Set `account_move_line_id` (Invoice Line).
-    #[inline]
-    pub fn account_move_line_id(mut self, account_move_line_id: i64) -> Self {
-        self.values.set("account_move_line_id", account_move_line_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `price_diff_value` (Invoice value correction with invoice currency).
-    #[inline]
-    pub fn price_diff_value(mut self, price_diff_value: f64) -> Self {
-        self.values.set("price_diff_value", price_diff_value);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `remaining_qty` (Remaining Qty).
-    #[inline]
-    pub fn remaining_qty(mut self, remaining_qty: f64) -> Self {
-        self.values.set("remaining_qty", remaining_qty);
-        self
-    }
-    /// Set `remaining_value` (Remaining Value).
-    #[inline]
-    pub fn remaining_value(mut self, remaining_value: f64) -> Self {
-        self.values.set("remaining_value", remaining_value);
-        self
-    }
-    /// Set `stock_move_id` (Stock Move).
-    #[inline]
-    pub fn stock_move_id(mut self, stock_move_id: i64) -> Self {
-        self.values.set("stock_move_id", stock_move_id);
-        self
-    }
-    /// Set `stock_valuation_layer_id` (Linked To).
-    #[inline]
-    pub fn stock_valuation_layer_id(mut self, stock_valuation_layer_id: i64) -> Self {
-        self.values.set("stock_valuation_layer_id", stock_valuation_layer_id);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `unit_cost` (Unit Value).
-    #[inline]
-    pub fn unit_cost(mut self, unit_cost: f64) -> Self {
-        self.values.set("unit_cost", unit_cost);
-        self
-    }
-    /// Set `value` (Total Value).
-    #[inline]
-    pub fn value(mut self, value: f64) -> Self {
-        self.values.set("value", value);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockValuationLayerCreate {
-    type Model = StockValuationLayer;
-}
-/// Values for updating `stock.valuation.layer` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockValuationLayerUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockValuationLayerUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockValuationLayerUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockValuationLayerUpdate {
+        Self::default()
+    }
+}
+impl Default for StockValuationLayerUpdate {
+    fn default() -> Self {
+        StockValuationLayerValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockValuationLayerValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockValuationLayer>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::StockValuationLayer,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -470,322 +314,102 @@ impl StockValuationLayerUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_move_id` (Journal Entry).
-    #[inline]
-    pub fn account_move_id(mut self, account_move_id: i64) -> Self {
-        self.values.set("account_move_id", account_move_id);
-        self
-    }
-    /// Set `account_move_line_id` (Invoice Line).
-    #[inline]
-    pub fn account_move_line_id(mut self, account_move_line_id: i64) -> Self {
-        self.values.set("account_move_line_id", account_move_line_id);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `description` (Description).
-    #[inline]
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.values.set("description", description.into());
-        self
-    }
-    /// Set `lot_id` (Lot/Serial Number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `price_diff_value` (Invoice value correction with invoice currency).
-    #[inline]
-    pub fn price_diff_value(mut self, price_diff_value: f64) -> Self {
-        self.values.set("price_diff_value", price_diff_value);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `remaining_qty` (Remaining Qty).
-    #[inline]
-    pub fn remaining_qty(mut self, remaining_qty: f64) -> Self {
-        self.values.set("remaining_qty", remaining_qty);
-        self
-    }
-    /// Set `remaining_value` (Remaining Value).
-    #[inline]
-    pub fn remaining_value(mut self, remaining_value: f64) -> Self {
-        self.values.set("remaining_value", remaining_value);
-        self
-    }
-    /// Set `stock_move_id` (Stock Move).
-    #[inline]
-    pub fn stock_move_id(mut self, stock_move_id: i64) -> Self {
-        self.values.set("stock_move_id", stock_move_id);
-        self
-    }
-    /// Set `stock_valuation_layer_id` (Linked To).
-    #[inline]
-    pub fn stock_valuation_layer_id(mut self, stock_valuation_layer_id: i64) -> Self {
-        self.values.set("stock_valuation_layer_id", stock_valuation_layer_id);
-        self
-    }
-    /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
-    #[inline]
-    pub fn stock_valuation_layer_ids(
-        mut self,
-        stock_valuation_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "stock_valuation_layer_ids",
-                stock_valuation_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `unit_cost` (Unit Value).
-    #[inline]
-    pub fn unit_cost(mut self, unit_cost: f64) -> Self {
-        self.values.set("unit_cost", unit_cost);
-        self
-    }
-    /// Set `value` (Total Value).
-    #[inline]
-    pub fn value(mut self, value: f64) -> Self {
-        self.values.set("value", value);
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_move_id` (Journal Entry).
+        account_move_id: value i64;
+        /// Set `account_move_line_id` (Invoice Line).
+        account_move_line_id: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `description` (Description).
+        description: into String;
+        /// Set `lot_id` (Lot/Serial Number).
+        lot_id: value i64;
+        /// Set `price_diff_value` (Invoice value correction with invoice currency).
+        price_diff_value: value f64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `remaining_qty` (Remaining Qty).
+        remaining_qty: value f64;
+        /// Set `remaining_value` (Remaining Value).
+        remaining_value: value f64;
+        /// Set `stock_move_id` (Stock Move).
+        stock_move_id: value i64;
+        /// Set `stock_valuation_layer_id` (Linked To).
+        stock_valuation_layer_id: value i64;
+        /// Set `stock_valuation_layer_ids` (Stock Valuation Layer).
+        stock_valuation_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `unit_cost` (Unit Value).
+        unit_cost: value f64;
+        /// Set `value` (Total Value).
+        value: value f64;
     }
 }
+impl ::runtime::CreateValues for StockValuationLayerCreate {
+    type Model = self::StockValuationLayer;
+}
 impl ::runtime::UpdateValues for StockValuationLayerUpdate {
-    type Model = StockValuationLayer;
+    type Model = self::StockValuationLayer;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Journal Entry (`account_move_id`, `many2one`).
-    #[inline]
-    pub const fn account_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_move_id")
-    }
-    /// Invoice Line (`account_move_line_id`, `many2one`).
-    #[inline]
-    pub const fn account_move_line_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::AccountMoveLine,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_move_line_id")
-    }
-    /// Product Category (`categ_id`, `many2one`).
-    #[inline]
-    pub const fn categ_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("categ_id")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockValuationLayer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Description (`description`, `char`).
-    #[inline]
-    pub const fn description() -> ::runtime::odoo::fields::CharField<
-        super::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::CharField::new("description")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayer,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Lot/Serial Number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lot_id")
-    }
-    /// Invoice value correction with invoice currency (`price_diff_value`, `float`).
-    #[inline]
-    pub const fn price_diff_value() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("price_diff_value")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Product Template (`product_tmpl_id`, `many2one`).
-    #[inline]
-    pub const fn product_tmpl_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ProductTemplate,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_tmpl_id")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Reference (`reference`, `char`).
-    #[inline]
-    pub const fn reference() -> ::runtime::odoo::fields::CharField<
-        super::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::CharField::new("reference")
-    }
-    /// Remaining Qty (`remaining_qty`, `float`).
-    #[inline]
-    pub const fn remaining_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("remaining_qty")
-    }
-    /// Remaining Value (`remaining_value`, `monetary`).
-    #[inline]
-    pub const fn remaining_value() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("remaining_value")
-    }
-    /// Stock Move (`stock_move_id`, `many2one`).
-    #[inline]
-    pub const fn stock_move_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::StockMove,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stock_move_id")
-    }
-    /// Linked To (`stock_valuation_layer_id`, `many2one`).
-    #[inline]
-    pub const fn stock_valuation_layer_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stock_valuation_layer_id")
-    }
-    /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
-    #[inline]
-    pub const fn stock_valuation_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockValuationLayer,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("stock_valuation_layer_ids")
-    }
-    /// Unit Value (`unit_cost`, `float`).
-    #[inline]
-    pub const fn unit_cost() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("unit_cost")
-    }
-    /// Unit of Measure (`uom_id`, `many2one`).
-    #[inline]
-    pub const fn uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("uom_id")
-    }
-    /// Total Value (`value`, `monetary`).
-    #[inline]
-    pub const fn value() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayer,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("value")
-    }
-    /// Receipt WH (`warehouse_id`, `many2one`).
-    #[inline]
-    pub const fn warehouse_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("warehouse_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockValuationLayer,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayer,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockValuationLayer;
+        /// Journal Entry (`account_move_id`, `many2one`).
+        account_move_id: Many2OneField<super::super::rel::AccountMove>;
+        /// Invoice Line (`account_move_line_id`, `many2one`).
+        account_move_line_id: Many2OneField<super::super::rel::AccountMoveLine>;
+        /// Product Category (`categ_id`, `many2one`).
+        categ_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Description (`description`, `char`).
+        description: CharField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Lot/Serial Number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// Invoice value correction with invoice currency (`price_diff_value`, `float`).
+        price_diff_value: NumField<f64>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Product Template (`product_tmpl_id`, `many2one`).
+        product_tmpl_id: Many2OneField<super::super::rel::ProductTemplate>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Reference (`reference`, `char`).
+        reference: CharField;
+        /// Remaining Qty (`remaining_qty`, `float`).
+        remaining_qty: NumField<f64>;
+        /// Remaining Value (`remaining_value`, `monetary`).
+        remaining_value: NumField<f64>;
+        /// Stock Move (`stock_move_id`, `many2one`).
+        stock_move_id: Many2OneField<super::super::rel::StockMove>;
+        /// Linked To (`stock_valuation_layer_id`, `many2one`).
+        stock_valuation_layer_id: Many2OneField<super::super::rel::StockValuationLayer>;
+        /// Stock Valuation Layer (`stock_valuation_layer_ids`, `one2many`).
+        stock_valuation_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Unit Value (`unit_cost`, `float`).
+        unit_cost: NumField<f64>;
+        /// Unit of Measure (`uom_id`, `many2one`).
+        uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Total Value (`value`, `monetary`).
+        value: NumField<f64>;
+        /// Receipt WH (`warehouse_id`, `many2one`).
+        warehouse_id: Many2OneField<super::super::rel::StockWarehouse>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,13 +15,11 @@ pub struct StockValuationLayerRevaluation {
     /// Counterpart Account
     ///
     /// `many2one`, to `account.account`.
-    pub account_id: Option<::runtime::odoo::wire::Many2One<super::rel::AccountAccount>>,
+    pub account_id: Option<::runtime::Many2One<super::rel::AccountAccount>>,
     /// Journal
     ///
     /// `many2one`, to `account.journal`.
-    pub account_journal_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::AccountJournal>,
-    >,
+    pub account_journal_id: Option<::runtime::Many2One<super::rel::AccountJournal>>,
     /// Added value
     ///
     /// `monetary`, required, currency in `currency_id`.
@@ -31,13 +29,11 @@ pub struct StockValuationLayerRevaluation {
     /// Valuations layers being adjusted
     ///
     /// `many2many`, to `stock.valuation.layer`.
-    pub adjusted_layer_ids: ::runtime::odoo::wire::X2Many<
-        super::rel::StockValuationLayer,
-    >,
+    pub adjusted_layer_ids: ::runtime::X2Many<super::rel::StockValuationLayer>,
     /// Company
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,19 +41,19 @@ pub struct StockValuationLayerRevaluation {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, required, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Current Quantity
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_quantity_svl())`.
-    pub current_quantity_svl: ::runtime::odoo::wire::Computed<f64>,
+    pub current_quantity_svl: ::runtime::Computed<f64>,
     /// Current Value
     ///
     /// `float`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::current_value_svl())`.
-    pub current_value_svl: ::runtime::odoo::wire::Computed<f64>,
+    pub current_value_svl: ::runtime::Computed<f64>,
     /// Accounting Date
     ///
     /// `date`.
@@ -73,23 +69,23 @@ pub struct StockValuationLayerRevaluation {
     /// Related lot/serial number
     ///
     /// `many2one`, to `stock.lot`.
-    pub lot_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLot>>,
+    pub lot_id: Option<::runtime::Many2One<super::rel::StockLot>>,
     /// New value
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_value())`.
-    pub new_value: ::runtime::odoo::wire::Computed<f64>,
+    pub new_value: ::runtime::Computed<f64>,
     /// New value by quantity
     ///
     /// `monetary`, readonly, currency in `currency_id`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::new_value_by_qty())`.
-    pub new_value_by_qty: ::runtime::odoo::wire::Computed<f64>,
+    pub new_value_by_qty: ::runtime::Computed<f64>,
     /// Related product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// `char`, readonly, related `product_id.uom_id.name`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_uom_name())`.
-    pub product_uom_name: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub product_uom_name: ::runtime::Computed<Option<String>>,
     /// Inventory Valuation
     ///
     /// Manual: The accounting entries to value the inventory are not posted automatically.
@@ -98,7 +94,7 @@ pub struct StockValuationLayerRevaluation {
     /// `selection`, readonly, related `product_id.categ_id.property_valuation`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::property_valuation())`.
     ///
     /// Values: `manual_periodic` (Manual), `real_time` (Automated).
-    pub property_valuation: ::runtime::odoo::wire::Computed<Option<PropertyValuation>>,
+    pub property_valuation: ::runtime::Computed<Option<PropertyValuation>>,
     /// Reason
     ///
     /// Reason of the revaluation
@@ -112,41 +108,20 @@ pub struct StockValuationLayerRevaluation {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockValuationLayerRevaluation {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockValuationLayerRevaluation {
-    const FIELDS: &'static [&'static str] = &[
-        "account_id",
-        "account_journal_id",
-        "added_value",
-        "adjusted_layer_ids",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "currency_id",
-        "current_quantity_svl",
-        "current_value_svl",
-        "date",
-        "display_name",
-        "id",
-        "lot_id",
-        "new_value",
-        "new_value_by_qty",
-        "product_id",
-        "product_uom_name",
-        "property_valuation",
-        "reason",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockValuationLayerRevaluation {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        22,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockValuationLayerRevaluation::default();
         while let Some(i) = r.next()? {
             match i {
@@ -206,42 +181,29 @@ impl ::runtime::Model for StockValuationLayerRevaluation {
         "product_uom_name",
         "property_valuation",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("account_id", "many2one")
-            .relation("account.account"),
-        ::runtime::odoo::verify::FieldSpec::new("account_journal_id", "many2one")
-            .relation("account.journal"),
-        ::runtime::odoo::verify::FieldSpec::new("added_value", "monetary").required(),
-        ::runtime::odoo::verify::FieldSpec::new("adjusted_layer_ids", "many2many")
-            .relation("stock.valuation.layer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("current_quantity_svl", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("current_value_svl", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("lot_id", "many2one")
-            .relation("stock.lot"),
-        ::runtime::odoo::verify::FieldSpec::new("new_value", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("new_value_by_qty", "monetary"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("property_valuation", "selection")
-            .selection(&["manual_periodic", "real_time"]),
-        ::runtime::odoo::verify::FieldSpec::new("reason", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("account_id", "many2one").relation("account.account").writable(true),
+        ::runtime::FieldSpec::new("account_journal_id", "many2one").relation("account.journal").writable(true),
+        ::runtime::FieldSpec::new("added_value", "monetary").required().writable(true),
+        ::runtime::FieldSpec::new("adjusted_layer_ids", "many2many").relation("stock.valuation.layer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency").required(),
+        ::runtime::FieldSpec::new("current_quantity_svl", "float"),
+        ::runtime::FieldSpec::new("current_value_svl", "float"),
+        ::runtime::FieldSpec::new("date", "date").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("lot_id", "many2one").relation("stock.lot").writable(true),
+        ::runtime::FieldSpec::new("new_value", "monetary"),
+        ::runtime::FieldSpec::new("new_value_by_qty", "monetary"),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom_name", "char"),
+        ::runtime::FieldSpec::new("property_valuation", "selection").selection(&["manual_periodic", "real_time"]),
+        ::runtime::FieldSpec::new("reason", "char").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -259,12 +221,21 @@ impl ::runtime::odoo::projection::Projection for StockValuationLayerRevaluation 
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `stock.valuation.layer.revaluation` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockValuationLayerRevaluationCreate`]) or updating ([`StockValuationLayerRevaluationUpdate`]) `stock.valuation.layer.revaluation` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockValuationLayerRevaluationCreate {
+pub struct StockValuationLayerRevaluationValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockValuationLayerRevaluationCreate {
+/// Values for creating a `stock.valuation.layer.revaluation` record: the constructor takes the required fields, setters add the rest.
+pub type StockValuationLayerRevaluationCreate = StockValuationLayerRevaluationValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.valuation.layer.revaluation` records: only the fields set here are written.
+pub type StockValuationLayerRevaluationUpdate = StockValuationLayerRevaluationValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockValuationLayerRevaluationValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -272,116 +243,34 @@ impl ::serde::Serialize for StockValuationLayerRevaluationCreate {
 impl StockValuationLayerRevaluationCreate {
     /// Takes the required fields: `added_value`, `product_id` (readonly, computed and x2many fields are left out).
     pub fn new(added_value: f64, product_id: i64) -> Self {
-        StockValuationLayerRevaluationCreate {
+        StockValuationLayerRevaluationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .added_value(added_value)
             .product_id(product_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockValuationLayerRevaluation,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `account_id` (Counterpart Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `account_journal_id` (Journal).
-    #[inline]
-    pub fn account_journal_id(mut self, account_journal_id: i64) -> Self {
-        self.values.set("account_journal_id", account_journal_id);
-        self
-    }
-    /// Set `added_value` (Added value).
-    #[inline]
-    pub fn added_value(mut self, added_value: f64) -> Self {
-        self.values.set("added_value", added_value);
-        self
-    }
-    /// Set `adjusted_layer_ids` (Valuation Layers).
-    #[inline]
-    pub fn adjusted_layer_ids(
-        mut self,
-        adjusted_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "adjusted_layer_ids",
-                adjusted_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Accounting Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `lot_id` (Related lot/serial number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `product_id` (Related product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for StockValuationLayerRevaluationCreate {
-    type Model = StockValuationLayerRevaluation;
-}
-/// Values for updating `stock.valuation.layer.revaluation` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockValuationLayerRevaluationUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockValuationLayerRevaluationUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl StockValuationLayerRevaluationUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockValuationLayerRevaluationUpdate {
+        Self::default()
+    }
+}
+impl Default for StockValuationLayerRevaluationUpdate {
+    fn default() -> Self {
+        StockValuationLayerRevaluationValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockValuationLayerRevaluationValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockValuationLayerRevaluation,
+            Model = self::StockValuationLayerRevaluation,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -391,285 +280,91 @@ impl StockValuationLayerRevaluationUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `account_id` (Counterpart Account).
-    #[inline]
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.values.set("account_id", account_id);
-        self
-    }
-    /// Set `account_journal_id` (Journal).
-    #[inline]
-    pub fn account_journal_id(mut self, account_journal_id: i64) -> Self {
-        self.values.set("account_journal_id", account_journal_id);
-        self
-    }
-    /// Set `added_value` (Added value).
-    #[inline]
-    pub fn added_value(mut self, added_value: f64) -> Self {
-        self.values.set("added_value", added_value);
-        self
-    }
-    /// Set `adjusted_layer_ids` (Valuation Layers).
-    #[inline]
-    pub fn adjusted_layer_ids(
-        mut self,
-        adjusted_layer_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockValuationLayer>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "adjusted_layer_ids",
-                adjusted_layer_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `date` (Accounting Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `lot_id` (Related lot/serial number).
-    #[inline]
-    pub fn lot_id(mut self, lot_id: i64) -> Self {
-        self.values.set("lot_id", lot_id);
-        self
-    }
-    /// Set `product_id` (Related product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `reason` (Reason).
-    #[inline]
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.values.set("reason", reason.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `account_id` (Counterpart Account).
+        account_id: value i64;
+        /// Set `account_journal_id` (Journal).
+        account_journal_id: value i64;
+        /// Set `added_value` (Added value).
+        added_value: value f64;
+        /// Set `adjusted_layer_ids` (Valuation Layers).
+        adjusted_layer_ids: commands super::rel::StockValuationLayer;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `date` (Accounting Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `lot_id` (Related lot/serial number).
+        lot_id: value i64;
+        /// Set `product_id` (Related product).
+        product_id: value i64;
+        /// Set `reason` (Reason).
+        reason: into String;
     }
 }
+impl ::runtime::CreateValues for StockValuationLayerRevaluationCreate {
+    type Model = self::StockValuationLayerRevaluation;
+}
 impl ::runtime::UpdateValues for StockValuationLayerRevaluationUpdate {
-    type Model = StockValuationLayerRevaluation;
+    type Model = self::StockValuationLayerRevaluation;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Counterpart Account (`account_id`, `many2one`).
-    #[inline]
-    pub const fn account_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::AccountAccount,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_id")
-    }
-    /// Journal (`account_journal_id`, `many2one`).
-    #[inline]
-    pub const fn account_journal_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::AccountJournal,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("account_journal_id")
-    }
-    /// Added value (`added_value`, `monetary`).
-    #[inline]
-    pub const fn added_value() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("added_value")
-    }
-    /// Valuation Layers (`adjusted_layer_ids`, `many2many`).
-    #[inline]
-    pub const fn adjusted_layer_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::StockValuationLayer,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("adjusted_layer_ids")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockValuationLayerRevaluation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Current Quantity (`current_quantity_svl`, `float`).
-    #[inline]
-    pub const fn current_quantity_svl() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("current_quantity_svl")
-    }
-    /// Current Value (`current_value_svl`, `float`).
-    #[inline]
-    pub const fn current_value_svl() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("current_value_svl")
-    }
-    /// Accounting Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::StockValuationLayerRevaluation,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockValuationLayerRevaluation,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Related lot/serial number (`lot_id`, `many2one`).
-    #[inline]
-    pub const fn lot_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::StockLot,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lot_id")
-    }
-    /// New value (`new_value`, `monetary`).
-    #[inline]
-    pub const fn new_value() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("new_value")
-    }
-    /// New value by quantity (`new_value_by_qty`, `monetary`).
-    #[inline]
-    pub const fn new_value_by_qty() -> ::runtime::odoo::fields::NumField<
-        super::StockValuationLayerRevaluation,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("new_value_by_qty")
-    }
-    /// Related product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_name`, `char`).
-    #[inline]
-    pub const fn product_uom_name() -> ::runtime::odoo::fields::CharField<
-        super::StockValuationLayerRevaluation,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_uom_name")
-    }
-    /// Inventory Valuation (`property_valuation`, `selection`).
-    #[inline]
-    pub const fn property_valuation() -> ::runtime::odoo::fields::SelectionField<
-        super::StockValuationLayerRevaluation,
-        super::PropertyValuation,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("property_valuation")
-    }
-    /// Reason (`reason`, `char`).
-    #[inline]
-    pub const fn reason() -> ::runtime::odoo::fields::CharField<
-        super::StockValuationLayerRevaluation,
-    > {
-        ::runtime::odoo::fields::CharField::new("reason")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockValuationLayerRevaluation,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockValuationLayerRevaluation,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockValuationLayerRevaluation;
+        /// Counterpart Account (`account_id`, `many2one`).
+        account_id: Many2OneField<super::super::rel::AccountAccount>;
+        /// Journal (`account_journal_id`, `many2one`).
+        account_journal_id: Many2OneField<super::super::rel::AccountJournal>;
+        /// Added value (`added_value`, `monetary`).
+        added_value: NumField<f64>;
+        /// Valuation Layers (`adjusted_layer_ids`, `many2many`).
+        adjusted_layer_ids: X2ManyField<super::super::rel::StockValuationLayer>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Current Quantity (`current_quantity_svl`, `float`).
+        current_quantity_svl: NumField<f64>;
+        /// Current Value (`current_value_svl`, `float`).
+        current_value_svl: NumField<f64>;
+        /// Accounting Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Related lot/serial number (`lot_id`, `many2one`).
+        lot_id: Many2OneField<super::super::rel::StockLot>;
+        /// New value (`new_value`, `monetary`).
+        new_value: NumField<f64>;
+        /// New value by quantity (`new_value_by_qty`, `monetary`).
+        new_value_by_qty: NumField<f64>;
+        /// Related product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_name`, `char`).
+        product_uom_name: CharField;
+        /// Inventory Valuation (`property_valuation`, `selection`).
+        property_valuation: SelectionField<super::PropertyValuation>;
+        /// Reason (`reason`, `char`).
+        reason: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `property_valuation` (Inventory Valuation) on `stock.valuation.layer.revaluation`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyValuation {
-    /// Manual (`manual_periodic`)
-    ManualPeriodic,
-    /// Automated (`real_time`)
-    RealTime,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for PropertyValuation {
-    const VALUES: &'static [&'static str] = &["manual_periodic", "real_time"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "manual_periodic" => PropertyValuation::ManualPeriodic,
-            "real_time" => PropertyValuation::RealTime,
-            other => PropertyValuation::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            PropertyValuation::ManualPeriodic => "manual_periodic",
-            PropertyValuation::RealTime => "real_time",
-            PropertyValuation::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PropertyValuation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for PropertyValuation {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `property_valuation` (Inventory Valuation) on `stock.valuation.layer.revaluation`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum PropertyValuation {
+        /// Manual (`manual_periodic`)
+        ManualPeriodic = "manual_periodic",
+        /// Automated (`real_time`)
+        RealTime = "real_time",
     }
 }

@@ -19,7 +19,7 @@ pub struct StockWarehouse {
     /// Buy rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub buy_pull_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
+    pub buy_pull_id: Option<::runtime::Many2One<super::rel::StockRule>>,
     /// Buy to Resupply
     ///
     /// When products are bought, they can be delivered to this warehouse
@@ -37,7 +37,7 @@ pub struct StockWarehouse {
     /// The company is automatically set from your user preferences.
     ///
     /// `many2one`, to `res.company`, required, readonly.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -45,19 +45,15 @@ pub struct StockWarehouse {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Crossdock Route
     ///
     /// `many2one`, to `stock.route`.
-    pub crossdock_route_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockRoute>,
-    >,
+    pub crossdock_route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Delivery Route
     ///
     /// `many2one`, to `stock.route`.
-    pub delivery_route_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockRoute>,
-    >,
+    pub delivery_route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Outgoing Shipments
     ///
     /// Default outgoing route to follow
@@ -77,37 +73,27 @@ pub struct StockWarehouse {
     /// In Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub in_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub in_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Internal Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub int_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub int_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Location Stock
     ///
     /// `many2one`, to `stock.location`, required.
-    pub lot_stock_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub lot_stock_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Manufacturing Operation Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub manu_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub manu_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Manufacture MTO Rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub manufacture_mto_pull_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockRule>,
-    >,
+    pub manufacture_mto_pull_id: Option<::runtime::Many2One<super::rel::StockRule>>,
     /// Manufacture Rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub manufacture_pull_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockRule>,
-    >,
+    pub manufacture_pull_id: Option<::runtime::Many2One<super::rel::StockRule>>,
     /// Manufacture
     ///
     /// 1 Step: Consume components from stock and produce.
@@ -127,7 +113,7 @@ pub struct StockWarehouse {
     /// MTO rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub mto_pull_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
+    pub mto_pull_id: Option<::runtime::Many2One<super::rel::StockRule>>,
     /// Warehouse
     ///
     /// `char`, required.
@@ -135,55 +121,43 @@ pub struct StockWarehouse {
     /// Out Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub out_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub out_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Pack Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub pack_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub pack_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Address
     ///
     /// `many2one`, to `res.partner`.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Picking before Manufacturing Location
     ///
     /// `many2one`, to `stock.location`.
-    pub pbm_loc_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub pbm_loc_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Picking Before Manufacturing MTO Rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub pbm_mto_pull_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
+    pub pbm_mto_pull_id: Option<::runtime::Many2One<super::rel::StockRule>>,
     /// Picking Before Manufacturing Route
     ///
     /// `many2one`, to `stock.route`.
-    pub pbm_route_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRoute>>,
+    pub pbm_route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Picking Before Manufacturing Operation Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub pbm_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub pbm_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Pick Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub pick_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub pick_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Quality Control Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub qc_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub qc_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Receipt Route
     ///
     /// `many2one`, to `stock.route`.
-    pub reception_route_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockRoute>,
-    >,
+    pub reception_route_id: Option<::runtime::Many2One<super::rel::StockRoute>>,
     /// Incoming Shipments
     ///
     /// Default incoming route to follow
@@ -197,33 +171,31 @@ pub struct StockWarehouse {
     /// Routes will be created for these resupply warehouses and you can select them on products and product categories
     ///
     /// `one2many`, to `stock.route` (inverse `supplied_wh_id`).
-    pub resupply_route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub resupply_route_ids: ::runtime::X2Many<super::rel::StockRoute>,
     /// Resupply From
     ///
     /// Routes will be created automatically to resupply this warehouse from the warehouses ticked
     ///
     /// `many2many`, to `stock.warehouse`.
-    pub resupply_wh_ids: ::runtime::odoo::wire::X2Many<super::rel::StockWarehouse>,
+    pub resupply_wh_ids: ::runtime::X2Many<super::rel::StockWarehouse>,
     /// Routes
     ///
     /// Defaults routes through the warehouse
     ///
     /// `many2many`, to `stock.route`.
-    pub route_ids: ::runtime::odoo::wire::X2Many<super::rel::StockRoute>,
+    pub route_ids: ::runtime::X2Many<super::rel::StockRoute>,
     /// Stock after Manufacturing Location
     ///
     /// `many2one`, to `stock.location`.
-    pub sam_loc_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub sam_loc_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Stock After Manufacturing Rule
     ///
     /// `many2one`, to `stock.rule`.
-    pub sam_rule_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockRule>>,
+    pub sam_rule_id: Option<::runtime::Many2One<super::rel::StockRule>>,
     /// Stock After Manufacturing Operation Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub sam_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub sam_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// Sequence
     ///
     /// Gives the sequence of this line when displaying the warehouses.
@@ -233,39 +205,27 @@ pub struct StockWarehouse {
     /// Storage Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub store_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub store_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
     /// View Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub view_location_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub view_location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Input Location
     ///
     /// `many2one`, to `stock.location`.
-    pub wh_input_stock_loc_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub wh_input_stock_loc_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Output Location
     ///
     /// `many2one`, to `stock.location`.
-    pub wh_output_stock_loc_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub wh_output_stock_loc_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Packing Location
     ///
     /// `many2one`, to `stock.location`.
-    pub wh_pack_stock_loc_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub wh_pack_stock_loc_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Quality Control Location
     ///
     /// `many2one`, to `stock.location`.
-    pub wh_qc_stock_loc_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockLocation>,
-    >,
+    pub wh_qc_stock_loc_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -273,74 +233,22 @@ pub struct StockWarehouse {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Cross Dock Type
     ///
     /// `many2one`, to `stock.picking.type`.
-    pub xdock_type_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::StockPickingType>,
-    >,
+    pub xdock_type_id: Option<::runtime::Many2One<super::rel::StockPickingType>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockWarehouse {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockWarehouse {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "buy_pull_id",
-        "buy_to_resupply",
-        "code",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "crossdock_route_id",
-        "delivery_route_id",
-        "delivery_steps",
-        "display_name",
-        "id",
-        "in_type_id",
-        "int_type_id",
-        "lot_stock_id",
-        "manu_type_id",
-        "manufacture_mto_pull_id",
-        "manufacture_pull_id",
-        "manufacture_steps",
-        "manufacture_to_resupply",
-        "mto_pull_id",
-        "name",
-        "out_type_id",
-        "pack_type_id",
-        "partner_id",
-        "pbm_loc_id",
-        "pbm_mto_pull_id",
-        "pbm_route_id",
-        "pbm_type_id",
-        "pick_type_id",
-        "qc_type_id",
-        "reception_route_id",
-        "reception_steps",
-        "resupply_route_ids",
-        "resupply_wh_ids",
-        "route_ids",
-        "sam_loc_id",
-        "sam_rule_id",
-        "sam_type_id",
-        "sequence",
-        "store_type_id",
-        "view_location_id",
-        "wh_input_stock_loc_id",
-        "wh_output_stock_loc_id",
-        "wh_pack_stock_loc_id",
-        "wh_qc_stock_loc_id",
-        "write_date",
-        "write_uid",
-        "xdock_type_id",
-    ];
+impl ::runtime::__private::FromRecord for StockWarehouse {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockWarehouse::default();
         while let Some(i) = r.next()? {
             match i {
@@ -452,101 +360,56 @@ impl ::runtime::Model for StockWarehouse {
         "write_uid",
         "xdock_type_id",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("buy_pull_id", "many2one")
-            .relation("stock.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("buy_to_resupply", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("code", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("crossdock_route_id", "many2one")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("delivery_route_id", "many2one")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("delivery_steps", "selection")
-            .required()
-            .selection(&["ship_only", "pick_ship", "pick_pack_ship"]),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("in_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("int_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("lot_stock_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("manu_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("manufacture_mto_pull_id", "many2one")
-            .relation("stock.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("manufacture_pull_id", "many2one")
-            .relation("stock.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("manufacture_steps", "selection")
-            .required()
-            .selection(&["mrp_one_step", "pbm", "pbm_sam"]),
-        ::runtime::odoo::verify::FieldSpec::new("manufacture_to_resupply", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("mto_pull_id", "many2one")
-            .relation("stock.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("out_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("pack_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("pbm_loc_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("pbm_mto_pull_id", "many2one")
-            .relation("stock.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("pbm_route_id", "many2one")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("pbm_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("pick_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("qc_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("reception_route_id", "many2one")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("reception_steps", "selection")
-            .required()
-            .selection(&["one_step", "two_steps", "three_steps"]),
-        ::runtime::odoo::verify::FieldSpec::new("resupply_route_ids", "one2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("resupply_wh_ids", "many2many")
-            .relation("stock.warehouse"),
-        ::runtime::odoo::verify::FieldSpec::new("route_ids", "many2many")
-            .relation("stock.route"),
-        ::runtime::odoo::verify::FieldSpec::new("sam_loc_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("sam_rule_id", "many2one")
-            .relation("stock.rule"),
-        ::runtime::odoo::verify::FieldSpec::new("sam_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("store_type_id", "many2one")
-            .relation("stock.picking.type"),
-        ::runtime::odoo::verify::FieldSpec::new("view_location_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("wh_input_stock_loc_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("wh_output_stock_loc_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("wh_pack_stock_loc_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("wh_qc_stock_loc_id", "many2one")
-            .relation("stock.location"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("xdock_type_id", "many2one")
-            .relation("stock.picking.type"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("buy_pull_id", "many2one").relation("stock.rule").writable(true),
+        ::runtime::FieldSpec::new("buy_to_resupply", "boolean").writable(true),
+        ::runtime::FieldSpec::new("code", "char").required().writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("crossdock_route_id", "many2one").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("delivery_route_id", "many2one").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("delivery_steps", "selection").required().writable(true).selection(&["ship_only", "pick_ship", "pick_pack_ship"]),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("in_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("int_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("lot_stock_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("manu_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("manufacture_mto_pull_id", "many2one").relation("stock.rule").writable(true),
+        ::runtime::FieldSpec::new("manufacture_pull_id", "many2one").relation("stock.rule").writable(true),
+        ::runtime::FieldSpec::new("manufacture_steps", "selection").required().writable(true).selection(&["mrp_one_step", "pbm", "pbm_sam"]),
+        ::runtime::FieldSpec::new("manufacture_to_resupply", "boolean").writable(true),
+        ::runtime::FieldSpec::new("mto_pull_id", "many2one").relation("stock.rule").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("out_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("pack_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("pbm_loc_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("pbm_mto_pull_id", "many2one").relation("stock.rule").writable(true),
+        ::runtime::FieldSpec::new("pbm_route_id", "many2one").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("pbm_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("pick_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("qc_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("reception_route_id", "many2one").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("reception_steps", "selection").required().writable(true).selection(&["one_step", "two_steps", "three_steps"]),
+        ::runtime::FieldSpec::new("resupply_route_ids", "one2many").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("resupply_wh_ids", "many2many").relation("stock.warehouse").writable(true),
+        ::runtime::FieldSpec::new("route_ids", "many2many").relation("stock.route").writable(true),
+        ::runtime::FieldSpec::new("sam_loc_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("sam_rule_id", "many2one").relation("stock.rule").writable(true),
+        ::runtime::FieldSpec::new("sam_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("store_type_id", "many2one").relation("stock.picking.type").writable(true),
+        ::runtime::FieldSpec::new("view_location_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("wh_input_stock_loc_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("wh_output_stock_loc_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("wh_pack_stock_loc_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("wh_qc_stock_loc_id", "many2one").relation("stock.location").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("xdock_type_id", "many2one").relation("stock.picking.type").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -697,12 +560,17 @@ impl StockWarehouse {
 impl super::mixins::BaseModel for StockWarehouse {
     type Update = StockWarehouseUpdate;
 }
-/// Values for creating a `stock.warehouse` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockWarehouseCreate`]) or updating ([`StockWarehouseUpdate`]) `stock.warehouse` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockWarehouseCreate {
+pub struct StockWarehouseValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockWarehouseCreate {
+/// Values for creating a `stock.warehouse` record: the constructor takes the required fields, setters add the rest.
+pub type StockWarehouseCreate = StockWarehouseValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `stock.warehouse` records: only the fields set here are written.
+pub type StockWarehouseUpdate = StockWarehouseValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for StockWarehouseValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -711,15 +579,16 @@ impl StockWarehouseCreate {
     /// Takes the required fields: `code`, `delivery_steps`, `lot_stock_id`, `manufacture_steps`, `name`, `reception_steps`, `view_location_id` (readonly, computed and x2many fields are left out).
     pub fn new(
         code: impl Into<String>,
-        delivery_steps: DeliverySteps,
+        delivery_steps: self::DeliverySteps,
         lot_stock_id: i64,
-        manufacture_steps: ManufactureSteps,
+        manufacture_steps: self::ManufactureSteps,
         name: impl Into<String>,
-        reception_steps: ReceptionSteps,
+        reception_steps: self::ReceptionSteps,
         view_location_id: i64,
     ) -> Self {
-        StockWarehouseCreate {
+        StockWarehouseValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .code(code)
             .delivery_steps(delivery_steps)
@@ -729,322 +598,26 @@ impl StockWarehouseCreate {
             .reception_steps(reception_steps)
             .view_location_id(view_location_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockWarehouse>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `buy_pull_id` (Buy rule).
-    #[inline]
-    pub fn buy_pull_id(mut self, buy_pull_id: i64) -> Self {
-        self.values.set("buy_pull_id", buy_pull_id);
-        self
-    }
-    /// Set `buy_to_resupply` (Buy to Resupply).
-    #[inline]
-    pub fn buy_to_resupply(mut self, buy_to_resupply: bool) -> Self {
-        self.values.set("buy_to_resupply", buy_to_resupply);
-        self
-    }
-    /// Set `code` (Short Name).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `crossdock_route_id` (Crossdock Route).
-    #[inline]
-    pub fn crossdock_route_id(mut self, crossdock_route_id: i64) -> Self {
-        self.values.set("crossdock_route_id", crossdock_route_id);
-        self
-    }
-    /// Set `delivery_route_id` (Delivery Route).
-    #[inline]
-    pub fn delivery_route_id(mut self, delivery_route_id: i64) -> Self {
-        self.values.set("delivery_route_id", delivery_route_id);
-        self
-    }
-    /// Set `delivery_steps` (Outgoing Shipments).
-    #[inline]
-    pub fn delivery_steps(mut self, delivery_steps: DeliverySteps) -> Self {
-        self.values.set("delivery_steps", delivery_steps);
-        self
-    }
-    /// Set `in_type_id` (In Type).
-    #[inline]
-    pub fn in_type_id(mut self, in_type_id: i64) -> Self {
-        self.values.set("in_type_id", in_type_id);
-        self
-    }
-    /// Set `int_type_id` (Internal Type).
-    #[inline]
-    pub fn int_type_id(mut self, int_type_id: i64) -> Self {
-        self.values.set("int_type_id", int_type_id);
-        self
-    }
-    /// Set `lot_stock_id` (Location Stock).
-    #[inline]
-    pub fn lot_stock_id(mut self, lot_stock_id: i64) -> Self {
-        self.values.set("lot_stock_id", lot_stock_id);
-        self
-    }
-    /// Set `manu_type_id` (Manufacturing Operation Type).
-    #[inline]
-    pub fn manu_type_id(mut self, manu_type_id: i64) -> Self {
-        self.values.set("manu_type_id", manu_type_id);
-        self
-    }
-    /// Set `manufacture_mto_pull_id` (Manufacture MTO Rule).
-    #[inline]
-    pub fn manufacture_mto_pull_id(mut self, manufacture_mto_pull_id: i64) -> Self {
-        self.values.set("manufacture_mto_pull_id", manufacture_mto_pull_id);
-        self
-    }
-    /// Set `manufacture_pull_id` (Manufacture Rule).
-    #[inline]
-    pub fn manufacture_pull_id(mut self, manufacture_pull_id: i64) -> Self {
-        self.values.set("manufacture_pull_id", manufacture_pull_id);
-        self
-    }
-    /// Set `manufacture_steps` (Manufacture).
-    #[inline]
-    pub fn manufacture_steps(mut self, manufacture_steps: ManufactureSteps) -> Self {
-        self.values.set("manufacture_steps", manufacture_steps);
-        self
-    }
-    /// Set `manufacture_to_resupply` (Manufacture to Resupply).
-    #[inline]
-    pub fn manufacture_to_resupply(mut self, manufacture_to_resupply: bool) -> Self {
-        self.values.set("manufacture_to_resupply", manufacture_to_resupply);
-        self
-    }
-    /// Set `mto_pull_id` (MTO rule).
-    #[inline]
-    pub fn mto_pull_id(mut self, mto_pull_id: i64) -> Self {
-        self.values.set("mto_pull_id", mto_pull_id);
-        self
-    }
-    /// Set `name` (Warehouse).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `out_type_id` (Out Type).
-    #[inline]
-    pub fn out_type_id(mut self, out_type_id: i64) -> Self {
-        self.values.set("out_type_id", out_type_id);
-        self
-    }
-    /// Set `pack_type_id` (Pack Type).
-    #[inline]
-    pub fn pack_type_id(mut self, pack_type_id: i64) -> Self {
-        self.values.set("pack_type_id", pack_type_id);
-        self
-    }
-    /// Set `partner_id` (Address).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `pbm_loc_id` (Picking before Manufacturing Location).
-    #[inline]
-    pub fn pbm_loc_id(mut self, pbm_loc_id: i64) -> Self {
-        self.values.set("pbm_loc_id", pbm_loc_id);
-        self
-    }
-    /// Set `pbm_mto_pull_id` (Picking Before Manufacturing MTO Rule).
-    #[inline]
-    pub fn pbm_mto_pull_id(mut self, pbm_mto_pull_id: i64) -> Self {
-        self.values.set("pbm_mto_pull_id", pbm_mto_pull_id);
-        self
-    }
-    /// Set `pbm_route_id` (Picking Before Manufacturing Route).
-    #[inline]
-    pub fn pbm_route_id(mut self, pbm_route_id: i64) -> Self {
-        self.values.set("pbm_route_id", pbm_route_id);
-        self
-    }
-    /// Set `pbm_type_id` (Picking Before Manufacturing Operation Type).
-    #[inline]
-    pub fn pbm_type_id(mut self, pbm_type_id: i64) -> Self {
-        self.values.set("pbm_type_id", pbm_type_id);
-        self
-    }
-    /// Set `pick_type_id` (Pick Type).
-    #[inline]
-    pub fn pick_type_id(mut self, pick_type_id: i64) -> Self {
-        self.values.set("pick_type_id", pick_type_id);
-        self
-    }
-    /// Set `qc_type_id` (Quality Control Type).
-    #[inline]
-    pub fn qc_type_id(mut self, qc_type_id: i64) -> Self {
-        self.values.set("qc_type_id", qc_type_id);
-        self
-    }
-    /// Set `reception_route_id` (Receipt Route).
-    #[inline]
-    pub fn reception_route_id(mut self, reception_route_id: i64) -> Self {
-        self.values.set("reception_route_id", reception_route_id);
-        self
-    }
-    /// Set `reception_steps` (Incoming Shipments).
-    #[inline]
-    pub fn reception_steps(mut self, reception_steps: ReceptionSteps) -> Self {
-        self.values.set("reception_steps", reception_steps);
-        self
-    }
-    /// Set `resupply_route_ids` (Resupply Routes).
-    #[inline]
-    pub fn resupply_route_ids(
-        mut self,
-        resupply_route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "resupply_route_ids",
-                resupply_route_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `resupply_wh_ids` (Resupply From).
-    #[inline]
-    pub fn resupply_wh_ids(
-        mut self,
-        resupply_wh_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resupply_wh_ids", resupply_wh_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sam_loc_id` (Stock after Manufacturing Location).
-    #[inline]
-    pub fn sam_loc_id(mut self, sam_loc_id: i64) -> Self {
-        self.values.set("sam_loc_id", sam_loc_id);
-        self
-    }
-    /// Set `sam_rule_id` (Stock After Manufacturing Rule).
-    #[inline]
-    pub fn sam_rule_id(mut self, sam_rule_id: i64) -> Self {
-        self.values.set("sam_rule_id", sam_rule_id);
-        self
-    }
-    /// Set `sam_type_id` (Stock After Manufacturing Operation Type).
-    #[inline]
-    pub fn sam_type_id(mut self, sam_type_id: i64) -> Self {
-        self.values.set("sam_type_id", sam_type_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `store_type_id` (Storage Type).
-    #[inline]
-    pub fn store_type_id(mut self, store_type_id: i64) -> Self {
-        self.values.set("store_type_id", store_type_id);
-        self
-    }
-    /// Set `view_location_id` (View Location).
-    #[inline]
-    pub fn view_location_id(mut self, view_location_id: i64) -> Self {
-        self.values.set("view_location_id", view_location_id);
-        self
-    }
-    /// Set `wh_input_stock_loc_id` (Input Location).
-    #[inline]
-    pub fn wh_input_stock_loc_id(mut self, wh_input_stock_loc_id: i64) -> Self {
-        self.values.set("wh_input_stock_loc_id", wh_input_stock_loc_id);
-        self
-    }
-    /// Set `wh_output_stock_loc_id` (Output Location).
-    #[inline]
-    pub fn wh_output_stock_loc_id(mut self, wh_output_stock_loc_id: i64) -> Self {
-        self.values.set("wh_output_stock_loc_id", wh_output_stock_loc_id);
-        self
-    }
-    /// Set `wh_pack_stock_loc_id` (Packing Location).
-    #[inline]
-    pub fn wh_pack_stock_loc_id(mut self, wh_pack_stock_loc_id: i64) -> Self {
-        self.values.set("wh_pack_stock_loc_id", wh_pack_stock_loc_id);
-        self
-    }
-    /// Set `wh_qc_stock_loc_id` (Quality Control Location).
-    #[inline]
-    pub fn wh_qc_stock_loc_id(mut self, wh_qc_stock_loc_id: i64) -> Self {
-        self.values.set("wh_qc_stock_loc_id", wh_qc_stock_loc_id);
-        self
-    }
-    /// Set `xdock_type_id` (Cross Dock Type).
-    #[inline]
-    pub fn xdock_type_id(mut self, xdock_type_id: i64) -> Self {
-        self.values.set("xdock_type_id", xdock_type_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockWarehouseCreate {
-    type Model = StockWarehouse;
-}
-/// Values for updating `stock.warehouse` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockWarehouseUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockWarehouseUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockWarehouseUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockWarehouseUpdate {
+        Self::default()
+    }
+}
+impl Default for StockWarehouseUpdate {
+    fn default() -> Self {
+        StockWarehouseValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockWarehouseValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = StockWarehouse>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::StockWarehouse>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -1053,798 +626,241 @@ impl StockWarehouseUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `buy_pull_id` (Buy rule).
-    #[inline]
-    pub fn buy_pull_id(mut self, buy_pull_id: i64) -> Self {
-        self.values.set("buy_pull_id", buy_pull_id);
-        self
-    }
-    /// Set `buy_to_resupply` (Buy to Resupply).
-    #[inline]
-    pub fn buy_to_resupply(mut self, buy_to_resupply: bool) -> Self {
-        self.values.set("buy_to_resupply", buy_to_resupply);
-        self
-    }
-    /// Set `code` (Short Name).
-    #[inline]
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.values.set("code", code.into());
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `crossdock_route_id` (Crossdock Route).
-    #[inline]
-    pub fn crossdock_route_id(mut self, crossdock_route_id: i64) -> Self {
-        self.values.set("crossdock_route_id", crossdock_route_id);
-        self
-    }
-    /// Set `delivery_route_id` (Delivery Route).
-    #[inline]
-    pub fn delivery_route_id(mut self, delivery_route_id: i64) -> Self {
-        self.values.set("delivery_route_id", delivery_route_id);
-        self
-    }
-    /// Set `delivery_steps` (Outgoing Shipments).
-    #[inline]
-    pub fn delivery_steps(mut self, delivery_steps: DeliverySteps) -> Self {
-        self.values.set("delivery_steps", delivery_steps);
-        self
-    }
-    /// Set `in_type_id` (In Type).
-    #[inline]
-    pub fn in_type_id(mut self, in_type_id: i64) -> Self {
-        self.values.set("in_type_id", in_type_id);
-        self
-    }
-    /// Set `int_type_id` (Internal Type).
-    #[inline]
-    pub fn int_type_id(mut self, int_type_id: i64) -> Self {
-        self.values.set("int_type_id", int_type_id);
-        self
-    }
-    /// Set `lot_stock_id` (Location Stock).
-    #[inline]
-    pub fn lot_stock_id(mut self, lot_stock_id: i64) -> Self {
-        self.values.set("lot_stock_id", lot_stock_id);
-        self
-    }
-    /// Set `manu_type_id` (Manufacturing Operation Type).
-    #[inline]
-    pub fn manu_type_id(mut self, manu_type_id: i64) -> Self {
-        self.values.set("manu_type_id", manu_type_id);
-        self
-    }
-    /// Set `manufacture_mto_pull_id` (Manufacture MTO Rule).
-    #[inline]
-    pub fn manufacture_mto_pull_id(mut self, manufacture_mto_pull_id: i64) -> Self {
-        self.values.set("manufacture_mto_pull_id", manufacture_mto_pull_id);
-        self
-    }
-    /// Set `manufacture_pull_id` (Manufacture Rule).
-    #[inline]
-    pub fn manufacture_pull_id(mut self, manufacture_pull_id: i64) -> Self {
-        self.values.set("manufacture_pull_id", manufacture_pull_id);
-        self
-    }
-    /// Set `manufacture_steps` (Manufacture).
-    #[inline]
-    pub fn manufacture_steps(mut self, manufacture_steps: ManufactureSteps) -> Self {
-        self.values.set("manufacture_steps", manufacture_steps);
-        self
-    }
-    /// Set `manufacture_to_resupply` (Manufacture to Resupply).
-    #[inline]
-    pub fn manufacture_to_resupply(mut self, manufacture_to_resupply: bool) -> Self {
-        self.values.set("manufacture_to_resupply", manufacture_to_resupply);
-        self
-    }
-    /// Set `mto_pull_id` (MTO rule).
-    #[inline]
-    pub fn mto_pull_id(mut self, mto_pull_id: i64) -> Self {
-        self.values.set("mto_pull_id", mto_pull_id);
-        self
-    }
-    /// Set `name` (Warehouse).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `out_type_id` (Out Type).
-    #[inline]
-    pub fn out_type_id(mut self, out_type_id: i64) -> Self {
-        self.values.set("out_type_id", out_type_id);
-        self
-    }
-    /// Set `pack_type_id` (Pack Type).
-    #[inline]
-    pub fn pack_type_id(mut self, pack_type_id: i64) -> Self {
-        self.values.set("pack_type_id", pack_type_id);
-        self
-    }
-    /// Set `partner_id` (Address).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `pbm_loc_id` (Picking before Manufacturing Location).
-    #[inline]
-    pub fn pbm_loc_id(mut self, pbm_loc_id: i64) -> Self {
-        self.values.set("pbm_loc_id", pbm_loc_id);
-        self
-    }
-    /// Set `pbm_mto_pull_id` (Picking Before Manufacturing MTO Rule).
-    #[inline]
-    pub fn pbm_mto_pull_id(mut self, pbm_mto_pull_id: i64) -> Self {
-        self.values.set("pbm_mto_pull_id", pbm_mto_pull_id);
-        self
-    }
-    /// Set `pbm_route_id` (Picking Before Manufacturing Route).
-    #[inline]
-    pub fn pbm_route_id(mut self, pbm_route_id: i64) -> Self {
-        self.values.set("pbm_route_id", pbm_route_id);
-        self
-    }
-    /// Set `pbm_type_id` (Picking Before Manufacturing Operation Type).
-    #[inline]
-    pub fn pbm_type_id(mut self, pbm_type_id: i64) -> Self {
-        self.values.set("pbm_type_id", pbm_type_id);
-        self
-    }
-    /// Set `pick_type_id` (Pick Type).
-    #[inline]
-    pub fn pick_type_id(mut self, pick_type_id: i64) -> Self {
-        self.values.set("pick_type_id", pick_type_id);
-        self
-    }
-    /// Set `qc_type_id` (Quality Control Type).
-    #[inline]
-    pub fn qc_type_id(mut self, qc_type_id: i64) -> Self {
-        self.values.set("qc_type_id", qc_type_id);
-        self
-    }
-    /// Set `reception_route_id` (Receipt Route).
-    #[inline]
-    pub fn reception_route_id(mut self, reception_route_id: i64) -> Self {
-        self.values.set("reception_route_id", reception_route_id);
-        self
-    }
-    /// Set `reception_steps` (Incoming Shipments).
-    #[inline]
-    pub fn reception_steps(mut self, reception_steps: ReceptionSteps) -> Self {
-        self.values.set("reception_steps", reception_steps);
-        self
-    }
-    /// Set `resupply_route_ids` (Resupply Routes).
-    #[inline]
-    pub fn resupply_route_ids(
-        mut self,
-        resupply_route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values
-            .set(
-                "resupply_route_ids",
-                resupply_route_ids.into_iter().collect::<Vec<_>>(),
-            );
-        self
-    }
-    /// Set `resupply_wh_ids` (Resupply From).
-    #[inline]
-    pub fn resupply_wh_ids(
-        mut self,
-        resupply_wh_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockWarehouse>,
-        >,
-    ) -> Self {
-        self.values
-            .set("resupply_wh_ids", resupply_wh_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `route_ids` (Routes).
-    #[inline]
-    pub fn route_ids(
-        mut self,
-        route_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::StockRoute>,
-        >,
-    ) -> Self {
-        self.values.set("route_ids", route_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `sam_loc_id` (Stock after Manufacturing Location).
-    #[inline]
-    pub fn sam_loc_id(mut self, sam_loc_id: i64) -> Self {
-        self.values.set("sam_loc_id", sam_loc_id);
-        self
-    }
-    /// Set `sam_rule_id` (Stock After Manufacturing Rule).
-    #[inline]
-    pub fn sam_rule_id(mut self, sam_rule_id: i64) -> Self {
-        self.values.set("sam_rule_id", sam_rule_id);
-        self
-    }
-    /// Set `sam_type_id` (Stock After Manufacturing Operation Type).
-    #[inline]
-    pub fn sam_type_id(mut self, sam_type_id: i64) -> Self {
-        self.values.set("sam_type_id", sam_type_id);
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `store_type_id` (Storage Type).
-    #[inline]
-    pub fn store_type_id(mut self, store_type_id: i64) -> Self {
-        self.values.set("store_type_id", store_type_id);
-        self
-    }
-    /// Set `view_location_id` (View Location).
-    #[inline]
-    pub fn view_location_id(mut self, view_location_id: i64) -> Self {
-        self.values.set("view_location_id", view_location_id);
-        self
-    }
-    /// Set `wh_input_stock_loc_id` (Input Location).
-    #[inline]
-    pub fn wh_input_stock_loc_id(mut self, wh_input_stock_loc_id: i64) -> Self {
-        self.values.set("wh_input_stock_loc_id", wh_input_stock_loc_id);
-        self
-    }
-    /// Set `wh_output_stock_loc_id` (Output Location).
-    #[inline]
-    pub fn wh_output_stock_loc_id(mut self, wh_output_stock_loc_id: i64) -> Self {
-        self.values.set("wh_output_stock_loc_id", wh_output_stock_loc_id);
-        self
-    }
-    /// Set `wh_pack_stock_loc_id` (Packing Location).
-    #[inline]
-    pub fn wh_pack_stock_loc_id(mut self, wh_pack_stock_loc_id: i64) -> Self {
-        self.values.set("wh_pack_stock_loc_id", wh_pack_stock_loc_id);
-        self
-    }
-    /// Set `wh_qc_stock_loc_id` (Quality Control Location).
-    #[inline]
-    pub fn wh_qc_stock_loc_id(mut self, wh_qc_stock_loc_id: i64) -> Self {
-        self.values.set("wh_qc_stock_loc_id", wh_qc_stock_loc_id);
-        self
-    }
-    /// Set `xdock_type_id` (Cross Dock Type).
-    #[inline]
-    pub fn xdock_type_id(mut self, xdock_type_id: i64) -> Self {
-        self.values.set("xdock_type_id", xdock_type_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `buy_pull_id` (Buy rule).
+        buy_pull_id: value i64;
+        /// Set `buy_to_resupply` (Buy to Resupply).
+        buy_to_resupply: value bool;
+        /// Set `code` (Short Name).
+        code: into String;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `crossdock_route_id` (Crossdock Route).
+        crossdock_route_id: value i64;
+        /// Set `delivery_route_id` (Delivery Route).
+        delivery_route_id: value i64;
+        /// Set `delivery_steps` (Outgoing Shipments).
+        delivery_steps: value self::DeliverySteps;
+        /// Set `in_type_id` (In Type).
+        in_type_id: value i64;
+        /// Set `int_type_id` (Internal Type).
+        int_type_id: value i64;
+        /// Set `lot_stock_id` (Location Stock).
+        lot_stock_id: value i64;
+        /// Set `manu_type_id` (Manufacturing Operation Type).
+        manu_type_id: value i64;
+        /// Set `manufacture_mto_pull_id` (Manufacture MTO Rule).
+        manufacture_mto_pull_id: value i64;
+        /// Set `manufacture_pull_id` (Manufacture Rule).
+        manufacture_pull_id: value i64;
+        /// Set `manufacture_steps` (Manufacture).
+        manufacture_steps: value self::ManufactureSteps;
+        /// Set `manufacture_to_resupply` (Manufacture to Resupply).
+        manufacture_to_resupply: value bool;
+        /// Set `mto_pull_id` (MTO rule).
+        mto_pull_id: value i64;
+        /// Set `name` (Warehouse).
+        name: into String;
+        /// Set `out_type_id` (Out Type).
+        out_type_id: value i64;
+        /// Set `pack_type_id` (Pack Type).
+        pack_type_id: value i64;
+        /// Set `partner_id` (Address).
+        partner_id: value i64;
+        /// Set `pbm_loc_id` (Picking before Manufacturing Location).
+        pbm_loc_id: value i64;
+        /// Set `pbm_mto_pull_id` (Picking Before Manufacturing MTO Rule).
+        pbm_mto_pull_id: value i64;
+        /// Set `pbm_route_id` (Picking Before Manufacturing Route).
+        pbm_route_id: value i64;
+        /// Set `pbm_type_id` (Picking Before Manufacturing Operation Type).
+        pbm_type_id: value i64;
+        /// Set `pick_type_id` (Pick Type).
+        pick_type_id: value i64;
+        /// Set `qc_type_id` (Quality Control Type).
+        qc_type_id: value i64;
+        /// Set `reception_route_id` (Receipt Route).
+        reception_route_id: value i64;
+        /// Set `reception_steps` (Incoming Shipments).
+        reception_steps: value self::ReceptionSteps;
+        /// Set `resupply_route_ids` (Resupply Routes).
+        resupply_route_ids: commands super::rel::StockRoute;
+        /// Set `resupply_wh_ids` (Resupply From).
+        resupply_wh_ids: commands super::rel::StockWarehouse;
+        /// Set `route_ids` (Routes).
+        route_ids: commands super::rel::StockRoute;
+        /// Set `sam_loc_id` (Stock after Manufacturing Location).
+        sam_loc_id: value i64;
+        /// Set `sam_rule_id` (Stock After Manufacturing Rule).
+        sam_rule_id: value i64;
+        /// Set `sam_type_id` (Stock After Manufacturing Operation Type).
+        sam_type_id: value i64;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `store_type_id` (Storage Type).
+        store_type_id: value i64;
+        /// Set `view_location_id` (View Location).
+        view_location_id: value i64;
+        /// Set `wh_input_stock_loc_id` (Input Location).
+        wh_input_stock_loc_id: value i64;
+        /// Set `wh_output_stock_loc_id` (Output Location).
+        wh_output_stock_loc_id: value i64;
+        /// Set `wh_pack_stock_loc_id` (Packing Location).
+        wh_pack_stock_loc_id: value i64;
+        /// Set `wh_qc_stock_loc_id` (Quality Control Location).
+        wh_qc_stock_loc_id: value i64;
+        /// Set `xdock_type_id` (Cross Dock Type).
+        xdock_type_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockWarehouseCreate {
+    type Model = self::StockWarehouse;
+}
 impl ::runtime::UpdateValues for StockWarehouseUpdate {
-    type Model = StockWarehouse;
+    type Model = self::StockWarehouse;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::StockWarehouse> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Buy rule (`buy_pull_id`, `many2one`).
-    #[inline]
-    pub const fn buy_pull_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("buy_pull_id")
-    }
-    /// Buy to Resupply (`buy_to_resupply`, `boolean`).
-    #[inline]
-    pub const fn buy_to_resupply() -> ::runtime::odoo::fields::BoolField<
-        super::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::BoolField::new("buy_to_resupply")
-    }
-    /// Short Name (`code`, `char`).
-    #[inline]
-    pub const fn code() -> ::runtime::odoo::fields::CharField<super::StockWarehouse> {
-        ::runtime::odoo::fields::CharField::new("code")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockWarehouse,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Crossdock Route (`crossdock_route_id`, `many2one`).
-    #[inline]
-    pub const fn crossdock_route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("crossdock_route_id")
-    }
-    /// Delivery Route (`delivery_route_id`, `many2one`).
-    #[inline]
-    pub const fn delivery_route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("delivery_route_id")
-    }
-    /// Outgoing Shipments (`delivery_steps`, `selection`).
-    #[inline]
-    pub const fn delivery_steps() -> ::runtime::odoo::fields::SelectionField<
-        super::StockWarehouse,
-        super::DeliverySteps,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("delivery_steps")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::StockWarehouse, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// In Type (`in_type_id`, `many2one`).
-    #[inline]
-    pub const fn in_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("in_type_id")
-    }
-    /// Internal Type (`int_type_id`, `many2one`).
-    #[inline]
-    pub const fn int_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("int_type_id")
-    }
-    /// Location Stock (`lot_stock_id`, `many2one`).
-    #[inline]
-    pub const fn lot_stock_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("lot_stock_id")
-    }
-    /// Manufacturing Operation Type (`manu_type_id`, `many2one`).
-    #[inline]
-    pub const fn manu_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("manu_type_id")
-    }
-    /// Manufacture MTO Rule (`manufacture_mto_pull_id`, `many2one`).
-    #[inline]
-    pub const fn manufacture_mto_pull_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("manufacture_mto_pull_id")
-    }
-    /// Manufacture Rule (`manufacture_pull_id`, `many2one`).
-    #[inline]
-    pub const fn manufacture_pull_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("manufacture_pull_id")
-    }
-    /// Manufacture (`manufacture_steps`, `selection`).
-    #[inline]
-    pub const fn manufacture_steps() -> ::runtime::odoo::fields::SelectionField<
-        super::StockWarehouse,
-        super::ManufactureSteps,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("manufacture_steps")
-    }
-    /// Manufacture to Resupply (`manufacture_to_resupply`, `boolean`).
-    #[inline]
-    pub const fn manufacture_to_resupply() -> ::runtime::odoo::fields::BoolField<
-        super::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::BoolField::new("manufacture_to_resupply")
-    }
-    /// MTO rule (`mto_pull_id`, `many2one`).
-    #[inline]
-    pub const fn mto_pull_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("mto_pull_id")
-    }
-    /// Warehouse (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::StockWarehouse> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Out Type (`out_type_id`, `many2one`).
-    #[inline]
-    pub const fn out_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("out_type_id")
-    }
-    /// Pack Type (`pack_type_id`, `many2one`).
-    #[inline]
-    pub const fn pack_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pack_type_id")
-    }
-    /// Address (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Picking before Manufacturing Location (`pbm_loc_id`, `many2one`).
-    #[inline]
-    pub const fn pbm_loc_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pbm_loc_id")
-    }
-    /// Picking Before Manufacturing MTO Rule (`pbm_mto_pull_id`, `many2one`).
-    #[inline]
-    pub const fn pbm_mto_pull_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pbm_mto_pull_id")
-    }
-    /// Picking Before Manufacturing Route (`pbm_route_id`, `many2one`).
-    #[inline]
-    pub const fn pbm_route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pbm_route_id")
-    }
-    /// Picking Before Manufacturing Operation Type (`pbm_type_id`, `many2one`).
-    #[inline]
-    pub const fn pbm_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pbm_type_id")
-    }
-    /// Pick Type (`pick_type_id`, `many2one`).
-    #[inline]
-    pub const fn pick_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("pick_type_id")
-    }
-    /// Quality Control Type (`qc_type_id`, `many2one`).
-    #[inline]
-    pub const fn qc_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("qc_type_id")
-    }
-    /// Receipt Route (`reception_route_id`, `many2one`).
-    #[inline]
-    pub const fn reception_route_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("reception_route_id")
-    }
-    /// Incoming Shipments (`reception_steps`, `selection`).
-    #[inline]
-    pub const fn reception_steps() -> ::runtime::odoo::fields::SelectionField<
-        super::StockWarehouse,
-        super::ReceptionSteps,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("reception_steps")
-    }
-    /// Resupply Routes (`resupply_route_ids`, `one2many`).
-    #[inline]
-    pub const fn resupply_route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockWarehouse,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("resupply_route_ids")
-    }
-    /// Resupply From (`resupply_wh_ids`, `many2many`).
-    #[inline]
-    pub const fn resupply_wh_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockWarehouse,
-        super::super::rel::StockWarehouse,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("resupply_wh_ids")
-    }
-    /// Routes (`route_ids`, `many2many`).
-    #[inline]
-    pub const fn route_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockWarehouse,
-        super::super::rel::StockRoute,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("route_ids")
-    }
-    /// Stock after Manufacturing Location (`sam_loc_id`, `many2one`).
-    #[inline]
-    pub const fn sam_loc_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sam_loc_id")
-    }
-    /// Stock After Manufacturing Rule (`sam_rule_id`, `many2one`).
-    #[inline]
-    pub const fn sam_rule_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockRule,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sam_rule_id")
-    }
-    /// Stock After Manufacturing Operation Type (`sam_type_id`, `many2one`).
-    #[inline]
-    pub const fn sam_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("sam_type_id")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::StockWarehouse,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Storage Type (`store_type_id`, `many2one`).
-    #[inline]
-    pub const fn store_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("store_type_id")
-    }
-    /// View Location (`view_location_id`, `many2one`).
-    #[inline]
-    pub const fn view_location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("view_location_id")
-    }
-    /// Input Location (`wh_input_stock_loc_id`, `many2one`).
-    #[inline]
-    pub const fn wh_input_stock_loc_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wh_input_stock_loc_id")
-    }
-    /// Output Location (`wh_output_stock_loc_id`, `many2one`).
-    #[inline]
-    pub const fn wh_output_stock_loc_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wh_output_stock_loc_id")
-    }
-    /// Packing Location (`wh_pack_stock_loc_id`, `many2one`).
-    #[inline]
-    pub const fn wh_pack_stock_loc_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wh_pack_stock_loc_id")
-    }
-    /// Quality Control Location (`wh_qc_stock_loc_id`, `many2one`).
-    #[inline]
-    pub const fn wh_qc_stock_loc_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("wh_qc_stock_loc_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockWarehouse,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
-    }
-    /// Cross Dock Type (`xdock_type_id`, `many2one`).
-    #[inline]
-    pub const fn xdock_type_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarehouse,
-        super::super::rel::StockPickingType,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("xdock_type_id")
+    ::runtime::__private::field_handles! {
+        super::StockWarehouse;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Buy rule (`buy_pull_id`, `many2one`).
+        buy_pull_id: Many2OneField<super::super::rel::StockRule>;
+        /// Buy to Resupply (`buy_to_resupply`, `boolean`).
+        buy_to_resupply: BoolField;
+        /// Short Name (`code`, `char`).
+        code: CharField;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Crossdock Route (`crossdock_route_id`, `many2one`).
+        crossdock_route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Delivery Route (`delivery_route_id`, `many2one`).
+        delivery_route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Outgoing Shipments (`delivery_steps`, `selection`).
+        delivery_steps: SelectionField<super::DeliverySteps>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// In Type (`in_type_id`, `many2one`).
+        in_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Internal Type (`int_type_id`, `many2one`).
+        int_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Location Stock (`lot_stock_id`, `many2one`).
+        lot_stock_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Manufacturing Operation Type (`manu_type_id`, `many2one`).
+        manu_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Manufacture MTO Rule (`manufacture_mto_pull_id`, `many2one`).
+        manufacture_mto_pull_id: Many2OneField<super::super::rel::StockRule>;
+        /// Manufacture Rule (`manufacture_pull_id`, `many2one`).
+        manufacture_pull_id: Many2OneField<super::super::rel::StockRule>;
+        /// Manufacture (`manufacture_steps`, `selection`).
+        manufacture_steps: SelectionField<super::ManufactureSteps>;
+        /// Manufacture to Resupply (`manufacture_to_resupply`, `boolean`).
+        manufacture_to_resupply: BoolField;
+        /// MTO rule (`mto_pull_id`, `many2one`).
+        mto_pull_id: Many2OneField<super::super::rel::StockRule>;
+        /// Warehouse (`name`, `char`).
+        name: CharField;
+        /// Out Type (`out_type_id`, `many2one`).
+        out_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Pack Type (`pack_type_id`, `many2one`).
+        pack_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Address (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Picking before Manufacturing Location (`pbm_loc_id`, `many2one`).
+        pbm_loc_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Picking Before Manufacturing MTO Rule (`pbm_mto_pull_id`, `many2one`).
+        pbm_mto_pull_id: Many2OneField<super::super::rel::StockRule>;
+        /// Picking Before Manufacturing Route (`pbm_route_id`, `many2one`).
+        pbm_route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Picking Before Manufacturing Operation Type (`pbm_type_id`, `many2one`).
+        pbm_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Pick Type (`pick_type_id`, `many2one`).
+        pick_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Quality Control Type (`qc_type_id`, `many2one`).
+        qc_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Receipt Route (`reception_route_id`, `many2one`).
+        reception_route_id: Many2OneField<super::super::rel::StockRoute>;
+        /// Incoming Shipments (`reception_steps`, `selection`).
+        reception_steps: SelectionField<super::ReceptionSteps>;
+        /// Resupply Routes (`resupply_route_ids`, `one2many`).
+        resupply_route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Resupply From (`resupply_wh_ids`, `many2many`).
+        resupply_wh_ids: X2ManyField<super::super::rel::StockWarehouse>;
+        /// Routes (`route_ids`, `many2many`).
+        route_ids: X2ManyField<super::super::rel::StockRoute>;
+        /// Stock after Manufacturing Location (`sam_loc_id`, `many2one`).
+        sam_loc_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Stock After Manufacturing Rule (`sam_rule_id`, `many2one`).
+        sam_rule_id: Many2OneField<super::super::rel::StockRule>;
+        /// Stock After Manufacturing Operation Type (`sam_type_id`, `many2one`).
+        sam_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Storage Type (`store_type_id`, `many2one`).
+        store_type_id: Many2OneField<super::super::rel::StockPickingType>;
+        /// View Location (`view_location_id`, `many2one`).
+        view_location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Input Location (`wh_input_stock_loc_id`, `many2one`).
+        wh_input_stock_loc_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Output Location (`wh_output_stock_loc_id`, `many2one`).
+        wh_output_stock_loc_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Packing Location (`wh_pack_stock_loc_id`, `many2one`).
+        wh_pack_stock_loc_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Quality Control Location (`wh_qc_stock_loc_id`, `many2one`).
+        wh_qc_stock_loc_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Cross Dock Type (`xdock_type_id`, `many2one`).
+        xdock_type_id: Many2OneField<super::super::rel::StockPickingType>;
     }
 }
-/// Values of `delivery_steps` (Outgoing Shipments) on `stock.warehouse`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeliverySteps {
-    /// Deliver (1 step) (`ship_only`)
-    ShipOnly,
-    /// Pick then Deliver (2 steps) (`pick_ship`)
-    PickShip,
-    /// Pick, Pack, then Deliver (3 steps) (`pick_pack_ship`)
-    PickPackShip,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for DeliverySteps {
-    const VALUES: &'static [&'static str] = &[
-        "ship_only",
-        "pick_ship",
-        "pick_pack_ship",
-    ];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ship_only" => DeliverySteps::ShipOnly,
-            "pick_ship" => DeliverySteps::PickShip,
-            "pick_pack_ship" => DeliverySteps::PickPackShip,
-            other => DeliverySteps::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            DeliverySteps::ShipOnly => "ship_only",
-            DeliverySteps::PickShip => "pick_ship",
-            DeliverySteps::PickPackShip => "pick_pack_ship",
-            DeliverySteps::Unknown(value) => value,
-        }
+::runtime::__private::selection! {
+    /// Values of `delivery_steps` (Outgoing Shipments) on `stock.warehouse`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum DeliverySteps {
+        /// Deliver (1 step) (`ship_only`)
+        ShipOnly = "ship_only",
+        /// Pick then Deliver (2 steps) (`pick_ship`)
+        PickShip = "pick_ship",
+        /// Pick, Pack, then Deliver (3 steps) (`pick_pack_ship`)
+        PickPackShip = "pick_pack_ship",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for DeliverySteps {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
+::runtime::__private::selection! {
+    /// Values of `manufacture_steps` (Manufacture) on `stock.warehouse`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ManufactureSteps {
+        /// Manufacture (1 step) (`mrp_one_step`)
+        MrpOneStep = "mrp_one_step",
+        /// Pick components then manufacture (2 steps) (`pbm`)
+        Pbm = "pbm",
+        /// Pick components, manufacture, then store products (3 steps) (`pbm_sam`)
+        PbmSam = "pbm_sam",
     }
 }
-impl ::serde::Serialize for DeliverySteps {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `manufacture_steps` (Manufacture) on `stock.warehouse`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManufactureSteps {
-    /// Manufacture (1 step) (`mrp_one_step`)
-    MrpOneStep,
-    /// Pick components then manufacture (2 steps) (`pbm`)
-    Pbm,
-    /// Pick components, manufacture, then store products (3 steps) (`pbm_sam`)
-    PbmSam,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ManufactureSteps {
-    const VALUES: &'static [&'static str] = &["mrp_one_step", "pbm", "pbm_sam"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "mrp_one_step" => ManufactureSteps::MrpOneStep,
-            "pbm" => ManufactureSteps::Pbm,
-            "pbm_sam" => ManufactureSteps::PbmSam,
-            other => ManufactureSteps::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ManufactureSteps::MrpOneStep => "mrp_one_step",
-            ManufactureSteps::Pbm => "pbm",
-            ManufactureSteps::PbmSam => "pbm_sam",
-            ManufactureSteps::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ManufactureSteps {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ManufactureSteps {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
-    }
-}
-/// Values of `reception_steps` (Incoming Shipments) on `stock.warehouse`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReceptionSteps {
-    /// Receive and Store (1 step) (`one_step`)
-    OneStep,
-    /// Receive then Store (2 steps) (`two_steps`)
-    TwoSteps,
-    /// Receive, Quality Control, then Store (3 steps) (`three_steps`)
-    ThreeSteps,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for ReceptionSteps {
-    const VALUES: &'static [&'static str] = &["one_step", "two_steps", "three_steps"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "one_step" => ReceptionSteps::OneStep,
-            "two_steps" => ReceptionSteps::TwoSteps,
-            "three_steps" => ReceptionSteps::ThreeSteps,
-            other => ReceptionSteps::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            ReceptionSteps::OneStep => "one_step",
-            ReceptionSteps::TwoSteps => "two_steps",
-            ReceptionSteps::ThreeSteps => "three_steps",
-            ReceptionSteps::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReceptionSteps {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for ReceptionSteps {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `reception_steps` (Incoming Shipments) on `stock.warehouse`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum ReceptionSteps {
+        /// Receive and Store (1 step) (`one_step`)
+        OneStep = "one_step",
+        /// Receive then Store (2 steps) (`two_steps`)
+        TwoSteps = "two_steps",
+        /// Receive, Quality Control, then Store (3 steps) (`three_steps`)
+        ThreeSteps = "three_steps",
     }
 }

@@ -13,11 +13,11 @@ pub struct StockWarnInsufficientQty {
     /// Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// `char`, required.
@@ -25,9 +25,7 @@ pub struct StockWarnInsufficientQty {
     /// Quant
     ///
     /// `many2many`, to `stock.quant`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_ids())`.
-    pub quant_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
-    >,
+    pub quant_ids: ::runtime::Computed<::runtime::X2Many<super::rel::StockQuant>>,
     /// Quantity
     ///
     /// `float`, required.
@@ -35,10 +33,10 @@ pub struct StockWarnInsufficientQty {
 }
 impl<'de> ::serde::Deserialize<'de> for StockWarnInsufficientQty {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockWarnInsufficientQty {
+impl ::runtime::__private::FromRecord for StockWarnInsufficientQty {
     const FIELDS: &'static [&'static str] = &[
         "location_id",
         "product_id",
@@ -47,8 +45,8 @@ impl ::runtime::odoo::wire::FromRecord for StockWarnInsufficientQty {
         "quantity",
     ];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockWarnInsufficientQty::default();
         while let Some(i) = r.next()? {
             match i {
@@ -63,12 +61,21 @@ impl ::runtime::odoo::wire::FromRecord for StockWarnInsufficientQty {
         Ok(record)
     }
 }
-/// Values for creating a `stock.warn.insufficient.qty` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockWarnInsufficientQtyCreate`]) or updating ([`StockWarnInsufficientQtyUpdate`]) `stock.warn.insufficient.qty` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockWarnInsufficientQtyCreate {
+pub struct StockWarnInsufficientQtyValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockWarnInsufficientQtyCreate {
+/// Values for creating a `stock.warn.insufficient.qty` record: the constructor takes the required fields, setters add the rest.
+pub type StockWarnInsufficientQtyCreate = StockWarnInsufficientQtyValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.warn.insufficient.qty` records: only the fields set here are written.
+pub type StockWarnInsufficientQtyUpdate = StockWarnInsufficientQtyValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockWarnInsufficientQtyValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -81,76 +88,36 @@ impl StockWarnInsufficientQtyCreate {
         product_uom_name: impl Into<String>,
         quantity: f64,
     ) -> Self {
-        StockWarnInsufficientQtyCreate {
+        StockWarnInsufficientQtyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .location_id(location_id)
             .product_id(product_id)
             .product_uom_name(product_uom_name)
             .quantity(quantity)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockWarnInsufficientQty,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_name` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_name(mut self, product_uom_name: impl Into<String>) -> Self {
-        self.values.set("product_uom_name", product_uom_name.into());
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-}
-/// Values for updating `stock.warn.insufficient.qty` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockWarnInsufficientQtyUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockWarnInsufficientQtyUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockWarnInsufficientQtyUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockWarnInsufficientQtyUpdate {
+        Self::default()
+    }
+}
+impl Default for StockWarnInsufficientQtyUpdate {
+    fn default() -> Self {
+        StockWarnInsufficientQtyValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockWarnInsufficientQtyValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockWarnInsufficientQty,
+            Model = self::StockWarnInsufficientQty,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -160,70 +127,30 @@ impl StockWarnInsufficientQtyUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_name` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_name(mut self, product_uom_name: impl Into<String>) -> Self {
-        self.values.set("product_uom_name", product_uom_name.into());
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
+    ::runtime::__private::setters! {
+        /// Set `location_id` (Location).
+        location_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_name` (Unit of Measure).
+        product_uom_name: into String;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarnInsufficientQty,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarnInsufficientQty,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_name`, `char`).
-    #[inline]
-    pub const fn product_uom_name() -> ::runtime::odoo::fields::CharField<
-        super::StockWarnInsufficientQty,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_uom_name")
-    }
-    /// Quant (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockWarnInsufficientQty,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockWarnInsufficientQty,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
+    ::runtime::__private::field_handles! {
+        super::StockWarnInsufficientQty;
+        /// Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_name`, `char`).
+        product_uom_name: CharField;
+        /// Quant (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
     }
 }

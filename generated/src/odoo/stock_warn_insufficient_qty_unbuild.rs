@@ -21,7 +21,7 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -33,11 +33,11 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Location
     ///
     /// `many2one`, to `stock.location`, required.
-    pub location_id: Option<::runtime::odoo::wire::Many2One<super::rel::StockLocation>>,
+    pub location_id: Option<::runtime::Many2One<super::rel::StockLocation>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, required.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// Unit of Measure
     ///
     /// `char`, required.
@@ -45,9 +45,7 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Quant
     ///
     /// `many2many`, to `stock.quant`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quant_ids())`.
-    pub quant_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::StockQuant>,
-    >,
+    pub quant_ids: ::runtime::Computed<::runtime::X2Many<super::rel::StockQuant>>,
     /// Quantity
     ///
     /// `float`, required.
@@ -55,9 +53,7 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Unbuild
     ///
     /// `many2one`, to `mrp.unbuild`.
-    pub unbuild_id: Option<
-        ::runtime::odoo::wire::Many2One<::runtime::odoo::wire::AnyModel>,
-    >,
+    pub unbuild_id: Option<::runtime::Many2One<::runtime::AnyModel>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -65,31 +61,20 @@ pub struct StockWarnInsufficientQtyUnbuild {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for StockWarnInsufficientQtyUnbuild {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for StockWarnInsufficientQtyUnbuild {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "location_id",
-        "product_id",
-        "product_uom_name",
-        "quant_ids",
-        "quantity",
-        "unbuild_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for StockWarnInsufficientQtyUnbuild {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        12,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = StockWarnInsufficientQtyUnbuild::default();
         while let Some(i) = r.next()? {
             match i {
@@ -127,27 +112,19 @@ impl ::runtime::Model for StockWarnInsufficientQtyUnbuild {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["quant_ids"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("location_id", "many2one")
-            .relation("stock.location")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("product_uom_name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("quant_ids", "many2many")
-            .relation("stock.quant"),
-        ::runtime::odoo::verify::FieldSpec::new("quantity", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("unbuild_id", "many2one")
-            .relation("mrp.unbuild"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("location_id", "many2one").relation("stock.location").required().writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").required().writable(true),
+        ::runtime::FieldSpec::new("product_uom_name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("quant_ids", "many2many").relation("stock.quant"),
+        ::runtime::FieldSpec::new("quantity", "float").required().writable(true),
+        ::runtime::FieldSpec::new("unbuild_id", "many2one").relation("mrp.unbuild").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -166,12 +143,21 @@ impl super::mixins::BaseModel for StockWarnInsufficientQtyUnbuild {
     type Update = StockWarnInsufficientQtyUnbuildUpdate;
 }
 impl super::mixins::StockWarnInsufficientQty for StockWarnInsufficientQtyUnbuild {}
-/// Values for creating a `stock.warn.insufficient.qty.unbuild` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`StockWarnInsufficientQtyUnbuildCreate`]) or updating ([`StockWarnInsufficientQtyUnbuildUpdate`]) `stock.warn.insufficient.qty.unbuild` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct StockWarnInsufficientQtyUnbuildCreate {
+pub struct StockWarnInsufficientQtyUnbuildValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for StockWarnInsufficientQtyUnbuildCreate {
+/// Values for creating a `stock.warn.insufficient.qty.unbuild` record: the constructor takes the required fields, setters add the rest.
+pub type StockWarnInsufficientQtyUnbuildCreate = StockWarnInsufficientQtyUnbuildValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `stock.warn.insufficient.qty.unbuild` records: only the fields set here are written.
+pub type StockWarnInsufficientQtyUnbuildUpdate = StockWarnInsufficientQtyUnbuildValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for StockWarnInsufficientQtyUnbuildValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -184,85 +170,36 @@ impl StockWarnInsufficientQtyUnbuildCreate {
         product_uom_name: impl Into<String>,
         quantity: f64,
     ) -> Self {
-        StockWarnInsufficientQtyUnbuildCreate {
+        StockWarnInsufficientQtyUnbuildValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .location_id(location_id)
             .product_id(product_id)
             .product_uom_name(product_uom_name)
             .quantity(quantity)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockWarnInsufficientQtyUnbuild,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_name` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_name(mut self, product_uom_name: impl Into<String>) -> Self {
-        self.values.set("product_uom_name", product_uom_name.into());
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `unbuild_id` (Unbuild).
-    #[inline]
-    pub fn unbuild_id(mut self, unbuild_id: i64) -> Self {
-        self.values.set("unbuild_id", unbuild_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for StockWarnInsufficientQtyUnbuildCreate {
-    type Model = StockWarnInsufficientQtyUnbuild;
-}
-/// Values for updating `stock.warn.insufficient.qty.unbuild` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct StockWarnInsufficientQtyUnbuildUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for StockWarnInsufficientQtyUnbuildUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl StockWarnInsufficientQtyUnbuildUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        StockWarnInsufficientQtyUnbuildUpdate {
+        Self::default()
+    }
+}
+impl Default for StockWarnInsufficientQtyUnbuildUpdate {
+    fn default() -> Self {
+        StockWarnInsufficientQtyUnbuildValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> StockWarnInsufficientQtyUnbuildValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = StockWarnInsufficientQtyUnbuild,
+            Model = self::StockWarnInsufficientQtyUnbuild,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -272,134 +209,52 @@ impl StockWarnInsufficientQtyUnbuildUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `location_id` (Location).
-    #[inline]
-    pub fn location_id(mut self, location_id: i64) -> Self {
-        self.values.set("location_id", location_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `product_uom_name` (Unit of Measure).
-    #[inline]
-    pub fn product_uom_name(mut self, product_uom_name: impl Into<String>) -> Self {
-        self.values.set("product_uom_name", product_uom_name.into());
-        self
-    }
-    /// Set `quantity` (Quantity).
-    #[inline]
-    pub fn quantity(mut self, quantity: f64) -> Self {
-        self.values.set("quantity", quantity);
-        self
-    }
-    /// Set `unbuild_id` (Unbuild).
-    #[inline]
-    pub fn unbuild_id(mut self, unbuild_id: i64) -> Self {
-        self.values.set("unbuild_id", unbuild_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `location_id` (Location).
+        location_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `product_uom_name` (Unit of Measure).
+        product_uom_name: into String;
+        /// Set `quantity` (Quantity).
+        quantity: value f64;
+        /// Set `unbuild_id` (Unbuild).
+        unbuild_id: value i64;
     }
 }
+impl ::runtime::CreateValues for StockWarnInsufficientQtyUnbuildCreate {
+    type Model = self::StockWarnInsufficientQtyUnbuild;
+}
 impl ::runtime::UpdateValues for StockWarnInsufficientQtyUnbuildUpdate {
-    type Model = StockWarnInsufficientQtyUnbuild;
+    type Model = self::StockWarnInsufficientQtyUnbuild;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::StockWarnInsufficientQtyUnbuild,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarnInsufficientQtyUnbuild,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::StockWarnInsufficientQtyUnbuild,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::StockWarnInsufficientQtyUnbuild,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Location (`location_id`, `many2one`).
-    #[inline]
-    pub const fn location_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarnInsufficientQtyUnbuild,
-        super::super::rel::StockLocation,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("location_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarnInsufficientQtyUnbuild,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// Unit of Measure (`product_uom_name`, `char`).
-    #[inline]
-    pub const fn product_uom_name() -> ::runtime::odoo::fields::CharField<
-        super::StockWarnInsufficientQtyUnbuild,
-    > {
-        ::runtime::odoo::fields::CharField::new("product_uom_name")
-    }
-    /// Quant (`quant_ids`, `many2many`).
-    #[inline]
-    pub const fn quant_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::StockWarnInsufficientQtyUnbuild,
-        super::super::rel::StockQuant,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("quant_ids")
-    }
-    /// Quantity (`quantity`, `float`).
-    #[inline]
-    pub const fn quantity() -> ::runtime::odoo::fields::NumField<
-        super::StockWarnInsufficientQtyUnbuild,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quantity")
-    }
-    /// Unbuild (`unbuild_id`, `many2one`).
-    #[inline]
-    pub const fn unbuild_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarnInsufficientQtyUnbuild,
-        ::runtime::odoo::wire::AnyModel,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("unbuild_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::StockWarnInsufficientQtyUnbuild,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::StockWarnInsufficientQtyUnbuild,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::StockWarnInsufficientQtyUnbuild;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Location (`location_id`, `many2one`).
+        location_id: Many2OneField<super::super::rel::StockLocation>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// Unit of Measure (`product_uom_name`, `char`).
+        product_uom_name: CharField;
+        /// Quant (`quant_ids`, `many2many`).
+        quant_ids: X2ManyField<super::super::rel::StockQuant>;
+        /// Quantity (`quantity`, `float`).
+        quantity: NumField<f64>;
+        /// Unbuild (`unbuild_id`, `many2one`).
+        unbuild_id: Many2OneField<::runtime::AnyModel>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -19,14 +19,14 @@ pub struct TemplateResetMixin {
 }
 impl<'de> ::serde::Deserialize<'de> for TemplateResetMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for TemplateResetMixin {
+impl ::runtime::__private::FromRecord for TemplateResetMixin {
     const FIELDS: &'static [&'static str] = &["template_fs"];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = TemplateResetMixin::default();
         while r.next()?.is_some() {
             record.template_fs = r.nullable()?;
@@ -34,13 +34,21 @@ impl ::runtime::odoo::wire::FromRecord for TemplateResetMixin {
         Ok(record)
     }
 }
-/// Values for creating a `template.reset.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`TemplateResetMixinCreate`]) or updating ([`TemplateResetMixinUpdate`]) `template.reset.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct TemplateResetMixinCreate {
+pub struct TemplateResetMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for TemplateResetMixinCreate {
+/// Values for creating a `template.reset.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type TemplateResetMixinCreate = TemplateResetMixinValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `template.reset.mixin` records: only the fields set here are written.
+pub type TemplateResetMixinUpdate = TemplateResetMixinValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for TemplateResetMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -48,51 +56,38 @@ impl ::serde::Serialize for TemplateResetMixinCreate {
 impl TemplateResetMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        TemplateResetMixinCreate {
+        Self::default()
+    }
+}
+impl Default for TemplateResetMixinCreate {
+    fn default() -> Self {
+        TemplateResetMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = TemplateResetMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
-    }
-}
-/// Values for updating `template.reset.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct TemplateResetMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for TemplateResetMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl TemplateResetMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        TemplateResetMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for TemplateResetMixinUpdate {
+    fn default() -> Self {
+        TemplateResetMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> TemplateResetMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = TemplateResetMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::TemplateResetMixin,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -101,20 +96,16 @@ impl TemplateResetMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `template_fs` (Template Filename).
-    #[inline]
-    pub fn template_fs(mut self, template_fs: impl Into<String>) -> Self {
-        self.values.set("template_fs", template_fs.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `template_fs` (Template Filename).
+        template_fs: into String;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Template Filename (`template_fs`, `char`).
-    #[inline]
-    pub const fn template_fs() -> ::runtime::odoo::fields::CharField<
-        super::TemplateResetMixin,
-    > {
-        ::runtime::odoo::fields::CharField::new("template_fs")
+    ::runtime::__private::field_handles! {
+        super::TemplateResetMixin;
+        /// Template Filename (`template_fs`, `char`).
+        template_fs: CharField;
     }
 }

@@ -17,7 +17,7 @@ pub struct UomCategory {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,13 +33,13 @@ pub struct UomCategory {
     /// Reference UoM
     ///
     /// `many2one`, to `uom.uom`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::reference_uom_id())`.
-    pub reference_uom_id: ::runtime::odoo::wire::Computed<
-        Option<::runtime::odoo::wire::Many2One<super::rel::UomUom>>,
+    pub reference_uom_id: ::runtime::Computed<
+        Option<::runtime::Many2One<super::rel::UomUom>>,
     >,
     /// Uom
     ///
     /// `one2many`, to `uom.uom` (inverse `category_id`).
-    pub uom_ids: ::runtime::odoo::wire::X2Many<super::rel::UomUom>,
+    pub uom_ids: ::runtime::X2Many<super::rel::UomUom>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -47,28 +47,20 @@ pub struct UomCategory {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UomCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for UomCategory {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "name",
-        "reference_uom_id",
-        "uom_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for UomCategory {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        9,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UomCategory::default();
         while let Some(i) = r.next()? {
             match i {
@@ -100,20 +92,16 @@ impl ::runtime::Model for UomCategory {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["reference_uom_id"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("reference_uom_id", "many2one")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("uom_ids", "one2many")
-            .relation("uom.uom"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("reference_uom_id", "many2one").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("uom_ids", "one2many").relation("uom.uom").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -125,12 +113,17 @@ impl ::runtime::odoo::projection::Projection for UomCategory {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `uom.category` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UomCategoryCreate`]) or updating ([`UomCategoryUpdate`]) `uom.category` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct UomCategoryCreate {
+pub struct UomCategoryValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UomCategoryCreate {
+/// Values for creating a `uom.category` record: the constructor takes the required fields, setters add the rest.
+pub type UomCategoryCreate = UomCategoryValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `uom.category` records: only the fields set here are written.
+pub type UomCategoryUpdate = UomCategoryValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for UomCategoryValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -138,72 +131,32 @@ impl ::serde::Serialize for UomCategoryCreate {
 impl UomCategoryCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        UomCategoryCreate {
+        UomCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UomCategory>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Unit of Measure Category).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reference_uom_id` (Reference UoM).
-    #[inline]
-    pub fn reference_uom_id(mut self, reference_uom_id: i64) -> Self {
-        self.values.set("reference_uom_id", reference_uom_id);
-        self
-    }
-    /// Set `uom_ids` (Uom).
-    #[inline]
-    pub fn uom_ids(
-        mut self,
-        uom_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::UomUom>,
-        >,
-    ) -> Self {
-        self.values.set("uom_ids", uom_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for UomCategoryCreate {
-    type Model = UomCategory;
-}
-/// Values for updating `uom.category` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UomCategoryUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for UomCategoryUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl UomCategoryUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UomCategoryUpdate {
+        Self::default()
+    }
+}
+impl Default for UomCategoryUpdate {
+    fn default() -> Self {
+        UomCategoryValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UomCategoryValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UomCategory>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::UomCategory>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -212,98 +165,42 @@ impl UomCategoryUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `name` (Unit of Measure Category).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `reference_uom_id` (Reference UoM).
-    #[inline]
-    pub fn reference_uom_id(mut self, reference_uom_id: i64) -> Self {
-        self.values.set("reference_uom_id", reference_uom_id);
-        self
-    }
-    /// Set `uom_ids` (Uom).
-    #[inline]
-    pub fn uom_ids(
-        mut self,
-        uom_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::UomUom>,
-        >,
-    ) -> Self {
-        self.values.set("uom_ids", uom_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Unit of Measure Category).
+        name: into String;
+        /// Set `reference_uom_id` (Reference UoM).
+        reference_uom_id: value i64;
+        /// Set `uom_ids` (Uom).
+        uom_ids: commands super::rel::UomUom;
     }
 }
+impl ::runtime::CreateValues for UomCategoryCreate {
+    type Model = self::UomCategory;
+}
 impl ::runtime::UpdateValues for UomCategoryUpdate {
-    type Model = UomCategory;
+    type Model = self::UomCategory;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::UomCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::UomCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::UomCategory,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::UomCategory, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Unit of Measure Category (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::UomCategory> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Reference UoM (`reference_uom_id`, `many2one`).
-    #[inline]
-    pub const fn reference_uom_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UomCategory,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("reference_uom_id")
-    }
-    /// Uom (`uom_ids`, `one2many`).
-    #[inline]
-    pub const fn uom_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::UomCategory,
-        super::super::rel::UomUom,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("uom_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::UomCategory,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::UomCategory,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::UomCategory;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Unit of Measure Category (`name`, `char`).
+        name: CharField;
+        /// Reference UoM (`reference_uom_id`, `many2one`).
+        reference_uom_id: Many2OneField<super::super::rel::UomUom>;
+        /// Uom (`uom_ids`, `one2many`).
+        uom_ids: X2ManyField<super::super::rel::UomUom>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -23,11 +23,11 @@ pub struct UomUom {
     /// Conversion between Units of Measure can only occur if they belong to the same category. The conversion will be made based on the ratios.
     ///
     /// `many2one`, to `uom.category`, required.
-    pub category_id: Option<::runtime::odoo::wire::Many2One<super::rel::UomCategory>>,
+    pub category_id: Option<::runtime::Many2One<super::rel::UomCategory>>,
     /// Color
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::color())`.
-    pub color: ::runtime::odoo::wire::Computed<i64>,
+    pub color: ::runtime::Computed<i64>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -35,7 +35,7 @@ pub struct UomUom {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -51,11 +51,11 @@ pub struct UomUom {
     /// How many times this Unit of Measure is bigger than the reference Unit of Measure in this category: 1 * (this unit) = ratio * (reference unit)
     ///
     /// `float`, required, readonly, digits: not rounded, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::factor_inv())`.
-    pub factor_inv: ::runtime::odoo::wire::Computed<f64>,
+    pub factor_inv: ::runtime::Computed<f64>,
     /// Fiscal Country Codes
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::fiscal_country_codes())`.
-    pub fiscal_country_codes: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub fiscal_country_codes: ::runtime::Computed<Option<String>>,
     /// ID
     ///
     /// `integer`, readonly.
@@ -67,7 +67,7 @@ pub struct UomUom {
     /// Combined Ratio
     ///
     /// `float`, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::ratio())`.
-    pub ratio: ::runtime::odoo::wire::Computed<f64>,
+    pub ratio: ::runtime::Computed<f64>,
     /// Rounding Precision
     ///
     /// The computed quantity will be a multiple of this value. Use 1.0 for a Unit of Measure that cannot be further split, such as a piece.
@@ -87,35 +87,20 @@ pub struct UomUom {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UomUom {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for UomUom {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "category_id",
-        "color",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "factor",
-        "factor_inv",
-        "fiscal_country_codes",
-        "id",
-        "name",
-        "ratio",
-        "rounding",
-        "uom_type",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for UomUom {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        16,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UomUom::default();
         while let Some(i) = r.next()? {
             match i {
@@ -163,29 +148,23 @@ impl ::runtime::Model for UomUom {
         "fiscal_country_codes",
         "ratio",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
-            .relation("uom.category")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("factor", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("factor_inv", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("fiscal_country_codes", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("ratio", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("rounding", "float").required(),
-        ::runtime::odoo::verify::FieldSpec::new("uom_type", "selection")
-            .required()
-            .selection(&["bigger", "reference", "smaller"]),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("category_id", "many2one").relation("uom.category").required().writable(true),
+        ::runtime::FieldSpec::new("color", "integer"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("factor", "float").required().writable(true),
+        ::runtime::FieldSpec::new("factor_inv", "float").required(),
+        ::runtime::FieldSpec::new("fiscal_country_codes", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("ratio", "float").writable(true),
+        ::runtime::FieldSpec::new("rounding", "float").required().writable(true),
+        ::runtime::FieldSpec::new("uom_type", "selection").required().writable(true).selection(&["bigger", "reference", "smaller"]),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -295,12 +274,17 @@ impl UomUom {
 impl super::mixins::BaseModel for UomUom {
     type Update = UomUomUpdate;
 }
-/// Values for creating a `uom.uom` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UomUomCreate`]) or updating ([`UomUomUpdate`]) `uom.uom` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct UomUomCreate {
+pub struct UomUomValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UomUomCreate {
+/// Values for creating a `uom.uom` record: the constructor takes the required fields, setters add the rest.
+pub type UomUomCreate = UomUomValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `uom.uom` records: only the fields set here are written.
+pub type UomUomUpdate = UomUomValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for UomUomValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -312,10 +296,11 @@ impl UomUomCreate {
         factor: f64,
         name: impl Into<String>,
         rounding: f64,
-        uom_type: UomType,
+        uom_type: self::UomType,
     ) -> Self {
-        UomUomCreate {
+        UomUomValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .category_id(category_id)
             .factor(factor)
@@ -323,86 +308,26 @@ impl UomUomCreate {
             .rounding(rounding)
             .uom_type(uom_type)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UomUom>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `category_id` (Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `factor` (Ratio).
-    #[inline]
-    pub fn factor(mut self, factor: f64) -> Self {
-        self.values.set("factor", factor);
-        self
-    }
-    /// Set `name` (Unit of Measure).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `ratio` (Combined Ratio).
-    #[inline]
-    pub fn ratio(mut self, ratio: f64) -> Self {
-        self.values.set("ratio", ratio);
-        self
-    }
-    /// Set `rounding` (Rounding Precision).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `uom_type` (Type).
-    #[inline]
-    pub fn uom_type(mut self, uom_type: UomType) -> Self {
-        self.values.set("uom_type", uom_type);
-        self
-    }
-}
-impl ::runtime::CreateValues for UomUomCreate {
-    type Model = UomUom;
-}
-/// Values for updating `uom.uom` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UomUomUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for UomUomUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl UomUomUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UomUomUpdate {
+        Self::default()
+    }
+}
+impl Default for UomUomUpdate {
+    fn default() -> Self {
+        UomUomValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UomUomValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UomUom>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::UomUom>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -411,195 +336,77 @@ impl UomUomUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `category_id` (Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `factor` (Ratio).
-    #[inline]
-    pub fn factor(mut self, factor: f64) -> Self {
-        self.values.set("factor", factor);
-        self
-    }
-    /// Set `name` (Unit of Measure).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `ratio` (Combined Ratio).
-    #[inline]
-    pub fn ratio(mut self, ratio: f64) -> Self {
-        self.values.set("ratio", ratio);
-        self
-    }
-    /// Set `rounding` (Rounding Precision).
-    #[inline]
-    pub fn rounding(mut self, rounding: f64) -> Self {
-        self.values.set("rounding", rounding);
-        self
-    }
-    /// Set `uom_type` (Type).
-    #[inline]
-    pub fn uom_type(mut self, uom_type: UomType) -> Self {
-        self.values.set("uom_type", uom_type);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `category_id` (Category).
+        category_id: value i64;
+        /// Set `factor` (Ratio).
+        factor: value f64;
+        /// Set `name` (Unit of Measure).
+        name: into String;
+        /// Set `ratio` (Combined Ratio).
+        ratio: value f64;
+        /// Set `rounding` (Rounding Precision).
+        rounding: value f64;
+        /// Set `uom_type` (Type).
+        uom_type: value self::UomType;
     }
 }
+impl ::runtime::CreateValues for UomUomCreate {
+    type Model = self::UomUom;
+}
 impl ::runtime::UpdateValues for UomUomUpdate {
-    type Model = UomUom;
+    type Model = self::UomUom;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::UomUom> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Category (`category_id`, `many2one`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UomUom,
-        super::super::rel::UomCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("category_id")
-    }
-    /// Color (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::UomUom, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::UomUom,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::UomUom,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<super::UomUom> {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Ratio (`factor`, `float`).
-    #[inline]
-    pub const fn factor() -> ::runtime::odoo::fields::NumField<super::UomUom, f64> {
-        ::runtime::odoo::fields::NumField::new("factor")
-    }
-    /// Bigger Ratio (`factor_inv`, `float`).
-    #[inline]
-    pub const fn factor_inv() -> ::runtime::odoo::fields::NumField<super::UomUom, f64> {
-        ::runtime::odoo::fields::NumField::new("factor_inv")
-    }
-    /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
-    #[inline]
-    pub const fn fiscal_country_codes() -> ::runtime::odoo::fields::CharField<
-        super::UomUom,
-    > {
-        ::runtime::odoo::fields::CharField::new("fiscal_country_codes")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::UomUom, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Unit of Measure (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::UomUom> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Combined Ratio (`ratio`, `float`).
-    #[inline]
-    pub const fn ratio() -> ::runtime::odoo::fields::NumField<super::UomUom, f64> {
-        ::runtime::odoo::fields::NumField::new("ratio")
-    }
-    /// Rounding Precision (`rounding`, `float`).
-    #[inline]
-    pub const fn rounding() -> ::runtime::odoo::fields::NumField<super::UomUom, f64> {
-        ::runtime::odoo::fields::NumField::new("rounding")
-    }
-    /// Type (`uom_type`, `selection`).
-    #[inline]
-    pub const fn uom_type() -> ::runtime::odoo::fields::SelectionField<
-        super::UomUom,
-        super::UomType,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("uom_type")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::UomUom,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::UomUom,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::UomUom;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Category (`category_id`, `many2one`).
+        category_id: Many2OneField<super::super::rel::UomCategory>;
+        /// Color (`color`, `integer`).
+        color: NumField<i64>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Ratio (`factor`, `float`).
+        factor: NumField<f64>;
+        /// Bigger Ratio (`factor_inv`, `float`).
+        factor_inv: NumField<f64>;
+        /// Fiscal Country Codes (`fiscal_country_codes`, `char`).
+        fiscal_country_codes: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Unit of Measure (`name`, `char`).
+        name: CharField;
+        /// Combined Ratio (`ratio`, `float`).
+        ratio: NumField<f64>;
+        /// Rounding Precision (`rounding`, `float`).
+        rounding: NumField<f64>;
+        /// Type (`uom_type`, `selection`).
+        uom_type: SelectionField<super::UomType>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `uom_type` (Type) on `uom.uom`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UomType {
-    /// Bigger than the reference Unit of Measure (`bigger`)
-    Bigger,
-    /// Reference Unit of Measure for this category (`reference`)
-    Reference,
-    /// Smaller than the reference Unit of Measure (`smaller`)
-    Smaller,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for UomType {
-    const VALUES: &'static [&'static str] = &["bigger", "reference", "smaller"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "bigger" => UomType::Bigger,
-            "reference" => UomType::Reference,
-            "smaller" => UomType::Smaller,
-            other => UomType::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            UomType::Bigger => "bigger",
-            UomType::Reference => "reference",
-            UomType::Smaller => "smaller",
-            UomType::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UomType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for UomType {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `uom_type` (Type) on `uom.uom`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum UomType {
+        /// Bigger than the reference Unit of Measure (`bigger`)
+        Bigger = "bigger",
+        /// Reference Unit of Measure for this category (`reference`)
+        Reference = "reference",
+        /// Smaller than the reference Unit of Measure (`smaller`)
+        Smaller = "smaller",
     }
 }

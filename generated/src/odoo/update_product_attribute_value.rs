@@ -18,7 +18,7 @@ pub struct UpdateProductAttributeValue {
     ///
     /// `many2one`, to `product.attribute.value`, required.
     pub attribute_value_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductAttributeValue>,
+        ::runtime::Many2One<super::rel::ProductAttributeValue>,
     >,
     /// Created on
     ///
@@ -27,7 +27,7 @@ pub struct UpdateProductAttributeValue {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -39,7 +39,7 @@ pub struct UpdateProductAttributeValue {
     /// Message
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::message())`.
-    pub message: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub message: ::runtime::Computed<Option<String>>,
     /// Mode
     ///
     /// `selection`.
@@ -49,7 +49,7 @@ pub struct UpdateProductAttributeValue {
     /// Product Count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::product_count())`.
-    pub product_count: ::runtime::odoo::wire::Computed<i64>,
+    pub product_count: ::runtime::Computed<i64>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -57,29 +57,20 @@ pub struct UpdateProductAttributeValue {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateProductAttributeValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for UpdateProductAttributeValue {
-    const FIELDS: &'static [&'static str] = &[
-        "attribute_value_id",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "message",
-        "mode",
-        "product_count",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for UpdateProductAttributeValue {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        10,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UpdateProductAttributeValue::default();
         while let Some(i) = r.next()? {
             match i {
@@ -112,22 +103,17 @@ impl ::runtime::Model for UpdateProductAttributeValue {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["message", "product_count"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("attribute_value_id", "many2one")
-            .relation("product.attribute.value")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("message", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("mode", "selection")
-            .selection(&["add", "update_extra_price"]),
-        ::runtime::odoo::verify::FieldSpec::new("product_count", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("attribute_value_id", "many2one").relation("product.attribute.value").required().writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("message", "char"),
+        ::runtime::FieldSpec::new("mode", "selection").writable(true).selection(&["add", "update_extra_price"]),
+        ::runtime::FieldSpec::new("product_count", "integer"),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -163,12 +149,21 @@ impl UpdateProductAttributeValue {
 impl super::mixins::BaseModel for UpdateProductAttributeValue {
     type Update = UpdateProductAttributeValueUpdate;
 }
-/// Values for creating a `update.product.attribute.value` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UpdateProductAttributeValueCreate`]) or updating ([`UpdateProductAttributeValueUpdate`]) `update.product.attribute.value` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct UpdateProductAttributeValueCreate {
+pub struct UpdateProductAttributeValueValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UpdateProductAttributeValueCreate {
+/// Values for creating a `update.product.attribute.value` record: the constructor takes the required fields, setters add the rest.
+pub type UpdateProductAttributeValueCreate = UpdateProductAttributeValueValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `update.product.attribute.value` records: only the fields set here are written.
+pub type UpdateProductAttributeValueUpdate = UpdateProductAttributeValueValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for UpdateProductAttributeValueValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -176,64 +171,33 @@ impl ::serde::Serialize for UpdateProductAttributeValueCreate {
 impl UpdateProductAttributeValueCreate {
     /// Takes the required fields: `attribute_value_id` (readonly, computed and x2many fields are left out).
     pub fn new(attribute_value_id: i64) -> Self {
-        UpdateProductAttributeValueCreate {
+        UpdateProductAttributeValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .attribute_value_id(attribute_value_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = UpdateProductAttributeValue,
-        >,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn attribute_value_id(mut self, attribute_value_id: i64) -> Self {
-        self.values.set("attribute_value_id", attribute_value_id);
-        self
-    }
-    /// Set `mode` (Mode).
-    #[inline]
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.values.set("mode", mode);
-        self
-    }
-}
-impl ::runtime::CreateValues for UpdateProductAttributeValueCreate {
-    type Model = UpdateProductAttributeValue;
-}
-/// Values for updating `update.product.attribute.value` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UpdateProductAttributeValueUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for UpdateProductAttributeValueUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl UpdateProductAttributeValueUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UpdateProductAttributeValueUpdate {
+        Self::default()
+    }
+}
+impl Default for UpdateProductAttributeValueUpdate {
+    fn default() -> Self {
+        UpdateProductAttributeValueValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UpdateProductAttributeValueValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
         field: impl ::runtime::odoo::fields::FieldHandle<
-            Model = UpdateProductAttributeValue,
+            Model = self::UpdateProductAttributeValue,
         >,
     ) -> Self {
         self.values.clear(field.name());
@@ -243,139 +207,53 @@ impl UpdateProductAttributeValueUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `attribute_value_id` (Attribute Value).
-    #[inline]
-    pub fn attribute_value_id(mut self, attribute_value_id: i64) -> Self {
-        self.values.set("attribute_value_id", attribute_value_id);
-        self
-    }
-    /// Set `mode` (Mode).
-    #[inline]
-    pub fn mode(mut self, mode: Mode) -> Self {
-        self.values.set("mode", mode);
-        self
+    ::runtime::__private::setters! {
+        /// Set `attribute_value_id` (Attribute Value).
+        attribute_value_id: value i64;
+        /// Set `mode` (Mode).
+        mode: value self::Mode;
     }
 }
+impl ::runtime::CreateValues for UpdateProductAttributeValueCreate {
+    type Model = self::UpdateProductAttributeValue;
+}
 impl ::runtime::UpdateValues for UpdateProductAttributeValueUpdate {
-    type Model = UpdateProductAttributeValue;
+    type Model = self::UpdateProductAttributeValue;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Attribute Value (`attribute_value_id`, `many2one`).
-    #[inline]
-    pub const fn attribute_value_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UpdateProductAttributeValue,
-        super::super::rel::ProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("attribute_value_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::UpdateProductAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::UpdateProductAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::UpdateProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::UpdateProductAttributeValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Message (`message`, `char`).
-    #[inline]
-    pub const fn message() -> ::runtime::odoo::fields::CharField<
-        super::UpdateProductAttributeValue,
-    > {
-        ::runtime::odoo::fields::CharField::new("message")
-    }
-    /// Mode (`mode`, `selection`).
-    #[inline]
-    pub const fn mode() -> ::runtime::odoo::fields::SelectionField<
-        super::UpdateProductAttributeValue,
-        super::Mode,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("mode")
-    }
-    /// Product Count (`product_count`, `integer`).
-    #[inline]
-    pub const fn product_count() -> ::runtime::odoo::fields::NumField<
-        super::UpdateProductAttributeValue,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("product_count")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::UpdateProductAttributeValue,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::UpdateProductAttributeValue,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::UpdateProductAttributeValue;
+        /// Attribute Value (`attribute_value_id`, `many2one`).
+        attribute_value_id: Many2OneField<super::super::rel::ProductAttributeValue>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Message (`message`, `char`).
+        message: CharField;
+        /// Mode (`mode`, `selection`).
+        mode: SelectionField<super::Mode>;
+        /// Product Count (`product_count`, `integer`).
+        product_count: NumField<i64>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `mode` (Mode) on `update.product.attribute.value`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// Add to existing products (`add`)
-    Add,
-    /// Update the extra price on existing products (`update_extra_price`)
-    UpdateExtraPrice,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for Mode {
-    const VALUES: &'static [&'static str] = &["add", "update_extra_price"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "add" => Mode::Add,
-            "update_extra_price" => Mode::UpdateExtraPrice,
-            other => Mode::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            Mode::Add => "add",
-            Mode::UpdateExtraPrice => "update_extra_price",
-            Mode::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Mode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for Mode {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `mode` (Mode) on `update.product.attribute.value`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum Mode {
+        /// Add to existing products (`add`)
+        Add = "add",
+        /// Update the extra price on existing products (`update_extra_price`)
+        UpdateExtraPrice = "update_extra_price",
     }
 }

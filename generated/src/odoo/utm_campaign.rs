@@ -23,7 +23,7 @@ pub struct UtmCampaign {
     /// Company
     ///
     /// `many2one`, to `res.company`.
-    pub company_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCompany>>,
+    pub company_id: Option<::runtime::Many2One<super::rel::ResCompany>>,
     /// Created on
     ///
     /// `datetime`, readonly.
@@ -31,17 +31,17 @@ pub struct UtmCampaign {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Leads/Opportunities count
     ///
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::crm_lead_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub crm_lead_count: ::runtime::odoo::wire::Computed<i64>,
+    pub crm_lead_count: ::runtime::Computed<i64>,
     /// Currency
     ///
     /// `many2one`, to `res.currency`, readonly, related `company_id.currency_id`, not stored.
-    pub currency_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResCurrency>>,
+    pub currency_id: Option<::runtime::Many2One<super::rel::ResCurrency>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -55,7 +55,7 @@ pub struct UtmCampaign {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::invoiced_amount())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub invoiced_amount: ::runtime::odoo::wire::Computed<i64>,
+    pub invoiced_amount: ::runtime::Computed<i64>,
     /// Automatically Generated Campaign
     ///
     /// Allows us to filter relevant Campaigns
@@ -71,15 +71,15 @@ pub struct UtmCampaign {
     /// `integer`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::quotation_count())`.
     ///
     /// Readable by: Sales / User: Own Documents Only (`sales_team.group_sale_salesman`); other users read it as empty.
-    pub quotation_count: ::runtime::odoo::wire::Computed<i64>,
+    pub quotation_count: ::runtime::Computed<i64>,
     /// Stage
     ///
     /// `many2one`, to `utm.stage`, required.
-    pub stage_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmStage>>,
+    pub stage_id: Option<::runtime::Many2One<super::rel::UtmStage>>,
     /// Tags
     ///
     /// `many2many`, to `utm.tag`.
-    pub tag_ids: ::runtime::odoo::wire::X2Many<super::rel::UtmTag>,
+    pub tag_ids: ::runtime::X2Many<super::rel::UtmTag>,
     /// Campaign Name
     ///
     /// `char`, required.
@@ -87,11 +87,11 @@ pub struct UtmCampaign {
     /// Use Leads
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::use_leads())`.
-    pub use_leads: ::runtime::odoo::wire::Computed<bool>,
+    pub use_leads: ::runtime::Computed<bool>,
     /// Responsible
     ///
     /// `many2one`, to `res.users`, required.
-    pub user_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub user_id: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -99,39 +99,20 @@ pub struct UtmCampaign {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UtmCampaign {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for UtmCampaign {
-    const FIELDS: &'static [&'static str] = &[
-        "active",
-        "color",
-        "company_id",
-        "create_date",
-        "create_uid",
-        "crm_lead_count",
-        "currency_id",
-        "display_name",
-        "id",
-        "invoiced_amount",
-        "is_auto_campaign",
-        "name",
-        "quotation_count",
-        "stage_id",
-        "tag_ids",
-        "title",
-        "use_leads",
-        "user_id",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for UtmCampaign {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        20,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UtmCampaign::default();
         while let Some(i) = r.next()? {
             match i {
@@ -187,39 +168,27 @@ impl ::runtime::Model for UtmCampaign {
         "quotation_count",
         "use_leads",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("active", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("color", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("company_id", "many2one")
-            .relation("res.company"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("crm_lead_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("currency_id", "many2one")
-            .relation("res.currency"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("invoiced_amount", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("is_auto_campaign", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("quotation_count", "integer")
-            .groups(&["sales_team.group_sale_salesman"]),
-        ::runtime::odoo::verify::FieldSpec::new("stage_id", "many2one")
-            .relation("utm.stage")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("tag_ids", "many2many")
-            .relation("utm.tag"),
-        ::runtime::odoo::verify::FieldSpec::new("title", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("use_leads", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("user_id", "many2one")
-            .relation("res.users")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("active", "boolean").writable(true),
+        ::runtime::FieldSpec::new("color", "integer").writable(true),
+        ::runtime::FieldSpec::new("company_id", "many2one").relation("res.company").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("crm_lead_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("currency_id", "many2one").relation("res.currency"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("invoiced_amount", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("is_auto_campaign", "boolean").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("quotation_count", "integer").groups(&["sales_team.group_sale_salesman"]),
+        ::runtime::FieldSpec::new("stage_id", "many2one").relation("utm.stage").required().writable(true),
+        ::runtime::FieldSpec::new("tag_ids", "many2many").relation("utm.tag").writable(true),
+        ::runtime::FieldSpec::new("title", "char").required().writable(true),
+        ::runtime::FieldSpec::new("use_leads", "boolean"),
+        ::runtime::FieldSpec::new("user_id", "many2one").relation("res.users").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -292,12 +261,17 @@ impl UtmCampaign {
 impl super::mixins::BaseModel for UtmCampaign {
     type Update = UtmCampaignUpdate;
 }
-/// Values for creating a `utm.campaign` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UtmCampaignCreate`]) or updating ([`UtmCampaignUpdate`]) `utm.campaign` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct UtmCampaignCreate {
+pub struct UtmCampaignValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UtmCampaignCreate {
+/// Values for creating a `utm.campaign` record: the constructor takes the required fields, setters add the rest.
+pub type UtmCampaignCreate = UtmCampaignValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `utm.campaign` records: only the fields set here are written.
+pub type UtmCampaignUpdate = UtmCampaignValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for UtmCampaignValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -305,110 +279,34 @@ impl ::serde::Serialize for UtmCampaignCreate {
 impl UtmCampaignCreate {
     /// Takes the required fields: `stage_id`, `title`, `user_id` (readonly, computed and x2many fields are left out).
     pub fn new(stage_id: i64, title: impl Into<String>, user_id: i64) -> Self {
-        UtmCampaignCreate {
+        UtmCampaignValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .stage_id(stage_id)
             .title(title)
             .user_id(user_id)
     }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmCampaign>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `is_auto_campaign` (Automatically Generated Campaign).
-    #[inline]
-    pub fn is_auto_campaign(mut self, is_auto_campaign: bool) -> Self {
-        self.values.set("is_auto_campaign", is_auto_campaign);
-        self
-    }
-    /// Set `name` (Campaign Identifier).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::UtmTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Campaign Name).
-    #[inline]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.values.set("title", title.into());
-        self
-    }
-    /// Set `user_id` (Responsible).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
-    }
-}
-impl ::runtime::CreateValues for UtmCampaignCreate {
-    type Model = UtmCampaign;
-}
-/// Values for updating `utm.campaign` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UtmCampaignUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for UtmCampaignUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
-    }
 }
 impl UtmCampaignUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UtmCampaignUpdate {
+        Self::default()
+    }
+}
+impl Default for UtmCampaignUpdate {
+    fn default() -> Self {
+        UtmCampaignValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UtmCampaignValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmCampaign>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::UtmCampaign>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -417,209 +315,76 @@ impl UtmCampaignUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `active` (Active).
-    #[inline]
-    pub fn active(mut self, active: bool) -> Self {
-        self.values.set("active", active);
-        self
-    }
-    /// Set `color` (Color Index).
-    #[inline]
-    pub fn color(mut self, color: i64) -> Self {
-        self.values.set("color", color);
-        self
-    }
-    /// Set `company_id` (Company).
-    #[inline]
-    pub fn company_id(mut self, company_id: i64) -> Self {
-        self.values.set("company_id", company_id);
-        self
-    }
-    /// Set `is_auto_campaign` (Automatically Generated Campaign).
-    #[inline]
-    pub fn is_auto_campaign(mut self, is_auto_campaign: bool) -> Self {
-        self.values.set("is_auto_campaign", is_auto_campaign);
-        self
-    }
-    /// Set `name` (Campaign Identifier).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `stage_id` (Stage).
-    #[inline]
-    pub fn stage_id(mut self, stage_id: i64) -> Self {
-        self.values.set("stage_id", stage_id);
-        self
-    }
-    /// Set `tag_ids` (Tags).
-    #[inline]
-    pub fn tag_ids(
-        mut self,
-        tag_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::UtmTag>,
-        >,
-    ) -> Self {
-        self.values.set("tag_ids", tag_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `title` (Campaign Name).
-    #[inline]
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.values.set("title", title.into());
-        self
-    }
-    /// Set `user_id` (Responsible).
-    #[inline]
-    pub fn user_id(mut self, user_id: i64) -> Self {
-        self.values.set("user_id", user_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `active` (Active).
+        active: value bool;
+        /// Set `color` (Color Index).
+        color: value i64;
+        /// Set `company_id` (Company).
+        company_id: value i64;
+        /// Set `is_auto_campaign` (Automatically Generated Campaign).
+        is_auto_campaign: value bool;
+        /// Set `name` (Campaign Identifier).
+        name: into String;
+        /// Set `stage_id` (Stage).
+        stage_id: value i64;
+        /// Set `tag_ids` (Tags).
+        tag_ids: commands super::rel::UtmTag;
+        /// Set `title` (Campaign Name).
+        title: into String;
+        /// Set `user_id` (Responsible).
+        user_id: value i64;
     }
 }
+impl ::runtime::CreateValues for UtmCampaignCreate {
+    type Model = self::UtmCampaign;
+}
 impl ::runtime::UpdateValues for UtmCampaignUpdate {
-    type Model = UtmCampaign;
+    type Model = self::UtmCampaign;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Active (`active`, `boolean`).
-    #[inline]
-    pub const fn active() -> ::runtime::odoo::fields::BoolField<super::UtmCampaign> {
-        ::runtime::odoo::fields::BoolField::new("active")
-    }
-    /// Color Index (`color`, `integer`).
-    #[inline]
-    pub const fn color() -> ::runtime::odoo::fields::NumField<super::UtmCampaign, i64> {
-        ::runtime::odoo::fields::NumField::new("color")
-    }
-    /// Company (`company_id`, `many2one`).
-    #[inline]
-    pub const fn company_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResCompany,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("company_id")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::UtmCampaign,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Leads/Opportunities count (`crm_lead_count`, `integer`).
-    #[inline]
-    pub const fn crm_lead_count() -> ::runtime::odoo::fields::NumField<
-        super::UtmCampaign,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("crm_lead_count")
-    }
-    /// Currency (`currency_id`, `many2one`).
-    #[inline]
-    pub const fn currency_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResCurrency,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("currency_id")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::UtmCampaign,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::UtmCampaign, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Revenues generated by the campaign (`invoiced_amount`, `integer`).
-    #[inline]
-    pub const fn invoiced_amount() -> ::runtime::odoo::fields::NumField<
-        super::UtmCampaign,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("invoiced_amount")
-    }
-    /// Automatically Generated Campaign (`is_auto_campaign`, `boolean`).
-    #[inline]
-    pub const fn is_auto_campaign() -> ::runtime::odoo::fields::BoolField<
-        super::UtmCampaign,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_auto_campaign")
-    }
-    /// Campaign Identifier (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::UtmCampaign> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Quotation Count (`quotation_count`, `integer`).
-    #[inline]
-    pub const fn quotation_count() -> ::runtime::odoo::fields::NumField<
-        super::UtmCampaign,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("quotation_count")
-    }
-    /// Stage (`stage_id`, `many2one`).
-    #[inline]
-    pub const fn stage_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::UtmStage,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("stage_id")
-    }
-    /// Tags (`tag_ids`, `many2many`).
-    #[inline]
-    pub const fn tag_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::UtmCampaign,
-        super::super::rel::UtmTag,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("tag_ids")
-    }
-    /// Campaign Name (`title`, `char`).
-    #[inline]
-    pub const fn title() -> ::runtime::odoo::fields::CharField<super::UtmCampaign> {
-        ::runtime::odoo::fields::CharField::new("title")
-    }
-    /// Use Leads (`use_leads`, `boolean`).
-    #[inline]
-    pub const fn use_leads() -> ::runtime::odoo::fields::BoolField<super::UtmCampaign> {
-        ::runtime::odoo::fields::BoolField::new("use_leads")
-    }
-    /// Responsible (`user_id`, `many2one`).
-    #[inline]
-    pub const fn user_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("user_id")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::UtmCampaign,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmCampaign,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::UtmCampaign;
+        /// Active (`active`, `boolean`).
+        active: BoolField;
+        /// Color Index (`color`, `integer`).
+        color: NumField<i64>;
+        /// Company (`company_id`, `many2one`).
+        company_id: Many2OneField<super::super::rel::ResCompany>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Leads/Opportunities count (`crm_lead_count`, `integer`).
+        crm_lead_count: NumField<i64>;
+        /// Currency (`currency_id`, `many2one`).
+        currency_id: Many2OneField<super::super::rel::ResCurrency>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Revenues generated by the campaign (`invoiced_amount`, `integer`).
+        invoiced_amount: NumField<i64>;
+        /// Automatically Generated Campaign (`is_auto_campaign`, `boolean`).
+        is_auto_campaign: BoolField;
+        /// Campaign Identifier (`name`, `char`).
+        name: CharField;
+        /// Quotation Count (`quotation_count`, `integer`).
+        quotation_count: NumField<i64>;
+        /// Stage (`stage_id`, `many2one`).
+        stage_id: Many2OneField<super::super::rel::UtmStage>;
+        /// Tags (`tag_ids`, `many2many`).
+        tag_ids: X2ManyField<super::super::rel::UtmTag>;
+        /// Campaign Name (`title`, `char`).
+        title: CharField;
+        /// Use Leads (`use_leads`, `boolean`).
+        use_leads: BoolField;
+        /// Responsible (`user_id`, `many2one`).
+        user_id: Many2OneField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

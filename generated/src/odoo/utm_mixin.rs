@@ -15,30 +15,30 @@ pub struct UtmMixin {
     /// This is a name that helps you keep track of your different campaign efforts, e.g. Fall_Drive, Christmas_Special
     ///
     /// `many2one`, to `utm.campaign`.
-    pub campaign_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmCampaign>>,
+    pub campaign_id: Option<::runtime::Many2One<super::rel::UtmCampaign>>,
     /// Medium
     ///
     /// This is the method of delivery, e.g. Postcard, Email, or Banner Ad
     ///
     /// `many2one`, to `utm.medium`.
-    pub medium_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmMedium>>,
+    pub medium_id: Option<::runtime::Many2One<super::rel::UtmMedium>>,
     /// Source
     ///
     /// This is the source of the link, e.g. Search Engine, another domain, or name of email list
     ///
     /// `many2one`, to `utm.source`.
-    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::Many2One<super::rel::UtmSource>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UtmMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for UtmMixin {
+impl ::runtime::__private::FromRecord for UtmMixin {
     const FIELDS: &'static [&'static str] = &["campaign_id", "medium_id", "source_id"];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UtmMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -51,13 +51,17 @@ impl ::runtime::odoo::wire::FromRecord for UtmMixin {
         Ok(record)
     }
 }
-/// Values for creating a `utm.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UtmMixinCreate`]) or updating ([`UtmMixinUpdate`]) `utm.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UtmMixinCreate {
+pub struct UtmMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UtmMixinCreate {
+/// Values for creating a `utm.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type UtmMixinCreate = UtmMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `utm.mixin` records: only the fields set here are written.
+pub type UtmMixinUpdate = UtmMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for UtmMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -65,63 +69,36 @@ impl ::serde::Serialize for UtmMixinCreate {
 impl UtmMixinCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        UtmMixinCreate {
+        Self::default()
+    }
+}
+impl Default for UtmMixinCreate {
+    fn default() -> Self {
+        UtmMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-}
-/// Values for updating `utm.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UtmMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for UtmMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl UtmMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UtmMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for UtmMixinUpdate {
+    fn default() -> Self {
+        UtmMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UtmMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::UtmMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -130,49 +107,24 @@ impl UtmMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `campaign_id` (Campaign).
-    #[inline]
-    pub fn campaign_id(mut self, campaign_id: i64) -> Self {
-        self.values.set("campaign_id", campaign_id);
-        self
-    }
-    /// Set `medium_id` (Medium).
-    #[inline]
-    pub fn medium_id(mut self, medium_id: i64) -> Self {
-        self.values.set("medium_id", medium_id);
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `campaign_id` (Campaign).
+        campaign_id: value i64;
+        /// Set `medium_id` (Medium).
+        medium_id: value i64;
+        /// Set `source_id` (Source).
+        source_id: value i64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Campaign (`campaign_id`, `many2one`).
-    #[inline]
-    pub const fn campaign_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmMixin,
-        super::super::rel::UtmCampaign,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("campaign_id")
-    }
-    /// Medium (`medium_id`, `many2one`).
-    #[inline]
-    pub const fn medium_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmMixin,
-        super::super::rel::UtmMedium,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("medium_id")
-    }
-    /// Source (`source_id`, `many2one`).
-    #[inline]
-    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmMixin,
-        super::super::rel::UtmSource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_id")
+    ::runtime::__private::field_handles! {
+        super::UtmMixin;
+        /// Campaign (`campaign_id`, `many2one`).
+        campaign_id: Many2OneField<super::super::rel::UtmCampaign>;
+        /// Medium (`medium_id`, `many2one`).
+        medium_id: Many2OneField<super::super::rel::UtmMedium>;
+        /// Source (`source_id`, `many2one`).
+        source_id: Many2OneField<super::super::rel::UtmSource>;
     }
 }

@@ -17,18 +17,18 @@ pub struct UtmSourceMixin {
     /// Source
     ///
     /// `many2one`, to `utm.source`, required.
-    pub source_id: Option<::runtime::odoo::wire::Many2One<super::rel::UtmSource>>,
+    pub source_id: Option<::runtime::Many2One<super::rel::UtmSource>>,
 }
 impl<'de> ::serde::Deserialize<'de> for UtmSourceMixin {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for UtmSourceMixin {
+impl ::runtime::__private::FromRecord for UtmSourceMixin {
     const FIELDS: &'static [&'static str] = &["name", "source_id"];
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = UtmSourceMixin::default();
         while let Some(i) = r.next()? {
             match i {
@@ -40,12 +40,17 @@ impl ::runtime::odoo::wire::FromRecord for UtmSourceMixin {
         Ok(record)
     }
 }
-/// Values for creating a `utm.source.mixin` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`UtmSourceMixinCreate`]) or updating ([`UtmSourceMixinUpdate`]) `utm.source.mixin` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct UtmSourceMixinCreate {
+pub struct UtmSourceMixinValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for UtmSourceMixinCreate {
+/// Values for creating a `utm.source.mixin` record: the constructor takes the required fields, setters add the rest.
+pub type UtmSourceMixinCreate = UtmSourceMixinValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `utm.source.mixin` records: only the fields set here are written.
+pub type UtmSourceMixinUpdate = UtmSourceMixinValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for UtmSourceMixinValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -53,58 +58,32 @@ impl ::serde::Serialize for UtmSourceMixinCreate {
 impl UtmSourceMixinCreate {
     /// Takes the required fields: `source_id` (readonly, computed and x2many fields are left out).
     pub fn new(source_id: i64) -> Self {
-        UtmSourceMixinCreate {
+        UtmSourceMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .source_id(source_id)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmSourceMixin>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
-    }
-}
-/// Values for updating `utm.source.mixin` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct UtmSourceMixinUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for UtmSourceMixinUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl UtmSourceMixinUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        UtmSourceMixinUpdate {
+        Self::default()
+    }
+}
+impl Default for UtmSourceMixinUpdate {
+    fn default() -> Self {
+        UtmSourceMixinValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> UtmSourceMixinValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = UtmSourceMixin>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::UtmSourceMixin>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -113,32 +92,20 @@ impl UtmSourceMixinUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `source_id` (Source).
-    #[inline]
-    pub fn source_id(mut self, source_id: i64) -> Self {
-        self.values.set("source_id", source_id);
-        self
+    ::runtime::__private::setters! {
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `source_id` (Source).
+        source_id: value i64;
     }
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::UtmSourceMixin> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Source (`source_id`, `many2one`).
-    #[inline]
-    pub const fn source_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::UtmSourceMixin,
-        super::super::rel::UtmSource,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("source_id")
+    ::runtime::__private::field_handles! {
+        super::UtmSourceMixin;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Source (`source_id`, `many2one`).
+        source_id: Many2OneField<super::super::rel::UtmSource>;
     }
 }

@@ -17,14 +17,14 @@ pub struct ValidateAccountMove {
     /// Abnormal Amount Partner
     ///
     /// `one2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_amount_partner_ids())`.
-    pub abnormal_amount_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub abnormal_amount_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Abnormal Date Partner
     ///
     /// `one2many`, to `res.partner`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::abnormal_date_partner_ids())`.
-    pub abnormal_date_partner_ids: ::runtime::odoo::wire::Computed<
-        ::runtime::odoo::wire::X2Many<super::rel::ResPartner>,
+    pub abnormal_date_partner_ids: ::runtime::Computed<
+        ::runtime::X2Many<super::rel::ResPartner>,
     >,
     /// Created on
     ///
@@ -33,11 +33,11 @@ pub struct ValidateAccountMove {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Force Post
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::display_force_post())`.
-    pub display_force_post: ::runtime::odoo::wire::Computed<bool>,
+    pub display_force_post: ::runtime::Computed<bool>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -63,11 +63,11 @@ pub struct ValidateAccountMove {
     /// Is Entries
     ///
     /// `boolean`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::is_entries())`.
-    pub is_entries: ::runtime::odoo::wire::Computed<bool>,
+    pub is_entries: ::runtime::Computed<bool>,
     /// Move
     ///
     /// `many2many`, to `account.move`.
-    pub move_ids: ::runtime::odoo::wire::X2Many<super::rel::AccountMove>,
+    pub move_ids: ::runtime::X2Many<super::rel::AccountMove>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -75,33 +75,20 @@ pub struct ValidateAccountMove {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for ValidateAccountMove {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for ValidateAccountMove {
-    const FIELDS: &'static [&'static str] = &[
-        "abnormal_amount_partner_ids",
-        "abnormal_date_partner_ids",
-        "create_date",
-        "create_uid",
-        "display_force_post",
-        "display_name",
-        "force_post",
-        "id",
-        "ignore_abnormal_amount",
-        "ignore_abnormal_date",
-        "is_entries",
-        "move_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for ValidateAccountMove {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = ValidateAccountMove::default();
         while let Some(i) = r.next()? {
             match i {
@@ -145,29 +132,21 @@ impl ::runtime::Model for ValidateAccountMove {
         "display_force_post",
         "is_entries",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new(
-                "abnormal_amount_partner_ids",
-                "one2many",
-            )
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("abnormal_date_partner_ids", "one2many")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_force_post", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("force_post", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("ignore_abnormal_amount", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("ignore_abnormal_date", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("is_entries", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("move_ids", "many2many")
-            .relation("account.move"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("abnormal_amount_partner_ids", "one2many").relation("res.partner"),
+        ::runtime::FieldSpec::new("abnormal_date_partner_ids", "one2many").relation("res.partner"),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_force_post", "boolean"),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("force_post", "boolean").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("ignore_abnormal_amount", "boolean").writable(true),
+        ::runtime::FieldSpec::new("ignore_abnormal_date", "boolean").writable(true),
+        ::runtime::FieldSpec::new("is_entries", "boolean"),
+        ::runtime::FieldSpec::new("move_ids", "many2many").relation("account.move").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -202,13 +181,21 @@ impl ValidateAccountMove {
 impl super::mixins::BaseModel for ValidateAccountMove {
     type Update = ValidateAccountMoveUpdate;
 }
-/// Values for creating a `validate.account.move` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`ValidateAccountMoveCreate`]) or updating ([`ValidateAccountMoveUpdate`]) `validate.account.move` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ValidateAccountMoveCreate {
+pub struct ValidateAccountMoveValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for ValidateAccountMoveCreate {
+/// Values for creating a `validate.account.move` record: the constructor takes the required fields, setters add the rest.
+pub type ValidateAccountMoveCreate = ValidateAccountMoveValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `validate.account.move` records: only the fields set here are written.
+pub type ValidateAccountMoveUpdate = ValidateAccountMoveValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for ValidateAccountMoveValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -216,77 +203,38 @@ impl ::serde::Serialize for ValidateAccountMoveCreate {
 impl ValidateAccountMoveCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        ValidateAccountMoveCreate {
+        Self::default()
+    }
+}
+impl Default for ValidateAccountMoveCreate {
+    fn default() -> Self {
+        ValidateAccountMoveValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ValidateAccountMove>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `force_post` (Force).
-    #[inline]
-    pub fn force_post(mut self, force_post: bool) -> Self {
-        self.values.set("force_post", force_post);
-        self
-    }
-    /// Set `ignore_abnormal_amount` (Ignore Abnormal Amount).
-    #[inline]
-    pub fn ignore_abnormal_amount(mut self, ignore_abnormal_amount: bool) -> Self {
-        self.values.set("ignore_abnormal_amount", ignore_abnormal_amount);
-        self
-    }
-    /// Set `ignore_abnormal_date` (Ignore Abnormal Date).
-    #[inline]
-    pub fn ignore_abnormal_date(mut self, ignore_abnormal_date: bool) -> Self {
-        self.values.set("ignore_abnormal_date", ignore_abnormal_date);
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for ValidateAccountMoveCreate {
-    type Model = ValidateAccountMove;
-}
-/// Values for updating `validate.account.move` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct ValidateAccountMoveUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for ValidateAccountMoveUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl ValidateAccountMoveUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        ValidateAccountMoveUpdate {
+        Self::default()
+    }
+}
+impl Default for ValidateAccountMoveUpdate {
+    fn default() -> Self {
+        ValidateAccountMoveValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> ValidateAccountMoveValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = ValidateAccountMove>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::ValidateAccountMove,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -295,145 +243,54 @@ impl ValidateAccountMoveUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `force_post` (Force).
-    #[inline]
-    pub fn force_post(mut self, force_post: bool) -> Self {
-        self.values.set("force_post", force_post);
-        self
-    }
-    /// Set `ignore_abnormal_amount` (Ignore Abnormal Amount).
-    #[inline]
-    pub fn ignore_abnormal_amount(mut self, ignore_abnormal_amount: bool) -> Self {
-        self.values.set("ignore_abnormal_amount", ignore_abnormal_amount);
-        self
-    }
-    /// Set `ignore_abnormal_date` (Ignore Abnormal Date).
-    #[inline]
-    pub fn ignore_abnormal_date(mut self, ignore_abnormal_date: bool) -> Self {
-        self.values.set("ignore_abnormal_date", ignore_abnormal_date);
-        self
-    }
-    /// Set `move_ids` (Move).
-    #[inline]
-    pub fn move_ids(
-        mut self,
-        move_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::AccountMove>,
-        >,
-    ) -> Self {
-        self.values.set("move_ids", move_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `force_post` (Force).
+        force_post: value bool;
+        /// Set `ignore_abnormal_amount` (Ignore Abnormal Amount).
+        ignore_abnormal_amount: value bool;
+        /// Set `ignore_abnormal_date` (Ignore Abnormal Date).
+        ignore_abnormal_date: value bool;
+        /// Set `move_ids` (Move).
+        move_ids: commands super::rel::AccountMove;
     }
 }
+impl ::runtime::CreateValues for ValidateAccountMoveCreate {
+    type Model = self::ValidateAccountMove;
+}
 impl ::runtime::UpdateValues for ValidateAccountMoveUpdate {
-    type Model = ValidateAccountMove;
+    type Model = self::ValidateAccountMove;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Abnormal Amount Partner (`abnormal_amount_partner_ids`, `one2many`).
-    #[inline]
-    pub const fn abnormal_amount_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ValidateAccountMove,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("abnormal_amount_partner_ids")
-    }
-    /// Abnormal Date Partner (`abnormal_date_partner_ids`, `one2many`).
-    #[inline]
-    pub const fn abnormal_date_partner_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ValidateAccountMove,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("abnormal_date_partner_ids")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::ValidateAccountMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ValidateAccountMove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Force Post (`display_force_post`, `boolean`).
-    #[inline]
-    pub const fn display_force_post() -> ::runtime::odoo::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("display_force_post")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Force (`force_post`, `boolean`).
-    #[inline]
-    pub const fn force_post() -> ::runtime::odoo::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("force_post")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::ValidateAccountMove,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Ignore Abnormal Amount (`ignore_abnormal_amount`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_amount() -> ::runtime::odoo::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_amount")
-    }
-    /// Ignore Abnormal Date (`ignore_abnormal_date`, `boolean`).
-    #[inline]
-    pub const fn ignore_abnormal_date() -> ::runtime::odoo::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("ignore_abnormal_date")
-    }
-    /// Is Entries (`is_entries`, `boolean`).
-    #[inline]
-    pub const fn is_entries() -> ::runtime::odoo::fields::BoolField<
-        super::ValidateAccountMove,
-    > {
-        ::runtime::odoo::fields::BoolField::new("is_entries")
-    }
-    /// Move (`move_ids`, `many2many`).
-    #[inline]
-    pub const fn move_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::ValidateAccountMove,
-        super::super::rel::AccountMove,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("move_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::ValidateAccountMove,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::ValidateAccountMove,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::ValidateAccountMove;
+        /// Abnormal Amount Partner (`abnormal_amount_partner_ids`, `one2many`).
+        abnormal_amount_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Abnormal Date Partner (`abnormal_date_partner_ids`, `one2many`).
+        abnormal_date_partner_ids: X2ManyField<super::super::rel::ResPartner>;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Force Post (`display_force_post`, `boolean`).
+        display_force_post: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Force (`force_post`, `boolean`).
+        force_post: BoolField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Ignore Abnormal Amount (`ignore_abnormal_amount`, `boolean`).
+        ignore_abnormal_amount: BoolField;
+        /// Ignore Abnormal Date (`ignore_abnormal_date`, `boolean`).
+        ignore_abnormal_date: BoolField;
+        /// Is Entries (`is_entries`, `boolean`).
+        is_entries: BoolField;
+        /// Move (`move_ids`, `many2many`).
+        move_ids: X2ManyField<super::super::rel::AccountMove>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -15,9 +15,7 @@ pub struct VendorDelayReport {
     /// Product Category
     ///
     /// `many2one`, to `product.category`, readonly.
-    pub category_id: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::ProductCategory>,
-    >,
+    pub category_id: Option<::runtime::Many2One<super::rel::ProductCategory>>,
     /// Effective Date
     ///
     /// `datetime`, readonly.
@@ -37,11 +35,11 @@ pub struct VendorDelayReport {
     /// Vendor
     ///
     /// `many2one`, to `res.partner`, readonly.
-    pub partner_id: Option<::runtime::odoo::wire::Many2One<super::rel::ResPartner>>,
+    pub partner_id: Option<::runtime::Many2One<super::rel::ResPartner>>,
     /// Product
     ///
     /// `many2one`, to `product.product`, readonly.
-    pub product_id: Option<::runtime::odoo::wire::Many2One<super::rel::ProductProduct>>,
+    pub product_id: Option<::runtime::Many2One<super::rel::ProductProduct>>,
     /// On-Time Quantity
     ///
     /// `float`, readonly.
@@ -53,24 +51,14 @@ pub struct VendorDelayReport {
 }
 impl<'de> ::serde::Deserialize<'de> for VendorDelayReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for VendorDelayReport {
-    const FIELDS: &'static [&'static str] = &[
-        "category_id",
-        "date",
-        "display_name",
-        "id",
-        "on_time_rate",
-        "partner_id",
-        "product_id",
-        "qty_on_time",
-        "qty_total",
-    ];
+impl ::runtime::__private::FromRecord for VendorDelayReport {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = VendorDelayReport::default();
         while let Some(i) = r.next()? {
             match i {
@@ -102,19 +90,16 @@ impl ::runtime::Model for VendorDelayReport {
         "qty_on_time",
         "qty_total",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("category_id", "many2one")
-            .relation("product.category"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("on_time_rate", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("partner_id", "many2one")
-            .relation("res.partner"),
-        ::runtime::odoo::verify::FieldSpec::new("product_id", "many2one")
-            .relation("product.product"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_on_time", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("qty_total", "float"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("category_id", "many2one").relation("product.category").writable(true),
+        ::runtime::FieldSpec::new("date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("on_time_rate", "float").writable(true),
+        ::runtime::FieldSpec::new("partner_id", "many2one").relation("res.partner").writable(true),
+        ::runtime::FieldSpec::new("product_id", "many2one").relation("product.product").writable(true),
+        ::runtime::FieldSpec::new("qty_on_time", "float").writable(true),
+        ::runtime::FieldSpec::new("qty_total", "float").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -130,13 +115,21 @@ impl ::runtime::odoo::projection::Projection for VendorDelayReport {
 impl super::mixins::BaseModel for VendorDelayReport {
     type Update = VendorDelayReportUpdate;
 }
-/// Values for creating a `vendor.delay.report` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`VendorDelayReportCreate`]) or updating ([`VendorDelayReportUpdate`]) `vendor.delay.report` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct VendorDelayReportCreate {
+pub struct VendorDelayReportValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for VendorDelayReportCreate {
+/// Values for creating a `vendor.delay.report` record: the constructor takes the required fields, setters add the rest.
+pub type VendorDelayReportCreate = VendorDelayReportValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `vendor.delay.report` records: only the fields set here are written.
+pub type VendorDelayReportUpdate = VendorDelayReportValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for VendorDelayReportValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -144,90 +137,36 @@ impl ::serde::Serialize for VendorDelayReportCreate {
 impl VendorDelayReportCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        VendorDelayReportCreate {
+        Self::default()
+    }
+}
+impl Default for VendorDelayReportCreate {
+    fn default() -> Self {
+        VendorDelayReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = VendorDelayReport>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `category_id` (Product Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `date` (Effective Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `on_time_rate` (On-Time Delivery Rate).
-    #[inline]
-    pub fn on_time_rate(mut self, on_time_rate: f64) -> Self {
-        self.values.set("on_time_rate", on_time_rate);
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `qty_on_time` (On-Time Quantity).
-    #[inline]
-    pub fn qty_on_time(mut self, qty_on_time: f64) -> Self {
-        self.values.set("qty_on_time", qty_on_time);
-        self
-    }
-    /// Set `qty_total` (Total Quantity).
-    #[inline]
-    pub fn qty_total(mut self, qty_total: f64) -> Self {
-        self.values.set("qty_total", qty_total);
-        self
-    }
-}
-impl ::runtime::CreateValues for VendorDelayReportCreate {
-    type Model = VendorDelayReport;
-}
-/// Values for updating `vendor.delay.report` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct VendorDelayReportUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for VendorDelayReportUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl VendorDelayReportUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        VendorDelayReportUpdate {
+        Self::default()
+    }
+}
+impl Default for VendorDelayReportUpdate {
+    fn default() -> Self {
+        VendorDelayReportValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> VendorDelayReportValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = VendorDelayReport>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::VendorDelayReport>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -236,123 +175,50 @@ impl VendorDelayReportUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `category_id` (Product Category).
-    #[inline]
-    pub fn category_id(mut self, category_id: i64) -> Self {
-        self.values.set("category_id", category_id);
-        self
-    }
-    /// Set `date` (Effective Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `on_time_rate` (On-Time Delivery Rate).
-    #[inline]
-    pub fn on_time_rate(mut self, on_time_rate: f64) -> Self {
-        self.values.set("on_time_rate", on_time_rate);
-        self
-    }
-    /// Set `partner_id` (Vendor).
-    #[inline]
-    pub fn partner_id(mut self, partner_id: i64) -> Self {
-        self.values.set("partner_id", partner_id);
-        self
-    }
-    /// Set `product_id` (Product).
-    #[inline]
-    pub fn product_id(mut self, product_id: i64) -> Self {
-        self.values.set("product_id", product_id);
-        self
-    }
-    /// Set `qty_on_time` (On-Time Quantity).
-    #[inline]
-    pub fn qty_on_time(mut self, qty_on_time: f64) -> Self {
-        self.values.set("qty_on_time", qty_on_time);
-        self
-    }
-    /// Set `qty_total` (Total Quantity).
-    #[inline]
-    pub fn qty_total(mut self, qty_total: f64) -> Self {
-        self.values.set("qty_total", qty_total);
-        self
+    ::runtime::__private::setters! {
+        /// Set `category_id` (Product Category).
+        category_id: value i64;
+        /// Set `date` (Effective Date).
+        date: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `on_time_rate` (On-Time Delivery Rate).
+        on_time_rate: value f64;
+        /// Set `partner_id` (Vendor).
+        partner_id: value i64;
+        /// Set `product_id` (Product).
+        product_id: value i64;
+        /// Set `qty_on_time` (On-Time Quantity).
+        qty_on_time: value f64;
+        /// Set `qty_total` (Total Quantity).
+        qty_total: value f64;
     }
 }
+impl ::runtime::CreateValues for VendorDelayReportCreate {
+    type Model = self::VendorDelayReport;
+}
 impl ::runtime::UpdateValues for VendorDelayReportUpdate {
-    type Model = VendorDelayReport;
+    type Model = self::VendorDelayReport;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Product Category (`category_id`, `many2one`).
-    #[inline]
-    pub const fn category_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::VendorDelayReport,
-        super::super::rel::ProductCategory,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("category_id")
-    }
-    /// Effective Date (`date`, `datetime`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::VendorDelayReport,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::VendorDelayReport,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::VendorDelayReport,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// On-Time Delivery Rate (`on_time_rate`, `float`).
-    #[inline]
-    pub const fn on_time_rate() -> ::runtime::odoo::fields::NumField<
-        super::VendorDelayReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("on_time_rate")
-    }
-    /// Vendor (`partner_id`, `many2one`).
-    #[inline]
-    pub const fn partner_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::VendorDelayReport,
-        super::super::rel::ResPartner,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("partner_id")
-    }
-    /// Product (`product_id`, `many2one`).
-    #[inline]
-    pub const fn product_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::VendorDelayReport,
-        super::super::rel::ProductProduct,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("product_id")
-    }
-    /// On-Time Quantity (`qty_on_time`, `float`).
-    #[inline]
-    pub const fn qty_on_time() -> ::runtime::odoo::fields::NumField<
-        super::VendorDelayReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_on_time")
-    }
-    /// Total Quantity (`qty_total`, `float`).
-    #[inline]
-    pub const fn qty_total() -> ::runtime::odoo::fields::NumField<
-        super::VendorDelayReport,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("qty_total")
+    ::runtime::__private::field_handles! {
+        super::VendorDelayReport;
+        /// Product Category (`category_id`, `many2one`).
+        category_id: Many2OneField<super::super::rel::ProductCategory>;
+        /// Effective Date (`date`, `datetime`).
+        date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// On-Time Delivery Rate (`on_time_rate`, `float`).
+        on_time_rate: NumField<f64>;
+        /// Vendor (`partner_id`, `many2one`).
+        partner_id: Many2OneField<super::super::rel::ResPartner>;
+        /// Product (`product_id`, `many2one`).
+        product_id: Many2OneField<super::super::rel::ProductProduct>;
+        /// On-Time Quantity (`qty_on_time`, `float`).
+        qty_on_time: NumField<f64>;
+        /// Total Quantity (`qty_total`, `float`).
+        qty_total: NumField<f64>;
     }
 }

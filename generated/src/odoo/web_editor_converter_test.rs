@@ -23,7 +23,7 @@ pub struct WebEditorConverterTest {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Date
     ///
     /// `date`.
@@ -55,9 +55,7 @@ pub struct WebEditorConverterTest {
     /// Many2One
     ///
     /// `many2one`, to `web_editor.converter.test.sub`.
-    pub many2one: Option<
-        ::runtime::odoo::wire::Many2One<super::rel::WebEditorConverterTestSub>,
-    >,
+    pub many2one: Option<::runtime::Many2One<super::rel::WebEditorConverterTestSub>>,
     /// Numeric
     ///
     /// `float`, digits (16, 2).
@@ -79,35 +77,18 @@ pub struct WebEditorConverterTest {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for WebEditorConverterTest {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for WebEditorConverterTest {
-    const FIELDS: &'static [&'static str] = &[
-        "char",
-        "create_date",
-        "create_uid",
-        "date",
-        "datetime",
-        "display_name",
-        "float",
-        "html",
-        "id",
-        "integer",
-        "many2one",
-        "numeric",
-        "selection_str",
-        "text",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for WebEditorConverterTest {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = WebEditorConverterTest::default();
         while let Some(i) = r.next()? {
             match i {
@@ -153,28 +134,24 @@ impl ::runtime::Model for WebEditorConverterTest {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("binary", "binary"),
-        ::runtime::odoo::verify::FieldSpec::new("char", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("date", "date"),
-        ::runtime::odoo::verify::FieldSpec::new("datetime", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("float", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("html", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("integer", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("many2one", "many2one")
-            .relation("web_editor.converter.test.sub"),
-        ::runtime::odoo::verify::FieldSpec::new("numeric", "float"),
-        ::runtime::odoo::verify::FieldSpec::new("selection_str", "selection")
-            .selection(&["A", "B", "C", "D"]),
-        ::runtime::odoo::verify::FieldSpec::new("text", "text"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("binary", "binary").writable(true),
+        ::runtime::FieldSpec::new("char", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("date", "date").writable(true),
+        ::runtime::FieldSpec::new("datetime", "datetime").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("float", "float").writable(true),
+        ::runtime::FieldSpec::new("html", "html").writable(true),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("integer", "integer").writable(true),
+        ::runtime::FieldSpec::new("many2one", "many2one").relation("web_editor.converter.test.sub").writable(true),
+        ::runtime::FieldSpec::new("numeric", "float").writable(true),
+        ::runtime::FieldSpec::new("selection_str", "selection").writable(true).selection(&["A", "B", "C", "D"]),
+        ::runtime::FieldSpec::new("text", "text").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -187,13 +164,21 @@ impl ::runtime::odoo::projection::Projection for WebEditorConverterTest {
         ::runtime::odoo::projection::Relation::display_name("write_uid"),
     ];
 }
-/// Values for creating a `web_editor.converter.test` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`WebEditorConverterTestCreate`]) or updating ([`WebEditorConverterTestUpdate`]) `web_editor.converter.test` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct WebEditorConverterTestCreate {
+pub struct WebEditorConverterTestValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for WebEditorConverterTestCreate {
+/// Values for creating a `web_editor.converter.test` record: the constructor takes the required fields, setters add the rest.
+pub type WebEditorConverterTestCreate = WebEditorConverterTestValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `web_editor.converter.test` records: only the fields set here are written.
+pub type WebEditorConverterTestUpdate = WebEditorConverterTestValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for WebEditorConverterTestValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -201,114 +186,38 @@ impl ::serde::Serialize for WebEditorConverterTestCreate {
 impl WebEditorConverterTestCreate {
     /// No field is required (those with server defaults or computed values are left out).
     pub fn new() -> Self {
-        WebEditorConverterTestCreate {
+        Self::default()
+    }
+}
+impl Default for WebEditorConverterTestCreate {
+    fn default() -> Self {
+        WebEditorConverterTestValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebEditorConverterTest>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `binary` (Binary).
-    #[inline]
-    pub fn binary(mut self, binary: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("binary", binary.into());
-        self
-    }
-    /// Set `char` (Char).
-    #[inline]
-    pub fn char(mut self, char: impl Into<String>) -> Self {
-        self.values.set("char", char.into());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `datetime` (Datetime).
-    #[inline]
-    pub fn datetime(mut self, datetime: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("datetime", datetime);
-        self
-    }
-    /// Set `float` (Float).
-    #[inline]
-    pub fn float(mut self, float: f64) -> Self {
-        self.values.set("float", float);
-        self
-    }
-    /// Set `html` (Html).
-    #[inline]
-    pub fn html(mut self, html: impl Into<String>) -> Self {
-        self.values.set("html", html.into());
-        self
-    }
-    /// Set `integer` (Integer).
-    #[inline]
-    pub fn integer(mut self, integer: i64) -> Self {
-        self.values.set("integer", integer);
-        self
-    }
-    /// Set `many2one` (Many2One).
-    #[inline]
-    pub fn many2one(mut self, many2one: i64) -> Self {
-        self.values.set("many2one", many2one);
-        self
-    }
-    /// Set `numeric` (Numeric).
-    #[inline]
-    pub fn numeric(mut self, numeric: f64) -> Self {
-        self.values.set("numeric", numeric);
-        self
-    }
-    /// Set `selection_str` (Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit:).
-    #[inline]
-    pub fn selection_str(mut self, selection_str: SelectionStr) -> Self {
-        self.values.set("selection_str", selection_str);
-        self
-    }
-    /// Set `text` (Text).
-    #[inline]
-    pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.values.set("text", text.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for WebEditorConverterTestCreate {
-    type Model = WebEditorConverterTest;
-}
-/// Values for updating `web_editor.converter.test` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct WebEditorConverterTestUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for WebEditorConverterTestUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl WebEditorConverterTestUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        WebEditorConverterTestUpdate {
+        Self::default()
+    }
+}
+impl Default for WebEditorConverterTestUpdate {
+    fn default() -> Self {
+        WebEditorConverterTestValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> WebEditorConverterTestValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebEditorConverterTest>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::WebEditorConverterTest,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -317,254 +226,89 @@ impl WebEditorConverterTestUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `binary` (Binary).
-    #[inline]
-    pub fn binary(mut self, binary: impl Into<::runtime::odoo::wire::Binary>) -> Self {
-        self.values.set("binary", binary.into());
-        self
-    }
-    /// Set `char` (Char).
-    #[inline]
-    pub fn char(mut self, char: impl Into<String>) -> Self {
-        self.values.set("char", char.into());
-        self
-    }
-    /// Set `date` (Date).
-    #[inline]
-    pub fn date(mut self, date: ::chrono::NaiveDate) -> Self {
-        self.values.set("date", date);
-        self
-    }
-    /// Set `datetime` (Datetime).
-    #[inline]
-    pub fn datetime(mut self, datetime: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.values.set("datetime", datetime);
-        self
-    }
-    /// Set `float` (Float).
-    #[inline]
-    pub fn float(mut self, float: f64) -> Self {
-        self.values.set("float", float);
-        self
-    }
-    /// Set `html` (Html).
-    #[inline]
-    pub fn html(mut self, html: impl Into<String>) -> Self {
-        self.values.set("html", html.into());
-        self
-    }
-    /// Set `integer` (Integer).
-    #[inline]
-    pub fn integer(mut self, integer: i64) -> Self {
-        self.values.set("integer", integer);
-        self
-    }
-    /// Set `many2one` (Many2One).
-    #[inline]
-    pub fn many2one(mut self, many2one: i64) -> Self {
-        self.values.set("many2one", many2one);
-        self
-    }
-    /// Set `numeric` (Numeric).
-    #[inline]
-    pub fn numeric(mut self, numeric: f64) -> Self {
-        self.values.set("numeric", numeric);
-        self
-    }
-    /// Set `selection_str` (Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit:).
-    #[inline]
-    pub fn selection_str(mut self, selection_str: SelectionStr) -> Self {
-        self.values.set("selection_str", selection_str);
-        self
-    }
-    /// Set `text` (Text).
-    #[inline]
-    pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.values.set("text", text.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `binary` (Binary).
+        binary: into ::runtime::odoo::wire::Binary;
+        /// Set `char` (Char).
+        char: into String;
+        /// Set `date` (Date).
+        date: value ::chrono::NaiveDate;
+        /// Set `datetime` (Datetime).
+        datetime: value ::chrono::DateTime<::chrono::Utc>;
+        /// Set `float` (Float).
+        float: value f64;
+        /// Set `html` (Html).
+        html: into String;
+        /// Set `integer` (Integer).
+        integer: value i64;
+        /// Set `many2one` (Many2One).
+        many2one: value i64;
+        /// Set `numeric` (Numeric).
+        numeric: value f64;
+        /// Set `selection_str` (Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit:).
+        selection_str: value self::SelectionStr;
+        /// Set `text` (Text).
+        text: into String;
     }
 }
+impl ::runtime::CreateValues for WebEditorConverterTestCreate {
+    type Model = self::WebEditorConverterTest;
+}
 impl ::runtime::UpdateValues for WebEditorConverterTestUpdate {
-    type Model = WebEditorConverterTest;
+    type Model = self::WebEditorConverterTest;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Binary (`binary`, `binary`).
-    #[inline]
-    pub const fn binary() -> ::runtime::odoo::fields::BinaryField<
-        super::WebEditorConverterTest,
-    > {
-        ::runtime::odoo::fields::BinaryField::new("binary")
-    }
-    /// Char (`char`, `char`).
-    #[inline]
-    pub const fn char() -> ::runtime::odoo::fields::CharField<
-        super::WebEditorConverterTest,
-    > {
-        ::runtime::odoo::fields::CharField::new("char")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::WebEditorConverterTest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::WebEditorConverterTest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Date (`date`, `date`).
-    #[inline]
-    pub const fn date() -> ::runtime::odoo::fields::DateField<
-        super::WebEditorConverterTest,
-        ::chrono::NaiveDate,
-    > {
-        ::runtime::odoo::fields::DateField::new("date")
-    }
-    /// Datetime (`datetime`, `datetime`).
-    #[inline]
-    pub const fn datetime() -> ::runtime::odoo::fields::DateField<
-        super::WebEditorConverterTest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("datetime")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::WebEditorConverterTest,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// Float (`float`, `float`).
-    #[inline]
-    pub const fn float() -> ::runtime::odoo::fields::NumField<
-        super::WebEditorConverterTest,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("float")
-    }
-    /// Html (`html`, `html`).
-    #[inline]
-    pub const fn html() -> ::runtime::odoo::fields::CharField<
-        super::WebEditorConverterTest,
-    > {
-        ::runtime::odoo::fields::CharField::new("html")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::WebEditorConverterTest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Integer (`integer`, `integer`).
-    #[inline]
-    pub const fn integer() -> ::runtime::odoo::fields::NumField<
-        super::WebEditorConverterTest,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("integer")
-    }
-    /// Many2One (`many2one`, `many2one`).
-    #[inline]
-    pub const fn many2one() -> ::runtime::odoo::fields::Many2OneField<
-        super::WebEditorConverterTest,
-        super::super::rel::WebEditorConverterTestSub,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("many2one")
-    }
-    /// Numeric (`numeric`, `float`).
-    #[inline]
-    pub const fn numeric() -> ::runtime::odoo::fields::NumField<
-        super::WebEditorConverterTest,
-        f64,
-    > {
-        ::runtime::odoo::fields::NumField::new("numeric")
-    }
-    /// Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit: (`selection_str`, `selection`).
-    #[inline]
-    pub const fn selection_str() -> ::runtime::odoo::fields::SelectionField<
-        super::WebEditorConverterTest,
-        super::SelectionStr,
-    > {
-        ::runtime::odoo::fields::SelectionField::new("selection_str")
-    }
-    /// Text (`text`, `text`).
-    #[inline]
-    pub const fn text() -> ::runtime::odoo::fields::CharField<
-        super::WebEditorConverterTest,
-    > {
-        ::runtime::odoo::fields::CharField::new("text")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::WebEditorConverterTest,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::WebEditorConverterTest,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::WebEditorConverterTest;
+        /// Binary (`binary`, `binary`).
+        binary: BinaryField;
+        /// Char (`char`, `char`).
+        char: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Date (`date`, `date`).
+        date: DateField<::chrono::NaiveDate>;
+        /// Datetime (`datetime`, `datetime`).
+        datetime: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// Float (`float`, `float`).
+        float: NumField<f64>;
+        /// Html (`html`, `html`).
+        html: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Integer (`integer`, `integer`).
+        integer: NumField<i64>;
+        /// Many2One (`many2one`, `many2one`).
+        many2one: Many2OneField<super::super::rel::WebEditorConverterTestSub>;
+        /// Numeric (`numeric`, `float`).
+        numeric: NumField<f64>;
+        /// Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit: (`selection_str`, `selection`).
+        selection_str: SelectionField<super::SelectionStr>;
+        /// Text (`text`, `text`).
+        text: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }
-/// Values of `selection_str` (Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit:) on `web_editor.converter.test`.
-///
-/// `Unknown` keeps a value this binding does not know (the server may add values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SelectionStr {
-    /// Qu'il n'est pas arrivé à Toronto (`A`)
-    A,
-    /// Qu'il était supposé arriver à Toronto (`B`)
-    B,
-    /// Qu'est-ce qu'il fout ce maudit pancake, tabernacle ? (`C`)
-    C,
-    /// La réponse D (`D`)
-    D,
-    /// A value not known when this binding was generated.
-    Unknown(String),
-}
-impl ::runtime::odoo::wire::Selection for SelectionStr {
-    const VALUES: &'static [&'static str] = &["A", "B", "C", "D"];
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "A" => SelectionStr::A,
-            "B" => SelectionStr::B,
-            "C" => SelectionStr::C,
-            "D" => SelectionStr::D,
-            other => SelectionStr::Unknown(other.to_owned()),
-        }
-    }
-    fn as_wire(&self) -> &str {
-        match self {
-            SelectionStr::A => "A",
-            SelectionStr::B => "B",
-            SelectionStr::C => "C",
-            SelectionStr::D => "D",
-            SelectionStr::Unknown(value) => value,
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SelectionStr {
-    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_selection(d)
-    }
-}
-impl ::serde::Serialize for SelectionStr {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::runtime::odoo::wire::serialize_selection(self, s)
+::runtime::__private::selection! {
+    /// Values of `selection_str` (Lorsqu'un pancake prend l'avion à destination de Toronto et qu'il fait une escale technique à St Claude, on dit:) on `web_editor.converter.test`.
+    ///
+    /// `Unknown` keeps a value this binding does not know (the server may add values).
+    pub enum SelectionStr {
+        /// Qu'il n'est pas arrivé à Toronto (`A`)
+        A = "A",
+        /// Qu'il était supposé arriver à Toronto (`B`)
+        B = "B",
+        /// Qu'est-ce qu'il fout ce maudit pancake, tabernacle ? (`C`)
+        C = "C",
+        /// La réponse D (`D`)
+        D = "D",
     }
 }

@@ -19,7 +19,7 @@ pub struct WebTourTour {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Custom
     ///
     /// `boolean`.
@@ -47,11 +47,11 @@ pub struct WebTourTour {
     /// Sharing URL
     ///
     /// `char`, readonly, computed per record, not stored: not read by default (`NotRead`), ask with `.with(fields::sharing_url())`.
-    pub sharing_url: ::runtime::odoo::wire::Computed<Option<String>>,
+    pub sharing_url: ::runtime::Computed<Option<String>>,
     /// Step
     ///
     /// `one2many`, to `web_tour.tour.step` (inverse `tour_id`).
-    pub step_ids: ::runtime::odoo::wire::X2Many<super::rel::WebTourTourStep>,
+    pub step_ids: ::runtime::X2Many<super::rel::WebTourTourStep>,
     /// Starting URL
     ///
     /// `char`.
@@ -59,7 +59,7 @@ pub struct WebTourTour {
     /// User Consumed
     ///
     /// `many2many`, to `res.users`.
-    pub user_consumed_ids: ::runtime::odoo::wire::X2Many<super::rel::ResUsers>,
+    pub user_consumed_ids: ::runtime::X2Many<super::rel::ResUsers>,
     /// Last Updated on
     ///
     /// `datetime`, readonly.
@@ -67,33 +67,20 @@ pub struct WebTourTour {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for WebTourTour {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for WebTourTour {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "custom",
-        "display_name",
-        "id",
-        "name",
-        "rainbow_man_message",
-        "sequence",
-        "sharing_url",
-        "step_ids",
-        "url",
-        "user_consumed_ids",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for WebTourTour {
+    const FIELDS: &'static [&'static str] = &::runtime::__private::merge_sorted::<
+        14,
+    >(<Self as ::runtime::Model>::FIELDS, <Self as ::runtime::Model>::COMPUTED);
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = WebTourTour::default();
         while let Some(i) = r.next()? {
             match i {
@@ -135,25 +122,21 @@ impl ::runtime::Model for WebTourTour {
         "write_uid",
     ];
     const COMPUTED: &'static [&'static str] = &["sharing_url"];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("custom", "boolean"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("rainbow_man_message", "html"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("sharing_url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("step_ids", "one2many")
-            .relation("web_tour.tour.step"),
-        ::runtime::odoo::verify::FieldSpec::new("url", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("user_consumed_ids", "many2many")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("custom", "boolean").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("rainbow_man_message", "html").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("sharing_url", "char"),
+        ::runtime::FieldSpec::new("step_ids", "one2many").relation("web_tour.tour.step").writable(true),
+        ::runtime::FieldSpec::new("url", "char").writable(true),
+        ::runtime::FieldSpec::new("user_consumed_ids", "many2many").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -238,12 +221,17 @@ impl WebTourTour {
 impl super::mixins::BaseModel for WebTourTour {
     type Update = WebTourTourUpdate;
 }
-/// Values for creating a `web_tour.tour` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`WebTourTourCreate`]) or updating ([`WebTourTourUpdate`]) `web_tour.tour` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct WebTourTourCreate {
+pub struct WebTourTourValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for WebTourTourCreate {
+/// Values for creating a `web_tour.tour` record: the constructor takes the required fields, setters add the rest.
+pub type WebTourTourCreate = WebTourTourValues<::runtime::odoo::model::ForCreate>;
+/// Values for updating `web_tour.tour` records: only the fields set here are written.
+pub type WebTourTourUpdate = WebTourTourValues<::runtime::odoo::model::ForUpdate>;
+impl<K> ::serde::Serialize for WebTourTourValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -251,105 +239,32 @@ impl ::serde::Serialize for WebTourTourCreate {
 impl WebTourTourCreate {
     /// Takes the required fields: `name` (readonly, computed and x2many fields are left out).
     pub fn new(name: impl Into<String>) -> Self {
-        WebTourTourCreate {
+        WebTourTourValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebTourTour>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `custom` (Custom).
-    #[inline]
-    pub fn custom(mut self, custom: bool) -> Self {
-        self.values.set("custom", custom);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rainbow_man_message` (Rainbow Man Message).
-    #[inline]
-    pub fn rainbow_man_message(
-        mut self,
-        rainbow_man_message: impl Into<String>,
-    ) -> Self {
-        self.values.set("rainbow_man_message", rainbow_man_message.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `step_ids` (Step).
-    #[inline]
-    pub fn step_ids(
-        mut self,
-        step_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::WebTourTourStep>,
-        >,
-    ) -> Self {
-        self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `url` (Starting URL).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `user_consumed_ids` (User Consumed).
-    #[inline]
-    pub fn user_consumed_ids(
-        mut self,
-        user_consumed_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("user_consumed_ids", user_consumed_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-}
-impl ::runtime::CreateValues for WebTourTourCreate {
-    type Model = WebTourTour;
-}
-/// Values for updating `web_tour.tour` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct WebTourTourUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for WebTourTourUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl WebTourTourUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        WebTourTourUpdate {
+        Self::default()
+    }
+}
+impl Default for WebTourTourUpdate {
+    fn default() -> Self {
+        WebTourTourValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> WebTourTourValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebTourTour>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::WebTourTour>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -358,163 +273,60 @@ impl WebTourTourUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `custom` (Custom).
-    #[inline]
-    pub fn custom(mut self, custom: bool) -> Self {
-        self.values.set("custom", custom);
-        self
-    }
-    /// Set `name` (Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-    /// Set `rainbow_man_message` (Rainbow Man Message).
-    #[inline]
-    pub fn rainbow_man_message(
-        mut self,
-        rainbow_man_message: impl Into<String>,
-    ) -> Self {
-        self.values.set("rainbow_man_message", rainbow_man_message.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `step_ids` (Step).
-    #[inline]
-    pub fn step_ids(
-        mut self,
-        step_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::WebTourTourStep>,
-        >,
-    ) -> Self {
-        self.values.set("step_ids", step_ids.into_iter().collect::<Vec<_>>());
-        self
-    }
-    /// Set `url` (Starting URL).
-    #[inline]
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.values.set("url", url.into());
-        self
-    }
-    /// Set `user_consumed_ids` (User Consumed).
-    #[inline]
-    pub fn user_consumed_ids(
-        mut self,
-        user_consumed_ids: impl IntoIterator<
-            Item = ::runtime::odoo::wire::Command<super::rel::ResUsers>,
-        >,
-    ) -> Self {
-        self.values
-            .set("user_consumed_ids", user_consumed_ids.into_iter().collect::<Vec<_>>());
-        self
+    ::runtime::__private::setters! {
+        /// Set `custom` (Custom).
+        custom: value bool;
+        /// Set `name` (Name).
+        name: into String;
+        /// Set `rainbow_man_message` (Rainbow Man Message).
+        rainbow_man_message: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `step_ids` (Step).
+        step_ids: commands super::rel::WebTourTourStep;
+        /// Set `url` (Starting URL).
+        url: into String;
+        /// Set `user_consumed_ids` (User Consumed).
+        user_consumed_ids: commands super::rel::ResUsers;
     }
 }
+impl ::runtime::CreateValues for WebTourTourCreate {
+    type Model = self::WebTourTour;
+}
 impl ::runtime::UpdateValues for WebTourTourUpdate {
-    type Model = WebTourTour;
+    type Model = self::WebTourTour;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::WebTourTour,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::WebTourTour,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Custom (`custom`, `boolean`).
-    #[inline]
-    pub const fn custom() -> ::runtime::odoo::fields::BoolField<super::WebTourTour> {
-        ::runtime::odoo::fields::BoolField::new("custom")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::WebTourTour,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::WebTourTour, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<super::WebTourTour> {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Rainbow Man Message (`rainbow_man_message`, `html`).
-    #[inline]
-    pub const fn rainbow_man_message() -> ::runtime::odoo::fields::CharField<
-        super::WebTourTour,
-    > {
-        ::runtime::odoo::fields::CharField::new("rainbow_man_message")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::WebTourTour,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Sharing URL (`sharing_url`, `char`).
-    #[inline]
-    pub const fn sharing_url() -> ::runtime::odoo::fields::CharField<
-        super::WebTourTour,
-    > {
-        ::runtime::odoo::fields::CharField::new("sharing_url")
-    }
-    /// Step (`step_ids`, `one2many`).
-    #[inline]
-    pub const fn step_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::WebTourTour,
-        super::super::rel::WebTourTourStep,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("step_ids")
-    }
-    /// Starting URL (`url`, `char`).
-    #[inline]
-    pub const fn url() -> ::runtime::odoo::fields::CharField<super::WebTourTour> {
-        ::runtime::odoo::fields::CharField::new("url")
-    }
-    /// User Consumed (`user_consumed_ids`, `many2many`).
-    #[inline]
-    pub const fn user_consumed_ids() -> ::runtime::odoo::fields::X2ManyField<
-        super::WebTourTour,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::X2ManyField::new("user_consumed_ids")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::WebTourTour,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::WebTourTour,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::WebTourTour;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Custom (`custom`, `boolean`).
+        custom: BoolField;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Name (`name`, `char`).
+        name: CharField;
+        /// Rainbow Man Message (`rainbow_man_message`, `html`).
+        rainbow_man_message: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Sharing URL (`sharing_url`, `char`).
+        sharing_url: CharField;
+        /// Step (`step_ids`, `one2many`).
+        step_ids: X2ManyField<super::super::rel::WebTourTourStep>;
+        /// Starting URL (`url`, `char`).
+        url: CharField;
+        /// User Consumed (`user_consumed_ids`, `many2many`).
+        user_consumed_ids: X2ManyField<super::super::rel::ResUsers>;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -23,7 +23,7 @@ pub struct WebTourTourStep {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, not stored.
@@ -43,7 +43,7 @@ pub struct WebTourTourStep {
     /// Tour
     ///
     /// `many2one`, to `web_tour.tour`, required.
-    pub tour_id: Option<::runtime::odoo::wire::Many2One<super::rel::WebTourTour>>,
+    pub tour_id: Option<::runtime::Many2One<super::rel::WebTourTour>>,
     /// Trigger
     ///
     /// `char`, required.
@@ -55,30 +55,18 @@ pub struct WebTourTourStep {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for WebTourTourStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for WebTourTourStep {
-    const FIELDS: &'static [&'static str] = &[
-        "content",
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "run",
-        "sequence",
-        "tour_id",
-        "trigger",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for WebTourTourStep {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = WebTourTourStep::default();
         while let Some(i) = r.next()? {
             match i {
@@ -114,22 +102,18 @@ impl ::runtime::Model for WebTourTourStep {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("content", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("run", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("sequence", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("tour_id", "many2one")
-            .relation("web_tour.tour")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("trigger", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("content", "char").writable(true),
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("run", "char").writable(true),
+        ::runtime::FieldSpec::new("sequence", "integer").writable(true),
+        ::runtime::FieldSpec::new("tour_id", "many2one").relation("web_tour.tour").required().writable(true),
+        ::runtime::FieldSpec::new("trigger", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -165,12 +149,21 @@ impl WebTourTourStep {
 impl super::mixins::BaseModel for WebTourTourStep {
     type Update = WebTourTourStepUpdate;
 }
-/// Values for creating a `web_tour.tour.step` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`WebTourTourStepCreate`]) or updating ([`WebTourTourStepUpdate`]) `web_tour.tour.step` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct WebTourTourStepCreate {
+pub struct WebTourTourStepValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for WebTourTourStepCreate {
+/// Values for creating a `web_tour.tour.step` record: the constructor takes the required fields, setters add the rest.
+pub type WebTourTourStepCreate = WebTourTourStepValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `web_tour.tour.step` records: only the fields set here are written.
+pub type WebTourTourStepUpdate = WebTourTourStepValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for WebTourTourStepValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -178,80 +171,33 @@ impl ::serde::Serialize for WebTourTourStepCreate {
 impl WebTourTourStepCreate {
     /// Takes the required fields: `tour_id`, `trigger` (readonly, computed and x2many fields are left out).
     pub fn new(tour_id: i64, trigger: impl Into<String>) -> Self {
-        WebTourTourStepCreate {
+        WebTourTourStepValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .tour_id(tour_id)
             .trigger(trigger)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebTourTourStep>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `content` (Content).
-    #[inline]
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.values.set("content", content.into());
-        self
-    }
-    /// Set `run` (Run).
-    #[inline]
-    pub fn run(mut self, run: impl Into<String>) -> Self {
-        self.values.set("run", run.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tour_id` (Tour).
-    #[inline]
-    pub fn tour_id(mut self, tour_id: i64) -> Self {
-        self.values.set("tour_id", tour_id);
-        self
-    }
-    /// Set `trigger` (Trigger).
-    #[inline]
-    pub fn trigger(mut self, trigger: impl Into<String>) -> Self {
-        self.values.set("trigger", trigger.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for WebTourTourStepCreate {
-    type Model = WebTourTourStep;
-}
-/// Values for updating `web_tour.tour.step` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct WebTourTourStepUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for WebTourTourStepUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl WebTourTourStepUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        WebTourTourStepUpdate {
+        Self::default()
+    }
+}
+impl Default for WebTourTourStepUpdate {
+    fn default() -> Self {
+        WebTourTourStepValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> WebTourTourStepValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = WebTourTourStep>,
+        field: impl ::runtime::odoo::fields::FieldHandle<Model = self::WebTourTourStep>,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -260,119 +206,50 @@ impl WebTourTourStepUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `content` (Content).
-    #[inline]
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.values.set("content", content.into());
-        self
-    }
-    /// Set `run` (Run).
-    #[inline]
-    pub fn run(mut self, run: impl Into<String>) -> Self {
-        self.values.set("run", run.into());
-        self
-    }
-    /// Set `sequence` (Sequence).
-    #[inline]
-    pub fn sequence(mut self, sequence: i64) -> Self {
-        self.values.set("sequence", sequence);
-        self
-    }
-    /// Set `tour_id` (Tour).
-    #[inline]
-    pub fn tour_id(mut self, tour_id: i64) -> Self {
-        self.values.set("tour_id", tour_id);
-        self
-    }
-    /// Set `trigger` (Trigger).
-    #[inline]
-    pub fn trigger(mut self, trigger: impl Into<String>) -> Self {
-        self.values.set("trigger", trigger.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `content` (Content).
+        content: into String;
+        /// Set `run` (Run).
+        run: into String;
+        /// Set `sequence` (Sequence).
+        sequence: value i64;
+        /// Set `tour_id` (Tour).
+        tour_id: value i64;
+        /// Set `trigger` (Trigger).
+        trigger: into String;
     }
 }
+impl ::runtime::CreateValues for WebTourTourStepCreate {
+    type Model = self::WebTourTourStep;
+}
 impl ::runtime::UpdateValues for WebTourTourStepUpdate {
-    type Model = WebTourTourStep;
+    type Model = self::WebTourTourStep;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Content (`content`, `char`).
-    #[inline]
-    pub const fn content() -> ::runtime::odoo::fields::CharField<
-        super::WebTourTourStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("content")
-    }
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::WebTourTourStep,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::WebTourTourStep,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::WebTourTourStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<super::WebTourTourStep, i64> {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Run (`run`, `char`).
-    #[inline]
-    pub const fn run() -> ::runtime::odoo::fields::CharField<super::WebTourTourStep> {
-        ::runtime::odoo::fields::CharField::new("run")
-    }
-    /// Sequence (`sequence`, `integer`).
-    #[inline]
-    pub const fn sequence() -> ::runtime::odoo::fields::NumField<
-        super::WebTourTourStep,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("sequence")
-    }
-    /// Tour (`tour_id`, `many2one`).
-    #[inline]
-    pub const fn tour_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::WebTourTourStep,
-        super::super::rel::WebTourTour,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("tour_id")
-    }
-    /// Trigger (`trigger`, `char`).
-    #[inline]
-    pub const fn trigger() -> ::runtime::odoo::fields::CharField<
-        super::WebTourTourStep,
-    > {
-        ::runtime::odoo::fields::CharField::new("trigger")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::WebTourTourStep,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::WebTourTourStep,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::WebTourTourStep;
+        /// Content (`content`, `char`).
+        content: CharField;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Run (`run`, `char`).
+        run: CharField;
+        /// Sequence (`sequence`, `integer`).
+        sequence: NumField<i64>;
+        /// Tour (`tour_id`, `many2one`).
+        tour_id: Many2OneField<super::super::rel::WebTourTour>;
+        /// Trigger (`trigger`, `char`).
+        trigger: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

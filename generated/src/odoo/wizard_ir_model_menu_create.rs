@@ -21,7 +21,7 @@ pub struct WizardIrModelMenuCreate {
     /// Created by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub create_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub create_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
     /// Display Name
     ///
     /// `char`, readonly, computed, not stored.
@@ -33,7 +33,7 @@ pub struct WizardIrModelMenuCreate {
     /// Parent Menu
     ///
     /// `many2one`, to `ir.ui.menu`, required.
-    pub menu_id: Option<::runtime::odoo::wire::Many2One<super::rel::IrUiMenu>>,
+    pub menu_id: Option<::runtime::Many2One<super::rel::IrUiMenu>>,
     /// Menu Name
     ///
     /// `char`, required.
@@ -45,27 +45,18 @@ pub struct WizardIrModelMenuCreate {
     /// Last Updated by
     ///
     /// `many2one`, to `res.users`, readonly.
-    pub write_uid: Option<::runtime::odoo::wire::Many2One<super::rel::ResUsers>>,
+    pub write_uid: Option<::runtime::Many2One<super::rel::ResUsers>>,
 }
 impl<'de> ::serde::Deserialize<'de> for WizardIrModelMenuCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ::runtime::odoo::wire::deserialize_record(d)
+        ::runtime::__private::deserialize_record(d)
     }
 }
-impl ::runtime::odoo::wire::FromRecord for WizardIrModelMenuCreate {
-    const FIELDS: &'static [&'static str] = &[
-        "create_date",
-        "create_uid",
-        "display_name",
-        "id",
-        "menu_id",
-        "name",
-        "write_date",
-        "write_uid",
-    ];
+impl ::runtime::__private::FromRecord for WizardIrModelMenuCreate {
+    const FIELDS: &'static [&'static str] = <Self as ::runtime::Model>::FIELDS;
     fn from_record(
-        r: &mut ::runtime::odoo::wire::Record<'_>,
-    ) -> Result<Self, ::runtime::odoo::wire::Fail> {
+        r: &mut ::runtime::__private::Record<'_>,
+    ) -> Result<Self, ::runtime::__private::Fail> {
         let mut record = WizardIrModelMenuCreate::default();
         while let Some(i) = r.next()? {
             match i {
@@ -95,19 +86,15 @@ impl ::runtime::Model for WizardIrModelMenuCreate {
         "write_date",
         "write_uid",
     ];
-    const FIELD_SPECS: &'static [::runtime::odoo::verify::FieldSpec] = &[
-        ::runtime::odoo::verify::FieldSpec::new("create_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("create_uid", "many2one")
-            .relation("res.users"),
-        ::runtime::odoo::verify::FieldSpec::new("display_name", "char"),
-        ::runtime::odoo::verify::FieldSpec::new("id", "integer"),
-        ::runtime::odoo::verify::FieldSpec::new("menu_id", "many2one")
-            .relation("ir.ui.menu")
-            .required(),
-        ::runtime::odoo::verify::FieldSpec::new("name", "char").required(),
-        ::runtime::odoo::verify::FieldSpec::new("write_date", "datetime"),
-        ::runtime::odoo::verify::FieldSpec::new("write_uid", "many2one")
-            .relation("res.users"),
+    const FIELD_SPECS: &'static [::runtime::FieldSpec] = &[
+        ::runtime::FieldSpec::new("create_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("create_uid", "many2one").relation("res.users").writable(true),
+        ::runtime::FieldSpec::new("display_name", "char"),
+        ::runtime::FieldSpec::new("id", "integer").writable(true),
+        ::runtime::FieldSpec::new("menu_id", "many2one").relation("ir.ui.menu").required().writable(true),
+        ::runtime::FieldSpec::new("name", "char").required().writable(true),
+        ::runtime::FieldSpec::new("write_date", "datetime").writable(true),
+        ::runtime::FieldSpec::new("write_uid", "many2one").relation("res.users").writable(true),
     ];
     fn id(&self) -> i64 {
         self.id
@@ -143,12 +130,21 @@ impl WizardIrModelMenuCreate {
 impl super::mixins::BaseModel for WizardIrModelMenuCreate {
     type Update = WizardIrModelMenuCreateUpdate;
 }
-/// Values for creating a `wizard.ir.model.menu.create` record: the constructor takes the required fields, setters add the rest.
+/// Values for creating ([`WizardIrModelMenuCreateCreate`]) or updating ([`WizardIrModelMenuCreateUpdate`]) `wizard.ir.model.menu.create` records: only the fields set here are sent.
 #[derive(Debug, Clone)]
-pub struct WizardIrModelMenuCreateCreate {
+pub struct WizardIrModelMenuCreateValues<K> {
     values: ::runtime::odoo::wire::Values,
+    kind: ::core::marker::PhantomData<K>,
 }
-impl ::serde::Serialize for WizardIrModelMenuCreateCreate {
+/// Values for creating a `wizard.ir.model.menu.create` record: the constructor takes the required fields, setters add the rest.
+pub type WizardIrModelMenuCreateCreate = WizardIrModelMenuCreateValues<
+    ::runtime::odoo::model::ForCreate,
+>;
+/// Values for updating `wizard.ir.model.menu.create` records: only the fields set here are written.
+pub type WizardIrModelMenuCreateUpdate = WizardIrModelMenuCreateValues<
+    ::runtime::odoo::model::ForUpdate,
+>;
+impl<K> ::serde::Serialize for WizardIrModelMenuCreateValues<K> {
     fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ::serde::Serialize::serialize(&self.values, s)
     }
@@ -156,62 +152,35 @@ impl ::serde::Serialize for WizardIrModelMenuCreateCreate {
 impl WizardIrModelMenuCreateCreate {
     /// Takes the required fields: `menu_id`, `name` (readonly, computed and x2many fields are left out).
     pub fn new(menu_id: i64, name: impl Into<String>) -> Self {
-        WizardIrModelMenuCreateCreate {
+        WizardIrModelMenuCreateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
             .menu_id(menu_id)
             .name(name)
-    }
-    /// Write `false` to a field: empty it.
-    pub fn clear(
-        mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = WizardIrModelMenuCreate>,
-    ) -> Self {
-        self.values.clear(field.name());
-        self
-    }
-    /// The values set so far, by wire name.
-    pub fn values(&self) -> &::runtime::odoo::wire::Values {
-        &self.values
-    }
-    /// Set `menu_id` (Parent Menu).
-    #[inline]
-    pub fn menu_id(mut self, menu_id: i64) -> Self {
-        self.values.set("menu_id", menu_id);
-        self
-    }
-    /// Set `name` (Menu Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
-    }
-}
-impl ::runtime::CreateValues for WizardIrModelMenuCreateCreate {
-    type Model = WizardIrModelMenuCreate;
-}
-/// Values for updating `wizard.ir.model.menu.create` records: only the fields set here are written.
-#[derive(Debug, Clone)]
-#[derive(Default)]
-pub struct WizardIrModelMenuCreateUpdate {
-    values: ::runtime::odoo::wire::Values,
-}
-impl ::serde::Serialize for WizardIrModelMenuCreateUpdate {
-    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ::serde::Serialize::serialize(&self.values, s)
     }
 }
 impl WizardIrModelMenuCreateUpdate {
     /// No field set yet.
     pub fn new() -> Self {
-        WizardIrModelMenuCreateUpdate {
+        Self::default()
+    }
+}
+impl Default for WizardIrModelMenuCreateUpdate {
+    fn default() -> Self {
+        WizardIrModelMenuCreateValues {
             values: ::runtime::odoo::wire::Values::new(),
+            kind: ::core::marker::PhantomData,
         }
     }
+}
+impl<K> WizardIrModelMenuCreateValues<K> {
     /// Write `false` to a field: empty it.
     pub fn clear(
         mut self,
-        field: impl ::runtime::odoo::fields::FieldHandle<Model = WizardIrModelMenuCreate>,
+        field: impl ::runtime::odoo::fields::FieldHandle<
+            Model = self::WizardIrModelMenuCreate,
+        >,
     ) -> Self {
         self.values.clear(field.name());
         self
@@ -220,84 +189,38 @@ impl WizardIrModelMenuCreateUpdate {
     pub fn values(&self) -> &::runtime::odoo::wire::Values {
         &self.values
     }
-    /// Set `menu_id` (Parent Menu).
-    #[inline]
-    pub fn menu_id(mut self, menu_id: i64) -> Self {
-        self.values.set("menu_id", menu_id);
-        self
-    }
-    /// Set `name` (Menu Name).
-    #[inline]
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.values.set("name", name.into());
-        self
+    ::runtime::__private::setters! {
+        /// Set `menu_id` (Parent Menu).
+        menu_id: value i64;
+        /// Set `name` (Menu Name).
+        name: into String;
     }
 }
+impl ::runtime::CreateValues for WizardIrModelMenuCreateCreate {
+    type Model = self::WizardIrModelMenuCreate;
+}
 impl ::runtime::UpdateValues for WizardIrModelMenuCreateUpdate {
-    type Model = WizardIrModelMenuCreate;
+    type Model = self::WizardIrModelMenuCreate;
 }
 /// Typed field handles for domains, e.g. `fields::name().ilike("acme")`.
 pub mod fields {
-    /// Created on (`create_date`, `datetime`).
-    #[inline]
-    pub const fn create_date() -> ::runtime::odoo::fields::DateField<
-        super::WizardIrModelMenuCreate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("create_date")
-    }
-    /// Created by (`create_uid`, `many2one`).
-    #[inline]
-    pub const fn create_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::WizardIrModelMenuCreate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("create_uid")
-    }
-    /// Display Name (`display_name`, `char`).
-    #[inline]
-    pub const fn display_name() -> ::runtime::odoo::fields::CharField<
-        super::WizardIrModelMenuCreate,
-    > {
-        ::runtime::odoo::fields::CharField::new("display_name")
-    }
-    /// ID (`id`, `integer`).
-    #[inline]
-    pub const fn id() -> ::runtime::odoo::fields::NumField<
-        super::WizardIrModelMenuCreate,
-        i64,
-    > {
-        ::runtime::odoo::fields::NumField::new("id")
-    }
-    /// Parent Menu (`menu_id`, `many2one`).
-    #[inline]
-    pub const fn menu_id() -> ::runtime::odoo::fields::Many2OneField<
-        super::WizardIrModelMenuCreate,
-        super::super::rel::IrUiMenu,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("menu_id")
-    }
-    /// Menu Name (`name`, `char`).
-    #[inline]
-    pub const fn name() -> ::runtime::odoo::fields::CharField<
-        super::WizardIrModelMenuCreate,
-    > {
-        ::runtime::odoo::fields::CharField::new("name")
-    }
-    /// Last Updated on (`write_date`, `datetime`).
-    #[inline]
-    pub const fn write_date() -> ::runtime::odoo::fields::DateField<
-        super::WizardIrModelMenuCreate,
-        ::chrono::DateTime<::chrono::Utc>,
-    > {
-        ::runtime::odoo::fields::DateField::new("write_date")
-    }
-    /// Last Updated by (`write_uid`, `many2one`).
-    #[inline]
-    pub const fn write_uid() -> ::runtime::odoo::fields::Many2OneField<
-        super::WizardIrModelMenuCreate,
-        super::super::rel::ResUsers,
-    > {
-        ::runtime::odoo::fields::Many2OneField::new("write_uid")
+    ::runtime::__private::field_handles! {
+        super::WizardIrModelMenuCreate;
+        /// Created on (`create_date`, `datetime`).
+        create_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Created by (`create_uid`, `many2one`).
+        create_uid: Many2OneField<super::super::rel::ResUsers>;
+        /// Display Name (`display_name`, `char`).
+        display_name: CharField;
+        /// ID (`id`, `integer`).
+        id: NumField<i64>;
+        /// Parent Menu (`menu_id`, `many2one`).
+        menu_id: Many2OneField<super::super::rel::IrUiMenu>;
+        /// Menu Name (`name`, `char`).
+        name: CharField;
+        /// Last Updated on (`write_date`, `datetime`).
+        write_date: DateField<::chrono::DateTime<::chrono::Utc>>;
+        /// Last Updated by (`write_uid`, `many2one`).
+        write_uid: Many2OneField<super::super::rel::ResUsers>;
     }
 }

@@ -34,3 +34,13 @@ pub trait CreateValues: Serialize + Send + Sync {
 pub trait UpdateValues: Serialize + Send + Sync {
     type Model: Model;
 }
+
+/// Marks a generated values type as create values (`SaleOrderCreate` is
+/// `SaleOrderValues<ForCreate>`): the setters are written once for both kinds.
+#[derive(Debug, Clone, Copy)]
+pub enum ForCreate {}
+
+/// Marks a generated values type as update values (`SaleOrderUpdate` is
+/// `SaleOrderValues<ForUpdate>`).
+#[derive(Debug, Clone, Copy)]
+pub enum ForUpdate {}

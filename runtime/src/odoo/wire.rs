@@ -593,29 +593,6 @@ pub trait Selection: Sized {
     fn as_wire(&self) -> &str;
 }
 
-/// The body of a generated selection enum's `Deserialize`.
-pub fn deserialize_selection<'de, D: Deserializer<'de>, E: Selection>(d: D) -> Result<E, D::Error> {
-    struct V<E>(PhantomData<E>);
-    impl<'de, E: Selection> Visitor<'de> for V<E> {
-        type Value = E;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a selection value (string)")
-        }
-        fn visit_str<Er: de::Error>(self, v: &str) -> Result<E, Er> {
-            Ok(E::from_wire(v))
-        }
-    }
-    d.deserialize_str(V(PhantomData))
-}
-
-/// The body of a generated selection enum's `Serialize`.
-pub fn serialize_selection<S: Serializer, E: Selection>(
-    value: &E,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.serialize_str(value.as_wire())
-}
-
 // ---------------------------------------------------------------------------
 // values for create / write
 
@@ -854,12 +831,10 @@ impl<T> Serialize for Command<T> {
 // generated record decoding
 
 mod computed;
-mod record;
+// Reached by generated code through `crate::__private`, not part of the API.
+pub(crate) mod record;
 
 pub use computed::{Computed, NotRead};
-#[doc(hidden)]
-pub use record::{Fail, Source};
-pub use record::{FromRecord, Nullable, Plain, Record, deserialize_record};
 
 // ---------------------------------------------------------------------------
 // decoding records with the field named in errors
@@ -1088,7 +1063,7 @@ mod tests {
     }
     impl<'de> Deserialize<'de> for State {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            deserialize_selection(d)
+            crate::__private::deserialize_selection(d)
         }
     }
 

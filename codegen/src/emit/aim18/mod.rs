@@ -54,6 +54,7 @@ pub fn files(plan: &Aim18Plan<'_>, settings: &Settings) -> Result<Vec<OutputFile
             docs: items::module_docs(m),
             decl_doc: items::decl_doc(m),
             items: items::module_items(m, &rt),
+            splices: Vec::new(),
             label: format!("aim18 module {}", m.name),
         })
         .collect();

@@ -27,7 +27,7 @@ use serde_json::Value;
 
 use super::{AnyModel, Binary, Many2One, Reference, Selection, X2Many};
 
-/// A decoding failure; the error itself is kept by the [`Source`] and returned by
+/// A decoding failure; the error itself is kept by the `Source` and returned by
 /// [`deserialize_record`] in the deserializer's own error type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fail;
